@@ -1,0 +1,59 @@
+"""deliberation — village deliberation procedures as executable, auditable state machines.
+
+>>> import deliberation
+>>> p = deliberation.load_procedure("six-deliberations-guzhuang")
+>>> p.name.get("en")
+'Six deliberations and two disclosures (Guzhuang village)'
+"""
+
+from deliberation.definition import ActionKind, Body, Procedure, RuleSpec, Stage
+from deliberation.diagnostics import Diagnostic
+from deliberation.errors import (
+    CaseClosed,
+    ConcurrencyConflict,
+    DefinitionError,
+    DeliberationError,
+    InvalidAction,
+    NotEntitled,
+    RuleViolation,
+    UnknownProcedure,
+)
+from deliberation.i18n import LANGS, Text
+from deliberation.loader import Library, load_procedure
+from deliberation.records import Record, Signature
+from deliberation.roster import Roster, Villager
+from deliberation.rules import RULES, Facts
+from deliberation.thresholds import Base, Comparison, Threshold
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LANGS",
+    "RULES",
+    "ActionKind",
+    "Base",
+    "Body",
+    "CaseClosed",
+    "Comparison",
+    "ConcurrencyConflict",
+    "DefinitionError",
+    "DeliberationError",
+    "Diagnostic",
+    "Facts",
+    "InvalidAction",
+    "Library",
+    "NotEntitled",
+    "Procedure",
+    "Record",
+    "Roster",
+    "RuleSpec",
+    "RuleViolation",
+    "Signature",
+    "Stage",
+    "Text",
+    "Threshold",
+    "UnknownProcedure",
+    "Villager",
+    "__version__",
+    "load_procedure",
+]

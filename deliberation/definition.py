@@ -1,0 +1,303 @@
+"""The procedure definition model: what a YAML procedure file says, as frozen ``attrs`` records.
+
+A :class:`Procedure` is fully resolved: ``extends:`` has been applied, so its ``stages`` are the
+concrete steps in order. Build one with :func:`deliberation.loader.load_procedure`; this module
+holds only the data and the small lookups every other module needs.
+
+>>> from deliberation import load_procedure
+>>> p = load_procedure("four-deliberations")
+>>> [s.id for s in p.stages][:2]
+['proposal', 'discussion']
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any, Final, Union
+
+import attrs
+
+from deliberation.i18n import Text
+
+
+class ActionKind(enum.Enum):
+    """What completes a stage."""
+
+    MOTION = "motion"  # a written motion with its submitters (动议)
+    MEETING = "meeting"  # a meeting with attendance and votes (提议, 商议, 审议, 决议)
+    CONSULTATION = "consultation"  # opinions collected with signatures (民议)
+    DISCLOSURE = "disclosure"  # a posting on a channel for a period (公开)
+
+
+class OutcomeKind(enum.Enum):
+    """How a case can end."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    WITHDRAWN = "withdrawn"
+    LAPSED = "lapsed"
+
+
+class SettingType(enum.Enum):
+    BOOL = "bool"
+    INT = "int"
+    FRACTION = "fraction"
+    COMPARISON = "comparison"
+    CHOICE = "choice"
+    STRING = "string"
+
+
+# Where a stage's outcome may lead besides a stage or an outcome id: the same stage, again.
+RECONVENE: Final = "reconvene"
+
+# The outcomes a stage can produce, each the key of a route in ``Stage.on``.
+ROUTE_KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection")
+
+
+@attrs.frozen
+class SettingRef:
+    """A rule parameter (or a stage's body) that takes its value from a named setting."""
+
+    setting: str
+
+
+ParamValue = Union[
+    bool, int, str, Fraction, SettingRef, tuple["ParamValue", ...], "FrozenMap"
+]
+
+
+@attrs.frozen
+class FrozenMap:
+    """An immutable mapping used for nested parameter values (e.g. ``any_of`` alternatives)."""
+
+    items: tuple[tuple[str, ParamValue], ...]
+
+    def get(self, key: str, default: ParamValue | None = None) -> ParamValue | None:
+        for k, v in self.items:
+            if k == key:
+                return v
+        return default
+
+    def as_dict(self) -> dict[str, ParamValue]:
+        return dict(self.items)
+
+
+@attrs.frozen
+class Basis:
+    """A legal or documentary source that a rule or threshold rests on."""
+
+    id: str
+    title: Text
+    tag: str = "law"  # law | seed | local | open — as in domain.md
+    article: str = ""
+    url: str = ""
+
+
+@attrs.frozen
+class Setting:
+    """A documented choice a locality can change, e.g. an [open] interpretation."""
+
+    id: str
+    type: SettingType
+    default: ParamValue
+    description: Text
+    choices: tuple[str, ...] = ()
+    open: bool = False  # marks an interpretation the statute leaves open ([open] in domain.md)
+    basis: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class RuleSpec:
+    """A registered rule, by name, with its parameters (never code)."""
+
+    id: str
+    rule: str
+    params: tuple[tuple[str, ParamValue], ...] = ()
+    basis: tuple[str, ...] = ()
+    note: Text | None = None
+
+    def param(self, name: str, default: ParamValue | None = None) -> ParamValue | None:
+        for k, v in self.params:
+            if k == name:
+                return v
+        return default
+
+
+@attrs.frozen
+class Body:
+    """Who acts: a body whose membership and electorate derive from the village roster.
+
+    ``members`` and ``voters`` are roster selectors (see :mod:`deliberation.roster`), combined
+    as a union. ``rules`` are the body's statutory rules (quorum, approval) that apply wherever
+    the body meets; a stage can add more or replace one by giving the same rule id.
+    """
+
+    id: str
+    name: Text
+    members: tuple[str, ...]
+    voters: tuple[str, ...] = ()  # empty: every member votes
+    unit: str = "person"  # person | household
+    rules: tuple[RuleSpec, ...] = ()
+    basis: tuple[str, ...] = ()
+    description: Text | None = None
+
+
+@attrs.frozen
+class Outcome:
+    """A final state of a case."""
+
+    id: str
+    name: Text
+    kind: OutcomeKind
+
+
+@attrs.frozen
+class Stage:
+    """One step of a procedure.
+
+    ``on`` maps what happened (``pass``, ``no_quorum``, ``rejected``, ``max_rounds``,
+    ``deadline``, ``objection``) to where the case goes: a stage id, an outcome id or
+    ``reconvene``. ``pass`` defaults to the next stage (or the success outcome after the last).
+    """
+
+    id: str
+    name: Text
+    action: ActionKind
+    body: str | SettingRef
+    rules: tuple[RuleSpec, ...] = ()
+    records: tuple[str, ...] = ()
+    on: tuple[tuple[str, str], ...] = ()
+    max_rounds: int | None = None
+    skip_when: str | None = None  # a bool setting; when true the stage is merged away
+    description: Text | None = None
+    basis: tuple[str, ...] = ()
+
+    def route(self, key: str) -> str | None:
+        for k, v in self.on:
+            if k == key:
+                return v
+        return None
+
+
+@attrs.frozen
+class Supervision:
+    """The supervision committee's power to suspend a case by an objection until answered."""
+
+    body: str
+    answer_within_days: int = 7
+    basis: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Withdrawal:
+    """Who may withdraw a matter, and until which stage (exclusive)."""
+
+    by: tuple[str, ...] = ("submitters", "proposers")
+    until: str | None = None  # a stage id; withdrawal allowed before that stage completes
+    outcome: str = "withdrawn"
+
+
+@attrs.frozen
+class Procedure:
+    """A complete, resolved procedure definition."""
+
+    id: str
+    version: str
+    name: Text
+    locality: str
+    description: Text | None
+    basis: Mapping[str, Basis]
+    settings: Mapping[str, Setting]
+    bodies: Mapping[str, Body]
+    stages: tuple[Stage, ...]
+    outcomes: Mapping[str, Outcome]
+    supervision: Supervision | None = None
+    withdrawal: Withdrawal | None = None
+    extends: str | None = None
+    source: str | None = attrs.field(default=None, eq=False)
+
+    # -- lookups used everywhere -------------------------------------------------------------
+    def stage(self, stage_id: str) -> Stage:
+        for s in self.stages:
+            if s.id == stage_id:
+                return s
+        raise KeyError(stage_id)
+
+    def stage_index(self, stage_id: str) -> int:
+        for i, s in enumerate(self.stages):
+            if s.id == stage_id:
+                return i
+        raise KeyError(stage_id)
+
+    def setting_value(self, setting_id: str, overrides: Mapping[str, Any] | None = None) -> Any:
+        if overrides and setting_id in overrides:
+            return overrides[setting_id]
+        return self.settings[setting_id].default
+
+    def resolve(self, value: Any, overrides: Mapping[str, Any] | None = None) -> Any:
+        """Replace :class:`SettingRef` values (also nested) by the setting's value."""
+        if isinstance(value, SettingRef):
+            return self.setting_value(value.setting, overrides)
+        if isinstance(value, tuple):
+            return tuple(self.resolve(v, overrides) for v in value)
+        if isinstance(value, FrozenMap):
+            return FrozenMap(tuple((k, self.resolve(v, overrides)) for k, v in value.items))
+        return value
+
+    def body_of(self, stage: Stage, overrides: Mapping[str, Any] | None = None) -> Body:
+        body_id = self.resolve(stage.body, overrides)
+        return self.bodies[str(body_id)]
+
+    def rules_of(self, stage: Stage, overrides: Mapping[str, Any] | None = None) -> tuple[RuleSpec, ...]:
+        """The body's rules, then the stage's; a stage rule with a body rule's id replaces it."""
+        stage_ids = {r.id for r in stage.rules}
+        body = self.body_of(stage, overrides)
+        inherited = tuple(r for r in body.rules if r.id not in stage_ids)
+        return inherited + stage.rules
+
+    def pass_target(self, stage: Stage) -> str:
+        explicit = stage.route("pass")
+        if explicit is not None:
+            return explicit
+        i = self.stage_index(stage.id)
+        if i + 1 < len(self.stages):
+            return self.stages[i + 1].id
+        return self.success_outcome().id
+
+    def success_outcome(self) -> Outcome:
+        for o in self.outcomes.values():
+            if o.kind is OutcomeKind.SUCCESS:
+                return o
+        raise LookupError(f"procedure {self.id!r} has no success outcome")
+
+    def outcome_of_kind(self, kind: OutcomeKind) -> Outcome | None:
+        for o in self.outcomes.values():
+            if o.kind is kind:
+                return o
+        return None
+
+    def target(self, stage: Stage, key: str) -> str:
+        """Where ``key`` (``pass``, ``no_quorum``…) leads from ``stage``, defaults applied."""
+        if key == "pass":
+            return self.pass_target(stage)
+        explicit = stage.route(key)
+        if explicit is not None:
+            return explicit
+        return _default_target(self, key)
+
+
+def _default_target(procedure: Procedure, key: str) -> str:
+    if key == "no_quorum":
+        return RECONVENE
+    if key == "objection":
+        return RECONVENE
+    if key == "deadline":
+        lapsed = procedure.outcome_of_kind(OutcomeKind.LAPSED)
+        if lapsed is not None:
+            return lapsed.id
+    failure = procedure.outcome_of_kind(OutcomeKind.FAILURE)
+    if failure is not None:
+        return failure.id
+    raise LookupError(f"procedure {procedure.id!r} has no failure outcome for {key!r}")

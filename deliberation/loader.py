@@ -1,0 +1,924 @@
+"""Load procedure definitions from YAML: find them by id, validate, compose ``extends:``.
+
+Every problem in a file is collected and reported together (:class:`DefinitionError` carries
+the :class:`~deliberation.diagnostics.Diagnostic` list); nothing raises a raw traceback at the
+user. ``extends:`` resolves by procedure id on the search path — the built-in ``procedures/``
+plus the directories a caller names — never by a file path.
+
+>>> p = load_procedure("six-deliberations-guzhuang")
+>>> [s.id for s in p.stages]  # doctest: +NORMALIZE_WHITESPACE
+['motion', 'proposal', 'discussion', 'review', 'consultation', 'resolution',
+ 'resolution-disclosure', 'results-disclosure']
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from deliberation.definition import (
+    RECONVENE,
+    ROUTE_KEYS,
+    ActionKind,
+    Basis,
+    Body,
+    FrozenMap,
+    Outcome,
+    OutcomeKind,
+    ParamValue,
+    Procedure,
+    RuleSpec,
+    Setting,
+    SettingRef,
+    SettingType,
+    Stage,
+    Supervision,
+    Withdrawal,
+)
+from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.errors import DefinitionError, UnknownProcedure
+from deliberation.i18n import LANGS, Text
+from deliberation.roster import SELECTORS
+from deliberation.rules import RULES, Param
+from deliberation.thresholds import parse_fraction
+from deliberation.yamlsource import Located, Reporter, read_yaml
+
+FORMAT_VERSION: Final = 1
+ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
+
+RECORD_KINDS: Final = (
+    "matter", "date", "meeting-form", "attendance", "votes", "content",
+    "participant-signatures", "township-witness-signatures", "motion-text",
+    "submitter-signatures", "opinions", "opinion-signatures", "channel", "period",
+    "supervision-opinion",
+)
+
+_TOP_KEYS: Final = (
+    "format", "id", "version", "locality", "name", "description", "basis", "settings",
+    "bodies", "stages", "outcomes", "supervision", "withdrawal", "extends",
+)
+_STAGE_KEYS: Final = (
+    "id", "name", "description", "action", "body", "rules", "records", "on", "max_rounds",
+    "skip_when", "basis",
+)
+_STAGE_OPS: Final = ("insert_before", "insert_after", "replace", "remove", "update")
+_UPDATE_KEYS: Final = ("update", "add_rules", "remove_rules", "set")
+
+
+# -- the search path --------------------------------------------------------------------------
+
+
+def builtin_procedures_dir() -> Path:
+    """The folder of the built-in procedures (``procedures/`` in the source tree)."""
+    return Path(str(resources.files("deliberation.procedures")))
+
+
+_ID_LINE: Final = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
+
+
+@attrs.define
+class Library:
+    """The procedure search path: built-ins plus user directories, indexed by procedure id.
+
+    >>> lib = Library()
+    >>> "four-deliberations" in lib.ids()
+    True
+    """
+
+    paths: tuple[Path, ...] = ()
+    builtins: bool = True
+    _index: dict[str, Path] | None = attrs.field(default=None, init=False)
+    _cache: dict[str, Procedure] = attrs.field(factory=dict, init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.paths = tuple(Path(p) for p in self.paths)
+
+    def directories(self) -> tuple[Path, ...]:
+        # User directories come first so a locality can shadow a built-in id on purpose.
+        return self.paths + ((builtin_procedures_dir(),) if self.builtins else ())
+
+    def index(self) -> dict[str, Path]:
+        if self._index is None:
+            index: dict[str, Path] = {}
+            for d in self.directories():
+                if not d.is_dir():
+                    continue
+                for f in sorted(d.iterdir()):
+                    if f.suffix not in (".yaml", ".yml"):
+                        continue
+                    try:
+                        m = _ID_LINE.search(f.read_text(encoding="utf-8"))
+                    except (OSError, UnicodeDecodeError):
+                        continue
+                    if m and m.group(1) not in index:
+                        index[m.group(1)] = f
+            self._index = index
+        return self._index
+
+    def ids(self) -> list[str]:
+        return sorted(self.index())
+
+    def path_of(self, procedure_id: str) -> Path:
+        try:
+            return self.index()[procedure_id]
+        except KeyError:
+            hint = did_you_mean(procedure_id, self.index())
+            raise UnknownProcedure(
+                Text(
+                    f"找不到过程定义 {procedure_id!r}({hint})",
+                    f"找不到過程定義 {procedure_id!r}({hint})",
+                    f"no procedure {procedure_id!r} on the search path ({hint})",
+                )
+            ) from None
+
+    def load(self, procedure_id: str) -> Procedure:
+        """The procedure with this id, validated and composed (cached)."""
+        if procedure_id not in self._cache:
+            path = self.path_of(procedure_id)
+            self._cache[procedure_id] = load_file(path, library=self)
+        return self._cache[procedure_id]
+
+
+_DEFAULT_LIBRARY: Library | None = None
+
+
+def default_library() -> Library:
+    """The built-in procedures plus directories in ``DELIBERATION_PATH`` (``os.pathsep``-separated)."""
+    global _DEFAULT_LIBRARY
+    if _DEFAULT_LIBRARY is None:
+        extra = [p for p in os.environ.get("DELIBERATION_PATH", "").split(os.pathsep) if p]
+        _DEFAULT_LIBRARY = Library(tuple(Path(p) for p in extra))
+    return _DEFAULT_LIBRARY
+
+
+def load_procedure(ref: str | os.PathLike[str], search_path: Iterable[str | os.PathLike[str]] = ()) -> Procedure:
+    """Load a procedure by id (on the search path) or from a ``.yaml`` file path.
+
+    Raises :class:`DefinitionError` listing every problem, or :class:`UnknownProcedure`.
+    """
+    extra = tuple(Path(p) for p in search_path)
+    text = os.fspath(ref)
+    if text.endswith((".yaml", ".yml")) or os.sep in text:
+        lib = Library(extra + (Path(text).parent,)) if extra else default_library()
+        return load_file(Path(text), library=lib)
+    lib = Library(extra) if extra else default_library()
+    return lib.load(text)
+
+
+def load_file(path: Path, library: Library | None = None) -> Procedure:
+    """Load and validate one file; ``extends:`` resolves on ``library``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DefinitionError([Diagnostic("D100", f"cannot read the file: {err}", str(path))]) from None
+    return load_text(text, str(path), library=library)
+
+
+def load_text(text: str, file: str = "<string>", library: Library | None = None) -> Procedure:
+    """Load a procedure from YAML text (``file`` names it in diagnostics)."""
+    procedure, diagnostics = check_text(text, file, library)
+    if diagnostics or procedure is None:
+        raise DefinitionError(diagnostics)
+    return procedure
+
+
+def check_text(
+    text: str, file: str = "<string>", library: Library | None = None
+) -> tuple[Procedure | None, list[Diagnostic]]:
+    """Validate YAML text: the procedure (when buildable) and every diagnostic found."""
+    reporter = Reporter(file)
+    root = read_yaml(text, file, reporter)
+    if root is None:
+        return None, reporter.diagnostics
+    procedure = _Builder(reporter, library or default_library()).build(root)
+    if procedure is not None and not reporter.diagnostics:
+        from deliberation.checks import check_procedure
+
+        check_procedure(procedure, root, reporter)
+    if reporter.diagnostics:
+        return None, reporter.diagnostics
+    return procedure, []
+
+
+def from_data(data: Mapping[str, Any], file: str = "<data>", library: Library | None = None) -> Procedure:
+    """Build a procedure from plain data (e.g. :func:`deliberation.dump.to_data`'s output)."""
+    import yaml
+
+    return load_text(yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False), file, library)
+
+
+# -- building the model ------------------------------------------------------------------------
+
+
+@attrs.define
+class _Builder:
+    r: Reporter
+    library: Library
+    settings: dict[str, Setting] = attrs.field(factory=dict)
+    basis_ids: set[str] = attrs.field(factory=set)
+    body_ids: set[str] = attrs.field(factory=set)
+
+    # .. small typed readers ..
+    def keys(self, loc: Located, allowed: Sequence[str], what: str) -> bool:
+        if not loc.is_map:
+            self.r.error("D202", f"{what} must be a mapping", loc)
+            return False
+        for key, k, _ in loc.items():
+            if key not in allowed:
+                self.r.error("D201", f"unknown key {key!r} in {what}", k, did_you_mean(key, allowed))
+        return True
+
+    def required(self, loc: Located, key: str, what: str) -> Located | None:
+        v = loc.get(key)
+        if v is None:
+            self.r.error("D203", f"{what} needs {key!r}", loc, path=_path(loc.path, key))
+        return v
+
+    def ident(self, loc: Located | None, what: str) -> str | None:
+        if loc is None:
+            return None
+        v = loc.value()
+        if not isinstance(v, str) or not ID_PATTERN.match(v):
+            self.r.error("D205", f"{what} {v!r} is not a valid id", loc,
+                         "ids are lower-case ASCII words joined by '-', e.g. 'resolution-disclosure'")
+            return None
+        return v
+
+    def text(self, loc: Located | None, what: str) -> Text | None:
+        if loc is None:
+            return None
+        if loc.is_scalar:
+            self.r.error("D601", f"{what} must give zh-Hans, zh-Hant and en", loc,
+                         "write {zh-Hans: …, zh-Hant: …, en: …}")
+            return None
+        if not self.keys(loc, LANGS, what):
+            return None
+        values: dict[str, str] = {}
+        for lang in LANGS:
+            v = loc.get(lang)
+            if v is None or not isinstance(v.value(), str) or not str(v.value()).strip():
+                self.r.error("D601", f"{what} has no {lang} text", v or loc,
+                             f"add '{lang}:' — labels are shown in all three languages",
+                             path=_path(loc.path, lang))
+            else:
+                values[lang] = str(v.value())
+        return Text.from_data(values) if len(values) == 3 else None
+
+    def integer(self, loc: Located | None, what: str, minimum: int = 0) -> int | None:
+        if loc is None:
+            return None
+        v = loc.value()
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.r.error("D202", f"{what} must be a whole number, not {v!r}", loc)
+            return None
+        if v < minimum:
+            self.r.error("D402", f"{what} must be at least {minimum}, not {v}", loc)
+            return None
+        return v
+
+    def id_list(self, loc: Located | None, what: str) -> tuple[str, ...]:
+        if loc is None:
+            return ()
+        if loc.is_scalar and isinstance(loc.value(), str):
+            return (str(loc.value()),)
+        if not loc.is_seq:
+            self.r.error("D202", f"{what} must be a list", loc)
+            return ()
+        out = []
+        for el in loc.elements():
+            v = el.value()
+            if not isinstance(v, str):
+                self.r.error("D202", f"{what} must list text ids, not {v!r}", el)
+            else:
+                out.append(v)
+        return tuple(out)
+
+    def basis_refs(self, loc: Located | None) -> tuple[str, ...]:
+        refs = self.id_list(loc, "basis")
+        if loc is not None and loc.is_seq:
+            for el, ref in zip(loc.elements(), refs, strict=False):
+                if ref not in self.basis_ids:
+                    self.r.error("D301", f"unknown basis {ref!r}", el, did_you_mean(ref, self.basis_ids))
+        return refs
+
+    # .. the document ..
+    def build(self, root: Located) -> Procedure | None:
+        if not self.keys(root, _TOP_KEYS, "a procedure"):
+            return None
+        fmt = root.get("format")
+        if fmt is not None and fmt.value() != FORMAT_VERSION:
+            self.r.error("D206", f"format {fmt.value()!r} is not supported", fmt,
+                         f"this version reads format {FORMAT_VERSION}")
+        proc_id = self.ident(self.required(root, "id", "a procedure"), "procedure id")
+        base: Procedure | None = None
+        ext = root.get("extends")
+        if ext is not None:
+            base = self.base(ext, proc_id)
+            if base is None:
+                return None
+            self.settings = dict(base.settings)
+            self.basis_ids = set(base.basis)
+            self.body_ids = set(base.bodies)
+
+        basis = dict(base.basis) if base else {}
+        if (b := root.get("basis")) is not None:
+            basis.update(self.basis(b))
+        self.basis_ids = set(basis)
+        self.settings_section(root.get("settings"), base is not None)
+
+        name_loc = root.get("name") if base else self.required(root, "name", "a procedure")
+        name = self.text(name_loc, "name") if name_loc else (base.name if base else None)
+        desc_loc = root.get("description")
+        description = self.text(desc_loc, "description") if desc_loc else (base.description if base else None)
+        version_loc = root.get("version") if base else self.required(root, "version", "a procedure")
+        version = str(version_loc.value()) if version_loc else (base.version if base else "")
+        loc_loc = root.get("locality")
+        locality = str(loc_loc.value()) if loc_loc else (base.locality if base else "")
+
+        bodies = dict(base.bodies) if base else {}
+        if (bl := root.get("bodies")) is not None:
+            self.body_ids |= {k for k, _, _ in bl.items()} if bl.is_map else set()
+            bodies.update(self.bodies(bl))
+        elif base is None:
+            self.required(root, "bodies", "a procedure")
+        self.body_ids = set(bodies)
+
+        outcomes = dict(base.outcomes) if base else {}
+        if (ol := root.get("outcomes")) is not None:
+            outcomes.update(self.outcomes(ol))
+        elif base is None:
+            self.required(root, "outcomes", "a procedure")
+
+        stages_loc = root.get("stages")
+        if base is None:
+            stages_loc = self.required(root, "stages", "a procedure")
+            stages = self.stage_list(stages_loc) if stages_loc else ()
+        else:
+            stages = self.stage_ops(stages_loc, base.stages) if stages_loc else base.stages
+
+        supervision = base.supervision if base else None
+        if (sl := root.get("supervision")) is not None:
+            supervision = self.supervision(sl)
+        withdrawal = base.withdrawal if base else None
+        if (wl := root.get("withdrawal")) is not None:
+            withdrawal = self.withdrawal(wl)
+
+        if self.r.diagnostics or proc_id is None or name is None:
+            return None
+        return Procedure(
+            id=proc_id,
+            version=version,
+            name=name,
+            locality=locality,
+            description=description,
+            basis=basis,
+            settings=dict(self.settings),
+            bodies=bodies,
+            stages=tuple(stages),
+            outcomes=outcomes,
+            supervision=supervision,
+            withdrawal=withdrawal,
+            extends=base.id if base else None,
+            source=self.r.file,
+        )
+
+    def base(self, ext: Located, proc_id: str | None) -> Procedure | None:
+        ref = ext.value()
+        if not isinstance(ref, str):
+            self.r.error("D202", "extends takes a procedure id", ext)
+            return None
+        if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
+            self.r.error("D701", f"extends names a procedure id, not a file: {ref!r}", ext,
+                         "put the file's folder on the search path and write its id")
+            return None
+        if ref == proc_id:
+            self.r.error("D702", "a procedure cannot extend itself", ext)
+            return None
+        try:
+            return _load_base(self.library, ref, proc_id)
+        except UnknownProcedure:
+            self.r.error("D703", f"extends unknown procedure {ref!r}", ext,
+                         did_you_mean(ref, self.library.ids()))
+        except DefinitionError as err:
+            self.r.error("D704", f"the procedure it extends, {ref!r}, is invalid "
+                         f"({len(err.diagnostics)} problem(s); lint it first)", ext)
+        except RecursionError:
+            self.r.error("D702", f"extends chain through {ref!r} loops back", ext)
+        return None
+
+    def basis(self, loc: Located) -> dict[str, Basis]:
+        out: dict[str, Basis] = {}
+        if not loc.is_map:
+            self.r.error("D202", "basis must map ids to sources", loc)
+            return out
+        for key, k, v in loc.items():
+            bid = self.ident(k, "basis id")
+            if bid is None or not self.keys(v, ("title", "tag", "article", "url"), f"basis {key!r}"):
+                continue
+            title = self.text(self.required(v, "title", f"basis {key!r}"), f"basis {key!r} title")
+            tag = str(v.get("tag").value()) if v.get("tag") else "law"  # type: ignore[union-attr]
+            if tag not in ("law", "seed", "local", "open"):
+                self.r.error("D207", f"basis tag {tag!r} is unknown", v.get("tag"),
+                             did_you_mean(tag, ("law", "seed", "local", "open")))
+            article = str(v.get("article").value()) if v.get("article") else ""  # type: ignore[union-attr]
+            url = str(v.get("url").value()) if v.get("url") else ""  # type: ignore[union-attr]
+            if title is not None:
+                out[bid] = Basis(bid, title, tag, article, url)
+        return out
+
+    def settings_section(self, loc: Located | None, extending: bool) -> None:
+        if loc is None:
+            return
+        if not loc.is_map:
+            self.r.error("D202", "settings must map ids to settings", loc)
+            return
+        for key, k, v in loc.items():
+            sid = self.ident(k, "setting id")
+            if sid is None:
+                continue
+            if extending and sid in self.settings and v.is_map and v.get("type") is None:
+                # Overriding an inherited setting: only its default changes.
+                self.keys(v, ("default",), f"setting {sid!r} (inherited)")
+                d = v.get("default")
+                if d is not None:
+                    old = self.settings[sid]
+                    value = self.setting_value(d, old.type, old.choices, sid)
+                    if value is not None:
+                        self.settings[sid] = attrs.evolve(old, default=value)
+                continue
+            s = self.setting(sid, v)
+            if s is not None:
+                self.settings[sid] = s
+
+    def setting(self, sid: str, v: Located) -> Setting | None:
+        allowed = ("type", "default", "description", "choices", "open", "basis")
+        if not self.keys(v, allowed, f"setting {sid!r}"):
+            return None
+        t_loc = self.required(v, "type", f"setting {sid!r}")
+        d_loc = self.required(v, "default", f"setting {sid!r}")
+        desc = self.text(self.required(v, "description", f"setting {sid!r}"), f"setting {sid!r} description")
+        if t_loc is None or d_loc is None:
+            return None
+        try:
+            stype = SettingType(t_loc.value())
+        except ValueError:
+            self.r.error("D207", f"setting type {t_loc.value()!r} is unknown", t_loc,
+                         did_you_mean(str(t_loc.value()), [t.value for t in SettingType]))
+            return None
+        choices = self.id_list(v.get("choices"), "choices")
+        if stype is SettingType.CHOICE and not choices:
+            self.r.error("D203", f"choice setting {sid!r} needs 'choices'", v)
+        value = self.setting_value(d_loc, stype, choices, sid)
+        open_loc = v.get("open")
+        is_open = bool(open_loc.value()) if open_loc else False
+        basis = self.basis_refs(v.get("basis"))
+        if value is None or desc is None:
+            return None
+        return Setting(sid, stype, value, desc, choices, is_open, basis)
+
+    def setting_value(self, loc: Located, stype: SettingType, choices: Sequence[str], sid: str) -> ParamValue | None:
+        raw = loc.value()
+        if stype is SettingType.BOOL:
+            if not isinstance(raw, bool):
+                self.r.error("D202", f"setting {sid!r} takes true or false, not {raw!r}", loc)
+                return None
+            return raw
+        if stype is SettingType.INT:
+            return self.integer(loc, f"setting {sid!r}")
+        if stype is SettingType.FRACTION:
+            return self.fraction(loc)
+        if stype is SettingType.COMPARISON:
+            if raw not in (">=", ">"):
+                self.r.error("D401", f"comparison {raw!r} is unknown", loc,
+                             "write '>=' for 以上 (includes the number) or '>' for 超过/过半数")
+                return None
+            return str(raw)
+        if stype is SettingType.CHOICE:
+            if raw not in choices:
+                self.r.error("D207", f"{raw!r} is not one of the choices", loc, did_you_mean(str(raw), choices))
+                return None
+            return str(raw)
+        return str(raw)
+
+    def fraction(self, loc: Located) -> Fraction | None:
+        try:
+            return parse_fraction(loc.value())
+        except ValueError as err:
+            self.r.error("D403", str(err), loc, "ratios are exact fractions from 0 to 1")
+            return None
+
+    def bodies(self, loc: Located) -> dict[str, Body]:
+        out: dict[str, Body] = {}
+        if not loc.is_map:
+            self.r.error("D202", "bodies must map ids to bodies", loc)
+            return out
+        allowed = ("name", "members", "voters", "unit", "rules", "basis", "description")
+        for key, k, v in loc.items():
+            bid = self.ident(k, "body id")
+            if bid is None or not self.keys(v, allowed, f"body {key!r}"):
+                continue
+            name = self.text(self.required(v, "name", f"body {key!r}"), f"body {key!r} name")
+            members = self.selectors(self.required(v, "members", f"body {key!r}"))
+            voters = self.selectors(v.get("voters"))
+            unit_loc = v.get("unit")
+            unit = str(unit_loc.value()) if unit_loc else "person"
+            if unit not in ("person", "household"):
+                self.r.error("D207", f"unit {unit!r} is unknown", unit_loc, did_you_mean(unit, ("person", "household")))
+            rules = self.rules(v.get("rules"), None)
+            desc = self.text(v.get("description"), "description") if v.get("description") else None
+            basis = self.basis_refs(v.get("basis"))
+            if name is not None:
+                out[bid] = Body(bid, name, members, voters, unit, rules, basis, desc)
+        return out
+
+    def selectors(self, loc: Located | None) -> tuple[str, ...]:
+        sels = self.id_list(loc, "roster selectors")
+        if loc is not None:
+            els = list(loc.elements()) if loc.is_seq else [loc]
+            for el, s in zip(els, sels, strict=False):
+                if s not in SELECTORS:
+                    self.r.error("D302", f"unknown roster selector {s!r}", el, did_you_mean(s, SELECTORS))
+        return sels
+
+    def outcomes(self, loc: Located) -> dict[str, Outcome]:
+        out: dict[str, Outcome] = {}
+        if not loc.is_map:
+            self.r.error("D202", "outcomes must map ids to outcomes", loc)
+            return out
+        kinds = [k.value for k in OutcomeKind]
+        for key, k, v in loc.items():
+            oid = self.ident(k, "outcome id")
+            if oid is None or not self.keys(v, ("kind", "name"), f"outcome {key!r}"):
+                continue
+            kind_loc = self.required(v, "kind", f"outcome {key!r}")
+            name = self.text(self.required(v, "name", f"outcome {key!r}"), f"outcome {key!r} name")
+            if kind_loc is None:
+                continue
+            try:
+                kind = OutcomeKind(kind_loc.value())
+            except ValueError:
+                self.r.error("D207", f"outcome kind {kind_loc.value()!r} is unknown", kind_loc,
+                             did_you_mean(str(kind_loc.value()), kinds))
+                continue
+            if name is not None:
+                out[oid] = Outcome(oid, name, kind)
+        return out
+
+    # .. rules ..
+    def rules(self, loc: Located | None, action: ActionKind | None) -> tuple[RuleSpec, ...]:
+        if loc is None:
+            return ()
+        if not loc.is_seq:
+            self.r.error("D202", "rules must be a list", loc)
+            return ()
+        out: list[RuleSpec] = []
+        seen: set[str] = set()
+        for el in loc.elements():
+            spec = self.rule(el, action)
+            if spec is None:
+                continue
+            if spec.id in seen:
+                self.r.error("D404", f"rule id {spec.id!r} appears twice here", el,
+                             "give the second one its own 'id:'")
+            seen.add(spec.id)
+            out.append(spec)
+        return tuple(out)
+
+    def rule(self, loc: Located, action: ActionKind | None) -> RuleSpec | None:
+        if not self.keys(loc, ("rule", "id", "params", "basis", "note"), "a rule"):
+            return None
+        name_loc = self.required(loc, "rule", "a rule")
+        if name_loc is None:
+            return None
+        name = name_loc.value()
+        if name not in RULES:
+            self.r.error("D405", f"unknown rule {name!r}", name_loc, did_you_mean(str(name), RULES))
+            return None
+        rtype = RULES[name]
+        if action is not None and action not in rtype.actions:
+            self.r.error("D406", f"rule {name!r} does not apply to a {action.value} stage", name_loc,
+                         "it applies to: " + ", ".join(a.value for a in rtype.actions))
+        rid = self.ident(loc.get("id"), "rule id") if loc.get("id") else str(name)
+        params: list[tuple[str, ParamValue]] = []
+        p_loc = loc.get("params")
+        given: set[str] = set()
+        if p_loc is not None:
+            if not p_loc.is_map:
+                self.r.error("D202", "params must be a mapping", p_loc)
+            else:
+                names = [p.name for p in rtype.params]
+                for key, k, v in p_loc.items():
+                    param = rtype.param(key)
+                    if param is None:
+                        self.r.error("D407", f"rule {name!r} has no parameter {key!r}", k,
+                                     did_you_mean(key, names) if names else "this rule takes no parameters")
+                        continue
+                    given.add(key)
+                    value = self.param_value(v, param)
+                    if value is not None:
+                        params.append((key, value))
+        for p in rtype.params:
+            if p.required and p.name not in given:
+                self.r.error("D408", f"rule {name!r} needs parameter {p.name!r}", p_loc or loc,
+                             p.description or f"add '{p.name}:' under params",
+                             path=_path((p_loc or loc).path if p_loc else loc.path + ".params", p.name))
+        basis = self.basis_refs(loc.get("basis"))
+        note = self.text(loc.get("note"), "note") if loc.get("note") else None
+        if rid is None:
+            return None
+        return RuleSpec(rid, str(name), tuple(params), basis, note)
+
+    def param_value(self, loc: Located, param: Param) -> ParamValue | None:
+        if loc.is_map and param.type != "thresholds" and loc.get("setting") is not None:
+            return self.setting_ref(loc, param)
+        raw = loc.value()
+        t = param.type
+        if t == "fraction":
+            return self.fraction(loc)
+        if t == "comparison":
+            if raw not in (">=", ">"):
+                self.r.error("D401", f"comparison {raw!r} is unknown", loc,
+                             "write '>=' for 以上 (includes the number) or '>' for 超过/过半数")
+                return None
+            return str(raw)
+        if t in ("base", "choice"):
+            if raw not in param.choices:
+                code = "D409" if t == "base" else "D207"
+                self.r.error(code, f"{param.name} {raw!r} is not allowed here", loc,
+                             did_you_mean(str(raw), param.choices))
+                return None
+            return str(raw)
+        if t == "int":
+            return self.integer(loc, param.name)
+        if t == "bool":
+            if not isinstance(raw, bool):
+                self.r.error("D202", f"{param.name} takes true or false, not {raw!r}", loc)
+                return None
+            return raw
+        if t == "list":
+            return self.id_list(loc, param.name)
+        if t == "thresholds":
+            if not loc.is_seq:
+                self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
+                return None
+            alts: list[ParamValue] = []
+            from deliberation.rules import QUORUM_BASES
+
+            for el in loc.elements():
+                if not self.keys(el, ("ratio", "compare", "base"), "a threshold"):
+                    continue
+                parts: list[tuple[str, ParamValue]] = []
+                for key, p in (
+                    ("ratio", Param("ratio", "fraction")),
+                    ("compare", Param("compare", "comparison")),
+                    ("base", Param("base", "base", choices=QUORUM_BASES)),
+                ):
+                    sub = self.required(el, key, "a threshold")
+                    if sub is not None and (val := self.param_value(sub, p)) is not None:
+                        parts.append((key, val))
+                alts.append(FrozenMap(tuple(parts)))
+            return tuple(alts)
+        return str(raw)
+
+    def setting_ref(self, loc: Located, param: Param) -> SettingRef | None:
+        self.keys(loc, ("setting",), "a setting reference")
+        sid = loc.get("setting")
+        assert sid is not None
+        name = sid.value()
+        setting = self.settings.get(str(name))
+        if setting is None:
+            self.r.error("D303", f"unknown setting {name!r}", sid, did_you_mean(str(name), self.settings))
+            return None
+        expected = {
+            "fraction": (SettingType.FRACTION,),
+            "comparison": (SettingType.COMPARISON,),
+            "int": (SettingType.INT,),
+            "bool": (SettingType.BOOL,),
+            "choice": (SettingType.CHOICE, SettingType.STRING),
+            "base": (SettingType.CHOICE, SettingType.STRING),
+        }.get(param.type, ())
+        if setting.type not in expected:
+            self.r.error("D304", f"setting {name!r} is a {setting.type.value}, "
+                         f"but {param.name} needs a {param.type}", sid)
+            return None
+        if param.choices and setting.type is SettingType.CHOICE:
+            bad = [c for c in setting.choices if c not in param.choices]
+            if bad:
+                self.r.error("D304", f"setting {name!r} allows {bad!r}, not valid for {param.name}", sid,
+                             did_you_mean(bad[0], param.choices))
+                return None
+        return SettingRef(str(name))
+
+    # .. stages ..
+    def stage_list(self, loc: Located) -> tuple[Stage, ...]:
+        if not loc.is_seq:
+            self.r.error("D202", "stages must be a list", loc)
+            return ()
+        out = []
+        for el in loc.elements():
+            s = self.stage(el)
+            if s is not None:
+                out.append(s)
+        ids = [s.id for s in out]
+        for el, s in zip(loc.elements(), out, strict=False):
+            if ids.count(s.id) > 1:
+                self.r.error("D208", f"stage id {s.id!r} is used twice", el)
+        return tuple(out)
+
+    def stage(self, loc: Located) -> Stage | None:
+        if not self.keys(loc, _STAGE_KEYS, "a stage"):
+            return None
+        sid = self.ident(self.required(loc, "id", "a stage"), "stage id")
+        name = self.text(self.required(loc, "name", "a stage"), "stage name")
+        action_loc = self.required(loc, "action", "a stage")
+        action: ActionKind | None = None
+        if action_loc is not None:
+            try:
+                action = ActionKind(action_loc.value())
+            except ValueError:
+                self.r.error("D207", f"action {action_loc.value()!r} is unknown", action_loc,
+                             did_you_mean(str(action_loc.value()), [a.value for a in ActionKind]))
+        body = self.stage_body(self.required(loc, "body", "a stage"))
+        rules = self.rules(loc.get("rules"), action)
+        records = self.id_list(loc.get("records"), "records")
+        if (rl := loc.get("records")) is not None and rl.is_seq:
+            for el, rec in zip(rl.elements(), records, strict=False):
+                if rec not in RECORD_KINDS:
+                    self.r.error("D305", f"unknown record kind {rec!r}", el, did_you_mean(rec, RECORD_KINDS))
+        on: list[tuple[str, str]] = []
+        if (on_loc := loc.get("on")) is not None:
+            if self.keys(on_loc, ROUTE_KEYS, "on"):
+                for key, _, v in on_loc.items():
+                    if key in ROUTE_KEYS:
+                        on.append((key, str(v.value())))
+        max_rounds = self.integer(loc.get("max_rounds"), "max_rounds", minimum=1)
+        skip_loc = loc.get("skip_when")
+        skip = None
+        if skip_loc is not None:
+            skip = str(skip_loc.value())
+            s = self.settings.get(skip)
+            if s is None:
+                self.r.error("D303", f"unknown setting {skip!r}", skip_loc, did_you_mean(skip, self.settings))
+            elif s.type is not SettingType.BOOL:
+                self.r.error("D304", f"skip_when needs a bool setting; {skip!r} is a {s.type.value}", skip_loc)
+        desc = self.text(loc.get("description"), "description") if loc.get("description") else None
+        basis = self.basis_refs(loc.get("basis"))
+        if sid is None or name is None or action is None or body is None:
+            return None
+        return Stage(sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis)
+
+    def stage_body(self, loc: Located | None) -> str | SettingRef | None:
+        if loc is None:
+            return None
+        if loc.is_map:
+            ref = self.setting_ref(loc, Param("body", "choice"))
+            if ref is not None:
+                for choice in self.settings[ref.setting].choices:
+                    if choice not in self.body_ids:
+                        self.r.error("D306", f"setting {ref.setting!r} offers {choice!r}, which is no body",
+                                     loc, did_you_mean(choice, self.body_ids))
+            return ref
+        name = loc.value()
+        if name not in self.body_ids:
+            self.r.error("D306", f"unknown body {name!r}", loc, did_you_mean(str(name), self.body_ids))
+            return None
+        return str(name)
+
+    def stage_ops(self, loc: Located, base: tuple[Stage, ...]) -> tuple[Stage, ...]:
+        """Apply an extension's stage operations to the inherited stages, in order."""
+        if not loc.is_seq:
+            self.r.error("D705", "in a procedure that extends another, stages is a list of "
+                         "operations (insert_before, insert_after, replace, remove, update)", loc)
+            return base
+        stages = list(base)
+        for el in loc.elements():
+            op = next((o for o in _STAGE_OPS if el.get(o) is not None), None)
+            if op is None:
+                self.r.error("D705", "a stage operation needs one of " + ", ".join(_STAGE_OPS), el,
+                             "e.g. '- insert_before: resolution' with 'stage: {...}'")
+                continue
+            target_loc = el.get(op)
+            assert target_loc is not None
+            target = str(target_loc.value())
+            ids = [s.id for s in stages]
+            if target not in ids:
+                self.r.error("D307", f"{op} names unknown stage {target!r}", target_loc, did_you_mean(target, ids))
+                continue
+            i = ids.index(target)
+            if op == "remove":
+                self.keys(el, ("remove",), "a remove operation")
+                del stages[i]
+            elif op == "update":
+                if self.keys(el, _UPDATE_KEYS, "an update operation"):
+                    updated = self.update_stage(el, stages[i])
+                    if updated is not None:
+                        stages[i] = updated
+            else:
+                self.keys(el, (op, "stage"), f"a {op} operation")
+                st_loc = self.required(el, "stage", f"a {op} operation")
+                new = self.stage(st_loc) if st_loc is not None else None
+                if new is None:
+                    continue
+                if new.id in ids and not (op == "replace" and new.id == target):
+                    self.r.error("D208", f"stage id {new.id!r} is already used", st_loc)
+                    continue
+                if op == "replace":
+                    stages[i] = new
+                elif op == "insert_before":
+                    stages.insert(i, new)
+                else:
+                    stages.insert(i + 1, new)
+        return tuple(stages)
+
+    def update_stage(self, el: Located, stage: Stage) -> Stage | None:
+        rules = list(stage.rules)
+        if (rm := el.get("remove_rules")) is not None:
+            for rid, rel in zip(self.id_list(rm, "remove_rules"),
+                                rm.elements() if rm.is_seq else [rm], strict=False):
+                if rid not in [r.id for r in rules]:
+                    self.r.error("D308", f"stage {stage.id!r} has no rule {rid!r}", rel,
+                                 did_you_mean(rid, [r.id for r in rules]))
+                rules = [r for r in rules if r.id != rid]
+        if (add := el.get("add_rules")) is not None:
+            for spec in self.rules(add, stage.action):
+                rules = [r for r in rules if r.id != spec.id] + [spec]
+        changes: dict[str, Any] = {"rules": tuple(rules)}
+        if (s := el.get("set")) is not None and self.keys(
+            s, ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"), "set"
+        ):
+            # Reuse the stage reader on a merged view: build a throwaway stage from the fields.
+            if s.get("name") is not None:
+                changes["name"] = self.text(s.get("name"), "stage name")
+            if s.get("description") is not None:
+                changes["description"] = self.text(s.get("description"), "description")
+            if s.get("body") is not None:
+                changes["body"] = self.stage_body(s.get("body"))
+            if s.get("records") is not None:
+                changes["records"] = self.id_list(s.get("records"), "records")
+            if (on_loc := s.get("on")) is not None and self.keys(on_loc, ROUTE_KEYS, "on"):
+                merged = dict(stage.on)
+                merged.update({k: str(v.value()) for k, _, v in on_loc.items()})
+                changes["on"] = tuple(merged.items())
+            if s.get("max_rounds") is not None:
+                changes["max_rounds"] = self.integer(s.get("max_rounds"), "max_rounds", 1)
+            if s.get("skip_when") is not None:
+                changes["skip_when"] = str(s.get("skip_when").value())  # type: ignore[union-attr]
+            if s.get("basis") is not None:
+                changes["basis"] = self.basis_refs(s.get("basis"))
+        if any(v is None for k, v in changes.items() if k in ("name", "body")):
+            return None
+        return attrs.evolve(stage, **changes)
+
+    def supervision(self, loc: Located) -> Supervision | None:
+        if not self.keys(loc, ("body", "answer_within_days", "basis"), "supervision"):
+            return None
+        body = self.stage_body(self.required(loc, "body", "supervision"))
+        days = self.integer(loc.get("answer_within_days"), "answer_within_days", 1)
+        basis = self.basis_refs(loc.get("basis"))
+        if not isinstance(body, str):
+            return None
+        return Supervision(body, days if days is not None else 7, basis)
+
+    def withdrawal(self, loc: Located) -> Withdrawal | None:
+        if not self.keys(loc, ("by", "until", "outcome"), "withdrawal"):
+            return None
+        by = self.id_list(loc.get("by"), "by") or ("submitters", "proposers")
+        until = str(loc.get("until").value()) if loc.get("until") else None  # type: ignore[union-attr]
+        outcome = str(loc.get("outcome").value()) if loc.get("outcome") else "withdrawn"  # type: ignore[union-attr]
+        return Withdrawal(by, until, outcome)
+
+
+_LOADING: list[str] = []
+
+
+def _load_base(library: Library, ref: str, child: str | None) -> Procedure:
+    if ref in _LOADING:
+        raise RecursionError(ref)
+    _LOADING.append(ref)
+    try:
+        return library.load(ref)
+    finally:
+        _LOADING.pop()
+
+
+def _path(base: str, key: str) -> str:
+    return f"{base}.{key}" if base else key
+
+
+__all__ = [
+    "RECONVENE",
+    "Library",
+    "check_text",
+    "default_library",
+    "from_data",
+    "load_file",
+    "load_procedure",
+    "load_text",
+]

@@ -1,0 +1,186 @@
+"""Records: the immutable, append-only account of everything that happened to a case.
+
+Every accepted action appends one or more :class:`Record` s. The case state is a pure function of
+its records: :meth:`deliberation.case.Case.replay` rebuilds it exactly. Records serialise to plain
+JSON (:func:`record_to_json`) carrying :data:`SCHEMA_VERSION`, so an archive stays readable.
+
+>>> from datetime import datetime, timezone
+>>> s = Signature("v0001", "participant", "review/minutes",
+...               datetime(2026, 3, 1, tzinfo=timezone.utc), "handwritten")
+>>> r = Record(1, "c1", "meeting", datetime(2026, 3, 1, tzinfo=timezone.utc), "v0001",
+...            "review", {"present": 30}, (s,))
+>>> record_from_json(record_to_json(r)) == r
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, Final, Literal
+
+import attrs
+
+SCHEMA_VERSION: Final = 1
+
+SignatureMethod = Literal["handwritten", "fingerprint", "proxy", "electronic"]
+SIGNATURE_METHODS: Final = ("handwritten", "fingerprint", "proxy", "electronic")
+
+# What a record says happened. Actions a person takes, and what the engine derived from them.
+RECORD_KINDS: Final = (
+    "opened",  # the case was opened: matter, procedure id/version, roster fingerprint, settings
+    "motion",  # a written motion with its submitters
+    "notice",  # a meeting was announced (starts the notice period)
+    "circulated",  # the plan was circulated to participants (starts the circulation period)
+    "meeting",  # a meeting was held: attendance, votes, signatures; its result routes the case
+    "opinion",  # one villager's (or household's) opinion in a consultation, with signature
+    "consultation-closed",  # the consultation was closed (coverage checked)
+    "disclosure-posted",  # a disclosure was posted on a channel
+    "disclosure-concluded",  # the disclosure period ended (rules checked)
+    "objection",  # the supervision committee or a villager objected
+    "answer",  # an objection was answered
+    "withdrawn",  # the proposers withdrew the matter
+    "lapsed",  # a deadline passed and the case lapsed
+    "stage-skipped",  # a stage was merged away by a setting (e.g. 一肩挑)
+    "note",  # free annotation by a clerk; never changes state
+)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
+def _check_method(_: Any, __: Any, value: str) -> None:
+    if value not in SIGNATURE_METHODS:
+        raise ValueError(f"signature method {value!r} is unknown; use one of {SIGNATURE_METHODS}")
+
+
+@attrs.frozen
+class Signature:
+    """A signature on a document: who, in what role, on what, when and how.
+
+    ``method="proxy"`` needs ``on_behalf_of`` and ``authorisation`` (the written authorisation's
+    reference), or the signature is refused.
+    """
+
+    signer: str
+    role: str  # participant | submitter | witness | consulted | supervisor | clerk
+    document: str
+    at: datetime
+    method: str = attrs.field(default="handwritten", validator=_check_method)
+    on_behalf_of: str | None = None
+    authorisation: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.method == "proxy" and not (self.on_behalf_of and self.authorisation):
+            raise ValueError("a proxy signature needs on_behalf_of and a written authorisation")
+
+    def to_data(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "signer": self.signer,
+            "role": self.role,
+            "document": self.document,
+            "at": self.at.isoformat(),
+            "method": self.method,
+        }
+        if self.on_behalf_of is not None:
+            out["on_behalf_of"] = self.on_behalf_of
+        if self.authorisation is not None:
+            out["authorisation"] = self.authorisation
+        return out
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Signature:
+        return cls(
+            signer=data["signer"],
+            role=data["role"],
+            document=data["document"],
+            at=datetime.fromisoformat(data["at"]),
+            method=data.get("method", "handwritten"),
+            on_behalf_of=data.get("on_behalf_of"),
+            authorisation=data.get("authorisation"),
+        )
+
+
+@attrs.frozen
+class Record:
+    """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
+
+    ``data`` is JSON-shaped and frozen (mappings become read-only, lists become tuples).
+    ``result`` is what the engine concluded (e.g. ``{"route": "pass", "state": "review"}``);
+    replay recomputes it and must find the same.
+    """
+
+    seq: int
+    case_id: str
+    kind: str
+    at: datetime
+    actor: str | None
+    stage: str | None
+    data: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=tuple)
+    result: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "seq": self.seq,
+            "case": self.case_id,
+            "kind": self.kind,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "stage": self.stage,
+            "data": _thaw(self.data),
+            "signatures": [s.to_data() for s in self.signatures],
+            "result": _thaw(self.result),
+        }
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Record:
+        schema = data.get("schema", SCHEMA_VERSION)
+        if schema != SCHEMA_VERSION:
+            raise ValueError(f"record schema {schema!r} is not readable by this version ({SCHEMA_VERSION})")
+        return cls(
+            seq=int(data["seq"]),
+            case_id=str(data["case"]),
+            kind=str(data["kind"]),
+            at=datetime.fromisoformat(data["at"]),
+            actor=data.get("actor"),
+            stage=data.get("stage"),
+            data=data.get("data") or {},
+            signatures=tuple(Signature.from_data(s) for s in data.get("signatures") or ()),
+            result=data.get("result") or {},
+        )
+
+
+def canonical_json(data: Any) -> str:
+    """The one byte-stable JSON form used for hashing: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_to_json(record: Record) -> str:
+    return canonical_json(record.to_data())
+
+
+def record_from_json(text: str) -> Record:
+    return Record.from_data(json.loads(text))
+
+
+def fingerprint(data: Any) -> str:
+    """``sha256:`` hex digest of ``data``'s canonical JSON (rosters, settings)."""
+    return "sha256:" + hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""The JSON Schema of the procedure format (procedure.schema.json)."""

@@ -1,0 +1,145 @@
+"""Exact thresholds: a fraction, an explicit comparison and an explicit base.
+
+The boundary words of 民法典 Art. 1259 decide the comparison: 以上 includes the number
+(``>=``), 超过 and 过半数 exclude it (``>``). Arithmetic is done on :class:`fractions.Fraction`,
+never on floats, so "two thirds of 28" needs 19 and "two thirds of 30" needs exactly 20.
+
+>>> t = Threshold(Fraction(2, 3), Comparison.AT_LEAST, Base.MEMBERS)
+>>> t.needed(28), t.needed(30)
+(19, 20)
+>>> t.holds(18, 28), t.holds(19, 28)
+(False, True)
+"""
+
+from __future__ import annotations
+
+import enum
+from fractions import Fraction
+from typing import Final
+
+import attrs
+
+from deliberation.i18n import T, Text
+
+
+class Comparison(enum.Enum):
+    """How a count is compared with ``ratio × base``."""
+
+    AT_LEAST = ">="  # 以上 / 届满: the number itself counts
+    MORE_THAN = ">"  # 超过 / 过半数: strictly more
+
+    @property
+    def label(self) -> Text:
+        return _COMPARISON_LABELS[self]
+
+
+_COMPARISON_LABELS: Final = {
+    Comparison.AT_LEAST: T("以上(含本数)", "以上(含本數)", "at least"),
+    Comparison.MORE_THAN: T("超过(不含本数)", "超過(不含本數)", "more than"),
+}
+
+
+class Base(enum.Enum):
+    """What a threshold is a fraction *of*. Every threshold names its base explicitly."""
+
+    MEMBERS = "members"  # everyone who belongs to the body
+    VOTERS = "voters"  # members with a vote (e.g. full Party members only)
+    EXPECTED = "expected"  # 应到: voters who should attend (voters less those excused)
+    PRESENT = "present"  # 实到: voters present at the meeting
+    VOTES_CAST = "votes_cast"  # ballots cast: yes + no + abstain
+    HOUSEHOLDS = "households"  # households of the electorate
+    ADULTS = "adults"  # villagers aged 18 and over
+
+    @property
+    def label(self) -> Text:
+        return _BASE_LABELS[self]
+
+
+_BASE_LABELS: Final = {
+    Base.MEMBERS: T("组成人员", "組成人員", "members"),
+    Base.VOTERS: T("有表决权的人员", "有表決權的人員", "voting members"),
+    Base.EXPECTED: T("应到人数", "應到人數", "those expected to attend (应到)"),
+    Base.PRESENT: T("实到人数", "實到人數", "those present (实到)"),
+    Base.VOTES_CAST: T("投票数", "投票數", "votes cast"),
+    Base.HOUSEHOLDS: T("户数", "戶數", "households"),
+    Base.ADULTS: T("十八周岁以上村民", "十八周歲以上村民", "villagers aged 18 and over"),
+}
+
+
+def parse_fraction(value: object) -> Fraction:
+    """Read ``"2/3"``, ``1`` or ``Fraction(2, 3)``; floats are refused (they are not exact).
+
+    Raises ``ValueError`` with a hint when the value is not an exact fraction in [0, 1].
+    """
+    if isinstance(value, bool):
+        raise ValueError("a ratio must be a fraction such as 1/2 or 2/3, not a boolean")
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a float; write the exact fraction, e.g. 1/2 or 2/3")
+    if isinstance(value, Fraction):
+        result = value
+    elif isinstance(value, int):
+        result = Fraction(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            if "/" in text:
+                num, den = text.split("/", 1)
+                result = Fraction(int(num.strip()), int(den.strip()))
+            elif "." in text or "e" in text.lower():
+                raise ValueError
+            else:
+                result = Fraction(int(text))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(
+                f"{value!r} is not an exact fraction; write it as 1/2, 2/3 or 1"
+            ) from None
+    else:
+        raise ValueError(f"{value!r} is not a fraction; write it as 1/2, 2/3 or 1")
+    if not 0 <= result <= 1:
+        raise ValueError(f"{value!r} is outside 0..1; a share of a body cannot exceed all of it")
+    return result
+
+
+def format_fraction(value: Fraction) -> str:
+    """``Fraction(2, 3)`` → ``"2/3"``; whole numbers print without a denominator."""
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+@attrs.frozen
+class Threshold:
+    """``count  <compare>  ratio × total``, with ``total`` counted on ``base``."""
+
+    ratio: Fraction
+    compare: Comparison
+    base: Base
+
+    def needed(self, total: int) -> int:
+        """The smallest count that satisfies the threshold out of ``total``.
+
+        May exceed ``total`` (e.g. more than all of 0): then nothing satisfies it.
+        """
+        product = self.ratio * total
+        floor = product.numerator // product.denominator
+        if self.compare is Comparison.AT_LEAST:
+            return floor if product.denominator == 1 else floor + 1
+        return floor + 1
+
+    def holds(self, count: int, total: int) -> bool:
+        """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic)."""
+        if self.compare is Comparison.AT_LEAST:
+            return count * self.ratio.denominator >= self.ratio.numerator * total
+        return count * self.ratio.denominator > self.ratio.numerator * total
+
+    def describe(self, lang: str = "zh-Hans") -> str:
+        """E.g. ``"at least 2/3 of members"`` / ``"组成人员的2/3以上(含本数)"``."""
+        frac = format_fraction(self.ratio)
+        if lang == "en":
+            return f"{self.compare.label.en} {frac} of {self.base.label.en}"
+        return f"{self.base.label.get(lang)}的{frac}{self.compare.label.get(lang)}"
+
+    def to_data(self) -> dict[str, str]:
+        return {
+            "ratio": format_fraction(self.ratio),
+            "compare": self.compare.value,
+            "base": self.base.value,
+        }
