@@ -6,6 +6,7 @@
 'Six deliberations and two disclosures (Guzhuang village)'
 """
 
+from deliberation.case import Case, ReplayError
 from deliberation.definition import ActionKind, Body, Procedure, RuleSpec, Stage
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import (
@@ -33,6 +34,7 @@ __all__ = [
     "ActionKind",
     "Base",
     "Body",
+    "Case",
     "CaseClosed",
     "Comparison",
     "ConcurrencyConflict",
@@ -45,6 +47,7 @@ __all__ = [
     "NotEntitled",
     "Procedure",
     "Record",
+    "ReplayError",
     "Roster",
     "RuleSpec",
     "RuleViolation",

@@ -1,0 +1,1031 @@
+"""Cases: one matter taken through a procedure, as an append-only log of records.
+
+A :class:`Case` is opened for a matter against a procedure and a roster snapshot. Each action
+(a motion, a meeting, an opinion, a disclosure, an objection…) is checked against the rules of
+the current stage and either appends its records and moves the state, or raises a typed error
+and changes nothing. The state is a pure function of the records: :meth:`Case.replay` rebuilds
+it and checks every stored result.
+
+>>> from deliberation import load_procedure, Roster
+>>> from deliberation.clock import ManualClock
+>>> case = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="修村道",
+...                  clock=ManualClock())
+>>> case.state
+'proposal'
+>>> _ = case.hold_meeting(present=5, yes=5)
+>>> case.state, case.version
+('discussion', 2)
+"""
+
+from __future__ import annotations
+
+import uuid
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+
+from deliberation.clock import Clock, SystemClock, days_between
+from deliberation.definition import ActionKind, Procedure
+from deliberation.errors import (
+    CaseClosed,
+    DeliberationError,
+    InvalidAction,
+    NotEntitled,
+    RuleViolation,
+)
+from deliberation.facts import CompiledRule, Plan, StagePlan, normalise_settings, plan_for
+from deliberation.i18n import DEFAULT_LANG, T, Text
+from deliberation.machine import REDO_PREFIX, SKIP, WITHDRAW
+from deliberation.records import Record, Signature, canonical_json, fingerprint
+from deliberation.roster import Roster, RosterError
+from deliberation.rules import Facts, RuleCheck
+
+_SYSTEM_CLOCK: Final = SystemClock()
+_COMMITTEES: Final = ("party-committee", "villagers-committee")
+_FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
+Who = Sequence[str] | int
+
+
+class ReplayError(DeliberationError):
+    """Records do not replay to what they say: a changed procedure, roster or result."""
+
+
+class _Cursor:
+    """The derived state of a case; a pure function of its records. Also the machine's model."""
+
+    __slots__ = ("entered_at", "entered_seq", "objections", "rounds", "state")
+
+    def __init__(self, state: str, entered_seq: int, entered_at: datetime) -> None:
+        self.state = state
+        self.entered_seq = entered_seq
+        self.entered_at = entered_at
+        self.objections = 0
+        self.rounds: dict[str, int] = {}
+
+    def copy(self) -> _Cursor:
+        c = _Cursor(self.state, self.entered_seq, self.entered_at)
+        c.objections = self.objections
+        c.rounds = self.rounds  # copied on write
+        return c
+
+
+def roster_fingerprint(roster: Roster) -> str:
+    """``fingerprint(roster.to_data())``, computed once per roster object."""
+    key = id(roster)
+    hit = _FP_CACHE.get(key)
+    if hit is not None and hit[0]() is roster:
+        return hit[1]
+    fp = fingerprint(roster.to_data())
+    _FP_CACHE[key] = (weakref.ref(roster), fp)
+    weakref.finalize(roster, _FP_CACHE.pop, key, None)
+    return fp
+
+
+Result = dict[str, Any]
+Evaluator = Callable[["Case", _Cursor, Record, "list[Record]"], Result]
+
+
+class Case:
+    """A matter taken through a procedure. See ``docs/engine.md`` for the whole API.
+
+    >>> from deliberation import load_procedure, Roster
+    >>> c = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="x")
+    >>> c.stage, c.closed
+    ('proposal', False)
+    """
+
+    __slots__ = ("_clock", "_cur", "_id", "_plan", "_records", "_roster")
+
+    def __init__(self, plan: Plan, roster: Roster, case_id: str, clock: Clock) -> None:
+        self._plan = plan
+        self._roster = roster
+        self._id = case_id
+        self._clock = clock
+        self._records: list[Record] = []
+        self._cur = _Cursor(plan.stage_ids[0], 0, _EPOCH)
+
+    # -- opening and replay ----------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        procedure: Procedure | str,
+        roster: Roster,
+        *,
+        matter: str = "",
+        case_id: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        clock: Clock | None = None,
+        actor: str | None = None,
+    ) -> Case:
+        """Open a case for ``matter``; the roster is the case's snapshot from now on.
+
+        >>> from deliberation import load_procedure, Roster
+        >>> c = Case.open("six-deliberations-guzhuang", Roster.generate(), matter="修村道")
+        >>> c.records[0].kind, c.state
+        ('opened', 'motion')
+        """
+        if isinstance(procedure, str):
+            from deliberation.loader import load_procedure
+
+            procedure = load_procedure(procedure)
+        plan = plan_for(procedure, normalise_settings(procedure, settings))
+        case = cls(plan, roster, case_id or uuid.uuid4().hex[:16], clock or _SYSTEM_CLOCK)
+        data = {
+            "procedure": procedure.id,
+            "version": procedure.version,
+            "matter": matter,
+            "roster": roster_fingerprint(roster),
+            "settings": plan.settings_data,
+        }
+        case._act("opened", actor, data)
+        return case
+
+    @classmethod
+    def replay(
+        cls,
+        procedure: Procedure | str,
+        roster: Roster,
+        records: Sequence[Record],
+        *,
+        clock: Clock | None = None,
+    ) -> Case:
+        """Rebuild a case from its records, re-checking every one.
+
+        Raises :class:`ReplayError` when a record's stored result differs from what the rules
+        give now, when the roster or procedure is not the one the case was opened with, or when
+        the records are not a gap-free sequence of one case.
+        """
+        if isinstance(procedure, str):
+            from deliberation.loader import load_procedure
+
+            procedure = load_procedure(procedure)
+        if not records or records[0].kind != "opened":
+            raise ReplayError(T("记录须以 opened 开始", "記錄須以 opened 開始",
+                                "records must start with an 'opened' record"))
+        first = records[0]
+        raw = first.data.get("settings") or {}
+        try:
+            settings = normalise_settings(procedure, {k: raw[k] for k in raw})
+        except InvalidAction as err:
+            raise ReplayError(err.message) from None
+        plan = plan_for(procedure, settings)
+        case = cls(plan, roster, first.case_id, clock or _SYSTEM_CLOCK)
+        for n, rec in enumerate(records, start=1):
+            if rec.seq != n or rec.case_id != case._id:
+                raise ReplayError(T(f"第 {n} 条记录的序号或事项编号不符",
+                                    f"第 {n} 條記錄的序號或事項編號不符",
+                                    f"record {n}: seq {rec.seq} / case {rec.case_id!r} "
+                                    "out of order"))
+            case._replay_one(rec)
+        return case
+
+    def _replay_one(self, rec: Record) -> None:
+        cur = self._cur.copy()
+        before = cur.state if cur.state in self._plan.stages and self._records else None
+        if self._records and before is not None and self._plan.stages[before].skip \
+                and rec.kind != "stage-skipped":
+            raise ReplayError(_mismatch(rec, "stage-skipped expected"))
+        if (rec.stage or None) != before:
+            raise ReplayError(_mismatch(rec, f"stage {rec.stage!r}, expected {before!r}"))
+        try:
+            result = _EVALUATORS[rec.kind](self, cur, rec, [])
+        except KeyError:
+            raise ReplayError(_mismatch(rec, f"unknown kind {rec.kind!r}")) from None
+        except DeliberationError as err:
+            raise ReplayError(_mismatch(rec, f"refused now: {err.message.en}")) from None
+        if canonical_json(_plain(result)) != canonical_json(_plain(rec.result)):
+            raise ReplayError(_mismatch(rec, f"stored result {_plain(rec.result)} != {result}"))
+        self._records.append(rec)
+        self._cur = cur
+
+    # -- read-only view ---------------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def procedure(self) -> Procedure:
+        return self._plan.procedure
+
+    @property
+    def plan(self) -> Plan:
+        """The precompiled plan (procedure + settings) the case runs on."""
+        return self._plan
+
+    @property
+    def roster(self) -> Roster:
+        return self._roster
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return dict(self._plan.settings)
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
+    @property
+    def state(self) -> str:
+        """The current stage id, or the outcome id once the case is closed."""
+        return self._cur.state
+
+    @property
+    def closed(self) -> bool:
+        return self._cur.state not in self._plan.stages
+
+    @property
+    def stage(self) -> str | None:
+        return None if self.closed else self._cur.state
+
+    @property
+    def outcome(self) -> str | None:
+        return self._cur.state if self.closed else None
+
+    @property
+    def suspended(self) -> bool:
+        """Whether an objection is open (the case waits for the answer)."""
+        return self._cur.objections > 0
+
+    @property
+    def records(self) -> tuple[Record, ...]:
+        return tuple(self._records)
+
+    @property
+    def version(self) -> int:
+        return len(self._records)
+
+    @property
+    def entered_at(self) -> datetime:
+        """When the case entered its current stage (or closed)."""
+        return self._cur.entered_at
+
+    def rounds(self, stage_id: str | None = None) -> int:
+        """Meetings held at ``stage_id`` (default: the current stage)."""
+        return self._cur.rounds.get(stage_id or self._cur.state, 0)
+
+    def __repr__(self) -> str:
+        proc = self._plan.procedure.id
+        return f"<Case {self._id} {proc} state={self._cur.state} v{self.version}>"
+
+    # -- actions ------------------------------------------------------------------------------
+    def submit_motion(self, text: str, submitters: Sequence[str], *,
+                      signed: Sequence[str] | None = None, actor: str | None = None
+                      ) -> tuple[Record, ...]:
+        """A written motion (动议) with its submitters; ``signed`` defaults to all of them."""
+        subs = _ids(submitters, "submitters")
+        signers = subs if signed is None else _ids(signed, "signed")
+        now = self._clock.now()
+        sigs = tuple(Signature(s, "submitter", f"{self._id}/motion", now) for s in signers
+                     if s in subs)
+        return self._act("motion", actor, {"text": text, "submitters": subs, "signed": signers},
+                         sigs, at=now)
+
+    def give_notice(self, *, for_stage: str | None = None, actor: str | None = None
+                    ) -> tuple[Record, ...]:
+        """Announce the meeting of ``for_stage`` (starts its notice period)."""
+        return self._act("notice", actor, {"for": self._meeting_stage(for_stage)})
+
+    def circulate_plan(self, *, for_stage: str | None = None, actor: str | None = None
+                       ) -> tuple[Record, ...]:
+        """Circulate the plan ahead of the meeting of ``for_stage``."""
+        return self._act("circulated", actor, {"for": self._meeting_stage(for_stage)})
+
+    def hold_meeting(
+        self,
+        present: Who,
+        yes: Who = 0,
+        no: Who = 0,
+        abstain: Who = 0,
+        *,
+        households: int | None = None,
+        excused: Who = 0,
+        non_voting: int = 0,
+        signed: Who | None = None,
+        witnesses: Who = 0,
+        interested_voting: int = 0,
+        content: str = "",
+        actor: str | None = None,
+    ) -> tuple[Record, ...]:
+        """A meeting of the current stage's body, with attendance and votes.
+
+        Give people as villager ids or, for large bodies, as counts. In the consultation stage
+        the consultation is closed first (refused unless coverage holds), then the vote is held.
+        """
+        data: dict[str, Any] = {
+            "present": _who(present, "present"),
+            "yes": _who(yes, "yes"),
+            "no": _who(no, "no"),
+            "abstain": _who(abstain, "abstain"),
+            "excused": _who(excused, "excused"),
+            "non_voting": _count(non_voting, "non_voting"),
+            "witnesses": _who(witnesses, "witnesses"),
+            "interested_voting": _count(interested_voting, "interested_voting"),
+            "content": content,
+        }
+        if households is not None:
+            data["households"] = _count(households, "households")
+        if signed is not None:
+            data["signed"] = _who(signed, "signed")
+        now = self._clock.now()
+        sigs: list[Signature] = []
+        if not isinstance(data["present"], int):
+            doc = f"{self._id}/minutes"
+            sset = data.get("signed", data["present"])
+            if not isinstance(sset, int):
+                sigs.extend(Signature(s, "participant", doc, now) for s in sset)
+            if not isinstance(data["witnesses"], int):
+                sigs.extend(Signature(s, "witness", doc, now) for s in data["witnesses"])
+        return self._act("meeting", actor, data, tuple(sigs), at=now)
+
+    def record_opinion(
+        self,
+        villager: str,
+        opinion: str = "agree",
+        *,
+        signed: bool = True,
+        method: str = "handwritten",
+        proxy: str | None = None,
+        authorisation: str | None = None,
+        actor: str | None = None,
+    ) -> tuple[Record, ...]:
+        """One villager's opinion in the consultation (民议), signed or not.
+
+        ``method="proxy"`` records a signature by ``proxy`` on the villager's behalf; it counts
+        only when the rule accepts proxies, and needs a written ``authorisation``.
+        """
+        now = self._clock.now()
+        sigs: tuple[Signature, ...] = ()
+        if signed:
+            try:
+                sig = Signature(
+                    proxy if method == "proxy" and proxy else villager,
+                    "consulted", f"{self._id}/consultation", now, method,
+                    on_behalf_of=villager if method == "proxy" else None,
+                    authorisation=authorisation,
+                )
+            except ValueError as err:
+                raise InvalidAction(T(f"签名无效:{err}", f"簽名無效:{err}",
+                                      f"invalid signature: {err}")) from None
+            sigs = (sig,)
+        return self._act("opinion", actor, {"villager": villager, "opinion": opinion}, sigs,
+                         at=now)
+
+    def record_opinions(self, signed: int, *, unsigned: int = 0, proxies: int = 0,
+                        actor: str | None = None) -> tuple[Record, ...]:
+        """Opinions given as counts (large bodies, simulation); not mixed with named ones."""
+        data = {"count": _count(signed, "signed"), "unsigned": _count(unsigned, "unsigned"),
+                "proxies": _count(proxies, "proxies")}
+        return self._act("opinion", actor, data)
+
+    def close_consultation(self, *, actor: str | None = None) -> tuple[Record, ...]:
+        """Close the consultation: refused with ``consultation-coverage`` while short."""
+        return self._act("consultation-closed", actor, {})
+
+    def post_disclosure(self, channel: str, *, content: str = "", actor: str | None = None
+                        ) -> tuple[Record, ...]:
+        """Post the stage's disclosure on ``channel``; ``actor`` must belong to the stage's body."""
+        return self._act("disclosure-posted", actor, {"channel": channel, "content": content})
+
+    def conclude_disclosure(self, *, actor: str | None = None) -> tuple[Record, ...]:
+        """End the disclosure period: refused (rule ``disclosure``) until it was long enough."""
+        return self._act("disclosure-concluded", actor, {})
+
+    def raise_objection(self, by: str, reason: str = "") -> tuple[Record, ...]:
+        """The supervision committee objects: the case is suspended until answered."""
+        return self._act("objection", by, {"reason": reason})
+
+    def answer_objection(self, by: str, answer: str = "", *, redo: bool | str = False
+                         ) -> tuple[Record, ...]:
+        """Answer the open objection: resume (``redo=False``), follow the stage's ``objection``
+        route (``True``), or send the case back to the named stage to be redone."""
+        return self._act("answer", by, {"answer": answer, "redo": redo})
+
+    def withdraw(self, by: str, reason: str = "") -> tuple[Record, ...]:
+        """The submitters or proposers withdraw the matter."""
+        return self._act("withdrawn", by, {"reason": reason})
+
+    def check_deadlines(self) -> tuple[Record, ...]:
+        """Apply the stage's ``deadline`` rules now: an expired one appends ``lapsed``."""
+        if self.closed:
+            return ()
+        try:
+            return self._act("lapsed", None, {})
+        except _NothingDue:
+            return ()
+
+    def note(self, text: str, *, actor: str | None = None) -> tuple[Record, ...]:
+        """A clerk's annotation; never changes the state."""
+        return self._act("note", actor, {"text": text})
+
+    # -- explanations ---------------------------------------------------------------------------
+    def blockers(self) -> tuple[Any, ...]:
+        """What is missing to move on, rule by rule, with numbers (see :mod:`.explain`)."""
+        from deliberation.explain import blockers
+
+        return blockers(self)
+
+    def available_actions(self) -> tuple[Any, ...]:
+        """Which actions may be taken now, and who may take them."""
+        from deliberation.explain import available_actions
+
+        return available_actions(self)
+
+    def explain(self, lang: str = DEFAULT_LANG) -> str:
+        """Where the case stands, what blocks it and who may act, in ``lang``."""
+        from deliberation.explain import explain
+
+        return explain(self, lang)
+
+    # -- the engine -------------------------------------------------------------------------------
+    def _act(self, kind: str, actor: str | None, data: dict[str, Any],
+             signatures: tuple[Signature, ...] = (), at: datetime | None = None
+             ) -> tuple[Record, ...]:
+        """Evaluate one action on a copy of the cursor; commit all its records or none."""
+        cur = self._cur.copy()
+        pending: list[Record] = []
+        now = at or self._clock.now()
+        if kind == "meeting" and cur.state in self._plan.stages \
+                and self._plan.stages[cur.state].kind is ActionKind.CONSULTATION:
+            # The vote attempted while in the consultation: close it first (refused if short).
+            self._step(cur, pending, "consultation-closed", now, actor, {}, ())
+        self._step(cur, pending, kind, now, actor, data, signatures)
+        self._records.extend(pending)
+        self._cur = cur
+        return tuple(pending)
+
+    def _step(self, cur: _Cursor, pending: list[Record], kind: str, at: datetime,
+              actor: str | None, data: Mapping[str, Any], signatures: tuple[Signature, ...]
+              ) -> None:
+        seq = len(self._records) + len(pending) + 1
+        stage = cur.state if kind != "opened" and cur.state in self._plan.stages else None
+        draft = Record(seq, self._id, kind, at, actor, stage, data, signatures)  # type: ignore[arg-type]
+        result = _EVALUATORS[kind](self, cur, draft, pending)
+        pending.append(Record(seq, self._id, kind, at, actor, stage, draft.data,
+                              signatures, result))  # type: ignore[arg-type]
+        # A stage merged away by a setting is passed through, each with its own record.
+        while cur.state in self._plan.stages and self._plan.stages[cur.state].skip:
+            seq = len(self._records) + len(pending) + 1
+            draft = Record(seq, self._id, "stage-skipped", at, None, cur.state, {})
+            result = _EVALUATORS["stage-skipped"](self, cur, draft, pending)
+            pending.append(Record(seq, self._id, "stage-skipped", at, None, draft.stage, {},
+                                  (), result))
+
+    def _fire(self, cur: _Cursor, event: str, seq: int, at: datetime) -> None:
+        self._plan.machine.events[event].trigger(cur)
+        cur.entered_seq = seq
+        cur.entered_at = at
+
+    def _history(self, pending: list[Record]) -> Iterator[Record]:
+        """Records newest first, the pending ones of this action included."""
+        yield from reversed(pending)
+        yield from reversed(self._records)
+
+    def _meeting_stage(self, for_stage: str | None) -> str:
+        plan = self._plan
+        if self.closed:
+            raise CaseClosed(_closed_msg(self._cur.state))
+        here = plan.stages[self._cur.state]
+        if for_stage is None:
+            for sp in list(plan.stages.values())[here.index:]:
+                if sp.kind is ActionKind.MEETING and not sp.skip:
+                    return sp.id
+            raise InvalidAction(T("后面没有会议", "後面沒有會議", "no meeting ahead"))
+        sp2 = plan.stages.get(for_stage)
+        if sp2 is None or sp2.kind is not ActionKind.MEETING or sp2.index < here.index:
+            raise InvalidAction(T(f"{for_stage!r} 不是当前或后续的会议步骤",
+                                  f"{for_stage!r} 不是當前或後續的會議步驟",
+                                  f"{for_stage!r} is not a meeting stage at or after this one"))
+        return for_stage
+
+    # helpers used by the evaluators
+    def _open_stage(self, cur: _Cursor, rec: Record, kinds: tuple[ActionKind, ...],
+                    what: Text) -> StagePlan:
+        if cur.state not in self._plan.stages:
+            raise CaseClosed(_closed_msg(cur.state))
+        if cur.objections:
+            raise InvalidAction(T("事项因监督委员会异议暂停,须先答复",
+                                  "事項因監督委員會異議暫停,須先答覆",
+                                  "the case is suspended by an objection; answer it first"))
+        sp = self._plan.stages[cur.state]
+        if sp.kind not in kinds:
+            raise InvalidAction(T(
+                f"当前步骤为“{sp.stage.name.zh_hans}”,不能{what.zh_hans}",
+                f"當前步驟為「{sp.stage.name.zh_hant}」,不能{what.zh_hant}",
+                f"the case is at {sp.stage.name.en!r}; cannot {what.en} now",
+            ))
+        return sp
+
+    def _villager(self, vid: str, selectors: Sequence[str], stage: str, body: Text) -> Any:
+        try:
+            v = self._roster.get(vid)
+        except RosterError:
+            raise NotEntitled(stage, vid, T(f"{vid} 不在名册上", f"{vid} 不在名冊上",
+                                            f"{vid} is not on the roster")) from None
+        if not self._roster.matches(v, selectors):
+            raise NotEntitled(stage, vid, T(f"{vid} 不是{body.zh_hans}的成员",
+                                            f"{vid} 不是{body.zh_hant}的成員",
+                                            f"{vid} is not a member of the {body.en}"))
+        return v
+
+
+class _NothingDue(InvalidAction):
+    """check_deadlines found nothing expired (internal: no record is made)."""
+
+
+_EPOCH: Final = datetime(1970, 1, 1)
+
+
+# -- evaluators: record (without result) + cursor -> result; raise to refuse ------------------
+
+
+def _ev_opened(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    proc = case._plan.procedure
+    d = rec.data
+    if d.get("procedure") != proc.id or d.get("version") != proc.version:
+        raise ReplayError(T("事项的过程定义或版本不同", "事項的過程定義或版本不同",
+                            f"case was opened under {d.get('procedure')} {d.get('version')}, "
+                            f"not {proc.id} {proc.version}"))
+    if d.get("roster") != roster_fingerprint(case._roster):
+        raise ReplayError(T("名册与开启事项时的名册不同", "名冊與開啟事項時的名冊不同",
+                            "the roster is not the one the case was opened with"))
+    cur.state = case._plan.stage_ids[0]
+    cur.entered_seq = rec.seq
+    cur.entered_at = rec.at
+    return {"state": cur.state}
+
+
+def _ev_motion(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.MOTION,),
+                          T("提交动议", "提交動議", "submit a motion"))
+    subs = list(rec.data.get("submitters") or ())
+    signed = set(rec.data.get("signed") or ())
+    if len(set(subs)) != len(subs):
+        raise InvalidAction(T("提出人重复", "提出人重複", "a submitter is listed twice"))
+    for s in subs:
+        case._villager(s, sp.body.members, sp.id, sp.body.name)
+    facts = Facts(submitters=len(subs), submitters_signed=len(signed & set(subs)),
+                  text=str(rec.data.get("text") or ""))
+    checks = _preconditions(sp, facts)
+    return _move(case, cur, rec, sp, "pass", checks)
+
+
+def _ev_notice(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, tuple(ActionKind), T("通知", "通知", "give notice"))
+    target = case._plan.stages.get(str(rec.data.get("for")))
+    if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
+        raise InvalidAction(T("通知的会议步骤无效", "通知的會議步驟無效",
+                              "the notice names no meeting stage at or after this one"))
+    return {"route": None, "state": cur.state}
+
+
+def _ev_meeting(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.MEETING,), T("开会", "開會", "hold a meeting"))
+    facts = _meeting_facts(case, sp, rec, pending)
+    checks = _preconditions(sp, facts)
+    route = "pass"
+    if sp.quorum is not None:
+        q = sp.quorum.run(facts)
+        checks.append(_summary(sp.quorum, q))
+        if not q.ok:
+            route = "no_quorum"
+    if route == "pass" and sp.approval is not None:
+        a = sp.approval.run(facts)
+        checks.append(_summary(sp.approval, a))
+        if not a.ok:
+            route = "rejected"
+    held = cur.rounds.get(sp.id, 0) + 1
+    cur.rounds = {**cur.rounds, sp.id: held}
+    cap = sp.stage.max_rounds
+    if route != "pass" and cap is not None and held >= cap:
+        route = "max_rounds"
+    result = _move(case, cur, rec, sp, route, checks)
+    result["round"] = held
+    return result
+
+
+def _ev_opinion(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,),
+                          T("记录意见", "記錄意見", "record an opinion"))
+    named = "villager" in rec.data
+    for r in _since_entered(case, cur, pending, "opinion"):
+        if ("villager" in r.data) != named:
+            raise InvalidAction(T("不能混用具名意见与计数意见", "不能混用具名意見與計數意見",
+                                  "named opinions and counted opinions cannot be mixed"))
+        break
+    if named:
+        vid = str(rec.data["villager"])
+        case._villager(vid, ("adult",), sp.id, T("征求对象", "徵求對象", "villagers consulted"))
+        for sig in rec.signatures:
+            if sig.method == "proxy":
+                if sig.on_behalf_of != vid:
+                    raise InvalidAction(T("委托签名须代表本人", "委託簽名須代表本人",
+                                          "the proxy signature must be on behalf of the villager"))
+            elif sig.signer != vid:
+                raise InvalidAction(T("签名人须为本人", "簽名人須為本人",
+                                      "the signature must be the villager's own"))
+    return {"route": None, "state": cur.state}
+
+
+def _ev_consultation_closed(case: Case, cur: _Cursor, rec: Record, pending: list[Record]
+                            ) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,),
+                          T("结束征求意见", "結束徵求意見", "close the consultation"))
+    facts = consultation_facts(case, sp, cur, pending)
+    checks = _preconditions(sp, facts)
+    return _move(case, cur, rec, sp, "pass", checks)
+
+
+def _ev_disclosure_posted(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,),
+                          T("公开", "公開", "post a disclosure"))
+    if rec.actor is None:
+        raise InvalidAction(T("须写明由谁公开", "須寫明由誰公開", "say who posts the disclosure"))
+    case._villager(rec.actor, sp.body.members, sp.id, sp.body.name)
+    if not str(rec.data.get("channel") or "").strip():
+        raise InvalidAction(T("须写明公开渠道", "須寫明公開渠道", "name the channel"))
+    return {"route": None, "state": cur.state}
+
+
+def _ev_disclosure_concluded(case: Case, cur: _Cursor, rec: Record, pending: list[Record]
+                             ) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,),
+                          T("结束公开", "結束公開", "conclude the disclosure"))
+    facts = disclosure_facts(case, cur, pending, rec.at)
+    checks = _preconditions(sp, facts)
+    return _move(case, cur, rec, sp, "pass", checks)
+
+
+def _ev_objection(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    if cur.state not in case._plan.stages:
+        raise CaseClosed(_closed_msg(cur.state))
+    sup = case._plan.procedure.supervision
+    if sup is None:
+        raise InvalidAction(T("此过程没有监督机构", "此過程沒有監督機構",
+                              "this procedure has no supervision body"))
+    body = case._plan.procedure.bodies[sup.body]
+    case._villager(str(rec.actor), body.members, cur.state, body.name)
+    cur.objections += 1
+    return {"route": None, "state": cur.state, "open_objections": cur.objections}
+
+
+def _ev_answer(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    if cur.state not in case._plan.stages:
+        raise CaseClosed(_closed_msg(cur.state))
+    if not cur.objections:
+        raise InvalidAction(T("没有待答复的异议", "沒有待答覆的異議", "there is no open objection"))
+    case._villager(str(rec.actor), _COMMITTEES, cur.state,
+                   T("村两委", "村兩委", "two village committees"))
+    sp = case._plan.stages[cur.state]
+    redo = rec.data.get("redo", False)
+    cur.objections -= 1
+    if redo is False or redo is None:
+        return {"route": None, "state": cur.state, "open_objections": cur.objections}
+    if redo is True:
+        event = "objection"
+    else:
+        back = case._plan.stages.get(str(redo))
+        if back is None or back.index > sp.index:
+            raise InvalidAction(T(f"不能退回到 {redo!r}", f"不能退回到 {redo!r}",
+                                  f"cannot send the case back to {redo!r}: "
+                                  "not this or an earlier stage"))
+        event = REDO_PREFIX + back.id
+    case._fire(cur, event, rec.seq, rec.at)
+    return {"route": event, "state": cur.state, "open_objections": cur.objections}
+
+
+def _ev_withdrawn(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    if cur.state not in case._plan.stages:
+        raise CaseClosed(_closed_msg(cur.state))
+    proc = case._plan.procedure
+    allowed = case._plan.machine.events[WITHDRAW].transitions.get(cur.state) \
+        if WITHDRAW in case._plan.machine.events else None
+    if proc.withdrawal is None or not allowed:
+        raise InvalidAction(T("此时不能撤回", "此時不能撤回",
+                              "the matter can no longer be withdrawn"))
+    by = str(rec.actor)
+    submitters = {s for r in case._history(pending) if r.kind == "motion"
+                  for s in r.data.get("submitters") or ()}
+    if by not in submitters:
+        proposers = next((sp.body for sp in case._plan.stages.values()
+                          if sp.kind is ActionKind.MEETING), None)
+        sel = proposers.members if proposers is not None else ()
+        case._villager(by, sel, cur.state, T("提出人或提议机构", "提出人或提議機構",
+                                             "submitters or the proposing body"))
+    case._fire(cur, WITHDRAW, rec.seq, rec.at)
+    return {"route": WITHDRAW, "state": cur.state}
+
+
+def _ev_lapsed(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    if cur.state not in case._plan.stages:
+        raise CaseClosed(_closed_msg(cur.state))
+    sp = case._plan.stages[cur.state]
+    checks = deadline_checks(case, cur, sp, rec.at)
+    if all(c["ok"] for c in checks):
+        raise _NothingDue(T("没有到期的期限", "沒有到期的期限", "no deadline has passed"))
+    return _move(case, cur, rec, sp, "deadline", checks)
+
+
+def _ev_skipped(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    sp = case._plan.stages.get(cur.state)
+    if sp is None or not sp.skip:
+        raise InvalidAction(T("此步骤不应跳过", "此步驟不應跳過", "this stage is not skipped"))
+    case._fire(cur, SKIP, rec.seq, rec.at)
+    return {"route": SKIP, "state": cur.state, "setting": sp.stage.skip_when}
+
+
+def _ev_note(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+    return {"route": None, "state": cur.state}
+
+
+_EVALUATORS: Final[dict[str, Evaluator]] = {
+    "opened": _ev_opened,
+    "motion": _ev_motion,
+    "notice": _ev_notice,
+    "circulated": _ev_notice,
+    "meeting": _ev_meeting,
+    "opinion": _ev_opinion,
+    "consultation-closed": _ev_consultation_closed,
+    "disclosure-posted": _ev_disclosure_posted,
+    "disclosure-concluded": _ev_disclosure_concluded,
+    "objection": _ev_objection,
+    "answer": _ev_answer,
+    "withdrawn": _ev_withdrawn,
+    "lapsed": _ev_lapsed,
+    "stage-skipped": _ev_skipped,
+    "note": _ev_note,
+}
+
+
+# -- facts ------------------------------------------------------------------------------------
+
+
+def _meeting_facts(case: Case, sp: StagePlan, rec: Record, pending: list[Record]) -> Facts:
+    d = rec.data
+    body = sp.body
+    roster = case._roster
+    bc = case._plan.counts(roster, body)
+    voters_sel = body.voters or body.members
+    stage = sp.id
+    present = d["present"]
+    if isinstance(present, int):
+        n_present = present
+        if n_present > bc.voters:
+            raise InvalidAction(_too_many("present", n_present, bc.voters))
+        present_members = n_present + int(d.get("non_voting", 0))
+        if present_members > bc.members:
+            raise InvalidAction(_too_many("present + non_voting", present_members, bc.members))
+        present_households = int(d.get("households", 0))
+        if present_households > bc.households:
+            raise InvalidAction(_too_many("households", present_households, bc.households))
+        present_adults = present_members
+        present_set: set[str] | None = None
+        voter_set: set[str] | None = None
+    else:
+        ids = list(present)
+        present_set = set(ids)
+        if len(present_set) != len(ids):
+            raise InvalidAction(T("出席名单有重复", "出席名單有重複",
+                                  "someone is listed twice as present"))
+        people = [case._villager(v, body.members, stage, body.name) for v in ids]
+        voter_set = {v.id for v in people if roster.matches(v, voters_sel)}
+        n_present = len(voter_set)
+        present_members = len(ids)
+        present_households = len({v.household for v in people})
+        present_adults = sum(1 for v in people if v.adult)
+    votes: dict[str, int] = {}
+    seen: set[str] = set()
+    for key in ("yes", "no", "abstain"):
+        val = d.get(key, 0)
+        if isinstance(val, int):
+            votes[key] = val
+            continue
+        for vid in val:
+            if vid in seen:
+                raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
+                                      f"{vid} voted twice"))
+            seen.add(vid)
+            v = case._villager(vid, body.members, stage, body.name)
+            if not roster.matches(v, voters_sel):
+                raise NotEntitled(stage, vid, T(f"{vid} 无表决权(如预备党员)",
+                                                f"{vid} 無表決權(如預備黨員)",
+                                                f"{vid} has no vote here "
+                                                "(e.g. a probationary member)"))
+            if present_set is not None and vid not in present_set:
+                raise InvalidAction(T(f"{vid} 未出席却投票", f"{vid} 未出席卻投票",
+                                      f"{vid} voted without being present"))
+        votes[key] = len(val)
+    cast = votes["yes"] + votes["no"] + votes["abstain"]
+    if cast > n_present:
+        raise InvalidAction(_too_many("votes cast", cast, n_present))
+    excused = d.get("excused", 0)
+    n_excused = excused if isinstance(excused, int) else len(set(excused))
+    if not isinstance(excused, int):
+        for vid in excused:
+            v = case._villager(vid, voters_sel, stage, body.name)
+            if present_set is not None and v.id in present_set:
+                raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
+                                      f"{vid} is both excused and present"))
+    if n_excused > bc.voters:
+        raise InvalidAction(_too_many("excused", n_excused, bc.voters))
+    signed = d.get("signed")
+    if signed is None:
+        n_signed = present_members
+    elif isinstance(signed, int):
+        n_signed = signed
+    else:
+        n_signed = len(set(signed) & present_set) if present_set is not None else len(set(signed))
+    if n_signed > present_members:
+        raise InvalidAction(_too_many("signed", n_signed, present_members))
+    witnesses = d.get("witnesses", 0)
+    if isinstance(witnesses, int):
+        n_witnesses = witnesses
+    else:
+        for vid in witnesses:
+            case._villager(vid, ("township-official",), stage,
+                           T("乡镇列席人员", "鄉鎮列席人員", "township officials"))
+        n_witnesses = len(set(witnesses))
+    notice = circulated = None
+    last_meeting = 0
+    for r in case._history(pending):
+        if r.kind == "meeting" and r.stage == stage:
+            last_meeting = r.seq
+            break
+    for r in case._history(pending):
+        if r.seq <= last_meeting:
+            break
+        if r.data.get("for") == stage:
+            if r.kind == "notice" and notice is None:
+                notice = days_between(r.at, rec.at)
+            elif r.kind == "circulated" and circulated is None:
+                circulated = days_between(r.at, rec.at)
+    return Facts(
+        members=bc.members, voters=bc.voters, expected=bc.voters - n_excused,
+        households=bc.households, adults=bc.adults, present=n_present,
+        present_members=present_members, present_households=present_households,
+        present_adults=present_adults, yes=votes["yes"], no=votes["no"],
+        abstain=votes["abstain"], participants=present_members, participants_signed=n_signed,
+        witnesses_signed=n_witnesses, interested_voting=int(d.get("interested_voting", 0)),
+        notice_days=notice, circulated_days=circulated,
+    )
+
+
+def _since_entered(case: Case, cur: _Cursor, pending: list[Record], kind: str
+                   ) -> Iterator[Record]:
+    for r in case._history(pending):
+        if r.seq <= cur.entered_seq:
+            return
+        if r.kind == kind:
+            yield r
+
+
+def consultation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Record]) -> Facts:
+    """Coverage of the consultation so far: signed opinions by unit (villager or household)."""
+    rule = sp.rule("consultation-coverage")
+    params = rule.params if rule is not None else {"unit": "villager", "proxies": False,
+                                                   "signed_only": True}
+    by_household = params.get("unit") == "household"
+    proxies_ok = bool(params.get("proxies"))
+    signed_only = bool(params.get("signed_only", True))
+    bc = case._plan.counts(case._roster, sp.body)
+    population = bc.households if by_household else bc.adults
+    counted: set[str] = set()
+    by_proxy: set[str] = set()
+    unsigned: set[str] = set()
+    n_signed = n_unsigned = n_proxy = 0
+    named = False
+    for r in _since_entered(case, cur, pending, "opinion"):
+        if "villager" not in r.data:
+            n_signed += int(r.data.get("count", 0))
+            n_unsigned += int(r.data.get("unsigned", 0))
+            n_proxy += int(r.data.get("proxies", 0))
+            continue
+        named = True
+        vid = str(r.data["villager"])
+        unit = case._roster.get(vid).household if by_household else vid
+        sig = r.signatures[0] if r.signatures else None
+        if sig is not None and sig.method != "proxy":
+            counted.add(unit)
+        elif sig is not None and proxies_ok:
+            counted.add(unit)
+            by_proxy.add(unit)
+        elif sig is None and not signed_only:
+            counted.add(unit)
+        else:
+            unsigned.add(unit)
+    if named:
+        unsigned -= counted
+        consulted = len(counted)
+        return Facts(population=population, consulted=consulted,
+                     consulted_signed=consulted - len(by_proxy - counted) if False else consulted,
+                     consulted_unsigned=len(unsigned), consulted_by_proxy=len(by_proxy))
+    consulted = n_signed + (n_proxy if proxies_ok else 0) + (0 if signed_only else n_unsigned)
+    consulted = min(consulted, population)
+    return Facts(population=population, consulted=consulted, consulted_signed=n_signed,
+                 consulted_unsigned=n_unsigned if signed_only else 0,
+                 consulted_by_proxy=n_proxy if proxies_ok else 0)
+
+
+def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: datetime) -> Facts:
+    """Channels and days posted in the current disclosure stage, as of ``at``."""
+    channels: list[str] = []
+    first: datetime | None = None
+    for r in _since_entered(case, cur, pending, "disclosure-posted"):
+        ch = str(r.data.get("channel"))
+        if ch not in channels:
+            channels.insert(0, ch)
+        first = r.at
+    return Facts(channels=tuple(channels),
+                 days_posted=days_between(first, at) if first is not None else 0,
+                 days_since_posting=days_between(first, at) if first is not None else 0,
+                 open_objections=cur.objections)
+
+
+def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> list[dict[str, Any]]:
+    """The stage's deadline rules checked at ``at``."""
+    out = []
+    for rule in sp.deadlines:
+        ref = case._records[0].at if rule.params.get("from") == "case-opened" else cur.entered_at
+        out.append(_summary(rule, rule.run(Facts(days_elapsed=days_between(ref, at)))))
+    return out
+
+
+# -- rule results --------------------------------------------------------------------------------
+
+
+def _summary(rule: CompiledRule, check: RuleCheck) -> dict[str, Any]:
+    return {"rule": rule.id, "ok": check.ok, "numbers": dict(check.numbers)}
+
+
+def _preconditions(sp: StagePlan, facts: Facts) -> list[dict[str, Any]]:
+    """Run the stage's preconditions; raise one RuleViolation carrying every failure."""
+    checks: list[dict[str, Any]] = []
+    failed: list[RuleViolation] = []
+    for rule in sp.preconditions:
+        c = rule.run(facts)
+        checks.append(_summary(rule, c))
+        if not c.ok:
+            failed.append(RuleViolation(rule.id, sp.id, c.message, c.numbers, rule.basis))
+    if failed:
+        first = failed[0]
+        raise RuleViolation(first.rule, sp.id, first.message if len(failed) == 1 else Text(
+            ";".join(f.message.zh_hans for f in failed),
+            ";".join(f.message.zh_hant for f in failed),
+            "; ".join(f.message.en for f in failed),
+        ), first.numbers, first.basis, failed)
+    return checks
+
+
+def _move(case: Case, cur: _Cursor, rec: Record, sp: StagePlan, route: str,
+          checks: list[dict[str, Any]]) -> Result:
+    case._fire(cur, route, rec.seq, rec.at)
+    return {"route": route, "state": cur.state, "checks": checks}
+
+
+# -- small helpers ----------------------------------------------------------------------------
+
+
+def _ids(values: Sequence[str], what: str) -> list[str]:
+    if isinstance(values, str) or not all(isinstance(v, str) for v in values):
+        raise InvalidAction(T(f"{what} 须为村民编号列表", f"{what} 須為村民編號列表",
+                              f"{what} must be a list of villager ids"))
+    return list(values)
+
+
+def _who(value: Who, what: str) -> int | list[str]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _count(value, what)
+    if isinstance(value, bool):
+        raise InvalidAction(T(f"{what} 须为人数或名单", f"{what} 須為人數或名單",
+                              f"{what} must be a count or a list of villager ids"))
+    return _ids(value, what)
+
+
+def _count(value: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidAction(T(f"{what} 须为非负整数", f"{what} 須為非負整數",
+                              f"{what} must be a whole number ≥ 0, not {value!r}"))
+    return value
+
+
+def _too_many(what: str, n: int, limit: int) -> Text:
+    return T(f"{what} 为 {n},超过上限 {limit}", f"{what} 為 {n},超過上限 {limit}",
+             f"{what} is {n}, more than the {limit} possible")
+
+
+def _closed_msg(state: str) -> Text:
+    return T(f"事项已结束({state})", f"事項已結束({state})", f"the case is closed ({state})")
+
+
+def _mismatch(rec: Record, why: str) -> Text:
+    return T(f"第 {rec.seq} 条记录({rec.kind})重放不符:{why}",
+             f"第 {rec.seq} 條記錄({rec.kind})重放不符:{why}",
+             f"record {rec.seq} ({rec.kind}) does not replay: {why}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
