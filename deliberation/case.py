@@ -845,20 +845,12 @@ def _meeting_facts(case: Case, sp: StagePlan, rec: Record, pending: list[Record]
             case._villager(vid, ("township-official",), stage,
                            T("乡镇列席人员", "鄉鎮列席人員", "township officials"))
         n_witnesses = len(set(witnesses))
-    notice = circulated = None
-    last_meeting = 0
-    for r in case._history(pending):
-        if r.kind == "meeting" and r.stage == stage:
-            last_meeting = r.seq
-            break
-    for r in case._history(pending):
-        if r.seq <= last_meeting:
-            break
-        if r.data.get("for") == stage:
-            if r.kind == "notice" and notice is None:
-                notice = days_between(r.at, rec.at)
-            elif r.kind == "circulated" and circulated is None:
-                circulated = days_between(r.at, rec.at)
+    # A reconvened meeting needs a new notice; the plan circulated for a meeting that lacked a
+    # quorum still stands (it was not revised), but not once a meeting decided on it.
+    given = prior_notice(case, stage, "notice", pending)
+    circ = prior_notice(case, stage, "circulated", pending)
+    notice = days_between(given, rec.at) if given is not None else None
+    circulated = days_between(circ, rec.at) if circ is not None else None
     return Facts(
         members=bc.members, voters=bc.voters, expected=bc.voters - n_excused,
         households=bc.households, adults=bc.adults, present=n_present,
@@ -868,6 +860,23 @@ def _meeting_facts(case: Case, sp: StagePlan, rec: Record, pending: list[Record]
         witnesses_signed=n_witnesses, interested_voting=int(d.get("interested_voting", 0)),
         notice_days=notice, circulated_days=circulated,
     )
+
+
+def prior_notice(case: Case, stage: str, kind: str, pending: list[Record] | None = None
+                 ) -> datetime | None:
+    """When the ``notice`` (or ``circulated``) that stands for the next meeting of ``stage`` was
+    given, or ``None``.
+
+    A reconvened meeting needs a new notice; a plan circulated for a meeting that lacked a
+    quorum still stands (it was not revised), but not once a meeting decided on it.
+    """
+    for r in case._history(pending or []):
+        if r.kind == "meeting" and r.stage == stage:
+            if kind == "notice" or r.result.get("route") != "no_quorum":
+                return None
+        elif r.kind == kind and r.data.get("for") == stage:
+            return r.at
+    return None
 
 
 def _since_entered(case: Case, cur: _Cursor, pending: list[Record], kind: str

@@ -136,15 +136,13 @@ def _meeting_blockers(case: Case, sp: StagePlan, now: Any) -> list[Blocker]:
                 f"表決須贊成票{t.describe('zh-Hant')},即至少 {need} 票",
                 f"the vote needs yes votes {t.describe('en')}, i.e. at least {need}"),
                 {"needed": need, "total": total, "base": t.base.value}, sp.approval.basis))
-    history = case.records
-    last_meeting = max((r.seq for r in history if r.kind == "meeting" and r.stage == sp.id),
-                       default=0)
+    from deliberation.case import prior_notice
+
     for rule in sp.preconditions:
         if rule.rule in ("notice-period", "advance-circulation"):
             kind = "notice" if rule.rule == "notice-period" else "circulated"
-            given = [r for r in history if r.kind == kind and r.seq > last_meeting
-                     and r.data.get("for") == sp.id]
-            days = days_between(given[-1].at, now) if given else None
+            given = prior_notice(case, sp.id, kind)
+            days = days_between(given, now) if given is not None else None
             facts = Facts(notice_days=days) if kind == "notice" else Facts(circulated_days=days)
             c = rule.run(facts)
             if not c.ok:

@@ -1,0 +1,60 @@
+"""Shared helpers for the engine tests (no tests here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deliberation import Case, Roster, load_procedure
+from deliberation.clock import ManualClock
+from deliberation.definition import Procedure
+
+FOUR = load_procedure("four-deliberations")
+SIX = load_procedure("six-deliberations-guzhuang")
+
+
+def open_case(procedure: Procedure = FOUR, roster: Roster | None = None,
+              **settings: Any) -> tuple[Case, ManualClock]:
+    clock = ManualClock()
+    case = Case.open(procedure, roster or Roster.generate(), matter="修村道", clock=clock,
+                     settings=settings or None)
+    return case, clock
+
+
+def pass_stage(case: Case, clock: ManualClock) -> None:
+    """Take the current stage with passing numbers (everyone present, everyone yes)."""
+    sp = case.plan.stage(case.state)
+    kind = sp.kind.value
+    if kind == "motion":
+        adults = [v.id for v in case.roster.villagers if v.adult and not v.township]
+        case.submit_motion("修建村道", adults[-1:])
+    elif kind == "meeting":
+        counts = case.plan.counts(case.roster, sp.body)
+        rules = {r.rule for r in sp.preconditions}
+        if "notice-period" in rules:
+            case.give_notice()
+            clock.advance(days=10)
+        if "advance-circulation" in rules:
+            case.circulate_plan()
+            clock.advance(days=3)
+        case.hold_meeting(present=counts.voters, yes=counts.voters,
+                          households=counts.households, non_voting=counts.members - counts.voters,
+                          witnesses=1)
+    elif kind == "consultation":
+        counts = case.plan.counts(case.roster, sp.body)
+        case.record_opinions(counts.adults)
+        case.close_consultation()
+    else:
+        member = next(v.id for v in case.roster.villagers if case.roster.matches(v, sp.body.members))
+        case.post_disclosure("notice-board", actor=member)
+        clock.advance(days=7)
+        case.conclude_disclosure()
+
+
+def advance_to(case: Case, clock: ManualClock, stage: str) -> None:
+    while case.state != stage:
+        assert not case.closed, case.state
+        pass_stage(case, clock)
+
+
+def snapshot(case: Case) -> tuple[Any, ...]:
+    return (case.state, case.version, case.records, case.suspended)
