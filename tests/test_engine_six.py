@@ -1,4 +1,4 @@
-"""六议两公开: the written motion, the 100% signed consultation, and refusals that change nothing."""
+"""六议两公开: the written motion, the 100% signed consultation; refusals change nothing."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def pass_stage(case: Case, clock: ManualClock) -> None:
         case.record_opinions(counts.adults)
         case.close_consultation()
     else:
-        member = next(v.id for v in case.roster.villagers if case.roster.matches(v, sp.body.members))
+        member = next(v.id for v in case.roster.villagers
+                      if case.roster.matches(v, sp.body.members))
         case.post_disclosure("notice-board", actor=member)
         clock.advance(days=7)
         case.conclude_disclosure()

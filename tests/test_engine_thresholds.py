@@ -18,7 +18,8 @@ def rep_roster(members: int) -> Roster:
     (28, 18, "no_quorum"), (28, 19, "pass"), (28, 20, "pass"),
     (30, 19, "no_quorum"), (30, 20, "pass"), (30, 21, "pass"),
 ])
-def test_representatives_quorum_two_thirds_inclusive(members: int, present: int, route: str) -> None:
+def test_representatives_quorum_two_thirds_inclusive(members: int, present: int,
+                                                     route: str) -> None:
     case, clock = open_case(FOUR, rep_roster(members))
     advance_to(case, clock, "resolution")
     assert case.plan.counts(case.roster, case.plan.stage("resolution").body).members == members
@@ -33,7 +34,8 @@ def test_representatives_quorum_two_thirds_inclusive(members: int, present: int,
 @pytest.mark.parametrize(("present", "yes", "route"), [
     (19, 9, "rejected"), (19, 10, "pass"), (28, 14, "rejected"), (28, 15, "pass"),
 ])
-def test_representatives_approval_more_than_half_present(present: int, yes: int, route: str) -> None:
+def test_representatives_approval_more_than_half_present(present: int, yes: int,
+                                                        route: str) -> None:
     case, clock = open_case(FOUR, rep_roster(28))
     advance_to(case, clock, "resolution")
     (rec,) = case.hold_meeting(present=present, yes=yes, no=present - yes, witnesses=1)
