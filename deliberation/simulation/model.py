@@ -1,0 +1,400 @@
+"""A procedure compiled for simulation: every stage's counts, thresholds and routes, once.
+
+Both simulation paths start here. :func:`compile_plan` walks ``procedure.stages`` generically
+(no stage or procedure is named in this module): for each stage it resolves the body and its
+rules with the scenario's setting overrides, counts the body on the roster (members and voters,
+resident or away), turns every count threshold into the exact integer ``Threshold.needed(total)``
+the engine uses, checks the rules that do not depend on sampled counts once (notice periods,
+witnesses, channels…) with the registry's own ``check``, and resolves every route with
+``Procedure.target`` (skipped stages are passed through, as the engine does).
+
+>>> from deliberation import load_procedure
+>>> plan = compile_plan(load_procedure("four-deliberations"), SimParams())
+>>> [s.id for s in plan.stages]
+['proposal', 'discussion', 'review', 'resolution', 'resolution-disclosure', 'results-disclosure']
+>>> review = plan.stage("review")
+>>> review.quorum[0][0].needed, review.approval[0].base
+(23, 'expected')
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+
+from deliberation.definition import RECONVENE, ActionKind, Procedure, RuleSpec, Stage
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T
+from deliberation.roster import Roster
+from deliberation.rules import RULES, Facts, threshold_of
+from deliberation.simulation.params import SimParams
+from deliberation.thresholds import Base, Comparison, Threshold
+
+# Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
+PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION = range(6)
+KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection")
+
+# Rules whose outcome depends on sampled counts; every other rule is checked once per stage.
+COUNT_RULES: Final = frozenset({"quorum", "approval", "consultation-coverage", "written-motion"})
+
+# The count a quorum threshold compares, by base (as in rules.check_quorum).
+QUORUM_COUNT: Final = {
+    Base.MEMBERS: "present_members",
+    Base.VOTERS: "present",
+    Base.EXPECTED: "present",
+    Base.HOUSEHOLDS: "present_households",
+    Base.ADULTS: "present_adults",
+}
+
+
+class SimulationError(DeliberationError):
+    """The scenario cannot be simulated (e.g. a rule the simulator cannot sample)."""
+
+
+@attrs.frozen
+class Group:
+    """Members of a body alike for sampling: ``n`` people attending with ``p`` each."""
+
+    n: int
+    p: float
+    voter: bool
+    adult: bool
+    resident: bool
+    excused: bool
+
+
+@attrs.frozen
+class QuorumAlt:
+    """One quorum alternative: ``count`` (a Facts field) must reach ``needed``."""
+
+    count: str
+    needed: int
+    total: int
+
+
+@attrs.frozen
+class Approval:
+    """An approval rule: yes votes against ``base``; ``needed`` is a table indexed by the
+    total when the total is sampled (``present``, ``votes_cast``), else one number."""
+
+    rule_id: str
+    base: str
+    threshold: Threshold
+    fixed_needed: int | None
+    table: tuple[int, ...] = ()
+
+    def needed_for(self, total: int) -> int:
+        return self.fixed_needed if self.fixed_needed is not None else self.table[total]
+
+
+@attrs.frozen
+class StagePlan:
+    """One stage, ready to sample."""
+
+    id: str
+    index: int
+    action: ActionKind
+    body: str
+    max_rounds: int | None
+    targets: tuple[str, ...]  # by route key index: a stage id, an outcome id or RECONVENE
+    static_failure: str | None  # a rule that fails whatever is sampled (the case stalls)
+    gap_days: int  # days from the previous step to this stage's meeting
+    reconvene_days: int
+    # meetings
+    groups: tuple[Group, ...] = ()
+    members: int = 0
+    voters: int = 0
+    expected: int = 0
+    households: int = 0
+    adults: int = 0
+    excused: int = 0
+    quorum: tuple[tuple[QuorumAlt, ...], ...] = ()  # every rule holds; within one, any alt
+    quorum_rule_ids: tuple[str, ...] = ()
+    approval: tuple[Approval, ...] = ()
+    household_classes: tuple[tuple[int, int, int], ...] = ()  # (resident, away, count)
+    # motions
+    motion_needed: int = 0
+    # consultations
+    unit: str = "villager"
+    population: int = 0
+    resident_units: int = 0
+    away_units: int = 0
+    coverage_needed: int = 0
+    coverage_rule_id: str = "consultation-coverage"
+    proxies: bool = False
+    rounds_cap: int = 0
+    # disclosures
+    min_days: int = 0
+    objection_days: int = 0
+
+    def target(self, key: int) -> str:
+        return self.targets[key]
+
+
+@attrs.frozen
+class Plan:
+    """A procedure compiled against one scenario."""
+
+    procedure_id: str
+    stages: tuple[StagePlan, ...]
+    start: str  # the first stage that is not skipped
+    outcomes: tuple[str, ...]
+    outcome_kinds: Mapping[str, str]
+    success: str
+    overrides: Mapping[str, Any]
+
+    def stage(self, stage_id: str) -> StagePlan:
+        for s in self.stages:
+            if s.id == stage_id:
+                return s
+        raise KeyError(stage_id)
+
+    def index(self, stage_id: str) -> int:
+        return self.stage(stage_id).index
+
+
+def _resolved(procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    params = {k: procedure.resolve(v, overrides) for k, v in spec.params}
+    rule = RULES.get(spec.rule)
+    if rule is None:
+        raise SimulationError(T(
+            f"规则 {spec.rule!r} 未注册,无法模拟", f"規則 {spec.rule!r} 未註冊,無法模擬",
+            f"rule {spec.rule!r} is not registered, so it cannot be simulated",
+        ))
+    out = rule.with_defaults(params)
+    for key, value in list(out.items()):
+        if hasattr(value, "as_dict"):
+            out[key] = value.as_dict()
+        elif isinstance(value, tuple):
+            out[key] = tuple(v.as_dict() if hasattr(v, "as_dict") else v for v in value)
+    return out
+
+
+def _threshold(params: Mapping[str, Any]) -> Threshold:
+    ratio = params["ratio"]
+    if isinstance(ratio, str):
+        num, _, den = ratio.partition("/")
+        ratio = Fraction(int(num), int(den or 1))
+    return threshold_of({**params, "ratio": ratio})
+
+
+def _skipped(procedure: Procedure, stage: Stage, overrides: Mapping[str, Any]) -> bool:
+    return bool(stage.skip_when and procedure.setting_value(stage.skip_when, overrides))
+
+
+def _through_skips(procedure: Procedure, target: str, overrides: Mapping[str, Any]) -> str:
+    """Where a route really leads: a skipped stage passes straight on (as the engine does)."""
+    seen = set()
+    while target in {s.id for s in procedure.stages}:
+        stage = procedure.stage(target)
+        if not _skipped(procedure, stage, overrides) or target in seen:
+            return target
+        seen.add(target)
+        target = procedure.pass_target(stage)
+    return target
+
+
+def _static_facts(params: SimParams, roster: Roster, gap: int, min_days: int,
+                  channels: Sequence[str]) -> Facts:
+    """The facts the simulator guarantees by how it schedules: notice and circulation periods
+    are observed, everyone signs the minutes, the township's witnesses attend."""
+    return Facts(
+        notice_days=gap,
+        circulated_days=gap,
+        participants=1,
+        participants_signed=1,
+        witnesses_signed=roster.count("township-official"),
+        channels=tuple(channels[:1]),
+        days_posted=min_days,
+        submitters=params.motion_submitters,
+        submitters_signed=params.motion_submitters,
+        text="matter",
+    )
+
+
+def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None = None) -> Plan:
+    """Compile ``procedure`` for ``params`` (roster: ``params.roster()`` unless given)."""
+    roster = params.roster() if roster is None else roster
+    overrides = params.setting_overrides()
+    unknown = [k for k in overrides if k not in procedure.settings]
+    if unknown:
+        raise SimulationError(T(
+            f"未知的设置:{', '.join(unknown)}", f"未知的設置:{', '.join(unknown)}",
+            f"unknown setting(s) for {procedure.id}: {', '.join(unknown)}",
+        ))
+    if params.proxies is not None and "consultation-proxies" in procedure.settings:
+        overrides.setdefault("consultation-proxies", params.proxies)
+    live = [s for s in procedure.stages if not _skipped(procedure, s, overrides)]
+    if not live:
+        raise SimulationError("every stage is skipped: nothing to simulate")
+    stages = tuple(
+        _compile_stage(procedure, s, i, params, roster, overrides) for i, s in enumerate(live)
+    )
+    return Plan(
+        procedure_id=procedure.id,
+        stages=stages,
+        start=live[0].id,
+        outcomes=tuple(procedure.outcomes),
+        outcome_kinds={k: o.kind.value for k, o in procedure.outcomes.items()},
+        success=procedure.success_outcome().id,
+        overrides=overrides,
+    )
+
+
+def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimParams,
+                   roster: Roster, overrides: Mapping[str, Any]) -> StagePlan:
+    body = procedure.body_of(stage, overrides)
+    rules = [
+        (spec, _resolved(procedure, spec, overrides))
+        for spec in procedure.rules_of(stage, overrides)
+    ]
+    targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
+
+    # Days the rules ask between notice (or circulation) and the meeting.
+    timed = ("notice-period", "advance-circulation")
+    required = [int(p["days"]) for spec, p in rules if spec.rule in timed]
+    need_days = max(required, default=0)
+    gap = max(params.meeting_interval_days, need_days)
+    reconvene = max(params.reconvene_days, need_days)
+    min_days = max(
+        (int(p["min_days"]) for spec, p in rules if spec.rule == "disclosure"), default=0
+    )
+    channels: list[str] = []
+    for spec, p in rules:
+        if spec.rule == "disclosure":
+            channels = list(p["channels"])
+    facts = _static_facts(params, roster, gap, min_days, channels)
+    static_failure = None
+    for spec, p in rules:
+        if spec.rule in COUNT_RULES or spec.rule in ("deadline", "recusal"):
+            # deadlines are the simulator's caps; recusal holds when nobody interested votes
+            continue
+        if not RULES[spec.rule].check(p, facts).ok:
+            static_failure = spec.id
+            break
+
+    common: dict[str, Any] = {
+        "id": stage.id, "index": index, "action": stage.action, "body": body.id,
+        "max_rounds": stage.max_rounds, "targets": targets, "static_failure": static_failure,
+        "gap_days": gap, "reconvene_days": reconvene,
+    }
+    if stage.action is ActionKind.MOTION:
+        needed = max(
+            (int(p["min_submitters"]) for spec, p in rules if spec.rule == "written-motion"),
+            default=1,
+        )
+        return StagePlan(**common, motion_needed=needed)
+    if stage.action is ActionKind.DISCLOSURE:
+        days = procedure.supervision.answer_within_days if procedure.supervision else 7
+        return StagePlan(**common, min_days=min_days, objection_days=days)
+    if stage.action is ActionKind.CONSULTATION:
+        return _consultation(common, stage, body.members, rules, params, roster)
+    return _meeting(common, body.id, body.members, body.voters, rules, params, roster)
+
+
+def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
+                  rules: list[tuple[RuleSpec, dict[str, Any]]], params: SimParams,
+                  roster: Roster) -> StagePlan:
+    coverage = [(spec, p) for spec, p in rules if spec.rule == "consultation-coverage"]
+    if not coverage:
+        raise SimulationError(f"consultation stage {stage.id!r} has no consultation-coverage rule")
+    spec, p = coverage[0]
+    unit = str(p["unit"])
+    # The consultation reaches adult villagers of the body (as the engine's opinions do).
+    people = [v for v in roster.select(selectors) if v.adult and not v.township]
+    if unit == "household":
+        by_household: dict[str, bool] = {}
+        for v in people:
+            by_household[v.household] = by_household.get(v.household, False) or v.resident
+        resident = sum(1 for r in by_household.values() if r)
+        away = len(by_household) - resident
+    else:
+        resident = sum(1 for v in people if v.resident)
+        away = len(people) - resident
+    population = resident + away
+    base = Base.ADULTS if unit == "villager" else Base.HOUSEHOLDS
+    threshold = Threshold(_threshold({**p, "base": "adults"}).ratio, Comparison(p["compare"]), base)
+    cap = stage.max_rounds or params.max_consultation_rounds
+    return StagePlan(
+        **common, unit=unit, population=population, resident_units=resident, away_units=away,
+        coverage_needed=threshold.needed(population), coverage_rule_id=spec.id,
+        proxies=bool(p["proxies"]), rounds_cap=cap,
+    )
+
+
+def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
+             voter_sel: Sequence[str], rules: list[tuple[RuleSpec, dict[str, Any]]],
+             params: SimParams, roster: Roster) -> StagePlan:
+    members = roster.select(member_sel)
+    voter_ids = {v.id for v in (roster.select(voter_sel) if voter_sel else members)}
+    p_res = params.attendance_of(body_id)
+    tally: Counter[tuple[bool, bool, bool, bool]] = Counter()
+    for v in members:
+        voter = v.id in voter_ids
+        excused = voter and not v.resident and params.away_excused
+        tally[(voter, v.adult, v.resident, excused)] += 1
+    groups = tuple(
+        Group(n=n, p=0.0 if excused else (p_res if resident else params.away_attendance),
+              voter=voter, adult=adult, resident=resident, excused=excused)
+        for (voter, adult, resident, excused), n in sorted(tally.items(), reverse=True)
+    )
+    n_voters = len(voter_ids)
+    excused_n = sum(g.n for g in groups if g.excused)
+    households = len({v.household for v in members})
+    adults = sum(1 for v in members if v.adult)
+    totals = {
+        "members": len(members), "voters": n_voters, "expected": n_voters - excused_n,
+        "households": households, "adults": adults,
+    }
+    quorum: list[tuple[QuorumAlt, ...]] = []
+    quorum_ids: list[str] = []
+    approvals: list[Approval] = []
+    needs_households = False
+    for spec, p in rules:
+        if spec.rule == "quorum":
+            alts = [p, *(p.get("any_of") or ())]
+            built = []
+            for alt in alts:
+                t = _threshold(alt)
+                total = totals[t.base.value]
+                built.append(QuorumAlt(QUORUM_COUNT[t.base], t.needed(total), total))
+                needs_households |= t.base is Base.HOUSEHOLDS
+            quorum.append(tuple(built))
+            quorum_ids.append(spec.id)
+        elif spec.rule == "approval":
+            t = _threshold(p)
+            if t.base.value in ("present", "votes_cast"):
+                # Sampled total: the exact needed count for every possible total, from Threshold.
+                table = tuple(t.needed(n) for n in range(n_voters + 1))
+                approvals.append(Approval(spec.id, t.base.value, t, None, table))
+            else:
+                approvals.append(Approval(spec.id, t.base.value, t, t.needed(totals[t.base.value])))
+    classes: tuple[tuple[int, int, int], ...] = ()
+    if needs_households:
+        if any(not g.voter or not g.adult or g.excused for g in groups):
+            raise SimulationError(
+                f"body {body_id!r}: a household quorum is simulated only when every member is "
+                "an adult voter (as in the villagers' meeting)"
+            )
+        per_household: dict[str, list[int]] = {}
+        for v in members:
+            counts = per_household.setdefault(v.household, [0, 0])
+            counts[0 if v.resident else 1] += 1
+        hist = Counter((r, a) for r, a in per_household.values())
+        classes = tuple((r, a, n) for (r, a), n in sorted(hist.items()))
+    return StagePlan(
+        **common, groups=groups, members=len(members), voters=n_voters,
+        expected=totals["expected"], households=households, adults=adults, excused=excused_n,
+        quorum=tuple(quorum), quorum_rule_ids=tuple(quorum_ids), approval=tuple(approvals),
+        household_classes=classes,
+    )
+
+
+__all__ = [
+    "DEADLINE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS", "RECONVENE", "REJECTED",
+    "Approval", "Group", "Plan", "QuorumAlt", "SimulationError", "StagePlan", "compile_plan",
+]

@@ -1,0 +1,239 @@
+"""The village and behaviour model of the simulator: named, documented parameters.
+
+:class:`SimParams` holds everything a run depends on besides the procedure and the seed. The
+village defaults are 固庄村's (2023 report: 365 households, 847 people, 45 Party members, 28
+representatives; adults default as in :meth:`Roster.generate`, 80% of people). Behaviour defaults
+are assumptions, chosen to be plain rather than realistic; every one is a field to sweep.
+
+>>> p = SimParams(party_away_share=2 / 3, support=0.7)
+>>> r = p.roster()
+>>> sum(1 for v in r.villagers if v.party != "none" and not v.resident)
+27
+>>> p.with_(support=0.5).support
+0.5
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from deliberation.roster import Roster, Villager
+
+
+def _probability(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if not 0.0 <= float(value) <= 1.0:
+        raise ValueError(f"{attribute.name} must be a probability in [0, 1], not {value!r}")
+
+
+def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise ValueError(f"{attribute.name} must not be negative, not {value!r}")
+
+
+def _positive(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{attribute.name} must be at least 1, not {value!r}")
+
+
+def _frozen_mapping(value: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple):
+        return tuple(sorted(value))
+    return tuple(sorted(dict(value).items()))
+
+
+@attrs.frozen
+class SimParams:
+    """A village and how its people behave, for one simulated case per run.
+
+    Village (counts, as for :meth:`Roster.generate`):
+
+    * ``households``, ``people``, ``adults`` (None: 80% of people), ``party_members``
+      (of whom ``probationary`` have no vote), ``representatives``, committee seats and
+      ``township_officials`` (who sign as witnesses).
+    * ``away_share``: share of the adult villagers who are neither Party members,
+      representatives nor committee members that live away (外出); ``party_away_share``: share of
+      the Party members without a committee seat that live away. Representatives and committee
+      members are resident (they are chosen among those who are there).
+
+    Meetings:
+
+    * ``attendance``: chance that a resident member attends a meeting; ``attendance_by_body``
+      overrides it per body id (e.g. ``{"villagers-meeting": 0.6}``).
+    * ``away_attendance``: chance that a member living away comes back for the meeting.
+    * ``away_excused``: away voters are excused (请假) and so not counted in 应到 (``expected``),
+      the base of the Party assembly's quorum and approval. Off: they count as expected.
+    * ``support``: mean share of voters in favour; per run the support is drawn from
+      Beta(``support`` × κ, (1 − ``support``) × κ) with κ = ``support_concentration``
+      (None: no spread, every run has exactly ``support``). Each meeting's support mixes the
+      run's support (weight ``stage_correlation``) with a fresh draw for that meeting.
+    * ``support_by_body``: a different mean per body id (e.g. the branch committee that
+      proposes the plan, ``{"branch-committee": 0.9}``): the run's support is shifted by the
+      difference, and the fresh draw has that mean.
+    * ``abstention``: chance that a present voter abstains.
+    * ``revision_gain``: a revision (a vote that sent the plan back to an earlier stage) moves
+      support towards 1 by this share of the remaining distance.
+
+    Consultation (民议):
+
+    * ``reach_resident`` / ``reach_away``: chance that an unreached resident / away villager
+      (or household) is reached in one consultation round; ``reach_away_proxy``: the same for
+      an away villager when written proxies count (``proxies``; None: the procedure's
+      ``consultation-proxies`` setting, off by default).
+    * ``refuse_sign``: chance that a reached villager gives an opinion but refuses to sign it
+      (so it does not count); refusals are final for the case.
+    * ``max_consultation_rounds``: rounds before the consultation is given up (the stage's
+      ``max_rounds`` if it has one): the case then takes the stage's ``max_rounds`` route, or
+      its ``deadline`` route (lapsed) when the stage has no cap.
+
+    Time (days):
+
+    * ``meeting_interval_days``: from one step to the next meeting (at least the notice or
+      circulation period the rules ask); ``reconvene_days``: before a meeting that lacked a
+      quorum is held again (at least the notice period); ``revision_days``: to revise a plan
+      sent back; ``consultation_round_days``: per consultation round.
+    * ``objection_rate``: chance that a disclosure draws an objection (answered within the
+      supervision body's days, then posted again).
+
+    Limits, so every run ends: ``max_reconvenings`` per stage (then the stage's ``deadline``
+    route: the matter lapses) and ``max_steps`` stage visits per case.
+
+    ``settings`` overrides the procedure's settings by id (e.g.
+    ``{"party-assembly-quorum-ratio": "2/3", "resolution-body": "villagers-meeting"}``).
+    """
+
+    # -- the village -----------------------------------------------------------------------
+    households: int = attrs.field(default=365, validator=_positive)
+    people: int = attrs.field(default=847, validator=_positive)
+    adults: int | None = None
+    party_members: int = 45
+    probationary: int = 0
+    representatives: int = 28
+    party_committee: int = 5
+    villagers_committee: int = 5
+    supervision_committee: int = 3
+    township_officials: int = 1
+    away_share: float = attrs.field(default=0.0, validator=_probability)
+    party_away_share: float = attrs.field(default=0.0, validator=_probability)
+    # -- meetings --------------------------------------------------------------------------
+    attendance: float = attrs.field(default=0.85, validator=_probability)
+    attendance_by_body: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), converter=_frozen_mapping
+    )
+    away_attendance: float = attrs.field(default=0.05, validator=_probability)
+    away_excused: bool = False
+    support: float = attrs.field(default=0.65, validator=_probability)
+    support_by_body: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), converter=_frozen_mapping
+    )
+    support_concentration: float | None = 20.0
+    stage_correlation: float = attrs.field(default=0.8, validator=_probability)
+    abstention: float = attrs.field(default=0.0, validator=_probability)
+    revision_gain: float = attrs.field(default=0.1, validator=_probability)
+    # -- consultation ----------------------------------------------------------------------
+    reach_resident: float = attrs.field(default=0.9, validator=_probability)
+    reach_away: float = attrs.field(default=0.25, validator=_probability)
+    reach_away_proxy: float = attrs.field(default=0.8, validator=_probability)
+    proxies: bool | None = None
+    refuse_sign: float = attrs.field(default=0.0, validator=_probability)
+    max_consultation_rounds: int = attrs.field(default=10, validator=_positive)
+    # -- motion ----------------------------------------------------------------------------
+    motion_submitters: int = 1
+    # -- time ------------------------------------------------------------------------------
+    meeting_interval_days: int = attrs.field(default=7, validator=_non_negative)
+    reconvene_days: int = attrs.field(default=7, validator=_non_negative)
+    revision_days: int = attrs.field(default=14, validator=_non_negative)
+    consultation_round_days: int = attrs.field(default=7, validator=_non_negative)
+    objection_rate: float = attrs.field(default=0.0, validator=_probability)
+    # -- limits ----------------------------------------------------------------------------
+    max_reconvenings: int = attrs.field(default=3, validator=_non_negative)
+    max_steps: int = attrs.field(default=200, validator=_positive)
+    # -- the procedure's settings ----------------------------------------------------------
+    settings: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_frozen_mapping)
+
+    def __attrs_post_init__(self) -> None:
+        if self.support_concentration is not None and self.support_concentration <= 0:
+            raise ValueError("support_concentration must be positive (or None for no spread)")
+
+    # -- helpers -----------------------------------------------------------------------------
+    def with_(self, **changes: Any) -> SimParams:
+        """A copy with ``changes`` applied (validated like the constructor)."""
+        return attrs.evolve(self, **changes)
+
+    def attendance_of(self, body_id: str) -> float:
+        """The resident attendance probability for ``body_id``."""
+        return float(dict(self.attendance_by_body).get(body_id, self.attendance))
+
+    def support_of(self, body_id: str) -> float:
+        """The mean support among the voters of ``body_id``."""
+        return float(dict(self.support_by_body).get(body_id, self.support))
+
+    def setting_overrides(self) -> dict[str, Any]:
+        """``settings`` as the procedure expects them (``"2/3"`` becomes a Fraction)."""
+        out: dict[str, Any] = {}
+        for key, value in self.settings:
+            if isinstance(value, str) and "/" in value:
+                num, den = value.split("/", 1)
+                out[key] = Fraction(int(num), int(den))
+            else:
+                out[key] = value
+        return out
+
+    def to_row(self) -> dict[str, Any]:
+        """The parameters as flat columns for the results table (mappings as ``k=v;…``)."""
+        row: dict[str, Any] = {}
+        for field in attrs.fields(SimParams):
+            value = getattr(self, field.name)
+            if field.name in ("attendance_by_body", "support_by_body", "settings"):
+                value = ";".join(f"{k}={v}" for k, v in value)
+            row[field.name] = value
+        return row
+
+    def roster(self) -> Roster:
+        """The village roster: :meth:`Roster.generate` with the away shares applied.
+
+        Who is away is deterministic (the last eligible villagers in roster order), so the same
+        parameters always give the same roster.
+        """
+        base = Roster.generate(
+            households=self.households,
+            people=self.people,
+            adults=self.adults,
+            party_members=self.party_members,
+            probationary=self.probationary,
+            representatives=self.representatives,
+            party_committee=self.party_committee,
+            villagers_committee=self.villagers_committee,
+            supervision_committee=self.supervision_committee,
+            township_officials=self.township_officials,
+        )
+        return apply_away(base, self.away_share, self.party_away_share)
+
+
+def apply_away(roster: Roster, away_share: float, party_away_share: float) -> Roster:
+    """Mark the last ``away_share`` of ordinary adults and ``party_away_share`` of Party
+    members without a committee seat as living away (everyone else keeps their flag)."""
+
+    def ordinary(v: Villager) -> bool:
+        return v.adult and not v.township and v.party == "none" and not v.representative \
+            and not v.committees
+
+    def party(v: Villager) -> bool:
+        return v.party != "none" and not v.committees and not v.representative
+
+    away: set[str] = set()
+    for selector, share in ((ordinary, away_share), (party, party_away_share)):
+        eligible = [v for v in roster.villagers if selector(v)]
+        n = min(len(eligible), round(len(eligible) * share))
+        if n:
+            away.update(v.id for v in eligible[len(eligible) - n :])
+    if not away:
+        return roster
+    return Roster(
+        tuple(attrs.evolve(v, resident=False) if v.id in away else v for v in roster.villagers)
+    )

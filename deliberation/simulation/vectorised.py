@@ -1,0 +1,341 @@
+"""The vectorised path: one chunk of runs, all at once, with NumPy.
+
+Every run of the chunk has a current stage; each sweep takes, stage by stage, the runs standing
+there and samples what happens to all of them in one go: attendance is binomial per group of
+members alike (voter or not, resident, away or excused), votes are binomial given the stage's
+support, consultation rounds draw the villagers reached among those not yet reached, and each
+count is compared with the exact ``needed`` integer of the compiled :class:`~.model.Plan` —
+the numbers the engine computes with ``Threshold.needed``. Routes then move each run as the
+engine would (reconvene, back for revision, on, or to an outcome).
+
+Random streams: chunk ``c`` of seed ``s`` uses ``SeedSequence(s, spawn_key=(c, k))`` (the
+children of ``SeedSequence(s).spawn``), ``k = 0`` for the runs' support and a key derived from
+the stage id and body for each stage, so two procedures that share a stage draw from the same
+stream there (common random numbers as far as the runs reaching the stage allow).
+
+>>> from deliberation import load_procedure
+>>> from deliberation.simulation.model import compile_plan
+>>> from deliberation.simulation.params import SimParams
+>>> plan = compile_plan(load_procedure("four-deliberations"), SimParams())
+>>> out = run_chunk(plan, SimParams(), seed=1, chunk=0, runs=1000)
+>>> sorted(set(out["outcome"]))[:1], len(out["days"])
+(['adopted'], 1000)
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from deliberation.definition import RECONVENE, ActionKind
+from deliberation.simulation.model import (
+    DEADLINE,
+    KEYS,
+    MAX_ROUNDS,
+    NO_QUORUM,
+    OBJECTION,
+    PASS,
+    REJECTED,
+    Plan,
+    StagePlan,
+)
+from deliberation.simulation.params import SimParams
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+# Columns a chunk produces (both paths produce exactly these).
+COLUMNS = (
+    "outcome", "outcome_kind", "end_stage", "end_rule", "end_route", "days", "reconvenings",
+    "revisions", "consultation_rounds", "meetings",
+)
+
+
+def stream_key(name: str) -> int:
+    """A stable stream number for a stage (CRC-32 of its id and body, never 0)."""
+    return zlib.crc32(name.encode("utf-8")) | 1
+
+
+def rng_for(seed: int, chunk: int, key: int) -> np.random.Generator:
+    """The generator of stream ``key`` of ``chunk`` (see the module docstring)."""
+    import numpy as np
+
+    sequence = np.random.SeedSequence(seed, spawn_key=(chunk, key))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def draw_support(params: SimParams, rng: np.random.Generator, size: int,
+                 mean: float | None = None) -> NDArray[np.float64]:
+    """Per-run (or per-meeting) support: Beta with the given mean and concentration."""
+    import numpy as np
+
+    m = params.support if mean is None else mean
+    k = params.support_concentration
+    if k is None or m <= 0.0 or m >= 1.0:
+        return np.full(size, m, dtype=np.float64)
+    return rng.beta(m * k, (1.0 - m) * k, size=size)
+
+
+def stage_support(params: SimParams, body: str, run_support: NDArray[np.float64],
+                  rng: np.random.Generator) -> NDArray[np.float64]:
+    """A meeting's support: the run's (shifted to the body's mean) mixed with a fresh draw."""
+    import numpy as np
+
+    mean = params.support_of(body)
+    rho = params.stage_correlation
+    shifted = np.clip(run_support + (mean - params.support), 0.0, 1.0)
+    fresh = draw_support(params, rng, run_support.size, mean)
+    out: NDArray[np.float64] = rho * shifted + (1.0 - rho) * fresh
+    return out
+
+
+def household_pmf(resident: int, away: int, p: float, q: float) -> list[float]:
+    """P(k members of a household with ``resident`` + ``away`` adults attend), k = 0…r+a."""
+    a = [math.comb(resident, i) * p**i * (1 - p) ** (resident - i) for i in range(resident + 1)]
+    b = [math.comb(away, j) * q**j * (1 - q) ** (away - j) for j in range(away + 1)]
+    out = [0.0] * (resident + away + 1)
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            out[i + j] += x * y
+    total = sum(out)
+    return [x / total for x in out]
+
+
+class _Chunk:
+    """The state of one chunk of runs while it moves through the plan."""
+
+    def __init__(self, plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> None:
+        import numpy as np
+
+        self.np = np
+        self.plan, self.params, self.n = plan, params, runs
+        s = len(plan.stages)
+        self.pos = np.full(runs, plan.index(plan.start), dtype=np.int64)
+        self.outcome = np.full(runs, -1, dtype=np.int64)
+        self.end_stage = np.full(runs, -1, dtype=np.int64)
+        self.end_rule = np.full(runs, -1, dtype=np.int64)
+        self.end_route = np.full(runs, PASS, dtype=np.int64)
+        self.days = np.zeros(runs, dtype=np.int64)
+        self.reconvenings = np.zeros(runs, dtype=np.int64)
+        self.revisions = np.zeros(runs, dtype=np.int64)
+        self.consultation_rounds = np.zeros(runs, dtype=np.int64)
+        self.meetings = np.zeros(runs, dtype=np.int64)
+        self.rounds = np.zeros((runs, s), dtype=np.int64)
+        self.here = np.zeros(runs, dtype=np.int64)  # reconvenings in the current stage visit
+        self.steps = np.zeros(runs, dtype=np.int64)
+        self.support = draw_support(params, rng_for(seed, chunk, 0), runs)
+        self.rngs = [rng_for(seed, chunk, stream_key(f"{st.id}|{st.body}")) for st in plan.stages]
+        self.rules: list[str] = [""]  # rule names by code; 0 = none
+        self.outcome_ids = list(plan.outcomes)
+
+    def rule_code(self, rule: str) -> int:
+        if rule not in self.rules:
+            self.rules.append(rule)
+        return self.rules.index(rule)
+
+    # -- the main loop ----------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        np = self.np
+        while True:
+            moved = False
+            for st in self.plan.stages:
+                ix = np.flatnonzero(self.pos == st.index)
+                if ix.size == 0:
+                    continue
+                moved = True
+                key, rule = self.step(st, ix)
+                self.route(st, ix, key, rule)
+            if not moved:
+                break
+        return self.columns()
+
+    def step(self, st: StagePlan, ix: NDArray[np.int64]
+             ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        np = self.np
+        m = ix.size
+        rng = self.rngs[st.index]
+        key = np.full(m, PASS, dtype=np.int64)
+        rule = np.zeros(m, dtype=np.int64)
+        if st.action is ActionKind.MEETING:
+            first = self.here[ix] == 0
+            self.days[ix] += np.where(first, st.gap_days, st.reconvene_days)
+        if st.static_failure is not None:
+            key[:] = DEADLINE
+            rule[:] = self.rule_code(st.static_failure)
+            return key, rule
+        if st.action is ActionKind.MEETING:
+            return self.meeting(st, ix, rng)
+        if st.action is ActionKind.CONSULTATION:
+            return self.consultation(st, ix, rng)
+        if st.action is ActionKind.DISCLOSURE:
+            self.days[ix] += st.min_days
+            objected = rng.random(m) < self.params.objection_rate
+            key[objected] = OBJECTION
+            rule[objected] = self.rule_code("objection")
+            self.days[ix[objected]] += st.objection_days
+            return key, rule
+        # a motion: raised in writing by enough villagers, or it stalls
+        if self.params.motion_submitters < st.motion_needed:
+            key[:] = DEADLINE
+            rule[:] = self.rule_code("written-motion")
+        return key, rule
+
+    def meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
+                ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        np = self.np
+        m = ix.size
+        facts = {k: np.zeros(m, dtype=np.int64)
+                 for k in ("present", "present_members", "present_adults", "present_households")}
+        if st.household_classes:
+            p = st.groups[0].p if st.groups else 0.0
+            res = next((g.p for g in st.groups if g.resident), p)
+            away = next((g.p for g in st.groups if not g.resident), p)
+            for r, a, h in st.household_classes:
+                pmf = household_pmf(r, a, res, away)
+                counts = rng.multinomial(h, pmf, size=m)
+                attending = counts @ np.arange(len(pmf))
+                facts["present_adults"] += attending
+                facts["present_households"] += h - counts[:, 0]
+            facts["present"] += facts["present_adults"]
+            facts["present_members"] += facts["present_adults"]
+        else:
+            for g in st.groups:
+                x = rng.binomial(g.n, g.p, size=m)
+                facts["present_members"] += x
+                if g.voter:
+                    facts["present"] += x
+                if g.adult:
+                    facts["present_adults"] += x
+        quorum_ok = np.ones(m, dtype=bool)
+        rule = np.zeros(m, dtype=np.int64)
+        for rule_id, alts in zip(st.quorum_rule_ids, st.quorum, strict=True):
+            ok = np.zeros(m, dtype=bool)
+            for alt in alts:
+                ok |= facts[alt.count] >= alt.needed
+            rule[~ok & quorum_ok] = self.rule_code(rule_id)
+            quorum_ok &= ok
+        # The vote (held only where the quorum is met; the draw is made for all, so the streams
+        # do not depend on who had a quorum).
+        s = stage_support(self.params, st.body, self.support[ix], rng)
+        present = facts["present"]
+        p_yes = s * (1.0 - self.params.abstention)
+        yes = rng.binomial(present, p_yes)
+        approval_ok = np.ones(m, dtype=bool)
+        for ap in st.approval:
+            if ap.fixed_needed is not None:
+                ok = yes >= ap.fixed_needed
+            else:
+                # votes cast = yes + no + abstain = every voter present (nobody leaves blank)
+                ok = yes >= np.asarray(ap.table, dtype=np.int64)[present]
+            rule[~ok & approval_ok & quorum_ok] = self.rule_code(ap.rule_id)
+            approval_ok &= ok
+        key = np.where(~quorum_ok, NO_QUORUM, np.where(approval_ok, PASS, REJECTED))
+        self.meetings[ix] += 1
+        self.rounds[ix, st.index] += 1
+        if st.max_rounds is not None:
+            capped = (key != PASS) & (self.rounds[ix, st.index] >= st.max_rounds)
+            key[capped] = MAX_ROUNDS
+        return key, rule
+
+    def consultation(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
+                     ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        np = self.np
+        m = ix.size
+        pr = self.params
+        p_away = pr.reach_away_proxy if st.proxies else pr.reach_away
+        left_r = np.full(m, st.resident_units, dtype=np.int64)
+        left_a = np.full(m, st.away_units, dtype=np.int64)
+        signed = np.zeros(m, dtype=np.int64)
+        used = np.zeros(m, dtype=np.int64)
+        done = signed >= st.coverage_needed
+        for _ in range(st.rounds_cap):
+            going = ~done
+            if not going.any():
+                break
+            used += going
+            got_r = rng.binomial(np.where(going, left_r, 0), pr.reach_resident)
+            got_a = rng.binomial(np.where(going, left_a, 0), p_away)
+            left_r -= got_r
+            left_a -= got_a
+            signed += rng.binomial(got_r + got_a, 1.0 - pr.refuse_sign)
+            done = signed >= st.coverage_needed
+        self.consultation_rounds[ix] += used
+        self.days[ix] += used * pr.consultation_round_days
+        fail = MAX_ROUNDS if st.max_rounds is not None else DEADLINE
+        key = np.where(done, PASS, fail)
+        rule = np.where(done, 0, self.rule_code(st.coverage_rule_id))
+        return key, rule
+
+    # -- routes -------------------------------------------------------------------------------
+    def route(self, st: StagePlan, ix: NDArray[np.int64], key: NDArray[np.int64],
+              rule: NDArray[np.int64]) -> None:
+        np = self.np
+        self.steps[ix] += 1
+        too_long = self.steps[ix] > self.params.max_steps
+        key = np.where(too_long, DEADLINE, key)
+        for k in np.unique(key):
+            sel = key == k
+            self.go(st, ix[sel], int(k), rule[sel], st.target(int(k)))
+
+    def go(self, st: StagePlan, ix: NDArray[np.int64], key: int, rule: NDArray[np.int64],
+           target: str) -> None:
+        if target == RECONVENE:
+            self.here[ix] += 1
+            self.reconvenings[ix] += 1
+            over = self.here[ix] > self.params.max_reconvenings
+            if over.any():
+                # The simulator's cap: a stage that keeps failing lets the matter lapse.
+                self.here[ix[over]] -= 1
+                self.reconvenings[ix[over]] -= 1
+                deadline = st.target(DEADLINE)
+                self.go(st, ix[over], DEADLINE, rule[over],
+                        deadline if deadline != RECONVENE else self._lapsed())
+            return
+        if target in self.outcome_ids:
+            self.pos[ix] = -1
+            self.outcome[ix] = self.outcome_ids.index(target)
+            self.end_stage[ix] = st.index
+            self.end_rule[ix] = rule
+            self.end_route[ix] = key
+            return
+        j = self.plan.index(target)
+        if j <= st.index:
+            # Back to an earlier stage: a revision round; support moves towards the plan.
+            self.revisions[ix] += 1
+            self.support[ix] += self.params.revision_gain * (1.0 - self.support[ix])
+            self.days[ix] += self.params.revision_days
+        self.pos[ix] = j
+        self.here[ix] = 0
+
+    def _lapsed(self) -> str:
+        for oid, kind in self.plan.outcome_kinds.items():
+            if kind == "lapsed":
+                return oid
+        return next(o for o, k in self.plan.outcome_kinds.items() if k == "failure")
+
+    def columns(self) -> dict[str, Any]:
+        np = self.np
+        stage_ids = np.array([st.id for st in self.plan.stages], dtype=object)
+        outcome_ids = np.array(self.outcome_ids, dtype=object)
+        kinds = np.array([self.plan.outcome_kinds[o] for o in self.outcome_ids], dtype=object)
+        rules = np.array(self.rules, dtype=object)
+        keys = np.array(KEYS, dtype=object)
+        return {
+            "outcome": outcome_ids[self.outcome],
+            "outcome_kind": kinds[self.outcome],
+            "end_stage": stage_ids[self.end_stage],
+            "end_rule": rules[self.end_rule],
+            "end_route": keys[self.end_route],
+            "days": self.days,
+            "reconvenings": self.reconvenings,
+            "revisions": self.revisions,
+            "consultation_rounds": self.consultation_rounds,
+            "meetings": self.meetings,
+        }
+
+
+def run_chunk(plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> dict[str, Any]:
+    """Simulate ``runs`` cases of chunk ``chunk``; returns the columns of :data:`COLUMNS`."""
+    return _Chunk(plan, params, seed, chunk, runs).run()
