@@ -1,0 +1,97 @@
+"""Cases in the store: save a new :class:`~deliberation.case.Case`, load one by replaying its
+records, and act on one with optimistic retries (:meth:`Store.act`).
+
+>>> from deliberation.clock import ManualClock
+>>> from deliberation.roster import Roster
+>>> from deliberation.store import open_store
+>>> store = open_store("sqlite:///:memory:")
+>>> case = new_case(store, "four-deliberations", Roster.generate(), matter="修村道",
+...                 case_id="road-1", clock=ManualClock())
+>>> store.act("road-1", lambda c: c.note("会前准备")).version
+3
+>>> load_case(store, "road-1").version
+3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from deliberation.clock import Clock
+from deliberation.i18n import T
+from deliberation.loader import Library, load_procedure
+from deliberation.roster import Roster
+from deliberation.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from deliberation.case import Case
+    from deliberation.definition import Procedure
+    from deliberation.store.core import Store
+
+
+def save_case(store: Store, case: Case) -> int:
+    """Store a case just opened (or built elsewhere) with all its records; returns its version."""
+    matter = ""
+    if case.records and case.records[0].kind == "opened":
+        matter = str(case.records[0].data.get("matter") or "")
+    return store.create(
+        case.id,
+        case.procedure.id,
+        str(case.procedure.version),
+        case.roster,
+        matter=matter,
+        records=case.records,
+    )
+
+
+def new_case(
+    store: Store,
+    procedure: Procedure | str,
+    roster: Roster,
+    *,
+    matter: str = "",
+    case_id: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    clock: Clock | None = None,
+    actor: str | None = None,
+) -> Case:
+    """Open a case with the engine and store it (see ``Case.open``)."""
+    from deliberation.case import Case
+
+    case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
+                     clock=clock, actor=actor)
+    save_case(store, case)
+    return case
+
+
+def load_case(
+    store: Store,
+    case_id: str,
+    *,
+    library: Library | None = None,
+    clock: Clock | None = None,
+) -> Case:
+    """Rebuild a stored case by replaying its records against its procedure and roster.
+
+    The procedure is looked up by id (in ``library`` if given) and must be the stored version:
+    replaying under a changed definition could silently change what the records mean.
+    """
+    from deliberation.case import Case
+
+    info, records = store.load_raw(case_id)
+    procedure = library.load(info.procedure_id) if library is not None else load_procedure(
+        info.procedure_id
+    )
+    if str(procedure.version) != info.procedure_version:
+        raise StoreError(
+            T(
+                f"事项 {case_id} 按过程 {info.procedure_id} 第 {info.procedure_version} 版办理,"
+                f"现有的是第 {procedure.version} 版",
+                f"事項 {case_id} 按過程 {info.procedure_id} 第 {info.procedure_version} 版辦理,"
+                f"現有的是第 {procedure.version} 版",
+                f"case {case_id} runs under {info.procedure_id} version {info.procedure_version}; "
+                f"the loaded definition is version {procedure.version}",
+            )
+        )
+    return Case.replay(procedure, store.roster(case_id), records, clock=clock)

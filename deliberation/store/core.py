@@ -1,0 +1,730 @@
+"""The event store: append-only, hash-chained records per case, on SQLite or PostgreSQL.
+
+A case is stored as its header (procedure id and version, roster fingerprint, matter) and its
+records. Each record row carries its ``seq``, its canonical JSON, the action it belongs to
+(``action_id``, index, size), ``prev_hash`` and ``hash`` where
+
+    hash = sha256(prev_hash + "\\n" + action_id + ":" + index + "/" + size + "\\n" + canonical JSON)
+
+and the first record's ``prev_hash`` is the case's *genesis*: a hash of its header. Changing,
+deleting, inserting or reordering any record breaks the chain where it happened, and
+:meth:`Store.verify` says where.
+
+>>> from datetime import datetime, timezone
+>>> from deliberation.records import Record
+>>> from deliberation.roster import Roster
+>>> store = open_store("sqlite:///:memory:")
+>>> at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+>>> store.create("c1", "four-deliberations", "1", Roster.generate(households=5, people=12,
+...     party_members=3, representatives=2, party_committee=1, villagers_committee=1,
+...     supervision_committee=1), records=[Record(1, "c1", "opened", at, None, None)])
+1
+>>> store.append("c1", 1, [Record(2, "c1", "note", at, "v0001", None, {"text": "hi"})])
+2
+>>> store.verify("c1").ok
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import attrs
+
+from deliberation.errors import ConcurrencyConflict, InvalidAction
+from deliberation.i18n import T, Text
+from deliberation.records import (
+    Record,
+    canonical_json,
+    fingerprint,
+    record_from_json,
+    record_to_json,
+)
+from deliberation.roster import Roster
+from deliberation.store.backends import Backend, connect
+from deliberation.store.errors import CaseExists, StoreError, UnknownCase
+from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
+from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
+
+# An arbitrary constant: the PostgreSQL advisory lock that serialises schema migrations.
+_MIGRATION_LOCK: Final = 7_364_301
+
+
+def chain_hash(prev_hash: str, action_id: str, index: int, size: int, record_json: str) -> str:
+    """The hash of one stored record, chained to the one before it."""
+    h = hashlib.sha256(f"{prev_hash}\n{action_id}:{index}/{size}\n".encode())
+    h.update(record_json.encode("utf-8"))
+    return h.hexdigest()
+
+
+def genesis_hash(case_id: str, procedure_id: str, procedure_version: str, roster_fp: str) -> str:
+    """What the first record chains to: the case header, so swapping a case's procedure or
+    roster is caught like any other change."""
+    header = {
+        "case": case_id,
+        "procedure": procedure_id,
+        "procedure_version": procedure_version,
+        "roster": roster_fp,
+    }
+    return hashlib.sha256(canonical_json(header).encode()).hexdigest()
+
+
+@attrs.frozen
+class CaseInfo:
+    """A stored case's header and current version (the number of its records)."""
+
+    case_id: str
+    procedure_id: str
+    procedure_version: str
+    roster_fingerprint: str
+    matter: str
+    created_at: str
+    version: int
+    head_hash: str
+
+    def to_data(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class StoredRecord:
+    """One record row as stored, with its chain fields."""
+
+    seq: int
+    action_id: str
+    action_index: int
+    action_size: int
+    kind: str
+    record_json: str
+    prev_hash: str
+    hash: str
+
+    @property
+    def record(self) -> Record:
+        return record_from_json(self.record_json)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "action": {"id": self.action_id, "index": self.action_index, "size": self.action_size},
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+            "record": json.loads(self.record_json),
+        }
+
+
+@attrs.frozen
+class SignedHead:
+    """A signature over a case's chain head at one version."""
+
+    version: int
+    head_hash: str
+    algorithm: str
+    key_id: str
+    signature: str
+    signed_at: str
+
+
+# What verify() can find, in the three languages. ``{…}`` are filled per problem.
+PROBLEMS: Final[Mapping[str, Text]] = {
+    "missing": T(
+        "第 {seq} 条记录缺失(删除或移动)",
+        "第 {seq} 條記錄缺失(刪除或移動)",
+        "record {seq} is missing (deleted or moved)",
+    ),
+    "broken-link": T(
+        "第 {seq} 条记录与前一条不衔接:其前有记录被删除、插入或调换",
+        "第 {seq} 條記錄與前一條不銜接:其前有記錄被刪除、插入或調換",
+        "record {seq} does not chain to the record before it: a record before it was deleted, "
+        "inserted or reordered",
+    ),
+    "hash-mismatch": T(
+        "第 {seq} 条记录的内容或哈希被改动",
+        "第 {seq} 條記錄的內容或雜湊被改動",
+        "record {seq}'s content or hash was changed",
+    ),
+    "unreadable": T(
+        "第 {seq} 条记录无法读取:{detail}",
+        "第 {seq} 條記錄無法讀取:{detail}",
+        "record {seq} cannot be read: {detail}",
+    ),
+    "seq-mismatch": T(
+        "第 {seq} 条记录自称第 {detail} 条:记录被移动",
+        "第 {seq} 條記錄自稱第 {detail} 條:記錄被移動",
+        "record {seq} says it is record {detail}: it was moved",
+    ),
+    "case-mismatch": T(
+        "第 {seq} 条记录属于事项 {detail}",
+        "第 {seq} 條記錄屬於事項 {detail}",
+        "record {seq} belongs to case {detail}",
+    ),
+    "kind-mismatch": T(
+        "第 {seq} 条记录的类型栏与内容不符",
+        "第 {seq} 條記錄的類型欄與內容不符",
+        "record {seq}'s kind column does not match its content",
+    ),
+    "not-canonical": T(
+        "第 {seq} 条记录不是规范 JSON",
+        "第 {seq} 條記錄不是規範 JSON",
+        "record {seq} is not canonical JSON",
+    ),
+    "incomplete-action": T(
+        "第 {seq} 条记录所在的操作不完整({detail})",
+        "第 {seq} 條記錄所在的操作不完整({detail})",
+        "the action of record {seq} is incomplete ({detail})",
+    ),
+    "count-mismatch": T(
+        "事项登记为 {detail} 条记录,实际找到 {seq} 条",
+        "事項登記為 {detail} 條記錄,實際找到 {seq} 條",
+        "the case says it has {detail} records; {seq} were found",
+    ),
+    "head-mismatch": T(
+        "链头与最后一条记录(第 {seq} 条)不符",
+        "鏈頭與最後一條記錄(第 {seq} 條)不符",
+        "the chain head does not match the last record ({seq})",
+    ),
+    "roster-mismatch": T(
+        "名册内容与其指纹不符",
+        "名冊內容與其指紋不符",
+        "the roster's content does not match its fingerprint",
+    ),
+    "bad-signature": T(
+        "版本 {seq} 的链头签名无效",
+        "版本 {seq} 的鏈頭簽名無效",
+        "the signature on the chain head at version {seq} is invalid",
+    ),
+    "signed-head-mismatch": T(
+        "版本 {seq} 已签名的链头与现存记录不符:记录链被改写或截断",
+        "版本 {seq} 已簽名的鏈頭與現存記錄不符:記錄鏈被改寫或截斷",
+        "the signed chain head at version {seq} does not match the stored records: the chain "
+        "was rewritten or truncated",
+    ),
+    "unsigned-head": T(
+        "当前版本 {seq} 的链头没有密钥 {detail} 的签名",
+        "當前版本 {seq} 的鏈頭沒有密鑰 {detail} 的簽名",
+        "the chain head at the current version {seq} is not signed with key {detail}",
+    ),
+}
+
+
+@attrs.frozen
+class Problem:
+    """One thing verify() found wrong, and where (``seq``: record number or version)."""
+
+    code: str
+    seq: int | None
+    detail: str = ""
+
+    @property
+    def message(self) -> Text:
+        return PROBLEMS[self.code].format(seq=self.seq, detail=self.detail)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"code": self.code, "seq": self.seq, "detail": self.detail,
+                "message": self.message.to_data()}
+
+
+@attrs.frozen
+class Verification:
+    """The result of :meth:`Store.verify`: ``ok`` when nothing is wrong.
+
+    ``signature`` is ``"valid"``, ``"invalid"`` or ``"not-checked"`` (no key given).
+    """
+
+    case_id: str
+    records: int
+    head_hash: str
+    problems: tuple[Problem, ...]
+    signature: str = "not-checked"
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def where(self) -> tuple[int | None, ...]:
+        """The seq (or version) of every problem, in order found."""
+        return tuple(p.seq for p in self.problems)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "case": self.case_id,
+            "ok": self.ok,
+            "records": self.records,
+            "head_hash": self.head_hash,
+            "signature": self.signature,
+            "problems": [p.to_data() for p in self.problems],
+        }
+
+    def explain(self, lang: str = "zh-Hans") -> str:
+        if self.ok:
+            status = {
+                "zh-Hans": f"事项 {self.case_id}:{self.records} 条记录,哈希链完整",
+                "zh-Hant": f"事項 {self.case_id}:{self.records} 條記錄,雜湊鏈完整",
+                "en": f"case {self.case_id}: {self.records} records, hash chain intact",
+            }[lang]
+            return status
+        return "\n".join(p.message.get(lang) for p in self.problems)
+
+
+_CASE_COLUMNS: Final = (
+    "case_id, procedure_id, procedure_version, roster_fingerprint, matter, created_at, version, "
+    "head_hash"
+)
+_RECORD_COLUMNS: Final = (
+    "seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash"
+)
+
+
+class Store:
+    """An event store on one database (see :func:`open_store`).
+
+    ``signer`` (optional) signs each new chain head; pass the same key (or its public half) to
+    :meth:`verify` to check them. Use one Store per process or thread.
+    """
+
+    def __init__(
+        self, backend: Backend, signer: HeadSigner | None = None, *, schema_target: int = LATEST
+    ) -> None:
+        self.backend = backend
+        self.signer = signer
+        self._migrate(schema_target)
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    @property
+    def url(self) -> str:
+        return self.backend.url
+
+    def _migrate(self, target: int) -> None:
+        b = self.backend
+        with b.write():
+            if b.dialect == "postgresql":
+                # Two processes opening a fresh database at once must not both migrate it.
+                b.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+            b.execute(SCHEMA_VERSION_TABLE)
+            current = self._schema_version_unlocked()
+            if current > LATEST:
+                raise StoreError(
+                    f"the store's schema is version {current}; this library reads up to {LATEST}: "
+                    "upgrade deliberation"
+                )
+            for m in MIGRATIONS:
+                if current < m.version <= target:
+                    for sql in m.statements(b.dialect):
+                        b.execute(sql)
+                    b.execute(
+                        "INSERT INTO schema_version (version, description, applied_at) "
+                        "VALUES (?, ?, ?)",
+                        (m.version, m.description, _now()),
+                    )
+
+    def _schema_version_unlocked(self) -> int:
+        rows = self.backend.execute("SELECT MAX(version) FROM schema_version")
+        return int(rows[0][0] or 0)
+
+    def schema_version(self) -> int:
+        """The schema version this database is at."""
+        return self._schema_version_unlocked()
+
+    # -- writing --------------------------------------------------------------------------------
+    def create(
+        self,
+        case_id: str,
+        procedure_id: str,
+        procedure_version: str,
+        roster: Roster | Sequence[Mapping[str, Any]],
+        *,
+        matter: str = "",
+        records: Sequence[Record] = (),
+    ) -> int:
+        """Store a new case (its roster once, by fingerprint) and its first records, atomically.
+        Returns the case's version. Raises :class:`CaseExists` if the id is taken."""
+        if not case_id:
+            raise InvalidAction(T("事项编号为空", "事項編號為空", "the case id is empty"))
+        roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
+        roster_fp = fingerprint(roster_data)
+        genesis = genesis_hash(case_id, procedure_id, str(procedure_version), roster_fp)
+        b = self.backend
+        try:
+            with b.write():
+                b.execute(
+                    "INSERT INTO rosters (fingerprint, roster_json) VALUES (?, ?) "
+                    "ON CONFLICT (fingerprint) DO NOTHING",
+                    (roster_fp, canonical_json(roster_data)),
+                )
+                if b.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)):
+                    raise CaseExists(case_id)
+                b.execute(
+                    f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                    (case_id, procedure_id, str(procedure_version), roster_fp, matter, _now(),
+                     genesis),
+                )
+                if records:
+                    return self._append_locked(case_id, 0, records, None)
+                return 0
+        except Exception as err:
+            if b.is_unique_violation(err):
+                # Another process created the same case (or roster) between our check and insert.
+                raise CaseExists(case_id) from None
+            raise
+
+    def append(
+        self,
+        case_id: str,
+        expected_version: int,
+        records: Sequence[Record],
+        *,
+        action_id: str | None = None,
+    ) -> int:
+        """Append one action's ``records`` to a case that must be at ``expected_version``.
+
+        All records commit together or none do. If another writer got there first, raises
+        :class:`~deliberation.errors.ConcurrencyConflict` and stores nothing: reload, retry.
+        Returns the new version.
+        """
+        b = self.backend
+        try:
+            with b.write():
+                return self._append_locked(case_id, expected_version, records, action_id)
+        except Exception as err:
+            if b.is_unique_violation(err):
+                # The unique (case_id, seq) key caught a racer the version check did not see.
+                raise ConcurrencyConflict(
+                    case_id, expected_version, self.info(case_id).version
+                ) from None
+            raise
+
+    def _append_locked(
+        self, case_id: str, expected: int, records: Sequence[Record], action_id: str | None
+    ) -> int:
+        if not records:
+            raise InvalidAction(T("没有要追加的记录", "沒有要追加的記錄", "no records to append"))
+        b = self.backend
+        lock = " FOR UPDATE" if b.dialect == "postgresql" else ""
+        rows = b.execute(
+            f"SELECT version, head_hash FROM cases WHERE case_id = ?{lock}", (case_id,)
+        )
+        if not rows:
+            raise UnknownCase(case_id)
+        version, head = int(rows[0][0]), str(rows[0][1])
+        if version != expected:
+            raise ConcurrencyConflict(case_id, expected, version)
+        action = action_id or uuid.uuid4().hex
+        size = len(records)
+        out: list[tuple[Any, ...]] = []
+        for i, rec in enumerate(records):
+            if rec.case_id != case_id or rec.seq != expected + 1 + i:
+                raise InvalidAction(
+                    T(
+                        f"记录编号应为 {case_id}#{expected + 1 + i},而非 {rec.case_id}#{rec.seq}",
+                        f"記錄編號應為 {case_id}#{expected + 1 + i},而非 {rec.case_id}#{rec.seq}",
+                        f"record must be {case_id}#{expected + 1 + i}, not {rec.case_id}#{rec.seq}",
+                    )
+                )
+            text = record_to_json(rec)
+            h = chain_hash(head, action, i, size, text)
+            out.append((case_id, rec.seq, action, i, size, rec.kind, text, head, h))
+            head = h
+        b.executemany(
+            f"INSERT INTO records (case_id, {_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            out,
+        )
+        new_version = expected + size
+        b.execute(
+            "UPDATE cases SET version = ?, head_hash = ? WHERE case_id = ? AND version = ?",
+            (new_version, head, case_id, expected),
+        )
+        if self.signer is not None:
+            self._sign_locked(case_id, new_version, head)
+        return new_version
+
+    def _sign_locked(self, case_id: str, version: int, head: str) -> None:
+        assert self.signer is not None
+        sig = self.signer.sign(head_message(case_id, version, head))
+        self.backend.execute(
+            "INSERT INTO heads (case_id, version, head_hash, algorithm, key_id, signature, "
+            "signed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, version, head, self.signer.algorithm, self.signer.key_id, sig, _now()),
+        )
+
+    def sign_head(self, case_id: str) -> SignedHead:
+        """Sign a case's current head with the store's signer — after checking the chain, so a
+        key is never put on a tampered chain (e.g. when signing starts on an existing store)."""
+        if self.signer is None:
+            raise StoreError("this store was opened without a signing key")
+        result = self.verify(case_id)
+        wrong = [p for p in result.problems if p.code != "unsigned-head"]
+        if wrong:
+            raise StoreError(f"case {case_id} does not verify; refusing to sign: "
+                             + "; ".join(p.message.en for p in wrong))
+        with self.backend.write():
+            info = self._info_unlocked(case_id)
+            if info.head_hash != result.head_hash:
+                # Someone appended between the check and now; sign only what was checked.
+                raise ConcurrencyConflict(case_id, result.records, info.version)
+            self.backend.execute(
+                "DELETE FROM heads WHERE case_id = ? AND version = ? AND key_id = ?",
+                (case_id, info.version, self.signer.key_id),
+            )
+            self._sign_locked(case_id, info.version, info.head_hash)
+        return [h for h in self.heads(case_id) if h.version == info.version][-1]
+
+    # -- reading --------------------------------------------------------------------------------
+    def _info_unlocked(self, case_id: str) -> CaseInfo:
+        rows = self.backend.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE case_id = ?",
+                                    (case_id,))
+        if not rows:
+            raise UnknownCase(case_id)
+        return _case_info(rows[0])
+
+    def info(self, case_id: str) -> CaseInfo:
+        """The case's header and version; raises :class:`UnknownCase`."""
+        return self._info_unlocked(case_id)
+
+    def exists(self, case_id: str) -> bool:
+        return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
+
+    def cases(self) -> tuple[CaseInfo, ...]:
+        """Every stored case, oldest first."""
+        rows = self.backend.execute(
+            f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY created_at, case_id"
+        )
+        return tuple(_case_info(r) for r in rows)
+
+    def roster(self, case_id: str) -> Roster:
+        """The roster the case was opened with."""
+        with self.backend.read():
+            info = self._info_unlocked(case_id)
+            rows = self.backend.execute(
+                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (info.roster_fingerprint,)
+            )
+        if not rows:
+            raise StoreError(f"the roster {info.roster_fingerprint} of case {case_id} is missing")
+        return Roster.from_records(json.loads(rows[0][0]), f"roster {info.roster_fingerprint}")
+
+    def stored(self, case_id: str) -> tuple[StoredRecord, ...]:
+        """The case's record rows with their chain fields, in seq order."""
+        with self.backend.read():
+            self._info_unlocked(case_id)
+            return self._stored_unlocked(case_id)
+
+    def _stored_unlocked(self, case_id: str) -> tuple[StoredRecord, ...]:
+        rows = self.backend.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_id = ? ORDER BY seq", (case_id,)
+        )
+        return tuple(
+            StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
+                         str(r[6]), str(r[7]))
+            for r in rows
+        )
+
+    def records(self, case_id: str) -> tuple[Record, ...]:
+        """The case's records, in order: what :meth:`Case.replay` takes."""
+        return tuple(s.record for s in self.stored(case_id))
+
+    def load_raw(self, case_id: str) -> tuple[CaseInfo, tuple[Record, ...]]:
+        """Header and records read in one snapshot (so the version matches the records)."""
+        with self.backend.read():
+            info = self._info_unlocked(case_id)
+            stored = self._stored_unlocked(case_id)
+        return info, tuple(s.record for s in stored)
+
+    def heads(self, case_id: str) -> tuple[SignedHead, ...]:
+        """The signed chain heads of a case, by version."""
+        rows = self.backend.execute(
+            "SELECT version, head_hash, algorithm, key_id, signature, signed_at FROM heads "
+            "WHERE case_id = ? ORDER BY version",
+            (case_id,),
+        )
+        return tuple(
+            SignedHead(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]))
+            for r in rows
+        )
+
+    # -- verification ---------------------------------------------------------------------------
+    def verify(self, case_id: str, key: HeadVerifier | None = None) -> Verification:
+        """Check a case's whole chain (and, with ``key`` or the store's signer, its signed heads).
+
+        Finds any changed, deleted, inserted or reordered record and says at which seq.
+        """
+        b = self.backend
+        with b.read():
+            info = self._info_unlocked(case_id)
+            roster_rows = b.execute(
+                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (info.roster_fingerprint,)
+            )
+            rows = self._stored_unlocked(case_id)
+            heads = self.heads(case_id) if self.schema_version() >= 2 else ()
+        problems: list[Problem] = []
+        if not roster_rows or _roster_fp(str(roster_rows[0][0])) != info.roster_fingerprint:
+            problems.append(Problem("roster-mismatch", None))
+        prev = genesis_hash(
+            case_id, info.procedure_id, info.procedure_version, info.roster_fingerprint
+        )
+        problems.extend(check_chain(case_id, prev, rows))
+        last_seq = rows[-1].seq if rows else 0
+        if len(rows) != info.version or last_seq != info.version:
+            problems.append(Problem("count-mismatch", len(rows), str(info.version)))
+        head = rows[-1].hash if rows else prev
+        if head != info.head_hash:
+            problems.append(Problem("head-mismatch", last_seq))
+        verifier = key if key is not None else self.signer
+        signature = "not-checked"
+        if verifier is not None:
+            sig_problems = _check_heads(case_id, verifier, heads, rows, prev, info.version)
+            signature = "invalid" if sig_problems else "valid"
+            problems.extend(sig_problems)
+        return Verification(case_id, len(rows), head, tuple(problems), signature)
+
+    # -- the engine ----------------------------------------------------------------------------
+    def act(
+        self,
+        case_id: str,
+        fn: Callable[[Any], Any],
+        retries: int = 5,
+        *,
+        loader: Callable[[str], Any] | None = None,
+    ) -> Any:
+        """Load the case, apply ``fn`` (an action on the Case), append the records it added,
+        and on a :class:`ConcurrencyConflict` reload and try again, up to ``retries`` times.
+
+        A refused action (``fn`` raises) stores nothing. Returns the updated Case.
+        """
+        from deliberation.store.cases import load_case
+
+        for attempt in range(retries + 1):
+            case = (loader or (lambda cid: load_case(self, cid)))(case_id)
+            before = len(case.records)
+            result = fn(case)
+            # The engine may act in place or return the next Case; accept both.
+            after = result if hasattr(result, "records") else case
+            new = tuple(after.records[before:])
+            if not new:
+                return after
+            try:
+                self.append(case_id, before, new)
+            except ConcurrencyConflict:
+                if attempt == retries:
+                    raise
+                continue
+            return after
+        raise AssertionError("unreachable")
+
+
+def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> list[Problem]:
+    """Problems in a sequence of record rows chained from ``genesis`` (see :meth:`Store.verify`)."""
+    problems: list[Problem] = []
+    prev = genesis
+    expected_seq = 1
+    group: StoredRecord | None = None  # the first row of the action being read
+    group_next = 0
+    last: StoredRecord | None = None
+    for row in rows:
+        seq = row.seq
+        if seq != expected_seq:
+            problems.append(Problem("missing", expected_seq, str(seq)))
+        if row.prev_hash != prev:
+            problems.append(Problem("broken-link", seq))
+        if chain_hash(row.prev_hash, row.action_id, row.action_index, row.action_size,
+                      row.record_json) != row.hash:
+            problems.append(Problem("hash-mismatch", seq))
+        try:
+            rec = record_from_json(row.record_json)
+        except (ValueError, KeyError, TypeError) as err:
+            problems.append(Problem("unreadable", seq, str(err)[:120]))
+        else:
+            if rec.seq != seq:
+                problems.append(Problem("seq-mismatch", seq, str(rec.seq)))
+            if rec.case_id != case_id:
+                problems.append(Problem("case-mismatch", seq, rec.case_id))
+            if rec.kind != row.kind:
+                problems.append(Problem("kind-mismatch", seq))
+            if record_to_json(rec) != row.record_json:
+                problems.append(Problem("not-canonical", seq))
+        # Action groups: index 0 opens one of ``size`` rows; the next size-1 rows must follow.
+        if group is not None and group_next < group.action_size and (
+            row.action_id != group.action_id
+            or row.action_index != group_next
+            or row.action_size != group.action_size
+        ):
+            problems.append(Problem("incomplete-action", group.seq,
+                                    f"{group_next}/{group.action_size}"))
+            group = None
+        if group is None or group_next >= group.action_size:
+            if row.action_index != 0 or row.action_size < 1:
+                problems.append(Problem("incomplete-action", seq,
+                                        f"{row.action_index}/{row.action_size}"))
+            group, group_next = row, 1
+        else:
+            group_next += 1
+        prev = row.hash
+        expected_seq = seq + 1
+        last = row
+    if group is not None and group_next < group.action_size and last is not None:
+        problems.append(
+            Problem("incomplete-action", group.seq, f"{group_next}/{group.action_size}")
+        )
+    return problems
+
+
+def _check_heads(
+    case_id: str,
+    verifier: HeadVerifier,
+    heads: Sequence[SignedHead],
+    rows: Sequence[StoredRecord],
+    genesis: str,
+    version: int,
+) -> list[Problem]:
+    problems: list[Problem] = []
+    hash_at = {r.seq: r.hash for r in rows}
+    hash_at[0] = genesis
+    mine = [h for h in heads if h.key_id == verifier.key_id and h.algorithm == verifier.algorithm]
+    for h in mine:
+        if not verifier.verify(head_message(case_id, h.version, h.head_hash), h.signature):
+            problems.append(Problem("bad-signature", h.version))
+        elif hash_at.get(h.version) != h.head_hash:
+            problems.append(Problem("signed-head-mismatch", h.version))
+    if version > 0 and not any(h.version == version for h in mine):
+        problems.append(Problem("unsigned-head", version, verifier.key_id))
+    return problems
+
+
+def _roster_fp(text: str) -> str:
+    try:
+        return fingerprint(json.loads(text))
+    except ValueError:
+        return ""
+
+
+def _case_info(r: Sequence[Any]) -> CaseInfo:
+    return CaseInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), int(r[6]),
+                    str(r[7]))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def open_store(
+    url: str, *, signer: HeadSigner | None = None, schema_target: int = LATEST
+) -> Store:
+    """Open (creating and migrating as needed) the store at ``url``.
+
+    ``sqlite:///village.db`` (a file; created if absent), ``sqlite:///:memory:``, or
+    ``postgresql://user:password@host/dbname``. ``schema_target`` exists for upgrade tests.
+    """
+    return Store(connect(url), signer, schema_target=schema_target)

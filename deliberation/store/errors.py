@@ -1,0 +1,36 @@
+"""Errors of the store; all are :class:`~deliberation.errors.DeliberationError` s, so the CLI
+prints them without a traceback. Optimistic-concurrency losses raise the shared
+:class:`~deliberation.errors.ConcurrencyConflict`."""
+
+from __future__ import annotations
+
+from deliberation.errors import DeliberationError, InvalidAction
+from deliberation.i18n import T
+
+
+class StoreError(DeliberationError):
+    """The store cannot be opened or used (bad URL, missing driver, newer schema…)."""
+
+
+class UnknownCase(InvalidAction):
+    """No case with that id is in the store."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(
+            T(f"没有事项 {case_id}", f"沒有事項 {case_id}", f"no case {case_id!r} in the store")
+        )
+
+
+class CaseExists(InvalidAction):
+    """A case with that id is already stored."""
+
+    def __init__(self, case_id: str) -> None:
+        self.case_id = case_id
+        super().__init__(
+            T(
+                f"事项 {case_id} 已存在",
+                f"事項 {case_id} 已存在",
+                f"case {case_id!r} already exists",
+            )
+        )

@@ -1,0 +1,93 @@
+"""The store's versioned schema: ordered SQL steps, each applied once, noted in ``schema_version``.
+
+A step is never edited after release; a change is a new step. Both backends get the same tables;
+only the spelling differs (see :data:`MIGRATIONS`).
+
+>>> [m.version for m in MIGRATIONS]
+[1, 2]
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import attrs
+
+Dialect = Literal["sqlite", "postgresql"]
+
+
+@attrs.frozen
+class Migration:
+    """One schema step: its version, what it does, and its SQL per dialect."""
+
+    version: int
+    description: str
+    sqlite: tuple[str, ...]
+    postgresql: tuple[str, ...]
+
+    def statements(self, dialect: Dialect) -> tuple[str, ...]:
+        return self.sqlite if dialect == "sqlite" else self.postgresql
+
+
+_V1_COMMON: Final = (
+    # Rosters are content-addressed: a roster shared by many cases is stored once.
+    """CREATE TABLE rosters (
+        fingerprint TEXT PRIMARY KEY,
+        roster_json TEXT NOT NULL
+    )""",
+    # ``version`` and ``head_hash`` are the case's optimistic-concurrency token and chain head;
+    # they are updated in the same transaction as the records they count.
+    """CREATE TABLE cases (
+        case_id TEXT PRIMARY KEY,
+        procedure_id TEXT NOT NULL,
+        procedure_version TEXT NOT NULL,
+        roster_fingerprint TEXT NOT NULL REFERENCES rosters (fingerprint),
+        matter TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 0,
+        head_hash TEXT NOT NULL
+    )""",
+    # (case_id, seq) is the primary key: two writers can never both store seq n of one case.
+    # action_id/index/size let verify() prove that every action's records are all present.
+    """CREATE TABLE records (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        seq INTEGER NOT NULL,
+        action_id TEXT NOT NULL,
+        action_index INTEGER NOT NULL,
+        action_size INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (case_id, seq)
+    )""",
+    "CREATE INDEX cases_by_procedure ON cases (procedure_id)",
+)
+
+_V2_COMMON: Final = (
+    # A signed chain head per append: whoever holds only the database cannot rewrite the chain
+    # and re-sign it. One row per version the case reached under a key.
+    """CREATE TABLE heads (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        version INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        algorithm TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, version)
+    )""",
+)
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(1, "cases, rosters, hash-chained records", _V1_COMMON, _V1_COMMON),
+    Migration(2, "signed chain heads", _V2_COMMON, _V2_COMMON),
+)
+
+LATEST: Final = MIGRATIONS[-1].version
+
+SCHEMA_VERSION_TABLE: Final = """CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)"""

@@ -1,0 +1,126 @@
+"""Several processes on one case, and writers killed mid-write: on both backends.
+
+No timing is asserted: the tests check what is stored (no gaps, no duplicates, every action
+complete, the chain verifies), however the processes happened to interleave.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import random
+import signal
+import time
+from collections import Counter
+from typing import Any
+
+import test_store_support as support
+from test_store_support import make_records, small_roster
+
+from deliberation.errors import ConcurrencyConflict
+from deliberation.store import open_store
+
+store_url = support.store_url  # both backends (see test_store_support)
+
+PROCESSES = 4
+APPENDS = 25
+KILLS = 50
+
+# fork: children start in milliseconds and inherit the imports (Linux, as CI runs).
+CTX = mp.get_context("fork")
+
+
+def _writer(url: str, case_id: str, writer: int, barrier: Any, out: Any) -> None:
+    rng = random.Random(writer)
+    wins = conflicts = 0
+    with open_store(url) as store:
+        barrier.wait()
+        for i in range(APPENDS):
+            size = rng.randint(1, 2)
+            while True:
+                version = store.info(case_id).version
+                try:
+                    store.append(case_id, version,
+                                 make_records(case_id, version + 1, size, writer=writer, i=i))
+                except ConcurrencyConflict:
+                    conflicts += 1
+                    continue
+                wins += 1
+                break
+    out.put((writer, wins, conflicts))
+
+
+def test_racing_processes_lose_nothing_and_double_nothing(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.create("race", "four-deliberations", "1", small_roster(),
+                     records=make_records("race", 1, 1))
+    barrier = CTX.Barrier(PROCESSES)
+    out = CTX.Queue()
+    procs = [CTX.Process(target=_writer, args=(store_url, "race", w, barrier, out))
+             for w in range(PROCESSES)]
+    for p in procs:
+        p.start()
+    results = [out.get(timeout=120) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert sorted(r[1] for r in results) == [APPENDS] * PROCESSES
+    conflicts = sum(r[2] for r in results)
+    with open_store(store_url) as store:
+        stored = store.stored("race")
+        records = store.records("race")
+        result = store.verify("race")
+        version = store.info("race").version
+    assert result.ok, result.problems
+    assert [r.seq for r in records] == list(range(1, len(records) + 1))
+    # Every action of every writer is there exactly once, with all its records.
+    actions = Counter((s.record.data["writer"], s.record.data["i"]) for s in stored[1:]
+                      if s.action_index == 0)
+    assert set(actions) == {(w, i) for w in range(PROCESSES) for i in range(APPENDS)}
+    assert set(actions.values()) == {1}
+    # One winner per version: each action id occupies one contiguous run of seqs.
+    runs = Counter(s.action_id for s in stored)
+    assert all(runs[s.action_id] == s.action_size for s in stored)
+    assert version == len(records)
+    print(f"\n{store_url.split(':')[0]}: {PROCESSES}×{APPENDS} actions, {len(records)} records, "
+          f"{conflicts} conflicts retried")
+
+
+def _crasher(url: str, case_id: str, seed: int) -> None:
+    rng = random.Random(seed)
+    with open_store(url) as store:
+        while True:
+            version = store.info(case_id).version
+            size = rng.randint(1, 4)
+            # Long text makes each write take long enough to be killed inside it, sometimes.
+            store.append(case_id, version,
+                         make_records(case_id, version + 1, size, pad="村" * 2000))
+
+
+def test_killed_writers_leave_a_consistent_store(store_url: str) -> None:
+    with open_store(store_url) as store:
+        store.create("crash", "four-deliberations", "1", small_roster(),
+                     records=make_records("crash", 1, 1))
+    rng = random.Random(7)
+    grew = 0
+    last = 1
+    for trial in range(KILLS):
+        p = CTX.Process(target=_crasher, args=(store_url, "crash", trial))
+        p.start()
+        time.sleep(rng.uniform(0.0, 0.08))
+        assert p.pid is not None
+        os.kill(p.pid, signal.SIGKILL)
+        p.join()
+        with open_store(store_url) as store:
+            result = store.verify("crash")
+            assert result.ok, (trial, result.problems)
+            stored = store.stored("crash")
+            assert store.info("crash").version == len(stored)
+        # All-or-nothing: every action present has all its records (verify checks it too).
+        sizes = Counter(s.action_id for s in stored)
+        assert all(sizes[s.action_id] == s.action_size for s in stored)
+        grew += len(stored) > last
+        last = len(stored)
+    # The test means something only if the writers were killed while writing.
+    assert grew > KILLS // 2
+    print(f"\n{store_url.split(':')[0]}: {KILLS} kills, store grew in {grew}, {last} records")
