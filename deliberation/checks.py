@@ -1,23 +1,74 @@
-"""Whole-procedure checks run after a definition is built: references between parts.
+"""Whole-procedure checks run after a definition is built: how the parts fit together.
 
-The builder (:mod:`deliberation.loader`) checks each part on its own; this module checks how
-the parts fit together, reporting against the stage's position in the file.
+The builder (:mod:`deliberation.loader`) checks each part on its own; this module checks the
+references between parts and the shape of the stage graph, reporting against the stage's
+position in the file (an inherited stage points at ``extends:``).
+
+The stage graph
+---------------
+Every stage is two nodes: *entered* and *done*. Entering a stage leads to doing it, or — when the
+stage has ``skip_when`` — straight to where its ``pass`` route leads (the stage is merged away).
+Doing a stage leads along each route that can happen there (``Procedure.target`` applies the
+defaults): ``pass`` and ``objection`` everywhere, ``no_quorum`` and ``rejected`` at meetings,
+``max_rounds`` where ``max_rounds`` is set, ``deadline`` where a ``deadline`` rule applies, and
+any route written explicitly. ``reconvene`` leads back to doing the same stage.
+
+On that graph (codes in ``docs/diagnostics.md``):
+
+* D501 a stage that cannot be reached from the first stage;
+* D502 a stage from which no outcome can be reached;
+* D503 a loop of routes with no way out (no route leaves it, and no ``max_rounds`` bounds it);
+* D504 a path from the first stage to the success outcome that does not *do* a disclosure
+  stage — every path to success must go through every ``action: disclosure`` stage;
+* D505 not exactly one success outcome; D506 a default route with no outcome to go to;
+* D507 ``skip_when`` on the first stage; D508 a meeting whose rules have no ``approval``
+  (a vote that cannot fail); D410 a body rule that cannot apply to the stage's action;
+* D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing.
+
+>>> from deliberation import load_procedure
+>>> p = load_procedure("four-deliberations")
+>>> sorted(graph_of(p).successors(("do", "review")))  # doctest: +NORMALIZE_WHITESPACE
+[('do', 'review'), ('in', 'discussion'), ('in', 'resolution'), ('out', 'rejected')]
 """
 
 from __future__ import annotations
 
-from deliberation.definition import RECONVENE, Procedure, Stage
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+import attrs
+
+from deliberation.definition import (
+    RECONVENE,
+    ROUTE_KEYS,
+    ActionKind,
+    OutcomeKind,
+    Procedure,
+    RuleSpec,
+    SettingRef,
+    Stage,
+)
 from deliberation.diagnostics import did_you_mean
+from deliberation.rules import RULES
 from deliberation.yamlsource import Located, Reporter
+
+Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
 
 
 def stage_locations(procedure: Procedure, root: Located) -> dict[str, Located]:
-    """Where each stage is written in this file (inherited stages point at ``extends:``)."""
+    """Where each stage is written in this file (inherited stages point at ``extends:``).
+
+    In an extension, a stage added by ``insert_*``/``replace`` points at its ``stage:`` and a
+    stage changed by ``update`` points at that operation.
+    """
     out: dict[str, Located] = {}
     fallback = root.get("extends") or root
     stages = root.get("stages")
     if stages is not None and stages.is_seq:
         for el in stages.elements():
+            if (upd := el.get("update")) is not None and upd.is_scalar:
+                out.setdefault(str(upd.value()), el)
+                continue
             node = el.get("stage") if el.get("stage") is not None else el
             assert node is not None
             sid = node.get("id")
@@ -28,20 +79,346 @@ def stage_locations(procedure: Procedure, root: Located) -> dict[str, Located]:
     return out
 
 
+@attrs.frozen
+class StageGraph:
+    """The routes between stages and outcomes (see the module docstring)."""
+
+    edges: dict[Node, tuple[tuple[str, Node], ...]]
+    start: Node | None
+
+    def successors(self, node: Node) -> set[Node]:
+        return {n for _, n in self.edges.get(node, ())}
+
+    def reachable(self, start: Node, without: Node | None = None) -> dict[Node, Node | None]:
+        """Nodes reachable from ``start`` (not passing ``without``), each with its predecessor."""
+        seen: dict[Node, Node | None] = {start: None}
+        todo = deque([start])
+        while todo:
+            node = todo.popleft()
+            for _, nxt in self.edges.get(node, ()):
+                if nxt != without and nxt not in seen:
+                    seen[nxt] = node
+                    todo.append(nxt)
+        return seen
+
+
+def route_keys(procedure: Procedure, stage: Stage) -> list[str]:
+    """The route keys that can happen at ``stage`` (explicit routes always count)."""
+    keys = {"pass", "objection"} | {k for k, _ in stage.on}
+    if stage.action is ActionKind.MEETING:
+        keys |= {"no_quorum", "rejected"}
+    if stage.max_rounds is not None:
+        keys.add("max_rounds")
+    if any(r.rule == "deadline" for r in _all_rules(procedure, stage)):
+        keys.add("deadline")
+    return [k for k in ROUTE_KEYS if k in keys]
+
+
+def graph_of(procedure: Procedure, missing: list[tuple[Stage, str]] | None = None) -> StageGraph:
+    """Build the stage graph; routes whose default has nowhere to go are added to ``missing``."""
+    stage_ids = {s.id for s in procedure.stages}
+
+    def node(stage: Stage, target: str) -> Node | None:
+        if target == RECONVENE:
+            return ("do", stage.id)
+        if target in stage_ids:
+            return ("in", target)
+        if target in procedure.outcomes:
+            return ("out", target)
+        return None  # an unknown target, reported as D309
+
+    edges: dict[Node, tuple[tuple[str, Node], ...]] = {}
+    for stage in procedure.stages:
+        done: list[tuple[str, Node]] = []
+        for key in route_keys(procedure, stage):
+            try:
+                target = procedure.target(stage, key)
+            except LookupError:
+                if missing is not None:
+                    missing.append((stage, key))
+                continue
+            if (n := node(stage, target)) is not None:
+                done.append((key, n))
+        edges[("do", stage.id)] = tuple(done)
+        entered: list[tuple[str, Node]] = [("enter", ("do", stage.id))]
+        if stage.skip_when is not None:
+            try:
+                skip_to = node(stage, procedure.pass_target(stage))
+            except LookupError:
+                skip_to = None
+            if skip_to is not None and skip_to != ("do", stage.id):
+                entered.append(("skip", skip_to))
+        edges[("in", stage.id)] = tuple(entered)
+    start: Node | None = ("in", procedure.stages[0].id) if procedure.stages else None
+    return StageGraph(edges, start)
+
+
 def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> None:
     """Report problems in how the stages, bodies and outcomes of ``procedure`` fit together."""
     where = stage_locations(procedure, root)
     targets = {s.id for s in procedure.stages} | set(procedure.outcomes) | {RECONVENE}
     for stage in procedure.stages:
-        _check_routes(procedure, stage, where[stage.id], targets, reporter)
+        _check_routes(stage, where[stage.id], targets, reporter)
+        _check_stage_rules(procedure, stage, where[stage.id], reporter)
+    _check_outcomes(procedure, root, reporter)
+    _check_withdrawal(procedure, root, reporter)
+    if procedure.stages and procedure.stages[0].skip_when is not None:
+        first = procedure.stages[0]
+        at = where[first.id]
+        reporter.error(
+            "D507",
+            f"the first stage {first.id!r} cannot be skipped (skip_when)",
+            at.get("skip_when") or at,
+            "a case must start somewhere; move skip_when to a later stage",
+        )
+    _check_graph(procedure, where, root, reporter)
 
 
-def _check_routes(
-    procedure: Procedure, stage: Stage, at: Located, targets: set[str], reporter: Reporter
-) -> None:
-    on = at.get("on") or at
+def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Reporter) -> None:
+    on = at.get("on") or at.get("set") or at
+    if on.get("on") is not None:  # an update operation: the routes are under set.on
+        on = on.get("on") or on
     for key, target in stage.on:
         if target not in targets:
             loc = on.get(key) if on.get(key) is not None else at
-            reporter.error("D309", f"stage {stage.id!r}: {key} leads to unknown {target!r}", loc,
-                           did_you_mean(target, targets))
+            reporter.error(
+                "D309",
+                f"stage {stage.id!r}: {key} leads to unknown {target!r}",
+                loc,
+                did_you_mean(target, targets),
+            )
+
+
+def _bodies_of(procedure: Procedure, stage: Stage) -> list[str]:
+    """Every body the stage may have: one, or each choice of the setting it names."""
+    if isinstance(stage.body, SettingRef):
+        setting = procedure.settings.get(stage.body.setting)
+        if setting is None:
+            return []
+        ids = list(setting.choices) or [str(setting.default)]
+        return [b for b in ids if b in procedure.bodies]
+    return [stage.body] if stage.body in procedure.bodies else []
+
+
+def _all_rules(procedure: Procedure, stage: Stage) -> Iterator[RuleSpec]:
+    """The stage's rules and those of every body it may have."""
+    yield from stage.rules
+    for bid in _bodies_of(procedure, stage):
+        yield from procedure.bodies[bid].rules
+
+
+def _rule_sets(procedure: Procedure, stage: Stage) -> list[tuple[str, list[str]]]:
+    """For each possible body: (body id, the rule names that apply at the stage)."""
+    stage_ids = {r.id for r in stage.rules}
+    out = []
+    for bid in _bodies_of(procedure, stage):
+        body = procedure.bodies[bid]
+        names = [r.rule for r in body.rules if r.id not in stage_ids]
+        names += [r.rule for r in stage.rules]
+        out.append((bid, names))
+    return out
+
+
+def _check_stage_rules(procedure: Procedure, stage: Stage, at: Located, reporter: Reporter) -> None:
+    stage_ids = {r.id for r in stage.rules}
+    for bid in _bodies_of(procedure, stage):
+        foreign = [
+            spec.id
+            for spec in procedure.bodies[bid].rules
+            if spec.id not in stage_ids
+            and (rtype := RULES.get(spec.rule)) is not None
+            and stage.action not in rtype.actions
+        ]
+        if foreign:
+            reporter.error(
+                "D410",
+                f"stage {stage.id!r} is a {stage.action.value}, but its body {bid!r} brings "
+                f"rule(s) {', '.join(foreign)} that cannot apply to a {stage.action.value}",
+                at.get("body") or at,
+                "give this step a body without those rules, or make it a meeting",
+            )
+    if stage.action is ActionKind.MEETING:
+        for bid, names in _rule_sets(procedure, stage):
+            if "approval" not in names:
+                reporter.error(
+                    "D508",
+                    f"meeting stage {stage.id!r} (body {bid!r}) has no approval rule, so its vote "
+                    "cannot fail",
+                    at,
+                    "add '- rule: approval' with ratio, compare and base to the stage or the body",
+                )
+
+
+def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> None:
+    success = [o.id for o in procedure.outcomes.values() if o.kind is OutcomeKind.SUCCESS]
+    if len(success) != 1:
+        at = root.get("outcomes") or root.get("extends") or root
+        what = "none" if not success else ", ".join(repr(s) for s in success)
+        reporter.error(
+            "D505",
+            f"a procedure needs exactly one success outcome; it has {what}",
+            at,
+            "give exactly one outcome 'kind: success'",
+        )
+
+
+def _check_withdrawal(procedure: Procedure, root: Located, reporter: Reporter) -> None:
+    w = procedure.withdrawal
+    if w is None:
+        return
+    at = root.get("withdrawal") or root.get("extends") or root
+    stage_ids = [s.id for s in procedure.stages]
+    if w.until is not None and w.until not in stage_ids:
+        reporter.error(
+            "D310",
+            f"withdrawal.until names unknown stage {w.until!r}",
+            at.get("until") or at,
+            did_you_mean(w.until, stage_ids),
+        )
+    if w.outcome not in procedure.outcomes:
+        reporter.error(
+            "D311",
+            f"withdrawal.outcome names unknown outcome {w.outcome!r}",
+            at.get("outcome") or at,
+            did_you_mean(w.outcome, procedure.outcomes),
+        )
+
+
+def _check_graph(
+    procedure: Procedure, where: dict[str, Located], root: Located, reporter: Reporter
+) -> None:
+    missing: list[tuple[Stage, str]] = []
+    graph = graph_of(procedure, missing)
+    for stage, key in missing:
+        kind = {"pass": "success", "deadline": "lapsed or failure"}.get(key, "failure")
+        reporter.error(
+            "D506",
+            f"stage {stage.id!r}: route {key!r} has no target and the procedure has no "
+            f"{kind} outcome to default to",
+            where[stage.id],
+            f"add 'on: {{{key}: <stage or outcome>}}' or an outcome of kind {kind.split()[-1]}",
+        )
+    if graph.start is None or missing:
+        return  # with routes missing, the graph checks below would only report noise
+    reached = graph.reachable(graph.start)
+    for stage in procedure.stages:
+        if ("in", stage.id) not in reached:
+            reporter.error(
+                "D501",
+                f"stage {stage.id!r} cannot be reached from the first stage",
+                where[stage.id],
+                "route to it (on: …) from an earlier stage, or remove it",
+            )
+
+    # Loops with no way out: strongly connected parts of the graph that no route leaves.
+    closed: dict[str, tuple[str, ...]] = {}
+    for comp in _components(graph):
+        stages = tuple(s.id for s in procedure.stages if ("do", s.id) in comp)
+        if not stages:
+            continue
+        leaves = any(n not in comp for node in comp for n in graph.successors(node))
+        looped = len(comp) > 1 or any(n in graph.successors(n) for n in comp)
+        if not leaves and looped:
+            for sid in stages:
+                closed[sid] = stages
+            if ("in", stages[0]) in reached or ("do", stages[0]) in reached:
+                reporter.error(
+                    "D503",
+                    "these stages route to one another with no way out: " + " → ".join(stages),
+                    where[stages[0]],
+                    "give one of them a route to an outcome, or max_rounds with on.max_rounds",
+                )
+
+    for stage in procedure.stages:
+        if stage.id in closed or ("in", stage.id) not in reached:
+            continue
+        ahead = graph.reachable(("do", stage.id))
+        if not any(n[0] == "out" for n in ahead):
+            reporter.error(
+                "D502",
+                f"no outcome can be reached from stage {stage.id!r}",
+                where[stage.id],
+                "its routes lead only into a loop with no way out; route it onward",
+            )
+
+    try:
+        success = procedure.success_outcome().id
+    except LookupError:
+        return
+    for stage in procedure.stages:
+        if stage.action is not ActionKind.DISCLOSURE or ("in", stage.id) not in reached:
+            continue
+        around = graph.reachable(graph.start, without=("do", stage.id))
+        if ("out", success) in around:
+            path = " → ".join(_path_to(around, ("out", success)))
+            reporter.error(
+                "D504",
+                f"a path reaches the success outcome {success!r} without the disclosure "
+                f"stage {stage.id!r}: {path}",
+                where[stage.id],
+                "every path to success must go through every disclosure stage; "
+                "check skip_when and routes that jump ahead",
+            )
+
+
+def _path_to(parents: dict[Node, Node | None], end: Node) -> list[str]:
+    """The stages done on the way to ``end`` (entered-but-skipped stages are left out)."""
+    out: list[str] = []
+    node: Node | None = end
+    while node is not None:
+        kind, name = node
+        if kind != "in" and (not out or out[-1] != name):
+            out.append(name)
+        node = parents.get(node)
+    return list(reversed(out))
+
+
+def _components(graph: StageGraph) -> Iterable[set[Node]]:
+    """Strongly connected components (Tarjan, iterative: no recursion limit on big files)."""
+    nodes: set[Node] = set(graph.edges)
+    for succ in graph.edges.values():
+        nodes |= {n for _, n in succ}
+    index: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    on_stack: set[Node] = set()
+    stack: list[Node] = []
+    result: list[set[Node]] = []
+    counter = 0
+    for root in sorted(nodes):
+        if root in index:
+            continue
+        work: list[tuple[Node, Iterator[Node]]] = [(root, iter(sorted(graph.successors(root))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, it = work[-1]
+            advanced = False
+            for nxt in it:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(sorted(graph.successors(nxt)))))
+                    advanced = True
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                comp: set[Node] = set()
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    comp.add(top)
+                    if top == node:
+                        break
+                result.append(comp)
+    return result

@@ -16,7 +16,11 @@ from deliberation import __version__
 from deliberation.errors import DeliberationError
 
 # Order is the order of ``deliberation --help``.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "deliberation.commands.lint",
+    "deliberation.commands.list_cmd",
+    "deliberation.commands.show",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -54,19 +54,51 @@ FORMAT_VERSION: Final = 1
 ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 
 RECORD_KINDS: Final = (
-    "matter", "date", "meeting-form", "attendance", "votes", "content",
-    "participant-signatures", "township-witness-signatures", "motion-text",
-    "submitter-signatures", "opinions", "opinion-signatures", "channel", "period",
+    "matter",
+    "date",
+    "meeting-form",
+    "attendance",
+    "votes",
+    "content",
+    "participant-signatures",
+    "township-witness-signatures",
+    "motion-text",
+    "submitter-signatures",
+    "opinions",
+    "opinion-signatures",
+    "channel",
+    "period",
     "supervision-opinion",
 )
 
 _TOP_KEYS: Final = (
-    "format", "id", "version", "locality", "name", "description", "basis", "settings",
-    "bodies", "stages", "outcomes", "supervision", "withdrawal", "extends",
+    "format",
+    "id",
+    "version",
+    "locality",
+    "name",
+    "description",
+    "basis",
+    "settings",
+    "bodies",
+    "stages",
+    "outcomes",
+    "supervision",
+    "withdrawal",
+    "extends",
 )
 _STAGE_KEYS: Final = (
-    "id", "name", "description", "action", "body", "rules", "records", "on", "max_rounds",
-    "skip_when", "basis",
+    "id",
+    "name",
+    "description",
+    "action",
+    "body",
+    "rules",
+    "records",
+    "on",
+    "max_rounds",
+    "skip_when",
+    "basis",
 )
 _STAGE_OPS: Final = ("insert_before", "insert_after", "replace", "remove", "update")
 _UPDATE_KEYS: Final = ("update", "add_rules", "remove_rules", "set")
@@ -150,7 +182,7 @@ _DEFAULT_LIBRARY: Library | None = None
 
 
 def default_library() -> Library:
-    """The built-in procedures plus directories in ``DELIBERATION_PATH`` (``os.pathsep``-separated)."""
+    """The built-ins plus the directories in ``DELIBERATION_PATH`` (``os.pathsep``-separated)."""
     global _DEFAULT_LIBRARY
     if _DEFAULT_LIBRARY is None:
         extra = [p for p in os.environ.get("DELIBERATION_PATH", "").split(os.pathsep) if p]
@@ -158,15 +190,18 @@ def default_library() -> Library:
     return _DEFAULT_LIBRARY
 
 
-def load_procedure(ref: str | os.PathLike[str], search_path: Iterable[str | os.PathLike[str]] = ()) -> Procedure:
+def load_procedure(
+    ref: str | os.PathLike[str], search_path: Iterable[str | os.PathLike[str]] = ()
+) -> Procedure:
     """Load a procedure by id (on the search path) or from a ``.yaml`` file path.
 
     Raises :class:`DefinitionError` listing every problem, or :class:`UnknownProcedure`.
     """
     extra = tuple(Path(p) for p in search_path)
     text = os.fspath(ref)
-    if text.endswith((".yaml", ".yml")) or os.sep in text:
-        lib = Library(extra + (Path(text).parent,)) if extra else default_library()
+    if text.endswith((".yaml", ".yml")) or os.sep in text or "/" in text:
+        # The file's own folder is *not* added: extends resolves only on the search path.
+        lib = Library(extra) if extra else default_library()
         return load_file(Path(text), library=lib)
     lib = Library(extra) if extra else default_library()
     return lib.load(text)
@@ -177,7 +212,9 @@ def load_file(path: Path, library: Library | None = None) -> Procedure:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise DefinitionError([Diagnostic("D100", f"cannot read the file: {err}", str(path))]) from None
+        raise DefinitionError(
+            [Diagnostic("D100", f"cannot read the file: {err}", str(path))]
+        ) from None
     return load_text(text, str(path), library=library)
 
 
@@ -207,7 +244,9 @@ def check_text(
     return procedure, []
 
 
-def from_data(data: Mapping[str, Any], file: str = "<data>", library: Library | None = None) -> Procedure:
+def from_data(
+    data: Mapping[str, Any], file: str = "<data>", library: Library | None = None
+) -> Procedure:
     """Build a procedure from plain data (e.g. :func:`deliberation.dump.to_data`'s output)."""
     import yaml
 
@@ -232,7 +271,9 @@ class _Builder:
             return False
         for key, k, _ in loc.items():
             if key not in allowed:
-                self.r.error("D201", f"unknown key {key!r} in {what}", k, did_you_mean(key, allowed))
+                self.r.error(
+                    "D201", f"unknown key {key!r} in {what}", k, did_you_mean(key, allowed)
+                )
         return True
 
     def required(self, loc: Located, key: str, what: str) -> Located | None:
@@ -246,8 +287,12 @@ class _Builder:
             return None
         v = loc.value()
         if not isinstance(v, str) or not ID_PATTERN.match(v):
-            self.r.error("D205", f"{what} {v!r} is not a valid id", loc,
-                         "ids are lower-case ASCII words joined by '-', e.g. 'resolution-disclosure'")
+            self.r.error(
+                "D205",
+                f"{what} {v!r} is not a valid id",
+                loc,
+                "ids are lower-case ASCII words joined by '-', e.g. 'resolution-disclosure'",
+            )
             return None
         return v
 
@@ -255,8 +300,12 @@ class _Builder:
         if loc is None:
             return None
         if loc.is_scalar:
-            self.r.error("D601", f"{what} must give zh-Hans, zh-Hant and en", loc,
-                         "write {zh-Hans: …, zh-Hant: …, en: …}")
+            self.r.error(
+                "D601",
+                f"{what} must give zh-Hans, zh-Hant and en",
+                loc,
+                "write {zh-Hans: …, zh-Hant: …, en: …}",
+            )
             return None
         if not self.keys(loc, LANGS, what):
             return None
@@ -264,9 +313,13 @@ class _Builder:
         for lang in LANGS:
             v = loc.get(lang)
             if v is None or not isinstance(v.value(), str) or not str(v.value()).strip():
-                self.r.error("D601", f"{what} has no {lang} text", v or loc,
-                             f"add '{lang}:' — labels are shown in all three languages",
-                             path=_path(loc.path, lang))
+                self.r.error(
+                    "D601",
+                    f"{what} has no {lang} text",
+                    v or loc,
+                    f"add '{lang}:' — labels are shown in all three languages",
+                    path=_path(loc.path, lang),
+                )
             else:
                 values[lang] = str(v.value())
         return Text.from_data(values) if len(values) == 3 else None
@@ -283,30 +336,43 @@ class _Builder:
             return None
         return v
 
-    def id_list(self, loc: Located | None, what: str) -> tuple[str, ...]:
+    def id_items(self, loc: Located | None, what: str) -> list[tuple[str, Located]]:
+        """A list of text ids (a single id is accepted too), each with where it is written."""
         if loc is None:
-            return ()
+            return []
         if loc.is_scalar and isinstance(loc.value(), str):
-            return (str(loc.value()),)
+            return [(str(loc.value()), loc)]
         if not loc.is_seq:
             self.r.error("D202", f"{what} must be a list", loc)
-            return ()
+            return []
         out = []
         for el in loc.elements():
             v = el.value()
             if not isinstance(v, str):
                 self.r.error("D202", f"{what} must list text ids, not {v!r}", el)
             else:
-                out.append(v)
-        return tuple(out)
+                out.append((v, el))
+        return out
+
+    def id_list(self, loc: Located | None, what: str) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.id_items(loc, what))
+
+    def known_ids(
+        self, loc: Located | None, what: str, known: Iterable[str], code: str, label: str
+    ) -> tuple[str, ...]:
+        """A list of ids that must each be one of ``known`` (else ``code``, with a hint)."""
+        choices = set(known)
+        items = self.id_items(loc, what)
+        for v, el in items:
+            if v not in choices:
+                self.r.error(code, f"unknown {label} {v!r}", el, did_you_mean(v, choices))
+        return tuple(v for v, _ in items)
 
     def basis_refs(self, loc: Located | None) -> tuple[str, ...]:
-        refs = self.id_list(loc, "basis")
-        if loc is not None and loc.is_seq:
-            for el, ref in zip(loc.elements(), refs, strict=False):
-                if ref not in self.basis_ids:
-                    self.r.error("D301", f"unknown basis {ref!r}", el, did_you_mean(ref, self.basis_ids))
-        return refs
+        return self.known_ids(loc, "basis", self.basis_ids, "D301", "basis")
+
+    def records(self, loc: Located | None) -> tuple[str, ...]:
+        return self.known_ids(loc, "records", RECORD_KINDS, "D305", "record kind")
 
     # .. the document ..
     def build(self, root: Located) -> Procedure | None:
@@ -314,8 +380,12 @@ class _Builder:
             return None
         fmt = root.get("format")
         if fmt is not None and fmt.value() != FORMAT_VERSION:
-            self.r.error("D206", f"format {fmt.value()!r} is not supported", fmt,
-                         f"this version reads format {FORMAT_VERSION}")
+            self.r.error(
+                "D206",
+                f"format {fmt.value()!r} is not supported",
+                fmt,
+                f"this version reads format {FORMAT_VERSION}",
+            )
         proc_id = self.ident(self.required(root, "id", "a procedure"), "procedure id")
         base: Procedure | None = None
         ext = root.get("extends")
@@ -336,7 +406,9 @@ class _Builder:
         name_loc = root.get("name") if base else self.required(root, "name", "a procedure")
         name = self.text(name_loc, "name") if name_loc else (base.name if base else None)
         desc_loc = root.get("description")
-        description = self.text(desc_loc, "description") if desc_loc else (base.description if base else None)
+        description = (
+            self.text(desc_loc, "description") if desc_loc else (base.description if base else None)
+        )
         version_loc = root.get("version") if base else self.required(root, "version", "a procedure")
         version = str(version_loc.value()) if version_loc else (base.version if base else "")
         loc_loc = root.get("locality")
@@ -395,8 +467,12 @@ class _Builder:
             self.r.error("D202", "extends takes a procedure id", ext)
             return None
         if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
-            self.r.error("D701", f"extends names a procedure id, not a file: {ref!r}", ext,
-                         "put the file's folder on the search path and write its id")
+            self.r.error(
+                "D701",
+                f"extends names a procedure id, not a file: {ref!r}",
+                ext,
+                "put the file's folder on the search path and write its id",
+            )
             return None
         if ref == proc_id:
             self.r.error("D702", "a procedure cannot extend itself", ext)
@@ -404,11 +480,29 @@ class _Builder:
         try:
             return _load_base(self.library, ref, proc_id)
         except UnknownProcedure:
-            self.r.error("D703", f"extends unknown procedure {ref!r}", ext,
-                         did_you_mean(ref, self.library.ids()))
+            self.r.error(
+                "D703",
+                f"extends unknown procedure {ref!r}",
+                ext,
+                did_you_mean(ref, self.library.ids()),
+            )
         except DefinitionError as err:
-            self.r.error("D704", f"the procedure it extends, {ref!r}, is invalid "
-                         f"({len(err.diagnostics)} problem(s); lint it first)", ext)
+            if any(d.code == "D702" for d in err.diagnostics):
+                self.r.error(
+                    "D702",
+                    f"extends chain through {ref!r} loops back to {proc_id!r}",
+                    ext,
+                    "a procedure cannot (indirectly) extend itself",
+                )
+            else:
+                first = err.diagnostics[0].format() if err.diagnostics else ""
+                self.r.error(
+                    "D704",
+                    f"the procedure it extends, {ref!r}, is invalid "
+                    f"({len(err.diagnostics)} problem(s); lint it first)",
+                    ext,
+                    first,
+                )
         except RecursionError:
             self.r.error("D702", f"extends chain through {ref!r} loops back", ext)
         return None
@@ -420,13 +514,19 @@ class _Builder:
             return out
         for key, k, v in loc.items():
             bid = self.ident(k, "basis id")
-            if bid is None or not self.keys(v, ("title", "tag", "article", "url"), f"basis {key!r}"):
+            if bid is None or not self.keys(
+                v, ("title", "tag", "article", "url"), f"basis {key!r}"
+            ):
                 continue
             title = self.text(self.required(v, "title", f"basis {key!r}"), f"basis {key!r} title")
             tag = str(v.get("tag").value()) if v.get("tag") else "law"  # type: ignore[union-attr]
             if tag not in ("law", "seed", "local", "open"):
-                self.r.error("D207", f"basis tag {tag!r} is unknown", v.get("tag"),
-                             did_you_mean(tag, ("law", "seed", "local", "open")))
+                self.r.error(
+                    "D207",
+                    f"basis tag {tag!r} is unknown",
+                    v.get("tag"),
+                    did_you_mean(tag, ("law", "seed", "local", "open")),
+                )
             article = str(v.get("article").value()) if v.get("article") else ""  # type: ignore[union-attr]
             url = str(v.get("url").value()) if v.get("url") else ""  # type: ignore[union-attr]
             if title is not None:
@@ -439,23 +539,63 @@ class _Builder:
         if not loc.is_map:
             self.r.error("D202", "settings must map ids to settings", loc)
             return
-        for key, k, v in loc.items():
+        for _, k, v in loc.items():
             sid = self.ident(k, "setting id")
             if sid is None:
                 continue
-            if extending and sid in self.settings and v.is_map and v.get("type") is None:
-                # Overriding an inherited setting: only its default changes.
-                self.keys(v, ("default",), f"setting {sid!r} (inherited)")
-                d = v.get("default")
-                if d is not None:
-                    old = self.settings[sid]
-                    value = self.setting_value(d, old.type, old.choices, sid)
-                    if value is not None:
-                        self.settings[sid] = attrs.evolve(old, default=value)
+            if extending and sid in self.settings and v.is_map:
+                self.override_setting(sid, v)
                 continue
             s = self.setting(sid, v)
             if s is not None:
                 self.settings[sid] = s
+
+    def override_setting(self, sid: str, v: Located) -> None:
+        """An extension re-states an inherited setting: it may change the default, the
+        description, ``open`` and ``basis``. ``type`` and ``choices`` may be repeated but not
+        changed, because the inherited rules were checked against them."""
+        old = self.settings[sid]
+        allowed = ("type", "default", "description", "choices", "open", "basis")
+        if not self.keys(v, allowed, f"setting {sid!r} (inherited)"):
+            return
+        if (t := v.get("type")) is not None and t.value() != old.type.value:
+            self.r.error(
+                "D706",
+                f"setting {sid!r} is a {old.type.value} in the procedure it "
+                f"extends; an extension cannot make it a {t.value()!r}",
+                t,
+                "give the new setting its own id",
+            )
+            return
+        if (c := v.get("choices")) is not None:
+            choices = self.id_list(c, "choices")
+            if choices != old.choices:
+                self.r.error(
+                    "D706",
+                    f"setting {sid!r}: an extension cannot change its choices "
+                    f"{list(old.choices)!r}",
+                    c,
+                    "give the new setting its own id",
+                )
+                return
+        changes: dict[str, Any] = {}
+        if (d := v.get("default")) is not None:
+            value = self.setting_value(d, old.type, old.choices, sid)
+            if value is None:
+                return
+            changes["default"] = value
+        if (desc := v.get("description")) is not None:
+            changes["description"] = self.text(desc, f"setting {sid!r} description")
+        if (o := v.get("open")) is not None:
+            if not isinstance(o.value(), bool):
+                self.r.error("D202", f"open takes true or false, not {o.value()!r}", o)
+                return
+            changes["open"] = o.value()
+        if v.get("basis") is not None:
+            changes["basis"] = self.basis_refs(v.get("basis"))
+        if any(value is None for value in changes.values()):
+            return
+        self.settings[sid] = attrs.evolve(old, **changes)
 
     def setting(self, sid: str, v: Located) -> Setting | None:
         allowed = ("type", "default", "description", "choices", "open", "basis")
@@ -463,27 +603,42 @@ class _Builder:
             return None
         t_loc = self.required(v, "type", f"setting {sid!r}")
         d_loc = self.required(v, "default", f"setting {sid!r}")
-        desc = self.text(self.required(v, "description", f"setting {sid!r}"), f"setting {sid!r} description")
+        desc = self.text(
+            self.required(v, "description", f"setting {sid!r}"), f"setting {sid!r} description"
+        )
         if t_loc is None or d_loc is None:
             return None
         try:
             stype = SettingType(t_loc.value())
         except ValueError:
-            self.r.error("D207", f"setting type {t_loc.value()!r} is unknown", t_loc,
-                         did_you_mean(str(t_loc.value()), [t.value for t in SettingType]))
+            self.r.error(
+                "D207",
+                f"setting type {t_loc.value()!r} is unknown",
+                t_loc,
+                did_you_mean(str(t_loc.value()), [t.value for t in SettingType]),
+            )
             return None
         choices = self.id_list(v.get("choices"), "choices")
         if stype is SettingType.CHOICE and not choices:
             self.r.error("D203", f"choice setting {sid!r} needs 'choices'", v)
         value = self.setting_value(d_loc, stype, choices, sid)
         open_loc = v.get("open")
-        is_open = bool(open_loc.value()) if open_loc else False
+        is_open = False
+        if open_loc is not None:
+            if isinstance(open_loc.value(), bool):
+                is_open = open_loc.value()
+            else:
+                self.r.error(
+                    "D202", f"open takes true or false, not {open_loc.value()!r}", open_loc
+                )
         basis = self.basis_refs(v.get("basis"))
         if value is None or desc is None:
             return None
         return Setting(sid, stype, value, desc, choices, is_open, basis)
 
-    def setting_value(self, loc: Located, stype: SettingType, choices: Sequence[str], sid: str) -> ParamValue | None:
+    def setting_value(
+        self, loc: Located, stype: SettingType, choices: Sequence[str], sid: str
+    ) -> ParamValue | None:
         raw = loc.value()
         if stype is SettingType.BOOL:
             if not isinstance(raw, bool):
@@ -496,13 +651,22 @@ class _Builder:
             return self.fraction(loc)
         if stype is SettingType.COMPARISON:
             if raw not in (">=", ">"):
-                self.r.error("D401", f"comparison {raw!r} is unknown", loc,
-                             "write '>=' for 以上 (includes the number) or '>' for 超过/过半数")
+                self.r.error(
+                    "D401",
+                    f"comparison {raw!r} is unknown",
+                    loc,
+                    "write '>=' for 以上 (includes the number) or '>' for 超过/过半数",
+                )
                 return None
             return str(raw)
         if stype is SettingType.CHOICE:
             if raw not in choices:
-                self.r.error("D207", f"{raw!r} is not one of the choices", loc, did_you_mean(str(raw), choices))
+                self.r.error(
+                    "D207",
+                    f"{raw!r} is not one of the choices",
+                    loc,
+                    did_you_mean(str(raw), choices),
+                )
                 return None
             return str(raw)
         return str(raw)
@@ -530,7 +694,12 @@ class _Builder:
             unit_loc = v.get("unit")
             unit = str(unit_loc.value()) if unit_loc else "person"
             if unit not in ("person", "household"):
-                self.r.error("D207", f"unit {unit!r} is unknown", unit_loc, did_you_mean(unit, ("person", "household")))
+                self.r.error(
+                    "D207",
+                    f"unit {unit!r} is unknown",
+                    unit_loc,
+                    did_you_mean(unit, ("person", "household")),
+                )
             rules = self.rules(v.get("rules"), None)
             desc = self.text(v.get("description"), "description") if v.get("description") else None
             basis = self.basis_refs(v.get("basis"))
@@ -539,13 +708,7 @@ class _Builder:
         return out
 
     def selectors(self, loc: Located | None) -> tuple[str, ...]:
-        sels = self.id_list(loc, "roster selectors")
-        if loc is not None:
-            els = list(loc.elements()) if loc.is_seq else [loc]
-            for el, s in zip(els, sels, strict=False):
-                if s not in SELECTORS:
-                    self.r.error("D302", f"unknown roster selector {s!r}", el, did_you_mean(s, SELECTORS))
-        return sels
+        return self.known_ids(loc, "roster selectors", SELECTORS, "D302", "roster selector")
 
     def outcomes(self, loc: Located) -> dict[str, Outcome]:
         out: dict[str, Outcome] = {}
@@ -564,8 +727,12 @@ class _Builder:
             try:
                 kind = OutcomeKind(kind_loc.value())
             except ValueError:
-                self.r.error("D207", f"outcome kind {kind_loc.value()!r} is unknown", kind_loc,
-                             did_you_mean(str(kind_loc.value()), kinds))
+                self.r.error(
+                    "D207",
+                    f"outcome kind {kind_loc.value()!r} is unknown",
+                    kind_loc,
+                    did_you_mean(str(kind_loc.value()), kinds),
+                )
                 continue
             if name is not None:
                 out[oid] = Outcome(oid, name, kind)
@@ -585,8 +752,12 @@ class _Builder:
             if spec is None:
                 continue
             if spec.id in seen:
-                self.r.error("D404", f"rule id {spec.id!r} appears twice here", el,
-                             "give the second one its own 'id:'")
+                self.r.error(
+                    "D404",
+                    f"rule id {spec.id!r} appears twice here",
+                    el,
+                    "give the second one its own 'id:'",
+                )
             seen.add(spec.id)
             out.append(spec)
         return tuple(out)
@@ -603,8 +774,12 @@ class _Builder:
             return None
         rtype = RULES[name]
         if action is not None and action not in rtype.actions:
-            self.r.error("D406", f"rule {name!r} does not apply to a {action.value} stage", name_loc,
-                         "it applies to: " + ", ".join(a.value for a in rtype.actions))
+            self.r.error(
+                "D406",
+                f"rule {name!r} does not apply to a {action.value} stage",
+                name_loc,
+                "it applies to: " + ", ".join(a.value for a in rtype.actions),
+            )
         rid = self.ident(loc.get("id"), "rule id") if loc.get("id") else str(name)
         params: list[tuple[str, ParamValue]] = []
         p_loc = loc.get("params")
@@ -617,8 +792,12 @@ class _Builder:
                 for key, k, v in p_loc.items():
                     param = rtype.param(key)
                     if param is None:
-                        self.r.error("D407", f"rule {name!r} has no parameter {key!r}", k,
-                                     did_you_mean(key, names) if names else "this rule takes no parameters")
+                        self.r.error(
+                            "D407",
+                            f"rule {name!r} has no parameter {key!r}",
+                            k,
+                            did_you_mean(key, names) if names else "this rule takes no parameters",
+                        )
                         continue
                     given.add(key)
                     value = self.param_value(v, param)
@@ -626,9 +805,13 @@ class _Builder:
                         params.append((key, value))
         for p in rtype.params:
             if p.required and p.name not in given:
-                self.r.error("D408", f"rule {name!r} needs parameter {p.name!r}", p_loc or loc,
-                             p.description or f"add '{p.name}:' under params",
-                             path=_path((p_loc or loc).path if p_loc else loc.path + ".params", p.name))
+                self.r.error(
+                    "D408",
+                    f"rule {name!r} needs parameter {p.name!r}",
+                    p_loc or loc,
+                    p.description or f"add '{p.name}:' under params",
+                    path=_path((p_loc or loc).path if p_loc else loc.path + ".params", p.name),
+                )
         basis = self.basis_refs(loc.get("basis"))
         note = self.text(loc.get("note"), "note") if loc.get("note") else None
         if rid is None:
@@ -644,15 +827,23 @@ class _Builder:
             return self.fraction(loc)
         if t == "comparison":
             if raw not in (">=", ">"):
-                self.r.error("D401", f"comparison {raw!r} is unknown", loc,
-                             "write '>=' for 以上 (includes the number) or '>' for 超过/过半数")
+                self.r.error(
+                    "D401",
+                    f"comparison {raw!r} is unknown",
+                    loc,
+                    "write '>=' for 以上 (includes the number) or '>' for 超过/过半数",
+                )
                 return None
             return str(raw)
         if t in ("base", "choice"):
             if raw not in param.choices:
                 code = "D409" if t == "base" else "D207"
-                self.r.error(code, f"{param.name} {raw!r} is not allowed here", loc,
-                             did_you_mean(str(raw), param.choices))
+                self.r.error(
+                    code,
+                    f"{param.name} {raw!r} is not allowed here",
+                    loc,
+                    did_you_mean(str(raw), param.choices),
+                )
                 return None
             return str(raw)
         if t == "int":
@@ -694,7 +885,9 @@ class _Builder:
         name = sid.value()
         setting = self.settings.get(str(name))
         if setting is None:
-            self.r.error("D303", f"unknown setting {name!r}", sid, did_you_mean(str(name), self.settings))
+            self.r.error(
+                "D303", f"unknown setting {name!r}", sid, did_you_mean(str(name), self.settings)
+            )
             return None
         expected = {
             "fraction": (SettingType.FRACTION,),
@@ -705,14 +898,22 @@ class _Builder:
             "base": (SettingType.CHOICE, SettingType.STRING),
         }.get(param.type, ())
         if setting.type not in expected:
-            self.r.error("D304", f"setting {name!r} is a {setting.type.value}, "
-                         f"but {param.name} needs a {param.type}", sid)
+            self.r.error(
+                "D304",
+                f"setting {name!r} is a {setting.type.value}, "
+                f"but {param.name} needs a {param.type}",
+                sid,
+            )
             return None
         if param.choices and setting.type is SettingType.CHOICE:
             bad = [c for c in setting.choices if c not in param.choices]
             if bad:
-                self.r.error("D304", f"setting {name!r} allows {bad!r}, not valid for {param.name}", sid,
-                             did_you_mean(bad[0], param.choices))
+                self.r.error(
+                    "D304",
+                    f"setting {name!r} allows {bad!r}, not valid for {param.name}",
+                    sid,
+                    did_you_mean(bad[0], param.choices),
+                )
                 return None
         return SettingRef(str(name))
 
@@ -721,15 +922,16 @@ class _Builder:
         if not loc.is_seq:
             self.r.error("D202", "stages must be a list", loc)
             return ()
-        out = []
+        out: list[Stage] = []
+        seen: set[str] = set()
         for el in loc.elements():
-            s = self.stage(el)
-            if s is not None:
-                out.append(s)
-        ids = [s.id for s in out]
-        for el, s in zip(loc.elements(), out, strict=False):
-            if ids.count(s.id) > 1:
-                self.r.error("D208", f"stage id {s.id!r} is used twice", el)
+            st = self.stage(el)
+            if st is None:
+                continue
+            if st.id in seen:
+                self.r.error("D208", f"stage id {st.id!r} is used twice", el.get("id") or el)
+            seen.add(st.id)
+            out.append(st)
         return tuple(out)
 
     def stage(self, loc: Located) -> Stage | None:
@@ -743,15 +945,15 @@ class _Builder:
             try:
                 action = ActionKind(action_loc.value())
             except ValueError:
-                self.r.error("D207", f"action {action_loc.value()!r} is unknown", action_loc,
-                             did_you_mean(str(action_loc.value()), [a.value for a in ActionKind]))
+                self.r.error(
+                    "D207",
+                    f"action {action_loc.value()!r} is unknown",
+                    action_loc,
+                    did_you_mean(str(action_loc.value()), [a.value for a in ActionKind]),
+                )
         body = self.stage_body(self.required(loc, "body", "a stage"))
         rules = self.rules(loc.get("rules"), action)
-        records = self.id_list(loc.get("records"), "records")
-        if (rl := loc.get("records")) is not None and rl.is_seq:
-            for el, rec in zip(rl.elements(), records, strict=False):
-                if rec not in RECORD_KINDS:
-                    self.r.error("D305", f"unknown record kind {rec!r}", el, did_you_mean(rec, RECORD_KINDS))
+        records = self.records(loc.get("records"))
         on: list[tuple[str, str]] = []
         if (on_loc := loc.get("on")) is not None:
             if self.keys(on_loc, ROUTE_KEYS, "on"):
@@ -760,19 +962,30 @@ class _Builder:
                         on.append((key, str(v.value())))
         max_rounds = self.integer(loc.get("max_rounds"), "max_rounds", minimum=1)
         skip_loc = loc.get("skip_when")
-        skip = None
-        if skip_loc is not None:
-            skip = str(skip_loc.value())
-            s = self.settings.get(skip)
-            if s is None:
-                self.r.error("D303", f"unknown setting {skip!r}", skip_loc, did_you_mean(skip, self.settings))
-            elif s.type is not SettingType.BOOL:
-                self.r.error("D304", f"skip_when needs a bool setting; {skip!r} is a {s.type.value}", skip_loc)
+        skip = self.skip_when(skip_loc) if skip_loc is not None else None
         desc = self.text(loc.get("description"), "description") if loc.get("description") else None
         basis = self.basis_refs(loc.get("basis"))
         if sid is None or name is None or action is None or body is None:
             return None
-        return Stage(sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis)
+        return Stage(
+            sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis
+        )
+
+    def skip_when(self, loc: Located) -> str | None:
+        """A ``skip_when`` value: the id of a bool setting."""
+        skip = str(loc.value())
+        s = self.settings.get(skip)
+        if s is None:
+            self.r.error(
+                "D303", f"unknown setting {skip!r}", loc, did_you_mean(skip, self.settings)
+            )
+            return None
+        if s.type is not SettingType.BOOL:
+            self.r.error(
+                "D304", f"skip_when needs a bool setting; {skip!r} is a {s.type.value}", loc
+            )
+            return None
+        return skip
 
     def stage_body(self, loc: Located | None) -> str | SettingRef | None:
         if loc is None:
@@ -782,34 +995,53 @@ class _Builder:
             if ref is not None:
                 for choice in self.settings[ref.setting].choices:
                     if choice not in self.body_ids:
-                        self.r.error("D306", f"setting {ref.setting!r} offers {choice!r}, which is no body",
-                                     loc, did_you_mean(choice, self.body_ids))
+                        self.r.error(
+                            "D306",
+                            f"setting {ref.setting!r} offers {choice!r}, which is no body",
+                            loc,
+                            did_you_mean(choice, self.body_ids),
+                        )
             return ref
         name = loc.value()
         if name not in self.body_ids:
-            self.r.error("D306", f"unknown body {name!r}", loc, did_you_mean(str(name), self.body_ids))
+            self.r.error(
+                "D306", f"unknown body {name!r}", loc, did_you_mean(str(name), self.body_ids)
+            )
             return None
         return str(name)
 
     def stage_ops(self, loc: Located, base: tuple[Stage, ...]) -> tuple[Stage, ...]:
         """Apply an extension's stage operations to the inherited stages, in order."""
         if not loc.is_seq:
-            self.r.error("D705", "in a procedure that extends another, stages is a list of "
-                         "operations (insert_before, insert_after, replace, remove, update)", loc)
+            self.r.error(
+                "D705",
+                "in a procedure that extends another, stages is a list of "
+                "operations (insert_before, insert_after, replace, remove, update)",
+                loc,
+            )
             return base
         stages = list(base)
         for el in loc.elements():
             op = next((o for o in _STAGE_OPS if el.get(o) is not None), None)
             if op is None:
-                self.r.error("D705", "a stage operation needs one of " + ", ".join(_STAGE_OPS), el,
-                             "e.g. '- insert_before: resolution' with 'stage: {...}'")
+                self.r.error(
+                    "D705",
+                    "a stage operation needs one of " + ", ".join(_STAGE_OPS),
+                    el,
+                    "e.g. '- insert_before: resolution' with 'stage: {...}'",
+                )
                 continue
             target_loc = el.get(op)
             assert target_loc is not None
             target = str(target_loc.value())
             ids = [s.id for s in stages]
             if target not in ids:
-                self.r.error("D307", f"{op} names unknown stage {target!r}", target_loc, did_you_mean(target, ids))
+                self.r.error(
+                    "D307",
+                    f"{op} names unknown stage {target!r}",
+                    target_loc,
+                    did_you_mean(target, ids),
+                )
                 continue
             i = ids.index(target)
             if op == "remove":
@@ -840,20 +1072,24 @@ class _Builder:
     def update_stage(self, el: Located, stage: Stage) -> Stage | None:
         rules = list(stage.rules)
         if (rm := el.get("remove_rules")) is not None:
-            for rid, rel in zip(self.id_list(rm, "remove_rules"),
-                                rm.elements() if rm.is_seq else [rm], strict=False):
+            for rid, rel in self.id_items(rm, "remove_rules"):
                 if rid not in [r.id for r in rules]:
-                    self.r.error("D308", f"stage {stage.id!r} has no rule {rid!r}", rel,
-                                 did_you_mean(rid, [r.id for r in rules]))
+                    self.r.error(
+                        "D308",
+                        f"stage {stage.id!r} has no rule {rid!r}",
+                        rel,
+                        did_you_mean(rid, [r.id for r in rules]),
+                    )
                 rules = [r for r in rules if r.id != rid]
         if (add := el.get("add_rules")) is not None:
             for spec in self.rules(add, stage.action):
                 rules = [r for r in rules if r.id != spec.id] + [spec]
         changes: dict[str, Any] = {"rules": tuple(rules)}
         if (s := el.get("set")) is not None and self.keys(
-            s, ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"), "set"
+            s,
+            ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"),
+            "set",
         ):
-            # Reuse the stage reader on a merged view: build a throwaway stage from the fields.
             if s.get("name") is not None:
                 changes["name"] = self.text(s.get("name"), "stage name")
             if s.get("description") is not None:
@@ -861,15 +1097,15 @@ class _Builder:
             if s.get("body") is not None:
                 changes["body"] = self.stage_body(s.get("body"))
             if s.get("records") is not None:
-                changes["records"] = self.id_list(s.get("records"), "records")
+                changes["records"] = self.records(s.get("records"))
             if (on_loc := s.get("on")) is not None and self.keys(on_loc, ROUTE_KEYS, "on"):
                 merged = dict(stage.on)
                 merged.update({k: str(v.value()) for k, _, v in on_loc.items()})
                 changes["on"] = tuple(merged.items())
             if s.get("max_rounds") is not None:
                 changes["max_rounds"] = self.integer(s.get("max_rounds"), "max_rounds", 1)
-            if s.get("skip_when") is not None:
-                changes["skip_when"] = str(s.get("skip_when").value())  # type: ignore[union-attr]
+            if (skip_loc := s.get("skip_when")) is not None:
+                changes["skip_when"] = self.skip_when(skip_loc)
             if s.get("basis") is not None:
                 changes["basis"] = self.basis_refs(s.get("basis"))
         if any(v is None for k, v in changes.items() if k in ("name", "body")):
@@ -879,7 +1115,16 @@ class _Builder:
     def supervision(self, loc: Located) -> Supervision | None:
         if not self.keys(loc, ("body", "answer_within_days", "basis"), "supervision"):
             return None
-        body = self.stage_body(self.required(loc, "body", "supervision"))
+        body_loc = self.required(loc, "body", "supervision")
+        if body_loc is not None and not body_loc.is_scalar:
+            self.r.error(
+                "D202",
+                "supervision.body names one body",
+                body_loc,
+                "write the body id, e.g. 'body: supervision-committee'",
+            )
+            body_loc = None
+        body = self.stage_body(body_loc)
         days = self.integer(loc.get("answer_within_days"), "answer_within_days", 1)
         basis = self.basis_refs(loc.get("basis"))
         if not isinstance(body, str):
@@ -890,8 +1135,11 @@ class _Builder:
         if not self.keys(loc, ("by", "until", "outcome"), "withdrawal"):
             return None
         by = self.id_list(loc.get("by"), "by") or ("submitters", "proposers")
-        until = str(loc.get("until").value()) if loc.get("until") else None  # type: ignore[union-attr]
-        outcome = str(loc.get("outcome").value()) if loc.get("outcome") else "withdrawn"  # type: ignore[union-attr]
+        until_loc, outcome_loc = loc.get("until"), loc.get("outcome")
+        until = self.ident(until_loc, "withdrawal.until") if until_loc is not None else None
+        outcome = self.ident(outcome_loc, "withdrawal.outcome") if outcome_loc else "withdrawn"
+        if outcome is None or (until_loc is not None and until is None):
+            return None
         return Withdrawal(by, until, outcome)
 
 
@@ -899,13 +1147,16 @@ _LOADING: list[str] = []
 
 
 def _load_base(library: Library, ref: str, child: str | None) -> Procedure:
-    if ref in _LOADING:
+    """Load the base ``ref`` of ``child``; a chain that comes back to a procedure being
+    loaded raises ``RecursionError`` (reported as D702), whatever file started it."""
+    if ref in _LOADING or ref == child:
         raise RecursionError(ref)
-    _LOADING.append(ref)
+    pushed = [x for x in (child, ref) if x is not None and x not in _LOADING]
+    _LOADING.extend(pushed)
     try:
         return library.load(ref)
     finally:
-        _LOADING.pop()
+        del _LOADING[len(_LOADING) - len(pushed) :]
 
 
 def _path(base: str, key: str) -> str:

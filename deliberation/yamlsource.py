@@ -29,8 +29,14 @@ class Reporter:
     file: str
     diagnostics: list[Diagnostic] = attrs.field(factory=list)
 
-    def error(self, code: str, message: str, at: Located | None = None, hint: str = "",
-              path: str | None = None) -> None:
+    def error(
+        self,
+        code: str,
+        message: str,
+        at: Located | None = None,
+        hint: str = "",
+        path: str | None = None,
+    ) -> None:
         line = at.line if at else 0
         col = at.column if at else 0
         where = path if path is not None else (at.path if at else "")
@@ -67,15 +73,27 @@ class Located:
 
     def value(self) -> Any:
         """The plain Python value (core types only; tags were checked on reading)."""
-        return _CONSTRUCTOR.construct_object(self.node, deep=True)
+        try:
+            return _CONSTRUCTOR.construct_object(self.node, deep=True)
+        finally:
+            # The shared constructor memoises every node it builds; forget them, or a
+            # long-lived process would keep every file it ever read alive.
+            _CONSTRUCTOR.constructed_objects.clear()
+            _CONSTRUCTOR.recursive_objects.clear()
 
     def items(self) -> Iterator[tuple[str, Located, Located]]:
-        """Mapping entries: key text, key node, value node."""
+        """Mapping entries: key text, key node, value node (a duplicated key: the first)."""
         assert isinstance(self.node, MappingNode)
+        seen: set[str] = set()
         for k, v in self.node.value:
             key = str(k.value) if isinstance(k, ScalarNode) else "?"
-            yield key, Located(k, _join(self.path, key), self.file), Located(
-                v, _join(self.path, key), self.file
+            if key in seen:
+                continue
+            seen.add(key)
+            yield (
+                key,
+                Located(k, _join(self.path, key), self.file),
+                Located(v, _join(self.path, key), self.file),
             )
 
     def get(self, key: str) -> Located | None:
@@ -110,8 +128,15 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         problem = err.problem or "invalid YAML"
         ctx = f" ({err.context})" if err.context else ""
         reporter.diagnostics.append(
-            Diagnostic("D101", f"YAML syntax error: {problem}{ctx}", file, line, col, "",
-                       "check indentation, quotes and colons on this line or the one before")
+            Diagnostic(
+                "D101",
+                f"YAML syntax error: {problem}{ctx}",
+                file,
+                line,
+                col,
+                "",
+                "check indentation, quotes and colons on this line or the one before",
+            )
         )
         return None
     except yaml.YAMLError as err:
@@ -127,27 +152,53 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
     return root if ok else None
 
 
-def _check_nodes(loc: Located, reporter: Reporter) -> bool:
-    ok = True
+def _check_nodes(loc: Located, reporter: Reporter, visited: set[int] | None = None) -> bool:
+    """Check tags and keys of ``loc`` and below; ``False`` when the tree cannot be read safely.
+
+    A node reached again through an alias is not walked twice: a "billion laughs" file of
+    nested aliases is then checked in linear time.
+    """
+    visited = set() if visited is None else visited
     node = loc.node
+    if id(node) in visited:
+        return True
+    visited.add(id(node))
+    ok = True
     if node.tag not in _SAFE_TAGS:
-        reporter.error("D102", f"YAML tag {node.tag!r} is not allowed", loc,
-                       "procedure files hold plain data only; remove the tag")
+        reporter.error(
+            "D102",
+            f"YAML tag {node.tag!r} is not allowed",
+            loc,
+            "procedure files hold plain data only; remove the tag",
+        )
         return False
     if isinstance(node, MappingNode):
         seen: dict[str, int] = {}
-        for key, k, v in loc.items():
-            if not k.is_scalar or k.node.tag not in _SAFE_TAGS:
-                reporter.error("D102", "mapping keys must be plain text", k)
+        for k_node, v_node in node.value:
+            key = str(k_node.value) if isinstance(k_node, ScalarNode) else "?"
+            k = Located(k_node, _join(loc.path, key), loc.file)
+            v = Located(v_node, _join(loc.path, key), loc.file)
+            if not k.is_scalar or k_node.tag not in _SAFE_TAGS:
+                reporter.error(
+                    "D102",
+                    "mapping keys must be plain text",
+                    k,
+                    "write the key as plain text (merge keys '<<' are not supported)",
+                )
                 ok = False
                 continue
             if key in seen:
-                reporter.error("D104", f"duplicate key {key!r} (first on line {seen[key]})", k,
-                               "remove one of them; YAML would silently keep only the last")
-                ok = False
+                # Reported, not fatal: the rest of the file is still checked (the first wins).
+                reporter.error(
+                    "D104",
+                    f"duplicate key {key!r} (first on line {seen[key]})",
+                    k,
+                    "remove one of them; YAML would silently keep only the last",
+                )
+                continue
             seen[key] = k.line
-            ok = _check_nodes(v, reporter) and ok
+            ok = _check_nodes(v, reporter, visited) and ok
     elif isinstance(node, SequenceNode):
         for el in loc.elements():
-            ok = _check_nodes(el, reporter) and ok
+            ok = _check_nodes(el, reporter, visited) and ok
     return ok

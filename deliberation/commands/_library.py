@@ -1,0 +1,63 @@
+"""Helpers shared by ``lint``, ``list`` and ``show``: the search path and text layout."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+
+from deliberation.definition import Procedure
+from deliberation.errors import DefinitionError
+from deliberation.loader import Library, load_file
+
+
+def add_path_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--path",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="add DIR to the procedure search path (for extends and ids); repeatable",
+    )
+
+
+def library_from(args: argparse.Namespace) -> Library:
+    """``--path`` directories, then ``DELIBERATION_PATH``, then the built-ins."""
+    env = [p for p in os.environ.get("DELIBERATION_PATH", "").split(os.pathsep) if p]
+    dirs = [Path(p) for p in getattr(args, "path", []) or []] + [Path(p) for p in env]
+    return Library(tuple(dirs))
+
+
+def looks_like_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref or Path(ref).is_file()
+
+
+def load_ref(ref: str, library: Library) -> Procedure:
+    """A procedure by id on ``library``'s search path, or from a file path."""
+    if looks_like_path(ref):
+        path = Path(ref)
+        if not path.is_file():
+            from deliberation.diagnostics import Diagnostic
+
+            raise DefinitionError([Diagnostic("D100", "no such file", ref, hint="check the path")])
+        return load_file(path, library=library)
+    return library.load(ref)
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def table(rows: Sequence[Sequence[str]]) -> str:
+    """Left-aligned columns, CJK-aware."""
+    if not rows:
+        return ""
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for r in rows:
+        cells = [c + " " * (w - width(c)) for c, w in zip(r, widths, strict=True)]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""``deliberation lint PATH...``: check procedure files and report every problem at once.
+
+Exit 0 when every file is clean, 1 when there are diagnostics. A PATH is a file, a folder (its
+``*.yaml``/``*.yml`` files, recursively) or a procedure id on the search path.
+
+    $ deliberation lint procedures/
+    ok: 2 file(s) checked
+    $ deliberation lint --format json my-village.yaml
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from deliberation.commands._library import add_path_option, library_from, looks_like_path
+from deliberation.diagnostics import Diagnostic
+from deliberation.errors import DeliberationError
+from deliberation.i18n import LANGS, T
+from deliberation.loader import Library, check_text
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "lint",
+        help="check procedure files; every problem with file:line:column and a code",
+        description="Check procedure YAML files (or folders of them, or ids on the search "
+        "path). Exit 0 when clean, 1 with diagnostics.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or procedure id")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary line")
+    add_path_option(p)
+    p.set_defaults(func=run)
+
+
+def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:
+    """The files a PATH argument names, or a diagnostic saying it names nothing."""
+    path = Path(ref)
+    if path.is_dir():
+        found = sorted(f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
+        return found, []
+    if path.is_file():
+        return [path], []
+    if not looks_like_path(ref):
+        try:
+            return [library.path_of(ref)], []
+        except DeliberationError:
+            pass
+    return [], [
+        Diagnostic(
+            "D100",
+            "no such file, folder or procedure id",
+            ref,
+            0,
+            0,
+            "",
+            "give a .yaml file, a folder, or an id that 'deliberation list' shows",
+        )
+    ]
+
+
+def lint_file(path: Path, library: Library) -> list[Diagnostic]:
+    """Every diagnostic for one file (never raises for a bad file)."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        return [Diagnostic("D100", f"cannot read the file: {err}", name, 0, 0)]
+    try:
+        return check_text(text, name, library)[1]
+    except Exception as err:  # a checker bug must be reported, never a traceback
+        return [
+            Diagnostic(
+                "D900",
+                f"internal error while checking: {type(err).__name__}: {err}",
+                name,
+                0,
+                0,
+                "",
+                "please report this with the file",
+            )
+        ]
+
+
+def run(args: argparse.Namespace) -> int:
+    library = library_from(args)
+    diagnostics: list[Diagnostic] = []
+    files: list[Path] = []
+    for ref in args.paths:
+        found, problems = files_of(ref, library)
+        files += found
+        diagnostics += problems
+    for f in files:
+        diagnostics += lint_file(f, library)
+    if args.format == "json":
+        payload = {
+            "ok": not diagnostics,
+            "files": [str(f) for f in files],
+            "diagnostics": [d.to_data() for d in diagnostics],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for d in diagnostics:
+            print(d.format())
+        summary = (
+            T(
+                "{n} 处问题,共检查 {m} 个文件",
+                "{n} 處問題,共檢查 {m} 個文件",
+                "{n} problem(s) in {m} file(s) checked",
+            )
+            if diagnostics
+            else T("通过:已检查 {m} 个文件", "通過:已檢查 {m} 個文件", "ok: {m} file(s) checked")
+        )
+        print(
+            summary.format(n=len(diagnostics), m=len(files)).get(args.lang),
+            file=sys.stderr if diagnostics else sys.stdout,
+        )
+    return 1 if diagnostics else 0

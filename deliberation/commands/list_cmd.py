@@ -1,0 +1,85 @@
+"""``deliberation list``: the procedures on the search path (id, name, version, locality, extends).
+
+$ deliberation list --lang en
+id                          name                                    version  locality  extends
+four-deliberations          Four deliberations and two disclosures  1.0      national  -
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from deliberation.commands._library import add_path_option, library_from, table
+from deliberation.errors import DefinitionError
+from deliberation.i18n import DEFAULT_LANG, LANGS, T
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "list",
+        help="list the procedures on the search path",
+        description="List the procedures on the search path: the built-ins, DELIBERATION_PATH "
+        "and any --path folders.",
+    )
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    add_path_option(p)
+    p.set_defaults(func=run)
+
+
+_HEAD = (
+    T("编号", "編號", "id"),
+    T("名称", "名稱", "name"),
+    T("版本", "版本", "version"),
+    T("地方", "地方", "locality"),
+    T("扩展自", "擴展自", "extends"),
+    T("文件", "文件", "file"),
+)
+_INVALID = T(
+    "无效({n} 处问题,请运行 lint)",
+    "無效({n} 處問題,請運行 lint)",
+    "invalid ({n} problem(s); run lint)",
+)
+
+
+def run(args: argparse.Namespace) -> int:
+    library = library_from(args)
+    rows: list[dict[str, Any]] = []
+    for pid in library.ids():
+        path = library.path_of(pid)
+        try:
+            p = library.load(pid)
+        except DefinitionError as err:
+            rows.append(
+                {"id": pid, "file": str(path), "valid": False, "problems": len(err.diagnostics)}
+            )
+            continue
+        rows.append(
+            {
+                "id": p.id,
+                "name": p.name.get(args.lang),
+                "version": p.version,
+                "locality": p.locality,
+                "extends": p.extends,
+                "file": str(path),
+                "valid": True,
+                "stages": [s.id for s in p.stages],
+            }
+        )
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    lines = [[h.get(args.lang) for h in _HEAD]]
+    for r in rows:
+        if r["valid"]:
+            lines.append(
+                [r["id"], r["name"], r["version"], r["locality"], r["extends"] or "-", r["file"]]
+            )
+        else:
+            lines.append(
+                [r["id"], _INVALID.format(n=r["problems"]).get(args.lang), "", "", "", r["file"]]
+            )
+    print(table(lines))
+    return 0
