@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.lint",
     "deliberation.commands.list_cmd",
     "deliberation.commands.show",
+    "deliberation.commands.simulate",
 )
 
 

@@ -1,7 +1,7 @@
 """``simulate``, ``sweep`` and ``compare``: seeded Monte Carlo of procedures as tidy tables.
 
 >>> df = simulate("four-deliberations", SimParams(), runs=2000, seed=1)
->>> len(df), df["seed"].iloc[0], sorted(df.columns)[:3]
+>>> len(df), int(df["seed"].iloc[0]), sorted(df.columns)[:3]
 (2000, 1, ['abstention', 'adopted', 'adults'])
 >>> cmp = compare(["four-deliberations", "six-deliberations-guzhuang"], SimParams(), 1000, seed=1)
 >>> sorted(cmp["procedure"].unique())

@@ -8,7 +8,7 @@ are assumptions, chosen to be plain rather than realistic; every one is a field 
 >>> p = SimParams(party_away_share=2 / 3, support=0.7)
 >>> r = p.roster()
 >>> sum(1 for v in r.villagers if v.party != "none" and not v.resident)
-27
+30
 >>> p.with_(support=0.5).support
 0.5
 """
@@ -56,10 +56,10 @@ class SimParams:
     * ``households``, ``people``, ``adults`` (None: 80% of people), ``party_members``
       (of whom ``probationary`` have no vote), ``representatives``, committee seats and
       ``township_officials`` (who sign as witnesses).
-    * ``away_share``: share of the adult villagers who are neither Party members,
-      representatives nor committee members that live away (外出); ``party_away_share``: share of
-      the Party members without a committee seat that live away. Representatives and committee
-      members are resident (they are chosen among those who are there).
+    * ``away_share``: share of the adult non-Party villagers who live away (外出);
+      ``party_away_share``: share of the Party members who live away. Representatives and
+      committee members are resident (they are chosen among those who are there), so a share
+      is capped by how many others there are (see :func:`apply_away`).
 
     Meetings:
 
@@ -216,8 +216,13 @@ class SimParams:
 
 
 def apply_away(roster: Roster, away_share: float, party_away_share: float) -> Roster:
-    """Mark the last ``away_share`` of ordinary adults and ``party_away_share`` of Party
-    members without a committee seat as living away (everyone else keeps their flag)."""
+    """Mark ``away_share`` of the adult non-Party villagers and ``party_away_share`` of the
+    Party members as living away (everyone else keeps their flag).
+
+    Those marked are the last in roster order among the eligible: non-Party adults who are
+    not representatives or committee members, and Party members without a committee seat. So
+    the share is capped by how many are eligible (固庄 defaults: 36 of 45 Party members).
+    """
 
     def ordinary(v: Villager) -> bool:
         return v.adult and not v.township and v.party == "none" and not v.representative \
@@ -226,10 +231,19 @@ def apply_away(roster: Roster, away_share: float, party_away_share: float) -> Ro
     def party(v: Villager) -> bool:
         return v.party != "none" and not v.committees and not v.representative
 
+    def adult_non_party(v: Villager) -> bool:
+        return v.adult and not v.township and v.party == "none"
+
+    def any_party(v: Villager) -> bool:
+        return v.party != "none"
+
     away: set[str] = set()
-    for selector, share in ((ordinary, away_share), (party, party_away_share)):
+    groups = ((ordinary, adult_non_party, away_share), (party, any_party, party_away_share))
+    for selector, whole, share in groups:
+        # The share is of the whole group; those away are taken among the eligible only.
         eligible = [v for v in roster.villagers if selector(v)]
-        n = min(len(eligible), round(len(eligible) * share))
+        total = sum(1 for v in roster.villagers if whole(v))
+        n = min(len(eligible), round(total * share))
         if n:
             away.update(v.id for v in eligible[len(eligible) - n :])
     if not away:

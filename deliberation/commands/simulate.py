@@ -1,0 +1,263 @@
+"""``deliberation simulate`` and ``deliberation compare``: Monte Carlo runs from the shell.
+
+    $ deliberation simulate six-deliberations-guzhuang --runs 100000 --seed 1 \\
+          --set party_away_share=0.5 --set refuse_sign=0.001 --out runs.parquet
+    $ deliberation simulate four-deliberations --sweep party_away_share=0,0.33,0.5,0.67 \\
+          --plot adoption.png
+    $ deliberation compare four-deliberations six-deliberations-guzhuang --runs 50000 \\
+          --setting party-assembly-quorum-ratio=2/3 --backend process --workers 2
+
+Prints P(adopted) with its 95% interval, days to decision and where failed cases ended; writes
+the one-row-per-run table (``--out``: .csv or .parquet) and figures (``--plot``: .png or .svg).
+Needs the ``sim`` extra (``pip install deliberation[sim]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from deliberation.errors import DeliberationError
+from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+
+
+class SimulateInputError(DeliberationError):
+    """A bad option value for simulate/compare; the message says which and why."""
+
+
+def register(subparsers: Any) -> None:
+    sim = subparsers.add_parser(
+        "simulate",
+        help="Monte Carlo runs of a procedure in a simulated village",
+        description="Simulate cases of a procedure (an id or a .yaml file) in a simulated "
+                    "village; print P(adopted), days to decision and failures by stage.",
+    )
+    sim.add_argument("procedure", metavar="ID|FILE")
+    _common(sim)
+    sim.set_defaults(func=run_simulate)
+    cmp = subparsers.add_parser(
+        "compare",
+        help="procedures side by side on the same villages and seeds",
+        description="Compare procedures on the same simulated villages and random numbers.",
+    )
+    cmp.add_argument("procedures", metavar="ID|FILE", nargs="+")
+    _common(cmp)
+    cmp.set_defaults(func=run_compare)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runs", type=int, default=10_000, help="runs per procedure and point")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
+                   help="a village/behaviour parameter, e.g. party_away_share=0.5 or "
+                        "attendance_by_body=villagers-meeting:0.6 (see docs/simulation.md)")
+    p.add_argument("--setting", dest="settings", action="append", default=[],
+                   metavar="ID=VALUE", help="a procedure setting, e.g. "
+                   "party-assembly-quorum-ratio=2/3 or consultation-proxies=true")
+    p.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,…",
+                   help="sweep a parameter over values (repeat for a cartesian grid)")
+    p.add_argument("--path", choices=("vectorised", "engine"), default="vectorised")
+    p.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--address", help="a Dask scheduler address (with --backend dask)")
+    p.add_argument("--chunk-size", type=int, help="runs per chunk (fixed: results do not "
+                   "depend on the number of workers)")
+    p.add_argument("--ci-width", type=float, help="simulate: keep sampling until the 95%% "
+                   "interval of P(adopted) is narrower than this")
+    p.add_argument("--out", help="write the runs to a .csv or .parquet file")
+    p.add_argument("--summary-out", help="write the summary to a .csv or .parquet file")
+    p.add_argument("--plot", help="write figures: FILE.png / FILE.svg (P(adopted) against the "
+                   "first swept parameter, or days to decision) and FILE-failures.png")
+    p.add_argument("--progress", action="store_true", help="a progress line on stderr")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+
+
+# -- parsing values ------------------------------------------------------------------------
+
+
+def _bad(zh_hans: str, zh_hant: str, en: str) -> SimulateInputError:
+    return SimulateInputError(T(zh_hans, zh_hant, en))
+
+
+def parse_value(name: str, text: str) -> Any:
+    """A parameter value from the command line, by the field's type in SimParams."""
+    from deliberation.simulation.params import SimParams
+
+    fields = {f.name: f for f in attrs.fields(SimParams)}
+    if name not in fields:
+        known = ", ".join(sorted(fields))
+        raise _bad(f"未知参数 {name!r};可用:{known}", f"未知參數 {name!r};可用:{known}",
+                   f"unknown parameter {name!r}; known: {known}")
+    default = fields[name].default
+    raw = text.strip()
+    try:
+        if name in ("attendance_by_body", "support_by_body"):
+            pairs = [item.split(":", 1) for item in raw.split(";") if item.strip()]
+            return {k.strip(): float(v) for k, v in pairs}
+        if raw.lower() in ("none", "null"):
+            return None
+        if isinstance(default, bool) or name in ("proxies", "away_excused"):
+            return _bool(raw)
+        if isinstance(default, int) and not isinstance(default, bool):
+            return int(raw)
+        if "/" in raw:  # a fraction such as 2/3 for a share
+            num, den = raw.split("/", 1)
+            return int(num) / int(den)
+        return float(raw)
+    except (ValueError, TypeError):
+        raise _bad(f"参数 {name} 的值 {text!r} 无效", f"參數 {name} 的值 {text!r} 無效",
+                   f"invalid value {text!r} for {name}") from None
+
+
+def _bool(raw: str) -> bool:
+    low = raw.lower()
+    if low in ("1", "true", "yes", "on", "是"):
+        return True
+    if low in ("0", "false", "no", "off", "否"):
+        return False
+    raise ValueError(raw)
+
+
+def _setting_value(raw: str) -> Any:
+    low = raw.strip().lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if raw.strip().lstrip("-").isdigit():
+        return int(raw)
+    return raw.strip()  # fractions (2/3), comparisons (>=) and choices stay text
+
+
+def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
+    out = []
+    for item in items:
+        if "=" not in item:
+            raise _bad(f"{what} 须写成 名称=值:{item!r}", f"{what} 須寫成 名稱=值:{item!r}",
+                       f"{what} must be NAME=VALUE, not {item!r}")
+        k, v = item.split("=", 1)
+        out.append((k.strip(), v))
+    return out
+
+
+def build_params(args: argparse.Namespace) -> Any:
+    from deliberation.simulation.params import SimParams
+
+    values = {k: parse_value(k, v) for k, v in _pairs(args.params, "--set")}
+    values["settings"] = {k: _setting_value(v) for k, v in _pairs(args.settings, "--setting")}
+    try:
+        return SimParams(**values)
+    except (ValueError, TypeError) as err:
+        raise _bad(f"参数无效:{err}", f"參數無效:{err}", f"invalid parameters: {err}") from None
+
+
+def build_grid(args: argparse.Namespace) -> dict[str, list[Any]]:
+    return {k: [parse_value(k, x) for x in v.split(",") if x.strip()]
+            for k, v in _pairs(args.sweep, "--sweep")}
+
+
+# -- running -------------------------------------------------------------------------------
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    return _run(args, [args.procedure])
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    return _run(args, list(args.procedures))
+
+
+def _run(args: argparse.Namespace, refs: list[str]) -> int:
+    try:
+        import numpy  # noqa: F401
+        import pandas  # noqa: F401
+    except ImportError:
+        raise _bad("模拟需要 sim 附加依赖:pip install 'deliberation[sim]'",
+                   "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
+                   "simulation needs the sim extra: pip install 'deliberation[sim]'") from None
+    from deliberation.loader import load_procedure
+    from deliberation.simulation import simulate, sweep
+    from deliberation.simulation.model import SimulationError
+
+    if args.runs < 1 or args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
+        raise _bad("--runs、--workers、--chunk-size 须为正整数",
+                   "--runs、--workers、--chunk-size 須為正整數",
+                   "--runs, --workers and --chunk-size must be positive")
+    _check_suffixes(args)
+    params = build_params(args)
+    grid = build_grid(args)
+    procedures = [load_procedure(r) for r in refs]
+    options: dict[str, Any] = {
+        "path": args.path, "chunk_size": args.chunk_size, "backend": args.backend,
+        "workers": args.workers, "address": args.address, "progress": args.progress,
+    }
+    try:
+        if len(procedures) == 1 and not grid:
+            df = simulate(procedures[0], params, args.runs, args.seed, ci_width=args.ci_width,
+                          **options)
+        else:
+            df = sweep(procedures, params, grid, args.runs, args.seed, **options)
+    except SimulationError:
+        raise
+    except (ValueError, KeyError) as err:
+        raise _bad(f"无法模拟:{err}", f"無法模擬:{err}", f"cannot simulate: {err}") from None
+    _report(df, list(grid), args)
+    return 0
+
+
+def _check_suffixes(args: argparse.Namespace) -> None:
+    for opt, allowed in (("out", (".csv", ".parquet")), ("summary_out", (".csv", ".parquet")),
+                         ("plot", (".png", ".svg"))):
+        value = getattr(args, opt)
+        if value and Path(value).suffix.lower() not in allowed:
+            flag = "--" + opt.replace("_", "-")
+            kinds = " / ".join(allowed)
+            raise _bad(f"{flag} 的文件须为 {kinds}", f"{flag} 的文件須為 {kinds}",
+                       f"{flag} must name a {kinds} file")
+
+
+HEADINGS = {
+    "summary": T("通过概率与决定天数", "通過概率與決定天數", "P(adopted) and days to decision"),
+    "failures": T("未通过的案例止于何处", "未通過的案例止於何處",
+                  "where the cases that were not adopted ended"),
+    "wrote": T("已写入", "已寫入", "wrote"),
+}
+
+
+def _heading(key: str, lang: str) -> str:
+    text: Text = HEADINGS[key]
+    return text.get(lang)
+
+
+def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
+    import pandas as pd
+
+    from deliberation.simulation.io import write_table
+    from deliberation.simulation.summary import failures, summarise
+
+    by = ("procedure", *swept)
+    summary = summarise(df, by)
+    fails = failures(df, by)
+    lang = args.lang
+    with pd.option_context("display.width", 160, "display.max_columns", 30,
+                           "display.max_rows", 200):
+        cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_q10", "days_q50",
+                "days_q90", "mean_reconvenings", "mean_revisions", "mean_consultation_rounds"]
+        print(f"== {_heading('summary', lang)} (seed {args.seed})")
+        print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        print(f"\n== {_heading('failures', lang)}")
+        print(fails.head(40).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+    wrote = _heading("wrote", lang)
+    if args.out:
+        print(f"{wrote} {write_table(df, args.out)}", file=sys.stderr)
+    if args.summary_out:
+        print(f"{wrote} {write_table(summary, args.summary_out)}", file=sys.stderr)
+    if args.plot:
+        from deliberation.simulation.plots import plot_adoption, plot_days, plot_failures
+
+        main = Path(args.plot)
+        first = plot_adoption(df, swept[0], main) if swept else plot_days(df, main)
+        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"))
+        print(f"{wrote} {first}, {second}", file=sys.stderr)
