@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.list_cmd",
     "deliberation.commands.show",
     "deliberation.commands.simulate",
+    "deliberation.commands.case",
 )
 
 

@@ -1,0 +1,435 @@
+"""``deliberation case new|act|show|log|verify|export|list``: run a durable case from the shell.
+
+A clerk or trainer runs a real case one action per invocation; the case lives in a store
+(``--db URL``, default ``sqlite:///deliberation.db`` in the current directory, or the
+``DELIBERATION_DB`` environment variable)::
+
+    $ deliberation case new --procedure six-deliberations-guzhuang --matter 修村道 --id road
+    $ deliberation case act road submit-motion --text 修村道 --submitters v0100,v0101
+    $ deliberation case act road hold-meeting --json '{"present": 5, "yes": 4}'
+    $ deliberation case show road --lang en
+    $ deliberation case verify road
+    $ deliberation case export road --format html -o road.html
+
+``act`` maps ``--field value`` onto the engine's action method (values are JSON when they parse
+as JSON, ``a,b,c`` is a list where the method takes ids). A refused action prints the rule, its
+numbers and the message, exits 1, and leaves the case unchanged. Exit 2: bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from deliberation.clock import Clock, ManualClock
+from deliberation.commands._library import add_path_option, library_from, table
+from deliberation.errors import (
+    DeliberationError,
+    InvalidAction,
+    NotEntitled,
+    RuleViolation,
+)
+from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+from deliberation.roster import Roster, RosterError
+from deliberation.store.core import Store, open_store
+from deliberation.store.signing import HeadSigner
+
+DEFAULT_DB: Final = "sqlite:///deliberation.db"
+
+# The engine's action methods a user may call (see docs/engine.md); nothing else on Case.
+ACTIONS: Final = (
+    "submit_motion", "give_notice", "circulate_plan", "hold_meeting", "record_opinion",
+    "record_opinions", "close_consultation", "post_disclosure", "conclude_disclosure",
+    "raise_objection", "answer_objection", "withdraw", "check_deadlines", "note",
+)
+
+MSG: Final[Mapping[str, Text]] = {
+    "refused": T("操作被拒绝,事项未改变", "操作被拒絕,事項未改變",
+                 "action refused; the case is unchanged"),
+    "rule": T("规则", "規則", "rule"),
+    "numbers": T("数据", "數據", "numbers"),
+    "opened": T("已立项", "已立項", "opened"),
+    "state": T("状态", "狀態", "state"),
+    "recorded": T("已记录", "已記錄", "recorded"),
+    "version": T("版本", "版本", "version"),
+    "no-cases": T("库中没有事项", "庫中沒有事項", "no cases in the store"),
+    "written": T("已写入", "已寫入", "written to"),
+}
+
+
+def register(subparsers: Any) -> None:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+                        metavar="URL",
+                        help="store URL: sqlite:///FILE (default %(default)s) or postgresql://…")
+    common.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    common.add_argument("--key-file", metavar="FILE",
+                        help="chain-head key: a secret (HMAC-SHA256) or an Ed25519 PEM key")
+    add_path_option(common)
+
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "case", help="run a durable case step by step (new, act, show, log, verify, export, list)",
+        description="Durable cases in an event store (SQLite file or PostgreSQL).",
+    )
+    sub = p.add_subparsers(dest="case_command", metavar="SUBCOMMAND", required=True)
+
+    new = sub.add_parser("new", parents=[common], help="open a case")
+    new.add_argument("--procedure", required=True, metavar="ID")
+    new.add_argument("--matter", required=True, metavar="TEXT")
+    src = new.add_mutually_exclusive_group()
+    src.add_argument("--roster", metavar="FILE", help="roster as .csv or .yaml")
+    src.add_argument("--generate", metavar="K=V,…",
+                     help="synthetic roster, e.g. households=365,people=847 (default: 固庄村)")
+    new.add_argument("--id", dest="case_id", metavar="CASE", help="case id (default: random)")
+    new.add_argument("--setting", action="append", default=[], metavar="K=V",
+                     help="procedure setting override (value as JSON, else text); repeatable")
+    new.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
+    new.add_argument("--actor", metavar="VILLAGER")
+    new.set_defaults(func=run_new)
+
+    act = sub.add_parser(
+        "act", parents=[common], help="take one action on a case",
+        description="ACTION is an engine action (" + ", ".join(a.replace("_", "-")
+                                                               for a in ACTIONS) + ").",
+    )
+    act.add_argument("case_id", metavar="CASE")
+    act.add_argument("action", metavar="ACTION")
+    act.add_argument("--json", metavar="OBJECT", help="the action's fields as one JSON object")
+    act.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
+    act.add_argument("fields", nargs=argparse.REMAINDER, help="--field value …")
+    act.set_defaults(func=run_act)
+
+    for name, helptext, func in (
+        ("show", "the case's state, what is missing and who may act", run_show),
+        ("log", "every record of the case", run_log),
+        ("verify", "check the hash chain (and signed heads with --key-file)", run_verify),
+    ):
+        sp = sub.add_parser(name, parents=[common], help=helptext)
+        sp.add_argument("case_id", metavar="CASE", nargs="?" if name == "verify" else None)
+        sp.set_defaults(func=func)
+
+    exp = sub.add_parser("export", parents=[common], help="the case's archive as JSON or HTML")
+    exp.add_argument("case_id", metavar="CASE")
+    exp.add_argument("--format", choices=("json", "html"), default="json")
+    exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    exp.set_defaults(func=run_export)
+
+    ls = sub.add_parser("list", parents=[common], help="the cases in the store")
+    ls.set_defaults(func=run_list)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+class UsageError(DeliberationError):
+    """Bad command-line input (exit 2)."""
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return open_store(args.db, signer=_signer(args.key_file))
+
+
+def _signer(path: str | None) -> HeadSigner | None:
+    if not path:
+        return None
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise UsageError(f"--key-file {path}: {err.strerror}") from None
+    if raw.lstrip().startswith(b"-----BEGIN"):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        from deliberation.store.signing import Ed25519Signer
+
+        key = load_pem_private_key(raw, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise UsageError(f"--key-file {path}: not an Ed25519 private key")
+        return Ed25519Signer(key)
+    from deliberation.store.signing import HmacSigner
+
+    try:
+        return HmacSigner(raw.strip())
+    except ValueError as err:
+        raise UsageError(f"--key-file {path}: {err}") from None
+
+
+def _clock(at: str | None) -> Clock | None:
+    if not at:
+        return None
+    try:
+        when = datetime.fromisoformat(at)
+    except ValueError:
+        raise UsageError(f"--at {at!r}: not an ISO time (e.g. 2026-03-01T09:00+08:00)") from None
+    if when.tzinfo is None:
+        raise UsageError(f"--at {at!r}: give a time zone (e.g. +08:00)")
+    return ManualClock(when)
+
+
+def _value(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _generate(spec: str | None) -> Roster:
+    params: dict[str, Any] = {}
+    for part in (spec or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise UsageError(f"--generate: {part!r} is not KEY=VALUE")
+        params[key.strip().replace("-", "_")] = _value(value.strip())
+    try:
+        return Roster.generate(**params)
+    except TypeError as err:
+        raise UsageError(f"--generate: {err}") from None
+
+
+def _roster(args: argparse.Namespace) -> Roster:
+    try:
+        if args.roster:
+            path = Path(args.roster)
+            if not path.is_file():
+                raise UsageError(f"--roster {args.roster}: no such file")
+            if path.suffix.lower() == ".csv":
+                return Roster.from_csv(path)
+            return Roster.from_yaml(path)
+        return _generate(args.generate)
+    except RosterError as err:
+        raise UsageError(str(err)) from None
+
+
+def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) -> Any:
+    from deliberation.store.cases import load_case
+
+    return load_case(store, args.case_id, library=library_from(args), clock=clock)
+
+
+def _refusal(err: DeliberationError, lang: str) -> int:
+    """Print a refused action: every violated rule with its numbers; exit 1."""
+    lines = [f"{MSG['refused'].get(lang)}:"]
+    if isinstance(err, RuleViolation):
+        for v in err.violations:
+            lines.append(f"  {MSG['rule'].get(lang)} {v.rule} ({v.stage}): {v.explain(lang)}")
+            if v.numbers:
+                nums = ", ".join(f"{k}={v2}" for k, v2 in v.to_data()["numbers"].items())
+                lines.append(f"    {MSG['numbers'].get(lang)}: {nums}")
+    else:
+        lines.append(f"  {err.explain(lang)}")
+    print("\n".join(lines), file=sys.stderr)
+    return 1
+
+
+def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
+    """``--field value`` pairs (and ``--json``) checked against the method's parameters."""
+    sig = inspect.signature(method)
+    # The method is taken from the class (no case loaded yet): drop ``self``.
+    sig = sig.replace(parameters=[p for p in sig.parameters.values() if p.name != "self"])
+    params = sig.parameters
+    kwargs: dict[str, Any] = {}
+    if args.json:
+        data = _value(args.json)
+        if not isinstance(data, dict):
+            raise UsageError("--json must be a JSON object, e.g. '{\"present\": 20}'")
+        kwargs.update({str(k).replace("-", "_"): v for k, v in data.items()})
+    rest = list(args.fields)
+    while rest:
+        token = rest.pop(0)
+        if not token.startswith("--"):
+            raise UsageError(f"expected --field, found {token!r}")
+        name, eq, inline = token[2:].partition("=")
+        name = name.replace("-", "_")
+        if eq:
+            raw: str | None = inline
+        elif rest and not rest[0].startswith("--"):
+            raw = rest.pop(0)
+        else:
+            raw = None  # a bare flag: true
+        if name in ("db", "lang", "key_file", "at", "json", "path"):
+            # Common options written after ACTION land here; honour them.
+            attr = "key_file" if name == "key_file" else name
+            if name == "path":
+                args.path = [*(args.path or []), raw]
+            else:
+                setattr(args, attr, raw)
+            if name == "json":
+                kwargs.update(_action_kwargs_json(raw))
+            continue
+        if name not in params:
+            valid = ", ".join("--" + p.replace("_", "-") for p in params)
+            raise UsageError(f"{args.action}: no field --{name.replace('_', '-')}; "
+                             f"fields: {valid or '(none)'}")
+        kwargs[name] = True if raw is None else _convert(raw, str(params[name].annotation))
+    if args.lang not in LANGS:
+        raise UsageError(f"--lang {args.lang!r}: choose one of {', '.join(LANGS)}")
+    try:
+        sig.bind(**kwargs)
+    except TypeError as err:
+        raise UsageError(f"{args.action}: {err}") from None
+    return kwargs
+
+
+def _action_kwargs_json(raw: str | None) -> dict[str, Any]:
+    data = _value(raw or "")
+    if not isinstance(data, dict):
+        raise UsageError("--json must be a JSON object")
+    return {str(k).replace("-", "_"): v for k, v in data.items()}
+
+
+def _convert(raw: str, annotation: str) -> Any:
+    if annotation in ("str", "str | None"):
+        return raw
+    value = _value(raw)
+    if isinstance(value, str) and ("Sequence" in annotation or "Who" in annotation):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return value
+
+
+# -- subcommands --------------------------------------------------------------------------------
+
+
+def run_new(args: argparse.Namespace) -> int:
+    from deliberation.commands._library import load_ref
+    from deliberation.store.cases import new_case
+
+    settings: dict[str, Any] = {}
+    for item in args.setting:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise UsageError(f"--setting {item!r}: use KEY=VALUE")
+        settings[key.strip()] = _value(value.strip())
+    roster = _roster(args)
+    procedure = load_ref(args.procedure, library_from(args))
+    with _store(args) as store:
+        case = new_case(store, procedure, roster, matter=args.matter, case_id=args.case_id,
+                        settings=settings or None, clock=_clock(args.at), actor=args.actor)
+    lang = args.lang
+    print(f"{MSG['opened'].get(lang)} {case.id}  {MSG['state'].get(lang)}: {case.state}  "
+          f"{MSG['version'].get(lang)}: {case.version}")
+    return 0
+
+
+def run_act(args: argparse.Namespace) -> int:
+    name = args.action.replace("-", "_")
+    if name not in ACTIONS:
+        raise UsageError(f"unknown action {args.action!r}; actions: "
+                         + ", ".join(a.replace("_", "-") for a in ACTIONS))
+    from deliberation.case import Case
+
+    kwargs = _action_kwargs(getattr(Case, name), args)
+    clock = _clock(args.at)
+    with _store(args) as store:
+        before = store.info(args.case_id).version
+        try:
+            case = store.act(args.case_id, lambda c: getattr(c, name)(**kwargs),
+                             loader=lambda cid: _load(store, args, clock))
+        except (RuleViolation, NotEntitled, InvalidAction) as err:
+            if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
+                raise
+            return _refusal(err, args.lang)
+    lang = args.lang
+    for rec in case.records[before:]:
+        route = rec.result.get("route")
+        print(f"{MSG['recorded'].get(lang)} #{rec.seq} {rec.kind}"
+              + (f" → {route}" if route else ""))
+    print(f"{MSG['state'].get(lang)}: {case.state}  {MSG['version'].get(lang)}: {case.version}")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        info = store.info(args.case_id)
+        case = _load(store, args)
+    print(f"{info.case_id}  {info.matter}  ({info.procedure_id} v{info.procedure_version}, "
+          f"{MSG['version'].get(args.lang)} {info.version})")
+    print(case.explain(args.lang))
+    return 0
+
+
+def run_log(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        stored = store.stored(args.case_id)
+        store.info(args.case_id)
+    rows = [["#", "at", "stage", "kind", "actor", "→", "data"]]
+    for s in stored:
+        rec = s.record
+        data = json.dumps(dict(_plain(rec.data)), ensure_ascii=False, sort_keys=True)
+        rows.append([
+            str(s.seq), rec.at.isoformat(timespec="minutes"), rec.stage or "", rec.kind,
+            rec.actor or "", str(rec.result.get("state") or ""),
+            data if len(data) <= 70 else data[:67] + "…",
+        ])
+    print(table(rows))
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    from deliberation.store.cases import load_case
+
+    failed = 0
+    with _store(args) as store:
+        ids = [args.case_id] if args.case_id else [c.case_id for c in store.cases()]
+        for case_id in ids:
+            result = store.verify(case_id)
+            replay = ""
+            if result.ok:
+                try:
+                    load_case(store, case_id, library=library_from(args))
+                except DeliberationError as err:
+                    replay = err.explain(args.lang)
+            print(result.explain(args.lang)
+                  + (f"  [{result.signature}]" if result.signature != "not-checked" else ""))
+            if replay:
+                print(f"  replay: {replay}")
+            failed += (not result.ok) or bool(replay)
+    return 1 if failed else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from deliberation.store.archive import archive_data, archive_json, render_html
+
+    with _store(args) as store:
+        if args.format == "json":
+            text = archive_json(store, args.case_id)
+        else:
+            text = render_html(archive_data(store, args.case_id), lang=args.lang)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise UsageError(f"-o {args.output}: {err.strerror}") from None
+        print(f"{MSG['written'].get(args.lang)} {args.output}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        cases = store.cases()
+    if not cases:
+        print(MSG["no-cases"].get(args.lang))
+        return 0
+    rows = [["case", "procedure", "records", "created", "matter"]]
+    rows += [[c.case_id, f"{c.procedure_id} v{c.procedure_version}", str(c.version),
+              c.created_at[:16].replace("T", " "), c.matter] for c in cases]
+    print(table(rows))
+    return 0
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [_plain(v) for v in value]
+    return value
