@@ -22,6 +22,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.show",
     "deliberation.commands.simulate",
     "deliberation.commands.case",
+    "deliberation.commands.run",
+    "deliberation.commands.walk",
+    "deliberation.commands.diagram",
+    "deliberation.commands.html_cmd",
 )
 
 

@@ -1,0 +1,439 @@
+"""Scenario files: a roster and a timed list of actions, applied to one case in order.
+
+A refused action is an outcome of the scenario, not a crash: it is reported with its rule ids
+and numbers and the scenario goes on. An invalid *file* raises :class:`ScenarioError` with
+located diagnostics (file:line and YAML path). The format is documented in ``docs/scenarios.md``.
+
+>>> text = '''
+... procedure: four-deliberations
+... roster: {generate: {}}
+... actions:
+...   - do: meeting
+...     present: 2
+... '''
+>>> report = run_scenario(parse_scenario(text, "s.yaml"))
+>>> report.state, report.actions[0].accepted, report.actions[0].route
+('proposal', True, 'no_quorum')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from deliberation.case import Case
+from deliberation.clock import ManualClock
+from deliberation.definition import Procedure
+from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
+from deliberation.i18n import DEFAULT_LANG, T, Text
+from deliberation.roster import Roster, RosterError
+from deliberation.yamlsource import Located, Reporter, read_yaml
+
+
+class ScenarioError(DefinitionError):
+    """The scenario file itself is invalid; ``diagnostics`` says where."""
+
+
+# value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo
+_COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
+ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
+    # do: (Case method, {key: kind}, required keys)
+    "motion": ("submit_motion", {"text": "str", "submitters": "ids", "signed": "ids",
+                                 "actor": "str"}, ("text", "submitters")),
+    "notice": ("give_notice", {"for": "str", "actor": "str"}, ()),
+    "circulate": ("circulate_plan", {"for": "str", "actor": "str"}, ()),
+    "meeting": ("hold_meeting", {"present": "who", "yes": "who", "no": "who", "abstain": "who",
+                                 "households": "int", "excused": "who", "non_voting": "int",
+                                 "signed": "who", "witnesses": "who", "interested_voting": "int",
+                                 "content": "str", "actor": "str"}, ("present",)),
+    "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
+                                   "method": "str", "proxy": "str", "authorisation": "str",
+                                   "actor": "str"}, ("villager",)),
+    "opinions": ("record_opinions", {"signed": "int", "unsigned": "int", "proxies": "int",
+                                     "actor": "str"}, ("signed",)),
+    "close-consultation": ("close_consultation", {"actor": "str"}, ()),
+    "post": ("post_disclosure", {"channel": "str", "content": "str", "actor": "str"},
+             ("channel",)),
+    "conclude": ("conclude_disclosure", {"actor": "str"}, ()),
+    "objection": ("raise_objection", {"by": "str", "reason": "str"}, ("by",)),
+    "answer": ("answer_objection", {"by": "str", "answer": "str", "redo": "redo"}, ("by",)),
+    "withdraw": ("withdraw", {"by": "str", "reason": "str"}, ("by",)),
+    "check-deadlines": ("check_deadlines", {}, ()),
+    "note": ("note", {"text": "str", "actor": "str"}, ("text",)),
+    "wait": (None, {}, ()),
+}
+_POSITIONAL: Final = {"submit_motion": ("text", "submitters"), "post_disclosure": ("channel",),
+                      "raise_objection": ("by",), "answer_objection": ("by",),
+                      "withdraw": ("by",), "note": ("text",), "record_opinion": ("villager",),
+                      "record_opinions": ("signed",)}
+_RENAME: Final = {"for": "for_stage"}
+_TOP: Final = ("procedure", "matter", "settings", "roster", "start", "actions", "case", "title",
+               "description")
+
+
+@attrs.frozen
+class Step:
+    """One action of a scenario, as written."""
+
+    index: int
+    do: str
+    line: int
+    path: str
+    params: Mapping[str, Any]
+    at: datetime | None = None
+    after_days: float = 0
+
+
+@attrs.frozen
+class Scenario:
+    """A parsed scenario: procedure, roster, settings and steps."""
+
+    file: str
+    procedure: Procedure
+    roster: Roster
+    matter: str
+    settings: Mapping[str, Any]
+    start: datetime | None
+    steps: tuple[Step, ...]
+    case_id: str | None = None
+
+
+@attrs.frozen
+class StepResult:
+    """What happened to one step: accepted (with records) or refused (with violations)."""
+
+    step: Step
+    accepted: bool
+    at: datetime
+    state: str
+    route: str | None = None
+    records: tuple[str, ...] = ()
+    violations: tuple[dict[str, Any], ...] = ()
+    error: dict[str, Any] | None = None
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "index": self.step.index,
+            "line": self.step.line,
+            "do": self.step.do,
+            "at": self.at.isoformat(),
+            "accepted": self.accepted,
+            "records": list(self.records),
+            "route": self.route,
+            "state": self.state,
+            "violations": list(self.violations),
+            "error": self.error,
+        }
+
+
+@attrs.frozen
+class ScenarioReport:
+    """The run of a scenario: each step's result, then the final state and outcome."""
+
+    scenario: Scenario
+    case: Case
+    actions: tuple[StepResult, ...]
+
+    @property
+    def state(self) -> str:
+        return self.case.state
+
+    @property
+    def outcome(self) -> str | None:
+        return self.case.outcome
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.file,
+            "procedure": self.case.procedure.id,
+            "case": self.case.id,
+            "state": self.case.state,
+            "outcome": self.case.outcome,
+            "records": self.case.version,
+            "actions": [a.to_data() for a in self.actions],
+        }
+
+    def format(self, lang: str = DEFAULT_LANG) -> str:
+        proc = self.case.procedure
+        lines = [f"{proc.name.get(lang)} — {self.scenario.matter}  ({self.scenario.file})"]
+        for a in self.actions:
+            head = f"#{a.step.index + 1} {a.step.do} (line {a.step.line}, {a.at:%Y-%m-%d}):"
+            if a.accepted:
+                route = f" [{a.route}]" if a.route else ""
+                lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}")
+            else:
+                lines.append(f"{head} {_W['refused'].get(lang)}")
+                for v in a.violations:
+                    lines.append(f"    [{v['rule']}] {v['message'][lang]}")
+                if a.error is not None:
+                    lines.append(f"    [{a.error['type']}] {a.error['message'][lang]}")
+        outcome = self.case.outcome
+        final = proc.outcomes[outcome].name.get(lang) if outcome else \
+            proc.stage(self.case.state).name.get(lang)
+        lines.append(f"{_W['final'].get(lang)}: {self.case.state} ({final})")
+        return "\n".join(lines)
+
+
+_W: Final = {
+    "ok": T("接受", "接受", "accepted"),
+    "refused": T("拒绝", "拒絕", "refused"),
+    "final": T("最终状态", "最終狀態", "final state"),
+}
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check a scenario file; raise :class:`ScenarioError` listing every problem."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {err.strerror}",
+                                        str(p))]) from None
+    return parse_scenario(text, str(p), base=p.parent)
+
+
+def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None) -> Scenario:
+    """Parse scenario text; ``base`` is where relative paths (procedure, roster file) start."""
+    rep = Reporter(file)
+    root = read_yaml(text, file, rep)
+    if root is None:
+        raise ScenarioError(rep.diagnostics)
+    if not root.is_map:
+        rep.error("D201", "a scenario is a mapping with 'procedure', 'roster' and 'actions'", root)
+        raise ScenarioError(rep.diagnostics)
+    for key, k, _ in root.items():
+        if key not in _TOP:
+            rep.error("D201", f"unknown key {key!r}", k, did_you_mean(key, _TOP))
+    procedure = _procedure(root, rep, base)
+    roster = _roster(root, rep, base)
+    settings: dict[str, Any] = {}
+    sloc = root.get("settings")
+    if sloc is not None:
+        if not sloc.is_map:
+            rep.error("D202", "settings must be a mapping of setting id to value", sloc)
+        else:
+            for key, k, v in sloc.items():
+                if procedure is not None and key not in procedure.settings:
+                    rep.error("D301", f"unknown setting {key!r}", k,
+                              did_you_mean(key, procedure.settings))
+                settings[key] = v.value()
+    if procedure is not None and settings and not rep.diagnostics:
+        from deliberation.facts import normalise_settings
+
+        try:
+            normalise_settings(procedure, settings)
+        except DeliberationError as err:
+            rep.error("D202", err.message.en, sloc)
+    start = _time(root.get("start"), rep)
+    steps = _steps(root, rep, procedure)
+    matter = root.get("matter")
+    case = root.get("case")
+    if rep.diagnostics or procedure is None or roster is None:
+        raise ScenarioError(rep.diagnostics)
+    return Scenario(file, procedure, roster, str(matter.value()) if matter else "", settings,
+                    start, steps, str(case.value()) if case else None)
+
+
+def _procedure(root: Located, rep: Reporter, base: Path | None) -> Procedure | None:
+    from deliberation.loader import load_procedure
+
+    loc = root.get("procedure")
+    if loc is None:
+        rep.error("D202", "missing 'procedure' (an id such as six-deliberations-guzhuang, "
+                          "or a path)", root, path="procedure")
+        return None
+    ref = str(loc.value())
+    if base is not None and (ref.endswith((".yaml", ".yml")) or "/" in ref):
+        candidate = base / ref
+        if candidate.exists():
+            ref = str(candidate)
+    try:
+        return load_procedure(ref)
+    except DefinitionError as err:
+        rep.diagnostics.extend(err.diagnostics)
+    except DeliberationError as err:
+        rep.error("D302", err.message.en, loc)
+    return None
+
+
+def _roster(root: Located, rep: Reporter, base: Path | None) -> Roster | None:
+    loc = root.get("roster")
+    if loc is None:
+        rep.error("D202", "missing 'roster' (generate: {...}, villagers: [...] or file: PATH)",
+                  root, path="roster")
+        return None
+    try:
+        f = loc.get("file")
+        if f is not None:
+            path = Path(str(f.value()))
+            if base is not None and not path.is_absolute():
+                path = base / path
+            if path.suffix.lower() == ".csv":
+                return Roster.from_csv(path)
+            return Roster.from_yaml(path)
+        return Roster.from_data(loc.value(), f"{rep.file}:{loc.line}")
+    except (RosterError, OSError, TypeError, ValueError) as err:
+        rep.error("D202", f"invalid roster: {err}", loc)
+    return None
+
+
+def _time(loc: Located | None, rep: Reporter) -> datetime | None:
+    if loc is None:
+        return None
+    value = loc.value()
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime.combine(value, time(9), tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    rep.error("D202", f"{value!r} is not a date or time (write 2026-03-02 or "
+                      "2026-03-02T09:00:00+08:00)", loc)
+    return None
+
+
+def _steps(root: Located, rep: Reporter, procedure: Procedure | None) -> tuple[Step, ...]:
+    loc = root.get("actions")
+    if loc is None or not loc.is_seq:
+        rep.error("D202", "'actions' must be a list of actions", loc or root, path="actions")
+        return ()
+    out: list[Step] = []
+    for i, el in enumerate(loc.elements()):
+        if not el.is_map:
+            rep.error("D202", "an action is a mapping with 'do:'", el)
+            continue
+        d = el.get("do")
+        if d is None:
+            rep.error("D202", "missing 'do:' (what happens)", el, did_you_mean("", ACTIONS))
+            continue
+        do = str(d.value())
+        if do not in ACTIONS:
+            rep.error("D203", f"unknown action {do!r}", d, did_you_mean(do, ACTIONS))
+            continue
+        _, kinds, required = ACTIONS[do]
+        params: dict[str, Any] = {}
+        at = None
+        after = 0.0
+        for key, k, v in el.items():
+            if key in ("do", "label"):
+                continue
+            if key == "at":
+                at = _time(v, rep)
+                continue
+            if key == "after":
+                val = v.value()
+                if isinstance(val, bool) or not isinstance(val, int | float) or val < 0:
+                    rep.error("D202", "'after' is a number of days ≥ 0", v)
+                else:
+                    after = float(val)
+                continue
+            if key not in kinds:
+                rep.error("D201", f"{do}: unknown key {key!r}", k,
+                          did_you_mean(key, [*kinds, *_COMMON]))
+                continue
+            value = v.value()
+            problem = _check_kind(kinds[key], value)
+            if problem:
+                rep.error("D202", f"{do}.{key}: {problem}", v)
+                continue
+            if key == "for" and procedure is not None and value not in \
+                    {s.id for s in procedure.stages}:
+                rep.error("D301", f"unknown stage {value!r}", v,
+                          did_you_mean(str(value), [s.id for s in procedure.stages]))
+            params[key] = value
+        for key in required:
+            if key not in params and el.get(key) is None:
+                rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
+        out.append(Step(i, do, el.line, el.path, params, at, after))
+    return tuple(out)
+
+
+def _check_kind(kind: str, value: Any) -> str:
+    if kind == "str":
+        return "" if isinstance(value, str | int) and not isinstance(value, bool) else \
+            "expected text"
+    if kind == "int":
+        return "" if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
+            "expected a whole number ≥ 0"
+    if kind == "bool":
+        return "" if isinstance(value, bool) else "expected true or false"
+    if kind == "ids":
+        return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
+            "expected a list of villager ids"
+    if kind == "who":
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return ""
+        return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
+            "expected a count or a list of villager ids"
+    if kind == "redo":
+        return "" if isinstance(value, bool | str) else "expected true, false or a stage id"
+    return ""
+
+
+# -- running ------------------------------------------------------------------------------------
+
+
+def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> ScenarioReport:
+    """Apply every step in order; refusals are recorded in the report, never raised."""
+    if clock is None:
+        clock = ManualClock(scenario.start) if scenario.start else ManualClock()
+    case = Case.open(scenario.procedure, scenario.roster, matter=scenario.matter,
+                     settings=scenario.settings or None, clock=clock, case_id=scenario.case_id)
+    results: list[StepResult] = []
+    for step in scenario.steps:
+        if step.at is not None:
+            if step.at < clock.now():
+                raise ScenarioError([Diagnostic(
+                    "D204", f"time runs backwards: {step.at.isoformat()} is before "
+                            f"{clock.now().isoformat()}", scenario.file, step.line, 1,
+                    f"{step.path}.at")])
+            clock.set(step.at)
+        if step.after_days:
+            clock.advance(days=step.after_days)
+        results.append(_apply(case, step, clock.now()))
+    return ScenarioReport(scenario, case, tuple(results))
+
+
+def _apply(case: Case, step: Step, now: datetime) -> StepResult:
+    method_name = ACTIONS[step.do][0]
+    if method_name is None:
+        return StepResult(step, True, now, case.state)
+    method: Callable[..., Any] = getattr(case, method_name)
+    params = {_RENAME.get(k, k): v for k, v in step.params.items()}
+    args = [params.pop(k) for k in _POSITIONAL.get(method_name, ()) if k in params]
+    try:
+        records = method(*args, **params)
+    except RuleViolation as err:
+        return StepResult(step, False, now, case.state,
+                          violations=tuple(v.to_data() for v in err.violations))
+    except DeliberationError as err:
+        return StepResult(step, False, now, case.state,
+                          error={"type": type(err).__name__, "message": err.message.to_data()})
+    route = None
+    for r in records:
+        if r.result.get("route") is not None:
+            route = r.result["route"]
+    return StepResult(step, True, now, case.state, route, tuple(r.kind for r in records))
+
+
+def step_message(result: StepResult) -> Text:
+    """A one-line account of a refused step (first violation or error)."""
+    if result.violations:
+        return Text.from_data(result.violations[0]["message"])
+    if result.error:
+        return Text.from_data(result.error["message"])
+    return T("", "", "")
+

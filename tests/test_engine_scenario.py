@@ -1,0 +1,63 @@
+"""Scenario files and ``deliberation run``: refusals are outcomes, bad files exit 2 located."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from deliberation.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "scenarios"
+
+
+def test_example_scenario_runs_to_adoption_with_refusals(capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    assert main(["run", str(EXAMPLES / "road-guzhuang.yaml"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["procedure"] == "six-deliberations-guzhuang"
+    assert (data["state"], data["outcome"]) == ("adopted", "adopted")
+    refused = [a for a in data["actions"] if not a["accepted"]]
+    assert [v["rule"] for a in refused for v in a["violations"]] == [
+        "consultation-coverage", "disclosure"]
+    coverage = refused[0]["violations"][0]["numbers"]
+    assert (coverage["count"], coverage["needed"]) == (677, 678)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_scenario_runs(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(path), "--lang", "zh-Hant"]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_invalid_scenario_exits_2_with_location(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("procedure: four-deliberations\nroster: {generate: {}}\nactions:\n"
+                   "  - do: meting\n  - do: meeting\n    present: many\n", encoding="utf-8")
+    assert main(["run", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:4:" in err and "actions[0].do" in err and "meeting" in err
+    assert f"{bad}:6:" in err and "actions[1].present" in err
+
+
+def test_unknown_procedure_and_roster_errors_are_located(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("procedure: nine-deliberations\nroster: {generate: {households: 0}}\n"
+                   "actions: []\n", encoding="utf-8")
+    assert main(["run", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:1:" in err and f"{bad}:2:" in err
+
+
+def test_refused_action_reports_not_entitled(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    s = tmp_path / "s.yaml"
+    s.write_text("procedure: four-deliberations\nroster: {generate: {}}\nactions:\n"
+                 "  - do: objection\n    by: v0100\n", encoding="utf-8")
+    assert main(["run", str(s), "--json"]) == 0
+    (action,) = json.loads(capsys.readouterr().out)["actions"]
+    assert action["accepted"] is False and action["error"]["type"] == "NotEntitled"
