@@ -23,6 +23,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.simulate",
     "deliberation.commands.case",
     "deliberation.commands.run",
+    "deliberation.commands.walk",
+    "deliberation.commands.diagram",
+    "deliberation.commands.html_cmd",
 )
 
 
