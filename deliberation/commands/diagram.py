@@ -1,0 +1,77 @@
+"""``deliberation diagram ID --format mermaid|dot|svg|png [--lang …] [--highlight STAGE]``.
+
+Mermaid and dot are text and need nothing installed; SVG and PNG run Graphviz's ``dot`` (or,
+for SVG, ``--engine builtin`` draws it in Python). ``--case CASE --db URL`` highlights where a
+stored case stands.
+
+    $ deliberation diagram six-deliberations-guzhuang --format mermaid --lang en
+    $ deliberation diagram four-deliberations --format png --highlight review -o review.png
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T
+from deliberation.trainer.cli_support import add_procedure_options, load, write_output
+from deliberation.trainer.diagram import FORMATS, render
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "diagram",
+        help="draw a procedure as Mermaid, dot, SVG or PNG",
+        description="Draw a procedure: steps, the rules on each transition, routes and outcomes.",
+    )
+    add_procedure_options(p)
+    p.add_argument("--format", choices=FORMATS, default="mermaid")
+    p.add_argument("--highlight", metavar="STAGE", help="highlight this stage (or outcome)")
+    p.add_argument("--engine", choices=("graphviz", "builtin"), default="graphviz",
+                   help="for svg: Graphviz (default) or the built-in drawing (no Graphviz needed)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--case", metavar="CASE", help="highlight where this stored case stands")
+    p.add_argument("--db", metavar="URL", help="the case store, e.g. sqlite:///cases.db")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    procedure = load(args)
+    highlight = args.highlight
+    overrides: dict[str, Any] | None = None
+    if args.case or args.db:
+        if not (args.case and args.db):
+            raise DeliberationError(
+                T("--case 与 --db 须同时给出", "--case 與 --db 須同時給出",
+                  "--case and --db go together")
+            )
+        state, settings, proc_id = case_state(args.case, args.db)
+        if proc_id != procedure.id:
+            raise DeliberationError(
+                T(
+                    f"事项 {args.case} 按过程 {proc_id} 办理,不是 {procedure.id}",
+                    f"事項 {args.case} 按過程 {proc_id} 辦理,不是 {procedure.id}",
+                    f"case {args.case} runs under {proc_id}, not {procedure.id}",
+                )
+            )
+        highlight = highlight or state
+        overrides = settings
+    data = render(procedure, args.format, args.lang, highlight, overrides, engine=args.engine)
+    write_output(data, args.output, binary=args.format == "png")
+    return 0
+
+
+def case_state(case_id: str, url: str) -> tuple[str, dict[str, Any], str]:
+    """Where a stored case stands: its state, setting overrides and procedure id."""
+    try:
+        from deliberation.store import open_store
+        from deliberation.store.cases import load_case
+    except ImportError as err:  # the store is optional; say what is missing
+        raise DeliberationError(
+            T(f"无法使用事项存储:{err}", f"無法使用事項存儲:{err}",
+              f"the case store is not available: {err}")
+        ) from None
+    with open_store(url) as store:
+        case = load_case(store, case_id)
+        return case.state, dict(case.settings), case.procedure.id

@@ -1,0 +1,34 @@
+"""``deliberation html ID -o page.html [--lang …] [--matter TEXT]``: the offline trainer page.
+
+One file with everything inlined (CSS, script, diagram, all three languages); open it in any
+browser without a network, step through the procedure, try the numbers, print it as a handout.
+
+    $ deliberation html six-deliberations-guzhuang -o liuyi.html --matter 修村道
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from deliberation.trainer.cli_support import add_procedure_options, load, write_output
+from deliberation.trainer.html_page import build_page
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "html",
+        help="write a self-contained HTML page (works offline) for trainers",
+        description="Write an offline HTML page: diagram, step-by-step mode, language switch, "
+        "a 'try it' panel for the rule numbers, printable as a handout.",
+    )
+    add_procedure_options(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--matter", default="", help="the matter's title, shown on the page")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    page = build_page(load(args), lang=args.lang, matter=args.matter)
+    write_output(page.encode("utf-8"), args.output)
+    return 0

@@ -1,0 +1,73 @@
+"""``deliberation walk ID [--lang …] [--script FILE]``: rehearse a procedure on a sample village.
+
+Interactive at a terminal (plain prompts); with ``--script FILE`` (one command per line, ``#``
+comments) or when stdin is not a terminal, it runs the commands and prints the same session,
+for rehearsals and tests. Type ``help`` for the commands.
+
+    $ deliberation walk six-deliberations-guzhuang --lang en
+    $ deliberation walk six-deliberations-guzhuang --script rehearsal.txt --lang zh-Hant
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T
+from deliberation.trainer.cli_support import add_procedure_options, load
+from deliberation.trainer.walk import run_walk
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "walk",
+        help="walk through a procedure step by step on a sample village (for trainers)",
+        description="An interactive walkthrough: each step's actor, rules, records and basis; "
+        "try actions and see refusals explained. Scriptable with --script or a pipe.",
+    )
+    add_procedure_options(p)
+    p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
+    p.add_argument("--matter", default="", help="the matter's title")
+    p.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
+                   help="override a setting of the procedure, e.g. one-person-both-chairs=true")
+    p.set_defaults(func=run)
+
+
+def parse_settings(items: list[str]) -> dict[str, Any]:
+    """``["a=true", "b=2/3"]`` → ``{"a": True, "b": "2/3"}``: YAML scalars; the case checks them."""
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise DeliberationError(
+                T(f"--set 须写成 名称=值,而不是 {item!r}", f"--set 須寫成 名稱=值,而不是 {item!r}",
+                  f"--set takes SETTING=VALUE, not {item!r}")
+            )
+        try:
+            out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            out[key.strip()] = value
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    procedure = load(args)
+    settings = parse_settings(args.set) or None
+    if args.script:
+        try:
+            lines = Path(args.script).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            raise DeliberationError(
+                T(f"无法读取脚本 {args.script}:{err}", f"無法讀取腳本 {args.script}:{err}",
+                  f"cannot read the script {args.script}: {err}")
+            ) from None
+        return run_walk(procedure, lines, lang=args.lang, matter=args.matter, settings=settings)
+    if not sys.stdin.isatty():
+        return run_walk(procedure, sys.stdin, lang=args.lang, matter=args.matter,
+                        settings=settings)
+    return run_walk(procedure, None, lang=args.lang, matter=args.matter, settings=settings)

@@ -1,0 +1,54 @@
+"""What the trainer's commands (``walk``, ``diagram``, ``html``) share: options, loading, output.
+
+>>> import argparse
+>>> p = argparse.ArgumentParser()
+>>> add_procedure_options(p)
+>>> p.parse_args(["four-deliberations", "--lang", "en"]).lang
+'en'
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from deliberation.definition import Procedure
+from deliberation.errors import DeliberationError
+from deliberation.i18n import DEFAULT_LANG, LANGS, T
+from deliberation.loader import load_procedure
+
+
+def add_procedure_options(parser: argparse.ArgumentParser) -> None:
+    """The procedure (id or ``.yaml`` file), ``--lang`` and ``--path``."""
+    parser.add_argument("procedure", metavar="ID|FILE", help="procedure id or .yaml file")
+    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                        help="language of labels and messages (default zh-Hans)")
+    parser.add_argument("--path", action="append", default=[], metavar="DIR",
+                        help="add DIR to the procedure search path; repeatable")
+
+
+def load(args: argparse.Namespace) -> Procedure:
+    """The procedure named on the command line (a clear error when it is missing or invalid)."""
+    return load_procedure(args.procedure, search_path=args.path)
+
+
+def write_output(data: bytes, output: str | None, *, binary: bool = False) -> None:
+    """Write to ``output`` (a file) or stdout; binary data is never written to a terminal."""
+    if output and output != "-":
+        try:
+            Path(output).write_bytes(data)
+        except OSError as err:
+            raise DeliberationError(
+                T(f"无法写入 {output}:{err.strerror}", f"無法寫入 {output}:{err.strerror}",
+                  f"cannot write {output}: {err.strerror}")
+            ) from None
+        return
+    if binary and sys.stdout.isatty():
+        raise DeliberationError(
+            T("PNG 是二进制内容,请用 -o FILE 指定输出文件",
+              "PNG 是二進位內容,請用 -o FILE 指定輸出檔案",
+              "PNG is binary: give an output file with -o FILE")
+        )
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()

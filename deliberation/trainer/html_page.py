@@ -1,0 +1,294 @@
+"""A self-contained HTML page for trainers: works offline, prints as a handout.
+
+Everything is inlined: the CSS, the script, the diagram (SVG drawn in Python, one per language,
+so no Graphviz is needed) and the procedure in all three languages as JSON. The page has a
+step-by-step mode (back / next), a language switch (简 / 繁 / EN) done client-side, and a "try it"
+panel computing each rule on entered numbers with the library's integer arithmetic.
+
+User text (procedure labels, matter title) is escaped for HTML in the static parts; the JSON is
+escaped so that it cannot close its ``<script>`` element; the script writes text with
+``textContent`` only.
+
+>>> from deliberation import load_procedure
+>>> page = build_page(load_procedure("four-deliberations"), matter="<b>修村道</b>")
+>>> "<b>修村道</b>" in page, "&lt;b&gt;修村道&lt;/b&gt;" in page
+(False, True)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from html import escape
+from importlib import resources
+from typing import Any, Final
+
+from deliberation.definition import Procedure
+from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text, check_lang
+from deliberation.roster import Roster
+from deliberation.trainer.catalog import UI, ui
+from deliberation.trainer.diagram import route_text, to_svg, withdrawal_note
+from deliberation.trainer.steps import (
+    ProcedureView,
+    StepView,
+    basis_line,
+    build_view,
+    setting_line,
+)
+
+# Offline by construction: the page may load nothing from anywhere, only run what it inlines.
+CSP: Final = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
+)
+NOSCRIPT_CSS: Final = ".handout { display: block; } .interactive, .try { display: none; }"
+LANG_BUTTONS: Final = {"zh-Hans": "简", "zh-Hant": "繁", "en": "EN"}
+MATTER: Final = T("事项:{matter}", "事項:{matter}", "Matter: {matter}")
+EXTRA_UI: Final = {
+    "invalid": T(
+        "请输入不小于 0 的整数", "請輸入不小於 0 的整數", "enter a whole number, 0 or more"
+    ),
+}
+
+
+def _asset(name: str) -> str:
+    return (resources.files("deliberation.trainer") / "assets" / name).read_text(encoding="utf-8")
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: no ``<``, ``>``, ``&``.
+
+    >>> json_for_script({"t": "</script><script>x()</script>"})
+    '{"t": "\\\\u003c/script\\\\u003e\\\\u003cscript\\\\u003ex()\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _l10n(text: Text, tag: str = "span", cls: str = "") -> str:
+    """One element per language, each marked ``data-l``; the CSS shows the chosen one."""
+    c = f' class="{cls}"' if cls else ""
+    return "".join(
+        f'<{tag}{c} data-l="{lang}" lang="{lang}">{_e(text.get(lang))}</{tag}>' for lang in LANGS
+    )
+
+
+def _step_extra(step: StepView, lang: str) -> str:
+    parts = []
+    if step.stage.max_rounds is not None:
+        parts.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
+    if step.skip_setting is not None:
+        parts.append(ui("skip-when").format(id=step.skip_setting.id).get(lang))
+    return "; ".join(parts) if lang == "en" else ";".join(parts)
+
+
+def _route_lines(view: ProcedureView, step: StepView, lang: str) -> list[str]:
+    lines = []
+    for r in step.routes:
+        target = view.target_name(r.target).get(lang)
+        if r.key == "pass":
+            summary = view.transition_summary(step).get(lang)
+            label = r.label.get(lang) + (f" ({summary})" if summary else "")
+        else:
+            label = route_text(view, r, lang) if r.kind != "reconvene" else r.label.get(lang)
+        lines.append(f"{label} → {target}")
+    return lines
+
+
+def _step_text(view: ProcedureView, step: StepView, lang: str) -> dict[str, Any]:
+    return {
+        "number": step.number,
+        "name": step.name.get(lang),
+        "description": step.stage.description.get(lang) if step.stage.description else "",
+        "actor": step.actor.get(lang),
+        "action": step.action.get(lang),
+        "extra": _step_extra(step, lang),
+        "rules": [
+            {
+                "number": r.number,
+                "label": r.label.get(lang),
+                "summary": r.summary.get(lang),
+                "detail": r.detail.get(lang),
+                "basis": [basis_line(b, lang) for b in r.basis],
+                "settings": [setting_line(s, lang) for s in r.settings],
+            }
+            for r in step.rules
+        ],
+        "records": [r.get(lang) for r in step.records],
+        "basis": [basis_line(b, lang) for b in step.basis],
+        "routes": _route_lines(view, step, lang),
+    }
+
+
+def _calc(step: StepView) -> dict[str, Any]:
+    """The language-free part of a step: thresholds and the input fields they read."""
+    # Where every member votes, "members present" and "voters present" are one number.
+    alias = {"present_members": "present"} if not step.body.voters else {}
+    fields: list[str] = []
+    rules = []
+    for r in step.rules:
+        if not r.thresholds:
+            continue
+        rules.append({"number": r.number, "rule": r.rule,
+                      "thresholds": [t.to_data() for t in r.thresholds]})
+        for t in r.thresholds:
+            for f in (t.total_field, t.count_field):
+                f = alias.get(f, f)
+                names = ("yes", "no", "abstain") if f == "votes_cast" else (f,)
+                for n in names:
+                    if n not in fields:
+                        fields.append(n)
+    if any(t.count_field == "yes" for r in step.rules for t in r.thresholds):
+        for n in ("no", "abstain"):  # a vote has three answers; enter all of them
+            if n not in fields:
+                fields.append(n)
+    sample = dict(step.sample)
+    if step.sample:
+        sample["population"] = step.sample.get("adults", 0)
+        for r in step.rules:
+            if r.rule == "consultation-coverage" and r.params.get("unit") == "household":
+                sample["population"] = step.sample.get("households", 0)
+    return {"id": step.id, "rules": rules, "fields": fields, "alias": alias, "sample": sample}
+
+
+def page_data(
+    view: ProcedureView, matter: str = "", default_lang: str = DEFAULT_LANG
+) -> dict[str, Any]:
+    """Everything the page's script needs, in the three languages."""
+    strings = {**UI, **EXTRA_UI}
+    text = {}
+    for lang in LANGS:
+        text[lang] = {
+            "title": view.procedure.name.get(lang),
+            "matter": MATTER.format(matter=matter).get(lang) if matter else "",
+            "ui": {k: v.get(lang) for k, v in strings.items()},
+            "steps": [_step_text(view, s, lang) for s in view.steps],
+        }
+    return {
+        "defaultLang": check_lang(default_lang),
+        "langs": list(LANGS),
+        "text": text,
+        "calc": [_calc(s) for s in view.steps],
+    }
+
+
+def _handout(view: ProcedureView, lang: str) -> str:
+    """Every step, statically, in one language (what is printed, and what shows without JS)."""
+    out = [f'<div data-l="{lang}" lang="{lang}">']
+    for step in view.steps:
+        t = _step_text(view, step, lang)
+        out.append(f'<article class="card" data-stage="{_e(step.id)}">')
+        out.append(f"<h3>{t['number']}. {_e(t['name'])}</h3>")
+        if t["description"]:
+            out.append(f"<p>{_e(t['description'])}</p>")
+        out.append('<dl class="facts">')
+        action = t["action"] + (f" · {t['extra']}" if t["extra"] else "")
+        out.append(f"<dt>{_e(ui('actor').get(lang))}</dt><dd>{_e(t['actor'])}</dd>")
+        out.append(f"<dt>{_e(ui('action').get(lang))}</dt><dd>{_e(action)}</dd>")
+        out.append(f"<dt>{_e(ui('rules').get(lang))}</dt><dd><ul class=\"rules\">")
+        for r in t["rules"]:
+            extra = "".join(f'<span class="basis">{_e(b)}</span>' for b in r["basis"])
+            extra += "".join(f'<span class="setting">{_e(s)}</span>' for s in r["settings"])
+            out.append(
+                f'<li><span class="rule-no">{_e(r["number"])}</span>{_e(r["detail"])}{extra}</li>'
+            )
+        out.append("</ul></dd>")
+        for key in ("records", "basis", "routes"):
+            items = t[key]
+            lis = "".join(f"<li>{_e(x)}</li>" for x in items)
+            out.append(f"<dt>{_e(ui(key).get(lang))}</dt><dd><ul>{lis}</ul></dd>")
+        out.append("</dl></article>")
+    note = withdrawal_note(view, lang)
+    if note:
+        out.append(f"<p>{_e(note)}</p>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def build_page(
+    procedure: Procedure,
+    lang: str = DEFAULT_LANG,
+    matter: str = "",
+    overrides: Mapping[str, Any] | None = None,
+    roster: Roster | None = None,
+) -> str:
+    """The complete HTML page (a string); ``lang`` is the language it opens in."""
+    lang = check_lang(lang)
+    view = build_view(procedure, overrides, roster if roster is not None else Roster.generate())
+    data = page_data(view, matter, lang)
+    svgs = "\n".join(
+        f'<div data-l="{lg}" lang="{lg}">{to_svg(view, lg, element_id=f"diagram-{lg}")}</div>'
+        for lg in LANGS
+    )
+    matter_html = _l10n(MATTER.format(matter=matter), "p", "matter") if matter else ""
+    buttons = "".join(
+        f'<button type="button" data-lang="{lg}" lang="{lg}" '
+        f'aria-pressed="{"true" if lg == lang else "false"}">{LANG_BUTTONS[lg]}</button>'
+        for lg in LANGS
+    )
+    handouts = "\n".join(_handout(view, lg) for lg in LANGS)
+    title = view.procedure.name.get(lang)
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<title>{_e(title)}</title>
+<style>
+{_asset("page.css")}
+</style>
+<noscript><style>{NOSCRIPT_CSS}</style></noscript>
+</head>
+<body data-lang="{lang}">
+<header>
+<h1 id="title">{_l10n(view.procedure.name)}</h1>
+{matter_html}
+<div class="langs" role="group" aria-label="{_e(ui("language").get(lang))}">{buttons}</div>
+<div class="toolbar"><button type="button" id="print">{_l10n(ui("print"))}</button></div>
+</header>
+<main>
+<section id="diagram-section">
+<h2>{_l10n(ui("diagram"))}</h2>
+<div class="diagram">
+{svgs}
+</div>
+</section>
+<section id="steps-section">
+<div class="interactive">
+<h2>{_l10n(ui("steps"))}</h2>
+<div class="nav">
+<button type="button" id="back">{_l10n(ui("back"))}</button>
+<button type="button" id="next">{_l10n(ui("next"))}</button>
+</div>
+<div id="step-card" class="card"></div>
+</div>
+<div class="try card" id="try">
+<h2>{_l10n(ui("try"))}</h2>
+<p id="try-help"></p>
+<div class="inputs" id="try-inputs"></div>
+<div id="try-results" aria-live="polite"></div>
+</div>
+<div class="handout">
+<h2>{_l10n(ui("steps"))}</h2>
+{handouts}
+</div>
+</section>
+</main>
+<footer>{_l10n(ui("generated"))} · {_e(view.procedure.id)} {_e(view.procedure.version)}</footer>
+<script type="application/json" id="trainer-data">{json_for_script(data)}</script>
+<script>
+{_asset("page.js")}
+</script>
+</body>
+</html>
+"""

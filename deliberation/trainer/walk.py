@@ -1,0 +1,544 @@
+"""An interactive terminal walkthrough of a procedure on a sample village.
+
+At each step it shows who acts, what must be recorded, the numbered rules with their legal basis
+and what they mean for the sample village; the trainer types actions (a wrong one too) and sees
+what the engine (:mod:`deliberation.case`) records, or why it refuses, in the chosen language.
+Plain ``input()``/``print``; from a script (one command per line) it rehearses the same session.
+
+>>> import io
+>>> out = io.StringIO()
+>>> walk = Walkthrough.start("six-deliberations-guzhuang", lang="en", out=out)
+>>> walk.run(["motion 1", "meeting present=2 yes=2"], echo=True)
+0
+>>> "no quorum" in out.getvalue() and "Rule 2.1" in out.getvalue()
+True
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, TextIO
+
+import attrs
+
+from deliberation.case import Case
+from deliberation.clock import ManualClock
+from deliberation.definition import ActionKind, Procedure
+from deliberation.errors import DeliberationError, RuleViolation
+from deliberation.i18n import LANGS, T, Text, check_lang
+from deliberation.loader import load_procedure
+from deliberation.roster import Roster
+from deliberation.trainer.catalog import route_label, ui
+from deliberation.trainer.steps import (
+    ProcedureView,
+    RuleView,
+    StepView,
+    basis_line,
+    build_view,
+    setting_line,
+)
+
+W: Final[dict[str, Text]] = {
+    "welcome": T(
+        "演练:{procedure}\n事项:{matter}\n示例村:{households} 户,{people} 人,党员 {party} 名,"
+        "村民代表 {reps} 名。输入 help 查看命令。",
+        "演練:{procedure}\n事項:{matter}\n示例村:{households} 戶,{people} 人,黨員 {party} 名,"
+        "村民代表 {reps} 名。輸入 help 查看命令。",
+        "Walkthrough: {procedure}\nMatter: {matter}\nSample village: {households} households, "
+        "{people} people, {party} Party members, {reps} representatives. Type help for commands.",
+    ),
+    "step-head": T("第 {n} 步 / 共 {total} 步:{name}", "第 {n} 步 / 共 {total} 步:{name}",
+                   "Step {n} of {total}: {name}"),
+    "sample-of": T("示例村:{total} 中至少 {needed}", "示例村:{total} 中至少 {needed}",
+                   "sample village: at least {needed} of {total}"),
+    "sample-present": T("按实到人数计", "按實到人數計", "counted on those present"),
+    "sample-body": T("示例村:{members} 人", "示例村:{members} 人", "sample village: {members}"),
+    "try": T("可以试:{commands}", "可以試:{commands}", "Try: {commands}"),
+    "refused": T("✗ 被拒绝,未作任何记录,事项保持原状:", "✗ 被拒絕,未作任何記錄,事項保持原狀:",
+                 "✗ Refused; nothing was recorded and the case is unchanged:"),
+    "recorded": T("✓ 已记录({kinds})", "✓ 已記錄({kinds})", "✓ Recorded ({kinds})"),
+    "result": T("结果:{route} → {target}", "結果:{route} → {target}", "Result: {route} → {target}"),
+    "round": T("(第 {n} 轮)", "(第 {n} 輪)", " (round {n})"),
+    "closed": T("事项已结束:{outcome}", "事項已結束:{outcome}", "The case is closed: {outcome}"),
+    "unknown": T("未知命令 {cmd!r};输入 help 查看命令", "未知命令 {cmd!r};輸入 help 查看命令",
+                 "unknown command {cmd!r}; type help for the commands"),
+    "bad": T("命令有误:{problem}", "命令有誤:{problem}", "bad command: {problem}"),
+    "waited": T("时间推进 {days} 天,现在是 {date}", "時間推進 {days} 天,現在是 {date}",
+                "{days} day(s) pass; it is now {date}"),
+    "lang": T("语言:简体中文", "語言:繁體中文", "Language: English"),
+    "status": T("当前:{state};已有 {n} 条记录", "當前:{state};已有 {n} 條記錄",
+                "Now at: {state}; {n} record(s)"),
+    "error": T("内部错误:{error}", "內部錯誤:{error}", "internal error: {error}"),
+    "bye": T("演练结束。", "演練結束。", "End of the walkthrough."),
+    "suspended": T("事项因异议暂停,须先答复(answer)", "事項因異議暫停,須先答覆(answer)",
+                   "the case is suspended by an objection; answer it first (answer)"),
+}
+
+HELP: Final = T(
+    """命令(数字可写成 present=19 或按顺序写):
+  motion N [signed=M]            N 名村民提交书面动议(M 人签名,默认全部)
+  notice | circulate             发出会议通知 | 提前送达方案
+  wait DAYS                      时间推进若干天
+  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N]
+                                 召开会议并表决(民议阶段会先结束征求意见)
+  opinions N [unsigned=N]        记录 N 份签字意见(unsigned:未签字的份数)
+  opinions all                   为全部须征求的村民记录签字意见
+  close                          结束民意征求
+  post CHANNEL | conclude        张贴公开(notice-board, broadcast…)| 公开期满后结束
+  object [理由] | answer [redo]   监委会提出异议 | 答复异议(redo:重做本步)
+  withdraw                       撤回事项
+  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit""",
+    """命令(數字可寫成 present=19 或按順序寫):
+  motion N [signed=M]            N 名村民提交書面動議(M 人簽名,預設全部)
+  notice | circulate             發出會議通知 | 提前送達方案
+  wait DAYS                      時間推進若干天
+  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N]
+                                 召開會議並表決(民議階段會先結束徵求意見)
+  opinions N [unsigned=N]        記錄 N 份簽字意見(unsigned:未簽字的份數)
+  opinions all                   為全部須徵求的村民記錄簽字意見
+  close                          結束民意徵求
+  post CHANNEL | conclude        張貼公開(notice-board, broadcast…)| 公開期滿後結束
+  object [理由] | answer [redo]   監委會提出異議 | 答覆異議(redo:重做本步)
+  withdraw                       撤回事項
+  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit""",
+    """Commands (numbers as present=19, or in order):
+  motion N [signed=M]            N villagers submit the written motion (M sign; default all)
+  notice | circulate             give notice of the meeting | circulate the plan
+  wait DAYS                      let days pass
+  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N]
+                                 hold the meeting and vote (closes a consultation first)
+  opinions N [unsigned=N]        record N signed opinions (unsigned: how many lack a signature)
+  opinions all                   record a signed opinion for everyone to be consulted
+  close                          close the consultation
+  post CHANNEL | conclude        post the disclosure (notice-board, broadcast…) | conclude it
+  object [reason] | answer [redo]  the supervision committee objects | answer (redo: redo step)
+  withdraw                       withdraw the matter
+  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit""",
+)
+
+_COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
+    ActionKind.MOTION: ("motion 1",),
+    ActionKind.MEETING: ("meeting present=N yes=N",),
+    ActionKind.CONSULTATION: ("opinions all", "close"),
+    ActionKind.DISCLOSURE: ("post notice-board", "wait 7", "conclude"),
+}
+
+_MEETING_KEYS: Final = ("present", "yes", "no", "abstain")
+_MEETING_OPTIONS: Final = ("witnesses", "signed", "households", "excused", "non_voting",
+                           "interested_voting")
+
+
+class CommandError(ValueError):
+    """A walkthrough command could not be understood (nothing was done)."""
+
+
+def _ints(args: list[str], positional: tuple[str, ...], options: tuple[str, ...]
+          ) -> dict[str, int]:
+    """``["19", "yes=12"]`` → ``{"present": 19, "yes": 12}``; whole numbers ≥ 0 only."""
+    out: dict[str, int] = {}
+    pos = 0
+    for arg in args:
+        if "=" in arg:
+            key, _, value = arg.partition("=")
+            key = key.strip().replace("-", "_")
+            if key not in positional and key not in options:
+                known = ", ".join(positional + options)
+                raise CommandError(f"unknown option {key!r} (known: {known})")
+        else:
+            if pos >= len(positional):
+                raise CommandError(f"too many numbers: {arg!r}")
+            key, value = positional[pos], arg
+            pos += 1
+        if not value.strip().isdigit():
+            raise CommandError(f"{key} must be a whole number ≥ 0, not {value!r}")
+        out[key] = int(value)
+    return out
+
+
+@attrs.define
+class Walkthrough:
+    """One walkthrough session: a case on a sample village, a language, an output stream."""
+
+    procedure: Procedure
+    view: ProcedureView
+    case: Case
+    clock: ManualClock
+    lang: str = "zh-Hans"
+    out: TextIO = attrs.field(factory=lambda: sys.stdout)
+    matter: str = ""
+    malformed: int = 0  # commands that could not be understood (not refusals: those are lessons)
+
+    @classmethod
+    def start(
+        cls,
+        procedure: Procedure | str,
+        *,
+        lang: str = "zh-Hans",
+        out: TextIO | None = None,
+        matter: str = "",
+        roster: Roster | None = None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> Walkthrough:
+        """Open a case on ``roster`` (default: the 固庄 sample village) with a manual clock."""
+        proc = load_procedure(procedure) if isinstance(procedure, str) else procedure
+        roster = roster if roster is not None else Roster.generate()
+        clock = ManualClock()
+        matter = matter or _DEFAULT_MATTER.get(check_lang(lang))
+        case = Case.open(proc, roster, matter=matter, settings=settings, clock=clock)
+        view = build_view(proc, case.settings or None, roster)
+        return cls(proc, view, case, clock, lang, out if out is not None else sys.stdout, matter)
+
+    # -- output --------------------------------------------------------------------------------
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def t(self, key: str, **values: Any) -> str:
+        return W[key].format(**values).get(self.lang) if values else W[key].get(self.lang)
+
+    def welcome(self) -> None:
+        r = self.case.roster
+        self.say(self.t("welcome", procedure=self.procedure.name.get(self.lang), matter=self.matter,
+                        households=r.households, people=r.count("villager"),
+                        party=r.count("party-member"), reps=r.count("representative")))
+        self.say()
+        self.show()
+
+    def show(self) -> None:
+        """The current step: who acts, the rules with numbers and basis, records, routes."""
+        if self.case.closed:
+            self._closed()
+            return
+        step = self.view.step(self.case.state)
+        lang = self.lang
+        sep = "; " if lang == "en" else ";"
+        colon = ": " if lang == "en" else ":"
+        head = self.t("step-head", n=step.number, total=len(self.view.steps),
+                      name=step.name.get(lang))
+        self.say("━━ " + head + " ━━")
+        if step.stage.description is not None:
+            self.say(step.stage.description.get(lang))
+        sample = self.t("sample-body", members=step.sample.get("members", 0))
+        self.say(f"{ui('actor').get(lang)}{colon}{step.actor.get(lang)} — {sample}")
+        action = step.action.get(lang)
+        if step.stage.max_rounds is not None:
+            action += " · " + ui("max-rounds").format(n=step.stage.max_rounds).get(lang)
+        self.say(f"{ui('action').get(lang)}{colon}{action}")
+        self.say(f"{ui('rules').get(lang)}{colon}".rstrip())
+        for rule in step.rules:
+            self.say(f"  {ui('rule-no').format(no=rule.number).get(lang)}  {rule.detail.get(lang)}"
+                     + self._sample_note(step, rule))
+            for b in rule.basis:
+                self.say(f"      {basis_line(b, lang)}")
+            for s in rule.settings:
+                self.say(f"      {setting_line(s, lang)}")
+        records = ("、" if lang != "en" else ", ").join(r.get(lang) for r in step.records)
+        self.say(f"{ui('records').get(lang)}{colon}{records}")
+        routes = sep.join(
+            f"{route_label(r.key).get(lang)} → {self.view.target_name(r.target).get(lang)}"
+            for r in step.routes
+        )
+        self.say(f"{ui('routes').get(lang)}{colon}{routes}")
+        commands = list(_COMMANDS_BY_ACTION.get(step.stage.action, ()))
+        names = {r.rule for r in step.rules}
+        if "notice-period" in names:
+            commands.insert(0, "notice")
+        if "advance-circulation" in names:
+            commands.insert(0, "circulate")
+        if names & {"notice-period", "advance-circulation"}:
+            commands.insert(1, "wait DAYS")
+        self.say(self.t("try", commands=" | ".join(commands)))
+
+    def _sample_note(self, step: StepView, rule: RuleView) -> str:
+        if not rule.thresholds or not step.sample:
+            return ""
+        t = rule.thresholds[0]
+        totals = dict(step.sample)
+        totals["population"] = (step.sample["households"]
+                                if rule.params.get("unit") == "household"
+                                else step.sample["adults"])
+        if t.total_field not in totals:
+            return f"  [{self.t('sample-present')}]"
+        from deliberation.thresholds import Base, Comparison, Threshold
+
+        total = totals[t.total_field]
+        needed = Threshold(t.ratio, Comparison(t.compare), Base(t.base)).needed(total)
+        return f"  [{self.t('sample-of', total=total, needed=needed)}]"
+
+    def _closed(self) -> None:
+        outcome = self.case.outcome or self.case.state
+        self.say(self.t("closed", outcome=self.view.target_name(outcome).get(self.lang)))
+
+    # -- commands ----------------------------------------------------------------------------
+    def run(self, lines: Iterable[str], *, echo: bool = False) -> int:
+        """Run commands (a script, or stdin); returns 0, or 1 if any command was malformed."""
+        for raw in lines:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if echo:
+                self.say(f"> {line}")
+            if not self.execute(line):
+                break
+        return 1 if self.malformed else 0
+
+    def interact(self) -> int:
+        """Read commands with ``input()`` until ``quit`` or end of input."""
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                self.say()
+                break
+            if line.strip() and not self.execute(line.strip()):
+                break
+        return 1 if self.malformed else 0
+
+    def execute(self, line: str) -> bool:
+        """Do one command and say what happened; ``False`` asks to stop."""
+        try:
+            words = shlex.split(line)
+        except ValueError as err:
+            self.malformed += 1
+            self.say(self.t("bad", problem=str(err)))
+            return True
+        cmd, args = words[0].lower(), words[1:]
+        if cmd in ("quit", "exit", "q"):
+            self.say(self.t("bye"))
+            return False
+        handler = self._handlers().get(cmd)
+        if handler is None:
+            self.malformed += 1
+            self.say(self.t("unknown", cmd=cmd))
+            return True
+        before = (self.case.state, self.case.version)
+        try:
+            handler(args)
+        except CommandError as err:
+            self.malformed += 1
+            self.say(self.t("bad", problem=str(err)))
+        except RuleViolation as err:
+            self._refused(err)
+        except DeliberationError as err:
+            self.say(self.t("refused"))
+            self.say(f"  {err.explain(self.lang)}")
+        except Exception as err:  # a walkthrough never shows a traceback to a trainer
+            self.say(self.t("error", error=f"{type(err).__name__}: {err}"))
+        else:
+            self._after(before)
+        return True
+
+    def _handlers(self) -> dict[str, Callable[[list[str]], object]]:
+        return {
+            "help": lambda a: self.say(HELP.get(self.lang)),
+            "?": lambda a: self.say(HELP.get(self.lang)),
+            "show": lambda a: self.show(),
+            "explain": lambda a: self.say(self.case.explain(self.lang)),
+            "status": lambda a: self.say(self.t("status", state=self.case.state,
+                                                n=self.case.version)),
+            "records": self._records,
+            "lang": self._lang,
+            "motion": self._motion,
+            "notice": lambda a: self._no_args(a) or self.case.give_notice(),
+            "circulate": lambda a: self._no_args(a) or self.case.circulate_plan(),
+            "wait": self._wait,
+            "meeting": self._meeting,
+            "vote": self._meeting,
+            "opinions": self._opinions,
+            "close": lambda a: self._no_args(a) or self.case.close_consultation(),
+            "post": self._post,
+            "conclude": lambda a: self._no_args(a) or self.case.conclude_disclosure(
+                actor=self._member_of_stage_body()),
+            "object": self._object,
+            "answer": self._answer,
+            "withdraw": self._withdraw,
+        }
+
+    @staticmethod
+    def _no_args(args: list[str]) -> None:
+        if args:
+            raise CommandError(f"no arguments expected, got {' '.join(args)!r}")
+
+    def _lang(self, args: list[str]) -> None:
+        if len(args) != 1 or args[0] not in LANGS:
+            raise CommandError(f"lang takes one of {', '.join(LANGS)}")
+        self.lang = args[0]
+        self.say(self.t("lang"))
+
+    def _records(self, args: list[str]) -> None:
+        for rec in self.case.records:
+            route = rec.result.get("route", "")
+            self.say(f"  #{rec.seq} {rec.kind} {rec.stage or ''} {route}".rstrip())
+
+    def _motion(self, args: list[str]) -> None:
+        n = _ints(args, ("submitters",), ("signed",))
+        count = n.get("submitters", 1)
+        adults = [v.id for v in self.case.roster.select(("adult",))]
+        if count > len(adults):
+            raise CommandError(f"the village has only {len(adults)} adults")
+        # Submitters from the end of the roster: ordinary villagers rather than cadres.
+        subs = adults[len(adults) - count:]
+        signed = subs[: n["signed"]] if "signed" in n else None
+        self.case.submit_motion(self.matter, subs, signed=signed)
+
+    def _wait(self, args: list[str]) -> None:
+        n = _ints(args, ("days",), ())
+        if "days" not in n:
+            raise CommandError("wait DAYS, e.g. wait 3")
+        self.clock.advance(days=n["days"])
+        self.say(self.t("waited", days=n["days"], date=self.clock.now().date().isoformat()))
+
+    def _meeting(self, args: list[str]) -> None:
+        n = _ints(args, _MEETING_KEYS, _MEETING_OPTIONS)
+        if "present" not in n:
+            raise CommandError("meeting needs present=N (and yes=N)")
+        options: dict[str, Any] = {k: n[k] for k in _MEETING_OPTIONS if k in n}
+        self.case.hold_meeting(n["present"], n.get("yes", 0), n.get("no", 0),
+                               n.get("abstain", 0), **options)
+
+    def _opinions(self, args: list[str]) -> None:
+        if args == ["all"]:
+            missing = self._missing_opinions()
+            self.case.record_opinions(missing)
+            return
+        n = _ints(args, ("signed",), ("unsigned", "proxies"))
+        if "signed" not in n:
+            raise CommandError("opinions N [unsigned=N], or opinions all")
+        self.case.record_opinions(n["signed"], unsigned=n.get("unsigned", 0),
+                                  proxies=n.get("proxies", 0))
+
+    def _missing_opinions(self) -> int:
+        for b in self.case.blockers():
+            if b.rule == "consultation-coverage":
+                return int(b.numbers.get("missing", 0))
+        return 0
+
+    def _member_of_stage_body(self) -> str | None:
+        stage = self.case.stage
+        if stage is None:
+            return None
+        body = self.procedure.body_of(self.procedure.stage(stage), self.case.settings or None)
+        members = self.case.roster.select(body.members)
+        return members[0].id if members else None
+
+    def _first(self, selector: str) -> str:
+        found = self.case.roster.select((selector,))
+        if not found:
+            raise CommandError(f"the sample village has no {selector}")
+        return found[0].id
+
+    def _post(self, args: list[str]) -> None:
+        if len(args) != 1:
+            raise CommandError("post CHANNEL, e.g. post notice-board")
+        self.case.post_disclosure(args[0], actor=self._member_of_stage_body())
+
+    def _object(self, args: list[str]) -> None:
+        self.case.raise_objection(self._first("supervision-committee"), " ".join(args))
+
+    def _answer(self, args: list[str]) -> None:
+        redo: bool | str = False
+        if args:
+            redo = True if args[0] == "redo" else args[0]
+        self.case.answer_objection(self._first("villagers-committee"), redo=redo)
+
+    def _withdraw(self, args: list[str]) -> None:
+        submitters: list[str] = []
+        for rec in self.case.records:
+            if rec.kind == "motion":
+                submitters = list(rec.data.get("submitters") or ())
+        by = submitters[0] if submitters else self._first("party-committee")
+        self.case.withdraw(by, " ".join(args))
+
+    # -- explaining what happened -------------------------------------------------------------
+    def _rule_view(self, stage: str | None, rule_id: str) -> RuleView | None:
+        try:
+            step = self.view.step(stage or "")
+        except KeyError:
+            return None
+        return next((r for r in step.rules if r.id == rule_id), None)
+
+    def _refused(self, err: RuleViolation) -> None:
+        self.say(self.t("refused"))
+        for v in err.violations:
+            rv = self._rule_view(v.stage, v.rule)
+            number = ui("rule-no").format(no=rv.number).get(self.lang) if rv else v.rule
+            label = rv.label.get(self.lang) if rv else v.rule
+            self.say(f"  ✗ {number} [{label}] {v.explain(self.lang)}")
+            for b in v.basis:
+                basis = self.procedure.basis.get(b)
+                if basis is not None:
+                    self.say(f"      {basis_line(basis, self.lang)}")
+
+    def _after(self, before: tuple[str, int]) -> None:
+        state, version = before
+        new = self.case.records[version:]
+        if not new:
+            return
+        self.say(self.t("recorded", kinds=", ".join(r.kind for r in new)))
+        for rec in new:
+            result = rec.result
+            if rec.kind != "meeting" or not result:
+                continue
+            for check in result.get("checks") or ():
+                self._check_line(rec.stage, check)
+            route = str(result.get("route", ""))
+            if route:
+                target = self._route_target(rec.stage, route)
+                line = self.t("result", route=route_label(route).get(self.lang), target=target)
+                if result.get("round"):
+                    line += self.t("round", n=result["round"])
+                self.say(line)
+        if self.case.suspended:
+            self.say(self.t("suspended"))
+        if self.case.state != state or self.case.closed:
+            self.say()
+            self.show()
+
+    def _route_target(self, stage: str | None, route: str) -> str:
+        try:
+            step = self.view.step(stage or "")
+        except KeyError:
+            return ""
+        for r in step.routes:
+            if r.key == route:
+                return self.view.target_name(r.target).get(self.lang)
+        return ""
+
+    def _check_line(self, stage: str | None, check: Mapping[str, Any]) -> None:
+        rule_id = str(check.get("rule", ""))
+        rv = self._rule_view(stage, rule_id)
+        numbers = check.get("numbers") or {}
+        mark = "✓" if check.get("ok") else "✗"
+        number = rv.number if rv else rule_id
+        detail = rv.detail.get(self.lang) if rv else rule_id
+        count, needed = numbers.get("count"), numbers.get("needed")
+        if "total" in numbers:
+            nums = (f"{count} / {numbers['total']}, at least {needed}" if self.lang == "en"
+                    else f"{count}/{numbers['total']},至少 {needed}")
+        else:
+            nums = (f"{count}, at least {needed}" if self.lang == "en"
+                    else f"{count},至少 {needed}")
+        self.say(f"  {mark} {number} {detail} — {nums}")
+
+
+_DEFAULT_MATTER: Final = T(
+    "修建村道(演练)", "修建村道(演練)", "Building the village road (rehearsal)"
+)
+
+
+def run_walk(
+    procedure: Procedure | str,
+    lines: Iterable[str] | None = None,
+    *,
+    lang: str = "zh-Hans",
+    out: TextIO | None = None,
+    matter: str = "",
+    settings: Mapping[str, Any] | None = None,
+) -> int:
+    """A whole session: welcome, then ``lines`` (echoed, as a script) or ``input()``."""
+    walk = Walkthrough.start(procedure, lang=lang, out=out, matter=matter, settings=settings)
+    walk.welcome()
+    if lines is None:
+        return walk.interact()
+    return walk.run(lines, echo=True)
