@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.simulate",
     "deliberation.commands.case",
     "deliberation.commands.run",
+    "deliberation.commands.demo",
     "deliberation.commands.walk",
     "deliberation.commands.diagram",
     "deliberation.commands.html_cmd",

@@ -1,0 +1,236 @@
+"""The guided demo: a 固庄-sized village takes a village-road project through every step.
+
+Each step is narrated with its acting body and its rule checks (numbers included); the vote
+attempted at 99% consultation is refused, and the demo shows how it is put right. At the end
+the case is stored in a local SQLite file when the store is installed (else it stays in memory,
+and the demo says so).
+
+>>> lines = []
+>>> case = run_demo("four-deliberations", lang="en", db=None, out=lines.append)
+>>> case.outcome
+'adopted'
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from deliberation.case import Case
+from deliberation.clock import ManualClock
+from deliberation.definition import ActionKind
+from deliberation.errors import DeliberationError, RuleViolation
+from deliberation.i18n import DEFAULT_LANG, T, Text
+from deliberation.records import Record
+from deliberation.roster import Roster
+from deliberation.rules import RULES
+
+_W: dict[str, Text] = {
+    "title": T("演示:{village}修建村道", "演示:{village}修建村道",
+               "Demo: {village} builds a village road"),
+    "village": T("固庄规模的村庄(365 户,847 人,45 名党员,28 名村民代表)",
+                 "固莊規模的村莊(365 戶,847 人,45 名黨員,28 名村民代表)",
+                 "a Guzhuang-sized village (365 households, 847 people, 45 Party members, "
+                 "28 representatives)"),
+    "step": T("第 {n} 步:{name}(由{body}办理)", "第 {n} 步:{name}(由{body}辦理)",
+              "Step {n}: {name} (by the {body})"),
+    "accepted": T("已记录", "已記錄", "recorded"),
+    "refused": T("被拒绝,未作任何记录", "被拒絕,未作任何記錄", "refused; nothing was recorded"),
+    "fix": T("补正:", "補正:", "Put right: "),
+    "state": T("事项进入:{state}", "事項進入:{state}", "the case moves to: {state}"),
+    "outcome": T("结果:{outcome}。共 {n} 条记录。", "結果:{outcome}。共 {n} 條記錄。",
+                 "Outcome: {outcome}. {n} records."),
+    "replayed": T("按记录重放,状态一致:{state}", "按記錄重放,狀態一致:{state}",
+                  "replayed from its records, same state: {state}"),
+    "stored": T("事项已保存到 {path}(事项编号 {id})", "事項已保存到 {path}(事項編號 {id})",
+                "the case is stored in {path} (case id {id})"),
+    "memory": T("未安装存储模块(deliberation.store),事项仅保存在内存中",
+                "未安裝存儲模組(deliberation.store),事項僅保存在記憶體中",
+                "the store (deliberation.store) is not installed: the case is kept in memory only"),
+    "store_failed": T("无法保存到 {path}:{err};事项仅保存在内存中",
+                      "無法保存到 {path}:{err};事項僅保存在記憶體中",
+                      "could not store the case in {path}: {err}; it is kept in memory only"),
+    "no_store": T("按要求不保存,事项仅保存在内存中",
+                  "按要求不保存,事項僅保存在記憶體中",
+                  "not stored, as asked: the case is kept in memory only"),
+}
+
+_DOING: dict[str, Text] = {
+    "motion": T("村民书面提出动议,提出人签字", "村民書面提出動議,提出人簽字",
+                "villagers raise the matter in writing and sign it"),
+    "notice": T("发出会议通知", "發出會議通知", "notice of the meeting is given"),
+    "circulated": T("方案提前送达参会人员", "方案提前送達參會人員",
+                    "the plan is circulated to the participants in advance"),
+    "meeting": T("召开会议、表决,参会人员签字", "召開會議、表決,參會人員簽字",
+                 "the meeting is held and votes; participants sign the minutes"),
+    "opinion": T("逐户逐人征求意见,村民签字留痕", "逐戶逐人徵求意見,村民簽字留痕",
+                 "opinions are collected door to door; villagers sign"),
+    "consultation-closed": T("民意征求结束", "民意徵求結束", "the consultation is closed"),
+    "disclosure-posted": T("在村务公开栏张贴", "在村務公開欄張貼",
+                           "posted on the village affairs board"),
+    "disclosure-concluded": T("公开期满", "公開期滿", "the disclosure period is over"),
+    "stage-skipped": T("按设置合并此步骤", "按設定合併此步驟", "stage merged away by a setting"),
+}
+
+
+def run_demo(
+    procedure_id: str = "six-deliberations-guzhuang",
+    *,
+    lang: str = DEFAULT_LANG,
+    db: str | Path | None = "deliberation-demo.sqlite",
+    out: Callable[[str], Any] = print,
+    store: bool = True,
+) -> Case:
+    """Run the narrated demo; returns the finished case."""
+    from deliberation.loader import load_procedure
+
+    procedure = load_procedure(procedure_id)
+    roster = Roster.generate()
+    clock = ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
+    case = Case.open(procedure, roster, matter=_matter(lang), clock=clock,
+                     case_id=f"demo-road-{datetime.now(UTC):%Y%m%d%H%M%S}")
+    say = out
+    say(_W["title"].format(village=_W["village"].get(lang)).get(lang))
+    say(f"{procedure.name.get(lang)} — {case.records[0].data['matter']}")
+    say("")
+    n = 0
+    while not case.closed:
+        sp = case.plan.stage(case.state)
+        n += 1
+        say(_W["step"].format(n=n, name=sp.stage.name.get(lang), body=sp.body.name.get(lang))
+            .get(lang))
+        if sp.stage.description is not None:
+            say(f"  {sp.stage.description.get(lang)}")
+        _do_stage(case, clock, sp.kind, lang, say)
+        say("  " + _W["state"].format(state=_state_name(case, lang)).get(lang))
+        say("")
+    outcome = case.procedure.outcomes[case.state].name.get(lang)
+    say(_W["outcome"].format(outcome=outcome, n=case.version).get(lang))
+    again = Case.replay(procedure, roster, case.records)
+    say(_W["replayed"].format(state=again.state).get(lang))
+    say(_store(case, db, lang) if store else _W["no_store"].get(lang))
+    return case
+
+
+def _matter(lang: str) -> str:
+    return T("修建村东道路(硬化 1.2 公里)", "修建村東道路(硬化 1.2 公里)",
+             "a 1.2 km paved road on the east side of the village").get(lang)
+
+
+def _state_name(case: Case, lang: str) -> str:
+    proc = case.procedure
+    if case.closed:
+        return proc.outcomes[case.state].name.get(lang)
+    return proc.stage(case.state).name.get(lang)
+
+
+def _do_stage(case: Case, clock: ManualClock, kind: ActionKind, lang: str,
+              say: Callable[[str], Any]) -> None:
+    sp = case.plan.stage(case.state)
+    counts = case.plan.counts(case.roster, sp.body)
+
+    def act(fn: Callable[..., Sequence[Record]], *args: Any, **kwargs: Any) -> None:
+        for rec in fn(*args, **kwargs):
+            _narrate(case, rec, lang, say)
+
+    if kind is ActionKind.MOTION:
+        act(case.submit_motion, _matter(lang), ["v0600", "v0601", "v0602"])
+    elif kind is ActionKind.MEETING:
+        rules = {r.rule for r in sp.preconditions}
+        if "notice-period" in rules:
+            act(case.give_notice)
+            clock.advance(days=10)
+        if "advance-circulation" in rules:
+            act(case.circulate_plan)
+            clock.advance(days=3)
+        present = max(counts.voters * 5 // 6, 1)
+        act(case.hold_meeting, present=present, yes=present - present // 10,
+            no=present // 10, households=counts.households * 5 // 6, witnesses=1)
+        clock.advance(days=2)
+    elif kind is ActionKind.CONSULTATION:
+        population = counts.adults
+        act(case.record_opinions, population - 1)
+        clock.advance(days=5)
+        reps = case.plan.stage(case.plan.procedure.stages[sp.index + 1].id)
+        rc = case.plan.counts(case.roster, reps.body)
+        try:
+            case.hold_meeting(present=rc.voters, yes=rc.voters, witnesses=1)
+        except RuleViolation as err:
+            say("  ✗ " + T("尝试表决:", "嘗試表決:", "vote attempted: ").get(lang)
+                + _W["refused"].get(lang))
+            for v in err.violations:
+                say(f"    [{v.rule}] {v.message.get(lang)}")
+            say("  " + _W["fix"].get(lang) + T(
+                "最后一位外出务工的村民回村签字", "最後一位外出務工的村民回村簽字",
+                "the last villager, working away, signs on a visit home").get(lang))
+        act(case.record_opinions, 1)
+        act(case.close_consultation)
+    else:
+        act(case.post_disclosure, "notice-board", actor="v0002")
+        clock.advance(days=3)
+        try:
+            if sp.index + 1 < len(case.plan.stage_ids):  # show the early end once
+                case.conclude_disclosure()
+        except RuleViolation as err:
+            say("  ✗ " + T("提前结束公开:", "提前結束公開:", "ending the disclosure early: ")
+                .get(lang) + _W["refused"].get(lang))
+            for v in err.violations:
+                say(f"    [{v.rule}] {v.message.get(lang)}")
+        clock.advance(days=4)
+        act(case.conclude_disclosure)
+        clock.advance(days=30)
+
+
+def _narrate(case: Case, rec: Record, lang: str, say: Callable[[str], Any]) -> None:
+    doing = _DOING.get(rec.kind)
+    say(f"  ✓ {doing.get(lang) if doing else rec.kind} — {_W['accepted'].get(lang)} "
+        f"(#{rec.seq}, {rec.at:%Y-%m-%d})")
+    for check in rec.result.get("checks") or ():
+        say("    " + _check_line(case, rec.stage, check, lang))
+    route = rec.result.get("route")
+    if route not in (None, "pass"):
+        say(f"    → {route}")
+
+
+def _check_line(case: Case, stage: str | None, check: Mapping[str, Any], lang: str) -> str:
+    label = check["rule"]
+    if stage is not None:
+        sp = case.plan.stage(stage)
+        for r in (*sp.preconditions, sp.quorum, sp.approval):
+            if r is not None and r.id == check["rule"]:
+                label = RULES[r.rule].label.get(lang)
+                if r.id != r.rule:
+                    label += f" ({r.id})"
+    nums = check.get("numbers") or {}
+    mark = "✓" if check["ok"] else "✗"
+    if "total" in nums:
+        detail = f"{nums.get('count')}/{nums['total']}, ≥ {nums.get('needed')}"
+    elif "needed" in nums:
+        detail = f"{nums.get('count')}, ≥ {nums.get('needed')}"
+    else:
+        detail = ""
+    return f"{mark} {label}: {detail}".rstrip(": ")
+
+
+def _store(case: Case, db: str | Path | None, lang: str) -> str:
+    if db is None:
+        return _W["no_store"].get(lang)
+    if importlib.util.find_spec("deliberation.store") is None:
+        return _W["memory"].get(lang)
+    path = Path(db).resolve()
+    try:
+        store_mod: Any = importlib.import_module("deliberation.store")
+        cases_mod: Any = importlib.import_module("deliberation.store.cases")
+        store = store_mod.open_store(f"sqlite:///{path}")
+        try:
+            cases_mod.save_case(store, case)
+        finally:
+            store.close()
+    except (DeliberationError, OSError, ImportError, AttributeError) as err:
+        msg = err.message.get(lang) if isinstance(err, DeliberationError) else str(err)
+        return _W["store_failed"].format(path=str(path), err=msg).get(lang)
+    return _W["stored"].format(path=str(path), id=case.id).get(lang)

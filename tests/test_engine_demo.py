@@ -1,0 +1,46 @@
+"""The narrated demo runs every step, shows the refused vote, and stores the case if it can."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from deliberation.demo import run_demo
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_demo_in_memory(lang: str) -> None:
+    lines: list[str] = []
+    case = run_demo(lang=lang, db=None, out=lines.append)
+    text = "\n".join(lines)
+    assert case.outcome == "adopted"
+    assert "[consultation-coverage]" in text and "677" in text and "678" in text
+    assert {r.stage for r in case.records if r.kind == "meeting"} == {
+        "proposal", "discussion", "review", "resolution"}
+    assert "memory" in text or "内存" in text or "記憶體" in text
+
+
+def test_demo_four_deliberations() -> None:
+    lines: list[str] = []
+    case = run_demo("four-deliberations", lang="en", db=None, out=lines.append)
+    assert case.outcome == "adopted"
+
+
+@pytest.mark.skipif(importlib.util.find_spec("deliberation.store") is None,
+                    reason="the store is not installed")
+def test_demo_stores_the_case(tmp_path: Path) -> None:
+    lines: list[str] = []
+    db = tmp_path / "demo.sqlite"
+    case = run_demo(lang="en", db=db, out=lines.append)
+    assert db.exists()
+    assert f"stored in {db}" in lines[-1] and case.id in lines[-1]
+    from deliberation.store import open_store
+    from deliberation.store.cases import load_case
+
+    store = open_store(f"sqlite:///{db}")
+    try:
+        assert load_case(store, case.id).state == "adopted"
+    finally:
+        store.close()
