@@ -1,0 +1,132 @@
+"""Engine benchmark: full case lifecycles per second next to plain ``transitions``, opening cost
+at 1k/10k/100k live cases, and memory per open case. Prints numbers; asserts nothing.
+
+    python benchmarks/engine.py            # full run (100k cases: ~1 GB peak, a minute or two)
+    python benchmarks/engine.py --quick    # smaller sizes, for a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from transitions import Machine
+
+from deliberation import Case, Roster, load_procedure
+from deliberation.clock import ManualClock
+
+PROCEDURE = load_procedure("four-deliberations")
+ROSTER = Roster.generate(households=20, people=50, adults=40, party_members=9,
+                         representatives=8, party_committee=3, villagers_committee=3,
+                         supervision_committee=2)
+CLOCK = ManualClock()
+
+
+def lifecycle() -> Case:
+    """四议两公开 from opening to adoption, meetings given as counts."""
+    case = Case.open(PROCEDURE, ROSTER, matter="修村道", clock=CLOCK)
+    case.hold_meeting(3, 3)  # proposal: branch committee
+    case.hold_meeting(4, 4)  # discussion: the two committees
+    case.circulate_plan()
+    CLOCK.advance(days=3)
+    case.hold_meeting(9, 9, witnesses=1)  # review: Party assembly
+    case.hold_meeting(11, 11, witnesses=1)  # resolution: representatives' meeting
+    case.post_disclosure("notice-board", actor="v0002")
+    CLOCK.advance(days=7)
+    case.conclude_disclosure()
+    case.post_disclosure("notice-board", actor="v0002")
+    CLOCK.advance(days=7)
+    case.conclude_disclosure()
+    assert case.outcome == "adopted"
+    return case
+
+
+class Bare:
+    __slots__ = ("state",)
+
+    def __init__(self) -> None:
+        self.state = "proposal"
+
+
+STAGES = [s.id for s in PROCEDURE.stages]
+BARE = Machine(model=None, states=[*STAGES, "adopted"], initial="proposal",
+               auto_transitions=False)
+for a, b in zip(STAGES, [*STAGES[1:], "adopted"], strict=True):
+    BARE.add_transition("pass", a, b)
+PASS = BARE.events["pass"]
+
+
+def bare_lifecycle() -> Bare:
+    """Plain transitions: the same six stage changes on a bare model."""
+    m = Bare()
+    for _ in STAGES:
+        PASS.trigger(m)
+    assert m.state == "adopted"
+    return m
+
+
+def rate(fn: Callable[[], Any], seconds: float) -> float:
+    fn()
+    n = 0
+    start = time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        for _ in range(50):
+            fn()
+        n += 50
+    return n / elapsed
+
+
+def open_cost(n: int) -> float:
+    """Microseconds per Case.open while ``n`` cases are kept alive."""
+    alive: list[Case] = []
+    gc.collect()
+    start = time.perf_counter()
+    for _ in range(n):
+        alive.append(Case.open(PROCEDURE, ROSTER, clock=CLOCK))
+    per = (time.perf_counter() - start) / n * 1e6
+    del alive
+    gc.collect()
+    return per
+
+
+def memory_per_case(n: int = 2000) -> float:
+    """Bytes per open case (its ``opened`` record included), by tracemalloc."""
+    Case.open(PROCEDURE, ROSTER, clock=CLOCK)  # warm the per-procedure caches
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    alive = [Case.open(PROCEDURE, ROSTER, clock=CLOCK, case_id=f"c{i:08d}") for i in range(n)]
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    total = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    assert len(alive) == n
+    return total / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--seconds", type=float, default=2.0)
+    args = ap.parse_args()
+    seconds = 0.5 if args.quick else args.seconds
+    ours = rate(lifecycle, seconds)
+    bare = rate(bare_lifecycle, seconds)
+    print("lifecycles per second (四议两公开, counts, 10 actions incl. open; provisional)")
+    print(f"  deliberation Case      {ours:10.0f}/s")
+    print(f"  plain transitions (6)  {bare:10.0f}/s")
+    print(f"  ratio ours / plain     {ours / bare:10.2f}   (target ≥ 0.5)")
+    sizes = (1_000, 10_000) if args.quick else (1_000, 10_000, 100_000)
+    print("Case.open with N cases alive (µs per open; target flat within 20%)")
+    costs = [open_cost(n) for n in sizes]
+    for n, c in zip(sizes, costs, strict=True):
+        print(f"  N={n:>7}  {c:8.1f} µs   ({c / costs[0]:.2f}× N={sizes[0]})")
+    print(f"memory per open case (opened record included): {memory_per_case():.0f} bytes "
+          "(target ≤ 4096)")
+
+
+if __name__ == "__main__":
+    main()
