@@ -113,6 +113,7 @@ def simulate(
     params = SimParams() if params is None else params
     _check(runs, path)
     proc = _proc(procedure)
+    _known_somewhere([proc], params)
     size = chunk_size or DEFAULT_CHUNK[path]
     tasks: list[Task] = []
     results: list[dict[str, Any]] = []
@@ -172,14 +173,29 @@ def sweep(
     tasks: list[Task] = []
     by_tag_proc: dict[int, Procedure] = {}
     by_tag_params: dict[int, SimParams] = {}
+    _known_somewhere(procs, params)
     tag = 0
     for point in points:
         for proc in procs:
-            by_tag_proc[tag], by_tag_params[tag] = proc, point
-            tasks += make_tasks(proc, point, runs, seed, size, path, tag)
+            # Each procedure gets the settings it has (a comparison may set a setting that
+            # only one of them knows, e.g. 六议's consultation-proxies); rows record which.
+            own = point.with_(settings={k: v for k, v in point.settings if k in proc.settings})
+            by_tag_proc[tag], by_tag_params[tag] = proc, own
+            tasks += make_tasks(proc, own, runs, seed, size, path, tag)
             tag += 1
     results = execute(tasks, backend, workers, address, progress, dask_processes)
     return _frame(tasks, results, by_tag_proc, by_tag_params)
+
+
+def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
+    from deliberation.i18n import T
+    from deliberation.simulation.model import SimulationError
+
+    unknown = [k for k, _ in params.settings if not any(k in p.settings for p in procs)]
+    if unknown:
+        names = ", ".join(unknown)
+        raise SimulationError(T(f"未知的设置:{names}", f"未知的設置:{names}",
+                                f"unknown setting(s): {names}"))
 
 
 def compare(

@@ -131,7 +131,7 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
             if st.action is ActionKind.MOTION:
                 k = params.motion_submitters
                 adults = [v.id for v in roster.select(("adult",))][:k]
-                route = case.submit_motion("matter", adults)[-1].result["route"]
+                route = _route(case.submit_motion("matter", adults), "motion")
             elif st.action is ActionKind.MEETING:
                 gap = st.gap_days if here == 0 else st.reconvene_days
                 case.give_notice(for_stage=st.id)
@@ -157,11 +157,11 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
                     case.raise_objection(objector, "simulated objection")
                     clock.advance(days=st.objection_days)
                     days += st.objection_days
-                    route = case.answer_objection(answerer, "answered", redo=True)[-1].result[
-                        "route"]
+                    route = _route(case.answer_objection(answerer, "answered", redo=True),
+                                   "answer")
                     rule = "objection"
                 else:
-                    route = case.conclude_disclosure()[-1].result["route"]
+                    route = _route(case.conclude_disclosure(), "disclosure-concluded")
             key = KEYS.index(route)
         except RuleViolation as err:
             # The engine refused: the step cannot be done as the village stands; it stalls.
@@ -177,7 +177,9 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
             end_rule, end_key = rule, key
             break
         now = str(case.state)
-        if now == before:  # reconvened (no quorum, or a disclosure to post again)
+        if st.target(key) == RECONVENE and now == before:
+            # reconvened (no quorum, or a disclosure to post again); a revision that comes
+            # back to this stage through a skipped one is not a reconvening
             here += 1
             reconvenings += 1
             if here > params.max_reconvenings:
@@ -204,6 +206,11 @@ class _Stall(Exception):
     def __init__(self, rule: str, key: int = DEADLINE) -> None:
         super().__init__(rule)
         self.rule, self.key = rule, key
+
+
+def _route(records: Any, kind: str) -> str:
+    """The route the engine took for the action's own record (skipped stages come after)."""
+    return str(next(r.result["route"] for r in records if r.kind == kind))
 
 
 def _lapsed(plan: Plan) -> str:
@@ -243,7 +250,7 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         present=present, yes=yes, no=no, abstain=abstain, households=households,
         excused=int(people.excused.sum()), non_voting=non_voting, witnesses=township,
     )
-    result = records[-1].result
+    result = next(r.result for r in records if r.kind == "meeting")
     failed = [c["rule"] for c in result.get("checks", ()) if not c["ok"]]
     return str(result["route"]), (failed[0] if failed else "")
 
