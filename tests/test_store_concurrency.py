@@ -86,15 +86,18 @@ def test_racing_processes_lose_nothing_and_double_nothing(store_url: str) -> Non
           f"{conflicts} conflicts retried")
 
 
-def _crasher(url: str, case_id: str, seed: int) -> None:
+def _crasher(url: str, case_id: str, seed: int, started: Any, inside: Any) -> None:
     rng = random.Random(seed)
     with open_store(url) as store:
         while True:
             version = store.info(case_id).version
             size = rng.randint(1, 4)
-            # Long text makes each write take long enough to be killed inside it, sometimes.
+            inside.value = 1
+            # Long text makes each write take long enough to be killed inside it, often.
             store.append(case_id, version,
                          make_records(case_id, version + 1, size, pad="村" * 2000))
+            inside.value = 0
+            started.set()
 
 
 def test_killed_writers_leave_a_consistent_store(store_url: str) -> None:
@@ -102,14 +105,19 @@ def test_killed_writers_leave_a_consistent_store(store_url: str) -> None:
         store.create("crash", "four-deliberations", "1", small_roster(),
                      records=make_records("crash", 1, 1))
     rng = random.Random(7)
-    grew = 0
     last = 1
+    killed_inside = 0
     for trial in range(KILLS):
-        p = CTX.Process(target=_crasher, args=(store_url, "crash", trial))
+        started, inside = CTX.Event(), CTX.Value("i", 0)
+        p = CTX.Process(target=_crasher, args=(store_url, "crash", trial, started, inside))
         p.start()
-        time.sleep(rng.uniform(0.0, 0.08))
+        # Kill at a random moment after the writer has committed at least one action, so every
+        # trial kills a writer that is busy writing (not one still starting up).
+        assert started.wait(timeout=120)
+        time.sleep(rng.uniform(0.0, 0.03))
         assert p.pid is not None
         os.kill(p.pid, signal.SIGKILL)
+        killed_inside += inside.value
         p.join()
         with open_store(store_url) as store:
             result = store.verify("crash")
@@ -119,8 +127,7 @@ def test_killed_writers_leave_a_consistent_store(store_url: str) -> None:
         # All-or-nothing: every action present has all its records (verify checks it too).
         sizes = Counter(s.action_id for s in stored)
         assert all(sizes[s.action_id] == s.action_size for s in stored)
-        grew += len(stored) > last
+        assert len(stored) > last  # each writer committed before it was killed
         last = len(stored)
-    # The test means something only if the writers were killed while writing.
-    assert grew > KILLS // 2
-    print(f"\n{store_url.split(':')[0]}: {KILLS} kills, store grew in {grew}, {last} records")
+    print(f"\n{store_url.split(':')[0]}: {KILLS} kills, {killed_inside} inside an append, "
+          f"{last} records")

@@ -198,3 +198,28 @@ def test_cli_runs_a_case_across_invocations(store_url: str, tmp_path: Path,
     capsys.readouterr()
     assert cli(store_url, "verify", "road", "--lang", "en") == 1
     assert "record 3" in capsys.readouterr().out
+
+
+def test_cli_signs_heads_and_auditors_verify_with_the_public_key(
+        store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cryptography.hazmat.primitives import serialization as ser
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    priv, pub = tmp_path / "clerk.pem", tmp_path / "auditor.pem"
+    priv.write_bytes(key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8,
+                                       ser.NoEncryption()))
+    pub.write_bytes(key.public_key().public_bytes(ser.Encoding.PEM,
+                                                  ser.PublicFormat.SubjectPublicKeyInfo))
+    assert cli(store_url, "new", "--procedure", "four-deliberations", "--matter", "m",
+               "--id", "s", "--key-file", str(priv)) == 0
+    assert cli(store_url, "act", "s", "note", "--text", "a", "--key-file", str(priv)) == 0
+    capsys.readouterr()
+    assert cli(store_url, "verify", "s", "--key-file", str(pub), "--lang", "en") == 0
+    assert "[valid]" in capsys.readouterr().out
+    # An action written without the key leaves the new head unsigned: verify says so.
+    assert cli(store_url, "act", "s", "note", "--text", "b") == 0
+    capsys.readouterr()
+    assert cli(store_url, "verify", "s", "--key-file", str(pub), "--lang", "en") == 1
+    assert "not signed" in capsys.readouterr().out
+    assert cli(store_url, "verify", "s", "--key-file", str(tmp_path / "none.pem")) == 2

@@ -39,7 +39,7 @@ from deliberation.errors import (
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 from deliberation.roster import Roster, RosterError
 from deliberation.store.core import Store, open_store
-from deliberation.store.signing import HeadSigner
+from deliberation.store.signing import HeadVerifier
 
 DEFAULT_DB: Final = "sqlite:///deliberation.db"
 
@@ -133,16 +133,33 @@ class UsageError(DeliberationError):
 
 
 def _store(args: argparse.Namespace) -> Store:
-    return open_store(args.db, signer=_signer(args.key_file))
+    from deliberation.store.signing import Ed25519Signer, HmacSigner
+
+    key = _key(args.key_file)
+    # A public key only verifies; the store then signs nothing.
+    signer = key if isinstance(key, HmacSigner | Ed25519Signer) else None
+    return open_store(args.db, signer=signer)
 
 
-def _signer(path: str | None) -> HeadSigner | None:
+def _key(path: str | None) -> HeadVerifier | None:
+    """``--key-file``: an HMAC secret or an Ed25519 PEM private key (signs and verifies), or an
+    Ed25519 PEM public key (verifies only: auditors need no secret)."""
     if not path:
         return None
     try:
         raw = Path(path).read_bytes()
     except OSError as err:
         raise UsageError(f"--key-file {path}: {err.strerror}") from None
+    if raw.lstrip().startswith(b"-----BEGIN PUBLIC KEY"):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+        from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+        from deliberation.store.signing import Ed25519Verifier
+
+        public = load_pem_public_key(raw)
+        if not isinstance(public, Ed25519PublicKey):
+            raise UsageError(f"--key-file {path}: not an Ed25519 public key")
+        return Ed25519Verifier(public)
     if raw.lstrip().startswith(b"-----BEGIN"):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
@@ -379,8 +396,9 @@ def run_verify(args: argparse.Namespace) -> int:
     failed = 0
     with _store(args) as store:
         ids = [args.case_id] if args.case_id else [c.case_id for c in store.cases()]
+        key = _key(args.key_file)
         for case_id in ids:
-            result = store.verify(case_id)
+            result = store.verify(case_id, key=key)
             replay = ""
             if result.ok:
                 try:
@@ -399,10 +417,11 @@ def run_export(args: argparse.Namespace) -> int:
     from deliberation.store.archive import archive_data, archive_json, render_html
 
     with _store(args) as store:
+        key = _key(args.key_file)
         if args.format == "json":
-            text = archive_json(store, args.case_id)
+            text = archive_json(store, args.case_id, key=key)
         else:
-            text = render_html(archive_data(store, args.case_id), lang=args.lang)
+            text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

@@ -159,6 +159,9 @@ L: Final[Mapping[str, Text]] = {
     "answer": T("答复", "答覆", "Answer"),
     "opinion": T("意见", "意見", "Opinion"),
     "villager": T("村民", "村民", "Villager"),
+    "signed-opinions": T("已签字意见", "已簽字意見", "signed opinions"),
+    "unsigned": T("未签字", "未簽字", "unsigned"),
+    "proxies": T("委托代签", "委託代簽", "by proxy"),
 }
 
 KIND_LABELS: Final[Mapping[str, Text]] = {
@@ -189,6 +192,7 @@ th{background:#eee}
 .ok{color:#064} .bad{color:#a00;font-weight:bold}
 .mono{font-family:monospace;font-size:.8em;word-break:break-all}
 ul{margin:.2em 0;padding-left:1.2em}
+table.steps td:nth-child(-n+5){white-space:nowrap}
 @media print{body{margin:0}h2{page-break-after:avoid}tr{page-break-inside:avoid}
 th{background:#ddd !important;-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 @page{size:A4;margin:18mm 15mm}
@@ -259,7 +263,7 @@ def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
         _row(lbl("exported"), escape(data["exported_at"])),
         "</table>",
         f"<h2>{lbl('steps')}</h2>",
-        "<table><thead><tr>"
+        '<table class="steps"><thead><tr>'
         + "".join(f"<th>{lbl(k)}</th>" for k in ("seq", "time", "stage", "what", "by", "details"))
         + "</tr></thead><tbody>",
     ]
@@ -270,7 +274,7 @@ def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
         out.append(
             "<tr>"
             f"<td>{int(row['seq'])}</td>"
-            f"<td>{escape(str(rec.get('at', ''))[:16].replace('T', ' '))}</td>"
+            f"<td>{escape(_when(str(rec.get('at', ''))))}</td>"
             f"<td>{stage_name(rec.get('stage'))}</td>"
             f"<td>{escape(label.get(lang)) if label else escape(kind)}</td>"
             f"<td>{escape(str(rec.get('actor') or ''))}</td>"
@@ -280,6 +284,17 @@ def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
         )
     out.append("</tbody></table></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _when(iso: str) -> str:
+    """``2026-03-02 09:00 UTC+08:00``: minutes, with the zone the clerk recorded."""
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    zone = at.strftime("%z")
+    zone = f" UTC{zone[:3]}:{zone[3:]}" if zone and zone != "+0000" else (" UTC" if zone else "")
+    return at.strftime("%Y-%m-%d %H:%M") + zone
 
 
 def _row(head: str, value: str) -> str:
@@ -316,6 +331,10 @@ def _details(rec: Mapping[str, Any], lang: str, lbl: Any, stage_name: Any) -> st
         parts.append(f"{lbl('votes')}: {lbl('yes')} {_n(data.get('yes', 0))}, "
                      f"{lbl('no')} {_n(data.get('no', 0))}, "
                      f"{lbl('abstain')} {_n(data.get('abstain', 0))}")
+    if kind == "opinion" and "count" in data:
+        parts.append(f"{lbl('signed-opinions')}: {_n(data['count'])}, "
+                     f"{lbl('unsigned')}: {_n(data.get('unsigned', 0))}, "
+                     f"{lbl('proxies')}: {_n(data.get('proxies', 0))}")
     if "signed" in data and kind != "opinion":
         parts.append(f"{lbl('signed-count')}: {_n(data['signed'])}")
     sigs: Sequence[Mapping[str, Any]] = rec.get("signatures") or ()
