@@ -113,8 +113,12 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=2.0)
     args = ap.parse_args()
     seconds = 0.5 if args.quick else args.seconds
-    ours = rate(lifecycle, seconds)
-    bare = rate(bare_lifecycle, seconds)
+    # Alternate short windows and keep each side's best: the machine is shared, so the best
+    # window is the least disturbed one, and both sides get the same chances.
+    ours = bare = 0.0
+    for _ in range(5):
+        ours = max(ours, rate(lifecycle, seconds / 5))
+        bare = max(bare, rate(bare_lifecycle, seconds / 5))
     print("lifecycles per second (四议两公开, counts, 10 actions incl. open; provisional)")
     print(f"  deliberation Case      {ours:10.0f}/s")
     print(f"  plain transitions (6)  {bare:10.0f}/s")

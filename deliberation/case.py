@@ -83,7 +83,7 @@ def roster_fingerprint(roster: Roster) -> str:
 
 
 Result = dict[str, Any]
-Evaluator = Callable[["Case", _Cursor, Record, "list[Record]"], Result]
+Evaluator = Callable[["Case", _Cursor, Any, "list[Record]"], Result]
 
 
 class Case:
@@ -312,17 +312,17 @@ class Case:
         Give people as villager ids or, for large bodies, as counts. In the consultation stage
         the consultation is closed first (refused unless coverage holds), then the vote is held.
         """
-        data: dict[str, Any] = {
-            "present": _who(present, "present"),
-            "yes": _who(yes, "yes"),
-            "no": _who(no, "no"),
-            "abstain": _who(abstain, "abstain"),
-            "excused": _who(excused, "excused"),
-            "non_voting": _count(non_voting, "non_voting"),
-            "witnesses": _who(witnesses, "witnesses"),
-            "interested_voting": _count(interested_voting, "interested_voting"),
-            "content": content,
-        }
+        # Only what was given is recorded (zero counts and empty text are the defaults).
+        data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
+        for key, val in (("no", no), ("abstain", abstain), ("excused", excused),
+                         ("witnesses", witnesses)):
+            if val != 0:
+                data[key] = _who(val, key)
+        for key, n in (("non_voting", non_voting), ("interested_voting", interested_voting)):
+            if n != 0:
+                data[key] = _count(n, key)
+        if content:
+            data["content"] = content
         if households is not None:
             data["households"] = _count(households, "households")
         if signed is not None:
@@ -334,8 +334,9 @@ class Case:
             sset = data.get("signed", data["present"])
             if not isinstance(sset, int):
                 sigs.extend(Signature(s, "participant", doc, now) for s in sset)
-            if not isinstance(data["witnesses"], int):
-                sigs.extend(Signature(s, "witness", doc, now) for s in data["witnesses"])
+            wit = data.get("witnesses", 0)
+            if not isinstance(wit, int):
+                sigs.extend(Signature(s, "witness", doc, now) for s in wit)
         return self._act("meeting", actor, data, tuple(sigs), at=now)
 
     def record_opinion(
@@ -459,14 +460,14 @@ class Case:
               ) -> None:
         seq = len(self._records) + len(pending) + 1
         stage = cur.state if kind != "opened" and cur.state in self._plan.stages else None
-        draft = Record(seq, self._id, kind, at, actor, stage, data, signatures)  # type: ignore[arg-type]
+        draft = _Draft(seq, kind, at, actor, stage, data, signatures)
         result = _EVALUATORS[kind](self, cur, draft, pending)
-        pending.append(Record(seq, self._id, kind, at, actor, stage, draft.data,
+        pending.append(Record(seq, self._id, kind, at, actor, stage, data,
                               signatures, result))  # type: ignore[arg-type]
         # A stage merged away by a setting is passed through, each with its own record.
         while cur.state in self._plan.stages and self._plan.stages[cur.state].skip:
             seq = len(self._records) + len(pending) + 1
-            draft = Record(seq, self._id, "stage-skipped", at, None, cur.state, {})
+            draft = _Draft(seq, "stage-skipped", at, None, cur.state, {}, ())
             result = _EVALUATORS["stage-skipped"](self, cur, draft, pending)
             pending.append(Record(seq, self._id, "stage-skipped", at, None, draft.stage, {},
                                   (), result))
@@ -499,7 +500,7 @@ class Case:
         return for_stage
 
     # helpers used by the evaluators
-    def _open_stage(self, cur: _Cursor, rec: Record, kinds: tuple[ActionKind, ...],
+    def _open_stage(self, cur: _Cursor, rec: Any, kinds: tuple[ActionKind, ...],
                     what: Text) -> StagePlan:
         if cur.state not in self._plan.stages:
             raise CaseClosed(_closed_msg(cur.state))
@@ -529,6 +530,22 @@ class Case:
         return v
 
 
+class _Draft:
+    """A record being evaluated, before its result exists (what evaluators read of a Record)."""
+
+    __slots__ = ("actor", "at", "data", "kind", "seq", "signatures", "stage")
+
+    def __init__(self, seq: int, kind: str, at: datetime, actor: str | None, stage: str | None,
+                 data: Mapping[str, Any], signatures: tuple[Signature, ...]) -> None:
+        self.seq = seq
+        self.kind = kind
+        self.at = at
+        self.actor = actor
+        self.stage = stage
+        self.data = data
+        self.signatures = signatures
+
+
 class _NothingDue(InvalidAction):
     """check_deadlines found nothing expired (internal: no record is made)."""
 
@@ -539,7 +556,10 @@ _EPOCH: Final = datetime(1970, 1, 1)
 # -- evaluators: record (without result) + cursor -> result; raise to refuse ------------------
 
 
-def _ev_opened(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+Rec = Any  # a Record, or a _Draft while an action is evaluated
+
+
+def _ev_opened(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     proc = case._plan.procedure
     d = rec.data
     if d.get("procedure") != proc.id or d.get("version") != proc.version:
@@ -555,7 +575,7 @@ def _ev_opened(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> 
     return {"state": cur.state}
 
 
-def _ev_motion(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_motion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.MOTION,),
                           T("提交动议", "提交動議", "submit a motion"))
     subs = list(rec.data.get("submitters") or ())
@@ -570,7 +590,7 @@ def _ev_motion(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> 
     return _move(case, cur, rec, sp, "pass", checks)
 
 
-def _ev_notice(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._open_stage(cur, rec, tuple(ActionKind), T("通知", "通知", "give notice"))
     target = case._plan.stages.get(str(rec.data.get("for")))
     if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
@@ -579,20 +599,20 @@ def _ev_notice(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> 
     return {"route": None, "state": cur.state}
 
 
-def _ev_meeting(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_meeting(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.MEETING,), T("开会", "開會", "hold a meeting"))
     facts = _meeting_facts(case, sp, rec, pending)
     checks = _preconditions(sp, facts)
     route = "pass"
     if sp.quorum is not None:
-        q = sp.quorum.run(facts)
-        checks.append(_summary(sp.quorum, q))
-        if not q.ok:
+        ok, numbers = sp.quorum.verdict(facts)
+        checks.append({"rule": sp.quorum.id, "ok": ok, "numbers": numbers})
+        if not ok:
             route = "no_quorum"
     if route == "pass" and sp.approval is not None:
-        a = sp.approval.run(facts)
-        checks.append(_summary(sp.approval, a))
-        if not a.ok:
+        ok, numbers = sp.approval.verdict(facts)
+        checks.append({"rule": sp.approval.id, "ok": ok, "numbers": numbers})
+        if not ok:
             route = "rejected"
     held = cur.rounds.get(sp.id, 0) + 1
     cur.rounds = {**cur.rounds, sp.id: held}
@@ -604,7 +624,7 @@ def _ev_meeting(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) ->
     return result
 
 
-def _ev_opinion(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_opinion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,),
                           T("记录意见", "記錄意見", "record an opinion"))
     named = "villager" in rec.data
@@ -627,7 +647,7 @@ def _ev_opinion(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) ->
     return {"route": None, "state": cur.state}
 
 
-def _ev_consultation_closed(case: Case, cur: _Cursor, rec: Record, pending: list[Record]
+def _ev_consultation_closed(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]
                             ) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,),
                           T("结束征求意见", "結束徵求意見", "close the consultation"))
@@ -636,7 +656,7 @@ def _ev_consultation_closed(case: Case, cur: _Cursor, rec: Record, pending: list
     return _move(case, cur, rec, sp, "pass", checks)
 
 
-def _ev_disclosure_posted(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_disclosure_posted(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,),
                           T("公开", "公開", "post a disclosure"))
     if rec.actor is None:
@@ -647,7 +667,7 @@ def _ev_disclosure_posted(case: Case, cur: _Cursor, rec: Record, pending: list[R
     return {"route": None, "state": cur.state}
 
 
-def _ev_disclosure_concluded(case: Case, cur: _Cursor, rec: Record, pending: list[Record]
+def _ev_disclosure_concluded(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]
                              ) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,),
                           T("结束公开", "結束公開", "conclude the disclosure"))
@@ -656,7 +676,7 @@ def _ev_disclosure_concluded(case: Case, cur: _Cursor, rec: Record, pending: lis
     return _move(case, cur, rec, sp, "pass", checks)
 
 
-def _ev_objection(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_objection(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     if cur.state not in case._plan.stages:
         raise CaseClosed(_closed_msg(cur.state))
     sup = case._plan.procedure.supervision
@@ -669,7 +689,7 @@ def _ev_objection(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) 
     return {"route": None, "state": cur.state, "open_objections": cur.objections}
 
 
-def _ev_answer(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_answer(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     if cur.state not in case._plan.stages:
         raise CaseClosed(_closed_msg(cur.state))
     if not cur.objections:
@@ -694,7 +714,7 @@ def _ev_answer(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> 
     return {"route": event, "state": cur.state, "open_objections": cur.objections}
 
 
-def _ev_withdrawn(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_withdrawn(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     if cur.state not in case._plan.stages:
         raise CaseClosed(_closed_msg(cur.state))
     proc = case._plan.procedure
@@ -716,7 +736,7 @@ def _ev_withdrawn(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) 
     return {"route": WITHDRAW, "state": cur.state}
 
 
-def _ev_lapsed(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_lapsed(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     if cur.state not in case._plan.stages:
         raise CaseClosed(_closed_msg(cur.state))
     sp = case._plan.stages[cur.state]
@@ -726,7 +746,7 @@ def _ev_lapsed(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> 
     return _move(case, cur, rec, sp, "deadline", checks)
 
 
-def _ev_skipped(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_skipped(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._plan.stages.get(cur.state)
     if sp is None or not sp.skip:
         raise InvalidAction(T("此步骤不应跳过", "此步驟不應跳過", "this stage is not skipped"))
@@ -734,7 +754,7 @@ def _ev_skipped(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) ->
     return {"route": SKIP, "state": cur.state, "setting": sp.stage.skip_when}
 
 
-def _ev_note(case: Case, cur: _Cursor, rec: Record, pending: list[Record]) -> Result:
+def _ev_note(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     return {"route": None, "state": cur.state}
 
 
@@ -760,7 +780,7 @@ _EVALUATORS: Final[dict[str, Evaluator]] = {
 # -- facts ------------------------------------------------------------------------------------
 
 
-def _meeting_facts(case: Case, sp: StagePlan, rec: Record, pending: list[Record]) -> Facts:
+def _meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]) -> Facts:
     d = rec.data
     body = sp.body
     roster = case._roster
@@ -847,8 +867,11 @@ def _meeting_facts(case: Case, sp: StagePlan, rec: Record, pending: list[Record]
         n_witnesses = len(set(witnesses))
     # A reconvened meeting needs a new notice; the plan circulated for a meeting that lacked a
     # quorum still stands (it was not revised), but not once a meeting decided on it.
-    given = prior_notice(case, stage, "notice", pending)
-    circ = prior_notice(case, stage, "circulated", pending)
+    # Scan the history only for the periods this stage's rules read.
+    rules = {r.rule for r in sp.preconditions}
+    given = prior_notice(case, stage, "notice", pending) if "notice-period" in rules else None
+    circ = prior_notice(case, stage, "circulated", pending) \
+        if "advance-circulation" in rules else None
     notice = days_between(given, rec.at) if given is not None else None
     circulated = days_between(circ, rec.at) if circ is not None else None
     return Facts(
@@ -971,9 +994,10 @@ def _preconditions(sp: StagePlan, facts: Facts) -> list[dict[str, Any]]:
     checks: list[dict[str, Any]] = []
     failed: list[RuleViolation] = []
     for rule in sp.preconditions:
-        c = rule.run(facts)
-        checks.append(_summary(rule, c))
-        if not c.ok:
+        ok, numbers = rule.verdict(facts)
+        checks.append({"rule": rule.id, "ok": ok, "numbers": numbers})
+        if not ok:
+            c = rule.run(facts)  # the registered check, for its message
             failed.append(RuleViolation(rule.id, sp.id, c.message, c.numbers, rule.basis))
     if failed:
         first = failed[0]
@@ -985,7 +1009,7 @@ def _preconditions(sp: StagePlan, facts: Facts) -> list[dict[str, Any]]:
     return checks
 
 
-def _move(case: Case, cur: _Cursor, rec: Record, sp: StagePlan, route: str,
+def _move(case: Case, cur: _Cursor, rec: Any, sp: StagePlan, route: str,
           checks: list[dict[str, Any]]) -> Result:
     case._fire(cur, route, rec.seq, rec.at)
     return {"route": route, "state": cur.state, "checks": checks}

@@ -49,11 +49,18 @@ RECORD_KINDS: Final = (
 )
 
 
+# Scalars skip the ABC checks below: records are built on the engine's hot path.
+_SCALARS: Final = frozenset({str, int, bool, float, type(None)})
+
+
 def _freeze(value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+        return MappingProxyType({str(k): v if type(v) in _SCALARS else _freeze(v)
+                                 for k, v in value.items()})
     if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
+        return tuple(v if type(v) in _SCALARS else _freeze(v) for v in value)
     return value
 
 

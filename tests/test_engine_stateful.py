@@ -97,18 +97,18 @@ class EngineMachine(RuleBasedStateMachine):
         # preconditions held (else the engine should have refused)
         assert d.get("signed", present) == present
         if rec.stage in ("review", "resolution"):
-            assert d["witnesses"] >= 1
+            assert d.get("witnesses", 0) >= 1
         q = sp.quorum.params if sp.quorum else None
         a = sp.approval.params if sp.approval else None
         route = "pass"
         totals = {"members": counts.members, "expected": counts.voters, "voters": counts.voters,
                   "present": present}
         if q is not None:
-            count = present if q["base"] in ("expected", "voters") else present + d["non_voting"]
+            count = present if q["base"] in ("expected", "voters") else present + d.get("non_voting", 0)
             if not _holds(count, totals[q["base"]], Fraction(q["ratio"]), q["compare"]):
                 route = "no_quorum"
         if route == "pass" and a is not None:
-            if not _holds(d["yes"], totals[a["base"]], Fraction(a["ratio"]), a["compare"]):
+            if not _holds(d.get("yes", 0), totals[a["base"]], Fraction(a["ratio"]), a["compare"]):
                 route = "rejected"
         cap = sp.stage.max_rounds
         if route != "pass" and cap is not None and rounds_before + 1 >= cap:
