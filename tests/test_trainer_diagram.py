@@ -145,3 +145,15 @@ def test_cli_highlights_a_stored_case(tmp_path, capsys):
     assert main(["diagram", "six-deliberations-guzhuang", "--case", "road-1", "--db", url,
                  "--lang", "en"]) == 2
     assert "runs under four-deliberations" in capsys.readouterr().err
+
+
+def test_cli_settings_change_the_rules_drawn(capsys):
+    args = ["diagram", "four-deliberations", "--lang", "en"]
+    assert main([*args, "--set", "party-assembly-quorum-ratio=2/3"]) == 0
+    assert "≥2/3 of expected (应到) present" in capsys.readouterr().out
+    assert main(args) == 0
+    assert "≥1/2 of expected (应到) present" in capsys.readouterr().out
+    assert main([*args, "--set", "no-such-setting=1"]) == 2
+    assert "unknown setting 'no-such-setting'" in capsys.readouterr().err
+    assert main([*args, "--set", "party-assembly-quorum-ratio=0.66"]) == 2
+    assert "party-assembly-quorum-ratio" in capsys.readouterr().err

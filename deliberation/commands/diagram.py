@@ -15,7 +15,13 @@ from typing import Any
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
-from deliberation.trainer.cli_support import add_procedure_options, load, write_output
+from deliberation.trainer.cli_support import (
+    add_procedure_options,
+    add_settings_option,
+    load,
+    settings_of,
+    write_output,
+)
 from deliberation.trainer.diagram import FORMATS, render
 
 
@@ -30,6 +36,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--highlight", metavar="STAGE", help="highlight this stage (or outcome)")
     p.add_argument("--engine", choices=("graphviz", "builtin"), default="graphviz",
                    help="for svg: Graphviz (default) or the built-in drawing (no Graphviz needed)")
+    add_settings_option(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--case", metavar="CASE", help="highlight where this stored case stands")
     p.add_argument("--db", metavar="URL", help="the case store, e.g. sqlite:///cases.db")
@@ -39,7 +46,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     procedure = load(args)
     highlight = args.highlight
-    overrides: dict[str, Any] | None = None
+    overrides = settings_of(args, procedure)
     if args.case or args.db:
         if not (args.case and args.db):
             raise DeliberationError(
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         highlight = highlight or state
-        overrides = settings
+        overrides = {**settings, **(overrides or {})} or None
     data = render(procedure, args.format, args.lang, highlight, overrides, engine=args.engine)
     write_output(data, args.output, binary=args.format == "png")
     return 0

@@ -11,7 +11,13 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.trainer.cli_support import add_procedure_options, load, write_output
+from deliberation.trainer.cli_support import (
+    add_procedure_options,
+    add_settings_option,
+    load,
+    settings_of,
+    write_output,
+)
 from deliberation.trainer.html_page import build_page
 
 
@@ -23,12 +29,15 @@ def register(subparsers: Any) -> None:
         "a 'try it' panel for the rule numbers, printable as a handout.",
     )
     add_procedure_options(p)
+    add_settings_option(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--matter", default="", help="the matter's title, shown on the page")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    page = build_page(load(args), lang=args.lang, matter=args.matter)
+    procedure = load(args)
+    page = build_page(procedure, lang=args.lang, matter=args.matter,
+                      overrides=settings_of(args, procedure))
     write_output(page.encode("utf-8"), args.output)
     return 0

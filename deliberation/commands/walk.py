@@ -15,11 +15,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
-from deliberation.trainer.cli_support import add_procedure_options, load
+from deliberation.trainer.cli_support import (
+    add_procedure_options,
+    add_settings_option,
+    load,
+    parse_settings,
+)
 from deliberation.trainer.walk import run_walk
 
 
@@ -33,26 +36,8 @@ def register(subparsers: Any) -> None:
     add_procedure_options(p)
     p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
     p.add_argument("--matter", default="", help="the matter's title")
-    p.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
-                   help="override a setting of the procedure, e.g. one-person-both-chairs=true")
+    add_settings_option(p)
     p.set_defaults(func=run)
-
-
-def parse_settings(items: list[str]) -> dict[str, Any]:
-    """``["a=true", "b=2/3"]`` → ``{"a": True, "b": "2/3"}``: YAML scalars; the case checks them."""
-    out: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise DeliberationError(
-                T(f"--set 须写成 名称=值,而不是 {item!r}", f"--set 須寫成 名稱=值,而不是 {item!r}",
-                  f"--set takes SETTING=VALUE, not {item!r}")
-            )
-        try:
-            out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
-        except yaml.YAMLError:
-            out[key.strip()] = value
-    return out
 
 
 def run(args: argparse.Namespace) -> int:

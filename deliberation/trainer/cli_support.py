@@ -12,6 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from deliberation.definition import Procedure
 from deliberation.errors import DeliberationError
@@ -26,6 +29,41 @@ def add_procedure_options(parser: argparse.ArgumentParser) -> None:
                         help="language of labels and messages (default zh-Hans)")
     parser.add_argument("--path", action="append", default=[], metavar="DIR",
                         help="add DIR to the procedure search path; repeatable")
+
+
+def add_settings_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
+                        help="override a setting of the procedure, e.g. "
+                        "one-person-both-chairs=true or party-assembly-quorum-ratio=2/3")
+
+
+def parse_settings(items: list[str]) -> dict[str, Any]:
+    """``["a=true", "b=2/3"]`` → ``{"a": True, "b": "2/3"}``: YAML scalars, checked later.
+
+    >>> parse_settings(["one-person-both-chairs=true", "party-assembly-quorum-ratio=2/3"])
+    {'one-person-both-chairs': True, 'party-assembly-quorum-ratio': '2/3'}
+    """
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise DeliberationError(
+                T(f"--set 须写成 名称=值,而不是 {item!r}", f"--set 須寫成 名稱=值,而不是 {item!r}",
+                  f"--set takes SETTING=VALUE, not {item!r}")
+            )
+        try:
+            out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            out[key.strip()] = value
+    return out
+
+
+def settings_of(args: argparse.Namespace, procedure: Procedure) -> dict[str, Any] | None:
+    """The ``--set`` overrides, checked against the procedure and typed as the engine types them."""
+    from deliberation.facts import normalise_settings
+
+    raw = parse_settings(getattr(args, "set", []) or [])
+    return (normalise_settings(procedure, raw) or None) if raw else None
 
 
 def load(args: argparse.Namespace) -> Procedure:
