@@ -158,6 +158,14 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
     where = stage_locations(procedure, root)
     targets = {s.id for s in procedure.stages} | set(procedure.outcomes) | {RECONVENE}
     for stage in procedure.stages:
+        if stage.id in procedure.outcomes or stage.id == RECONVENE:
+            what = "an outcome" if stage.id in procedure.outcomes else "the route word"
+            reporter.error(
+                "D209",
+                f"stage id {stage.id!r} is also {what}, so routes to it are ambiguous",
+                where[stage.id].get("id") or where[stage.id],
+                "rename the stage",
+            )
         _check_routes(stage, where[stage.id], targets, reporter)
         _check_stage_rules(procedure, stage, where[stage.id], reporter)
     _check_outcomes(procedure, root, reporter)

@@ -32,9 +32,31 @@ def test_corpus_is_large_and_covers_every_category() -> None:
     codes = {expectation(f)[0] for f in FILES}
     # syntax & safety, structure, references, thresholds, graph, translations, composition
     required = {
-        "D101", "D102", "D104", "D201", "D202", "D203", "D303", "D306", "D307", "D309",
-        "D310", "D403", "D405", "D407", "D409", "D501", "D502", "D503", "D504", "D505",
-        "D507", "D508", "D601", "D701", "D703",
+        "D101",
+        "D102",
+        "D104",
+        "D201",
+        "D202",
+        "D203",
+        "D303",
+        "D306",
+        "D307",
+        "D309",
+        "D310",
+        "D403",
+        "D405",
+        "D407",
+        "D409",
+        "D501",
+        "D502",
+        "D503",
+        "D504",
+        "D505",
+        "D507",
+        "D508",
+        "D601",
+        "D701",
+        "D703",
     }
     assert required <= codes, sorted(required - codes)
 

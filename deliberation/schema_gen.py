@@ -1,0 +1,399 @@
+"""Generate the JSON Schema of the procedure format from the rule registry and the model.
+
+The schema is derived, never hand-written: rule names and their parameters come from
+:data:`deliberation.rules.RULES`, and the vocabularies (actions, outcome kinds, setting types,
+route keys, record kinds, roster selectors, bases) from the model, so a newly registered rule
+appears in it. The shipped copy is ``deliberation/schema/procedure.schema.json``; a test keeps
+it equal to what this module generates. Regenerate it with::
+
+    python -m deliberation.schema_gen           # write the shipped file
+    python -m deliberation.schema_gen --check   # exit 1 when the shipped file is stale
+
+Editors that speak the YAML language server pick it up from a first-line comment::
+
+    # yaml-language-server: $schema=../deliberation/schema/procedure.schema.json
+
+The schema checks shape and vocabulary; the loader's diagnostics remain the authority (the
+schema cannot see, e.g., that 3/2 exceeds 1 or that a route names a missing stage).
+
+>>> schema = build_schema()
+>>> "quorum" in schema["definitions"]["rule"]["properties"]["rule"]["enum"]
+True
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, Final
+
+from deliberation.definition import ROUTE_KEYS, ActionKind, OutcomeKind, SettingType
+from deliberation.i18n import LANGS
+from deliberation.loader import _STAGE_OPS, FORMAT_VERSION, ID_PATTERN, RECORD_KINDS
+from deliberation.roster import SELECTORS
+from deliberation.rules import QUORUM_BASES, RULES, Param, RuleType
+from deliberation.schema import schema_path
+
+Schema = dict[str, Any]
+
+DRAFT: Final = "http://json-schema.org/draft-07/schema#"
+SCHEMA_ID: Final = "urn:deliberation:schema:procedure:1"
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/definitions/{name}"}
+
+
+def _id_map(value: Schema, what: str) -> Schema:
+    return {
+        "type": "object",
+        "description": f"{what}, keyed by id",
+        "propertyNames": _ref("id"),
+        "additionalProperties": value,
+    }
+
+
+def _param_schema(param: Param) -> Schema:
+    """The schema of one rule parameter's value."""
+    t = param.type
+    value: Schema
+    if t == "fraction":
+        value = _ref("fraction")
+    elif t == "comparison":
+        value = _ref("comparison")
+    elif t in ("base", "choice"):
+        value = {"enum": list(param.choices)}
+    elif t == "int":
+        value = {"type": "integer", "minimum": 0}
+    elif t == "bool":
+        value = {"type": "boolean"}
+    elif t == "list":
+        value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+    elif t == "thresholds":
+        value = {"type": "array", "items": _ref("threshold")}
+    else:
+        value = {"type": "string"}
+    if t not in ("list", "thresholds"):
+        # A parameter may take its value from a setting (the loader checks the setting's type).
+        value = {"anyOf": [value, _ref("settingRef")]}
+    if param.description:
+        value["description"] = param.description
+    if not param.required and param.default not in (None, ()):
+        default = param.default
+        value["default"] = default if isinstance(default, (bool, int, str)) else str(default)
+    return value
+
+
+def _rule_params(rule: RuleType) -> Schema:
+    return {
+        "type": "object",
+        "description": f"parameters of {rule.name!r}",
+        "additionalProperties": False,
+        "properties": {p.name: _param_schema(p) for p in rule.params},
+        "required": [p.name for p in rule.params if p.required],
+    }
+
+
+def _rule() -> Schema:
+    names = sorted(RULES)
+    return {
+        "type": "object",
+        "description": "a registered rule, by name, with its parameters",
+        "additionalProperties": False,
+        "required": ["rule"],
+        "properties": {
+            "rule": {
+                "enum": names,
+                "description": "; ".join(f"{n}: {RULES[n].description}" for n in names),
+            },
+            "id": {
+                **_ref("id"),
+                "description": "defaults to the rule name; give one to use a rule twice, "
+                "or the id of a body rule to replace it at this stage",
+            },
+            "params": {"type": "object"},
+            "basis": _ref("basisRefs"),
+            "note": _ref("text"),
+        },
+        # One branch per rule: its parameters, by name (an editor completes them).
+        "allOf": [
+            {
+                "if": {"properties": {"rule": {"const": n}}, "required": ["rule"]},
+                "then": {"properties": {"params": _rule_params(RULES[n])}},
+            }
+            for n in names
+        ],
+    }
+
+
+_STAGE_PROPS: Final[dict[str, Schema]] = {
+    "id": _ref("id"),
+    "name": _ref("text"),
+    "description": _ref("text"),
+    "action": {"enum": [a.value for a in ActionKind], "description": "what completes the stage"},
+    "body": {"anyOf": [_ref("id"), _ref("settingRef")], "description": "the acting body"},
+    "rules": {"type": "array", "items": _ref("rule")},
+    "records": {"type": "array", "items": {"enum": list(RECORD_KINDS)}},
+    "on": {
+        "type": "object",
+        "description": "where each result leads: a stage id, an outcome id or 'reconvene'",
+        "additionalProperties": False,
+        "properties": {k: {"type": "string"} for k in ROUTE_KEYS},
+    },
+    "max_rounds": {"type": "integer", "minimum": 1},
+    "skip_when": {
+        **_ref("id"),
+        "description": "a bool setting; when true the stage is merged away",
+    },
+    "basis": _ref("basisRefs"),
+}
+
+
+def _stage() -> Schema:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "name", "action", "body"],
+        "properties": _STAGE_PROPS,
+    }
+
+
+def _stage_operation() -> Schema:
+    def op(name: str, with_stage: bool) -> Schema:
+        props: Schema = {name: {**_ref("id"), "description": "the inherited stage it acts on"}}
+        if with_stage:
+            props["stage"] = _ref("stage")
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [name, "stage"] if with_stage else [name],
+            "properties": props,
+        }
+
+    update_set = {k: v for k, v in _STAGE_PROPS.items() if k not in ("id", "action", "rules")}
+    update: Schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["update"],
+        "properties": {
+            "update": {**_ref("id"), "description": "the inherited stage to change"},
+            "add_rules": {"type": "array", "items": _ref("rule")},
+            "remove_rules": {"type": "array", "items": _ref("id")},
+            "set": {"type": "object", "additionalProperties": False, "properties": update_set},
+        },
+    }
+    ops = {
+        "insert_before": op("insert_before", True),
+        "insert_after": op("insert_after", True),
+        "replace": op("replace", True),
+        "remove": op("remove", False),
+        "update": update,
+    }
+    assert tuple(ops) == _STAGE_OPS, "keep in step with the loader's stage operations"
+    return {"description": "an operation on the inherited stages", "oneOf": list(ops.values())}
+
+
+def _setting(required: bool) -> Schema:
+    by_type: dict[str, Schema] = {
+        SettingType.BOOL.value: {"type": "boolean"},
+        SettingType.INT.value: {"type": "integer", "minimum": 0},
+        SettingType.FRACTION.value: _ref("fraction"),
+        SettingType.COMPARISON.value: _ref("comparison"),
+        SettingType.CHOICE.value: {"type": "string"},
+        SettingType.STRING.value: {"type": "string"},
+    }
+    assert set(by_type) == {t.value for t in SettingType}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["type", "default", "description"] if required else [],
+        "properties": {
+            "type": {"enum": [t.value for t in SettingType]},
+            "default": {},
+            "description": _ref("text"),
+            "choices": {"type": "array", "items": {"type": "string"}},
+            "open": {"type": "boolean", "description": "an interpretation the law leaves open"},
+            "basis": _ref("basisRefs"),
+        },
+        "allOf": [
+            {
+                "if": {"properties": {"type": {"const": t}}, "required": ["type"]},
+                "then": {"properties": {"default": s}},
+            }
+            for t, s in by_type.items()
+        ],
+    }
+
+
+def build_schema() -> Schema:
+    """The JSON Schema (draft-07) of a procedure file, base or ``extends:``."""
+    definitions: Schema = {
+        "id": {"type": "string", "pattern": ID_PATTERN.pattern},
+        "text": {
+            "type": "object",
+            "description": "text in every language the library speaks",
+            "additionalProperties": False,
+            "required": list(LANGS),
+            "properties": {lang: {"type": "string", "minLength": 1} for lang in LANGS},
+        },
+        "fraction": {
+            "description": "an exact fraction from 0 to 1, e.g. 1/2 or 2/3 (floats are refused)",
+            "oneOf": [
+                {"type": "string", "pattern": r"^\s*\d+\s*/\s*\d+\s*$"},
+                {"type": "string", "pattern": r"^\s*[01]\s*$"},
+                {"enum": [0, 1]},
+            ],
+        },
+        "comparison": {
+            "enum": [">=", ">"],
+            "description": "'>=' for 以上 (includes the number), '>' for 超过/过半数 (excludes it)",
+        },
+        "settingRef": {
+            "type": "object",
+            "description": "take the value from a setting",
+            "additionalProperties": False,
+            "required": ["setting"],
+            "properties": {"setting": _ref("id")},
+        },
+        "threshold": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["ratio", "compare", "base"],
+            "properties": {
+                "ratio": {"anyOf": [_ref("fraction"), _ref("settingRef")]},
+                "compare": {"anyOf": [_ref("comparison"), _ref("settingRef")]},
+                "base": {"anyOf": [{"enum": list(QUORUM_BASES)}, _ref("settingRef")]},
+            },
+        },
+        "basisRefs": {"type": "array", "items": _ref("id")},
+        "basis": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["title"],
+            "properties": {
+                "title": _ref("text"),
+                "tag": {"enum": ["law", "seed", "local", "open"]},
+                "article": {"type": ["string", "integer"]},
+                "url": {"type": "string"},
+            },
+        },
+        "setting": _setting(required=True),
+        "settingOverride": _setting(required=False),
+        "selectors": {
+            "oneOf": [
+                {"enum": sorted(SELECTORS)},
+                {"type": "array", "items": {"enum": sorted(SELECTORS)}},
+            ]
+        },
+        "rule": _rule(),
+        "body": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "members"],
+            "properties": {
+                "name": _ref("text"),
+                "description": _ref("text"),
+                "members": _ref("selectors"),
+                "voters": _ref("selectors"),
+                "unit": {"enum": ["person", "household"]},
+                "rules": {"type": "array", "items": _ref("rule")},
+                "basis": _ref("basisRefs"),
+            },
+        },
+        "stage": _stage(),
+        "stageOperation": _stage_operation(),
+        "outcome": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["kind", "name"],
+            "properties": {"kind": {"enum": [k.value for k in OutcomeKind]}, "name": _ref("text")},
+        },
+    }
+    return {
+        "$schema": DRAFT,
+        "$id": SCHEMA_ID,
+        "title": f"deliberation procedure (format {FORMAT_VERSION})",
+        "description": "A village deliberation procedure: bodies, stages, rules and outcomes. "
+        "Generated by deliberation.schema_gen; see docs/format.md.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id"],
+        "properties": {
+            "format": {"const": FORMAT_VERSION},
+            "id": _ref("id"),
+            "extends": {**_ref("id"), "description": "the id of a procedure on the search path"},
+            "version": {"type": ["string", "number"]},
+            "locality": {"type": "string"},
+            "name": _ref("text"),
+            "description": _ref("text"),
+            "basis": _id_map(_ref("basis"), "legal and documentary sources"),
+            "settings": {"type": "object", "propertyNames": _ref("id")},
+            "bodies": _id_map(_ref("body"), "the bodies that act"),
+            "stages": {"type": "array"},
+            "outcomes": _id_map(_ref("outcome"), "how a case can end"),
+            "supervision": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["body"],
+                "properties": {
+                    "body": _ref("id"),
+                    "answer_within_days": {"type": "integer", "minimum": 1},
+                    "basis": _ref("basisRefs"),
+                },
+            },
+            "withdrawal": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "by": {"type": "array", "items": {"type": "string"}},
+                    "until": _ref("id"),
+                    "outcome": _ref("id"),
+                },
+            },
+        },
+        # A base procedure lists whole stages; an extension lists operations on the inherited
+        # ones and may re-state inherited settings in part.
+        "if": {"required": ["extends"]},
+        "then": {
+            "properties": {
+                "stages": {"items": _ref("stageOperation")},
+                "settings": {"additionalProperties": _ref("settingOverride")},
+            }
+        },
+        "else": {
+            "required": ["id", "version", "name", "bodies", "stages", "outcomes"],
+            "properties": {
+                "stages": {"items": _ref("stage"), "minItems": 1},
+                "settings": {"additionalProperties": _ref("setting")},
+            },
+        },
+        "definitions": definitions,
+    }
+
+
+def render() -> str:
+    """The schema as the text of the shipped file."""
+    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deliberation.schema_gen")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file is stale")
+    args = parser.parse_args(argv)
+    text, path = render(), schema_path()
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if current != text:
+            print(f"{path} is stale; run python -m deliberation.schema_gen", file=sys.stderr)
+            return 1
+        print(f"{path} is up to date")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Whole-procedure checks and loader behaviour beyond the broken corpus."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from deliberation.checks import graph_of, route_keys
+from deliberation.errors import DefinitionError
+from deliberation.loader import Library, check_text, load_procedure, load_text
+
+BROKEN = Path(__file__).parent / "broken"
+BASE = (BROKEN / "d504-skips-disclosure.yaml").read_text(encoding="utf-8")
+
+
+def codes(text: str, library: Library | None = None) -> list[str]:
+    return [d.code for d in check_text(text, "t.yaml", library or Library())[1]]
+
+
+@pytest.mark.parametrize("name", ["four-deliberations", "six-deliberations-guzhuang"])
+def test_builtins_are_clean(name: str) -> None:
+    path = load_procedure(name).source
+    assert path is not None
+    assert check_text(Path(path).read_text(encoding="utf-8"), path)[1] == []
+
+
+def test_graph_of_the_builtin_follows_routes_and_defaults() -> None:
+    p = load_procedure("four-deliberations")
+    g = graph_of(p)
+    assert g.start == ("in", "proposal")
+    # discussion may be merged away (一肩挑): entering it can lead straight to review
+    assert g.successors(("in", "discussion")) == {("do", "discussion"), ("in", "review")}
+    assert route_keys(p, p.stage("resolution-disclosure")) == ["pass", "objection"]
+    assert "max_rounds" in route_keys(p, p.stage("review"))
+    reached = g.reachable(g.start)
+    assert ("out", "adopted") in reached
+    # without the results disclosure, success cannot be reached
+    assert ("out", "adopted") not in g.reachable(g.start, without=("do", "results-disclosure"))
+
+
+def test_skip_when_on_a_non_disclosure_stage_is_fine() -> None:
+    text = BASE.replace("  - id: publish  # <--\n    skip_when: fast-track\n", "  - id: publish\n")
+    text = text.replace(
+        "    action: meeting\n    body: committee\n",
+        "    action: meeting\n    body: committee\n"
+        "  - id: second\n    skip_when: fast-track\n"
+        "    name: {zh-Hans: 复议, zh-Hant: 複議, en: second}\n"
+        "    action: meeting\n    body: committee\n",
+    )
+    assert codes(text) == []
+
+
+def test_a_bounded_revision_loop_is_not_a_closed_loop() -> None:
+    text = BASE.replace("  - id: publish  # <--\n    skip_when: fast-track\n", "  - id: publish\n")
+    text = text.replace(
+        "    action: disclosure\n    body: clerk\n",
+        "    action: disclosure\n    body: clerk\n    on: {pass: decide}\n",
+    )
+    # publish → decide → publish … with no exit but the vote failing: decide can reject.
+    assert codes(text) == []
+    two = text.replace(
+        "    action: meeting\n    body: committee\n",
+        "    action: meeting\n    body: committee\n    on: {rejected: publish}\n",
+    )
+    assert "D503" in codes(two)
+    bounded = two.replace(
+        "    on: {rejected: publish}\n", "    on: {rejected: publish}\n    max_rounds: 3\n"
+    )
+    assert "D503" not in codes(bounded)
+
+
+def test_meeting_whose_setting_allows_a_body_without_approval() -> None:
+    text = (BROKEN / "d508-vote-cannot-fail.yaml").read_text(encoding="utf-8")
+    assert "D508" in codes(text)
+
+
+def test_duplicate_keys_do_not_stop_other_checks() -> None:
+    text = (BROKEN / "d104-duplicate-key.yaml").read_text(encoding="utf-8")
+    text = text.replace("action: meeting", "action: meting")
+    assert codes(text) == ["D104", "D207"]
+
+
+def test_alias_bomb_is_checked_quickly() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 25):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    start = time.perf_counter()
+    found = codes("\n".join(lines) + "\n")
+    # A correctness bound, not a benchmark: walking 10**24 nodes would never finish.
+    assert time.perf_counter() - start < 30
+    assert "D201" in found
+
+
+def test_extends_cycle_is_reported_from_either_end(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("id: cyc-a\nextends: cyc-b\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("id: cyc-b\nextends: cyc-a\n", encoding="utf-8")
+    for name in ("cyc-a", "cyc-b"):
+        with pytest.raises(DefinitionError) as err:
+            Library((tmp_path,)).load(name)
+        assert [d.code for d in err.value.diagnostics] == ["D702"]
+
+
+def test_invalid_base_is_reported_at_extends(tmp_path: Path) -> None:
+    (tmp_path / "base.yaml").write_text("id: bad-base\nversion: 1\n", encoding="utf-8")
+    diags = check_text("id: child\nextends: bad-base\n", "c.yaml", Library((tmp_path,)))[1]
+    assert [(d.code, d.line) for d in diags] == [("D704", 2)]
+    assert "bad-base" in diags[0].message and "D203" in diags[0].hint
+
+
+def test_inherited_setting_override_keeps_type_and_checks_default() -> None:
+    ok = load_text(
+        "id: x\nextends: four-deliberations\n"
+        "settings:\n  party-assembly-quorum-ratio: {default: 2/3}\n"
+    )
+    from fractions import Fraction
+
+    assert ok.settings["party-assembly-quorum-ratio"].default == Fraction(2, 3)
+    assert ok.settings["party-assembly-quorum-ratio"].open  # inherited
+    bad = (
+        "id: x\nextends: four-deliberations\n"
+        "settings:\n  party-assembly-quorum-ratio: {default: 0.66}\n"
+        "  resolution-body: {choices: [villagers-meeting]}\n"
+    )
+    assert codes(bad) == ["D403", "D706"]
+
+
+def test_update_validates_skip_when_and_records() -> None:
+    text = (
+        "id: x\nextends: four-deliberations\nstages:\n  - update: review\n"
+        "    set: {skip_when: no-such-setting, records: [votes, vot]}\n"
+    )
+    assert sorted(codes(text)) == ["D303", "D305"]
+
+
+def test_removing_a_stage_that_withdrawal_names() -> None:
+    text = "id: x\nextends: four-deliberations\nstages:\n  - remove: resolution\n"
+    diags = check_text(text, "t.yaml", Library())[1]
+    # The inherited withdrawal.until names the removed stage; no route names it explicitly.
+    assert [(d.code, d.line) for d in diags] == [("D310", 2)]  # reported at extends:
