@@ -231,6 +231,11 @@ class Case:
         return self._cur.state
 
     @property
+    def matter(self) -> str:
+        """The matter the case was opened for."""
+        return str(self._records[0].data.get("matter") or "") if self._records else ""
+
+    @property
     def closed(self) -> bool:
         return self._cur.state not in self._plan.stages
 
@@ -285,6 +290,11 @@ class Case:
                     ) -> tuple[Record, ...]:
         """Announce the meeting of ``for_stage`` (starts its notice period)."""
         return self._act("notice", actor, {"for": self._meeting_stage(for_stage)})
+
+    def reconvene(self, *, actor: str | None = None) -> tuple[Record, ...]:
+        """Call the current stage's meeting again after it lacked a quorum: a new notice (the
+        notice period, if the body has one, runs again from now)."""
+        return self._act("notice", actor, {"for": self._meeting_stage(None), "reconvene": True})
 
     def circulate_plan(self, *, for_stage: str | None = None, actor: str | None = None
                        ) -> tuple[Record, ...]:
@@ -596,6 +606,13 @@ def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
     if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
         raise InvalidAction(T("通知的会议步骤无效", "通知的會議步驟無效",
                               "the notice names no meeting stage at or after this one"))
+    if rec.data.get("reconvene"):
+        last = next((r for r in case._history(pending)
+                     if r.kind == "meeting" and r.stage == target.id), None)
+        if target.id != sp.id or last is None or last.result.get("route") != "no_quorum":
+            raise InvalidAction(T("只有未达法定人数的会议才需另行召集",
+                                  "只有未達法定人數的會議才需另行召集",
+                                  "only a meeting that lacked a quorum is reconvened"))
     return {"route": None, "state": cur.state}
 
 

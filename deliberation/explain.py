@@ -47,6 +47,7 @@ class ActionHint:
 _LABELS: dict[str, Text] = {
     "submit_motion": T("提交书面动议", "提交書面動議", "submit the written motion"),
     "give_notice": T("发出会议通知", "發出會議通知", "give notice of the meeting"),
+    "reconvene": T("另行召集会议", "另行召集會議", "reconvene the meeting"),
     "circulate_plan": T("提前送达方案", "提前送達方案", "circulate the plan"),
     "hold_meeting": T("召开会议并表决", "召開會議並表決", "hold the meeting and vote"),
     "record_opinion": T("逐人征求意见并签字", "逐人徵求意見並簽字",
@@ -77,11 +78,21 @@ def blockers(case: Case) -> tuple[Blocker, ...]:
     cur = case._cur
     out: list[Blocker] = []
     if cur.objections:
+        from deliberation.clock import days_between
+
+        sup = case.procedure.supervision
+        within = sup.answer_within_days if sup is not None else 0
+        raised = next((r.at for r in reversed(case.records) if r.kind == "objection"), None)
+        waited = days_between(raised, case.clock.now()) if raised is not None else 0
         out.append(Blocker("objection", T(
-            f"监督委员会异议 {cur.objections} 项待答复,事项暂停",
-            f"監督委員會異議 {cur.objections} 項待答覆,事項暫停",
+            f"监督委员会异议 {cur.objections} 项待答复,事项暂停(已 {waited} 天,"
+            f"应在 {within} 天内答复)",
+            f"監督委員會異議 {cur.objections} 項待答覆,事項暫停(已 {waited} 天,"
+            f"應在 {within} 天內答覆)",
             f"{cur.objections} objection(s) of the supervision committee await an answer; "
-            "the case is suspended"), {"count": cur.objections, "needed": 0}))
+            f"the case is suspended ({waited} day(s) so far, answer within {within})"),
+            {"count": cur.objections, "needed": 0, "days": waited, "within_days": within},
+            sup.basis if sup is not None else ()))
     sp = case.plan.stage(cur.state)
     now = case.clock.now()
     if sp.kind is ActionKind.MOTION:
@@ -180,6 +191,10 @@ def available_actions(case: Case) -> tuple[ActionHint, ...]:
         elif sp.kind is ActionKind.MEETING:
             if any(r.rule == "notice-period" for r in sp.preconditions):
                 add("give_notice", body.id, T("召集人", "召集人", "the convener"))
+                last = next((r for r in reversed(case.records)
+                             if r.kind == "meeting" and r.stage == sp.id), None)
+                if last is not None and last.result.get("route") == "no_quorum":
+                    add("reconvene", body.id, T("召集人", "召集人", "the convener"))
             if any(r.rule == "advance-circulation" for r in sp.preconditions):
                 add("circulate_plan", body.id, T("召集人", "召集人", "the convener"))
             add("hold_meeting", body.id, body.name)

@@ -249,3 +249,24 @@ def test_explain_in_three_languages() -> None:
     (blocker,) = case.blockers()
     assert blocker.numbers["count"] == 1 and blocker.numbers["needed"] == len(people)
     assert "record_opinion" in {a.action for a in case.available_actions()}
+
+
+def test_reconvene_after_no_quorum_needs_the_notice_again() -> None:
+    case, clock = open_case(FOUR, Roster.generate(), **{"resolution-body": "villagers-meeting"})
+    advance_to(case, clock, "resolution")
+    with pytest.raises(InvalidAction):
+        case.reconvene()  # nothing to reconvene yet
+    case.give_notice()
+    clock.advance(days=10)
+    (rec,) = case.hold_meeting(present=100, yes=100, witnesses=1)
+    assert rec.result["route"] == "no_quorum" and case.state == "resolution"
+    assert "reconvene" in {a.action for a in case.available_actions()}
+    case.reconvene()
+    clock.advance(days=5)
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(present=400, yes=400, witnesses=1)
+    assert err.value.numbers == {"count": 5, "needed": 10}
+    clock.advance(days=5)
+    case.hold_meeting(present=400, yes=400, witnesses=1)
+    assert case.state == "resolution-disclosure" and case.matter == "修村道"
+    assert Case.replay(FOUR, case.roster, case.records).state == case.state
