@@ -104,7 +104,8 @@ class EngineMachine(RuleBasedStateMachine):
         totals = {"members": counts.members, "expected": counts.voters, "voters": counts.voters,
                   "present": present}
         if q is not None:
-            count = present if q["base"] in ("expected", "voters") else present + d.get("non_voting", 0)
+            count = present if q["base"] in ("expected", "voters") \
+                else present + d.get("non_voting", 0)
             if not _holds(count, totals[q["base"]], Fraction(q["ratio"]), q["compare"]):
                 route = "no_quorum"
         if route == "pass" and a is not None:
