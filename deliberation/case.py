@@ -568,6 +568,15 @@ _EPOCH: Final = datetime(1970, 1, 1)
 
 Rec = Any  # a Record, or a _Draft while an action is evaluated
 
+# What each action is, for 'cannot … now' messages (built once).
+_DO_MOTION: Final = T("提交动议", "提交動議", "submit a motion")
+_DO_NOTICE: Final = T("通知", "通知", "give notice")
+_DO_MEETING: Final = T("开会", "開會", "hold a meeting")
+_DO_OPINION: Final = T("记录意见", "記錄意見", "record an opinion")
+_DO_CLOSE: Final = T("结束征求意见", "結束徵求意見", "close the consultation")
+_DO_POST: Final = T("公开", "公開", "post a disclosure")
+_DO_CONCLUDE: Final = T("结束公开", "結束公開", "conclude the disclosure")
+
 
 def _ev_opened(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     proc = case._plan.procedure
@@ -586,8 +595,7 @@ def _ev_opened(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
 
 
 def _ev_motion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
-    sp = case._open_stage(cur, rec, (ActionKind.MOTION,),
-                          T("提交动议", "提交動議", "submit a motion"))
+    sp = case._open_stage(cur, rec, (ActionKind.MOTION,), _DO_MOTION)
     subs = list(rec.data.get("submitters") or ())
     signed = set(rec.data.get("signed") or ())
     if len(set(subs)) != len(subs):
@@ -601,7 +609,7 @@ def _ev_motion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
 
 
 def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
-    sp = case._open_stage(cur, rec, tuple(ActionKind), T("通知", "通知", "give notice"))
+    sp = case._open_stage(cur, rec, tuple(ActionKind), _DO_NOTICE)
     target = case._plan.stages.get(str(rec.data.get("for")))
     if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
         raise InvalidAction(T("通知的会议步骤无效", "通知的會議步驟無效",
@@ -617,7 +625,7 @@ def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
 
 
 def _ev_meeting(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
-    sp = case._open_stage(cur, rec, (ActionKind.MEETING,), T("开会", "開會", "hold a meeting"))
+    sp = case._open_stage(cur, rec, (ActionKind.MEETING,), _DO_MEETING)
     facts = _meeting_facts(case, sp, rec, pending)
     checks = _preconditions(sp, facts)
     route = "pass"
@@ -642,8 +650,7 @@ def _ev_meeting(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Re
 
 
 def _ev_opinion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
-    sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,),
-                          T("记录意见", "記錄意見", "record an opinion"))
+    sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,), _DO_OPINION)
     named = "villager" in rec.data
     for r in _since_entered(case, cur, pending, "opinion"):
         if ("villager" in r.data) != named:
@@ -666,16 +673,14 @@ def _ev_opinion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Re
 
 def _ev_consultation_closed(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]
                             ) -> Result:
-    sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,),
-                          T("结束征求意见", "結束徵求意見", "close the consultation"))
+    sp = case._open_stage(cur, rec, (ActionKind.CONSULTATION,), _DO_CLOSE)
     facts = consultation_facts(case, sp, cur, pending)
     checks = _preconditions(sp, facts)
     return _move(case, cur, rec, sp, "pass", checks)
 
 
 def _ev_disclosure_posted(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
-    sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,),
-                          T("公开", "公開", "post a disclosure"))
+    sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,), _DO_POST)
     if rec.actor is None:
         raise InvalidAction(T("须写明由谁公开", "須寫明由誰公開", "say who posts the disclosure"))
     case._villager(rec.actor, sp.body.members, sp.id, sp.body.name)
@@ -686,8 +691,7 @@ def _ev_disclosure_posted(case: Case, cur: _Cursor, rec: Rec, pending: list[Reco
 
 def _ev_disclosure_concluded(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]
                              ) -> Result:
-    sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,),
-                          T("结束公开", "結束公開", "conclude the disclosure"))
+    sp = case._open_stage(cur, rec, (ActionKind.DISCLOSURE,), _DO_CONCLUDE)
     facts = disclosure_facts(case, cur, pending, rec.at)
     checks = _preconditions(sp, facts)
     return _move(case, cur, rec, sp, "pass", checks)
@@ -885,10 +889,8 @@ def _meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]) -
     # A reconvened meeting needs a new notice; the plan circulated for a meeting that lacked a
     # quorum still stands (it was not revised), but not once a meeting decided on it.
     # Scan the history only for the periods this stage's rules read.
-    rules = {r.rule for r in sp.preconditions}
-    given = prior_notice(case, stage, "notice", pending) if "notice-period" in rules else None
-    circ = prior_notice(case, stage, "circulated", pending) \
-        if "advance-circulation" in rules else None
+    given = prior_notice(case, stage, "notice", pending) if sp.reads_notice else None
+    circ = prior_notice(case, stage, "circulated", pending) if sp.reads_circulation else None
     notice = days_between(given, rec.at) if given is not None else None
     circulated = days_between(circ, rec.at) if circ is not None else None
     return Facts(

@@ -198,6 +198,8 @@ class StagePlan:
     preconditions: tuple[CompiledRule, ...]
     deadlines: tuple[CompiledRule, ...]
     targets: Mapping[str, str]  # route key -> state (``reconvene`` resolved)
+    reads_notice: bool = False  # a rule reads the notice period
+    reads_circulation: bool = False  # a rule reads the advance circulation
 
     @property
     def id(self) -> str:
@@ -300,8 +302,10 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
         t = route_target(procedure, stage.id, key)
         if t is not None:
             targets[key] = t
+    names = {r.rule for r in pre}
     return StagePlan(stage, index, body, stage.action, skip, quorum, approval, tuple(pre),
-                     tuple(deadlines), targets)
+                     tuple(deadlines), targets, "notice-period" in names,
+                     "advance-circulation" in names)
 
 
 # The built-in rule types the fast paths mirror; a rule re-registered by an extension under

@@ -54,12 +54,14 @@ _SCALARS: Final = frozenset({str, int, bool, float, type(None)})
 
 
 def _freeze(value: Any) -> Any:
-    if type(value) in _SCALARS:
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, Mapping):
-        return MappingProxyType({str(k): v if type(v) in _SCALARS else _freeze(v)
+    if kind is dict or isinstance(value, Mapping):
+        return MappingProxyType({k if type(k) is str else str(k):
+                                 v if type(v) in _SCALARS else _freeze(v)
                                  for k, v in value.items()})
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
         return tuple(v if type(v) in _SCALARS else _freeze(v) for v in value)
     return value
 
@@ -161,7 +163,9 @@ class Record:
     def from_data(cls, data: Mapping[str, Any]) -> Record:
         schema = data.get("schema", SCHEMA_VERSION)
         if schema != SCHEMA_VERSION:
-            raise ValueError(f"record schema {schema!r} is not readable by this version ({SCHEMA_VERSION})")
+            raise ValueError(
+                f"record schema {schema!r} is not readable by this version ({SCHEMA_VERSION})"
+            )
         return cls(
             seq=int(data["seq"]),
             case_id=str(data["case"]),
