@@ -23,6 +23,7 @@ from deliberation.simulation.parallel import (
     make_tasks,
 )
 from deliberation.simulation.params import SimParams
+from deliberation.simulation.vectorised import COLUMNS, TEXT_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,34 +41,79 @@ def _proc(ref: ProcedureRef) -> Procedure:
 
 def _frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
            procedures: Mapping[int, Procedure], params: Mapping[int, SimParams]) -> pd.DataFrame:
-    """Assemble chunk results into one row per run, parameters and seed included."""
+    """Assemble chunk results into one row per run, parameters and seed included.
+
+    Built column by column with NumPy (text as categoricals from codes): for millions of rows
+    the table must not cost more than the simulation.
+    """
     import numpy as np
     import pandas as pd
 
-    parts = []
-    for task, cols in zip(tasks, results, strict=True):
-        n = task.runs
-        part = pd.DataFrame(cols)
-        part.insert(0, "run", np.arange(n, dtype=np.int64) + _offset(tasks, task))
-        part.insert(1, "seed", np.full(n, task.seed, dtype=np.int64))
-        part.insert(2, "chunk", np.full(n, task.chunk, dtype=np.int64))
-        part.insert(3, "procedure", procedures[task.tag].id)
-        part.insert(4, "path", task.path)
-        part.insert(5, "point", task.tag)
-        part["adopted"] = part["outcome_kind"] == "success"
-        for key, value in params[task.tag].to_row().items():
-            part[key] = value
-        parts.append(part)
-    df = pd.concat(parts, ignore_index=True)
-    for col in ("procedure", "path", "outcome", "outcome_kind", "end_stage", "end_rule",
-                "end_route"):
-        df[col] = df[col].astype("category")
-    return df
+    sizes = [t.runs for t in tasks]
+    total = sum(sizes)
+
+    def constant(values: list[Any]) -> Any:
+        """A column that is constant within each task."""
+        if all(v == values[0] and type(v) is type(values[0]) for v in values):
+            v = values[0]
+            if isinstance(v, str):
+                return pd.Categorical.from_codes(np.zeros(total, dtype=np.int64), [v])
+            if v is None:
+                return np.full(total, None, dtype=object)
+            return np.full(total, v)
+        if any(isinstance(v, str) for v in values):
+            cats = list(dict.fromkeys(str(v) for v in values))
+            codes = np.repeat([cats.index(str(v)) for v in values], sizes)
+            return pd.Categorical.from_codes(codes, cats)
+        return np.repeat(np.array(values, dtype=object if None in values else None), sizes)
+
+    offsets: dict[int, int] = {}
+    runs = []
+    for t in tasks:
+        start = offsets.get(t.tag, 0)
+        runs.append(np.arange(start, start + t.runs, dtype=np.int64))
+        offsets[t.tag] = start + t.runs
+    cols: dict[str, Any] = {
+        "run": np.concatenate(runs),
+        "seed": np.repeat(np.array([t.seed for t in tasks], dtype=np.int64), sizes),
+        "chunk": np.repeat(np.array([t.chunk for t in tasks], dtype=np.int64), sizes),
+        "procedure": constant([procedures[t.tag].id for t in tasks]),
+        "path": constant([t.path for t in tasks]),
+        "point": np.repeat(np.array([t.tag for t in tasks], dtype=np.int64), sizes),
+    }
+    for name in COLUMNS:
+        if name in TEXT_COLUMNS:
+            cats = list(dict.fromkeys(c for r in results for c in r[name][1]))
+            codes = np.concatenate([
+                np.asarray([cats.index(c) for c in r[name][1]], dtype=np.int64)[r[name][0]]
+                for r in results
+            ])
+            cols[name] = pd.Categorical.from_codes(codes, cats)
+        else:
+            cols[name] = np.concatenate([r[name] for r in results])
+    kinds = {o: k.kind.value for p in procedures.values() for o, k in p.outcomes.items()}
+    outcome = cols["outcome"]
+    cols["outcome_kind"] = outcome.map(kinds)
+    cols["adopted"] = np.asarray(cols["outcome_kind"] == "success")
+    rows = [params[t.tag].to_row() for t in tasks]
+    for key in rows[0]:
+        cols[key] = constant([r[key] for r in rows])
+    order = ["run", "seed", "chunk", "procedure", "path", "point", "outcome", "outcome_kind",
+             *[c for c in COLUMNS if c != "outcome"], "adopted", *rows[0]]
+    return pd.DataFrame({k: cols[k] for k in order})
 
 
-def _offset(tasks: Sequence[Task], task: Task) -> int:
-    """Run numbers count within a (procedure, parameters) point, in chunk order."""
-    return sum(t.runs for t in tasks if t.tag == task.tag and t.chunk < task.chunk)
+def _adopted(results: Sequence[dict[str, Any]], procedure: Procedure) -> int:
+    """Adopted runs in chunk results (for the confidence-interval stopping rule)."""
+    import numpy as np
+
+    success = procedure.success_outcome().id
+    total = 0
+    for r in results:
+        codes, cats = r["outcome"]
+        if success in cats:
+            total += int(np.count_nonzero(codes == cats.index(success)))
+    return total
 
 
 def _check(runs: int, path: str) -> None:
@@ -128,7 +174,7 @@ def simulate(
         from deliberation.simulation.summary import wilson
 
         n = sum(t.runs for t in tasks)
-        k = int(sum(int((r["outcome_kind"] == "success").sum()) for r in results))
+        k = _adopted(results, proc)
         lo, hi = wilson(k, n)[1:]
         if hi - lo <= ci_width or n >= max_runs:
             break

@@ -19,7 +19,7 @@ It is some thousand times slower than the vectorised path and samples independen
 >>> p, prm = load_procedure("four-deliberations"), SimParams()
 >>> roster = prm.roster()
 >>> out = run_chunk_engine(compile_plan(p, prm, roster), p, prm, roster, 1, 0, 5)
->>> len(out["outcome"])
+>>> len(out["days"])
 5
 """
 
@@ -39,7 +39,14 @@ from deliberation.simulation.model import (
     StagePlan,
 )
 from deliberation.simulation.params import SimParams
-from deliberation.simulation.vectorised import COLUMNS, draw_support, rng_for, stage_support
+from deliberation.simulation.vectorised import (
+    COLUMNS,
+    TEXT_COLUMNS,
+    draw_support,
+    encode,
+    rng_for,
+    stage_support,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,7 +96,8 @@ def run_chunk_engine(plan: Plan, procedure: Procedure, params: SimParams, roster
     people = {st.id: _People(st, procedure, params, roster) for st in plan.stages}
     support = draw_support(params, rng, runs)
     rows = [_drive(plan, procedure, params, roster, people, rng, float(s)) for s in support]
-    return {c: np.array([r[i] for r in rows], dtype=object if i < 5 else np.int64)
+    return {c: encode([str(r[i]) for r in rows]) if c in TEXT_COLUMNS
+            else np.array([r[i] for r in rows], dtype=np.int64)
             for i, c in enumerate(COLUMNS)}
 
 
@@ -195,10 +203,9 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
             clock.advance(days=params.revision_days)
     if outcome is None:
         outcome = str(case.outcome)
-    kind = plan.outcome_kinds[outcome]
-    if kind == "success":
+    if plan.outcome_kinds[outcome] == "success":
         end_rule, end_key = "", PASS
-    return (outcome, kind, last.id, end_rule, KEYS[end_key], days, reconvenings, revisions,
+    return (outcome, last.id, end_rule, KEYS[end_key], days, reconvenings, revisions,
             consultation_rounds, meetings)
 
 

@@ -18,7 +18,7 @@ stream there (common random numbers as far as the runs reaching the stage allow)
 >>> from deliberation.simulation.params import SimParams
 >>> plan = compile_plan(load_procedure("four-deliberations"), SimParams())
 >>> out = run_chunk(plan, SimParams(), seed=1, chunk=0, runs=1000)
->>> sorted(set(out["outcome"]))[:1], len(out["days"])
+>>> sorted(set(decode(out["outcome"])))[:1], len(out["days"])
 (['adopted'], 1000)
 """
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition import RECONVENE, ActionKind
@@ -46,11 +47,12 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-# Columns a chunk produces (both paths produce exactly these).
+# Columns a chunk produces (both paths produce exactly these); the first four are text.
 COLUMNS = (
-    "outcome", "outcome_kind", "end_stage", "end_rule", "end_route", "days", "reconvenings",
-    "revisions", "consultation_rounds", "meetings",
+    "outcome", "end_stage", "end_rule", "end_route", "days", "reconvenings", "revisions",
+    "consultation_rounds", "meetings",
 )
+TEXT_COLUMNS = COLUMNS[:4]
 
 
 def stream_key(name: str) -> int:
@@ -316,24 +318,39 @@ class _Chunk:
         return next(o for o, k in self.plan.outcome_kinds.items() if k == "failure")
 
     def columns(self) -> dict[str, Any]:
-        np = self.np
-        stage_ids = np.array([st.id for st in self.plan.stages], dtype=object)
-        outcome_ids = np.array(self.outcome_ids, dtype=object)
-        kinds = np.array([self.plan.outcome_kinds[o] for o in self.outcome_ids], dtype=object)
-        rules = np.array(self.rules, dtype=object)
-        keys = np.array(KEYS, dtype=object)
+        """Text columns as (codes, categories) — cheap to ship between processes and to turn
+        into pandas categoricals; counts as int64 arrays."""
+        stage_ids = tuple(st.id for st in self.plan.stages)
         return {
-            "outcome": outcome_ids[self.outcome],
-            "outcome_kind": kinds[self.outcome],
-            "end_stage": stage_ids[self.end_stage],
-            "end_rule": rules[self.end_rule],
-            "end_route": keys[self.end_route],
+            "outcome": (self.outcome, tuple(self.outcome_ids)),
+            "end_stage": (self.end_stage, stage_ids),
+            "end_rule": (self.end_rule, tuple(self.rules)),
+            "end_route": (self.end_route, KEYS),
             "days": self.days,
             "reconvenings": self.reconvenings,
             "revisions": self.revisions,
             "consultation_rounds": self.consultation_rounds,
             "meetings": self.meetings,
         }
+
+
+def encode(values: Sequence[str]) -> tuple[NDArray[np.int64], tuple[str, ...]]:
+    """Text values as (codes, categories), categories in order of first appearance."""
+    import numpy as np
+
+    cats: dict[str, int] = {}
+    codes = np.array([cats.setdefault(v, len(cats)) for v in values], dtype=np.int64)
+    return codes, tuple(cats)
+
+
+def decode(column: Any) -> Any:
+    """A column of :func:`run_chunk`'s result as plain values (text columns decoded)."""
+    import numpy as np
+
+    if isinstance(column, tuple):
+        codes, cats = column
+        return np.array(cats, dtype=object)[codes]
+    return column
 
 
 def run_chunk(plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> dict[str, Any]:
