@@ -172,3 +172,12 @@ def test_cli_settings_merge_a_stage_away(capsys, tmp_path):
     assert "Now at: review" in out
     assert main(["walk", "four-deliberations", "--set", "nonsense", "--lang", "en"]) == 2
     assert "--set takes SETTING=VALUE" in capsys.readouterr().err
+
+
+def test_records_are_listed_in_the_chosen_language():
+    code, text = rehearse("zh-Hans", "motion 1\nmeeting 2 2\nrecords\n")
+    assert code == 0
+    listing = text.split("> records\n", 1)[1]
+    assert listing.splitlines()[:3] == [
+        "  #1 立项", "  #2 书面动议 · 动议 · 通过", "  #3 会议记录 · 提议 · 未达法定人数",
+    ]

@@ -40,6 +40,25 @@ RECORD_LABELS: Final[dict[str, Text]] = {
     ),
 }
 
+# What a case record says happened (deliberation.records.RECORD_KINDS).
+ENTRY_LABELS: Final[dict[str, Text]] = {
+    "opened": T("立项", "立項", "case opened"),
+    "motion": T("书面动议", "書面動議", "written motion"),
+    "notice": T("会议通知", "會議通知", "meeting notice"),
+    "circulated": T("方案送达", "方案送達", "plan circulated"),
+    "meeting": T("会议记录", "會議記錄", "meeting minutes"),
+    "opinion": T("村民意见", "村民意見", "opinions"),
+    "consultation-closed": T("民意征求结束", "民意徵求結束", "consultation closed"),
+    "disclosure-posted": T("张贴公开", "張貼公開", "disclosure posted"),
+    "disclosure-concluded": T("公开期满", "公開期滿", "disclosure concluded"),
+    "objection": T("监督异议", "監督異議", "objection"),
+    "answer": T("异议答复", "異議答覆", "answer to the objection"),
+    "withdrawn": T("撤回", "撤回", "withdrawn"),
+    "lapsed": T("逾期失效", "逾期失效", "lapsed"),
+    "stage-skipped": T("步骤合并省略", "步驟合併省略", "step merged away"),
+    "note": T("备注", "備註", "note"),
+}
+
 ACTION_LABELS: Final[dict[str, Text]] = {
     "motion": T("书面动议", "書面動議", "written motion"),
     "meeting": T("会议表决", "會議表決", "meeting and vote"),
@@ -153,6 +172,11 @@ def _lookup(table: dict[str, Text], key: str) -> Text:
 def record_label(kind: str) -> Text:
     """The label of a record kind; the id itself when the kind is new."""
     return _lookup(RECORD_LABELS, kind)
+
+
+def entry_label(kind: str) -> Text:
+    """The label of a case record's kind (``meeting`` → 会议记录)."""
+    return _lookup(ENTRY_LABELS, kind)
 
 
 def action_label(kind: str) -> Text:

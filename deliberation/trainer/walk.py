@@ -30,7 +30,7 @@ from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import LANGS, T, Text, check_lang
 from deliberation.loader import load_procedure
 from deliberation.roster import Roster
-from deliberation.trainer.catalog import route_label, ui
+from deliberation.trainer.catalog import entry_label, route_label, ui
 from deliberation.trainer.steps import (
     ProcedureView,
     RuleView,
@@ -368,8 +368,13 @@ class Walkthrough:
 
     def _records(self, args: list[str]) -> None:
         for rec in self.case.records:
-            route = rec.result.get("route", "")
-            self.say(f"  #{rec.seq} {rec.kind} {rec.stage or ''} {route}".rstrip())
+            parts = [f"#{rec.seq} {entry_label(rec.kind).get(self.lang)}"]
+            if rec.stage:
+                parts.append(self.view.target_name(rec.stage).get(self.lang))
+            route = rec.result.get("route")
+            if route:
+                parts.append(route_label(str(route)).get(self.lang))
+            self.say("  " + " · ".join(parts))
 
     def _motion(self, args: list[str]) -> None:
         n = _ints(args, ("submitters",), ("signed",))
@@ -475,7 +480,9 @@ class Walkthrough:
         new = self.case.records[version:]
         if not new:
             return
-        self.say(self.t("recorded", kinds=", ".join(r.kind for r in new)))
+        sep = ", " if self.lang == "en" else "、"
+        kinds = sep.join(entry_label(r.kind).get(self.lang) for r in new)
+        self.say(self.t("recorded", kinds=kinds))
         for rec in new:
             result = rec.result
             if rec.kind != "meeting" or not result:
