@@ -188,12 +188,15 @@ class Case:
             raise ReplayError(_mismatch(rec, "stage-skipped expected"))
         if (rec.stage or None) != before:
             raise ReplayError(_mismatch(rec, f"stage {rec.stage!r}, expected {before!r}"))
+        evaluate = _EVALUATORS.get(rec.kind)
+        if evaluate is None:
+            raise ReplayError(_mismatch(rec, f"unknown kind {rec.kind!r}"))
         try:
-            result = _EVALUATORS[rec.kind](self, cur, rec, [])
-        except KeyError:
-            raise ReplayError(_mismatch(rec, f"unknown kind {rec.kind!r}")) from None
+            result = evaluate(self, cur, rec, [])
         except DeliberationError as err:
             raise ReplayError(_mismatch(rec, f"refused now: {err.message.en}")) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise ReplayError(_mismatch(rec, f"malformed data: {err!r}")) from None
         if canonical_json(_plain(result)) != canonical_json(_plain(rec.result)):
             raise ReplayError(_mismatch(rec, f"stored result {_plain(rec.result)} != {result}"))
         self._records.append(rec)
@@ -659,7 +662,11 @@ def _ev_opinion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Re
         break
     if named:
         vid = str(rec.data["villager"])
-        case._villager(vid, ("adult",), sp.id, T("征求对象", "徵求對象", "villagers consulted"))
+        v = case._villager(vid, sp.body.members, sp.id, sp.body.name)
+        if not v.adult:  # the population consulted is the body's adults (domain.md §3)
+            raise NotEntitled(sp.id, vid, T(f"{vid} 未满十八周岁,不在征求范围内",
+                                            f"{vid} 未滿十八周歲,不在徵求範圍內",
+                                            f"{vid} is under 18 and not consulted"))
         for sig in rec.signatures:
             if sig.method == "proxy":
                 if sig.on_behalf_of != vid:

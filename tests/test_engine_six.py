@@ -270,3 +270,22 @@ def test_reconvene_after_no_quorum_needs_the_notice_again() -> None:
     case.hold_meeting(present=400, yes=400, witnesses=1)
     assert case.state == "resolution-disclosure" and case.matter == "修村道"
     assert Case.replay(FOUR, case.roster, case.records).state == case.state
+
+
+def test_replay_rejects_malformed_and_unknown_records() -> None:
+    case, _ = open_case(FOUR)
+    case.hold_meeting(present=5, yes=5)
+    recs = list(case.records)
+    broken = attrs.evolve(recs[1], data={"yes": 5})  # no attendance
+    with pytest.raises(ReplayError):
+        Case.replay(FOUR, case.roster, [recs[0], broken])
+    with pytest.raises(ReplayError):
+        Case.replay(FOUR, case.roster, [recs[0], attrs.evolve(recs[1], kind="teleport")])
+    with pytest.raises(ReplayError):
+        Case.replay(FOUR, case.roster, [recs[0], attrs.evolve(recs[1], seq=3)])
+
+
+def test_children_are_not_consulted() -> None:
+    case, _ = at_consultation()
+    with pytest.raises(NotEntitled):
+        case.record_opinion("v0016")
