@@ -223,3 +223,7 @@ def test_cli_signs_heads_and_auditors_verify_with_the_public_key(
     assert cli(store_url, "verify", "s", "--key-file", str(pub), "--lang", "en") == 1
     assert "not signed" in capsys.readouterr().out
     assert cli(store_url, "verify", "s", "--key-file", str(tmp_path / "none.pem")) == 2
+    # A database that cannot be opened: one line, exit 2, no traceback.
+    capsys.readouterr()
+    assert cli(f"sqlite:///{tmp_path}", "list") == 2
+    assert "database error" in capsys.readouterr().err

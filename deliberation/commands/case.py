@@ -23,7 +23,7 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -39,6 +39,7 @@ from deliberation.errors import (
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 from deliberation.roster import Roster, RosterError
 from deliberation.store.core import Store, open_store
+from deliberation.store.errors import StoreError
 from deliberation.store.signing import HeadVerifier
 
 DEFAULT_DB: Final = "sqlite:///deliberation.db"
@@ -92,7 +93,7 @@ def register(subparsers: Any) -> None:
                      help="procedure setting override (value as JSON, else text); repeatable")
     new.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
     new.add_argument("--actor", metavar="VILLAGER")
-    new.set_defaults(func=run_new)
+    new.set_defaults(func=_guard(run_new))
 
     act = sub.add_parser(
         "act", parents=[common], help="take one action on a case",
@@ -104,7 +105,7 @@ def register(subparsers: Any) -> None:
     act.add_argument("--json", metavar="OBJECT", help="the action's fields as one JSON object")
     act.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
     act.add_argument("fields", nargs=argparse.REMAINDER, help="--field value …")
-    act.set_defaults(func=run_act)
+    act.set_defaults(func=_guard(run_act))
 
     for name, helptext, func in (
         ("show", "the case's state, what is missing and who may act", run_show),
@@ -113,19 +114,35 @@ def register(subparsers: Any) -> None:
     ):
         sp = sub.add_parser(name, parents=[common], help=helptext)
         sp.add_argument("case_id", metavar="CASE", nargs="?" if name == "verify" else None)
-        sp.set_defaults(func=func)
+        sp.set_defaults(func=_guard(func))
 
     exp = sub.add_parser("export", parents=[common], help="the case's archive as JSON or HTML")
     exp.add_argument("case_id", metavar="CASE")
     exp.add_argument("--format", choices=("json", "html"), default="json")
     exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
-    exp.set_defaults(func=run_export)
+    exp.set_defaults(func=_guard(run_export))
 
     ls = sub.add_parser("list", parents=[common], help="the cases in the store")
-    ls.set_defaults(func=run_list)
+    ls.set_defaults(func=_guard(run_list))
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Database and file errors become a one-line message (exit 2), never a traceback."""
+
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except OSError as err:
+            raise StoreError(f"{args.db}: {err}") from None
+        except Exception as err:
+            if type(err).__module__.split(".")[0] in ("sqlite3", "psycopg"):
+                raise StoreError(f"{args.db}: database error: {err}") from None
+            raise
+
+    return guarded
 
 
 class UsageError(DeliberationError):

@@ -133,7 +133,7 @@ L: Final[Mapping[str, Text]] = {
     "time": T("时间", "時間", "Time"),
     "stage": T("环节", "環節", "Stage"),
     "what": T("事项记录", "事項記錄", "Record"),
-    "by": T("记录人", "記錄人", "Recorded by"),
+    "by": T("经办人", "經辦人", "Actor"),
     "details": T("内容", "內容", "Details"),
     "expected": T("应到", "應到", "Expected"),
     "present": T("实到", "實到", "Present"),
