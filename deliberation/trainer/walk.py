@@ -30,6 +30,7 @@ from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import LANGS, T, Text, check_lang
 from deliberation.loader import load_procedure
 from deliberation.roster import Roster
+from deliberation.thresholds import Base, Comparison, Threshold
 from deliberation.trainer.catalog import entry_label, route_label, ui
 from deliberation.trainer.steps import (
     ProcedureView,
@@ -260,8 +261,6 @@ class Walkthrough:
                                 else step.sample["adults"])
         if t.total_field not in totals:
             return f"  [{self.t('sample-present')}]"
-        from deliberation.thresholds import Base, Comparison, Threshold
-
         total = totals[t.total_field]
         needed = Threshold(t.ratio, Comparison(t.compare), Base(t.base)).needed(total)
         return f"  [{self.t('sample-of', total=total, needed=needed)}]"
