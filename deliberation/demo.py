@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,7 +93,7 @@ def run_demo(
     roster = Roster.generate()
     clock = ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
     case = Case.open(procedure, roster, matter=_matter(lang), clock=clock,
-                     case_id=f"demo-road-{datetime.now(UTC):%Y%m%d%H%M%S}")
+                     case_id=f"demo-road-{datetime.now(UTC):%Y%m%d%H%M%S}-{uuid.uuid4().hex[:4]}")
     say = out
     say(_W["title"].format(village=_W["village"].get(lang)).get(lang))
     say(f"{procedure.name.get(lang)} — {case.records[0].data['matter']}")
