@@ -157,3 +157,10 @@ def test_cli_settings_change_the_rules_drawn(capsys):
     assert "unknown setting 'no-such-setting'" in capsys.readouterr().err
     assert main([*args, "--set", "party-assembly-quorum-ratio=0.66"]) == 2
     assert "party-assembly-quorum-ratio" in capsys.readouterr().err
+
+
+def test_an_outcome_can_be_highlighted(six):
+    svg = to_svg(six, highlight="rejected")
+    assert svg.count('class="outcome current" data-outcome="rejected"') >= 1
+    assert "step current" not in svg
+    assert "class o2 current" in to_mermaid(six, highlight="rejected")

@@ -452,8 +452,9 @@ def to_svg(
             else:
                 fill = "#f1f3f5"
             tw = text_width(name, fs - 2) + 2 * pad
+            pill_cls = "outcome current" if r.target == highlight else "outcome"
             parts.append(
-                f'<g class="outcome" data-outcome="{_esc(r.target)}"><rect x="{lx:.1f}" '
+                f'<g class="{pill_cls}" data-outcome="{_esc(r.target)}"><rect x="{lx:.1f}" '
                 f'y="{ry - 10:.1f}" width="{tw:.1f}" height="20" rx="10" fill="{fill}" '
                 f'stroke="#868e96"/><text x="{lx + pad:.1f}" y="{ry + 4:.1f}" '
                 f'font-size="{fs - 2:.0f}">{_esc(name)}</text></g>'
