@@ -33,7 +33,9 @@ COMMAND_MODULES: tuple[str, ...] = (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deliberation",
-        description="Village deliberation procedures (四议两公开, 六议两公开) as auditable state machines.",
+        description=(
+            "Village deliberation procedures (四议两公开, 六议两公开) as auditable state machines."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"deliberation {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -250,7 +250,9 @@ class Procedure:
         body_id = self.resolve(stage.body, overrides)
         return self.bodies[str(body_id)]
 
-    def rules_of(self, stage: Stage, overrides: Mapping[str, Any] | None = None) -> tuple[RuleSpec, ...]:
+    def rules_of(
+        self, stage: Stage, overrides: Mapping[str, Any] | None = None
+    ) -> tuple[RuleSpec, ...]:
         """The body's rules, then the stage's; a stage rule with a body rule's id replaces it."""
         stage_ids = {r.id for r in stage.rules}
         body = self.body_of(stage, overrides)

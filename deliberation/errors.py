@@ -115,8 +115,10 @@ class ConcurrencyConflict(DeliberationError):
         self.actual_version = actual_version
         super().__init__(
             T(
-                f"事项 {case_id} 已被他人更新(期望版本 {expected_version},实际 {actual_version}),请重新载入后重试",
-                f"事項 {case_id} 已被他人更新(期望版本 {expected_version},實際 {actual_version}),請重新載入後重試",
+                f"事项 {case_id} 已被他人更新(期望版本 {expected_version},"
+                f"实际 {actual_version}),请重新载入后重试",
+                f"事項 {case_id} 已被他人更新(期望版本 {expected_version},"
+                f"實際 {actual_version}),請重新載入後重試",
                 f"case {case_id} was changed by another writer (expected version "
                 f"{expected_version}, found {actual_version}); reload it and retry",
             )

@@ -10,7 +10,7 @@ Ids (states, events, bodies, rules) are ASCII and stable; what people read is a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -23,7 +23,7 @@ def check_lang(lang: str) -> Lang:
     """Return ``lang`` as a :data:`Lang`, or raise ``ValueError`` naming the choices."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
-    return cast(Lang, lang)
+    return lang
 
 
 @attrs.frozen
@@ -66,6 +66,6 @@ class Text:
         return self.get(DEFAULT_LANG)
 
 
-def T(zh_hans: str, zh_hant: str, en: str) -> Text:  # noqa: N802 - reads like a literal
+def T(zh_hans: str, zh_hant: str, en: str) -> Text:
     """Shorthand for :class:`Text` in message catalogues."""
     return Text(zh_hans=zh_hans, zh_hant=zh_hant, en=en)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, Literal
@@ -126,6 +126,10 @@ class Signature:
         )
 
 
+def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
@@ -142,7 +146,7 @@ class Record:
     actor: str | None
     stage: str | None
     data: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
-    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=tuple)
+    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signature_tuple)
     result: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
 
     def to_data(self) -> dict[str, Any]:

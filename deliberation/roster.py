@@ -140,7 +140,9 @@ class Roster:
             raise RosterError("need at least one household and at least one person per household")
         n_adults = round(people * 0.8) if adults is None else adults
         if not households <= n_adults <= people:
-            raise RosterError(f"adults must be between households ({households}) and people ({people})")
+            raise RosterError(
+                f"adults must be between households ({households}) and people ({people})"
+            )
         seats = party_committee + villagers_committee + supervision_committee
         if party_members > n_adults or representatives > n_adults or seats > n_adults:
             raise RosterError("more members or seats than adults")
@@ -212,7 +214,7 @@ class Roster:
 
     @classmethod
     def from_data(cls, data: Any, source: str = "<roster>") -> Roster:
-        """A roster from a scenario's ``roster:`` value: counts (``generate:``), a list, or a file."""
+        """A roster from a scenario's ``roster:`` value: counts (``generate:``) or a list."""
         if isinstance(data, dict) and "generate" in data:
             params = data["generate"] or {}
             try:
@@ -223,7 +225,9 @@ class Roster:
             return cls.from_records(data["villagers"], source)
         if isinstance(data, list):
             return cls.from_records(data, source)
-        raise RosterError(f"{source}: roster must be 'generate: {{…}}', 'villagers: [...]' or a list")
+        raise RosterError(
+            f"{source}: roster must be 'generate: {{…}}', 'villagers: [...]' or a list"
+        )
 
     def to_data(self) -> list[dict[str, Any]]:
         return [

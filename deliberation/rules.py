@@ -204,7 +204,9 @@ def check_quorum(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
 
 _THRESHOLD_PARAMS: Final = (
     Param("ratio", "fraction", description="exact fraction, e.g. 1/2 or 2/3"),
-    Param("compare", "comparison", choices=(">=", ">"), description=">= for 以上, > for 超过/过半数"),
+    Param(
+        "compare", "comparison", choices=(">=", ">"), description=">= for 以上, > for 超过/过半数"
+    ),
 )
 
 register(
@@ -247,8 +249,10 @@ def check_approval(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
         "approval",
         ok,
         T(
-            f"表决{word.zh_hans}:赞成 {facts.yes}/{total},须{t.describe('zh-Hans')},即至少 {numbers['needed']}",
-            f"表決{word.zh_hant}:贊成 {facts.yes}/{total},須{t.describe('zh-Hant')},即至少 {numbers['needed']}",
+            f"表决{word.zh_hans}:赞成 {facts.yes}/{total},"
+            f"须{t.describe('zh-Hans')},即至少 {numbers['needed']}",
+            f"表決{word.zh_hant}:贊成 {facts.yes}/{total},"
+            f"須{t.describe('zh-Hant')},即至少 {numbers['needed']}",
             f"vote {word.en}: {facts.yes} yes of {total}, {t.describe('en')} needed, "
             f"i.e. at least {numbers['needed']}",
         ),
@@ -337,7 +341,8 @@ def check_consultation_coverage(params: Mapping[str, Any], facts: Facts) -> Rule
         "proxy": facts.consulted_by_proxy,
         "missing": max(0, t.needed(facts.population) - facts.consulted),
     }
-    unit = T("村民", "村民", "villagers") if params["unit"] == "villager" else T("户", "戶", "households")
+    villagers = params["unit"] == "villager"
+    unit = T("村民", "村民", "villagers") if villagers else T("户", "戶", "households")
     frac = format_fraction(t.ratio)
     unsigned = (
         T(
@@ -352,8 +357,10 @@ def check_consultation_coverage(params: Mapping[str, Any], facts: Facts) -> Rule
         "consultation-coverage",
         ok,
         T(
-            f"已签字征求意见 {facts.consulted}/{facts.population} {unit.zh_hans},须达 {frac}(至少 {numbers['needed']}){unsigned.zh_hans}",
-            f"已簽字徵求意見 {facts.consulted}/{facts.population} {unit.zh_hant},須達 {frac}(至少 {numbers['needed']}){unsigned.zh_hant}",
+            f"已签字征求意见 {facts.consulted}/{facts.population} {unit.zh_hans},"
+            f"须达 {frac}(至少 {numbers['needed']}){unsigned.zh_hans}",
+            f"已簽字徵求意見 {facts.consulted}/{facts.population} {unit.zh_hant},"
+            f"須達 {frac}(至少 {numbers['needed']}){unsigned.zh_hant}",
             f"signed opinions from {facts.consulted} of {facts.population} {unit.en}, "
             f"{frac} needed (at least {numbers['needed']}){unsigned.en}",
         ),

@@ -102,7 +102,9 @@ def parse_fraction(value: object) -> Fraction:
 
 def format_fraction(value: Fraction) -> str:
     """``Fraction(2, 3)`` → ``"2/3"``; whole numbers print without a denominator."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
 
 
 @attrs.frozen
