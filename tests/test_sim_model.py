@@ -158,3 +158,15 @@ def test_docstring_examples_run(module: str) -> None:
     mod = importlib.import_module(f"deliberation.simulation.{module}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_example_script_answers_its_question_end_to_end(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    figure = tmp_path / "fig.png"
+    out = subprocess.run(
+        [sys.executable, str(root / "examples" / "party_assembly_away.py"), "--runs", "400",
+         "--figure", str(figure)],
+        capture_output=True, text=True, check=True, cwd=tmp_path,
+    )
+    assert figure.stat().st_size > 10_000
+    assert "p_quorum_one_meeting" in out.stdout and "proxies" in out.stdout
