@@ -30,12 +30,15 @@ class EngineMachine(RuleBasedStateMachine):
     case: Case
     clock: ManualClock
 
-    @initialize(six=st.booleans(), merged=st.booleans())
-    def open(self, six: bool, merged: bool) -> None:
+    @initialize(six=st.booleans(), merged=st.booleans(), proxies=st.booleans())
+    def open(self, six: bool, merged: bool, proxies: bool) -> None:
         self.clock = ManualClock()
         proc = SIX if six else FOUR
-        self.case = Case.open(proc, ROSTER, matter="m", clock=self.clock,
-                              settings={"one-person-both-chairs": merged})
+        settings: dict[str, bool] = {"one-person-both-chairs": merged}
+        if six:
+            settings["consultation-proxies"] = proxies
+        self.proxies = six and proxies
+        self.case = Case.open(proc, ROSTER, matter="m", clock=self.clock, settings=settings)
         self.signed: set[str] = set()
         self.last_state = self.case.state
 
@@ -122,6 +125,8 @@ class EngineMachine(RuleBasedStateMachine):
         if proxy:
             recs = self.attempt(self.case.record_opinion, vid, method="proxy", proxy=ADULTS[0],
                                 authorisation="委托书")
+            if recs and self.proxies:  # a proxy with written authorisation counts only if allowed
+                self.signed.add(vid)
         else:
             recs = self.attempt(self.case.record_opinion, vid, signed=signed)
             if recs and signed:
@@ -215,7 +220,7 @@ class EngineMachine(RuleBasedStateMachine):
 
 
 EngineMachine.TestCase.settings = settings(
-    max_examples=80, stateful_step_count=60, deadline=None,
+    max_examples=150, stateful_step_count=60, deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestEngineStateful = EngineMachine.TestCase
