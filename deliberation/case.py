@@ -949,6 +949,7 @@ def consultation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Re
     population = bc.households if by_household else bc.adults
     counted: set[str] = set()
     by_proxy: set[str] = set()
+    own: set[str] = set()
     unsigned: set[str] = set()
     n_signed = n_unsigned = n_proxy = 0
     named = False
@@ -964,6 +965,7 @@ def consultation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Re
         sig = r.signatures[0] if r.signatures else None
         if sig is not None and sig.method != "proxy":
             counted.add(unit)
+            own.add(unit)
         elif sig is not None and proxies_ok:
             counted.add(unit)
             by_proxy.add(unit)
@@ -973,9 +975,11 @@ def consultation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Re
             unsigned.add(unit)
     if named:
         unsigned -= counted
+        # counted through a proxy only: no own signature on any of the unit's opinions
+        by_proxy -= own
         consulted = len(counted)
         return Facts(population=population, consulted=consulted,
-                     consulted_signed=consulted - len(by_proxy - counted) if False else consulted,
+                     consulted_signed=consulted - len(by_proxy),
                      consulted_unsigned=len(unsigned), consulted_by_proxy=len(by_proxy))
     consulted = n_signed + (n_proxy if proxies_ok else 0) + (0 if signed_only else n_unsigned)
     consulted = min(consulted, population)
