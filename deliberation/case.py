@@ -476,7 +476,7 @@ class Case:
         draft = _Draft(seq, kind, at, actor, stage, data, signatures)
         result = _EVALUATORS[kind](self, cur, draft, pending)
         pending.append(Record(seq, self._id, kind, at, actor, stage, data,
-                              signatures, result))  # type: ignore[arg-type]
+                              signatures, result))
         # A stage merged away by a setting is passed through, each with its own record.
         while cur.state in self._plan.stages and self._plan.stages[cur.state].skip:
             seq = len(self._records) + len(pending) + 1
