@@ -61,3 +61,27 @@ def test_refused_action_reports_not_entitled(tmp_path: Path,
     assert main(["run", str(s), "--json"]) == 0
     (action,) = json.loads(capsys.readouterr().out)["actions"]
     assert action["accepted"] is False and action["error"]["type"] == "NotEntitled"
+
+
+def test_roster_from_a_csv_file_and_inline_villagers(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "village.csv").write_text(
+        "id,household,adult,party,committees\n"
+        "a1,h1,true,full,party-committee\n"
+        "a2,h1,true,full,party-committee\n"
+        "a3,h2,true,none,\n", encoding="utf-8")
+    s = tmp_path / "s.yaml"
+    s.write_text("procedure: four-deliberations\nroster: {file: village.csv}\nactions:\n"
+                 "  - do: meeting\n    present: [a1, a2]\n    yes: [a1, a2]\n"
+                 "  - do: meeting\n    present: [a1, a3]\n", encoding="utf-8")
+    assert main(["run", str(s), "--json"]) == 0
+    first, second = json.loads(capsys.readouterr().out)["actions"]
+    assert (first["accepted"], first["route"], first["state"]) == (True, "pass", "discussion")
+    assert second["accepted"] is False and second["error"]["type"] == "NotEntitled"
+    inline = tmp_path / "inline.yaml"
+    inline.write_text("procedure: four-deliberations\nroster:\n  villagers:\n"
+                      "    - {id: a1, household: h1, party: full, committees: [party-committee]}\n"
+                      "actions:\n  - do: meeting\n    present: 0\n", encoding="utf-8")
+    assert main(["run", str(inline), "--json"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)["actions"]
+    assert only["route"] == "no_quorum"
