@@ -53,19 +53,14 @@ def _frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
     total = sum(sizes)
 
     def constant(values: list[Any]) -> Any:
-        """A column that is constant within each task."""
-        if all(v == values[0] and type(v) is type(values[0]) for v in values):
-            v = values[0]
-            if isinstance(v, str):
-                return pd.Categorical.from_codes(np.zeros(total, dtype=np.int64), [v])
-            if v is None:
-                return np.full(total, None, dtype=object)
-            return np.full(total, v)
-        if any(isinstance(v, str) for v in values):
-            cats = list(dict.fromkeys(str(v) for v in values))
-            codes = np.repeat([cats.index(str(v)) for v in values], sizes)
-            return pd.Categorical.from_codes(codes, cats)
-        return np.repeat(np.array(values, dtype=object if None in values else None), sizes)
+        """A column constant within each task, as a categorical: one byte per row, and no
+        copy when pandas assembles the frame (parameters label a scenario; they are not
+        measured per run). None becomes a missing value."""
+        cats = list(dict.fromkeys(v for v in values if v is not None))
+        if all(isinstance(v, str) for v in cats):
+            cats.sort()
+        codes = np.array([-1 if v is None else cats.index(v) for v in values], dtype=np.int16)
+        return pd.Categorical.from_codes(np.repeat(codes, sizes), cats)
 
     offsets: dict[int, int] = {}
     runs = []

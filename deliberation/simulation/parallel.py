@@ -65,13 +65,21 @@ def _procedure(ref: Procedure | str) -> Procedure:
     return load_procedure(ref)
 
 
+# The compiled plan of the last scenario, per process: the chunks of one scenario share it.
+_PLANS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+
 def run_task(task: Task) -> dict[str, Any]:
     """Simulate one chunk (in whatever process runs it); returns its columns."""
     from deliberation.simulation.model import compile_plan
 
     procedure = _procedure(task.procedure)
-    roster = task.params.roster()
-    plan = compile_plan(procedure, task.params, roster)
+    key = (procedure.id, procedure.version, procedure.source, task.params)
+    if key not in _PLANS:
+        roster = task.params.roster()
+        _PLANS.clear()  # one scenario at a time is the common case; keep memory flat
+        _PLANS[key] = (roster, compile_plan(procedure, task.params, roster))
+    roster, plan = _PLANS[key]
     if task.path == "engine":
         from deliberation.simulation.engine_path import run_chunk_engine
 
@@ -121,9 +129,14 @@ def execute(tasks: Sequence[Task], backend: str = "serial", workers: int = 1,
     if backend == "serial" or (backend == "process" and workers <= 1) or not tasks:
         return list(_tracked(map(run_task, tasks), bar))
     if backend == "process":
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # fork where there is one: workers start at once with everything imported, and a
+        # researcher's script needs no ``if __name__ == "__main__"`` guard (spawn elsewhere).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return list(_tracked(pool.map(run_task, tasks), bar))
     return _dask(tasks, workers, address, bar, dask_processes)
 
