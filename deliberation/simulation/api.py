@@ -50,7 +50,6 @@ def _frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
     import pandas as pd
 
     sizes = [t.runs for t in tasks]
-    total = sum(sizes)
 
     def constant(values: list[Any]) -> Any:
         """A column constant within each task, as a categorical: one byte per row, and no
