@@ -99,3 +99,9 @@ def test_bad_requests_are_refused_clearly() -> None:
         simulate("four-deliberations", runs=10, backend="gpu")
     with pytest.raises(ValueError, match="probability"):
         SimParams(support=1.5)
+
+
+def test_progress_line_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    simulate("four-deliberations", runs=3_000, seed=1, chunk_size=1_000, progress=True)
+    err = capsys.readouterr().err
+    assert "3/3 chunks" in err and err.endswith("\n")
