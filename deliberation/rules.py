@@ -343,7 +343,8 @@ def check_consultation_coverage(params: Mapping[str, Any], facts: Facts) -> Rule
     }
     villagers = params["unit"] == "villager"
     unit = T("村民", "村民", "villagers") if villagers else T("户", "戶", "households")
-    frac = format_fraction(t.ratio)
+    # A share reads better as "100%" than as the ratio "1" (the seed's words: 达到100%).
+    share = "100%" if t.ratio == 1 else format_fraction(t.ratio)
     unsigned = (
         T(
             f";另有 {facts.consulted_unsigned} 份意见未签字,不计入",
@@ -358,11 +359,11 @@ def check_consultation_coverage(params: Mapping[str, Any], facts: Facts) -> Rule
         ok,
         T(
             f"已签字征求意见 {facts.consulted}/{facts.population} {unit.zh_hans},"
-            f"须达 {frac}(至少 {numbers['needed']}){unsigned.zh_hans}",
+            f"须达 {share}(至少 {numbers['needed']}){unsigned.zh_hans}",
             f"已簽字徵求意見 {facts.consulted}/{facts.population} {unit.zh_hant},"
-            f"須達 {frac}(至少 {numbers['needed']}){unsigned.zh_hant}",
+            f"須達 {share}(至少 {numbers['needed']}){unsigned.zh_hant}",
             f"signed opinions from {facts.consulted} of {facts.population} {unit.en}, "
-            f"{frac} needed (at least {numbers['needed']}){unsigned.en}",
+            f"{share} needed (at least {numbers['needed']}){unsigned.en}",
         ),
         numbers,
     )
