@@ -185,9 +185,13 @@ def default_library() -> Library:
     """The built-ins plus the directories in ``DELIBERATION_PATH`` (``os.pathsep``-separated)."""
     global _DEFAULT_LIBRARY
     if _DEFAULT_LIBRARY is None:
-        extra = [p for p in os.environ.get("DELIBERATION_PATH", "").split(os.pathsep) if p]
-        _DEFAULT_LIBRARY = Library(tuple(Path(p) for p in extra))
+        _DEFAULT_LIBRARY = Library(env_path())
     return _DEFAULT_LIBRARY
+
+
+def env_path() -> tuple[Path, ...]:
+    """The directories named in ``DELIBERATION_PATH`` (``os.pathsep``-separated)."""
+    return tuple(Path(p) for p in os.environ.get("DELIBERATION_PATH", "").split(os.pathsep) if p)
 
 
 def load_procedure(
@@ -201,9 +205,9 @@ def load_procedure(
     text = os.fspath(ref)
     if text.endswith((".yaml", ".yml")) or os.sep in text or "/" in text:
         # The file's own folder is *not* added: extends resolves only on the search path.
-        lib = Library(extra) if extra else default_library()
+        lib = Library(extra + env_path()) if extra else default_library()
         return load_file(Path(text), library=lib)
-    lib = Library(extra) if extra else default_library()
+    lib = Library(extra + env_path()) if extra else default_library()
     return lib.load(text)
 
 
@@ -769,7 +773,7 @@ class _Builder:
         if name_loc is None:
             return None
         name = name_loc.value()
-        if name not in RULES:
+        if not isinstance(name, str) or name not in RULES:
             self.r.error("D405", f"unknown rule {name!r}", name_loc, did_you_mean(str(name), RULES))
             return None
         rtype = RULES[name]
@@ -881,7 +885,10 @@ class _Builder:
     def setting_ref(self, loc: Located, param: Param) -> SettingRef | None:
         self.keys(loc, ("setting",), "a setting reference")
         sid = loc.get("setting")
-        assert sid is not None
+        if sid is None:
+            self.r.error("D203", "a setting reference needs 'setting'", loc,
+                         "write {setting: <setting id>}")
+            return None
         name = sid.value()
         setting = self.settings.get(str(name))
         if setting is None:
@@ -1003,7 +1010,7 @@ class _Builder:
                         )
             return ref
         name = loc.value()
-        if name not in self.body_ids:
+        if not isinstance(name, str) or name not in self.body_ids:
             self.r.error(
                 "D306", f"unknown body {name!r}", loc, did_you_mean(str(name), self.body_ids)
             )

@@ -112,6 +112,10 @@ class Located:
 
 _CONSTRUCTOR: Final = SafeConstructor()
 
+# libyaml composes ~15x faster than the pure-Python parser, with the same nodes, tags and
+# positions; use it when PyYAML was built with it.
+_LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
@@ -120,7 +124,7 @@ def _join(path: str, key: str) -> str:
 def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
     """Compose ``text`` into nodes, reporting syntax errors, unsafe tags and duplicate keys."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + 1 if mark else 0

@@ -128,3 +128,21 @@ def test_several_problems_are_all_reported_at_once() -> None:
     } <= got, sorted(got)
     stagse = next(d for d in diagnostics if d.code == "D201")
     assert "stages" in stagse.hint and stagse.path == "stagse"
+
+
+def test_pure_python_yaml_gives_the_same_diagnostics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml is used when present; without it, every diagnostic is the same."""
+    import yaml
+
+    import deliberation.yamlsource as yamlsource
+
+    def run() -> dict[str, list[tuple[str, int, int]]]:
+        return {
+            f.name: [(d.code, d.line, d.column)
+                     for d in check_text(f.read_text(encoding="utf-8"), str(f), Library())[1]]
+            for f in FILES
+        }
+
+    fast = run()
+    monkeypatch.setattr(yamlsource, "_LOADER", yaml.SafeLoader)
+    assert run() == fast

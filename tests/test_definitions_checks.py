@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deliberation.checks import graph_of, route_keys
+from deliberation.dump import to_data
 from deliberation.errors import DefinitionError
 from deliberation.loader import Library, check_text, load_procedure, load_text
 
@@ -140,3 +146,53 @@ def test_removing_a_stage_that_withdrawal_names() -> None:
     diags = check_text(text, "t.yaml", Library())[1]
     # The inherited withdrawal.until names the removed stage; no route names it explicitly.
     assert [(d.code, d.line) for d in diags] == [("D310", 2)]  # reported at extends:
+
+
+JUNK = [
+    None,
+    0,
+    -1,
+    1.5,
+    True,
+    "",
+    "x",
+    "reconvene",
+    [],
+    [1],
+    ["a", {"b": 1}],
+    {},
+    {"setting": None},
+    {"setting": "disclosure-days"},
+    "2/3",
+    "1/0",
+]
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out = [prefix]
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_wrong_values_anywhere_give_diagnostics_never_an_exception(data: st.DataObject) -> None:
+    doc = to_data(load_procedure("four-deliberations"))
+    where = _paths(doc)[1:]
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(where))
+        node: Any = doc
+        try:
+            for key in path[:-1]:
+                node = node[key]
+            node[path[-1]] = copy.deepcopy(data.draw(st.sampled_from(JUNK)))
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change removed this path
+    text = yaml.safe_dump(doc, allow_unicode=True)
+    procedure, diagnostics = check_text(text, "fuzz.yaml", Library())  # must not raise
+    assert (procedure is None) == bool(diagnostics)

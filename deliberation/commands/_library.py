@@ -10,7 +10,7 @@ from pathlib import Path
 
 from deliberation.definition import Procedure
 from deliberation.errors import DefinitionError
-from deliberation.loader import Library, load_file
+from deliberation.loader import Library, env_path, load_file
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
@@ -25,9 +25,8 @@ def add_path_option(parser: argparse.ArgumentParser) -> None:
 
 def library_from(args: argparse.Namespace) -> Library:
     """``--path`` directories, then ``DELIBERATION_PATH``, then the built-ins."""
-    env = [p for p in os.environ.get("DELIBERATION_PATH", "").split(os.pathsep) if p]
-    dirs = [Path(p) for p in getattr(args, "path", []) or []] + [Path(p) for p in env]
-    return Library(tuple(dirs))
+    dirs = tuple(Path(p) for p in getattr(args, "path", []) or [])
+    return Library(dirs + env_path())
 
 
 def looks_like_path(ref: str) -> bool:
