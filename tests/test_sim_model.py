@@ -170,3 +170,13 @@ def test_example_script_answers_its_question_end_to_end(tmp_path: Path) -> None:
     )
     assert figure.stat().st_size > 10_000
     assert "p_quorum_one_meeting" in out.stdout and "proxies" in out.stdout
+
+
+def test_cli_refuses_an_unwritable_output_before_simulating(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    assert main(["simulate", "four-deliberations", "--runs", "100", "--lang", "en",
+                 "--out", str(blocker / "runs.csv")]) == 2
+    captured = capsys.readouterr()
+    assert "cannot write" in captured.err and "P(adopted)" not in captured.out

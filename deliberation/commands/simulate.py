@@ -201,9 +201,14 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
             df = sweep(procedures, params, grid, args.runs, args.seed, **options)
     except SimulationError:
         raise
+    except (OSError, TimeoutError) as err:  # e.g. a Dask scheduler that cannot be reached
+        raise _bad(f"无法运行:{err}", f"無法運行:{err}", f"cannot run: {err}") from None
     except (ValueError, KeyError) as err:
         raise _bad(f"无法模拟:{err}", f"無法模擬:{err}", f"cannot simulate: {err}") from None
-    _report(df, list(grid), args)
+    try:
+        _report(df, list(grid), args)
+    except OSError as err:
+        raise _bad(f"无法写入:{err}", f"無法寫入:{err}", f"cannot write: {err}") from None
     return 0
 
 
@@ -211,11 +216,25 @@ def _check_suffixes(args: argparse.Namespace) -> None:
     for opt, allowed in (("out", (".csv", ".parquet")), ("summary_out", (".csv", ".parquet")),
                          ("plot", (".png", ".svg"))):
         value = getattr(args, opt)
+        flag = "--" + opt.replace("_", "-")
         if value and Path(value).suffix.lower() not in allowed:
-            flag = "--" + opt.replace("_", "-")
             kinds = " / ".join(allowed)
             raise _bad(f"{flag} 的文件须为 {kinds}", f"{flag} 的文件須為 {kinds}",
                        f"{flag} must name a {kinds} file")
+        if value and not _writable(Path(value)):
+            # Refuse before simulating, so a long run is never lost to a bad path.
+            raise _bad(f"{flag}:无法写入 {value}", f"{flag}:無法寫入 {value}",
+                       f"{flag}: cannot write {value}")
+
+
+def _writable(path: Path) -> bool:
+    """Whether ``path`` can be created: its nearest existing ancestor is a writable folder."""
+    import os
+
+    here = path.resolve().parent
+    while not here.exists():
+        here = here.parent
+    return here.is_dir() and os.access(here, os.W_OK)
 
 
 HEADINGS = {
