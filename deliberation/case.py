@@ -19,10 +19,12 @@ it and checks every stored result.
 
 from __future__ import annotations
 
-import uuid
+import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import chain
+from types import MappingProxyType
 from typing import Any, Final
 
 from deliberation.clock import Clock, SystemClock, days_between
@@ -34,10 +36,25 @@ from deliberation.errors import (
     NotEntitled,
     RuleViolation,
 )
-from deliberation.facts import CompiledRule, Plan, StagePlan, normalise_settings, plan_for
+from deliberation.facts import (
+    CompiledRule,
+    Entry,
+    Plan,
+    StagePlan,
+    normalise_settings,
+    plan_for,
+    quick_facts,
+)
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.machine import REDO_PREFIX, SKIP, WITHDRAW
-from deliberation.records import Record, Signature, canonical_json, fingerprint
+from deliberation.records import (
+    Record,
+    Signature,
+    _freeze,
+    _trusted_record,
+    canonical_json,
+    fingerprint,
+)
 from deliberation.roster import Roster, RosterError
 from deliberation.rules import Facts, RuleCheck
 
@@ -68,6 +85,13 @@ class _Cursor:
         c.objections = self.objections
         c.rounds = self.rounds  # copied on write
         return c
+
+
+def _new_id() -> str:
+    """16 hex digits, as ``uuid.uuid4().hex[:16]`` gives them (version digit ``4`` included),
+    without building a UUID object."""
+    h = os.urandom(8).hex()
+    return h[:12] + "4" + h[13:]
 
 
 def roster_fingerprint(roster: Roster) -> str:
@@ -129,15 +153,15 @@ class Case:
             from deliberation.loader import load_procedure
 
             procedure = load_procedure(procedure)
-        plan = plan_for(procedure, normalise_settings(procedure, settings))
-        case = cls(plan, roster, case_id or uuid.uuid4().hex[:16], clock or _SYSTEM_CLOCK)
-        data = {
+        plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
+        case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
+        data = MappingProxyType({
             "procedure": procedure.id,
             "version": procedure.version,
-            "matter": matter,
+            "matter": _freeze(matter),
             "roster": roster_fingerprint(roster),
-            "settings": plan.settings_data,
-        }
+            "settings": plan.settings_frozen,
+        })
         case._act("opened", actor, data)
         return case
 
@@ -327,13 +351,18 @@ class Case:
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
-        for key, val in (("no", no), ("abstain", abstain), ("excused", excused),
-                         ("witnesses", witnesses)):
-            if val != 0:
-                data[key] = _who(val, key)
-        for key, n in (("non_voting", non_voting), ("interested_voting", interested_voting)):
-            if n != 0:
-                data[key] = _count(n, key)
+        if no != 0:
+            data["no"] = _who(no, "no")
+        if abstain != 0:
+            data["abstain"] = _who(abstain, "abstain")
+        if excused != 0:
+            data["excused"] = _who(excused, "excused")
+        if witnesses != 0:
+            data["witnesses"] = _who(witnesses, "witnesses")
+        if non_voting != 0:
+            data["non_voting"] = _count(non_voting, "non_voting")
+        if interested_voting != 0:
+            data["interested_voting"] = _count(interested_voting, "interested_voting")
         if content:
             data["content"] = content
         if households is not None:
@@ -341,6 +370,11 @@ class Case:
         if signed is not None:
             data["signed"] = _who(signed, "signed")
         now = self._clock.now()
+        if type(present) is int and type(yes) is int and type(no) is int \
+                and type(abstain) is int and type(excused) is int and type(witnesses) is int \
+                and type(signed) in _INT_OR_NONE and type(content) is str:
+            # counts only: every value is a scalar, and the dict is ours — already frozen
+            return self._act("meeting", actor, MappingProxyType(data), (), at=now)
         sigs: list[Signature] = []
         if not isinstance(data["present"], int):
             doc = f"{self._id}/minutes"
@@ -452,18 +486,27 @@ class Case:
         return explain(self, lang)
 
     # -- the engine -------------------------------------------------------------------------------
-    def _act(self, kind: str, actor: str | None, data: dict[str, Any],
+    def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
              ) -> tuple[Record, ...]:
-        """Evaluate one action on a copy of the cursor; commit all its records or none."""
+        """Evaluate one action on a copy of the cursor; commit all its records or none.
+
+        ``data``: a dict (frozen here), or a read-only mapping the caller built frozen.
+        """
+        if type(data) is not MappingProxyType:
+            data = _freeze(data)
         cur = self._cur.copy()
-        pending: list[Record] = []
         now = at or self._clock.now()
-        if kind == "meeting" and cur.state in self._plan.stages \
-                and self._plan.stages[cur.state].kind is ActionKind.CONSULTATION:
+        stages = self._plan.stages
+        if kind == "meeting" and cur.state in stages \
+                and stages[cur.state].kind is ActionKind.CONSULTATION:
             # The vote attempted while in the consultation: close it first (refused if short).
-            self._step(cur, pending, "consultation-closed", now, actor, {}, ())
-        self._step(cur, pending, kind, now, actor, data, signatures)
+            pending: list[Record] = []
+            self._step(cur, pending, "consultation-closed", now, actor, _EMPTY, ())
+            self._step(cur, pending, kind, now, actor, data, signatures)
+        else:
+            pending = []
+            self._step(cur, pending, kind, now, actor, data, signatures)
         self._records.extend(pending)
         self._cur = cur
         return tuple(pending)
@@ -471,19 +514,26 @@ class Case:
     def _step(self, cur: _Cursor, pending: list[Record], kind: str, at: datetime,
               actor: str | None, data: Mapping[str, Any], signatures: tuple[Signature, ...]
               ) -> None:
+        """Evaluate one record (``data`` already frozen) and append it to ``pending``.
+
+        The record is built before its result exists and given it once the evaluator returns;
+        nobody sees it before then (a refusal drops it with ``pending``).
+        """
         seq = len(self._records) + len(pending) + 1
-        stage = cur.state if kind != "opened" and cur.state in self._plan.stages else None
-        draft = _Draft(seq, kind, at, actor, stage, data, signatures)
-        result = _EVALUATORS[kind](self, cur, draft, pending)
-        pending.append(Record(seq, self._id, kind, at, actor, stage, data,
-                              signatures, result))
+        stages = self._plan.stages
+        stage = cur.state if kind != "opened" and cur.state in stages else None
+        rec = _trusted_record(seq, self._id, kind, at, actor, stage, data, signatures, _EMPTY)
+        # Evaluators build results frozen already (scalars, and tuples of frozen check entries).
+        _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, pending)))
+        pending.append(rec)
         # A stage merged away by a setting is passed through, each with its own record.
-        while cur.state in self._plan.stages and self._plan.stages[cur.state].skip:
-            seq = len(self._records) + len(pending) + 1
-            draft = _Draft(seq, "stage-skipped", at, None, cur.state, {}, ())
-            result = _EVALUATORS["stage-skipped"](self, cur, draft, pending)
-            pending.append(Record(seq, self._id, "stage-skipped", at, None, draft.stage, {},
-                                  (), result))
+        skips = self._plan.skips
+        while cur.state in skips:
+            seq += 1
+            rec = _trusted_record(seq, self._id, "stage-skipped", at, None, cur.state, _EMPTY,
+                                  (), _EMPTY)
+            _set_result(rec, MappingProxyType(_ev_skipped(self, cur, rec, pending)))
+            pending.append(rec)
 
     def _fire(self, cur: _Cursor, event: str, seq: int, at: datetime) -> None:
         self._plan.machine.events[event].trigger(cur)
@@ -501,10 +551,10 @@ class Case:
             raise CaseClosed(_closed_msg(self._cur.state))
         here = plan.stages[self._cur.state]
         if for_stage is None:
-            for sp in list(plan.stages.values())[here.index:]:
-                if sp.kind is ActionKind.MEETING and not sp.skip:
-                    return sp.id
-            raise InvalidAction(T("后面没有会议", "後面沒有會議", "no meeting ahead"))
+            ahead = plan.next_meeting[here.id]
+            if ahead is None:
+                raise InvalidAction(T("后面没有会议", "後面沒有會議", "no meeting ahead"))
+            return ahead
         sp2 = plan.stages.get(for_stage)
         if sp2 is None or sp2.kind is not ActionKind.MEETING or sp2.index < here.index:
             raise InvalidAction(T(f"{for_stage!r} 不是当前或后续的会议步骤",
@@ -530,7 +580,9 @@ class Case:
             ))
         return sp
 
-    def _villager(self, vid: str, selectors: Sequence[str], stage: str, body: Text) -> Any:
+    def _villager(self, vid: str, selectors: tuple[str, ...], stage: str, body: Text) -> Any:
+        if vid in self._plan.member_ids(self._roster, selectors):
+            return self._roster.get(vid)
         try:
             v = self._roster.get(vid)
         except RosterError:
@@ -543,35 +595,23 @@ class Case:
         return v
 
 
-class _Draft:
-    """A record being evaluated, before its result exists (what evaluators read of a Record)."""
-
-    __slots__ = ("actor", "at", "data", "kind", "seq", "signatures", "stage")
-
-    def __init__(self, seq: int, kind: str, at: datetime, actor: str | None, stage: str | None,
-                 data: Mapping[str, Any], signatures: tuple[Signature, ...]) -> None:
-        self.seq = seq
-        self.kind = kind
-        self.at = at
-        self.actor = actor
-        self.stage = stage
-        self.data = data
-        self.signatures = signatures
-
-
 class _NothingDue(InvalidAction):
     """check_deadlines found nothing expired (internal: no record is made)."""
 
 
 _EPOCH: Final = datetime(1970, 1, 1)
+_INT_OR_NONE: Final = (int, type(None))
+_set_result: Final = Record.result.__set__  # type: ignore[attr-defined]
+_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
 # -- evaluators: record (without result) + cursor -> result; raise to refuse ------------------
 
 
-Rec = Any  # a Record, or a _Draft while an action is evaluated
+Rec = Any  # a Record (its result not yet set while an action is evaluated)
 
 # What each action is, for 'cannot … now' messages (built once).
+_ANY_KIND: Final = tuple(ActionKind)
 _DO_MOTION: Final = T("提交动议", "提交動議", "submit a motion")
 _DO_NOTICE: Final = T("通知", "通知", "give notice")
 _DO_MEETING: Final = T("开会", "開會", "hold a meeting")
@@ -605,14 +645,14 @@ def _ev_motion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
         raise InvalidAction(T("提出人重复", "提出人重複", "a submitter is listed twice"))
     for s in subs:
         case._villager(s, sp.body.members, sp.id, sp.body.name)
-    facts = Facts(submitters=len(subs), submitters_signed=len(signed & set(subs)),
-                  text=str(rec.data.get("text") or ""))
+    facts = quick_facts({"submitters": len(subs), "submitters_signed": len(signed & set(subs)),
+                         "text": str(rec.data.get("text") or "")})
     checks = _preconditions(sp, facts)
     return _move(case, cur, rec, sp, "pass", checks)
 
 
 def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
-    sp = case._open_stage(cur, rec, tuple(ActionKind), _DO_NOTICE)
+    sp = case._open_stage(cur, rec, _ANY_KIND, _DO_NOTICE)
     target = case._plan.stages.get(str(rec.data.get("for")))
     if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
         raise InvalidAction(T("通知的会议步骤无效", "通知的會議步驟無效",
@@ -633,13 +673,13 @@ def _ev_meeting(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Re
     checks = _preconditions(sp, facts)
     route = "pass"
     if sp.quorum is not None:
-        ok, numbers = sp.quorum.verdict(facts)
-        checks.append({"rule": sp.quorum.id, "ok": ok, "numbers": numbers})
+        ok, entry = sp.quorum.entry(facts)
+        checks.append(entry)
         if not ok:
             route = "no_quorum"
     if route == "pass" and sp.approval is not None:
-        ok, numbers = sp.approval.verdict(facts)
-        checks.append({"rule": sp.approval.id, "ok": ok, "numbers": numbers})
+        ok, entry = sp.approval.entry(facts)
+        checks.append(entry)
         if not ok:
             route = "rejected"
     held = cur.rounds.get(sp.id, 0) + 1
@@ -810,6 +850,63 @@ _EVALUATORS: Final[dict[str, Evaluator]] = {
 
 def _meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]) -> Facts:
     d = rec.data
+    get = d.get
+    present = d["present"]
+    yes, no, abstain = get("yes", 0), get("no", 0), get("abstain", 0)
+    excused, witnesses, signed = get("excused", 0), get("witnesses", 0), get("signed")
+    if type(present) is int and type(yes) is int and type(no) is int \
+            and type(abstain) is int and type(excused) is int and type(witnesses) is int \
+            and type(signed) in _INT_OR_NONE:
+        return _counted_meeting_facts(case, sp, rec, pending, present, yes, no, abstain,
+                                      excused, witnesses, signed)
+    return _named_meeting_facts(case, sp, rec, pending)
+
+
+def _counted_meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Record],
+                           present: int, yes: int, no: int, abstain: int, excused: int,
+                           witnesses: int, signed: int | None) -> Facts:
+    """:func:`_named_meeting_facts` for a meeting given as counts only: the same checks in
+    the same order, without the branches for named people."""
+    d = rec.data
+    bc = case._plan.counts(case._roster, sp.body)
+    if present > bc.voters:
+        raise InvalidAction(_too_many("present", present, bc.voters))
+    present_members = present + int(d.get("non_voting", 0))
+    if present_members > bc.members:
+        raise InvalidAction(_too_many("present + non_voting", present_members, bc.members))
+    present_households = int(d.get("households", 0))
+    if present_households > bc.households:
+        raise InvalidAction(_too_many("households", present_households, bc.households))
+    cast = yes + no + abstain
+    if cast > present:
+        raise InvalidAction(_too_many("votes cast", cast, present))
+    if excused > bc.voters:
+        raise InvalidAction(_too_many("excused", excused, bc.voters))
+    n_signed = present_members if signed is None else signed
+    if n_signed > present_members:
+        raise InvalidAction(_too_many("signed", n_signed, present_members))
+    at = rec.at
+    notice = circulated = None
+    if sp.reads_notice:
+        given = prior_notice(case, sp.id, "notice", pending)
+        notice = days_between(given, at) if given is not None else None
+    if sp.reads_circulation:
+        circ = prior_notice(case, sp.id, "circulated", pending)
+        circulated = days_between(circ, at) if circ is not None else None
+    return quick_facts({
+        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excused,
+        "households": bc.households, "adults": bc.adults, "present": present,
+        "present_members": present_members, "present_households": present_households,
+        "present_adults": present_members, "yes": yes, "no": no, "abstain": abstain,
+        "participants": present_members, "participants_signed": n_signed,
+        "witnesses_signed": witnesses, "interested_voting": int(d.get("interested_voting", 0)),
+        "notice_days": notice, "circulated_days": circulated,
+    })
+
+
+def _named_meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]) -> Facts:
+    """The facts of a meeting: attendance and votes counted, input checked."""
+    d = rec.data
     body = sp.body
     roster = case._roster
     bc = case._plan.counts(roster, body)
@@ -900,15 +997,16 @@ def _meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]) -
     circ = prior_notice(case, stage, "circulated", pending) if sp.reads_circulation else None
     notice = days_between(given, rec.at) if given is not None else None
     circulated = days_between(circ, rec.at) if circ is not None else None
-    return Facts(
-        members=bc.members, voters=bc.voters, expected=bc.voters - n_excused,
-        households=bc.households, adults=bc.adults, present=n_present,
-        present_members=present_members, present_households=present_households,
-        present_adults=present_adults, yes=votes["yes"], no=votes["no"],
-        abstain=votes["abstain"], participants=present_members, participants_signed=n_signed,
-        witnesses_signed=n_witnesses, interested_voting=int(d.get("interested_voting", 0)),
-        notice_days=notice, circulated_days=circulated,
-    )
+    return quick_facts({
+        "members": bc.members, "voters": bc.voters, "expected": bc.voters - n_excused,
+        "households": bc.households, "adults": bc.adults, "present": n_present,
+        "present_members": present_members, "present_households": present_households,
+        "present_adults": present_adults, "yes": votes["yes"], "no": votes["no"],
+        "abstain": votes["abstain"], "participants": present_members,
+        "participants_signed": n_signed, "witnesses_signed": n_witnesses,
+        "interested_voting": int(d.get("interested_voting", 0)),
+        "notice_days": notice, "circulated_days": circulated,
+    })
 
 
 def prior_notice(case: Case, stage: str, kind: str, pending: list[Record] | None = None
@@ -919,7 +1017,8 @@ def prior_notice(case: Case, stage: str, kind: str, pending: list[Record] | None
     A reconvened meeting needs a new notice; a plan circulated for a meeting that lacked a
     quorum still stands (it was not revised), but not once a meeting decided on it.
     """
-    for r in case._history(pending or []):
+    for r in chain(reversed(pending), reversed(case._records)) if pending \
+            else reversed(case._records):
         if r.kind == "meeting" and r.stage == stage:
             if kind == "notice" or r.result.get("route") != "no_quorum":
                 return None
@@ -929,12 +1028,14 @@ def prior_notice(case: Case, stage: str, kind: str, pending: list[Record] | None
 
 
 def _since_entered(case: Case, cur: _Cursor, pending: list[Record], kind: str
-                   ) -> Iterator[Record]:
-    for r in case._history(pending):
-        if r.seq <= cur.entered_seq:
-            return
-        if r.kind == kind:
-            yield r
+                   ) -> list[Record]:
+    """The ``kind`` records since the case last entered its stage, newest first.
+
+    Records are gap-free from seq 1, so those after ``entered_seq`` are a slice.
+    """
+    out = [r for r in reversed(pending) if r.kind == kind]
+    out.extend(r for r in reversed(case._records[cur.entered_seq:]) if r.kind == kind)
+    return out
 
 
 def consultation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Record]) -> Facts:
@@ -978,14 +1079,16 @@ def consultation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Re
         # counted through a proxy only: no own signature on any of the unit's opinions
         by_proxy -= own
         consulted = len(counted)
-        return Facts(population=population, consulted=consulted,
-                     consulted_signed=consulted - len(by_proxy),
-                     consulted_unsigned=len(unsigned), consulted_by_proxy=len(by_proxy))
+        return quick_facts({"population": population, "consulted": consulted,
+                            "consulted_signed": consulted - len(by_proxy),
+                            "consulted_unsigned": len(unsigned),
+                            "consulted_by_proxy": len(by_proxy)})
     consulted = n_signed + (n_proxy if proxies_ok else 0) + (0 if signed_only else n_unsigned)
     consulted = min(consulted, population)
-    return Facts(population=population, consulted=consulted, consulted_signed=n_signed,
-                 consulted_unsigned=n_unsigned if signed_only else 0,
-                 consulted_by_proxy=n_proxy if proxies_ok else 0)
+    return quick_facts({"population": population, "consulted": consulted,
+                        "consulted_signed": n_signed,
+                        "consulted_unsigned": n_unsigned if signed_only else 0,
+                        "consulted_by_proxy": n_proxy if proxies_ok else 0})
 
 
 def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: datetime) -> Facts:
@@ -997,13 +1100,12 @@ def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: dateti
         if ch not in channels:
             channels.insert(0, ch)
         first = r.at
-    return Facts(channels=tuple(channels),
-                 days_posted=days_between(first, at) if first is not None else 0,
-                 days_since_posting=days_between(first, at) if first is not None else 0,
-                 open_objections=cur.objections)
+    days = days_between(first, at) if first is not None else 0
+    return quick_facts({"channels": tuple(channels), "days_posted": days,
+                        "days_since_posting": days, "open_objections": cur.objections})
 
 
-def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> list[dict[str, Any]]:
+def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> list[Entry]:
     """The stage's deadline rules checked at ``at``."""
     out = []
     for rule in sp.deadlines:
@@ -1015,17 +1117,18 @@ def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> li
 # -- rule results --------------------------------------------------------------------------------
 
 
-def _summary(rule: CompiledRule, check: RuleCheck) -> dict[str, Any]:
-    return {"rule": rule.id, "ok": check.ok, "numbers": dict(check.numbers)}
+def _summary(rule: CompiledRule, check: RuleCheck) -> Entry:
+    return MappingProxyType({"rule": rule.id, "ok": check.ok,
+                             "numbers": _freeze(dict(check.numbers))})
 
 
-def _preconditions(sp: StagePlan, facts: Facts) -> list[dict[str, Any]]:
+def _preconditions(sp: StagePlan, facts: Facts) -> list[Entry]:
     """Run the stage's preconditions; raise one RuleViolation carrying every failure."""
-    checks: list[dict[str, Any]] = []
+    checks: list[Entry] = []
     failed: list[RuleViolation] = []
     for rule in sp.preconditions:
-        ok, numbers = rule.verdict(facts)
-        checks.append({"rule": rule.id, "ok": ok, "numbers": numbers})
+        ok, entry = rule.entry(facts)
+        checks.append(entry)
         if not ok:
             c = rule.run(facts)  # the registered check, for its message
             failed.append(RuleViolation(rule.id, sp.id, c.message, c.numbers, rule.basis))
@@ -1040,9 +1143,9 @@ def _preconditions(sp: StagePlan, facts: Facts) -> list[dict[str, Any]]:
 
 
 def _move(case: Case, cur: _Cursor, rec: Any, sp: StagePlan, route: str,
-          checks: list[dict[str, Any]]) -> Result:
+          checks: list[Entry]) -> Result:
     case._fire(cur, route, rec.seq, rec.at)
-    return {"route": route, "state": cur.state, "checks": checks}
+    return {"route": route, "state": cur.state, "checks": tuple(checks)}
 
 
 # -- small helpers ----------------------------------------------------------------------------
@@ -1056,6 +1159,8 @@ def _ids(values: Sequence[str], what: str) -> list[str]:
 
 
 def _who(value: Who, what: str) -> int | list[str]:
+    if type(value) is int and value >= 0:  # the common case first (bool is not int here)
+        return value
     if isinstance(value, int) and not isinstance(value, bool):
         return _count(value, what)
     if isinstance(value, bool):
@@ -1065,6 +1170,8 @@ def _who(value: Who, what: str) -> int | list[str]:
 
 
 def _count(value: int, what: str) -> int:
+    if type(value) is int and value >= 0:
+        return value
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidAction(T(f"{what} 须为非负整数", f"{what} 須為非負整數",
                               f"{what} must be a whole number ≥ 0, not {value!r}"))

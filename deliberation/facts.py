@@ -21,9 +21,11 @@ Rule families (this decides what is a refusal and what is a recorded outcome):
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any, Final
 
 import attrs
@@ -32,11 +34,52 @@ from deliberation.definition import ActionKind, Body, Procedure, SettingType, St
 from deliberation.errors import InvalidAction
 from deliberation.i18n import T
 from deliberation.machine import machine_for, route_target
+from deliberation.records import _freeze
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Check, Facts, RuleCheck
 from deliberation.thresholds import format_fraction, parse_fraction
 
 Fast = Callable[[Facts], tuple[bool, dict[str, Any]]]
+Entry = Mapping[str, Any]  # a frozen ``{"rule", "ok", "numbers"}`` as a record's result holds it
+
+_FACT_DEFAULTS: Final = {a.name: a.default for a in attrs.fields(Facts)}
+
+
+class QuickFacts(Facts):
+    """:class:`Facts` built in one step from a dict (the engine's hot path).
+
+    ``Facts`` is a frozen class of 30 slots, and its ``__init__`` sets every one of them; an
+    action knows a handful. A ``QuickFacts`` keeps the given values in its ``__dict__`` and
+    reads the rest from class-level defaults (the same as ``Facts``'), so the rule checks read
+    it exactly like a ``Facts`` of the same values, and it stays read-only like one.
+
+    >>> f = quick_facts({"present": 9, "expected": 12})
+    >>> f.present, f.yes, isinstance(f, Facts)
+    (9, 0, True)
+    """
+
+    def __init__(self, **values: Any) -> None:
+        object.__setattr__(self, "__dict__", values)
+
+
+for _name, _default in _FACT_DEFAULTS.items():
+    setattr(QuickFacts, _name, _default)
+
+_new_object = object.__new__
+_set_object_attr = object.__setattr__
+
+
+def quick_facts(values: dict[str, Any]) -> Facts:
+    """A :class:`QuickFacts` holding ``values`` (the dict becomes its own; do not reuse it)."""
+    f = _new_object(QuickFacts)
+    _set_object_attr(f, "__dict__", values)
+    return f
+
+
+# Memoised entries per rule: a verdict is a pure function of the few facts the rule reads,
+# and the frozen entry is immutable, so records may share it. The cap bounds the memory a
+# long-running process spends on it (a village has few distinct counts).
+_MEMO_CAP: Final = 2048
 
 
 @attrs.frozen(slots=True)
@@ -46,6 +89,7 @@ class CompiledRule:
     ``fast`` (for the common rules) gives the same verdict and numbers as the registered check
     without composing its three-language message; the engine calls the registered check for
     the message only when the rule fails. ``tests/test_engine_fast.py`` holds them equal.
+    ``reads`` names the facts the quick verdict depends on (empty: not memoised).
     """
 
     id: str
@@ -54,6 +98,13 @@ class CompiledRule:
     check: Check
     basis: tuple[str, ...]
     fast: Fast | None = None
+    reads: tuple[str, ...] = ()
+    _key: Callable[[Facts], Any] | None = attrs.field(default=None, eq=False, repr=False)
+    _memo: dict[Any, tuple[bool, Entry]] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.fast is not None and self.reads:
+            object.__setattr__(self, "_key", operator.attrgetter(*self.reads))
 
     def run(self, facts: Facts) -> RuleCheck:
         return self.check(self.params, facts)
@@ -64,6 +115,28 @@ class CompiledRule:
             return self.fast(facts)
         c = self.check(self.params, facts)
         return c.ok, dict(c.numbers)
+
+    def entry(self, facts: Facts) -> tuple[bool, Entry]:
+        """``(ok, {"rule", "ok", "numbers"})`` frozen, as a record's result lists its checks.
+
+        Equal to freezing :meth:`verdict`'s answer; remembered per value of the facts the rule
+        reads, so a repeated count costs one lookup.
+        """
+        key_of = self._key
+        if key_of is None:
+            ok, numbers = self.verdict(facts)
+            return ok, MappingProxyType({"rule": self.id, "ok": ok, "numbers": _freeze(numbers)})
+        key = key_of(facts)
+        memo = self._memo
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
+        ok, numbers = self.fast(facts)  # type: ignore[misc]  # _key is set only with fast
+        hit = ok, MappingProxyType({"rule": self.id, "ok": ok, "numbers": _freeze(numbers)})
+        if len(memo) >= _MEMO_CAP:
+            memo.clear()
+        memo[key] = hit
+        return hit
 
 
 def _needed(num: int, den: int, at_least: bool, total: int) -> int:
@@ -168,6 +241,29 @@ def _fast_disclosure(params: Mapping[str, Any]) -> Fast:
     return fast
 
 
+def _reads(rule: str, params: Mapping[str, Any]) -> tuple[str, ...]:
+    """The facts the quick verdict of ``rule`` reads (its memo key)."""
+    if rule == "quorum":
+        alts = [params, *(params.get("any_of") or ())]
+        return tuple(dict.fromkeys(f for a in alts for f in _QUORUM_FIELDS[_threshold(a)[5]]))
+    if rule == "approval":
+        return ("yes", _APPROVAL_FIELDS[_threshold(params)[5]], "no", "abstain")
+    if rule == "signatures":
+        of = params["of"]
+        if of == "participants":
+            return ("participants_signed", "participants")
+        if of == "township-witnesses":
+            return ("witnesses_signed",)
+        return ("submitters_signed", "submitters")
+    if rule == "notice-period":
+        return ("notice_days",)
+    if rule == "advance-circulation":
+        return ("circulated_days",)
+    if rule == "disclosure":
+        return ("channels", "days_posted", "open_objections")
+    return ()
+
+
 def _fast_for(rule: str, params: Mapping[str, Any]) -> Fast | None:
     if rule == "quorum":
         return _fast_quorum(params)
@@ -229,10 +325,14 @@ class Plan:
     __slots__ = (
         "__weakref__",
         "_counts",
+        "_members",
         "machine",
+        "next_meeting",
         "procedure",
         "settings",
         "settings_data",
+        "settings_frozen",
+        "skips",
         "stage_ids",
         "stages",
     )
@@ -241,16 +341,40 @@ class Plan:
         self.procedure = procedure
         self.settings = dict(settings)
         self.settings_data = {k: _plain(v) for k, v in sorted(self.settings.items())}
+        self.settings_frozen = _freeze(self.settings_data)
         self.machine = machine_for(procedure)
         self.stages: dict[str, StagePlan] = {
             s.id: _compile_stage(procedure, i, s, self.settings)
             for i, s in enumerate(procedure.stages)
         }
         self.stage_ids = tuple(self.stages)
+        self.skips = frozenset(sid for sid, sp in self.stages.items() if sp.skip)
+        # The meeting a notice or circulation announces by default: the first meeting stage,
+        # not merged away, at or after each stage.
+        plans = list(self.stages.values())
+        self.next_meeting: dict[str, str | None] = {
+            sp.id: next((m.id for m in plans[sp.index:]
+                         if m.kind is ActionKind.MEETING and not m.skip), None)
+            for sp in plans
+        }
         self._counts: dict[tuple[int, str], tuple[weakref.ref[Roster], BodyCounts]] = {}
+        self._members: dict[tuple[int, tuple[str, ...]],
+                            tuple[weakref.ref[Roster], frozenset[str]]] = {}
 
     def stage(self, stage_id: str) -> StagePlan:
         return self.stages[stage_id]
+
+    def member_ids(self, roster: Roster, selectors: tuple[str, ...]) -> frozenset[str]:
+        """Ids of the villagers ``selectors`` select on ``roster`` (cached while it lives: a
+        roster never changes)."""
+        key = (id(roster), selectors)
+        hit = self._members.get(key)
+        if hit is not None and hit[0]() is roster:
+            return hit[1]
+        ids = frozenset(v.id for v in roster.villagers if roster.matches(v, selectors))
+        self._members[key] = (weakref.ref(roster), ids)
+        weakref.finalize(roster, self._members.pop, key, None)
+        return ids
 
     def counts(self, roster: Roster, body: Body) -> BodyCounts:
         """The body's sizes on ``roster`` (cached while the roster lives)."""
@@ -285,9 +409,9 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
         for k, v in list(params.items()):
             if k in ("any_of",) and v:
                 params[k] = tuple(x.as_dict() if hasattr(x, "as_dict") else x for x in v)
-        compiled = CompiledRule(spec.id, spec.rule, params, rtype.check, spec.basis,
-                                _fast_for(spec.rule, params) if rtype is _REGISTERED.get(
-                                    spec.rule) else None)
+        fast = _fast_for(spec.rule, params) if rtype is _REGISTERED.get(spec.rule) else None
+        compiled = CompiledRule(spec.id, spec.rule, params, rtype.check, spec.basis, fast,
+                                _reads(spec.rule, params) if fast is not None else ())
         if spec.rule == "quorum":
             quorum = compiled
         elif spec.rule == "approval":
@@ -359,8 +483,8 @@ def _convert(stype: SettingType, value: Any, choices: tuple[str, ...]) -> Any:
 
 def plan_for(procedure: Procedure, settings: Mapping[str, Any]) -> Plan:
     """The cached plan for (procedure, normalised settings)."""
-    data = {k: _plain(v) for k, v in sorted(settings.items())}
-    key = (id(procedure), repr(data))
+    key = (id(procedure), repr({k: _plain(v) for k, v in sorted(settings.items())})
+           if settings else "{}")
     hit = _PLANS.get(key)
     if hit is not None and hit[0]() is procedure:
         return hit[1]

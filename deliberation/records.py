@@ -183,6 +183,36 @@ class Record:
         )
 
 
+# The slot setters of Record, for the engine's trusted constructor below.
+_RECORD_SETTERS: Final = tuple(
+    getattr(Record, a.name).__set__ for a in attrs.fields(Record)
+)
+
+
+def _trusted_record(seq: int, case_id: str, kind: str, at: datetime, actor: str | None,
+                    stage: str | None, data: Mapping[str, Any],
+                    signatures: tuple[Signature, ...], result: Mapping[str, Any]) -> Record:
+    """A :class:`Record` from values that are already frozen (internal, the engine's hot path).
+
+    ``data`` and ``result`` must already be what the converters would make of them: read-only
+    mappings over dicts nobody else holds, holding only scalars, tuples and such mappings;
+    ``signatures`` a tuple. The result equals ``Record(...)`` of the same values; it only skips
+    re-freezing nested data the engine built frozen itself.
+    """
+    rec = object.__new__(Record)
+    s_seq, s_case, s_kind, s_at, s_actor, s_stage, s_data, s_sigs, s_result = _RECORD_SETTERS
+    s_seq(rec, seq)
+    s_case(rec, case_id)
+    s_kind(rec, kind)
+    s_at(rec, at)
+    s_actor(rec, actor)
+    s_stage(rec, stage)
+    s_data(rec, data)
+    s_sigs(rec, signatures)
+    s_result(rec, result)
+    return rec
+
+
 def canonical_json(data: Any) -> str:
     """The one byte-stable JSON form used for hashing: sorted keys, no spaces, UTF-8 text."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
