@@ -489,26 +489,29 @@ class Case:
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
              ) -> tuple[Record, ...]:
-        """Evaluate one action on a copy of the cursor; commit all its records or none.
+        """Evaluate one action; commit all its records or none.
 
         ``data``: a dict (frozen here), or a read-only mapping the caller built frozen.
+        Evaluators work on the live cursor; records are appended only once every one of them
+        has its result, and a refusal puts the cursor's five fields back as they were
+        (cheaper than copying the cursor for every action), so nothing of it remains.
         """
         if type(data) is not MappingProxyType:
             data = _freeze(data)
-        cur = self._cur.copy()
         now = at or self._clock.now()
-        stages = self._plan.stages
-        if kind == "meeting" and cur.state in stages \
-                and stages[cur.state].kind is ActionKind.CONSULTATION:
-            # The vote attempted while in the consultation: close it first (refused if short).
-            pending: list[Record] = []
-            self._step(cur, pending, "consultation-closed", now, actor, _EMPTY, ())
+        cur = self._cur
+        saved = (cur.state, cur.entered_seq, cur.entered_at, cur.objections, cur.rounds)
+        sp = self._plan.stages.get(cur.state)
+        pending: list[Record] = []
+        try:
+            if sp is not None and kind == "meeting" and sp.kind is ActionKind.CONSULTATION:
+                # The vote attempted in the consultation: close it first (refused if short).
+                self._step(cur, pending, "consultation-closed", now, actor, _EMPTY, ())
             self._step(cur, pending, kind, now, actor, data, signatures)
-        else:
-            pending = []
-            self._step(cur, pending, kind, now, actor, data, signatures)
+        except BaseException:
+            cur.state, cur.entered_seq, cur.entered_at, cur.objections, cur.rounds = saved
+            raise
         self._records.extend(pending)
-        self._cur = cur
         return tuple(pending)
 
     def _step(self, cur: _Cursor, pending: list[Record], kind: str, at: datetime,
@@ -520,8 +523,7 @@ class Case:
         nobody sees it before then (a refusal drops it with ``pending``).
         """
         seq = len(self._records) + len(pending) + 1
-        stages = self._plan.stages
-        stage = cur.state if kind != "opened" and cur.state in stages else None
+        stage = cur.state if kind != "opened" and cur.state in self._plan.stages else None
         rec = _trusted_record(seq, self._id, kind, at, actor, stage, data, signatures, _EMPTY)
         # Evaluators build results frozen already (scalars, and tuples of frozen check entries).
         _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, pending)))
