@@ -501,18 +501,39 @@ class Case:
         now = at or self._clock.now()
         cur = self._cur
         saved = (cur.state, cur.entered_seq, cur.entered_at, cur.objections, cur.rounds)
-        sp = self._plan.stages.get(cur.state)
-        pending: list[Record] = []
+        plan = self._plan
+        sp = plan.stages.get(cur.state)
+        if sp is None or kind == "opened" or (
+                kind == "meeting" and sp.kind is ActionKind.CONSULTATION):
+            pending: list[Record] = []
+            try:
+                if sp is not None and kind == "meeting":
+                    # The vote attempted in the consultation: close it first (refused if
+                    # short).
+                    self._step(cur, pending, "consultation-closed", now, actor, _EMPTY, ())
+                self._step(cur, pending, kind, now, actor, data, signatures)
+            except BaseException:
+                cur.state, cur.entered_seq, cur.entered_at, cur.objections, cur.rounds = saved
+                raise
+            self._records.extend(pending)
+            return tuple(pending)
+        # The common case, one action in an open stage: _step, unrolled.
+        records = self._records
+        rec = _trusted_record(len(records) + 1, self._id, kind, now, actor, cur.state, data,
+                              signatures, _EMPTY)
         try:
-            if sp is not None and kind == "meeting" and sp.kind is ActionKind.CONSULTATION:
-                # The vote attempted in the consultation: close it first (refused if short).
-                self._step(cur, pending, "consultation-closed", now, actor, _EMPTY, ())
-            self._step(cur, pending, kind, now, actor, data, signatures)
+            # Evaluators build results frozen already (scalars, tuples of frozen entries).
+            _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, [])))
+            if cur.state in plan.skips:
+                pending = [rec]
+                self._skip_through(cur, pending, now)
+                records.extend(pending)
+                return tuple(pending)
         except BaseException:
             cur.state, cur.entered_seq, cur.entered_at, cur.objections, cur.rounds = saved
             raise
-        self._records.extend(pending)
-        return tuple(pending)
+        records.append(rec)
+        return (rec,)
 
     def _step(self, cur: _Cursor, pending: list[Record], kind: str, at: datetime,
               actor: str | None, data: Mapping[str, Any], signatures: tuple[Signature, ...]
@@ -528,8 +549,12 @@ class Case:
         # Evaluators build results frozen already (scalars, and tuples of frozen check entries).
         _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, pending)))
         pending.append(rec)
-        # A stage merged away by a setting is passed through, each with its own record.
+        self._skip_through(cur, pending, at)
+
+    def _skip_through(self, cur: _Cursor, pending: list[Record], at: datetime) -> None:
+        """Pass through stages merged away by a setting, each with its own record."""
         skips = self._plan.skips
+        seq = len(self._records) + len(pending)
         while cur.state in skips:
             seq += 1
             rec = _trusted_record(seq, self._id, "stage-skipped", at, None, cur.state, _EMPTY,
@@ -671,27 +696,68 @@ def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
 
 def _ev_meeting(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
     sp = case._open_stage(cur, rec, (ActionKind.MEETING,), _DO_MEETING)
-    facts = _meeting_facts(case, sp, rec, pending)
-    checks = _preconditions(sp, facts)
-    route = "pass"
-    if sp.quorum is not None:
-        ok, entry = sp.quorum.entry(facts)
-        checks.append(entry)
-        if not ok:
-            route = "no_quorum"
-    if route == "pass" and sp.approval is not None:
-        ok, entry = sp.approval.entry(facts)
-        checks.append(entry)
-        if not ok:
-            route = "rejected"
+    # A meeting given as counts is decided by its counts, the body's sizes and the notice and
+    # circulation days alone: the same inputs give the same checks, so remember them.
+    key = _counted_key(case, sp, rec, pending)
+    verdict = sp.memo.get(key) if key is not None else None
+    if verdict is None:
+        facts = _meeting_facts(case, sp, rec, pending)
+        checks = _preconditions(sp, facts)  # raises on a failed precondition: not remembered
+        route = "pass"
+        if sp.quorum is not None:
+            ok, entry = sp.quorum.entry(facts)
+            checks.append(entry)
+            if not ok:
+                route = "no_quorum"
+        if route == "pass" and sp.approval is not None:
+            ok, entry = sp.approval.entry(facts)
+            checks.append(entry)
+            if not ok:
+                route = "rejected"
+        verdict = (tuple(checks), route)
+        if key is not None:
+            if len(sp.memo) >= _MEMO_CAP:
+                sp.memo.clear()
+            sp.memo[key] = verdict
+    checks_done, route = verdict
     held = cur.rounds.get(sp.id, 0) + 1
     cur.rounds = {**cur.rounds, sp.id: held}
     cap = sp.stage.max_rounds
     if route != "pass" and cap is not None and held >= cap:
         route = "max_rounds"
-    result = _move(case, cur, rec, sp, route, checks)
+    result = _move(case, cur, rec, sp, route, checks_done)
     result["round"] = held
     return result
+
+
+_MEMO_CAP: Final = 4096  # remembered meeting verdicts per stage plan (bounds the memory)
+
+
+def _counted_key(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]
+                 ) -> tuple[Any, ...] | None:
+    """Everything a meeting given as counts is decided by, or ``None`` if people are named."""
+    d = rec.data
+    get = d.get
+    present = d["present"]
+    yes, no, abstain = get("yes", 0), get("no", 0), get("abstain", 0)
+    excused, witnesses, signed = get("excused", 0), get("witnesses", 0), get("signed")
+    non_voting = get("non_voting", 0)
+    households = get("households", 0)
+    interested = get("interested_voting", 0)
+    if not (type(present) is int and type(yes) is int and type(no) is int
+            and type(abstain) is int and type(excused) is int and type(witnesses) is int
+            and type(signed) in _INT_OR_NONE and type(non_voting) is int
+            and type(households) is int and type(interested) is int):
+        return None
+    notice = circulated = None
+    if sp.reads_notice:
+        given = prior_notice(case, sp.id, "notice", pending)
+        notice = days_between(given, rec.at) if given is not None else None
+    if sp.reads_circulation:
+        circ = prior_notice(case, sp.id, "circulated", pending)
+        circulated = days_between(circ, rec.at) if circ is not None else None
+    return (case._plan.counts(case._roster, sp.body), present, yes, no, abstain, excused,
+            witnesses, signed, non_voting, households, interested, notice, circulated)
 
 
 def _ev_opinion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
@@ -1145,7 +1211,7 @@ def _preconditions(sp: StagePlan, facts: Facts) -> list[Entry]:
 
 
 def _move(case: Case, cur: _Cursor, rec: Any, sp: StagePlan, route: str,
-          checks: list[Entry]) -> Result:
+          checks: Sequence[Entry]) -> Result:
     case._fire(cur, route, rec.seq, rec.at)
     return {"route": route, "state": cur.state, "checks": tuple(checks)}
 

@@ -296,6 +296,8 @@ class StagePlan:
     targets: Mapping[str, str]  # route key -> state (``reconvene`` resolved)
     reads_notice: bool = False  # a rule reads the notice period
     reads_circulation: bool = False  # a rule reads the advance circulation
+    # The engine's remembered verdicts of meetings given as counts (see case._ev_meeting).
+    memo: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -309,7 +311,7 @@ class StagePlan:
         return None
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)  # part of the engine's memo keys
 class BodyCounts:
     """A body's sizes on one roster snapshot."""
 
