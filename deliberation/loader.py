@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from importlib import resources
@@ -484,11 +485,13 @@ class _Builder:
         try:
             return _load_base(self.library, ref, proc_id)
         except UnknownProcedure:
+            close = did_you_mean(ref, self.library.ids())
             self.r.error(
                 "D703",
                 f"extends unknown procedure {ref!r}",
                 ext,
-                did_you_mean(ref, self.library.ids()),
+                (f"{close} " if close else "")
+                + "(put a folder of your own on the search path: --path DIR or DELIBERATION_PATH)",
             )
         except DefinitionError as err:
             if any(d.code == "D702" for d in err.diagnostics):
@@ -886,8 +889,9 @@ class _Builder:
         self.keys(loc, ("setting",), "a setting reference")
         sid = loc.get("setting")
         if sid is None:
-            self.r.error("D203", "a setting reference needs 'setting'", loc,
-                         "write {setting: <setting id>}")
+            self.r.error(
+                "D203", "a setting reference needs 'setting'", loc, "write {setting: <setting id>}"
+            )
             return None
         name = sid.value()
         setting = self.settings.get(str(name))
@@ -1150,20 +1154,28 @@ class _Builder:
         return Withdrawal(by, until, outcome)
 
 
-_LOADING: list[str] = []
+class _Loading(threading.local):
+    """The procedure ids being loaded by this thread (so threads do not see each other's)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+
+_LOADING: Final = _Loading()
 
 
 def _load_base(library: Library, ref: str, child: str | None) -> Procedure:
     """Load the base ``ref`` of ``child``; a chain that comes back to a procedure being
     loaded raises ``RecursionError`` (reported as D702), whatever file started it."""
-    if ref in _LOADING or ref == child:
+    loading = _LOADING.ids
+    if ref in loading or ref == child:
         raise RecursionError(ref)
-    pushed = [x for x in (child, ref) if x is not None and x not in _LOADING]
-    _LOADING.extend(pushed)
+    pushed = [x for x in (child, ref) if x is not None and x not in loading]
+    loading.extend(pushed)
     try:
         return library.load(ref)
     finally:
-        del _LOADING[len(_LOADING) - len(pushed) :]
+        del loading[len(loading) - len(pushed) :]
 
 
 def _path(base: str, key: str) -> str:
