@@ -21,6 +21,7 @@ On that graph (codes in ``docs/diagnostics.md``):
 * D504 a path from the first stage to the success outcome that does not *do* a disclosure
   stage — every path to success must go through every ``action: disclosure`` stage;
 * D505 not exactly one success outcome; D506 a default route with no outcome to go to;
+  D509 a success outcome that no path reaches;
 * D507 ``skip_when`` on the first stage; D508 a meeting whose rules have no ``approval``
   (a vote that cannot fail); D410 a body rule that cannot apply to the stage's action;
 * D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing.
@@ -352,6 +353,16 @@ def _check_graph(
     try:
         success = procedure.success_outcome().id
     except LookupError:
+        return
+    if ("out", success) not in reached:
+        at = root.get("outcomes") or root.get("extends") or root
+        reporter.error(
+            "D509",
+            f"no path from the first stage reaches the success outcome {success!r}: "
+            "the procedure can never succeed",
+            at.get(success) or at,
+            "route the last stage's pass (or another route) to it",
+        )
         return
     for stage in procedure.stages:
         if stage.action is not ActionKind.DISCLOSURE or ("in", stage.id) not in reached:
