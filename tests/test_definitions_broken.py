@@ -54,6 +54,7 @@ def test_corpus_is_large_and_covers_every_category() -> None:
         "D505",
         "D507",
         "D508",
+        "D509",
         "D601",
         "D701",
         "D703",

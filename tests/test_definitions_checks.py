@@ -60,21 +60,26 @@ def test_skip_when_on_a_non_disclosure_stage_is_fine() -> None:
 
 def test_a_bounded_revision_loop_is_not_a_closed_loop() -> None:
     text = BASE.replace("  - id: publish  # <--\n    skip_when: fast-track\n", "  - id: publish\n")
-    text = text.replace(
+    revise = text.replace(
+        "    action: disclosure\n    body: clerk\n",
+        "    action: disclosure\n    body: clerk\n    on: {objection: decide}\n",
+    )
+    # an objection during the disclosure sends the matter back to the vote: a loop with exits
+    assert codes(revise) == []
+    closed = text.replace(
         "    action: disclosure\n    body: clerk\n",
         "    action: disclosure\n    body: clerk\n    on: {pass: decide}\n",
-    )
-    # publish → decide → publish … with no exit but the vote failing: decide can reject.
-    assert codes(text) == []
-    two = text.replace(
+    ).replace(
         "    action: meeting\n    body: committee\n",
         "    action: meeting\n    body: committee\n    on: {rejected: publish}\n",
     )
-    assert "D503" in codes(two)
-    bounded = two.replace(
+    # decide ↔ publish with every way out leading back in: a loop with no exit
+    assert {"D503", "D509"} <= set(codes(closed))
+    bounded = closed.replace(
         "    on: {rejected: publish}\n", "    on: {rejected: publish}\n    max_rounds: 3\n"
     )
-    assert "D503" not in codes(bounded)
+    # max_rounds gives the loop a way out (to failure); success stays unreachable
+    assert codes(bounded) == ["D509"]
 
 
 def test_meeting_whose_setting_allows_a_body_without_approval() -> None:
