@@ -1,0 +1,256 @@
+"""Calendars for deadlines and schedules: working days in China, and lunar-calendar dates.
+
+Working days honour the State Council's public holidays and make-up working days (调休), from
+the maintained ``chinese-calendar`` package; a locality can add days the package does not know
+yet (next year's notice is published each winter). Lunar dates (农历) come from ``lunardate``.
+
+>>> from datetime import date
+>>> cal = WorkingCalendar()
+>>> cal.add(date(2026, 2, 13), 5)  # a Friday; Spring Festival 2026 runs 15–23 February
+datetime.date(2026, 2, 27)
+>>> LunarSchedule(days=(5, 15, 25)).occurrences(date(2026, 3, 1), date(2026, 3, 31))
+[datetime.date(2026, 3, 3), datetime.date(2026, 3, 13), datetime.date(2026, 3, 23)]
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Final
+
+import attrs
+
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T
+
+
+class DayCount(enum.Enum):
+    """How a period of days is counted."""
+
+    CALENDAR = "calendar"  # every day counts (届满 N 日)
+    WORKING = "working"  # only working days count (N 个工作日)
+
+
+class CalendarCoverageError(DeliberationError):
+    """A date falls outside the years whose holidays are known; nothing was computed."""
+
+
+def _holiday_tables() -> tuple[dict[date, str], dict[date, str]]:
+    import chinese_calendar
+
+    return dict(chinese_calendar.holidays), dict(chinese_calendar.workdays)
+
+
+@attrs.define
+class WorkingCalendar:
+    """China's working days: Monday–Friday, less public holidays, plus make-up working days.
+
+    ``extra_holidays`` / ``extra_workdays`` add days the holiday package does not know (e.g. a
+    year announced after its release); ``years`` widens the covered years accordingly. Asking
+    about a year no table covers raises :class:`CalendarCoverageError` instead of guessing.
+    """
+
+    extra_holidays: frozenset[date] = frozenset()
+    extra_workdays: frozenset[date] = frozenset()
+    extra_years: frozenset[int] = frozenset()
+    _holidays: frozenset[date] = attrs.field(init=False, repr=False)
+    _workdays: frozenset[date] = attrs.field(init=False, repr=False)
+    _years: frozenset[int] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        holidays, workdays = _holiday_tables()
+        self._holidays = frozenset(holidays) | self.extra_holidays
+        self._workdays = frozenset(workdays) | self.extra_workdays
+        self._years = (
+            frozenset(d.year for d in holidays)
+            | self.extra_years
+            | frozenset(d.year for d in self.extra_holidays)
+        )
+
+    @property
+    def years(self) -> frozenset[int]:
+        """The years whose holidays this calendar knows."""
+        return self._years
+
+    def is_working_day(self, day: date) -> bool:
+        if day.year not in self._years:
+            first, last = min(self._years), max(self._years)
+            raise CalendarCoverageError(
+                T(
+                    f"{day.isoformat()} 不在已知节假日安排的年份内({first}–{last});"
+                    "请升级 chinese-calendar,或以 extra_holidays/extra_workdays 补充当年安排",
+                    f"{day.isoformat()} 不在已知節假日安排的年份內({first}–{last});"
+                    "請升級 chinese-calendar,或以 extra_holidays/extra_workdays 補充當年安排",
+                    f"{day.isoformat()} is outside the years with known public holidays "
+                    f"({first}–{last}); upgrade chinese-calendar or add that year's days with "
+                    "extra_holidays/extra_workdays",
+                )
+            )
+        if day in self._workdays:
+            return True
+        return day.weekday() < 5 and day not in self._holidays
+
+    def add(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start`` (``start`` itself is not counted)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        current = start
+        remaining = days
+        while remaining:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 when ``end <= start``)."""
+        count = 0
+        current = start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                count += 1
+        return count
+
+
+_DEFAULT_WORKING: WorkingCalendar | None = None
+
+
+def working_calendar() -> WorkingCalendar:
+    """The shared default :class:`WorkingCalendar` (holiday tables are read once)."""
+    global _DEFAULT_WORKING
+    if _DEFAULT_WORKING is None:
+        _DEFAULT_WORKING = WorkingCalendar()
+    return _DEFAULT_WORKING
+
+
+def add_days(start: date, days: int, count: DayCount = DayCount.CALENDAR,
+             calendar: WorkingCalendar | None = None) -> date:
+    """The date ``days`` days after ``start``, counted as calendar or working days."""
+    if count is DayCount.CALENDAR:
+        return start + timedelta(days=days)
+    return (calendar or working_calendar()).add(start, days)
+
+
+def days_elapsed(start: date, end: date, count: DayCount = DayCount.CALENDAR,
+                 calendar: WorkingCalendar | None = None) -> int:
+    """Days from ``start`` to ``end``, counted as calendar or working days."""
+    if count is DayCount.CALENDAR:
+        return (end - start).days
+    return (calendar or working_calendar()).between(start, end)
+
+
+# -- lunar calendar --------------------------------------------------------------------------
+
+LUNAR_MONTH_NAMES: Final = (
+    "正月", "二月", "三月", "四月", "五月", "六月",
+    "七月", "八月", "九月", "十月", "冬月", "腊月",
+)
+_DIGITS: Final = "一二三四五六七八九十"
+
+
+def lunar_day_name(day: int) -> str:
+    """初一 … 初十, 十一 … 二十, 廿一 … 三十: how a lunar day is written."""
+    if day <= 10:
+        return "初" + _DIGITS[day - 1]
+    if day < 20:
+        return "十" + _DIGITS[day - 11]
+    if day == 20:
+        return "二十"
+    if day < 30:
+        return "廿" + _DIGITS[day - 21]
+    return "三十"
+
+
+@attrs.frozen
+class LunarDay:
+    """A day of the Chinese lunar calendar."""
+
+    year: int
+    month: int
+    day: int
+    leap: bool = False
+
+    @classmethod
+    def of(cls, solar: date) -> LunarDay:
+        from lunardate import LunarDate
+
+        ld = LunarDate.from_solar_date(solar.year, solar.month, solar.day)
+        return cls(int(ld.year), int(ld.month), int(ld.day), bool(ld.is_leap_month))
+
+    def to_solar(self) -> date:
+        from lunardate import LunarDate
+
+        solar: date = LunarDate(self.year, self.month, self.day, self.leap).to_solar_date()
+        return solar
+
+
+def _check_lunar_day(_: object, __: object, value: tuple[int, ...]) -> None:
+    if not value or any(not 1 <= d <= 30 for d in value):
+        raise ValueError("lunar days are between 1 and 30")
+
+
+def _check_lunar_month(_: object, __: object, value: int | None) -> None:
+    if value is not None and not 1 <= value <= 12:
+        raise ValueError("lunar months are between 1 and 12")
+
+
+@attrs.frozen
+class LunarSchedule:
+    """Recurring lunar dates: ``month=None`` means every month (逢五说事: days 5, 15, 25);
+    ``month=12, days=(28,)`` is 腊月二十八 (年终交账).
+
+    ``leap_months`` says whether a leap month (闰月) holds its own occurrences: on by default,
+    since a fixed talk day falls in every lunar month a village lives through.
+    """
+
+    days: tuple[int, ...] = attrs.field(converter=tuple, validator=_check_lunar_day)
+    month: int | None = attrs.field(default=None, validator=_check_lunar_month)
+    leap_months: bool = True
+
+    def matches(self, solar: date) -> bool:
+        lunar = LunarDay.of(solar)
+        if lunar.leap and not self.leap_months:
+            return False
+        if self.month is not None and lunar.month != self.month:
+            return False
+        return lunar.day in self.days
+
+    def occurrences(self, start: date, end: date) -> list[date]:
+        """Every matching solar date from ``start`` to ``end`` inclusive, in order."""
+        return [d for d in _days(start, end) if self.matches(d)]
+
+    def next_on_or_after(self, start: date, horizon_days: int = 800) -> date:
+        """The first matching date on or after ``start``."""
+        for d in _days(start, start + timedelta(days=horizon_days)):
+            if self.matches(d):
+                return d
+        raise ValueError(f"no occurrence within {horizon_days} days of {start}")
+
+    def describe(self, lang: str = "zh-Hans") -> str:
+        days_zh = "、".join(lunar_day_name(d) for d in self.days)
+        if lang == "en":
+            which = "every lunar month" if self.month is None else f"lunar month {self.month}"
+            return f"{which}, day(s) {', '.join(str(d) for d in self.days)}"
+        which = "农历每月" if self.month is None else f"农历{LUNAR_MONTH_NAMES[self.month - 1]}"
+        if lang == "zh-Hant":
+            which = which.replace("农历", "農曆").replace("腊月", "臘月")
+        return f"{which}{days_zh}"
+
+
+def _days(start: date, end: date) -> Iterator[date]:
+    current = start
+    one = timedelta(days=1)
+    while current <= end:
+        yield current
+        current += one
+
+
+def lunar_new_years_eve_accounting(year: int) -> date:
+    """腊月二十八 of lunar ``year``: the day 固庄's committees account to all villagers."""
+    return LunarDay(year, 12, 28).to_solar()
+
+
+def unique_sorted(days: Iterable[date]) -> list[date]:
+    return sorted(set(days))

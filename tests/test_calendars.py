@@ -1,0 +1,127 @@
+"""Working-day deadlines and lunar schedules, checked against independently known dates.
+
+2026 Spring Festival (State Council notice): holiday 15–23 February, make-up working days
+Saturday 14 February and Saturday 28 February. 元宵 2026 (lunar 1/15) is 3 March. In 2025 the
+sixth lunar month is doubled (闰六月 from 25 July); 七夕 (lunar 7/7) is 29 August 2025.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from deliberation.calendars import (
+    CalendarCoverageError,
+    DayCount,
+    LunarDay,
+    LunarSchedule,
+    WorkingCalendar,
+    add_days,
+    days_elapsed,
+    lunar_day_name,
+    lunar_new_years_eve_accounting,
+    working_calendar,
+)
+
+
+def test_working_day_deadline_spans_the_spring_festival() -> None:
+    friday = date(2026, 2, 13)
+    # Sat 14 Feb is a make-up working day (1); 15–23 Feb are holidays; 24, 25, 26, 27 Feb (2–5).
+    assert add_days(friday, 5, DayCount.WORKING) == date(2026, 2, 27)
+    # The 6th working day is Saturday 28 February, another make-up working day.
+    assert add_days(friday, 6, DayCount.WORKING) == date(2026, 2, 28)
+    # Counted in calendar days, the same 10 days end inside the holiday.
+    assert add_days(friday, 10) == date(2026, 2, 23)
+
+
+def test_working_days_between_counts_make_up_days_and_skips_holidays() -> None:
+    cal = working_calendar()
+    assert cal.between(date(2026, 2, 13), date(2026, 2, 27)) == 5
+    assert days_elapsed(date(2026, 2, 13), date(2026, 2, 27), DayCount.WORKING) == 5
+    assert days_elapsed(date(2026, 2, 13), date(2026, 2, 27)) == 14
+    assert cal.is_working_day(date(2026, 2, 14))  # Saturday, make-up day
+    assert not cal.is_working_day(date(2026, 2, 16))  # Monday, holiday
+    assert not cal.is_working_day(date(2026, 3, 7))  # an ordinary Saturday
+    assert cal.is_working_day(date(2026, 3, 9))  # an ordinary Monday
+
+
+def test_a_year_without_holiday_data_is_an_error_not_a_guess() -> None:
+    cal = WorkingCalendar()
+    with pytest.raises(CalendarCoverageError) as err:
+        cal.is_working_day(date(max(cal.years) + 1, 2, 8))
+    assert "extra_holidays" in err.value.message.en
+    assert "节假日" in err.value.message.zh_hans and "節假日" in err.value.message.zh_hant
+
+
+def test_a_locality_can_supply_a_year_the_package_does_not_know() -> None:
+    known = WorkingCalendar().years
+    year = max(known) + 1
+    holiday = date(year, 1, 1)
+    while holiday.weekday() >= 5:  # pick a weekday so the holiday changes the answer
+        holiday += timedelta(days=1)
+    cal = WorkingCalendar(extra_holidays=frozenset({holiday}), extra_years=frozenset({year}))
+    assert not cal.is_working_day(holiday)
+    week_later = holiday + timedelta(days=7)
+    assert cal.is_working_day(week_later) == (week_later.weekday() < 5)
+
+
+def test_negative_days_are_refused() -> None:
+    with pytest.raises(ValueError):
+        working_calendar().add(date(2026, 3, 2), -1)
+
+
+@given(
+    start=st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 9, 30)),
+    n=st.integers(min_value=0, max_value=60),
+)
+def test_adding_then_counting_working_days_round_trips(start: date, n: int) -> None:
+    cal = working_calendar()
+    end = cal.add(start, n)
+    assert cal.between(start, end) == n
+    assert n == 0 or cal.is_working_day(end)
+
+
+def test_fixed_talk_days_fall_on_the_lunar_5th_15th_25th() -> None:
+    talk = LunarSchedule(days=(5, 15, 25))
+    # 元宵 (lunar 1/15) 2026 is 3 March; 二月 begins 19 March, so 二月初五 is 23 March.
+    assert talk.occurrences(date(2026, 3, 1), date(2026, 3, 31)) == [
+        date(2026, 3, 3),
+        date(2026, 3, 13),
+        date(2026, 3, 23),
+    ]
+    assert talk.next_on_or_after(date(2026, 3, 4)) == date(2026, 3, 13)
+    assert talk.describe() == "农历每月初五、十五、廿五"
+
+
+def test_year_end_accounting_is_on_the_28th_of_the_twelfth_lunar_month() -> None:
+    # Lunar year 2025 ends on 16 February 2026 (除夕, 腊月廿九), so 腊月廿八 is 15 February.
+    assert lunar_new_years_eve_accounting(2025) == date(2026, 2, 15)
+    accounting = LunarSchedule(days=(28,), month=12)
+    assert accounting.occurrences(date(2026, 1, 1), date(2026, 12, 31)) == [date(2026, 2, 15)]
+    assert accounting.describe("zh-Hant") == "農曆臘月廿八"
+
+
+def test_leap_months_hold_their_own_occurrences_unless_excluded() -> None:
+    # 2025: 六月初七 is 1 July, 闰六月初七 is 31 July, 七月初七 (七夕) is 29 August.
+    sevenths = LunarSchedule(days=(7,))
+    summer = (date(2025, 6, 25), date(2025, 9, 5))
+    assert sevenths.occurrences(*summer) == [date(2025, 7, 1), date(2025, 7, 31), date(2025, 8, 29)]
+    no_leap = LunarSchedule(days=(7,), leap_months=False)
+    assert no_leap.occurrences(*summer) == [date(2025, 7, 1), date(2025, 8, 29)]
+    assert LunarDay.of(date(2025, 7, 31)) == LunarDay(2025, 6, 7, leap=True)
+
+
+def test_lunar_day_names() -> None:
+    assert [lunar_day_name(d) for d in (1, 10, 11, 20, 21, 28, 30)] == [
+        "初一", "初十", "十一", "二十", "廿一", "廿八", "三十",
+    ]
+
+
+def test_schedules_refuse_impossible_days() -> None:
+    with pytest.raises(ValueError):
+        LunarSchedule(days=(31,))
+    with pytest.raises(ValueError):
+        LunarSchedule(days=(5,), month=13)
