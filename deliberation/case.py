@@ -316,7 +316,8 @@ class Case:
     def give_notice(self, *, for_stage: str | None = None, actor: str | None = None
                     ) -> tuple[Record, ...]:
         """Announce the meeting of ``for_stage`` (starts its notice period)."""
-        return self._act("notice", actor, {"for": self._meeting_stage(for_stage)})
+        return self._act("notice", actor,
+                         MappingProxyType({"for": self._meeting_stage(for_stage)}))
 
     def reconvene(self, *, actor: str | None = None) -> tuple[Record, ...]:
         """Call the current stage's meeting again after it lacked a quorum: a new notice (the
@@ -326,7 +327,9 @@ class Case:
     def circulate_plan(self, *, for_stage: str | None = None, actor: str | None = None
                        ) -> tuple[Record, ...]:
         """Circulate the plan ahead of the meeting of ``for_stage``."""
-        return self._act("circulated", actor, {"for": self._meeting_stage(for_stage)})
+        # the stage id is a str: the dict is ours and already frozen once wrapped
+        return self._act("circulated", actor,
+                         MappingProxyType({"for": self._meeting_stage(for_stage)}))
 
     def hold_meeting(
         self,
@@ -433,7 +436,10 @@ class Case:
     def post_disclosure(self, channel: str, *, content: str = "", actor: str | None = None
                         ) -> tuple[Record, ...]:
         """Post the stage's disclosure on ``channel``; ``actor`` must belong to the stage's body."""
-        return self._act("disclosure-posted", actor, {"channel": channel, "content": content})
+        data = {"channel": channel, "content": content}
+        return self._act("disclosure-posted", actor,
+                         MappingProxyType(data) if type(channel) is str and type(content) is str
+                         else data)
 
     def conclude_disclosure(self, *, actor: str | None = None) -> tuple[Record, ...]:
         """End the disclosure period: refused (rule ``disclosure``) until it was long enough."""
@@ -503,8 +509,7 @@ class Case:
         saved = (cur.state, cur.entered_seq, cur.entered_at, cur.objections, cur.rounds)
         plan = self._plan
         sp = plan.stages.get(cur.state)
-        if sp is None or kind == "opened" or (
-                kind == "meeting" and sp.kind is ActionKind.CONSULTATION):
+        if sp is None or (kind == "meeting" and sp.kind is ActionKind.CONSULTATION):
             pending: list[Record] = []
             try:
                 if sp is not None and kind == "meeting":
@@ -519,8 +524,8 @@ class Case:
             return tuple(pending)
         # The common case, one action in an open stage: _step, unrolled.
         records = self._records
-        rec = _trusted_record(len(records) + 1, self._id, kind, now, actor, cur.state, data,
-                              signatures, _EMPTY)
+        rec = _trusted_record(len(records) + 1, self._id, kind, now, actor,
+                              None if kind == "opened" else cur.state, data, signatures, _EMPTY)
         try:
             # Evaluators build results frozen already (scalars, tuples of frozen entries).
             _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, [])))
@@ -1212,7 +1217,9 @@ def _preconditions(sp: StagePlan, facts: Facts) -> list[Entry]:
 
 def _move(case: Case, cur: _Cursor, rec: Any, sp: StagePlan, route: str,
           checks: Sequence[Entry]) -> Result:
-    case._fire(cur, route, rec.seq, rec.at)
+    case._plan.machine.events[route].trigger(cur)  # Case._fire, inlined: the hot path
+    cur.entered_seq = rec.seq
+    cur.entered_at = rec.at
     return {"route": route, "state": cur.state, "checks": tuple(checks)}
 
 
