@@ -1168,11 +1168,14 @@ def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: dateti
     """Channels and days posted in the current disclosure stage, as of ``at``."""
     channels: list[str] = []
     first: datetime | None = None
-    for r in _since_entered(case, cur, pending, "disclosure-posted"):
-        ch = str(r.data.get("channel"))
-        if ch not in channels:
-            channels.insert(0, ch)
-        first = r.at
+    # newest first: the pending records of this action, then those since the stage began
+    for recs in (pending, case._records[cur.entered_seq:]):
+        for r in reversed(recs):
+            if r.kind == "disclosure-posted":
+                ch = str(r.data.get("channel"))
+                if ch not in channels:
+                    channels.insert(0, ch)
+                first = r.at
     days = days_between(first, at) if first is not None else 0
     return quick_facts({"channels": tuple(channels), "days_posted": days,
                         "days_since_posting": days, "open_objections": cur.objections})
