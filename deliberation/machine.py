@@ -7,8 +7,8 @@ case costs the same whether ten or a hundred thousand cases are alive.
 
 >>> from deliberation import load_procedure
 >>> m = machine_for(load_procedure("four-deliberations"))
->>> sorted(m.events)[:3]
-['deadline', 'max_rounds', 'no_quorum']
+>>> {"pass", "no_quorum", "rejected", "withdraw", "redo:review"} <= set(m.events)
+True
 """
 
 from __future__ import annotations
