@@ -186,6 +186,11 @@ class LunarDay:
         return solar
 
 
+def _as_days(value: Iterable[int]) -> tuple[int, ...]:
+    """The converter of ``LunarSchedule.days`` (typed, so callers type-check)."""
+    return tuple(value)
+
+
 def _check_lunar_day(_: object, __: object, value: tuple[int, ...]) -> None:
     if not value or any(not 1 <= d <= 30 for d in value):
         raise ValueError("lunar days are between 1 and 30")
@@ -205,7 +210,7 @@ class LunarSchedule:
     since a fixed talk day falls in every lunar month a village lives through.
     """
 
-    days: tuple[int, ...] = attrs.field(converter=tuple, validator=_check_lunar_day)
+    days: tuple[int, ...] = attrs.field(converter=_as_days, validator=_check_lunar_day)
     month: int | None = attrs.field(default=None, validator=_check_lunar_month)
     leap_months: bool = True
 

@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 from deliberation.definition import (
+    ESCALATE,
     RECONVENE,
     ROUTE_KEYS,
     ActionKind,
@@ -108,6 +109,10 @@ def route_keys(procedure: Procedure, stage: Stage) -> list[str]:
     keys = {"pass", "objection"} | {k for k, _ in stage.on}
     if stage.action is ActionKind.MEETING:
         keys |= {"no_quorum", "rejected"}
+    if stage.action is ActionKind.TASK:
+        keys |= {"declined", "unresolved"}
+    if stage.action is ActionKind.EVALUATION:
+        keys.add("rejected")
     if stage.max_rounds is not None:
         keys.add("max_rounds")
     if any(r.rule == "deadline" for r in _all_rules(procedure, stage)):
@@ -122,6 +127,9 @@ def graph_of(procedure: Procedure, missing: list[tuple[Stage, str]] | None = Non
     def node(stage: Stage, target: str) -> Node | None:
         if target == RECONVENE:
             return ("do", stage.id)
+        if target == ESCALATE:  # one level up: resume at escalation.to (the top's edge below)
+            esc = procedure.escalation
+            return ("in", esc.to) if esc is not None and esc.to in stage_ids else None
         if target in stage_ids:
             return ("in", target)
         if target in procedure.outcomes:
@@ -140,6 +148,13 @@ def graph_of(procedure: Procedure, missing: list[tuple[Stage, str]] | None = Non
                 continue
             if (n := node(stage, target)) is not None:
                 done.append((key, n))
+            esc = procedure.escalation
+            if target == ESCALATE and esc is not None:
+                top = esc.top
+                if top in stage_ids:
+                    done.append((key, ("in", top)))
+                elif top in procedure.outcomes:
+                    done.append((key, ("out", top)))
         edges[("do", stage.id)] = tuple(done)
         entered: list[tuple[str, Node]] = [("enter", ("do", stage.id))]
         if stage.skip_when is not None:
@@ -158,6 +173,8 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
     """Report problems in how the stages, bodies and outcomes of ``procedure`` fit together."""
     where = stage_locations(procedure, root)
     targets = {s.id for s in procedure.stages} | set(procedure.outcomes) | {RECONVENE}
+    if procedure.escalation is not None:
+        targets.add(ESCALATE)
     for stage in procedure.stages:
         if stage.id in procedure.outcomes or stage.id == RECONVENE:
             what = "an outcome" if stage.id in procedure.outcomes else "the route word"
@@ -171,6 +188,7 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
         _check_stage_rules(procedure, stage, where[stage.id], reporter)
     _check_outcomes(procedure, root, reporter)
     _check_withdrawal(procedure, root, reporter)
+    _check_escalation(procedure, root, reporter)
     if procedure.stages and procedure.stages[0].skip_when is not None:
         first = procedure.stages[0]
         at = where[first.id]
@@ -256,6 +274,16 @@ def _check_stage_rules(procedure: Procedure, stage: Stage, at: Located, reporter
                     at,
                     "add '- rule: approval' with ratio, compare and base to the stage or the body",
                 )
+    if stage.action is ActionKind.EVALUATION:
+        for bid, names in _rule_sets(procedure, stage):
+            if "satisfaction" not in names:
+                reporter.error(
+                    "D510",
+                    f"evaluation stage {stage.id!r} (body {bid!r}) has no satisfaction rule, so "
+                    "its ratings decide nothing",
+                    at,
+                    "add '- rule: satisfaction' with ratio, compare and base",
+                )
 
 
 def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> None:
@@ -291,6 +319,34 @@ def _check_withdrawal(procedure: Procedure, root: Located, reporter: Reporter) -
             at.get("outcome") or at,
             did_you_mean(w.outcome, procedure.outcomes),
         )
+
+
+def _check_escalation(procedure: Procedure, root: Located, reporter: Reporter) -> None:
+    esc = procedure.escalation
+    if esc is None:
+        return
+    at = root.get("escalation") or root.get("extends") or root
+    stage_ids = [s.id for s in procedure.stages]
+    if esc.to not in stage_ids:
+        reporter.error(
+            "D312",
+            f"escalation.to names unknown stage {esc.to!r}",
+            at.get("to") or at,
+            did_you_mean(esc.to, stage_ids),
+        )
+    if esc.top not in stage_ids and esc.top not in procedure.outcomes:
+        reporter.error(
+            "D312",
+            f"escalation.top names unknown stage or outcome {esc.top!r}",
+            at.get("top") or at,
+            did_you_mean(esc.top, [*stage_ids, *procedure.outcomes]),
+        )
+    seen: set[str] = set()
+    for level in esc.levels:
+        if level.id in seen:
+            reporter.error("D208", f"escalation level {level.id!r} is used twice",
+                           at.get("levels") or at)
+        seen.add(level.id)
 
 
 def _check_graph(

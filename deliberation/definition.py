@@ -29,6 +29,8 @@ class ActionKind(enum.Enum):
     MEETING = "meeting"  # a meeting with attendance and votes (提议, 商议, 审议, 决议)
     CONSULTATION = "consultation"  # opinions collected with signatures (民议)
     DISCLOSURE = "disclosure"  # a posting on a channel for a period (公开)
+    TASK = "task"  # a handler completes, declines or cannot solve a piece of work (派单, 办事)
+    EVALUATION = "evaluation"  # ratings recorded with the raters' signatures (评价, 核单)
 
 
 class OutcomeKind(enum.Enum):
@@ -52,8 +54,15 @@ class SettingType(enum.Enum):
 # Where a stage's outcome may lead besides a stage or an outcome id: the same stage, again.
 RECONVENE: Final = "reconvene"
 
-# The outcomes a stage can produce, each the key of a route in ``Stage.on``.
-ROUTE_KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection")
+# Where a route may lead besides a stage, an outcome or ``reconvene``: one level up the
+# procedure's escalation ladder (to ``escalation.to``; from the top level to ``escalation.top``).
+ESCALATE: Final = "escalate"
+
+# The outcomes a stage can produce, each the key of a route in ``Stage.on``. ``declined`` (a
+# task's handler declines it) and ``unresolved`` (it cannot be solved at this level) happen at
+# task stages; an evaluation whose ratings fall short takes ``rejected``.
+ROUTE_KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection",
+                     "declined", "unresolved")
 
 
 @attrs.frozen
@@ -191,6 +200,32 @@ class Supervision:
 
 
 @attrs.frozen
+class Level:
+    """One rung of an escalation ladder (village, town, district…)."""
+
+    id: str
+    name: Text
+
+
+@attrs.frozen
+class Escalation:
+    """An escalation ladder: a route leading to ``escalate`` raises the case one level.
+
+    The case starts at the first level; escalating from level *i* (not the last) moves it to
+    level *i + 1* and to the stage ``to``; escalating from the last level goes to ``top`` (an
+    outcome or a stage id).
+    """
+
+    levels: tuple[Level, ...]
+    to: str
+    top: str
+    basis: tuple[str, ...] = ()
+
+    def level(self, index: int) -> Level:
+        return self.levels[min(index, len(self.levels) - 1)]
+
+
+@attrs.frozen
 class Withdrawal:
     """Who may withdraw a matter, and until which stage (exclusive)."""
 
@@ -216,6 +251,7 @@ class Procedure:
     supervision: Supervision | None = None
     withdrawal: Withdrawal | None = None
     extends: str | None = None
+    escalation: Escalation | None = None
     source: str | None = attrs.field(default=None, eq=False)
 
     # -- lookups used everywhere -------------------------------------------------------------
@@ -295,6 +331,10 @@ def _default_target(procedure: Procedure, key: str) -> str:
         return RECONVENE
     if key == "objection":
         return RECONVENE
+    if key == "declined":  # the same task again, for another handler (reassignment)
+        return RECONVENE
+    if key == "unresolved" and procedure.escalation is not None:
+        return ESCALATE
     if key == "deadline":
         lapsed = procedure.outcome_of_kind(OutcomeKind.LAPSED)
         if lapsed is not None:

@@ -66,6 +66,15 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         out["supervision"] = _supervision(procedure.supervision)
     if procedure.withdrawal is not None:
         out["withdrawal"] = _withdrawal(procedure.withdrawal)
+    if procedure.escalation is not None:
+        esc = procedure.escalation
+        out["escalation"] = {
+            "levels": [{"id": lv.id, "name": _text(lv.name)} for lv in esc.levels],
+            "to": esc.to,
+            "top": esc.top,
+        }
+        if esc.basis:
+            out["escalation"]["basis"] = list(esc.basis)
     return out
 
 

@@ -30,6 +30,7 @@ from deliberation.definition import (
     ActionKind,
     Basis,
     Body,
+    Escalation,
     FrozenMap,
     Outcome,
     OutcomeKind,
@@ -43,6 +44,7 @@ from deliberation.definition import (
     Supervision,
     Withdrawal,
 )
+from deliberation.definition import Level as _Level
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text
@@ -70,6 +72,11 @@ RECORD_KINDS: Final = (
     "channel",
     "period",
     "supervision-opinion",
+    "handler",
+    "task-result",
+    "ratings",
+    "rating-signatures",
+    "level",
 )
 
 _TOP_KEYS: Final = (
@@ -86,6 +93,7 @@ _TOP_KEYS: Final = (
     "outcomes",
     "supervision",
     "withdrawal",
+    "escalation",
     "extends",
 )
 _STAGE_KEYS: Final = (
@@ -341,6 +349,14 @@ class _Builder:
             return None
         return v
 
+    def bounded(self, loc: Located, param: Param) -> int | None:
+        """A whole number within the parameter's bounds (D402 outside them)."""
+        n = self.integer(loc, param.name, minimum=param.minimum or 0)
+        if n is not None and param.maximum is not None and n > param.maximum:
+            self.r.error("D402", f"{param.name} must be at most {param.maximum}, not {n}", loc)
+            return None
+        return n
+
     def id_items(self, loc: Located | None, what: str) -> list[tuple[str, Located]]:
         """A list of text ids (a single id is accepted too), each with where it is written."""
         if loc is None:
@@ -446,6 +462,9 @@ class _Builder:
         withdrawal = base.withdrawal if base else None
         if (wl := root.get("withdrawal")) is not None:
             withdrawal = self.withdrawal(wl)
+        escalation = base.escalation if base else None
+        if (el := root.get("escalation")) is not None:
+            escalation = self.escalation(el)
 
         if self.r.diagnostics or proc_id is None or name is None:
             return None
@@ -462,6 +481,7 @@ class _Builder:
             outcomes=outcomes,
             supervision=supervision,
             withdrawal=withdrawal,
+            escalation=escalation,
             extends=base.id if base else None,
             source=self.r.file,
         )
@@ -854,7 +874,7 @@ class _Builder:
                 return None
             return str(raw)
         if t == "int":
-            return self.integer(loc, param.name)
+            return self.bounded(loc, param)
         if t == "bool":
             if not isinstance(raw, bool):
                 self.r.error("D202", f"{param.name} takes true or false, not {raw!r}", loc)
@@ -862,6 +882,16 @@ class _Builder:
             return raw
         if t == "list":
             return self.id_list(loc, param.name)
+        if t == "ints":
+            if not loc.is_seq or not list(loc.elements()):
+                self.r.error("D202", f"{param.name} must be a list of whole numbers", loc)
+                return None
+            nums: list[ParamValue] = []
+            for el in loc.elements():
+                n = self.bounded(el, param)
+                if n is not None:
+                    nums.append(n)
+            return tuple(nums)
         if t == "thresholds":
             if not loc.is_seq:
                 self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
@@ -1141,6 +1171,34 @@ class _Builder:
         if not isinstance(body, str):
             return None
         return Supervision(body, days if days is not None else 7, basis)
+
+    def escalation(self, loc: Located) -> Escalation | None:
+        """The escalation ladder: ``levels`` (ids and names, lowest first), ``to`` (the stage a
+        case resumes at one level up) and ``top`` (where escalating from the top level goes)."""
+        if not self.keys(loc, ("levels", "to", "top", "basis"), "escalation"):
+            return None
+        levels: list[_Level] = []
+        lv_loc = self.required(loc, "levels", "escalation")
+        if lv_loc is not None:
+            if not lv_loc.is_seq:
+                self.r.error("D202", "escalation.levels must be a list", lv_loc)
+            else:
+                for el in lv_loc.elements():
+                    if not self.keys(el, ("id", "name"), "a level"):
+                        continue
+                    lid = self.ident(self.required(el, "id", "a level"), "level id")
+                    name = self.text(self.required(el, "name", "a level"), "level name")
+                    if lid is not None and name is not None:
+                        levels.append(_Level(lid, name))
+                if len(levels) < 2:
+                    self.r.error("D402", "escalation.levels needs at least two levels", lv_loc,
+                                 "e.g. village, town, district")
+        to = self.ident(self.required(loc, "to", "escalation"), "escalation.to")
+        top = self.ident(self.required(loc, "top", "escalation"), "escalation.top")
+        basis = self.basis_refs(loc.get("basis"))
+        if to is None or top is None or len(levels) < 2:
+            return None
+        return Escalation(tuple(levels), to, top, basis)
 
     def withdrawal(self, loc: Located) -> Withdrawal | None:
         if not self.keys(loc, ("by", "until", "outcome"), "withdrawal"):

@@ -46,6 +46,9 @@ RECORD_KINDS: Final = (
     "lapsed",  # a deadline passed and the case lapsed
     "stage-skipped",  # a stage was merged away by a setting (e.g. 一肩挑)
     "note",  # free annotation by a clerk; never changes state
+    "task",  # a handler completed, declined or could not solve a task (its result routes)
+    "rating",  # one rater's signed rating (or ratings given as counts) in an evaluation
+    "evaluation-closed",  # the evaluation was closed (satisfaction checked; routes the case)
 )
 
 

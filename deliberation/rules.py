@@ -14,6 +14,7 @@ rule's pure ``check`` on :class:`Facts` counted from an action.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from fractions import Fraction
 from typing import Any, Final
 
@@ -68,6 +69,17 @@ class Facts:
     notice_days: int | None = None  # days between the notice and the meeting
     circulated_days: int | None = None  # days between circulating the plan and the meeting
     days_elapsed: int = 0  # since the deadline's reference point
+    # the day an action took place (lunar schedules)
+    held_on: date | None = None
+    # a task or an evaluation: ratings recorded with the raters' signatures
+    raters: int = 0  # who may rate (the stage's body)
+    ratings: int = 0  # signed ratings counted
+    satisfied: int = 0  # of them, satisfied
+    ratings_unsigned: int = 0  # ratings without the rater's signature (never counted)
+    # a proposal's support (一事一议): submitters who are representatives or committee members
+    representatives: int = 0
+    submitters_representatives: int = 0
+    submitters_committee: int = 0
 
 
 @attrs.frozen
@@ -90,6 +102,9 @@ class Param:
     default: Any = None
     choices: tuple[str, ...] = ()
     description: str = ""
+    # bounds of an ``int`` (or each of ``ints``), checked by the loader (D402)
+    minimum: int | None = None
+    maximum: int | None = None
 
 
 Check = Callable[[Mapping[str, Any], Facts], RuleCheck]
@@ -546,9 +561,27 @@ register(
 
 
 def check_deadline(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
-    """The step is completed within ``days`` of its reference point."""
+    """The step is completed within ``days`` of its reference point.
+
+    ``count: working`` counts working days (China's public holidays and make-up working days,
+    :mod:`deliberation.calendars`); the engine gives ``days_elapsed`` in that count.
+    """
     limit = int(params["days"])
     ok = facts.days_elapsed <= limit
+    numbers: dict[str, Any] = {"count": facts.days_elapsed, "needed": limit}
+    if params.get("count", "calendar") == "working":
+        # only then, so the results of calendar-day deadlines stay as they were recorded
+        numbers["days"] = "working"
+        return RuleCheck(
+            "deadline",
+            ok,
+            T(
+                f"期限 {limit} 个工作日,已过 {facts.days_elapsed} 个工作日",
+                f"期限 {limit} 個工作日,已過 {facts.days_elapsed} 個工作日",
+                f"deadline {limit} working day(s), {facts.days_elapsed} elapsed",
+            ),
+            numbers,
+        )
     return RuleCheck(
         "deadline",
         ok,
@@ -557,7 +590,7 @@ def check_deadline(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
             f"期限 {limit} 天,已過 {facts.days_elapsed} 天",
             f"deadline {limit} day(s), {facts.days_elapsed} elapsed",
         ),
-        {"count": facts.days_elapsed, "needed": limit},
+        numbers,
     )
 
 
@@ -570,6 +603,10 @@ register(
             Param("days", "int"),
             Param("from", "choice", required=False, default="stage-entered",
                   choices=("stage-entered", "case-opened")),
+            Param("count", "choice", required=False, default="calendar",
+                  choices=("calendar", "working"),
+                  description="calendar days, or working days honouring China's public "
+                  "holidays and make-up working days"),
         ),
         actions=tuple(ActionKind),
         check=check_deadline,
@@ -604,6 +641,192 @@ register(
         params=(),
         actions=(ActionKind.MEETING,),
         check=check_recusal,
+    )
+)
+
+
+# -- lunar schedule ------------------------------------------------------------------------------
+
+
+def check_lunar_schedule(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
+    """The action took place on a scheduled lunar day (逢五说事; 腊月二十八 年终交账)."""
+    from deliberation.calendars import LUNAR_MONTH_NAMES, LunarDay, LunarSchedule, lunar_day_name
+
+    month = params.get("month")
+    days: tuple[int, ...] = tuple(int(d) for d in params["days"])
+    schedule = LunarSchedule(days, int(month) if month is not None else None)
+    when = T(schedule.describe("zh-Hans"), schedule.describe("zh-Hant"), schedule.describe("en"))
+    numbers: dict[str, Any] = {"days": list(schedule.days), "month": schedule.month}
+    if facts.held_on is None:
+        return RuleCheck("lunar-schedule", False,
+                         T(f"日期不明,须在{when.zh_hans}", f"日期不明,須在{when.zh_hant}",
+                           f"no date; must be on {when.en}"), numbers | {"date": None})
+    lunar = LunarDay.of(facts.held_on)
+    name = ("闰" if lunar.leap else "") + LUNAR_MONTH_NAMES[lunar.month - 1] \
+        + lunar_day_name(lunar.day)
+    ok = schedule.matches(facts.held_on)
+    numbers |= {"date": facts.held_on.isoformat(), "lunar_month": lunar.month,
+                "lunar_day": lunar.day, "leap": lunar.leap}
+    day = facts.held_on.isoformat()
+    if ok:
+        return RuleCheck("lunar-schedule", True,
+                         T(f"{day}(农历{name})是规定日期", f"{day}(農曆{name})是規定日期",
+                           f"{day} (lunar {lunar.month}/{lunar.day}) is a scheduled day"),
+                         numbers)
+    return RuleCheck(
+        "lunar-schedule",
+        False,
+        T(f"{day} 为农历{name},不是规定日期({when.zh_hans})",
+          f"{day} 為農曆{name.replace('腊', '臘')},不是規定日期({when.zh_hant})",
+          f"{day} is lunar {lunar.month}/{lunar.day}, not a scheduled day ({when.en})"),
+        numbers,
+    )
+
+
+register(
+    RuleType(
+        name="lunar-schedule",
+        label=T("农历固定日期", "農曆固定日期", "lunar schedule"),
+        description="The step is held only on scheduled lunar days (e.g. 5th, 15th, 25th).",
+        params=(
+            Param("days", "ints", minimum=1, maximum=30,
+                  description="lunar days of the month, 1–30, e.g. [5, 15, 25]"),
+            Param("month", "int", required=False, default=None, minimum=1, maximum=12,
+                  description="a lunar month 1–12 (12 = 腊月); every month when absent"),
+        ),
+        actions=(ActionKind.MEETING, ActionKind.MOTION, ActionKind.TASK),
+        check=check_lunar_schedule,
+    )
+)
+
+# -- satisfaction (ratings) ----------------------------------------------------------------------
+
+SATISFACTION_BASES: Final = ("ratings", "raters")
+
+
+def check_satisfaction(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
+    """Enough signed ratings are satisfied, against ratings cast or everyone who may rate.
+
+    A rating counts only with the rater's signature; ``min_ratings`` is how many signed
+    ratings are needed before the evaluation can be closed at all (the engine refuses earlier).
+    """
+    base = str(params["base"])
+    # The comparison and exact arithmetic of a threshold; the base is the ratings' own.
+    t = Threshold(Fraction(params["ratio"]), Comparison(params["compare"]), Base.VOTES_CAST)
+    total = facts.ratings if base == "ratings" else facts.raters
+    ok = t.holds(facts.satisfied, total) and facts.ratings >= int(params["min_ratings"])
+    needed = t.needed(total)
+    numbers = {"count": facts.satisfied, "total": total, "needed": needed,
+               "ratio": format_fraction(t.ratio), "compare": t.compare.value, "base": base,
+               "ratings": facts.ratings, "min_ratings": int(params["min_ratings"]),
+               "unsigned": facts.ratings_unsigned}
+    of = (T("已签字评价数", "已簽字評價數", "signed ratings") if base == "ratings"
+          else T("评价人总数", "評價人總數", "everyone who may rate"))
+    cmp = t.compare.label
+    frac = format_fraction(t.ratio)
+    word = T("满意", "滿意", "satisfied") if ok else T("未达满意", "未達滿意", "not satisfied")
+    return RuleCheck(
+        "satisfaction",
+        ok,
+        T(
+            f"评价{word.zh_hans}:满意 {facts.satisfied}/{total},"
+            f"须{of.zh_hans}的{frac}{cmp.zh_hans},即至少 {needed}",
+            f"評價{word.zh_hant}:滿意 {facts.satisfied}/{total},"
+            f"須{of.zh_hant}的{frac}{cmp.zh_hant},即至少 {needed}",
+            f"evaluation {word.en}: {facts.satisfied} satisfied of {total}, "
+            f"{cmp.en} {frac} of {of.en} needed, i.e. at least {needed}",
+        ),
+        numbers,
+    )
+
+
+register(
+    RuleType(
+        name="satisfaction",
+        label=T("群众满意", "群眾滿意", "satisfaction"),
+        description="Signed ratings: satisfied ones against ratings cast or all raters.",
+        params=(
+            *_THRESHOLD_PARAMS,
+            Param("base", "choice", choices=SATISFACTION_BASES,
+                  description="ratings: signed ratings cast; raters: everyone in the body"),
+            Param("min_ratings", "int", required=False, default=1,
+                  description="signed ratings needed before the evaluation may close"),
+        ),
+        actions=(ActionKind.EVALUATION,),
+        check=check_satisfaction,
+    )
+)
+
+# -- proposal support (一事一议) -------------------------------------------------------------------
+
+
+def check_proposal_support(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
+    """The matter is proposed by the villagers' committee, or by enough villagers, or by enough
+    representatives (一事一议: ≥ 1/10 of villagers or ≥ 1/5 of representatives).
+
+    ``submitters`` are adult villagers who signed; ``adults`` all adult villagers;
+    ``representatives`` all villager representatives; ``submitters_committee`` submitters
+    proposing for the villagers' committee.
+    """
+    cmp = Comparison(params["compare"])
+    tv = Threshold(Fraction(params["villagers_ratio"]), cmp, Base.ADULTS)
+    tr = Threshold(Fraction(params["representatives_ratio"]), cmp, Base.MEMBERS)
+    by_committee = bool(params["committee"]) and facts.submitters_committee > 0
+    by_villagers = tv.holds(facts.submitters_signed, facts.adults)
+    by_reps = tr.holds(facts.submitters_representatives, facts.representatives)
+    ok = by_committee or by_villagers or by_reps
+    numbers = {
+        "count": facts.submitters_signed, "total": facts.adults,
+        "needed": tv.needed(facts.adults), "ratio": format_fraction(tv.ratio),
+        "compare": cmp.value, "base": "adults",
+        "representatives": facts.submitters_representatives,
+        "representatives_total": facts.representatives,
+        "representatives_needed": tr.needed(facts.representatives),
+        "representatives_ratio": format_fraction(tr.ratio),
+        "committee": facts.submitters_committee,
+    }
+    fv, fr = numbers["ratio"], numbers["representatives_ratio"]
+    c = cmp.label
+    head = T("提议人数达到要求", "提議人數達到要求", "enough support") if ok else \
+        T("提议人数不足", "提議人數不足", "not enough support")
+    return RuleCheck(
+        "proposal-support",
+        ok,
+        T(
+            f"{head.zh_hans}:村民 {facts.submitters_signed}/{facts.adults}(须{fv}{c.zh_hans},"
+            f"即 {numbers['needed']}),村民代表 {facts.submitters_representatives}/"
+            f"{facts.representatives}(须{fr}{c.zh_hans},即 {numbers['representatives_needed']})"
+            + (",或由村民委员会提议" if params["committee"] else ""),
+            f"{head.zh_hant}:村民 {facts.submitters_signed}/{facts.adults}(須{fv}{c.zh_hant},"
+            f"即 {numbers['needed']}),村民代表 {facts.submitters_representatives}/"
+            f"{facts.representatives}(須{fr}{c.zh_hant},即 {numbers['representatives_needed']})"
+            + (",或由村民委員會提議" if params["committee"] else ""),
+            f"{head.en}: {facts.submitters_signed} of {facts.adults} villagers ({c.en} {fv}, "
+            f"i.e. {numbers['needed']}), {facts.submitters_representatives} of "
+            f"{facts.representatives} representatives ({c.en} {fr}, i.e. "
+            f"{numbers['representatives_needed']})"
+            + (", or a proposal by the villagers' committee" if params["committee"] else ""),
+        ),
+        numbers,
+    )
+
+
+register(
+    RuleType(
+        name="proposal-support",
+        label=T("提议人数", "提議人數", "proposal support"),
+        description="Proposed by the committee, or a share of villagers, or of representatives.",
+        params=(
+            Param("villagers_ratio", "fraction", required=False, default=Fraction(1, 10),
+                  description="share of adult villagers who must sign the proposal"),
+            Param("representatives_ratio", "fraction", required=False, default=Fraction(1, 5),
+                  description="share of villager representatives who must sign instead"),
+            Param("compare", "comparison", required=False, default=">=", choices=(">=", ">")),
+            Param("committee", "bool", required=False, default=True,
+                  description="a proposal by villagers' committee members suffices"),
+        ),
+        actions=(ActionKind.MOTION,),
+        check=check_proposal_support,
     )
 )
 

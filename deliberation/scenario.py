@@ -64,13 +64,21 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "answer": ("answer_objection", {"by": "str", "answer": "str", "redo": "redo"}, ("by",)),
     "withdraw": ("withdraw", {"by": "str", "reason": "str"}, ("by",)),
     "check-deadlines": ("check_deadlines", {}, ()),
+    "task": ("record_task", {"result": "str", "handler": "str", "note": "str", "actor": "str"},
+             ("actor",)),
+    "rating": ("record_rating", {"villager": "str", "satisfied": "bool", "signed": "bool",
+                                 "comment": "str", "actor": "str"}, ("villager",)),
+    "ratings": ("record_ratings", {"satisfied": "int", "unsatisfied": "int", "unsigned": "int",
+                                   "actor": "str"}, ("satisfied",)),
+    "close-evaluation": ("close_evaluation", {"actor": "str"}, ()),
     "note": ("note", {"text": "str", "actor": "str"}, ("text",)),
     "wait": (None, {}, ()),
 }
 _POSITIONAL: Final = {"submit_motion": ("text", "submitters"), "post_disclosure": ("channel",),
                       "raise_objection": ("by",), "answer_objection": ("by",),
                       "withdraw": ("by",), "note": ("text",), "record_opinion": ("villager",),
-                      "record_opinions": ("signed",)}
+                      "record_opinions": ("signed",), "record_rating": ("villager",),
+                      "record_ratings": ("satisfied",)}
 _RENAME: Final = {"for": "for_stage"}
 _TOP: Final = ("procedure", "matter", "settings", "roster", "start", "actions", "case", "title",
                "description")

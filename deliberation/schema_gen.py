@@ -66,16 +66,23 @@ def _param_schema(param: Param) -> Schema:
     elif t in ("base", "choice"):
         value = {"enum": list(param.choices)}
     elif t == "int":
-        value = {"type": "integer", "minimum": 0}
+        value = {"type": "integer", "minimum": param.minimum or 0}
+        if param.maximum is not None:
+            value["maximum"] = param.maximum
     elif t == "bool":
         value = {"type": "boolean"}
     elif t == "list":
         value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     elif t == "thresholds":
         value = {"type": "array", "items": _ref("threshold")}
+    elif t == "ints":
+        item: Schema = {"type": "integer", "minimum": param.minimum or 0}
+        if param.maximum is not None:
+            item["maximum"] = param.maximum
+        value = {"type": "array", "minItems": 1, "items": item}
     else:
         value = {"type": "string"}
-    if t not in ("list", "thresholds"):
+    if t not in ("list", "thresholds", "ints"):
         # A parameter may take its value from a setting (the loader checks the setting's type).
         value = {"anyOf": [value, _ref("settingRef")]}
     if param.description:
@@ -350,6 +357,27 @@ def build_schema() -> Schema:
                     "by": {"type": "array", "items": {"type": "string"}},
                     "until": _ref("id"),
                     "outcome": _ref("id"),
+                },
+            },
+            "escalation": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["levels", "to", "top"],
+                "description": "an escalation ladder: routes to 'escalate' raise the case a level",
+                "properties": {
+                    "levels": {
+                        "type": "array",
+                        "minItems": 2,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id", "name"],
+                            "properties": {"id": _ref("id"), "name": _ref("text")},
+                        },
+                    },
+                    "to": _ref("id"),
+                    "top": _ref("id"),
+                    "basis": _ref("basisRefs"),
                 },
             },
         },

@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 from deliberation.checks import graph_of, route_keys
 from deliberation.dump import to_data
 from deliberation.errors import DefinitionError
-from deliberation.loader import Library, check_text, load_procedure, load_text
+from deliberation.loader import (
+    Library,
+    builtin_procedures_dir,
+    check_text,
+    load_procedure,
+    load_text,
+)
+
+# Every procedure shipped in the package (the two methods and the seeds' other workflows).
+ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))
 
 BROKEN = Path(__file__).parent / "broken"
 BASE = (BROKEN / "d504-skips-disclosure.yaml").read_text(encoding="utf-8")
@@ -25,7 +34,7 @@ def codes(text: str, library: Library | None = None) -> list[str]:
     return [d.code for d in check_text(text, "t.yaml", library or Library())[1]]
 
 
-@pytest.mark.parametrize("name", ["four-deliberations", "six-deliberations-guzhuang"])
+@pytest.mark.parametrize("name", ALL_SHIPPED)
 def test_builtins_are_clean(name: str) -> None:
     path = load_procedure(name).source
     assert path is not None

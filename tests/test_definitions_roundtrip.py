@@ -14,9 +14,19 @@ from hypothesis import strategies as st
 from deliberation.definition import ActionKind, Procedure
 from deliberation.dump import to_data, to_yaml
 from deliberation.errors import DefinitionError
-from deliberation.loader import RECORD_KINDS, Library, from_data, load_procedure, load_text
+from deliberation.loader import (
+    RECORD_KINDS,
+    Library,
+    builtin_procedures_dir,
+    from_data,
+    load_procedure,
+    load_text,
+)
 from deliberation.roster import SELECTORS
 from deliberation.rules import APPROVAL_BASES, QUORUM_BASES, RULES, Param
+
+# Every procedure shipped in the package (the two methods and the seeds' other workflows).
+ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))
 
 IDS = st.from_regex(r"\A[a-z][a-z0-9]{0,5}(?:-[a-z0-9]{1,4}){0,2}\Z", fullmatch=True)
 CHARS = st.characters(
@@ -56,7 +66,11 @@ def param_value(draw: st.DrawFn, param: Param, settings: dict[str, dict[str, Any
     if t in ("base", "choice"):
         return draw(st.sampled_from(param.choices))
     if t == "int":
-        return draw(st.integers(0, 30))
+        low = param.minimum or 0
+        return draw(st.integers(low, param.maximum if param.maximum is not None else 30))
+    if t == "ints":
+        return draw(st.lists(st.integers(param.minimum or 0, param.maximum or 30),
+                             min_size=1, max_size=3))
     if t == "bool":
         return draw(st.booleans())
     if t == "list":
@@ -175,6 +189,8 @@ def procedures(draw: st.DrawFn) -> dict[str, Any]:
             if rules_for(action)
             else []
         )
+        if action is ActionKind.EVALUATION and "satisfaction" not in names:
+            names.append("satisfaction")  # ratings that decide nothing are D510
         stage_rules = [
             draw(rule(nm, settings, basis_ids, rid=f"r{k}-{nm}")) for k, nm in enumerate(names)
         ]
@@ -246,7 +262,7 @@ def test_generator_mostly_produces_valid_procedures(data: dict[str, Any]) -> Non
     from_data(data, library=LIBRARY)
 
 
-@pytest.mark.parametrize("name", ["four-deliberations", "six-deliberations-guzhuang"])
+@pytest.mark.parametrize("name", ALL_SHIPPED)
 def test_builtin_dump_reloads_equal(name: str) -> None:
     p = load_procedure(name)
     flat = to_data(p)

@@ -18,6 +18,9 @@ from deliberation.rules import RULES, Param, RuleCheck, RuleType
 from deliberation.schema import load_schema, schema_path
 from deliberation.schema_gen import build_schema, main, render
 
+# Every procedure shipped in the package (the two methods and the seeds' other workflows).
+ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))
+
 BROKEN = Path(__file__).parent / "broken"
 
 
@@ -54,7 +57,7 @@ def test_shipped_schema_equals_generated() -> None:
     assert main(["--check"]) == 0
 
 
-@pytest.mark.parametrize("name", ["four-deliberations", "six-deliberations-guzhuang"])
+@pytest.mark.parametrize("name", ALL_SHIPPED)
 def test_builtin_procedures_validate(validator: jsonschema.Draft7Validator, name: str) -> None:
     path = builtin_procedures_dir() / f"{name}.yaml"
     assert errors(validator, load12(path)) == []
@@ -65,7 +68,7 @@ def test_builtin_procedures_validate(validator: jsonschema.Draft7Validator, name
     assert target.name == "procedure.schema.json"
 
 
-@pytest.mark.parametrize("name", ["four-deliberations", "six-deliberations-guzhuang"])
+@pytest.mark.parametrize("name", ALL_SHIPPED)
 def test_flat_dumps_validate(validator: jsonschema.Draft7Validator, name: str) -> None:
     assert errors(validator, to_data(load_procedure(name))) == []
 

@@ -18,6 +18,7 @@ from typing import Any, Final
 from deliberation.checks import route_keys
 from deliberation.commands._library import add_path_option, library_from, load_ref
 from deliberation.definition import (
+    ESCALATE,
     RECONVENE,
     ActionKind,
     FrozenMap,
@@ -99,6 +100,12 @@ L: Final = {
         "{b} may object, suspending the case until answered within {d} day(s)",
     ),
     "withdrawal": T("撤回", "撤回", "withdrawal"),
+    "escalation": T("逐级上提", "逐級上提", "escalation"),
+    "escalation-text": T(
+        "上提一级后回到“{to}”;最高一级仍未解决:{top}",
+        "上提一級後回到「{to}」;最高一級仍未解決:{top}",
+        "one level up the case returns to '{to}'; unresolved at the top level: {top}",
+    ),
     "withdrawal-text": T(
         "{by} 可在“{u}”完成前撤回,结果:{o}",
         "{by} 可在「{u}」完成前撤回,結果:{o}",
@@ -119,6 +126,8 @@ ACTIONS: Final = {
         "征求意见并签字", "徵求意見並簽字", "consultation with signed opinions"
     ),
     ActionKind.DISCLOSURE: T("公开", "公開", "disclosure"),
+    ActionKind.TASK: T("办理任务", "辦理任務", "task"),
+    ActionKind.EVALUATION: T("签字评价", "簽字評價", "signed ratings"),
 }
 
 ROUTES: Final = {
@@ -128,8 +137,11 @@ ROUTES: Final = {
     "max_rounds": T("超过轮次", "超過輪次", "rounds used up"),
     "deadline": T("逾期", "逾期", "deadline passed"),
     "objection": T("有异议", "有異議", "objection"),
+    "declined": T("被拒绝接办", "被拒絕接辦", "declined"),
+    "unresolved": T("本级无法解决", "本級無法解決", "cannot be solved at this level"),
 }
 RECONVENE_LABEL: Final = T("重新进行本步骤", "重新進行本步驟", "this step again")
+ESCALATE_LABEL: Final = T("上提一级", "上提一級", "one level up")
 
 RECORDS: Final = {
     "matter": T("事项", "事項", "the matter"),
@@ -149,6 +161,11 @@ RECORDS: Final = {
     "channel": T("公开渠道", "公開渠道", "channel"),
     "period": T("公开期限", "公開期限", "period"),
     "supervision-opinion": T("监督委员会意见", "監督委員會意見", "supervision committee's opinion"),
+    "handler": T("承办人", "承辦人", "handler"),
+    "task-result": T("办理结果", "辦理結果", "result of the task"),
+    "ratings": T("评价", "評價", "ratings"),
+    "rating-signatures": T("评价人签字", "評價人簽字", "raters' signatures"),
+    "level": T("办理层级", "辦理層級", "level"),
 }
 
 CHANNELS: Final = {
@@ -287,10 +304,54 @@ def _describe(p: _Params, rule: str) -> Text:
         )
     if rule == "deadline":
         d, frm = p["days"], p["from"]
+        if p["count"] == "working":
+            return T(
+                f"{d} 个工作日内完成(自{frm}起,节假日顺延、调休上班日计入)",
+                f"{d} 個工作日內完成(自{frm}起,節假日順延、調休上班日計入)",
+                f"completed within {d} working day(s) of {frm} (public holidays excluded, "
+                "make-up working days counted)",
+            )
         return T(
             f"{d} 天内完成(自{frm}起)",
             f"{d} 天內完成(自{frm}起)",
             f"completed within {d} day(s) of {frm}",
+        )
+    if rule == "lunar-schedule":
+        from deliberation.calendars import LunarSchedule
+
+        month = p["month"]
+        sched = LunarSchedule(tuple(p["days"]), int(month) if month is not None else None)
+        return T(
+            f"只在{sched.describe('zh-Hans')}举行",
+            f"只在{sched.describe('zh-Hant')}舉行",
+            f"held only on {sched.describe('en')}",
+        )
+    if rule == "satisfaction":
+        frac = format_fraction(Fraction(p["ratio"]))
+        cmp = Comparison(p["compare"]).label
+        ratings = p["base"] == "ratings"
+        of = (T("已签字评价", "已簽字評價", "signed ratings") if ratings
+              else T("全部评价人", "全部評價人", "everyone who may rate"))
+        n = p["min_ratings"]
+        return T(
+            f"满意须达{of.zh_hans}的 {frac}{cmp.zh_hans};至少 {n} 份签字评价;未签字不计",
+            f"滿意須達{of.zh_hant}的 {frac}{cmp.zh_hant};至少 {n} 份簽字評價;未簽字不計",
+            f"satisfied: {cmp.en} {frac} of {of.en}; at least {n} signed rating(s); "
+            "unsigned ratings do not count",
+        )
+    if rule == "proposal-support":
+        fv = format_fraction(Fraction(p["villagers_ratio"]))
+        fr = format_fraction(Fraction(p["representatives_ratio"]))
+        cmp = Comparison(p["compare"]).label
+        by_c = p["committee"]
+        return T(
+            ("由村民委员会提议,或" if by_c else "")
+            + f"十八周岁以上村民的 {fv}{cmp.zh_hans}联名,或村民代表的 {fr}{cmp.zh_hans}联名",
+            ("由村民委員會提議,或" if by_c else "")
+            + f"十八周歲以上村民的 {fv}{cmp.zh_hant}聯名,或村民代表的 {fr}{cmp.zh_hant}聯名",
+            ("proposed by the villagers' committee, or " if by_c else "")
+            + f"signed by {cmp.en} {fv} of villagers aged 18 and over, or by {cmp.en} {fr} "
+            "of villager representatives",
         )
     if rule == "recusal":
         return T("利害关系人回避表决", "利害關係人迴避表決", "interested parties do not vote")
@@ -351,6 +412,10 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
 def _where(procedure: Procedure, stage: Stage, target: str, lang: str) -> str:
     if target == RECONVENE:
         return RECONVENE_LABEL.get(lang)
+    if target == ESCALATE and procedure.escalation is not None:
+        esc = procedure.escalation
+        return (f"{ESCALATE_LABEL.get(lang)}: {_where(procedure, stage, esc.to, lang)} "
+                f"[{esc.levels[-1].name.get(lang)}: {_where(procedure, stage, esc.top, lang)}]")
     if target in procedure.outcomes:
         return f"{procedure.outcomes[target].name.get(lang)} ({target})"
     try:
@@ -441,8 +506,18 @@ def render(procedure: Procedure, lang: str = DEFAULT_LANG) -> str:
             used_basis.append(b)
             if b in p.basis:
                 out.append(f"   {L['basis'].get(lang)}: {p.basis[b].title.get(lang)}")
-    if p.supervision is not None or p.withdrawal is not None:
+    if p.supervision is not None or p.withdrawal is not None or p.escalation is not None:
         out.append("")
+    if p.escalation is not None:
+        esc = p.escalation
+        ladder = " → ".join(f"{lv.name.get(lang)} ({lv.id})" for lv in esc.levels)
+        out.append(
+            f"{L['escalation'].get(lang)}: {ladder}; "
+            + L["escalation-text"].format(
+                to=_where(p, p.stages[0], esc.to, lang),
+                top=_where(p, p.stages[0], esc.top, lang),
+            ).get(lang)
+        )
     if p.supervision is not None:
         body = p.bodies.get(p.supervision.body)
         name = body.name.get(lang) if body else p.supervision.body

@@ -38,6 +38,11 @@ RECORD_LABELS: Final[dict[str, Text]] = {
     "supervision-opinion": T(
         "村务监督委员会意见", "村務監督委員會意見", "supervision committee's opinion"
     ),
+    "handler": T("承办人", "承辦人", "who handles it"),
+    "task-result": T("办理结果", "辦理結果", "result of the task"),
+    "ratings": T("群众评价", "群眾評價", "ratings"),
+    "rating-signatures": T("评价人签字", "評價人簽字", "raters' signatures"),
+    "level": T("办理层级", "辦理層級", "level handling it"),
 }
 
 # What a case record says happened (deliberation.records.RECORD_KINDS).
@@ -57,6 +62,9 @@ ENTRY_LABELS: Final[dict[str, Text]] = {
     "lapsed": T("逾期失效", "逾期失效", "lapsed"),
     "stage-skipped": T("步骤合并省略", "步驟合併省略", "step merged away"),
     "note": T("备注", "備註", "note"),
+    "task": T("任务办理", "任務辦理", "task"),
+    "rating": T("评价", "評價", "rating"),
+    "evaluation-closed": T("评价结束", "評價結束", "evaluation closed"),
 }
 
 ACTION_LABELS: Final[dict[str, Text]] = {
@@ -64,6 +72,8 @@ ACTION_LABELS: Final[dict[str, Text]] = {
     "meeting": T("会议表决", "會議表決", "meeting and vote"),
     "consultation": T("征求意见", "徵求意見", "consultation"),
     "disclosure": T("公开", "公開", "publication"),
+    "task": T("办理任务", "辦理任務", "task"),
+    "evaluation": T("签字评价", "簽字評價", "signed ratings"),
 }
 
 ROUTE_LABELS: Final[dict[str, Text]] = {
@@ -73,7 +83,12 @@ ROUTE_LABELS: Final[dict[str, Text]] = {
     "max_rounds": T("达到最多轮次", "達到最多輪次", "rounds exhausted"),
     "deadline": T("逾期", "逾期", "deadline passed"),
     "objection": T("有异议", "有異議", "objection"),
+    "declined": T("拒绝接办", "拒絕接辦", "declined"),
+    "unresolved": T("本级无法解决", "本級無法解決", "cannot be solved here"),
 }
+
+ESCALATE_LABEL: Final = T("上提一级", "上提一級", "one level up")
+TOP_LEVEL_LABEL: Final = T("最高一级仍未解决", "最高一級仍未解決", "unsolved at the top level")
 
 RECONVENE_LABEL: Final = T("重新召开", "重新召開", "reconvene")
 

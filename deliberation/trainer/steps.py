@@ -21,6 +21,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition import (
+    ESCALATE,
     RECONVENE,
     ROUTE_KEYS,
     ActionKind,
@@ -225,6 +226,14 @@ def route_keys(stage: Stage, procedure: Procedure) -> tuple[str, ...]:
             keys.add("max_rounds")
     if stage.action is ActionKind.DISCLOSURE:
         keys.add("objection")
+    if stage.action is ActionKind.TASK:
+        keys |= {"declined", "unresolved"}
+        if stage.max_rounds is not None:
+            keys.add("max_rounds")
+    if stage.action is ActionKind.EVALUATION:
+        keys.add("rejected")
+        if stage.max_rounds is not None:
+            keys.add("max_rounds")
     if any(r.rule == "deadline" for r in procedure.rules_of(stage)):
         keys.add("deadline")
     keys |= {k for k, _ in stage.on}
@@ -246,6 +255,18 @@ def _step(
     routes = []
     for key in route_keys(stage, procedure):
         target = procedure.target(stage, key)
+        esc = procedure.escalation
+        if target == ESCALATE and esc is not None:
+            # One level up (back to escalation.to), or from the top level to escalation.top.
+            from deliberation.trainer.catalog import ESCALATE_LABEL, TOP_LEVEL_LABEL
+
+            label = route_label(key)
+            for dest, how in ((esc.to, ESCALATE_LABEL), (esc.top, TOP_LEVEL_LABEL)):
+                kind = "outcome" if dest in procedure.outcomes else "stage"
+                routes.append(RouteView(key, dest, kind, Text(
+                    f"{label.zh_hans}:{how.zh_hans}", f"{label.zh_hant}:{how.zh_hant}",
+                    f"{label.en}: {how.en}")))
+            continue
         if target == RECONVENE:
             kind = "reconvene"
         elif target in procedure.outcomes:
