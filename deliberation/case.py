@@ -528,7 +528,7 @@ class Case:
                               None if kind == "opened" else cur.state, data, signatures, _EMPTY)
         try:
             # Evaluators build results frozen already (scalars, tuples of frozen entries).
-            _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, [])))
+            _set_result(rec, _sealed(_EVALUATORS[kind](self, cur, rec, [])))
             if cur.state in plan.skips:
                 pending = [rec]
                 self._skip_through(cur, pending, now)
@@ -552,7 +552,7 @@ class Case:
         stage = cur.state if kind != "opened" and cur.state in self._plan.stages else None
         rec = _trusted_record(seq, self._id, kind, at, actor, stage, data, signatures, _EMPTY)
         # Evaluators build results frozen already (scalars, and tuples of frozen check entries).
-        _set_result(rec, MappingProxyType(_EVALUATORS[kind](self, cur, rec, pending)))
+        _set_result(rec, _sealed(_EVALUATORS[kind](self, cur, rec, pending)))
         pending.append(rec)
         self._skip_through(cur, pending, at)
 
@@ -632,6 +632,16 @@ class _NothingDue(InvalidAction):
 
 
 _EPOCH: Final = datetime(1970, 1, 1)
+
+
+def _sealed(result: Result) -> Mapping[str, Any]:
+    """An evaluator's result, read-only. Evaluators build results frozen (scalars, and tuples
+    of frozen check entries), so wrapping suffices; a list or dict among the values (an
+    evaluator that did not) is frozen the slow, safe way."""
+    for v in result.values():
+        if type(v) is list or type(v) is dict:
+            return _freeze(result)  # type: ignore[no-any-return]
+    return MappingProxyType(result)
 _INT_OR_NONE: Final = (int, type(None))
 _set_result: Final = Record.result.__set__  # type: ignore[attr-defined]
 _EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
