@@ -27,6 +27,10 @@ from itertools import chain
 from types import MappingProxyType
 from typing import Any, Final
 
+import attrs
+
+from deliberation.calendars import DayCount
+from deliberation.calendars import days_elapsed as _days_elapsed
 from deliberation.clock import Clock, SystemClock, days_between
 from deliberation.definition import ActionKind, Procedure
 from deliberation.errors import (
@@ -46,7 +50,7 @@ from deliberation.facts import (
     quick_facts,
 )
 from deliberation.i18n import DEFAULT_LANG, T, Text
-from deliberation.machine import REDO_PREFIX, SKIP, WITHDRAW
+from deliberation.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.records import (
     Record,
     Signature,
@@ -293,8 +297,21 @@ class Case:
         return self._cur.entered_at
 
     def rounds(self, stage_id: str | None = None) -> int:
-        """Meetings held at ``stage_id`` (default: the current stage)."""
+        """Meetings held at ``stage_id`` (default: the current stage); at a task, the times it
+        was declined or reported unresolved; at an evaluation, the times it was closed."""
         return self._cur.rounds.get(stage_id or self._cur.state, 0)
+
+    @property
+    def level(self) -> str | None:
+        """The id of the escalation level the case is at (``None`` without a ladder).
+
+        Derived from the records: each record whose result escalated the case raises it one
+        level, so a replayed case is at the same level.
+        """
+        esc = self._plan.procedure.escalation
+        if esc is None:
+            return None
+        return esc.level(_level_index(self, [])).id
 
     def __repr__(self) -> str:
         proc = self._plan.procedure.id
@@ -471,6 +488,42 @@ class Case:
     def note(self, text: str, *, actor: str | None = None) -> tuple[Record, ...]:
         """A clerk's annotation; never changes the state."""
         return self._act("note", actor, {"text": text})
+
+    def record_task(self, result: str = "done", *, handler: str | None = None, note: str = "",
+                    actor: str | None = None) -> tuple[Record, ...]:
+        """A task stage's handler reports: ``done`` (the stage passes, its rules checked),
+        ``declined`` (route ``declined``: by default the same task again, for another handler)
+        or ``unresolved`` (route ``unresolved``: by default one level up the escalation ladder).
+
+        ``actor`` — who reports it — must belong to the stage's body; ``handler`` names who is
+        assigned (e.g. the volunteer a station dispatches the order to).
+        """
+        return self._act("task", actor, {"result": result, "handler": handler, "note": note})
+
+    def record_rating(self, villager: str, satisfied: bool = True, *, signed: bool = True,
+                      comment: str = "", actor: str | None = None) -> tuple[Record, ...]:
+        """One rater's rating in an evaluation stage; it counts only when ``signed`` by the rater
+        (a later rating by the same rater replaces an earlier one)."""
+        now = self._clock.now()
+        sigs: tuple[Signature, ...] = ()
+        if signed:
+            sigs = (Signature(str(villager), "rater", f"{self._id}/evaluation", now),)
+        return self._act("rating", actor, {"villager": villager, "satisfied": satisfied,
+                                           "comment": comment}, sigs, at=now)
+
+    def record_ratings(self, satisfied: int, *, unsatisfied: int = 0, unsigned: int = 0,
+                       actor: str | None = None) -> tuple[Record, ...]:
+        """Signed ratings given as counts (large bodies, simulation); not mixed with named
+        ones. ``unsigned`` ratings are recorded but never count."""
+        data = {"count": _count(satisfied, "satisfied"),
+                "unsatisfied": _count(unsatisfied, "unsatisfied"),
+                "unsigned": _count(unsigned, "unsigned")}
+        return self._act("rating", actor, data)
+
+    def close_evaluation(self, *, actor: str | None = None) -> tuple[Record, ...]:
+        """Close the evaluation: refused below ``min_ratings`` signed ratings; otherwise the
+        ``satisfaction`` rule decides (recorded) whether it passes or takes ``rejected``."""
+        return self._act("evaluation-closed", actor, {})
 
     # -- explanations ---------------------------------------------------------------------------
     def blockers(self) -> tuple[Any, ...]:
@@ -661,6 +714,10 @@ _DO_OPINION: Final = T("记录意见", "記錄意見", "record an opinion")
 _DO_CLOSE: Final = T("结束征求意见", "結束徵求意見", "close the consultation")
 _DO_POST: Final = T("公开", "公開", "post a disclosure")
 _DO_CONCLUDE: Final = T("结束公开", "結束公開", "conclude the disclosure")
+_DO_TASK: Final = T("报告任务办理情况", "報告任務辦理情況", "report on a task")
+_DO_RATE: Final = T("记录评价", "記錄評價", "record a rating")
+_DO_CLOSE_EVAL: Final = T("结束评价", "結束評價", "close the evaluation")
+_TASK_ROUTES: Final = {"done": "pass", "declined": "declined", "unresolved": "unresolved"}
 
 
 def _ev_opened(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
@@ -687,10 +744,28 @@ def _ev_motion(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Res
         raise InvalidAction(T("提出人重复", "提出人重複", "a submitter is listed twice"))
     for s in subs:
         case._villager(s, sp.body.members, sp.id, sp.body.name)
-    facts = quick_facts({"submitters": len(subs), "submitters_signed": len(signed & set(subs)),
-                         "text": str(rec.data.get("text") or "")})
-    checks = _preconditions(sp, facts)
+    values = {"submitters": len(subs), "submitters_signed": len(signed & set(subs)),
+              "text": str(rec.data.get("text") or "")}
+    if sp.reads_date:
+        values["held_on"] = rec.at.date()
+    if sp.rule("proposal-support") is not None:
+        values.update(_support(case, sp, subs, signed))
+    checks = _preconditions(sp, quick_facts(values))
     return _move(case, cur, rec, sp, "pass", checks)
+
+
+def _support(case: Case, sp: StagePlan, subs: list[str], signed: set[str]) -> dict[str, Any]:
+    """Who signed a proposal, for ``proposal-support``: adults of the roster, representatives
+    and villagers' committee members among the signed submitters."""
+    roster = case._roster
+    reps = case._plan.member_ids(roster, ("representative",))
+    committee = case._plan.member_ids(roster, ("villagers-committee",))
+    adults = case._plan.member_ids(roster, ("adult",))
+    who = [s for s in subs if s in signed]
+    return {"adults": len(adults), "representatives": len(reps),
+            "submitters_signed": sum(1 for s in who if s in adults),
+            "submitters_representatives": sum(1 for s in who if s in reps),
+            "submitters_committee": sum(1 for s in who if s in committee)}
 
 
 def _ev_notice(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
@@ -713,10 +788,13 @@ def _ev_meeting(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Re
     sp = case._open_stage(cur, rec, (ActionKind.MEETING,), _DO_MEETING)
     # A meeting given as counts is decided by its counts, the body's sizes and the notice and
     # circulation days alone: the same inputs give the same checks, so remember them.
-    key = _counted_key(case, sp, rec, pending)
+    # a rule reading the date (lunar schedule) makes the verdict depend on it: not remembered
+    key = _counted_key(case, sp, rec, pending) if not sp.reads_date else None
     verdict = sp.memo.get(key) if key is not None else None
     if verdict is None:
         facts = _meeting_facts(case, sp, rec, pending)
+        if sp.reads_date:
+            facts = attrs.evolve(facts, held_on=rec.at.date())
         checks = _preconditions(sp, facts)  # raises on a failed precondition: not remembered
         route = "pass"
         if sp.quorum is not None:
@@ -909,6 +987,93 @@ def _ev_note(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Resul
     return {"route": None, "state": cur.state}
 
 
+def _ev_task(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.TASK,), _DO_TASK)
+    d = rec.data
+    route = _TASK_ROUTES.get(d.get("result"))
+    if route is None:
+        raise InvalidAction(T("任务结果须为 done、declined 或 unresolved",
+                              "任務結果須為 done、declined 或 unresolved",
+                              f"a task's result is done, declined or unresolved, "
+                              f"not {d.get('result')!r}"))
+    if rec.actor is None:
+        raise InvalidAction(T("须写明由谁报告", "須寫明由誰報告", "say who reports on the task"))
+    case._villager(str(rec.actor), sp.body.members, sp.id, sp.body.name)
+    handler = d.get("handler")
+    if handler is not None:
+        if type(handler) is not str:
+            raise InvalidAction(T("承办人须为村民编号", "承辦人須為村民編號",
+                                  "the handler must be a villager id"))
+        try:
+            case._roster.get(handler)
+        except RosterError:
+            raise NotEntitled(sp.id, handler, T(f"{handler} 不在名册上", f"{handler} 不在名冊上",
+                                                f"{handler} is not on the roster")) from None
+    if route == "pass":
+        values: dict[str, Any] = {"held_on": rec.at.date()} if sp.reads_date else {}
+        checks = _preconditions(sp, quick_facts(values))
+        return _move(case, cur, rec, sp, route, checks)
+    held = cur.rounds.get(sp.id, 0) + 1
+    cur.rounds = {**cur.rounds, sp.id: held}
+    cap = sp.stage.max_rounds
+    if cap is not None and held >= cap:
+        route = "max_rounds"
+    result = _move(case, cur, rec, sp, route, ())
+    result["round"] = held
+    return result
+
+
+def _ev_rating(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.EVALUATION,), _DO_RATE)
+    named = "villager" in rec.data
+    for r in _since_entered(case, cur, pending, "rating"):
+        if ("villager" in r.data) != named:
+            raise InvalidAction(T("不能混用具名评价与计数评价", "不能混用具名評價與計數評價",
+                                  "named ratings and counted ratings cannot be mixed"))
+        break
+    if named:
+        vid = str(rec.data["villager"])
+        case._villager(vid, sp.body.members, sp.id, sp.body.name)
+        if type(rec.data.get("satisfied")) is not bool:
+            raise InvalidAction(T("满意与否须为 true 或 false", "滿意與否須為 true 或 false",
+                                  "satisfied must be true or false"))
+        for sig in rec.signatures:
+            if sig.signer != vid:
+                raise InvalidAction(T("签名人须为评价人本人", "簽名人須為評價人本人",
+                                      "the signature must be the rater's own"))
+    return {"route": None, "state": cur.state}
+
+
+def _ev_evaluation_closed(case: Case, cur: _Cursor, rec: Rec, pending: list[Record]
+                          ) -> Result:
+    sp = case._open_stage(cur, rec, (ActionKind.EVALUATION,), _DO_CLOSE_EVAL)
+    facts = evaluation_facts(case, sp, cur, pending)
+    checks = _preconditions(sp, facts)
+    route = "pass"
+    rule = sp.approval  # the satisfaction rule
+    if rule is not None:
+        minimum = int(rule.params.get("min_ratings", 1))
+        if facts.ratings < minimum:  # too few signed ratings to decide anything: refused
+            c = rule.run(facts)
+            raise RuleViolation(rule.id, sp.id, T(
+                f"已签字评价 {facts.ratings} 份,至少须 {minimum} 份",
+                f"已簽字評價 {facts.ratings} 份,至少須 {minimum} 份",
+                f"{facts.ratings} signed rating(s), at least {minimum} needed"),
+                c.numbers, rule.basis)
+        ok, entry = rule.entry(facts)
+        checks.append(entry)
+        if not ok:
+            route = "rejected"
+    held = cur.rounds.get(sp.id, 0) + 1
+    cur.rounds = {**cur.rounds, sp.id: held}
+    cap = sp.stage.max_rounds
+    if route != "pass" and cap is not None and held >= cap:
+        route = "max_rounds"
+    result = _move(case, cur, rec, sp, route, checks)
+    result["round"] = held
+    return result
+
+
 _EVALUATORS: Final[dict[str, Evaluator]] = {
     "opened": _ev_opened,
     "motion": _ev_motion,
@@ -925,6 +1090,9 @@ _EVALUATORS: Final[dict[str, Evaluator]] = {
     "lapsed": _ev_lapsed,
     "stage-skipped": _ev_skipped,
     "note": _ev_note,
+    "task": _ev_task,
+    "rating": _ev_rating,
+    "evaluation-closed": _ev_evaluation_closed,
 }
 
 
@@ -1192,12 +1360,54 @@ def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: dateti
 
 
 def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> list[Entry]:
-    """The stage's deadline rules checked at ``at``."""
+    """The stage's deadline rules checked at ``at`` (``count: working``: China's working days,
+    holidays and make-up working days from :mod:`deliberation.calendars`)."""
     out = []
     for rule in sp.deadlines:
         ref = case._records[0].at if rule.params.get("from") == "case-opened" else cur.entered_at
-        out.append(_summary(rule, rule.run(Facts(days_elapsed=days_between(ref, at)))))
+        if rule.params.get("count") == "working":
+            elapsed = _days_elapsed(ref.date(), at.date(), DayCount.WORKING)
+        else:
+            elapsed = days_between(ref, at)
+        out.append(_summary(rule, rule.run(Facts(days_elapsed=elapsed))))
     return out
+
+
+def evaluation_facts(case: Case, sp: StagePlan, cur: _Cursor, pending: list[Record]) -> Facts:
+    """Ratings so far in the evaluation stage: only signed ones count; a rater's latest rating
+    replaces earlier ones."""
+    bc = case._plan.counts(case._roster, sp.body)
+    latest: dict[str, tuple[bool, bool]] = {}
+    n_sat = n_unsat = n_unsigned = 0
+    named = False
+    for r in _since_entered(case, cur, pending, "rating"):  # newest first
+        d = r.data
+        if "villager" in d:
+            named = True
+            latest.setdefault(str(d["villager"]), (bool(d.get("satisfied")), bool(r.signatures)))
+        else:
+            n_sat += int(d.get("count", 0))
+            n_unsat += int(d.get("unsatisfied", 0))
+            n_unsigned += int(d.get("unsigned", 0))
+    if named:
+        signed = [sat for sat, sig in latest.values() if sig]
+        ratings, satisfied = len(signed), sum(signed)
+        unsigned = len(latest) - len(signed)
+    else:
+        ratings = min(n_sat + n_unsat, bc.members)
+        satisfied, unsigned = min(n_sat, ratings), n_unsigned
+    return quick_facts({"raters": bc.members, "ratings": ratings, "satisfied": satisfied,
+                        "ratings_unsigned": unsigned})
+
+
+def _level_index(case: Case, pending: list[Record]) -> int:
+    """How many levels the case has been raised: one per record whose result escalated it."""
+    n = 0
+    for r in chain(case._records, pending):
+        moved = r.result.get("escalated") if r.result else None
+        if moved is not None and moved.get("to") is not None:
+            n += 1
+    return n
 
 
 # -- rule results --------------------------------------------------------------------------------
@@ -1230,10 +1440,30 @@ def _preconditions(sp: StagePlan, facts: Facts) -> list[Entry]:
 
 def _move(case: Case, cur: _Cursor, rec: Any, sp: StagePlan, route: str,
           checks: Sequence[Entry]) -> Result:
+    if route in sp.escalates:
+        return _escalate(case, cur, rec, route, checks)
     case._plan.machine.events[route].trigger(cur)  # Case._fire, inlined: the hot path
     cur.entered_seq = rec.seq
     cur.entered_at = rec.at
     return {"route": route, "state": cur.state, "checks": tuple(checks)}
+
+
+def _escalate(case: Case, cur: _Cursor, rec: Any, route: str, checks: Sequence[Entry]
+              ) -> Result:
+    """Follow a route that leads to ``escalate``: one level up (to ``escalation.to``), or from
+    the top level to ``escalation.top``. The result says from which level to which."""
+    esc = case._plan.procedure.escalation
+    assert esc is not None  # escalates is empty without a ladder
+    index = min(_level_index(case, []), len(esc.levels) - 1)
+    if index + 1 < len(esc.levels):
+        event, to = ESCALATE_EVENT, esc.levels[index + 1].id
+    else:
+        event, to = ESCALATE_TOP, None
+    case._plan.machine.events[event].trigger(cur)
+    cur.entered_seq = rec.seq
+    cur.entered_at = rec.at
+    return {"route": route, "state": cur.state, "checks": tuple(checks),
+            "escalated": MappingProxyType({"from": esc.levels[index].id, "to": to})}
 
 
 # -- small helpers ----------------------------------------------------------------------------

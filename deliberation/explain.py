@@ -59,6 +59,11 @@ _LABELS: dict[str, Text] = {
     "raise_objection": T("提出监督异议", "提出監督異議", "raise an objection"),
     "answer_objection": T("答复异议", "答覆異議", "answer the objection"),
     "withdraw": T("撤回事项", "撤回事項", "withdraw the matter"),
+    "record_task": T("报告任务办理情况(完成、拒绝或本级无法解决)",
+                     "報告任務辦理情況(完成、拒絕或本級無法解決)",
+                     "report on the task (done, declined or cannot be solved here)"),
+    "record_rating": T("逐人签字评价", "逐人簽字評價", "collect signed ratings"),
+    "close_evaluation": T("结束评价", "結束評價", "close the evaluation"),
 }
 
 
@@ -71,7 +76,7 @@ def _base_total(base: Base, bc: BodyCounts) -> int:
 
 def blockers(case: Case) -> tuple[Blocker, ...]:
     """What is missing now, rule by rule."""
-    from deliberation.case import consultation_facts, disclosure_facts
+    from deliberation.case import consultation_facts, disclosure_facts, evaluation_facts
 
     if case.closed:
         return ()
@@ -108,6 +113,19 @@ def blockers(case: Case) -> tuple[Blocker, ...]:
     elif sp.kind is ActionKind.DISCLOSURE:
         facts = disclosure_facts(case, cur, [], now)
         for rule in sp.preconditions:
+            c = rule.run(facts)
+            if not c.ok:
+                out.append(Blocker(rule.id, c.message, dict(c.numbers), rule.basis))
+    elif sp.kind is ActionKind.TASK:
+        # what completing it today would be checked against (e.g. a lunar schedule)
+        facts = Facts(held_on=now.date())
+        for rule in sp.preconditions:
+            c = rule.run(facts)
+            if not c.ok:
+                out.append(Blocker(rule.id, c.message, dict(c.numbers), rule.basis))
+    elif sp.kind is ActionKind.EVALUATION:
+        facts = evaluation_facts(case, sp, cur, [])
+        for rule in (*sp.preconditions, *((sp.approval,) if sp.approval else ())):
             c = rule.run(facts)
             if not c.ok:
                 out.append(Blocker(rule.id, c.message, dict(c.numbers), rule.basis))
@@ -202,13 +220,20 @@ def available_actions(case: Case) -> tuple[ActionHint, ...]:
             add("record_opinion", body.id, body.name)
             add("close_consultation", body.id,
                 T("村民委员会", "村民委員會", "the villagers' committee"))
+        elif sp.kind is ActionKind.TASK:
+            add("record_task", body.id, body.name)
+        elif sp.kind is ActionKind.EVALUATION:
+            add("record_rating", body.id, body.name)
+            add("close_evaluation", body.id, body.name)
         else:
             add("post_disclosure", body.id, body.name)
             add("conclude_disclosure", body.id, body.name)
     if proc.supervision is not None:
         sup = proc.bodies[proc.supervision.body]
         add("raise_objection", sup.id, sup.name)
-    if case.plan.machine.events["withdraw"].transitions.get(case.state):
+    events = case.plan.machine.events
+    if "withdraw" in events and events["withdraw"].transitions.get(case.state):
+        # (a procedure without withdrawal has no such event)
         add("withdraw", None, T("动议提出人或提议机构", "動議提出人或提議機構",
                                 "the submitters or the proposing body"))
     return tuple(out)
@@ -220,6 +245,7 @@ _HEAD: dict[str, Text] = {
     "missing": T("尚需", "尚需", "Still needed"),
     "who": T("现在可以", "現在可以", "Who may act now"),
     "none": T("(无)", "(無)", "(nothing)"),
+    "level": T("办理层级", "辦理層級", "Level"),
 }
 
 
@@ -234,6 +260,10 @@ def explain(case: Case, lang: str = DEFAULT_LANG) -> str:
     sp = case.plan.stage(case.state)
     lines = [head, f"{_HEAD['stage'].get(lang)}: {sp.stage.name.get(lang)} "
                    f"({sp.body.name.get(lang)})"]
+    esc = proc.escalation
+    if esc is not None:
+        level = next(lv for lv in esc.levels if lv.id == case.level)
+        lines.append(f"{_HEAD['level'].get(lang)}: {level.name.get(lang)} ({level.id})")
     lines.append(f"{_HEAD['missing'].get(lang)}:")
     bl = case.blockers()
     lines.extend(f"  - [{b.rule}] {b.message.get(lang)}" for b in bl)

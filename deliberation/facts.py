@@ -30,7 +30,15 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import ActionKind, Body, Procedure, SettingType, Stage
+from deliberation.definition import (
+    ESCALATE,
+    ROUTE_KEYS,
+    ActionKind,
+    Body,
+    Procedure,
+    SettingType,
+    Stage,
+)
 from deliberation.errors import InvalidAction
 from deliberation.i18n import T
 from deliberation.machine import machine_for, route_target
@@ -296,6 +304,8 @@ class StagePlan:
     targets: Mapping[str, str]  # route key -> state (``reconvene`` resolved)
     reads_notice: bool = False  # a rule reads the notice period
     reads_circulation: bool = False  # a rule reads the advance circulation
+    reads_date: bool = False  # a rule reads the day the action takes place (lunar schedules)
+    escalates: frozenset[str] = frozenset()  # route keys that lead to ``escalate``
     # The engine's remembered verdicts of meetings given as counts (see case._ev_meeting).
     memo: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
@@ -416,7 +426,8 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
                                 _reads(spec.rule, params) if fast is not None else ())
         if spec.rule == "quorum":
             quorum = compiled
-        elif spec.rule == "approval":
+        elif spec.rule in ("approval", "satisfaction"):
+            # what decides a meeting's vote or an evaluation's ratings (recorded, not refused)
             approval = compiled
         elif spec.rule == "deadline":
             deadlines.append(compiled)
@@ -424,14 +435,15 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
             pre.append(compiled)
     skip = bool(stage.skip_when and procedure.setting_value(stage.skip_when, settings))
     targets = {}
-    for key in ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection"):
+    for key in ROUTE_KEYS:
         t = route_target(procedure, stage.id, key)
         if t is not None:
             targets[key] = t
     names = {r.rule for r in pre}
     return StagePlan(stage, index, body, stage.action, skip, quorum, approval, tuple(pre),
                      tuple(deadlines), targets, "notice-period" in names,
-                     "advance-circulation" in names)
+                     "advance-circulation" in names, "lunar-schedule" in names,
+                     frozenset(k for k, t in targets.items() if t == ESCALATE))
 
 
 # The built-in rule types the fast paths mirror; a rule re-registered by an extension under

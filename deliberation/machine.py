@@ -18,12 +18,15 @@ from typing import Any, Final
 
 from transitions import Machine
 
-from deliberation.definition import RECONVENE, ROUTE_KEYS, Procedure
+from deliberation.definition import ESCALATE, RECONVENE, ROUTE_KEYS, Procedure
 
 # Events besides the route keys of ``Stage.on``.
 SKIP: Final = "skip"  # a stage merged away by a setting (skip_when): goes where ``pass`` goes
 WITHDRAW: Final = "withdraw"
 REDO_PREFIX: Final = "redo:"  # ``redo:<stage>``: an answered objection sends the case back
+# A route leading to ``escalate`` fires one of these (the case's level decides which):
+ESCALATE_EVENT: Final = "escalate"  # one level up: to ``escalation.to``
+ESCALATE_TOP: Final = "escalate-top"  # from the top level: to ``escalation.top``
 
 _MACHINES: dict[int, tuple[weakref.ref[Procedure], Any]] = {}
 
@@ -53,13 +56,19 @@ def build_machine(procedure: Procedure) -> Any:
     for sid in stage_ids:
         for key in ROUTE_KEYS:
             dest = route_target(procedure, sid, key)
-            if dest is not None:
+            if dest is not None and dest != ESCALATE:  # escalations: the two events below
                 machine.add_transition(key, sid, dest)
         dest = route_target(procedure, sid, "pass")
         if dest is not None:
             machine.add_transition(SKIP, sid, dest)
         for target in stage_ids:
             machine.add_transition(REDO_PREFIX + target, sid, target)
+    esc = procedure.escalation
+    if esc is not None:
+        if esc.to in stage_ids:
+            machine.add_transition(ESCALATE_EVENT, list[Any](stage_ids), esc.to)
+        if esc.top in states:
+            machine.add_transition(ESCALATE_TOP, list[Any](stage_ids), esc.top)
     w = procedure.withdrawal
     if w is not None and w.outcome in procedure.outcomes:
         last = procedure.stage_index(w.until) if w.until in stage_ids else len(stage_ids) - 1

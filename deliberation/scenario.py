@@ -123,9 +123,11 @@ class StepResult:
     records: tuple[str, ...] = ()
     violations: tuple[dict[str, Any], ...] = ()
     error: dict[str, Any] | None = None
+    # {"from": level, "to": level or None} when the step raised the case up its escalation ladder
+    escalated: dict[str, Any] | None = None
 
     def to_data(self) -> dict[str, Any]:
-        return {
+        out = {
             "index": self.step.index,
             "line": self.step.line,
             "do": self.step.do,
@@ -137,6 +139,9 @@ class StepResult:
             "violations": list(self.violations),
             "error": self.error,
         }
+        if self.escalated is not None:
+            out["escalated"] = self.escalated
+        return out
 
 
 @attrs.frozen
@@ -173,7 +178,11 @@ class ScenarioReport:
             head = f"#{a.step.index + 1} {a.step.do} (line {a.step.line}, {a.at:%Y-%m-%d}):"
             if a.accepted:
                 route = f" [{a.route}]" if a.route else ""
-                lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}")
+                up = ""
+                if a.escalated is not None:
+                    up = f" ({_W['escalated'].get(lang)}: {a.escalated['from']} → " \
+                         f"{a.escalated['to'] or '-'})"
+                lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}{up}")
             else:
                 lines.append(f"{head} {_W['refused'].get(lang)}")
                 for v in a.violations:
@@ -188,6 +197,7 @@ class ScenarioReport:
 
 
 _W: Final = {
+    "escalated": T("上提一级", "上提一級", "escalated"),
     "ok": T("接受", "接受", "accepted"),
     "refused": T("拒绝", "拒絕", "refused"),
     "final": T("最终状态", "最終狀態", "final state"),
@@ -431,10 +441,14 @@ def _apply(case: Case, step: Step, now: datetime) -> StepResult:
         return StepResult(step, False, now, case.state,
                           error={"type": type(err).__name__, "message": err.message.to_data()})
     route = None
+    escalated = None
     for r in records:
         if r.result.get("route") is not None:
             route = r.result["route"]
-    return StepResult(step, True, now, case.state, route, tuple(r.kind for r in records))
+        if r.result.get("escalated") is not None:
+            escalated = dict(r.result["escalated"])
+    return StepResult(step, True, now, case.state, route, tuple(r.kind for r in records),
+                      escalated=escalated)
 
 
 def step_message(result: StepResult) -> Text:

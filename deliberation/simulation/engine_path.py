@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.definition import RECONVENE, ActionKind, Procedure
-from deliberation.errors import RuleViolation
+from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
 from deliberation.simulation.model import (
     DEADLINE,
@@ -136,7 +136,24 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
         try:
             if steps > params.max_steps:
                 raise _Stall("")
-            if st.action is ActionKind.MOTION:
+            if st.wait_days:
+                # wait for the next scheduled lunar day (the days count its mean wait, as the
+                # vectorised path does; the clock moves to the actual day)
+                days += st.wait_days
+                if st.action is not ActionKind.MEETING:  # a meeting waits after its notice
+                    _to_lunar_day(clock, st)
+            if st.action is ActionKind.TASK:
+                route, rule, spent = _task(case, st, procedure, params, roster, rng, clock)
+                days += spent
+            elif st.action is ActionKind.EVALUATION:
+                days += params.evaluation_days
+                clock.advance(days=params.evaluation_days)
+                sat = int(rng.binomial(st.ratings, params.satisfaction))
+                case.record_ratings(sat, unsatisfied=st.ratings - sat)
+                records = case.close_evaluation()
+                route = _route(records, "evaluation-closed")
+                rule = "" if route == "pass" else st.satisfaction_rule_id
+            elif st.action is ActionKind.MOTION:
                 k = params.motion_submitters
                 adults = [v.id for v in roster.select(("adult",))][:k]
                 route = _route(case.submit_motion("matter", adults), "motion")
@@ -146,6 +163,8 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
                 case.circulate_plan(for_stage=st.id)
                 clock.advance(days=gap)
                 days += gap
+                if st.wait_days:
+                    _to_lunar_day(clock, st)
                 route, rule = _meeting(case, st, people[st.id], params, rng, s_run, township)
                 meetings += 1
             elif st.action is ActionKind.CONSULTATION:
@@ -175,6 +194,10 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
             # The engine refused: the step cannot be done as the village stands; it stalls.
             outcome, end_rule, end_key = stall(st), err.rule, DEADLINE
             break
+        except DeliberationError:
+            # e.g. a working-day deadline checked beyond the years the holiday tables cover
+            outcome, end_rule, end_key = stall(st), "deadline", DEADLINE
+            break
         except _Stall as s:
             target = st.target(s.key) if s.key != DEADLINE else stall(st)
             if target in plan.outcome_kinds:
@@ -196,6 +219,8 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
                 break
             continue
         here = 0
+        if case.records[-1].result.get("escalated") is not None:
+            continue  # one level up: a fresh visit, not a revision
         if plan.index(now) <= st.index:
             revisions += 1
             s_run += params.revision_gain * (1.0 - s_run)
@@ -207,6 +232,38 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
         end_rule, end_key = "", PASS
     return (outcome, last.id, end_rule, KEYS[end_key], days, reconvenings, revisions,
             consultation_rounds, meetings)
+
+
+def _to_lunar_day(clock: Any, st: StagePlan) -> None:
+    from datetime import datetime, time
+
+    from deliberation.calendars import LunarSchedule
+
+    now = clock.now()
+    day = LunarSchedule(st.lunar_days, st.lunar_month).next_on_or_after(now.date())
+    if day > now.date():
+        clock.set(datetime.combine(day, time(9), now.tzinfo))
+
+
+def _task(case: Any, st: StagePlan, procedure: Procedure, params: SimParams, roster: Roster,
+          rng: np.random.Generator, clock: Any) -> tuple[str, str, int]:
+    """One task: declined, unresolved, late (the deadline passes) or done, drawn as the
+    vectorised path draws them. Returns (route, rule, days spent)."""
+    member = roster.select(procedure.bodies[st.body].members)[0].id
+    u = rng.random(3)
+    spent = params.task_days
+    clock.advance(days=params.task_days)
+    if u[0] >= params.task_accept:
+        return _route(case.record_task("declined", actor=member), "task"), "declined", spent
+    if u[1] >= params.task_solve:
+        return _route(case.record_task("unresolved", actor=member), "task"), "unresolved", spent
+    if st.has_deadline and u[2] >= params.task_on_time:
+        # late: let the deadline pass (working days: well past it in calendar days)
+        clock.advance(days=2 * st.deadline_days + 14)
+        records = case.check_deadlines()
+        if records:
+            return _route(records, "lapsed"), "deadline", spent + st.deadline_days
+    return _route(case.record_task("done", actor=member), "task"), "", spent
 
 
 class _Stall(Exception):

@@ -26,7 +26,15 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import RECONVENE, ActionKind, Procedure, RuleSpec, Stage
+from deliberation.definition import (
+    ESCALATE,
+    RECONVENE,
+    ROUTE_KEYS,
+    ActionKind,
+    Procedure,
+    RuleSpec,
+    Stage,
+)
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.roster import Roster
@@ -35,11 +43,15 @@ from deliberation.simulation.params import SimParams
 from deliberation.thresholds import Base, Comparison, Threshold
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
-PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION = range(6)
-KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection")
+PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED = range(8)
+KEYS: Final = ROUTE_KEYS
+assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved"
 
 # Rules whose outcome depends on sampled counts; every other rule is checked once per stage.
-COUNT_RULES: Final = frozenset({"quorum", "approval", "consultation-coverage", "written-motion"})
+COUNT_RULES: Final = frozenset({"quorum", "approval", "consultation-coverage", "written-motion",
+                                "satisfaction"})
+# Rules the simulator satisfies by how it schedules (lunar schedule: it waits for the day).
+SCHEDULED_RULES: Final = frozenset({"deadline", "recusal", "lunar-schedule"})
 
 # The count a quorum threshold compares, by base (as in rules.check_quorum).
 QUORUM_COUNT: Final = {
@@ -130,6 +142,17 @@ class StagePlan:
     # disclosures
     min_days: int = 0
     objection_days: int = 0
+    # a lunar schedule: the days waited for the next scheduled day, and the schedule itself
+    wait_days: int = 0
+    lunar_days: tuple[int, ...] = ()
+    lunar_month: int | None = None
+    # tasks: whether a deadline applies (a late task takes the deadline route)
+    has_deadline: bool = False
+    deadline_days: int = 0
+    # evaluations: ratings sampled, satisfied needed, the satisfaction rule's id
+    ratings: int = 0
+    satisfied_needed: int = 0
+    satisfaction_rule_id: str = "satisfaction"
 
     def target(self, key: int) -> str:
         return self.targets[key]
@@ -146,6 +169,10 @@ class Plan:
     outcome_kinds: Mapping[str, str]
     success: str
     overrides: Mapping[str, Any]
+    # the escalation ladder: its number of levels, where a case resumes and where the top goes
+    levels: int = 0
+    escalate_to: str = ""
+    escalate_top: str = ""
 
     def stage(self, stage_id: str) -> StagePlan:
         for s in self.stages:
@@ -201,8 +228,17 @@ def _through_skips(procedure: Procedure, target: str, overrides: Mapping[str, An
 def _static_facts(params: SimParams, roster: Roster, gap: int, min_days: int,
                   channels: Sequence[str]) -> Facts:
     """The facts the simulator guarantees by how it schedules: notice and circulation periods
-    are observed, everyone signs the minutes, the township's witnesses attend."""
+    are observed, everyone signs the minutes, the township's witnesses attend. A motion is
+    submitted by the first ``motion_submitters`` adults of the roster (as the engine path does),
+    which decides a ``proposal-support`` rule."""
+    submitters = [v.id for v in roster.select(("adult",))][:params.motion_submitters]
+    reps = {v.id for v in roster.select(("representative",))}
+    committee = {v.id for v in roster.select(("villagers-committee",))}
     return Facts(
+        adults=roster.count("adult"),
+        representatives=len(reps),
+        submitters_representatives=sum(1 for v in submitters if v in reps),
+        submitters_committee=sum(1 for v in submitters if v in committee),
         notice_days=gap,
         circulated_days=gap,
         participants=1,
@@ -234,6 +270,7 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
     stages = tuple(
         _compile_stage(procedure, s, i, params, roster, overrides) for i, s in enumerate(live)
     )
+    esc = procedure.escalation
     return Plan(
         procedure_id=procedure.id,
         stages=stages,
@@ -242,6 +279,9 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
         outcome_kinds={k: o.kind.value for k, o in procedure.outcomes.items()},
         success=procedure.success_outcome().id,
         overrides=overrides,
+        levels=len(esc.levels) if esc else 0,
+        escalate_to=_through_skips(procedure, esc.to, overrides) if esc else "",
+        escalate_top=_through_skips(procedure, esc.top, overrides) if esc else "",
     )
 
 
@@ -252,6 +292,7 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
         (spec, _resolved(procedure, spec, overrides))
         for spec in procedure.rules_of(stage, overrides)
     ]
+    # by route key; ``escalate`` (one level up) is resolved per run by the case's level
     targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
 
     # Days the rules ask between notice (or circulation) and the meeting.
@@ -270,8 +311,9 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     facts = _static_facts(params, roster, gap, min_days, channels)
     static_failure = None
     for spec, p in rules:
-        if spec.rule in COUNT_RULES or spec.rule in ("deadline", "recusal"):
-            # deadlines are the simulator's caps; recusal holds when nobody interested votes
+        if spec.rule in COUNT_RULES or spec.rule in SCHEDULED_RULES:
+            # deadlines are the simulator's caps (or sampled, at tasks); recusal holds when
+            # nobody interested votes; a lunar schedule is met by waiting for the day
             continue
         if not RULES[spec.rule].check(p, facts).ok:
             static_failure = spec.id
@@ -282,6 +324,18 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
         "max_rounds": stage.max_rounds, "targets": targets, "static_failure": static_failure,
         "gap_days": gap, "reconvene_days": reconvene,
     }
+    for spec, p in rules:
+        if spec.rule == "lunar-schedule":
+            lunar = tuple(int(d) for d in p["days"])
+            month = int(p["month"]) if p.get("month") is not None else None
+            common |= {"lunar_days": lunar, "lunar_month": month,
+                       "wait_days": _mean_wait(lunar, month)}
+    deadlines = [int(p["days"]) for spec, p in rules if spec.rule == "deadline"]
+    if stage.action is ActionKind.TASK:
+        return StagePlan(**common, has_deadline=bool(deadlines),
+                         deadline_days=min(deadlines, default=0))
+    if stage.action is ActionKind.EVALUATION:
+        return _evaluation(common, stage, body.members, rules, params, roster)
     if stage.action is ActionKind.MOTION:
         needed = max(
             (int(p["min_submitters"]) for spec, p in rules if spec.rule == "written-motion"),
@@ -294,6 +348,37 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     if stage.action is ActionKind.CONSULTATION:
         return _consultation(common, stage, body.members, rules, params, roster)
     return _meeting(common, body.id, body.members, body.voters, rules, params, roster)
+
+
+def _mean_wait(days: tuple[int, ...], month: int | None) -> int:
+    """Half the mean gap between scheduled lunar days over a year: the expected wait."""
+    from datetime import date
+
+    from deliberation.calendars import LunarSchedule
+
+    schedule = LunarSchedule(days, month)
+    hits = schedule.occurrences(date(2026, 1, 1), date(2027, 12, 31))
+    per_year = max(1, len(hits)) / 2
+    return round(365 / per_year / 2)
+
+
+def _evaluation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
+                rules: list[tuple[RuleSpec, dict[str, Any]]], params: SimParams,
+                roster: Roster) -> StagePlan:
+    sat = [(spec, p) for spec, p in rules if spec.rule == "satisfaction"]
+    if not sat:
+        raise SimulationError(f"evaluation stage {stage.id!r} has no satisfaction rule")
+    spec, p = sat[0]
+    raters = len(roster.select(selectors))
+    n = min(params.ratings, raters)
+    t = Threshold(_threshold({**p, "base": "votes_cast"}).ratio, Comparison(p["compare"]),
+                  Base.VOTES_CAST)
+    needed = t.needed(n if p["base"] == "ratings" else raters)
+    static = common["static_failure"]
+    if static is None and n < int(p["min_ratings"]):
+        static = spec.id  # too few ratings to close the evaluation: the case stalls
+    return StagePlan(**{**common, "static_failure": static}, ratings=n,
+                     satisfied_needed=needed, satisfaction_rule_id=spec.id)
 
 
 def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
@@ -395,6 +480,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
 
 
 __all__ = [
-    "DEADLINE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS", "RECONVENE", "REJECTED",
+    "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
+    "RECONVENE", "REJECTED", "UNRESOLVED",
     "Approval", "Group", "Plan", "QuorumAlt", "SimulationError", "StagePlan", "compile_plan",
 ]

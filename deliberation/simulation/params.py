@@ -100,6 +100,19 @@ class SimParams:
     * ``objection_rate``: chance that a disclosure draws an objection (answered within the
       supervision body's days, then posted again).
 
+    Tasks and evaluations (六单, 镇呼区应, 党员提案…):
+
+    * ``task_accept``: chance that the handler takes a task on (else it is declined: route
+      ``declined``, e.g. reassignment); ``task_solve``: chance that an accepted task is solved
+      at the case's level (else ``unresolved``: by default one level up the escalation ladder);
+      ``task_on_time``: chance that a solved task is done before the stage's ``deadline`` (else
+      the ``deadline`` route); ``task_days``: days a task takes.
+    * ``ratings``: signed ratings collected per evaluation (at most the body's size), each
+      satisfied with chance ``satisfaction``; ``evaluation_days``: days an evaluation takes.
+    * A stage with a ``lunar-schedule`` waits for its next scheduled day: half the mean gap
+      between scheduled days is added to the days (the engine path moves its clock to the
+      actual day).
+
     Limits, so every run ends: ``max_reconvenings`` per stage (then the stage's ``deadline``
     route: the matter lapses) and ``max_steps`` stage visits per case.
 
@@ -150,6 +163,14 @@ class SimParams:
     revision_days: int = attrs.field(default=14, validator=_non_negative)
     consultation_round_days: int = attrs.field(default=7, validator=_non_negative)
     objection_rate: float = attrs.field(default=0.0, validator=_probability)
+    # -- tasks and evaluations -------------------------------------------------------------
+    task_accept: float = attrs.field(default=0.9, validator=_probability)
+    task_solve: float = attrs.field(default=0.9, validator=_probability)
+    task_on_time: float = attrs.field(default=0.9, validator=_probability)
+    task_days: int = attrs.field(default=3, validator=_non_negative)
+    ratings: int = attrs.field(default=5, validator=_positive)
+    satisfaction: float = attrs.field(default=0.9, validator=_probability)
+    evaluation_days: int = attrs.field(default=3, validator=_non_negative)
     # -- limits ----------------------------------------------------------------------------
     max_reconvenings: int = attrs.field(default=3, validator=_non_negative)
     max_steps: int = attrs.field(default=200, validator=_positive)

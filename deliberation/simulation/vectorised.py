@@ -29,15 +29,17 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deliberation.definition import RECONVENE, ActionKind
+from deliberation.definition import ESCALATE, RECONVENE, ActionKind
 from deliberation.simulation.model import (
     DEADLINE,
+    DECLINED,
     KEYS,
     MAX_ROUNDS,
     NO_QUORUM,
     OBJECTION,
     PASS,
     REJECTED,
+    UNRESOLVED,
     Plan,
     StagePlan,
 )
@@ -126,6 +128,7 @@ class _Chunk:
         self.meetings = np.zeros(runs, dtype=np.int64)
         self.rounds = np.zeros((runs, s), dtype=np.int64)
         self.here = np.zeros(runs, dtype=np.int64)  # reconvenings in the current stage visit
+        self.level = np.zeros(runs, dtype=np.int64)  # escalation level (0: the lowest)
         self.steps = np.zeros(runs, dtype=np.int64)
         self.support = draw_support(params, rng_for(seed, chunk, 0), runs)
         self.rngs = [rng_for(seed, chunk, stream_key(f"{st.id}|{st.body}")) for st in plan.stages]
@@ -163,6 +166,8 @@ class _Chunk:
         if st.action is ActionKind.MEETING:
             first = self.here[ix] == 0
             self.days[ix] += np.where(first, st.gap_days, st.reconvene_days)
+        if st.wait_days:
+            self.days[ix] += st.wait_days  # waiting for the next scheduled lunar day
         if st.static_failure is not None:
             key[:] = DEADLINE
             rule[:] = self.rule_code(st.static_failure)
@@ -171,6 +176,10 @@ class _Chunk:
             return self.meeting(st, ix, rng)
         if st.action is ActionKind.CONSULTATION:
             return self.consultation(st, ix, rng)
+        if st.action is ActionKind.TASK:
+            return self.task(st, ix, rng)
+        if st.action is ActionKind.EVALUATION:
+            return self.evaluation(st, ix, rng)
         if st.action is ActionKind.DISCLOSURE:
             self.days[ix] += st.min_days
             objected = rng.random(m) < self.params.objection_rate
@@ -241,6 +250,49 @@ class _Chunk:
             key[capped] = MAX_ROUNDS
         return key, rule
 
+    def task(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
+             ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """A handler declines, cannot solve it at this level, misses the deadline, or does it."""
+        np = self.np
+        m = ix.size
+        pr = self.params
+        self.days[ix] += pr.task_days
+        u = rng.random((3, m))
+        declined = u[0] >= pr.task_accept
+        unresolved = ~declined & (u[1] >= pr.task_solve)
+        late = ~declined & ~unresolved & (u[2] >= pr.task_on_time) & st.has_deadline
+        key = np.full(m, PASS, dtype=np.int64)
+        rule = np.zeros(m, dtype=np.int64)
+        key[declined] = DECLINED
+        rule[declined] = self.rule_code("declined")
+        key[unresolved] = UNRESOLVED
+        rule[unresolved] = self.rule_code("unresolved")
+        key[late] = DEADLINE
+        rule[late] = self.rule_code("deadline")
+        self.days[ix[late]] += st.deadline_days
+        failed = declined | unresolved
+        self.rounds[ix, st.index] += failed
+        if st.max_rounds is not None:
+            capped = failed & (self.rounds[ix, st.index] >= st.max_rounds)
+            key[capped] = MAX_ROUNDS
+        return key, rule
+
+    def evaluation(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
+                   ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Signed ratings, each satisfied with the same chance; the rule decides."""
+        np = self.np
+        m = ix.size
+        self.days[ix] += self.params.evaluation_days
+        satisfied = rng.binomial(st.ratings, self.params.satisfaction, size=m)
+        ok = satisfied >= st.satisfied_needed
+        key = np.where(ok, PASS, REJECTED)
+        rule = np.where(ok, 0, self.rule_code(st.satisfaction_rule_id))
+        self.rounds[ix, st.index] += 1
+        if st.max_rounds is not None:
+            capped = ~ok & (self.rounds[ix, st.index] >= st.max_rounds)
+            key[capped] = MAX_ROUNDS
+        return key, rule
+
     def consultation(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
                      ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         np = self.np
@@ -283,6 +335,16 @@ class _Chunk:
 
     def go(self, st: StagePlan, ix: NDArray[np.int64], key: int, rule: NDArray[np.int64],
            target: str) -> None:
+        if target == ESCALATE:
+            # one level up (a fresh visit of escalation.to, not a revision), or from the top
+            # level to escalation.top
+            up = self.level[ix] + 1 < self.plan.levels
+            self.level[ix[up]] += 1
+            self.pos[ix[up]] = self.plan.index(self.plan.escalate_to)
+            self.here[ix[up]] = 0
+            if (~up).any():
+                self.go(st, ix[~up], key, rule[~up], self.plan.escalate_top)
+            return
         if target == RECONVENE:
             self.here[ix] += 1
             self.reconvenings[ix] += 1

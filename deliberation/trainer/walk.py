@@ -86,7 +86,9 @@ HELP: Final = T(
                                  召开会议并表决(民议阶段会先结束征求意见)
   opinions N [unsigned=N]        记录 N 份签字意见(unsigned:未签字的份数)
   opinions all                   为全部须征求的村民记录签字意见
-  close                          结束民意征求
+  close                          结束民意征求(或结束评价)
+  task [declined|unresolved]     报告任务:完成(默认)、拒绝接办、本级无法解决
+  ratings N [unsatisfied=N]      记录 N 份满意的签字评价(unsatisfied:不满意的份数)
   post CHANNEL | conclude        张贴公开(notice-board, broadcast…)| 公开期满后结束
   object [理由] | answer [redo]   监委会提出异议 | 答复异议(redo:重做本步)
   withdraw                       撤回事项
@@ -99,7 +101,9 @@ HELP: Final = T(
                                  召開會議並表決(民議階段會先結束徵求意見)
   opinions N [unsigned=N]        記錄 N 份簽字意見(unsigned:未簽字的份數)
   opinions all                   為全部須徵求的村民記錄簽字意見
-  close                          結束民意徵求
+  close                          結束民意徵求(或結束評價)
+  task [declined|unresolved]     報告任務:完成(默認)、拒絕接辦、本級無法解決
+  ratings N [unsatisfied=N]      記錄 N 份滿意的簽字評價(unsatisfied:不滿意的份數)
   post CHANNEL | conclude        張貼公開(notice-board, broadcast…)| 公開期滿後結束
   object [理由] | answer [redo]   監委會提出異議 | 答覆異議(redo:重做本步)
   withdraw                       撤回事項
@@ -112,7 +116,9 @@ HELP: Final = T(
                                  hold the meeting and vote (closes a consultation first)
   opinions N [unsigned=N]        record N signed opinions (unsigned: how many lack a signature)
   opinions all                   record a signed opinion for everyone to be consulted
-  close                          close the consultation
+  close                          close the consultation (or the evaluation)
+  task [declined|unresolved]     report on the task: done (default), declined, cannot solve here
+  ratings N [unsatisfied=N]      record N satisfied signed ratings (unsatisfied: how many not)
   post CHANNEL | conclude        post the disclosure (notice-board, broadcast…) | conclude it
   object [reason] | answer [redo]  the supervision committee objects | answer (redo: redo step)
   withdraw                       withdraw the matter
@@ -124,6 +130,8 @@ _COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
     ActionKind.MEETING: ("meeting present=N yes=N",),
     ActionKind.CONSULTATION: ("opinions all", "close"),
     ActionKind.DISCLOSURE: ("post notice-board", "wait 7", "conclude"),
+    ActionKind.TASK: ("task", "task declined"),
+    ActionKind.EVALUATION: ("ratings 5", "close"),
 }
 
 _MEETING_KEYS: Final = ("present", "yes", "no", "abstain")
@@ -345,7 +353,9 @@ class Walkthrough:
             "meeting": self._meeting,
             "vote": self._meeting,
             "opinions": self._opinions,
-            "close": lambda a: self._no_args(a) or self.case.close_consultation(),
+            "close": self._close,
+            "task": self._task,
+            "ratings": self._ratings,
             "post": self._post,
             "conclude": lambda a: self._no_args(a) or self.case.conclude_disclosure(
                 actor=self._member_of_stage_body()),
@@ -411,6 +421,26 @@ class Walkthrough:
             raise CommandError("opinions N [unsigned=N], or opinions all")
         self.case.record_opinions(n["signed"], unsigned=n.get("unsigned", 0),
                                   proxies=n.get("proxies", 0))
+
+    def _close(self, args: list[str]) -> None:
+        self._no_args(args)
+        stage = self.case.stage
+        if stage is not None and self.procedure.stage(stage).action is ActionKind.EVALUATION:
+            self.case.close_evaluation()
+        else:
+            self.case.close_consultation()
+
+    def _task(self, args: list[str]) -> None:
+        if len(args) > 1 or (args and args[0] not in ("done", "declined", "unresolved")):
+            raise CommandError("task [done|declined|unresolved]")
+        self.case.record_task(args[0] if args else "done", actor=self._member_of_stage_body())
+
+    def _ratings(self, args: list[str]) -> None:
+        n = _ints(args, ("satisfied",), ("unsatisfied", "unsigned"))
+        if "satisfied" not in n:
+            raise CommandError("ratings N [unsatisfied=N]")
+        self.case.record_ratings(n["satisfied"], unsatisfied=n.get("unsatisfied", 0),
+                                 unsigned=n.get("unsigned", 0))
 
     def _missing_opinions(self) -> int:
         for b in self.case.blockers():
