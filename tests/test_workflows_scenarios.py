@@ -150,3 +150,44 @@ def test_year_end_accounts_not_accepted(capsys: pytest.CaptureFixture[str]) -> N
     data = run("year-end-not-accepted", capsys)
     assert [r for _, r, _ in trail(data)][1:] == ["no_quorum", "rejected"]
     assert data["outcome"] == "not-accepted"
+
+
+# -- the plain happy paths and the remaining unhappy ones ---------------------------------------
+
+
+@pytest.mark.parametrize(("name", "outcome"), [
+    ("town-calls-resolved", "resolved"),
+    ("party-proposal-settled", "settled"),
+    ("talk-days-settled", "settled"),
+])
+def test_happy_paths_have_no_refusal_and_no_detour(name: str, outcome: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    data = run(name, capsys)
+    assert data["outcome"] == outcome and refusals(data) == []
+    assert {r for _, r, _ in trail(data)} <= {"pass", None}
+    assert not any("escalated" in a for a in data["actions"])
+
+
+def test_party_member_withdraws_before_the_decision(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("party-proposal-withdrawn", capsys)
+    assert data["outcome"] == "withdrawn" and refusals(data) == ["CaseClosed"]
+
+
+def test_one_matter_withdrawn_while_households_are_missing(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("one-matter-withdrawn", capsys)
+    coverage = data["actions"][2]["violations"][0]["numbers"]
+    assert (coverage["count"], coverage["needed"], coverage["unsigned"]) == (40, 60, 5)
+    assert data["outcome"] == "withdrawn"
+
+
+def test_year_end_appraisal_not_satisfied(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("year-end-appraisal-failed", capsys)
+    assert trail(data)[-1] == (True, "rejected", "not-accepted")
+
+
+def test_talk_day_matter_lapses_after_ten_working_days(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("talk-days-lapsed", capsys)
+    assert data["actions"][3]["records"] == [] and data["actions"][4]["route"] == "deadline"
+    assert data["outcome"] == "lapsed"
