@@ -12,7 +12,7 @@ import pytest
 from deliberation.cli import main
 from deliberation.simulation import SimParams, simulate
 
-ENGINE_RUNS = 600
+ENGINE_RUNS = 1200
 VECTOR_RUNS = 40_000
 
 SCENARIOS: list[tuple[str, dict[str, Any]]] = [
@@ -23,6 +23,9 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
     # reassignment on declines (capped), a working-day deadline, the resident's rating
     ("six-orders-duannangou", {"task_accept": 0.6, "task_solve": 0.97, "task_on_time": 0.8,
                                "satisfaction": 0.9, "ratings": 1}),
+    # meetings, a capped revision loop, a working-day deadline and capped ratings; talk days
+    # add the wait for a lunar day to the days
+    ("talk-days", {"support": 0.55, "satisfaction": 0.5, "ratings": 3, "task_on_time": 0.8}),
 ]
 
 
