@@ -4,6 +4,7 @@ changes nothing, what is recorded replays to the same state and level."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,19 @@ def test_one_matter_vote_is_refused_until_every_household_signed() -> None:
     assert err.value.rule == "consultation-coverage" and case.stage == "household-signatures"
     case.record_opinions(1)
     assert case.hold_meeting(11, 11)[-1].result["route"] == "pass"
+
+
+def test_stored_case_escalates_and_verifies(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from deliberation.cli import main
+
+    db = f"sqlite:///{tmp_path}/cases.db"
+    assert main(["case", "new", "--db", db, "--procedure", "town-calls-linzi", "--matter", "x",
+                 "--generate", "households=60,people=150,party_members=10,representatives=6",
+                 "--id", "c1"]) == 0
+    assert main(["case", "act", "--db", db, "c1", "record-task", "--actor", "v0006"]) == 0
+    assert main(["case", "act", "--db", db, "c1", "record-task", "--result", "unresolved",
+                 "--actor", "v0002", "--lang", "en"]) == 0
+    assert main(["case", "show", "--db", db, "c1", "--lang", "en"]) == 0
+    assert "Level: town (town)" in capsys.readouterr().out
+    assert main(["case", "verify", "--db", db, "c1"]) == 0
