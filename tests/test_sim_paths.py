@@ -7,11 +7,10 @@ errors (of the difference) of the vectorised path's.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import pandas as pd
 import pytest
+from test_sim_support import assert_paths_agree
 
 from deliberation.simulation import SimParams, simulate
 
@@ -40,28 +39,13 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _shares(df: pd.DataFrame) -> pd.Series:
-    keys = ["outcome", "end_stage", "end_rule", "end_route"]
-    return df.groupby(keys, observed=True).size() / len(df)
-
-
 @pytest.mark.parametrize("procedure,changes", SCENARIOS)
 def test_engine_and_vectorised_paths_agree(procedure: str, changes: dict[str, Any]) -> None:
     params = SimParams(**changes)
     eng = simulate(procedure, params, ENGINE_RUNS, seed=21, path="engine")
     vec = simulate(procedure, params, VECTOR_RUNS, seed=21)
-    a, b = _shares(eng), _shares(vec)
-    both = a.index.union(b.index)
-    a, b = a.reindex(both, fill_value=0.0), b.reindex(both, fill_value=0.0)
-    assert len(both) >= 3, "a scenario with several ways to end"
-    for key in both:
-        p = (a[key] * ENGINE_RUNS + b[key] * VECTOR_RUNS) / (ENGINE_RUNS + VECTOR_RUNS)
-        se = math.sqrt(max(p * (1 - p), 1.0 / VECTOR_RUNS) * (1 / ENGINE_RUNS + 1 / VECTOR_RUNS))
-        assert abs(a[key] - b[key]) <= 3 * se, (key, a[key], b[key])
-    for col in ("days", "reconvenings", "revisions", "consultation_rounds", "meetings"):
-        # Under "same distribution" both have the vectorised path's (well estimated) variance.
-        se = math.sqrt(vec[col].var() * (1 / ENGINE_RUNS + 1 / VECTOR_RUNS))
-        assert abs(eng[col].mean() - vec[col].mean()) <= 3 * se + 1e-9, col
+    columns = ("days", "reconvenings", "revisions", "consultation_rounds", "meetings")
+    assert_paths_agree(eng, vec, ENGINE_RUNS, VECTOR_RUNS, columns)
 
 
 def test_paths_record_the_same_columns() -> None:

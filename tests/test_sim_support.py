@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from deliberation import load_procedure
 from deliberation.definition import Procedure
@@ -97,3 +98,26 @@ def within(observed: float, expected: float, n: int, k: float = 3.0) -> bool:
     """``observed`` (a share of ``n`` runs) is within ``k`` standard errors of ``expected``."""
     se = math.sqrt(max(expected * (1 - expected), 1e-12) / n)
     return abs(observed - expected) <= k * se + 1e-12
+
+
+def assert_paths_agree(eng: Any, vec: Any, engine_runs: int, vector_runs: int,
+                       columns: tuple[str, ...]) -> None:
+    """The engine path's and the vectorised path's tables describe one distribution.
+
+    Each way a run can end (outcome, stage, rule, route) has the same share within 3 standard
+    errors of a pooled two-sample test, and each column in ``columns`` the same mean.
+    """
+    keys = ["outcome", "end_stage", "end_rule", "end_route"]
+    a = eng.groupby(keys, observed=True).size() / len(eng)
+    b = vec.groupby(keys, observed=True).size() / len(vec)
+    both = a.index.union(b.index)
+    a, b = a.reindex(both, fill_value=0.0), b.reindex(both, fill_value=0.0)
+    assert len(both) >= 3, "a scenario with several ways to end"
+    for key in both:
+        p = (a[key] * engine_runs + b[key] * vector_runs) / (engine_runs + vector_runs)
+        se = math.sqrt(max(p * (1 - p), 1.0 / vector_runs) * (1 / engine_runs + 1 / vector_runs))
+        assert abs(a[key] - b[key]) <= 3 * se, (key, a[key], b[key])
+    for col in columns:
+        # Under "same distribution" both have the vectorised path's (well estimated) variance.
+        se = math.sqrt(vec[col].var() * (1 / engine_runs + 1 / vector_runs))
+        assert abs(eng[col].mean() - vec[col].mean()) <= 3 * se + 1e-9, col

@@ -3,11 +3,10 @@ engine path (real cases) agreeing with the vectorised sampler, and the CLI on a 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import pandas as pd
 import pytest
+from test_sim_support import assert_paths_agree
 
 from deliberation.cli import main
 from deliberation.simulation import SimParams, simulate
@@ -29,28 +28,13 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _shares(df: pd.DataFrame) -> pd.Series:
-    keys = ["outcome", "end_stage", "end_rule", "end_route"]
-    return df.groupby(keys, observed=True).size() / len(df)
-
-
 @pytest.mark.parametrize("procedure,changes", SCENARIOS)
 def test_engine_and_vectorised_paths_agree_on_tasks_and_escalation(
         procedure: str, changes: dict[str, Any]) -> None:
     params = SimParams(**changes)
     eng = simulate(procedure, params, ENGINE_RUNS, seed=5, path="engine")
     vec = simulate(procedure, params, VECTOR_RUNS, seed=5)
-    a, b = _shares(eng), _shares(vec)
-    both = a.index.union(b.index)
-    a, b = a.reindex(both, fill_value=0.0), b.reindex(both, fill_value=0.0)
-    assert len(both) >= 3, "a scenario with several ways to end"
-    for key in both:
-        p = (a[key] * ENGINE_RUNS + b[key] * VECTOR_RUNS) / (ENGINE_RUNS + VECTOR_RUNS)
-        se = math.sqrt(max(p * (1 - p), 1.0 / VECTOR_RUNS) * (1 / ENGINE_RUNS + 1 / VECTOR_RUNS))
-        assert abs(a[key] - b[key]) <= 3 * se, (key, a[key], b[key])
-    for col in ("days", "revisions", "reconvenings"):
-        se = math.sqrt(vec[col].var() * (1 / ENGINE_RUNS + 1 / VECTOR_RUNS))
-        assert abs(eng[col].mean() - vec[col].mean()) <= 3 * se + 1e-9, col
+    assert_paths_agree(eng, vec, ENGINE_RUNS, VECTOR_RUNS, ("days", "revisions", "reconvenings"))
 
 
 def test_escalation_reaches_the_top_only_when_every_level_fails() -> None:
