@@ -17,9 +17,9 @@ from unittest import mock
 
 from transitions import Machine
 
-import deliberation.case
+import deliberation.engine.case
 from deliberation import Case, Roster, load_procedure
-from deliberation.clock import ManualClock
+from deliberation.engine.clock import ManualClock
 
 PROCEDURE = load_procedure("four-deliberations")
 ROSTER = Roster.generate(households=20, people=50, adults=40, party_members=9,
@@ -195,7 +195,7 @@ def main() -> None:
     # the same counts every time, so the line above is its best case. Real cases rarely repeat
     # counts: measure the same lifecycle with nothing remembered, as a fresh case would see.
     fresh = 0.0
-    with mock.patch.object(deliberation.case, "_counted_key", lambda *args: None):
+    with mock.patch.object(deliberation.engine.case, "_counted_key", lambda *args: None):
         for _ in range(5):
             fresh = max(fresh, rate(lifecycle, seconds / 5))
     print(f"  deliberation Case, nothing remembered {fresh:8.0f}/s  "

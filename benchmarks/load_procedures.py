@@ -27,14 +27,14 @@ from collections.abc import Callable
 
 import yaml
 
-from deliberation.loader import Library, builtin_procedures_dir
+from deliberation.definition.loader import Library, builtin_procedures_dir
 
 IDS = ("four-deliberations", "six-deliberations-guzhuang")
 FILES = tuple(builtin_procedures_dir() / f"{i}.yaml" for i in IDS)
 TARGET_WARM_MS = 50.0
 
 COLD_LOAD = (
-    "from deliberation.loader import Library\n"
+    "from deliberation.definition.loader import Library\n"
     "lib = Library()\n"
     f"for i in {IDS!r}:\n"
     "    lib.load(i)\n"

@@ -28,8 +28,8 @@ from pathlib import Path
 import attrs
 
 from deliberation import Case, Roster
-from deliberation.clock import ManualClock
-from deliberation.records import record_to_json
+from deliberation.engine.clock import ManualClock
+from deliberation.engine.records import record_to_json
 from deliberation.store import Store, open_store
 from deliberation.store.cases import load_case, save_case
 

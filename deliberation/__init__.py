@@ -6,9 +6,11 @@
 'Six deliberations and two disclosures (Guzhuang village)'
 """
 
-from deliberation.case import Case, ReplayError
-from deliberation.definition import ActionKind, Body, Procedure, RuleSpec, Stage
+from deliberation.definition.loader import Library, load_procedure
+from deliberation.definition.model import ActionKind, Body, Procedure, RuleSpec, Stage
 from deliberation.diagnostics import Diagnostic
+from deliberation.engine.case import Case, ReplayError
+from deliberation.engine.records import Record, Signature
 from deliberation.errors import (
     CaseClosed,
     ConcurrencyConflict,
@@ -20,11 +22,9 @@ from deliberation.errors import (
     UnknownProcedure,
 )
 from deliberation.i18n import LANGS, Text
-from deliberation.loader import Library, load_procedure
-from deliberation.records import Record, Signature
 from deliberation.roster import Roster, Villager
-from deliberation.rules import RULES, Facts
-from deliberation.thresholds import Base, Comparison, Threshold
+from deliberation.rules.registry import RULES, Facts
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 
 __version__ = "0.1.0"
 

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from deliberation import Case, Roster, RuleViolation, load_procedure
-from deliberation.clock import ManualClock
+from deliberation.engine.clock import ManualClock
 
 
 def main() -> None:

@@ -19,8 +19,8 @@ import math
 from fractions import Fraction
 from pathlib import Path
 
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.simulation import SimParams, summarise, sweep
-from deliberation.thresholds import Base, Comparison, Threshold
 
 SHARES = [Fraction(k, 9) for k in range(7)]  # 0, 1/9, …, 6/9 = 2/3 of the 45 members away
 # (label, procedure, parameter changes): 六议 with and without written proxies (委托) for the

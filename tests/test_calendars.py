@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deliberation.calendars import (
+from deliberation.rules.calendars import (
     CalendarCoverageError,
     DayCount,
     LunarDay,

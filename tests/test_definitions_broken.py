@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from deliberation.cli import main
-from deliberation.loader import Library, check_text
+from deliberation.definition.loader import Library, check_text
 
 BROKEN = Path(__file__).parent / "broken"
 FILES = sorted(BROKEN.glob("*.yaml"))
@@ -135,7 +135,7 @@ def test_pure_python_yaml_gives_the_same_diagnostics(monkeypatch: pytest.MonkeyP
     """libyaml is used when present; without it, every diagnostic is the same."""
     import yaml
 
-    import deliberation.yamlsource as yamlsource
+    import deliberation.definition.source as yamlsource
 
     def run() -> dict[str, list[tuple[str, int, int]]]:
         return {

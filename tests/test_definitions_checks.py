@@ -12,16 +12,16 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from deliberation.checks import graph_of, route_keys
-from deliberation.dump import to_data
-from deliberation.errors import DefinitionError
-from deliberation.loader import (
+from deliberation.definition.checks import graph_of, route_keys
+from deliberation.definition.dump import to_data
+from deliberation.definition.loader import (
     Library,
     builtin_procedures_dir,
     check_text,
     load_procedure,
     load_text,
 )
+from deliberation.errors import DefinitionError
 
 # Every procedure shipped in the package (the two methods and the seeds' other workflows).
 ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from deliberation.cli import main
-from deliberation.loader import builtin_procedures_dir, load_procedure
-from deliberation.rules import threshold_of
+from deliberation.definition.loader import builtin_procedures_dir, load_procedure
+from deliberation.rules.registry import threshold_of
 
 Capture = pytest.CaptureFixture[str]
 

@@ -11,10 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from deliberation.definition import ActionKind, Procedure
-from deliberation.dump import to_data, to_yaml
-from deliberation.errors import DefinitionError
-from deliberation.loader import (
+from deliberation.definition.dump import to_data, to_yaml
+from deliberation.definition.loader import (
     RECORD_KINDS,
     Library,
     builtin_procedures_dir,
@@ -22,8 +20,10 @@ from deliberation.loader import (
     load_procedure,
     load_text,
 )
+from deliberation.definition.model import ActionKind, Procedure
+from deliberation.errors import DefinitionError
 from deliberation.roster import SELECTORS
-from deliberation.rules import APPROVAL_BASES, QUORUM_BASES, RULES, Param
+from deliberation.rules.registry import APPROVAL_BASES, QUORUM_BASES, RULES, Param
 
 # Every procedure shipped in the package (the two methods and the seeds' other workflows).
 ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))

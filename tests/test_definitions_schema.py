@@ -10,13 +10,13 @@ import jsonschema
 import pytest
 import yaml
 
-from deliberation.definition import ActionKind
-from deliberation.dump import to_data
+from deliberation.definition.dump import to_data
+from deliberation.definition.loader import builtin_procedures_dir, load_procedure
+from deliberation.definition.model import ActionKind
+from deliberation.definition.schema import build_schema, main, render
 from deliberation.i18n import T
-from deliberation.loader import builtin_procedures_dir, load_procedure
-from deliberation.rules import RULES, Param, RuleCheck, RuleType
+from deliberation.rules.registry import RULES, Param, RuleCheck, RuleType
 from deliberation.schema import load_schema, schema_path
-from deliberation.schema_gen import build_schema, main, render
 
 # Every procedure shipped in the package (the two methods and the seeds' other workflows).
 ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))

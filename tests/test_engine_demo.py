@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deliberation.demo import run_demo
+from deliberation.trainer.demo import run_demo
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_engine_support import FOUR, SIX
 
-from deliberation.facts import plan_for
-from deliberation.rules import Facts
+from deliberation.engine.plan import plan_for
+from deliberation.rules.registry import Facts
 
 COMPILED = [
     rule

@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from test_engine_support import FOUR, SIX, advance_to, open_case, snapshot
 
 from deliberation import Case, Roster, RuleViolation
-from deliberation.case import _new_id
-from deliberation.facts import QuickFacts, plan_for, quick_facts
-from deliberation.records import Record, Signature, _freeze, _trusted_record
-from deliberation.rules import Facts
+from deliberation.engine.case import _new_id
+from deliberation.engine.plan import QuickFacts, plan_for, quick_facts
+from deliberation.engine.records import Record, Signature, _freeze, _trusted_record
+from deliberation.rules.registry import Facts
 
 RULES = [
     rule

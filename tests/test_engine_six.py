@@ -7,7 +7,7 @@ import pytest
 from test_engine_support import FOUR, SIX, advance_to, open_case, pass_stage, snapshot
 
 from deliberation import Case, InvalidAction, NotEntitled, ReplayError, Roster, RuleViolation
-from deliberation.records import record_from_json, record_to_json
+from deliberation.engine.records import record_from_json, record_to_json
 
 
 def small_roster() -> Roster:
@@ -204,7 +204,7 @@ def test_withdrawal_and_skip_and_max_rounds() -> None:
 def test_deadline_lapses_when_checked() -> None:
     import pathlib
 
-    from deliberation.loader import load_text
+    from deliberation.definition.loader import load_text
 
     src = pathlib.Path(FOUR.source or "").read_text(encoding="utf-8")
     src = src.replace("""      - rule: advance-circulation""", """      - rule: deadline

@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from test_engine_support import FOUR, SIX, snapshot
 
 from deliberation import Case, DeliberationError, Roster
-from deliberation.clock import ManualClock
+from deliberation.engine.clock import ManualClock
 
 ROSTER = Roster.generate(households=6, people=12, adults=10, party_members=4, probationary=1,
                          representatives=3, party_committee=3, villagers_committee=3,

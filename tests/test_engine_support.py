@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from deliberation import Case, Roster, load_procedure
-from deliberation.clock import ManualClock
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
+from deliberation.engine.clock import ManualClock
 
 FOUR = load_procedure("four-deliberations")
 SIX = load_procedure("six-deliberations-guzhuang")

@@ -14,10 +14,10 @@ import pytest
 
 from deliberation import load_procedure
 from deliberation.cli import main
-from deliberation.rules import threshold_of
+from deliberation.rules.registry import threshold_of
+from deliberation.rules.thresholds import Threshold
 from deliberation.simulation import SimParams, compile_plan, failures, simulate, summarise, wilson
 from deliberation.simulation.io import read_table, write_table
-from deliberation.thresholds import Threshold
 
 SIX = load_procedure("six-deliberations-guzhuang")
 FOUR = load_procedure("four-deliberations")

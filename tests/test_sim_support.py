@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from deliberation import load_procedure
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
 
 _TEMPLATE = """\
 format: 1

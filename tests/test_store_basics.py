@@ -9,8 +9,8 @@ import pytest
 import test_store_support as support
 from test_store_support import make_records, small_roster
 
+from deliberation.engine.records import Record
 from deliberation.errors import ConcurrencyConflict, InvalidAction
-from deliberation.records import Record
 from deliberation.roster import Roster
 from deliberation.store import (
     CaseExists,
@@ -146,7 +146,7 @@ def test_signed_head_catches_a_rewritten_chain(store_url: str, algorithm: str) -
         forged = json.loads(rows[2].record_json)
         forged["data"]["text"] = "改过的"
         text = Record.from_data(forged)
-        from deliberation.records import record_to_json
+        from deliberation.engine.records import record_to_json
 
         new_json = record_to_json(text)
         prev = rows[1].hash

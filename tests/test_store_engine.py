@@ -13,7 +13,7 @@ import test_store_support as support
 
 from deliberation import Case, Roster
 from deliberation.cli import main
-from deliberation.clock import ManualClock
+from deliberation.engine.clock import ManualClock
 from deliberation.errors import RuleViolation
 from deliberation.store import open_store
 from deliberation.store.archive import archive_data, render_html, verify_archive

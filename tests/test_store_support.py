@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import pytest
 
-from deliberation.records import Record, Signature
+from deliberation.engine.records import Record, Signature
 from deliberation.roster import Roster
 
 PG_ENV = "DELIBERATION_TEST_POSTGRES_URL"

@@ -13,7 +13,7 @@ import pytest
 import test_store_support as support
 from test_store_support import make_records, small_roster
 
-from deliberation.records import Record, record_to_json
+from deliberation.engine.records import Record, record_to_json
 from deliberation.roster import Roster
 from deliberation.store import Store, chain_hash, open_store
 

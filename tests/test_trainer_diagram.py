@@ -131,7 +131,7 @@ def test_cli_highlights_a_stored_case(tmp_path, capsys):
     store_mod = pytest.importorskip("deliberation.store")
     cases = pytest.importorskip("deliberation.store.cases")
     from deliberation import Roster
-    from deliberation.clock import ManualClock
+    from deliberation.engine.clock import ManualClock
 
     url = f"sqlite:///{tmp_path / 'cases.db'}"
     with store_mod.open_store(url) as store:

@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 
 from deliberation import Roster, load_procedure
-from deliberation.rules import RULES, Facts
-from deliberation.thresholds import Base, Comparison, Threshold
+from deliberation.rules.registry import RULES, Facts
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.trainer.steps import build_view, route_keys, summarise
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from deliberation import Case, Roster, load_procedure
-from deliberation.case import ReplayError
-from deliberation.clock import ManualClock
+from deliberation.engine.case import ReplayError
+from deliberation.engine.clock import ManualClock
+from deliberation.engine.explain import available_actions
 from deliberation.errors import InvalidAction, NotEntitled, RuleViolation
-from deliberation.explain import available_actions
 
 CST = timezone(timedelta(hours=8))
 ROSTER = Roster.generate(households=60, people=150, party_members=10, representatives=6,

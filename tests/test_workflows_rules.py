@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from deliberation.calendars import DayCount, days_elapsed
-from deliberation.rules import RULES, Facts
+from deliberation.rules.calendars import DayCount, days_elapsed
+from deliberation.rules.registry import RULES, Facts
 
 SATISFACTION = RULES["satisfaction"]
 SUPPORT = RULES["proposal-support"]

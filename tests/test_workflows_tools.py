@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deliberation.cli import main
-from deliberation.loader import builtin_procedures_dir
+from deliberation.definition.loader import builtin_procedures_dir
 from deliberation.simulation import SimParams, simulate
 
 SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))

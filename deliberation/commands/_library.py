@@ -8,9 +8,9 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from deliberation.definition import Procedure
+from deliberation.definition.loader import Library, env_path, load_file
+from deliberation.definition.model import Procedure
 from deliberation.errors import DefinitionError
-from deliberation.loader import Library, env_path, load_file
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:

@@ -28,8 +28,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from deliberation.clock import Clock, ManualClock
 from deliberation.commands._library import add_path_option, library_from, table
+from deliberation.engine.clock import Clock, ManualClock
 from deliberation.errors import (
     DeliberationError,
     InvalidAction,
@@ -359,7 +359,7 @@ def run_act(args: argparse.Namespace) -> int:
     if name not in ACTIONS:
         raise UsageError(f"unknown action {args.action!r}; actions: "
                          + ", ".join(a.replace("_", "-") for a in ACTIONS))
-    from deliberation.case import Case
+    from deliberation.engine.case import Case
 
     kwargs = _action_kwargs(getattr(Case, name), args)
     clock = _clock(args.at)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.demo import run_demo
 from deliberation.i18n import DEFAULT_LANG, LANGS
+from deliberation.trainer.demo import run_demo
 
 
 def register(subparsers: Any) -> None:

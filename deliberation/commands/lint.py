@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from deliberation.commands._library import add_path_option, library_from, looks_like_path
+from deliberation.definition.loader import Library, check_text
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, T
-from deliberation.loader import Library, check_text
 
 
 def register(subparsers: Any) -> None:

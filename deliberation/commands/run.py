@@ -14,8 +14,8 @@ import json
 import sys
 from typing import Any
 
+from deliberation.engine.scenario import ScenarioError, load_scenario, run_scenario
 from deliberation.i18n import LANGS
-from deliberation.scenario import ScenarioError, load_scenario, run_scenario
 
 
 def register(subparsers: Any) -> None:

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Final
 
-from deliberation.checks import route_keys
 from deliberation.commands._library import add_path_option, library_from, load_ref
-from deliberation.definition import (
+from deliberation.definition.checks import route_keys
+from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
     ActionKind,
@@ -30,8 +30,8 @@ from deliberation.definition import (
     Stage,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
-from deliberation.rules import RULES
-from deliberation.thresholds import Base, Comparison, Threshold, format_fraction
+from deliberation.rules.registry import RULES
+from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fraction
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +55,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     procedure = load_ref(args.procedure, library_from(args))
     if args.format == "yaml":
-        from deliberation.dump import to_yaml
+        from deliberation.definition.dump import to_yaml
 
         print(to_yaml(procedure), end="")
         return 0
@@ -317,7 +317,7 @@ def _describe(p: _Params, rule: str) -> Text:
             f"completed within {d} day(s) of {frm}",
         )
     if rule == "lunar-schedule":
-        from deliberation.calendars import LunarSchedule
+        from deliberation.rules.calendars import LunarSchedule
 
         month = p["month"]
         sched = LunarSchedule(tuple(p["days"]), int(month) if month is not None else None)

@@ -177,7 +177,7 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         raise _bad("模拟需要 sim 附加依赖:pip install 'deliberation[sim]'",
                    "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
                    "simulation needs the sim extra: pip install 'deliberation[sim]'") from None
-    from deliberation.loader import load_procedure
+    from deliberation.definition.loader import load_procedure
     from deliberation.simulation import simulate, sweep
     from deliberation.simulation.model import SimulationError
 

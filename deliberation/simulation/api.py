@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
@@ -34,7 +34,7 @@ ProcedureRef = Procedure | str
 def _proc(ref: ProcedureRef) -> Procedure:
     if isinstance(ref, Procedure):
         return ref
-    from deliberation.loader import load_procedure
+    from deliberation.definition.loader import load_procedure
 
     return load_procedure(ref)
 

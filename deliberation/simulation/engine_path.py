@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from deliberation.definition import RECONVENE, ActionKind, Procedure
+from deliberation.definition.model import RECONVENE, ActionKind, Procedure
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
 from deliberation.simulation.model import (
@@ -106,8 +106,8 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
            ) -> tuple[Any, ...]:
     import numpy as np
 
-    from deliberation.case import Case
-    from deliberation.clock import ManualClock
+    from deliberation.engine.case import Case
+    from deliberation.engine.clock import ManualClock
 
     clock = ManualClock()
     case = Case.open(procedure, roster, matter="simulated", settings=dict(plan.overrides),
@@ -237,7 +237,7 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
 def _to_lunar_day(clock: Any, st: StagePlan) -> None:
     from datetime import datetime, time
 
-    from deliberation.calendars import LunarSchedule
+    from deliberation.rules.calendars import LunarSchedule
 
     now = clock.now()
     day = LunarSchedule(st.lunar_days, st.lunar_month).next_on_or_after(now.date())

@@ -26,7 +26,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import (
+from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
     ROUTE_KEYS,
@@ -38,9 +38,9 @@ from deliberation.definition import (
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.roster import Roster
-from deliberation.rules import RULES, Facts, threshold_of
+from deliberation.rules.registry import RULES, Facts, threshold_of
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.simulation.params import SimParams
-from deliberation.thresholds import Base, Comparison, Threshold
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
 PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED = range(8)
@@ -354,7 +354,7 @@ def _mean_wait(days: tuple[int, ...], month: int | None) -> int:
     """Half the mean gap between scheduled lunar days over a year: the expected wait."""
     from datetime import date
 
-    from deliberation.calendars import LunarSchedule
+    from deliberation.rules.calendars import LunarSchedule
 
     schedule = LunarSchedule(days, month)
     hits = schedule.occurrences(date(2026, 1, 1), date(2027, 12, 31))

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
 from deliberation.simulation.params import SimParams
 
 BACKENDS: Final = ("serial", "process", "dask")
@@ -60,7 +60,7 @@ def make_tasks(procedure: Procedure | str, params: SimParams, runs: int, seed: i
 def _procedure(ref: Procedure | str) -> Procedure:
     if isinstance(ref, Procedure):
         return ref
-    from deliberation.loader import load_procedure
+    from deliberation.definition.loader import load_procedure
 
     return load_procedure(ref)
 

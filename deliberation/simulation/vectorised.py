@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deliberation.definition import ESCALATE, RECONVENE, ActionKind
+from deliberation.definition.model import ESCALATE, RECONVENE, ActionKind
 from deliberation.simulation.model import (
     DEADLINE,
     DECLINED,

@@ -6,7 +6,7 @@ roster, every record with its chain fields, the signed heads and the verificatio
 (应到/实到), votes, signatures, disclosures, objections and the verification result, in
 zh-Hans, zh-Hant or en; all user text goes through :func:`html.escape`.
 
->>> from deliberation.clock import ManualClock
+>>> from deliberation.engine.clock import ManualClock
 >>> from deliberation.roster import Roster
 >>> from deliberation.store import open_store
 >>> from deliberation.store.cases import new_case
@@ -28,9 +28,9 @@ from datetime import UTC, datetime
 from html import escape
 from typing import Any, Final
 
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
+from deliberation.engine.records import fingerprint
 from deliberation.i18n import T, Text, check_lang
-from deliberation.records import fingerprint
 from deliberation.store.core import (
     Problem,
     Store,
@@ -82,7 +82,7 @@ def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
         problems.append(Problem("roster-mismatch", None))
     genesis = genesis_hash(case["case_id"], case["procedure_id"], case["procedure_version"],
                            case["roster_fingerprint"])
-    from deliberation.records import canonical_json
+    from deliberation.engine.records import canonical_json
 
     rows = [
         StoredRecord(int(r["seq"]), r["action"]["id"], int(r["action"]["index"]),
@@ -360,8 +360,8 @@ def _details(rec: Mapping[str, Any], lang: str, lbl: Any, stage_name: Any) -> st
 
 
 def _procedure(procedure_id: str) -> Procedure | None:
+    from deliberation.definition.loader import load_procedure
     from deliberation.errors import DeliberationError
-    from deliberation.loader import load_procedure
 
     try:
         return load_procedure(procedure_id)

@@ -1,7 +1,7 @@
 """Cases in the store: save a new :class:`~deliberation.case.Case`, load one by replaying its
 records, and act on one with optimistic retries (:meth:`Store.act`).
 
->>> from deliberation.clock import ManualClock
+>>> from deliberation.engine.clock import ManualClock
 >>> from deliberation.roster import Roster
 >>> from deliberation.store import open_store
 >>> store = open_store("sqlite:///:memory:")
@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from deliberation.clock import Clock
+from deliberation.definition.loader import Library, load_procedure
+from deliberation.engine.clock import Clock
 from deliberation.i18n import T
-from deliberation.loader import Library, load_procedure
 from deliberation.roster import Roster
 from deliberation.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from deliberation.case import Case
-    from deliberation.definition import Procedure
+    from deliberation.definition.model import Procedure
+    from deliberation.engine.case import Case
     from deliberation.store.core import Store
 
 
@@ -57,7 +57,7 @@ def new_case(
     actor: str | None = None,
 ) -> Case:
     """Open a case with the engine and store it (see ``Case.open``)."""
-    from deliberation.case import Case
+    from deliberation.engine.case import Case
 
     case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
                      clock=clock, actor=actor)
@@ -77,7 +77,7 @@ def load_case(
     The procedure is looked up by id (in ``library`` if given) and must be the stored version:
     replaying under a changed definition could silently change what the records mean.
     """
-    from deliberation.case import Case
+    from deliberation.engine.case import Case
 
     info, records = store.load_raw(case_id)
     procedure = library.load(info.procedure_id) if library is not None else load_procedure(

@@ -11,7 +11,7 @@ deleting, inserting or reordering any record breaks the chain where it happened,
 :meth:`Store.verify` says where.
 
 >>> from datetime import datetime, timezone
->>> from deliberation.records import Record
+>>> from deliberation.engine.records import Record
 >>> from deliberation.roster import Roster
 >>> store = open_store("sqlite:///:memory:")
 >>> at = datetime(2026, 3, 1, tzinfo=timezone.utc)
@@ -36,15 +36,15 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.errors import ConcurrencyConflict, InvalidAction
-from deliberation.i18n import T, Text
-from deliberation.records import (
+from deliberation.engine.records import (
     Record,
     canonical_json,
     fingerprint,
     record_from_json,
     record_to_json,
 )
+from deliberation.errors import ConcurrencyConflict, InvalidAction
+from deliberation.i18n import T, Text
 from deliberation.roster import Roster
 from deliberation.store.backends import Backend, connect
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase

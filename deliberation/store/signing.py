@@ -18,7 +18,7 @@ import hashlib
 import hmac
 from typing import Any, Protocol
 
-from deliberation.records import canonical_json
+from deliberation.engine.records import canonical_json
 
 
 class HeadVerifier(Protocol):

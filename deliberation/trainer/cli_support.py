@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from deliberation.definition import Procedure
+from deliberation.definition.loader import load_procedure
+from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, T
-from deliberation.loader import load_procedure
 
 
 def add_procedure_options(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +60,7 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
 
 def settings_of(args: argparse.Namespace, procedure: Procedure) -> dict[str, Any] | None:
     """The ``--set`` overrides, checked against the procedure and typed as the engine types them."""
-    from deliberation.facts import normalise_settings
+    from deliberation.engine.plan import normalise_settings
 
     raw = parse_settings(getattr(args, "set", []) or [])
     return (normalise_settings(procedure, raw) or None) if raw else None

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from html import escape as _xml_escape
 from typing import Any, Final
 
-from deliberation.definition import Outcome, OutcomeKind, Procedure
+from deliberation.definition.model import Outcome, OutcomeKind, Procedure
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T, Text
 from deliberation.roster import Roster

@@ -23,7 +23,7 @@ from html import escape
 from importlib import resources
 from typing import Any, Final
 
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text, check_lang
 from deliberation.roster import Roster
 from deliberation.trainer.catalog import UI, ui

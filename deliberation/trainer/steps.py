@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import (
+from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
     ROUTE_KEYS,
@@ -38,8 +38,8 @@ from deliberation.definition import (
 )
 from deliberation.i18n import LANGS, T, Text
 from deliberation.roster import Roster
-from deliberation.rules import RULES, threshold_of
-from deliberation.thresholds import format_fraction
+from deliberation.rules.registry import RULES, threshold_of
+from deliberation.rules.thresholds import format_fraction
 from deliberation.trainer.catalog import (
     TAG_LABELS,
     action_label,

@@ -2,7 +2,8 @@
 
 At each step it shows who acts, what must be recorded, the numbered rules with their legal basis
 and what they mean for the sample village; the trainer types actions (a wrong one too) and sees
-what the engine (:mod:`deliberation.case`) records, or why it refuses, in the chosen language.
+what the engine (:mod:`deliberation.engine.case`) records, or why it refuses, in the chosen
+language.
 Plain ``input()``/``print``; from a script (one command per line) it rehearses the same session.
 
 >>> import io
@@ -23,14 +24,14 @@ from typing import Any, Final, TextIO
 
 import attrs
 
-from deliberation.case import Case
-from deliberation.clock import ManualClock
-from deliberation.definition import ActionKind, Procedure
+from deliberation.definition.loader import load_procedure
+from deliberation.definition.model import ActionKind, Procedure
+from deliberation.engine.case import Case
+from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import LANGS, T, Text, check_lang
-from deliberation.loader import load_procedure
 from deliberation.roster import Roster
-from deliberation.thresholds import Base, Comparison, Threshold
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.trainer.catalog import entry_label, route_label, ui
 from deliberation.trainer.steps import (
     ProcedureView,

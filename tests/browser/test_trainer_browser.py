@@ -13,8 +13,8 @@ import attrs
 import pytest
 
 from deliberation import Roster, load_procedure
-from deliberation.rules import RULES, Facts
-from deliberation.thresholds import Base, Comparison, Threshold
+from deliberation.rules.registry import RULES, Facts
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.trainer.html_page import build_page
 from deliberation.trainer.steps import build_view
 

@@ -25,14 +25,14 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.case import Case
-from deliberation.clock import ManualClock
-from deliberation.definition import Procedure
+from deliberation.definition.model import Procedure
+from deliberation.definition.source import Located, Reporter, read_yaml
 from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.engine.case import Case
+from deliberation.engine.clock import ManualClock
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster, RosterError
-from deliberation.yamlsource import Located, Reporter, read_yaml
 
 
 class ScenarioError(DefinitionError):
@@ -244,7 +244,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
                               did_you_mean(key, procedure.settings))
                 settings[key] = v.value()
     if procedure is not None and settings and not rep.diagnostics:
-        from deliberation.facts import normalise_settings
+        from deliberation.engine.plan import normalise_settings
 
         try:
             normalise_settings(procedure, settings)
@@ -261,7 +261,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
 
 
 def _procedure(root: Located, rep: Reporter, base: Path | None) -> Procedure | None:
-    from deliberation.loader import load_procedure
+    from deliberation.definition.loader import load_procedure
 
     loc = root.get("procedure")
     if loc is None:

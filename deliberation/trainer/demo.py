@@ -21,14 +21,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deliberation.case import Case
-from deliberation.clock import ManualClock
-from deliberation.definition import ActionKind
+from deliberation.definition.model import ActionKind
+from deliberation.engine.case import Case
+from deliberation.engine.clock import ManualClock
+from deliberation.engine.records import Record
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import DEFAULT_LANG, T, Text
-from deliberation.records import Record
 from deliberation.roster import Roster
-from deliberation.rules import RULES
+from deliberation.rules.registry import RULES
 
 _W: dict[str, Text] = {
     "title": T("演示:{village}修建村道", "演示:{village}修建村道",
@@ -87,7 +87,7 @@ def run_demo(
     store: bool = True,
 ) -> Case:
     """Run the narrated demo; returns the finished case."""
-    from deliberation.loader import load_procedure
+    from deliberation.definition.loader import load_procedure
 
     procedure = load_procedure(procedure_id)
     roster = Roster.generate()

@@ -6,7 +6,7 @@ to an equal procedure; the one thing a flat dump cannot carry is ``Procedure.ext
 the procedure came from), which reads back as ``None``.
 
 >>> from deliberation import load_procedure
->>> from deliberation.loader import from_data
+>>> from deliberation.definition.loader import from_data
 >>> p = load_procedure("four-deliberations")
 >>> from_data(to_data(p)) == p
 True
@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-from deliberation.definition import (
+from deliberation.definition.loader import FORMAT_VERSION
+from deliberation.definition.model import (
     Basis,
     Body,
     FrozenMap,
@@ -36,8 +37,7 @@ from deliberation.definition import (
     Withdrawal,
 )
 from deliberation.i18n import Text
-from deliberation.loader import FORMAT_VERSION
-from deliberation.thresholds import format_fraction
+from deliberation.rules.thresholds import format_fraction
 
 
 def to_data(procedure: Procedure) -> dict[str, Any]:

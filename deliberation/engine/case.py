@@ -7,7 +7,7 @@ and changes nothing. The state is a pure function of the records: :meth:`Case.re
 it and checks every stored result.
 
 >>> from deliberation import load_procedure, Roster
->>> from deliberation.clock import ManualClock
+>>> from deliberation.engine.clock import ManualClock
 >>> case = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="修村道",
 ...                  clock=ManualClock())
 >>> case.state
@@ -29,18 +29,10 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.calendars import DayCount
-from deliberation.calendars import days_elapsed as _days_elapsed
-from deliberation.clock import Clock, SystemClock, days_between
-from deliberation.definition import ActionKind, Procedure
-from deliberation.errors import (
-    CaseClosed,
-    DeliberationError,
-    InvalidAction,
-    NotEntitled,
-    RuleViolation,
-)
-from deliberation.facts import (
+from deliberation.definition.model import ActionKind, Procedure
+from deliberation.engine.clock import Clock, SystemClock, days_between
+from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
+from deliberation.engine.plan import (
     CompiledRule,
     Entry,
     Plan,
@@ -49,9 +41,7 @@ from deliberation.facts import (
     plan_for,
     quick_facts,
 )
-from deliberation.i18n import DEFAULT_LANG, T, Text
-from deliberation.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
-from deliberation.records import (
+from deliberation.engine.records import (
     Record,
     Signature,
     _freeze,
@@ -59,8 +49,18 @@ from deliberation.records import (
     canonical_json,
     fingerprint,
 )
+from deliberation.errors import (
+    CaseClosed,
+    DeliberationError,
+    InvalidAction,
+    NotEntitled,
+    RuleViolation,
+)
+from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster, RosterError
-from deliberation.rules import Facts, RuleCheck
+from deliberation.rules.calendars import DayCount
+from deliberation.rules.calendars import days_elapsed as _days_elapsed
+from deliberation.rules.registry import Facts, RuleCheck
 
 _SYSTEM_CLOCK: Final = SystemClock()
 _COMMITTEES: Final = ("party-committee", "villagers-committee")
@@ -154,7 +154,7 @@ class Case:
         ('opened', 'motion')
         """
         if isinstance(procedure, str):
-            from deliberation.loader import load_procedure
+            from deliberation.definition.loader import load_procedure
 
             procedure = load_procedure(procedure)
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
@@ -185,7 +185,7 @@ class Case:
         the records are not a gap-free sequence of one case.
         """
         if isinstance(procedure, str):
-            from deliberation.loader import load_procedure
+            from deliberation.definition.loader import load_procedure
 
             procedure = load_procedure(procedure)
         if not records or records[0].kind != "opened":
@@ -528,19 +528,19 @@ class Case:
     # -- explanations ---------------------------------------------------------------------------
     def blockers(self) -> tuple[Any, ...]:
         """What is missing to move on, rule by rule, with numbers (see :mod:`.explain`)."""
-        from deliberation.explain import blockers
+        from deliberation.engine.explain import blockers
 
         return blockers(self)
 
     def available_actions(self) -> tuple[Any, ...]:
         """Which actions may be taken now, and who may take them."""
-        from deliberation.explain import available_actions
+        from deliberation.engine.explain import available_actions
 
         return available_actions(self)
 
     def explain(self, lang: str = DEFAULT_LANG) -> str:
         """Where the case stands, what blocks it and who may act, in ``lang``."""
-        from deliberation.explain import explain
+        from deliberation.engine.explain import explain
 
         return explain(self, lang)
 
@@ -1361,7 +1361,7 @@ def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: dateti
 
 def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> list[Entry]:
     """The stage's deadline rules checked at ``at`` (``count: working``: China's working days,
-    holidays and make-up working days from :mod:`deliberation.calendars`)."""
+    holidays and make-up working days from :mod:`deliberation.rules.calendars`)."""
     out = []
     for rule in sp.deadlines:
         ref = case._records[0].at if rule.params.get("from") == "case-opened" else cur.entered_at

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import (
+from deliberation.definition.model import (
     ESCALATE,
     ROUTE_KEYS,
     ActionKind,
@@ -39,13 +39,13 @@ from deliberation.definition import (
     SettingType,
     Stage,
 )
+from deliberation.engine.machine import machine_for, route_target
+from deliberation.engine.records import _freeze
 from deliberation.errors import InvalidAction
 from deliberation.i18n import T
-from deliberation.machine import machine_for, route_target
-from deliberation.records import _freeze
 from deliberation.roster import Roster
-from deliberation.rules import RULES, Check, Facts, RuleCheck
-from deliberation.thresholds import format_fraction, parse_fraction
+from deliberation.rules.registry import RULES, Check, Facts, RuleCheck
+from deliberation.rules.thresholds import format_fraction, parse_fraction
 
 Fast = Callable[[Facts], tuple[bool, dict[str, Any]]]
 Entry = Mapping[str, Any]  # a frozen ``{"rule", "ok", "numbers"}`` as a record's result holds it

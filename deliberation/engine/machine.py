@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from transitions import Machine
 
-from deliberation.definition import ESCALATE, RECONVENE, ROUTE_KEYS, Procedure
+from deliberation.definition.model import ESCALATE, RECONVENE, ROUTE_KEYS, Procedure
 
 # Events besides the route keys of ``Stage.on``.
 SKIP: Final = "skip"  # a stage merged away by a setting (skip_when): goes where ``pass`` goes

@@ -1,7 +1,7 @@
 """Whole-procedure checks run after a definition is built: how the parts fit together.
 
-The builder (:mod:`deliberation.loader`) checks each part on its own; this module checks the
-references between parts and the shape of the stage graph, reporting against the stage's
+The builder (:mod:`deliberation.definition.loader`) checks each part on its own; this module
+checks the references between parts and the shape of the stage graph, reporting against the stage's
 position in the file (an inherited stage points at ``extends:``).
 
 The stage graph
@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator
 
 import attrs
 
-from deliberation.definition import (
+from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
     ROUTE_KEYS,
@@ -50,9 +50,9 @@ from deliberation.definition import (
     SettingRef,
     Stage,
 )
+from deliberation.definition.source import Located, Reporter
 from deliberation.diagnostics import did_you_mean
-from deliberation.rules import RULES
-from deliberation.yamlsource import Located, Reporter
+from deliberation.rules.registry import RULES
 
 Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import (
+from deliberation.definition.model import (
     RECONVENE,
     ROUTE_KEYS,
     ActionKind,
@@ -44,14 +44,14 @@ from deliberation.definition import (
     Supervision,
     Withdrawal,
 )
-from deliberation.definition import Level as _Level
+from deliberation.definition.model import Level as _Level
+from deliberation.definition.source import Located, Reporter, read_yaml
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text
 from deliberation.roster import SELECTORS
-from deliberation.rules import RULES, Param
-from deliberation.thresholds import parse_fraction
-from deliberation.yamlsource import Located, Reporter, read_yaml
+from deliberation.rules.registry import RULES, Param
+from deliberation.rules.thresholds import parse_fraction
 
 FORMAT_VERSION: Final = 1
 ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
@@ -249,7 +249,7 @@ def check_text(
         return None, reporter.diagnostics
     procedure = _Builder(reporter, library or default_library()).build(root)
     if procedure is not None and not reporter.diagnostics:
-        from deliberation.checks import check_procedure
+        from deliberation.definition.checks import check_procedure
 
         check_procedure(procedure, root, reporter)
     if reporter.diagnostics:
@@ -897,7 +897,7 @@ class _Builder:
                 self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
                 return None
             alts: list[ParamValue] = []
-            from deliberation.rules import QUORUM_BASES
+            from deliberation.rules.registry import QUORUM_BASES
 
             for el in loc.elements():
                 if not self.keys(el, ("ratio", "compare", "base"), "a threshold"):

@@ -20,9 +20,9 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import ActionKind
+from deliberation.definition.model import ActionKind
 from deliberation.i18n import T, Text
-from deliberation.thresholds import Base, Comparison, Threshold, format_fraction
+from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fraction
 
 
 @attrs.frozen
@@ -564,7 +564,7 @@ def check_deadline(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
     """The step is completed within ``days`` of its reference point.
 
     ``count: working`` counts working days (China's public holidays and make-up working days,
-    :mod:`deliberation.calendars`); the engine gives ``days_elapsed`` in that count.
+    :mod:`deliberation.rules.calendars`); the engine gives ``days_elapsed`` in that count.
     """
     limit = int(params["days"])
     ok = facts.days_elapsed <= limit
@@ -650,7 +650,12 @@ register(
 
 def check_lunar_schedule(params: Mapping[str, Any], facts: Facts) -> RuleCheck:
     """The action took place on a scheduled lunar day (逢五说事; 腊月二十八 年终交账)."""
-    from deliberation.calendars import LUNAR_MONTH_NAMES, LunarDay, LunarSchedule, lunar_day_name
+    from deliberation.rules.calendars import (
+        LUNAR_MONTH_NAMES,
+        LunarDay,
+        LunarSchedule,
+        lunar_day_name,
+    )
 
     month = params.get("month")
     days: tuple[int, ...] = tuple(int(d) for d in params["days"])

@@ -1,7 +1,7 @@
 """What stands between a case and its next step, and who may act now — for walkthroughs.
 
 >>> from deliberation import load_procedure, Roster
->>> from deliberation.case import Case
+>>> from deliberation.engine.case import Case
 >>> case = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="x")
 >>> [b.rule for b in case.blockers()]
 ['quorum', 'approval', 'signatures']
@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from deliberation.definition import ActionKind
+from deliberation.definition.model import ActionKind
 from deliberation.i18n import DEFAULT_LANG, T, Text, check_lang
-from deliberation.rules import Facts, threshold_of
-from deliberation.thresholds import Base
+from deliberation.rules.registry import Facts, threshold_of
+from deliberation.rules.thresholds import Base
 
 if TYPE_CHECKING:
-    from deliberation.case import Case
-    from deliberation.facts import BodyCounts, StagePlan
+    from deliberation.engine.case import Case
+    from deliberation.engine.plan import BodyCounts, StagePlan
 
 
 @attrs.frozen
@@ -76,14 +76,14 @@ def _base_total(base: Base, bc: BodyCounts) -> int:
 
 def blockers(case: Case) -> tuple[Blocker, ...]:
     """What is missing now, rule by rule."""
-    from deliberation.case import consultation_facts, disclosure_facts, evaluation_facts
+    from deliberation.engine.case import consultation_facts, disclosure_facts, evaluation_facts
 
     if case.closed:
         return ()
     cur = case._cur
     out: list[Blocker] = []
     if cur.objections:
-        from deliberation.clock import days_between
+        from deliberation.engine.clock import days_between
 
         sup = case.procedure.supervision
         within = sup.answer_within_days if sup is not None else 0
@@ -135,7 +135,7 @@ def blockers(case: Case) -> tuple[Blocker, ...]:
 
 
 def _meeting_blockers(case: Case, sp: StagePlan, now: Any) -> list[Blocker]:
-    from deliberation.clock import days_between
+    from deliberation.engine.clock import days_between
 
     bc = case.plan.counts(case.roster, sp.body)
     name = sp.body.name
@@ -165,7 +165,7 @@ def _meeting_blockers(case: Case, sp: StagePlan, now: Any) -> list[Blocker]:
                 f"表決須贊成票{t.describe('zh-Hant')},即至少 {need} 票",
                 f"the vote needs yes votes {t.describe('en')}, i.e. at least {need}"),
                 {"needed": need, "total": total, "base": t.base.value}, sp.approval.basis))
-    from deliberation.case import prior_notice
+    from deliberation.engine.case import prior_notice
 
     for rule in sp.preconditions:
         if rule.rule in ("notice-period", "advance-circulation"):
