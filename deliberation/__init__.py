@@ -23,7 +23,7 @@ from deliberation.errors import (
 )
 from deliberation.i18n import LANGS, Text
 from deliberation.roster import Roster, Villager
-from deliberation.rules.registry import RULES, Facts
+from deliberation.rules import RULES, Facts
 from deliberation.rules.thresholds import Base, Comparison, Threshold
 
 __version__ = "0.1.0"

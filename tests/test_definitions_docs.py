@@ -10,7 +10,7 @@ import pytest
 from deliberation.definition.loader import _STAGE_OPS, _TOP_KEYS, RECORD_KINDS
 from deliberation.definition.model import ROUTE_KEYS, ActionKind, OutcomeKind, SettingType
 from deliberation.roster import SELECTORS
-from deliberation.rules.registry import RULES
+from deliberation.rules import RULES
 
 ROOT = Path(__file__).parent.parent
 FORMAT = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")

@@ -23,7 +23,9 @@ from deliberation.definition.loader import (
 from deliberation.definition.model import ActionKind, Procedure
 from deliberation.errors import DefinitionError
 from deliberation.roster import SELECTORS
-from deliberation.rules.registry import APPROVAL_BASES, QUORUM_BASES, RULES, Param
+from deliberation.rules import RULES, Param
+from deliberation.rules.attendance import APPROVAL_BASES, QUORUM_BASES
+from deliberation.rules.channels import CHANNELS
 
 # Every procedure shipped in the package (the two methods and the seeds' other workflows).
 ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))
@@ -75,6 +77,9 @@ def param_value(draw: st.DrawFn, param: Param, settings: dict[str, dict[str, Any
         return draw(st.booleans())
     if t == "list":
         return draw(st.lists(IDS, min_size=1, max_size=3))
+    if t == "channels":
+        return draw(st.lists(st.sampled_from(sorted(CHANNELS)), min_size=1, max_size=3,
+                             unique=True))
     if t == "thresholds":
         return draw(st.lists(threshold(QUORUM_BASES), max_size=2))
     raise AssertionError(t)

@@ -15,7 +15,7 @@ from deliberation.definition.loader import builtin_procedures_dir, load_procedur
 from deliberation.definition.model import ActionKind
 from deliberation.definition.schema import build_schema, main, render
 from deliberation.i18n import T
-from deliberation.rules.registry import RULES, Param, RuleCheck, RuleType
+from deliberation.rules import RULES, Effect, Param, RuleType
 from deliberation.schema import load_schema, schema_path
 
 # Every procedure shipped in the package (the two methods and the seeds' other workflows).
@@ -157,7 +157,8 @@ def test_a_newly_registered_rule_appears_in_the_schema() -> None:
         description="registered by a test",
         params=(Param("widgets", "int"),),
         actions=(ActionKind.MEETING,),
-        check=lambda params, facts: RuleCheck("test-only-rule", True, T("", "", "")),
+        effect=Effect.REFUSE,
+        build=RULES["recusal"].build,
     )
     RULES[rule.name] = rule
     try:

@@ -29,7 +29,7 @@ def pass_stage(case: Case, clock: ManualClock) -> None:
         case.submit_motion("修建村道", adults[-1:])
     elif kind == "meeting":
         counts = case.plan.counts(case.roster, sp.body)
-        rules = {r.rule for r in sp.preconditions}
+        rules = {r.name for r in sp.preconditions}
         if "notice-period" in rules:
             case.give_notice()
             clock.advance(days=10)

@@ -38,7 +38,7 @@ def step(case: Case, clock: ManualClock) -> None:
         case.submit_motion("修建村道 <东段>", ["v0012"])
     elif kind == "meeting":
         counts = case.plan.counts(case.roster, sp.body)
-        rules = {r.rule for r in sp.preconditions}
+        rules = {r.name for r in sp.preconditions}
         if "notice-period" in rules and not case.records[-1].kind == "notice":
             case.give_notice()
             clock.advance(days=10)

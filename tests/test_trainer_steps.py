@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 
 from deliberation import Roster, load_procedure
-from deliberation.rules.registry import RULES, Facts
+from deliberation.rules import RULES, Facts
 from deliberation.rules.thresholds import Base, Comparison, Threshold
-from deliberation.trainer.steps import build_view, route_keys, summarise
+from deliberation.trainer.steps import build_view, route_keys
 
 
 @pytest.fixture(scope="module")
@@ -84,10 +84,3 @@ def test_settings_change_what_is_shown():
     view = build_view(proc, {"party-assembly-quorum-ratio": Fraction(2, 3)})
     assert view.step("review").rules[0].summary.en.startswith("≥2/3 of expected")
     assert build_view(proc).step("review").rules[0].summary.en.startswith("≥1/2 of expected")
-
-
-def test_summary_of_an_unknown_rule_falls_back_to_its_label():
-    from deliberation.i18n import T
-
-    label = T("甲", "甲", "a")
-    assert summarise("no-such-rule", {}, label) is label

@@ -30,7 +30,7 @@ from deliberation.definition.model import (
     Stage,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
-from deliberation.rules.registry import RULES
+from deliberation.rules import RULES
 from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fraction
 
 

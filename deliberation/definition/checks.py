@@ -52,7 +52,7 @@ from deliberation.definition.model import (
 )
 from deliberation.definition.source import Located, Reporter
 from deliberation.diagnostics import did_you_mean
-from deliberation.rules.registry import RULES
+from deliberation.rules import RULES
 
 Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
 

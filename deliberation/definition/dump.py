@@ -66,6 +66,8 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         out["supervision"] = _supervision(procedure.supervision)
     if procedure.withdrawal is not None:
         out["withdrawal"] = _withdrawal(procedure.withdrawal)
+    if procedure.channels:
+        out["channels"] = {k: _text(v) for k, v in procedure.channels.items()}
     if procedure.escalation is not None:
         esc = procedure.escalation
         out["escalation"] = {

@@ -50,7 +50,9 @@ from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text
 from deliberation.roster import SELECTORS
-from deliberation.rules.registry import RULES, Param
+from deliberation.rules import RULES, Param
+from deliberation.rules.attendance import QUORUM_BASES
+from deliberation.rules.channels import CHANNELS
 from deliberation.rules.thresholds import parse_fraction
 
 FORMAT_VERSION: Final = 1
@@ -95,6 +97,7 @@ _TOP_KEYS: Final = (
     "withdrawal",
     "escalation",
     "extends",
+    "channels",
 )
 _STAGE_KEYS: Final = (
     "id",
@@ -276,6 +279,7 @@ class _Builder:
     settings: dict[str, Setting] = attrs.field(factory=dict)
     basis_ids: set[str] = attrs.field(factory=set)
     body_ids: set[str] = attrs.field(factory=set)
+    channels: frozenset[str] = frozenset(CHANNELS)
 
     # .. small typed readers ..
     def keys(self, loc: Located, allowed: Sequence[str], what: str) -> bool:
@@ -389,6 +393,19 @@ class _Builder:
                 self.r.error(code, f"unknown {label} {v!r}", el, did_you_mean(v, choices))
         return tuple(v for v, _ in items)
 
+    def channel_names(self, loc: Located) -> dict[str, Text]:
+        """A procedure's own disclosure channels: ``id: {zh-Hans, zh-Hant, en}``."""
+        out: dict[str, Text] = {}
+        if not loc.is_map:
+            self.r.error("D202", "channels must map ids to names", loc)
+            return out
+        for _, k, v in loc.items():
+            cid = self.ident(k, "channel id")
+            name = self.text(v, "channel name")
+            if cid is not None and name is not None:
+                out[cid] = name
+        return out
+
     def basis_refs(self, loc: Located | None) -> tuple[str, ...]:
         return self.known_ids(loc, "basis", self.basis_ids, "D301", "basis")
 
@@ -434,6 +451,11 @@ class _Builder:
         version = str(version_loc.value()) if version_loc else (base.version if base else "")
         loc_loc = root.get("locality")
         locality = str(loc_loc.value()) if loc_loc else (base.locality if base else "")
+
+        channels = dict(base.channels) if base else {}
+        if (cl := root.get("channels")) is not None:
+            channels.update(self.channel_names(cl))
+        self.channels = frozenset(CHANNELS) | frozenset(channels)
 
         bodies = dict(base.bodies) if base else {}
         if (bl := root.get("bodies")) is not None:
@@ -483,6 +505,7 @@ class _Builder:
             withdrawal=withdrawal,
             escalation=escalation,
             extends=base.id if base else None,
+            channels=channels,
             source=self.r.file,
         )
 
@@ -882,6 +905,8 @@ class _Builder:
             return raw
         if t == "list":
             return self.id_list(loc, param.name)
+        if t == "channels":
+            return self.known_ids(loc, param.name, self.channels, "D412", "disclosure channel")
         if t == "ints":
             if not loc.is_seq or not list(loc.elements()):
                 self.r.error("D202", f"{param.name} must be a list of whole numbers", loc)
@@ -897,8 +922,6 @@ class _Builder:
                 self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
                 return None
             alts: list[ParamValue] = []
-            from deliberation.rules.registry import QUORUM_BASES
-
             for el in loc.elements():
                 if not self.keys(el, ("ratio", "compare", "base"), "a threshold"):
                     continue

@@ -20,17 +20,7 @@ from typing import Any, Final, Union
 import attrs
 
 from deliberation.i18n import Text
-
-
-class ActionKind(enum.Enum):
-    """What completes a stage."""
-
-    MOTION = "motion"  # a written motion with its submitters (动议)
-    MEETING = "meeting"  # a meeting with attendance and votes (提议, 商议, 审议, 决议)
-    CONSULTATION = "consultation"  # opinions collected with signatures (民议)
-    DISCLOSURE = "disclosure"  # a posting on a channel for a period (公开)
-    TASK = "task"  # a handler completes, declines or cannot solve a piece of work (派单, 办事)
-    EVALUATION = "evaluation"  # ratings recorded with the raters' signatures (评价, 核单)
+from deliberation.rules.actions import ActionKind as ActionKind
 
 
 class OutcomeKind(enum.Enum):
@@ -252,6 +242,9 @@ class Procedure:
     withdrawal: Withdrawal | None = None
     extends: str | None = None
     escalation: Escalation | None = None
+    # disclosure channels this procedure names besides the built-in ones
+    # (:data:`deliberation.rules.channels.CHANNELS`), with their names
+    channels: Mapping[str, Text] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
 
     # -- lookups used everywhere -------------------------------------------------------------

@@ -33,7 +33,8 @@ from deliberation.definition.loader import _STAGE_OPS, FORMAT_VERSION, ID_PATTER
 from deliberation.definition.model import ROUTE_KEYS, ActionKind, OutcomeKind, SettingType
 from deliberation.i18n import LANGS
 from deliberation.roster import SELECTORS
-from deliberation.rules.registry import QUORUM_BASES, RULES, Param, RuleType
+from deliberation.rules import RULES, Param, RuleType
+from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.schema import schema_path
 
 Schema = dict[str, Any]
@@ -71,7 +72,7 @@ def _param_schema(param: Param) -> Schema:
             value["maximum"] = param.maximum
     elif t == "bool":
         value = {"type": "boolean"}
-    elif t == "list":
+    elif t in ("list", "channels"):
         value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     elif t == "thresholds":
         value = {"type": "array", "items": _ref("threshold")}
@@ -82,7 +83,7 @@ def _param_schema(param: Param) -> Schema:
         value = {"type": "array", "minItems": 1, "items": item}
     else:
         value = {"type": "string"}
-    if t not in ("list", "thresholds", "ints"):
+    if t not in ("list", "channels", "thresholds", "ints"):
         # A parameter may take its value from a setting (the loader checks the setting's type).
         value = {"anyOf": [value, _ref("settingRef")]}
     if param.description:
@@ -340,6 +341,8 @@ def build_schema() -> Schema:
             "bodies": _id_map(_ref("body"), "the bodies that act"),
             "stages": {"type": "array"},
             "outcomes": _id_map(_ref("outcome"), "how a case can end"),
+            "channels": _id_map(_ref("text"), "the procedure's own disclosure channels and "
+                                "their names (besides the built-in ones)"),
             "supervision": {
                 "type": "object",
                 "additionalProperties": False,

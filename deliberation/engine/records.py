@@ -19,10 +19,11 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
+
+from deliberation.frozen import freeze, thaw
 
 SCHEMA_VERSION: Final = 1
 
@@ -50,31 +51,6 @@ RECORD_KINDS: Final = (
     "rating",  # one rater's signed rating (or ratings given as counts) in an evaluation
     "evaluation-closed",  # the evaluation was closed (satisfaction checked; routes the case)
 )
-
-
-# Scalars skip the ABC checks below: records are built on the engine's hot path.
-_SCALARS: Final = frozenset({str, int, bool, float, type(None)})
-
-
-def _freeze(value: Any) -> Any:
-    kind = type(value)
-    if kind in _SCALARS:
-        return value
-    if kind is dict or isinstance(value, Mapping):
-        return MappingProxyType({k if type(k) is str else str(k):
-                                 v if type(v) in _SCALARS else _freeze(v)
-                                 for k, v in value.items()})
-    if kind is list or kind is tuple or isinstance(value, list | tuple):
-        return tuple(v if type(v) in _SCALARS else _freeze(v) for v in value)
-    return value
-
-
-def _thaw(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
-    if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
-    return value
 
 
 def _check_method(_: Any, __: Any, value: str) -> None:
@@ -137,7 +113,8 @@ def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]:
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
 
-    ``data`` is JSON-shaped and frozen (mappings become read-only, lists become tuples).
+    ``data`` is JSON-shaped and frozen (mappings become read-only, lists become tuples; parts
+    already frozen are kept, so a record built from frozen data costs no copy).
     ``result`` is what the engine concluded (e.g. ``{"route": "pass", "state": "review"}``);
     replay recomputes it and must find the same.
     """
@@ -148,9 +125,9 @@ class Record:
     at: datetime
     actor: str | None
     stage: str | None
-    data: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
+    data: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signature_tuple)
-    result: Mapping[str, Any] = attrs.field(factory=dict, converter=_freeze)
+    result: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -161,9 +138,9 @@ class Record:
             "at": self.at.isoformat(),
             "actor": self.actor,
             "stage": self.stage,
-            "data": _thaw(self.data),
+            "data": thaw(self.data),
             "signatures": [s.to_data() for s in self.signatures],
-            "result": _thaw(self.result),
+            "result": thaw(self.result),
         }
 
     @classmethod
@@ -184,36 +161,6 @@ class Record:
             signatures=tuple(Signature.from_data(s) for s in data.get("signatures") or ()),
             result=data.get("result") or {},
         )
-
-
-# The slot setters of Record, for the engine's trusted constructor below.
-_RECORD_SETTERS: Final = tuple(
-    getattr(Record, a.name).__set__ for a in attrs.fields(Record)
-)
-
-
-def _trusted_record(seq: int, case_id: str, kind: str, at: datetime, actor: str | None,
-                    stage: str | None, data: Mapping[str, Any],
-                    signatures: tuple[Signature, ...], result: Mapping[str, Any]) -> Record:
-    """A :class:`Record` from values that are already frozen (internal, the engine's hot path).
-
-    ``data`` and ``result`` must already be what the converters would make of them: read-only
-    mappings over dicts nobody else holds, holding only scalars, tuples and such mappings;
-    ``signatures`` a tuple. The result equals ``Record(...)`` of the same values; it only skips
-    re-freezing nested data the engine built frozen itself.
-    """
-    rec = object.__new__(Record)
-    s_seq, s_case, s_kind, s_at, s_actor, s_stage, s_data, s_sigs, s_result = _RECORD_SETTERS
-    s_seq(rec, seq)
-    s_case(rec, case_id)
-    s_kind(rec, kind)
-    s_at(rec, at)
-    s_actor(rec, actor)
-    s_stage(rec, stage)
-    s_data(rec, data)
-    s_sigs(rec, signatures)
-    s_result(rec, result)
-    return rec
 
 
 def canonical_json(data: Any) -> str:

@@ -1,4 +1,44 @@
 """The rules a procedure may name: one module per family, each rule's one code path.
 
-See :mod:`deliberation.rules.registry` for the registry.
+- :mod:`~deliberation.rules.base` — what a rule is (:class:`Rule`, :class:`RuleType`,
+  :class:`Verdict`, :class:`Param`) and the registry :data:`RULES`;
+- :mod:`~deliberation.rules.facts` — :class:`Facts`, what an action establishes;
+- families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
+  :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.motion` (written motion,
+  proposal support), :mod:`~deliberation.rules.consultation`,
+  :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
+  :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
+  (deadline, lunar schedule);
+- the arithmetic and calendars they use: :mod:`~deliberation.rules.thresholds`,
+  :mod:`~deliberation.rules.days`, :mod:`~deliberation.rules.calendars`,
+  :mod:`~deliberation.rules.channels`.
+
+>>> sorted(RULES)[:4]
+['advance-circulation', 'approval', 'consultation-coverage', 'deadline']
 """
+
+from deliberation.rules import (  # noqa: F401  (each family registers its rules on import)
+    attendance,
+    consultation,
+    disclosure,
+    motion,
+    schedules,
+    signatures,
+    tasks,
+)
+from deliberation.rules.base import (
+    RULES,
+    Description,
+    Effect,
+    Param,
+    Requirement,
+    Rule,
+    RuleType,
+    ThresholdView,
+    Verdict,
+    register,
+)
+from deliberation.rules.facts import Facts
+
+__all__ = ["RULES", "Description", "Effect", "Facts", "Param", "Requirement", "Rule", "RuleType",
+           "ThresholdView", "Verdict", "register"]

@@ -14,8 +14,9 @@ never on floats, so "two thirds of 28" needs 19 and "two thirds of 30" needs exa
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -54,6 +55,35 @@ class Base(enum.Enum):
     def label(self) -> Text:
         return _BASE_LABELS[self]
 
+    @property
+    def attending(self) -> str | None:
+        """The fact a quorum on this base counts (who is there), or ``None`` for a base that
+        is not a body (``present``, ``votes_cast``)."""
+        return _ATTENDING[self._value_]
+
+    @property
+    def fact(self) -> str:
+        """The fact (or, for ``votes_cast``, the sum ``yes + no + abstain``) this base totals."""
+        return self.value
+
+    def total(self, facts: Mapping[str, Any]) -> int:
+        """This base's total in ``facts`` (a missing fact reads as 0)."""
+        key = self._value_  # (plain attribute: faster than .value on the hot path)
+        if key == "votes_cast":
+            return int(facts.get("yes", 0)) + int(facts.get("no", 0)) + int(
+                facts.get("abstain", 0))
+        return int(facts.get(key, 0))
+
+
+_ATTENDING: Final[dict[str, str | None]] = {
+    "members": "present_members",
+    "voters": "present",
+    "expected": "present",
+    "present": None,
+    "votes_cast": None,
+    "households": "present_households",
+    "adults": "present_adults",
+}
 
 _BASE_LABELS: Final = {
     Base.MEMBERS: T("组成人员", "組成人員", "members"),
@@ -114,23 +144,45 @@ class Threshold:
     ratio: Fraction
     compare: Comparison
     base: Base
+    # the ratio's parts, as plain integers for the arithmetic (computed when it is made)
+    _num: int = attrs.field(init=False, repr=False, eq=False,
+                            default=attrs.Factory(lambda t: t.ratio.numerator, takes_self=True))
+    _den: int = attrs.field(init=False, repr=False, eq=False,
+                            default=attrs.Factory(lambda t: t.ratio.denominator,
+                                                  takes_self=True))
+    _text: str = attrs.field(init=False, repr=False, eq=False,
+                             default=attrs.Factory(lambda t: format_fraction(t.ratio),
+                                                   takes_self=True))
+    _compare: str = attrs.field(init=False, repr=False, eq=False, default=attrs.Factory(
+        lambda t: t.compare.value, takes_self=True))
+    _base: str = attrs.field(init=False, repr=False, eq=False, default=attrs.Factory(
+        lambda t: t.base.value, takes_self=True))
+    _at_least: bool = attrs.field(init=False, repr=False, eq=False, default=attrs.Factory(
+        lambda t: t.compare is Comparison.AT_LEAST, takes_self=True))
 
     def needed(self, total: int) -> int:
         """The smallest count that satisfies the threshold out of ``total``.
 
         May exceed ``total`` (e.g. more than all of 0): then nothing satisfies it.
         """
-        product = self.ratio * total
-        floor = product.numerator // product.denominator
-        if self.compare is Comparison.AT_LEAST:
-            return floor if product.denominator == 1 else floor + 1
-        return floor + 1
+        q, r = divmod(self._num * total, self._den)
+        return q if self._at_least and r == 0 else q + 1
 
     def holds(self, count: int, total: int) -> bool:
         """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic)."""
-        if self.compare is Comparison.AT_LEAST:
-            return count * self.ratio.denominator >= self.ratio.numerator * total
-        return count * self.ratio.denominator > self.ratio.numerator * total
+        if self._at_least:
+            return count * self._den >= self._num * total
+        return count * self._den > self._num * total
+
+    @property
+    def ratio_text(self) -> str:
+        """The ratio as written: ``2/3``, ``1``."""
+        return self._text
+
+    def numbers(self, count: int, total: int) -> dict[str, Any]:
+        """``count`` against ``total``: what was counted, what was needed, and the threshold."""
+        return {"count": count, "total": total, "needed": self.needed(total),
+                "ratio": self._text, "compare": self._compare, "base": self._base}
 
     def describe(self, lang: str = "zh-Hans") -> str:
         """E.g. ``"at least 2/3 of members"`` / ``"组成人员的2/3以上(含本数)"``."""

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 from deliberation.definition.model import RECONVENE, ActionKind, Procedure
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
+from deliberation.rules.disclosure import Disclosure
 from deliberation.simulation.model import (
     DEADLINE,
     KEYS,
@@ -37,6 +38,7 @@ from deliberation.simulation.model import (
     PASS,
     Plan,
     StagePlan,
+    posting_channels,
 )
 from deliberation.simulation.params import SimParams
 from deliberation.simulation.vectorised import (
@@ -177,7 +179,8 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
                 route = "pass"
             else:
                 member = roster.select(procedure.bodies[st.body].members)[0].id
-                case.post_disclosure(_channel(procedure, st), actor=member)
+                for channel in _channels(case, st):
+                    case.post_disclosure(channel, actor=member)
                 clock.advance(days=st.min_days)
                 days += st.min_days
                 if rng.random() < params.objection_rate and objector is not None:
@@ -284,13 +287,11 @@ def _lapsed(plan: Plan) -> str:
     return next(o for o, k in plan.outcome_kinds.items() if k == "failure")
 
 
-def _channel(procedure: Procedure, st: StagePlan) -> str:
-    for spec in procedure.stage(st.id).rules:
-        if spec.rule == "disclosure":
-            channels = procedure.resolve(spec.param("channels"))
-            if channels:
-                return str(channels[0])
-    return "notice-board"
+def _channels(case: Any, st: StagePlan) -> list[str]:
+    """Where the stage's disclosure rules have it posted (as the vectorised path assumes)."""
+    rules = case.plan.stage(st.id).preconditions
+    return [c for r in rules if isinstance(r, Disclosure) for c in posting_channels(r)] \
+        or ["notice-board"]
 
 
 def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
+from datetime import date, timedelta
 from typing import Any, Final
 
 import attrs
@@ -38,8 +38,16 @@ from deliberation.definition.model import (
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.roster import Roster
-from deliberation.rules.registry import RULES, Facts, threshold_of
-from deliberation.rules.thresholds import Base, Comparison, Threshold
+from deliberation.rules import RULES, Effect, Facts, Rule
+from deliberation.rules.attendance import Approval as ApprovalRule
+from deliberation.rules.attendance import Quorum
+from deliberation.rules.calendars import LunarSchedule
+from deliberation.rules.consultation import ConsultationCoverage
+from deliberation.rules.disclosure import Disclosure
+from deliberation.rules.motion import WrittenMotion
+from deliberation.rules.schedules import Deadline, LunarScheduleRule
+from deliberation.rules.tasks import Satisfaction
+from deliberation.rules.thresholds import Threshold
 from deliberation.simulation.params import SimParams
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
@@ -47,20 +55,10 @@ PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED
 KEYS: Final = ROUTE_KEYS
 assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved"
 
-# Rules whose outcome depends on sampled counts; every other rule is checked once per stage.
-COUNT_RULES: Final = frozenset({"quorum", "approval", "consultation-coverage", "written-motion",
-                                "satisfaction"})
-# Rules the simulator satisfies by how it schedules (lunar schedule: it waits for the day).
-SCHEDULED_RULES: Final = frozenset({"deadline", "recusal", "lunar-schedule"})
-
-# The count a quorum threshold compares, by base (as in rules.check_quorum).
-QUORUM_COUNT: Final = {
-    Base.MEMBERS: "present_members",
-    Base.VOTERS: "present",
-    Base.EXPECTED: "present",
-    Base.HOUSEHOLDS: "present_households",
-    Base.ADULTS: "present_adults",
-}
+# The rules the simulator samples (their verdict depends on sampled counts, or on how it
+# schedules); every other rule is asked once per stage on what the schedule guarantees.
+SAMPLED: Final = (Quorum, ApprovalRule, ConsultationCoverage, WrittenMotion, Satisfaction,
+                  Deadline, LunarScheduleRule)
 
 
 class SimulationError(DeliberationError):
@@ -184,29 +182,20 @@ class Plan:
         return self.stage(stage_id).index
 
 
-def _resolved(procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    params = {k: procedure.resolve(v, overrides) for k, v in spec.params}
-    rule = RULES.get(spec.rule)
-    if rule is None:
+def _bound(procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any]) -> Rule:
+    rtype = RULES.get(spec.rule)
+    if rtype is None:
         raise SimulationError(T(
             f"规则 {spec.rule!r} 未注册,无法模拟", f"規則 {spec.rule!r} 未註冊,無法模擬",
             f"rule {spec.rule!r} is not registered, so it cannot be simulated",
         ))
-    out = rule.with_defaults(params)
-    for key, value in list(out.items()):
-        if hasattr(value, "as_dict"):
-            out[key] = value.as_dict()
-        elif isinstance(value, tuple):
-            out[key] = tuple(v.as_dict() if hasattr(v, "as_dict") else v for v in value)
-    return out
-
-
-def _threshold(params: Mapping[str, Any]) -> Threshold:
-    ratio = params["ratio"]
-    if isinstance(ratio, str):
-        num, _, den = ratio.partition("/")
-        ratio = Fraction(int(num), int(den or 1))
-    return threshold_of({**params, "ratio": ratio})
+    params: dict[str, Any] = {}
+    for k, v in spec.params:
+        value = procedure.resolve(v, overrides)
+        if isinstance(value, tuple):
+            value = tuple(x.as_dict() if hasattr(x, "as_dict") else x for x in value)
+        params[k] = value.as_dict() if hasattr(value, "as_dict") else value
+    return rtype.bind(spec.id, params, spec.basis)
 
 
 def _skipped(procedure: Procedure, stage: Stage, overrides: Mapping[str, Any]) -> bool:
@@ -225,31 +214,40 @@ def _through_skips(procedure: Procedure, target: str, overrides: Mapping[str, An
     return target
 
 
-def _static_facts(params: SimParams, roster: Roster, gap: int, min_days: int,
-                  channels: Sequence[str]) -> Facts:
+_DAY0: Final = date(2026, 1, 5)
+
+
+def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) -> Facts:
     """The facts the simulator guarantees by how it schedules: notice and circulation periods
-    are observed, everyone signs the minutes, the township's witnesses attend. A motion is
-    submitted by the first ``motion_submitters`` adults of the roster (as the engine path does),
-    which decides a ``proposal-support`` rule."""
+    are observed (the meeting is held long after them), everyone signs the minutes, the
+    township's witnesses attend, the disclosure stays up long enough on the channels it posts
+    on. A motion is submitted by the first ``motion_submitters`` adults of the roster (as the
+    engine path does), which decides a ``proposal-support`` rule."""
     submitters = [v.id for v in roster.select(("adult",))][:params.motion_submitters]
     reps = {v.id for v in roster.select(("representative",))}
     committee = {v.id for v in roster.select(("villagers-committee",))}
+    later = _DAY0 + timedelta(days=3650)
     return Facts(
         adults=roster.count("adult"),
         representatives=len(reps),
         submitters_representatives=sum(1 for v in submitters if v in reps),
         submitters_committee=sum(1 for v in submitters if v in committee),
-        notice_days=gap,
-        circulated_days=gap,
+        notice_on=_DAY0,
+        circulated_on=_DAY0,
+        on=later,
         participants=1,
         participants_signed=1,
         witnesses_signed=roster.count("township-official"),
-        channels=tuple(channels[:1]),
-        days_posted=min_days,
+        posted_on=dict.fromkeys(channels, _DAY0),
         submitters=params.motion_submitters,
         submitters_signed=params.motion_submitters,
         text="matter",
     )
+
+
+def posting_channels(rule: Disclosure) -> tuple[str, ...]:
+    """Where the simulator posts a disclosure: each required channel, or the first allowed."""
+    return rule.channels if rule.require_all else rule.channels[:1]
 
 
 def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None = None) -> Plan:
@@ -288,35 +286,27 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
 def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimParams,
                    roster: Roster, overrides: Mapping[str, Any]) -> StagePlan:
     body = procedure.body_of(stage, overrides)
-    rules = [
-        (spec, _resolved(procedure, spec, overrides))
-        for spec in procedure.rules_of(stage, overrides)
-    ]
+    rules = [_bound(procedure, spec, overrides) for spec in procedure.rules_of(stage, overrides)]
     # by route key; ``escalate`` (one level up) is resolved per run by the case's level
     targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
 
-    # Days the rules ask between notice (or circulation) and the meeting.
-    timed = ("notice-period", "advance-circulation")
-    required = [int(p["days"]) for spec, p in rules if spec.rule in timed]
-    need_days = max(required, default=0)
+    # Days the rules make the case wait: notice and circulation before a meeting, posting.
+    timed = [r.describe().days for r in rules if {"notice_on", "circulated_on"} & r.reads]
+    need_days = max(timed, default=0)
     gap = max(params.meeting_interval_days, need_days)
     reconvene = max(params.reconvene_days, need_days)
-    min_days = max(
-        (int(p["min_days"]) for spec, p in rules if spec.rule == "disclosure"), default=0
-    )
-    channels: list[str] = []
-    for spec, p in rules:
-        if spec.rule == "disclosure":
-            channels = list(p["channels"])
-    facts = _static_facts(params, roster, gap, min_days, channels)
+    disclosures = [r for r in rules if isinstance(r, Disclosure)]
+    min_days = max((r.describe().days for r in disclosures), default=0)
+    channels = [c for r in disclosures for c in posting_channels(r)]
+    facts = _static_facts(params, roster, channels)
     static_failure = None
-    for spec, p in rules:
-        if spec.rule in COUNT_RULES or spec.rule in SCHEDULED_RULES:
-            # deadlines are the simulator's caps (or sampled, at tasks); recusal holds when
-            # nobody interested votes; a lunar schedule is met by waiting for the day
+    for rule in rules:
+        if isinstance(rule, SAMPLED) or rule.effect is not Effect.REFUSE:
+            # counts are sampled; deadlines are the simulator's caps (or sampled, at tasks);
+            # recusal holds when nobody interested votes; a lunar schedule is met by waiting
             continue
-        if not RULES[spec.rule].check(p, facts).ok:
-            static_failure = spec.id
+        if not rule.verdict(facts).ok:
+            static_failure = rule.id
             break
 
     common: dict[str, Any] = {
@@ -324,23 +314,20 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
         "max_rounds": stage.max_rounds, "targets": targets, "static_failure": static_failure,
         "gap_days": gap, "reconvene_days": reconvene,
     }
-    for spec, p in rules:
-        if spec.rule == "lunar-schedule":
-            lunar = tuple(int(d) for d in p["days"])
-            month = int(p["month"]) if p.get("month") is not None else None
-            common |= {"lunar_days": lunar, "lunar_month": month,
-                       "wait_days": _mean_wait(lunar, month)}
-    deadlines = [int(p["days"]) for spec, p in rules if spec.rule == "deadline"]
+    for rule in rules:
+        if isinstance(rule, LunarScheduleRule):
+            sched = rule.schedule
+            common |= {"lunar_days": sched.days, "lunar_month": sched.month,
+                       "wait_days": _mean_wait(sched)}
+    deadlines = [r.period.days for r in rules if isinstance(r, Deadline)]
     if stage.action is ActionKind.TASK:
         return StagePlan(**common, has_deadline=bool(deadlines),
                          deadline_days=min(deadlines, default=0))
     if stage.action is ActionKind.EVALUATION:
         return _evaluation(common, stage, body.members, rules, params, roster)
     if stage.action is ActionKind.MOTION:
-        needed = max(
-            (int(p["min_submitters"]) for spec, p in rules if spec.rule == "written-motion"),
-            default=1,
-        )
+        needed = max((req.needed for r in rules if isinstance(r, WrittenMotion)
+                      for req in r.requirements({})), default=1)
         return StagePlan(**common, motion_needed=needed)
     if stage.action is ActionKind.DISCLOSURE:
         days = procedure.supervision.answer_within_days if procedure.supervision else 7
@@ -350,45 +337,36 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     return _meeting(common, body.id, body.members, body.voters, rules, params, roster)
 
 
-def _mean_wait(days: tuple[int, ...], month: int | None) -> int:
+def _mean_wait(schedule: LunarSchedule) -> int:
     """Half the mean gap between scheduled lunar days over a year: the expected wait."""
-    from datetime import date
-
-    from deliberation.rules.calendars import LunarSchedule
-
-    schedule = LunarSchedule(days, month)
     hits = schedule.occurrences(date(2026, 1, 1), date(2027, 12, 31))
     per_year = max(1, len(hits)) / 2
     return round(365 / per_year / 2)
 
 
 def _evaluation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
-                rules: list[tuple[RuleSpec, dict[str, Any]]], params: SimParams,
-                roster: Roster) -> StagePlan:
-    sat = [(spec, p) for spec, p in rules if spec.rule == "satisfaction"]
+                rules: list[Rule], params: SimParams, roster: Roster) -> StagePlan:
+    sat = [r for r in rules if isinstance(r, Satisfaction)]
     if not sat:
         raise SimulationError(f"evaluation stage {stage.id!r} has no satisfaction rule")
-    spec, p = sat[0]
+    rule = sat[0]
     raters = len(roster.select(selectors))
     n = min(params.ratings, raters)
-    t = Threshold(_threshold({**p, "base": "votes_cast"}).ratio, Comparison(p["compare"]),
-                  Base.VOTES_CAST)
-    needed = t.needed(n if p["base"] == "ratings" else raters)
+    needed = rule.requirements({"ratings": n, "raters": raters})[0].needed
     static = common["static_failure"]
-    if static is None and n < int(p["min_ratings"]):
-        static = spec.id  # too few ratings to close the evaluation: the case stalls
+    if static is None and not rule.enough_ratings({"ratings": n}):
+        static = rule.id  # too few ratings to close the evaluation: the case stalls
     return StagePlan(**{**common, "static_failure": static}, ratings=n,
-                     satisfied_needed=needed, satisfaction_rule_id=spec.id)
+                     satisfied_needed=needed, satisfaction_rule_id=rule.id)
 
 
 def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
-                  rules: list[tuple[RuleSpec, dict[str, Any]]], params: SimParams,
-                  roster: Roster) -> StagePlan:
-    coverage = [(spec, p) for spec, p in rules if spec.rule == "consultation-coverage"]
+                  rules: list[Rule], params: SimParams, roster: Roster) -> StagePlan:
+    coverage = [r for r in rules if isinstance(r, ConsultationCoverage)]
     if not coverage:
         raise SimulationError(f"consultation stage {stage.id!r} has no consultation-coverage rule")
-    spec, p = coverage[0]
-    unit = str(p["unit"])
+    rule = coverage[0]
+    unit = rule.unit
     # The consultation reaches adult villagers of the body (as the engine's opinions do).
     people = [v for v in roster.select(selectors) if v.adult and not v.township]
     if unit == "household":
@@ -401,18 +379,16 @@ def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str]
         resident = sum(1 for v in people if v.resident)
         away = len(people) - resident
     population = resident + away
-    base = Base.ADULTS if unit == "villager" else Base.HOUSEHOLDS
-    threshold = Threshold(_threshold({**p, "base": "adults"}).ratio, Comparison(p["compare"]), base)
     cap = stage.max_rounds or params.max_consultation_rounds
     return StagePlan(
         **common, unit=unit, population=population, resident_units=resident, away_units=away,
-        coverage_needed=threshold.needed(population), coverage_rule_id=spec.id,
-        proxies=bool(p["proxies"]), rounds_cap=cap,
+        coverage_needed=rule.requirements({"population": population})[0].needed,
+        coverage_rule_id=rule.id, proxies=rule.proxies, rounds_cap=cap,
     )
 
 
 def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
-             voter_sel: Sequence[str], rules: list[tuple[RuleSpec, dict[str, Any]]],
+             voter_sel: Sequence[str], rules: list[Rule],
              params: SimParams, roster: Roster) -> StagePlan:
     members = roster.select(member_sel)
     voter_ids = {v.id for v in (roster.select(voter_sel) if voter_sel else members)}
@@ -439,25 +415,24 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     quorum_ids: list[str] = []
     approvals: list[Approval] = []
     needs_households = False
-    for spec, p in rules:
-        if spec.rule == "quorum":
-            alts = [p, *(p.get("any_of") or ())]
-            built = []
-            for alt in alts:
-                t = _threshold(alt)
-                total = totals[t.base.value]
-                built.append(QuorumAlt(QUORUM_COUNT[t.base], t.needed(total), total))
-                needs_households |= t.base is Base.HOUSEHOLDS
-            quorum.append(tuple(built))
-            quorum_ids.append(spec.id)
-        elif spec.rule == "approval":
-            t = _threshold(p)
+    sizes: Facts = {"members": len(members), "voters": n_voters, "expected": totals["expected"],
+                    "households": households, "adults": adults}
+    for rule in rules:
+        if isinstance(rule, Quorum):
+            built = tuple(QuorumAlt(req.count, req.needed, req.total)
+                          for req in rule.requirements(sizes))
+            needs_households |= any(a.count == "present_households" for a in built)
+            quorum.append(built)
+            quorum_ids.append(rule.id)
+        elif isinstance(rule, ApprovalRule):
+            t = rule.threshold
             if t.base.value in ("present", "votes_cast"):
-                # Sampled total: the exact needed count for every possible total, from Threshold.
+                # Sampled total: the exact needed count for every possible total.
                 table = tuple(t.needed(n) for n in range(n_voters + 1))
-                approvals.append(Approval(spec.id, t.base.value, t, None, table))
+                approvals.append(Approval(rule.id, t.base.value, t, None, table))
             else:
-                approvals.append(Approval(spec.id, t.base.value, t, t.needed(totals[t.base.value])))
+                approvals.append(Approval(rule.id, t.base.value, t,
+                                          rule.requirements(sizes)[0].needed))
     classes: tuple[tuple[int, int, int], ...] = ()
     if needs_households:
         if any(not g.voter or not g.adult or g.excused for g in groups):

@@ -28,7 +28,7 @@ from deliberation.engine.records import Record
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster
-from deliberation.rules.registry import RULES
+from deliberation.rules import RULES
 
 _W: dict[str, Text] = {
     "title": T("演示:{village}修建村道", "演示:{village}修建村道",
@@ -141,7 +141,7 @@ def _do_stage(case: Case, clock: ManualClock, kind: ActionKind, lang: str,
     if kind is ActionKind.MOTION:
         act(case.submit_motion, _matter(lang), ["v0600", "v0601", "v0602"])
     elif kind is ActionKind.MEETING:
-        rules = {r.rule for r in sp.preconditions}
+        rules = {r.name for r in sp.preconditions}
         if "notice-period" in rules:
             act(case.give_notice)
             clock.advance(days=10)
@@ -203,8 +203,8 @@ def _check_line(case: Case, stage: str | None, check: Mapping[str, Any], lang: s
         sp = case.plan.stage(stage)
         for r in (*sp.preconditions, sp.quorum, sp.approval):
             if r is not None and r.id == check["rule"]:
-                label = RULES[r.rule].label.get(lang)
-                if r.id != r.rule:
+                label = RULES[r.name].label.get(lang)
+                if r.id != r.name:
                     label += f" ({r.id})"
     nums = check.get("numbers") or {}
     mark = "✓" if check["ok"] else "✗"

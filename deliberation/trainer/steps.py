@@ -15,8 +15,7 @@ overridden), so the diagram, the HTML page and the walkthrough all say the same 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
@@ -36,67 +35,17 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
-from deliberation.i18n import LANGS, T, Text
+from deliberation.i18n import LANGS, Text
 from deliberation.roster import Roster
-from deliberation.rules.registry import RULES, threshold_of
-from deliberation.rules.thresholds import format_fraction
+from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
     TAG_LABELS,
     action_label,
-    channel_label,
     record_label,
     route_label,
     selector_label,
     ui,
 )
-
-# Short base names used inside the one-line rule summaries shown on transitions.
-_BASE_SHORT: Final[dict[str, Text]] = {
-    "members": T("组成人员", "組成人員", "members"),
-    "voters": T("有表决权人员", "有表決權人員", "voting members"),
-    "expected": T("应到人数", "應到人數", "expected (应到)"),
-    "present": T("实到人数", "實到人數", "present"),
-    "votes_cast": T("投票数", "投票數", "votes cast"),
-    "households": T("户数", "戶數", "households"),
-    "adults": T("成年村民", "成年村民", "adults"),
-}
-
-# Which counted fact is compared with which total, per threshold base (as rules.py counts them).
-QUORUM_FIELDS: Final[dict[str, tuple[str, str]]] = {
-    "members": ("present_members", "members"),
-    "voters": ("present", "voters"),
-    "expected": ("present", "expected"),
-    "households": ("present_households", "households"),
-    "adults": ("present_adults", "adults"),
-}
-APPROVAL_TOTALS: Final[dict[str, str]] = {
-    "present": "present",
-    "expected": "expected",
-    "votes_cast": "votes_cast",  # yes + no + abstain, summed where it is used
-    "members": "members",
-    "voters": "voters",
-    "households": "households",
-}
-
-
-@attrs.frozen
-class ThresholdView:
-    """One numeric threshold of a rule: ``count <compare> num/den × total`` on named facts."""
-
-    num: int
-    den: int
-    compare: str  # ">=" or ">"
-    base: str
-    count_field: str
-    total_field: str
-
-    @property
-    def ratio(self) -> Fraction:
-        return Fraction(self.num, self.den)
-
-    def to_data(self) -> dict[str, Any]:
-        return {"num": self.num, "den": self.den, "compare": self.compare, "base": self.base,
-                "count": self.count_field, "total": self.total_field}
 
 
 @attrs.frozen
@@ -114,6 +63,7 @@ class RuleView:
     settings: tuple[Setting, ...]
     thresholds: tuple[ThresholdView, ...] = ()  # several: alternatives, any one suffices
     note: Text | None = None
+    on_arrow: bool = False  # it decides whether the step passes (shown on diagrams' arrows)
 
 
 @attrs.frozen
@@ -187,7 +137,7 @@ class ProcedureView:
 
     def transition_summary(self, step: StepView) -> Text:
         """The rules that decide a step, in one line, e.g. for the ``pass`` arrow of a diagram."""
-        parts = [r.summary for r in step.rules if r.thresholds or r.rule in _ON_ARROW]
+        parts = [r.summary for r in step.rules if r.on_arrow]
         if not parts:
             return Text("", "", "")
         return Text(
@@ -195,10 +145,6 @@ class ProcedureView:
             ";".join(p.zh_hant for p in parts),
             "; ".join(p.en for p in parts),
         )
-
-
-# Rules without numbers that still decide whether a step passes, shown on the arrow.
-_ON_ARROW: Final = ("written-motion", "disclosure", "notice-period")
 
 
 def build_view(
@@ -339,8 +285,8 @@ def _rule(
     procedure: Procedure, number: str, spec: RuleSpec, overrides: Mapping[str, Any] | None
 ) -> RuleView:
     params = resolved_params(procedure, spec, overrides)
-    rtype = RULES.get(spec.rule)
-    label = rtype.label if rtype is not None else Text(spec.rule, spec.rule, spec.rule)
+    rtype = RULES[spec.rule]
+    described = rtype.bind(spec.id, params, spec.basis).describe(procedure.channels)
     settings = tuple(
         procedure.settings[s] for s in dict.fromkeys(
             s for _, v in spec.params for s in _setting_refs(v)
@@ -350,135 +296,18 @@ def _rule(
         number=number,
         id=spec.id,
         rule=spec.rule,
-        label=label,
-        summary=summarise(spec.rule, params, label),
-        detail=describe(spec.rule, params, label),
+        label=rtype.label,
+        summary=described.summary,
+        detail=Text(f"{rtype.label.zh_hans}:{described.detail.zh_hans}",
+                    f"{rtype.label.zh_hant}:{described.detail.zh_hant}",
+                    f"{rtype.label.en}: {described.detail.en}"),
         params=params,
         basis=_bases(procedure, spec.basis),
         settings=settings,
-        thresholds=_thresholds(spec.rule, params),
+        thresholds=described.thresholds,
         note=spec.note,
+        on_arrow=described.on_arrow,
     )
-
-
-def _thresholds(rule: str, params: Mapping[str, Any]) -> tuple[ThresholdView, ...]:
-    def view(p: Mapping[str, Any], count: str, total: str) -> ThresholdView:
-        t = threshold_of(p)
-        return ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
-                             t.base.value, count, total)
-
-    if rule == "quorum":
-        alts = [params, *(params.get("any_of") or ())]
-        return tuple(view(a, *QUORUM_FIELDS[str(a["base"])]) for a in alts)
-    if rule == "approval":
-        return (view(params, "yes", APPROVAL_TOTALS[str(params["base"])]),)
-    if rule == "consultation-coverage":
-        base = "adults" if params.get("unit") == "villager" else "households"
-        return (view({"ratio": params["ratio"], "compare": params["compare"], "base": base},
-                     "consulted", "population"),)
-    return ()
-
-
-def _sym(compare: str) -> str:
-    return "≥" if compare == ">=" else ">"
-
-
-def _frac(value: Any) -> str:
-    ratio = value if isinstance(value, Fraction) else Fraction(value)
-    return "100%" if ratio == 1 else format_fraction(ratio)
-
-
-def summarise(rule: str, params: Mapping[str, Any], label: Text) -> Text:
-    """A one-line statement of a rule, e.g. ``≥2/3 of members present``.
-
-    >>> summarise("approval", {"ratio": Fraction(1, 2), "compare": ">", "base": "present"},
-    ...           Text("", "", "")).get("zh-Hans")
-    '赞成>实到人数的1/2'
-    """
-    if rule in ("quorum", "approval"):
-        alts = [params, *(params.get("any_of") or ())] if rule == "quorum" else [params]
-        texts = [_threshold_line(rule, a) for a in alts]
-        return Text(
-            "或".join(t.zh_hans for t in texts),
-            "或".join(t.zh_hant for t in texts),
-            " or ".join(t.en for t in texts),
-        )
-    if rule == "consultation-coverage":
-        frac = _frac(params["ratio"])
-        # "≥100%" reads oddly; all of them is simply 100%.
-        sym = "" if frac == "100%" and params["compare"] == ">=" else _sym(str(params["compare"]))
-        if params.get("unit") == "household":
-            return T(f"签字意见{sym}{frac}户", f"簽字意見{sym}{frac}戶",
-                     f"signed opinions from {sym}{frac} of households")
-        return T(f"签字意见{sym}{frac}村民", f"簽字意見{sym}{frac}村民",
-                 f"signed opinions from {sym}{frac} of villagers")
-    if rule == "written-motion":
-        n = params.get("min_submitters", 1)
-        return T(f"≥{n}名村民书面提出并签名", f"≥{n}名村民書面提出並簽名",
-                 f"in writing by ≥{n} villager(s), signed")
-    if rule == "signatures":
-        of = params.get("of")
-        if of == "township-witnesses":
-            n = params.get("min", 1)
-            return T(f"≥{n}名乡镇列席人员签字", f"≥{n}名鄉鎮列席人員簽字",
-                     f"≥{n} township witness(es) sign")
-        if of == "submitters":
-            return T("提出人全部签名", "提出人全部簽名", "every submitter signs")
-        return T("参会人员全部签字", "參會人員全部簽字", "every participant signs")
-    if rule == "disclosure":
-        days = params.get("min_days", 0)
-        return T(f"公开≥{days}天,异议已答复", f"公開≥{days}天,異議已答覆",
-                 f"posted ≥{days} days, objections answered")
-    if rule == "notice-period":
-        d = params.get("days")
-        return T(f"提前≥{d}天通知", f"提前≥{d}天通知", f"notice ≥{d} days ahead")
-    if rule == "advance-circulation":
-        d = params.get("days")
-        return T(f"方案提前≥{d}天送达", f"方案提前≥{d}天送達", f"plan circulated ≥{d} days ahead")
-    if rule == "deadline":
-        d = params.get("days")
-        return T(f"{d}天内办结", f"{d}天內辦結", f"done within {d} days")
-    if rule == "recusal":
-        return T("利害关系人回避", "利害關係人迴避", "interested parties recuse themselves")
-    return label
-
-
-def describe(rule: str, params: Mapping[str, Any], label: Text) -> Text:
-    """A rule in full words, with the boundary word spelled out (以上 includes, 超过 excludes).
-
-    >>> describe("quorum", {"ratio": Fraction(2, 3), "compare": ">=", "base": "members"},
-    ...          Text("法定人数", "法定人數", "quorum")).get("en")
-    'quorum: at least 2/3 of members'
-    """
-    if rule in ("quorum", "approval"):
-        alts = [params, *(params.get("any_of") or ())] if rule == "quorum" else [params]
-        ts = [threshold_of(a) for a in alts]
-        return Text(
-            f"{label.zh_hans}:" + ",或".join(t.describe("zh-Hans") for t in ts),
-            f"{label.zh_hant}:" + ",或".join(t.describe("zh-Hant") for t in ts),
-            f"{label.en}: " + ", or ".join(t.describe("en") for t in ts),
-        )
-    summary = summarise(rule, params, label)
-    if rule == "disclosure":
-        channels = [channel_label(str(c)) for c in params.get("channels") or ()]
-        return Text(
-            f"{label.zh_hans}:{summary.zh_hans};渠道:{'、'.join(c.zh_hans for c in channels)}",
-            f"{label.zh_hant}:{summary.zh_hant};渠道:{'、'.join(c.zh_hant for c in channels)}",
-            f"{label.en}: {summary.en}; channels: {', '.join(c.en for c in channels)}",
-        )
-    return Text(f"{label.zh_hans}:{summary.zh_hans}", f"{label.zh_hant}:{summary.zh_hant}",
-                f"{label.en}: {summary.en}")
-
-
-def _threshold_line(rule: str, p: Mapping[str, Any]) -> Text:
-    frac, sym = _frac(p["ratio"]), _sym(str(p["compare"]))
-    base = _BASE_SHORT.get(str(p["base"]), Text(str(p["base"]), str(p["base"]), str(p["base"])))
-    if rule == "quorum":
-        verb_en = "represented" if p["base"] == "households" else "present"
-        return T(f"到会{sym}{base.zh_hans}的{frac}", f"到會{sym}{base.zh_hant}的{frac}",
-                 f"{sym}{frac} of {base.en} {verb_en}")
-    return T(f"赞成{sym}{base.zh_hans}的{frac}", f"贊成{sym}{base.zh_hant}的{frac}",
-             f"{sym}{frac} of {base.en} vote yes")
 
 
 def _sample(body: Body, roster: Roster) -> dict[str, int]:

@@ -1,0 +1,66 @@
+"""Who a body is on a roster: its members' ids and its sizes, counted once per roster.
+
+A roster never changes, so what a body is on it is a pure function of the two; it is worked out
+the first time a case asks and kept while the roster lives.
+
+>>> from deliberation import Roster, load_procedure
+>>> roster = Roster.generate()
+>>> body = load_procedure("four-deliberations").bodies["party-assembly"]
+>>> counts(roster, body).voters
+45
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Final
+
+import attrs
+
+from deliberation.definition.model import Body
+from deliberation.roster import Roster
+
+
+@attrs.frozen(slots=True)
+class BodyCounts:
+    """A body's sizes on one roster."""
+
+    members: int
+    voters: int
+    households: int
+    adults: int
+
+
+_COUNTS: Final[dict[tuple[int, tuple[str, ...], tuple[str, ...]],
+                   tuple[weakref.ref[Roster], BodyCounts]]] = {}
+_MEMBERS: Final[dict[tuple[int, tuple[str, ...]], tuple[weakref.ref[Roster], frozenset[str]]]] = {}
+
+
+def member_ids(roster: Roster, selectors: tuple[str, ...]) -> frozenset[str]:
+    """Ids of the villagers ``selectors`` select on ``roster``."""
+    key = (id(roster), selectors)
+    hit = _MEMBERS.get(key)
+    if hit is not None and hit[0]() is roster:
+        return hit[1]
+    ids = frozenset(v.id for v in roster.select(selectors))
+    _MEMBERS[key] = (weakref.ref(roster), ids)
+    weakref.finalize(roster, _MEMBERS.pop, key, None)
+    return ids
+
+
+def counts(roster: Roster, body: Body) -> BodyCounts:
+    """The body's sizes on ``roster``."""
+    key = (id(roster), body.members, body.voters)
+    hit = _COUNTS.get(key)
+    if hit is not None and hit[0]() is roster:
+        return hit[1]
+    members = roster.select(body.members)
+    result = BodyCounts(
+        members=len(members),
+        voters=len(member_ids(roster, body.voters)) if body.voters else len(members),
+        households=len({v.household for v in members}),
+        adults=sum(1 for v in members if v.adult),
+    )
+    _COUNTS[key] = (weakref.ref(roster), result)
+    weakref.finalize(roster, _COUNTS.pop, key, None)
+    return result

@@ -1,0 +1,529 @@
+"""Evaluators: one per record kind — a record and the case's state in, a result and the next
+state out, or a refusal. Nothing here changes anything: the case commits what they return.
+
+Each evaluator checks the record against the stage (is it the right kind of stage, is the case
+suspended, closed), checks who acts and the numbers given, counts the facts the stage's rules
+read (:mod:`deliberation.engine.counting`), asks the rules, and works out where the case goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final, NamedTuple
+
+from deliberation.diagnostics import did_you_mean
+from deliberation.engine.census import counts
+from deliberation.engine.context import Context, Draft, member, on_roster, too_many
+from deliberation.engine.counting import (
+    consultation_facts,
+    disclosure_facts,
+    evaluation_facts,
+    meeting_facts,
+    motion_facts,
+    opinion_unit,
+    task_facts,
+)
+from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
+from deliberation.engine.plan import StagePlan
+from deliberation.engine.state import CaseState, Tally, with_item, without
+from deliberation.errors import (
+    CaseClosed,
+    DeliberationError,
+    InvalidAction,
+    NotEntitled,
+    RuleViolation,
+)
+from deliberation.frozen import FrozenDict
+from deliberation.i18n import T, Text
+from deliberation.rules import Verdict
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.consultation import ConsultationCoverage
+from deliberation.rules.days import local_date
+from deliberation.rules.facts import Facts
+from deliberation.rules.schedules import Deadline
+from deliberation.rules.tasks import Satisfaction
+
+_COMMITTEES: Final = ("party-committee", "villagers-committee")
+
+
+class ReplayError(DeliberationError):
+    """Records do not replay to what they say: a changed procedure, roster or result."""
+
+
+Effect = Callable[[Tally], None]
+
+
+class Outcome(NamedTuple):
+    """What an accepted record gives: its result, the state after it, what it adds to the tally
+    of the stage visit it was made in (``None``: nothing)."""
+
+    result: FrozenDict
+    state: CaseState
+    effect: Effect | None = None
+
+
+class _Model:
+    """The object ``transitions`` moves: it carries only the state."""
+
+    __slots__ = ("state",)
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def closed_msg(state: str) -> Text:
+    return T(f"事项已结束({state})", f"事項已結束({state})", f"the case is closed ({state})")
+
+
+def _open(ctx: Context, s: CaseState) -> None:
+    if s.state not in ctx.plan.stages:
+        raise CaseClosed(closed_msg(s.state))
+
+
+def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: Text
+               ) -> StagePlan:
+    """The current stage, if it is open, not suspended, and of one of ``kinds``."""
+    _open(ctx, s)
+    if s.objections:
+        raise InvalidAction(T("事项因监督委员会异议暂停,须先答复",
+                              "事項因監督委員會異議暫停,須先答覆",
+                              "the case is suspended by an objection; answer it first"))
+    sp = ctx.plan.stages[s.state]
+    if sp.kind not in kinds:
+        raise InvalidAction(T(
+            f"当前步骤为“{sp.stage.name.zh_hans}”,不能{what.zh_hans}",
+            f"當前步驟為「{sp.stage.name.zh_hant}」,不能{what.zh_hant}",
+            f"the case is at {sp.stage.name.en!r}; cannot {what.en} now"))
+    return sp
+
+
+def preconditions(sp: StagePlan, facts: Facts) -> list[FrozenDict]:
+    """Ask the stage's preconditions; raise one RuleViolation carrying every failure."""
+    results = [r.verdict(facts) for r in sp.preconditions]
+    failed = [v for v in results if not v.ok]
+    if failed:
+        raise violation(sp, failed)
+    return [v.entry() for v in results]
+
+
+def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
+    """The refusal for ``failed`` verdicts (messages built now: someone will read them)."""
+    each = [RuleViolation(v.id, sp.id, v.message, v.numbers, v.rule.basis) for v in failed]
+    first = each[0]
+    if len(each) == 1:
+        return first
+    return RuleViolation(first.rule, sp.id, Text(
+        ";".join(f.message.zh_hans for f in each), ";".join(f.message.zh_hant for f in each),
+        "; ".join(f.message.en for f in each)), first.numbers, first.basis, each)
+
+
+def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
+         checks: Sequence[FrozenDict], **extra: Any) -> Outcome:
+    """Follow ``route`` from the stage: the result and the state in the stage it leads to."""
+    if route in sp.escalates:
+        return _escalate(ctx, s, d, route, checks, extra)
+    m = _Model(s.state)
+    ctx.plan.machine.events[route].trigger(m)
+    return Outcome(FrozenDict(route=route, state=m.state, checks=tuple(checks), **extra),
+                   s.entering(m.state, d.seq, d.at))
+
+
+def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],
+              extra: Mapping[str, Any]) -> Outcome:
+    """One level up (to ``escalation.to``), or from the top level to ``escalation.top``."""
+    esc = ctx.plan.procedure.escalation
+    assert esc is not None  # escalates is empty without a ladder
+    index = min(s.level, len(esc.levels) - 1)
+    if index + 1 < len(esc.levels):
+        event, to = ESCALATE_EVENT, esc.levels[index + 1].id
+    else:
+        event, to = ESCALATE_TOP, None
+    m = _Model(s.state)
+    ctx.plan.machine.events[event].trigger(m)
+    new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
+                       postings=FrozenDict(), level=s.level + 1 if to is not None else s.level)
+    return Outcome(FrozenDict(route=route, state=m.state, checks=tuple(checks), **extra,
+                              escalated=FrozenDict({"from": esc.levels[index].id, "to": to})),
+                   new)
+
+
+def _stay(s: CaseState, **extra: Any) -> FrozenDict:
+    return FrozenDict(route=None, state=s.state, **extra)
+
+
+def _local(ctx: Context, at: datetime) -> Any:
+    return local_date(at, ctx.plan.zone)
+
+
+# -- evaluators -------------------------------------------------------------------------------
+
+_DO_MOTION: Final = T("提交动议", "提交動議", "submit a motion")
+_DO_NOTICE: Final = T("通知", "通知", "give notice")
+_DO_MEETING: Final = T("开会", "開會", "hold a meeting")
+_DO_OPINION: Final = T("记录意见", "記錄意見", "record an opinion")
+_DO_CLOSE: Final = T("结束征求意见", "結束徵求意見", "close the consultation")
+_DO_POST: Final = T("公开", "公開", "post a disclosure")
+_DO_CONCLUDE: Final = T("结束公开", "結束公開", "conclude the disclosure")
+_DO_TASK: Final = T("报告任务办理情况", "報告任務辦理情況", "report on a task")
+_DO_RATE: Final = T("记录评价", "記錄評價", "record a rating")
+_DO_CLOSE_EVAL: Final = T("结束评价", "結束評價", "close the evaluation")
+_ANY_KIND: Final = tuple(ActionKind)
+_TASK_ROUTES: Final = {"done": "pass", "declined": "declined", "unresolved": "unresolved"}
+
+
+def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    proc = ctx.plan.procedure
+    data = d.data
+    if data.get("procedure") != proc.id or data.get("version") != proc.version:
+        raise ReplayError(T("事项的过程定义或版本不同", "事項的過程定義或版本不同",
+                            f"case was opened under {data.get('procedure')} "
+                            f"{data.get('version')}, not {proc.id} {proc.version}"))
+    if data.get("roster") != ctx.roster_fingerprint:
+        raise ReplayError(T("名册与开启事项时的名册不同", "名冊與開啟事項時的名冊不同",
+                            "the roster is not the one the case was opened with"))
+    first = ctx.plan.stage_ids[0]
+    return Outcome(FrozenDict(state=first),
+                   CaseState(first, d.seq, d.at))
+
+
+def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.MOTION,), _DO_MOTION)
+    subs = list(d.data.get("submitters") or ())
+    signed = set(d.data.get("signed") or ())
+    if len(set(subs)) != len(subs):
+        raise InvalidAction(T("提出人重复", "提出人重複", "a submitter is listed twice"))
+    for vid in subs:
+        member(ctx, vid, sp.body.members, sp.id, sp.body.name)
+    for vid in signed - set(subs):
+        raise InvalidAction(T(f"{vid} 签名但不是提出人", f"{vid} 簽名但不是提出人",
+                              f"{vid} signed but is not a submitter"))
+    text = d.data.get("text", "")
+    if type(text) is not str:
+        raise InvalidAction(T("动议内容须为文字", "動議內容須為文字",
+                              "the motion's text must be text"))
+    facts = motion_facts(ctx, sp, subs, signed, text, _local(ctx, d.at))
+    out = move(ctx, s, d, sp, "pass", preconditions(sp, facts))
+    return out._replace(state=out.state._replace(submitters=s.submitters | set(subs)))
+
+
+def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, _ANY_KIND, _DO_NOTICE)
+    target = ctx.plan.stages.get(str(d.data.get("for")))
+    if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
+        raise InvalidAction(T("通知的会议步骤无效", "通知的會議步驟無效",
+                              "the notice names no meeting stage at or after this one"))
+    if d.data.get("reconvene") and (target.id != sp.id
+                                    or s.last_route.get(target.id) != "no_quorum"):
+        raise InvalidAction(T("只有未达法定人数的会议才需另行召集",
+                              "只有未達法定人數的會議才需另行召集",
+                              "only a meeting that lacked a quorum is reconvened"))
+    if d.kind == "notice":
+        new = s._replace(notices=with_item(s.notices, target.id, d.at))
+    else:
+        new = s._replace(circulated=with_item(s.circulated, target.id, d.at))
+    return Outcome(_stay(s), new)
+
+
+def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.MEETING,), _DO_MEETING)
+    facts = meeting_facts(ctx, s, sp, d)
+    checks = preconditions(sp, facts)
+    route = "pass"
+    if sp.quorum is not None:
+        v = sp.quorum.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "no_quorum"
+    if route == "pass" and sp.approval is not None:
+        v = sp.approval.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "rejected"
+    held = s.rounds_at(sp.id) + 1
+    cap = sp.stage.max_rounds
+    if route != "pass" and cap is not None and held >= cap:
+        route = "max_rounds"
+    # A meeting uses up its notice; its circulated plan stands only after a failed quorum.
+    after = CaseState(
+        s.state, s.entered_seq, s.entered_at, s.objections, s.level,
+        with_item(s.rounds, sp.id, held), without(s.notices, sp.id),
+        s.circulated if route == "no_quorum" else without(s.circulated, sp.id),
+        with_item(s.last_route, sp.id, route), s.postings, s.submitters)
+    return move(ctx, after, d, sp, route, checks, round=held)
+
+
+def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_OPINION)
+    named = "villager" in d.data
+    if t.named is not None and t.named != named:
+        raise InvalidAction(T("不能混用具名意见与计数意见", "不能混用具名意見與計數意見",
+                              "named opinions and counted opinions cannot be mixed"))
+    if not named:
+        data = d.data
+        signed, unsigned, proxies = (data.get("count", 0), data.get("unsigned", 0),
+                                     data.get("proxies", 0))
+        bc = counts(ctx.roster, sp.body)
+        rule = sp.rule("consultation-coverage")
+        by_household = isinstance(rule, ConsultationCoverage) and rule.unit == "household"
+        population = bc.households if by_household else bc.adults
+        # each kind of opinion can at most reach everyone (a unit that gave an unsigned
+        # opinion may sign later, so the kinds together may exceed it)
+        for what, before, n in zip(("signed", "unsigned", "proxies"), t.counted_opinions,
+                                   (signed, unsigned, proxies), strict=True):
+            if before + n > population:
+                raise InvalidAction(too_many(what, before + n, population))
+        return Outcome(_stay(s), s, lambda tally: tally.add_counted_opinions(
+            signed, unsigned, proxies))
+    vid = d.data["villager"]
+    v = member(ctx, vid, sp.body.members, sp.id, sp.body.name)
+    if not v.adult:  # the population consulted is the body's adults (domain.md §3)
+        raise NotEntitled(sp.id, vid, T(f"{vid} 未满十八周岁,不在征求范围内",
+                                        f"{vid} 未滿十八周歲,不在徵求範圍內",
+                                        f"{vid} is under 18 and not consulted"))
+    status = Tally.UNSIGNED
+    for sig in d.signatures:
+        if sig.method == "proxy":
+            if sig.on_behalf_of != vid:
+                raise InvalidAction(T("委托签名须代表本人", "委託簽名須代表本人",
+                                      "the proxy signature must be on behalf of the villager"))
+            proxy = on_roster(ctx, sig.signer, sp.id)
+            if not proxy.adult:
+                raise InvalidAction(T(f"受托人 {sig.signer} 未成年", f"受託人 {sig.signer} 未成年",
+                                      f"the proxy {sig.signer} is not an adult"))
+            status = max(status, Tally.PROXY)
+        elif sig.signer != vid:
+            raise InvalidAction(T("签名人须为本人", "簽名人須為本人",
+                                  "the signature must be the villager's own"))
+        else:
+            status = Tally.OWN
+    unit = opinion_unit(sp, v)
+    return Outcome(_stay(s), s, lambda tally: tally.add_opinion(unit, status))
+
+
+def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_CLOSE)
+    return move(ctx, s, d, sp, "pass", preconditions(sp, consultation_facts(ctx, sp, t)))
+
+
+def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_POST)
+    if d.actor is None:
+        raise InvalidAction(T("须写明由谁公开", "須寫明由誰公開", "say who posts the disclosure"))
+    member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
+    channel = d.data.get("channel")
+    if type(channel) is not str or not channel.strip():
+        raise InvalidAction(T("须写明公开渠道", "須寫明公開渠道", "name the channel"))
+    if channel not in ctx.plan.channels:
+        hint = did_you_mean(channel, sorted(ctx.plan.channels))
+        raise InvalidAction(T(f"未知的公开渠道 {channel!r};{hint}",
+                              f"未知的公開渠道 {channel!r};{hint}",
+                              f"unknown disclosure channel {channel!r}; {hint}"))
+    postings = s.postings if channel in s.postings else with_item(s.postings, channel, d.at)
+    return Outcome(_stay(s), s._replace(postings=postings))
+
+
+def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_CONCLUDE)
+    facts = disclosure_facts(ctx, s, _local(ctx, d.at))
+    return move(ctx, s, d, sp, "pass", preconditions(sp, facts))
+
+
+def ev_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _open(ctx, s)
+    sup = ctx.plan.procedure.supervision
+    if sup is None:
+        raise InvalidAction(T("此过程没有监督机构", "此過程沒有監督機構",
+                              "this procedure has no supervision body"))
+    body = ctx.plan.procedure.bodies[sup.body]
+    member(ctx, d.actor, body.members, s.state, body.name)
+    new = s._replace(objections=s.objections + 1)
+    return Outcome(_stay(s, open_objections=new.objections), new)
+
+
+def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _open(ctx, s)
+    if not s.objections:
+        raise InvalidAction(T("没有待答复的异议", "沒有待答覆的異議", "there is no open objection"))
+    member(ctx, d.actor, _COMMITTEES, s.state, T("村两委", "村兩委", "two village committees"))
+    sp = ctx.plan.stages[s.state]
+    redo = d.data.get("redo", False)
+    after = s._replace(objections=s.objections - 1)
+    if redo is False or redo is None:
+        return Outcome(_stay(s, open_objections=after.objections), after)
+    if redo is True:
+        event = "objection"
+    else:
+        back = ctx.plan.stages.get(str(redo))
+        if back is None or back.index > sp.index:
+            raise InvalidAction(T(f"不能退回到 {redo!r}", f"不能退回到 {redo!r}",
+                                  f"cannot send the case back to {redo!r}: "
+                                  "not this or an earlier stage"))
+        event = REDO_PREFIX + back.id
+    m = _Model(s.state)
+    ctx.plan.machine.events[event].trigger(m)
+    new = after._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
+                       postings=FrozenDict())
+    return Outcome(FrozenDict(route=event, state=m.state, open_objections=after.objections), new)
+
+
+def ev_withdrawn(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _open(ctx, s)
+    plan = ctx.plan
+    allowed = (plan.machine.events[WITHDRAW].transitions.get(s.state)
+               if WITHDRAW in plan.machine.events else None)
+    if plan.procedure.withdrawal is None or not allowed:
+        raise InvalidAction(T("此时不能撤回", "此時不能撤回",
+                              "the matter can no longer be withdrawn"))
+    if d.actor not in s.submitters:
+        proposers = next((sp.body for sp in plan.stages.values()
+                          if sp.kind is ActionKind.MEETING), None)
+        sel = proposers.members if proposers is not None else ()
+        member(ctx, d.actor, sel, s.state, T("提出人或提议机构", "提出人或提議機構",
+                                             "submitters or the proposing body"))
+    m = _Model(s.state)
+    plan.machine.events[WITHDRAW].trigger(m)
+    new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at)
+    return Outcome(FrozenDict(route=WITHDRAW, state=m.state), new)
+
+
+class NothingDue(InvalidAction):
+    """check_deadlines found nothing expired (internal: no record is made)."""
+
+
+def deadline_verdicts(ctx: Context, s: CaseState, sp: StagePlan, at: datetime) -> list[Verdict]:
+    """The stage's deadline rules asked about ``at``."""
+    out = []
+    on = _local(ctx, at)
+    for rule in sp.deadlines:
+        ref = (ctx.records[0].at if isinstance(rule, Deadline) and rule.reference == "case-opened"
+               else s.entered_at)
+        out.append(rule.verdict({"since": _local(ctx, ref), "on": on}))
+    return out
+
+
+def ev_lapsed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _open(ctx, s)
+    sp = ctx.plan.stages[s.state]
+    results = deadline_verdicts(ctx, s, sp, d.at)
+    if all(v.ok for v in results):
+        raise NothingDue(T("没有到期的期限", "沒有到期的期限", "no deadline has passed"))
+    return move(ctx, s, d, sp, "deadline", [v.entry() for v in results])
+
+
+def ev_skipped(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = ctx.plan.stages.get(s.state)
+    if sp is None or not sp.skip:
+        raise InvalidAction(T("此步骤不应跳过", "此步驟不應跳過", "this stage is not skipped"))
+    m = _Model(s.state)
+    ctx.plan.machine.events[SKIP].trigger(m)
+    new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
+                       postings=FrozenDict())
+    return Outcome(FrozenDict(route=SKIP, state=m.state, setting=sp.stage.skip_when), new)
+
+
+def ev_note(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _open(ctx, s)
+    return Outcome(_stay(s), s)
+
+
+def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.TASK,), _DO_TASK)
+    data = d.data
+    route = _TASK_ROUTES.get(data.get("result"))  # type: ignore[arg-type]
+    if route is None:
+        raise InvalidAction(T("任务结果须为 done、declined 或 unresolved",
+                              "任務結果須為 done、declined 或 unresolved",
+                              f"a task's result is done, declined or unresolved, "
+                              f"not {data.get('result')!r}"))
+    if d.actor is None:
+        raise InvalidAction(T("须写明由谁报告", "須寫明由誰報告", "say who reports on the task"))
+    member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
+    handler = data.get("handler")
+    if handler is not None:
+        on_roster(ctx, handler, sp.id)
+    if route == "pass":
+        return move(ctx, s, d, sp, route, preconditions(sp, task_facts(_local(ctx, d.at))))
+    held = s.rounds_at(sp.id) + 1
+    cap = sp.stage.max_rounds
+    if cap is not None and held >= cap:
+        route = "max_rounds"
+    after = s._replace(rounds=with_item(s.rounds, sp.id, held))
+    return move(ctx, after, d, sp, route, (), round=held)
+
+
+def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.EVALUATION,), _DO_RATE)
+    named = "villager" in d.data
+    if t.named is not None and t.named != named:
+        raise InvalidAction(T("不能混用具名评价与计数评价", "不能混用具名評價與計數評價",
+                              "named ratings and counted ratings cannot be mixed"))
+    if not named:
+        data = d.data
+        sat, unsat, unsigned = (data.get("count", 0), data.get("unsatisfied", 0),
+                                data.get("unsigned", 0))
+        raters = counts(ctx.roster, sp.body).members
+        given = sum(t.counted_ratings[:2]) + sat + unsat
+        if given > raters:
+            raise InvalidAction(too_many("ratings", given, raters))
+        return Outcome(_stay(s), s, lambda tally: tally.add_counted_ratings(sat, unsat, unsigned))
+    vid = d.data["villager"]
+    member(ctx, vid, sp.body.members, sp.id, sp.body.name)
+    satisfied = d.data.get("satisfied")
+    if type(satisfied) is not bool:
+        raise InvalidAction(T("满意与否须为 true 或 false", "滿意與否須為 true 或 false",
+                              "satisfied must be true or false"))
+    for sig in d.signatures:
+        if sig.signer != vid:
+            raise InvalidAction(T("签名人须为评价人本人", "簽名人須為評價人本人",
+                                  "the signature must be the rater's own"))
+    signed = bool(d.signatures)
+    return Outcome(_stay(s), s, lambda tally: tally.add_rating(vid, satisfied, signed))
+
+
+def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.EVALUATION,), _DO_CLOSE_EVAL)
+    facts = evaluation_facts(ctx, sp, t)
+    checks = preconditions(sp, facts)
+    route = "pass"
+    rule = sp.approval  # the satisfaction rule
+    if rule is not None:
+        v = rule.verdict(facts)
+        if isinstance(rule, Satisfaction) and not rule.enough_ratings(facts):
+            raise violation(sp, [v])  # too few signed ratings to decide anything: refused
+        checks.append(v.entry())
+        if not v.ok:
+            route = "rejected"
+    held = s.rounds_at(sp.id) + 1
+    cap = sp.stage.max_rounds
+    if route != "pass" and cap is not None and held >= cap:
+        route = "max_rounds"
+    after = s._replace(rounds=with_item(s.rounds, sp.id, held))
+    return move(ctx, after, d, sp, route, checks, round=held)
+
+
+Evaluator = Callable[[Context, CaseState, Tally, Draft], Outcome]
+
+EVALUATORS: Final[dict[str, Evaluator]] = {
+    "opened": ev_opened,
+    "motion": ev_motion,
+    "notice": ev_notice,
+    "circulated": ev_notice,
+    "meeting": ev_meeting,
+    "opinion": ev_opinion,
+    "consultation-closed": ev_consultation_closed,
+    "disclosure-posted": ev_disclosure_posted,
+    "disclosure-concluded": ev_disclosure_concluded,
+    "objection": ev_objection,
+    "answer": ev_answer,
+    "withdrawn": ev_withdrawn,
+    "lapsed": ev_lapsed,
+    "stage-skipped": ev_skipped,
+    "note": ev_note,
+    "task": ev_task,
+    "rating": ev_rating,
+    "evaluation-closed": ev_evaluation_closed,
+}

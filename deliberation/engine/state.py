@@ -1,0 +1,131 @@
+"""The derived state of a case: a pure function of its records, advanced one record at a time.
+
+:class:`CaseState` is small and frozen: the stage, when it was entered, rounds, open objections,
+the escalation level, the standing notices, the postings of the current disclosure and the time
+of the last record. What grows with the records of one stage — the opinions of a consultation,
+the ratings of an evaluation — is a :class:`Tally`, counted as each record is committed, so that
+counting the facts of the next action never rescans the log.
+
+A record is first *evaluated* against the state and the tally (nothing changes), and only when
+every record of the action is accepted is each one *committed*: the state replaced, the tally
+counted. A refused action therefore leaves the case exactly as it was.
+
+>>> from datetime import datetime, timezone
+>>> s = CaseState("proposal", 1, datetime(2026, 3, 1, tzinfo=timezone.utc))
+>>> s.rounds_at("proposal"), s.with_round("proposal").rounds_at("proposal")
+(0, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from deliberation.frozen import FrozenDict
+
+_EMPTY = FrozenDict()
+
+
+class CaseState(NamedTuple):
+    """Where a case stands after its last record (see the module docstring).
+
+    An immutable tuple: each record gives a new one (``_replace``), cheaply.
+    """
+
+    state: str  # the current stage id, or the outcome id once closed
+    entered_seq: int  # the record that entered the current stage
+    entered_at: datetime
+    objections: int = 0  # open objections (the case is suspended while any is open)
+    level: int = 0  # escalation levels climbed
+    rounds: Mapping[str, int] = _EMPTY  # meetings (or declines, closings) held per stage
+    notices: Mapping[str, datetime] = _EMPTY  # the standing notice of each meeting stage
+    circulated: Mapping[str, datetime] = _EMPTY  # the standing circulation of each stage
+    last_route: Mapping[str, str] = _EMPTY  # the route the last meeting of each stage took
+    postings: Mapping[str, datetime] = _EMPTY  # first posting per channel in this stage
+    submitters: frozenset[str] = frozenset()  # everyone who submitted a motion
+
+    def entering(self, state: str, seq: int, at: datetime) -> CaseState:
+        """The state once the record ``seq`` (made ``at``) moved the case to ``state``: a new
+        stage visit, with no postings yet. (Built directly: this is every move's cost.)"""
+        return CaseState(state, seq, at, self.objections, self.level, self.rounds, self.notices,
+                         self.circulated, self.last_route, _EMPTY, self.submitters)
+
+    def rounds_at(self, stage: str) -> int:
+        return self.rounds.get(stage, 0)
+
+    def with_round(self, stage: str) -> CaseState:
+        return self._replace(rounds=with_item(self.rounds, stage, self.rounds_at(stage) + 1))
+
+
+def with_item(mapping: Mapping[str, Any], key: str, value: Any) -> FrozenDict:
+    """``mapping`` with ``key`` set (a new frozen mapping)."""
+    return FrozenDict({**mapping, key: value})
+
+
+def without(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``mapping`` without ``key`` (the same object when it has none)."""
+    if key not in mapping:
+        return mapping
+    return FrozenDict({k: v for k, v in mapping.items() if k != key})
+
+
+class Tally:
+    """What the records of one stage visit have counted: opinions and ratings.
+
+    Mutable, and owned by its case: it is only ever changed by committing an accepted record of
+    the visit it belongs to (``visit`` is the ``entered_seq`` of that visit), so it always equals
+    what counting that visit's records from scratch would give. Each update is O(1).
+    """
+
+    __slots__ = ("counted_opinions", "counted_ratings", "named", "opinion_units",
+                 "opinions_by_status", "ratings", "ratings_signed", "ratings_signed_satisfied",
+                 "visit")
+
+    # an opinion's status for its unit: the best one counts (own signature > proxy > none)
+    UNSIGNED, PROXY, OWN = 1, 2, 3
+
+    def __init__(self, visit: int) -> None:
+        self.visit = visit
+        self.named: bool | None = None  # named opinions/ratings, or counts; never both
+        self.opinion_units: dict[str, int] = {}  # unit -> best status
+        self.opinions_by_status = [0, 0, 0, 0]  # units per status (index = status)
+        self.counted_opinions = [0, 0, 0]  # signed, unsigned, proxies given as counts
+        self.ratings: dict[str, tuple[bool, bool]] = {}  # rater -> (satisfied, signed)
+        self.ratings_signed = 0
+        self.ratings_signed_satisfied = 0
+        self.counted_ratings = [0, 0, 0]  # satisfied, unsatisfied, unsigned given as counts
+
+    def add_opinion(self, unit: str, status: int) -> None:
+        old = self.opinion_units.get(unit, 0)
+        if status > old:
+            self.opinion_units[unit] = status
+            if old:
+                self.opinions_by_status[old] -= 1
+            self.opinions_by_status[status] += 1
+        self.named = True
+
+    def add_counted_opinions(self, signed: int, unsigned: int, proxies: int) -> None:
+        c = self.counted_opinions
+        c[0] += signed
+        c[1] += unsigned
+        c[2] += proxies
+        self.named = False
+
+    def add_rating(self, rater: str, satisfied: bool, signed: bool) -> None:
+        old = self.ratings.get(rater)
+        if old is not None and old[1]:
+            self.ratings_signed -= 1
+            self.ratings_signed_satisfied -= 1 if old[0] else 0
+        self.ratings[rater] = (satisfied, signed)
+        if signed:
+            self.ratings_signed += 1
+            self.ratings_signed_satisfied += 1 if satisfied else 0
+        self.named = True
+
+    def add_counted_ratings(self, satisfied: int, unsatisfied: int, unsigned: int) -> None:
+        c = self.counted_ratings
+        c[0] += satisfied
+        c[1] += unsatisfied
+        c[2] += unsigned
+        self.named = False

@@ -1,0 +1,246 @@
+"""What every rule is: its parameters, the facts it reads, its verdict, its words, its numbers.
+
+A procedure never carries code: it names a registered :class:`RuleType` and gives parameters.
+The loader checks them against the type's :class:`Param` specs; :meth:`RuleType.bind` turns them
+into a :class:`Rule` — one frozen object per rule of a stage, its parameters parsed once — and
+everything else asks that object:
+
+- :meth:`Rule.verdict` — a pure function of the :data:`~deliberation.rules.facts.Facts` it
+  :attr:`~Rule.reads`: whether it holds, and the numbers behind it;
+- :meth:`Rule.message` — the words, built from those numbers only when someone reads them;
+- :meth:`Rule.describe` — what the rule says, for ``show``, walkthroughs, the page and diagrams;
+- :meth:`Rule.requirements` — the exact counts it needs on given totals (the simulator's and the
+  calculators' numbers).
+
+>>> from deliberation.rules import RULES
+>>> quorum = RULES["quorum"].bind("quorum", {"ratio": "2/3", "compare": ">=", "base": "members"})
+>>> v = quorum.verdict({"members": 28, "present_members": 18})
+>>> v.ok, v.numbers["needed"]
+(False, 19)
+>>> v.message.get("en")
+'quorum not met: 18 of 28 present, at least 2/3 of members needed, i.e. at least 19'
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any, ClassVar, Final, NamedTuple
+
+import attrs
+
+from deliberation.frozen import FrozenDict, freeze
+from deliberation.i18n import Text
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.facts import Facts
+
+
+class Effect(enum.Enum):
+    """What a failed rule does to the action that failed it."""
+
+    REFUSE = "refuse"  # a precondition: the action is refused and nothing is recorded
+    NO_QUORUM = "no_quorum"  # recorded: the meeting happened and lacked a quorum
+    REJECTED = "rejected"  # recorded: the vote (or the ratings) fell short
+    DEADLINE = "deadline"  # checked only when deadlines are checked; recorded as lapsed
+
+
+@attrs.frozen
+class Param:
+    """One parameter of a registered rule, as a procedure file gives it."""
+
+    name: str
+    type: str  # fraction | comparison | base | int | ints | bool | choice | list | thresholds
+    required: bool = True
+    default: Any = None
+    choices: tuple[str, ...] = ()
+    description: str = ""
+    # bounds of an ``int`` (or each of ``ints``), checked by the loader (D402)
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@attrs.frozen
+class Requirement:
+    """One count a rule needs: ``facts[count]`` must reach ``needed`` out of ``total``."""
+
+    count: str  # the fact compared (e.g. ``present_members``, ``yes``, ``consulted``)
+    total: int
+    needed: int
+
+
+@attrs.frozen
+class ThresholdView:
+    """A numeric threshold of a rule as a calculator shows it: ``count <compare> ratio × total``."""
+
+    num: int
+    den: int
+    compare: str
+    base: str
+    count_field: str  # the fact counted
+    total_field: str  # the fact (or, for votes cast, the sum) it is a share of
+
+    @property
+    def ratio(self) -> Fraction:
+        return Fraction(self.num, self.den)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"num": self.num, "den": self.den, "compare": self.compare, "base": self.base,
+                "count": self.count_field, "total": self.total_field}
+
+
+@attrs.frozen
+class Description:
+    """What a rule says, in words and numbers, without any case: for every view of a procedure.
+
+    ``summary`` is one short line (a diagram's arrow), ``detail`` the rule in full words with its
+    boundary word spelled out, ``thresholds`` the numeric thresholds (several: alternatives, any
+    one suffices), ``days`` the days the rule makes the case wait (notice, circulation, posting).
+    """
+
+    summary: Text
+    detail: Text
+    thresholds: tuple[ThresholdView, ...] = ()
+    days: int = 0
+    on_arrow: bool = False  # whether it decides the step's passing (shown on diagrams' arrows)
+
+
+class Verdict(NamedTuple):
+    """One rule's verdict on some facts: whether it held and the numbers; words on demand.
+
+    (A named tuple: every action makes a few, so they are cheap to make.)
+    """
+
+    rule: Rule
+    ok: bool
+    numbers: Mapping[str, Any]
+
+    @property
+    def message(self) -> Text:
+        """The verdict in words (built now, from the numbers)."""
+        return self.rule.message(self.ok, self.numbers)
+
+    @property
+    def id(self) -> str:
+        return self.rule.id
+
+    def entry(self) -> FrozenDict:
+        """``{"rule", "ok", "numbers"}`` as a record's result lists its checks."""
+        return FrozenDict(rule=self.rule.id, ok=self.ok, numbers=self.numbers)
+
+
+@attrs.frozen
+class Rule:
+    """A rule of a procedure with its parameters parsed: the one code path of its family.
+
+    Subclasses (one family module each) add their parsed parameters as fields and implement
+    :meth:`verdict`, :meth:`message`, :meth:`describe` and, for counted rules,
+    :meth:`requirements`.
+    """
+
+    type: ClassVar[RuleType]
+    id: str
+    basis: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    # the parameters as given (settings resolved, defaults filled), for display and export
+    params: Mapping[str, Any] = attrs.field(factory=FrozenDict, kw_only=True, eq=False)
+
+    @property
+    def name(self) -> str:
+        """The registered rule's name (``quorum``, ``disclosure``…)."""
+        return self.type.name
+
+    @property
+    def effect(self) -> Effect:
+        return self.type.effect
+
+    @property
+    def reads(self) -> frozenset[str]:
+        """The facts :meth:`verdict` reads (the engine counts only what some rule reads)."""
+        raise NotImplementedError
+
+    def verdict(self, facts: Facts) -> Verdict:
+        raise NotImplementedError
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        raise NotImplementedError
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        """The rule in words; ``channels`` names the procedure's disclosure channels."""
+        raise NotImplementedError
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        """The counts this rule needs on the totals in ``facts`` (empty: none counted)."""
+        return ()
+
+    def holds_if_any(self) -> bool:
+        """Whether one of :meth:`requirements` suffices (alternatives) rather than all."""
+        return False
+
+    def _verdict(self, ok: bool, numbers: dict[str, Any]) -> Verdict:
+        return Verdict(self, ok, FrozenDict(numbers))
+
+
+Build = Callable[[str, Mapping[str, Any], tuple[str, ...]], Rule]
+
+
+@attrs.frozen
+class RuleType:
+    """A registered rule: name, label, parameters, where it applies, what a failure does."""
+
+    name: str
+    label: Text
+    description: str
+    params: tuple[Param, ...]
+    actions: tuple[ActionKind, ...]
+    effect: Effect
+    build: Build = attrs.field(repr=False, eq=False)
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None
+
+    def with_defaults(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        out = {p.name: p.default for p in self.params if not p.required}
+        out.update(params)
+        return out
+
+    def bind(self, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...] = ()
+             ) -> Rule:
+        """The rule with ``params`` (settings already resolved) parsed, defaults filled."""
+        full = self.with_defaults(params)
+        return attrs.evolve(self.build(rule_id, full, tuple(basis)), params=freeze(full))
+
+    def check(self, params: Mapping[str, Any], facts: Facts) -> Verdict:
+        """Bind and judge in one step (for tests and one-off questions)."""
+        return self.bind(self.name, params).verdict(facts)
+
+
+RULES: Final[dict[str, RuleType]] = {}
+
+
+def register(rule: RuleType) -> RuleType:
+    """Add a rule type to the registry (extensions may register their own names)."""
+    if rule.name in RULES:
+        raise ValueError(f"a rule named {rule.name!r} is already registered")
+    RULES[rule.name] = rule
+    return rule
+
+
+def rule_type(cls: type[Rule], **meta: Any) -> RuleType:
+    """Register ``cls`` (a :class:`Rule` subclass with a ``from_params`` constructor) under the
+    metadata given, and tie the two together."""
+    rtype = RuleType(build=cls.from_params, **meta)  # type: ignore[attr-defined]
+    cls.type = rtype
+    return register(rtype)
+
+
+def join(parts: list[Text]) -> Text:
+    """Several messages as one, in each language's way of listing."""
+    return Text(";".join(p.zh_hans for p in parts), ";".join(p.zh_hant for p in parts),
+                "; ".join(p.en for p in parts))
+
+
+__all__ = ["RULES", "Build", "Description", "Effect", "Param", "Requirement", "Rule",
+           "RuleType", "ThresholdView", "Verdict", "freeze", "join", "register", "rule_type"]

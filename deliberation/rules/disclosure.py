@@ -1,0 +1,269 @@
+"""Disclosure and notice: ``disclosure`` (posted on the required channels, each for the minimum
+period counted from its own posting, objections answered), ``notice-period`` (the meeting was
+announced long enough before) and ``advance-circulation`` (the plan was circulated long enough
+before). All three are preconditions; days are the village's local dates, counted as the rule
+says (``count: elapsed | civil-code | working``, see :mod:`deliberation.rules.days`).
+
+>>> from datetime import date
+>>> from deliberation.rules import RULES
+>>> r = RULES["disclosure"].bind("disclosure", {"channels": ["notice-board"], "min_days": 7})
+>>> v = r.verdict({"posted_on": {"foo-channel": date(2026, 3, 1),
+...                              "notice-board": date(2026, 3, 9)}, "on": date(2026, 3, 9)})
+>>> v.ok, v.numbers["count"]
+(False, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Final
+
+import attrs
+
+from deliberation.frozen import FrozenDict
+from deliberation.i18n import T, Text
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
+from deliberation.rules.calendars import working_calendar
+from deliberation.rules.channels import channel_name
+from deliberation.rules.days import DayCount, Period
+from deliberation.rules.facts import Facts
+
+COUNTS: Final = tuple(c.value for c in DayCount)
+REQUIRE: Final = ("any", "all")
+
+COUNT_PARAM: Final = Param(
+    "count", "choice", required=False, default="elapsed", choices=(*COUNTS, "calendar"),
+    description="how days are counted: elapsed local dates, the Civil Code's way (start day "
+    "not counted, a holiday at the end extends it), or working days ('calendar' = elapsed)")
+
+
+def day_count(value: Any) -> DayCount:
+    """``count:`` as a :class:`DayCount` (``calendar``, the older name, is ``elapsed``)."""
+    return DayCount.ELAPSED if value in (None, "calendar") else DayCount(str(value))
+
+
+def _unit(count: DayCount) -> Text:
+    if count is DayCount.WORKING:
+        return T("个工作日", "個工作日", " working day(s)")
+    return T(" 天", " 天", " day(s)")
+
+
+def _days(n: int, count: DayCount) -> Text:
+    u = _unit(count)
+    return Text(f"{n}{u.zh_hans}", f"{n}{u.zh_hant}", f"{n}{u.en}")
+
+
+@attrs.frozen
+class Disclosure(Rule):
+    """Posted on the required channels — ``require: any`` (one of them) or ``all`` (each) —
+    each for at least ``min_days`` counted from that channel's own first posting in the stage,
+    with no objection left open."""
+
+    channels: tuple[str, ...]
+    period: Period
+    require_all: bool
+    objection_window_days: int
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> Disclosure:
+        channels = tuple(str(c) for c in params["channels"])
+        if not channels:
+            raise ValueError("a disclosure needs at least one channel")
+        require = str(params.get("require") or "any")
+        if require not in REQUIRE:
+            raise ValueError(f"require {require!r}: choose any or all")
+        days = int(params["min_days"])
+        if days < 0:
+            raise ValueError("min_days must not be negative")
+        return cls(rule_id, channels, Period(days, day_count(params.get("count"))),
+                   require == "all", int(params.get("objection_window_days") or 0), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"posted_on", "on", "open_objections"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        posted: Mapping[str, date] = facts.get("posted_on") or {}
+        on = facts.get("on")
+        cal = working_calendar() if self.period.count is not DayCount.ELAPSED else None
+        days: dict[str, int] = {}
+        over: dict[str, bool] = {}
+        for ch in self.channels:
+            start = posted.get(ch)
+            if start is None or on is None:
+                continue
+            days[ch] = self.period.elapsed(start, on, cal)  # type: ignore[arg-type]
+            over[ch] = self.period.over(start, on, cal)  # type: ignore[arg-type]
+        if self.require_all:
+            met = all(over.get(ch, False) for ch in self.channels)
+            count = min((days.get(ch, 0) for ch in self.channels), default=0)
+        else:
+            met = any(over.values())
+            count = max(days.values(), default=0)
+        objections = int(facts.get("open_objections", 0))
+        missing = tuple(ch for ch in self.channels if ch not in posted)
+        return self._verdict(met and not objections, {
+            "count": count, "needed": self.period.days, "days": FrozenDict(days),
+            "channels": tuple(posted), "missing": missing,
+            "require": "all" if self.require_all else "any", "open_objections": objections,
+            "met": met})
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        days: Mapping[str, int] = numbers["days"]
+        count = self.period.count
+        if ok:
+            used = [channel_name(c) for c in days]
+            return T(f"已公开 {_days(numbers['count'], count).zh_hans}"
+                     f"({'、'.join(c.zh_hans for c in used)})",
+                     f"已公開 {_days(numbers['count'], count).zh_hant}"
+                     f"({'、'.join(c.zh_hant for c in used)})",
+                     f"posted for {_days(numbers['count'], count).en} on "
+                     f"{', '.join(c.en for c in used)}")
+        problems: list[Text] = []
+        names = [channel_name(c) for c in self.channels]
+        if not numbers["met"]:
+            need = _days(self.period.days, count)
+            if self.require_all:
+                lacking = list(self.channels)
+                per = [f"{channel_name(c).zh_hans} {days.get(c, 0)}" for c in lacking]
+                per_t = [f"{channel_name(c).zh_hant} {days.get(c, 0)}" for c in lacking]
+                per_e = [f"{channel_name(c).en} {days.get(c, 0)}" for c in lacking]
+                problems.append(T(
+                    f"须在{'、'.join(n.zh_hans for n in names)}各公开至少{need.zh_hans}"
+                    f"(已公开:{'、'.join(per)})",
+                    f"須在{'、'.join(n.zh_hant for n in names)}各公開至少{need.zh_hant}"
+                    f"(已公開:{'、'.join(per_t)})",
+                    f"each of {', '.join(n.en for n in names)} needs at least {need.en} "
+                    f"(posted: {', '.join(per_e)})"))
+            elif not days:
+                problems.append(T(
+                    f"未在规定渠道公开(须为{'、'.join(n.zh_hans for n in names)}之一)",
+                    f"未在規定渠道公開(須為{'、'.join(n.zh_hant for n in names)}之一)",
+                    f"not posted on a required channel (one of "
+                    f"{', '.join(n.en for n in names)})"))
+            else:
+                got = _days(numbers["count"], count)
+                problems.append(T(f"公开 {got.zh_hans},至少须 {need.zh_hans}",
+                                  f"公開 {got.zh_hant},至少須 {need.zh_hant}",
+                                  f"posted for {got.en}, at least {need.en} needed"))
+        if numbers["open_objections"]:
+            n = numbers["open_objections"]
+            problems.append(T(f"尚有 {n} 项异议未答复", f"尚有 {n} 項異議未答覆",
+                              f"{n} objection(s) still unanswered"))
+        return join(problems)
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        names = [channel_name(c, channels) for c in self.channels]
+        need = _days(self.period.days, self.period.count)
+        window = self.objection_window_days
+        if self.require_all:
+            where = T(f"在{'、'.join(n.zh_hans for n in names)}各",
+                      f"在{'、'.join(n.zh_hant for n in names)}各",
+                      f"on each of {', '.join(n.en for n in names)}")
+        else:
+            where = T(f"在{'、'.join(n.zh_hans for n in names)}之一",
+                      f"在{'、'.join(n.zh_hant for n in names)}之一",
+                      f"on one of {', '.join(n.en for n in names)}")
+        detail = T(f"{where.zh_hans}公开至少{need.zh_hans};{window} 天内可提出异议",
+                   f"{where.zh_hant}公開至少{need.zh_hant};{window} 天內可提出異議",
+                   f"posted {where.en} for at least {need.en}; objections within {window} "
+                   "day(s)")
+        d = self.period.days
+        summary = T(f"公开≥{d}天,异议已答复", f"公開≥{d}天,異議已答覆",
+                    f"posted ≥{d} days, objections answered")
+        return Description(summary, detail, days=d, on_arrow=True)
+
+
+@attrs.frozen
+class DaysBefore(Rule):
+    """A meeting announced (``notice-period``) or its plan circulated (``advance-circulation``)
+    at least ``days`` before it is held."""
+
+    fact: str
+    period: Period
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({self.fact, "on"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        given: date | None = facts.get(self.fact)  # type: ignore[assignment]
+        on = facts.get("on")
+        if given is None or on is None:
+            return self._verdict(False, {"count": None, "needed": self.period.days})
+        cal = working_calendar() if self.period.count is not DayCount.ELAPSED else None
+        return self._verdict(self.period.over(given, on, cal),  # type: ignore[arg-type]
+                             {"count": self.period.elapsed(given, on, cal),  # type: ignore[arg-type]
+                              "needed": self.period.days})
+
+    def _what(self) -> Text:
+        if self.fact == "notice_on":
+            return T("会议通知", "會議通知", "meeting notice")
+        return T("方案送达", "方案送達", "plan circulated")
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        got = "—" if numbers["count"] is None else str(numbers["count"])
+        what, need = self._what(), numbers["needed"]
+        u = _unit(self.period.count)
+        return T(f"{what.zh_hans}:提前 {got}{u.zh_hans},至少须 {need}{u.zh_hans}",
+                 f"{what.zh_hant}:提前 {got}{u.zh_hant},至少須 {need}{u.zh_hant}",
+                 f"{what.en}: {got}{u.en} ahead, at least {need} needed")
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        d = self.period.days
+        if self.fact == "notice_on":
+            return Description(T(f"提前≥{d}天通知", f"提前≥{d}天通知", f"notice ≥{d} days ahead"),
+                               T(f"会前至少 {d} 天通知", f"會前至少 {d} 天通知",
+                                 f"notice at least {d} day(s) ahead"), days=d, on_arrow=True)
+        return Description(T(f"方案提前≥{d}天送达", f"方案提前≥{d}天送達",
+                             f"plan circulated ≥{d} days ahead"),
+                           T(f"方案至少提前 {d} 天送达", f"方案至少提前 {d} 天送達",
+                             f"plan circulated at least {d} day(s) ahead"), days=d)
+
+
+@attrs.frozen
+class NoticePeriod(DaysBefore):
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> NoticePeriod:
+        return cls(rule_id, "notice_on", Period(int(params["days"]),
+                                                day_count(params.get("count"))), basis=basis)
+
+
+@attrs.frozen
+class AdvanceCirculation(DaysBefore):
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> AdvanceCirculation:
+        return cls(rule_id, "circulated_on", Period(int(params["days"]),
+                                                    day_count(params.get("count"))), basis=basis)
+
+
+rule_type(
+    Disclosure, name="disclosure", label=T("公开", "公開", "disclosure"),
+    description="Published on the required channels for a minimum period, objections answered.",
+    params=(Param("channels", "channels", required=False, default=("notice-board",),
+                  description="disclosure channels: built-in ids or the procedure's own"),
+            Param("min_days", "int", required=False, default=7, minimum=0),
+            Param("objection_window_days", "int", required=False, default=0, minimum=0),
+            Param("require", "choice", required=False, default="any", choices=REQUIRE,
+                  description="any: one of the channels suffices; all: each channel, each for "
+                  "the full period from its own posting"),
+            COUNT_PARAM),
+    actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
+
+rule_type(
+    NoticePeriod, name="notice-period", label=T("会议通知期", "會議通知期", "notice period"),
+    description="The meeting was announced at least ``days`` days before it is held.",
+    params=(Param("days", "int", minimum=0), COUNT_PARAM),
+    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+
+rule_type(
+    AdvanceCirculation, name="advance-circulation",
+    label=T("方案提前送达", "方案提前送達", "plan circulated in advance"),
+    description="The plan was circulated to the participants at least ``days`` days ahead.",
+    params=(Param("days", "int", minimum=0), COUNT_PARAM),
+    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)

@@ -1,0 +1,73 @@
+"""Facts: what an action establishes, counted — the only input of a rule's verdict.
+
+A plain mapping (typed as a ``TypedDict``): the engine counts, for each action, the facts that
+the stage's rules :attr:`~deliberation.rules.base.Rule.reads`, and nothing else; a fact not
+given reads as zero (or as absent, for dates). Counts of people are of the acting body on the
+case's roster snapshot; dates are the village's local calendar dates.
+
+>>> f = Facts(members=28, present_members=19)
+>>> f["present_members"], f.get("yes", 0)
+(19, 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, TypedDict, cast
+
+
+class Facts(TypedDict, total=False):
+    # the acting body, on the roster snapshot
+    members: int
+    voters: int
+    expected: int  # 应到: voters less those excused
+    households: int
+    adults: int
+    # a meeting
+    present: int  # voters present (实到)
+    present_members: int  # everyone of the body present, voting or not
+    present_households: int  # households represented
+    present_adults: int
+    yes: int
+    no: int
+    abstain: int
+    participants: int  # everyone present
+    participants_signed: int
+    witnesses_signed: int  # township officials who signed the minutes
+    interested_voting: int  # interested parties who voted although recusal applies
+    notice_on: date | None  # when the standing notice of this meeting was given (local date)
+    circulated_on: date | None  # when the plan was circulated (local date)
+    # a motion or proposal
+    submitters: int
+    submitters_signed: int
+    text: str
+    representatives: int
+    submitters_representatives: int
+    submitters_committee: int
+    # a consultation
+    population: int  # villagers (or households) who must be consulted
+    consulted: int  # of them, with an opinion that counts under the rule's settings
+    consulted_signed: int
+    consulted_unsigned: int
+    consulted_by_proxy: int
+    # a disclosure: the first posting on each channel in this stage, as a local date
+    posted_on: Mapping[str, date]
+    open_objections: int
+    # an evaluation: signed ratings
+    raters: int
+    ratings: int
+    satisfied: int
+    ratings_unsigned: int
+    # time: the local date the action takes place, and a deadline's reference date
+    on: date
+    since: date
+
+
+def count_of(facts: Facts, name: str) -> int:
+    """The count ``name`` in ``facts`` (0 when not given), for a name known only at run time."""
+    value: Any = cast(Mapping[str, Any], facts).get(name, 0)
+    return int(value)
+
+
+__all__ = ["Facts", "count_of"]

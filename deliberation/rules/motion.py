@@ -1,0 +1,208 @@
+"""A matter raised: ``written-motion`` (动议: in writing, by enough villagers, signed) and
+``proposal-support`` (一事一议: by the committee, or enough villagers, or enough representatives).
+Both are preconditions of the motion.
+
+>>> from deliberation.rules import RULES
+>>> r = RULES["written-motion"].bind("written-motion", {"min_submitters": 2})
+>>> v = r.verdict({"submitters": 1, "submitters_signed": 1, "text": "修路"})
+>>> v.ok, v.message.get("en")
+(False, '1 submitter(s), at least 2 needed')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from deliberation.i18n import T, Text
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.base import (
+    Description,
+    Effect,
+    Param,
+    Requirement,
+    Rule,
+    Verdict,
+    join,
+    rule_type,
+)
+from deliberation.rules.facts import Facts
+from deliberation.rules.thresholds import (
+    Base,
+    Comparison,
+    Threshold,
+    format_fraction,
+    parse_fraction,
+)
+
+
+@attrs.frozen
+class WrittenMotion(Rule):
+    """A motion raised in writing by at least ``min_submitters`` villagers."""
+
+    min_submitters: int
+    require_text: bool
+    require_signatures: bool
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> WrittenMotion:
+        return cls(rule_id, int(params["min_submitters"]), bool(params["require_text"]),
+                   bool(params["require_signatures"]), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"submitters", "submitters_signed", "text"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        subs, signed = facts.get("submitters", 0), facts.get("submitters_signed", 0)
+        has_text = bool(str(facts.get("text", "")).strip())
+        ok = (subs >= self.min_submitters and (has_text or not self.require_text)
+              and (signed >= subs or not self.require_signatures))
+        return self._verdict(ok, {"count": subs, "needed": self.min_submitters,
+                                  "signed": signed, "has_text": has_text})
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        subs, signed = numbers["count"], numbers["signed"]
+        if ok:
+            return T(f"书面动议已由 {subs} 名村民提出", f"書面動議已由 {subs} 名村民提出",
+                     f"written motion raised by {subs} villager(s)")
+        problems: list[Text] = []
+        if self.require_text and not numbers["has_text"]:
+            problems.append(T("动议无书面内容", "動議無書面內容", "the motion has no written text"))
+        if subs < self.min_submitters:
+            need = self.min_submitters
+            problems.append(T(f"提出人 {subs} 人,至少须 {need} 人",
+                              f"提出人 {subs} 人,至少須 {need} 人",
+                              f"{subs} submitter(s), at least {need} needed"))
+        if self.require_signatures and signed < subs:
+            problems.append(T(f"提出人签名 {signed}/{subs}", f"提出人簽名 {signed}/{subs}",
+                              f"{signed} of {subs} submitters signed"))
+        return join(problems)
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        n = self.min_submitters
+        parts = [T(f"至少 {n} 名村民书面提出", f"至少 {n} 名村民書面提出",
+                   f"raised in writing by at least {n} villager(s)")]
+        if self.require_text:
+            parts.append(T("须有书面内容", "須有書面內容", "with its text"))
+        if self.require_signatures:
+            parts.append(T("每位提出人签字", "每位提出人簽字", "signed by every submitter"))
+        detail = Text(",".join(p.zh_hans for p in parts), ",".join(p.zh_hant for p in parts),
+                      ", ".join(p.en for p in parts))
+        return Description(T(f"≥{n}名村民书面提出并签名", f"≥{n}名村民書面提出並簽名",
+                             f"in writing by ≥{n} villager(s), signed"), detail, on_arrow=True)
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        return (Requirement("submitters", self.min_submitters, self.min_submitters),)
+
+
+@attrs.frozen
+class ProposalSupport(Rule):
+    """Proposed by the villagers' committee, or by enough villagers, or by enough
+    representatives (一事一议: ≥ 1/10 of villagers or ≥ 1/5 of representatives).
+
+    ``submitters_signed`` counts adult villagers who signed, ``adults`` all adult villagers,
+    ``representatives`` all villager representatives.
+    """
+
+    villagers: Threshold
+    representatives: Threshold
+    committee: bool
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> ProposalSupport:
+        cmp = Comparison(params["compare"])
+        return cls(rule_id,
+                   Threshold(parse_fraction(params["villagers_ratio"]), cmp, Base.ADULTS),
+                   Threshold(parse_fraction(params["representatives_ratio"]), cmp, Base.MEMBERS),
+                   bool(params["committee"]), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"submitters_signed", "adults", "submitters_representatives",
+                          "representatives", "submitters_committee"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        tv, tr = self.villagers, self.representatives
+        signed, adults = facts.get("submitters_signed", 0), facts.get("adults", 0)
+        reps_signed, reps = (facts.get("submitters_representatives", 0),
+                             facts.get("representatives", 0))
+        committee = facts.get("submitters_committee", 0)
+        ok = ((self.committee and committee > 0) or tv.holds(signed, adults)
+              or tr.holds(reps_signed, reps))
+        return self._verdict(ok, {
+            "count": signed, "total": adults, "needed": tv.needed(adults),
+            "ratio": tv.ratio_text, "compare": tv.compare.value, "base": "adults",
+            "representatives": reps_signed, "representatives_total": reps,
+            "representatives_needed": tr.needed(reps),
+            "representatives_ratio": tr.ratio_text, "committee": committee})
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        n, c = numbers, self.villagers.compare.label
+        fv, fr = n["ratio"], n["representatives_ratio"]
+        head = (T("提议人数达到要求", "提議人數達到要求", "enough support") if ok
+                else T("提议人数不足", "提議人數不足", "not enough support"))
+        by_c = self.committee
+        return T(
+            f"{head.zh_hans}:村民 {n['count']}/{n['total']}(须{fv}{c.zh_hans},"
+            f"即 {n['needed']}),村民代表 {n['representatives']}/{n['representatives_total']}"
+            f"(须{fr}{c.zh_hans},即 {n['representatives_needed']})"
+            + (",或由村民委员会提议" if by_c else ""),
+            f"{head.zh_hant}:村民 {n['count']}/{n['total']}(須{fv}{c.zh_hant},"
+            f"即 {n['needed']}),村民代表 {n['representatives']}/{n['representatives_total']}"
+            f"(須{fr}{c.zh_hant},即 {n['representatives_needed']})"
+            + (",或由村民委員會提議" if by_c else ""),
+            f"{head.en}: {n['count']} of {n['total']} villagers ({c.en} {fv}, i.e. "
+            f"{n['needed']}), {n['representatives']} of {n['representatives_total']} "
+            f"representatives ({c.en} {fr}, i.e. {n['representatives_needed']})"
+            + (", or a proposal by the villagers' committee" if by_c else ""))
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        fv, fr = format_fraction(self.villagers.ratio), format_fraction(self.representatives.ratio)
+        cmp = self.villagers.compare.label
+        by_c = self.committee
+        detail = T(
+            ("由村民委员会提议,或" if by_c else "")
+            + f"十八周岁以上村民的 {fv}{cmp.zh_hans}联名,或村民代表的 {fr}{cmp.zh_hans}联名",
+            ("由村民委員會提議,或" if by_c else "")
+            + f"十八周歲以上村民的 {fv}{cmp.zh_hant}聯名,或村民代表的 {fr}{cmp.zh_hant}聯名",
+            ("proposed by the villagers' committee, or " if by_c else "")
+            + f"signed by {cmp.en} {fv} of villagers aged 18 and over, or by {cmp.en} {fr} "
+            "of villager representatives")
+        return Description(self.type.label, detail)
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        adults, reps = facts.get("adults", 0), facts.get("representatives", 0)
+        return (Requirement("submitters_signed", adults, self.villagers.needed(adults)),
+                Requirement("submitters_representatives", reps,
+                            self.representatives.needed(reps)))
+
+    def holds_if_any(self) -> bool:
+        return True
+
+
+rule_type(
+    WrittenMotion, name="written-motion", label=T("书面动议", "書面動議", "written motion"),
+    description="The matter is raised in writing by one or more villagers (动议).",
+    params=(Param("min_submitters", "int", required=False, default=1, minimum=1),
+            Param("require_text", "bool", required=False, default=True),
+            Param("require_signatures", "bool", required=False, default=True)),
+    actions=(ActionKind.MOTION,), effect=Effect.REFUSE)
+
+rule_type(
+    ProposalSupport, name="proposal-support", label=T("提议人数", "提議人數", "proposal support"),
+    description="Proposed by the committee, or a share of villagers, or of representatives.",
+    params=(
+        Param("villagers_ratio", "fraction", required=False, default=Fraction(1, 10),
+              description="share of adult villagers who must sign the proposal"),
+        Param("representatives_ratio", "fraction", required=False, default=Fraction(1, 5),
+              description="share of villager representatives who must sign instead"),
+        Param("compare", "comparison", required=False, default=">=", choices=(">=", ">")),
+        Param("committee", "bool", required=False, default=True,
+              description="a proposal by villagers' committee members suffices")),
+    actions=(ActionKind.MOTION,), effect=Effect.REFUSE)

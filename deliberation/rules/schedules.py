@@ -1,0 +1,166 @@
+"""Time: ``deadline`` (a step completed within so many days — checked when deadlines are
+checked, a lapse is recorded) and ``lunar-schedule`` (held only on scheduled lunar days, e.g.
+逢五说事; a precondition). Dates are the village's local dates.
+
+>>> from datetime import date
+>>> from deliberation.rules import RULES
+>>> r = RULES["deadline"].bind("deadline", {"days": 5})
+>>> r.verdict({"since": date(2026, 3, 2), "on": date(2026, 3, 8)}).message.get("en")
+'deadline 5 day(s), 6 elapsed'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, Final
+
+import attrs
+
+from deliberation.i18n import T, Text
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
+from deliberation.rules.calendars import (
+    LUNAR_MONTH_NAMES,
+    LunarDay,
+    LunarSchedule,
+    lunar_day_name,
+    working_calendar,
+)
+from deliberation.rules.days import DayCount, Period
+from deliberation.rules.disclosure import COUNT_PARAM, day_count
+from deliberation.rules.facts import Facts
+
+REFERENCES: Final = ("stage-entered", "case-opened")
+
+
+@attrs.frozen
+class Deadline(Rule):
+    """The step is completed within ``days`` of its reference point (``from``)."""
+
+    period: Period
+    reference: str
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> Deadline:
+        ref = str(params.get("from") or "stage-entered")
+        if ref not in REFERENCES:
+            raise ValueError(f"from {ref!r}: choose stage-entered or case-opened")
+        return cls(rule_id, Period(int(params["days"]), day_count(params.get("count"))), ref,
+                   basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"since", "on"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        since, on = facts.get("since"), facts.get("on")
+        if since is None or on is None:
+            return self._verdict(True, {"count": 0, "needed": self.period.days})
+        cal = working_calendar() if self.period.count is not DayCount.ELAPSED else None
+        numbers: dict[str, Any] = {
+            "count": self.period.elapsed(since, on, cal),  # type: ignore[arg-type]
+            "needed": self.period.days}
+        if self.period.count is not DayCount.ELAPSED:
+            numbers["days"] = self.period.count.value
+        return self._verdict(self.period.within(since, on, cal),  # type: ignore[arg-type]
+                             numbers)
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        limit, got = numbers["needed"], numbers["count"]
+        if self.period.count is DayCount.WORKING:
+            return T(f"期限 {limit} 个工作日,已过 {got} 个工作日",
+                     f"期限 {limit} 個工作日,已過 {got} 個工作日",
+                     f"deadline {limit} working day(s), {got} elapsed")
+        return T(f"期限 {limit} 天,已过 {got} 天", f"期限 {limit} 天,已過 {got} 天",
+                 f"deadline {limit} day(s), {got} elapsed")
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        d = self.period.days
+        frm = (T("进入本步骤", "進入本步驟", "entering this step")
+               if self.reference == "stage-entered" else
+               T("事项开启", "事項開啟", "the case being opened"))
+        if self.period.count is DayCount.WORKING:
+            detail = T(f"{d} 个工作日内完成(自{frm.zh_hans}起,节假日顺延、调休上班日计入)",
+                       f"{d} 個工作日內完成(自{frm.zh_hant}起,節假日順延、調休上班日計入)",
+                       f"completed within {d} working day(s) of {frm.en} (public holidays "
+                       "excluded, make-up working days counted)")
+        else:
+            detail = T(f"{d} 天内完成(自{frm.zh_hans}起)", f"{d} 天內完成(自{frm.zh_hant}起)",
+                       f"completed within {d} day(s) of {frm.en}")
+        return Description(T(f"{d}天内办结", f"{d}天內辦結", f"done within {d} days"), detail)
+
+
+@attrs.frozen
+class LunarScheduleRule(Rule):
+    """The action takes place on a scheduled lunar day (逢五说事; 腊月二十八 年终交账)."""
+
+    schedule: LunarSchedule
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> LunarScheduleRule:
+        month = params.get("month")
+        days = tuple(int(d) for d in params["days"])
+        return cls(rule_id, LunarSchedule(days, int(month) if month is not None else None),
+                   basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"on"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        s = self.schedule
+        numbers: dict[str, Any] = {"days": s.days, "month": s.month}
+        on: date | None = facts.get("on")
+        if on is None:
+            return self._verdict(False, numbers | {"date": None})
+        lunar = LunarDay.of(on)
+        return self._verdict(s.matches(on), numbers | {
+            "date": on.isoformat(), "lunar_month": lunar.month, "lunar_day": lunar.day,
+            "leap": lunar.leap})
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        s = self.schedule
+        when = T(s.describe("zh-Hans"), s.describe("zh-Hant"), s.describe("en"))
+        day = numbers["date"]
+        if day is None:
+            return T(f"日期不明,须在{when.zh_hans}", f"日期不明,須在{when.zh_hant}",
+                     f"no date; must be on {when.en}")
+        month, lday, leap = numbers["lunar_month"], numbers["lunar_day"], numbers["leap"]
+        name = ("闰" if leap else "") + LUNAR_MONTH_NAMES[month - 1] + lunar_day_name(lday)
+        name_t = name.replace("闰", "閏").replace("腊", "臘")
+        if ok:
+            return T(f"{day}(农历{name})是规定日期", f"{day}(農曆{name_t})是規定日期",
+                     f"{day} (lunar {month}/{lday}) is a scheduled day")
+        return T(f"{day} 为农历{name},不是规定日期({when.zh_hans})",
+                 f"{day} 為農曆{name_t},不是規定日期({when.zh_hant})",
+                 f"{day} is lunar {month}/{lday}, not a scheduled day ({when.en})")
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        s = self.schedule
+        return Description(
+            self.type.label,
+            T(f"只在{s.describe('zh-Hans')}举行", f"只在{s.describe('zh-Hant')}舉行",
+              f"held only on {s.describe('en')}"))
+
+
+rule_type(
+    Deadline, name="deadline", label=T("办理期限", "辦理期限", "deadline"),
+    description="The step must be completed within a number of days; checked when asked.",
+    params=(Param("days", "int", minimum=0),
+            Param("from", "choice", required=False, default="stage-entered",
+                  choices=REFERENCES),
+            COUNT_PARAM),
+    actions=tuple(ActionKind), effect=Effect.DEADLINE)
+
+rule_type(
+    LunarScheduleRule, name="lunar-schedule", label=T("农历固定日期", "農曆固定日期",
+                                                      "lunar schedule"),
+    description="The step is held only on scheduled lunar days (e.g. 5th, 15th, 25th).",
+    params=(Param("days", "ints", minimum=1, maximum=30,
+                  description="lunar days of the month, 1–30, e.g. [5, 15, 25]"),
+            Param("month", "int", required=False, default=None, minimum=1, maximum=12,
+                  description="a lunar month 1–12 (12 = 腊月); every month when absent")),
+    actions=(ActionKind.MEETING, ActionKind.MOTION, ActionKind.TASK), effect=Effect.REFUSE)
