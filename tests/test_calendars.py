@@ -17,33 +17,31 @@ from deliberation.rules.calendars import (
     LUNAR_FIRST_DAY,
     LUNAR_LAST_DAY,
     CalendarCoverageError,
-    DayCount,
     LunarDay,
     LunarSchedule,
     WorkingCalendar,
-    add_days,
-    days_elapsed,
     lunar_day_name,
     lunar_new_years_eve_accounting,
     working_calendar,
 )
+from deliberation.rules.days import DayCount, Period
 
 
 def test_working_day_deadline_spans_the_spring_festival() -> None:
     friday = date(2026, 2, 13)
     # Sat 14 Feb is a make-up working day (1); 15–23 Feb are holidays; 24, 25, 26, 27 Feb (2–5).
-    assert add_days(friday, 5, DayCount.WORKING) == date(2026, 2, 27)
+    assert Period(5, DayCount.WORKING).last_day(friday) == date(2026, 2, 27)
     # The 6th working day is Saturday 28 February, another make-up working day.
-    assert add_days(friday, 6, DayCount.WORKING) == date(2026, 2, 28)
-    # Counted in calendar days, the same 10 days end inside the holiday.
-    assert add_days(friday, 10) == date(2026, 2, 23)
+    assert Period(6, DayCount.WORKING).last_day(friday) == date(2026, 2, 28)
+    # Counted as elapsed days, the same 10 days end inside the holiday.
+    assert Period(10, DayCount.ELAPSED).last_day(friday) == date(2026, 2, 23)
 
 
 def test_working_days_between_counts_make_up_days_and_skips_holidays() -> None:
     cal = working_calendar()
     assert cal.between(date(2026, 2, 13), date(2026, 2, 27)) == 5
-    assert days_elapsed(date(2026, 2, 13), date(2026, 2, 27), DayCount.WORKING) == 5
-    assert days_elapsed(date(2026, 2, 13), date(2026, 2, 27)) == 14
+    assert DayCount.WORKING.between(date(2026, 2, 13), date(2026, 2, 27)) == 5
+    assert DayCount.ELAPSED.between(date(2026, 2, 13), date(2026, 2, 27)) == 14
     assert cal.is_working_day(date(2026, 2, 14))  # Saturday, make-up day
     assert not cal.is_working_day(date(2026, 2, 16))  # Monday, holiday
     assert not cal.is_working_day(date(2026, 3, 7))  # an ordinary Saturday

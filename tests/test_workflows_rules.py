@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from deliberation.rules.calendars import DayCount, days_elapsed
+from deliberation.rules.days import DayCount
 from deliberation.rules.registry import RULES, Facts
 
 SATISFACTION = RULES["satisfaction"]
@@ -89,7 +89,7 @@ def test_lunar_schedule_without_a_date_fails() -> None:
 ])
 def test_working_day_deadline_across_the_spring_festival(end: date, elapsed: int,
                                                          ok: bool) -> None:
-    n = days_elapsed(date(2026, 2, 13), end, DayCount.WORKING)
+    n = DayCount.WORKING.between(date(2026, 2, 13), end)
     assert n == elapsed
     params = DEADLINE.with_defaults({"days": 5, "count": "working"})
     c = DEADLINE.check(params, Facts(days_elapsed=n))

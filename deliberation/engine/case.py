@@ -30,7 +30,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition.model import ActionKind, Procedure
-from deliberation.engine.clock import Clock, SystemClock, days_between
+from deliberation.engine.clock import Clock, SystemClock
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import (
     CompiledRule,
@@ -58,8 +58,7 @@ from deliberation.errors import (
 )
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster, RosterError
-from deliberation.rules.calendars import DayCount
-from deliberation.rules.calendars import days_elapsed as _days_elapsed
+from deliberation.rules.days import DayCount, days_between, local_date
 from deliberation.rules.registry import Facts, RuleCheck
 
 _SYSTEM_CLOCK: Final = SystemClock()
@@ -845,10 +844,11 @@ def _counted_key(case: Case, sp: StagePlan, rec: Rec, pending: list[Record]
     notice = circulated = None
     if sp.reads_notice:
         given = prior_notice(case, sp.id, "notice", pending)
-        notice = days_between(given, rec.at) if given is not None else None
+        notice = days_between(given, rec.at, case.procedure.zone) if given is not None else None
     if sp.reads_circulation:
         circ = prior_notice(case, sp.id, "circulated", pending)
-        circulated = days_between(circ, rec.at) if circ is not None else None
+        circulated = (days_between(circ, rec.at, case.procedure.zone) if circ is not None
+                      else None)
     return (case._plan.counts(case._roster, sp.body), present, yes, no, abstain, excused,
             witnesses, signed, non_voting, households, interested, notice, circulated)
 
@@ -1140,10 +1140,10 @@ def _counted_meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Re
     notice = circulated = None
     if sp.reads_notice:
         given = prior_notice(case, sp.id, "notice", pending)
-        notice = days_between(given, at) if given is not None else None
+        notice = days_between(given, at, case.procedure.zone) if given is not None else None
     if sp.reads_circulation:
         circ = prior_notice(case, sp.id, "circulated", pending)
-        circulated = days_between(circ, at) if circ is not None else None
+        circulated = days_between(circ, at, case.procedure.zone) if circ is not None else None
     return quick_facts({
         "members": bc.members, "voters": bc.voters, "expected": bc.voters - excused,
         "households": bc.households, "adults": bc.adults, "present": present,
@@ -1246,8 +1246,8 @@ def _named_meeting_facts(case: Case, sp: StagePlan, rec: Rec, pending: list[Reco
     # Scan the history only for the periods this stage's rules read.
     given = prior_notice(case, stage, "notice", pending) if sp.reads_notice else None
     circ = prior_notice(case, stage, "circulated", pending) if sp.reads_circulation else None
-    notice = days_between(given, rec.at) if given is not None else None
-    circulated = days_between(circ, rec.at) if circ is not None else None
+    notice = days_between(given, rec.at, case.procedure.zone) if given is not None else None
+    circulated = days_between(circ, rec.at, case.procedure.zone) if circ is not None else None
     return quick_facts({
         "members": bc.members, "voters": bc.voters, "expected": bc.voters - n_excused,
         "households": bc.households, "adults": bc.adults, "present": n_present,
@@ -1354,7 +1354,7 @@ def disclosure_facts(case: Case, cur: _Cursor, pending: list[Record], at: dateti
                 if ch not in channels:
                     channels.insert(0, ch)
                 first = r.at
-    days = days_between(first, at) if first is not None else 0
+    days = days_between(first, at, case.procedure.zone) if first is not None else 0
     return quick_facts({"channels": tuple(channels), "days_posted": days,
                         "days_since_posting": days, "open_objections": cur.objections})
 
@@ -1366,9 +1366,10 @@ def deadline_checks(case: Case, cur: _Cursor, sp: StagePlan, at: datetime) -> li
     for rule in sp.deadlines:
         ref = case._records[0].at if rule.params.get("from") == "case-opened" else cur.entered_at
         if rule.params.get("count") == "working":
-            elapsed = _days_elapsed(ref.date(), at.date(), DayCount.WORKING)
+            zone = case.procedure.zone
+            elapsed = DayCount.WORKING.between(local_date(ref, zone), local_date(at, zone))
         else:
-            elapsed = days_between(ref, at)
+            elapsed = days_between(ref, at, case.procedure.zone)
         out.append(_summary(rule, rule.run(Facts(days_elapsed=elapsed))))
     return out
 

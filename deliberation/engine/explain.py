@@ -16,6 +16,7 @@ import attrs
 
 from deliberation.definition.model import ActionKind
 from deliberation.i18n import DEFAULT_LANG, T, Text, check_lang
+from deliberation.rules.days import days_between
 from deliberation.rules.registry import Facts, threshold_of
 from deliberation.rules.thresholds import Base
 
@@ -83,12 +84,11 @@ def blockers(case: Case) -> tuple[Blocker, ...]:
     cur = case._cur
     out: list[Blocker] = []
     if cur.objections:
-        from deliberation.engine.clock import days_between
-
         sup = case.procedure.supervision
         within = sup.answer_within_days if sup is not None else 0
         raised = next((r.at for r in reversed(case.records) if r.kind == "objection"), None)
-        waited = days_between(raised, case.clock.now()) if raised is not None else 0
+        waited = (days_between(raised, case.clock.now(), case.procedure.zone)
+                  if raised is not None else 0)
         out.append(Blocker("objection", T(
             f"监督委员会异议 {cur.objections} 项待答复,事项暂停(已 {waited} 天,"
             f"应在 {within} 天内答复)",
@@ -135,8 +135,6 @@ def blockers(case: Case) -> tuple[Blocker, ...]:
 
 
 def _meeting_blockers(case: Case, sp: StagePlan, now: Any) -> list[Blocker]:
-    from deliberation.engine.clock import days_between
-
     bc = case.plan.counts(case.roster, sp.body)
     name = sp.body.name
     out: list[Blocker] = []
@@ -171,7 +169,7 @@ def _meeting_blockers(case: Case, sp: StagePlan, now: Any) -> list[Blocker]:
         if rule.rule in ("notice-period", "advance-circulation"):
             kind = "notice" if rule.rule == "notice-period" else "circulated"
             given = prior_notice(case, sp.id, kind)
-            days = days_between(given, now) if given is not None else None
+            days = days_between(given, now, case.procedure.zone) if given is not None else None
             facts = Facts(notice_days=days) if kind == "notice" else Facts(circulated_days=days)
             c = rule.run(facts)
             if not c.ok:

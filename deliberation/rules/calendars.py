@@ -4,8 +4,9 @@ Working days honour the State Council's public holidays and make-up working days
 the maintained ``chinese-calendar`` package; a locality can add days the package does not know
 yet (next year's notice is published each winter). Lunar dates (农历) come from ``lunardate``.
 
-Lunar dates are matched on the village's local calendar date: callers pass the local date,
-never the UTC date of an instant.
+Lunar dates are matched on the village's local calendar date: callers pass a local date
+(:func:`deliberation.rules.days.local_date`), never the UTC date of an instant. How periods of
+days are counted (elapsed, Civil Code, working days) is :mod:`deliberation.rules.days`.
 
 >>> from datetime import date
 >>> cal = WorkingCalendar()
@@ -17,7 +18,6 @@ datetime.date(2026, 2, 27)
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Final
@@ -27,13 +27,6 @@ from lunardate import LunarDate
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
-
-
-class DayCount(enum.Enum):
-    """How a period of days is counted."""
-
-    CALENDAR = "calendar"  # every day counts (届满 N 日)
-    WORKING = "working"  # only working days count (N 个工作日)
 
 
 class CalendarCoverageError(DeliberationError):
@@ -129,22 +122,6 @@ def working_calendar() -> WorkingCalendar:
     if _DEFAULT_WORKING is None:
         _DEFAULT_WORKING = WorkingCalendar()
     return _DEFAULT_WORKING
-
-
-def add_days(start: date, days: int, count: DayCount = DayCount.CALENDAR,
-             calendar: WorkingCalendar | None = None) -> date:
-    """The date ``days`` days after ``start``, counted as calendar or working days."""
-    if count is DayCount.CALENDAR:
-        return start + timedelta(days=days)
-    return (calendar or working_calendar()).add(start, days)
-
-
-def days_elapsed(start: date, end: date, count: DayCount = DayCount.CALENDAR,
-                 calendar: WorkingCalendar | None = None) -> int:
-    """Days from ``start`` to ``end``, counted as calendar or working days."""
-    if count is DayCount.CALENDAR:
-        return (end - start).days
-    return (calendar or working_calendar()).between(start, end)
 
 
 # -- lunar calendar --------------------------------------------------------------------------
