@@ -247,6 +247,18 @@ def test_day_count_words_and_the_calendar_alias() -> None:
         DayCount.parse("fortnights")
 
 
+def test_periods_describe_themselves_in_three_languages() -> None:
+    assert [Period(3, c).describe().zh_hans for c in DayCount] == [
+        "3 天", "3 日(依民法典第二百零一条、第二百零三条计算)", "3 个工作日",
+    ]
+    assert [Period(3, c).describe().zh_hant for c in DayCount] == [
+        "3 天", "3 日(依民法典第二百零一條、第二百零三條計算)", "3 個工作日",
+    ]
+    assert [Period(3, c).describe().en for c in DayCount] == [
+        "3 day(s)", "3 day(s), counted under Civil Code Arts. 201 and 203", "3 working day(s)",
+    ]
+
+
 def test_periods_refuse_bad_days_and_counts() -> None:
     with pytest.raises(ValueError):
         Period(-1, DayCount.ELAPSED)

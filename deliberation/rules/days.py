@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import attrs
 
 from deliberation.diagnostics import did_you_mean
+from deliberation.i18n import T, Text
 from deliberation.rules.calendars import WorkingCalendar, working_calendar
 
 # The word procedure files used for ``elapsed`` before the Civil Code's count existed; still
@@ -226,6 +227,23 @@ class Period:
         (True, False)
         """
         return on <= self.last_day(start, calendar)
+
+    def describe(self) -> Text:
+        """The period as a cadre would write it, in zh-Hans, zh-Hant and en.
+
+        >>> Period(10, DayCount.CIVIL_CODE).describe().zh_hans
+        '10 日(依民法典第二百零一条、第二百零三条计算)'
+        >>> Period(5, DayCount.WORKING).describe().en
+        '5 working day(s)'
+        """
+        n = self.days
+        if self.count is DayCount.WORKING:
+            return T(f"{n} 个工作日", f"{n} 個工作日", f"{n} working day(s)")
+        if self.count is DayCount.CIVIL_CODE:
+            return T(f"{n} 日(依民法典第二百零一条、第二百零三条计算)",
+                     f"{n} 日(依民法典第二百零一條、第二百零三條計算)",
+                     f"{n} day(s), counted under Civil Code Arts. 201 and 203")
+        return T(f"{n} 天", f"{n} 天", f"{n} day(s)")
 
     # -- the same on aware instants ---------------------------------------------------------
     def elapsed_at(self, start: datetime, on: datetime, tz: ZoneInfo,
