@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -129,7 +129,9 @@ def local_date(moment: datetime, tz: ZoneInfo) -> date:
     >>> local_date(datetime(2026, 3, 1, 17, tzinfo=UTC), ZoneInfo("Asia/Shanghai"))
     datetime.date(2026, 3, 2)
     """
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    # UTC (what clocks and records use) first: it is aware by definition, and this is on the
+    # engine's path for every period it checks.
+    if moment.tzinfo is not UTC and (moment.tzinfo is None or moment.utcoffset() is None):
         raise ValueError(f"a naive datetime ({moment.isoformat()}) has no local date; "
                          "give an aware one (e.g. tzinfo=UTC)")
     return moment.astimezone(tz).date()
