@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 import attrs
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deliberation.definition.dump import to_data
 from deliberation.definition.loader import check_text, from_data, load_procedure
 from deliberation.definition.model import DEFAULT_TIMEZONE
 from deliberation.errors import DefinitionError
+from deliberation.rules.days import zone_names
 from deliberation.schema import schema_path
 
 BROKEN = Path(__file__).parent / "broken" / "d210-unknown-timezone.yaml"
@@ -96,3 +99,13 @@ def test_the_zone_is_dumped_read_back_and_valid_in_the_schema() -> None:
     jsonschema.Draft7Validator(schema).validate(json.loads(json.dumps(data)))
     bad = dict(data, timezone="../etc/passwd")
     assert not jsonschema.Draft7Validator(schema).is_valid(bad)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.text(max_size=40) | st.sampled_from(sorted(zone_names())))
+def test_any_zone_text_loads_or_is_a_diagnostic_never_a_traceback(name: str) -> None:
+    p, diagnostics = check_text(with_zone(f"timezone: {json.dumps(name)}"), "v.yaml")
+    if p is not None:
+        assert diagnostics == [] and p.timezone == name and p.zone.key == name
+    else:
+        assert diagnostics and {d.code for d in diagnostics} <= {"D101", "D210"}
