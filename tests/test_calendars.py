@@ -14,34 +14,34 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from deliberation.rules.calendars import (
+    LUNAR_FIRST_DAY,
+    LUNAR_LAST_DAY,
     CalendarCoverageError,
-    DayCount,
     LunarDay,
     LunarSchedule,
     WorkingCalendar,
-    add_days,
-    days_elapsed,
     lunar_day_name,
     lunar_new_years_eve_accounting,
     working_calendar,
 )
+from deliberation.rules.days import DayCount, Period
 
 
 def test_working_day_deadline_spans_the_spring_festival() -> None:
     friday = date(2026, 2, 13)
     # Sat 14 Feb is a make-up working day (1); 15–23 Feb are holidays; 24, 25, 26, 27 Feb (2–5).
-    assert add_days(friday, 5, DayCount.WORKING) == date(2026, 2, 27)
+    assert Period(5, DayCount.WORKING).last_day(friday) == date(2026, 2, 27)
     # The 6th working day is Saturday 28 February, another make-up working day.
-    assert add_days(friday, 6, DayCount.WORKING) == date(2026, 2, 28)
-    # Counted in calendar days, the same 10 days end inside the holiday.
-    assert add_days(friday, 10) == date(2026, 2, 23)
+    assert Period(6, DayCount.WORKING).last_day(friday) == date(2026, 2, 28)
+    # Counted as elapsed days, the same 10 days end inside the holiday.
+    assert Period(10, DayCount.ELAPSED).last_day(friday) == date(2026, 2, 23)
 
 
 def test_working_days_between_counts_make_up_days_and_skips_holidays() -> None:
     cal = working_calendar()
     assert cal.between(date(2026, 2, 13), date(2026, 2, 27)) == 5
-    assert days_elapsed(date(2026, 2, 13), date(2026, 2, 27), DayCount.WORKING) == 5
-    assert days_elapsed(date(2026, 2, 13), date(2026, 2, 27)) == 14
+    assert DayCount.WORKING.between(date(2026, 2, 13), date(2026, 2, 27)) == 5
+    assert DayCount.ELAPSED.between(date(2026, 2, 13), date(2026, 2, 27)) == 14
     assert cal.is_working_day(date(2026, 2, 14))  # Saturday, make-up day
     assert not cal.is_working_day(date(2026, 2, 16))  # Monday, holiday
     assert not cal.is_working_day(date(2026, 3, 7))  # an ordinary Saturday
@@ -125,3 +125,69 @@ def test_schedules_refuse_impossible_days() -> None:
         LunarSchedule(days=(31,))
     with pytest.raises(ValueError):
         LunarSchedule(days=(5,), month=13)
+
+
+# -- the lunar tables' range: lunar years 1900–2099, as lunardate really covers them ----------
+
+
+def test_the_lunar_range_is_what_lunardate_covers() -> None:
+    # 正月初一 1900 is 31 January 1900; the last day of lunar 2099 (腊月三十) is 8 February 2100.
+    assert (LUNAR_FIRST_DAY, LUNAR_LAST_DAY) == (date(1900, 1, 31), date(2100, 2, 8))
+    assert LunarDay.of(LUNAR_FIRST_DAY) == LunarDay(1900, 1, 1)
+    assert LunarDay.of(LUNAR_LAST_DAY) == LunarDay(2099, 12, 30)
+    assert LunarDay(1900, 1, 1).to_solar() == LUNAR_FIRST_DAY
+    assert LunarDay(2099, 12, 30).to_solar() == LUNAR_LAST_DAY
+
+
+@pytest.mark.parametrize(("solar", "lunar"), [
+    (date(1900, 1, 31), LunarDay(1900, 1, 1)),
+    (date(2099, 12, 31), LunarDay(2099, 11, 20)),
+    (date(2100, 1, 1), LunarDay(2099, 11, 21)),  # solar 2100, still lunar 2099: covered
+    (date(2100, 2, 8), LunarDay(2099, 12, 30)),
+])
+def test_dates_just_inside_the_lunar_range(solar: date, lunar: LunarDay) -> None:
+    assert LunarDay.of(solar) == lunar
+    assert lunar.to_solar() == solar
+
+
+@pytest.mark.parametrize("solar", [
+    date(1899, 12, 31),
+    date(1900, 1, 30),  # lunardate would answer "1900-01-00"
+    date(2100, 2, 9),  # lunardate would answer 正月初一 2099, wrapped around
+    date(2100, 12, 31),
+    date(1, 1, 1),
+    date(9999, 12, 31),
+])
+def test_dates_outside_the_lunar_range_are_a_coverage_error(solar: date) -> None:
+    with pytest.raises(CalendarCoverageError) as err:
+        LunarDay.of(solar)
+    message = err.value.message
+    assert solar.isoformat() in message.en and "1900-01-31" in message.en
+    assert "2100-02-08" in message.en
+    assert "农历" in message.zh_hans and "農曆" in message.zh_hant
+    with pytest.raises(CalendarCoverageError):
+        LunarSchedule(days=(5, 15, 25)).matches(solar)
+
+
+@pytest.mark.parametrize("year", [1899, 2100])
+def test_lunar_years_outside_the_tables_are_a_coverage_error(year: int) -> None:
+    with pytest.raises(CalendarCoverageError, match=f"lunar year {year}"):
+        LunarDay(year, 1, 1).to_solar()
+    with pytest.raises(CalendarCoverageError):
+        lunar_new_years_eve_accounting(year)
+
+
+def test_a_lunar_day_the_month_lacks_is_a_value_error() -> None:
+    # 腊月 of lunar 2025 has 29 days (除夕 is 廿九, 16 February 2026).
+    with pytest.raises(ValueError, match="day out of range"):
+        LunarDay(2025, 12, 30).to_solar()
+
+
+def test_a_schedule_reaching_past_the_range_stops_with_a_coverage_error() -> None:
+    talk = LunarSchedule(days=(5, 15, 25))
+    assert talk.occurrences(date(2100, 1, 20), date(2100, 2, 8)) == [date(2100, 1, 24),
+                                                                      date(2100, 2, 3)]
+    with pytest.raises(CalendarCoverageError):
+        talk.occurrences(date(2100, 2, 1), date(2100, 2, 20))
+    with pytest.raises(CalendarCoverageError):
+        talk.next_on_or_after(date(2100, 2, 4))  # 腊月廿五 2099 has passed: none before the end

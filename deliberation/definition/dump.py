@@ -51,6 +51,7 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         "id": procedure.id,
         "version": procedure.version,
         "locality": procedure.locality,
+        "timezone": procedure.timezone,
         "name": _text(procedure.name),
     }
     if procedure.description is not None:

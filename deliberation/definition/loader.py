@@ -25,6 +25,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition.model import (
+    DEFAULT_TIMEZONE,
     RECONVENE,
     ROUTE_KEYS,
     ActionKind,
@@ -53,6 +54,7 @@ from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.channels import CHANNELS
+from deliberation.rules.days import zone_names
 from deliberation.rules.thresholds import parse_fraction
 
 FORMAT_VERSION: Final = 1
@@ -86,6 +88,7 @@ _TOP_KEYS: Final = (
     "id",
     "version",
     "locality",
+    "timezone",
     "name",
     "description",
     "basis",
@@ -451,6 +454,8 @@ class _Builder:
         version = str(version_loc.value()) if version_loc else (base.version if base else "")
         loc_loc = root.get("locality")
         locality = str(loc_loc.value()) if loc_loc else (base.locality if base else "")
+        tz_loc = root.get("timezone")
+        timezone = self.timezone(tz_loc) if tz_loc else (base.timezone if base else None)
 
         channels = dict(base.channels) if base else {}
         if (cl := root.get("channels")) is not None:
@@ -504,10 +509,27 @@ class _Builder:
             supervision=supervision,
             withdrawal=withdrawal,
             escalation=escalation,
+            timezone=timezone or DEFAULT_TIMEZONE,
             extends=base.id if base else None,
             channels=channels,
             source=self.r.file,
         )
+
+    def timezone(self, loc: Located) -> str | None:
+        """An IANA time zone name the machine knows (D210 otherwise, with the closest name)."""
+        name = loc.value()
+        if not isinstance(name, str):
+            self.r.error("D202", f"timezone must be text, not {name!r}", loc)
+            return None
+        if name not in zone_names():
+            close = did_you_mean(name, zone_names())
+            hint = close if close.startswith("did you mean") else "write an IANA zone name"
+            if DEFAULT_TIMEZONE not in hint:
+                sep = " " if hint.endswith("?") else "; "
+                hint += f"{sep}China Standard Time is {DEFAULT_TIMEZONE!r}"
+            self.r.error("D210", f"unknown time zone {name!r}", loc, hint)
+            return None
+        return name
 
     def base(self, ext: Located, proc_id: str | None) -> Procedure | None:
         ref = ext.value()

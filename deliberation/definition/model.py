@@ -16,6 +16,7 @@ import enum
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Final, Union
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -43,6 +44,10 @@ class SettingType(enum.Enum):
 
 # Where a stage's outcome may lead besides a stage or an outcome id: the same stage, again.
 RECONVENE: Final = "reconvene"
+
+# The time zone a procedure counts its days in unless it names another (``timezone:``): China
+# Standard Time, under its IANA name.
+DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
 
 # Where a route may lead besides a stage, an outcome or ``reconvene``: one level up the
 # procedure's escalation ladder (to ``escalation.to``; from the top level to ``escalation.top``).
@@ -226,7 +231,12 @@ class Withdrawal:
 
 @attrs.frozen
 class Procedure:
-    """A complete, resolved procedure definition."""
+    """A complete, resolved procedure definition.
+
+    ``timezone`` is the IANA name of the zone whose calendar dates every day count, deadline,
+    notice period and lunar date of the procedure uses (:mod:`deliberation.rules.days`);
+    records keep their instants, and :attr:`zone` gives the zone to read their local dates in.
+    """
 
     id: str
     version: str
@@ -242,10 +252,21 @@ class Procedure:
     withdrawal: Withdrawal | None = None
     extends: str | None = None
     escalation: Escalation | None = None
+    timezone: str = DEFAULT_TIMEZONE
     # disclosure channels this procedure names besides the built-in ones
     # (:data:`deliberation.rules.channels.CHANNELS`), with their names
     channels: Mapping[str, Text] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The procedure's time zone (``ZoneInfo`` caches one object per name).
+
+        >>> from deliberation import load_procedure
+        >>> load_procedure("four-deliberations").zone
+        zoneinfo.ZoneInfo(key='Asia/Shanghai')
+        """
+        return ZoneInfo(self.timezone)
 
     # -- lookups used everywhere -------------------------------------------------------------
     def stage(self, stage_id: str) -> Stage:

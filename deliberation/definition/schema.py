@@ -30,7 +30,13 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from deliberation.definition.loader import _STAGE_OPS, FORMAT_VERSION, ID_PATTERN, RECORD_KINDS
-from deliberation.definition.model import ROUTE_KEYS, ActionKind, OutcomeKind, SettingType
+from deliberation.definition.model import (
+    DEFAULT_TIMEZONE,
+    ROUTE_KEYS,
+    ActionKind,
+    OutcomeKind,
+    SettingType,
+)
 from deliberation.i18n import LANGS
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param, RuleType
@@ -334,6 +340,14 @@ def build_schema() -> Schema:
             "extends": {**_ref("id"), "description": "the id of a procedure on the search path"},
             "version": {"type": ["string", "number"]},
             "locality": {"type": "string"},
+            "timezone": {
+                "type": "string",
+                "default": DEFAULT_TIMEZONE,
+                "pattern": r"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*$",
+                "description": "the IANA time zone whose calendar dates every day count, "
+                "deadline, notice period and lunar date uses (default China Standard Time)",
+                "examples": [DEFAULT_TIMEZONE],
+            },
             "name": _ref("text"),
             "description": _ref("text"),
             "basis": _id_map(_ref("basis"), "legal and documentary sources"),

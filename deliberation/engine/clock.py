@@ -1,5 +1,9 @@
 """Time, injected: the engine asks a clock for "now" and never starts a thread or a timer.
 
+Clocks give aware instants (UTC is fine: records keep instants). Days are counted on the
+village's local calendar dates, never here: see :mod:`deliberation.rules.days`
+(``days_between(earlier, later, procedure.zone)``, :class:`~deliberation.rules.days.Period`).
+
 >>> from datetime import datetime, timezone, timedelta
 >>> c = ManualClock(datetime(2026, 3, 1, 9, tzinfo=timezone.utc))
 >>> c.advance(days=10); c.now().day
@@ -8,7 +12,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import attrs
@@ -21,7 +25,7 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """The machine's clock, in UTC."""
+    """The machine's clock: aware instants in UTC (local dates are read in the procedure's zone)."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -49,15 +53,3 @@ class ManualClock:
         if when < self.current:
             raise ValueError("time does not run backwards in a case")
         self.current = when
-
-
-def days_between(earlier: datetime, later: datetime) -> int:
-    """Whole calendar days from ``earlier`` to ``later`` (dates, not 24-hour spans).
-
-    A notice posted on the 1st for a meeting on the 11th gives 10 days, whatever the hours.
-    """
-    return (_day(later) - _day(earlier)).days
-
-
-def _day(moment: datetime) -> date:
-    return moment.date()

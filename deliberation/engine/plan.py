@@ -22,8 +22,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Final
-from zoneinfo import ZoneInfo
+from typing import Any
 
 import attrs
 
@@ -47,9 +46,6 @@ from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.thresholds import format_fraction, parse_fraction
-
-# The village's zone when a procedure does not name one (China Standard Time).
-DEFAULT_ZONE: Final = ZoneInfo("Asia/Shanghai")
 
 
 @attrs.frozen
@@ -96,7 +92,7 @@ class Plan:
         self.settings_data: FrozenDict = freeze(
             {k: _plain(v) for k, v in sorted(self.settings.items())})
         self.machine = machine_for(procedure)
-        self.zone = DEFAULT_ZONE
+        self.zone = procedure.zone
         # the disclosure channels this procedure knows: the built-ins and its own
         self.channels = frozenset(CHANNELS) | frozenset(procedure.channels)
         self.stages: dict[str, StagePlan] = {

@@ -4,6 +4,10 @@ Working days honour the State Council's public holidays and make-up working days
 the maintained ``chinese-calendar`` package; a locality can add days the package does not know
 yet (next year's notice is published each winter). Lunar dates (农历) come from ``lunardate``.
 
+Lunar dates are matched on the village's local calendar date: callers pass a local date
+(:func:`deliberation.rules.days.local_date`), never the UTC date of an instant. How periods of
+days are counted (elapsed, Civil Code, working days) is :mod:`deliberation.rules.days`.
+
 >>> from datetime import date
 >>> cal = WorkingCalendar()
 >>> cal.add(date(2026, 2, 13), 5)  # a Friday; Spring Festival 2026 runs 15–23 February
@@ -14,29 +18,24 @@ datetime.date(2026, 2, 27)
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Final
 
 import attrs
+from lunardate import LunarDate
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 
 
-class DayCount(enum.Enum):
-    """How a period of days is counted."""
-
-    CALENDAR = "calendar"  # every day counts (届满 N 日)
-    WORKING = "working"  # only working days count (N 个工作日)
-
-
 class CalendarCoverageError(DeliberationError):
-    """A date falls outside the years whose holidays are known; nothing was computed."""
+    """A date falls outside the years whose holidays (or lunar months) are known; nothing was
+    computed."""
 
 
 def _holiday_tables() -> tuple[dict[date, str], dict[date, str]]:
+    # Imported on first use: its tables are only read when a working day is asked about.
     import chinese_calendar
 
     return dict(chinese_calendar.holidays), dict(chinese_calendar.workdays)
@@ -125,22 +124,6 @@ def working_calendar() -> WorkingCalendar:
     return _DEFAULT_WORKING
 
 
-def add_days(start: date, days: int, count: DayCount = DayCount.CALENDAR,
-             calendar: WorkingCalendar | None = None) -> date:
-    """The date ``days`` days after ``start``, counted as calendar or working days."""
-    if count is DayCount.CALENDAR:
-        return start + timedelta(days=days)
-    return (calendar or working_calendar()).add(start, days)
-
-
-def days_elapsed(start: date, end: date, count: DayCount = DayCount.CALENDAR,
-                 calendar: WorkingCalendar | None = None) -> int:
-    """Days from ``start`` to ``end``, counted as calendar or working days."""
-    if count is DayCount.CALENDAR:
-        return (end - start).days
-    return (calendar or working_calendar()).between(start, end)
-
-
 # -- lunar calendar --------------------------------------------------------------------------
 
 LUNAR_MONTH_NAMES: Final = (
@@ -163,9 +146,57 @@ def lunar_day_name(day: int) -> str:
     return "三十"
 
 
+# The lunar years lunardate's tables cover, and the solar dates they span: 正月初一 of 1900
+# (31 January 1900) to the last day of 腊月 2099 (8 February 2100). Outside them lunardate gives
+# nonsense (negative or wrapped-around days), so every conversion checks first.
+LUNAR_YEARS: Final = range(1900, 2100)
+
+
+def _last_lunar_day(year: int) -> date:
+    """The solar date of the last day of lunar ``year`` (its 腊月 has 29 or 30 days)."""
+    leap = LunarDate.leap_month_for_year(year) == 12  # a 闰腊月 would come last
+    for day in (30, 29):
+        try:
+            solar: date = LunarDate(year, 12, day, leap).to_solar_date()
+        except ValueError:
+            continue
+        return solar
+    raise AssertionError(f"lunardate knows no last day of lunar year {year}")  # pragma: no cover
+
+
+LUNAR_FIRST_DAY: Final[date] = LunarDate(LUNAR_YEARS[0], 1, 1).to_solar_date()
+LUNAR_LAST_DAY: Final[date] = _last_lunar_day(LUNAR_YEARS[-1])
+
+
+def _lunar_coverage_error(zh_hans: str, zh_hant: str, en: str) -> CalendarCoverageError:
+    """The refusal for a date (named in the three languages) the lunar tables do not cover."""
+    first, last = LUNAR_FIRST_DAY.isoformat(), LUNAR_LAST_DAY.isoformat()
+    return CalendarCoverageError(
+        T(
+            f"{zh_hans} 超出农历换算范围(公历 {first} 至 {last},即农历 1900—2099 年)",
+            f"{zh_hant} 超出農曆換算範圍(公曆 {first} 至 {last},即農曆 1900—2099 年)",
+            f"{en} is outside the lunar calendar's range (solar {first} to {last}, "
+            "lunar years 1900–2099)",
+        )
+    )
+
+
 @attrs.frozen
 class LunarDay:
-    """A day of the Chinese lunar calendar."""
+    """A day of the Chinese lunar calendar.
+
+    Lunar dates are matched on **local** dates: the caller passes the village's calendar date
+    (:func:`deliberation.rules.days.local_date`), never the UTC date of an instant — before
+    08:00 Beijing time the UTC date is still the day before. Dates outside
+    :data:`LUNAR_FIRST_DAY`–:data:`LUNAR_LAST_DAY` raise :class:`CalendarCoverageError`.
+
+    >>> LunarDay.of(date(2026, 2, 17))  # 春节 2026
+    LunarDay(year=2026, month=1, day=1, leap=False)
+    >>> LunarDay.of(date(2100, 2, 9))
+    Traceback (most recent call last):
+    ...
+    deliberation.rules.calendars.CalendarCoverageError: 2100-02-09 is outside the lunar ...
+    """
 
     year: int
     month: int
@@ -174,14 +205,19 @@ class LunarDay:
 
     @classmethod
     def of(cls, solar: date) -> LunarDay:
-        from lunardate import LunarDate
-
+        """The lunar day of the local calendar date ``solar``."""
+        if not LUNAR_FIRST_DAY <= solar <= LUNAR_LAST_DAY:
+            day = solar.isoformat()
+            raise _lunar_coverage_error(day, day, day)
         ld = LunarDate.from_solar_date(solar.year, solar.month, solar.day)
         return cls(int(ld.year), int(ld.month), int(ld.day), bool(ld.is_leap_month))
 
     def to_solar(self) -> date:
-        from lunardate import LunarDate
-
+        """The solar date of this lunar day; :class:`CalendarCoverageError` outside lunar
+        1900–2099, :class:`ValueError` for a day the lunar month does not have."""
+        if self.year not in LUNAR_YEARS:
+            y = self.year
+            raise _lunar_coverage_error(f"农历 {y} 年", f"農曆 {y} 年", f"lunar year {y}")
         solar: date = LunarDate(self.year, self.month, self.day, self.leap).to_solar_date()
         return solar
 
@@ -208,6 +244,10 @@ class LunarSchedule:
 
     ``leap_months`` says whether a leap month (闰月) holds its own occurrences: on by default,
     since a fixed talk day falls in every lunar month a village lives through.
+
+    Every method takes **local** calendar dates (the village's, see
+    :func:`deliberation.rules.days.local_date`); a date outside the lunar tables' range raises
+    :class:`CalendarCoverageError`.
     """
 
     days: tuple[int, ...] = attrs.field(converter=_as_days, validator=_check_lunar_day)

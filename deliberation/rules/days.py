@@ -1,53 +1,271 @@
-"""Counting days as a rule says: elapsed dates, the Civil Code's way, or working days.
+"""Counting days: periods on the village's local calendar, in three named ways.
 
-(Interim version; the full module with its documentation lands with the local-time work.)
+Every period a procedure states — a notice given *at least* 10 days ahead, a disclosure posted
+*at least* 7 days, a task done *within* 5 working days — is counted on **local calendar dates**:
+the dates of the village's time zone (``Asia/Shanghai`` unless the procedure says otherwise),
+never the UTC dates of the instants the records keep. Between 00:00 and 08:00 Beijing time the
+UTC date is still the previous day, so counting UTC dates would give a notice written at 01:00
+one day too many. :func:`local_date` turns an instant into its local date; everything else here
+works on dates.
+
+A rule names how its days are counted (:class:`DayCount`):
+
+``elapsed``
+    The difference of the two local dates: a notice on the 1st for a meeting on the 11th is 10
+    days, whatever the hours. A minimum period has run on ``start + days``. This is how the
+    library has always counted; procedure files that say ``count: calendar`` mean this.
+``civil-code``
+    The Civil Code's rules (民法典 第二百零一条、第二百零三条): the starting day is not counted;
+    when the last day is a statutory holiday (法定休假日: a public holiday, or a weekend day that
+    is not a make-up working day), the period's last day is the first working day after the
+    holiday run; the last day ends at 24:00, so a minimum period has run only on the day after
+    its last day. Art. 204 lets other law or an agreement count otherwise (hence ``elapsed``).
+``working``
+    Working days (工作日): Monday–Friday less China's public holidays, plus make-up working days
+    (调休), from :class:`~deliberation.rules.calendars.WorkingCalendar`.
+
+>>> from datetime import date
+>>> notice = Period(10, DayCount.ELAPSED)
+>>> notice.last_day(date(2026, 3, 1)), notice.over(date(2026, 3, 1), date(2026, 3, 11))
+(datetime.date(2026, 3, 11), True)
+>>> civil = Period(10, DayCount.CIVIL_CODE)
+>>> civil.over(date(2026, 3, 1), date(2026, 3, 11)), civil.over(date(2026, 3, 1), date(2026, 3, 12))
+(False, True)
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+import functools
+from datetime import UTC, date, datetime, timedelta
+from typing import Final
+from zoneinfo import ZoneInfo, available_timezones
 
 import attrs
 
-from deliberation.rules.calendars import WorkingCalendar
+from deliberation.diagnostics import did_you_mean
+from deliberation.i18n import T, Text
+from deliberation.rules.calendars import WorkingCalendar, working_calendar
+
+# The word procedure files used for ``elapsed`` before the Civil Code's count existed; still
+# read, so ``count: calendar`` keeps its meaning.
+_ALIASES: Final = {"calendar": "elapsed"}
 
 
 class DayCount(enum.Enum):
-    ELAPSED = "elapsed"
-    CIVIL_CODE = "civil-code"
-    WORKING = "working"
+    """How the days of a period are counted; the value is the word a procedure file uses.
+
+    ``"calendar"`` is read as :attr:`ELAPSED` (the name older files use):
+
+    >>> DayCount("calendar") is DayCount.ELAPSED
+    True
+    >>> DayCount.parse("civil-code")
+    <DayCount.CIVIL_CODE: 'civil-code'>
+    """
+
+    ELAPSED = "elapsed"  # the difference of local dates (届满 N 日, as counted until now)
+    CIVIL_CODE = "civil-code"  # 民法典 Arts. 201, 203: start day excluded, holiday extension
+    WORKING = "working"  # only working days count (N 个工作日)
+
+    @classmethod
+    def _missing_(cls, value: object) -> DayCount | None:
+        alias = _ALIASES.get(value) if isinstance(value, str) else None
+        return cls(alias) if alias is not None else None
+
+    @classmethod
+    def parse(cls, text: str) -> DayCount:
+        """The count a procedure file names (``calendar`` is :attr:`ELAPSED`).
+
+        >>> DayCount.parse("civil_code")
+        Traceback (most recent call last):
+        ...
+        ValueError: unknown day count 'civil_code' (did you mean 'civil-code'?)
+        """
+        try:
+            return cls(text)
+        except ValueError:
+            hint = did_you_mean(str(text), DAY_COUNT_WORDS)
+            raise ValueError(f"unknown day count {text!r} ({hint})") from None
+
+    def between(self, start: date, on: date, calendar: WorkingCalendar | None = None) -> int:
+        """Days of this count from ``start`` to ``on``, for display (negative when ``on`` is
+        before ``start``: the same count taken backwards).
+
+        ``elapsed`` and ``civil-code``: ``(on - start).days`` — under the Civil Code the day
+        ``on`` is the N-th day of the period (the starting day is not counted), though it has
+        run only at 24:00. ``working``: the working days after ``start`` up to and including
+        ``on``.
+
+        >>> DayCount.WORKING.between(date(2026, 2, 13), date(2026, 2, 27))  # Spring Festival
+        5
+        """
+        if self is not DayCount.WORKING:
+            return (on - start).days
+        cal = calendar or working_calendar()
+        return cal.between(start, on) if on >= start else -cal.between(on, start)
+
+
+# Every word a procedure file may write for a count (the values, then the aliases).
+DAY_COUNT_WORDS: Final = (*(c.value for c in DayCount), *_ALIASES)
+
+
+@functools.cache  # the machine's zone database does not change while the process runs
+def zone_names() -> frozenset[str]:
+    """The IANA time zone names this machine knows (``tzdata`` supplies them where the system
+    has none). A procedure's ``timezone:`` must be one of them.
+
+    >>> "Asia/Shanghai" in zone_names(), "Asia/Beijing" in zone_names()
+    (True, False)
+    """
+    return frozenset(available_timezones())
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> date:
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no local date")
+    """The date of the aware instant ``moment`` in the zone ``tz``.
+
+    A naive datetime is a :class:`ValueError`: its date would depend on a zone nobody chose.
+
+    >>> from datetime import UTC
+    >>> local_date(datetime(2026, 3, 1, 17, tzinfo=UTC), ZoneInfo("Asia/Shanghai"))
+    datetime.date(2026, 3, 2)
+    """
+    # UTC (what clocks and records use) first: it is aware by definition, and this is on the
+    # engine's path for every period it checks.
+    if moment.tzinfo is not UTC and (moment.tzinfo is None or moment.utcoffset() is None):
+        raise ValueError(f"a naive datetime ({moment.isoformat()}) has no local date; "
+                         "give an aware one (e.g. tzinfo=UTC)")
     return moment.astimezone(tz).date()
+
+
+def days_between(earlier: datetime, later: datetime, tz: ZoneInfo) -> int:
+    """Whole days from ``earlier`` to ``later``: the difference of their local dates in ``tz``
+    (:attr:`DayCount.ELAPSED`). A notice posted on the 1st for a meeting on the 11th gives 10
+    days, whatever the hours.
+
+    >>> from datetime import UTC
+    >>> beijing = ZoneInfo("Asia/Shanghai")
+    >>> # 02:00 Beijing time on 2 March is still 1 March in UTC: 9 local days, not 10
+    >>> days_between(datetime(2026, 3, 1, 18, tzinfo=UTC), datetime(2026, 3, 11, 2, tzinfo=UTC),
+    ...              beijing)
+    9
+    """
+    return DayCount.ELAPSED.between(local_date(earlier, tz), local_date(later, tz))
+
+
+def _non_negative(_: object, __: object, value: int) -> None:
+    if type(value) is not int or value < 0:
+        raise ValueError(f"a period's days are a whole number from 0, not {value!r}")
 
 
 @attrs.frozen
 class Period:
-    days: int
-    count: DayCount = DayCount.ELAPSED
+    """``days`` days counted as ``count``, from a starting local date.
 
-    def last_day(self, start: date, calendar: WorkingCalendar) -> date:
+    Every method takes local dates (see :func:`local_date`; the ``*_at`` forms take aware
+    instants and the zone) and a :class:`~deliberation.rules.calendars.WorkingCalendar` for the
+    counts that need one (``civil-code``, ``working``; default: the shared calendar). A date the
+    calendar's holiday tables do not cover raises
+    :class:`~deliberation.rules.calendars.CalendarCoverageError`; ``elapsed`` never asks.
+
+    >>> Period(5, DayCount.WORKING).last_day(date(2026, 2, 13))  # Fri + 5 over Spring Festival
+    datetime.date(2026, 2, 27)
+    """
+
+    days: int = attrs.field(validator=_non_negative)
+    count: DayCount = attrs.field(validator=attrs.validators.instance_of(DayCount))
+
+    def last_day(self, start: date, calendar: WorkingCalendar | None = None) -> date:
+        """The period's last day, for a period starting on ``start``.
+
+        ``elapsed``: ``start + days``. ``civil-code``: ``start + days`` (the starting day is not
+        counted, Art. 201), moved to the first working day after it when it is a statutory
+        holiday or a weekend day that is no make-up working day (Art. 203). ``working``: the
+        ``days``-th working day after ``start``.
+
+        >>> Period(10, DayCount.CIVIL_CODE).last_day(date(2026, 2, 5))  # 15 Feb: Spring Festival
+        datetime.date(2026, 2, 24)
+        """
+        if self.count is DayCount.ELAPSED:
+            return start + timedelta(days=self.days)
+        cal = calendar or working_calendar()
         if self.count is DayCount.WORKING:
-            return calendar.add(start, self.days)
-        end = start + timedelta(days=self.days)
-        if self.count is DayCount.CIVIL_CODE:
-            while not calendar.is_working_day(end):
-                end += timedelta(days=1)
-        return end
+            return cal.add(start, self.days)
+        last = start + timedelta(days=self.days)
+        while not cal.is_working_day(last):
+            last += timedelta(days=1)
+        return last
 
-    def elapsed(self, start: date, on: date, calendar: WorkingCalendar) -> int:
-        if self.count is DayCount.WORKING:
-            return calendar.between(start, on)
-        return (on - start).days
+    def elapsed(self, start: date, on: date, calendar: WorkingCalendar | None = None) -> int:
+        """Days of this period's count from ``start`` to ``on``, for display
+        (:meth:`DayCount.between`). Decide with :meth:`over` and :meth:`within`, not with this
+        number: under the Civil Code a period is not over on its ``days``-th day.
 
-    def over(self, start: date, on: date, calendar: WorkingCalendar) -> bool:
+        >>> Period(7, DayCount.ELAPSED).elapsed(date(2026, 3, 1), date(2026, 3, 5))
+        4
+        """
+        return self.count.between(start, on, calendar)
+
+    def over(self, start: date, on: date, calendar: WorkingCalendar | None = None) -> bool:
+        """Whether a *minimum* period ("posted at least N days", "notice at least N days
+        before") has fully run by the local date ``on``.
+
+        ``elapsed`` and ``working``: ``on >= last_day``. ``civil-code``: ``on > last_day``,
+        because the last day ends at 24:00 (Art. 203).
+
+        >>> seven = Period(7, DayCount.ELAPSED)
+        >>> [seven.over(date(2026, 3, 1), date(2026, 3, d)) for d in (7, 8, 9)]
+        [False, True, True]
+        """
         last = self.last_day(start, calendar)
         return on > last if self.count is DayCount.CIVIL_CODE else on >= last
 
-    def within(self, start: date, on: date, calendar: WorkingCalendar) -> bool:
+    def within(self, start: date, on: date, calendar: WorkingCalendar | None = None) -> bool:
+        """Whether a *deadline* ("within N days") is still met on the local date ``on``:
+        ``on <= last_day`` for every count (the Civil Code's last day lasts until 24:00).
+
+        >>> five = Period(5, DayCount.WORKING)
+        >>> five.within(date(2026, 2, 13), date(2026, 2, 27)), five.within(date(2026, 2, 13),
+        ...                                                                date(2026, 3, 2))
+        (True, False)
+        """
         return on <= self.last_day(start, calendar)
+
+    def describe(self) -> Text:
+        """The period as a cadre would write it, in zh-Hans, zh-Hant and en.
+
+        >>> Period(10, DayCount.CIVIL_CODE).describe().zh_hans
+        '10 日(依民法典第二百零一条、第二百零三条计算)'
+        >>> Period(5, DayCount.WORKING).describe().en
+        '5 working day(s)'
+        """
+        n = self.days
+        if self.count is DayCount.WORKING:
+            return T(f"{n} 个工作日", f"{n} 個工作日", f"{n} working day(s)")
+        if self.count is DayCount.CIVIL_CODE:
+            return T(f"{n} 日(依民法典第二百零一条、第二百零三条计算)",
+                     f"{n} 日(依民法典第二百零一條、第二百零三條計算)",
+                     f"{n} day(s), counted under Civil Code Arts. 201 and 203")
+        return T(f"{n} 天", f"{n} 天", f"{n} day(s)")
+
+    # -- the same on aware instants ---------------------------------------------------------
+    def elapsed_at(self, start: datetime, on: datetime, tz: ZoneInfo,
+                   calendar: WorkingCalendar | None = None) -> int:
+        """:meth:`elapsed` on the local dates of two aware instants in ``tz``."""
+        return self.elapsed(local_date(start, tz), local_date(on, tz), calendar)
+
+    def over_at(self, start: datetime, on: datetime, tz: ZoneInfo,
+                calendar: WorkingCalendar | None = None) -> bool:
+        """:meth:`over` on the local dates of two aware instants in ``tz``.
+
+        >>> from datetime import UTC
+        >>> # notice at 01:00 on 2 March Beijing time (1 March in UTC), meeting on 11 March
+        >>> Period(10, DayCount.ELAPSED).over_at(datetime(2026, 3, 1, 17, tzinfo=UTC),
+        ...     datetime(2026, 3, 11, 2, tzinfo=UTC), ZoneInfo("Asia/Shanghai"))
+        False
+        """
+        return self.over(local_date(start, tz), local_date(on, tz), calendar)
+
+    def within_at(self, start: datetime, on: datetime, tz: ZoneInfo,
+                  calendar: WorkingCalendar | None = None) -> bool:
+        """:meth:`within` on the local dates of two aware instants in ``tz``."""
+        return self.within(local_date(start, tz), local_date(on, tz), calendar)

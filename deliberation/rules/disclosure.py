@@ -25,7 +25,6 @@ from deliberation.frozen import FrozenDict
 from deliberation.i18n import T, Text
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
-from deliberation.rules.calendars import working_calendar
 from deliberation.rules.channels import channel_name
 from deliberation.rules.days import DayCount, Period
 from deliberation.rules.facts import Facts
@@ -88,15 +87,14 @@ class Disclosure(Rule):
     def verdict(self, facts: Facts) -> Verdict:
         posted: Mapping[str, date] = facts.get("posted_on") or {}
         on = facts.get("on")
-        cal = working_calendar() if self.period.count is not DayCount.ELAPSED else None
         days: dict[str, int] = {}
         over: dict[str, bool] = {}
         for ch in self.channels:
             start = posted.get(ch)
             if start is None or on is None:
                 continue
-            days[ch] = self.period.elapsed(start, on, cal)  # type: ignore[arg-type]
-            over[ch] = self.period.over(start, on, cal)  # type: ignore[arg-type]
+            days[ch] = self.period.elapsed(start, on)
+            over[ch] = self.period.over(start, on)
         if self.require_all:
             met = all(over.get(ch, False) for ch in self.channels)
             count = min((days.get(ch, 0) for ch in self.channels), default=0)
@@ -194,9 +192,8 @@ class DaysBefore(Rule):
         on = facts.get("on")
         if given is None or on is None:
             return self._verdict(False, {"count": None, "needed": self.period.days})
-        cal = working_calendar() if self.period.count is not DayCount.ELAPSED else None
-        return self._verdict(self.period.over(given, on, cal),  # type: ignore[arg-type]
-                             {"count": self.period.elapsed(given, on, cal),  # type: ignore[arg-type]
+        return self._verdict(self.period.over(given, on),
+                             {"count": self.period.elapsed(given, on),
                               "needed": self.period.days})
 
     def _what(self) -> Text:

@@ -25,7 +25,6 @@ from deliberation.rules.calendars import (
     LunarDay,
     LunarSchedule,
     lunar_day_name,
-    working_calendar,
 )
 from deliberation.rules.days import DayCount, Period
 from deliberation.rules.disclosure import COUNT_PARAM, day_count
@@ -58,13 +57,12 @@ class Deadline(Rule):
         since, on = facts.get("since"), facts.get("on")
         if since is None or on is None:
             return self._verdict(True, {"count": 0, "needed": self.period.days})
-        cal = working_calendar() if self.period.count is not DayCount.ELAPSED else None
         numbers: dict[str, Any] = {
-            "count": self.period.elapsed(since, on, cal),  # type: ignore[arg-type]
+            "count": self.period.elapsed(since, on),
             "needed": self.period.days}
         if self.period.count is not DayCount.ELAPSED:
             numbers["days"] = self.period.count.value
-        return self._verdict(self.period.within(since, on, cal),  # type: ignore[arg-type]
+        return self._verdict(self.period.within(since, on),
                              numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
