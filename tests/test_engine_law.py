@@ -6,6 +6,7 @@ now. A refused action must leave the case exactly as it was.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from test_engine_support import FOUR, SIX, advance_to, open_case, pass_stage, snapshot
 
 from deliberation import Case, InvalidAction, NotEntitled, ReplayError, Roster, RuleViolation
+from deliberation.cli import main
 from deliberation.definition.loader import load_procedure
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import CaseClosed, DefinitionError
@@ -293,3 +295,17 @@ def test_a_note_on_a_closed_case_is_refused() -> None:
     with pytest.raises(CaseClosed):
         case.note("后补说明")
     assert case.records[-1].kind == "withdrawn"
+
+
+def test_the_loophole_scenario_shows_both_refusals(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/scenarios/road-guzhuang-disclosure-loophole.yaml: the unknown channel and the
+    conclusion with 0 days on the notice board are refused; 7 days later it concludes."""
+    path = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / \
+        "road-guzhuang-disclosure-loophole.yaml"
+    assert main(["run", str(path), "--json"]) == 0
+    actions = json.loads(capsys.readouterr().out)["actions"]
+    refused = [a for a in actions if not a["accepted"]]
+    assert refused[-2]["error"]["type"] == "InvalidAction"
+    assert refused[-1]["violations"][0]["rule"] == "disclosure"
+    assert refused[-1]["violations"][0]["numbers"]["count"] == 0
+    assert actions[-1]["accepted"] and actions[-1]["state"] == "results-disclosure"

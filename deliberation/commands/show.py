@@ -11,7 +11,6 @@ kept and the sources; then the settings with their defaults and descriptions.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Final
 
@@ -31,7 +30,7 @@ from deliberation.definition.model import (
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 from deliberation.rules import RULES
-from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fraction
+from deliberation.rules.thresholds import format_fraction
 
 
 def register(subparsers: Any) -> None:
@@ -168,14 +167,6 @@ RECORDS: Final = {
     "level": T("办理层级", "辦理層級", "level"),
 }
 
-CHANNELS: Final = {
-    "notice-board": T("村务公开栏", "村務公開欄", "notice board"),
-    "broadcast": T("广播", "廣播", "broadcast"),
-    "wechat-group": T("微信群", "微信群", "WeChat group"),
-    "website": T("网站", "網站", "website"),
-}
-
-
 # -- rules in words ---------------------------------------------------------------------------
 
 
@@ -206,165 +197,11 @@ class _Params:
         return raw
 
 
-def _threshold(values: Mapping[str, Any]) -> Threshold:
-    ratio = values["ratio"]
-    return Threshold(
-        ratio if isinstance(ratio, Fraction) else Fraction(ratio),
-        Comparison(values["compare"]),
-        Base(values["base"]),
-    )
-
-
-def _same(text: str) -> Text:
-    return Text(text, text, text)
-
-
-def _describe(p: _Params, rule: str) -> Text:
-    if rule in ("quorum", "approval"):
-        main = _threshold({k: p[k] for k in ("ratio", "compare", "base")})
-        alts = [main] + ([_threshold(a) for a in p["any_of"] or ()] if rule == "quorum" else [])
-        return Text(
-            *(f" {L['or'].get(lang)} ".join(t.describe(lang) for t in alts) for lang in LANGS)
-        )
-    if rule == "written-motion":
-        n = p["min_submitters"]
-        parts = [
-            T(
-                f"至少 {n} 名村民书面提出",
-                f"至少 {n} 名村民書面提出",
-                f"raised in writing by at least {n} villager(s)",
-            )
-        ]
-        if p["require_text"]:
-            parts.append(T("须有书面内容", "須有書面內容", "with its text"))
-        if p["require_signatures"]:
-            parts.append(T("每位提出人签字", "每位提出人簽字", "signed by every submitter"))
-        return _join(parts)
-    if rule == "consultation-coverage":
-        ratio = p["ratio"]
-        ratio = ratio if isinstance(ratio, Fraction) else Fraction(ratio)
-        pct = ratio * 100
-        share = f"{pct.numerator}%" if pct.denominator == 1 else format_fraction(ratio)
-        cmp = Comparison(p["compare"]).label
-        household = p["unit"] == "household"
-        unit = (
-            T("户(每户一人签字)", "戶(每戶一人簽字)", "households (one signature each)")
-            if household
-            else T("成年村民", "成年村民", "adult villagers")
-        )
-        parts = [
-            T(
-                f"已征求意见须达{unit.zh_hans}的 {share}{cmp.zh_hans}",
-                f"已徵求意見須達{unit.zh_hant}的 {share}{cmp.zh_hant}",
-                f"opinions from {cmp.en} {share} of {unit.en}",
-            )
-        ]
-        if p["signed_only"]:
-            parts.append(T("仅签字的意见计入", "僅簽字的意見計入", "only signed opinions count"))
-        parts.append(
-            T("接受书面委托签字", "接受書面委託簽字", "written proxies accepted")
-            if p["proxies"]
-            else T("不接受委托签字", "不接受委託簽字", "no proxies")
-        )
-        return _join(parts)
-    if rule == "signatures":
-        of = p["of"]
-        if of == "participants":
-            return T("每位参会人员签字", "每位參會人員簽字", "every participant signs")
-        if of == "township-witnesses":
-            n = p["min"]
-            return T(
-                f"至少 {n} 名乡镇列席人员签字",
-                f"至少 {n} 名鄉鎮列席人員簽字",
-                f"at least {n} township official(s) attend and sign",
-            )
-        return T("每位提出人签字", "每位提出人簽字", "every submitter signs")
-    if rule == "disclosure":
-        chans = [CHANNELS.get(c, _same(c)) for c in p["channels"]]
-        days, window = p["min_days"], p["objection_window_days"]
-        return T(
-            f"在{'、'.join(c.zh_hans for c in chans)}之一公开至少 {days} 天;"
-            f"{window} 天内可提出异议",
-            f"在{'、'.join(c.zh_hant for c in chans)}之一公開至少 {days} 天;"
-            f"{window} 天內可提出異議",
-            f"posted on one of {', '.join(c.en for c in chans)} for at least {days} day(s); "
-            f"objections within {window} day(s)",
-        )
-    if rule == "notice-period":
-        d = p["days"]
-        return T(
-            f"会前至少 {d} 天通知", f"會前至少 {d} 天通知", f"notice at least {d} day(s) ahead"
-        )
-    if rule == "advance-circulation":
-        d = p["days"]
-        return T(
-            f"方案至少提前 {d} 天送达",
-            f"方案至少提前 {d} 天送達",
-            f"plan circulated at least {d} day(s) ahead",
-        )
-    if rule == "deadline":
-        d, frm = p["days"], p["from"]
-        if p["count"] == "working":
-            return T(
-                f"{d} 个工作日内完成(自{frm}起,节假日顺延、调休上班日计入)",
-                f"{d} 個工作日內完成(自{frm}起,節假日順延、調休上班日計入)",
-                f"completed within {d} working day(s) of {frm} (public holidays excluded, "
-                "make-up working days counted)",
-            )
-        return T(
-            f"{d} 天内完成(自{frm}起)",
-            f"{d} 天內完成(自{frm}起)",
-            f"completed within {d} day(s) of {frm}",
-        )
-    if rule == "lunar-schedule":
-        from deliberation.rules.calendars import LunarSchedule
-
-        month = p["month"]
-        sched = LunarSchedule(tuple(p["days"]), int(month) if month is not None else None)
-        return T(
-            f"只在{sched.describe('zh-Hans')}举行",
-            f"只在{sched.describe('zh-Hant')}舉行",
-            f"held only on {sched.describe('en')}",
-        )
-    if rule == "satisfaction":
-        frac = format_fraction(Fraction(p["ratio"]))
-        cmp = Comparison(p["compare"]).label
-        ratings = p["base"] == "ratings"
-        of = (T("已签字评价", "已簽字評價", "signed ratings") if ratings
-              else T("全部评价人", "全部評價人", "everyone who may rate"))
-        n = p["min_ratings"]
-        return T(
-            f"满意须达{of.zh_hans}的 {frac}{cmp.zh_hans};至少 {n} 份签字评价;未签字不计",
-            f"滿意須達{of.zh_hant}的 {frac}{cmp.zh_hant};至少 {n} 份簽字評價;未簽字不計",
-            f"satisfied: {cmp.en} {frac} of {of.en}; at least {n} signed rating(s); "
-            "unsigned ratings do not count",
-        )
-    if rule == "proposal-support":
-        fv = format_fraction(Fraction(p["villagers_ratio"]))
-        fr = format_fraction(Fraction(p["representatives_ratio"]))
-        cmp = Comparison(p["compare"]).label
-        by_c = p["committee"]
-        return T(
-            ("由村民委员会提议,或" if by_c else "")
-            + f"十八周岁以上村民的 {fv}{cmp.zh_hans}联名,或村民代表的 {fr}{cmp.zh_hans}联名",
-            ("由村民委員會提議,或" if by_c else "")
-            + f"十八周歲以上村民的 {fv}{cmp.zh_hant}聯名,或村民代表的 {fr}{cmp.zh_hant}聯名",
-            ("proposed by the villagers' committee, or " if by_c else "")
-            + f"signed by {cmp.en} {fv} of villagers aged 18 and over, or by {cmp.en} {fr} "
-            "of villager representatives",
-        )
-    if rule == "recusal":
-        return T("利害关系人回避表决", "利害關係人迴避表決", "interested parties do not vote")
-    shown = ", ".join(f"{k}={_plain(p[k])}" for k in p.given)
-    return _same(shown)
-
-
-def _join(parts: list[Text]) -> Text:
-    return Text(
-        ",".join(p.zh_hans for p in parts),
-        ",".join(p.zh_hant for p in parts),
-        ", ".join(p.en for p in parts),
-    )
+def _describe(procedure: Procedure, spec: RuleSpec, p: _Params) -> Text:
+    """The rule in words, as the rule itself describes it (settings at their defaults)."""
+    rtype = RULES[spec.rule]
+    params = {param.name: p[param.name] for param in rtype.params}
+    return rtype.bind(spec.id, params, spec.basis).describe(procedure.channels).detail
 
 
 def _plain(value: Any) -> str:
@@ -392,7 +229,7 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
     label = rtype.label.get(lang) if rtype else spec.rule
     if spec.id != spec.rule:
         label = f"{label} ({spec.id})"
-    line = f"{label}: {_describe(params, spec.rule).get(lang)}"
+    line = f"{label}: {_describe(procedure, spec, params).get(lang)}"
     if params.used:
         marks = ", ".join(
             f"{s.id} = {_plain(s.default)}" + (f" {L['open'].get(lang)}" if s.open else "")
@@ -500,7 +337,7 @@ def render(procedure: Procedure, lang: str = DEFAULT_LANG) -> str:
             routes.append(L["max-rounds"].format(n=stage.max_rounds).get(lang))
         out.append(f"   {L['routes'].get(lang)}: " + "; ".join(routes))
         if stage.records:
-            recs = [RECORDS.get(r, _same(r)).get(lang) for r in stage.records]
+            recs = [RECORDS[r].get(lang) if r in RECORDS else r for r in stage.records]
             out.append(f"   {L['records'].get(lang)}: " + ", ".join(recs))
         for b in stage.basis:
             used_basis.append(b)

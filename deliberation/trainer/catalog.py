@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from deliberation.i18n import T, Text
+from deliberation.rules.channels import channel_name
 
 RECORD_LABELS: Final[dict[str, Text]] = {
     "matter": T("事项", "事項", "the matter"),
@@ -106,13 +107,6 @@ SELECTOR_LABELS: Final[dict[str, Text]] = {
         "村务监督委员会委员", "村務監督委員會委員", "supervision committee members"
     ),
     "township-official": T("乡镇干部", "鄉鎮幹部", "township officials"),
-}
-
-CHANNEL_LABELS: Final[dict[str, Text]] = {
-    "notice-board": T("村务公开栏", "村務公開欄", "village affairs board"),
-    "broadcast": T("广播", "廣播", "loudspeaker broadcast"),
-    "wechat-group": T("微信群", "微信群", "WeChat group"),
-    "website": T("网站", "網站", "website"),
 }
 
 TAG_LABELS: Final[dict[str, Text]] = {
@@ -207,7 +201,8 @@ def selector_label(selector: str) -> Text:
 
 
 def channel_label(channel: str) -> Text:
-    return _lookup(CHANNEL_LABELS, channel)
+    """A disclosure channel's name (the rules' vocabulary)."""
+    return channel_name(channel)
 
 
 def ui(key: str) -> Text:
