@@ -10,10 +10,11 @@ and the tally.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any, NamedTuple
 
-from deliberation.engine.census import counts, member_ids
+from deliberation.engine.census import BodyCounts, counts, member_ids
 from deliberation.engine.context import Context, Draft, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
@@ -45,122 +46,148 @@ _WITNESSES = T("列席见证人", "列席見證人", "witnesses")
 _TOWNSHIP = T("乡镇列席人员", "鄉鎮列席人員", "township officials")
 
 
-def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
-    """Attendance, votes and signatures of a meeting, given as villager ids or as counts."""
-    data = d.data
-    roster = ctx.roster
-    body = sp.body
-    bc = counts(roster, body)
-    stage = sp.id
-    voters_sel = body.voters or body.members
+class _Attendance(NamedTuple):
+    """Who is at a meeting, counted: voters, members, households, adults (and the named ones)."""
+
+    voters: int
+    members: int
+    households: int
+    adults: int
+    named: frozenset[str] | None  # the ids present, when people were named
+
+
+def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts
+                ) -> _Attendance:
     present = data["present"]
-    named_present: set[str] | None = None
+    body = sp.body
     if type(present) is int:
-        n_present = present
         non_voting = data.get("non_voting", 0)
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
-        present_members = n_present + non_voting
-        present_households = data.get("households", 0)
-        present_adults = present_members
-    else:
-        named_present = _unique(present, _PRESENT)
-        people = [_villager(ctx, v, body.members, stage, body.name) for v in present]
-        voter_ids = member_ids(roster, voters_sel)
-        n_present = sum(1 for v in people if v.id in voter_ids)
-        present_members = len(people)
-        present_households = len({v.household for v in people})
-        present_adults = sum(1 for v in people if v.adult)
-        if "households" in data and data["households"] != present_households:
-            raise InvalidAction(T(
-                f"出席名单代表 {present_households} 户,与所填户数 {data['households']} 不符",
-                f"出席名單代表 {present_households} 戶,與所填戶數 {data['households']} 不符",
-                f"those present represent {present_households} household(s), not the "
-                f"{data['households']} given"))
-    if n_present > bc.voters:
-        raise InvalidAction(too_many("present", n_present, bc.voters))
-    if present_members > bc.members:
-        raise InvalidAction(too_many("present + non_voting", present_members, bc.members))
-    if present_households > min(bc.households, present_members):
+        members = present + non_voting
+        return _Attendance(present, members, data.get("households", 0), members, None)
+    named = frozenset(_unique(present, _PRESENT))
+    people = [_villager(ctx, v, body.members, sp.id, body.name) for v in present]
+    voter_ids = member_ids(ctx.roster, body.voters or body.members)
+    households = len({v.household for v in people})
+    if "households" in data and data["households"] != households:
+        raise InvalidAction(T(
+            f"出席名单代表 {households} 户,与所填户数 {data['households']} 不符",
+            f"出席名單代表 {households} 戶,與所填戶數 {data['households']} 不符",
+            f"those present represent {households} household(s), not the "
+            f"{data['households']} given"))
+    return _Attendance(sum(1 for v in people if v.id in voter_ids), len(people), households,
+                       sum(1 for v in people if v.adult), named)
+
+
+def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
+    if a.voters > bc.voters:
+        raise InvalidAction(too_many("present", a.voters, bc.voters))
+    if a.members > bc.members:
+        raise InvalidAction(too_many("present + non_voting", a.members, bc.members))
+    if a.households > min(bc.households, a.members):
         # people present can represent at most as many households as there are of them
-        raise InvalidAction(too_many("households", present_households,
-                                     min(bc.households, present_members)))
-    votes = {}
+        raise InvalidAction(too_many("households", a.households, min(bc.households, a.members)))
+
+
+def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
+           ) -> tuple[int, int, int]:
+    """Yes, no and abstentions; a named voter must have a vote, be present and vote once."""
+    counted = []
     voted: set[str] = set()
+    body = sp.body
     for key in ("yes", "no", "abstain"):
         val = data.get(key, 0)
         if type(val) is int:
-            votes[key] = val
+            counted.append(val)
             continue
         for vid in val:
             if vid in voted:
                 raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
                                       f"{vid} voted twice"))
             voted.add(vid)
-            _villager(ctx, vid, body.members, stage, body.name)
-            if vid not in member_ids(roster, voters_sel):
-                raise NotEntitled(stage, vid, T(f"{vid} 无表决权(如预备党员)",
+            _villager(ctx, vid, body.members, sp.id, body.name)
+            if vid not in member_ids(ctx.roster, body.voters or body.members):
+                raise NotEntitled(sp.id, vid, T(f"{vid} 无表决权(如预备党员)",
                                                 f"{vid} 無表決權(如預備黨員)",
                                                 f"{vid} has no vote here "
                                                 "(e.g. a probationary member)"))
-            if named_present is not None and vid not in named_present:
+            if a.named is not None and vid not in a.named:
                 raise InvalidAction(T(f"{vid} 未出席却投票", f"{vid} 未出席卻投票",
                                       f"{vid} voted without being present"))
-        votes[key] = len(val)
-    cast = votes["yes"] + votes["no"] + votes["abstain"]
-    if cast > n_present:
-        raise InvalidAction(too_many("votes cast", cast, n_present))
+        counted.append(len(val))
+    yes, no, abstain = counted
+    if yes + no + abstain > a.voters:
+        raise InvalidAction(too_many("votes cast", yes + no + abstain, a.voters))
+    return yes, no, abstain
+
+
+def _excused(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+             bc: BodyCounts) -> int:
     excused = data.get("excused", 0)
-    if type(excused) is int:
-        n_excused = excused
-    else:
+    if type(excused) is not int:
         for vid in _unique(excused, _EXCUSED):
-            _villager(ctx, vid, voters_sel, stage, body.name)
-            if named_present is not None and vid in named_present:
+            _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
+            if a.named is not None and vid in a.named:
                 raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
                                       f"{vid} is both excused and present"))
-        n_excused = len(excused)
-    if n_excused + n_present > bc.voters:
-        raise InvalidAction(too_many("present + excused", n_excused + n_present, bc.voters))
+        excused = len(excused)
+    if excused + a.voters > bc.voters:
+        raise InvalidAction(too_many("present + excused", excused + a.voters, bc.voters))
+    return int(excused)
+
+
+def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance) -> int:
+    """Participants who signed the minutes (all of them unless said otherwise)."""
     signed = data.get("signed")
     if signed is None:
-        n_signed = present_members
-    elif type(signed) is int:
-        n_signed = signed
-    else:
+        return a.members
+    if type(signed) is not int:
         for vid in _unique(signed, _SIGNED):
-            _villager(ctx, vid, body.members, stage, body.name)
-            if named_present is not None and vid not in named_present:
+            _villager(ctx, vid, sp.body.members, sp.id, sp.body.name)
+            if a.named is not None and vid not in a.named:
                 raise InvalidAction(T(f"{vid} 未出席却在会议记录上签名",
                                       f"{vid} 未出席卻在會議記錄上簽名",
                                       f"{vid} signed the minutes without being present"))
-        n_signed = len(signed)
-    if n_signed > present_members:
-        raise InvalidAction(too_many("signed", n_signed, present_members))
+        signed = len(signed)
+    if signed > a.members:
+        raise InvalidAction(too_many("signed", signed, a.members))
+    return int(signed)
+
+
+def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
+    """Township officials who attended and signed: never more than the roster has."""
     witnesses = data.get("witnesses", 0)
-    officials = len(member_ids(roster, ("township-official",)))
-    if type(witnesses) is int:
-        n_witnesses = witnesses
-    else:
+    if type(witnesses) is not int:
         for vid in _unique(witnesses, _WITNESSES):
-            _villager(ctx, vid, ("township-official",), stage, _TOWNSHIP)
-        n_witnesses = len(witnesses)
-    if n_witnesses > officials:
-        raise InvalidAction(too_many("witnesses", n_witnesses, officials))
+            _villager(ctx, vid, ("township-official",), sp.id, _TOWNSHIP)
+        witnesses = len(witnesses)
+    officials = len(member_ids(ctx.roster, ("township-official",)))
+    if witnesses > officials:
+        raise InvalidAction(too_many("witnesses", witnesses, officials))
+    return int(witnesses)
+
+
+def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
+    """Attendance, votes and signatures of a meeting, given as villager ids or as counts."""
+    data = d.data
+    bc = counts(ctx.roster, sp.body)
+    a = _attendance(ctx, sp, data, bc)
+    _check_attendance(a, bc)
+    yes, no, abstain = _votes(ctx, sp, data, a)
+    excused = _excused(ctx, sp, data, a, bc)
     interested = data.get("interested_voting", 0)
-    if interested > cast:
-        raise InvalidAction(too_many("interested_voting", interested, cast))
+    if interested > yes + no + abstain:
+        raise InvalidAction(too_many("interested_voting", interested, yes + no + abstain))
     zone = ctx.plan.zone
-    notice = s.notices.get(stage)
-    circulated = s.circulated.get(stage)
+    notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
     return {
-        "members": bc.members, "voters": bc.voters, "expected": bc.voters - n_excused,
-        "households": bc.households, "adults": bc.adults, "present": n_present,
-        "present_members": present_members, "present_households": present_households,
-        "present_adults": present_adults, "yes": votes["yes"], "no": votes["no"],
-        "abstain": votes["abstain"], "participants": present_members,
-        "participants_signed": n_signed, "witnesses_signed": n_witnesses,
-        "interested_voting": interested,
+        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excused,
+        "households": bc.households, "adults": bc.adults, "present": a.voters,
+        "present_members": a.members, "present_households": a.households,
+        "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
+        "participants": a.members, "participants_signed": _signed(ctx, sp, data, a),
+        "witnesses_signed": _witnesses(ctx, sp, data), "interested_voting": interested,
         "notice_on": local_date(notice, zone) if notice is not None else None,
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
