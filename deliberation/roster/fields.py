@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Final, Literal
 
@@ -135,6 +136,13 @@ def parse(field: Field, cell: Cell) -> Parsed:
         default = field.default
         return Parsed(frozenset(default) if isinstance(default, tuple) else default)
     if field.kind == "text":
+        bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
+        if bad is not None:
+            return Parsed(code="R203", message=T(
+                f"{field.name} 含控制字符 {bad!r}", f"{field.name} 含控制字元 {bad!r}",
+                f"{field.name} holds the control character {bad!r}"), hint=T(
+                "文件可能已损坏,或不是文本文件", "檔案可能已損壞,或不是文字檔",
+                "the file may be damaged, or not a text file"))
         return Parsed(text)
     if field.kind == "flag":
         return _flag(field, text)
