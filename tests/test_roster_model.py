@@ -17,6 +17,7 @@ villagers = st.builds(
     Villager,
     id=st.just(""),
     household=st.sampled_from(["h1", "h2", "h3", "township"]),
+    name=st.sampled_from(["", "王", "township-official"]),
     adult=st.booleans(),
     party=st.sampled_from(["none", "full", "probationary"]),
     representative=st.booleans(),

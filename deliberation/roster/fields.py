@@ -2,19 +2,19 @@
 required, its default, and how a value is read. The reader, the JSON Schema and the docs'
 field table all come from :data:`FIELDS`; nothing else knows the column names.
 
-A value arrives as a :class:`Cell` (a CSV cell, a YAML scalar or list, or a Python value) and
-:func:`parse` turns it into the typed value or a coded problem.
+A value arrives as text (a CSV cell, a YAML scalar as written) or as a :class:`Cell` (also a
+YAML list, or a Python value); :func:`parse_text` and :func:`parse` turn it into the typed value
+or a :class:`Bad` saying what is wrong.
 
->>> parse(FIELD["adult"], Cell(text="否")).value
+>>> parse(FIELD["adult"], Cell(text="否"))
 False
->>> parse(FIELD["party"], Cell(text="ful")).code
-'R203'
+>>> parse_text(FIELD["party"], "ful").hint.en
+"did you mean 'full'?"
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from typing import Final, Literal
 
@@ -106,79 +106,92 @@ _NO_HINT: Final = T("", "", "")
 
 
 @attrs.frozen
-class Parsed:
-    """A value read from a cell, or the problem with it (``code`` non-empty)."""
+class Bad:
+    """What is wrong with a value: a code (R203 type, R204 committee, R205 empty) and why."""
 
-    value: str | bool | frozenset[str] = ""
-    code: str = ""
-    message: Text = _NO_HINT
+    code: str
+    message: Text
     hint: Text = _NO_HINT
 
 
-def parse(field: Field, cell: Cell) -> Parsed:
-    """The typed value of ``cell`` for ``field``, or a problem (R203 type, R204 committee,
-    R205 an empty required value)."""
+Value = str | bool | frozenset[str]
+# Unicode's control characters (category Cc): never part of a name or an id.
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def default(field: Field) -> Value:
+    """The value of an optional field that is absent or empty."""
+    return frozenset(field.default) if isinstance(field.default, tuple) else field.default
+
+
+def parse(field: Field, cell: Cell) -> Value | Bad:
+    """The typed value of ``cell`` for ``field``, or what is wrong with it."""
     if cell.other or (cell.items is not None and field.kind != "committees"):
         what = cell.other or "a list"
-        return Parsed(code="R203", message=T(
+        return Bad("R203", T(
             f"{field.name} 应为{_KIND_ZH[field.kind]},不能是 {what}",
             f"{field.name} 應為{_KIND_HANT[field.kind]},不能是 {what}",
             f"{field.name} must be {_KIND_EN[field.kind]}, not {what}"))
     if cell.items is not None:
-        return _committees(field, list(cell.items))
-    text = (cell.text or "").strip()
+        return _committees(list(cell.items))
+    return parse_text(field, cell.text)
+
+
+def parse_text(field: Field, raw: str | None) -> Value | Bad:
+    """The typed value of one written value (a CSV cell, a YAML scalar as written)."""
+    text = (raw or "").strip()
     if not text:
         if field.required:
-            return Parsed(code="R205", message=T(
+            return Bad("R205", T(
                 f"{field.name} 不能为空", f"{field.name} 不能為空", f"{field.name} is empty"),
-                hint=T("每个人都要有编号和户号", "每個人都要有編號和戶號",
-                       "every person needs an id and a household"))
-        default = field.default
-        return Parsed(frozenset(default) if isinstance(default, tuple) else default)
+                T("每个人都要有编号和户号", "每個人都要有編號和戶號",
+                  "every person needs an id and a household"))
+        return default(field)
     if field.kind == "text":
-        bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
-        if bad is not None:
-            return Parsed(code="R203", message=T(
-                f"{field.name} 含控制字符 {bad!r}", f"{field.name} 含控制字元 {bad!r}",
-                f"{field.name} holds the control character {bad!r}"), hint=T(
+        found = _CONTROL.search(text)
+        if found is not None:
+            c = found.group()
+            return Bad("R203", T(
+                f"{field.name} 含控制字符 {c!r}", f"{field.name} 含控制字元 {c!r}",
+                f"{field.name} holds the control character {c!r}"), T(
                 "文件可能已损坏,或不是文本文件", "檔案可能已損壞,或不是文字檔",
                 "the file may be damaged, or not a text file"))
-        return Parsed(text)
+        return text
     if field.kind == "flag":
         return _flag(field, text)
     if field.kind == "party":
         if text in PARTY_STATUSES:
-            return Parsed(text)
-        return Parsed(code="R203", message=T(
+            return text
+        return Bad("R203", T(
             f"party 应为 none、full 或 probationary,不能是 {text!r}",
             f"party 應為 none、full 或 probationary,不能是 {text!r}",
             f"party must be none, full or probationary, not {text!r}"),
-            hint=suggest(text, PARTY_STATUSES))
-    return _committees(field, [c for c in _SPLIT.split(text)])
+            suggest(text, PARTY_STATUSES))
+    return _committees(_SPLIT.split(text))
 
 
-def _flag(field: Field, text: str) -> Parsed:
+def _flag(field: Field, text: str) -> bool | Bad:
     word = text.lower()
     if word in TRUE_WORDS:
-        return Parsed(True)
+        return True
     if word in FALSE_WORDS:
-        return Parsed(False)
-    return Parsed(code="R203", message=T(
+        return False
+    return Bad("R203", T(
         f"{field.name} 应为 true 或 false,不能是 {text!r}",
         f"{field.name} 應為 true 或 false,不能是 {text!r}",
         f"{field.name} must be true or false, not {text!r}"),
-        hint=T("可写 true/false、yes/no、1/0 或 是/否", "可寫 true/false、yes/no、1/0 或 是/否",
-               "write true/false, yes/no, 1/0 or 是/否"))
+        T("可写 true/false、yes/no、1/0 或 是/否", "可寫 true/false、yes/no、1/0 或 是/否",
+          "write true/false, yes/no, 1/0 or 是/否"))
 
 
-def _committees(field: Field, items: list[str]) -> Parsed:
+def _committees(items: list[str]) -> frozenset[str] | Bad:
     names = [c.strip() for c in items if c.strip()]
     unknown = [c for c in names if c not in COMMITTEES]
     if unknown:
-        return Parsed(code="R204", message=T(
+        return Bad("R204", T(
             f"未知委员会 {unknown[0]!r}", f"未知委員會 {unknown[0]!r}",
-            f"unknown committee {unknown[0]!r}"), hint=suggest(unknown[0], COMMITTEES))
-    return Parsed(frozenset(names))
+            f"unknown committee {unknown[0]!r}"), suggest(unknown[0], COMMITTEES))
+    return frozenset(names)
 
 
 def suggest(word: str, choices: tuple[str, ...]) -> Text:

@@ -48,6 +48,11 @@ SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
 }
 # Each selector's bit in a villager's mask: a union of selectors is an OR of bits.
 _BIT: Final[Mapping[str, int]] = {name: 1 << i for i, name in enumerate(SELECTORS)}
+# What the selectors read: every field but the id, household and name (a test checks the
+# index against the selectors on villagers differing in everything).
+_SELECTED_BY: Final = tuple(
+    a.name for a in attrs.fields(Villager) if a.name not in ("id", "household", "name")
+)
 
 
 @attrs.frozen
@@ -71,8 +76,12 @@ def _index_groups(roster: Roster) -> Mapping[int, _Group]:
     """Villagers grouped by which selectors pick them. A village has few distinct masks (a few
     dozen), so a count or a union of selectors costs a pass over the groups, not the roster."""
     positions: dict[int, list[int]] = {}
+    masks: dict[tuple[Any, ...], int] = {}  # this call only: many villagers share a profile
     for i, v in enumerate(roster.villagers):
-        mask = sum(bit for name, bit in _BIT.items() if SELECTORS[name](v))
+        profile = tuple(getattr(v, name) for name in _SELECTED_BY)
+        mask = masks.get(profile)
+        if mask is None:
+            mask = masks[profile] = sum(bit for name, bit in _BIT.items() if SELECTORS[name](v))
         positions.setdefault(mask, []).append(i)
     vs = roster.villagers
     return {
