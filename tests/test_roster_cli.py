@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,18 @@ def test_unusable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["roster", "check", str(path)]) == 2
     out = capsys.readouterr().out
     assert out.startswith(f"{path}:") and ": R1" in out
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "v.yaml"
+    path.write_text("- {id: v1, household: h1, adult: maybe}\n", encoding="utf-8")
+    assert main(["roster", "check", str(path), "--format", "json", "--lang", "zh-Hans"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["ok"], data["summary"]) == (False, None)
+    (d,) = data["diagnostics"]
+    assert (d["code"], d["line"], d["column"], d["path"]) == ("R203", 1, 34, "[0].adult")
+    assert d["message"] == "adult 应为 true 或 false,不能是 'maybe'"
+    assert main(["roster", "check", str(EXAMPLES / "village.csv"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ok"] is True and data["diagnostics"] == []
+    assert data["summary"].startswith("ok: ")

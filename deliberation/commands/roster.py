@@ -5,13 +5,14 @@ chosen language, then a summary. Exit 0 when the roster is clean, 1 when it has 
 the file cannot be used at all (missing, not UTF-8, not CSV or YAML, empty, not a roster:
 R1xx codes).
 
-    $ deliberation roster check village.csv --lang en
+    $ deliberation roster check village.csv --lang en     # or --format json
     ok: village.csv: 3 household(s), 5 people (4 adults), 2 Party member(s), …
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
@@ -33,19 +34,32 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("file", metavar="FILE", help="a .csv, .yaml or .yml roster")
     check.add_argument("--lang", choices=LANGS, default="en", help="language of the messages")
+    check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=run_check)
 
 
 def run_check(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     read = read_file(args.file)
+    code = 0 if not read.problems else 2 if any(p.code.startswith("R1") for p in read.problems) \
+        else 1
+    if args.format == "json":
+        payload = {
+            "ok": code == 0,
+            "file": args.file,
+            "diagnostics": [p.diagnostic(lang).to_data() for p in read.problems],
+            "summary": summary(Roster(read.villagers), args.file).get(lang)
+            if read.villagers is not None else None,
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return code
     for problem in read.problems:
         print(problem.diagnostic(lang).format())
     if read.villagers is None or read.problems:
         n = len(read.problems)
         print(T(f"{args.file}:{n} 处问题", f"{args.file}:{n} 處問題",
                 f"{args.file}: {n} problem(s)").get(lang), file=sys.stderr)
-        return 2 if any(p.code.startswith("R1") for p in read.problems) else 1
+        return code
     print(summary(Roster(read.villagers), args.file).get(lang))
     return 0
 

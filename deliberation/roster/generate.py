@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any, Final
 
 import attrs
@@ -71,13 +71,14 @@ def check_generate(params: Mapping[str, object]) -> list[GenerateProblem]:
 
 
 def _count(name: str, value: object) -> list[GenerateProblem]:
-    if isinstance(value, bool) or not isinstance(value, int):
+    # Any whole number type (numpy's too), but not a flag: True is not a count.
+    if isinstance(value, bool) or not isinstance(value, Integral):
         return [GenerateProblem(name, "R302", T(
             f"{name} 应为整数,不能是 {value!r}", f"{name} 應為整數,不能是 {value!r}",
             f"{name} must be a whole number, not {value!r}"))]
     low = 1 if name == "households" else 0
     high = MAX_TOWNSHIP_OFFICIALS if name == "township_officials" else MAX_PEOPLE
-    if not low <= value <= high:
+    if not low <= int(value) <= high:
         return [GenerateProblem(name, "R303", T(
             f"{name} 应在 {low} 到 {high} 之间,现为 {value}",
             f"{name} 應在 {low} 到 {high} 之間,現為 {value}",
