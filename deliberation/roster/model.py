@@ -13,6 +13,7 @@ by :mod:`deliberation.roster.files` (format: docs/roster.md).
 from __future__ import annotations
 
 import heapq
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -50,8 +51,8 @@ SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
 _BIT: Final[Mapping[str, int]] = {name: 1 << i for i, name in enumerate(SELECTORS)}
 # What the selectors read: every field but the id, household and name (a test checks the
 # index against the selectors on villagers differing in everything).
-_SELECTED_BY: Final = tuple(
-    a.name for a in attrs.fields(Villager) if a.name not in ("id", "household", "name")
+_PROFILE: Final = operator.attrgetter(
+    *(a.name for a in attrs.fields(Villager) if a.name not in ("id", "household", "name"))
 )
 
 
@@ -78,7 +79,7 @@ def _index_groups(roster: Roster) -> Mapping[int, _Group]:
     positions: dict[int, list[int]] = {}
     masks: dict[tuple[Any, ...], int] = {}  # this call only: many villagers share a profile
     for i, v in enumerate(roster.villagers):
-        profile = tuple(getattr(v, name) for name in _SELECTED_BY)
+        profile = _PROFILE(v)
         mask = masks.get(profile)
         if mask is None:
             mask = masks[profile] = sum(bit for name, bit in _BIT.items() if SELECTORS[name](v))
