@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.show",
     "deliberation.commands.simulate",
     "deliberation.commands.case",
+    "deliberation.commands.roster",
     "deliberation.commands.run",
     "deliberation.commands.demo",
     "deliberation.commands.walk",

@@ -43,12 +43,22 @@ class Diagnostic:
         return attrs.asdict(self)
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to ``word``, or ``None`` when none is close.
+
+    >>> closest("committee", ["committees", "adult"])
+    'committees'
+    """
+    close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest choice, or listing the choices when none is close."""
     options = sorted(set(choices))
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
+    near = closest(word, options)
+    if near is not None:
+        return f"did you mean {near!r}?"
     if not options:
         return ""
     shown = ", ".join(repr(o) for o in options[:12])

@@ -85,3 +85,35 @@ def test_roster_from_a_csv_file_and_inline_villagers(tmp_path: Path,
     assert main(["run", str(inline), "--json"]) == 0
     (only,) = json.loads(capsys.readouterr().out)["actions"]
     assert only["route"] == "no_quorum"
+
+
+def test_roster_problems_in_a_scenario_are_located(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    inline = tmp_path / "inline.yaml"
+    inline.write_text("procedure: four-deliberations\nroster:\n  villagers:\n"
+                      "    - {id: a1, household: h1, is_adult: false}\n"
+                      "    - {id: a1, household: h1, party: ful}\n"
+                      "actions: []\n", encoding="utf-8")
+    assert main(["run", str(inline)]) == 2
+    err = capsys.readouterr().err
+    assert f"{inline}:4:31: R201 roster.villagers[0].is_adult: unknown key 'is_adult'" in err
+    assert f"{inline}:5:38: R203 roster.villagers[1].party:" in err
+    assert f"{inline}:5:12: R206 roster.villagers[1].id:" in err
+    counts = tmp_path / "counts.yaml"
+    counts.write_text("procedure: four-deliberations\nroster:\n  generate: {peple: 5, "
+                      "away_share: .nan}\nactions: []\n", encoding="utf-8")
+    assert main(["run", str(counts)]) == 2
+    err = capsys.readouterr().err
+    assert f"{counts}:3:14: R301 roster.generate.peple: unknown parameter 'peple' " \
+           "(hint: did you mean 'people'?)" in err
+    assert f"{counts}:3:36: R303 roster.generate.away_share:" in err
+    (tmp_path / "village.csv").write_text("id,household,committee\na1,h1,x\n", encoding="utf-8")
+    by_file = tmp_path / "file.yaml"
+    by_file.write_text("procedure: four-deliberations\nroster: {file: village.csv}\n"
+                       "actions: []\n", encoding="utf-8")
+    assert main(["run", str(by_file)]) == 2
+    assert f"{tmp_path / 'village.csv'}:1:3: R201 committee:" in capsys.readouterr().err
+    by_file.write_text("procedure: four-deliberations\nroster: {file: nowhere.csv}\n"
+                       "actions: []\n", encoding="utf-8")
+    assert main(["run", str(by_file)]) == 2
+    assert f"{by_file}:2:16: D202 roster.file: no roster file" in capsys.readouterr().err

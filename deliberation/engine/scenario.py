@@ -33,6 +33,7 @@ from deliberation.engine.clock import ManualClock
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster, RosterError
+from deliberation.roster import files as roster_files
 
 
 class ScenarioError(DefinitionError):
@@ -288,19 +289,23 @@ def _roster(root: Located, rep: Reporter, base: Path | None) -> Roster | None:
         rep.error("D202", "missing 'roster' (generate: {...}, villagers: [...] or file: PATH)",
                   root, path="roster")
         return None
+    f = loc.get("file")
+    if f is not None:
+        path = Path(str(f.value()))
+        if base is not None and not path.is_absolute():
+            path = base / path
+        if not path.is_file():
+            rep.error("D202", f"no roster file {str(path)!r}", f)
+            return None
+        read = roster_files.read_file(path, "csv" if path.suffix.lower() == ".csv" else "yaml")
+    else:
+        read = roster_files.read_node(loc, allow_generate=True)
+    # The roster's own problems, located in the roster file or in this scenario (R-codes).
+    rep.diagnostics.extend(p.diagnostic() for p in read.problems)
     try:
-        f = loc.get("file")
-        if f is not None:
-            path = Path(str(f.value()))
-            if base is not None and not path.is_absolute():
-                path = base / path
-            if path.suffix.lower() == ".csv":
-                return Roster.from_csv(path)
-            return Roster.from_yaml(path)
-        return Roster.from_data(loc.value(), f"{rep.file}:{loc.line}")
-    except (RosterError, OSError, TypeError, ValueError) as err:
-        rep.error("D202", f"invalid roster: {err}", loc)
-    return None
+        return Roster(read.unwrap())
+    except RosterError:
+        return None
 
 
 def _time(loc: Located | None, rep: Reporter) -> datetime | None:

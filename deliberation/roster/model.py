@@ -2,7 +2,8 @@
 
 A roster is immutable; a case keeps the roster it was opened with, so eligibility cannot change
 under a running case. Bodies in a procedure select their members with the names in
-:data:`SELECTORS` (``members: [villagers-committee, representative]``).
+:data:`SELECTORS` (``members: [villagers-committee, representative]``). Files are read strictly
+by :mod:`deliberation.roster.files` (format: docs/roster.md).
 
 >>> r = Roster.generate(households=365, people=847, party_members=45, representatives=28)
 >>> r.count("full-party-member") + r.count("probationary-party-member"), r.households
@@ -11,33 +12,27 @@ under a running case. Bodies in a procedure select their members with the names 
 
 from __future__ import annotations
 
-import csv
-import io
+import heapq
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import attrs
-import yaml
 
-PartyStatus = Literal["none", "full", "probationary"]
-COMMITTEES: Final = ("party-committee", "villagers-committee", "supervision-committee")
+from deliberation.roster import files
+from deliberation.roster.problems import RosterError, RosterFileError
+from deliberation.roster.villager import COMMITTEES, PartyStatus, Villager
 
-
-@attrs.frozen(slots=True)
-class Villager:
-    """One person on the roster. Township officials appear with ``township=True``."""
-
-    id: str
-    household: str
-    name: str = ""
-    adult: bool = True
-    party: PartyStatus = "none"
-    representative: bool = False
-    committees: frozenset[str] = frozenset()
-    resident: bool = True  # False: lives away (外出), hard to reach for meetings and consultation
-    township: bool = False  # a township official attending as witness, not a villager
-
+__all__ = [
+    "COMMITTEES",
+    "SELECTORS",
+    "PartyStatus",
+    "Roster",
+    "RosterError",
+    "RosterFileError",
+    "Villager",
+]
 
 SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     "villager": lambda v: not v.township,
@@ -52,28 +47,74 @@ SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     "supervision-committee": lambda v: "supervision-committee" in v.committees,
     "township-official": lambda v: v.township,
 }
+# Each selector's bit in a villager's mask: a union of selectors is an OR of bits.
+_BIT: Final[Mapping[str, int]] = {name: 1 << i for i, name in enumerate(SELECTORS)}
+# What the selectors read: every field but the id, household and name (a test checks the
+# index against the selectors on villagers differing in everything).
+_PROFILE: Final = operator.attrgetter(
+    *(a.name for a in attrs.fields(Villager) if a.name not in ("id", "household", "name"))
+)
 
 
-class RosterError(ValueError):
-    """A roster file or generator input is invalid; the message says where and why."""
+@attrs.frozen
+class _Group:
+    """The villagers sharing one selector mask: their positions and households."""
+
+    positions: tuple[int, ...]
+    households: frozenset[str]
+
+
+def _index_ids(roster: Roster) -> Mapping[str, Villager]:
+    by_id: dict[str, Villager] = {}
+    for v in roster.villagers:
+        if v.id in by_id:
+            raise RosterError(f"villager id {v.id!r} appears twice on the roster")
+        by_id[v.id] = v
+    return by_id
+
+
+def _index_groups(roster: Roster) -> Mapping[int, _Group]:
+    """Villagers grouped by which selectors pick them. A village has few distinct masks (a few
+    dozen), so a count or a union of selectors costs a pass over the groups, not the roster."""
+    positions: dict[int, list[int]] = {}
+    masks: dict[tuple[Any, ...], int] = {}  # this call only: many villagers share a profile
+    for i, v in enumerate(roster.villagers):
+        profile = _PROFILE(v)
+        mask = masks.get(profile)
+        if mask is None:
+            mask = masks[profile] = sum(bit for name, bit in _BIT.items() if SELECTORS[name](v))
+        positions.setdefault(mask, []).append(i)
+    vs = roster.villagers
+    return {
+        mask: _Group(tuple(ps), frozenset(vs[i].household for i in ps))
+        for mask, ps in positions.items()
+    }
+
+
+def _mask(selectors: Iterable[str]) -> int:
+    """The OR of the selectors' bits; an unknown selector is a ``KeyError``, as before."""
+    mask = 0
+    for s in selectors:
+        mask |= _BIT[s]
+    return mask
 
 
 @attrs.frozen
 class Roster:
-    """An immutable list of villagers with the counts bodies need, computed once."""
+    """An immutable list of villagers, indexed once when it is built.
+
+    >>> r = Roster.from_records([{"id": "a", "household": "h1", "committees": ["party-committee"]}])
+    >>> r.count("party-committee", "adult"), r.get("a").adult
+    (1, True)
+    """
 
     villagers: tuple[Villager, ...]
-    _by_id: Mapping[str, Villager] = attrs.field(init=False, repr=False, eq=False)
-    _counts: dict[tuple[str, ...], int] = attrs.field(init=False, repr=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        by_id: dict[str, Villager] = {}
-        for v in self.villagers:
-            if v.id in by_id:
-                raise RosterError(f"villager id {v.id!r} appears twice on the roster")
-            by_id[v.id] = v
-        object.__setattr__(self, "_by_id", by_id)
-        object.__setattr__(self, "_counts", {})
+    _by_id: Mapping[str, Villager] = attrs.field(
+        init=False, repr=False, eq=False, default=attrs.Factory(_index_ids, takes_self=True)
+    )
+    _groups: Mapping[int, _Group] = attrs.field(
+        init=False, repr=False, eq=False, default=attrs.Factory(_index_groups, takes_self=True)
+    )
 
     # -- lookups ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -92,21 +133,26 @@ class Roster:
         """Whether ``villager`` is selected by any of ``selectors`` (a union)."""
         return any(SELECTORS[s](villager) for s in selectors)
 
+    def _matching(self, selectors: Iterable[str]) -> list[_Group]:
+        mask = _mask(selectors)
+        return [g for m, g in self._groups.items() if m & mask]
+
     def select(self, selectors: Sequence[str]) -> tuple[Villager, ...]:
-        return tuple(v for v in self.villagers if self.matches(v, selectors))
+        """The villagers any of ``selectors`` selects, in roster order."""
+        groups = self._matching(selectors)
+        vs = self.villagers
+        return tuple(vs[i] for i in heapq.merge(*(g.positions for g in groups)))
 
     def count(self, *selectors: str) -> int:
-        """How many villagers any of ``selectors`` selects (cached: the roster never changes)."""
-        key = tuple(sorted(selectors))
-        if key not in self._counts:
-            self._counts[key] = len(self.select(key))
-        return self._counts[key]
+        """How many villagers any of ``selectors`` selects."""
+        return sum(len(g.positions) for g in self._matching(selectors))
 
     def households_of(self, selectors: Sequence[str]) -> int:
-        key = ("#households", *sorted(selectors))
-        if key not in self._counts:
-            self._counts[key] = len({v.household for v in self.select(selectors)})
-        return self._counts[key]
+        """How many households the villagers ``selectors`` select belong to."""
+        groups = self._matching(selectors)
+        if len(groups) == 1:
+            return len(groups[0].households)
+        return len(frozenset().union(*(g.households for g in groups)))
 
     @property
     def households(self) -> int:
@@ -135,99 +181,45 @@ class Roster:
         80% of people — an assumption, the seed gives no figure). Party members, representatives
         and committee seats go to distinct adults in a fixed order, so the same counts always
         give the same roster. ``away_share`` marks that share of adults (from the end) as away.
+        Bad counts (negative, not whole numbers, more than
+        :data:`~deliberation.roster.generate.MAX_PEOPLE` people, inconsistent) raise
+        :class:`RosterFileError` naming every one.
         """
-        if households < 1 or people < households:
-            raise RosterError("need at least one household and at least one person per household")
-        n_adults = round(people * 0.8) if adults is None else adults
-        if not households <= n_adults <= people:
-            raise RosterError(
-                f"adults must be between households ({households}) and people ({people})"
-            )
-        seats = party_committee + villagers_committee + supervision_committee
-        if party_members > n_adults or representatives > n_adults or seats > n_adults:
-            raise RosterError("more members or seats than adults")
-        if probationary > party_members:
-            raise RosterError("probationary members are part of party_members")
-        n_away = round(n_adults * away_share)
-        rep_start = n_adults - n_away - representatives
-        if rep_start < 0:
-            raise RosterError("more representatives than resident adults")
-        out: list[Villager] = []
-        for i in range(people):
-            adult = i < n_adults
-            hh = f"h{(i % households) + 1:04d}"
-            party: PartyStatus = "none"
-            committees: set[str] = set()
-            if adult:
-                if i < party_members:
-                    party = "probationary" if i >= party_members - probationary else "full"
-                # Committee seats: Party committee from the first full members; the villagers'
-                # committee and supervision committee from the next adults (no overlap between
-                # the villagers' committee and the supervision committee, as the law requires).
-                if i < party_committee:
-                    committees.add("party-committee")
-                if 0 < i <= villagers_committee:
-                    committees.add("villagers-committee")
-                if villagers_committee < i <= villagers_committee + supervision_committee:
-                    committees.add("supervision-committee")
-            # Representatives: the last resident adults, so they rarely hold committee seats.
-            rep = adult and rep_start <= i < n_adults - n_away
-            out.append(
-                Villager(
-                    id=f"v{i + 1:04d}",
-                    household=hh,
-                    adult=adult,
-                    party=party,
-                    representative=rep,
-                    committees=frozenset(committees),
-                    resident=not (adult and i >= n_adults - n_away),
-                )
-            )
-        for j in range(township_officials):
-            out.append(Villager(id=f"t{j + 1:02d}", household="township", township=True))
-        return cls(tuple(out))
+        params = {
+            "households": households, "people": people, "adults": adults,
+            "party_members": party_members, "probationary": probationary,
+            "representatives": representatives, "party_committee": party_committee,
+            "villagers_committee": villagers_committee,
+            "supervision_committee": supervision_committee,
+            "township_officials": township_officials, "away_share": away_share,
+        }
+        return cls(files.read_counts(params, "Roster.generate").unwrap())
 
     @classmethod
     def from_records(cls, rows: Iterable[Mapping[str, Any]], source: str = "<roster>") -> Roster:
-        """Build from dicts with keys ``id, household, name, adult, party, representative,
-        committees, resident, township``; errors name the row."""
-        out = []
-        for n, row in enumerate(rows, start=1):
-            try:
-                out.append(_villager(row))
-            except (KeyError, ValueError, TypeError) as err:
-                raise RosterError(f"{source}: row {n}: {err}") from None
-        return cls(tuple(out))
+        """Build from mappings with the keys of docs/roster.md (``id`` and ``household``
+        required); every problem is reported at once, by position."""
+        return cls(files.read_rows(rows, source).unwrap())
 
     @classmethod
     def from_csv(cls, path: str | Path) -> Roster:
-        text = Path(path).read_text(encoding="utf-8-sig")
-        return cls.from_records(csv.DictReader(io.StringIO(text)), str(path))
+        """Read a CSV roster (docs/roster.md); :class:`RosterFileError` lists every problem."""
+        return cls(files.read_file(path, "csv").unwrap())
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Roster:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        rows = data.get("villagers") if isinstance(data, dict) else data
-        if not isinstance(rows, list):
-            raise RosterError(f"{path}: expected a list of villagers (or 'villagers:' with one)")
-        return cls.from_records(rows, str(path))
+        """Read a YAML roster (docs/roster.md); :class:`RosterFileError` lists every problem."""
+        return cls(files.read_file(path, "yaml").unwrap())
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Roster:
+        """Read a roster file by its suffix: ``.csv``, ``.yaml`` or ``.yml``."""
+        return cls(files.read_file(path).unwrap())
 
     @classmethod
     def from_data(cls, data: Any, source: str = "<roster>") -> Roster:
         """A roster from a scenario's ``roster:`` value: counts (``generate:``) or a list."""
-        if isinstance(data, dict) and "generate" in data:
-            params = data["generate"] or {}
-            try:
-                return cls.generate(**params)
-            except TypeError as err:
-                raise RosterError(f"{source}: roster.generate: {err}") from None
-        if isinstance(data, dict) and "villagers" in data:
-            return cls.from_records(data["villagers"], source)
-        if isinstance(data, list):
-            return cls.from_records(data, source)
-        raise RosterError(
-            f"{source}: roster must be 'generate: {{…}}', 'villagers: [...]' or a list"
-        )
+        return cls(files.read_data(data, source).unwrap())
 
     def to_data(self) -> list[dict[str, Any]]:
         return [
@@ -244,47 +236,3 @@ class Roster:
             }
             for v in self.villagers
         ]
-
-
-_TRUE: Final = {"1", "true", "yes", "y", "是", "t"}
-_FALSE: Final = {"0", "false", "no", "n", "否", "f", ""}
-
-
-def _flag(value: Any, name: str, default: bool) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"{name} must be true or false, not {value!r}")
-
-
-def _villager(row: Mapping[str, Any]) -> Villager:
-    vid = str(row["id"]).strip()
-    if not vid:
-        raise ValueError("id is empty")
-    party = str(row.get("party") or "none").strip()
-    if party not in ("none", "full", "probationary"):
-        raise ValueError(f"party must be none, full or probationary, not {party!r}")
-    committees_raw = row.get("committees") or ()
-    if isinstance(committees_raw, str):
-        committees_raw = [c for c in committees_raw.replace(";", ",").split(",") if c.strip()]
-    committees = frozenset(str(c).strip() for c in committees_raw)
-    unknown = committees - set(COMMITTEES)
-    if unknown:
-        raise ValueError(f"unknown committee(s) {sorted(unknown)}; known: {', '.join(COMMITTEES)}")
-    return Villager(
-        id=vid,
-        household=str(row.get("household") or vid),
-        name=str(row.get("name") or ""),
-        adult=_flag(row.get("adult"), "adult", True),
-        party=party,  # type: ignore[arg-type]
-        representative=_flag(row.get("representative"), "representative", False),
-        committees=committees,
-        resident=_flag(row.get("resident"), "resident", True),
-        township=_flag(row.get("township"), "township", False),
-    )

@@ -1,0 +1,522 @@
+"""Reading rosters strictly: CSV and YAML files, a YAML node inside another file (a scenario's
+``roster:``) and plain Python rows, all by the one field table in :mod:`.fields`.
+
+Unknown columns or keys, missing required ones, mistyped values, empty or repeated ids are all
+reported at once, each with file, line, column and the column name or YAML path, as coded
+:class:`~deliberation.roster.problems.RosterProblem` (R-codes, see docs/roster.md). No input
+raises anything but :class:`~deliberation.roster.problems.RosterFileError`.
+
+>>> read = parse_csv("id,household,is_adult\\nv1,h1,no\\n", "v.csv")
+>>> read.villagers, [p.diagnostic().format() for p in read.problems]
+(None, ["v.csv:1:3: R201 is_adult: unknown column 'is_adult' (hint: did you mean 'adult'?)"])
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+from yaml.nodes import ScalarNode
+
+from deliberation.definition.source import Located, Reporter, read_yaml
+from deliberation.i18n import T, Text
+from deliberation.roster.fields import (
+    FIELD,
+    FIELDS,
+    REQUIRED,
+    Bad,
+    Cell,
+    Field,
+    Value,
+    default,
+    parse,
+    parse_text,
+    suggest,
+)
+from deliberation.roster.generate import DEFAULTS, check_generate, generate_villagers
+from deliberation.roster.problems import RosterFileError, RosterProblem
+from deliberation.roster.villager import Villager
+
+FIELD_NAMES: Final = tuple(f.name for f in FIELDS)
+CSV_SUFFIXES: Final = (".csv",)
+YAML_SUFFIXES: Final = (".yaml", ".yml")
+_NULL_TAG: Final = "tag:yaml.org,2002:null"
+_NO_HINT: Final = T("", "", "")
+_Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
+
+
+@attrs.frozen
+class Read:
+    """What reading gave: the villagers (``None`` when there was any problem) and the problems."""
+
+    villagers: tuple[Villager, ...] | None
+    problems: tuple[RosterProblem, ...]
+
+    def unwrap(self) -> tuple[Villager, ...]:
+        """The villagers, or :class:`RosterFileError` listing every problem."""
+        if self.villagers is None or self.problems:
+            raise RosterFileError(self.problems)
+        return self.villagers
+
+
+@attrs.define
+class _Problems:
+    file: str
+    found: list[RosterProblem] = attrs.field(factory=list)
+
+    def add(self, code: str, message: Text, line: int = 0, column: int = 0, path: str = "",
+            hint: Text = _NO_HINT) -> None:
+        self.found.append(RosterProblem(code, message, self.file, line, column, path, hint))
+
+    def result(self, villagers: list[Villager] | None) -> Read:
+        ok = villagers is not None and not self.found
+        # In file order; problems without a line (plain rows) keep the order they were found.
+        found = sorted(self.found, key=lambda p: (p.line, p.column))
+        return Read(tuple(villagers or ()) if ok else None, tuple(found))
+
+
+# -- files ---------------------------------------------------------------------------------------
+def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> Read:
+    """Read a roster file as ``kind``, or by its suffix (``.csv``, ``.yaml``/``.yml``) when
+    ``kind`` is ``None``. Never raises.
+
+    >>> read_file("no-such.csv").problems[0].code
+    'R100'
+    """
+    file = str(path)
+    problems = _Problems(file)
+    suffix = Path(file).suffix.lower()
+    if kind is None and suffix in CSV_SUFFIXES + YAML_SUFFIXES:
+        kind = "csv" if suffix in CSV_SUFFIXES else "yaml"
+    if kind is None:
+        problems.add("R100", T(
+            f"不认识的花名册文件类型 {suffix or '(无扩展名)'!r}",
+            f"不認識的花名冊檔案類型 {suffix or '(無副檔名)'!r}",
+            f"not a roster file type: {suffix or '(no suffix)'!r}"), hint=T(
+            "花名册须为 .csv 或 .yaml 文件", "花名冊須為 .csv 或 .yaml 檔案",
+            "a roster is a .csv or a .yaml file"))
+        return problems.result(None)
+    text = _text(Path(file), problems)
+    if text is None:
+        return problems.result(None)
+    return parse_csv(text, file) if kind == "csv" else parse_yaml(text, file)
+
+
+def _text(path: Path, problems: _Problems) -> str | None:
+    """The file as text (UTF-8, with or without a byte-order mark), or ``None`` and R100."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        problems.add("R100", T(f"无法读取文件:{err.strerror or err}",
+                               f"無法讀取檔案:{err.strerror or err}",
+                               f"cannot read the file: {err.strerror or err}"))
+        return None
+    save_utf8 = T("请另存为 UTF-8 编码(电子表格中选“CSV UTF-8”)",
+                  "請另存為 UTF-8 編碼(試算表中選「CSV UTF-8」)",
+                  "save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.add("R100", T("文件是 UTF-16 编码,不是 UTF-8", "檔案是 UTF-16 編碼,不是 UTF-8",
+                               "the file is UTF-16, not UTF-8"), 1, 1, hint=save_utf8)
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.add("R100", T(f"文件不是 UTF-8 文本(第 {err.start + 1} 字节)",
+                               f"檔案不是 UTF-8 文字(第 {err.start + 1} 位元組)",
+                               f"the file is not UTF-8 text (byte {err.start + 1})"),
+                     line, 0, hint=save_utf8)
+        return None
+
+
+# -- CSV -----------------------------------------------------------------------------------------
+def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
+    """Read CSV roster text: a header row of column names, then one person per row."""
+    problems = _Problems(file)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    last = 0
+    try:
+        for row in reader:
+            start, last = last + 1, reader.line_num
+            if any(cell.strip() for cell in row):  # blank lines (or only commas) are skipped
+                rows.append((start, row))
+    except csv.Error as err:
+        problems.add("R101", T(f"CSV 格式错误:{err}", f"CSV 格式錯誤:{err}",
+                               f"CSV syntax error: {err}"), reader.line_num, 0)
+        return problems.result(None)
+    if not rows:
+        problems.add("R103", T("文件是空的", "檔案是空的", "the file is empty"), 1, 1, hint=T(
+            "第一行写列名,如 id,household,adult", "第一行寫欄名,如 id,household,adult",
+            "start with a header row such as id,household,adult"))
+        return problems.result(None)
+    (header_line, header), body = rows[0], rows[1:]
+    columns = _header(header_line, [h.strip() for h in header], problems)
+    if columns is None:
+        return problems.result(None)
+    villagers: list[Villager] = []
+    ids: dict[str, int] = {}
+    column_of = {f.name: i + 1 for i, f in columns.items()}
+    # Flags, Party status and committees take a handful of distinct values in a whole file;
+    # read each distinct one once (this call only) — it halves the time of a large roster.
+    seen: dict[tuple[str, str | None], Value | Bad] = {}
+
+    def read(f: Field, text: str | None) -> Value | Bad:
+        if f.kind == "text":
+            return parse_text(f, text)
+        key = (f.name, text)
+        if key not in seen:
+            seen[key] = parse_text(f, text)
+        return seen[key]
+
+    id_column = column_of.get("id", 0)
+    for line, row in body:
+        if len(row) != len(header):
+            problems.add("R207", T(
+                f"本行有 {len(row)} 格,列名行有 {len(header)} 格",
+                f"本行有 {len(row)} 格,欄名行有 {len(header)} 格",
+                f"this row has {len(row)} cell(s), the header has {len(header)}"), line, 0,
+                hint=T("检查是否多了或少了逗号;含逗号的内容要加双引号",
+                       "檢查是否多了或少了逗號;含逗號的內容要加雙引號",
+                       "look for a missing or extra comma; quote a value that holds a comma"))
+        parsed = {f.name: read(f, row[i] if i < len(row) else None) for i, f in columns.items()}
+        v = _villager(parsed, _in_row(line, column_of), problems, line, ids, (line, id_column))
+        if v is not None:
+            villagers.append(v)
+    return problems.result(villagers)
+
+
+def _in_row(line: int, column_of: Mapping[str, int]) -> _Where:
+    def where(name: str) -> tuple[int, int, str]:
+        return line, column_of[name], name
+
+    return where
+
+
+def _header(line: int, names: list[str], problems: _Problems) -> dict[int, Field] | None:
+    """The known columns by position, with R201/R104/R202 for the others; ``None`` (R105) when
+    no column is a roster column at all."""
+    known = [n for n in names if n in FIELD]
+    if not known:
+        problems.add("R105", T("这不是花名册:列名行中没有 id、household 等列",
+                               "這不是花名冊:欄名行中沒有 id、household 等欄",
+                               "this is not a roster: the header has no id, household… column"),
+                     line, 1, hint=_separator_hint(names))
+        return None
+    columns: dict[int, Field] = {}
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            problems.add("R201", T(f"第 {i + 1} 列没有列名", f"第 {i + 1} 欄沒有欄名",
+                                   f"column {i + 1} has no name"), line, i + 1, hint=T(
+                "删除这一空列,或写上列名", "刪除這一空欄,或寫上欄名",
+                "remove the empty column or give it a name"))
+        elif name in seen:
+            problems.add("R104", T(f"列名 {name!r} 重复(第 {seen[name]} 列已有)",
+                                   f"欄名 {name!r} 重複(第 {seen[name]} 欄已有)",
+                                   f"column {name!r} appears twice (first as column {seen[name]})"),
+                         line, i + 1, name)
+        elif name not in FIELD:
+            problems.add("R201", T(f"未知列 {name!r}", f"未知欄 {name!r}",
+                                   f"unknown column {name!r}"), line, i + 1, name,
+                         suggest(name, FIELD_NAMES))
+        else:
+            columns[i] = FIELD[name]
+        seen.setdefault(name, i + 1)
+    for name in REQUIRED:
+        if name not in seen:
+            problems.add("R202", T(f"缺少必需的列 {name!r}", f"缺少必需的欄 {name!r}",
+                                   f"missing required column {name!r}"), line, 1, name)
+    return columns
+
+
+def _separator_hint(names: list[str]) -> Text:
+    if len(names) == 1 and any(sep in names[0] for sep in ";\t"):
+        return T("列之间用英文逗号分隔", "欄之間用英文逗號分隔", "separate columns with commas")
+    return T(f"第一行应是列名:{', '.join(FIELD_NAMES)}", f"第一行應是欄名:{', '.join(FIELD_NAMES)}",
+             f"the first row names the columns: {', '.join(FIELD_NAMES)}")
+
+
+# -- one person ----------------------------------------------------------------------------------
+_DEFAULTS: Final[Mapping[str, Value]] = {f.name: default(f) for f in FIELDS if not f.required}
+
+
+def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Problems, line: int,
+              ids: dict[str, int], where: tuple[int, int], path: str = "",
+              position: int = 0) -> Villager | None:
+    """One person from the values read for the fields present (``locate`` says where each
+    stands), or ``None`` with the problems added.
+
+    ``ids`` maps each id seen so far to its line (or, with ``line`` 0, its 0-based position),
+    for R206. An absent required field was reported by the caller (R202).
+    """
+    before = len(problems.found)
+    values: dict[str, Any] = dict(_DEFAULTS)
+    for name, got in parsed.items():
+        if isinstance(got, Bad):
+            at_line, column, at = locate(name)
+            problems.add(got.code, got.message, at_line, column, at, got.hint)
+        else:
+            values[name] = got
+    vid = values.get("id")
+    if isinstance(vid, str):
+        if vid in ids:
+            first = ids[vid]
+            n = first + 1
+            zh, hant, en = ((f"第 {first} 行", f"第 {first} 行", f"line {first}") if line
+                            else (f"第 {n} 人", f"第 {n} 人", f"person {n}"))
+            problems.add("R206", T(
+                f"编号 {vid!r} 重复({zh}已有)", f"編號 {vid!r} 重複({hant}已有)",
+                f"id {vid!r} appears twice (first at {en})"), where[0], where[1],
+                f"{path}.id" if path else "id", T("每人一个编号", "每人一個編號",
+                                                   "give each person their own id"))
+        else:
+            ids[vid] = line or position
+    if len(problems.found) > before or any(name not in values for name in REQUIRED):
+        return None
+    return Villager(**values)
+
+
+# -- YAML ----------------------------------------------------------------------------------------
+_YAML_LEADS: Final[Mapping[str, tuple[str, str, str]]] = {
+    "D101": ("R101", "YAML 格式错误", "YAML 格式錯誤"),
+    "D102": ("R102", "不允许的 YAML 写法", "不允許的 YAML 寫法"),
+    "D103": ("R103", "文件是空的", "檔案是空的"),
+    "D104": ("R104", "键重复", "鍵重複"),
+}
+
+
+def parse_yaml(text: str, file: str = "<roster.yaml>") -> Read:
+    """Read YAML roster text: a list of people, or a mapping with ``villagers:`` holding one."""
+    problems = _Problems(file)
+    reporter = Reporter(file)
+    root = read_yaml(text.removeprefix("\ufeff"), file, reporter)
+    for d in reporter.diagnostics:
+        code, zh, hant = _YAML_LEADS.get(d.code, ("R101", "YAML 错误", "YAML 錯誤"))
+        problems.add(code, T(f"{zh}:{d.message}", f"{hant}:{d.message}", d.message), d.line,
+                     d.column, d.path)
+    if root is None:
+        return problems.result(None)
+    return _merge(problems, read_node(root))
+
+
+def _merge(problems: _Problems, read: Read) -> Read:
+    problems.found += read.problems
+    return problems.result(list(read.villagers) if read.villagers is not None else None)
+
+
+def read_node(root: Located, allow_generate: bool = False) -> Read:
+    """Read a roster from a located YAML node: a list of people, ``{villagers: [...]}`` or, when
+    ``allow_generate``, ``{generate: {counts}}`` (a scenario's ``roster:``)."""
+    problems = _Problems(root.file)
+    keys = ("villagers", "generate") if allow_generate else ("villagers",)
+    if root.is_seq:
+        return problems.result(_people(root, problems))
+    if not root.is_map:
+        problems.add("R105", T("这不是花名册:应为人员列表或含 villagers: 的映射",
+                               "這不是花名冊:應為人員列表或含 villagers: 的映射",
+                               "this is not a roster: expected a list of people or villagers:"),
+                     root.line, root.column, root.path)
+        return problems.result(None)
+    entries = list(root.items())
+    if entries and not any(key in keys for key, _, _ in entries):
+        problems.add("R105", T("这不是花名册:没有 villagers: 键", "這不是花名冊:沒有 villagers: 鍵",
+                               "this is not a roster: there is no villagers: key"),
+                     root.line, root.column, root.path, suggest(entries[0][0], keys))
+        return problems.result(None)
+    for key, k, _ in entries:
+        if key not in keys:
+            problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}", f"unknown key {key!r}"),
+                         k.line, k.column, k.path, suggest(key, keys))
+    people, counts = root.get("villagers"), root.get("generate")
+    if people is not None and counts is not None and allow_generate:
+        problems.add("R201", T("villagers 与 generate 只能给一个",
+                               "villagers 與 generate 只能給一個",
+                               "give either villagers or generate, not both"),
+                     root.line, root.column, root.path)
+        return problems.result(None)
+    if counts is not None and allow_generate:
+        return problems.result(_generate(counts, problems))
+    if people is None:
+        problems.add("R202", T("缺少 villagers:", "缺少 villagers:", "missing villagers:"),
+                     root.line, root.column, root.path)
+        return problems.result(None)
+    if not people.is_seq:
+        problems.add("R203", T("villagers 应为人员列表", "villagers 應為人員列表",
+                               "villagers must be a list of people"),
+                     people.line, people.column, people.path)
+        return problems.result(None)
+    return problems.result(_people(people, problems))
+
+
+def _people(seq: Located, problems: _Problems) -> list[Villager]:
+    villagers: list[Villager] = []
+    ids: dict[str, int] = {}
+    for el in seq.elements():
+        if not el.is_map:
+            problems.add("R208", T("每人应为一个映射,如 {id: v1, household: h1}",
+                                   "每人應為一個映射,如 {id: v1, household: h1}",
+                                   "each person is a mapping such as {id: v1, household: h1}"),
+                         el.line, el.column, el.path)
+            continue
+        cells: dict[str, Cell] = {}
+        for key, k, v in el.items():
+            if key in FIELD:
+                cells[key] = _cell(v)
+            else:
+                problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}",
+                                       f"unknown key {key!r}"), k.line, k.column, k.path,
+                             suggest(key, FIELD_NAMES))
+        for name in REQUIRED:
+            if name not in cells:
+                problems.add("R202", T(f"缺少必需的键 {name!r}", f"缺少必需的鍵 {name!r}",
+                                       f"missing required key {name!r}"), el.line, el.column,
+                             f"{el.path}.{name}")
+        idc = cells.get("id")
+        person = _villager(_parse_cells(cells), _locate(cells), problems, el.line, ids,
+                           (idc.line, idc.column) if idc else (el.line, el.column), el.path)
+        if person is not None:
+            villagers.append(person)
+    return villagers
+
+
+def _parse_cells(cells: Mapping[str, Cell]) -> dict[str, Value | Bad]:
+    return {name: parse(FIELD[name], cell) for name, cell in cells.items()}
+
+
+def _locate(cells: Mapping[str, Cell]) -> _Where:
+    def where(name: str) -> tuple[int, int, str]:
+        cell = cells[name]
+        return cell.line, cell.column, cell.path
+
+    return where
+
+
+def _cell(loc: Located) -> Cell:
+    """A YAML value as a cell: scalars as written (so ``007`` stays ``'007'``), lists of them."""
+    at = attrs.evolve(_NO_CELL, line=loc.line, column=loc.column, path=loc.path)
+    node = loc.node
+    if isinstance(node, ScalarNode):
+        return attrs.evolve(at, text=None if node.tag == _NULL_TAG else str(node.value))
+    if loc.is_seq:
+        items: list[str] = []
+        for el in loc.elements():
+            if not isinstance(el.node, ScalarNode):
+                return attrs.evolve(at, other="a nested list or mapping")
+            items.append("" if el.node.tag == _NULL_TAG else str(el.node.value))
+        return attrs.evolve(at, items=tuple(items))
+    return attrs.evolve(at, other="a mapping")
+
+
+_NO_CELL: Final = Cell()
+
+
+def _generate(loc: Located, problems: _Problems) -> list[Villager] | None:
+    if not (loc.is_map or (loc.is_scalar and loc.node.tag == _NULL_TAG)):
+        problems.add("R302", T("generate 应为参数映射,如 {households: 60, people: 150}",
+                               "generate 應為參數映射,如 {households: 60, people: 150}",
+                               "generate takes counts such as {households: 60, people: 150}"),
+                     loc.line, loc.column, loc.path)
+        return None
+    params: dict[str, Any] = {}
+    where: dict[str, Located] = {}
+    for key, k, v in loc.items() if loc.is_map else ():
+        params[key] = v.value()
+        where[key] = k if key not in DEFAULTS else v
+    found = check_generate(params)
+    for p in found:
+        at = where.get(p.param, loc)
+        hint = suggest(p.param, tuple(DEFAULTS)) if p.code == "R301" else _NO_HINT
+        problems.add(p.code, p.message, at.line, at.column, at.path, hint)
+    return None if found else list(generate_villagers(**params))
+
+
+def read_counts(params: Mapping[str, Any], source: str = "<generate>") -> Read:
+    """A synthetic roster from counts (see :mod:`.generate`), or every problem with them."""
+    problems = _Problems(source)
+    found = check_generate(params)
+    for p in found:
+        hint = suggest(p.param, tuple(DEFAULTS)) if p.code == "R301" else _NO_HINT
+        problems.add(p.code, p.message, path=p.param, hint=hint)
+    return problems.result(None if found else list(generate_villagers(**params)))
+
+
+def read_data(data: object, source: str = "<roster>") -> Read:
+    """A roster from plain data: ``{generate: {counts}}``, ``{villagers: [rows]}`` or rows."""
+    if not isinstance(data, Mapping):
+        return read_rows(data, source)
+    problems = _Problems(source)
+    keys = ("villagers", "generate")
+    for key in data:
+        if key not in keys:
+            problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}", f"unknown key {key!r}"),
+                         path=str(key), hint=suggest(str(key), keys))
+    if "generate" in data and "villagers" not in data:
+        counts = data["generate"] or {}
+        if not isinstance(counts, Mapping):
+            problems.add("R302", T("generate 应为参数映射", "generate 應為參數映射",
+                                   "generate takes counts such as {households: 60}"),
+                         path="generate")
+            return problems.result(None)
+        return _merge(problems, read_counts(counts, source))
+    if "villagers" in data and "generate" not in data:
+        return _merge(problems, read_rows(data["villagers"], source))
+    problems.add("R105", T("花名册应为 generate: {…}、villagers: [...] 或人员列表",
+                           "花名冊應為 generate: {…}、villagers: [...] 或人員列表",
+                           "a roster is generate: {…}, villagers: [...] or a list of people"))
+    return problems.result(None)
+
+
+# -- Python rows ---------------------------------------------------------------------------------
+def read_rows(rows: object, source: str = "<roster>") -> Read:
+    """Read plain rows (mappings of field name to value), as :meth:`Roster.to_data` writes
+    them; a problem's path is ``[n].field`` (0-based)."""
+    problems = _Problems(source)
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        problems.add("R105", T("花名册应为人员列表", "花名冊應為人員列表",
+                               "a roster is a list of people"))
+        return problems.result(None)
+    villagers: list[Villager] = []
+    ids: dict[str, int] = {}
+    for n, row in enumerate(rows):
+        if not isinstance(row, Mapping):
+            problems.add("R208", T("每人应为一个映射", "每人應為一個映射",
+                                   "each person is a mapping"), path=f"[{n}]")
+            continue
+        cells: dict[str, Cell] = {}
+        for key, value in row.items():
+            if key in FIELD:
+                cells[key] = _value_cell(value, f"[{n}].{key}")
+            else:
+                problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}",
+                                       f"unknown key {key!r}"), path=f"[{n}].{key}",
+                             hint=suggest(str(key), FIELD_NAMES))
+        for name in REQUIRED:
+            if name not in cells:
+                problems.add("R202", T(f"缺少必需的键 {name!r}", f"缺少必需的鍵 {name!r}",
+                                       f"missing required key {name!r}"), path=f"[{n}].{name}")
+        v = _villager(_parse_cells(cells), _locate(cells), problems, 0, ids, (0, 0), f"[{n}]",
+                      position=n)
+        if v is not None:
+            villagers.append(v)
+    return problems.result(villagers)
+
+
+def _value_cell(value: object, path: str) -> Cell:
+    if value is None:
+        return Cell(path=path)
+    if isinstance(value, bool):
+        return Cell(text="true" if value else "false", path=path)
+    if isinstance(value, (str, int, float)):
+        return Cell(text=str(value), path=path)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        if all(isinstance(x, str) for x in value):
+            return Cell(items=tuple(sorted(value) if isinstance(value, (set, frozenset))
+                                    else value), path=path)
+        return Cell(other="a list of non-text values", path=path)
+    return Cell(other=f"a {type(value).__name__}", path=path)

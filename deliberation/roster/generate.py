@@ -1,0 +1,188 @@
+"""Synthetic rosters from counts: the arguments checked (every problem at once), then built.
+
+>>> [p.param for p in check_generate({"people": -1, "away_share": 1.5})]
+['people', 'away_share']
+>>> len(generate_villagers(households=2, people=3, adults=2, party_members=1, representatives=1,
+...                        party_committee=1, villagers_committee=0, supervision_committee=0))
+4
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from numbers import Integral, Real
+from typing import Any, Final
+
+import attrs
+
+from deliberation.i18n import T, Text
+from deliberation.roster.villager import PartyStatus, Villager
+
+# Counts the generator takes, with the defaults of Roster.generate (固庄村, 2023 report).
+DEFAULTS: Final[Mapping[str, Any]] = {
+    "households": 365,
+    "people": 847,
+    "adults": None,
+    "party_members": 45,
+    "probationary": 0,
+    "representatives": 28,
+    "party_committee": 5,
+    "villagers_committee": 5,
+    "supervision_committee": 3,
+    "township_officials": 1,
+    "away_share": 0.0,
+}
+# A ceiling that no village reaches (the largest administrative villages have some tens of
+# thousands of people), so a typo such as ``people: 10**30`` is refused at once instead of
+# building villagers until memory runs out.
+MAX_PEOPLE: Final = 500_000
+MAX_TOWNSHIP_OFFICIALS: Final = 1_000
+
+
+@attrs.frozen
+class GenerateProblem:
+    """One bad argument: which parameter (``""``: several together), a code and why."""
+
+    param: str
+    code: str
+    message: Text
+
+
+def check_generate(params: Mapping[str, object]) -> list[GenerateProblem]:
+    """Every problem with ``params`` (names as :data:`DEFAULTS`; missing ones take defaults).
+
+    R301 unknown parameter, R302 wrong type, R303 out of range or inconsistent counts.
+    """
+    out: list[GenerateProblem] = []
+    for name in params:
+        if name not in DEFAULTS:
+            out.append(GenerateProblem(name, "R301", T(
+                f"未知参数 {name!r}", f"未知參數 {name!r}", f"unknown parameter {name!r}")))
+    values = {**DEFAULTS, **{k: v for k, v in params.items() if k in DEFAULTS}}
+    for name, value in values.items():
+        if name == "away_share":
+            out += _share(name, value)
+        elif not (name == "adults" and value is None):
+            out += _count(name, value)
+    if out:
+        return out  # the relations below need every count to be a number
+    return _relations(values)
+
+
+def _count(name: str, value: object) -> list[GenerateProblem]:
+    # Any whole number type (numpy's too), but not a flag: True is not a count.
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        return [GenerateProblem(name, "R302", T(
+            f"{name} 应为整数,不能是 {value!r}", f"{name} 應為整數,不能是 {value!r}",
+            f"{name} must be a whole number, not {value!r}"))]
+    low = 1 if name == "households" else 0
+    high = MAX_TOWNSHIP_OFFICIALS if name == "township_officials" else MAX_PEOPLE
+    if not low <= int(value) <= high:
+        return [GenerateProblem(name, "R303", T(
+            f"{name} 应在 {low} 到 {high} 之间,现为 {value}",
+            f"{name} 應在 {low} 到 {high} 之間,現為 {value}",
+            f"{name} must be from {low} to {high}, not {value}"))]
+    return []
+
+
+def _share(name: str, value: object) -> list[GenerateProblem]:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return [GenerateProblem(name, "R302", T(
+            f"{name} 应为 0 到 1 之间的数,不能是 {value!r}",
+            f"{name} 應為 0 到 1 之間的數,不能是 {value!r}",
+            f"{name} must be a number from 0 to 1, not {value!r}"))]
+    if not (math.isfinite(value) and 0 <= float(value) <= 1):
+        return [GenerateProblem(name, "R303", T(
+            f"{name} 应在 0 到 1 之间,现为 {value!r}", f"{name} 應在 0 到 1 之間,現為 {value!r}",
+            f"{name} must be from 0 to 1, not {value!r}"))]
+    return []
+
+
+def _relations(v: Mapping[str, Any]) -> list[GenerateProblem]:
+    out: list[GenerateProblem] = []
+
+    def bad(param: str, zh: str, hant: str, en: str) -> None:
+        out.append(GenerateProblem(param, "R303", T(zh, hant, en)))
+
+    households, people = v["households"], v["people"]
+    if people < households:
+        bad("people", f"人数 {people} 少于户数 {households}(每户至少一人)",
+            f"人數 {people} 少於戶數 {households}(每戶至少一人)",
+            f"people ({people}) must be at least households ({households}): one per household")
+        return out
+    adults = round(people * 0.8) if v["adults"] is None else v["adults"]
+    if not households <= adults <= people:
+        bad("adults", f"成年人数 {adults} 应在户数 {households} 与人数 {people} 之间",
+            f"成年人數 {adults} 應在戶數 {households} 與人數 {people} 之間",
+            f"adults ({adults}) must be between households ({households}) and people ({people})")
+        return out
+    seats = v["party_committee"] + v["villagers_committee"] + v["supervision_committee"]
+    for param, n, zh, en in (("party_members", v["party_members"], "党员", "Party members"),
+                             ("representatives", v["representatives"], "村民代表",
+                              "representatives"),
+                             ("", seats, "委员会席位", "committee seats")):
+        if n > adults:
+            bad(param, f"{zh}数 {n} 多于成年人数 {adults}", f"{zh}數 {n} 多於成年人數 {adults}",
+                f"more {en} ({n}) than adults ({adults})")
+    if v["probationary"] > v["party_members"]:
+        bad("probationary", "预备党员计入党员总数,不能多于党员数",
+            "預備黨員計入黨員總數,不能多於黨員數",
+            "probationary members are part of party_members, so cannot outnumber them")
+    away = round(adults * v["away_share"])
+    if v["representatives"] > adults - away:
+        bad("representatives", f"村民代表多于在村成年人({adults - away})",
+            f"村民代表多於在村成年人({adults - away})",
+            f"more representatives than resident adults ({adults - away})")
+    return out
+
+
+def generate_villagers(
+    households: int = 365,
+    people: int = 847,
+    adults: int | None = None,
+    party_members: int = 45,
+    probationary: int = 0,
+    representatives: int = 28,
+    party_committee: int = 5,
+    villagers_committee: int = 5,
+    supervision_committee: int = 3,
+    township_officials: int = 1,
+    away_share: float = 0.0,
+) -> tuple[Villager, ...]:
+    """The villagers of a synthetic roster; the arguments must pass :func:`check_generate`."""
+    n_adults = round(people * 0.8) if adults is None else adults
+    n_away = round(n_adults * away_share)
+    rep_start = n_adults - n_away - representatives
+    out: list[Villager] = []
+    for i in range(people):
+        adult = i < n_adults
+        party: PartyStatus = "none"
+        committees: set[str] = set()
+        if adult:
+            if i < party_members:
+                party = "probationary" if i >= party_members - probationary else "full"
+            # Committee seats: Party committee from the first full members; the villagers'
+            # committee and supervision committee from the next adults (no overlap between
+            # the villagers' committee and the supervision committee, as the law requires).
+            if i < party_committee:
+                committees.add("party-committee")
+            if 0 < i <= villagers_committee:
+                committees.add("villagers-committee")
+            if villagers_committee < i <= villagers_committee + supervision_committee:
+                committees.add("supervision-committee")
+        # Representatives: the last resident adults, so they rarely hold committee seats.
+        out.append(
+            Villager(
+                id=f"v{i + 1:04d}",
+                household=f"h{(i % households) + 1:04d}",
+                adult=adult,
+                party=party,
+                representative=adult and rep_start <= i < n_adults - n_away,
+                committees=frozenset(committees),
+                resident=not (adult and i >= n_adults - n_away),
+            )
+        )
+    for j in range(township_officials):
+        out.append(Villager(id=f"t{j + 1:02d}", household="township", township=True))
+    return tuple(out)
