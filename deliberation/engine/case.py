@@ -534,7 +534,7 @@ class Case:
         """Evaluate one action — its record, plus a closing record first when a vote is held in
         a consultation, plus one for each stage merged away after it — and commit all of them,
         or raise and change nothing."""
-        now = self._now(at)
+        now = self._clock.now() if at is None else at
         self._check_time(now)
         if actor is not None and type(actor) is not str:
             raise InvalidAction(T("操作人须为村民编号", "操作人須為村民編號",
@@ -565,9 +565,12 @@ class Case:
               at: datetime, actor: str | None, data: Mapping[str, Any],
               signatures: tuple[Signature, ...]) -> CaseState:
         seq = len(self._records) + len(pending) + 1
-        stage = s.state if kind != "opened" and s.state in self._ctx.plan.stages else None
-        out = self._evaluate(s, Draft(seq, kind, at, actor, stage, data, signatures))
-        rec = Record(seq, self.id, kind, at, actor, stage, data, signatures, out.result)
+        ctx = self._ctx
+        stage = s.state if kind != "opened" and s.state in ctx.plan.stages else None
+        tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
+        out = EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
+                                                    signatures))
+        rec = Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result)
         pending.append((rec, out, s.entered_seq))
         return out.state
 
@@ -578,7 +581,7 @@ class Case:
                 if self._tally.visit != visit:
                     self._tally = Tally(visit)
                 out.effect(self._tally)
-        self._records.extend(rec for rec, _, _ in accepted)
+        self._records.extend([rec for rec, _, _ in accepted])
         self._state = accepted[-1][1].state
 
     def _meeting_stage(self, for_stage: str | None) -> str:

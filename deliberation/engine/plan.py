@@ -64,10 +64,8 @@ class StagePlan:
     targets: Mapping[str, str]  # route key -> state (``reconvene`` resolved)
     escalates: frozenset[str]  # route keys that lead to ``escalate``
     reads: frozenset[str]  # every fact some rule of the stage reads
-
-    @property
-    def id(self) -> str:
-        return self.stage.id
+    id: str = attrs.field(init=False, default=attrs.Factory(lambda sp: sp.stage.id,
+                                                            takes_self=True))
 
     @property
     def rules(self) -> tuple[Rule, ...]:
