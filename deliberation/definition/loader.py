@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.definition.checks import check_procedure
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
     RECONVENE,
@@ -255,8 +256,6 @@ def check_text(
         return None, reporter.diagnostics
     procedure = _Builder(reporter, library or default_library()).build(root)
     if procedure is not None and not reporter.diagnostics:
-        from deliberation.definition.checks import check_procedure
-
         check_procedure(procedure, root, reporter)
     if reporter.diagnostics:
         return None, reporter.diagnostics

@@ -28,6 +28,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.definition.model import RECONVENE, ActionKind, Procedure
+from deliberation.engine.case import Case
+from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
 from deliberation.rules.disclosure import Disclosure
@@ -107,9 +109,6 @@ def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
            people: dict[str, _People], rng: np.random.Generator, support: float
            ) -> tuple[Any, ...]:
     import numpy as np
-
-    from deliberation.engine.case import Case
-    from deliberation.engine.clock import ManualClock
 
     clock = ManualClock()
     case = Case.open(procedure, roster, matter="simulated", settings=dict(plan.overrides),

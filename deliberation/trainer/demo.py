@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import ActionKind
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
@@ -87,8 +88,6 @@ def run_demo(
     store: bool = True,
 ) -> Case:
     """Run the narrated demo; returns the finished case."""
-    from deliberation.definition.loader import load_procedure
-
     procedure = load_procedure(procedure_id)
     roster = Roster.generate()
     clock = ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC))

@@ -39,7 +39,10 @@ from deliberation.i18n import LANGS, Text
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
+    ESCALATE_LABEL,
+    RECONVENE_LABEL,
     TAG_LABELS,
+    TOP_LEVEL_LABEL,
     action_label,
     record_label,
     route_label,
@@ -124,8 +127,6 @@ class ProcedureView:
     def target_name(self, target: str) -> Text:
         """The display name of a route target (stage, outcome or reconvene)."""
         if target == RECONVENE:
-            from deliberation.trainer.catalog import RECONVENE_LABEL
-
             return RECONVENE_LABEL
         for s in self.steps:
             if s.id == target:
@@ -204,8 +205,6 @@ def _step(
         esc = procedure.escalation
         if target == ESCALATE and esc is not None:
             # One level up (back to escalation.to), or from the top level to escalation.top.
-            from deliberation.trainer.catalog import ESCALATE_LABEL, TOP_LEVEL_LABEL
-
             label = route_label(key)
             for dest, how in ((esc.to, ESCALATE_LABEL), (esc.top, TOP_LEVEL_LABEL)):
                 kind = "outcome" if dest in procedure.outcomes else "stage"
