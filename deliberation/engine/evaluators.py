@@ -151,6 +151,16 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
                    new)
 
 
+def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
+    """Count one more round (a meeting held, a task declined, an evaluation closed) at the
+    stage: the route becomes ``max_rounds`` when a failed round is the stage's last allowed."""
+    held = s.rounds_at(sp.id) + 1
+    cap = sp.stage.max_rounds
+    if route != "pass" and cap is not None and held >= cap:
+        return "max_rounds", held
+    return route, held
+
+
 def _stay(s: CaseState, **extra: Any) -> FrozenDict:
     return FrozenDict(route=None, state=s.state, **extra)
 
@@ -243,10 +253,7 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         checks.append(v.entry())
         if not v.ok:
             route = "rejected"
-    held = s.rounds_at(sp.id) + 1
-    cap = sp.stage.max_rounds
-    if route != "pass" and cap is not None and held >= cap:
-        route = "max_rounds"
+    route, held = _round(s, sp, route)
     # A meeting uses up its notice; its circulated plan stands only after a failed quorum.
     after = CaseState(
         s.state, s.entered_seq, s.entered_at, s.objections, s.level,
@@ -447,12 +454,8 @@ def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         on_roster(ctx, handler, sp.id)
     if route == "pass":
         return move(ctx, s, d, sp, route, preconditions(sp, task_facts(_local(ctx, d.at))))
-    held = s.rounds_at(sp.id) + 1
-    cap = sp.stage.max_rounds
-    if cap is not None and held >= cap:
-        route = "max_rounds"
-    after = s._replace(rounds=with_item(s.rounds, sp.id, held))
-    return move(ctx, after, d, sp, route, (), round=held)
+    route, held = _round(s, sp, route)
+    return move(ctx, s.with_round(sp.id), d, sp, route, (), round=held)
 
 
 def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -497,12 +500,8 @@ def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         checks.append(v.entry())
         if not v.ok:
             route = "rejected"
-    held = s.rounds_at(sp.id) + 1
-    cap = sp.stage.max_rounds
-    if route != "pass" and cap is not None and held >= cap:
-        route = "max_rounds"
-    after = s._replace(rounds=with_item(s.rounds, sp.id, held))
-    return move(ctx, after, d, sp, route, checks, round=held)
+    route, held = _round(s, sp, route)
+    return move(ctx, s.with_round(sp.id), d, sp, route, checks, round=held)
 
 
 Evaluator = Callable[[Context, CaseState, Tally, Draft], Outcome]
