@@ -20,6 +20,7 @@ from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
     ActionKind,
+    Escalation,
     FrozenMap,
     ParamValue,
     Procedure,
@@ -27,6 +28,8 @@ from deliberation.definition.model import (
     Setting,
     SettingRef,
     Stage,
+    Supervision,
+    Withdrawal,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 from deliberation.rules import RULES
@@ -282,6 +285,158 @@ def _body_line(procedure: Procedure, stage: Stage, lang: str) -> str:
     return f"{body.name.get(lang)} ({body.id})"
 
 
+def _header_lines(p: Procedure, lang: str) -> list[str]:
+    """Name, version, locality, what it extends and its description."""
+    out: list[str] = [f"{p.name.get(lang)}  [{p.id}]"]
+    meta = [f"{L['version'].get(lang)} {p.version}", f"{L['locality'].get(lang)}: {p.locality}"]
+    if p.extends:
+        meta.append(f"{L['extends'].get(lang)}: {p.extends}")
+    out.append("; ".join(meta))
+    if p.description is not None:
+        out.append(p.description.get(lang).strip())
+    return out
+
+
+def _rule_lines(
+    p: Procedure, specs: tuple[RuleSpec, ...], lang: str, used_basis: list[str]
+) -> list[str]:
+    """One line per rule; the sources the rules cite are added to ``used_basis``."""
+    out = []
+    for spec in specs:
+        out.append(f"     - {describe_rule(p, spec, lang)}")
+        used_basis += spec.basis
+    return out
+
+
+def _stage_rule_lines(p: Procedure, stage: Stage, lang: str, used_basis: list[str]) -> list[str]:
+    """The stage's rules, then those of each other body its body setting allows."""
+    rules = p.rules_of(stage)
+    out = [f"   {L['rules'].get(lang)}:" + ("" if rules else f" {L['no-rules'].get(lang)}")]
+    out += _rule_lines(p, rules, lang, used_basis)
+    if isinstance(stage.body, SettingRef):
+        # The other bodies the setting allows bring their own quorum and approval.
+        setting = p.settings[stage.body.setting]
+        for choice in setting.choices:
+            if choice == setting.default or choice not in p.bodies:
+                continue
+            out.append("   " + L["if-setting"].format(s=setting.id, v=choice).get(lang))
+            out += _rule_lines(p, p.rules_of(stage, {setting.id: choice}), lang, used_basis)
+    return out
+
+
+def _routes_line(p: Procedure, stage: Stage, lang: str) -> str:
+    """Where each outcome of the stage leads, and its round limit."""
+    routes = []
+    for key in route_keys(p, stage):
+        try:
+            target = p.target(stage, key)
+        except LookupError:
+            continue
+        routes.append(f"{ROUTES[key].get(lang)} → {_where(p, stage, target, lang)}")
+    if stage.max_rounds is not None:
+        routes.append(L["max-rounds"].format(n=stage.max_rounds).get(lang))
+    return f"   {L['routes'].get(lang)}: " + "; ".join(routes)
+
+
+def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list[str]) -> list[str]:
+    """Step ``i``: action, body, skip condition, rules, routes, records and basis."""
+    out = [
+        f"{i}. {stage.name.get(lang)} ({stage.id}) — "
+        f"{L['action'].get(lang)}: {ACTIONS[stage.action].get(lang)}"
+    ]
+    if stage.description is not None:
+        out.append(f"   {stage.description.get(lang).strip()}")
+    out.append(f"   {L['body'].get(lang)}: {_body_line(p, stage, lang)}")
+    if stage.skip_when is not None:
+        s = p.settings[stage.skip_when]
+        out.append("   " + L["skip"].format(s=stage.skip_when, d=_plain(s.default)).get(lang))
+    out += _stage_rule_lines(p, stage, lang, used_basis)
+    out.append(_routes_line(p, stage, lang))
+    if stage.records:
+        recs = [RECORDS[r].get(lang) if r in RECORDS else r for r in stage.records]
+        out.append(f"   {L['records'].get(lang)}: " + ", ".join(recs))
+    for b in stage.basis:
+        used_basis.append(b)
+        if b in p.basis:
+            out.append(f"   {L['basis'].get(lang)}: {p.basis[b].title.get(lang)}")
+    return out
+
+
+def _escalation_line(p: Procedure, esc: Escalation, lang: str) -> str:
+    ladder = " → ".join(f"{lv.name.get(lang)} ({lv.id})" for lv in esc.levels)
+    return (
+        f"{L['escalation'].get(lang)}: {ladder}; "
+        + L["escalation-text"].format(
+            to=_where(p, p.stages[0], esc.to, lang),
+            top=_where(p, p.stages[0], esc.top, lang),
+        ).get(lang)
+    )
+
+
+def _supervision_line(p: Procedure, supervision: Supervision, lang: str) -> str:
+    body = p.bodies.get(supervision.body)
+    name = body.name.get(lang) if body else supervision.body
+    return (
+        f"{L['supervision'].get(lang)}: "
+        + L["supervision-text"].format(b=name, d=supervision.answer_within_days).get(lang)
+    )
+
+
+def _withdrawal_line(p: Procedure, w: Withdrawal, lang: str) -> str:
+    until = _where(p, p.stages[0], w.until, lang) if w.until else "-"
+    return (
+        f"{L['withdrawal'].get(lang)}: "
+        + L["withdrawal-text"]
+        .format(by=", ".join(w.by), u=until, o=_where(p, p.stages[0], w.outcome, lang))
+        .get(lang)
+    )
+
+
+def _case_wide_lines(p: Procedure, lang: str) -> list[str]:
+    """Escalation, supervision and withdrawal: what applies to the whole case, if any."""
+    out = []
+    if p.escalation is not None:
+        out.append(_escalation_line(p, p.escalation, lang))
+    if p.supervision is not None:
+        out.append(_supervision_line(p, p.supervision, lang))
+    if p.withdrawal is not None:
+        out.append(_withdrawal_line(p, p.withdrawal, lang))
+    return ["", *out] if out else []
+
+
+def _outcome_lines(p: Procedure, lang: str) -> list[str]:
+    out = ["", f"{L['outcomes'].get(lang)}:"]
+    for o in p.outcomes.values():
+        out.append(f"  {o.id} ({o.kind.value}): {o.name.get(lang)}")
+    return out
+
+
+def _setting_lines(p: Procedure, lang: str, used_basis: list[str]) -> list[str]:
+    """Each setting with its default, type and description; their sources go to ``used_basis``."""
+    if not p.settings:
+        return []
+    out = ["", f"{L['settings'].get(lang)}:"]
+    for s in p.settings.values():
+        kind = s.type.value + (f": {' | '.join(s.choices)}" if s.choices else "")
+        mark = f" {L['open'].get(lang)}" if s.open else ""
+        out.append(f"  {s.id} = {_plain(s.default)}  ({kind}){mark}")
+        out.append(f"      {s.description.get(lang)}")
+        used_basis += s.basis
+    return out
+
+
+def _source_lines(p: Procedure, used_basis: list[str], lang: str) -> list[str]:
+    """The sources, those cited above first (in the order cited), then the rest declared."""
+    cited = [b for b in dict.fromkeys(used_basis + list(p.basis)) if b in p.basis]
+    if not cited:
+        return []
+    out = ["", f"{L['sources'].get(lang)}:"]
+    for b in cited:
+        src = p.basis[b]
+        out.append(f"  {b} [{src.tag}]: {src.title.get(lang)}")
+    return out
+
+
 def render(procedure: Procedure, lang: str = DEFAULT_LANG) -> str:
     """The procedure as text, in ``lang``.
 
@@ -291,101 +446,14 @@ def render(procedure: Procedure, lang: str = DEFAULT_LANG) -> str:
     True
     """
     p = procedure
-    out: list[str] = [f"{p.name.get(lang)}  [{p.id}]"]
-    meta = [f"{L['version'].get(lang)} {p.version}", f"{L['locality'].get(lang)}: {p.locality}"]
-    if p.extends:
-        meta.append(f"{L['extends'].get(lang)}: {p.extends}")
-    out.append("; ".join(meta))
-    if p.description is not None:
-        out.append(p.description.get(lang).strip())
-    out += ["", f"{L['steps'].get(lang)}:"]
+    # Sources in the order the text cites them; every section below that cites one adds it.
     used_basis: list[str] = []
+    out = _header_lines(p, lang)
+    out += ["", f"{L['steps'].get(lang)}:"]
     for i, stage in enumerate(p.stages, 1):
-        out.append(
-            f"{i}. {stage.name.get(lang)} ({stage.id}) — "
-            f"{L['action'].get(lang)}: {ACTIONS[stage.action].get(lang)}"
-        )
-        if stage.description is not None:
-            out.append(f"   {stage.description.get(lang).strip()}")
-        out.append(f"   {L['body'].get(lang)}: {_body_line(p, stage, lang)}")
-        if stage.skip_when is not None:
-            s = p.settings[stage.skip_when]
-            out.append("   " + L["skip"].format(s=stage.skip_when, d=_plain(s.default)).get(lang))
-        rules = p.rules_of(stage)
-        out.append(f"   {L['rules'].get(lang)}:" + ("" if rules else f" {L['no-rules'].get(lang)}"))
-        for spec in rules:
-            out.append(f"     - {describe_rule(p, spec, lang)}")
-            used_basis += spec.basis
-        if isinstance(stage.body, SettingRef):
-            # The other bodies the setting allows bring their own quorum and approval.
-            setting = p.settings[stage.body.setting]
-            for choice in setting.choices:
-                if choice == setting.default or choice not in p.bodies:
-                    continue
-                out.append("   " + L["if-setting"].format(s=setting.id, v=choice).get(lang))
-                for spec in p.rules_of(stage, {setting.id: choice}):
-                    out.append(f"     - {describe_rule(p, spec, lang)}")
-                    used_basis += spec.basis
-        routes = []
-        for key in route_keys(p, stage):
-            try:
-                target = p.target(stage, key)
-            except LookupError:
-                continue
-            routes.append(f"{ROUTES[key].get(lang)} → {_where(p, stage, target, lang)}")
-        if stage.max_rounds is not None:
-            routes.append(L["max-rounds"].format(n=stage.max_rounds).get(lang))
-        out.append(f"   {L['routes'].get(lang)}: " + "; ".join(routes))
-        if stage.records:
-            recs = [RECORDS[r].get(lang) if r in RECORDS else r for r in stage.records]
-            out.append(f"   {L['records'].get(lang)}: " + ", ".join(recs))
-        for b in stage.basis:
-            used_basis.append(b)
-            if b in p.basis:
-                out.append(f"   {L['basis'].get(lang)}: {p.basis[b].title.get(lang)}")
-    if p.supervision is not None or p.withdrawal is not None or p.escalation is not None:
-        out.append("")
-    if p.escalation is not None:
-        esc = p.escalation
-        ladder = " → ".join(f"{lv.name.get(lang)} ({lv.id})" for lv in esc.levels)
-        out.append(
-            f"{L['escalation'].get(lang)}: {ladder}; "
-            + L["escalation-text"].format(
-                to=_where(p, p.stages[0], esc.to, lang),
-                top=_where(p, p.stages[0], esc.top, lang),
-            ).get(lang)
-        )
-    if p.supervision is not None:
-        body = p.bodies.get(p.supervision.body)
-        name = body.name.get(lang) if body else p.supervision.body
-        out.append(
-            f"{L['supervision'].get(lang)}: "
-            + L["supervision-text"].format(b=name, d=p.supervision.answer_within_days).get(lang)
-        )
-    if p.withdrawal is not None:
-        w = p.withdrawal
-        until = _where(p, p.stages[0], w.until, lang) if w.until else "-"
-        out.append(
-            f"{L['withdrawal'].get(lang)}: "
-            + L["withdrawal-text"]
-            .format(by=", ".join(w.by), u=until, o=_where(p, p.stages[0], w.outcome, lang))
-            .get(lang)
-        )
-    out += ["", f"{L['outcomes'].get(lang)}:"]
-    for o in p.outcomes.values():
-        out.append(f"  {o.id} ({o.kind.value}): {o.name.get(lang)}")
-    if p.settings:
-        out += ["", f"{L['settings'].get(lang)}:"]
-        for s in p.settings.values():
-            kind = s.type.value + (f": {' | '.join(s.choices)}" if s.choices else "")
-            mark = f" {L['open'].get(lang)}" if s.open else ""
-            out.append(f"  {s.id} = {_plain(s.default)}  ({kind}){mark}")
-            out.append(f"      {s.description.get(lang)}")
-            used_basis += s.basis
-    cited = [b for b in dict.fromkeys(used_basis + list(p.basis)) if b in p.basis]
-    if cited:
-        out += ["", f"{L['sources'].get(lang)}:"]
-        for b in cited:
-            src = p.basis[b]
-            out.append(f"  {b} [{src.tag}]: {src.title.get(lang)}")
+        out += _stage_lines(p, i, stage, lang, used_basis)
+    out += _case_wide_lines(p, lang)
+    out += _outcome_lines(p, lang)
+    out += _setting_lines(p, lang, used_basis)
+    out += _source_lines(p, used_basis, lang)
     return "\n".join(out)

@@ -120,51 +120,78 @@ def route_keys(procedure: Procedure, stage: Stage) -> list[str]:
     return [k for k in ROUTE_KEYS if k in keys]
 
 
+def _route_node(
+    procedure: Procedure, stage_ids: set[str], stage: Stage, target: str
+) -> Node | None:
+    """The node a route from ``stage`` to ``target`` leads to; None for an unknown target."""
+    if target == RECONVENE:
+        return ("do", stage.id)
+    if target == ESCALATE:  # one level up: resume at escalation.to (the top's edge below)
+        esc = procedure.escalation
+        return ("in", esc.to) if esc is not None and esc.to in stage_ids else None
+    if target in stage_ids:
+        return ("in", target)
+    if target in procedure.outcomes:
+        return ("out", target)
+    return None  # an unknown target, reported as D309
+
+
+def _escalation_top_node(procedure: Procedure, stage_ids: set[str]) -> Node | None:
+    """Where an escalation unresolved at the top level goes, if it names a stage or outcome."""
+    esc = procedure.escalation
+    if esc is None:
+        return None
+    if esc.top in stage_ids:
+        return ("in", esc.top)
+    if esc.top in procedure.outcomes:
+        return ("out", esc.top)
+    return None
+
+
+def _done_edges(
+    procedure: Procedure,
+    stage_ids: set[str],
+    stage: Stage,
+    missing: list[tuple[Stage, str]] | None,
+) -> tuple[tuple[str, Node], ...]:
+    """The edges out of doing ``stage``, one per route key with a target (two for escalate)."""
+    done: list[tuple[str, Node]] = []
+    for key in route_keys(procedure, stage):
+        try:
+            target = procedure.target(stage, key)
+        except LookupError:
+            if missing is not None:
+                missing.append((stage, key))
+            continue
+        if (n := _route_node(procedure, stage_ids, stage, target)) is not None:
+            done.append((key, n))
+        if target == ESCALATE and (top := _escalation_top_node(procedure, stage_ids)) is not None:
+            done.append((key, top))
+    return tuple(done)
+
+
+def _entered_edges(
+    procedure: Procedure, stage_ids: set[str], stage: Stage
+) -> tuple[tuple[str, Node], ...]:
+    """The edges out of entering ``stage``: doing it, or skipping past it when it may be skipped."""
+    entered: list[tuple[str, Node]] = [("enter", ("do", stage.id))]
+    if stage.skip_when is not None:
+        try:
+            skip_to = _route_node(procedure, stage_ids, stage, procedure.pass_target(stage))
+        except LookupError:
+            skip_to = None
+        if skip_to is not None and skip_to != ("do", stage.id):
+            entered.append(("skip", skip_to))
+    return tuple(entered)
+
+
 def graph_of(procedure: Procedure, missing: list[tuple[Stage, str]] | None = None) -> StageGraph:
     """Build the stage graph; routes whose default has nowhere to go are added to ``missing``."""
     stage_ids = {s.id for s in procedure.stages}
-
-    def node(stage: Stage, target: str) -> Node | None:
-        if target == RECONVENE:
-            return ("do", stage.id)
-        if target == ESCALATE:  # one level up: resume at escalation.to (the top's edge below)
-            esc = procedure.escalation
-            return ("in", esc.to) if esc is not None and esc.to in stage_ids else None
-        if target in stage_ids:
-            return ("in", target)
-        if target in procedure.outcomes:
-            return ("out", target)
-        return None  # an unknown target, reported as D309
-
     edges: dict[Node, tuple[tuple[str, Node], ...]] = {}
     for stage in procedure.stages:
-        done: list[tuple[str, Node]] = []
-        for key in route_keys(procedure, stage):
-            try:
-                target = procedure.target(stage, key)
-            except LookupError:
-                if missing is not None:
-                    missing.append((stage, key))
-                continue
-            if (n := node(stage, target)) is not None:
-                done.append((key, n))
-            esc = procedure.escalation
-            if target == ESCALATE and esc is not None:
-                top = esc.top
-                if top in stage_ids:
-                    done.append((key, ("in", top)))
-                elif top in procedure.outcomes:
-                    done.append((key, ("out", top)))
-        edges[("do", stage.id)] = tuple(done)
-        entered: list[tuple[str, Node]] = [("enter", ("do", stage.id))]
-        if stage.skip_when is not None:
-            try:
-                skip_to = node(stage, procedure.pass_target(stage))
-            except LookupError:
-                skip_to = None
-            if skip_to is not None and skip_to != ("do", stage.id):
-                entered.append(("skip", skip_to))
-        edges[("in", stage.id)] = tuple(entered)
+        edges[("do", stage.id)] = _done_edges(procedure, stage_ids, stage, missing)
+        edges[("in", stage.id)] = _entered_edges(procedure, stage_ids, stage)
     start: Node | None = ("in", procedure.stages[0].id) if procedure.stages else None
     return StageGraph(edges, start)
 
@@ -354,6 +381,20 @@ def _check_graph(
 ) -> None:
     missing: list[tuple[Stage, str]] = []
     graph = graph_of(procedure, missing)
+    _report_missing_routes(missing, where, reporter)
+    if graph.start is None or missing:
+        return  # with routes missing, the graph checks below would only report noise
+    reached = graph.reachable(graph.start)
+    _report_unreached(procedure, reached, where, reporter)
+    closed = _report_closed_loops(procedure, graph, reached, where, reporter)
+    _report_dead_ends(procedure, graph, reached, closed, where, reporter)
+    _report_success_paths(procedure, graph, graph.start, reached, where, root, reporter)
+
+
+def _report_missing_routes(
+    missing: list[tuple[Stage, str]], where: dict[str, Located], reporter: Reporter
+) -> None:
+    """D506: routes with no target and no outcome of the right kind to default to."""
     for stage, key in missing:
         kind = {"pass": "success", "deadline": "lapsed or failure"}.get(key, "failure")
         reporter.error(
@@ -363,9 +404,15 @@ def _check_graph(
             where[stage.id],
             f"add 'on: {{{key}: <stage or outcome>}}' or an outcome of kind {kind.split()[-1]}",
         )
-    if graph.start is None or missing:
-        return  # with routes missing, the graph checks below would only report noise
-    reached = graph.reachable(graph.start)
+
+
+def _report_unreached(
+    procedure: Procedure,
+    reached: dict[Node, Node | None],
+    where: dict[str, Located],
+    reporter: Reporter,
+) -> None:
+    """D501: stages no path from the first stage enters."""
     for stage in procedure.stages:
         if ("in", stage.id) not in reached:
             reporter.error(
@@ -375,7 +422,18 @@ def _check_graph(
                 "route to it (on: …) from an earlier stage, or remove it",
             )
 
-    # Loops with no way out: strongly connected parts of the graph that no route leaves.
+
+def _report_closed_loops(
+    procedure: Procedure,
+    graph: StageGraph,
+    reached: dict[Node, Node | None],
+    where: dict[str, Located],
+    reporter: Reporter,
+) -> dict[str, tuple[str, ...]]:
+    """D503: loops with no way out; returns each looping stage with its loop's stages.
+
+    A loop is a strongly connected part of the graph that no route leaves.
+    """
     closed: dict[str, tuple[str, ...]] = {}
     for comp in _components(graph):
         stages = tuple(s.id for s in procedure.stages if ("do", s.id) in comp)
@@ -383,17 +441,29 @@ def _check_graph(
             continue
         leaves = any(n not in comp for node in comp for n in graph.successors(node))
         looped = len(comp) > 1 or any(n in graph.successors(n) for n in comp)
-        if not leaves and looped:
-            for sid in stages:
-                closed[sid] = stages
-            if ("in", stages[0]) in reached or ("do", stages[0]) in reached:
-                reporter.error(
-                    "D503",
-                    "these stages route to one another with no way out: " + " → ".join(stages),
-                    where[stages[0]],
-                    "give one of them a route to an outcome, or max_rounds with on.max_rounds",
-                )
+        if leaves or not looped:
+            continue
+        for sid in stages:
+            closed[sid] = stages
+        if ("in", stages[0]) in reached or ("do", stages[0]) in reached:
+            reporter.error(
+                "D503",
+                "these stages route to one another with no way out: " + " → ".join(stages),
+                where[stages[0]],
+                "give one of them a route to an outcome, or max_rounds with on.max_rounds",
+            )
+    return closed
 
+
+def _report_dead_ends(
+    procedure: Procedure,
+    graph: StageGraph,
+    reached: dict[Node, Node | None],
+    closed: dict[str, tuple[str, ...]],
+    where: dict[str, Located],
+    reporter: Reporter,
+) -> None:
+    """D502: reachable stages, outside the loops already reported, that lead to no outcome."""
     for stage in procedure.stages:
         if stage.id in closed or ("in", stage.id) not in reached:
             continue
@@ -406,6 +476,17 @@ def _check_graph(
                 "its routes lead only into a loop with no way out; route it onward",
             )
 
+
+def _report_success_paths(
+    procedure: Procedure,
+    graph: StageGraph,
+    start: Node,
+    reached: dict[Node, Node | None],
+    where: dict[str, Located],
+    root: Located,
+    reporter: Reporter,
+) -> None:
+    """D509 if success cannot be reached at all, else D504 for each disclosure it can bypass."""
     try:
         success = procedure.success_outcome().id
     except LookupError:
@@ -420,10 +501,23 @@ def _check_graph(
             "route the last stage's pass (or another route) to it",
         )
         return
+    _report_bypassed_disclosures(procedure, graph, start, reached, success, where, reporter)
+
+
+def _report_bypassed_disclosures(
+    procedure: Procedure,
+    graph: StageGraph,
+    start: Node,
+    reached: dict[Node, Node | None],
+    success: str,
+    where: dict[str, Located],
+    reporter: Reporter,
+) -> None:
+    """D504: a reachable disclosure stage that some path to ``success`` goes around."""
     for stage in procedure.stages:
         if stage.action is not ActionKind.DISCLOSURE or ("in", stage.id) not in reached:
             continue
-        around = graph.reachable(graph.start, without=("do", stage.id))
+        around = graph.reachable(start, without=("do", stage.id))
         if ("out", success) in around:
             path = " → ".join(_path_to(around, ("out", success)))
             reporter.error(

@@ -456,31 +456,10 @@ class _Builder:
         tz_loc = root.get("timezone")
         timezone = self.timezone(tz_loc) if tz_loc else (base.timezone if base else None)
 
-        channels = dict(base.channels) if base else {}
-        if (cl := root.get("channels")) is not None:
-            channels.update(self.channel_names(cl))
-        self.channels = frozenset(CHANNELS) | frozenset(channels)
-
-        bodies = dict(base.bodies) if base else {}
-        if (bl := root.get("bodies")) is not None:
-            self.body_ids |= {k for k, _, _ in bl.items()} if bl.is_map else set()
-            bodies.update(self.bodies(bl))
-        elif base is None:
-            self.required(root, "bodies", "a procedure")
-        self.body_ids = set(bodies)
-
-        outcomes = dict(base.outcomes) if base else {}
-        if (ol := root.get("outcomes")) is not None:
-            outcomes.update(self.outcomes(ol))
-        elif base is None:
-            self.required(root, "outcomes", "a procedure")
-
-        stages_loc = root.get("stages")
-        if base is None:
-            stages_loc = self.required(root, "stages", "a procedure")
-            stages = self.stage_list(stages_loc) if stages_loc else ()
-        else:
-            stages = self.stage_ops(stages_loc, base.stages) if stages_loc else base.stages
+        channels = self.merged_channels(root, base)
+        bodies = self.merged_bodies(root, base)
+        outcomes = self.merged_outcomes(root, base)
+        stages = self.merged_stages(root, base)
 
         supervision = base.supervision if base else None
         if (sl := root.get("supervision")) is not None:
@@ -513,6 +492,42 @@ class _Builder:
             channels=channels,
             source=self.r.file,
         )
+
+    def merged_channels(self, root: Located, base: Procedure | None) -> dict[str, Text]:
+        """The base's channel names updated by this file's; the channels rules may name."""
+        channels = dict(base.channels) if base else {}
+        if (cl := root.get("channels")) is not None:
+            channels.update(self.channel_names(cl))
+        self.channels = frozenset(CHANNELS) | frozenset(channels)
+        return channels
+
+    def merged_bodies(self, root: Located, base: Procedure | None) -> dict[str, Body]:
+        """The base's bodies updated by this file's (required without a base)."""
+        bodies = dict(base.bodies) if base else {}
+        if (bl := root.get("bodies")) is not None:
+            self.body_ids |= {k for k, _, _ in bl.items()} if bl.is_map else set()
+            bodies.update(self.bodies(bl))
+        elif base is None:
+            self.required(root, "bodies", "a procedure")
+        self.body_ids = set(bodies)
+        return bodies
+
+    def merged_outcomes(self, root: Located, base: Procedure | None) -> dict[str, Outcome]:
+        """The base's outcomes updated by this file's (required without a base)."""
+        outcomes = dict(base.outcomes) if base else {}
+        if (ol := root.get("outcomes")) is not None:
+            outcomes.update(self.outcomes(ol))
+        elif base is None:
+            self.required(root, "outcomes", "a procedure")
+        return outcomes
+
+    def merged_stages(self, root: Located, base: Procedure | None) -> tuple[Stage, ...]:
+        """The stage list (required without a base), or the base's stages changed by the ops."""
+        stages_loc = root.get("stages")
+        if base is None:
+            stages_loc = self.required(root, "stages", "a procedure")
+            return self.stage_list(stages_loc) if stages_loc else ()
+        return self.stage_ops(stages_loc, base.stages) if stages_loc else base.stages
 
     def timezone(self, loc: Located) -> str | None:
         """An IANA time zone name the machine knows (D210 otherwise, with the closest name)."""
@@ -890,74 +905,97 @@ class _Builder:
         return RuleSpec(rid, str(name), tuple(params), basis, note)
 
     def param_value(self, loc: Located, param: Param) -> ParamValue | None:
+        """A rule parameter's value, checked against the parameter's type."""
         if loc.is_map and param.type != "thresholds" and loc.get("setting") is not None:
             return self.setting_ref(loc, param)
-        raw = loc.value()
         t = param.type
         if t == "fraction":
             return self.fraction(loc)
         if t == "comparison":
-            if raw not in (">=", ">"):
-                self.r.error(
-                    "D401",
-                    f"comparison {raw!r} is unknown",
-                    loc,
-                    "write '>=' for 以上 (includes the number) or '>' for 超过/过半数",
-                )
-                return None
-            return str(raw)
+            return self.comparison(loc)
         if t in ("base", "choice"):
-            if raw not in param.choices:
-                code = "D409" if t == "base" else "D207"
-                self.r.error(
-                    code,
-                    f"{param.name} {raw!r} is not allowed here",
-                    loc,
-                    did_you_mean(str(raw), param.choices),
-                )
-                return None
-            return str(raw)
+            return self.choice(loc, param)
         if t == "int":
             return self.bounded(loc, param)
         if t == "bool":
-            if not isinstance(raw, bool):
-                self.r.error("D202", f"{param.name} takes true or false, not {raw!r}", loc)
-                return None
-            return raw
+            return self.boolean(loc, param)
         if t == "list":
             return self.id_list(loc, param.name)
         if t == "channels":
             return self.known_ids(loc, param.name, self.channels, "D412", "disclosure channel")
         if t == "ints":
-            if not loc.is_seq or not list(loc.elements()):
-                self.r.error("D202", f"{param.name} must be a list of whole numbers", loc)
-                return None
-            nums: list[ParamValue] = []
-            for el in loc.elements():
-                n = self.bounded(el, param)
-                if n is not None:
-                    nums.append(n)
-            return tuple(nums)
+            return self.bounded_list(loc, param)
         if t == "thresholds":
-            if not loc.is_seq:
-                self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
-                return None
-            alts: list[ParamValue] = []
-            for el in loc.elements():
-                if not self.keys(el, ("ratio", "compare", "base"), "a threshold"):
-                    continue
-                parts: list[tuple[str, ParamValue]] = []
-                for key, p in (
-                    ("ratio", Param("ratio", "fraction")),
-                    ("compare", Param("compare", "comparison")),
-                    ("base", Param("base", "base", choices=QUORUM_BASES)),
-                ):
-                    sub = self.required(el, key, "a threshold")
-                    if sub is not None and (val := self.param_value(sub, p)) is not None:
-                        parts.append((key, val))
-                alts.append(FrozenMap(tuple(parts)))
-            return tuple(alts)
+            return self.thresholds(loc, param)
+        return str(loc.value())
+
+    def comparison(self, loc: Located) -> str | None:
+        raw = loc.value()
+        if raw not in (">=", ">"):
+            self.r.error(
+                "D401",
+                f"comparison {raw!r} is unknown",
+                loc,
+                "write '>=' for 以上 (includes the number) or '>' for 超过/过半数",
+            )
+            return None
         return str(raw)
+
+    def choice(self, loc: Located, param: Param) -> str | None:
+        """One of ``param.choices`` (D409 for a quorum base, D207 for any other choice)."""
+        raw = loc.value()
+        if raw not in param.choices:
+            code = "D409" if param.type == "base" else "D207"
+            self.r.error(
+                code,
+                f"{param.name} {raw!r} is not allowed here",
+                loc,
+                did_you_mean(str(raw), param.choices),
+            )
+            return None
+        return str(raw)
+
+    def boolean(self, loc: Located, param: Param) -> bool | None:
+        raw = loc.value()
+        if not isinstance(raw, bool):
+            self.r.error("D202", f"{param.name} takes true or false, not {raw!r}", loc)
+            return None
+        return raw
+
+    def bounded_list(self, loc: Located, param: Param) -> tuple[ParamValue, ...] | None:
+        """A non-empty list of whole numbers, each within the parameter's bounds."""
+        if not loc.is_seq or not list(loc.elements()):
+            self.r.error("D202", f"{param.name} must be a list of whole numbers", loc)
+            return None
+        nums: list[ParamValue] = []
+        for el in loc.elements():
+            n = self.bounded(el, param)
+            if n is not None:
+                nums.append(n)
+        return tuple(nums)
+
+    def thresholds(self, loc: Located, param: Param) -> tuple[ParamValue, ...] | None:
+        """Alternative thresholds, each a ratio, comparison and base (any one may be met)."""
+        if not loc.is_seq:
+            self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
+            return None
+        alts: list[ParamValue] = []
+        for el in loc.elements():
+            if self.keys(el, ("ratio", "compare", "base"), "a threshold"):
+                alts.append(self.threshold(el))
+        return tuple(alts)
+
+    def threshold(self, el: Located) -> FrozenMap:
+        parts: list[tuple[str, ParamValue]] = []
+        for key, p in (
+            ("ratio", Param("ratio", "fraction")),
+            ("compare", Param("compare", "comparison")),
+            ("base", Param("base", "base", choices=QUORUM_BASES)),
+        ):
+            sub = self.required(el, key, "a threshold")
+            if sub is not None and (val := self.param_value(sub, p)) is not None:
+                parts.append((key, val))
+        return FrozenMap(tuple(parts))
 
     def setting_ref(self, loc: Located, param: Param) -> SettingRef | None:
         self.keys(loc, ("setting",), "a setting reference")
@@ -1155,6 +1193,19 @@ class _Builder:
         return tuple(stages)
 
     def update_stage(self, el: Located, stage: Stage) -> Stage | None:
+        changes: dict[str, Any] = {"rules": self.updated_rules(el, stage)}
+        if (s := el.get("set")) is not None and self.keys(
+            s,
+            ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"),
+            "set",
+        ):
+            changes.update(self.stage_settings(s, stage))
+        if any(v is None for k, v in changes.items() if k in ("name", "body")):
+            return None
+        return attrs.evolve(stage, **changes)
+
+    def updated_rules(self, el: Located, stage: Stage) -> tuple[RuleSpec, ...]:
+        """The stage's rules less ``remove_rules``, then ``add_rules`` (replacing by id)."""
         rules = list(stage.rules)
         if (rm := el.get("remove_rules")) is not None:
             for rid, rel in self.id_items(rm, "remove_rules"):
@@ -1169,33 +1220,30 @@ class _Builder:
         if (add := el.get("add_rules")) is not None:
             for spec in self.rules(add, stage.action):
                 rules = [r for r in rules if r.id != spec.id] + [spec]
-        changes: dict[str, Any] = {"rules": tuple(rules)}
-        if (s := el.get("set")) is not None and self.keys(
-            s,
-            ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"),
-            "set",
-        ):
-            if s.get("name") is not None:
-                changes["name"] = self.text(s.get("name"), "stage name")
-            if s.get("description") is not None:
-                changes["description"] = self.text(s.get("description"), "description")
-            if s.get("body") is not None:
-                changes["body"] = self.stage_body(s.get("body"))
-            if s.get("records") is not None:
-                changes["records"] = self.records(s.get("records"))
-            if (on_loc := s.get("on")) is not None and self.keys(on_loc, ROUTE_KEYS, "on"):
-                merged = dict(stage.on)
-                merged.update({k: str(v.value()) for k, _, v in on_loc.items()})
-                changes["on"] = tuple(merged.items())
-            if s.get("max_rounds") is not None:
-                changes["max_rounds"] = self.integer(s.get("max_rounds"), "max_rounds", 1)
-            if (skip_loc := s.get("skip_when")) is not None:
-                changes["skip_when"] = self.skip_when(skip_loc)
-            if s.get("basis") is not None:
-                changes["basis"] = self.basis_refs(s.get("basis"))
-        if any(v is None for k, v in changes.items() if k in ("name", "body")):
-            return None
-        return attrs.evolve(stage, **changes)
+        return tuple(rules)
+
+    def stage_settings(self, s: Located, stage: Stage) -> dict[str, Any]:
+        """The stage attributes an update's ``set:`` gives (``on`` merged with the stage's)."""
+        changes: dict[str, Any] = {}
+        if s.get("name") is not None:
+            changes["name"] = self.text(s.get("name"), "stage name")
+        if s.get("description") is not None:
+            changes["description"] = self.text(s.get("description"), "description")
+        if s.get("body") is not None:
+            changes["body"] = self.stage_body(s.get("body"))
+        if s.get("records") is not None:
+            changes["records"] = self.records(s.get("records"))
+        if (on_loc := s.get("on")) is not None and self.keys(on_loc, ROUTE_KEYS, "on"):
+            merged = dict(stage.on)
+            merged.update({k: str(v.value()) for k, _, v in on_loc.items()})
+            changes["on"] = tuple(merged.items())
+        if s.get("max_rounds") is not None:
+            changes["max_rounds"] = self.integer(s.get("max_rounds"), "max_rounds", 1)
+        if (skip_loc := s.get("skip_when")) is not None:
+            changes["skip_when"] = self.skip_when(skip_loc)
+        if s.get("basis") is not None:
+            changes["basis"] = self.basis_refs(s.get("basis"))
+        return changes
 
     def supervision(self, loc: Located) -> Supervision | None:
         if not self.keys(loc, ("body", "answer_within_days", "basis"), "supervision"):

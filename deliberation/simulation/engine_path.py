@@ -99,141 +99,183 @@ def run_chunk_engine(plan: Plan, procedure: Procedure, params: SimParams, roster
     rng = rng_for(seed, chunk, ENGINE_STREAM)
     people = {st.id: _People(st, procedure, params, roster) for st in plan.stages}
     support = draw_support(params, rng, runs)
-    rows = [_drive(plan, procedure, params, roster, people, rng, float(s)) for s in support]
+    rows = [_Run(plan, procedure, params, roster, people, rng, float(s)).drive()
+            for s in support]
     return {c: encode([str(r[i]) for r in rows]) if c in TEXT_COLUMNS
             else np.array([r[i] for r in rows], dtype=np.int64)
             for i, c in enumerate(COLUMNS)}
 
 
-def _drive(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
-           people: dict[str, _People], rng: np.random.Generator, support: float
-           ) -> tuple[Any, ...]:
-    import numpy as np
+class _Run:
+    """One simulated case, driven stage by stage through the engine, and what it counted."""
 
-    clock = ManualClock()
-    case = Case.open(procedure, roster, matter="simulated", settings=dict(plan.overrides),
-                     clock=clock)
-    township = roster.count("township-official")
-    sup = procedure.supervision
-    objector = roster.select(procedure.bodies[sup.body].members)[0].id if sup else None
-    answerer = roster.select(("party-committee", "villagers-committee"))[0].id
-    days = reconvenings = revisions = consultation_rounds = meetings = steps = here = 0
-    s_run = np.array([support])
-    last = plan.stages[0]
-    end_rule, end_key = "", PASS
+    def __init__(self, plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
+                 people: dict[str, _People], rng: np.random.Generator, support: float) -> None:
+        import numpy as np
 
-    def stall(st: StagePlan) -> str:
-        """Where the simulator's caps send a stalled case: the stage's ``deadline`` route."""
-        target = st.target(DEADLINE)
-        return target if target != RECONVENE else _lapsed(plan)
+        self.plan, self.procedure, self.params, self.roster = plan, procedure, params, roster
+        self.people, self.rng = people, rng
+        self.clock = ManualClock()
+        self.case = Case.open(procedure, roster, matter="simulated",
+                              settings=dict(plan.overrides), clock=self.clock)
+        self.township = roster.count("township-official")
+        sup = procedure.supervision
+        self.objector = roster.select(procedure.bodies[sup.body].members)[0].id if sup else None
+        self.answerer = roster.select(("party-committee", "villagers-committee"))[0].id
+        self.days = self.reconvenings = self.revisions = self.consultation_rounds = 0
+        self.meetings = self.steps = 0
+        self.here = 0  # times in a row the current stage has reconvened
+        self.s_run = np.array([support])
+        self.last = plan.stages[0]
+        self.outcome: str | None = None
+        self.end_rule, self.end_key = "", PASS
 
-    outcome: str | None = None
-    while not case.closed:
-        st = plan.stage(str(case.state))
-        last = st
-        steps += 1
-        before = case.state
-        key, rule = PASS, ""
+    def drive(self) -> tuple[Any, ...]:
+        """Step until the case closes or stalls; the row of columns for this run."""
+        while not self.case.closed:
+            if self.step(self.plan.stage(str(self.case.state))):
+                break
+        outcome = self.outcome if self.outcome is not None else str(self.case.outcome)
+        if self.plan.outcome_kinds[outcome] == "success":
+            self.end_rule, self.end_key = "", PASS
+        return (outcome, self.last.id, self.end_rule, KEYS[self.end_key], self.days,
+                self.reconvenings, self.revisions, self.consultation_rounds, self.meetings)
+
+    def step(self, st: StagePlan) -> bool:
+        """Do stage ``st`` once and follow where the engine sends the case; True if it ends."""
+        self.last = st
+        self.steps += 1
+        before = self.case.state
         try:
-            if steps > params.max_steps:
-                raise _Stall("")
-            if st.wait_days:
-                # wait for the next scheduled lunar day (the days count its mean wait, as the
-                # vectorised path does; the clock moves to the actual day)
-                days += st.wait_days
-                if st.action is not ActionKind.MEETING:  # a meeting waits after its notice
-                    _to_lunar_day(clock, st)
-            if st.action is ActionKind.TASK:
-                route, rule, spent = _task(case, st, procedure, params, roster, rng, clock)
-                days += spent
-            elif st.action is ActionKind.EVALUATION:
-                days += params.evaluation_days
-                clock.advance(days=params.evaluation_days)
-                sat = int(rng.binomial(st.ratings, params.satisfaction))
-                case.record_ratings(sat, unsatisfied=st.ratings - sat)
-                records = case.close_evaluation()
-                route = _route(records, "evaluation-closed")
-                rule = "" if route == "pass" else st.satisfaction_rule_id
-            elif st.action is ActionKind.MOTION:
-                k = params.motion_submitters
-                adults = [v.id for v in roster.select(("adult",))][:k]
-                route = _route(case.submit_motion("matter", adults), "motion")
-            elif st.action is ActionKind.MEETING:
-                gap = st.gap_days if here == 0 else st.reconvene_days
-                case.give_notice(for_stage=st.id)
-                case.circulate_plan(for_stage=st.id)
-                clock.advance(days=gap)
-                days += gap
-                if st.wait_days:
-                    _to_lunar_day(clock, st)
-                route, rule = _meeting(case, st, people[st.id], params, rng, s_run, township)
-                meetings += 1
-            elif st.action is ActionKind.CONSULTATION:
-                used, done = _consult(case, st, people[st.id], params, rng, clock)
-                consultation_rounds += used
-                days += used * params.consultation_round_days
-                if not done:
-                    key = MAX_ROUNDS if st.max_rounds is not None else DEADLINE
-                    raise _Stall(st.coverage_rule_id, key)
-                route = "pass"
-            else:
-                member = roster.select(procedure.bodies[st.body].members)[0].id
-                for channel in _channels(case, st):
-                    case.post_disclosure(channel, actor=member)
-                clock.advance(days=st.min_days)
-                days += st.min_days
-                if rng.random() < params.objection_rate and objector is not None:
-                    case.raise_objection(objector, "simulated objection")
-                    clock.advance(days=st.objection_days)
-                    days += st.objection_days
-                    route = _route(case.answer_objection(answerer, "answered", redo=True),
-                                   "answer")
-                    rule = "objection"
-                else:
-                    route = _route(case.conclude_disclosure(), "disclosure-concluded")
-            key = KEYS.index(route)
+            key, rule = self.act(st)
         except RuleViolation as err:
             # The engine refused: the step cannot be done as the village stands; it stalls.
-            outcome, end_rule, end_key = stall(st), err.rule, DEADLINE
-            break
+            return self.end(self.stall(st), err.rule, DEADLINE)
         except DeliberationError:
             # e.g. a working-day deadline checked beyond the years the holiday tables cover
-            outcome, end_rule, end_key = stall(st), "deadline", DEADLINE
-            break
+            return self.end(self.stall(st), "deadline", DEADLINE)
         except _Stall as s:
-            target = st.target(s.key) if s.key != DEADLINE else stall(st)
-            if target in plan.outcome_kinds:
-                outcome, end_rule, end_key = target, s.rule, s.key
-                break
+            target = st.target(s.key) if s.key != DEADLINE else self.stall(st)
+            if target in self.plan.outcome_kinds:
+                return self.end(target, s.rule, s.key)
             raise
-        if case.closed:
-            end_rule, end_key = rule, key
-            break
-        now = str(case.state)
+        if self.case.closed:
+            self.end_rule, self.end_key = rule, key
+            return True
+        now = str(self.case.state)
         if st.target(key) == RECONVENE and now == before:
             # reconvened (no quorum, or a disclosure to post again); a revision that comes
             # back to this stage through a skipped one is not a reconvening
-            here += 1
-            reconvenings += 1
-            if here > params.max_reconvenings:
-                reconvenings -= 1
-                outcome, end_rule, end_key = stall(st), rule, DEADLINE
-                break
-            continue
-        here = 0
-        if case.records[-1].result.get("escalated") is not None:
-            continue  # one level up: a fresh visit, not a revision
-        if plan.index(now) <= st.index:
-            revisions += 1
-            s_run += params.revision_gain * (1.0 - s_run)
-            days += params.revision_days
-            clock.advance(days=params.revision_days)
-    if outcome is None:
-        outcome = str(case.outcome)
-    if plan.outcome_kinds[outcome] == "success":
-        end_rule, end_key = "", PASS
-    return (outcome, last.id, end_rule, KEYS[end_key], days, reconvenings, revisions,
-            consultation_rounds, meetings)
+            return self.reconvene(st, rule)
+        self.here = 0
+        if self.case.records[-1].result.get("escalated") is not None:
+            return False  # one level up: a fresh visit, not a revision
+        if self.plan.index(now) <= st.index:
+            self.revise()
+        return False
+
+    def end(self, outcome: str, rule: str, key: int) -> bool:
+        self.outcome, self.end_rule, self.end_key = outcome, rule, key
+        return True
+
+    def stall(self, st: StagePlan) -> str:
+        """Where the simulator's caps send a stalled case: the stage's ``deadline`` route."""
+        target = st.target(DEADLINE)
+        return target if target != RECONVENE else _lapsed(self.plan)
+
+    def reconvene(self, st: StagePlan, rule: str) -> bool:
+        """Count a reconvening; past the cap the case stalls (True)."""
+        self.here += 1
+        self.reconvenings += 1
+        if self.here > self.params.max_reconvenings:
+            self.reconvenings -= 1
+            return self.end(self.stall(st), rule, DEADLINE)
+        return False
+
+    def revise(self) -> None:
+        """Sent back to an earlier stage: the plan is revised, which takes time and wins support."""
+        self.revisions += 1
+        self.s_run += self.params.revision_gain * (1.0 - self.s_run)
+        self.days += self.params.revision_days
+        self.clock.advance(days=self.params.revision_days)
+
+    def act(self, st: StagePlan) -> tuple[int, str]:
+        """The stage's action, as the village would do it: (route key, failed rule or "")."""
+        if self.steps > self.params.max_steps:
+            raise _Stall("")
+        if st.wait_days:
+            # wait for the next scheduled lunar day (the days count its mean wait, as the
+            # vectorised path does; the clock moves to the actual day)
+            self.days += st.wait_days
+            if st.action is not ActionKind.MEETING:  # a meeting waits after its notice
+                _to_lunar_day(self.clock, st)
+        if st.action is ActionKind.TASK:
+            route, rule, spent = _task(self.case, st, self.procedure, self.params, self.roster,
+                                       self.rng, self.clock)
+            self.days += spent
+        elif st.action is ActionKind.EVALUATION:
+            route, rule = self.evaluate(st)
+        elif st.action is ActionKind.MOTION:
+            route, rule = self.move(), ""
+        elif st.action is ActionKind.MEETING:
+            route, rule = self.meet(st)
+        elif st.action is ActionKind.CONSULTATION:
+            route, rule = self.consult(st), ""
+        else:
+            route, rule = self.disclose(st)
+        return KEYS.index(route), rule
+
+    def evaluate(self, st: StagePlan) -> tuple[str, str]:
+        self.days += self.params.evaluation_days
+        self.clock.advance(days=self.params.evaluation_days)
+        sat = int(self.rng.binomial(st.ratings, self.params.satisfaction))
+        self.case.record_ratings(sat, unsatisfied=st.ratings - sat)
+        route = _route(self.case.close_evaluation(), "evaluation-closed")
+        return route, "" if route == "pass" else st.satisfaction_rule_id
+
+    def move(self) -> str:
+        """A written motion by the first ``motion_submitters`` adults."""
+        adults = [v.id for v in self.roster.select(("adult",))][: self.params.motion_submitters]
+        return _route(self.case.submit_motion("matter", adults), "motion")
+
+    def meet(self, st: StagePlan) -> tuple[str, str]:
+        """Notice and circulation, the wait before the meeting, then the meeting itself."""
+        gap = st.gap_days if self.here == 0 else st.reconvene_days
+        self.case.give_notice(for_stage=st.id)
+        self.case.circulate_plan(for_stage=st.id)
+        self.clock.advance(days=gap)
+        self.days += gap
+        if st.wait_days:
+            _to_lunar_day(self.clock, st)
+        route, rule = _meeting(self.case, st, self.people[st.id], self.params, self.rng,
+                               self.s_run, self.township)
+        self.meetings += 1
+        return route, rule
+
+    def consult(self, st: StagePlan) -> str:
+        """Consultation rounds; if it cannot close within the cap the case stalls."""
+        used, done = _consult(self.case, st, self.people[st.id], self.params, self.rng,
+                              self.clock)
+        self.consultation_rounds += used
+        self.days += used * self.params.consultation_round_days
+        if not done:
+            raise _Stall(st.coverage_rule_id, MAX_ROUNDS if st.max_rounds is not None else DEADLINE)
+        return "pass"
+
+    def disclose(self, st: StagePlan) -> tuple[str, str]:
+        """Post on every channel, leave it up; maybe an objection, answered by redoing it."""
+        member = self.roster.select(self.procedure.bodies[st.body].members)[0].id
+        for channel in _channels(self.case, st):
+            self.case.post_disclosure(channel, actor=member)
+        self.clock.advance(days=st.min_days)
+        self.days += st.min_days
+        if self.rng.random() < self.params.objection_rate and self.objector is not None:
+            self.case.raise_objection(self.objector, "simulated objection")
+            self.clock.advance(days=st.objection_days)
+            self.days += st.objection_days
+            answered = self.case.answer_objection(self.answerer, "answered", redo=True)
+            return _route(answered, "answer"), "objection"
+        return _route(self.case.conclude_disclosure(), "disclosure-concluded"), ""
 
 
 def _to_lunar_day(clock: Any, st: StagePlan) -> None:
