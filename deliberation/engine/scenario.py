@@ -333,55 +333,76 @@ def _steps(root: Located, rep: Reporter, procedure: Procedure | None) -> tuple[S
     if loc is None or not loc.is_seq:
         rep.error("D202", "'actions' must be a list of actions", loc or root, path="actions")
         return ()
-    out: list[Step] = []
-    for i, el in enumerate(loc.elements()):
-        if not el.is_map:
-            rep.error("D202", "an action is a mapping with 'do:'", el)
+    steps = (_step(i, el, rep, procedure) for i, el in enumerate(loc.elements()))
+    return tuple(step for step in steps if step is not None)
+
+
+def _action(el: Located, rep: Reporter) -> str | None:
+    """The action an ``actions`` entry names with ``do:``, or None (reported) if it names none."""
+    if not el.is_map:
+        rep.error("D202", "an action is a mapping with 'do:'", el)
+        return None
+    d = el.get("do")
+    if d is None:
+        rep.error("D202", "missing 'do:' (what happens)", el, did_you_mean("", ACTIONS))
+        return None
+    do = str(d.value())
+    if do not in ACTIONS:
+        rep.error("D203", f"unknown action {do!r}", d, did_you_mean(do, ACTIONS))
+        return None
+    return do
+
+
+def _after(v: Located, rep: Reporter) -> float:
+    """The ``after:`` days (0 when it is not a number of days ≥ 0, which is reported)."""
+    val = v.value()
+    if isinstance(val, bool) or not isinstance(val, int | float) or val < 0:
+        rep.error("D202", "'after' is a number of days ≥ 0", v)
+        return 0.0
+    return float(val)
+
+
+def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> Step | None:
+    """Action ``i``: its parameters checked against what the action takes."""
+    do = _action(el, rep)
+    if do is None:
+        return None
+    _, kinds, required = ACTIONS[do]
+    params: dict[str, Any] = {}
+    at = None
+    after = 0.0
+    for key, k, v in el.items():
+        if key in ("do", "label"):
             continue
-        d = el.get("do")
-        if d is None:
-            rep.error("D202", "missing 'do:' (what happens)", el, did_you_mean("", ACTIONS))
+        if key == "at":
+            at = _time(v, rep)
             continue
-        do = str(d.value())
-        if do not in ACTIONS:
-            rep.error("D203", f"unknown action {do!r}", d, did_you_mean(do, ACTIONS))
+        if key == "after":
+            after = _after(v, rep)
             continue
-        _, kinds, required = ACTIONS[do]
-        params: dict[str, Any] = {}
-        at = None
-        after = 0.0
-        for key, k, v in el.items():
-            if key in ("do", "label"):
-                continue
-            if key == "at":
-                at = _time(v, rep)
-                continue
-            if key == "after":
-                val = v.value()
-                if isinstance(val, bool) or not isinstance(val, int | float) or val < 0:
-                    rep.error("D202", "'after' is a number of days ≥ 0", v)
-                else:
-                    after = float(val)
-                continue
-            if key not in kinds:
-                rep.error("D201", f"{do}: unknown key {key!r}", k,
-                          did_you_mean(key, [*kinds, *_COMMON]))
-                continue
-            value = v.value()
-            problem = _check_kind(kinds[key], value)
-            if problem:
-                rep.error("D202", f"{do}.{key}: {problem}", v)
-                continue
-            if key == "for" and procedure is not None and value not in \
-                    {s.id for s in procedure.stages}:
-                rep.error("D301", f"unknown stage {value!r}", v,
-                          did_you_mean(str(value), [s.id for s in procedure.stages]))
-            params[key] = value
-        for key in required:
-            if key not in params and el.get(key) is None:
-                rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
-        out.append(Step(i, do, el.line, el.path, params, at, after))
-    return tuple(out)
+        if key not in kinds:
+            rep.error("D201", f"{do}: unknown key {key!r}", k,
+                      did_you_mean(key, [*kinds, *_COMMON]))
+            continue
+        value = v.value()
+        problem = _check_kind(kinds[key], value)
+        if problem:
+            rep.error("D202", f"{do}.{key}: {problem}", v)
+            continue
+        if key == "for":
+            _check_stage_ref(value, v, rep, procedure)
+        params[key] = value
+    for key in required:
+        if key not in params and el.get(key) is None:
+            rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
+    return Step(i, do, el.line, el.path, params, at, after)
+
+
+def _check_stage_ref(value: Any, v: Located, rep: Reporter, procedure: Procedure | None) -> None:
+    """A ``for:`` must name a stage of the procedure (when the procedure is known)."""
+    if procedure is not None and value not in {s.id for s in procedure.stages}:
+        rep.error("D301", f"unknown stage {value!r}", v,
+                  did_you_mean(str(value), [s.id for s in procedure.stages]))
 
 
 def _check_kind(kind: str, value: Any) -> str:
