@@ -108,7 +108,9 @@ def test_killed_writers_leave_a_consistent_store(store_url: str) -> None:
     last = 1
     killed_inside = 0
     for trial in range(KILLS):
-        started, inside = CTX.Event(), CTX.Value("i", 0)
+        # lock=False: the writer is killed at random, maybe while it holds a lock the
+        # parent would then wait for forever (a plain shared int needs none)
+        started, inside = CTX.Event(), CTX.Value("i", 0, lock=False)
         p = CTX.Process(target=_crasher, args=(store_url, "crash", trial, started, inside))
         p.start()
         # Kill at a random moment after the writer has committed at least one action, so every
