@@ -150,7 +150,11 @@ class UsageError(DeliberationError):
     """Bad command-line input (exit 2)."""
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
+    """The store for ``--db``. Reading commands open it read-only: nothing is created or
+    migrated, so an archived copy or a read-only database can be shown and verified."""
+    if readonly:
+        return open_store(args.db, readonly=True)
     from deliberation.store.signing import Ed25519Signer, HmacSigner
 
     key = _key(args.key_file)
@@ -382,7 +386,7 @@ def run_act(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
         case = _load(store, args)
     print(f"{info.case_id}  {info.matter}  ({info.procedure_id} v{info.procedure_version}, "
@@ -392,7 +396,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         stored = store.stored(args.case_id)
         store.info(args.case_id)
     rows = [["#", "at", "stage", "kind", "actor", "→", "data"]]
@@ -412,7 +416,7 @@ def run_verify(args: argparse.Namespace) -> int:
     from deliberation.store.cases import load_case
 
     failed = 0
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         ids = [args.case_id] if args.case_id else [c.case_id for c in store.cases()]
         key = _key(args.key_file)
         for case_id in ids:
@@ -434,7 +438,7 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from deliberation.store.archive import archive_data, archive_json, render_html
 
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         key = _key(args.key_file)
         if args.format == "json":
             text = archive_json(store, args.case_id, key=key)
@@ -452,7 +456,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         cases = store.cases()
     if not cases:
         print(MSG["no-cases"].get(args.lang))

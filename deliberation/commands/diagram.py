@@ -19,6 +19,7 @@ from deliberation.trainer.cli_support import (
     add_procedure_options,
     add_settings_option,
     load,
+    refuse_binary_on_terminal,
     settings_of,
     write_output,
 )
@@ -44,6 +45,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Before Graphviz runs: a PNG bound for the terminal is refused whether or not dot exists.
+    refuse_binary_on_terminal(args.output, binary=args.format == "png")
     procedure = load(args)
     highlight = args.highlight
     overrides = settings_of(args, procedure)
@@ -79,6 +82,6 @@ def case_state(case_id: str, url: str) -> tuple[str, dict[str, Any], str]:
             T(f"无法使用事项存储:{err}", f"無法使用事項存儲:{err}",
               f"the case store is not available: {err}")
         ) from None
-    with open_store(url) as store:
+    with open_store(url, readonly=True) as store:
         case = load_case(store, case_id)
         return case.state, dict(case.settings), case.procedure.id

@@ -46,7 +46,7 @@ from deliberation.engine.records import (
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import T, Text
 from deliberation.roster import Roster
-from deliberation.store.backends import Backend, connect
+from deliberation.store.backends import Backend, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
@@ -289,11 +289,22 @@ class Store:
     """
 
     def __init__(
-        self, backend: Backend, signer: HeadSigner | None = None, *, schema_target: int = LATEST
+        self,
+        backend: Backend,
+        signer: HeadSigner | None = None,
+        *,
+        schema_target: int = LATEST,
+        readonly: bool = False,
     ) -> None:
         self.backend = backend
         self.signer = signer
-        self._migrate(schema_target)
+        self.readonly = readonly
+        if readonly:
+            # Reading never migrates: a read-only copy (an archive, an auditor's snapshot) can
+            # be shown and verified as it is.
+            self._check_readable()
+        else:
+            self._migrate(schema_target)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def __enter__(self) -> Store:
@@ -317,11 +328,7 @@ class Store:
                 b.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
             b.execute(SCHEMA_VERSION_TABLE)
             current = self._schema_version_unlocked()
-            if current > LATEST:
-                raise StoreError(
-                    f"the store's schema is version {current}; this library reads up to {LATEST}: "
-                    "upgrade deliberation"
-                )
+            _refuse_newer(current)
             for m in MIGRATIONS:
                 if current < m.version <= target:
                     for sql in m.statements(b.dialect):
@@ -331,6 +338,17 @@ class Store:
                         "VALUES (?, ?, ?)",
                         (m.version, m.description, _now()),
                     )
+
+    def _check_readable(self) -> None:
+        b = self.backend
+        with b.read():
+            if not b.has_table("schema_version"):
+                raise StoreError(T(
+                    f"{b.url} 不是事项存储(没有 schema_version 表)",
+                    f"{b.url} 不是事項存儲(沒有 schema_version 表)",
+                    f"{b.url} is not a case store (it has no schema_version table)",
+                ))
+            _refuse_newer(self._schema_version_unlocked())
 
     def _schema_version_unlocked(self) -> int:
         rows = self.backend.execute("SELECT MAX(version) FROM schema_version")
@@ -481,7 +499,9 @@ class Store:
                 (case_id, info.version, self.signer.key_id),
             )
             self._sign_locked(case_id, info.version, info.head_hash)
-        return [h for h in self.heads(case_id) if h.version == info.version][-1]
+        key_id = self.signer.key_id
+        return next(h for h in self.heads(case_id)
+                    if h.version == info.version and h.key_id == key_id)
 
     # -- reading --------------------------------------------------------------------------------
     def _info_unlocked(self, case_id: str) -> CaseInfo:
@@ -547,7 +567,7 @@ class Store:
         """The signed chain heads of a case, by version."""
         rows = self.backend.execute(
             "SELECT version, head_hash, algorithm, key_id, signature, signed_at FROM heads "
-            "WHERE case_id = ? ORDER BY version",
+            "WHERE case_id = ? ORDER BY version, key_id",
             (case_id,),
         )
         return tuple(
@@ -703,6 +723,16 @@ def _check_heads(
     return problems
 
 
+def _refuse_newer(version: int) -> None:
+    if version > LATEST:
+        raise StoreError(T(
+            f"该存储的结构为第 {version} 版,本程序只能读到第 {LATEST} 版:请升级 deliberation",
+            f"該存儲的結構為第 {version} 版,本程式只能讀到第 {LATEST} 版:請升級 deliberation",
+            f"the store's schema is version {version}; this program reads up to version "
+            f"{LATEST}: upgrade deliberation",
+        ))
+
+
 def _roster_fp(text: str) -> str:
     try:
         return fingerprint(json.loads(text))
@@ -720,11 +750,29 @@ def _now() -> str:
 
 
 def open_store(
-    url: str, *, signer: HeadSigner | None = None, schema_target: int = LATEST
+    url: str,
+    *,
+    signer: HeadSigner | None = None,
+    schema_target: int = LATEST,
+    readonly: bool = False,
 ) -> Store:
     """Open (creating and migrating as needed) the store at ``url``.
 
     ``sqlite:///village.db`` (a file; created if absent), ``sqlite:///:memory:``, or
     ``postgresql://user:password@host/dbname``. ``schema_target`` exists for upgrade tests.
+    ``readonly=True`` opens an existing store for reading only: nothing is created or migrated
+    (a read-only file or database user is enough), and a store written by a newer version of
+    this program is refused, as it is for writing.
     """
-    return Store(connect(url), signer, schema_target=schema_target)
+    backend = connect(url, readonly=readonly)
+    try:
+        return Store(backend, signer, schema_target=schema_target, readonly=readonly)
+    except StoreError:
+        backend.close()
+        raise
+    except Exception as err:
+        backend.close()
+        if backend.is_database_error(err):
+            # A file that is not a database, a truncated one, a full disk: one clear line.
+            raise StoreError(f"{redact(backend.url)}: {err}") from None
+        raise
