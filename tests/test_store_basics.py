@@ -107,9 +107,9 @@ def test_upgrade_from_schema_v1(store_url: str) -> None:
             old.backend.execute("SELECT COUNT(*) FROM heads")
     key = HmacSigner(b"k" * 32)
     with open_store(store_url, signer=key) as new:
-        assert new.schema_version() == LATEST == 3
+        assert new.schema_version() == LATEST == 4
         versions = new.backend.execute("SELECT version FROM schema_version ORDER BY version")
-        assert [v[0] for v in versions] == [1, 2, 3]
+        assert [v[0] for v in versions] == [1, 2, 3, 4]
         assert new.records("c1") == tuple(make_records("c1", 1, 4))
         # The old, unsigned head is reported until someone signs it after checking the chain.
         assert [p.code for p in new.verify("c1").problems] == ["unsigned-head"]

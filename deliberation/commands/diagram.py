@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.trainer.cli_support import (
@@ -29,7 +30,7 @@ from deliberation.trainer.diagram import FORMATS, render
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "diagram",
-        help="draw a procedure as Mermaid, dot, SVG or PNG",
+        help=summary("diagram"),
         description="Draw a procedure: steps, the rules on each transition, routes and outcomes.",
     )
     add_procedure_options(p)

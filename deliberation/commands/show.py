@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any, Final
 
+from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, load_ref
 from deliberation.definition.checks import route_keys
 from deliberation.definition.model import (
@@ -37,7 +38,7 @@ from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fr
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "show",
-        help="show a procedure's steps, rules, records and settings",
+        help=summary("show"),
         description="Show a procedure (an id on the search path, or a .yaml file) step by step.",
     )
     p.add_argument("procedure", metavar="ID|FILE")

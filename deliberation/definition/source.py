@@ -6,7 +6,9 @@ an object. Duplicate keys are reported rather than silently overwritten.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -117,6 +119,41 @@ _CONSTRUCTOR: Final = SafeConstructor()
 _LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# A procedure file larger than this is not one a person wrote (and could exhaust memory).
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
+
+
+def read_text_file(path: str | os.PathLike[str]) -> str | Diagnostic:
+    """The file's text, or a located D100 diagnostic saying why it cannot be read: missing, not
+    a regular file (a folder, /dev/zero), too large, or not UTF-8 (at the offending byte's
+    line and column). File-level problems are located at 1:1, never at line 0.
+
+    >>> read_text_file("/no/such.yaml").format()
+    '/no/such.yaml:1:1: D100 no such file (hint: check the path)'
+    """
+    name = os.fspath(path)
+    p = Path(name)
+    try:
+        if not p.exists():
+            return Diagnostic("D100", "no such file", name, 1, 1, hint="check the path")
+        if not p.is_file():
+            return Diagnostic("D100", "not a regular file", name, 1, 1,
+                              hint="give a .yaml file")
+        if p.stat().st_size > MAX_FILE_BYTES:
+            return Diagnostic("D100", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                              name, 1, 1)
+        data = p.read_bytes()
+    except OSError as err:
+        return Diagnostic("D100", f"cannot read the file: {err.strerror}", name, 1, 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return Diagnostic("D100", f"not UTF-8 text (byte 0x{data[err.start]:02x})", name, line,
+                          column, hint="save the file as UTF-8")
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -146,6 +183,10 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
     except yaml.YAMLError as err:
         reporter.diagnostics.append(Diagnostic("D101", f"YAML error: {err}", file, 1, 1))
         return None
+    except RecursionError:  # the pure-Python composer, on absurdly deep nesting
+        reporter.diagnostics.append(
+            Diagnostic("D101", f"nested more than {MAX_DEPTH} levels deep", file, 1, 1))
+        return None
     if node is None:
         reporter.diagnostics.append(
             Diagnostic("D103", "the file is empty", file, 1, 1, "", "start with 'id:' and 'name:'")
@@ -156,11 +197,45 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
     return root if ok else None
 
 
-def _check_nodes(loc: Located, reporter: Reporter, visited: set[int] | None = None) -> bool:
-    """Check tags and keys of ``loc`` and below; ``False`` when the tree cannot be read safely.
+# Deeper than any procedure or scenario needs; far from Python's recursion limit.
+MAX_DEPTH: Final = 64
+# Integers beyond a signed 64-bit value mean nothing in a procedure (and a 3,600-digit number
+# would break every later step that formats or compares it).
+MAX_INT: Final = 2**63 - 1
+_TYPED_SCALARS: Final = {
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def _check_scalar(loc: Located, reporter: Reporter) -> bool:
+    """A typed scalar must construct (``2026-13-45`` is not a date, ``0x_`` not an int)."""
+    kind = _TYPED_SCALARS.get(loc.node.tag)
+    if kind is None:
+        return True
+    try:
+        value = _CONSTRUCTOR.construct_object(loc.node)
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError) as err:
+        reporter.error("D101", f"{loc.node.value!r} is not {kind} ({err})", loc,
+                       "quote it to keep it as text")
+        return False
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        reporter.error("D202", f"the integer {str(loc.node.value)[:20]}… is too large", loc,
+                       f"integers are at most {MAX_INT}")
+        return False
+    return True
+
+
+def _check_nodes(
+    loc: Located, reporter: Reporter, visited: set[int] | None = None, depth: int = 0
+) -> bool:
+    """Check tags, keys and typed values of ``loc`` and below; ``False`` when the tree cannot
+    be read safely.
 
     A node reached again through an alias is not walked twice: a "billion laughs" file of
-    nested aliases is then checked in linear time.
+    nested aliases is then checked in linear time. Nesting deeper than :data:`MAX_DEPTH` is
+    refused, so no later step can overflow the stack.
     """
     visited = set() if visited is None else visited
     node = loc.node
@@ -168,6 +243,12 @@ def _check_nodes(loc: Located, reporter: Reporter, visited: set[int] | None = No
         return True
     visited.add(id(node))
     ok = True
+    if depth > MAX_DEPTH:
+        reporter.error("D101", f"nested more than {MAX_DEPTH} levels deep", loc,
+                       "procedure and scenario files are a few levels deep")
+        return False
+    if isinstance(node, ScalarNode) and node.tag in _SAFE_TAGS:
+        return _check_scalar(loc, reporter)
     if node.tag not in _SAFE_TAGS:
         reporter.error(
             "D102",
@@ -201,8 +282,8 @@ def _check_nodes(loc: Located, reporter: Reporter, visited: set[int] | None = No
                 )
                 continue
             seen[key] = k.line
-            ok = _check_nodes(v, reporter, visited) and ok
+            ok = _check_nodes(v, reporter, visited, depth + 1) and ok
     elif isinstance(node, SequenceNode):
         for el in loc.elements():
-            ok = _check_nodes(el, reporter, visited) and ok
+            ok = _check_nodes(el, reporter, visited, depth + 1) and ok
     return ok

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import attrs
+import yaml
 
 from deliberation.definition.model import Procedure
 from deliberation.definition.source import Located, Reporter, read_yaml
@@ -210,12 +211,57 @@ _W: Final = {
 def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file; raise :class:`ScenarioError` listing every problem."""
     p = Path(path)
+    problem = file_problem(p)
+    if problem:
+        raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {problem}", str(p),
+                                        1, 1)])
     try:
-        text = p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except OSError as err:
         raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {err.strerror}",
-                                        str(p))]) from None
+                                        str(p), 1, 1)]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ScenarioError([Diagnostic("D100", "the file is not UTF-8 text", str(p), line,
+                                        column, hint="save it as UTF-8")]) from None
     return parse_scenario(text, str(p), base=p.parent)
+
+
+# Far above any village (the largest have tens of thousands of people), far below what would
+# take minutes to build: a synthetic roster is refused beyond these.
+MAX_GENERATED: Final = 1_000_000
+# A roster or scenario file larger than this is not one a person wrote.
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024
+
+
+def file_problem(path: Path) -> str:
+    """Why ``path`` cannot be read as a roster or scenario file ("" when it can): a device
+    such as /dev/zero would never end, a folder is not a file."""
+    try:
+        if not path.exists():
+            return "no such file"
+        if not path.is_file():
+            return "not a regular file"
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    except OSError as err:
+        return str(err.strerror)
+    return ""
+
+
+def generate_problem(params: Mapping[str, Any]) -> str:
+    """Why ``Roster.generate(**params)`` must not be tried ("" when it may)."""
+    for key, value in params.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if value != value or value in (float("inf"), float("-inf")):
+            return f"{key}: {value} is not a number"
+        if isinstance(value, int) and abs(value) > MAX_GENERATED:
+            return f"{key}: {value} is more than {MAX_GENERATED:,}"
+    return ""
 
 
 def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None) -> Scenario:
@@ -289,17 +335,30 @@ def _roster(root: Located, rep: Reporter, base: Path | None) -> Roster | None:
                   root, path="roster")
         return None
     try:
-        f = loc.get("file")
+        f = loc.get("file") if loc.is_map else None
         if f is not None:
             path = Path(str(f.value()))
             if base is not None and not path.is_absolute():
                 path = base / path
+            problem = file_problem(path)
+            if problem:
+                rep.error("D202", f"roster file {path}: {problem}", f)
+                return None
             if path.suffix.lower() == ".csv":
                 return Roster.from_csv(path)
             return Roster.from_yaml(path)
+        g = loc.get("generate") if loc.is_map else None
+        if g is not None and g.is_map:
+            problem = generate_problem(g.value())
+            if problem:
+                rep.error("D202", f"roster generate: {problem}", g)
+                return None
         return Roster.from_data(loc.value(), f"{rep.file}:{loc.line}")
-    except (RosterError, OSError, TypeError, ValueError) as err:
-        rep.error("D202", f"invalid roster: {err}", loc)
+    except (RosterError, OSError, TypeError, ValueError, AttributeError, KeyError,
+            yaml.YAMLError) as err:
+        # The roster reader's own errors (being made strict elsewhere), located at 'roster'.
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        rep.error("D202", f"invalid roster: {first}", loc)
     return None
 
 

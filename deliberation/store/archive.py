@@ -360,10 +360,11 @@ def _details(rec: Mapping[str, Any], lang: str, lbl: Any, stage_name: Any) -> st
 
 
 def _procedure(procedure_id: str) -> Procedure | None:
-    from deliberation.definition.loader import load_procedure
+    from deliberation.definition.loader import default_library
     from deliberation.errors import DeliberationError
 
     try:
-        return load_procedure(procedure_id)
+        # By id only: a stored id that looks like a path is never opened as a file.
+        return default_library().load(procedure_id)
     except DeliberationError:
         return None

@@ -56,14 +56,20 @@ class SQLiteBackend:
     dialect: Dialect = "sqlite"
 
     def __init__(
-        self, url: str, path: str, busy_timeout_s: float = 60.0, *, readonly: bool = False
+        self,
+        url: str,
+        path: str,
+        busy_timeout_s: float = 60.0,
+        *,
+        readonly: bool = False,
+        create: bool = True,
     ) -> None:
         self.url = url
         self.readonly = readonly
+        if (readonly or not create) and (path == ":memory:" or not Path(path).is_file()):
+            raise StoreError(T(f"没有存储文件 {path}", f"沒有存儲檔案 {path}",
+                               f"no store file {path}"))
         if readonly:
-            if path == ":memory:" or not Path(path).is_file():
-                raise StoreError(T(f"没有存储文件 {path}", f"沒有存儲檔案 {path}",
-                                   f"no store file {path}"))
             # mode=ro: never create or write the file (nor its journal), whatever the caller.
             target = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"
         else:
@@ -166,9 +172,11 @@ class PostgresBackend:
         self.url = url
         self._psycopg = psycopg
         try:
-            self.conn = psycopg.connect(url, autocommit=True)
-        except psycopg.Error as err:
-            raise StoreError(f"cannot connect to {redact(url)}: {err}".strip()) from None
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except (psycopg.Error, ValueError) as err:
+            # libpq's messages run over several lines (server tried, hint): keep the first.
+            first = next((line.strip() for line in str(err).splitlines() if line.strip()), "")
+            raise StoreError(f"cannot connect to {redact(url)}: {first}".rstrip(": ")) from None
         self.readonly = readonly
         if readonly:
             # The server refuses any write in this session, whatever the user's rights.
@@ -211,10 +219,11 @@ class PostgresBackend:
         self.conn.close()
 
 
-def connect(url: str, *, readonly: bool = False) -> Backend:
+def connect(url: str, *, readonly: bool = False, create: bool = True) -> Backend:
     """A backend for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs/path.db``,
     ``sqlite:///:memory:``, a bare file path, or ``postgresql://user:pw@host/db``.
-    ``readonly``: open an existing database for reading only."""
+    ``readonly``: open an existing database for reading only; ``create=False``: an SQLite file
+    must exist already (a command acting on a case never creates an empty store)."""
     if url.startswith(("postgresql://", "postgres://")):
         return PostgresBackend(url, readonly=readonly)
     if url.startswith("sqlite:"):
@@ -226,15 +235,18 @@ def connect(url: str, *, readonly: bool = False) -> Backend:
         path = path[1:] if path.startswith("/") else path
         if not path:
             raise StoreError(f"sqlite URL {url!r} names no file")
-        return SQLiteBackend(url, path, readonly=readonly)
+        return SQLiteBackend(url, path, readonly=readonly, create=create)
     if "://" in url:
         raise StoreError(f"unknown store URL {redact(url)!r}: use sqlite:///FILE or postgresql://…")
-    return SQLiteBackend(f"sqlite:///{url}", url, readonly=readonly)
+    return SQLiteBackend(f"sqlite:///{url}", url, readonly=readonly, create=create)
 
 
 def redact(url: str) -> str:
     """``url`` with its password replaced by ``***``, fit for a message."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not even a URL (e.g. an unclosed "[")
+        return url.split("@")[-1] if "@" in url else url
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url

@@ -30,8 +30,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import attrs
@@ -299,6 +300,11 @@ class Store:
         self.backend = backend
         self.signer = signer
         self.readonly = readonly
+        # Rosters are content-addressed and never change: each distinct one is parsed, counted
+        # (Roster memoises its counts) and fingerprint-checked once per Store, not once per
+        # case loaded or verified. Keyed by the stored fingerprint; bounded, least recent out.
+        self._rosters: OrderedDict[str, Roster] = OrderedDict()
+        self._roster_fp_ok: OrderedDict[str, bool] = OrderedDict()
         if readonly:
             # Reading never migrates: a read-only copy (an archive, an auditor's snapshot) can
             # be shown and verified as it is.
@@ -518,23 +524,73 @@ class Store:
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
 
-    def cases(self) -> tuple[CaseInfo, ...]:
-        """Every stored case, oldest first."""
-        rows = self.backend.execute(
-            f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY created_at, case_id"
-        )
-        return tuple(_case_info(r) for r in rows)
+    def cases(
+        self,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        procedure: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[CaseInfo, ...]:
+        """Stored cases, oldest first; the database filters and pages them.
+
+        ``after``: the page after this case id (keyset paging: stable while cases are added).
+        ``procedure``: one procedure id. ``since``/``until``: creation dates, inclusive
+        (``YYYY-MM-DD``, compared on the stored UTC timestamp). ``limit``: at most this many.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if after is not None:
+            rows = self.backend.execute("SELECT created_at FROM cases WHERE case_id = ?",
+                                        (after,))
+            if not rows:
+                raise UnknownCase(after)
+            where.append("(created_at > ? OR (created_at = ? AND case_id > ?))")
+            params += [rows[0][0], rows[0][0], after]
+        if procedure is not None:
+            where.append("procedure_id = ?")
+            params.append(procedure)
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(since)
+        if until is not None:
+            # ISO timestamps sort as text: every instant of that day is below the next one.
+            where.append("created_at < ?")
+            params.append(_next_day(until))
+        sql = f"SELECT {_CASE_COLUMNS} FROM cases"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at, case_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return tuple(_case_info(r) for r in self.backend.execute(sql, params))
 
     def roster(self, case_id: str) -> Roster:
-        """The roster the case was opened with."""
-        with self.backend.read():
-            info = self._info_unlocked(case_id)
-            rows = self.backend.execute(
-                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (info.roster_fingerprint,)
-            )
+        """The roster the case was opened with (parsed once per distinct roster)."""
+        fp = self._info_unlocked(case_id).roster_fingerprint
+        cached = self._rosters.get(fp)
+        if cached is not None:
+            self._rosters.move_to_end(fp)
+            return cached
+        rows = self.backend.execute("SELECT roster_json FROM rosters WHERE fingerprint = ?", (fp,))
         if not rows:
-            raise StoreError(f"the roster {info.roster_fingerprint} of case {case_id} is missing")
-        return Roster.from_records(json.loads(rows[0][0]), f"roster {info.roster_fingerprint}")
+            raise StoreError(f"the roster {fp} of case {case_id} is missing")
+        try:
+            roster = Roster.from_records(json.loads(rows[0][0]), f"roster {fp}")
+        except (ValueError, TypeError, KeyError) as err:
+            raise StoreError(f"the roster {fp} of case {case_id} cannot be read: {err}") from None
+        _remember(self._rosters, fp, roster)
+        return roster
+
+    def _roster_intact(self, fp: str, roster_json: str | None) -> bool:
+        """Whether the stored roster matches its fingerprint (hashed once per fingerprint)."""
+        known = self._roster_fp_ok.get(fp)
+        if known is None:
+            known = roster_json is not None and _roster_fp(roster_json) == fp
+            _remember(self._roster_fp_ok, fp, known)
+        return known
 
     def stored(self, case_id: str) -> tuple[StoredRecord, ...]:
         """The case's record rows with their chain fields, in seq order."""
@@ -543,13 +599,21 @@ class Store:
             return self._stored_unlocked(case_id)
 
     def _stored_unlocked(self, case_id: str) -> tuple[StoredRecord, ...]:
-        rows = self.backend.execute(
+        out = []
+        for n, row in enumerate(self._record_rows(case_id), start=1):
+            stored = _stored_record(row)
+            if isinstance(stored, str):
+                raise StoreError(T(
+                    f"事项 {case_id} 的第 {n} 行记录已损坏({stored}):请运行 case verify",
+                    f"事項 {case_id} 的第 {n} 行記錄已損壞({stored}):請執行 case verify",
+                    f"record row {n} of case {case_id} is corrupt ({stored}): run case verify",
+                ))
+            out.append(stored)
+        return tuple(out)
+
+    def _record_rows(self, case_id: str) -> list[tuple[Any, ...]]:
+        return self.backend.execute(
             f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_id = ? ORDER BY seq", (case_id,)
-        )
-        return tuple(
-            StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
-                         str(r[6]), str(r[7]))
-            for r in rows
         )
 
     def records(self, case_id: str) -> tuple[Record, ...]:
@@ -584,14 +648,25 @@ class Store:
         b = self.backend
         with b.read():
             info = self._info_unlocked(case_id)
-            roster_rows = b.execute(
-                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (info.roster_fingerprint,)
+            fp = info.roster_fingerprint
+            # A roster already checked by this Store is not read again (verify --all).
+            roster_rows = [] if fp in self._roster_fp_ok else b.execute(
+                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (fp,)
             )
-            rows = self._stored_unlocked(case_id)
+            raw_rows = self._record_rows(case_id)
             heads = self.heads(case_id) if self.schema_version() >= 2 else ()
         problems: list[Problem] = []
-        if not roster_rows or _roster_fp(str(roster_rows[0][0])) != info.roster_fingerprint:
+        if not self._roster_intact(info.roster_fingerprint,
+                                   str(roster_rows[0][0]) if roster_rows else None):
             problems.append(Problem("roster-mismatch", None))
+        rows: list[StoredRecord] = []
+        for n, row in enumerate(raw_rows, start=1):
+            stored = _stored_record(row)
+            if isinstance(stored, str):
+                # A row whose columns are not even of the right kind: say which, go on.
+                problems.append(Problem("unreadable", n, stored))
+            else:
+                rows.append(stored)
         prev = genesis_hash(
             case_id, info.procedure_id, info.procedure_version, info.roster_fingerprint
         )
@@ -723,6 +798,23 @@ def _check_heads(
     return problems
 
 
+def _stored_record(r: Sequence[Any]) -> StoredRecord | str:
+    """A record row as a :class:`StoredRecord`, or what is wrong with it."""
+    names = _RECORD_COLUMNS.split(", ")
+    for i in (0, 2, 3):
+        if isinstance(r[i], bool) or not isinstance(r[i], int):
+            return f"{names[i]} = {str(r[i])[:40]!r} is not a whole number"
+    for i in (1, 4, 5, 6, 7):
+        if not isinstance(r[i], str):
+            return f"{names[i]} is not text"
+    return StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
+                        str(r[6]), str(r[7]))
+
+
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
 def _refuse_newer(version: int) -> None:
     if version > LATEST:
         raise StoreError(T(
@@ -731,6 +823,15 @@ def _refuse_newer(version: int) -> None:
             f"the store's schema is version {version}; this program reads up to version "
             f"{LATEST}: upgrade deliberation",
         ))
+
+
+_CACHE_SIZE: Final = 256  # distinct rosters kept: a county's villages, several times over
+
+
+def _remember(cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+    cache[key] = value
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
 
 
 def _roster_fp(text: str) -> str:
@@ -755,6 +856,7 @@ def open_store(
     signer: HeadSigner | None = None,
     schema_target: int = LATEST,
     readonly: bool = False,
+    create: bool = True,
 ) -> Store:
     """Open (creating and migrating as needed) the store at ``url``.
 
@@ -762,9 +864,10 @@ def open_store(
     ``postgresql://user:password@host/dbname``. ``schema_target`` exists for upgrade tests.
     ``readonly=True`` opens an existing store for reading only: nothing is created or migrated
     (a read-only file or database user is enough), and a store written by a newer version of
-    this program is refused, as it is for writing.
+    this program is refused, as it is for writing. ``create=False``: an SQLite file must
+    already exist.
     """
-    backend = connect(url, readonly=readonly)
+    backend = connect(url, readonly=readonly, create=create)
     try:
         return Store(backend, signer, schema_target=schema_target, readonly=readonly)
     except StoreError:

@@ -4,7 +4,7 @@ A step is never edited after release; a change is a new step. Both backends get 
 only the spelling differs (see :data:`MIGRATIONS`).
 
 >>> [m.version for m in MIGRATIONS]
-[1, 2, 3]
+[1, 2, 3, 4]
 """
 
 from __future__ import annotations
@@ -103,10 +103,14 @@ _V3_POSTGRESQL: Final = (
     "ALTER TABLE heads ADD PRIMARY KEY (case_id, version, key_id)",
 )
 
+_V4_COMMON: Final = ("CREATE INDEX cases_by_created ON cases (created_at, case_id)",)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cases, rosters, hash-chained records", _V1_COMMON, _V1_COMMON),
     Migration(2, "signed chain heads", _V2_COMMON, _V2_COMMON),
     Migration(3, "one signed head per key and version", _V3_SQLITE, _V3_POSTGRESQL),
+    # case list pages by (created_at, case_id): the database walks this index, never sorts.
+    Migration(4, "cases listed in creation order", _V4_COMMON, _V4_COMMON),
 )
 
 LATEST: Final = MIGRATIONS[-1].version
