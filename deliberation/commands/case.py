@@ -153,6 +153,8 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     def guarded(args: argparse.Namespace) -> int:
         try:
             return run(args)
+        except BrokenPipeError:
+            raise  # the reader went away: cli.main ends quietly
         except OSError as err:
             raise StoreError(f"{args.db}: {err}") from None
         except Exception as err:
@@ -524,8 +526,8 @@ def run_verify(args: argparse.Namespace) -> int:
     with _store(args, readonly=True) as store:
         ids = [args.case_id] if args.case_id else [c.case_id for c in store.cases()]
         key = _key(args.key_file)
-        for case_id in ids:
-            result = store.verify(case_id, key=key)
+        for result in store.verify_many(ids, key=key):
+            case_id = result.case_id
             replay = ""
             if result.ok:
                 try:

@@ -193,8 +193,45 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         )
         return None
     root = Located(node, "", file)
-    ok = _check_nodes(root, reporter)
+    ok = _check_nodes(root, reporter) and _check_expansion(root, reporter)
     return root if ok else None
+
+
+# What a file may expand to once its aliases are followed: far above any real procedure (a few
+# thousand values), far below what a "billion laughs" file reaches (and memory would not hold).
+MAX_EXPANDED: Final = 200_000
+
+
+def _check_expansion(root: Located, reporter: Reporter) -> bool:
+    """Refuse aliases that multiply into more than :data:`MAX_EXPANDED` values, located at the
+    innermost value that is too large (where the multiplying happens)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            total += sum(size(v) for v in node.value)
+        sizes[id(node)] = min(total, MAX_EXPANDED + 1)  # capped: no huge integers either
+        return sizes[id(node)]
+
+    if size(root.node) <= MAX_EXPANDED:
+        return True
+    loc = root
+    while True:
+        children = ([v for _, _, v in loc.items()] if loc.is_map
+                    else list(loc.elements()) if loc.is_seq else [])
+        big = next((c for c in children if size(c.node) > MAX_EXPANDED), None)
+        if big is None:
+            break
+        loc = big
+    reporter.error("D101", f"aliases here expand to more than {MAX_EXPANDED:,} values", loc,
+                   "a procedure file does not need aliases that repeat others many times")
+    return False
 
 
 # Deeper than any procedure or scenario needs; far from Python's recursion limit.
@@ -209,6 +246,13 @@ _TYPED_SCALARS: Final = {
 }
 
 
+_NODE_TAGS: Final[dict[type, frozenset[str]]] = {
+    ScalarNode: _SAFE_TAGS - {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"},
+    SequenceNode: frozenset({"tag:yaml.org,2002:seq"}),
+    MappingNode: frozenset({"tag:yaml.org,2002:map"}),
+}
+
+
 def _check_scalar(loc: Located, reporter: Reporter) -> bool:
     """A typed scalar must construct (``2026-13-45`` is not a date, ``0x_`` not an int)."""
     kind = _TYPED_SCALARS.get(loc.node.tag)
@@ -216,8 +260,9 @@ def _check_scalar(loc: Located, reporter: Reporter) -> bool:
         return True
     try:
         value = _CONSTRUCTOR.construct_object(loc.node)
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError) as err:
-        reporter.error("D101", f"{loc.node.value!r} is not {kind} ({err})", loc,
+    except (ValueError, TypeError, OverflowError, AttributeError, IndexError,
+            yaml.YAMLError) as err:  # AttributeError: PyYAML's own, on "!!timestamp x"
+        reporter.error("D101", f"{str(loc.node.value)[:40]!r} is not {kind} ({err})", loc,
                        "quote it to keep it as text")
         return False
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
@@ -228,7 +273,11 @@ def _check_scalar(loc: Located, reporter: Reporter) -> bool:
 
 
 def _check_nodes(
-    loc: Located, reporter: Reporter, visited: set[int] | None = None, depth: int = 0
+    loc: Located,
+    reporter: Reporter,
+    visited: set[int] | None = None,
+    depth: int = 0,
+    walking: set[int] | None = None,
 ) -> bool:
     """Check tags, keys and typed values of ``loc`` and below; ``False`` when the tree cannot
     be read safely.
@@ -238,14 +287,36 @@ def _check_nodes(
     refused, so no later step can overflow the stack.
     """
     visited = set() if visited is None else visited
+    walking = set() if walking is None else walking  # the ancestors of this node
     node = loc.node
+    if id(node) in walking:
+        reporter.error("D101", "an alias refers to a value that contains it", loc,
+                       "a value cannot include itself; copy the part you need")
+        return False
     if id(node) in visited:
         return True
     visited.add(id(node))
+    walking.add(id(node))
+    try:
+        return _check_node(loc, node, reporter, visited, depth, walking)
+    finally:
+        walking.discard(id(node))
+
+
+def _check_node(
+    loc: Located, node: Node, reporter: Reporter, visited: set[int], depth: int,
+    walking: set[int],
+) -> bool:
     ok = True
     if depth > MAX_DEPTH:
         reporter.error("D101", f"nested more than {MAX_DEPTH} levels deep", loc,
                        "procedure and scenario files are a few levels deep")
+        return False
+    expected = _NODE_TAGS.get(type(node))
+    if node.tag in _SAFE_TAGS and expected is not None and node.tag not in expected:
+        # e.g. "!!seq x": a collection tag on a scalar, which PyYAML cannot construct.
+        reporter.error("D102", f"YAML tag {node.tag!r} does not fit this value", loc,
+                       "remove the tag")
         return False
     if isinstance(node, ScalarNode) and node.tag in _SAFE_TAGS:
         return _check_scalar(loc, reporter)
@@ -282,8 +353,8 @@ def _check_nodes(
                 )
                 continue
             seen[key] = k.line
-            ok = _check_nodes(v, reporter, visited, depth + 1) and ok
+            ok = _check_nodes(v, reporter, visited, depth + 1, walking) and ok
     elif isinstance(node, SequenceNode):
         for el in loc.elements():
-            ok = _check_nodes(el, reporter, visited, depth + 1) and ok
+            ok = _check_nodes(el, reporter, visited, depth + 1, walking) and ok
     return ok

@@ -2,7 +2,7 @@
 
 >>> store = open_store("sqlite:///:memory:")
 >>> store.schema_version()
-4
+5
 
 See ``docs/store.md``.
 """

@@ -4,7 +4,7 @@ A step is never edited after release; a change is a new step. Both backends get 
 only the spelling differs (see :data:`MIGRATIONS`).
 
 >>> [m.version for m in MIGRATIONS]
-[1, 2, 3, 4]
+[1, 2, 3, 4, 5]
 """
 
 from __future__ import annotations
@@ -104,6 +104,7 @@ _V3_POSTGRESQL: Final = (
 )
 
 _V4_COMMON: Final = ("CREATE INDEX cases_by_created ON cases (created_at, case_id)",)
+_V5_COMMON: Final = ("ALTER TABLE cases ADD COLUMN header_version INTEGER NOT NULL DEFAULT 1",)
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cases, rosters, hash-chained records", _V1_COMMON, _V1_COMMON),
@@ -111,6 +112,9 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(3, "one signed head per key and version", _V3_SQLITE, _V3_POSTGRESQL),
     # case list pages by (created_at, case_id): the database walks this index, never sorts.
     Migration(4, "cases listed in creation order", _V4_COMMON, _V4_COMMON),
+    # The chain's genesis covers matter and created_at for cases created from now on (header 2);
+    # existing cases keep header 1, the header they were chained with.
+    Migration(5, "matter and created_at under the hash chain", _V5_COMMON, _V5_COMMON),
 )
 
 LATEST: Final = MIGRATIONS[-1].version
