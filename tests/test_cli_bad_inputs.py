@@ -14,6 +14,7 @@ import shutil
 import signal
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 
 import pytest
@@ -148,3 +149,18 @@ def _takes_lang(argv: list[str]) -> bool:
     # en messages make failures readable; rows that test --lang itself keep their own.
     return "--lang" not in argv and bool(argv) and argv[0] not in ("--no-such-option",
                                                                     "no-such-command")
+
+
+def test_show_never_sends_control_characters_to_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = Path(load_procedure("four-deliberations").source or "").read_text(encoding="utf-8")
+    hostile = source.replace("  en: Four deliberations and two disclosures",
+                             '  en: "Four\\e[2J\\e]0;owned\\a deliberations"', 1)
+    assert hostile != source
+    path = tmp_path / "hostile.yaml"
+    path.write_text(hostile, encoding="utf-8")
+    assert main(["show", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Four\\x1b[2J\\x1b]0;owned\\x07 deliberations" in out

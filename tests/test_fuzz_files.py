@@ -46,7 +46,7 @@ LAUGHS = ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 
 def _mutate(text: str, rng: random.Random) -> bytes:
-    lines = text.splitlines(keepends=True)
+    lines = text.splitlines(keepends=True) or ["\n"]  # an earlier mutation may empty it
     op = rng.randrange(7)
     i = rng.randrange(len(lines))
     if op == 0:  # replace a scalar value with a hostile one

@@ -398,10 +398,14 @@ class Store:
                 ))
             _refuse_newer(self._schema_version_unlocked())
 
-    def _columns(self) -> str:
+    def _schema_at_least(self, version: int) -> bool:
+        # Read once per Store: a store is migrated when opened, never while in use.
         if self._schema is None:
             self._schema = self._schema_version_unlocked()
-        return _CASE_COLUMNS if self._schema >= 5 else _CASE_COLUMNS_V4
+        return self._schema >= version
+
+    def _columns(self) -> str:
+        return _CASE_COLUMNS if self._schema_at_least(5) else _CASE_COLUMNS_V4
 
     def _schema_version_unlocked(self) -> int:
         rows = self.backend.execute("SELECT MAX(version) FROM schema_version")
@@ -709,7 +713,7 @@ class Store:
                 "SELECT roster_json FROM rosters WHERE fingerprint = ?", (fp,)
             )
             raw_rows = self._record_rows(case_id)
-            heads = self.heads(case_id) if self.schema_version() >= 2 else ()
+            heads = self.heads(case_id) if self._schema_at_least(2) else ()
         problems: list[Problem] = []
         if fp not in checked:
             checked[fp] = bool(roster_rows) and _roster_fp(str(roster_rows[0][0])) == fp
@@ -863,9 +867,15 @@ def _check_heads(
     return problems
 
 
+_RECORD_NAMES: Final = _RECORD_COLUMNS.split(", ")
+_ROW_TYPES: Final = (int, str, int, int, str, str, str, str)
+
+
 def _stored_record(r: Sequence[Any]) -> StoredRecord | str:
     """A record row as a :class:`StoredRecord`, or what is wrong with it."""
-    names = _RECORD_COLUMNS.split(", ")
+    if all(type(v) is t for v, t in zip(r, _ROW_TYPES, strict=True)):  # the usual case, fast
+        return StoredRecord(*r)
+    names = _RECORD_NAMES
     for i in (0, 2, 3):
         if isinstance(r[i], bool) or not isinstance(r[i], int):
             return f"{names[i]} = {str(r[i])[:40]!r} is not a whole number"
