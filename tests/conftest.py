@@ -21,6 +21,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,6 +120,33 @@ class _Server:
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l",
                   str(self.root / "server.log"), "-o", options, "-w", "-t", "120", "start")
 
+    def watch(self, owner: int) -> None:
+        """Stop and delete the server when process ``owner`` ends, however it ends: a test
+        session killed (timeout, SIGKILL, a closed pipe) never runs its teardown, and
+        PostgreSQL does not notice its parent going."""
+        script = (
+            "import os, shutil, subprocess, sys, time\n"
+            "owner, pg_ctl, data, root = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]\n"
+            "while True:\n"
+            "    try:\n"
+            "        os.kill(owner, 0)\n"
+            "    except ProcessLookupError:\n"
+            "        break\n"
+            "    time.sleep(1)\n"
+            "if os.path.exists(os.path.join(data, 'postmaster.pid')):\n"
+            "    subprocess.run([pg_ctl, '-D', data, '-m', 'immediate', 'stop'],\n"
+            "                   capture_output=True, **({'user': int(sys.argv[5])}\n"
+            "                                           if len(sys.argv) > 5 else {}))\n"
+            "shutil.rmtree(root, ignore_errors=True)\n"
+        )
+        user = [str(self.run_kw["user"])] if self.as_root else []
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(owner), str(self.bin / "pg_ctl"), str(self.data),
+             str(self.root), *user],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # outlives the session's process group being killed
+        )
+
     def stop(self) -> None:
         try:
             if (self.data / "postmaster.pid").exists():
@@ -145,6 +173,7 @@ def postgres_url() -> Iterator[str]:
     server = _Server(dirs[0])
     try:
         server.start()
+        server.watch(os.getpid())
         yield server.url
     finally:
         server.stop()
