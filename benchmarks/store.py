@@ -13,11 +13,26 @@ Each figure comes with a baseline measured in the same run on the same database:
 
 PostgreSQL comes from ``--pg`` or ``DELIBERATION_TEST_POSTGRES_URL``; without one it is skipped
 with a note. Numbers on a shared machine are indicative only.
+
+``--county`` adds the county-scale figures (SQLite, and PostgreSQL when known), each beside
+its baseline:
+
+* ``verify --all`` over ``--cases`` cases of 15 records sharing one roster — baseline: reading
+  the same rows and sha256-hashing their stored bytes (the least any verify must do);
+* appends at a store already holding 0, ``--grow``/10 and ``--grow`` records — baseline: the
+  append rate into the empty store (flat means a ratio near 1);
+* ``case list`` of one page (100) and of everything at ``--cases`` cases;
+* loading a case whose village has 20,000 people, first and second time (roster parsed once);
+* replaying a consultation of 100 / 1,000 / 10,000 named opinions — baseline: the 100-opinion
+  replay scaled linearly (a ratio near 1 means linear).
+
+    python benchmarks/store.py --county --cases 10000 --grow 1000000
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import tempfile
 import time
@@ -101,16 +116,121 @@ def bench(store: Store, actions: int, records: int) -> dict[str, float]:
     return out
 
 
+def county(store: Store, cases: int, grow: int) -> dict[str, float]:
+    """The county-scale figures (see the module docstring)."""
+    out: dict[str, float] = {}
+    roster = Roster.generate()
+    template = _case(15)
+    recs = template.records
+    b = store.backend
+    ids = [f"k{i:06d}" for i in range(cases)]
+    for cid in ids:
+        store.create(cid, "four-deliberations", str(template.procedure.version), roster,
+                     records=[attrs.evolve(r, case_id=cid) for r in recs])
+
+    def verify_all() -> None:
+        for result in store.verify_many(ids):
+            assert result.ok
+
+    def read_and_hash() -> None:
+        for cid in ids:
+            rows = b.execute("SELECT record_json, hash FROM records WHERE case_id = ? "
+                             "ORDER BY seq", (cid,))
+            for text, _ in rows:
+                hashlib.sha256(str(text).encode()).hexdigest()
+
+    out[f"verify --all, {cases} cases × 15 (s)"] = _timed(verify_all)
+    out[f"verify --all, {cases} cases × 15 (s) baseline"] = _timed(read_and_hash)
+    out["case list, one page of 100 (s)"] = _timed(lambda: store.cases(limit=100))
+    out[f"case list, all {cases} (s)"] = _timed(store.cases)
+
+    # Appends as the store grows: 200 single-record appends at 0, grow/10 and grow records.
+    def append_rate(tag: str) -> float:
+        cid = f"grow-{tag}"
+        store.create(cid, "four-deliberations", "1", roster)
+        moved = [attrs.evolve(r, case_id=cid, seq=i + 1) for i, r in enumerate(_case(201).records)]
+        return 200 / _timed(lambda: [store.append(cid, i, [moved[i]]) for i in range(200)])
+
+    base_rate = append_rate("0")
+    filled = 0
+    for target in (grow // 10, grow):
+        filler = [attrs.evolve(r, case_id="", seq=0) for r in _case(100).records]
+        while filled < target:
+            cid = f"fill-{filled}"
+            store.create(cid, "four-deliberations", "1", roster,
+                         records=[attrs.evolve(r, case_id=cid, seq=i + 1)
+                                  for i, r in enumerate(filler)])
+            filled += len(filler)
+        out[f"appends/s at {filled:,} records"] = append_rate(str(filled))
+        out[f"appends/s at {filled:,} records baseline"] = base_rate
+
+    # A case in a village of 20,000 people: the roster is parsed once per Store.
+    big = Roster.generate(households=6000, people=20000, party_members=600,
+                          representatives=60)
+    case = Case.open("four-deliberations", big, matter="county", case_id="big",
+                     clock=ManualClock())
+    for i in range(5):
+        case.note(f"note {i}")
+    save_case(store, case)
+    out["load 20,000-person case, first (s)"] = _timed(lambda: load_case(store, "big"))
+    out["load 20,000-person case, again (s)"] = _timed(lambda: load_case(store, "big"))
+    return out
+
+
+def replay_opinions(counts: tuple[int, ...] = (100, 1000, 10000)) -> dict[str, float]:
+    """Replaying a 六议两公开 case whose consultation has ``n`` named, signed opinions."""
+    out: dict[str, float] = {}
+    per_opinion = 0.0
+    for n in counts:
+        roster = Roster.generate(households=max(8, n // 3), people=n + n // 4 + 20,
+                                 adults=n + 10, party_members=5, representatives=4,
+                                 party_committee=3, villagers_committee=3,
+                                 supervision_committee=2)
+        clock = ManualClock()
+        case = Case.open("six-deliberations-guzhuang", roster, matter="county", clock=clock)
+        while case.state != "consultation":
+            sp = case.plan.stage(case.state)
+            if sp.kind.value == "motion":
+                people = [v.id for v in roster.villagers if v.adult and not v.township]
+                case.submit_motion("修建村道", people[-1:])
+            else:
+                counts_ = case.plan.counts(case.roster, sp.body)
+                rules = {r.rule for r in sp.preconditions}
+                if "notice-period" in rules:
+                    case.give_notice()
+                    clock.advance(days=10)
+                if "advance-circulation" in rules:
+                    case.circulate_plan()
+                    clock.advance(days=3)
+                case.hold_meeting(present=counts_.voters, yes=counts_.voters,
+                                  households=counts_.households,
+                                  non_voting=counts_.members - counts_.voters, witnesses=1)
+        voters = [v.id for v in roster.villagers if v.adult and not v.township][:n]
+        for vid in voters:
+            case.record_opinion(vid, "agree")
+        t = _timed(lambda case=case: Case.replay(case.procedure, case.roster, case.records))
+        per_opinion = per_opinion or t / n
+        out[f"replay, {n:,} opinions (s)"] = t
+        out[f"replay, {n:,} opinions (s) baseline"] = per_opinion * n
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--actions", type=int, default=300)
     parser.add_argument("--records", type=int, default=1000)
     parser.add_argument("--pg", default=os.environ.get("DELIBERATION_TEST_POSTGRES_URL"))
+    parser.add_argument("--county", action="store_true", help="add the county-scale figures")
+    parser.add_argument("--cases", type=int, default=2000, help="cases for verify/list")
+    parser.add_argument("--grow", type=int, default=100_000,
+                        help="records the store grows to for the append figures")
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         with open_store(f"sqlite:///{Path(tmp) / 'bench.db'}") as store:
             results["sqlite"] = bench(store, args.actions, args.records)
+            if args.county:
+                results["sqlite"].update(county(store, args.cases, args.grow))
     if args.pg:
         schema = "bench_" + uuid.uuid4().hex[:8]
         import psycopg
@@ -121,6 +241,8 @@ def main() -> None:
         try:
             with open_store(f"{args.pg}{sep}options=-csearch_path%3D{schema}") as store:
                 results["postgresql"] = bench(store, args.actions, args.records)
+                if args.county:
+                    results["postgresql"].update(county(store, args.cases, args.grow))
         finally:
             with psycopg.connect(args.pg, autocommit=True) as conn:
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")
@@ -132,7 +254,19 @@ def main() -> None:
     print(f"{'':{width}}  " + "  ".join(f"{b:>12}" for b in backends))
     for name in names:
         cells = "  ".join(f"{results[b][name]:>12.4g}" for b in backends)
-        print(f"{name:{width}}  {cells}")
+        ratio = ""
+        if not name.endswith("baseline") and f"{name} baseline" in results[backends[0]]:
+            ratio = "  ratio " + "  ".join(
+                f"{results[b][name] / results[b][name + ' baseline']:.2f}×" for b in backends)
+        print(f"{name:{width}}  {cells}{ratio}")
+    if args.county:
+        # In memory (the engine's own cost): the same on every backend.
+        replays = replay_opinions()
+        for name, value in replays.items():
+            ratio = ""
+            if not name.endswith("baseline"):
+                ratio = f"  ratio {value / replays[name + ' baseline']:.2f}×"
+            print(f"{name:{width}}  {value:>12.4g}{ratio}")
 
 
 if __name__ == "__main__":

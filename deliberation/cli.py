@@ -1,5 +1,9 @@
 """The ``deliberation`` command. Each subcommand lives in its own module under
-:mod:`deliberation.commands` and exposes ``register(subparsers)``; this file only lists them.
+:mod:`deliberation.commands` and exposes ``register(subparsers)``;
+:data:`deliberation.commands.COMMANDS` lists them.
+
+Only the module of the command being run is imported (``deliberation --help`` imports none):
+the trainer, store, simulation and YAML machinery load when a command needs them.
 
 Exit codes: 0 done, 1 findings (e.g. lint diagnostics), 2 bad input (a located message).
 No traceback reaches the user for a :class:`~deliberation.errors.DeliberationError`.
@@ -9,30 +13,38 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from deliberation import __version__
+from deliberation.commands import COMMANDS
 from deliberation.errors import DeliberationError
 
-# Order is the order of ``deliberation --help``.
-COMMAND_MODULES: tuple[str, ...] = (
-    "deliberation.commands.lint",
-    "deliberation.commands.list_cmd",
-    "deliberation.commands.show",
-    "deliberation.commands.simulate",
-    "deliberation.commands.case",
-    "deliberation.commands.roster",
-    "deliberation.commands.run",
-    "deliberation.commands.demo",
-    "deliberation.commands.walk",
-    "deliberation.commands.diagram",
-    "deliberation.commands.html_cmd",
-)
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The command named on the command line, if any (its first non-option word)."""
+    for word in argv:
+        if word == "--":
+            return None
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (what was wrong, and where to read more), exit 2. Subcommand
+    parsers are made from this class too (argparse uses the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv``, only the chosen command's module is imported (the others
+    appear in ``--help`` by their summary). Without it, every command is registered."""
+    parser = _Parser(
         prog="deliberation",
         description=(
             "Village deliberation procedures (四议两公开, 六议两公开) as auditable state machines."
@@ -40,17 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"deliberation {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+    chosen = _chosen(argv) if argv is not None else None
+    registered: set[str] = set()
+    for name, (module, summary) in COMMANDS.items():
+        if name in registered:
+            continue  # a module that registers several commands (simulate, compare)
+        if argv is None or name == chosen or COMMANDS.get(chosen or "", ("",))[0] == module:
+            before = set(sub.choices)
+            importlib.import_module(module).register(sub)
+            registered |= set(sub.choices) - before
+        else:
+            sub.add_parser(name, help=summary)
+            registered.add(name)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_in)
+    args = parser.parse_args(args_in)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+        parser.error("choose a COMMAND")
     try:
         return int(args.func(args) or 0)
     except DeliberationError as err:
@@ -58,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"deliberation: {err.explain(lang)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
+        # The reader went away (``deliberation case log X | head``): stop quietly. Point stdout
+        # at /dev/null so the interpreter's final flush does not complain either.
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # stdout is not a file (e.g. captured in a test)
+            pass
         return 0
 
 

@@ -39,8 +39,9 @@ def test_create_append_and_read_back(store_url: str) -> None:
         assert store.roster("c1") == roster
         stored = store.stored("c1")
         assert [s.action_size for s in stored] == [2, 2, 3, 3, 3]
-        assert stored[0].prev_hash == genesis_hash("c1", "four-deliberations", "1",
-                                                   info.roster_fingerprint)
+        assert stored[0].prev_hash == genesis_hash(
+            "c1", "four-deliberations", "1", info.roster_fingerprint, matter="修村道",
+            created_at=info.created_at)
         for a, b in itertools.pairwise(stored):
             assert b.prev_hash == a.hash
         assert info.head_hash == stored[-1].hash
@@ -107,9 +108,9 @@ def test_upgrade_from_schema_v1(store_url: str) -> None:
             old.backend.execute("SELECT COUNT(*) FROM heads")
     key = HmacSigner(b"k" * 32)
     with open_store(store_url, signer=key) as new:
-        assert new.schema_version() == LATEST == 2
+        assert new.schema_version() == LATEST == 5
         versions = new.backend.execute("SELECT version FROM schema_version ORDER BY version")
-        assert [v[0] for v in versions] == [1, 2]
+        assert [v[0] for v in versions] == [1, 2, 3, 4, 5]
         assert new.records("c1") == tuple(make_records("c1", 1, 4))
         # The old, unsigned head is reported until someone signs it after checking the chain.
         assert [p.code for p in new.verify("c1").problems] == ["unsigned-head"]
@@ -125,6 +126,8 @@ def test_newer_schema_is_refused(store_url: str) -> None:
         )
     with pytest.raises(StoreError, match="version 99"):
         open_store(store_url)
+    with pytest.raises(StoreError, match="version 99"):
+        open_store(store_url, readonly=True)
 
 
 @pytest.mark.parametrize("algorithm", ["hmac", "ed25519"])

@@ -225,5 +225,9 @@ def test_cli_signs_heads_and_auditors_verify_with_the_public_key(
     assert cli(store_url, "verify", "s", "--key-file", str(tmp_path / "none.pem")) == 2
     # A database that cannot be opened: one line, exit 2, no traceback.
     capsys.readouterr()
-    assert cli(f"sqlite:///{tmp_path}", "list") == 2
-    assert "database error" in capsys.readouterr().err
+    assert cli(f"sqlite:///{tmp_path}", "list", "--lang", "en") == 2
+    assert capsys.readouterr().err == f"deliberation: no store file {tmp_path}\n"
+    assert cli(f"sqlite:///{tmp_path}", "new", "--procedure", "four-deliberations",
+               "--matter", "m", "--lang", "en") == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"deliberation: {tmp_path}: ") and err.count("\n") == 1

@@ -1,10 +1,9 @@
 """Shared fixtures and helpers of the store tests: every store test runs on SQLite and on
-PostgreSQL. PostgreSQL comes from ``DELIBERATION_TEST_POSTGRES_URL`` (``.ci/run`` starts a
-server and sets it); without it the PostgreSQL cases skip, except under CI, where they fail."""
+PostgreSQL. PostgreSQL is the session's ``postgres_url`` (see ``conftest.py``: a server the test
+session starts itself, or ``DELIBERATION_TEST_POSTGRES_URL``)."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,17 +15,7 @@ import pytest
 from deliberation.engine.records import Record, Signature
 from deliberation.roster import Roster
 
-PG_ENV = "DELIBERATION_TEST_POSTGRES_URL"
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
-
-
-def postgres_base_url() -> str | None:
-    url = os.environ.get(PG_ENV)
-    if url:
-        return url
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {PG_ENV} is not: .ci/run must start PostgreSQL")
-    return None
 
 
 def small_roster() -> Roster:
@@ -52,9 +41,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    base = postgres_base_url()
-    if base is None:
-        pytest.skip(f"no PostgreSQL ({PG_ENV} unset)")
+    base = str(request.getfixturevalue("postgres_url"))
     import psycopg
 
     # One schema per test keeps tests independent without needing CREATE DATABASE rights.

@@ -1,1 +1,66 @@
-"""Command-line subcommands, one module each; :mod:`deliberation.cli` lists them."""
+"""Command-line subcommands, one module each, imported only when their command runs.
+
+:data:`COMMANDS` names each command, its module and its one-line summary, so that
+``deliberation --help`` lists them all without importing any (start-up speed).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# In the order of ``deliberation --help``.
+COMMANDS: Final[dict[str, tuple[str, str]]] = {
+    "lint": (
+        "deliberation.commands.lint",
+        "check procedure files; every problem with file:line:column and a code",
+    ),
+    "list": (
+        "deliberation.commands.list_cmd",
+        "list the procedures on the search path",
+    ),
+    "show": (
+        "deliberation.commands.show",
+        "show a procedure's steps, rules, records and settings",
+    ),
+    "simulate": (
+        "deliberation.commands.simulate",
+        "Monte Carlo runs of a procedure in a simulated village",
+    ),
+    "compare": (
+        "deliberation.commands.simulate",
+        "procedures side by side on the same villages and seeds",
+    ),
+    "case": (
+        "deliberation.commands.case",
+        "run a durable case step by step (new, act, show, log, verify, export, list)",
+    ),
+    "roster": (
+        "deliberation.commands.roster",
+        "village rosters: check a roster file (docs/roster.md)",
+    ),
+    "run": (
+        "deliberation.commands.run",
+        "run a scenario file: each action accepted or refused, then the outcome",
+    ),
+    "demo": (
+        "deliberation.commands.demo",
+        "narrated demo: a village road through every step, with a refused vote put right",
+    ),
+    "walk": (
+        "deliberation.commands.walk",
+        "walk through a procedure step by step on a sample village (for trainers)",
+    ),
+    "diagram": (
+        "deliberation.commands.diagram",
+        "draw a procedure as Mermaid, dot, SVG or PNG",
+    ),
+    "html": (
+        "deliberation.commands.html_cmd",
+        "write a self-contained HTML page (works offline) for trainers",
+    ),
+}
+
+
+def summary(command: str) -> str:
+    """The one-line help of ``command`` (what ``deliberation --help`` prints)."""
+    return COMMANDS[command][1]

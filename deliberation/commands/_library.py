@@ -10,7 +10,8 @@ from pathlib import Path
 
 from deliberation.definition.loader import Library, env_path, load_file
 from deliberation.definition.model import Procedure
-from deliberation.errors import DefinitionError
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,10 @@ def add_path_option(parser: argparse.ArgumentParser) -> None:
 def library_from(args: argparse.Namespace) -> Library:
     """``--path`` directories, then ``DELIBERATION_PATH``, then the built-ins."""
     dirs = tuple(Path(p) for p in getattr(args, "path", []) or [])
+    for d in dirs:
+        if not d.is_dir():
+            raise DeliberationError(T(f"--path {d}:不是文件夹", f"--path {d}:不是資料夾",
+                                    f"--path {d}: not a folder"))
     return Library(dirs + env_path())
 
 
@@ -36,12 +41,7 @@ def looks_like_path(ref: str) -> bool:
 def load_ref(ref: str, library: Library) -> Procedure:
     """A procedure by id on ``library``'s search path, or from a file path."""
     if looks_like_path(ref):
-        path = Path(ref)
-        if not path.is_file():
-            from deliberation.diagnostics import Diagnostic
-
-            raise DefinitionError([Diagnostic("D100", "no such file", ref, hint="check the path")])
-        return load_file(path, library=library)
+        return load_file(Path(ref), library=library)
     return library.load(ref)
 
 

@@ -24,12 +24,16 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
 
+import yaml
+
+from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
 from deliberation.engine.clock import Clock, ManualClock
+from deliberation.engine.scenario import file_problem
 from deliberation.errors import (
     DeliberationError,
     InvalidAction,
@@ -74,15 +78,20 @@ def register(subparsers: Any) -> None:
     common.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     common.add_argument("--key-file", metavar="FILE",
                         help="chain-head key: a secret (HMAC-SHA256) or an Ed25519 PEM key")
+    # --format json on every subcommand but export (whose --format is json or html), as lint
+    # and list have it (``act --json`` already names the action's input).
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text for people (default) or json for programs")
     add_path_option(common)
 
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "case", help="run a durable case step by step (new, act, show, log, verify, export, list)",
+        "case", help=summary("case"),
         description="Durable cases in an event store (SQLite file or PostgreSQL).",
     )
     sub = p.add_subparsers(dest="case_command", metavar="SUBCOMMAND", required=True)
 
-    new = sub.add_parser("new", parents=[common], help="open a case")
+    new = sub.add_parser("new", parents=[common, output], help="open a case")
     new.add_argument("--procedure", required=True, metavar="ID")
     new.add_argument("--matter", required=True, metavar="TEXT")
     src = new.add_mutually_exclusive_group()
@@ -97,7 +106,7 @@ def register(subparsers: Any) -> None:
     new.set_defaults(func=_guard(run_new))
 
     act = sub.add_parser(
-        "act", parents=[common], help="take one action on a case",
+        "act", parents=[common, output], help="take one action on a case",
         description="ACTION is an engine action (" + ", ".join(a.replace("_", "-")
                                                                for a in ACTIONS) + ").",
     )
@@ -113,7 +122,7 @@ def register(subparsers: Any) -> None:
         ("log", "every record of the case", run_log),
         ("verify", "check the hash chain (and signed heads with --key-file)", run_verify),
     ):
-        sp = sub.add_parser(name, parents=[common], help=helptext)
+        sp = sub.add_parser(name, parents=[common, output], help=helptext)
         sp.add_argument("case_id", metavar="CASE", nargs="?" if name == "verify" else None)
         sp.set_defaults(func=_guard(func))
 
@@ -123,7 +132,15 @@ def register(subparsers: Any) -> None:
     exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     exp.set_defaults(func=_guard(run_export))
 
-    ls = sub.add_parser("list", parents=[common], help="the cases in the store")
+    ls = sub.add_parser("list", parents=[common, output],
+                        help="the cases in the store, a page at a time",
+                        description="Cases oldest first; the database filters and pages them.")
+    ls.add_argument("--limit", type=_positive, default=100, metavar="N",
+                    help="at most N cases (default %(default)s)")
+    ls.add_argument("--after", metavar="CASE", help="the page after this case id")
+    ls.add_argument("--procedure", metavar="ID", help="only cases under this procedure")
+    ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="created on or after")
+    ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="created on or before")
     ls.set_defaults(func=_guard(run_list))
 
 
@@ -136,6 +153,8 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
     def guarded(args: argparse.Namespace) -> int:
         try:
             return run(args)
+        except BrokenPipeError:
+            raise  # the reader went away: cli.main ends quietly
         except OSError as err:
             raise StoreError(f"{args.db}: {err}") from None
         except Exception as err:
@@ -150,13 +169,42 @@ class UsageError(DeliberationError):
     """Bad command-line input (exit 2)."""
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not positive")
+    return value
+
+
+def _day(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _emit(data: Any) -> None:
+    """One JSON document on stdout (``--format json``)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+
+
+def _store(
+    args: argparse.Namespace, *, readonly: bool = False, create: bool = False
+) -> Store:
+    """The store for ``--db``. Reading commands open it read-only: nothing is created or
+    migrated, so an archived copy or a read-only database can be shown and verified. Only
+    ``case new`` creates a store (a mistyped --db for ``act`` is an error, not a new file)."""
+    if readonly:
+        return open_store(args.db, readonly=True)
     from deliberation.store.signing import Ed25519Signer, HmacSigner
 
     key = _key(args.key_file)
     # A public key only verifies; the store then signs nothing.
     signer = key if isinstance(key, HmacSigner | Ed25519Signer) else None
-    return open_store(args.db, signer=signer)
+    return open_store(args.db, signer=signer, create=create)
 
 
 def _key(path: str | None) -> HeadVerifier | None:
@@ -168,13 +216,19 @@ def _key(path: str | None) -> HeadVerifier | None:
         raw = Path(path).read_bytes()
     except OSError as err:
         raise UsageError(f"--key-file {path}: {err.strerror}") from None
+    except ImportError:  # pragma: no cover - cryptography is an optional extra
+        raise UsageError(f"--key-file {path}: Ed25519 keys need "
+                         "pip install 'deliberation[signing]'") from None
     if raw.lstrip().startswith(b"-----BEGIN PUBLIC KEY"):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
         from deliberation.store.signing import Ed25519Verifier
 
-        public = load_pem_public_key(raw)
+        try:
+            public = load_pem_public_key(raw)
+        except ValueError:
+            raise UsageError(f"--key-file {path}: not a readable PEM public key") from None
         if not isinstance(public, Ed25519PublicKey):
             raise UsageError(f"--key-file {path}: not an Ed25519 public key")
         return Ed25519Verifier(public)
@@ -184,7 +238,11 @@ def _key(path: str | None) -> HeadVerifier | None:
 
         from deliberation.store.signing import Ed25519Signer
 
-        key = load_pem_private_key(raw, password=None)
+        try:
+            key = load_pem_private_key(raw, password=None)
+        except (ValueError, TypeError):  # TypeError: the key is encrypted
+            raise UsageError(f"--key-file {path}: not a readable, unencrypted PEM private key"
+                             ) from None
         if not isinstance(key, Ed25519PrivateKey):
             raise UsageError(f"--key-file {path}: not an Ed25519 private key")
         return Ed25519Signer(key)
@@ -226,22 +284,29 @@ def _generate(spec: str | None) -> Roster:
         params[key.strip().replace("-", "_")] = _value(value.strip())
     try:
         return Roster.generate(**params)
-    except TypeError as err:
-        raise UsageError(f"--generate: {err}") from None
+    except (TypeError, ValueError) as err:  # the generator checks its arguments (all at once)
+        raise UsageError(f"--generate: {'; '.join(str(err).splitlines())}") from None
 
 
 def _roster(args: argparse.Namespace) -> Roster:
     try:
         if args.roster:
             path = Path(args.roster)
-            if not path.is_file():
-                raise UsageError(f"--roster {args.roster}: no such file")
+            problem = file_problem(path)
+            if problem:
+                raise UsageError(f"--roster {args.roster}: {problem}")
             if path.suffix.lower() == ".csv":
                 return Roster.from_csv(path)
             return Roster.from_yaml(path)
         return _generate(args.generate)
     except RosterError as err:
         raise UsageError(str(err)) from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"--roster {args.roster}: not UTF-8 text (byte {err.start})") from None
+    except (ValueError, TypeError, yaml.YAMLError) as err:
+        # The roster reader's own errors (a YAML syntax error is a ValueError) in one line.
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise UsageError(f"--roster {args.roster}: {first}") from None
 
 
 def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) -> Any:
@@ -250,8 +315,14 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
     return load_case(store, args.case_id, library=library_from(args), clock=clock)
 
 
-def _refusal(err: DeliberationError, lang: str) -> int:
+def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     """Print a refused action: every violated rule with its numbers; exit 1."""
+    if fmt == "json":
+        violations = ([v.to_data() for v in err.violations] if isinstance(err, RuleViolation)
+                      else [])
+        _emit({"refused": True, "error": type(err).__name__, "message": err.message.to_data(),
+               "violations": violations})
+        return 1
     lines = [f"{MSG['refused'].get(lang)}:"]
     if isinstance(err, RuleViolation):
         for v in err.violations:
@@ -290,15 +361,8 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
             raw = rest.pop(0)
         else:
             raw = None  # a bare flag: true
-        if name in ("db", "lang", "key_file", "at", "json", "path"):
-            # Common options written after ACTION land here; honour them.
-            attr = "key_file" if name == "key_file" else name
-            if name == "path":
-                args.path = [*(args.path or []), raw]
-            else:
-                setattr(args, attr, raw)
-            if name == "json":
-                kwargs.update(_action_kwargs_json(raw))
+        if name in _COMMON_OPTIONS:
+            kwargs.update(_common_option(args, name, raw))
             continue
         if name not in params:
             valid = ", ".join("--" + p.replace("_", "-") for p in params)
@@ -314,6 +378,24 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
+_COMMON_OPTIONS = ("db", "lang", "key_file", "at", "json", "path", "format")
+
+
+def _common_option(args: argparse.Namespace, name: str, raw: str | None) -> dict[str, Any]:
+    """A common option written after ACTION: honour it (``--json`` also gives fields)."""
+    if raw is None:
+        raise UsageError(f"--{name.replace('_', '-')} needs a value")
+    if name == "lang" and raw not in LANGS:
+        raise UsageError(f"--lang {raw!r}: choose one of {', '.join(LANGS)}")
+    if name == "format" and raw not in ("text", "json"):
+        raise UsageError(f"--format {raw!r}: choose text or json")
+    if name == "path":
+        args.path = [*(args.path or []), raw]
+    else:
+        setattr(args, name, raw)
+    return _action_kwargs_json(raw) if name == "json" else {}
+
+
 def _action_kwargs_json(raw: str | None) -> dict[str, Any]:
     data = _value(raw or "")
     if not isinstance(data, dict):
@@ -325,6 +407,8 @@ def _convert(raw: str, annotation: str) -> Any:
     if annotation in ("str", "str | None"):
         return raw
     value = _value(raw)
+    if isinstance(value, float) and ("int" in annotation or "Who" in annotation):
+        raise UsageError(f"{raw!r}: expected a whole number")
     if isinstance(value, str) and ("Sequence" in annotation or "Who" in annotation):
         return [v.strip() for v in value.split(",") if v.strip()]
     return value
@@ -343,11 +427,18 @@ def run_new(args: argparse.Namespace) -> int:
         if not sep:
             raise UsageError(f"--setting {item!r}: use KEY=VALUE")
         settings[key.strip()] = _value(value.strip())
+    if args.case_id is not None and not args.case_id.strip():
+        raise UsageError("--id: the case id is empty")
     roster = _roster(args)
     procedure = load_ref(args.procedure, library_from(args))
-    with _store(args) as store:
+    with _store(args, create=True) as store:
         case = new_case(store, procedure, roster, matter=args.matter, case_id=args.case_id,
                         settings=settings or None, clock=_clock(args.at), actor=args.actor)
+    if args.format == "json":
+        _emit({"case": case.id, "procedure": case.procedure.id, "state": case.state,
+               "version": case.version,
+               "records": [rec.to_data() for rec in case.records]})
+        return 0
     lang = args.lang
     print(f"{MSG['opened'].get(lang)} {case.id}  {MSG['state'].get(lang)}: {case.state}  "
           f"{MSG['version'].get(lang)}: {case.version}")
@@ -365,13 +456,24 @@ def run_act(args: argparse.Namespace) -> int:
     clock = _clock(args.at)
     with _store(args) as store:
         before = store.info(args.case_id).version
+        def apply(case: Any) -> Any:
+            try:
+                return getattr(case, name)(**kwargs)
+            except (TypeError, ValueError) as err:
+                # A value of the wrong kind that the engine did not word itself.
+                raise UsageError(f"{args.action}: {err}") from None
+
         try:
-            case = store.act(args.case_id, lambda c: getattr(c, name)(**kwargs),
-                             loader=lambda cid: _load(store, args, clock))
+            case = store.act(args.case_id, apply, loader=lambda cid: _load(store, args, clock))
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise
-            return _refusal(err, args.lang)
+            return _refusal(err, args.lang, args.format)
+    if args.format == "json":
+        _emit({"case": case.id, "state": case.state, "version": case.version,
+               "outcome": case.outcome, "closed": case.closed,
+               "records": [rec.to_data() for rec in case.records[before:]]})
+        return 0
     lang = args.lang
     for rec in case.records[before:]:
         route = rec.result.get("route")
@@ -382,9 +484,16 @@ def run_act(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
         case = _load(store, args)
+    if args.format == "json":
+        _emit({**info.to_data(), "state": case.state, "stage": case.stage,
+               "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
+               "blockers": [{"rule": b.rule, "message": b.message.to_data(),
+                             "numbers": dict(b.numbers)} for b in case.blockers()],
+               "explanation": case.explain(args.lang)})
+        return 0
     print(f"{info.case_id}  {info.matter}  ({info.procedure_id} v{info.procedure_version}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))
@@ -392,9 +501,12 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         stored = store.stored(args.case_id)
         store.info(args.case_id)
+    if args.format == "json":
+        _emit([s.to_data() for s in stored])
+        return 0
     rows = [["#", "at", "stage", "kind", "actor", "→", "data"]]
     for s in stored:
         rec = s.record
@@ -412,29 +524,35 @@ def run_verify(args: argparse.Namespace) -> int:
     from deliberation.store.cases import load_case
 
     failed = 0
-    with _store(args) as store:
+    results: list[dict[str, Any]] = []
+    with _store(args, readonly=True) as store:
         ids = [args.case_id] if args.case_id else [c.case_id for c in store.cases()]
         key = _key(args.key_file)
-        for case_id in ids:
-            result = store.verify(case_id, key=key)
+        for result in store.verify_many(ids, key=key):
+            case_id = result.case_id
             replay = ""
             if result.ok:
                 try:
                     load_case(store, case_id, library=library_from(args))
                 except DeliberationError as err:
                     replay = err.explain(args.lang)
+            failed += (not result.ok) or bool(replay)
+            if args.format == "json":
+                results.append({**result.to_data(), "replay": replay or None})
+                continue
             print(result.explain(args.lang)
                   + (f"  [{result.signature}]" if result.signature != "not-checked" else ""))
             if replay:
                 print(f"  replay: {replay}")
-            failed += (not result.ok) or bool(replay)
+    if args.format == "json":
+        _emit(results if not args.case_id else results[0])
     return 1 if failed else 0
 
 
 def run_export(args: argparse.Namespace) -> int:
     from deliberation.store.archive import archive_data, archive_json, render_html
 
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         key = _key(args.key_file)
         if args.format == "json":
             text = archive_json(store, args.case_id, key=key)
@@ -452,8 +570,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with _store(args) as store:
-        cases = store.cases()
+    with _store(args, readonly=True) as store:
+        cases = store.cases(limit=args.limit, after=args.after, procedure=args.procedure,
+                            since=args.since, until=args.until)
+    if args.format == "json":
+        _emit({"cases": [c.to_data() for c in cases],
+               "next_after": cases[-1].case_id if len(cases) == args.limit else None})
+        return 0
     if not cases:
         print(MSG["no-cases"].get(args.lang))
         return 0

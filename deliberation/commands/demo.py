@@ -9,14 +9,16 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.i18n import DEFAULT_LANG, LANGS
+from deliberation.commands import summary
+from deliberation.errors import DeliberationError
+from deliberation.i18n import DEFAULT_LANG, LANGS, T
 from deliberation.trainer.demo import run_demo
 
 
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "demo",
-        help="narrated demo: a village road through every step, with a refused vote put right",
+        help=summary("demo"),
         description="Take a village-road project through every step of a procedure.",
     )
     p.add_argument("procedure", nargs="?", default="six-deliberations-guzhuang", metavar="ID")
@@ -28,5 +30,29 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    run_demo(args.procedure, lang=args.lang, db=args.db, store=not args.no_store)
+    db = args.db
+    if not args.no_store:
+        db = _sqlite_path(db)
+        # Open it first: a file that is not a store is refused before the demo runs, rather
+        # than the demo ending with "kept in memory only" and exit 0.
+        from deliberation.store import open_store  # loaded only when used: start-up speed
+
+        open_store(f"sqlite:///{db}").close()
+    run_demo(args.procedure, lang=args.lang, db=db, store=not args.no_store)
     return 0
+
+
+def _sqlite_path(db: str) -> str:
+    """The demo stores in a local SQLite file: a path, or ``sqlite:///path``."""
+    if db.startswith("sqlite:///"):
+        return db[len("sqlite:///"):]
+    if "://" in db or db.startswith("sqlite:"):
+        raise DeliberationError(T(
+            f"--db {db.split('@')[-1]}:演示只保存到本地 SQLite 文件(如 demo.sqlite);"
+            "其他存储请用 case new",
+            f"--db {db.split('@')[-1]}:演示只保存到本機 SQLite 檔案(如 demo.sqlite);"
+            "其他存儲請用 case new",
+            f"--db {db.split('@')[-1]}: the demo stores in a local SQLite file (e.g. "
+            "demo.sqlite); use case new for other stores",
+        ))
+    return db

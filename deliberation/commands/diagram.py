@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.trainer.cli_support import (
     add_procedure_options,
     add_settings_option,
     load,
+    refuse_binary_on_terminal,
     settings_of,
     write_output,
 )
@@ -28,7 +30,7 @@ from deliberation.trainer.diagram import FORMATS, render
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "diagram",
-        help="draw a procedure as Mermaid, dot, SVG or PNG",
+        help=summary("diagram"),
         description="Draw a procedure: steps, the rules on each transition, routes and outcomes.",
     )
     add_procedure_options(p)
@@ -44,6 +46,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Before Graphviz runs: a PNG bound for the terminal is refused whether or not dot exists.
+    refuse_binary_on_terminal(args.output, binary=args.format == "png")
     procedure = load(args)
     highlight = args.highlight
     overrides = settings_of(args, procedure)
@@ -79,6 +83,6 @@ def case_state(case_id: str, url: str) -> tuple[str, dict[str, Any], str]:
             T(f"无法使用事项存储:{err}", f"無法使用事項存儲:{err}",
               f"the case store is not available: {err}")
         ) from None
-    with open_store(url) as store:
+    with open_store(url, readonly=True) as store:
         case = load_case(store, case_id)
         return case.state, dict(case.settings), case.procedure.id

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.trainer.cli_support import (
     add_procedure_options,
     add_settings_option,
@@ -24,7 +25,7 @@ from deliberation.trainer.html_page import build_page
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "html",
-        help="write a self-contained HTML page (works offline) for trainers",
+        help=summary("html"),
         description="Write an offline HTML page: diagram, step-by-step mode, language switch, "
         "a 'try it' panel for the rule numbers, printable as a handout.",
     )

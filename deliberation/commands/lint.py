@@ -16,8 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, looks_like_path
 from deliberation.definition.loader import Library, check_text
+from deliberation.definition.source import read_text_file
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, T
@@ -26,7 +28,7 @@ from deliberation.i18n import LANGS, T
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "lint",
-        help="check procedure files; every problem with file:line:column and a code",
+        help=summary("lint"),
         description="Check procedure YAML files (or folders of them, or ids on the search "
         "path). Exit 0 when clean, 1 with diagnostics.",
     )
@@ -55,8 +57,8 @@ def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:
             "D100",
             "no such file, folder or procedure id",
             ref,
-            0,
-            0,
+            1,
+            1,
             "",
             "give a .yaml file, a folder, or an id that 'deliberation list' shows",
         )
@@ -66,10 +68,9 @@ def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:
 def lint_file(path: Path, library: Library) -> list[Diagnostic]:
     """Every diagnostic for one file (never raises for a bad file)."""
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        return [Diagnostic("D100", f"cannot read the file: {err}", name, 0, 0)]
+    text = read_text_file(path)
+    if isinstance(text, Diagnostic):
+        return [text]
     try:
         return check_text(text, name, library)[1]
     except Exception as err:  # a checker bug must be reported, never a traceback

@@ -11,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
 from deliberation.errors import DefinitionError
 from deliberation.i18n import DEFAULT_LANG, LANGS, T
@@ -19,7 +20,7 @@ from deliberation.i18n import DEFAULT_LANG, LANGS, T
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "list",
-        help="list the procedures on the search path",
+        help=summary("list"),
         description="List the procedures on the search path: the built-ins, DELIBERATION_PATH "
         "and any --path folders.",
     )

@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.engine.scenario import ScenarioError, load_scenario, run_scenario
 from deliberation.i18n import LANGS
 
@@ -21,7 +22,7 @@ from deliberation.i18n import LANGS
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "run",
-        help="run a scenario file: each action accepted or refused, then the outcome",
+        help=summary("run"),
         description="Apply a scenario's timed actions to a new case and report each one.",
     )
     p.add_argument("scenario", metavar="SCENARIO.yaml")

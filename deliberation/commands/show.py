@@ -14,6 +14,7 @@ import argparse
 from fractions import Fraction
 from typing import Any, Final
 
+from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, load_ref
 from deliberation.definition.checks import route_keys
 from deliberation.definition.model import (
@@ -39,7 +40,7 @@ from deliberation.rules.thresholds import format_fraction
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "show",
-        help="show a procedure's steps, rules, records and settings",
+        help=summary("show"),
         description="Show a procedure (an id on the search path, or a .yaml file) step by step.",
     )
     p.add_argument("procedure", metavar="ID|FILE")
@@ -61,8 +62,23 @@ def run(args: argparse.Namespace) -> int:
 
         print(to_yaml(procedure), end="")
         return 0
-    print(render(procedure, args.lang))
+    print(printable(render(procedure, args.lang)))
     return 0
+
+
+# Control characters other than newline and tab (ESC starts terminal escape sequences): text
+# from a procedure file must not move the cursor, recolour or retitle the user's terminal.
+_CONTROLS: Final = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F,
+                                                 *range(0x80, 0xA0))}
+
+
+def printable(text: str) -> str:
+    r"""``text`` with control characters shown as ``\xNN`` instead of sent to the terminal.
+
+    >>> printable("修村道\x1b[2J")
+    '修村道\\x1b[2J'
+    """
+    return text.translate(_CONTROLS)
 
 
 # -- labels -------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from deliberation.commands import summary
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 
@@ -32,7 +33,7 @@ class SimulateInputError(DeliberationError):
 def register(subparsers: Any) -> None:
     sim = subparsers.add_parser(
         "simulate",
-        help="Monte Carlo runs of a procedure in a simulated village",
+        help=summary("simulate"),
         description="Simulate cases of a procedure (an id or a .yaml file) in a simulated "
                     "village; print P(adopted), days to decision and failures by stage.",
     )
@@ -41,7 +42,7 @@ def register(subparsers: Any) -> None:
     sim.set_defaults(func=run_simulate)
     cmp = subparsers.add_parser(
         "compare",
-        help="procedures side by side on the same villages and seeds",
+        help=summary("compare"),
         description="Compare procedures on the same simulated villages and random numbers.",
     )
     cmp.add_argument("procedures", metavar="ID|FILE", nargs="+")
@@ -185,6 +186,11 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         raise _bad("--runs、--workers、--chunk-size 须为正整数",
                    "--runs、--workers、--chunk-size 須為正整數",
                    "--runs, --workers and --chunk-size must be positive")
+    if args.ci_width is not None and not 0 < args.ci_width <= 1:
+        # nan, inf, 0 or a negative width can never be met: sampling would run to the cap.
+        raise _bad(f"--ci-width 须在 0 与 1 之间(不含 0),而非 {args.ci_width}",
+                   f"--ci-width 須在 0 與 1 之間(不含 0),而非 {args.ci_width}",
+                   f"--ci-width must be above 0 and at most 1, not {args.ci_width}")
     _check_suffixes(args)
     params = build_params(args)
     grid = build_grid(args)

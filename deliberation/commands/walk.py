@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deliberation.commands import summary
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.trainer.cli_support import (
@@ -29,7 +30,7 @@ from deliberation.trainer.walk import run_walk
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "walk",
-        help="walk through a procedure step by step on a sample village (for trainers)",
+        help=summary("walk"),
         description="An interactive walkthrough: each step's actor, rules, records and basis; "
         "try actions and see refusals explained. Scriptable with --script or a pipe.",
     )

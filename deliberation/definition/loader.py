@@ -47,7 +47,7 @@ from deliberation.definition.model import (
     Withdrawal,
 )
 from deliberation.definition.model import Level as _Level
-from deliberation.definition.source import Located, Reporter, read_yaml
+from deliberation.definition.source import Located, Reporter, read_text_file, read_yaml
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text
@@ -229,12 +229,9 @@ def load_procedure(
 
 def load_file(path: Path, library: Library | None = None) -> Procedure:
     """Load and validate one file; ``extends:`` resolves on ``library``."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise DefinitionError(
-            [Diagnostic("D100", f"cannot read the file: {err}", str(path))]
-        ) from None
+    text = read_text_file(path)
+    if isinstance(text, Diagnostic):
+        raise DefinitionError([text])
     return load_text(text, str(path), library=library)
 
 

@@ -6,7 +6,9 @@ an object. Duplicate keys are reported rather than silently overwritten.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -117,6 +119,41 @@ _CONSTRUCTOR: Final = SafeConstructor()
 _LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# A procedure file larger than this is not one a person wrote (and could exhaust memory).
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
+
+
+def read_text_file(path: str | os.PathLike[str]) -> str | Diagnostic:
+    """The file's text, or a located D100 diagnostic saying why it cannot be read: missing, not
+    a regular file (a folder, /dev/zero), too large, or not UTF-8 (at the offending byte's
+    line and column). File-level problems are located at 1:1, never at line 0.
+
+    >>> read_text_file("/no/such.yaml").format()
+    '/no/such.yaml:1:1: D100 no such file (hint: check the path)'
+    """
+    name = os.fspath(path)
+    p = Path(name)
+    try:
+        if not p.exists():
+            return Diagnostic("D100", "no such file", name, 1, 1, hint="check the path")
+        if not p.is_file():
+            return Diagnostic("D100", "not a regular file", name, 1, 1,
+                              hint="give a .yaml file")
+        if p.stat().st_size > MAX_FILE_BYTES:
+            return Diagnostic("D100", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                              name, 1, 1)
+        data = p.read_bytes()
+    except OSError as err:
+        return Diagnostic("D100", f"cannot read the file: {err.strerror}", name, 1, 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return Diagnostic("D100", f"not UTF-8 text (byte 0x{data[err.start]:02x})", name, line,
+                          column, hint="save the file as UTF-8")
+
+
 def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
@@ -146,28 +183,143 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
     except yaml.YAMLError as err:
         reporter.diagnostics.append(Diagnostic("D101", f"YAML error: {err}", file, 1, 1))
         return None
+    except RecursionError:  # the pure-Python composer, on absurdly deep nesting
+        reporter.diagnostics.append(
+            Diagnostic("D101", f"nested more than {MAX_DEPTH} levels deep", file, 1, 1))
+        return None
     if node is None:
         reporter.diagnostics.append(
             Diagnostic("D103", "the file is empty", file, 1, 1, "", "start with 'id:' and 'name:'")
         )
         return None
     root = Located(node, "", file)
-    ok = _check_nodes(root, reporter)
+    ok = _check_nodes(root, reporter) and _check_expansion(root, reporter)
     return root if ok else None
 
 
-def _check_nodes(loc: Located, reporter: Reporter, visited: set[int] | None = None) -> bool:
-    """Check tags and keys of ``loc`` and below; ``False`` when the tree cannot be read safely.
+# What a file may expand to once its aliases are followed: far above any real procedure (a few
+# thousand values), far below what a "billion laughs" file reaches (and memory would not hold).
+MAX_EXPANDED: Final = 200_000
+
+
+def _check_expansion(root: Located, reporter: Reporter) -> bool:
+    """Refuse aliases that multiply into more than :data:`MAX_EXPANDED` values, located at the
+    innermost value that is too large (where the multiplying happens)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        total = 1
+        if isinstance(node, MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, SequenceNode):
+            total += sum(size(v) for v in node.value)
+        sizes[id(node)] = min(total, MAX_EXPANDED + 1)  # capped: no huge integers either
+        return sizes[id(node)]
+
+    if size(root.node) <= MAX_EXPANDED:
+        return True
+    loc = root
+    while True:
+        children = ([v for _, _, v in loc.items()] if loc.is_map
+                    else list(loc.elements()) if loc.is_seq else [])
+        big = next((c for c in children if size(c.node) > MAX_EXPANDED), None)
+        if big is None:
+            break
+        loc = big
+    reporter.error("D101", f"aliases here expand to more than {MAX_EXPANDED:,} values", loc,
+                   "a procedure file does not need aliases that repeat others many times")
+    return False
+
+
+# Deeper than any procedure or scenario needs; far from Python's recursion limit.
+MAX_DEPTH: Final = 64
+# Integers beyond a signed 64-bit value mean nothing in a procedure (and a 3,600-digit number
+# would break every later step that formats or compares it).
+MAX_INT: Final = 2**63 - 1
+_TYPED_SCALARS: Final = {
+    "tag:yaml.org,2002:int": "an integer",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+_NODE_TAGS: Final[dict[type, frozenset[str]]] = {
+    ScalarNode: _SAFE_TAGS - {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"},
+    SequenceNode: frozenset({"tag:yaml.org,2002:seq"}),
+    MappingNode: frozenset({"tag:yaml.org,2002:map"}),
+}
+
+
+def _check_scalar(loc: Located, reporter: Reporter) -> bool:
+    """A typed scalar must construct (``2026-13-45`` is not a date, ``0x_`` not an int)."""
+    kind = _TYPED_SCALARS.get(loc.node.tag)
+    if kind is None:
+        return True
+    try:
+        value = _CONSTRUCTOR.construct_object(loc.node)
+    except (ValueError, TypeError, OverflowError, AttributeError, IndexError,
+            yaml.YAMLError) as err:  # AttributeError: PyYAML's own, on "!!timestamp x"
+        reporter.error("D101", f"{str(loc.node.value)[:40]!r} is not {kind} ({err})", loc,
+                       "quote it to keep it as text")
+        return False
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        reporter.error("D202", f"the integer {str(loc.node.value)[:20]}… is too large", loc,
+                       f"integers are at most {MAX_INT}")
+        return False
+    return True
+
+
+def _check_nodes(
+    loc: Located,
+    reporter: Reporter,
+    visited: set[int] | None = None,
+    depth: int = 0,
+    walking: set[int] | None = None,
+) -> bool:
+    """Check tags, keys and typed values of ``loc`` and below; ``False`` when the tree cannot
+    be read safely.
 
     A node reached again through an alias is not walked twice: a "billion laughs" file of
-    nested aliases is then checked in linear time.
+    nested aliases is then checked in linear time. Nesting deeper than :data:`MAX_DEPTH` is
+    refused, so no later step can overflow the stack.
     """
     visited = set() if visited is None else visited
+    walking = set() if walking is None else walking  # the ancestors of this node
     node = loc.node
+    if id(node) in walking:
+        reporter.error("D101", "an alias refers to a value that contains it", loc,
+                       "a value cannot include itself; copy the part you need")
+        return False
     if id(node) in visited:
         return True
     visited.add(id(node))
+    walking.add(id(node))
+    try:
+        return _check_node(loc, node, reporter, visited, depth, walking)
+    finally:
+        walking.discard(id(node))
+
+
+def _check_node(
+    loc: Located, node: Node, reporter: Reporter, visited: set[int], depth: int,
+    walking: set[int],
+) -> bool:
     ok = True
+    if depth > MAX_DEPTH:
+        reporter.error("D101", f"nested more than {MAX_DEPTH} levels deep", loc,
+                       "procedure and scenario files are a few levels deep")
+        return False
+    expected = _NODE_TAGS.get(type(node))
+    if node.tag in _SAFE_TAGS and expected is not None and node.tag not in expected:
+        # e.g. "!!seq x": a collection tag on a scalar, which PyYAML cannot construct.
+        reporter.error("D102", f"YAML tag {node.tag!r} does not fit this value", loc,
+                       "remove the tag")
+        return False
+    if isinstance(node, ScalarNode) and node.tag in _SAFE_TAGS:
+        return _check_scalar(loc, reporter)
     if node.tag not in _SAFE_TAGS:
         reporter.error(
             "D102",
@@ -201,8 +353,8 @@ def _check_nodes(loc: Located, reporter: Reporter, visited: set[int] | None = No
                 )
                 continue
             seen[key] = k.line
-            ok = _check_nodes(v, reporter, visited) and ok
+            ok = _check_nodes(v, reporter, visited, depth + 1, walking) and ok
     elif isinstance(node, SequenceNode):
         for el in loc.elements():
-            ok = _check_nodes(el, reporter, visited) and ok
+            ok = _check_nodes(el, reporter, visited, depth + 1, walking) and ok
     return ok

@@ -211,12 +211,45 @@ _W: Final = {
 def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file; raise :class:`ScenarioError` listing every problem."""
     p = Path(path)
+    problem = file_problem(p)
+    if problem:
+        raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {problem}", str(p),
+                                        1, 1)])
     try:
-        text = p.read_text(encoding="utf-8")
+        data = p.read_bytes()
     except OSError as err:
         raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {err.strerror}",
-                                        str(p))]) from None
+                                        str(p), 1, 1)]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ScenarioError([Diagnostic("D100", "the file is not UTF-8 text", str(p), line,
+                                        column, hint="save it as UTF-8")]) from None
     return parse_scenario(text, str(p), base=p.parent)
+
+
+# Far above any village (the largest have tens of thousands of people), far below what would
+# take minutes to build: a synthetic roster is refused beyond these.
+MAX_GENERATED: Final = 1_000_000
+# A roster or scenario file larger than this is not one a person wrote.
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024
+
+
+def file_problem(path: Path) -> str:
+    """Why ``path`` cannot be read as a roster or scenario file ("" when it can): a device
+    such as /dev/zero would never end, a folder is not a file."""
+    try:
+        if not path.exists():
+            return "no such file"
+        if not path.is_file():
+            return "not a regular file"
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+    except OSError as err:
+        return str(err.strerror)
+    return ""
 
 
 def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None) -> Scenario:

@@ -2,7 +2,7 @@
 
 >>> store = open_store("sqlite:///:memory:")
 >>> store.schema_version()
-2
+5
 
 See ``docs/store.md``.
 """

@@ -29,14 +29,15 @@ from html import escape
 from typing import Any, Final
 
 from deliberation.definition.model import Procedure
-from deliberation.engine.records import fingerprint
+from deliberation.engine.records import canonical_json, fingerprint
 from deliberation.i18n import T, Text, check_lang
 from deliberation.store.core import (
+    CaseInfo,
     Problem,
     Store,
     StoredRecord,
+    case_genesis,
     check_chain,
-    genesis_hash,
 )
 from deliberation.store.signing import HeadVerifier
 
@@ -75,27 +76,73 @@ def archive_json(store: Store, case_id: str, key: HeadVerifier | None = None) ->
 
 def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
     """Re-check an exported archive's chain offline (no database): the same checks as
-    :meth:`Store.verify` on the records, the roster and the head."""
-    case = data["case"]
+    :meth:`Store.verify` on the records, the roster and the head. A field of the wrong shape
+    is a problem found (located at its record where it is in one), never an exception."""
+    try:
+        case = data["case"]
+        info = CaseInfo(
+            _text(case["case_id"]), _text(case["procedure_id"]),
+            _text(case["procedure_version"]), _text(case["roster_fingerprint"]),
+            _text(case.get("matter", "")), _text(case.get("created_at", "")),
+            _whole(case["version"]), _text(case["head_hash"]),
+            _whole(case.get("header_version", 1)),
+        )
+        roster = data["roster"]["villagers"]
+        records = data["records"]
+        if not isinstance(records, list):
+            raise TypeError("records is not a list")
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        return [Problem("unreadable", None, f"archive header: {type(err).__name__}: {err}")]
     problems: list[Problem] = []
-    if fingerprint(data["roster"]["villagers"]) != case["roster_fingerprint"]:
+    try:
+        roster_ok = fingerprint(roster) == info.roster_fingerprint
+    except (TypeError, ValueError):
+        roster_ok = False
+    if not roster_ok:
         problems.append(Problem("roster-mismatch", None))
-    genesis = genesis_hash(case["case_id"], case["procedure_id"], case["procedure_version"],
-                           case["roster_fingerprint"])
-    from deliberation.engine.records import canonical_json
-
-    rows = [
-        StoredRecord(int(r["seq"]), r["action"]["id"], int(r["action"]["index"]),
-                     int(r["action"]["size"]), str(r["record"].get("kind")),
-                     canonical_json(r["record"]), r["prev_hash"], r["hash"])
-        for r in data["records"]
-    ]
-    problems.extend(check_chain(case["case_id"], genesis, rows))
-    if len(rows) != case["version"]:
-        problems.append(Problem("count-mismatch", len(rows), str(case["version"])))
-    if (rows[-1].hash if rows else genesis) != case["head_hash"]:
+    # The copies of header fields elsewhere in the archive must say the same as the header.
+    procedure, roster_part = data.get("procedure"), data["roster"]
+    copies = {
+        "procedure.id": procedure.get("id") if isinstance(procedure, Mapping) else None,
+        "procedure.version": (procedure.get("version") if isinstance(procedure, Mapping)
+                              else None),
+        "roster.fingerprint": (roster_part.get("fingerprint")
+                               if isinstance(roster_part, Mapping) else None),
+    }
+    expected = {"procedure.id": info.procedure_id, "procedure.version": info.procedure_version,
+                "roster.fingerprint": info.roster_fingerprint}
+    for name, value in copies.items():
+        if value != expected[name]:
+            problems.append(Problem("archive-mismatch", None, name))
+    genesis = case_genesis(info)
+    rows: list[StoredRecord] = []
+    for n, r in enumerate(records, start=1):
+        try:
+            action = r["action"]
+            rows.append(StoredRecord(
+                _whole(r["seq"]), _text(action["id"]), _whole(action["index"]),
+                _whole(action["size"]), _text(r["record"].get("kind")),
+                canonical_json(r["record"]), _text(r["prev_hash"]), _text(r["hash"])))
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            problems.append(Problem("unreadable", n, f"{type(err).__name__}: {err}"[:120]))
+    problems.extend(check_chain(info.case_id, genesis, rows))
+    if len(records) != info.version:
+        problems.append(Problem("count-mismatch", len(records), str(info.version)))
+    if (rows[-1].hash if rows else genesis) != info.head_hash:
         problems.append(Problem("head-mismatch", rows[-1].seq if rows else 0))
     return problems
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value
+
+
+def _whole(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{value!r} is not a whole number")
+    return value
 
 
 def _state(store: Store, case_id: str) -> dict[str, Any]:
@@ -360,10 +407,11 @@ def _details(rec: Mapping[str, Any], lang: str, lbl: Any, stage_name: Any) -> st
 
 
 def _procedure(procedure_id: str) -> Procedure | None:
-    from deliberation.definition.loader import load_procedure
+    from deliberation.definition.loader import default_library
     from deliberation.errors import DeliberationError
 
     try:
-        return load_procedure(procedure_id)
+        # By id only: a stored id that looks like a path is never opened as a file.
+        return default_library().load(procedure_id)
     except DeliberationError:
         return None

@@ -13,8 +13,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from deliberation.i18n import T
 from deliberation.store.errors import StoreError
 from deliberation.store.migrations import Dialect
 
@@ -40,6 +41,11 @@ class Backend(Protocol):
 
     def is_unique_violation(self, err: BaseException) -> bool: ...
 
+    def is_database_error(self, err: BaseException) -> bool:
+        """Whether ``err`` comes from the database driver (not from our own code)."""
+
+    def has_table(self, name: str) -> bool: ...
+
     def close(self) -> None: ...
 
 
@@ -49,19 +55,46 @@ class SQLiteBackend:
 
     dialect: Dialect = "sqlite"
 
-    def __init__(self, url: str, path: str, busy_timeout_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        path: str,
+        busy_timeout_s: float = 60.0,
+        *,
+        readonly: bool = False,
+        create: bool = True,
+    ) -> None:
         self.url = url
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
+        if (readonly or not create) and (path == ":memory:" or not Path(path).is_file()):
+            raise StoreError(T(f"没有存储文件 {path}", f"沒有存儲檔案 {path}",
+                               f"no store file {path}"))
+        if readonly:
+            # mode=ro: never create or write the file (nor its journal), whatever the caller.
+            target = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"
+        else:
+            if path != ":memory:":
+                try:
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as err:
+                    raise StoreError(f"{path}: {err.strerror}") from None
+            target = path
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly the
         # block we mean, not whatever the sqlite3 module guesses.
-        self.conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_s)
-        self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-        if path != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a committed action survives power loss too, not only a killed process.
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA foreign_keys = ON")
+        try:
+            self.conn = sqlite3.connect(target, isolation_level=None, timeout=busy_timeout_s,
+                                        uri=readonly)
+            if readonly:
+                self.conn = _readable(self.conn, target, path, busy_timeout_s)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            if path != ":memory:" and not readonly:
+                # The first statement that reads the file: "file is not a database" shows here.
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed action survives power loss too, not only a killed process.
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as err:
+            raise StoreError(f"{path}: {err}") from None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [tuple(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
@@ -75,7 +108,10 @@ class SQLiteBackend:
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may already have rolled back itself (a full disk, an I/O error); a second
+            # ROLLBACK would then hide the real error behind "no transaction is active".
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -91,8 +127,34 @@ class SQLiteBackend:
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err).upper()
 
+    def is_database_error(self, err: BaseException) -> bool:
+        return isinstance(err, sqlite3.Error)
+
+    def has_table(self, name: str) -> bool:
+        return bool(self.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ))
+
     def close(self) -> None:
         self.conn.close()
+
+
+def _readable(
+    conn: sqlite3.Connection, target: str, path: str, timeout: float
+) -> sqlite3.Connection:
+    """``conn``, or, for a WAL-mode file in a folder we may not write (an archived copy, a
+    read-only mount), an ``immutable`` connection, which needs no ``-shm`` file. That is only
+    sound when no write-ahead log holds records not yet in the file, so then we refuse."""
+    try:
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchall()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+        wal = Path(path + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise
+    return sqlite3.connect(target + "&immutable=1", isolation_level=None, timeout=timeout,
+                           uri=True)
 
 
 class PostgresBackend:
@@ -100,7 +162,7 @@ class PostgresBackend:
 
     dialect: Dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, readonly: bool = False) -> None:
         try:
             import psycopg
         except ImportError:
@@ -110,9 +172,15 @@ class PostgresBackend:
         self.url = url
         self._psycopg = psycopg
         try:
-            self.conn = psycopg.connect(url, autocommit=True)
-        except psycopg.Error as err:
-            raise StoreError(f"cannot connect to {_redact(url)}: {err}".strip()) from None
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except (psycopg.Error, ValueError) as err:
+            # libpq's messages run over several lines (server tried, hint): keep the first.
+            first = next((line.strip() for line in str(err).splitlines() if line.strip()), "")
+            raise StoreError(f"cannot connect to {redact(url)}: {first}".rstrip(": ")) from None
+        self.readonly = readonly
+        if readonly:
+            # The server refuses any write in this session, whatever the user's rights.
+            self.conn.execute("SET default_transaction_read_only = on")
 
     @staticmethod
     def _sql(sql: str) -> str:
@@ -140,15 +208,24 @@ class PostgresBackend:
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.UniqueViolation)
 
+    def is_database_error(self, err: BaseException) -> bool:
+        return isinstance(err, self._psycopg.Error)
+
+    def has_table(self, name: str) -> bool:
+        # to_regclass follows the search_path, as every other statement does.
+        return self.execute("SELECT to_regclass(?)", (name,))[0][0] is not None
+
     def close(self) -> None:
         self.conn.close()
 
 
-def connect(url: str) -> Backend:
+def connect(url: str, *, readonly: bool = False, create: bool = True) -> Backend:
     """A backend for ``url``: ``sqlite:///relative.db``, ``sqlite:////abs/path.db``,
-    ``sqlite:///:memory:``, a bare file path, or ``postgresql://user:pw@host/db``."""
+    ``sqlite:///:memory:``, a bare file path, or ``postgresql://user:pw@host/db``.
+    ``readonly``: open an existing database for reading only; ``create=False``: an SQLite file
+    must exist already (a command acting on a case never creates an empty store)."""
     if url.startswith(("postgresql://", "postgres://")):
-        return PostgresBackend(url)
+        return PostgresBackend(url, readonly=readonly)
     if url.startswith("sqlite:"):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
@@ -158,14 +235,18 @@ def connect(url: str) -> Backend:
         path = path[1:] if path.startswith("/") else path
         if not path:
             raise StoreError(f"sqlite URL {url!r} names no file")
-        return SQLiteBackend(url, path)
+        return SQLiteBackend(url, path, readonly=readonly, create=create)
     if "://" in url:
-        raise StoreError(f"unknown store URL {_redact(url)!r}: use sqlite:///FILE or postgresql://…")
-    return SQLiteBackend(f"sqlite:///{url}", url)
+        raise StoreError(f"unknown store URL {redact(url)!r}: use sqlite:///FILE or postgresql://…")
+    return SQLiteBackend(f"sqlite:///{url}", url, readonly=readonly, create=create)
 
 
-def _redact(url: str) -> str:
-    parts = urlsplit(url)
+def redact(url: str) -> str:
+    """``url`` with its password replaced by ``***``, fit for a message."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not even a URL (e.g. an unclosed "[")
+        return url.split("@")[-1] if "@" in url else url
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")
     return url

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from deliberation.definition.loader import Library, load_procedure
+from deliberation.definition.loader import Library, default_library
 from deliberation.engine.clock import Clock
 from deliberation.i18n import T
 from deliberation.roster import Roster
@@ -80,9 +80,9 @@ def load_case(
     from deliberation.engine.case import Case
 
     info, records = store.load_raw(case_id)
-    procedure = library.load(info.procedure_id) if library is not None else load_procedure(
-        info.procedure_id
-    )
+    # By id on the search path only: a stored id that looks like a path is never opened as a
+    # file (the database is not trusted to name files to read).
+    procedure = (library or default_library()).load(info.procedure_id)
     if str(procedure.version) != info.procedure_version:
         raise StoreError(
             T(

@@ -30,8 +30,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import attrs
@@ -46,7 +47,7 @@ from deliberation.engine.records import (
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import T, Text
 from deliberation.roster import Roster
-from deliberation.store.backends import Backend, connect
+from deliberation.store.backends import Backend, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
@@ -62,16 +63,49 @@ def chain_hash(prev_hash: str, action_id: str, index: int, size: int, record_jso
     return h.hexdigest()
 
 
-def genesis_hash(case_id: str, procedure_id: str, procedure_version: str, roster_fp: str) -> str:
+def genesis_hash(
+    case_id: str,
+    procedure_id: str,
+    procedure_version: str,
+    roster_fp: str,
+    *,
+    matter: str | None = None,
+    created_at: str | None = None,
+) -> str:
     """What the first record chains to: the case header, so swapping a case's procedure or
-    roster is caught like any other change."""
-    header = {
+    roster is caught like any other change.
+
+    Cases stored from schema v5 on (``header_version`` 2) also cover the ``matter`` and
+    ``created_at`` columns, which ``show`` and ``export`` print; older cases keep the header
+    they were chained with (``matter`` and ``created_at`` left as None).
+    """
+    header: dict[str, Any] = {
         "case": case_id,
         "procedure": procedure_id,
         "procedure_version": procedure_version,
         "roster": roster_fp,
     }
+    if matter is not None or created_at is not None:
+        header["matter"] = matter or ""
+        header["created_at"] = created_at or ""
     return hashlib.sha256(canonical_json(header).encode()).hexdigest()
+
+
+# The header format new cases are chained with (see genesis_hash).
+HEADER_VERSION: Final = 2
+
+
+def case_genesis(info: CaseInfo) -> str:
+    """The genesis hash of a stored case, by the header format it was created with (an
+    unknown format gives a genesis nothing chains to, so verify reports record 1)."""
+    if info.header_version == 2:
+        return genesis_hash(info.case_id, info.procedure_id, info.procedure_version,
+                            info.roster_fingerprint, matter=info.matter,
+                            created_at=info.created_at)
+    if info.header_version == 1:
+        return genesis_hash(info.case_id, info.procedure_id, info.procedure_version,
+                            info.roster_fingerprint)
+    return f"unknown header version {info.header_version}"
 
 
 @attrs.frozen
@@ -86,6 +120,8 @@ class CaseInfo:
     created_at: str
     version: int
     head_hash: str
+    # 1: the chain covers id, procedure and roster; 2: also matter and created_at.
+    header_version: int = 1
 
     def to_data(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -193,6 +229,11 @@ PROBLEMS: Final[Mapping[str, Text]] = {
         "名冊內容與其指紋不符",
         "the roster's content does not match its fingerprint",
     ),
+    "archive-mismatch": T(
+        "档案中的 {detail} 与事项登记不符",
+        "檔案中的 {detail} 與事項登記不符",
+        "the archive's {detail} disagrees with the case header",
+    ),
     "bad-signature": T(
         "版本 {seq} 的链头签名无效",
         "版本 {seq} 的鏈頭簽名無效",
@@ -274,8 +315,10 @@ class Verification:
 
 _CASE_COLUMNS: Final = (
     "case_id, procedure_id, procedure_version, roster_fingerprint, matter, created_at, version, "
-    "head_hash"
+    "head_hash, header_version"
 )
+# Before schema v5 there is no header_version column: every case there has header 1.
+_CASE_COLUMNS_V4: Final = _CASE_COLUMNS.replace("header_version", "1 AS header_version")
 _RECORD_COLUMNS: Final = (
     "seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash"
 )
@@ -289,11 +332,27 @@ class Store:
     """
 
     def __init__(
-        self, backend: Backend, signer: HeadSigner | None = None, *, schema_target: int = LATEST
+        self,
+        backend: Backend,
+        signer: HeadSigner | None = None,
+        *,
+        schema_target: int = LATEST,
+        readonly: bool = False,
     ) -> None:
         self.backend = backend
         self.signer = signer
-        self._migrate(schema_target)
+        self.readonly = readonly
+        # Rosters are content-addressed and never change: each distinct one is parsed, counted
+        # (Roster memoises its counts) and fingerprint-checked once per Store, not once per
+        # case loaded or verified. Keyed by the stored fingerprint; bounded, least recent out.
+        self._rosters: OrderedDict[str, Roster] = OrderedDict()
+        self._schema: int | None = None  # read once, when first needed
+        if readonly:
+            # Reading never migrates: a read-only copy (an archive, an auditor's snapshot) can
+            # be shown and verified as it is.
+            self._check_readable()
+        else:
+            self._migrate(schema_target)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def __enter__(self) -> Store:
@@ -317,11 +376,7 @@ class Store:
                 b.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
             b.execute(SCHEMA_VERSION_TABLE)
             current = self._schema_version_unlocked()
-            if current > LATEST:
-                raise StoreError(
-                    f"the store's schema is version {current}; this library reads up to {LATEST}: "
-                    "upgrade deliberation"
-                )
+            _refuse_newer(current)
             for m in MIGRATIONS:
                 if current < m.version <= target:
                     for sql in m.statements(b.dialect):
@@ -331,6 +386,26 @@ class Store:
                         "VALUES (?, ?, ?)",
                         (m.version, m.description, _now()),
                     )
+
+    def _check_readable(self) -> None:
+        b = self.backend
+        with b.read():
+            if not b.has_table("schema_version"):
+                raise StoreError(T(
+                    f"{b.url} 不是事项存储(没有 schema_version 表)",
+                    f"{b.url} 不是事項存儲(沒有 schema_version 表)",
+                    f"{b.url} is not a case store (it has no schema_version table)",
+                ))
+            _refuse_newer(self._schema_version_unlocked())
+
+    def _schema_at_least(self, version: int) -> bool:
+        # Read once per Store: a store is migrated when opened, never while in use.
+        if self._schema is None:
+            self._schema = self._schema_version_unlocked()
+        return self._schema >= version
+
+    def _columns(self) -> str:
+        return _CASE_COLUMNS if self._schema_at_least(5) else _CASE_COLUMNS_V4
 
     def _schema_version_unlocked(self) -> int:
         rows = self.backend.execute("SELECT MAX(version) FROM schema_version")
@@ -357,7 +432,12 @@ class Store:
             raise InvalidAction(T("事项编号为空", "事項編號為空", "the case id is empty"))
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
         roster_fp = fingerprint(roster_data)
-        genesis = genesis_hash(case_id, procedure_id, str(procedure_version), roster_fp)
+        created_at = _now()
+        # A store held at an older schema (upgrade tests) chains cases with the old header.
+        header = HEADER_VERSION if self._columns() == _CASE_COLUMNS else 1
+        info = CaseInfo(case_id, procedure_id, str(procedure_version), roster_fp, matter,
+                        created_at, 0, "", header)
+        genesis = case_genesis(info)
         b = self.backend
         try:
             with b.write():
@@ -368,10 +448,13 @@ class Store:
                 )
                 if b.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)):
                     raise CaseExists(case_id)
+                values = (case_id, procedure_id, str(procedure_version), roster_fp, matter,
+                          created_at, 0, genesis, header)
+                columns = _CASE_COLUMNS if header >= 2 else _CASE_COLUMNS_V4.rsplit(",", 1)[0]
                 b.execute(
-                    f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                    (case_id, procedure_id, str(procedure_version), roster_fp, matter, _now(),
-                     genesis),
+                    f"INSERT INTO cases ({columns}) VALUES "
+                    f"({', '.join('?' * len(columns.split(',')))})",
+                    values[: len(columns.split(","))],
                 )
                 if records:
                     return self._append_locked(case_id, 0, records, None)
@@ -481,11 +564,13 @@ class Store:
                 (case_id, info.version, self.signer.key_id),
             )
             self._sign_locked(case_id, info.version, info.head_hash)
-        return [h for h in self.heads(case_id) if h.version == info.version][-1]
+        key_id = self.signer.key_id
+        return next(h for h in self.heads(case_id)
+                    if h.version == info.version and h.key_id == key_id)
 
     # -- reading --------------------------------------------------------------------------------
     def _info_unlocked(self, case_id: str) -> CaseInfo:
-        rows = self.backend.execute(f"SELECT {_CASE_COLUMNS} FROM cases WHERE case_id = ?",
+        rows = self.backend.execute(f"SELECT {self._columns()} FROM cases WHERE case_id = ?",
                                     (case_id,))
         if not rows:
             raise UnknownCase(case_id)
@@ -498,23 +583,67 @@ class Store:
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
 
-    def cases(self) -> tuple[CaseInfo, ...]:
-        """Every stored case, oldest first."""
-        rows = self.backend.execute(
-            f"SELECT {_CASE_COLUMNS} FROM cases ORDER BY created_at, case_id"
-        )
-        return tuple(_case_info(r) for r in rows)
+    def cases(
+        self,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+        procedure: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[CaseInfo, ...]:
+        """Stored cases, oldest first; the database filters and pages them.
+
+        ``after``: the page after this case id (keyset paging: stable while cases are added).
+        ``procedure``: one procedure id. ``since``/``until``: creation dates, inclusive
+        (``YYYY-MM-DD``, compared on the stored UTC timestamp). ``limit``: at most this many.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if after is not None:
+            rows = self.backend.execute("SELECT created_at FROM cases WHERE case_id = ?",
+                                        (after,))
+            if not rows:
+                raise UnknownCase(after)
+            where.append("(created_at > ? OR (created_at = ? AND case_id > ?))")
+            params += [rows[0][0], rows[0][0], after]
+        if procedure is not None:
+            where.append("procedure_id = ?")
+            params.append(procedure)
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(since)
+        if until is not None:
+            # ISO timestamps sort as text: every instant of that day is below the next one.
+            where.append("created_at < ?")
+            params.append(_next_day(until))
+        sql = f"SELECT {self._columns()} FROM cases"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at, case_id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return tuple(_case_info(r) for r in self.backend.execute(sql, params))
 
     def roster(self, case_id: str) -> Roster:
-        """The roster the case was opened with."""
-        with self.backend.read():
-            info = self._info_unlocked(case_id)
-            rows = self.backend.execute(
-                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (info.roster_fingerprint,)
-            )
+        """The roster the case was opened with (parsed once per distinct roster)."""
+        fp = self._info_unlocked(case_id).roster_fingerprint
+        cached = self._rosters.get(fp)
+        if cached is not None:
+            self._rosters.move_to_end(fp)
+            return cached
+        rows = self.backend.execute("SELECT roster_json FROM rosters WHERE fingerprint = ?", (fp,))
         if not rows:
-            raise StoreError(f"the roster {info.roster_fingerprint} of case {case_id} is missing")
-        return Roster.from_records(json.loads(rows[0][0]), f"roster {info.roster_fingerprint}")
+            raise StoreError(f"the roster {fp} of case {case_id} is missing")
+        try:
+            roster = Roster.from_records(json.loads(rows[0][0]), f"roster {fp}")
+        except (ValueError, TypeError, KeyError) as err:
+            raise StoreError(f"the roster {fp} of case {case_id} cannot be read: {err}") from None
+        _remember(self._rosters, fp, roster)
+        return roster
+
+
 
     def stored(self, case_id: str) -> tuple[StoredRecord, ...]:
         """The case's record rows with their chain fields, in seq order."""
@@ -523,13 +652,21 @@ class Store:
             return self._stored_unlocked(case_id)
 
     def _stored_unlocked(self, case_id: str) -> tuple[StoredRecord, ...]:
-        rows = self.backend.execute(
+        out = []
+        for n, row in enumerate(self._record_rows(case_id), start=1):
+            stored = _stored_record(row)
+            if isinstance(stored, str):
+                raise StoreError(T(
+                    f"事项 {case_id} 的第 {n} 行记录已损坏({stored}):请运行 case verify",
+                    f"事項 {case_id} 的第 {n} 行記錄已損壞({stored}):請執行 case verify",
+                    f"record row {n} of case {case_id} is corrupt ({stored}): run case verify",
+                ))
+            out.append(stored)
+        return tuple(out)
+
+    def _record_rows(self, case_id: str) -> list[tuple[Any, ...]]:
+        return self.backend.execute(
             f"SELECT {_RECORD_COLUMNS} FROM records WHERE case_id = ? ORDER BY seq", (case_id,)
-        )
-        return tuple(
-            StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
-                         str(r[6]), str(r[7]))
-            for r in rows
         )
 
     def records(self, case_id: str) -> tuple[Record, ...]:
@@ -547,7 +684,7 @@ class Store:
         """The signed chain heads of a case, by version."""
         rows = self.backend.execute(
             "SELECT version, head_hash, algorithm, key_id, signature, signed_at FROM heads "
-            "WHERE case_id = ? ORDER BY version",
+            "WHERE case_id = ? ORDER BY version, key_id",
             (case_id,),
         )
         return tuple(
@@ -556,25 +693,41 @@ class Store:
         )
 
     # -- verification ---------------------------------------------------------------------------
-    def verify(self, case_id: str, key: HeadVerifier | None = None) -> Verification:
+    def verify(
+        self, case_id: str, key: HeadVerifier | None = None, *,
+        rosters_checked: dict[str, bool] | None = None,
+    ) -> Verification:
         """Check a case's whole chain (and, with ``key`` or the store's signer, its signed heads).
 
         Finds any changed, deleted, inserted or reordered record and says at which seq.
+        ``rosters_checked`` (see :meth:`verify_many`) remembers, for one pass over many
+        cases, which roster fingerprints were already checked, so each is read once.
         """
         b = self.backend
         with b.read():
             info = self._info_unlocked(case_id)
-            roster_rows = b.execute(
-                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (info.roster_fingerprint,)
+            fp = info.roster_fingerprint
+            checked = {} if rosters_checked is None else rosters_checked
+            # A roster already checked in this pass is not read again (verify --all).
+            roster_rows = [] if fp in checked else b.execute(
+                "SELECT roster_json FROM rosters WHERE fingerprint = ?", (fp,)
             )
-            rows = self._stored_unlocked(case_id)
-            heads = self.heads(case_id) if self.schema_version() >= 2 else ()
+            raw_rows = self._record_rows(case_id)
+            heads = self.heads(case_id) if self._schema_at_least(2) else ()
         problems: list[Problem] = []
-        if not roster_rows or _roster_fp(str(roster_rows[0][0])) != info.roster_fingerprint:
+        if fp not in checked:
+            checked[fp] = bool(roster_rows) and _roster_fp(str(roster_rows[0][0])) == fp
+        if not checked[fp]:
             problems.append(Problem("roster-mismatch", None))
-        prev = genesis_hash(
-            case_id, info.procedure_id, info.procedure_version, info.roster_fingerprint
-        )
+        rows: list[StoredRecord] = []
+        for n, row in enumerate(raw_rows, start=1):
+            stored = _stored_record(row)
+            if isinstance(stored, str):
+                # A row whose columns are not even of the right kind: say which, go on.
+                problems.append(Problem("unreadable", n, stored))
+            else:
+                rows.append(stored)
+        prev = case_genesis(info)
         problems.extend(check_chain(case_id, prev, rows))
         last_seq = rows[-1].seq if rows else 0
         if len(rows) != info.version or last_seq != info.version:
@@ -589,6 +742,14 @@ class Store:
             signature = "invalid" if sig_problems else "valid"
             problems.extend(sig_problems)
         return Verification(case_id, len(rows), head, tuple(problems), signature)
+
+    def verify_many(
+        self, case_ids: Iterable[str], key: HeadVerifier | None = None
+    ) -> Iterator[Verification]:
+        """:meth:`verify` each case in turn, checking each distinct roster once."""
+        checked: dict[str, bool] = {}
+        for case_id in case_ids:
+            yield self.verify(case_id, key, rosters_checked=checked)
 
     # -- the engine ----------------------------------------------------------------------------
     def act(
@@ -642,19 +803,22 @@ def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> lis
         if chain_hash(row.prev_hash, row.action_id, row.action_index, row.action_size,
                       row.record_json) != row.hash:
             problems.append(Problem("hash-mismatch", seq))
+        # The hash above covers the stored bytes exactly; what it does not cover (the seq and
+        # kind columns, the case) is checked against the record's own fields. json.loads only:
+        # building Record objects and re-serialising them cost 10× the hashing, and text that
+        # hashes right is the canonical text the store wrote.
         try:
-            rec = record_from_json(row.record_json)
+            data = json.loads(row.record_json)
+            fields = (data["seq"], data["case"], data["kind"])
         except (ValueError, KeyError, TypeError) as err:
             problems.append(Problem("unreadable", seq, str(err)[:120]))
         else:
-            if rec.seq != seq:
-                problems.append(Problem("seq-mismatch", seq, str(rec.seq)))
-            if rec.case_id != case_id:
-                problems.append(Problem("case-mismatch", seq, rec.case_id))
-            if rec.kind != row.kind:
+            if fields[0] != seq:
+                problems.append(Problem("seq-mismatch", seq, str(fields[0])[:40]))
+            if fields[1] != case_id:
+                problems.append(Problem("case-mismatch", seq, str(fields[1])[:40]))
+            if fields[2] != row.kind:
                 problems.append(Problem("kind-mismatch", seq))
-            if record_to_json(rec) != row.record_json:
-                problems.append(Problem("not-canonical", seq))
         # Action groups: index 0 opens one of ``size`` rows; the next size-1 rows must follow.
         if group is not None and group_next < group.action_size and (
             row.action_id != group.action_id
@@ -703,6 +867,48 @@ def _check_heads(
     return problems
 
 
+_RECORD_NAMES: Final = _RECORD_COLUMNS.split(", ")
+_ROW_TYPES: Final = (int, str, int, int, str, str, str, str)
+
+
+def _stored_record(r: Sequence[Any]) -> StoredRecord | str:
+    """A record row as a :class:`StoredRecord`, or what is wrong with it."""
+    if all(type(v) is t for v, t in zip(r, _ROW_TYPES, strict=True)):  # the usual case, fast
+        return StoredRecord(*r)
+    names = _RECORD_NAMES
+    for i in (0, 2, 3):
+        if isinstance(r[i], bool) or not isinstance(r[i], int):
+            return f"{names[i]} = {str(r[i])[:40]!r} is not a whole number"
+    for i in (1, 4, 5, 6, 7):
+        if not isinstance(r[i], str):
+            return f"{names[i]} is not text"
+    return StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]), str(r[5]),
+                        str(r[6]), str(r[7]))
+
+
+def _next_day(day: str) -> str:
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _refuse_newer(version: int) -> None:
+    if version > LATEST:
+        raise StoreError(T(
+            f"该存储的结构为第 {version} 版,本程序只能读到第 {LATEST} 版:请升级 deliberation",
+            f"該存儲的結構為第 {version} 版,本程式只能讀到第 {LATEST} 版:請升級 deliberation",
+            f"the store's schema is version {version}; this program reads up to version "
+            f"{LATEST}: upgrade deliberation",
+        ))
+
+
+_CACHE_SIZE: Final = 256  # distinct rosters kept: a county's villages, several times over
+
+
+def _remember(cache: OrderedDict[str, Any], key: str, value: Any) -> None:
+    cache[key] = value
+    if len(cache) > _CACHE_SIZE:
+        cache.popitem(last=False)
+
+
 def _roster_fp(text: str) -> str:
     try:
         return fingerprint(json.loads(text))
@@ -711,8 +917,15 @@ def _roster_fp(text: str) -> str:
 
 
 def _case_info(r: Sequence[Any]) -> CaseInfo:
-    return CaseInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), int(r[6]),
-                    str(r[7]))
+    try:
+        return CaseInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
+                        int(r[6]), str(r[7]), int(r[8]))
+    except (TypeError, ValueError):
+        raise StoreError(T(
+            f"事项 {r[0]} 的登记行已损坏(版本或格式栏不是整数)",
+            f"事項 {r[0]} 的登記行已損壞(版本或格式欄不是整數)",
+            f"the cases row of {r[0]} is corrupt (its version or header_version is not a number)",
+        )) from None
 
 
 def _now() -> str:
@@ -720,11 +933,31 @@ def _now() -> str:
 
 
 def open_store(
-    url: str, *, signer: HeadSigner | None = None, schema_target: int = LATEST
+    url: str,
+    *,
+    signer: HeadSigner | None = None,
+    schema_target: int = LATEST,
+    readonly: bool = False,
+    create: bool = True,
 ) -> Store:
     """Open (creating and migrating as needed) the store at ``url``.
 
     ``sqlite:///village.db`` (a file; created if absent), ``sqlite:///:memory:``, or
     ``postgresql://user:password@host/dbname``. ``schema_target`` exists for upgrade tests.
+    ``readonly=True`` opens an existing store for reading only: nothing is created or migrated
+    (a read-only file or database user is enough), and a store written by a newer version of
+    this program is refused, as it is for writing. ``create=False``: an SQLite file must
+    already exist.
     """
-    return Store(connect(url), signer, schema_target=schema_target)
+    backend = connect(url, readonly=readonly, create=create)
+    try:
+        return Store(backend, signer, schema_target=schema_target, readonly=readonly)
+    except StoreError:
+        backend.close()
+        raise
+    except Exception as err:
+        backend.close()
+        if backend.is_database_error(err):
+            # A file that is not a database, a truncated one, a full disk: one clear line.
+            raise StoreError(f"{redact(backend.url)}: {err}") from None
+        raise

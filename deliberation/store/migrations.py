@@ -4,7 +4,7 @@ A step is never edited after release; a change is a new step. Both backends get 
 only the spelling differs (see :data:`MIGRATIONS`).
 
 >>> [m.version for m in MIGRATIONS]
-[1, 2]
+[1, 2, 3, 4, 5]
 """
 
 from __future__ import annotations
@@ -79,9 +79,42 @@ _V2_COMMON: Final = (
     )""",
 )
 
+# Version 2 keyed heads by (case_id, version), so a second key signing the same version (two
+# townships, or a key rotated in) hit a raw primary-key error. Each key now has its own row.
+# SQLite cannot change a primary key in place: the table is rebuilt, rows kept.
+_V3_SQLITE: Final = (
+    """CREATE TABLE heads_v3 (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        version INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        algorithm TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        signed_at TEXT NOT NULL,
+        PRIMARY KEY (case_id, version, key_id)
+    )""",
+    "INSERT INTO heads_v3 SELECT case_id, version, head_hash, algorithm, key_id, signature, "
+    "signed_at FROM heads",
+    "DROP TABLE heads",
+    "ALTER TABLE heads_v3 RENAME TO heads",
+)
+_V3_POSTGRESQL: Final = (
+    "ALTER TABLE heads DROP CONSTRAINT heads_pkey",
+    "ALTER TABLE heads ADD PRIMARY KEY (case_id, version, key_id)",
+)
+
+_V4_COMMON: Final = ("CREATE INDEX cases_by_created ON cases (created_at, case_id)",)
+_V5_COMMON: Final = ("ALTER TABLE cases ADD COLUMN header_version INTEGER NOT NULL DEFAULT 1",)
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cases, rosters, hash-chained records", _V1_COMMON, _V1_COMMON),
     Migration(2, "signed chain heads", _V2_COMMON, _V2_COMMON),
+    Migration(3, "one signed head per key and version", _V3_SQLITE, _V3_POSTGRESQL),
+    # case list pages by (created_at, case_id): the database walks this index, never sorts.
+    Migration(4, "cases listed in creation order", _V4_COMMON, _V4_COMMON),
+    # The chain's genesis covers matter and created_at for cases created from now on (header 2);
+    # existing cases keep header 1, the header they were chained with.
+    Migration(5, "matter and created_at under the hash chain", _V5_COMMON, _V5_COMMON),
 )
 
 LATEST: Final = MIGRATIONS[-1].version

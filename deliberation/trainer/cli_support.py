@@ -71,8 +71,19 @@ def load(args: argparse.Namespace) -> Procedure:
     return load_procedure(args.procedure, search_path=args.path)
 
 
+def refuse_binary_on_terminal(output: str | None, *, binary: bool) -> None:
+    """Binary data is never written to a terminal: call before the work of making it."""
+    if binary and not (output and output != "-") and sys.stdout.isatty():
+        raise DeliberationError(
+            T("PNG 是二进制内容,请用 -o FILE 指定输出文件",
+              "PNG 是二進位內容,請用 -o FILE 指定輸出檔案",
+              "PNG is binary: give an output file with -o FILE")
+        )
+
+
 def write_output(data: bytes, output: str | None, *, binary: bool = False) -> None:
     """Write to ``output`` (a file) or stdout; binary data is never written to a terminal."""
+    refuse_binary_on_terminal(output, binary=binary)
     if output and output != "-":
         try:
             Path(output).write_bytes(data)
@@ -82,11 +93,5 @@ def write_output(data: bytes, output: str | None, *, binary: bool = False) -> No
                   f"cannot write {output}: {err.strerror}")
             ) from None
         return
-    if binary and sys.stdout.isatty():
-        raise DeliberationError(
-            T("PNG 是二进制内容,请用 -o FILE 指定输出文件",
-              "PNG 是二進位內容,請用 -o FILE 指定輸出檔案",
-              "PNG is binary: give an output file with -o FILE")
-        )
     sys.stdout.buffer.write(data)
     sys.stdout.flush()

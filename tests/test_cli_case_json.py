@@ -1,0 +1,93 @@
+"""``case … --format json``: one JSON document per command; ``case list`` pages and filters in
+the database; a closed pipe ends quietly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import test_store_support as support
+
+from deliberation.cli import main
+from deliberation.store import open_store
+
+store_url = support.store_url  # both backends (see test_store_support)
+AT = "2026-03-01T09:00+08:00"
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str, code: int = 0) -> object:
+    capsys.readouterr()
+    assert main(list(argv)) == code
+    return json.loads(capsys.readouterr().out)
+
+
+def test_every_case_command_speaks_json(store_url: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    new = run_json(capsys, "case", "new", "--db", store_url, "--procedure", "four-deliberations",
+                   "--matter", "修村道", "--id", "road", "--at", AT, "--format", "json")
+    assert new["case"] == "road" and new["version"] == 1
+    assert [r["kind"] for r in new["records"]] == ["opened"]
+    act = run_json(capsys, "case", "act", "road", "note", "--text", "会前准备",
+                   "--at", "2026-03-01T10:00+08:00", "--db", store_url, "--format", "json")
+    assert act["version"] == 2 and [r["kind"] for r in act["records"]] == ["note"]
+    refused = run_json(capsys, "case", "act", "road", "record-opinion", "--villager", "nobody",
+                       "--db", store_url, "--format", "json", code=1)
+    assert refused["refused"] is True and refused["message"]["en"]
+    show = run_json(capsys, "case", "show", "road", "--db", store_url, "--format", "json")
+    assert show["case_id"] == "road" and show["matter"] == "修村道" and show["version"] == 2
+    assert show["state"] and isinstance(show["blockers"], list)
+    log = run_json(capsys, "case", "log", "road", "--db", store_url, "--format", "json")
+    assert [row["seq"] for row in log] == [1, 2] and log[1]["record"]["kind"] == "note"
+    verify = run_json(capsys, "case", "verify", "road", "--db", store_url, "--format", "json")
+    assert verify["ok"] is True and verify["records"] == 2 and verify["replay"] is None
+    listed = run_json(capsys, "case", "list", "--db", store_url, "--format", "json")
+    assert [c["case_id"] for c in listed["cases"]] == ["road"] and listed["next_after"] is None
+
+
+def test_case_list_pages_and_filters_in_the_database(store_url: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    with open_store(store_url) as store:
+        for i in range(7):
+            proc = "four-deliberations" if i % 2 else "six-deliberations-guzhuang"
+            store.create(f"c{i}", proc, "1", support.small_roster(), matter=f"m{i}")
+        # Creation times decide the order; make them distinct days, out of id order.
+        for i, day in enumerate(["2026-03-05", "2026-03-01", "2026-03-03", "2026-03-02",
+                                 "2026-03-07", "2026-03-04", "2026-03-06"]):
+            store.backend.execute("UPDATE cases SET created_at = ? WHERE case_id = ?",
+                                  (f"{day}T08:00:00.000000+00:00", f"c{i}"))
+    base = ["case", "list", "--db", store_url, "--format", "json"]
+    seen: list[str] = []
+    after: str | None = None
+    while True:
+        page = run_json(capsys, *base, "--limit", "3", *(["--after", after] if after else []))
+        seen += [c["case_id"] for c in page["cases"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    assert seen == ["c1", "c3", "c2", "c5", "c0", "c6", "c4"]
+    four = run_json(capsys, *base, "--procedure", "four-deliberations")
+    assert [c["case_id"] for c in four["cases"]] == ["c1", "c3", "c5"]
+    window = run_json(capsys, *base, "--since", "2026-03-02", "--until", "2026-03-04")
+    assert [c["case_id"] for c in window["cases"]] == ["c3", "c2", "c5"]
+    capsys.readouterr()
+    assert main([*base, "--after", "nope", "--lang", "en"]) == 2
+    assert "nope" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([*base, "--limit", "0"])
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    assert main(["case", "new", "--db", url, "--procedure", "four-deliberations", "--matter",
+                 "m", "--id", "road", "--at", AT]) == 0
+    for i in range(40):
+        assert main(["case", "act", "road", "note", "--text", f"第 {i} 条备注 " * 20,
+                     "--db", url, "--at", f"2026-03-01T{10 + i // 60:02d}:{i % 60:02d}+08:00"]) == 0
+    cmd = (f"{sys.executable} -m deliberation.cli case log road --db {url} --format json "
+           "| head -c 100 >/dev/null")
+    done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.stderr == "", done.stderr
