@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "deliberation.commands.walk",
     "deliberation.commands.diagram",
     "deliberation.commands.html_cmd",
+    "deliberation.commands.serve",
+    "deliberation.commands.token",
 )
 
 

@@ -330,53 +330,60 @@ def _steps(root: Located, rep: Reporter, procedure: Procedure | None) -> tuple[S
         return ()
     out: list[Step] = []
     for i, el in enumerate(loc.elements()):
-        if not el.is_map:
-            rep.error("D202", "an action is a mapping with 'do:'", el)
-            continue
-        d = el.get("do")
-        if d is None:
-            rep.error("D202", "missing 'do:' (what happens)", el, did_you_mean("", ACTIONS))
-            continue
-        do = str(d.value())
-        if do not in ACTIONS:
-            rep.error("D203", f"unknown action {do!r}", d, did_you_mean(do, ACTIONS))
-            continue
-        _, kinds, required = ACTIONS[do]
-        params: dict[str, Any] = {}
-        at = None
-        after = 0.0
-        for key, k, v in el.items():
-            if key in ("do", "label"):
-                continue
-            if key == "at":
-                at = _time(v, rep)
-                continue
-            if key == "after":
-                val = v.value()
-                if isinstance(val, bool) or not isinstance(val, int | float) or val < 0:
-                    rep.error("D202", "'after' is a number of days ≥ 0", v)
-                else:
-                    after = float(val)
-                continue
-            if key not in kinds:
-                rep.error("D201", f"{do}: unknown key {key!r}", k,
-                          did_you_mean(key, [*kinds, *_COMMON]))
-                continue
-            value = v.value()
-            problem = _check_kind(kinds[key], value)
-            if problem:
-                rep.error("D202", f"{do}.{key}: {problem}", v)
-                continue
-            if key == "for" and procedure is not None and value not in \
-                    {s.id for s in procedure.stages}:
-                rep.error("D301", f"unknown stage {value!r}", v,
-                          did_you_mean(str(value), [s.id for s in procedure.stages]))
-            params[key] = value
-        for key in required:
-            if key not in params and el.get(key) is None:
-                rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
-        out.append(Step(i, do, el.line, el.path, params, at, after))
+        step = _step(i, el, rep, procedure)
+        if step is not None:
+            out.append(step)
     return tuple(out)
+
+
+def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> Step | None:
+    """One entry of ``actions:`` (or one action on its own), checked; ``None`` if unusable."""
+    if not el.is_map:
+        rep.error("D202", "an action is a mapping with 'do:'", el)
+        return None
+    d = el.get("do")
+    if d is None:
+        rep.error("D202", "missing 'do:' (what happens)", el, did_you_mean("", ACTIONS))
+        return None
+    do = str(d.value())
+    if do not in ACTIONS:
+        rep.error("D203", f"unknown action {do!r}", d, did_you_mean(do, ACTIONS))
+        return None
+    _, kinds, required = ACTIONS[do]
+    params: dict[str, Any] = {}
+    at = None
+    after = 0.0
+    for key, k, v in el.items():
+        if key in ("do", "label"):
+            continue
+        if key == "at":
+            at = _time(v, rep)
+            continue
+        if key == "after":
+            val = v.value()
+            if isinstance(val, bool) or not isinstance(val, int | float) or val < 0:
+                rep.error("D202", "'after' is a number of days ≥ 0", v)
+            else:
+                after = float(val)
+            continue
+        if key not in kinds:
+            rep.error("D201", f"{do}: unknown key {key!r}", k,
+                      did_you_mean(key, [*kinds, *_COMMON]))
+            continue
+        value = v.value()
+        problem = _check_kind(kinds[key], value)
+        if problem:
+            rep.error("D202", f"{do}.{key}: {problem}", v)
+            continue
+        if key == "for" and procedure is not None and value not in \
+                {s.id for s in procedure.stages}:
+            rep.error("D301", f"unknown stage {value!r}", v,
+                      did_you_mean(str(value), [s.id for s in procedure.stages]))
+        params[key] = value
+    for key in required:
+        if key not in params and el.get(key) is None:
+            rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
+    return Step(i, do, el.line, el.path, params, at, after)
 
 
 def _check_kind(kind: str, value: Any) -> str:
@@ -401,6 +408,23 @@ def _check_kind(kind: str, value: Any) -> str:
     return ""
 
 
+def parse_action(text: str, procedure: Procedure, file: str = "<action>") -> Step:
+    """One action written as an entry of a scenario's ``actions:`` list, as YAML or JSON text
+    (JSON is YAML). Raises :class:`ScenarioError` listing every problem, located.
+
+    >>> from deliberation.definition.loader import load_procedure
+    >>> step = parse_action('{"do": "meeting", "present": 5}', load_procedure("four-deliberations"))
+    >>> step.do, dict(step.params)
+    ('meeting', {'present': 5})
+    """
+    rep = Reporter(file)
+    root = read_yaml(text, file, rep)
+    step = _step(0, root, rep, procedure) if root is not None else None
+    if rep.diagnostics or step is None:
+        raise ScenarioError(rep.diagnostics)
+    return step
+
+
 # -- running ------------------------------------------------------------------------------------
 
 
@@ -421,11 +445,13 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
             clock.set(step.at)
         if step.after_days:
             clock.advance(days=step.after_days)
-        results.append(_apply(case, step, clock.now()))
+        results.append(apply_step(case, step, clock.now()))
     return ScenarioReport(scenario, case, tuple(results))
 
 
-def _apply(case: Case, step: Step, now: datetime) -> StepResult:
+def apply_step(case: Case, step: Step, now: datetime) -> StepResult:
+    """Apply one step to ``case`` (whose clock says ``now``); a refusal is a result, not an
+    exception. The records it added are ``case.records[-len(result.records):]``."""
     method_name = ACTIONS[step.do][0]
     if method_name is None:
         return StepResult(step, True, now, case.state)

@@ -1,0 +1,155 @@
+"""Opening and acting on stored cases for the service: the engine's checks, the store's
+optimistic version, the village a case belongs to, and the event feed — no HTTP here.
+
+An action is a scenario step (:func:`deliberation.engine.scenario.parse_action`), applied by
+the same code as ``deliberation run`` (:func:`~deliberation.engine.scenario.apply_step`), so a
+refusal carries exactly the payload of ``run --json``. Its time is the step's ``at``, or
+``after`` days after the case's last record, or now; it may not precede the last record nor
+lie in the future (beyond a small clock skew).
+
+>>> from deliberation.service.db import open_service_store
+>>> from deliberation.roster import Roster
+>>> from datetime import datetime, timezone
+>>> store = open_service_store("sqlite:///:memory:")
+>>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+>>> case = open_case(store, "guzhuang", "four-deliberations", Roster.generate(), case_id="c1",
+...                  at=t0)
+>>> out = act(store, "c1", parse_action('{"do": "note", "text": "hi", "at": "2026-03-03"}',
+...           case.procedure), expected_version=1)
+>>> out.result.accepted, out.case.version
+(True, 2)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import attrs
+
+from deliberation.engine.case import Case
+from deliberation.engine.clock import ManualClock
+from deliberation.engine.scenario import Step, StepResult, apply_step, parse_action
+from deliberation.errors import ConcurrencyConflict
+from deliberation.i18n import T
+from deliberation.roster import Roster
+from deliberation.service.db import now_text
+from deliberation.service.feed import sync_case
+from deliberation.service.problems import ServiceProblem
+from deliberation.store import CaseExists, Store, StoredRecord
+from deliberation.store.cases import load_case, save_case
+
+__all__ = ["ActOutcome", "act", "action_id_for", "case_village", "open_case", "parse_action"]
+
+
+@attrs.frozen
+class ActOutcome:
+    """An action's result; ``records`` are the stored rows it appended (none if refused)."""
+
+    case: Case
+    result: StepResult
+    records: tuple[StoredRecord, ...] = ()
+
+
+def case_village(store: Store, case_id: str) -> str | None:
+    """The village a case was opened for through the service (``None``: unknown case)."""
+    rows = store.backend.execute("SELECT village FROM service_cases WHERE case_id = ?",
+                                 (case_id,))
+    return str(rows[0][0]) if rows else None
+
+
+def _check_time(at: datetime, not_before: datetime | None, skew_s: float) -> None:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if not_before is not None and at < not_before:
+        raise ServiceProblem(422, "invalid-action", T(
+            f"时间不能倒流:{at.isoformat()} 早于上一条记录({not_before.isoformat()})",
+            f"時間不能倒流:{at.isoformat()} 早於上一條記錄({not_before.isoformat()})",
+            f"time does not run backwards: {at.isoformat()} is before the last record "
+            f"({not_before.isoformat()})"))
+    if at > datetime.now(UTC) + timedelta(seconds=skew_s):
+        raise ServiceProblem(422, "invalid-action", T(
+            f"时间 {at.isoformat()} 在将来:只能登记已经发生的事",
+            f"時間 {at.isoformat()} 在將來:只能登記已經發生的事",
+            f"{at.isoformat()} is in the future: only what has happened can be recorded"))
+
+
+def open_case(
+    store: Store,
+    village: str,
+    procedure: str,
+    roster: Roster,
+    *,
+    matter: str = "",
+    settings: Mapping[str, Any] | None = None,
+    case_id: str | None = None,
+    at: datetime | None = None,
+    actor: str | None = None,
+    skew_s: float = 300.0,
+) -> Case:
+    """Open a case for ``village``, store it, and feed its first records."""
+    when = at or datetime.now(UTC)
+    _check_time(when, None, skew_s)
+    case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
+                     clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
+                     actor=actor)
+    try:
+        save_case(store, case)
+    except CaseExists:
+        raise ServiceProblem(409, "conflict", T(
+            f"事项编号 {case.id} 已被使用", f"事項編號 {case.id} 已被使用",
+            f"case id {case.id} is already taken")) from None
+    # After the case itself: a clash above must never re-home someone else's case.
+    store.backend.execute(
+        "INSERT INTO service_cases (case_id, village, created_at) VALUES (?, ?, ?)",
+        (case.id, village, now_text()))
+    sync_case(store, case.id, village)
+    return case
+
+
+def action_id_for(case_id: str, idempotency_key: str) -> str:
+    """The stored action id of a keyed request: its records can be found again by it."""
+    return hashlib.sha256(f"{case_id}\n{idempotency_key}".encode()).hexdigest()[:32]
+
+
+def act(
+    store: Store,
+    case_id: str,
+    step: Step,
+    *,
+    expected_version: int,
+    village: str | None = None,
+    action_id: str | None = None,
+    skew_s: float = 300.0,
+) -> ActOutcome:
+    """Apply ``step`` to the stored case, which must be at ``expected_version``.
+
+    A refusal stores nothing and comes back in ``result``; a stale version (checked before
+    and, atomically, while appending) raises :class:`ConcurrencyConflict`.
+    """
+    case = load_case(store, case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)))
+    if case.version != expected_version:
+        raise ConcurrencyConflict(case_id, expected_version, case.version)
+    last = case.records[-1].at
+    if step.at is not None:
+        when = step.at
+    elif step.after_days:
+        when = last + timedelta(days=step.after_days)
+    else:
+        when = datetime.now(UTC)
+    _check_time(when, last, skew_s)
+    clock = case.clock
+    assert isinstance(clock, ManualClock)
+    clock.current = when
+    before = case.version
+    result = apply_step(case, step, when)
+    new = case.records[before:]
+    if not result.accepted or not new:
+        return ActOutcome(case, result)
+    store.append(case_id, before, new, action_id=action_id)
+    if village is not None:
+        sync_case(store, case_id, village)
+    rows = tuple(r for r in store.stored(case_id) if r.seq > before)
+    return ActOutcome(case, result, rows)
