@@ -4,7 +4,7 @@
 >>> from deliberation.engine.clock import ManualClock
 >>> c = Case.open("four-deliberations", Roster.generate(), case_id="c1", clock=ManualClock())
 >>> state_view(c, "guzhuang", "en")["stage"]["name"]
-'Proposal'
+'proposal'
 """
 
 from __future__ import annotations
