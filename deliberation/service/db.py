@@ -13,6 +13,7 @@ own migrations (a step is never edited; a change is a new step).
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from typing import Final
@@ -142,7 +143,12 @@ class StorePool:
         return store
 
     def close(self) -> None:
+        """Close every thread's store. An SQLite connection can only be closed by the thread
+        that opened it; the others close when the process ends."""
         with self._lock:
             for s in self._all:
-                s.close()
+                try:
+                    s.close()
+                except sqlite3.ProgrammingError:
+                    pass
             self._all.clear()
