@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 import attrs
+import rfc8785
 
 SCHEMA_VERSION: Final = 1
 
@@ -216,9 +217,44 @@ def _trusted_record(seq: int, case_id: str, kind: str, at: datetime, actor: str 
     return rec
 
 
+# Integers JSON numbers can carry exactly in every language (IEEE 754 doubles), as RFC 8785 asks.
+_SAFE_INT: Final = 2**53 - 1
+
+
+def _plain_domain(value: Any) -> bool:
+    """True when ``value`` holds only text, safe integers, booleans, null, lists and objects
+    whose keys lie in the Basic Multilingual Plane: there the standard library's sorted compact
+    JSON *is* RFC 8785 (JCS). Floats (JCS writes them the ECMAScript way) and keys beyond the
+    BMP (JCS sorts by UTF-16 code units) are not."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        if -_SAFE_INT <= value <= _SAFE_INT:
+            return True
+        raise ValueError(f"{value} is beyond the integers JSON carries exactly (±2**53-1)")
+    if kind is dict:
+        return all(type(k) is str and (k.isascii() or max(k) < "\U00010000")
+                   and _plain_domain(v) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_plain_domain(v) for v in value)
+    return False
+
+
 def canonical_json(data: Any) -> str:
-    """The one byte-stable JSON form used for hashing: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The one byte-stable JSON form used for hashing: RFC 8785, the JSON Canonicalization
+    Scheme (sorted keys, no spaces, UTF-8, numbers as ECMAScript writes them). See
+    ``docs/records.md`` for the hash recipe built on it.
+
+    >>> canonical_json({"b": [1, True, None], "a": "议"})
+    '{"a":"议","b":[1,true,null]}'
+    >>> canonical_json({"x": 1.5e21})
+    '{"x":1.5e+21}'
+    """
+    if _plain_domain(data):
+        # Records, rosters and headers live here: the C encoder gives the JCS bytes, fast.
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return rfc8785.dumps(data).decode("utf-8")
 
 
 def record_to_json(record: Record) -> str:
