@@ -131,10 +131,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         if app.openapi_schema is None:
             spec = base_openapi()
             components = spec.setdefault("components", {}).setdefault("schemas", {})
-            problem = {k: v for k, v in schemas.load("problem").items()
-                       if k not in ("$schema", "$id")}
-            components["Problem"] = problem
-            components["Action"] = schemas.action_schema()
+            components.update(schemas.openapi_components())
             app.openapi_schema = spec
         return app.openapi_schema
 

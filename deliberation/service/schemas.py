@@ -40,6 +40,39 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+_COMPONENT_NAMES: Final = {"record": "Record", "archive": "Archive", "event": "Event",
+                           "problem": "Problem"}
+
+
+def _rewrite(node: Any, defs: dict[str, str], ids: dict[str, str]) -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "$ref" and isinstance(v, str):
+                v = defs.get(v) or ids.get(v) or v
+            out[k] = _rewrite(v, defs, ids)
+        return out
+    if isinstance(node, list):
+        return [_rewrite(v, defs, ids) for v in node]
+    return node
+
+
+def openapi_components() -> dict[str, Any]:
+    """The shipped schemas as OpenAPI components: their ``$defs`` become components of their
+    own and references between them point into ``#/components/schemas``."""
+    ids = {load(n)["$id"]: f"#/components/schemas/{c}" for n, c in _COMPONENT_NAMES.items()}
+    out: dict[str, Any] = {}
+    for name, comp in _COMPONENT_NAMES.items():
+        data = {k: v for k, v in load(name).items() if k not in ("$schema", "$id")}
+        local = data.pop("$defs", {})
+        defs = {f"#/$defs/{d}": f"#/components/schemas/{comp}_{d}" for d in local}
+        out[comp] = _rewrite(data, defs, ids)
+        for d, sub in local.items():
+            out[f"{comp}_{d}"] = _rewrite(sub, defs, ids)
+    out["Action"] = action_schema()
+    return out
+
+
 def action_schema() -> dict[str, Any]:
     """One action as the act endpoint takes it: ``do`` and that action's keys."""
     variants = []

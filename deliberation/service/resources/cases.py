@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -25,11 +25,16 @@ from deliberation.service import acting, idempotency
 from deliberation.service.auth import require
 from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
 from deliberation.service.resources.common import (
+    CASE_STATE,
     PROBLEM_RESPONSES,
+    STORED_RECORD,
     BodyDep,
     Ctx,
     CtxDep,
     check_id,
+    obj,
+    ok_schema,
+    ref,
     reply,
 )
 from deliberation.service.rosters import load_roster
@@ -75,7 +80,8 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
     return village
 
 
-@router.post("/v1/cases", status_code=201, summary="Open a case (clerk, admin)")
+@router.post("/v1/cases", status_code=201, summary="Open a case (clerk, admin)",
+             responses=ok_schema(CASE_STATE, 201))
 def open_case(body: OpenCase, ctx: CtxDep) -> Any:
     village = body.village or ctx.principal.village
     if village == ALL_VILLAGES:
@@ -92,6 +98,7 @@ def open_case(body: OpenCase, ctx: CtxDep) -> Any:
                 {"errors": [{"path": "/roster", "message": "unknown roster"}]})
         roster = found[2]
     else:
+        _check_generate(body.roster)
         try:
             roster = Roster.from_data(body.roster, "roster")
         except (RosterError, TypeError, ValueError) as err:
@@ -112,13 +119,36 @@ def open_case(body: OpenCase, ctx: CtxDep) -> Any:
                  {"Location": f"/v1/cases/{case.id}", "ETag": etag(case.version)})
 
 
+# A generated roster larger than any village is a mistake (or an attempt to exhaust memory).
+MAX_GENERATED: Final = 20_000
+
+
+def _check_generate(roster: dict[str, Any]) -> None:
+    params = roster.get("generate")
+    if not isinstance(params, dict):
+        return
+    for key, value in params.items():
+        ok = (isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+              and (value <= 1 if key == "away_share" else
+                   isinstance(value, int) and value <= MAX_GENERATED))
+        if not ok:
+            raise ServiceProblem(422, "invalid-body", T(
+                f"roster.generate.{key} 须为 0 至 {MAX_GENERATED} 的整数",
+                f"roster.generate.{key} 須為 0 至 {MAX_GENERATED} 的整數",
+                f"roster.generate.{key} must be a whole number from 0 to {MAX_GENERATED}"),
+                {"errors": [{"path": f"/roster/generate/{key}", "message": "out of range"}]})
+
+
 def _procedure_ids() -> list[str]:
     from deliberation.definition.loader import default_library
 
     return default_library().ids()
 
 
-@router.get("/v1/villages/{village}/cases", summary="The cases of a village (paged by id)")
+@router.get("/v1/villages/{village}/cases", summary="The cases of a village (paged by id)",
+            responses=ok_schema(obj({"village": {"type": "string"},
+                                     "cases": {"type": "array", "items": {"type": "object"}},
+                                     "next_after": {"type": ["string", "null"]}})))
 def list_cases(
     village: str, ctx: CtxDep,
     after: Annotated[str, Query(max_length=64)] = "",
@@ -137,7 +167,8 @@ def list_cases(
                   "next_after": cases[-1]["id"] if len(cases) == limit else None}, ctx.lang)
 
 
-@router.get("/v1/cases/{case_id}", summary="Where a case stands")
+@router.get("/v1/cases/{case_id}", summary="Where a case stands",
+            responses=ok_schema(CASE_STATE))
 def get_case(case_id: str, ctx: CtxDep) -> Any:
     village = _village_of(ctx, case_id, "read")
     case = load_case(ctx.store, case_id)
@@ -145,7 +176,11 @@ def get_case(case_id: str, ctx: CtxDep) -> Any:
                  headers={"ETag": etag(case.version)})
 
 
-@router.get("/v1/cases/{case_id}/records", summary="A case's records with their chain fields")
+@router.get("/v1/cases/{case_id}/records", summary="A case's records with their chain fields",
+            responses=ok_schema(obj({
+                "case": {"type": "string"}, "version": {"type": "integer"},
+                "records": {"type": "array", "items": STORED_RECORD},
+                "next_after": {"type": ["integer", "null"]}})))
 def get_records(
     case_id: str, ctx: CtxDep,
     after: Annotated[int, Query(ge=0, description="records with seq > after")] = 0,
@@ -162,7 +197,19 @@ def get_records(
 
 
 @router.get("/v1/cases/{case_id}/explanation",
-            summary="What blocks the case, who may act now, and a readable account")
+            summary="What blocks the case, who may act now, and a readable account",
+            responses=ok_schema(obj({
+                "case": {"type": "string"}, "version": {"type": "integer"},
+                "state": {"type": "string"},
+                "blockers": {"type": "array", "items": obj({
+                    "rule": {"type": "string"}, "message": {"type": "string"},
+                    "messages": ref("Archive_text"), "numbers": {"type": "object"},
+                    "basis": {"type": "array", "items": {"type": "string"}}})},
+                "actions": {"type": "array", "items": obj({
+                    "do": {"type": ["string", "null"]}, "method": {"type": "string"},
+                    "body": {"type": ["string", "null"]}, "who": {"type": "string"},
+                    "label": {"type": "string"}})},
+                "text": {"type": "string"}})))
 def get_explanation(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
     case = load_case(ctx.store, case_id)
@@ -170,7 +217,12 @@ def get_explanation(case_id: str, ctx: CtxDep) -> Any:
                  headers={"ETag": etag(case.version)})
 
 
-@router.get("/v1/cases/{case_id}/verification", summary="Check the case's hash chain")
+@router.get("/v1/cases/{case_id}/verification", summary="Check the case's hash chain",
+            responses=ok_schema(obj({
+                "case": {"type": "string"}, "ok": {"type": "boolean"},
+                "records": {"type": "integer"}, "head_hash": {"type": "string"},
+                "signature": {"type": "string"}, "summary": {"type": "string"},
+                "problems": {"type": "array", "items": {"type": "object"}}})))
 def verify(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
     result = ctx.store.verify(case_id)
@@ -179,14 +231,16 @@ def verify(case_id: str, ctx: CtxDep) -> Any:
     return reply(data, ctx.lang)
 
 
-@router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)")
+@router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)",
+            responses=ok_schema(ref("Archive")))
 def get_archive(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
     return reply(archive_data(ctx.store, case_id), ctx.lang)
 
 
 @router.get("/v1/cases/{case_id}/archive.html", response_class=HTMLResponse,
-            summary="The case's archive as a printable HTML document")
+            summary="The case's archive as a printable HTML document",
+            responses=ok_schema({"type": "string"}, media="text/html"))
 def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
     return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang),
@@ -252,8 +306,10 @@ def _diagnostics(err: ScenarioError) -> list[dict[str, Any]]:
 @router.post(
     "/v1/cases/{case_id}/actions",
     summary="Act on a case (clerk, admin): one action of the scenario-file vocabulary",
-    responses={409: {"description": "stale version (If-Match)"},
-               428: {"description": "If-Match missing"}},
+    responses=ok_schema(obj({
+        "case": {"type": "string"}, "version": {"type": "integer"},
+        "action": {"type": "object"}, "records": {"type": "array", "items": STORED_RECORD},
+        "state": {"anyOf": [CASE_STATE, {"type": "null"}]}})),
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Action"}}}}},
 )

@@ -6,7 +6,8 @@ thread has its own store connection (:class:`~deliberation.service.db.StorePool`
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import copy
+from typing import Annotated, Any, Final
 
 import attrs
 from fastapi import Depends, Header, Query, Request
@@ -81,5 +82,36 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"description": desc, "content": {"application/problem+json": {
         "schema": {"$ref": "#/components/schemas/Problem"}}}}
     for code, desc in ((401, "no valid token"), (403, "outside the token's scope"),
-                       (404, "not found"), (422, "invalid request or refused action"))
+                       (404, "not found"), (422, "invalid request or refused action"),
+                       ("default", "any other error (400, 405, 409, 413, 415, 428, 503…)"))
 }
+
+
+def ok_schema(schema: dict[str, Any], status: int = 200, media: str = "application/json"
+              ) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI success response with ``schema`` (copied: FastAPI adds to what it is given)."""
+    return {status: {"description": "OK",
+                     "content": {media: {"schema": copy.deepcopy(schema)}}}}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """A JSON object schema with these required properties (and optional ones)."""
+    return {"type": "object", "required": list(required),
+            "properties": {**required, **optional}}
+
+
+STORED_RECORD: Final = obj({k: v for k, v in (
+    ("seq", {"type": "integer"}), ("action", {"type": "object"}),
+    ("prev_hash", {"type": "string"}), ("hash", {"type": "string"}),
+    ("record", ref("Record")))})
+CASE_STATE: Final = obj({
+    "id": {"type": "string"}, "village": {"type": "string"}, "procedure": {"type": "object"},
+    "matter": {"type": "string"}, "state": {"type": "string"},
+    "stage": {"type": ["object", "null"]}, "outcome": {"type": ["object", "null"]},
+    "closed": {"type": "boolean"}, "suspended": {"type": "boolean"},
+    "level": {"type": ["string", "null"]}, "version": {"type": "integer", "minimum": 1},
+    "opened_at": {"type": ["string", "null"]}, "last_at": {"type": ["string", "null"]}})

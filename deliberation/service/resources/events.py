@@ -17,7 +17,15 @@ from starlette.concurrency import run_in_threadpool
 from deliberation.service import feed
 from deliberation.service.auth import require
 from deliberation.service.resources.cases import _village_of
-from deliberation.service.resources.common import PROBLEM_RESPONSES, CtxDep, check_id, reply
+from deliberation.service.resources.common import (
+    PROBLEM_RESPONSES,
+    CtxDep,
+    check_id,
+    obj,
+    ok_schema,
+    ref,
+    reply,
+)
 
 router = APIRouter(tags=["events"], responses=PROBLEM_RESPONSES)
 
@@ -35,7 +43,12 @@ async def _poll(fetch: Callable[[], list[dict[str, Any]]], wait: float) -> list[
         await asyncio.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
 
 
-@router.get("/v1/cases/{case_id}/events", summary="A case's events after a seq (long-poll)")
+_PAGE = ok_schema(obj({"events": {"type": "array", "items": ref("Event")},
+                       "next_after": {"type": "integer"}}))
+
+
+@router.get("/v1/cases/{case_id}/events", summary="A case's events after a seq (long-poll)",
+            responses=_PAGE)
 async def case_events(case_id: str, ctx: CtxDep, after: AfterQ = 0, wait: WaitQ = 0,
                       limit: LimitQ = 100) -> Any:
     await run_in_threadpool(_village_of, ctx, case_id, "read")
@@ -46,7 +59,8 @@ async def case_events(case_id: str, ctx: CtxDep, after: AfterQ = 0, wait: WaitQ 
 
 
 @router.get("/v1/villages/{village}/events",
-            summary="The events of every case of a village after a position (long-poll)")
+            summary="The events of every case of a village after a position (long-poll)",
+            responses=_PAGE)
 async def village_events(village: str, ctx: CtxDep, after: AfterQ = 0, wait: WaitQ = 0,
                          limit: LimitQ = 100) -> Any:
     check_id(village, "village")

@@ -18,6 +18,8 @@ from deliberation.service.resources.common import (
     BodyDep,
     CtxDep,
     check_id,
+    obj,
+    ok_schema,
     reply,
 )
 from deliberation.service.views import procedure_summary, procedure_view
@@ -25,14 +27,22 @@ from deliberation.service.views import procedure_summary, procedure_view
 router = APIRouter(prefix="/v1/procedures", tags=["procedures"], responses=PROBLEM_RESPONSES)
 
 
-@router.get("", summary="List the procedures")
+@router.get("", summary="List the procedures", responses=ok_schema(obj({
+    "procedures": {"type": "array", "items": obj({
+        "id": {"type": "string"}, "version": {"type": "string"}, "name": {"type": "string"},
+        "locality": {"type": "string"},
+        "stages": {"type": "array", "items": {"type": "string"}}})}})))
 def list_procedures(ctx: CtxDep) -> Any:
     lib = default_library()
     return reply({"procedures": [procedure_summary(lib.load(i), ctx.lang) for i in lib.ids()]},
                  ctx.lang)
 
 
-@router.get("/{procedure_id}", summary="One procedure: steps, rules, thresholds and basis")
+@router.get("/{procedure_id}", summary="One procedure: steps, rules, thresholds and basis",
+            responses=ok_schema(obj({
+                "id": {"type": "string"}, "version": {"type": "string"},
+                "name": {"type": "string"}, "stages": {"type": "array"},
+                "basis": {"type": "object"}, "definition": {"type": "object"}})))
 def get_procedure(procedure_id: str, ctx: CtxDep) -> Any:
     check_id(procedure_id, "procedure")
     lib = default_library()
@@ -46,6 +56,10 @@ def get_procedure(procedure_id: str, ctx: CtxDep) -> Any:
 @router.post(
     "/lint",
     summary="Check a procedure definition (YAML) and return every diagnostic",
+    responses=ok_schema(obj({"ok": {"type": "boolean"}, "diagnostics": {
+        "type": "array", "items": obj({"code": {"type": "string"},
+                                       "message": {"type": "string"},
+                                       "line": {"type": "integer"}})}})),
     openapi_extra={"requestBody": {"required": True, "content": {
         "application/yaml": {"schema": {"type": "string"}},
         "text/plain": {"schema": {"type": "string"}}}}},

@@ -15,12 +15,17 @@ from deliberation.service.resources.common import (
     BodyDep,
     CtxDep,
     check_id,
+    obj,
+    ok_schema,
     reply,
 )
 from deliberation.service.rosters import load_roster, parse_roster, save_roster, summary
 
 router = APIRouter(tags=["rosters"], responses=PROBLEM_RESPONSES)
 
+_SUMMARY = obj({"id": {"type": "string"}, "village": {"type": "string"},
+                "fingerprint": {"type": "string"}, "villagers": {"type": "integer"},
+                "households": {"type": "integer"}})
 _MEDIA = {"text/csv": "text/csv", "application/yaml": "application/yaml",
           "application/x-yaml": "application/yaml", "text/yaml": "application/yaml",
           "application/json": "application/json"}
@@ -30,6 +35,7 @@ _MEDIA = {"text/csv": "text/csv", "application/yaml": "application/yaml",
     "/v1/villages/{village}/rosters",
     status_code=201,
     summary="Upload a roster (admin)",
+    responses=ok_schema(_SUMMARY, 201),
     openapi_extra={"requestBody": {"required": True, "content": {
         "text/csv": {"schema": {"type": "string"}},
         "application/yaml": {"schema": {"type": "string"}},
@@ -61,7 +67,10 @@ def upload_roster(village: str, raw: BodyDep, ctx: CtxDep,
     return reply(out, ctx.lang, 201, {"Location": f"/v1/rosters/{out['id']}"})
 
 
-@router.get("/v1/rosters/{roster_id}", summary="A roster: its villagers and fingerprint")
+@router.get("/v1/rosters/{roster_id}", summary="A roster: its villagers and fingerprint",
+            responses=ok_schema({**_SUMMARY, "properties": {
+                **_SUMMARY["properties"],
+                "roster": {"type": "array", "items": {"type": "object"}}}}))
 def get_roster(roster_id: str, ctx: CtxDep) -> Any:
     check_id(roster_id, "roster")
     found = load_roster(ctx.store, roster_id)
