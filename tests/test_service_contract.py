@@ -20,10 +20,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_service_support import ROOT, SCENARIOS, Server, make_token
 
-from deliberation.engine.records import RECORD_KINDS, canonical_json
+from deliberation.engine.records import RECORD_KINDS, canonical_json, fingerprint
 from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.service import schemas
-from deliberation.store import open_store
+from deliberation.store import chain_hash, genesis_hash, open_store
 from deliberation.store.archive import archive_data, verify_archive
 
 VERIFIER = ROOT / "examples" / "verify-archive.mjs"
@@ -167,3 +167,30 @@ def test_the_node_verifier_checks_a_live_case(tmp_path: Path) -> None:
         assert json.loads(done.stdout)["records"] == 2
     finally:
         server.stop()
+
+
+def test_the_worked_example_in_the_docs_is_what_both_verifiers_compute(tmp_path: Path) -> None:
+    text = (ROOT / "docs" / "records.md").read_text(encoding="utf-8")
+    section = text.split("### Worked example", 1)[1].split("## What a verifier", 1)[0]
+    fp, genesis, record_jcs, record_hash = (
+        line.split("| `", 1)[1].rsplit("` |", 1)[0]
+        for line in section.splitlines() if line.startswith("| ") and "`" in line)
+    villager = {"id": "v1", "household": "h1", "name": "", "adult": True, "party": "none",
+                "representative": False, "committees": [], "resident": True, "township": False}
+    record = json.loads(record_jcs)
+    assert fingerprint([villager]) == fp
+    assert genesis_hash("c1", "four-deliberations", "1.0", fp) == genesis
+    assert canonical_json(record) == record_jcs
+    assert chain_hash(genesis, "a1", 0, 1, record_jcs) == record_hash
+    script = tmp_path / "example.mjs"
+    script.write_text(
+        f'import {{ jcs, genesisHash, chainHash }} from "{VERIFIER.as_uri()}";\n'
+        f"const record = {record_jcs};\n"
+        "const c = {case_id: 'c1', procedure_id: 'four-deliberations', "
+        f"procedure_version: '1.0', roster_fingerprint: '{fp}'}};\n"
+        "const g = genesisHash(c);\n"
+        "console.log(JSON.stringify([g, jcs(record), "
+        "chainHash(g, {id: 'a1', index: 0, size: 1}, record)]));\n", encoding="utf-8")
+    done = subprocess.run([_node(), str(script)], capture_output=True, text=True, timeout=60,
+                          check=True)
+    assert json.loads(done.stdout) == [genesis, record_jcs, record_hash]

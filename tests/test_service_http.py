@@ -1,6 +1,7 @@
 """The service over real HTTP: a ``deliberation serve`` process on 127.0.0.1, on SQLite and on
-PostgreSQL. A whole 六议两公开 case in three languages, a refusal with the payload of
-``run --json``, a 409 race, an idempotent retry, 403 across villages, and the event feed."""
+PostgreSQL (with two worker processes). A whole 六议两公开 case in three languages, a refusal
+with the payload of ``run --json``, a 409 race, an idempotent retry, 403 across villages, and
+the event feed."""
 
 from __future__ import annotations
 
@@ -48,7 +49,8 @@ def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         ) -> Iterator[Env]:
     urls = support.database_url(request.param, tmp_path_factory.mktemp("service"))
     db = next(urls)
-    server = Server(db)
+    # On PostgreSQL two worker processes: every guarantee below must hold across processes.
+    server = Server(db, workers=2 if request.param == "postgresql" else 1)
     try:
         yield Env(server)
     finally:

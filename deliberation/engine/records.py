@@ -223,22 +223,25 @@ _SAFE_INT: Final = 2**53 - 1
 
 def _plain_domain(value: Any) -> bool:
     """True when ``value`` holds only text, safe integers, booleans, null, lists and objects
-    whose keys lie in the Basic Multilingual Plane: there the standard library's sorted compact
-    JSON *is* RFC 8785 (JCS). Floats (JCS writes them the ECMAScript way) and keys beyond the
-    BMP (JCS sorts by UTF-16 code units) are not."""
-    kind = type(value)
-    if kind is str or kind is bool or value is None:
-        return True
-    if kind is int:
-        if -_SAFE_INT <= value <= _SAFE_INT:
-            return True
-        raise ValueError(f"{value} is beyond the integers JSON carries exactly (±2**53-1)")
-    if kind is dict:
-        return all(type(k) is str and (k.isascii() or max(k) < "\U00010000")
-                   and _plain_domain(v) for k, v in value.items())
-    if kind is list or kind is tuple:
-        return all(_plain_domain(v) for v in value)
-    return False
+    (no floats, which JCS writes the ECMAScript way). Raises for integers beyond ±2**53-1, which
+    JSON cannot carry exactly to other languages. Iterative: rosters are thousands of nodes."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        v = pop()
+        kind = type(v)
+        if kind is str or kind is bool or v is None:
+            continue
+        if kind is dict:
+            extend(v.values())
+        elif kind is list or kind is tuple:
+            extend(v)
+        elif kind is int:
+            if not -_SAFE_INT <= v <= _SAFE_INT:
+                raise ValueError(f"{v} is beyond the integers JSON carries exactly (±2**53-1)")
+        else:
+            return False
+    return True
 
 
 def canonical_json(data: Any) -> str:
@@ -252,8 +255,12 @@ def canonical_json(data: Any) -> str:
     '{"x":1.5e+21}'
     """
     if _plain_domain(data):
-        # Records, rosters and headers live here: the C encoder gives the JCS bytes, fast.
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        # Records, rosters and headers live here: the C encoder gives the JCS bytes, fast —
+        # unless a character beyond the BMP could be in a key (JCS sorts keys by UTF-16 code
+        # units, Python by code points).
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if text.isascii() or max(text) < "\U00010000":
+            return text
     return rfc8785.dumps(data).decode("utf-8")
 
 

@@ -23,14 +23,16 @@ lie in the future (beyond a small clock skew).
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from deliberation.engine.case import Case
-from deliberation.engine.clock import ManualClock
+from deliberation.engine.clock import Clock, ManualClock
 from deliberation.engine.scenario import Step, StepResult, apply_step, parse_action
 from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
@@ -38,10 +40,47 @@ from deliberation.roster import Roster
 from deliberation.service.db import now_text
 from deliberation.service.feed import sync_case
 from deliberation.service.problems import ServiceProblem
-from deliberation.store import CaseExists, Store, StoredRecord
+from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord
 from deliberation.store.cases import load_case, save_case
 
-__all__ = ["ActOutcome", "act", "action_id_for", "case_village", "open_case", "parse_action"]
+__all__ = ["ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "load", "open_case",
+           "parse_action", "stored_after"]
+
+
+class RosterCache:
+    """Rosters by fingerprint, shared by a process's threads. A roster is content-addressed and
+    never changes, so an entry cannot go stale; parsing one (hundreds of villagers) and
+    fingerprinting it would otherwise be most of the cost of every request on a case."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Roster] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, case_id: str, fp: str) -> Roster:
+        with self._lock:
+            roster = self._items.get(fp)
+            if roster is not None:
+                self._items.move_to_end(fp)
+                return roster
+        roster = store.roster(case_id)
+        with self._lock:
+            self._items[fp] = roster
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return roster
+
+
+ROSTERS: Final = RosterCache()
+
+
+def load(store: Store, case_id: str, clock: Clock | None = None,
+         info: CaseInfo | None = None) -> Case:
+    """The stored case, replayed (its roster from :data:`ROSTERS`; replay checks it against
+    the fingerprint in the opened record). ``info``: its header, if just read."""
+    info = info or store.info(case_id)
+    return load_case(store, case_id, clock=clock,
+                     roster=ROSTERS.get(store, case_id, info.roster_fingerprint))
 
 
 @attrs.frozen
@@ -123,13 +162,15 @@ def act(
     village: str | None = None,
     action_id: str | None = None,
     skew_s: float = 300.0,
+    info: CaseInfo | None = None,
 ) -> ActOutcome:
     """Apply ``step`` to the stored case, which must be at ``expected_version``.
 
     A refusal stores nothing and comes back in ``result``; a stale version (checked before
     and, atomically, while appending) raises :class:`ConcurrencyConflict`.
     """
-    case = load_case(store, case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)))
+    case = load(store, case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
+                info=info)
     if case.version != expected_version:
         raise ConcurrencyConflict(case_id, expected_version, case.version)
     last = case.records[-1].at
@@ -149,7 +190,15 @@ def act(
     if not result.accepted or not new:
         return ActOutcome(case, result)
     store.append(case_id, before, new, action_id=action_id)
-    if village is not None:
+    if village is not None:  # (the HTTP handler feeds them itself, with the kept response)
         sync_case(store, case_id, village)
-    rows = tuple(r for r in store.stored(case_id) if r.seq > before)
-    return ActOutcome(case, result, rows)
+    return ActOutcome(case, result, stored_after(store, case_id, before))
+
+
+def stored_after(store: Store, case_id: str, after: int) -> tuple[StoredRecord, ...]:
+    """The case's stored rows with ``seq > after`` (without reading the ones before)."""
+    rows = store.backend.execute(
+        "SELECT seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash "
+        "FROM records WHERE case_id = ? AND seq > ? ORDER BY seq", (case_id, after))
+    return tuple(StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]),
+                              str(r[5]), str(r[6]), str(r[7])) for r in rows)

@@ -35,19 +35,27 @@ _FEED_LOCK: Final = 7_364_312
 
 def sync_case(store: Store, case_id: str, village: str) -> int:
     """Give feed rows to the case's records that have none; returns how many were added."""
+    with store.backend.write():
+        return sync_locked(store, case_id, village)
+
+
+def sync_locked(store: Store, case_id: str, village: str, version: int | None = None) -> int:
+    """:func:`sync_case` inside a write transaction the caller holds (so other rows, such as a
+    kept idempotent response, commit with the feed rows). ``version``: the case's version if
+    the caller knows it."""
     b = store.backend
-    with b.write():
-        if b.dialect == "postgresql":
-            b.execute("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
-        fed = int(b.execute("SELECT COALESCE(MAX(seq), 0) FROM service_feed WHERE case_id = ?",
-                            (case_id,))[0][0])
+    if b.dialect == "postgresql":
+        b.execute("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
+    fed = int(b.execute("SELECT COALESCE(MAX(seq), 0) FROM service_feed WHERE case_id = ?",
+                        (case_id,))[0][0])
+    if version is None:
         rows = b.execute("SELECT version FROM cases WHERE case_id = ?", (case_id,))
         version = int(rows[0][0]) if rows else 0
-        if version <= fed:
-            return 0
-        b.executemany("INSERT INTO service_feed (village, case_id, seq) VALUES (?, ?, ?)",
-                      [(village, case_id, s) for s in range(fed + 1, version + 1)])
-        return version - fed
+    if version <= fed:
+        return 0
+    b.executemany("INSERT INTO service_feed (village, case_id, seq) VALUES (?, ?, ?)",
+                  [(village, case_id, s) for s in range(fed + 1, version + 1)])
+    return version - fed
 
 
 def sync_all(store: Store) -> int:

@@ -21,7 +21,7 @@ from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
 from deliberation.roster import Roster, RosterError
-from deliberation.service import acting, idempotency
+from deliberation.service import acting, feed, idempotency
 from deliberation.service.auth import require
 from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
 from deliberation.service.resources.common import (
@@ -46,7 +46,6 @@ from deliberation.service.views import (
     state_view,
 )
 from deliberation.store.archive import archive_data, archive_html
-from deliberation.store.cases import load_case
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 
@@ -171,7 +170,7 @@ def list_cases(
             responses=ok_schema(CASE_STATE))
 def get_case(case_id: str, ctx: CtxDep) -> Any:
     village = _village_of(ctx, case_id, "read")
-    case = load_case(ctx.store, case_id)
+    case = acting.load(ctx.store, case_id)
     return reply(state_view(case, village, ctx.lang), ctx.lang,
                  headers={"ETag": etag(case.version)})
 
@@ -188,7 +187,7 @@ def get_records(
 ) -> Any:
     _village_of(ctx, case_id, "read")
     info = ctx.store.info(case_id)
-    rows = [r for r in ctx.store.stored(case_id) if r.seq > after][:limit]
+    rows = list(acting.stored_after(ctx.store, case_id, after)[:limit])
     last = rows[-1].seq if rows else after
     return reply({"case": case_id, "version": info.version,
                   "records": [record_view(r) for r in rows],
@@ -212,7 +211,7 @@ def get_records(
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    case = load_case(ctx.store, case_id)
+    case = acting.load(ctx.store, case_id)
     return reply(explanation_view(case, ctx.lang), ctx.lang,
                  headers={"ETag": etag(case.version)})
 
@@ -356,6 +355,8 @@ def act_on_case(
         if done:
             return _already_done(ctx, case_id, village, done, idempotency_key, req_hash)
     info = store.info(case_id)
+    if expected is not None and expected != info.version:
+        raise ConcurrencyConflict(case_id, expected, info.version)  # before any work
     procedure = load_procedure(info.procedure_id)
     try:
         step = acting.parse_action(text, procedure, "<request>")
@@ -367,9 +368,10 @@ def act_on_case(
     try:
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
-                             village=village, action_id=action_id,
-                             skew_s=ctx.settings.clock_skew_s)
+                             action_id=action_id, skew_s=ctx.settings.clock_skew_s,
+                             info=info)
         status, payload = _result_payload(ctx, outcome, village, path)
+        fed = outcome.records
     except ConcurrencyConflict:
         if action_id is not None and idempotency_key is not None:
             done = idempotency.action_seqs(store, case_id, action_id)
@@ -380,9 +382,16 @@ def act_on_case(
         if problem.status != 422:
             raise
         status, payload = 422, problem.to_data(ctx.lang, path)
-    if idempotency_key is not None:
-        idempotency.remember(store, case_id, idempotency_key, req_hash, status,
-                             json.dumps(payload, ensure_ascii=False))
+        fed = ()
+    if fed or idempotency_key is not None:
+        # The feed rows and the kept response commit together, after the records themselves
+        # (a crash in between is repaired: see feed.py and idempotency.py).
+        with store.backend.write():
+            if fed:
+                feed.sync_locked(store, case_id, village, fed[-1].seq)
+            if idempotency_key is not None:
+                idempotency.remember(store, case_id, idempotency_key, req_hash, status,
+                                     json.dumps(payload, ensure_ascii=False))
     return _respond(ctx, status, payload)
 
 
@@ -399,8 +408,9 @@ def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: st
                 break
             return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
         time.sleep(0.1)
-    rows = tuple(r for r in store.stored(case_id) if r.seq in set(seqs))
-    case = load_case(store, case_id)
+    rows = tuple(r for r in acting.stored_after(store, case_id, min(seqs) - 1)
+                 if r.seq in set(seqs))
+    case = acting.load(store, case_id)
     last = max(seqs)
     state = state_view(case, village, ctx.lang) if case.version == last else None
     body = {"case": case_id, "version": last,
