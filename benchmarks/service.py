@@ -49,12 +49,12 @@ def _free_port() -> int:
 
 
 async def _client(base: str, token: str, cases: list[str], n: int, seed: int, mode: str,
-                  lat: list[float], conflicts: list[int]) -> None:
-    rng = random.Random(seed)
+                  lat: list[float], conflicts: list[int], first: int) -> None:
+    rng = random.Random(seed * 1_000_003 + first)
     seen: dict[str, int] = {}
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120) as c:
-        for i in range(n):
+        for i in range(first, first + n):
             start = time.perf_counter()
             if mode == "ping":
                 r = await c.post("/v1/ping")
@@ -78,26 +78,36 @@ async def _client(base: str, token: str, cases: list[str], n: int, seed: int, mo
 
 
 def _worker(base: str, token: str, cases: list[str], clients: list[int], n: int, mode: str,
-            barrier: Any, out: Any) -> None:
+            barrier: Any, out: Any, seed_base: int) -> None:
     lat: list[float] = []
     conflicts = [0]
     barrier.wait()  # every process is up and imported: the clock starts now
 
     async def main() -> None:
-        await asyncio.gather(*(_client(base, token, cases, n, seed, mode, lat, conflicts)
-                               for seed in clients))
+        await asyncio.gather(*(_client(base, token, cases, n, seed, mode, lat, conflicts,
+                                       seed_base) for seed in clients))
 
     asyncio.run(main())
     out.put((lat, conflicts[0]))
 
 
+def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    lat = sorted(x for p in parts for x in p["lat"])
+    elapsed = sum(p["elapsed_s"] for p in parts)
+    return {"n": len(lat), "per_s": len(lat) / elapsed, "p50_ms": 1000 * lat[len(lat) // 2],
+            "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
+            "mean_ms": 1000 * statistics.fmean(lat),
+            "conflicts": sum(p["conflicts"] for p in parts), "elapsed_s": elapsed}
+
+
 def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: int,
-         mode: str) -> dict[str, float]:
+         mode: str, seed_base: int = 0) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     barrier = ctx.Barrier(procs + 1)
     groups = [list(range(p, clients, procs)) for p in range(procs)]
-    ps = [ctx.Process(target=_worker, args=(base, token, cases, g, n, mode, barrier, out))
+    ps = [ctx.Process(target=_worker,
+                      args=(base, token, cases, g, n, mode, barrier, out, seed_base))
           for g in groups]
     for p in ps:
         p.start()
@@ -107,11 +117,8 @@ def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: i
     elapsed = time.perf_counter() - start
     for p in ps:
         p.join()
-    lat = sorted(x for r in results for x in r[0])
-    return {"n": len(lat), "per_s": len(lat) / elapsed, "p50_ms": 1000 * lat[len(lat) // 2],
-            "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-            "mean_ms": 1000 * statistics.fmean(lat), "conflicts": sum(r[1] for r in results),
-            "elapsed_s": elapsed}
+    return {"lat": [x for r in results for x in r[0]], "elapsed_s": elapsed,
+            "conflicts": sum(r[1] for r in results)}
 
 
 def main() -> int:
@@ -122,7 +129,12 @@ def main() -> int:
     ap.add_argument("--cases", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2, help="server worker processes")
     ap.add_argument("--client-procs", type=int, default=2, help="client processes")
+    ap.add_argument("--rounds", type=int, default=4,
+                    help="interleaved ping/act rounds (actions must divide evenly)")
     args = ap.parse_args()
+    if args.actions % args.rounds:
+        print("--actions must be a multiple of --rounds")
+        return 2
     if not args.pg:
         print("no PostgreSQL: give --pg URL or set DELIBERATION_TEST_POSTGRES_URL")
         return 2
@@ -157,10 +169,14 @@ def main() -> int:
                         "matter": "benchmark", "case_id": cid, "village": VILLAGE,
                         "at": "2026-03-02T09:00:00+08:00"})
                     assert r.status_code == 201, r.text
-            ping = _run(base, token, cases, args.clients, args.actions, args.client_procs,
-                        "ping")
-            act = _run(base, token, cases, args.clients, args.actions, args.client_procs,
-                       "act")
+            # Interleaved rounds, so that both see the same machine (other load comes and goes).
+            runs: dict[str, list[dict[str, Any]]] = {"ping": [], "act": []}
+            share = args.actions // args.rounds
+            for r in range(args.rounds):
+                for mode in ("ping", "act"):
+                    runs[mode].append(_run(base, token, cases, args.clients, share,
+                                           args.client_procs, mode, seed_base=r * share))
+            ping, act = _merge(runs["ping"]), _merge(runs["act"])
         finally:
             server.terminate()
             server.wait(30)
@@ -190,7 +206,7 @@ def main() -> int:
     print(f"lost {lost}, doubled {doubled}, unexpected {extra}, chains broken {broken} "
           f"(of {len(cases)})")
     print(json.dumps({"act": act, "ping": ping, "lost": lost, "doubled": doubled,
-                      "broken": broken}))
+                      "broken": broken, "rounds": args.rounds}))
     return 0 if lost == doubled == extra == broken == 0 else 1
 
 

@@ -223,6 +223,30 @@ def test_a_retried_request_returns_the_first_response_and_appends_nothing(env: E
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
 
 
+def test_identical_keyed_requests_racing_append_once(env: Env) -> None:
+    case_id = "twins-" + uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+    body = {"do": "note", "text": "同一请求发了两次", "at": "2026-03-02T10:00:00+08:00"}
+    barrier = threading.Barrier(4)
+    answers: list[httpx.Response] = []
+
+    def one() -> None:
+        with env.client(env.clerk) as c:
+            barrier.wait()
+            answers.append(act(c, case_id, body, version, key="twin-key"))
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in answers] == [200] * 4, [r.text for r in answers]
+    assert len({json.dumps(r.json()["records"], sort_keys=True) for r in answers}) == 1
+    with env.client(env.auditor) as c:
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+
+
 def test_out_of_scope_requests_are_403_and_record_nothing(env: Env) -> None:
     case_id = "scope-" + uid()
     with env.client(env.clerk) as c:

@@ -346,17 +346,13 @@ def act_on_case(
         first = idempotency.recall(store, case_id, idempotency_key)
         if first is not None:
             if first[0] != req_hash:
-                raise ServiceProblem(422, "idempotency-key-reused", T(
-                    "该 Idempotency-Key 已用于另一请求", "該 Idempotency-Key 已用於另一請求",
-                    "this Idempotency-Key was used for a different request"))
+                raise _key_reused()
             return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
         action_id = acting.action_id_for(case_id, idempotency_key)
         done = idempotency.action_seqs(store, case_id, action_id)
         if done:
             return _already_done(ctx, case_id, village, done, idempotency_key, req_hash)
     info = store.info(case_id)
-    if expected is not None and expected != info.version:
-        raise ConcurrencyConflict(case_id, expected, info.version)  # before any work
     procedure = load_procedure(info.procedure_id)
     try:
         step = acting.parse_action(text, procedure, "<request>")
@@ -366,6 +362,8 @@ def act_on_case(
             f"操作有 {n} 处问题", f"操作有 {n} 處問題", f"the action has {n} problem(s)"),
             {"errors": _diagnostics(err)}) from None
     try:
+        if expected is not None and expected != info.version:
+            raise ConcurrencyConflict(case_id, expected, info.version)  # before any replay
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
@@ -395,6 +393,12 @@ def act_on_case(
     return _respond(ctx, status, payload)
 
 
+def _key_reused() -> ServiceProblem:
+    return ServiceProblem(422, "idempotency-key-reused", T(
+        "该 Idempotency-Key 已用于另一请求", "該 Idempotency-Key 已用於另一請求",
+        "this Idempotency-Key was used for a different request"))
+
+
 def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: str,
                   req_hash: str) -> JSONResponse:
     """The response to a keyed action whose records are stored but whose first response was
@@ -405,7 +409,7 @@ def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: st
         first = idempotency.recall(store, case_id, key)
         if first is not None:
             if first[0] != req_hash:
-                break
+                raise _key_reused()
             return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
         time.sleep(0.1)
     rows = tuple(r for r in acting.stored_after(store, case_id, min(seqs) - 1)
