@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from deliberation import __version__
+from deliberation.definition.loader import default_library
 from deliberation.errors import ConcurrencyConflict, DeliberationError
 from deliberation.i18n import T
 from deliberation.service import schemas
@@ -107,6 +108,10 @@ class _TooLarge(Exception):
 def create_app(settings: ServiceSettings) -> FastAPI:
     """The service for ``settings`` (opening the store, and migrating it, on start-up)."""
     pool = StorePool(settings.db_url)
+    # Load every procedure now, not on the first request that needs one.
+    library = default_library()
+    for procedure_id in library.ids():
+        library.load(procedure_id)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
