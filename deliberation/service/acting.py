@@ -43,8 +43,8 @@ from deliberation.service.problems import ServiceProblem
 from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord
 from deliberation.store.cases import load_case, save_case
 
-__all__ = ["ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "load", "open_case",
-           "parse_action", "stored_after"]
+__all__ = ["CASES", "ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "checkout",
+           "keep", "load", "open_case", "parse_action", "stored_after"]
 
 
 class RosterCache:
@@ -83,13 +83,65 @@ def load(store: Store, case_id: str, clock: Clock | None = None,
                      roster=ROSTERS.get(store, case_id, info.roster_fingerprint))
 
 
+class CaseCache:
+    """Replayed cases, keyed by case, version and chain head, so a request need not replay the
+    whole chain again. The head hash covers every record, so an entry is the replay of exactly
+    the stored chain and cannot go stale. An entry has one user at a time: :meth:`take`
+    removes it, and only a case known to be at a given head is put back (:func:`keep`)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, str], Case] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, case_id: str, version: int, head: str) -> Case | None:
+        with self._lock:
+            return self._items.pop((case_id, version, head), None)
+
+    def give(self, case: Case, head: str) -> None:
+        with self._lock:
+            self._items[(case.id, case.version, head)] = case
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+CASES: Final = CaseCache()
+
+
+def checkout(store: Store, info: CaseInfo, now: datetime | None = None) -> Case:
+    """The case at ``info``'s version, for this caller alone: from :data:`CASES` or replayed
+    (with a manual clock set to ``now``, default the current time). Give it back with
+    :func:`keep` once done, if it is still at a known head."""
+    case = CASES.take(info.case_id, info.version, info.head_hash)
+    if case is None:
+        case = load(store, info.case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
+                    info=info)
+    clock = case.clock
+    assert isinstance(clock, ManualClock)
+    clock.current = now or datetime.now(UTC)
+    return case
+
+
+def keep(case: Case, version: int, head: str | None) -> None:
+    """Put ``case`` back in :data:`CASES` as the replay of the chain ending in ``head`` — if it
+    is at that chain's ``version`` (a replay may have read a newer chain than its header)."""
+    if head is not None and case.version == version:
+        CASES.give(case, head)
+
+
 @attrs.frozen
 class ActOutcome:
-    """An action's result; ``records`` are the stored rows it appended (none if refused)."""
+    """An action's result; ``records`` are the stored rows it appended (none if refused);
+    ``head`` is the chain head at ``case.version`` when known (for :func:`keep`)."""
+
+    def keep(self) -> None:
+        keep(self.case, self.case.version, self.head)
+
 
     case: Case
     result: StepResult
     records: tuple[StoredRecord, ...] = ()
+    head: str | None = None
 
 
 def case_village(store: Store, case_id: str) -> str | None:
@@ -169,8 +221,8 @@ def act(
     A refusal stores nothing and comes back in ``result``; a stale version (checked before
     and, atomically, while appending) raises :class:`ConcurrencyConflict`.
     """
-    case = load(store, case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
-                info=info)
+    info = info or store.info(case_id)
+    case = checkout(store, info)
     if case.version != expected_version:
         raise ConcurrencyConflict(case_id, expected_version, case.version)
     last = case.records[-1].at
@@ -188,11 +240,14 @@ def act(
     result = apply_step(case, step, when)
     new = case.records[before:]
     if not result.accepted or not new:
-        return ActOutcome(case, result)
+        # (a refusal changes nothing: the case is still the replay of the same chain)
+        return ActOutcome(case, result, head=info.head_hash if before == info.version else None)
     store.append(case_id, before, new, action_id=action_id)
     if village is not None:  # (the HTTP handler feeds them itself, with the kept response)
         sync_case(store, case_id, village)
-    return ActOutcome(case, result, stored_after(store, case_id, before))
+    rows = stored_after(store, case_id, before)
+    head = rows[-1].hash if rows and rows[-1].seq == case.version else None
+    return ActOutcome(case, result, rows, head)
 
 
 def stored_after(store: Store, case_id: str, after: int) -> tuple[StoredRecord, ...]:

@@ -170,9 +170,11 @@ def list_cases(
             responses=ok_schema(CASE_STATE))
 def get_case(case_id: str, ctx: CtxDep) -> Any:
     village = _village_of(ctx, case_id, "read")
-    case = acting.load(ctx.store, case_id)
-    return reply(state_view(case, village, ctx.lang), ctx.lang,
-                 headers={"ETag": etag(case.version)})
+    info = ctx.store.info(case_id)
+    case = acting.checkout(ctx.store, info)
+    data = state_view(case, village, ctx.lang)
+    acting.keep(case, info.version, info.head_hash)
+    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
 
 @router.get("/v1/cases/{case_id}/records", summary="A case's records with their chain fields",
@@ -211,9 +213,11 @@ def get_records(
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    case = acting.load(ctx.store, case_id)
-    return reply(explanation_view(case, ctx.lang), ctx.lang,
-                 headers={"ETag": etag(case.version)})
+    info = ctx.store.info(case_id)
+    case = acting.checkout(ctx.store, info)
+    data = explanation_view(case, ctx.lang)
+    acting.keep(case, info.version, info.head_hash)
+    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
 
 @router.get("/v1/cases/{case_id}/verification", summary="Check the case's hash chain",
@@ -369,6 +373,7 @@ def act_on_case(
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
                              info=info)
         status, payload = _result_payload(ctx, outcome, village, path)
+        outcome.keep()  # (only after the payload is built: the next user may act on it)
         fed = outcome.records
     except ConcurrencyConflict:
         if action_id is not None and idempotency_key is not None:
