@@ -58,6 +58,14 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
         "deliberation.commands.html_cmd",
         "write a self-contained HTML page (works offline) for trainers",
     ),
+    "serve": (
+        "deliberation.commands.serve",
+        "run the HTTP/JSON service for platforms in any language",
+    ),
+    "token": (
+        "deliberation.commands.token",
+        "create, list or revoke the service's bearer tokens",
+    ),
 }
 
 

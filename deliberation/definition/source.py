@@ -7,6 +7,7 @@ an object. Duplicate keys are reported rather than silently overwritten.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -75,13 +76,14 @@ class Located:
 
     def value(self) -> Any:
         """The plain Python value (core types only; tags were checked on reading)."""
+        constructor = _constructor()
         try:
-            return _CONSTRUCTOR.construct_object(self.node, deep=True)
+            return constructor.construct_object(self.node, deep=True)
         finally:
-            # The shared constructor memoises every node it builds; forget them, or a
+            # The constructor memoises every node it builds; forget them, or a
             # long-lived process would keep every file it ever read alive.
-            _CONSTRUCTOR.constructed_objects.clear()
-            _CONSTRUCTOR.recursive_objects.clear()
+            constructor.constructed_objects.clear()
+            constructor.recursive_objects.clear()
 
     def items(self) -> Iterator[tuple[str, Located, Located]]:
         """Mapping entries: key text, key node, value node (a duplicated key: the first)."""
@@ -112,7 +114,17 @@ class Located:
             yield Located(v, f"{self.path}[{i}]", self.file)
 
 
-_CONSTRUCTOR: Final = SafeConstructor()
+# One constructor per thread: its memo tables are not safe to share, and a server reads YAML
+# (procedures, actions) on many threads at once.
+_LOCAL: Final = threading.local()
+
+
+def _constructor() -> SafeConstructor:
+    constructor: SafeConstructor | None = getattr(_LOCAL, "constructor", None)
+    if constructor is None:
+        constructor = _LOCAL.constructor = SafeConstructor()
+    return constructor
+
 
 # libyaml composes ~15x faster than the pure-Python parser, with the same nodes, tags and
 # positions; use it when PyYAML was built with it.
@@ -259,7 +271,7 @@ def _check_scalar(loc: Located, reporter: Reporter) -> bool:
     if kind is None:
         return True
     try:
-        value = _CONSTRUCTOR.construct_object(loc.node)
+        value = _constructor().construct_object(loc.node)
     except (ValueError, TypeError, OverflowError, AttributeError, IndexError,
             yaml.YAMLError) as err:  # AttributeError: PyYAML's own, on "!!timestamp x"
         reporter.error("D101", f"{str(loc.node.value)[:40]!r} is not {kind} ({err})", loc,

@@ -22,8 +22,9 @@ from datetime import datetime
 from typing import Any, Final, Literal
 
 import attrs
+import rfc8785
 
-from deliberation.frozen import freeze, thaw
+from deliberation.frozen import FrozenDict, freeze, thaw
 
 SCHEMA_VERSION: Final = 1
 
@@ -163,9 +164,51 @@ class Record:
         )
 
 
+# The integers JSON carries exactly to every language (IEEE doubles): ±(2**53 - 1).
+_SAFE_INT: Final = 2**53 - 1
+
+
+def _plain_domain(value: Any) -> bool:
+    """True when ``value`` holds only text, safe integers, booleans, null, lists and objects
+    (no floats, which JCS writes the ECMAScript way). Raises for integers beyond ±2**53-1, which
+    JSON cannot carry exactly to other languages. Iterative: rosters are thousands of nodes."""
+    stack = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        v = pop()
+        kind = type(v)
+        if kind is str or kind is bool or v is None:
+            continue
+        if kind is dict or kind is FrozenDict:
+            extend(v.values())
+        elif kind is list or kind is tuple:
+            extend(v)
+        elif kind is int:
+            if not -_SAFE_INT <= v <= _SAFE_INT:
+                raise ValueError(f"{v} is beyond the integers JSON carries exactly (±2**53-1)")
+        else:
+            return False
+    return True
+
+
 def canonical_json(data: Any) -> str:
-    """The one byte-stable JSON form used for hashing: sorted keys, no spaces, UTF-8 text."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The one byte-stable JSON form used for hashing: RFC 8785, the JSON Canonicalization
+    Scheme (sorted keys, no spaces, UTF-8, numbers as ECMAScript writes them). See
+    ``docs/records.md`` for the hash recipe built on it.
+
+    >>> canonical_json({"b": [1, True, None], "a": "议"})
+    '{"a":"议","b":[1,true,null]}'
+    >>> canonical_json({"x": 1.5e21})
+    '{"x":1.5e+21}'
+    """
+    if _plain_domain(data):
+        # Records, rosters and headers live here: the C encoder gives the JCS bytes, fast —
+        # unless a character beyond the BMP could be in a key (JCS sorts keys by UTF-16 code
+        # units, Python by code points).
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        if text.isascii() or max(text) < "\U00010000":
+            return text
+    return rfc8785.dumps(data).decode("utf-8")
 
 
 def record_to_json(record: Record) -> str:

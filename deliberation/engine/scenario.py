@@ -460,6 +460,23 @@ def _check_kind(kind: str, value: Any) -> str:
     return ""
 
 
+def parse_action(text: str, procedure: Procedure, file: str = "<action>") -> Step:
+    """One action written as an entry of a scenario's ``actions:`` list, as YAML or JSON text
+    (JSON is YAML). Raises :class:`ScenarioError` listing every problem, located.
+
+    >>> from deliberation.definition.loader import load_procedure
+    >>> step = parse_action('{"do": "meeting", "present": 5}', load_procedure("four-deliberations"))
+    >>> step.do, dict(step.params)
+    ('meeting', {'present': 5})
+    """
+    rep = Reporter(file)
+    root = read_yaml(text, file, rep)
+    step = _step(0, root, rep, procedure) if root is not None else None
+    if rep.diagnostics or step is None:
+        raise ScenarioError(rep.diagnostics)
+    return step
+
+
 # -- running ------------------------------------------------------------------------------------
 
 
@@ -480,11 +497,13 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
             clock.set(step.at)
         if step.after_days:
             clock.advance(days=step.after_days)
-        results.append(_apply(case, step, clock.now()))
+        results.append(apply_step(case, step, clock.now()))
     return ScenarioReport(scenario, case, tuple(results))
 
 
-def _apply(case: Case, step: Step, now: datetime) -> StepResult:
+def apply_step(case: Case, step: Step, now: datetime) -> StepResult:
+    """Apply one step to ``case`` (whose clock says ``now``); a refusal is a result, not an
+    exception. The records it added are ``case.records[-len(result.records):]``."""
     method_name = ACTIONS[step.do][0]
     if method_name is None:
         return StepResult(step, True, now, case.state)

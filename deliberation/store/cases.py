@@ -71,11 +71,14 @@ def load_case(
     *,
     library: Library | None = None,
     clock: Clock | None = None,
+    roster: Roster | None = None,
 ) -> Case:
     """Rebuild a stored case by replaying its records against its procedure and roster.
 
     The procedure is looked up by id (in ``library`` if given) and must be the stored version:
     replaying under a changed definition could silently change what the records mean.
+    ``roster``: the case's roster if the caller holds it already (a service keeps rosters,
+    which never change, between requests); replay checks it against the opened record.
     """
     from deliberation.engine.case import Case
 
@@ -94,4 +97,5 @@ def load_case(
                 f"the loaded definition is version {procedure.version}",
             )
         )
-    return Case.replay(procedure, store.roster(case_id), records, clock=clock)
+    return Case.replay(procedure, roster if roster is not None else store.roster(case_id),
+                       records, clock=clock)

@@ -1,0 +1,214 @@
+"""The service under load: concurrent clients acting on cases over HTTP, on PostgreSQL, with
+several server worker processes — beside a trivial endpoint of the same server.
+
+Each client sends its share of actions (notes, each with an Idempotency-Key and the If-Match
+of the last version it saw; a 409 is re-read and retried) to cases picked at random. The
+baseline is ``POST /v1/ping`` on the same server, same clients, same count: authenticate and
+insert one row. The figure is the ratio of the two throughputs. Afterwards every case is
+checked: no action lost, none doubled, every hash chain verifies.
+
+    python benchmarks/service.py --pg postgresql://postgres@127.0.0.1:55432/db
+    python benchmarks/service.py --clients 50 --actions 200 --cases 100 --workers 2
+
+PostgreSQL comes from ``--pg`` or ``DELIBERATION_TEST_POSTGRES_URL``. Numbers on a shared
+machine are indicative only; the client processes share the machine with the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from deliberation.service.db import open_service_store
+from deliberation.service.tokens import create_token
+from deliberation.store import open_store
+
+VILLAGE = "bench"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _client(base: str, token: str, cases: list[str], n: int, seed: int, mode: str,
+                  lat: list[float], conflicts: list[int], first: int) -> None:
+    rng = random.Random(seed * 1_000_003 + first)
+    seen: dict[str, int] = {}
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=120) as c:
+        for i in range(first, first + n):
+            start = time.perf_counter()
+            if mode == "ping":
+                r = await c.post("/v1/ping")
+                assert r.status_code == 200, r.text
+            else:
+                cid = rng.choice(cases)
+                key = f"c{seed}-a{i}"
+                body = {"do": "note", "text": key}
+                while True:
+                    if cid not in seen:
+                        seen[cid] = (await c.get(f"/v1/cases/{cid}")).json()["version"]
+                    r = await c.post(f"/v1/cases/{cid}/actions", json=body, headers={
+                        "If-Match": f'"{seen[cid]}"', "Idempotency-Key": key})
+                    if r.status_code == 200:
+                        seen[cid] = r.json()["version"]
+                        break
+                    assert r.status_code == 409, r.text
+                    conflicts[0] += 1
+                    seen[cid] = int(r.headers["etag"].strip('"'))
+            lat.append(time.perf_counter() - start)
+
+
+def _worker(base: str, token: str, cases: list[str], clients: list[int], n: int, mode: str,
+            barrier: Any, out: Any, seed_base: int) -> None:
+    lat: list[float] = []
+    conflicts = [0]
+    barrier.wait()  # every process is up and imported: the clock starts now
+
+    async def main() -> None:
+        await asyncio.gather(*(_client(base, token, cases, n, seed, mode, lat, conflicts,
+                                       seed_base) for seed in clients))
+
+    asyncio.run(main())
+    out.put((lat, conflicts[0]))
+
+
+def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    lat = sorted(x for p in parts for x in p["lat"])
+    elapsed = sum(p["elapsed_s"] for p in parts)
+    return {"n": len(lat), "per_s": len(lat) / elapsed, "p50_ms": 1000 * lat[len(lat) // 2],
+            "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
+            "mean_ms": 1000 * statistics.fmean(lat),
+            "conflicts": sum(p["conflicts"] for p in parts), "elapsed_s": elapsed}
+
+
+def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: int,
+         mode: str, seed_base: int = 0) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    barrier = ctx.Barrier(procs + 1)
+    groups = [list(range(p, clients, procs)) for p in range(procs)]
+    ps = [ctx.Process(target=_worker,
+                      args=(base, token, cases, g, n, mode, barrier, out, seed_base))
+          for g in groups]
+    for p in ps:
+        p.start()
+    barrier.wait()
+    start = time.perf_counter()
+    results = [out.get() for _ in ps]
+    elapsed = time.perf_counter() - start
+    for p in ps:
+        p.join()
+    return {"lat": [x for r in results for x in r[0]], "elapsed_s": elapsed,
+            "conflicts": sum(r[1] for r in results)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pg", default=os.environ.get("DELIBERATION_TEST_POSTGRES_URL"))
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--actions", type=int, default=200, help="actions per client")
+    ap.add_argument("--cases", type=int, default=100)
+    ap.add_argument("--workers", type=int, default=2, help="server worker processes")
+    ap.add_argument("--client-procs", type=int, default=2, help="client processes")
+    ap.add_argument("--rounds", type=int, default=4,
+                    help="interleaved ping/act rounds (actions must divide evenly)")
+    args = ap.parse_args()
+    if args.actions % args.rounds:
+        print("--actions must be a multiple of --rounds")
+        return 2
+    if not args.pg:
+        print("no PostgreSQL: give --pg URL or set DELIBERATION_TEST_POSTGRES_URL")
+        return 2
+    import psycopg
+
+    schema = "bench_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(args.pg, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in args.pg else "?"
+    db = f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}"
+    try:
+        with open_service_store(db) as store:
+            token = create_token(store, "clerk", VILLAGE, "benchmark").token
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
+             str(port), "--workers", str(args.workers), "--log-level", "warning"])
+        try:
+            for _ in range(300):
+                try:
+                    if httpx.get(base + "/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            cases = [f"case-{i:03d}" for i in range(args.cases)]
+            with httpx.Client(base_url=base, timeout=60,
+                              headers={"Authorization": f"Bearer {token}"}) as c:
+                for cid in cases:
+                    r = c.post("/v1/cases", json={
+                        "procedure": "six-deliberations-guzhuang", "roster": {"generate": {}},
+                        "matter": "benchmark", "case_id": cid, "village": VILLAGE,
+                        "at": "2026-03-02T09:00:00+08:00"})
+                    assert r.status_code == 201, r.text
+            # Interleaved rounds, so that both see the same machine (other load comes and goes).
+            runs: dict[str, list[dict[str, Any]]] = {"ping": [], "act": []}
+            share = args.actions // args.rounds
+            for r in range(args.rounds):
+                for mode in ("ping", "act"):
+                    runs[mode].append(_run(base, token, cases, args.clients, share,
+                                           args.client_procs, mode, seed_base=r * share))
+            ping, act = _merge(runs["ping"]), _merge(runs["act"])
+        finally:
+            server.terminate()
+            server.wait(30)
+        # What was stored: every action exactly once, every chain intact.
+        with open_store(db) as store:
+            texts: Counter[str] = Counter()
+            broken = 0
+            for cid in cases:
+                for rec in store.records(cid)[1:]:
+                    texts[str(rec.data["text"])] += 1
+                broken += not store.verify(cid).ok
+        intended = {f"c{s}-a{i}" for s in range(args.clients) for i in range(args.actions)}
+        lost = len(intended - set(texts))
+        doubled = sum(1 for t, k in texts.items() if k > 1)
+        extra = len(set(texts) - intended)
+    finally:
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+    print(f"{args.clients} clients × {args.actions} actions over {args.cases} cases; "
+          f"PostgreSQL; {args.workers} server workers; {args.client_procs} client processes")
+    print(f"{'':34}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'409s':>7}")
+    for name, r in (("act (note, If-Match, key)", act), ("baseline: ping (insert 1 row)", ping)):
+        print(f"{name:34}{r['per_s']:9.1f}{r['p50_ms']:9.1f}{r['p99_ms']:9.1f}"
+              f"{r['conflicts']:7d}")
+    print(f"ratio act/ping: {act['per_s'] / ping['per_s']:.2f}×")
+    print(f"lost {lost}, doubled {doubled}, unexpected {extra}, chains broken {broken} "
+          f"(of {len(cases)})")
+    print(json.dumps({"act": act, "ping": ping, "lost": lost, "doubled": doubled,
+                      "broken": broken, "rounds": args.rounds}))
+    return 0 if lost == doubled == extra == broken == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""``deliberation serve [--db URL] [--host 127.0.0.1] [--port 8000] [--workers N]``: run the
+HTTP/JSON service (OpenAPI at ``/openapi.json``, interactive docs at ``/docs``).
+
+    $ deliberation serve --db postgresql://deliberation@localhost/village --workers 2
+
+See ``docs/service.md``. Needs the ``service`` extra: ``pip install 'deliberation[service]'``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T
+
+DEFAULT_DB = "sqlite:///deliberation.db"
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "serve",
+        help="run the HTTP/JSON service for platforms in any language",
+        description="Serve cases, procedures and rosters over HTTP (OpenAPI at /openapi.json).",
+    )
+    p.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+                   help="store URL: sqlite:///FILE or postgresql://… (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on")
+    p.add_argument("--workers", type=int, default=1,
+                   help="worker processes (use PostgreSQL for more than one)")
+    p.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
+                   help="largest request body accepted (default: 1 MiB)")
+    p.add_argument("--log-level", default="info",
+                   choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.workers < 1 or not 0 < args.port < 65536 or args.max_body < 1:
+        raise DeliberationError(T("--workers、--port 或 --max-body 超出范围",
+                                  "--workers、--port 或 --max-body 超出範圍",
+                                  "--workers, --port or --max-body is out of range"))
+    try:
+        # Imported here: the web stack is an optional extra and slow to import.
+        from deliberation.service.server import serve
+    except ImportError:
+        raise DeliberationError(T(
+            "服务需要 service 扩展:pip install 'deliberation[service]'",
+            "服務需要 service 擴充:pip install 'deliberation[service]'",
+            "the service needs the service extra: pip install 'deliberation[service]'"),
+        ) from None
+    # Open (and migrate) the store once here so a bad URL is a clear message, not a traceback
+    # in every worker.
+    from deliberation.service.db import open_service_store
+
+    open_service_store(args.db).close()
+    serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level)
+    return 0

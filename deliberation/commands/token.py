@@ -1,0 +1,95 @@
+"""``deliberation token create|list|revoke``: the service's bearer tokens.
+
+    $ deliberation token create --role clerk --village guzhuang --label "村委会文书"
+    $ deliberation token list
+    $ deliberation token revoke 3f2a9c0d41b7e655
+
+A token is printed once, on creation; the store keeps only a hash of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from deliberation.errors import DeliberationError
+from deliberation.i18n import LANGS, T
+
+DEFAULT_DB = "sqlite:///deliberation.db"
+
+
+def register(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "token", help="create, list or revoke the service's bearer tokens",
+        description="Bearer tokens for `deliberation serve`: a role within one village.")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+                        help="store URL (default: %(default)s)")
+    common.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of messages")
+    sub = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    c = sub.add_parser("create", help="create a token (printed once)", parents=[common])
+    c.add_argument("--role", required=True, choices=("clerk", "auditor", "admin"))
+    c.add_argument("--village", required=True, help="a village id, or '*' for every village")
+    c.add_argument("--label", default="", help="whose token this is")
+    c.add_argument("--json", action="store_true", help="print as JSON")
+    c.set_defaults(func=create)
+    ls = sub.add_parser("list", help="list tokens (never their secrets)", parents=[common])
+    ls.add_argument("--json", action="store_true", help="print as JSON")
+    ls.set_defaults(func=list_)
+    r = sub.add_parser("revoke", help="revoke a token by id", parents=[common])
+    r.add_argument("token_id")
+    r.set_defaults(func=revoke)
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from deliberation.service.db import open_service_store
+
+    return open_service_store(args.db)
+
+
+def create(args: argparse.Namespace) -> int:
+    from deliberation.service.tokens import create_token
+
+    with _store(args) as store:
+        issued = create_token(store, args.role, args.village, args.label)
+    if args.json:
+        print(json.dumps({"id": issued.token_id, "token": issued.token, "role": issued.role,
+                          "village": issued.village, "label": issued.label}))
+    else:
+        print(issued.token)
+        note = T(f"令牌 {issued.token_id}({issued.role},{issued.village}):只显示这一次,请妥善保存",
+                 f"權杖 {issued.token_id}({issued.role},{issued.village}):只顯示這一次,請妥善保存",
+                 f"token {issued.token_id} ({issued.role}, {issued.village}): shown only once; "
+                 "keep it safe")
+        print(note.get(args.lang), file=sys.stderr)
+    return 0
+
+
+def list_(args: argparse.Namespace) -> int:
+    from deliberation.service.tokens import list_tokens
+
+    with _store(args) as store:
+        tokens = list_tokens(store)
+    if args.json:
+        print(json.dumps(tokens, ensure_ascii=False, indent=2))
+        return 0
+    for t in tokens:
+        state = "revoked " + str(t["revoked_at"]) if t["revoked_at"] else "live"
+        print(f"{t['id']}  {t['role']:<7}  {t['village']:<16}  {state}  {t['label']}")
+    return 0
+
+
+def revoke(args: argparse.Namespace) -> int:
+    from deliberation.service.tokens import revoke_token
+
+    with _store(args) as store:
+        if not revoke_token(store, args.token_id):
+            raise DeliberationError(T(
+                f"没有可撤销的令牌 {args.token_id}", f"沒有可撤銷的權杖 {args.token_id}",
+                f"no live token {args.token_id!r}"))
+    print(T(f"已撤销令牌 {args.token_id}", f"已撤銷權杖 {args.token_id}",
+            f"token {args.token_id} revoked").get(args.lang))
+    return 0

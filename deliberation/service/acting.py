@@ -1,0 +1,259 @@
+"""Opening and acting on stored cases for the service: the engine's checks, the store's
+optimistic version, the village a case belongs to, and the event feed — no HTTP here.
+
+An action is a scenario step (:func:`deliberation.engine.scenario.parse_action`), applied by
+the same code as ``deliberation run`` (:func:`~deliberation.engine.scenario.apply_step`), so a
+refusal carries exactly the payload of ``run --json``. Its time is the step's ``at``, or
+``after`` days after the case's last record, or now; it may not precede the last record nor
+lie in the future (beyond a small clock skew).
+
+>>> from deliberation.service.db import open_service_store
+>>> from deliberation.roster import Roster
+>>> from datetime import datetime, timezone
+>>> store = open_service_store("sqlite:///:memory:")
+>>> t0 = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
+>>> case = open_case(store, "guzhuang", "four-deliberations", Roster.generate(), case_id="c1",
+...                  at=t0)
+>>> out = act(store, "c1", parse_action('{"do": "note", "text": "hi", "at": "2026-03-03"}',
+...           case.procedure), expected_version=1)
+>>> out.result.accepted, out.case.version
+(True, 2)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import attrs
+
+from deliberation.engine.case import Case
+from deliberation.engine.clock import Clock, ManualClock
+from deliberation.engine.scenario import Step, StepResult, apply_step, parse_action
+from deliberation.errors import ConcurrencyConflict
+from deliberation.i18n import T
+from deliberation.roster import Roster
+from deliberation.service.db import now_text
+from deliberation.service.feed import sync_case
+from deliberation.service.problems import ServiceProblem
+from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord
+from deliberation.store.cases import load_case, save_case
+
+__all__ = ["CASES", "ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "checkout",
+           "keep", "load", "open_case", "parse_action", "stored_after"]
+
+
+class RosterCache:
+    """Rosters by fingerprint, shared by a process's threads. A roster is content-addressed and
+    never changes, so an entry cannot go stale; parsing one (hundreds of villagers) and
+    fingerprinting it would otherwise be most of the cost of every request on a case."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[str, Roster] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, case_id: str, fp: str) -> Roster:
+        with self._lock:
+            roster = self._items.get(fp)
+            if roster is not None:
+                self._items.move_to_end(fp)
+                return roster
+        roster = store.roster(case_id)
+        with self._lock:
+            self._items[fp] = roster
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return roster
+
+
+ROSTERS: Final = RosterCache()
+
+
+def load(store: Store, case_id: str, clock: Clock | None = None,
+         info: CaseInfo | None = None) -> Case:
+    """The stored case, replayed (its roster from :data:`ROSTERS`; replay checks it against
+    the fingerprint in the opened record). ``info``: its header, if just read."""
+    info = info or store.info(case_id)
+    return load_case(store, case_id, clock=clock,
+                     roster=ROSTERS.get(store, case_id, info.roster_fingerprint))
+
+
+class CaseCache:
+    """Replayed cases, keyed by case, version and chain head, so a request need not replay the
+    whole chain again. The head hash covers every record, so an entry is the replay of exactly
+    the stored chain and cannot go stale. An entry has one user at a time: :meth:`take`
+    removes it, and only a case known to be at a given head is put back (:func:`keep`)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, int, str], Case] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, case_id: str, version: int, head: str) -> Case | None:
+        with self._lock:
+            return self._items.pop((case_id, version, head), None)
+
+    def give(self, case: Case, head: str) -> None:
+        with self._lock:
+            self._items[(case.id, case.version, head)] = case
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+CASES: Final = CaseCache()
+
+
+def checkout(store: Store, info: CaseInfo, now: datetime | None = None) -> Case:
+    """The case at ``info``'s version, for this caller alone: from :data:`CASES` or replayed
+    (with a manual clock set to ``now``, default the current time). Give it back with
+    :func:`keep` once done, if it is still at a known head."""
+    case = CASES.take(info.case_id, info.version, info.head_hash)
+    if case is None:
+        case = load(store, info.case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
+                    info=info)
+    clock = case.clock
+    assert isinstance(clock, ManualClock)
+    clock.current = now or datetime.now(UTC)
+    return case
+
+
+def keep(case: Case, version: int, head: str | None) -> None:
+    """Put ``case`` back in :data:`CASES` as the replay of the chain ending in ``head`` — if it
+    is at that chain's ``version`` (a replay may have read a newer chain than its header)."""
+    if head is not None and case.version == version:
+        CASES.give(case, head)
+
+
+@attrs.frozen
+class ActOutcome:
+    """An action's result; ``records`` are the stored rows it appended (none if refused);
+    ``head`` is the chain head at ``case.version`` when known (for :func:`keep`)."""
+
+    def keep(self) -> None:
+        keep(self.case, self.case.version, self.head)
+
+
+    case: Case
+    result: StepResult
+    records: tuple[StoredRecord, ...] = ()
+    head: str | None = None
+
+
+def case_village(store: Store, case_id: str) -> str | None:
+    """The village a case was opened for through the service (``None``: unknown case)."""
+    rows = store.backend.execute("SELECT village FROM service_cases WHERE case_id = ?",
+                                 (case_id,))
+    return str(rows[0][0]) if rows else None
+
+
+def _check_time(at: datetime, not_before: datetime | None, skew_s: float) -> None:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if not_before is not None and at < not_before:
+        raise ServiceProblem(422, "invalid-action", T(
+            f"时间不能倒流:{at.isoformat()} 早于上一条记录({not_before.isoformat()})",
+            f"時間不能倒流:{at.isoformat()} 早於上一條記錄({not_before.isoformat()})",
+            f"time does not run backwards: {at.isoformat()} is before the last record "
+            f"({not_before.isoformat()})"))
+    if at > datetime.now(UTC) + timedelta(seconds=skew_s):
+        raise ServiceProblem(422, "invalid-action", T(
+            f"时间 {at.isoformat()} 在将来:只能登记已经发生的事",
+            f"時間 {at.isoformat()} 在將來:只能登記已經發生的事",
+            f"{at.isoformat()} is in the future: only what has happened can be recorded"))
+
+
+def open_case(
+    store: Store,
+    village: str,
+    procedure: str,
+    roster: Roster,
+    *,
+    matter: str = "",
+    settings: Mapping[str, Any] | None = None,
+    case_id: str | None = None,
+    at: datetime | None = None,
+    actor: str | None = None,
+    skew_s: float = 300.0,
+) -> Case:
+    """Open a case for ``village``, store it, and feed its first records."""
+    when = at or datetime.now(UTC)
+    _check_time(when, None, skew_s)
+    case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
+                     clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
+                     actor=actor)
+    try:
+        save_case(store, case)
+    except CaseExists:
+        raise ServiceProblem(409, "conflict", T(
+            f"事项编号 {case.id} 已被使用", f"事項編號 {case.id} 已被使用",
+            f"case id {case.id} is already taken")) from None
+    # After the case itself: a clash above must never re-home someone else's case.
+    store.backend.execute(
+        "INSERT INTO service_cases (case_id, village, created_at) VALUES (?, ?, ?)",
+        (case.id, village, now_text()))
+    sync_case(store, case.id, village)
+    return case
+
+
+def action_id_for(case_id: str, idempotency_key: str) -> str:
+    """The stored action id of a keyed request: its records can be found again by it."""
+    return hashlib.sha256(f"{case_id}\n{idempotency_key}".encode()).hexdigest()[:32]
+
+
+def act(
+    store: Store,
+    case_id: str,
+    step: Step,
+    *,
+    expected_version: int,
+    village: str | None = None,
+    action_id: str | None = None,
+    skew_s: float = 300.0,
+    info: CaseInfo | None = None,
+) -> ActOutcome:
+    """Apply ``step`` to the stored case, which must be at ``expected_version``.
+
+    A refusal stores nothing and comes back in ``result``; a stale version (checked before
+    and, atomically, while appending) raises :class:`ConcurrencyConflict`.
+    """
+    info = info or store.info(case_id)
+    case = checkout(store, info)
+    if case.version != expected_version:
+        raise ConcurrencyConflict(case_id, expected_version, case.version)
+    last = case.records[-1].at
+    if step.at is not None:
+        when = step.at
+    elif step.after_days:
+        when = last + timedelta(days=step.after_days)
+    else:
+        when = datetime.now(UTC)
+    _check_time(when, last, skew_s)
+    clock = case.clock
+    assert isinstance(clock, ManualClock)
+    clock.current = when
+    before = case.version
+    result = apply_step(case, step, when)
+    new = case.records[before:]
+    if not result.accepted or not new:
+        # (a refusal changes nothing: the case is still the replay of the same chain)
+        return ActOutcome(case, result, head=info.head_hash if before == info.version else None)
+    store.append(case_id, before, new, action_id=action_id)
+    if village is not None:  # (the HTTP handler feeds them itself, with the kept response)
+        sync_case(store, case_id, village)
+    rows = stored_after(store, case_id, before)
+    head = rows[-1].hash if rows and rows[-1].seq == case.version else None
+    return ActOutcome(case, result, rows, head)
+
+
+def stored_after(store: Store, case_id: str, after: int) -> tuple[StoredRecord, ...]:
+    """The case's stored rows with ``seq > after`` (without reading the ones before)."""
+    rows = store.backend.execute(
+        "SELECT seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash "
+        "FROM records WHERE case_id = ? AND seq > ? ORDER BY seq", (case_id, after))
+    return tuple(StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]),
+                              str(r[5]), str(r[6]), str(r[7])) for r in rows)

@@ -1,0 +1,154 @@
+"""The service's own tables, beside the store's, in the same database.
+
+The store keeps cases and their hash-chained records; the service adds what only a shared,
+multi-user front needs: bearer tokens (hashed), which village a case or roster belongs to,
+idempotency keys with the response they got, the ordered event feed, and a table the
+write-check endpoint inserts into. They are versioned in ``service_schema`` like the store's
+own migrations (a step is never edited; a change is a new step).
+
+>>> store = open_service_store("sqlite:///:memory:")
+>>> service_schema_version(store)
+1
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from typing import Final
+
+import attrs
+
+from deliberation.store import Store, open_store
+
+# An arbitrary constant: the PostgreSQL advisory lock that serialises the service's migrations.
+_MIGRATION_LOCK: Final = 7_364_311
+
+
+@attrs.frozen
+class _Step:
+    version: int
+    sqlite: tuple[str, ...]
+    postgresql: tuple[str, ...]
+
+
+def _v1(serial: str) -> tuple[str, ...]:
+    return (
+        # Only a hash of each token's secret is kept: a copy of the database grants nothing.
+        """CREATE TABLE service_tokens (
+            token_id TEXT PRIMARY KEY,
+            secret_hash TEXT NOT NULL,
+            role TEXT NOT NULL,
+            village TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        )""",
+        """CREATE TABLE service_cases (
+            case_id TEXT PRIMARY KEY,
+            village TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX service_cases_by_village ON service_cases (village, created_at)",
+        """CREATE TABLE service_rosters (
+            roster_id TEXT PRIMARY KEY,
+            village TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            roster_json TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        # The first response to a request with an Idempotency-Key, replayed to its retries.
+        """CREATE TABLE service_idempotency (
+            case_id TEXT NOT NULL,
+            idem_key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (case_id, idem_key)
+        )""",
+        # One row per stored record, numbered in the order they were fed (see feed.py).
+        f"""CREATE TABLE service_feed (
+            position {serial},
+            village TEXT NOT NULL,
+            case_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            UNIQUE (case_id, seq)
+        )""",
+        "CREATE INDEX service_feed_by_village ON service_feed (village, position)",
+        f"CREATE TABLE service_pings (id {serial}, at TEXT NOT NULL)",
+    )
+
+
+_STEPS: Final = (
+    _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
+)
+LATEST: Final = _STEPS[-1].version
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def migrate(store: Store) -> None:
+    """Bring the service's tables to :data:`LATEST` (idempotent; safe from many processes)."""
+    b = store.backend
+    with b.write():
+        if b.dialect == "postgresql":
+            b.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,))
+        b.execute("CREATE TABLE IF NOT EXISTS service_schema (version INTEGER PRIMARY KEY, "
+                  "applied_at TEXT NOT NULL)")
+        current = int(b.execute("SELECT MAX(version) FROM service_schema")[0][0] or 0)
+        for step in _STEPS:
+            if step.version > current:
+                for sql in step.sqlite if b.dialect == "sqlite" else step.postgresql:
+                    b.execute(sql)
+                b.execute("INSERT INTO service_schema (version, applied_at) VALUES (?, ?)",
+                          (step.version, now_text()))
+
+
+def service_schema_version(store: Store) -> int:
+    return int(store.backend.execute("SELECT MAX(version) FROM service_schema")[0][0] or 0)
+
+
+def open_service_store(url: str) -> Store:
+    """Open the store at ``url`` with the service's tables in place."""
+    store = open_store(url)
+    migrate(store)
+    return store
+
+
+class StorePool:
+    """One :class:`Store` per thread (a Store holds one connection and is not thread-safe); the
+    server runs blocking handlers in a thread pool, so each thread keeps its own."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+        # Migrate once up front so no request pays for it (and errors show at start-up).
+        first = open_service_store(url)
+        self._local.store = first
+        self._all.append(first)
+
+    def get(self) -> Store:
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            store = open_store(self.url)
+            self._local.store = store
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        """Close every thread's store. An SQLite connection can only be closed by the thread
+        that opened it; the others close when the process ends."""
+        with self._lock:
+            for s in self._all:
+                try:
+                    s.close()
+                except sqlite3.ProgrammingError:
+                    pass
+            self._all.clear()

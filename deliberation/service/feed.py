@@ -1,0 +1,102 @@
+"""The event feed: every stored record, once, in one order a platform can follow with
+``after=``.
+
+Each record gets a feed row with a ``position`` (increasing across the whole database).
+:func:`sync_case` appends the rows of a case's records that have none yet, under one lock, so
+positions are committed in the order they are numbered: a reader that has seen position *n*
+never later finds a smaller one appear (on PostgreSQL a plain sequence would not promise that).
+It runs after every action; because it fills *every* gap of the case, a crash between an
+append and its feed rows is repaired by the next action on that case or by :func:`sync_all`,
+which ``deliberation serve`` runs at start-up.
+
+>>> from deliberation.service.db import open_service_store
+>>> from deliberation.store.cases import new_case
+>>> from deliberation.engine.clock import ManualClock
+>>> from deliberation.roster import Roster
+>>> store = open_service_store("sqlite:///:memory:")
+>>> _ = new_case(store, "four-deliberations", Roster.generate(), case_id="c1",
+...              clock=ManualClock())
+>>> sync_case(store, "c1", "guzhuang")
+1
+>>> [(e["position"], e["seq"], e["record"]["kind"]) for e in village_events(store, "guzhuang", 0)]
+[(1, 1, 'opened')]
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from deliberation.store import Store
+
+# An arbitrary constant: the PostgreSQL advisory lock held while feed rows are numbered.
+_FEED_LOCK: Final = 7_364_312
+
+
+def sync_case(store: Store, case_id: str, village: str) -> int:
+    """Give feed rows to the case's records that have none; returns how many were added."""
+    with store.backend.write():
+        return sync_locked(store, case_id, village)
+
+
+def sync_locked(store: Store, case_id: str, village: str, version: int | None = None) -> int:
+    """:func:`sync_case` inside a write transaction the caller holds (so other rows, such as a
+    kept idempotent response, commit with the feed rows). ``version``: the case's version if
+    the caller knows it."""
+    b = store.backend
+    if b.dialect == "postgresql":
+        b.execute("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
+    fed = int(b.execute("SELECT COALESCE(MAX(seq), 0) FROM service_feed WHERE case_id = ?",
+                        (case_id,))[0][0])
+    if version is None:
+        rows = b.execute("SELECT version FROM cases WHERE case_id = ?", (case_id,))
+        version = int(rows[0][0]) if rows else 0
+    if version <= fed:
+        return 0
+    b.executemany("INSERT INTO service_feed (village, case_id, seq) VALUES (?, ?, ?)",
+                  [(village, case_id, s) for s in range(fed + 1, version + 1)])
+    return version - fed
+
+
+def sync_all(store: Store) -> int:
+    """:func:`sync_case` for every case the service knows (start-up repair)."""
+    rows = store.backend.execute("SELECT case_id, village FROM service_cases ORDER BY created_at")
+    return sum(sync_case(store, str(r[0]), str(r[1])) for r in rows)
+
+
+_SELECT: Final = (
+    "SELECT f.position, f.village, f.case_id, f.seq, r.action_id, r.action_index, r.action_size, "
+    "r.prev_hash, r.hash, r.record_json FROM service_feed f "
+    "JOIN records r ON r.case_id = f.case_id AND r.seq = f.seq "
+)
+
+
+def _event(r: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "position": int(r[0]),
+        "village": str(r[1]),
+        "case": str(r[2]),
+        "seq": int(r[3]),
+        "action": {"id": str(r[4]), "index": int(r[5]), "size": int(r[6])},
+        "prev_hash": str(r[7]),
+        "hash": str(r[8]),
+        "record": json.loads(str(r[9])),
+    }
+
+
+def village_events(store: Store, village: str, after: int, limit: int = 100
+                   ) -> list[dict[str, Any]]:
+    """The village's events with ``position > after``, in order (at most ``limit``)."""
+    rows = store.backend.execute(
+        _SELECT + "WHERE f.village = ? AND f.position > ? ORDER BY f.position LIMIT ?",
+        (village, after, limit))
+    return [_event(r) for r in rows]
+
+
+def case_events(store: Store, case_id: str, after: int, limit: int = 100
+                ) -> list[dict[str, Any]]:
+    """The case's events with ``seq > after``, in order (at most ``limit``)."""
+    rows = store.backend.execute(
+        _SELECT + "WHERE f.case_id = ? AND f.seq > ? ORDER BY f.seq LIMIT ?",
+        (case_id, after, limit))
+    return [_event(r) for r in rows]

@@ -1,0 +1,1 @@
+"""The HTTP routes, one module per resource; :mod:`.common` holds what they share."""

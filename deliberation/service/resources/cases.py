@@ -1,0 +1,440 @@
+"""``/v1/cases``: open a case, read where it stands, its records (paged), what blocks it,
+act on it, verify its chain and export its archive (JSON or printable HTML).
+
+Acting takes ``If-Match`` (the version the action was prepared against; every read of a case
+returns it as ``ETag``) and an optional ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from deliberation.definition.loader import load_procedure
+from deliberation.engine.scenario import ScenarioError, StepResult, step_message
+from deliberation.errors import ConcurrencyConflict
+from deliberation.i18n import T
+from deliberation.roster import Roster, RosterError
+from deliberation.service import acting, feed, idempotency
+from deliberation.service.auth import require
+from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
+from deliberation.service.resources.common import (
+    CASE_STATE,
+    PROBLEM_RESPONSES,
+    STORED_RECORD,
+    BodyDep,
+    Ctx,
+    CtxDep,
+    check_id,
+    obj,
+    ok_schema,
+    ref,
+    reply,
+)
+from deliberation.service.rosters import load_roster
+from deliberation.service.tokens import ALL_VILLAGES, VILLAGE_ID
+from deliberation.service.views import (
+    etag,
+    explanation_view,
+    record_view,
+    state_view,
+)
+from deliberation.store.archive import archive_data, archive_html
+
+router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
+
+ID_PATTERN = VILLAGE_ID.pattern
+
+
+class OpenCase(BaseModel):
+    """What opens a case. ``roster`` is an uploaded roster's id, or a roster given inline as
+    in a scenario file (``{"generate": {...}}`` or ``{"villagers": [...]}``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    procedure: str = Field(pattern=ID_PATTERN, examples=["six-deliberations-guzhuang"])
+    roster: str | dict[str, Any]
+    matter: str = Field("", max_length=2000)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    case_id: str | None = Field(None, pattern=ID_PATTERN)
+    village: str | None = Field(None, pattern=ID_PATTERN,
+                                description="defaults to the token's village")
+    at: datetime | None = Field(None, description="when the case was opened (default: now)")
+    actor: str | None = Field(None, max_length=200)
+
+
+def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
+    check_id(case_id, "case")
+    village = acting.case_village(ctx.store, case_id)
+    if village is None:
+        raise ServiceProblem(404, "not-found", T(f"没有事项 {case_id}", f"沒有事項 {case_id}",
+                                                 f"no case {case_id!r}"))
+    require(ctx.principal, permission, village)
+    return village
+
+
+@router.post("/v1/cases", status_code=201, summary="Open a case (clerk, admin)",
+             responses=ok_schema(CASE_STATE, 201))
+def open_case(body: OpenCase, ctx: CtxDep) -> Any:
+    village = body.village or ctx.principal.village
+    if village == ALL_VILLAGES:
+        raise ServiceProblem(422, "invalid-body", T(
+            "请用 village 指明事项所属的村", "請用 village 指明事項所屬的村",
+            "say which village the case belongs to ('village')"))
+    require(ctx.principal, "open", village)
+    if isinstance(body.roster, str):
+        found = load_roster(ctx.store, body.roster) if VILLAGE_ID.match(body.roster) else None
+        if found is None or found[0] != village:
+            raise ServiceProblem(422, "invalid-body", T(
+                f"村 {village} 没有名册 {body.roster}", f"村 {village} 沒有名冊 {body.roster}",
+                f"village {village} has no roster {body.roster!r}"),
+                {"errors": [{"path": "/roster", "message": "unknown roster"}]})
+        roster = found[2]
+    else:
+        _check_generate(body.roster)
+        try:
+            roster = Roster.from_data(body.roster, "roster")
+        except (RosterError, TypeError, ValueError) as err:
+            raise ServiceProblem(422, "invalid-body", T(
+                "名册有误", "名冊有誤", "the roster is invalid"),
+                {"errors": [{"path": "/roster", "message": str(err)}]}) from None
+    lib_ids = _procedure_ids()
+    if body.procedure not in lib_ids:
+        raise ServiceProblem(422, "invalid-body", T(
+            f"没有办理程序 {body.procedure}", f"沒有辦理程序 {body.procedure}",
+            f"no procedure {body.procedure!r}"),
+            {"errors": [{"path": "/procedure", "message": "unknown procedure"}]})
+    case = acting.open_case(
+        ctx.store, village, body.procedure, roster, matter=body.matter,
+        settings=body.settings or None, case_id=body.case_id, at=body.at, actor=body.actor,
+        skew_s=ctx.settings.clock_skew_s)
+    return reply(state_view(case, village, ctx.lang), ctx.lang, 201,
+                 {"Location": f"/v1/cases/{case.id}", "ETag": etag(case.version)})
+
+
+# A generated roster larger than any village is a mistake (or an attempt to exhaust memory).
+MAX_GENERATED: Final = 20_000
+
+
+def _check_generate(roster: dict[str, Any]) -> None:
+    params = roster.get("generate")
+    if not isinstance(params, dict):
+        return
+    for key, value in params.items():
+        ok = (isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
+              and (value <= 1 if key == "away_share" else
+                   isinstance(value, int) and value <= MAX_GENERATED))
+        if not ok:
+            raise ServiceProblem(422, "invalid-body", T(
+                f"roster.generate.{key} 须为 0 至 {MAX_GENERATED} 的整数",
+                f"roster.generate.{key} 須為 0 至 {MAX_GENERATED} 的整數",
+                f"roster.generate.{key} must be a whole number from 0 to {MAX_GENERATED}"),
+                {"errors": [{"path": f"/roster/generate/{key}", "message": "out of range"}]})
+
+
+def _procedure_ids() -> list[str]:
+    from deliberation.definition.loader import default_library
+
+    return default_library().ids()
+
+
+@router.get("/v1/villages/{village}/cases", summary="The cases of a village (paged by id)",
+            responses=ok_schema(obj({"village": {"type": "string"},
+                                     "cases": {"type": "array", "items": {"type": "object"}},
+                                     "next_after": {"type": ["string", "null"]}})))
+def list_cases(
+    village: str, ctx: CtxDep,
+    after: Annotated[str, Query(max_length=64)] = "",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Any:
+    check_id(village, "village")
+    require(ctx.principal, "read", village)
+    rows = ctx.store.backend.execute(
+        "SELECT c.case_id, c.procedure_id, c.procedure_version, c.matter, c.version, "
+        "c.created_at FROM service_cases s JOIN cases c ON c.case_id = s.case_id "
+        "WHERE s.village = ? AND s.case_id > ? ORDER BY s.case_id LIMIT ?",
+        (village, after, limit))
+    cases = [{"id": str(r[0]), "procedure": {"id": str(r[1]), "version": str(r[2])},
+              "matter": str(r[3]), "version": int(r[4]), "created_at": str(r[5])} for r in rows]
+    return reply({"village": village, "cases": cases,
+                  "next_after": cases[-1]["id"] if len(cases) == limit else None}, ctx.lang)
+
+
+@router.get("/v1/cases/{case_id}", summary="Where a case stands",
+            responses=ok_schema(CASE_STATE))
+def get_case(case_id: str, ctx: CtxDep) -> Any:
+    village = _village_of(ctx, case_id, "read")
+    info = ctx.store.info(case_id)
+    case = acting.checkout(ctx.store, info)
+    data = state_view(case, village, ctx.lang)
+    acting.keep(case, info.version, info.head_hash)
+    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
+
+
+@router.get("/v1/cases/{case_id}/records", summary="A case's records with their chain fields",
+            responses=ok_schema(obj({
+                "case": {"type": "string"}, "version": {"type": "integer"},
+                "records": {"type": "array", "items": STORED_RECORD},
+                "next_after": {"type": ["integer", "null"]}})))
+def get_records(
+    case_id: str, ctx: CtxDep,
+    after: Annotated[int, Query(ge=0, description="records with seq > after")] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Any:
+    _village_of(ctx, case_id, "read")
+    info = ctx.store.info(case_id)
+    rows = list(acting.stored_after(ctx.store, case_id, after)[:limit])
+    last = rows[-1].seq if rows else after
+    return reply({"case": case_id, "version": info.version,
+                  "records": [record_view(r) for r in rows],
+                  "next_after": last if last < info.version else None},
+                 ctx.lang, headers={"ETag": etag(info.version)})
+
+
+@router.get("/v1/cases/{case_id}/explanation",
+            summary="What blocks the case, who may act now, and a readable account",
+            responses=ok_schema(obj({
+                "case": {"type": "string"}, "version": {"type": "integer"},
+                "state": {"type": "string"},
+                "blockers": {"type": "array", "items": obj({
+                    "rule": {"type": "string"}, "message": {"type": "string"},
+                    "messages": ref("Archive_text"), "numbers": {"type": "object"},
+                    "basis": {"type": "array", "items": {"type": "string"}}})},
+                "actions": {"type": "array", "items": obj({
+                    "do": {"type": ["string", "null"]}, "method": {"type": "string"},
+                    "body": {"type": ["string", "null"]}, "who": {"type": "string"},
+                    "label": {"type": "string"}})},
+                "text": {"type": "string"}})))
+def get_explanation(case_id: str, ctx: CtxDep) -> Any:
+    _village_of(ctx, case_id, "read")
+    info = ctx.store.info(case_id)
+    case = acting.checkout(ctx.store, info)
+    data = explanation_view(case, ctx.lang)
+    acting.keep(case, info.version, info.head_hash)
+    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
+
+
+@router.get("/v1/cases/{case_id}/verification", summary="Check the case's hash chain",
+            responses=ok_schema(obj({
+                "case": {"type": "string"}, "ok": {"type": "boolean"},
+                "records": {"type": "integer"}, "head_hash": {"type": "string"},
+                "signature": {"type": "string"}, "summary": {"type": "string"},
+                "problems": {"type": "array", "items": {"type": "object"}}})))
+def verify(case_id: str, ctx: CtxDep) -> Any:
+    _village_of(ctx, case_id, "read")
+    result = ctx.store.verify(case_id)
+    data = result.to_data()
+    data["summary"] = result.explain(ctx.lang)
+    return reply(data, ctx.lang)
+
+
+@router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)",
+            responses=ok_schema(ref("Archive")))
+def get_archive(case_id: str, ctx: CtxDep) -> Any:
+    _village_of(ctx, case_id, "read")
+    return reply(archive_data(ctx.store, case_id), ctx.lang)
+
+
+@router.get("/v1/cases/{case_id}/archive.html", response_class=HTMLResponse,
+            summary="The case's archive as a printable HTML document",
+            responses=ok_schema({"type": "string"}, media="text/html"))
+def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
+    _village_of(ctx, case_id, "read")
+    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang),
+                        headers={"Content-Language": ctx.lang})
+
+
+# -- acting ---------------------------------------------------------------------------------
+
+
+def _expected_version(if_match: str | None) -> int | None:
+    """The version in ``If-Match`` (``"12"``, ``W/"12"`` or ``12``); ``None`` for ``*``."""
+    if if_match is None or not if_match.strip():
+        raise ServiceProblem(428, "precondition-required", T(
+            "请在 If-Match 中给出操作所依据的事项版本(读取事项时的 ETag)",
+            "請在 If-Match 中給出操作所依據的事項版本(讀取事項時的 ETag)",
+            "send the case version the action was prepared against in If-Match (the ETag "
+            "of your last read)"))
+    value = if_match.strip()
+    if value == "*":
+        return None
+    value = value.removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 12:
+        raise ServiceProblem(400, "bad-request", T(
+            f"If-Match 值 {if_match!r} 无效", f"If-Match 值 {if_match!r} 無效",
+            f"If-Match {if_match!r} is not a case version such as \"12\""))
+    return int(value)
+
+
+def _result_payload(ctx: Ctx, outcome: acting.ActOutcome, village: str, path: str
+                    ) -> tuple[int, dict[str, Any]]:
+    result: StepResult = outcome.result
+    if result.accepted:
+        return 200, {"case": outcome.case.id, "version": outcome.case.version,
+                     "action": result.to_data(),
+                     "records": [record_view(r) for r in outcome.records],
+                     "state": state_view(outcome.case, village, ctx.lang)}
+    code = "refused" if result.violations else "invalid-action"
+    extra: dict[str, Any] = {"action": result.to_data(), "version": outcome.case.version}
+    if result.violations:
+        extra["violations"] = list(result.violations)
+    else:
+        extra["error"] = result.error
+    problem = ServiceProblem(422, code, step_message(result), extra)
+    return 422, problem.to_data(ctx.lang, path)
+
+
+def _respond(ctx: Ctx, status: int, body: dict[str, Any], replayed: bool = False
+             ) -> JSONResponse:
+    headers: dict[str, str] = {"Content-Language": ctx.lang}
+    if isinstance(body.get("version"), int):
+        headers["ETag"] = etag(body["version"])
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=status, headers=headers,
+                        media_type=MEDIA_TYPE if status >= 400 else None)
+
+
+def _diagnostics(err: ScenarioError) -> list[dict[str, Any]]:
+    return [{**d.to_data(), "pointer": "/" + d.path.replace(".", "/") if d.path else ""}
+            for d in err.diagnostics]
+
+
+def _action_body(raw: bytes) -> tuple[str, dict[str, Any]]:
+    """The request's text and its JSON object (400 or 422 when it is not one)."""
+    try:
+        text = raw.decode("utf-8")
+        body = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        raise ServiceProblem(400, "invalid-body", T(
+            "请求内容须为 JSON 对象", "請求內容須為 JSON 物件",
+            "the body must be a JSON object")) from None
+    if not isinstance(body, dict):
+        raise ServiceProblem(422, "invalid-body", T(
+            "操作须为 JSON 对象,含 do", "操作須為 JSON 物件,含 do",
+            "an action is a JSON object with 'do'"))
+    return text, body
+
+
+def _check_key(key: str) -> None:
+    if not idempotency.KEY.match(key):
+        raise ServiceProblem(400, "bad-request", T(
+            "Idempotency-Key 须为 1–255 个可见 ASCII 字符",
+            "Idempotency-Key 須為 1–255 個可見 ASCII 字元",
+            "Idempotency-Key must be 1–255 visible ASCII characters"))
+
+
+@router.post(
+    "/v1/cases/{case_id}/actions",
+    summary="Act on a case (clerk, admin): one action of the scenario-file vocabulary",
+    responses=ok_schema(obj({
+        "case": {"type": "string"}, "version": {"type": "integer"},
+        "action": {"type": "object"}, "records": {"type": "array", "items": STORED_RECORD},
+        "state": {"anyOf": [CASE_STATE, {"type": "null"}]}})),
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Action"}}}}},
+)
+def act_on_case(
+    case_id: str, raw: BodyDep, ctx: CtxDep,
+    if_match: Annotated[str | None, Header(description='the case version, e.g. "12"')] = None,
+    idempotency_key: Annotated[str | None, Header(
+        description="a unique key per intended action; a retry with it replays the first "
+                    "response")] = None,
+) -> Any:
+    village = _village_of(ctx, case_id, "act")
+    path = f"/v1/cases/{case_id}/actions"
+    text, body = _action_body(raw)
+    expected = _expected_version(if_match)
+    store = ctx.store
+    action_id = None
+    req_hash = ""
+    if idempotency_key is not None:
+        _check_key(idempotency_key)
+        req_hash = idempotency.request_hash(body)
+        first = idempotency.recall(store, case_id, idempotency_key)
+        if first is not None:
+            if first[0] != req_hash:
+                raise _key_reused()
+            return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
+        action_id = acting.action_id_for(case_id, idempotency_key)
+        done = idempotency.action_seqs(store, case_id, action_id)
+        if done:
+            return _already_done(ctx, case_id, village, done, idempotency_key, req_hash)
+    info = store.info(case_id)
+    procedure = load_procedure(info.procedure_id)
+    try:
+        step = acting.parse_action(text, procedure, "<request>")
+    except ScenarioError as err:
+        n = len(err.diagnostics)
+        raise ServiceProblem(422, "invalid-body", T(
+            f"操作有 {n} 处问题", f"操作有 {n} 處問題", f"the action has {n} problem(s)"),
+            {"errors": _diagnostics(err)}) from None
+    try:
+        if expected is not None and expected != info.version:
+            raise ConcurrencyConflict(case_id, expected, info.version)  # before any replay
+        outcome = acting.act(store, case_id, step,
+                             expected_version=info.version if expected is None else expected,
+                             action_id=action_id, skew_s=ctx.settings.clock_skew_s,
+                             info=info)
+        status, payload = _result_payload(ctx, outcome, village, path)
+        outcome.keep()  # (only after the payload is built: the next user may act on it)
+        fed = outcome.records
+    except ConcurrencyConflict:
+        if action_id is not None and idempotency_key is not None:
+            done = idempotency.action_seqs(store, case_id, action_id)
+            if done:  # an identical request won the race: this one is its retry
+                return _already_done(ctx, case_id, village, done, idempotency_key, req_hash)
+        raise
+    except ServiceProblem as problem:
+        if problem.status != 422:
+            raise
+        status, payload = 422, problem.to_data(ctx.lang, path)
+        fed = ()
+    if fed or idempotency_key is not None:
+        # The feed rows and the kept response commit together, after the records themselves
+        # (a crash in between is repaired: see feed.py and idempotency.py).
+        with store.backend.write():
+            if fed:
+                feed.sync_locked(store, case_id, village, fed[-1].seq)
+            if idempotency_key is not None:
+                idempotency.remember(store, case_id, idempotency_key, req_hash, status,
+                                     json.dumps(payload, ensure_ascii=False))
+    return _respond(ctx, status, payload)
+
+
+def _key_reused() -> ServiceProblem:
+    return ServiceProblem(422, "idempotency-key-reused", T(
+        "该 Idempotency-Key 已用于另一请求", "該 Idempotency-Key 已用於另一請求",
+        "this Idempotency-Key was used for a different request"))
+
+
+def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: str,
+                  req_hash: str) -> JSONResponse:
+    """The response to a keyed action whose records are stored but whose first response was
+    not kept: rebuilt from those records and the case as it was right after them."""
+    store = ctx.store
+    for _ in range(20):
+        # The winner of a race keeps its response a moment after appending: prefer it.
+        first = idempotency.recall(store, case_id, key)
+        if first is not None:
+            if first[0] != req_hash:
+                raise _key_reused()
+            return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
+        time.sleep(0.1)
+    rows = tuple(r for r in acting.stored_after(store, case_id, min(seqs) - 1)
+                 if r.seq in set(seqs))
+    case = acting.load(store, case_id)
+    last = max(seqs)
+    state = state_view(case, village, ctx.lang) if case.version == last else None
+    body = {"case": case_id, "version": last,
+            "action": {"accepted": True, "records": [r.kind for r in rows],
+                       "at": rows[0].record.at.isoformat() if rows else
+                       datetime.now(UTC).isoformat()},
+            "records": [record_view(r) for r in rows], "state": state}
+    return _respond(ctx, 200, body, replayed=True)

@@ -1,0 +1,117 @@
+"""What every route needs: the request's store, settings, language and principal.
+
+Handlers are plain (blocking) functions: the server runs them in its thread pool, and each
+thread has its own store connection (:class:`~deliberation.service.db.StorePool`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated, Any, Final
+
+import attrs
+from fastapi import Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from deliberation.i18n import Lang, T
+from deliberation.service.auth import authenticate
+from deliberation.service.db import StorePool
+from deliberation.service.lang import negotiate
+from deliberation.service.problems import ServiceProblem
+from deliberation.service.settings import ServiceSettings
+from deliberation.service.tokens import VILLAGE_ID, Principal
+from deliberation.store import Store
+
+
+@attrs.frozen
+class Ctx:
+    """One request's context. ``store`` is the calling thread's: the server may run a
+    request's dependencies and its handler on different threads of its pool."""
+
+    pool: StorePool
+    settings: ServiceSettings
+    lang: Lang
+    principal: Principal
+
+    @property
+    def store(self) -> Store:
+        return self.pool.get()
+
+
+def language(
+    lang: Annotated[str | None, Query(description="zh-Hans, zh-Hant or en; overrides "
+                                      "Accept-Language")] = None,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> Lang:
+    return negotiate(accept_language, lang)
+
+
+def context(
+    request: Request,
+    lang: Annotated[Lang, Depends(language)],
+    authorization: Annotated[str | None, Header(description="Bearer TOKEN")] = None,
+) -> Ctx:
+    pool: StorePool = request.app.state.pool
+    return Ctx(pool, request.app.state.settings, lang, authenticate(pool.get(), authorization))
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body as sent (read here, on the event loop, for a blocking handler)."""
+    return await request.body()
+
+
+CtxDep = Annotated[Ctx, Depends(context)]
+BodyDep = Annotated[bytes, Depends(raw_body)]
+LangDep = Annotated[Lang, Depends(language)]
+
+
+def reply(data: Any, lang: str, status: int = 200, headers: dict[str, str] | None = None
+          ) -> JSONResponse:
+    return JSONResponse(data, status_code=status,
+                        headers={"Content-Language": lang, **(headers or {})})
+
+
+def check_id(value: str, what: str) -> str:
+    if not VILLAGE_ID.match(value):
+        raise ServiceProblem(404, "not-found", T(f"没有{what} {value!r}", f"沒有{what} {value!r}",
+                                                 f"no {what} {value!r}"))
+    return value
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": desc, "content": {"application/problem+json": {
+        "schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for code, desc in ((401, "no valid token"), (403, "outside the token's scope"),
+                       (404, "not found"), (422, "invalid request or refused action"),
+                       ("default", "any other error (400, 405, 409, 413, 415, 428, 503…)"))
+}
+
+
+def ok_schema(schema: dict[str, Any], status: int = 200, media: str = "application/json"
+              ) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI success response with ``schema`` (copied: FastAPI adds to what it is given)."""
+    return {status: {"description": "OK",
+                     "content": {media: {"schema": copy.deepcopy(schema)}}}}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """A JSON object schema with these required properties (and optional ones)."""
+    return {"type": "object", "required": list(required),
+            "properties": {**required, **optional}}
+
+
+STORED_RECORD: Final = obj({k: v for k, v in (
+    ("seq", {"type": "integer"}), ("action", {"type": "object"}),
+    ("prev_hash", {"type": "string"}), ("hash", {"type": "string"}),
+    ("record", ref("Record")))})
+CASE_STATE: Final = obj({
+    "id": {"type": "string"}, "village": {"type": "string"}, "procedure": {"type": "object"},
+    "matter": {"type": "string"}, "state": {"type": "string"},
+    "stage": {"type": ["object", "null"]}, "outcome": {"type": ["object", "null"]},
+    "closed": {"type": "boolean"}, "suspended": {"type": "boolean"},
+    "level": {"type": ["string", "null"]}, "version": {"type": "integer", "minimum": 1},
+    "opened_at": {"type": ["string", "null"]}, "last_at": {"type": ["string", "null"]}})

@@ -1,0 +1,31 @@
+"""``/v1/health`` (is the store reachable) and ``/v1/ping`` (a write check: inserts one row;
+also the baseline the service benchmark compares actions with)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from deliberation.service.db import now_text
+from deliberation.service.resources.common import PROBLEM_RESPONSES, CtxDep, obj, ok_schema, reply
+
+router = APIRouter(prefix="/v1", tags=["system"])
+
+
+_OK = ok_schema(obj({"ok": {"type": "boolean"}}))
+
+
+@router.get("/health", summary="The service and its store answer", responses=_OK)
+def health(request: Request) -> Any:
+    store = request.app.state.pool.get()
+    store.schema_version()
+    return JSONResponse({"ok": True})
+
+
+@router.post("/ping", summary="Write check: insert one row (any token)",
+             responses={**PROBLEM_RESPONSES, **_OK})
+def ping(ctx: CtxDep) -> Any:
+    ctx.store.backend.execute("INSERT INTO service_pings (at) VALUES (?)", (now_text(),))
+    return reply({"ok": True}, ctx.lang)

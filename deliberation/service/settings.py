@@ -1,0 +1,26 @@
+"""What a running service is configured with.
+
+>>> ServiceSettings(db_url="sqlite:///v.db").max_body_bytes
+1048576
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import attrs
+
+DEFAULT_DB: Final = "sqlite:///deliberation.db"
+
+
+@attrs.frozen
+class ServiceSettings:
+    """``db_url``: the store (SQLite file or PostgreSQL URL). ``max_body_bytes``: larger request
+    bodies are refused with 413 before they are read. ``max_wait_s``: the longest a long-poll
+    on the event feed may wait. ``clock_skew_s``: how far in the future a client's ``at`` may
+    lie (clocks of phones and county servers disagree a little)."""
+
+    db_url: str = DEFAULT_DB
+    max_body_bytes: int = 1024 * 1024
+    max_wait_s: float = 30.0
+    clock_skew_s: float = 300.0

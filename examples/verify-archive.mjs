@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// An independent verifier of deliberation case archives, in JavaScript with Node's built-in
+// crypto only: it shares no code with the Python library, just the recipe in docs/records.md.
+//
+//   node examples/verify-archive.mjs ARCHIVE.json
+//   node examples/verify-archive.mjs --url http://127.0.0.1:8000/v1/cases/road-1 --token TOKEN
+//
+// Prints a JSON report ({"ok", "records", "head_hash", "problems": [{"code", "seq", ...}]})
+// and exits 0 when the chain is intact, 1 when a problem was found, 2 on bad input.
+
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+
+// RFC 8785 (JCS): JSON.stringify already writes numbers and strings the JCS way; objects get
+// their keys sorted by UTF-16 code units (what Array.prototype.sort does) and no whitespace.
+export function jcs(value) {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      throw new Error("JCS has no form for NaN or Infinity");
+    }
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return "[" + value.map(jcs).join(",") + "]";
+  const keys = Object.keys(value).sort();
+  return "{" + keys.map((k) => JSON.stringify(k) + ":" + jcs(value[k])).join(",") + "}";
+}
+
+const sha256 = (text) => createHash("sha256").update(text, "utf8").digest("hex");
+
+// The first record chains to the case header, so swapping a case's procedure or roster shows.
+export function genesisHash(c) {
+  return sha256(jcs({
+    case: c.case_id,
+    procedure: c.procedure_id,
+    procedure_version: c.procedure_version,
+    roster: c.roster_fingerprint,
+  }));
+}
+
+// hash = sha256(prev_hash "\n" action_id ":" index "/" size "\n" JCS(record))
+export function chainHash(prev, action, record) {
+  return sha256(`${prev}\n${action.id}:${action.index}/${action.size}\n${jcs(record)}`);
+}
+
+export function verifyArchive(archive) {
+  const c = archive.case;
+  const problems = [];
+  const add = (code, seq, detail = "") => problems.push({ code, seq, detail });
+  const rosterFp = "sha256:" + sha256(jcs(archive.roster.villagers));
+  if (rosterFp !== c.roster_fingerprint) add("roster-mismatch", null);
+  let prev = genesisHash(c);
+  let expected = 1;
+  let group = null; // the first row of the action being read
+  let groupNext = 0;
+  let last = null;
+  for (const row of archive.records) {
+    const seq = row.seq;
+    if (seq !== expected) add("missing", expected, String(seq));
+    if (row.prev_hash !== prev) add("broken-link", seq);
+    if (chainHash(row.prev_hash, row.action, row.record) !== row.hash) add("hash-mismatch", seq);
+    if (row.record.seq !== seq) add("seq-mismatch", seq, String(row.record.seq));
+    if (row.record.case !== c.case_id) add("case-mismatch", seq, String(row.record.case));
+    const a = row.action;
+    if (group !== null && groupNext < group.action.size &&
+        (a.id !== group.action.id || a.index !== groupNext || a.size !== group.action.size)) {
+      add("incomplete-action", group.seq, `${groupNext}/${group.action.size}`);
+      group = null;
+    }
+    if (group === null || groupNext >= group.action.size) {
+      if (a.index !== 0 || a.size < 1) add("incomplete-action", seq, `${a.index}/${a.size}`);
+      group = row;
+      groupNext = 1;
+    } else {
+      groupNext += 1;
+    }
+    prev = row.hash;
+    expected = seq + 1;
+    last = row;
+  }
+  if (group !== null && groupNext < group.action.size && last !== null) {
+    add("incomplete-action", group.seq, `${groupNext}/${group.action.size}`);
+  }
+  const n = archive.records.length;
+  if (n !== c.version) add("count-mismatch", n, String(c.version));
+  const head = n ? archive.records[n - 1].hash : genesisHash(c);
+  if (head !== c.head_hash) add("head-mismatch", n ? archive.records[n - 1].seq : 0);
+  return { ok: problems.length === 0, case: c.case_id, records: n, head_hash: head, problems };
+}
+
+async function load(argv) {
+  const i = argv.indexOf("--url");
+  if (i >= 0) {
+    const url = argv[i + 1].replace(/\/+$/, "") + "/archive";
+    const t = argv.indexOf("--token");
+    const headers = t >= 0 ? { Authorization: `Bearer ${argv[t + 1]}` } : {};
+    const res = await fetch(url, { headers });
+    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+    return res.json();
+  }
+  if (argv.length !== 1) throw new Error("usage: verify-archive.mjs ARCHIVE.json | --url CASE_URL [--token T]");
+  return JSON.parse(await readFile(argv[0], "utf8"));
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain) {
+  try {
+    const report = verifyArchive(await load(process.argv.slice(2)));
+    console.log(JSON.stringify(report, null, 2));
+    process.exit(report.ok ? 0 : 1);
+  } catch (err) {
+    console.error(`verify-archive: ${err.message}`);
+    process.exit(2);
+  }
+}

@@ -1,0 +1,410 @@
+"""The service over real HTTP: a ``deliberation serve`` process on 127.0.0.1, on SQLite and on
+PostgreSQL (with two worker processes). A whole 六议两公开 case in three languages, a refusal
+with the payload of ``run --json``, a 409 race, an idempotent retry, 403 across villages, and
+the event feed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import cycle
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+import referencing
+import test_service_support as support
+from test_service_support import SCENARIOS, Server, act, make_token, scenario_actions, uid
+
+from deliberation import load_procedure
+from deliberation.engine.scenario import load_scenario, run_scenario
+from deliberation.i18n import LANGS
+from deliberation.service import schemas
+from deliberation.service.problems import TITLES
+
+VILLAGE = "guzhuang"
+
+
+class Env:
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        db = server.db
+        self.clerk = make_token(db, "clerk", VILLAGE)
+        self.other_clerk = make_token(db, "clerk", "lijin")
+        self.auditor = make_token(db, "auditor", VILLAGE)
+        self.admin = make_token(db, "admin", VILLAGE)
+
+    def client(self, token: str | None = None, lang: str | None = None) -> httpx.Client:
+        return self.server.client(token, lang)
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+        ) -> Iterator[Env]:
+    urls = support.database_url(request.param, tmp_path_factory.mktemp("service"))
+    db = next(urls)
+    # On PostgreSQL two worker processes: every guarantee below must hold across processes.
+    server = Server(db, workers=2 if request.param == "postgresql" else 1)
+    try:
+        yield Env(server)
+    finally:
+        log = server.stop()
+        assert "Traceback" not in log, log
+        for _ in urls:
+            pass
+
+
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    registry: referencing.Registry[Any] = referencing.Registry().with_resources(
+        (schemas.load(n)["$id"], referencing.Resource.from_contents(schemas.load(n)))
+        for n in schemas.NAMES)
+    return jsonschema.Draft202012Validator(schemas.load(name), registry=registry,
+                                           format_checker=jsonschema.FormatChecker())
+
+
+def _open(c: httpx.Client, case_id: str, scenario: str = "road-guzhuang.yaml",
+          village: str | None = None) -> int:
+    header, _ = scenario_actions(scenario)
+    start = header["start"]
+    body: dict[str, Any] = {
+        "procedure": header["procedure"], "roster": header["roster"],
+        "matter": header.get("matter", ""), "case_id": case_id,
+        "at": start.isoformat() if isinstance(start, datetime) else str(start)}
+    if village:
+        body["village"] = village
+    r = c.post("/v1/cases", json=body)
+    assert r.status_code == 201, r.text
+    assert r.headers["etag"] == '"1"'
+    return int(r.json()["version"])
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def test_a_whole_six_deliberations_case_in_three_languages(env: Env) -> None:
+    expected = run_scenario(load_scenario(SCENARIOS / "road-guzhuang.yaml"))
+    _, actions = scenario_actions("road-guzhuang.yaml")
+    procedure = load_procedure("six-deliberations-guzhuang")
+    case_id = "road-" + uid()
+    langs = cycle(LANGS)
+    refusal = _validator("problem")
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+        for written, exp in zip(actions, expected.actions, strict=True):
+            lang = next(langs)
+            # The service's default time is now; the scenario's times are given explicitly.
+            body = {**{k: v for k, v in written.items() if k != "after"},
+                    "at": exp.at.isoformat()}
+            r = c.post(f"/v1/cases/{case_id}/actions", json=body,
+                       headers={"If-Match": f'"{version}"', "Accept-Language": lang})
+            assert r.headers["content-language"] == lang
+            if exp.accepted:
+                assert r.status_code == 200, r.text
+                data = r.json()
+                assert (data["action"]["state"], data["action"]["route"]) == (exp.state,
+                                                                              exp.route)
+                assert [rec["record"]["kind"] for rec in data["records"]] == list(exp.records)
+                assert data["version"] == version + len(exp.records)
+                assert r.headers["etag"] == f'"{data["version"]}"'
+                stage = data["state"]["stage"]
+                if stage is not None:
+                    assert stage["name"] == procedure.stage(stage["id"]).name.get(lang)
+                version = data["version"]
+            else:
+                assert r.status_code == 422, r.text
+                assert r.headers["content-type"] == "application/problem+json"
+                problem = r.json()
+                refusal.validate(problem)
+                assert problem["title"] == TITLES["refused"].get(lang)
+                assert problem["violations"] == _plain(list(exp.violations))
+                assert problem["detail"] == problem["violations"][0]["message"][lang]
+        final = c.get(f"/v1/cases/{case_id}", headers={"Accept-Language": "zh-Hant"}).json()
+    assert (final["state"], final["version"]) == (expected.state, expected.case.version)
+    assert final["outcome"]["name"] == procedure.outcomes[expected.outcome].name.zh_hant
+    with env.client(env.auditor) as c:
+        check = c.get(f"/v1/cases/{case_id}/verification").json()
+        assert check["ok"] and check["records"] == expected.case.version
+        archive = c.get(f"/v1/cases/{case_id}/archive").json()
+        _validator("archive").validate(archive)
+        assert archive["state"]["state"] == expected.state
+        html = c.get(f"/v1/cases/{case_id}/archive.html", params={"lang": "en"})
+        assert html.status_code == 200 and "<html" in html.text.lower()
+        records = c.get(f"/v1/cases/{case_id}/records", params={"after": 3, "limit": 4}).json()
+        assert [r["seq"] for r in records["records"]] == [4, 5, 6, 7]
+        assert records["next_after"] == 7
+        for r in records["records"]:
+            _validator("record").validate(r["record"])
+
+
+def _timed(body: dict[str, Any], at: str) -> dict[str, Any]:
+    return {**{k: v for k, v in body.items() if k != "after"}, "at": at}
+
+
+def test_a_refusal_carries_the_payload_of_run_json(env: Env) -> None:
+    scenario = SCENARIOS / "road-guzhuang.yaml"
+    done = subprocess.run([sys.executable, "-m", "deliberation.cli", "run", str(scenario),
+                           "--json"], capture_output=True, text=True, check=True)
+    cli_actions = json.loads(done.stdout)["actions"]
+    refused = next(i for i, a in enumerate(cli_actions) if not a["accepted"])
+    _, actions = scenario_actions("road-guzhuang.yaml")
+    case_id = "refusal-" + uid()
+    with env.client(env.clerk, "en") as c:
+        version = _open(c, case_id)
+        for n, body in enumerate(actions[:refused + 1]):
+            r = act(c, case_id, _timed(body, cli_actions[n]["at"]), version)
+            if n == refused:
+                break
+            assert r.status_code == 200, r.text
+            version = r.json()["version"]
+        assert r.status_code == 422
+        problem = r.json()
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version  # nothing stored
+    ours = {k: v for k, v in problem["action"].items() if k not in ("index", "line")}
+    theirs = {k: v for k, v in cli_actions[refused].items() if k not in ("index", "line")}
+    assert ours == theirs
+    v = problem["violations"][0]
+    assert set(v) >= {"rule", "stage", "numbers", "basis", "message"}
+    assert set(v["message"]) == set(LANGS)
+
+
+def test_two_clients_racing_get_one_success_and_one_409(env: Env) -> None:
+    case_id = "race-" + uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+    barrier = threading.Barrier(2)
+    statuses: list[httpx.Response] = []
+
+    def one(n: int) -> None:
+        with env.client(env.clerk) as c:
+            barrier.wait()
+            statuses.append(act(c, case_id, {"do": "note", "text": f"writer {n}",
+                                             "at": "2026-03-02T10:00:00+08:00"}, version))
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status_code for r in statuses) == [200, 409]
+    lost = next(r for r in statuses if r.status_code == 409)
+    assert lost.json()["code"] == "stale-version"
+    assert lost.headers["etag"] == f'"{version + 1}"'
+    with env.client(env.auditor) as c:
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+        assert c.get(f"/v1/cases/{case_id}/verification").json()["ok"]
+
+
+def test_a_retried_request_returns_the_first_response_and_appends_nothing(env: Env) -> None:
+    case_id = "retry-" + uid()
+    body = {"do": "note", "text": "会前准备", "at": "2026-03-02T10:00:00+08:00"}
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+        first = act(c, case_id, body, version, key="k-1")
+        again = act(c, case_id, body, version, key="k-1")
+        assert first.status_code == again.status_code == 200
+        assert again.json() == first.json()
+        assert again.headers["idempotent-replayed"] == "true"
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+        other = act(c, case_id, {**body, "text": "另一件事"}, version + 1, key="k-1")
+        assert other.status_code == 422 and other.json()["code"] == "idempotency-key-reused"
+        # A refusal is a response too: its retry is the same refusal.
+        r1 = act(c, case_id, {"do": "conclude", "at": "2026-03-02T11:00:00+08:00"},
+                 version + 1, key="k-2")
+        r2 = act(c, case_id, {"do": "conclude", "at": "2026-03-02T11:00:00+08:00"},
+                 version + 1, key="k-2")
+        assert r1.status_code == r2.status_code == 422 and r1.json() == r2.json()
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+
+
+def test_identical_keyed_requests_racing_append_once(env: Env) -> None:
+    case_id = "twins-" + uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+    body = {"do": "note", "text": "同一请求发了两次", "at": "2026-03-02T10:00:00+08:00"}
+    barrier = threading.Barrier(4)
+    answers: list[httpx.Response] = []
+
+    def one() -> None:
+        with env.client(env.clerk) as c:
+            barrier.wait()
+            answers.append(act(c, case_id, body, version, key="twin-key"))
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status_code for r in answers] == [200] * 4, [r.text for r in answers]
+    assert len({json.dumps(r.json()["records"], sort_keys=True) for r in answers}) == 1
+    with env.client(env.auditor) as c:
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+
+
+def test_out_of_scope_requests_are_403_and_record_nothing(env: Env) -> None:
+    case_id = "scope-" + uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+    note = {"do": "note", "text": "x", "at": "2026-03-02T10:00:00+08:00"}
+    with env.client(env.other_clerk, "en") as c:
+        r = act(c, case_id, note, version, key="scope-key")
+        assert r.status_code == 403 and r.json()["code"] == "forbidden"
+        assert "lijin" in r.json()["detail"]
+        assert c.get(f"/v1/cases/{case_id}").status_code == 403
+        assert c.get(f"/v1/villages/{VILLAGE}/events").status_code == 403
+        assert c.post("/v1/cases", json={"procedure": "four-deliberations",
+                                         "roster": {"generate": {}},
+                                         "village": VILLAGE}).status_code == 403
+    with env.client(env.auditor) as c:
+        assert act(c, case_id, note, version).status_code == 403
+        assert c.post(f"/v1/villages/{VILLAGE}/rosters", content="id\nv1\n",
+                      headers={"Content-Type": "text/csv"}).status_code == 403
+    with env.client(env.clerk) as c:
+        assert c.post(f"/v1/villages/{VILLAGE}/rosters", content="id\nv1\n",
+                      headers={"Content-Type": "text/csv"}).status_code == 403
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version
+        # the key a 403 carried was not used up: the clerk of the village may use it
+        assert act(c, case_id, note, version, key="scope-key").status_code == 200
+    with env.client(None) as c:
+        r = c.get(f"/v1/cases/{case_id}")
+        assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_the_event_feed_delivers_every_record_once_in_order(env: Env) -> None:
+    village = "feed-" + uid()
+    clerk = make_token(env.server.db, "clerk", village)
+    cases = [f"{village}-c{i}" for i in range(3)]
+    writes = 8
+    with env.client(clerk) as c:
+        for cid in cases:
+            _open(c, cid, village=village)
+    seen: list[dict[str, Any]] = []
+    total = len(cases) * (1 + writes)
+    done = threading.Event()
+
+    def follow() -> None:
+        after = 0
+        with env.client(clerk) as c:
+            while len(seen) < total and not done.is_set():
+                page = c.get(f"/v1/villages/{village}/events",
+                             params={"after": after, "wait": 2, "limit": 5}).json()
+                seen.extend(page["events"])
+                after = page["next_after"]
+
+    def write(cid: str) -> None:
+        with env.client(clerk) as c:
+            for i in range(writes):
+                while True:
+                    v = c.get(f"/v1/cases/{cid}").json()["version"]
+                    r = act(c, cid, {"do": "note", "text": f"{i}",
+                                     "at": f"2026-03-02T10:{i:02d}:00+08:00"}, v)
+                    if r.status_code == 200:
+                        break
+                    assert r.status_code == 409, r.text
+
+    follower = threading.Thread(target=follow)
+    follower.start()
+    writers = [threading.Thread(target=write, args=(cid,)) for cid in cases]
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join()
+    follower.join(timeout=60)
+    done.set()
+    event = _validator("event")
+    for e in seen:
+        event.validate(e)
+    keys = [(e["case"], e["seq"]) for e in seen]
+    assert len(keys) == len(set(keys)) == total
+    assert set(keys) == {(cid, s) for cid in cases for s in range(1, writes + 2)}
+    positions = [e["position"] for e in seen]
+    assert positions == sorted(positions)
+    for cid in cases:
+        assert [s for c, s in keys if c == cid] == list(range(1, writes + 2))
+    with env.client(clerk) as c:
+        page = c.get(f"/v1/cases/{cases[0]}/events", params={"after": 4}).json()
+        assert [e["seq"] for e in page["events"]] == list(range(5, writes + 2))
+
+
+def test_bad_requests_are_located_problems_never_tracebacks(env: Env) -> None:
+    case_id = "bad-" + uid()
+    problem = _validator("problem")
+    with env.client(env.clerk, "zh-Hant") as c:
+        version = _open(c, case_id)
+        cases: list[tuple[httpx.Response, int]] = [
+            (c.post(f"/v1/cases/{case_id}/actions", content=b"{not json",
+                    headers={"If-Match": f'"{version}"'}), 400),
+            (act(c, case_id, {"do": "meetin", "present": 3}, version), 422),
+            (act(c, case_id, {"do": "meeting", "present": "many", "yse": 3}, version), 422),
+            (c.post(f"/v1/cases/{case_id}/actions", json={"do": "note", "text": "x"}), 428),
+            (act(c, case_id, {"do": "note", "text": "x"}, "abc"), 400),
+            (act(c, case_id, {"do": "note", "text": "x", "at": "2999-01-01"}, version), 422),
+            (act(c, case_id, {"do": "note", "text": "x", "at": "2020-01-01"}, version), 422),
+            (c.get("/v1/cases/no-such-case"), 404),
+            (c.get("/v1/no/such/route"), 404),
+            (c.post("/v1/cases", json={"procedure": "six", "roster": {}, "bogus": 1}), 422),
+            (c.delete(f"/v1/cases/{case_id}"), 405),
+        ]
+        for r, status in cases:
+            assert r.status_code == status, (r.status_code, r.text)
+            assert r.headers["content-type"] == "application/problem+json"
+            body = r.json()
+            problem.validate(body)
+            assert "Traceback" not in r.text and "/work/" not in r.text and ".py" not in r.text
+        located = cases[2][0].json()["errors"]
+        assert {e["pointer"] for e in located} == {"/present", "/yse"}
+        assert any("yes" in e["hint"] for e in located)
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version
+
+
+def test_bodies_over_the_limit_are_refused(tmp_path: Path) -> None:
+    server = Server(f"sqlite:///{tmp_path / 'small.db'}", max_body=2000)
+    try:
+        token = make_token(server.db, "admin", VILLAGE)
+        with server.client(token) as c:
+            big = "id,household\n" + "".join(f"v{i},h{i}\n" for i in range(400))
+            r = c.post(f"/v1/villages/{VILLAGE}/rosters", content=big,
+                       headers={"Content-Type": "text/csv"})
+            assert r.status_code == 413 and r.json()["code"] == "too-large"
+            small = "id,household,party\nv1,h1,full\nv2,h1,none\n"
+            r = c.post(f"/v1/villages/{VILLAGE}/rosters", content=small,
+                       headers={"Content-Type": "text/csv"})
+            assert r.status_code == 201, r.text
+            roster = c.get(r.headers["location"]).json()
+            assert roster["villagers"] == 2 and roster["fingerprint"].startswith("sha256:")
+            r = c.post(f"/v1/villages/{VILLAGE}/rosters", content="id,househld\nv1,h1\nv1,h2\n",
+                       headers={"Content-Type": "text/csv"})
+            assert r.status_code == 422
+            assert {e["path"] for e in r.json()["errors"]} >= {"/0/househld", "/1/id"}
+    finally:
+        assert "Traceback" not in server.stop()
+
+
+def test_procedures_in_the_requested_language_and_lint(env: Env) -> None:
+    with env.client(env.auditor) as c:
+        listing = c.get("/v1/procedures", headers={"Accept-Language": "en"}).json()
+        assert "six-deliberations-guzhuang" in {p["id"] for p in listing["procedures"]}
+        for lang in LANGS:
+            one = c.get("/v1/procedures/six-deliberations-guzhuang",
+                        headers={"Accept-Language": lang})
+            assert one.headers["content-language"] == lang
+            data = one.json()
+            assert data["name"] == load_procedure("six-deliberations-guzhuang").name.get(lang)
+            assert all(r["description"] for s in data["stages"] for r in s["rules"])
+        text = (Path(__file__).parent / "broken").glob("*.yaml")
+        sample = next(iter(sorted(text))).read_text(encoding="utf-8")
+        linted = c.post("/v1/procedures/lint", content=sample,
+                        headers={"Content-Type": "application/yaml"}).json()
+        assert not linted["ok"] and all(d["line"] >= 0 for d in linted["diagnostics"])
+        good = (support.ROOT / "procedures" / "four-deliberations.yaml").read_text("utf-8")
+        assert c.post("/v1/procedures/lint", content=good,
+                      headers={"Content-Type": "application/yaml"}).json()["ok"]
+        spec = c.get("/openapi.json").json()
+        assert spec["openapi"].startswith("3.1")
+        assert c.get("/docs").status_code == 200
