@@ -28,13 +28,23 @@ export function jcs(value) {
 const sha256 = (text) => createHash("sha256").update(text, "utf8").digest("hex");
 
 // The first record chains to the case header, so swapping a case's procedure or roster shows.
+// Header version 2 (cases stored from store schema v5 on) also covers the matter and the
+// creation time that show and export print; version 1 (older cases) does not.
 export function genesisHash(c) {
-  return sha256(jcs({
+  const header = {
     case: c.case_id,
     procedure: c.procedure_id,
     procedure_version: c.procedure_version,
     roster: c.roster_fingerprint,
-  }));
+  };
+  const version = c.header_version ?? 1;
+  if (version === 2) {
+    header.matter = c.matter ?? "";
+    header.created_at = c.created_at ?? "";
+  } else if (version !== 1) {
+    return `unknown header version ${version}`;
+  }
+  return sha256(jcs(header));
 }
 
 // hash = sha256(prev_hash "\n" action_id ":" index "/" size "\n" JCS(record))

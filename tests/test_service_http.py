@@ -47,7 +47,8 @@ class Env:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def env(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         ) -> Iterator[Env]:
-    urls = support.database_url(request.param, tmp_path_factory.mktemp("service"))
+    base = str(request.getfixturevalue("postgres_url")) if request.param == "postgresql" else None
+    urls = support.database_url(request.param, tmp_path_factory.mktemp("service"), base)
     db = next(urls)
     # On PostgreSQL two worker processes: every guarantee below must hold across processes.
     server = Server(db, workers=2 if request.param == "postgresql" else 1)

@@ -17,8 +17,6 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-import pytest
-import test_store_support as store_support
 
 from deliberation.definition.source import Reporter, read_yaml
 
@@ -88,14 +86,13 @@ class Server:
         return out or ""
 
 
-def database_url(kind: str, tmp: Path) -> Iterator[str]:
-    """A fresh store URL on ``kind`` (a file for SQLite, a new schema for PostgreSQL)."""
+def database_url(kind: str, tmp: Path, base: str | None = None) -> Iterator[str]:
+    """A fresh store URL on ``kind``: a file for SQLite, a new schema on ``base`` (the
+    session's PostgreSQL server, the ``postgres_url`` fixture) for PostgreSQL."""
     if kind == "sqlite":
         yield f"sqlite:///{tmp / 'service.db'}"
         return
-    base = store_support.postgres_base_url()
-    if base is None:
-        pytest.skip(f"no PostgreSQL ({store_support.PG_ENV} unset)")
+    assert base is not None, "PostgreSQL needs the session's postgres_url"
     import psycopg
 
     schema = "s_" + uuid.uuid4().hex[:12]

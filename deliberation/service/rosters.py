@@ -10,88 +10,46 @@ column is an error with a did-you-mean, never silently dropped.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-from collections.abc import Mapping
-from typing import Any, Final
+import re
+from typing import Any
 
-import yaml
-
-from deliberation.diagnostics import did_you_mean
 from deliberation.engine.records import canonical_json, fingerprint
-from deliberation.roster import Roster, RosterError
+from deliberation.roster import Roster
+from deliberation.roster import files as roster_files
 from deliberation.service.db import now_text
 from deliberation.store import Store
 
-COLUMNS: Final = ("id", "household", "name", "adult", "party", "representative", "committees",
-                  "resident", "township")
 
+def _pointer(path: str, line: int, csv_rows: bool) -> str:
+    """A problem's place as a JSON pointer into the list of villagers: ``/1/id``.
 
-def _rows(text: str, media_type: str) -> tuple[list[Any] | None, list[dict[str, Any]]]:
-    if media_type == "text/csv":
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        rows: list[Any] = []
-        try:
-            for row in reader:
-                if None in row:
-                    return None, [{"path": f"/{len(rows)}", "message":
-                                   f"row {len(rows) + 2} has more cells than the header"}]
-                rows.append(row)
-        except csv.Error as err:
-            return None, [{"path": "", "message": f"CSV: {err}"}]
-        return rows, []
-    try:
-        data = json.loads(text) if media_type == "application/json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as err:
-        return None, [{"path": "", "message": f"cannot parse the roster: {err}"}]
-    if isinstance(data, dict) and set(data) == {"villagers"}:
-        data = data["villagers"]
-    if not isinstance(data, list):
-        return None, [{"path": "", "message":
-                       "expected a list of villagers (or {'villagers': [...]})"}]
-    return data, []
+    CSV problems carry the line (the header is line 1, and its problems are put on row 0) and
+    the column; YAML and JSON ones a path such as ``villagers[1].id``.
+    """
+    if csv_rows:
+        row = max(0, line - 2)
+        return f"/{row}/{path}" if path else f"/{row}"
+    match = re.search(r"\[(\d+)\](?:\.(.+))?$", path)
+    if match is None:
+        return ""
+    return f"/{match.group(1)}" + (f"/{match.group(2)}" if match.group(2) else "")
 
 
 def parse_roster(text: str, media_type: str) -> tuple[Roster | None, list[dict[str, Any]]]:
     """The roster in ``text`` (``text/csv``, ``application/yaml`` or ``application/json``),
-    or ``None`` and every problem as ``{"path": JSON pointer, "message": ...}``."""
-    rows, problems = _rows(text, media_type)
-    if rows is None:
-        return None, problems
-    if not rows:
-        return None, [{"path": "", "message": "the roster is empty"}]
-    seen: dict[str, int] = {}
-    for n, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            problems.append({"path": f"/{n}", "message": "a villager is a mapping of columns"})
-            continue
-        for key in row:
-            if key not in COLUMNS:
-                problems.append({"path": f"/{n}/{key}", "message":
-                                 f"unknown column {key!r}; {did_you_mean(str(key), COLUMNS)}"})
-        try:
-            Roster.from_records([row])
-        except RosterError as err:
-            message = str(err).split(": ", 2)[-1]
-            column = next((c for c in COLUMNS if message.startswith(c)), None)
-            if "'id'" in message:
-                column = "id"
-            problems.append({"path": f"/{n}" + (f"/{column}" if column else ""),
-                             "message": message})
-            continue
-        vid = str(row.get("id", "")).strip()
-        if vid in seen:
-            problems.append({"path": f"/{n}/id",
-                             "message": f"id {vid!r} is already used by row {seen[vid] + 1}"})
-        seen[vid] = n
-    if problems:
-        return None, problems
-    try:
-        return Roster.from_records(rows), []
-    except (RosterError, ValueError) as err:
-        return None, [{"path": "", "message": str(err)}]
+    or ``None`` and every problem as ``{"path": JSON pointer, "code", "message", "line",
+    "column"}`` — read by the same strict reader as roster files
+    (:mod:`deliberation.roster.files`; JSON is read as the YAML it is a subset of)."""
+    csv_rows = media_type == "text/csv"
+    read = (roster_files.parse_csv(text, "<upload>") if csv_rows
+            else roster_files.parse_yaml(text, "<upload>"))
+    if read.problems or read.villagers is None:
+        return None, [{"path": _pointer(p.path, p.line, csv_rows), "code": p.code,
+                       "message": p.message.en, "line": p.line, "column": p.column}
+                      for p in read.problems]
+    return Roster(read.villagers), []
 
 
 def roster_id(village: str, fp: str) -> str:

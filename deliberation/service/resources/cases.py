@@ -184,7 +184,7 @@ def get_case(case_id: str, ctx: CtxDep) -> Any:
                 "next_after": {"type": ["integer", "null"]}})))
 def get_records(
     case_id: str, ctx: CtxDep,
-    after: Annotated[int, Query(ge=0, description="records with seq > after")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62, description="records with seq > after")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Any:
     _village_of(ctx, case_id, "read")
