@@ -23,8 +23,8 @@ from cli_bad_inputs import BAD_INPUTS
 from deliberation.cli import main
 from deliberation.definition.loader import load_procedure
 
-LOCATED = re.compile(r"^\S.*:[1-9]\d*:[1-9]\d*: D\d{3} ")
-LINE_ZERO = re.compile(r":0:0: D\d{3}")
+LOCATED = re.compile(r"^\S.*:[1-9]\d*:[1-9]\d*: [DR]\d{3} ")  # procedure (D) or roster (R) codes
+LINE_ZERO = re.compile(r":0:0: [DR]\d{3}")
 SECONDS = 60  # far above any row's real time; a row that needs this long is hanging
 
 

@@ -41,7 +41,7 @@ from deliberation.errors import (
     RuleViolation,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
-from deliberation.roster import Roster, RosterError
+from deliberation.roster import Roster, RosterError, RosterFileError
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.signing import HeadVerifier
@@ -284,8 +284,10 @@ def _generate(spec: str | None) -> Roster:
         params[key.strip().replace("-", "_")] = _value(value.strip())
     try:
         return Roster.generate(**params)
-    except (TypeError, ValueError) as err:  # the generator checks its arguments (all at once)
-        raise UsageError(f"--generate: {'; '.join(str(err).splitlines())}") from None
+    except RosterFileError as err:  # the generator checks its arguments (all at once)
+        raise UsageError("--generate: " + "; ".join(p.message.en for p in err.problems)) from None
+    except (TypeError, ValueError) as err:
+        raise UsageError(f"--generate: {err}") from None
 
 
 def _roster(args: argparse.Namespace) -> Roster:
