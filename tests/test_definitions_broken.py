@@ -135,7 +135,7 @@ def test_pure_python_yaml_gives_the_same_diagnostics(monkeypatch: pytest.MonkeyP
     """libyaml is used when present; without it, every diagnostic is the same."""
     import yaml
 
-    import deliberation.definition.source as yamlsource
+    import deliberation.yamlsource as yamlsource
 
     def run() -> dict[str, list[tuple[str, int, int]]]:
         return {

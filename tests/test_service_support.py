@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import httpx
 
-from deliberation.definition.source import Reporter, read_yaml
+from deliberation.yamlsource import Reporter, read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "examples" / "scenarios"

@@ -17,7 +17,7 @@ from deliberation.engine.clock import ManualClock
 from deliberation.errors import RuleViolation
 from deliberation.store import open_store
 from deliberation.store.archive import archive_data, render_html, verify_archive
-from deliberation.store.cases import load_case, new_case
+from deliberation.store.cases import act, load_case, new_case
 
 store_url = support.store_url  # both backends (see test_store_support)
 
@@ -85,10 +85,10 @@ def test_a_whole_case_through_the_store(store_url: str) -> None:
             # A refused action stores nothing; the case stays as it was.
             if case.state == "consultation" and case.records[-1].kind != "opinion":
                 with pytest.raises(RuleViolation):
-                    store.act("road", lambda c: c.close_consultation(),
+                    act(store, "road", lambda c: c.close_consultation(),
                               loader=lambda cid: load_case(store, cid, clock=clock))
                 assert store.info("road").version == before
-            store.act("road", lambda c: step(c, clock),
+            act(store, "road", lambda c: step(c, clock),
                       loader=lambda cid: load_case(store, cid, clock=clock))
             assert store.info("road").version > before
             acts += 1
@@ -125,7 +125,7 @@ def _noter(url: str, writer: int, n: int, barrier: Any) -> None:
     with open_store(url) as store:
         barrier.wait()
         for i in range(n):
-            store.act("race", lambda c, i=i: c.note(f"writer {writer} note {i}"), retries=1000)
+            act(store, "race", lambda c, i=i: c.note(f"writer {writer} note {i}"), retries=1000)
 
 
 def test_racing_processes_act_through_the_engine(store_url: str) -> None:

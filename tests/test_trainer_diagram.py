@@ -137,7 +137,7 @@ def test_cli_highlights_a_stored_case(tmp_path, capsys):
     with store_mod.open_store(url) as store:
         cases.new_case(store, "four-deliberations", Roster.generate(), matter="修村道",
                        case_id="road-1", clock=ManualClock())
-        store.act("road-1", lambda c: c.hold_meeting(5, 5))
+        cases.act(store, "road-1", lambda c: c.hold_meeting(5, 5))
     args = ["diagram", "four-deliberations", "--case", "road-1", "--db", url]
     assert main(args) == 0
     out = capsys.readouterr().out

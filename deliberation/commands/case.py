@@ -452,7 +452,8 @@ def run_act(args: argparse.Namespace) -> int:
     if name not in ACTIONS:
         raise UsageError(f"unknown action {args.action!r}; actions: "
                          + ", ".join(a.replace("_", "-") for a in ACTIONS))
-    from deliberation.engine.case import Case
+    from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
+    from deliberation.store.cases import act
 
     kwargs = _action_kwargs(getattr(Case, name), args)
     clock = _clock(args.at)
@@ -466,7 +467,7 @@ def run_act(args: argparse.Namespace) -> int:
                 raise UsageError(f"{args.action}: {err}") from None
 
         try:
-            case = store.act(args.case_id, apply, loader=lambda cid: _load(store, args, clock))
+            case = act(store, args.case_id, apply, loader=lambda cid: _load(store, args, clock))
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise

@@ -19,10 +19,10 @@ from typing import Any
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, looks_like_path
 from deliberation.definition.loader import Library, check_text
-from deliberation.definition.source import read_text_file
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, T
+from deliberation.yamlsource import read_text_file
 
 
 def register(subparsers: Any) -> None:

@@ -50,9 +50,9 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
-from deliberation.definition.source import Located, Reporter
 from deliberation.diagnostics import did_you_mean
 from deliberation.rules import RULES
+from deliberation.yamlsource import Located, Reporter
 
 Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
 

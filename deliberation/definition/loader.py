@@ -47,7 +47,6 @@ from deliberation.definition.model import (
     Withdrawal,
 )
 from deliberation.definition.model import Level as _Level
-from deliberation.definition.source import Located, Reporter, read_text_file, read_yaml
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text
@@ -57,6 +56,7 @@ from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.days import zone_names
 from deliberation.rules.thresholds import parse_fraction
+from deliberation.yamlsource import Located, Reporter, read_text_file, read_yaml
 
 FORMAT_VERSION: Final = 1
 ID_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")

@@ -26,7 +26,6 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition.model import Procedure
-from deliberation.definition.source import Located, Reporter, read_yaml
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
@@ -34,6 +33,7 @@ from deliberation.errors import DefinitionError, DeliberationError, RuleViolatio
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
+from deliberation.yamlsource import Located, Reporter, read_yaml
 
 
 class ScenarioError(DefinitionError):

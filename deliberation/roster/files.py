@@ -23,7 +23,6 @@ from typing import Any, Final, Literal
 import attrs
 from yaml.nodes import ScalarNode
 
-from deliberation.definition.source import Located, Reporter, read_yaml
 from deliberation.i18n import T, Text
 from deliberation.roster.fields import (
     FIELD,
@@ -41,6 +40,7 @@ from deliberation.roster.fields import (
 from deliberation.roster.generate import DEFAULTS, check_generate, generate_villagers
 from deliberation.roster.problems import RosterFileError, RosterProblem
 from deliberation.roster.villager import Villager
+from deliberation.yamlsource import Located, Reporter, read_yaml
 
 FIELD_NAMES: Final = tuple(f.name for f in FIELDS)
 CSV_SUFFIXES: Final = (".csv",)

@@ -1,5 +1,5 @@
-"""Cases in the store: save a new :class:`~deliberation.case.Case`, load one by replaying its
-records, and act on one with optimistic retries (:meth:`Store.act`).
+"""Cases in the store: save a new :class:`~deliberation.engine.case.Case`, load one by
+replaying its records, and act on one with optimistic retries (:func:`act`).
 
 >>> from deliberation.engine.clock import ManualClock
 >>> from deliberation.roster import Roster
@@ -7,7 +7,7 @@ records, and act on one with optimistic retries (:meth:`Store.act`).
 >>> store = open_store("sqlite:///:memory:")
 >>> case = new_case(store, "four-deliberations", Roster.generate(), matter="修村道",
 ...                 case_id="road-1", clock=ManualClock())
->>> store.act("road-1", lambda c: c.note("会前准备")).version
+>>> act(store, "road-1", lambda c: c.note("会前准备")).version
 2
 >>> load_case(store, "road-1").version
 2
@@ -15,11 +15,12 @@ records, and act on one with optimistic retries (:meth:`Store.act`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.loader import Library, default_library
 from deliberation.engine.clock import Clock
+from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
 from deliberation.roster import Roster
 from deliberation.store.errors import StoreError
@@ -99,3 +100,30 @@ def load_case(
         )
     return Case.replay(procedure, roster if roster is not None else store.roster(case_id),
                        records, clock=clock)
+
+
+def act(store: Store, case_id: str, fn: Callable[[Any], Any], retries: int = 5, *,
+        loader: Callable[[str], Any] | None = None) -> Case:
+    """Load the case, apply ``fn`` (an action on the Case), append the records it added, and on
+    a :class:`ConcurrencyConflict` reload and try again, up to ``retries`` times.
+
+    A refused action (``fn`` raises) stores nothing. Returns the updated Case. ``loader``
+    loads the case instead of :func:`load_case` (e.g. with the caller's library and clock).
+    """
+    for attempt in range(retries + 1):
+        case = (loader or (lambda cid: load_case(store, cid)))(case_id)
+        before = len(case.records)
+        result = fn(case)
+        # The engine acts in place; a function may also return the next Case.
+        after = result if hasattr(result, "records") else case
+        new = tuple(after.records[before:])
+        if not new:
+            return after
+        try:
+            store.append(case_id, before, new)
+        except ConcurrencyConflict:
+            if attempt == retries:
+                raise
+            continue
+        return after
+    raise AssertionError("unreachable")

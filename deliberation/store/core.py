@@ -31,7 +31,7 @@ import hashlib
 import json
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
@@ -750,40 +750,6 @@ class Store:
         checked: dict[str, bool] = {}
         for case_id in case_ids:
             yield self.verify(case_id, key, rosters_checked=checked)
-
-    # -- the engine ----------------------------------------------------------------------------
-    def act(
-        self,
-        case_id: str,
-        fn: Callable[[Any], Any],
-        retries: int = 5,
-        *,
-        loader: Callable[[str], Any] | None = None,
-    ) -> Any:
-        """Load the case, apply ``fn`` (an action on the Case), append the records it added,
-        and on a :class:`ConcurrencyConflict` reload and try again, up to ``retries`` times.
-
-        A refused action (``fn`` raises) stores nothing. Returns the updated Case.
-        """
-        from deliberation.store.cases import load_case
-
-        for attempt in range(retries + 1):
-            case = (loader or (lambda cid: load_case(self, cid)))(case_id)
-            before = len(case.records)
-            result = fn(case)
-            # The engine may act in place or return the next Case; accept both.
-            after = result if hasattr(result, "records") else case
-            new = tuple(after.records[before:])
-            if not new:
-                return after
-            try:
-                self.append(case_id, before, new)
-            except ConcurrencyConflict:
-                if attempt == retries:
-                    raise
-                continue
-            return after
-        raise AssertionError("unreachable")
 
 
 def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> list[Problem]:
