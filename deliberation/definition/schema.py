@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -41,7 +40,7 @@ from deliberation.i18n import LANGS
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param, RuleType
 from deliberation.rules.attendance import QUORUM_BASES
-from deliberation.schema import schema_path
+from deliberation.schema import schema_path, write_or_check
 
 Schema = dict[str, Any]
 
@@ -424,21 +423,7 @@ def render() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deliberation.definition.schema")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file is stale")
-    args = parser.parse_args(argv)
-    text, path = render(), schema_path()
-    if args.check:
-        current = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if current != text:
-            print(f"{path} is stale; run python -m deliberation.definition.schema", file=sys.stderr)
-            return 1
-        print(f"{path} is up to date")
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-    return 0
-
+    return write_or_check(render(), schema_path(), "deliberation.definition.schema", argv)
 
 if __name__ == "__main__":
     sys.exit(main())

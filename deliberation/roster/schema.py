@@ -16,7 +16,6 @@ The reader's diagnostics remain the authority: the schema cannot see a repeated 
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from deliberation.roster.fields import COMMITTEE_SEPARATORS, FIELDS, REQUIRED, Field
+from deliberation.schema import write_or_check
 
 Schema = dict[str, Any]
 
@@ -99,21 +99,7 @@ def render() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m deliberation.roster.schema")
-    parser.add_argument("--check", action="store_true", help="exit 1 if the shipped file is stale")
-    args = parser.parse_args(argv)
-    text, path = render(), roster_schema_path()
-    if args.check:
-        current = path.read_text(encoding="utf-8") if path.is_file() else ""
-        if current != text:
-            print(f"{path} is stale; run python -m deliberation.roster.schema", file=sys.stderr)
-            return 1
-        print(f"{path} is up to date")
-        return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
-    return 0
-
+    return write_or_check(render(), roster_schema_path(), "deliberation.roster.schema", argv)
 
 if __name__ == "__main__":
     sys.exit(main())

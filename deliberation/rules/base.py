@@ -23,6 +23,7 @@ everything else asks that object:
 
 from __future__ import annotations
 
+import abc
 import enum
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -130,7 +131,7 @@ class Verdict(NamedTuple):
 
 
 @attrs.frozen
-class Rule:
+class Rule(abc.ABC):
     """A rule of a procedure with its parameters parsed: the one code path of its family.
 
     Subclasses (one family module each) add their parsed parameters as fields and implement
@@ -154,19 +155,21 @@ class Rule:
         return self.type.effect
 
     @property
+    @abc.abstractmethod
     def reads(self) -> frozenset[str]:
         """The facts :meth:`verdict` reads (the engine counts only what some rule reads)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def verdict(self, facts: Facts) -> Verdict:
-        raise NotImplementedError
+        """Whether the rule holds on ``facts``, and the numbers behind it (pure)."""
 
+    @abc.abstractmethod
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
-        raise NotImplementedError
+        """The verdict in words, from its numbers."""
 
+    @abc.abstractmethod
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         """The rule in words; ``channels`` names the procedure's disclosure channels."""
-        raise NotImplementedError
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         """The counts this rule needs on the totals in ``facts`` (empty: none counted)."""
