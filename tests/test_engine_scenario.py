@@ -117,3 +117,27 @@ def test_roster_problems_in_a_scenario_are_located(tmp_path: Path,
                        "actions: []\n", encoding="utf-8")
     assert main(["run", str(by_file)]) == 2
     assert f"{by_file}:2:16: D202 roster.file: no roster file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("after", [".inf", ".nan", "36501", "-1"])
+def test_a_wait_off_the_calendar_is_a_located_error(tmp_path: Path, after: str,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "wait.yaml"
+    bad.write_text("procedure: four-deliberations\nroster: {generate: {}}\nactions:\n"
+                   f"  - do: meeting\n    after: {after}\n    present: 5\n    yes: 5\n",
+                   encoding="utf-8")
+    assert main(["run", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:5:" in err and "actions[0].after" in err and "Traceback" not in err
+
+
+def test_waits_that_together_leave_the_calendar_are_refused(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    steps = "".join("  - do: note\n    text: x\n    after: 36500\n" for _ in range(90))
+    bad = tmp_path / "long.yaml"
+    bad.write_text(f"procedure: four-deliberations\nroster: {{generate: {{}}}}\nactions:\n{steps}",
+                   encoding="utf-8")
+    assert main(["run", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "past the calendar" in err and "Traceback" not in err

@@ -8,6 +8,7 @@ exporting run on stored data, not only on 404s.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from test_service_support import Server, make_token
 
-EXAMPLES = 12
+EXAMPLES = int(os.environ.get("DELIBERATION_HTTP_FUZZ_EXAMPLES", "12"))  # per operation
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 

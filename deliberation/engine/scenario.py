@@ -386,11 +386,16 @@ def _action(el: Located, rep: Reporter) -> str | None:
     return do
 
 
+# A wait longer than a century between two actions is no village's procedure.
+MAX_AFTER: Final = 36_500
+
+
 def _after(v: Located, rep: Reporter) -> float:
     """The ``after:`` days (0 when it is not a number of days ≥ 0, which is reported)."""
     val = v.value()
-    if isinstance(val, bool) or not isinstance(val, int | float) or val < 0:
-        rep.error("D202", "'after' is a number of days ≥ 0", v)
+    if isinstance(val, bool) or not isinstance(val, int | float) or not 0 <= val <= MAX_AFTER:
+        # (not 0 <= val also refuses NaN; the bound keeps the scenario's dates on the calendar)
+        rep.error("D202", f"'after' is a number of days from 0 to {MAX_AFTER}", v)
         return 0.0
     return float(val)
 
@@ -496,7 +501,13 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
                     f"{step.path}.at")])
             clock.set(step.at)
         if step.after_days:
-            clock.advance(days=step.after_days)
+            try:
+                clock.advance(days=step.after_days)
+            except OverflowError:  # many long waits together run past the year 9999
+                raise ScenarioError([Diagnostic(
+                    "D204", f"the date runs past the calendar ({clock.now().date()} + "
+                            f"{step.after_days:g} days)", scenario.file, step.line, 1,
+                    f"{step.path}.after")]) from None
         results.append(apply_step(case, step, clock.now()))
     return ScenarioReport(scenario, case, tuple(results))
 
