@@ -296,6 +296,12 @@ class Procedure:
             return FrozenMap(tuple((k, self.resolve(v, overrides)) for k, v in value.items))
         return value
 
+    def params_of(self, spec: RuleSpec, overrides: Mapping[str, Any] | None = None
+                  ) -> dict[str, Any]:
+        """A rule's parameters as given, settings resolved and nested mappings (``any_of``
+        alternatives) as plain dicts: what :meth:`RuleType.bind` takes."""
+        return {k: _plain(self.resolve(v, overrides)) for k, v in spec.params}
+
     def body_of(self, stage: Stage, overrides: Mapping[str, Any] | None = None) -> Body:
         body_id = self.resolve(stage.body, overrides)
         return self.bodies[str(body_id)]
@@ -357,3 +363,11 @@ def _default_target(procedure: Procedure, key: str) -> str:
     if failure is not None:
         return failure.id
     raise LookupError(f"procedure {procedure.id!r} has no failure outcome for {key!r}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, FrozenMap):
+        return {k: _plain(v) for k, v in value.items}
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value

@@ -31,7 +31,6 @@ from deliberation.definition.model import (
     ROUTE_KEYS,
     ActionKind,
     Body,
-    FrozenMap,
     Procedure,
     SettingType,
     Stage,
@@ -116,17 +115,6 @@ class Plan:
         return census.counts(roster, body)
 
 
-def _params(procedure: Procedure, spec_params: tuple[tuple[str, Any], ...],
-            settings: Mapping[str, Any]) -> dict[str, Any]:
-    out = {}
-    for k, v in spec_params:
-        value = procedure.resolve(v, settings)
-        if isinstance(value, tuple):
-            value = tuple(x.as_dict() if isinstance(x, FrozenMap) else x for x in value)
-        out[k] = value.as_dict() if isinstance(value, FrozenMap) else value
-    return out
-
-
 def _compile_stage(procedure: Procedure, index: int, stage: Stage,
                    settings: Mapping[str, Any]) -> StagePlan:
     body = procedure.body_of(stage, settings)
@@ -134,7 +122,7 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
     pre: list[Rule] = []
     deadlines: list[Rule] = []
     for spec in procedure.rules_of(stage, settings):
-        rule = RULES[spec.rule].bind(spec.id, _params(procedure, spec.params, settings),
+        rule = RULES[spec.rule].bind(spec.id, procedure.params_of(spec, settings),
                                      spec.basis)
         if rule.effect is Effect.NO_QUORUM:
             quorum = rule

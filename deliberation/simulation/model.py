@@ -189,13 +189,7 @@ def _bound(procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any]) -
             f"规则 {spec.rule!r} 未注册,无法模拟", f"規則 {spec.rule!r} 未註冊,無法模擬",
             f"rule {spec.rule!r} is not registered, so it cannot be simulated",
         ))
-    params: dict[str, Any] = {}
-    for k, v in spec.params:
-        value = procedure.resolve(v, overrides)
-        if isinstance(value, tuple):
-            value = tuple(x.as_dict() if hasattr(x, "as_dict") else x for x in value)
-        params[k] = value.as_dict() if hasattr(value, "as_dict") else value
-    return rtype.bind(spec.id, params, spec.basis)
+    return rtype.bind(spec.id, procedure.params_of(spec, overrides), spec.basis)
 
 
 def _skipped(procedure: Procedure, stage: Stage, overrides: Mapping[str, Any]) -> bool:

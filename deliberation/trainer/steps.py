@@ -263,19 +263,11 @@ def _setting_refs(value: Any) -> list[str]:
     return []
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, FrozenMap):
-        return {k: _plain(v) for k, v in value.items}
-    if isinstance(value, tuple):
-        return tuple(_plain(v) for v in value)
-    return value
-
-
 def resolved_params(
     procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
     """A rule's parameters with settings applied and the rule's defaults filled in."""
-    params = {k: _plain(procedure.resolve(v, overrides)) for k, v in spec.params}
+    params = procedure.params_of(spec, overrides)
     rtype = RULES.get(spec.rule)
     return rtype.with_defaults(params) if rtype is not None else params
 
