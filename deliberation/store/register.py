@@ -1,0 +1,672 @@
+"""The register a village files: a case's record as a township clerk keeps it on paper.
+
+:func:`build_register` reads an archive (:func:`deliberation.store.archive.archive_data`) and
+returns a :class:`Register` in one language: per meeting the matter, date, form, 应到/实到 with
+names from the roster, the content decided, the vote, who signed and how, and the township
+officials present; the consultation as a sign sheet summarised by household; each disclosure
+with its channels, dates and the supervision committee's opinion; and the chain head to post on
+the notice board. It is a rendering of the archive, not a record: HTML
+(:mod:`deliberation.store.register_html`) and PDF (:mod:`deliberation.store.register_pdf`) are
+drawn from the same :class:`Register`.
+
+>>> from deliberation.engine.clock import ManualClock
+>>> from deliberation.roster import Roster
+>>> from deliberation.store import open_store
+>>> from deliberation.store.archive import archive_data
+>>> from deliberation.store.cases import new_case
+>>> store = open_store("sqlite:///:memory:")
+>>> _ = new_case(store, "four-deliberations", Roster.generate(), matter="修村道", case_id="r1",
+...              clock=ManualClock())
+>>> reg = build_register(archive_data(store, "r1"), lang="zh-Hans")
+>>> reg.title, reg.heading[0].value
+('村级重大事项办理登记簿', '修村道')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from fractions import Fraction
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import attrs
+
+from deliberation.definition.loader import default_library
+from deliberation.definition.model import DEFAULT_TIMEZONE, Procedure
+from deliberation.engine.census import member_ids
+from deliberation.engine.plan import Plan, StagePlan, plan_for
+from deliberation.errors import DeliberationError
+from deliberation.i18n import T, Text, check_lang
+from deliberation.roster import Roster, Villager
+from deliberation.rules import RULES
+from deliberation.rules.channels import channel_name
+
+# How many households the sign sheet prints on one line.
+SHEET_COLUMNS: Final = 6
+
+
+@attrs.frozen
+class Row:
+    """One line of a form: a label and what was recorded."""
+
+    label: str
+    value: str
+
+
+@attrs.frozen
+class Grid:
+    """A table of short cells, ``columns`` to a line (the household sign sheet)."""
+
+    caption: str
+    cells: tuple[str, ...]
+    columns: int = SHEET_COLUMNS
+
+    @property
+    def lines(self) -> tuple[tuple[str, ...], ...]:
+        c = self.cells
+        n = self.columns
+        return tuple(tuple(c[i:i + n]) + ("",) * (n - len(c[i:i + n]))
+                     for i in range(0, len(c), n))
+
+
+@attrs.frozen
+class Section:
+    """One step's page of the register: a title, the form's lines, and any sign sheet."""
+
+    title: str
+    rows: tuple[Row, ...]
+    grids: tuple[Grid, ...] = ()
+
+
+@attrs.frozen
+class Register:
+    """A case's register in one language, ready to render (all text already translated)."""
+
+    lang: str
+    title: str
+    heading: tuple[Row, ...]
+    sections: tuple[Section, ...]
+    chain_title: str
+    chain: tuple[Row, ...]
+    chain_note: str
+    page_label: str  # "第 {page} 页,共 {pages} 页": the PDF's footer
+
+
+W: Final[Mapping[str, Text]] = {
+    "title": T("村级重大事项办理登记簿", "村級重大事項辦理登記簿",
+               "Register of a major village matter"),
+    "matter": T("事项", "事項", "Matter"),
+    "procedure": T("办理程序", "辦理程序", "Procedure"),
+    "case": T("登记编号", "登記編號", "Register number"),
+    "period": T("办理期间", "辦理期間", "Period"),
+    "status": T("办理结果", "辦理結果", "Status"),
+    "in-progress": T("正在办理:{stage}", "正在辦理:{stage}", "in progress: {stage}"),
+    "no-replay": T("记录无法重演,请核对", "記錄無法重演,請核對",
+                   "the records do not replay; check them"),
+    "step": T("第{n}步 {name}", "第{n}步 {name}", "Step {n}: {name}"),
+    "round": T("(第{n}次)", "(第{n}次)", " (round {n})"),
+    "date": T("日期", "日期", "Date"),
+    "place": T("地点", "地點", "Place"),
+    "not-recorded": T("未记录", "未記錄", "not recorded"),
+    "form": T("会议形式", "會議形式", "Form"),
+    "expected": T("应到", "應到", "Expected"),
+    "present": T("实到", "實到", "Present"),
+    "absent": T("缺席", "缺席", "Absent"),
+    "excused": T("请假", "請假", "Excused"),
+    "people": T("{n}人", "{n}人", "{n}"),
+    "people-names": T("{n}人:{names}", "{n}人:{names}", "{n}: {names}"),
+    "content": T("决定内容", "決定內容", "Content decided"),
+    "vote": T("表决情况", "表決情況", "Vote"),
+    "vote-line": T("赞成{yes}票,反对{no}票,弃权{abstain}票",
+                   "贊成{yes}票,反對{no}票,棄權{abstain}票",
+                   "{yes} for, {no} against, {abstain} abstaining"),
+    "yes-names": T("赞成", "贊成", "For"),
+    "no-names": T("反对", "反對", "Against"),
+    "abstain-names": T("弃权", "棄權", "Abstaining"),
+    "result": T("表决结果", "表決結果", "Result"),
+    "step-result": T("办理情况", "辦理情況", "Outcome"),
+    "by": T("经办人", "經辦人", "By"),
+    "passed": T("通过,转入{next}", "通過,轉入{next}", "passed; next: {next}"),
+    "not-passed": T("未通过({why}),转入{next}", "未通過({why}),轉入{next}",
+                    "not passed ({why}); next: {next}"),
+    "signed": T("签字", "簽字", "Signatures"),
+    "signed-count": T("参会人员{n}人签字(未逐人登记姓名)", "參會人員{n}人簽字(未逐人登記姓名)",
+                      "{n} participants signed (names not recorded one by one)"),
+    "township": T("乡镇列席人员", "鄉鎮列席人員", "Township officials present"),
+    "none": T("无", "無", "none"),
+    "notice": T("会议通知", "會議通知", "Notice of meeting"),
+    "circulated": T("方案提前送达", "方案提前送達", "Plan circulated"),
+    "given-on": T("{date}发出", "{date}發出", "given on {date}"),
+    "motion-text": T("动议内容", "動議內容", "Motion"),
+    "submitters": T("提议人", "提議人", "Raised by"),
+    "consult-period": T("征求意见期间", "徵求意見期間", "Consultation period"),
+    "population": T("应征求", "應徵求", "To be consulted"),
+    "households": T("{n}户", "{n}戶", "{n} households"),
+    "adults": T("{h}户{n}人", "{h}戶{n}人", "{n} adults in {h} households"),
+    "signed-by-hand": T("本人签字", "本人簽字", "Signed in person"),
+    "signed-proxy": T("委托代签", "委託代簽", "Signed by proxy"),
+    "refused": T("拒绝签字", "拒絕簽字", "Refused to sign"),
+    "missing": T("未征求到", "未徵求到", "Not reached"),
+    "opinions": T("意见汇总", "意見彙總", "Opinions"),
+    "agree": T("同意", "同意", "agree"),
+    "disagree": T("不同意", "不同意", "disagree"),
+    "other-opinion": T("其他意见", "其他意見", "other opinions"),
+    "opinion-line": T("{label}{n}人", "{label}{n}人", "{label}: {n}"),
+    "counted": T("按人数登记:签字{signed}人,未签字{unsigned}人,委托代签{proxies}人"
+                 "(未逐人登记姓名)",
+                 "按人數登記:簽字{signed}人,未簽字{unsigned}人,委託代簽{proxies}人"
+                 "(未逐人登記姓名)",
+                 "counted, not named: {signed} signed, {unsigned} unsigned, {proxies} by proxy"),
+    "coverage": T("覆盖情况", "覆蓋情況", "Coverage"),
+    "coverage-line": T("签字确认{count}人,应征求{total}人", "簽字確認{count}人,應徵求{total}人",
+                       "{count} signed of {total}"),
+    "sheet": T("分户签字情况(户主姓名 已签/应签)", "分戶簽字情況(戶主姓名 已簽/應簽)",
+               "Sign sheet by household (head of household, signed/to sign)"),
+    "household-cell": T("{head}户 {signed}/{total}", "{head}戶 {signed}/{total}",
+                        "{head} {signed}/{total}"),
+    "proxy-line": T("{signer}代{villager}签字(委托书:{authorisation})",
+                    "{signer}代{villager}簽字(委託書:{authorisation})",
+                    "{signer} for {villager} (authorisation: {authorisation})"),
+    "channels": T("公开渠道", "公開管道", "Channels"),
+    "posted": T("{channel}:{date}公布(经办人:{by})", "{channel}:{date}公布(經辦人:{by})",
+                "{channel}: posted on {date} (by {by})"),
+    "ended": T("公开期满", "公開期滿", "Period ended"),
+    "days": T("{channel}公开{n}天", "{channel}公開{n}天", "{channel}: {n} days"),
+    "content-posted": T("公开内容", "公開內容", "Content posted"),
+    "supervision": T("监督委员会意见", "監督委員會意見", "Supervision committee"),
+    "no-objection": T("公开期间未提出异议", "公開期間未提出異議",
+                      "no objection raised during the disclosure"),
+    "objection": T("{date}{by}提出异议:{reason}", "{date}{by}提出異議:{reason}",
+                   "{date}: {by} objected: {reason}"),
+    "answer": T("{date}{by}答复:{answer}", "{date}{by}答覆:{answer}",
+                "{date}: {by} answered: {answer}"),
+    "unanswered": T("尚未答复", "尚未答覆", "not yet answered"),
+    "other": T("其他记录", "其他記錄", "Other records"),
+    "chain-title": T("记录核验码(张贴于村务公开栏)", "記錄核驗碼(張貼於村務公開欄)",
+                     "Record check code (for the notice board)"),
+    "records": T("记录条数", "記錄條數", "Records"),
+    "head": T("链头哈希", "鏈頭雜湊", "Chain head"),
+    "check": T("完整性核验", "完整性核驗", "Verification"),
+    "intact": T("记录完整,未发现改动", "記錄完整,未發現改動", "intact; no change found"),
+    "broken": T("发现问题:{problems}", "發現問題:{problems}", "problems found: {problems}"),
+    "chain-note": T("村民可凭此核验码核对本事项的电子记录是否被改动。",
+                    "村民可憑此核驗碼核對本事項的電子記錄是否被改動。",
+                    "Villagers can use this code to check that the electronic record of this "
+                    "matter has not been changed."),
+    "page": T("第 {page} 页,共 {pages} 页", "第 {page} 頁,共 {pages} 頁",
+              "Page {page} of {pages}"),
+}
+
+METHODS: Final[Mapping[str, Text]] = {
+    "handwritten": T("亲笔签字", "親筆簽字", "handwritten"),
+    "fingerprint": T("按手印", "按手印", "fingerprint"),
+    "electronic": T("电子签名", "電子簽名", "electronic"),
+    "proxy": T("委托代签", "委託代簽", "by proxy"),
+}
+
+OTHER_KINDS: Final[Mapping[str, Text]] = {
+    "withdrawn": T("撤回事项", "撤回事項", "matter withdrawn"),
+    "lapsed": T("逾期失效", "逾期失效", "lapsed"),
+    "stage-skipped": T("按设置合并此步", "按設定合併此步", "step merged by a setting"),
+    "note": T("备注", "備註", "note"),
+    "task": T("办理任务", "辦理任務", "task"),
+    "rating": T("评议", "評議", "rating"),
+    "evaluation-closed": T("评议结束", "評議結束", "evaluation closed"),
+    "objection": T("监督异议", "監督異議", "objection"),
+    "answer": T("答复异议", "答覆異議", "objection answered"),
+}
+
+_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")
+
+
+@attrs.frozen
+class _Ctx:
+    """What every part of the register reads: language, procedure, plan, roster, time zone."""
+
+    lang: str
+    matter: str
+    procedure: Procedure | None
+    plan: Plan | None
+    people: Mapping[str, Villager]
+    roster: Roster | None
+    zone: ZoneInfo
+
+    def w(self, key: str, **values: Any) -> str:
+        text = W[key]
+        return (text.format(**values) if values else text).get(self.lang)
+
+    def sep(self) -> str:
+        return ", " if self.lang == "en" else "、"
+
+    def name(self, vid: Any) -> str:
+        v = self.people.get(str(vid))
+        return v.name if v is not None and v.name else str(vid)
+
+    def names(self, ids: Iterable[Any]) -> str:
+        return self.sep().join(self.name(i) for i in ids)
+
+    def day(self, iso: Any) -> str:
+        """``2026年3月8日`` / ``8 March 2026``: the village's calendar date."""
+        try:
+            at = datetime.fromisoformat(str(iso))
+        except ValueError:
+            return str(iso)
+        if at.tzinfo is not None:
+            at = at.astimezone(self.zone)
+        if self.lang == "en":
+            return f"{at.day} {_MONTHS[at.month - 1]} {at.year}"
+        return f"{at.year}年{at.month}月{at.day}日"
+
+    def span(self, first: Any, last: Any) -> str:
+        a, b = self.day(first), self.day(last)
+        return a if a == b else f"{a} — {b}"
+
+    def stage_plan(self, stage: Any) -> StagePlan | None:
+        if self.plan is None or stage not in self.plan.stages:
+            return None
+        return self.plan.stage(str(stage))
+
+    def target(self, state: Any) -> str:
+        """A stage's or an outcome's name."""
+        if self.procedure is not None:
+            if state in self.procedure.outcomes:
+                return self.procedure.outcomes[str(state)].name.get(self.lang)
+            sp = self.stage_plan(state)
+            if sp is not None:
+                return sp.stage.name.get(self.lang)
+        return str(state)
+
+    def rule_label(self, stage: Any, rule_id: Any) -> str:
+        sp = self.stage_plan(stage)
+        if sp is not None:
+            for r in sp.rules:
+                if r.id == rule_id and r.name in RULES:
+                    return RULES[r.name].label.get(self.lang)
+        return RULES[rule_id].label.get(self.lang) if rule_id in RULES else str(rule_id)
+
+
+def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Register:
+    """The register of the archive ``data`` in ``lang`` (see the module docstring)."""
+    ctx = _context(data, check_lang(lang))
+    case = data["case"]
+    records = [r["record"] for r in data["records"]]
+    heading = [
+        Row(ctx.w("matter"), str(case.get("matter") or "")),
+        Row(ctx.w("procedure"),
+            ctx.procedure.name.get(lang) if ctx.procedure else str(case["procedure_id"])),
+        Row(ctx.w("case"), str(case["case_id"])),
+    ]
+    if records:
+        heading.append(Row(ctx.w("period"), ctx.span(records[0].get("at"),
+                                                     records[-1].get("at"))))
+    heading.append(Row(ctx.w("status"), _status(ctx, data.get("state") or {})))
+    ver = data["verification"]
+    problems = ctx.sep().join(str(p.get("message", {}).get(lang, p.get("kind")))
+                              for p in ver.get("problems") or ())
+    chain = (
+        Row(ctx.w("records"), str(len(records))),
+        Row(ctx.w("head"), _grouped(str(ver.get("head_hash") or case.get("head_hash")))),
+        Row(ctx.w("check"), ctx.w("intact") if ver.get("ok") else ctx.w("broken",
+                                                                          problems=problems)),
+    )
+    return Register(lang, ctx.w("title"), tuple(heading), tuple(_sections(ctx, records)),
+                    ctx.w("chain-title"), chain, ctx.w("chain-note"), W["page"].get(lang))
+
+
+def _grouped(digest: str) -> str:
+    """The chain head in groups of eight, to copy by hand or read aloud."""
+    return " ".join(digest[i:i + 8] for i in range(0, len(digest), 8))
+
+
+def _context(data: Mapping[str, Any], lang: str) -> _Ctx:
+    procedure: Procedure | None
+    try:
+        # By id only: a stored id that looks like a path is never opened as a file.
+        procedure = default_library().load(str(data["procedure"]["id"]))
+    except DeliberationError:
+        procedure = None
+    records = data["records"]
+    settings = records[0]["record"].get("data", {}).get("settings") if records else None
+    plan: Plan | None = None
+    if procedure is not None:
+        try:
+            plan = plan_for(procedure, dict(settings or {}))
+        except (DeliberationError, TypeError, ValueError, KeyError):
+            plan = None
+    roster: Roster | None
+    try:
+        roster = Roster.from_data(data["roster"]["villagers"])
+    except (DeliberationError, TypeError, ValueError, KeyError):
+        roster = None
+    people = {v.id: v for v in roster.villagers} if roster is not None else {}
+    zone = ZoneInfo(procedure.timezone if procedure is not None else DEFAULT_TIMEZONE)
+    return _Ctx(lang, str(data["case"].get("matter") or ""), procedure, plan, people, roster, zone)
+
+
+def _status(ctx: _Ctx, state: Mapping[str, Any]) -> str:
+    if not state.get("replayed"):
+        return ctx.w("no-replay")
+    if state.get("outcome"):
+        return ctx.target(state["outcome"])
+    return ctx.w("in-progress", stage=ctx.target(state.get("state")))
+
+
+def _sections(ctx: _Ctx, records: Sequence[Mapping[str, Any]]) -> list[Section]:
+    """Sections in the order things happened; a consultation's opinions and a disclosure's
+    postings are gathered into one section each, at the place their stage began."""
+    blocks: list[tuple[str, Any]] = []
+    groups: dict[tuple[str, Any], list[Mapping[str, Any]]] = {}
+    announced: dict[Any, list[Mapping[str, Any]]] = {}
+    disclosing = {r.get("stage") for r in records if str(r.get("kind")).startswith("disclosure")}
+    for rec in records:
+        kind, stage = rec.get("kind"), rec.get("stage")
+        if kind in ("notice", "circulated"):
+            announced.setdefault(rec.get("data", {}).get("for") or stage, []).append(rec)
+        elif kind == "meeting":
+            blocks.append(("meeting", (rec, announced.pop(stage, []))))
+        elif kind == "motion":
+            blocks.append(("motion", rec))
+        elif kind in ("opinion", "consultation-closed") or (
+                kind in ("disclosure-posted", "disclosure-concluded", "objection", "answer")
+                and stage in disclosing):
+            group = "consultation" if kind in ("opinion", "consultation-closed") else "disclosure"
+            if (group, stage) not in groups:
+                groups[(group, stage)] = []
+                blocks.append((group, stage))
+            groups[(group, stage)].append(rec)
+        elif kind != "opened":
+            blocks.append(("other", rec))
+    out: list[Section] = []
+    for what, item in blocks:
+        if what == "meeting":
+            out.append(_meeting(ctx, *item))
+        elif what == "motion":
+            out.append(_motion(ctx, item))
+        elif what == "consultation":
+            out.append(_consultation(ctx, item, groups[("consultation", item)]))
+        elif what == "disclosure":
+            out.append(_disclosure(ctx, item, groups[("disclosure", item)]))
+        else:
+            out.append(_other(ctx, item))
+    return out
+
+
+def _title(ctx: _Ctx, stage: Any, round_: Any = None) -> str:
+    sp = ctx.stage_plan(stage)
+    n = sp.index + 1 if sp is not None else "?"
+    title = ctx.w("step", n=n, name=ctx.target(stage))
+    if isinstance(round_, int) and round_ > 1:
+        title += ctx.w("round", n=round_)
+    return title
+
+
+def _who(ctx: _Ctx, value: Any) -> str:
+    """A count, or named people with their count."""
+    if isinstance(value, list | tuple):
+        if not value:
+            return ctx.w("none")
+        return ctx.w("people-names", n=len(value), names=ctx.names(value))
+    return ctx.w("people", n=value)
+
+
+def _number(value: Any) -> int:
+    return len(value) if isinstance(value, list | tuple) else int(value or 0)
+
+
+def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
+             announced: Sequence[Mapping[str, Any]]) -> Section:
+    data: Mapping[str, Any] = rec.get("data") or {}
+    result: Mapping[str, Any] = rec.get("result") or {}
+    stage = rec.get("stage")
+    sp = ctx.stage_plan(stage)
+    rows = [Row(ctx.w("matter"), ctx.matter), Row(ctx.w("date"), ctx.day(rec.get("at")))]
+    rows.append(Row(ctx.w("place"), str(data.get("place") or ctx.w("not-recorded"))))
+    if sp is not None:
+        rows.append(Row(ctx.w("form"), sp.body.name.get(ctx.lang)))
+    for a in announced:
+        rows.append(Row(ctx.w(str(a.get("kind"))), ctx.w("given-on", date=ctx.day(a.get("at")))))
+    present = data.get("present", 0)
+    expected_ids = _expected(ctx, sp)
+    total = next((c.get("numbers", {}).get("total") for c in result.get("checks") or ()
+                  if str(c.get("rule")).startswith("quorum")), None)
+    if expected_ids and (total is None or total == len(expected_ids)):
+        rows.append(Row(ctx.w("expected"), _who(ctx, sorted(expected_ids))))
+    else:
+        rows.append(Row(ctx.w("expected"), ctx.w("people", n=total if total is not None
+                                                 else len(expected_ids))))
+    rows.append(Row(ctx.w("present"), _who(ctx, present)))
+    if isinstance(present, list | tuple) and expected_ids:
+        gone = sorted(expected_ids - set(map(str, present)))
+        rows.append(Row(ctx.w("absent"), _who(ctx, gone)))
+    if data.get("excused"):
+        rows.append(Row(ctx.w("excused"), _who(ctx, data["excused"])))
+    rows.append(Row(ctx.w("content"), str(data.get("content") or "") or ctx.w("not-recorded")))
+    rows.append(Row(ctx.w("vote"), ctx.w("vote-line", yes=_number(data.get("yes")),
+                                         no=_number(data.get("no")),
+                                         abstain=_number(data.get("abstain")))))
+    for key in ("yes", "no", "abstain"):
+        if isinstance(data.get(key), list | tuple) and data[key]:
+            rows.append(Row(ctx.w(f"{key}-names"), _who(ctx, data[key])))
+    rows.append(Row(ctx.w("result"), _verdict(ctx, stage, result)))
+    rows.append(Row(ctx.w("signed"), _signatures(ctx, rec, data)))
+    witnesses = data.get("witnesses", 0)
+    rows.append(Row(ctx.w("township"),
+                    _who(ctx, witnesses) if witnesses else ctx.w("none")))
+    return Section(_title(ctx, stage, result.get("round")), tuple(rows))
+
+
+def _expected(ctx: _Ctx, sp: StagePlan | None) -> set[str]:
+    if sp is None or ctx.roster is None:
+        return set()
+    return set(member_ids(ctx.roster, sp.body.members))
+
+
+def _verdict(ctx: _Ctx, stage: Any, result: Mapping[str, Any]) -> str:
+    nxt = ctx.target(result.get("state"))
+    if result.get("route") == "pass":
+        return ctx.w("passed", next=nxt)
+    failed = [ctx.rule_label(stage, c.get("rule")) for c in result.get("checks") or ()
+              if not c.get("ok")]
+    return ctx.w("not-passed", why=ctx.sep().join(failed) or "—", next=nxt)
+
+
+def _signatures(ctx: _Ctx, rec: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+    sigs = [s for s in rec.get("signatures") or () if s.get("role") != "witness"]
+    if not sigs:
+        signed = data.get("signed", data.get("present", 0))
+        return ctx.w("signed-count", n=_number(signed)) if _number(signed) else ctx.w("none")
+    by_method: dict[str, list[str]] = {}
+    for s in sigs:
+        by_method.setdefault(str(s.get("method")), []).append(_signer(ctx, s))
+    lines = []
+    for method, who in by_method.items():
+        label = METHODS[method].get(ctx.lang) if method in METHODS else method
+        lines.append(f"{label} " + ctx.w("people-names", n=len(who), names=ctx.sep().join(who)))
+    return ";".join(lines) if ctx.lang != "en" else "; ".join(lines)
+
+
+def _signer(ctx: _Ctx, s: Mapping[str, Any]) -> str:
+    if s.get("method") == "proxy":
+        return ctx.w("proxy-line", signer=ctx.name(s.get("signer")),
+                     villager=ctx.name(s.get("on_behalf_of")),
+                     authorisation=str(s.get("authorisation")))
+    return ctx.name(s.get("signer"))
+
+
+def _motion(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
+    data: Mapping[str, Any] = rec.get("data") or {}
+    rows = [
+        Row(ctx.w("date"), ctx.day(rec.get("at"))),
+        Row(ctx.w("motion-text"), str(data.get("text") or "")),
+        Row(ctx.w("submitters"), _who(ctx, list(data.get("submitters") or ()))),
+        Row(ctx.w("signed"), _signatures(ctx, rec, {"signed": data.get("signed", 0)})),
+        Row(ctx.w("step-result"), _verdict(ctx, rec.get("stage"), rec.get("result") or {})),
+    ]
+    return Section(_title(ctx, rec.get("stage")), tuple(rows))
+
+
+def _consultation(ctx: _Ctx, stage: Any, recs: Sequence[Mapping[str, Any]]) -> Section:
+    opinions = [r for r in recs if r.get("kind") == "opinion"]
+    rows = []
+    if opinions:
+        rows.append(Row(ctx.w("consult-period"), ctx.span(opinions[0].get("at"),
+                                                          opinions[-1].get("at"))))
+    latest: dict[str, Mapping[str, Any]] = {}
+    counted = {"signed": 0, "unsigned": 0, "proxies": 0}
+    for r in opinions:
+        d = r.get("data") or {}
+        if "villager" in d:
+            latest[str(d["villager"])] = r  # a later opinion replaces an earlier one
+        else:
+            counted["signed"] += int(d.get("count") or 0)
+            counted["unsigned"] += int(d.get("unsigned") or 0)
+            counted["proxies"] += int(d.get("proxies") or 0)
+    population = _population(ctx, ctx.stage_plan(stage))
+    grids: tuple[Grid, ...] = ()
+    if latest or not any(counted.values()):
+        rows += _named_opinions(ctx, population, latest)
+        if population:
+            grids = (_sheet(ctx, population, latest),)
+    if any(counted.values()):
+        rows.append(Row(ctx.w("opinions"), ctx.w("counted", **counted)))
+    for r in recs:
+        if r.get("kind") == "consultation-closed":
+            rows.append(Row(ctx.w("coverage"), _coverage(ctx, r)))
+    return Section(_title(ctx, stage), tuple(rows), grids)
+
+
+def _population(ctx: _Ctx, sp: StagePlan | None) -> list[Villager]:
+    """Who must be consulted: the adults of the stage's body (township officials are not
+    villagers)."""
+    ids = _expected(ctx, sp)
+    return [v for v in ctx.people.values() if v.id in ids and v.adult and not v.township]
+
+
+def _status_of(rec: Mapping[str, Any] | None) -> str:
+    if rec is None:
+        return "missing"
+    sigs = rec.get("signatures") or ()
+    if not sigs:
+        return "refused"
+    return "proxy" if sigs[0].get("method") == "proxy" else "signed"
+
+
+def _named_opinions(ctx: _Ctx, population: Sequence[Villager],
+                    latest: Mapping[str, Mapping[str, Any]]) -> list[Row]:
+    status: dict[str, list[str]] = {"signed": [], "proxy": [], "refused": [], "missing": []}
+    for v in population:
+        status[_status_of(latest.get(v.id))].append(v.id)
+    for vid, rec in latest.items():  # opinions from people outside the population still show
+        if vid not in {v.id for v in population}:
+            status[_status_of(rec)].append(vid)
+    households = len({v.household for v in population})
+    rows = [Row(ctx.w("population"), ctx.w("adults", h=households, n=len(population)))]
+    rows.append(Row(ctx.w("signed-by-hand"), ctx.w("people", n=len(status["signed"]))))
+    proxies = [_signer(ctx, latest[i]["signatures"][0]) for i in status["proxy"]]
+    rows.append(Row(ctx.w("signed-proxy"),
+                    ctx.w("people-names", n=len(proxies), names=ctx.sep().join(proxies))
+                    if proxies else ctx.w("none")))
+    rows.append(Row(ctx.w("refused"), _who(ctx, status["refused"])))
+    rows.append(Row(ctx.w("missing"), _who(ctx, status["missing"])))
+    tally: dict[str, int] = {}
+    for rec in latest.values():
+        text = str((rec.get("data") or {}).get("opinion") or "")
+        tally[text] = tally.get(text, 0) + 1
+    parts = [ctx.w("opinion-line", label=ctx.w(k), n=tally.pop(k)) for k in ("agree", "disagree")
+             if k in tally]
+    if tally:
+        parts.append(ctx.w("opinion-line", label=ctx.w("other-opinion"), n=sum(tally.values())))
+    if parts:
+        rows.append(Row(ctx.w("opinions"), ctx.sep().join(parts)))
+    return rows
+
+
+def _sheet(ctx: _Ctx, population: Sequence[Villager],
+           latest: Mapping[str, Mapping[str, Any]]) -> Grid:
+    households: dict[str, list[Villager]] = {}
+    for v in population:
+        households.setdefault(v.household, []).append(v)
+    cells = []
+    for members in households.values():
+        signed = sum(_status_of(latest.get(v.id)) in ("signed", "proxy") for v in members)
+        cells.append(ctx.w("household-cell", head=ctx.name(members[0].id), signed=signed,
+                           total=len(members)))
+    return Grid(ctx.w("sheet"), tuple(cells))
+
+
+def _coverage(ctx: _Ctx, rec: Mapping[str, Any]) -> str:
+    for c in (rec.get("result") or {}).get("checks") or ():
+        nums = c.get("numbers") or {}
+        if "total" in nums:
+            line = ctx.w("coverage-line", count=nums.get("count"), total=nums.get("total"))
+            ratio = Fraction(int(nums.get("count") or 0), max(int(nums["total"]), 1))
+            return f"{line} ({float(ratio):.0%})"
+    return ctx.w("not-recorded")
+
+
+def _disclosure(ctx: _Ctx, stage: Any, recs: Sequence[Mapping[str, Any]]) -> Section:
+    rows = []
+    extra = ctx.procedure.channels if ctx.procedure is not None else None
+    posts = []
+    contents = []
+    for r in recs:
+        d = r.get("data") or {}
+        if r.get("kind") == "disclosure-posted":
+            posts.append(ctx.w("posted", channel=channel_name(str(d.get("channel")), extra)
+                               .get(ctx.lang), date=ctx.day(r.get("at")),
+                               by=ctx.name(r.get("actor")) if r.get("actor")
+                               else ctx.w("not-recorded")))
+            if d.get("content"):
+                contents.append(str(d["content"]))
+    rows.append(Row(ctx.w("channels"), ";".join(posts) if ctx.lang != "en" else "; ".join(posts)))
+    if contents:
+        rows.append(Row(ctx.w("content-posted"), " / ".join(contents)))
+    for r in recs:
+        if r.get("kind") == "disclosure-concluded":
+            days = []
+            for c in (r.get("result") or {}).get("checks") or ():
+                for ch, n in sorted(((c.get("numbers") or {}).get("days") or {}).items()):
+                    days.append(ctx.w("days", channel=channel_name(ch, extra).get(ctx.lang), n=n))
+            value = ctx.day(r.get("at")) + (f"({ctx.sep().join(days)})" if ctx.lang != "en"
+                                            else f" ({', '.join(days)})" if days else "")
+            rows.append(Row(ctx.w("ended"), value))
+            rows.append(Row(ctx.w("step-result"), _verdict(ctx, stage, r.get("result") or {})))
+    rows.append(Row(ctx.w("supervision"), _objections(ctx, recs) or ctx.w("no-objection")))
+    return Section(_title(ctx, stage), tuple(rows))
+
+
+def _objections(ctx: _Ctx, recs: Sequence[Mapping[str, Any]]) -> str:
+    lines = []
+    for r in recs:
+        d = r.get("data") or {}
+        if r.get("kind") == "objection":
+            lines.append(ctx.w("objection", date=ctx.day(r.get("at")), by=ctx.name(r.get("actor")),
+                               reason=str(d.get("reason") or "")))
+            lines.append(ctx.w("unanswered"))
+        elif r.get("kind") == "answer":
+            if lines and lines[-1] == ctx.w("unanswered"):
+                lines.pop()
+            lines.append(ctx.w("answer", date=ctx.day(r.get("at")), by=ctx.name(r.get("actor")),
+                               answer=str(d.get("answer") or "")))
+    return ";".join(lines) if ctx.lang != "en" else "; ".join(lines)
+
+
+def _other(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
+    kind = str(rec.get("kind"))
+    d: Mapping[str, Any] = rec.get("data") or {}
+    label = OTHER_KINDS[kind].get(ctx.lang) if kind in OTHER_KINDS else kind
+    rows = [Row(ctx.w("date"), ctx.day(rec.get("at")))]
+    texts = [str(d[k]) for k in ("text", "reason", "answer") if d.get(k)]
+    if rec.get("actor"):
+        rows.append(Row(ctx.w("by"), ctx.name(rec.get("actor"))))
+    rows.append(Row(label, ";".join(texts) if texts else label))
+    if (rec.get("result") or {}).get("route"):
+        rows.append(Row(ctx.w("step-result"),
+                        _verdict(ctx, rec.get("stage"), rec.get("result") or {})))
+    title = _title(ctx, rec.get("stage")) if rec.get("stage") else ctx.w("other")
+    return Section(f"{title} · {label}", tuple(rows))
+
+
+__all__ = ["Grid", "Register", "Row", "Section", "build_register"]

@@ -1,0 +1,33 @@
+"""The register (:mod:`deliberation.store.register`) as one self-contained, printable HTML page.
+
+Drawn from the ``register.html`` template with autoescaping: labels, names and matter texts
+from files are text, never markup.
+
+>>> from deliberation.engine.clock import ManualClock
+>>> from deliberation.roster import Roster
+>>> from deliberation.store import open_store
+>>> from deliberation.store.archive import archive_data
+>>> from deliberation.store.cases import new_case
+>>> store = open_store("sqlite:///:memory:")
+>>> _ = new_case(store, "four-deliberations", Roster.generate(), matter="<b>修村道</b>",
+...              case_id="r1", clock=ManualClock())
+>>> page = register_html(archive_data(store, "r1"), lang="zh-Hant")
+>>> "&lt;b&gt;修村道&lt;/b&gt;" in page, "<b>修村道" in page
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from deliberation.store.register import build_register
+from deliberation.templating import render
+
+
+def register_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
+    """The register of the archive ``data`` as HTML in ``lang``."""
+    return render("register.html", reg=build_register(data, lang=lang))
+
+
+__all__ = ["register_html"]
