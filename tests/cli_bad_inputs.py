@@ -150,7 +150,7 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     ("case", "export", "road", "--db", "{badseq}"),
     ("case", "verify", "--db", "{badseq}"),
     ("case", "export", "nope", "--db", "{db}"),
-    ("case", "export", "road", "--db", "{db}", "--format", "pdf"),
+    ("case", "export", "road", "--db", "{db}", "--format", "docx"),
     ("case", "export", "road", "--db", "{db}", "-o", "{nodir}/a.json"),
     ("case", "export", "road", "--db", "{db}", "-o", "{dir}"),
     ("case", "show", "road", "--db", "{pathproc}"),

@@ -109,7 +109,7 @@ def test_a_whole_case_through_the_store(store_url: str) -> None:
     assert [p.seq for p in verify_archive(data)] == [4]
     for lang, words in (("zh-Hans", ("应到", "实到", "签字", "公开")),
                         ("zh-Hant", ("應到", "實到", "簽字", "公開")),
-                        ("en", ("Expected", "Present", "Signatures", "disclosure posted"))):
+                        ("en", ("Expected", "Present", "Signatures", "posted on"))):
         html = render_html(archive_data_of(store_url), lang=lang)
         assert all(w in html for w in words), lang
         assert "修村道 &amp; 桥" in html and "&lt;东段&gt;" in html and "<东段>" not in html

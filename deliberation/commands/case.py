@@ -67,6 +67,9 @@ MSG: Final[Mapping[str, Text]] = {
     "version": T("版本", "版本", "version"),
     "no-cases": T("库中没有事项", "庫中沒有事項", "no cases in the store"),
     "written": T("已写入", "已寫入", "written to"),
+    "pdf-to-terminal": T("PDF 不能输出到终端,请用 -o 文件名 指定保存位置",
+                         "PDF 不能輸出到終端機,請用 -o 檔名 指定儲存位置",
+                         "a PDF cannot go to the terminal; give -o FILE"),
 }
 
 
@@ -126,9 +129,13 @@ def register(subparsers: Any) -> None:
         sp.add_argument("case_id", metavar="CASE", nargs="?" if name == "verify" else None)
         sp.set_defaults(func=_guard(func))
 
-    exp = sub.add_parser("export", parents=[common], help="the case's archive as JSON or HTML")
+    exp = sub.add_parser(
+        "export", parents=[common],
+        help="the case's archive as JSON, or its register as HTML or PDF",
+        description="json: the complete archive (re-verifiable offline); html, pdf: the register "
+                    "a village files, in --lang (the pdf needs -o FILE or a redirected stdout).")
     exp.add_argument("case_id", metavar="CASE")
-    exp.add_argument("--format", choices=("json", "html"), default="json")
+    exp.add_argument("--format", choices=("json", "html", "pdf"), default="json")
     exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
     exp.set_defaults(func=_guard(run_export))
 
@@ -553,20 +560,32 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    # lazy for start-up speed: ReportLab and the templates load only when exporting
     from deliberation.store.archive import archive_data, archive_json, render_html
+    from deliberation.store.register_pdf import register_pdf
 
+    if args.format == "pdf" and not args.output and sys.stdout.isatty():
+        raise UsageError(MSG["pdf-to-terminal"].get(args.lang))
     with _store(args, readonly=True) as store:
         key = _key(args.key_file)
         if args.format == "json":
-            text = archive_json(store, args.case_id, key=key)
-        else:
+            text: str | bytes = archive_json(store, args.case_id, key=key)
+        elif args.format == "html":
             text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang)
+        else:
+            text = register_pdf(archive_data(store, args.case_id, key=key), lang=args.lang)
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                Path(args.output).write_bytes(text)
+            else:
+                Path(args.output).write_text(text, encoding="utf-8")
         except OSError as err:
             raise UsageError(f"-o {args.output}: {err.strerror}") from None
         print(f"{MSG['written'].get(args.lang)} {args.output}")
+    elif isinstance(text, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text)
     else:
         sys.stdout.write(text)
     return 0
