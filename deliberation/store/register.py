@@ -303,7 +303,7 @@ def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Registe
                                                      records[-1].get("at"))))
     heading.append(Row(ctx.w("status"), _status(ctx, data.get("state") or {})))
     ver = data["verification"]
-    problems = ctx.sep().join(str(p.get("message", {}).get(lang, p.get("kind")))
+    problems = ctx.sep().join(str(p.get("message", {}).get(lang, p.get("code")))
                               for p in ver.get("problems") or ())
     chain = (
         Row(ctx.w("records"), str(len(records))),
