@@ -5,9 +5,9 @@ so no Graphviz is needed) and the procedure in all three languages as JSON. The 
 step-by-step mode (back / next), a language switch (简 / 繁 / EN) done client-side, and a "try it"
 panel computing each rule on entered numbers with the library's integer arithmetic.
 
-User text (procedure labels, matter title) is escaped for HTML in the static parts; the JSON is
-escaped so that it cannot close its ``<script>`` element; the script writes text with
-``textContent`` only.
+The page is drawn from the ``trainer.html`` template with autoescaping, so user text (procedure
+labels, matter title) is text in the static parts; the JSON is escaped so that it cannot close
+its ``<script>`` element; the script writes text with ``textContent`` only.
 
 >>> from deliberation import load_procedure
 >>> page = build_page(load_procedure("four-deliberations"), matter="<b>修村道</b>")
@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from html import escape
 from importlib import resources
 from typing import Any, Final
 
+from markupsafe import Markup
+
 from deliberation.definition.model import Procedure
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text, check_lang
+from deliberation.i18n import DEFAULT_LANG, LANGS, T, check_lang
 from deliberation.roster import Roster
+from deliberation.templating import render
 from deliberation.trainer.catalog import UI, ui
 from deliberation.trainer.diagram import route_text, to_svg, withdrawal_note
 from deliberation.trainer.steps import (
@@ -67,18 +69,6 @@ def json_for_script(data: Any) -> str:
         .replace("&", "\\u0026")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
-    )
-
-
-def _e(text: str) -> str:
-    return escape(text, quote=True)
-
-
-def _l10n(text: Text, tag: str = "span", cls: str = "") -> str:
-    """One element per language, each marked ``data-l``; the CSS shows the chosen one."""
-    c = f' class="{cls}"' if cls else ""
-    return "".join(
-        f'<{tag}{c} data-l="{lang}" lang="{lang}">{_e(text.get(lang))}</{tag}>' for lang in LANGS
     )
 
 
@@ -181,37 +171,14 @@ def page_data(
     }
 
 
-def _handout(view: ProcedureView, lang: str) -> str:
+def _handout(view: ProcedureView, lang: str) -> dict[str, Any]:
     """Every step, statically, in one language (what is printed, and what shows without JS)."""
-    out = [f'<div data-l="{lang}" lang="{lang}">']
-    for step in view.steps:
-        t = _step_text(view, step, lang)
-        out.append(f'<article class="card" data-stage="{_e(step.id)}">')
-        out.append(f"<h3>{t['number']}. {_e(t['name'])}</h3>")
-        if t["description"]:
-            out.append(f"<p>{_e(t['description'])}</p>")
-        out.append('<dl class="facts">')
-        action = t["action"] + (f" · {t['extra']}" if t["extra"] else "")
-        out.append(f"<dt>{_e(ui('actor').get(lang))}</dt><dd>{_e(t['actor'])}</dd>")
-        out.append(f"<dt>{_e(ui('action').get(lang))}</dt><dd>{_e(action)}</dd>")
-        out.append(f"<dt>{_e(ui('rules').get(lang))}</dt><dd><ul class=\"rules\">")
-        for r in t["rules"]:
-            extra = "".join(f'<span class="basis">{_e(b)}</span>' for b in r["basis"])
-            extra += "".join(f'<span class="setting">{_e(s)}</span>' for s in r["settings"])
-            out.append(
-                f'<li><span class="rule-no">{_e(r["number"])}</span>{_e(r["detail"])}{extra}</li>'
-            )
-        out.append("</ul></dd>")
-        for key in ("records", "basis", "routes"):
-            items = t[key]
-            lis = "".join(f"<li>{_e(x)}</li>" for x in items)
-            out.append(f"<dt>{_e(ui(key).get(lang))}</dt><dd><ul>{lis}</ul></dd>")
-        out.append("</dl></article>")
-    note = withdrawal_note(view, lang)
-    if note:
-        out.append(f"<p>{_e(note)}</p>")
-    out.append("</div>")
-    return "\n".join(out)
+    return {
+        "steps": [{"id": step.id, **_step_text(view, step, lang)} for step in view.steps],
+        "labels": {k: ui(k).get(lang) for k in ("actor", "action", "rules", "records", "basis",
+                                                 "routes")},
+        "note": withdrawal_note(view, lang),
+    }
 
 
 def build_page(
@@ -224,71 +191,25 @@ def build_page(
     """The complete HTML page (a string); ``lang`` is the language it opens in."""
     lang = check_lang(lang)
     view = build_view(procedure, overrides, roster if roster is not None else Roster.generate())
-    data = page_data(view, matter, lang)
-    svgs = "\n".join(
-        f'<div data-l="{lg}" lang="{lg}">{to_svg(view, lg, element_id=f"diagram-{lg}")}</div>'
-        for lg in LANGS
+    # Markup(): the page's own CSP, CSS and script, the SVG (escaped as it is drawn) and the JSON
+    # (escaped for its <script> element) go in as they are; everything else is escaped.
+    return render(
+        "trainer.html",
+        lang=lang,
+        langs=LANGS,
+        csp=Markup(CSP),
+        title=view.procedure.name.get(lang),
+        css=Markup(_asset("page.css")),
+        script=Markup(_asset("page.js")),
+        noscript_css=Markup(NOSCRIPT_CSS),
+        procedure_name=view.procedure.name,
+        procedure_id=view.procedure.id,
+        procedure_version=view.procedure.version,
+        matter=MATTER.format(matter=matter) if matter else None,
+        ui={k: ui(k) for k in ("language", "print", "diagram", "steps", "back", "next", "try",
+                               "generated")},
+        buttons=LANG_BUTTONS,
+        svgs={lg: Markup(to_svg(view, lg, element_id=f"diagram-{lg}")) for lg in LANGS},
+        handouts={lg: _handout(view, lg) for lg in LANGS},
+        data_json=Markup(json_for_script(page_data(view, matter, lang))),
     )
-    matter_html = _l10n(MATTER.format(matter=matter), "p", "matter") if matter else ""
-    buttons = "".join(
-        f'<button type="button" data-lang="{lg}" lang="{lg}" '
-        f'aria-pressed="{"true" if lg == lang else "false"}">{LANG_BUTTONS[lg]}</button>'
-        for lg in LANGS
-    )
-    handouts = "\n".join(_handout(view, lg) for lg in LANGS)
-    title = view.procedure.name.get(lang)
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<title>{_e(title)}</title>
-<style>
-{_asset("page.css")}
-</style>
-<noscript><style>{NOSCRIPT_CSS}</style></noscript>
-</head>
-<body data-lang="{lang}">
-<header>
-<h1 id="title">{_l10n(view.procedure.name)}</h1>
-{matter_html}
-<div class="langs" role="group" aria-label="{_e(ui("language").get(lang))}">{buttons}</div>
-<div class="toolbar"><button type="button" id="print">{_l10n(ui("print"))}</button></div>
-</header>
-<main>
-<section id="diagram-section">
-<h2>{_l10n(ui("diagram"))}</h2>
-<div class="diagram">
-{svgs}
-</div>
-</section>
-<section id="steps-section">
-<div class="interactive">
-<h2>{_l10n(ui("steps"))}</h2>
-<div class="nav">
-<button type="button" id="back">{_l10n(ui("back"))}</button>
-<button type="button" id="next">{_l10n(ui("next"))}</button>
-</div>
-<div id="step-card" class="card"></div>
-</div>
-<div class="try card" id="try">
-<h2>{_l10n(ui("try"))}</h2>
-<p id="try-help"></p>
-<div class="inputs" id="try-inputs"></div>
-<div id="try-results" aria-live="polite"></div>
-</div>
-<div class="handout">
-<h2>{_l10n(ui("steps"))}</h2>
-{handouts}
-</div>
-</section>
-</main>
-<footer>{_l10n(ui("generated"))} · {_e(view.procedure.id)} {_e(view.procedure.version)}</footer>
-<script type="application/json" id="trainer-data">{json_for_script(data)}</script>
-<script>
-{_asset("page.js")}
-</script>
-</body>
-</html>
-"""
