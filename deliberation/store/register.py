@@ -431,7 +431,9 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
     expected_ids = _expected(ctx, sp)
     total = next((c.get("numbers", {}).get("total") for c in result.get("checks") or ()
                   if str(c.get("rule")).startswith("quorum")), None)
-    if expected_ids and (total is None or total == len(expected_ids)):
+    # by name where the roster gives names (a list of bare roster numbers helps nobody)
+    named = any(ctx.people[i].name for i in expected_ids)
+    if expected_ids and named and (total is None or total == len(expected_ids)):
         rows.append(Row(ctx.w("expected"), _who(ctx, sorted(expected_ids))))
     else:
         rows.append(Row(ctx.w("expected"), ctx.w("people", n=total if total is not None
