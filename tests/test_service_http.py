@@ -137,6 +137,9 @@ def test_a_whole_six_deliberations_case_in_three_languages(env: Env) -> None:
         assert archive["state"]["state"] == expected.state
         html = c.get(f"/v1/cases/{case_id}/archive.html", params={"lang": "en"})
         assert html.status_code == 200 and "<html" in html.text.lower()
+        pdf = c.get(f"/v1/cases/{case_id}/archive.pdf", params={"lang": "zh-Hant"})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert pdf.headers["content-type"] == "application/pdf"
         records = c.get(f"/v1/cases/{case_id}/records", params={"after": 3, "limit": 4}).json()
         assert [r["seq"] for r in records["records"]] == [4, 5, 6, 7]
         assert records["next_after"] == 7

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from deliberation.definition.loader import load_procedure
@@ -46,6 +46,7 @@ from deliberation.service.views import (
     state_view,
 )
 from deliberation.store.archive import archive_data, archive_html
+from deliberation.store.register_pdf import register_pdf
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 
@@ -248,6 +249,15 @@ def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
     return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang),
                         headers={"Content-Language": ctx.lang})
+
+
+@router.get("/v1/cases/{case_id}/archive.pdf", response_class=Response,
+            summary="The case's register as an A4 PDF",
+            responses=ok_schema({"type": "string", "format": "binary"}, media="application/pdf"))
+def get_archive_pdf(case_id: str, ctx: CtxDep) -> Any:
+    _village_of(ctx, case_id, "read")
+    return Response(register_pdf(archive_data(ctx.store, case_id), lang=ctx.lang),
+                    media_type="application/pdf", headers={"Content-Language": ctx.lang})
 
 
 # -- acting ---------------------------------------------------------------------------------
