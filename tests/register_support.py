@@ -58,7 +58,7 @@ def road_case(roster: Roster, *, objection: bool = True) -> Case:
                      case_id="road")
     township = [v.id for v in roster.villagers if v.township]
     adults = [v.id for v in roster.villagers if v.adult and not v.township]
-    case.submit_motion("村东道路雨天泥泞,提议硬化 1.2 公里", adults[600:603])
+    case.submit_motion("村东道路雨天泥泞,提议硬化 1.2 公里", adults[600:603] or adults[:3])
     clock.advance(days=2)
     while not case.closed:
         sp = case.plan.stage(case.state)

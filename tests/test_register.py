@@ -13,6 +13,8 @@ from typing import Any
 import attrs
 import pytest
 import register_support as support
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from deliberation import Case, Roster
@@ -286,3 +288,52 @@ def test_case_export_writes_the_register_as_html_and_pdf(
                  "-o", str(html)]) == 0
     page = html.read_text(encoding="utf-8")
     assert "Register of a major village matter" in page and "Sign sheet by household" in page
+
+
+# -- any stored value ----------------------------------------------------------------------------
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-3, 10**6) | st.text(max_size=8),
+                    lambda inner: st.lists(inner, max_size=4)
+                    | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=8)
+
+
+@pytest.fixture(scope="module")
+def small() -> dict[str, Any]:
+    roster = support.named(Roster.generate(households=6, people=12, adults=10, party_members=4,
+                                           representatives=3, party_committee=3,
+                                           villagers_committee=3, supervision_committee=2))
+    return support.archive_of(support.road_case(roster))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_value_in_a_record_still_renders(small: dict[str, Any], data: st.DataObject) -> None:
+    """An archive read back from anywhere (a hand-edited file, a later engine) renders, whatever
+    one record's fields hold: the register prints what it finds, it never crashes."""
+    n = data.draw(st.integers(0, len(small["records"]) - 1))
+    rec = dict(small["records"][n]["record"])
+    part = data.draw(st.sampled_from(["data", "result", "signatures", "at", "actor", "stage",
+                                      "kind"]))
+    if part in ("data", "result") and isinstance(rec.get(part), dict) and rec[part] and \
+            data.draw(st.booleans()):
+        key = data.draw(st.sampled_from(sorted(rec[part])))
+        rec[part] = {**rec[part], key: data.draw(JSON)}
+    else:
+        rec[part] = data.draw(JSON)
+    records = [*small["records"]]
+    records[n] = {**records[n], "record": rec}
+    changed = {**small, "records": records}
+    for lang in LANGS:
+        assert build_register(changed, lang=lang).sections is not None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.text(max_size=40))
+def test_any_text_prints_in_html_and_pdf(small: dict[str, Any], text: str) -> None:
+    """Any matter text and any name (control characters, markup, other scripts) renders."""
+    villagers = [{**v, "name": text} if v["id"] == "v0001" else v
+                 for v in small["roster"]["villagers"]]
+    changed = {**small, "case": {**small["case"], "matter": text},
+               "roster": {**small["roster"], "villagers": villagers}}
+    assert "<!DOCTYPE html>" in register_html(changed, lang="zh-Hant")
+    assert register_pdf(changed, lang="en").startswith(b"%PDF-")

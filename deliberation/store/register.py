@@ -251,10 +251,10 @@ class _Ctx:
         """``2026年3月8日`` / ``8 March 2026``: the village's calendar date."""
         try:
             at = datetime.fromisoformat(str(iso))
-        except ValueError:
+            if at.tzinfo is not None:
+                at = at.astimezone(self.zone)
+        except (ValueError, OverflowError):
             return str(iso)
-        if at.tzinfo is not None:
-            at = at.astimezone(self.zone)
         if self.lang == "en":
             return f"{at.day} {_MONTHS[at.month - 1]} {at.year}"
         return f"{at.year}年{at.month}月{at.day}日"
@@ -264,14 +264,14 @@ class _Ctx:
         return a if a == b else f"{a} — {b}"
 
     def stage_plan(self, stage: Any) -> StagePlan | None:
-        if self.plan is None or stage not in self.plan.stages:
+        if self.plan is None or not isinstance(stage, str) or stage not in self.plan.stages:
             return None
         return self.plan.stage(str(stage))
 
     def target(self, state: Any) -> str:
         """A stage's or an outcome's name."""
         if self.procedure is not None:
-            if state in self.procedure.outcomes:
+            if isinstance(state, str) and state in self.procedure.outcomes:
                 return self.procedure.outcomes[str(state)].name.get(self.lang)
             sp = self.stage_plan(state)
             if sp is not None:
@@ -284,14 +284,16 @@ class _Ctx:
             for r in sp.rules:
                 if r.id == rule_id and r.name in RULES:
                     return RULES[r.name].label.get(self.lang)
-        return RULES[rule_id].label.get(self.lang) if rule_id in RULES else str(rule_id)
+        if isinstance(rule_id, str) and rule_id in RULES:
+            return RULES[rule_id].label.get(self.lang)
+        return str(rule_id)
 
 
 def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Register:
     """The register of the archive ``data`` in ``lang`` (see the module docstring)."""
-    ctx = _context(data, check_lang(lang))
+    records = [_record(r) for r in _seq(data["records"])]
+    ctx = _context(data, records, check_lang(lang))
     case = data["case"]
-    records = [r["record"] for r in data["records"]]
     heading = [
         Row(ctx.w("matter"), str(case.get("matter") or "")),
         Row(ctx.w("procedure"),
@@ -302,9 +304,9 @@ def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Registe
         heading.append(Row(ctx.w("period"), ctx.span(records[0].get("at"),
                                                      records[-1].get("at"))))
     heading.append(Row(ctx.w("status"), _status(ctx, data.get("state") or {})))
-    ver = data["verification"]
-    problems = ctx.sep().join(str(p.get("message", {}).get(lang, p.get("code")))
-                              for p in ver.get("problems") or ())
+    ver = _map(data.get("verification"))
+    problems = ctx.sep().join(str(_map(p.get("message")).get(lang, p.get("code")))
+                              for p in _seq(ver.get("problems")) if isinstance(p, Mapping))
     chain = (
         Row(ctx.w("records"), str(len(records))),
         Row(ctx.w("head"), _grouped(str(ver.get("head_hash") or case.get("head_hash")))),
@@ -320,20 +322,50 @@ def _grouped(digest: str) -> str:
     return " ".join(digest[i:i + 8] for i in range(0, len(digest), 8))
 
 
-def _context(data: Mapping[str, Any], lang: str) -> _Ctx:
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _seq(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _key(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _record(row: Any) -> dict[str, Any]:
+    """A record's fields in the shapes the register reads. An archive may come from a file
+    edited by hand or a later engine: what does not fit prints as found, or not at all, and
+    never stops the register (verification reports the change)."""
+    rec = _map(_map(row).get("record"))
+    return {"kind": str(rec.get("kind")), "at": str(rec.get("at")),
+            "actor": _key(rec.get("actor")), "stage": _key(rec.get("stage")),
+            "data": _map(rec.get("data")), "result": _map(rec.get("result")),
+            "signatures": [s for s in _seq(rec.get("signatures")) if isinstance(s, Mapping)]}
+
+
+def _checks(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [c for c in _seq(result.get("checks")) if isinstance(c, Mapping)]
+
+
+def _context(data: Mapping[str, Any], records: Sequence[Mapping[str, Any]], lang: str) -> _Ctx:
     procedure: Procedure | None
     try:
         # By id only: a stored id that looks like a path is never opened as a file.
         procedure = default_library().load(str(data["procedure"]["id"]))
     except DeliberationError:
         procedure = None
-    records = data["records"]
-    settings = records[0]["record"].get("data", {}).get("settings") if records else None
+    settings = _map(records[0]["data"].get("settings")) if records else {}
     plan: Plan | None = None
     if procedure is not None:
         try:
-            plan = plan_for(procedure, dict(settings or {}))
-        except (DeliberationError, TypeError, ValueError, KeyError):
+            plan = plan_for(procedure, dict(settings))
+        except (DeliberationError, TypeError, ValueError, KeyError, AttributeError):
             plan = None
     roster: Roster | None
     try:
@@ -363,7 +395,7 @@ def _sections(ctx: _Ctx, records: Sequence[Mapping[str, Any]]) -> list[Section]:
     for rec in records:
         kind, stage = rec.get("kind"), rec.get("stage")
         if kind in ("notice", "circulated"):
-            announced.setdefault(rec.get("data", {}).get("for") or stage, []).append(rec)
+            announced.setdefault(_key(rec["data"].get("for")) or stage, []).append(rec)
         elif kind == "meeting":
             blocks.append(("meeting", (rec, announced.pop(stage, []))))
         elif kind == "motion":
@@ -412,7 +444,7 @@ def _who(ctx: _Ctx, value: Any) -> str:
 
 
 def _number(value: Any) -> int:
-    return len(value) if isinstance(value, list | tuple) else int(value or 0)
+    return len(value) if isinstance(value, list | tuple) else _int(value)
 
 
 def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
@@ -429,7 +461,7 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
         rows.append(Row(ctx.w(str(a.get("kind"))), ctx.w("given-on", date=ctx.day(a.get("at")))))
     present = data.get("present", 0)
     expected_ids = _expected(ctx, sp)
-    total = next((c.get("numbers", {}).get("total") for c in result.get("checks") or ()
+    total = next((_map(c.get("numbers")).get("total") for c in _checks(result)
                   if str(c.get("rule")).startswith("quorum")), None)
     # by name where the roster gives names (a list of bare roster numbers helps nobody)
     named = any(ctx.people[i].name for i in expected_ids)
@@ -469,8 +501,7 @@ def _verdict(ctx: _Ctx, stage: Any, result: Mapping[str, Any]) -> str:
     nxt = ctx.target(result.get("state"))
     if result.get("route") == "pass":
         return ctx.w("passed", next=nxt)
-    failed = [ctx.rule_label(stage, c.get("rule")) for c in result.get("checks") or ()
-              if not c.get("ok")]
+    failed = [ctx.rule_label(stage, c.get("rule")) for c in _checks(result) if not c.get("ok")]
     return ctx.w("not-passed", why=ctx.sep().join(failed) or "—", next=nxt)
 
 
@@ -522,9 +553,9 @@ def _consultation(ctx: _Ctx, stage: Any, recs: Sequence[Mapping[str, Any]]) -> S
         if "villager" in d:
             latest[str(d["villager"])] = r  # a later opinion replaces an earlier one
         else:
-            counted["signed"] += int(d.get("count") or 0)
-            counted["unsigned"] += int(d.get("unsigned") or 0)
-            counted["proxies"] += int(d.get("proxies") or 0)
+            counted["signed"] += _int(d.get("count"))
+            counted["unsigned"] += _int(d.get("unsigned"))
+            counted["proxies"] += _int(d.get("proxies"))
     population = _population(ctx, ctx.stage_plan(stage))
     grids: tuple[Grid, ...] = ()
     if latest or not any(counted.values()):
@@ -599,11 +630,11 @@ def _sheet(ctx: _Ctx, population: Sequence[Villager],
 
 
 def _coverage(ctx: _Ctx, rec: Mapping[str, Any]) -> str:
-    for c in (rec.get("result") or {}).get("checks") or ():
-        nums = c.get("numbers") or {}
+    for c in _checks(rec["result"]):
+        nums = _map(c.get("numbers"))
         if "total" in nums:
             line = ctx.w("coverage-line", count=nums.get("count"), total=nums.get("total"))
-            ratio = Fraction(int(nums.get("count") or 0), max(int(nums["total"]), 1))
+            ratio = Fraction(_int(nums.get("count")), max(_int(nums["total"]), 1))
             return f"{line} ({float(ratio):.0%})"
     return ctx.w("not-recorded")
 
@@ -628,9 +659,11 @@ def _disclosure(ctx: _Ctx, stage: Any, recs: Sequence[Mapping[str, Any]]) -> Sec
     for r in recs:
         if r.get("kind") == "disclosure-concluded":
             days = []
-            for c in (r.get("result") or {}).get("checks") or ():
-                for ch, n in sorted(((c.get("numbers") or {}).get("days") or {}).items()):
-                    days.append(ctx.w("days", channel=channel_name(ch, extra).get(ctx.lang), n=n))
+            for c in _checks(r["result"]):
+                for ch, n in sorted(_map(_map(c.get("numbers")).get("days")).items(),
+                                    key=lambda item: str(item[0])):
+                    days.append(ctx.w("days", channel=channel_name(str(ch), extra)
+                                      .get(ctx.lang), n=n))
             value = ctx.day(r.get("at")) + (f"({ctx.sep().join(days)})" if ctx.lang != "en"
                                             else f" ({', '.join(days)})" if days else "")
             rows.append(Row(ctx.w("ended"), value))
