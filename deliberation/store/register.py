@@ -533,7 +533,7 @@ def _motion(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
     rows = [
         Row(ctx.w("date"), ctx.day(rec.get("at"))),
         Row(ctx.w("motion-text"), str(data.get("text") or "")),
-        Row(ctx.w("submitters"), _who(ctx, list(data.get("submitters") or ()))),
+        Row(ctx.w("submitters"), _who(ctx, _seq(data.get("submitters")))),
         Row(ctx.w("signed"), _signatures(ctx, rec, {"signed": data.get("signed", 0)})),
         Row(ctx.w("step-result"), _verdict(ctx, rec.get("stage"), rec.get("result") or {})),
     ]
