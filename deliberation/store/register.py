@@ -37,10 +37,11 @@ from deliberation.definition.model import DEFAULT_TIMEZONE, Procedure
 from deliberation.engine.census import member_ids
 from deliberation.engine.plan import Plan, StagePlan, plan_for
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T, Text, check_lang
+from deliberation.i18n import check_lang
 from deliberation.roster import Roster, Villager
 from deliberation.rules import RULES
 from deliberation.rules.channels import channel_name
+from deliberation.store.register_text import METHODS, OTHER_KINDS, W
 
 # How many households the sign sheet prints on one line.
 SHEET_COLUMNS: Final = 6
@@ -92,130 +93,6 @@ class Register:
     chain_note: str
     page_label: str  # "第 {page} 页,共 {pages} 页": the PDF's footer
 
-
-W: Final[Mapping[str, Text]] = {
-    "title": T("村级重大事项办理登记簿", "村級重大事項辦理登記簿",
-               "Register of a major village matter"),
-    "matter": T("事项", "事項", "Matter"),
-    "procedure": T("办理程序", "辦理程序", "Procedure"),
-    "case": T("登记编号", "登記編號", "Register number"),
-    "period": T("办理期间", "辦理期間", "Period"),
-    "status": T("办理结果", "辦理結果", "Status"),
-    "in-progress": T("正在办理:{stage}", "正在辦理:{stage}", "in progress: {stage}"),
-    "no-replay": T("记录无法重演,请核对", "記錄無法重演,請核對",
-                   "the records do not replay; check them"),
-    "step": T("第{n}步 {name}", "第{n}步 {name}", "Step {n}: {name}"),
-    "round": T("(第{n}次)", "(第{n}次)", " (round {n})"),
-    "date": T("日期", "日期", "Date"),
-    "place": T("地点", "地點", "Place"),
-    "not-recorded": T("未记录", "未記錄", "not recorded"),
-    "form": T("会议形式", "會議形式", "Form"),
-    "expected": T("应到", "應到", "Expected"),
-    "present": T("实到", "實到", "Present"),
-    "absent": T("缺席", "缺席", "Absent"),
-    "excused": T("请假", "請假", "Excused"),
-    "people": T("{n}人", "{n}人", "{n}"),
-    "people-names": T("{n}人:{names}", "{n}人:{names}", "{n}: {names}"),
-    "content": T("决定内容", "決定內容", "Content decided"),
-    "vote": T("表决情况", "表決情況", "Vote"),
-    "vote-line": T("赞成{yes}票,反对{no}票,弃权{abstain}票",
-                   "贊成{yes}票,反對{no}票,棄權{abstain}票",
-                   "{yes} for, {no} against, {abstain} abstaining"),
-    "yes-names": T("赞成", "贊成", "For"),
-    "no-names": T("反对", "反對", "Against"),
-    "abstain-names": T("弃权", "棄權", "Abstaining"),
-    "result": T("表决结果", "表決結果", "Result"),
-    "step-result": T("办理情况", "辦理情況", "Outcome"),
-    "by": T("经办人", "經辦人", "By"),
-    "passed": T("通过,转入{next}", "通過,轉入{next}", "passed; next: {next}"),
-    "not-passed": T("未通过({why}),转入{next}", "未通過({why}),轉入{next}",
-                    "not passed ({why}); next: {next}"),
-    "signed": T("签字", "簽字", "Signatures"),
-    "signed-count": T("参会人员{n}人签字(未逐人登记姓名)", "參會人員{n}人簽字(未逐人登記姓名)",
-                      "{n} participants signed (names not recorded one by one)"),
-    "township": T("乡镇列席人员", "鄉鎮列席人員", "Township officials present"),
-    "none": T("无", "無", "none"),
-    "notice": T("会议通知", "會議通知", "Notice of meeting"),
-    "circulated": T("方案提前送达", "方案提前送達", "Plan circulated"),
-    "given-on": T("{date}发出", "{date}發出", "given on {date}"),
-    "motion-text": T("动议内容", "動議內容", "Motion"),
-    "submitters": T("提议人", "提議人", "Raised by"),
-    "consult-period": T("征求意见期间", "徵求意見期間", "Consultation period"),
-    "population": T("应征求", "應徵求", "To be consulted"),
-    "households": T("{n}户", "{n}戶", "{n} households"),
-    "adults": T("{h}户{n}人", "{h}戶{n}人", "{n} adults in {h} households"),
-    "signed-by-hand": T("本人签字", "本人簽字", "Signed in person"),
-    "signed-proxy": T("委托代签", "委託代簽", "Signed by proxy"),
-    "refused": T("拒绝签字", "拒絕簽字", "Refused to sign"),
-    "missing": T("未征求到", "未徵求到", "Not reached"),
-    "opinions": T("意见汇总", "意見彙總", "Opinions"),
-    "agree": T("同意", "同意", "agree"),
-    "disagree": T("不同意", "不同意", "disagree"),
-    "other-opinion": T("其他意见", "其他意見", "other opinions"),
-    "opinion-line": T("{label}{n}人", "{label}{n}人", "{label}: {n}"),
-    "counted": T("按人数登记:签字{signed}人,未签字{unsigned}人,委托代签{proxies}人"
-                 "(未逐人登记姓名)",
-                 "按人數登記:簽字{signed}人,未簽字{unsigned}人,委託代簽{proxies}人"
-                 "(未逐人登記姓名)",
-                 "counted, not named: {signed} signed, {unsigned} unsigned, {proxies} by proxy"),
-    "coverage": T("覆盖情况", "覆蓋情況", "Coverage"),
-    "coverage-line": T("签字确认{count}人,应征求{total}人", "簽字確認{count}人,應徵求{total}人",
-                       "{count} signed of {total}"),
-    "sheet": T("分户签字情况(户主姓名 已签/应签)", "分戶簽字情況(戶主姓名 已簽/應簽)",
-               "Sign sheet by household (head of household, signed/to sign)"),
-    "household-cell": T("{head}户 {signed}/{total}", "{head}戶 {signed}/{total}",
-                        "{head} {signed}/{total}"),
-    "proxy-line": T("{signer}代{villager}签字(委托书:{authorisation})",
-                    "{signer}代{villager}簽字(委託書:{authorisation})",
-                    "{signer} for {villager} (authorisation: {authorisation})"),
-    "channels": T("公开渠道", "公開管道", "Channels"),
-    "posted": T("{channel}:{date}公布(经办人:{by})", "{channel}:{date}公布(經辦人:{by})",
-                "{channel}: posted on {date} (by {by})"),
-    "ended": T("公开期满", "公開期滿", "Period ended"),
-    "days": T("{channel}公开{n}天", "{channel}公開{n}天", "{channel}: {n} days"),
-    "content-posted": T("公开内容", "公開內容", "Content posted"),
-    "supervision": T("监督委员会意见", "監督委員會意見", "Supervision committee"),
-    "no-objection": T("公开期间未提出异议", "公開期間未提出異議",
-                      "no objection raised during the disclosure"),
-    "objection": T("{date}{by}提出异议:{reason}", "{date}{by}提出異議:{reason}",
-                   "{date}: {by} objected: {reason}"),
-    "answer": T("{date}{by}答复:{answer}", "{date}{by}答覆:{answer}",
-                "{date}: {by} answered: {answer}"),
-    "unanswered": T("尚未答复", "尚未答覆", "not yet answered"),
-    "other": T("其他记录", "其他記錄", "Other records"),
-    "chain-title": T("记录核验码(张贴于村务公开栏)", "記錄核驗碼(張貼於村務公開欄)",
-                     "Record check code (for the notice board)"),
-    "records": T("记录条数", "記錄條數", "Records"),
-    "head": T("链头哈希", "鏈頭雜湊", "Chain head"),
-    "check": T("完整性核验", "完整性核驗", "Verification"),
-    "intact": T("记录完整,未发现改动", "記錄完整,未發現改動", "intact; no change found"),
-    "broken": T("发现问题:{problems}", "發現問題:{problems}", "problems found: {problems}"),
-    "chain-note": T("村民可凭此核验码核对本事项的电子记录是否被改动。",
-                    "村民可憑此核驗碼核對本事項的電子記錄是否被改動。",
-                    "Villagers can use this code to check that the electronic record of this "
-                    "matter has not been changed."),
-    "page": T("第 {page} 页,共 {pages} 页", "第 {page} 頁,共 {pages} 頁",
-              "Page {page} of {pages}"),
-}
-
-METHODS: Final[Mapping[str, Text]] = {
-    "handwritten": T("亲笔签字", "親筆簽字", "handwritten"),
-    "fingerprint": T("按手印", "按手印", "fingerprint"),
-    "electronic": T("电子签名", "電子簽名", "electronic"),
-    "proxy": T("委托代签", "委託代簽", "by proxy"),
-}
-
-OTHER_KINDS: Final[Mapping[str, Text]] = {
-    "withdrawn": T("撤回事项", "撤回事項", "matter withdrawn"),
-    "lapsed": T("逾期失效", "逾期失效", "lapsed"),
-    "stage-skipped": T("按设置合并此步", "按設定合併此步", "step merged by a setting"),
-    "note": T("备注", "備註", "note"),
-    "task": T("办理任务", "辦理任務", "task"),
-    "rating": T("评议", "評議", "rating"),
-    "evaluation-closed": T("评议结束", "評議結束", "evaluation closed"),
-    "objection": T("监督异议", "監督異議", "objection"),
-    "answer": T("答复异议", "答覆異議", "objection answered"),
-}
 
 _MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
