@@ -162,6 +162,8 @@ def _body(body: Body) -> dict[str, Any]:
         out["basis"] = list(body.basis)
     if body.rules:
         out["rules"] = [_rule(r) for r in body.rules]
+    if body.exclusions:
+        out["exclusions"] = list(body.exclusions)
     return out
 
 

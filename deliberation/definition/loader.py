@@ -55,6 +55,7 @@ from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.days import zone_names
+from deliberation.rules.electorate import EXCLUSION_REASONS
 from deliberation.rules.thresholds import parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_text_file, read_yaml
 
@@ -766,7 +767,8 @@ class _Builder:
         if not loc.is_map:
             self.r.error("D202", "bodies must map ids to bodies", loc)
             return out
-        allowed = ("name", "members", "voters", "unit", "rules", "basis", "description")
+        allowed = ("name", "members", "voters", "unit", "rules", "basis", "description",
+                   "exclusions")
         for key, k, v in loc.items():
             bid = self.ident(k, "body id")
             if bid is None or not self.keys(v, allowed, f"body {key!r}"):
@@ -786,8 +788,11 @@ class _Builder:
             rules = self.rules(v.get("rules"), None)
             desc = self.text(v.get("description"), "description") if v.get("description") else None
             basis = self.basis_refs(v.get("basis"))
+            exclusions = self.known_ids(v.get("exclusions"), "exclusions",
+                                        tuple(EXCLUSION_REASONS), "D420", "exclusion category")
             if name is not None:
-                out[bid] = Body(bid, name, members, voters, unit, rules, basis, desc)
+                out[bid] = Body(bid, name, members, voters, unit, rules, basis, desc,
+                                exclusions)
         return out
 
     def selectors(self, loc: Located | None) -> tuple[str, ...]:

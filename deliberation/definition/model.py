@@ -136,6 +136,8 @@ class Body:
     ``members`` and ``voters`` are roster selectors (see :mod:`deliberation.roster`), combined
     as a union. ``rules`` are the body's statutory rules (quorum, approval) that apply wherever
     the body meets; a stage can add more or replace one by giving the same rule id.
+    ``exclusions`` are the categories of voters a meeting may leave out of 应到 (with an
+    approval; see :mod:`deliberation.rules.electorate`): none unless the body lists them.
     """
 
     id: str
@@ -146,6 +148,7 @@ class Body:
     rules: tuple[RuleSpec, ...] = ()
     basis: tuple[str, ...] = ()
     description: Text | None = None
+    exclusions: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -307,6 +307,8 @@ class Case:
         *,
         households: int | None = None,
         excused: Who = 0,
+        excluded: Mapping[str, str] | Mapping[str, int] | None = None,
+        exclusion_approval: str | None = None,
         non_voting: int = 0,
         signed: Who | None = None,
         witnesses: Who = 0,
@@ -319,6 +321,10 @@ class Case:
 
         Give people as villager ids or, for large bodies, as counts. In the consultation stage
         the consultation is closed first (refused unless coverage holds), then the vote is held.
+
+        ``excused`` (请假) are still expected (应到). ``excluded`` leaves voters out of 应到 for a
+        category the body allows (``{villager id: category}``, or ``{category: count}``), with
+        ``exclusion_approval`` saying who approved it (see :mod:`deliberation.rules.electorate`).
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
@@ -328,6 +334,10 @@ class Case:
             data["abstain"] = _who(abstain, "abstain")
         if excused != 0:
             data["excused"] = _who(excused, "excused")
+        if excluded:
+            data["excluded"] = _exclusions(excluded)
+        if exclusion_approval is not None:
+            data["exclusion_approval"] = _text(exclusion_approval, "exclusion_approval")
         if witnesses != 0:
             data["witnesses"] = _who(witnesses, "witnesses")
         if non_voting != 0:
@@ -627,6 +637,23 @@ def _who(value: Any, what: str) -> int | tuple[str, ...]:
                               f"{what} must be a count (a whole number ≥ 0) or a list of "
                               f"villager ids, not {value!r}"))
     return _ids(value, what)
+
+
+def _exclusions(value: Any) -> dict[str, Any]:
+    """``{villager id: category}`` or ``{category: count}``, not a mixture."""
+    if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
+        raise InvalidAction(T("excluded 须为“村民编号: 情形”或“情形: 人数”的对应表",
+                              "excluded 須為「村民編號: 情形」或「情形: 人數」的對應表",
+                              "excluded must map villager ids to categories, or categories to "
+                              "counts"))
+    kinds = {type(v) for v in value.values()}
+    if kinds == {int}:
+        return {k: _count(v, f"excluded.{k}") for k, v in value.items()}
+    if kinds == {str}:
+        return dict(value)
+    raise InvalidAction(T("excluded 不能混用名单与人数", "excluded 不能混用名單與人數",
+                          "excluded maps either every villager id to a category or every "
+                          "category to a count, not a mixture"))
 
 
 def _count(value: Any, what: str) -> int:

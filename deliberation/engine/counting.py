@@ -20,10 +20,12 @@ from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
+from deliberation.frozen import FrozenDict
 from deliberation.i18n import T, Text
 from deliberation.roster import Villager
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
+from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
 
 
@@ -123,18 +125,69 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
 
 
 def _excused(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
-             bc: BodyCounts) -> int:
+             bc: BodyCounts) -> tuple[int, frozenset[str]]:
+    """Voters on leave (请假): recorded, and still counted among those who should attend."""
     excused = data.get("excused", 0)
-    if type(excused) is not int:
-        for vid in _unique(excused, _EXCUSED):
-            _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
-            if a.named is not None and vid in a.named:
-                raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
-                                      f"{vid} is both excused and present"))
-        excused = len(excused)
-    if excused + a.voters > bc.voters:
-        raise InvalidAction(too_many("present + excused", excused + a.voters, bc.voters))
-    return int(excused)
+    if type(excused) is int:
+        return excused, frozenset()
+    named = _unique(excused, _EXCUSED)
+    for vid in named:
+        _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
+        if a.named is not None and vid in a.named:
+            raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
+                                  f"{vid} is both excused and present"))
+    return len(named), frozenset(named)
+
+
+def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+              on_leave: frozenset[str]) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Voters left out of 应到, counted by category, and their ids when named.
+
+    Only a category the body allows (``exclusions:``), and only with the approval written down
+    (:mod:`deliberation.rules.electorate`); a named voter left out can be neither present nor
+    on leave.
+    """
+    excluded: Mapping[str, Any] = data.get("excluded") or {}
+    if not excluded:
+        return {}, ()
+    body = sp.body
+    approval = data.get("exclusion_approval")
+    if type(approval) is not str or not approval.strip():
+        raise InvalidAction(T("不计入应到人数须写明批准情况(上级批准文号及本会表决)",
+                              "不計入應到人數須寫明批准情況(上級批准文號及本會表決)",
+                              "leaving voters out of those who should attend needs the approval "
+                              "written down (exclusion_approval: the upper level's approval and "
+                              "the meeting's vote)"))
+    by_reason: dict[str, int] = {}
+    names: list[str] = []
+    for key, value in excluded.items():
+        if type(value) is int:
+            reason, n = key, value
+        else:
+            reason, n = value, 1
+            _villager(ctx, key, body.voters or body.members, sp.id, body.name)
+            if a.named is not None and key in a.named:
+                raise InvalidAction(T(f"{key} 既出席又不计入应到人数",
+                                      f"{key} 既出席又不計入應到人數",
+                                      f"{key} is both present and left out of those expected"))
+            if key in on_leave:
+                raise InvalidAction(T(f"{key} 既请假又不计入应到人数",
+                                      f"{key} 既請假又不計入應到人數",
+                                      f"{key} is both excused and left out of those expected"))
+            names.append(key)
+        if reason not in body.exclusions:
+            allowed = "、".join(reason_name(r).zh_hans for r in body.exclusions) or "无"
+            allowed_t = "、".join(reason_name(r).zh_hant for r in body.exclusions) or "無"
+            allowed_en = ", ".join(body.exclusions) or "none"
+            raise InvalidAction(T(
+                f"“{body.name.zh_hans}”不能以“{reason_name(reason).zh_hans}”为由不计入应到人数"
+                f"(可用情形:{allowed})",
+                f"「{body.name.zh_hant}」不能以「{reason_name(reason).zh_hant}」為由不計入應到人數"
+                f"(可用情形:{allowed_t})",
+                f"{body.name.en}: {reason!r} is not a category that may be left out of those "
+                f"expected (allowed: {allowed_en})"))
+        by_reason[reason] = by_reason.get(reason, 0) + n
+    return by_reason, tuple(sorted(names))
 
 
 def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance) -> int:
@@ -168,21 +221,29 @@ def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
     return int(witnesses)
 
 
-def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
-    """Attendance, votes and signatures of a meeting, given as villager ids or as counts."""
+def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
+                  ) -> tuple[Facts, FrozenDict]:
+    """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
+    the electorate of the meeting as its record keeps it (see :func:`_electorate`)."""
     data = d.data
     bc = counts(ctx.roster, sp.body)
     a = _attendance(ctx, sp, data, bc)
     _check_attendance(a, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
-    excused = _excused(ctx, sp, data, a, bc)
+    excused, on_leave = _excused(ctx, sp, data, a, bc)
+    by_reason, left_out = _excluded(ctx, sp, data, a, on_leave)
+    excluded = sum(by_reason.values())
+    if excused + excluded + a.voters > bc.voters:
+        raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
+                                     bc.voters))
     interested = data.get("interested_voting", 0)
     if interested > yes + no + abstain:
         raise InvalidAction(too_many("interested_voting", interested, yes + no + abstain))
     zone = ctx.plan.zone
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
-    return {
-        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excused,
+    facts: Facts = {
+        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excluded,
+        "excused": excused, "excluded": excluded,
         "households": bc.households, "adults": bc.adults, "present": a.voters,
         "present_members": a.members, "present_households": a.households,
         "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
@@ -192,6 +253,23 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
+    return facts, _electorate(ctx, sp, facts, by_reason, left_out, on_leave, a)
+
+
+def _electorate(ctx: Context, sp: StagePlan, f: Facts, by_reason: dict[str, int],
+                left_out: tuple[str, ...], on_leave: frozenset[str], a: _Attendance
+                ) -> FrozenDict:
+    """Who should have attended at that moment (应到), and, when people were named, who of
+    them was absent without leave: the meeting's record keeps it as the roster then stood."""
+    snap: dict[str, Any] = {"voters": f["voters"], "expected": f["expected"],
+                            "present": f["present"], "excused": f["excused"]}
+    if by_reason:
+        snap["excluded"] = FrozenDict(sorted(by_reason.items()))
+    if a.named is not None:
+        voters = member_ids(ctx.roster, sp.body.voters or sp.body.members)
+        gone = set(left_out) | on_leave | a.named
+        snap["absent"] = tuple(sorted(v for v in voters if v not in gone))
+    return FrozenDict(snap)
 
 
 def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str], text: str,

@@ -21,7 +21,9 @@ class Facts(TypedDict, total=False):
     # the acting body, on the roster snapshot
     members: int
     voters: int
-    expected: int  # 应到: voters less those excused
+    expected: int  # 应到: voters less those left out for an allowed category (never leave)
+    excused: int  # voters on leave (请假): still counted in 应到
+    excluded: int  # voters left out of 应到 for an allowed category, with approval
     households: int
     adults: int
     # a meeting
