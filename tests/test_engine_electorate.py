@@ -142,3 +142,61 @@ def test_exclusions_replay_and_are_written_in_scenarios() -> None:
     assert case.state == "resolution"
     again = type(case).replay(case.procedure, case.roster, case.records)
     assert again.state == case.state and again.records == case.records
+
+
+@pytest.mark.parametrize(("yes", "written_yes", "route"), [
+    (18, 2, "rejected"), (19, 2, "pass"), (19, 3, "pass")])
+def test_written_votes_count_where_the_setting_says_so(yes: int, written_yes: int,
+                                                       route: str) -> None:
+    """Approval: more than half of 41 expected, i.e. 21 yes, written votes included."""
+    roster = Roster.generate(party_members=41)
+    case, clock = open_case(FOUR, roster, **{"party-assembly-written-votes": True})
+    advance_to(case, clock, "review")
+    case.circulate_plan()
+    clock.advance(days=3)
+    (rec,) = case.hold_meeting(present=30, yes=yes, no=30 - yes, witnesses=1, excused=4,
+                               written={"yes": written_yes, "no": 1})
+    approval = _check(rec, "approval")["numbers"]
+    assert (approval["count"], approval["needed"]) == (yes + written_yes, 21)
+    assert approval["written_counted"] == written_yes + 1
+    assert rec.result["route"] == route
+
+
+def test_written_votes_are_recorded_but_not_counted_by_default() -> None:
+    case = _review()
+    (rec,) = case.hold_meeting(present=30, yes=20, no=10, witnesses=1,
+                               written={"yes": 3})
+    approval = _check(rec, "approval")
+    assert approval["numbers"]["count"] == 20 and approval["numbers"]["written_not_counted"] == 3
+    assert rec.result["route"] == "rejected"  # 20 of 41: 21 needed, the 3 written left out
+    assert rec.data["written"] == {"yes": 3}
+    rule = case.plan.stage("review").approval
+    assert rule is not None
+    message = rule.message(False, approval["numbers"])
+    assert "not counted" in message.en and "未计入" in message.zh_hans
+
+
+@pytest.mark.parametrize("which", ["present", "also-in-meeting", "probationary", "excluded",
+                                   "too-many"])
+def test_a_written_vote_must_come_from_an_expected_voter_not_present(which: str) -> None:
+    case = _review(members=12, probationary=2)
+    full = [v.id for v in case.roster.villagers if v.party == "full"]
+    prob = [v.id for v in case.roster.villagers if v.party == "probationary"]
+    written: dict[str, Any] = {
+        "present": {"yes": [full[0]]}, "also-in-meeting": {"no": [full[1]]},
+        "probationary": {"yes": [prob[0]]}, "excluded": {"yes": [full[9]]},
+        "too-many": {"yes": 3}}[which]  # 10 voters, 1 left out, 7 present: 2 may write
+    before = snapshot(case)
+    with pytest.raises((InvalidAction, NotEntitled)):
+        case.hold_meeting(present=full[:7], yes=full[:7], witnesses=1, written=written,
+                          excluded={full[9]: "abroad"}, exclusion_approval=APPROVAL)
+    assert snapshot(case) == before
+
+
+def test_a_member_on_leave_may_hand_in_a_written_vote() -> None:
+    case = _review(members=12, probationary=2)
+    full = [v.id for v in case.roster.villagers if v.party == "full"]
+    (rec,) = case.hold_meeting(present=full[:7], yes=full[:7], witnesses=1,
+                               excused=full[7:8], written={"yes": full[7:9]})
+    assert rec.data["written"] == {"yes": tuple(full[7:9])}
+    assert _check(rec, "approval")["numbers"]["written_not_counted"] == 2

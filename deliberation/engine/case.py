@@ -309,6 +309,7 @@ class Case:
         excused: Who = 0,
         excluded: Mapping[str, str] | Mapping[str, int] | None = None,
         exclusion_approval: str | None = None,
+        written: Mapping[str, Who] | None = None,
         non_voting: int = 0,
         signed: Who | None = None,
         witnesses: Who = 0,
@@ -325,25 +326,24 @@ class Case:
         ``excused`` (请假) are still expected (应到). ``excluded`` leaves voters out of 应到 for a
         category the body allows (``{villager id: category}``, or ``{category: count}``), with
         ``exclusion_approval`` saying who approved it (see :mod:`deliberation.rules.electorate`).
+        ``written``: votes handed in writing before the meeting by voters who do not attend,
+        ``{"yes": …, "no": …, "abstain": …}`` (ids or counts); recorded always, counted only
+        where the approval rule says ``written: true``.
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
-        if no != 0:
-            data["no"] = _who(no, "no")
-        if abstain != 0:
-            data["abstain"] = _who(abstain, "abstain")
-        if excused != 0:
-            data["excused"] = _who(excused, "excused")
+        for key, value, check in (("no", no, _who), ("abstain", abstain, _who),
+                                  ("excused", excused, _who), ("witnesses", witnesses, _who),
+                                  ("non_voting", non_voting, _count),
+                                  ("interested_voting", interested_voting, _count)):
+            if value != 0:
+                data[key] = check(value, key)
         if excluded:
             data["excluded"] = _exclusions(excluded)
         if exclusion_approval is not None:
             data["exclusion_approval"] = _text(exclusion_approval, "exclusion_approval")
-        if witnesses != 0:
-            data["witnesses"] = _who(witnesses, "witnesses")
-        if non_voting != 0:
-            data["non_voting"] = _count(non_voting, "non_voting")
-        if interested_voting != 0:
-            data["interested_voting"] = _count(interested_voting, "interested_voting")
+        if written:
+            data["written"] = _written_votes(written)
         if content != "":
             data["content"] = _text(content, "content")
         if households is not None:
@@ -654,6 +654,14 @@ def _exclusions(value: Any) -> dict[str, Any]:
     raise InvalidAction(T("excluded 不能混用名单与人数", "excluded 不能混用名單與人數",
                           "excluded maps either every villager id to a category or every "
                           "category to a count, not a mixture"))
+
+
+def _written_votes(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping) or not set(value) <= {"yes", "no", "abstain"}:
+        raise InvalidAction(T("written 须为 {yes, no, abstain} 的票数或名单",
+                              "written 須為 {yes, no, abstain} 的票數或名單",
+                              "written must map yes, no and abstain to counts or villager ids"))
+    return {k: _who(v, f"written.{k}") for k, v in value.items()}
 
 
 def _count(value: Any, what: str) -> int:

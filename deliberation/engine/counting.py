@@ -221,6 +221,47 @@ def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
     return int(witnesses)
 
 
+_WRITTEN_VOTERS = T("书面表决人", "書面表決人", "written voters")
+
+
+def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+             left_out: tuple[str, ...], expected: int) -> tuple[int, int, int]:
+    """Votes handed in writing before the meeting (``{yes, no, abstain}``, counts or ids): only
+    by voters who are expected and not present, each once, never also at the meeting."""
+    written: Mapping[str, Any] = data.get("written") or {}
+    counted: list[int] = []
+    seen: set[str] = set()
+    body = sp.body
+    in_meeting = {v for key in ("yes", "no", "abstain")
+                  if type(data.get(key, 0)) is not int for v in data[key]}
+    for key in ("yes", "no", "abstain"):
+        val = written.get(key, 0)
+        if type(val) is int:
+            counted.append(val)
+            continue
+        for vid in _unique(val, _WRITTEN_VOTERS):
+            if vid in seen or vid in in_meeting:
+                raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
+                                      f"{vid} voted twice"))
+            seen.add(vid)
+            _villager(ctx, vid, body.members, sp.id, body.name)
+            if vid not in member_ids(ctx.roster, body.voters or body.members):
+                raise NotEntitled(sp.id, vid, T(f"{vid} 无表决权(如预备党员)",
+                                                f"{vid} 無表決權(如預備黨員)",
+                                                f"{vid} has no vote here "
+                                                "(e.g. a probationary member)"))
+            if (a.named is not None and vid in a.named) or vid in left_out:
+                raise InvalidAction(T(f"{vid} 出席会议或不计入应到人数,不能书面表决",
+                                      f"{vid} 出席會議或不計入應到人數,不能書面表決",
+                                      f"{vid} is present or left out of those expected, so "
+                                      "cannot hand in a written vote"))
+        counted.append(len(val))
+    wy, wn, wa = counted
+    if wy + wn + wa > expected - a.voters:
+        raise InvalidAction(too_many("written votes", wy + wn + wa, max(0, expected - a.voters)))
+    return wy, wn, wa
+
+
 def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
                   ) -> tuple[Facts, FrozenDict]:
     """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
@@ -236,6 +277,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     if excused + excluded + a.voters > bc.voters:
         raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
                                      bc.voters))
+    wy, wn, wa = _written(ctx, sp, data, a, left_out, bc.voters - excluded)
     interested = data.get("interested_voting", 0)
     if interested > yes + no + abstain:
         raise InvalidAction(too_many("interested_voting", interested, yes + no + abstain))
@@ -247,6 +289,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         "households": bc.households, "adults": bc.adults, "present": a.voters,
         "present_members": a.members, "present_households": a.households,
         "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
+        "written_yes": wy, "written_no": wn, "written_abstain": wa,
         "participants": a.members, "participants_signed": _signed(ctx, sp, data, a),
         "witnesses_signed": _witnesses(ctx, sp, data), "interested_voting": interested,
         "notice_on": local_date(notice, zone) if notice is not None else None,

@@ -41,7 +41,7 @@ class ScenarioError(DefinitionError):
 
 
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
-# exclusions ({id: category} or {category: count})
+# exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -52,6 +52,7 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "meeting": ("hold_meeting", {"present": "who", "yes": "who", "no": "who", "abstain": "who",
                                  "households": "int", "excused": "who",
                                  "excluded": "exclusions", "exclusion_approval": "str",
+                                 "written": "votes",
                                  "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str"}, ("present",)),
@@ -465,6 +466,10 @@ def _check_kind(kind: str, value: Any) -> str:
             "expected a count or a list of villager ids"
     if kind == "redo":
         return "" if isinstance(value, bool | str) else "expected true, false or a stage id"
+    if kind == "votes":
+        ok = isinstance(value, dict) and set(value) <= {"yes", "no", "abstain"} and all(
+            _check_kind("who", v) == "" for v in value.values())
+        return "" if ok else "expected {yes, no, abstain}, each a count or a list of villager ids"
     if kind == "exclusions":
         ok = isinstance(value, dict) and all(isinstance(k, str) for k in value) and (
             all(isinstance(v, str) for v in value.values())

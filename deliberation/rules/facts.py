@@ -34,6 +34,11 @@ class Facts(TypedDict, total=False):
     yes: int
     no: int
     abstain: int
+    # votes handed in writing before the meeting by voters not present (counted where the
+    # approval rule says ``written: true``)
+    written_yes: int
+    written_no: int
+    written_abstain: int
     participants: int  # everyone present
     participants_signed: int
     witnesses_signed: int  # township officials who signed the minutes

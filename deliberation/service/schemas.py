@@ -27,6 +27,10 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "who": {"anyOf": [{"type": "integer", "minimum": 0},
                       {"type": "array", "items": {"type": "string"}}]},
     "redo": {"type": ["boolean", "string"]},
+    "votes": {"type": "object", "additionalProperties": False, "properties": {
+        k: {"anyOf": [{"type": "integer", "minimum": 0},
+                      {"type": "array", "items": {"type": "string"}}]}
+        for k in ("yes", "no", "abstain")}},
     "exclusions": {"anyOf": [
         {"type": "object", "additionalProperties": {"type": "string"}},
         {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
