@@ -138,6 +138,9 @@ class Body:
     the body meets; a stage can add more or replace one by giving the same rule id.
     ``exclusions`` are the categories of voters a meeting may leave out of 应到 (with an
     approval; see :mod:`deliberation.rules.electorate`): none unless the body lists them.
+    ``online`` and ``proxy`` say how else a member may attend its meetings: online (通过即时
+    通讯工具在线参加), and by the written proxy of an adult of the same household
+    (``proxy="same-household"``); by default only in person.
     """
 
     id: str
@@ -149,6 +152,8 @@ class Body:
     basis: tuple[str, ...] = ()
     description: Text | None = None
     exclusions: tuple[str, ...] = ()
+    online: bool = False
+    proxy: str = "none"  # none | same-household
 
 
 @attrs.frozen

@@ -310,6 +310,9 @@ class Case:
         excluded: Mapping[str, str] | Mapping[str, int] | None = None,
         exclusion_approval: str | None = None,
         written: Mapping[str, Who] | None = None,
+        online: Who = 0,
+        proxies: Mapping[str, str] | int = 0,
+        proxy_authorisation: str | None = None,
         non_voting: int = 0,
         signed: Who | None = None,
         witnesses: Who = 0,
@@ -329,11 +332,16 @@ class Case:
         ``written``: votes handed in writing before the meeting by voters who do not attend,
         ``{"yes": …, "no": …, "abstain": …}`` (ids or counts); recorded always, counted only
         where the approval rule says ``written: true``.
+        ``online``: those of ``present`` who attend online; ``proxies``: members represented by
+        the written proxy of an adult of their household (``{member: holder}``, or a count with
+        counted attendance), with ``proxy_authorisation`` naming the written authorisations —
+        each only where the body's ``attendance:`` allows it.
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
         for key, value, check in (("no", no, _who), ("abstain", abstain, _who),
                                   ("excused", excused, _who), ("witnesses", witnesses, _who),
+                                  ("online", online, _who), ("proxies", proxies, _proxies),
                                   ("non_voting", non_voting, _count),
                                   ("interested_voting", interested_voting, _count)):
             if value != 0:
@@ -344,6 +352,8 @@ class Case:
             data["exclusion_approval"] = _text(exclusion_approval, "exclusion_approval")
         if written:
             data["written"] = _written_votes(written)
+        if proxy_authorisation is not None:
+            data["proxy_authorisation"] = _text(proxy_authorisation, "proxy_authorisation")
         if content != "":
             data["content"] = _text(content, "content")
         if households is not None:
@@ -654,6 +664,18 @@ def _exclusions(value: Any) -> dict[str, Any]:
     raise InvalidAction(T("excluded 不能混用名单与人数", "excluded 不能混用名單與人數",
                           "excluded maps either every villager id to a category or every "
                           "category to a count, not a mixture"))
+
+
+def _proxies(value: Any, what: str) -> Any:
+    """``{member: holder}`` or a count."""
+    if type(value) is int:
+        return _count(value, what)
+    if not isinstance(value, Mapping) or not all(
+            type(k) is str and type(v) is str for k, v in value.items()):
+        raise InvalidAction(T("proxies 须为“委托人: 受托人”的对应表或人数",
+                              "proxies 須為「委託人: 受託人」的對應表或人數",
+                              "proxies must map each member to their proxy holder, or be a count"))
+    return dict(value)
 
 
 def _written_votes(value: Any) -> dict[str, Any]:

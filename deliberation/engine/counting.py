@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from deliberation.engine.census import BodyCounts, counts, member_ids
-from deliberation.engine.context import Context, Draft, too_many
+from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
@@ -49,27 +49,108 @@ _TOWNSHIP = T("乡镇列席人员", "鄉鎮列席人員", "township officials")
 
 
 class _Attendance(NamedTuple):
-    """Who is at a meeting, counted: voters, members, households, adults (and the named ones)."""
+    """Who is at a meeting, counted: voters, members, households, adults (and the named ones).
+
+    Members represented by a proxy count as attending; ``online`` of those present attend
+    online. ``named`` holds the ids attending (in person, online or by proxy) when named."""
 
     voters: int
     members: int
     households: int
     adults: int
     named: frozenset[str] | None  # the ids present, when people were named
+    online: int = 0
+    by_proxy: int = 0
+
+
+_ONLINE = T("在线参会名单", "線上參會名單", "those attending online")
+
+
+def _modes(sp: StagePlan, data: Mapping[str, Any]) -> None:
+    """Online attendance and proxies only where the body allows them, proxies in writing."""
+    body = sp.body
+    if data.get("online") and not body.online:
+        raise InvalidAction(T(f"“{body.name.zh_hans}”不能在线参会",
+                              f"「{body.name.zh_hant}」不能線上參會",
+                              f"members of the {body.name.en} cannot attend online"))
+    if data.get("proxies"):
+        if body.proxy == "none":
+            raise InvalidAction(T(f"“{body.name.zh_hans}”不能委托他人参会",
+                                  f"「{body.name.zh_hant}」不能委託他人參會",
+                                  f"members of the {body.name.en} cannot attend by proxy"))
+        auth = data.get("proxy_authorisation")
+        if type(auth) is not str or not auth.strip():
+            raise InvalidAction(T("委托参会须有书面委托书(proxy_authorisation)",
+                                  "委託參會須有書面委託書(proxy_authorisation)",
+                                  "attending by proxy needs the written authorisations "
+                                  "(proxy_authorisation)"))
+
+
+def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: frozenset[str]
+             ) -> list[Villager]:
+    """Members represented by a proxy: each by an adult of their own household, never by
+    themselves, and by a member of the body only if that member is there."""
+    body = sp.body
+    people = []
+    members = member_ids(ctx.roster, body.members)
+    for vid, holder_id in proxies.items():
+        v = _villager(ctx, vid, body.members, sp.id, body.name)
+        if vid in named:
+            raise InvalidAction(T(f"{vid} 既亲自出席又委托他人", f"{vid} 既親自出席又委託他人",
+                                  f"{vid} is both present and represented by a proxy"))
+        holder = on_roster(ctx, holder_id, sp.id)
+        if holder_id == vid or not holder.adult or holder.household != v.household:
+            raise InvalidAction(T(f"{vid} 的受托人须为同户成年人,{holder_id} 不是",
+                                  f"{vid} 的受託人須為同戶成年人,{holder_id} 不是",
+                                  f"{vid}'s proxy must be an adult of the same household; "
+                                  f"{holder_id} is not"))
+        if holder_id in members and holder_id not in named:
+            raise InvalidAction(T(f"受托人 {holder_id} 未出席", f"受託人 {holder_id} 未出席",
+                                  f"the proxy {holder_id} is not present"))
+        people.append(v)
+    return people
 
 
 def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts
                 ) -> _Attendance:
     present = data["present"]
     body = sp.body
+    _modes(sp, data)
+    online, proxies = data.get("online", 0), data.get("proxies", 0)
     if type(present) is int:
+        if type(proxies) is not int or type(online) is not int:
+            raise InvalidAction(T("按人数记录出席时,在线参会与委托参会也须为人数",
+                                  "按人數記錄出席時,線上參會與委託參會也須為人數",
+                                  "with attendance given as counts, give online and proxies as "
+                                  "counts too"))
+        if online > present:
+            raise InvalidAction(too_many("online", online, present))
         non_voting = data.get("non_voting", 0)
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
-        members = present + non_voting
-        return _Attendance(present, members, data.get("households", 0), members, None)
+        members = present + non_voting + proxies
+        return _Attendance(present + proxies, members, data.get("households", 0), members, None,
+                           online, proxies)
+    if type(proxies) is int and proxies:
+        raise InvalidAction(T("按名单记录出席时,委托参会须写明“委托人: 受托人”",
+                              "按名單記錄出席時,委託參會須寫明「委託人: 受託人」",
+                              "with attendance given as names, give proxies as "
+                              "{member: proxy holder}"))
     named = frozenset(_unique(present, _PRESENT))
+    if type(online) is not int:
+        away = _unique(online, _ONLINE) - named
+        if away:
+            raise InvalidAction(T(f"在线参会者须在出席名单中:{'、'.join(sorted(away))}",
+                                  f"線上參會者須在出席名單中:{'、'.join(sorted(away))}",
+                                  f"those attending online must be among those present: "
+                                  f"{', '.join(sorted(away))}"))
+        online = len(online)
+    elif online > len(named):
+        raise InvalidAction(too_many("online", online, len(named)))
     people = [_villager(ctx, v, body.members, sp.id, body.name) for v in present]
+    proxied = _proxied(ctx, sp, proxies or {}, named)
+    people += proxied
+    named |= {v.id for v in proxied}
     voter_ids = member_ids(ctx.roster, body.voters or body.members)
     households = len({v.household for v in people})
     if "households" in data and data["households"] != households:
@@ -79,7 +160,7 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
             f"those present represent {households} household(s), not the "
             f"{data['households']} given"))
     return _Attendance(sum(1 for v in people if v.id in voter_ids), len(people), households,
-                       sum(1 for v in people if v.adult), named)
+                       sum(1 for v in people if v.adult), named, online, len(proxied))
 
 
 def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
@@ -285,7 +366,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
     facts: Facts = {
         "members": bc.members, "voters": bc.voters, "expected": bc.voters - excluded,
-        "excused": excused, "excluded": excluded,
+        "excused": excused, "excluded": excluded, "online": a.online, "by_proxy": a.by_proxy,
         "households": bc.households, "adults": bc.adults, "present": a.voters,
         "present_members": a.members, "present_households": a.households,
         "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
@@ -308,6 +389,10 @@ def _electorate(ctx: Context, sp: StagePlan, f: Facts, by_reason: dict[str, int]
                             "present": f["present"], "excused": f["excused"]}
     if by_reason:
         snap["excluded"] = FrozenDict(sorted(by_reason.items()))
+    if a.online:
+        snap["online"] = a.online
+    if a.by_proxy:
+        snap["by_proxy"] = a.by_proxy
     if a.named is not None:
         voters = member_ids(ctx.roster, sp.body.voters or sp.body.members)
         gone = set(left_out) | on_leave | a.named

@@ -41,7 +41,8 @@ class ScenarioError(DefinitionError):
 
 
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
-# exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who)
+# exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
+# proxies ({member: holder} or a count)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -52,7 +53,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "meeting": ("hold_meeting", {"present": "who", "yes": "who", "no": "who", "abstain": "who",
                                  "households": "int", "excused": "who",
                                  "excluded": "exclusions", "exclusion_approval": "str",
-                                 "written": "votes",
+                                 "written": "votes", "online": "who", "proxies": "proxies",
+                                 "proxy_authorisation": "str",
                                  "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str"}, ("present",)),
@@ -466,6 +468,11 @@ def _check_kind(kind: str, value: Any) -> str:
             "expected a count or a list of villager ids"
     if kind == "redo":
         return "" if isinstance(value, bool | str) else "expected true, false or a stage id"
+    if kind == "proxies":
+        ok = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
+            isinstance(value, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()))
+        return "" if ok else "expected a count or a mapping of members to their proxy holders"
     if kind == "votes":
         ok = isinstance(value, dict) and set(value) <= {"yes", "no", "abstain"} and all(
             _check_kind("who", v) == "" for v in value.values())

@@ -1,4 +1,5 @@
-"""Who should attend (应到): the categories of voters a body may leave out, and what that needs.
+"""Who should attend (应到) and how one may attend: the categories of voters a body may leave out,
+what that needs, and the ways of attending besides in person.
 
 Ordinary leave (请假) never removes a voter from 应到: a member on leave is still expected, so a
 threshold counted on 应到 (the Party assembly's approval: more than half of the voting members
@@ -36,6 +37,11 @@ EXCLUSION_REASONS: Final[dict[str, Text]] = {
 }
 
 
+# How a member may attend by proxy: not at all, or by the written proxy of an adult of the same
+# household (农村集体经济组织法 Art. 27: the member assembly).
+PROXY_MODES: Final = ("none", "same-household")
+
+
 def unknown_reasons(reasons: Iterable[str], allowed: Iterable[str]) -> list[str]:
     """The ``reasons`` not among ``allowed``, in the order given."""
     allowed_set = set(allowed)
@@ -48,4 +54,4 @@ def reason_name(reason: str) -> Text:
 
 
 __all__ = ["ABROAD", "AWAY_UNTRANSFERRED", "BEDRIDDEN", "DETAINED", "EXCLUSION_REASONS",
-           "INCAPACITY", "reason_name", "unknown_reasons"]
+           "INCAPACITY", "PROXY_MODES", "reason_name", "unknown_reasons"]

@@ -27,7 +27,9 @@ class Facts(TypedDict, total=False):
     households: int
     adults: int
     # a meeting
-    present: int  # voters present (实到)
+    present: int  # voters present (实到): in person, online or by proxy
+    online: int  # of those present, attending online
+    by_proxy: int  # of those present, represented by a proxy of their household
     present_members: int  # everyone of the body present, voting or not
     present_households: int  # households represented
     present_adults: int

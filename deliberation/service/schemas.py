@@ -31,6 +31,8 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
         k: {"anyOf": [{"type": "integer", "minimum": 0},
                       {"type": "array", "items": {"type": "string"}}]}
         for k in ("yes", "no", "abstain")}},
+    "proxies": {"anyOf": [{"type": "integer", "minimum": 0},
+                          {"type": "object", "additionalProperties": {"type": "string"}}]},
     "exclusions": {"anyOf": [
         {"type": "object", "additionalProperties": {"type": "string"}},
         {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
