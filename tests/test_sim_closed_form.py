@@ -62,15 +62,32 @@ def test_party_assembly_quorum_engine_path_matches_too(tmp_path: Path) -> None:
     assert set(df["end_rule"][~df["adopted"]]) == {"quorum"}
 
 
-def test_excused_members_leave_the_expected_count(tmp_path: Path) -> None:
-    """With away members excused (请假), 应到 is the resident members only."""
+@pytest.mark.parametrize("path,runs", [("vectorised", VECTOR_RUNS), ("engine", ENGINE_RUNS)])
+def test_away_members_left_out_of_the_expected_count(tmp_path: Path, path: str, runs: int
+                                                     ) -> None:
+    """With away members left out of 应到 (a category the body allows), 应到 is the resident
+    members only."""
     proc = one_meeting(tmp_path, "party-member", "full-party-member",
                        '{ratio: 2/3, compare: ">=", base: expected}',
-                       '{ratio: 0, compare: ">=", base: present}')
+                       '{ratio: 0, compare: ">=", base: present}', exclusions="away-untransferred")
     params = SimParams(party_away_share=2 / 3, away_excused=True, attendance=0.8)
     resident, _ = _party_counts(params)
     needed = _ceil_share(Fraction(2, 3), resident)
     expected = sum(binom_pmf(resident, 0.8)[needed:])
+    df = simulate(proc, params, runs, seed=13, path=path)
+    assert within(float(df["adopted"].mean()), expected, runs)
+
+
+def test_away_members_stay_expected_where_the_body_allows_no_exclusion(tmp_path: Path) -> None:
+    """The same meeting without ``exclusions:``: away members still count in 应到, so the
+    quorum is counted on every voting member (leave, 请假, is no exclusion)."""
+    proc = one_meeting(tmp_path, "party-member", "full-party-member",
+                       '{ratio: 2/3, compare: ">=", base: expected}',
+                       '{ratio: 0, compare: ">=", base: present}')
+    params = SimParams(party_away_share=2 / 3, away_excused=True, attendance=0.8)
+    resident, away = _party_counts(params)
+    dist = convolve(binom_pmf(resident, 0.8), binom_pmf(away, params.away_attendance))
+    expected = sum(dist[_ceil_share(Fraction(2, 3), resident + away):])
     df = simulate(proc, params, VECTOR_RUNS, seed=13)
     assert within(float(df["adopted"].mean()), expected, VECTOR_RUNS)
 

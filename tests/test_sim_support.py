@@ -31,9 +31,13 @@ NAME = "{zh-Hans: 名, zh-Hant: 名, en: name}"
 
 
 def one_meeting(tmp_path: Path, members: str, voters: str | None, quorum: str,
-                approval: str, name: str = "one-meeting") -> Procedure:
-    """A procedure of one meeting whose every failure ends the case as ``failed``."""
+                approval: str, name: str = "one-meeting", exclusions: str = "") -> Procedure:
+    """A procedure of one meeting whose every failure ends the case as ``failed``
+    (``exclusions``: the categories its body may leave out of 应到, e.g. ``away-untransferred``).
+    """
     voters_line = f"\n    voters: [{voters}]" if voters else ""
+    if exclusions:
+        voters_line += f"\n    exclusions: [{exclusions}]"
     bodies = f"""\
   body:
     name: {NAME}

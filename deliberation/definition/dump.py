@@ -162,6 +162,10 @@ def _body(body: Body) -> dict[str, Any]:
         out["basis"] = list(body.basis)
     if body.rules:
         out["rules"] = [_rule(r) for r in body.rules]
+    if body.exclusions:
+        out["exclusions"] = list(body.exclusions)
+    if body.online or body.proxy != "none":
+        out["attendance"] = {"online": body.online, "proxy": body.proxy}
     return out
 
 

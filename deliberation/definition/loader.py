@@ -55,6 +55,7 @@ from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.days import zone_names
+from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
 from deliberation.rules.thresholds import parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_text_file, read_yaml
 
@@ -766,7 +767,8 @@ class _Builder:
         if not loc.is_map:
             self.r.error("D202", "bodies must map ids to bodies", loc)
             return out
-        allowed = ("name", "members", "voters", "unit", "rules", "basis", "description")
+        allowed = ("name", "members", "voters", "unit", "rules", "basis", "description",
+                   "exclusions", "attendance")
         for key, k, v in loc.items():
             bid = self.ident(k, "body id")
             if bid is None or not self.keys(v, allowed, f"body {key!r}"):
@@ -786,9 +788,29 @@ class _Builder:
             rules = self.rules(v.get("rules"), None)
             desc = self.text(v.get("description"), "description") if v.get("description") else None
             basis = self.basis_refs(v.get("basis"))
+            exclusions = self.known_ids(v.get("exclusions"), "exclusions",
+                                        tuple(EXCLUSION_REASONS), "D420", "exclusion category")
+            online, proxy = self.attendance_modes(v.get("attendance"))
             if name is not None:
-                out[bid] = Body(bid, name, members, voters, unit, rules, basis, desc)
+                out[bid] = Body(bid, name, members, voters, unit, rules, basis, desc,
+                                exclusions, online, proxy)
         return out
+
+    def attendance_modes(self, loc: Located | None) -> tuple[bool, str]:
+        """A body's ``attendance: {online: bool, proxy: none|same-household}``."""
+        if loc is None or not self.keys(loc, ("online", "proxy"), "attendance"):
+            return False, "none"
+        online_loc, proxy_loc = loc.get("online"), loc.get("proxy")
+        online = online_loc.value() if online_loc is not None else False
+        if type(online) is not bool:
+            self.r.error("D202", "attendance.online must be true or false", online_loc)
+            online = False
+        proxy = str(proxy_loc.value()) if proxy_loc is not None else "none"
+        if proxy not in PROXY_MODES:
+            self.r.error("D207", f"attendance.proxy {proxy!r} is unknown", proxy_loc,
+                         did_you_mean(proxy, PROXY_MODES))
+            proxy = "none"
+        return online, proxy
 
     def selectors(self, loc: Located | None) -> tuple[str, ...]:
         return self.known_ids(loc, "roster selectors", SELECTORS, "D302", "roster selector")

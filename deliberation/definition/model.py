@@ -136,6 +136,11 @@ class Body:
     ``members`` and ``voters`` are roster selectors (see :mod:`deliberation.roster`), combined
     as a union. ``rules`` are the body's statutory rules (quorum, approval) that apply wherever
     the body meets; a stage can add more or replace one by giving the same rule id.
+    ``exclusions`` are the categories of voters a meeting may leave out of 应到 (with an
+    approval; see :mod:`deliberation.rules.electorate`): none unless the body lists them.
+    ``online`` and ``proxy`` say how else a member may attend its meetings: online (通过即时
+    通讯工具在线参加), and by the written proxy of an adult of the same household
+    (``proxy="same-household"``); by default only in person.
     """
 
     id: str
@@ -146,6 +151,9 @@ class Body:
     rules: tuple[RuleSpec, ...] = ()
     basis: tuple[str, ...] = ()
     description: Text | None = None
+    exclusions: tuple[str, ...] = ()
+    online: bool = False
+    proxy: str = "none"  # none | same-household
 
 
 @attrs.frozen

@@ -40,6 +40,7 @@ from deliberation.i18n import LANGS
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param, RuleType
 from deliberation.rules.attendance import QUORUM_BASES
+from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
 from deliberation.schema import schema_path, write_or_check
 
 Schema = dict[str, Any]
@@ -313,6 +314,10 @@ def build_schema() -> Schema:
                 "unit": {"enum": ["person", "household"]},
                 "rules": {"type": "array", "items": _ref("rule")},
                 "basis": _ref("basisRefs"),
+                "exclusions": {"type": "array", "uniqueItems": True,
+                               "items": {"enum": sorted(EXCLUSION_REASONS)}},
+                "attendance": {"type": "object", "additionalProperties": False, "properties": {
+                    "online": {"type": "boolean"}, "proxy": {"enum": list(PROXY_MODES)}}},
             },
         },
         "stage": _stage(),

@@ -307,6 +307,12 @@ class Case:
         *,
         households: int | None = None,
         excused: Who = 0,
+        excluded: Mapping[str, str] | Mapping[str, int] | None = None,
+        exclusion_approval: str | None = None,
+        written: Mapping[str, Who] | None = None,
+        online: Who = 0,
+        proxies: Mapping[str, str] | int = 0,
+        proxy_authorisation: str | None = None,
         non_voting: int = 0,
         signed: Who | None = None,
         witnesses: Who = 0,
@@ -319,21 +325,35 @@ class Case:
 
         Give people as villager ids or, for large bodies, as counts. In the consultation stage
         the consultation is closed first (refused unless coverage holds), then the vote is held.
+
+        ``excused`` (请假) are still expected (应到). ``excluded`` leaves voters out of 应到 for a
+        category the body allows (``{villager id: category}``, or ``{category: count}``), with
+        ``exclusion_approval`` saying who approved it (see :mod:`deliberation.rules.electorate`).
+        ``written``: votes handed in writing before the meeting by voters who do not attend,
+        ``{"yes": …, "no": …, "abstain": …}`` (ids or counts); recorded always, counted only
+        where the approval rule says ``written: true``.
+        ``online``: those of ``present`` who attend online; ``proxies``: members represented by
+        the written proxy of an adult of their household (``{member: holder}``, or a count with
+        counted attendance), with ``proxy_authorisation`` naming the written authorisations —
+        each only where the body's ``attendance:`` allows it.
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
-        if no != 0:
-            data["no"] = _who(no, "no")
-        if abstain != 0:
-            data["abstain"] = _who(abstain, "abstain")
-        if excused != 0:
-            data["excused"] = _who(excused, "excused")
-        if witnesses != 0:
-            data["witnesses"] = _who(witnesses, "witnesses")
-        if non_voting != 0:
-            data["non_voting"] = _count(non_voting, "non_voting")
-        if interested_voting != 0:
-            data["interested_voting"] = _count(interested_voting, "interested_voting")
+        for key, value, check in (("no", no, _who), ("abstain", abstain, _who),
+                                  ("excused", excused, _who), ("witnesses", witnesses, _who),
+                                  ("online", online, _who), ("proxies", proxies, _proxies),
+                                  ("non_voting", non_voting, _count),
+                                  ("interested_voting", interested_voting, _count)):
+            if value != 0:
+                data[key] = check(value, key)
+        if excluded:
+            data["excluded"] = _exclusions(excluded)
+        if exclusion_approval is not None:
+            data["exclusion_approval"] = _text(exclusion_approval, "exclusion_approval")
+        if written:
+            data["written"] = _written_votes(written)
+        if proxy_authorisation is not None:
+            data["proxy_authorisation"] = _text(proxy_authorisation, "proxy_authorisation")
         if content != "":
             data["content"] = _text(content, "content")
         if households is not None:
@@ -627,6 +647,43 @@ def _who(value: Any, what: str) -> int | tuple[str, ...]:
                               f"{what} must be a count (a whole number ≥ 0) or a list of "
                               f"villager ids, not {value!r}"))
     return _ids(value, what)
+
+
+def _exclusions(value: Any) -> dict[str, Any]:
+    """``{villager id: category}`` or ``{category: count}``, not a mixture."""
+    if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
+        raise InvalidAction(T("excluded 须为“村民编号: 情形”或“情形: 人数”的对应表",
+                              "excluded 須為「村民編號: 情形」或「情形: 人數」的對應表",
+                              "excluded must map villager ids to categories, or categories to "
+                              "counts"))
+    kinds = {type(v) for v in value.values()}
+    if kinds == {int}:
+        return {k: _count(v, f"excluded.{k}") for k, v in value.items()}
+    if kinds == {str}:
+        return dict(value)
+    raise InvalidAction(T("excluded 不能混用名单与人数", "excluded 不能混用名單與人數",
+                          "excluded maps either every villager id to a category or every "
+                          "category to a count, not a mixture"))
+
+
+def _proxies(value: Any, what: str) -> Any:
+    """``{member: holder}`` or a count."""
+    if type(value) is int:
+        return _count(value, what)
+    if not isinstance(value, Mapping) or not all(
+            type(k) is str and type(v) is str for k, v in value.items()):
+        raise InvalidAction(T("proxies 须为“委托人: 受托人”的对应表或人数",
+                              "proxies 須為「委託人: 受託人」的對應表或人數",
+                              "proxies must map each member to their proxy holder, or be a count"))
+    return dict(value)
+
+
+def _written_votes(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping) or not set(value) <= {"yes", "no", "abstain"}:
+        raise InvalidAction(T("written 须为 {yes, no, abstain} 的票数或名单",
+                              "written 須為 {yes, no, abstain} 的票數或名單",
+                              "written must map yes, no and abstain to counts or villager ids"))
+    return {k: _who(v, f"written.{k}") for k, v in value.items()}
 
 
 def _count(value: Any, what: str) -> int:

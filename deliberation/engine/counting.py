@@ -15,15 +15,17 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from deliberation.engine.census import BodyCounts, counts, member_ids
-from deliberation.engine.context import Context, Draft, too_many
+from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
+from deliberation.frozen import FrozenDict
 from deliberation.i18n import T, Text
 from deliberation.roster import Villager
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
+from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
 
 
@@ -47,27 +49,108 @@ _TOWNSHIP = T("乡镇列席人员", "鄉鎮列席人員", "township officials")
 
 
 class _Attendance(NamedTuple):
-    """Who is at a meeting, counted: voters, members, households, adults (and the named ones)."""
+    """Who is at a meeting, counted: voters, members, households, adults (and the named ones).
+
+    Members represented by a proxy count as attending; ``online`` of those present attend
+    online. ``named`` holds the ids attending (in person, online or by proxy) when named."""
 
     voters: int
     members: int
     households: int
     adults: int
     named: frozenset[str] | None  # the ids present, when people were named
+    online: int = 0
+    by_proxy: int = 0
+
+
+_ONLINE = T("在线参会名单", "線上參會名單", "those attending online")
+
+
+def _modes(sp: StagePlan, data: Mapping[str, Any]) -> None:
+    """Online attendance and proxies only where the body allows them, proxies in writing."""
+    body = sp.body
+    if data.get("online") and not body.online:
+        raise InvalidAction(T(f"“{body.name.zh_hans}”不能在线参会",
+                              f"「{body.name.zh_hant}」不能線上參會",
+                              f"members of the {body.name.en} cannot attend online"))
+    if data.get("proxies"):
+        if body.proxy == "none":
+            raise InvalidAction(T(f"“{body.name.zh_hans}”不能委托他人参会",
+                                  f"「{body.name.zh_hant}」不能委託他人參會",
+                                  f"members of the {body.name.en} cannot attend by proxy"))
+        auth = data.get("proxy_authorisation")
+        if type(auth) is not str or not auth.strip():
+            raise InvalidAction(T("委托参会须有书面委托书(proxy_authorisation)",
+                                  "委託參會須有書面委託書(proxy_authorisation)",
+                                  "attending by proxy needs the written authorisations "
+                                  "(proxy_authorisation)"))
+
+
+def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: frozenset[str]
+             ) -> list[Villager]:
+    """Members represented by a proxy: each by an adult of their own household, never by
+    themselves, and by a member of the body only if that member is there."""
+    body = sp.body
+    people = []
+    members = member_ids(ctx.roster, body.members)
+    for vid, holder_id in proxies.items():
+        v = _villager(ctx, vid, body.members, sp.id, body.name)
+        if vid in named:
+            raise InvalidAction(T(f"{vid} 既亲自出席又委托他人", f"{vid} 既親自出席又委託他人",
+                                  f"{vid} is both present and represented by a proxy"))
+        holder = on_roster(ctx, holder_id, sp.id)
+        if holder_id == vid or not holder.adult or holder.household != v.household:
+            raise InvalidAction(T(f"{vid} 的受托人须为同户成年人,{holder_id} 不是",
+                                  f"{vid} 的受託人須為同戶成年人,{holder_id} 不是",
+                                  f"{vid}'s proxy must be an adult of the same household; "
+                                  f"{holder_id} is not"))
+        if holder_id in members and holder_id not in named:
+            raise InvalidAction(T(f"受托人 {holder_id} 未出席", f"受託人 {holder_id} 未出席",
+                                  f"the proxy {holder_id} is not present"))
+        people.append(v)
+    return people
 
 
 def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts
                 ) -> _Attendance:
     present = data["present"]
     body = sp.body
+    _modes(sp, data)
+    online, proxies = data.get("online", 0), data.get("proxies", 0)
     if type(present) is int:
+        if type(proxies) is not int or type(online) is not int:
+            raise InvalidAction(T("按人数记录出席时,在线参会与委托参会也须为人数",
+                                  "按人數記錄出席時,線上參會與委託參會也須為人數",
+                                  "with attendance given as counts, give online and proxies as "
+                                  "counts too"))
+        if online > present:
+            raise InvalidAction(too_many("online", online, present))
         non_voting = data.get("non_voting", 0)
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
-        members = present + non_voting
-        return _Attendance(present, members, data.get("households", 0), members, None)
+        members = present + non_voting + proxies
+        return _Attendance(present + proxies, members, data.get("households", 0), members, None,
+                           online, proxies)
+    if type(proxies) is int and proxies:
+        raise InvalidAction(T("按名单记录出席时,委托参会须写明“委托人: 受托人”",
+                              "按名單記錄出席時,委託參會須寫明「委託人: 受託人」",
+                              "with attendance given as names, give proxies as "
+                              "{member: proxy holder}"))
     named = frozenset(_unique(present, _PRESENT))
+    if type(online) is not int:
+        away = _unique(online, _ONLINE) - named
+        if away:
+            raise InvalidAction(T(f"在线参会者须在出席名单中:{'、'.join(sorted(away))}",
+                                  f"線上參會者須在出席名單中:{'、'.join(sorted(away))}",
+                                  f"those attending online must be among those present: "
+                                  f"{', '.join(sorted(away))}"))
+        online = len(online)
+    elif online > len(named):
+        raise InvalidAction(too_many("online", online, len(named)))
     people = [_villager(ctx, v, body.members, sp.id, body.name) for v in present]
+    proxied = _proxied(ctx, sp, proxies or {}, named)
+    people += proxied
+    named |= {v.id for v in proxied}
     voter_ids = member_ids(ctx.roster, body.voters or body.members)
     households = len({v.household for v in people})
     if "households" in data and data["households"] != households:
@@ -77,7 +160,7 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
             f"those present represent {households} household(s), not the "
             f"{data['households']} given"))
     return _Attendance(sum(1 for v in people if v.id in voter_ids), len(people), households,
-                       sum(1 for v in people if v.adult), named)
+                       sum(1 for v in people if v.adult), named, online, len(proxied))
 
 
 def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
@@ -123,18 +206,69 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
 
 
 def _excused(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
-             bc: BodyCounts) -> int:
+             bc: BodyCounts) -> tuple[int, frozenset[str]]:
+    """Voters on leave (请假): recorded, and still counted among those who should attend."""
     excused = data.get("excused", 0)
-    if type(excused) is not int:
-        for vid in _unique(excused, _EXCUSED):
-            _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
-            if a.named is not None and vid in a.named:
-                raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
-                                      f"{vid} is both excused and present"))
-        excused = len(excused)
-    if excused + a.voters > bc.voters:
-        raise InvalidAction(too_many("present + excused", excused + a.voters, bc.voters))
-    return int(excused)
+    if type(excused) is int:
+        return excused, frozenset()
+    named = _unique(excused, _EXCUSED)
+    for vid in named:
+        _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
+        if a.named is not None and vid in a.named:
+            raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
+                                  f"{vid} is both excused and present"))
+    return len(named), frozenset(named)
+
+
+def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+              on_leave: frozenset[str]) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Voters left out of 应到, counted by category, and their ids when named.
+
+    Only a category the body allows (``exclusions:``), and only with the approval written down
+    (:mod:`deliberation.rules.electorate`); a named voter left out can be neither present nor
+    on leave.
+    """
+    excluded: Mapping[str, Any] = data.get("excluded") or {}
+    if not excluded:
+        return {}, ()
+    body = sp.body
+    approval = data.get("exclusion_approval")
+    if type(approval) is not str or not approval.strip():
+        raise InvalidAction(T("不计入应到人数须写明批准情况(上级批准文号及本会表决)",
+                              "不計入應到人數須寫明批准情況(上級批准文號及本會表決)",
+                              "leaving voters out of those who should attend needs the approval "
+                              "written down (exclusion_approval: the upper level's approval and "
+                              "the meeting's vote)"))
+    by_reason: dict[str, int] = {}
+    names: list[str] = []
+    for key, value in excluded.items():
+        if type(value) is int:
+            reason, n = key, value
+        else:
+            reason, n = value, 1
+            _villager(ctx, key, body.voters or body.members, sp.id, body.name)
+            if a.named is not None and key in a.named:
+                raise InvalidAction(T(f"{key} 既出席又不计入应到人数",
+                                      f"{key} 既出席又不計入應到人數",
+                                      f"{key} is both present and left out of those expected"))
+            if key in on_leave:
+                raise InvalidAction(T(f"{key} 既请假又不计入应到人数",
+                                      f"{key} 既請假又不計入應到人數",
+                                      f"{key} is both excused and left out of those expected"))
+            names.append(key)
+        if reason not in body.exclusions:
+            allowed = "、".join(reason_name(r).zh_hans for r in body.exclusions) or "无"
+            allowed_t = "、".join(reason_name(r).zh_hant for r in body.exclusions) or "無"
+            allowed_en = ", ".join(body.exclusions) or "none"
+            raise InvalidAction(T(
+                f"“{body.name.zh_hans}”不能以“{reason_name(reason).zh_hans}”为由不计入应到人数"
+                f"(可用情形:{allowed})",
+                f"「{body.name.zh_hant}」不能以「{reason_name(reason).zh_hant}」為由不計入應到人數"
+                f"(可用情形:{allowed_t})",
+                f"{body.name.en}: {reason!r} is not a category that may be left out of those "
+                f"expected (allowed: {allowed_en})"))
+        by_reason[reason] = by_reason.get(reason, 0) + n
+    return by_reason, tuple(sorted(names))
 
 
 def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance) -> int:
@@ -168,30 +302,102 @@ def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
     return int(witnesses)
 
 
-def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
-    """Attendance, votes and signatures of a meeting, given as villager ids or as counts."""
+_WRITTEN_VOTERS = T("书面表决人", "書面表決人", "written voters")
+
+
+def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+             left_out: tuple[str, ...], expected: int) -> tuple[int, int, int]:
+    """Votes handed in writing before the meeting (``{yes, no, abstain}``, counts or ids): only
+    by voters who are expected and not present, each once, never also at the meeting."""
+    written: Mapping[str, Any] = data.get("written") or {}
+    counted: list[int] = []
+    seen: set[str] = set()
+    body = sp.body
+    in_meeting = {v for key in ("yes", "no", "abstain")
+                  if type(data.get(key, 0)) is not int for v in data[key]}
+    for key in ("yes", "no", "abstain"):
+        val = written.get(key, 0)
+        if type(val) is int:
+            counted.append(val)
+            continue
+        for vid in _unique(val, _WRITTEN_VOTERS):
+            if vid in seen or vid in in_meeting:
+                raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
+                                      f"{vid} voted twice"))
+            seen.add(vid)
+            _villager(ctx, vid, body.members, sp.id, body.name)
+            if vid not in member_ids(ctx.roster, body.voters or body.members):
+                raise NotEntitled(sp.id, vid, T(f"{vid} 无表决权(如预备党员)",
+                                                f"{vid} 無表決權(如預備黨員)",
+                                                f"{vid} has no vote here "
+                                                "(e.g. a probationary member)"))
+            if (a.named is not None and vid in a.named) or vid in left_out:
+                raise InvalidAction(T(f"{vid} 出席会议或不计入应到人数,不能书面表决",
+                                      f"{vid} 出席會議或不計入應到人數,不能書面表決",
+                                      f"{vid} is present or left out of those expected, so "
+                                      "cannot hand in a written vote"))
+        counted.append(len(val))
+    wy, wn, wa = counted
+    if wy + wn + wa > expected - a.voters:
+        raise InvalidAction(too_many("written votes", wy + wn + wa, max(0, expected - a.voters)))
+    return wy, wn, wa
+
+
+def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
+                  ) -> tuple[Facts, FrozenDict]:
+    """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
+    the electorate of the meeting as its record keeps it (see :func:`_electorate`)."""
     data = d.data
     bc = counts(ctx.roster, sp.body)
     a = _attendance(ctx, sp, data, bc)
     _check_attendance(a, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
-    excused = _excused(ctx, sp, data, a, bc)
+    excused, on_leave = _excused(ctx, sp, data, a, bc)
+    by_reason, left_out = _excluded(ctx, sp, data, a, on_leave)
+    excluded = sum(by_reason.values())
+    if excused + excluded + a.voters > bc.voters:
+        raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
+                                     bc.voters))
+    wy, wn, wa = _written(ctx, sp, data, a, left_out, bc.voters - excluded)
     interested = data.get("interested_voting", 0)
     if interested > yes + no + abstain:
         raise InvalidAction(too_many("interested_voting", interested, yes + no + abstain))
     zone = ctx.plan.zone
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
-    return {
-        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excused,
+    facts: Facts = {
+        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excluded,
+        "excused": excused, "excluded": excluded, "online": a.online, "by_proxy": a.by_proxy,
         "households": bc.households, "adults": bc.adults, "present": a.voters,
         "present_members": a.members, "present_households": a.households,
         "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
+        "written_yes": wy, "written_no": wn, "written_abstain": wa,
         "participants": a.members, "participants_signed": _signed(ctx, sp, data, a),
         "witnesses_signed": _witnesses(ctx, sp, data), "interested_voting": interested,
         "notice_on": local_date(notice, zone) if notice is not None else None,
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
+    return facts, _electorate(ctx, sp, facts, by_reason, left_out, on_leave, a)
+
+
+def _electorate(ctx: Context, sp: StagePlan, f: Facts, by_reason: dict[str, int],
+                left_out: tuple[str, ...], on_leave: frozenset[str], a: _Attendance
+                ) -> FrozenDict:
+    """Who should have attended at that moment (应到), and, when people were named, who of
+    them was absent without leave: the meeting's record keeps it as the roster then stood."""
+    snap: dict[str, Any] = {"voters": f["voters"], "expected": f["expected"],
+                            "present": f["present"], "excused": f["excused"]}
+    if by_reason:
+        snap["excluded"] = FrozenDict(sorted(by_reason.items()))
+    if a.online:
+        snap["online"] = a.online
+    if a.by_proxy:
+        snap["by_proxy"] = a.by_proxy
+    if a.named is not None:
+        voters = member_ids(ctx.roster, sp.body.voters or sp.body.members)
+        gone = set(left_out) | on_leave | a.named
+        snap["absent"] = tuple(sorted(v for v in voters if v not in gone))
+    return FrozenDict(snap)
 
 
 def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str], text: str,

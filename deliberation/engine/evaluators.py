@@ -240,7 +240,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.MEETING,), _DO_MEETING)
-    facts = meeting_facts(ctx, s, sp, d)
+    facts, electorate = meeting_facts(ctx, s, sp, d)
     checks = preconditions(sp, facts)
     route = "pass"
     if sp.quorum is not None:
@@ -260,7 +260,7 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         with_item(s.rounds, sp.id, held), without(s.notices, sp.id),
         s.circulated if route == "no_quorum" else without(s.circulated, sp.id),
         with_item(s.last_route, sp.id, route), s.postings, s.submitters)
-    return move(ctx, after, d, sp, route, checks, round=held)
+    return move(ctx, after, d, sp, route, checks, round=held, electorate=electorate)
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

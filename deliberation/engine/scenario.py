@@ -40,7 +40,9 @@ class ScenarioError(DefinitionError):
     """The scenario file itself is invalid; ``diagnostics`` says where."""
 
 
-# value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo
+# value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
+# exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
+# proxies ({member: holder} or a count)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -49,7 +51,11 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "notice": ("give_notice", {"for": "str", "actor": "str"}, ()),
     "circulate": ("circulate_plan", {"for": "str", "actor": "str"}, ()),
     "meeting": ("hold_meeting", {"present": "who", "yes": "who", "no": "who", "abstain": "who",
-                                 "households": "int", "excused": "who", "non_voting": "int",
+                                 "households": "int", "excused": "who",
+                                 "excluded": "exclusions", "exclusion_approval": "str",
+                                 "written": "votes", "online": "who", "proxies": "proxies",
+                                 "proxy_authorisation": "str",
+                                 "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str"}, ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
@@ -462,6 +468,22 @@ def _check_kind(kind: str, value: Any) -> str:
             "expected a count or a list of villager ids"
     if kind == "redo":
         return "" if isinstance(value, bool | str) else "expected true, false or a stage id"
+    if kind == "proxies":
+        ok = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
+            isinstance(value, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()))
+        return "" if ok else "expected a count or a mapping of members to their proxy holders"
+    if kind == "votes":
+        ok = isinstance(value, dict) and set(value) <= {"yes", "no", "abstain"} and all(
+            _check_kind("who", v) == "" for v in value.values())
+        return "" if ok else "expected {yes, no, abstain}, each a count or a list of villager ids"
+    if kind == "exclusions":
+        ok = isinstance(value, dict) and all(isinstance(k, str) for k in value) and (
+            all(isinstance(v, str) for v in value.values())
+            or all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                   for v in value.values()))
+        return "" if ok else ("expected a mapping of villager ids to categories, or of "
+                              "categories to counts")
     return ""
 
 

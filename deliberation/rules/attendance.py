@@ -34,6 +34,7 @@ from deliberation.rules.base import (
     Rule,
     ThresholdView,
     Verdict,
+    join,
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
@@ -166,9 +167,15 @@ class Quorum(Rule):
 
 @attrs.frozen
 class Approval(Rule):
-    """The vote passes: yes votes against the stated base."""
+    """The vote passes: yes votes against the stated base.
+
+    ``written``: votes handed in writing before the meeting by voters who do not attend count
+    with the votes cast there (off by default: they are recorded, not counted, and the verdict
+    says how many were left out).
+    """
 
     threshold: Threshold
+    written: bool = False
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -176,28 +183,40 @@ class Approval(Rule):
         t = threshold_of(params)
         if t.base.value not in APPROVAL_BASES:
             raise ValueError(f"a vote cannot be counted against {t.base.value!r}")
-        return cls(rule_id, t, basis=basis)
+        return cls(rule_id, t, bool(params.get("written", False)), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
-        return frozenset({"yes", "no", "abstain", self.threshold.base.value}) - {"votes_cast"}
+        return frozenset({"yes", "no", "abstain", *_WRITTEN, self.threshold.base.value}
+                         ) - {"votes_cast"}
 
     def verdict(self, facts: Facts) -> Verdict:
         t = self.threshold
-        yes = int(facts.get("yes", 0))
-        total = t.base.total(facts)
+        yes, no, abstain = (int(facts.get("yes", 0)), int(facts.get("no", 0)),
+                            int(facts.get("abstain", 0)))
+        wy, wn, wa = (count_of(facts, k) for k in _WRITTEN)
+        extra: dict[str, Any] = {}
+        if wy + wn + wa:
+            if self.written:
+                yes, no, abstain = yes + wy, no + wn, abstain + wa
+                extra["written_counted"] = wy + wn + wa
+            else:
+                extra["written_not_counted"] = wy + wn + wa
+        total = yes + no + abstain if t.base is Base.VOTES_CAST else t.base.total(facts)
         return self._verdict(t.holds(yes, total), t.numbers(yes, total) | {
-            "no": int(facts.get("no", 0)), "abstain": int(facts.get("abstain", 0))})
+            "no": no, "abstain": abstain} | extra)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
         word = T("通过", "通過", "passed") if ok else T("未通过", "未通過", "failed")
-        return T(f"表决{word.zh_hans}:赞成 {n['count']}/{n['total']},"
-                 f"须{t.describe('zh-Hans')},即至少 {n['needed']}",
-                 f"表決{word.zh_hant}:贊成 {n['count']}/{n['total']},"
-                 f"須{t.describe('zh-Hant')},即至少 {n['needed']}",
-                 f"vote {word.en}: {n['count']} yes of {n['total']}, {t.describe('en')} needed, "
-                 f"i.e. at least {n['needed']}")
+        msg = T(f"表决{word.zh_hans}:赞成 {n['count']}/{n['total']},"
+                f"须{t.describe('zh-Hans')},即至少 {n['needed']}",
+                f"表決{word.zh_hant}:贊成 {n['count']}/{n['total']},"
+                f"須{t.describe('zh-Hant')},即至少 {n['needed']}",
+                f"vote {word.en}: {n['count']} yes of {n['total']}, {t.describe('en')} needed, "
+                f"i.e. at least {n['needed']}")
+        note = _written_note(n)
+        return msg if note is None else join([msg, note])
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
@@ -205,11 +224,32 @@ class Approval(Rule):
         summary = T(f"赞成{sym}{base.zh_hans}的{frac}", f"贊成{sym}{base.zh_hant}的{frac}",
                     f"{sym}{frac} of {base.en} vote yes")
         detail = Text(*(t.describe(lang) for lang in LANGS))
+        if self.written:
+            detail = join([detail, T("会前书面表决计入票数", "會前書面表決計入票數",
+                                     "votes handed in writing before the meeting count")])
         return Description(summary, detail, (_view(t, "yes"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         total = self.threshold.base.total(facts)
         return (Requirement("yes", total, self.threshold.needed(total)),)
+
+
+_WRITTEN: Final = ("written_yes", "written_no", "written_abstain")
+
+
+def _written_note(n: Mapping[str, Any]) -> Text | None:
+    """What the verdict did with votes handed in writing, if there were any."""
+    if "written_counted" in n:
+        k = n["written_counted"]
+        return T(f"含会前书面表决 {k} 票", f"含會前書面表決 {k} 票",
+                 f"including {k} vote(s) handed in writing before the meeting")
+    if "written_not_counted" in n:
+        k = n["written_not_counted"]
+        return T(f"会前书面表决 {k} 票未计入(本程序不计书面表决)",
+                 f"會前書面表決 {k} 票未計入(本程序不計書面表決)",
+                 f"{k} vote(s) handed in writing before the meeting not counted (this "
+                 "procedure does not count written votes)")
+    return None
 
 
 @attrs.frozen
@@ -253,7 +293,10 @@ rule_type(
 rule_type(
     Approval, name="approval", label=T("表决通过", "表決通過", "approval"),
     description="The vote passes: yes votes against a base.",
-    params=(*THRESHOLD_PARAMS, Param("base", "base", choices=APPROVAL_BASES)),
+    params=(*THRESHOLD_PARAMS, Param("base", "base", choices=APPROVAL_BASES),
+            Param("written", "bool", required=False, default=False,
+                  description="count votes handed in writing before the meeting by voters "
+                              "who do not attend (off: recorded, not counted)")),
     actions=(ActionKind.MEETING,), effect=Effect.REJECTED)
 
 rule_type(

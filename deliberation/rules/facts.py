@@ -21,17 +21,26 @@ class Facts(TypedDict, total=False):
     # the acting body, on the roster snapshot
     members: int
     voters: int
-    expected: int  # 应到: voters less those excused
+    expected: int  # 应到: voters less those left out for an allowed category (never leave)
+    excused: int  # voters on leave (请假): still counted in 应到
+    excluded: int  # voters left out of 应到 for an allowed category, with approval
     households: int
     adults: int
     # a meeting
-    present: int  # voters present (实到)
+    present: int  # voters present (实到): in person, online or by proxy
+    online: int  # of those present, attending online
+    by_proxy: int  # of those present, represented by a proxy of their household
     present_members: int  # everyone of the body present, voting or not
     present_households: int  # households represented
     present_adults: int
     yes: int
     no: int
     abstain: int
+    # votes handed in writing before the meeting by voters not present (counted where the
+    # approval rule says ``written: true``)
+    written_yes: int
+    written_no: int
+    written_abstain: int
     participants: int  # everyone present
     participants_signed: int
     witnesses_signed: int  # township officials who signed the minutes

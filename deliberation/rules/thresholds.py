@@ -45,7 +45,7 @@ class Base(enum.Enum):
 
     MEMBERS = "members"  # everyone who belongs to the body
     VOTERS = "voters"  # members with a vote (e.g. full Party members only)
-    EXPECTED = "expected"  # 应到: voters who should attend (voters less those excused)
+    EXPECTED = "expected"  # 应到: voters who should attend (less approved exclusions, never leave)
     PRESENT = "present"  # 实到: voters present at the meeting
     VOTES_CAST = "votes_cast"  # ballots cast: yes + no + abstain
     HOUSEHOLDS = "households"  # households of the electorate

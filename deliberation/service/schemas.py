@@ -27,6 +27,15 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "who": {"anyOf": [{"type": "integer", "minimum": 0},
                       {"type": "array", "items": {"type": "string"}}]},
     "redo": {"type": ["boolean", "string"]},
+    "votes": {"type": "object", "additionalProperties": False, "properties": {
+        k: {"anyOf": [{"type": "integer", "minimum": 0},
+                      {"type": "array", "items": {"type": "string"}}]}
+        for k in ("yes", "no", "abstain")}},
+    "proxies": {"anyOf": [{"type": "integer", "minimum": 0},
+                          {"type": "object", "additionalProperties": {"type": "string"}}]},
+    "exclusions": {"anyOf": [
+        {"type": "object", "additionalProperties": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
 }
 
 

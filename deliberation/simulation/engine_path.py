@@ -33,6 +33,7 @@ from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
 from deliberation.rules.disclosure import Disclosure
+from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.simulation.model import (
     DEADLINE,
     KEYS,
@@ -58,6 +59,8 @@ if TYPE_CHECKING:
 
 # The engine path's own random stream within a chunk (the vectorised path never uses it).
 ENGINE_STREAM: Final = 0x5EED
+# what a simulated meeting writes down for leaving away members out of 应到
+_SIM_APPROVAL: Final = "simulated: upper-level approval and assembly vote"
 
 
 class _People:
@@ -72,7 +75,9 @@ class _People:
         voters = {v.id for v in (roster.select(body.voters) if body.voters else members)}
         self.voter = np.array([v.id in voters for v in members], dtype=bool)
         self.resident = np.array([v.resident for v in members], dtype=bool)
-        self.excused = self.voter & ~self.resident & params.away_excused
+        # away voters left out of 应到, where the body allows that category (electorate.py)
+        self.excused = self.voter & ~self.resident & (
+            params.away_excused and AWAY_UNTRANSFERRED in body.exclusions)
         p_res = params.attendance_of(plan.body)
         self.p = np.where(self.excused, 0.0,
                           np.where(self.resident, p_res, params.away_attendance))
@@ -352,9 +357,12 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
         if params.abstention > 0 else 0
     no = present - yes - abstain
+    left_out = int(people.excused.sum())
     records = case.hold_meeting(
         present=present, yes=yes, no=no, abstain=abstain, households=households,
-        excused=int(people.excused.sum()), non_voting=non_voting, witnesses=township,
+        excluded={AWAY_UNTRANSFERRED: left_out} if left_out else None,
+        exclusion_approval=_SIM_APPROVAL if left_out else None,
+        non_voting=non_voting, witnesses=township,
     )
     result = next(r.result for r in records if r.kind == "meeting")
     failed = [c["rule"] for c in result.get("checks", ()) if not c["ok"]]

@@ -44,6 +44,7 @@ from deliberation.rules.attendance import Quorum
 from deliberation.rules.calendars import LunarSchedule
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.disclosure import Disclosure
+from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.motion import WrittenMotion
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
@@ -328,7 +329,8 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
         return StagePlan(**common, min_days=min_days, objection_days=days)
     if stage.action is ActionKind.CONSULTATION:
         return _consultation(common, stage, body.members, rules, params, roster)
-    return _meeting(common, body.id, body.members, body.voters, rules, params, roster)
+    return _meeting(common, body.id, body.members, body.voters, rules, params, roster,
+                    AWAY_UNTRANSFERRED in body.exclusions)
 
 
 def _mean_wait(schedule: LunarSchedule) -> int:
@@ -383,14 +385,14 @@ def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str]
 
 def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
              voter_sel: Sequence[str], rules: list[Rule],
-             params: SimParams, roster: Roster) -> StagePlan:
+             params: SimParams, roster: Roster, away_excludable: bool) -> StagePlan:
     members = roster.select(member_sel)
     voter_ids = {v.id for v in (roster.select(voter_sel) if voter_sel else members)}
     p_res = params.attendance_of(body_id)
     tally: Counter[tuple[bool, bool, bool, bool]] = Counter()
     for v in members:
         voter = v.id in voter_ids
-        excused = voter and not v.resident and params.away_excused
+        excused = voter and not v.resident and params.away_excused and away_excludable
         tally[(voter, v.adult, v.resident, excused)] += 1
     groups = tuple(
         Group(n=n, p=0.0 if excused else (p_res if resident else params.away_attendance),

@@ -66,8 +66,11 @@ class SimParams:
     * ``attendance``: chance that a resident member attends a meeting; ``attendance_by_body``
       overrides it per body id (e.g. ``{"villagers-meeting": 0.6}``).
     * ``away_attendance``: chance that a member living away comes back for the meeting.
-    * ``away_excused``: away voters are excused (请假) and so not counted in 应到 (``expected``),
-      the base of the Party assembly's quorum and approval. Off: they count as expected.
+    * ``away_excused``: away voters are left out of 应到 (``expected``), the base of the Party
+      assembly's quorum and approval, as members away for more than half a year without
+      transferring their membership (with the approval this needs) — only at a body whose
+      ``exclusions:`` allow that category. Off, or elsewhere: they count as expected (ordinary
+      leave, 请假, never removes anyone from 应到).
     * ``support``: mean share of voters in favour; per run the support is drawn from
       Beta(``support`` × κ, (1 − ``support``) × κ) with κ = ``support_concentration``
       (None: no spread, every run has exactly ``support``). Each meeting's support mixes the
