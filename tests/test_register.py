@@ -337,3 +337,31 @@ def test_any_text_prints_in_html_and_pdf(small: dict[str, Any], text: str) -> No
                "roster": {**small["roster"], "villagers": villagers}}
     assert "<!DOCTYPE html>" in register_html(changed, lang="zh-Hant")
     assert register_pdf(changed, lang="en").startswith(b"%PDF-")
+
+
+def test_a_meeting_that_left_members_out_of_expected_says_why_and_who_approved() -> None:
+    """应到 is what the engine recorded: voters less the exclusions (by category, with the
+    approval); members on leave stay expected; written votes are listed."""
+    from test_engine_support import FOUR, advance_to, open_case
+
+    case, clock = open_case(FOUR, Roster.generate(party_members=41),
+                            **{"party-assembly-written-votes": True})
+    advance_to(case, clock, "review")
+    case.circulate_plan()
+    clock.advance(days=3)
+    case.hold_meeting(present=30, yes=20, no=10, witnesses=1, excused=4, written={"yes": 2},
+                      excluded={"abroad": 2, "detained": 1},
+                      exclusion_approval="镇党委批复〔2026〕3号")
+    store = open_store("sqlite:///:memory:")
+    save_case(store, case)
+    for lang, words in (("zh-Hans", ("38人", "出国(境)半年以上2人", "镇党委批复〔2026〕3号",
+                                     "赞成2票")),
+                        ("en", ("38", "abroad for more than half a year: 2",
+                                "镇党委批复〔2026〕3号", "Votes handed in writing"))):
+        reg = build_register(archive_data(store, case.id), lang=lang)
+        review = next(s for s in reg.sections if any(r.value == "30" or "30" in r.value
+                                                       for r in s.rows)
+                      and s.title.endswith(("审议", "review", "Review")))
+        text = " ".join(f"{r.label} {r.value}" for r in review.rows)
+        for word in words:
+            assert word in text, (lang, word, text)

@@ -41,6 +41,7 @@ from deliberation.i18n import check_lang
 from deliberation.roster import Roster, Villager
 from deliberation.rules import RULES
 from deliberation.rules.channels import channel_name
+from deliberation.rules.electorate import reason_name
 from deliberation.store.register_text import METHODS, OTHER_KINDS, W
 
 # How many households the sign sheet prints on one line.
@@ -337,9 +338,11 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
     for a in announced:
         rows.append(Row(ctx.w(str(a.get("kind"))), ctx.w("given-on", date=ctx.day(a.get("at")))))
     present = data.get("present", 0)
-    expected_ids = _expected(ctx, sp)
-    total = next((_map(c.get("numbers")).get("total") for c in _checks(result)
-                  if str(c.get("rule")).startswith("quorum")), None)
+    electorate = _map(result.get("electorate"))
+    expected_ids = _expected(ctx, sp, data)
+    total = electorate.get("expected") if isinstance(electorate.get("expected"), int) else next(
+        (_map(c.get("numbers")).get("total") for c in _checks(result)
+         if str(c.get("rule")).startswith("quorum")), None)
     # by name where the roster gives names (a list of bare roster numbers helps nobody)
     named = any(ctx.people[i].name for i in expected_ids)
     if expected_ids and named and (total is None or total == len(expected_ids)):
@@ -348,11 +351,15 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
         rows.append(Row(ctx.w("expected"), ctx.w("people", n=total if total is not None
                                                  else len(expected_ids))))
     rows.append(Row(ctx.w("present"), _who(ctx, present)))
-    if isinstance(present, list | tuple) and expected_ids:
+    absent = electorate.get("absent")
+    if isinstance(absent, list | tuple):  # as the engine recorded it (without leave)
+        rows.append(Row(ctx.w("absent"), _who(ctx, [str(a) for a in absent])))
+    elif isinstance(present, list | tuple) and expected_ids:
         gone = sorted(expected_ids - set(map(str, present)))
         rows.append(Row(ctx.w("absent"), _who(ctx, gone)))
     if data.get("excused"):
         rows.append(Row(ctx.w("excused"), _who(ctx, data["excused"])))
+    rows.extend(_attendance_extras(ctx, data, electorate))
     rows.append(Row(ctx.w("content"), str(data.get("content") or "") or ctx.w("not-recorded")))
     rows.append(Row(ctx.w("vote"), ctx.w("vote-line", yes=_number(data.get("yes")),
                                          no=_number(data.get("no")),
@@ -368,10 +375,40 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
     return Section(_title(ctx, stage, result.get("round")), tuple(rows))
 
 
-def _expected(ctx: _Ctx, sp: StagePlan | None) -> set[str]:
+def _expected(ctx: _Ctx, sp: StagePlan | None, data: Mapping[str, Any]) -> set[str]:
+    """Who should have attended (应到): the body's voters, less those the meeting left out."""
     if sp is None or ctx.roster is None:
         return set()
-    return set(member_ids(ctx.roster, sp.body.members))
+    left_out = data.get("excluded")
+    gone = {str(k) for k, v in left_out.items() if isinstance(v, str)} \
+        if isinstance(left_out, Mapping) else set()
+    return set(member_ids(ctx.roster, sp.body.voters or sp.body.members)) - gone
+
+
+def _attendance_extras(ctx: _Ctx, data: Mapping[str, Any], electorate: Mapping[str, Any]
+                       ) -> list[Row]:
+    """Exclusions from 应到 (by category, with the approval), online and proxy attendance, and
+    votes handed in writing, as the meeting recorded them."""
+    rows = []
+    by_reason = _map(electorate.get("excluded"))
+    if by_reason:
+        line = ctx.sep().join(ctx.w("excluded-line", n=_number(n),
+                                    reason=reason_name(str(r)).get(ctx.lang))
+                              for r, n in by_reason.items())
+        approval = data.get("exclusion_approval")
+        rows.append(Row(ctx.w("excluded"), f"{line}({approval})" if approval else line))
+    for key, label in (("online", "online"), ("proxies", "by-proxy")):
+        value = data.get(key)
+        if isinstance(value, Mapping):
+            rows.append(Row(ctx.w(label), _who(ctx, [str(k) for k in value])))
+        elif value:
+            rows.append(Row(ctx.w(label), _who(ctx, value)))
+    written = _map(data.get("written"))
+    if written:
+        rows.append(Row(ctx.w("written"), ctx.w("vote-line", yes=_number(written.get("yes")),
+                                                no=_number(written.get("no")),
+                                                abstain=_number(written.get("abstain")))))
+    return rows
 
 
 def _verdict(ctx: _Ctx, stage: Any, result: Mapping[str, Any]) -> str:
@@ -450,7 +487,7 @@ def _consultation(ctx: _Ctx, stage: Any, recs: Sequence[Mapping[str, Any]]) -> S
 def _population(ctx: _Ctx, sp: StagePlan | None) -> list[Villager]:
     """Who must be consulted: the adults of the stage's body (township officials are not
     villagers)."""
-    ids = _expected(ctx, sp)
+    ids = _expected(ctx, sp, {})
     return [v for v in ctx.people.values() if v.id in ids and v.adult and not v.township]
 
 
