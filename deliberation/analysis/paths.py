@@ -20,7 +20,7 @@ end: the stage, the result there, the rule behind it, the route taken and the ou
 >>> from deliberation import load_procedure
 >>> a = derive_paths(load_procedure("four-deliberations"))
 >>> g = a.group(stage="review", route="max_rounds", result="rejected")
->>> g.ending.rule, g.ending.outcome, [s.result for s in g.shortest if s.stage == "review"]
+>>> g.ending.rule, g.ending.outcome, [s.result for s in g.simplest if s.stage == "review"]
 ('approval', 'rejected', ['rejected', 'rejected', 'rejected'])
 """
 
@@ -43,7 +43,8 @@ MAX_PATHS: Final = 1_000_000
 
 @attrs.frozen
 class Step:
-    """One result on a path: at ``stage`` (round ``round`` there, when rounds are counted),
+    """One result on a path: at ``stage`` (the ``round``-th meeting, evaluation or failed task
+    there on this path, when the result counts a round),
     ``result`` happened (``rule`` failed, if a rule decided it) and ``route`` led to ``to``."""
 
     stage: str
@@ -72,11 +73,15 @@ class Ending:
 
 @attrs.frozen
 class PathGroup:
-    """The paths that end the same way: how many, the shortest one, the longest length."""
+    """The paths that end the same way: how many, the simplest one, the shortest and longest
+    lengths. The *simplest* path has the fewest failures of another kind than the ending's,
+    then the fewest steps: for "review rejected, rounds exhausted" it is the path on which
+    review is rejected three times, not one that lacked a quorum first."""
 
     ending: Ending
     count: int
-    shortest: tuple[Step, ...]
+    simplest: tuple[Step, ...]
+    shortest: int  # steps on the shortest path of the group
     longest: int  # steps on the longest path of the group
 
 
@@ -168,10 +173,26 @@ def derive_paths(procedure: Procedure, settings: Mapping[str, Any] | None = None
     first = plan.stage_ids[0]
     walk.visit((first, 0, ()), [], set())
     groups = tuple(
-        PathGroup(ending, walk.counts[ending], walk.shortest[ending], walk.longest[ending])
+        PathGroup(ending, walk.counts[ending], walk.simplest[ending][1], walk.shortest[ending],
+                  walk.longest[ending])
         for ending in sorted(walk.counts, key=lambda e: _order(procedure, e))
     )
     return PathAnalysis(procedure, settings, groups, tuple(walk.loops), walk.total)
+
+
+def all_paths(procedure: Procedure, settings: Mapping[str, Any] | None = None
+              ) -> list[tuple[Step, ...]]:
+    """Every path itself, in the order of the walk (for listing them, and for tests that take
+    each through the engine).
+
+    >>> from deliberation import load_procedure
+    >>> len(all_paths(load_procedure("four-deliberations")))
+    334
+    """
+    plan = plan_for(procedure, dict(settings or {}))
+    walk = _Walk(procedure, plan, keep=True)
+    walk.visit((plan.stage_ids[0], 0, ()), [], set())
+    return walk.kept
 
 
 def _order(procedure: Procedure, e: Ending) -> tuple[int, int, str, str, str]:
@@ -184,8 +205,10 @@ def _order(procedure: Procedure, e: Ending) -> tuple[int, int, str, str, str]:
 class _Walk:
     """A depth-first walk over the states, counting paths by ending."""
 
-    def __init__(self, procedure: Procedure, plan: Plan) -> None:
+    def __init__(self, procedure: Procedure, plan: Plan, *, keep: bool = False) -> None:
         self.procedure = procedure
+        self.keep = keep
+        self.kept: list[tuple[Step, ...]] = []
         self.plan = plan
         self.outcomes = procedure.outcomes
         esc = procedure.escalation
@@ -196,10 +219,14 @@ class _Walk:
             ids = plan.stage_ids
             self.withdraw_until = ids.index(wd.until) if wd.until in ids else len(ids) - 1
         self.counts: dict[Ending, int] = {}
-        self.shortest: dict[Ending, tuple[Step, ...]] = {}
+        self.simplest: dict[Ending, tuple[tuple[int, int], tuple[Step, ...]]] = {}
+        self.shortest: dict[Ending, int] = {}
         self.longest: dict[Ending, int] = {}
         self.loops: list[Loop] = []
         self.total = 0
+        # rounds held at each stage on the current path (the state keeps them only at capped
+        # stages, saturated at the cap, so that the walk ends)
+        self.held: dict[str, int] = {}
 
     def end(self, path: list[Step]) -> None:
         last = path[-1]
@@ -207,10 +234,15 @@ class _Walk:
         self.total += 1
         if self.total > MAX_PATHS:
             raise TooManyPaths(self.procedure.id)
+        if self.keep:
+            self.kept.append(tuple(path))
         self.counts[ending] = self.counts.get(ending, 0) + 1
-        best = self.shortest.get(ending)
-        if best is None or len(path) < len(best):
-            self.shortest[ending] = tuple(path)
+        other = sum(1 for s in path if s.result not in ("pass", SKIP, last.result))
+        score = (other, len(path))
+        best = self.simplest.get(ending)
+        if best is None or score < best[0]:
+            self.simplest[ending] = (score, tuple(path))
+        self.shortest[ending] = min(self.shortest.get(ending, len(path)), len(path))
         self.longest[ending] = max(self.longest.get(ending, 0), len(path))
 
     def loop(self, step: Step) -> None:
@@ -227,22 +259,28 @@ class _Walk:
                 self.follow(Step(stage_id, SKIP, SKIP, sp.targets["pass"], level=level),
                             state, path, on_path)
                 return
-            held = dict(rounds)
+            saturated = dict(rounds)
             cap = sp.stage.max_rounds
             for r in _results(self.plan, sp):
                 route, n = r.route, None
                 new_rounds = rounds
                 if r.counted:
-                    n = held.get(stage_id, 0) + 1
+                    n = self.held.get(stage_id, 0) + 1
                     if cap is not None:
                         if route != "pass" and n >= cap:
                             route = "max_rounds"
-                        new_rounds = tuple(sorted({**held, stage_id: min(n, cap)}.items()))
+                        new_rounds = tuple(sorted({**saturated, stage_id: min(n, cap)}.items()))
                 target = sp.targets.get(route)
                 if target is None:
                     continue
                 step = Step(stage_id, r.result, route, target, r.rule, n, level)
-                self.follow(step, (stage_id, level, new_rounds), path, on_path)
+                if n is not None:
+                    self.held[stage_id] = n
+                try:
+                    self.follow(step, (stage_id, level, new_rounds), path, on_path)
+                finally:
+                    if n is not None:
+                        self.held[stage_id] = n - 1
             if sp.index <= self.withdraw_until:
                 wd = self.procedure.withdrawal
                 assert wd is not None
