@@ -34,6 +34,10 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
         "deliberation.commands.paths",
         "every path a matter can take, grouped by where and why it ends (--simulate: how often)",
     ),
+    "diff": (
+        "deliberation.commands.diff",
+        "what one procedure changes against another, in governance terms",
+    ),
     "case": (
         "deliberation.commands.case",
         "run a durable case step by step (new, act, show, log, verify, export, list)",
