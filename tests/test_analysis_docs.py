@@ -38,3 +38,15 @@ def test_each_example_prints_what_the_page_shows(
         assert printed.startswith(head + "\n")
     else:
         assert printed == shown
+
+
+def test_the_table_of_path_counts_is_measured() -> None:
+    from deliberation import load_procedure
+    from deliberation.analysis.paths import derive_paths
+
+    rows = re.findall(r"^\| ([a-z-]+)(?: \([^|]*\))? \| (\d+)[^|]* \| (\d+) \| (\d+) \|$", DOC,
+                      re.M)
+    assert len(rows) == 8
+    for pid, paths, groups, loops in rows:
+        a = derive_paths(load_procedure(pid))
+        assert (a.total, len(a.groups), len(a.loops)) == (int(paths), int(groups), int(loops))

@@ -5,6 +5,7 @@ the engine (each derived path is driven through a real case, which must take the
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -73,28 +74,62 @@ def test_a_setting_that_merges_a_stage_removes_its_endings() -> None:
     assert derive_paths(four).total > merged.total
 
 
+def _member(case: Case, selectors: tuple[str, ...]) -> str:
+    """A member of a body: a committee member if there is one (they may propose), else any."""
+    members = [v for v in case.roster.villagers if case.roster.matches(v, selectors)]
+    committee = [v for v in members if case.roster.matches(v, ("villagers-committee",))]
+    return (committee or members)[0].id
+
+
+def _today(case: Case, clock: ManualClock) -> date:
+    return clock.now().astimezone(case.plan.zone).date()
+
+
 def _drive(case: Case, clock: ManualClock, step: Step) -> None:
     """Make ``step`` happen in ``case`` with the engine's own actions."""
     sp = case.plan.stage(case.state)
     counts = case.plan.counts(case.roster, sp.body)
     if step.result == WITHDRAW:
-        first = next(s for s in case.plan.stages.values() if s.kind is ActionKind.MEETING)
-        proposer = next(v.id for v in case.roster.villagers
-                        if case.roster.matches(v, first.body.members))
-        case.withdraw(proposer)
+        first = next((s for s in case.plan.stages.values() if s.kind is ActionKind.MEETING),
+                     None)
+        if first is not None:
+            case.withdraw(_member(case, first.body.members))
+        else:  # no proposing body: the submitter of the motion (as _drive submits it)
+            motion = next(s for s in case.plan.stages.values() if s.kind is ActionKind.MOTION)
+            case.withdraw(_member(case, motion.body.members))
+        return
+    lunar = sp.rule("lunar-schedule")
+    while lunar is not None and not lunar.verdict({"on": _today(case, clock)}).ok:
+        clock.advance(days=1)  # wait for the next scheduled lunar day
+    if step.result == "deadline":
+        clock.advance(days=40)
+        case.check_deadlines()
         return
     if sp.kind is ActionKind.MOTION:
-        adults = [v.id for v in case.roster.villagers if v.adult and not v.township]
-        case.submit_motion("修建村道", adults[-1:])
+        case.submit_motion("修建村道", [_member(case, sp.body.members)])
     elif sp.kind is ActionKind.CONSULTATION:
-        case.record_opinions(counts.adults)
+        coverage = sp.rule("consultation-coverage")
+        by_household = getattr(coverage, "unit", "villager") == "household"
+        case.record_opinions(counts.households if by_household else counts.adults)
         case.close_consultation()
     elif sp.kind is ActionKind.DISCLOSURE:
-        member = next(v.id for v in case.roster.villagers
-                      if case.roster.matches(v, sp.body.members))
-        case.post_disclosure("notice-board", actor=member)
+        case.post_disclosure("notice-board", actor=_member(case, sp.body.members))
         clock.advance(days=7)
         case.conclude_disclosure()
+    elif sp.kind is ActionKind.TASK:
+        result = {"pass": "done"}.get(step.result, step.result)
+        records = case.record_task(result, actor=_member(case, sp.body.members))
+        task = next(r.result for r in records if r.kind == "task")
+        assert task["route"] == step.route, step
+    elif sp.kind is ActionKind.EVALUATION:
+        n = counts.members
+        if step.result == "pass":
+            case.record_ratings(n)
+        else:
+            case.record_ratings(0, unsatisfied=n)
+        records = case.close_evaluation()
+        closed = next(r.result for r in records if r.kind == "evaluation-closed")
+        assert (closed["route"], closed["round"]) == (step.route, step.round), step
     else:
         assert sp.kind is ActionKind.MEETING
         rules = {r.name for r in sp.preconditions}
@@ -145,6 +180,12 @@ def test_every_path_of_the_small_procedure_is_one_the_engine_takes() -> None:
     ("four-deliberations", None),
     ("four-deliberations", {"one-person-both-chairs": True}),
     ("six-deliberations-guzhuang", None),
+    ("one-matter-one-discussion", None),
+    ("party-member-proposal-lijin", None),
+    ("talk-days", None),
+    ("six-orders-duannangou", None),
+    ("town-calls-linzi", None),
+    ("year-end-accounting-guzhuang", None),
 ])
 def test_every_path_of_a_built_in_procedure_is_one_the_engine_takes(
         pid: str, settings: dict[str, object] | None) -> None:

@@ -119,8 +119,9 @@ class TooManyPaths(Exception):
     """More than :data:`MAX_PATHS` paths: the definition's capped loops multiply too far."""
 
 
-# A state of the walk: (stage id, escalation level, rounds held per capped stage).
-_State = tuple[str, int, tuple[tuple[str, int], ...]]
+# A state of the walk: (stage id, escalation level, rounds held per capped stage, whether a
+# motion has been submitted — its submitters may withdraw the matter).
+_State = tuple[str, int, tuple[tuple[str, int], ...], bool]
 
 
 @attrs.frozen
@@ -171,7 +172,7 @@ def derive_paths(procedure: Procedure, settings: Mapping[str, Any] | None = None
     plan = plan_for(procedure, settings)
     walk = _Walk(procedure, plan)
     first = plan.stage_ids[0]
-    walk.visit((first, 0, ()), [], set())
+    walk.visit((first, 0, (), False), [], set())
     groups = tuple(
         PathGroup(ending, walk.counts[ending], walk.simplest[ending][1], walk.shortest[ending],
                   walk.longest[ending])
@@ -191,7 +192,7 @@ def all_paths(procedure: Procedure, settings: Mapping[str, Any] | None = None
     """
     plan = plan_for(procedure, dict(settings or {}))
     walk = _Walk(procedure, plan, keep=True)
-    walk.visit((plan.stage_ids[0], 0, ()), [], set())
+    walk.visit((plan.stage_ids[0], 0, (), False), [], set())
     return walk.kept
 
 
@@ -215,6 +216,7 @@ class _Walk:
         self.levels = len(esc.levels) if esc is not None else 0
         wd = procedure.withdrawal
         self.withdraw_until = -1
+        self.proposers = any(sp.kind is ActionKind.MEETING for sp in plan.stages.values())
         if wd is not None and wd.outcome in procedure.outcomes:
             ids = plan.stage_ids
             self.withdraw_until = ids.index(wd.until) if wd.until in ids else len(ids) - 1
@@ -251,7 +253,7 @@ class _Walk:
             self.loops.append(found)
 
     def visit(self, state: _State, path: list[Step], on_path: set[_State]) -> None:
-        stage_id, level, rounds = state
+        stage_id, level, rounds, submitted = state
         sp = self.plan.stage(stage_id)
         on_path.add(state)
         try:
@@ -277,11 +279,13 @@ class _Walk:
                 if n is not None:
                     self.held[stage_id] = n
                 try:
-                    self.follow(step, (stage_id, level, new_rounds), path, on_path)
+                    self.follow(step, (stage_id, level, new_rounds, submitted), path, on_path)
                 finally:
                     if n is not None:
                         self.held[stage_id] = n - 1
-            if sp.index <= self.withdraw_until:
+            # who may withdraw, as the engine asks: a submitter of a motion, or a member of the
+            # proposing body (the first meeting's); with neither, nobody can
+            if sp.index <= self.withdraw_until and (submitted or self.proposers):
                 wd = self.procedure.withdrawal
                 assert wd is not None
                 self.follow(Step(stage_id, WITHDRAW, WITHDRAW, wd.outcome, level=level),
@@ -292,7 +296,9 @@ class _Walk:
     def follow(self, step: Step, state: _State, path: list[Step], on_path: set[_State]
                ) -> None:
         """Take ``step`` from ``state`` (rounds already updated): to an outcome, or on."""
-        _, level, rounds = state
+        stage_id, level, rounds, submitted = state
+        submitted = submitted or (step.result == "pass"
+                                  and self.plan.stage(stage_id).kind is ActionKind.MOTION)
         to = step.to
         if to == ESCALATE:
             esc = self.procedure.escalation
@@ -307,7 +313,7 @@ class _Walk:
             if to in self.outcomes:
                 self.end(path)
                 return
-            nxt: _State = (to, level, rounds)
+            nxt: _State = (to, level, rounds, submitted)
             if nxt in on_path:
                 self.loop(step)
                 return

@@ -40,7 +40,7 @@ W: Final[dict[str, Text]] = {
     "simplest": T("最简:{summary}", "最簡:{summary}", "simplest: {summary}"),
     "straight": T("一路通过", "一路通過", "straight through"),
     "rounds": T("(已开满 {n} 轮)", "(已開滿 {n} 輪)", " ({n} rounds held)"),
-    "withdraw": T("提出人撤回", "提出人撤回", "withdrawn by the proposers"),
+    "withdraw": T("撤回", "撤回", "withdrawn"),
     "skip": T("按设置合并省略", "按設定合併省略", "merged away by a setting"),
     "loops": T("定义未限次数的重复(每种可发生任意多次,不计入路径数):",
                "定義未限次數的重複(每種可發生任意多次,不計入路徑數):",
