@@ -220,3 +220,20 @@ def test_simulated_shares_cover_every_run(capsys: pytest.CaptureFixture[str]) ->
     assert 0 < adopted["simulated"]["p"] < 1
     assert adopted["simulated"]["ci_low"] <= adopted["simulated"]["p"] <= adopted["simulated"][
         "ci_high"]
+
+
+def test_too_many_paths_is_one_clear_line(capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("deliberation.analysis.paths.MAX_PATHS", 10)
+    assert main(["paths", "four-deliberations", "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "deliberation: too many paths (over 10) to enumerate"
+
+
+def test_simulated_shares_on_the_engine_path(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pandas")
+    assert main(["paths", str(SMALL), "--simulate", "--runs", "40", "--seed", "2",
+                 "--sim-path", "engine", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    runs = [g["simulated"]["runs"] for g in data["groups"] if "simulated" in g]
+    assert sum(runs) + sum(u["runs"] for u in data["simulation"]["unmatched"]) == 40

@@ -118,6 +118,10 @@ class PathAnalysis:
 class TooManyPaths(Exception):
     """More than :data:`MAX_PATHS` paths: the definition's capped loops multiply too far."""
 
+    def __init__(self, procedure: str, limit: int) -> None:
+        super().__init__(f"{procedure}: more than {limit} paths")
+        self.limit = limit
+
 
 # A state of the walk: (stage id, escalation level, rounds held per capped stage, whether a
 # motion has been submitted — its submitters may withdraw the matter).
@@ -235,7 +239,7 @@ class _Walk:
         ending = Ending(last.stage, last.result, last.route, last.rule, last.to)
         self.total += 1
         if self.total > MAX_PATHS:
-            raise TooManyPaths(self.procedure.id)
+            raise TooManyPaths(self.procedure.id, MAX_PATHS)
         if self.keep:
             self.kept.append(tuple(path))
         self.counts[ending] = self.counts.get(ending, 0) + 1

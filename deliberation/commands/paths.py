@@ -64,10 +64,11 @@ def run(args: argparse.Namespace) -> int:
                                    "--set goes with --simulate"))
     try:
         analysis = derive_paths(procedure, settings)
-    except TooManyPaths:
-        raise DeliberationError(T("路径过多(超过一百万条),无法逐条列举",
-                                  "路徑過多(超過一百萬條),無法逐條列舉",
-                                  "too many paths (over a million) to enumerate")) from None
+    except TooManyPaths as err:
+        raise DeliberationError(T("路径过多(超过 {n} 条),无法逐条列举",
+                                  "路徑過多(超過 {n} 條),無法逐條列舉",
+                                  "too many paths (over {n}) to enumerate").format(
+                                      n=err.limit)) from None
     shares = _simulate(analysis, args) if args.simulate else None
     if args.format == "json":
         print(json.dumps(to_data(analysis, shares), ensure_ascii=False, indent=2))
