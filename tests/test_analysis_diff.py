@@ -167,3 +167,21 @@ def test_diff_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(capsys.readouterr().out)
     assert data["changes"] == []
     _schema().validate(data)
+
+
+def test_a_number_that_becomes_a_setting_with_the_same_default(tmp_path: Path) -> None:
+    # the representatives' meeting quorum reads a new setting whose default is the old number:
+    # nothing changes at the defaults but how the rule is written, and the setting is new
+    text = FOUR_PATH.read_text(encoding="utf-8")
+    old = '        params: {ratio: 2/3, compare: ">=", base: members}\n'
+    new = '        params: {ratio: {setting: reps-quorum}, compare: ">=", base: members}\n'
+    setting = ("settings:\n  reps-quorum:\n    type: fraction\n    default: 2/3\n"
+               "    description: {zh-Hans: 代表会议到会比例, zh-Hant: 代表會議到會比例, "
+               "en: representatives' quorum}\n")
+    assert text.count(old) == 1 and text.count("settings:\n") == 1
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(text.replace(old, new).replace("settings:\n", setting), encoding="utf-8")
+    d = diff(load_procedure("four-deliberations"), load_file(variant))
+    assert [(c.kind, c.subject) for c in d.changes] == [
+        ("rule-changed", "quorum"), ("setting-added", "reps-quorum")]
+    assert "~ resolution: quorum {ratio=2/3} → {ratio={setting=reps-quorum}}" in to_text(d, "en")

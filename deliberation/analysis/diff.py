@@ -109,7 +109,7 @@ def stage_rules(procedure: Procedure, stage: Stage) -> dict[str, RuleFacts]:
     plan with the settings at their defaults, by rule id."""
     sp = plan_for(procedure, {}).stage(stage.id)
     specs = {s.id: s for s in procedure.rules_of(stage)}
-    return {r.id: RuleFacts(r.id, r, _plain(specs[r.id].params) if r.id in specs else None)
+    return {r.id: RuleFacts(r.id, r, _plain(dict(specs[r.id].params)) if r.id in specs else None)
             for r in sp.rules}
 
 
@@ -123,7 +123,7 @@ def _rule_data(rf: RuleFacts, channels: Mapping[str, Text]) -> dict[str, Any]:
     its thresholds as numbers."""
     said = rf.rule.describe(channels)
     return {"id": rf.id, "rule": rf.rule.name, "label": rf.rule.type.label.to_data(),
-            "params": _plain(rf.params), "basis": list(rf.rule.basis),
+            "params": _plain(rf.params), "written": rf.given, "basis": list(rf.rule.basis),
             "summary": said.summary.to_data(), "detail": said.detail.to_data(),
             "thresholds": [t.to_data() for t in said.thresholds], "days": said.days}
 
@@ -212,7 +212,7 @@ def _stage_changes(a: Procedure, b: Procedure, sa: Stage, sb: Stage) -> list[Cha
             out.append(Change("rule-added", rid, None, _rule_data(rf, b.channels), sid))
             continue
         before, after = _rule_data(ra[rid], a.channels), _rule_data(rf, b.channels)
-        if before != after or ra[rid].given != rf.given:
+        if before != after:
             out.append(Change("rule-changed", rid, before, after, sid))
     return out
 

@@ -275,22 +275,29 @@ class _Say:
 
     def _rule_changed(self, c: Change) -> list[str]:
         b, a = c.before, c.after
-        # the short words when they differ, else the full words, else what else changed
+        # the short words when they differ, else the full words, else the parameters as
+        # written (e.g. a number that became a setting with the same default), else the basis
         for key in ("summary", "detail"):
             if b[key] != a[key]:
                 before, after = _text(b[key], self.lang), _text(a[key], self.lang)
                 break
         else:
-            before, after = self.compact(b["basis"]), self.compact(a["basis"])
+            if b["written"] != a["written"]:
+                before, after = self._changed(b["written"] or {}, a["written"] or {})
+            else:
+                before, after = self.compact(b["basis"]), self.compact(a["basis"])
         out = [self.t("rule-changed", stage=self.stage(c.stage),
                       label=_text(a["label"], self.lang), before=before, after=after)]
         if b["params"] != a["params"]:
-            changed = [k for k in {**b["params"], **a["params"]}
-                       if b["params"].get(k) != a["params"].get(k)]
-            out.append(self.t("rule-numbers",
-                              before=self.compact({k: b["params"].get(k) for k in changed}),
-                              after=self.compact({k: a["params"].get(k) for k in changed})))
+            before, after = self._changed(b["params"], a["params"])
+            out.append(self.t("rule-numbers", before=before, after=after))
         return out
+
+    def _changed(self, b: dict[str, Any], a: dict[str, Any]) -> tuple[str, str]:
+        """The keys whose values differ, each side compact: ``{ratio=1/2}``, ``{ratio=2/3}``."""
+        keys = [k for k in {**b, **a} if b.get(k) != a.get(k)]
+        return (self.compact({k: b.get(k) for k in keys}),
+                self.compact({k: a.get(k) for k in keys}))
 
     def _body_added(self, c: Change) -> list[str]:
         return [self.t("body-added", name=_text(c.after["name"], self.lang),
