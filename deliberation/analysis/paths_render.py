@@ -198,7 +198,10 @@ def to_text(analysis: PathAnalysis, lang: str, shares: GroupShares | None = None
 
 
 def _settings(settings: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in sorted(settings.items()))
+    def value(v: Any) -> str:  # as a setting is written: --setting id=true
+        return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+    return ", ".join(f"{k}={value(v)}" for k, v in sorted(settings.items()))
 
 
 def to_data(analysis: PathAnalysis, shares: GroupShares | None = None) -> dict[str, Any]:
