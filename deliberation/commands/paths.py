@@ -52,16 +52,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from deliberation.commands.simulate import SimulateInputError, _pairs, _setting_value
+    # simulate's own reading of --set and --setting (its parameters are light attrs records;
+    # NumPy and pandas load only when a simulation runs)
+    from deliberation.commands.simulate import SimulateInputError, build_params
     from deliberation.engine.plan import normalise_settings
 
     procedure = load_ref(args.procedure, library_from(args))
-    raw = {k: _setting_value(v) for k, v in _pairs(args.settings, "--setting")}
-    settings = normalise_settings(procedure, raw)
     if args.params and not args.simulate:
         raise SimulateInputError(T("--set 仅与 --simulate 一起使用",
                                    "--set 僅與 --simulate 一起使用",
                                    "--set goes with --simulate"))
+    params = build_params(args)
+    settings = normalise_settings(procedure, dict(params.settings))
     try:
         analysis = derive_paths(procedure, settings)
     except TooManyPaths as err:
@@ -69,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                                   "路徑過多(超過 {n} 條),無法逐條列舉",
                                   "too many paths (over {n}) to enumerate").format(
                                       n=err.limit)) from None
-    shares = _simulate(analysis, args) if args.simulate else None
+    shares = _simulate(analysis, params, args) if args.simulate else None
     if args.format == "json":
         print(json.dumps(to_data(analysis, shares), ensure_ascii=False, indent=2))
     elif args.format == "mermaid":
@@ -79,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _simulate(analysis: Any, args: argparse.Namespace) -> Any:
-    from deliberation.commands.simulate import SimulateInputError, build_params
+def _simulate(analysis: Any, params: Any, args: argparse.Namespace) -> Any:
+    from deliberation.commands.simulate import SimulateInputError
 
     if args.runs < 1:
         raise SimulateInputError(T("--runs 须为正整数", "--runs 須為正整數",
@@ -93,8 +95,6 @@ def _simulate(analysis: Any, args: argparse.Namespace) -> Any:
                                    "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
                                    "simulation needs the sim extra: "
                                    "pip install 'deliberation[sim]'")) from None
-    args.settings = []  # the settings are the analysis's own, already checked
-    params = build_params(args)
     try:
         return simulate_groups(analysis, params, args.runs, args.seed, args.sim_path)
     except (ValueError, KeyError) as err:
