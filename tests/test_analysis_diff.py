@@ -185,3 +185,12 @@ def test_a_number_that_becomes_a_setting_with_the_same_default(tmp_path: Path) -
     assert [(c.kind, c.subject) for c in d.changes] == [
         ("rule-changed", "quorum"), ("setting-added", "reps-quorum")]
     assert "~ resolution: quorum {ratio=2/3} → {ratio={setting=reps-quorum}}" in to_text(d, "en")
+
+
+def test_a_new_step_after_the_last_common_one_says_what_it_follows() -> None:
+    d = diff(load_procedure("one-matter-one-discussion"), load_procedure("four-deliberations"))
+    added = {c.subject: c.after for c in d.of("stage-added")}
+    assert (added["discussion"]["before"], added["discussion"]["after"]) == (None, "proposal")
+    assert '+ new step "discussion" (meeting and vote, by joint meeting of the two village ' \
+           'committees), after "proposal"' in to_text(d, "en")
+    assert "~ 结局 adopted:已通过并公示(成功) → 已决议并公开(成功)" in to_text(d, "zh-Hans")

@@ -163,7 +163,9 @@ def diff(a: Procedure, b: Procedure) -> Diff:
         stage = b.stage(sid)
         if sid not in a_ids:
             after = _stage_data(b, stage)
+            # where it stands: before the next stage both have, else after the one before it
             after["before"] = next((x for x in b_ids[i + 1:] if x in a_ids), None)
+            after["after"] = b_ids[i - 1] if i > 0 else None
             changes.append(Change("stage-added", sid, None, after, sid))
             continue
         if sid in moved:
@@ -222,6 +224,9 @@ def _body_changes(a: Procedure, b: Procedure) -> list[Change]:
     for bid, body in a.bodies.items():
         if bid not in b.bodies:
             out.append(Change("body-removed", bid, _body_data(body), None))
+    # the rules of a body no stage meets as at the defaults (e.g. the villagers' meeting while
+    # the representatives resolve) are reported under the body, since no stage shows them
+    met = {a.body_of(s).id for s in a.stages} | {b.body_of(s).id for s in b.stages}
     for bid, body in b.bodies.items():
         if bid not in a.bodies:
             out.append(Change("body-added", bid, None, _body_data(body)))
@@ -229,9 +234,6 @@ def _body_changes(a: Procedure, b: Procedure) -> list[Change]:
         before, after = _body_data(a.bodies[bid]), _body_data(body)
         if before != after:
             out.append(Change("body-changed", bid, before, after))
-        # the rules of a body no stage meets as at the defaults (e.g. the villagers' meeting
-        # while the representatives resolve): reported here, since no stage shows them
-        met = {a.body_of(s).id for s in a.stages} | {b.body_of(s).id for s in b.stages}
         if bid not in met:
             rules_a = [_spec_data(r) for r in a.bodies[bid].rules]
             rules_b = [_spec_data(r) for r in body.rules]

@@ -38,7 +38,8 @@ W: Final[dict[str, Text]] = {
                      "+ 新增步驟「{name}」({action},由{body}辦理),{where}",
                      '+ new step "{name}" ({action}, by {body}), {where}'),
     "before-stage": T("在“{stage}”之前", "在「{stage}」之前", 'before "{stage}"'),
-    "at-end": T("在最后", "在最後", "at the end"),
+    "after-stage": T("在“{stage}”之后", "在「{stage}」之後", 'after "{stage}"'),
+    "at-start": T("在最前", "在最前", "at the start"),
     "stage-removed": T("- 删去步骤“{name}”({action},由{body}办理)",
                        "- 刪去步驟「{name}」({action},由{body}辦理)",
                        '- step "{name}" removed ({action}, by {body})'),
@@ -224,8 +225,12 @@ class _Say:
 
     def _stage_added(self, c: Change) -> list[str]:
         s = c.after
-        where = (self.t("before-stage", stage=self.stage(s["before"])) if s["before"]
-                 else self.t("at-end"))
+        if s["before"]:
+            where = self.t("before-stage", stage=self.stage(s["before"]))
+        elif s["after"]:
+            where = self.t("after-stage", stage=self.stage(s["after"]))
+        else:
+            where = self.t("at-start")
         out = [self.t("stage-added", name=_text(s["name"], self.lang),
                       action=action_label(s["action"]).get(self.lang),
                       body=_text(s["body"]["name"], self.lang), where=where)]
@@ -322,6 +327,15 @@ class _Say:
     def _outcome_added(self, c: Change) -> list[str]:
         return [self.t("outcome-added", name=_text(c.after["name"], self.lang),
                        kind=_KIND_NAMES[c.after["kind"]].get(self.lang))]
+
+    def _outcome_changed(self, c: Change) -> list[str]:
+        def one(o: dict[str, Any]) -> str:
+            kind = _KIND_NAMES[o["kind"]].get(self.lang)
+            return f"{_text(o['name'], self.lang)} ({kind})" if self.lang == "en" else \
+                f"{_text(o['name'], self.lang)}({kind})"
+
+        return [self.t("outcome-changed", id=c.subject, before=one(c.before),
+                       after=one(c.after))]
 
     def _outcome_removed(self, c: Change) -> list[str]:
         return [self.t("outcome-removed", name=_text(c.before["name"], self.lang))]
