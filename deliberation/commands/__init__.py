@@ -30,6 +30,14 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
         "deliberation.commands.simulate",
         "procedures side by side on the same villages and seeds",
     ),
+    "paths": (
+        "deliberation.commands.paths",
+        "every path a matter can take, grouped by where and why it ends (--simulate: how often)",
+    ),
+    "diff": (
+        "deliberation.commands.diff",
+        "what one procedure changes against another, in governance terms",
+    ),
     "case": (
         "deliberation.commands.case",
         "run a durable case step by step (new, act, show, log, verify, export, list)",

@@ -1,0 +1,399 @@
+"""A procedure diff in words (zh-Hans, zh-Hant, en) and as JSON data.
+
+Rules are said in their own words (the ``summary`` and ``detail`` their ``describe()`` gave);
+labels of actions, records, routes and people come from the trainer's catalogue, so a diff
+speaks as ``show``, the diagrams and the walkthrough do.
+
+>>> from deliberation import load_procedure
+>>> from deliberation.analysis.diff import diff
+>>> d = diff(load_procedure("four-deliberations"), load_procedure("six-deliberations-guzhuang"))
+>>> print(to_text(d, "en").splitlines()[2])
++ new step "motion" (written motion, by villagers), before "proposal"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from deliberation.analysis.diff import Change, Diff
+from deliberation.definition.model import Procedure
+from deliberation.i18n import LANGS, T, Text
+from deliberation.trainer.catalog import (
+    TAG_LABELS,
+    action_label,
+    record_label,
+    route_label,
+    selector_label,
+)
+
+FORMATS: Final = ("text", "json")
+
+W: Final[dict[str, Text]] = {
+    "head": T("{a} → {b}:共 {n} 处变化", "{a} → {b}:共 {n} 處變化",
+              "{a} → {b}: {n} change(s)"),
+    "none": T("两者在治理上没有差别。", "兩者在治理上沒有差別。",
+              "No difference in governance terms."),
+    "stage-added": T("+ 新增步骤“{name}”({action},由{body}办理),{where}",
+                     "+ 新增步驟「{name}」({action},由{body}辦理),{where}",
+                     '+ new step "{name}" ({action}, by {body}), {where}'),
+    "before-stage": T("在“{stage}”之前", "在「{stage}」之前", 'before "{stage}"'),
+    "after-stage": T("在“{stage}”之后", "在「{stage}」之後", 'after "{stage}"'),
+    "at-start": T("在最前", "在最前", "at the start"),
+    "stage-removed": T("- 删去步骤“{name}”({action},由{body}办理)",
+                       "- 刪去步驟「{name}」({action},由{body}辦理)",
+                       '- step "{name}" removed ({action}, by {body})'),
+    "stage-moved": T("~ 步骤“{name}”移动:第 {before} 步 → 第 {after} 步",
+                     "~ 步驟「{name}」移動:第 {before} 步 → 第 {after} 步",
+                     '~ step "{name}" moved: step {before} → step {after}'),
+    "rule-line": T("    · {label}:{words}", "    · {label}:{words}", "    · {label}: {words}"),
+    "stage-name": T("~ {stage}:名称 {before} → {after}", "~ {stage}:名稱 {before} → {after}",
+                    "~ {stage}: name {before} → {after}"),
+    "stage-action": T("~ {stage}:做法 {before} → {after}", "~ {stage}:做法 {before} → {after}",
+                      "~ {stage}: action {before} → {after}"),
+    "stage-body": T("~ {stage}:办理机构 {before} → {after}",
+                    "~ {stage}:辦理機構 {before} → {after}",
+                    "~ {stage}: acting body {before} → {after}"),
+    "max-rounds": T("~ {stage}:最多轮次 {before} → {after}",
+                    "~ {stage}:最多輪次 {before} → {after}",
+                    "~ {stage}: at most rounds {before} → {after}"),
+    "skip-when": T("~ {stage}:合并省略的设置 {before} → {after}",
+                   "~ {stage}:合併省略的設定 {before} → {after}",
+                   "~ {stage}: merged away by setting {before} → {after}"),
+    "routes": T("~ {stage}:去向 {before} → {after}", "~ {stage}:去向 {before} → {after}",
+                "~ {stage}: routes {before} → {after}"),
+    "records": T("~ {stage}:须记录 {before} → {after}", "~ {stage}:須記錄 {before} → {after}",
+                 "~ {stage}: records {before} → {after}"),
+    "stage-basis": T("~ {stage}:依据 {before} → {after}", "~ {stage}:依據 {before} → {after}",
+                     "~ {stage}: basis {before} → {after}"),
+    "rule-added": T("+ {stage}:新增规则 {label}:{words}", "+ {stage}:新增規則 {label}:{words}",
+                    "+ {stage}: new rule {label}: {words}"),
+    "rule-removed": T("- {stage}:删去规则 {label}:{words}",
+                      "- {stage}:刪去規則 {label}:{words}",
+                      "- {stage}: rule removed {label}: {words}"),
+    "rule-changed": T("~ {stage}:{label} {before} → {after}",
+                      "~ {stage}:{label} {before} → {after}",
+                      "~ {stage}: {label} {before} → {after}"),
+    "rule-numbers": T("      (数字:{before} → {after})", "      (數字:{before} → {after})",
+                      "      (numbers: {before} → {after})"),
+    "body-added": T("+ 新增机构“{name}”:{who}", "+ 新增機構「{name}」:{who}",
+                    '+ new body "{name}": {who}'),
+    "body-removed": T("- 删去机构“{name}”", "- 刪去機構「{name}」", '- body "{name}" removed'),
+    "body-changed": T("~ 机构“{name}”:{before} → {after}", "~ 機構「{name}」:{before} → {after}",
+                      '~ body "{name}": {before} → {after}'),
+    "body-rules": T("~ 机构“{name}”(默认设置下无步骤由其办理)的规则:{before} → {after}",
+                    "~ 機構「{name}」(預設設定下無步驟由其辦理)的規則:{before} → {after}",
+                    '~ rules of body "{name}" (no step uses it at the defaults): '
+                    "{before} → {after}"),
+    "setting-added": T("+ 新增设置 {id}({type},默认 {default}):{description}",
+                       "+ 新增設定 {id}({type},預設 {default}):{description}",
+                       "+ new setting {id} ({type}, default {default}): {description}"),
+    "setting-removed": T("- 删去设置 {id}(原默认 {default})", "- 刪去設定 {id}(原預設 {default})",
+                         "- setting {id} removed (its default was {default})"),
+    "setting-default": T("~ 设置 {id} 的默认值:{before} → {after}",
+                         "~ 設定 {id} 的預設值:{before} → {after}",
+                         "~ setting {id}, default: {before} → {after}"),
+    "setting-type": T("~ 设置 {id} 的类型:{before} → {after}",
+                      "~ 設定 {id} 的類型:{before} → {after}",
+                      "~ setting {id}, type: {before} → {after}"),
+    "setting-choices": T("~ 设置 {id} 的选项:{before} → {after}",
+                         "~ 設定 {id} 的選項:{before} → {after}",
+                         "~ setting {id}, choices: {before} → {after}"),
+    "setting-open": T("~ 设置 {id} 是否为法律未定的解释:{before} → {after}",
+                      "~ 設定 {id} 是否為法律未定的解釋:{before} → {after}",
+                      "~ setting {id}, left open by the law: {before} → {after}"),
+    "outcome-added": T("+ 新增结局“{name}”({kind})", "+ 新增結局「{name}」({kind})",
+                       '+ new outcome "{name}" ({kind})'),
+    "outcome-removed": T("- 删去结局“{name}”", "- 刪去結局「{name}」",
+                         '- outcome "{name}" removed'),
+    "outcome-changed": T("~ 结局 {id}:{before} → {after}", "~ 結局 {id}:{before} → {after}",
+                         "~ outcome {id}: {before} → {after}"),
+    "supervision": T("~ 监督:{before} → {after}", "~ 監督:{before} → {after}",
+                     "~ supervision: {before} → {after}"),
+    "withdrawal": T("~ 撤回:{before} → {after}", "~ 撤回:{before} → {after}",
+                    "~ withdrawal: {before} → {after}"),
+    "escalation": T("~ 逐级上提:{before} → {after}", "~ 逐級上提:{before} → {after}",
+                    "~ escalation: {before} → {after}"),
+    "timezone": T("~ 时区:{before} → {after}", "~ 時區:{before} → {after}",
+                  "~ time zone: {before} → {after}"),
+    "channel-added": T("+ 新增公开渠道 {id}:{name}", "+ 新增公開渠道 {id}:{name}",
+                       "+ new disclosure channel {id}: {name}"),
+    "channel-removed": T("- 删去公开渠道 {id}", "- 刪去公開渠道 {id}",
+                         "- disclosure channel {id} removed"),
+    "channel-changed": T("~ 公开渠道 {id}:{before} → {after}", "~ 公開渠道 {id}:{before} → {after}",
+                         "~ disclosure channel {id}: {before} → {after}"),
+    "basis-added": T("+ 新增依据 {id}:{title}", "+ 新增依據 {id}:{title}",
+                     "+ new basis {id}: {title}"),
+    "basis-removed": T("- 删去依据 {id}:{title}", "- 刪去依據 {id}:{title}",
+                       "- basis {id} removed: {title}"),
+    "basis-changed": T("~ 依据 {id}:{before} → {after}", "~ 依據 {id}:{before} → {after}",
+                       "~ basis {id}: {before} → {after}"),
+    "none-value": T("无", "無", "none"),
+    "setting-ref": T("设置 {id}", "設定 {id}", "setting {id}"),
+    "members": T("组成:{who}", "組成:{who}", "members: {who}"),
+    "voters": T("表决:{who}", "表決:{who}", "voters: {who}"),
+    "unit": T("单位:{unit}", "單位:{unit}", "unit: {unit}"),
+}
+
+_UNITS: Final[dict[str, Text]] = {
+    "person": T("按人", "按人", "by person"),
+    "household": T("按户", "按戶", "by household"),
+}
+
+_KIND_NAMES: Final[dict[str, Text]] = {
+    "success": T("成功", "成功", "success"),
+    "failure": T("未成", "未成", "failure"),
+    "withdrawn": T("撤回", "撤回", "withdrawn"),
+    "lapsed": T("逾期", "逾期", "lapsed"),
+}
+
+
+def _text(data: Any, lang: str) -> str:
+    """A ``{"zh-Hans": …}`` mapping in ``lang``."""
+    return str(Text.from_data(data).get(lang))
+
+
+class _Say:
+    """Words for one change in one language."""
+
+    def __init__(self, d: Diff, lang: str) -> None:
+        self.d, self.lang = d, lang
+        self.sep = ", " if lang == "en" else "、"
+
+    def t(self, key: str, **values: Any) -> str:
+        return W[key].format(**values).get(self.lang)
+
+    def none(self, value: Any) -> str:
+        if isinstance(value, bool):  # as a setting is written (--setting id=true)
+            return "true" if value else "false"
+        return self.t("none-value") if value in (None, [], {}) else str(value)
+
+    def stage(self, stage_id: str | None) -> str:
+        for p in (self.d.b, self.d.a):
+            ids = [s.id for s in p.stages]
+            if stage_id in ids:
+                return p.stage(stage_id).name.get(self.lang)
+        return str(stage_id)
+
+    def who(self, selectors: list[str]) -> str:
+        return self.sep.join(selector_label(s).get(self.lang) for s in selectors)
+
+    def body_ref(self, value: Any, procedure: Procedure) -> str:
+        if isinstance(value, dict):
+            return self.t("setting-ref", id=value.get("setting"))
+        body = procedure.bodies.get(str(value))
+        return body.name.get(self.lang) if body is not None else str(value)
+
+    def rule_words(self, rule: dict[str, Any]) -> str:
+        return _text(rule["detail"], self.lang)
+
+    def routes(self, on: dict[str, str]) -> str:
+        if not on:
+            return self.t("none-value")
+        return self.sep.join(f"{route_label(k).get(self.lang)}→{self.stage(v)}"
+                             for k, v in on.items())
+
+    def records(self, kinds: list[str]) -> str:
+        return self.sep.join(record_label(k).get(self.lang) for k in kinds) or self.t(
+            "none-value")
+
+    def body_desc(self, body: dict[str, Any]) -> str:
+        parts = [self.t("members", who=self.who(body["members"]))]
+        if body["voters"]:
+            parts.append(self.t("voters", who=self.who(body["voters"])))
+        unit = _UNITS.get(body["unit"])
+        parts.append(self.t("unit", unit=unit.get(self.lang) if unit else body["unit"]))
+        return ("; " if self.lang == "en" else ";").join(parts)
+
+    def basis(self, data: dict[str, Any]) -> str:
+        tag = TAG_LABELS.get(data["tag"])
+        label = tag.get(self.lang) if tag is not None else data["tag"]
+        return f"[{label}] {_text(data['title'], self.lang)}"
+
+    def compact(self, value: Any) -> str:
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{k}={self.compact(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(self.compact(v) for v in value) + "]"
+        return self.none(value)
+
+    # -- one change -----------------------------------------------------------------------
+    def lines(self, c: Change) -> list[str]:
+        handler: Callable[[Change], list[str]] = getattr(
+            self, "_" + c.kind.replace("-", "_"), self._generic)
+        return handler(c)
+
+    def _stage_added(self, c: Change) -> list[str]:
+        s = c.after
+        if s["before"]:
+            where = self.t("before-stage", stage=self.stage(s["before"]))
+        elif s["after"]:
+            where = self.t("after-stage", stage=self.stage(s["after"]))
+        else:
+            where = self.t("at-start")
+        out = [self.t("stage-added", name=_text(s["name"], self.lang),
+                      action=action_label(s["action"]).get(self.lang),
+                      body=_text(s["body"]["name"], self.lang), where=where)]
+        out += [self.t("rule-line", label=_text(r["label"], self.lang), words=self.rule_words(r))
+                for r in s["rules"]]
+        return out
+
+    def _stage_removed(self, c: Change) -> list[str]:
+        s = c.before
+        return [self.t("stage-removed", name=_text(s["name"], self.lang),
+                       action=action_label(s["action"]).get(self.lang),
+                       body=_text(s["body"]["name"], self.lang))]
+
+    def _stage_moved(self, c: Change) -> list[str]:
+        return [self.t("stage-moved", name=self.stage(c.stage), before=c.before, after=c.after)]
+
+    def _stage_name(self, c: Change) -> list[str]:
+        return [self.t("stage-name", stage=c.stage, before=_text(c.before, self.lang),
+                       after=_text(c.after, self.lang))]
+
+    def _stage_action(self, c: Change) -> list[str]:
+        return [self.t("stage-action", stage=self.stage(c.stage),
+                       before=action_label(c.before).get(self.lang),
+                       after=action_label(c.after).get(self.lang))]
+
+    def _stage_body(self, c: Change) -> list[str]:
+        return [self.t("stage-body", stage=self.stage(c.stage),
+                       before=self.body_ref(c.before, self.d.a),
+                       after=self.body_ref(c.after, self.d.b))]
+
+    def _routes(self, c: Change) -> list[str]:
+        return [self.t("routes", stage=self.stage(c.stage), before=self.routes(c.before),
+                       after=self.routes(c.after))]
+
+    def _records(self, c: Change) -> list[str]:
+        return [self.t("records", stage=self.stage(c.stage), before=self.records(c.before),
+                       after=self.records(c.after))]
+
+    def _rule_added(self, c: Change) -> list[str]:
+        return [self.t("rule-added", stage=self.stage(c.stage),
+                       label=_text(c.after["label"], self.lang), words=self.rule_words(c.after))]
+
+    def _rule_removed(self, c: Change) -> list[str]:
+        return [self.t("rule-removed", stage=self.stage(c.stage),
+                       label=_text(c.before["label"], self.lang),
+                       words=self.rule_words(c.before))]
+
+    def _rule_changed(self, c: Change) -> list[str]:
+        b, a = c.before, c.after
+        # the short words when they differ, else the full words, else the parameters as
+        # written (e.g. a number that became a setting with the same default), else the basis
+        for key in ("summary", "detail"):
+            if b[key] != a[key]:
+                before, after = _text(b[key], self.lang), _text(a[key], self.lang)
+                break
+        else:
+            if b["written"] != a["written"]:
+                before, after = self._changed(b["written"] or {}, a["written"] or {})
+            else:
+                before, after = self.compact(b["basis"]), self.compact(a["basis"])
+        out = [self.t("rule-changed", stage=self.stage(c.stage),
+                      label=_text(a["label"], self.lang), before=before, after=after)]
+        if b["params"] != a["params"]:
+            before, after = self._changed(b["params"], a["params"])
+            out.append(self.t("rule-numbers", before=before, after=after))
+        return out
+
+    def _changed(self, b: dict[str, Any], a: dict[str, Any]) -> tuple[str, str]:
+        """The keys whose values differ, each side compact: ``{ratio=1/2}``, ``{ratio=2/3}``."""
+        keys = [k for k in {**b, **a} if b.get(k) != a.get(k)]
+        return (self.compact({k: b.get(k) for k in keys}),
+                self.compact({k: a.get(k) for k in keys}))
+
+    def _body_added(self, c: Change) -> list[str]:
+        return [self.t("body-added", name=_text(c.after["name"], self.lang),
+                       who=self.body_desc(c.after))]
+
+    def _body_removed(self, c: Change) -> list[str]:
+        return [self.t("body-removed", name=_text(c.before["name"], self.lang))]
+
+    def _body_changed(self, c: Change) -> list[str]:
+        return [self.t("body-changed", name=_text(c.after["name"], self.lang),
+                       before=self.body_desc(c.before), after=self.body_desc(c.after))]
+
+    def _setting_added(self, c: Change) -> list[str]:
+        s = c.after
+        return [self.t("setting-added", id=s["id"], type=s["type"],
+                       default=self.none(s["default"]),
+                       description=_text(s["description"], self.lang))]
+
+    def _setting_removed(self, c: Change) -> list[str]:
+        return [self.t("setting-removed", id=c.subject, default=self.none(c.before["default"]))]
+
+    def _outcome_added(self, c: Change) -> list[str]:
+        return [self.t("outcome-added", name=_text(c.after["name"], self.lang),
+                       kind=_KIND_NAMES[c.after["kind"]].get(self.lang))]
+
+    def _outcome_changed(self, c: Change) -> list[str]:
+        def one(o: dict[str, Any]) -> str:
+            kind = _KIND_NAMES[o["kind"]].get(self.lang)
+            return f"{_text(o['name'], self.lang)} ({kind})" if self.lang == "en" else \
+                f"{_text(o['name'], self.lang)}({kind})"
+
+        return [self.t("outcome-changed", id=c.subject, before=one(c.before),
+                       after=one(c.after))]
+
+    def _outcome_removed(self, c: Change) -> list[str]:
+        return [self.t("outcome-removed", name=_text(c.before["name"], self.lang))]
+
+    def _channel_added(self, c: Change) -> list[str]:
+        return [self.t("channel-added", id=c.subject, name=_text(c.after, self.lang))]
+
+    def _channel_removed(self, c: Change) -> list[str]:
+        return [self.t("channel-removed", id=c.subject)]
+
+    def _basis_added(self, c: Change) -> list[str]:
+        return [self.t("basis-added", id=c.subject, title=self.basis(c.after))]
+
+    def _basis_removed(self, c: Change) -> list[str]:
+        return [self.t("basis-removed", id=c.subject, title=self.basis(c.before))]
+
+    def _basis_changed(self, c: Change) -> list[str]:
+        return [self.t("basis-changed", id=c.subject, before=self.basis(c.before),
+                       after=self.basis(c.after))]
+
+    def _generic(self, c: Change) -> list[str]:
+        """Kinds whose two sides read well as they are (numbers, ids, small records)."""
+        values = {"before": self.compact(c.before), "after": self.compact(c.after),
+                  "id": c.subject, "stage": self.stage(c.stage),
+                  "name": self.stage(c.stage)}
+        if c.kind == "body-rules":
+            values["name"] = self.body_ref(c.subject, self.d.b)
+        return [self.t(c.kind, **values)]
+
+
+def _label(p: Procedure, lang: str) -> str:
+    return f"{p.name.get(lang)} ({p.id} {p.version})"
+
+
+def to_text(d: Diff, lang: str) -> str:
+    """The diff for people: a heading, then one line (or a few) per change."""
+    say = _Say(d, lang)
+    lines = [W["head"].format(a=_label(d.a, lang), b=_label(d.b, lang),
+                              n=len(d.changes)).get(lang), ""]
+    if not d.changes:
+        lines.append(W["none"].get(lang))
+    for c in d.changes:
+        lines += say.lines(c)
+    return "\n".join(lines)
+
+
+def to_data(d: Diff) -> dict[str, Any]:
+    """The diff as plain JSON data (``diff.v1.schema.json``): each change with its kind, where
+    it is, both sides as data, and its words in the three languages."""
+    says = {lang: _Say(d, lang) for lang in LANGS}
+    return {
+        "schema": 1,
+        "a": {"id": d.a.id, "version": d.a.version, "name": d.a.name.to_data()},
+        "b": {"id": d.b.id, "version": d.b.version, "name": d.b.name.to_data()},
+        "changes": [
+            {"kind": c.kind, "stage": c.stage, "subject": c.subject, "before": c.before,
+             "after": c.after,
+             "text": {lang: "\n".join(says[lang].lines(c)) for lang in LANGS}}
+            for c in d.changes
+        ],
+    }

@@ -1,0 +1,196 @@
+"""``deliberation diff``: what one procedure changes against another, and nothing else."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from deliberation import load_procedure
+from deliberation.analysis.diff import KINDS, diff
+from deliberation.analysis.diff_render import to_data, to_text
+from deliberation.cli import main
+from deliberation.definition.loader import load_file
+
+FOUR_PATH = Path(load_procedure("four-deliberations").source or "")
+SMALL = Path(__file__).parent / "procedures" / "small-vote.yaml"
+
+
+def _ids() -> list[str]:
+    folder = Path(load_procedure("four-deliberations").source or "").parent
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+IDS = _ids()
+
+
+def _schema() -> jsonschema.Draft202012Validator:
+    text = (resources.files("deliberation.schema") / "diff.v1.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _variant(tmp_path: Path, old: str, new: str, name: str = "variant.yaml") -> Path:
+    text = FOUR_PATH.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("pid", IDS)
+def test_every_built_in_procedure_against_itself_has_no_difference(pid: str) -> None:
+    p = load_procedure(pid)
+    assert diff(p, p).changes == ()
+    assert "No difference in governance terms." in to_text(diff(p, p), "en")
+
+
+def test_six_deliberations_adds_the_motion_and_the_signed_consultation_and_nothing_else(
+) -> None:
+    d = diff(load_procedure("four-deliberations"), load_procedure("six-deliberations-guzhuang"))
+    assert [(c.kind, c.subject) for c in d.changes] == [
+        ("stage-added", "motion"),
+        ("stage-added", "consultation"),
+        ("body-added", "villagers"),
+        ("setting-added", "consultation-unit"),
+        ("setting-added", "consultation-proxies"),
+        ("setting-added", "motion-min-submitters"),
+        ("basis-added", "seed-guzhuang"),
+    ]
+    consultation = d.changes[1].after
+    coverage = consultation["rules"][0]
+    assert coverage["rule"] == "consultation-coverage"
+    assert coverage["thresholds"][0]["num"] == coverage["thresholds"][0]["den"] == 1
+    assert coverage["params"]["signed_only"] is True
+    en = to_text(d, "en")
+    assert '+ new step "motion" (written motion, by villagers), before "proposal"' in en
+    assert ('+ new step "villagers\' consultation" (consultation, by villagers), '
+            'before "resolution"') in en
+    assert "opinions from at least 100% of adult villagers, only signed opinions count" in en
+    zh = to_text(d, "zh-Hans")
+    assert "+ 新增步骤“民议”(征求意见,由村民办理),在“决议”之前" in zh
+    assert "100%以上(含本数),仅签字的意见计入" in zh
+    assert "+ 新增步驟「動議」" in to_text(d, "zh-Hant")
+
+
+def test_talk_days_against_the_procedure_it_extends() -> None:
+    d = diff(load_procedure("party-member-proposal-lijin"), load_procedure("talk-days"))
+    kinds = [(c.kind, c.stage) for c in d.changes]
+    assert ("rule-added", "raise") in kinds and ("stage-body", "raise") in kinds
+    assert not [k for k, _ in kinds if k.startswith("stage-added") or k.endswith("removed")]
+
+
+@pytest.mark.parametrize("a,b", list(itertools.permutations(IDS, 2)))
+def test_every_built_in_pair_mirrors_and_matches_the_schema(a: str, b: str) -> None:
+    pa, pb = load_procedure(a), load_procedure(b)
+    there, back = diff(pa, pb), diff(pb, pa)
+    swap = {"added": "removed", "removed": "added"}
+
+    def mirrored(kind: str) -> str:
+        head, _, tail = kind.rpartition("-")
+        return f"{head}-{swap[tail]}" if tail in swap else kind
+
+    assert sorted((mirrored(c.kind), c.subject, c.stage) for c in there.changes) == sorted(
+        (c.kind, c.subject, c.stage) for c in back.changes)
+    for c in there.changes:
+        assert c.kind in KINDS
+    _schema().validate(to_data(there))
+    for lang in ("zh-Hans", "zh-Hant", "en"):
+        assert to_text(there, lang)
+
+
+def test_a_pair_differing_in_one_threshold_reports_only_that_threshold(tmp_path: Path) -> None:
+    variant = _variant(tmp_path, "        params: {ratio: 2/3, compare: \">=\", base: members}\n"
+                       "        basis: [organic-law-2018-art26, civil-code-1259]",
+                       "        params: {ratio: 3/4, compare: \">=\", base: members}\n"
+                       "        basis: [organic-law-2018-art26, civil-code-1259]")
+    d = diff(load_procedure("four-deliberations"), load_file(variant))
+    assert [(c.kind, c.stage, c.subject) for c in d.changes] == [
+        ("rule-changed", "resolution", "quorum")]
+    before, after = d.changes[0].before, d.changes[0].after
+    assert (before["thresholds"][0]["num"], before["thresholds"][0]["den"]) == (2, 3)
+    assert (after["thresholds"][0]["num"], after["thresholds"][0]["den"]) == (3, 4)
+    assert "~ resolution: quorum ≥2/3 of members present → ≥3/4 of members present" in to_text(
+        d, "en")
+    assert "~ 决议:法定人数 到会≥组成人员的2/3 → 到会≥组成人员的3/4" in to_text(d, "zh-Hans")
+
+
+def test_a_setting_default_is_reported_with_the_threshold_it_moves(tmp_path: Path) -> None:
+    variant = _variant(tmp_path, "    type: fraction\n    default: 1/2\n",
+                       "    type: fraction\n    default: 2/3\n")
+    d = diff(load_procedure("four-deliberations"), load_file(variant))
+    assert [(c.kind, c.subject) for c in d.changes] == [
+        ("rule-changed", "quorum"), ("setting-default", "party-assembly-quorum-ratio")]
+    zh = to_text(d, "zh-Hans")
+    assert "~ 审议:法定人数 到会≥应到人数的1/2 → 到会≥应到人数的2/3" in zh
+    assert "~ 设置 party-assembly-quorum-ratio 的默认值:1/2 → 2/3" in zh
+
+
+def test_disclosure_days_and_channels(tmp_path: Path) -> None:
+    text = FOUR_PATH.read_text(encoding="utf-8")
+    at = text.index("  - id: results-disclosure")
+    rule = ("channels: [notice-board, broadcast, wechat-group, website]\n"
+            "          min_days: {setting: disclosure-days}")
+    assert text[at:].count(rule) == 1
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(text[:at] + text[at:].replace(
+        rule, "channels: [notice-board]\n          min_days: 15"), encoding="utf-8")
+    d = diff(load_procedure("four-deliberations"), load_file(variant))
+    assert [(c.kind, c.stage) for c in d.changes] == [("rule-changed", "results-disclosure")]
+    en = to_text(d, "en")
+    assert "posted ≥7 days, objections answered → posted ≥15 days, objections answered" in en
+    assert "channels=[notice-board, broadcast, wechat-group, website], min_days=7" in en
+    assert "channels=[notice-board], min_days=15" in en
+
+
+def test_a_moved_stage_is_named(tmp_path: Path) -> None:
+    text = SMALL.read_text(encoding="utf-8")
+    vote = text[text.index("  - id: vote"):text.index("  - id: confirm")]
+    confirm = text[text.index("  - id: confirm"):text.index("  - id: publish")]
+    moved = tmp_path / "moved.yaml"
+    moved.write_text(text.replace(vote + confirm, confirm + vote), encoding="utf-8")
+    d = diff(load_file(SMALL), load_file(moved))
+    assert [(c.kind, c.subject, c.before, c.after) for c in d.of("stage-moved")] == [
+        ("stage-moved", "vote", 1, 2)]
+
+
+def test_diff_command_text_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", "four-deliberations", "six-deliberations-guzhuang", "--lang",
+                 "en"]) == 0
+    assert "7 change(s)" in capsys.readouterr().out
+    assert main(["diff", "four-deliberations", str(FOUR_PATH), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["changes"] == []
+    _schema().validate(data)
+
+
+def test_a_number_that_becomes_a_setting_with_the_same_default(tmp_path: Path) -> None:
+    # the representatives' meeting quorum reads a new setting whose default is the old number:
+    # nothing changes at the defaults but how the rule is written, and the setting is new
+    text = FOUR_PATH.read_text(encoding="utf-8")
+    old = '        params: {ratio: 2/3, compare: ">=", base: members}\n'
+    new = '        params: {ratio: {setting: reps-quorum}, compare: ">=", base: members}\n'
+    setting = ("settings:\n  reps-quorum:\n    type: fraction\n    default: 2/3\n"
+               "    description: {zh-Hans: 代表会议到会比例, zh-Hant: 代表會議到會比例, "
+               "en: representatives' quorum}\n")
+    assert text.count(old) == 1 and text.count("settings:\n") == 1
+    variant = tmp_path / "variant.yaml"
+    variant.write_text(text.replace(old, new).replace("settings:\n", setting), encoding="utf-8")
+    d = diff(load_procedure("four-deliberations"), load_file(variant))
+    assert [(c.kind, c.subject) for c in d.changes] == [
+        ("rule-changed", "quorum"), ("setting-added", "reps-quorum")]
+    assert "~ resolution: quorum {ratio=2/3} → {ratio={setting=reps-quorum}}" in to_text(d, "en")
+
+
+def test_a_new_step_after_the_last_common_one_says_what_it_follows() -> None:
+    d = diff(load_procedure("one-matter-one-discussion"), load_procedure("four-deliberations"))
+    added = {c.subject: c.after for c in d.of("stage-added")}
+    assert (added["discussion"]["before"], added["discussion"]["after"]) == (None, "proposal")
+    assert '+ new step "discussion" (meeting and vote, by joint meeting of the two village ' \
+           'committees), after "proposal"' in to_text(d, "en")
+    assert "~ 结局 adopted:已通过并公示(成功) → 已决议并公开(成功)" in to_text(d, "zh-Hans")
