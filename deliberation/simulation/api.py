@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.model import Procedure
+from deliberation.diagnostics import closest
+from deliberation.i18n import T
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
@@ -22,7 +24,7 @@ from deliberation.simulation.parallel import (
     execute,
     make_tasks,
 )
-from deliberation.simulation.params import SimParams
+from deliberation.simulation.params import SETTING_PREFIX, SimParams
 from deliberation.simulation.vectorised import COLUMNS, TEXT_COLUMNS
 
 if TYPE_CHECKING:
@@ -90,10 +92,12 @@ def _frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
     cols["outcome_kind"] = outcome.map(kinds)
     cols["adopted"] = np.asarray(cols["outcome_kind"] == "success")
     rows = [params[t.tag].to_row() for t in tasks]
-    for key in rows[0]:
-        cols[key] = constant([r[key] for r in rows])
+    # every point's columns: a setting only some procedures have is empty for the others
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    for key in keys:
+        cols[key] = constant([r.get(key) for r in rows])
     order = ["run", "seed", "chunk", "procedure", "path", "point", "outcome", "outcome_kind",
-             *[c for c in COLUMNS if c != "outcome"], "adopted", *rows[0]]
+             *[c for c in COLUMNS if c != "outcome"], "adopted", *keys]
     return pd.DataFrame({k: cols[k] for k in order})
 
 
@@ -197,9 +201,16 @@ def sweep(
     the same random numbers (common random numbers) wherever their stages coincide; ``point``
     numbers the (procedure, parameters) combinations in order.
 
+    A grid key is a :class:`SimParams` field or ``settings.<id>``, a procedure setting (checked
+    and typed by the engine's own checker): the table then has a ``settings.<id>`` column.
+
     >>> df = sweep("four-deliberations", grid={"party_away_share": [0.0, 0.5]}, runs=500)
     >>> df.groupby("party_away_share")["run"].count().tolist()
     [500, 500]
+    >>> df = sweep("four-deliberations", runs=500,
+    ...            grid={"settings.party-assembly-quorum-ratio": ["1/2", "2/3"]})
+    >>> sorted(df["settings.party-assembly-quorum-ratio"].unique())
+    ['1/2', '2/3']
     """
     params = SimParams() if params is None else params
     _check(runs, path)
@@ -207,7 +218,8 @@ def sweep(
     procs = [_proc(r) for r in refs]
     grid = dict(grid or {})
     names = list(grid)
-    points = [params.with_(**dict(zip(names, values, strict=True)))
+    _check_grid(procs, names)
+    points = [_point(params, dict(zip(names, values, strict=True)))
               for values in itertools.product(*(grid[n] for n in names))]
     size = chunk_size or DEFAULT_CHUNK[path]
     tasks: list[Task] = []
@@ -228,14 +240,46 @@ def sweep(
 
 
 def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
-    from deliberation.i18n import T
-    from deliberation.simulation.model import SimulationError
+    """Every overridden setting belongs to at least one of the procedures (did-you-mean)."""
+    from deliberation.simulation.model import unknown_setting
 
-    unknown = [k for k, _ in params.settings if not any(k in p.settings for p in procs)]
-    if unknown:
-        names = ", ".join(unknown)
-        raise SimulationError(T(f"未知的设置:{names}", f"未知的設置:{names}",
-                                f"unknown setting(s): {names}"))
+    known = {s for p in procs for s in p.settings}
+    for key, _ in params.settings:
+        if key not in known:
+            raise unknown_setting(key, known)
+
+
+def _check_grid(procs: Sequence[Procedure], names: Sequence[str]) -> None:
+    """Grid keys are SimParams fields or settings of a procedure (did-you-mean otherwise)."""
+    import attrs
+
+    from deliberation.simulation.model import SimulationError, unknown_setting
+
+    fields = [f.name for f in attrs.fields(SimParams) if f.name != "settings"]
+    known = {s for p in procs for s in p.settings}
+    for name in names:
+        if name.startswith(SETTING_PREFIX):
+            if name[len(SETTING_PREFIX):] not in known:
+                raise unknown_setting(name[len(SETTING_PREFIX):], known)
+        elif name not in fields:
+            near = closest(name, [*fields, *(SETTING_PREFIX + k for k in known)])
+            hint = near if near is not None else ", ".join(fields)
+            raise SimulationError(T("未知参数 {name!r};是不是 {hint}?",
+                                    "未知參數 {name!r};是不是 {hint}?",
+                                    "unknown parameter {name!r}; did you mean {hint}?",
+                                    ).format(name=name, hint=hint))
+
+
+def _point(params: SimParams, values: Mapping[str, Any]) -> SimParams:
+    """``params`` with one grid point's values: fields as given, ``settings.<id>`` merged."""
+    settings = dict(params.settings)
+    plain: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.startswith(SETTING_PREFIX):
+            settings[name[len(SETTING_PREFIX):]] = value
+        else:
+            plain[name] = value
+    return params.with_(**plain, settings=settings)
 
 
 def compare(
