@@ -80,6 +80,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "interval of P(adopted) is narrower than this")
     p.add_argument("--out", help="write the runs to a .csv or .parquet file")
     p.add_argument("--summary-out", help="write the summary to a .csv or .parquet file")
+    p.add_argument("--stages-out", help="write the per-stage table (one row per stage visit: "
+                   "every meeting held, consultation, disclosure…) to a .csv or .parquet file")
     p.add_argument("--plot", help="write figures: FILE.png / FILE.svg (P(adopted) against the "
                    "first swept parameter, or days to decision) and FILE-failures.png")
     p.add_argument("--progress", action="store_true", help="a progress line on stderr")
@@ -248,7 +250,8 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
                    "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
                    "simulation needs the sim extra: pip install 'deliberation[sim]'") from None
     from deliberation.definition.loader import load_procedure
-    from deliberation.simulation import simulate, sweep
+    from deliberation.simulation import simulate, simulate_stages, sweep, sweep_stages
+    from deliberation.simulation.io import write_table
 
     if args.runs < 1 or args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
         raise _bad("--runs、--workers、--chunk-size 须为正整数",
@@ -269,10 +272,17 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         "path": args.path, "chunk_size": args.chunk_size, "backend": args.backend,
         "workers": args.workers, "address": args.address, "progress": args.progress,
     }
+    visits = None
     try:
         if len(procedures) == 1 and not grid:
-            df = simulate(procedures[0], params, args.runs, args.seed, ci_width=args.ci_width,
-                          **options)
+            if args.stages_out:
+                df, visits = simulate_stages(procedures[0], params, args.runs, args.seed,
+                                             ci_width=args.ci_width, **options)
+            else:
+                df = simulate(procedures[0], params, args.runs, args.seed,
+                              ci_width=args.ci_width, **options)
+        elif args.stages_out:
+            df, visits = sweep_stages(procedures, params, grid, args.runs, args.seed, **options)
         else:
             df = sweep(procedures, params, grid, args.runs, args.seed, **options)
     except DeliberationError:  # SimulationError, a setting the engine refuses…
@@ -283,6 +293,9 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         raise _bad(f"无法模拟:{err}", f"無法模擬:{err}", f"cannot simulate: {err}") from None
     try:
         _report(df, list(grid), args)
+        if visits is not None:
+            print(f"{_heading('wrote', args.lang)} {write_table(visits, args.stages_out)}",
+                  file=sys.stderr)
     except OSError as err:
         raise _bad(f"无法写入:{err}", f"無法寫入:{err}", f"cannot write: {err}") from None
     return 0
@@ -290,7 +303,7 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
 
 def _check_suffixes(args: argparse.Namespace) -> None:
     for opt, allowed in (("out", (".csv", ".parquet")), ("summary_out", (".csv", ".parquet")),
-                         ("plot", (".png", ".svg"))):
+                         ("stages_out", (".csv", ".parquet")), ("plot", (".png", ".svg"))):
         value = getattr(args, opt)
         flag = "--" + opt.replace("_", "-")
         if value and Path(value).suffix.lower() not in allowed:

@@ -56,6 +56,13 @@ COLUMNS = (
 )
 TEXT_COLUMNS = COLUMNS[:4]
 
+# The per-stage table (opt-in): one row per stage visit — every meeting held, consultation,
+# disclosure, task… Counts that a kind of stage does not have are -1 (missing in the table).
+VISIT_COLUMNS = (
+    "run", "step", "stage", "visit", "meeting", "electorate", "present", "yes", "quorum_met",
+    "passed", "route", "rule", "rounds", "days", "day",
+)
+
 
 def stream_key(name: str) -> int:
     """A stable stream number for a stage (CRC-32 of its id and body, never 0)."""
@@ -110,7 +117,8 @@ def household_pmf(resident: int, away: int, p: float, q: float) -> list[float]:
 class _Chunk:
     """The state of one chunk of runs while it moves through the plan."""
 
-    def __init__(self, plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> None:
+    def __init__(self, plan: Plan, params: SimParams, seed: int, chunk: int, runs: int,
+                 visits: bool = False) -> None:
         import numpy as np
 
         self.np = np
@@ -134,6 +142,12 @@ class _Chunk:
         self.rngs = [rng_for(seed, chunk, stream_key(f"{st.id}|{st.body}")) for st in plan.stages]
         self.rules: list[str] = [""]  # rule names by code; 0 = none
         self.outcome_ids = list(plan.outcomes)
+        # the per-stage table, when asked for: the visits so far, and the counts of the step
+        # being taken (set by meeting and consultation)
+        self.record = visits
+        self.visit_rows: list[dict[str, NDArray[np.int64]]] = []
+        self.visits = np.zeros((runs, s), dtype=np.int64)
+        self.counts: dict[str, NDArray[np.int64]] = {}
 
     def rule_code(self, rule: str) -> int:
         if rule not in self.rules:
@@ -150,7 +164,10 @@ class _Chunk:
                 if ix.size == 0:
                     continue
                 moved = True
+                before = self.days[ix].copy() if self.record else None
                 key, rule = self.step(st, ix)
+                if before is not None:
+                    self.note(st, ix, key, rule, before)
                 self.route(st, ix, key, rule)
             if not moved:
                 break
@@ -192,6 +209,33 @@ class _Chunk:
             key[:] = DEADLINE
             rule[:] = self.rule_code("written-motion")
         return key, rule
+
+    def note(self, st: StagePlan, ix: NDArray[np.int64], key: NDArray[np.int64],
+             rule: NDArray[np.int64], before: NDArray[np.int64]) -> None:
+        """One row per run of ``ix`` for the step just taken at ``st`` (the per-stage table)."""
+        np = self.np
+        m = ix.size
+        self.visits[ix[self.here[ix] == 0], st.index] += 1
+        none = np.full(m, -1, dtype=np.int64)
+        counts, self.counts = self.counts, {}
+        meeting = st.action is ActionKind.MEETING and st.static_failure is None
+        self.visit_rows.append({
+            "run": ix.copy(),
+            "step": self.steps[ix] + 1,
+            "stage": np.full(m, st.index, dtype=np.int64),
+            "visit": self.visits[ix, st.index],
+            "meeting": self.rounds[ix, st.index] if meeting else none,
+            "electorate": np.full(m, st.expected if meeting else -1, dtype=np.int64),
+            "present": counts.get("present", none),
+            "yes": counts.get("yes", none),
+            "quorum_met": counts.get("quorum_met", none),
+            "passed": (key == PASS).astype(np.int64),
+            "route": key.copy(),
+            "rule": rule.copy(),
+            "rounds": counts.get("rounds", none),
+            "days": self.days[ix] - before,
+            "day": self.days[ix].copy(),
+        })
 
     def meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
                 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -243,6 +287,10 @@ class _Chunk:
             rule[~ok & approval_ok & quorum_ok] = self.rule_code(ap.rule_id)
             approval_ok &= ok
         key = np.where(~quorum_ok, NO_QUORUM, np.where(approval_ok, PASS, REJECTED))
+        if self.record:
+            # the vote counts only where the quorum was met (elsewhere no vote was held)
+            self.counts = {"present": present.copy(), "yes": np.where(quorum_ok, yes, -1),
+                           "quorum_met": quorum_ok.astype(np.int64)}
         self.meetings[ix] += 1
         self.rounds[ix, st.index] += 1
         if st.max_rounds is not None:
@@ -315,6 +363,8 @@ class _Chunk:
             left_a -= got_a
             signed += rng.binomial(got_r + got_a, 1.0 - pr.refuse_sign)
             done = signed >= st.coverage_needed
+        if self.record:
+            self.counts = {"rounds": used.copy()}
         self.consultation_rounds[ix] += used
         self.days[ix] += used * pr.consultation_round_days
         fail = MAX_ROUNDS if st.max_rounds is not None else DEADLINE
@@ -383,7 +433,7 @@ class _Chunk:
         """Text columns as (codes, categories) — cheap to ship between processes and to turn
         into pandas categoricals; counts as int64 arrays."""
         stage_ids = tuple(st.id for st in self.plan.stages)
-        return {
+        out = {
             "outcome": (self.outcome, tuple(self.outcome_ids)),
             "end_stage": (self.end_stage, stage_ids),
             "end_rule": (self.end_rule, tuple(self.rules)),
@@ -394,6 +444,18 @@ class _Chunk:
             "consultation_rounds": self.consultation_rounds,
             "meetings": self.meetings,
         }
+        if self.record:
+            np = self.np
+            rows = self.visit_rows
+            cat = {c: np.concatenate([r[c] for r in rows]) if rows
+                   else np.zeros(0, dtype=np.int64) for c in VISIT_COLUMNS}
+            out["visits"] = {
+                **cat,
+                "stage": (cat["stage"], stage_ids),
+                "route": (cat["route"], KEYS),
+                "rule": (cat["rule"], tuple(self.rules)),
+            }
+        return out
 
 
 def encode(values: Sequence[str]) -> tuple[NDArray[np.int64], tuple[str, ...]]:
@@ -415,6 +477,9 @@ def decode(column: Any) -> Any:
     return column
 
 
-def run_chunk(plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> dict[str, Any]:
-    """Simulate ``runs`` cases of chunk ``chunk``; returns the columns of :data:`COLUMNS`."""
-    return _Chunk(plan, params, seed, chunk, runs).run()
+def run_chunk(plan: Plan, params: SimParams, seed: int, chunk: int, runs: int,
+              visits: bool = False) -> dict[str, Any]:
+    """Simulate ``runs`` cases of chunk ``chunk``; returns the columns of :data:`COLUMNS`
+    (and, with ``visits``, the per-stage table's :data:`VISIT_COLUMNS` under ``"visits"``).
+    Recording visits draws no random numbers: the runs are the same either way."""
+    return _Chunk(plan, params, seed, chunk, runs, visits).run()
