@@ -384,18 +384,33 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     """Hold the meeting: (route, first failed rule, (present, yes, quorum met))."""
     import numpy as np
 
-    attend = rng.random(people.p.size) < people.p
-    voting = attend & people.voter
-    present = int(voting.sum())
+    a = params.strategic_abstention
+    if a > 0 and st.quorum:
+        # strategic abstention: each voter is a supporter or an opponent of this meeting's
+        # plan; a share ``a`` of the opponents who would have come stay away instead
+        s = float(stage_support(params, st.body, s_run, rng)[0])
+        attend = rng.random(people.p.size) < people.p
+        opponent = rng.random(people.p.size) >= s
+        attend &= ~(people.voter & opponent & (rng.random(people.p.size) < a))
+        voting = attend & people.voter
+        present = int(voting.sum())
+        supporters = int((voting & ~opponent).sum())
+        yes = int((rng.random(supporters) < 1.0 - params.abstention).sum())
+        abstain = supporters - yes
+        no = present - supporters
+    else:
+        attend = rng.random(people.p.size) < people.p
+        voting = attend & people.voter
+        present = int(voting.sum())
+        s = float(stage_support(params, st.body, s_run, rng)[0])
+        p_yes = s * (1.0 - params.abstention)
+        u = rng.random(present)
+        yes = int((u < p_yes).sum())
+        abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
+            if params.abstention > 0 else 0
+        no = present - yes - abstain
     non_voting = int((attend & ~people.voter).sum())
     households = int(np.unique(people.household[attend]).size)
-    s = float(stage_support(params, st.body, s_run, rng)[0])
-    p_yes = s * (1.0 - params.abstention)
-    u = rng.random(present)
-    yes = int((u < p_yes).sum())
-    abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
-        if params.abstention > 0 else 0
-    no = present - yes - abstain
     records = case.hold_meeting(
         present=present, yes=yes, no=no, abstain=abstain, households=households,
         excused=int(people.excused.sum()), non_voting=non_voting, witnesses=township,

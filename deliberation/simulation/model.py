@@ -459,6 +459,12 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
                 approvals.append(Approval(rule.id, t.base.value, t,
                                           rule.requirements(sizes)[0].needed))
     classes: tuple[tuple[int, int, int], ...] = ()
+    if needs_households and params.strategic_abstention > 0:
+        raise SimulationError(T(
+            "{body}:按户计算的法定人数不模拟策略性缺席",
+            "{body}:按戶計算的法定人數不模擬策略性缺席",
+            "{body}: strategic abstention is not simulated with a household quorum",
+        ).format(body=body_id))
     if needs_households:
         if any(not g.voter or not g.adult or g.excused for g in groups):
             raise SimulationError(

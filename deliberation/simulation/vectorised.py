@@ -243,6 +243,9 @@ class _Chunk:
         m = ix.size
         facts = {k: np.zeros(m, dtype=np.int64)
                  for k in ("present", "present_members", "present_adults", "present_households")}
+        a = self.params.strategic_abstention
+        if a > 0 and st.quorum:
+            return self.strategic_meeting(st, ix, rng, facts, a)
         if st.household_classes:
             p = st.groups[0].p if st.groups else 0.0
             res = next((g.p for g in st.groups if g.resident), p)
@@ -263,6 +266,39 @@ class _Chunk:
                     facts["present"] += x
                 if g.adult:
                     facts["present_adults"] += x
+        # The vote (held only where the quorum is met; the draw is made for all, so the streams
+        # do not depend on who had a quorum).
+        s = stage_support(self.params, st.body, self.support[ix], rng)
+        p_yes = s * (1.0 - self.params.abstention)
+        yes = rng.binomial(facts["present"], p_yes)
+        return self.decide(st, ix, facts, yes)
+
+    def strategic_meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator,
+                          facts: dict[str, NDArray[np.int64]], a: float
+                          ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """A meeting with a participation quorum where a share ``a`` of the opponents stay
+        away: a voter comes as a supporter with p·s, as an opponent with p·(1 − s)·(1 − a);
+        among those present a voter is a supporter with s / (s + (1 − s)(1 − a)). The
+        meeting's support is drawn first (the opponents know where they stand)."""
+        np = self.np
+        s = stage_support(self.params, st.body, self.support[ix], rng)
+        come = s + (1.0 - s) * (1.0 - a)
+        for g in st.groups:
+            x = rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p))
+            facts["present_members"] += x
+            if g.voter:
+                facts["present"] += x
+            if g.adult:
+                facts["present_adults"] += x
+        share = np.divide(s, come, out=np.zeros_like(s), where=come > 0)
+        yes = rng.binomial(facts["present"], share * (1.0 - self.params.abstention))
+        return self.decide(st, ix, facts, yes)
+
+    def decide(self, st: StagePlan, ix: NDArray[np.int64], facts: dict[str, NDArray[np.int64]],
+               yes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Quorum, then approval, against the plan's exact needed counts; the route key."""
+        np = self.np
+        m = ix.size
         quorum_ok = np.ones(m, dtype=bool)
         rule = np.zeros(m, dtype=np.int64)
         for rule_id, alts in zip(st.quorum_rule_ids, st.quorum, strict=True):
@@ -271,12 +307,7 @@ class _Chunk:
                 ok |= facts[alt.count] >= alt.needed
             rule[~ok & quorum_ok] = self.rule_code(rule_id)
             quorum_ok &= ok
-        # The vote (held only where the quorum is met; the draw is made for all, so the streams
-        # do not depend on who had a quorum).
-        s = stage_support(self.params, st.body, self.support[ix], rng)
         present = facts["present"]
-        p_yes = s * (1.0 - self.params.abstention)
-        yes = rng.binomial(present, p_yes)
         approval_ok = np.ones(m, dtype=bool)
         for ap in st.approval:
             if ap.fixed_needed is not None:
