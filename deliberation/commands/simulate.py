@@ -331,6 +331,20 @@ HEADINGS = {
     "failures": T("未通过的案例止于何处", "未通過的案例止於何處",
                   "where the cases that were not adopted ended"),
     "wrote": T("已写入", "已寫入", "wrote"),
+    "days": T("adopted_days_median:通过的案例从开始到通过的天数中位数;"
+              "all_days_q10/median/q90:全部案例从开始到任一结果(通过、否决、失效)的天数",
+              "adopted_days_median:通過的案例從開始到通過的天數中位數;"
+              "all_days_q10/median/q90:全部案例從開始到任一結果(通過、否決、失效)的天數",
+              "adopted_days_median: days to adoption, median over adopted runs only; "
+              "all_days_q10/median/q90: days to any outcome (adopted, rejected, lapsed) over "
+              "all runs"),
+}
+# Console column names that say which runs a median is taken over.
+CONSOLE_NAMES = {
+    "days_adopted_median": "adopted_days_median",
+    "days_q10": "all_days_q10",
+    "days_q50": "all_days_median",
+    "days_q90": "all_days_q90",
 }
 
 
@@ -351,10 +365,14 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
     lang = args.lang
     with pd.option_context("display.width", 160, "display.max_columns", 30,
                            "display.max_rows", 200):
-        cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_q10", "days_q50",
-                "days_q90", "mean_reconvenings", "mean_revisions", "mean_consultation_rounds"]
+        cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_adopted_median",
+                "days_q10", "days_q50", "days_q90", "mean_reconvenings", "mean_revisions",
+                "mean_consultation_rounds"]
         print(f"== {_heading('summary', lang)} (seed {args.seed})")
-        print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        # the medians say over which runs they are taken
+        shown = summary[cols].rename(columns=CONSOLE_NAMES)
+        print(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        print(_heading("days", lang))
         print(f"\n== {_heading('failures', lang)}")
         print(fails.head(40).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     wrote = _heading("wrote", lang)
@@ -363,9 +381,9 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
     if args.summary_out:
         print(f"{wrote} {write_table(summary, args.summary_out)}", file=sys.stderr)
     if args.plot:
-        from deliberation.simulation.plots import plot_adoption, plot_days, plot_failures
+        from deliberation.simulation.plots import plot_days, plot_failures, plot_sweep
 
         main = Path(args.plot)
-        first = plot_adoption(df, swept[0], main) if swept else plot_days(df, main)
-        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"))
+        first = plot_sweep(df, swept, main, lang) if swept else plot_days(df, main, lang=lang)
+        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"), lang)
         print(f"{wrote} {first}, {second}", file=sys.stderr)

@@ -371,11 +371,17 @@ def _sweep(
     by_tag_params: dict[int, SimParams] = {}
     _known_somewhere(procs, params)
     tag = 0
+    done: set[tuple[int, SimParams]] = set()
     for point in points:
-        for proc in procs:
+        for i, proc in enumerate(procs):
             # Each procedure gets the settings it has (a comparison may set a setting that
             # only one of them knows, e.g. 六议's consultation-proxies); rows record which.
             own = point.with_(settings={k: v for k, v in point.settings if k in proc.settings})
+            if (i, own) in done:
+                # a swept setting this procedure lacks: the same runs again would only
+                # pretend to narrow its interval
+                continue
+            done.add((i, own))
             by_tag_proc[tag], by_tag_params[tag] = proc, own
             tasks += make_tasks(proc, own, runs, seed, size, path, tag, visits=visits)
             tag += 1
