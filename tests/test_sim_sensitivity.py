@@ -38,6 +38,8 @@ def test_sobol_indices_too(tmp_path: Path) -> None:
     assert res.attrs["points"] == 16 * (len(BOUNDS) + 2)
     assert p.loc["attendance", "ST"] > 0.5 and p.loc["attendance", "S1"] > 0.5
     assert p.loc["support", "ST"] == pytest.approx(0.0, abs=1e-12)
+    # one meeting always takes the same days: no variance, so no indices (not a made-up 0)
+    assert res.loc[res["output"] == "mean_days", "ST"].isna().all()
     out = plot_sensitivity(res, tmp_path / "s.svg")
     assert "Sobol'" in out.read_text(encoding="utf-8")
 

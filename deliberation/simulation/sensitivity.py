@@ -24,6 +24,7 @@ Outputs: ``p_adopted`` and ``mean_days`` (mean days to decision over all runs, a
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -140,6 +141,12 @@ def sensitivity(
                "mean_days": by_point["days"].mean().to_numpy(dtype=float)}
     rows = []
     for output, y in outputs.items():
+        if method == "sobol" and np.ptp(y) == 0:
+            # no variance to share out: the indices are undefined, and say so
+            rows += [{"output": output, "parameter": name, "low": problem["bounds"][j][0],
+                      "high": problem["bounds"][j][1], "S1": math.nan, "S1_conf": math.nan,
+                      "ST": math.nan, "ST_conf": math.nan} for j, name in enumerate(names)]
+            continue
         if method == "morris":
             si = _salib("analyze.morris").analyze(problem, design, y, num_levels=4, seed=seed)
             keys = ("mu_star", "mu_star_conf", "sigma", "mu")
