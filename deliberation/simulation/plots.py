@@ -48,6 +48,15 @@ LABELS: Final[dict[str, Text]] = {
                               "share of opponents staying away"),
     "reach_away": T("每轮联系到外出村民的概率", "每輪聯繫到外出村民的概率",
                     "chance an away villager is reached per round"),
+    "away_attendance": T("外出成员回来参会的概率", "外出成員回來參會的概率",
+                         "chance an away member comes back"),
+    "stage_correlation": T("各环节支持率的相关程度", "各環節支持率的相關程度",
+                           "correlation of support across stages"),
+    "abstention": T("到会者弃权的概率", "到會者棄權的概率", "chance a present voter abstains"),
+    "revision_gain": T("修改方案后支持率的提升", "修改方案後支持率的提升",
+                       "support gained by a revision"),
+    "reach_resident": T("每轮联系到常住村民的概率", "每輪聯繫到常住村民的概率",
+                        "chance a resident is reached per round"),
     "procedure": T("规程", "規程", "procedure"),
 }
 WORDS: Final[dict[str, Text]] = {

@@ -174,8 +174,8 @@ def plot_sensitivity(result: pd.DataFrame, path: str | Path, lang: str = "en") -
     morris = "mu_star" in result.columns
     outputs = list(dict.fromkeys(result["output"]))
     with _style(lang) as used:
-        fig, axes = plt.subplots(1, len(outputs), figsize=(5.2 * len(outputs), 0.42
-                                                          * result["parameter"].nunique() + 1.6),
+        height = 0.42 * result["parameter"].nunique() + 1.6
+        fig, axes = plt.subplots(1, len(outputs), figsize=(6.8 * len(outputs), height),
                                  squeeze=False)
         for ax, output in zip(axes[0], outputs, strict=True):
             part = result.loc[result["output"] == output]
@@ -192,6 +192,6 @@ def plot_sensitivity(result: pd.DataFrame, path: str | Path, lang: str = "en") -
                         label="S1", color="tab:orange")
                 ax.set_xlabel("Sobol'")
                 ax.legend(fontsize=8)
-            ax.set_title(OUTPUT_LABELS[output].get(used))
+            ax.set_title(OUTPUT_LABELS[output].get(used), fontsize=10)
             ax.grid(alpha=0.3, axis="x")
         return _save(fig, path)
