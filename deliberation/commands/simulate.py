@@ -110,6 +110,8 @@ def parse_value(name: str, text: str) -> Any:
             return {k.strip(): float(v) for k, v in pairs}
         if raw.lower() in ("none", "null"):
             return None
+        if name == "roster_file":  # a path, as with --roster
+            return raw
         if isinstance(default, bool) or name in ("proxies", "away_excused"):
             return _bool(raw)
         if isinstance(default, int) and not isinstance(default, bool):
