@@ -8,7 +8,7 @@ import pytest
 from test_sim_support import one_consultation, within
 
 from deliberation.cli import main
-from deliberation.simulation import SimParams, simulate
+from deliberation.simulation import SimParams, simulate, simulate_stages
 from deliberation.simulation.params import apply_away
 
 R_RESIDENT, R_AWAY, ROUNDS = 0.6, 0.5, 10
@@ -62,6 +62,21 @@ def test_household_consultation_matches_the_closed_form(tmp_path: Path, path: st
     # and migration matters: with every household resident the consultation nearly always
     # succeeds
     assert expected < (1 - (1 - R_RESIDENT) ** ROUNDS) ** 365
+
+
+@pytest.mark.parametrize("path,runs", [("vectorised", 40_000), ("engine", 800)])
+def test_six_deliberations_household_consultation_matches_the_closed_form(path: str,
+                                                                         runs: int) -> None:
+    """The real 六议 (consultation by household, no proxies): the per-stage rows of its
+    consultation — every time a run reaches it — close within 10 rounds as the formula says."""
+    params = PARAMS.with_(settings={"consultation-unit": "household"}, support=0.8)
+    _, visits = simulate_stages("six-deliberations-guzhuang", params, runs, seed=8, path=path)
+    held = visits.loc[visits["stage"] == "consultation"]
+    assert len(held) > runs // 3
+    assert (held["rounds"] <= ROUNDS).all()
+    expected = _closed_form(params)
+    assert within(float(held["passed"].mean()), expected, len(held), k=4.0), (
+        float(held["passed"].mean()), expected, len(held))
 
 
 ROSTER_CSV = """\
