@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from deliberation.commands import summary
+from deliberation.diagnostics import closest
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+
+if TYPE_CHECKING:
+    from deliberation.definition.model import Procedure
 
 
 class SimulateInputError(DeliberationError):
@@ -60,7 +65,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                    metavar="ID=VALUE", help="a procedure setting, e.g. "
                    "party-assembly-quorum-ratio=2/3 or consultation-proxies=true")
     p.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,…",
-                   help="sweep a parameter over values (repeat for a cartesian grid)")
+                   help="sweep a parameter or a procedure setting over values, e.g. "
+                   "party-assembly-quorum-ratio=1/2,2/3 (repeat for a cartesian grid; every "
+                   "cell on the same seeds)")
+    p.add_argument("--roster", metavar="FILE", help="simulate this village: a roster file "
+                   "(.csv / .yaml, docs/roster.md) instead of the generated counts")
     p.add_argument("--path", choices=("vectorised", "engine"), default="vectorised")
     p.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
     p.add_argument("--workers", type=int, default=1)
@@ -71,6 +80,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "interval of P(adopted) is narrower than this")
     p.add_argument("--out", help="write the runs to a .csv or .parquet file")
     p.add_argument("--summary-out", help="write the summary to a .csv or .parquet file")
+    p.add_argument("--stages-out", help="write the per-stage table (one row per stage visit: "
+                   "every meeting held, consultation, disclosure…) to a .csv or .parquet file")
     p.add_argument("--plot", help="write figures: FILE.png / FILE.svg (P(adopted) against the "
                    "first swept parameter, or days to decision) and FILE-failures.png")
     p.add_argument("--progress", action="store_true", help="a progress line on stderr")
@@ -90,9 +101,7 @@ def parse_value(name: str, text: str) -> Any:
 
     fields = {f.name: f for f in attrs.fields(SimParams)}
     if name not in fields:
-        known = ", ".join(sorted(fields))
-        raise _bad(f"未知参数 {name!r};可用:{known}", f"未知參數 {name!r};可用:{known}",
-                   f"unknown parameter {name!r}; known: {known}")
+        raise _unknown(name, fields, ())
     default = fields[name].default
     raw = text.strip()
     try:
@@ -101,6 +110,8 @@ def parse_value(name: str, text: str) -> Any:
             return {k.strip(): float(v) for k, v in pairs}
         if raw.lower() in ("none", "null"):
             return None
+        if name == "roster_file":  # a path, as with --roster
+            return raw
         if isinstance(default, bool) or name in ("proxies", "away_excused"):
             return _bool(raw)
         if isinstance(default, int) and not isinstance(default, bool):
@@ -112,6 +123,43 @@ def parse_value(name: str, text: str) -> Any:
     except (ValueError, TypeError):
         raise _bad(f"参数 {name} 的值 {text!r} 无效", f"參數 {name} 的值 {text!r} 無效",
                    f"invalid value {text!r} for {name}") from None
+
+
+def _unknown(name: str, fields: Iterable[str], settings: Iterable[str]) -> SimulateInputError:
+    """An unknown parameter or setting name, with the nearest one (or every one) named."""
+    choices = sorted({*fields, *settings} - {"settings"})
+    near = closest(name, choices)
+    if near is not None:
+        return SimulateInputError(T("未知参数或设置 {name!r};是不是 {near!r}?",
+                                    "未知參數或設定 {name!r};是不是 {near!r}?",
+                                    "unknown parameter or setting {name!r}; did you mean "
+                                    "{near!r}?").format(name=name, near=near))
+    known = ", ".join(choices)
+    return SimulateInputError(T("未知参数或设置 {name!r};可用:{known}",
+                                "未知參數或設定 {name!r};可用:{known}",
+                                "unknown parameter or setting {name!r}; known: {known}",
+                                ).format(name=name, known=known))
+
+
+def resolve_name(name: str, procedures: Sequence[Procedure]) -> str:
+    """A ``--set``/``--sweep`` name as a grid key: a SimParams field as is, a setting of one
+    of the procedures (``party-assembly-quorum-ratio`` or ``settings.…``) as ``settings.<id>``.
+
+    >>> from deliberation import load_procedure
+    >>> four = [load_procedure("four-deliberations")]
+    >>> resolve_name("support", four), resolve_name("party-assembly-quorum-ratio", four)
+    ('support', 'settings.party-assembly-quorum-ratio')
+    """
+    from deliberation.simulation.params import SETTING_PREFIX, SimParams
+
+    fields = [f.name for f in attrs.fields(SimParams) if f.name != "settings"]
+    if name in fields:
+        return name
+    bare = name.removeprefix(SETTING_PREFIX)
+    known = {k for p in procedures for k in p.settings}
+    if bare in known:
+        return SETTING_PREFIX + bare
+    raise _unknown(name, fields, known)
 
 
 def _bool(raw: str) -> bool:
@@ -143,20 +191,45 @@ def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
     return out
 
 
-def build_params(args: argparse.Namespace) -> Any:
-    from deliberation.simulation.params import SimParams
+def _grid_value(key: str, text: str) -> Any:
+    from deliberation.simulation.params import SETTING_PREFIX
 
-    values = {k: parse_value(k, v) for k, v in _pairs(args.params, "--set")}
-    values["settings"] = {k: _setting_value(v) for k, v in _pairs(args.settings, "--setting")}
+    if key.startswith(SETTING_PREFIX):
+        return _setting_value(text)
+    return parse_value(key, text)
+
+
+def build_params(args: argparse.Namespace, procedures: Sequence[Procedure] = ()) -> Any:
+    """The scenario of ``--set`` (parameters, or settings of ``procedures``), ``--setting``
+    and ``--roster``."""
+    from deliberation.simulation.params import SETTING_PREFIX, SimParams
+
+    values: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
+    for name, text in _pairs(args.params, "--set"):
+        key = resolve_name(name, procedures) if procedures else name
+        if key.startswith(SETTING_PREFIX):
+            settings[key.removeprefix(SETTING_PREFIX)] = _setting_value(text)
+        else:
+            values[key] = parse_value(key, text)
+    settings |= {k: _setting_value(v) for k, v in _pairs(args.settings, "--setting")}
+    values["settings"] = settings
+    if getattr(args, "roster", None):
+        values["roster_file"] = args.roster
     try:
         return SimParams(**values)
     except (ValueError, TypeError) as err:
         raise _bad(f"参数无效:{err}", f"參數無效:{err}", f"invalid parameters: {err}") from None
 
 
-def build_grid(args: argparse.Namespace) -> dict[str, list[Any]]:
-    return {k: [parse_value(k, x) for x in v.split(",") if x.strip()]
-            for k, v in _pairs(args.sweep, "--sweep")}
+def build_grid(args: argparse.Namespace,
+               procedures: Sequence[Procedure] = ()) -> dict[str, list[Any]]:
+    """``--sweep NAME=V1,V2`` as a grid; a setting's name becomes ``settings.<id>``."""
+    grid: dict[str, list[Any]] = {}
+    for name, text in _pairs(args.sweep, "--sweep"):
+        key = resolve_name(name, procedures) if procedures else name
+        grid[key] = [_grid_value(key, x) for x in text.split(",") if x.strip()]
+    return grid
 
 
 # -- running -------------------------------------------------------------------------------
@@ -179,8 +252,8 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
                    "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
                    "simulation needs the sim extra: pip install 'deliberation[sim]'") from None
     from deliberation.definition.loader import load_procedure
-    from deliberation.simulation import simulate, sweep
-    from deliberation.simulation.model import SimulationError
+    from deliberation.simulation import simulate, simulate_stages, sweep, sweep_stages
+    from deliberation.simulation.io import write_table
 
     if args.runs < 1 or args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
         raise _bad("--runs、--workers、--chunk-size 须为正整数",
@@ -192,20 +265,29 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
                    f"--ci-width 須在 0 與 1 之間(不含 0),而非 {args.ci_width}",
                    f"--ci-width must be above 0 and at most 1, not {args.ci_width}")
     _check_suffixes(args)
-    params = build_params(args)
-    grid = build_grid(args)
     procedures = [load_procedure(r) for r in refs]
+    params = build_params(args, procedures)
+    grid = build_grid(args, procedures)
+    # The village first: a bad roster file reports every problem before anything runs.
+    params.roster()
     options: dict[str, Any] = {
         "path": args.path, "chunk_size": args.chunk_size, "backend": args.backend,
         "workers": args.workers, "address": args.address, "progress": args.progress,
     }
+    visits = None
     try:
         if len(procedures) == 1 and not grid:
-            df = simulate(procedures[0], params, args.runs, args.seed, ci_width=args.ci_width,
-                          **options)
+            if args.stages_out:
+                df, visits = simulate_stages(procedures[0], params, args.runs, args.seed,
+                                             ci_width=args.ci_width, **options)
+            else:
+                df = simulate(procedures[0], params, args.runs, args.seed,
+                              ci_width=args.ci_width, **options)
+        elif args.stages_out:
+            df, visits = sweep_stages(procedures, params, grid, args.runs, args.seed, **options)
         else:
             df = sweep(procedures, params, grid, args.runs, args.seed, **options)
-    except SimulationError:
+    except DeliberationError:  # SimulationError, a setting the engine refuses…
         raise
     except (OSError, TimeoutError) as err:  # e.g. a Dask scheduler that cannot be reached
         raise _bad(f"无法运行:{err}", f"無法運行:{err}", f"cannot run: {err}") from None
@@ -213,6 +295,9 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         raise _bad(f"无法模拟:{err}", f"無法模擬:{err}", f"cannot simulate: {err}") from None
     try:
         _report(df, list(grid), args)
+        if visits is not None:
+            print(f"{_heading('wrote', args.lang)} {write_table(visits, args.stages_out)}",
+                  file=sys.stderr)
     except OSError as err:
         raise _bad(f"无法写入:{err}", f"無法寫入:{err}", f"cannot write: {err}") from None
     return 0
@@ -220,7 +305,7 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
 
 def _check_suffixes(args: argparse.Namespace) -> None:
     for opt, allowed in (("out", (".csv", ".parquet")), ("summary_out", (".csv", ".parquet")),
-                         ("plot", (".png", ".svg"))):
+                         ("stages_out", (".csv", ".parquet")), ("plot", (".png", ".svg"))):
         value = getattr(args, opt)
         flag = "--" + opt.replace("_", "-")
         if value and Path(value).suffix.lower() not in allowed:
@@ -248,6 +333,20 @@ HEADINGS = {
     "failures": T("未通过的案例止于何处", "未通過的案例止於何處",
                   "where the cases that were not adopted ended"),
     "wrote": T("已写入", "已寫入", "wrote"),
+    "days": T("adopted_days_median:通过的案例从开始到通过的天数中位数;"
+              "all_days_q10/median/q90:全部案例从开始到任一结果(通过、否决、失效)的天数",
+              "adopted_days_median:通過的案例從開始到通過的天數中位數;"
+              "all_days_q10/median/q90:全部案例從開始到任一結果(通過、否決、失效)的天數",
+              "adopted_days_median: days to adoption, median over adopted runs only; "
+              "all_days_q10/median/q90: days to any outcome (adopted, rejected, lapsed) over "
+              "all runs"),
+}
+# Console column names that say which runs a median is taken over.
+CONSOLE_NAMES = {
+    "days_adopted_median": "adopted_days_median",
+    "days_q10": "all_days_q10",
+    "days_q50": "all_days_median",
+    "days_q90": "all_days_q90",
 }
 
 
@@ -268,10 +367,14 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
     lang = args.lang
     with pd.option_context("display.width", 160, "display.max_columns", 30,
                            "display.max_rows", 200):
-        cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_q10", "days_q50",
-                "days_q90", "mean_reconvenings", "mean_revisions", "mean_consultation_rounds"]
+        cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_adopted_median",
+                "days_q10", "days_q50", "days_q90", "mean_reconvenings", "mean_revisions",
+                "mean_consultation_rounds"]
         print(f"== {_heading('summary', lang)} (seed {args.seed})")
-        print(summary[cols].to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        # the medians say over which runs they are taken
+        shown = summary[cols].rename(columns=CONSOLE_NAMES)
+        print(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        print(_heading("days", lang))
         print(f"\n== {_heading('failures', lang)}")
         print(fails.head(40).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     wrote = _heading("wrote", lang)
@@ -280,9 +383,9 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
     if args.summary_out:
         print(f"{wrote} {write_table(summary, args.summary_out)}", file=sys.stderr)
     if args.plot:
-        from deliberation.simulation.plots import plot_adoption, plot_days, plot_failures
+        from deliberation.simulation.plots import plot_days, plot_failures, plot_sweep
 
         main = Path(args.plot)
-        first = plot_adoption(df, swept[0], main) if swept else plot_days(df, main)
-        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"))
+        first = plot_sweep(df, swept, main, lang) if swept else plot_days(df, main, lang=lang)
+        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"), lang)
         print(f"{wrote} {first}, {second}", file=sys.stderr)

@@ -11,7 +11,7 @@ drives real cases through the state machine — both derived from the procedure 
 [2000]
 """
 
-from deliberation.simulation.api import compare, simulate, sweep
+from deliberation.simulation.api import compare, simulate, simulate_stages, sweep, sweep_stages
 from deliberation.simulation.model import SimulationError, compile_plan
 from deliberation.simulation.params import SimParams
 from deliberation.simulation.summary import failures, summarise, wilson
@@ -23,7 +23,9 @@ __all__ = [
     "compile_plan",
     "failures",
     "simulate",
+    "simulate_stages",
     "summarise",
     "sweep",
+    "sweep_stages",
     "wilson",
 ]

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.model import Procedure
+from deliberation.diagnostics import closest
+from deliberation.i18n import T
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
@@ -22,8 +24,8 @@ from deliberation.simulation.parallel import (
     execute,
     make_tasks,
 )
-from deliberation.simulation.params import SimParams
-from deliberation.simulation.vectorised import COLUMNS, TEXT_COLUMNS
+from deliberation.simulation.params import SETTING_PREFIX, SimParams
+from deliberation.simulation.vectorised import COLUMNS, TEXT_COLUMNS, VISIT_COLUMNS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,21 +54,10 @@ def _frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
     sizes = [t.runs for t in tasks]
 
     def constant(values: list[Any]) -> Any:
-        """A column constant within each task, as a categorical: one byte per row, and no
-        copy when pandas assembles the frame (parameters label a scenario; they are not
-        measured per run). None becomes a missing value."""
-        cats = list(dict.fromkeys(v for v in values if v is not None))
-        if all(isinstance(v, str) for v in cats):
-            cats.sort()
-        codes = np.array([-1 if v is None else cats.index(v) for v in values], dtype=np.int16)
-        return pd.Categorical.from_codes(np.repeat(codes, sizes), cats)
+        return _constant(values, sizes)
 
-    offsets: dict[int, int] = {}
-    runs = []
-    for t in tasks:
-        start = offsets.get(t.tag, 0)
-        runs.append(np.arange(start, start + t.runs, dtype=np.int64))
-        offsets[t.tag] = start + t.runs
+    runs = [np.arange(start, start + t.runs, dtype=np.int64)
+            for t, start in zip(tasks, _run_offsets(tasks), strict=True)]
     cols: dict[str, Any] = {
         "run": np.concatenate(runs),
         "seed": np.repeat(np.array([t.seed for t in tasks], dtype=np.int64), sizes),
@@ -90,11 +81,86 @@ def _frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
     cols["outcome_kind"] = outcome.map(kinds)
     cols["adopted"] = np.asarray(cols["outcome_kind"] == "success")
     rows = [params[t.tag].to_row() for t in tasks]
-    for key in rows[0]:
-        cols[key] = constant([r[key] for r in rows])
+    # every point's columns: a setting only some procedures have is empty for the others
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    for key in keys:
+        cols[key] = constant([r.get(key) for r in rows])
     order = ["run", "seed", "chunk", "procedure", "path", "point", "outcome", "outcome_kind",
-             *[c for c in COLUMNS if c != "outcome"], "adopted", *rows[0]]
+             *[c for c in COLUMNS if c != "outcome"], "adopted", *keys]
     return pd.DataFrame({k: cols[k] for k in order})
+
+
+def _constant(values: list[Any], sizes: Sequence[int]) -> Any:
+    """A column constant within each task, as a categorical: one byte per row, and no copy
+    when pandas assembles the frame (parameters label a scenario; they are not measured per
+    run). None becomes a missing value."""
+    import numpy as np
+    import pandas as pd
+
+    cats = list(dict.fromkeys(v for v in values if v is not None))
+    if all(isinstance(v, str) for v in cats):
+        cats.sort()
+    codes = np.array([-1 if v is None else cats.index(v) for v in values], dtype=np.int16)
+    return pd.Categorical.from_codes(np.repeat(codes, sizes), cats)
+
+
+def _run_offsets(tasks: Sequence[Task]) -> list[int]:
+    """The number of each task's first run within its (procedure, parameters) point."""
+    seen: dict[int, int] = {}
+    out = []
+    for t in tasks:
+        out.append(seen.get(t.tag, 0))
+        seen[t.tag] = out[-1] + t.runs
+    return out
+
+
+# Per-stage counts that a kind of stage does not have (-1 in the chunk) are missing values.
+_NULLABLE = ("meeting", "electorate", "present", "yes", "rounds")
+
+
+def _visit_frame(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
+                 procedures: Mapping[int, Procedure], params: Mapping[int, SimParams]
+                 ) -> pd.DataFrame:
+    """The per-stage table: the chunks' visit rows, numbered as the runs are, with the
+    parameters as columns (tidy: one row per stage visit)."""
+    import numpy as np
+    import pandas as pd
+
+    parts = [r["visits"] for r in results]
+    sizes = [int(p["step"].size) for p in parts]
+    offsets = _run_offsets(tasks)
+    cols: dict[str, Any] = {
+        "run": np.concatenate([p["run"] + o for p, o in zip(parts, offsets, strict=True)]),
+        "seed": np.repeat(np.array([t.seed for t in tasks], dtype=np.int64), sizes),
+        "chunk": np.repeat(np.array([t.chunk for t in tasks], dtype=np.int64), sizes),
+        "procedure": _constant([procedures[t.tag].id for t in tasks], sizes),
+        "path": _constant([t.path for t in tasks], sizes),
+        "point": np.repeat(np.array([t.tag for t in tasks], dtype=np.int64), sizes),
+    }
+    for name in VISIT_COLUMNS[1:]:
+        if name in ("stage", "route", "rule"):
+            cats = list(dict.fromkeys(c for p in parts for c in p[name][1]))
+            codes = np.concatenate([
+                np.asarray([cats.index(c) for c in p[name][1]], dtype=np.int64)[p[name][0]]
+                for p in parts])
+            cols[name] = pd.Categorical.from_codes(codes, cats)
+            continue
+        values = np.concatenate([p[name] for p in parts])
+        if name in _NULLABLE:
+            cols[name] = pd.array(np.where(values < 0, 0, values), dtype="Int64")
+            cols[name][values < 0] = pd.NA
+        elif name == "quorum_met":
+            cols[name] = pd.array(values == 1, dtype="boolean")
+            cols[name][values < 0] = pd.NA
+        elif name == "passed":
+            cols[name] = values == 1
+        else:
+            cols[name] = values
+    rows = [params[t.tag].to_row() for t in tasks]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    for key in keys:
+        cols[key] = _constant([r.get(key) for r in rows], sizes)
+    return pd.DataFrame(cols)
 
 
 def _adopted(results: Sequence[dict[str, Any]], procedure: Procedure) -> int:
@@ -150,6 +216,50 @@ def simulate(
     >>> bool(df["outcome"].isin(["adopted", "rejected", "lapsed"]).all())
     True
     """
+    return _simulate(procedure, params, runs, seed, path=path, chunk_size=chunk_size,
+                     backend=backend, workers=workers, address=address, progress=progress,
+                     ci_width=ci_width, max_runs=max_runs, dask_processes=dask_processes)[0]
+
+
+def simulate_stages(procedure: ProcedureRef, params: SimParams | None = None,
+                    runs: int = 10_000, seed: int = 0, **options: Any
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`simulate` (same options, same runs for the same seed) and the per-stage table:
+    one row per stage visit — every meeting held (reconvenings too), consultation, disclosure,
+    task… — with ``run, seed, chunk, procedure, path, point, step, stage, visit, meeting,
+    electorate, present, yes, quorum_met, passed, route, rule, rounds, days, day`` and the
+    parameters. ``visit`` counts arrivals at the stage, ``meeting`` the meetings held there so
+    far (what ``max_rounds`` counts), ``electorate`` is 应到 (those expected), ``yes`` is
+    empty where no vote was held (no quorum), ``rounds`` the consultation rounds of the step,
+    ``days`` the days the step took and ``day`` the run's day after it. Counts a kind of stage
+    does not have are empty (nullable columns: Parquet keeps them).
+
+    >>> runs, visits = simulate_stages("four-deliberations", runs=200, seed=1)
+    >>> int(visits["run"].max()) < 200, bool((visits["step"] >= 1).all())
+    (True, True)
+    """
+    df, visits = _simulate(procedure, params, runs, seed, visits=True, **options)
+    assert visits is not None
+    return df, visits
+
+
+def _simulate(
+    procedure: ProcedureRef,
+    params: SimParams | None,
+    runs: int,
+    seed: int,
+    *,
+    path: str = "vectorised",
+    chunk_size: int | None = None,
+    backend: str = "serial",
+    workers: int = 1,
+    address: str | None = None,
+    progress: bool = False,
+    ci_width: float | None = None,
+    max_runs: int = 10_000_000,
+    dask_processes: bool = True,
+    visits: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     params = SimParams() if params is None else params
     _check(runs, path)
     proc = _proc(procedure)
@@ -160,7 +270,7 @@ def simulate(
     target = runs
     while True:
         new = make_tasks(proc, params, target - sum(t.runs for t in tasks), seed, size, path,
-                         first_chunk=len(tasks))
+                         first_chunk=len(tasks), visits=visits)
         tasks += new
         results += execute(new, backend, workers, address, progress, dask_processes)
         if ci_width is None:
@@ -173,7 +283,14 @@ def simulate(
         if hi - lo <= ci_width or n >= max_runs:
             break
         target = min(max_runs, n + runs)
-    return _frame(tasks, results, {0: proc}, {0: params})
+    return _frames(tasks, results, {0: proc}, {0: params}, visits)
+
+
+def _frames(tasks: Sequence[Task], results: Sequence[dict[str, Any]],
+            procedures: Mapping[int, Procedure], params: Mapping[int, SimParams],
+            visits: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    runs = _frame(tasks, results, procedures, params)
+    return runs, (_visit_frame(tasks, results, procedures, params) if visits else None)
 
 
 def sweep(
@@ -197,17 +314,56 @@ def sweep(
     the same random numbers (common random numbers) wherever their stages coincide; ``point``
     numbers the (procedure, parameters) combinations in order.
 
+    A grid key is a :class:`SimParams` field or ``settings.<id>``, a procedure setting (checked
+    and typed by the engine's own checker): the table then has a ``settings.<id>`` column.
+
     >>> df = sweep("four-deliberations", grid={"party_away_share": [0.0, 0.5]}, runs=500)
     >>> df.groupby("party_away_share")["run"].count().tolist()
     [500, 500]
+    >>> df = sweep("four-deliberations", runs=500,
+    ...            grid={"settings.party-assembly-quorum-ratio": ["1/2", "2/3"]})
+    >>> sorted(df["settings.party-assembly-quorum-ratio"].unique())
+    ['1/2', '2/3']
     """
+    return _sweep(procedures, params, grid, runs, seed, path=path, chunk_size=chunk_size,
+                  backend=backend, workers=workers, address=address, progress=progress,
+                  dask_processes=dask_processes)[0]
+
+
+def sweep_stages(procedures: ProcedureRef | Sequence[ProcedureRef],
+                 params: SimParams | None = None,
+                 grid: Mapping[str, Sequence[Any]] | None = None, runs: int = 10_000,
+                 seed: int = 0, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`sweep` and its per-stage table (see :func:`simulate_stages`)."""
+    df, visits = _sweep(procedures, params, grid, runs, seed, visits=True, **options)
+    assert visits is not None
+    return df, visits
+
+
+def _sweep(
+    procedures: ProcedureRef | Sequence[ProcedureRef],
+    params: SimParams | None,
+    grid: Mapping[str, Sequence[Any]] | None,
+    runs: int,
+    seed: int,
+    *,
+    path: str = "vectorised",
+    chunk_size: int | None = None,
+    backend: str = "serial",
+    workers: int = 1,
+    address: str | None = None,
+    progress: bool = False,
+    dask_processes: bool = True,
+    visits: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     params = SimParams() if params is None else params
     _check(runs, path)
     refs = [procedures] if isinstance(procedures, Procedure | str) else list(procedures)
     procs = [_proc(r) for r in refs]
     grid = dict(grid or {})
     names = list(grid)
-    points = [params.with_(**dict(zip(names, values, strict=True)))
+    _check_grid(procs, names)
+    points = [_point(params, dict(zip(names, values, strict=True)))
               for values in itertools.product(*(grid[n] for n in names))]
     size = chunk_size or DEFAULT_CHUNK[path]
     tasks: list[Task] = []
@@ -215,27 +371,65 @@ def sweep(
     by_tag_params: dict[int, SimParams] = {}
     _known_somewhere(procs, params)
     tag = 0
+    done: set[tuple[int, SimParams]] = set()
     for point in points:
-        for proc in procs:
+        for i, proc in enumerate(procs):
             # Each procedure gets the settings it has (a comparison may set a setting that
             # only one of them knows, e.g. 六议's consultation-proxies); rows record which.
             own = point.with_(settings={k: v for k, v in point.settings if k in proc.settings})
+            if (i, own) in done:
+                # a swept setting this procedure lacks: the same runs again would only
+                # pretend to narrow its interval
+                continue
+            done.add((i, own))
             by_tag_proc[tag], by_tag_params[tag] = proc, own
-            tasks += make_tasks(proc, own, runs, seed, size, path, tag)
+            tasks += make_tasks(proc, own, runs, seed, size, path, tag, visits=visits)
             tag += 1
     results = execute(tasks, backend, workers, address, progress, dask_processes)
-    return _frame(tasks, results, by_tag_proc, by_tag_params)
+    return _frames(tasks, results, by_tag_proc, by_tag_params, visits)
 
 
 def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
-    from deliberation.i18n import T
-    from deliberation.simulation.model import SimulationError
+    """Every overridden setting belongs to at least one of the procedures (did-you-mean)."""
+    from deliberation.simulation.model import unknown_setting
 
-    unknown = [k for k, _ in params.settings if not any(k in p.settings for p in procs)]
-    if unknown:
-        names = ", ".join(unknown)
-        raise SimulationError(T(f"未知的设置:{names}", f"未知的設置:{names}",
-                                f"unknown setting(s): {names}"))
+    known = {s for p in procs for s in p.settings}
+    for key, _ in params.settings:
+        if key not in known:
+            raise unknown_setting(key, known)
+
+
+def _check_grid(procs: Sequence[Procedure], names: Sequence[str]) -> None:
+    """Grid keys are SimParams fields or settings of a procedure (did-you-mean otherwise)."""
+    import attrs
+
+    from deliberation.simulation.model import SimulationError, unknown_setting
+
+    fields = [f.name for f in attrs.fields(SimParams) if f.name != "settings"]
+    known = {s for p in procs for s in p.settings}
+    for name in names:
+        if name.startswith(SETTING_PREFIX):
+            if name[len(SETTING_PREFIX):] not in known:
+                raise unknown_setting(name[len(SETTING_PREFIX):], known)
+        elif name not in fields:
+            near = closest(name, [*fields, *(SETTING_PREFIX + k for k in known)])
+            hint = near if near is not None else ", ".join(fields)
+            raise SimulationError(T("未知参数 {name!r};是不是 {hint}?",
+                                    "未知參數 {name!r};是不是 {hint}?",
+                                    "unknown parameter {name!r}; did you mean {hint}?",
+                                    ).format(name=name, hint=hint))
+
+
+def _point(params: SimParams, values: Mapping[str, Any]) -> SimParams:
+    """``params`` with one grid point's values: fields as given, ``settings.<id>`` merged."""
+    settings = dict(params.settings)
+    plain: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.startswith(SETTING_PREFIX):
+            settings[name[len(SETTING_PREFIX):]] = value
+        else:
+            plain[name] = value
+    return params.with_(**plain, settings=settings)
 
 
 def compare(

@@ -47,6 +47,7 @@ from deliberation.simulation.params import SimParams
 from deliberation.simulation.vectorised import (
     COLUMNS,
     TEXT_COLUMNS,
+    VISIT_COLUMNS,
     draw_support,
     encode,
     rng_for,
@@ -97,18 +98,34 @@ class _People:
 
 
 def run_chunk_engine(plan: Plan, procedure: Procedure, params: SimParams, roster: Roster,
-                     seed: int, chunk: int, runs: int) -> dict[str, Any]:
-    """Simulate ``runs`` real cases; returns the same columns as the vectorised path."""
+                     seed: int, chunk: int, runs: int, visits: bool = False) -> dict[str, Any]:
+    """Simulate ``runs`` real cases; returns the same columns as the vectorised path (and the
+    same per-stage table with ``visits``)."""
     import numpy as np
 
     rng = rng_for(seed, chunk, ENGINE_STREAM)
     people = {st.id: _People(st, procedure, params, roster) for st in plan.stages}
     support = draw_support(params, rng, runs)
-    rows = [_Run(plan, procedure, params, roster, people, rng, float(s)).drive()
-            for s in support]
-    return {c: encode([str(r[i]) for r in rows]) if c in TEXT_COLUMNS
-            else np.array([r[i] for r in rows], dtype=np.int64)
-            for i, c in enumerate(COLUMNS)}
+    runners = [_Run(plan, procedure, params, roster, people, rng, float(s)) for s in support]
+    rows = [r.drive() for r in runners]
+    out: dict[str, Any] = {c: encode([str(r[i]) for r in rows]) if c in TEXT_COLUMNS
+                           else np.array([r[i] for r in rows], dtype=np.int64)
+                           for i, c in enumerate(COLUMNS)}
+    if visits:
+        table = [(i, *v) for i, r in enumerate(runners) for v in r.visits]
+        cols = {c: [t[j] for t in table] for j, c in enumerate(VISIT_COLUMNS)}
+        stage_ids = tuple(st.id for st in plan.stages)
+        rules = tuple(dict.fromkeys(["", *(str(x) for x in cols["rule"])]))
+        out["visits"] = {
+            **{c: np.asarray(v, dtype=np.int64) for c, v in cols.items()
+               if c not in ("stage", "route", "rule")},
+            "stage": (np.asarray([stage_ids.index(x) for x in cols["stage"]], dtype=np.int64),
+                      stage_ids),
+            "route": (np.asarray(cols["route"], dtype=np.int64), KEYS),
+            "rule": (np.asarray([rules.index(str(x)) for x in cols["rule"]], dtype=np.int64),
+                     rules),
+        }
+    return out
 
 
 class _Run:
@@ -134,6 +151,11 @@ class _Run:
         self.last = plan.stages[0]
         self.outcome: str | None = None
         self.end_rule, self.end_key = "", PASS
+        # the per-stage table: a row per step (as VISIT_COLUMNS, without the run)
+        self.visits: list[tuple[Any, ...]] = []
+        self.stage_visits: dict[str, int] = {}
+        self.held: dict[str, int] = {}
+        self.counts: tuple[int, int, int] | None = None  # present, yes, quorum met
 
     def drive(self) -> tuple[Any, ...]:
         """Step until the case closes or stalls; the row of columns for this run."""
@@ -151,19 +173,27 @@ class _Run:
         self.last = st
         self.steps += 1
         before = self.case.state
+        if self.here == 0:
+            self.stage_visits[st.id] = self.stage_visits.get(st.id, 0) + 1
+        days, rounds = self.days, self.consultation_rounds
+        self.counts = None
         try:
             key, rule = self.act(st)
         except RuleViolation as err:
             # The engine refused: the step cannot be done as the village stands; it stalls.
+            self.note(st, DEADLINE, err.rule, days, rounds)
             return self.end(self.stall(st), err.rule, DEADLINE)
         except DeliberationError:
             # e.g. a working-day deadline checked beyond the years the holiday tables cover
+            self.note(st, DEADLINE, "deadline", days, rounds)
             return self.end(self.stall(st), "deadline", DEADLINE)
         except _Stall as s:
+            self.note(st, s.key, s.rule, days, rounds)
             target = st.target(s.key) if s.key != DEADLINE else self.stall(st)
             if target in self.plan.outcome_kinds:
                 return self.end(target, s.rule, s.key)
             raise
+        self.note(st, key, rule, days, rounds)
         if self.case.closed:
             self.end_rule, self.end_key = rule, key
             return True
@@ -178,6 +208,18 @@ class _Run:
         if self.plan.index(now) <= st.index:
             self.revise()
         return False
+
+    def note(self, st: StagePlan, key: int, rule: str, days: int, rounds: int) -> None:
+        """The row of the per-stage table for the step just taken (as the vectorised path)."""
+        meeting = st.action is ActionKind.MEETING and self.counts is not None
+        present, yes, quorum = self.counts if self.counts is not None else (-1, -1, -1)
+        consulted = st.action is ActionKind.CONSULTATION and st.static_failure is None
+        self.visits.append((
+            self.steps, st.id, self.stage_visits[st.id],
+            self.held.get(st.id, 0) if meeting else -1, st.expected if meeting else -1,
+            present, yes if quorum == 1 else -1, quorum, int(key == PASS), key, rule,
+            self.consultation_rounds - rounds if consulted else -1, self.days - days, self.days,
+        ))
 
     def end(self, outcome: str, rule: str, key: int) -> bool:
         self.outcome, self.end_rule, self.end_key = outcome, rule, key
@@ -252,9 +294,10 @@ class _Run:
         self.days += gap
         if st.wait_days:
             _to_lunar_day(self.clock, st)
-        route, rule = _meeting(self.case, st, self.people[st.id], self.params, self.rng,
-                               self.s_run, self.township)
+        route, rule, self.counts = _meeting(self.case, st, self.people[st.id], self.params,
+                                            self.rng, self.s_run, self.township)
         self.meetings += 1
+        self.held[st.id] = self.held.get(st.id, 0) + 1
         return route, rule
 
     def consult(self, st: StagePlan) -> str:
@@ -342,21 +385,37 @@ def _channels(case: Any, st: StagePlan) -> list[str]:
 
 def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
              rng: np.random.Generator, s_run: NDArray[np.float64], township: int
-             ) -> tuple[str, str]:
+             ) -> tuple[str, str, tuple[int, int, int]]:
+    """Hold the meeting: (route, first failed rule, (present, yes, quorum met))."""
     import numpy as np
 
-    attend = rng.random(people.p.size) < people.p
-    voting = attend & people.voter
-    present = int(voting.sum())
+    a = params.strategic_abstention
+    if a > 0 and st.quorum:
+        # strategic abstention: each voter is a supporter or an opponent of this meeting's
+        # plan; a share ``a`` of the opponents who would have come stay away instead
+        s = float(stage_support(params, st.body, s_run, rng)[0])
+        attend = rng.random(people.p.size) < people.p
+        opponent = rng.random(people.p.size) >= s
+        attend &= ~(people.voter & opponent & (rng.random(people.p.size) < a))
+        voting = attend & people.voter
+        present = int(voting.sum())
+        supporters = int((voting & ~opponent).sum())
+        yes = int((rng.random(supporters) < 1.0 - params.abstention).sum())
+        abstain = supporters - yes
+        no = present - supporters
+    else:
+        attend = rng.random(people.p.size) < people.p
+        voting = attend & people.voter
+        present = int(voting.sum())
+        s = float(stage_support(params, st.body, s_run, rng)[0])
+        p_yes = s * (1.0 - params.abstention)
+        u = rng.random(present)
+        yes = int((u < p_yes).sum())
+        abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
+            if params.abstention > 0 else 0
+        no = present - yes - abstain
     non_voting = int((attend & ~people.voter).sum())
     households = int(np.unique(people.household[attend]).size)
-    s = float(stage_support(params, st.body, s_run, rng)[0])
-    p_yes = s * (1.0 - params.abstention)
-    u = rng.random(present)
-    yes = int((u < p_yes).sum())
-    abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
-        if params.abstention > 0 else 0
-    no = present - yes - abstain
     left_out = int(people.excused.sum())
     records = case.hold_meeting(
         present=present, yes=yes, no=no, abstain=abstain, households=households,
@@ -365,8 +424,10 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         non_voting=non_voting, witnesses=township,
     )
     result = next(r.result for r in records if r.kind == "meeting")
-    failed = [c["rule"] for c in result.get("checks", ()) if not c["ok"]]
-    return str(result["route"]), (failed[0] if failed else "")
+    checks = result.get("checks", ())
+    failed = [c["rule"] for c in checks if not c["ok"]]
+    quorum = all(c["ok"] for c in checks if c["rule"] in st.quorum_rule_ids)
+    return str(result["route"]), (failed[0] if failed else ""), (present, yes, int(quorum))
 
 
 def _consult(case: Any, st: StagePlan, people: _People, params: SimParams,

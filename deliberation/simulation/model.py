@@ -20,7 +20,7 @@ witnesses, channels…) with the registry's own ``check``, and resolves every ro
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -35,6 +35,8 @@ from deliberation.definition.model import (
     RuleSpec,
     Stage,
 )
+from deliberation.diagnostics import closest
+from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
 from deliberation.roster import Roster
@@ -245,16 +247,45 @@ def posting_channels(rule: Disclosure) -> tuple[str, ...]:
     return rule.channels if rule.require_all else rule.channels[:1]
 
 
+def unknown_setting(key: str, known: Iterable[str]) -> SimulationError:
+    """The error for a setting no procedure of the scenario has, with a did-you-mean hint."""
+    choices = sorted(set(known))
+    near = closest(key, choices)
+    listed = ", ".join(choices) or "-"
+    if near is not None:
+        return SimulationError(T("未知设置 {key!r};是不是 {near!r}?",
+                                 "未知設定 {key!r};是不是 {near!r}?",
+                                 "unknown setting {key!r}; did you mean {near!r}?",
+                                 ).format(key=key, near=near))
+    return SimulationError(T("未知设置 {key!r};可用:{listed}",
+                             "未知設定 {key!r};可用:{listed}",
+                             "unknown setting {key!r}; known: {listed}",
+                             ).format(key=key, listed=listed))
+
+
+def setting_overrides(procedure: Procedure, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` checked and typed as the engine types them (one checker:
+    :func:`deliberation.engine.plan.normalise_settings`), after a did-you-mean for any id the
+    procedure does not have.
+
+    >>> from deliberation import load_procedure
+    >>> setting_overrides(load_procedure("four-deliberations"),
+    ...                   {"party-assembly-quorum-ratio": "2/3"})
+    {'party-assembly-quorum-ratio': Fraction(2, 3)}
+    """
+    for key in settings:
+        if key not in procedure.settings:
+            raise unknown_setting(key, procedure.settings)
+    try:
+        return normalise_settings(procedure, settings)
+    except DeliberationError as err:
+        raise SimulationError(err.message) from None
+
+
 def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None = None) -> Plan:
     """Compile ``procedure`` for ``params`` (roster: ``params.roster()`` unless given)."""
     roster = params.roster() if roster is None else roster
-    overrides = params.setting_overrides()
-    unknown = [k for k in overrides if k not in procedure.settings]
-    if unknown:
-        raise SimulationError(T(
-            f"未知的设置:{', '.join(unknown)}", f"未知的設置:{', '.join(unknown)}",
-            f"unknown setting(s) for {procedure.id}: {', '.join(unknown)}",
-        ))
+    overrides = setting_overrides(procedure, dict(params.settings))
     if params.proxies is not None and "consultation-proxies" in procedure.settings:
         overrides.setdefault("consultation-proxies", params.proxies)
     live = [s for s in procedure.stages if not _skipped(procedure, s, overrides)]
@@ -430,6 +461,12 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
                 approvals.append(Approval(rule.id, t.base.value, t,
                                           rule.requirements(sizes)[0].needed))
     classes: tuple[tuple[int, int, int], ...] = ()
+    if needs_households and params.strategic_abstention > 0:
+        raise SimulationError(T(
+            "{body}:按户计算的法定人数不模拟策略性缺席",
+            "{body}:按戶計算的法定人數不模擬策略性缺席",
+            "{body}: strategic abstention is not simulated with a household quorum",
+        ).format(body=body_id))
     if needs_households:
         if any(not g.voter or not g.adult or g.excused for g in groups):
             raise SimulationError(

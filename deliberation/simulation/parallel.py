@@ -40,18 +40,19 @@ class Task:
     runs: int
     path: str = "vectorised"
     tag: int = 0  # which (procedure, parameters) point of a sweep this chunk belongs to
+    visits: bool = False  # also return the per-stage table (one row per stage visit)
 
 
 def make_tasks(procedure: Procedure | str, params: SimParams, runs: int, seed: int,
                chunk_size: int, path: str = "vectorised", tag: int = 0,
-               first_chunk: int = 0) -> list[Task]:
+               first_chunk: int = 0, visits: bool = False) -> list[Task]:
     """Split ``runs`` into chunks of ``chunk_size`` (the last may be shorter)."""
     out = []
     chunk = first_chunk
     left = runs
     while left > 0:
         n = min(chunk_size, left)
-        out.append(Task(procedure, params, seed, chunk, n, path, tag))
+        out.append(Task(procedure, params, seed, chunk, n, path, tag, visits))
         left -= n
         chunk += 1
     return out
@@ -84,10 +85,10 @@ def run_task(task: Task) -> dict[str, Any]:
         from deliberation.simulation.engine_path import run_chunk_engine
 
         return run_chunk_engine(plan, procedure, task.params, roster, task.seed, task.chunk,
-                                task.runs)
+                                task.runs, task.visits)
     from deliberation.simulation.vectorised import run_chunk
 
-    return run_chunk(plan, task.params, task.seed, task.chunk, task.runs)
+    return run_chunk(plan, task.params, task.seed, task.chunk, task.runs, task.visits)
 
 
 class Progress:

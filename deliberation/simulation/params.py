@@ -17,11 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from deliberation.roster import Roster, Villager
+
+# A swept or overridden procedure setting ``id`` is the column (and grid key) ``settings.id``.
+SETTING_PREFIX: Final = "settings."
+# The fields that size the generated village (unused when a roster file is given).
+VILLAGE_COUNTS: Final = ("households", "people", "adults", "party_members", "probationary",
+                         "representatives", "party_committee", "villagers_committee",
+                         "supervision_committee", "township_officials")
 
 
 def _probability(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -60,6 +67,14 @@ class SimParams:
       ``party_away_share``: share of the Party members who live away. Representatives and
       committee members are resident (they are chosen among those who are there), so a share
       is capped by how many others there are (see :func:`apply_away`).
+    * ``household_away_share``: share of the households that live away as a whole (every
+      member away, children too) — what makes a household-unit consultation hard. Households
+      with a representative, a committee member or a township official stay; the person-level
+      shares above then count those already away and add more only where the share asks.
+    * ``roster_file``: a roster file (CSV or YAML, read by the strict reader of
+      :mod:`deliberation.roster`) instead of the generated one; the counts above are then not
+      used (the results table leaves them empty) and the away shares only add to whoever the
+      file already marks as away.
 
     Meetings:
 
@@ -79,6 +94,10 @@ class SimParams:
       proposes the plan, ``{"branch-committee": 0.9}``): the run's support is shifted by the
       difference, and the fresh draw has that mean.
     * ``abstention``: chance that a present voter abstains.
+    * ``strategic_abstention``: share of a meeting's opponents who stay away on purpose when
+      the meeting has a participation quorum (the quorum paradox, Herrera & Mattozzi 2010):
+      an opponent who would have come and voted no instead helps the quorum fail. 0: nobody
+      abstains strategically (sincere voting, the default).
     * ``revision_gain``: a revision (a vote that sent the plan back to an earlier stage) moves
       support towards 1 by this share of the remaining distance.
 
@@ -136,6 +155,8 @@ class SimParams:
     township_officials: int = 1
     away_share: float = attrs.field(default=0.0, validator=_probability)
     party_away_share: float = attrs.field(default=0.0, validator=_probability)
+    household_away_share: float = attrs.field(default=0.0, validator=_probability)
+    roster_file: str | None = None
     # -- meetings --------------------------------------------------------------------------
     attendance: float = attrs.field(default=0.85, validator=_probability)
     attendance_by_body: tuple[tuple[str, float], ...] = attrs.field(
@@ -150,6 +171,7 @@ class SimParams:
     support_concentration: float | None = 20.0
     stage_correlation: float = attrs.field(default=0.8, validator=_probability)
     abstention: float = attrs.field(default=0.0, validator=_probability)
+    strategic_abstention: float = attrs.field(default=0.0, validator=_probability)
     revision_gain: float = attrs.field(default=0.1, validator=_probability)
     # -- consultation ----------------------------------------------------------------------
     reach_resident: float = attrs.field(default=0.9, validator=_probability)
@@ -209,21 +231,38 @@ class SimParams:
         return out
 
     def to_row(self) -> dict[str, Any]:
-        """The parameters as flat columns for the results table (mappings as ``k=v;…``)."""
+        """The parameters as flat columns for the results table (mappings as ``k=v;…``), then
+        one ``settings.<id>`` column per setting overridden, so a swept setting is a column to
+        group by like any parameter. With a ``roster_file`` the village counts are empty: they
+        were not used.
+
+        >>> SimParams(settings={"party-assembly-quorum-ratio": "2/3"}).to_row()[
+        ...     "settings.party-assembly-quorum-ratio"]
+        '2/3'
+        """
         row: dict[str, Any] = {}
         for field in attrs.fields(SimParams):
             value = getattr(self, field.name)
             if field.name in ("attendance_by_body", "support_by_body", "settings"):
                 value = ";".join(f"{k}={v}" for k, v in value)
+            elif field.name in VILLAGE_COUNTS and self.roster_file is not None:
+                value = None
             row[field.name] = value
+        for key, value in self.settings:
+            row[SETTING_PREFIX + key] = str(value) if isinstance(value, Fraction) else value
         return row
 
     def roster(self) -> Roster:
-        """The village roster: :meth:`Roster.generate` with the away shares applied.
+        """The village roster: :meth:`Roster.generate` (or ``roster_file``) with the away
+        shares applied.
 
-        Who is away is deterministic (the last eligible villagers in roster order), so the same
-        parameters always give the same roster.
+        Who is away is deterministic (the last eligible households and villagers in roster
+        order), so the same parameters always give the same roster.
         """
+        if self.roster_file is not None:
+            # the strict reader: every problem of the file at once, with file and line
+            return apply_away(Roster.from_file(self.roster_file), self.away_share,
+                              self.party_away_share, self.household_away_share)
         base = Roster.generate(
             households=self.households,
             people=self.people,
@@ -236,16 +275,26 @@ class SimParams:
             supervision_committee=self.supervision_committee,
             township_officials=self.township_officials,
         )
-        return apply_away(base, self.away_share, self.party_away_share)
+        return apply_away(base, self.away_share, self.party_away_share,
+                          self.household_away_share)
 
 
-def apply_away(roster: Roster, away_share: float, party_away_share: float) -> Roster:
-    """Mark ``away_share`` of the adult non-Party villagers and ``party_away_share`` of the
-    Party members as living away (everyone else keeps their flag).
+def apply_away(roster: Roster, away_share: float, party_away_share: float,
+               household_away_share: float = 0.0) -> Roster:
+    """Mark ``household_away_share`` of the households as wholly away, then enough of the
+    adult non-Party villagers and of the Party members that ``away_share`` and
+    ``party_away_share`` of them are away (everyone else keeps their flag).
 
-    Those marked are the last in roster order among the eligible: non-Party adults who are
-    not representatives or committee members, and Party members without a committee seat. So
-    the share is capped by how many are eligible (固庄 defaults: 36 of 45 Party members).
+    Households are taken from the end of the roster among those with no representative,
+    committee member or township official. Villagers are the last in roster order among the
+    eligible: non-Party adults who are not representatives or committee members, and Party
+    members without a committee seat. So a share is capped by how many are eligible (固庄
+    defaults: 36 of 45 Party members).
+
+    >>> r = apply_away(Roster.generate(), 0.0, 0.0, household_away_share=0.3)
+    >>> homes = {v.household for v in r.villagers if not v.township}
+    >>> len({v.household for v in r.villagers if not v.resident}), len(homes)
+    (110, 365)
     """
 
     def ordinary(v: Villager) -> bool:
@@ -261,13 +310,26 @@ def apply_away(roster: Roster, away_share: float, party_away_share: float) -> Ro
     def any_party(v: Villager) -> bool:
         return v.party != "none"
 
+    def stays(v: Villager) -> bool:
+        return v.representative or bool(v.committees) or v.township
+
     away: set[str] = set()
+    # the village's households (a township official's is not one of them)
+    homes = list(dict.fromkeys(v.household for v in roster.villagers if not v.township))
+    kept = {v.household for v in roster.villagers if stays(v)}
+    movable = [h for h in homes if h not in kept]
+    n_homes = min(len(movable), round(len(homes) * household_away_share))
+    gone = set(movable[len(movable) - n_homes:]) if n_homes else set()
+    away.update(v.id for v in roster.villagers if v.household in gone)
     groups = ((ordinary, adult_non_party, away_share), (party, any_party, party_away_share))
     for selector, whole, share in groups:
-        # The share is of the whole group; those away are taken among the eligible only.
-        eligible = [v for v in roster.villagers if selector(v)]
-        total = sum(1 for v in roster.villagers if whole(v))
-        n = min(len(eligible), round(total * share))
+        # The share is of the whole group; those already away count towards it, and more are
+        # taken among the eligible only.
+        members = [v for v in roster.villagers if whole(v)]
+        already = sum(1 for v in members if v.id in away or not v.resident)
+        eligible = [v for v in roster.villagers
+                    if selector(v) and v.id not in away and v.resident]
+        n = min(len(eligible), max(0, round(len(members) * share) - already))
         if n:
             away.update(v.id for v in eligible[len(eligible) - n :])
     if not away:

@@ -44,7 +44,9 @@ def summarise(df: pd.DataFrame, by: Sequence[str] = ("procedure",)) -> pd.DataFr
 
     rows = []
     keys = list(by)
-    for group, g in df.groupby(keys, observed=True, sort=True):
+    # dropna=False: a setting only one compared procedure has leaves the other's cells empty,
+    # and those runs must stay in the summary, not vanish from it
+    for group, g in df.groupby(keys, observed=True, sort=True, dropna=False):
         values = group if isinstance(group, tuple) else (group,)
         n = len(g)
         k = int(g["adopted"].sum())
@@ -71,10 +73,10 @@ def failures(df: pd.DataFrame, by: Sequence[str] = ("procedure",)) -> pd.DataFra
     ['procedure', 'outcome', 'end_stage', 'end_rule', 'end_route', 'runs', 'share']
     """
     keys = list(by)
-    totals = df.groupby(keys, observed=True).size().rename("total")
+    totals = df.groupby(keys, observed=True, dropna=False).size().rename("total")
     failed = df.loc[~df["adopted"]]
     cols = [*keys, "outcome", "end_stage", "end_rule", "end_route"]
-    out = failed.groupby(cols, observed=True).size().rename("runs").reset_index()
+    out = failed.groupby(cols, observed=True, dropna=False).size().rename("runs").reset_index()
     out = out.join(totals, on=keys)
     out["share"] = out["runs"] / out["total"]
     out = out.drop(columns="total")

@@ -56,6 +56,13 @@ COLUMNS = (
 )
 TEXT_COLUMNS = COLUMNS[:4]
 
+# The per-stage table (opt-in): one row per stage visit — every meeting held, consultation,
+# disclosure, task… Counts that a kind of stage does not have are -1 (missing in the table).
+VISIT_COLUMNS = (
+    "run", "step", "stage", "visit", "meeting", "electorate", "present", "yes", "quorum_met",
+    "passed", "route", "rule", "rounds", "days", "day",
+)
+
 
 def stream_key(name: str) -> int:
     """A stable stream number for a stage (CRC-32 of its id and body, never 0)."""
@@ -110,7 +117,8 @@ def household_pmf(resident: int, away: int, p: float, q: float) -> list[float]:
 class _Chunk:
     """The state of one chunk of runs while it moves through the plan."""
 
-    def __init__(self, plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> None:
+    def __init__(self, plan: Plan, params: SimParams, seed: int, chunk: int, runs: int,
+                 visits: bool = False) -> None:
         import numpy as np
 
         self.np = np
@@ -134,6 +142,12 @@ class _Chunk:
         self.rngs = [rng_for(seed, chunk, stream_key(f"{st.id}|{st.body}")) for st in plan.stages]
         self.rules: list[str] = [""]  # rule names by code; 0 = none
         self.outcome_ids = list(plan.outcomes)
+        # the per-stage table, when asked for: the visits so far, and the counts of the step
+        # being taken (set by meeting and consultation)
+        self.record = visits
+        self.visit_rows: list[dict[str, NDArray[np.int64]]] = []
+        self.visits = np.zeros((runs, s), dtype=np.int64)
+        self.counts: dict[str, NDArray[np.int64]] = {}
 
     def rule_code(self, rule: str) -> int:
         if rule not in self.rules:
@@ -150,7 +164,10 @@ class _Chunk:
                 if ix.size == 0:
                     continue
                 moved = True
+                before = self.days[ix].copy() if self.record else None
                 key, rule = self.step(st, ix)
+                if before is not None:
+                    self.note(st, ix, key, rule, before)
                 self.route(st, ix, key, rule)
             if not moved:
                 break
@@ -193,12 +210,42 @@ class _Chunk:
             rule[:] = self.rule_code("written-motion")
         return key, rule
 
+    def note(self, st: StagePlan, ix: NDArray[np.int64], key: NDArray[np.int64],
+             rule: NDArray[np.int64], before: NDArray[np.int64]) -> None:
+        """One row per run of ``ix`` for the step just taken at ``st`` (the per-stage table)."""
+        np = self.np
+        m = ix.size
+        self.visits[ix[self.here[ix] == 0], st.index] += 1
+        none = np.full(m, -1, dtype=np.int64)
+        counts, self.counts = self.counts, {}
+        meeting = st.action is ActionKind.MEETING and st.static_failure is None
+        self.visit_rows.append({
+            "run": ix.copy(),
+            "step": self.steps[ix] + 1,
+            "stage": np.full(m, st.index, dtype=np.int64),
+            "visit": self.visits[ix, st.index],
+            "meeting": self.rounds[ix, st.index] if meeting else none,
+            "electorate": np.full(m, st.expected if meeting else -1, dtype=np.int64),
+            "present": counts.get("present", none),
+            "yes": counts.get("yes", none),
+            "quorum_met": counts.get("quorum_met", none),
+            "passed": (key == PASS).astype(np.int64),
+            "route": key.copy(),
+            "rule": rule.copy(),
+            "rounds": counts.get("rounds", none),
+            "days": self.days[ix] - before,
+            "day": self.days[ix].copy(),
+        })
+
     def meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
                 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         np = self.np
         m = ix.size
         facts = {k: np.zeros(m, dtype=np.int64)
                  for k in ("present", "present_members", "present_adults", "present_households")}
+        a = self.params.strategic_abstention
+        if a > 0 and st.quorum:
+            return self.strategic_meeting(st, ix, rng, facts, a)
         if st.household_classes:
             p = st.groups[0].p if st.groups else 0.0
             res = next((g.p for g in st.groups if g.resident), p)
@@ -219,6 +266,39 @@ class _Chunk:
                     facts["present"] += x
                 if g.adult:
                     facts["present_adults"] += x
+        # The vote (held only where the quorum is met; the draw is made for all, so the streams
+        # do not depend on who had a quorum).
+        s = stage_support(self.params, st.body, self.support[ix], rng)
+        p_yes = s * (1.0 - self.params.abstention)
+        yes = rng.binomial(facts["present"], p_yes)
+        return self.decide(st, ix, facts, yes)
+
+    def strategic_meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator,
+                          facts: dict[str, NDArray[np.int64]], a: float
+                          ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """A meeting with a participation quorum where a share ``a`` of the opponents stay
+        away: a voter comes as a supporter with p·s, as an opponent with p·(1 − s)·(1 − a);
+        among those present a voter is a supporter with s / (s + (1 − s)(1 − a)). The
+        meeting's support is drawn first (the opponents know where they stand)."""
+        np = self.np
+        s = stage_support(self.params, st.body, self.support[ix], rng)
+        come = s + (1.0 - s) * (1.0 - a)
+        for g in st.groups:
+            x = rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p))
+            facts["present_members"] += x
+            if g.voter:
+                facts["present"] += x
+            if g.adult:
+                facts["present_adults"] += x
+        share = np.divide(s, come, out=np.zeros_like(s), where=come > 0)
+        yes = rng.binomial(facts["present"], share * (1.0 - self.params.abstention))
+        return self.decide(st, ix, facts, yes)
+
+    def decide(self, st: StagePlan, ix: NDArray[np.int64], facts: dict[str, NDArray[np.int64]],
+               yes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Quorum, then approval, against the plan's exact needed counts; the route key."""
+        np = self.np
+        m = ix.size
         quorum_ok = np.ones(m, dtype=bool)
         rule = np.zeros(m, dtype=np.int64)
         for rule_id, alts in zip(st.quorum_rule_ids, st.quorum, strict=True):
@@ -227,12 +307,7 @@ class _Chunk:
                 ok |= facts[alt.count] >= alt.needed
             rule[~ok & quorum_ok] = self.rule_code(rule_id)
             quorum_ok &= ok
-        # The vote (held only where the quorum is met; the draw is made for all, so the streams
-        # do not depend on who had a quorum).
-        s = stage_support(self.params, st.body, self.support[ix], rng)
         present = facts["present"]
-        p_yes = s * (1.0 - self.params.abstention)
-        yes = rng.binomial(present, p_yes)
         approval_ok = np.ones(m, dtype=bool)
         for ap in st.approval:
             if ap.fixed_needed is not None:
@@ -243,6 +318,10 @@ class _Chunk:
             rule[~ok & approval_ok & quorum_ok] = self.rule_code(ap.rule_id)
             approval_ok &= ok
         key = np.where(~quorum_ok, NO_QUORUM, np.where(approval_ok, PASS, REJECTED))
+        if self.record:
+            # the vote counts only where the quorum was met (elsewhere no vote was held)
+            self.counts = {"present": present.copy(), "yes": np.where(quorum_ok, yes, -1),
+                           "quorum_met": quorum_ok.astype(np.int64)}
         self.meetings[ix] += 1
         self.rounds[ix, st.index] += 1
         if st.max_rounds is not None:
@@ -315,6 +394,8 @@ class _Chunk:
             left_a -= got_a
             signed += rng.binomial(got_r + got_a, 1.0 - pr.refuse_sign)
             done = signed >= st.coverage_needed
+        if self.record:
+            self.counts = {"rounds": used.copy()}
         self.consultation_rounds[ix] += used
         self.days[ix] += used * pr.consultation_round_days
         fail = MAX_ROUNDS if st.max_rounds is not None else DEADLINE
@@ -383,7 +464,7 @@ class _Chunk:
         """Text columns as (codes, categories) — cheap to ship between processes and to turn
         into pandas categoricals; counts as int64 arrays."""
         stage_ids = tuple(st.id for st in self.plan.stages)
-        return {
+        out = {
             "outcome": (self.outcome, tuple(self.outcome_ids)),
             "end_stage": (self.end_stage, stage_ids),
             "end_rule": (self.end_rule, tuple(self.rules)),
@@ -394,6 +475,18 @@ class _Chunk:
             "consultation_rounds": self.consultation_rounds,
             "meetings": self.meetings,
         }
+        if self.record:
+            np = self.np
+            rows = self.visit_rows
+            cat = {c: np.concatenate([r[c] for r in rows]) if rows
+                   else np.zeros(0, dtype=np.int64) for c in VISIT_COLUMNS}
+            out["visits"] = {
+                **cat,
+                "stage": (cat["stage"], stage_ids),
+                "route": (cat["route"], KEYS),
+                "rule": (cat["rule"], tuple(self.rules)),
+            }
+        return out
 
 
 def encode(values: Sequence[str]) -> tuple[NDArray[np.int64], tuple[str, ...]]:
@@ -415,6 +508,9 @@ def decode(column: Any) -> Any:
     return column
 
 
-def run_chunk(plan: Plan, params: SimParams, seed: int, chunk: int, runs: int) -> dict[str, Any]:
-    """Simulate ``runs`` cases of chunk ``chunk``; returns the columns of :data:`COLUMNS`."""
-    return _Chunk(plan, params, seed, chunk, runs).run()
+def run_chunk(plan: Plan, params: SimParams, seed: int, chunk: int, runs: int,
+              visits: bool = False) -> dict[str, Any]:
+    """Simulate ``runs`` cases of chunk ``chunk``; returns the columns of :data:`COLUMNS`
+    (and, with ``visits``, the per-stage table's :data:`VISIT_COLUMNS` under ``"visits"``).
+    Recording visits draws no random numbers: the runs are the same either way."""
+    return _Chunk(plan, params, seed, chunk, runs, visits).run()
