@@ -40,6 +40,7 @@ from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import DEFAULT_LANG, T
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.law import DEFAULT_KIND
 
 _SYSTEM_CLOCK: Final = SystemClock()
 # What an evaluator reads for a stage visit with nothing counted yet (evaluators only read a
@@ -101,8 +102,11 @@ class Case:
         settings: Mapping[str, Any] | None = None,
         clock: Clock | None = None,
         actor: str | None = None,
+        kind: str = DEFAULT_KIND,
     ) -> Case:
-        """Open a case for ``matter``; the roster is the case's snapshot from now on.
+        """Open a case for ``matter`` of ``kind`` (a :data:`~deliberation.rules.law.KINDS`
+        id: a kind a stricter law binds needs a procedure applying it); the roster is the
+        case's snapshot from now on.
 
         ``procedure`` is a :class:`~deliberation.definition.model.Procedure` (or, for
         convenience, the id of a built-in one, loaded with
@@ -122,7 +126,7 @@ class Case:
         case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
         case._act("opened", actor, {
             "procedure": procedure.id, "version": procedure.version, "matter": matter,
-            "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data})
+            "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data})
         return case
 
     @classmethod
@@ -215,6 +219,13 @@ class Case:
     def matter(self) -> str:
         """The matter the case was opened for."""
         return str(self._records[0].data.get("matter") or "") if self._records else ""
+
+    @property
+    def kind(self) -> str:
+        """The kind of matter (:data:`~deliberation.rules.law.KINDS`) the case was opened for
+        (cases recorded before kinds existed are ordinary major matters)."""
+        return str(self._records[0].data.get("kind") or DEFAULT_KIND) if self._records else \
+            DEFAULT_KIND
 
     @property
     def closed(self) -> bool:

@@ -25,6 +25,7 @@ from deliberation.roster import Villager
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
+from deliberation.rules.law import DEFAULT_KIND, is_representative
 
 
 def _unique(ids: Iterable[str], what: Text) -> set[str]:
@@ -181,7 +182,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
         raise InvalidAction(too_many("interested_voting", interested, yes + no + abstain))
     zone = ctx.plan.zone
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
-    return {
+    facts: Facts = {
         "members": bc.members, "voters": bc.voters, "expected": bc.voters - excused,
         "households": bc.households, "adults": bc.adults, "present": a.voters,
         "present_members": a.members, "present_households": a.households,
@@ -192,6 +193,18 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft) -> Facts:
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
+    if "matter_kind" in sp.reads:
+        facts |= matter_facts(ctx, sp)
+    return facts
+
+
+def matter_facts(ctx: Context, sp: StagePlan) -> Facts:
+    """The case's matter kind, its opening date (local) and whether ``sp``'s body is a
+    representative one: what ``matter-regime`` reads."""
+    opened = ctx.records[0]
+    return {"matter_kind": str(opened.data.get("kind") or DEFAULT_KIND),
+            "opened_on": local_date(opened.at, ctx.plan.zone),
+            "representative_body": is_representative(sp.body.members)}
 
 
 def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str], text: str,
