@@ -20,7 +20,12 @@ import attrs
 
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context
-from deliberation.engine.counting import consultation_facts, disclosure_facts, evaluation_facts
+from deliberation.engine.counting import (
+    consultation_facts,
+    disclosure_facts,
+    evaluation_facts,
+    matter_facts,
+)
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.i18n import DEFAULT_LANG, T, Text, check_lang
@@ -155,6 +160,13 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
                 f"表決須贊成票{d.detail.zh_hant},即至少 {req.needed} 票",
                 f"the vote needs yes votes {d.detail.en}, i.e. at least {req.needed}"),
                 {"needed": req.needed, "total": req.total}, sp.approval.basis))
+    if sp.regime is not None:
+        facts = sizes | matter_facts(ctx, sp)
+        law_needs = sp.regime.need(facts)
+        if law_needs is not None:
+            (req,) = sp.regime.requirements(facts)
+            out.append(Blocker(sp.regime.id, law_needs,
+                               {"needed": req.needed, "total": req.total}, sp.regime.basis))
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
     timing: Facts = {
         "on": on,

@@ -24,7 +24,7 @@ every problem located by file, line and YAML path). Three things come out of it:
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any, Final
 
@@ -365,7 +365,7 @@ def kind_label(kind: str) -> Text:
 REPRESENTATIVE_SELECTORS: Final = frozenset({"representative"})
 
 
-def is_representative(selectors: tuple[str, ...] | list[str]) -> bool:
+def is_representative(selectors: Iterable[str]) -> bool:
     """Whether a body selected by ``selectors`` is a representative one (its members include
     villager representatives): the body a reserved kind may not be decided by."""
     return bool(REPRESENTATIVE_SELECTORS & set(selectors))

@@ -195,6 +195,26 @@ class MatterRegime(Rule):
                                     r.approval.base.fact) for r in regs)
         return Description(summary, detail, views, on_arrow=True)
 
+    def need(self, facts: Facts) -> Text | None:
+        """What the law needs of the vote on the body's totals in ``facts`` (for a case's
+        explanation before the meeting), or ``None`` when no regime binds the case's kind."""
+        hit = self._applied(facts)
+        if hit is None:
+            return None
+        reg, binding = hit
+        (req,) = self.requirements(facts)
+        cited = binding.basis.text(_cited_on(facts))
+        line = T("依{cite}{text},即全体 {total} 人中至少 {needed} 人赞成",
+                 "依{cite}{text},即全體 {total} 人中至少 {needed} 人贊成",
+                 "under {cite}: {text}, i.e. at least {needed} yes of all {total}")
+        parts = [Text(*(line.get(lang).format(cite=cited.get(lang), text=reg.text.get(lang),
+                                              total=req.total, needed=req.needed)
+                        for lang in LANGS))]
+        if binding.approvals is not None:
+            parts.append(binding.approvals)
+        return Text(*((";" if lang != "en" else "; ").join(p.get(lang) for p in parts)
+                      for lang in LANGS))
+
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         hit = self._applied(facts)
         if hit is None:

@@ -1,0 +1,342 @@
+"""Matter kinds and legal regimes: the stricter rule prevails, through real cases.
+
+Sizes are not domain.md's (28/30 representatives): villagers' meetings of 31 and 30 adults,
+representatives' meetings of 30 and 31 members; each threshold at n−1, n, n+1.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from deliberation import Case, Roster, load_procedure
+from deliberation.definition.loader import load_text
+from deliberation.engine.clock import ManualClock
+from deliberation.engine.scenario import ScenarioError, parse_scenario, run_scenario
+from deliberation.errors import InvalidAction, RuleViolation
+from deliberation.rules.law import (
+    DEFAULT_KIND,
+    KINDS,
+    LawDataError,
+    cite,
+    parse_law_data,
+    regime_of,
+)
+
+# -- driving a case to its resolution ----------------------------------------------------------
+
+
+def _case(procedure: Any, adults: int, kind: str, *, representatives: int = 5,
+          settings: dict[str, Any] | None = None, at: datetime | None = None) -> Case:
+    roster = Roster.generate(households=12, people=adults + 9, adults=adults, party_members=6,
+                             representatives=representatives, supervision_committee=3)
+    clock = ManualClock(at or datetime(2026, 3, 2, 1, tzinfo=UTC))
+    return Case.open(procedure, roster, matter="土地延包", kind=kind, settings=settings,
+                     clock=clock)
+
+
+def _to_resolution(case: Case) -> None:
+    case.hold_meeting(5, 5)
+    case.clock.advance(days=2)  # type: ignore[attr-defined]
+    case.hold_meeting(6, 6)
+    case.circulate_plan()
+    case.clock.advance(days=3)  # type: ignore[attr-defined]
+    case.hold_meeting(6, 6, witnesses=1)
+    assert case.stage == "resolution"
+    case.give_notice()
+    case.clock.advance(days=10)  # type: ignore[attr-defined]
+
+
+def _resolve(case: Case, present: int, yes: int) -> dict[str, Any]:
+    """Hold the resolution; the meeting record's result with its checks by rule id."""
+    (rec,) = case.hold_meeting(present, yes, present - yes, witnesses=1)
+    result = dict(rec.result)
+    result["by_rule"] = {c["rule"]: c for c in rec.result["checks"]}
+    return result
+
+
+LAND = load_procedure("land-contracting-plan")
+
+
+@pytest.mark.parametrize("adults,needed", [(31, 21), (30, 20)])
+@pytest.mark.parametrize("delta", [-1, 0, 1])
+def test_two_thirds_of_all_members_at_the_boundary(adults: int, needed: int, delta: int) -> None:
+    case = _case(LAND, adults, "land-contracting-plan")
+    _to_resolution(case)
+    yes = needed + delta
+    out = _resolve(case, 25, yes)  # 25 present: the procedure's own rule needs only 13
+    regime = out["by_rule"]["matter-regime"]
+    assert regime["numbers"]["needed"] == needed and regime["numbers"]["total"] == adults
+    assert out["by_rule"]["approval"]["ok"] is True
+    assert regime["ok"] is (delta >= 0)
+    assert out["route"] == ("pass" if delta >= 0 else "rejected")
+
+
+def test_regime_stricter_than_the_procedure_names_the_binding_rule_and_basis() -> None:
+    case = _case(LAND, 31, "plot-adjustment")
+    _to_resolution(case)
+    before = case.explain("en")  # what the vote needs, before it is held
+    assert "Art. 28, i.e." not in before and "at least 21 yes of all 31" in before
+    assert "township government and the county agricultural authority" in before
+    assert "至少 21 人赞成" in case.explain("zh-Hans")
+    out = _resolve(case, 25, 20)
+    n = out["by_rule"]["matter-regime"]["numbers"]
+    assert (n["binding"], n["own_needed"], n["needed"]) == ("regime", 13, 21)
+    assert (n["law"], n["article"], n["base"], n["ratio"]) == (
+        "rural-land-contracting-law", "28", "members", "2/3")
+    assert out["route"] == "rejected" and case.stage == "discussion"
+
+
+_STRICT = """\
+format: 1
+id: land-strict
+extends: land-contracting-plan
+version: "1"
+locality: test
+name: {zh-Hans: 严格, zh-Hant: 嚴格, en: strict}
+stages:
+  - update: resolution
+    add_rules:
+      - rule: approval
+        params: {ratio: 3/4, compare: ">=", base: members}
+"""
+
+
+@pytest.mark.parametrize("yes,route,ok_own", [(23, "rejected", False), (24, "pass", True),
+                                              (25, "pass", True)])
+def test_procedure_stricter_than_the_regime_prevails(yes: int, route: str, ok_own: bool) -> None:
+    strict = load_text(_STRICT, "strict.yaml")
+    case = _case(strict, 31, "land-contracting-plan")
+    _to_resolution(case)
+    out = _resolve(case, 28, yes)
+    regime = out["by_rule"]["matter-regime"]
+    assert regime["ok"] is True  # 23 ≥ 21: the law alone would pass it
+    assert out["by_rule"]["approval"]["ok"] is ok_own
+    assert (regime["numbers"]["binding"], regime["numbers"]["own_needed"]) == ("procedure", 24)
+    assert out["route"] == route
+
+
+def test_ordinary_matter_under_the_land_procedure_uses_the_procedures_rule() -> None:
+    case = _case(LAND, 31, DEFAULT_KIND)
+    _to_resolution(case)
+    out = _resolve(case, 25, 13)
+    assert out["route"] == "pass"
+    assert out["by_rule"]["matter-regime"]["numbers"]["applies"] is False
+
+
+@pytest.mark.parametrize("members_delta", [-1, 0, 1])
+def test_representatives_meeting_two_thirds_of_all_representatives(members_delta: int) -> None:
+    # committee 5 + 26 representatives = 31 members: 2/3 of all needs 21
+    case = _case(LAND, 60, "contracting-to-outsiders", representatives=26,
+                 settings={"resolution-body": "representatives-meeting"})
+    _to_resolution(case)
+    out = _resolve(case, 24, 21 + members_delta)
+    n = out["by_rule"]["matter-regime"]["numbers"]
+    assert (n["total"], n["needed"]) == (31, 21)
+    assert out["route"] == ("pass" if members_delta >= 0 else "rejected")
+
+
+# -- what the engine refuses ---------------------------------------------------------------------
+
+
+def test_bound_kind_under_a_procedure_without_its_regime_is_refused_with_rule_and_basis() -> None:
+    with pytest.raises(RuleViolation) as err:
+        _case(load_procedure("four-deliberations"), 31, "land-contracting-plan")
+    e = err.value
+    assert e.rule == "matter-regime"
+    assert dict(e.numbers) == {"kind": "land-contracting-plan", "regime": "land-contracting",
+                               "law": "rural-land-contracting-law", "article": "19(3)",
+                               "ratio": "2/3", "compare": ">=", "base": "members"}
+    assert "第19条第3项" in e.message.zh_hans and "general majority" in e.message.en
+    assert e.basis == ("rural-land-contracting-law 19(3)",)
+
+
+def test_unknown_kind_is_refused_with_a_hint() -> None:
+    with pytest.raises(InvalidAction) as err:
+        _case(LAND, 31, "land-contracting")
+    assert "land-contracting-plan" in err.value.message.en
+
+
+_COLLECTIVE = """\
+format: 1
+id: collective
+extends: four-deliberations
+version: "1"
+locality: test
+name: {zh-Hans: 集体, zh-Hant: 集體, en: collective}
+settings:
+  resolution-body:
+    default: villagers-meeting
+stages:
+  - update: resolution
+    add_rules:
+      - rule: matter-regime
+        params: {regimes: [collective-economic-organisation]}
+"""
+
+
+def test_reserved_kind_may_not_go_to_a_representative_body() -> None:
+    proc = load_text(_COLLECTIVE, "collective.yaml")
+    reps = {"resolution-body": "representatives-meeting"}
+    with pytest.raises(RuleViolation) as err:
+        _case(proc, 31, "land-compensation-use", settings=reps)
+    assert "Art. 27" in err.value.message.en and "第27条" in err.value.message.zh_hans
+    # not reserved: the representatives may decide it; reserved at the full meeting: fine
+    assert _case(proc, 31, "collective-asset-disposal", settings=reps).stage == "proposal"
+    assert _case(proc, 31, "land-compensation-use").stage == "proposal"
+
+
+@pytest.mark.parametrize("at,refused", [
+    (datetime(2025, 4, 30, 15, 59, tzinfo=UTC), False),  # 23:59 on 30 April in Beijing
+    (datetime(2025, 4, 30, 16, 0, tzinfo=UTC), True),  # 00:00 on 1 May: the law is in force
+])
+def test_collective_regime_binds_from_its_local_date_of_force(at: datetime, refused: bool
+                                                              ) -> None:
+    four = load_procedure("four-deliberations")
+    if refused:
+        with pytest.raises(RuleViolation):
+            _case(four, 31, "collective-asset-disposal", at=at)
+    else:
+        assert _case(four, 31, "collective-asset-disposal", at=at).kind == (
+            "collective-asset-disposal")
+
+
+def test_the_kind_is_in_the_opening_record_and_survives_replay() -> None:
+    case = _case(LAND, 31, "land-contracting-plan")
+    assert case.records[0].data["kind"] == "land-contracting-plan"
+    again = Case.replay(LAND, case.roster, case.records)
+    assert again.kind == "land-contracting-plan"
+
+
+# -- citations by version ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("on,confirmed", [(date(2025, 12, 31), True), (date(2026, 1, 1), False)])
+def test_organic_law_citation_by_version(on: date, confirmed: bool) -> None:
+    text = cite("organic-law", "27", on)
+    if confirmed:
+        assert text.zh_hans == "《村民委员会组织法》(2018年修正,2018-12-29施行)第27条"
+    else:
+        assert "2025年修订" in text.zh_hans and "条号待确认" in text.zh_hans
+        assert "條號待確認" in text.zh_hant
+        assert "article number not yet confirmed" in text.en and "Art. 27" in text.en
+
+
+def test_every_kind_has_three_labels_and_ascii_ids() -> None:
+    assert len(KINDS) >= 9
+    for k in KINDS.values():
+        assert k.id.isascii() and all(k.label.get(lang) for lang in ("zh-Hans", "zh-Hant", "en"))
+    assert regime_of("collective-construction-land") is not None
+    assert regime_of("one-matter-project") is None
+
+
+def test_broken_law_data_reports_every_problem_located() -> None:
+    text = """\
+format: 1
+laws:
+  a-law:
+    title: {zh-Hans: 法, zh-Hant: 法, en: law}
+    versions:
+      - {version: "1", label: {zh-Hans: 一, zh-Hant: 一, en: one}, effective: 20200101}
+kinds:
+  x:
+    label: {zh-Hans: 甲, en: x}
+regimes:
+  r:
+    name: {zh-Hans: 乙, zh-Hant: 乙, en: r}
+    approval: {ratio: 0.6, compare: ">=", base: members}
+    text: {zh-Hans: 丙, zh-Hant: 丙, en: c}
+    kinds:
+      y: {basis: {law: b-law, article: "1"}}
+"""
+    with pytest.raises(LawDataError) as err:
+        parse_law_data(text, "bad.yaml")
+    got = {(d.code, d.line) for d in err.value.diagnostics}
+    assert {("D202", 6), ("D601", 9), ("D403", 13), ("D301", 16)} <= got, got
+    assert all(d.file == "bad.yaml" for d in err.value.diagnostics)
+
+
+# -- scenarios ---------------------------------------------------------------------------------
+
+
+_SCENARIO = """\
+procedure: four-deliberations
+kind: {kind}
+matter: 延包
+start: 2026-03-02
+roster:
+  generate: {{households: 12, people: 40, party_members: 6, representatives: 5}}
+actions: []
+"""
+
+
+def test_scenario_kind_errors_are_located() -> None:
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(_SCENARIO.format(kind="land-plan"), "s.yaml")
+    assert [(d.code, d.line) for d in err.value.diagnostics] == [("D202", 2)]
+    scenario = parse_scenario(_SCENARIO.format(kind="land-contracting-plan"), "s.yaml")
+    with pytest.raises(ScenarioError) as err:
+        run_scenario(scenario)
+    (d,) = err.value.diagnostics
+    assert (d.line, d.path) == (2, "kind") and "general majority" in d.message
+
+
+# -- the simulator ---------------------------------------------------------------------------------
+
+
+def _binomial_tail(n: int, p: float, k: int) -> float:
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
+
+
+def test_simulator_two_thirds_of_all_against_the_exact_binomial() -> None:
+    """domain.md §8: N = 200, attendance 0.75, 80% yes: P ≈ 1.000 under the villagers'
+    meeting rule, ≈ 0.025 under 2/3 of all. Every earlier body passes for sure here, the
+    resolution is held up to 3 times with the same support, so P(adopted) = 1 − (1 − p)³."""
+    from deliberation.simulation import SimParams, simulate
+
+    sure = {"branch-committee": 1.0, "two-committees": 1.0, "party-assembly": 1.0}
+    base = dict(households=60, people=200, adults=200, party_members=10, representatives=10,
+                attendance_by_body={**sure, "villagers-meeting": 0.75}, support=0.8,
+                support_concentration=None, revision_gain=0.0, support_by_body=sure)
+    runs = 40_000
+    # each present adult votes yes with 0.8: yes ~ Binomial(200, 0.75 × 0.8)
+    p = _binomial_tail(200, 0.6, 134)  # 2/3 of 200 is 133.33: 134 needed
+    assert 0.02 < p < 0.03
+    expected = 1 - (1 - p) ** 3
+    land = simulate("land-contracting-plan", SimParams(**base, kind="land-contracting-plan"),
+                    runs, seed=11)
+    got = float((land["outcome"] == "adopted").mean())
+    se = math.sqrt(expected * (1 - expected) / runs)
+    assert abs(got - expected) < 4 * se, (got, expected)
+    ordinary = simulate("land-contracting-plan", SimParams(**base), runs, seed=11)
+    # > 1/2 of those present: P(Binomial(n, 0.8) > n/2) is 1.000 to three places
+    assert float((ordinary["outcome"] == "adopted").mean()) > 0.999
+
+
+def test_simulator_refuses_a_kind_the_procedure_cannot_decide() -> None:
+    from deliberation.simulation import SimParams, simulate
+    from deliberation.simulation.model import SimulationError
+
+    with pytest.raises(SimulationError) as err:
+        simulate("four-deliberations", SimParams(kind="plot-adjustment"), 10, seed=1)
+    assert "Art. 28" in err.value.message.en
+
+
+def test_engine_and_vectorised_paths_agree_on_two_thirds_of_all() -> None:
+    from test_sim_support import assert_paths_agree
+
+    from deliberation.simulation import SimParams, simulate
+
+    params = SimParams(kind="land-contracting-plan", households=40, people=120, adults=60,
+                       party_members=8, representatives=10,
+                       support_by_body={"branch-committee": 0.9, "two-committees": 0.85},
+                       attendance_by_body={"villagers-meeting": 0.8}, support=0.8)
+    eng = simulate("land-contracting-plan", params, 600, seed=21, path="engine")
+    vec = simulate("land-contracting-plan", params, 40_000, seed=21)
+    # the regime binds sometimes, not always: the comparison is informative
+    ends = vec["end_rule"].value_counts(normalize=True)
+    assert 0.02 < ends.get("matter-regime", 0.0) < 0.98, ends
+    assert_paths_agree(eng, vec, 600, 40_000, ("days", "reconvenings", "revisions", "meetings"))
