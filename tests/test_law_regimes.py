@@ -340,3 +340,123 @@ def test_engine_and_vectorised_paths_agree_on_two_thirds_of_all() -> None:
     ends = vec["end_rule"].value_counts(normalize=True)
     assert 0.02 < ends.get("matter-regime", 0.0) < 0.98, ends
     assert_paths_agree(eng, vec, 600, 40_000, ("days", "reconvenings", "revisions", "meetings"))
+
+
+# -- citations shown: explanations, show, archives -----------------------------------------------
+
+
+def _four_at_resolution(at: datetime) -> Case:
+    case = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="修路",
+                     clock=ManualClock(at))
+    case.hold_meeting(5, 5)
+    case.hold_meeting(6, 6)
+    case.circulate_plan()
+    case.clock.advance(days=3)  # type: ignore[attr-defined]
+    case.hold_meeting(40, 40, witnesses=1)
+    assert case.stage == "resolution"
+    return case
+
+
+@pytest.mark.parametrize("at,amended", [
+    (datetime(2025, 12, 31, 15, 59, tzinfo=UTC), False),  # 23:59 on 31 December in Beijing
+    (datetime(2025, 12, 31, 16, 0, tzinfo=UTC), True),  # 00:00 on 1 January 2026
+])
+def test_explanation_cites_the_organic_law_version_of_the_opening_day(at: datetime,
+                                                                      amended: bool) -> None:
+    case = _four_at_resolution(at)
+    zh, en = case.explain("zh-Hans"), case.explain("en")
+    if amended:
+        assert "立项日 2026-01-01" in zh and "对应2018年文本第26条的条款(条号待确认)" in zh
+        assert "the article that was Art. 26 of the 2018 text (article number not yet " \
+               "confirmed)" in en
+    else:
+        assert "立项日 2025-12-31" in zh and "(2018年修正,2018-12-29施行)第26条" in zh
+        assert "not yet confirmed" not in en
+
+
+def test_show_lists_each_later_version_of_a_cited_article(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from deliberation.cli import main
+
+    assert main(["show", "four-deliberations", "--lang", "zh-Hant"]) == 0
+    out = capsys.readouterr().out
+    assert "自 2026-01-01 起" in out and "對應2018年文本第22條的條款(條號待確認)" in out
+
+
+def test_archive_cites_the_regime_article_by_version() -> None:
+    from deliberation.store import open_store
+    from deliberation.store.archive import archive_html
+    from deliberation.store.cases import save_case
+
+    case = _case(LAND, 31, "land-contracting-plan")
+    _to_resolution(case)
+    _resolve(case, 25, 22)
+    store = open_store("sqlite:///:memory:")
+    save_case(store, case)
+    html = archive_html(store, case.id, lang="en")
+    assert "Rural Land Contracting Law (2018 amendment, in force 2019-01-01) Art. 19(3)" in html
+
+
+# -- the example scenarios ---------------------------------------------------------------------
+
+
+def _run(name: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    import json
+    from pathlib import Path
+
+    from deliberation.cli import main
+
+    path = Path(__file__).resolve().parent.parent / "examples" / "scenarios" / f"{name}.yaml"
+    assert main(["run", str(path), "--json"]) == 0
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def test_land_plan_adopted_with_exactly_two_thirds_of_all(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run("land-plan-adopted", capsys)
+    assert data["outcome"] == "adopted"
+    assert all(a["accepted"] for a in data["actions"])
+
+
+def test_land_plan_one_vote_short_of_two_thirds_of_all(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run("land-plan-two-thirds-short", capsys)
+    routes = [(a["route"], a["state"]) for a in data["actions"]]
+    assert ("rejected", "discussion") in routes and data["outcome"] == "withdrawn"
+
+
+def test_land_plan_representatives_lack_quorum_then_two_thirds(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run("land-plan-representatives-no-quorum", capsys)
+    routes = [a["route"] for a in data["actions"]]
+    assert routes[4:6] == ["no_quorum", "rejected"] and data["outcome"] == "withdrawn"
+
+
+@pytest.mark.parametrize("command", [["show"], ["diagram"], ["html"]])
+def test_land_procedure_runs_through_the_tools(command: list[str], tmp_path: Any,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from deliberation.cli import main
+
+    args = [*command, "land-contracting-plan", "--lang", "en"]
+    if command == ["html"]:
+        args += ["-o", str(tmp_path / "land.html")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    text = (tmp_path / "land.html").read_text(encoding="utf-8") if command == ["html"] else out
+    assert "2/3" in text
+
+
+def test_land_procedure_walkthrough_reaches_the_resolution() -> None:
+    import io
+
+    from deliberation.trainer.walk import run_walk
+
+    out = io.StringIO()
+    script = ["meeting 5 5", "meeting 6 6", "circulate", "wait 3",
+              "meeting present=45 yes=40 witnesses=1", "notice", "wait 10",
+              "meeting present=600 yes=400 witnesses=1"]
+    assert run_walk("land-contracting-plan", script, lang="en", out=out) == 0
+    text = out.getvalue()
+    assert "✓ 4.6 vote required by a stricter law" in text and "None" not in text
+    assert "Result: passed → publish the resolution" in text

@@ -40,6 +40,7 @@ from deliberation.i18n import LANGS
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param, RuleType
 from deliberation.rules.attendance import QUORUM_BASES
+from deliberation.rules.law import LAWS
 from deliberation.schema import schema_path, write_or_check
 
 Schema = dict[str, Any]
@@ -290,6 +291,9 @@ def build_schema() -> Schema:
                 "tag": {"enum": ["law", "seed", "local", "open"]},
                 "article": {"type": ["string", "integer"]},
                 "url": {"type": "string"},
+                "law": {"enum": sorted(LAWS),
+                        "description": "the law (deliberation/rules/law.yaml) the article is "
+                                       "of: cited by the version in force when a case opens"},
             },
         },
         "setting": _setting(required=True),

@@ -164,6 +164,13 @@ def cite(law_id: str, article: str, on: _dt.date | None = None) -> Text:
     return Text(*(heads.get(lang) + tail.get(lang) for lang in LANGS))
 
 
+def later_citations(law_id: str, article: str) -> tuple[tuple[_dt.date, Text], ...]:
+    """For each version after the first: the day it came into force and ``article`` as cited
+    under it (for a procedure's sources, which no case date pins down)."""
+    law = LAWS[law_id]
+    return tuple((v.effective, cite(law_id, article, v.effective)) for v in law.versions[1:])
+
+
 # -- reading law.yaml --------------------------------------------------------------------------
 
 _FILE: Final = "law.yaml"
@@ -378,7 +385,24 @@ def check_kind(kind: Any) -> str:
     return kind
 
 
-__all__ = ["DEFAULT_KIND", "KINDS", "LAWS", "REGIMES", "Binding", "Citation", "Law",
-           "LawDataError", "LawVersion", "MatterKind", "Regime", "check_kind", "cite",
-           "is_representative",
-           "kind_label", "parse_law_data", "regime", "regime_of"]
+__all__ = [
+    "DEFAULT_KIND",
+    "KINDS",
+    "LAWS",
+    "REGIMES",
+    "Binding",
+    "Citation",
+    "Law",
+    "LawDataError",
+    "LawVersion",
+    "MatterKind",
+    "Regime",
+    "check_kind",
+    "cite",
+    "is_representative",
+    "kind_label",
+    "later_citations",
+    "parse_law_data",
+    "regime",
+    "regime_of",
+]

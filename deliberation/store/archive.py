@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape
 from typing import Any, Final
 
 from deliberation.definition.model import Procedure
 from deliberation.engine.records import canonical_json, fingerprint
 from deliberation.i18n import T, Text, check_lang
+from deliberation.rules.law import LAWS, cite
 from deliberation.store.core import (
     CaseInfo,
     Problem,
@@ -398,12 +399,26 @@ def _details(rec: Mapping[str, Any], lang: str, lbl: Any, stage_name: Any) -> st
             nums = ", ".join(f"{k}={v}" for k, v in sorted((c.get("numbers") or {}).items()))
             mark = (f'<span class="ok">{lbl("ok")}</span>' if c.get("ok")
                     else f'<span class="bad">{lbl("failed")}</span>')
-            items.append(f"<li>{escape(str(c.get('rule')))}: {mark} ({escape(nums)})</li>")
+            items.append(f"<li>{escape(str(c.get('rule')))}: {mark} ({escape(nums)})"
+                         f"{_cited(c.get('numbers') or {}, lang)}</li>")
         parts.append(f"{lbl('checks')}:<ul>{''.join(items)}</ul>")
     if result.get("state"):
         route = f"{escape(str(result['route']))} → " if result.get("route") else ""
         parts.append(f"{lbl('result')}: {route}{stage_name(result['state'])}")
     return "<br>".join(parts)
+
+
+def _cited(numbers: Mapping[str, Any], lang: str) -> str:
+    """A check that names a law's article (a legal regime's): the citation by the version in
+    force on the day the case was opened, as the check recorded it."""
+    law, article, on = numbers.get("law"), numbers.get("article"), numbers.get("cited_on")
+    if not isinstance(law, str) or law not in LAWS or not isinstance(article, str):
+        return ""
+    try:
+        day = date.fromisoformat(on) if isinstance(on, str) else None
+    except ValueError:
+        day = None
+    return f"<br>{escape(cite(law, article, day).get(lang))}"
 
 
 def _procedure(procedure_id: str) -> Procedure | None:
