@@ -25,7 +25,7 @@ On that graph (codes in ``docs/diagnostics.md``):
 * D507 ``skip_when`` on the first stage; D508 a meeting whose rules have no ``approval``
   (a vote that cannot fail); D410 a body rule that cannot apply to the stage's action;
 * D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing;
-* D413/D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`).
+* D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`).
 
 >>> from deliberation import load_procedure
 >>> p = load_procedure("four-deliberations")

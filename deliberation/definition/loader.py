@@ -931,6 +931,9 @@ class _Builder:
         if t == "bool":
             return self.boolean(loc, param)
         if t == "list":
+            if param.choices:  # a closed vocabulary (e.g. legal regimes, matter kinds)
+                return self.known_ids(loc, param.name, param.choices, "D413",
+                                      f"{param.name} value")
             return self.id_list(loc, param.name)
         if t == "channels":
             return self.known_ids(loc, param.name, self.channels, "D412", "disclosure channel")

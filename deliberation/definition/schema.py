@@ -78,6 +78,9 @@ def _param_schema(param: Param) -> Schema:
             value["maximum"] = param.maximum
     elif t == "bool":
         value = {"type": "boolean"}
+    elif t == "list" and param.choices:
+        vocabulary: Schema = {"enum": list(param.choices)}
+        value = {"oneOf": [vocabulary, {"type": "array", "items": vocabulary}]}
     elif t in ("list", "channels"):
         value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     elif t == "thresholds":

@@ -290,8 +290,9 @@ rule_type(
     description="The legal regimes (rules/law.yaml) the resolving meeting applies: a matter of a "
                 "kind a regime binds passes only when the regime's threshold (on all members) "
                 "holds as well as the procedure's own approval.",
-    params=(Param("regimes", "list", description="regime ids, e.g. [land-contracting]"),
-            Param("kinds", "list", required=False, default=(),
+    params=(Param("regimes", "list", choices=tuple(REGIMES),
+                  description="regime ids, e.g. [land-contracting]"),
+            Param("kinds", "list", required=False, default=(), choices=tuple(KINDS),
                   description="further matter kinds decided under the procedure's own rule")),
     actions=(ActionKind.MEETING,), effect=Effect.REJECTED)
 
