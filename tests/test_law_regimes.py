@@ -460,3 +460,24 @@ def test_land_procedure_walkthrough_reaches_the_resolution() -> None:
     text = out.getvalue()
     assert "✓ 4.6 vote required by a stricter law" in text and "None" not in text
     assert "Result: passed → publish the resolution" in text
+
+
+def test_mutated_law_data_gets_located_errors() -> None:
+    """The shipped law data, mutated as the file fuzzer mutates procedures: a located
+    LawDataError (never another exception, never line 0) or a clean parse."""
+    import random
+    from importlib import resources
+
+    from test_fuzz_files import EXAMPLES, SEED, _mutate
+
+    text = resources.files("deliberation.rules").joinpath("law.yaml").read_text(encoding="utf-8")
+    rng = random.Random(SEED)
+    for n in range(EXAMPLES):
+        mutated = text
+        for _ in range(rng.randrange(1, 4)):
+            mutated = _mutate(mutated, rng).decode("utf-8", "replace")
+        try:
+            parse_law_data(mutated, "law.yaml")
+        except LawDataError as err:
+            assert err.diagnostics, n
+            assert all(d.line >= 1 for d in err.diagnostics), (n, err.diagnostics)
