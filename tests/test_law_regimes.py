@@ -481,3 +481,35 @@ def test_mutated_law_data_gets_located_errors() -> None:
         except LawDataError as err:
             assert err.diagnostics, n
             assert all(d.line >= 1 for d in err.diagnostics), (n, err.diagnostics)
+
+
+def test_service_opens_a_case_of_a_kind_over_http(tmp_path: Any) -> None:
+    import test_service_support as support
+
+    urls = support.database_url("sqlite", tmp_path)
+    db = next(urls)
+    server = support.Server(db)
+    try:
+        token = support.make_token(db, "clerk", "guzhuang")
+        roster = {"generate": {"households": 12, "people": 40, "adults": 31, "party_members": 6,
+                               "representatives": 5, "supervision_committee": 3}}
+        body = {"procedure": "land-contracting-plan", "roster": roster, "matter": "延包",
+                "kind": "land-contracting-plan", "case_id": "land-" + support.uid()}
+        with server.client(token, "en") as c:
+            r = c.post("/v1/cases", json=body)
+            assert r.status_code == 201, r.text
+            records = c.get(f"/v1/cases/{body['case_id']}/records")
+            assert records.status_code == 200, records.text
+            assert '"kind": "land-contracting-plan"' in records.text.replace('":"', '": "')
+            refused = c.post("/v1/cases", json=body | {"procedure": "four-deliberations",
+                                                      "case_id": "land-" + support.uid()})
+            assert refused.status_code == 422, refused.text
+            assert "general majority" in refused.text and "Traceback" not in refused.text
+            unknown = c.post("/v1/cases", json=body | {"kind": "land-plan",
+                                                      "case_id": "land-" + support.uid()})
+            assert unknown.status_code == 422 and "land-contracting-plan" in unknown.text
+    finally:
+        log = server.stop()
+        for _ in urls:
+            pass
+    assert "Traceback" not in log, log
