@@ -513,3 +513,95 @@ def test_service_opens_a_case_of_a_kind_over_http(tmp_path: Any) -> None:
         for _ in urls:
             pass
     assert "Traceback" not in log, log
+
+
+# -- after adoption --------------------------------------------------------------------------
+
+
+def _adopted(kind: str = "land-contracting-plan") -> Case:
+    case = _case(LAND, 31, kind)
+    _to_resolution(case)
+    _resolve(case, 25, 21)
+    for _ in range(2):
+        case.post_disclosure("notice-board", actor="v0002")
+        case.clock.advance(days=7)  # type: ignore[attr-defined]
+        case.conclude_disclosure()
+    assert case.state == "adopted"
+    return case
+
+
+def test_township_correction_order_reopens_the_resolution_with_its_instrument() -> None:
+    case = _adopted()
+    (rec,) = case.record_order("correction", issuer="河底镇人民政府", number="河政责〔2026〕7号",
+                               issued_on="2026-03-30", reopen="resolution")
+    assert case.stage == "resolution" and not case.closed
+    assert dict(rec.result["order"]) == {"type": "correction", "issuer": "河底镇人民政府",
+                                         "number": "河政责〔2026〕7号", "issued_on": "2026-03-30"}
+    # opened in 2026: the 2018 Art. 27 under the amended law, number unconfirmed
+    assert "条号待确认" in rec.result["basis"]["cited"]["zh-Hans"]
+    assert rec.result["basis"]["article"] == "27"
+    # the case goes on from there: a new vote, held again under the land law
+    case.give_notice()
+    case.clock.advance(days=10)  # type: ignore[attr-defined]
+    assert _resolve(case, 30, 20)["route"] == "rejected"
+    assert Case.replay(LAND, case.roster, case.records).state == case.state
+
+
+def test_correction_order_may_end_the_case_and_must_say_how() -> None:
+    case = _adopted()
+    with pytest.raises(InvalidAction):
+        case.record_order("correction", issuer="镇政府", number="1号", issued_on="2026-03-30")
+    with pytest.raises(InvalidAction):
+        case.record_order("correction", issuer="镇政府", number="1号", issued_on="2026-03-30",
+                          end="adopted")
+    case.record_order("correction", issuer="镇政府", number="1号", issued_on="2026-03-30",
+                      end="rejected")
+    assert case.state == "rejected"
+
+
+def test_court_revocation_ends_the_case_and_republication_reopens_the_disclosure() -> None:
+    case = _adopted()
+    case.record_order("republication", issuer="镇政府", number="2号", issued_on="2026-03-30")
+    assert case.stage == "resolution-disclosure"
+    for _ in range(2):
+        case.post_disclosure("notice-board", actor="v0002")
+        case.clock.advance(days=7)  # type: ignore[attr-defined]
+        case.conclude_disclosure()
+    assert case.state == "adopted"
+    case.record_order("revocation", issuer="区人民法院", number="(2026)晋0311民初108号",
+                      issued_on="2026-04-10")
+    assert case.state == "rejected" and case.closed
+
+
+@pytest.mark.parametrize("changes,word", [
+    ({"type": "annulment"}, "one of"),
+    ({"issuer": " "}, "issuer"),
+    ({"number": ""}, "number"),
+    ({"issued_on": "2026-13-01"}, "YYYY-MM-DD"),
+    ({"issued_on": "2099-01-01"}, "after the day"),
+    ({"reopen": "nowhere"}, "no stage"),
+    ({"reopen": "resolution", "end": "rejected"}, "not both"),
+])
+def test_bad_orders_are_refused_and_change_nothing(changes: dict[str, Any], word: str) -> None:
+    case = _adopted()
+    before = case.version
+    args: dict[str, Any] = {"type": "correction", "issuer": "镇政府", "number": "3号",
+                            "issued_on": "2026-03-30", "reopen": "resolution"} | changes
+    with pytest.raises(InvalidAction) as err:
+        case.record_order(args.pop("type"), **args)
+    assert word in err.value.message.en and case.version == before
+
+
+def test_an_order_needs_an_adopted_case() -> None:
+    case = _case(LAND, 31, "land-contracting-plan")
+    with pytest.raises(InvalidAction) as err:
+        case.record_order("revocation", issuer="法院", number="1号", issued_on="2026-03-02")
+    assert "adopted" in err.value.message.en
+
+
+def test_land_plan_revoked_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run("land-plan-revoked", capsys)
+    orders = [a for a in data["actions"] if a["do"] == "order"]
+    assert [(a["route"], a["state"]) for a in orders] == [
+        ("order", "resolution-disclosure"), ("order", "rejected")]
+    assert data["outcome"] == "rejected"

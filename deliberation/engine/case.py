@@ -29,6 +29,7 @@ from typing import Any, Final
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.engine import explain as _explain
+from deliberation.engine.after import ORDER_KIND, ev_order
 from deliberation.engine.clock import Clock, SystemClock
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
@@ -70,6 +71,10 @@ def roster_fingerprint(roster: Roster) -> str:
     _FP_CACHE[key] = (weakref.ref(roster), fp)
     weakref.finalize(roster, _FP_CACHE.pop, key, None)
     return fp
+
+
+# every record kind's evaluator: the stages' own, and the orders that follow an adoption
+_EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order}
 
 
 class Case:
@@ -166,7 +171,7 @@ class Case:
             raise ReplayError(_mismatch(rec, "stage-skipped expected"))
         if (rec.stage or None) != expected:
             raise ReplayError(_mismatch(rec, f"stage {rec.stage!r}, expected {expected!r}"))
-        if rec.kind not in EVALUATORS:
+        if rec.kind not in _EVALUATORS:
             raise ReplayError(_mismatch(rec, f"unknown kind {rec.kind!r}"))
         try:
             self._check_time(rec.at)
@@ -446,6 +451,23 @@ class Case:
         """The submitters or proposers withdraw the matter."""
         return self._act("withdrawn", by, {"reason": _text(reason, "reason")}, at=at)
 
+    def record_order(self, type: str, *, issuer: str, number: str, issued_on: str,
+                     reopen: str | None = None, end: str | None = None,
+                     actor: str | None = None, at: datetime | None = None
+                     ) -> tuple[Record, ...]:
+        """An order after adoption (``correction``, ``revocation`` or ``republication``; see
+        :mod:`deliberation.engine.after`) with its instrument: ``issuer``, document ``number``
+        and ``issued_on`` (YYYY-MM-DD). It reopens the stage ``reopen`` or ends the case in the
+        outcome ``end`` (defaults: a revocation ends in failure, a republication reopens the
+        first disclosure stage)."""
+        data: dict[str, Any] = {"type": type, "issuer": issuer, "number": number,
+                                "issued_on": issued_on}
+        if reopen is not None:
+            data["reopen"] = reopen
+        if end is not None:
+            data["end"] = end
+        return self._act(ORDER_KIND, actor, data, at=at)
+
     def check_deadlines(self, *, at: datetime | None = None) -> tuple[Record, ...]:
         """Apply the stage's ``deadline`` rules now: an expired one appends ``lapsed``."""
         if self.closed:
@@ -537,7 +559,7 @@ class Case:
         return self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
 
     def _evaluate(self, s: CaseState, d: Draft) -> Outcome:
-        return EVALUATORS[d.kind](self._ctx, s, self._tally_of(s), d)
+        return _EVALUATORS[d.kind](self._ctx, s, self._tally_of(s), d)
 
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
@@ -563,7 +585,7 @@ class Case:
         if kind == "meeting" and here is not None and here.kind is ActionKind.CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
             steps = (("consultation-closed", actor, _EMPTY, ()), *steps)
-        elif kind != "opened" and here is None:
+        elif kind not in ("opened", ORDER_KIND) and here is None:
             raise CaseClosed(closed_msg(s.state))
         for step_kind, step_actor, step_data, step_sigs in steps:
             s = self._step(s, pending, step_kind, now, step_actor, step_data, step_sigs)
@@ -579,7 +601,7 @@ class Case:
         ctx = self._ctx
         stage = s.state if kind != "opened" and s.state in ctx.plan.stages else None
         tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-        out = EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
+        out = _EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
                                                     signatures))
         rec = Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result)
         pending.append((rec, out, s.entered_seq))

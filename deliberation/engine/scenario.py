@@ -65,6 +65,9 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "objection": ("raise_objection", {"by": "str", "reason": "str"}, ("by",)),
     "answer": ("answer_objection", {"by": "str", "answer": "str", "redo": "redo"}, ("by",)),
     "withdraw": ("withdraw", {"by": "str", "reason": "str"}, ("by",)),
+    "order": ("record_order", {"type": "str", "issuer": "str", "number": "str",
+                               "issued_on": "str", "reopen": "str", "end": "str",
+                               "actor": "str"}, ("type", "issuer", "number", "issued_on")),
     "check-deadlines": ("check_deadlines", {}, ()),
     "task": ("record_task", {"result": "str", "handler": "str", "note": "str", "actor": "str"},
              ("actor",)),
@@ -78,7 +81,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
 }
 _POSITIONAL: Final = {"submit_motion": ("text", "submitters"), "post_disclosure": ("channel",),
                       "raise_objection": ("by",), "answer_objection": ("by",),
-                      "withdraw": ("by",), "note": ("text",), "record_opinion": ("villager",),
+                      "withdraw": ("by",), "note": ("text",), "record_order": ("type",),
+                      "record_opinion": ("villager",),
                       "record_opinions": ("signed",), "record_rating": ("villager",),
                       "record_ratings": ("satisfied",)}
 _RENAME: Final = {"for": "for_stage"}
