@@ -605,3 +605,15 @@ def test_land_plan_revoked_scenario(capsys: pytest.CaptureFixture[str]) -> None:
     assert [(a["route"], a["state"]) for a in orders] == [
         ("order", "resolution-disclosure"), ("order", "rejected")]
     assert data["outcome"] == "rejected"
+
+
+def test_simulate_command_takes_the_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    from deliberation.cli import main
+
+    assert main(["simulate", "land-contracting-plan", "--runs", "300", "--set",
+                 "kind=land-contracting-plan", "--lang", "en"]) == 0
+    assert "matter-regime" in capsys.readouterr().out
+    assert main(["simulate", "four-deliberations", "--runs", "10", "--set",
+                 "kind=plot-adjustment", "--lang", "en"]) != 0
+    err = capsys.readouterr()
+    assert "Art. 28" in err.err + err.out and "Traceback" not in err.err
