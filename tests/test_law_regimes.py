@@ -617,3 +617,22 @@ def test_simulate_command_takes_the_kind(capsys: pytest.CaptureFixture[str]) -> 
                  "kind=plot-adjustment", "--lang", "en"]) != 0
     err = capsys.readouterr()
     assert "Art. 28" in err.err + err.out and "Traceback" not in err.err
+
+
+def test_a_confirmed_renumbering_is_cited_by_its_new_number() -> None:
+    """Once law.yaml maps an old article to its confirmed new number, that number is cited."""
+    from importlib import resources
+
+    import deliberation.rules.law as law
+
+    text = resources.files("deliberation.rules").joinpath("law.yaml").read_text(encoding="utf-8")
+    laws, _, _ = parse_law_data(text.replace("renumbered: {}", 'renumbered: {"22": "25"}'))
+    saved = dict(law.LAWS)
+    try:
+        law.LAWS.update(laws)
+        assert cite("organic-law", "22", date(2026, 1, 1)).en.endswith("in force 2026-01-01) "
+                                                                       "Art. 25")
+        assert "not yet confirmed" in cite("organic-law", "21", date(2026, 1, 1)).en
+    finally:
+        law.LAWS.clear()
+        law.LAWS.update(saved)

@@ -145,17 +145,13 @@ def cite(law_id: str, article: str, on: _dt.date | None = None) -> Text:
     v = law.version_on(on)
     head = T("{title}({label},{eff}施行)", "{title}({label},{eff}施行)",
              "{title} ({label}, in force {eff})")
-    parts = {"title": "", "label": "", "eff": v.effective.isoformat()}
-    heads = Text(*(head.get(lang).format(**(parts | {"title": law.title.get(lang),
-                                                     "label": v.label.get(lang)}))
-                   for lang in LANGS))
-    if v.renumbered is None or v is law.versions[0]:
-        return Text(*(heads.get(lang) + ("" if lang != "en" else " ") + _article_text(article, lang)
-                      for lang in LANGS))
-    new = v.renumbered.get(article)
-    if new is not None:
-        return Text(*(heads.get(lang) + ("" if lang != "en" else " ") + _article_text(new, lang)
-                      for lang in LANGS))
+    heads = Text(*(head.get(lang).format(title=law.title.get(lang), label=v.label.get(lang),
+                                         eff=v.effective.isoformat()) for lang in LANGS))
+    numbered = article if v.renumbered is None or v is law.versions[0] else (
+        v.renumbered.get(article))
+    if numbered is not None:
+        return Text(*(heads.get(lang) + (" " if lang == "en" else "")
+                      + _article_text(numbered, lang) for lang in LANGS))
     previous = law.versions[law.versions.index(v) - 1].version
     tail = T("对应{prev}年文本第{article}条的条款(条号待确认)",
              "對應{prev}年文本第{article}條的條款(條號待確認)",

@@ -170,9 +170,8 @@ class MatterRegime(Rule):
             parts.append(approvals)
         if "binding" in n:
             parts.append(_BINDING[n["binding"]].format(own=n["own_needed"], needed=n["needed"]))
-        return Text(*(("" if lang == "en" else ";").join(
-            p.get(lang) if i == 0 or lang != "en" else "; " + p.get(lang)
-            for i, p in enumerate(parts)) for lang in LANGS))
+        return Text(*((";" if lang != "en" else "; ").join(p.get(lang) for p in parts)
+                      for lang in LANGS))
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         regs = [REGIMES[r] for r in self.regimes]
