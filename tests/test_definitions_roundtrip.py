@@ -26,6 +26,7 @@ from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import APPROVAL_BASES, QUORUM_BASES
 from deliberation.rules.channels import CHANNELS
+from deliberation.rules.law import REGIMES, regime_of
 
 # Every procedure shipped in the package (the two methods and the seeds' other workflows).
 ALL_SHIPPED = sorted(p.stem for p in builtin_procedures_dir().glob("*.yaml"))
@@ -75,6 +76,9 @@ def param_value(draw: st.DrawFn, param: Param, settings: dict[str, dict[str, Any
                              min_size=1, max_size=3))
     if t == "bool":
         return draw(st.booleans())
+    if t == "list" and param.choices:
+        return draw(st.lists(st.sampled_from(param.choices), min_size=1, max_size=3,
+                             unique=True))
     if t == "list":
         return draw(st.lists(IDS, min_size=1, max_size=3))
     if t == "channels":
@@ -103,6 +107,15 @@ def rule(
             params[p.name] = draw(param_value(p, settings))
     if name == "approval":
         params["base"] = draw(st.sampled_from(APPROVAL_BASES))
+    if name == "matter-regime":
+        # valid by construction: no regime reserving kinds (the body may be a representative
+        # one, D415), and only kinds whose regime is applied (D414)
+        open_regimes = sorted(r for r, g in REGIMES.items()
+                              if not any(b.reserved for b in g.kinds.values()))
+        params["regimes"] = draw(st.lists(st.sampled_from(open_regimes), min_size=1,
+                                          unique=True))
+        params["kinds"] = [k for k in params.get("kinds") or ()
+                           if (g := regime_of(k)) is None or g.id in params["regimes"]]
     if params:
         out["params"] = params
     if basis and draw(st.booleans()):

@@ -42,6 +42,7 @@ from deliberation.errors import (
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 from deliberation.roster import Roster, RosterError, RosterFileError
+from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.signing import HeadVerifier
@@ -97,6 +98,9 @@ def register(subparsers: Any) -> None:
     new = sub.add_parser("new", parents=[common, output], help="open a case")
     new.add_argument("--procedure", required=True, metavar="ID")
     new.add_argument("--matter", required=True, metavar="TEXT")
+    new.add_argument("--kind", default=DEFAULT_KIND, metavar="KIND",
+                     help="the matter's kind (default: ordinary-major-matter); one of: "
+                          + ", ".join(KINDS))
     src = new.add_mutually_exclusive_group()
     src.add_argument("--roster", metavar="FILE", help="roster as .csv or .yaml")
     src.add_argument("--generate", metavar="K=V,…",
@@ -442,7 +446,8 @@ def run_new(args: argparse.Namespace) -> int:
     procedure = load_ref(args.procedure, library_from(args))
     with _store(args, create=True) as store:
         case = new_case(store, procedure, roster, matter=args.matter, case_id=args.case_id,
-                        settings=settings or None, clock=_clock(args.at), actor=args.actor)
+                        settings=settings or None, clock=_clock(args.at), actor=args.actor,
+                        kind=args.kind)
     if args.format == "json":
         _emit({"case": case.id, "procedure": case.procedure.id, "state": case.state,
                "version": case.version,

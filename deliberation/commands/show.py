@@ -34,6 +34,7 @@ from deliberation.definition.model import (
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
 from deliberation.rules import RULES
+from deliberation.rules.law import later_citations
 from deliberation.rules.thresholds import format_fraction
 
 
@@ -450,7 +451,14 @@ def _source_lines(p: Procedure, used_basis: list[str], lang: str) -> list[str]:
     for b in cited:
         src = p.basis[b]
         out.append(f"  {b} [{src.tag}]: {src.title.get(lang)}")
+        if src.law:  # the same article under each later version of the law
+            out.extend(f"    {_FROM.format(on=on.isoformat()).get(lang)}: {text.get(lang)}"
+                       for on, text in later_citations(src.law, src.article))
     return out
+
+
+_FROM: Final = T("自 {on} 起(此后立项的事项)", "自 {on} 起(此後立項的事項)",
+                 "from {on} (cases opened since)")
 
 
 def render(procedure: Procedure, lang: str = DEFAULT_LANG) -> str:

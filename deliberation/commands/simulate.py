@@ -116,6 +116,8 @@ def parse_value(name: str, text: str) -> Any:
             return _bool(raw)
         if isinstance(default, int) and not isinstance(default, bool):
             return int(raw)
+        if isinstance(default, str):  # a word, e.g. the matter's kind
+            return raw
         if "/" in raw:  # a fraction such as 2/3 for a share
             num, den = raw.split("/", 1)
             return int(num) / int(den)

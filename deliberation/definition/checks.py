@@ -24,7 +24,8 @@ On that graph (codes in ``docs/diagnostics.md``):
   D509 a success outcome that no path reaches;
 * D507 ``skip_when`` on the first stage; D508 a meeting whose rules have no ``approval``
   (a vote that cannot fail); D410 a body rule that cannot apply to the stage's action;
-* D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing.
+* D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing;
+* D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`).
 
 >>> from deliberation import load_procedure
 >>> p = load_procedure("four-deliberations")
@@ -50,6 +51,7 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
+from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import did_you_mean
 from deliberation.rules import RULES
 from deliberation.yamlsource import Located, Reporter
@@ -226,6 +228,7 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
             "a case must start somewhere; move skip_when to a later stage",
         )
     _check_graph(procedure, where, root, reporter)
+    check_regimes(procedure, where, reporter)
 
 
 def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Reporter) -> None:

@@ -121,6 +121,8 @@ def _basis(basis: Basis) -> dict[str, Any]:
         out["article"] = basis.article
     if basis.url:
         out["url"] = basis.url
+    if basis.law:
+        out["law"] = basis.law
     return out
 
 

@@ -56,6 +56,7 @@ from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.days import zone_names
 from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
+from deliberation.rules.law import LAWS
 from deliberation.rules.thresholds import parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_text_file, read_yaml
 
@@ -599,7 +600,7 @@ class _Builder:
         for key, k, v in loc.items():
             bid = self.ident(k, "basis id")
             if bid is None or not self.keys(
-                v, ("title", "tag", "article", "url"), f"basis {key!r}"
+                v, ("title", "tag", "article", "url", "law"), f"basis {key!r}"
             ):
                 continue
             title = self.text(self.required(v, "title", f"basis {key!r}"), f"basis {key!r} title")
@@ -613,9 +614,22 @@ class _Builder:
                 )
             article = str(v.get("article").value()) if v.get("article") else ""  # type: ignore[union-attr]
             url = str(v.get("url").value()) if v.get("url") else ""  # type: ignore[union-attr]
+            law = self.basis_law(v.get("law"), article)
             if title is not None:
-                out[bid] = Basis(bid, title, tag, article, url)
+                out[bid] = Basis(bid, title, tag, article, url, law)
         return out
+
+    def basis_law(self, loc: Located | None, article: str) -> str:
+        """A basis's ``law``: a law of ``rules/law.yaml`` (D301), with an ``article`` (D203)."""
+        if loc is None:
+            return ""
+        law = loc.value()
+        if not isinstance(law, str) or law not in LAWS:
+            self.r.error("D301", f"unknown law {law!r}", loc, did_you_mean(str(law), LAWS))
+            return ""
+        if not article:
+            self.r.error("D203", f"a basis citing the law {law!r} needs its 'article'", loc)
+        return law
 
     def settings_section(self, loc: Located | None, extending: bool) -> None:
         if loc is None:
@@ -939,6 +953,9 @@ class _Builder:
         if t == "bool":
             return self.boolean(loc, param)
         if t == "list":
+            if param.choices:  # a closed vocabulary (e.g. legal regimes, matter kinds)
+                return self.known_ids(loc, param.name, param.choices, "D413",
+                                      f"{param.name} value")
             return self.id_list(loc, param.name)
         if t == "channels":
             return self.known_ids(loc, param.name, self.channels, "D412", "disclosure channel")

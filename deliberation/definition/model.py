@@ -97,6 +97,7 @@ class Basis:
     tag: str = "law"  # law | seed | local | open — as in domain.md
     article: str = ""
     url: str = ""
+    law: str = ""  # a law of rules/law.yaml: the article is cited by the version in force
 
 
 @attrs.frozen

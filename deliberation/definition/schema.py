@@ -41,6 +41,7 @@ from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param, RuleType
 from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
+from deliberation.rules.law import LAWS
 from deliberation.schema import schema_path, write_or_check
 
 Schema = dict[str, Any]
@@ -78,6 +79,9 @@ def _param_schema(param: Param) -> Schema:
             value["maximum"] = param.maximum
     elif t == "bool":
         value = {"type": "boolean"}
+    elif t == "list" and param.choices:
+        vocabulary: Schema = {"enum": list(param.choices)}
+        value = {"oneOf": [vocabulary, {"type": "array", "items": vocabulary}]}
     elif t in ("list", "channels"):
         value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     elif t == "thresholds":
@@ -291,6 +295,9 @@ def build_schema() -> Schema:
                 "tag": {"enum": ["law", "seed", "local", "open"]},
                 "article": {"type": ["string", "integer"]},
                 "url": {"type": "string"},
+                "law": {"enum": sorted(LAWS),
+                        "description": "the law (deliberation/rules/law.yaml) the article is "
+                                       "of: cited by the version in force when a case opens"},
             },
         },
         "setting": _setting(required=True),

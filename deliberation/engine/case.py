@@ -29,6 +29,7 @@ from typing import Any, Final
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.engine import explain as _explain
+from deliberation.engine.after import ORDER_KIND, ev_order
 from deliberation.engine.clock import Clock, SystemClock
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
@@ -40,6 +41,7 @@ from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import DEFAULT_LANG, T
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.law import DEFAULT_KIND
 
 _SYSTEM_CLOCK: Final = SystemClock()
 # What an evaluator reads for a stage visit with nothing counted yet (evaluators only read a
@@ -69,6 +71,10 @@ def roster_fingerprint(roster: Roster) -> str:
     _FP_CACHE[key] = (weakref.ref(roster), fp)
     weakref.finalize(roster, _FP_CACHE.pop, key, None)
     return fp
+
+
+# every record kind's evaluator: the stages' own, and the orders that follow an adoption
+_EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order}
 
 
 class Case:
@@ -101,8 +107,11 @@ class Case:
         settings: Mapping[str, Any] | None = None,
         clock: Clock | None = None,
         actor: str | None = None,
+        kind: str = DEFAULT_KIND,
     ) -> Case:
-        """Open a case for ``matter``; the roster is the case's snapshot from now on.
+        """Open a case for ``matter`` of ``kind`` (a :data:`~deliberation.rules.law.KINDS`
+        id: a kind a stricter law binds needs a procedure applying it); the roster is the
+        case's snapshot from now on.
 
         ``procedure`` is a :class:`~deliberation.definition.model.Procedure` (or, for
         convenience, the id of a built-in one, loaded with
@@ -122,7 +131,7 @@ class Case:
         case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
         case._act("opened", actor, {
             "procedure": procedure.id, "version": procedure.version, "matter": matter,
-            "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data})
+            "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data})
         return case
 
     @classmethod
@@ -162,7 +171,7 @@ class Case:
             raise ReplayError(_mismatch(rec, "stage-skipped expected"))
         if (rec.stage or None) != expected:
             raise ReplayError(_mismatch(rec, f"stage {rec.stage!r}, expected {expected!r}"))
-        if rec.kind not in EVALUATORS:
+        if rec.kind not in _EVALUATORS:
             raise ReplayError(_mismatch(rec, f"unknown kind {rec.kind!r}"))
         try:
             self._check_time(rec.at)
@@ -215,6 +224,13 @@ class Case:
     def matter(self) -> str:
         """The matter the case was opened for."""
         return str(self._records[0].data.get("matter") or "") if self._records else ""
+
+    @property
+    def kind(self) -> str:
+        """The kind of matter (:data:`~deliberation.rules.law.KINDS`) the case was opened for
+        (cases recorded before kinds existed are ordinary major matters)."""
+        return str(self._records[0].data.get("kind") or DEFAULT_KIND) if self._records else \
+            DEFAULT_KIND
 
     @property
     def closed(self) -> bool:
@@ -455,6 +471,23 @@ class Case:
         """The submitters or proposers withdraw the matter."""
         return self._act("withdrawn", by, {"reason": _text(reason, "reason")}, at=at)
 
+    def record_order(self, type: str, *, issuer: str, number: str, issued_on: str,
+                     reopen: str | None = None, end: str | None = None,
+                     actor: str | None = None, at: datetime | None = None
+                     ) -> tuple[Record, ...]:
+        """An order after adoption (``correction``, ``revocation`` or ``republication``; see
+        :mod:`deliberation.engine.after`) with its instrument: ``issuer``, document ``number``
+        and ``issued_on`` (YYYY-MM-DD). It reopens the stage ``reopen`` or ends the case in the
+        outcome ``end`` (defaults: a revocation ends in failure, a republication reopens the
+        first disclosure stage)."""
+        data: dict[str, Any] = {"type": type, "issuer": issuer, "number": number,
+                                "issued_on": issued_on}
+        if reopen is not None:
+            data["reopen"] = reopen
+        if end is not None:
+            data["end"] = end
+        return self._act(ORDER_KIND, actor, data, at=at)
+
     def check_deadlines(self, *, at: datetime | None = None) -> tuple[Record, ...]:
         """Apply the stage's ``deadline`` rules now: an expired one appends ``lapsed``."""
         if self.closed:
@@ -546,7 +579,7 @@ class Case:
         return self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
 
     def _evaluate(self, s: CaseState, d: Draft) -> Outcome:
-        return EVALUATORS[d.kind](self._ctx, s, self._tally_of(s), d)
+        return _EVALUATORS[d.kind](self._ctx, s, self._tally_of(s), d)
 
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
@@ -572,7 +605,7 @@ class Case:
         if kind == "meeting" and here is not None and here.kind is ActionKind.CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
             steps = (("consultation-closed", actor, _EMPTY, ()), *steps)
-        elif kind != "opened" and here is None:
+        elif kind not in ("opened", ORDER_KIND) and here is None:
             raise CaseClosed(closed_msg(s.state))
         for step_kind, step_actor, step_data, step_sigs in steps:
             s = self._step(s, pending, step_kind, now, step_actor, step_data, step_sigs)
@@ -588,7 +621,7 @@ class Case:
         ctx = self._ctx
         stage = s.state if kind != "opened" and s.state in ctx.plan.stages else None
         tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-        out = EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
+        out = _EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
                                                     signatures))
         rec = Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result)
         pending.append((rec, out, s.entered_seq))

@@ -27,6 +27,7 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
+from deliberation.rules.law import DEFAULT_KIND, is_representative
 
 
 def _unique(ids: Iterable[str], what: Text) -> set[str]:
@@ -377,6 +378,8 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
+    if "matter_kind" in sp.reads:
+        facts |= matter_facts(ctx, sp)
     return facts, _electorate(ctx, sp, facts, by_reason, left_out, on_leave, a)
 
 
@@ -398,6 +401,15 @@ def _electorate(ctx: Context, sp: StagePlan, f: Facts, by_reason: dict[str, int]
         gone = set(left_out) | on_leave | a.named
         snap["absent"] = tuple(sorted(v for v in voters if v not in gone))
     return FrozenDict(snap)
+
+
+def matter_facts(ctx: Context, sp: StagePlan) -> Facts:
+    """The case's matter kind, its opening date (local) and whether ``sp``'s body is a
+    representative one: what ``matter-regime`` reads."""
+    opened = ctx.records[0]
+    return {"matter_kind": str(opened.data.get("kind") or DEFAULT_KIND),
+            "opened_on": local_date(opened.at, ctx.plan.zone),
+            "representative_body": is_representative(sp.body.members)}
 
 
 def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str], text: str,

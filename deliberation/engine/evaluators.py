@@ -41,6 +41,9 @@ from deliberation.rules.actions import ActionKind
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
+from deliberation.rules.law import DEFAULT_KIND, check_kind, is_representative
+from deliberation.rules.regimes import RULE as REGIME_RULE
+from deliberation.rules.regimes import admission, bound
 from deliberation.rules.schedules import Deadline
 from deliberation.rules.tasks import Satisfaction
 
@@ -195,6 +198,22 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     if data.get("roster") != ctx.roster_fingerprint:
         raise ReplayError(T("名册与开启事项时的名册不同", "名冊與開啟事項時的名冊不同",
                             "the roster is not the one the case was opened with"))
+    kind = data.get("kind", DEFAULT_KIND)
+    try:
+        check_kind(kind)
+    except ValueError as err:
+        raise InvalidAction(T("事项类别无效:{err}", "事項類別無效:{err}",
+                              "invalid matter kind: {err}").format(err=err)) from None
+    on = _local(ctx, d.at)
+    refused = admission(kind, on, [(sp.regime, is_representative(sp.body.members))
+                                   for sp in ctx.plan.stages.values()
+                                   if sp.kind is ActionKind.MEETING and not sp.skip])
+    if refused is not None:
+        hit = bound(kind, on)
+        assert hit is not None  # only a bound kind is refused
+        raise RuleViolation(REGIME_RULE, "opened", refused, FrozenDict(
+            kind=kind, regime=hit[0].id, law=hit[1].basis.law, article=hit[1].basis.article,
+            **hit[0].approval.to_data()), (f"{hit[1].basis.law} {hit[1].basis.article}",))
     first = ctx.plan.stage_ids[0]
     return Outcome(FrozenDict(state=first),
                    CaseState(first, d.seq, d.at))
@@ -250,6 +269,12 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             route = "no_quorum"
     if route == "pass" and sp.approval is not None:
         v = sp.approval.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "rejected"
+    if route != "no_quorum" and sp.regime is not None:
+        # asked even when the procedure's own vote failed: its verdict says which rule binds
+        v = sp.regime.verdict(facts)
         checks.append(v.entry())
         if not v.ok:
             route = "rejected"

@@ -12,7 +12,7 @@ and the tally, never by rescanning the records), so their cost does not grow wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -20,7 +20,12 @@ import attrs
 
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context
-from deliberation.engine.counting import consultation_facts, disclosure_facts, evaluation_facts
+from deliberation.engine.counting import (
+    consultation_facts,
+    disclosure_facts,
+    evaluation_facts,
+    matter_facts,
+)
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.i18n import DEFAULT_LANG, T, Text, check_lang
@@ -28,6 +33,7 @@ from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
+from deliberation.rules.law import cite
 from deliberation.rules.signatures import Signatures
 
 
@@ -155,6 +161,13 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
                 f"表決須贊成票{d.detail.zh_hant},即至少 {req.needed} 票",
                 f"the vote needs yes votes {d.detail.en}, i.e. at least {req.needed}"),
                 {"needed": req.needed, "total": req.total}, sp.approval.basis))
+    if sp.regime is not None:
+        facts = sizes | matter_facts(ctx, sp)
+        law_needs = sp.regime.need(facts)
+        if law_needs is not None:
+            (req,) = sp.regime.requirements(facts)
+            out.append(Blocker(sp.regime.id, law_needs,
+                               {"needed": req.needed, "total": req.total}, sp.regime.basis))
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
     timing: Facts = {
         "on": on,
@@ -238,6 +251,23 @@ _HEAD: Final[dict[str, Text]] = {
 }
 
 
+_LAW_HEAD: Final = T("法律依据(按立项日 {on} 施行的版本)", "法律依據(按立項日 {on} 施行的版本)",
+                     "Law cited (the versions in force on {on}, when the case was opened)")
+
+
+def _law_lines(ctx: Context, sp: StagePlan, found: Sequence[Blocker], lang: str) -> list[str]:
+    """The stage's and the blockers' sources that name a law, cited by the version in force
+    on the day the case was opened (local date)."""
+    proc = ctx.plan.procedure
+    ids = dict.fromkeys([*sp.stage.basis, *(b for x in found for b in x.basis)])
+    cited = [proc.basis[b] for b in ids if b in proc.basis and proc.basis[b].law]
+    if not cited or not ctx.records:
+        return []
+    on = local_date(ctx.records[0].at, ctx.plan.zone)
+    return [f"{_LAW_HEAD.format(on=on.isoformat()).get(lang)}:",
+            *(f"  - {b.id}: {cite(b.law, b.article, on).get(lang)}" for b in cited)]
+
+
 def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEFAULT_LANG
             ) -> str:
     """A short account of where the case stands, in ``lang``."""
@@ -259,6 +289,7 @@ def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEF
     lines.extend(f"  - [{b.rule}] {b.message.get(lang)}" for b in found)
     if not found:
         lines.append(f"  {_HEAD['none'].get(lang)}")
+    lines.extend(_law_lines(ctx, sp, found, lang))
     lines.append(f"{_HEAD['who'].get(lang)}:")
     for a in available_actions(ctx, s):
         lines.append(f"  - {a.label.get(lang)} — {a.who.get(lang)} ({a.action})")

@@ -18,12 +18,13 @@ from typing import Any, Final
 
 from transitions import Machine
 
-from deliberation.definition.model import ESCALATE, RECONVENE, ROUTE_KEYS, Procedure
+from deliberation.definition.model import ESCALATE, RECONVENE, ROUTE_KEYS, OutcomeKind, Procedure
 
 # Events besides the route keys of ``Stage.on``.
 SKIP: Final = "skip"  # a stage merged away by a setting (skip_when): goes where ``pass`` goes
 WITHDRAW: Final = "withdraw"
 REDO_PREFIX: Final = "redo:"  # ``redo:<stage>``: an answered objection sends the case back
+AFTER_PREFIX: Final = "after:"  # ``after:<state>``: an order after adoption (engine/after.py)
 # A route leading to ``escalate`` fires one of these (the case's level decides which):
 ESCALATE_EVENT: Final = "escalate"  # one level up: to ``escalation.to``
 ESCALATE_TOP: Final = "escalate-top"  # from the top level: to ``escalation.top``
@@ -69,6 +70,13 @@ def build_machine(procedure: Procedure) -> Any:
             machine.add_transition(ESCALATE_EVENT, list[Any](stage_ids), esc.to)
         if esc.top in states:
             machine.add_transition(ESCALATE_TOP, list[Any](stage_ids), esc.top)
+    # Orders after adoption (engine/after.py): from the success outcome back to any stage, or
+    # to another outcome.
+    success = [o.id for o in procedure.outcomes.values() if o.kind is OutcomeKind.SUCCESS]
+    for done in success:
+        for dest in states:
+            if dest != done:
+                machine.add_transition(AFTER_PREFIX + dest, done, dest)
     w = procedure.withdrawal
     if w is not None and w.outcome in procedure.outcomes:
         last = procedure.stage_index(w.until) if w.until in stage_ids else len(stage_ids) - 1

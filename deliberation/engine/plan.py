@@ -44,6 +44,7 @@ from deliberation.i18n import T
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
+from deliberation.rules.regimes import MatterRegime
 from deliberation.rules.thresholds import format_fraction, parse_fraction
 
 
@@ -63,13 +64,15 @@ class StagePlan:
     targets: Mapping[str, str]  # route key -> state (``reconvene`` resolved)
     escalates: frozenset[str]  # route keys that lead to ``escalate``
     reads: frozenset[str]  # every fact some rule of the stage reads
+    # ``matter-regime``: the stricter law for the case's kind, asked beside ``approval``
+    regime: MatterRegime | None = None
     id: str = attrs.field(init=False, default=attrs.Factory(lambda sp: sp.stage.id,
                                                             takes_self=True))
 
     @property
     def rules(self) -> tuple[Rule, ...]:
         """Every rule of the stage, deadlines last."""
-        decided = tuple(r for r in (self.quorum, self.approval) if r is not None)
+        decided = tuple(r for r in (self.quorum, self.approval, self.regime) if r is not None)
         return (*self.preconditions, *decided, *self.deadlines)
 
     def rule(self, name: str) -> Rule | None:
@@ -119,12 +122,15 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
                    settings: Mapping[str, Any]) -> StagePlan:
     body = procedure.body_of(stage, settings)
     quorum = approval = None
+    regime: MatterRegime | None = None
     pre: list[Rule] = []
     deadlines: list[Rule] = []
     for spec in procedure.rules_of(stage, settings):
         rule = RULES[spec.rule].bind(spec.id, procedure.params_of(spec, settings),
                                      spec.basis)
-        if rule.effect is Effect.NO_QUORUM:
+        if isinstance(rule, MatterRegime):
+            regime = rule  # asked beside approval: both must hold (the stricter prevails)
+        elif rule.effect is Effect.NO_QUORUM:
             quorum = rule
         elif rule.effect is Effect.REJECTED:
             approval = rule
@@ -138,11 +144,13 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
         t = route_target(procedure, stage.id, key)
         if t is not None:
             targets[key] = t
-    rules = [*pre, *(r for r in (quorum, approval) if r is not None)]
+    if regime is not None:
+        regime = regime.against(approval)
+    rules = [*pre, *(r for r in (quorum, approval, regime) if r is not None)]
     reads = frozenset(f for r in rules for f in r.reads)
     return StagePlan(stage, index, body, stage.action, skip, quorum, approval, tuple(pre),
                      tuple(deadlines), targets,
-                     frozenset(k for k, t in targets.items() if t == ESCALATE), reads)
+                     frozenset(k for k, t in targets.items() if t == ESCALATE), reads, regime)
 
 
 _PLANS: dict[tuple[int, str], tuple[weakref.ref[Procedure], Plan]] = {}

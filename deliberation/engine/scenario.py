@@ -33,6 +33,7 @@ from deliberation.errors import DefinitionError, DeliberationError, RuleViolatio
 from deliberation.i18n import DEFAULT_LANG, T, Text
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
+from deliberation.rules.law import DEFAULT_KIND, check_kind
 from deliberation.yamlsource import Located, Reporter, read_yaml
 
 
@@ -70,6 +71,9 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "objection": ("raise_objection", {"by": "str", "reason": "str"}, ("by",)),
     "answer": ("answer_objection", {"by": "str", "answer": "str", "redo": "redo"}, ("by",)),
     "withdraw": ("withdraw", {"by": "str", "reason": "str"}, ("by",)),
+    "order": ("record_order", {"type": "str", "issuer": "str", "number": "str",
+                               "issued_on": "str", "reopen": "str", "end": "str",
+                               "actor": "str"}, ("type", "issuer", "number", "issued_on")),
     "check-deadlines": ("check_deadlines", {}, ()),
     "task": ("record_task", {"result": "str", "handler": "str", "note": "str", "actor": "str"},
              ("actor",)),
@@ -83,12 +87,13 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
 }
 _POSITIONAL: Final = {"submit_motion": ("text", "submitters"), "post_disclosure": ("channel",),
                       "raise_objection": ("by",), "answer_objection": ("by",),
-                      "withdraw": ("by",), "note": ("text",), "record_opinion": ("villager",),
+                      "withdraw": ("by",), "note": ("text",), "record_order": ("type",),
+                      "record_opinion": ("villager",),
                       "record_opinions": ("signed",), "record_rating": ("villager",),
                       "record_ratings": ("satisfied",)}
 _RENAME: Final = {"for": "for_stage"}
-_TOP: Final = ("procedure", "matter", "settings", "roster", "start", "actions", "case", "title",
-               "description")
+_TOP: Final = ("procedure", "matter", "kind", "settings", "roster", "start", "actions", "case",
+               "title", "description")
 
 
 @attrs.frozen
@@ -116,6 +121,8 @@ class Scenario:
     start: datetime | None
     steps: tuple[Step, ...]
     case_id: str | None = None
+    kind: str = DEFAULT_KIND  # the matter's kind (rules/law.yaml)
+    kind_line: int = 1  # where ``kind:`` is written (a refusal to open is reported there)
 
 
 @attrs.frozen
@@ -294,10 +301,18 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
     steps = _steps(root, rep, procedure)
     matter = root.get("matter")
     case = root.get("case")
+    kind_loc = root.get("kind")
+    kind = DEFAULT_KIND
+    if kind_loc is not None:
+        try:
+            kind = check_kind(kind_loc.value())
+        except ValueError as err:
+            rep.error("D202", str(err), kind_loc)
     if rep.diagnostics or procedure is None or roster is None:
         raise ScenarioError(rep.diagnostics)
     return Scenario(file, procedure, roster, str(matter.value()) if matter else "", settings,
-                    start, steps, str(case.value()) if case else None)
+                    start, steps, str(case.value()) if case else None, kind,
+                    kind_loc.line if kind_loc is not None else 1)
 
 
 def _procedure(root: Located, rep: Reporter, base: Path | None) -> Procedure | None:
@@ -511,8 +526,13 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
     """Apply every step in order; refusals are recorded in the report, never raised."""
     if clock is None:
         clock = ManualClock(scenario.start) if scenario.start else ManualClock()
-    case = Case.open(scenario.procedure, scenario.roster, matter=scenario.matter,
-                     settings=scenario.settings or None, clock=clock, case_id=scenario.case_id)
+    try:
+        case = Case.open(scenario.procedure, scenario.roster, matter=scenario.matter,
+                         settings=scenario.settings or None, clock=clock,
+                         case_id=scenario.case_id, kind=scenario.kind)
+    except RuleViolation as err:  # the kind needs a law this procedure does not apply
+        raise ScenarioError([Diagnostic("D202", err.message.en, scenario.file,
+                                        scenario.kind_line, 1, "kind")]) from None
     results: list[StepResult] = []
     for step in scenario.steps:
         if step.at is not None:

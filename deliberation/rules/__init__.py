@@ -7,6 +7,8 @@
   :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.motion` (written motion,
   proposal support), :mod:`~deliberation.rules.consultation`,
   :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
+  :mod:`~deliberation.rules.regimes` (matter-regime: stricter laws for some matter kinds,
+  with their data in :mod:`~deliberation.rules.law`),
   :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
   (deadline, lunar schedule);
 - the arithmetic and calendars they use: :mod:`~deliberation.rules.thresholds`,
@@ -22,6 +24,7 @@ from deliberation.rules import (  # noqa: F401  (each family registers its rules
     consultation,
     disclosure,
     motion,
+    regimes,
     schedules,
     signatures,
     tasks,

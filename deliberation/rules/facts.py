@@ -68,6 +68,11 @@ class Facts(TypedDict, total=False):
     ratings: int
     satisfied: int
     ratings_unsigned: int
+    # the case's matter (for ``matter-regime``): its kind, the local date it was opened, and
+    # whether the acting body is a representative one (its members are representatives)
+    matter_kind: str
+    opened_on: date
+    representative_body: bool
     # time: the local date the action takes place, and a deadline's reference date
     on: date
     since: date

@@ -37,6 +37,7 @@ from deliberation.engine.scenario import Step, StepResult, apply_step, parse_act
 from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
 from deliberation.roster import Roster
+from deliberation.rules.law import DEFAULT_KIND
 from deliberation.service.db import now_text
 from deliberation.service.feed import sync_case
 from deliberation.service.problems import ServiceProblem
@@ -179,13 +180,14 @@ def open_case(
     at: datetime | None = None,
     actor: str | None = None,
     skew_s: float = 300.0,
+    kind: str = DEFAULT_KIND,
 ) -> Case:
     """Open a case for ``village``, store it, and feed its first records."""
     when = at or datetime.now(UTC)
     _check_time(when, None, skew_s)
     case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
                      clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
-                     actor=actor)
+                     actor=actor, kind=kind)
     try:
         save_case(store, case)
     except CaseExists:

@@ -139,7 +139,7 @@ class _Run:
         self.people, self.rng = people, rng
         self.clock = ManualClock()
         self.case = Case.open(procedure, roster, matter="simulated",
-                              settings=dict(plan.overrides), clock=self.clock)
+                              settings=dict(plan.overrides), clock=self.clock, kind=params.kind)
         self.township = roster.count("township-official")
         sup = procedure.supervision
         self.objector = roster.select(procedure.bodies[sup.body].members)[0].id if sup else None

@@ -47,7 +47,9 @@ from deliberation.rules.calendars import LunarSchedule
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
+from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
+from deliberation.rules.regimes import MatterRegime, admission
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
 from deliberation.rules.thresholds import Threshold
@@ -96,7 +98,7 @@ class Approval:
 
     rule_id: str
     base: str
-    threshold: Threshold
+    threshold: Threshold | None  # None: a count derived from the rule's requirements
     fixed_needed: int | None
     table: tuple[int, ...] = ()
 
@@ -211,7 +213,9 @@ def _through_skips(procedure: Procedure, target: str, overrides: Mapping[str, An
     return target
 
 
-_DAY0: Final = date(2026, 1, 5)
+# The day simulated cases are opened (the engine path's clock starts there too).
+DAY0: Final = date(2026, 1, 5)
+_DAY0: Final = DAY0
 
 
 def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) -> Facts:
@@ -291,6 +295,7 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
     live = [s for s in procedure.stages if not _skipped(procedure, s, overrides)]
     if not live:
         raise SimulationError("every stage is skipped: nothing to simulate")
+    _admit(procedure, live, params, overrides)
     stages = tuple(
         _compile_stage(procedure, s, i, params, roster, overrides) for i, s in enumerate(live)
     )
@@ -307,6 +312,21 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
         escalate_to=_through_skips(procedure, esc.to, overrides) if esc else "",
         escalate_top=_through_skips(procedure, esc.top, overrides) if esc else "",
     )
+
+
+def _admit(procedure: Procedure, live: Sequence[Stage], params: SimParams,
+           overrides: Mapping[str, Any]) -> None:
+    """Refuse, as the engine refuses to open the case, a kind the procedure cannot decide."""
+    pairs: list[tuple[MatterRegime | None, bool]] = []
+    for s in live:
+        if s.action is not ActionKind.MEETING:
+            continue
+        rules = (_bound(procedure, spec, overrides) for spec in procedure.rules_of(s, overrides))
+        regime = next((r for r in rules if isinstance(r, MatterRegime)), None)
+        pairs.append((regime, is_representative(procedure.body_of(s, overrides).members)))
+    refused = admission(params.kind, DAY0, pairs)
+    if refused is not None:
+        raise SimulationError(refused)
 
 
 def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimParams,
@@ -443,7 +463,8 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     approvals: list[Approval] = []
     needs_households = False
     sizes: Facts = {"members": len(members), "voters": n_voters, "expected": totals["expected"],
-                    "households": households, "adults": adults}
+                    "households": households, "adults": adults, "matter_kind": params.kind,
+                    "opened_on": DAY0, "representative_body": is_representative(member_sel)}
     for rule in rules:
         if isinstance(rule, Quorum):
             built = tuple(QuorumAlt(req.count, req.needed, req.total)
@@ -460,6 +481,15 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
             else:
                 approvals.append(Approval(rule.id, t.base.value, t,
                                           rule.requirements(sizes)[0].needed))
+        elif rule.effect is Effect.REJECTED:
+            # Any other vote rule (e.g. a legal regime's 2/3 of all members): the yes votes it
+            # needs on the body's fixed totals, as its requirements state them.
+            for req in rule.requirements(sizes):
+                if req.count != "yes":
+                    raise SimulationError(
+                        f"rule {rule.id!r} needs {req.count!r}, which the simulator does not "
+                        "sample at a vote")
+                approvals.append(Approval(rule.id, "requirement", None, req.needed))
     classes: tuple[tuple[int, int, int], ...] = ()
     if needs_households and params.strategic_abstention > 0:
         raise SimulationError(T(

@@ -22,6 +22,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.roster import Roster, Villager
+from deliberation.rules.law import DEFAULT_KIND, check_kind
 
 # A swept or overridden procedure setting ``id`` is the column (and grid key) ``settings.id``.
 SETTING_PREFIX: Final = "settings."
@@ -52,6 +53,10 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> tuple[tuple[str, Any], .
     if isinstance(value, tuple):
         return tuple(sorted(value))
     return tuple(sorted(dict(value).items()))
+
+
+def _kind(_: Any, attribute: Any, value: Any) -> None:
+    check_kind(value)
 
 
 @attrs.frozen
@@ -112,6 +117,13 @@ class SimParams:
     * ``max_consultation_rounds``: rounds before the consultation is given up (the stage's
       ``max_rounds`` if it has one): the case then takes the stage's ``max_rounds`` route, or
       its ``deadline`` route (lapsed) when the stage has no cap.
+
+    Matter:
+
+    * ``kind``: the matter's kind (``deliberation/rules/law.yaml``; default an ordinary major
+      matter). For a kind a legal regime binds, the resolving meeting's ``matter-regime`` rule
+      also needs its threshold on the whole body (e.g. at least 2/3 of all members), as the
+      engine asks it; a procedure that does not apply the regime cannot be simulated for it.
 
     Time (days):
 
@@ -201,6 +213,8 @@ class SimParams:
     max_steps: int = attrs.field(default=200, validator=_positive)
     # -- the procedure's settings ----------------------------------------------------------
     settings: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_frozen_mapping)
+    # -- the matter ----------------------------------------------------------------------------
+    kind: str = attrs.field(default=DEFAULT_KIND, validator=_kind)
 
     def __attrs_post_init__(self) -> None:
         if self.support_concentration is not None and self.support_concentration <= 0:

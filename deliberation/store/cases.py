@@ -23,6 +23,7 @@ from deliberation.engine.clock import Clock
 from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
 from deliberation.roster import Roster
+from deliberation.rules.law import DEFAULT_KIND
 from deliberation.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -56,12 +57,13 @@ def new_case(
     settings: Mapping[str, Any] | None = None,
     clock: Clock | None = None,
     actor: str | None = None,
+    kind: str = DEFAULT_KIND,
 ) -> Case:
     """Open a case with the engine and store it (see ``Case.open``)."""
     from deliberation.engine.case import Case
 
     case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
-                     clock=clock, actor=actor)
+                     clock=clock, actor=actor, kind=kind)
     save_case(store, case)
     return case
 

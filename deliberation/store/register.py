@@ -25,7 +25,7 @@ drawn from the same :class:`Register`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ from deliberation.roster import Roster, Villager
 from deliberation.rules import RULES
 from deliberation.rules.channels import channel_name
 from deliberation.rules.electorate import reason_name
+from deliberation.rules.law import LAWS, cite
 from deliberation.store.register_text import METHODS, OTHER_KINDS, W
 
 # How many households the sign sheet prints on one line.
@@ -368,6 +369,9 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
         if isinstance(data.get(key), list | tuple) and data[key]:
             rows.append(Row(ctx.w(f"{key}-names"), _who(ctx, data[key])))
     rows.append(Row(ctx.w("result"), _verdict(ctx, stage, result)))
+    cited = _citations(ctx, result)
+    if cited:
+        rows.append(Row(ctx.w("law-basis"), cited))
     rows.append(Row(ctx.w("signed"), _signatures(ctx, rec, data)))
     witnesses = data.get("witnesses", 0)
     rows.append(Row(ctx.w("township"),
@@ -409,6 +413,23 @@ def _attendance_extras(ctx: _Ctx, data: Mapping[str, Any], electorate: Mapping[s
                                                 no=_number(written.get("no")),
                                                 abstain=_number(written.get("abstain")))))
     return rows
+
+
+def _citations(ctx: _Ctx, result: Mapping[str, Any]) -> str:
+    """The articles the meeting's checks name (a legal regime's), cited by the version in force
+    on the day the check recorded."""
+    out = []
+    for c in _checks(result):
+        n = _map(c.get("numbers"))
+        law, article, on = n.get("law"), n.get("article"), n.get("cited_on")
+        if not isinstance(law, str) or law not in LAWS or not isinstance(article, str):
+            continue
+        try:
+            day = date.fromisoformat(on) if isinstance(on, str) else None
+        except ValueError:
+            day = None
+        out.append(cite(law, article, day).get(ctx.lang))
+    return ctx.sep().join(dict.fromkeys(out))
 
 
 def _verdict(ctx: _Ctx, stage: Any, result: Mapping[str, Any]) -> str:

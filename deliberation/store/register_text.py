@@ -49,6 +49,7 @@ W: Final[Mapping[str, Text]] = {
     "no-names": T("反对", "反對", "Against"),
     "abstain-names": T("弃权", "棄權", "Abstaining"),
     "result": T("表决结果", "表決結果", "Result"),
+    "law-basis": T("法律依据", "法律依據", "Legal basis"),
     "step-result": T("办理情况", "辦理情況", "Outcome"),
     "by": T("经办人", "經辦人", "By"),
     "passed": T("通过,转入{next}", "通過,轉入{next}", "passed; next: {next}"),

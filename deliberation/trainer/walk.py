@@ -550,6 +550,9 @@ class Walkthrough:
         number = rv.number if rv else rule_id
         detail = rv.detail.get(self.lang) if rv else rule_id
         count, needed = numbers.get("count"), numbers.get("needed")
+        if count is None:  # a rule that counted nothing here (e.g. no regime binds the kind)
+            self.say(f"  {mark} {number} {detail}")
+            return
         if "total" in numbers:
             nums = (f"{count} / {numbers['total']}, at least {needed}" if self.lang == "en"
                     else f"{count}/{numbers['total']},至少 {needed}")

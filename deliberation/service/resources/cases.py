@@ -21,6 +21,7 @@ from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
 from deliberation.roster import Roster, RosterError
+from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.service import acting, feed, idempotency
 from deliberation.service.auth import require
 from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
@@ -62,6 +63,8 @@ class OpenCase(BaseModel):
     procedure: str = Field(pattern=ID_PATTERN, examples=["six-deliberations-guzhuang"])
     roster: str | dict[str, Any]
     matter: str = Field("", max_length=2000)
+    kind: str = Field(DEFAULT_KIND, pattern=ID_PATTERN, examples=["land-contracting-plan"],
+                      description="the matter's kind: " + ", ".join(KINDS))
     settings: dict[str, Any] = Field(default_factory=dict)
     case_id: str | None = Field(None, pattern=ID_PATTERN)
     village: str | None = Field(None, pattern=ID_PATTERN,
@@ -114,7 +117,7 @@ def open_case(body: OpenCase, ctx: CtxDep) -> Any:
     case = acting.open_case(
         ctx.store, village, body.procedure, roster, matter=body.matter,
         settings=body.settings or None, case_id=body.case_id, at=body.at, actor=body.actor,
-        skew_s=ctx.settings.clock_skew_s)
+        skew_s=ctx.settings.clock_skew_s, kind=body.kind)
     return reply(state_view(case, village, ctx.lang), ctx.lang, 201,
                  {"Location": f"/v1/cases/{case.id}", "ETag": etag(case.version)})
 

@@ -1,0 +1,98 @@
+"""Checks of the legal regimes a procedure applies (``matter-regime``), run by the checker.
+
+(D413, an unknown regime or matter kind, is the loader's: a closed vocabulary.)
+
+* D414 ``kinds`` listing a kind that a regime binds which the rule does not apply: such a
+  matter would pass under the procedure's own (generic > 1/2) rule alone;
+* D415 a kind a regime reserves to the full assembly decided, by default, by a representative
+  body (its members include representatives).
+
+>>> from deliberation import load_procedure
+>>> [s.id for s in regime_stages(load_procedure("land-contracting-plan"))]
+['resolution']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from deliberation.definition.model import Procedure, RuleSpec, Stage
+from deliberation.rules.law import REGIMES, is_representative, regime_of
+from deliberation.rules.regimes import RULE
+from deliberation.yamlsource import Located, Reporter
+
+
+def regime_stages(procedure: Procedure) -> list[Stage]:
+    """The stages whose rules (their own or their default body's) apply a regime."""
+    return [s for s in procedure.stages if any(r.rule == RULE for r in procedure.rules_of(s))]
+
+
+def _specs(procedure: Procedure, stage: Stage) -> Iterator[RuleSpec]:
+    yield from (r for r in procedure.rules_of(stage) if r.rule == RULE)
+
+
+def _names(spec: RuleSpec, key: str) -> tuple[str, ...]:
+    value = dict(spec.params).get(key) or ()
+    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
+
+
+def _rule_node(at: Located, spec: RuleSpec) -> Located:
+    """Where ``spec`` is written under the stage (or the stage, when inherited)."""
+    for key in ("rules", "add_rules"):
+        rules = at.get(key)
+        if rules is None or not rules.is_seq:
+            continue
+        for el in rules.elements():
+            rid, name = el.get("id"), el.get("rule")
+            if (rid is not None and rid.value() == spec.id) or (
+                    rid is None and name is not None and name.value() == spec.id):
+                return el
+    return at
+
+
+def _param_node(rule: Located, key: str) -> Located:
+    params = rule.get("params")
+    if params is not None and params.is_map and params.get(key) is not None:
+        found = params.get(key)
+        assert found is not None
+        return found
+    return rule
+
+
+def check_regimes(procedure: Procedure, where: dict[str, Located], reporter: Reporter) -> None:
+    """Report D414 and D415 for every stage applying a regime."""
+    for stage in procedure.stages:
+        at = where.get(stage.id)
+        if at is None:
+            continue
+        for spec in _specs(procedure, stage):
+            node = _rule_node(at, spec)
+            regimes = _names(spec, "regimes")
+            for k in _names(spec, "kinds"):
+                bound = regime_of(k)
+                if bound is not None and bound.id not in regimes:
+                    reporter.error(
+                        "D414",
+                        f"stage {stage.id!r}: kind {k!r} is bound by the regime {bound.id!r} "
+                        f"({bound.text.en}), but the rule does not apply it, so the matter "
+                        "would pass under the procedure's own rule",
+                        _param_node(node, "kinds"),
+                        f"add {bound.id} to regimes, or remove {k} from kinds")
+            body = procedure.bodies.get(str(procedure.resolve(stage.body)))
+            if body is None or not is_representative(body.members):
+                continue
+            for r in regimes:
+                reg = REGIMES.get(r)
+                reserved = [k for k, b in reg.kinds.items() if b.reserved] if reg else []
+                if reserved:
+                    reporter.error(
+                        "D415",
+                        f"stage {stage.id!r}: by default its body {body.id!r} is a "
+                        f"representative body, but the regime {r!r} reserves "
+                        f"{', '.join(reserved)} to the full assembly",
+                        at.get("body") or node,
+                        "make the full assembly the default body (a case may still choose "
+                        "another body for other kinds)")
+
+
+__all__ = ["check_regimes", "regime_stages"]

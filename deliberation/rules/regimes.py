@@ -1,0 +1,299 @@
+"""Legal regimes: ``matter-regime`` — a matter of a bound kind needs what the law requires.
+
+A case is opened for a matter of a declared kind (:data:`~deliberation.rules.law.KINDS`). Some
+kinds are bound by a law stricter than the Organic Law's "more than half of those present"
+(:mod:`deliberation.rules.law`): a land contracting plan needs at least 2/3 of *all* members of
+the deciding body. A procedure applies such regimes with one rule at its resolving meeting::
+
+    - rule: matter-regime
+      params: {regimes: [land-contracting]}
+
+The stricter rule prevails: the vote passes only when the procedure's own ``approval`` *and*
+the regime's threshold hold; the verdict names which of the two needed more votes (``binding``)
+and cites the regime's article in the version of the law in force when the case was opened.
+A kind the regime reserves to the full assembly may not be decided by a representative body.
+
+>>> from deliberation.rules import RULES
+>>> r = RULES["matter-regime"].bind("matter-regime", {"regimes": ["land-contracting"]})
+>>> v = r.verdict({"matter_kind": "land-contracting-plan", "members": 31, "yes": 20})
+>>> v.ok, v.numbers["needed"]
+(False, 21)
+>>> r.verdict({"matter_kind": "ordinary-major-matter", "members": 31, "yes": 1}).ok
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from deliberation.i18n import LANGS, T, Text
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.base import (
+    Description,
+    Effect,
+    Param,
+    Requirement,
+    Rule,
+    ThresholdView,
+    Verdict,
+    rule_type,
+)
+from deliberation.rules.facts import Facts
+from deliberation.rules.law import (
+    DEFAULT_KIND,
+    KINDS,
+    REGIMES,
+    Binding,
+    Regime,
+    cite,
+    kind_label,
+    regime_of,
+)
+from deliberation.rules.thresholds import format_fraction
+
+RULE: Final = "matter-regime"
+
+
+def bound(kind: str, on: _dt.date | None) -> tuple[Regime, Binding] | None:
+    """The regime binding ``kind`` for a case opened on ``on`` (``None``: none in force)."""
+    reg = regime_of(kind)
+    if reg is None or not reg.in_force(on):
+        return None
+    return reg, reg.kinds[kind]
+
+
+def _cited_on(facts: Mapping[str, Any]) -> _dt.date | None:
+    on = facts.get("opened_on")
+    return on if isinstance(on, _dt.date) else None
+
+
+def _citation(numbers: Mapping[str, Any]) -> Text:
+    on = numbers.get("cited_on")
+    return cite(numbers["law"], numbers["article"],
+                _dt.date.fromisoformat(on) if isinstance(on, str) else None)
+
+
+@attrs.frozen
+class MatterRegime(Rule):
+    """The regime's threshold for the case's kind, on top of the procedure's own approval."""
+
+    regimes: tuple[str, ...]
+    kinds: tuple[str, ...] = ()  # further kinds the procedure decides under its own rule
+    # the procedure's own approval at the same meeting, set by the engine's plan, so the
+    # verdict can say which rule binds (never consulted for whether the vote passes)
+    own: Rule | None = attrs.field(default=None, eq=False, repr=False)
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> MatterRegime:
+        regimes = tuple(str(r) for r in params["regimes"] or ())
+        for r in regimes:
+            if r not in REGIMES:
+                raise ValueError(f"unknown legal regime {r!r} (known: {', '.join(REGIMES)})")
+        kinds = tuple(str(k) for k in params.get("kinds") or ())
+        for k in kinds:
+            if k not in KINDS:
+                raise ValueError(f"unknown matter kind {k!r} (known: {', '.join(KINDS)})")
+        return cls(rule_id, regimes, kinds, basis=basis)
+
+    def against(self, own: Rule | None) -> MatterRegime:
+        """This rule, told the procedure's own approval rule it is compared with."""
+        return attrs.evolve(self, own=own)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"matter_kind", "opened_on", "representative_body", "yes", "members"}
+                         | (self.own.reads if self.own is not None else frozenset()))
+
+    def handles(self, kind: str, on: _dt.date | None) -> bool:
+        """Whether a case of ``kind`` opened on ``on`` may be decided under this rule."""
+        hit = bound(kind, on)
+        if hit is None:
+            return True
+        return hit[0].id in self.regimes
+
+    def _applied(self, facts: Mapping[str, Any]) -> tuple[Regime, Binding] | None:
+        hit = bound(str(facts.get("matter_kind") or DEFAULT_KIND), _cited_on(facts))
+        return hit if hit is not None and hit[0].id in self.regimes else None
+
+    def verdict(self, facts: Facts) -> Verdict:
+        kind = str(facts.get("matter_kind") or DEFAULT_KIND)
+        hit = self._applied(facts)
+        if hit is None:
+            return self._verdict(True, {"kind": kind, "applies": False})
+        reg, binding = hit
+        t = reg.approval
+        yes, total = int(facts.get("yes", 0)), t.base.total(facts)
+        on = _cited_on(facts)
+        numbers = t.numbers(yes, total) | {
+            "kind": kind, "applies": True, "regime": reg.id, "law": binding.basis.law,
+            "article": binding.basis.article,
+            "cited_on": on.isoformat() if on is not None else None}
+        if binding.reserved and facts.get("representative_body"):
+            return self._verdict(False, numbers | {"reserved": True})
+        if self.own is not None:
+            own = self.own.requirements(facts)
+            if own:
+                own_needed = own[0].needed
+                numbers["own_needed"] = own_needed
+                numbers["binding"] = ("regime" if numbers["needed"] > own_needed else
+                                      "procedure" if own_needed > numbers["needed"] else "both")
+        return self._verdict(t.holds(yes, total), numbers)
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        n = numbers
+        if not n.get("applies"):
+            return T("事项类别“{kind}”不受特别法约束,按本程序规则表决",
+                     "事項類別「{kind}」不受特別法約束,按本程序規則表決",
+                     "the kind {kind!r} is bound by no stricter law; the procedure's own rule "
+                     "decides").format(kind=n["kind"])
+        reg = REGIMES[n["regime"]]
+        cited = _citation(n)
+        if n.get("reserved"):
+            return Text(*(_reserved_line(lang, n["kind"], reg) for lang in LANGS))
+        head = (T("法定表决通过", "法定表決通過", "the law's threshold is met") if ok else
+                T("法定表决未通过", "法定表決未通過", "the law's threshold is not met"))
+        body = T("{head}:赞成 {count}/{total},依{cite}须全体组成人员的{ratio}以上,即至少 {needed}",
+                 "{head}:贊成 {count}/{total},依{cite}須全體組成人員的{ratio}以上,即至少 {needed}",
+                 "{head}: {count} yes of all {total} members; {cite} requires at least {ratio} "
+                 "of all members, i.e. at least {needed}")
+        parts = [Text(*(body.get(lang).format(head=head.get(lang), cite=cited.get(lang),
+                                              count=n["count"], total=n["total"],
+                                              ratio=n["ratio"], needed=n["needed"])
+                        for lang in LANGS))]
+        approvals = reg.kinds[n["kind"]].approvals
+        if approvals is not None:
+            parts.append(approvals)
+        if "binding" in n:
+            parts.append(_BINDING[n["binding"]].format(own=n["own_needed"], needed=n["needed"]))
+        return Text(*((";" if lang != "en" else "; ").join(p.get(lang) for p in parts)
+                      for lang in LANGS))
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        regs = [REGIMES[r] for r in self.regimes]
+        summary = T("特别法:全体组成人员{ratio}以上赞成", "特別法:全體組成人員{ratio}以上贊成",
+                    "stricter law: ≥{ratio} of all members vote yes").format(
+            ratio="/".join(sorted({format_fraction(r.approval.ratio) for r in regs})))
+        lines = []
+        for reg in regs:
+            kinds = list(reg.kinds.items())
+            lines.append(Text(*(
+                f"{reg.name.get(lang)}: {reg.text.get(lang)} — " + "; ".join(
+                    f"{kind_label(k).get(lang)} ({b.basis.text().get(lang)}"
+                    + (f", {b.approvals.get(lang)}" if b.approvals is not None else "")
+                    + (f", {_RESERVED_WORD.get(lang)}" if b.reserved else "") + ")"
+                    for k, b in kinds)
+                for lang in LANGS)))
+        detail = Text(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
+        views = tuple(ThresholdView(r.approval.ratio.numerator, r.approval.ratio.denominator,
+                                    r.approval.compare.value, r.approval.base.value, "yes",
+                                    r.approval.base.fact) for r in regs)
+        return Description(summary, detail, views, on_arrow=True)
+
+    def need(self, facts: Facts) -> Text | None:
+        """What the law needs of the vote on the body's totals in ``facts`` (for a case's
+        explanation before the meeting), or ``None`` when no regime binds the case's kind."""
+        hit = self._applied(facts)
+        if hit is None:
+            return None
+        reg, binding = hit
+        (req,) = self.requirements(facts)
+        cited = binding.basis.text(_cited_on(facts))
+        line = T("依{cite}{text},即全体 {total} 人中至少 {needed} 人赞成",
+                 "依{cite}{text},即全體 {total} 人中至少 {needed} 人贊成",
+                 "under {cite}: {text}, i.e. at least {needed} yes of all {total}")
+        parts = [Text(*(line.get(lang).format(cite=cited.get(lang), text=reg.text.get(lang),
+                                              total=req.total, needed=req.needed)
+                        for lang in LANGS))]
+        if binding.approvals is not None:
+            parts.append(binding.approvals)
+        return Text(*((";" if lang != "en" else "; ").join(p.get(lang) for p in parts)
+                      for lang in LANGS))
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        hit = self._applied(facts)
+        if hit is None:
+            return ()
+        t = hit[0].approval
+        total = t.base.total(facts)
+        return (Requirement("yes", total, t.needed(total)),)
+
+
+_RESERVED_WORD: Final = T("成员代表大会不得决定", "成員代表大會不得決定",
+                          "not for a representatives' body")
+
+_BINDING: Final = {
+    "regime": T("本程序自身规则只需 {own} 票,法定规则须 {needed} 票,以较严的法定规则为准",
+                "本程序自身規則只需 {own} 票,法定規則須 {needed} 票,以較嚴的法定規則為準",
+                "the procedure's own rule needs only {own}; the law needs {needed}: the "
+                "stricter law prevails"),
+    "procedure": T("本程序自身规则须 {own} 票,严于法定规则的 {needed} 票,以本程序规则为准",
+                   "本程序自身規則須 {own} 票,嚴於法定規則的 {needed} 票,以本程序規則為準",
+                   "the procedure's own rule needs {own}, more than the law's {needed}: the "
+                   "procedure's stricter rule prevails"),
+    "both": T("本程序规则与法定规则均须 {needed} 票", "本程序規則與法定規則均須 {needed} 票",
+              "the procedure's rule and the law both need {needed}"),
+}
+
+
+def _basis_of(reg: Regime) -> Text:
+    assert reg.reserved_basis is not None
+    return reg.reserved_basis.text()
+
+
+def _reserved_line(lang: str, kind: str, reg: Regime) -> str:
+    line = T("{kind}属于成员大会保留事项,成员代表大会不得决定({basis})",
+             "{kind}屬於成員大會保留事項,成員代表大會不得決定({basis})",
+             "{kind} is reserved to the member assembly; a representatives' body may not "
+             "decide it ({basis})")
+    return line.get(lang).format(kind=kind_label(kind).get(lang), basis=_basis_of(reg).get(lang))
+
+
+def admission(kind: str, on: _dt.date | None,
+              stages: Sequence[tuple[MatterRegime | None, bool]]) -> Text | None:
+    """Why a case of ``kind`` opened on ``on`` cannot go through a procedure whose meeting
+    stages have these (regime rule, is a representative body) pairs; ``None`` when it can.
+
+    A kind a regime binds needs a stage applying that regime, and a reserved kind may not be
+    decided by a representative body.
+    """
+    hit = bound(kind, on)
+    if hit is None:
+        return None
+    reg, binding = hit
+    applying = [rep for rule, rep in stages if rule is not None and reg.id in rule.regimes]
+    cited = binding.basis.text(on)
+    if not applying:
+        return Text(*(_unregulated_line(lang, kind, reg, cited) for lang in LANGS))
+    if binding.reserved and any(applying):
+        return Text(*(_reserved_line(lang, kind, reg) for lang in LANGS))
+    return None
+
+
+def _unregulated_line(lang: str, kind: str, reg: Regime, cited: Text) -> str:
+    line = T("{kind}依{cite}{rule};本程序未适用该规则,不能按一般过半数规则决定",
+             "{kind}依{cite}{rule};本程序未適用該規則,不能按一般過半數規則決定",
+             "a {kind} needs {rule} under {cite}; this procedure does not apply it, so the "
+             "matter cannot be decided under the general majority rule")
+    return line.get(lang).format(kind=kind_label(kind).get(lang), cite=cited.get(lang),
+                                 rule=reg.text.get(lang))
+
+
+rule_type(
+    MatterRegime, name=RULE, label=T("特别法规定的表决", "特別法規定的表決",
+                                     "vote required by a stricter law"),
+    description="The legal regimes (rules/law.yaml) the resolving meeting applies: a matter of a "
+                "kind a regime binds passes only when the regime's threshold (on all members) "
+                "holds as well as the procedure's own approval.",
+    params=(Param("regimes", "list", choices=tuple(REGIMES),
+                  description="regime ids, e.g. [land-contracting]"),
+            Param("kinds", "list", required=False, default=(), choices=tuple(KINDS),
+                  description="further matter kinds decided under the procedure's own rule")),
+    actions=(ActionKind.MEETING,), effect=Effect.REJECTED)
+
+
+__all__ = ["RULE", "MatterRegime", "admission", "bound"]
