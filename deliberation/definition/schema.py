@@ -81,6 +81,8 @@ def _param_schema(param: Param) -> Schema:
         value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     elif t == "thresholds":
         value = {"type": "array", "items": _ref("threshold")}
+    elif t == "rules":  # a composite's rules: each a rule as a stage lists it
+        value = {"type": "array", "minItems": 2, "items": _ref("rule")}
     elif t == "ints":
         item: Schema = {"type": "integer", "minimum": param.minimum or 0}
         if param.maximum is not None:
@@ -88,7 +90,7 @@ def _param_schema(param: Param) -> Schema:
         value = {"type": "array", "minItems": 1, "items": item}
     else:
         value = {"type": "string"}
-    if t not in ("list", "channels", "thresholds", "ints"):
+    if t not in ("list", "channels", "thresholds", "ints", "rules"):
         # A parameter may take its value from a setting (the loader checks the setting's type).
         value = {"anyOf": [value, _ref("settingRef")]}
     if param.description:

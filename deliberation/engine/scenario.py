@@ -40,7 +40,8 @@ class ScenarioError(DefinitionError):
     """The scenario file itself is invalid; ``diagnostics`` says where."""
 
 
-# value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo
+# value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
+# counts (names to counts)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -51,7 +52,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "meeting": ("hold_meeting", {"present": "who", "yes": "who", "no": "who", "abstain": "who",
                                  "households": "int", "excused": "who", "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
-                                 "content": "str", "actor": "str"}, ("present",)),
+                                 "content": "str", "actor": "str",
+                                 "present_among": "counts"}, ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
                                    "method": "str", "proxy": "str", "authorisation": "str",
                                    "actor": "str"}, ("villager",)),
@@ -462,6 +464,10 @@ def _check_kind(kind: str, value: Any) -> str:
             "expected a count or a list of villager ids"
     if kind == "redo":
         return "" if isinstance(value, bool | str) else "expected true, false or a stage id"
+    if kind == "counts":
+        return "" if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
+            for k, n in value.items()) else "expected a mapping of names to whole numbers ≥ 0"
     return ""
 
 

@@ -19,6 +19,7 @@
 
 from deliberation.rules import (  # noqa: F401  (each family registers its rules on import)
     attendance,
+    composite,
     consultation,
     disclosure,
     motion,

@@ -80,6 +80,10 @@ class _People:
         self.household = np.array([codes.setdefault(v.household, len(codes)) for v in members],
                                   dtype=np.int64)
         self.ids = [v.id for v in members]
+        # who of them is in each subset a quorum counts apart (the engine is told the counts)
+        self.subsets = {s: np.array([v.id in chosen for v in members], dtype=bool)
+                        for s in plan.subsets
+                        for chosen in ({v.id for v in roster.select((s,))},)}
         # the consultation's units: adult villagers, or households
         adults = [v for v in members if v.adult and not v.township]
         if plan.unit == "household":
@@ -352,9 +356,11 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
         if params.abstention > 0 else 0
     no = present - yes - abstain
+    among = {s: int((attend & chosen).sum()) for s, chosen in people.subsets.items()}
     records = case.hold_meeting(
         present=present, yes=yes, no=no, abstain=abstain, households=households,
         excused=int(people.excused.sum()), non_voting=non_voting, witnesses=township,
+        present_among=among or None,
     )
     result = next(r.result for r in records if r.kind == "meeting")
     failed = [c["rule"] for c in result.get("checks", ()) if not c["ok"]]

@@ -198,7 +198,8 @@ class _Chunk:
         np = self.np
         m = ix.size
         facts = {k: np.zeros(m, dtype=np.int64)
-                 for k in ("present", "present_members", "present_adults", "present_households")}
+                 for k in ("present", "present_members", "present_adults", "present_households",
+                           *(f"present_members@{s}" for s in st.subsets))}
         if st.household_classes:
             p = st.groups[0].p if st.groups else 0.0
             res = next((g.p for g in st.groups if g.resident), p)
@@ -215,6 +216,8 @@ class _Chunk:
             for g in st.groups:
                 x = rng.binomial(g.n, g.p, size=m)
                 facts["present_members"] += x
+                for sub in g.subsets:
+                    facts[f"present_members@{sub}"] += x
                 if g.voter:
                     facts["present"] += x
                 if g.adult:
