@@ -27,6 +27,7 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "who": {"anyOf": [{"type": "integer", "minimum": 0},
                       {"type": "array", "items": {"type": "string"}}]},
     "redo": {"type": ["boolean", "string"]},
+    "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
 }
 
 
