@@ -9,7 +9,9 @@ reader, and kept as a nested parameter value so that settings inside it resolve 
 - D431 — rules that decide differently combined (a quorum with a vote): a composite's failure
   must mean one thing (no quorum, rejected, refused);
 - D432 — composites nested more than :data:`~deliberation.rules.composite.MAX_DEPTH` deep;
-- D433 — a quorum ``among`` a subset counted on a base other than ``members``.
+- D433 — a quorum ``among`` a subset counted on a base other than ``members``;
+- D409 — a written consultation's ``reply-quorum`` alternative on a base other than ``adults``
+  or ``households``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from deliberation.definition.model import FrozenMap, ParamValue, RuleSpec, Setti
 from deliberation.rules import RULES, Effect
 from deliberation.rules.attendance import AMONG_BASES
 from deliberation.rules.composite import MAX_DEPTH
+from deliberation.rules.written import REPLY_BASES
 from deliberation.yamlsource import Located
 
 if TYPE_CHECKING:  # the loader calls in with itself; no import at run time (no cycle)
@@ -73,7 +76,19 @@ def read_rules(b: _Builder, loc: Located, action: ActionKind | None, depth: int
 
 def check_among(b: _Builder, loc: Located, spec: RuleSpec) -> None:
     """D433: a quorum ``among`` a subset counts that subset's members, so its bases (the main
-    one and every ``any_of`` alternative) must be ``members``."""
+    one and every ``any_of`` alternative) must be ``members``. D409 for a ``reply-quorum``
+    alternative on a base replies are not counted on."""
+    if spec.rule == "reply-quorum":
+        alts = spec.param("any_of")
+        for i, alt in enumerate(alts if isinstance(alts, tuple) else ()):
+            base = alt.get("base") if isinstance(alt, FrozenMap) else None
+            if isinstance(base, str) and base not in REPLY_BASES:
+                p = loc.get("params")
+                where = p.get("any_of") if p is not None and p.is_map else None
+                b.r.error("D409", f"replies cannot be counted on {base!r}",
+                          (list(where.elements())[i] if where is not None and where.is_seq
+                           else None) or loc, "replies are counted on adults or households")
+        return
     if spec.rule != "quorum" or not spec.param("among"):
         return
     bases = [spec.param("base")]

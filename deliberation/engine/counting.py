@@ -297,8 +297,40 @@ def opinion_unit(sp: StagePlan, villager: Villager) -> str:
     return villager.id
 
 
+# The opinions that consent in a written consultation (any other opinion is a reply that does
+# not consent).
+CONSENT_WORDS: Final = ("agree", "同意")
+
+
+def reply_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
+    """A written consultation's replies under real names: how many adults and households of
+    the body replied, and how many replies consent. Replies are named: counts cannot say
+    whose real name stands under a reply, so counted opinions are refused here."""
+    if t.named is False:
+        raise InvalidAction(T(
+            "书面征求须实名回复:请逐人记录意见(record_opinion),不能只填人数",
+            "書面徵求須實名回覆:請逐人記錄意見(record_opinion),不能只填人數",
+            "a written consultation counts replies under real names: record each opinion "
+            "by name (record_opinion), not as counts"))
+    bc = counts(ctx.roster, sp.body)
+    households = {ctx.roster.get(vid).household for vid in t.replies}
+    return {"adults": bc.adults, "households": bc.households,
+            "replied_adults": len(t.replies), "replied_households": len(households),
+            "replies": len(t.replies), "consents": sum(t.replies.values())}
+
+
 def consultation_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     """Coverage of the consultation so far, from the stage's tally: signed opinions by unit."""
+    if "replies" in sp.reads or "replied_adults" in sp.reads \
+            or "replied_households" in sp.reads:
+        facts = reply_facts(ctx, sp, t)
+        if sp.rule("consultation-coverage") is None:
+            return facts
+        return facts | _coverage_facts(ctx, sp, t)
+    return _coverage_facts(ctx, sp, t)
+
+
+def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     rule = sp.rule("consultation-coverage")
     cov = rule if isinstance(rule, ConsultationCoverage) else None
     by_household = cov is not None and cov.unit == "household"

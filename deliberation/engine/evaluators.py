@@ -16,6 +16,7 @@ from deliberation.diagnostics import did_you_mean
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
 from deliberation.engine.counting import (
+    CONSENT_WORDS,
     consultation_facts,
     disclosure_facts,
     evaluation_facts,
@@ -308,12 +309,34 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         else:
             status = Tally.OWN
     unit = opinion_unit(sp, v)
+    if status == Tally.OWN:  # a reply under the villager's real name
+        consents = d.data.get("opinion") in CONSENT_WORDS
+
+        def update(tally: Tally) -> None:
+            tally.add_opinion(unit, status)
+            tally.add_reply(vid, consents)
+
+        return Outcome(_stay(s), s, update)
     return Outcome(_stay(s), s, lambda tally: tally.add_opinion(unit, status))
 
 
 def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_CLOSE)
-    return move(ctx, s, d, sp, "pass", preconditions(sp, consultation_facts(ctx, sp, t)))
+    facts = consultation_facts(ctx, sp, t)
+    checks = preconditions(sp, facts)
+    # a written consultation decides: valid when enough replied, granted when enough consent
+    route = "pass"
+    if sp.quorum is not None:
+        v = sp.quorum.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "no_quorum"
+    if route == "pass" and sp.approval is not None:
+        v = sp.approval.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "rejected"
+    return move(ctx, s, d, sp, route, checks)
 
 
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

@@ -5,6 +5,7 @@
 - :mod:`~deliberation.rules.facts` — :class:`Facts`, what an action establishes;
 - families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
   :mod:`~deliberation.rules.composite` (all-of, any-of),
+  :mod:`~deliberation.rules.written` (reply-quorum, consent: written consultations),
   :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.motion` (written motion,
   proposal support), :mod:`~deliberation.rules.consultation`,
   :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
@@ -27,6 +28,7 @@ from deliberation.rules import (  # noqa: F401  (each family registers its rules
     schedules,
     signatures,
     tasks,
+    written,
 )
 from deliberation.rules.base import (
     RULES,
