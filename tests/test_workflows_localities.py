@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_engine_support import advance_to, open_case
 from test_workflows_scenarios import EXAMPLES, refusals, run, trail
 
-from deliberation import load_procedure
+from deliberation import Roster, RuleViolation, load_procedure
 from deliberation.cli import main
 from deliberation.engine.scenario import load_scenario, run_scenario
 
@@ -36,16 +37,20 @@ def test_shandong_women_quorum_missed_three_times(capsys: pytest.CaptureFixture[
 
 def test_shandong_short_notice_and_short_posting(capsys: pytest.CaptureFixture[str]) -> None:
     data = run("shandong-short-notice", capsys)
-    assert refusals(data) == ["notice-period", "disclosure"]
-    posting = next(v for a in data["actions"] if not a["accepted"]
-                   for v in a["violations"] if v["rule"] == "disclosure")
-    assert posting["numbers"]["needed"] == 5
+    assert refusals(data) == ["notice-period"]
+    # taken down after 4 of 5 days: a route back to posting, not a refusal (Art. 13)
+    assert [r for _, r, _ in trail(data)].count("short") == 1
+    report = run_scenario(load_scenario(EXAMPLES / "shandong-short-notice.yaml"))
+    (short,) = [rec for rec in report.case.records if rec.result.get("route") == "short"]
+    check = next(c for c in short.result["checks"] if c["rule"] == "disclosure")
+    assert (check["numbers"]["count"], check["numbers"]["needed"]) == (4, 5)
     assert data["outcome"] == "adopted"
 
 
 def test_chongqing_short_posting_and_notice(capsys: pytest.CaptureFixture[str]) -> None:
     data = run("chongqing-short-posting", capsys)
-    assert refusals(data) == ["notice-period", "disclosure"]
+    assert refusals(data) == ["notice-period"]
+    assert [r for _, r, _ in trail(data)].count("short") == 1
     assert data["outcome"] == "adopted"
 
 
@@ -53,7 +58,7 @@ def test_chongqing_objection_reposts_and_counts_again(capsys: pytest.CaptureFixt
                                                       ) -> None:
     data = run("chongqing-objection", capsys)
     assert "objection" in [r for _, r, _ in trail(data)]
-    assert refusals(data) == ["disclosure"]
+    assert "short" in [r for _, r, _ in trail(data)] and refusals(data) == []
     assert data["outcome"] == "adopted"
 
 
@@ -106,3 +111,29 @@ def test_walkthrough_takes_the_womens_count(tmp_path: Path,
     out = capsys.readouterr().out
     assert "give present_among: {woman: N} too" in out
     assert "passed → publish the resolution" in out
+
+
+@pytest.mark.parametrize(("days", "route"), [(9, "short"), (10, "pass"), (11, "pass")])
+def test_chongqing_posting_too_short_is_posted_again(days: int, route: str) -> None:
+    case, clock = open_case(load_procedure("four-deliberations-chongqing"),
+                            Roster.generate(households=120, people=300, party_members=20,
+                                            representatives=16))
+    advance_to(case, clock, "resolution-disclosure")
+    case.post_disclosure("notice-board", actor="v0002")
+    clock.advance(days=days)
+    (rec,) = case.conclude_disclosure()
+    assert rec.result["route"] == route
+    assert case.state == ("resolution-disclosure" if route == "short" else "results-disclosure")
+    if route == "short":  # the postings were cleared: concluding again needs a new posting
+        with pytest.raises(RuleViolation):
+            case.conclude_disclosure()
+        case.post_disclosure("notice-board", actor="v0002")
+        clock.advance(days=9)
+        assert case.conclude_disclosure()[0].result["route"] == "short"
+
+
+def test_a_posting_never_made_is_still_refused() -> None:
+    case, clock = open_case(load_procedure("four-deliberations-chongqing"))
+    advance_to(case, clock, "resolution-disclosure")
+    with pytest.raises(RuleViolation):
+        case.conclude_disclosure()

@@ -41,6 +41,7 @@ from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
+from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
 from deliberation.rules.schedules import Deadline
 from deliberation.rules.tasks import Satisfaction
@@ -359,6 +360,13 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_CONCLUDE)
     facts = disclosure_facts(ctx, s, _local(ctx, d.at))
+    # A posting taken down before its period, where the rule says to post it again: recorded,
+    # and the ``short`` route (by default this stage again: the days count anew).
+    verdicts = [r.verdict(facts) for r in sp.preconditions]
+    short = [v for v in verdicts if isinstance(v.rule, Disclosure) and v.rule.repost
+             and v.numbers["channels"] and not v.numbers["met"]]
+    if short and not s.objections and all(v.ok for v in verdicts if v not in short):
+        return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
     return move(ctx, s, d, sp, "pass", preconditions(sp, facts))
 
 

@@ -53,6 +53,8 @@ from deliberation.rules.thresholds import (
     parse_fraction,
 )
 
+# The routes a written consultation's rules can take when they fail.
+DECIDING: Final = {"reply-quorum": ("no_quorum",), "consent": ("rejected",)}
 # What a reply quorum may be counted on, and the fact that counts the replies of each.
 REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_households"}
 _UNITS: Final = {"adults": T("成年村民", "成年村民", "adult villagers"),

@@ -52,9 +52,9 @@ from deliberation.rules.thresholds import Threshold
 from deliberation.simulation.params import SimParams
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
-PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED = range(8)
+PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED, SHORT = range(9)
 KEYS: Final = ROUTE_KEYS
-assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved"
+assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved" and KEYS[SHORT] == "short"
 
 # The rules the simulator samples (their verdict depends on sampled counts, or on how it
 # schedules); every other rule is asked once per stage on what the schedule guarantees.
