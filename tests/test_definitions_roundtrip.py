@@ -116,6 +116,9 @@ def rule(
                                           unique=True))
         params["kinds"] = [k for k in params.get("kinds") or ()
                            if (g := regime_of(k)) is None or g.id in params["regimes"]]
+    if name == "quorum" and params.get("among"):  # a subset's quorum counts its members
+        params["base"] = "members"
+        params.pop("any_of", None)
     if params:
         out["params"] = params
     if basis and draw(st.booleans()):
@@ -127,7 +130,8 @@ def rule(
 
 def rules_for(action: ActionKind) -> list[str]:
     return sorted(
-        n for n, r in RULES.items() if action in r.actions and n not in ("quorum", "approval")
+        n for n, r in RULES.items() if action in r.actions
+        and n not in ("quorum", "approval", "all-of", "any-of")  # composites: see body()
     )
 
 
@@ -167,10 +171,12 @@ def procedures(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             b["unit"] = draw(st.sampled_from(["person", "household"]))
         if with_votes:
-            b["rules"] = [
-                draw(rule("quorum", settings, basis_ids)),
-                draw(rule("approval", settings, basis_ids)),
-            ]
+            quorum = draw(rule("quorum", settings, basis_ids))
+            if draw(st.booleans()):  # a composite of quorums (all-of / any-of)
+                quorum = {"rule": draw(st.sampled_from(["all-of", "any-of"])), "id": "quorum",
+                          "params": {"rules": [quorum, draw(rule("quorum", settings, basis_ids,
+                                                                 rid="second"))]}}
+            b["rules"] = [quorum, draw(rule("approval", settings, basis_ids))]
         return b
 
     meeting_body, quiet_body = ids[4], ids[5]

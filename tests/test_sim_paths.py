@@ -29,6 +29,10 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
         "attendance_by_body": {"villagers-meeting": 0.5},
         "settings": {"resolution-body": "villagers-meeting"},
     }),
+    ("four-deliberations-shandong", {  # a composite quorum: 2/3 of members AND of the women
+        "support_by_body": COMMITTEES, "away_share": 0.1,
+        "attendance_by_body": {"representatives-meeting": 0.7},
+    }),
     ("six-deliberations-guzhuang", {
         "party_away_share": 2 / 3, "away_excused": True, "objection_rate": 0.2,
         "abstention": 0.1, "support": 0.6, "stage_correlation": 0.5,

@@ -158,6 +158,7 @@ ROUTES: Final = {
     "objection": T("有异议", "有異議", "objection"),
     "declined": T("被拒绝接办", "被拒絕接辦", "declined"),
     "unresolved": T("本级无法解决", "本級無法解決", "cannot be solved at this level"),
+    "short": T("公开时间不足", "公開時間不足", "posted too briefly"),
 }
 RECONVENE_LABEL: Final = T("重新进行本步骤", "重新進行本步驟", "this step again")
 ESCALATE_LABEL: Final = T("上提一级", "上提一級", "one level up")

@@ -54,6 +54,7 @@ from deliberation.definition.model import (
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import did_you_mean
 from deliberation.rules import RULES
+from deliberation.rules.written import DECIDING
 from deliberation.yamlsource import Located, Reporter
 
 Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
@@ -119,6 +120,10 @@ def route_keys(procedure: Procedure, stage: Stage) -> list[str]:
         keys.add("max_rounds")
     if any(r.rule == "deadline" for r in _all_rules(procedure, stage)):
         keys.add("deadline")
+    if any(r.rule == "disclosure" and r.param("when_short") == "repost"
+           for r in _all_rules(procedure, stage)):
+        keys.add("short")
+    keys |= {k for r in _all_rules(procedure, stage) for k in DECIDING.get(r.rule, ())}
     return [k for k in ROUTE_KEYS if k in keys]
 
 

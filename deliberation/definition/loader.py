@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.definition import composites
 from deliberation.definition.checks import check_procedure
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
@@ -281,6 +282,9 @@ class _Builder:
     basis_ids: set[str] = attrs.field(factory=set)
     body_ids: set[str] = attrs.field(factory=set)
     channels: frozenset[str] = frozenset(CHANNELS)
+    # while a rule is read: its stage's action, and how deep in composite rules it stands
+    action: ActionKind | None = None
+    depth: int = 0
 
     # .. small typed readers ..
     def keys(self, loc: Located, allowed: Sequence[str], what: str) -> bool:
@@ -882,6 +886,7 @@ class _Builder:
         return tuple(out)
 
     def rule(self, loc: Located, action: ActionKind | None) -> RuleSpec | None:
+        self.action = action  # for a composite's rules, read with the same action
         if not self.keys(loc, ("rule", "id", "params", "basis", "note"), "a rule"):
             return None
         name_loc = self.required(loc, "rule", "a rule")
@@ -935,7 +940,9 @@ class _Builder:
         note = self.text(loc.get("note"), "note") if loc.get("note") else None
         if rid is None:
             return None
-        return RuleSpec(rid, str(name), tuple(params), basis, note)
+        spec = RuleSpec(rid, str(name), tuple(params), basis, note)
+        composites.check_among(self, loc, spec)
+        return spec
 
     def param_value(self, loc: Located, param: Param) -> ParamValue | None:
         """A rule parameter's value, checked against the parameter's type."""
@@ -963,6 +970,12 @@ class _Builder:
             return self.bounded_list(loc, param)
         if t == "thresholds":
             return self.thresholds(loc, param)
+        if t == "rules":  # a composite's rules, read by this reader one level deeper
+            self.depth += 1
+            try:
+                return composites.read_rules(self, loc, self.action, self.depth)
+            finally:
+                self.depth -= 1
         return str(loc.value())
 
     def comparison(self, loc: Located) -> str | None:

@@ -55,9 +55,10 @@ ESCALATE: Final = "escalate"
 
 # The outcomes a stage can produce, each the key of a route in ``Stage.on``. ``declined`` (a
 # task's handler declines it) and ``unresolved`` (it cannot be solved at this level) happen at
-# task stages; an evaluation whose ratings fall short takes ``rejected``.
+# task stages; an evaluation whose ratings fall short takes ``rejected``; ``short`` is a
+# disclosure concluded before its period (a ``disclosure`` rule with ``when_short: repost``).
 ROUTE_KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection",
-                     "declined", "unresolved")
+                     "declined", "unresolved", "short")
 
 
 @attrs.frozen
@@ -361,6 +362,8 @@ def _default_target(procedure: Procedure, key: str) -> str:
     if key == "objection":
         return RECONVENE
     if key == "declined":  # the same task again, for another handler (reassignment)
+        return RECONVENE
+    if key == "short":  # a posting taken down too early is posted again (counted anew)
         return RECONVENE
     if key == "unresolved" and procedure.escalation is not None:
         return ESCALATE

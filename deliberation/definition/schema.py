@@ -63,6 +63,14 @@ def _id_map(value: Schema, what: str) -> Schema:
     }
 
 
+def _int_schema(param: Param) -> Schema:
+    """A whole number within the parameter's bounds."""
+    value: Schema = {"type": "integer", "minimum": param.minimum or 0}
+    if param.maximum is not None:
+        value["maximum"] = param.maximum
+    return value
+
+
 def _param_schema(param: Param) -> Schema:
     """The schema of one rule parameter's value."""
     t = param.type
@@ -74,9 +82,7 @@ def _param_schema(param: Param) -> Schema:
     elif t in ("base", "choice"):
         value = {"enum": list(param.choices)}
     elif t == "int":
-        value = {"type": "integer", "minimum": param.minimum or 0}
-        if param.maximum is not None:
-            value["maximum"] = param.maximum
+        value = _int_schema(param)
     elif t == "bool":
         value = {"type": "boolean"}
     elif t == "list" and param.choices:
@@ -86,14 +92,13 @@ def _param_schema(param: Param) -> Schema:
         value = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
     elif t == "thresholds":
         value = {"type": "array", "items": _ref("threshold")}
+    elif t == "rules":  # a composite's rules: each a rule as a stage lists it
+        value = {"type": "array", "minItems": 2, "items": _ref("rule")}
     elif t == "ints":
-        item: Schema = {"type": "integer", "minimum": param.minimum or 0}
-        if param.maximum is not None:
-            item["maximum"] = param.maximum
-        value = {"type": "array", "minItems": 1, "items": item}
+        value = {"type": "array", "minItems": 1, "items": _int_schema(param)}
     else:
         value = {"type": "string"}
-    if t not in ("list", "channels", "thresholds", "ints"):
+    if t not in ("list", "channels", "thresholds", "ints", "rules"):
         # A parameter may take its value from a setting (the loader checks the setting's type).
         value = {"anyOf": [value, _ref("settingRef")]}
     if param.description:

@@ -336,6 +336,7 @@ class Case:
         content: str = "",
         actor: str | None = None,
         at: datetime | None = None,
+        present_among: Mapping[str, int] | None = None,
     ) -> tuple[Record, ...]:
         """A meeting of the current stage's body, with attendance and votes.
 
@@ -352,6 +353,9 @@ class Case:
         the written proxy of an adult of their household (``{member: holder}``, or a count with
         counted attendance), with ``proxy_authorisation`` naming the written authorisations —
         each only where the body's ``attendance:`` allows it.
+        Where a rule counts a subset of the body present (a quorum ``among: woman``) and
+        attendance is given as counts, ``present_among`` gives that subset's count too
+        (``{"woman": 7}``); with names it is counted from the roster.
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
@@ -376,6 +380,8 @@ class Case:
             data["households"] = _count(households, "households")
         if signed is not None:
             data["signed"] = _who(signed, "signed")
+        if present_among is not None:
+            data["present_among"] = _counts(present_among, "present_among")
         now = self._now(at)
         sigs: list[Signature] = []
         if type(data["present"]) is not int:
@@ -724,6 +730,15 @@ def _count(value: Any, what: str) -> int:
         raise InvalidAction(T(f"{what} 须为非负整数", f"{what} 須為非負整數",
                               f"{what} must be a whole number ≥ 0, not {value!r}"))
     return value
+
+
+def _counts(value: Any, what: str) -> dict[str, int]:
+    """A mapping of names to counts (``present_among: {woman: 7}``)."""
+    if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
+        raise InvalidAction(T("{what} 须为“名称: 人数”的映射", "{what} 須為「名稱: 人數」的映射",
+                              "{what} must map names to counts, not {value!r}").format(
+                              what=what, value=value))
+    return {k: _count(v, f"{what}.{k}") for k, v in value.items()}
 
 
 def _text(value: Any, what: str) -> str:

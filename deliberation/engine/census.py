@@ -64,3 +64,19 @@ def counts(roster: Roster, body: Body) -> BodyCounts:
     _COUNTS[key] = (weakref.ref(roster), result)
     weakref.finalize(roster, _COUNTS.pop, key, None)
     return result
+
+
+def subsets_read(reads: frozenset[str]) -> tuple[str, ...]:
+    """The roster selectors whose subsets of the body some rule counts (``x@woman`` facts).
+
+    >>> subsets_read(frozenset({"members", "present_members@woman", "members@woman"}))
+    ('woman',)
+    """
+    return tuple(sorted({name.partition("@")[2] for name in reads if "@" in name}))
+
+
+def subset_sizes(roster: Roster, body: Body, subsets: tuple[str, ...]) -> dict[str, int]:
+    """``members@<selector>`` for each of ``subsets``: how many of the body's members each
+    selects on ``roster`` (e.g. the women representatives)."""
+    members = member_ids(roster, body.members)
+    return {f"members@{s}": len(members & member_ids(roster, (s,))) for s in subsets}

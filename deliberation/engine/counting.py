@@ -12,9 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
-from deliberation.engine.census import BodyCounts, counts, member_ids
+from deliberation.diagnostics import closest
+from deliberation.engine.census import (
+    BodyCounts,
+    counts,
+    member_ids,
+    subset_sizes,
+    subsets_read,
+)
 from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
@@ -378,6 +385,9 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
+    subsets = subsets_read(sp.reads)
+    if subsets or "present_among" in data:
+        facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
     if "matter_kind" in sp.reads:
         facts |= matter_facts(ctx, sp)
     return facts, _electorate(ctx, sp, facts, by_reason, left_out, on_leave, a)
@@ -412,6 +422,72 @@ def matter_facts(ctx: Context, sp: StagePlan) -> Facts:
             "representative_body": is_representative(sp.body.members)}
 
 
+_AMONG: Final = "present_among"
+
+
+def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+                 bc: BodyCounts, subsets: tuple[str, ...]) -> dict[str, int]:
+    """For each subset of the body some rule counts (``woman``…): its size and how many of it
+    are present — from the names present, or from the meeting's ``present_among`` counts,
+    which must be given for every such subset and agree with the other counts."""
+    sizes = subset_sizes(ctx.roster, sp.body, subsets)
+    given = data.get(_AMONG)
+    if given is not None:
+        for key in given:
+            if key not in subsets:
+                raise InvalidAction(T(
+                    "本阶段没有单独计算“{key}”到会人数的规则{hint}",
+                    "本階段沒有單獨計算「{key}」到會人數的規則{hint}",
+                    "no rule of this stage counts '{key}' present separately{hint}").format(
+                    key=key, hint=_did_you_mean(str(key), subsets)))
+    out: dict[str, int] = {}
+    for sub in subsets:
+        size = sizes[f"members@{sub}"]
+        if a.named is not None:
+            n = len(a.named & member_ids(ctx.roster, (sub,)))
+            if given is not None and sub in given and given[sub] != n:
+                raise InvalidAction(T(
+                    "出席名单中“{sub}”为 {n} 人,与所填 {given} 不符",
+                    "出席名單中「{sub}」為 {n} 人,與所填 {given} 不符",
+                    "those present include {n} selected as '{sub}', not the {given} given"
+                ).format(sub=sub, n=n, given=given[sub]))
+        else:
+            if given is None or sub not in given:
+                raise InvalidAction(T(
+                    "本阶段须单独计算“{sub}”到会人数:以人数记录出席时,请同时填写 "
+                    "present_among: {{{sub}: 人数}}",
+                    "本階段須單獨計算「{sub}」到會人數:以人數記錄出席時,請同時填寫 "
+                    "present_among: {{{sub}: 人數}}",
+                    "this stage counts those selected as '{sub}' present separately: with "
+                    "attendance given as counts, give present_among: {{{sub}: N}} too"
+                ).format(sub=sub))
+            n = given[sub]
+            others = bc.members - size  # members outside the subset
+            if n > size:
+                raise InvalidAction(too_many(f"{_AMONG}.{sub}", n, size))
+            if n > a.members:
+                raise InvalidAction(T(
+                    "“{sub}”到会 {n} 人,多于到会总人数 {present}",
+                    "「{sub}」到會 {n} 人,多於到會總人數 {present}",
+                    "{n} selected as '{sub}' present is more than the {present} present in all"
+                ).format(sub=sub, n=n, present=a.members))
+            if a.members - n > others:
+                raise InvalidAction(T(
+                    "到会 {present} 人中“{sub}”仅 {n} 人,其余 {rest} 人多于其余成员 {others} 人",
+                    "到會 {present} 人中「{sub}」僅 {n} 人,其餘 {rest} 人多於其餘成員 {others} 人",
+                    "of the {present} present only {n} are selected as '{sub}': the other "
+                    "{rest} outnumber the body's {others} other members"
+                ).format(sub=sub, n=n, present=a.members, rest=a.members - n, others=others))
+        out[f"members@{sub}"] = size
+        out[f"present_members@{sub}"] = n
+    return out
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    near = closest(word, choices) if choices else None
+    return f" ('{near}'?)" if near is not None else ""
+
+
 def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str], text: str,
                  on: date) -> Facts:
     """Who raised a motion and signed it; for ``proposal-support``, who of them counts."""
@@ -438,8 +514,40 @@ def opinion_unit(sp: StagePlan, villager: Villager) -> str:
     return villager.id
 
 
+# The opinions that consent in a written consultation (any other opinion is a reply that does
+# not consent).
+CONSENT_WORDS: Final = ("agree", "同意")
+
+
+def reply_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
+    """A written consultation's replies under real names: how many adults and households of
+    the body replied, and how many replies consent. Replies are named: counts cannot say
+    whose real name stands under a reply, so counted opinions are refused here."""
+    if t.named is False:
+        raise InvalidAction(T(
+            "书面征求须实名回复:请逐人记录意见(record_opinion),不能只填人数",
+            "書面徵求須實名回覆:請逐人記錄意見(record_opinion),不能只填人數",
+            "a written consultation counts replies under real names: record each opinion "
+            "by name (record_opinion), not as counts"))
+    bc = counts(ctx.roster, sp.body)
+    households = {ctx.roster.get(vid).household for vid in t.replies}
+    return {"adults": bc.adults, "households": bc.households,
+            "replied_adults": len(t.replies), "replied_households": len(households),
+            "replies": len(t.replies), "consents": sum(t.replies.values())}
+
+
 def consultation_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     """Coverage of the consultation so far, from the stage's tally: signed opinions by unit."""
+    if "replies" in sp.reads or "replied_adults" in sp.reads \
+            or "replied_households" in sp.reads:
+        facts = reply_facts(ctx, sp, t)
+        if sp.rule("consultation-coverage") is None:
+            return facts
+        return facts | _coverage_facts(ctx, sp, t)
+    return _coverage_facts(ctx, sp, t)
+
+
+def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     rule = sp.rule("consultation-coverage")
     cov = rule if isinstance(rule, ConsultationCoverage) else None
     by_household = cov is not None and cov.unit == "household"

@@ -16,6 +16,7 @@ from deliberation.diagnostics import did_you_mean
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
 from deliberation.engine.counting import (
+    CONSENT_WORDS,
     consultation_facts,
     disclosure_facts,
     evaluation_facts,
@@ -40,6 +41,7 @@ from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
+from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, check_kind, is_representative
 from deliberation.rules.regimes import RULE as REGIME_RULE
@@ -333,12 +335,34 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         else:
             status = Tally.OWN
     unit = opinion_unit(sp, v)
+    if status == Tally.OWN:  # a reply under the villager's real name
+        consents = d.data.get("opinion") in CONSENT_WORDS
+
+        def update(tally: Tally) -> None:
+            tally.add_opinion(unit, status)
+            tally.add_reply(vid, consents)
+
+        return Outcome(_stay(s), s, update)
     return Outcome(_stay(s), s, lambda tally: tally.add_opinion(unit, status))
 
 
 def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_CLOSE)
-    return move(ctx, s, d, sp, "pass", preconditions(sp, consultation_facts(ctx, sp, t)))
+    facts = consultation_facts(ctx, sp, t)
+    checks = preconditions(sp, facts)
+    # a written consultation decides: valid when enough replied, granted when enough consent
+    route = "pass"
+    if sp.quorum is not None:
+        v = sp.quorum.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "no_quorum"
+    if route == "pass" and sp.approval is not None:
+        v = sp.approval.verdict(facts)
+        checks.append(v.entry())
+        if not v.ok:
+            route = "rejected"
+    return move(ctx, s, d, sp, route, checks)
 
 
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -361,6 +385,13 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_CONCLUDE)
     facts = disclosure_facts(ctx, s, _local(ctx, d.at))
+    # A posting taken down before its period, where the rule says to post it again: recorded,
+    # and the ``short`` route (by default this stage again: the days count anew).
+    verdicts = [r.verdict(facts) for r in sp.preconditions]
+    short = [v for v in verdicts if isinstance(v.rule, Disclosure) and v.rule.repost
+             and v.numbers["channels"] and not v.numbers["met"]]
+    if short and not s.objections and all(v.ok for v in verdicts if v not in short):
+        return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
     return move(ctx, s, d, sp, "pass", preconditions(sp, facts))
 
 

@@ -43,7 +43,8 @@ class ScenarioError(DefinitionError):
 
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
 # exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
-# proxies ({member: holder} or a count)
+# proxies ({member: holder} or a count),
+# counts (names to counts)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -58,7 +59,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
                                  "proxy_authorisation": "str",
                                  "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
-                                 "content": "str", "actor": "str"}, ("present",)),
+                                 "content": "str", "actor": "str",
+                                 "present_among": "counts"}, ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
                                    "method": "str", "proxy": "str", "authorisation": "str",
                                    "actor": "str"}, ("villager",)),
@@ -499,6 +501,10 @@ def _check_kind(kind: str, value: Any) -> str:
                    for v in value.values()))
         return "" if ok else ("expected a mapping of villager ids to categories, or of "
                               "categories to counts")
+    if kind == "counts":
+        return "" if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
+            for k, n in value.items()) else "expected a mapping of names to whole numbers ≥ 0"
     return ""
 
 

@@ -80,7 +80,7 @@ class Tally:
 
     __slots__ = ("counted_opinions", "counted_ratings", "named", "opinion_units",
                  "opinions_by_status", "ratings", "ratings_signed", "ratings_signed_satisfied",
-                 "visit")
+                 "replies", "visit")
 
     # an opinion's status for its unit: the best one counts (own signature > proxy > none)
     UNSIGNED, PROXY, OWN = 1, 2, 3
@@ -95,6 +95,8 @@ class Tally:
         self.ratings_signed = 0
         self.ratings_signed_satisfied = 0
         self.counted_ratings = [0, 0, 0]  # satisfied, unsatisfied, unsigned given as counts
+        # replies under real names (signed in person): villager -> whether the latest consents
+        self.replies: dict[str, bool] = {}
 
     def add_opinion(self, unit: str, status: int) -> None:
         old = self.opinion_units.get(unit, 0)
@@ -104,6 +106,10 @@ class Tally:
                 self.opinions_by_status[old] -= 1
             self.opinions_by_status[status] += 1
         self.named = True
+
+    def add_reply(self, villager: str, consents: bool) -> None:
+        """A reply under the villager's real name; a later one replaces it."""
+        self.replies[villager] = consents
 
     def add_counted_opinions(self, signed: int, unsigned: int, proxies: int) -> None:
         c = self.counted_opinions

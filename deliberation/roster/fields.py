@@ -22,9 +22,9 @@ import attrs
 
 from deliberation.diagnostics import closest
 from deliberation.i18n import T, Text
-from deliberation.roster.villager import COMMITTEES, PARTY_STATUSES
+from deliberation.roster.villager import COMMITTEES, PARTY_STATUSES, SEX_SPELLINGS, SEXES
 
-FieldKind = Literal["text", "flag", "party", "committees"]
+FieldKind = Literal["text", "flag", "party", "committees", "sex"]
 
 # Spellings of a yes/no cell, compared case-insensitively after trimming spaces.
 TRUE_WORDS: Final = ("true", "yes", "y", "t", "1", "是")
@@ -53,6 +53,8 @@ class Field:
             return COMMITTEES
         if self.kind == "flag":
             return TRUE_WORDS + FALSE_WORDS
+        if self.kind == "sex":
+            return tuple(SEX_SPELLINGS)
         return ()
 
 
@@ -81,6 +83,11 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("township", "flag", False, False, T(
         "是否乡镇干部(列席见证,不是村民)", "是否鄉鎮幹部(列席見證,不是村民)",
         "a township official (attends as witness; not a villager)")),
+    Field("sex", "sex", False, "", T(
+        "性别:female(女)或 male(男);不填表示未登记。妇女代表的比例与到会要求据此计算",
+        "性別:female(女)或 male(男);不填表示未登記。婦女代表的比例與到會要求據此計算",
+        "sex: female or male; empty when not recorded. Women representatives' share and "
+        "quorums among women are counted from it")),
 )
 FIELD: Final[Mapping[str, Field]] = {f.name: f for f in FIELDS}
 REQUIRED: Final = tuple(f.name for f in FIELDS if f.required)
@@ -167,6 +174,14 @@ def parse_text(field: Field, raw: str | None) -> Value | Bad:
             f"party 應為 none、full 或 probationary,不能是 {text!r}",
             f"party must be none, full or probationary, not {text!r}"),
             suggest(text, PARTY_STATUSES))
+    if field.kind == "sex":
+        sex = SEX_SPELLINGS.get(text.lower())
+        if sex is not None:
+            return sex
+        return Bad("R203", T(
+            f"sex 应为 female(女)或 male(男),不能是 {text!r}",
+            f"sex 應為 female(女)或 male(男),不能是 {text!r}",
+            f"sex must be female or male, not {text!r}"), suggest(text, SEXES))
     return _committees(_SPLIT.split(text))
 
 
@@ -205,10 +220,10 @@ def suggest(word: str, choices: tuple[str, ...]) -> Text:
 
 _KIND_EN: Final[Mapping[str, str]] = {
     "text": "text", "flag": "true or false", "party": "none, full or probationary",
-    "committees": "a list of committees"}
+    "committees": "a list of committees", "sex": "female or male"}
 _KIND_ZH: Final[Mapping[str, str]] = {
     "text": "文字", "flag": "true 或 false", "party": "none、full 或 probationary",
-    "committees": "委员会列表"}
+    "committees": "委员会列表", "sex": "female 或 male"}
 _KIND_HANT: Final[Mapping[str, str]] = {
     "text": "文字", "flag": "true 或 false", "party": "none、full 或 probationary",
-    "committees": "委員會列表"}
+    "committees": "委員會列表", "sex": "female 或 male"}

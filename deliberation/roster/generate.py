@@ -17,7 +17,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import T, Text
-from deliberation.roster.villager import PartyStatus, Villager
+from deliberation.roster.villager import PartyStatus, Sex, Villager
 
 # Counts the generator takes, with the defaults of Roster.generate (固庄村, 2023 report).
 DEFAULTS: Final[Mapping[str, Any]] = {
@@ -137,6 +137,13 @@ def _relations(v: Mapping[str, Any]) -> list[GenerateProblem]:
     return out
 
 
+def _sex(i: int, rep_start: int, representative: bool) -> Sex:
+    """Every other person a woman. Representatives alternate from a woman, so at least half
+    of them (never less than the third the law requires: Organic Law 2018 Art. 25) are women."""
+    k = i - rep_start if representative else i + 1
+    return "female" if k % 2 == 0 else "male"
+
+
 def generate_villagers(
     households: int = 365,
     people: int = 847,
@@ -172,15 +179,17 @@ def generate_villagers(
             if villagers_committee < i <= villagers_committee + supervision_committee:
                 committees.add("supervision-committee")
         # Representatives: the last resident adults, so they rarely hold committee seats.
+        representative = adult and rep_start <= i < n_adults - n_away
         out.append(
             Villager(
                 id=f"v{i + 1:04d}",
                 household=f"h{(i % households) + 1:04d}",
                 adult=adult,
                 party=party,
-                representative=adult and rep_start <= i < n_adults - n_away,
+                representative=representative,
                 committees=frozenset(committees),
                 resident=not (adult and i >= n_adults - n_away),
+                sex=_sex(i, rep_start, representative),
             )
         )
     for j in range(township_officials):

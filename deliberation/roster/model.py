@@ -46,6 +46,9 @@ SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     "villagers-committee": lambda v: "villagers-committee" in v.committees,
     "supervision-committee": lambda v: "supervision-committee" in v.committees,
     "township-official": lambda v: v.township,
+    # by the roster's ``sex`` column: e.g. women representatives, a subset some quorums count
+    "woman": lambda v: v.sex == "female" and not v.township,
+    "man": lambda v: v.sex == "male" and not v.township,
 }
 # Each selector's bit in a villager's mask: a union of selectors is an OR of bits.
 _BIT: Final[Mapping[str, int]] = {name: 1 << i for i, name in enumerate(SELECTORS)}
@@ -233,6 +236,7 @@ class Roster:
                 "committees": sorted(v.committees),
                 "resident": v.resident,
                 "township": v.township,
+                "sex": v.sex,
             }
             for v in self.villagers
         ]

@@ -47,6 +47,9 @@ def _field_schema(field: Field) -> Schema:
         return {**described, "default": field.default,
                 "oneOf": [{"type": ["boolean", "null"]}, {"type": "integer", "enum": [0, 1]},
                           {"type": "string", "enum": _spellings(field.allowed)}]}
+    if field.kind == "sex":
+        return {**described, "default": field.default,
+                "oneOf": [{"type": "null"}, {"type": "string", "enum": _spellings(field.allowed)}]}
     if field.kind == "party":
         return {**described, "default": field.default,
                 "oneOf": [{"type": "null"}, {"type": "string", "enum": list(field.allowed)}]}

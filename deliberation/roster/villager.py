@@ -13,6 +13,14 @@ import attrs
 PartyStatus = Literal["none", "full", "probationary"]
 PARTY_STATUSES: Final[tuple[PartyStatus, ...]] = ("none", "full", "probationary")
 COMMITTEES: Final = ("party-committee", "villagers-committee", "supervision-committee")
+# Sex as the roster records it: "" when the roster does not say. The law counts women
+# separately: representatives are at least 1/3 women (Organic Law 2018 Art. 25), and some
+# provinces require 2/3 of the women representatives at a quorum (Shandong 村务公开条例 Art. 24).
+Sex = Literal["", "female", "male"]
+SEXES: Final[tuple[Sex, ...]] = ("female", "male")
+# Other spellings a roster may use for each sex (compared after trimming, case-insensitively).
+SEX_SPELLINGS: Final[dict[str, Sex]] = {"female": "female", "f": "female", "女": "female",
+                                        "male": "male", "m": "male", "男": "male"}
 
 
 @attrs.frozen(slots=True)
@@ -28,3 +36,4 @@ class Villager:
     committees: frozenset[str] = frozenset()
     resident: bool = True  # False: lives away (外出), hard to reach for meetings and consultation
     township: bool = False  # a township official attending as witness, not a villager
+    sex: Sex = ""  # "" when not recorded; see SEXES

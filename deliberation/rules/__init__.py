@@ -4,6 +4,8 @@
   :class:`Verdict`, :class:`Param`) and the registry :data:`RULES`;
 - :mod:`~deliberation.rules.facts` — :class:`Facts`, what an action establishes;
 - families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
+  :mod:`~deliberation.rules.composite` (all-of, any-of),
+  :mod:`~deliberation.rules.written` (reply-quorum, consent: written consultations),
   :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.motion` (written motion,
   proposal support), :mod:`~deliberation.rules.consultation`,
   :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
@@ -16,11 +18,12 @@
   :mod:`~deliberation.rules.channels`.
 
 >>> sorted(RULES)[:4]
-['advance-circulation', 'approval', 'consultation-coverage', 'deadline']
+['advance-circulation', 'all-of', 'any-of', 'approval']
 """
 
 from deliberation.rules import (  # noqa: F401  (each family registers its rules on import)
     attendance,
+    composite,
     consultation,
     disclosure,
     motion,
@@ -28,6 +31,7 @@ from deliberation.rules import (  # noqa: F401  (each family registers its rules
     schedules,
     signatures,
     tasks,
+    written,
 )
 from deliberation.rules.base import (
     RULES,

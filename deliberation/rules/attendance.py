@@ -25,6 +25,7 @@ import attrs
 
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import LANGS, T, Text
+from deliberation.roster.model import SELECTORS
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -83,30 +84,52 @@ def _view(t: Threshold, count: str) -> ThresholdView:
                          count, t.base.fact)
 
 
+def among_fact(fact: str, among: str) -> str:
+    """The fact ``fact`` counted on the subset of the body that the roster selector ``among``
+    selects: ``among_fact("present_members", "woman") == "present_members@woman"``."""
+    return f"{fact}@{among}" if among else fact
+
+
+# The bases a quorum may count on a subset of the body (``among``): the subset's members.
+AMONG_BASES: Final = ("members",)
+
+
+def _counted(q: Quorum) -> tuple[tuple[str, str], ...]:
+    return tuple((among_fact(t.base.attending or "", q.among), among_fact(t.base.value, q.among))
+                 for t in q.alternatives)
+
+
 @attrs.frozen
 class Quorum(Rule):
-    """Enough of the body attends, on one of the allowed bases (``any_of``: alternatives)."""
+    """Enough of the body attends, on one of the allowed bases (``any_of``: alternatives).
+
+    With ``among`` (a roster selector), the quorum counts only the members of the body that the
+    selector selects — e.g. ``among: woman``: at least 2/3 of the women members present.
+    """
 
     alternatives: tuple[Threshold, ...]
+    among: str = ""
     # per alternative, the facts it compares (what is counted, what it is a share of)
     counted: tuple[tuple[str, str], ...] = attrs.field(init=False, eq=False, repr=False,
                                                        default=attrs.Factory(
-        lambda q: tuple((t.base.attending or "", t.base.value) for t in q.alternatives),
-        takes_self=True))
+        _counted, takes_self=True))
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> Quorum:
         alts = [threshold_of(params), *(threshold_of(a) for a in params.get("any_of") or ())]
+        among = str(params.get("among") or "")
         for t in alts:
             if t.base.attending is None:
                 raise ValueError(f"a quorum cannot be counted on {t.base.value!r}")
-        return cls(rule_id, tuple(alts), basis=basis)
+            if among and t.base.value not in AMONG_BASES:
+                raise ValueError(f"a quorum among {among!r} counts members, "
+                                 f"not {t.base.value!r}")
+        return cls(rule_id, tuple(alts), among, basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
-        return frozenset(f for t in self.alternatives for f in (t.base.attending, t.base.value)
-                         if f is not None)
+        return frozenset(f for pair in self.counted for f in pair)
 
     def verdict(self, facts: Facts) -> Verdict:
         rows = []
@@ -119,6 +142,8 @@ class Quorum(Rule):
             if ok and chosen is None:
                 chosen = (numbers, ok)
         numbers, ok = chosen or rows[0]
+        if self.among:
+            numbers = numbers | {"among": self.among}
         if len(rows) > 1:
             numbers = numbers | {"alternatives": tuple(
                 FrozenDict(n | {"ok": held}) for n, held in rows)}
@@ -128,6 +153,8 @@ class Quorum(Rule):
         t = Threshold(parse_fraction(numbers["ratio"]), Comparison(numbers["compare"]),
                       Base(numbers["base"]))
         n = numbers
+        if self.among:
+            return _among_message(ok, n, t, self.among)
         if ok:
             return T(f"法定人数达到:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
                      f"即至少 {n['needed']}",
@@ -153,16 +180,72 @@ class Quorum(Rule):
                        " or ".join(x.en for x in lines))
         detail = Text(*(f" {_OR.get(lang)} ".join(t.describe(lang) for t in self.alternatives)
                         for lang in LANGS))
+        if self.among:  # one alternative, on members: name the subset instead
+            t = self.alternatives[0]
+            values = {"label": subset_label(self.among), "sym": _symbol(t),
+                      "frac": format_fraction(t.ratio), "cmp": t.compare.label}
+            summary = fill(T("到会{sym}{label}的{frac}", "到會{sym}{label}的{frac}",
+                             "{sym}{frac} of {label} present"), **values)
+            detail = fill(T("{label}的{frac}{cmp}", "{label}的{frac}{cmp}",
+                            "{cmp} {frac} of {label}"), **values)
         return Description(summary, detail,
                            tuple(_view(t, t.base.attending or "") for t in self.alternatives),
                            on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
-        return tuple(Requirement(t.base.attending or "", t.base.total(facts),
-                                 t.needed(t.base.total(facts))) for t in self.alternatives)
+        out = []
+        for t, (present, of) in zip(self.alternatives, self.counted, strict=True):
+            total = count_of(facts, of) if self.among else t.base.total(facts)
+            out.append(Requirement(present, total, t.needed(total)))
+        return tuple(out)
 
     def holds_if_any(self) -> bool:
         return True
+
+
+# What a quorum's ``among`` subset is called in its words (a selector not listed here is
+# named by the selector itself).
+_SUBSETS: Final[dict[str, Text]] = {
+    "woman": T("妇女成员", "婦女成員", "the women members"),
+    "man": T("男性成员", "男性成員", "the men members"),
+    "resident": T("在村成员", "在村成員", "the resident members"),
+    "adult": T("成年成员", "成年成員", "the adult members"),
+    "full-party-member": T("正式党员", "正式黨員", "the full Party members"),
+    "representative": T("村民代表", "村民代表", "the representatives"),
+}
+
+
+def subset_label(among: str) -> Text:
+    """The words for the subset of a body a roster selector picks (``woman`` → women members)."""
+    return _SUBSETS.get(among) or T("“{sel}”成员", "「{sel}」成員",
+                                    "the members selected as '{sel}'").format(sel=among)
+
+
+def fill(template: Text, **values: Any) -> Text:
+    """``template`` with its placeholders filled, a :class:`Text` value in each one's language.
+
+    >>> fill(T("{a}!", "{a}!", "{a}!"), a=T("甲", "甲", "A")).en
+    'A!'
+    """
+    return Text(*(getattr(template, attr).format(**{
+        k: getattr(v, attr) if isinstance(v, Text) else v for k, v in values.items()})
+        for attr in ("zh_hans", "zh_hant", "en")))
+
+
+def _among_message(ok: bool, n: Mapping[str, Any], t: Threshold, among: str) -> Text:
+    label = subset_label(among)
+    if ok:
+        text = T("法定人数达到:{label}实到 {count}/{total},须{frac}{cmp},即至少 {needed}",
+                 "法定人數達到:{label}實到 {count}/{total},須{frac}{cmp},即至少 {needed}",
+                 "quorum met: {count} of {total} of {label} present, {cmp} {frac} needed, "
+                 "i.e. at least {needed}")
+    else:
+        text = T("法定人数不足:{label}实到 {count}/{total},须{frac}{cmp},即至少 {needed}",
+                 "法定人數不足:{label}實到 {count}/{total},須{frac}{cmp},即至少 {needed}",
+                 "quorum not met: {count} of {total} of {label} present, {cmp} {frac} needed, "
+                 "i.e. at least {needed}")
+    return fill(text, label=label, count=n["count"], total=n["total"], needed=n["needed"],
+                frac=format_fraction(t.ratio), cmp=t.compare.label)
 
 
 @attrs.frozen
@@ -287,7 +370,10 @@ rule_type(
     description="Enough of the body attends: count of those present against a base.",
     params=(*THRESHOLD_PARAMS, Param("base", "base", choices=QUORUM_BASES),
             Param("any_of", "thresholds", required=False, default=(),
-                  description="alternative thresholds; the quorum holds if any holds")),
+                  description="alternative thresholds; the quorum holds if any holds"),
+            Param("among", "choice", required=False, default="", choices=tuple(SELECTORS),
+                  description="count only the body's members this roster selector selects "
+                              "(e.g. woman); base must be members")),
     actions=(ActionKind.MEETING,), effect=Effect.NO_QUORUM)
 
 rule_type(

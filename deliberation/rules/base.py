@@ -179,6 +179,14 @@ class Rule(abc.ABC):
         """Whether one of :meth:`requirements` suffices (alternatives) rather than all."""
         return False
 
+    def clauses(self, facts: Facts) -> tuple[tuple[Requirement, ...], ...]:
+        """:meth:`requirements` as clauses: the rule holds when every clause holds, a clause
+        when any of its requirements is met (composite rules combine their children's)."""
+        reqs = self.requirements(facts)
+        if self.holds_if_any():
+            return (reqs,) if reqs else ()
+        return tuple((r,) for r in reqs)
+
     def _verdict(self, ok: bool, numbers: dict[str, Any]) -> Verdict:
         return Verdict(self, ok, FrozenDict(numbers))
 

@@ -31,6 +31,9 @@ from deliberation.rules.facts import Facts
 
 COUNTS: Final = tuple(c.value for c in DayCount)
 REQUIRE: Final = ("any", "all")
+# What concluding a posting that was up for less than ``min_days`` does: refused, or recorded
+# and sent back to posting again (山东省村务公开条例 Art. 13: "不足的应当重新公开").
+WHEN_SHORT: Final = ("refuse", "repost")
 
 COUNT_PARAM: Final = Param(
     "count", "choice", required=False, default="elapsed", choices=(*COUNTS, "calendar"),
@@ -64,6 +67,8 @@ class Disclosure(Rule):
     period: Period
     require_all: bool
     objection_window_days: int
+    # a posting concluded too early: refused, or (repost) recorded with the ``short`` route
+    repost: bool = False
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -77,8 +82,12 @@ class Disclosure(Rule):
         days = int(params["min_days"])
         if days < 0:
             raise ValueError("min_days must not be negative")
+        when = str(params.get("when_short") or "refuse")
+        if when not in WHEN_SHORT:
+            raise ValueError(f"when_short {when!r}: choose refuse or repost")
         return cls(rule_id, channels, Period(days, day_count(params.get("count"))),
-                   require == "all", int(params.get("objection_window_days") or 0), basis=basis)
+                   require == "all", int(params.get("objection_window_days") or 0),
+                   when == "repost", basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -249,7 +258,11 @@ rule_type(
             Param("require", "choice", required=False, default="any", choices=REQUIRE,
                   description="any: one of the channels suffices; all: each channel, each for "
                   "the full period from its own posting"),
-            COUNT_PARAM),
+            COUNT_PARAM,
+            Param("when_short", "choice", required=False, default="refuse",
+                  choices=WHEN_SHORT,
+                  description="concluding a posting up for less than min_days: refuse, or "
+                  "repost (record it and take the 'short' route: post again, counting anew)")),
     actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
 
 rule_type(

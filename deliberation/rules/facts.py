@@ -60,6 +60,11 @@ class Facts(TypedDict, total=False):
     consulted_signed: int
     consulted_unsigned: int
     consulted_by_proxy: int
+    # a written consultation decided by replies under real names (reply-quorum, consent)
+    replied_adults: int
+    replied_households: int
+    replies: int
+    consents: int
     # a disclosure: the first posting on each channel in this stage, as a local date
     posted_on: Mapping[str, date]
     open_objections: int

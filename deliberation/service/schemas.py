@@ -36,6 +36,7 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
     "exclusions": {"anyOf": [
         {"type": "object", "additionalProperties": {"type": "string"}},
         {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
+    "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
 }
 
 

@@ -86,6 +86,10 @@ class _People:
         self.household = np.array([codes.setdefault(v.household, len(codes)) for v in members],
                                   dtype=np.int64)
         self.ids = [v.id for v in members]
+        # who of them is in each subset a quorum counts apart (the engine is told the counts)
+        self.subsets = {s: np.array([v.id in chosen for v in members], dtype=bool)
+                        for s in plan.subsets
+                        for chosen in ({v.id for v in roster.select((s,))},)}
         # the consultation's units: adult villagers, or households
         adults = [v for v in members if v.adult and not v.township]
         if plan.unit == "household":
@@ -417,11 +421,12 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     non_voting = int((attend & ~people.voter).sum())
     households = int(np.unique(people.household[attend]).size)
     left_out = int(people.excused.sum())
+    among = {s: int((attend & chosen).sum()) for s, chosen in people.subsets.items()}
     records = case.hold_meeting(
         present=present, yes=yes, no=no, abstain=abstain, households=households,
         excluded={AWAY_UNTRANSFERRED: left_out} if left_out else None,
         exclusion_approval=_SIM_APPROVAL if left_out else None,
-        non_voting=non_voting, witnesses=township,
+        non_voting=non_voting, witnesses=township, present_among=among or None,
     )
     result = next(r.result for r in records if r.kind == "meeting")
     checks = result.get("checks", ())

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -36,6 +36,7 @@ from deliberation.definition.model import (
     Stage,
 )
 from deliberation.diagnostics import closest
+from deliberation.engine.census import subsets_read
 from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
 from deliberation.i18n import T
@@ -44,6 +45,7 @@ from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
 from deliberation.rules.attendance import Quorum
 from deliberation.rules.calendars import LunarSchedule
+from deliberation.rules.composite import Composite
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
@@ -56,9 +58,9 @@ from deliberation.rules.thresholds import Threshold
 from deliberation.simulation.params import SimParams
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
-PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED = range(8)
+PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED, SHORT = range(9)
 KEYS: Final = ROUTE_KEYS
-assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved"
+assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved" and KEYS[SHORT] == "short"
 
 # The rules the simulator samples (their verdict depends on sampled counts, or on how it
 # schedules); every other rule is asked once per stage on what the schedule guarantees.
@@ -80,6 +82,7 @@ class Group:
     adult: bool
     resident: bool
     excused: bool
+    subsets: tuple[str, ...] = ()  # the subsets of the body some quorum counts, it belongs to
 
 
 @attrs.frozen
@@ -131,6 +134,7 @@ class StagePlan:
     quorum_rule_ids: tuple[str, ...] = ()
     approval: tuple[Approval, ...] = ()
     household_classes: tuple[tuple[int, int, int], ...] = ()  # (resident, away, count)
+    subsets: tuple[str, ...] = ()  # subsets of the body a quorum counts (``woman``…)
     # motions
     motion_needed: int = 0
     # consultations
@@ -440,15 +444,20 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     members = roster.select(member_sel)
     voter_ids = {v.id for v in (roster.select(voter_sel) if voter_sel else members)}
     p_res = params.attendance_of(body_id)
-    tally: Counter[tuple[bool, bool, bool, bool]] = Counter()
+    # the subsets of the body some quorum counts apart (a quorum among the women members…)
+    quorums = [r for r in rules if r.effect is Effect.NO_QUORUM]
+    subsets = subsets_read(frozenset(f for r in quorums for f in r.reads))
+    in_subset = {s: {v.id for v in roster.select((s,))} for s in subsets}
+    tally: Counter[tuple[bool, bool, bool, bool, tuple[str, ...]]] = Counter()
     for v in members:
         voter = v.id in voter_ids
         excused = voter and not v.resident and params.away_excused and away_excludable
-        tally[(voter, v.adult, v.resident, excused)] += 1
+        tally[(voter, v.adult, v.resident, excused,
+               tuple(s for s in subsets if v.id in in_subset[s]))] += 1
     groups = tuple(
         Group(n=n, p=0.0 if excused else (p_res if resident else params.away_attendance),
-              voter=voter, adult=adult, resident=resident, excused=excused)
-        for (voter, adult, resident, excused), n in sorted(tally.items(), reverse=True)
+              voter=voter, adult=adult, resident=resident, excused=excused, subsets=among)
+        for (voter, adult, resident, excused, among), n in sorted(tally.items(), reverse=True)
     )
     n_voters = len(voter_ids)
     excused_n = sum(g.n for g in groups if g.excused)
@@ -465,13 +474,20 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     sizes: Facts = {"members": len(members), "voters": n_voters, "expected": totals["expected"],
                     "households": households, "adults": adults, "matter_kind": params.kind,
                     "opened_on": DAY0, "representative_body": is_representative(member_sel)}
+    sizes.update(cast(Facts, {f"members@{s}": sum(g.n for g in groups if s in g.subsets)
+                              for s in subsets}))
     for rule in rules:
-        if isinstance(rule, Quorum):
-            built = tuple(QuorumAlt(req.count, req.needed, req.total)
-                          for req in rule.requirements(sizes))
-            needs_households |= any(a.count == "present_households" for a in built)
-            quorum.append(built)
-            quorum_ids.append(rule.id)
+        if rule.effect is Effect.NO_QUORUM:
+            # every clause must hold, a clause when one of its counts reaches its need (a
+            # quorum's alternatives; a composite's children, all-of or any-of)
+            for clause in rule.clauses(sizes):
+                built = tuple(QuorumAlt(req.count, req.needed, req.total) for req in clause)
+                needs_households |= any(a.count == "present_households" for a in built)
+                quorum.append(built)
+                quorum_ids.append(rule.id)
+        elif rule.effect is Effect.REJECTED and isinstance(rule, Composite):
+            raise SimulationError(f"body {body_id!r}: the vote {rule.id!r} combines rules, "
+                                  "which the simulator cannot sample")
         elif isinstance(rule, ApprovalRule):
             t = rule.threshold
             if t.base.value in ("present", "votes_cast"):
@@ -498,7 +514,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
             "{body}: strategic abstention is not simulated with a household quorum",
         ).format(body=body_id))
     if needs_households:
-        if any(not g.voter or not g.adult or g.excused for g in groups):
+        if any(not g.voter or not g.adult or g.excused or g.subsets for g in groups):
             raise SimulationError(
                 f"body {body_id!r}: a household quorum is simulated only when every member is "
                 "an adult voter (as in the villagers' meeting)"
@@ -513,7 +529,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
         **common, groups=groups, members=len(members), voters=n_voters,
         expected=totals["expected"], households=households, adults=adults, excused=excused_n,
         quorum=tuple(quorum), quorum_rule_ids=tuple(quorum_ids), approval=tuple(approvals),
-        household_classes=classes,
+        household_classes=classes, subsets=subsets,
     )
 
 

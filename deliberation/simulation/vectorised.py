@@ -242,7 +242,8 @@ class _Chunk:
         np = self.np
         m = ix.size
         facts = {k: np.zeros(m, dtype=np.int64)
-                 for k in ("present", "present_members", "present_adults", "present_households")}
+                 for k in ("present", "present_members", "present_adults", "present_households",
+                           *(f"present_members@{s}" for s in st.subsets))}
         a = self.params.strategic_abstention
         if a > 0 and st.quorum:
             return self.strategic_meeting(st, ix, rng, facts, a)
@@ -262,6 +263,8 @@ class _Chunk:
             for g in st.groups:
                 x = rng.binomial(g.n, g.p, size=m)
                 facts["present_members"] += x
+                for sub in g.subsets:
+                    facts[f"present_members@{sub}"] += x
                 if g.voter:
                     facts["present"] += x
                 if g.adult:
@@ -286,6 +289,8 @@ class _Chunk:
         for g in st.groups:
             x = rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p))
             facts["present_members"] += x
+            for sub in g.subsets:
+                facts[f"present_members@{sub}"] += x
             if g.voter:
                 facts["present"] += x
             if g.adult:

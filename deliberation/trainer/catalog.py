@@ -86,6 +86,7 @@ ROUTE_LABELS: Final[dict[str, Text]] = {
     "objection": T("有异议", "有異議", "objection"),
     "declined": T("拒绝接办", "拒絕接辦", "declined"),
     "unresolved": T("本级无法解决", "本級無法解決", "cannot be solved here"),
+    "short": T("公开时间不足,重新公开", "公開時間不足,重新公開", "posted too briefly: post again"),
 }
 
 ESCALATE_LABEL: Final = T("上提一级", "上提一級", "one level up")

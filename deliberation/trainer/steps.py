@@ -38,6 +38,7 @@ from deliberation.definition.model import (
 from deliberation.i18n import LANGS, Text
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
+from deliberation.rules.written import DECIDING
 from deliberation.trainer.catalog import (
     ESCALATE_LABEL,
     RECONVENE_LABEL,
@@ -181,8 +182,12 @@ def route_keys(stage: Stage, procedure: Procedure) -> tuple[str, ...]:
         keys.add("rejected")
         if stage.max_rounds is not None:
             keys.add("max_rounds")
-    if any(r.rule == "deadline" for r in procedure.rules_of(stage)):
+    rules = procedure.rules_of(stage)
+    if any(r.rule == "deadline" for r in rules):
         keys.add("deadline")
+    if any(r.rule == "disclosure" and r.param("when_short") == "repost" for r in rules):
+        keys.add("short")
+    keys |= {k for r in rules for k in DECIDING.get(r.rule, ())}  # a written consultation
     keys |= {k for k, _ in stage.on}
     return tuple(k for k in ROUTE_KEYS if k in keys)
 

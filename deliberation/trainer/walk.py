@@ -83,7 +83,7 @@ HELP: Final = T(
   motion N [signed=M]            N 名村民提交书面动议(M 人签名,默认全部)
   notice | circulate             发出会议通知 | 提前送达方案
   wait DAYS                      时间推进若干天
-  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N]
+  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N among.woman=N]
                                  召开会议并表决(民议阶段会先结束征求意见)
   opinions N [unsigned=N]        记录 N 份签字意见(unsigned:未签字的份数)
   opinions all                   为全部须征求的村民记录签字意见
@@ -98,7 +98,7 @@ HELP: Final = T(
   motion N [signed=M]            N 名村民提交書面動議(M 人簽名,預設全部)
   notice | circulate             發出會議通知 | 提前送達方案
   wait DAYS                      時間推進若干天
-  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N]
+  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N among.woman=N]
                                  召開會議並表決(民議階段會先結束徵求意見)
   opinions N [unsigned=N]        記錄 N 份簽字意見(unsigned:未簽字的份數)
   opinions all                   為全部須徵求的村民記錄簽字意見
@@ -113,7 +113,7 @@ HELP: Final = T(
   motion N [signed=M]            N villagers submit the written motion (M sign; default all)
   notice | circulate             give notice of the meeting | circulate the plan
   wait DAYS                      let days pass
-  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N]
+  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N among.woman=N]
                                  hold the meeting and vote (closes a consultation first)
   opinions N [unsigned=N]        record N signed opinions (unsigned: how many lack a signature)
   opinions all                   record a signed opinion for everyone to be consulted
@@ -405,10 +405,17 @@ class Walkthrough:
         self.say(self.t("waited", days=n["days"], date=self.clock.now().date().isoformat()))
 
     def _meeting(self, args: list[str]) -> None:
-        n = _ints(args, _MEETING_KEYS, _MEETING_OPTIONS)
+        # among.woman=N: how many of a subset some quorum counts apart are present
+        among = _ints([a.removeprefix("among.") for a in args if a.startswith("among.")],
+                      (), tuple(a.removeprefix("among.").partition("=")[0] for a in args
+                                if a.startswith("among.")))
+        n = _ints([a for a in args if not a.startswith("among.")], _MEETING_KEYS,
+                  _MEETING_OPTIONS)
         if "present" not in n:
             raise CommandError("meeting needs present=N (and yes=N)")
         options: dict[str, Any] = {k: n[k] for k in _MEETING_OPTIONS if k in n}
+        if among:
+            options["present_among"] = among
         self.case.hold_meeting(n["present"], n.get("yes", 0), n.get("no", 0),
                                n.get("abstain", 0), **options)
 

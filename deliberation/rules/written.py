@@ -1,0 +1,215 @@
+"""Written consultations as decisions (书面征求意见): ``reply-quorum`` and ``consent``.
+
+A body asked in writing decides when enough of it replies **under their real names** (a reply
+quorum: the consultation is valid) and enough of those replies agree (consent). The two
+thresholds have their own bases. Shanghai's implementing measures (上海市实施办法, 2017, am. 2020)
+Art. 16(2): the villagers' meeting delegates to the representatives' meeting by written
+consultation, valid when more than 1/2 of the adult villagers, or at least 2/3 of the
+household representatives, reply under their real names; granted when consents are more than
+1/2 of the replies.
+
+Only a reply the villager signed in person counts (a proxy or an unsigned reply is not a reply
+under one's real name); a household has replied when one of its adults did. Closing a
+consultation whose replies fall short is recorded (route ``no_quorum``), as is one whose
+consents fall short (``rejected``).
+
+>>> from deliberation.rules import RULES
+>>> q = RULES["reply-quorum"].bind("reply-quorum", {"ratio": "1/2", "compare": ">",
+...     "base": "adults", "any_of": [{"ratio": "2/3", "compare": ">=", "base": "households"}]})
+>>> q.verdict({"adults": 120, "replied_adults": 60, "households": 45,
+...            "replied_households": 30}).ok
+True
+>>> c = RULES["consent"].bind("consent", {"ratio": "1/2", "compare": ">"})
+>>> c.verdict({"replies": 61, "consents": 30}).numbers["needed"]
+31
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from deliberation.i18n import LANGS, T, Text
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.attendance import fill
+from deliberation.rules.base import (
+    Description,
+    Effect,
+    Param,
+    Requirement,
+    Rule,
+    ThresholdView,
+    Verdict,
+    rule_type,
+)
+from deliberation.rules.facts import Facts, count_of
+from deliberation.rules.thresholds import (
+    Base,
+    Comparison,
+    Threshold,
+    format_fraction,
+    parse_fraction,
+)
+
+# The routes a written consultation's rules can take when they fail.
+DECIDING: Final = {"reply-quorum": ("no_quorum",), "consent": ("rejected",)}
+# What a reply quorum may be counted on, and the fact that counts the replies of each.
+REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_households"}
+_UNITS: Final = {"adults": T("成年村民", "成年村民", "adult villagers"),
+                 "households": T("户(户代表)", "戶(戶代表)", "households (their representatives)")}
+_REPLIES: Final = T("实名回复", "實名回覆", "replies under real names")
+
+
+def _threshold(params: Mapping[str, Any], base: str) -> Threshold:
+    return Threshold(parse_fraction(params["ratio"]), Comparison(params["compare"]), Base(base))
+
+
+def _sym(t: Threshold) -> str:
+    return "≥" if t.compare is Comparison.AT_LEAST else ">"
+
+
+@attrs.frozen
+class ReplyQuorum(Rule):
+    """Enough of the body replied under their real names, on one of the allowed bases."""
+
+    alternatives: tuple[Threshold, ...]
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> ReplyQuorum:
+        alts = [params, *(params.get("any_of") or ())]
+        for a in alts:
+            if a["base"] not in REPLY_BASES:
+                raise ValueError(f"replies cannot be counted on {a['base']!r}")
+        return cls(rule_id, tuple(_threshold(a, a["base"]) for a in alts), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset(f for t in self.alternatives
+                         for f in (t.base.value, REPLY_BASES[t.base.value]))
+
+    def verdict(self, facts: Facts) -> Verdict:
+        rows = []
+        for t in self.alternatives:
+            count = count_of(facts, REPLY_BASES[t.base.value])
+            total = count_of(facts, t.base.value)
+            rows.append((t.numbers(count, total), t.holds(count, total)))
+        numbers, ok = next((r for r in rows if r[1]), rows[0])
+        if len(rows) > 1:
+            numbers = numbers | {"alternatives": tuple(n | {"ok": held} for n, held in rows)}
+        return self._verdict(ok, numbers)
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        t = _threshold(numbers, numbers["base"])
+        text = (T("书面征求有效:{unit}实名回复 {count}/{total},须{frac}{cmp},即至少 {needed}",
+                  "書面徵求有效:{unit}實名回覆 {count}/{total},須{frac}{cmp},即至少 {needed}",
+                  "written consultation valid: {count} of {total} {unit} replied under their "
+                  "real names, {cmp} {frac} needed, i.e. at least {needed}") if ok else
+                T("书面征求无效:{unit}实名回复 {count}/{total},须{frac}{cmp},即至少 {needed}",
+                  "書面徵求無效:{unit}實名回覆 {count}/{total},須{frac}{cmp},即至少 {needed}",
+                  "written consultation not valid: {count} of {total} {unit} replied under "
+                  "their real names, {cmp} {frac} needed, i.e. at least {needed}"))
+        return fill(text, unit=_UNITS[numbers["base"]], count=numbers["count"],
+                    total=numbers["total"], needed=numbers["needed"],
+                    frac=format_fraction(t.ratio), cmp=t.compare.label)
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        parts = [fill(T("{unit}的{frac}{cmp}实名回复", "{unit}的{frac}{cmp}實名回覆",
+                        "{cmp} {frac} of {unit} reply under their real names"),
+                      unit=_UNITS[t.base.value], frac=format_fraction(t.ratio),
+                      cmp=t.compare.label) for t in self.alternatives]
+        short = [fill(T("回复{sym}{unit}的{frac}", "回覆{sym}{unit}的{frac}",
+                        "{sym}{frac} of {unit} reply"), unit=_UNITS[t.base.value],
+                      sym=_sym(t), frac=format_fraction(t.ratio)) for t in self.alternatives]
+
+        def joined(texts: list[Text]) -> Text:
+            return Text(*(T(",或", ",或", "; or ").get(lang).join(x.get(lang) for x in texts)
+                          for lang in LANGS))
+
+        views = tuple(ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
+                                    t.base.value, REPLY_BASES[t.base.value], t.base.value)
+                      for t in self.alternatives)
+        return Description(joined(short), joined(parts), views, on_arrow=True)
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        out = []
+        for t in self.alternatives:
+            total = count_of(facts, t.base.value)
+            out.append(Requirement(REPLY_BASES[t.base.value], total, t.needed(total)))
+        return tuple(out)
+
+    def holds_if_any(self) -> bool:
+        return True
+
+
+@attrs.frozen
+class Consent(Rule):
+    """Enough of the replies under real names agree."""
+
+    threshold: Threshold
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> Consent:
+        return cls(rule_id, _threshold(params, "votes_cast"), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"replies", "consents"})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        count, total = count_of(facts, "consents"), count_of(facts, "replies")
+        numbers = self.threshold.numbers(count, total) | {"base": "replies"}
+        return self._verdict(self.threshold.holds(count, total), numbers)
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        t, n = self.threshold, numbers
+        text = (T("书面征求同意:同意 {count}/{total} 份实名回复,须{frac}{cmp},即至少 {needed}",
+                  "書面徵求同意:同意 {count}/{total} 份實名回覆,須{frac}{cmp},即至少 {needed}",
+                  "granted: {count} of {total} replies consent, {cmp} {frac} needed, "
+                  "i.e. at least {needed}") if ok else
+                T("书面征求未获同意:同意 {count}/{total} 份实名回复,须{frac}{cmp},即至少 {needed}",
+                  "書面徵求未獲同意:同意 {count}/{total} 份實名回覆,須{frac}{cmp},即至少 {needed}",
+                  "not granted: {count} of {total} replies consent, {cmp} {frac} needed, "
+                  "i.e. at least {needed}"))
+        return fill(text, count=n["count"], total=n["total"], needed=n["needed"],
+                    frac=format_fraction(t.ratio), cmp=t.compare.label)
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        t = self.threshold
+        values = {"sym": _sym(t), "frac": format_fraction(t.ratio), "cmp": t.compare.label,
+                  "replies": _REPLIES}
+        return Description(
+            fill(T("同意{sym}{replies}的{frac}", "同意{sym}{replies}的{frac}",
+                   "{sym}{frac} of {replies} consent"), **values),
+            fill(T("同意票为{replies}的{frac}{cmp}", "同意票為{replies}的{frac}{cmp}",
+                   "consents {cmp} {frac} of the {replies}"), **values),
+            (ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value, "replies",
+                           "consents", "replies"),), on_arrow=True)
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        total = count_of(facts, "replies")
+        return (Requirement("consents", total, self.threshold.needed(total)),)
+
+
+_THRESHOLD: Final = (Param("ratio", "fraction", description="exact fraction, e.g. 1/2 or 2/3"),
+                     Param("compare", "comparison", choices=(">=", ">"),
+                           description=">= for 以上, > for 超过/过半数"))
+
+rule_type(
+    ReplyQuorum, name="reply-quorum", label=T("书面征求有效人数", "書面徵求有效人數",
+                                              "written consultation reply quorum"),
+    description="A written consultation is valid when enough of the body reply under their "
+    "real names.",
+    params=(*_THRESHOLD, Param("base", "base", choices=tuple(REPLY_BASES)),
+            Param("any_of", "thresholds", required=False, default=(),
+                  description="alternative thresholds; valid if any holds")),
+    actions=(ActionKind.CONSULTATION,), effect=Effect.NO_QUORUM)
+
+rule_type(
+    Consent, name="consent",
+    label=T("书面征求同意", "書面徵求同意", "written consultation consent"),
+    description="A written consultation is granted when enough of the replies consent.",
+    params=_THRESHOLD, actions=(ActionKind.CONSULTATION,), effect=Effect.REJECTED)
