@@ -21,7 +21,7 @@ from deliberation.commands._library import add_path_option, library_from, looks_
 from deliberation.definition.loader import Library, check_text
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, T
+from deliberation.i18n import LANGS, _
 from deliberation.yamlsource import read_text_file
 
 
@@ -108,13 +108,9 @@ def run(args: argparse.Namespace) -> int:
         for d in diagnostics:
             print(d.format())
         summary = (
-            T(
-                "{n} 处问题,共检查 {m} 个文件",
-                "{n} 處問題,共檢查 {m} 個文件",
-                "{n} problem(s) in {m} file(s) checked",
-            )
+            _("{n} problem(s) in {m} file(s) checked")
             if diagnostics
-            else T("通过:已检查 {m} 个文件", "通過:已檢查 {m} 個文件", "ok: {m} file(s) checked")
+            else _("ok: {m} file(s) checked")
         )
         print(
             summary.format(n=len(diagnostics), m=len(files)).get(args.lang),

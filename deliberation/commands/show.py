@@ -32,7 +32,7 @@ from deliberation.definition.model import (
     Supervision,
     Withdrawal,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, _p
 from deliberation.rules import RULES
 from deliberation.rules.thresholds import format_fraction
 
@@ -84,106 +84,82 @@ def printable(text: str) -> str:
 # -- labels -------------------------------------------------------------------------------------
 
 L: Final = {
-    "steps": T("步骤", "步驟", "Steps"),
-    "settings": T("可设置项(默认值)", "可設置項(預設值)", "Settings (defaults)"),
-    "outcomes": T("结果", "結果", "Outcomes"),
-    "sources": T("依据", "依據", "Sources"),
-    "body": T("主体", "主體", "acting body"),
-    "action": T("行为", "行為", "action"),
-    "rules": T("规则", "規則", "rules"),
-    "records": T("须留存记录", "須留存記錄", "records required"),
-    "routes": T("去向", "去向", "routes"),
-    "basis": T("依据", "依據", "basis"),
-    "open": T("[待定]", "[待定]", "[open]"),
-    "setting": T("设置", "設置", "setting"),
-    "no-rules": T("(无)", "(無)", "(none)"),
-    "skip": T(
-        "当设置 {s} 为真时跳过(默认:{d})",
-        "當設置 {s} 為真時跳過(預設:{d})",
-        "skipped when setting {s} is true (default: {d})",
-    ),
-    "max-rounds": T("最多 {n} 轮", "最多 {n} 輪", "at most {n} round(s)"),
-    "per-setting": T(
-        "由设置 {s} 决定,默认:{d};可选:{c}",
-        "由設置 {s} 決定,預設:{d};可選:{c}",
-        "per setting {s}, default: {d}; choices: {c}",
-    ),
-    "version": T("版本", "版本", "version"),
-    "locality": T("地方", "地方", "locality"),
-    "extends": T("扩展自", "擴展自", "extends"),
-    "supervision": T("监督", "監督", "supervision"),
-    "supervision-text": T(
-        "{b} 可提出异议,事项暂停,须在 {d} 天内答复",
-        "{b} 可提出異議,事項暫停,須在 {d} 天內答覆",
-        "{b} may object, suspending the case until answered within {d} day(s)",
-    ),
-    "withdrawal": T("撤回", "撤回", "withdrawal"),
-    "escalation": T("逐级上提", "逐級上提", "escalation"),
-    "escalation-text": T(
-        "上提一级后回到“{to}”;最高一级仍未解决:{top}",
-        "上提一級後回到「{to}」;最高一級仍未解決:{top}",
+    "steps": _("Steps"),
+    "settings": _("Settings (defaults)"),
+    "outcomes": _("Outcomes"),
+    "sources": _("Sources"),
+    "body": _("acting body"),
+    "action": _("action"),
+    "rules": _("rules"),
+    "records": _("records required"),
+    "routes": _("routes"),
+    "basis": _("basis"),
+    "open": _("[open]"),
+    "setting": _("setting"),
+    "no-rules": _("(none)"),
+    "skip": _("skipped when setting {s} is true (default: {d})"),
+    "max-rounds": _("at most {n} round(s)"),
+    "per-setting": _("per setting {s}, default: {d}; choices: {c}"),
+    "version": _("version"),
+    "locality": _("locality"),
+    "extends": _("extends"),
+    "supervision": _("supervision"),
+    "supervision-text": _("{b} may object, suspending the case until answered within {d} day(s)"),
+    "withdrawal": _("withdrawal"),
+    "escalation": _("escalation"),
+    "escalation-text": _(
         "one level up the case returns to '{to}'; unresolved at the top level: {top}",
     ),
-    "withdrawal-text": T(
-        "{by} 可在“{u}”完成前撤回,结果:{o}",
-        "{by} 可在「{u}」完成前撤回,結果:{o}",
-        "{by} may withdraw before '{u}' completes; outcome: {o}",
-    ),
-    "yes": T("是", "是", "yes"),
-    "no": T("否", "否", "no"),
-    "or": T("或", "或", "or"),
-    "if-setting": T(
-        "设置 {s} = {v} 时的规则:", "設置 {s} = {v} 時的規則:", "rules when setting {s} = {v}:"
-    ),
+    "withdrawal-text": _("{by} may withdraw before '{u}' completes; outcome: {o}"),
+    "yes": _p("commands.show:yes", "yes"),
+    "no": _p("commands.show:no", "no"),
+    "or": _("or"),
+    "if-setting": _("rules when setting {s} = {v}:"),
 }
 
 ACTIONS: Final = {
-    ActionKind.MOTION: T("书面动议", "書面動議", "written motion"),
-    ActionKind.MEETING: T("会议表决", "會議表決", "meeting and vote"),
-    ActionKind.CONSULTATION: T(
-        "征求意见并签字", "徵求意見並簽字", "consultation with signed opinions"
-    ),
-    ActionKind.DISCLOSURE: T("公开", "公開", "disclosure"),
-    ActionKind.TASK: T("办理任务", "辦理任務", "task"),
-    ActionKind.EVALUATION: T("签字评价", "簽字評價", "signed ratings"),
+    ActionKind.MOTION: _("written motion"),
+    ActionKind.MEETING: _("meeting and vote"),
+    ActionKind.CONSULTATION: _("consultation with signed opinions"),
+    ActionKind.DISCLOSURE: _("disclosure"),
+    ActionKind.TASK: _("task"),
+    ActionKind.EVALUATION: _("signed ratings"),
 }
 
 ROUTES: Final = {
-    "pass": T("完成", "完成", "passed"),
-    "no_quorum": T("未达法定人数", "未達法定人數", "no quorum"),
-    "rejected": T("未通过", "未通過", "rejected"),
-    "max_rounds": T("超过轮次", "超過輪次", "rounds used up"),
-    "deadline": T("逾期", "逾期", "deadline passed"),
-    "objection": T("有异议", "有異議", "objection"),
-    "declined": T("被拒绝接办", "被拒絕接辦", "declined"),
-    "unresolved": T("本级无法解决", "本級無法解決", "cannot be solved at this level"),
+    "pass": _p("commands.show:pass", "passed"),
+    "no_quorum": _("no quorum"),
+    "rejected": _("rejected"),
+    "max_rounds": _("rounds used up"),
+    "deadline": _("deadline passed"),
+    "objection": _("objection"),
+    "declined": _("declined"),
+    "unresolved": _("cannot be solved at this level"),
 }
-RECONVENE_LABEL: Final = T("重新进行本步骤", "重新進行本步驟", "this step again")
-ESCALATE_LABEL: Final = T("上提一级", "上提一級", "one level up")
+RECONVENE_LABEL: Final = _("this step again")
+ESCALATE_LABEL: Final = _("one level up")
 
 RECORDS: Final = {
-    "matter": T("事项", "事項", "the matter"),
-    "date": T("日期", "日期", "date"),
-    "meeting-form": T("会议形式", "會議形式", "meeting form"),
-    "attendance": T("应到/实到人数", "應到/實到人數", "expected and present counts"),
-    "votes": T("表决票数", "表決票數", "votes"),
-    "content": T("决定内容", "決定內容", "content decided"),
-    "participant-signatures": T("参会人员签名", "參會人員簽名", "participants' signatures"),
-    "township-witness-signatures": T(
-        "乡镇列席人员签名", "鄉鎮列席人員簽名", "township witnesses' signatures"
-    ),
-    "motion-text": T("动议书面内容", "動議書面內容", "text of the motion"),
-    "submitter-signatures": T("提出人签名", "提出人簽名", "submitters' signatures"),
-    "opinions": T("村民意见", "村民意見", "villagers' opinions"),
-    "opinion-signatures": T("意见签字", "意見簽字", "signatures on the opinions"),
-    "channel": T("公开渠道", "公開渠道", "channel"),
-    "period": T("公开期限", "公開期限", "period"),
-    "supervision-opinion": T("监督委员会意见", "監督委員會意見", "supervision committee's opinion"),
-    "handler": T("承办人", "承辦人", "handler"),
-    "task-result": T("办理结果", "辦理結果", "result of the task"),
-    "ratings": T("评价", "評價", "ratings"),
-    "rating-signatures": T("评价人签字", "評價人簽字", "raters' signatures"),
-    "level": T("办理层级", "辦理層級", "level"),
+    "matter": _("the matter"),
+    "date": _("date"),
+    "meeting-form": _("meeting form"),
+    "attendance": _("expected and present counts"),
+    "votes": _("votes"),
+    "content": _("content decided"),
+    "participant-signatures": _("participants' signatures"),
+    "township-witness-signatures": _("township witnesses' signatures"),
+    "motion-text": _("text of the motion"),
+    "submitter-signatures": _("submitters' signatures"),
+    "opinions": _("villagers' opinions"),
+    "opinion-signatures": _("signatures on the opinions"),
+    "channel": _("channel"),
+    "period": _("period"),
+    "supervision-opinion": _("supervision committee's opinion"),
+    "handler": _("handler"),
+    "task-result": _("result of the task"),
+    "ratings": _("ratings"),
+    "rating-signatures": _("raters' signatures"),
+    "level": _("level"),
 }
 
 # -- rules in words ---------------------------------------------------------------------------

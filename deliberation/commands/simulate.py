@@ -23,7 +23,7 @@ import attrs
 
 from deliberation.commands import summary
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _
 
 
 class SimulateInputError(DeliberationError):
@@ -81,7 +81,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _bad(zh_hans: str, zh_hant: str, en: str) -> SimulateInputError:
-    return SimulateInputError(T(zh_hans, zh_hant, en))
+    return SimulateInputError(Triple(zh_hans, zh_hant, en))
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -244,10 +244,9 @@ def _writable(path: Path) -> bool:
 
 
 HEADINGS = {
-    "summary": T("通过概率与决定天数", "通過概率與決定天數", "P(adopted) and days to decision"),
-    "failures": T("未通过的案例止于何处", "未通過的案例止於何處",
-                  "where the cases that were not adopted ended"),
-    "wrote": T("已写入", "已寫入", "wrote"),
+    "summary": _("P(adopted) and days to decision"),
+    "failures": _("where the cases that were not adopted ended"),
+    "wrote": _("wrote"),
 }
 
 

@@ -49,7 +49,7 @@ from deliberation.definition.model import (
 from deliberation.definition.model import Level as _Level
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
-from deliberation.i18n import LANGS, Text
+from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
@@ -179,11 +179,9 @@ class Library:
         except KeyError:
             hint = did_you_mean(procedure_id, self.index())
             raise UnknownProcedure(
-                Text(
-                    f"找不到过程定义 {procedure_id!r}({hint})",
-                    f"找不到過程定義 {procedure_id!r}({hint})",
-                    f"no procedure {procedure_id!r} on the search path ({hint})",
-                )
+                _(
+                    "no procedure {procedure_id!r} on the search path ({hint})",
+                ).format(procedure_id=procedure_id, hint=hint)
             ) from None
 
     def load(self, procedure_id: str) -> Procedure:
@@ -285,7 +283,7 @@ class _Builder:
         if not loc.is_map:
             self.r.error("D202", f"{what} must be a mapping", loc)
             return False
-        for key, k, _ in loc.items():
+        for key, k, _unused in loc.items():
             if key not in allowed:
                 self.r.error(
                     "D201", f"unknown key {key!r} in {what}", k, did_you_mean(key, allowed)
@@ -338,7 +336,7 @@ class _Builder:
                 )
             else:
                 values[lang] = str(v.value())
-        return Text.from_data(values) if len(values) == 3 else None
+        return Triple.from_data(values) if len(values) == 3 else None
 
     def integer(self, loc: Located | None, what: str, minimum: int = 0) -> int | None:
         if loc is None:
@@ -398,7 +396,7 @@ class _Builder:
         if not loc.is_map:
             self.r.error("D202", "channels must map ids to names", loc)
             return out
-        for _, k, v in loc.items():
+        for _unused, k, v in loc.items():
             cid = self.ident(k, "channel id")
             name = self.text(v, "channel name")
             if cid is not None and name is not None:
@@ -622,7 +620,7 @@ class _Builder:
         if not loc.is_map:
             self.r.error("D202", "settings must map ids to settings", loc)
             return
-        for _, k, v in loc.items():
+        for _unused, k, v in loc.items():
             sid = self.ident(k, "setting id")
             if sid is None:
                 continue
@@ -1077,7 +1075,7 @@ class _Builder:
         on: list[tuple[str, str]] = []
         if (on_loc := loc.get("on")) is not None:
             if self.keys(on_loc, ROUTE_KEYS, "on"):
-                for key, _, v in on_loc.items():
+                for key, _unused, v in on_loc.items():
                     if key in ROUTE_KEYS:
                         on.append((key, str(v.value())))
         max_rounds = self.integer(loc.get("max_rounds"), "max_rounds", minimum=1)

@@ -20,7 +20,7 @@ from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _
 from deliberation.roster import Villager
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
@@ -31,19 +31,17 @@ def _unique(ids: Iterable[str], what: Text) -> set[str]:
     seen: set[str] = set()
     for vid in ids:
         if vid in seen:
-            raise InvalidAction(T(f"{vid} 在{what.zh_hans}中出现两次",
-                                  f"{vid} 在{what.zh_hant}中出現兩次",
-                                  f"{vid} is listed twice among {what.en}"))
+            raise InvalidAction(_("{vid} is listed twice among {what}").format(vid=vid, what=what))
         seen.add(vid)
     return seen
 
 
-_PRESENT = T("出席名单", "出席名單", "those present")
-_VOTES = T("投票人", "投票人", "voters")
-_EXCUSED = T("请假名单", "請假名單", "those excused")
-_SIGNED = T("签名名单", "簽名名單", "signers")
-_WITNESSES = T("列席见证人", "列席見證人", "witnesses")
-_TOWNSHIP = T("乡镇列席人员", "鄉鎮列席人員", "township officials")
+_PRESENT = _("those present")
+_VOTES = _("voters")
+_EXCUSED = _("those excused")
+_SIGNED = _("signers")
+_WITNESSES = _("witnesses")
+_TOWNSHIP = _("township officials")
 
 
 class _Attendance(NamedTuple):
@@ -71,11 +69,9 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
     voter_ids = member_ids(ctx.roster, body.voters or body.members)
     households = len({v.household for v in people})
     if "households" in data and data["households"] != households:
-        raise InvalidAction(T(
-            f"出席名单代表 {households} 户,与所填户数 {data['households']} 不符",
-            f"出席名單代表 {households} 戶,與所填戶數 {data['households']} 不符",
-            f"those present represent {households} household(s), not the "
-            f"{data['households']} given"))
+        raise InvalidAction(_(
+            "those present represent {households} household(s), not the {households2} given",
+        ).format(households=households, households2=data['households']))
     return _Attendance(sum(1 for v in people if v.id in voter_ids), len(people), households,
                        sum(1 for v in people if v.adult), named)
 
@@ -103,18 +99,15 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             continue
         for vid in val:
             if vid in voted:
-                raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
-                                      f"{vid} voted twice"))
+                raise InvalidAction(_("{vid} voted twice").format(vid=vid))
             voted.add(vid)
             _villager(ctx, vid, body.members, sp.id, body.name)
             if vid not in member_ids(ctx.roster, body.voters or body.members):
-                raise NotEntitled(sp.id, vid, T(f"{vid} 无表决权(如预备党员)",
-                                                f"{vid} 無表決權(如預備黨員)",
-                                                f"{vid} has no vote here "
-                                                "(e.g. a probationary member)"))
+                raise NotEntitled(sp.id, vid, _(
+                    "{vid} has no vote here (e.g. a probationary member)",
+                ).format(vid=vid))
             if a.named is not None and vid not in a.named:
-                raise InvalidAction(T(f"{vid} 未出席却投票", f"{vid} 未出席卻投票",
-                                      f"{vid} voted without being present"))
+                raise InvalidAction(_("{vid} voted without being present").format(vid=vid))
         counted.append(len(val))
     yes, no, abstain = counted
     if yes + no + abstain > a.voters:
@@ -129,8 +122,7 @@ def _excused(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
         for vid in _unique(excused, _EXCUSED):
             _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
             if a.named is not None and vid in a.named:
-                raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
-                                      f"{vid} is both excused and present"))
+                raise InvalidAction(_("{vid} is both excused and present").format(vid=vid))
         excused = len(excused)
     if excused + a.voters > bc.voters:
         raise InvalidAction(too_many("present + excused", excused + a.voters, bc.voters))
@@ -146,9 +138,9 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
         for vid in _unique(signed, _SIGNED):
             _villager(ctx, vid, sp.body.members, sp.id, sp.body.name)
             if a.named is not None and vid not in a.named:
-                raise InvalidAction(T(f"{vid} 未出席却在会议记录上签名",
-                                      f"{vid} 未出席卻在會議記錄上簽名",
-                                      f"{vid} signed the minutes without being present"))
+                raise InvalidAction(_(
+                    "{vid} signed the minutes without being present",
+                ).format(vid=vid))
         signed = len(signed)
     if signed > a.members:
         raise InvalidAction(too_many("signed", signed, a.members))
@@ -237,7 +229,7 @@ def consultation_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
                 "consulted_signed": n_signed,
                 "consulted_unsigned": n_unsigned if signed_only else 0,
                 "consulted_by_proxy": n_proxy if proxies_ok else 0}
-    _, unsigned, proxy, own = t.opinions_by_status
+    _unused, unsigned, proxy, own = t.opinions_by_status
     by_proxy = proxy if proxies_ok else 0
     counted_unsigned = 0 if signed_only else unsigned
     consulted = own + by_proxy + counted_unsigned

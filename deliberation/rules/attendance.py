@@ -24,7 +24,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import LANGS, T, Text
+from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -56,15 +56,15 @@ THRESHOLD_PARAMS: Final = (
 
 # Short names of the bases inside one-line summaries.
 _BASE_SHORT: Final[dict[Base, Text]] = {
-    Base.MEMBERS: T("组成人员", "組成人員", "members"),
-    Base.VOTERS: T("有表决权人员", "有表決權人員", "voting members"),
-    Base.EXPECTED: T("应到人数", "應到人數", "expected (应到)"),
-    Base.PRESENT: T("实到人数", "實到人數", "present"),
-    Base.VOTES_CAST: T("投票数", "投票數", "votes cast"),
-    Base.HOUSEHOLDS: T("户数", "戶數", "households"),
-    Base.ADULTS: T("成年村民", "成年村民", "adults"),
+    Base.MEMBERS: _("members"),
+    Base.VOTERS: _("voting members"),
+    Base.EXPECTED: _("expected (应到)"),
+    Base.PRESENT: _("present"),
+    Base.VOTES_CAST: _("votes cast"),
+    Base.HOUSEHOLDS: _("households"),
+    Base.ADULTS: _("adults"),
 }
-_OR: Final = T("或", "或", "or")
+_OR: Final = _("or")
 
 
 def threshold_of(params: Mapping[str, Any]) -> Threshold:
@@ -128,29 +128,38 @@ class Quorum(Rule):
                       Base(numbers["base"]))
         n = numbers
         if ok:
-            return T(f"法定人数达到:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
-                     f"即至少 {n['needed']}",
-                     f"法定人數達到:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
-                     f"即至少 {n['needed']}",
-                     f"quorum met: {n['count']} of {n['total']} present, {t.describe('en')} "
-                     f"needed, i.e. at least {n['needed']}")
-        return T(f"法定人数不足:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
-                 f"即至少 {n['needed']}",
-                 f"法定人數不足:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
-                 f"即至少 {n['needed']}",
-                 f"quorum not met: {n['count']} of {n['total']} present, {t.describe('en')} "
-                 f"needed, i.e. at least {n['needed']}")
+            return _(
+                "quorum met: {count} of {total} present, {t3} needed, i.e. at least {needed}",
+            ).format(
+                count=n['count'],
+                total=n['total'],
+                t=t.describe('zh-Hans'),
+                needed=n['needed'],
+                t2=t.describe('zh-Hant'),
+                t3=t.describe('en'),
+            )
+        return _(
+            "quorum not met: {count} of {total} present, {t3} needed, i.e. at least {needed}",
+        ).format(
+            count=n['count'],
+            total=n['total'],
+            t=t.describe('zh-Hans'),
+            needed=n['needed'],
+            t2=t.describe('zh-Hant'),
+            t3=t.describe('en'),
+        )
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
         for t in self.alternatives:
             frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
             verb_en = "represented" if t.base is Base.HOUSEHOLDS else "present"
-            lines.append(T(f"到会{sym}{base.zh_hans}的{frac}", f"到會{sym}{base.zh_hant}的{frac}",
-                           f"{sym}{frac} of {base.en} {verb_en}"))
-        summary = Text("或".join(x.zh_hans for x in lines), "或".join(x.zh_hant for x in lines),
+            lines.append(_(
+                "{sym}{frac} of {base} {verb_en}",
+            ).format(sym=sym, base=base, frac=frac, verb_en=verb_en))
+        summary = Triple("或".join(x.zh_hans for x in lines), "或".join(x.zh_hant for x in lines),
                        " or ".join(x.en for x in lines))
-        detail = Text(*(f" {_OR.get(lang)} ".join(t.describe(lang) for t in self.alternatives)
+        detail = Triple(*(f" {_OR.get(lang)} ".join(t.describe(lang) for t in self.alternatives)
                         for lang in LANGS))
         return Description(summary, detail,
                            tuple(_view(t, t.base.attending or "") for t in self.alternatives),
@@ -191,20 +200,24 @@ class Approval(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
-        word = T("通过", "通過", "passed") if ok else T("未通过", "未通過", "failed")
-        return T(f"表决{word.zh_hans}:赞成 {n['count']}/{n['total']},"
-                 f"须{t.describe('zh-Hans')},即至少 {n['needed']}",
-                 f"表決{word.zh_hant}:贊成 {n['count']}/{n['total']},"
-                 f"須{t.describe('zh-Hant')},即至少 {n['needed']}",
-                 f"vote {word.en}: {n['count']} yes of {n['total']}, {t.describe('en')} needed, "
-                 f"i.e. at least {n['needed']}")
+        word = _("passed") if ok else _("failed")
+        return _(
+            "vote {word}: {count} yes of {total}, {t3} needed, i.e. at least {needed}",
+        ).format(
+            word=word,
+            count=n['count'],
+            total=n['total'],
+            t=t.describe('zh-Hans'),
+            needed=n['needed'],
+            t2=t.describe('zh-Hant'),
+            t3=t.describe('en'),
+        )
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
         frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
-        summary = T(f"赞成{sym}{base.zh_hans}的{frac}", f"贊成{sym}{base.zh_hant}的{frac}",
-                    f"{sym}{frac} of {base.en} vote yes")
-        detail = Text(*(t.describe(lang) for lang in LANGS))
+        summary = _("{sym}{frac} of {base} vote yes").format(sym=sym, base=base, frac=frac)
+        detail = Triple(*(t.describe(lang) for lang in LANGS))
         return Description(summary, detail, (_view(t, "yes"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
@@ -231,19 +244,18 @@ class Recusal(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         if ok:
-            return T("利害关系人已回避", "利害關係人已迴避", "interested parties recused")
+            return _("interested parties recused")
         n = numbers["count"]
-        return T(f"利害关系人参与表决 {n} 人,应回避", f"利害關係人參與表決 {n} 人,應迴避",
-                 f"{n} interested part(y/ies) voted and should have recused")
+        return _("{n} interested part(y/ies) voted and should have recused").format(n=n)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         return Description(
-            T("利害关系人回避", "利害關係人迴避", "interested parties recuse themselves"),
-            T("利害关系人回避表决", "利害關係人迴避表決", "interested parties do not vote"))
+            _("interested parties recuse themselves"),
+            _("interested parties do not vote"))
 
 
 rule_type(
-    Quorum, name="quorum", label=T("法定人数", "法定人數", "quorum"),
+    Quorum, name="quorum", label=_("quorum"),
     description="Enough of the body attends: count of those present against a base.",
     params=(*THRESHOLD_PARAMS, Param("base", "base", choices=QUORUM_BASES),
             Param("any_of", "thresholds", required=False, default=(),
@@ -251,13 +263,13 @@ rule_type(
     actions=(ActionKind.MEETING,), effect=Effect.NO_QUORUM)
 
 rule_type(
-    Approval, name="approval", label=T("表决通过", "表決通過", "approval"),
+    Approval, name="approval", label=_("approval"),
     description="The vote passes: yes votes against a base.",
     params=(*THRESHOLD_PARAMS, Param("base", "base", choices=APPROVAL_BASES)),
     actions=(ActionKind.MEETING,), effect=Effect.REJECTED)
 
 rule_type(
     Recusal, name="recusal",
-    label=T("利害关系人回避", "利害關係人迴避", "recusal of interested parties"),
+    label=_("recusal of interested parties"),
     description="Optional: interested parties may not vote on the matter.",
     params=(), actions=(ActionKind.MEETING,), effect=Effect.REFUSE)

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _, _p
 
 
 class Comparison(enum.Enum):
@@ -35,8 +35,8 @@ class Comparison(enum.Enum):
 
 
 _COMPARISON_LABELS: Final = {
-    Comparison.AT_LEAST: T("以上(含本数)", "以上(含本數)", "at least"),
-    Comparison.MORE_THAN: T("超过(不含本数)", "超過(不含本數)", "more than"),
+    Comparison.AT_LEAST: _("at least"),
+    Comparison.MORE_THAN: _("more than"),
 }
 
 
@@ -86,13 +86,13 @@ _ATTENDING: Final[dict[str, str | None]] = {
 }
 
 _BASE_LABELS: Final = {
-    Base.MEMBERS: T("组成人员", "組成人員", "members"),
-    Base.VOTERS: T("有表决权的人员", "有表決權的人員", "voting members"),
-    Base.EXPECTED: T("应到人数", "應到人數", "those expected to attend (应到)"),
-    Base.PRESENT: T("实到人数", "實到人數", "those present (实到)"),
-    Base.VOTES_CAST: T("投票数", "投票數", "votes cast"),
-    Base.HOUSEHOLDS: T("户数", "戶數", "households"),
-    Base.ADULTS: T("十八周岁以上村民", "十八周歲以上村民", "villagers aged 18 and over"),
+    Base.MEMBERS: _("members"),
+    Base.VOTERS: _p("rules.thresholds", "voting members"),
+    Base.EXPECTED: _("those expected to attend (应到)"),
+    Base.PRESENT: _("those present (实到)"),
+    Base.VOTES_CAST: _("votes cast"),
+    Base.HOUSEHOLDS: _("households"),
+    Base.ADULTS: _("villagers aged 18 and over"),
 }
 
 

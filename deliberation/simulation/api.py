@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.model import Procedure
+from deliberation.i18n import _
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
@@ -228,14 +229,12 @@ def sweep(
 
 
 def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
-    from deliberation.i18n import T
     from deliberation.simulation.model import SimulationError
 
     unknown = [k for k, _ in params.settings if not any(k in p.settings for p in procs)]
     if unknown:
         names = ", ".join(unknown)
-        raise SimulationError(T(f"未知的设置:{names}", f"未知的設置:{names}",
-                                f"unknown setting(s): {names}"))
+        raise SimulationError(_("unknown setting(s): {names}").format(names=names))
 
 
 def compare(

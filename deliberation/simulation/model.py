@@ -36,7 +36,7 @@ from deliberation.definition.model import (
     Stage,
 )
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
@@ -185,10 +185,9 @@ class Plan:
 def _bound(procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any]) -> Rule:
     rtype = RULES.get(spec.rule)
     if rtype is None:
-        raise SimulationError(T(
-            f"规则 {spec.rule!r} 未注册,无法模拟", f"規則 {spec.rule!r} 未註冊,無法模擬",
-            f"rule {spec.rule!r} is not registered, so it cannot be simulated",
-        ))
+        raise SimulationError(_(
+            "rule {rule!r} is not registered, so it cannot be simulated",
+        ).format(rule=spec.rule))
     return rtype.bind(spec.id, procedure.params_of(spec, overrides), spec.basis)
 
 
@@ -250,10 +249,9 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
     overrides = params.setting_overrides()
     unknown = [k for k in overrides if k not in procedure.settings]
     if unknown:
-        raise SimulationError(T(
-            f"未知的设置:{', '.join(unknown)}", f"未知的設置:{', '.join(unknown)}",
-            f"unknown setting(s) for {procedure.id}: {', '.join(unknown)}",
-        ))
+        raise SimulationError(_(
+            "unknown setting(s) for {id}: {value}",
+        ).format(value=', '.join(unknown), id=procedure.id))
     if params.proxies is not None and "consultation-proxies" in procedure.settings:
         overrides.setdefault("consultation-proxies", params.proxies)
     live = [s for s in procedure.stages if not _skipped(procedure, s, overrides)]

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from deliberation.definition.model import Outcome, OutcomeKind, Procedure
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T, Text
+from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.trainer.catalog import ui
 from deliberation.trainer.steps import ProcedureView, RouteView, StepView, build_view
@@ -45,13 +45,9 @@ class GraphvizMissing(DeliberationError):
 
     def __init__(self) -> None:
         super().__init__(
-            T(
-                "未找到 Graphviz 的 dot 程序,无法生成 SVG/PNG。"
-                "请安装 Graphviz(Debian: apt-get install graphviz),或改用 --format mermaid / dot。",
-                "未找到 Graphviz 的 dot 程式,無法產生 SVG/PNG。"
-                "請安裝 Graphviz(Debian: apt-get install graphviz),或改用 --format mermaid / dot。",
-                "Graphviz's 'dot' program was not found, so SVG/PNG cannot be made. "
-                "Install Graphviz (Debian: apt-get install graphviz) or use --format mermaid/dot.",
+            _(
+                "Graphviz's 'dot' program was not found, so SVG/PNG cannot be made. Install "
+                "Graphviz (Debian: apt-get install graphviz) or use --format mermaid/dot.",
             )
         )
 
@@ -78,11 +74,9 @@ def check_highlight(view: ProcedureView, highlight: str | None) -> None:
     if highlight not in known:
         ids = ", ".join(known)
         raise UnknownStage(
-            T(
-                f"没有名为 {highlight!r} 的步骤;可选:{ids}",
-                f"沒有名為 {highlight!r} 的步驟;可選:{ids}",
-                f"no stage {highlight!r} in this procedure; choose one of: {ids}",
-            )
+            _(
+                "no stage {highlight!r} in this procedure; choose one of: {ids}",
+            ).format(highlight=highlight, ids=ids)
         )
 
 
@@ -141,10 +135,8 @@ def withdrawal_note(view: ProcedureView, lang: str) -> str | None:
     return WITHDRAWAL_UNTIL.format(step=name).get(lang)
 
 
-WITHDRAWAL: Final = T("提出人撤回", "提出人撤回", "withdrawn by the proposers")
-WITHDRAWAL_UNTIL: Final = T(
-    "“{step}”之前可撤回", "「{step}」之前可撤回", "withdrawal before {step}"
-)
+WITHDRAWAL: Final = _("withdrawn by the proposers")
+WITHDRAWAL_UNTIL: Final = _("withdrawal before {step}")
 
 
 def _node_ids(view: ProcedureView) -> dict[str, str]:
@@ -310,12 +302,12 @@ def render_graphviz(dot_text: str, fmt: str, timeout: float = 60.0) -> bytes:
         )
     except (OSError, subprocess.TimeoutExpired) as err:
         raise DeliberationError(
-            T(f"Graphviz 运行失败:{err}", f"Graphviz 執行失敗:{err}", f"Graphviz failed: {err}")
+            _("Graphviz failed: {err}").format(err=err)
         ) from None
     if done.returncode != 0:
         msg = done.stderr.decode("utf-8", "replace").strip()
         raise DeliberationError(
-            T(f"Graphviz 运行失败:{msg}", f"Graphviz 執行失敗:{msg}", f"Graphviz failed: {msg}")
+            _("Graphviz failed: {msg}").format(msg=msg)
         )
     return done.stdout
 
@@ -532,9 +524,5 @@ def render(
     if fmt in ("svg", "png"):
         return render_graphviz(to_dot(view, lang, highlight), fmt)
     raise DeliberationError(
-        Text(
-            f"未知格式 {fmt!r};可选:{', '.join(FORMATS)}",
-            f"未知格式 {fmt!r};可選:{', '.join(FORMATS)}",
-            f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}",
-        )
+        _("unknown format {fmt!r}; choose one of {value}").format(fmt=fmt, value=', '.join(FORMATS))
     )

@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any, Final
 
 from deliberation.definition.model import Procedure
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text, check_lang
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, check_lang
 from deliberation.roster import Roster
 from deliberation.trainer.catalog import UI, ui
 from deliberation.trainer.diagram import route_text, to_svg, withdrawal_note
@@ -42,11 +42,9 @@ CSP: Final = (
 )
 NOSCRIPT_CSS: Final = ".handout { display: block; } .interactive, .try { display: none; }"
 LANG_BUTTONS: Final = {"zh-Hans": "简", "zh-Hant": "繁", "en": "EN"}
-MATTER: Final = T("事项:{matter}", "事項:{matter}", "Matter: {matter}")
+MATTER: Final = _("Matter: {matter}")
 EXTRA_UI: Final = {
-    "invalid": T(
-        "请输入不小于 0 的整数", "請輸入不小於 0 的整數", "enter a whole number, 0 or more"
-    ),
+    "invalid": _("enter a whole number, 0 or more"),
 }
 
 

@@ -35,7 +35,7 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
-from deliberation.i18n import LANGS, Text
+from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
@@ -134,14 +134,14 @@ class ProcedureView:
         for o in self.outcomes:
             if o.id == target:
                 return o.name
-        return Text(target, target, target)
+        return Triple(target, target, target)
 
     def transition_summary(self, step: StepView) -> Text:
         """The rules that decide a step, in one line, e.g. for the ``pass`` arrow of a diagram."""
         parts = [r.summary for r in step.rules if r.on_arrow]
         if not parts:
-            return Text("", "", "")
-        return Text(
+            return Triple.same("")
+        return Triple(
             ";".join(p.zh_hans for p in parts),
             ";".join(p.zh_hant for p in parts),
             "; ".join(p.en for p in parts),
@@ -208,9 +208,9 @@ def _step(
             label = route_label(key)
             for dest, how in ((esc.to, ESCALATE_LABEL), (esc.top, TOP_LEVEL_LABEL)):
                 kind = "outcome" if dest in procedure.outcomes else "stage"
-                routes.append(RouteView(key, dest, kind, Text(
-                    f"{label.zh_hans}:{how.zh_hans}", f"{label.zh_hant}:{how.zh_hant}",
-                    f"{label.en}: {how.en}")))
+                routes.append(RouteView(key, dest, kind, _(
+                    "{label}: {how}",
+                ).format(label=label, how=how)))
             continue
         if target == RECONVENE:
             kind = "reconvene"
@@ -246,7 +246,7 @@ def _actor(body: Body) -> Text:
                      else f";仅{voters}有表决权" if lang == "zh-Hans" else f";僅{voters}有表決權")
         return line
 
-    return Text(*(one(lang) for lang in LANGS))
+    return Triple(*(one(lang) for lang in LANGS))
 
 
 def _bases(procedure: Procedure, ids: tuple[str, ...]) -> tuple[Basis, ...]:
@@ -289,9 +289,7 @@ def _rule(
         rule=spec.rule,
         label=rtype.label,
         summary=described.summary,
-        detail=Text(f"{rtype.label.zh_hans}:{described.detail.zh_hans}",
-                    f"{rtype.label.zh_hant}:{described.detail.zh_hant}",
-                    f"{rtype.label.en}: {described.detail.en}"),
+        detail=_("{label}: {detail}").format(label=rtype.label, detail=described.detail),
         params=params,
         basis=_bases(procedure, spec.basis),
         settings=settings,
