@@ -115,15 +115,10 @@ def parse(field: Field, cell: Cell) -> Value | Bad:
     """The typed value of ``cell`` for ``field``, or what is wrong with it."""
     if cell.other or (cell.items is not None and field.kind != "committees"):
         what = cell.other or "a list"
-        return Bad("R203", _(
-            "{name} must be {value3}, not {what}",
-        ).format(
-            name=field.name,
-            value=_KIND_ZH[field.kind],
-            what=what,
-            value2=_KIND_HANT[field.kind],
-            value3=_KIND_EN[field.kind],
-        ))
+        return Bad("R203", Triple(
+            f"{field.name} 应为{_KIND_ZH[field.kind]},不能是 {what}",
+            f"{field.name} 應為{_KIND_HANT[field.kind]},不能是 {what}",
+            f"{field.name} must be {_KIND_EN[field.kind]}, not {what}"))
     if cell.items is not None:
         return _committees(list(cell.items))
     return parse_text(field, cell.text)
@@ -187,7 +182,7 @@ def suggest(word: str, choices: tuple[str, ...]) -> Text:
     if near is not None:
         return _("did you mean {near!r}?").format(near=near)
     listed = "、".join(choices)
-    return _("expected one of {value}").format(listed=listed, value=', '.join(choices))
+    return Triple(f"可选:{listed}", f"可選:{listed}", f"expected one of {', '.join(choices)}")
 
 
 _KIND_EN: Final[Mapping[str, str]] = {

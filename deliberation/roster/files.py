@@ -94,13 +94,10 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
     if kind is None and suffix in CSV_SUFFIXES + YAML_SUFFIXES:
         kind = "csv" if suffix in CSV_SUFFIXES else "yaml"
     if kind is None:
-        problems.add("R100", _(
-            "not a roster file type: {value3!r}",
-        ).format(
-            value=suffix or '(无扩展名)',
-            value2=suffix or '(無副檔名)',
-            value3=suffix or '(no suffix)',
-        ), hint=_(
+        problems.add("R100", Triple(
+            f"不认识的花名册文件类型 {suffix or '(无扩展名)'!r}",
+            f"不認識的花名冊檔案類型 {suffix or '(無副檔名)'!r}",
+            f"not a roster file type: {suffix or '(no suffix)'!r}"), hint=_(
                 "a roster is a .csv or a .yaml file",
             ))
         return problems.result(None)
@@ -262,9 +259,9 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
             n = first + 1
             zh, hant, en = ((f"第 {first} 行", f"第 {first} 行", f"line {first}") if line
                             else (f"第 {n} 人", f"第 {n} 人", f"person {n}"))
-            problems.add("R206", _(
-                "id {vid!r} appears twice (first at {en})",
-            ).format(vid=vid, zh=zh, hant=hant, en=en), where[0], where[1],
+            problems.add("R206", Triple(
+                f"编号 {vid!r} 重复({zh}已有)", f"編號 {vid!r} 重複({hant}已有)",
+                f"id {vid!r} appears twice (first at {en})"), where[0], where[1],
                 f"{path}.id" if path else "id", _("give each person their own id"))
         else:
             ids[vid] = line or position

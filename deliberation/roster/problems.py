@@ -18,7 +18,7 @@ import attrs
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import Lang, Text, Triple, _
+from deliberation.i18n import LANGS, Lang, Text, Triple, _
 
 _NO_HINT = Triple.same("")
 
@@ -68,11 +68,8 @@ class RosterFileError(RosterError):
         def lines(lang: Lang) -> str:
             return "\n".join(d.format() for d in self.diagnostics_in(lang))
 
-        super().__init__(
-            _(
-                "the roster has {n} problem(s):\n{lines3}",
-            ).format(n=n, lines=lines('zh-Hans'), lines2=lines('zh-Hant'), lines3=lines('en'))
-        )
+        listing = Triple(*(lines(lang) for lang in LANGS))
+        super().__init__(_("the roster has {n} problem(s):\n{lines}").format(n=n, lines=listing))
 
     def diagnostics_in(self, lang: Lang) -> tuple[Diagnostic, ...]:
         return tuple(p.diagnostic(lang) for p in self.problems)

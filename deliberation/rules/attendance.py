@@ -128,26 +128,18 @@ class Quorum(Rule):
                       Base(numbers["base"]))
         n = numbers
         if ok:
-            return _(
-                "quorum met: {count} of {total} present, {t3} needed, i.e. at least {needed}",
-            ).format(
-                count=n['count'],
-                total=n['total'],
-                t=t.describe('zh-Hans'),
-                needed=n['needed'],
-                t2=t.describe('zh-Hant'),
-                t3=t.describe('en'),
-            )
-        return _(
-            "quorum not met: {count} of {total} present, {t3} needed, i.e. at least {needed}",
-        ).format(
-            count=n['count'],
-            total=n['total'],
-            t=t.describe('zh-Hans'),
-            needed=n['needed'],
-            t2=t.describe('zh-Hant'),
-            t3=t.describe('en'),
-        )
+            return Triple(f"法定人数达到:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
+                     f"即至少 {n['needed']}",
+                     f"法定人數達到:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
+                     f"即至少 {n['needed']}",
+                     f"quorum met: {n['count']} of {n['total']} present, {t.describe('en')} "
+                     f"needed, i.e. at least {n['needed']}")
+        return Triple(f"法定人数不足:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
+                 f"即至少 {n['needed']}",
+                 f"法定人數不足:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
+                 f"即至少 {n['needed']}",
+                 f"quorum not met: {n['count']} of {n['total']} present, {t.describe('en')} "
+                 f"needed, i.e. at least {n['needed']}")
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
@@ -201,17 +193,12 @@ class Approval(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
         word = _("passed") if ok else _("failed")
-        return _(
-            "vote {word}: {count} yes of {total}, {t3} needed, i.e. at least {needed}",
-        ).format(
-            word=word,
-            count=n['count'],
-            total=n['total'],
-            t=t.describe('zh-Hans'),
-            needed=n['needed'],
-            t2=t.describe('zh-Hant'),
-            t3=t.describe('en'),
-        )
+        return Triple(f"表决{word.zh_hans}:赞成 {n['count']}/{n['total']},"
+                 f"须{t.describe('zh-Hans')},即至少 {n['needed']}",
+                 f"表決{word.zh_hant}:贊成 {n['count']}/{n['total']},"
+                 f"須{t.describe('zh-Hant')},即至少 {n['needed']}",
+                 f"vote {word.en}: {n['count']} yes of {n['total']}, {t.describe('en')} needed, "
+                 f"i.e. at least {n['needed']}")
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold

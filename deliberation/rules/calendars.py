@@ -26,7 +26,7 @@ import attrs
 from lunardate import LunarDate
 
 from deliberation.errors import DeliberationError
-from deliberation.i18n import _
+from deliberation.i18n import Triple, _
 
 
 class CalendarCoverageError(DeliberationError):
@@ -168,10 +168,12 @@ def _lunar_coverage_error(zh_hans: str, zh_hant: str, en: str) -> CalendarCovera
     """The refusal for a date (named in the three languages) the lunar tables do not cover."""
     first, last = LUNAR_FIRST_DAY.isoformat(), LUNAR_LAST_DAY.isoformat()
     return CalendarCoverageError(
-        _(
-            "{en} is outside the lunar calendar's range (solar {first} to {last}, lunar years "
-            "1900–2099)",
-        ).format(zh_hans=zh_hans, first=first, last=last, zh_hant=zh_hant, en=en)
+        Triple(
+            f"{zh_hans} 超出农历换算范围(公历 {first} 至 {last},即农历 1900—2099 年)",
+            f"{zh_hant} 超出農曆換算範圍(公曆 {first} 至 {last},即農曆 1900—2099 年)",
+            f"{en} is outside the lunar calendar's range (solar {first} to {last}, "
+            "lunar years 1900–2099)",
+        )
     )
 
 

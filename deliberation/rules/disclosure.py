@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import Text, _
+from deliberation.i18n import Text, Triple, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
@@ -114,14 +114,12 @@ class Disclosure(Rule):
         count = self.period.count
         if ok:
             used = [channel_name(c) for c in days]
-            return _(
-                "posted for {days} on {value3}",
-            ).format(
-                days=_days(numbers['count'], count),
-                value='、'.join(c.zh_hans for c in used),
-                value2='、'.join(c.zh_hant for c in used),
-                value3=', '.join(c.en for c in used),
-            )
+            return Triple(f"已公开 {_days(numbers['count'], count).zh_hans}"
+                     f"({'、'.join(c.zh_hans for c in used)})",
+                     f"已公開 {_days(numbers['count'], count).zh_hant}"
+                     f"({'、'.join(c.zh_hant for c in used)})",
+                     f"posted for {_days(numbers['count'], count).en} on "
+                     f"{', '.join(c.en for c in used)}")
         problems: list[Text] = []
         names = [channel_name(c) for c in self.channels]
         if not numbers["met"]:
@@ -131,25 +129,19 @@ class Disclosure(Rule):
                 per = [f"{channel_name(c).zh_hans} {days.get(c, 0)}" for c in lacking]
                 per_t = [f"{channel_name(c).zh_hant} {days.get(c, 0)}" for c in lacking]
                 per_e = [f"{channel_name(c).en} {days.get(c, 0)}" for c in lacking]
-                problems.append(_(
-                    "each of {value5} needs at least {need} (posted: {value6})",
-                ).format(
-                    value='、'.join(n.zh_hans for n in names),
-                    need=need,
-                    value2='、'.join(per),
-                    value3='、'.join(n.zh_hant for n in names),
-                    value4='、'.join(per_t),
-                    value5=', '.join(n.en for n in names),
-                    value6=', '.join(per_e),
-                ))
+                problems.append(Triple(
+                    f"须在{'、'.join(n.zh_hans for n in names)}各公开至少{need.zh_hans}"
+                    f"(已公开:{'、'.join(per)})",
+                    f"須在{'、'.join(n.zh_hant for n in names)}各公開至少{need.zh_hant}"
+                    f"(已公開:{'、'.join(per_t)})",
+                    f"each of {', '.join(n.en for n in names)} needs at least {need.en} "
+                    f"(posted: {', '.join(per_e)})"))
             elif not days:
-                problems.append(_(
-                    "not posted on a required channel (one of {value3})",
-                ).format(
-                    value='、'.join(n.zh_hans for n in names),
-                    value2='、'.join(n.zh_hant for n in names),
-                    value3=', '.join(n.en for n in names),
-                ))
+                problems.append(Triple(
+                    f"未在规定渠道公开(须为{'、'.join(n.zh_hans for n in names)}之一)",
+                    f"未在規定渠道公開(須為{'、'.join(n.zh_hant for n in names)}之一)",
+                    f"not posted on a required channel (one of "
+                    f"{', '.join(n.en for n in names)})"))
             else:
                 got = _days(numbers["count"], count)
                 problems.append(_(
@@ -165,21 +157,13 @@ class Disclosure(Rule):
         need = _days(self.period.days, self.period.count)
         window = self.objection_window_days
         if self.require_all:
-            where = _(
-                "on each of {value3}",
-            ).format(
-                value='、'.join(n.zh_hans for n in names),
-                value2='、'.join(n.zh_hant for n in names),
-                value3=', '.join(n.en for n in names),
-            )
+            where = Triple(f"在{'、'.join(n.zh_hans for n in names)}各",
+                      f"在{'、'.join(n.zh_hant for n in names)}各",
+                      f"on each of {', '.join(n.en for n in names)}")
         else:
-            where = _(
-                "on one of {value3}",
-            ).format(
-                value='、'.join(n.zh_hans for n in names),
-                value2='、'.join(n.zh_hant for n in names),
-                value3=', '.join(n.en for n in names),
-            )
+            where = Triple(f"在{'、'.join(n.zh_hans for n in names)}之一",
+                      f"在{'、'.join(n.zh_hant for n in names)}之一",
+                      f"on one of {', '.join(n.en for n in names)}")
         detail = _(
             "posted {where} for at least {need}; objections within {window} day(s)",
         ).format(where=where, need=need, window=window)

@@ -125,20 +125,18 @@ class LunarScheduleRule(Rule):
         name = ("闰" if leap else "") + LUNAR_MONTH_NAMES[month - 1] + lunar_day_name(lday)
         name_t = name.replace("闰", "閏").replace("腊", "臘")
         if ok:
-            return _(
-                "{day} (lunar {month}/{lday}) is a scheduled day",
-            ).format(day=day, name=name, name_t=name_t, month=month, lday=lday)
-        return _(
-            "{day} is lunar {month}/{lday}, not a scheduled day ({when})",
-        ).format(day=day, name=name, when=when, name_t=name_t, month=month, lday=lday)
+            return Triple(f"{day}(农历{name})是规定日期", f"{day}(農曆{name_t})是規定日期",
+                     f"{day} (lunar {month}/{lday}) is a scheduled day")
+        return Triple(f"{day} 为农历{name},不是规定日期({when.zh_hans})",
+                 f"{day} 為農曆{name_t},不是規定日期({when.zh_hant})",
+                 f"{day} is lunar {month}/{lday}, not a scheduled day ({when.en})")
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         s = self.schedule
         return Description(
             self.type.label,
-            _(
-                "held only on {s3}",
-            ).format(s=s.describe('zh-Hans'), s2=s.describe('zh-Hant'), s3=s.describe('en')))
+            Triple(f"只在{s.describe('zh-Hans')}举行", f"只在{s.describe('zh-Hant')}舉行",
+              f"held only on {s.describe('en')}"))
 
 
 rule_type(
