@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import abc
 import gettext
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -193,3 +193,17 @@ def _(msgid: str) -> Text:
 def _p(context: str, msgid: str) -> Text:
     """Like :func:`_`, for an English phrase that needs another rendering in ``context``."""
     return Message(msgid, context)
+
+
+def series(parts: Iterable[Text]) -> Text:
+    """Texts listed one after another: ``甲、乙`` in Chinese, ``A, B`` in English.
+
+    >>> series([_("Next"), _("Back")]).get("zh-Hans")
+    '下一步、上一步'
+    """
+    return Joined(_p("list separator", ", "), tuple(parts))
+
+
+def each_lang(render: Callable[[str], str]) -> Triple:
+    """The text ``render(lang)`` gives in each language, e.g. a rule's own description."""
+    return Triple(*(render(lang) for lang in LANGS))

@@ -24,7 +24,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import LANGS, Text, Triple, _
+from deliberation.i18n import LANGS, Joined, Text, Triple, _, _p, each_lang
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -64,7 +64,9 @@ _BASE_SHORT: Final[dict[Base, Text]] = {
     Base.HOUSEHOLDS: _("households"),
     Base.ADULTS: _("adults"),
 }
-_OR: Final = _("or")
+# between the descriptions of alternative thresholds, and between their short forms on an arrow
+_OR: Final = _p("between alternatives", " or ")
+_OR_SHORT: Final = _p("between short alternatives", " or ")
 
 
 def threshold_of(params: Mapping[str, Any]) -> Threshold:
@@ -127,19 +129,12 @@ class Quorum(Rule):
         t = Threshold(parse_fraction(numbers["ratio"]), Comparison(numbers["compare"]),
                       Base(numbers["base"]))
         n = numbers
-        if ok:
-            return Triple(f"法定人数达到:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
-                     f"即至少 {n['needed']}",
-                     f"法定人數達到:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
-                     f"即至少 {n['needed']}",
-                     f"quorum met: {n['count']} of {n['total']} present, {t.describe('en')} "
-                     f"needed, i.e. at least {n['needed']}")
-        return Triple(f"法定人数不足:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
-                 f"即至少 {n['needed']}",
-                 f"法定人數不足:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
-                 f"即至少 {n['needed']}",
-                 f"quorum not met: {n['count']} of {n['total']} present, {t.describe('en')} "
-                 f"needed, i.e. at least {n['needed']}")
+        template = (_("quorum met: {count} of {total} present, {threshold} needed, i.e. at least "
+                      "{needed}") if ok else
+                    _("quorum not met: {count} of {total} present, {threshold} needed, i.e. at "
+                      "least {needed}"))
+        return template.format(count=n["count"], total=n["total"], needed=n["needed"],
+                               threshold=each_lang(t.describe))
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
@@ -149,10 +144,8 @@ class Quorum(Rule):
             lines.append(_(
                 "{sym}{frac} of {base} {verb_en}",
             ).format(sym=sym, base=base, frac=frac, verb_en=verb_en))
-        summary = Triple("或".join(x.zh_hans for x in lines), "或".join(x.zh_hant for x in lines),
-                       " or ".join(x.en for x in lines))
-        detail = Triple(*(f" {_OR.get(lang)} ".join(t.describe(lang) for t in self.alternatives)
-                        for lang in LANGS))
+        summary = Joined(_OR_SHORT, tuple(lines))
+        detail = Joined(_OR, tuple(each_lang(t.describe) for t in self.alternatives))
         return Description(summary, detail,
                            tuple(_view(t, t.base.attending or "") for t in self.alternatives),
                            on_arrow=True)
@@ -193,12 +186,9 @@ class Approval(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
         word = _("passed") if ok else _("failed")
-        return Triple(f"表决{word.zh_hans}:赞成 {n['count']}/{n['total']},"
-                 f"须{t.describe('zh-Hans')},即至少 {n['needed']}",
-                 f"表決{word.zh_hant}:贊成 {n['count']}/{n['total']},"
-                 f"須{t.describe('zh-Hant')},即至少 {n['needed']}",
-                 f"vote {word.en}: {n['count']} yes of {n['total']}, {t.describe('en')} needed, "
-                 f"i.e. at least {n['needed']}")
+        return _("vote {word}: {count} yes of {total}, {threshold} needed, i.e. at least "
+                 "{needed}").format(word=word, count=n["count"], total=n["total"],
+                                    needed=n["needed"], threshold=each_lang(t.describe))
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold

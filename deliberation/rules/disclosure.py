@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Text, _, series
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
@@ -114,34 +114,22 @@ class Disclosure(Rule):
         count = self.period.count
         if ok:
             used = [channel_name(c) for c in days]
-            return Triple(f"已公开 {_days(numbers['count'], count).zh_hans}"
-                     f"({'、'.join(c.zh_hans for c in used)})",
-                     f"已公開 {_days(numbers['count'], count).zh_hant}"
-                     f"({'、'.join(c.zh_hant for c in used)})",
-                     f"posted for {_days(numbers['count'], count).en} on "
-                     f"{', '.join(c.en for c in used)}")
+            return _("posted for {days} on {channels}").format(
+                days=_days(numbers["count"], count), channels=series(used))
         problems: list[Text] = []
         names = [channel_name(c) for c in self.channels]
         if not numbers["met"]:
             need = _days(self.period.days, count)
             if self.require_all:
                 lacking = list(self.channels)
-                per = [f"{channel_name(c).zh_hans} {days.get(c, 0)}" for c in lacking]
-                per_t = [f"{channel_name(c).zh_hant} {days.get(c, 0)}" for c in lacking]
-                per_e = [f"{channel_name(c).en} {days.get(c, 0)}" for c in lacking]
-                problems.append(Triple(
-                    f"须在{'、'.join(n.zh_hans for n in names)}各公开至少{need.zh_hans}"
-                    f"(已公开:{'、'.join(per)})",
-                    f"須在{'、'.join(n.zh_hant for n in names)}各公開至少{need.zh_hant}"
-                    f"(已公開:{'、'.join(per_t)})",
-                    f"each of {', '.join(n.en for n in names)} needs at least {need.en} "
-                    f"(posted: {', '.join(per_e)})"))
+                per = [_("{channel} {days}").format(channel=channel_name(c), days=days.get(c, 0))
+                       for c in lacking]
+                problems.append(_(
+                    "each of {channels} needs at least {need} (posted: {per})"
+                ).format(channels=series(names), need=need, per=series(per)))
             elif not days:
-                problems.append(Triple(
-                    f"未在规定渠道公开(须为{'、'.join(n.zh_hans for n in names)}之一)",
-                    f"未在規定渠道公開(須為{'、'.join(n.zh_hant for n in names)}之一)",
-                    f"not posted on a required channel (one of "
-                    f"{', '.join(n.en for n in names)})"))
+                problems.append(_("not posted on a required channel (one of {channels})").format(
+                    channels=series(names)))
             else:
                 got = _days(numbers["count"], count)
                 problems.append(_(
@@ -156,14 +144,8 @@ class Disclosure(Rule):
         names = [channel_name(c, channels) for c in self.channels]
         need = _days(self.period.days, self.period.count)
         window = self.objection_window_days
-        if self.require_all:
-            where = Triple(f"在{'、'.join(n.zh_hans for n in names)}各",
-                      f"在{'、'.join(n.zh_hant for n in names)}各",
-                      f"on each of {', '.join(n.en for n in names)}")
-        else:
-            where = Triple(f"在{'、'.join(n.zh_hans for n in names)}之一",
-                      f"在{'、'.join(n.zh_hant for n in names)}之一",
-                      f"on one of {', '.join(n.en for n in names)}")
+        where = (_("on each of {channels}") if self.require_all
+                 else _("on one of {channels}")).format(channels=series(names))
         detail = _(
             "posted {where} for at least {need}; objections within {window} day(s)",
         ).format(where=where, need=need, window=window)

@@ -148,32 +148,27 @@ class ProposalSupport(Rule):
         head = (_("enough support") if ok
                 else _("not enough support"))
         by_c = self.committee
-        return Triple(
-            f"{head.zh_hans}:村民 {n['count']}/{n['total']}(须{fv}{c.zh_hans},"
-            f"即 {n['needed']}),村民代表 {n['representatives']}/{n['representatives_total']}"
-            f"(须{fr}{c.zh_hans},即 {n['representatives_needed']})"
-            + (",或由村民委员会提议" if by_c else ""),
-            f"{head.zh_hant}:村民 {n['count']}/{n['total']}(須{fv}{c.zh_hant},"
-            f"即 {n['needed']}),村民代表 {n['representatives']}/{n['representatives_total']}"
-            f"(須{fr}{c.zh_hant},即 {n['representatives_needed']})"
-            + (",或由村民委員會提議" if by_c else ""),
-            f"{head.en}: {n['count']} of {n['total']} villagers ({c.en} {fv}, i.e. "
-            f"{n['needed']}), {n['representatives']} of {n['representatives_total']} "
-            f"representatives ({c.en} {fr}, i.e. {n['representatives_needed']})"
-            + (", or a proposal by the villagers' committee" if by_c else ""))
+        values = {"head": head, "count": n["count"], "total": n["total"], "needed": n["needed"],
+                  "reps": n["representatives"], "reps_total": n["representatives_total"],
+                  "reps_needed": n["representatives_needed"], "fv": fv, "fr": fr, "cmp": c}
+        if by_c:
+            return _("{head}: {count} of {total} villagers ({cmp} {fv}, i.e. {needed}), {reps} of "
+                     "{reps_total} representatives ({cmp} {fr}, i.e. {reps_needed}), or a "
+                     "proposal by the villagers' committee").format(**values)
+        return _("{head}: {count} of {total} villagers ({cmp} {fv}, i.e. {needed}), {reps} of "
+                 "{reps_total} representatives ({cmp} {fr}, i.e. {reps_needed})").format(**values)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         fv, fr = format_fraction(self.villagers.ratio), format_fraction(self.representatives.ratio)
         cmp = self.villagers.compare.label
         by_c = self.committee
-        detail = Triple(
-            ("由村民委员会提议,或" if by_c else "")
-            + f"十八周岁以上村民的 {fv}{cmp.zh_hans}联名,或村民代表的 {fr}{cmp.zh_hans}联名",
-            ("由村民委員會提議,或" if by_c else "")
-            + f"十八周歲以上村民的 {fv}{cmp.zh_hant}聯名,或村民代表的 {fr}{cmp.zh_hant}聯名",
-            ("proposed by the villagers' committee, or " if by_c else "")
-            + f"signed by {cmp.en} {fv} of villagers aged 18 and over, or by {cmp.en} {fr} "
-            "of villager representatives")
+        if by_c:
+            detail = _("proposed by the villagers' committee, or signed by {cmp} {fv} of villagers "
+                       "aged 18 and over, or by {cmp} {fr} of villager representatives")
+        else:
+            detail = _("signed by {cmp} {fv} of villagers aged 18 and over, or by {cmp} {fr} of "
+                       "villager representatives")
+        detail = detail.format(cmp=cmp, fv=fv, fr=fr)
         return Description(self.type.label, detail)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:

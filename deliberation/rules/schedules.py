@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Text, Triple, _, each_lang
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
 from deliberation.rules.calendars import (
@@ -117,26 +117,25 @@ class LunarScheduleRule(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         s = self.schedule
-        when = Triple(s.describe("zh-Hans"), s.describe("zh-Hant"), s.describe("en"))
+        when = each_lang(s.describe)
         day = numbers["date"]
         if day is None:
             return _("no date; must be on {when}").format(when=when)
         month, lday, leap = numbers["lunar_month"], numbers["lunar_day"], numbers["leap"]
         name = ("闰" if leap else "") + LUNAR_MONTH_NAMES[month - 1] + lunar_day_name(lday)
-        name_t = name.replace("闰", "閏").replace("腊", "臘")
+        # the lunar date's Chinese name, in traditional characters for zh-Hant; English uses
+        # numbers (month/day)
+        lunar = Triple(name, name.replace("闰", "閏").replace("腊", "臘"), f"{month}/{lday}")
         if ok:
-            return Triple(f"{day}(农历{name})是规定日期", f"{day}(農曆{name_t})是規定日期",
-                     f"{day} (lunar {month}/{lday}) is a scheduled day")
-        return Triple(f"{day} 为农历{name},不是规定日期({when.zh_hans})",
-                 f"{day} 為農曆{name_t},不是規定日期({when.zh_hant})",
-                 f"{day} is lunar {month}/{lday}, not a scheduled day ({when.en})")
+            return _("{day} (lunar {lunar}) is a scheduled day").format(day=day, lunar=lunar)
+        return _("{day} is lunar {lunar}, not a scheduled day ({when})").format(
+            day=day, lunar=lunar, when=when)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         s = self.schedule
         return Description(
             self.type.label,
-            Triple(f"只在{s.describe('zh-Hans')}举行", f"只在{s.describe('zh-Hant')}舉行",
-              f"held only on {s.describe('en')}"))
+            _("held only on {when}").format(when=each_lang(s.describe)))
 
 
 rule_type(

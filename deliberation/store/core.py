@@ -246,12 +246,8 @@ class Verification:
 
     def explain(self, lang: str = "zh-Hans") -> str:
         if self.ok:
-            status = {
-                "zh-Hans": f"事项 {self.case_id}:{self.records} 条记录,哈希链完整",
-                "zh-Hant": f"事項 {self.case_id}:{self.records} 條記錄,雜湊鏈完整",
-                "en": f"case {self.case_id}: {self.records} records, hash chain intact",
-            }[lang]
-            return status
+            return _("case {case_id}: {records} records, hash chain intact").format(
+                case_id=self.case_id, records=self.records).get(lang)
         return "\n".join(p.message.get(lang) for p in self.problems)
 
 

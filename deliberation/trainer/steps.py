@@ -35,7 +35,7 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
-from deliberation.i18n import LANGS, Text, Triple, _
+from deliberation.i18n import Text, Triple, _, each_lang, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
@@ -237,16 +237,15 @@ def _step(
 
 def _actor(body: Body) -> Text:
     def one(lang: str) -> str:
-        sep = ", " if lang == "en" else "、"
-        who = sep.join(selector_label(s).get(lang) for s in body.members)
-        line = f"{body.name.get(lang)} ({who})" if lang == "en" else f"{body.name.get(lang)}({who})"
+        who = series(selector_label(s) for s in body.members)
+        line = _("{body} ({members})").format(body=body.name, members=who)
         if body.voters:
-            voters = sep.join(selector_label(s).get(lang) for s in body.voters)
-            line += (f"; only {voters} vote" if lang == "en"
-                     else f";仅{voters}有表决权" if lang == "zh-Hans" else f";僅{voters}有表決權")
-        return line
+            voters = series(selector_label(s) for s in body.voters)
+            line = _("{body} ({members}); only {voters} vote").format(
+                body=body.name, members=who, voters=voters)
+        return line.get(lang)
 
-    return Triple(*(one(lang) for lang in LANGS))
+    return each_lang(one)
 
 
 def _bases(procedure: Procedure, ids: tuple[str, ...]) -> tuple[Basis, ...]:

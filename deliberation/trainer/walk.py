@@ -509,11 +509,10 @@ class Walkthrough:
         detail = rv.detail.get(self.lang) if rv else rule_id
         count, needed = numbers.get("count"), numbers.get("needed")
         if "total" in numbers:
-            nums = (f"{count} / {numbers['total']}, at least {needed}" if self.lang == "en"
-                    else f"{count}/{numbers['total']},至少 {needed}")
+            nums = _("{count} / {total}, at least {needed}").format(
+                count=count, total=numbers["total"], needed=needed).get(self.lang)
         else:
-            nums = (f"{count}, at least {needed}" if self.lang == "en"
-                    else f"{count},至少 {needed}")
+            nums = _("{count}, at least {needed}").format(count=count, needed=needed).get(self.lang)
         self.say(f"  {mark} {number} {detail} — {nums}")
 
 
