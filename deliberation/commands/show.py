@@ -62,23 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
         print(to_yaml(procedure), end="")
         return 0
-    print(printable(render(procedure, args.lang)))
+    print(render(procedure, args.lang))  # the command line shows control characters as codes
     return 0
-
-
-# Control characters other than newline and tab (ESC starts terminal escape sequences): text
-# from a procedure file must not move the cursor, recolour or retitle the user's terminal.
-_CONTROLS: Final = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F,
-                                                 *range(0x80, 0xA0))}
-
-
-def printable(text: str) -> str:
-    r"""``text`` with control characters shown as ``\xNN`` instead of sent to the terminal.
-
-    >>> printable("修村道\x1b[2J")
-    '修村道\\x1b[2J'
-    """
-    return text.translate(_CONTROLS)
 
 
 # -- labels -------------------------------------------------------------------------------------

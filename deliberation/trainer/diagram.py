@@ -23,6 +23,7 @@ from deliberation.definition.model import Outcome, OutcomeKind, Procedure
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
 from deliberation.roster import Roster
+from deliberation.safetext import printable
 from deliberation.trainer.catalog import ui
 from deliberation.trainer.steps import ProcedureView, RouteView, StepView, build_view
 
@@ -159,6 +160,11 @@ _MERMAID_ESCAPES: Final = {
     "`": "#96;",
     "\n": " ",
     "\r": " ",
+    # %%{init: …}%% directives and %% comments are read anywhere in the text; braces close
+    # a node shape
+    "%": "#37;",
+    "{": "#123;",
+    "}": "#125;",
 }
 
 
@@ -168,7 +174,7 @@ def mermaid_escape(text: str) -> str:
     >>> mermaid_escape('<script>"x"</script>')
     '#lt;script#gt;#quot;x#quot;#lt;/script#gt;'
     """
-    return "".join(_MERMAID_ESCAPES.get(c, c) for c in text)
+    return "".join(_MERMAID_ESCAPES.get(c, c) for c in printable(text))
 
 
 def to_mermaid(
@@ -227,7 +233,7 @@ def dot_escape(text: str) -> str:
     'a \\\\"b\\\\" \\\\\\\\N'
     """
     return (
-        text.replace("\\", "\\\\")
+        printable(text).replace("\\", "\\\\")
         .replace('"', '\\"')
         .replace("\r", " ")
         .replace("\n", "\\n")

@@ -32,6 +32,7 @@ from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import LANGS, Text, _, check_lang
 from deliberation.roster import Roster
 from deliberation.rules.thresholds import Base, Comparison, Threshold
+from deliberation.safetext import printable
 from deliberation.trainer.catalog import entry_label, route_label, ui
 from deliberation.trainer.steps import (
     ProcedureView,
@@ -160,7 +161,8 @@ class Walkthrough:
 
     # -- output --------------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
-        print(text, file=self.out)
+        # labels and the matter come from files and people: no control character acts
+        print(printable(text), file=self.out)
 
     def t(self, key: str, **values: Any) -> str:
         return W[key].format(**values).get(self.lang) if values else W[key].get(self.lang)
