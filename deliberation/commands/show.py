@@ -35,6 +35,7 @@ from deliberation.definition.model import (
 from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, _p
 from deliberation.rules import RULES
 from deliberation.rules.thresholds import format_fraction
+from deliberation.trainer.catalog import reconvene_label
 
 
 def register(subparsers: Any) -> None:
@@ -121,7 +122,6 @@ ROUTES: Final = {
     "declined": _("declined"),
     "unresolved": _("cannot be solved at this level"),
 }
-RECONVENE_LABEL: Final = _("this step again")
 ESCALATE_LABEL: Final = _("one level up")
 
 RECORDS: Final = {
@@ -228,7 +228,7 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
 
 def _where(procedure: Procedure, stage: Stage, target: str, lang: str) -> str:
     if target == RECONVENE:
-        return RECONVENE_LABEL.get(lang)
+        return reconvene_label(stage.action).get(lang)
     if target == ESCALATE and procedure.escalation is not None:
         esc = procedure.escalation
         return (f"{ESCALATE_LABEL.get(lang)}: {_where(procedure, stage, esc.to, lang)} "

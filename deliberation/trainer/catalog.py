@@ -88,7 +88,26 @@ ROUTE_LABELS: Final[dict[str, Text]] = {
 ESCALATE_LABEL: Final = _("one level up")
 TOP_LEVEL_LABEL: Final = _("unsolved at the top level")
 
-RECONVENE_LABEL: Final = _("reconvene")
+# Doing a stage again, named by its kind of action: a meeting is reconvened (重新召开), a
+# disclosure posted again (重新公布), a task reassigned (重新派单).
+AGAIN_LABELS: Final[dict[str, Text]] = {
+    "meeting": _("reconvene"),
+    "disclosure": _("post again"),
+    "task": _("reassign the task"),
+    "consultation": _("consult again"),
+    "motion": _("submit the motion again"),
+    "evaluation": _("rate again"),
+}
+
+
+def reconvene_label(action: object) -> Text:
+    """What doing a stage of ``action`` (an ActionKind or its value) again is called.
+
+    >>> reconvene_label("disclosure").get("zh-Hans")
+    '重新公布'
+    """
+    key = getattr(action, "value", action)
+    return AGAIN_LABELS.get(str(key), _("this step again"))
 
 SELECTOR_LABELS: Final[dict[str, Text]] = {
     "villager": _("villagers"),

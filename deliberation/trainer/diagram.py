@@ -95,7 +95,7 @@ def route_text(view: ProcedureView, route: RouteView, lang: str) -> str:
     """The label of a non-``pass`` arrow, e.g. ``no quorum: reconvene``."""
     if route.kind == "reconvene":
         sep = ": " if lang == "en" else ":"
-        return f"{route.label.get(lang)}{sep}{view.target_name(route.target).get(lang)}"
+        return f"{route.label.get(lang)}{sep}{view.route_target(route).get(lang)}"
     return route.label.get(lang)
 
 
@@ -364,7 +364,7 @@ def to_svg(
                 backs.append((step, r))
             else:
                 side[step.id].append(r)
-    back_labels = [f"{route_text(view, r, lang)} → {view.target_name(r.target).get(lang)}"
+    back_labels = [f"{route_text(view, r, lang)} → {view.route_target(r).get(lang)}"
                    for _, r in backs]
     lane_w = 16.0
     label_w = max([0.0] + [text_width(t, small) + 8 for t in back_labels])
@@ -388,7 +388,7 @@ def to_svg(
     side_w = max(
         [0.0]
         + [text_width(r.label.get(lang), small) + 24
-           + text_width(view.target_name(r.target).get(lang), fs - 2) + 2 * pad
+           + text_width(view.route_target(r).get(lang), fs - 2) + 2 * pad
            for rs in side.values() for r in rs]
     )
     pass_w = max([0.0] + [text_width(t, small) for t in pass_labels.values()])
@@ -443,7 +443,7 @@ def to_svg(
                 f'<text x="{side_x:.1f}" y="{ry - 3:.1f}" font-size="{small:.0f}" '
                 f'fill="#495057">{_esc(label)}</text>'
             )
-            name = view.target_name(r.target).get(lang)
+            name = view.route_target(r).get(lang)
             if r.kind == "outcome":
                 kind = view.outcome(r.target).kind
                 fill = _OUTCOME_FILL[kind]

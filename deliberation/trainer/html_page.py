@@ -92,7 +92,7 @@ def _step_extra(step: StepView, lang: str) -> str:
 def _route_lines(view: ProcedureView, step: StepView, lang: str) -> list[str]:
     lines = []
     for r in step.routes:
-        target = view.target_name(r.target).get(lang)
+        target = view.route_target(r).get(lang)
         if r.key == "pass":
             summary = view.transition_summary(step).get(lang)
             label = r.label.get(lang) + (f" ({summary})" if summary else "")

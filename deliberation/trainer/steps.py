@@ -40,10 +40,10 @@ from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
     ESCALATE_LABEL,
-    RECONVENE_LABEL,
     TAG_LABELS,
     TOP_LEVEL_LABEL,
     action_label,
+    reconvene_label,
     record_label,
     route_label,
     selector_label,
@@ -77,6 +77,8 @@ class RouteView:
     target: str
     kind: str  # "stage" | "outcome" | "reconvene"
     label: Text
+    # for "reconvene": what doing the stage again is called (重新召开, 重新公布, 重新派单 …)
+    again: Text | None = None
 
 
 @attrs.frozen
@@ -127,7 +129,7 @@ class ProcedureView:
     def target_name(self, target: str) -> Text:
         """The display name of a route target (stage, outcome or reconvene)."""
         if target == RECONVENE:
-            return RECONVENE_LABEL
+            return reconvene_label(None)
         for s in self.steps:
             if s.id == target:
                 return s.name
@@ -135,6 +137,12 @@ class ProcedureView:
             if o.id == target:
                 return o.name
         return Triple(target, target, target)
+
+    def route_target(self, route: RouteView) -> Text:
+        """The display name of where ``route`` leads (for the same stage again, by its kind)."""
+        if route.again is not None:
+            return route.again
+        return self.target_name(route.target)
 
     def transition_summary(self, step: StepView) -> Text:
         """The rules that decide a step, in one line, e.g. for the ``pass`` arrow of a diagram."""
@@ -218,7 +226,8 @@ def _step(
             kind = "outcome"
         else:
             kind = "stage"
-        routes.append(RouteView(key, target, kind, route_label(key)))
+        again = reconvene_label(stage.action) if kind == "reconvene" else None
+        routes.append(RouteView(key, target, kind, route_label(key), again))
     skip = procedure.settings.get(stage.skip_when) if stage.skip_when else None
     return StepView(
         number=number,

@@ -206,7 +206,7 @@ class Walkthrough:
         records = ("、" if lang != "en" else ", ").join(r.get(lang) for r in step.records)
         self.say(f"{ui('records').get(lang)}{colon}{records}")
         routes = sep.join(
-            f"{route_label(r.key).get(lang)} → {self.view.target_name(r.target).get(lang)}"
+            f"{route_label(r.key).get(lang)} → {self.view.route_target(r).get(lang)}"
             for r in step.routes
         )
         self.say(f"{ui('routes').get(lang)}{colon}{routes}")
@@ -499,7 +499,7 @@ class Walkthrough:
             return ""
         for r in step.routes:
             if r.key == route:
-                return self.view.target_name(r.target).get(self.lang)
+                return self.view.route_target(r).get(self.lang)
         return ""
 
     def _check_line(self, stage: str | None, check: Mapping[str, Any]) -> None:
