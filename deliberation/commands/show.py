@@ -32,10 +32,10 @@ from deliberation.definition.model import (
     Supervision,
     Withdrawal,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, _p
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _, _p, series
 from deliberation.rules import RULES
 from deliberation.rules.thresholds import format_fraction
-from deliberation.trainer.catalog import reconvene_label
+from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 
 
 def register(subparsers: Any) -> None:
@@ -66,6 +66,19 @@ def run(args: argparse.Namespace) -> int:
     print(render(procedure, args.lang))  # the command line shows control characters as codes
     return 0
 
+
+def code(value: object) -> str:
+    """An id, a setting's value or a command as code (```…```): what readers type, not prose.
+
+    >>> code("party-assembly")
+    '`party-assembly`'
+    """
+    return f"`{value}`"
+
+
+OUTCOME_KINDS: Final = {"success": _("success"), "failure": _("failure"),
+                        "withdrawn": _p("outcome kind", "withdrawn"),
+                        "lapsed": _p("outcome kind", "lapsed")}
 
 # -- labels -------------------------------------------------------------------------------------
 
@@ -102,6 +115,9 @@ L: Final = {
     "or": _("or"),
     "if-setting": _("rules when setting {s} = {v}:"),
 }
+
+# who may withdraw a matter (Withdrawal.by)
+WITHDRAWERS: Final = {"submitters": _("the submitters"), "proposers": _("the proposers")}
 
 ACTIONS: Final = {
     ActionKind.MOTION: _("written motion"),
@@ -202,24 +218,24 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
     >>> from deliberation import load_procedure
     >>> p = load_procedure("four-deliberations")
     >>> describe_rule(p, p.bodies["representatives-meeting"].rules[0], "en")
-    'quorum: at least 2/3 of members [basis: organic-law-2018-art26, civil-code-1259]'
+    'quorum: at least 2/3 of members [basis: `organic-law-2018-art26`, `civil-code-1259`]'
     """
     params = _Params(procedure, spec)
     rtype = RULES.get(spec.rule)
     label = rtype.label.get(lang) if rtype else spec.rule
     if spec.id != spec.rule:
-        label = f"{label} ({spec.id})"
+        label = f"{label} ({code(spec.id)})"
     line = f"{label}: {_describe(procedure, spec, params).get(lang)}"
     if params.used:
         marks = ", ".join(
-            f"{s.id} = {_plain(s.default)}" + (f" {L['open'].get(lang)}" if s.open else "")
+            code(f"{s.id} = {_plain(s.default)}") + (f" {L['open'].get(lang)}" if s.open else "")
             for s in params.used
         )
         line += f" ({L['setting'].get(lang)}: {marks})"
     if spec.note is not None:
         line += f" — {spec.note.get(lang)}"
     if spec.basis:
-        line += f" [{L['basis'].get(lang)}: {', '.join(spec.basis)}]"
+        line += f" [{L['basis'].get(lang)}: {', '.join(map(code, spec.basis))}]"
     return line
 
 
@@ -234,9 +250,9 @@ def _where(procedure: Procedure, stage: Stage, target: str, lang: str) -> str:
         return (f"{ESCALATE_LABEL.get(lang)}: {_where(procedure, stage, esc.to, lang)} "
                 f"[{esc.levels[-1].name.get(lang)}: {_where(procedure, stage, esc.top, lang)}]")
     if target in procedure.outcomes:
-        return f"{procedure.outcomes[target].name.get(lang)} ({target})"
+        return f"{procedure.outcomes[target].name.get(lang)} ({code(target)})"
     try:
-        return f"{procedure.stage(target).name.get(lang)} ({target})"
+        return f"{procedure.stage(target).name.get(lang)} ({code(target)})"
     except KeyError:
         return target
 
@@ -245,29 +261,30 @@ def _body_line(procedure: Procedure, stage: Stage, lang: str) -> str:
     if isinstance(stage.body, SettingRef):
         s = procedure.settings[stage.body.setting]
         names = [
-            f"{procedure.bodies[c].name.get(lang)} ({c})"
+            f"{procedure.bodies[c].name.get(lang)} ({code(c)})"
             for c in s.choices
             if c in procedure.bodies
         ]
         return (
             L["per-setting"]
             .format(
-                s=s.id + (f" {L['open'].get(lang)}" if s.open else ""),
-                d=s.default,
+                s=code(s.id) + (f" {L['open'].get(lang)}" if s.open else ""),
+                d=code(s.default),
                 c="; ".join(names),
             )
             .get(lang)
         )
     body = procedure.bodies[stage.body]
-    return f"{body.name.get(lang)} ({body.id})"
+    return f"{body.name.get(lang)} ({code(body.id)})"
 
 
 def _header_lines(p: Procedure, lang: str) -> list[str]:
     """Name, version, locality, what it extends and its description."""
-    out: list[str] = [f"{p.name.get(lang)}  [{p.id}]"]
-    meta = [f"{L['version'].get(lang)} {p.version}", f"{L['locality'].get(lang)}: {p.locality}"]
+    out: list[str] = [f"{p.name.get(lang)}  [{code(p.id)}]"]
+    meta = [f"{L['version'].get(lang)} {p.version}",
+            f"{L['locality'].get(lang)}: {code(p.locality)}"]
     if p.extends:
-        meta.append(f"{L['extends'].get(lang)}: {p.extends}")
+        meta.append(f"{L['extends'].get(lang)}: {code(p.extends)}")
     out.append("; ".join(meta))
     if p.description is not None:
         out.append(p.description.get(lang).strip())
@@ -296,7 +313,7 @@ def _stage_rule_lines(p: Procedure, stage: Stage, lang: str, used_basis: list[st
         for choice in setting.choices:
             if choice == setting.default or choice not in p.bodies:
                 continue
-            out.append("   " + L["if-setting"].format(s=setting.id, v=choice).get(lang))
+            out.append("   " + L["if-setting"].format(s=code(setting.id), v=code(choice)).get(lang))
             out += _rule_lines(p, p.rules_of(stage, {setting.id: choice}), lang, used_basis)
     return out
 
@@ -318,7 +335,7 @@ def _routes_line(p: Procedure, stage: Stage, lang: str) -> str:
 def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list[str]) -> list[str]:
     """Step ``i``: action, body, skip condition, rules, routes, records and basis."""
     out = [
-        f"{i}. {stage.name.get(lang)} ({stage.id}) — "
+        f"{i}. {stage.name.get(lang)} ({code(stage.id)}) — "
         f"{L['action'].get(lang)}: {ACTIONS[stage.action].get(lang)}"
     ]
     if stage.description is not None:
@@ -326,7 +343,8 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
     out.append(f"   {L['body'].get(lang)}: {_body_line(p, stage, lang)}")
     if stage.skip_when is not None:
         s = p.settings[stage.skip_when]
-        out.append("   " + L["skip"].format(s=stage.skip_when, d=_plain(s.default)).get(lang))
+        skip = L["skip"].format(s=code(stage.skip_when), d=code(_plain(s.default)))
+        out.append("   " + skip.get(lang))
     out += _stage_rule_lines(p, stage, lang, used_basis)
     out.append(_routes_line(p, stage, lang))
     if stage.records:
@@ -340,7 +358,7 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
 
 
 def _escalation_line(p: Procedure, esc: Escalation, lang: str) -> str:
-    ladder = " → ".join(f"{lv.name.get(lang)} ({lv.id})" for lv in esc.levels)
+    ladder = " → ".join(f"{lv.name.get(lang)} ({code(lv.id)})" for lv in esc.levels)
     return (
         f"{L['escalation'].get(lang)}: {ladder}; "
         + L["escalation-text"].format(
@@ -364,7 +382,8 @@ def _withdrawal_line(p: Procedure, w: Withdrawal, lang: str) -> str:
     return (
         f"{L['withdrawal'].get(lang)}: "
         + L["withdrawal-text"]
-        .format(by=", ".join(w.by), u=until, o=_where(p, p.stages[0], w.outcome, lang))
+        .format(by=series(WITHDRAWERS.get(b, Triple.same(code(b))) for b in w.by), u=until,
+                o=_where(p, p.stages[0], w.outcome, lang))
         .get(lang)
     )
 
@@ -384,7 +403,8 @@ def _case_wide_lines(p: Procedure, lang: str) -> list[str]:
 def _outcome_lines(p: Procedure, lang: str) -> list[str]:
     out = ["", f"{L['outcomes'].get(lang)}:"]
     for o in p.outcomes.values():
-        out.append(f"  {o.id} ({o.kind.value}): {o.name.get(lang)}")
+        kind = OUTCOME_KINDS[o.kind.value].get(lang)
+        out.append(f"  {code(o.id)} ({kind}): {o.name.get(lang)}")
     return out
 
 
@@ -396,7 +416,7 @@ def _setting_lines(p: Procedure, lang: str, used_basis: list[str]) -> list[str]:
     for s in p.settings.values():
         kind = s.type.value + (f": {' | '.join(s.choices)}" if s.choices else "")
         mark = f" {L['open'].get(lang)}" if s.open else ""
-        out.append(f"  {s.id} = {_plain(s.default)}  ({kind}){mark}")
+        out.append(f"  {code(f'{s.id} = {_plain(s.default)}')}  ({code(kind)}){mark}")
         out.append(f"      {s.description.get(lang)}")
         used_basis += s.basis
     return out
@@ -410,7 +430,8 @@ def _source_lines(p: Procedure, used_basis: list[str], lang: str) -> list[str]:
     out = ["", f"{L['sources'].get(lang)}:"]
     for b in cited:
         src = p.basis[b]
-        out.append(f"  {b} [{src.tag}]: {src.title.get(lang)}")
+        tag = TAG_LABELS[src.tag].get(lang) if src.tag in TAG_LABELS else code(src.tag)
+        out.append(f"  {code(b)} [{tag}]: {src.title.get(lang)}")
     return out
 
 

@@ -87,7 +87,7 @@ def step_label(step: StepView, lang: str) -> list[str]:
     if step.stage.max_rounds is not None:
         lines.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
     if step.skip_setting is not None:
-        lines.append(ui("skip-when").format(id=step.skip_setting.id).get(lang))
+        lines.append(ui("skip-when").format(id=f"`{step.skip_setting.id}`").get(lang))
     return lines
 
 
