@@ -34,7 +34,8 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or procedure id")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary line")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the diagnostics, their hints and the summary")
     add_path_option(p)
     p.set_defaults(func=run)
 
@@ -101,12 +102,12 @@ def run(args: argparse.Namespace) -> int:
         payload = {
             "ok": not diagnostics,
             "files": [str(f) for f in files],
-            "diagnostics": [d.to_data() for d in diagnostics],
+            "diagnostics": [d.to_data(args.lang) for d in diagnostics],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for d in diagnostics:
-            print(d.format())
+            print(d.format(args.lang))
         summary = (
             _("{n} problem(s) in {m} file(s) checked")
             if diagnostics

@@ -286,8 +286,9 @@ def parse_yaml(text: str, file: str = "<roster.yaml>") -> Read:
     root = read_yaml(text.removeprefix("\ufeff"), file, reporter)
     for d in reporter.diagnostics:
         code, zh, hant = _YAML_LEADS.get(d.code, ("R101", "YAML 错误", "YAML 錯誤"))
-        problems.add(code, Triple(f"{zh}:{d.message}", f"{hant}:{d.message}", d.message), d.line,
-                     d.column, d.path)
+        problems.add(code, Triple(f"{zh}:{d.message_in('zh-Hans')}",
+                                  f"{hant}:{d.message_in('zh-Hant')}", d.message_in("en")),
+                     d.line, d.column, d.path)
     if root is None:
         return problems.result(None)
     return _merge(problems, read_node(root))
