@@ -69,8 +69,10 @@ def catalog(lang: str) -> gettext.GNUTranslations:
     hint = "run `pybabel compile -d deliberation/locale -D deliberation` (or `pip install -e .`)"
     if not mo.is_file():
         raise CatalogMissing(f"the {lang} catalog is not compiled ({mo}); {hint}")
-    # a wheel ships only the .mo; a source tree has both, and the .po is the truth
-    if po.is_file() and po.stat().st_mtime > mo.stat().st_mtime:
+    # In a source checkout (pyproject.toml beside the package) the .po is the truth; an
+    # installed package has only the .mo it was built with.
+    source_tree = (LOCALE_DIR.parent.parent / "pyproject.toml").is_file()
+    if source_tree and po.is_file() and po.stat().st_mtime > mo.stat().st_mtime:
         raise CatalogMissing(f"{po} is newer than its compiled catalog; {hint}")
     with mo.open("rb") as fp:
         return gettext.GNUTranslations(fp)
