@@ -206,6 +206,20 @@ def series(parts: Iterable[Text]) -> Text:
     return Joined(_p("list separator", ", "), tuple(parts))
 
 
-def each_lang(render: Callable[[str], str]) -> Triple:
-    """The text ``render(lang)`` gives in each language, e.g. a rule's own description."""
-    return Triple(*(render(lang) for lang in LANGS))
+@attrs.frozen
+class Rendered(Text):
+    """The text a function gives for each language, called only for the language shown."""
+
+    render: Callable[[str], str]
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        return self.render(lang)
+
+
+def each_lang(render: Callable[[str], str]) -> Text:
+    """The text ``render(lang)`` gives in each language, e.g. a rule's own description.
+
+    >>> each_lang(lambda lang: lang.upper()).get("en")
+    'EN'
+    """
+    return Rendered(render)

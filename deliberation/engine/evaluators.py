@@ -35,7 +35,7 @@ from deliberation.errors import (
     RuleViolation,
 )
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.consultation import ConsultationCoverage
@@ -113,9 +113,8 @@ def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
     first = each[0]
     if len(each) == 1:
         return first
-    return RuleViolation(first.rule, sp.id, Triple(
-        ";".join(f.message.zh_hans for f in each), ";".join(f.message.zh_hant for f in each),
-        "; ".join(f.message.en for f in each)), first.numbers, first.basis, each)
+    message = Joined(_p("between messages", "; "), tuple(f.message for f in each))
+    return RuleViolation(first.rule, sp.id, message, first.numbers, first.basis, each)
 
 
 def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,

@@ -18,7 +18,7 @@ import attrs
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, Lang, Text, Triple, _
+from deliberation.i18n import Lang, Text, Triple, _, check_lang, each_lang
 
 _NO_HINT = Triple.same("")
 
@@ -65,10 +65,10 @@ class RosterFileError(RosterError):
         self.diagnostics = self.diagnostics_in("en")
         n = len(self.problems)
 
-        def lines(lang: Lang) -> str:
-            return "\n".join(d.format() for d in self.diagnostics_in(lang))
+        def lines(lang: str) -> str:
+            return "\n".join(d.format(lang) for d in self.diagnostics_in(check_lang(lang)))
 
-        listing = Triple(*(lines(lang) for lang in LANGS))
+        listing = each_lang(lines)
         super().__init__(_("the roster has {n} problem(s):\n{lines}").format(n=n, lines=listing))
 
     def diagnostics_in(self, lang: Lang) -> tuple[Diagnostic, ...]:

@@ -24,7 +24,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import LANGS, Joined, Text, Triple, _, _p, each_lang
+from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -134,7 +134,7 @@ class Quorum(Rule):
                     _("quorum not met: {count} of {total} present, {threshold} needed, i.e. at "
                       "least {needed}"))
         return template.format(count=n["count"], total=n["total"], needed=n["needed"],
-                               threshold=each_lang(t.describe))
+                               threshold=t.wording())
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
@@ -145,7 +145,7 @@ class Quorum(Rule):
                 "{sym}{frac} of {base} {verb_en}",
             ).format(sym=sym, base=base, frac=frac, verb_en=verb_en))
         summary = Joined(_OR_SHORT, tuple(lines))
-        detail = Joined(_OR, tuple(each_lang(t.describe) for t in self.alternatives))
+        detail = Joined(_OR, tuple(t.wording() for t in self.alternatives))
         return Description(summary, detail,
                            tuple(_view(t, t.base.attending or "") for t in self.alternatives),
                            on_arrow=True)
@@ -188,13 +188,13 @@ class Approval(Rule):
         word = _("passed") if ok else _("failed")
         return _("vote {word}: {count} yes of {total}, {threshold} needed, i.e. at least "
                  "{needed}").format(word=word, count=n["count"], total=n["total"],
-                                    needed=n["needed"], threshold=each_lang(t.describe))
+                                    needed=n["needed"], threshold=t.wording())
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
         frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
         summary = _("{sym}{frac} of {base} vote yes").format(sym=sym, base=base, frac=frac)
-        detail = Triple(*(t.describe(lang) for lang in LANGS))
+        detail = t.wording()
         return Description(summary, detail, (_view(t, "yes"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import Text, Triple, _, _p
+from deliberation.i18n import Joined, Text, Triple, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -128,8 +128,7 @@ class ConsultationCoverage(Rule):
             parts.append(_("only signed opinions count"))
         parts.append(_("written proxies accepted")
                      if self.proxies else _("no proxies"))
-        detail = Triple(",".join(p.zh_hans for p in parts), ",".join(p.zh_hant for p in parts),
-                      ", ".join(p.en for p in parts))
+        detail = Joined(_p("between conditions", ", "), tuple(parts))
         view = ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
                              t.base.value, "consulted", "population")
         return Description(summary, detail, (view,), on_arrow=True)

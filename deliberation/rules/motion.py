@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -90,8 +90,7 @@ class WrittenMotion(Rule):
             parts.append(_("with its text"))
         if self.require_signatures:
             parts.append(_("signed by every submitter"))
-        detail = Triple(",".join(p.zh_hans for p in parts), ",".join(p.zh_hant for p in parts),
-                      ", ".join(p.en for p in parts))
+        detail = Joined(_p("between conditions", ", "), tuple(parts))
         return Description(_(
             "in writing by ≥{n} villager(s), signed",
         ).format(n=n), detail, on_arrow=True)
