@@ -16,11 +16,12 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO, cast
 
 from deliberation import __version__
 from deliberation.commands import COMMANDS
 from deliberation.errors import DeliberationError
+from deliberation.safetext import PrintableStream
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -73,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_in)
     if not getattr(args, "func", None):
         parser.error("choose a COMMAND")
+    # the output edge: text from files (labels, matters, notes) reaches the terminal with its
+    # control characters shown as codes, whichever command prints it
+    out, err_out = sys.stdout, sys.stderr
+    sys.stdout = cast(TextIO, PrintableStream(out))
+    sys.stderr = cast(TextIO, PrintableStream(err_out))
     try:
         return int(args.func(args) or 0)
     except DeliberationError as err:
@@ -87,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError):  # stdout is not a file (e.g. captured in a test)
             pass
         return 0
+    finally:
+        sys.stdout, sys.stderr = out, err_out
 
 
 if __name__ == "__main__":

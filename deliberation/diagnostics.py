@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 import attrs
+
+from deliberation.i18n import Text, _
+
+_HINT: Final = _(" (hint: {hint})")
 
 
 @attrs.frozen
@@ -24,23 +28,30 @@ class Diagnostic:
     """A problem found in a file, with where it is and what to do about it."""
 
     code: str
-    message: str
+    message: str | Text  # a Text is worded in the reader's language (lint --lang)
     file: str = "<string>"
     line: int = 0  # 1-based; 0 when unknown
     column: int = 0  # 1-based; 0 when unknown
     path: str = ""  # YAML path such as ``stages[3].rules[0].params.ratio``
-    hint: str = ""
+    hint: str | Text = ""
     severity: str = "error"
 
-    def format(self) -> str:
+    def message_in(self, lang: str = "en") -> str:
+        return self.message if isinstance(self.message, str) else self.message.get(lang)
+
+    def hint_in(self, lang: str = "en") -> str:
+        return self.hint if isinstance(self.hint, str) else self.hint.get(lang)
+
+    def format(self, lang: str = "en") -> str:
         """``file:line:col: CODE path: message (hint: …)`` — the form editors understand."""
         where = f"{self.file}:{self.line}:{self.column}"
         path = f" {self.path}:" if self.path else ""
-        hint = f" (hint: {self.hint})" if self.hint else ""
-        return f"{where}: {self.code}{path} {self.message}{hint}"
+        hint_text = self.hint_in(lang)
+        hint = (_HINT.format(hint=hint_text).get(lang)) if hint_text else ""
+        return f"{where}: {self.code}{path} {self.message_in(lang)}{hint}"
 
-    def to_data(self) -> dict[str, Any]:
-        return attrs.asdict(self)
+    def to_data(self, lang: str = "en") -> dict[str, Any]:
+        return {**attrs.asdict(self), "message": self.message_in(lang), "hint": self.hint_in(lang)}
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:

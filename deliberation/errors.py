@@ -3,7 +3,7 @@
 A refused action raises and changes nothing: the case and its records are exactly as before.
 
 >>> try:
-...     raise NotEntitled("rep-meeting", "v042", T("无权", "無權", "not entitled"))
+...     raise NotEntitled("rep-meeting", "v042", _("not entitled"))
 ... except DeliberationError as err:
 ...     print(err.message.en)
 not entitled
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from deliberation.i18n import DEFAULT_LANG, T, Text
+from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
 
 if TYPE_CHECKING:
     from deliberation.diagnostics import Diagnostic
@@ -27,7 +27,7 @@ class DeliberationError(Exception):
 
     def __init__(self, message: Text | str) -> None:
         if isinstance(message, str):
-            message = Text(message, message, message)
+            message = Triple(message, message, message)
         self.message = message
         super().__init__(message.en)
 
@@ -44,11 +44,7 @@ class DefinitionError(DeliberationError):
         lines = "\n".join(d.format() for d in self.diagnostics)
         n = len(self.diagnostics)
         super().__init__(
-            Text(
-                f"过程定义有 {n} 处问题:\n{lines}",
-                f"過程定義有 {n} 處問題:\n{lines}",
-                f"the procedure definition has {n} problem(s):\n{lines}",
-            )
+            _("the procedure definition has {n} problem(s):\n{lines}").format(n=n, lines=lines)
         )
 
 
@@ -114,13 +110,13 @@ class ConcurrencyConflict(DeliberationError):
         self.expected_version = expected_version
         self.actual_version = actual_version
         super().__init__(
-            T(
-                f"事项 {case_id} 已被他人更新(期望版本 {expected_version},"
-                f"实际 {actual_version}),请重新载入后重试",
-                f"事項 {case_id} 已被他人更新(期望版本 {expected_version},"
-                f"實際 {actual_version}),請重新載入後重試",
-                f"case {case_id} was changed by another writer (expected version "
-                f"{expected_version}, found {actual_version}); reload it and retry",
+            _(
+                "case {case_id} was changed by another writer (expected version "
+                "{expected_version}, found {actual_version}); reload it and retry",
+            ).format(
+                case_id=case_id,
+                expected_version=expected_version,
+                actual_version=actual_version,
             )
         )
 

@@ -1,15 +1,32 @@
 """Translated text: every label and message exists in zh-Hans, zh-Hant and en.
 
-Ids (states, events, bodies, rules) are ASCII and stable; what people read is a :class:`Text`.
+Ids (states, events, bodies, rules) are ASCII and stable; what people read is a :class:`Text`,
+resolved to a language only when it is rendered. Two kinds of text exist:
 
->>> t = Text(zh_hans="决议", zh_hant="決議", en="resolution")
->>> t.get("zh-Hant")
-'決議'
+* :func:`_` — a message of the library itself. Its English wording is the gettext message id;
+  the Chinese comes from the catalogs in ``deliberation/locale`` (``.po`` sources, compiled to
+  ``.mo`` when the package is built; docs/trainer.md says how translators update them).
+  :func:`_p` adds a context where one English phrase needs another Chinese rendering.
+* :class:`Triple` — text that arrives with its three languages, e.g. a procedure's labels in
+  YAML, or text composed from other texts.
+
+A catalog is read the first time a text is rendered in its language, never at import.
+
+>>> _("Next").get("zh-Hant")
+'下一步'
+>>> _("Step {n} of {total}").format(n=2, total=5).get("zh-Hans")
+'第 2 步 / 共 5 步'
+>>> Triple(zh_hans="决议", zh_hant="決議", en="resolution").get("en")
+'resolution'
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import abc
+import gettext
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import attrs
@@ -17,6 +34,11 @@ import attrs
 Lang = Literal["zh-Hans", "zh-Hant", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANG: Final[Lang] = "zh-Hans"
+
+DOMAIN: Final = "deliberation"
+LOCALE_DIR: Final = Path(__file__).parent / "locale"
+# Folder names under deliberation/locale: the language tags as gettext locale directories.
+LOCALE_DIRS: Final[Mapping[str, str]] = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant"}
 
 
 def check_lang(lang: str) -> Lang:
@@ -26,16 +48,87 @@ def check_lang(lang: str) -> Lang:
     return lang
 
 
+class CatalogMissing(RuntimeError):
+    """The compiled catalog of a language is absent or older than its ``.po`` source."""
+
+
+def catalog_files(lang: str) -> tuple[Path, Path]:
+    """The ``.po`` source and compiled ``.mo`` of ``lang`` (the ``.po`` only in a source tree)."""
+    folder = LOCALE_DIR / LOCALE_DIRS[lang] / "LC_MESSAGES"
+    return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+
+
+@cache  # one read per language per process; catalogs do not change while it runs
+def catalog(lang: str) -> gettext.GNUTranslations:
+    """The compiled gettext catalog of ``lang`` (``zh-Hans`` or ``zh-Hant``), read on first use.
+
+    In a source tree a ``.po`` newer than its ``.mo`` raises :class:`CatalogMissing` rather
+    than showing yesterday's wording.
+    """
+    po, mo = catalog_files(lang)
+    hint = "run `pybabel compile -d deliberation/locale -D deliberation` (or `pip install -e .`)"
+    if not mo.is_file():
+        raise CatalogMissing(f"the {lang} catalog is not compiled ({mo}); {hint}")
+    # In a source checkout (pyproject.toml beside the package) the .po is the truth; an
+    # installed package has only the .mo it was built with.
+    source_tree = (LOCALE_DIR.parent.parent / "pyproject.toml").is_file()
+    if source_tree and po.is_file() and po.stat().st_mtime > mo.stat().st_mtime:
+        raise CatalogMissing(f"{po} is newer than its compiled catalog; {hint}")
+    with mo.open("rb") as fp:
+        return gettext.GNUTranslations(fp)
+
+
+def translate(msgid: str, lang: str, context: str | None = None) -> str:
+    """``msgid`` (English) in ``lang``; English is the message id itself."""
+    if lang == "en":
+        return msgid
+    check_lang(lang)
+    cat = catalog(lang)
+    return cat.pgettext(context, msgid) if context else cat.gettext(msgid)
+
+
+class Text(abc.ABC):
+    """Text in the three languages the library speaks, resolved per language when rendered."""
+
+    __slots__ = ()
+
+    @abc.abstractmethod
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        """The text in ``lang`` (``zh-Hans``, ``zh-Hant`` or ``en``)."""
+
+    @property
+    def zh_hans(self) -> str:
+        return self.get("zh-Hans")
+
+    @property
+    def zh_hant(self) -> str:
+        return self.get("zh-Hant")
+
+    @property
+    def en(self) -> str:
+        return self.get("en")
+
+    def format(self, **values: Any) -> Text:
+        """Fill ``{name}`` placeholders; a value that is a :class:`Text` is filled per language."""
+        return Formatted(self, tuple(values.items()))
+
+    def to_data(self) -> dict[str, str]:
+        """Plain data keyed by language tag, as written in YAML and JSON."""
+        return {lang: self.get(lang) for lang in LANGS}
+
+    def __str__(self) -> str:
+        return self.get(DEFAULT_LANG)
+
+
 @attrs.frozen
-class Text:
-    """One piece of text in the three languages the library speaks."""
+class Triple(Text):
+    """Text given in all three languages, e.g. a procedure's label from YAML."""
 
     zh_hans: str
     zh_hant: str
     en: str
 
     def get(self, lang: str = DEFAULT_LANG) -> str:
-        """The text in ``lang`` (``zh-Hans``, ``zh-Hant`` or ``en``)."""
         if lang == "en":
             return self.en
         if lang == "zh-Hant":
@@ -45,27 +138,88 @@ class Text:
         check_lang(lang)
         raise AssertionError("unreachable")
 
-    def format(self, **values: Any) -> Text:
-        """Fill ``{name}`` placeholders in all three languages."""
-        return Text(
-            zh_hans=self.zh_hans.format(**values),
-            zh_hant=self.zh_hant.format(**values),
-            en=self.en.format(**values),
-        )
-
-    def to_data(self) -> dict[str, str]:
-        """Plain data keyed by language tag, as written in YAML and JSON."""
-        return {"zh-Hans": self.zh_hans, "zh-Hant": self.zh_hant, "en": self.en}
+    @classmethod
+    def same(cls, text: str) -> Triple:
+        """The same characters in every language: an id, a number, a name, nothing."""
+        return cls(text, text, text)
 
     @classmethod
-    def from_data(cls, data: Mapping[str, str]) -> Text:
-        """Inverse of :meth:`to_data`; every language must be present."""
+    def from_data(cls, data: Mapping[str, str]) -> Triple:
+        """Inverse of :meth:`Text.to_data`; every language must be present."""
         return cls(zh_hans=data["zh-Hans"], zh_hant=data["zh-Hant"], en=data["en"])
 
-    def __str__(self) -> str:
-        return self.get(DEFAULT_LANG)
+
+@attrs.frozen
+class Message(Text):
+    """A message of the library: English ``msgid``, Chinese from the catalogs."""
+
+    msgid: str
+    context: str | None = None
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        return translate(self.msgid, lang, self.context)
 
 
-def T(zh_hans: str, zh_hant: str, en: str) -> Text:
-    """Shorthand for :class:`Text` in message catalogues."""
-    return Text(zh_hans=zh_hans, zh_hant=zh_hant, en=en)
+@attrs.frozen
+class Formatted(Text):
+    """A text with its ``{name}`` placeholders filled, per language, when rendered."""
+
+    template: Text
+    values: tuple[tuple[str, Any], ...]
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        filled = {k: v.get(lang) if isinstance(v, Text) else v for k, v in self.values}
+        return self.template.get(lang).format(**filled)
+
+
+@attrs.frozen
+class Joined(Text):
+    """Texts joined by a separator that is itself a text (``、`` in Chinese, ``, `` in English).
+
+    >>> Joined(Triple("、", "、", ", "), (_("Next"), _("Back"))).get("en")
+    'Next, Back'
+    """
+
+    separator: Text
+    parts: tuple[Text, ...]
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        return self.separator.get(lang).join(p.get(lang) for p in self.parts)
+
+
+def _(msgid: str) -> Text:
+    """A message of the library, by its English wording (the gettext message id)."""
+    return Message(msgid)
+
+
+def _p(context: str, msgid: str) -> Text:
+    """Like :func:`_`, for an English phrase that needs another rendering in ``context``."""
+    return Message(msgid, context)
+
+
+def series(parts: Iterable[Text]) -> Text:
+    """Texts listed one after another: ``甲、乙`` in Chinese, ``A, B`` in English.
+
+    >>> series([_("Next"), _("Back")]).get("zh-Hans")
+    '下一步、上一步'
+    """
+    return Joined(_p("list separator", ", "), tuple(parts))
+
+
+@attrs.frozen
+class Rendered(Text):
+    """The text a function gives for each language, called only for the language shown."""
+
+    render: Callable[[str], str]
+
+    def get(self, lang: str = DEFAULT_LANG) -> str:
+        return self.render(lang)
+
+
+def each_lang(render: Callable[[str], str]) -> Text:
+    """The text ``render(lang)`` gives in each language, e.g. a rule's own description.
+
+    >>> each_lang(lambda lang: lang.upper()).get("en")
+    'EN'
+    """
+    return Rendered(render)

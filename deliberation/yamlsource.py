@@ -18,6 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliberation.diagnostics import Diagnostic
+from deliberation.i18n import Text, _
 
 _SAFE_TAGS: Final = frozenset(
     "tag:yaml.org,2002:" + t
@@ -35,9 +36,9 @@ class Reporter:
     def error(
         self,
         code: str,
-        message: str,
+        message: str | Text,
         at: Located | None = None,
-        hint: str = "",
+        hint: str | Text = "",
         path: str | None = None,
     ) -> None:
         line = at.line if at else 0
@@ -147,23 +148,36 @@ def read_text_file(path: str | os.PathLike[str]) -> str | Diagnostic:
     p = Path(name)
     try:
         if not p.exists():
-            return Diagnostic("D100", "no such file", name, 1, 1, hint="check the path")
+            return Diagnostic("D100", _("no such file"), name, 1, 1, hint=_("check the path"))
         if not p.is_file():
-            return Diagnostic("D100", "not a regular file", name, 1, 1,
-                              hint="give a .yaml file")
+            return Diagnostic("D100", _("not a regular file"), name, 1, 1,
+                              hint=_("give a .yaml file"))
         if p.stat().st_size > MAX_FILE_BYTES:
-            return Diagnostic("D100", f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-                              name, 1, 1)
+            return Diagnostic(
+                "D100",
+                _("larger than {value} MiB").format(value=MAX_FILE_BYTES // (1024 * 1024)),
+                name,
+                1,
+                1,
+            )
         data = p.read_bytes()
     except OSError as err:
-        return Diagnostic("D100", f"cannot read the file: {err.strerror}", name, 1, 1)
+        return Diagnostic(
+            "D100", _("cannot read the file: {strerror}").format(strerror=err.strerror), name, 1, 1
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        return Diagnostic("D100", f"not UTF-8 text (byte 0x{data[err.start]:02x})", name, line,
-                          column, hint="save the file as UTF-8")
+        return Diagnostic(
+            "D100",
+            _("not UTF-8 text (byte 0x{value:02x})").format(value=data[err.start]),
+            name,
+            line,
+            column,
+            hint=_("save the file as UTF-8"),
+        )
 
 
 def _join(path: str, key: str) -> str:
@@ -183,25 +197,36 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         reporter.diagnostics.append(
             Diagnostic(
                 "D101",
-                f"YAML syntax error: {problem}{ctx}",
+                _("YAML syntax error: {problem}{ctx}").format(problem=problem, ctx=ctx),
                 file,
                 line,
                 col,
                 "",
-                "check indentation, quotes and colons on this line or the one before",
+                _("check indentation, quotes and colons on this line or the one before"),
             )
         )
         return None
     except yaml.YAMLError as err:
-        reporter.diagnostics.append(Diagnostic("D101", f"YAML error: {err}", file, 1, 1))
+        reporter.diagnostics.append(
+            Diagnostic("D101", _("YAML error: {err}").format(err=err), file, 1, 1)
+        )
         return None
     except RecursionError:  # the pure-Python composer, on absurdly deep nesting
         reporter.diagnostics.append(
-            Diagnostic("D101", f"nested more than {MAX_DEPTH} levels deep", file, 1, 1))
+            Diagnostic(
+                "D101",
+                _("nested more than {MAX_DEPTH} levels deep").format(MAX_DEPTH=MAX_DEPTH),
+                file,
+                1,
+                1,
+            )
+        )
         return None
     if node is None:
         reporter.diagnostics.append(
-            Diagnostic("D103", "the file is empty", file, 1, 1, "", "start with 'id:' and 'name:'")
+            Diagnostic(
+                "D103", _("the file is empty"), file, 1, 1, "", _("start with 'id:' and 'name:'")
+            )
         )
         return None
     root = Located(node, "", file)
@@ -235,14 +260,25 @@ def _check_expansion(root: Located, reporter: Reporter) -> bool:
         return True
     loc = root
     while True:
-        children = ([v for _, _, v in loc.items()] if loc.is_map
-                    else list(loc.elements()) if loc.is_seq else [])
+        children = (
+            [v for _, _, v in loc.items()]
+            if loc.is_map
+            else list(loc.elements())
+            if loc.is_seq
+            else []
+        )
         big = next((c for c in children if size(c.node) > MAX_EXPANDED), None)
         if big is None:
             break
         loc = big
-    reporter.error("D101", f"aliases here expand to more than {MAX_EXPANDED:,} values", loc,
-                   "a procedure file does not need aliases that repeat others many times")
+    reporter.error(
+        "D101",
+        _("aliases here expand to more than {MAX_EXPANDED:,} values").format(
+            MAX_EXPANDED=MAX_EXPANDED
+        ),
+        loc,
+        _("a procedure file does not need aliases that repeat others many times"),
+    )
     return False
 
 
@@ -272,14 +308,30 @@ def _check_scalar(loc: Located, reporter: Reporter) -> bool:
         return True
     try:
         value = _constructor().construct_object(loc.node)
-    except (ValueError, TypeError, OverflowError, AttributeError, IndexError,
-            yaml.YAMLError) as err:  # AttributeError: PyYAML's own, on "!!timestamp x"
-        reporter.error("D101", f"{str(loc.node.value)[:40]!r} is not {kind} ({err})", loc,
-                       "quote it to keep it as text")
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        AttributeError,
+        IndexError,
+        yaml.YAMLError,
+    ) as err:  # AttributeError: PyYAML's own, on "!!timestamp x"
+        reporter.error(
+            "D101",
+            _("{value!r} is not {kind} ({err})").format(
+                value=str(loc.node.value)[:40], kind=kind, err=err
+            ),
+            loc,
+            _("quote it to keep it as text"),
+        )
         return False
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-        reporter.error("D202", f"the integer {str(loc.node.value)[:20]}… is too large", loc,
-                       f"integers are at most {MAX_INT}")
+        reporter.error(
+            "D202",
+            _("the integer {value}… is too large").format(value=str(loc.node.value)[:20]),
+            loc,
+            _("integers are at most {MAX_INT}").format(MAX_INT=MAX_INT),
+        )
         return False
     return True
 
@@ -302,8 +354,12 @@ def _check_nodes(
     walking = set() if walking is None else walking  # the ancestors of this node
     node = loc.node
     if id(node) in walking:
-        reporter.error("D101", "an alias refers to a value that contains it", loc,
-                       "a value cannot include itself; copy the part you need")
+        reporter.error(
+            "D101",
+            _("an alias refers to a value that contains it"),
+            loc,
+            _("a value cannot include itself; copy the part you need"),
+        )
         return False
     if id(node) in visited:
         return True
@@ -316,28 +372,40 @@ def _check_nodes(
 
 
 def _check_node(
-    loc: Located, node: Node, reporter: Reporter, visited: set[int], depth: int,
+    loc: Located,
+    node: Node,
+    reporter: Reporter,
+    visited: set[int],
+    depth: int,
     walking: set[int],
 ) -> bool:
     ok = True
     if depth > MAX_DEPTH:
-        reporter.error("D101", f"nested more than {MAX_DEPTH} levels deep", loc,
-                       "procedure and scenario files are a few levels deep")
+        reporter.error(
+            "D101",
+            _("nested more than {MAX_DEPTH} levels deep").format(MAX_DEPTH=MAX_DEPTH),
+            loc,
+            _("procedure and scenario files are a few levels deep"),
+        )
         return False
     expected = _NODE_TAGS.get(type(node))
     if node.tag in _SAFE_TAGS and expected is not None and node.tag not in expected:
         # e.g. "!!seq x": a collection tag on a scalar, which PyYAML cannot construct.
-        reporter.error("D102", f"YAML tag {node.tag!r} does not fit this value", loc,
-                       "remove the tag")
+        reporter.error(
+            "D102",
+            _("YAML tag {tag!r} does not fit this value").format(tag=node.tag),
+            loc,
+            _("remove the tag"),
+        )
         return False
     if isinstance(node, ScalarNode) and node.tag in _SAFE_TAGS:
         return _check_scalar(loc, reporter)
     if node.tag not in _SAFE_TAGS:
         reporter.error(
             "D102",
-            f"YAML tag {node.tag!r} is not allowed",
+            _("YAML tag {tag!r} is not allowed").format(tag=node.tag),
             loc,
-            "procedure files hold plain data only; remove the tag",
+            _("procedure files hold plain data only; remove the tag"),
         )
         return False
     if isinstance(node, MappingNode):
@@ -349,9 +417,9 @@ def _check_node(
             if not k.is_scalar or k_node.tag not in _SAFE_TAGS:
                 reporter.error(
                     "D102",
-                    "mapping keys must be plain text",
+                    _("mapping keys must be plain text"),
                     k,
-                    "write the key as plain text (merge keys '<<' are not supported)",
+                    _("write the key as plain text (merge keys '<<' are not supported)"),
                 )
                 ok = False
                 continue
@@ -359,9 +427,11 @@ def _check_node(
                 # Reported, not fatal: the rest of the file is still checked (the first wins).
                 reporter.error(
                     "D104",
-                    f"duplicate key {key!r} (first on line {seen[key]})",
+                    _("duplicate key {key!r} (first on line {value})").format(
+                        key=key, value=seen[key]
+                    ),
                     k,
-                    "remove one of them; YAML would silently keep only the last",
+                    _("remove one of them; YAML would silently keep only the last"),
                 )
                 continue
             seen[key] = k.line

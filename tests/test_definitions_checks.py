@@ -128,7 +128,7 @@ def test_invalid_base_is_reported_at_extends(tmp_path: Path) -> None:
     (tmp_path / "base.yaml").write_text("id: bad-base\nversion: 1\n", encoding="utf-8")
     diags = check_text("id: child\nextends: bad-base\n", "c.yaml", Library((tmp_path,)))[1]
     assert [(d.code, d.line) for d in diags] == [("D704", 2)]
-    assert "bad-base" in diags[0].message and "D203" in diags[0].hint
+    assert "bad-base" in diags[0].message_in() and "D203" in diags[0].hint_in()
 
 
 def test_inherited_setting_override_keeps_type_and_checks_default() -> None:

@@ -82,7 +82,7 @@ def test_show_six_lists_the_eight_steps_in_order_with_numbers(capsys: Capture) -
     code, out, _ = run(capsys, "show", "six-deliberations-guzhuang", "--lang", "en")
     assert code == 0
     p = load_procedure("six-deliberations-guzhuang")
-    steps = re.findall(r"^(\d+)\. .*?\(([a-z-]+)\) — action", out, re.MULTILINE)
+    steps = re.findall(r"^(\d+)\. .*?\(`([a-z-]+)`\) — action", out, re.MULTILINE)
     assert steps == [(str(i), s.id) for i, s in enumerate(p.stages, 1)]
     assert len(steps) == 8
     assert "written motion: raised in writing by at least 1 villager(s)" in out
@@ -95,8 +95,8 @@ def test_show_six_lists_the_eight_steps_in_order_with_numbers(capsys: Capture) -
         assert f"{spec.rule}: {desc}" in out
     assert "quorum: at least 2/3 of members" in out
     # settings resolved and marked open
-    assert "party-assembly-quorum-ratio = 1/2 [open]" in out
-    assert "consultation-unit = villager [open]" in out
+    assert "`party-assembly-quorum-ratio = 1/2` [open]" in out
+    assert "`consultation-unit = villager` [open]" in out
     # records and basis titles
     assert "submitters' signatures" in out
     assert "Civil Code Art. 1259" in out
@@ -113,7 +113,7 @@ def test_show_speaks_three_languages(lang: str, word: str, capsys: Capture) -> N
 def test_show_file_path_and_yaml_format(capsys: Capture) -> None:
     path = builtin_procedures_dir() / "four-deliberations.yaml"
     code, out, _ = run(capsys, "show", str(path), "--lang", "en")
-    assert code == 0 and "1. proposal (proposal)" in out
+    assert code == 0 and "1. proposal (`proposal`)" in out
     code, out, _ = run(capsys, "show", "six-deliberations-guzhuang", "--format", "yaml")
     assert code == 0 and "extends" not in out and "id: consultation" in out
 

@@ -14,7 +14,7 @@ from deliberation.definition.dump import to_data
 from deliberation.definition.loader import builtin_procedures_dir, load_procedure
 from deliberation.definition.model import ActionKind
 from deliberation.definition.schema import build_schema, main, render
-from deliberation.i18n import T
+from deliberation.i18n import Triple
 from deliberation.rules import RULES, Effect, Param, RuleType
 from deliberation.schema import load_schema, schema_path
 
@@ -153,7 +153,7 @@ def test_schema_rejects_what_the_loader_rejects(
 def test_a_newly_registered_rule_appears_in_the_schema() -> None:
     rule = RuleType(
         name="test-only-rule",
-        label=T("测试", "測試", "test"),
+        label=Triple("测试", "測試", "test"),
         description="registered by a test",
         params=(Param("widgets", "int"),),
         actions=(ActionKind.MEETING,),

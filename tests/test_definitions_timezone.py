@@ -55,7 +55,7 @@ def test_an_unknown_zone_is_a_located_diagnostic(line: str, code: str, hint: str
     p, diagnostics = check_text(with_zone(line), "v.yaml")
     assert p is None
     assert [(d.code, d.line, d.path) for d in diagnostics] == [(code, 7, "timezone")]
-    assert hint in diagnostics[0].hint
+    assert hint in diagnostics[0].hint_in()
 
 
 def test_an_unknown_zone_is_reported_with_the_file_s_other_problems() -> None:

@@ -87,7 +87,7 @@ def test_lint_reports_an_unknown_channel_with_a_suggestion(tmp_path: Path) -> No
     with pytest.raises(DefinitionError) as err:
         load_procedure(path)
     (diag,) = [d for d in err.value.diagnostics if d.code == "D412"]
-    assert "notice-board" in diag.hint and diag.line > 0
+    assert "notice-board" in diag.hint_in() and diag.line > 0
 
 
 def test_a_procedure_may_declare_its_own_channel(tmp_path: Path) -> None:

@@ -273,4 +273,4 @@ def test_errors_are_value_errors_and_translated() -> None:
     assert err.explain("zh-Hant").startswith("花名冊有 1 處問題")
     assert err.diagnostics[0].format() == "<roster>:0:0: R205 [0].id: id is empty " \
         "(hint: every person needs an id and a household)"
-    assert err.diagnostics_in("zh-Hant")[0].hint == "每個人都要有編號和戶號"
+    assert err.diagnostics_in("zh-Hant")[0].hint_in("zh-Hant") == "每個人都要有編號和戶號"

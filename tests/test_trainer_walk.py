@@ -98,7 +98,7 @@ def test_the_same_rehearsal_in_simplified_chinese():
     assert "✗ 被拒绝,未作任何记录,事项保持原状" in refusal
     assert "✗ 规则 5.1 [民意征求全覆盖] 已签字征求意见 0/678 村民" in refusal
     block = text.split("> meeting present=21 yes=20 witnesses=1\n", 1)[1].split("> ", 1)[0]
-    assert "✗ 6.1 法定人数:组成人员的2/3以上(含本数) — 21/33,至少 22" in block
+    assert "✗ 6.1 法定人数:达到组成人员的三分之二以上 — 21/33,至少 22" in block
     assert "结果:未达法定人数 → 重新召开" in block
     assert "━━ 第 5 步 / 共 8 步:民议 ━━" in text
     assert text.rstrip().endswith("事项已结束:已决议并公开")

@@ -30,7 +30,7 @@ def test_lint_all(capsys: pytest.CaptureFixture[str]) -> None:
 def test_show(name: str, lang: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", name, "--lang", lang]) == 0
     out = capsys.readouterr().out
-    assert f"[{name}]" in out
+    assert f"[`{name}`]" in out
 
 
 @pytest.mark.parametrize("name", NEW)
@@ -47,7 +47,7 @@ def test_escalation_is_drawn_and_shown(capsys: pytest.CaptureFixture[str]) -> No
     mermaid = capsys.readouterr().out
     assert "one level up" in mermaid and "unsolved at the top level" in mermaid
     assert main(["show", "town-calls-linzi", "--lang", "en"]) == 0
-    assert "village (village) → town (town) → district (district)" in capsys.readouterr().out
+    assert "village (`village`) → town (`town`) → district (`district`)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("name", NEW)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.analysis.paths import SKIP, WITHDRAW, Ending, PathAnalysis, PathGroup, Step
 from deliberation.engine.plan import plan_for
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _, _p
 from deliberation.trainer.catalog import route_label
 from deliberation.trainer.diagram import mermaid_escape
 
@@ -29,53 +29,43 @@ if TYPE_CHECKING:
 FORMATS: Final = ("text", "json", "mermaid")
 
 W: Final[dict[str, Text]] = {
-    "title": T("{name}:从立项到各结局的全部路径", "{name}:從立項到各結局的全部路徑",
-               "{name}: every path from opening to each outcome"),
-    "total": T("共 {total} 条路径,分 {groups} 组(按在何处、因何结束)",
-               "共 {total} 條路徑,分 {groups} 組(按在何處、因何結束)",
-               "{total} paths in {groups} groups (by where and why they end)"),
-    "settings": T("设置:{settings}", "設定:{settings}", "settings: {settings}"),
-    "count": T("{count} 条路径,{low}–{high} 步", "{count} 條路徑,{low}–{high} 步",
-               "{count} path(s), {low}–{high} steps"),
-    "simplest": T("最简:{summary}", "最簡:{summary}", "simplest: {summary}"),
-    "straight": T("一路通过", "一路通過", "straight through"),
-    "rounds": T("(已开满 {n} 轮)", "(已開滿 {n} 輪)", " ({n} rounds held)"),
-    "withdraw": T("撤回", "撤回", "withdrawn"),
-    "skip": T("按设置合并省略", "按設定合併省略", "merged away by a setting"),
-    "loops": T("定义未限次数的重复(每种可发生任意多次,不计入路径数):",
-               "定義未限次數的重複(每種可發生任意多次,不計入路徑數):",
-               "Repeats the definition does not bound (each may happen any number of times; "
-               "not counted as paths):"),
-    "supervision": T("另:村务监督委员会可在任一步提出异议,"
-                     "答复时可退回本步或此前任一步(不计入路径数)。",
-                     "另:村務監督委員會可在任一步提出異議,"
-                     "答覆時可退回本步或此前任一步(不計入路徑數)。",
-                     "Also: the supervision committee may object at any step, and its answer "
-                     "may send the case back to that or any earlier step (not counted as paths)."),
-    "times": T("{stage}{result} {n} 次", "{stage}{result} {n} 次", "{stage} {result} {n} times"),
-    "once": T("{stage}{result}", "{stage}{result}", "{stage} {result}"),
-    "p": T("概率 {p:.4f}〔95% 区间 {low:.4f}–{high:.4f}〕",
-           "機率 {p:.4f}〔95% 區間 {low:.4f}–{high:.4f}〕",
-           "P = {p:.4f} [95% interval {low:.4f}–{high:.4f}]"),
-    "p-none": T("模拟不含撤回", "模擬不含撤回", "withdrawal is not simulated"),
-    "sim": T("模拟:{runs} 次,种子 {seed}", "模擬:{runs} 次,種子 {seed}",
-             "simulated: {runs} runs, seed {seed}"),
-    "unmatched": T("模拟中另有结局(模拟器自身的上限所致,非定义中的路径):",
-                   "模擬中另有結局(模擬器自身的上限所致,非定義中的路徑):",
-                   "Simulated endings that are no path of the definition (the simulator's "
-                   "own caps):"),
-    "start": T("立项", "立項", "opened"),
+    "title": _("{name}: every path from opening to each outcome"),
+    "total": _("{total} paths in {groups} groups (by where and why they end)"),
+    "settings": _("settings: {settings}"),
+    "count": _("{count} path(s), {low}–{high} steps"),
+    "simplest": _("simplest: {summary}"),
+    "straight": _("straight through"),
+    "rounds": _(" ({n} rounds held)"),
+    "withdraw": _("withdrawn"),
+    "skip": _("merged away by a setting"),
+    "loops": _(
+        "Repeats the definition does not bound (each may happen any number of times; not counted "
+        "as paths):",
+    ),
+    "supervision": _(
+        "Also: the supervision committee may object at any step, and its answer may send the case "
+        "back to that or any earlier step (not counted as paths).",
+    ),
+    "times": _("{stage} {result} {n} times"),
+    "once": _("{stage} {result}"),
+    "p": _("P = {p:.4f} (95% CI {low:.4f}–{high:.4f})"),
+    "p-none": _("withdrawal is not simulated"),
+    "sim": _("simulated: {runs} runs, seed {seed}"),
+    "unmatched": _(
+        "Simulated endings that are no path of the definition (the simulator's own caps):",
+    ),
+    "start": _p("analysis.paths_render:start", "opened"),
 }
 
 # How a result reads in the simplest-path summary ("review rejected 3 times").
 RESULT_WORDS: Final[dict[str, Text]] = {
-    "no_quorum": T("未达法定人数", "未達法定人數", "without quorum"),
-    "rejected": T("未通过", "未通過", "rejected"),
-    "declined": T("被拒绝接办", "被拒絕接辦", "declined"),
-    "unresolved": T("本级无法解决", "本級無法解決", "unresolved"),
-    "objection": T("有异议", "有異議", "objected to"),
-    "deadline": T("逾期", "逾期", "past its deadline"),
-    WITHDRAW: T("时撤回", "時撤回", "withdrawn"),
+    "no_quorum": _("without quorum"),
+    "rejected": _("rejected"),
+    "declined": _("declined"),
+    "unresolved": _("unresolved"),
+    "objection": _("objected to"),
+    "deadline": _("past its deadline"),
+    WITHDRAW: _p("analysis.paths_render", "withdrawn"),
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from deliberation.definition.loader import Library, env_path, load_file
 from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:
@@ -29,8 +29,7 @@ def library_from(args: argparse.Namespace) -> Library:
     dirs = tuple(Path(p) for p in getattr(args, "path", []) or [])
     for d in dirs:
         if not d.is_dir():
-            raise DeliberationError(T(f"--path {d}:不是文件夹", f"--path {d}:不是資料夾",
-                                    f"--path {d}: not a folder"))
+            raise DeliberationError(_("--path {d}: not a folder").format(d=d))
     return Library(dirs + env_path())
 
 

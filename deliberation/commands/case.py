@@ -40,7 +40,7 @@ from deliberation.errors import (
     NotEntitled,
     RuleViolation,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, _p
 from deliberation.roster import Roster, RosterError, RosterFileError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
@@ -58,19 +58,16 @@ ACTIONS: Final = (
 )
 
 MSG: Final[Mapping[str, Text]] = {
-    "refused": T("操作被拒绝,事项未改变", "操作被拒絕,事項未改變",
-                 "action refused; the case is unchanged"),
-    "rule": T("规则", "規則", "rule"),
-    "numbers": T("数据", "數據", "numbers"),
-    "opened": T("已立项", "已立項", "opened"),
-    "state": T("状态", "狀態", "state"),
-    "recorded": T("已记录", "已記錄", "recorded"),
-    "version": T("版本", "版本", "version"),
-    "no-cases": T("库中没有事项", "庫中沒有事項", "no cases in the store"),
-    "written": T("已写入", "已寫入", "written to"),
-    "pdf-to-terminal": T("PDF 不能输出到终端,请用 -o 文件名 指定保存位置",
-                         "PDF 不能輸出到終端機,請用 -o 檔名 指定儲存位置",
-                         "a PDF cannot go to the terminal; give -o FILE"),
+    "refused": _("action refused; the case is unchanged"),
+    "rule": _("rule"),
+    "numbers": _p("commands.case:numbers", "numbers"),
+    "opened": _("opened"),
+    "state": _("state"),
+    "recorded": _("recorded"),
+    "version": _("version"),
+    "no-cases": _("no cases in the store"),
+    "written": _("written to"),
+    "pdf-to-terminal": _("a PDF cannot go to the terminal; give -o FILE"),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from deliberation.commands import summary
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, T
+from deliberation.i18n import DEFAULT_LANG, LANGS, _
 from deliberation.trainer.demo import run_demo
 
 
@@ -47,12 +47,8 @@ def _sqlite_path(db: str) -> str:
     if db.startswith("sqlite:///"):
         return db[len("sqlite:///"):]
     if "://" in db or db.startswith("sqlite:"):
-        raise DeliberationError(T(
-            f"--db {db.split('@')[-1]}:演示只保存到本地 SQLite 文件(如 demo.sqlite);"
-            "其他存储请用 case new",
-            f"--db {db.split('@')[-1]}:演示只保存到本機 SQLite 檔案(如 demo.sqlite);"
-            "其他存儲請用 case new",
-            f"--db {db.split('@')[-1]}: the demo stores in a local SQLite file (e.g. "
-            "demo.sqlite); use case new for other stores",
-        ))
+        raise DeliberationError(_(
+            "--db {value}: the demo stores in a local SQLite file (e.g. demo.sqlite); use case new "
+            "for other stores",
+        ).format(value=db.split('@')[-1]))
     return db

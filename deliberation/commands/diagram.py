@@ -15,7 +15,7 @@ from typing import Any
 
 from deliberation.commands import summary
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.trainer.cli_support import (
     add_procedure_options,
     add_settings_option,
@@ -54,17 +54,14 @@ def run(args: argparse.Namespace) -> int:
     if args.case or args.db:
         if not (args.case and args.db):
             raise DeliberationError(
-                T("--case 与 --db 须同时给出", "--case 與 --db 須同時給出",
-                  "--case and --db go together")
+                _("--case and --db go together")
             )
         state, settings, proc_id = case_state(args.case, args.db)
         if proc_id != procedure.id:
             raise DeliberationError(
-                T(
-                    f"事项 {args.case} 按过程 {proc_id} 办理,不是 {procedure.id}",
-                    f"事項 {args.case} 按過程 {proc_id} 辦理,不是 {procedure.id}",
-                    f"case {args.case} runs under {proc_id}, not {procedure.id}",
-                )
+                _(
+                    "case {case} runs under {proc_id}, not {id}",
+                ).format(case=args.case, proc_id=proc_id, id=procedure.id)
             )
         highlight = highlight or state
         overrides = {**settings, **(overrides or {})} or None
@@ -80,8 +77,7 @@ def case_state(case_id: str, url: str) -> tuple[str, dict[str, Any], str]:
         from deliberation.store.cases import load_case
     except ImportError as err:  # the store is optional; say what is missing
         raise DeliberationError(
-            T(f"无法使用事项存储:{err}", f"無法使用事項存儲:{err}",
-              f"the case store is not available: {err}")
+            _("the case store is not available: {err}").format(err=err)
         ) from None
     with open_store(url, readonly=True) as store:
         case = load_case(store, case_id)

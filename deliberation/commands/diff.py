@@ -20,8 +20,8 @@ from deliberation.analysis.diff import diff
 from deliberation.analysis.diff_render import FORMATS, to_data, to_text
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, load_ref
-from deliberation.commands.show import printable
 from deliberation.i18n import DEFAULT_LANG, LANGS
+from deliberation.safetext import printable
 
 
 def register(subparsers: Any) -> None:

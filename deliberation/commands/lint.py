@@ -21,7 +21,7 @@ from deliberation.commands._library import add_path_option, library_from, looks_
 from deliberation.definition.loader import Library, check_text
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, T
+from deliberation.i18n import LANGS, _
 from deliberation.yamlsource import read_text_file
 
 
@@ -34,7 +34,8 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or procedure id")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the summary line")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the diagnostics, their hints and the summary")
     add_path_option(p)
     p.set_defaults(func=run)
 
@@ -101,20 +102,16 @@ def run(args: argparse.Namespace) -> int:
         payload = {
             "ok": not diagnostics,
             "files": [str(f) for f in files],
-            "diagnostics": [d.to_data() for d in diagnostics],
+            "diagnostics": [d.to_data(args.lang) for d in diagnostics],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for d in diagnostics:
-            print(d.format())
+            print(d.format(args.lang))
         summary = (
-            T(
-                "{n} 处问题,共检查 {m} 个文件",
-                "{n} 處問題,共檢查 {m} 個文件",
-                "{n} problem(s) in {m} file(s) checked",
-            )
+            _("{n} problem(s) in {m} file(s) checked")
             if diagnostics
-            else T("通过:已检查 {m} 个文件", "通過:已檢查 {m} 個文件", "ok: {m} file(s) checked")
+            else _("ok: {m} file(s) checked")
         )
         print(
             summary.format(n=len(diagnostics), m=len(files)).get(args.lang),

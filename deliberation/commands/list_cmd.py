@@ -14,7 +14,7 @@ from typing import Any
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
 from deliberation.errors import DefinitionError
-from deliberation.i18n import DEFAULT_LANG, LANGS, T
+from deliberation.i18n import DEFAULT_LANG, LANGS, _
 
 
 def register(subparsers: Any) -> None:
@@ -31,18 +31,14 @@ def register(subparsers: Any) -> None:
 
 
 _HEAD = (
-    T("编号", "編號", "id"),
-    T("名称", "名稱", "name"),
-    T("版本", "版本", "version"),
-    T("地方", "地方", "locality"),
-    T("扩展自", "擴展自", "extends"),
-    T("文件", "文件", "file"),
+    _("id"),
+    _("name"),
+    _("version"),
+    _("locality"),
+    _("extends"),
+    _("file"),
 )
-_INVALID = T(
-    "无效({n} 处问题,请运行 lint)",
-    "無效({n} 處問題,請運行 lint)",
-    "invalid ({n} problem(s); run lint)",
-)
+_INVALID = _("invalid ({n} problem(s); run lint)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,9 +20,9 @@ from deliberation.analysis.paths import TooManyPaths, derive_paths
 from deliberation.analysis.paths_render import FORMATS, to_data, to_mermaid, to_text
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, load_ref
-from deliberation.commands.show import printable
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, T
+from deliberation.i18n import DEFAULT_LANG, LANGS, _
+from deliberation.safetext import printable
 
 
 def register(subparsers: Any) -> None:
@@ -59,17 +59,13 @@ def run(args: argparse.Namespace) -> int:
 
     procedure = load_ref(args.procedure, library_from(args))
     if args.params and not args.simulate:
-        raise SimulateInputError(T("--set 仅与 --simulate 一起使用",
-                                   "--set 僅與 --simulate 一起使用",
-                                   "--set goes with --simulate"))
+        raise SimulateInputError(_("--set goes with --simulate"))
     params = build_params(args)
     settings = normalise_settings(procedure, dict(params.settings))
     try:
         analysis = derive_paths(procedure, settings)
     except TooManyPaths as err:
-        raise DeliberationError(T("路径过多(超过 {n} 条),无法逐条列举",
-                                  "路徑過多(超過 {n} 條),無法逐條列舉",
-                                  "too many paths (over {n}) to enumerate").format(
+        raise DeliberationError(_("too many paths (over {n}) to enumerate").format(
                                       n=err.limit)) from None
     shares = _simulate(analysis, params, args) if args.simulate else None
     if args.format == "json":
@@ -85,18 +81,15 @@ def _simulate(analysis: Any, params: Any, args: argparse.Namespace) -> Any:
     from deliberation.commands.simulate import SimulateInputError
 
     if args.runs < 1:
-        raise SimulateInputError(T("--runs 须为正整数", "--runs 須為正整數",
-                                   "--runs must be positive"))
+        raise SimulateInputError(_("--runs must be positive"))
     try:
         # Imported here, only when asked: NumPy and pandas are slow to load (start-up speed).
         from deliberation.analysis.paths_sim import simulate_groups
     except ImportError:
-        raise SimulateInputError(T("模拟需要 sim 附加依赖:pip install 'deliberation[sim]'",
-                                   "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
-                                   "simulation needs the sim extra: "
-                                   "pip install 'deliberation[sim]'")) from None
+        raise SimulateInputError(_(
+            "simulation needs the sim extra: pip install 'deliberation[sim]'",
+        )) from None
     try:
         return simulate_groups(analysis, params, args.runs, args.seed, args.sim_path)
     except (ValueError, KeyError) as err:
-        raise SimulateInputError(T("无法模拟:{err}", "無法模擬:{err}",
-                                   "cannot simulate: {err}").format(err=err)) from None
+        raise SimulateInputError(_("cannot simulate: {err}").format(err=err)) from None

@@ -16,7 +16,7 @@ import json
 import sys
 from typing import Any
 
-from deliberation.i18n import LANGS, Lang, T, Text
+from deliberation.i18n import LANGS, Lang, Text, _
 from deliberation.roster import Roster
 from deliberation.roster.files import read_file
 
@@ -57,8 +57,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(problem.diagnostic(lang).format())
     if read.villagers is None or read.problems:
         n = len(read.problems)
-        print(T(f"{args.file}:{n} 处问题", f"{args.file}:{n} 處問題",
-                f"{args.file}: {n} problem(s)").get(lang), file=sys.stderr)
+        print(_("{file}: {n} problem(s)").format(file=args.file, n=n).get(lang), file=sys.stderr)
         return code
     print(summary(Roster(read.villagers), args.file).get(lang))
     return 0
@@ -80,12 +79,18 @@ def summary(roster: Roster, file: str) -> Text:
     reps = roster.count("representative")
     seats = roster.count("party-committee", "villagers-committee", "supervision-committee")
     town = roster.count("township-official")
-    return T(
-        f"通过:{file}:{hh} 户,{people} 人(成年人 {adults} 人),党员 {party} 人(预备党员 {prob} 人),"
-        f"村民代表 {reps} 人,委员会成员 {seats} 人,乡镇干部 {town} 人",
-        f"通過:{file}:{hh} 戶,{people} 人(成年人 {adults} 人),黨員 {party} 人(預備黨員 {prob} 人),"
-        f"村民代表 {reps} 人,委員會成員 {seats} 人,鄉鎮幹部 {town} 人",
-        f"ok: {file}: {hh} household(s), {people} people ({adults} adults), {party} Party "
-        f"member(s) ({prob} probationary), {reps} representative(s), {seats} committee "
-        f"member(s), {town} township official(s)",
+    return _(
+        "ok: {file}: {hh} household(s), {people} people ({adults} adults), {party} Party member(s) "
+        "({prob} probationary), {reps} representative(s), {seats} committee member(s), {town} "
+        "township official(s)",
+    ).format(
+        file=file,
+        hh=hh,
+        people=people,
+        adults=adults,
+        party=party,
+        prob=prob,
+        reps=reps,
+        seats=seats,
+        town=town,
     )

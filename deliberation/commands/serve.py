@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 
 DEFAULT_DB = "sqlite:///deliberation.db"
 
@@ -39,17 +39,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.workers < 1 or not 0 < args.port < 65536 or args.max_body < 1:
-        raise DeliberationError(T("--workers、--port 或 --max-body 超出范围",
-                                  "--workers、--port 或 --max-body 超出範圍",
-                                  "--workers, --port or --max-body is out of range"))
+        raise DeliberationError(_("--workers, --port or --max-body is out of range"))
     try:
         # Imported here: the web stack is an optional extra and slow to import.
         from deliberation.service.server import serve
     except ImportError:
-        raise DeliberationError(T(
-            "服务需要 service 扩展:pip install 'deliberation[service]'",
-            "服務需要 service 擴充:pip install 'deliberation[service]'",
-            "the service needs the service extra: pip install 'deliberation[service]'"),
+        raise DeliberationError(_(
+            "the service needs the service extra: pip install 'deliberation[service]'",
+        ),
         ) from None
     # Open (and migrate) the store once here so a bad URL is a clear message, not a traceback
     # in every worker.

@@ -32,10 +32,11 @@ from deliberation.definition.model import (
     Supervision,
     Withdrawal,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _, _p, series
 from deliberation.rules import RULES
 from deliberation.rules.law import later_citations
 from deliberation.rules.thresholds import format_fraction
+from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 
 
 def register(subparsers: Any) -> None:
@@ -63,129 +64,105 @@ def run(args: argparse.Namespace) -> int:
 
         print(to_yaml(procedure), end="")
         return 0
-    print(printable(render(procedure, args.lang)))
+    print(render(procedure, args.lang))  # the command line shows control characters as codes
     return 0
 
 
-# Control characters other than newline and tab (ESC starts terminal escape sequences): text
-# from a procedure file must not move the cursor, recolour or retitle the user's terminal.
-_CONTROLS: Final = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F,
-                                                 *range(0x80, 0xA0))}
+def code(value: object) -> str:
+    """An id, a setting's value or a command as code (```…```): what readers type, not prose.
 
-
-def printable(text: str) -> str:
-    r"""``text`` with control characters shown as ``\xNN`` instead of sent to the terminal.
-
-    >>> printable("修村道\x1b[2J")
-    '修村道\\x1b[2J'
+    >>> code("party-assembly")
+    '`party-assembly`'
     """
-    return text.translate(_CONTROLS)
+    return f"`{value}`"
 
+
+OUTCOME_KINDS: Final = {"success": _("success"), "failure": _("failure"),
+                        "withdrawn": _p("outcome kind", "withdrawn"),
+                        "lapsed": _p("outcome kind", "lapsed")}
 
 # -- labels -------------------------------------------------------------------------------------
 
 L: Final = {
-    "steps": T("步骤", "步驟", "Steps"),
-    "settings": T("可设置项(默认值)", "可設置項(預設值)", "Settings (defaults)"),
-    "outcomes": T("结果", "結果", "Outcomes"),
-    "sources": T("依据", "依據", "Sources"),
-    "body": T("主体", "主體", "acting body"),
-    "action": T("行为", "行為", "action"),
-    "rules": T("规则", "規則", "rules"),
-    "records": T("须留存记录", "須留存記錄", "records required"),
-    "routes": T("去向", "去向", "routes"),
-    "basis": T("依据", "依據", "basis"),
-    "open": T("[待定]", "[待定]", "[open]"),
-    "setting": T("设置", "設置", "setting"),
-    "no-rules": T("(无)", "(無)", "(none)"),
-    "skip": T(
-        "当设置 {s} 为真时跳过(默认:{d})",
-        "當設置 {s} 為真時跳過(預設:{d})",
-        "skipped when setting {s} is true (default: {d})",
-    ),
-    "max-rounds": T("最多 {n} 轮", "最多 {n} 輪", "at most {n} round(s)"),
-    "per-setting": T(
-        "由设置 {s} 决定,默认:{d};可选:{c}",
-        "由設置 {s} 決定,預設:{d};可選:{c}",
-        "per setting {s}, default: {d}; choices: {c}",
-    ),
-    "version": T("版本", "版本", "version"),
-    "locality": T("地方", "地方", "locality"),
-    "extends": T("扩展自", "擴展自", "extends"),
-    "supervision": T("监督", "監督", "supervision"),
-    "supervision-text": T(
-        "{b} 可提出异议,事项暂停,须在 {d} 天内答复",
-        "{b} 可提出異議,事項暫停,須在 {d} 天內答覆",
-        "{b} may object, suspending the case until answered within {d} day(s)",
-    ),
-    "withdrawal": T("撤回", "撤回", "withdrawal"),
-    "escalation": T("逐级上提", "逐級上提", "escalation"),
-    "escalation-text": T(
-        "上提一级后回到“{to}”;最高一级仍未解决:{top}",
-        "上提一級後回到「{to}」;最高一級仍未解決:{top}",
+    "steps": _("Steps"),
+    "settings": _("Settings (defaults)"),
+    "outcomes": _("Outcomes"),
+    "sources": _("Sources"),
+    "body": _("acting body"),
+    "action": _("action"),
+    "rules": _("rules"),
+    "records": _("records required"),
+    "routes": _("routes"),
+    "basis": _("basis"),
+    "open": _("[open]"),
+    "setting": _("setting"),
+    "no-rules": _("(none)"),
+    "skip": _("skipped when setting {s} is true (default: {d})"),
+    "max-rounds": _("at most {n} round(s)"),
+    "per-setting": _("per setting {s}, default: {d}; choices: {c}"),
+    "version": _("version"),
+    "locality": _("locality"),
+    "extends": _("extends"),
+    "supervision": _("supervision"),
+    "supervision-text": _("{b} may object, suspending the case until answered within {d} day(s)"),
+    "withdrawal": _("withdrawal"),
+    "escalation": _("escalation"),
+    "escalation-text": _(
         "one level up the case returns to '{to}'; unresolved at the top level: {top}",
     ),
-    "withdrawal-text": T(
-        "{by} 可在“{u}”完成前撤回,结果:{o}",
-        "{by} 可在「{u}」完成前撤回,結果:{o}",
-        "{by} may withdraw before '{u}' completes; outcome: {o}",
-    ),
-    "yes": T("是", "是", "yes"),
-    "no": T("否", "否", "no"),
-    "or": T("或", "或", "or"),
-    "if-setting": T(
-        "设置 {s} = {v} 时的规则:", "設置 {s} = {v} 時的規則:", "rules when setting {s} = {v}:"
-    ),
+    "withdrawal-text": _("{by} may withdraw before '{u}' completes; outcome: {o}"),
+    "yes": _p("commands.show:yes", "yes"),
+    "no": _p("commands.show:no", "no"),
+    "or": _("or"),
+    "if-setting": _("rules when setting {s} = {v}:"),
 }
 
+# who may withdraw a matter (Withdrawal.by)
+WITHDRAWERS: Final = {"submitters": _("the submitters"), "proposers": _("the proposers")}
+
 ACTIONS: Final = {
-    ActionKind.MOTION: T("书面动议", "書面動議", "written motion"),
-    ActionKind.MEETING: T("会议表决", "會議表決", "meeting and vote"),
-    ActionKind.CONSULTATION: T(
-        "征求意见并签字", "徵求意見並簽字", "consultation with signed opinions"
-    ),
-    ActionKind.DISCLOSURE: T("公开", "公開", "disclosure"),
-    ActionKind.TASK: T("办理任务", "辦理任務", "task"),
-    ActionKind.EVALUATION: T("签字评价", "簽字評價", "signed ratings"),
+    ActionKind.MOTION: _("written motion"),
+    ActionKind.MEETING: _("meeting and vote"),
+    ActionKind.CONSULTATION: _("consultation with signed opinions"),
+    ActionKind.DISCLOSURE: _("disclosure"),
+    ActionKind.TASK: _("task"),
+    ActionKind.EVALUATION: _("signed ratings"),
 }
 
 ROUTES: Final = {
-    "pass": T("完成", "完成", "passed"),
-    "no_quorum": T("未达法定人数", "未達法定人數", "no quorum"),
-    "rejected": T("未通过", "未通過", "rejected"),
-    "max_rounds": T("超过轮次", "超過輪次", "rounds used up"),
-    "deadline": T("逾期", "逾期", "deadline passed"),
-    "objection": T("有异议", "有異議", "objection"),
-    "declined": T("被拒绝接办", "被拒絕接辦", "declined"),
-    "unresolved": T("本级无法解决", "本級無法解決", "cannot be solved at this level"),
-    "short": T("公开时间不足", "公開時間不足", "posted too briefly"),
+    "pass": _p("commands.show:pass", "passed"),
+    "no_quorum": _("no quorum"),
+    "rejected": _("rejected"),
+    "max_rounds": _("rounds used up"),
+    "deadline": _("deadline passed"),
+    "objection": _("objection"),
+    "declined": _("declined"),
+    "unresolved": _("cannot be solved at this level"),
+    "short": _("posted too briefly"),
 }
-RECONVENE_LABEL: Final = T("重新进行本步骤", "重新進行本步驟", "this step again")
-ESCALATE_LABEL: Final = T("上提一级", "上提一級", "one level up")
+ESCALATE_LABEL: Final = _("one level up")
 
 RECORDS: Final = {
-    "matter": T("事项", "事項", "the matter"),
-    "date": T("日期", "日期", "date"),
-    "meeting-form": T("会议形式", "會議形式", "meeting form"),
-    "attendance": T("应到/实到人数", "應到/實到人數", "expected and present counts"),
-    "votes": T("表决票数", "表決票數", "votes"),
-    "content": T("决定内容", "決定內容", "content decided"),
-    "participant-signatures": T("参会人员签名", "參會人員簽名", "participants' signatures"),
-    "township-witness-signatures": T(
-        "乡镇列席人员签名", "鄉鎮列席人員簽名", "township witnesses' signatures"
-    ),
-    "motion-text": T("动议书面内容", "動議書面內容", "text of the motion"),
-    "submitter-signatures": T("提出人签名", "提出人簽名", "submitters' signatures"),
-    "opinions": T("村民意见", "村民意見", "villagers' opinions"),
-    "opinion-signatures": T("意见签字", "意見簽字", "signatures on the opinions"),
-    "channel": T("公开渠道", "公開渠道", "channel"),
-    "period": T("公开期限", "公開期限", "period"),
-    "supervision-opinion": T("监督委员会意见", "監督委員會意見", "supervision committee's opinion"),
-    "handler": T("承办人", "承辦人", "handler"),
-    "task-result": T("办理结果", "辦理結果", "result of the task"),
-    "ratings": T("评价", "評價", "ratings"),
-    "rating-signatures": T("评价人签字", "評價人簽字", "raters' signatures"),
-    "level": T("办理层级", "辦理層級", "level"),
+    "matter": _("the matter"),
+    "date": _("date"),
+    "meeting-form": _("meeting form"),
+    "attendance": _("expected and present counts"),
+    "votes": _("votes"),
+    "content": _("content decided"),
+    "participant-signatures": _("participants' signatures"),
+    "township-witness-signatures": _("township witnesses' signatures"),
+    "motion-text": _("text of the motion"),
+    "submitter-signatures": _("submitters' signatures"),
+    "opinions": _("villagers' opinions"),
+    "opinion-signatures": _("signatures on the opinions"),
+    "channel": _("channel"),
+    "period": _("period"),
+    "supervision-opinion": _("supervision committee's opinion"),
+    "handler": _("handler"),
+    "task-result": _("result of the task"),
+    "ratings": _("ratings"),
+    "rating-signatures": _("raters' signatures"),
+    "level": _("level"),
 }
 
 # -- rules in words ---------------------------------------------------------------------------
@@ -243,24 +220,24 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
     >>> from deliberation import load_procedure
     >>> p = load_procedure("four-deliberations")
     >>> describe_rule(p, p.bodies["representatives-meeting"].rules[0], "en")
-    'quorum: at least 2/3 of members [basis: organic-law-2018-art26, civil-code-1259]'
+    'quorum: at least 2/3 of members [basis: `organic-law-2018-art26`, `civil-code-1259`]'
     """
     params = _Params(procedure, spec)
     rtype = RULES.get(spec.rule)
     label = rtype.label.get(lang) if rtype else spec.rule
     if spec.id != spec.rule:
-        label = f"{label} ({spec.id})"
+        label = f"{label} ({code(spec.id)})"
     line = f"{label}: {_describe(procedure, spec, params).get(lang)}"
     if params.used:
         marks = ", ".join(
-            f"{s.id} = {_plain(s.default)}" + (f" {L['open'].get(lang)}" if s.open else "")
+            code(f"{s.id} = {_plain(s.default)}") + (f" {L['open'].get(lang)}" if s.open else "")
             for s in params.used
         )
         line += f" ({L['setting'].get(lang)}: {marks})"
     if spec.note is not None:
         line += f" — {spec.note.get(lang)}"
     if spec.basis:
-        line += f" [{L['basis'].get(lang)}: {', '.join(spec.basis)}]"
+        line += f" [{L['basis'].get(lang)}: {', '.join(map(code, spec.basis))}]"
     return line
 
 
@@ -269,15 +246,15 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
 
 def _where(procedure: Procedure, stage: Stage, target: str, lang: str) -> str:
     if target == RECONVENE:
-        return RECONVENE_LABEL.get(lang)
+        return reconvene_label(stage.action).get(lang)
     if target == ESCALATE and procedure.escalation is not None:
         esc = procedure.escalation
         return (f"{ESCALATE_LABEL.get(lang)}: {_where(procedure, stage, esc.to, lang)} "
                 f"[{esc.levels[-1].name.get(lang)}: {_where(procedure, stage, esc.top, lang)}]")
     if target in procedure.outcomes:
-        return f"{procedure.outcomes[target].name.get(lang)} ({target})"
+        return f"{procedure.outcomes[target].name.get(lang)} ({code(target)})"
     try:
-        return f"{procedure.stage(target).name.get(lang)} ({target})"
+        return f"{procedure.stage(target).name.get(lang)} ({code(target)})"
     except KeyError:
         return target
 
@@ -286,29 +263,30 @@ def _body_line(procedure: Procedure, stage: Stage, lang: str) -> str:
     if isinstance(stage.body, SettingRef):
         s = procedure.settings[stage.body.setting]
         names = [
-            f"{procedure.bodies[c].name.get(lang)} ({c})"
+            f"{procedure.bodies[c].name.get(lang)} ({code(c)})"
             for c in s.choices
             if c in procedure.bodies
         ]
         return (
             L["per-setting"]
             .format(
-                s=s.id + (f" {L['open'].get(lang)}" if s.open else ""),
-                d=s.default,
+                s=code(s.id) + (f" {L['open'].get(lang)}" if s.open else ""),
+                d=code(s.default),
                 c="; ".join(names),
             )
             .get(lang)
         )
     body = procedure.bodies[stage.body]
-    return f"{body.name.get(lang)} ({body.id})"
+    return f"{body.name.get(lang)} ({code(body.id)})"
 
 
 def _header_lines(p: Procedure, lang: str) -> list[str]:
     """Name, version, locality, what it extends and its description."""
-    out: list[str] = [f"{p.name.get(lang)}  [{p.id}]"]
-    meta = [f"{L['version'].get(lang)} {p.version}", f"{L['locality'].get(lang)}: {p.locality}"]
+    out: list[str] = [f"{p.name.get(lang)}  [{code(p.id)}]"]
+    meta = [f"{L['version'].get(lang)} {p.version}",
+            f"{L['locality'].get(lang)}: {code(p.locality)}"]
     if p.extends:
-        meta.append(f"{L['extends'].get(lang)}: {p.extends}")
+        meta.append(f"{L['extends'].get(lang)}: {code(p.extends)}")
     out.append("; ".join(meta))
     if p.description is not None:
         out.append(p.description.get(lang).strip())
@@ -337,7 +315,7 @@ def _stage_rule_lines(p: Procedure, stage: Stage, lang: str, used_basis: list[st
         for choice in setting.choices:
             if choice == setting.default or choice not in p.bodies:
                 continue
-            out.append("   " + L["if-setting"].format(s=setting.id, v=choice).get(lang))
+            out.append("   " + L["if-setting"].format(s=code(setting.id), v=code(choice)).get(lang))
             out += _rule_lines(p, p.rules_of(stage, {setting.id: choice}), lang, used_basis)
     return out
 
@@ -359,7 +337,7 @@ def _routes_line(p: Procedure, stage: Stage, lang: str) -> str:
 def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list[str]) -> list[str]:
     """Step ``i``: action, body, skip condition, rules, routes, records and basis."""
     out = [
-        f"{i}. {stage.name.get(lang)} ({stage.id}) — "
+        f"{i}. {stage.name.get(lang)} ({code(stage.id)}) — "
         f"{L['action'].get(lang)}: {ACTIONS[stage.action].get(lang)}"
     ]
     if stage.description is not None:
@@ -367,7 +345,8 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
     out.append(f"   {L['body'].get(lang)}: {_body_line(p, stage, lang)}")
     if stage.skip_when is not None:
         s = p.settings[stage.skip_when]
-        out.append("   " + L["skip"].format(s=stage.skip_when, d=_plain(s.default)).get(lang))
+        skip = L["skip"].format(s=code(stage.skip_when), d=code(_plain(s.default)))
+        out.append("   " + skip.get(lang))
     out += _stage_rule_lines(p, stage, lang, used_basis)
     out.append(_routes_line(p, stage, lang))
     if stage.records:
@@ -381,7 +360,7 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
 
 
 def _escalation_line(p: Procedure, esc: Escalation, lang: str) -> str:
-    ladder = " → ".join(f"{lv.name.get(lang)} ({lv.id})" for lv in esc.levels)
+    ladder = " → ".join(f"{lv.name.get(lang)} ({code(lv.id)})" for lv in esc.levels)
     return (
         f"{L['escalation'].get(lang)}: {ladder}; "
         + L["escalation-text"].format(
@@ -405,7 +384,8 @@ def _withdrawal_line(p: Procedure, w: Withdrawal, lang: str) -> str:
     return (
         f"{L['withdrawal'].get(lang)}: "
         + L["withdrawal-text"]
-        .format(by=", ".join(w.by), u=until, o=_where(p, p.stages[0], w.outcome, lang))
+        .format(by=series(WITHDRAWERS.get(b, Triple.same(code(b))) for b in w.by), u=until,
+                o=_where(p, p.stages[0], w.outcome, lang))
         .get(lang)
     )
 
@@ -425,7 +405,8 @@ def _case_wide_lines(p: Procedure, lang: str) -> list[str]:
 def _outcome_lines(p: Procedure, lang: str) -> list[str]:
     out = ["", f"{L['outcomes'].get(lang)}:"]
     for o in p.outcomes.values():
-        out.append(f"  {o.id} ({o.kind.value}): {o.name.get(lang)}")
+        kind = OUTCOME_KINDS[o.kind.value].get(lang)
+        out.append(f"  {code(o.id)} ({kind}): {o.name.get(lang)}")
     return out
 
 
@@ -437,7 +418,7 @@ def _setting_lines(p: Procedure, lang: str, used_basis: list[str]) -> list[str]:
     for s in p.settings.values():
         kind = s.type.value + (f": {' | '.join(s.choices)}" if s.choices else "")
         mark = f" {L['open'].get(lang)}" if s.open else ""
-        out.append(f"  {s.id} = {_plain(s.default)}  ({kind}){mark}")
+        out.append(f"  {code(f'{s.id} = {_plain(s.default)}')}  ({code(kind)}){mark}")
         out.append(f"      {s.description.get(lang)}")
         used_basis += s.basis
     return out
@@ -451,15 +432,15 @@ def _source_lines(p: Procedure, used_basis: list[str], lang: str) -> list[str]:
     out = ["", f"{L['sources'].get(lang)}:"]
     for b in cited:
         src = p.basis[b]
-        out.append(f"  {b} [{src.tag}]: {src.title.get(lang)}")
+        tag = TAG_LABELS[src.tag].get(lang) if src.tag in TAG_LABELS else code(src.tag)
+        out.append(f"  {code(b)} [{tag}]: {src.title.get(lang)}")
         if src.law:  # the same article under each later version of the law
             out.extend(f"    {_FROM.format(on=on.isoformat()).get(lang)}: {text.get(lang)}"
                        for on, text in later_citations(src.law, src.article))
     return out
 
 
-_FROM: Final = T("自 {on} 起(此后立项的事项)", "自 {on} 起(此後立項的事項)",
-                 "from {on} (cases opened since)")
+_FROM: Final = _("from {on} (cases opened since)")
 
 
 def render(procedure: Procedure, lang: str = DEFAULT_LANG) -> str:

@@ -25,7 +25,7 @@ import attrs
 from deliberation.commands import summary
 from deliberation.diagnostics import closest
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, Text
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _
 
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
@@ -92,7 +92,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def _bad(zh_hans: str, zh_hant: str, en: str) -> SimulateInputError:
-    return SimulateInputError(T(zh_hans, zh_hant, en))
+    return SimulateInputError(Triple(zh_hans, zh_hant, en))
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -132,15 +132,13 @@ def _unknown(name: str, fields: Iterable[str], settings: Iterable[str]) -> Simul
     choices = sorted({*fields, *settings} - {"settings"})
     near = closest(name, choices)
     if near is not None:
-        return SimulateInputError(T("未知参数或设置 {name!r};是不是 {near!r}?",
-                                    "未知參數或設定 {name!r};是不是 {near!r}?",
-                                    "unknown parameter or setting {name!r}; did you mean "
-                                    "{near!r}?").format(name=name, near=near))
+        return SimulateInputError(_(
+            "unknown parameter or setting {name!r}; did you mean {near!r}?",
+        ).format(name=name, near=near))
     known = ", ".join(choices)
-    return SimulateInputError(T("未知参数或设置 {name!r};可用:{known}",
-                                "未知參數或設定 {name!r};可用:{known}",
-                                "unknown parameter or setting {name!r}; known: {known}",
-                                ).format(name=name, known=known))
+    return SimulateInputError(_(
+        "unknown parameter or setting {name!r}; known: {known}",
+    ).format(name=name, known=known))
 
 
 def resolve_name(name: str, procedures: Sequence[Procedure]) -> str:
@@ -331,17 +329,13 @@ def _writable(path: Path) -> bool:
 
 
 HEADINGS = {
-    "summary": T("通过概率与决定天数", "通過概率與決定天數", "P(adopted) and days to decision"),
-    "failures": T("未通过的案例止于何处", "未通過的案例止於何處",
-                  "where the cases that were not adopted ended"),
-    "wrote": T("已写入", "已寫入", "wrote"),
-    "days": T("adopted_days_median:通过的案例从开始到通过的天数中位数;"
-              "all_days_q10/median/q90:全部案例从开始到任一结果(通过、否决、失效)的天数",
-              "adopted_days_median:通過的案例從開始到通過的天數中位數;"
-              "all_days_q10/median/q90:全部案例從開始到任一結果(通過、否決、失效)的天數",
-              "adopted_days_median: days to adoption, median over adopted runs only; "
-              "all_days_q10/median/q90: days to any outcome (adopted, rejected, lapsed) over "
-              "all runs"),
+    "summary": _("P(adopted) and days to decision"),
+    "failures": _("where the cases that were not adopted ended"),
+    "wrote": _("wrote"),
+    "days": _(
+        "adopted_days_median: days to adoption, median over adopted runs only; "
+        "all_days_q10/median/q90: days to any outcome (adopted, rejected, lapsed) over all runs",
+    ),
 }
 # Console column names that say which runs a median is taken over.
 CONSOLE_NAMES = {

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, T
+from deliberation.i18n import LANGS, _
 
 DEFAULT_DB = "sqlite:///deliberation.db"
 
@@ -60,10 +60,9 @@ def create(args: argparse.Namespace) -> int:
                           "village": issued.village, "label": issued.label}))
     else:
         print(issued.token)
-        note = T(f"令牌 {issued.token_id}({issued.role},{issued.village}):只显示这一次,请妥善保存",
-                 f"權杖 {issued.token_id}({issued.role},{issued.village}):只顯示這一次,請妥善保存",
-                 f"token {issued.token_id} ({issued.role}, {issued.village}): shown only once; "
-                 "keep it safe")
+        note = _(
+            "token {token_id} ({role}, {village}): shown only once; keep it safe",
+        ).format(token_id=issued.token_id, role=issued.role, village=issued.village)
         print(note.get(args.lang), file=sys.stderr)
     return 0
 
@@ -87,9 +86,6 @@ def revoke(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         if not revoke_token(store, args.token_id):
-            raise DeliberationError(T(
-                f"没有可撤销的令牌 {args.token_id}", f"沒有可撤銷的權杖 {args.token_id}",
-                f"no live token {args.token_id!r}"))
-    print(T(f"已撤销令牌 {args.token_id}", f"已撤銷權杖 {args.token_id}",
-            f"token {args.token_id} revoked").get(args.lang))
+            raise DeliberationError(_("no live token {token_id!r}").format(token_id=args.token_id))
+    print(_("token {token_id} revoked").format(token_id=args.token_id).get(args.lang))
     return 0

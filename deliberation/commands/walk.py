@@ -17,7 +17,7 @@ from typing import Any
 
 from deliberation.commands import summary
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.trainer.cli_support import (
     add_procedure_options,
     add_settings_option,
@@ -49,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
             lines = Path(args.script).read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError) as err:
             raise DeliberationError(
-                T(f"无法读取脚本 {args.script}:{err}", f"無法讀取腳本 {args.script}:{err}",
-                  f"cannot read the script {args.script}: {err}")
+                _("cannot read the script {script}: {err}").format(script=args.script, err=err)
             ) from None
         return run_walk(procedure, lines, lang=args.lang, matter=args.matter, settings=settings)
     if not sys.stdin.isatty():

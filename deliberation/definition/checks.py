@@ -53,6 +53,7 @@ from deliberation.definition.model import (
 )
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import did_you_mean
+from deliberation.i18n import _
 from deliberation.rules import RULES
 from deliberation.rules.written import DECIDING
 from deliberation.yamlsource import Located, Reporter
@@ -100,7 +101,7 @@ class StageGraph:
         todo = deque([start])
         while todo:
             node = todo.popleft()
-            for _, nxt in self.edges.get(node, ()):
+            for _unused, nxt in self.edges.get(node, ()):
                 if nxt != without and nxt not in seen:
                     seen[nxt] = node
                     todo.append(nxt)
@@ -214,9 +215,11 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
             what = "an outcome" if stage.id in procedure.outcomes else "the route word"
             reporter.error(
                 "D209",
-                f"stage id {stage.id!r} is also {what}, so routes to it are ambiguous",
+                _("stage id {id!r} is also {what}, so routes to it are ambiguous").format(
+                    id=stage.id, what=what
+                ),
                 where[stage.id].get("id") or where[stage.id],
-                "rename the stage",
+                _("rename the stage"),
             )
         _check_routes(stage, where[stage.id], targets, reporter)
         _check_stage_rules(procedure, stage, where[stage.id], reporter)
@@ -228,9 +231,9 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
         at = where[first.id]
         reporter.error(
             "D507",
-            f"the first stage {first.id!r} cannot be skipped (skip_when)",
+            _("the first stage {id!r} cannot be skipped (skip_when)").format(id=first.id),
             at.get("skip_when") or at,
-            "a case must start somewhere; move skip_when to a later stage",
+            _("a case must start somewhere; move skip_when to a later stage"),
         )
     _check_graph(procedure, where, root, reporter)
     check_regimes(procedure, where, reporter)
@@ -245,7 +248,9 @@ def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Report
             loc = on.get(key) if on.get(key) is not None else at
             reporter.error(
                 "D309",
-                f"stage {stage.id!r}: {key} leads to unknown {target!r}",
+                _("stage {id!r}: {key} leads to unknown {target!r}").format(
+                    id=stage.id, key=key, target=target
+                ),
                 loc,
                 did_you_mean(target, targets),
             )
@@ -294,30 +299,39 @@ def _check_stage_rules(procedure: Procedure, stage: Stage, at: Located, reporter
         if foreign:
             reporter.error(
                 "D410",
-                f"stage {stage.id!r} is a {stage.action.value}, but its body {bid!r} brings "
-                f"rule(s) {', '.join(foreign)} that cannot apply to a {stage.action.value}",
+                _(
+                    "stage {id!r} is a {value}, but its body {bid!r} brings rule(s) {value2} that "
+                    "cannot apply to a {value}"
+                ).format(id=stage.id, value=stage.action.value, bid=bid, value2=", ".join(foreign)),
                 at.get("body") or at,
-                "give this step a body without those rules, or make it a meeting",
+                _("give this step a body without those rules, or make it a meeting"),
             )
     if stage.action is ActionKind.MEETING:
         for bid, names in _rule_sets(procedure, stage):
             if "approval" not in names:
                 reporter.error(
                     "D508",
-                    f"meeting stage {stage.id!r} (body {bid!r}) has no approval rule, so its vote "
-                    "cannot fail",
+                    _(
+                        "meeting stage {id!r} (body {bid!r}) has no approval rule, so its vote "
+                        "cannot fail"
+                    ).format(id=stage.id, bid=bid),
                     at,
-                    "add '- rule: approval' with ratio, compare and base to the stage or the body",
+                    _(
+                        "add '- rule: approval' with ratio, compare and base to the stage or "
+                        "the body"
+                    ),
                 )
     if stage.action is ActionKind.EVALUATION:
         for bid, names in _rule_sets(procedure, stage):
             if "satisfaction" not in names:
                 reporter.error(
                     "D510",
-                    f"evaluation stage {stage.id!r} (body {bid!r}) has no satisfaction rule, so "
-                    "its ratings decide nothing",
+                    _(
+                        "evaluation stage {id!r} (body {bid!r}) has no satisfaction rule, so its "
+                        "ratings decide nothing"
+                    ).format(id=stage.id, bid=bid),
                     at,
-                    "add '- rule: satisfaction' with ratio, compare and base",
+                    _("add '- rule: satisfaction' with ratio, compare and base"),
                 )
 
 
@@ -328,9 +342,9 @@ def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> 
         what = "none" if not success else ", ".join(repr(s) for s in success)
         reporter.error(
             "D505",
-            f"a procedure needs exactly one success outcome; it has {what}",
+            _("a procedure needs exactly one success outcome; it has {what}").format(what=what),
             at,
-            "give exactly one outcome 'kind: success'",
+            _("give exactly one outcome 'kind: success'"),
         )
 
 
@@ -343,14 +357,14 @@ def _check_withdrawal(procedure: Procedure, root: Located, reporter: Reporter) -
     if w.until is not None and w.until not in stage_ids:
         reporter.error(
             "D310",
-            f"withdrawal.until names unknown stage {w.until!r}",
+            _("withdrawal.until names unknown stage {until!r}").format(until=w.until),
             at.get("until") or at,
             did_you_mean(w.until, stage_ids),
         )
     if w.outcome not in procedure.outcomes:
         reporter.error(
             "D311",
-            f"withdrawal.outcome names unknown outcome {w.outcome!r}",
+            _("withdrawal.outcome names unknown outcome {outcome!r}").format(outcome=w.outcome),
             at.get("outcome") or at,
             did_you_mean(w.outcome, procedure.outcomes),
         )
@@ -365,22 +379,25 @@ def _check_escalation(procedure: Procedure, root: Located, reporter: Reporter) -
     if esc.to not in stage_ids:
         reporter.error(
             "D312",
-            f"escalation.to names unknown stage {esc.to!r}",
+            _("escalation.to names unknown stage {to!r}").format(to=esc.to),
             at.get("to") or at,
             did_you_mean(esc.to, stage_ids),
         )
     if esc.top not in stage_ids and esc.top not in procedure.outcomes:
         reporter.error(
             "D312",
-            f"escalation.top names unknown stage or outcome {esc.top!r}",
+            _("escalation.top names unknown stage or outcome {top!r}").format(top=esc.top),
             at.get("top") or at,
             did_you_mean(esc.top, [*stage_ids, *procedure.outcomes]),
         )
     seen: set[str] = set()
     for level in esc.levels:
         if level.id in seen:
-            reporter.error("D208", f"escalation level {level.id!r} is used twice",
-                           at.get("levels") or at)
+            reporter.error(
+                "D208",
+                _("escalation level {id!r} is used twice").format(id=level.id),
+                at.get("levels") or at,
+            )
         seen.add(level.id)
 
 
@@ -407,10 +424,14 @@ def _report_missing_routes(
         kind = {"pass": "success", "deadline": "lapsed or failure"}.get(key, "failure")
         reporter.error(
             "D506",
-            f"stage {stage.id!r}: route {key!r} has no target and the procedure has no "
-            f"{kind} outcome to default to",
+            _(
+                "stage {id!r}: route {key!r} has no target and the procedure has no {kind} outcome "
+                "to default to"
+            ).format(id=stage.id, key=key, kind=kind),
             where[stage.id],
-            f"add 'on: {{{key}: <stage or outcome>}}' or an outcome of kind {kind.split()[-1]}",
+            _("add 'on: {{{key}: <stage or outcome>}}' or an outcome of kind {value}").format(
+                key=key, value=kind.split()[-1]
+            ),
         )
 
 
@@ -425,9 +446,9 @@ def _report_unreached(
         if ("in", stage.id) not in reached:
             reporter.error(
                 "D501",
-                f"stage {stage.id!r} cannot be reached from the first stage",
+                _("stage {id!r} cannot be reached from the first stage").format(id=stage.id),
                 where[stage.id],
-                "route to it (on: …) from an earlier stage, or remove it",
+                _("route to it (on: …) from an earlier stage, or remove it"),
             )
 
 
@@ -458,7 +479,7 @@ def _report_closed_loops(
                 "D503",
                 "these stages route to one another with no way out: " + " → ".join(stages),
                 where[stages[0]],
-                "give one of them a route to an outcome, or max_rounds with on.max_rounds",
+                _("give one of them a route to an outcome, or max_rounds with on.max_rounds"),
             )
     return closed
 
@@ -479,9 +500,9 @@ def _report_dead_ends(
         if not any(n[0] == "out" for n in ahead):
             reporter.error(
                 "D502",
-                f"no outcome can be reached from stage {stage.id!r}",
+                _("no outcome can be reached from stage {id!r}").format(id=stage.id),
                 where[stage.id],
-                "its routes lead only into a loop with no way out; route it onward",
+                _("its routes lead only into a loop with no way out; route it onward"),
             )
 
 
@@ -503,10 +524,13 @@ def _report_success_paths(
         at = root.get("outcomes") or root.get("extends") or root
         reporter.error(
             "D509",
-            f"no path from the first stage reaches the success outcome {success!r}: "
-            "the procedure can never succeed",
+            _(
+                "no path from the first stage reaches the success outcome {success!r}: the "
+                "procedure "
+                "can never succeed"
+            ).format(success=success),
             at.get(success) or at,
-            "route the last stage's pass (or another route) to it",
+            _("route the last stage's pass (or another route) to it"),
         )
         return
     _report_bypassed_disclosures(procedure, graph, start, reached, success, where, reporter)
@@ -530,11 +554,15 @@ def _report_bypassed_disclosures(
             path = " → ".join(_path_to(around, ("out", success)))
             reporter.error(
                 "D504",
-                f"a path reaches the success outcome {success!r} without the disclosure "
-                f"stage {stage.id!r}: {path}",
+                _(
+                    "a path reaches the success outcome {success!r} without the disclosure stage "
+                    "{id!r}: {path}"
+                ).format(success=success, id=stage.id, path=path),
                 where[stage.id],
-                "every path to success must go through every disclosure stage; "
-                "check skip_when and routes that jump ahead",
+                _(
+                    "every path to success must go through every disclosure stage; check skip_when "
+                    "and routes that jump ahead"
+                ),
             )
 
 

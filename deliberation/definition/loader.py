@@ -50,7 +50,7 @@ from deliberation.definition.model import (
 from deliberation.definition.model import Level as _Level
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DefinitionError, UnknownProcedure
-from deliberation.i18n import LANGS, Text
+from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
@@ -182,11 +182,9 @@ class Library:
         except KeyError:
             hint = did_you_mean(procedure_id, self.index())
             raise UnknownProcedure(
-                Text(
-                    f"找不到过程定义 {procedure_id!r}({hint})",
-                    f"找不到過程定義 {procedure_id!r}({hint})",
-                    f"no procedure {procedure_id!r} on the search path ({hint})",
-                )
+                _(
+                    "no procedure {procedure_id!r} on the search path ({hint})",
+                ).format(procedure_id=procedure_id, hint=hint)
             ) from None
 
     def load(self, procedure_id: str) -> Procedure:
@@ -289,19 +287,27 @@ class _Builder:
     # .. small typed readers ..
     def keys(self, loc: Located, allowed: Sequence[str], what: str) -> bool:
         if not loc.is_map:
-            self.r.error("D202", f"{what} must be a mapping", loc)
+            self.r.error("D202", _("{what} must be a mapping").format(what=what), loc)
             return False
-        for key, k, _ in loc.items():
+        for key, k, _unused in loc.items():
             if key not in allowed:
                 self.r.error(
-                    "D201", f"unknown key {key!r} in {what}", k, did_you_mean(key, allowed)
+                    "D201",
+                    _("unknown key {key!r} in {what}").format(key=key, what=what),
+                    k,
+                    did_you_mean(key, allowed),
                 )
         return True
 
     def required(self, loc: Located, key: str, what: str) -> Located | None:
         v = loc.get(key)
         if v is None:
-            self.r.error("D203", f"{what} needs {key!r}", loc, path=_path(loc.path, key))
+            self.r.error(
+                "D203",
+                _("{what} needs {key!r}").format(what=what, key=key),
+                loc,
+                path=_path(loc.path, key),
+            )
         return v
 
     def ident(self, loc: Located | None, what: str) -> str | None:
@@ -311,9 +317,9 @@ class _Builder:
         if not isinstance(v, str) or not ID_PATTERN.match(v):
             self.r.error(
                 "D205",
-                f"{what} {v!r} is not a valid id",
+                _("{what} {v!r} is not a valid id").format(what=what, v=v),
                 loc,
-                "ids are lower-case ASCII words joined by '-', e.g. 'resolution-disclosure'",
+                _("ids are lower-case ASCII words joined by '-', e.g. 'resolution-disclosure'"),
             )
             return None
         return v
@@ -324,9 +330,9 @@ class _Builder:
         if loc.is_scalar:
             self.r.error(
                 "D601",
-                f"{what} must give zh-Hans, zh-Hant and en",
+                _("{what} must give zh-Hans, zh-Hant and en").format(what=what),
                 loc,
-                "write {zh-Hans: …, zh-Hant: …, en: …}",
+                _("write {zh-Hans: …, zh-Hant: …, en: …}"),
             )
             return None
         if not self.keys(loc, LANGS, what):
@@ -337,24 +343,32 @@ class _Builder:
             if v is None or not isinstance(v.value(), str) or not str(v.value()).strip():
                 self.r.error(
                     "D601",
-                    f"{what} has no {lang} text",
+                    _("{what} has no {lang} text").format(what=what, lang=lang),
                     v or loc,
-                    f"add '{lang}:' — labels are shown in all three languages",
+                    _("add '{lang}:' — labels are shown in all three languages").format(lang=lang),
                     path=_path(loc.path, lang),
                 )
             else:
                 values[lang] = str(v.value())
-        return Text.from_data(values) if len(values) == 3 else None
+        return Triple.from_data(values) if len(values) == 3 else None
 
     def integer(self, loc: Located | None, what: str, minimum: int = 0) -> int | None:
         if loc is None:
             return None
         v = loc.value()
         if isinstance(v, bool) or not isinstance(v, int):
-            self.r.error("D202", f"{what} must be a whole number, not {v!r}", loc)
+            self.r.error(
+                "D202", _("{what} must be a whole number, not {v!r}").format(what=what, v=v), loc
+            )
             return None
         if v < minimum:
-            self.r.error("D402", f"{what} must be at least {minimum}, not {v}", loc)
+            self.r.error(
+                "D402",
+                _("{what} must be at least {minimum}, not {v}").format(
+                    what=what, minimum=minimum, v=v
+                ),
+                loc,
+            )
             return None
         return v
 
@@ -362,7 +376,13 @@ class _Builder:
         """A whole number within the parameter's bounds (D402 outside them)."""
         n = self.integer(loc, param.name, minimum=param.minimum or 0)
         if n is not None and param.maximum is not None and n > param.maximum:
-            self.r.error("D402", f"{param.name} must be at most {param.maximum}, not {n}", loc)
+            self.r.error(
+                "D402",
+                _("{name} must be at most {maximum}, not {n}").format(
+                    name=param.name, maximum=param.maximum, n=n
+                ),
+                loc,
+            )
             return None
         return n
 
@@ -373,13 +393,15 @@ class _Builder:
         if loc.is_scalar and isinstance(loc.value(), str):
             return [(str(loc.value()), loc)]
         if not loc.is_seq:
-            self.r.error("D202", f"{what} must be a list", loc)
+            self.r.error("D202", _("{what} must be a list").format(what=what), loc)
             return []
         out = []
         for el in loc.elements():
             v = el.value()
             if not isinstance(v, str):
-                self.r.error("D202", f"{what} must list text ids, not {v!r}", el)
+                self.r.error(
+                    "D202", _("{what} must list text ids, not {v!r}").format(what=what, v=v), el
+                )
             else:
                 out.append((v, el))
         return out
@@ -395,16 +417,21 @@ class _Builder:
         items = self.id_items(loc, what)
         for v, el in items:
             if v not in choices:
-                self.r.error(code, f"unknown {label} {v!r}", el, did_you_mean(v, choices))
+                self.r.error(
+                    code,
+                    _("unknown {label} {v!r}").format(label=label, v=v),
+                    el,
+                    did_you_mean(v, choices),
+                )
         return tuple(v for v, _ in items)
 
     def channel_names(self, loc: Located) -> dict[str, Text]:
         """A procedure's own disclosure channels: ``id: {zh-Hans, zh-Hant, en}``."""
         out: dict[str, Text] = {}
         if not loc.is_map:
-            self.r.error("D202", "channels must map ids to names", loc)
+            self.r.error("D202", _("channels must map ids to names"), loc)
             return out
-        for _, k, v in loc.items():
+        for _unused, k, v in loc.items():
             cid = self.ident(k, "channel id")
             name = self.text(v, "channel name")
             if cid is not None and name is not None:
@@ -425,9 +452,11 @@ class _Builder:
         if fmt is not None and fmt.value() != FORMAT_VERSION:
             self.r.error(
                 "D206",
-                f"format {fmt.value()!r} is not supported",
+                _("format {fmt!r} is not supported").format(fmt=fmt.value()),
                 fmt,
-                f"this version reads format {FORMAT_VERSION}",
+                _("this version reads format {FORMAT_VERSION}").format(
+                    FORMAT_VERSION=FORMAT_VERSION
+                ),
             )
         proc_id = self.ident(self.required(root, "id", "a procedure"), "procedure id")
         base: Procedure | None = None
@@ -536,7 +565,7 @@ class _Builder:
         """An IANA time zone name the machine knows (D210 otherwise, with the closest name)."""
         name = loc.value()
         if not isinstance(name, str):
-            self.r.error("D202", f"timezone must be text, not {name!r}", loc)
+            self.r.error("D202", _("timezone must be text, not {name!r}").format(name=name), loc)
             return None
         if name not in zone_names():
             close = did_you_mean(name, zone_names())
@@ -544,25 +573,25 @@ class _Builder:
             if DEFAULT_TIMEZONE not in hint:
                 sep = " " if hint.endswith("?") else "; "
                 hint += f"{sep}China Standard Time is {DEFAULT_TIMEZONE!r}"
-            self.r.error("D210", f"unknown time zone {name!r}", loc, hint)
+            self.r.error("D210", _("unknown time zone {name!r}").format(name=name), loc, hint)
             return None
         return name
 
     def base(self, ext: Located, proc_id: str | None) -> Procedure | None:
         ref = ext.value()
         if not isinstance(ref, str):
-            self.r.error("D202", "extends takes a procedure id", ext)
+            self.r.error("D202", _("extends takes a procedure id"), ext)
             return None
         if "/" in ref or "\\" in ref or ref.endswith((".yaml", ".yml")):
             self.r.error(
                 "D701",
-                f"extends names a procedure id, not a file: {ref!r}",
+                _("extends names a procedure id, not a file: {ref!r}").format(ref=ref),
                 ext,
-                "put the file's folder on the search path and write its id",
+                _("put the file's folder on the search path and write its id"),
             )
             return None
         if ref == proc_id:
-            self.r.error("D702", "a procedure cannot extend itself", ext)
+            self.r.error("D702", _("a procedure cannot extend itself"), ext)
             return None
         try:
             return _load_base(self.library, ref, proc_id)
@@ -570,7 +599,7 @@ class _Builder:
             close = did_you_mean(ref, self.library.ids())
             self.r.error(
                 "D703",
-                f"extends unknown procedure {ref!r}",
+                _("extends unknown procedure {ref!r}").format(ref=ref),
                 ext,
                 (f"{close} " if close else "")
                 + "(put a folder of your own on the search path: --path DIR or DELIBERATION_PATH)",
@@ -579,27 +608,31 @@ class _Builder:
             if any(d.code == "D702" for d in err.diagnostics):
                 self.r.error(
                     "D702",
-                    f"extends chain through {ref!r} loops back to {proc_id!r}",
+                    _("extends chain through {ref!r} loops back to {proc_id!r}").format(
+                        ref=ref, proc_id=proc_id
+                    ),
                     ext,
-                    "a procedure cannot (indirectly) extend itself",
+                    _("a procedure cannot (indirectly) extend itself"),
                 )
             else:
                 first = err.diagnostics[0].format() if err.diagnostics else ""
                 self.r.error(
                     "D704",
-                    f"the procedure it extends, {ref!r}, is invalid "
-                    f"({len(err.diagnostics)} problem(s); lint it first)",
+                    _(
+                        "the procedure it extends, {ref!r}, is invalid ({len} problem(s); lint it "
+                        "first)"
+                    ).format(ref=ref, len=len(err.diagnostics)),
                     ext,
                     first,
                 )
         except RecursionError:
-            self.r.error("D702", f"extends chain through {ref!r} loops back", ext)
+            self.r.error("D702", _("extends chain through {ref!r} loops back").format(ref=ref), ext)
         return None
 
     def basis(self, loc: Located) -> dict[str, Basis]:
         out: dict[str, Basis] = {}
         if not loc.is_map:
-            self.r.error("D202", "basis must map ids to sources", loc)
+            self.r.error("D202", _("basis must map ids to sources"), loc)
             return out
         for key, k, v in loc.items():
             bid = self.ident(k, "basis id")
@@ -612,7 +645,7 @@ class _Builder:
             if tag not in ("law", "seed", "local", "open"):
                 self.r.error(
                     "D207",
-                    f"basis tag {tag!r} is unknown",
+                    _("basis tag {tag!r} is unknown").format(tag=tag),
                     v.get("tag"),
                     did_you_mean(tag, ("law", "seed", "local", "open")),
                 )
@@ -639,9 +672,9 @@ class _Builder:
         if loc is None:
             return
         if not loc.is_map:
-            self.r.error("D202", "settings must map ids to settings", loc)
+            self.r.error("D202", _("settings must map ids to settings"), loc)
             return
-        for _, k, v in loc.items():
+        for _unused, k, v in loc.items():
             sid = self.ident(k, "setting id")
             if sid is None:
                 continue
@@ -663,10 +696,12 @@ class _Builder:
         if (t := v.get("type")) is not None and t.value() != old.type.value:
             self.r.error(
                 "D706",
-                f"setting {sid!r} is a {old.type.value} in the procedure it "
-                f"extends; an extension cannot make it a {t.value()!r}",
+                _(
+                    "setting {sid!r} is a {value} in the procedure it extends; an extension cannot "
+                    "make it a {t!r}"
+                ).format(sid=sid, value=old.type.value, t=t.value()),
                 t,
-                "give the new setting its own id",
+                _("give the new setting its own id"),
             )
             return
         if (c := v.get("choices")) is not None:
@@ -674,10 +709,11 @@ class _Builder:
             if choices != old.choices:
                 self.r.error(
                     "D706",
-                    f"setting {sid!r}: an extension cannot change its choices "
-                    f"{list(old.choices)!r}",
+                    _("setting {sid!r}: an extension cannot change its choices {list!r}").format(
+                        sid=sid, list=list(old.choices)
+                    ),
                     c,
-                    "give the new setting its own id",
+                    _("give the new setting its own id"),
                 )
                 return
         changes: dict[str, Any] = {}
@@ -690,7 +726,9 @@ class _Builder:
             changes["description"] = self.text(desc, f"setting {sid!r} description")
         if (o := v.get("open")) is not None:
             if not isinstance(o.value(), bool):
-                self.r.error("D202", f"open takes true or false, not {o.value()!r}", o)
+                self.r.error(
+                    "D202", _("open takes true or false, not {o!r}").format(o=o.value()), o
+                )
                 return
             changes["open"] = o.value()
         if v.get("basis") is not None:
@@ -715,14 +753,14 @@ class _Builder:
         except ValueError:
             self.r.error(
                 "D207",
-                f"setting type {t_loc.value()!r} is unknown",
+                _("setting type {t_loc!r} is unknown").format(t_loc=t_loc.value()),
                 t_loc,
                 did_you_mean(str(t_loc.value()), [t.value for t in SettingType]),
             )
             return None
         choices = self.id_list(v.get("choices"), "choices")
         if stype is SettingType.CHOICE and not choices:
-            self.r.error("D203", f"choice setting {sid!r} needs 'choices'", v)
+            self.r.error("D203", _("choice setting {sid!r} needs 'choices'").format(sid=sid), v)
         value = self.setting_value(d_loc, stype, choices, sid)
         open_loc = v.get("open")
         is_open = False
@@ -731,7 +769,11 @@ class _Builder:
                 is_open = open_loc.value()
             else:
                 self.r.error(
-                    "D202", f"open takes true or false, not {open_loc.value()!r}", open_loc
+                    "D202",
+                    _("open takes true or false, not {open_loc!r}").format(
+                        open_loc=open_loc.value()
+                    ),
+                    open_loc,
                 )
         basis = self.basis_refs(v.get("basis"))
         if value is None or desc is None:
@@ -744,7 +786,11 @@ class _Builder:
         raw = loc.value()
         if stype is SettingType.BOOL:
             if not isinstance(raw, bool):
-                self.r.error("D202", f"setting {sid!r} takes true or false, not {raw!r}", loc)
+                self.r.error(
+                    "D202",
+                    _("setting {sid!r} takes true or false, not {raw!r}").format(sid=sid, raw=raw),
+                    loc,
+                )
                 return None
             return raw
         if stype is SettingType.INT:
@@ -755,9 +801,9 @@ class _Builder:
             if raw not in (">=", ">"):
                 self.r.error(
                     "D401",
-                    f"comparison {raw!r} is unknown",
+                    _("comparison {raw!r} is unknown").format(raw=raw),
                     loc,
-                    "write '>=' for 以上 (includes the number) or '>' for 超过/过半数",
+                    _("write '>=' for 以上 (includes the number) or '>' for 超过/过半数"),
                 )
                 return None
             return str(raw)
@@ -765,7 +811,7 @@ class _Builder:
             if raw not in choices:
                 self.r.error(
                     "D207",
-                    f"{raw!r} is not one of the choices",
+                    _("{raw!r} is not one of the choices").format(raw=raw),
                     loc,
                     did_you_mean(str(raw), choices),
                 )
@@ -777,13 +823,13 @@ class _Builder:
         try:
             return parse_fraction(loc.value())
         except ValueError as err:
-            self.r.error("D403", str(err), loc, "ratios are exact fractions from 0 to 1")
+            self.r.error("D403", str(err), loc, _("ratios are exact fractions from 0 to 1"))
             return None
 
     def bodies(self, loc: Located) -> dict[str, Body]:
         out: dict[str, Body] = {}
         if not loc.is_map:
-            self.r.error("D202", "bodies must map ids to bodies", loc)
+            self.r.error("D202", _("bodies must map ids to bodies"), loc)
             return out
         allowed = ("name", "members", "voters", "unit", "rules", "basis", "description",
                    "exclusions", "attendance")
@@ -799,7 +845,7 @@ class _Builder:
             if unit not in ("person", "household"):
                 self.r.error(
                     "D207",
-                    f"unit {unit!r} is unknown",
+                    _("unit {unit!r} is unknown").format(unit=unit),
                     unit_loc,
                     did_you_mean(unit, ("person", "household")),
                 )
@@ -836,7 +882,7 @@ class _Builder:
     def outcomes(self, loc: Located) -> dict[str, Outcome]:
         out: dict[str, Outcome] = {}
         if not loc.is_map:
-            self.r.error("D202", "outcomes must map ids to outcomes", loc)
+            self.r.error("D202", _("outcomes must map ids to outcomes"), loc)
             return out
         kinds = [k.value for k in OutcomeKind]
         for key, k, v in loc.items():
@@ -852,7 +898,7 @@ class _Builder:
             except ValueError:
                 self.r.error(
                     "D207",
-                    f"outcome kind {kind_loc.value()!r} is unknown",
+                    _("outcome kind {kind_loc!r} is unknown").format(kind_loc=kind_loc.value()),
                     kind_loc,
                     did_you_mean(str(kind_loc.value()), kinds),
                 )
@@ -866,7 +912,7 @@ class _Builder:
         if loc is None:
             return ()
         if not loc.is_seq:
-            self.r.error("D202", "rules must be a list", loc)
+            self.r.error("D202", _("rules must be a list"), loc)
             return ()
         out: list[RuleSpec] = []
         seen: set[str] = set()
@@ -877,9 +923,9 @@ class _Builder:
             if spec.id in seen:
                 self.r.error(
                     "D404",
-                    f"rule id {spec.id!r} appears twice here",
+                    _("rule id {id!r} appears twice here").format(id=spec.id),
                     el,
-                    "give the second one its own 'id:'",
+                    _("give the second one its own 'id:'"),
                 )
             seen.add(spec.id)
             out.append(spec)
@@ -894,13 +940,20 @@ class _Builder:
             return None
         name = name_loc.value()
         if not isinstance(name, str) or name not in RULES:
-            self.r.error("D405", f"unknown rule {name!r}", name_loc, did_you_mean(str(name), RULES))
+            self.r.error(
+                "D405",
+                _("unknown rule {name!r}").format(name=name),
+                name_loc,
+                did_you_mean(str(name), RULES),
+            )
             return None
         rtype = RULES[name]
         if action is not None and action not in rtype.actions:
             self.r.error(
                 "D406",
-                f"rule {name!r} does not apply to a {action.value} stage",
+                _("rule {name!r} does not apply to a {value} stage").format(
+                    name=name, value=action.value
+                ),
                 name_loc,
                 "it applies to: " + ", ".join(a.value for a in rtype.actions),
             )
@@ -910,7 +963,7 @@ class _Builder:
         given: set[str] = set()
         if p_loc is not None:
             if not p_loc.is_map:
-                self.r.error("D202", "params must be a mapping", p_loc)
+                self.r.error("D202", _("params must be a mapping"), p_loc)
             else:
                 names = [p.name for p in rtype.params]
                 for key, k, v in p_loc.items():
@@ -918,7 +971,7 @@ class _Builder:
                     if param is None:
                         self.r.error(
                             "D407",
-                            f"rule {name!r} has no parameter {key!r}",
+                            _("rule {name!r} has no parameter {key!r}").format(name=name, key=key),
                             k,
                             did_you_mean(key, names) if names else "this rule takes no parameters",
                         )
@@ -931,7 +984,7 @@ class _Builder:
             if p.required and p.name not in given:
                 self.r.error(
                     "D408",
-                    f"rule {name!r} needs parameter {p.name!r}",
+                    _("rule {name!r} needs parameter {name2!r}").format(name=name, name2=p.name),
                     p_loc or loc,
                     p.description or f"add '{p.name}:' under params",
                     path=_path((p_loc or loc).path if p_loc else loc.path + ".params", p.name),
@@ -983,9 +1036,9 @@ class _Builder:
         if raw not in (">=", ">"):
             self.r.error(
                 "D401",
-                f"comparison {raw!r} is unknown",
+                _("comparison {raw!r} is unknown").format(raw=raw),
                 loc,
-                "write '>=' for 以上 (includes the number) or '>' for 超过/过半数",
+                _("write '>=' for 以上 (includes the number) or '>' for 超过/过半数"),
             )
             return None
         return str(raw)
@@ -997,7 +1050,7 @@ class _Builder:
             code = "D409" if param.type == "base" else "D207"
             self.r.error(
                 code,
-                f"{param.name} {raw!r} is not allowed here",
+                _("{name} {raw!r} is not allowed here").format(name=param.name, raw=raw),
                 loc,
                 did_you_mean(str(raw), param.choices),
             )
@@ -1007,14 +1060,20 @@ class _Builder:
     def boolean(self, loc: Located, param: Param) -> bool | None:
         raw = loc.value()
         if not isinstance(raw, bool):
-            self.r.error("D202", f"{param.name} takes true or false, not {raw!r}", loc)
+            self.r.error(
+                "D202",
+                _("{name} takes true or false, not {raw!r}").format(name=param.name, raw=raw),
+                loc,
+            )
             return None
         return raw
 
     def bounded_list(self, loc: Located, param: Param) -> tuple[ParamValue, ...] | None:
         """A non-empty list of whole numbers, each within the parameter's bounds."""
         if not loc.is_seq or not list(loc.elements()):
-            self.r.error("D202", f"{param.name} must be a list of whole numbers", loc)
+            self.r.error(
+                "D202", _("{name} must be a list of whole numbers").format(name=param.name), loc
+            )
             return None
         nums: list[ParamValue] = []
         for el in loc.elements():
@@ -1026,7 +1085,9 @@ class _Builder:
     def thresholds(self, loc: Located, param: Param) -> tuple[ParamValue, ...] | None:
         """Alternative thresholds, each a ratio, comparison and base (any one may be met)."""
         if not loc.is_seq:
-            self.r.error("D202", f"{param.name} must be a list of thresholds", loc)
+            self.r.error(
+                "D202", _("{name} must be a list of thresholds").format(name=param.name), loc
+            )
             return None
         alts: list[ParamValue] = []
         for el in loc.elements():
@@ -1051,14 +1112,20 @@ class _Builder:
         sid = loc.get("setting")
         if sid is None:
             self.r.error(
-                "D203", "a setting reference needs 'setting'", loc, "write {setting: <setting id>}"
+                "D203",
+                _("a setting reference needs 'setting'"),
+                loc,
+                _("write {setting: <setting id>}"),
             )
             return None
         name = sid.value()
         setting = self.settings.get(str(name))
         if setting is None:
             self.r.error(
-                "D303", f"unknown setting {name!r}", sid, did_you_mean(str(name), self.settings)
+                "D303",
+                _("unknown setting {name!r}").format(name=name),
+                sid,
+                did_you_mean(str(name), self.settings),
             )
             return None
         expected = {
@@ -1072,8 +1139,9 @@ class _Builder:
         if setting.type not in expected:
             self.r.error(
                 "D304",
-                f"setting {name!r} is a {setting.type.value}, "
-                f"but {param.name} needs a {param.type}",
+                _("setting {name!r} is a {value}, but {name2} needs a {type}").format(
+                    name=name, value=setting.type.value, name2=param.name, type=param.type
+                ),
                 sid,
             )
             return None
@@ -1082,7 +1150,9 @@ class _Builder:
             if bad:
                 self.r.error(
                     "D304",
-                    f"setting {name!r} allows {bad!r}, not valid for {param.name}",
+                    _("setting {name!r} allows {bad!r}, not valid for {name2}").format(
+                        name=name, bad=bad, name2=param.name
+                    ),
                     sid,
                     did_you_mean(bad[0], param.choices),
                 )
@@ -1092,7 +1162,7 @@ class _Builder:
     # .. stages ..
     def stage_list(self, loc: Located) -> tuple[Stage, ...]:
         if not loc.is_seq:
-            self.r.error("D202", "stages must be a list", loc)
+            self.r.error("D202", _("stages must be a list"), loc)
             return ()
         out: list[Stage] = []
         seen: set[str] = set()
@@ -1101,7 +1171,9 @@ class _Builder:
             if st is None:
                 continue
             if st.id in seen:
-                self.r.error("D208", f"stage id {st.id!r} is used twice", el.get("id") or el)
+                self.r.error(
+                    "D208", _("stage id {id!r} is used twice").format(id=st.id), el.get("id") or el
+                )
             seen.add(st.id)
             out.append(st)
         return tuple(out)
@@ -1119,7 +1191,7 @@ class _Builder:
             except ValueError:
                 self.r.error(
                     "D207",
-                    f"action {action_loc.value()!r} is unknown",
+                    _("action {action_loc!r} is unknown").format(action_loc=action_loc.value()),
                     action_loc,
                     did_you_mean(str(action_loc.value()), [a.value for a in ActionKind]),
                 )
@@ -1129,7 +1201,7 @@ class _Builder:
         on: list[tuple[str, str]] = []
         if (on_loc := loc.get("on")) is not None:
             if self.keys(on_loc, ROUTE_KEYS, "on"):
-                for key, _, v in on_loc.items():
+                for key, _unused, v in on_loc.items():
                     if key in ROUTE_KEYS:
                         on.append((key, str(v.value())))
         max_rounds = self.integer(loc.get("max_rounds"), "max_rounds", minimum=1)
@@ -1149,12 +1221,19 @@ class _Builder:
         s = self.settings.get(skip)
         if s is None:
             self.r.error(
-                "D303", f"unknown setting {skip!r}", loc, did_you_mean(skip, self.settings)
+                "D303",
+                _("unknown setting {skip!r}").format(skip=skip),
+                loc,
+                did_you_mean(skip, self.settings),
             )
             return None
         if s.type is not SettingType.BOOL:
             self.r.error(
-                "D304", f"skip_when needs a bool setting; {skip!r} is a {s.type.value}", loc
+                "D304",
+                _("skip_when needs a bool setting; {skip!r} is a {value}").format(
+                    skip=skip, value=s.type.value
+                ),
+                loc,
             )
             return None
         return skip
@@ -1169,7 +1248,9 @@ class _Builder:
                     if choice not in self.body_ids:
                         self.r.error(
                             "D306",
-                            f"setting {ref.setting!r} offers {choice!r}, which is no body",
+                            _("setting {setting!r} offers {choice!r}, which is no body").format(
+                                setting=ref.setting, choice=choice
+                            ),
                             loc,
                             did_you_mean(choice, self.body_ids),
                         )
@@ -1177,7 +1258,10 @@ class _Builder:
         name = loc.value()
         if not isinstance(name, str) or name not in self.body_ids:
             self.r.error(
-                "D306", f"unknown body {name!r}", loc, did_you_mean(str(name), self.body_ids)
+                "D306",
+                _("unknown body {name!r}").format(name=name),
+                loc,
+                did_you_mean(str(name), self.body_ids),
             )
             return None
         return str(name)
@@ -1187,8 +1271,10 @@ class _Builder:
         if not loc.is_seq:
             self.r.error(
                 "D705",
-                "in a procedure that extends another, stages is a list of "
-                "operations (insert_before, insert_after, replace, remove, update)",
+                _(
+                    "in a procedure that extends another, stages is a list of operations "
+                    "(insert_before, insert_after, replace, remove, update)"
+                ),
                 loc,
             )
             return base
@@ -1200,7 +1286,7 @@ class _Builder:
                     "D705",
                     "a stage operation needs one of " + ", ".join(_STAGE_OPS),
                     el,
-                    "e.g. '- insert_before: resolution' with 'stage: {...}'",
+                    _("e.g. '- insert_before: resolution' with 'stage: {...}'"),
                 )
                 continue
             target_loc = el.get(op)
@@ -1210,7 +1296,7 @@ class _Builder:
             if target not in ids:
                 self.r.error(
                     "D307",
-                    f"{op} names unknown stage {target!r}",
+                    _("{op} names unknown stage {target!r}").format(op=op, target=target),
                     target_loc,
                     did_you_mean(target, ids),
                 )
@@ -1231,7 +1317,9 @@ class _Builder:
                 if new is None:
                     continue
                 if new.id in ids and not (op == "replace" and new.id == target):
-                    self.r.error("D208", f"stage id {new.id!r} is already used", st_loc)
+                    self.r.error(
+                        "D208", _("stage id {id!r} is already used").format(id=new.id), st_loc
+                    )
                     continue
                 if op == "replace":
                     stages[i] = new
@@ -1261,7 +1349,7 @@ class _Builder:
                 if rid not in [r.id for r in rules]:
                     self.r.error(
                         "D308",
-                        f"stage {stage.id!r} has no rule {rid!r}",
+                        _("stage {id!r} has no rule {rid!r}").format(id=stage.id, rid=rid),
                         rel,
                         did_you_mean(rid, [r.id for r in rules]),
                     )
@@ -1301,9 +1389,9 @@ class _Builder:
         if body_loc is not None and not body_loc.is_scalar:
             self.r.error(
                 "D202",
-                "supervision.body names one body",
+                _("supervision.body names one body"),
                 body_loc,
-                "write the body id, e.g. 'body: supervision-committee'",
+                _("write the body id, e.g. 'body: supervision-committee'"),
             )
             body_loc = None
         body = self.stage_body(body_loc)
@@ -1322,7 +1410,7 @@ class _Builder:
         lv_loc = self.required(loc, "levels", "escalation")
         if lv_loc is not None:
             if not lv_loc.is_seq:
-                self.r.error("D202", "escalation.levels must be a list", lv_loc)
+                self.r.error("D202", _("escalation.levels must be a list"), lv_loc)
             else:
                 for el in lv_loc.elements():
                     if not self.keys(el, ("id", "name"), "a level"):
@@ -1332,8 +1420,12 @@ class _Builder:
                     if lid is not None and name is not None:
                         levels.append(_Level(lid, name))
                 if len(levels) < 2:
-                    self.r.error("D402", "escalation.levels needs at least two levels", lv_loc,
-                                 "e.g. village, town, district")
+                    self.r.error(
+                        "D402",
+                        _("escalation.levels needs at least two levels"),
+                        lv_loc,
+                        _("e.g. village, town, district"),
+                    )
         to = self.ident(self.required(loc, "to", "escalation"), "escalation.to")
         top = self.ident(self.required(loc, "top", "escalation"), "escalation.top")
         basis = self.basis_refs(loc.get("basis"))

@@ -38,7 +38,7 @@ from deliberation.engine.records import Record, Signature, canonical_json, finge
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
 from deliberation.frozen import FrozenDict, freeze
-from deliberation.i18n import DEFAULT_LANG, T
+from deliberation.i18n import DEFAULT_LANG, _
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.law import DEFAULT_KIND
@@ -125,8 +125,7 @@ class Case:
         """
         procedure = _procedure(procedure)
         if type(matter) is not str:
-            raise InvalidAction(T("事项名称须为文字", "事項名稱須為文字",
-                                  "the matter must be text"))
+            raise InvalidAction(_("the matter must be text"))
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
         case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
         case._act("opened", actor, {
@@ -145,8 +144,7 @@ class Case:
         """
         procedure = _procedure(procedure)
         if not records or records[0].kind != "opened":
-            raise ReplayError(T("记录须以 opened 开始", "記錄須以 opened 開始",
-                                "records must start with an 'opened' record"))
+            raise ReplayError(_("records must start with an 'opened' record"))
         first = records[0]
         raw = first.data.get("settings") or {}
         try:
@@ -156,10 +154,9 @@ class Case:
         case = cls(plan_for(procedure, settings), roster, first.case_id, clock or _SYSTEM_CLOCK)
         for n, rec in enumerate(records, start=1):
             if rec.seq != n or rec.case_id != case.id:
-                raise ReplayError(T(f"第 {n} 条记录的序号或事项编号不符",
-                                    f"第 {n} 條記錄的序號或事項編號不符",
-                                    f"record {n}: seq {rec.seq} / case {rec.case_id!r} "
-                                    "out of order"))
+                raise ReplayError(_(
+                    "record {n}: seq {seq} / case {case_id!r} out of order",
+                ).format(n=n, seq=rec.seq, case_id=rec.case_id))
             case._replay_one(rec)
         return case
 
@@ -414,8 +411,7 @@ class Case:
         now = self._now(at)
         sigs: tuple[Signature, ...] = ()
         if type(signed) is not bool:
-            raise InvalidAction(T("signed 须为 true 或 false", "signed 須為 true 或 false",
-                                  "signed must be true or false"))
+            raise InvalidAction(_("signed must be true or false"))
         if signed:
             try:
                 sig = Signature(
@@ -425,8 +421,7 @@ class Case:
                     authorisation=authorisation,
                 )
             except (TypeError, ValueError) as err:
-                raise InvalidAction(T(f"签名无效:{err}", f"簽名無效:{err}",
-                                      f"invalid signature: {err}")) from None
+                raise InvalidAction(_("invalid signature: {err}").format(err=err)) from None
             sigs = (sig,)
         return self._act("opinion", actor, {"villager": villager,
                                             "opinion": _text(opinion, "opinion")}, sigs, now)
@@ -467,9 +462,7 @@ class Case:
         """Answer the open objection: resume (``redo=False``), follow the stage's ``objection``
         route (``True``), or send the case back to the named stage to be redone."""
         if not isinstance(redo, bool | str):
-            raise InvalidAction(T("redo 须为 true、false 或步骤编号",
-                                  "redo 須為 true、false 或步驟編號",
-                                  "redo must be true, false or a stage id"))
+            raise InvalidAction(_("redo must be true, false or a stage id"))
         return self._act("answer", by, {"answer": _text(answer, "answer"), "redo": redo}, at=at)
 
     def withdraw(self, by: str, reason: str = "", *, at: datetime | None = None
@@ -570,15 +563,12 @@ class Case:
 
     def _check_time(self, at: Any) -> None:
         if type(at) is not datetime or at.tzinfo is None:
-            raise InvalidAction(T(f"时间 {at!r} 须为带时区的时刻", f"時間 {at!r} 須為帶時區的時刻",
-                                  f"the time {at!r} must be an aware datetime"))
+            raise InvalidAction(_("the time {at!r} must be an aware datetime").format(at=at))
         if self._records and at < self._records[-1].at:
             last = self._records[-1].at
-            raise InvalidAction(T(
-                f"时间不能倒流:{at.isoformat()} 早于上一条记录的时间 {last.isoformat()}",
-                f"時間不能倒流:{at.isoformat()} 早於上一條記錄的時間 {last.isoformat()}",
-                f"time does not run backwards: {at.isoformat()} is before the last record, "
-                f"made at {last.isoformat()}"))
+            raise InvalidAction(_(
+                "time does not run backwards: {at} is before the last record, made at {last}",
+            ).format(at=at.isoformat(), last=last.isoformat()))
 
     def _tally_of(self, s: CaseState) -> Tally:
         """The tally of ``s``'s stage visit (empty for a visit with nothing counted yet)."""
@@ -596,11 +586,9 @@ class Case:
         now = self._clock.now() if at is None else at
         self._check_time(now)
         if actor is not None and type(actor) is not str:
-            raise InvalidAction(T("操作人须为村民编号", "操作人須為村民編號",
-                                  "the actor must be a villager id"))
+            raise InvalidAction(_("the actor must be a villager id"))
         if actor is not None and kind != "opened" and actor not in self._ctx.roster:
-            raise InvalidAction(T(f"操作人 {actor} 不在名册上", f"操作人 {actor} 不在名冊上",
-                                  f"the actor {actor} is not on the roster"))
+            raise InvalidAction(_("the actor {actor} is not on the roster").format(actor=actor))
         data = freeze(data)
         plan = self._ctx.plan
         s = self._state
@@ -635,7 +623,7 @@ class Case:
 
     def _commit(self, accepted: list[tuple[Record, Outcome, int]]) -> None:
         """Append accepted records: the state becomes the last one's, tallies count them."""
-        for _, out, visit in accepted:
+        for _unused, out, visit in accepted:
             if out.effect is not None:
                 if self._tally.visit != visit:
                     self._tally = Tally(visit)
@@ -651,13 +639,13 @@ class Case:
         if for_stage is None:
             ahead = plan.next_meeting[here.id]
             if ahead is None:
-                raise InvalidAction(T("后面没有会议", "後面沒有會議", "no meeting ahead"))
+                raise InvalidAction(_("no meeting ahead"))
             return ahead
         sp2 = plan.stages.get(for_stage) if type(for_stage) is str else None
         if sp2 is None or sp2.kind is not ActionKind.MEETING or sp2.index < here.index:
-            raise InvalidAction(T(f"{for_stage!r} 不是当前或后续的会议步骤",
-                                  f"{for_stage!r} 不是當前或後續的會議步驟",
-                                  f"{for_stage!r} is not a meeting stage at or after this one"))
+            raise InvalidAction(_(
+                "{for_stage!r} is not a meeting stage at or after this one",
+            ).format(for_stage=for_stage))
         return sp2.id
 
 
@@ -672,8 +660,7 @@ def _procedure(procedure: Procedure | str) -> Procedure:
 def _ids(values: Any, what: str) -> tuple[str, ...]:
     if isinstance(values, str) or not isinstance(values, list | tuple | set | frozenset) \
             or not all(type(v) is str for v in values):
-        raise InvalidAction(T(f"{what} 须为村民编号列表", f"{what} 須為村民編號列表",
-                              f"{what} must be a list of villager ids"))
+        raise InvalidAction(_("{what} must be a list of villager ids").format(what=what))
     return tuple(values)
 
 
@@ -681,28 +668,27 @@ def _who(value: Any, what: str) -> int | tuple[str, ...]:
     if type(value) is int:
         return _count(value, what)
     if isinstance(value, bool) or isinstance(value, int | float):
-        raise InvalidAction(T(f"{what} 须为人数(非负整数)或名单",
-                              f"{what} 須為人數(非負整數)或名單",
-                              f"{what} must be a count (a whole number ≥ 0) or a list of "
-                              f"villager ids, not {value!r}"))
+        raise InvalidAction(_(
+            "{what} must be a count (a whole number ≥ 0) or a list of villager ids, not {value!r}",
+        ).format(what=what, value=value))
     return _ids(value, what)
 
 
 def _exclusions(value: Any) -> dict[str, Any]:
     """``{villager id: category}`` or ``{category: count}``, not a mixture."""
     if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
-        raise InvalidAction(T("excluded 须为“村民编号: 情形”或“情形: 人数”的对应表",
-                              "excluded 須為「村民編號: 情形」或「情形: 人數」的對應表",
-                              "excluded must map villager ids to categories, or categories to "
-                              "counts"))
+        raise InvalidAction(_(
+            "excluded must map villager ids to categories, or categories to counts",
+        ))
     kinds = {type(v) for v in value.values()}
     if kinds == {int}:
         return {k: _count(v, f"excluded.{k}") for k, v in value.items()}
     if kinds == {str}:
         return dict(value)
-    raise InvalidAction(T("excluded 不能混用名单与人数", "excluded 不能混用名單與人數",
-                          "excluded maps either every villager id to a category or every "
-                          "category to a count, not a mixture"))
+    raise InvalidAction(_(
+        "excluded maps either every villager id to a category or every category to a count, not a "
+        "mixture",
+    ))
 
 
 def _proxies(value: Any, what: str) -> Any:
@@ -711,44 +697,39 @@ def _proxies(value: Any, what: str) -> Any:
         return _count(value, what)
     if not isinstance(value, Mapping) or not all(
             type(k) is str and type(v) is str for k, v in value.items()):
-        raise InvalidAction(T("proxies 须为“委托人: 受托人”的对应表或人数",
-                              "proxies 須為「委託人: 受託人」的對應表或人數",
-                              "proxies must map each member to their proxy holder, or be a count"))
+        raise InvalidAction(_("proxies must map each member to their proxy holder, or be a count"))
     return dict(value)
 
 
 def _written_votes(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping) or not set(value) <= {"yes", "no", "abstain"}:
-        raise InvalidAction(T("written 须为 {yes, no, abstain} 的票数或名单",
-                              "written 須為 {yes, no, abstain} 的票數或名單",
-                              "written must map yes, no and abstain to counts or villager ids"))
+        raise InvalidAction(_("written must map yes, no and abstain to counts or villager ids"))
     return {k: _who(v, f"written.{k}") for k, v in value.items()}
 
 
 def _count(value: Any, what: str) -> int:
     if type(value) is not int or value < 0:
-        raise InvalidAction(T(f"{what} 须为非负整数", f"{what} 須為非負整數",
-                              f"{what} must be a whole number ≥ 0, not {value!r}"))
+        raise InvalidAction(_(
+            "{what} must be a whole number ≥ 0, not {value!r}",
+        ).format(what=what, value=value))
     return value
 
 
 def _counts(value: Any, what: str) -> dict[str, int]:
     """A mapping of names to counts (``present_among: {woman: 7}``)."""
     if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
-        raise InvalidAction(T("{what} 须为“名称: 人数”的映射", "{what} 須為「名稱: 人數」的映射",
-                              "{what} must map names to counts, not {value!r}").format(
+        raise InvalidAction(_("{what} must map names to counts, not {value!r}").format(
                               what=what, value=value))
     return {k: _count(v, f"{what}.{k}") for k, v in value.items()}
 
 
 def _text(value: Any, what: str) -> str:
     if type(value) is not str:
-        raise InvalidAction(T(f"{what} 须为文字", f"{what} 須為文字",
-                              f"{what} must be text, not {value!r}"))
+        raise InvalidAction(_("{what} must be text, not {value!r}").format(what=what, value=value))
     return value
 
 
 def _mismatch(rec: Record, why: str) -> Any:
-    return T(f"第 {rec.seq} 条记录({rec.kind})重放不符:{why}",
-             f"第 {rec.seq} 條記錄({rec.kind})重放不符:{why}",
-             f"record {rec.seq} ({rec.kind}) does not replay: {why}")
+    return _(
+        "record {seq} ({kind}) does not replay: {why}",
+    ).format(seq=rec.seq, kind=rec.kind, why=why)

@@ -14,7 +14,7 @@ from deliberation.engine.census import member_ids
 from deliberation.engine.plan import Plan
 from deliberation.engine.records import Record, Signature
 from deliberation.errors import InvalidAction, NotEntitled
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _
 from deliberation.roster import Roster, RosterError, Villager
 
 
@@ -44,13 +44,11 @@ class Context:
 def on_roster(ctx: Context, vid: Any, stage: str) -> Villager:
     """The villager ``vid`` (refused when it is not an id on the roster)."""
     if type(vid) is not str:
-        raise InvalidAction(T(f"{vid!r} 不是村民编号", f"{vid!r} 不是村民編號",
-                              f"{vid!r} is not a villager id"))
+        raise InvalidAction(_("{vid!r} is not a villager id").format(vid=vid))
     try:
         return ctx.roster.get(vid)
     except RosterError:
-        raise NotEntitled(stage, vid, T(f"{vid} 不在名册上", f"{vid} 不在名冊上",
-                                        f"{vid} is not on the roster")) from None
+        raise NotEntitled(stage, vid, _("{vid} is not on the roster").format(vid=vid)) from None
 
 
 def member(ctx: Context, vid: Any, selectors: tuple[str, ...], stage: str, body: Text
@@ -58,12 +56,11 @@ def member(ctx: Context, vid: Any, selectors: tuple[str, ...], stage: str, body:
     """The villager ``vid``, refused unless a member selected by ``selectors``."""
     v = on_roster(ctx, vid, stage)
     if vid not in member_ids(ctx.roster, selectors):
-        raise NotEntitled(stage, vid, T(f"{vid} 不是{body.zh_hans}的成员",
-                                        f"{vid} 不是{body.zh_hant}的成員",
-                                        f"{vid} is not a member of the {body.en}"))
+        raise NotEntitled(stage, vid, _(
+            "{vid} is not a member of the {body}",
+        ).format(vid=vid, body=body))
     return v
 
 
 def too_many(what: str, n: int, limit: int) -> Text:
-    return T(f"{what} 为 {n},超过上限 {limit}", f"{what} 為 {n},超過上限 {limit}",
-             f"{what} is {n}, more than the {limit} possible")
+    return _("{what} is {n}, more than the {limit} possible").format(what=what, n=n, limit=limit)

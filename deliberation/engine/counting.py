@@ -28,7 +28,7 @@ from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _, series
 from deliberation.roster import Villager
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
@@ -41,19 +41,17 @@ def _unique(ids: Iterable[str], what: Text) -> set[str]:
     seen: set[str] = set()
     for vid in ids:
         if vid in seen:
-            raise InvalidAction(T(f"{vid} 在{what.zh_hans}中出现两次",
-                                  f"{vid} 在{what.zh_hant}中出現兩次",
-                                  f"{vid} is listed twice among {what.en}"))
+            raise InvalidAction(_("{vid} is listed twice among {what}").format(vid=vid, what=what))
         seen.add(vid)
     return seen
 
 
-_PRESENT = T("出席名单", "出席名單", "those present")
-_VOTES = T("投票人", "投票人", "voters")
-_EXCUSED = T("请假名单", "請假名單", "those excused")
-_SIGNED = T("签名名单", "簽名名單", "signers")
-_WITNESSES = T("列席见证人", "列席見證人", "witnesses")
-_TOWNSHIP = T("乡镇列席人员", "鄉鎮列席人員", "township officials")
+_PRESENT = _("those present")
+_VOTES = _("voters")
+_EXCUSED = _("those excused")
+_SIGNED = _("signers")
+_WITNESSES = _("witnesses")
+_TOWNSHIP = _("township officials")
 
 
 class _Attendance(NamedTuple):
@@ -71,27 +69,24 @@ class _Attendance(NamedTuple):
     by_proxy: int = 0
 
 
-_ONLINE = T("在线参会名单", "線上參會名單", "those attending online")
+_ONLINE = _("those attending online")
 
 
 def _modes(sp: StagePlan, data: Mapping[str, Any]) -> None:
     """Online attendance and proxies only where the body allows them, proxies in writing."""
     body = sp.body
     if data.get("online") and not body.online:
-        raise InvalidAction(T(f"“{body.name.zh_hans}”不能在线参会",
-                              f"「{body.name.zh_hant}」不能線上參會",
-                              f"members of the {body.name.en} cannot attend online"))
+        raise InvalidAction(_("members of the {name} cannot attend online").format(name=body.name))
     if data.get("proxies"):
         if body.proxy == "none":
-            raise InvalidAction(T(f"“{body.name.zh_hans}”不能委托他人参会",
-                                  f"「{body.name.zh_hant}」不能委託他人參會",
-                                  f"members of the {body.name.en} cannot attend by proxy"))
+            raise InvalidAction(_(
+                "members of the {name} cannot attend by proxy",
+            ).format(name=body.name))
         auth = data.get("proxy_authorisation")
         if type(auth) is not str or not auth.strip():
-            raise InvalidAction(T("委托参会须有书面委托书(proxy_authorisation)",
-                                  "委託參會須有書面委託書(proxy_authorisation)",
-                                  "attending by proxy needs the written authorisations "
-                                  "(proxy_authorisation)"))
+            raise InvalidAction(_(
+                "attending by proxy needs the written authorisations (proxy_authorisation)",
+            ))
 
 
 def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: frozenset[str]
@@ -104,17 +99,18 @@ def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: fro
     for vid, holder_id in proxies.items():
         v = _villager(ctx, vid, body.members, sp.id, body.name)
         if vid in named:
-            raise InvalidAction(T(f"{vid} 既亲自出席又委托他人", f"{vid} 既親自出席又委託他人",
-                                  f"{vid} is both present and represented by a proxy"))
+            raise InvalidAction(_(
+                "{vid} is both present and represented by a proxy",
+            ).format(vid=vid))
         holder = on_roster(ctx, holder_id, sp.id)
         if holder_id == vid or not holder.adult or holder.household != v.household:
-            raise InvalidAction(T(f"{vid} 的受托人须为同户成年人,{holder_id} 不是",
-                                  f"{vid} 的受託人須為同戶成年人,{holder_id} 不是",
-                                  f"{vid}'s proxy must be an adult of the same household; "
-                                  f"{holder_id} is not"))
+            raise InvalidAction(_(
+                "{vid}'s proxy must be an adult of the same household; {holder_id} is not",
+            ).format(vid=vid, holder_id=holder_id))
         if holder_id in members and holder_id not in named:
-            raise InvalidAction(T(f"受托人 {holder_id} 未出席", f"受託人 {holder_id} 未出席",
-                                  f"the proxy {holder_id} is not present"))
+            raise InvalidAction(_(
+                "the proxy {holder_id} is not present",
+            ).format(holder_id=holder_id))
         people.append(v)
     return people
 
@@ -127,10 +123,9 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
     online, proxies = data.get("online", 0), data.get("proxies", 0)
     if type(present) is int:
         if type(proxies) is not int or type(online) is not int:
-            raise InvalidAction(T("按人数记录出席时,在线参会与委托参会也须为人数",
-                                  "按人數記錄出席時,線上參會與委託參會也須為人數",
-                                  "with attendance given as counts, give online and proxies as "
-                                  "counts too"))
+            raise InvalidAction(_(
+                "with attendance given as counts, give online and proxies as counts too",
+            ))
         if online > present:
             raise InvalidAction(too_many("online", online, present))
         non_voting = data.get("non_voting", 0)
@@ -140,18 +135,16 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         return _Attendance(present + proxies, members, data.get("households", 0), members, None,
                            online, proxies)
     if type(proxies) is int and proxies:
-        raise InvalidAction(T("按名单记录出席时,委托参会须写明“委托人: 受托人”",
-                              "按名單記錄出席時,委託參會須寫明「委託人: 受託人」",
-                              "with attendance given as names, give proxies as "
-                              "{member: proxy holder}"))
+        raise InvalidAction(_(
+            "with attendance given as names, give proxies as {member: proxy holder}",
+        ))
     named = frozenset(_unique(present, _PRESENT))
     if type(online) is not int:
         away = _unique(online, _ONLINE) - named
         if away:
-            raise InvalidAction(T(f"在线参会者须在出席名单中:{'、'.join(sorted(away))}",
-                                  f"線上參會者須在出席名單中:{'、'.join(sorted(away))}",
-                                  f"those attending online must be among those present: "
-                                  f"{', '.join(sorted(away))}"))
+            raise InvalidAction(_(
+                "those attending online must be among those present: {ids}",
+            ).format(ids=", ".join(sorted(away))))
         online = len(online)
     elif online > len(named):
         raise InvalidAction(too_many("online", online, len(named)))
@@ -162,11 +155,9 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
     voter_ids = member_ids(ctx.roster, body.voters or body.members)
     households = len({v.household for v in people})
     if "households" in data and data["households"] != households:
-        raise InvalidAction(T(
-            f"出席名单代表 {households} 户,与所填户数 {data['households']} 不符",
-            f"出席名單代表 {households} 戶,與所填戶數 {data['households']} 不符",
-            f"those present represent {households} household(s), not the "
-            f"{data['households']} given"))
+        raise InvalidAction(_(
+            "those present represent {households} household(s), not the {households2} given",
+        ).format(households=households, households2=data['households']))
     return _Attendance(sum(1 for v in people if v.id in voter_ids), len(people), households,
                        sum(1 for v in people if v.adult), named, online, len(proxied))
 
@@ -194,18 +185,15 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             continue
         for vid in val:
             if vid in voted:
-                raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
-                                      f"{vid} voted twice"))
+                raise InvalidAction(_("{vid} voted twice").format(vid=vid))
             voted.add(vid)
             _villager(ctx, vid, body.members, sp.id, body.name)
             if vid not in member_ids(ctx.roster, body.voters or body.members):
-                raise NotEntitled(sp.id, vid, T(f"{vid} 无表决权(如预备党员)",
-                                                f"{vid} 無表決權(如預備黨員)",
-                                                f"{vid} has no vote here "
-                                                "(e.g. a probationary member)"))
+                raise NotEntitled(sp.id, vid, _(
+                    "{vid} has no vote here (e.g. a probationary member)",
+                ).format(vid=vid))
             if a.named is not None and vid not in a.named:
-                raise InvalidAction(T(f"{vid} 未出席却投票", f"{vid} 未出席卻投票",
-                                      f"{vid} voted without being present"))
+                raise InvalidAction(_("{vid} voted without being present").format(vid=vid))
         counted.append(len(val))
     yes, no, abstain = counted
     if yes + no + abstain > a.voters:
@@ -223,8 +211,7 @@ def _excused(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
     for vid in named:
         _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
         if a.named is not None and vid in a.named:
-            raise InvalidAction(T(f"{vid} 既请假又出席", f"{vid} 既請假又出席",
-                                  f"{vid} is both excused and present"))
+            raise InvalidAction(_("{vid} is both excused and present").format(vid=vid))
     return len(named), frozenset(named)
 
 
@@ -242,11 +229,10 @@ def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendan
     body = sp.body
     approval = data.get("exclusion_approval")
     if type(approval) is not str or not approval.strip():
-        raise InvalidAction(T("不计入应到人数须写明批准情况(上级批准文号及本会表决)",
-                              "不計入應到人數須寫明批准情況(上級批准文號及本會表決)",
-                              "leaving voters out of those who should attend needs the approval "
-                              "written down (exclusion_approval: the upper level's approval and "
-                              "the meeting's vote)"))
+        raise InvalidAction(_(
+            "leaving voters out of those who should attend needs the approval written down "
+            "(exclusion_approval: the upper level's approval and the meeting's vote)",
+        ))
     by_reason: dict[str, int] = {}
     names: list[str] = []
     for key, value in excluded.items():
@@ -256,25 +242,22 @@ def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendan
             reason, n = value, 1
             _villager(ctx, key, body.voters or body.members, sp.id, body.name)
             if a.named is not None and key in a.named:
-                raise InvalidAction(T(f"{key} 既出席又不计入应到人数",
-                                      f"{key} 既出席又不計入應到人數",
-                                      f"{key} is both present and left out of those expected"))
+                raise InvalidAction(_(
+                    "{key} is both present and left out of those expected",
+                ).format(key=key))
             if key in on_leave:
-                raise InvalidAction(T(f"{key} 既请假又不计入应到人数",
-                                      f"{key} 既請假又不計入應到人數",
-                                      f"{key} is both excused and left out of those expected"))
+                raise InvalidAction(_(
+                    "{key} is both excused and left out of those expected",
+                ).format(key=key))
             names.append(key)
         if reason not in body.exclusions:
-            allowed = "、".join(reason_name(r).zh_hans for r in body.exclusions) or "无"
-            allowed_t = "、".join(reason_name(r).zh_hant for r in body.exclusions) or "無"
-            allowed_en = ", ".join(body.exclusions) or "none"
-            raise InvalidAction(T(
-                f"“{body.name.zh_hans}”不能以“{reason_name(reason).zh_hans}”为由不计入应到人数"
-                f"(可用情形:{allowed})",
-                f"「{body.name.zh_hant}」不能以「{reason_name(reason).zh_hant}」為由不計入應到人數"
-                f"(可用情形:{allowed_t})",
-                f"{body.name.en}: {reason!r} is not a category that may be left out of those "
-                f"expected (allowed: {allowed_en})"))
+            allowed = series(reason_name(r) for r in body.exclusions) if body.exclusions \
+                else _("none")
+            raise InvalidAction(_(
+                "{body}: {reason} is not a category that may be left out of those expected "
+                "(allowed: {allowed})",
+            ).format(body=body.name, reason=reason_name(reason),
+                                               allowed=allowed))
         by_reason[reason] = by_reason.get(reason, 0) + n
     return by_reason, tuple(sorted(names))
 
@@ -288,9 +271,9 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
         for vid in _unique(signed, _SIGNED):
             _villager(ctx, vid, sp.body.members, sp.id, sp.body.name)
             if a.named is not None and vid not in a.named:
-                raise InvalidAction(T(f"{vid} 未出席却在会议记录上签名",
-                                      f"{vid} 未出席卻在會議記錄上簽名",
-                                      f"{vid} signed the minutes without being present"))
+                raise InvalidAction(_(
+                    "{vid} signed the minutes without being present",
+                ).format(vid=vid))
         signed = len(signed)
     if signed > a.members:
         raise InvalidAction(too_many("signed", signed, a.members))
@@ -310,7 +293,7 @@ def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
     return int(witnesses)
 
 
-_WRITTEN_VOTERS = T("书面表决人", "書面表決人", "written voters")
+_WRITTEN_VOTERS = _("written voters")
 
 
 def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
@@ -330,20 +313,18 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
             continue
         for vid in _unique(val, _WRITTEN_VOTERS):
             if vid in seen or vid in in_meeting:
-                raise InvalidAction(T(f"{vid} 投了两次票", f"{vid} 投了兩次票",
-                                      f"{vid} voted twice"))
+                raise InvalidAction(_("{vid} voted twice").format(vid=vid))
             seen.add(vid)
             _villager(ctx, vid, body.members, sp.id, body.name)
             if vid not in member_ids(ctx.roster, body.voters or body.members):
-                raise NotEntitled(sp.id, vid, T(f"{vid} 无表决权(如预备党员)",
-                                                f"{vid} 無表決權(如預備黨員)",
-                                                f"{vid} has no vote here "
-                                                "(e.g. a probationary member)"))
+                raise NotEntitled(sp.id, vid, _(
+                    "{vid} has no vote here (e.g. a probationary member)",
+                ).format(vid=vid))
             if (a.named is not None and vid in a.named) or vid in left_out:
-                raise InvalidAction(T(f"{vid} 出席会议或不计入应到人数,不能书面表决",
-                                      f"{vid} 出席會議或不計入應到人數,不能書面表決",
-                                      f"{vid} is present or left out of those expected, so "
-                                      "cannot hand in a written vote"))
+                raise InvalidAction(_(
+                    "{vid} is present or left out of those expected, so cannot hand in a written "
+                    "vote",
+                ).format(vid=vid))
         counted.append(len(val))
     wy, wn, wa = counted
     if wy + wn + wa > expected - a.voters:
@@ -435,10 +416,9 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
     if given is not None:
         for key in given:
             if key not in subsets:
-                raise InvalidAction(T(
-                    "本阶段没有单独计算“{key}”到会人数的规则{hint}",
-                    "本階段沒有單獨計算「{key}」到會人數的規則{hint}",
-                    "no rule of this stage counts '{key}' present separately{hint}").format(
+                raise InvalidAction(_(
+                    "no rule of this stage counts '{key}' present separately{hint}",
+                ).format(
                     key=key, hint=_did_you_mean(str(key), subsets)))
     out: dict[str, int] = {}
     for sub in subsets:
@@ -446,37 +426,27 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
         if a.named is not None:
             n = len(a.named & member_ids(ctx.roster, (sub,)))
             if given is not None and sub in given and given[sub] != n:
-                raise InvalidAction(T(
-                    "出席名单中“{sub}”为 {n} 人,与所填 {given} 不符",
-                    "出席名單中「{sub}」為 {n} 人,與所填 {given} 不符",
-                    "those present include {n} selected as '{sub}', not the {given} given"
+                raise InvalidAction(_(
+                    "those present include {n} selected as '{sub}', not the {given} given",
                 ).format(sub=sub, n=n, given=given[sub]))
         else:
             if given is None or sub not in given:
-                raise InvalidAction(T(
-                    "本阶段须单独计算“{sub}”到会人数:以人数记录出席时,请同时填写 "
-                    "present_among: {{{sub}: 人数}}",
-                    "本階段須單獨計算「{sub}」到會人數:以人數記錄出席時,請同時填寫 "
-                    "present_among: {{{sub}: 人數}}",
+                raise InvalidAction(_(
                     "this stage counts those selected as '{sub}' present separately: with "
-                    "attendance given as counts, give present_among: {{{sub}: N}} too"
+                    "attendance given as counts, give present_among: {{{sub}: N}} too",
                 ).format(sub=sub))
             n = given[sub]
             others = bc.members - size  # members outside the subset
             if n > size:
                 raise InvalidAction(too_many(f"{_AMONG}.{sub}", n, size))
             if n > a.members:
-                raise InvalidAction(T(
-                    "“{sub}”到会 {n} 人,多于到会总人数 {present}",
-                    "「{sub}」到會 {n} 人,多於到會總人數 {present}",
-                    "{n} selected as '{sub}' present is more than the {present} present in all"
+                raise InvalidAction(_(
+                    "{n} selected as '{sub}' present is more than the {present} present in all",
                 ).format(sub=sub, n=n, present=a.members))
             if a.members - n > others:
-                raise InvalidAction(T(
-                    "到会 {present} 人中“{sub}”仅 {n} 人,其余 {rest} 人多于其余成员 {others} 人",
-                    "到會 {present} 人中「{sub}」僅 {n} 人,其餘 {rest} 人多於其餘成員 {others} 人",
-                    "of the {present} present only {n} are selected as '{sub}': the other "
-                    "{rest} outnumber the body's {others} other members"
+                raise InvalidAction(_(
+                    "of the {present} present only {n} are selected as '{sub}': the other {rest} "
+                    "outnumber the body's {others} other members",
                 ).format(sub=sub, n=n, present=a.members, rest=a.members - n, others=others))
         out[f"members@{sub}"] = size
         out[f"present_members@{sub}"] = n
@@ -524,11 +494,10 @@ def reply_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     the body replied, and how many replies consent. Replies are named: counts cannot say
     whose real name stands under a reply, so counted opinions are refused here."""
     if t.named is False:
-        raise InvalidAction(T(
-            "书面征求须实名回复:请逐人记录意见(record_opinion),不能只填人数",
-            "書面徵求須實名回覆:請逐人記錄意見(record_opinion),不能只填人數",
-            "a written consultation counts replies under real names: record each opinion "
-            "by name (record_opinion), not as counts"))
+        raise InvalidAction(_(
+            "a written consultation counts replies under real names: record each opinion by name "
+            "(record_opinion), not as counts",
+        ))
     bc = counts(ctx.roster, sp.body)
     households = {ctx.roster.get(vid).household for vid in t.replies}
     return {"adults": bc.adults, "households": bc.households,
@@ -563,7 +532,7 @@ def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
                 "consulted_signed": n_signed,
                 "consulted_unsigned": n_unsigned if signed_only else 0,
                 "consulted_by_proxy": n_proxy if proxies_ok else 0}
-    _, unsigned, proxy, own = t.opinions_by_status
+    _unused, unsigned, proxy, own = t.opinions_by_status
     by_proxy = proxy if proxies_ok else 0
     counted_unsigned = 0 if signed_only else unsigned
     consulted = own + by_proxy + counted_unsigned

@@ -36,7 +36,7 @@ from deliberation.errors import (
     RuleViolation,
 )
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import T, Text
+from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.consultation import ConsultationCoverage
@@ -81,7 +81,7 @@ class _Model:
 
 
 def closed_msg(state: str) -> Text:
-    return T(f"事项已结束({state})", f"事項已結束({state})", f"the case is closed ({state})")
+    return _("the case is closed ({state})").format(state=state)
 
 
 def _open(ctx: Context, s: CaseState) -> None:
@@ -94,15 +94,12 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
     """The current stage, if it is open, not suspended, and of one of ``kinds``."""
     _open(ctx, s)
     if s.objections:
-        raise InvalidAction(T("事项因监督委员会异议暂停,须先答复",
-                              "事項因監督委員會異議暫停,須先答覆",
-                              "the case is suspended by an objection; answer it first"))
+        raise InvalidAction(_("the case is suspended by an objection; answer it first"))
     sp = ctx.plan.stages[s.state]
     if sp.kind not in kinds:
-        raise InvalidAction(T(
-            f"当前步骤为“{sp.stage.name.zh_hans}”,不能{what.zh_hans}",
-            f"當前步驟為「{sp.stage.name.zh_hant}」,不能{what.zh_hant}",
-            f"the case is at {sp.stage.name.en!r}; cannot {what.en} now"))
+        raise InvalidAction(_(
+            "the case is at {name!r}; cannot {what} now",
+        ).format(name=sp.stage.name, what=what))
     return sp
 
 
@@ -121,9 +118,8 @@ def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
     first = each[0]
     if len(each) == 1:
         return first
-    return RuleViolation(first.rule, sp.id, Text(
-        ";".join(f.message.zh_hans for f in each), ";".join(f.message.zh_hant for f in each),
-        "; ".join(f.message.en for f in each)), first.numbers, first.basis, each)
+    message = Joined(_p("between messages", "; "), tuple(f.message for f in each))
+    return RuleViolation(first.rule, sp.id, message, first.numbers, first.basis, each)
 
 
 def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
@@ -176,16 +172,16 @@ def _local(ctx: Context, at: datetime) -> Any:
 
 # -- evaluators -------------------------------------------------------------------------------
 
-_DO_MOTION: Final = T("提交动议", "提交動議", "submit a motion")
-_DO_NOTICE: Final = T("通知", "通知", "give notice")
-_DO_MEETING: Final = T("开会", "開會", "hold a meeting")
-_DO_OPINION: Final = T("记录意见", "記錄意見", "record an opinion")
-_DO_CLOSE: Final = T("结束征求意见", "結束徵求意見", "close the consultation")
-_DO_POST: Final = T("公开", "公開", "post a disclosure")
-_DO_CONCLUDE: Final = T("结束公开", "結束公開", "conclude the disclosure")
-_DO_TASK: Final = T("报告任务办理情况", "報告任務辦理情況", "report on a task")
-_DO_RATE: Final = T("记录评价", "記錄評價", "record a rating")
-_DO_CLOSE_EVAL: Final = T("结束评价", "結束評價", "close the evaluation")
+_DO_MOTION: Final = _("submit a motion")
+_DO_NOTICE: Final = _("give notice")
+_DO_MEETING: Final = _("hold a meeting")
+_DO_OPINION: Final = _("record an opinion")
+_DO_CLOSE: Final = _("close the consultation")
+_DO_POST: Final = _("post a disclosure")
+_DO_CONCLUDE: Final = _("conclude the disclosure")
+_DO_TASK: Final = _("report on a task")
+_DO_RATE: Final = _("record a rating")
+_DO_CLOSE_EVAL: Final = _("close the evaluation")
 _ANY_KIND: Final = tuple(ActionKind)
 _TASK_ROUTES: Final = {"done": "pass", "declined": "declined", "unresolved": "unresolved"}
 
@@ -194,18 +190,24 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     proc = ctx.plan.procedure
     data = d.data
     if data.get("procedure") != proc.id or data.get("version") != proc.version:
-        raise ReplayError(T("事项的过程定义或版本不同", "事項的過程定義或版本不同",
-                            f"case was opened under {data.get('procedure')} "
-                            f"{data.get('version')}, not {proc.id} {proc.version}"))
+        raise ReplayError(_(
+            "case was opened under {procedure} {version}, not {id} {version2}",
+        ).format(
+            procedure=data.get('procedure'),
+            version=data.get('version'),
+            id=proc.id,
+            version2=proc.version,
+        ))
     if data.get("roster") != ctx.roster_fingerprint:
-        raise ReplayError(T("名册与开启事项时的名册不同", "名冊與開啟事項時的名冊不同",
-                            "the roster is not the one the case was opened with"))
+        raise ReplayError(_p(
+            "engine.evaluators",
+            "the roster is not the one the case was opened with",
+        ))
     kind = data.get("kind", DEFAULT_KIND)
     try:
         check_kind(kind)
     except ValueError as err:
-        raise InvalidAction(T("事项类别无效:{err}", "事項類別無效:{err}",
-                              "invalid matter kind: {err}").format(err=err)) from None
+        raise InvalidAction(_("invalid matter kind: {err}").format(err=err)) from None
     on = _local(ctx, d.at)
     refused = admission(kind, on, [(sp.regime, is_representative(sp.body.members))
                                    for sp in ctx.plan.stages.values()
@@ -226,16 +228,14 @@ def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     subs = list(d.data.get("submitters") or ())
     signed = set(d.data.get("signed") or ())
     if len(set(subs)) != len(subs):
-        raise InvalidAction(T("提出人重复", "提出人重複", "a submitter is listed twice"))
+        raise InvalidAction(_("a submitter is listed twice"))
     for vid in subs:
         member(ctx, vid, sp.body.members, sp.id, sp.body.name)
     for vid in signed - set(subs):
-        raise InvalidAction(T(f"{vid} 签名但不是提出人", f"{vid} 簽名但不是提出人",
-                              f"{vid} signed but is not a submitter"))
+        raise InvalidAction(_("{vid} signed but is not a submitter").format(vid=vid))
     text = d.data.get("text", "")
     if type(text) is not str:
-        raise InvalidAction(T("动议内容须为文字", "動議內容須為文字",
-                              "the motion's text must be text"))
+        raise InvalidAction(_("the motion's text must be text"))
     facts = motion_facts(ctx, sp, subs, signed, text, _local(ctx, d.at))
     out = move(ctx, s, d, sp, "pass", preconditions(sp, facts))
     return out._replace(state=out.state._replace(submitters=s.submitters | set(subs)))
@@ -245,13 +245,10 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, _ANY_KIND, _DO_NOTICE)
     target = ctx.plan.stages.get(str(d.data.get("for")))
     if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
-        raise InvalidAction(T("通知的会议步骤无效", "通知的會議步驟無效",
-                              "the notice names no meeting stage at or after this one"))
+        raise InvalidAction(_("the notice names no meeting stage at or after this one"))
     if d.data.get("reconvene") and (target.id != sp.id
                                     or s.last_route.get(target.id) != "no_quorum"):
-        raise InvalidAction(T("只有未达法定人数的会议才需另行召集",
-                              "只有未達法定人數的會議才需另行召集",
-                              "only a meeting that lacked a quorum is reconvened"))
+        raise InvalidAction(_("only a meeting that lacked a quorum is reconvened"))
     if d.kind == "notice":
         new = s._replace(notices=with_item(s.notices, target.id, d.at))
     else:
@@ -294,8 +291,7 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_OPINION)
     named = "villager" in d.data
     if t.named is not None and t.named != named:
-        raise InvalidAction(T("不能混用具名意见与计数意见", "不能混用具名意見與計數意見",
-                              "named opinions and counted opinions cannot be mixed"))
+        raise InvalidAction(_("named opinions and counted opinions cannot be mixed"))
     if not named:
         data = d.data
         signed, unsigned, proxies = (data.get("count", 0), data.get("unsigned", 0),
@@ -315,23 +311,20 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     vid = d.data["villager"]
     v = member(ctx, vid, sp.body.members, sp.id, sp.body.name)
     if not v.adult:  # the population consulted is the body's adults (domain.md §3)
-        raise NotEntitled(sp.id, vid, T(f"{vid} 未满十八周岁,不在征求范围内",
-                                        f"{vid} 未滿十八周歲,不在徵求範圍內",
-                                        f"{vid} is under 18 and not consulted"))
+        raise NotEntitled(sp.id, vid, _("{vid} is under 18 and not consulted").format(vid=vid))
     status = Tally.UNSIGNED
     for sig in d.signatures:
         if sig.method == "proxy":
             if sig.on_behalf_of != vid:
-                raise InvalidAction(T("委托签名须代表本人", "委託簽名須代表本人",
-                                      "the proxy signature must be on behalf of the villager"))
+                raise InvalidAction(_("the proxy signature must be on behalf of the villager"))
             proxy = on_roster(ctx, sig.signer, sp.id)
             if not proxy.adult:
-                raise InvalidAction(T(f"受托人 {sig.signer} 未成年", f"受託人 {sig.signer} 未成年",
-                                      f"the proxy {sig.signer} is not an adult"))
+                raise InvalidAction(_(
+                    "the proxy {signer} is not an adult",
+                ).format(signer=sig.signer))
             status = max(status, Tally.PROXY)
         elif sig.signer != vid:
-            raise InvalidAction(T("签名人须为本人", "簽名人須為本人",
-                                  "the signature must be the villager's own"))
+            raise InvalidAction(_("the signature must be the villager's own"))
         else:
             status = Tally.OWN
     unit = opinion_unit(sp, v)
@@ -368,16 +361,16 @@ def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Ou
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_POST)
     if d.actor is None:
-        raise InvalidAction(T("须写明由谁公开", "須寫明由誰公開", "say who posts the disclosure"))
+        raise InvalidAction(_("say who posts the disclosure"))
     member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
     channel = d.data.get("channel")
     if type(channel) is not str or not channel.strip():
-        raise InvalidAction(T("须写明公开渠道", "須寫明公開渠道", "name the channel"))
+        raise InvalidAction(_("name the channel"))
     if channel not in ctx.plan.channels:
         hint = did_you_mean(channel, sorted(ctx.plan.channels))
-        raise InvalidAction(T(f"未知的公开渠道 {channel!r};{hint}",
-                              f"未知的公開渠道 {channel!r};{hint}",
-                              f"unknown disclosure channel {channel!r}; {hint}"))
+        raise InvalidAction(_(
+            "unknown disclosure channel {channel!r}; {hint}",
+        ).format(channel=channel, hint=hint))
     postings = s.postings if channel in s.postings else with_item(s.postings, channel, d.at)
     return Outcome(_stay(s), s._replace(postings=postings))
 
@@ -399,8 +392,7 @@ def ev_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     _open(ctx, s)
     sup = ctx.plan.procedure.supervision
     if sup is None:
-        raise InvalidAction(T("此过程没有监督机构", "此過程沒有監督機構",
-                              "this procedure has no supervision body"))
+        raise InvalidAction(_("this procedure has no supervision body"))
     body = ctx.plan.procedure.bodies[sup.body]
     member(ctx, d.actor, body.members, s.state, body.name)
     new = s._replace(objections=s.objections + 1)
@@ -410,8 +402,8 @@ def ev_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     _open(ctx, s)
     if not s.objections:
-        raise InvalidAction(T("没有待答复的异议", "沒有待答覆的異議", "there is no open objection"))
-    member(ctx, d.actor, _COMMITTEES, s.state, T("村两委", "村兩委", "two village committees"))
+        raise InvalidAction(_("there is no open objection"))
+    member(ctx, d.actor, _COMMITTEES, s.state, _("two village committees"))
     sp = ctx.plan.stages[s.state]
     redo = d.data.get("redo", False)
     after = s._replace(objections=s.objections - 1)
@@ -422,9 +414,9 @@ def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     else:
         back = ctx.plan.stages.get(str(redo))
         if back is None or back.index > sp.index:
-            raise InvalidAction(T(f"不能退回到 {redo!r}", f"不能退回到 {redo!r}",
-                                  f"cannot send the case back to {redo!r}: "
-                                  "not this or an earlier stage"))
+            raise InvalidAction(_(
+                "cannot send the case back to {redo!r}: not this or an earlier stage",
+            ).format(redo=redo))
         event = REDO_PREFIX + back.id
     m = _Model(s.state)
     ctx.plan.machine.events[event].trigger(m)
@@ -439,14 +431,12 @@ def ev_withdrawn(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     allowed = (plan.machine.events[WITHDRAW].transitions.get(s.state)
                if WITHDRAW in plan.machine.events else None)
     if plan.procedure.withdrawal is None or not allowed:
-        raise InvalidAction(T("此时不能撤回", "此時不能撤回",
-                              "the matter can no longer be withdrawn"))
+        raise InvalidAction(_("the matter can no longer be withdrawn"))
     if d.actor not in s.submitters:
         proposers = next((sp.body for sp in plan.stages.values()
                           if sp.kind is ActionKind.MEETING), None)
         sel = proposers.members if proposers is not None else ()
-        member(ctx, d.actor, sel, s.state, T("提出人或提议机构", "提出人或提議機構",
-                                             "submitters or the proposing body"))
+        member(ctx, d.actor, sel, s.state, _("submitters or the proposing body"))
     m = _Model(s.state)
     plan.machine.events[WITHDRAW].trigger(m)
     new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at)
@@ -473,14 +463,14 @@ def ev_lapsed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = ctx.plan.stages[s.state]
     results = deadline_verdicts(ctx, s, sp, d.at)
     if all(v.ok for v in results):
-        raise NothingDue(T("没有到期的期限", "沒有到期的期限", "no deadline has passed"))
+        raise NothingDue(_("no deadline has passed"))
     return move(ctx, s, d, sp, "deadline", [v.entry() for v in results])
 
 
 def ev_skipped(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = ctx.plan.stages.get(s.state)
     if sp is None or not sp.skip:
-        raise InvalidAction(T("此步骤不应跳过", "此步驟不應跳過", "this stage is not skipped"))
+        raise InvalidAction(_("this stage is not skipped"))
     m = _Model(s.state)
     ctx.plan.machine.events[SKIP].trigger(m)
     new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
@@ -498,12 +488,11 @@ def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     data = d.data
     route = _TASK_ROUTES.get(data.get("result"))  # type: ignore[arg-type]
     if route is None:
-        raise InvalidAction(T("任务结果须为 done、declined 或 unresolved",
-                              "任務結果須為 done、declined 或 unresolved",
-                              f"a task's result is done, declined or unresolved, "
-                              f"not {data.get('result')!r}"))
+        raise InvalidAction(_(
+            "a task's result is done, declined or unresolved, not {result!r}",
+        ).format(result=data.get('result')))
     if d.actor is None:
-        raise InvalidAction(T("须写明由谁报告", "須寫明由誰報告", "say who reports on the task"))
+        raise InvalidAction(_("say who reports on the task"))
     member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
     handler = data.get("handler")
     if handler is not None:
@@ -518,8 +507,7 @@ def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.EVALUATION,), _DO_RATE)
     named = "villager" in d.data
     if t.named is not None and t.named != named:
-        raise InvalidAction(T("不能混用具名评价与计数评价", "不能混用具名評價與計數評價",
-                              "named ratings and counted ratings cannot be mixed"))
+        raise InvalidAction(_("named ratings and counted ratings cannot be mixed"))
     if not named:
         data = d.data
         sat, unsat, unsigned = (data.get("count", 0), data.get("unsatisfied", 0),
@@ -533,12 +521,10 @@ def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     member(ctx, vid, sp.body.members, sp.id, sp.body.name)
     satisfied = d.data.get("satisfied")
     if type(satisfied) is not bool:
-        raise InvalidAction(T("满意与否须为 true 或 false", "滿意與否須為 true 或 false",
-                              "satisfied must be true or false"))
+        raise InvalidAction(_("satisfied must be true or false"))
     for sig in d.signatures:
         if sig.signer != vid:
-            raise InvalidAction(T("签名人须为评价人本人", "簽名人須為評價人本人",
-                                  "the signature must be the rater's own"))
+            raise InvalidAction(_("the signature must be the rater's own"))
     signed = bool(d.signatures)
     return Outcome(_stay(s), s, lambda tally: tally.add_rating(vid, satisfied, signed))
 

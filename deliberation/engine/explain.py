@@ -28,7 +28,7 @@ from deliberation.engine.counting import (
 )
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
-from deliberation.i18n import DEFAULT_LANG, T, Text, check_lang
+from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.days import local_date
@@ -58,24 +58,21 @@ class ActionHint:
 
 
 _LABELS: Final[dict[str, Text]] = {
-    "submit_motion": T("提交书面动议", "提交書面動議", "submit the written motion"),
-    "give_notice": T("发出会议通知", "發出會議通知", "give notice of the meeting"),
-    "reconvene": T("另行召集会议", "另行召集會議", "reconvene the meeting"),
-    "circulate_plan": T("提前送达方案", "提前送達方案", "circulate the plan"),
-    "hold_meeting": T("召开会议并表决", "召開會議並表決", "hold the meeting and vote"),
-    "record_opinion": T("逐人征求意见并签字", "逐人徵求意見並簽字", "collect signed opinions"),
-    "close_consultation": T("结束民意征求", "結束民意徵求", "close the consultation"),
-    "post_disclosure": T("张贴公开", "張貼公開", "post the disclosure"),
-    "conclude_disclosure": T("公开期满后结束公开", "公開期滿後結束公開",
-                             "conclude the disclosure when the period is over"),
-    "raise_objection": T("提出监督异议", "提出監督異議", "raise an objection"),
-    "answer_objection": T("答复异议", "答覆異議", "answer the objection"),
-    "withdraw": T("撤回事项", "撤回事項", "withdraw the matter"),
-    "record_task": T("报告任务办理情况(完成、拒绝或本级无法解决)",
-                     "報告任務辦理情況(完成、拒絕或本級無法解決)",
-                     "report on the task (done, declined or cannot be solved here)"),
-    "record_rating": T("逐人签字评价", "逐人簽字評價", "collect signed ratings"),
-    "close_evaluation": T("结束评价", "結束評價", "close the evaluation"),
+    "submit_motion": _("submit the written motion"),
+    "give_notice": _("give notice of the meeting"),
+    "reconvene": _("reconvene the meeting"),
+    "circulate_plan": _("circulate the plan"),
+    "hold_meeting": _("hold the meeting and vote"),
+    "record_opinion": _("collect signed opinions"),
+    "close_consultation": _p("engine.explain:close_consultation", "close the consultation"),
+    "post_disclosure": _("post the disclosure"),
+    "conclude_disclosure": _("conclude the disclosure when the period is over"),
+    "raise_objection": _("raise an objection"),
+    "answer_objection": _("answer the objection"),
+    "withdraw": _("withdraw the matter"),
+    "record_task": _("report on the task (done, declined or cannot be solved here)"),
+    "record_rating": _("collect signed ratings"),
+    "close_evaluation": _("close the evaluation"),
 }
 
 
@@ -98,11 +95,10 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
         sup = plan.procedure.supervision
         within = sup.answer_within_days if sup is not None else 0
         waited = (local_date(now, plan.zone) - local_date(s.entered_at, plan.zone)).days
-        out.append(Blocker("objection", T(
-            f"监督委员会异议 {s.objections} 项待答复,事项暂停(应在 {within} 天内答复)",
-            f"監督委員會異議 {s.objections} 項待答覆,事項暫停(應在 {within} 天內答覆)",
-            f"{s.objections} objection(s) of the supervision committee await an answer; "
-            f"the case is suspended (answer within {within} day(s))"),
+        out.append(Blocker("objection", _(
+            "{objections} objection(s) of the supervision committee await an answer; the case is "
+            "suspended (answer within {within} day(s))",
+        ).format(objections=s.objections, within=within),
             {"count": s.objections, "needed": 0, "days_in_stage": waited,
              "within_days": within}, sup.basis if sup is not None else ()))
     sp = plan.stage(s.state)
@@ -138,28 +134,23 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
         d = sp.quorum.describe()
         need = sp.quorum.requirements(sizes)
         first = need[0]
-        out.append(Blocker(sp.quorum.id, T(
-            f"须召开{name.zh_hans}:法定人数须{d.detail.zh_hans},即 {first.total} 人中至少 "
-            f"{first.needed} 人",
-            f"須召開{name.zh_hant}:法定人數須{d.detail.zh_hant},即 {first.total} 人中至少 "
-            f"{first.needed} 人",
-            f"a meeting of the {name.en} is needed: quorum {d.detail.en}, "
-            f"i.e. at least {first.needed} of {first.total}"),
+        out.append(Blocker(sp.quorum.id, _(
+            "a meeting of the {name} is needed: quorum {detail}, i.e. at least {needed} of {total}",
+        ).format(name=name, detail=d.detail, total=first.total, needed=first.needed),
             {"needed": first.needed, "total": first.total}, sp.quorum.basis))
     if sp.approval is not None:
         d = sp.approval.describe()
         view = d.thresholds[0] if d.thresholds else None
         if view is not None and view.base in ("present", "votes_cast"):
-            out.append(Blocker(sp.approval.id, T(
-                f"表决须赞成票{d.detail.zh_hans}", f"表決須贊成票{d.detail.zh_hant}",
-                f"the vote needs yes votes {d.detail.en}"),
+            out.append(Blocker(sp.approval.id, _(
+                "the vote needs yes votes {detail}",
+            ).format(detail=d.detail),
                 {"base": view.base}, sp.approval.basis))
         else:
             req = sp.approval.requirements(sizes)[0]
-            out.append(Blocker(sp.approval.id, T(
-                f"表决须赞成票{d.detail.zh_hans},即至少 {req.needed} 票",
-                f"表決須贊成票{d.detail.zh_hant},即至少 {req.needed} 票",
-                f"the vote needs yes votes {d.detail.en}, i.e. at least {req.needed}"),
+            out.append(Blocker(sp.approval.id, _(
+                "the vote needs yes votes {detail}, i.e. at least {needed}",
+            ).format(detail=d.detail, needed=req.needed),
                 {"needed": req.needed, "total": req.total}, sp.approval.basis))
     if sp.regime is not None:
         facts = sizes | matter_facts(ctx, sp)
@@ -178,9 +169,7 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
     for rule in sp.preconditions:
         if isinstance(rule, Signatures):
             if rule.of == "participants":
-                out.append(Blocker(rule.id, T("全体参会人员须在会议记录上签字",
-                                              "全體參會人員須在會議記錄上簽字",
-                                              "every participant must sign the minutes"),
+                out.append(Blocker(rule.id, _("every participant must sign the minutes"),
                                    {}, rule.basis))
                 continue
             if rule.of != "township-witnesses":
@@ -203,8 +192,8 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
     def add(action: str, body_id: str | None, who: Text) -> None:
         out.append(ActionHint(action, body_id, who, _LABELS[action]))
 
-    committees = T("村两委成员", "村兩委成員", "members of the two village committees")
-    convener = T("召集人", "召集人", "the convener")
+    committees = _("members of the two village committees")
+    convener = _("the convener")
     if s.objections:
         add("answer_objection", None, committees)
     else:
@@ -222,7 +211,7 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
         elif sp.kind is ActionKind.CONSULTATION:
             add("record_opinion", body.id, body.name)
             add("close_consultation", body.id,
-                T("村民委员会", "村民委員會", "the villagers' committee"))
+                _("the villagers' committee"))
         elif sp.kind is ActionKind.TASK:
             add("record_task", body.id, body.name)
         elif sp.kind is ActionKind.EVALUATION:
@@ -236,23 +225,21 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
         add("raise_objection", sup.id, sup.name)
     events = plan.machine.events
     if "withdraw" in events and events["withdraw"].transitions.get(s.state):
-        add("withdraw", None, T("动议提出人或提议机构", "動議提出人或提議機構",
-                                "the submitters or the proposing body"))
+        add("withdraw", None, _("the submitters or the proposing body"))
     return tuple(out)
 
 
 _HEAD: Final[dict[str, Text]] = {
-    "stage": T("当前步骤", "當前步驟", "Current stage"),
-    "closed": T("事项已结束", "事項已結束", "The case is closed"),
-    "missing": T("尚需", "尚需", "Still needed"),
-    "who": T("现在可以", "現在可以", "Who may act now"),
-    "none": T("(无)", "(無)", "(nothing)"),
-    "level": T("办理层级", "辦理層級", "Level"),
+    "stage": _("Current stage"),
+    "closed": _("The case is closed"),
+    "missing": _("Still needed"),
+    "who": _("Who may act now"),
+    "none": _("(nothing)"),
+    "level": _("Level"),
 }
 
 
-_LAW_HEAD: Final = T("法律依据(按立项日 {on} 施行的版本)", "法律依據(按立項日 {on} 施行的版本)",
-                     "Law cited (the versions in force on {on}, when the case was opened)")
+_LAW_HEAD: Final = _("Law cited (the versions in force on {on}, when the case was opened)")
 
 
 def _law_lines(ctx: Context, sp: StagePlan, found: Sequence[Blocker], lang: str) -> list[str]:

@@ -40,7 +40,7 @@ from deliberation.engine.census import BodyCounts
 from deliberation.engine.machine import machine_for, route_target
 from deliberation.errors import InvalidAction
 from deliberation.frozen import FrozenDict, freeze
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
@@ -164,20 +164,20 @@ def normalise_settings(procedure: Procedure, settings: Mapping[str, Any] | None)
         setting = procedure.settings.get(key)
         if setting is None:
             known = ", ".join(sorted(procedure.settings))
-            raise InvalidAction(T(f"未知设置 {key!r}(可用:{known})",
-                                  f"未知設定 {key!r}(可用:{known})",
-                                  f"unknown setting {key!r} (known: {known})"))
+            raise InvalidAction(_(
+                "unknown setting {key!r} (known: {known})",
+            ).format(key=key, known=known))
         try:
             out[key] = _convert(setting.type, value, setting.choices)
         except (TypeError, ValueError) as err:
-            raise InvalidAction(T(f"设置 {key} 的值无效:{err}", f"設定 {key} 的值無效:{err}",
-                                  f"invalid value for setting {key}: {err}")) from None
+            raise InvalidAction(_(
+                "invalid value for setting {key}: {err}",
+            ).format(key=key, err=err)) from None
     # The overrides must make a plan the loader would accept: bind every rule once.
     try:
         plan_for(procedure, out)
     except (TypeError, ValueError) as err:
-        raise InvalidAction(T(f"设置值使规则无效:{err}", f"設定值使規則無效:{err}",
-                              f"the settings make a rule invalid: {err}")) from None
+        raise InvalidAction(_("the settings make a rule invalid: {err}").format(err=err)) from None
     return out
 
 

@@ -30,7 +30,7 @@ from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
-from deliberation.i18n import DEFAULT_LANG, T, Text
+from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
 from deliberation.rules.law import DEFAULT_KIND, check_kind
@@ -213,10 +213,10 @@ class ScenarioReport:
 
 
 _W: Final = {
-    "escalated": T("上提一级", "上提一級", "escalated"),
-    "ok": T("接受", "接受", "accepted"),
-    "refused": T("拒绝", "拒絕", "refused"),
-    "final": T("最终状态", "最終狀態", "final state"),
+    "escalated": _("escalated"),
+    "ok": _("accepted"),
+    "refused": _("refused"),
+    "final": _("final state"),
 }
 
 
@@ -276,7 +276,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
     if not root.is_map:
         rep.error("D201", "a scenario is a mapping with 'procedure', 'roster' and 'actions'", root)
         raise ScenarioError(rep.diagnostics)
-    for key, k, _ in root.items():
+    for key, k, _unused in root.items():
         if key not in _TOP:
             rep.error("D201", f"unknown key {key!r}", k, did_you_mean(key, _TOP))
     procedure = _procedure(root, rep, base)
@@ -428,7 +428,7 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
     do = _action(el, rep)
     if do is None:
         return None
-    _, kinds, required = ACTIONS[do]
+    _unused, kinds, required = ACTIONS[do]
     params: dict[str, Any] = {}
     at = None
     after = 0.0
@@ -591,8 +591,8 @@ def apply_step(case: Case, step: Step, now: datetime) -> StepResult:
 def step_message(result: StepResult) -> Text:
     """A one-line account of a refused step (first violation or error)."""
     if result.violations:
-        return Text.from_data(result.violations[0]["message"])
+        return Triple.from_data(result.violations[0]["message"])
     if result.error:
-        return Text.from_data(result.error["message"])
-    return T("", "", "")
+        return Triple.from_data(result.error["message"])
+    return Triple.same("")
 

@@ -21,7 +21,7 @@ from typing import Final, Literal
 import attrs
 
 from deliberation.diagnostics import closest
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _
 from deliberation.roster.villager import COMMITTEES, PARTY_STATUSES, SEX_SPELLINGS, SEXES
 
 FieldKind = Literal["text", "flag", "party", "committees", "sex"]
@@ -59,35 +59,21 @@ class Field:
 
 
 FIELDS: Final[tuple[Field, ...]] = (
-    Field("id", "text", True, "", T(
-        "本人编号,在花名册中唯一", "本人編號,在花名冊中唯一",
-        "the person's id, unique on the roster")),
-    Field("household", "text", True, "", T(
-        "所属户的编号;同户的人写同一编号", "所屬戶的編號;同戶的人寫同一編號",
-        "the household's id; people of one household share it")),
-    Field("name", "text", False, "", T("姓名", "姓名", "the person's name")),
-    Field("adult", "flag", False, True, T(
-        "是否年满十八周岁(有选举权)", "是否年滿十八週歲(有選舉權)",
-        "aged 18 or over (has the vote)")),
-    Field("party", "party", False, "none", T(
-        "党员身份:none 非党员,full 正式党员,probationary 预备党员",
-        "黨員身分:none 非黨員,full 正式黨員,probationary 預備黨員",
-        "Party membership: none, full, or probationary")),
-    Field("representative", "flag", False, False, T(
-        "是否村民代表", "是否村民代表", "a villager representative")),
-    Field("committees", "committees", False, (), T(
-        "所任委员会(可多个)", "所任委員會(可多個)", "committees the person sits on (any number)")),
-    Field("resident", "flag", False, True, T(
-        "是否在村居住;false 表示外出", "是否在村居住;false 表示外出",
-        "lives in the village; false means living away")),
-    Field("township", "flag", False, False, T(
-        "是否乡镇干部(列席见证,不是村民)", "是否鄉鎮幹部(列席見證,不是村民)",
-        "a township official (attends as witness; not a villager)")),
-    Field("sex", "sex", False, "", T(
-        "性别:female(女)或 male(男);不填表示未登记。妇女代表的比例与到会要求据此计算",
-        "性別:female(女)或 male(男);不填表示未登記。婦女代表的比例與到會要求據此計算",
-        "sex: female or male; empty when not recorded. Women representatives' share and "
-        "quorums among women are counted from it")),
+    Field("id", "text", True, "", _("the person's id, unique on the roster")),
+    Field("household", "text", True, "", _("the household's id; people of one household share it")),
+    Field("name", "text", False, "", _("the person's name")),
+    Field("adult", "flag", False, True, _("aged 18 or over (has the vote)")),
+    Field("party", "party", False, "none", _("Party membership: none, full, or probationary")),
+    Field("representative", "flag", False, False, _("a villager representative")),
+    Field("committees", "committees", False, (), _("committees the person sits on (any number)")),
+    Field("resident", "flag", False, True, _("lives in the village; false means living away")),
+    Field("township", "flag", False, False, _(
+        "a township official (attends as witness; not a villager)",
+    )),
+    Field("sex", "sex", False, "", _(
+        "sex: female or male; empty when not recorded. Women representatives' share and quorums "
+        "among women are counted from it",
+    )),
 )
 FIELD: Final[Mapping[str, Field]] = {f.name: f for f in FIELDS}
 REQUIRED: Final = tuple(f.name for f in FIELDS if f.required)
@@ -109,7 +95,7 @@ class Cell:
     path: str = ""
 
 
-_NO_HINT: Final = T("", "", "")
+_NO_HINT: Final = Triple.same("")
 
 
 @attrs.frozen
@@ -135,7 +121,7 @@ def parse(field: Field, cell: Cell) -> Value | Bad:
     """The typed value of ``cell`` for ``field``, or what is wrong with it."""
     if cell.other or (cell.items is not None and field.kind != "committees"):
         what = cell.other or "a list"
-        return Bad("R203", T(
+        return Bad("R203", Triple(
             f"{field.name} 应为{_KIND_ZH[field.kind]},不能是 {what}",
             f"{field.name} 應為{_KIND_HANT[field.kind]},不能是 {what}",
             f"{field.name} must be {_KIND_EN[field.kind]}, not {what}"))
@@ -149,39 +135,35 @@ def parse_text(field: Field, raw: str | None) -> Value | Bad:
     text = (raw or "").strip()
     if not text:
         if field.required:
-            return Bad("R205", T(
-                f"{field.name} 不能为空", f"{field.name} 不能為空", f"{field.name} is empty"),
-                T("每个人都要有编号和户号", "每個人都要有編號和戶號",
-                  "every person needs an id and a household"))
+            return Bad("R205", _("{name} is empty").format(name=field.name),
+                _("every person needs an id and a household"))
         return default(field)
     if field.kind == "text":
         found = _CONTROL.search(text)
         if found is not None:
             c = found.group()
-            return Bad("R203", T(
-                f"{field.name} 含控制字符 {c!r}", f"{field.name} 含控制字元 {c!r}",
-                f"{field.name} holds the control character {c!r}"), T(
-                "文件可能已损坏,或不是文本文件", "檔案可能已損壞,或不是文字檔",
-                "the file may be damaged, or not a text file"))
+            return Bad("R203", _(
+                "{name} holds the control character {c!r}",
+            ).format(name=field.name, c=c), _(
+                    "the file may be damaged, or not a text file",
+                ))
         return text
     if field.kind == "flag":
         return _flag(field, text)
     if field.kind == "party":
         if text in PARTY_STATUSES:
             return text
-        return Bad("R203", T(
-            f"party 应为 none、full 或 probationary,不能是 {text!r}",
-            f"party 應為 none、full 或 probationary,不能是 {text!r}",
-            f"party must be none, full or probationary, not {text!r}"),
+        return Bad("R203", _(
+            "party must be none, full or probationary, not {text!r}",
+        ).format(text=text),
             suggest(text, PARTY_STATUSES))
     if field.kind == "sex":
         sex = SEX_SPELLINGS.get(text.lower())
         if sex is not None:
             return sex
-        return Bad("R203", T(
-            f"sex 应为 female(女)或 male(男),不能是 {text!r}",
-            f"sex 應為 female(女)或 male(男),不能是 {text!r}",
-            f"sex must be female or male, not {text!r}"), suggest(text, SEXES))
+        return Bad("R203", _(
+            "sex must be female or male, not {text!r}",
+        ).format(text=text), suggest(text, SEXES))
     return _committees(_SPLIT.split(text))
 
 
@@ -191,21 +173,19 @@ def _flag(field: Field, text: str) -> bool | Bad:
         return True
     if word in FALSE_WORDS:
         return False
-    return Bad("R203", T(
-        f"{field.name} 应为 true 或 false,不能是 {text!r}",
-        f"{field.name} 應為 true 或 false,不能是 {text!r}",
-        f"{field.name} must be true or false, not {text!r}"),
-        T("可写 true/false、yes/no、1/0 或 是/否", "可寫 true/false、yes/no、1/0 或 是/否",
-          "write true/false, yes/no, 1/0 or 是/否"))
+    return Bad("R203", _(
+        "{name} must be true or false, not {text!r}",
+    ).format(name=field.name, text=text),
+        _("write true/false, yes/no, 1/0 or 是/否"))
 
 
 def _committees(items: list[str]) -> frozenset[str] | Bad:
     names = [c.strip() for c in items if c.strip()]
     unknown = [c for c in names if c not in COMMITTEES]
     if unknown:
-        return Bad("R204", T(
-            f"未知委员会 {unknown[0]!r}", f"未知委員會 {unknown[0]!r}",
-            f"unknown committee {unknown[0]!r}"), suggest(unknown[0], COMMITTEES))
+        return Bad("R204", _(
+            "unknown committee {value!r}",
+        ).format(value=unknown[0]), suggest(unknown[0], COMMITTEES))
     return frozenset(names)
 
 
@@ -213,9 +193,9 @@ def suggest(word: str, choices: tuple[str, ...]) -> Text:
     """A did-you-mean hint in the three languages (the choices listed when none is close)."""
     near = closest(word, choices)
     if near is not None:
-        return T(f"是不是 {near!r}?", f"是不是 {near!r}?", f"did you mean {near!r}?")
+        return _("did you mean {near!r}?").format(near=near)
     listed = "、".join(choices)
-    return T(f"可选:{listed}", f"可選:{listed}", f"expected one of {', '.join(choices)}")
+    return Triple(f"可选:{listed}", f"可選:{listed}", f"expected one of {', '.join(choices)}")
 
 
 _KIND_EN: Final[Mapping[str, str]] = {

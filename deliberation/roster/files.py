@@ -23,7 +23,7 @@ from typing import Any, Final, Literal
 import attrs
 from yaml.nodes import ScalarNode
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _
 from deliberation.roster.fields import (
     FIELD,
     FIELDS,
@@ -46,7 +46,7 @@ FIELD_NAMES: Final = tuple(f.name for f in FIELDS)
 CSV_SUFFIXES: Final = (".csv",)
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 _NULL_TAG: Final = "tag:yaml.org,2002:null"
-_NO_HINT: Final = T("", "", "")
+_NO_HINT: Final = Triple.same("")
 _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
 
 
@@ -94,12 +94,12 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
     if kind is None and suffix in CSV_SUFFIXES + YAML_SUFFIXES:
         kind = "csv" if suffix in CSV_SUFFIXES else "yaml"
     if kind is None:
-        problems.add("R100", T(
+        problems.add("R100", Triple(
             f"不认识的花名册文件类型 {suffix or '(无扩展名)'!r}",
             f"不認識的花名冊檔案類型 {suffix or '(無副檔名)'!r}",
-            f"not a roster file type: {suffix or '(no suffix)'!r}"), hint=T(
-            "花名册须为 .csv 或 .yaml 文件", "花名冊須為 .csv 或 .yaml 檔案",
-            "a roster is a .csv or a .yaml file"))
+            f"not a roster file type: {suffix or '(no suffix)'!r}"), hint=_(
+                "a roster is a .csv or a .yaml file",
+            ))
         return problems.result(None)
     text = _text(Path(file), problems)
     if text is None:
@@ -112,24 +112,19 @@ def _text(path: Path, problems: _Problems) -> str | None:
     try:
         data = path.read_bytes()
     except OSError as err:
-        problems.add("R100", T(f"无法读取文件:{err.strerror or err}",
-                               f"無法讀取檔案:{err.strerror or err}",
-                               f"cannot read the file: {err.strerror or err}"))
+        problems.add("R100", _("cannot read the file: {value}").format(value=err.strerror or err))
         return None
-    save_utf8 = T("请另存为 UTF-8 编码(电子表格中选“CSV UTF-8”)",
-                  "請另存為 UTF-8 編碼(試算表中選「CSV UTF-8」)",
-                  "save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
+    save_utf8 = _("save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        problems.add("R100", T("文件是 UTF-16 编码,不是 UTF-8", "檔案是 UTF-16 編碼,不是 UTF-8",
-                               "the file is UTF-16, not UTF-8"), 1, 1, hint=save_utf8)
+        problems.add("R100", _("the file is UTF-16, not UTF-8"), 1, 1, hint=save_utf8)
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        problems.add("R100", T(f"文件不是 UTF-8 文本(第 {err.start + 1} 字节)",
-                               f"檔案不是 UTF-8 文字(第 {err.start + 1} 位元組)",
-                               f"the file is not UTF-8 text (byte {err.start + 1})"),
+        problems.add("R100", _(
+            "the file is not UTF-8 text (byte {value})",
+        ).format(value=err.start + 1),
                      line, 0, hint=save_utf8)
         return None
 
@@ -147,13 +142,12 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
             if any(cell.strip() for cell in row):  # blank lines (or only commas) are skipped
                 rows.append((start, row))
     except csv.Error as err:
-        problems.add("R101", T(f"CSV 格式错误:{err}", f"CSV 格式錯誤:{err}",
-                               f"CSV syntax error: {err}"), reader.line_num, 0)
+        problems.add("R101", _("CSV syntax error: {err}").format(err=err), reader.line_num, 0)
         return problems.result(None)
     if not rows:
-        problems.add("R103", T("文件是空的", "檔案是空的", "the file is empty"), 1, 1, hint=T(
-            "第一行写列名,如 id,household,adult", "第一行寫欄名,如 id,household,adult",
-            "start with a header row such as id,household,adult"))
+        problems.add("R103", _("the file is empty"), 1, 1, hint=_(
+            "start with a header row such as id,household,adult",
+        ))
         return problems.result(None)
     (header_line, header), body = rows[0], rows[1:]
     columns = _header(header_line, [h.strip() for h in header], problems)
@@ -177,13 +171,10 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
     id_column = column_of.get("id", 0)
     for line, row in body:
         if len(row) != len(header):
-            problems.add("R207", T(
-                f"本行有 {len(row)} 格,列名行有 {len(header)} 格",
-                f"本行有 {len(row)} 格,欄名行有 {len(header)} 格",
-                f"this row has {len(row)} cell(s), the header has {len(header)}"), line, 0,
-                hint=T("检查是否多了或少了逗号;含逗号的内容要加双引号",
-                       "檢查是否多了或少了逗號;含逗號的內容要加雙引號",
-                       "look for a missing or extra comma; quote a value that holds a comma"))
+            problems.add("R207", _(
+                "this row has {len} cell(s), the header has {len2}",
+            ).format(len=len(row), len2=len(header)), line, 0,
+                hint=_("look for a missing or extra comma; quote a value that holds a comma"))
         parsed = {f.name: read(f, row[i] if i < len(row) else None) for i, f in columns.items()}
         v = _villager(parsed, _in_row(line, column_of), problems, line, ids, (line, id_column))
         if v is not None:
@@ -203,43 +194,41 @@ def _header(line: int, names: list[str], problems: _Problems) -> dict[int, Field
     no column is a roster column at all."""
     known = [n for n in names if n in FIELD]
     if not known:
-        problems.add("R105", T("这不是花名册:列名行中没有 id、household 等列",
-                               "這不是花名冊:欄名行中沒有 id、household 等欄",
-                               "this is not a roster: the header has no id, household… column"),
+        problems.add("R105", _("this is not a roster: the header has no id, household… column"),
                      line, 1, hint=_separator_hint(names))
         return None
     columns: dict[int, Field] = {}
     seen: dict[str, int] = {}
     for i, name in enumerate(names):
         if not name:
-            problems.add("R201", T(f"第 {i + 1} 列没有列名", f"第 {i + 1} 欄沒有欄名",
-                                   f"column {i + 1} has no name"), line, i + 1, hint=T(
-                "删除这一空列,或写上列名", "刪除這一空欄,或寫上欄名",
-                "remove the empty column or give it a name"))
+            problems.add("R201", _(
+                "column {value} has no name",
+            ).format(value=i + 1), line, i + 1, hint=_(
+                                       "remove the empty column or give it a name",
+                                   ))
         elif name in seen:
-            problems.add("R104", T(f"列名 {name!r} 重复(第 {seen[name]} 列已有)",
-                                   f"欄名 {name!r} 重複(第 {seen[name]} 欄已有)",
-                                   f"column {name!r} appears twice (first as column {seen[name]})"),
+            problems.add("R104", _(
+                "column {name!r} appears twice (first as column {value})",
+            ).format(name=name, value=seen[name]),
                          line, i + 1, name)
         elif name not in FIELD:
-            problems.add("R201", T(f"未知列 {name!r}", f"未知欄 {name!r}",
-                                   f"unknown column {name!r}"), line, i + 1, name,
+            problems.add("R201", _("unknown column {name!r}").format(name=name), line, i + 1, name,
                          suggest(name, FIELD_NAMES))
         else:
             columns[i] = FIELD[name]
         seen.setdefault(name, i + 1)
     for name in REQUIRED:
         if name not in seen:
-            problems.add("R202", T(f"缺少必需的列 {name!r}", f"缺少必需的欄 {name!r}",
-                                   f"missing required column {name!r}"), line, 1, name)
+            problems.add("R202", _(
+                "missing required column {name!r}",
+            ).format(name=name), line, 1, name)
     return columns
 
 
 def _separator_hint(names: list[str]) -> Text:
     if len(names) == 1 and any(sep in names[0] for sep in ";\t"):
-        return T("列之间用英文逗号分隔", "欄之間用英文逗號分隔", "separate columns with commas")
-    return T(f"第一行应是列名:{', '.join(FIELD_NAMES)}", f"第一行應是欄名:{', '.join(FIELD_NAMES)}",
-             f"the first row names the columns: {', '.join(FIELD_NAMES)}")
+        return _("separate columns with commas")
+    return _("the first row names the columns: {value}").format(value=', '.join(FIELD_NAMES))
 
 
 # -- one person ----------------------------------------------------------------------------------
@@ -270,11 +259,10 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
             n = first + 1
             zh, hant, en = ((f"第 {first} 行", f"第 {first} 行", f"line {first}") if line
                             else (f"第 {n} 人", f"第 {n} 人", f"person {n}"))
-            problems.add("R206", T(
+            problems.add("R206", Triple(
                 f"编号 {vid!r} 重复({zh}已有)", f"編號 {vid!r} 重複({hant}已有)",
                 f"id {vid!r} appears twice (first at {en})"), where[0], where[1],
-                f"{path}.id" if path else "id", T("每人一个编号", "每人一個編號",
-                                                   "give each person their own id"))
+                f"{path}.id" if path else "id", _("give each person their own id"))
         else:
             ids[vid] = line or position
     if len(problems.found) > before or any(name not in values for name in REQUIRED):
@@ -298,8 +286,9 @@ def parse_yaml(text: str, file: str = "<roster.yaml>") -> Read:
     root = read_yaml(text.removeprefix("\ufeff"), file, reporter)
     for d in reporter.diagnostics:
         code, zh, hant = _YAML_LEADS.get(d.code, ("R101", "YAML 错误", "YAML 錯誤"))
-        problems.add(code, T(f"{zh}:{d.message}", f"{hant}:{d.message}", d.message), d.line,
-                     d.column, d.path)
+        problems.add(code, Triple(f"{zh}:{d.message_in('zh-Hans')}",
+                                  f"{hant}:{d.message_in('zh-Hant')}", d.message_in("en")),
+                     d.line, d.column, d.path)
     if root is None:
         return problems.result(None)
     return _merge(problems, read_node(root))
@@ -318,37 +307,31 @@ def read_node(root: Located, allow_generate: bool = False) -> Read:
     if root.is_seq:
         return problems.result(_people(root, problems))
     if not root.is_map:
-        problems.add("R105", T("这不是花名册:应为人员列表或含 villagers: 的映射",
-                               "這不是花名冊:應為人員列表或含 villagers: 的映射",
-                               "this is not a roster: expected a list of people or villagers:"),
+        problems.add("R105", _("this is not a roster: expected a list of people or villagers:"),
                      root.line, root.column, root.path)
         return problems.result(None)
     entries = list(root.items())
     if entries and not any(key in keys for key, _, _ in entries):
-        problems.add("R105", T("这不是花名册:没有 villagers: 键", "這不是花名冊:沒有 villagers: 鍵",
-                               "this is not a roster: there is no villagers: key"),
+        problems.add("R105", _("this is not a roster: there is no villagers: key"),
                      root.line, root.column, root.path, suggest(entries[0][0], keys))
         return problems.result(None)
-    for key, k, _ in entries:
+    for key, k, _unused in entries:
         if key not in keys:
-            problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}", f"unknown key {key!r}"),
+            problems.add("R201", _("unknown key {key!r}").format(key=key),
                          k.line, k.column, k.path, suggest(key, keys))
     people, counts = root.get("villagers"), root.get("generate")
     if people is not None and counts is not None and allow_generate:
-        problems.add("R201", T("villagers 与 generate 只能给一个",
-                               "villagers 與 generate 只能給一個",
-                               "give either villagers or generate, not both"),
+        problems.add("R201", _("give either villagers or generate, not both"),
                      root.line, root.column, root.path)
         return problems.result(None)
     if counts is not None and allow_generate:
         return problems.result(_generate(counts, problems))
     if people is None:
-        problems.add("R202", T("缺少 villagers:", "缺少 villagers:", "missing villagers:"),
+        problems.add("R202", _("missing villagers:"),
                      root.line, root.column, root.path)
         return problems.result(None)
     if not people.is_seq:
-        problems.add("R203", T("villagers 应为人员列表", "villagers 應為人員列表",
-                               "villagers must be a list of people"),
+        problems.add("R203", _("villagers must be a list of people"),
                      people.line, people.column, people.path)
         return problems.result(None)
     return problems.result(_people(people, problems))
@@ -359,9 +342,7 @@ def _people(seq: Located, problems: _Problems) -> list[Villager]:
     ids: dict[str, int] = {}
     for el in seq.elements():
         if not el.is_map:
-            problems.add("R208", T("每人应为一个映射,如 {id: v1, household: h1}",
-                                   "每人應為一個映射,如 {id: v1, household: h1}",
-                                   "each person is a mapping such as {id: v1, household: h1}"),
+            problems.add("R208", _("each person is a mapping such as {id: v1, household: h1}"),
                          el.line, el.column, el.path)
             continue
         cells: dict[str, Cell] = {}
@@ -369,13 +350,15 @@ def _people(seq: Located, problems: _Problems) -> list[Villager]:
             if key in FIELD:
                 cells[key] = _cell(v)
             else:
-                problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}",
-                                       f"unknown key {key!r}"), k.line, k.column, k.path,
+                problems.add("R201", _(
+                    "unknown key {key!r}",
+                ).format(key=key), k.line, k.column, k.path,
                              suggest(key, FIELD_NAMES))
         for name in REQUIRED:
             if name not in cells:
-                problems.add("R202", T(f"缺少必需的键 {name!r}", f"缺少必需的鍵 {name!r}",
-                                       f"missing required key {name!r}"), el.line, el.column,
+                problems.add("R202", _(
+                    "missing required key {name!r}",
+                ).format(name=name), el.line, el.column,
                              f"{el.path}.{name}")
         idc = cells.get("id")
         person = _villager(_parse_cells(cells), _locate(cells), problems, el.line, ids,
@@ -418,9 +401,7 @@ _NO_CELL: Final = Cell()
 
 def _generate(loc: Located, problems: _Problems) -> list[Villager] | None:
     if not (loc.is_map or (loc.is_scalar and loc.node.tag == _NULL_TAG)):
-        problems.add("R302", T("generate 应为参数映射,如 {households: 60, people: 150}",
-                               "generate 應為參數映射,如 {households: 60, people: 150}",
-                               "generate takes counts such as {households: 60, people: 150}"),
+        problems.add("R302", _("generate takes counts such as {households: 60, people: 150}"),
                      loc.line, loc.column, loc.path)
         return None
     params: dict[str, Any] = {}
@@ -454,21 +435,18 @@ def read_data(data: object, source: str = "<roster>") -> Read:
     keys = ("villagers", "generate")
     for key in data:
         if key not in keys:
-            problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}", f"unknown key {key!r}"),
+            problems.add("R201", _("unknown key {key!r}").format(key=key),
                          path=str(key), hint=suggest(str(key), keys))
     if "generate" in data and "villagers" not in data:
         counts = data["generate"] or {}
         if not isinstance(counts, Mapping):
-            problems.add("R302", T("generate 应为参数映射", "generate 應為參數映射",
-                                   "generate takes counts such as {households: 60}"),
+            problems.add("R302", _("generate takes counts such as {households: 60}"),
                          path="generate")
             return problems.result(None)
         return _merge(problems, read_counts(counts, source))
     if "villagers" in data and "generate" not in data:
         return _merge(problems, read_rows(data["villagers"], source))
-    problems.add("R105", T("花名册应为 generate: {…}、villagers: [...] 或人员列表",
-                           "花名冊應為 generate: {…}、villagers: [...] 或人員列表",
-                           "a roster is generate: {…}, villagers: [...] or a list of people"))
+    problems.add("R105", _("a roster is generate: {…}, villagers: [...] or a list of people"))
     return problems.result(None)
 
 
@@ -478,28 +456,26 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
     them; a problem's path is ``[n].field`` (0-based)."""
     problems = _Problems(source)
     if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
-        problems.add("R105", T("花名册应为人员列表", "花名冊應為人員列表",
-                               "a roster is a list of people"))
+        problems.add("R105", _("a roster is a list of people"))
         return problems.result(None)
     villagers: list[Villager] = []
     ids: dict[str, int] = {}
     for n, row in enumerate(rows):
         if not isinstance(row, Mapping):
-            problems.add("R208", T("每人应为一个映射", "每人應為一個映射",
-                                   "each person is a mapping"), path=f"[{n}]")
+            problems.add("R208", _("each person is a mapping"), path=f"[{n}]")
             continue
         cells: dict[str, Cell] = {}
         for key, value in row.items():
             if key in FIELD:
                 cells[key] = _value_cell(value, f"[{n}].{key}")
             else:
-                problems.add("R201", T(f"未知键 {key!r}", f"未知鍵 {key!r}",
-                                       f"unknown key {key!r}"), path=f"[{n}].{key}",
+                problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
         for name in REQUIRED:
             if name not in cells:
-                problems.add("R202", T(f"缺少必需的键 {name!r}", f"缺少必需的鍵 {name!r}",
-                                       f"missing required key {name!r}"), path=f"[{n}].{name}")
+                problems.add("R202", _(
+                    "missing required key {name!r}",
+                ).format(name=name), path=f"[{n}].{name}")
         v = _villager(_parse_cells(cells), _locate(cells), problems, 0, ids, (0, 0), f"[{n}]",
                       position=n)
         if v is not None:

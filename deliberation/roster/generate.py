@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _
 from deliberation.roster.villager import PartyStatus, Sex, Villager
 
 # Counts the generator takes, with the defaults of Roster.generate (固庄村, 2023 report).
@@ -57,8 +57,9 @@ def check_generate(params: Mapping[str, object]) -> list[GenerateProblem]:
     out: list[GenerateProblem] = []
     for name in params:
         if name not in DEFAULTS:
-            out.append(GenerateProblem(name, "R301", T(
-                f"未知参数 {name!r}", f"未知參數 {name!r}", f"unknown parameter {name!r}")))
+            out.append(GenerateProblem(name, "R301", _(
+                "unknown parameter {name!r}",
+            ).format(name=name)))
     values = {**DEFAULTS, **{k: v for k, v in params.items() if k in DEFAULTS}}
     for name, value in values.items():
         if name == "away_share":
@@ -73,29 +74,27 @@ def check_generate(params: Mapping[str, object]) -> list[GenerateProblem]:
 def _count(name: str, value: object) -> list[GenerateProblem]:
     # Any whole number type (numpy's too), but not a flag: True is not a count.
     if isinstance(value, bool) or not isinstance(value, Integral):
-        return [GenerateProblem(name, "R302", T(
-            f"{name} 应为整数,不能是 {value!r}", f"{name} 應為整數,不能是 {value!r}",
-            f"{name} must be a whole number, not {value!r}"))]
+        return [GenerateProblem(name, "R302", _(
+            "{name} must be a whole number, not {value!r}",
+        ).format(name=name, value=value))]
     low = 1 if name == "households" else 0
     high = MAX_TOWNSHIP_OFFICIALS if name == "township_officials" else MAX_PEOPLE
     if not low <= int(value) <= high:
-        return [GenerateProblem(name, "R303", T(
-            f"{name} 应在 {low} 到 {high} 之间,现为 {value}",
-            f"{name} 應在 {low} 到 {high} 之間,現為 {value}",
-            f"{name} must be from {low} to {high}, not {value}"))]
+        return [GenerateProblem(name, "R303", _(
+            "{name} must be from {low} to {high}, not {value}",
+        ).format(name=name, low=low, high=high, value=value))]
     return []
 
 
 def _share(name: str, value: object) -> list[GenerateProblem]:
     if isinstance(value, bool) or not isinstance(value, Real):
-        return [GenerateProblem(name, "R302", T(
-            f"{name} 应为 0 到 1 之间的数,不能是 {value!r}",
-            f"{name} 應為 0 到 1 之間的數,不能是 {value!r}",
-            f"{name} must be a number from 0 to 1, not {value!r}"))]
+        return [GenerateProblem(name, "R302", _(
+            "{name} must be a number from 0 to 1, not {value!r}",
+        ).format(name=name, value=value))]
     if not (math.isfinite(value) and 0 <= float(value) <= 1):
-        return [GenerateProblem(name, "R303", T(
-            f"{name} 应在 0 到 1 之间,现为 {value!r}", f"{name} 應在 0 到 1 之間,現為 {value!r}",
-            f"{name} must be from 0 to 1, not {value!r}"))]
+        return [GenerateProblem(name, "R303", _(
+            "{name} must be from 0 to 1, not {value!r}",
+        ).format(name=name, value=value))]
     return []
 
 
@@ -103,7 +102,7 @@ def _relations(v: Mapping[str, Any]) -> list[GenerateProblem]:
     out: list[GenerateProblem] = []
 
     def bad(param: str, zh: str, hant: str, en: str) -> None:
-        out.append(GenerateProblem(param, "R303", T(zh, hant, en)))
+        out.append(GenerateProblem(param, "R303", Triple(zh, hant, en)))
 
     households, people = v["households"], v["people"]
     if people < households:

@@ -4,8 +4,8 @@ A problem's message and hint are :class:`~deliberation.i18n.Text`, so ``delibera
 check --lang`` prints them in the reader's language; :meth:`RosterProblem.diagnostic` gives the
 project's :class:`~deliberation.diagnostics.Diagnostic` in any of the three.
 
->>> p = RosterProblem("R201", T("未知列", "未知欄", "unknown column 'is_adult'"), "v.csv", 1, 3,
-...                   "is_adult", T("", "", "did you mean 'adult'?"))
+>>> p = RosterProblem("R201", _("unknown column {name!r}").format(name="is_adult"), "v.csv", 1, 3,
+...                   "is_adult", _("did you mean {near!r}?").format(near="adult"))
 >>> p.diagnostic("en").format()
 "v.csv:1:3: R201 is_adult: unknown column 'is_adult' (hint: did you mean 'adult'?)"
 """
@@ -18,9 +18,9 @@ import attrs
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import Lang, T, Text
+from deliberation.i18n import Lang, Text, Triple, _, check_lang, each_lang
 
-_NO_HINT = T("", "", "")
+_NO_HINT = Triple.same("")
 
 
 @attrs.frozen
@@ -65,16 +65,11 @@ class RosterFileError(RosterError):
         self.diagnostics = self.diagnostics_in("en")
         n = len(self.problems)
 
-        def lines(lang: Lang) -> str:
-            return "\n".join(d.format() for d in self.diagnostics_in(lang))
+        def lines(lang: str) -> str:
+            return "\n".join(d.format(lang) for d in self.diagnostics_in(check_lang(lang)))
 
-        super().__init__(
-            T(
-                f"花名册有 {n} 处问题:\n{lines('zh-Hans')}",
-                f"花名冊有 {n} 處問題:\n{lines('zh-Hant')}",
-                f"the roster has {n} problem(s):\n{lines('en')}",
-            )
-        )
+        listing = each_lang(lines)
+        super().__init__(_("the roster has {n} problem(s):\n{lines}").format(n=n, lines=listing))
 
     def diagnostics_in(self, lang: Lang) -> tuple[Diagnostic, ...]:
         return tuple(p.diagnostic(lang) for p in self.problems)

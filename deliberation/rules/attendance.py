@@ -24,7 +24,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import LANGS, T, Text
+from deliberation.i18n import Joined, Text, _, _p
 from deliberation.roster.model import SELECTORS
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
@@ -58,15 +58,17 @@ THRESHOLD_PARAMS: Final = (
 
 # Short names of the bases inside one-line summaries.
 _BASE_SHORT: Final[dict[Base, Text]] = {
-    Base.MEMBERS: T("组成人员", "組成人員", "members"),
-    Base.VOTERS: T("有表决权人员", "有表決權人員", "voting members"),
-    Base.EXPECTED: T("应到人数", "應到人數", "expected (应到)"),
-    Base.PRESENT: T("实到人数", "實到人數", "present"),
-    Base.VOTES_CAST: T("投票数", "投票數", "votes cast"),
-    Base.HOUSEHOLDS: T("户数", "戶數", "households"),
-    Base.ADULTS: T("成年村民", "成年村民", "adults"),
+    Base.MEMBERS: _("members"),
+    Base.VOTERS: _("voting members"),
+    Base.EXPECTED: _("expected (应到)"),
+    Base.PRESENT: _("present"),
+    Base.VOTES_CAST: _("votes cast"),
+    Base.HOUSEHOLDS: _("households"),
+    Base.ADULTS: _("adults"),
 }
-_OR: Final = T("或", "或", "or")
+# between the descriptions of alternative thresholds, and between their short forms on an arrow
+_OR: Final = _p("between alternatives", " or ")
+_OR_SHORT: Final = _p("between short alternatives", " or ")
 
 
 def threshold_of(params: Mapping[str, Any]) -> Threshold:
@@ -155,39 +157,29 @@ class Quorum(Rule):
         n = numbers
         if self.among:
             return _among_message(ok, n, t, self.among)
-        if ok:
-            return T(f"法定人数达到:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
-                     f"即至少 {n['needed']}",
-                     f"法定人數達到:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
-                     f"即至少 {n['needed']}",
-                     f"quorum met: {n['count']} of {n['total']} present, {t.describe('en')} "
-                     f"needed, i.e. at least {n['needed']}")
-        return T(f"法定人数不足:实到 {n['count']}/{n['total']},须{t.describe('zh-Hans')},"
-                 f"即至少 {n['needed']}",
-                 f"法定人數不足:實到 {n['count']}/{n['total']},須{t.describe('zh-Hant')},"
-                 f"即至少 {n['needed']}",
-                 f"quorum not met: {n['count']} of {n['total']} present, {t.describe('en')} "
-                 f"needed, i.e. at least {n['needed']}")
+        template = (_("quorum met: {count} of {total} present, {threshold} needed, i.e. at least "
+                      "{needed}") if ok else
+                    _("quorum not met: {count} of {total} present, {threshold} needed, i.e. at "
+                      "least {needed}"))
+        return template.format(count=n["count"], total=n["total"], needed=n["needed"],
+                               threshold=t.wording())
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
         for t in self.alternatives:
             frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
             verb_en = "represented" if t.base is Base.HOUSEHOLDS else "present"
-            lines.append(T(f"到会{sym}{base.zh_hans}的{frac}", f"到會{sym}{base.zh_hant}的{frac}",
-                           f"{sym}{frac} of {base.en} {verb_en}"))
-        summary = Text("或".join(x.zh_hans for x in lines), "或".join(x.zh_hant for x in lines),
-                       " or ".join(x.en for x in lines))
-        detail = Text(*(f" {_OR.get(lang)} ".join(t.describe(lang) for t in self.alternatives)
-                        for lang in LANGS))
+            lines.append(_(
+                "{sym}{frac} of {base} {verb_en}",
+            ).format(sym=sym, base=base, frac=frac, verb_en=verb_en))
+        summary: Text = Joined(_OR_SHORT, tuple(lines))
+        detail: Text = Joined(_OR, tuple(t.wording() for t in self.alternatives))
         if self.among:  # one alternative, on members: name the subset instead
             t = self.alternatives[0]
             values = {"label": subset_label(self.among), "sym": _symbol(t),
                       "frac": format_fraction(t.ratio), "cmp": t.compare.label}
-            summary = fill(T("到会{sym}{label}的{frac}", "到會{sym}{label}的{frac}",
-                             "{sym}{frac} of {label} present"), **values)
-            detail = fill(T("{label}的{frac}{cmp}", "{label}的{frac}{cmp}",
-                            "{cmp} {frac} of {label}"), **values)
+            summary = fill(_("{sym}{frac} of {label} present"), **values)
+            detail = fill(_("{cmp} {frac} of {label}"), **values)
         return Description(summary, detail,
                            tuple(_view(t, t.base.attending or "") for t in self.alternatives),
                            on_arrow=True)
@@ -206,44 +198,38 @@ class Quorum(Rule):
 # What a quorum's ``among`` subset is called in its words (a selector not listed here is
 # named by the selector itself).
 _SUBSETS: Final[dict[str, Text]] = {
-    "woman": T("妇女成员", "婦女成員", "the women members"),
-    "man": T("男性成员", "男性成員", "the men members"),
-    "resident": T("在村成员", "在村成員", "the resident members"),
-    "adult": T("成年成员", "成年成員", "the adult members"),
-    "full-party-member": T("正式党员", "正式黨員", "the full Party members"),
-    "representative": T("村民代表", "村民代表", "the representatives"),
+    "woman": _("the women members"),
+    "man": _("the men members"),
+    "resident": _("the resident members"),
+    "adult": _("the adult members"),
+    "full-party-member": _("the full Party members"),
+    "representative": _("the representatives"),
 }
 
 
 def subset_label(among: str) -> Text:
     """The words for the subset of a body a roster selector picks (``woman`` → women members)."""
-    return _SUBSETS.get(among) or T("“{sel}”成员", "「{sel}」成員",
-                                    "the members selected as '{sel}'").format(sel=among)
+    return _SUBSETS.get(among) or _("the members selected as '{sel}'").format(sel=among)
 
 
 def fill(template: Text, **values: Any) -> Text:
-    """``template`` with its placeholders filled, a :class:`Text` value in each one's language.
-
-    >>> fill(T("{a}!", "{a}!", "{a}!"), a=T("甲", "甲", "A")).en
-    'A!'
-    """
-    return Text(*(getattr(template, attr).format(**{
-        k: getattr(v, attr) if isinstance(v, Text) else v for k, v in values.items()})
-        for attr in ("zh_hans", "zh_hant", "en")))
+    """``template`` with its placeholders filled, a :class:`Text` value in each one's language
+    (what :meth:`Text.format` does)."""
+    return template.format(**values)
 
 
 def _among_message(ok: bool, n: Mapping[str, Any], t: Threshold, among: str) -> Text:
     label = subset_label(among)
     if ok:
-        text = T("法定人数达到:{label}实到 {count}/{total},须{frac}{cmp},即至少 {needed}",
-                 "法定人數達到:{label}實到 {count}/{total},須{frac}{cmp},即至少 {needed}",
-                 "quorum met: {count} of {total} of {label} present, {cmp} {frac} needed, "
-                 "i.e. at least {needed}")
+        text = _(
+            "quorum met: {count} of {total} of {label} present, {cmp} {frac} needed, i.e. at least "
+            "{needed}",
+        )
     else:
-        text = T("法定人数不足:{label}实到 {count}/{total},须{frac}{cmp},即至少 {needed}",
-                 "法定人數不足:{label}實到 {count}/{total},須{frac}{cmp},即至少 {needed}",
-                 "quorum not met: {count} of {total} of {label} present, {cmp} {frac} needed, "
-                 "i.e. at least {needed}")
+        text = _(
+            "quorum not met: {count} of {total} of {label} present, {cmp} {frac} needed, i.e. at "
+            "least {needed}",
+        )
     return fill(text, label=label, count=n["count"], total=n["total"], needed=n["needed"],
                 frac=format_fraction(t.ratio), cmp=t.compare.label)
 
@@ -291,25 +277,20 @@ class Approval(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
-        word = T("通过", "通過", "passed") if ok else T("未通过", "未通過", "failed")
-        msg = T(f"表决{word.zh_hans}:赞成 {n['count']}/{n['total']},"
-                f"须{t.describe('zh-Hans')},即至少 {n['needed']}",
-                f"表決{word.zh_hant}:贊成 {n['count']}/{n['total']},"
-                f"須{t.describe('zh-Hant')},即至少 {n['needed']}",
-                f"vote {word.en}: {n['count']} yes of {n['total']}, {t.describe('en')} needed, "
-                f"i.e. at least {n['needed']}")
+        word = _("passed") if ok else _("failed")
+        msg = _("vote {word}: {count} yes of {total}, {threshold} needed, i.e. at least "
+                 "{needed}").format(word=word, count=n["count"], total=n["total"],
+                                    needed=n["needed"], threshold=t.wording())
         note = _written_note(n)
         return msg if note is None else join([msg, note])
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
         frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
-        summary = T(f"赞成{sym}{base.zh_hans}的{frac}", f"贊成{sym}{base.zh_hant}的{frac}",
-                    f"{sym}{frac} of {base.en} vote yes")
-        detail = Text(*(t.describe(lang) for lang in LANGS))
+        summary = _("{sym}{frac} of {base} vote yes").format(sym=sym, base=base, frac=frac)
+        detail = t.wording()
         if self.written:
-            detail = join([detail, T("会前书面表决计入票数", "會前書面表決計入票數",
-                                     "votes handed in writing before the meeting count")])
+            detail = join([detail, _("votes handed in writing before the meeting count")])
         return Description(summary, detail, (_view(t, "yes"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
@@ -324,14 +305,13 @@ def _written_note(n: Mapping[str, Any]) -> Text | None:
     """What the verdict did with votes handed in writing, if there were any."""
     if "written_counted" in n:
         k = n["written_counted"]
-        return T(f"含会前书面表决 {k} 票", f"含會前書面表決 {k} 票",
-                 f"including {k} vote(s) handed in writing before the meeting")
+        return _("including {k} vote(s) handed in writing before the meeting").format(k=k)
     if "written_not_counted" in n:
         k = n["written_not_counted"]
-        return T(f"会前书面表决 {k} 票未计入(本程序不计书面表决)",
-                 f"會前書面表決 {k} 票未計入(本程序不計書面表決)",
-                 f"{k} vote(s) handed in writing before the meeting not counted (this "
-                 "procedure does not count written votes)")
+        return _(
+            "{k} vote(s) handed in writing before the meeting not counted (this procedure does not "
+            "count written votes)",
+        ).format(k=k)
     return None
 
 
@@ -354,19 +334,18 @@ class Recusal(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         if ok:
-            return T("利害关系人已回避", "利害關係人已迴避", "interested parties recused")
+            return _("interested parties recused")
         n = numbers["count"]
-        return T(f"利害关系人参与表决 {n} 人,应回避", f"利害關係人參與表決 {n} 人,應迴避",
-                 f"{n} interested part(y/ies) voted and should have recused")
+        return _("{n} interested part(y/ies) voted and should have recused").format(n=n)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         return Description(
-            T("利害关系人回避", "利害關係人迴避", "interested parties recuse themselves"),
-            T("利害关系人回避表决", "利害關係人迴避表決", "interested parties do not vote"))
+            _("interested parties recuse themselves"),
+            _("interested parties do not vote"))
 
 
 rule_type(
-    Quorum, name="quorum", label=T("法定人数", "法定人數", "quorum"),
+    Quorum, name="quorum", label=_("quorum"),
     description="Enough of the body attends: count of those present against a base.",
     params=(*THRESHOLD_PARAMS, Param("base", "base", choices=QUORUM_BASES),
             Param("any_of", "thresholds", required=False, default=(),
@@ -377,7 +356,7 @@ rule_type(
     actions=(ActionKind.MEETING,), effect=Effect.NO_QUORUM)
 
 rule_type(
-    Approval, name="approval", label=T("表决通过", "表決通過", "approval"),
+    Approval, name="approval", label=_("approval"),
     description="The vote passes: yes votes against a base.",
     params=(*THRESHOLD_PARAMS, Param("base", "base", choices=APPROVAL_BASES),
             Param("written", "bool", required=False, default=False,
@@ -387,6 +366,6 @@ rule_type(
 
 rule_type(
     Recusal, name="recusal",
-    label=T("利害关系人回避", "利害關係人迴避", "recusal of interested parties"),
+    label=_("recusal of interested parties"),
     description="Optional: interested parties may not vote on the matter.",
     params=(), actions=(ActionKind.MEETING,), effect=Effect.REFUSE)

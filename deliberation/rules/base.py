@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Final, NamedTuple
 import attrs
 
 from deliberation.frozen import FrozenDict, freeze
-from deliberation.i18n import Text
+from deliberation.i18n import Joined, Text, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.facts import Facts
 
@@ -249,8 +249,7 @@ def rule_type(cls: type[Rule], **meta: Any) -> RuleType:
 
 def join(parts: list[Text]) -> Text:
     """Several messages as one, in each language's way of listing."""
-    return Text(";".join(p.zh_hans for p in parts), ";".join(p.zh_hant for p in parts),
-                "; ".join(p.en for p in parts))
+    return Joined(_p("between messages", "; "), tuple(parts))
 
 
 __all__ = ["RULES", "Build", "Description", "Effect", "Param", "Requirement", "Rule",

@@ -26,7 +26,7 @@ import attrs
 from lunardate import LunarDate
 
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import Triple, _
 
 
 class CalendarCoverageError(DeliberationError):
@@ -76,15 +76,11 @@ class WorkingCalendar:
         if day.year not in self._years:
             first, last = min(self._years), max(self._years)
             raise CalendarCoverageError(
-                T(
-                    f"{day.isoformat()} 不在已知节假日安排的年份内({first}–{last});"
-                    "请升级 chinese-calendar,或以 extra_holidays/extra_workdays 补充当年安排",
-                    f"{day.isoformat()} 不在已知節假日安排的年份內({first}–{last});"
-                    "請升級 chinese-calendar,或以 extra_holidays/extra_workdays 補充當年安排",
-                    f"{day.isoformat()} is outside the years with known public holidays "
-                    f"({first}–{last}); upgrade chinese-calendar or add that year's days with "
+                _(
+                    "{day} is outside the years with known public holidays ({first}–{last}); "
+                    "upgrade chinese-calendar or add that year's days with "
                     "extra_holidays/extra_workdays",
-                )
+                ).format(day=day.isoformat(), first=first, last=last)
             )
         if day in self._workdays:
             return True
@@ -172,7 +168,7 @@ def _lunar_coverage_error(zh_hans: str, zh_hant: str, en: str) -> CalendarCovera
     """The refusal for a date (named in the three languages) the lunar tables do not cover."""
     first, last = LUNAR_FIRST_DAY.isoformat(), LUNAR_LAST_DAY.isoformat()
     return CalendarCoverageError(
-        T(
+        Triple(
             f"{zh_hans} 超出农历换算范围(公历 {first} 至 {last},即农历 1900—2099 年)",
             f"{zh_hant} 超出農曆換算範圍(公曆 {first} 至 {last},即農曆 1900—2099 年)",
             f"{en} is outside the lunar calendar's range (solar {first} to {last}, "
@@ -227,12 +223,12 @@ def _as_days(value: Iterable[int]) -> tuple[int, ...]:
     return tuple(value)
 
 
-def _check_lunar_day(_: object, __: object, value: tuple[int, ...]) -> None:
+def _check_lunar_day(_unused: object, __: object, value: tuple[int, ...]) -> None:
     if not value or any(not 1 <= d <= 30 for d in value):
         raise ValueError("lunar days are between 1 and 30")
 
 
-def _check_lunar_month(_: object, __: object, value: int | None) -> None:
+def _check_lunar_month(_unused: object, __: object, value: int | None) -> None:
     if value is not None and not 1 <= value <= 12:
         raise ValueError("lunar months are between 1 and 12")
 

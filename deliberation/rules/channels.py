@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _
 
 CHANNELS: Final[Mapping[str, Text]] = {
-    "notice-board": T("村务公开栏", "村務公開欄", "notice board"),
-    "broadcast": T("广播", "廣播", "broadcast"),
-    "wechat-group": T("微信群", "微信群組", "WeChat group"),
-    "website": T("网站", "網站", "website"),
+    "notice-board": _("notice board"),
+    "broadcast": _("broadcast"),
+    "wechat-group": _("WeChat group"),
+    "website": _("website"),
 }
 
 
@@ -26,7 +26,7 @@ def channel_name(channel: str, extra: Mapping[str, Text] | None = None) -> Text:
     """The name of ``channel`` (a procedure's own first, then the built-ins; else the id)."""
     if extra and channel in extra:
         return extra[channel]
-    return CHANNELS.get(channel) or Text(channel, channel, channel)
+    return CHANNELS.get(channel) or Triple(channel, channel, channel)
 
 
 __all__ = ["CHANNELS", "channel_name"]

@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.attendance import fill
 from deliberation.rules.base import (
@@ -110,19 +110,18 @@ class Composite(Rule):
         parts = []
         for child, entry in zip(self.children, numbers["children"], strict=True):
             word = _HELD if entry["ok"] else _FAILED
-            parts.append(fill(T("{id}({word}):{msg}", "{id}({word}):{msg}",
-                                "{id} ({word}): {msg}"),
+            parts.append(fill(_("{id} ({word}): {msg}"),
                               id=child.id, word=word,
                               msg=child.message(entry["ok"], entry["numbers"])))
-        body = Text(";".join(p.zh_hans for p in parts), ";".join(p.zh_hant for p in parts),
+        body = Triple(";".join(p.zh_hans for p in parts), ";".join(p.zh_hant for p in parts),
                     "; ".join(p.en for p in parts))
         if ok:
             head = _ALL_HELD if self.mode == "all-of" else _ONE_HELD
-            return fill(T("{head}。{body}", "{head}。{body}", "{head}. {body}"),
+            return fill(_("{head}. {body}"),
                         head=head, body=body)
-        head = fill(T("{failed} 未满足", "{failed} 未滿足", "{failed} not met"),
+        head = fill(_("{failed} not met"),
                     failed=numbers["failed"]) if self.mode == "all-of" else _NONE_HELD
-        return fill(T("{head}。{body}", "{head}。{body}", "{head}. {body}"), head=head,
+        return fill(_("{head}. {body}"), head=head,
                     body=body)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
@@ -131,7 +130,7 @@ class Composite(Rule):
 
         def joined(attr: str) -> Text:
             texts = [getattr(d, attr) for d in described]
-            return Text(*(joiner.get(lang).join(t.get(lang) for t in texts)
+            return Triple(*(joiner.get(lang).join(t.get(lang) for t in texts)
                           for lang in ("zh-Hans", "zh-Hant", "en")))
 
         return Description(joined("summary"), joined("detail"),
@@ -157,13 +156,13 @@ class Composite(Rule):
                      for combo in itertools.product(*per_child))
 
 
-_HELD: Final = T("满足", "滿足", "met")
-_FAILED: Final = T("未满足", "未滿足", "not met")
-_ALL_HELD: Final = T("各项条件均满足", "各項條件均滿足", "every condition is met")
-_ONE_HELD: Final = T("其中一项条件已满足", "其中一項條件已滿足", "one of the conditions is met")
-_NONE_HELD: Final = T("各项条件均未满足", "各項條件均未滿足", "none of the conditions is met")
-_AND: Final = T(",且", ",且", "; and ")
-_OR: Final = T(",或", ",或", "; or ")
+_HELD: Final = _p("rules.composite", "met")
+_FAILED: Final = _p("rules.composite", "not met")
+_ALL_HELD: Final = _("every condition is met")
+_ONE_HELD: Final = _("one of the conditions is met")
+_NONE_HELD: Final = _("none of the conditions is met")
+_AND: Final = _("; and ")
+_OR: Final = _("; or ")
 
 
 @attrs.frozen
@@ -183,10 +182,10 @@ class AnyOf(Composite):
 _PARAMS: Final = (Param("rules", "rules", description="the rules combined: each a rule as a "
                         "stage lists it (rule, id, params, basis)"),)
 
-rule_type(AllOf, name="all-of", label=T("同时满足", "同時滿足", "all of"),
+rule_type(AllOf, name="all-of", label=_("all of"),
           description="Every one of the rules listed holds (e.g. a quorum of the members and "
           "one of the women members).", params=_PARAMS, actions=tuple(ActionKind),
           effect=Effect.REFUSE)
-rule_type(AnyOf, name="any-of", label=T("满足其一", "滿足其一", "any of"),
+rule_type(AnyOf, name="any-of", label=_("any of"),
           description="One of the rules listed holds.", params=_PARAMS,
           actions=tuple(ActionKind), effect=Effect.REFUSE)

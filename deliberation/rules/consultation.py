@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Joined, Text, Triple, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -86,18 +86,23 @@ class ConsultationCoverage(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         n = numbers
-        unit = (T("村民", "村民", "villagers") if self.unit == "villager"
-                else T("户", "戶", "households"))
+        unit = (_("villagers") if self.unit == "villager"
+                else _p("rules.consultation", "households"))
         share = self._share()
         u = n["unsigned"]
-        unsigned = (T(f";另有 {u} 份意见未签字,不计入", f";另有 {u} 份意見未簽字,不計入",
-                      f"; {u} unsigned opinion(s) do not count") if u else T("", "", ""))
-        return T(f"已签字征求意见 {n['count']}/{n['total']} {unit.zh_hans},"
-                 f"须达 {share}(至少 {n['needed']}){unsigned.zh_hans}",
-                 f"已簽字徵求意見 {n['count']}/{n['total']} {unit.zh_hant},"
-                 f"須達 {share}(至少 {n['needed']}){unsigned.zh_hant}",
-                 f"signed opinions from {n['count']} of {n['total']} {unit.en}, "
-                 f"{share} needed (at least {n['needed']}){unsigned.en}")
+        unsigned = (_("; {u} unsigned opinion(s) do not count").format(u=u) if u
+                    else Triple.same(""))
+        return _(
+            "signed opinions from {count} of {total} {unit}, {share} needed (at least "
+            "{needed}){unsigned}",
+        ).format(
+            count=n['count'],
+            total=n['total'],
+            unit=unit,
+            share=share,
+            needed=n['needed'],
+            unsigned=unsigned,
+        )
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
@@ -105,24 +110,25 @@ class ConsultationCoverage(Rule):
         sym = ("" if share == "100%" and t.compare is Comparison.AT_LEAST
                else ("≥" if t.compare is Comparison.AT_LEAST else ">"))
         household = self.unit == "household"
-        summary = (T(f"签字意见{sym}{share}户", f"簽字意見{sym}{share}戶",
-                     f"signed opinions from {sym}{share} of households") if household
-                   else T(f"签字意见{sym}{share}村民", f"簽字意見{sym}{share}村民",
-                          f"signed opinions from {sym}{share} of villagers"))
+        summary = (_(
+            "signed opinions from {sym}{share} of households",
+        ).format(sym=sym, share=share) if household
+                   else _(
+                       "signed opinions from {sym}{share} of villagers",
+                   ).format(sym=sym, share=share))
         pct = t.ratio * 100
         pshare = f"{pct.numerator}%" if pct.denominator == 1 else format_fraction(t.ratio)
         cmp = t.compare.label
-        unit = (T("户(每户一人签字)", "戶(每戶一人簽字)", "households (one signature each)")
-                if household else T("成年村民", "成年村民", "adult villagers"))
-        parts = [T(f"已征求意见须达{unit.zh_hans}的 {pshare}{cmp.zh_hans}",
-                   f"已徵求意見須達{unit.zh_hant}的 {pshare}{cmp.zh_hant}",
-                   f"opinions from {cmp.en} {pshare} of {unit.en}")]
+        unit = (_("households (one signature each)")
+                if household else _("adult villagers"))
+        parts = [_(
+            "opinions from {cmp} {pshare} of {unit}",
+        ).format(unit=unit, pshare=pshare, cmp=cmp)]
         if self.signed_only:
-            parts.append(T("仅签字的意见计入", "僅簽字的意見計入", "only signed opinions count"))
-        parts.append(T("接受书面委托签字", "接受書面委託簽字", "written proxies accepted")
-                     if self.proxies else T("不接受委托签字", "不接受委託簽字", "no proxies"))
-        detail = Text(",".join(p.zh_hans for p in parts), ",".join(p.zh_hant for p in parts),
-                      ", ".join(p.en for p in parts))
+            parts.append(_("only signed opinions count"))
+        parts.append(_("written proxies accepted")
+                     if self.proxies else _("no proxies"))
+        detail = Joined(_p("between conditions", ", "), tuple(parts))
         view = ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
                              t.base.value, "consulted", "population")
         return Description(summary, detail, (view,), on_arrow=True)
@@ -134,7 +140,7 @@ class ConsultationCoverage(Rule):
 
 rule_type(
     ConsultationCoverage, name="consultation-coverage",
-    label=T("民意征求全覆盖", "民意徵求全覆蓋", "consultation coverage"),
+    label=_("consultation coverage"),
     description="Villagers' opinions solicited from a share (default all) of villagers.",
     params=(Param("unit", "choice", required=False, default="villager", choices=UNITS),
             Param("ratio", "fraction", required=False, default=Fraction(1)),

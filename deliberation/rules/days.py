@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo, available_timezones
 import attrs
 
 from deliberation.diagnostics import did_you_mean
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _
 from deliberation.rules.calendars import WorkingCalendar, working_calendar
 
 # The word procedure files used for ``elapsed`` before the Civil Code's count existed; still
@@ -152,7 +152,7 @@ def days_between(earlier: datetime, later: datetime, tz: ZoneInfo) -> int:
     return DayCount.ELAPSED.between(local_date(earlier, tz), local_date(later, tz))
 
 
-def _non_negative(_: object, __: object, value: int) -> None:
+def _non_negative(_unused: object, __: object, value: int) -> None:
     if type(value) is not int or value < 0:
         raise ValueError(f"a period's days are a whole number from 0, not {value!r}")
 
@@ -240,12 +240,10 @@ class Period:
         """
         n = self.days
         if self.count is DayCount.WORKING:
-            return T(f"{n} 个工作日", f"{n} 個工作日", f"{n} working day(s)")
+            return _("{n} working day(s)").format(n=n)
         if self.count is DayCount.CIVIL_CODE:
-            return T(f"{n} 日(依民法典第二百零一条、第二百零三条计算)",
-                     f"{n} 日(依民法典第二百零一條、第二百零三條計算)",
-                     f"{n} day(s), counted under Civil Code Arts. 201 and 203")
-        return T(f"{n} 天", f"{n} 天", f"{n} day(s)")
+            return _("{n} day(s), counted under Civil Code Arts. 201 and 203").format(n=n)
+        return _("{n} day(s)").format(n=n)
 
     # -- the same on aware instants ---------------------------------------------------------
     def elapsed_at(self, start: datetime, on: datetime, tz: ZoneInfo,

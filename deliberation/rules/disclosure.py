@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _, series
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
@@ -48,13 +48,13 @@ def day_count(value: Any) -> DayCount:
 
 def _unit(count: DayCount) -> Text:
     if count is DayCount.WORKING:
-        return T("个工作日", "個工作日", " working day(s)")
-    return T(" 天", " 天", " day(s)")
+        return _(" working day(s)")
+    return _(" day(s)")
 
 
 def _days(n: int, count: DayCount) -> Text:
     u = _unit(count)
-    return Text(f"{n}{u.zh_hans}", f"{n}{u.zh_hant}", f"{n}{u.en}")
+    return _("{n}{u}").format(n=n, u=u)
 
 
 @attrs.frozen
@@ -123,64 +123,43 @@ class Disclosure(Rule):
         count = self.period.count
         if ok:
             used = [channel_name(c) for c in days]
-            return T(f"已公开 {_days(numbers['count'], count).zh_hans}"
-                     f"({'、'.join(c.zh_hans for c in used)})",
-                     f"已公開 {_days(numbers['count'], count).zh_hant}"
-                     f"({'、'.join(c.zh_hant for c in used)})",
-                     f"posted for {_days(numbers['count'], count).en} on "
-                     f"{', '.join(c.en for c in used)}")
+            return _("posted for {days} on {channels}").format(
+                days=_days(numbers["count"], count), channels=series(used))
         problems: list[Text] = []
         names = [channel_name(c) for c in self.channels]
         if not numbers["met"]:
             need = _days(self.period.days, count)
             if self.require_all:
                 lacking = list(self.channels)
-                per = [f"{channel_name(c).zh_hans} {days.get(c, 0)}" for c in lacking]
-                per_t = [f"{channel_name(c).zh_hant} {days.get(c, 0)}" for c in lacking]
-                per_e = [f"{channel_name(c).en} {days.get(c, 0)}" for c in lacking]
-                problems.append(T(
-                    f"须在{'、'.join(n.zh_hans for n in names)}各公开至少{need.zh_hans}"
-                    f"(已公开:{'、'.join(per)})",
-                    f"須在{'、'.join(n.zh_hant for n in names)}各公開至少{need.zh_hant}"
-                    f"(已公開:{'、'.join(per_t)})",
-                    f"each of {', '.join(n.en for n in names)} needs at least {need.en} "
-                    f"(posted: {', '.join(per_e)})"))
+                per = [_("{channel} {days}").format(channel=channel_name(c), days=days.get(c, 0))
+                       for c in lacking]
+                problems.append(_(
+                    "each of {channels} needs at least {need} (posted: {per})"
+                ).format(channels=series(names), need=need, per=series(per)))
             elif not days:
-                problems.append(T(
-                    f"未在规定渠道公开(须为{'、'.join(n.zh_hans for n in names)}之一)",
-                    f"未在規定渠道公開(須為{'、'.join(n.zh_hant for n in names)}之一)",
-                    f"not posted on a required channel (one of "
-                    f"{', '.join(n.en for n in names)})"))
+                problems.append(_("not posted on a required channel (one of {channels})").format(
+                    channels=series(names)))
             else:
                 got = _days(numbers["count"], count)
-                problems.append(T(f"公开 {got.zh_hans},至少须 {need.zh_hans}",
-                                  f"公開 {got.zh_hant},至少須 {need.zh_hant}",
-                                  f"posted for {got.en}, at least {need.en} needed"))
+                problems.append(_(
+                    "posted for {got}, at least {need} needed",
+                ).format(got=got, need=need))
         if numbers["open_objections"]:
             n = numbers["open_objections"]
-            problems.append(T(f"尚有 {n} 项异议未答复", f"尚有 {n} 項異議未答覆",
-                              f"{n} objection(s) still unanswered"))
+            problems.append(_("{n} objection(s) still unanswered").format(n=n))
         return join(problems)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         names = [channel_name(c, channels) for c in self.channels]
         need = _days(self.period.days, self.period.count)
         window = self.objection_window_days
-        if self.require_all:
-            where = T(f"在{'、'.join(n.zh_hans for n in names)}各",
-                      f"在{'、'.join(n.zh_hant for n in names)}各",
-                      f"on each of {', '.join(n.en for n in names)}")
-        else:
-            where = T(f"在{'、'.join(n.zh_hans for n in names)}之一",
-                      f"在{'、'.join(n.zh_hant for n in names)}之一",
-                      f"on one of {', '.join(n.en for n in names)}")
-        detail = T(f"{where.zh_hans}公开至少{need.zh_hans};{window} 天内可提出异议",
-                   f"{where.zh_hant}公開至少{need.zh_hant};{window} 天內可提出異議",
-                   f"posted {where.en} for at least {need.en}; objections within {window} "
-                   "day(s)")
+        where = (_("on each of {channels}") if self.require_all
+                 else _("on one of {channels}")).format(channels=series(names))
+        detail = _(
+            "posted {where} for at least {need}; objections within {window} day(s)",
+        ).format(where=where, need=need, window=window)
         d = self.period.days
-        summary = T(f"公开≥{d}天,异议已答复", f"公開≥{d}天,異議已答覆",
-                    f"posted ≥{d} days, objections answered")
+        summary = _("posted ≥{d} days, objections answered").format(d=d)
         return Description(summary, detail, days=d, on_arrow=True)
 
 
@@ -207,27 +186,26 @@ class DaysBefore(Rule):
 
     def _what(self) -> Text:
         if self.fact == "notice_on":
-            return T("会议通知", "會議通知", "meeting notice")
-        return T("方案送达", "方案送達", "plan circulated")
+            return _("meeting notice")
+        return _("plan circulated")
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         got = "—" if numbers["count"] is None else str(numbers["count"])
         what, need = self._what(), numbers["needed"]
         u = _unit(self.period.count)
-        return T(f"{what.zh_hans}:提前 {got}{u.zh_hans},至少须 {need}{u.zh_hans}",
-                 f"{what.zh_hant}:提前 {got}{u.zh_hant},至少須 {need}{u.zh_hant}",
-                 f"{what.en}: {got}{u.en} ahead, at least {need} needed")
+        return _(
+            "{what}: {got}{u} ahead, at least {need} needed",
+        ).format(what=what, got=got, u=u, need=need)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         d = self.period.days
         if self.fact == "notice_on":
-            return Description(T(f"提前≥{d}天通知", f"提前≥{d}天通知", f"notice ≥{d} days ahead"),
-                               T(f"会前至少 {d} 天通知", f"會前至少 {d} 天通知",
-                                 f"notice at least {d} day(s) ahead"), days=d, on_arrow=True)
-        return Description(T(f"方案提前≥{d}天送达", f"方案提前≥{d}天送達",
-                             f"plan circulated ≥{d} days ahead"),
-                           T(f"方案至少提前 {d} 天送达", f"方案至少提前 {d} 天送達",
-                             f"plan circulated at least {d} day(s) ahead"), days=d)
+            return Description(_("notice ≥{d} days ahead").format(d=d),
+                               _(
+                                   "notice at least {d} day(s) ahead",
+                               ).format(d=d), days=d, on_arrow=True)
+        return Description(_("plan circulated ≥{d} days ahead").format(d=d),
+                           _("plan circulated at least {d} day(s) ahead").format(d=d), days=d)
 
 
 @attrs.frozen
@@ -249,7 +227,7 @@ class AdvanceCirculation(DaysBefore):
 
 
 rule_type(
-    Disclosure, name="disclosure", label=T("公开", "公開", "disclosure"),
+    Disclosure, name="disclosure", label=_("disclosure"),
     description="Published on the required channels for a minimum period, objections answered.",
     params=(Param("channels", "channels", required=False, default=("notice-board",),
                   description="disclosure channels: built-in ids or the procedure's own"),
@@ -266,14 +244,14 @@ rule_type(
     actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
 
 rule_type(
-    NoticePeriod, name="notice-period", label=T("会议通知期", "會議通知期", "notice period"),
+    NoticePeriod, name="notice-period", label=_("notice period"),
     description="The meeting was announced at least ``days`` days before it is held.",
     params=(Param("days", "int", minimum=0), COUNT_PARAM),
     actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
 
 rule_type(
     AdvanceCirculation, name="advance-circulation",
-    label=T("方案提前送达", "方案提前送達", "plan circulated in advance"),
+    label=_("plan circulated in advance"),
     description="The plan was circulated to the participants at least ``days`` days ahead.",
     params=(Param("days", "int", minimum=0), COUNT_PARAM),
     actions=(ActionKind.MEETING,), effect=Effect.REFUSE)

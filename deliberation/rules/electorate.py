@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _
 
 INCAPACITY: Final = "incapacity"
 ABROAD: Final = "abroad"
@@ -28,12 +28,11 @@ BEDRIDDEN: Final = "bedridden"
 AWAY_UNTRANSFERRED: Final = "away-untransferred"
 
 EXCLUSION_REASONS: Final[dict[str, Text]] = {
-    INCAPACITY: T("丧失行为能力", "喪失行為能力", "without legal capacity"),
-    ABROAD: T("出国(境)半年以上", "出國(境)半年以上", "abroad for more than half a year"),
-    DETAINED: T("被羁押或正在服刑", "被羈押或正在服刑", "detained or serving a sentence"),
-    BEDRIDDEN: T("长期卧床不能参加", "長期臥床不能參加", "bedridden and unable to attend"),
-    AWAY_UNTRANSFERRED: T("外出半年以上且未转组织关系", "外出半年以上且未轉組織關係",
-                          "away for more than half a year without transferring membership"),
+    INCAPACITY: _("without legal capacity"),
+    ABROAD: _("abroad for more than half a year"),
+    DETAINED: _("detained or serving a sentence"),
+    BEDRIDDEN: _("bedridden and unable to attend"),
+    AWAY_UNTRANSFERRED: _("away for more than half a year without transferring membership"),
 }
 
 
@@ -50,7 +49,7 @@ def unknown_reasons(reasons: Iterable[str], allowed: Iterable[str]) -> list[str]
 
 def reason_name(reason: str) -> Text:
     """The category's name (the id itself for a category this version does not know)."""
-    return EXCLUSION_REASONS.get(reason) or Text(reason, reason, reason)
+    return EXCLUSION_REASONS.get(reason) or Triple(reason, reason, reason)
 
 
 __all__ = ["ABROAD", "AWAY_UNTRANSFERRED", "BEDRIDDEN", "DETAINED", "EXCLUSION_REASONS",

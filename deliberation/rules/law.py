@@ -32,7 +32,7 @@ import attrs
 
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, T, Text
+from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
 
@@ -43,8 +43,7 @@ class LawDataError(DeliberationError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
         lines = "\n".join(d.format() for d in diagnostics)
-        super().__init__(T("法律数据有误:\n{lines}", "法律數據有誤:\n{lines}",
-                           "the law data is broken:\n{lines}").format(lines=lines))
+        super().__init__(_("the law data is broken:\n{lines}").format(lines=lines))
 
 
 @attrs.frozen
@@ -143,21 +142,20 @@ def cite(law_id: str, article: str, on: _dt.date | None = None) -> Text:
     """``law_id``'s ``article`` as the version in force on ``on`` numbers it."""
     law = LAWS[law_id]
     v = law.version_on(on)
-    head = T("{title}({label},{eff}施行)", "{title}({label},{eff}施行)",
-             "{title} ({label}, in force {eff})")
-    heads = Text(*(head.get(lang).format(title=law.title.get(lang), label=v.label.get(lang),
+    head = _("{title} ({label}, in force {eff})")
+    heads = Triple(*(head.get(lang).format(title=law.title.get(lang), label=v.label.get(lang),
                                          eff=v.effective.isoformat()) for lang in LANGS))
     numbered = article if v.renumbered is None or v is law.versions[0] else (
         v.renumbered.get(article))
     if numbered is not None:
-        return Text(*(heads.get(lang) + (" " if lang == "en" else "")
+        return Triple(*(heads.get(lang) + (" " if lang == "en" else "")
                       + _article_text(numbered, lang) for lang in LANGS))
     previous = law.versions[law.versions.index(v) - 1].version
-    tail = T("对应{prev}年文本第{article}条的条款(条号待确认)",
-             "對應{prev}年文本第{article}條的條款(條號待確認)",
-             ", the article that was Art. {article} of the {prev} text "
-             "(article number not yet confirmed)").format(prev=previous, article=article)
-    return Text(*(heads.get(lang) + tail.get(lang) for lang in LANGS))
+    tail = _(
+        ", the article that was Art. {article} of the {prev} text (article number not yet "
+        "confirmed)",
+    ).format(prev=previous, article=article)
+    return Triple(*(heads.get(lang) + tail.get(lang) for lang in LANGS))
 
 
 def later_citations(law_id: str, article: str) -> tuple[tuple[_dt.date, Text], ...]:
@@ -195,7 +193,7 @@ class _Reader:
             self.r.error("D202", "expected a mapping", loc)
             return False
         ok = True
-        for key, k, _ in loc.items():
+        for key, k, _unused in loc.items():
             if key not in allowed:
                 self.r.error("D201", f"unknown key {key!r}", k, did_you_mean(key, allowed))
                 ok = False
@@ -212,7 +210,7 @@ class _Reader:
         if missing or set(values) - set(LANGS):
             self.r.error("D601", f"a text needs exactly {', '.join(LANGS)}", loc)
             return None
-        return Text(*(str(values[lang]) for lang in LANGS))
+        return Triple(*(str(values[lang]) for lang in LANGS))
 
     def date(self, loc: Located | None) -> _dt.date | None:
         if loc is None:
@@ -225,7 +223,7 @@ class _Reader:
 
     def laws(self, loc: Located | None) -> dict[str, Law]:
         out = {}
-        for lid, _, body in self.mapping(loc, "laws"):
+        for lid, _unused, body in self.mapping(loc, "laws"):
             if not self.keys(body, ("title", "versions")):
                 continue
             title = self.text(self.need(body, "title"))
@@ -275,7 +273,7 @@ class _Reader:
     def regimes(self, loc: Located | None, laws: Mapping[str, Law],
                 kinds: Mapping[str, MatterKind]) -> dict[str, Regime]:
         out = {}
-        for rid, _, body in self.mapping(loc, "regimes"):
+        for rid, _unused, body in self.mapping(loc, "regimes"):
             if not self.keys(body, ("name", "approval", "text", "kinds", "reserved_basis")):
                 continue
             name, text = self.text(self.need(body, "name")), self.text(self.need(body, "text"))
@@ -361,7 +359,7 @@ def regime_of(kind: str) -> Regime | None:
 def kind_label(kind: str) -> Text:
     """The label of ``kind`` (its id, in every language, when it is unknown)."""
     k = KINDS.get(kind)
-    return k.label if k is not None else Text(kind, kind, kind)
+    return k.label if k is not None else Triple(kind, kind, kind)
 
 
 # Roster selectors whose members sit for others: a body of them is a representative body.

@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -68,33 +68,32 @@ class WrittenMotion(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         subs, signed = numbers["count"], numbers["signed"]
         if ok:
-            return T(f"书面动议已由 {subs} 名村民提出", f"書面動議已由 {subs} 名村民提出",
-                     f"written motion raised by {subs} villager(s)")
+            return _("written motion raised by {subs} villager(s)").format(subs=subs)
         problems: list[Text] = []
         if self.require_text and not numbers["has_text"]:
-            problems.append(T("动议无书面内容", "動議無書面內容", "the motion has no written text"))
+            problems.append(_("the motion has no written text"))
         if subs < self.min_submitters:
             need = self.min_submitters
-            problems.append(T(f"提出人 {subs} 人,至少须 {need} 人",
-                              f"提出人 {subs} 人,至少須 {need} 人",
-                              f"{subs} submitter(s), at least {need} needed"))
+            problems.append(_(
+                "{subs} submitter(s), at least {need} needed",
+            ).format(subs=subs, need=need))
         if self.require_signatures and signed < subs:
-            problems.append(T(f"提出人签名 {signed}/{subs}", f"提出人簽名 {signed}/{subs}",
-                              f"{signed} of {subs} submitters signed"))
+            problems.append(_(
+                "{signed} of {subs} submitters signed",
+            ).format(signed=signed, subs=subs))
         return join(problems)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         n = self.min_submitters
-        parts = [T(f"至少 {n} 名村民书面提出", f"至少 {n} 名村民書面提出",
-                   f"raised in writing by at least {n} villager(s)")]
+        parts = [_("raised in writing by at least {n} villager(s)").format(n=n)]
         if self.require_text:
-            parts.append(T("须有书面内容", "須有書面內容", "with its text"))
+            parts.append(_("with its text"))
         if self.require_signatures:
-            parts.append(T("每位提出人签字", "每位提出人簽字", "signed by every submitter"))
-        detail = Text(",".join(p.zh_hans for p in parts), ",".join(p.zh_hant for p in parts),
-                      ", ".join(p.en for p in parts))
-        return Description(T(f"≥{n}名村民书面提出并签名", f"≥{n}名村民書面提出並簽名",
-                             f"in writing by ≥{n} villager(s), signed"), detail, on_arrow=True)
+            parts.append(_("signed by every submitter"))
+        detail = Joined(_p("between conditions", ", "), tuple(parts))
+        return Description(_(
+            "in writing by ≥{n} villager(s), signed",
+        ).format(n=n), detail, on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         return (Requirement("submitters", self.min_submitters, self.min_submitters),)
@@ -145,35 +144,30 @@ class ProposalSupport(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         n, c = numbers, self.villagers.compare.label
         fv, fr = n["ratio"], n["representatives_ratio"]
-        head = (T("提议人数达到要求", "提議人數達到要求", "enough support") if ok
-                else T("提议人数不足", "提議人數不足", "not enough support"))
+        head = (_("enough support") if ok
+                else _("not enough support"))
         by_c = self.committee
-        return T(
-            f"{head.zh_hans}:村民 {n['count']}/{n['total']}(须{fv}{c.zh_hans},"
-            f"即 {n['needed']}),村民代表 {n['representatives']}/{n['representatives_total']}"
-            f"(须{fr}{c.zh_hans},即 {n['representatives_needed']})"
-            + (",或由村民委员会提议" if by_c else ""),
-            f"{head.zh_hant}:村民 {n['count']}/{n['total']}(須{fv}{c.zh_hant},"
-            f"即 {n['needed']}),村民代表 {n['representatives']}/{n['representatives_total']}"
-            f"(須{fr}{c.zh_hant},即 {n['representatives_needed']})"
-            + (",或由村民委員會提議" if by_c else ""),
-            f"{head.en}: {n['count']} of {n['total']} villagers ({c.en} {fv}, i.e. "
-            f"{n['needed']}), {n['representatives']} of {n['representatives_total']} "
-            f"representatives ({c.en} {fr}, i.e. {n['representatives_needed']})"
-            + (", or a proposal by the villagers' committee" if by_c else ""))
+        values = {"head": head, "count": n["count"], "total": n["total"], "needed": n["needed"],
+                  "reps": n["representatives"], "reps_total": n["representatives_total"],
+                  "reps_needed": n["representatives_needed"], "fv": fv, "fr": fr, "cmp": c}
+        if by_c:
+            return _("{head}: {count} of {total} villagers ({cmp} {fv}, i.e. {needed}), {reps} of "
+                     "{reps_total} representatives ({cmp} {fr}, i.e. {reps_needed}), or a "
+                     "proposal by the villagers' committee").format(**values)
+        return _("{head}: {count} of {total} villagers ({cmp} {fv}, i.e. {needed}), {reps} of "
+                 "{reps_total} representatives ({cmp} {fr}, i.e. {reps_needed})").format(**values)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         fv, fr = format_fraction(self.villagers.ratio), format_fraction(self.representatives.ratio)
         cmp = self.villagers.compare.label
         by_c = self.committee
-        detail = T(
-            ("由村民委员会提议,或" if by_c else "")
-            + f"十八周岁以上村民的 {fv}{cmp.zh_hans}联名,或村民代表的 {fr}{cmp.zh_hans}联名",
-            ("由村民委員會提議,或" if by_c else "")
-            + f"十八周歲以上村民的 {fv}{cmp.zh_hant}聯名,或村民代表的 {fr}{cmp.zh_hant}聯名",
-            ("proposed by the villagers' committee, or " if by_c else "")
-            + f"signed by {cmp.en} {fv} of villagers aged 18 and over, or by {cmp.en} {fr} "
-            "of villager representatives")
+        if by_c:
+            detail = _("proposed by the villagers' committee, or signed by {cmp} {fv} of villagers "
+                       "aged 18 and over, or by {cmp} {fr} of villager representatives")
+        else:
+            detail = _("signed by {cmp} {fv} of villagers aged 18 and over, or by {cmp} {fr} of "
+                       "villager representatives")
+        detail = detail.format(cmp=cmp, fv=fv, fr=fr)
         return Description(self.type.label, detail)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
@@ -187,7 +181,7 @@ class ProposalSupport(Rule):
 
 
 rule_type(
-    WrittenMotion, name="written-motion", label=T("书面动议", "書面動議", "written motion"),
+    WrittenMotion, name="written-motion", label=_("written motion"),
     description="The matter is raised in writing by one or more villagers (动议).",
     params=(Param("min_submitters", "int", required=False, default=1, minimum=1),
             Param("require_text", "bool", required=False, default=True),
@@ -195,7 +189,7 @@ rule_type(
     actions=(ActionKind.MOTION,), effect=Effect.REFUSE)
 
 rule_type(
-    ProposalSupport, name="proposal-support", label=T("提议人数", "提議人數", "proposal support"),
+    ProposalSupport, name="proposal-support", label=_("proposal support"),
     description="Proposed by the committee, or a share of villagers, or of representatives.",
     params=(
         Param("villagers_ratio", "fraction", required=False, default=Fraction(1, 10),

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import LANGS, T, Text
+from deliberation.i18n import LANGS, Joined, Text, Triple, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import (
     Description,
@@ -56,6 +56,7 @@ from deliberation.rules.law import (
 from deliberation.rules.thresholds import format_fraction
 
 RULE: Final = "matter-regime"
+_SEMICOLON: Final = Triple(";", ";", "; ")  # between the parts of a message
 
 
 def bound(kind: str, on: _dt.date | None) -> tuple[Regime, Binding] | None:
@@ -147,48 +148,44 @@ class MatterRegime(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         n = numbers
         if not n.get("applies"):
-            return T("事项类别“{kind}”不受特别法约束,按本程序规则表决",
-                     "事項類別「{kind}」不受特別法約束,按本程序規則表決",
-                     "the kind {kind!r} is bound by no stricter law; the procedure's own rule "
-                     "decides").format(kind=n["kind"])
+            return _(
+                "the kind {kind!r} is bound by no stricter law; the procedure's own rule decides",
+            ).format(kind=n["kind"])
         reg = REGIMES[n["regime"]]
         cited = _citation(n)
         if n.get("reserved"):
-            return Text(*(_reserved_line(lang, n["kind"], reg) for lang in LANGS))
-        head = (T("法定表决通过", "法定表決通過", "the law's threshold is met") if ok else
-                T("法定表决未通过", "法定表決未通過", "the law's threshold is not met"))
-        body = T("{head}:赞成 {count}/{total},依{cite}须全体组成人员的{ratio}以上,即至少 {needed}",
-                 "{head}:贊成 {count}/{total},依{cite}須全體組成人員的{ratio}以上,即至少 {needed}",
-                 "{head}: {count} yes of all {total} members; {cite} requires at least {ratio} "
-                 "of all members, i.e. at least {needed}")
-        parts = [Text(*(body.get(lang).format(head=head.get(lang), cite=cited.get(lang),
-                                              count=n["count"], total=n["total"],
-                                              ratio=n["ratio"], needed=n["needed"])
-                        for lang in LANGS))]
+            return Triple(*(_reserved_line(lang, n["kind"], reg) for lang in LANGS))
+        head = (_("the law's threshold is met") if ok else
+                _("the law's threshold is not met"))
+        body = _(
+            "{head}: {count} yes of all {total} members; {cite} requires at least {ratio} of all "
+            "members, i.e. at least {needed}",
+        )
+        parts: list[Text] = [body.format(head=head, cite=cited, count=n["count"],
+                                         total=n["total"], ratio=n["ratio"],
+                                         needed=n["needed"])]
         approvals = reg.kinds[n["kind"]].approvals
         if approvals is not None:
             parts.append(approvals)
         if "binding" in n:
             parts.append(_BINDING[n["binding"]].format(own=n["own_needed"], needed=n["needed"]))
-        return Text(*((";" if lang != "en" else "; ").join(p.get(lang) for p in parts)
-                      for lang in LANGS))
+        return Joined(_SEMICOLON, tuple(parts))
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         regs = [REGIMES[r] for r in self.regimes]
-        summary = T("特别法:全体组成人员{ratio}以上赞成", "特別法:全體組成人員{ratio}以上贊成",
-                    "stricter law: ≥{ratio} of all members vote yes").format(
+        summary = _("stricter law: ≥{ratio} of all members vote yes").format(
             ratio="/".join(sorted({format_fraction(r.approval.ratio) for r in regs})))
         lines = []
         for reg in regs:
             kinds = list(reg.kinds.items())
-            lines.append(Text(*(
+            lines.append(Triple(*(
                 f"{reg.name.get(lang)}: {reg.text.get(lang)} — " + "; ".join(
                     f"{kind_label(k).get(lang)} ({b.basis.text().get(lang)}"
                     + (f", {b.approvals.get(lang)}" if b.approvals is not None else "")
                     + (f", {_RESERVED_WORD.get(lang)}" if b.reserved else "") + ")"
                     for k, b in kinds)
                 for lang in LANGS)))
-        detail = Text(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
+        detail = Triple(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
         views = tuple(ThresholdView(r.approval.ratio.numerator, r.approval.ratio.denominator,
                                     r.approval.compare.value, r.approval.base.value, "yes",
                                     r.approval.base.fact) for r in regs)
@@ -203,16 +200,12 @@ class MatterRegime(Rule):
         reg, binding = hit
         (req,) = self.requirements(facts)
         cited = binding.basis.text(_cited_on(facts))
-        line = T("依{cite}{text},即全体 {total} 人中至少 {needed} 人赞成",
-                 "依{cite}{text},即全體 {total} 人中至少 {needed} 人贊成",
-                 "under {cite}: {text}, i.e. at least {needed} yes of all {total}")
-        parts = [Text(*(line.get(lang).format(cite=cited.get(lang), text=reg.text.get(lang),
-                                              total=req.total, needed=req.needed)
-                        for lang in LANGS))]
+        line = _("under {cite}: {text}, i.e. at least {needed} yes of all {total}")
+        parts: list[Text] = [line.format(cite=cited, text=reg.text, total=req.total,
+                                         needed=req.needed)]
         if binding.approvals is not None:
             parts.append(binding.approvals)
-        return Text(*((";" if lang != "en" else "; ").join(p.get(lang) for p in parts)
-                      for lang in LANGS))
+        return Joined(_SEMICOLON, tuple(parts))
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         hit = self._applied(facts)
@@ -223,20 +216,18 @@ class MatterRegime(Rule):
         return (Requirement("yes", total, t.needed(total)),)
 
 
-_RESERVED_WORD: Final = T("成员代表大会不得决定", "成員代表大會不得決定",
-                          "not for a representatives' body")
+_RESERVED_WORD: Final = _("not for a representatives' body")
 
 _BINDING: Final = {
-    "regime": T("本程序自身规则只需 {own} 票,法定规则须 {needed} 票,以较严的法定规则为准",
-                "本程序自身規則只需 {own} 票,法定規則須 {needed} 票,以較嚴的法定規則為準",
-                "the procedure's own rule needs only {own}; the law needs {needed}: the "
-                "stricter law prevails"),
-    "procedure": T("本程序自身规则须 {own} 票,严于法定规则的 {needed} 票,以本程序规则为准",
-                   "本程序自身規則須 {own} 票,嚴於法定規則的 {needed} 票,以本程序規則為準",
-                   "the procedure's own rule needs {own}, more than the law's {needed}: the "
-                   "procedure's stricter rule prevails"),
-    "both": T("本程序规则与法定规则均须 {needed} 票", "本程序規則與法定規則均須 {needed} 票",
-              "the procedure's rule and the law both need {needed}"),
+    "regime": _(
+        "the procedure's own rule needs only {own}; the law needs {needed}: the stricter law "
+        "prevails",
+    ),
+    "procedure": _(
+        "the procedure's own rule needs {own}, more than the law's {needed}: the procedure's "
+        "stricter rule prevails",
+    ),
+    "both": _("the procedure's rule and the law both need {needed}"),
 }
 
 
@@ -246,10 +237,10 @@ def _basis_of(reg: Regime) -> Text:
 
 
 def _reserved_line(lang: str, kind: str, reg: Regime) -> str:
-    line = T("{kind}属于成员大会保留事项,成员代表大会不得决定({basis})",
-             "{kind}屬於成員大會保留事項,成員代表大會不得決定({basis})",
-             "{kind} is reserved to the member assembly; a representatives' body may not "
-             "decide it ({basis})")
+    line = _(
+        "{kind} is reserved to the member assembly; a representatives' body may not decide it "
+        "({basis})",
+    )
     return line.get(lang).format(kind=kind_label(kind).get(lang), basis=_basis_of(reg).get(lang))
 
 
@@ -268,24 +259,23 @@ def admission(kind: str, on: _dt.date | None,
     applying = [rep for rule, rep in stages if rule is not None and reg.id in rule.regimes]
     cited = binding.basis.text(on)
     if not applying:
-        return Text(*(_unregulated_line(lang, kind, reg, cited) for lang in LANGS))
+        return Triple(*(_unregulated_line(lang, kind, reg, cited) for lang in LANGS))
     if binding.reserved and any(applying):
-        return Text(*(_reserved_line(lang, kind, reg) for lang in LANGS))
+        return Triple(*(_reserved_line(lang, kind, reg) for lang in LANGS))
     return None
 
 
 def _unregulated_line(lang: str, kind: str, reg: Regime, cited: Text) -> str:
-    line = T("{kind}依{cite}{rule};本程序未适用该规则,不能按一般过半数规则决定",
-             "{kind}依{cite}{rule};本程序未適用該規則,不能按一般過半數規則決定",
-             "a {kind} needs {rule} under {cite}; this procedure does not apply it, so the "
-             "matter cannot be decided under the general majority rule")
+    line = _(
+        "a {kind} needs {rule} under {cite}; this procedure does not apply it, so the matter "
+        "cannot be decided under the general majority rule",
+    )
     return line.get(lang).format(kind=kind_label(kind).get(lang), cite=cited.get(lang),
                                  rule=reg.text.get(lang))
 
 
 rule_type(
-    MatterRegime, name=RULE, label=T("特别法规定的表决", "特別法規定的表決",
-                                     "vote required by a stricter law"),
+    MatterRegime, name=RULE, label=_("vote required by a stricter law"),
     description="The legal regimes (rules/law.yaml) the resolving meeting applies: a matter of a "
                 "kind a regime binds passes only when the regime's threshold (on all members) "
                 "holds as well as the procedure's own approval.",

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _, each_lang
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
 from deliberation.rules.calendars import (
@@ -68,26 +68,22 @@ class Deadline(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         limit, got = numbers["needed"], numbers["count"]
         if self.period.count is DayCount.WORKING:
-            return T(f"期限 {limit} 个工作日,已过 {got} 个工作日",
-                     f"期限 {limit} 個工作日,已過 {got} 個工作日",
-                     f"deadline {limit} working day(s), {got} elapsed")
-        return T(f"期限 {limit} 天,已过 {got} 天", f"期限 {limit} 天,已過 {got} 天",
-                 f"deadline {limit} day(s), {got} elapsed")
+            return _("deadline {limit} working day(s), {got} elapsed").format(limit=limit, got=got)
+        return _("deadline {limit} day(s), {got} elapsed").format(limit=limit, got=got)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         d = self.period.days
-        frm = (T("进入本步骤", "進入本步驟", "entering this step")
+        frm = (_("entering this step")
                if self.reference == "stage-entered" else
-               T("事项开启", "事項開啟", "the case being opened"))
+               _("the case being opened"))
         if self.period.count is DayCount.WORKING:
-            detail = T(f"{d} 个工作日内完成(自{frm.zh_hans}起,节假日顺延、调休上班日计入)",
-                       f"{d} 個工作日內完成(自{frm.zh_hant}起,節假日順延、調休上班日計入)",
-                       f"completed within {d} working day(s) of {frm.en} (public holidays "
-                       "excluded, make-up working days counted)")
+            detail = _(
+                "completed within {d} working day(s) of {frm} (public holidays excluded, make-up "
+                "working days counted)",
+            ).format(d=d, frm=frm)
         else:
-            detail = T(f"{d} 天内完成(自{frm.zh_hans}起)", f"{d} 天內完成(自{frm.zh_hant}起)",
-                       f"completed within {d} day(s) of {frm.en}")
-        return Description(T(f"{d}天内办结", f"{d}天內辦結", f"done within {d} days"), detail)
+            detail = _("completed within {d} day(s) of {frm}").format(d=d, frm=frm)
+        return Description(_("done within {d} days").format(d=d), detail)
 
 
 @attrs.frozen
@@ -121,31 +117,29 @@ class LunarScheduleRule(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         s = self.schedule
-        when = T(s.describe("zh-Hans"), s.describe("zh-Hant"), s.describe("en"))
+        when = each_lang(s.describe)
         day = numbers["date"]
         if day is None:
-            return T(f"日期不明,须在{when.zh_hans}", f"日期不明,須在{when.zh_hant}",
-                     f"no date; must be on {when.en}")
+            return _("no date; must be on {when}").format(when=when)
         month, lday, leap = numbers["lunar_month"], numbers["lunar_day"], numbers["leap"]
         name = ("闰" if leap else "") + LUNAR_MONTH_NAMES[month - 1] + lunar_day_name(lday)
-        name_t = name.replace("闰", "閏").replace("腊", "臘")
+        # the lunar date's Chinese name, in traditional characters for zh-Hant; English uses
+        # numbers (month/day)
+        lunar = Triple(name, name.replace("闰", "閏").replace("腊", "臘"), f"{month}/{lday}")
         if ok:
-            return T(f"{day}(农历{name})是规定日期", f"{day}(農曆{name_t})是規定日期",
-                     f"{day} (lunar {month}/{lday}) is a scheduled day")
-        return T(f"{day} 为农历{name},不是规定日期({when.zh_hans})",
-                 f"{day} 為農曆{name_t},不是規定日期({when.zh_hant})",
-                 f"{day} is lunar {month}/{lday}, not a scheduled day ({when.en})")
+            return _("{day} (lunar {lunar}) is a scheduled day").format(day=day, lunar=lunar)
+        return _("{day} is lunar {lunar}, not a scheduled day ({when})").format(
+            day=day, lunar=lunar, when=when)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         s = self.schedule
         return Description(
             self.type.label,
-            T(f"只在{s.describe('zh-Hans')}举行", f"只在{s.describe('zh-Hant')}舉行",
-              f"held only on {s.describe('en')}"))
+            _("held only on {when}").format(when=each_lang(s.describe)))
 
 
 rule_type(
-    Deadline, name="deadline", label=T("办理期限", "辦理期限", "deadline"),
+    Deadline, name="deadline", label=_("deadline"),
     description="The step must be completed within a number of days; checked when asked.",
     params=(Param("days", "int", minimum=0),
             Param("from", "choice", required=False, default="stage-entered",
@@ -154,8 +148,7 @@ rule_type(
     actions=tuple(ActionKind), effect=Effect.DEADLINE)
 
 rule_type(
-    LunarScheduleRule, name="lunar-schedule", label=T("农历固定日期", "農曆固定日期",
-                                                      "lunar schedule"),
+    LunarScheduleRule, name="lunar-schedule", label=_("lunar schedule"),
     description="The step is held only on scheduled lunar days (e.g. 5th, 15th, 25th).",
     params=(Param("days", "ints", minimum=1, maximum=30,
                   description="lunar days of the month, 1–30, e.g. [5, 15, 25]"),

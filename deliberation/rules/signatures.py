@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
@@ -23,10 +23,9 @@ from deliberation.rules.facts import Facts
 SIGNERS: Final = ("participants", "township-witnesses", "submitters")
 
 _LABELS: Final = {
-    "participants": T("参会人员签名", "參會人員簽名", "participants' signatures"),
-    "township-witnesses": T("乡镇列席人员签名", "鄉鎮列席人員簽名",
-                            "township witnesses' signatures"),
-    "submitters": T("提出人签名", "提出人簽名", "submitters' signatures"),
+    "participants": _("participants' signatures"),
+    "township-witnesses": _("township witnesses' signatures"),
+    "submitters": _("submitters' signatures"),
 }
 
 
@@ -66,27 +65,25 @@ class Signatures(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         label, n = _LABELS[self.of], numbers
-        return T(f"{label.zh_hans}:{n['count']}/{n['needed']}",
-                 f"{label.zh_hant}:{n['count']}/{n['needed']}",
-                 f"{label.en}: {n['count']} of {n['needed']}")
+        return _(
+            "{label}: {count} of {needed}",
+        ).format(label=label, count=n['count'], needed=n['needed'])
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         if self.of == "township-witnesses":
             n = self.minimum
             return Description(
-                T(f"≥{n}名乡镇列席人员签字", f"≥{n}名鄉鎮列席人員簽字",
-                  f"≥{n} township witness(es) sign"),
-                T(f"至少 {n} 名乡镇列席人员签字", f"至少 {n} 名鄉鎮列席人員簽字",
-                  f"at least {n} township official(s) attend and sign"))
+                _("≥{n} township witness(es) sign").format(n=n),
+                _("at least {n} township official(s) attend and sign").format(n=n))
         if self.of == "submitters":
-            return Description(T("提出人全部签名", "提出人全部簽名", "every submitter signs"),
-                               T("每位提出人签字", "每位提出人簽字", "every submitter signs"))
-        return Description(T("参会人员全部签字", "參會人員全部簽字", "every participant signs"),
-                           T("每位参会人员签字", "每位參會人員簽字", "every participant signs"))
+            return Description(_("every submitter signs"),
+                               _p("rules.signatures", "every submitter signs"))
+        return Description(_("every participant signs"),
+                           _p("rules.signatures", "every participant signs"))
 
 
 rule_type(
-    Signatures, name="signatures", label=T("签字留痕", "簽字留痕", "required signatures"),
+    Signatures, name="signatures", label=_("required signatures"),
     description="Signatures that must be on the record for the step to count.",
     params=(Param("of", "choice", choices=SIGNERS),
             Param("min", "int", required=False, default=1, minimum=0,

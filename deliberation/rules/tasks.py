@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.attendance import THRESHOLD_PARAMS
 from deliberation.rules.base import (
@@ -82,31 +82,37 @@ class Satisfaction(Rule):
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         n = numbers
         if n["ratings"] < self.min_ratings:
-            return T(f"已签字评价 {n['ratings']} 份,至少须 {self.min_ratings} 份",
-                     f"已簽字評價 {n['ratings']} 份,至少須 {self.min_ratings} 份",
-                     f"{n['ratings']} signed rating(s), at least {self.min_ratings} needed")
-        of = (T("已签字评价数", "已簽字評價數", "signed ratings") if self.base == "ratings"
-              else T("评价人总数", "評價人總數", "everyone who may rate"))
+            return _(
+                "{ratings} signed rating(s), at least {min_ratings} needed",
+            ).format(ratings=n['ratings'], min_ratings=self.min_ratings)
+        of = (_p("rules.tasks", "signed ratings") if self.base == "ratings"
+              else _("everyone who may rate"))
         cmp, frac = self.threshold.compare.label, n["ratio"]
-        word = T("满意", "滿意", "satisfied") if ok else T("未达满意", "未達滿意", "not satisfied")
-        return T(f"评价{word.zh_hans}:满意 {n['count']}/{n['total']},"
-                 f"须{of.zh_hans}的{frac}{cmp.zh_hans},即至少 {n['needed']}",
-                 f"評價{word.zh_hant}:滿意 {n['count']}/{n['total']},"
-                 f"須{of.zh_hant}的{frac}{cmp.zh_hant},即至少 {n['needed']}",
-                 f"evaluation {word.en}: {n['count']} satisfied of {n['total']}, "
-                 f"{cmp.en} {frac} of {of.en} needed, i.e. at least {n['needed']}")
+        word = _("satisfied") if ok else _("not satisfied")
+        return _(
+            "evaluation {word}: {count} satisfied of {total}, {cmp} {frac} of {of} needed, i.e. at "
+            "least {needed}",
+        ).format(
+            word=word,
+            count=n['count'],
+            total=n['total'],
+            of=of,
+            frac=frac,
+            cmp=cmp,
+            needed=n['needed'],
+        )
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
         frac, cmp = format_fraction(t.ratio), t.compare.label
         ratings = self.base == "ratings"
-        of = (T("已签字评价", "已簽字評價", "signed ratings") if ratings
-              else T("全部评价人", "全部評價人", "everyone who may rate"))
+        of = (_p("rules.tasks#2", "signed ratings") if ratings
+              else _p("rules.tasks", "everyone who may rate"))
         n = self.min_ratings
-        detail = T(f"满意须达{of.zh_hans}的 {frac}{cmp.zh_hans};至少 {n} 份签字评价;未签字不计",
-                   f"滿意須達{of.zh_hant}的 {frac}{cmp.zh_hant};至少 {n} 份簽字評價;未簽字不計",
-                   f"satisfied: {cmp.en} {frac} of {of.en}; at least {n} signed rating(s); "
-                   "unsigned ratings do not count")
+        detail = _(
+            "satisfied: {cmp} {frac} of {of}; at least {n} signed rating(s); unsigned ratings do "
+            "not count",
+        ).format(of=of, frac=frac, cmp=cmp, n=n)
         view = ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
                              self.base, "satisfied", "ratings" if ratings else "raters")
         return Description(self.type.label, detail, (view,), on_arrow=True)
@@ -117,7 +123,7 @@ class Satisfaction(Rule):
 
 
 rule_type(
-    Satisfaction, name="satisfaction", label=T("群众满意", "群眾滿意", "satisfaction"),
+    Satisfaction, name="satisfaction", label=_("satisfaction"),
     description="Signed ratings: satisfied ones against ratings cast or all raters.",
     params=(*THRESHOLD_PARAMS,
             Param("base", "choice", choices=SATISFACTION_BASES,

@@ -20,7 +20,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, Triple, _, _p
 
 
 class Comparison(enum.Enum):
@@ -35,8 +35,8 @@ class Comparison(enum.Enum):
 
 
 _COMPARISON_LABELS: Final = {
-    Comparison.AT_LEAST: T("以上(含本数)", "以上(含本數)", "at least"),
-    Comparison.MORE_THAN: T("超过(不含本数)", "超過(不含本數)", "more than"),
+    Comparison.AT_LEAST: _("at least"),
+    Comparison.MORE_THAN: _("more than"),
 }
 
 
@@ -86,13 +86,13 @@ _ATTENDING: Final[dict[str, str | None]] = {
 }
 
 _BASE_LABELS: Final = {
-    Base.MEMBERS: T("组成人员", "組成人員", "members"),
-    Base.VOTERS: T("有表决权的人员", "有表決權的人員", "voting members"),
-    Base.EXPECTED: T("应到人数", "應到人數", "those expected to attend (应到)"),
-    Base.PRESENT: T("实到人数", "實到人數", "those present (实到)"),
-    Base.VOTES_CAST: T("投票数", "投票數", "votes cast"),
-    Base.HOUSEHOLDS: T("户数", "戶數", "households"),
-    Base.ADULTS: T("十八周岁以上村民", "十八周歲以上村民", "villagers aged 18 and over"),
+    Base.MEMBERS: _("members"),
+    Base.VOTERS: _p("rules.thresholds", "voting members"),
+    Base.EXPECTED: _("those expected to attend"),
+    Base.PRESENT: _("those present at the meeting"),
+    Base.VOTES_CAST: _("votes cast"),
+    Base.HOUSEHOLDS: _("households"),
+    Base.ADULTS: _("villagers aged 18 and over"),
 }
 
 
@@ -135,6 +135,31 @@ def format_fraction(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
     return f"{value.numerator}/{value.denominator}"
+
+
+_CN_DIGITS: Final = "零一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    """1–99 in Chinese numerals (the same characters in simplified and traditional)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return (_CN_DIGITS[tens] if tens > 1 else "") + "十" + (_CN_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def fraction_words(value: Fraction) -> Text:
+    """A fraction as a document writes it: ``三分之二`` in Chinese, ``2/3`` in English.
+
+    >>> fraction_words(Fraction(2, 3)).get("zh-Hans"), fraction_words(Fraction(1, 10)).en
+    ('三分之二', '1/10')
+    """
+    if value.denominator == 1 or value.denominator > 99 or value.numerator > 99:
+        return Triple.same(format_fraction(value))
+    zh = f"{_chinese_number(value.denominator)}分之{_chinese_number(value.numerator)}"
+    return Triple(zh, zh, format_fraction(value))
 
 
 @attrs.frozen
@@ -185,11 +210,26 @@ class Threshold:
                 "ratio": self._text, "compare": self._compare, "base": self._base}
 
     def describe(self, lang: str = "zh-Hans") -> str:
-        """E.g. ``"at least 2/3 of members"`` / ``"组成人员的2/3以上(含本数)"``."""
-        frac = format_fraction(self.ratio)
-        if lang == "en":
-            return f"{self.compare.label.en} {frac} of {self.base.label.en}"
-        return f"{self.base.label.get(lang)}的{frac}{self.compare.label.get(lang)}"
+        """The threshold as laws and village documents word it, from its comparison and base.
+
+        >>> t = Threshold(Fraction(2, 3), Comparison.AT_LEAST, Base.EXPECTED)
+        >>> t.describe("zh-Hans"), t.describe("en")
+        ('达到应到人数的三分之二以上', 'at least 2/3 of those expected to attend')
+        >>> Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT).describe("zh-Hant")
+        '超過到會人數的半數'
+        """
+        return self.wording().get(lang)
+
+    def wording(self) -> Text:
+        """:meth:`describe` in all three languages."""
+        frac, base = fraction_words(self.ratio), self.base.label
+        if self._at_least and self.ratio >= 1:
+            return _("all of {base} (100%)").format(base=base)
+        if self._at_least:
+            return _("at least {fraction} of {base}").format(fraction=frac, base=base)
+        if self.ratio == Fraction(1, 2):
+            return _("more than half of {base}").format(base=base)
+        return _("more than {fraction} of {base}").format(fraction=frac, base=base)
 
     def to_data(self) -> dict[str, str]:
         return {

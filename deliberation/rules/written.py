@@ -31,7 +31,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import LANGS, T, Text
+from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.attendance import fill
 from deliberation.rules.base import (
@@ -57,9 +57,9 @@ from deliberation.rules.thresholds import (
 DECIDING: Final = {"reply-quorum": ("no_quorum",), "consent": ("rejected",)}
 # What a reply quorum may be counted on, and the fact that counts the replies of each.
 REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_households"}
-_UNITS: Final = {"adults": T("成年村民", "成年村民", "adult villagers"),
-                 "households": T("户(户代表)", "戶(戶代表)", "households (their representatives)")}
-_REPLIES: Final = T("实名回复", "實名回覆", "replies under real names")
+_UNITS: Final = {"adults": _("adult villagers"),
+                 "households": _("households (their representatives)")}
+_REPLIES: Final = _("replies under real names")
 
 
 def _threshold(params: Mapping[str, Any], base: str) -> Threshold:
@@ -103,29 +103,27 @@ class ReplyQuorum(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t = _threshold(numbers, numbers["base"])
-        text = (T("书面征求有效:{unit}实名回复 {count}/{total},须{frac}{cmp},即至少 {needed}",
-                  "書面徵求有效:{unit}實名回覆 {count}/{total},須{frac}{cmp},即至少 {needed}",
-                  "written consultation valid: {count} of {total} {unit} replied under their "
-                  "real names, {cmp} {frac} needed, i.e. at least {needed}") if ok else
-                T("书面征求无效:{unit}实名回复 {count}/{total},须{frac}{cmp},即至少 {needed}",
-                  "書面徵求無效:{unit}實名回覆 {count}/{total},須{frac}{cmp},即至少 {needed}",
-                  "written consultation not valid: {count} of {total} {unit} replied under "
-                  "their real names, {cmp} {frac} needed, i.e. at least {needed}"))
+        text = (_(
+            "written consultation valid: {count} of {total} {unit} replied under their real names, "
+            "{cmp} {frac} needed, i.e. at least {needed}",
+        ) if ok else
+                _(
+                    "written consultation not valid: {count} of {total} {unit} replied under their "
+                    "real names, {cmp} {frac} needed, i.e. at least {needed}",
+                ))
         return fill(text, unit=_UNITS[numbers["base"]], count=numbers["count"],
                     total=numbers["total"], needed=numbers["needed"],
                     frac=format_fraction(t.ratio), cmp=t.compare.label)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
-        parts = [fill(T("{unit}的{frac}{cmp}实名回复", "{unit}的{frac}{cmp}實名回覆",
-                        "{cmp} {frac} of {unit} reply under their real names"),
+        parts = [fill(_("{cmp} {frac} of {unit} reply under their real names"),
                       unit=_UNITS[t.base.value], frac=format_fraction(t.ratio),
                       cmp=t.compare.label) for t in self.alternatives]
-        short = [fill(T("回复{sym}{unit}的{frac}", "回覆{sym}{unit}的{frac}",
-                        "{sym}{frac} of {unit} reply"), unit=_UNITS[t.base.value],
+        short = [fill(_("{sym}{frac} of {unit} reply"), unit=_UNITS[t.base.value],
                       sym=_sym(t), frac=format_fraction(t.ratio)) for t in self.alternatives]
 
         def joined(texts: list[Text]) -> Text:
-            return Text(*(T(",或", ",或", "; or ").get(lang).join(x.get(lang) for x in texts)
+            return Triple(*(_("; or ").get(lang).join(x.get(lang) for x in texts)
                           for lang in LANGS))
 
         views = tuple(ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
@@ -166,14 +164,14 @@ class Consent(Rule):
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
-        text = (T("书面征求同意:同意 {count}/{total} 份实名回复,须{frac}{cmp},即至少 {needed}",
-                  "書面徵求同意:同意 {count}/{total} 份實名回覆,須{frac}{cmp},即至少 {needed}",
-                  "granted: {count} of {total} replies consent, {cmp} {frac} needed, "
-                  "i.e. at least {needed}") if ok else
-                T("书面征求未获同意:同意 {count}/{total} 份实名回复,须{frac}{cmp},即至少 {needed}",
-                  "書面徵求未獲同意:同意 {count}/{total} 份實名回覆,須{frac}{cmp},即至少 {needed}",
-                  "not granted: {count} of {total} replies consent, {cmp} {frac} needed, "
-                  "i.e. at least {needed}"))
+        text = (_(
+            "granted: {count} of {total} replies consent, {cmp} {frac} needed, i.e. at least "
+            "{needed}",
+        ) if ok else
+                _(
+                    "not granted: {count} of {total} replies consent, {cmp} {frac} needed, i.e. at "
+                    "least {needed}",
+                ))
         return fill(text, count=n["count"], total=n["total"], needed=n["needed"],
                     frac=format_fraction(t.ratio), cmp=t.compare.label)
 
@@ -182,10 +180,8 @@ class Consent(Rule):
         values = {"sym": _sym(t), "frac": format_fraction(t.ratio), "cmp": t.compare.label,
                   "replies": _REPLIES}
         return Description(
-            fill(T("同意{sym}{replies}的{frac}", "同意{sym}{replies}的{frac}",
-                   "{sym}{frac} of {replies} consent"), **values),
-            fill(T("同意票为{replies}的{frac}{cmp}", "同意票為{replies}的{frac}{cmp}",
-                   "consents {cmp} {frac} of the {replies}"), **values),
+            fill(_("{sym}{frac} of {replies} consent"), **values),
+            fill(_("consents {cmp} {frac} of the {replies}"), **values),
             (ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value, "replies",
                            "consents", "replies"),), on_arrow=True)
 
@@ -199,8 +195,7 @@ _THRESHOLD: Final = (Param("ratio", "fraction", description="exact fraction, e.g
                            description=">= for 以上, > for 超过/过半数"))
 
 rule_type(
-    ReplyQuorum, name="reply-quorum", label=T("书面征求有效人数", "書面徵求有效人數",
-                                              "written consultation reply quorum"),
+    ReplyQuorum, name="reply-quorum", label=_("written consultation reply quorum"),
     description="A written consultation is valid when enough of the body reply under their "
     "real names.",
     params=(*_THRESHOLD, Param("base", "base", choices=tuple(REPLY_BASES)),
@@ -210,6 +205,6 @@ rule_type(
 
 rule_type(
     Consent, name="consent",
-    label=T("书面征求同意", "書面徵求同意", "written consultation consent"),
+    label=_("written consultation consent"),
     description="A written consultation is granted when enough of the replies consent.",
     params=_THRESHOLD, actions=(ActionKind.CONSULTATION,), effect=Effect.REJECTED)

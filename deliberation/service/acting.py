@@ -35,7 +35,7 @@ from deliberation.engine.case import Case
 from deliberation.engine.clock import Clock, ManualClock
 from deliberation.engine.scenario import Step, StepResult, apply_step, parse_action
 from deliberation.errors import ConcurrencyConflict
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.service.db import now_text
@@ -156,16 +156,13 @@ def _check_time(at: datetime, not_before: datetime | None, skew_s: float) -> Non
     if at.tzinfo is None:
         at = at.replace(tzinfo=UTC)
     if not_before is not None and at < not_before:
-        raise ServiceProblem(422, "invalid-action", T(
-            f"时间不能倒流:{at.isoformat()} 早于上一条记录({not_before.isoformat()})",
-            f"時間不能倒流:{at.isoformat()} 早於上一條記錄({not_before.isoformat()})",
-            f"time does not run backwards: {at.isoformat()} is before the last record "
-            f"({not_before.isoformat()})"))
+        raise ServiceProblem(422, "invalid-action", _(
+            "time does not run backwards: {at} is before the last record ({not_before})",
+        ).format(at=at.isoformat(), not_before=not_before.isoformat()))
     if at > datetime.now(UTC) + timedelta(seconds=skew_s):
-        raise ServiceProblem(422, "invalid-action", T(
-            f"时间 {at.isoformat()} 在将来:只能登记已经发生的事",
-            f"時間 {at.isoformat()} 在將來:只能登記已經發生的事",
-            f"{at.isoformat()} is in the future: only what has happened can be recorded"))
+        raise ServiceProblem(422, "invalid-action", _(
+            "{at} is in the future: only what has happened can be recorded",
+        ).format(at=at.isoformat()))
 
 
 def open_case(
@@ -191,9 +188,9 @@ def open_case(
     try:
         save_case(store, case)
     except CaseExists:
-        raise ServiceProblem(409, "conflict", T(
-            f"事项编号 {case.id} 已被使用", f"事項編號 {case.id} 已被使用",
-            f"case id {case.id} is already taken")) from None
+        raise ServiceProblem(409, "conflict", _(
+            "case id {id} is already taken",
+        ).format(id=case.id)) from None
     # After the case itself: a clash above must never re-home someone else's case.
     store.backend.execute(
         "INSERT INTO service_cases (case_id, village, created_at) VALUES (?, ?, ?)",

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from deliberation import __version__
 from deliberation.definition.loader import default_library
 from deliberation.errors import ConcurrencyConflict, DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.service import schemas
 from deliberation.service.db import StorePool
 from deliberation.service.feed import sync_all
@@ -95,9 +95,9 @@ class BodyLimit:
                 await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        problem = ServiceProblem(413, "too-large", T(
-            f"请求内容超过 {self.limit} 字节", f"請求內容超過 {self.limit} 位元組",
-            f"the request body is larger than {self.limit} bytes"))
+        problem = ServiceProblem(413, "too-large", _(
+            "the request body is larger than {limit} bytes",
+        ).format(limit=self.limit))
         await problem_response(Request(scope, receive), problem)(scope, receive, send)
 
 
@@ -155,9 +155,9 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         errors = [{"path": "/" + "/".join(str(p) for p in e.get("loc", ())[1:]),
                    "in": str(e.get("loc", ("body",))[0]), "message": str(e.get("msg", ""))}
                   for e in exc.errors()]
-        return problem_response(request, ServiceProblem(422, "invalid-body", T(
-            f"请求有 {len(errors)} 处问题", f"請求有 {len(errors)} 處問題",
-            f"the request has {len(errors)} problem(s)"), {"errors": errors}))
+        return problem_response(request, ServiceProblem(422, "invalid-body", _(
+            "the request has {len} problem(s)",
+        ).format(len=len(errors)), {"errors": errors}))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:

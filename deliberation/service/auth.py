@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.service.problems import ServiceProblem, forbidden
 from deliberation.service.tokens import Principal, Role, find_token
 from deliberation.store import Store
@@ -37,25 +37,22 @@ def allowed(principal: Principal, permission: str, village: str) -> bool:
 def require(principal: Principal, permission: str, village: str) -> None:
     """Raise a 403 problem unless ``principal`` has ``permission`` in ``village``."""
     if principal.role not in PERMISSIONS[permission]:
-        raise forbidden(T(
-            f"角色 {principal.role} 无权办理此事({permission})",
-            f"角色 {principal.role} 無權辦理此事({permission})",
-            f"the {principal.role} role may not do this ({permission})"))
+        raise forbidden(_(
+            "the {role} role may not do this ({permission})",
+        ).format(role=principal.role, permission=permission))
     if not principal.covers(village):
-        raise forbidden(T(
-            f"凭证只适用于 {principal.village},不适用于 {village}",
-            f"憑證只適用於 {principal.village},不適用於 {village}",
-            f"this token is for village {principal.village}, not {village}"))
+        raise forbidden(_(
+            "this token is for village {village}, not {village2}",
+        ).format(village=principal.village, village2=village))
 
 
 def authenticate(store: Store, authorization: str | None) -> Principal:
     """The principal of an ``Authorization: Bearer …`` header, or a 401 problem."""
-    scheme, _, token = (authorization or "").partition(" ")
+    scheme, _unused, token = (authorization or "").partition(" ")
     principal = find_token(store, token.strip()) if scheme.lower() == "bearer" else None
     if principal is None:
-        raise ServiceProblem(401, "unauthorized", T(
-            "请在 Authorization 头中提供有效的令牌(Bearer)",
-            "請在 Authorization 標頭中提供有效的權杖(Bearer)",
-            "give a valid token in the Authorization header (Bearer)"),
+        raise ServiceProblem(401, "unauthorized", _(
+            "give a valid token in the Authorization header (Bearer)",
+        ),
             headers={"WWW-Authenticate": 'Bearer realm="deliberation"'})
     return principal

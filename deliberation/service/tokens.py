@@ -25,7 +25,7 @@ from typing import Final, Literal
 import attrs
 
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.service.db import now_text
 from deliberation.store import Store
 
@@ -62,10 +62,9 @@ class IssuedToken:
 def check_village(village: str, *, allow_all: bool = False) -> str:
     if (allow_all and village == ALL_VILLAGES) or VILLAGE_ID.match(village):
         return village
-    raise DeliberationError(T(
-        f"村编号 {village!r} 无效:只能用字母、数字、点、下划线和连字符",
-        f"村編號 {village!r} 無效:只能用字母、數字、點、底線和連字號",
-        f"village id {village!r} is invalid: use letters, digits, '.', '_' and '-'"))
+    raise DeliberationError(_(
+        "village id {village!r} is invalid: use letters, digits, '.', '_' and '-'",
+    ).format(village=village))
 
 
 def _hash(secret: str) -> str:
@@ -75,9 +74,9 @@ def _hash(secret: str) -> str:
 def create_token(store: Store, role: str, village: str, label: str = "") -> IssuedToken:
     """Create a token for ``role`` in ``village`` (``*`` for every village)."""
     if role not in ROLES:
-        raise DeliberationError(T(f"角色 {role!r} 无效:可用 clerk、auditor、admin",
-                                  f"角色 {role!r} 無效:可用 clerk、auditor、admin",
-                                  f"role {role!r} is invalid: use clerk, auditor or admin"))
+        raise DeliberationError(_(
+            "role {role!r} is invalid: use clerk, auditor or admin",
+        ).format(role=role))
     check_village(village, allow_all=True)
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)

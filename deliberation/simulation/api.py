@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.model import Procedure
 from deliberation.diagnostics import closest
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
@@ -394,7 +394,7 @@ def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
     from deliberation.simulation.model import unknown_setting
 
     known = {s for p in procs for s in p.settings}
-    for key, _ in params.settings:
+    for key, _unused in params.settings:
         if key not in known:
             raise unknown_setting(key, known)
 
@@ -414,10 +414,9 @@ def _check_grid(procs: Sequence[Procedure], names: Sequence[str]) -> None:
         elif name not in fields:
             near = closest(name, [*fields, *(SETTING_PREFIX + k for k in known)])
             hint = near if near is not None else ", ".join(fields)
-            raise SimulationError(T("未知参数 {name!r};是不是 {hint}?",
-                                    "未知參數 {name!r};是不是 {hint}?",
-                                    "unknown parameter {name!r}; did you mean {hint}?",
-                                    ).format(name=name, hint=hint))
+            raise SimulationError(_(
+                "unknown parameter {name!r}; did you mean {hint}?",
+            ).format(name=name, hint=hint))
 
 
 def _point(params: SimParams, values: Mapping[str, Any]) -> SimParams:

@@ -39,7 +39,7 @@ from deliberation.diagnostics import closest
 from deliberation.engine.census import subsets_read
 from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
@@ -194,10 +194,9 @@ class Plan:
 def _bound(procedure: Procedure, spec: RuleSpec, overrides: Mapping[str, Any]) -> Rule:
     rtype = RULES.get(spec.rule)
     if rtype is None:
-        raise SimulationError(T(
-            f"规则 {spec.rule!r} 未注册,无法模拟", f"規則 {spec.rule!r} 未註冊,無法模擬",
-            f"rule {spec.rule!r} is not registered, so it cannot be simulated",
-        ))
+        raise SimulationError(_(
+            "rule {rule!r} is not registered, so it cannot be simulated",
+        ).format(rule=spec.rule))
     return rtype.bind(spec.id, procedure.params_of(spec, overrides), spec.basis)
 
 
@@ -261,14 +260,12 @@ def unknown_setting(key: str, known: Iterable[str]) -> SimulationError:
     near = closest(key, choices)
     listed = ", ".join(choices) or "-"
     if near is not None:
-        return SimulationError(T("未知设置 {key!r};是不是 {near!r}?",
-                                 "未知設定 {key!r};是不是 {near!r}?",
-                                 "unknown setting {key!r}; did you mean {near!r}?",
-                                 ).format(key=key, near=near))
-    return SimulationError(T("未知设置 {key!r};可用:{listed}",
-                             "未知設定 {key!r};可用:{listed}",
-                             "unknown setting {key!r}; known: {listed}",
-                             ).format(key=key, listed=listed))
+        return SimulationError(_(
+            "unknown setting {key!r}; did you mean {near!r}?",
+        ).format(key=key, near=near))
+    return SimulationError(_(
+        "unknown setting {key!r}; known: {listed}",
+    ).format(key=key, listed=listed))
 
 
 def setting_overrides(procedure: Procedure, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -508,9 +505,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
                 approvals.append(Approval(rule.id, "requirement", None, req.needed))
     classes: tuple[tuple[int, int, int], ...] = ()
     if needs_households and params.strategic_abstention > 0:
-        raise SimulationError(T(
-            "{body}:按户计算的法定人数不模拟策略性缺席",
-            "{body}:按戶計算的法定人數不模擬策略性缺席",
+        raise SimulationError(_(
             "{body}: strategic abstention is not simulated with a household quorum",
         ).format(body=body_id))
     if needs_households:

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _
 from deliberation.simulation.params import SETTING_PREFIX, SimParams
 from deliberation.simulation.summary import summarise
 
@@ -37,39 +37,29 @@ if TYPE_CHECKING:
 
 # Axis labels of the parameters researchers sweep most; any other is shown by its name.
 LABELS: Final[dict[str, Text]] = {
-    "party_away_share": T("外出党员比例", "外出黨員比例", "share of Party members away"),
-    "away_share": T("外出成年村民比例", "外出成年村民比例", "share of adult villagers away"),
-    "household_away_share": T("整户外出比例", "整戶外出比例", "share of households wholly away"),
-    "support": T("平均支持率", "平均支持率", "mean support"),
-    "attendance": T("常住成员到会概率", "常住成員到會概率", "attendance of resident members"),
-    "refuse_sign": T("村民拒绝签字的概率", "村民拒絕簽字的概率",
-                     "chance a villager refuses to sign"),
-    "strategic_abstention": T("策略性缺席的反对者比例", "策略性缺席的反對者比例",
-                              "share of opponents staying away"),
-    "reach_away": T("每轮联系到外出村民的概率", "每輪聯繫到外出村民的概率",
-                    "chance an away villager is reached per round"),
-    "away_attendance": T("外出成员回来参会的概率", "外出成員回來參會的概率",
-                         "chance an away member comes back"),
-    "stage_correlation": T("各环节支持率的相关程度", "各環節支持率的相關程度",
-                           "correlation of support across stages"),
-    "abstention": T("到会者弃权的概率", "到會者棄權的概率", "chance a present voter abstains"),
-    "revision_gain": T("修改方案后支持率的提升", "修改方案後支持率的提升",
-                       "support gained by a revision"),
-    "reach_resident": T("每轮联系到常住村民的概率", "每輪聯繫到常住村民的概率",
-                        "chance a resident is reached per round"),
-    "procedure": T("规程", "規程", "procedure"),
+    "party_away_share": _("share of Party members away"),
+    "away_share": _("share of adult villagers away"),
+    "household_away_share": _("share of households wholly away"),
+    "support": _("mean support"),
+    "attendance": _("attendance of resident members"),
+    "refuse_sign": _("chance a villager refuses to sign"),
+    "strategic_abstention": _("share of opponents staying away"),
+    "reach_away": _("chance an away villager is reached per round"),
+    "away_attendance": _("chance an away member comes back"),
+    "stage_correlation": _("correlation of support across stages"),
+    "abstention": _("chance a present voter abstains"),
+    "revision_gain": _("support gained by a revision"),
+    "reach_resident": _("chance a resident is reached per round"),
+    "procedure": _("procedure"),
 }
 WORDS: Final[dict[str, Text]] = {
-    "p_adopted": T("通过概率(95% Wilson 区间)", "通過概率(95% Wilson 區間)",
-                   "P(adopted), 95% Wilson interval"),
-    "days_adopted": T("通过所需天数(仅通过的案例)", "通過所需天數(僅通過的案例)",
-                      "days to adoption (adopted runs only)"),
-    "days_all": T("作出决定所需天数(全部案例,任一结果)", "作出決定所需天數(全部案例,任一結果)",
-                  "days to decision (all runs, any outcome)"),
-    "runs": T("案例数", "案例數", "runs"),
-    "share": T("占全部案例的比例", "佔全部案例的比例", "share of all runs"),
-    "where": T("止于:阶段 / 规则", "止於:階段 / 規則", "where it ended: stage / rule"),
-    "setting": T("设置", "設定", "setting"),
+    "p_adopted": _("P(adopted), 95% Wilson interval"),
+    "days_adopted": _("days to adoption (adopted runs only)"),
+    "days_all": _("days to decision (all runs, any outcome)"),
+    "runs": _("runs"),
+    "share": _("share of all runs"),
+    "where": _("where it ended: stage / rule"),
+    "setting": _("setting"),
 }
 # Fonts with CJK glyphs, in order of preference (fonts-wqy-microhei is what CI installs).
 CJK_FONTS: Final = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK TC",
@@ -209,7 +199,7 @@ def plot_sweep(df: pd.DataFrame, swept: Sequence[str], path: str | Path, lang: s
                            (g["ci_high"] - g["p_adopted"]).clip(lower=0)]
                     ax.errorbar(pos, g["p_adopted"], yerr=err, marker="o", capsize=3,
                                 label=str(proc))
-                for _, row in flat.iterrows():
+                for _unused, row in flat.iterrows():
                     # the procedure has no such setting: the same at every x, with its band
                     ax.axhline(row["p_adopted"], linestyle="--", color="grey", label=str(proc))
                     ax.axhspan(row["ci_low"], row["ci_high"], color="grey", alpha=0.15)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _
 from deliberation.simulation.api import ProcedureRef, _check, _frame, _known_somewhere, _proc
 from deliberation.simulation.model import SimulationError
 from deliberation.simulation.parallel import DEFAULT_CHUNK, Task, execute, make_tasks
@@ -56,9 +56,8 @@ BEHAVIOUR: Final[Mapping[str, tuple[float, float]]] = {
 METHODS: Final = ("morris", "sobol")
 OUTPUTS: Final = ("p_adopted", "mean_days")
 OUTPUT_LABELS: Final[dict[str, Text]] = {
-    "p_adopted": T("通过概率", "通過概率", "P(adopted)"),
-    "mean_days": T("平均决定天数(全部案例)", "平均決定天數(全部案例)",
-                   "mean days to decision (all runs)"),
+    "p_adopted": _("P(adopted)"),
+    "mean_days": _("mean days to decision (all runs)"),
 }
 
 
@@ -71,16 +70,13 @@ def _problem(bounds: Mapping[str, tuple[float, float]]) -> dict[str, Any]:
     fields = {f.name: f for f in attrs.fields(SimParams)}
     for name, (lo, hi) in bounds.items():
         if name not in fields or not isinstance(fields[name].default, float):
-            raise SimulationError(T(
-                "{name!r} 不是可做敏感性分析的行为参数(须为小数型参数)",
-                "{name!r} 不是可做敏感性分析的行為參數(須為小數型參數)",
+            raise SimulationError(_(
                 "{name!r} is not a behavioural parameter to analyse (a float field)",
             ).format(name=name))
         if not lo < hi:
-            raise SimulationError(T("{name} 的范围须下限小于上限:{lo}…{hi}",
-                                    "{name} 的範圍須下限小於上限:{lo}…{hi}",
-                                    "{name}: the range must have low < high, not {lo}…{hi}",
-                                    ).format(name=name, lo=lo, hi=hi))
+            raise SimulationError(_(
+                "{name}: the range must have low < high, not {lo}…{hi}",
+            ).format(name=name, lo=lo, hi=hi))
     return {"num_vars": len(bounds), "names": list(bounds),
             "bounds": [[float(lo), float(hi)] for lo, hi in bounds.values()]}
 
@@ -111,12 +107,9 @@ def sensitivity(
     import pandas as pd
 
     if method not in METHODS:
-        raise SimulationError(T("未知方法 {m!r};可用:morris、sobol",
-                                "未知方法 {m!r};可用:morris、sobol",
-                                "unknown method {m!r}; choose morris or sobol").format(m=method))
+        raise SimulationError(_("unknown method {m!r}; choose morris or sobol").format(m=method))
     if samples < 2:
-        raise SimulationError(T("samples 至少为 2", "samples 至少為 2",
-                                "samples must be at least 2"))
+        raise SimulationError(_("samples must be at least 2"))
     params = SimParams() if params is None else params
     _check(runs, path)
     proc = _proc(procedure)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.store.errors import StoreError
 from deliberation.store.migrations import Dialect
 
@@ -67,8 +67,7 @@ class SQLiteBackend:
         self.url = url
         self.readonly = readonly
         if (readonly or not create) and (path == ":memory:" or not Path(path).is_file()):
-            raise StoreError(T(f"没有存储文件 {path}", f"沒有存儲檔案 {path}",
-                               f"no store file {path}"))
+            raise StoreError(_("no store file {path}").format(path=path))
         if readonly:
             # mode=ro: never create or write the file (nor its journal), whatever the caller.
             target = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"

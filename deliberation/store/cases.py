@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from deliberation.definition.loader import Library, default_library
 from deliberation.engine.clock import Clock
 from deliberation.errors import ConcurrencyConflict
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.store.errors import StoreError
@@ -91,13 +91,14 @@ def load_case(
     procedure = (library or default_library()).load(info.procedure_id)
     if str(procedure.version) != info.procedure_version:
         raise StoreError(
-            T(
-                f"事项 {case_id} 按过程 {info.procedure_id} 第 {info.procedure_version} 版办理,"
-                f"现有的是第 {procedure.version} 版",
-                f"事項 {case_id} 按過程 {info.procedure_id} 第 {info.procedure_version} 版辦理,"
-                f"現有的是第 {procedure.version} 版",
-                f"case {case_id} runs under {info.procedure_id} version {info.procedure_version}; "
-                f"the loaded definition is version {procedure.version}",
+            _(
+                "case {case_id} runs under {procedure_id} version {procedure_version}; the loaded "
+                "definition is version {version}",
+            ).format(
+                case_id=case_id,
+                procedure_id=info.procedure_id,
+                procedure_version=info.procedure_version,
+                version=procedure.version,
             )
         )
     return Case.replay(procedure, roster if roster is not None else store.roster(case_id),

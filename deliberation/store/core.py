@@ -45,7 +45,7 @@ from deliberation.engine.records import (
     record_to_json,
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
-from deliberation.i18n import T, Text
+from deliberation.i18n import Text, _
 from deliberation.roster import Roster
 from deliberation.store.backends import Backend, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
@@ -168,86 +168,28 @@ class SignedHead:
 
 # What verify() can find, in the three languages. ``{…}`` are filled per problem.
 PROBLEMS: Final[Mapping[str, Text]] = {
-    "missing": T(
-        "第 {seq} 条记录缺失(删除或移动)",
-        "第 {seq} 條記錄缺失(刪除或移動)",
-        "record {seq} is missing (deleted or moved)",
-    ),
-    "broken-link": T(
-        "第 {seq} 条记录与前一条不衔接:其前有记录被删除、插入或调换",
-        "第 {seq} 條記錄與前一條不銜接:其前有記錄被刪除、插入或調換",
+    "missing": _("record {seq} is missing (deleted or moved)"),
+    "broken-link": _(
         "record {seq} does not chain to the record before it: a record before it was deleted, "
         "inserted or reordered",
     ),
-    "hash-mismatch": T(
-        "第 {seq} 条记录的内容或哈希被改动",
-        "第 {seq} 條記錄的內容或雜湊被改動",
-        "record {seq}'s content or hash was changed",
+    "hash-mismatch": _("record {seq}'s content or hash was changed"),
+    "unreadable": _("record {seq} cannot be read: {detail}"),
+    "seq-mismatch": _("record {seq} says it is record {detail}: it was moved"),
+    "case-mismatch": _("record {seq} belongs to case {detail}"),
+    "kind-mismatch": _("record {seq}'s kind column does not match its content"),
+    "not-canonical": _("record {seq} is not canonical JSON"),
+    "incomplete-action": _("the action of record {seq} is incomplete ({detail})"),
+    "count-mismatch": _("the case says it has {detail} records; {seq} were found"),
+    "head-mismatch": _("the chain head does not match the last record ({seq})"),
+    "roster-mismatch": _("the roster's content does not match its fingerprint"),
+    "archive-mismatch": _("the archive's {detail} disagrees with the case header"),
+    "bad-signature": _("the signature on the chain head at version {seq} is invalid"),
+    "signed-head-mismatch": _(
+        "the signed chain head at version {seq} does not match the stored records: the chain was "
+        "rewritten or truncated",
     ),
-    "unreadable": T(
-        "第 {seq} 条记录无法读取:{detail}",
-        "第 {seq} 條記錄無法讀取:{detail}",
-        "record {seq} cannot be read: {detail}",
-    ),
-    "seq-mismatch": T(
-        "第 {seq} 条记录自称第 {detail} 条:记录被移动",
-        "第 {seq} 條記錄自稱第 {detail} 條:記錄被移動",
-        "record {seq} says it is record {detail}: it was moved",
-    ),
-    "case-mismatch": T(
-        "第 {seq} 条记录属于事项 {detail}",
-        "第 {seq} 條記錄屬於事項 {detail}",
-        "record {seq} belongs to case {detail}",
-    ),
-    "kind-mismatch": T(
-        "第 {seq} 条记录的类型栏与内容不符",
-        "第 {seq} 條記錄的類型欄與內容不符",
-        "record {seq}'s kind column does not match its content",
-    ),
-    "not-canonical": T(
-        "第 {seq} 条记录不是规范 JSON",
-        "第 {seq} 條記錄不是規範 JSON",
-        "record {seq} is not canonical JSON",
-    ),
-    "incomplete-action": T(
-        "第 {seq} 条记录所在的操作不完整({detail})",
-        "第 {seq} 條記錄所在的操作不完整({detail})",
-        "the action of record {seq} is incomplete ({detail})",
-    ),
-    "count-mismatch": T(
-        "事项登记为 {detail} 条记录,实际找到 {seq} 条",
-        "事項登記為 {detail} 條記錄,實際找到 {seq} 條",
-        "the case says it has {detail} records; {seq} were found",
-    ),
-    "head-mismatch": T(
-        "链头与最后一条记录(第 {seq} 条)不符",
-        "鏈頭與最後一條記錄(第 {seq} 條)不符",
-        "the chain head does not match the last record ({seq})",
-    ),
-    "roster-mismatch": T(
-        "名册内容与其指纹不符",
-        "名冊內容與其指紋不符",
-        "the roster's content does not match its fingerprint",
-    ),
-    "archive-mismatch": T(
-        "档案中的 {detail} 与事项登记不符",
-        "檔案中的 {detail} 與事項登記不符",
-        "the archive's {detail} disagrees with the case header",
-    ),
-    "bad-signature": T(
-        "版本 {seq} 的链头签名无效",
-        "版本 {seq} 的鏈頭簽名無效",
-        "the signature on the chain head at version {seq} is invalid",
-    ),
-    "signed-head-mismatch": T(
-        "版本 {seq} 已签名的链头与现存记录不符:记录链被改写或截断",
-        "版本 {seq} 已簽名的鏈頭與現存記錄不符:記錄鏈被改寫或截斷",
-        "the signed chain head at version {seq} does not match the stored records: the chain "
-        "was rewritten or truncated",
-    ),
-    "unsigned-head": T(
-        "当前版本 {seq} 的链头没有密钥 {detail} 的签名",
-        "當前版本 {seq} 的鏈頭沒有密鑰 {detail} 的簽名",
+    "unsigned-head": _(
         "the chain head at the current version {seq} is not signed with key {detail}",
     ),
 }
@@ -304,12 +246,8 @@ class Verification:
 
     def explain(self, lang: str = "zh-Hans") -> str:
         if self.ok:
-            status = {
-                "zh-Hans": f"事项 {self.case_id}:{self.records} 条记录,哈希链完整",
-                "zh-Hant": f"事項 {self.case_id}:{self.records} 條記錄,雜湊鏈完整",
-                "en": f"case {self.case_id}: {self.records} records, hash chain intact",
-            }[lang]
-            return status
+            return _("case {case_id}: {records} records, hash chain intact").format(
+                case_id=self.case_id, records=self.records).get(lang)
         return "\n".join(p.message.get(lang) for p in self.problems)
 
 
@@ -391,11 +329,9 @@ class Store:
         b = self.backend
         with b.read():
             if not b.has_table("schema_version"):
-                raise StoreError(T(
-                    f"{b.url} 不是事项存储(没有 schema_version 表)",
-                    f"{b.url} 不是事項存儲(沒有 schema_version 表)",
-                    f"{b.url} is not a case store (it has no schema_version table)",
-                ))
+                raise StoreError(_(
+                    "{url} is not a case store (it has no schema_version table)",
+                ).format(url=b.url))
             _refuse_newer(self._schema_version_unlocked())
 
     def _schema_at_least(self, version: int) -> bool:
@@ -429,7 +365,7 @@ class Store:
         """Store a new case (its roster once, by fingerprint) and its first records, atomically.
         Returns the case's version. Raises :class:`CaseExists` if the id is taken."""
         if not case_id:
-            raise InvalidAction(T("事项编号为空", "事項編號為空", "the case id is empty"))
+            raise InvalidAction(_("the case id is empty"))
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
         roster_fp = fingerprint(roster_data)
         created_at = _now()
@@ -495,7 +431,7 @@ class Store:
         self, case_id: str, expected: int, records: Sequence[Record], action_id: str | None
     ) -> int:
         if not records:
-            raise InvalidAction(T("没有要追加的记录", "沒有要追加的記錄", "no records to append"))
+            raise InvalidAction(_("no records to append"))
         b = self.backend
         lock = " FOR UPDATE" if b.dialect == "postgresql" else ""
         rows = b.execute(
@@ -512,10 +448,13 @@ class Store:
         for i, rec in enumerate(records):
             if rec.case_id != case_id or rec.seq != expected + 1 + i:
                 raise InvalidAction(
-                    T(
-                        f"记录编号应为 {case_id}#{expected + 1 + i},而非 {rec.case_id}#{rec.seq}",
-                        f"記錄編號應為 {case_id}#{expected + 1 + i},而非 {rec.case_id}#{rec.seq}",
-                        f"record must be {case_id}#{expected + 1 + i}, not {rec.case_id}#{rec.seq}",
+                    _(
+                        "record must be {case_id}#{value}, not {case_id2}#{seq}",
+                    ).format(
+                        case_id=case_id,
+                        value=expected + 1 + i,
+                        case_id2=rec.case_id,
+                        seq=rec.seq,
                     )
                 )
             text = record_to_json(rec)
@@ -656,11 +595,9 @@ class Store:
         for n, row in enumerate(self._record_rows(case_id), start=1):
             stored = _stored_record(row)
             if isinstance(stored, str):
-                raise StoreError(T(
-                    f"事项 {case_id} 的第 {n} 行记录已损坏({stored}):请运行 case verify",
-                    f"事項 {case_id} 的第 {n} 行記錄已損壞({stored}):請執行 case verify",
-                    f"record row {n} of case {case_id} is corrupt ({stored}): run case verify",
-                ))
+                raise StoreError(_(
+                    "record row {n} of case {case_id} is corrupt ({stored}): run case verify",
+                ).format(case_id=case_id, n=n, stored=stored))
             out.append(stored)
         return tuple(out)
 
@@ -858,12 +795,10 @@ def _next_day(day: str) -> str:
 
 def _refuse_newer(version: int) -> None:
     if version > LATEST:
-        raise StoreError(T(
-            f"该存储的结构为第 {version} 版,本程序只能读到第 {LATEST} 版:请升级 deliberation",
-            f"該存儲的結構為第 {version} 版,本程式只能讀到第 {LATEST} 版:請升級 deliberation",
-            f"the store's schema is version {version}; this program reads up to version "
-            f"{LATEST}: upgrade deliberation",
-        ))
+        raise StoreError(_(
+            "the store's schema is version {version}; this program reads up to version {LATEST}: "
+            "upgrade deliberation",
+        ).format(version=version, LATEST=LATEST))
 
 
 _CACHE_SIZE: Final = 256  # distinct rosters kept: a county's villages, several times over
@@ -887,11 +822,9 @@ def _case_info(r: Sequence[Any]) -> CaseInfo:
         return CaseInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
                         int(r[6]), str(r[7]), int(r[8]))
     except (TypeError, ValueError):
-        raise StoreError(T(
-            f"事项 {r[0]} 的登记行已损坏(版本或格式栏不是整数)",
-            f"事項 {r[0]} 的登記行已損壞(版本或格式欄不是整數)",
-            f"the cases row of {r[0]} is corrupt (its version or header_version is not a number)",
-        )) from None
+        raise StoreError(_(
+            "the cases row of {value} is corrupt (its version or header_version is not a number)",
+        ).format(value=r[0])) from None
 
 
 def _now() -> str:

@@ -5,7 +5,7 @@ prints them without a traceback. Optimistic-concurrency losses raise the shared
 from __future__ import annotations
 
 from deliberation.errors import DeliberationError, InvalidAction
-from deliberation.i18n import T
+from deliberation.i18n import _
 
 
 class StoreError(DeliberationError):
@@ -18,7 +18,7 @@ class UnknownCase(InvalidAction):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(
-            T(f"没有事项 {case_id}", f"沒有事項 {case_id}", f"no case {case_id!r} in the store")
+            _("no case {case_id!r} in the store").format(case_id=case_id)
         )
 
 
@@ -28,9 +28,5 @@ class CaseExists(InvalidAction):
     def __init__(self, case_id: str) -> None:
         self.case_id = case_id
         super().__init__(
-            T(
-                f"事项 {case_id} 已存在",
-                f"事項 {case_id} 已存在",
-                f"case {case_id!r} already exists",
-            )
+            _("case {case_id!r} already exists").format(case_id=case_id)
         )

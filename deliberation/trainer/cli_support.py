@@ -19,7 +19,7 @@ import yaml
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, T
+from deliberation.i18n import DEFAULT_LANG, LANGS, _
 
 
 def add_procedure_options(parser: argparse.ArgumentParser) -> None:
@@ -48,8 +48,7 @@ def parse_settings(items: list[str]) -> dict[str, Any]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise DeliberationError(
-                T(f"--set 须写成 名称=值,而不是 {item!r}", f"--set 須寫成 名稱=值,而不是 {item!r}",
-                  f"--set takes SETTING=VALUE, not {item!r}")
+                _("--set takes SETTING=VALUE, not {item!r}").format(item=item)
             )
         try:
             out[key.strip()] = yaml.safe_load(value) if value.strip() else ""
@@ -75,9 +74,7 @@ def refuse_binary_on_terminal(output: str | None, *, binary: bool) -> None:
     """Binary data is never written to a terminal: call before the work of making it."""
     if binary and not (output and output != "-") and sys.stdout.isatty():
         raise DeliberationError(
-            T("PNG 是二进制内容,请用 -o FILE 指定输出文件",
-              "PNG 是二進位內容,請用 -o FILE 指定輸出檔案",
-              "PNG is binary: give an output file with -o FILE")
+            _("PNG is binary: give an output file with -o FILE")
         )
 
 
@@ -89,8 +86,7 @@ def write_output(data: bytes, output: str | None, *, binary: bool = False) -> No
             Path(output).write_bytes(data)
         except OSError as err:
             raise DeliberationError(
-                T(f"无法写入 {output}:{err.strerror}", f"無法寫入 {output}:{err.strerror}",
-                  f"cannot write {output}: {err.strerror}")
+                _("cannot write {output}: {strerror}").format(output=output, strerror=err.strerror)
             ) from None
         return
     sys.stdout.buffer.write(data)

@@ -27,55 +27,39 @@ from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.records import Record
 from deliberation.errors import DeliberationError, RuleViolation
-from deliberation.i18n import DEFAULT_LANG, T, Text
+from deliberation.i18n import DEFAULT_LANG, Text, _
 from deliberation.roster import Roster
 from deliberation.rules import RULES
 
 _W: dict[str, Text] = {
-    "title": T("演示:{village}修建村道", "演示:{village}修建村道",
-               "Demo: {village} builds a village road"),
-    "village": T("固庄规模的村庄(365 户,847 人,45 名党员,28 名村民代表)",
-                 "固莊規模的村莊(365 戶,847 人,45 名黨員,28 名村民代表)",
-                 "a Guzhuang-sized village (365 households, 847 people, 45 Party members, "
-                 "28 representatives)"),
-    "step": T("第 {n} 步:{name}(由{body}办理)", "第 {n} 步:{name}(由{body}辦理)",
-              "Step {n}: {name} (by the {body})"),
-    "accepted": T("已记录", "已記錄", "recorded"),
-    "refused": T("被拒绝,未作任何记录", "被拒絕,未作任何記錄", "refused; nothing was recorded"),
-    "fix": T("补正:", "補正:", "Put right: "),
-    "state": T("事项进入:{state}", "事項進入:{state}", "the case moves to: {state}"),
-    "outcome": T("结果:{outcome}。共 {n} 条记录。", "結果:{outcome}。共 {n} 條記錄。",
-                 "Outcome: {outcome}. {n} records."),
-    "replayed": T("按记录重放,状态一致:{state}", "按記錄重放,狀態一致:{state}",
-                  "replayed from its records, same state: {state}"),
-    "stored": T("事项已保存到 {path}(事项编号 {id})", "事項已保存到 {path}(事項編號 {id})",
-                "the case is stored in {path} (case id {id})"),
-    "memory": T("未安装存储模块(deliberation.store),事项仅保存在内存中",
-                "未安裝存儲模組(deliberation.store),事項僅保存在記憶體中",
-                "the store (deliberation.store) is not installed: the case is kept in memory only"),
-    "store_failed": T("无法保存到 {path}:{err};事项仅保存在内存中",
-                      "無法保存到 {path}:{err};事項僅保存在記憶體中",
-                      "could not store the case in {path}: {err}; it is kept in memory only"),
-    "no_store": T("按要求不保存,事项仅保存在内存中",
-                  "按要求不保存,事項僅保存在記憶體中",
-                  "not stored, as asked: the case is kept in memory only"),
+    "title": _("Demo: {village} builds a village road"),
+    "village": _(
+        "a Guzhuang-sized village (365 households, 847 people, 45 Party members, 28 "
+        "representatives)",
+    ),
+    "step": _("Step {n}: {name} (by the {body})"),
+    "accepted": _("recorded"),
+    "refused": _("refused; nothing was recorded"),
+    "fix": _("Put right: "),
+    "state": _("the case moves to: {state}"),
+    "outcome": _("Outcome: {outcome}. {n} records."),
+    "replayed": _("replayed from its records, same state: {state}"),
+    "stored": _("the case is stored in {path} (case id {id})"),
+    "memory": _("the store (deliberation.store) is not installed: the case is kept in memory only"),
+    "store_failed": _("could not store the case in {path}: {err}; it is kept in memory only"),
+    "no_store": _("not stored, as asked: the case is kept in memory only"),
 }
 
 _DOING: dict[str, Text] = {
-    "motion": T("村民书面提出动议,提出人签字", "村民書面提出動議,提出人簽字",
-                "villagers raise the matter in writing and sign it"),
-    "notice": T("发出会议通知", "發出會議通知", "notice of the meeting is given"),
-    "circulated": T("方案提前送达参会人员", "方案提前送達參會人員",
-                    "the plan is circulated to the participants in advance"),
-    "meeting": T("召开会议、表决,参会人员签字", "召開會議、表決,參會人員簽字",
-                 "the meeting is held and votes; participants sign the minutes"),
-    "opinion": T("逐户逐人征求意见,村民签字留痕", "逐戶逐人徵求意見,村民簽字留痕",
-                 "opinions are collected door to door; villagers sign"),
-    "consultation-closed": T("民意征求结束", "民意徵求結束", "the consultation is closed"),
-    "disclosure-posted": T("在村务公开栏张贴", "在村務公開欄張貼",
-                           "posted on the village affairs board"),
-    "disclosure-concluded": T("公开期满", "公開期滿", "the disclosure period is over"),
-    "stage-skipped": T("按设置合并此步骤", "按設定合併此步驟", "stage merged away by a setting"),
+    "motion": _("villagers raise the matter in writing and sign it"),
+    "notice": _("notice of the meeting is given"),
+    "circulated": _("the plan is circulated to the participants in advance"),
+    "meeting": _("the meeting is held and votes; participants sign the minutes"),
+    "opinion": _("opinions are collected door to door; villagers sign"),
+    "consultation-closed": _("the consultation is closed"),
+    "disclosure-posted": _("posted on the village affairs board"),
+    "disclosure-concluded": _("the disclosure period is over"),
+    "stage-skipped": _("stage merged away by a setting"),
 }
 
 
@@ -117,8 +101,7 @@ def run_demo(
 
 
 def _matter(lang: str) -> str:
-    return T("修建村东道路(硬化 1.2 公里)", "修建村東道路(硬化 1.2 公里)",
-             "a 1.2 km paved road on the east side of the village").get(lang)
+    return _("a 1.2 km paved road on the east side of the village").get(lang)
 
 
 def _state_name(case: Case, lang: str) -> str:
@@ -160,13 +143,13 @@ def _do_stage(case: Case, clock: ManualClock, kind: ActionKind, lang: str,
         try:
             case.hold_meeting(present=rc.voters, yes=rc.voters, witnesses=1)
         except RuleViolation as err:
-            say("  ✗ " + T("尝试表决:", "嘗試表決:", "vote attempted: ").get(lang)
+            say("  ✗ " + _("vote attempted: ").get(lang)
                 + _W["refused"].get(lang))
             for v in err.violations:
                 say(f"    [{v.rule}] {v.message.get(lang)}")
-            say("  " + _W["fix"].get(lang) + T(
-                "最后一位外出务工的村民回村签字", "最後一位外出務工的村民回村簽字",
-                "the last villager, working away, signs on a visit home").get(lang))
+            say("  " + _W["fix"].get(lang) + _(
+                "the last villager, working away, signs on a visit home",
+            ).get(lang))
         act(case.record_opinions, 1)
         act(case.close_consultation)
     else:
@@ -176,7 +159,7 @@ def _do_stage(case: Case, clock: ManualClock, kind: ActionKind, lang: str,
             if sp.index + 1 < len(case.plan.stage_ids):  # show the early end once
                 case.conclude_disclosure()
         except RuleViolation as err:
-            say("  ✗ " + T("提前结束公开:", "提前結束公開:", "ending the disclosure early: ")
+            say("  ✗ " + _("ending the disclosure early: ")
                 .get(lang) + _W["refused"].get(lang))
             for v in err.violations:
                 say(f"    [{v.rule}] {v.message.get(lang)}")

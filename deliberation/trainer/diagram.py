@@ -21,8 +21,9 @@ from typing import Any, Final
 
 from deliberation.definition.model import Outcome, OutcomeKind, Procedure
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T, Text
+from deliberation.i18n import _
 from deliberation.roster import Roster
+from deliberation.safetext import printable
 from deliberation.trainer.catalog import ui
 from deliberation.trainer.steps import ProcedureView, RouteView, StepView, build_view
 
@@ -45,13 +46,9 @@ class GraphvizMissing(DeliberationError):
 
     def __init__(self) -> None:
         super().__init__(
-            T(
-                "未找到 Graphviz 的 dot 程序,无法生成 SVG/PNG。"
-                "请安装 Graphviz(Debian: apt-get install graphviz),或改用 --format mermaid / dot。",
-                "未找到 Graphviz 的 dot 程式,無法產生 SVG/PNG。"
-                "請安裝 Graphviz(Debian: apt-get install graphviz),或改用 --format mermaid / dot。",
-                "Graphviz's 'dot' program was not found, so SVG/PNG cannot be made. "
-                "Install Graphviz (Debian: apt-get install graphviz) or use --format mermaid/dot.",
+            _(
+                "Graphviz's 'dot' program was not found, so SVG/PNG cannot be made. Install "
+                "Graphviz (Debian: apt-get install graphviz) or use --format mermaid/dot.",
             )
         )
 
@@ -78,11 +75,9 @@ def check_highlight(view: ProcedureView, highlight: str | None) -> None:
     if highlight not in known:
         ids = ", ".join(known)
         raise UnknownStage(
-            T(
-                f"没有名为 {highlight!r} 的步骤;可选:{ids}",
-                f"沒有名為 {highlight!r} 的步驟;可選:{ids}",
-                f"no stage {highlight!r} in this procedure; choose one of: {ids}",
-            )
+            _(
+                "no stage {highlight!r} in this procedure; choose one of: {ids}",
+            ).format(highlight=highlight, ids=ids)
         )
 
 
@@ -92,7 +87,7 @@ def step_label(step: StepView, lang: str) -> list[str]:
     if step.stage.max_rounds is not None:
         lines.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
     if step.skip_setting is not None:
-        lines.append(ui("skip-when").format(id=step.skip_setting.id).get(lang))
+        lines.append(ui("skip-when").format(id=f"`{step.skip_setting.id}`").get(lang))
     return lines
 
 
@@ -100,7 +95,7 @@ def route_text(view: ProcedureView, route: RouteView, lang: str) -> str:
     """The label of a non-``pass`` arrow, e.g. ``no quorum: reconvene``."""
     if route.kind == "reconvene":
         sep = ": " if lang == "en" else ":"
-        return f"{route.label.get(lang)}{sep}{view.target_name(route.target).get(lang)}"
+        return f"{route.label.get(lang)}{sep}{view.route_target(route).get(lang)}"
     return route.label.get(lang)
 
 
@@ -141,10 +136,8 @@ def withdrawal_note(view: ProcedureView, lang: str) -> str | None:
     return WITHDRAWAL_UNTIL.format(step=name).get(lang)
 
 
-WITHDRAWAL: Final = T("提出人撤回", "提出人撤回", "withdrawn by the proposers")
-WITHDRAWAL_UNTIL: Final = T(
-    "“{step}”之前可撤回", "「{step}」之前可撤回", "withdrawal before {step}"
-)
+WITHDRAWAL: Final = _("withdrawn by the proposers")
+WITHDRAWAL_UNTIL: Final = _("withdrawal before {step}")
 
 
 def _node_ids(view: ProcedureView) -> dict[str, str]:
@@ -167,6 +160,11 @@ _MERMAID_ESCAPES: Final = {
     "`": "#96;",
     "\n": " ",
     "\r": " ",
+    # %%{init: …}%% directives and %% comments are read anywhere in the text; braces close
+    # a node shape
+    "%": "#37;",
+    "{": "#123;",
+    "}": "#125;",
 }
 
 
@@ -176,7 +174,7 @@ def mermaid_escape(text: str) -> str:
     >>> mermaid_escape('<script>"x"</script>')
     '#lt;script#gt;#quot;x#quot;#lt;/script#gt;'
     """
-    return "".join(_MERMAID_ESCAPES.get(c, c) for c in text)
+    return "".join(_MERMAID_ESCAPES.get(c, c) for c in printable(text))
 
 
 def to_mermaid(
@@ -235,7 +233,7 @@ def dot_escape(text: str) -> str:
     'a \\\\"b\\\\" \\\\\\\\N'
     """
     return (
-        text.replace("\\", "\\\\")
+        printable(text).replace("\\", "\\\\")
         .replace('"', '\\"')
         .replace("\r", " ")
         .replace("\n", "\\n")
@@ -310,12 +308,12 @@ def render_graphviz(dot_text: str, fmt: str, timeout: float = 60.0) -> bytes:
         )
     except (OSError, subprocess.TimeoutExpired) as err:
         raise DeliberationError(
-            T(f"Graphviz 运行失败:{err}", f"Graphviz 執行失敗:{err}", f"Graphviz failed: {err}")
+            _("Graphviz failed: {err}").format(err=err)
         ) from None
     if done.returncode != 0:
         msg = done.stderr.decode("utf-8", "replace").strip()
         raise DeliberationError(
-            T(f"Graphviz 运行失败:{msg}", f"Graphviz 執行失敗:{msg}", f"Graphviz failed: {msg}")
+            _("Graphviz failed: {msg}").format(msg=msg)
         )
     return done.stdout
 
@@ -366,7 +364,7 @@ def to_svg(
                 backs.append((step, r))
             else:
                 side[step.id].append(r)
-    back_labels = [f"{route_text(view, r, lang)} → {view.target_name(r.target).get(lang)}"
+    back_labels = [f"{route_text(view, r, lang)} → {view.route_target(r).get(lang)}"
                    for _, r in backs]
     lane_w = 16.0
     label_w = max([0.0] + [text_width(t, small) + 8 for t in back_labels])
@@ -390,7 +388,7 @@ def to_svg(
     side_w = max(
         [0.0]
         + [text_width(r.label.get(lang), small) + 24
-           + text_width(view.target_name(r.target).get(lang), fs - 2) + 2 * pad
+           + text_width(view.route_target(r).get(lang), fs - 2) + 2 * pad
            for rs in side.values() for r in rs]
     )
     pass_w = max([0.0] + [text_width(t, small) for t in pass_labels.values()])
@@ -445,7 +443,7 @@ def to_svg(
                 f'<text x="{side_x:.1f}" y="{ry - 3:.1f}" font-size="{small:.0f}" '
                 f'fill="#495057">{_esc(label)}</text>'
             )
-            name = view.target_name(r.target).get(lang)
+            name = view.route_target(r).get(lang)
             if r.kind == "outcome":
                 kind = view.outcome(r.target).kind
                 fill = _OUTCOME_FILL[kind]
@@ -532,9 +530,5 @@ def render(
     if fmt in ("svg", "png"):
         return render_graphviz(to_dot(view, lang, highlight), fmt)
     raise DeliberationError(
-        Text(
-            f"未知格式 {fmt!r};可选:{', '.join(FORMATS)}",
-            f"未知格式 {fmt!r};可選:{', '.join(FORMATS)}",
-            f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}",
-        )
+        _("unknown format {fmt!r}; choose one of {value}").format(fmt=fmt, value=', '.join(FORMATS))
     )

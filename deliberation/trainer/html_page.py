@@ -25,7 +25,7 @@ from typing import Any, Final
 from markupsafe import Markup
 
 from deliberation.definition.model import Procedure
-from deliberation.i18n import DEFAULT_LANG, LANGS, T, check_lang
+from deliberation.i18n import DEFAULT_LANG, LANGS, _, check_lang
 from deliberation.roster import Roster
 from deliberation.templating import render
 from deliberation.trainer.catalog import UI, ui
@@ -44,11 +44,9 @@ CSP: Final = (
 )
 NOSCRIPT_CSS: Final = ".handout { display: block; } .interactive, .try { display: none; }"
 LANG_BUTTONS: Final = {"zh-Hans": "简", "zh-Hant": "繁", "en": "EN"}
-MATTER: Final = T("事项:{matter}", "事項:{matter}", "Matter: {matter}")
+MATTER: Final = _("Matter: {matter}")
 EXTRA_UI: Final = {
-    "invalid": T(
-        "请输入不小于 0 的整数", "請輸入不小於 0 的整數", "enter a whole number, 0 or more"
-    ),
+    "invalid": _("enter a whole number, 0 or more"),
 }
 
 
@@ -84,7 +82,7 @@ def _step_extra(step: StepView, lang: str) -> str:
 def _route_lines(view: ProcedureView, step: StepView, lang: str) -> list[str]:
     lines = []
     for r in step.routes:
-        target = view.target_name(r.target).get(lang)
+        target = view.route_target(r).get(lang)
         if r.key == "pass":
             summary = view.transition_summary(step).get(lang)
             label = r.label.get(lang) + (f" ({summary})" if summary else "")

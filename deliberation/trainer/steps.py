@@ -35,16 +35,16 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
-from deliberation.i18n import LANGS, Text
+from deliberation.i18n import Text, Triple, _, each_lang, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.rules.written import DECIDING
 from deliberation.trainer.catalog import (
     ESCALATE_LABEL,
-    RECONVENE_LABEL,
     TAG_LABELS,
     TOP_LEVEL_LABEL,
     action_label,
+    reconvene_label,
     record_label,
     route_label,
     selector_label,
@@ -78,6 +78,8 @@ class RouteView:
     target: str
     kind: str  # "stage" | "outcome" | "reconvene"
     label: Text
+    # for "reconvene": what doing the stage again is called (重新召开, 重新公布, 重新派单 …)
+    again: Text | None = None
 
 
 @attrs.frozen
@@ -128,21 +130,27 @@ class ProcedureView:
     def target_name(self, target: str) -> Text:
         """The display name of a route target (stage, outcome or reconvene)."""
         if target == RECONVENE:
-            return RECONVENE_LABEL
+            return reconvene_label(None)
         for s in self.steps:
             if s.id == target:
                 return s.name
         for o in self.outcomes:
             if o.id == target:
                 return o.name
-        return Text(target, target, target)
+        return Triple(target, target, target)
+
+    def route_target(self, route: RouteView) -> Text:
+        """The display name of where ``route`` leads (for the same stage again, by its kind)."""
+        if route.again is not None:
+            return route.again
+        return self.target_name(route.target)
 
     def transition_summary(self, step: StepView) -> Text:
         """The rules that decide a step, in one line, e.g. for the ``pass`` arrow of a diagram."""
         parts = [r.summary for r in step.rules if r.on_arrow]
         if not parts:
-            return Text("", "", "")
-        return Text(
+            return Triple.same("")
+        return Triple(
             ";".join(p.zh_hans for p in parts),
             ";".join(p.zh_hant for p in parts),
             "; ".join(p.en for p in parts),
@@ -213,9 +221,9 @@ def _step(
             label = route_label(key)
             for dest, how in ((esc.to, ESCALATE_LABEL), (esc.top, TOP_LEVEL_LABEL)):
                 kind = "outcome" if dest in procedure.outcomes else "stage"
-                routes.append(RouteView(key, dest, kind, Text(
-                    f"{label.zh_hans}:{how.zh_hans}", f"{label.zh_hant}:{how.zh_hant}",
-                    f"{label.en}: {how.en}")))
+                routes.append(RouteView(key, dest, kind, _(
+                    "{label}: {how}",
+                ).format(label=label, how=how)))
             continue
         if target == RECONVENE:
             kind = "reconvene"
@@ -223,7 +231,8 @@ def _step(
             kind = "outcome"
         else:
             kind = "stage"
-        routes.append(RouteView(key, target, kind, route_label(key)))
+        again = reconvene_label(stage.action) if kind == "reconvene" else None
+        routes.append(RouteView(key, target, kind, route_label(key), again))
     skip = procedure.settings.get(stage.skip_when) if stage.skip_when else None
     return StepView(
         number=number,
@@ -242,16 +251,15 @@ def _step(
 
 def _actor(body: Body) -> Text:
     def one(lang: str) -> str:
-        sep = ", " if lang == "en" else "、"
-        who = sep.join(selector_label(s).get(lang) for s in body.members)
-        line = f"{body.name.get(lang)} ({who})" if lang == "en" else f"{body.name.get(lang)}({who})"
+        who = series(selector_label(s) for s in body.members)
+        line = _("{body} ({members})").format(body=body.name, members=who)
         if body.voters:
-            voters = sep.join(selector_label(s).get(lang) for s in body.voters)
-            line += (f"; only {voters} vote" if lang == "en"
-                     else f";仅{voters}有表决权" if lang == "zh-Hans" else f";僅{voters}有表決權")
-        return line
+            voters = series(selector_label(s) for s in body.voters)
+            line = _("{body} ({members}); only {voters} vote").format(
+                body=body.name, members=who, voters=voters)
+        return line.get(lang)
 
-    return Text(*(one(lang) for lang in LANGS))
+    return each_lang(one)
 
 
 def _bases(procedure: Procedure, ids: tuple[str, ...]) -> tuple[Basis, ...]:
@@ -294,9 +302,7 @@ def _rule(
         rule=spec.rule,
         label=rtype.label,
         summary=described.summary,
-        detail=Text(f"{rtype.label.zh_hans}:{described.detail.zh_hans}",
-                    f"{rtype.label.zh_hant}:{described.detail.zh_hant}",
-                    f"{rtype.label.en}: {described.detail.en}"),
+        detail=_("{label}: {detail}").format(label=rtype.label, detail=described.detail),
         params=params,
         basis=_bases(procedure, spec.basis),
         settings=settings,

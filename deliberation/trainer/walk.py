@@ -29,9 +29,10 @@ from deliberation.definition.model import ActionKind, Procedure
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
-from deliberation.i18n import LANGS, T, Text, check_lang
+from deliberation.i18n import LANGS, Text, _, check_lang
 from deliberation.roster import Roster
 from deliberation.rules.thresholds import Base, Comparison, Threshold
+from deliberation.safetext import printable
 from deliberation.trainer.catalog import entry_label, route_label, ui
 from deliberation.trainer.steps import (
     ProcedureView,
@@ -43,87 +44,45 @@ from deliberation.trainer.steps import (
 )
 
 W: Final[dict[str, Text]] = {
-    "welcome": T(
-        "演练:{procedure}\n事项:{matter}\n示例村:{households} 户,{people} 人,党员 {party} 名,"
-        "村民代表 {reps} 名。输入 help 查看命令。",
-        "演練:{procedure}\n事項:{matter}\n示例村:{households} 戶,{people} 人,黨員 {party} 名,"
-        "村民代表 {reps} 名。輸入 help 查看命令。",
+    "welcome": _(
         "Walkthrough: {procedure}\nMatter: {matter}\nSample village: {households} households, "
         "{people} people, {party} Party members, {reps} representatives. Type help for commands.",
     ),
-    "step-head": T("第 {n} 步 / 共 {total} 步:{name}", "第 {n} 步 / 共 {total} 步:{name}",
-                   "Step {n} of {total}: {name}"),
-    "sample-of": T("示例村:{total} 中至少 {needed}", "示例村:{total} 中至少 {needed}",
-                   "sample village: at least {needed} of {total}"),
-    "sample-present": T("按实到人数计", "按實到人數計", "counted on those present"),
-    "sample-body": T("示例村:{members} 人", "示例村:{members} 人", "sample village: {members}"),
-    "try": T("可以试:{commands}", "可以試:{commands}", "Try: {commands}"),
-    "refused": T("✗ 被拒绝,未作任何记录,事项保持原状:", "✗ 被拒絕,未作任何記錄,事項保持原狀:",
-                 "✗ Refused; nothing was recorded and the case is unchanged:"),
-    "recorded": T("✓ 已记录({kinds})", "✓ 已記錄({kinds})", "✓ Recorded ({kinds})"),
-    "result": T("结果:{route} → {target}", "結果:{route} → {target}", "Result: {route} → {target}"),
-    "round": T("(第 {n} 轮)", "(第 {n} 輪)", " (round {n})"),
-    "closed": T("事项已结束:{outcome}", "事項已結束:{outcome}", "The case is closed: {outcome}"),
-    "unknown": T("未知命令 {cmd!r};输入 help 查看命令", "未知命令 {cmd!r};輸入 help 查看命令",
-                 "unknown command {cmd!r}; type help for the commands"),
-    "bad": T("命令有误:{problem}", "命令有誤:{problem}", "bad command: {problem}"),
-    "waited": T("时间推进 {days} 天,现在是 {date}", "時間推進 {days} 天,現在是 {date}",
-                "{days} day(s) pass; it is now {date}"),
-    "lang": T("语言:简体中文", "語言:繁體中文", "Language: English"),
-    "status": T("当前:{state};已有 {n} 条记录", "當前:{state};已有 {n} 條記錄",
-                "Now at: {state}; {n} record(s)"),
-    "error": T("内部错误:{error}", "內部錯誤:{error}", "internal error: {error}"),
-    "bye": T("演练结束。", "演練結束。", "End of the walkthrough."),
-    "suspended": T("事项因异议暂停,须先答复(answer)", "事項因異議暫停,須先答覆(answer)",
-                   "the case is suspended by an objection; answer it first (answer)"),
+    "step-head": _("Step {n} of {total}: {name}"),
+    "sample-of": _("sample village: at least {needed} of {total}"),
+    "sample-present": _("counted on those present"),
+    "sample-body": _("sample village: {members}"),
+    "try": _("Try: {commands}"),
+    "refused": _("✗ Refused; nothing was recorded and the case is unchanged:"),
+    "recorded": _("✓ Recorded ({kinds})"),
+    "result": _("Result: {route} → {target}"),
+    "round": _(" (round {n})"),
+    "closed": _("The case is closed: {outcome}"),
+    "unknown": _("unknown command {cmd!r}; type help for the commands"),
+    "bad": _("bad command: {problem}"),
+    "waited": _("{days} day(s) pass; it is now {date}"),
+    "lang": _("Language: English"),
+    "status": _("Now at: {state}; {n} record(s)"),
+    "error": _("internal error: {error}"),
+    "bye": _("End of the walkthrough."),
+    "suspended": _("the case is suspended by an objection; answer it first (answer)"),
 }
 
-HELP: Final = T(
-    """命令(数字可写成 present=19 或按顺序写):
-  motion N [signed=M]            N 名村民提交书面动议(M 人签名,默认全部)
-  notice | circulate             发出会议通知 | 提前送达方案
-  wait DAYS                      时间推进若干天
-  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N among.woman=N]
-                                 召开会议并表决(民议阶段会先结束征求意见)
-  opinions N [unsigned=N]        记录 N 份签字意见(unsigned:未签字的份数)
-  opinions all                   为全部须征求的村民记录签字意见
-  close                          结束民意征求(或结束评价)
-  task [declined|unresolved]     报告任务:完成(默认)、拒绝接办、本级无法解决
-  ratings N [unsatisfied=N]      记录 N 份满意的签字评价(unsatisfied:不满意的份数)
-  post CHANNEL | conclude        张贴公开(notice-board, broadcast…)| 公开期满后结束
-  object [理由] | answer [redo]   监委会提出异议 | 答复异议(redo:重做本步)
-  withdraw                       撤回事项
-  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit""",
-    """命令(數字可寫成 present=19 或按順序寫):
-  motion N [signed=M]            N 名村民提交書面動議(M 人簽名,預設全部)
-  notice | circulate             發出會議通知 | 提前送達方案
-  wait DAYS                      時間推進若干天
-  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N among.woman=N]
-                                 召開會議並表決(民議階段會先結束徵求意見)
-  opinions N [unsigned=N]        記錄 N 份簽字意見(unsigned:未簽字的份數)
-  opinions all                   為全部須徵求的村民記錄簽字意見
-  close                          結束民意徵求(或結束評價)
-  task [declined|unresolved]     報告任務:完成(默認)、拒絕接辦、本級無法解決
-  ratings N [unsatisfied=N]      記錄 N 份滿意的簽字評價(unsatisfied:不滿意的份數)
-  post CHANNEL | conclude        張貼公開(notice-board, broadcast…)| 公開期滿後結束
-  object [理由] | answer [redo]   監委會提出異議 | 答覆異議(redo:重做本步)
-  withdraw                       撤回事項
-  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit""",
-    """Commands (numbers as present=19, or in order):
-  motion N [signed=M]            N villagers submit the written motion (M sign; default all)
-  notice | circulate             give notice of the meeting | circulate the plan
-  wait DAYS                      let days pass
-  meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N among.woman=N]
-                                 hold the meeting and vote (closes a consultation first)
-  opinions N [unsigned=N]        record N signed opinions (unsigned: how many lack a signature)
-  opinions all                   record a signed opinion for everyone to be consulted
-  close                          close the consultation (or the evaluation)
-  task [declined|unresolved]     report on the task: done (default), declined, cannot solve here
-  ratings N [unsatisfied=N]      record N satisfied signed ratings (unsatisfied: how many not)
-  post CHANNEL | conclude        post the disclosure (notice-board, broadcast…) | conclude it
-  object [reason] | answer [redo]  the supervision committee objects | answer (redo: redo step)
-  withdraw                       withdraw the matter
-  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit""",
+HELP: Final = _(
+    "Commands (numbers as present=19, or in order):\n  motion N [signed=M]            N villagers "
+    "submit the written motion (M sign; default all)\n  notice | circulate             give notice "
+    "of the meeting | circulate the plan\n  wait DAYS                      let days pass\n  "
+    "meeting present=N yes=N [no=N abstain=N witnesses=N signed=N households=N excused=N "
+    "among.woman=N]\n                                 hold the meeting and vote (closes a "
+    "consultation first)\n  opinions N [unsigned=N]        record N signed opinions (unsigned: how "
+    "many lack a signature)\n  opinions all                   record a signed opinion for everyone "
+    "to be consulted\n  close                          close the consultation (or the "
+    "evaluation)\n  task [declined|unresolved]     report on the task: done (default), declined, "
+    "cannot solve here\n  ratings N [unsatisfied=N]      record N satisfied signed ratings "
+    "(unsatisfied: how many not)\n  post CHANNEL | conclude        post the disclosure "
+    "(notice-board, broadcast…) | conclude it\n  object [reason] | answer [redo]  the supervision "
+    "committee objects | answer (redo: redo step)\n  withdraw                       withdraw the "
+    "matter\n  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit",
 )
 
 _COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
@@ -151,7 +110,7 @@ def _ints(args: list[str], positional: tuple[str, ...], options: tuple[str, ...]
     pos = 0
     for arg in args:
         if "=" in arg:
-            key, _, value = arg.partition("=")
+            key, _unused, value = arg.partition("=")
             key = key.strip().replace("-", "_")
             if key not in positional and key not in options:
                 known = ", ".join(positional + options)
@@ -202,7 +161,8 @@ class Walkthrough:
 
     # -- output --------------------------------------------------------------------------------
     def say(self, text: str = "") -> None:
-        print(text, file=self.out)
+        # labels and the matter come from files and people: no control character acts
+        print(printable(text), file=self.out)
 
     def t(self, key: str, **values: Any) -> str:
         return W[key].format(**values).get(self.lang) if values else W[key].get(self.lang)
@@ -246,7 +206,7 @@ class Walkthrough:
         records = ("、" if lang != "en" else ", ").join(r.get(lang) for r in step.records)
         self.say(f"{ui('records').get(lang)}{colon}{records}")
         routes = sep.join(
-            f"{route_label(r.key).get(lang)} → {self.view.target_name(r.target).get(lang)}"
+            f"{route_label(r.key).get(lang)} → {self.view.route_target(r).get(lang)}"
             for r in step.routes
         )
         self.say(f"{ui('routes').get(lang)}{colon}{routes}")
@@ -546,7 +506,7 @@ class Walkthrough:
             return ""
         for r in step.routes:
             if r.key == route:
-                return self.view.target_name(r.target).get(self.lang)
+                return self.view.route_target(r).get(self.lang)
         return ""
 
     def _check_line(self, stage: str | None, check: Mapping[str, Any]) -> None:
@@ -561,17 +521,14 @@ class Walkthrough:
             self.say(f"  {mark} {number} {detail}")
             return
         if "total" in numbers:
-            nums = (f"{count} / {numbers['total']}, at least {needed}" if self.lang == "en"
-                    else f"{count}/{numbers['total']},至少 {needed}")
+            nums = _("{count} / {total}, at least {needed}").format(
+                count=count, total=numbers["total"], needed=needed).get(self.lang)
         else:
-            nums = (f"{count}, at least {needed}" if self.lang == "en"
-                    else f"{count},至少 {needed}")
+            nums = _("{count}, at least {needed}").format(count=count, needed=needed).get(self.lang)
         self.say(f"  {mark} {number} {detail} — {nums}")
 
 
-_DEFAULT_MATTER: Final = T(
-    "修建村道(演练)", "修建村道(演練)", "Building the village road (rehearsal)"
-)
+_DEFAULT_MATTER: Final = _("Building the village road (rehearsal)")
 
 
 def run_walk(

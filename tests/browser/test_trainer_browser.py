@@ -143,7 +143,7 @@ def test_language_switch_changes_all_text(page, tmp_path):
     assert "quorum: at least 1/2 of members" in page.inner_text("#step-card")
     assert page.inner_text("label[for=in-members]") == "members"
     switch(page, "zh-Hant")
-    assert "法定人數:組成人員的1/2以上(含本數)" in page.inner_text("#step-card")
+    assert "法定人數:達到組成人員的二分之一以上" in page.inner_text("#step-card")
 
 
 def _ui_result(page: Any, number: str) -> tuple[bool, int]:

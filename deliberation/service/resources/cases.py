@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from deliberation.definition.loader import load_procedure
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.roster import Roster, RosterError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.service import acting, feed, idempotency
@@ -77,8 +77,7 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
     check_id(case_id, "case")
     village = acting.case_village(ctx.store, case_id)
     if village is None:
-        raise ServiceProblem(404, "not-found", T(f"没有事项 {case_id}", f"沒有事項 {case_id}",
-                                                 f"no case {case_id!r}"))
+        raise ServiceProblem(404, "not-found", _("no case {case_id!r}").format(case_id=case_id))
     require(ctx.principal, permission, village)
     return village
 
@@ -88,16 +87,16 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
 def open_case(body: OpenCase, ctx: CtxDep) -> Any:
     village = body.village or ctx.principal.village
     if village == ALL_VILLAGES:
-        raise ServiceProblem(422, "invalid-body", T(
-            "请用 village 指明事项所属的村", "請用 village 指明事項所屬的村",
-            "say which village the case belongs to ('village')"))
+        raise ServiceProblem(422, "invalid-body", _(
+            "say which village the case belongs to ('village')",
+        ))
     require(ctx.principal, "open", village)
     if isinstance(body.roster, str):
         found = load_roster(ctx.store, body.roster) if VILLAGE_ID.match(body.roster) else None
         if found is None or found[0] != village:
-            raise ServiceProblem(422, "invalid-body", T(
-                f"村 {village} 没有名册 {body.roster}", f"村 {village} 沒有名冊 {body.roster}",
-                f"village {village} has no roster {body.roster!r}"),
+            raise ServiceProblem(422, "invalid-body", _(
+                "village {village} has no roster {roster!r}",
+            ).format(village=village, roster=body.roster),
                 {"errors": [{"path": "/roster", "message": "unknown roster"}]})
         roster = found[2]
     else:
@@ -105,14 +104,13 @@ def open_case(body: OpenCase, ctx: CtxDep) -> Any:
         try:
             roster = Roster.from_data(body.roster, "roster")
         except (RosterError, TypeError, ValueError) as err:
-            raise ServiceProblem(422, "invalid-body", T(
-                "名册有误", "名冊有誤", "the roster is invalid"),
+            raise ServiceProblem(422, "invalid-body", _("the roster is invalid"),
                 {"errors": [{"path": "/roster", "message": str(err)}]}) from None
     lib_ids = _procedure_ids()
     if body.procedure not in lib_ids:
-        raise ServiceProblem(422, "invalid-body", T(
-            f"没有办理程序 {body.procedure}", f"沒有辦理程序 {body.procedure}",
-            f"no procedure {body.procedure!r}"),
+        raise ServiceProblem(422, "invalid-body", _(
+            "no procedure {procedure!r}",
+        ).format(procedure=body.procedure),
             {"errors": [{"path": "/procedure", "message": "unknown procedure"}]})
     case = acting.open_case(
         ctx.store, village, body.procedure, roster, matter=body.matter,
@@ -135,10 +133,9 @@ def _check_generate(roster: dict[str, Any]) -> None:
               and (value <= 1 if key == "away_share" else
                    isinstance(value, int) and value <= MAX_GENERATED))
         if not ok:
-            raise ServiceProblem(422, "invalid-body", T(
-                f"roster.generate.{key} 须为 0 至 {MAX_GENERATED} 的整数",
-                f"roster.generate.{key} 須為 0 至 {MAX_GENERATED} 的整數",
-                f"roster.generate.{key} must be a whole number from 0 to {MAX_GENERATED}"),
+            raise ServiceProblem(422, "invalid-body", _(
+                "roster.generate.{key} must be a whole number from 0 to {MAX_GENERATED}",
+            ).format(key=key, MAX_GENERATED=MAX_GENERATED),
                 {"errors": [{"path": f"/roster/generate/{key}", "message": "out of range"}]})
 
 
@@ -269,19 +266,18 @@ def get_archive_pdf(case_id: str, ctx: CtxDep) -> Any:
 def _expected_version(if_match: str | None) -> int | None:
     """The version in ``If-Match`` (``"12"``, ``W/"12"`` or ``12``); ``None`` for ``*``."""
     if if_match is None or not if_match.strip():
-        raise ServiceProblem(428, "precondition-required", T(
-            "请在 If-Match 中给出操作所依据的事项版本(读取事项时的 ETag)",
-            "請在 If-Match 中給出操作所依據的事項版本(讀取事項時的 ETag)",
-            "send the case version the action was prepared against in If-Match (the ETag "
-            "of your last read)"))
+        raise ServiceProblem(428, "precondition-required", _(
+            "send the case version the action was prepared against in If-Match (the ETag of your "
+            "last read)",
+        ))
     value = if_match.strip()
     if value == "*":
         return None
     value = value.removeprefix("W/").strip('"')
     if not value.isdigit() or len(value) > 12:
-        raise ServiceProblem(400, "bad-request", T(
-            f"If-Match 值 {if_match!r} 无效", f"If-Match 值 {if_match!r} 無效",
-            f"If-Match {if_match!r} is not a case version such as \"12\""))
+        raise ServiceProblem(400, "bad-request", _(
+            "If-Match {if_match!r} is not a case version such as \"12\"",
+        ).format(if_match=if_match))
     return int(value)
 
 
@@ -325,22 +321,17 @@ def _action_body(raw: bytes) -> tuple[str, dict[str, Any]]:
         text = raw.decode("utf-8")
         body = json.loads(text)
     except (UnicodeDecodeError, ValueError):
-        raise ServiceProblem(400, "invalid-body", T(
-            "请求内容须为 JSON 对象", "請求內容須為 JSON 物件",
-            "the body must be a JSON object")) from None
+        raise ServiceProblem(400, "invalid-body", _("the body must be a JSON object")) from None
     if not isinstance(body, dict):
-        raise ServiceProblem(422, "invalid-body", T(
-            "操作须为 JSON 对象,含 do", "操作須為 JSON 物件,含 do",
-            "an action is a JSON object with 'do'"))
+        raise ServiceProblem(422, "invalid-body", _("an action is a JSON object with 'do'"))
     return text, body
 
 
 def _check_key(key: str) -> None:
     if not idempotency.KEY.match(key):
-        raise ServiceProblem(400, "bad-request", T(
-            "Idempotency-Key 须为 1–255 个可见 ASCII 字符",
-            "Idempotency-Key 須為 1–255 個可見 ASCII 字元",
-            "Idempotency-Key must be 1–255 visible ASCII characters"))
+        raise ServiceProblem(400, "bad-request", _(
+            "Idempotency-Key must be 1–255 visible ASCII characters",
+        ))
 
 
 @router.post(
@@ -385,8 +376,7 @@ def act_on_case(
         step = acting.parse_action(text, procedure, "<request>")
     except ScenarioError as err:
         n = len(err.diagnostics)
-        raise ServiceProblem(422, "invalid-body", T(
-            f"操作有 {n} 处问题", f"操作有 {n} 處問題", f"the action has {n} problem(s)"),
+        raise ServiceProblem(422, "invalid-body", _("the action has {n} problem(s)").format(n=n),
             {"errors": _diagnostics(err)}) from None
     try:
         if expected is not None and expected != info.version:
@@ -422,9 +412,9 @@ def act_on_case(
 
 
 def _key_reused() -> ServiceProblem:
-    return ServiceProblem(422, "idempotency-key-reused", T(
-        "该 Idempotency-Key 已用于另一请求", "該 Idempotency-Key 已用於另一請求",
-        "this Idempotency-Key was used for a different request"))
+    return ServiceProblem(422, "idempotency-key-reused", _(
+        "this Idempotency-Key was used for a different request",
+    ))
 
 
 def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: str,
@@ -432,7 +422,7 @@ def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: st
     """The response to a keyed action whose records are stored but whose first response was
     not kept: rebuilt from those records and the case as it was right after them."""
     store = ctx.store
-    for _ in range(20):
+    for _unused in range(20):
         # The winner of a race keeps its response a moment after appending: prefer it.
         first = idempotency.recall(store, case_id, key)
         if first is not None:

@@ -13,7 +13,7 @@ import attrs
 from fastapi import Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from deliberation.i18n import Lang, T
+from deliberation.i18n import Lang, _
 from deliberation.service.auth import authenticate
 from deliberation.service.db import StorePool
 from deliberation.service.lang import negotiate
@@ -73,8 +73,9 @@ def reply(data: Any, lang: str, status: int = 200, headers: dict[str, str] | Non
 
 def check_id(value: str, what: str) -> str:
     if not VILLAGE_ID.match(value):
-        raise ServiceProblem(404, "not-found", T(f"没有{what} {value!r}", f"沒有{what} {value!r}",
-                                                 f"no {what} {value!r}"))
+        raise ServiceProblem(404, "not-found", _(
+            "no {what} {value!r}",
+        ).format(what=what, value=value))
     return value
 
 

@@ -11,7 +11,7 @@ from deliberation.commands.show import describe_rule
 from deliberation.definition.loader import check_text, default_library
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.service.problems import ServiceProblem
 from deliberation.service.resources.common import (
     PROBLEM_RESPONSES,
@@ -47,9 +47,9 @@ def get_procedure(procedure_id: str, ctx: CtxDep) -> Any:
     check_id(procedure_id, "procedure")
     lib = default_library()
     if procedure_id not in lib.ids():
-        raise ServiceProblem(404, "not-found", T(
-            f"没有办理程序 {procedure_id}", f"沒有辦理程序 {procedure_id}",
-            f"no procedure {procedure_id!r}"))
+        raise ServiceProblem(404, "not-found", _(
+            "no procedure {procedure_id!r}",
+        ).format(procedure_id=procedure_id))
     return reply(procedure_view(lib.load(procedure_id), ctx.lang, describe_rule), ctx.lang)
 
 

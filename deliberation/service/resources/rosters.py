@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 
-from deliberation.i18n import T
+from deliberation.i18n import _
 from deliberation.service.auth import require
 from deliberation.service.problems import ServiceProblem
 from deliberation.service.resources.common import (
@@ -47,21 +47,18 @@ def upload_roster(village: str, raw: BodyDep, ctx: CtxDep,
     require(ctx.principal, "manage-rosters", village)
     media = _MEDIA.get((content_type or "").split(";")[0].strip().lower())
     if media is None:
-        raise ServiceProblem(415, "unsupported-media-type", T(
-            "名册请用 text/csv、application/yaml 或 application/json",
-            "名冊請用 text/csv、application/yaml 或 application/json",
-            "send the roster as text/csv, application/yaml or application/json"))
+        raise ServiceProblem(415, "unsupported-media-type", _(
+            "send the roster as text/csv, application/yaml or application/json",
+        ))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise ServiceProblem(400, "invalid-body", T(
-            "名册须为 UTF-8 文本", "名冊須為 UTF-8 文字", "the roster must be UTF-8 text")
+        raise ServiceProblem(400, "invalid-body", _("the roster must be UTF-8 text")
             ) from None
     roster, problems = parse_roster(text, media)
     if roster is None:
         n = len(problems)
-        raise ServiceProblem(422, "invalid-body", T(
-            f"名册有 {n} 处问题", f"名冊有 {n} 處問題", f"the roster has {n} problem(s)"),
+        raise ServiceProblem(422, "invalid-body", _("the roster has {n} problem(s)").format(n=n),
             {"errors": problems})
     out = save_roster(ctx.store, village, roster)
     return reply(out, ctx.lang, 201, {"Location": f"/v1/rosters/{out['id']}"})
@@ -77,8 +74,9 @@ def get_roster(roster_id: str, ctx: CtxDep) -> Any:
     if found is not None:
         require(ctx.principal, "read", found[0])
     if found is None:
-        raise ServiceProblem(404, "not-found", T(f"没有名册 {roster_id}", f"沒有名冊 {roster_id}",
-                                                 f"no roster {roster_id!r}"))
+        raise ServiceProblem(404, "not-found", _(
+            "no roster {roster_id!r}",
+        ).format(roster_id=roster_id))
     village, fp, roster = found
     return reply({**summary(roster_id, village, fp, roster), "roster": roster.to_data()},
                  ctx.lang)
