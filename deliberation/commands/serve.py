@@ -32,16 +32,20 @@ def register(subparsers: Any) -> None:
                    help="worker processes (use PostgreSQL for more than one)")
     p.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
                    help="largest request body accepted (default: 1 MiB)")
+    p.add_argument("--keepalive", type=float, default=15.0, metavar="SECONDS",
+                   help="seconds of quiet before an event stream sends a keep-alive comment "
+                        "(default: %(default)s)")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.workers < 1 or not 0 < args.port < 65536 or args.max_body < 1:
-        raise DeliberationError(T("--workers、--port 或 --max-body 超出范围",
-                                  "--workers、--port 或 --max-body 超出範圍",
-                                  "--workers, --port or --max-body is out of range"))
+    if (args.workers < 1 or not 0 < args.port < 65536 or args.max_body < 1
+            or not 0.1 <= args.keepalive <= 3600):
+        raise DeliberationError(T("--workers、--port、--max-body 或 --keepalive 超出范围",
+                                  "--workers、--port、--max-body 或 --keepalive 超出範圍",
+                                  "--workers, --port, --max-body or --keepalive is out of range"))
     try:
         # Imported here: the web stack is an optional extra and slow to import.
         from deliberation.service.server import serve
@@ -56,5 +60,6 @@ def run(args: argparse.Namespace) -> int:
     from deliberation.service.db import open_service_store
 
     open_service_store(args.db).close()
-    serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level)
+    serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level,
+          args.keepalive)
     return 0
