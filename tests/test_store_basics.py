@@ -22,6 +22,7 @@ from deliberation.store import (
     genesis_hash,
     open_store,
 )
+from deliberation.store.core import record_summary
 from deliberation.store.migrations import LATEST
 
 store_url = support.store_url  # both backends (see test_store_support)
@@ -41,7 +42,7 @@ def test_create_append_and_read_back(store_url: str) -> None:
         assert [s.action_size for s in stored] == [2, 2, 3, 3, 3]
         assert stored[0].prev_hash == genesis_hash(
             "c1", "four-deliberations", "1", info.roster_fingerprint, matter="修村道",
-            created_at=info.created_at)
+            created_at=info.created_at, village="")
         for a, b in itertools.pairwise(stored):
             assert b.prev_hash == a.hash
         assert info.head_hash == stored[-1].hash
@@ -108,10 +109,14 @@ def test_upgrade_from_schema_v1(store_url: str) -> None:
             old.backend.execute("SELECT COUNT(*) FROM heads")
     key = HmacSigner(b"k" * 32)
     with open_store(store_url, signer=key) as new:
-        assert new.schema_version() == LATEST == 5
+        assert new.schema_version() == LATEST == 6
         versions = new.backend.execute("SELECT version FROM schema_version ORDER BY version")
-        assert [v[0] for v in versions] == [1, 2, 3, 4, 5]
+        assert [v[0] for v in versions] == [1, 2, 3, 4, 5, 6]
         assert new.records("c1") == tuple(make_records("c1", 1, 4))
+        # v6 filled in the listing columns from the case's last record
+        info = new.info("c1")
+        assert (info.state, info.updated_at) == record_summary(new.stored("c1")[-1].record_json)
+        assert info.updated_at and info.village == ""
         # The old, unsigned head is reported until someone signs it after checking the chain.
         assert [p.code for p in new.verify("c1").problems] == ["unsigned-head"]
         new.sign_head("c1")

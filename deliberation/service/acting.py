@@ -37,7 +37,6 @@ from deliberation.engine.scenario import Step, StepResult, apply_step, parse_act
 from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import T
 from deliberation.roster import Roster
-from deliberation.service.db import now_text
 from deliberation.service.feed import sync_case
 from deliberation.service.problems import ServiceProblem
 from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord
@@ -145,10 +144,10 @@ class ActOutcome:
 
 
 def case_village(store: Store, case_id: str) -> str | None:
-    """The village a case was opened for through the service (``None``: unknown case)."""
-    rows = store.backend.execute("SELECT village FROM service_cases WHERE case_id = ?",
-                                 (case_id,))
-    return str(rows[0][0]) if rows else None
+    """The village a case belongs to (``None``: unknown case, or one opened without a
+    village, which the service does not serve)."""
+    rows = store.backend.execute("SELECT village FROM cases WHERE case_id = ?", (case_id,))
+    return str(rows[0][0]) if rows and rows[0][0] else None
 
 
 def _check_time(at: datetime, not_before: datetime | None, skew_s: float) -> None:
@@ -187,15 +186,11 @@ def open_case(
                      clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
                      actor=actor)
     try:
-        save_case(store, case)
+        save_case(store, case, village)
     except CaseExists:
         raise ServiceProblem(409, "conflict", T(
             f"事项编号 {case.id} 已被使用", f"事項編號 {case.id} 已被使用",
             f"case id {case.id} is already taken")) from None
-    # After the case itself: a clash above must never re-home someone else's case.
-    store.backend.execute(
-        "INSERT INTO service_cases (case_id, village, created_at) VALUES (?, ?, ?)",
-        (case.id, village, now_text()))
     sync_case(store, case.id, village)
     return case
 

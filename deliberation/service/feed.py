@@ -60,7 +60,8 @@ def sync_locked(store: Store, case_id: str, village: str, version: int | None = 
 
 def sync_all(store: Store) -> int:
     """:func:`sync_case` for every case the service knows (start-up repair)."""
-    rows = store.backend.execute("SELECT case_id, village FROM service_cases ORDER BY created_at")
+    rows = store.backend.execute(
+        "SELECT case_id, village FROM cases WHERE village <> '' ORDER BY created_at, case_id")
     return sum(sync_case(store, str(r[0]), str(r[1])) for r in rows)
 
 

@@ -71,13 +71,15 @@ def genesis_hash(
     *,
     matter: str | None = None,
     created_at: str | None = None,
+    village: str | None = None,
 ) -> str:
     """What the first record chains to: the case header, so swapping a case's procedure or
     roster is caught like any other change.
 
     Cases stored from schema v5 on (``header_version`` 2) also cover the ``matter`` and
-    ``created_at`` columns, which ``show`` and ``export`` print; older cases keep the header
-    they were chained with (``matter`` and ``created_at`` left as None).
+    ``created_at`` columns, which ``show`` and ``export`` print; from schema v6 on (header 3)
+    also the ``village``, which the service's scopes and ``case list --village`` go by. Older
+    cases keep the header they were chained with (the newer fields left as None).
     """
     header: dict[str, Any] = {
         "case": case_id,
@@ -88,16 +90,22 @@ def genesis_hash(
     if matter is not None or created_at is not None:
         header["matter"] = matter or ""
         header["created_at"] = created_at or ""
+    if village is not None:
+        header["village"] = village
     return hashlib.sha256(canonical_json(header).encode()).hexdigest()
 
 
 # The header format new cases are chained with (see genesis_hash).
-HEADER_VERSION: Final = 2
+HEADER_VERSION: Final = 3
 
 
 def case_genesis(info: CaseInfo) -> str:
     """The genesis hash of a stored case, by the header format it was created with (an
     unknown format gives a genesis nothing chains to, so verify reports record 1)."""
+    if info.header_version == 3:
+        return genesis_hash(info.case_id, info.procedure_id, info.procedure_version,
+                            info.roster_fingerprint, matter=info.matter,
+                            created_at=info.created_at, village=info.village)
     if info.header_version == 2:
         return genesis_hash(info.case_id, info.procedure_id, info.procedure_version,
                             info.roster_fingerprint, matter=info.matter,
@@ -120,8 +128,13 @@ class CaseInfo:
     created_at: str
     version: int
     head_hash: str
-    # 1: the chain covers id, procedure and roster; 2: also matter and created_at.
+    # 1: the chain covers id, procedure and roster; 2: also matter and created_at; 3: also
+    # the village.
     header_version: int = 1
+    village: str = ""
+    # The last record's state and time (UTC), kept for listing; verify checks them against it.
+    state: str = ""
+    updated_at: str = ""
 
     def to_data(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -224,6 +237,11 @@ PROBLEMS: Final[Mapping[str, Text]] = {
         "鏈頭與最後一條記錄(第 {seq} 條)不符",
         "the chain head does not match the last record ({seq})",
     ),
+    "summary-mismatch": T(
+        "事项登记的 {detail} 栏与最后一条记录(第 {seq} 条)不符",
+        "事項登記的 {detail} 欄與最後一條記錄(第 {seq} 條)不符",
+        "the case's {detail} column does not match its last record ({seq})",
+    ),
     "roster-mismatch": T(
         "名册内容与其指纹不符",
         "名冊內容與其指紋不符",
@@ -315,10 +333,13 @@ class Verification:
 
 _CASE_COLUMNS: Final = (
     "case_id, procedure_id, procedure_version, roster_fingerprint, matter, created_at, version, "
-    "head_hash, header_version"
+    "head_hash, header_version, village, state, updated_at"
 )
-# Before schema v5 there is no header_version column: every case there has header 1.
-_CASE_COLUMNS_V4: Final = _CASE_COLUMNS.replace("header_version", "1 AS header_version")
+# Before schema v6 there are no village, state and updated_at columns.
+_CASE_COLUMNS_V5: Final = _CASE_COLUMNS.replace(
+    "village, state, updated_at", "'' AS village, '' AS state, '' AS updated_at")
+# Before schema v5 there is no header_version column either: every case there has header 1.
+_CASE_COLUMNS_V4: Final = _CASE_COLUMNS_V5.replace("header_version", "1 AS header_version")
 _RECORD_COLUMNS: Final = (
     "seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash"
 )
@@ -381,6 +402,8 @@ class Store:
                 if current < m.version <= target:
                     for sql in m.statements(b.dialect):
                         b.execute(sql)
+                    if m.version == SUMMARY_SCHEMA:
+                        _backfill_summaries(b)
                     b.execute(
                         "INSERT INTO schema_version (version, description, applied_at) "
                         "VALUES (?, ?, ?)",
@@ -405,7 +428,9 @@ class Store:
         return self._schema >= version
 
     def _columns(self) -> str:
-        return _CASE_COLUMNS if self._schema_at_least(5) else _CASE_COLUMNS_V4
+        if self._schema_at_least(6):
+            return _CASE_COLUMNS
+        return _CASE_COLUMNS_V5 if self._schema_at_least(5) else _CASE_COLUMNS_V4
 
     def _schema_version_unlocked(self) -> int:
         rows = self.backend.execute("SELECT MAX(version) FROM schema_version")
@@ -424,19 +449,28 @@ class Store:
         roster: Roster | Sequence[Mapping[str, Any]],
         *,
         matter: str = "",
+        village: str = "",
         records: Sequence[Record] = (),
     ) -> int:
         """Store a new case (its roster once, by fingerprint) and its first records, atomically.
-        Returns the case's version. Raises :class:`CaseExists` if the id is taken."""
+        Returns the case's version. Raises :class:`CaseExists` if the id is taken.
+        ``village``: the village the case belongs to ('' for none), under the chain."""
         if not case_id:
             raise InvalidAction(T("事项编号为空", "事項編號為空", "the case id is empty"))
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
         roster_fp = fingerprint(roster_data)
         created_at = _now()
         # A store held at an older schema (upgrade tests) chains cases with the old header.
-        header = HEADER_VERSION if self._columns() == _CASE_COLUMNS else 1
+        columns = self._columns()
+        header = {_CASE_COLUMNS: HEADER_VERSION, _CASE_COLUMNS_V5: 2}.get(columns, 1)
+        if village and header < HEADER_VERSION:
+            raise StoreError(T(
+                f"{self.url} 的结构版本过旧,不能记录村:请先以可写方式打开一次以升级",
+                f"{self.url} 的結構版本過舊,不能記錄村:請先以可寫方式開啟一次以升級",
+                f"{self.url} is at an older schema that cannot record a village: open it "
+                "writable once to upgrade it"))
         info = CaseInfo(case_id, procedure_id, str(procedure_version), roster_fp, matter,
-                        created_at, 0, "", header)
+                        created_at, 0, "", header, village)
         genesis = case_genesis(info)
         b = self.backend
         try:
@@ -449,8 +483,9 @@ class Store:
                 if b.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)):
                     raise CaseExists(case_id)
                 values = (case_id, procedure_id, str(procedure_version), roster_fp, matter,
-                          created_at, 0, genesis, header)
-                columns = _CASE_COLUMNS if header >= 2 else _CASE_COLUMNS_V4.rsplit(",", 1)[0]
+                          created_at, 0, genesis, header, village, "", "")
+                columns = {3: _CASE_COLUMNS, 2: _CASE_COLUMNS.rsplit(", village", 1)[0]}.get(
+                    header, _CASE_COLUMNS.split(", header_version", 1)[0])
                 b.execute(
                     f"INSERT INTO cases ({columns}) VALUES "
                     f"({', '.join('?' * len(columns.split(',')))})",
@@ -527,10 +562,18 @@ class Store:
             out,
         )
         new_version = expected + size
-        b.execute(
-            "UPDATE cases SET version = ?, head_hash = ? WHERE case_id = ? AND version = ?",
-            (new_version, head, case_id, expected),
-        )
+        if self._schema_at_least(SUMMARY_SCHEMA):
+            state, updated = record_summary(out[-1][6])
+            b.execute(
+                "UPDATE cases SET version = ?, head_hash = ?, state = ?, updated_at = ? "
+                "WHERE case_id = ? AND version = ?",
+                (new_version, head, state, updated, case_id, expected),
+            )
+        else:
+            b.execute(
+                "UPDATE cases SET version = ?, head_hash = ? WHERE case_id = ? AND version = ?",
+                (new_version, head, case_id, expected),
+            )
         if self.signer is not None:
             self._sign_locked(case_id, new_version, head)
         return new_version
@@ -591,13 +634,33 @@ class Store:
         procedure: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        village: str | None = None,
+        state: str | None = None,
+        updated_since: str | None = None,
+        updated_until: str | None = None,
     ) -> tuple[CaseInfo, ...]:
-        """Stored cases, oldest first; the database filters and pages them.
+        """Stored cases, oldest first; the database filters (on indexed columns) and pages them.
 
         ``after``: the page after this case id (keyset paging: stable while cases are added).
-        ``procedure``: one procedure id. ``since``/``until``: creation dates, inclusive
-        (``YYYY-MM-DD``, compared on the stored UTC timestamp). ``limit``: at most this many.
+        ``procedure``: one procedure id. ``village``: one village. ``state``: the state the
+        case is in now (a stage id or an outcome). ``since``/``until``: creation dates,
+        ``updated_since``/``updated_until``: dates of the last action, inclusive
+        (``YYYY-MM-DD``, compared on the stored UTC timestamps). ``limit``: at most this many.
+
+        >>> from deliberation.store import open_store
+        >>> store = open_store("sqlite:///:memory:")
+        >>> store.cases(village="guzhuang", state="review")
+        ()
         """
+        newer = (village, state, updated_since, updated_until)
+        if any(v is not None for v in newer) and not self._schema_at_least(SUMMARY_SCHEMA):
+            raise StoreError(T(
+                f"{self.url} 的结构版本过旧,不能按村、状态或最后办理日期筛选:"
+                "请先以可写方式打开一次以升级",
+                f"{self.url} 的結構版本過舊,不能按村、狀態或最後辦理日期篩選:"
+                "請先以可寫方式開啟一次以升級",
+                f"{self.url} is at an older schema that cannot filter by village, state or "
+                "last action: open it writable once to upgrade it"))
         where: list[str] = []
         params: list[Any] = []
         if after is not None:
@@ -617,6 +680,16 @@ class Store:
             # ISO timestamps sort as text: every instant of that day is below the next one.
             where.append("created_at < ?")
             params.append(_next_day(until))
+        for column, value in (("village", village), ("state", state)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if updated_since is not None:
+            where.append("updated_at >= ?")
+            params.append(updated_since)
+        if updated_until is not None:
+            where.append("updated_at < ?")
+            params.append(_next_day(updated_until))
         sql = f"SELECT {self._columns()} FROM cases"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -735,6 +808,8 @@ class Store:
         head = rows[-1].hash if rows else prev
         if head != info.head_hash:
             problems.append(Problem("head-mismatch", last_seq))
+        if self._schema_at_least(SUMMARY_SCHEMA):
+            problems.extend(check_summary(info, rows[-1].record_json if rows else None, last_seq))
         verifier = key if key is not None else self.signer
         signature = "not-checked"
         if verifier is not None:
@@ -885,7 +960,7 @@ def _roster_fp(text: str) -> str:
 def _case_info(r: Sequence[Any]) -> CaseInfo:
     try:
         return CaseInfo(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]),
-                        int(r[6]), str(r[7]), int(r[8]))
+                        int(r[6]), str(r[7]), int(r[8]), str(r[9]), str(r[10]), str(r[11]))
     except (TypeError, ValueError):
         raise StoreError(T(
             f"事项 {r[0]} 的登记行已损坏(版本或格式栏不是整数)",
@@ -896,6 +971,56 @@ def _case_info(r: Sequence[Any]) -> CaseInfo:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+# From this schema on, cases carry village, state and updated_at (see migrations).
+SUMMARY_SCHEMA: Final = 6
+
+
+def record_summary(record_json: str) -> tuple[str, str]:
+    """A stored record's state (its result's) and its time in UTC, as the cases row keeps
+    them for listing: ``("", "")`` for parts that are missing or not readable.
+
+    >>> record_summary('{"at": "2026-03-02T10:00:00+08:00", "result": {"state": "review"}}')
+    ('review', '2026-03-02T02:00:00.000000+00:00')
+    """
+    try:
+        data = json.loads(record_json)
+    except ValueError:
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    result = data.get("result")
+    state = result.get("state") if isinstance(result, dict) else None
+    at = data.get("at")
+    when = ""
+    if isinstance(at, str):
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            when = moment.astimezone(UTC).isoformat(timespec="microseconds")
+    return (state if isinstance(state, str) else ""), when
+
+
+def check_summary(info: CaseInfo, last_record_json: str | None, last_seq: int) -> list[Problem]:
+    """Problems with the cases row's ``state`` and ``updated_at``: they must restate the last
+    record (a case without records has neither)."""
+    state, updated = record_summary(last_record_json) if last_record_json else ("", "")
+    return [Problem("summary-mismatch", last_seq, name)
+            for name, stored, expected in (("state", info.state, state),
+                                           ("updated_at", info.updated_at, updated))
+            if stored != expected]
+
+
+def _backfill_summaries(b: Backend) -> None:
+    """Fill in ``state`` and ``updated_at`` of the cases stored before schema v6, from their
+    last records (inside the migration's transaction)."""
+    rows = b.execute("SELECT c.case_id, r.record_json FROM cases c JOIN records r "
+                     "ON r.case_id = c.case_id AND r.seq = c.version")
+    b.executemany("UPDATE cases SET state = ?, updated_at = ? WHERE case_id = ?",
+                  [(*record_summary(str(r[1])), str(r[0])) for r in rows])
 
 
 def open_store(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, Query
@@ -144,26 +144,45 @@ def _procedure_ids() -> list[str]:
     return default_library().ids()
 
 
-@router.get("/v1/villages/{village}/cases", summary="The cases of a village (paged by id)",
+DayQ = Annotated[date | None, Query(description="YYYY-MM-DD (UTC), inclusive")]
+
+
+@router.get("/v1/villages/{village}/cases",
+            summary="The cases of a village, oldest first, filtered and paged by the database",
             responses=ok_schema(obj({"village": {"type": "string"},
                                      "cases": {"type": "array", "items": {"type": "object"}},
                                      "next_after": {"type": ["string", "null"]}})))
 def list_cases(
     village: str, ctx: CtxDep,
-    after: Annotated[str, Query(max_length=64)] = "",
+    after: Annotated[str, Query(max_length=64, description="the page after this case id")] = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    state: Annotated[str | None, Query(max_length=64, description="the state it is in now "
+                                       "(a stage id or an outcome)")] = None,
+    procedure: Annotated[str | None, Query(max_length=64)] = None,
+    opened_since: DayQ = None, opened_until: DayQ = None,
+    updated_since: DayQ = None, updated_until: DayQ = None,
 ) -> Any:
     check_id(village, "village")
     require(ctx.principal, "read", village)
-    rows = ctx.store.backend.execute(
-        "SELECT c.case_id, c.procedure_id, c.procedure_version, c.matter, c.version, "
-        "c.created_at FROM service_cases s JOIN cases c ON c.case_id = s.case_id "
-        "WHERE s.village = ? AND s.case_id > ? ORDER BY s.case_id LIMIT ?",
-        (village, after, limit))
-    cases = [{"id": str(r[0]), "procedure": {"id": str(r[1]), "version": str(r[2])},
-              "matter": str(r[3]), "version": int(r[4]), "created_at": str(r[5])} for r in rows]
+    if after and acting.case_village(ctx.store, after) != village:
+        raise ServiceProblem(422, "invalid-body", T(
+            f"村 {village} 没有事项 {after}", f"村 {village} 沒有事項 {after}",
+            f"village {village} has no case {after!r}"),
+            {"errors": [{"path": "/after", "in": "query", "message": "unknown case"}]})
+    found = ctx.store.cases(
+        limit=limit, after=after or None, village=village, state=state, procedure=procedure,
+        since=_iso(opened_since), until=_iso(opened_until),
+        updated_since=_iso(updated_since), updated_until=_iso(updated_until))
+    cases = [{"id": c.case_id, "procedure": {"id": c.procedure_id,
+                                              "version": c.procedure_version},
+              "matter": c.matter, "version": c.version, "state": c.state,
+              "created_at": c.created_at, "updated_at": c.updated_at} for c in found]
     return reply({"village": village, "cases": cases,
                   "next_after": cases[-1]["id"] if len(cases) == limit else None}, ctx.lang)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
