@@ -175,3 +175,27 @@ def test_signed_head_catches_a_rewritten_chain(store_url: str, algorithm: str) -
                   (prev, "AAAA", "c1"))
         assert ("bad-signature", 4) in [(p.code, p.seq) for p in
                                         store.verify("c1", key=verifier).problems]
+
+
+def test_verify_many_reads_in_batches_and_finds_what_verify_finds(store_url: str) -> None:
+    key = HmacSigner(b"k" * 32)
+    ids = [f"m{i:03d}" for i in range(300)]  # more than one batch
+    with open_store(store_url, signer=key) as store:
+        for cid in ids:
+            store.create(cid, "p", "1", small_roster(), records=make_records(cid, 1, 3))
+        b = store.backend
+        b.execute("UPDATE records SET record_json = replace(record_json, '第', 'X') "
+                  "WHERE case_id = 'm007' AND seq = 2")
+        b.execute("UPDATE cases SET state = 'decided' WHERE case_id = 'm150'")
+        b.execute("DELETE FROM heads WHERE case_id = 'm299'")
+        b.execute("DELETE FROM records WHERE case_id = 'm256' AND seq = 3")
+        many = [v.to_data() for v in store.verify_many(ids)]
+        one = [store.verify(cid).to_data() for cid in ids]
+        assert many == one
+        bad = {v["case"]: [p["code"] for p in v["problems"]] for v in many if not v["ok"]}
+        assert bad == {"m007": ["hash-mismatch"], "m150": ["summary-mismatch"],
+                       "m256": ["incomplete-action", "count-mismatch", "head-mismatch",
+                                "summary-mismatch", "signed-head-mismatch"],
+                       "m299": ["unsigned-head"]}
+        with pytest.raises(UnknownCase):
+            list(store.verify_many(["m001", "nope"]))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -210,11 +210,14 @@ def act(
     action_id: str | None = None,
     skew_s: float = 300.0,
     info: CaseInfo | None = None,
+    then: Callable[[ActOutcome], None] | None = None,
 ) -> ActOutcome:
     """Apply ``step`` to the stored case, which must be at ``expected_version``.
 
     A refusal stores nothing and comes back in ``result``; a stale version (checked before
-    and, atomically, while appending) raises :class:`ConcurrencyConflict`.
+    and, atomically, while appending) raises :class:`ConcurrencyConflict`. ``then`` is called
+    with the outcome of an accepted action inside the transaction that stores its records
+    (what it writes, such as feed rows and a kept response, commits with them).
     """
     info = info or store.info(case_id)
     case = checkout(store, info)
@@ -237,12 +240,19 @@ def act(
     if not result.accepted or not new:
         # (a refusal changes nothing: the case is still the replay of the same chain)
         return ActOutcome(case, result, head=info.head_hash if before == info.version else None)
-    store.append(case_id, before, new, action_id=action_id)
+    done: list[ActOutcome] = []
+
+    def stored(rows: tuple[StoredRecord, ...]) -> None:
+        done.append(ActOutcome(case, result, rows, rows[-1].hash if rows else None))
+        if then is not None:
+            then(done[0])
+
+    # The head read with the version saves reading it again (the append checks both).
+    store.append(case_id, before, new, action_id=action_id, then=stored,
+                 head=info.head_hash if before == info.version else None)
     if village is not None:  # (the HTTP handler feeds them itself, with the kept response)
         sync_case(store, case_id, village)
-    rows = stored_after(store, case_id, before)
-    head = rows[-1].hash if rows and rows[-1].seq == case.version else None
-    return ActOutcome(case, result, rows, head)
+    return done[0]
 
 
 def stored_after(store: Store, case_id: str, after: int) -> tuple[StoredRecord, ...]:
