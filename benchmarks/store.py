@@ -27,6 +27,14 @@ its baseline:
   replay scaled linearly (a ratio near 1 means linear).
 
     python benchmarks/store.py --county --cases 10000 --grow 1000000
+
+``--list N`` adds ``case list`` with filters at N cases (66 villages; one case in ten under
+the six-deliberations procedure, so in another state; last actions spread over 60 days): a
+page of 100 by village, by state, by village and state, by procedure, by last-action date, and
+a page deep in a village — baseline: the unfiltered first page (walking the creation-order
+index), so a ratio near 1 means the database found the page through an index, not a scan.
+
+    python benchmarks/store.py --list 66000
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import attrs
@@ -177,6 +186,55 @@ def county(store: Store, cases: int, grow: int) -> dict[str, float]:
     return out
 
 
+def _best(fn: Callable[[], object], runs: int = 5) -> float:
+    """The best of ``runs`` timings (for quick operations on a shared machine)."""
+    return min(_timed(fn) for _ in range(runs))
+
+
+def listing(store: Store, cases: int) -> dict[str, float]:
+    """``case list`` filters at ``cases`` cases (see the module docstring)."""
+    out: dict[str, float] = {}
+    # A small roster: filling 66,000 cases would otherwise spend its time fingerprinting it.
+    roster = Roster.generate(households=10, people=30, party_members=3, representatives=2)
+    start = datetime(2026, 1, 1, 9, tzinfo=UTC)
+    templates = {}
+    for procedure in ("four-deliberations", "six-deliberations-guzhuang"):
+        case = Case.open(procedure, roster, matter="list", case_id="t", clock=ManualClock(start))
+        case.note("note")
+        templates[procedure] = (str(case.procedure.version), case.records)
+    # Filling is not what is measured: commits need not wait for the disk meanwhile.
+    b = store.backend
+    b.execute("PRAGMA synchronous = OFF" if b.dialect == "sqlite" else
+              "SET synchronous_commit = off")
+    for i in range(cases):
+        procedure = "six-deliberations-guzhuang" if i % 10 == 0 else "four-deliberations"
+        version, (opened, note) = templates[procedure]
+        cid = f"l{i:06d}"
+        last = attrs.evolve(note, case_id=cid, at=start + timedelta(days=i % 60, minutes=i % 600))
+        store.create(cid, procedure, version, roster, village=f"v{i % 66:02d}",
+                     records=[attrs.evolve(opened, case_id=cid), last])
+    b.execute("PRAGMA synchronous = FULL" if b.dialect == "sqlite" else
+              "SET synchronous_commit = on")
+    assert len(store.cases(state="motion", limit=cases)) == (cases + 9) // 10
+    n = f"at {cases} cases"
+
+    out[f"list page {n}: village (s)"] = _best(lambda: store.cases(village="v07", limit=100))
+    out[f"list page {n}: state (s)"] = _best(lambda: store.cases(state="motion", limit=100))
+    out[f"list page {n}: village+state (s)"] = _best(
+        lambda: store.cases(village="v07", state="motion", limit=100))
+    out[f"list page {n}: procedure (s)"] = _best(
+        lambda: store.cases(procedure="six-deliberations-guzhuang", limit=100))
+    out[f"list page {n}: last action on one day (s)"] = _best(
+        lambda: store.cases(updated_since="2026-02-01", updated_until="2026-02-01", limit=100))
+    middle = store.cases(village="v07", limit=cases // 132)[-1].case_id
+    out[f"list page {n}: village, page after the middle (s)"] = _best(
+        lambda: store.cases(village="v07", after=middle, limit=100))
+    baseline = _best(lambda: store.cases(limit=100))
+    for name in list(out):
+        out[f"{name} baseline"] = baseline
+    return out
+
+
 def replay_opinions(counts: tuple[int, ...] = (100, 1000, 10000)) -> dict[str, float]:
     """Replaying a 六议两公开 case whose consultation has ``n`` named, signed opinions."""
     out: dict[str, float] = {}
@@ -224,6 +282,8 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=2000, help="cases for verify/list")
     parser.add_argument("--grow", type=int, default=100_000,
                         help="records the store grows to for the append figures")
+    parser.add_argument("--list", type=int, default=0, metavar="N",
+                        help="add the case list filter figures at N cases")
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -231,6 +291,8 @@ def main() -> None:
             results["sqlite"] = bench(store, args.actions, args.records)
             if args.county:
                 results["sqlite"].update(county(store, args.cases, args.grow))
+            if args.list:
+                results["sqlite"].update(listing(store, args.list))
     if args.pg:
         schema = "bench_" + uuid.uuid4().hex[:8]
         import psycopg
@@ -243,6 +305,8 @@ def main() -> None:
                 results["postgresql"] = bench(store, args.actions, args.records)
                 if args.county:
                     results["postgresql"].update(county(store, args.cases, args.grow))
+                if args.list:
+                    results["postgresql"].update(listing(store, args.list))
         finally:
             with psycopg.connect(args.pg, autocommit=True) as conn:
                 conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -29,7 +29,8 @@ const sha256 = (text) => createHash("sha256").update(text, "utf8").digest("hex")
 
 // The first record chains to the case header, so swapping a case's procedure or roster shows.
 // Header version 2 (cases stored from store schema v5 on) also covers the matter and the
-// creation time that show and export print; version 1 (older cases) does not.
+// creation time that show and export print; version 3 (store schema v6 on) also the village;
+// version 1 (older cases) none of these.
 export function genesisHash(c) {
   const header = {
     case: c.case_id,
@@ -38,18 +39,35 @@ export function genesisHash(c) {
     roster: c.roster_fingerprint,
   };
   const version = c.header_version ?? 1;
-  if (version === 2) {
+  if (version === 2 || version === 3) {
     header.matter = c.matter ?? "";
     header.created_at = c.created_at ?? "";
   } else if (version !== 1) {
     return `unknown header version ${version}`;
   }
+  if (version === 3) header.village = c.village ?? "";
   return sha256(jcs(header));
 }
 
 // hash = sha256(prev_hash "\n" action_id ":" index "/" size "\n" JCS(record))
 export function chainHash(prev, action, record) {
   return sha256(`${prev}\n${action.id}:${action.index}/${action.size}\n${jcs(record)}`);
+}
+
+// An ISO time with an offset as UTC, "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" (microseconds kept:
+// Date only holds milliseconds, so the arithmetic is done here); "" when it is not one.
+export function utcTime(at) {
+  const m = typeof at === "string" &&
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})$/.exec(at);
+  if (!m) return "";
+  const offset = m[8] === "Z" ? 0 :
+    (m[8][0] === "-" ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(4, 6)));
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]),
+    Number(m[6])) - offset * 60000;
+  if (Number.isNaN(ms)) return "";
+  const micros = (m[7] ?? "").padEnd(6, "0");
+  const iso = new Date(ms).toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z
+  return `${iso.slice(0, 19)}.${micros}+00:00`;
 }
 
 export function verifyArchive(archive) {
@@ -94,6 +112,16 @@ export function verifyArchive(archive) {
   if (n !== c.version) add("count-mismatch", n, String(c.version));
   const head = n ? archive.records[n - 1].hash : genesisHash(c);
   if (head !== c.head_hash) add("head-mismatch", n ? archive.records[n - 1].seq : 0);
+  if ((c.header_version ?? 1) >= 3) {
+    // The header restates the last record's state and time (UTC) for listing.
+    const lastRecord = n ? archive.records[n - 1].record : null;
+    const result = lastRecord && typeof lastRecord.result === "object" ? lastRecord.result : null;
+    const state = result && typeof result.state === "string" ? result.state : "";
+    const updated = lastRecord ? utcTime(lastRecord.at) : "";
+    const where = n ? archive.records[n - 1].seq : 0;
+    if ((c.state ?? "") !== state) add("summary-mismatch", where, "state");
+    if ((c.updated_at ?? "") !== updated) add("summary-mismatch", where, "updated_at");
+  }
   return { ok: problems.length === 0, case: c.case_id, records: n, head_hash: head, problems };
 }
 

@@ -91,3 +91,65 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], capture_output=True,
                           text=True, timeout=120, check=False)
     assert done.stderr == "", done.stderr
+
+
+def test_case_list_filters_by_village_state_and_last_action(
+        store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [("a1", "four-deliberations", "2026-03-01T09:00+08:00", "guzhuang"),
+             ("a2", "six-deliberations-guzhuang", "2026-03-01T10:00+08:00", "guzhuang"),
+             ("b1", "four-deliberations", "2026-03-01T11:00+08:00", "lijin"),
+             ("n1", "four-deliberations", "2026-03-01T12:00+08:00", None)]
+    for case_id, procedure, at, village in cases:
+        assert main(["case", "new", "--db", store_url, "--procedure", procedure, "--matter",
+                     "m", "--id", case_id, "--at", at,
+                     *(["--village", village] if village else [])]) == 0
+    # The last action decides updated_at: a1 on 5 March (local 10:00 is 02:00 UTC), the rest on
+    # the day they were opened (1 March).
+    assert main(["case", "act", "a1", "note", "--text", "t", "--db", store_url,
+                 "--at", "2026-03-05T10:00+08:00"]) == 0
+    base = ["case", "list", "--db", store_url, "--format", "json"]
+
+    def ids(*argv: str) -> list[str]:
+        return [c["case_id"] for c in run_json(capsys, *base, *argv)["cases"]]
+
+    assert ids("--village", "guzhuang") == ["a1", "a2"]
+    assert ids("--village", "lijin") == ["b1"]
+    assert ids("--village", "nowhere") == []
+    assert ids("--state", "proposal") == ["a1", "b1", "n1"]
+    assert ids("--state", "motion", "--village", "guzhuang") == ["a2"]
+    # the day of the last action, the day before and the day after (dates in UTC)
+    assert ids("--updated-since", "2026-03-05") == ["a1"]
+    assert ids("--updated-since", "2026-03-04") == ["a1"]
+    assert ids("--updated-since", "2026-03-06") == []
+    assert ids("--updated-until", "2026-03-04") == ["a2", "b1", "n1"]
+    assert ids("--updated-until", "2026-03-05") == ["a1", "a2", "b1", "n1"]
+    assert ids("--village", "guzhuang", "--limit", "1") == ["a1"]
+    assert ids("--village", "guzhuang", "--after", "a1") == ["a2"]
+    listed = run_json(capsys, *base, "--village", "guzhuang")["cases"]
+    assert [(c["village"], c["state"]) for c in listed] == [("guzhuang", "proposal"),
+                                                            ("guzhuang", "motion")]
+    assert listed[0]["updated_at"] == "2026-03-05T02:00:00.000000+00:00"
+    # The text table shows the same columns.
+    capsys.readouterr()
+    assert main([*base[:-2], "--village", "lijin", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "b1" in out and "lijin" in out and "proposal" in out and "a1" not in out
+    # The village is under the chain: changing it is caught by verify.
+    with open_store(store_url) as store:
+        assert store.verify("a1").ok
+        store.backend.execute("UPDATE cases SET village = 'lijin' WHERE case_id = 'a1'")
+        assert [p.code for p in store.verify("a1").problems] == ["broken-link"]
+        store.backend.execute("UPDATE cases SET village = 'guzhuang', state = 'decided' "
+                              "WHERE case_id = 'a1'")
+        assert [(p.code, p.detail) for p in store.verify("a1").problems] == [
+            ("summary-mismatch", "state")]
+    # Bad input: one line, exit 2, nothing listed.
+    for argv in (["--village", "no good"], ["--updated-since", "2026-02-30"],
+                 ["--updated-until", "soon"]):
+        capsys.readouterr()
+        try:
+            code = main([*base, *argv, "--lang", "en"])
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+        err = capsys.readouterr()
+        assert code == 2 and err.out == "" and len(err.err.strip().splitlines()) == 1, err

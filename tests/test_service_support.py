@@ -45,14 +45,15 @@ def make_token(db: str, role: str, village: str) -> str:
 class Server:
     """``deliberation serve`` in a child process; ``client(token)`` talks to it over HTTP."""
 
-    def __init__(self, db: str, workers: int = 1, max_body: int = 1024 * 1024) -> None:
+    def __init__(self, db: str, workers: int = 1, max_body: int = 1024 * 1024,
+                 keepalive: float = 15.0) -> None:
         self.db = db
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
              str(self.port), "--workers", str(workers), "--max-body", str(max_body),
-             "--log-level", "warning"],
+             "--keepalive", str(keepalive), "--log-level", "warning"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         while True:

@@ -22,6 +22,7 @@ from deliberation.store import (
     genesis_hash,
     open_store,
 )
+from deliberation.store.core import record_summary
 from deliberation.store.migrations import LATEST
 
 store_url = support.store_url  # both backends (see test_store_support)
@@ -41,7 +42,7 @@ def test_create_append_and_read_back(store_url: str) -> None:
         assert [s.action_size for s in stored] == [2, 2, 3, 3, 3]
         assert stored[0].prev_hash == genesis_hash(
             "c1", "four-deliberations", "1", info.roster_fingerprint, matter="修村道",
-            created_at=info.created_at)
+            created_at=info.created_at, village="")
         for a, b in itertools.pairwise(stored):
             assert b.prev_hash == a.hash
         assert info.head_hash == stored[-1].hash
@@ -108,10 +109,14 @@ def test_upgrade_from_schema_v1(store_url: str) -> None:
             old.backend.execute("SELECT COUNT(*) FROM heads")
     key = HmacSigner(b"k" * 32)
     with open_store(store_url, signer=key) as new:
-        assert new.schema_version() == LATEST == 5
+        assert new.schema_version() == LATEST == 6
         versions = new.backend.execute("SELECT version FROM schema_version ORDER BY version")
-        assert [v[0] for v in versions] == [1, 2, 3, 4, 5]
+        assert [v[0] for v in versions] == [1, 2, 3, 4, 5, 6]
         assert new.records("c1") == tuple(make_records("c1", 1, 4))
+        # v6 filled in the listing columns from the case's last record
+        info = new.info("c1")
+        assert (info.state, info.updated_at) == record_summary(new.stored("c1")[-1].record_json)
+        assert info.updated_at and info.village == ""
         # The old, unsigned head is reported until someone signs it after checking the chain.
         assert [p.code for p in new.verify("c1").problems] == ["unsigned-head"]
         new.sign_head("c1")
@@ -170,3 +175,27 @@ def test_signed_head_catches_a_rewritten_chain(store_url: str, algorithm: str) -
                   (prev, "AAAA", "c1"))
         assert ("bad-signature", 4) in [(p.code, p.seq) for p in
                                         store.verify("c1", key=verifier).problems]
+
+
+def test_verify_many_reads_in_batches_and_finds_what_verify_finds(store_url: str) -> None:
+    key = HmacSigner(b"k" * 32)
+    ids = [f"m{i:03d}" for i in range(300)]  # more than one batch
+    with open_store(store_url, signer=key) as store:
+        for cid in ids:
+            store.create(cid, "p", "1", small_roster(), records=make_records(cid, 1, 3))
+        b = store.backend
+        b.execute("UPDATE records SET record_json = replace(record_json, '第', 'X') "
+                  "WHERE case_id = 'm007' AND seq = 2")
+        b.execute("UPDATE cases SET state = 'decided' WHERE case_id = 'm150'")
+        b.execute("DELETE FROM heads WHERE case_id = 'm299'")
+        b.execute("DELETE FROM records WHERE case_id = 'm256' AND seq = 3")
+        many = [v.to_data() for v in store.verify_many(ids)]
+        one = [store.verify(cid).to_data() for cid in ids]
+        assert many == one
+        bad = {v["case"]: [p["code"] for p in v["problems"]] for v in many if not v["ok"]}
+        assert bad == {"m007": ["hash-mismatch"], "m150": ["summary-mismatch"],
+                       "m256": ["incomplete-action", "count-mismatch", "head-mismatch",
+                                "summary-mismatch", "signed-head-mismatch"],
+                       "m299": ["unsigned-head"]}
+        with pytest.raises(UnknownCase):
+            list(store.verify_many(["m001", "nope"]))

@@ -98,6 +98,8 @@ def register(subparsers: Any) -> None:
     new.add_argument("--kind", default=DEFAULT_KIND, metavar="KIND",
                      help="the matter's kind (default: ordinary-major-matter); one of: "
                           + ", ".join(KINDS))
+    new.add_argument("--village", metavar="ID",
+                     help="the village the case belongs to (the service serves it to its tokens)")
     src = new.add_mutually_exclusive_group()
     src.add_argument("--roster", metavar="FILE", help="roster as .csv or .yaml")
     src.add_argument("--generate", metavar="K=V,…",
@@ -147,8 +149,15 @@ def register(subparsers: Any) -> None:
                     help="at most N cases (default %(default)s)")
     ls.add_argument("--after", metavar="CASE", help="the page after this case id")
     ls.add_argument("--procedure", metavar="ID", help="only cases under this procedure")
-    ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="created on or after")
-    ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="created on or before")
+    ls.add_argument("--village", metavar="ID", help="only cases of this village")
+    ls.add_argument("--state", metavar="STATE",
+                    help="only cases in this state now (a stage id or an outcome)")
+    ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="opened on or after (UTC)")
+    ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="opened on or before (UTC)")
+    ls.add_argument("--updated-since", type=_day, metavar="YYYY-MM-DD",
+                    help="last action on or after (UTC)")
+    ls.add_argument("--updated-until", type=_day, metavar="YYYY-MM-DD",
+                    help="last action on or before (UTC)")
     ls.set_defaults(func=_guard(run_list))
 
 
@@ -192,6 +201,14 @@ def _day(text: str) -> str:
         return date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _village(text: str) -> str:
+    # Imported here: only case new and list take a village (the check is the service's own,
+    # so a village given here is one its tokens can name).
+    from deliberation.service.tokens import check_village
+
+    return check_village(text)
 
 
 def _emit(data: Any) -> None:
@@ -439,15 +456,16 @@ def run_new(args: argparse.Namespace) -> int:
         settings[key.strip()] = _value(value.strip())
     if args.case_id is not None and not args.case_id.strip():
         raise UsageError("--id: the case id is empty")
+    village = "" if args.village is None else _village(args.village)
     roster = _roster(args)
     procedure = load_ref(args.procedure, library_from(args))
     with _store(args, create=True) as store:
         case = new_case(store, procedure, roster, matter=args.matter, case_id=args.case_id,
                         settings=settings or None, clock=_clock(args.at), actor=args.actor,
-                        kind=args.kind)
+                        kind=args.kind, village=village)
     if args.format == "json":
         _emit({"case": case.id, "procedure": case.procedure.id, "state": case.state,
-               "version": case.version,
+               "version": case.version, "village": village,
                "records": [rec.to_data() for rec in case.records]})
         return 0
     lang = args.lang
@@ -595,8 +613,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     with _store(args, readonly=True) as store:
-        cases = store.cases(limit=args.limit, after=args.after, procedure=args.procedure,
-                            since=args.since, until=args.until)
+        cases = store.cases(
+            limit=args.limit, after=args.after, procedure=args.procedure, since=args.since,
+            until=args.until, village=None if args.village is None else _village(args.village),
+            state=args.state, updated_since=args.updated_since,
+            updated_until=args.updated_until)
     if args.format == "json":
         _emit({"cases": [c.to_data() for c in cases],
                "next_after": cases[-1].case_id if len(cases) == args.limit else None})
@@ -604,9 +625,10 @@ def run_list(args: argparse.Namespace) -> int:
     if not cases:
         print(MSG["no-cases"].get(args.lang))
         return 0
-    rows = [["case", "procedure", "records", "created", "matter"]]
-    rows += [[c.case_id, f"{c.procedure_id} v{c.procedure_version}", str(c.version),
-              c.created_at[:16].replace("T", " "), c.matter] for c in cases]
+    rows = [["case", "village", "procedure", "state", "records", "created", "updated", "matter"]]
+    rows += [[c.case_id, c.village, f"{c.procedure_id} v{c.procedure_version}", c.state,
+              str(c.version), c.created_at[:16].replace("T", " "),
+              c.updated_at[:16].replace("T", " "), c.matter] for c in cases]
     print(table(rows))
     return 0
 

@@ -32,14 +32,18 @@ def register(subparsers: Any) -> None:
                    help="worker processes (use PostgreSQL for more than one)")
     p.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
                    help="largest request body accepted (default: 1 MiB)")
+    p.add_argument("--keepalive", type=float, default=15.0, metavar="SECONDS",
+                   help="seconds of quiet before an event stream sends a keep-alive comment "
+                        "(default: %(default)s)")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.workers < 1 or not 0 < args.port < 65536 or args.max_body < 1:
-        raise DeliberationError(_("--workers, --port or --max-body is out of range"))
+    if (args.workers < 1 or not 0 < args.port < 65536 or args.max_body < 1
+            or not 0.1 <= args.keepalive <= 3600):
+        raise DeliberationError(_("--workers, --port, --max-body or --keepalive is out of range"))
     try:
         # Imported here: the web stack is an optional extra and slow to import.
         from deliberation.service.server import serve
@@ -53,5 +57,6 @@ def run(args: argparse.Namespace) -> int:
     from deliberation.service.db import open_service_store
 
     open_service_store(args.db).close()
-    serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level)
+    serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level,
+          args.keepalive)
     return 0

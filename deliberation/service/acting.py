@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -38,7 +38,6 @@ from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
-from deliberation.service.db import now_text
 from deliberation.service.feed import sync_case
 from deliberation.service.problems import ServiceProblem
 from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord
@@ -146,10 +145,10 @@ class ActOutcome:
 
 
 def case_village(store: Store, case_id: str) -> str | None:
-    """The village a case was opened for through the service (``None``: unknown case)."""
-    rows = store.backend.execute("SELECT village FROM service_cases WHERE case_id = ?",
-                                 (case_id,))
-    return str(rows[0][0]) if rows else None
+    """The village a case belongs to (``None``: unknown case, or one opened without a
+    village, which the service does not serve)."""
+    rows = store.backend.execute("SELECT village FROM cases WHERE case_id = ?", (case_id,))
+    return str(rows[0][0]) if rows and rows[0][0] else None
 
 
 def _check_time(at: datetime, not_before: datetime | None, skew_s: float) -> None:
@@ -186,15 +185,11 @@ def open_case(
                      clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
                      actor=actor, kind=kind)
     try:
-        save_case(store, case)
+        save_case(store, case, village)
     except CaseExists:
         raise ServiceProblem(409, "conflict", _(
             "case id {id} is already taken",
         ).format(id=case.id)) from None
-    # After the case itself: a clash above must never re-home someone else's case.
-    store.backend.execute(
-        "INSERT INTO service_cases (case_id, village, created_at) VALUES (?, ?, ?)",
-        (case.id, village, now_text()))
     sync_case(store, case.id, village)
     return case
 
@@ -214,11 +209,14 @@ def act(
     action_id: str | None = None,
     skew_s: float = 300.0,
     info: CaseInfo | None = None,
+    then: Callable[[ActOutcome], None] | None = None,
 ) -> ActOutcome:
     """Apply ``step`` to the stored case, which must be at ``expected_version``.
 
     A refusal stores nothing and comes back in ``result``; a stale version (checked before
-    and, atomically, while appending) raises :class:`ConcurrencyConflict`.
+    and, atomically, while appending) raises :class:`ConcurrencyConflict`. ``then`` is called
+    with the outcome of an accepted action inside the transaction that stores its records
+    (what it writes, such as feed rows and a kept response, commits with them).
     """
     info = info or store.info(case_id)
     case = checkout(store, info)
@@ -241,12 +239,19 @@ def act(
     if not result.accepted or not new:
         # (a refusal changes nothing: the case is still the replay of the same chain)
         return ActOutcome(case, result, head=info.head_hash if before == info.version else None)
-    store.append(case_id, before, new, action_id=action_id)
+    done: list[ActOutcome] = []
+
+    def stored(rows: tuple[StoredRecord, ...]) -> None:
+        done.append(ActOutcome(case, result, rows, rows[-1].hash if rows else None))
+        if then is not None:
+            then(done[0])
+
+    # The head read with the version saves reading it again (the append checks both).
+    store.append(case_id, before, new, action_id=action_id, then=stored,
+                 head=info.head_hash if before == info.version else None)
     if village is not None:  # (the HTTP handler feeds them itself, with the kept response)
         sync_case(store, case_id, village)
-    rows = stored_after(store, case_id, before)
-    head = rows[-1].hash if rows and rows[-1].seq == case.version else None
-    return ActOutcome(case, result, rows, head)
+    return done[0]
 
 
 def stored_after(store: Store, case_id: str, after: int) -> tuple[StoredRecord, ...]:

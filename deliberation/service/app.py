@@ -143,6 +143,8 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.openapi = openapi  # type: ignore[method-assign]
     app.state.pool = pool
     app.state.settings = settings
+    # Server-Sent Events streams open in this worker (shown by /v1/health).
+    app.state.open_streams = 0
     for module in (procedures, rosters, cases, events, system):
         app.include_router(module.router)
 

@@ -8,7 +8,7 @@ own migrations (a step is never edited; a change is a new step).
 
 >>> store = open_service_store("sqlite:///:memory:")
 >>> service_schema_version(store)
-1
+2
 """
 
 from __future__ import annotations
@@ -81,8 +81,18 @@ def _v1(serial: str) -> tuple[str, ...]:
     )
 
 
+# Store schema v6 keeps each case's village in the cases table (under the chain for cases
+# created from then on), which the service now reads; service_cases, where the service kept it
+# before, is copied over and no longer written.
+_V2: Final = (
+    "UPDATE cases SET village = (SELECT s.village FROM service_cases s "
+    "WHERE s.case_id = cases.case_id) "
+    "WHERE village = '' AND case_id IN (SELECT case_id FROM service_cases)",
+)
+
 _STEPS: Final = (
     _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
+    _Step(2, _V2, _V2),
 )
 LATEST: Final = _STEPS[-1].version
 

@@ -46,21 +46,24 @@ def sync_locked(store: Store, case_id: str, village: str, version: int | None = 
     b = store.backend
     if b.dialect == "postgresql":
         b.execute("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
-    fed = int(b.execute("SELECT COALESCE(MAX(seq), 0) FROM service_feed WHERE case_id = ?",
-                        (case_id,))[0][0])
     if version is None:
         rows = b.execute("SELECT version FROM cases WHERE case_id = ?", (case_id,))
         version = int(rows[0][0]) if rows else 0
-    if version <= fed:
-        return 0
-    b.executemany("INSERT INTO service_feed (village, case_id, seq) VALUES (?, ?, ?)",
-                  [(village, case_id, s) for s in range(fed + 1, version + 1)])
-    return version - fed
+    # One statement numbers every seq after the last one fed, up to ``version``.
+    added = b.execute(
+        "WITH RECURSIVE missing (seq) AS ("
+        " SELECT COALESCE(MAX(seq), 0) + 1 FROM service_feed WHERE case_id = ?"
+        " UNION ALL SELECT seq + 1 FROM missing WHERE seq < ?) "
+        "INSERT INTO service_feed (village, case_id, seq) "
+        "SELECT ?, ?, seq FROM missing WHERE seq <= ? ORDER BY seq RETURNING seq",
+        (case_id, version, village, case_id, version))
+    return len(added)
 
 
 def sync_all(store: Store) -> int:
     """:func:`sync_case` for every case the service knows (start-up repair)."""
-    rows = store.backend.execute("SELECT case_id, village FROM service_cases ORDER BY created_at")
+    rows = store.backend.execute(
+        "SELECT case_id, village FROM cases WHERE village <> '' ORDER BY created_at, case_id")
     return sum(sync_case(store, str(r[0]), str(r[1])) for r in rows)
 
 

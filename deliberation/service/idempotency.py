@@ -48,6 +48,18 @@ def remember(store: Store, case_id: str, key: str, req_hash: str, status: int, b
         (case_id, key, req_hash, status, body, now_text()))
 
 
+def recall_or_done(store: Store, case_id: str, key: str, action_id: str
+                   ) -> tuple[tuple[str, int, str] | None, list[int]]:
+    """:func:`recall` and :func:`action_seqs` in one query (one round trip per request)."""
+    rows = store.backend.execute(
+        "SELECT request_hash, status, body, NULL FROM service_idempotency "
+        "WHERE case_id = ? AND idem_key = ? UNION ALL "
+        "SELECT NULL, NULL, NULL, seq FROM records WHERE case_id = ? AND action_id = ?",
+        (case_id, key, case_id, action_id))
+    first = next(((str(r[0]), int(r[1]), str(r[2])) for r in rows if r[0] is not None), None)
+    return first, sorted(int(r[3]) for r in rows if r[3] is not None)
+
+
 def action_seqs(store: Store, case_id: str, action_id: str) -> list[int]:
     """The seqs of the case's records stored under ``action_id`` (empty: not done)."""
     rows = store.backend.execute(

@@ -2,7 +2,7 @@
 
 >>> store = open_store("sqlite:///:memory:")
 >>> store.schema_version()
-5
+6
 
 See ``docs/store.md``.
 """

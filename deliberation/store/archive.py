@@ -36,6 +36,7 @@ from deliberation.store.core import (
     StoredRecord,
     case_genesis,
     check_chain,
+    check_summary,
 )
 from deliberation.store.register_html import register_html
 from deliberation.store.signing import HeadVerifier
@@ -85,6 +86,8 @@ def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
             _text(case.get("matter", "")), _text(case.get("created_at", "")),
             _whole(case["version"]), _text(case["head_hash"]),
             _whole(case.get("header_version", 1)),
+            _text(case.get("village", "")), _text(case.get("state", "")),
+            _text(case.get("updated_at", "")),
         )
         roster = data["roster"]["villagers"]
         records = data["records"]
@@ -129,6 +132,9 @@ def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
         problems.append(Problem("count-mismatch", len(records), str(info.version)))
     if (rows[-1].hash if rows else genesis) != info.head_hash:
         problems.append(Problem("head-mismatch", rows[-1].seq if rows else 0))
+    if info.header_version >= 3:  # archives of cases from store schema v6 on carry the summary
+        problems.extend(check_summary(info, rows[-1].record_json if rows else None,
+                                      rows[-1].seq if rows else 0))
     return problems
 
 

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from deliberation.store.core import Store
 
 
-def save_case(store: Store, case: Case) -> int:
-    """Store a case just opened (or built elsewhere) with all its records; returns its version."""
+def save_case(store: Store, case: Case, village: str = "") -> int:
+    """Store a case just opened (or built elsewhere) with all its records; returns its version.
+    ``village``: the village it belongs to ('' for none)."""
     matter = ""
     if case.records and case.records[0].kind == "opened":
         matter = str(case.records[0].data.get("matter") or "")
@@ -43,6 +44,7 @@ def save_case(store: Store, case: Case) -> int:
         str(case.procedure.version),
         case.roster,
         matter=matter,
+        village=village,
         records=case.records,
     )
 
@@ -58,13 +60,14 @@ def new_case(
     clock: Clock | None = None,
     actor: str | None = None,
     kind: str = DEFAULT_KIND,
+    village: str = "",
 ) -> Case:
-    """Open a case with the engine and store it (see ``Case.open``)."""
+    """Open a case with the engine and store it (see ``Case.open``) for ``village``."""
     from deliberation.engine.case import Case
 
     case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
                      clock=clock, actor=actor, kind=kind)
-    save_case(store, case)
+    save_case(store, case, village)
     return case
 
 

@@ -4,7 +4,7 @@ A step is never edited after release; a change is a new step. Both backends get 
 only the spelling differs (see :data:`MIGRATIONS`).
 
 >>> [m.version for m in MIGRATIONS]
-[1, 2, 3, 4, 5]
+[1, 2, 3, 4, 5, 6]
 """
 
 from __future__ import annotations
@@ -105,6 +105,21 @@ _V3_POSTGRESQL: Final = (
 
 _V4_COMMON: Final = ("CREATE INDEX cases_by_created ON cases (created_at, case_id)",)
 _V5_COMMON: Final = ("ALTER TABLE cases ADD COLUMN header_version INTEGER NOT NULL DEFAULT 1",)
+# case list filters by village, state and last action in the database. ``state`` and
+# ``updated_at`` restate the last record (its result's state, its time in UTC): they are written
+# in the transaction that appends it and verify checks them against it. ``village`` is under the
+# chain (header 3). Existing cases get their state and time from their last record (see
+# core.backfill_summaries) and village '' (the service fills in the villages it knows).
+_V6_COMMON: Final = (
+    "ALTER TABLE cases ADD COLUMN village TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE cases ADD COLUMN state TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE cases ADD COLUMN updated_at TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX cases_by_village ON cases (village, created_at, case_id)",
+    "CREATE INDEX cases_by_state ON cases (state, created_at, case_id)",
+    "CREATE INDEX cases_by_village_state ON cases (village, state, created_at, case_id)",
+    "CREATE INDEX cases_by_procedure_created ON cases (procedure_id, created_at, case_id)",
+    "CREATE INDEX cases_by_updated ON cases (updated_at)",
+)
 
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cases, rosters, hash-chained records", _V1_COMMON, _V1_COMMON),
@@ -115,6 +130,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     # The chain's genesis covers matter and created_at for cases created from now on (header 2);
     # existing cases keep header 1, the header they were chained with.
     Migration(5, "matter and created_at under the hash chain", _V5_COMMON, _V5_COMMON),
+    Migration(6, "cases listed by village, state and last action", _V6_COMMON, _V6_COMMON),
 )
 
 LATEST: Final = MIGRATIONS[-1].version

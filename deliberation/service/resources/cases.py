@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
 from fastapi import APIRouter, Header, Query
@@ -46,6 +46,7 @@ from deliberation.service.views import (
     record_view,
     state_view,
 )
+from deliberation.store import CaseInfo, UnknownCase
 from deliberation.store.archive import archive_data, archive_html
 from deliberation.store.register_pdf import register_pdf
 
@@ -77,9 +78,27 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
     check_id(case_id, "case")
     village = acting.case_village(ctx.store, case_id)
     if village is None:
-        raise ServiceProblem(404, "not-found", _("no case {case_id!r}").format(case_id=case_id))
+        raise _no_case(case_id)
     require(ctx.principal, permission, village)
     return village
+
+
+def _case_of(ctx: Ctx, case_id: str, permission: str) -> CaseInfo:
+    """The case's header, once the principal may ``permission`` in its village (404 for a
+    case that is not there or belongs to no village)."""
+    check_id(case_id, "case")
+    try:
+        info = ctx.store.info(case_id)
+    except UnknownCase:
+        raise _no_case(case_id) from None
+    if not info.village:
+        raise _no_case(case_id)
+    require(ctx.principal, permission, info.village)
+    return info
+
+
+def _no_case(case_id: str) -> ServiceProblem:
+    return ServiceProblem(404, "not-found", _("no case {case_id!r}").format(case_id=case_id))
 
 
 @router.post("/v1/cases", status_code=201, summary="Open a case (clerk, admin)",
@@ -145,26 +164,45 @@ def _procedure_ids() -> list[str]:
     return default_library().ids()
 
 
-@router.get("/v1/villages/{village}/cases", summary="The cases of a village (paged by id)",
+DayQ = Annotated[date | None, Query(description="YYYY-MM-DD (UTC), inclusive")]
+
+
+@router.get("/v1/villages/{village}/cases",
+            summary="The cases of a village, oldest first, filtered and paged by the database",
             responses=ok_schema(obj({"village": {"type": "string"},
                                      "cases": {"type": "array", "items": {"type": "object"}},
                                      "next_after": {"type": ["string", "null"]}})))
 def list_cases(
     village: str, ctx: CtxDep,
-    after: Annotated[str, Query(max_length=64)] = "",
+    after: Annotated[str, Query(max_length=64, description="the page after this case id")] = "",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    state: Annotated[str | None, Query(max_length=64, description="the state it is in now "
+                                       "(a stage id or an outcome)")] = None,
+    procedure: Annotated[str | None, Query(max_length=64)] = None,
+    opened_since: DayQ = None, opened_until: DayQ = None,
+    updated_since: DayQ = None, updated_until: DayQ = None,
 ) -> Any:
     check_id(village, "village")
     require(ctx.principal, "read", village)
-    rows = ctx.store.backend.execute(
-        "SELECT c.case_id, c.procedure_id, c.procedure_version, c.matter, c.version, "
-        "c.created_at FROM service_cases s JOIN cases c ON c.case_id = s.case_id "
-        "WHERE s.village = ? AND s.case_id > ? ORDER BY s.case_id LIMIT ?",
-        (village, after, limit))
-    cases = [{"id": str(r[0]), "procedure": {"id": str(r[1]), "version": str(r[2])},
-              "matter": str(r[3]), "version": int(r[4]), "created_at": str(r[5])} for r in rows]
+    if after and acting.case_village(ctx.store, after) != village:
+        raise ServiceProblem(422, "invalid-body", _(
+            "village {village} has no case {after!r}",
+        ).format(village=village, after=after),
+            {"errors": [{"path": "/after", "in": "query", "message": "unknown case"}]})
+    found = ctx.store.cases(
+        limit=limit, after=after or None, village=village, state=state, procedure=procedure,
+        since=_iso(opened_since), until=_iso(opened_until),
+        updated_since=_iso(updated_since), updated_until=_iso(updated_until))
+    cases = [{"id": c.case_id, "procedure": {"id": c.procedure_id,
+                                              "version": c.procedure_version},
+              "matter": c.matter, "version": c.version, "state": c.state,
+              "created_at": c.created_at, "updated_at": c.updated_at} for c in found]
     return reply({"village": village, "cases": cases,
                   "next_after": cases[-1]["id"] if len(cases) == limit else None}, ctx.lang)
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
@@ -351,7 +389,9 @@ def act_on_case(
         description="a unique key per intended action; a retry with it replays the first "
                     "response")] = None,
 ) -> Any:
-    village = _village_of(ctx, case_id, "act")
+    # The case's header (with its village and version) is read once and serves every check.
+    info = _case_of(ctx, case_id, "act")
+    village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
     expected = _expected_version(if_match)
@@ -359,18 +399,11 @@ def act_on_case(
     action_id = None
     req_hash = ""
     if idempotency_key is not None:
-        _check_key(idempotency_key)
         req_hash = idempotency.request_hash(body)
-        first = idempotency.recall(store, case_id, idempotency_key)
-        if first is not None:
-            if first[0] != req_hash:
-                raise _key_reused()
-            return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
         action_id = acting.action_id_for(case_id, idempotency_key)
-        done = idempotency.action_seqs(store, case_id, action_id)
-        if done:
-            return _already_done(ctx, case_id, village, done, idempotency_key, req_hash)
-    info = store.info(case_id)
+        earlier = _earlier_answer(ctx, case_id, village, idempotency_key, req_hash, action_id)
+        if earlier is not None:
+            return earlier
     procedure = load_procedure(info.procedure_id)
     try:
         step = acting.parse_action(text, procedure, "<request>")
@@ -378,16 +411,29 @@ def act_on_case(
         n = len(err.diagnostics)
         raise ServiceProblem(422, "invalid-body", _("the action has {n} problem(s)").format(n=n),
             {"errors": _diagnostics(err)}) from None
+    kept: list[tuple[int, dict[str, Any]]] = []
+
+    def finish(outcome: acting.ActOutcome) -> None:
+        # Inside the transaction that stores the records: the feed rows and the kept response
+        # commit with them, in one round of the database.
+        answer = _result_payload(ctx, outcome, village, path)
+        kept.append(answer)
+        feed.sync_locked(store, case_id, village, outcome.records[-1].seq)
+        if idempotency_key is not None:
+            idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
+                                 json.dumps(answer[1], ensure_ascii=False))
+
     try:
         if expected is not None and expected != info.version:
             raise ConcurrencyConflict(case_id, expected, info.version)  # before any replay
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
-                             info=info)
+                             info=info, then=finish)
+        if kept:  # stored, fed and kept
+            outcome.keep()  # (only after the payload is built: the next user may act on it)
+            return _respond(ctx, *kept[0])
         status, payload = _result_payload(ctx, outcome, village, path)
-        outcome.keep()  # (only after the payload is built: the next user may act on it)
-        fed = outcome.records
     except ConcurrencyConflict:
         if action_id is not None and idempotency_key is not None:
             done = idempotency.action_seqs(store, case_id, action_id)
@@ -398,17 +444,25 @@ def act_on_case(
         if problem.status != 422:
             raise
         status, payload = 422, problem.to_data(ctx.lang, path)
-        fed = ()
-    if fed or idempotency_key is not None:
-        # The feed rows and the kept response commit together, after the records themselves
-        # (a crash in between is repaired: see feed.py and idempotency.py).
+    if idempotency_key is not None:  # a refusal, kept for the key's retries
         with store.backend.write():
-            if fed:
-                feed.sync_locked(store, case_id, village, fed[-1].seq)
-            if idempotency_key is not None:
-                idempotency.remember(store, case_id, idempotency_key, req_hash, status,
-                                     json.dumps(payload, ensure_ascii=False))
+            idempotency.remember(store, case_id, idempotency_key, req_hash, status,
+                                 json.dumps(payload, ensure_ascii=False))
     return _respond(ctx, status, payload)
+
+
+def _earlier_answer(ctx: Ctx, case_id: str, village: str, key: str, req_hash: str,
+                    action_id: str) -> JSONResponse | None:
+    """The answer already given to a request with this Idempotency-Key, if any."""
+    _check_key(key)
+    first, done = idempotency.recall_or_done(ctx.store, case_id, key, action_id)
+    if first is not None:
+        if first[0] != req_hash:
+            raise _key_reused()
+        return _respond(ctx, first[1], json.loads(first[2]), replayed=True)
+    if done:
+        return _already_done(ctx, case_id, village, done, key, req_hash)
+    return None
 
 
 def _key_reused() -> ServiceProblem:

@@ -15,13 +15,16 @@ router = APIRouter(prefix="/v1", tags=["system"])
 
 
 _OK = ok_schema(obj({"ok": {"type": "boolean"}}))
+_HEALTH = ok_schema(obj({"ok": {"type": "boolean"}}, streams={
+    "type": "integer", "minimum": 0,
+    "description": "event streams open in the worker that answered"}))
 
 
-@router.get("/health", summary="The service and its store answer", responses=_OK)
+@router.get("/health", summary="The service and its store answer", responses=_HEALTH)
 def health(request: Request) -> Any:
     store = request.app.state.pool.get()
     store.schema_version()
-    return JSONResponse({"ok": True})
+    return JSONResponse({"ok": True, "streams": request.app.state.open_streams})
 
 
 @router.post("/ping", summary="Write check: insert one row (any token)",
