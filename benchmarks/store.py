@@ -40,6 +40,7 @@ index), so a ratio near 1 means the database found the page through an index, no
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import tempfile
@@ -253,7 +254,7 @@ def replay_opinions(counts: tuple[int, ...] = (100, 1000, 10000)) -> dict[str, f
                 case.submit_motion("修建村道", people[-1:])
             else:
                 counts_ = case.plan.counts(case.roster, sp.body)
-                rules = {r.rule for r in sp.preconditions}
+                rules = {r.name for r in sp.preconditions}
                 if "notice-period" in rules:
                     case.give_notice()
                     clock.advance(days=10)
@@ -266,7 +267,7 @@ def replay_opinions(counts: tuple[int, ...] = (100, 1000, 10000)) -> dict[str, f
         voters = [v.id for v in roster.villagers if v.adult and not v.township][:n]
         for vid in voters:
             case.record_opinion(vid, "agree")
-        t = _timed(lambda case=case: Case.replay(case.procedure, case.roster, case.records))
+        t = _timed(functools.partial(Case.replay, case.procedure, case.roster, case.records))
         per_opinion = per_opinion or t / n
         out[f"replay, {n:,} opinions (s)"] = t
         out[f"replay, {n:,} opinions (s) baseline"] = per_opinion * n
