@@ -11,7 +11,6 @@ kept and the sources; then the settings with their defaults and descriptions.
 from __future__ import annotations
 
 import argparse
-from fractions import Fraction
 from typing import Any, Final
 
 from deliberation.commands import summary
@@ -22,20 +21,16 @@ from deliberation.definition.model import (
     RECONVENE,
     ActionKind,
     Escalation,
-    FrozenMap,
-    ParamValue,
     Procedure,
     RuleSpec,
-    Setting,
     SettingRef,
     Stage,
     Supervision,
     Withdrawal,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _, _p, series
-from deliberation.rules import RULES
+from deliberation.definition.wording import code, describe_rule, plain
+from deliberation.i18n import DEFAULT_LANG, LANGS, Triple, _, _p, series
 from deliberation.rules.law import later_citations
-from deliberation.rules.thresholds import format_fraction
 from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 
 
@@ -66,15 +61,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(render(procedure, args.lang))  # the command line shows control characters as codes
     return 0
-
-
-def code(value: object) -> str:
-    """An id, a setting's value or a command as code (```…```): what readers type, not prose.
-
-    >>> code("party-assembly")
-    '`party-assembly`'
-    """
-    return f"`{value}`"
 
 
 OUTCOME_KINDS: Final = {"success": _("success"), "failure": _("failure"),
@@ -164,82 +150,6 @@ RECORDS: Final = {
     "rating-signatures": _("raters' signatures"),
     "level": _("level"),
 }
-
-# -- rules in words ---------------------------------------------------------------------------
-
-
-class _Params:
-    """A rule's parameters with settings resolved, remembering which came from a setting."""
-
-    def __init__(self, procedure: Procedure, spec: RuleSpec) -> None:
-        self.procedure = procedure
-        self.given = dict(spec.params)
-        rtype = RULES.get(spec.rule)
-        self.defaults = rtype.with_defaults({}) if rtype else {}
-        self.used: list[Setting] = []
-
-    def __getitem__(self, name: str) -> Any:
-        raw = self.given.get(name, self.defaults.get(name))
-        return self.resolve(raw)
-
-    def resolve(self, raw: ParamValue | Any) -> Any:
-        if isinstance(raw, SettingRef):
-            setting = self.procedure.settings[raw.setting]
-            if setting not in self.used:
-                self.used.append(setting)
-            return setting.default
-        if isinstance(raw, FrozenMap):
-            return {k: self.resolve(v) for k, v in raw.items}
-        if isinstance(raw, tuple):
-            return tuple(self.resolve(v) for v in raw)
-        return raw
-
-
-def _describe(procedure: Procedure, spec: RuleSpec, p: _Params) -> Text:
-    """The rule in words, as the rule itself describes it (settings at their defaults)."""
-    rtype = RULES[spec.rule]
-    params = {param.name: p[param.name] for param in rtype.params}
-    return rtype.bind(spec.id, params, spec.basis).describe(procedure.channels).detail
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Fraction):
-        return format_fraction(value)
-    if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(_plain(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_plain(v)}" for k, v in value.items()) + "}"
-    return str(value)
-
-
-def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
-    """One line: ``label: what it requires (settings: id = value [open]) [basis: …]``.
-
-    >>> from deliberation import load_procedure
-    >>> p = load_procedure("four-deliberations")
-    >>> describe_rule(p, p.bodies["representatives-meeting"].rules[0], "en")
-    'quorum: at least 2/3 of members [basis: `organic-law-2018-art26`, `civil-code-1259`]'
-    """
-    params = _Params(procedure, spec)
-    rtype = RULES.get(spec.rule)
-    label = rtype.label.get(lang) if rtype else spec.rule
-    if spec.id != spec.rule:
-        label = f"{label} ({code(spec.id)})"
-    line = f"{label}: {_describe(procedure, spec, params).get(lang)}"
-    if params.used:
-        marks = ", ".join(
-            code(f"{s.id} = {_plain(s.default)}") + (f" {L['open'].get(lang)}" if s.open else "")
-            for s in params.used
-        )
-        line += f" ({L['setting'].get(lang)}: {marks})"
-    if spec.note is not None:
-        line += f" — {spec.note.get(lang)}"
-    if spec.basis:
-        line += f" [{L['basis'].get(lang)}: {', '.join(map(code, spec.basis))}]"
-    return line
-
 
 # -- the whole procedure ----------------------------------------------------------------------
 
@@ -345,7 +255,7 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
     out.append(f"   {L['body'].get(lang)}: {_body_line(p, stage, lang)}")
     if stage.skip_when is not None:
         s = p.settings[stage.skip_when]
-        skip = L["skip"].format(s=code(stage.skip_when), d=code(_plain(s.default)))
+        skip = L["skip"].format(s=code(stage.skip_when), d=code(plain(s.default)))
         out.append("   " + skip.get(lang))
     out += _stage_rule_lines(p, stage, lang, used_basis)
     out.append(_routes_line(p, stage, lang))
@@ -418,7 +328,7 @@ def _setting_lines(p: Procedure, lang: str, used_basis: list[str]) -> list[str]:
     for s in p.settings.values():
         kind = s.type.value + (f": {' | '.join(s.choices)}" if s.choices else "")
         mark = f" {L['open'].get(lang)}" if s.open else ""
-        out.append(f"  {code(f'{s.id} = {_plain(s.default)}')}  ({code(kind)}){mark}")
+        out.append(f"  {code(f'{s.id} = {plain(s.default)}')}  ({code(kind)}){mark}")
         out.append(f"      {s.description.get(lang)}")
         used_basis += s.basis
     return out

@@ -16,18 +16,25 @@ reader, and kept as a nested parameter value so that settings inside it resolve 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from deliberation.definition.model import FrozenMap, ParamValue, RuleSpec, SettingRef
 from deliberation.rules import RULES, Effect
+from deliberation.rules.actions import ActionKind
 from deliberation.rules.attendance import AMONG_BASES
 from deliberation.rules.composite import MAX_DEPTH
 from deliberation.rules.written import REPLY_BASES
-from deliberation.yamlsource import Located
+from deliberation.yamlsource import Located, Reporter
 
-if TYPE_CHECKING:  # the loader calls in with itself; no import at run time (no cycle)
-    from deliberation.definition.loader import _Builder
-    from deliberation.rules.actions import ActionKind
+
+class RuleReader(Protocol):
+    """What this module needs of the loader that calls it: where problems go, and its reader
+    of a ``rules:`` list (so the loader need not be imported here: no cycle)."""
+
+    r: Reporter
+
+    def rules(self, loc: Located | None, action: ActionKind | None) -> tuple[RuleSpec, ...]:
+        ...
 
 
 def spec_value(spec: RuleSpec) -> FrozenMap:
@@ -48,7 +55,7 @@ def effect_of(value: FrozenMap) -> Effect | None:
     return effects.pop() if len(effects) == 1 else None
 
 
-def read_rules(b: _Builder, loc: Located, action: ActionKind | None, depth: int
+def read_rules(b: RuleReader, loc: Located, action: ActionKind | None, depth: int
                ) -> tuple[ParamValue, ...] | None:
     """The ``rules:`` of a composite at nesting ``depth`` (1: a stage's or body's rule)."""
     if depth > MAX_DEPTH:
@@ -74,7 +81,7 @@ def read_rules(b: _Builder, loc: Located, action: ActionKind | None, depth: int
     return values
 
 
-def check_among(b: _Builder, loc: Located, spec: RuleSpec) -> None:
+def check_among(b: RuleReader, loc: Located, spec: RuleSpec) -> None:
     """D433: a quorum ``among`` a subset counts that subset's members, so its bases (the main
     one and every ``any_of`` alternative) must be ``members``. D409 for a ``reply-quorum``
     alternative on a base replies are not counted on."""

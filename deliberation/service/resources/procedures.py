@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from deliberation.commands.show import describe_rule
 from deliberation.definition.loader import check_text, default_library
+from deliberation.definition.wording import describe_rule
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
