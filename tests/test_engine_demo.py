@@ -44,3 +44,12 @@ def test_demo_stores_the_case(tmp_path: Path) -> None:
         assert load_case(store, case.id).state == "adopted"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_the_chinese_demo_names_states_not_ids(lang: str) -> None:
+    """The replay line names the outcome as the procedure does (已决议并公开), not its id."""
+    lines: list[str] = []
+    run_demo(lang=lang, db=None, out=lines.append)
+    replay_line = next(line for line in lines if "重放" in line)
+    assert "adopted" not in replay_line and replay_line.endswith(("已决议并公开", "已決議並公開"))

@@ -95,7 +95,7 @@ def run_demo(
     outcome = case.procedure.outcomes[case.state].name.get(lang)
     say(_W["outcome"].format(outcome=outcome, n=case.version).get(lang))
     again = Case.replay(procedure, roster, case.records)
-    say(_W["replayed"].format(state=again.state).get(lang))
+    say(_W["replayed"].format(state=_state_name(again, lang)).get(lang))
     say(_store(case, db, lang) if store else _W["no_store"].get(lang))
     return case
 
