@@ -64,8 +64,28 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return close[0] if close else None
 
 
+def suggest(word: str, choices: Iterable[str]) -> Text | str:
+    """:func:`did_you_mean` in the reader's language, for a diagnostic's hint (ids stay as
+    written: they are what the file must say).
+
+    >>> suggest("committee", ["committees", "adult"]).get("zh-Hans")
+    "是不是 'committees'?"
+    """
+    options = sorted(set(choices))
+    near = closest(word, options)
+    if near is not None:
+        return _("did you mean {near}?").format(near=repr(near))
+    if not options:
+        return ""
+    shown = ", ".join(repr(o) for o in options[:12])
+    if len(options) > 12:
+        return _("expected one of {shown}, … ({n} in all)").format(shown=shown, n=len(options))
+    return _("expected one of {shown}").format(shown=shown)
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest choice, or listing the choices when none is close."""
+    """A hint naming the closest choice, or listing the choices when none is close (English,
+    for messages that are English only; a diagnostic's hint uses :func:`suggest`)."""
     options = sorted(set(choices))
     near = closest(word, options)
     if near is not None:

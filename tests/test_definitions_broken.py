@@ -147,3 +147,16 @@ def test_pure_python_yaml_gives_the_same_diagnostics(monkeypatch: pytest.MonkeyP
     fast = run()
     monkeypatch.setattr(yamlsource, "_LOADER", yaml.SafeLoader)
     assert run() == fast
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_lint_hints_speak_the_readers_language(lang: str, capsys: pytest.CaptureFixture[str]
+                                               ) -> None:
+    """`lint --lang` words the did-you-mean hints in Chinese too (ids stay as written)."""
+    from deliberation.cli import main
+
+    files = sorted(str(p) for p in BROKEN.glob("*.yaml"))
+    main(["lint", "--lang", lang, *files])
+    out = capsys.readouterr().out
+    assert "是不是" in out
+    assert "did you mean" not in out and "expected one of" not in out

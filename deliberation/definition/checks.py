@@ -52,7 +52,7 @@ from deliberation.definition.model import (
     Stage,
 )
 from deliberation.definition.regime_checks import check_regimes
-from deliberation.diagnostics import did_you_mean
+from deliberation.diagnostics import suggest
 from deliberation.i18n import _
 from deliberation.rules import RULES
 from deliberation.rules.written import DECIDING
@@ -252,7 +252,7 @@ def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Report
                     id=stage.id, key=key, target=target
                 ),
                 loc,
-                did_you_mean(target, targets),
+                suggest(target, targets),
             )
 
 
@@ -359,14 +359,14 @@ def _check_withdrawal(procedure: Procedure, root: Located, reporter: Reporter) -
             "D310",
             _("withdrawal.until names unknown stage {until!r}").format(until=w.until),
             at.get("until") or at,
-            did_you_mean(w.until, stage_ids),
+            suggest(w.until, stage_ids),
         )
     if w.outcome not in procedure.outcomes:
         reporter.error(
             "D311",
             _("withdrawal.outcome names unknown outcome {outcome!r}").format(outcome=w.outcome),
             at.get("outcome") or at,
-            did_you_mean(w.outcome, procedure.outcomes),
+            suggest(w.outcome, procedure.outcomes),
         )
 
 
@@ -381,14 +381,14 @@ def _check_escalation(procedure: Procedure, root: Located, reporter: Reporter) -
             "D312",
             _("escalation.to names unknown stage {to!r}").format(to=esc.to),
             at.get("to") or at,
-            did_you_mean(esc.to, stage_ids),
+            suggest(esc.to, stage_ids),
         )
     if esc.top not in stage_ids and esc.top not in procedure.outcomes:
         reporter.error(
             "D312",
             _("escalation.top names unknown stage or outcome {top!r}").format(top=esc.top),
             at.get("top") or at,
-            did_you_mean(esc.top, [*stage_ids, *procedure.outcomes]),
+            suggest(esc.top, [*stage_ids, *procedure.outcomes]),
         )
     seen: set[str] = set()
     for level in esc.levels:

@@ -48,7 +48,7 @@ from deliberation.definition.model import (
     Withdrawal,
 )
 from deliberation.definition.model import Level as _Level
-from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.diagnostics import Diagnostic, closest, did_you_mean, suggest
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.roster import SELECTORS
@@ -295,7 +295,7 @@ class _Builder:
                     "D201",
                     _("unknown key {key!r} in {what}").format(key=key, what=what),
                     k,
-                    did_you_mean(key, allowed),
+                    suggest(key, allowed),
                 )
         return True
 
@@ -410,7 +410,7 @@ class _Builder:
         return tuple(v for v, _ in self.id_items(loc, what))
 
     def known_ids(
-        self, loc: Located | None, what: str, known: Iterable[str], code: str, label: str
+        self, loc: Located | None, what: str, known: Iterable[str], code: str, label: Text
     ) -> tuple[str, ...]:
         """A list of ids that must each be one of ``known`` (else ``code``, with a hint)."""
         choices = set(known)
@@ -421,7 +421,7 @@ class _Builder:
                     code,
                     _("unknown {label} {v!r}").format(label=label, v=v),
                     el,
-                    did_you_mean(v, choices),
+                    suggest(v, choices),
                 )
         return tuple(v for v, _ in items)
 
@@ -439,10 +439,11 @@ class _Builder:
         return out
 
     def basis_refs(self, loc: Located | None) -> tuple[str, ...]:
-        return self.known_ids(loc, "basis", self.basis_ids, "D301", "basis")
+        return self.known_ids(loc, "basis", self.basis_ids, "D301", _("basis"))
 
     def records(self, loc: Located | None) -> tuple[str, ...]:
-        return self.known_ids(loc, "records", RECORD_KINDS, "D305", "record kind")
+        return self.known_ids(loc, "records", RECORD_KINDS, "D305",
+                              _("record kind"))
 
     # .. the document ..
     def build(self, root: Located) -> Procedure | None:
@@ -568,11 +569,16 @@ class _Builder:
             self.r.error("D202", _("timezone must be text, not {name!r}").format(name=name), loc)
             return None
         if name not in zone_names():
-            close = did_you_mean(name, zone_names())
-            hint = close if close.startswith("did you mean") else "write an IANA zone name"
-            if DEFAULT_TIMEZONE not in hint:
-                sep = " " if hint.endswith("?") else "; "
-                hint += f"{sep}China Standard Time is {DEFAULT_TIMEZONE!r}"
+            near = closest(name, zone_names())
+            hint: Text
+            if near == DEFAULT_TIMEZONE:
+                hint = _("did you mean {near}?").format(near=repr(near))
+            elif near is not None:
+                hint = _("did you mean {near}? China Standard Time is {default}").format(
+                    near=repr(near), default=repr(DEFAULT_TIMEZONE))
+            else:
+                hint = _("write an IANA zone name; China Standard Time is {default}").format(
+                    default=repr(DEFAULT_TIMEZONE))
             self.r.error("D210", _("unknown time zone {name!r}").format(name=name), loc, hint)
             return None
         return name
@@ -596,13 +602,14 @@ class _Builder:
         try:
             return _load_base(self.library, ref, proc_id)
         except UnknownProcedure:
-            close = did_you_mean(ref, self.library.ids())
             self.r.error(
                 "D703",
                 _("extends unknown procedure {ref!r}").format(ref=ref),
                 ext,
-                (f"{close} " if close else "")
-                + "(put a folder of your own on the search path: --path DIR or DELIBERATION_PATH)",
+                _(
+                    "{near} (put a folder of your own on the search path: --path DIR or "
+                    "DELIBERATION_PATH)",
+                ).format(near=suggest(ref, self.library.ids())),
             )
         except DefinitionError as err:
             if any(d.code == "D702" for d in err.diagnostics):
@@ -647,7 +654,7 @@ class _Builder:
                     "D207",
                     _("basis tag {tag!r} is unknown").format(tag=tag),
                     v.get("tag"),
-                    did_you_mean(tag, ("law", "seed", "local", "open")),
+                    suggest(tag, ("law", "seed", "local", "open")),
                 )
             article = str(v.get("article").value()) if v.get("article") else ""  # type: ignore[union-attr]
             url = str(v.get("url").value()) if v.get("url") else ""  # type: ignore[union-attr]
@@ -662,7 +669,7 @@ class _Builder:
             return ""
         law = loc.value()
         if not isinstance(law, str) or law not in LAWS:
-            self.r.error("D301", f"unknown law {law!r}", loc, did_you_mean(str(law), LAWS))
+            self.r.error("D301", f"unknown law {law!r}", loc, suggest(str(law), LAWS))
             return ""
         if not article:
             self.r.error("D203", f"a basis citing the law {law!r} needs its 'article'", loc)
@@ -755,7 +762,7 @@ class _Builder:
                 "D207",
                 _("setting type {t_loc!r} is unknown").format(t_loc=t_loc.value()),
                 t_loc,
-                did_you_mean(str(t_loc.value()), [t.value for t in SettingType]),
+                suggest(str(t_loc.value()), [t.value for t in SettingType]),
             )
             return None
         choices = self.id_list(v.get("choices"), "choices")
@@ -813,7 +820,7 @@ class _Builder:
                     "D207",
                     _("{raw!r} is not one of the choices").format(raw=raw),
                     loc,
-                    did_you_mean(str(raw), choices),
+                    suggest(str(raw), choices),
                 )
                 return None
             return str(raw)
@@ -847,13 +854,14 @@ class _Builder:
                     "D207",
                     _("unit {unit!r} is unknown").format(unit=unit),
                     unit_loc,
-                    did_you_mean(unit, ("person", "household")),
+                    suggest(unit, ("person", "household")),
                 )
             rules = self.rules(v.get("rules"), None)
             desc = self.text(v.get("description"), "description") if v.get("description") else None
             basis = self.basis_refs(v.get("basis"))
             exclusions = self.known_ids(v.get("exclusions"), "exclusions",
-                                        tuple(EXCLUSION_REASONS), "D420", "exclusion category")
+                                        tuple(EXCLUSION_REASONS), "D420",
+                                        _("exclusion category"))
             online, proxy = self.attendance_modes(v.get("attendance"))
             if name is not None:
                 out[bid] = Body(bid, name, members, voters, unit, rules, basis, desc,
@@ -872,12 +880,13 @@ class _Builder:
         proxy = str(proxy_loc.value()) if proxy_loc is not None else "none"
         if proxy not in PROXY_MODES:
             self.r.error("D207", f"attendance.proxy {proxy!r} is unknown", proxy_loc,
-                         did_you_mean(proxy, PROXY_MODES))
+                         suggest(proxy, PROXY_MODES))
             proxy = "none"
         return online, proxy
 
     def selectors(self, loc: Located | None) -> tuple[str, ...]:
-        return self.known_ids(loc, "roster selectors", SELECTORS, "D302", "roster selector")
+        return self.known_ids(loc, "roster selectors", SELECTORS, "D302",
+                              _("roster selector"))
 
     def outcomes(self, loc: Located) -> dict[str, Outcome]:
         out: dict[str, Outcome] = {}
@@ -900,7 +909,7 @@ class _Builder:
                     "D207",
                     _("outcome kind {kind_loc!r} is unknown").format(kind_loc=kind_loc.value()),
                     kind_loc,
-                    did_you_mean(str(kind_loc.value()), kinds),
+                    suggest(str(kind_loc.value()), kinds),
                 )
                 continue
             if name is not None:
@@ -944,7 +953,7 @@ class _Builder:
                 "D405",
                 _("unknown rule {name!r}").format(name=name),
                 name_loc,
-                did_you_mean(str(name), RULES),
+                suggest(str(name), RULES),
             )
             return None
         rtype = RULES[name]
@@ -973,7 +982,7 @@ class _Builder:
                             "D407",
                             _("rule {name!r} has no parameter {key!r}").format(name=name, key=key),
                             k,
-                            did_you_mean(key, names) if names else "this rule takes no parameters",
+                            suggest(key, names) if names else "this rule takes no parameters",
                         )
                         continue
                     given.add(key)
@@ -1015,10 +1024,11 @@ class _Builder:
         if t == "list":
             if param.choices:  # a closed vocabulary (e.g. legal regimes, matter kinds)
                 return self.known_ids(loc, param.name, param.choices, "D413",
-                                      f"{param.name} value")
+                                      _("{name} value").format(name=param.name))
             return self.id_list(loc, param.name)
         if t == "channels":
-            return self.known_ids(loc, param.name, self.channels, "D412", "disclosure channel")
+            return self.known_ids(loc, param.name, self.channels, "D412",
+                                  _("disclosure channel"))
         if t == "ints":
             return self.bounded_list(loc, param)
         if t == "thresholds":
@@ -1052,7 +1062,7 @@ class _Builder:
                 code,
                 _("{name} {raw!r} is not allowed here").format(name=param.name, raw=raw),
                 loc,
-                did_you_mean(str(raw), param.choices),
+                suggest(str(raw), param.choices),
             )
             return None
         return str(raw)
@@ -1125,7 +1135,7 @@ class _Builder:
                 "D303",
                 _("unknown setting {name!r}").format(name=name),
                 sid,
-                did_you_mean(str(name), self.settings),
+                suggest(str(name), self.settings),
             )
             return None
         expected = {
@@ -1154,7 +1164,7 @@ class _Builder:
                         name=name, bad=bad, name2=param.name
                     ),
                     sid,
-                    did_you_mean(bad[0], param.choices),
+                    suggest(bad[0], param.choices),
                 )
                 return None
         return SettingRef(str(name))
@@ -1193,7 +1203,7 @@ class _Builder:
                     "D207",
                     _("action {action_loc!r} is unknown").format(action_loc=action_loc.value()),
                     action_loc,
-                    did_you_mean(str(action_loc.value()), [a.value for a in ActionKind]),
+                    suggest(str(action_loc.value()), [a.value for a in ActionKind]),
                 )
         body = self.stage_body(self.required(loc, "body", "a stage"))
         rules = self.rules(loc.get("rules"), action)
@@ -1224,7 +1234,7 @@ class _Builder:
                 "D303",
                 _("unknown setting {skip!r}").format(skip=skip),
                 loc,
-                did_you_mean(skip, self.settings),
+                suggest(skip, self.settings),
             )
             return None
         if s.type is not SettingType.BOOL:
@@ -1252,7 +1262,7 @@ class _Builder:
                                 setting=ref.setting, choice=choice
                             ),
                             loc,
-                            did_you_mean(choice, self.body_ids),
+                            suggest(choice, self.body_ids),
                         )
             return ref
         name = loc.value()
@@ -1261,7 +1271,7 @@ class _Builder:
                 "D306",
                 _("unknown body {name!r}").format(name=name),
                 loc,
-                did_you_mean(str(name), self.body_ids),
+                suggest(str(name), self.body_ids),
             )
             return None
         return str(name)
@@ -1298,7 +1308,7 @@ class _Builder:
                     "D307",
                     _("{op} names unknown stage {target!r}").format(op=op, target=target),
                     target_loc,
-                    did_you_mean(target, ids),
+                    suggest(target, ids),
                 )
                 continue
             i = ids.index(target)
@@ -1351,7 +1361,7 @@ class _Builder:
                         "D308",
                         _("stage {id!r} has no rule {rid!r}").format(id=stage.id, rid=rid),
                         rel,
-                        did_you_mean(rid, [r.id for r in rules]),
+                        suggest(rid, [r.id for r in rules]),
                     )
                 rules = [r for r in rules if r.id != rid]
         if (add := el.get("add_rules")) is not None:
