@@ -113,7 +113,7 @@ def test_each_meeting_gives_expected_present_absent_vote_and_signatures_by_name(
     assert rows["表决情况"] == f"赞成{len(present) - 1}票,反对1票,弃权0票"
     assert rows["反对"] == "1人:" + present[-1]
     assert rows["签字"] == f"亲笔签字 {len(present)}人:" + "、".join(present)
-    assert rows["乡镇列席人员"] == "1人:" + case.roster.get("t01").name
+    assert rows["列席的乡镇干部"] == "1人:" + case.roster.get("t01").name
     assert rows["方案提前送达"] == "2026年3月8日发出"
     assert rows["表决结果"] == "通过,转入民议"
 
