@@ -20,7 +20,6 @@ from deliberation.engine.census import (
     counts,
     member_ids,
     subset_sizes,
-    subsets_read,
 )
 from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
@@ -301,6 +300,8 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
     """Votes handed in writing before the meeting (``{yes, no, abstain}``, counts or ids): only
     by voters who are expected and not present, each once, never also at the meeting."""
     written: Mapping[str, Any] = data.get("written") or {}
+    if not written:
+        return 0, 0, 0
     counted: list[int] = []
     seen: set[str] = set()
     body = sp.body
@@ -366,7 +367,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
-    subsets = subsets_read(sp.reads)
+    subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
     if "matter_kind" in sp.reads:

@@ -103,9 +103,11 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
     return sp
 
 
-def preconditions(sp: StagePlan, facts: Facts) -> list[FrozenDict]:
-    """Ask the stage's preconditions; raise one RuleViolation carrying every failure."""
-    results = [r.verdict(facts) for r in sp.preconditions]
+def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None = None
+                  ) -> list[FrozenDict]:
+    """Ask the stage's preconditions (or take their verdicts already ``asked``); raise one
+    RuleViolation carrying every failure."""
+    results = [r.verdict(facts) for r in sp.preconditions] if asked is None else asked
     failed = [v for v in results if not v.ok]
     if failed:
         raise violation(sp, failed)
@@ -385,7 +387,7 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
              and v.numbers["channels"] and not v.numbers["met"]]
     if short and not s.objections and all(v.ok for v in verdicts if v not in short):
         return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
-    return move(ctx, s, d, sp, "pass", preconditions(sp, facts))
+    return move(ctx, s, d, sp, "pass", preconditions(sp, facts, verdicts))
 
 
 def ev_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

@@ -36,7 +36,7 @@ from deliberation.definition.model import (
     Stage,
 )
 from deliberation.engine import census
-from deliberation.engine.census import BodyCounts
+from deliberation.engine.census import BodyCounts, subsets_read
 from deliberation.engine.machine import machine_for, route_target
 from deliberation.errors import InvalidAction
 from deliberation.frozen import FrozenDict, freeze
@@ -66,6 +66,9 @@ class StagePlan:
     reads: frozenset[str]  # every fact some rule of the stage reads
     # ``matter-regime``: the stricter law for the case's kind, asked beside ``approval``
     regime: MatterRegime | None = None
+    # the subsets of the body some rule counts apart (``present_members@woman``…), once
+    subsets: tuple[str, ...] = attrs.field(init=False, default=attrs.Factory(
+        lambda sp: subsets_read(sp.reads), takes_self=True))
     id: str = attrs.field(init=False, default=attrs.Factory(lambda sp: sp.stage.id,
                                                             takes_self=True))
 
