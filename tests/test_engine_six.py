@@ -8,6 +8,7 @@ from test_engine_support import FOUR, SIX, advance_to, open_case, pass_stage, sn
 
 from deliberation import Case, InvalidAction, NotEntitled, ReplayError, Roster, RuleViolation
 from deliberation.engine.records import record_from_json, record_to_json
+from deliberation.rules import RULES
 
 
 def small_roster() -> Roster:
@@ -244,8 +245,8 @@ def test_explain_in_three_languages() -> None:
     case, people = at_consultation()
     case.record_opinion(people[0])
     for lang in ("zh-Hans", "zh-Hant", "en"):
-        text = case.explain(lang)
-        assert "consultation-coverage" in text
+        text = case.explain(lang)  # the rule by its label in the reader's language
+        assert f"[{RULES['consultation-coverage'].label.get(lang)}]" in text
     (blocker,) = case.blockers()
     assert blocker.numbers["count"] == 1 and blocker.numbers["needed"] == len(people)
     assert "record_opinion" in {a.action for a in case.available_actions()}

@@ -32,6 +32,8 @@ import yaml
 
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
+from deliberation.definition.model import Procedure
+from deliberation.definition.wording import code
 from deliberation.engine.clock import Clock, ManualClock
 from deliberation.engine.scenario import file_problem
 from deliberation.errors import (
@@ -46,6 +48,7 @@ from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.signing import HeadVerifier
+from deliberation.trainer.catalog import entry_label, route_label
 
 DEFAULT_DB: Final = "sqlite:///deliberation.db"
 
@@ -342,6 +345,25 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
     return load_case(store, args.case_id, library=library_from(args), clock=clock)
 
 
+_LOG_HEAD: Final = (_("at"), _("stage"),
+                    _("kind"), _("actor"),
+                    _("→"), _("data"))
+_LIST_HEAD: Final = (_("case"), _("village"),
+                     _p("commands.case", "procedure"), _("state"),
+                     _("records"), _("created"),
+                     _("updated"), _("matter"))
+
+
+def _where(procedure: Procedure, state: str, lang: str) -> str:
+    """A stage or an outcome by its name, with its id as code (what commands take)."""
+    if state in procedure.outcomes:
+        return f"{procedure.outcomes[state].name.get(lang)} ({code(state)})"
+    try:
+        return f"{procedure.stage(state).name.get(lang)} ({code(state)})"
+    except LookupError:
+        return code(state)
+
+
 def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     """Print a refused action: every violated rule with its numbers; exit 1."""
     if fmt == "json":
@@ -353,10 +375,11 @@ def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     lines = [f"{MSG['refused'].get(lang)}:"]
     if isinstance(err, RuleViolation):
         for v in err.violations:
-            lines.append(f"  {MSG['rule'].get(lang)} {v.rule} ({v.stage}): {v.explain(lang)}")
+            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({code(v.stage)}): "
+                         f"{v.explain(lang)}")
             if v.numbers:
                 nums = ", ".join(f"{k}={v2}" for k, v2 in v.to_data()["numbers"].items())
-                lines.append(f"    {MSG['numbers'].get(lang)}: {nums}")
+                lines.append(f"    {MSG['numbers'].get(lang)}: {code(nums)}")
     else:
         lines.append(f"  {err.explain(lang)}")
     print("\n".join(lines), file=sys.stderr)
@@ -469,7 +492,8 @@ def run_new(args: argparse.Namespace) -> int:
                "records": [rec.to_data() for rec in case.records]})
         return 0
     lang = args.lang
-    print(f"{MSG['opened'].get(lang)} {case.id}  {MSG['state'].get(lang)}: {case.state}  "
+    print(f"{MSG['opened'].get(lang)} {case.id}  "
+          f"{MSG['state'].get(lang)}: {_where(case.procedure, case.state, lang)}  "
           f"{MSG['version'].get(lang)}: {case.version}")
     return 0
 
@@ -507,9 +531,10 @@ def run_act(args: argparse.Namespace) -> int:
     lang = args.lang
     for rec in case.records[before:]:
         route = rec.result.get("route")
-        print(f"{MSG['recorded'].get(lang)} #{rec.seq} {rec.kind}"
-              + (f" → {route}" if route else ""))
-    print(f"{MSG['state'].get(lang)}: {case.state}  {MSG['version'].get(lang)}: {case.version}")
+        print(f"{MSG['recorded'].get(lang)} #{rec.seq} {entry_label(rec.kind).get(lang)}"
+              + (f" → {route_label(str(route)).get(lang)}" if route else ""))
+    print(f"{MSG['state'].get(lang)}: {_where(case.procedure, case.state, lang)}  "
+          f"{MSG['version'].get(lang)}: {case.version}")
     return 0
 
 
@@ -524,7 +549,8 @@ def run_show(args: argparse.Namespace) -> int:
                              "numbers": dict(b.numbers)} for b in case.blockers()],
                "explanation": case.explain(args.lang)})
         return 0
-    print(f"{info.case_id}  {info.matter}  ({info.procedure_id} v{info.procedure_version}, "
+    print(f"{info.case_id}  {info.matter}  "
+          f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))
     return 0
@@ -537,13 +563,14 @@ def run_log(args: argparse.Namespace) -> int:
     if args.format == "json":
         _emit([s.to_data() for s in stored])
         return 0
-    rows = [["#", "at", "stage", "kind", "actor", "→", "data"]]
+    lang = args.lang
+    rows = [["#", *(h.get(lang) for h in _LOG_HEAD)]]
     for s in stored:
         rec = s.record
         data = json.dumps(dict(_plain(rec.data)), ensure_ascii=False, sort_keys=True)
         rows.append([
-            str(s.seq), rec.at.isoformat(timespec="minutes"), rec.stage or "", rec.kind,
-            rec.actor or "", str(rec.result.get("state") or ""),
+            str(s.seq), rec.at.isoformat(timespec="minutes"), rec.stage or "",
+            entry_label(rec.kind).get(lang), rec.actor or "", str(rec.result.get("state") or ""),
             data if len(data) <= 70 else data[:67] + "…",
         ])
     print(table(rows))
@@ -625,7 +652,7 @@ def run_list(args: argparse.Namespace) -> int:
     if not cases:
         print(MSG["no-cases"].get(args.lang))
         return 0
-    rows = [["case", "village", "procedure", "state", "records", "created", "updated", "matter"]]
+    rows = [[h.get(args.lang) for h in _LIST_HEAD]]
     rows += [[c.case_id, c.village, f"{c.procedure_id} v{c.procedure_version}", c.state,
               str(c.version), c.created_at[:16].replace("T", " "),
               c.updated_at[:16].replace("T", " "), c.matter] for c in cases]

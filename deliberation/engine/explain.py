@@ -18,6 +18,7 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.definition.wording import code
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context
 from deliberation.engine.counting import (
@@ -252,7 +253,7 @@ def _law_lines(ctx: Context, sp: StagePlan, found: Sequence[Blocker], lang: str)
         return []
     on = local_date(ctx.records[0].at, ctx.plan.zone)
     return [f"{_LAW_HEAD.format(on=on.isoformat()).get(lang)}:",
-            *(f"  - {b.id}: {cite(b.law, b.article, on).get(lang)}" for b in cited)]
+            *(f"  - {code(b.id)}: {cite(b.law, b.article, on).get(lang)}" for b in cited)]
 
 
 def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEFAULT_LANG
@@ -270,14 +271,16 @@ def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEF
     esc = proc.escalation
     if esc is not None:
         level = esc.level(s.level)
-        lines.append(f"{_HEAD['level'].get(lang)}: {level.name.get(lang)} ({level.id})")
+        lines.append(f"{_HEAD['level'].get(lang)}: {level.name.get(lang)} ({code(level.id)})")
     lines.append(f"{_HEAD['missing'].get(lang)}:")
     found = blockers(ctx, s, t, now)
-    lines.extend(f"  - [{b.rule}] {b.message.get(lang)}" for b in found)
+    labels = {r.id: r.type.label for r in sp.rules}
+    lines.extend(f"  - [{labels[b.rule].get(lang) if b.rule in labels else code(b.rule)}] "
+                 f"{b.message.get(lang)}" for b in found)
     if not found:
         lines.append(f"  {_HEAD['none'].get(lang)}")
     lines.extend(_law_lines(ctx, sp, found, lang))
     lines.append(f"{_HEAD['who'].get(lang)}:")
     for a in available_actions(ctx, s):
-        lines.append(f"  - {a.label.get(lang)} — {a.who.get(lang)} ({a.action})")
+        lines.append(f"  - {a.label.get(lang)} — {a.who.get(lang)} ({code(a.action)})")
     return "\n".join(lines)
