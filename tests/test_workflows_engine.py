@@ -168,5 +168,5 @@ def test_stored_case_escalates_and_verifies(tmp_path: Path,
     assert main(["case", "act", "--db", db, "c1", "record-task", "--result", "unresolved",
                  "--actor", "v0002", "--lang", "en"]) == 0
     assert main(["case", "show", "--db", db, "c1", "--lang", "en"]) == 0
-    assert "Level: town (town)" in capsys.readouterr().out
+    assert "Level: town (`town`)" in capsys.readouterr().out
     assert main(["case", "verify", "--db", db, "c1"]) == 0
