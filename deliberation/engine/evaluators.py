@@ -258,21 +258,27 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     return Outcome(_stay(s), new)
 
 
-def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.MEETING,), _DO_MEETING)
-    facts, electorate = meeting_facts(ctx, s, sp, d)
-    checks = preconditions(sp, facts)
-    route = "pass"
+def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict]) -> str:
+    """The quorum, then (if met) the vote: the route they give, each verdict added to
+    ``checks`` (a meeting's, or a written consultation's validity and consent)."""
     if sp.quorum is not None:
         v = sp.quorum.verdict(facts)
         checks.append(v.entry())
         if not v.ok:
-            route = "no_quorum"
-    if route == "pass" and sp.approval is not None:
+            return "no_quorum"
+    if sp.approval is not None:
         v = sp.approval.verdict(facts)
         checks.append(v.entry())
         if not v.ok:
-            route = "rejected"
+            return "rejected"
+    return "pass"
+
+
+def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    sp = open_stage(ctx, s, (ActionKind.MEETING,), _DO_MEETING)
+    facts, electorate = meeting_facts(ctx, s, sp, d)
+    checks = preconditions(sp, facts)
+    route = _decide(sp, facts, checks)
     if route != "no_quorum" and sp.regime is not None:
         # asked even when the procedure's own vote failed: its verdict says which rule binds
         v = sp.regime.verdict(facts)
@@ -346,17 +352,7 @@ def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Ou
     facts = consultation_facts(ctx, sp, t)
     checks = preconditions(sp, facts)
     # a written consultation decides: valid when enough replied, granted when enough consent
-    route = "pass"
-    if sp.quorum is not None:
-        v = sp.quorum.verdict(facts)
-        checks.append(v.entry())
-        if not v.ok:
-            route = "no_quorum"
-    if route == "pass" and sp.approval is not None:
-        v = sp.approval.verdict(facts)
-        checks.append(v.entry())
-        if not v.ok:
-            route = "rejected"
+    route = _decide(sp, facts, checks)
     return move(ctx, s, d, sp, route, checks)
 
 

@@ -178,8 +178,8 @@ class Quorum(Rule):
             t = self.alternatives[0]
             values = {"label": subset_label(self.among), "sym": _symbol(t),
                       "frac": format_fraction(t.ratio), "cmp": t.compare.label}
-            summary = fill(_("{sym}{frac} of {label} present"), **values)
-            detail = fill(_("{cmp} {frac} of {label}"), **values)
+            summary = _("{sym}{frac} of {label} present").format(**values)
+            detail = _("{cmp} {frac} of {label}").format(**values)
         return Description(summary, detail,
                            tuple(_view(t, t.base.attending or "") for t in self.alternatives),
                            on_arrow=True)
@@ -212,12 +212,6 @@ def subset_label(among: str) -> Text:
     return _SUBSETS.get(among) or _("the members selected as '{sel}'").format(sel=among)
 
 
-def fill(template: Text, **values: Any) -> Text:
-    """``template`` with its placeholders filled, a :class:`Text` value in each one's language
-    (what :meth:`Text.format` does)."""
-    return template.format(**values)
-
-
 def _among_message(ok: bool, n: Mapping[str, Any], t: Threshold, among: str) -> Text:
     label = subset_label(among)
     if ok:
@@ -230,7 +224,7 @@ def _among_message(ok: bool, n: Mapping[str, Any], t: Threshold, among: str) -> 
             "quorum not met: {count} of {total} of {label} present, {cmp} {frac} needed, i.e. at "
             "least {needed}",
         )
-    return fill(text, label=label, count=n["count"], total=n["total"], needed=n["needed"],
+    return text.format(label=label, count=n["count"], total=n["total"], needed=n["needed"],
                 frac=format_fraction(t.ratio), cmp=t.compare.label)
 
 

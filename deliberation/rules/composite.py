@@ -33,7 +33,6 @@ import attrs
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, Triple, _, _p
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.attendance import fill
 from deliberation.rules.base import (
     RULES,
     Description,
@@ -110,18 +109,18 @@ class Composite(Rule):
         parts = []
         for child, entry in zip(self.children, numbers["children"], strict=True):
             word = _HELD if entry["ok"] else _FAILED
-            parts.append(fill(_("{id} ({word}): {msg}"),
+            parts.append(_("{id} ({word}): {msg}").format(
                               id=child.id, word=word,
                               msg=child.message(entry["ok"], entry["numbers"])))
         body = Triple(";".join(p.zh_hans for p in parts), ";".join(p.zh_hant for p in parts),
                     "; ".join(p.en for p in parts))
         if ok:
             head = _ALL_HELD if self.mode == "all-of" else _ONE_HELD
-            return fill(_("{head}. {body}"),
+            return _("{head}. {body}").format(
                         head=head, body=body)
-        head = fill(_("{failed} not met"),
+        head = _("{failed} not met").format(
                     failed=numbers["failed"]) if self.mode == "all-of" else _NONE_HELD
-        return fill(_("{head}. {body}"), head=head,
+        return _("{head}. {body}").format(head=head,
                     body=body)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:

@@ -33,7 +33,6 @@ import attrs
 
 from deliberation.i18n import LANGS, Text, Triple, _
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.attendance import fill
 from deliberation.rules.base import (
     Description,
     Effect,
@@ -111,15 +110,15 @@ class ReplyQuorum(Rule):
                     "written consultation not valid: {count} of {total} {unit} replied under their "
                     "real names, {cmp} {frac} needed, i.e. at least {needed}",
                 ))
-        return fill(text, unit=_UNITS[numbers["base"]], count=numbers["count"],
+        return text.format(unit=_UNITS[numbers["base"]], count=numbers["count"],
                     total=numbers["total"], needed=numbers["needed"],
                     frac=format_fraction(t.ratio), cmp=t.compare.label)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
-        parts = [fill(_("{cmp} {frac} of {unit} reply under their real names"),
+        parts = [_("{cmp} {frac} of {unit} reply under their real names").format(
                       unit=_UNITS[t.base.value], frac=format_fraction(t.ratio),
                       cmp=t.compare.label) for t in self.alternatives]
-        short = [fill(_("{sym}{frac} of {unit} reply"), unit=_UNITS[t.base.value],
+        short = [_("{sym}{frac} of {unit} reply").format(unit=_UNITS[t.base.value],
                       sym=_sym(t), frac=format_fraction(t.ratio)) for t in self.alternatives]
 
         def joined(texts: list[Text]) -> Text:
@@ -172,7 +171,7 @@ class Consent(Rule):
                     "not granted: {count} of {total} replies consent, {cmp} {frac} needed, i.e. at "
                     "least {needed}",
                 ))
-        return fill(text, count=n["count"], total=n["total"], needed=n["needed"],
+        return text.format(count=n["count"], total=n["total"], needed=n["needed"],
                     frac=format_fraction(t.ratio), cmp=t.compare.label)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
@@ -180,8 +179,8 @@ class Consent(Rule):
         values = {"sym": _sym(t), "frac": format_fraction(t.ratio), "cmp": t.compare.label,
                   "replies": _REPLIES}
         return Description(
-            fill(_("{sym}{frac} of {replies} consent"), **values),
-            fill(_("consents {cmp} {frac} of the {replies}"), **values),
+            _("{sym}{frac} of {replies} consent").format(**values),
+            _("consents {cmp} {frac} of the {replies}").format(**values),
             (ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value, "replies",
                            "consents", "replies"),), on_arrow=True)
 
