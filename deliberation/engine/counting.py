@@ -171,12 +171,21 @@ def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
         raise InvalidAction(too_many("households", a.households, min(bc.households, a.members)))
 
 
+def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
+    """``vid`` is a member of the stage's body with a vote there (refused otherwise)."""
+    body = sp.body
+    _villager(ctx, vid, body.members, sp.id, body.name)
+    if vid not in member_ids(ctx.roster, body.voters or body.members):
+        raise NotEntitled(sp.id, vid, _(
+            "{vid} has no vote here (e.g. a probationary member)",
+        ).format(vid=vid))
+
+
 def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
            ) -> tuple[int, int, int]:
     """Yes, no and abstentions; a named voter must have a vote, be present and vote once."""
     counted = []
     voted: set[str] = set()
-    body = sp.body
     for key in ("yes", "no", "abstain"):
         val = data.get(key, 0)
         if type(val) is int:
@@ -186,11 +195,7 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             if vid in voted:
                 raise InvalidAction(_("{vid} voted twice").format(vid=vid))
             voted.add(vid)
-            _villager(ctx, vid, body.members, sp.id, body.name)
-            if vid not in member_ids(ctx.roster, body.voters or body.members):
-                raise NotEntitled(sp.id, vid, _(
-                    "{vid} has no vote here (e.g. a probationary member)",
-                ).format(vid=vid))
+            _voter(ctx, sp, vid)
             if a.named is not None and vid not in a.named:
                 raise InvalidAction(_("{vid} voted without being present").format(vid=vid))
         counted.append(len(val))
@@ -304,7 +309,6 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
         return 0, 0, 0
     counted: list[int] = []
     seen: set[str] = set()
-    body = sp.body
     in_meeting = {v for key in ("yes", "no", "abstain")
                   if type(data.get(key, 0)) is not int for v in data[key]}
     for key in ("yes", "no", "abstain"):
@@ -316,11 +320,7 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
             if vid in seen or vid in in_meeting:
                 raise InvalidAction(_("{vid} voted twice").format(vid=vid))
             seen.add(vid)
-            _villager(ctx, vid, body.members, sp.id, body.name)
-            if vid not in member_ids(ctx.roster, body.voters or body.members):
-                raise NotEntitled(sp.id, vid, _(
-                    "{vid} has no vote here (e.g. a probationary member)",
-                ).format(vid=vid))
+            _voter(ctx, sp, vid)
             if (a.named is not None and vid in a.named) or vid in left_out:
                 raise InvalidAction(_(
                     "{vid} is present or left out of those expected, so cannot hand in a written "
