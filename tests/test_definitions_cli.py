@@ -10,7 +10,7 @@ import pytest
 
 from deliberation.cli import main
 from deliberation.definition.loader import builtin_procedures_dir, load_procedure
-from deliberation.rules.attendance import threshold_of
+from deliberation.rules.thresholds import threshold_of
 
 Capture = pytest.CaptureFixture[str]
 

@@ -14,8 +14,7 @@ import pytest
 
 from deliberation import load_procedure
 from deliberation.cli import main
-from deliberation.rules.attendance import threshold_of
-from deliberation.rules.thresholds import Threshold
+from deliberation.rules.thresholds import Threshold, threshold_of
 from deliberation.simulation import SimParams, compile_plan, failures, simulate, summarise, wilson
 from deliberation.simulation.io import read_table, write_table
 

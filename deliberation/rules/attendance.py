@@ -33,28 +33,21 @@ from deliberation.rules.base import (
     Param,
     Requirement,
     Rule,
-    ThresholdView,
     Verdict,
     join,
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.thresholds import (
+    THRESHOLD_PARAMS,
     Base,
-    Comparison,
     Threshold,
     format_fraction,
-    parse_fraction,
+    threshold_of,
 )
 
 QUORUM_BASES: Final = tuple(b.value for b in Base if b.attending is not None)
 APPROVAL_BASES: Final = ("present", "expected", "votes_cast", "members", "voters", "households")
-
-THRESHOLD_PARAMS: Final = (
-    Param("ratio", "fraction", description="exact fraction, e.g. 1/2 or 2/3"),
-    Param("compare", "comparison", choices=(">=", ">"),
-          description=">= for 以上, > for 超过/过半数"),
-)
 
 # Short names of the bases inside one-line summaries.
 _BASE_SHORT: Final[dict[Base, Text]] = {
@@ -69,21 +62,6 @@ _BASE_SHORT: Final[dict[Base, Text]] = {
 # between the descriptions of alternative thresholds, and between their short forms on an arrow
 _OR: Final = _p("between alternatives", " or ")
 _OR_SHORT: Final = _p("between short alternatives", " or ")
-
-
-def threshold_of(params: Mapping[str, Any]) -> Threshold:
-    """The :class:`Threshold` described by ``ratio``, ``compare`` and ``base`` parameters."""
-    return Threshold(parse_fraction(params["ratio"]), Comparison(params["compare"]),
-                     Base(params["base"]))
-
-
-def _symbol(t: Threshold) -> str:
-    return "≥" if t.compare is Comparison.AT_LEAST else ">"
-
-
-def _view(t: Threshold, count: str) -> ThresholdView:
-    return ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value, t.base.value,
-                         count, t.base.fact)
 
 
 def among_fact(fact: str, among: str) -> str:
@@ -152,8 +130,7 @@ class Quorum(Rule):
         return self._verdict(ok, numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
-        t = Threshold(parse_fraction(numbers["ratio"]), Comparison(numbers["compare"]),
-                      Base(numbers["base"]))
+        t = threshold_of(numbers)
         n = numbers
         if self.among:
             return _among_message(ok, n, t, self.among)
@@ -167,7 +144,7 @@ class Quorum(Rule):
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
         for t in self.alternatives:
-            frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
+            frac, sym, base = format_fraction(t.ratio), t.symbol, _BASE_SHORT[t.base]
             verb_en = "represented" if t.base is Base.HOUSEHOLDS else "present"
             lines.append(_(
                 "{sym}{frac} of {base} {verb_en}",
@@ -176,19 +153,19 @@ class Quorum(Rule):
         detail: Text = Joined(_OR, tuple(t.wording() for t in self.alternatives))
         if self.among:  # one alternative, on members: name the subset instead
             t = self.alternatives[0]
-            values = {"label": subset_label(self.among), "sym": _symbol(t),
+            values = {"label": subset_label(self.among), "sym": t.symbol,
                       "frac": format_fraction(t.ratio), "cmp": t.compare.label}
             summary = _("{sym}{frac} of {label} present").format(**values)
             detail = _("{cmp} {frac} of {label}").format(**values)
         return Description(summary, detail,
-                           tuple(_view(t, t.base.attending or "") for t in self.alternatives),
+                           tuple(t.view(t.base.attending or "") for t in self.alternatives),
                            on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         out = []
         for t, (present, of) in zip(self.alternatives, self.counted, strict=True):
             total = count_of(facts, of) if self.among else t.base.total(facts)
-            out.append(Requirement(present, total, t.needed(total)))
+            out.append(t.requirement(present, total))
         return tuple(out)
 
     def holds_if_any(self) -> bool:
@@ -280,16 +257,16 @@ class Approval(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
-        frac, sym, base = format_fraction(t.ratio), _symbol(t), _BASE_SHORT[t.base]
+        frac, sym, base = format_fraction(t.ratio), t.symbol, _BASE_SHORT[t.base]
         summary = _("{sym}{frac} of {base} vote yes").format(sym=sym, base=base, frac=frac)
         detail = t.wording()
         if self.written:
             detail = join([detail, _("votes handed in writing before the meeting count")])
-        return Description(summary, detail, (_view(t, "yes"),), on_arrow=True)
+        return Description(summary, detail, (t.view("yes"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         total = self.threshold.base.total(facts)
-        return (Requirement("yes", total, self.threshold.needed(total)),)
+        return (self.threshold.requirement("yes", total),)
 
 
 _WRITTEN: Final = ("written_yes", "written_no", "written_abstain")

@@ -26,18 +26,11 @@ from deliberation.rules.base import (
     Param,
     Requirement,
     Rule,
-    ThresholdView,
     Verdict,
     rule_type,
 )
 from deliberation.rules.facts import Facts
-from deliberation.rules.thresholds import (
-    Base,
-    Comparison,
-    Threshold,
-    format_fraction,
-    parse_fraction,
-)
+from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fraction, threshold_of
 
 UNITS: Final = ("villager", "household")
 
@@ -57,7 +50,7 @@ class ConsultationCoverage(Rule):
         if unit not in UNITS:
             raise ValueError(f"unit {unit!r}: choose villager or household")
         base = Base.ADULTS if unit == "villager" else Base.HOUSEHOLDS
-        t = Threshold(parse_fraction(params["ratio"]), Comparison(params["compare"]), base)
+        t = threshold_of(params, base)
         return cls(rule_id, t, bool(params["signed_only"]), bool(params["proxies"]),
                    basis=basis)
 
@@ -72,13 +65,11 @@ class ConsultationCoverage(Rule):
     def verdict(self, facts: Facts) -> Verdict:
         t = self.threshold
         consulted, population = facts.get("consulted", 0), facts.get("population", 0)
-        needed = t.needed(population)
-        return self._verdict(t.holds(consulted, population), {
-            "count": consulted, "total": population, "needed": needed,
-            "ratio": t.ratio_text, "compare": t.compare.value, "base": t.base.value,
+        numbers = t.numbers(consulted, population)
+        return self._verdict(t.holds(consulted, population), numbers | {
             "unit": self.unit, "unsigned": facts.get("consulted_unsigned", 0),
             "proxy": facts.get("consulted_by_proxy", 0),
-            "missing": max(0, needed - consulted)})
+            "missing": max(0, numbers["needed"] - consulted)})
 
     def _share(self) -> str:
         # A share reads better as "100%" than as the ratio "1" (the seed's words: 达到100%).
@@ -108,7 +99,7 @@ class ConsultationCoverage(Rule):
         t = self.threshold
         share = self._share()
         sym = ("" if share == "100%" and t.compare is Comparison.AT_LEAST
-               else ("≥" if t.compare is Comparison.AT_LEAST else ">"))
+               else t.symbol)
         household = self.unit == "household"
         summary = (_(
             "signed opinions from {sym}{share} of households",
@@ -129,13 +120,11 @@ class ConsultationCoverage(Rule):
         parts.append(_("written proxies accepted")
                      if self.proxies else _("no proxies"))
         detail = Joined(_p("between conditions", ", "), tuple(parts))
-        view = ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
-                             t.base.value, "consulted", "population")
-        return Description(summary, detail, (view,), on_arrow=True)
+        return Description(summary, detail, (t.view("consulted", "population"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         population = facts.get("population", 0)
-        return (Requirement("consulted", population, self.threshold.needed(population)),)
+        return (self.threshold.requirement("consulted", population),)
 
 
 rule_type(

@@ -30,13 +30,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts
-from deliberation.rules.thresholds import (
-    Base,
-    Comparison,
-    Threshold,
-    format_fraction,
-    parse_fraction,
-)
+from deliberation.rules.thresholds import Base, Threshold, format_fraction, threshold_of
 
 
 @attrs.frozen
@@ -115,10 +109,8 @@ class ProposalSupport(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> ProposalSupport:
-        cmp = Comparison(params["compare"])
-        return cls(rule_id,
-                   Threshold(parse_fraction(params["villagers_ratio"]), cmp, Base.ADULTS),
-                   Threshold(parse_fraction(params["representatives_ratio"]), cmp, Base.MEMBERS),
+        return cls(rule_id, threshold_of(params, Base.ADULTS, ratio="villagers_ratio"),
+                   threshold_of(params, Base.MEMBERS, ratio="representatives_ratio"),
                    bool(params["committee"]), basis=basis)
 
     @property
@@ -172,9 +164,8 @@ class ProposalSupport(Rule):
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         adults, reps = facts.get("adults", 0), facts.get("representatives", 0)
-        return (Requirement("submitters_signed", adults, self.villagers.needed(adults)),
-                Requirement("submitters_representatives", reps,
-                            self.representatives.needed(reps)))
+        return (self.villagers.requirement("submitters_signed", adults),
+                self.representatives.requirement("submitters_representatives", reps))
 
     def holds_if_any(self) -> bool:
         return True

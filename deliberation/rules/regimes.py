@@ -38,7 +38,6 @@ from deliberation.rules.base import (
     Param,
     Requirement,
     Rule,
-    ThresholdView,
     Verdict,
     rule_type,
 )
@@ -186,9 +185,7 @@ class MatterRegime(Rule):
                     for k, b in kinds)
                 for lang in LANGS)))
         detail = Triple(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
-        views = tuple(ThresholdView(r.approval.ratio.numerator, r.approval.ratio.denominator,
-                                    r.approval.compare.value, r.approval.base.value, "yes",
-                                    r.approval.base.fact) for r in regs)
+        views = tuple(r.approval.view("yes") for r in regs)
         return Description(summary, detail, views, on_arrow=True)
 
     def need(self, facts: Facts) -> Text | None:
@@ -213,7 +210,7 @@ class MatterRegime(Rule):
             return ()
         t = hit[0].approval
         total = t.base.total(facts)
-        return (Requirement("yes", total, t.needed(total)),)
+        return (t.requirement("yes", total),)
 
 
 _RESERVED_WORD: Final = _("not for a representatives' body")

@@ -18,24 +18,22 @@ import attrs
 
 from deliberation.i18n import Text, _, _p
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.attendance import THRESHOLD_PARAMS
 from deliberation.rules.base import (
     Description,
     Effect,
     Param,
     Requirement,
     Rule,
-    ThresholdView,
     Verdict,
     rule_type,
 )
 from deliberation.rules.facts import Facts
 from deliberation.rules.thresholds import (
+    THRESHOLD_PARAMS,
     Base,
-    Comparison,
     Threshold,
     format_fraction,
-    parse_fraction,
+    threshold_of,
 )
 
 SATISFACTION_BASES: Final = ("ratings", "raters")
@@ -56,8 +54,7 @@ class Satisfaction(Rule):
         if base not in SATISFACTION_BASES:
             raise ValueError(f"base {base!r}: choose ratings or raters")
         # the comparison and exact arithmetic of a threshold; the base is the ratings' own
-        t = Threshold(parse_fraction(params["ratio"]), Comparison(params["compare"]),
-                      Base.VOTES_CAST)
+        t = threshold_of(params, Base.VOTES_CAST)
         return cls(rule_id, t, base, int(params["min_ratings"]), basis=basis)
 
     @property
@@ -73,10 +70,8 @@ class Satisfaction(Rule):
         total = ratings if self.base == "ratings" else facts.get("raters", 0)
         t = self.threshold
         ok = t.holds(satisfied, total) and ratings >= self.min_ratings
-        return self._verdict(ok, {
-            "count": satisfied, "total": total, "needed": t.needed(total),
-            "ratio": t.ratio_text, "compare": t.compare.value, "base": self.base,
-            "ratings": ratings, "min_ratings": self.min_ratings,
+        return self._verdict(ok, t.numbers(satisfied, total) | {
+            "base": self.base, "ratings": ratings, "min_ratings": self.min_ratings,
             "unsigned": facts.get("ratings_unsigned", 0)})
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
@@ -113,13 +108,12 @@ class Satisfaction(Rule):
             "satisfied: {cmp} {frac} of {of}; at least {n} signed rating(s); unsigned ratings do "
             "not count",
         ).format(of=of, frac=frac, cmp=cmp, n=n)
-        view = ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
-                             self.base, "satisfied", "ratings" if ratings else "raters")
+        view = t.view("satisfied", "ratings" if ratings else "raters", self.base)
         return Description(self.type.label, detail, (view,), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         total = facts.get("ratings", 0) if self.base == "ratings" else facts.get("raters", 0)
-        return (Requirement("satisfied", total, self.threshold.needed(total)),)
+        return (self.threshold.requirement("satisfied", total),)
 
 
 rule_type(

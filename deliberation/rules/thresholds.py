@@ -21,6 +21,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, Triple, _, _p
+from deliberation.rules.base import Param, Requirement, ThresholdView
 
 
 class Comparison(enum.Enum):
@@ -200,6 +201,11 @@ class Threshold:
         return count * self._den > self._num * total
 
     @property
+    def symbol(self) -> str:
+        """The comparison as a one-line summary writes it: ``≥`` or ``>``."""
+        return "≥" if self._at_least else ">"
+
+    @property
     def ratio_text(self) -> str:
         """The ratio as written: ``2/3``, ``1``."""
         return self._text
@@ -208,6 +214,25 @@ class Threshold:
         """``count`` against ``total``: what was counted, what was needed, and the threshold."""
         return {"count": count, "total": total, "needed": self.needed(total),
                 "ratio": self._text, "compare": self._compare, "base": self._base}
+
+    def requirement(self, count: str, total: int) -> Requirement:
+        """What this threshold needs of the fact ``count`` out of ``total`` (for the simulator).
+
+        >>> Threshold(Fraction(2, 3), Comparison.AT_LEAST, Base.MEMBERS).requirement("yes", 28)
+        Requirement(count='yes', total=28, needed=19)
+        """
+        return Requirement(count, total, self.needed(total))
+
+    def view(self, count: str, total: str | None = None, base: str | None = None
+             ) -> ThresholdView:
+        """This threshold as a calculator shows it: the fact ``count`` against the fact
+        ``total`` (by default the one its base totals), labelled ``base`` (by default its own).
+
+        >>> Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT).view("yes").to_data()
+        {'num': 1, 'den': 2, 'compare': '>', 'base': 'present', 'count': 'yes', 'total': 'present'}
+        """
+        return ThresholdView(self._num, self._den, self._compare, base or self._base, count,
+                             total or self.base.fact)
 
     def describe(self, lang: str = "zh-Hans") -> str:
         """The threshold as laws and village documents word it, from its comparison and base.
@@ -237,3 +262,25 @@ class Threshold:
             "compare": self.compare.value,
             "base": self.base.value,
         }
+
+
+# The parameters of a rule that counts against one threshold (its base is named apart).
+THRESHOLD_PARAMS: Final = (
+    Param("ratio", "fraction", description="exact fraction, e.g. 1/2 or 2/3"),
+    Param("compare", "comparison", choices=(">=", ">"),
+          description=">= for 以上, > for 超过/过半数"),
+)
+
+
+def threshold_of(params: Mapping[str, Any], base: Base | str | None = None,
+                 ratio: str = "ratio") -> Threshold:
+    """The :class:`Threshold` of a rule's parameters: the fraction ``params[ratio]``, the
+    comparison ``params["compare"]`` and the base ``base`` (by default ``params["base"]``).
+
+    >>> threshold_of({"ratio": "2/3", "compare": ">=", "base": "members"}).needed(28)
+    19
+    >>> threshold_of({"ratio": "1/2", "compare": ">"}, Base.ADULTS).describe("en")
+    'more than half of villagers aged 18 and over'
+    """
+    return Threshold(parse_fraction(params[ratio]), Comparison(params["compare"]),
+                     Base(params["base"] if base is None else base))

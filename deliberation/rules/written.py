@@ -39,17 +39,16 @@ from deliberation.rules.base import (
     Param,
     Requirement,
     Rule,
-    ThresholdView,
     Verdict,
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.thresholds import (
+    THRESHOLD_PARAMS,
     Base,
-    Comparison,
     Threshold,
     format_fraction,
-    parse_fraction,
+    threshold_of,
 )
 
 # The routes a written consultation's rules can take when they fail.
@@ -59,14 +58,6 @@ REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_househo
 _UNITS: Final = {"adults": _("adult villagers"),
                  "households": _("households (their representatives)")}
 _REPLIES: Final = _("replies under real names")
-
-
-def _threshold(params: Mapping[str, Any], base: str) -> Threshold:
-    return Threshold(parse_fraction(params["ratio"]), Comparison(params["compare"]), Base(base))
-
-
-def _sym(t: Threshold) -> str:
-    return "≥" if t.compare is Comparison.AT_LEAST else ">"
 
 
 @attrs.frozen
@@ -82,7 +73,7 @@ class ReplyQuorum(Rule):
         for a in alts:
             if a["base"] not in REPLY_BASES:
                 raise ValueError(f"replies cannot be counted on {a['base']!r}")
-        return cls(rule_id, tuple(_threshold(a, a["base"]) for a in alts), basis=basis)
+        return cls(rule_id, tuple(threshold_of(a) for a in alts), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -101,7 +92,7 @@ class ReplyQuorum(Rule):
         return self._verdict(ok, numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
-        t = _threshold(numbers, numbers["base"])
+        t = threshold_of(numbers)
         text = (_(
             "written consultation valid: {count} of {total} {unit} replied under their real names, "
             "{cmp} {frac} needed, i.e. at least {needed}",
@@ -119,22 +110,20 @@ class ReplyQuorum(Rule):
                       unit=_UNITS[t.base.value], frac=format_fraction(t.ratio),
                       cmp=t.compare.label) for t in self.alternatives]
         short = [_("{sym}{frac} of {unit} reply").format(unit=_UNITS[t.base.value],
-                      sym=_sym(t), frac=format_fraction(t.ratio)) for t in self.alternatives]
+                      sym=t.symbol, frac=format_fraction(t.ratio)) for t in self.alternatives]
 
         def joined(texts: list[Text]) -> Text:
             return Triple(*(_("; or ").get(lang).join(x.get(lang) for x in texts)
                           for lang in LANGS))
 
-        views = tuple(ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value,
-                                    t.base.value, REPLY_BASES[t.base.value], t.base.value)
-                      for t in self.alternatives)
+        views = tuple(t.view(REPLY_BASES[t.base.value]) for t in self.alternatives)
         return Description(joined(short), joined(parts), views, on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         out = []
         for t in self.alternatives:
             total = count_of(facts, t.base.value)
-            out.append(Requirement(REPLY_BASES[t.base.value], total, t.needed(total)))
+            out.append(t.requirement(REPLY_BASES[t.base.value], total))
         return tuple(out)
 
     def holds_if_any(self) -> bool:
@@ -150,7 +139,7 @@ class Consent(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> Consent:
-        return cls(rule_id, _threshold(params, "votes_cast"), basis=basis)
+        return cls(rule_id, threshold_of(params, Base.VOTES_CAST), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -176,28 +165,23 @@ class Consent(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
-        values = {"sym": _sym(t), "frac": format_fraction(t.ratio), "cmp": t.compare.label,
+        values = {"sym": t.symbol, "frac": format_fraction(t.ratio), "cmp": t.compare.label,
                   "replies": _REPLIES}
         return Description(
             _("{sym}{frac} of {replies} consent").format(**values),
             _("consents {cmp} {frac} of the {replies}").format(**values),
-            (ThresholdView(t.ratio.numerator, t.ratio.denominator, t.compare.value, "replies",
-                           "consents", "replies"),), on_arrow=True)
+            (t.view("consents", "replies", "replies"),), on_arrow=True)
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         total = count_of(facts, "replies")
-        return (Requirement("consents", total, self.threshold.needed(total)),)
+        return (self.threshold.requirement("consents", total),)
 
-
-_THRESHOLD: Final = (Param("ratio", "fraction", description="exact fraction, e.g. 1/2 or 2/3"),
-                     Param("compare", "comparison", choices=(">=", ">"),
-                           description=">= for 以上, > for 超过/过半数"))
 
 rule_type(
     ReplyQuorum, name="reply-quorum", label=_("written consultation reply quorum"),
     description="A written consultation is valid when enough of the body reply under their "
     "real names.",
-    params=(*_THRESHOLD, Param("base", "base", choices=tuple(REPLY_BASES)),
+    params=(*THRESHOLD_PARAMS, Param("base", "base", choices=tuple(REPLY_BASES)),
             Param("any_of", "thresholds", required=False, default=(),
                   description="alternative thresholds; valid if any holds")),
     actions=(ActionKind.CONSULTATION,), effect=Effect.NO_QUORUM)
@@ -206,4 +190,4 @@ rule_type(
     Consent, name="consent",
     label=_("written consultation consent"),
     description="A written consultation is granted when enough of the replies consent.",
-    params=_THRESHOLD, actions=(ActionKind.CONSULTATION,), effect=Effect.REJECTED)
+    params=THRESHOLD_PARAMS, actions=(ActionKind.CONSULTATION,), effect=Effect.REJECTED)
