@@ -21,7 +21,7 @@ MUST_HAVE_EXAMPLES = {
     "deliberation.engine.explain", "deliberation.engine.scenario", "deliberation.trainer.demo",
     "deliberation.trainer", "deliberation.trainer.catalog", "deliberation.trainer.steps",
     "deliberation.trainer.diagram", "deliberation.trainer.html_page", "deliberation.trainer.walk",
-    "deliberation.trainer.cli_support",
+    "deliberation.trainer.cli_support", "deliberation.commands._library",
 }
 
 

@@ -1,17 +1,51 @@
-"""Helpers shared by ``lint``, ``list`` and ``show``: the search path and text layout."""
+"""What the commands share: their parsers, the procedure argument, the search path, text layout.
+
+>>> p = argparse.ArgumentParser()
+>>> add_procedure_options(p)
+>>> args = p.parse_args(["four-deliberations", "--lang", "en"])
+>>> args.lang, procedure_of(args).id
+('en', 'four-deliberations')
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
+from deliberation.commands import summary
 from deliberation.definition.loader import Library, env_path, load_file
 from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
-from deliberation.i18n import _
+from deliberation.i18n import DEFAULT_LANG, LANGS, _
+
+
+def add_command(subparsers: Any, name: str, run: Callable[[argparse.Namespace], int], *,
+                description: str) -> argparse.ArgumentParser:
+    """The parser of the command ``name``: its help is its one-line summary in
+    :data:`~deliberation.commands.COMMANDS` (what ``deliberation --help`` lists), and it runs
+    ``run``."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name, help=summary(name), description=description)
+    parser.set_defaults(func=run)
+    return parser
+
+
+def add_procedure_options(parser: argparse.ArgumentParser) -> None:
+    """The procedure (id or ``.yaml`` file), ``--lang`` and ``--path``: read by
+    :func:`procedure_of`."""
+    parser.add_argument("procedure", metavar="ID|FILE", help="procedure id or .yaml file")
+    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                        help="language of labels and messages (default zh-Hans)")
+    add_path_option(parser)
+
+
+def procedure_of(args: argparse.Namespace) -> Procedure:
+    """The procedure :func:`add_procedure_options` names, on the ``--path`` search path."""
+    return load_ref(args.procedure, library_from(args))
 
 
 def add_path_option(parser: argparse.ArgumentParser) -> None:

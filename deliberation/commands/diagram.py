@@ -13,13 +13,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.commands import summary
+from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
 from deliberation.trainer.cli_support import (
-    add_procedure_options,
     add_settings_option,
-    load,
     refuse_binary_on_terminal,
     settings_of,
     write_output,
@@ -28,11 +26,9 @@ from deliberation.trainer.diagram import FORMATS, render
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "diagram",
-        help=summary("diagram"),
-        description="Draw a procedure: steps, the rules on each transition, routes and outcomes.",
-    )
+    p = add_command(subparsers, "diagram", run,
+                    description="Draw a procedure: steps, the rules on each transition, routes "
+                                "and outcomes.")
     add_procedure_options(p)
     p.add_argument("--format", choices=FORMATS, default="mermaid")
     p.add_argument("--highlight", metavar="STAGE", help="highlight this stage (or outcome)")
@@ -42,13 +38,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--case", metavar="CASE", help="highlight where this stored case stands")
     p.add_argument("--db", metavar="URL", help="the case store, e.g. sqlite:///cases.db")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     # Before Graphviz runs: a PNG bound for the terminal is refused whether or not dot exists.
     refuse_binary_on_terminal(args.output, binary=args.format == "png")
-    procedure = load(args)
+    procedure = procedure_of(args)
     highlight = args.highlight
     overrides = settings_of(args, procedure)
     if args.case or args.db:

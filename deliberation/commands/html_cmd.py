@@ -11,11 +11,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.commands import summary
+from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.trainer.cli_support import (
-    add_procedure_options,
     add_settings_option,
-    load,
     settings_of,
     write_output,
 )
@@ -23,21 +21,18 @@ from deliberation.trainer.html_page import build_page
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "html",
-        help=summary("html"),
-        description="Write an offline HTML page: diagram, step-by-step mode, language switch, "
-        "a 'try it' panel for the rule numbers, printable as a handout.",
-    )
+    p = add_command(subparsers, "html", run,
+                    description="Write an offline HTML page: diagram, step-by-step mode, "
+                                "language switch, a 'try it' panel for the rule numbers, "
+                                "printable as a handout.")
     add_procedure_options(p)
     add_settings_option(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--matter", default="", help="the matter's title, shown on the page")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    procedure = load(args)
+    procedure = procedure_of(args)
     page = build_page(procedure, lang=args.lang, matter=args.matter,
                       overrides=settings_of(args, procedure))
     write_output(page.encode("utf-8"), args.output)

@@ -16,8 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from deliberation.commands import summary
-from deliberation.commands._library import add_path_option, library_from, looks_like_path
+from deliberation.commands._library import (
+    add_command,
+    add_path_option,
+    library_from,
+    looks_like_path,
+)
 from deliberation.definition.loader import Library, check_text
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
@@ -26,18 +30,14 @@ from deliberation.yamlsource import read_text_file
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "lint",
-        help=summary("lint"),
-        description="Check procedure YAML files (or folders of them, or ids on the search "
-        "path). Exit 0 when clean, 1 with diagnostics.",
-    )
+    p = add_command(subparsers, "lint", run,
+                    description="Check procedure YAML files (or folders of them, or ids on the "
+                                "search path). Exit 0 when clean, 1 with diagnostics.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or procedure id")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--lang", choices=LANGS, default="en",
                    help="language of the diagnostics, their hints and the summary")
     add_path_option(p)
-    p.set_defaults(func=run)
 
 
 def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:

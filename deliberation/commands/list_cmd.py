@@ -11,23 +11,18 @@ import argparse
 import json
 from typing import Any
 
-from deliberation.commands import summary
-from deliberation.commands._library import add_path_option, library_from, table
+from deliberation.commands._library import add_command, add_path_option, library_from, table
 from deliberation.errors import DefinitionError
 from deliberation.i18n import DEFAULT_LANG, LANGS, _
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "list",
-        help=summary("list"),
-        description="List the procedures on the search path: the built-ins, DELIBERATION_PATH "
-        "and any --path folders.",
-    )
+    p = add_command(subparsers, "list", run,
+                    description="List the procedures on the search path: the built-ins, "
+                                "DELIBERATION_PATH and any --path folders.")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_path_option(p)
-    p.set_defaults(func=run)
 
 
 _HEAD = (

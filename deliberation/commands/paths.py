@@ -18,27 +18,22 @@ from typing import Any
 
 from deliberation.analysis.paths import TooManyPaths, derive_paths
 from deliberation.analysis.paths_render import FORMATS, to_data, to_mermaid, to_text
-from deliberation.commands import summary
-from deliberation.commands._library import add_path_option, library_from, load_ref
+from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, _
+from deliberation.i18n import _
 from deliberation.safetext import printable
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "paths",
-        help=summary("paths"),
-        description="Every path a matter can take from opening to each outcome, grouped by "
-                    "where and why it ends, counted; --simulate adds each group's probability.",
-    )
-    p.add_argument("procedure", metavar="ID|FILE")
+    p = add_command(subparsers, "paths", run,
+                    description="Every path a matter can take from opening to each outcome, "
+                                "grouped by where and why it ends, counted; --simulate adds each "
+                                "group's probability.")
+    add_procedure_options(p)
     p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--setting", dest="settings", action="append", default=[],
                    metavar="ID=VALUE", help="a procedure setting, e.g. "
                    "one-person-both-chairs=true (as simulate takes it)")
-    add_path_option(p)
     sim = p.add_argument_group("simulation (--simulate; parameters as simulate takes them)")
     sim.add_argument("--simulate", action="store_true",
                      help="add each group's probability from simulated runs")
@@ -48,7 +43,6 @@ def register(subparsers: Any) -> None:
                      help="a village/behaviour parameter, e.g. party_away_share=0.5")
     sim.add_argument("--sim-path", dest="sim_path", choices=("vectorised", "engine"),
                      default="vectorised", help="the simulation path")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from deliberation.commands.simulate import SimulateInputError, build_params
     from deliberation.engine.plan import normalise_settings
 
-    procedure = load_ref(args.procedure, library_from(args))
+    procedure = procedure_of(args)
     if args.params and not args.simulate:
         raise SimulateInputError(_("--set goes with --simulate"))
     params = build_params(args)

@@ -14,21 +14,18 @@ import json
 import sys
 from typing import Any
 
-from deliberation.commands import summary
+from deliberation.commands._library import add_command
 from deliberation.engine.scenario import ScenarioError, load_scenario, run_scenario
 from deliberation.i18n import LANGS
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "run",
-        help=summary("run"),
-        description="Apply a scenario's timed actions to a new case and report each one.",
-    )
+    p = add_command(subparsers, "run", run,
+                    description="Apply a scenario's timed actions to a new case and report each "
+                                "one.")
     p.add_argument("scenario", metavar="SCENARIO.yaml")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of the report")
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

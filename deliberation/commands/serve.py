@@ -12,6 +12,7 @@ import argparse
 import os
 from typing import Any
 
+from deliberation.commands._library import add_command
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
 
@@ -19,11 +20,9 @@ DEFAULT_DB = "sqlite:///deliberation.db"
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "serve",
-        help="run the HTTP/JSON service for platforms in any language",
-        description="Serve cases, procedures and rosters over HTTP (OpenAPI at /openapi.json).",
-    )
+    p = add_command(subparsers, "serve", run,
+                    description="Serve cases, procedures and rosters over HTTP (OpenAPI at "
+                                "/openapi.json).")
     p.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
                    help="store URL: sqlite:///FILE or postgresql://… (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -37,7 +36,6 @@ def register(subparsers: Any) -> None:
                         "(default: %(default)s)")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

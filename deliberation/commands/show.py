@@ -13,8 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Final
 
-from deliberation.commands import summary
-from deliberation.commands._library import add_path_option, library_from, load_ref
+from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.definition.checks import route_keys
 from deliberation.definition.model import (
     ESCALATE,
@@ -29,31 +28,26 @@ from deliberation.definition.model import (
     Withdrawal,
 )
 from deliberation.definition.wording import code, describe_rule, plain
-from deliberation.i18n import DEFAULT_LANG, LANGS, Triple, _, _p, series
+from deliberation.i18n import DEFAULT_LANG, Triple, _, _p, series
 from deliberation.rules.law import later_citations
 from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "show",
-        help=summary("show"),
-        description="Show a procedure (an id on the search path, or a .yaml file) step by step.",
-    )
-    p.add_argument("procedure", metavar="ID|FILE")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p = add_command(subparsers, "show", run,
+                    description="Show a procedure (an id on the search path, or a .yaml file) "
+                                "step by step.")
+    add_procedure_options(p)
     p.add_argument(
         "--format",
         choices=("text", "yaml"),
         default="text",
         help="yaml: the flat definition (extends resolved), as the loader reads it",
     )
-    add_path_option(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    procedure = load_ref(args.procedure, library_from(args))
+    procedure = procedure_of(args)
     if args.format == "yaml":
         from deliberation.definition.dump import to_yaml
 

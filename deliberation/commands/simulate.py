@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from deliberation.commands import summary
+from deliberation.commands._library import add_command
 from deliberation.diagnostics import closest
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _
@@ -36,23 +36,17 @@ class SimulateInputError(DeliberationError):
 
 
 def register(subparsers: Any) -> None:
-    sim = subparsers.add_parser(
-        "simulate",
-        help=summary("simulate"),
-        description="Simulate cases of a procedure (an id or a .yaml file) in a simulated "
-                    "village; print P(adopted), days to decision and failures by stage.",
-    )
+    sim = add_command(subparsers, "simulate", run_simulate,
+                      description="Simulate cases of a procedure (an id or a .yaml file) in a "
+                                  "simulated village; print P(adopted), days to decision and "
+                                  "failures by stage.")
     sim.add_argument("procedure", metavar="ID|FILE")
     _common(sim)
-    sim.set_defaults(func=run_simulate)
-    cmp = subparsers.add_parser(
-        "compare",
-        help=summary("compare"),
-        description="Compare procedures on the same simulated villages and random numbers.",
-    )
+    cmp = add_command(subparsers, "compare", run_compare,
+                      description="Compare procedures on the same simulated villages and random "
+                                  "numbers.")
     cmp.add_argument("procedures", metavar="ID|FILE", nargs="+")
     _common(cmp)
-    cmp.set_defaults(func=run_compare)
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -15,34 +15,29 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from deliberation.commands import summary
+from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
 from deliberation.trainer.cli_support import (
-    add_procedure_options,
     add_settings_option,
-    load,
     parse_settings,
 )
 from deliberation.trainer.walk import run_walk
 
 
 def register(subparsers: Any) -> None:
-    p: argparse.ArgumentParser = subparsers.add_parser(
-        "walk",
-        help=summary("walk"),
-        description="An interactive walkthrough: each step's actor, rules, records and basis; "
-        "try actions and see refusals explained. Scriptable with --script or a pipe.",
-    )
+    p = add_command(subparsers, "walk", run,
+                    description="An interactive walkthrough: each step's actor, rules, records "
+                                "and basis; try actions and see refusals explained. Scriptable "
+                                "with --script or a pipe.")
     add_procedure_options(p)
     p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
     p.add_argument("--matter", default="", help="the matter's title")
     add_settings_option(p)
-    p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    procedure = load(args)
+    procedure = procedure_of(args)
     settings = parse_settings(args.set) or None
     if args.script:
         try:

@@ -1,10 +1,13 @@
-"""What the trainer's commands (``walk``, ``diagram``, ``html``) share: options, loading, output.
+"""What the trainer's commands (``walk``, ``diagram``, ``html``) share: settings and output.
+
+(The procedure argument and its loading are :mod:`deliberation.commands._library`'s, as for
+every command that takes a procedure.)
 
 >>> import argparse
 >>> p = argparse.ArgumentParser()
->>> add_procedure_options(p)
->>> p.parse_args(["four-deliberations", "--lang", "en"]).lang
-'en'
+>>> add_settings_option(p)
+>>> parse_settings(p.parse_args(["--set", "one-person-both-chairs=true"]).set)
+{'one-person-both-chairs': True}
 """
 
 from __future__ import annotations
@@ -16,19 +19,9 @@ from typing import Any
 
 import yaml
 
-from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, _
-
-
-def add_procedure_options(parser: argparse.ArgumentParser) -> None:
-    """The procedure (id or ``.yaml`` file), ``--lang`` and ``--path``."""
-    parser.add_argument("procedure", metavar="ID|FILE", help="procedure id or .yaml file")
-    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                        help="language of labels and messages (default zh-Hans)")
-    parser.add_argument("--path", action="append", default=[], metavar="DIR",
-                        help="add DIR to the procedure search path; repeatable")
+from deliberation.i18n import _
 
 
 def add_settings_option(parser: argparse.ArgumentParser) -> None:
@@ -63,11 +56,6 @@ def settings_of(args: argparse.Namespace, procedure: Procedure) -> dict[str, Any
 
     raw = parse_settings(getattr(args, "set", []) or [])
     return (normalise_settings(procedure, raw) or None) if raw else None
-
-
-def load(args: argparse.Namespace) -> Procedure:
-    """The procedure named on the command line (a clear error when it is missing or invalid)."""
-    return load_procedure(args.procedure, search_path=args.path)
 
 
 def refuse_binary_on_terminal(output: str | None, *, binary: bool) -> None:
