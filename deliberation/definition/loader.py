@@ -805,15 +805,7 @@ class _Builder:
         if stype is SettingType.FRACTION:
             return self.fraction(loc)
         if stype is SettingType.COMPARISON:
-            if raw not in (">=", ">"):
-                self.r.error(
-                    "D401",
-                    _("comparison {raw!r} is unknown").format(raw=raw),
-                    loc,
-                    _("write '>=' for 以上 (includes the number) or '>' for 超过/过半数"),
-                )
-                return None
-            return str(raw)
+            return self.comparison(loc)
         if stype is SettingType.CHOICE:
             if raw not in choices:
                 self.r.error(
