@@ -40,6 +40,7 @@ from deliberation.simulation.model import (
     PASS,
     REJECTED,
     UNRESOLVED,
+    Group,
     Plan,
     StagePlan,
 )
@@ -112,6 +113,17 @@ def household_pmf(resident: int, away: int, p: float, q: float) -> list[float]:
             out[i + j] += x * y
     total = sum(out)
     return [x / total for x in out]
+
+
+def _attend(facts: dict[str, NDArray[np.int64]], g: Group, x: NDArray[np.int64]) -> None:
+    """``x`` members of the group ``g`` came: count them in every attendance fact they are in."""
+    facts["present_members"] += x
+    for sub in g.subsets:
+        facts[f"present_members@{sub}"] += x
+    if g.voter:
+        facts["present"] += x
+    if g.adult:
+        facts["present_adults"] += x
 
 
 class _Chunk:
@@ -261,14 +273,7 @@ class _Chunk:
             facts["present_members"] += facts["present_adults"]
         else:
             for g in st.groups:
-                x = rng.binomial(g.n, g.p, size=m)
-                facts["present_members"] += x
-                for sub in g.subsets:
-                    facts[f"present_members@{sub}"] += x
-                if g.voter:
-                    facts["present"] += x
-                if g.adult:
-                    facts["present_adults"] += x
+                _attend(facts, g, rng.binomial(g.n, g.p, size=m))
         # The vote (held only where the quorum is met; the draw is made for all, so the streams
         # do not depend on who had a quorum).
         s = stage_support(self.params, st.body, self.support[ix], rng)
@@ -287,14 +292,7 @@ class _Chunk:
         s = stage_support(self.params, st.body, self.support[ix], rng)
         come = s + (1.0 - s) * (1.0 - a)
         for g in st.groups:
-            x = rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p))
-            facts["present_members"] += x
-            for sub in g.subsets:
-                facts[f"present_members@{sub}"] += x
-            if g.voter:
-                facts["present"] += x
-            if g.adult:
-                facts["present_adults"] += x
+            _attend(facts, g, rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p)))
         share = np.divide(s, come, out=np.zeros_like(s), where=come > 0)
         yes = rng.binomial(facts["present"], share * (1.0 - self.params.abstention))
         return self.decide(st, ix, facts, yes)
@@ -329,9 +327,7 @@ class _Chunk:
                            "quorum_met": quorum_ok.astype(np.int64)}
         self.meetings[ix] += 1
         self.rounds[ix, st.index] += 1
-        if st.max_rounds is not None:
-            capped = (key != PASS) & (self.rounds[ix, st.index] >= st.max_rounds)
-            key[capped] = MAX_ROUNDS
+        self._cap_rounds(st, ix, key, key != PASS)
         return key, rule
 
     def task(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
@@ -356,9 +352,7 @@ class _Chunk:
         self.days[ix[late]] += st.deadline_days
         failed = declined | unresolved
         self.rounds[ix, st.index] += failed
-        if st.max_rounds is not None:
-            capped = failed & (self.rounds[ix, st.index] >= st.max_rounds)
-            key[capped] = MAX_ROUNDS
+        self._cap_rounds(st, ix, key, failed)
         return key, rule
 
     def evaluation(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
@@ -372,10 +366,14 @@ class _Chunk:
         key = np.where(ok, PASS, REJECTED)
         rule = np.where(ok, 0, self.rule_code(st.satisfaction_rule_id))
         self.rounds[ix, st.index] += 1
-        if st.max_rounds is not None:
-            capped = ~ok & (self.rounds[ix, st.index] >= st.max_rounds)
-            key[capped] = MAX_ROUNDS
+        self._cap_rounds(st, ix, key, ~ok)
         return key, rule
+
+    def _cap_rounds(self, st: StagePlan, ix: NDArray[np.int64], key: NDArray[np.int64],
+                    failed: NDArray[np.bool_]) -> None:
+        """Runs that failed at ``st`` for the ``max_rounds``-th time end there (``MAX_ROUNDS``)."""
+        if st.max_rounds is not None:
+            key[failed & (self.rounds[ix, st.index] >= st.max_rounds)] = MAX_ROUNDS
 
     def consultation(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
                      ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
