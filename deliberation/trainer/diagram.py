@@ -61,10 +61,14 @@ def _view(
     procedure: Procedure | ProcedureView,
     overrides: Mapping[str, Any] | None = None,
     roster: Roster | None = None,
+    highlight: str | None = None,
 ) -> ProcedureView:
-    if isinstance(procedure, ProcedureView):
-        return procedure
-    return build_view(procedure, overrides, roster)
+    """The view to draw (built unless given), once ``highlight`` is known to name one of its
+    stages or outcomes."""
+    view = (procedure if isinstance(procedure, ProcedureView)
+            else build_view(procedure, overrides, roster))
+    check_highlight(view, highlight)
+    return view
 
 
 def check_highlight(view: ProcedureView, highlight: str | None) -> None:
@@ -184,8 +188,7 @@ def to_mermaid(
     overrides: Mapping[str, Any] | None = None,
 ) -> str:
     """A Mermaid ``flowchart`` of the procedure (renders on GitHub, GitLab, and mermaid.live)."""
-    view = _view(procedure, overrides)
-    check_highlight(view, highlight)
+    view = _view(procedure, overrides, highlight=highlight)
     ids = _node_ids(view)
     title = mermaid_escape(view.procedure.name.get(lang))
     lines = ["flowchart TD", f'    start(["{title}"])']
@@ -247,8 +250,7 @@ def to_dot(
     overrides: Mapping[str, Any] | None = None,
 ) -> str:
     """A Graphviz ``digraph`` of the procedure (``dot -Tsvg`` draws it)."""
-    view = _view(procedure, overrides)
-    check_highlight(view, highlight)
+    view = _view(procedure, overrides, highlight=highlight)
     ids = _node_ids(view)
     title = dot_escape(view.procedure.name.get(lang))
     out = [
@@ -343,8 +345,7 @@ def to_svg(
     outcome or to ``reconvene`` leave a box to the right; returns to an earlier step curve up on
     the left. Each step is a ``<g class="step" data-stage="ID">`` so a page can highlight it.
     """
-    view = _view(procedure, overrides)
-    check_highlight(view, highlight)
+    view = _view(procedure, overrides, highlight=highlight)
     fs, small = 14.0, 11.0
     line_h, pad = 18.0, 10.0
 
