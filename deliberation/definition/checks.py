@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 import attrs
 
@@ -53,7 +54,7 @@ from deliberation.definition.model import (
 )
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import suggest
-from deliberation.i18n import _
+from deliberation.i18n import Text, _
 from deliberation.rules import RULES
 from deliberation.rules.written import DECIDING
 from deliberation.yamlsource import Located, Reporter
@@ -286,6 +287,30 @@ def _rule_sets(procedure: Procedure, stage: Stage) -> list[tuple[str, list[str]]
     return out
 
 
+# The rule that decides a kind of stage, and the error (with its hint) when no body has it.
+_DECIDING_RULES: Final[dict[ActionKind, tuple[str, str, Text, Text]]] = {
+    ActionKind.MEETING: (
+        "approval", "D508",
+        _(
+            "meeting stage {id!r} (body {bid!r}) has no approval rule, so its vote "
+            "cannot fail"
+        ),
+        _(
+            "add '- rule: approval' with ratio, compare and base to the stage or "
+            "the body"
+        ),
+    ),
+    ActionKind.EVALUATION: (
+        "satisfaction", "D510",
+        _(
+            "evaluation stage {id!r} (body {bid!r}) has no satisfaction rule, so its "
+            "ratings decide nothing"
+        ),
+        _("add '- rule: satisfaction' with ratio, compare and base"),
+    ),
+}
+
+
 def _check_stage_rules(procedure: Procedure, stage: Stage, at: Located, reporter: Reporter) -> None:
     stage_ids = {r.id for r in stage.rules}
     for bid in _bodies_of(procedure, stage):
@@ -306,33 +331,12 @@ def _check_stage_rules(procedure: Procedure, stage: Stage, at: Located, reporter
                 at.get("body") or at,
                 _("give this step a body without those rules, or make it a meeting"),
             )
-    if stage.action is ActionKind.MEETING:
+    deciding = _DECIDING_RULES.get(stage.action)
+    if deciding is not None:
+        rule, code, message, hint = deciding
         for bid, names in _rule_sets(procedure, stage):
-            if "approval" not in names:
-                reporter.error(
-                    "D508",
-                    _(
-                        "meeting stage {id!r} (body {bid!r}) has no approval rule, so its vote "
-                        "cannot fail"
-                    ).format(id=stage.id, bid=bid),
-                    at,
-                    _(
-                        "add '- rule: approval' with ratio, compare and base to the stage or "
-                        "the body"
-                    ),
-                )
-    if stage.action is ActionKind.EVALUATION:
-        for bid, names in _rule_sets(procedure, stage):
-            if "satisfaction" not in names:
-                reporter.error(
-                    "D510",
-                    _(
-                        "evaluation stage {id!r} (body {bid!r}) has no satisfaction rule, so its "
-                        "ratings decide nothing"
-                    ).format(id=stage.id, bid=bid),
-                    at,
-                    _("add '- rule: satisfaction' with ratio, compare and base"),
-                )
+            if rule not in names:
+                reporter.error(code, message.format(id=stage.id, bid=bid), at, hint)
 
 
 def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> None:
