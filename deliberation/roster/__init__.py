@@ -6,15 +6,9 @@
 ``schema`` (its JSON Schema).
 """
 
-from deliberation.roster.model import (
-    COMMITTEES,
-    SELECTORS,
-    PartyStatus,
-    Roster,
-    RosterError,
-    RosterFileError,
-    Villager,
-)
+from deliberation.roster.model import SELECTORS, Roster
+from deliberation.roster.problems import RosterError, RosterFileError
+from deliberation.roster.villager import COMMITTEES, PartyStatus, Villager
 
 __all__ = [
     "COMMITTEES",

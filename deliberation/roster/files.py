@@ -414,7 +414,7 @@ def _generate(loc: Located, problems: _Problems) -> list[Villager] | None:
         at = where.get(p.param, loc)
         hint = suggest(p.param, tuple(DEFAULTS)) if p.code == "R301" else _NO_HINT
         problems.add(p.code, p.message, at.line, at.column, at.path, hint)
-    return None if found else list(generate_villagers(**params))
+    return None if found else list(generate_villagers(**{**DEFAULTS, **params}))
 
 
 def read_counts(params: Mapping[str, Any], source: str = "<generate>") -> Read:
@@ -424,7 +424,7 @@ def read_counts(params: Mapping[str, Any], source: str = "<generate>") -> Read:
     for p in found:
         hint = suggest(p.param, tuple(DEFAULTS)) if p.code == "R301" else _NO_HINT
         problems.add(p.code, p.message, path=p.param, hint=hint)
-    return problems.result(None if found else list(generate_villagers(**params)))
+    return problems.result(None if found else list(generate_villagers(**{**DEFAULTS, **params})))
 
 
 def read_data(data: object, source: str = "<roster>") -> Read:

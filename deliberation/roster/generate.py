@@ -2,8 +2,9 @@
 
 >>> [p.param for p in check_generate({"people": -1, "away_share": 1.5})]
 ['people', 'away_share']
->>> len(generate_villagers(households=2, people=3, adults=2, party_members=1, representatives=1,
-...                        party_committee=1, villagers_committee=0, supervision_committee=0))
+>>> len(generate_villagers(**{**DEFAULTS, "households": 2, "people": 3, "adults": 2,
+...     "party_members": 1, "representatives": 1, "party_committee": 1,
+...     "villagers_committee": 0, "supervision_committee": 0}))
 4
 """
 
@@ -144,19 +145,21 @@ def _sex(i: int, rep_start: int, representative: bool) -> Sex:
 
 
 def generate_villagers(
-    households: int = 365,
-    people: int = 847,
-    adults: int | None = None,
-    party_members: int = 45,
-    probationary: int = 0,
-    representatives: int = 28,
-    party_committee: int = 5,
-    villagers_committee: int = 5,
-    supervision_committee: int = 3,
-    township_officials: int = 1,
-    away_share: float = 0.0,
+    *,
+    households: int,
+    people: int,
+    adults: int | None,
+    party_members: int,
+    probationary: int,
+    representatives: int,
+    party_committee: int,
+    villagers_committee: int,
+    supervision_committee: int,
+    township_officials: int,
+    away_share: float,
 ) -> tuple[Villager, ...]:
-    """The villagers of a synthetic roster; the arguments must pass :func:`check_generate`."""
+    """The villagers of a synthetic roster; the arguments must pass :func:`check_generate` and
+    name every count (the defaults are in :data:`DEFAULTS`; callers merge them in)."""
     n_adults = round(people * 0.8) if adults is None else adults
     n_away = round(n_adults * away_share)
     rep_start = n_adults - n_away - representatives

@@ -21,18 +21,8 @@ from typing import Any, Final
 import attrs
 
 from deliberation.roster import files
-from deliberation.roster.problems import RosterError, RosterFileError
-from deliberation.roster.villager import COMMITTEES, PartyStatus, Villager
-
-__all__ = [
-    "COMMITTEES",
-    "SELECTORS",
-    "PartyStatus",
-    "Roster",
-    "RosterError",
-    "RosterFileError",
-    "Villager",
-]
+from deliberation.roster.problems import RosterError
+from deliberation.roster.villager import Villager
 
 SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     "villager": lambda v: not v.township,
