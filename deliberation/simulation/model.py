@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
@@ -66,6 +66,9 @@ assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved" and KEY
 # schedules); every other rule is asked once per stage on what the schedule guarantees.
 SAMPLED: Final = (Quorum, ApprovalRule, ConsultationCoverage, WrittenMotion, Satisfaction,
                   Deadline, LunarScheduleRule)
+
+
+_R = TypeVar("_R", bound=Rule)
 
 
 class SimulationError(DeliberationError):
@@ -392,12 +395,17 @@ def _mean_wait(schedule: LunarSchedule) -> int:
     return round(365 / per_year / 2)
 
 
+def _rule_of(rules: list[Rule], kind: type[_R], stage: Stage, name: str) -> _R:
+    """The stage's first rule of ``kind`` (the one a run samples), or an error naming it."""
+    found = next((r for r in rules if isinstance(r, kind)), None)
+    if found is None:
+        raise SimulationError(f"{stage.action.value} stage {stage.id!r} has no {name} rule")
+    return found
+
+
 def _evaluation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
                 rules: list[Rule], params: SimParams, roster: Roster) -> StagePlan:
-    sat = [r for r in rules if isinstance(r, Satisfaction)]
-    if not sat:
-        raise SimulationError(f"evaluation stage {stage.id!r} has no satisfaction rule")
-    rule = sat[0]
+    rule = _rule_of(rules, Satisfaction, stage, "satisfaction")
     raters = len(roster.select(selectors))
     n = min(params.ratings, raters)
     needed = rule.requirements({"ratings": n, "raters": raters})[0].needed
@@ -410,10 +418,7 @@ def _evaluation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
 
 def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
                   rules: list[Rule], params: SimParams, roster: Roster) -> StagePlan:
-    coverage = [r for r in rules if isinstance(r, ConsultationCoverage)]
-    if not coverage:
-        raise SimulationError(f"consultation stage {stage.id!r} has no consultation-coverage rule")
-    rule = coverage[0]
+    rule = _rule_of(rules, ConsultationCoverage, stage, "consultation-coverage")
     unit = rule.unit
     # The consultation reaches adult villagers of the body (as the engine's opinions do).
     people = [v for v in roster.select(selectors) if v.adult and not v.township]
