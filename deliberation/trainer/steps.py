@@ -15,7 +15,7 @@ overridden), so the diagram, the HTML page and the walkthrough all say the same 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -173,23 +173,23 @@ def build_view(
     return ProcedureView(procedure, steps, outcomes)
 
 
+_ROUNDS_COUNTED: Final = (ActionKind.MEETING, ActionKind.TASK, ActionKind.EVALUATION)
+
+
 def route_keys(stage: Stage, procedure: Procedure) -> tuple[str, ...]:
     """The results a stage can have, in :data:`ROUTE_KEYS` order."""
     keys = {"pass"}
     if stage.action is ActionKind.MEETING:
         keys |= {"no_quorum", "rejected"}
-        if stage.max_rounds is not None:
-            keys.add("max_rounds")
     if stage.action is ActionKind.DISCLOSURE:
         keys.add("objection")
     if stage.action is ActionKind.TASK:
         keys |= {"declined", "unresolved"}
-        if stage.max_rounds is not None:
-            keys.add("max_rounds")
     if stage.action is ActionKind.EVALUATION:
         keys.add("rejected")
-        if stage.max_rounds is not None:
-            keys.add("max_rounds")
+    # the kinds of stage that count their failed rounds
+    if stage.max_rounds is not None and stage.action in _ROUNDS_COUNTED:
+        keys.add("max_rounds")
     rules = procedure.rules_of(stage)
     if any(r.rule == "deadline" for r in rules):
         keys.add("deadline")
