@@ -32,6 +32,7 @@ from deliberation.service.auth import require
 from deliberation.service.resources.cases import _village_of
 from deliberation.service.resources.common import (
     PROBLEM_RESPONSES,
+    Ctx,
     CtxDep,
     check_id,
     obj,
@@ -111,6 +112,18 @@ _PAGE_SCHEMA: Final = obj({"events": {"type": "array", "items": ref("Event")},
                            "next_after": {"type": "integer"}})
 
 
+async def _answer(request: Request, ctx: Ctx, fetch: Callable[[int], list[dict[str, Any]]],
+                  start: int, key: str, wait: float, scope: dict[str, Any]) -> Any:
+    """The events ``fetch`` pages from ``start`` on, as a stream when the client asks for one,
+    else as one long-polled page beside ``scope`` with the cursor to ask for next
+    (``key``: the event member that is its id, ``seq`` or ``position``)."""
+    if wants_stream(request):
+        return _stream(request, fetch, start, key, ctx.settings.keepalive_s)
+    events = await _poll(lambda: fetch(start), min(wait, ctx.settings.max_wait_s))
+    return reply({**scope, "events": events,
+                  "next_after": events[-1][key] if events else start}, ctx.lang)
+
+
 def _responses(what: str) -> dict[int | str, dict[str, Any]]:
     return {200: {"description": "OK", "content": {
         "application/json": {"schema": _PAGE_SCHEMA},
@@ -129,14 +142,9 @@ async def case_events(case_id: str, request: Request, ctx: CtxDep, after: AfterQ
                       wait: WaitQ = 0, limit: LimitQ = 100,
                       last_event_id: LastEventH = None) -> Any:
     await run_in_threadpool(_village_of, ctx, case_id, "read")
-    start = after if last_event_id is None else last_event_id
-    if wants_stream(request):
-        return _stream(request, lambda c: feed.case_events(ctx.store, case_id, c, limit),
-                       start, "seq", ctx.settings.keepalive_s)
-    events = await _poll(lambda: feed.case_events(ctx.store, case_id, start, limit),
-                         min(wait, ctx.settings.max_wait_s))
-    return reply({"case": case_id, "events": events,
-                  "next_after": events[-1]["seq"] if events else start}, ctx.lang)
+    return await _answer(request, ctx, lambda c: feed.case_events(ctx.store, case_id, c, limit),
+                         after if last_event_id is None else last_event_id, "seq", wait,
+                         {"case": case_id})
 
 
 @router.get("/v1/villages/{village}/events",
@@ -148,11 +156,7 @@ async def village_events(village: str, request: Request, ctx: CtxDep, after: Aft
                          last_event_id: LastEventH = None) -> Any:
     check_id(village, "village")
     require(ctx.principal, "read", village)
-    start = after if last_event_id is None else last_event_id
-    if wants_stream(request):
-        return _stream(request, lambda c: feed.village_events(ctx.store, village, c, limit),
-                       start, "position", ctx.settings.keepalive_s)
-    events = await _poll(lambda: feed.village_events(ctx.store, village, start, limit),
-                         min(wait, ctx.settings.max_wait_s))
-    return reply({"village": village, "events": events,
-                  "next_after": events[-1]["position"] if events else start}, ctx.lang)
+    return await _answer(request, ctx,
+                         lambda c: feed.village_events(ctx.store, village, c, limit),
+                         after if last_event_id is None else last_event_id, "position", wait,
+                         {"village": village})
