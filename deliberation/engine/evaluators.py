@@ -39,6 +39,7 @@ from deliberation.frozen import FrozenDict
 from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.comments import CommentPeriod
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
@@ -381,7 +382,10 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
     verdicts = [r.verdict(facts) for r in sp.preconditions]
     short = [v for v in verdicts if isinstance(v.rule, Disclosure) and v.rule.repost
              and v.numbers["channels"] and not v.numbers["met"]]
-    if short and not s.objections and all(v.ok for v in verdicts if v not in short):
+    # a comment period's window restarts with the new posting, and its open objections stay
+    # open across it: neither holds up posting again
+    if short and not s.objections and all(v.ok for v in verdicts if v not in short
+                                          and not isinstance(v.rule, CommentPeriod)):
         return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
     return move(ctx, s, d, sp, "pass", preconditions(sp, facts, verdicts))
 

@@ -56,6 +56,8 @@ ENTRY_LABELS: Final[dict[str, Text]] = {
     "disclosure-concluded": _("disclosure concluded"),
     "objection": _p("store.archive:objection", "objection"),
     "answer": _("answer to the objection"),
+    "villager-objection": _("villager's objection"),
+    "objection-reply": _("answer to a villager's objection"),
     "withdrawn": _("withdrawn"),
     "lapsed": _("lapsed"),
     "stage-skipped": _("step merged away"),
