@@ -6,18 +6,22 @@ counting days; refusals change nothing; late answers are recorded and flagged; r
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from test_engine_support import snapshot
 from test_workflows_scenarios import EXAMPLES, refusals, run, trail
 
-from deliberation import Roster, RuleViolation
+from deliberation import Roster, RuleViolation, load_procedure
+from deliberation.cli import main
 from deliberation.definition.loader import load_text
 from deliberation.definition.model import Procedure
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.errors import InvalidAction, NotEntitled
+from deliberation.simulation import SimParams, simulate
+from deliberation.simulation.model import compile_plan
 
 COMMITTEE = "v0002"  # of the villagers' committee on the generated roster
 SUPERVISOR = "v0007"  # of the supervision committee
@@ -272,6 +276,9 @@ def test_shandong_comment_period_refusals(capsys: pytest.CaptureFixture[str]) ->
 def test_shandong_late_answer_is_flagged(capsys: pytest.CaptureFixture[str]) -> None:
     data = run("shandong-comment-late-answer", capsys)
     assert refusals(data) == ["NotEntitled", "NotEntitled"]
+    flagged = [(a["do"], f["rule"], f["numbers"]["late_by"]) for a in data["actions"]
+               for f in a.get("flags", ())]
+    assert flagged == [("reply", "comment-period", 1)]  # run's JSON flags it; accepted
     report = run_scenario(load_scenario(EXAMPLES / "shandong-comment-late-answer.yaml"))
     (reply,) = [r for r in report.case.records if r.kind == "objection-reply"]
     assert reply.result["late"] is True
@@ -304,3 +311,59 @@ def test_shandong_short_posting_is_posted_again_with_an_objection_open() -> None
     with pytest.raises(RuleViolation) as err:  # the objection stays open across the repost
         case2.conclude_disclosure()
     assert err.value.rule == "comment-period" and err.value.numbers["open"] == 1
+
+
+# -- the tools describe it ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "objections ≤5 days, answered ≤5 days"),
+    ("zh-Hans", "异议 5 日内提出、5 日内答复"),
+    ("zh-Hant", "異議 5 日內提出、5 日內答覆"),
+])
+def test_show_diagram_and_page_describe_the_comment_period(
+        lang: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagram", "four-deliberations-shandong", "--lang", lang]) == 0
+    assert words in capsys.readouterr().out
+    page = tmp_path / "page.html"
+    assert main(["html", "four-deliberations-shandong", "--lang", lang, "-o", str(page)]) == 0
+    assert words in page.read_text(encoding="utf-8")
+    assert main(["show", "four-deliberations-chongqing", "--lang", lang]) == 0
+    assert {"en": "answered within 3 day(s)", "zh-Hans": "3 天内答复",
+            "zh-Hant": "3 天內答覆"}[lang] in capsys.readouterr().out
+
+
+def test_the_walkthrough_takes_villagers_objections_and_answers(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "walk.txt"
+    script.write_text("\n".join([
+        "meeting present=5 yes=5", "meeting present=6 yes=6", "circulate", "wait 3",
+        "meeting present=45 yes=45 witnesses=1", "notice", "wait 5",
+        "meeting present=25 yes=25 witnesses=1 among.woman=12",
+        "post notice-board", "wait 2", "comment v0041 道路占用自留地", "wait 4", "conclude",
+        "reply v0041 已调整走向", "explain", "conclude", "help"]) + "\n", encoding="utf-8")
+    assert main(["walk", "four-deliberations-shandong", "--lang", "en",
+                 "--script", str(script)]) == 0
+    out = capsys.readouterr().out
+    assert "Recorded (villager's objection)" in out
+    assert "1 villagers' objection(s) not yet answered" in out  # day 6: refused, one open
+    assert "Recorded (answer to a villager's objection)" in out
+    assert "answer a villager's objection" in out  # explain lists who may act
+    assert "passed → publish the results" in out
+    assert "comment VILLAGER REASON" in out
+
+
+# -- the simulator ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("pack", "days"), [
+    ("four-deliberations-shandong", 6),  # posted 5 days, but the 5-day window runs through day 5
+    ("four-deliberations-chongqing", 10),  # objections while posted: the posting's 10 days
+])
+def test_the_simulator_waits_out_the_comment_period(pack: str, days: int) -> None:
+    plan = compile_plan(load_procedure(pack), SimParams())
+    assert plan.stage("resolution-disclosure").min_days == days
+    # and the engine path, which concludes after those days, is never refused by the rule
+    runs = simulate(pack, SimParams(objection_rate=0.0), 40, seed=3, path="engine")
+    assert "comment-period" not in set(runs["end_rule"])
+    assert (runs["outcome"] == "adopted").any()

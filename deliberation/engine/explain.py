@@ -70,6 +70,8 @@ _LABELS: Final[dict[str, Text]] = {
     "conclude_disclosure": _("conclude the disclosure when the period is over"),
     "raise_objection": _("raise an objection"),
     "answer_objection": _("answer the objection"),
+    "file_objection": _("object to what is posted (villagers, signed, within the window)"),
+    "reply_objection": _("answer a villager's objection"),
     "withdraw": _("withdraw the matter"),
     "record_task": _("report on the task (done, declined or cannot be solved here)"),
     "record_rating": _("collect signed ratings"),
@@ -221,6 +223,9 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
         else:
             add("post_disclosure", body.id, body.name)
             add("conclude_disclosure", body.id, body.name)
+            if sp.rule("comment-period") is not None:  # a public comment period
+                add("file_objection", None, _("villagers"))
+                add("reply_objection", None, _("the body that answers objections"))
     if proc.supervision is not None:
         sup = proc.bodies[proc.supervision.body]
         add("raise_objection", sup.id, sup.name)
