@@ -36,6 +36,8 @@ from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
 from deliberation.engine.plan import Plan, normalise_settings, plan_for
+from deliberation.engine.publication import EVALUATORS as PUBLICATION_EVALUATORS
+from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
 from deliberation.engine.records import Record, Signature, canonical_json, fingerprint
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
@@ -44,6 +46,7 @@ from deliberation.i18n import DEFAULT_LANG, _
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.law import DEFAULT_KIND
+from deliberation.rules.publication import ResultsPublished
 
 _SYSTEM_CLOCK: Final = SystemClock()
 # What an evaluator reads for a stage visit with nothing counted yet (evaluators only read a
@@ -76,7 +79,8 @@ def roster_fingerprint(roster: Roster) -> str:
 
 
 # every record kind's evaluator: the stages' own, and the orders that follow an adoption
-_EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order, **COMMENT_EVALUATORS}
+_EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order, **COMMENT_EVALUATORS,
+                       **PUBLICATION_EVALUATORS}
 
 
 class Case:
@@ -492,6 +496,25 @@ class Case:
         """``by`` (of the comment period's answering body) answers ``to``'s oldest open
         objection; an answer after the rule's deadline is recorded with ``late: true``."""
         return self._act(REPLY_KIND, by, {"to": to, "answer": _text(answer, "answer")}, at=at)
+
+    @property
+    def results_due(self) -> tuple[str, ...]:
+        """The earlier stages whose results the current stage waits for (``results-published``)
+        and that are not yet published: publish each with :meth:`publish_result`."""
+        sp = self._ctx.plan.stages.get(self._state.state)
+        if sp is None:
+            return ()
+        waiting = unpublished(self._ctx)
+        return tuple(dict.fromkeys(s for r in sp.preconditions if isinstance(r, ResultsPublished)
+                                   for s in r.due(waiting)))
+
+    def publish_result(self, stage: str, channel: str, *, content: str = "",
+                       actor: str | None = None, at: datetime | None = None
+                       ) -> tuple[Record, ...]:
+        """Publish the result of the passed stage ``stage`` on ``channel`` (per-stage
+        disclosure); ``actor``: a member of that stage's body or of the villagers' committee."""
+        return self._act(PUBLISHED_KIND, actor, {"stage": stage, "channel": channel,
+                                                 "content": _text(content, "content")}, at=at)
 
     def withdraw(self, by: str, reason: str = "", *, at: datetime | None = None
                  ) -> tuple[Record, ...]:

@@ -27,6 +27,7 @@ from deliberation.engine.counting import (
 )
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
+from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally, with_item, without
 from deliberation.errors import (
     CaseClosed,
@@ -45,6 +46,7 @@ from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, check_kind, is_representative
+from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
 from deliberation.rules.regimes import admission, bound
 from deliberation.rules.schedules import Deadline
@@ -101,6 +103,10 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
         ).format(name=sp.stage.name, what=what))
+    if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
+        failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
+        if failed:
+            raise violation(sp, failed)
     return sp
 
 

@@ -77,6 +77,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
                            ("by", "reason")),
     "reply": ("reply_objection", {"to": "str", "by": "str", "answer": "str"},
               ("to", "by", "answer")),
+    "publish-result": ("publish_result", {"stage": "str", "channel": "str", "content": "str",
+                                          "actor": "str"}, ("stage", "channel")),
     "withdraw": ("withdraw", {"by": "str", "reason": "str"}, ("by",)),
     "order": ("record_order", {"type": "str", "issuer": "str", "number": "str",
                                "issued_on": "str", "reopen": "str", "end": "str",

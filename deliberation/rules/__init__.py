@@ -10,6 +10,7 @@
   proposal support), :mod:`~deliberation.rules.consultation`,
   :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
   :mod:`~deliberation.rules.comments` (comment-period: villagers' objections, answer deadlines),
+  :mod:`~deliberation.rules.publication` (results-published: per-stage disclosure),
   :mod:`~deliberation.rules.regimes` (matter-regime: stricter laws for some matter kinds,
   with their data in :mod:`~deliberation.rules.law`),
   :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
@@ -29,6 +30,7 @@ from deliberation.rules import (  # noqa: F401  (each family registers its rules
     consultation,
     disclosure,
     motion,
+    publication,
     regimes,
     schedules,
     signatures,

@@ -70,6 +70,8 @@ class Facts(TypedDict, total=False):
     open_objections: int
     # a comment period: each villager's objection filed at this stage, (filed, answered or None)
     villager_objections: Sequence[tuple[date, date | None]]
+    # per-stage disclosure: the stages that passed and whose result is not yet published
+    results_unpublished: frozenset[str]
     # an evaluation: signed ratings
     raters: int
     ratings: int

@@ -58,6 +58,7 @@ ENTRY_LABELS: Final[dict[str, Text]] = {
     "answer": _("answer to the objection"),
     "villager-objection": _("villager's objection"),
     "objection-reply": _("answer to a villager's objection"),
+    "result-published": _("a step's result published"),
     "withdrawn": _("withdrawn"),
     "lapsed": _("lapsed"),
     "stage-skipped": _("step merged away"),

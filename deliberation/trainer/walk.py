@@ -85,10 +85,12 @@ HELP: Final = _(
     "matter\n  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit",
 )
 
-# A public comment period's two commands (kept apart from HELP, whose wording is translated whole)
+# The commands of a public comment period and of per-stage disclosure (kept apart from HELP,
+# whose wording is translated whole)
 HELP_COMMENTS: Final = _(
     "  comment VILLAGER REASON        a villager objects, signed (in a public comment period)\n"
-    "  reply VILLAGER ANSWER          the villagers' committee answers that villager's objection",
+    "  reply VILLAGER ANSWER          the villagers' committee answers that villager's objection\n"
+    "  publish STEP [CHANNEL]         publish an earlier step's result (per-step disclosure)",
 )
 
 _COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
@@ -329,6 +331,7 @@ class Walkthrough:
             "object": self._object,
             "answer": self._answer,
             "comment": self._comment,
+            "publish": self._publish,
             "reply": self._reply,
             "withdraw": self._withdraw,
         }
@@ -461,6 +464,12 @@ class Walkthrough:
         if len(args) < 2:
             raise CommandError("reply VILLAGER ANSWER, e.g. reply v0041 the route was changed")
         self.case.reply_objection(args[0], self._first("villagers-committee"), " ".join(args[1:]))
+
+    def _publish(self, args: list[str]) -> None:
+        if len(args) not in (1, 2):
+            raise CommandError("publish STEP [CHANNEL], e.g. publish proposal notice-board")
+        self.case.publish_result(args[0], args[1] if len(args) == 2 else "notice-board",
+                                 actor=self._first("villagers-committee"))
 
     def _help(self, args: list[str]) -> None:
         self.say(HELP.get(self.lang) + "\n" + HELP_COMMENTS.get(self.lang))
