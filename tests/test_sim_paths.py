@@ -33,6 +33,9 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
         "support_by_body": COMMITTEES, "away_share": 0.1,
         "attendance_by_body": {"representatives-meeting": 0.7},
     }),
+    ("four-deliberations-step-by-step", {  # per-stage disclosure: published the same day
+        "support_by_body": COMMITTEES,
+    }),
     ("six-deliberations-guzhuang", {
         "party_away_share": 2 / 3, "away_excused": True, "objection_rate": 0.2,
         "abstention": 0.1, "support": 0.6, "stage_correlation": 0.5,

@@ -56,7 +56,9 @@ DEFAULT_DB: Final = "sqlite:///deliberation.db"
 ACTIONS: Final = (
     "submit_motion", "give_notice", "circulate_plan", "hold_meeting", "record_opinion",
     "record_opinions", "close_consultation", "post_disclosure", "conclude_disclosure",
-    "raise_objection", "answer_objection", "withdraw", "check_deadlines", "note",
+    "raise_objection", "answer_objection", "file_objection", "reply_objection", "publish_result",
+    "withdraw",
+    "check_deadlines", "note",
     "record_task", "record_rating", "record_ratings", "close_evaluation",
 )
 

@@ -25,7 +25,9 @@ On that graph (codes in ``docs/diagnostics.md``):
 * D507 ``skip_when`` on the first stage; D508 a meeting whose rules have no ``approval``
   (a vote that cannot fail); D410 a body rule that cannot apply to the stage's action;
 * D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing;
-* D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`).
+* D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`);
+* D440/D441 comment periods (:mod:`deliberation.definition.comment_checks`);
+* D442/D443 per-stage disclosure (:mod:`deliberation.definition.publication_checks`).
 
 >>> from deliberation import load_procedure
 >>> p = load_procedure("four-deliberations")
@@ -41,6 +43,7 @@ from typing import Final
 
 import attrs
 
+from deliberation.definition.comment_checks import check_comment_periods
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
@@ -52,6 +55,7 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
+from deliberation.definition.publication_checks import check_publication
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import suggest
 from deliberation.i18n import Text, _
@@ -238,6 +242,8 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
         )
     _check_graph(procedure, where, root, reporter)
     check_regimes(procedure, where, reporter)
+    check_comment_periods(procedure, where, reporter)
+    check_publication(procedure, where, reporter)
 
 
 def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Reporter) -> None:

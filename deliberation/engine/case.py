@@ -31,9 +31,13 @@ from deliberation.definition.model import Procedure
 from deliberation.engine import explain as _explain
 from deliberation.engine.after import ORDER_KIND, ev_order
 from deliberation.engine.clock import Clock, SystemClock
+from deliberation.engine.comment_log import OBJECTION_KIND, REPLY_KIND
+from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
 from deliberation.engine.plan import Plan, normalise_settings, plan_for
+from deliberation.engine.publication import EVALUATORS as PUBLICATION_EVALUATORS
+from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
 from deliberation.engine.records import Record, Signature, canonical_json, fingerprint
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
@@ -42,6 +46,7 @@ from deliberation.i18n import DEFAULT_LANG, _
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.law import DEFAULT_KIND
+from deliberation.rules.publication import ResultsPublished
 
 _SYSTEM_CLOCK: Final = SystemClock()
 # What an evaluator reads for a stage visit with nothing counted yet (evaluators only read a
@@ -74,7 +79,8 @@ def roster_fingerprint(roster: Roster) -> str:
 
 
 # every record kind's evaluator: the stages' own, and the orders that follow an adoption
-_EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order}
+_EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order, **COMMENT_EVALUATORS,
+                       **PUBLICATION_EVALUATORS}
 
 
 class Case:
@@ -464,6 +470,51 @@ class Case:
         if not isinstance(redo, bool | str):
             raise InvalidAction(_("redo must be true, false or a stage id"))
         return self._act("answer", by, {"answer": _text(answer, "answer"), "redo": redo}, at=at)
+
+    def file_objection(self, by: str, reason: str, *, signed: bool = True,
+                       at: datetime | None = None) -> tuple[Record, ...]:
+        """A villager objects, in a comment period (a stage with a ``comment-period`` rule):
+        named, with a reason, signed by their own hand; refused outside the window.
+
+        >>> from deliberation import load_procedure, Roster
+        >>> from deliberation.engine.clock import ManualClock
+        >>> c = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="x",
+        ...               clock=ManualClock())
+        >>> c.file_objection("v0001", "the plan was not discussed")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        deliberation.errors.InvalidAction: the stage 'proposal' takes no villagers' objections...
+        """
+        if type(signed) is not bool:
+            raise InvalidAction(_("signed must be true or false"))
+        now = self._now(at)
+        sigs = (Signature(by, "objector", f"{self.id}/objection", now),) if signed else ()
+        return self._act(OBJECTION_KIND, by, {"reason": _text(reason, "reason")}, sigs, now)
+
+    def reply_objection(self, to: str, by: str, answer: str, *, at: datetime | None = None
+                        ) -> tuple[Record, ...]:
+        """``by`` (of the comment period's answering body) answers ``to``'s oldest open
+        objection; an answer after the rule's deadline is recorded with ``late: true``."""
+        return self._act(REPLY_KIND, by, {"to": to, "answer": _text(answer, "answer")}, at=at)
+
+    @property
+    def results_due(self) -> tuple[str, ...]:
+        """The earlier stages whose results the current stage waits for (``results-published``)
+        and that are not yet published: publish each with :meth:`publish_result`."""
+        sp = self._ctx.plan.stages.get(self._state.state)
+        if sp is None:
+            return ()
+        waiting = unpublished(self._ctx)
+        return tuple(dict.fromkeys(s for r in sp.preconditions if isinstance(r, ResultsPublished)
+                                   for s in r.due(waiting)))
+
+    def publish_result(self, stage: str, channel: str, *, content: str = "",
+                       actor: str | None = None, at: datetime | None = None
+                       ) -> tuple[Record, ...]:
+        """Publish the result of the passed stage ``stage`` on ``channel`` (per-stage
+        disclosure); ``actor``: a member of that stage's body or of the villagers' committee."""
+        return self._act(PUBLISHED_KIND, actor, {"stage": stage, "channel": channel,
+                                                 "content": _text(content, "content")}, at=at)
 
     def withdraw(self, by: str, reason: str = "", *, at: datetime | None = None
                  ) -> tuple[Record, ...]:

@@ -21,6 +21,7 @@ from deliberation.engine.census import (
     member_ids,
     subset_sizes,
 )
+from deliberation.engine.comment_log import stage_objections
 from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
@@ -546,8 +547,12 @@ def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
 def disclosure_facts(ctx: Context, s: CaseState, on: date) -> Facts:
     """The first posting of each channel in this stage, and the day it is asked about."""
     zone = ctx.plan.zone
-    return {"posted_on": {ch: local_date(at, zone) for ch, at in s.postings.items()},
-            "on": on, "open_objections": s.objections}
+    facts: Facts = {"posted_on": {ch: local_date(at, zone) for ch, at in s.postings.items()},
+                    "on": on, "open_objections": s.objections}
+    sp = ctx.plan.stages.get(s.state)
+    if sp is not None and "villager_objections" in sp.reads:  # a comment period
+        facts["villager_objections"] = stage_objections(ctx, sp.id)
+    return facts
 
 
 def task_facts(on: date) -> Facts:

@@ -27,6 +27,7 @@ from deliberation.engine.counting import (
 )
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
+from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally, with_item, without
 from deliberation.errors import (
     CaseClosed,
@@ -39,11 +40,13 @@ from deliberation.frozen import FrozenDict
 from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.comments import CommentPeriod
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, check_kind, is_representative
+from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
 from deliberation.rules.regimes import admission, bound
 from deliberation.rules.schedules import Deadline
@@ -100,6 +103,10 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
         ).format(name=sp.stage.name, what=what))
+    if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
+        failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
+        if failed:
+            raise violation(sp, failed)
     return sp
 
 
@@ -381,7 +388,10 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
     verdicts = [r.verdict(facts) for r in sp.preconditions]
     short = [v for v in verdicts if isinstance(v.rule, Disclosure) and v.rule.repost
              and v.numbers["channels"] and not v.numbers["met"]]
-    if short and not s.objections and all(v.ok for v in verdicts if v not in short):
+    # a comment period's window restarts with the new posting, and its open objections stay
+    # open across it: neither holds up posting again
+    if short and not s.objections and all(v.ok for v in verdicts if v not in short
+                                          and not isinstance(v.rule, CommentPeriod)):
         return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
     return move(ctx, s, d, sp, "pass", preconditions(sp, facts, verdicts))
 

@@ -28,6 +28,7 @@ from deliberation.engine.counting import (
     matter_facts,
 )
 from deliberation.engine.plan import StagePlan
+from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally
 from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang
 from deliberation.rules import Rule
@@ -35,6 +36,7 @@ from deliberation.rules.actions import ActionKind
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import cite
+from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.signatures import Signatures
 
 
@@ -70,6 +72,9 @@ _LABELS: Final[dict[str, Text]] = {
     "conclude_disclosure": _("conclude the disclosure when the period is over"),
     "raise_objection": _("raise an objection"),
     "answer_objection": _("answer the objection"),
+    "file_objection": _("object to what is posted (villagers, signed, within the window)"),
+    "reply_objection": _("answer a villager's objection"),
+    "publish_result": _("publish an earlier step's result first"),
     "withdraw": _("withdraw the matter"),
     "record_task": _("report on the task (done, declined or cannot be solved here)"),
     "record_rating": _("collect signed ratings"),
@@ -104,6 +109,9 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
              "within_days": within}, sup.basis if sup is not None else ()))
     sp = plan.stage(s.state)
     on = local_date(now, plan.zone)
+    if PUBLICATION_FACT in sp.reads:  # the stage opens once earlier results are published
+        out.extend(Blocker(v.id, v.message, dict(v.numbers), v.rule.basis)
+                   for v in opening_verdicts(ctx, sp) if not v.ok)
     if sp.kind is ActionKind.MOTION:
         for rule in sp.preconditions:  # nothing submitted yet: every rule still to meet
             v = rule.verdict({"on": on})
@@ -181,6 +189,15 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
     return out
 
 
+def _comment_hints(sp: StagePlan) -> list[ActionHint]:
+    """A public comment period's two actions (none at other stages)."""
+    if sp.rule("comment-period") is None:
+        return []
+    return [ActionHint("file_objection", None, _("villagers"), _LABELS["file_objection"]),
+            ActionHint("reply_objection", None, _("the body that answers objections"),
+                       _LABELS["reply_objection"])]
+
+
 def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
     """The actions that may be taken now and who may take them."""
     plan = ctx.plan
@@ -197,6 +214,8 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
     convener = _("the convener")
     if s.objections:
         add("answer_objection", None, committees)
+    elif PUBLICATION_FACT in sp.reads and any(not v.ok for v in opening_verdicts(ctx, sp)):
+        add("publish_result", None, _("the villagers' committee"))
     else:
         body = sp.body
         if sp.kind is ActionKind.MOTION:
@@ -221,6 +240,7 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
         else:
             add("post_disclosure", body.id, body.name)
             add("conclude_disclosure", body.id, body.name)
+            out.extend(_comment_hints(sp))
     if proc.supervision is not None:
         sup = proc.bodies[proc.supervision.body]
         add("raise_objection", sup.id, sup.name)

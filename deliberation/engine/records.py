@@ -44,6 +44,9 @@ RECORD_KINDS: Final = (
     "disclosure-concluded",  # the disclosure period ended (rules checked)
     "objection",  # the supervision committee or a villager objected
     "answer",  # an objection was answered
+    "villager-objection",  # a villager objected, signed, in a comment period
+    "objection-reply",  # a villager's objection was answered (late answers flagged)
+    "result-published",  # an earlier stage's result was published (per-stage disclosure)
     "withdrawn",  # the proposers withdrew the matter
     "lapsed",  # a deadline passed and the case lapsed
     "stage-skipped",  # a stage was merged away by a setting (e.g. 一肩挑)

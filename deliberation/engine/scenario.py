@@ -18,7 +18,7 @@ located diagnostics (file:line and YAML path). The format is documented in ``doc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +29,7 @@ from deliberation.definition.model import Procedure
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
+from deliberation.engine.records import Record
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
 from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
 from deliberation.roster import Roster, RosterError
@@ -72,6 +73,12 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "conclude": ("conclude_disclosure", {"actor": "str"}, ()),
     "objection": ("raise_objection", {"by": "str", "reason": "str"}, ("by",)),
     "answer": ("answer_objection", {"by": "str", "answer": "str", "redo": "redo"}, ("by",)),
+    "villager-objection": ("file_objection", {"by": "str", "reason": "str", "signed": "bool"},
+                           ("by", "reason")),
+    "reply": ("reply_objection", {"to": "str", "by": "str", "answer": "str"},
+              ("to", "by", "answer")),
+    "publish-result": ("publish_result", {"stage": "str", "channel": "str", "content": "str",
+                                          "actor": "str"}, ("stage", "channel")),
     "withdraw": ("withdraw", {"by": "str", "reason": "str"}, ("by",)),
     "order": ("record_order", {"type": "str", "issuer": "str", "number": "str",
                                "issued_on": "str", "reopen": "str", "end": "str",
@@ -141,6 +148,9 @@ class StepResult:
     error: dict[str, Any] | None = None
     # {"from": level, "to": level or None} when the step raised the case up its escalation ladder
     escalated: dict[str, Any] | None = None
+    # checks that failed on an accepted record that stays in its stage: recorded and flagged,
+    # not refused (a villager's objection answered late): {"rule", "message", "numbers"}
+    flags: tuple[dict[str, Any], ...] = ()
 
     def to_data(self) -> dict[str, Any]:
         out = {
@@ -157,6 +167,8 @@ class StepResult:
         }
         if self.escalated is not None:
             out["escalated"] = self.escalated
+        if self.flags:
+            out["flags"] = list(self.flags)
         return out
 
 
@@ -199,6 +211,8 @@ class ScenarioReport:
                     up = f" ({_W['escalated'].get(lang)}: {a.escalated['from']} → " \
                          f"{a.escalated['to'] or '-'})"
                 lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}{up}")
+                for f in a.flags:
+                    lines.append(f"    ! [{f['rule']}] {f['message'][lang]}")
             else:
                 lines.append(f"{head} {_W['refused'].get(lang)}")
                 for v in a.violations:
@@ -585,7 +599,22 @@ def apply_step(case: Case, step: Step, now: datetime) -> StepResult:
         if r.result.get("escalated") is not None:
             escalated = dict(r.result["escalated"])
     return StepResult(step, True, now, case.state, route, tuple(r.kind for r in records),
-                      escalated=escalated)
+                      escalated=escalated, flags=_flags(case, records))
+
+
+def _flags(case: Case, records: Sequence[Record]) -> tuple[dict[str, Any], ...]:
+    """The failed checks of accepted records that stay in their stage, in words."""
+    out = []
+    for r in records:
+        if r.result.get("route") is not None or r.stage not in case.plan.stages:
+            continue
+        rules = {rule.id: rule for rule in case.plan.stage(r.stage).rules}
+        for c in r.result.get("checks", ()):
+            rule = rules.get(c["rule"])
+            if not c["ok"] and rule is not None:
+                out.append({"rule": c["rule"], "numbers": dict(c["numbers"]),
+                            "message": rule.message(False, c["numbers"]).to_data()})
+    return tuple(out)
 
 
 def step_message(result: StepResult) -> Text:

@@ -9,6 +9,8 @@
   :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.motion` (written motion,
   proposal support), :mod:`~deliberation.rules.consultation`,
   :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
+  :mod:`~deliberation.rules.comments` (comment-period: villagers' objections, answer deadlines),
+  :mod:`~deliberation.rules.publication` (results-published: per-stage disclosure),
   :mod:`~deliberation.rules.regimes` (matter-regime: stricter laws for some matter kinds,
   with their data in :mod:`~deliberation.rules.law`),
   :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
@@ -23,10 +25,12 @@
 
 from deliberation.rules import (  # noqa: F401  (each family registers its rules on import)
     attendance,
+    comments,
     composite,
     consultation,
     disclosure,
     motion,
+    publication,
     regimes,
     schedules,
     signatures,

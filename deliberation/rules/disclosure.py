@@ -155,9 +155,12 @@ class Disclosure(Rule):
         window = self.objection_window_days
         where = (_("on each of {channels}") if self.require_all
                  else _("on one of {channels}")).format(channels=series(names))
-        detail = _(
-            "posted {where} for at least {need}; objections within {window} day(s)",
-        ).format(where=where, need=need, window=window)
+        if window:
+            detail = _(
+                "posted {where} for at least {need}; objections within {window} day(s)",
+            ).format(where=where, need=need, window=window)
+        else:  # objections, if taken, are a comment period's (rules.comments)
+            detail = _("posted {where} for at least {need}").format(where=where, need=need)
         d = self.period.days
         summary = _("posted ≥{d} days, objections answered").format(d=d)
         return Description(summary, detail, days=d, on_arrow=True)

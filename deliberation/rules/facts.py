@@ -12,7 +12,7 @@ case's roster snapshot; dates are the village's local calendar dates.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, TypedDict, cast
 
@@ -68,6 +68,10 @@ class Facts(TypedDict, total=False):
     # a disclosure: the first posting on each channel in this stage, as a local date
     posted_on: Mapping[str, date]
     open_objections: int
+    # a comment period: each villager's objection filed at this stage, (filed, answered or None)
+    villager_objections: Sequence[tuple[date, date | None]]
+    # per-stage disclosure: the stages that passed and whose result is not yet published
+    results_unpublished: frozenset[str]
     # an evaluation: signed ratings
     raters: int
     ratings: int

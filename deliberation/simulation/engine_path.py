@@ -148,6 +148,8 @@ class _Run:
         sup = procedure.supervision
         self.objector = roster.select(procedure.bodies[sup.body].members)[0].id if sup else None
         self.answerer = roster.select(("party-committee", "villagers-committee"))[0].id
+        found = roster.select(("villagers-committee",))
+        self.publisher = found[0].id if found else self.answerer
         self.days = self.reconvenings = self.revisions = self.consultation_rounds = 0
         self.meetings = self.steps = 0
         self.here = 0  # times in a row the current stage has reconvened
@@ -254,6 +256,8 @@ class _Run:
         """The stage's action, as the village would do it: (route key, failed rule or "")."""
         if self.steps > self.params.max_steps:
             raise _Stall("")
+        for stage in self.case.results_due:  # per-stage disclosure: published the same day
+            self.case.publish_result(stage, "notice-board", actor=self.publisher)
         if st.wait_days:
             # wait for the next scheduled lunar day (the days count its mean wait, as the
             # vectorised path does; the clock moves to the actual day)

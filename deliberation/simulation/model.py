@@ -346,7 +346,8 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     gap = max(params.meeting_interval_days, need_days)
     reconvene = max(params.reconvene_days, need_days)
     disclosures = [r for r in rules if isinstance(r, Disclosure)]
-    min_days = max((r.describe().days for r in disclosures), default=0)
+    # every rule counting from the posting makes it wait (a disclosure, a comment period)
+    min_days = max((r.describe().days for r in rules if "posted_on" in r.reads), default=0)
     channels = [c for r in disclosures for c in posting_channels(r)]
     facts = _static_facts(params, roster, channels)
     static_failure = None

@@ -85,6 +85,14 @@ HELP: Final = _(
     "matter\n  show | explain | status | records | lang zh-Hans|zh-Hant|en | help | quit",
 )
 
+# The commands of a public comment period and of per-stage disclosure (kept apart from HELP,
+# whose wording is translated whole)
+HELP_COMMENTS: Final = _(
+    "  comment VILLAGER REASON        a villager objects, signed (in a public comment period)\n"
+    "  reply VILLAGER ANSWER          the villagers' committee answers that villager's objection\n"
+    "  publish STEP [CHANNEL]         publish an earlier step's result (per-step disclosure)",
+)
+
 _COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
     ActionKind.MOTION: ("motion 1",),
     ActionKind.MEETING: ("meeting present=N yes=N",),
@@ -299,8 +307,8 @@ class Walkthrough:
 
     def _handlers(self) -> dict[str, Callable[[list[str]], object]]:
         return {
-            "help": lambda a: self.say(HELP.get(self.lang)),
-            "?": lambda a: self.say(HELP.get(self.lang)),
+            "help": self._help,
+            "?": self._help,
             "show": lambda a: self.show(),
             "explain": lambda a: self.say(self.case.explain(self.lang)),
             "status": lambda a: self.say(self.t("status", state=self.case.state,
@@ -322,6 +330,9 @@ class Walkthrough:
                 actor=self._member_of_stage_body()),
             "object": self._object,
             "answer": self._answer,
+            "comment": self._comment,
+            "publish": self._publish,
+            "reply": self._reply,
             "withdraw": self._withdraw,
         }
 
@@ -443,6 +454,25 @@ class Walkthrough:
         if args:
             redo = True if args[0] == "redo" else args[0]
         self.case.answer_objection(self._first("villagers-committee"), redo=redo)
+
+    def _comment(self, args: list[str]) -> None:
+        if len(args) < 2:
+            raise CommandError("comment VILLAGER REASON, e.g. comment v0041 the road takes my plot")
+        self.case.file_objection(args[0], " ".join(args[1:]))
+
+    def _reply(self, args: list[str]) -> None:
+        if len(args) < 2:
+            raise CommandError("reply VILLAGER ANSWER, e.g. reply v0041 the route was changed")
+        self.case.reply_objection(args[0], self._first("villagers-committee"), " ".join(args[1:]))
+
+    def _publish(self, args: list[str]) -> None:
+        if len(args) not in (1, 2):
+            raise CommandError("publish STEP [CHANNEL], e.g. publish proposal notice-board")
+        self.case.publish_result(args[0], args[1] if len(args) == 2 else "notice-board",
+                                 actor=self._first("villagers-committee"))
+
+    def _help(self, args: list[str]) -> None:
+        self.say(HELP.get(self.lang) + "\n" + HELP_COMMENTS.get(self.lang))
 
     def _withdraw(self, args: list[str]) -> None:
         submitters: list[str] = []
