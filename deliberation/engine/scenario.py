@@ -30,7 +30,7 @@ from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
-from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
+from deliberation.i18n import DEFAULT_LANG, Text, Triple, _, _p
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
 from deliberation.rules.law import DEFAULT_KIND, check_kind
@@ -44,7 +44,7 @@ class ScenarioError(DefinitionError):
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
 # exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
 # proxies ({member: holder} or a count),
-# counts (names to counts)
+# counts (names to counts), item_votes ({item id: votes})
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -60,7 +60,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
                                  "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str",
-                                 "present_among": "counts"}, ("present",)),
+                                 "present_among": "counts", "items": "item_votes",
+                                 "observers": "ids", "place": "str"}, ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
                                    "method": "str", "proxy": "str", "authorisation": "str",
                                    "actor": "str"}, ("villager",)),
@@ -141,6 +142,8 @@ class StepResult:
     error: dict[str, Any] | None = None
     # {"from": level, "to": level or None} when the step raised the case up its escalation ladder
     escalated: dict[str, Any] | None = None
+    # a meeting voting on items one by one: {item id: adopted}, in the stage's order
+    items: dict[str, bool] | None = None
 
     def to_data(self) -> dict[str, Any]:
         out = {
@@ -157,6 +160,8 @@ class StepResult:
         }
         if self.escalated is not None:
             out["escalated"] = self.escalated
+        if self.items is not None:
+            out["items"] = self.items
         return out
 
 
@@ -199,6 +204,9 @@ class ScenarioReport:
                     up = f" ({_W['escalated'].get(lang)}: {a.escalated['from']} → " \
                          f"{a.escalated['to'] or '-'})"
                 lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}{up}")
+                if a.items is not None:
+                    lines.extend(f"    {k}: {_W['adopted' if ok else 'not-adopted'].get(lang)}"
+                                 for k, ok in a.items.items())
             else:
                 lines.append(f"{head} {_W['refused'].get(lang)}")
                 for v in a.violations:
@@ -217,6 +225,8 @@ _W: Final = {
     "ok": _("accepted"),
     "refused": _("refused"),
     "final": _("final state"),
+    "adopted": _p("an item voted on", "adopted"),
+    "not-adopted": _p("an item voted on", "not adopted"),
 }
 
 
@@ -445,7 +455,7 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
             rep.error("D201", f"{do}: unknown key {key!r}", k,
                       did_you_mean(key, [*kinds, *_COMMON]))
             continue
-        value = v.value()
+        value = _keyed(v) if kinds[key] in _KEYED else v.value()
         problem = _check_kind(kinds[key], value)
         if problem:
             rep.error("D202", f"{do}.{key}: {problem}", v)
@@ -457,6 +467,19 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
         if key not in params and el.get(key) is None:
             rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
     return Step(i, do, el.line, el.path, params, at, after)
+
+
+# kinds whose mappings are keyed by words YAML 1.1 would read as booleans (yes, no)
+_KEYED: Final = ("votes", "item_votes")
+
+
+def _keyed(loc: Located) -> Any:
+    """``loc``'s value with every mapping key as written (``yes:`` stays ``"yes"``)."""
+    if loc.is_map:
+        return {k: _keyed(v) for k, _unused, v in loc.items()}
+    if loc.is_seq:
+        return [_keyed(e) for e in loc.elements()]
+    return loc.value()
 
 
 def _check_stage_ref(value: Any, v: Located, rep: Reporter, procedure: Procedure | None) -> None:
@@ -501,6 +524,11 @@ def _check_kind(kind: str, value: Any) -> str:
                    for v in value.values()))
         return "" if ok else ("expected a mapping of villager ids to categories, or of "
                               "categories to counts")
+    if kind == "item_votes":
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and _check_kind("votes", v) == "" for k, v in value.items())
+        return "" if ok else ("expected a mapping of item ids to {yes, no, abstain}, each a "
+                              "count or a list of villager ids")
     if kind == "counts":
         return "" if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
@@ -579,13 +607,16 @@ def apply_step(case: Case, step: Step, now: datetime) -> StepResult:
                           error={"type": type(err).__name__, "message": err.message.to_data()})
     route = None
     escalated = None
+    items = None
     for r in records:
         if r.result.get("route") is not None:
             route = r.result["route"]
         if r.result.get("escalated") is not None:
             escalated = dict(r.result["escalated"])
+        if r.result.get("items") is not None:
+            items = {str(i["id"]): bool(i["adopted"]) for i in r.result["items"]}
     return StepResult(step, True, now, case.state, route, tuple(r.kind for r in records),
-                      escalated=escalated)
+                      escalated=escalated, items=items)
 
 
 def step_message(result: StepResult) -> Text:

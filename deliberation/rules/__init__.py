@@ -6,7 +6,8 @@
 - families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
   :mod:`~deliberation.rules.composite` (all-of, any-of),
   :mod:`~deliberation.rules.written` (reply-quorum, consent: written consultations),
-  :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.motion` (written motion,
+  :mod:`~deliberation.rules.signatures`, :mod:`~deliberation.rules.observers` (required
+  observers at a meeting), :mod:`~deliberation.rules.motion` (written motion,
   proposal support), :mod:`~deliberation.rules.consultation`,
   :mod:`~deliberation.rules.disclosure` (disclosure, notice period, advance circulation),
   :mod:`~deliberation.rules.regimes` (matter-regime: stricter laws for some matter kinds,
@@ -27,6 +28,7 @@ from deliberation.rules import (  # noqa: F401  (each family registers its rules
     consultation,
     disclosure,
     motion,
+    observers,
     regimes,
     schedules,
     signatures,

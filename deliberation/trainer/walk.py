@@ -24,6 +24,7 @@ from typing import Any, Final, TextIO
 
 import attrs
 
+from deliberation.definition.item_words import items_summary
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import ActionKind, Procedure
 from deliberation.engine.case import Case
@@ -194,6 +195,8 @@ class Walkthrough:
         action = step.action.get(lang)
         if step.stage.max_rounds is not None:
             action += " · " + ui("max-rounds").format(n=step.stage.max_rounds).get(lang)
+        if step.stage.items:
+            action += " · " + items_summary(step.stage).get(lang)
         self.say(f"{ui('action').get(lang)}{colon}{action}")
         self.say(f"{ui('rules').get(lang)}{colon}".rstrip())
         for rule in step.rules:

@@ -1,0 +1,83 @@
+"""Items voted one by one and required observers, end to end: the three scenarios of
+``examples/procedures/four-deliberations-items.yaml`` through ``run``, and the register that
+prints each item's vote and result, the observers and the meeting's place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import register_support as support
+
+from deliberation.cli import main
+from deliberation.definition import loader
+from deliberation.engine.scenario import load_scenario, run_scenario
+from deliberation.store.register import build_register
+
+ROOT = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = ROOT / "scenarios"
+
+
+def run(name: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(["run", str(EXAMPLES / f"{name}.yaml"), "--json"]) == 0
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def refusals(data: dict[str, Any]) -> list[str]:
+    out = []
+    for a in data["actions"]:
+        if not a["accepted"]:
+            out += [v["rule"] for v in a["violations"]] or [a["error"]["type"]]
+    return out
+
+
+def test_some_items_adopted_the_case_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("items-some-adopted", capsys)
+    resolution = data["actions"][4]
+    assert resolution["route"] == "pass" and resolution["items"] == {"road": True,
+                                                                    "lights": False}
+    assert refusals(data) == [] and data["outcome"] == "adopted"
+
+
+def test_no_item_adopted_the_resolution_is_rejected(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("items-none-adopted", capsys)
+    assert refusals(data) == ["InvalidAction", "InvalidAction"]
+    last = data["actions"][-1]
+    assert last["route"] == "rejected" and last["items"] == {"road": False, "lights": False}
+    assert data["state"] == "discussion"
+
+
+def test_without_a_supervision_observer_the_meeting_is_refused(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    data = run("items-no-observer", capsys)
+    assert refusals(data) == ["supervision-observers", "supervision-observers",
+                              "InvalidAction"]
+    assert data["actions"][-1]["route"] == "no_quorum" and data["state"] == "resolution"
+
+
+def test_run_prints_each_items_result_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(EXAMPLES / "items-some-adopted.yaml"), "--lang", "zh-Hans"]) == 0
+    out = capsys.readouterr().out
+    assert "    road: 通过" in out and "    lights: 未通过" in out
+
+
+@pytest.fixture
+def items_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register finds a case's procedure by id: put the example folder on the path."""
+    monkeypatch.setenv("DELIBERATION_PATH", str(ROOT / "procedures"))
+    monkeypatch.setattr(loader, "_DEFAULT_LIBRARY", None)
+
+
+def test_the_register_prints_items_observers_and_place(items_library: None) -> None:
+    case = run_scenario(load_scenario(EXAMPLES / "items-some-adopted.yaml")).case
+    reg = build_register(support.archive_of(case), lang="zh-Hans")
+    section = next(s for s in reg.sections if s.title == "第4步 决议")
+    rows = {r.label: r.value for r in section.rows}
+    assert rows["地点"] == "村委会议室"
+    assert rows["事项:硬化村道"] == "赞成10票,反对6票,弃权2票——通过"
+    assert rows["事项:安装路灯"] == "赞成11票,反对7票,弃权0票——未通过"
+    assert rows["列席监督人员"] == "1人:v0007"
+    assert "表决情况" not in rows
