@@ -81,3 +81,26 @@ def test_the_register_prints_items_observers_and_place(items_library: None) -> N
     assert rows["事项:安装路灯"] == "赞成11票,反对7票,弃权0票——未通过"
     assert rows["列席监督人员"] == "1人:v0007"
     assert "表决情况" not in rows
+
+
+def test_case_act_takes_items_observers_and_place_and_prints_each_item(
+        items_library: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+
+    def act(at: str, *argv: str) -> None:
+        assert main(["case", "act", "c1", *argv, "--db", url, "--at", at, "--lang", "zh-Hans"]) == 0
+
+    assert main(["case", "new", "--db", url, "--procedure", "four-deliberations-items",
+                 "--matter", "m", "--id", "c1", "--at", "2026-03-01T09:00+08:00"]) == 0
+    act("2026-03-01T10:00+08:00", "hold-meeting", "--present", "5", "--yes", "5")
+    act("2026-03-02T10:00+08:00", "hold-meeting", "--present", "6", "--yes", "6")
+    act("2026-03-02T11:00+08:00", "circulate-plan")
+    act("2026-03-05T12:00+08:00", "hold-meeting", "--present", "40", "--yes", "40",
+        "--witnesses", "1")
+    capsys.readouterr()
+    # 26 of the 33 members present: road > 1/2 (14 of 26), lights needs 2/3 of 26 = 18
+    act("2026-03-07T13:00+08:00", "hold-meeting", "--present", "26", "--items",
+        '{"road": {"yes": 14}, "lights": {"yes": 17}}', "--observers", "v0007",
+        "--place", "村委会议室", "--witnesses", "1")
+    out = capsys.readouterr().out
+    assert "`road`: 通过" in out and "`lights`: 未通过" in out

@@ -11,11 +11,16 @@ adopted, rejected only if none is. The quorum is the meeting's, asked once befor
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from deliberation.engine.plan import StagePlan
 from deliberation.frozen import FrozenDict
+from deliberation.i18n import Text, _p
 from deliberation.rules.facts import Facts
+
+# an item's result in words, by whether it was adopted
+ITEM_RESULT: Final[Mapping[bool, Text]] = {True: _p("an item voted on", "adopted"),
+                                           False: _p("an item voted on", "not adopted")}
 
 
 def decide_items(sp: StagePlan, facts: Facts) -> tuple[str, tuple[FrozenDict, ...]]:

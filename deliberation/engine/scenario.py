@@ -29,8 +29,9 @@ from deliberation.definition.model import Procedure
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
+from deliberation.engine.items import ITEM_RESULT
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
-from deliberation.i18n import DEFAULT_LANG, Text, Triple, _, _p
+from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
 from deliberation.rules.law import DEFAULT_KIND, check_kind
@@ -205,7 +206,7 @@ class ScenarioReport:
                          f"{a.escalated['to'] or '-'})"
                 lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}{up}")
                 if a.items is not None:
-                    lines.extend(f"    {k}: {_W['adopted' if ok else 'not-adopted'].get(lang)}"
+                    lines.extend(f"    {k}: {ITEM_RESULT[ok].get(lang)}"
                                  for k, ok in a.items.items())
             else:
                 lines.append(f"{head} {_W['refused'].get(lang)}")
@@ -225,8 +226,6 @@ _W: Final = {
     "ok": _("accepted"),
     "refused": _("refused"),
     "final": _("final state"),
-    "adopted": _p("an item voted on", "adopted"),
-    "not-adopted": _p("an item voted on", "not adopted"),
 }
 
 
