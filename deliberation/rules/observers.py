@@ -23,6 +23,7 @@ import attrs
 
 from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
+from deliberation.roster.offices import OFFICE_LABELS
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
@@ -45,7 +46,8 @@ def observer_label(selector: str) -> Text:
     >>> observer_label("supervision-committee").get("zh-Hans")
     '村务监督委员会委员'
     """
-    return _LABELS.get(selector) or _("those selected as '{sel}'").format(sel=selector)
+    return _LABELS.get(selector) or OFFICE_LABELS.get(selector) or _(
+        "those selected as '{sel}'").format(sel=selector)
 
 
 @attrs.frozen
