@@ -82,6 +82,9 @@ ROSTER = Roster(tuple(attrs.evolve(v, offices=frozenset(_OFFICE.get(v.id, ())),
                        for v in _BASE.villagers))
 
 
+HEADS = ["v0001", "v0002"]  # the Party secretary and the committee chair sign
+
+
 def _procedure() -> Procedure:
     bodies = """\
   heads:
@@ -122,6 +125,9 @@ def _procedure() -> Procedure:
       - rule: observers
         params: {of: supervision-chair, min: 1}
         basis: [b]
+      - rule: signed-by
+        params: {offices: [party-secretary, committee-chair]}
+        basis: [b]
     on: {no_quorum: failed, rejected: failed}"""
     return load_text(_TEMPLATE.format(id="roles", bodies=bodies, stages=stages), "roles.yaml")
 
@@ -148,7 +154,7 @@ def test_the_member_assembly_two_thirds_of_all_members(present: int, yes: int,
     # 21 adult members: 2/3 is 14 — approval needs 14 yes of all 21, whoever attends
     case = _at_decide()
     assert case.plan.counts(ROSTER, case.plan.stage("decide").body).members == 21
-    case.hold_meeting(present=present, yes=yes, observers=["v0004"])
+    case.hold_meeting(present=present, yes=yes, observers=["v0004"], signed=HEADS)
     assert case.outcome == outcome
 
 
@@ -156,14 +162,33 @@ def test_the_member_assembly_two_thirds_of_all_members(present: int, yes: int,
 def test_the_member_assembly_quorum_at_n_minus_one_n_n_plus_one(present: int,
                                                                 route: str) -> None:
     case = _at_decide()
-    rec = case.hold_meeting(present=present, yes=present, observers=["v0004"])[-1]
+    rec = case.hold_meeting(present=present, yes=present, observers=["v0004"],
+                            signed=HEADS)[-1]
     assert rec.result["route"] == route
 
 
 def test_the_supervision_chair_must_observe_by_role() -> None:
     case = _at_decide()
     with pytest.raises(RuleViolation, match="too few observers"):
-        case.hold_meeting(present=15, yes=15, observers=["v0005"])  # not the chair
+        case.hold_meeting(present=15, yes=15, observers=["v0005"], signed=HEADS)  # not the chair
     assert case.version == 2
-    case.hold_meeting(present=15, yes=15, observers=["v0004"])
+    case.hold_meeting(present=15, yes=15, observers=["v0004"], signed=HEADS)
+    assert case.outcome == "adopted"
+
+
+@pytest.mark.parametrize(("signers", "missing"), [
+    ([], ("party-secretary", "committee-chair")), (["v0001"], ("committee-chair",)),
+    (["v0002", "v0003"], ("party-secretary",))])
+def test_the_minutes_must_be_signed_by_the_two_heads(signers: list[str],
+                                                      missing: tuple[str, ...]) -> None:
+    case = _at_decide()
+    present = [f"v{i:04d}" for i in range(1, 16)]
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(present=present, yes=present, observers=["v0004"], signed=signers)
+    assert err.value.rule == "signed-by" and err.value.numbers["missing"] == missing
+    assert case.version == 2
+    with pytest.raises(RuleViolation, match="not signed by"):  # signers only counted
+        case.hold_meeting(present=15, yes=15, observers=["v0004"], signed=15)
+    case.hold_meeting(present=present, yes=present, observers=["v0004"],
+                      signed=sorted({*signers, *HEADS}))
     assert case.outcome == "adopted"

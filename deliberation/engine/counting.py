@@ -35,6 +35,7 @@ from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, is_representative
 from deliberation.rules.observers import OBSERVERS
+from deliberation.rules.office_signatures import SIGNED_OFFICES
 
 
 def _unique(ids: Iterable[str], what: Text) -> set[str]:
@@ -313,6 +314,15 @@ def observer_counts(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> dic
     return {sel: len(ids & member_ids(ctx.roster, (sel,))) for sel in SELECTORS}
 
 
+def signed_offices(ctx: Context, data: Mapping[str, Any]) -> frozenset[str]:
+    """The offices held by those who signed the minutes by name (all present, unless ``signed``
+    says otherwise); none when the signers were only counted."""
+    signers = data.get("signed", data["present"])
+    if type(signers) is int:
+        return frozenset()
+    return frozenset(o for vid in signers for o in ctx.roster.get(vid).offices)
+
+
 def _item_votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
                 ) -> dict[str, tuple[int, int, int]]:
     """Yes, no and abstentions on each of the stage's items (``items: {id: {yes, no,
@@ -425,6 +435,8 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         facts["item_votes"] = by_item
     if OBSERVERS in sp.reads or "observers" in data:
         facts[OBSERVERS] = observer_counts(ctx, sp, data)
+    if SIGNED_OFFICES in sp.reads:
+        facts[SIGNED_OFFICES] = signed_offices(ctx, data)
     subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))

@@ -51,6 +51,7 @@ from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
+from deliberation.rules.office_signatures import SignedBy
 from deliberation.rules.regimes import MatterRegime, admission
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
@@ -340,6 +341,11 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
             "stage {stage}: a meeting voting on items one by one is not simulated yet",
         ).format(stage=stage.id))
     rules = [_bound(procedure, spec, overrides) for spec in procedure.rules_of(stage, overrides)]
+    if any(isinstance(r, SignedBy) for r in rules):
+        # the simulated meetings count their signers; signatures by role need them named
+        raise SimulationError(_(
+            "stage {stage}: minutes signed by role (signed-by) are not simulated yet",
+        ).format(stage=stage.id))
     # by route key; ``escalate`` (one level up) is resolved per run by the case's level
     targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
 
