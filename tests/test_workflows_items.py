@@ -4,6 +4,7 @@ prints each item's vote and result, the observers and the meeting's place."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from deliberation.cli import main
 from deliberation.definition import loader
 from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.store.register import build_register
+from deliberation.trainer.walk import run_walk
 
 ROOT = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLES = ROOT / "scenarios"
@@ -104,3 +106,17 @@ def test_case_act_takes_items_observers_and_place_and_prints_each_item(
         "--place", "村委会议室", "--witnesses", "1")
     out = capsys.readouterr().out
     assert "`road`: 通过" in out and "`lights`: 未通过" in out
+
+
+def test_the_walkthrough_votes_items_and_names_observers() -> None:
+    script = ["meeting present=5 yes=5", "meeting present=6 yes=6", "circulate", "wait 3",
+              "meeting present=40 yes=40 witnesses=1",
+              "meeting present=26 item.road=14 item.lights=18 witnesses=1",  # refused
+              "meeting present=26 item.road=14 item.lights=17 witnesses=1 observers=1"]
+    out = io.StringIO()
+    run_walk(str(ROOT / "procedures" / "four-deliberations-items.yaml"), script, lang="en",
+             out=out)
+    text = out.getvalue()
+    assert "Try: meeting present=N item.road=N item.lights=N observers=N" in text
+    assert "too few observers: 0 of supervision committee members" in text
+    assert "Result: passed → publish the resolution" in text
