@@ -55,7 +55,9 @@ wild = st.fixed_dictionaries({"present": who}, optional={
     "excluded": mapping, "exclusion_approval": st.one_of(st.text(max_size=4), scalars),
     "written": mapping, "online": who, "proxies": st.one_of(mapping, st.integers(-1, 5)),
     "proxy_authorisation": st.one_of(st.text(max_size=4), scalars),
-    "households": scalars, "non_voting": scalars, "interested_voting": scalars})
+    "households": scalars, "non_voting": scalars, "interested_voting": scalars,
+    "items": st.one_of(st.dictionaries(st.text(max_size=3), mapping, max_size=2), mapping),
+    "observers": who, "place": st.one_of(st.text(max_size=6), scalars)})
 kwargs = st.one_of(plausible, wild)
 
 

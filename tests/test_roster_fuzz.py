@@ -92,10 +92,14 @@ def test_mutated_rosters_never_raise(case: tuple[str, bytes]) -> None:
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
                    st.lists(st.text(max_size=8), max_size=3), st.dictionaries(
                        st.text(max_size=3), st.integers(), max_size=2),
-                   st.sampled_from(["full", "none", "yes", "party-committee", "是"]))
+                   st.sampled_from(["full", "none", "yes", "party-committee", "是",
+                                    "party-secretary", "accountant;cashier", "acountant"]),
+                   st.lists(st.sampled_from(["committee-chair", "group-leader", "chair"]),
+                            max_size=3))
 KEYS = st.one_of(st.sampled_from(["id", "household", "name", "adult", "party", "representative",
                                   "committees", "resident", "township", "is_adult",
-                                  "committee"]), st.text(max_size=6))
+                                  "committee", "offices", "office", "collective_member",
+                                  "collective-member"]), st.text(max_size=6))
 
 
 @FUZZ

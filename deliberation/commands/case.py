@@ -35,6 +35,7 @@ from deliberation.commands._library import add_path_option, library_from, table
 from deliberation.definition.model import Procedure
 from deliberation.definition.wording import code
 from deliberation.engine.clock import Clock, ManualClock
+from deliberation.engine.items import ITEM_RESULT
 from deliberation.engine.scenario import file_problem
 from deliberation.errors import (
     DeliberationError,
@@ -535,6 +536,8 @@ def run_act(args: argparse.Namespace) -> int:
         route = rec.result.get("route")
         print(f"{MSG['recorded'].get(lang)} #{rec.seq} {entry_label(rec.kind).get(lang)}"
               + (f" → {route_label(str(route)).get(lang)}" if route else ""))
+        for item in rec.result.get("items") or ():  # a meeting's items voted one by one
+            print(f"  {code(item['id'])}: {ITEM_RESULT[bool(item['adopted'])].get(lang)}")
     print(f"{MSG['state'].get(lang)}: {_where(case.procedure, case.state, lang)}  "
           f"{MSG['version'].get(lang)}: {case.version}")
     return 0

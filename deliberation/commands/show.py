@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.definition.checks import route_keys
+from deliberation.definition.item_words import items_lines
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
@@ -252,6 +253,7 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
         skip = L["skip"].format(s=code(stage.skip_when), d=code(plain(s.default)))
         out.append("   " + skip.get(lang))
     out += _stage_rule_lines(p, stage, lang, used_basis)
+    out += items_lines(p, stage, lang)
     out.append(_routes_line(p, stage, lang))
     if stage.records:
         recs = [RECORDS[r].get(lang) if r in RECORDS else r for r in stage.records]

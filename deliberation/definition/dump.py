@@ -26,6 +26,7 @@ from deliberation.definition.model import (
     Basis,
     Body,
     FrozenMap,
+    MeetingItem,
     Outcome,
     ParamValue,
     Procedure,
@@ -189,6 +190,17 @@ def _stage(stage: Stage) -> dict[str, Any]:
         out["max_rounds"] = stage.max_rounds
     if stage.on:
         out["on"] = dict(stage.on)
+    if stage.items:
+        out["items"] = [_item(it) for it in stage.items]
+        if stage.item_policy != "all":
+            out["item_policy"] = stage.item_policy
+    return out
+
+
+def _item(item: MeetingItem) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.id, "name": _text(item.name)}
+    if item.approval is not None:
+        out["approval"] = _rule(item.approval)
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import composites
+from deliberation.definition import composites, items
 from deliberation.definition.checks import check_procedure
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
@@ -118,6 +118,8 @@ _STAGE_KEYS: Final = (
     "max_rounds",
     "skip_when",
     "basis",
+    "items",
+    "item_policy",
 )
 _STAGE_OPS: Final = ("insert_before", "insert_after", "replace", "remove", "update")
 _UPDATE_KEYS: Final = ("update", "add_rules", "remove_rules", "set")
@@ -1211,10 +1213,13 @@ class _Builder:
         skip = self.skip_when(skip_loc) if skip_loc is not None else None
         desc = self.text(loc.get("description"), "description") if loc.get("description") else None
         basis = self.basis_refs(loc.get("basis"))
+        voted = items.read_items(self, loc.get("items"), action)
+        policy = items.read_policy(self, loc.get("item_policy"), loc.get("items") is not None)
         if sid is None or name is None or action is None or body is None:
             return None
         return Stage(
-            sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis
+            sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis,
+            voted, policy,
         )
 
     def skip_when(self, loc: Located) -> str | None:

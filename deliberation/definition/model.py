@@ -167,6 +167,22 @@ class Outcome:
     kind: OutcomeKind
 
 
+# How a meeting's items voted one by one decide its stage (``item_policy``): ``all`` — the stage
+# passes only if every item is adopted; ``any`` — it passes with the items adopted, rejected
+# only if none is.
+ITEM_POLICIES: Final = ("all", "any")
+
+
+@attrs.frozen
+class MeetingItem:
+    """One item of a meeting voted on by itself (逐项表决): its own result under the stage's
+    approval rule, or under its own ``approval`` (a rule spec with the ``rejected`` effect)."""
+
+    id: str
+    name: Text
+    approval: RuleSpec | None = None
+
+
 @attrs.frozen
 class Stage:
     """One step of a procedure.
@@ -187,6 +203,9 @@ class Stage:
     skip_when: str | None = None  # a bool setting; when true the stage is merged away
     description: Text | None = None
     basis: tuple[str, ...] = ()
+    # a meeting's items voted one by one, and how they decide the stage (ITEM_POLICIES)
+    items: tuple[MeetingItem, ...] = ()
+    item_policy: str = "all"
 
     def route(self, key: str) -> str | None:
         for k, v in self.on:

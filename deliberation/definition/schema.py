@@ -31,6 +31,7 @@ from typing import Any, Final
 from deliberation.definition.loader import _STAGE_OPS, FORMAT_VERSION, ID_PATTERN, RECORD_KINDS
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
+    ITEM_POLICIES,
     ROUTE_KEYS,
     ActionKind,
     OutcomeKind,
@@ -171,7 +172,28 @@ _STAGE_PROPS: Final[dict[str, Schema]] = {
         "description": "a bool setting; when true the stage is merged away",
     },
     "basis": _ref("basisRefs"),
+    "items": {
+        "type": "array",
+        "minItems": 2,
+        "description": "a meeting's items voted one by one, each with its own result",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "name"],
+            "properties": {"id": _ref("id"), "name": _ref("text"),
+                           "approval": {**_ref("rule"),
+                                        "description": "the item's own vote (default: the "
+                                                       "stage's approval)"}},
+        },
+    },
+    "item_policy": {
+        "enum": list(ITEM_POLICIES),
+        "description": "all: the stage passes only if every item is adopted; any: it passes "
+                       "with the items adopted, rejected only if none is",
+    },
 }
+# what an extension's ``update: … set:`` cannot change (a stage is replaced to change them)
+_NOT_SET: Final = ("id", "action", "rules", "items", "item_policy")
 
 
 def _stage() -> Schema:
@@ -195,7 +217,7 @@ def _stage_operation() -> Schema:
             "properties": props,
         }
 
-    update_set = {k: v for k, v in _STAGE_PROPS.items() if k not in ("id", "action", "rules")}
+    update_set = {k: v for k, v in _STAGE_PROPS.items() if k not in _NOT_SET}
     update: Schema = {
         "type": "object",
         "additionalProperties": False,

@@ -47,6 +47,7 @@ from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.rules.publication import ResultsPublished
+from deliberation.safetext import printable
 
 _SYSTEM_CLOCK: Final = SystemClock()
 # What an evaluator reads for a stage visit with nothing counted yet (evaluators only read a
@@ -340,6 +341,9 @@ class Case:
         actor: str | None = None,
         at: datetime | None = None,
         present_among: Mapping[str, int] | None = None,
+        items: Mapping[str, Mapping[str, Who]] | None = None,
+        observers: Sequence[str] = (),
+        place: str | None = None,
     ) -> tuple[Record, ...]:
         """A meeting of the current stage's body, with attendance and votes.
 
@@ -359,6 +363,11 @@ class Case:
         Where a rule counts a subset of the body present (a quorum ``among: woman``) and
         attendance is given as counts, ``present_among`` gives that subset's count too
         (``{"woman": 7}``); with names it is counted from the roster.
+        ``items``: where the stage votes on items one by one, the votes on each
+        (``{item id: {"yes": …, "no": …, "abstain": …}}``) instead of ``yes``/``no``/``abstain``.
+        ``observers``: the villager ids of those who attended to observe (the supervision
+        committee, township officials…), counted by the stage's ``observers`` rules.
+        ``place``: where the meeting was held (recorded and printed in the register).
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
@@ -385,6 +394,7 @@ class Case:
             data["signed"] = _who(signed, "signed")
         if present_among is not None:
             data["present_among"] = _counts(present_among, "present_among")
+        data.update(_meeting_extras(items, observers, place))
         now = self._now(at)
         sigs: list[Signature] = []
         if type(data["present"]) is not int:
@@ -752,10 +762,47 @@ def _proxies(value: Any, what: str) -> Any:
     return dict(value)
 
 
-def _written_votes(value: Any) -> dict[str, Any]:
+def _written_votes(value: Any, what: str = "written") -> dict[str, Any]:
     if not isinstance(value, Mapping) or not set(value) <= {"yes", "no", "abstain"}:
-        raise InvalidAction(_("written must map yes, no and abstain to counts or villager ids"))
-    return {k: _who(v, f"written.{k}") for k, v in value.items()}
+        raise InvalidAction(_(
+            "{what} must map yes, no and abstain to counts or villager ids",
+        ).format(what=what))
+    return {k: _who(v, f"{what}.{k}") for k, v in value.items()}
+
+
+def _meeting_extras(items: Any, observers: Any, place: Any) -> dict[str, Any]:
+    """A meeting's votes per item, its observers and its place, as far as they were given."""
+    data: dict[str, Any] = {}
+    if items is not None:
+        data["items"] = _item_votes(items)
+    if observers:
+        data["observers"] = _ids(observers, "observers")
+    if place is not None:
+        data["place"] = _place(place)
+    return data
+
+
+def _item_votes(value: Any) -> dict[str, Any]:
+    """``{item id: {yes, no, abstain}}``, each a count or villager ids."""
+    if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
+        raise InvalidAction(_("items must map item ids to their votes (yes, no, abstain)"))
+    return {k: _written_votes(v, f"items.{k}") for k, v in value.items()}
+
+
+# the longest place name a meeting records (a room, a hall, a village: never a document)
+_PLACE_MAX: Final = 200
+
+
+def _place(value: Any) -> str:
+    """Where a meeting was held: text, not blank, at most a line, no control characters (it is
+    printed in the register and on terminals as written)."""
+    text = _text(value, "place").strip()
+    if not text or len(text) > _PLACE_MAX or "\n" in text or printable(text) != text:
+        raise InvalidAction(_(
+            "the place must be a line of plain text (1 to {n} characters, no control "
+            "characters)",
+        ).format(n=_PLACE_MAX))
+    return text
 
 
 def _count(value: Any, what: str) -> int:

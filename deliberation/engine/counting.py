@@ -29,12 +29,14 @@ from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, series
-from deliberation.roster import Villager
+from deliberation.roster import SELECTORS, Villager
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, is_representative
+from deliberation.rules.observers import OBSERVERS
+from deliberation.rules.office_signatures import SIGNED_OFFICES
 
 
 def _unique(ids: Iterable[str], what: Text) -> set[str]:
@@ -298,6 +300,65 @@ def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
     return int(witnesses)
 
 
+_OBSERVERS = _("observers")
+
+
+def observer_counts(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> dict[str, int]:
+    """The meeting's named observers (each on the roster, each once), counted per roster
+    selector: what ``observers`` rules read (:mod:`deliberation.rules.observers`)."""
+    names = data.get("observers") or ()
+    ids = _unique(names, _OBSERVERS)
+    for vid in ids:
+        on_roster(ctx, vid, sp.id)
+    if not ids:
+        return {}
+    return {sel: len(ids & member_ids(ctx.roster, (sel,))) for sel in SELECTORS}
+
+
+def signed_offices(ctx: Context, data: Mapping[str, Any]) -> frozenset[str]:
+    """The offices held by those who signed the minutes by name (all present, unless ``signed``
+    says otherwise); none when the signers were only counted."""
+    signers = data.get("signed", data["present"])
+    if type(signers) is int:
+        return frozenset()
+    return frozenset(o for vid in signers for o in ctx.roster.get(vid).offices)
+
+
+def _item_votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
+                ) -> dict[str, tuple[int, int, int]]:
+    """Yes, no and abstentions on each of the stage's items (``items: {id: {yes, no,
+    abstain}}``): every item voted, none unknown, each vote checked as a single vote is; the
+    meeting's own ``yes``/``no``/``abstain`` and written votes are not given beside them."""
+    given: Mapping[str, Any] = data.get("items") or {}
+    known = tuple(it.id for it in sp.stage.items)
+    if not known:
+        raise InvalidAction(_(
+            "no item is voted on by itself at this meeting: give yes, no and abstain",
+        ))
+    if any(data.get(k) for k in ("yes", "no", "abstain", "written")):
+        raise InvalidAction(_(
+            "this meeting votes on its items one by one: give the votes per item (items), not "
+            "yes, no, abstain or written votes for the whole meeting",
+        ))
+    for key in given:
+        if key not in known:
+            raise InvalidAction(_("no item {key!r} at this meeting{hint}").format(
+                key=key, hint=_did_you_mean(str(key), known)))
+    missing = [k for k in known if k not in given]
+    if missing:
+        raise InvalidAction(_("the votes on item(s) {ids} are missing").format(
+            ids=", ".join(missing)))
+    out = {}
+    for key in known:
+        votes = given[key]
+        if not isinstance(votes, Mapping) or not set(votes) <= {"yes", "no", "abstain"}:
+            raise InvalidAction(_(
+                "item {key}: give its votes as {{yes, no, abstain}}",
+            ).format(key=key))
+        out[key] = _votes(ctx, sp, votes, a)
+    return out
+
+
 _WRITTEN_VOTERS = _("written voters")
 
 
@@ -343,6 +404,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     a = _attendance(ctx, sp, data, bc)
     _check_attendance(a, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
+    by_item = _item_votes(ctx, sp, data, a) if sp.stage.items or "items" in data else None
     excused, on_leave = _excused(ctx, sp, data, a, bc)
     by_reason, left_out = _excluded(ctx, sp, data, a, on_leave)
     excluded = sum(by_reason.values())
@@ -351,8 +413,10 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
                                      bc.voters))
     wy, wn, wa = _written(ctx, sp, data, a, left_out, bc.voters - excluded)
     interested = data.get("interested_voting", 0)
-    if interested > yes + no + abstain:
-        raise InvalidAction(too_many("interested_voting", interested, yes + no + abstain))
+    cast_most = max((sum(v) for v in by_item.values()), default=0) if by_item is not None \
+        else yes + no + abstain
+    if interested > cast_most:
+        raise InvalidAction(too_many("interested_voting", interested, cast_most))
     zone = ctx.plan.zone
     notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
     facts: Facts = {
@@ -368,6 +432,12 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
         "on": local_date(d.at, zone),
     }
+    if by_item is not None:
+        facts["item_votes"] = by_item
+    if OBSERVERS in sp.reads or "observers" in data:
+        facts[OBSERVERS] = observer_counts(ctx, sp, data)
+    if SIGNED_OFFICES in sp.reads:
+        facts[SIGNED_OFFICES] = signed_offices(ctx, data)
     subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))

@@ -25,6 +25,7 @@ from deliberation.engine.counting import (
     opinion_unit,
     task_facts,
 )
+from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
@@ -265,15 +266,15 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     return Outcome(_stay(s), new)
 
 
-def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict]) -> str:
-    """The quorum, then (if met) the vote: the route they give, each verdict added to
-    ``checks`` (a meeting's, or a written consultation's validity and consent)."""
+def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
+    """The quorum, then (if met and ``vote``) the vote: the route they give, each verdict added
+    to ``checks`` (a meeting's, or a written consultation's validity and consent)."""
     if sp.quorum is not None:
         v = sp.quorum.verdict(facts)
         checks.append(v.entry())
         if not v.ok:
             return "no_quorum"
-    if sp.approval is not None:
+    if vote and sp.approval is not None:
         v = sp.approval.verdict(facts)
         checks.append(v.entry())
         if not v.ok:
@@ -285,8 +286,12 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, (ActionKind.MEETING,), _DO_MEETING)
     facts, electorate = meeting_facts(ctx, s, sp, d)
     checks = preconditions(sp, facts)
-    route = _decide(sp, facts, checks)
-    if route != "no_quorum" and sp.regime is not None:
+    extra: dict[str, Any] = {}
+    # items voted one by one: the quorum once, then each item's vote (with the regime's)
+    route = _decide(sp, facts, checks, vote=not sp.items)
+    if sp.items and route != "no_quorum":
+        route, extra["items"] = decide_items(sp, facts)
+    elif route != "no_quorum" and sp.regime is not None:
         # asked even when the procedure's own vote failed: its verdict says which rule binds
         v = sp.regime.verdict(facts)
         checks.append(v.entry())
@@ -299,7 +304,7 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         with_item(s.rounds, sp.id, held), without(s.notices, sp.id),
         s.circulated if route == "no_quorum" else without(s.circulated, sp.id),
         with_item(s.last_route, sp.id, route), s.postings, s.submitters)
-    return move(ctx, after, d, sp, route, checks, round=held, electorate=electorate)
+    return move(ctx, after, d, sp, route, checks, round=held, electorate=electorate, **extra)
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

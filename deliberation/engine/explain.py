@@ -36,6 +36,7 @@ from deliberation.rules.actions import ActionKind
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import cite
+from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.signatures import Signatures
 
@@ -147,20 +148,26 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
             "a meeting of the {name} is needed: quorum {detail}, i.e. at least {needed} of {total}",
         ).format(name=name, detail=d.detail, total=first.total, needed=first.needed),
             {"needed": first.needed, "total": first.total}, sp.quorum.basis))
-    if sp.approval is not None:
-        d = sp.approval.describe()
+    # the vote, or each item's where the meeting votes on items one by one
+    names = {it.id: it.name for it in sp.stage.items}
+    votes = sp.items if sp.items else ((None, sp.approval),)
+    for item, vote in votes:
+        if vote is None:
+            continue
+        d = vote.describe()
         view = d.thresholds[0] if d.thresholds else None
+        numbers: dict[str, Any] = {} if item is None else {"item": item}
         if view is not None and view.base in ("present", "votes_cast"):
-            out.append(Blocker(sp.approval.id, _(
-                "the vote needs yes votes {detail}",
-            ).format(detail=d.detail),
-                {"base": view.base}, sp.approval.basis))
+            text = _("the vote needs yes votes {detail}").format(detail=d.detail)
+            numbers["base"] = view.base
         else:
-            req = sp.approval.requirements(sizes)[0]
-            out.append(Blocker(sp.approval.id, _(
-                "the vote needs yes votes {detail}, i.e. at least {needed}",
-            ).format(detail=d.detail, needed=req.needed),
-                {"needed": req.needed, "total": req.total}, sp.approval.basis))
+            req = vote.requirements(sizes)[0]
+            text = _("the vote needs yes votes {detail}, i.e. at least {needed}").format(
+                detail=d.detail, needed=req.needed)
+            numbers |= {"needed": req.needed, "total": req.total}
+        if item is not None:
+            text = _("item {name}: {need}").format(name=names[item], need=text)
+        out.append(Blocker(vote.id, text, numbers, vote.basis))
     if sp.regime is not None:
         facts = sizes | matter_facts(ctx, sp)
         law_needs = sp.regime.need(facts)
@@ -183,7 +190,7 @@ def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> lis
                 continue
             if rule.of != "township-witnesses":
                 continue
-        elif not ({"notice_on", "circulated_on"} & rule.reads):
+        elif not ({"notice_on", "circulated_on", OBSERVERS} & rule.reads):
             continue  # decided by what the meeting itself records
         out.extend(_failing((rule,), timing))
     return out

@@ -66,6 +66,9 @@ class StagePlan:
     reads: frozenset[str]  # every fact some rule of the stage reads
     # ``matter-regime``: the stricter law for the case's kind, asked beside ``approval``
     regime: MatterRegime | None = None
+    # a meeting's items voted one by one: each id with the vote that decides it (its own
+    # ``approval``, else the stage's)
+    items: tuple[tuple[str, Rule | None], ...] = ()
     # the subsets of the body some rule counts apart (``present_members@woman``…), once
     subsets: tuple[str, ...] = attrs.field(init=False, default=attrs.Factory(
         lambda sp: subsets_read(sp.reads), takes_self=True))
@@ -149,11 +152,16 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
             targets[key] = t
     if regime is not None:
         regime = regime.against(approval)
-    rules = [*pre, *(r for r in (quorum, approval, regime) if r is not None)]
+    voted = tuple((it.id, approval if it.approval is None else RULES[it.approval.rule].bind(
+        it.approval.id, procedure.params_of(it.approval, settings), it.approval.basis))
+        for it in stage.items)
+    rules = [*pre, *(r for r in (quorum, approval, regime) if r is not None),
+             *(r for _unused, r in voted if r is not None)]
     reads = frozenset(f for r in rules for f in r.reads)
     return StagePlan(stage, index, body, stage.action, skip, quorum, approval, tuple(pre),
                      tuple(deadlines), targets,
-                     frozenset(k for k, t in targets.items() if t == ESCALATE), reads, regime)
+                     frozenset(k for k, t in targets.items() if t == ESCALATE), reads, regime,
+                     voted)
 
 
 _PLANS: dict[tuple[int, str], tuple[weakref.ref[Procedure], Plan]] = {}

@@ -29,6 +29,7 @@ from deliberation.definition.model import Procedure
 from deliberation.diagnostics import Diagnostic, did_you_mean
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
+from deliberation.engine.items import ITEM_RESULT
 from deliberation.engine.records import Record
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
 from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
@@ -45,7 +46,7 @@ class ScenarioError(DefinitionError):
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
 # exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
 # proxies ({member: holder} or a count),
-# counts (names to counts)
+# counts (names to counts), item_votes ({item id: votes})
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -61,7 +62,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
                                  "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str",
-                                 "present_among": "counts"}, ("present",)),
+                                 "present_among": "counts", "items": "item_votes",
+                                 "observers": "ids", "place": "str"}, ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
                                    "method": "str", "proxy": "str", "authorisation": "str",
                                    "actor": "str"}, ("villager",)),
@@ -151,6 +153,8 @@ class StepResult:
     # checks that failed on an accepted record that stays in its stage: recorded and flagged,
     # not refused (a villager's objection answered late): {"rule", "message", "numbers"}
     flags: tuple[dict[str, Any], ...] = ()
+    # a meeting voting on items one by one: {item id: adopted}, in the stage's order
+    items: dict[str, bool] | None = None
 
     def to_data(self) -> dict[str, Any]:
         out = {
@@ -169,6 +173,8 @@ class StepResult:
             out["escalated"] = self.escalated
         if self.flags:
             out["flags"] = list(self.flags)
+        if self.items is not None:
+            out["items"] = self.items
         return out
 
 
@@ -213,6 +219,9 @@ class ScenarioReport:
                 lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}{up}")
                 for f in a.flags:
                     lines.append(f"    ! [{f['rule']}] {f['message'][lang]}")
+                if a.items is not None:
+                    lines.extend(f"    {k}: {ITEM_RESULT[ok].get(lang)}"
+                                 for k, ok in a.items.items())
             else:
                 lines.append(f"{head} {_W['refused'].get(lang)}")
                 for v in a.violations:
@@ -459,7 +468,7 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
             rep.error("D201", f"{do}: unknown key {key!r}", k,
                       did_you_mean(key, [*kinds, *_COMMON]))
             continue
-        value = v.value()
+        value = _keyed(v) if kinds[key] in _KEYED else v.value()
         problem = _check_kind(kinds[key], value)
         if problem:
             rep.error("D202", f"{do}.{key}: {problem}", v)
@@ -471,6 +480,19 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
         if key not in params and el.get(key) is None:
             rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
     return Step(i, do, el.line, el.path, params, at, after)
+
+
+# kinds whose mappings are keyed by words YAML 1.1 would read as booleans (yes, no)
+_KEYED: Final = ("votes", "item_votes")
+
+
+def _keyed(loc: Located) -> Any:
+    """``loc``'s value with every mapping key as written (``yes:`` stays ``"yes"``)."""
+    if loc.is_map:
+        return {k: _keyed(v) for k, _unused, v in loc.items()}
+    if loc.is_seq:
+        return [_keyed(e) for e in loc.elements()]
+    return loc.value()
 
 
 def _check_stage_ref(value: Any, v: Located, rep: Reporter, procedure: Procedure | None) -> None:
@@ -515,6 +537,11 @@ def _check_kind(kind: str, value: Any) -> str:
                    for v in value.values()))
         return "" if ok else ("expected a mapping of villager ids to categories, or of "
                               "categories to counts")
+    if kind == "item_votes":
+        ok = isinstance(value, dict) and all(
+            isinstance(k, str) and _check_kind("votes", v) == "" for k, v in value.items())
+        return "" if ok else ("expected a mapping of item ids to {yes, no, abstain}, each a "
+                              "count or a list of villager ids")
     if kind == "counts":
         return "" if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
@@ -593,13 +620,16 @@ def apply_step(case: Case, step: Step, now: datetime) -> StepResult:
                           error={"type": type(err).__name__, "message": err.message.to_data()})
     route = None
     escalated = None
+    items = None
     for r in records:
         if r.result.get("route") is not None:
             route = r.result["route"]
         if r.result.get("escalated") is not None:
             escalated = dict(r.result["escalated"])
+        if r.result.get("items") is not None:
+            items = {str(i["id"]): bool(i["adopted"]) for i in r.result["items"]}
     return StepResult(step, True, now, case.state, route, tuple(r.kind for r in records),
-                      escalated=escalated, flags=_flags(case, records))
+                      escalated=escalated, flags=_flags(case, records), items=items)
 
 
 def _flags(case: Case, records: Sequence[Record]) -> tuple[dict[str, Any], ...]:

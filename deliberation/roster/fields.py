@@ -22,9 +22,10 @@ import attrs
 
 from deliberation.diagnostics import closest
 from deliberation.i18n import Text, Triple, _
+from deliberation.roster.offices import OFFICES
 from deliberation.roster.villager import COMMITTEES, PARTY_STATUSES, SEX_SPELLINGS, SEXES
 
-FieldKind = Literal["text", "flag", "party", "committees", "sex"]
+FieldKind = Literal["text", "flag", "party", "committees", "sex", "offices"]
 
 # Spellings of a yes/no cell, compared case-insensitively after trimming spaces.
 TRUE_WORDS: Final = ("true", "yes", "y", "t", "1", "是")
@@ -51,6 +52,8 @@ class Field:
             return PARTY_STATUSES
         if self.kind == "committees":
             return COMMITTEES
+        if self.kind == "offices":
+            return OFFICES
         if self.kind == "flag":
             return TRUE_WORDS + FALSE_WORDS
         if self.kind == "sex":
@@ -73,6 +76,12 @@ FIELDS: Final[tuple[Field, ...]] = (
     Field("sex", "sex", False, "", _(
         "sex: female or male; empty when not recorded. Women representatives' share and quorums "
         "among women are counted from it",
+    )),
+    Field("offices", "offices", False, (), _(
+        "offices the person holds (any number): procedures name office-holders by role",
+    )),
+    Field("collective_member", "flag", False, False, _(
+        "a member of the village's collective economic organisation",
     )),
 )
 FIELD: Final[Mapping[str, Field]] = {f.name: f for f in FIELDS}
@@ -119,15 +128,19 @@ def default(field: Field) -> Value:
 
 def parse(field: Field, cell: Cell) -> Value | Bad:
     """The typed value of ``cell`` for ``field``, or what is wrong with it."""
-    if cell.other or (cell.items is not None and field.kind != "committees"):
+    if cell.other or (cell.items is not None and field.kind not in _LISTS):
         what = cell.other or "a list"
         return Bad("R203", Triple(
             f"{field.name} 应为{_KIND_ZH[field.kind]},不能是 {what}",
             f"{field.name} 應為{_KIND_HANT[field.kind]},不能是 {what}",
             f"{field.name} must be {_KIND_EN[field.kind]}, not {what}"))
     if cell.items is not None:
-        return _committees(list(cell.items))
+        return _listed(field, list(cell.items))
     return parse_text(field, cell.text)
+
+
+# the kinds written as a list (in CSV one cell, separated by COMMITTEE_SEPARATORS)
+_LISTS: Final = ("committees", "offices")
 
 
 def parse_text(field: Field, raw: str | None) -> Value | Bad:
@@ -164,7 +177,7 @@ def parse_text(field: Field, raw: str | None) -> Value | Bad:
         return Bad("R203", _(
             "sex must be female or male, not {text!r}",
         ).format(text=text), suggest(text, SEXES))
-    return _committees(_SPLIT.split(text))
+    return _listed(field, _SPLIT.split(text))
 
 
 def _flag(field: Field, text: str) -> bool | Bad:
@@ -179,13 +192,14 @@ def _flag(field: Field, text: str) -> bool | Bad:
         _("write true/false, yes/no, 1/0 or 是/否"))
 
 
-def _committees(items: list[str]) -> frozenset[str] | Bad:
+def _listed(field: Field, items: list[str]) -> frozenset[str] | Bad:
+    """The committees (or offices) of a list, each one of the field's vocabulary."""
     names = [c.strip() for c in items if c.strip()]
-    unknown = [c for c in names if c not in COMMITTEES]
+    unknown = [c for c in names if c not in field.allowed]
     if unknown:
-        return Bad("R204", _(
-            "unknown committee {value!r}",
-        ).format(value=unknown[0]), suggest(unknown[0], COMMITTEES))
+        message = _("unknown office {value!r}") if field.kind == "offices" else \
+            _("unknown committee {value!r}")
+        return Bad("R204", message.format(value=unknown[0]), suggest(unknown[0], field.allowed))
     return frozenset(names)
 
 
@@ -200,10 +214,10 @@ def suggest(word: str, choices: tuple[str, ...]) -> Text:
 
 _KIND_EN: Final[Mapping[str, str]] = {
     "text": "text", "flag": "true or false", "party": "none, full or probationary",
-    "committees": "a list of committees", "sex": "female or male"}
+    "committees": "a list of committees", "sex": "female or male", "offices": "a list of offices"}
 _KIND_ZH: Final[Mapping[str, str]] = {
     "text": "文字", "flag": "true 或 false", "party": "none、full 或 probationary",
-    "committees": "委员会列表", "sex": "female 或 male"}
+    "committees": "委员会列表", "sex": "female 或 male", "offices": "职务列表"}
 _KIND_HANT: Final[Mapping[str, str]] = {
     "text": "文字", "flag": "true 或 false", "party": "none、full 或 probationary",
-    "committees": "委員會列表", "sex": "female 或 male"}
+    "committees": "委員會列表", "sex": "female 或 male", "offices": "職務列表"}

@@ -21,8 +21,15 @@ from typing import Any, Final
 import attrs
 
 from deliberation.roster import files
+from deliberation.roster.offices import OFFICES
 from deliberation.roster.problems import RosterError
 from deliberation.roster.villager import Villager
+
+
+def _holds(office: str) -> Callable[[Villager], bool]:
+    """The selector of the holders of ``office``."""
+    return lambda v: office in v.offices
+
 
 SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     "villager": lambda v: not v.township,
@@ -39,6 +46,12 @@ SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     # by the roster's ``sex`` column: e.g. women representatives, a subset some quorums count
     "woman": lambda v: v.sex == "female" and not v.township,
     "man": lambda v: v.sex == "male" and not v.township,
+    # the members of the collective economic organisation (the roster's collective_member),
+    # and those of them aged 18+, who attend its member assembly (农村集体经济组织法 Art. 27)
+    "collective-member": lambda v: v.collective_member and not v.township,
+    "adult-collective-member": lambda v: v.collective_member and v.adult and not v.township,
+    # office-holders by role (the roster's offices column): one selector per office
+    **{office: _holds(office) for office in OFFICES},
 }
 # Each selector's bit in a villager's mask: a union of selectors is an OR of bits.
 _BIT: Final[Mapping[str, int]] = {name: 1 << i for i, name in enumerate(SELECTORS)}
@@ -227,6 +240,9 @@ class Roster:
                 "resident": v.resident,
                 "township": v.township,
                 "sex": v.sex,
+                # written only when given, so rosters without them keep their fingerprints
+                **({"offices": sorted(v.offices)} if v.offices else {}),
+                **({"collective_member": True} if v.collective_member else {}),
             }
             for v in self.villagers
         ]

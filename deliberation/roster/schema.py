@@ -58,7 +58,8 @@ def _field_schema(field: Field) -> Schema:
             "oneOf": [{"type": "null"},
                       {"type": "array", "items": {"type": "string", "enum": list(field.allowed)},
                        "uniqueItems": True},
-                      {"type": "string", "description": f"committees separated by one of {seps}"}]}
+                      {"type": "string",
+                       "description": f"{field.name} separated by one of {seps}"}]}
 
 
 def _spellings(words: Sequence[str]) -> list[str]:

@@ -37,3 +37,7 @@ class Villager:
     resident: bool = True  # False: lives away (外出), hard to reach for meetings and consultation
     township: bool = False  # a township official attending as witness, not a villager
     sex: Sex = ""  # "" when not recorded; see SEXES
+    # the offices held (deliberation.roster.offices.OFFICES): named by role in procedures
+    offices: frozenset[str] = frozenset()
+    # a member of the village's collective economic organisation (农村集体经济组织成员)
+    collective_member: bool = False

@@ -44,6 +44,11 @@ class Facts(TypedDict, total=False):
     participants: int  # everyone present
     participants_signed: int
     witnesses_signed: int  # township officials who signed the minutes
+    # the meeting's named observers, counted per roster selector (``observers`` rules)
+    observers: Mapping[str, int]
+    signed_offices: frozenset[str]  # offices held by those who signed the minutes by name
+    # a meeting voting on items one by one: yes, no and abstentions per item id
+    item_votes: Mapping[str, tuple[int, int, int]]
     interested_voting: int  # interested parties who voted although recusal applies
     notice_on: date | None  # when the standing notice of this meeting was given (local date)
     circulated_on: date | None  # when the plan was circulated (local date)

@@ -38,6 +38,9 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
         {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
     "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
 }
+# a meeting's votes per item: {item id: {yes, no, abstain}}
+_KIND_SCHEMAS["item_votes"] = {"type": "object",
+                               "additionalProperties": _KIND_SCHEMAS["votes"]}
 
 
 @cache

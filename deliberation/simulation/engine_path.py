@@ -34,6 +34,7 @@ from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
+from deliberation.rules.observers import Observers
 from deliberation.simulation.model import (
     DEADLINE,
     KEYS,
@@ -426,11 +427,15 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     households = int(np.unique(people.household[attend]).size)
     left_out = int(people.excused.sum())
     among = {s: int((attend & chosen).sum()) for s, chosen in people.subsets.items()}
+    # the observers the stage's rules require, named (the model assumes they attend)
+    observers = [v.id for r in case.plan.stage(st.id).preconditions if isinstance(r, Observers)
+                 for v in case.roster.select((r.of,))[:r.minimum]]
     records = case.hold_meeting(
         present=present, yes=yes, no=no, abstain=abstain, households=households,
         excluded={AWAY_UNTRANSFERRED: left_out} if left_out else None,
         exclusion_approval=_SIM_APPROVAL if left_out else None,
         non_voting=non_voting, witnesses=township, present_among=among or None,
+        observers=list(dict.fromkeys(observers)),
     )
     result = next(r.result for r in records if r.kind == "meeting")
     checks = result.get("checks", ())

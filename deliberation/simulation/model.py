@@ -40,7 +40,7 @@ from deliberation.engine.census import subsets_read
 from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
-from deliberation.roster import Roster
+from deliberation.roster import SELECTORS, Roster
 from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
 from deliberation.rules.attendance import Quorum
@@ -51,6 +51,7 @@ from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
+from deliberation.rules.office_signatures import SignedBy
 from deliberation.rules.regimes import MatterRegime, admission
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
@@ -245,6 +246,8 @@ def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) ->
         participants=1,
         participants_signed=1,
         witnesses_signed=roster.count("township-official"),
+        # required observers: the engine path names as many of each body as the rules ask
+        observers={sel: roster.count(sel) for sel in SELECTORS},
         posted_on=dict.fromkeys(channels, _DAY0),
         submitters=params.motion_submitters,
         submitters_signed=params.motion_submitters,
@@ -336,7 +339,16 @@ def _admit(procedure: Procedure, live: Sequence[Stage], params: SimParams,
 def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimParams,
                    roster: Roster, overrides: Mapping[str, Any]) -> StagePlan:
     body = procedure.body_of(stage, overrides)
+    if stage.items:
+        raise SimulationError(_(
+            "stage {stage}: a meeting voting on items one by one is not simulated yet",
+        ).format(stage=stage.id))
     rules = [_bound(procedure, spec, overrides) for spec in procedure.rules_of(stage, overrides)]
+    if any(isinstance(r, SignedBy) for r in rules):
+        # the simulated meetings count their signers; signatures by role need them named
+        raise SimulationError(_(
+            "stage {stage}: minutes signed by role (signed-by) are not simulated yet",
+        ).format(stage=stage.id))
     # by route key; ``escalate`` (one level up) is resolved per run by the case's level
     targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
 

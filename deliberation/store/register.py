@@ -362,12 +362,15 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
         rows.append(Row(ctx.w("excused"), _who(ctx, data["excused"])))
     rows.extend(_attendance_extras(ctx, data, electorate))
     rows.append(Row(ctx.w("content"), str(data.get("content") or "") or ctx.w("not-recorded")))
-    rows.append(Row(ctx.w("vote"), ctx.w("vote-line", yes=_number(data.get("yes")),
-                                         no=_number(data.get("no")),
-                                         abstain=_number(data.get("abstain")))))
-    for key in ("yes", "no", "abstain"):
-        if isinstance(data.get(key), list | tuple) and data[key]:
-            rows.append(Row(ctx.w(f"{key}-names"), _who(ctx, data[key])))
+    if isinstance(data.get("items"), Mapping):
+        rows.extend(_items(ctx, sp, data["items"], result))
+    else:
+        rows.append(Row(ctx.w("vote"), ctx.w("vote-line", yes=_number(data.get("yes")),
+                                             no=_number(data.get("no")),
+                                             abstain=_number(data.get("abstain")))))
+        for key in ("yes", "no", "abstain"):
+            if isinstance(data.get(key), list | tuple) and data[key]:
+                rows.append(Row(ctx.w(f"{key}-names"), _who(ctx, data[key])))
     rows.append(Row(ctx.w("result"), _verdict(ctx, stage, result)))
     cited = _citations(ctx, result)
     if cited:
@@ -376,7 +379,28 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
     witnesses = data.get("witnesses", 0)
     rows.append(Row(ctx.w("township"),
                     _who(ctx, witnesses) if witnesses else ctx.w("none")))
+    observers = data.get("observers")
+    if isinstance(observers, list | tuple) and observers:
+        rows.append(Row(ctx.w("observers"), _who(ctx, [str(o) for o in observers])))
     return Section(_title(ctx, stage, result.get("round")), tuple(rows))
+
+
+def _items(ctx: _Ctx, sp: StagePlan | None, votes: Mapping[str, Any],
+           result: Mapping[str, Any]) -> list[Row]:
+    """One row per item voted on by itself: its name, its votes and its result."""
+    names = {it.id: it.name.get(ctx.lang) for it in sp.stage.items} if sp is not None else {}
+    adopted = {str(r.get("id")): bool(r.get("adopted")) for r in result.get("items") or ()
+               if isinstance(r, Mapping)}
+    rows = []
+    for item_id, v in votes.items():
+        v = _map(v)
+        line = ctx.w("vote-line", yes=_number(v.get("yes")), no=_number(v.get("no")),
+                     abstain=_number(v.get("abstain")))
+        if item_id in adopted:
+            line += ctx.w("item-result", result=ctx.w(
+                "item-adopted" if adopted[item_id] else "item-not-adopted"))
+        rows.append(Row(ctx.w("item", name=names.get(item_id, str(item_id))), line))
+    return rows
 
 
 def _expected(ctx: _Ctx, sp: StagePlan | None, data: Mapping[str, Any]) -> set[str]:

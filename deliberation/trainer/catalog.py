@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Final
 
 from deliberation.i18n import Text, Triple, _, _p
+from deliberation.roster.offices import OFFICE_LABELS
 from deliberation.rules.channels import channel_name
 
 RECORD_LABELS: Final[dict[str, Text]] = {
@@ -125,6 +126,11 @@ SELECTOR_LABELS: Final[dict[str, Text]] = {
     "villagers-committee": _("villagers' committee members"),
     "supervision-committee": _("supervision committee members"),
     "township-official": _p("trainer.catalog:township-official", "township officials"),
+    "woman": _("women members"),
+    "man": _("men members"),
+    "collective-member": _("members of the collective economic organisation"),
+    "adult-collective-member": _("members of the collective economic organisation aged 18+"),
+    **OFFICE_LABELS,
 }
 
 TAG_LABELS: Final[dict[str, Text]] = {

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from html import escape as _xml_escape
 from typing import Any, Final
 
+from deliberation.definition.item_words import items_summary
 from deliberation.definition.model import Outcome, OutcomeKind, Procedure
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -90,6 +91,8 @@ def step_label(step: StepView, lang: str) -> list[str]:
     lines = [f"{step.number}. {step.name.get(lang)}", step.body.name.get(lang)]
     if step.stage.max_rounds is not None:
         lines.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
+    if step.stage.items:
+        lines.append(items_summary(step.stage).get(lang))
     if step.skip_setting is not None:
         lines.append(ui("skip-when").format(id=f"`{step.skip_setting.id}`").get(lang))
     return lines

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from markupsafe import Markup
 
+from deliberation.definition.item_words import items_summary
 from deliberation.definition.model import Procedure
 from deliberation.i18n import DEFAULT_LANG, LANGS, _, check_lang
 from deliberation.roster import Roster
@@ -74,6 +75,8 @@ def _step_extra(step: StepView, lang: str) -> str:
     parts = []
     if step.stage.max_rounds is not None:
         parts.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
+    if step.stage.items:
+        parts.append(items_summary(step.stage).get(lang))
     if step.skip_setting is not None:
         parts.append(ui("skip-when").format(id=step.skip_setting.id).get(lang))
     return "; ".join(parts) if lang == "en" else ";".join(parts)

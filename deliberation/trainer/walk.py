@@ -24,6 +24,7 @@ from typing import Any, Final, TextIO
 
 import attrs
 
+from deliberation.definition.item_words import items_summary
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import ActionKind, Procedure
 from deliberation.engine.case import Case
@@ -31,6 +32,7 @@ from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import LANGS, Text, _, check_lang
 from deliberation.roster import Roster
+from deliberation.rules.observers import Observers
 from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.safetext import printable
 from deliberation.trainer.catalog import entry_label, route_label, ui
@@ -109,6 +111,12 @@ _MEETING_OPTIONS: Final = ("witnesses", "signed", "households", "excused", "non_
 
 class CommandError(ValueError):
     """A walkthrough command could not be understood (nothing was done)."""
+
+
+def _prefixed(args: list[str], prefix: str) -> dict[str, int]:
+    """``["among.woman=7"]`` with prefix ``among.`` → ``{"woman": 7}``."""
+    given = [a.removeprefix(prefix) for a in args if a.startswith(prefix)]
+    return _ints(given, (), tuple(a.partition("=")[0] for a in given))
 
 
 def _ints(args: list[str], positional: tuple[str, ...], options: tuple[str, ...]
@@ -202,6 +210,8 @@ class Walkthrough:
         action = step.action.get(lang)
         if step.stage.max_rounds is not None:
             action += " · " + ui("max-rounds").format(n=step.stage.max_rounds).get(lang)
+        if step.stage.items:
+            action += " · " + items_summary(step.stage).get(lang)
         self.say(f"{ui('action').get(lang)}{colon}{action}")
         self.say(f"{ui('rules').get(lang)}{colon}".rstrip())
         for rule in step.rules:
@@ -220,6 +230,11 @@ class Walkthrough:
         self.say(f"{ui('routes').get(lang)}{colon}{routes}")
         commands = list(_COMMANDS_BY_ACTION.get(step.stage.action, ()))
         names = {r.rule for r in step.rules}
+        if step.stage.items:  # each item's yes votes instead of the meeting's
+            commands = ["meeting present=N " + " ".join(f"item.{it.id}=N"
+                                                        for it in step.stage.items)]
+        if "observers" in names:
+            commands = [c + " observers=N" if c.startswith("meeting") else c for c in commands]
         if "notice-period" in names:
             commands.insert(0, "notice")
         if "advance-circulation" in names:
@@ -376,17 +391,25 @@ class Walkthrough:
         self.say(self.t("waited", days=n["days"], date=self.clock.now().date().isoformat()))
 
     def _meeting(self, args: list[str]) -> None:
-        # among.woman=N: how many of a subset some quorum counts apart are present
-        among = _ints([a.removeprefix("among.") for a in args if a.startswith("among.")],
-                      (), tuple(a.removeprefix("among.").partition("=")[0] for a in args
-                                if a.startswith("among.")))
-        n = _ints([a for a in args if not a.startswith("among.")], _MEETING_KEYS,
-                  _MEETING_OPTIONS)
+        # among.woman=N: how many of a subset some quorum counts apart are present;
+        # item.road=N: the yes votes on an item voted on by itself (the others present vote no)
+        among, items = (_prefixed(args, "among."), _prefixed(args, "item."))
+        n = _ints([a for a in args if not a.startswith(("among.", "item."))], _MEETING_KEYS,
+                  (*_MEETING_OPTIONS, "observers"))
         if "present" not in n:
             raise CommandError("meeting needs present=N (and yes=N)")
         options: dict[str, Any] = {k: n[k] for k in _MEETING_OPTIONS if k in n}
         if among:
             options["present_among"] = among
+        if items:
+            options["items"] = {k: {"yes": v, "no": max(0, n["present"] - v)}
+                                for k, v in items.items()}
+        if n.get("observers"):
+            # observers=N: the first N of each body the stage's observers rules require
+            sp = self.case.plan.stage(self.case.state)
+            named = [v.id for r in sp.preconditions if isinstance(r, Observers)
+                     for v in self.case.roster.select((r.of,))[:n["observers"]]]
+            options["observers"] = list(dict.fromkeys(named))
         self.case.hold_meeting(n["present"], n.get("yes", 0), n.get("no", 0),
                                n.get("abstain", 0), **options)
 
