@@ -113,8 +113,18 @@ class StageGraph:
         return seen
 
 
-def route_keys(procedure: Procedure, stage: Stage) -> list[str]:
-    """The route keys that can happen at ``stage`` (explicit routes always count)."""
+# the kinds of stage whose failed rounds the engine counts (a meeting held, a task declined, an
+# evaluation closed): ``max_rounds`` can end only these
+ROUNDS_COUNTED: Final = frozenset({ActionKind.MEETING, ActionKind.TASK, ActionKind.EVALUATION})
+
+
+def route_keys(procedure: Procedure, stage: Stage) -> tuple[str, ...]:
+    """The route keys that can happen at ``stage``, in :data:`ROUTE_KEYS` order (explicit routes
+    always count). The one list the checks, ``show`` and the walkthrough use.
+
+    An ``objection`` can follow at any open stage (an objection answered with a redo).
+    """
+    rules = list(_all_rules(procedure, stage))
     keys = {"pass", "objection"} | {k for k, _ in stage.on}
     if stage.action is ActionKind.MEETING:
         keys |= {"no_quorum", "rejected"}
@@ -122,15 +132,14 @@ def route_keys(procedure: Procedure, stage: Stage) -> list[str]:
         keys |= {"declined", "unresolved"}
     if stage.action is ActionKind.EVALUATION:
         keys.add("rejected")
-    if stage.max_rounds is not None:
+    if stage.max_rounds is not None and stage.action in ROUNDS_COUNTED:
         keys.add("max_rounds")
-    if any(r.rule == "deadline" for r in _all_rules(procedure, stage)):
+    if any(r.rule == "deadline" for r in rules):
         keys.add("deadline")
-    if any(r.rule == "disclosure" and r.param("when_short") == "repost"
-           for r in _all_rules(procedure, stage)):
+    if any(r.rule == "disclosure" and r.param("when_short") == "repost" for r in rules):
         keys.add("short")
-    keys |= {k for r in _all_rules(procedure, stage) for k in DECIDING.get(r.rule, ())}
-    return [k for k in ROUTE_KEYS if k in keys]
+    keys |= {k for r in rules for k in DECIDING.get(r.rule, ())}  # e.g. a written consultation
+    return tuple(k for k in ROUTE_KEYS if k in keys)
 
 
 def _route_node(

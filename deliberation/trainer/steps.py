@@ -15,15 +15,14 @@ overridden), so the diagram, the HTML page and the walkthrough all say the same 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
+from deliberation.definition.checks import route_keys
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
-    ROUTE_KEYS,
-    ActionKind,
     Basis,
     Body,
     FrozenMap,
@@ -38,7 +37,6 @@ from deliberation.definition.model import (
 from deliberation.i18n import Text, Triple, _, each_lang, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
-from deliberation.rules.written import DECIDING
 from deliberation.trainer.catalog import (
     ESCALATE_LABEL,
     TAG_LABELS,
@@ -173,33 +171,6 @@ def build_view(
     return ProcedureView(procedure, steps, outcomes)
 
 
-_ROUNDS_COUNTED: Final = (ActionKind.MEETING, ActionKind.TASK, ActionKind.EVALUATION)
-
-
-def route_keys(stage: Stage, procedure: Procedure) -> tuple[str, ...]:
-    """The results a stage can have, in :data:`ROUTE_KEYS` order."""
-    keys = {"pass"}
-    if stage.action is ActionKind.MEETING:
-        keys |= {"no_quorum", "rejected"}
-    if stage.action is ActionKind.DISCLOSURE:
-        keys.add("objection")
-    if stage.action is ActionKind.TASK:
-        keys |= {"declined", "unresolved"}
-    if stage.action is ActionKind.EVALUATION:
-        keys.add("rejected")
-    # the kinds of stage that count their failed rounds
-    if stage.max_rounds is not None and stage.action in _ROUNDS_COUNTED:
-        keys.add("max_rounds")
-    rules = procedure.rules_of(stage)
-    if any(r.rule == "deadline" for r in rules):
-        keys.add("deadline")
-    if any(r.rule == "disclosure" and r.param("when_short") == "repost" for r in rules):
-        keys.add("short")
-    keys |= {k for r in rules for k in DECIDING.get(r.rule, ())}  # a written consultation
-    keys |= {k for k, _ in stage.on}
-    return tuple(k for k in ROUTE_KEYS if k in keys)
-
-
 def _step(
     procedure: Procedure,
     number: int,
@@ -213,7 +184,7 @@ def _step(
         for i, spec in enumerate(procedure.rules_of(stage, overrides))
     )
     routes = []
-    for key in route_keys(stage, procedure):
+    for key in route_keys(procedure, stage):
         target = procedure.target(stage, key)
         esc = procedure.escalation
         if target == ESCALATE and esc is not None:
