@@ -20,7 +20,6 @@ from typing import NoReturn, TextIO, cast
 
 from deliberation import __version__
 from deliberation.commands import COMMANDS
-from deliberation.errors import DeliberationError
 from deliberation.safetext import PrintableStream
 
 
@@ -74,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_in)
     if not getattr(args, "func", None):
         parser.error("choose a COMMAND")
+    # Imported once a command runs, for start-up speed: ``deliberation --help`` (which exits in
+    # parse_args) then loads neither the error classes nor, through them, the catalogs and attrs.
+    from deliberation.errors import DeliberationError
+
     # the output edge: text from files (labels, matters, notes) reaches the terminal with its
     # control characters shown as codes, whichever command prints it
     out, err_out = sys.stdout, sys.stderr

@@ -26,17 +26,13 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Final
-
-import yaml
+from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
-from deliberation.definition.model import Procedure
 from deliberation.definition.wording import code
 from deliberation.engine.clock import Clock, ManualClock
 from deliberation.engine.items import ITEM_RESULT
-from deliberation.engine.scenario import file_problem
 from deliberation.errors import (
     DeliberationError,
     InvalidAction,
@@ -48,8 +44,11 @@ from deliberation.roster import Roster, RosterError, RosterFileError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
-from deliberation.store.signing import HeadVerifier
 from deliberation.trainer.catalog import entry_label, route_label
+
+if TYPE_CHECKING:
+    from deliberation.definition.model import Procedure
+    from deliberation.store.signing import HeadVerifier
 
 DEFAULT_DB: Final = "sqlite:///deliberation.db"
 
@@ -322,6 +321,12 @@ def _generate(spec: str | None) -> Roster:
 
 
 def _roster(args: argparse.Namespace) -> Roster:
+    # Imported here for start-up speed: only ``case new`` reads a roster file, and show/act
+    # need neither the scenario reader nor PyYAML's error classes.
+    import yaml
+
+    from deliberation.engine.scenario import file_problem
+
     try:
         if args.roster:
             path = Path(args.roster)

@@ -464,35 +464,48 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         if not isinstance(row, Mapping):
             problems.add("R208", _("each person is a mapping"), path=f"[{n}]")
             continue
-        cells: dict[str, Cell] = {}
+        parsed: dict[str, Value | Bad] = {}
         for key, value in row.items():
-            if key in FIELD:
-                cells[key] = _value_cell(value, f"[{n}].{key}")
+            field = FIELD.get(key)
+            if field is not None:
+                parsed[key] = _parse_value(field, value)
             else:
                 problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
         for name in REQUIRED:
-            if name not in cells:
+            if name not in parsed:
                 problems.add("R202", _(
                     "missing required key {name!r}",
                 ).format(name=name), path=f"[{n}].{name}")
-        v = _villager(_parse_cells(cells), _locate(cells), problems, 0, ids, (0, 0), f"[{n}]",
-                      position=n)
+        v = _villager(parsed, _row_place(n), problems, 0, ids, (0, 0), f"[{n}]", position=n)
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
 
 
-def _value_cell(value: object, path: str) -> Cell:
+def _row_place(n: int) -> _Where:
+    # The path is written only for a problem: a stored case's roster (hundreds of people) is
+    # read on every load, and nearly always has none.
+    return lambda name: (0, 0, f"[{n}].{name}")
+
+
+def _parse_value(field: Field, value: object) -> Value | Bad:
+    """The typed value of one plain value: a scalar as its text (what :func:`~.fields.parse`
+    does with a cell holding just that text), anything else as a cell."""
     if value is None:
-        return Cell(path=path)
+        return parse_text(field, None)
     if isinstance(value, bool):
-        return Cell(text="true" if value else "false", path=path)
+        return parse_text(field, "true" if value else "false")
     if isinstance(value, (str, int, float)):
-        return Cell(text=str(value), path=path)
+        return parse_text(field, str(value))
+    return parse(field, _value_cell(value))
+
+
+def _value_cell(value: object) -> Cell:
+    """A value that is not a scalar (a list, a mapping…) as a cell."""
     if isinstance(value, (list, tuple, set, frozenset)):
         if all(isinstance(x, str) for x in value):
             return Cell(items=tuple(sorted(value) if isinstance(value, (set, frozenset))
-                                    else value), path=path)
-        return Cell(other="a list of non-text values", path=path)
-    return Cell(other=f"a {type(value).__name__}", path=path)
+                                    else value))
+        return Cell(other="a list of non-text values")
+    return Cell(other=f"a {type(value).__name__}")
