@@ -423,9 +423,11 @@ def act_on_case(
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
 
+    if expected is not None and expected != info.version:
+        # Before any replay, and outside the handler below: the lookup above found no stored
+        # action for this key, so there is nothing to look for again.
+        raise ConcurrencyConflict(case_id, expected, info.version)
     try:
-        if expected is not None and expected != info.version:
-            raise ConcurrencyConflict(case_id, expected, info.version)  # before any replay
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
