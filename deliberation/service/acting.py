@@ -31,6 +31,8 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.definition.loader import default_library
+from deliberation.definition.model import Procedure
 from deliberation.engine.case import Case, ReplayError
 from deliberation.engine.clock import Clock, ManualClock
 from deliberation.engine.scenario import Step, StepResult, apply_step, parse_action
@@ -40,11 +42,12 @@ from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.service.feed import sync_case
 from deliberation.service.problems import ServiceProblem
+from deliberation.service.procedures import bound_hash, latest, procedure_for
 from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord, chain_hash
 from deliberation.store.cases import load_case, save_case
 
 __all__ = ["CASES", "ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "checkout",
-           "keep", "load", "open_case", "parse_action", "stored_after"]
+           "keep", "load", "open_case", "parse_action", "procedure_of", "stored_after"]
 
 
 class RosterCache:
@@ -79,8 +82,21 @@ def load(store: Store, case_id: str, clock: Clock | None = None,
     """The stored case, replayed (its roster from :data:`ROSTERS`; replay checks it against
     the fingerprint in the opened record). ``info``: its header, if just read."""
     info = info or store.info(case_id)
-    return load_case(store, case_id, clock=clock,
-                     roster=ROSTERS.get(store, case_id, info.roster_fingerprint))
+    roster = ROSTERS.get(store, case_id, info.roster_fingerprint)
+    if bound_hash(info.procedure_version) is None:
+        return load_case(store, case_id, clock=clock, roster=roster)
+    # An uploaded procedure: exactly the text whose hash the chained header binds.
+    procedure = procedure_for(store, info.procedure_id, info.procedure_version)
+    _header, records = store.load_raw(case_id)
+    return Case.replay(procedure, roster, records, clock=clock)
+
+
+def procedure_of(store: Store, info: CaseInfo) -> Procedure:
+    """The procedure a stored case runs under: the uploaded text its header binds by hash, or
+    the built-in with its id (for parsing actions; replay checks the version)."""
+    if bound_hash(info.procedure_version) is None:
+        return default_library().load(info.procedure_id)
+    return procedure_for(store, info.procedure_id, info.procedure_version)
 
 
 class CaseCache:
@@ -223,14 +239,18 @@ def open_case(
     skew_s: float = 300.0,
     kind: str = DEFAULT_KIND,
 ) -> Case:
-    """Open a case for ``village``, store it, and feed its first records."""
+    """Open a case for ``village`` under a built-in procedure or the last uploaded version of
+    one (:mod:`deliberation.service.procedures`), store it, and feed its first records."""
     when = at or datetime.now(UTC)
     _check_time(when, None, skew_s)
-    case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
+    uploaded = latest(store, procedure)
+    bound = None if uploaded is None else uploaded.bound_version
+    case = Case.open(procedure if bound is None else procedure_for(store, procedure, bound),
+                     roster, matter=matter, case_id=case_id, settings=settings,
                      clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
                      actor=actor, kind=kind)
     try:
-        save_case(store, case, village)
+        save_case(store, case, village, procedure_version=bound)
     except CaseExists:
         raise ServiceProblem(409, "conflict", _(
             "case id {id} is already taken",

@@ -2,13 +2,13 @@
 
 The store keeps cases and their hash-chained records; the service adds what only a shared,
 multi-user front needs: bearer tokens (hashed), which village a case or roster belongs to,
-idempotency keys with the response they got, the ordered event feed, and a table the
-write-check endpoint inserts into. They are versioned in ``service_schema`` like the store's
-own migrations (a step is never edited; a change is a new step).
+idempotency keys with the response they got, the ordered event feed, uploaded procedures,
+and a table the write-check endpoint inserts into. They are versioned in ``service_schema``
+like the store's own migrations (a step is never edited; a change is a new step).
 
 >>> store = open_service_store("sqlite:///:memory:")
 >>> service_schema_version(store)
-2
+3
 """
 
 from __future__ import annotations
@@ -90,9 +90,24 @@ _V2: Final = (
     "WHERE village = '' AND case_id IN (SELECT case_id FROM service_cases)",
 )
 
+# Procedures an admin uploaded (see procedures.py): the YAML exactly as posted, by id and
+# version, with the SHA-256 of its text, which a case opened under it binds in its header.
+_V3: Final = (
+    """CREATE TABLE service_procedures (
+        procedure_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        yaml_text TEXT NOT NULL,
+        village TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (procedure_id, version)
+    )""",
+)
+
 _STEPS: Final = (
     _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
     _Step(2, _V2, _V2),
+    _Step(3, _V3, _V3),
 )
 LATEST: Final = _STEPS[-1].version
 

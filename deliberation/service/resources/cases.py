@@ -16,13 +16,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from deliberation.definition.loader import load_procedure
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict
-from deliberation.i18n import _
+from deliberation.i18n import Text, _
 from deliberation.roster import Roster, RosterError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.service import acting, feed, idempotency
+from deliberation.service import procedures as uploads
 from deliberation.service.auth import require
 from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
 from deliberation.service.resources.common import (
@@ -125,8 +125,7 @@ def open_case(body: OpenCase, ctx: CtxDep) -> Any:
         except (RosterError, TypeError, ValueError) as err:
             raise ServiceProblem(422, "invalid-body", _("the roster is invalid"),
                 {"errors": [{"path": "/roster", "message": str(err)}]}) from None
-    lib_ids = _procedure_ids()
-    if body.procedure not in lib_ids:
+    if body.procedure not in _procedure_ids() and uploads.latest(ctx.store, body.procedure) is None:
         raise ServiceProblem(422, "invalid-body", _(
             "no procedure {procedure!r}",
         ).format(procedure=body.procedure),
@@ -270,7 +269,27 @@ def verify(case_id: str, ctx: CtxDep) -> Any:
     result = ctx.store.verify(case_id)
     data = result.to_data()
     data["summary"] = result.explain(ctx.lang)
+    changed = _procedure_changed(ctx, case_id)
+    if changed is not None:  # the chain binds a procedure text that is no longer there
+        data["ok"] = False
+        data["problems"].append({"code": "procedure-changed", "seq": None, "detail": "",
+                                 "message": changed.to_data()})
+        data["summary"] = ("" if result.ok else data["summary"] + "\n") + changed.get(ctx.lang)
     return reply(data, ctx.lang)
+
+
+def _procedure_changed(ctx: Ctx, case_id: str) -> Text | None:
+    """Why the uploaded procedure text a case binds (by hash, in its header) is not the stored
+    one, or ``None`` (it is, or the case runs under a built-in)."""
+    info = ctx.store.info(case_id)
+    digest = uploads.bound_hash(info.procedure_version)
+    if digest is None:
+        return None
+    text = uploads.text_of(ctx.store, info.procedure_id, digest)
+    if text is not None and uploads.content_hash(text) == digest:
+        return None
+    return _("the text of procedure {id} version {version} is missing or changed").format(
+        id=info.procedure_id, version=info.procedure_version)
 
 
 @router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)",
@@ -404,7 +423,7 @@ def act_on_case(
         earlier = _earlier_answer(ctx, case_id, village, idempotency_key, req_hash, action_id)
         if earlier is not None:
             return earlier
-    procedure = load_procedure(info.procedure_id)
+    procedure = acting.procedure_of(ctx.store, info)
     try:
         step = acting.parse_action(text, procedure, "<request>")
     except ScenarioError as err:
