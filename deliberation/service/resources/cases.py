@@ -207,10 +207,9 @@ def _iso(day: date | None) -> str | None:
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
             responses=ok_schema(CASE_STATE))
 def get_case(case_id: str, ctx: CtxDep) -> Any:
-    village = _village_of(ctx, case_id, "read")
-    info = ctx.store.info(case_id)
+    info = _case_of(ctx, case_id, "read")  # (one read for the scope check and the version)
     case = acting.checkout(ctx.store, info)
-    data = state_view(case, village, ctx.lang)
+    data = state_view(case, info.village, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
@@ -250,8 +249,7 @@ def get_records(
                     "label": {"type": "string"}})},
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, ctx: CtxDep) -> Any:
-    _village_of(ctx, case_id, "read")
-    info = ctx.store.info(case_id)
+    info = _case_of(ctx, case_id, "read")
     case = acting.checkout(ctx.store, info)
     data = explanation_view(case, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
@@ -265,11 +263,11 @@ def get_explanation(case_id: str, ctx: CtxDep) -> Any:
                 "signature": {"type": "string"}, "summary": {"type": "string"},
                 "problems": {"type": "array", "items": {"type": "object"}}})))
 def verify(case_id: str, ctx: CtxDep) -> Any:
-    _village_of(ctx, case_id, "read")
+    info = _case_of(ctx, case_id, "read")
     result = ctx.store.verify(case_id)
     data = result.to_data()
     data["summary"] = result.explain(ctx.lang)
-    changed = _procedure_changed(ctx, case_id)
+    changed = _procedure_changed(ctx, info)
     if changed is not None:  # the chain binds a procedure text that is no longer there
         data["ok"] = False
         data["problems"].append({"code": "procedure-changed", "seq": None, "detail": "",
@@ -278,10 +276,9 @@ def verify(case_id: str, ctx: CtxDep) -> Any:
     return reply(data, ctx.lang)
 
 
-def _procedure_changed(ctx: Ctx, case_id: str) -> Text | None:
+def _procedure_changed(ctx: Ctx, info: CaseInfo) -> Text | None:
     """Why the uploaded procedure text a case binds (by hash, in its header) is not the stored
     one, or ``None`` (it is, or the case runs under a built-in)."""
-    info = ctx.store.info(case_id)
     digest = uploads.bound_hash(info.procedure_version)
     if digest is None:
         return None
