@@ -23,9 +23,10 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from test_service_support import Server, make_token
+from test_service_support import ROOT, Server, make_token
 
 EXAMPLES = int(os.environ.get("DELIBERATION_HTTP_FUZZ_EXAMPLES", "12"))  # per operation
+UPLOADED = "four-deliberations-ours"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
@@ -39,6 +40,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str
         r = c.post("/v1/cases", json={"procedure": "six-deliberations-guzhuang",
                                       "roster": {"generate": {}}, "case_id": "seed-1",
                                       "at": "2026-03-02T09:00:00+08:00"})
+        assert r.status_code == 201, r.text
+        # An uploaded procedure, so that reading one and opening a case under one run too.
+        text = (ROOT / "procedures" / "four-deliberations-shandong.yaml").read_text("utf-8")
+        r = c.post("/v1/procedures", content=text.replace(
+            "id: four-deliberations-shandong", f"id: {UPLOADED}").encode(),
+            headers={"Content-Type": "application/yaml"})
         assert r.status_code == 201, r.text
     try:
         yield server, token
@@ -55,7 +62,7 @@ def test_the_api_keeps_its_description(live: tuple[Server, str], mode: Generatio
     api = schemathesis.openapi.from_url(f"{server.base}/openapi.json")
     headers = {"Authorization": f"Bearer {token}"}
     operations = [result.ok() for result in api.get_all_operations()]
-    assert len(operations) >= 18
+    assert len(operations) >= 19
     ran = 0
     for operation in operations:
 
@@ -65,7 +72,8 @@ def test_the_api_keeps_its_description(live: tuple[Server, str], mode: Generatio
         def check(case: Any) -> None:
             params = case.path_parameters or {}
             if params and hash(repr(case.body)) % 2 == 0:
-                for name, value in (("case_id", "seed-1"), ("village", "guzhuang")):
+                for name, value in (("case_id", "seed-1"), ("village", "guzhuang"),
+                                    ("procedure_id", UPLOADED)):
                     if name in params:
                         params[name] = value
             if isinstance(case.query, dict) and isinstance(case.query.get("wait"), int | float):

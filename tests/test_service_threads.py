@@ -4,12 +4,15 @@ definitions concurrently gives every thread its own, correct values (no shared p
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+import test_service_support as support
 from test_service_support import ROOT
 
 from deliberation import load_procedure
 from deliberation.definition.loader import check_text
 from deliberation.engine.scenario import parse_action
+from deliberation.service.db import StorePool
 
 THREADS = 8
 ROUNDS = 150
@@ -43,3 +46,23 @@ def test_actions_and_definitions_parse_correctly_on_many_threads_at_once() -> No
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_the_store_pool_closes_the_connections_of_ended_threads(
+        postgres_url: str, tmp_path: Path) -> None:
+    # The server's worker threads end when idle and new ones start: each new thread opens a
+    # connection, and those of the ended ones must be closed, or PostgreSQL runs out of slots.
+    urls = support.database_url("postgresql", tmp_path, postgres_url)
+    pool = StorePool(next(urls))
+    try:
+        for _ in range(3 * THREADS):
+            t = threading.Thread(target=lambda: pool.get().backend.execute("SELECT 1"))
+            t.start()
+            t.join()
+        pool.get()
+        assert pool.open_count() <= 2  # this thread's, and at most the last one's
+    finally:
+        pool.close()
+        for _ in urls:
+            pass
+    assert pool.open_count() == 0

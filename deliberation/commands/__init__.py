@@ -74,6 +74,10 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
         "deliberation.commands.token",
         "create, list or revoke the service's bearer tokens",
     ),
+    "procedure": (
+        "deliberation.commands.procedure",
+        "add procedures to the service's database, or list them",
+    ),
 }
 
 

@@ -159,13 +159,21 @@ class Case:
         except InvalidAction as err:
             raise ReplayError(err.message) from None
         case = cls(plan_for(procedure, settings), roster, first.case_id, clock or _SYSTEM_CLOCK)
-        for n, rec in enumerate(records, start=1):
-            if rec.seq != n or rec.case_id != case.id:
+        case.replay_more(records)
+        return case
+
+    def replay_more(self, records: Sequence[Record]) -> None:
+        """Replay ``records`` that follow the case's last one, as :meth:`replay` does (which
+        is this, from an empty case): a case replayed up to record *n* and then given records
+        *n+1…m* is the replay of records *1…m*. Raises :class:`ReplayError` as
+        :meth:`replay` does; the case is then not to be used.
+        """
+        for n, rec in enumerate(records, start=len(self._records) + 1):
+            if rec.seq != n or rec.case_id != self.id:
                 raise ReplayError(_(
                     "record {n}: seq {seq} / case {case_id!r} out of order",
                 ).format(n=n, seq=rec.seq, case_id=rec.case_id))
-            case._replay_one(rec)
-        return case
+            self._replay_one(rec)
 
     def _replay_one(self, rec: Record) -> None:
         s = self._state

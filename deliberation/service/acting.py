@@ -31,7 +31,9 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.engine.case import Case
+from deliberation.definition.loader import default_library
+from deliberation.definition.model import Procedure
+from deliberation.engine.case import Case, ReplayError
 from deliberation.engine.clock import Clock, ManualClock
 from deliberation.engine.scenario import Step, StepResult, apply_step, parse_action
 from deliberation.errors import ConcurrencyConflict
@@ -40,11 +42,12 @@ from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.service.feed import sync_case
 from deliberation.service.problems import ServiceProblem
-from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord
+from deliberation.service.procedures import bound_hash, latest, procedure_for
+from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord, chain_hash
 from deliberation.store.cases import load_case, save_case
 
 __all__ = ["CASES", "ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "checkout",
-           "keep", "load", "open_case", "parse_action", "stored_after"]
+           "keep", "load", "open_case", "parse_action", "procedure_of", "stored_after"]
 
 
 class RosterCache:
@@ -79,28 +82,56 @@ def load(store: Store, case_id: str, clock: Clock | None = None,
     """The stored case, replayed (its roster from :data:`ROSTERS`; replay checks it against
     the fingerprint in the opened record). ``info``: its header, if just read."""
     info = info or store.info(case_id)
-    return load_case(store, case_id, clock=clock,
-                     roster=ROSTERS.get(store, case_id, info.roster_fingerprint))
+    roster = ROSTERS.get(store, case_id, info.roster_fingerprint)
+    if bound_hash(info.procedure_version) is None:
+        return load_case(store, case_id, clock=clock, roster=roster)
+    # An uploaded procedure: exactly the text whose hash the chained header binds.
+    procedure = procedure_for(store, info.procedure_id, info.procedure_version)
+    _header, records = store.load_raw(case_id)
+    return Case.replay(procedure, roster, records, clock=clock)
+
+
+def procedure_of(store: Store, info: CaseInfo) -> Procedure:
+    """The procedure a stored case runs under: the uploaded text its header binds by hash, or
+    the built-in with its id (for parsing actions; replay checks the version)."""
+    if bound_hash(info.procedure_version) is None:
+        return default_library().load(info.procedure_id)
+    return procedure_for(store, info.procedure_id, info.procedure_version)
 
 
 class CaseCache:
-    """Replayed cases, keyed by case, version and chain head, so a request need not replay the
-    whole chain again. The head hash covers every record, so an entry is the replay of exactly
-    the stored chain and cannot go stale. An entry has one user at a time: :meth:`take`
-    removes it, and only a case known to be at a given head is put back (:func:`keep`)."""
+    """Replayed cases between requests, one per case id, each with the version and chain head
+    it is the replay of, so a request need not replay the whole chain again.
+
+    This is a cache no second code path keeps in step: an entry is only ever a case that
+    :meth:`Case.replay` / :meth:`Case.replay_more` built from stored rows, and it is checked on
+    every use against the header just read from the database (:func:`checkout`): at the same
+    version *and* head it is used as it is; behind, it replays the rows after its version,
+    which must chain from its head to the database's head (hashes recomputed), else the whole
+    chain is replayed. Acting on it can never act on a stale case either: the append is
+    conditional on the version and head the case was checked against, in the same
+    transaction. An entry has one user at a time: :meth:`take` removes it, and only a case
+    known to be at a given head is put back (:func:`keep`). With several worker processes,
+    each keeps its own; a case acted on by another worker is caught up, not replayed anew.
+    """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, int, str], Case] = OrderedDict()
+        self._items: OrderedDict[str, tuple[int, str, Case]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def take(self, case_id: str, version: int, head: str) -> Case | None:
+    def take(self, case_id: str) -> tuple[int, str, Case] | None:
+        """The case's entry (version, head, case), removed until given back."""
         with self._lock:
-            return self._items.pop((case_id, version, head), None)
+            return self._items.pop(case_id, None)
 
     def give(self, case: Case, head: str) -> None:
         with self._lock:
-            self._items[(case.id, case.version, head)] = case
+            held = self._items.get(case.id)
+            if held is not None and held[0] > case.version:
+                return  # (another request put back a newer replay meanwhile: keep that)
+            self._items[case.id] = (case.version, head, case)
+            self._items.move_to_end(case.id)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
@@ -109,16 +140,46 @@ CASES: Final = CaseCache()
 
 
 def checkout(store: Store, info: CaseInfo, now: datetime | None = None) -> Case:
-    """The case at ``info``'s version, for this caller alone: from :data:`CASES` or replayed
-    (with a manual clock set to ``now``, default the current time). Give it back with
-    :func:`keep` once done, if it is still at a known head."""
-    case = CASES.take(info.case_id, info.version, info.head_hash)
+    """The case at ``info``'s version and head, for this caller alone: from :data:`CASES`
+    (as it is, or caught up with the rows stored since) or replayed (with a manual clock set
+    to ``now``, default the current time). Give it back with :func:`keep` once done, if it is
+    still at a known head."""
+    entry = CASES.take(info.case_id)
+    case = None
+    if entry is not None:
+        version, head, cached = entry
+        if version == info.version and head == info.head_hash:
+            case = cached
+        elif version < info.version:
+            case = _caught_up(store, cached, head, info)
     if case is None:
         case = load(store, info.case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
                     info=info)
     clock = case.clock
     assert isinstance(clock, ManualClock)
     clock.current = now or datetime.now(UTC)
+    return case
+
+
+def _caught_up(store: Store, case: Case, head: str, info: CaseInfo) -> Case | None:
+    """``case`` (the replay of the chain up to ``head``) with the stored rows after it up to
+    ``info``'s version replayed, if they chain from ``head`` to ``info.head_hash``; else
+    ``None`` (the caller replays the whole chain, as if nothing were cached)."""
+    rows = [r for r in stored_after(store, info.case_id, case.version) if r.seq <= info.version]
+    if len(rows) != info.version - case.version:
+        return None
+    prev = head
+    for r in rows:
+        if r.prev_hash != prev or chain_hash(prev, r.action_id, r.action_index, r.action_size,
+                                             r.record_json) != r.hash:
+            return None
+        prev = r.hash
+    if prev != info.head_hash:
+        return None
+    try:
+        case.replay_more([r.record for r in rows])
+    except (ReplayError, ValueError, KeyError, TypeError):
+        return None
     return case
 
 
@@ -178,14 +239,18 @@ def open_case(
     skew_s: float = 300.0,
     kind: str = DEFAULT_KIND,
 ) -> Case:
-    """Open a case for ``village``, store it, and feed its first records."""
+    """Open a case for ``village`` under a built-in procedure or the last uploaded version of
+    one (:mod:`deliberation.service.procedures`), store it, and feed its first records."""
     when = at or datetime.now(UTC)
     _check_time(when, None, skew_s)
-    case = Case.open(procedure, roster, matter=matter, case_id=case_id, settings=settings,
+    uploaded = latest(store, procedure)
+    bound = None if uploaded is None else uploaded.bound_version
+    case = Case.open(procedure if bound is None else procedure_for(store, procedure, bound),
+                     roster, matter=matter, case_id=case_id, settings=settings,
                      clock=ManualClock(when if when.tzinfo else when.replace(tzinfo=UTC)),
                      actor=actor, kind=kind)
     try:
-        save_case(store, case, village)
+        save_case(store, case, village, procedure_version=bound)
     except CaseExists:
         raise ServiceProblem(409, "conflict", _(
             "case id {id} is already taken",

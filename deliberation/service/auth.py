@@ -2,7 +2,8 @@
 
 - **clerk**: opens cases and acts on the cases of their village, reads them;
 - **auditor**: reads, verifies and exports the cases of their village, follows its feed;
-- **admin**: everything a clerk may, and manages the village's rosters.
+- **admin**: everything a clerk may, and manages the village's rosters and uploads
+  procedures (which every village can then use).
 
 Anything outside a token's scope is 403 and changes nothing (checked before any work).
 
@@ -27,6 +28,7 @@ PERMISSIONS: Final[dict[str, tuple[Role, ...]]] = {
     "act": ("clerk", "admin"),
     "open": ("clerk", "admin"),
     "manage-rosters": ("admin",),
+    "manage-procedures": ("admin",),
 }
 
 

@@ -2,13 +2,13 @@
 
 The store keeps cases and their hash-chained records; the service adds what only a shared,
 multi-user front needs: bearer tokens (hashed), which village a case or roster belongs to,
-idempotency keys with the response they got, the ordered event feed, and a table the
-write-check endpoint inserts into. They are versioned in ``service_schema`` like the store's
-own migrations (a step is never edited; a change is a new step).
+idempotency keys with the response they got, the ordered event feed, uploaded procedures,
+and a table the write-check endpoint inserts into. They are versioned in ``service_schema``
+like the store's own migrations (a step is never edited; a change is a new step).
 
 >>> store = open_service_store("sqlite:///:memory:")
 >>> service_schema_version(store)
-2
+3
 """
 
 from __future__ import annotations
@@ -90,9 +90,24 @@ _V2: Final = (
     "WHERE village = '' AND case_id IN (SELECT case_id FROM service_cases)",
 )
 
+# Procedures an admin uploaded (see procedures.py): the YAML exactly as posted, by id and
+# version, with the SHA-256 of its text, which a case opened under it binds in its header.
+_V3: Final = (
+    """CREATE TABLE service_procedures (
+        procedure_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        content_hash TEXT NOT NULL UNIQUE,
+        yaml_text TEXT NOT NULL,
+        village TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (procedure_id, version)
+    )""",
+)
+
 _STEPS: Final = (
     _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
     _Step(2, _V2, _V2),
+    _Step(3, _V3, _V3),
 )
 LATEST: Final = _STEPS[-1].version
 
@@ -131,34 +146,54 @@ def open_service_store(url: str) -> Store:
 
 class StorePool:
     """One :class:`Store` per thread (a Store holds one connection and is not thread-safe); the
-    server runs blocking handlers in a thread pool, so each thread keeps its own."""
+    server runs blocking handlers in a thread pool, so each thread keeps its own.
+
+    The pool's threads come and go (an idle worker thread ends after a few seconds and a new
+    one is started when work comes), so the stores of threads that have ended are closed
+    whenever a new thread opens one: otherwise their connections would pile up until the
+    database refuses more clients."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
-        self._all: list[Store] = []
+        self._all: list[tuple[threading.Thread, Store]] = []
         self._lock = threading.Lock()
         # Migrate once up front so no request pays for it (and errors show at start-up).
         first = open_service_store(url)
         self._local.store = first
-        self._all.append(first)
+        self._all.append((threading.current_thread(), first))
 
     def get(self) -> Store:
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
+            with self._lock:
+                ended = [s for t, s in self._all if not t.is_alive()]
+                self._all = [(t, s) for t, s in self._all if t.is_alive()]
+            for s in ended:
+                _close(s)
             store = open_store(self.url)
             self._local.store = store
             with self._lock:
-                self._all.append(store)
+                self._all.append((threading.current_thread(), store))
         return store
 
-    def close(self) -> None:
-        """Close every thread's store. An SQLite connection can only be closed by the thread
-        that opened it; the others close when the process ends."""
+    def open_count(self) -> int:
+        """How many stores (connections) the pool holds."""
         with self._lock:
-            for s in self._all:
-                try:
-                    s.close()
-                except sqlite3.ProgrammingError:
-                    pass
+            return len(self._all)
+
+    def close(self) -> None:
+        """Close every thread's store."""
+        with self._lock:
+            for _thread, s in self._all:
+                _close(s)
             self._all.clear()
+
+
+def _close(store: Store) -> None:
+    # An SQLite connection can only be closed by the thread that opened it; such a one closes
+    # when the process ends (a file handle, not a server's connection slot).
+    try:
+        store.close()
+    except sqlite3.ProgrammingError:
+        pass

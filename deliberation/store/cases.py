@@ -32,16 +32,19 @@ if TYPE_CHECKING:
     from deliberation.store.core import Store
 
 
-def save_case(store: Store, case: Case, village: str = "") -> int:
+def save_case(store: Store, case: Case, village: str = "",
+              procedure_version: str | None = None) -> int:
     """Store a case just opened (or built elsewhere) with all its records; returns its version.
-    ``village``: the village it belongs to ('' for none)."""
+    ``village``: the village it belongs to ('' for none). ``procedure_version``: what the
+    header records as the procedure's version, if not its own (e.g. with the hash of the text
+    it was loaded from, which the chained header then binds)."""
     matter = ""
     if case.records and case.records[0].kind == "opened":
         matter = str(case.records[0].data.get("matter") or "")
     return store.create(
         case.id,
         case.procedure.id,
-        str(case.procedure.version),
+        str(case.procedure.version) if procedure_version is None else procedure_version,
         case.roster,
         matter=matter,
         village=village,

@@ -16,13 +16,13 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from deliberation.definition.loader import load_procedure
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict
-from deliberation.i18n import _
+from deliberation.i18n import Text, _
 from deliberation.roster import Roster, RosterError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.service import acting, feed, idempotency
+from deliberation.service import procedures as uploads
 from deliberation.service.auth import require
 from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
 from deliberation.service.resources.common import (
@@ -125,8 +125,7 @@ def open_case(body: OpenCase, ctx: CtxDep) -> Any:
         except (RosterError, TypeError, ValueError) as err:
             raise ServiceProblem(422, "invalid-body", _("the roster is invalid"),
                 {"errors": [{"path": "/roster", "message": str(err)}]}) from None
-    lib_ids = _procedure_ids()
-    if body.procedure not in lib_ids:
+    if body.procedure not in _procedure_ids() and uploads.latest(ctx.store, body.procedure) is None:
         raise ServiceProblem(422, "invalid-body", _(
             "no procedure {procedure!r}",
         ).format(procedure=body.procedure),
@@ -208,10 +207,9 @@ def _iso(day: date | None) -> str | None:
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
             responses=ok_schema(CASE_STATE))
 def get_case(case_id: str, ctx: CtxDep) -> Any:
-    village = _village_of(ctx, case_id, "read")
-    info = ctx.store.info(case_id)
+    info = _case_of(ctx, case_id, "read")  # (one read for the scope check and the version)
     case = acting.checkout(ctx.store, info)
-    data = state_view(case, village, ctx.lang)
+    data = state_view(case, info.village, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
@@ -251,8 +249,7 @@ def get_records(
                     "label": {"type": "string"}})},
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, ctx: CtxDep) -> Any:
-    _village_of(ctx, case_id, "read")
-    info = ctx.store.info(case_id)
+    info = _case_of(ctx, case_id, "read")
     case = acting.checkout(ctx.store, info)
     data = explanation_view(case, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
@@ -266,11 +263,30 @@ def get_explanation(case_id: str, ctx: CtxDep) -> Any:
                 "signature": {"type": "string"}, "summary": {"type": "string"},
                 "problems": {"type": "array", "items": {"type": "object"}}})))
 def verify(case_id: str, ctx: CtxDep) -> Any:
-    _village_of(ctx, case_id, "read")
+    info = _case_of(ctx, case_id, "read")
     result = ctx.store.verify(case_id)
     data = result.to_data()
     data["summary"] = result.explain(ctx.lang)
+    changed = _procedure_changed(ctx, info)
+    if changed is not None:  # the chain binds a procedure text that is no longer there
+        data["ok"] = False
+        data["problems"].append({"code": "procedure-changed", "seq": None, "detail": "",
+                                 "message": changed.to_data()})
+        data["summary"] = ("" if result.ok else data["summary"] + "\n") + changed.get(ctx.lang)
     return reply(data, ctx.lang)
+
+
+def _procedure_changed(ctx: Ctx, info: CaseInfo) -> Text | None:
+    """Why the uploaded procedure text a case binds (by hash, in its header) is not the stored
+    one, or ``None`` (it is, or the case runs under a built-in)."""
+    digest = uploads.bound_hash(info.procedure_version)
+    if digest is None:
+        return None
+    text = uploads.text_of(ctx.store, info.procedure_id, digest)
+    if text is not None and uploads.content_hash(text) == digest:
+        return None
+    return _("the text of procedure {id} version {version} is missing or changed").format(
+        id=info.procedure_id, version=info.procedure_version)
 
 
 @router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)",
@@ -404,7 +420,7 @@ def act_on_case(
         earlier = _earlier_answer(ctx, case_id, village, idempotency_key, req_hash, action_id)
         if earlier is not None:
             return earlier
-    procedure = load_procedure(info.procedure_id)
+    procedure = acting.procedure_of(ctx.store, info)
     try:
         step = acting.parse_action(text, procedure, "<request>")
     except ScenarioError as err:
@@ -423,9 +439,11 @@ def act_on_case(
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
 
+    if expected is not None and expected != info.version:
+        # Before any replay, and outside the handler below: the lookup above found no stored
+        # action for this key, so there is nothing to look for again.
+        raise ConcurrencyConflict(case_id, expected, info.version)
     try:
-        if expected is not None and expected != info.version:
-            raise ConcurrencyConflict(case_id, expected, info.version)  # before any replay
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
