@@ -549,7 +549,7 @@ def run_show(args: argparse.Namespace) -> int:
                              "numbers": dict(b.numbers)} for b in case.blockers()],
                "explanation": case.explain(args.lang)})
         return 0
-    print(f"{info.case_id}  {info.matter}  "
+    print(f"{code(info.case_id)}  {info.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))

@@ -25,6 +25,7 @@ from typing import Any, Final
 from markupsafe import Markup
 
 from deliberation.definition.model import Procedure
+from deliberation.definition.wording import code
 from deliberation.i18n import DEFAULT_LANG, LANGS, _, check_lang
 from deliberation.roster import Roster
 from deliberation.templating import render
@@ -75,7 +76,7 @@ def _step_extra(step: StepView, lang: str) -> str:
     if step.stage.max_rounds is not None:
         parts.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
     if step.skip_setting is not None:
-        parts.append(ui("skip-when").format(id=step.skip_setting.id).get(lang))
+        parts.append(ui("skip-when").format(id=code(step.skip_setting.id)).get(lang))
     return "; ".join(parts) if lang == "en" else ";".join(parts)
 
 
