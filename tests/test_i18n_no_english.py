@@ -213,7 +213,7 @@ def stored_case(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS_ZH)
-@pytest.mark.parametrize("command", ["show"])
+@pytest.mark.parametrize("command", ["show", "log"])
 def test_case_views_speak_only_chinese(stored_case: str, command: str, lang: str,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     text = cli(["case", command, "road", "--db", stored_case, "--lang", lang], capsys)
@@ -230,3 +230,13 @@ def test_case_register_speaks_only_chinese(stored_case: str, lang: str, tmp_path
     text = prose(out.read_text(encoding="utf-8"), lang)
     assert "固庄村" in text or "固莊村" in text
     assert latin_words(text) == [], text
+
+
+def test_case_log_words_each_record(stored_case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`case log`: stages and people by name, ids as code, counts with their labels."""
+    text = cli(["case", "log", "road", "--db", stored_case, "--lang", "zh-Hans"], capsys)
+    review = text.split("\n#6  ", 1)[1].split("\n#7  ", 1)[0]
+    assert review.startswith("2026年3月11日 09:00  审议 · 会议记录\n")
+    assert "实到:37人;赞成:36人;反对:1人:" in review and " (`v0037`)" in review
+    assert review.endswith("结果:通过 → 民议 (`consultation`)")
+    assert "{" not in text  # no record's data as JSON

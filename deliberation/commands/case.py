@@ -23,7 +23,7 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -345,9 +345,6 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
     return load_case(store, args.case_id, library=library_from(args), clock=clock)
 
 
-_LOG_HEAD: Final = (_("at"), _("stage"),
-                    _("kind"), _("actor"),
-                    _("→"), _("data"))
 _LIST_HEAD: Final = (_("case"), _("village"),
                      _p("commands.case", "procedure"), _("state"),
                      _("records"), _("created"),
@@ -557,23 +554,21 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
+    from deliberation.commands.case_log import record_lines
+
     with _store(args, readonly=True) as store:
         stored = store.stored(args.case_id)
-        store.info(args.case_id)
-    if args.format == "json":
-        _emit([s.to_data() for s in stored])
-        return 0
-    lang = args.lang
-    rows = [["#", *(h.get(lang) for h in _LOG_HEAD)]]
+        info = store.info(args.case_id)
+        if args.format == "json":
+            _emit([s.to_data() for s in stored])
+            return 0
+        roster = store.roster(args.case_id)
+    try:
+        procedure: Procedure | None = library_from(args).load(info.procedure_id)
+    except DeliberationError:  # the records are still shown, with ids where names would be
+        procedure = None
     for s in stored:
-        rec = s.record
-        data = json.dumps(dict(_plain(rec.data)), ensure_ascii=False, sort_keys=True)
-        rows.append([
-            str(s.seq), rec.at.isoformat(timespec="minutes"), rec.stage or "",
-            entry_label(rec.kind).get(lang), rec.actor or "", str(rec.result.get("state") or ""),
-            data if len(data) <= 70 else data[:67] + "…",
-        ])
-    print(table(rows))
+        print("\n".join(record_lines(s.record, procedure, roster, args.lang)))
     return 0
 
 
@@ -659,10 +654,3 @@ def run_list(args: argparse.Namespace) -> int:
     print(table(rows))
     return 0
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_plain(v) for v in value]
-    return value
