@@ -216,6 +216,26 @@ class Rendered(Text):
         return self.render(lang)
 
 
+def quoted(value: object) -> Text:
+    """An id as each language quotes it in a message: ``'x'`` in English prose, as code
+    (```x```) in Chinese, where a Latin word outside code formatting would read as a leak.
+
+    >>> quoted("quorum").get("en"), quoted("quorum").get("zh-Hant")
+    ("'quorum'", '`quorum`')
+    """
+    return Rendered(lambda lang: repr(value) if lang == "en" else f"`{value}`")
+
+
+def as_written(words: str) -> Text:
+    """Words as a file or another program writes them (a YAML key, a parser's own message): as
+    they are in English prose, as code in Chinese.
+
+    >>> as_written("max_rounds").get("en"), as_written("max_rounds").get("zh-Hans")
+    ('max_rounds', '`max_rounds`')
+    """
+    return Rendered(lambda lang: words if lang == "en" else f"`{words}`")
+
+
 def each_lang(render: Callable[[str], str]) -> Text:
     """The text ``render(lang)`` gives in each language, e.g. a rule's own description.
 

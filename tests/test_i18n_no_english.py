@@ -8,7 +8,8 @@ The allowlist, and nothing more:
 * ids and commands inside code formatting (`…`), which is what a clerk types back;
 * in `walk`, the lines echoing what the trainer typed (``> meeting present=3 yes=3``): input,
   not output;
-* in `lint`, each diagnostic's ``file:line:column: CODE`` prefix (a path and a code to look up);
+* in `lint`, each diagnostic's ``file:line:column: CODE path:`` prefix (where to look: the file,
+  the position, the code to look up and the YAML path);
 * the Latin words of ``ALLOWED``: units, file formats and standards that a Chinese document writes
   in Latin letters too.
 """
@@ -240,3 +241,14 @@ def test_case_log_words_each_record(stored_case: str, capsys: pytest.CaptureFixt
     assert "实到:37人;赞成:36人;反对:1人:" in review and " (`v0037`)" in review
     assert review.endswith("结果:通过 → 民议 (`consultation`)")
     assert "{" not in text  # no record's data as JSON
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_lint_speaks_only_chinese(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in BROKEN.glob("*.yaml"))
+    text = cli(["lint", "--lang", lang, *files], capsys)
+    # each diagnostic starts with file:line:column: CODE and the YAML path it is about (e.g.
+    # stages[1].rules[0].params.ratio:) — where to look, not prose
+    shown = re.sub(r"^\S+\.ya?ml:\d+:\d+: [A-Z]\d+( \S+:(?= ))?", "", text, flags=re.MULTILINE)
+    assert shown.count("\n") > len(files)
+    assert latin_words(shown) == [], shown
