@@ -21,6 +21,7 @@ from typing import NoReturn, TextIO, cast
 from deliberation import __version__
 from deliberation.commands import COMMANDS
 from deliberation.errors import DeliberationError
+from deliberation.i18n import using_lang
 from deliberation.safetext import PrintableStream
 
 
@@ -79,10 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     out, err_out = sys.stdout, sys.stderr
     sys.stdout = cast(TextIO, PrintableStream(out))
     sys.stderr = cast(TextIO, PrintableStream(err_out))
+    # the reader's language for the whole command, also where a text is put into a string
+    lang = getattr(args, "lang", None) or "en"
     try:
-        return int(args.func(args) or 0)
+        with using_lang(lang):
+            return int(args.func(args) or 0)
     except DeliberationError as err:
-        lang = getattr(args, "lang", None) or "en"
         print(f"deliberation: {err.explain(lang)}", file=sys.stderr)
         return 2
     except BrokenPipeError:

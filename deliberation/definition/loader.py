@@ -682,10 +682,12 @@ class _Builder:
             return ""
         law = loc.value()
         if not isinstance(law, str) or law not in LAWS:
-            self.r.error("D301", f"unknown law {law!r}", loc, suggest(str(law), LAWS))
+            self.r.error("D301", _("unknown law {law}").format(law=quoted(law)), loc,
+                         suggest(str(law), LAWS))
             return ""
         if not article:
-            self.r.error("D203", f"a basis citing the law {law!r} needs its 'article'", loc)
+            self.r.error("D203", _("a basis citing the law {law} needs its {article}").format(
+                law=quoted(law), article=quoted("article")), loc)
         return law
 
     def settings_section(self, loc: Located | None, extending: bool) -> None:
@@ -893,11 +895,13 @@ class _Builder:
         online_loc, proxy_loc = loc.get("online"), loc.get("proxy")
         online = online_loc.value() if online_loc is not None else False
         if type(online) is not bool:
-            self.r.error("D202", "attendance.online must be true or false", online_loc)
+            self.r.error("D202", _("{key} must be true or false").format(
+                key=as_written("attendance.online")), online_loc)
             online = False
         proxy = str(proxy_loc.value()) if proxy_loc is not None else "none"
         if proxy not in PROXY_MODES:
-            self.r.error("D207", f"attendance.proxy {proxy!r} is unknown", proxy_loc,
+            self.r.error("D207", _("{key} {value} is unknown").format(
+                key=as_written("attendance.proxy"), value=quoted(proxy)), proxy_loc,
                          suggest(proxy, PROXY_MODES))
             proxy = "none"
         return online, proxy
