@@ -176,10 +176,12 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
         except BrokenPipeError:
             raise  # the reader went away: cli.main ends quietly
         except OSError as err:
-            raise StoreError(f"{args.db}: {err}") from None
+            raise StoreError(_OPTION_ONLY.format(option=W(args.db), problem=W(str(err)))
+                             ) from None
         except Exception as err:
             if type(err).__module__.split(".")[0] in ("sqlite3", "psycopg"):
-                raise StoreError(f"{args.db}: database error: {err}") from None
+                raise StoreError(_OPTION_ONLY.format(option=W(args.db), problem=_(
+                    "database error: {error}").format(error=W(str(err))))) from None
             raise
 
     return guarded
@@ -655,7 +657,8 @@ def run_export(args: argparse.Namespace) -> int:
             else:
                 Path(args.output).write_text(text, encoding="utf-8")
         except OSError as err:
-            raise UsageError(f"-o {args.output}: {err.strerror}") from None
+            raise UsageError(_OPTION.format(option=W("-o"), value=args.output,
+                                            problem=err.strerror or "")) from None
         print(f"{MSG['written'].get(args.lang)} {args.output}")
     elif isinstance(text, bytes):
         sys.stdout.flush()
