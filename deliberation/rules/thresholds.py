@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.errors import WordedValueError
 from deliberation.i18n import Text, Triple, _, _p, quoted
 
 
@@ -96,13 +97,8 @@ _BASE_LABELS: Final = {
 }
 
 
-class FractionError(ValueError):
-    """A value that is not an exact fraction in [0, 1]; ``text`` says why in every language
-    (``str()`` of the error is the English)."""
-
-    def __init__(self, text: Text) -> None:
-        super().__init__(text.en)
-        self.text = text
+class FractionError(WordedValueError):
+    """A value that is not an exact fraction in [0, 1]; ``text`` says why in every language."""
 
 
 def parse_fraction(value: object) -> Fraction:
