@@ -76,16 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Imported once a command runs, for start-up speed: ``deliberation --help`` (which exits in
     # parse_args) then loads neither the error classes nor, through them, the catalogs and attrs.
     from deliberation.errors import DeliberationError
+    from deliberation.i18n import using_lang
 
     # the output edge: text from files (labels, matters, notes) reaches the terminal with its
     # control characters shown as codes, whichever command prints it
     out, err_out = sys.stdout, sys.stderr
     sys.stdout = cast(TextIO, PrintableStream(out))
     sys.stderr = cast(TextIO, PrintableStream(err_out))
+    # the reader's language for the whole command, also where a text is put into a string
+    lang = getattr(args, "lang", None) or "en"
     try:
-        return int(args.func(args) or 0)
+        with using_lang(lang):
+            return int(args.func(args) or 0)
     except DeliberationError as err:
-        lang = getattr(args, "lang", None) or "en"
         print(f"deliberation: {err.explain(lang)}", file=sys.stderr)
         return 2
     except BrokenPipeError:

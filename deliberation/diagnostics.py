@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import Text, _
+from deliberation.i18n import Text, _, quoted, series
 
 _HINT: Final = _(" (hint: {hint})")
 
@@ -69,15 +69,17 @@ def suggest(word: str, choices: Iterable[str]) -> Text | str:
     written: they are what the file must say).
 
     >>> suggest("committee", ["committees", "adult"]).get("zh-Hans")
-    "是不是 'committees'?"
+    '是不是 `committees`?'
+    >>> suggest("committee", ["committees", "adult"]).get("en")
+    "did you mean 'committees'?"
     """
     options = sorted(set(choices))
     near = closest(word, options)
     if near is not None:
-        return _("did you mean {near}?").format(near=repr(near))
+        return _("did you mean {near}?").format(near=quoted(near))
     if not options:
         return ""
-    shown = ", ".join(repr(o) for o in options[:12])
+    shown = series(quoted(o) for o in options[:12])
     if len(options) > 12:
         return _("expected one of {shown}, … ({n} in all)").format(shown=shown, n=len(options))
     return _("expected one of {shown}").format(shown=shown)

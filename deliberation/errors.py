@@ -20,6 +20,15 @@ if TYPE_CHECKING:
     from deliberation.diagnostics import Diagnostic
 
 
+class WordedValueError(ValueError):
+    """A ``ValueError`` whose reason is worded in every language (``text``); ``str()`` of it is
+    the English, for callers that catch any ``ValueError``."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
+
+
 class DeliberationError(Exception):
     """Base of every error the library raises on purpose; carries a translated message."""
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import abc
 import gettext
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -39,6 +41,34 @@ DOMAIN: Final = "deliberation"
 LOCALE_DIR: Final = Path(__file__).parent / "locale"
 # Folder names under deliberation/locale: the language tags as gettext locale directories.
 LOCALE_DIRS: Final[Mapping[str, str]] = {"zh-Hans": "zh_Hans", "zh-Hant": "zh_Hant"}
+
+
+# The language str() renders a Text in: the reader's, as the command line was told (--lang); a
+# context variable, so a thread or a request that sets its own does not change another's.
+_CURRENT: Final[ContextVar[str]] = ContextVar("deliberation_lang", default="en")
+
+
+def current_lang() -> str:
+    """The language ``str(text)`` renders in here (English unless :func:`using_lang` set one)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def using_lang(lang: str) -> Iterator[None]:
+    """Render ``str(text)`` in ``lang`` within the block (the command line wraps each command in
+    it with the reader's ``--lang``).
+
+    >>> with using_lang("zh-Hant"):
+    ...     print(f"{_('Next')}")
+    下一步
+    >>> str(_("Next"))
+    'Next'
+    """
+    token = _CURRENT.set(check_lang(lang))
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
 
 
 def check_lang(lang: str) -> Lang:
@@ -117,7 +147,10 @@ class Text(abc.ABC):
         return {lang: self.get(lang) for lang in LANGS}
 
     def __str__(self) -> str:
-        return self.get(DEFAULT_LANG)
+        """The text in the language of the running program (:func:`using_lang`; English unless
+        the program chose another), so ``f"{text}"`` in a message never picks a language of its
+        own. Code that knows its reader's language calls :meth:`get` instead."""
+        return self.get(_CURRENT.get())
 
 
 @attrs.frozen
@@ -214,6 +247,26 @@ class Rendered(Text):
 
     def get(self, lang: str = DEFAULT_LANG) -> str:
         return self.render(lang)
+
+
+def quoted(value: object) -> Text:
+    """An id as each language quotes it in a message: ``'x'`` in English prose, as code
+    (```x```) in Chinese, where a Latin word outside code formatting would read as a leak.
+
+    >>> quoted("quorum").get("en"), quoted("quorum").get("zh-Hant")
+    ("'quorum'", '`quorum`')
+    """
+    return Rendered(lambda lang: repr(value) if lang == "en" else f"`{value}`")
+
+
+def as_written(words: str) -> Text:
+    """Words as a file or another program writes them (a YAML key, a parser's own message): as
+    they are in English prose, as code in Chinese.
+
+    >>> as_written("max_rounds").get("en"), as_written("max_rounds").get("zh-Hans")
+    ('max_rounds', '`max_rounds`')
+    """
+    return Rendered(lambda lang: words if lang == "en" else f"`{words}`")
 
 
 def each_lang(render: Callable[[str], str]) -> Text:

@@ -18,7 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliberation.diagnostics import Diagnostic
-from deliberation.i18n import Text, _
+from deliberation.i18n import Text, _, as_written
 
 _SAFE_TAGS: Final = frozenset(
     "tag:yaml.org,2002:" + t
@@ -192,12 +192,13 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + 1 if mark else 0
         col = int(mark.column) + 1 if mark else 0
-        problem = err.problem or "invalid YAML"
-        ctx = f" ({err.context})" if err.context else ""
+        # PyYAML's own words, as it writes them (code in a Chinese view)
+        said = f"{err.problem} ({err.context})" if err.problem and err.context else err.problem
+        problem = as_written(said) if said else _("invalid YAML")
         reporter.diagnostics.append(
             Diagnostic(
                 "D101",
-                _("YAML syntax error: {problem}{ctx}").format(problem=problem, ctx=ctx),
+                _("YAML syntax error: {problem}").format(problem=problem),
                 file,
                 line,
                 col,

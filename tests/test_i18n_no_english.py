@@ -1,27 +1,77 @@
-"""No English in the Chinese views: every built-in procedure shown and drawn in zh-Hans and
-zh-Hant has no Latin word outside an explicit allowlist.
+"""No English in the Chinese views: every Chinese output — `show`, `walk`, `diagram` (Mermaid,
+dot, SVG), `html`, `case show`/`case log`, the archive's register (HTML) and `lint` — for every
+built-in procedure and a stored case, in zh-Hans and zh-Hant, has no Latin word outside an
+explicit allowlist.
 
-Allowed: ids and commands inside code formatting (`…`), units and the names of formats and
-standards that Chinese text writes in Latin letters too.
+The allowlist, and nothing more:
+
+* ids and commands inside code formatting (`…`), which is what a clerk types back;
+* in `walk`, the lines echoing what the trainer typed (``> meeting present=3 yes=3``): input,
+  not output;
+* in `lint`, each diagnostic's ``file:line:column: CODE path:`` prefix (where to look: the file,
+  the position, the code to look up and the YAML path);
+* the Latin words of ``ALLOWED``: units, file formats and standards that a Chinese document writes
+  in Latin letters too.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
+import register_support as support
 
-from deliberation.commands.show import render
+from deliberation import Roster
+from deliberation.cli import main
 from deliberation.definition.loader import default_library, load_procedure
-from deliberation.trainer.diagram import to_dot, to_mermaid
+from deliberation.store import open_store
+from deliberation.store.cases import save_case
+from deliberation.trainer.diagram import to_dot, to_mermaid, to_svg
+from deliberation.trainer.html_page import build_page
 
 PROCEDURES = default_library().ids()
 LANGS_ZH = ("zh-Hans", "zh-Hant")
+BROKEN = Path(__file__).parent / "broken"
 
 CODE = re.compile(r"`[^`\n]*`")
+PLACEHOLDER = re.compile(r"\{\w+\}")
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
-# Latin letters a Chinese document writes too: units, file formats, standards, numbering.
+# Latin letters a Chinese document writes too: units, file formats, standards.
 ALLOWED = {"UTF", "CSV", "YAML", "JSON", "HTML", "PDF", "SVG", "PNG", "ID", "km", "m", "kg"}
+
+# Every command of the walkthrough, refused or accepted, on every procedure: the screens a
+# trainer sees (help, the step, the explanation, the records) and the refusals.
+WALK = """\
+help
+show
+explain
+status
+motion 1
+meeting present=1 yes=1
+meeting present=3 yes=3
+notice
+circulate
+wait 3
+meeting present=45 yes=40 witnesses=1
+opinions all
+close
+task
+ratings 3 unsatisfied=1
+post notice-board
+wait 7
+conclude
+object 方案不清
+answer redo
+status
+records
+explain
+withdraw
+status
+"""
 
 
 def latin_words(text: str) -> list[str]:
@@ -35,10 +85,82 @@ def _labels(document: str) -> str:
     return "\n".join(re.sub(r"#\w+;|\\n|<br/>", " ", t.replace("#96;", "`")) for t in found)
 
 
+class _Prose(HTMLParser):
+    """The text of an HTML or SVG document a reader of ``lang`` sees: text nodes whose nearest
+    ``lang`` attribute is ``lang`` (the page carries all three languages), attribute values
+    people read (title, aria-label, alt), and the page script's data in ``lang``."""
+
+    VOID: ClassVar = {"meta", "br", "hr", "img", "input", "link", "col", "wbr"}
+
+    def __init__(self, lang: str, root_lang: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lang, self.stack, self.parts = lang, [(None, root_lang)], list[str]()
+        self.script_json, self.in_json = "", False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        lang = a.get("lang") or self.stack[-1][1]
+        if lang == self.lang:
+            self.parts += [v for k, v in attrs if k in ("title", "aria-label", "alt") and v]
+        if tag not in self.VOID:
+            self.stack.append((tag, lang))
+        self.in_json = tag == "script" and a.get("type") == "application/json"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        self.in_json = False
+        while len(self.stack) > 1:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        tag, lang = self.stack[-1]
+        if self.in_json:
+            self.script_json += data
+        elif tag not in ("style", "script") and lang == self.lang:
+            # <code> is code formatting in HTML, as `…` is in text
+            code = any(t == "code" for t, _lang in self.stack)
+            self.parts.append(f"`{data}`" if code else data)
+
+
+def _strings(data: Any) -> list[str]:
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [s for v in data.values() for s in _strings(v)]
+    if isinstance(data, list):
+        return [s for v in data for s in _strings(v)]
+    return []
+
+
+def prose(document: str, lang: str, root_lang: str | None = None) -> str:
+    parser = _Prose(lang, root_lang or lang)
+    parser.feed(document)
+    parts = parser.parts
+    if parser.script_json:
+        page = json.loads(parser.script_json)
+        # the script's texts in this language ("calc" holds ids and numbers only); its
+        # templates' {placeholders} are filled by the script, never shown
+        parts += [PLACEHOLDER.sub(" ", s) for s in _strings(page["text"][lang])]
+    return "\n".join(parts)
+
+
+def cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    main(argv)
+    captured = capsys.readouterr()
+    return captured.out + captured.err
+
+
 @pytest.mark.parametrize("lang", LANGS_ZH)
 @pytest.mark.parametrize("procedure_id", PROCEDURES)
-def test_show_speaks_only_chinese(procedure_id: str, lang: str) -> None:
-    text = render(load_procedure(procedure_id), lang)
+def test_show_speaks_only_chinese(procedure_id: str, lang: str,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    text = cli(["show", procedure_id, "--lang", lang], capsys)
+    assert "\n" in text
     assert latin_words(text) == [], text
 
 
@@ -50,3 +172,83 @@ def test_diagrams_speak_only_chinese(procedure_id: str, lang: str, draw: object)
     labels = _labels(draw(load_procedure(procedure_id), lang))
     assert labels.strip()
     assert latin_words(labels) == [], labels
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+@pytest.mark.parametrize("procedure_id", PROCEDURES)
+def test_svg_diagram_speaks_only_chinese(procedure_id: str, lang: str) -> None:
+    text = prose(to_svg(load_procedure(procedure_id), lang), lang)
+    assert text.strip()
+    assert latin_words(text) == [], text
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+@pytest.mark.parametrize("procedure_id", PROCEDURES)
+def test_html_page_speaks_only_chinese(procedure_id: str, lang: str) -> None:
+    page = build_page(load_procedure(procedure_id), lang, matter="修村道")
+    text = prose(page, lang)
+    assert load_procedure(procedure_id).name.get(lang) in text
+    assert latin_words(text) == [], text
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+@pytest.mark.parametrize("procedure_id", PROCEDURES)
+def test_walk_speaks_only_chinese(procedure_id: str, lang: str, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "walk.txt"
+    script.write_text(WALK, encoding="utf-8")
+    text = cli(["walk", procedure_id, "--lang", lang, "--script", str(script)], capsys)
+    shown = "\n".join(line for line in text.splitlines() if not line.startswith("> "))
+    assert shown.count("\n") > 20
+    assert latin_words(shown) == [], shown
+
+
+@pytest.fixture(scope="module")
+def stored_case(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The whole road case of 六议两公开 (named villagers, an objection answered) in a store."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('store') / 'cases.db'}"
+    case = support.road_case(support.named(Roster.generate()))
+    with open_store(db) as store:
+        save_case(store, case)
+    return db
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+@pytest.mark.parametrize("command", ["show", "log"])
+def test_case_views_speak_only_chinese(stored_case: str, command: str, lang: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    text = cli(["case", command, "road", "--db", stored_case, "--lang", lang], capsys)
+    assert text.count("\n") > 1
+    assert latin_words(text) == [], text
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_case_register_speaks_only_chinese(stored_case: str, lang: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "road.html"
+    cli(["case", "export", "road", "--db", stored_case, "--lang", lang, "--format", "html",
+         "-o", str(out)], capsys)
+    text = prose(out.read_text(encoding="utf-8"), lang)
+    assert "固庄村" in text or "固莊村" in text
+    assert latin_words(text) == [], text
+
+
+def test_case_log_words_each_record(stored_case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`case log`: stages and people by name, ids as code, counts with their labels."""
+    text = cli(["case", "log", "road", "--db", stored_case, "--lang", "zh-Hans"], capsys)
+    review = text.split("\n#6  ", 1)[1].split("\n#7  ", 1)[0]
+    assert review.startswith("2026年3月11日 09:00  审议 · 会议记录\n")
+    assert "实到:37人;赞成:36人;反对:1人:" in review and " (`v0037`)" in review
+    assert review.endswith("结果:通过 → 民议 (`consultation`)")
+    assert "{" not in text  # no record's data as JSON
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_lint_speaks_only_chinese(lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    files = sorted(str(p) for p in BROKEN.glob("*.yaml"))
+    text = cli(["lint", "--lang", lang, *files], capsys)
+    # each diagnostic starts with file:line:column: CODE and the YAML path it is about (e.g.
+    # stages[1].rules[0].params.ratio:) — where to look, not prose
+    shown = re.sub(r"^\S+\.ya?ml:\d+:\d+: [A-Z]\d+( \S+:(?= ))?", "", text, flags=re.MULTILINE)
+    assert shown.count("\n") > len(files)
+    assert latin_words(shown) == [], shown

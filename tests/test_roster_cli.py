@@ -42,7 +42,7 @@ def test_problems_exit_1_each_on_its_line(tmp_path: Path,
     assert main(["roster", "check", str(path), "--lang", "zh-Hant"]) == 1
     out, err = capsys.readouterr()
     assert out.splitlines()[0] == (
-        f"{path}:1:3: R201 is_adult: 未知欄 'is_adult' (hint: 是不是 'adult'?)")
+        f"{path}:1:3: R201 is_adult: 未知欄 `is_adult`(提示:是不是 `adult`?)")
     assert err == f"{path}:2 處問題\n"
 
 
@@ -69,7 +69,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert (data["ok"], data["summary"]) == (False, None)
     (d,) = data["diagnostics"]
     assert (d["code"], d["line"], d["column"], d["path"]) == ("R203", 1, 34, "[0].adult")
-    assert d["message"] == "adult 应为 true 或 false,不能是 'maybe'"
+    assert d["message"] == "adult 应为 `true` 或 `false`,不能是 `maybe`"
     assert main(["roster", "check", str(EXAMPLES / "village.csv"), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True and data["diagnostics"] == []

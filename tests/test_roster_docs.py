@@ -63,4 +63,4 @@ def test_python_example_runs(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(ROOT)
     exec(compile(code, "docs/roster.md", "exec"), {})
     assert capsys.readouterr().out == (
-        "<roster>:0:0: R201 [0].is_adult: 未知键 'is_adult' (hint: 是不是 'adult'?)\n")
+        "<roster>:0:0: R201 [0].is_adult: 未知键 `is_adult`(提示:是不是 `adult`?)\n")

@@ -123,10 +123,13 @@ def test_a_refusal_changes_nothing():
 def test_malformed_commands_are_reported_and_make_the_script_fail():
     code, text = rehearse("en", "motion one\nfly away\nmeeting yes=3\nlang xx\n")
     assert code == 1
-    assert "bad command: submitters must be a whole number ≥ 0, not 'one'" in text
-    assert "unknown command 'fly'" in text
-    assert "meeting needs present=N" in text
-    assert "lang takes one of zh-Hans, zh-Hant, en" in text
+    assert "bad command: `submitters` must be a whole number, 0 or more, not `one`" in text
+    assert "unknown command `fly`" in text
+    assert "meeting needs `present=N`" in text
+    assert "lang takes one of `zh-Hans`, `zh-Hant`, `en`" in text
+    _code, chinese = rehearse("zh-Hans", "motion one\nfly away\n")
+    assert "命令有误:`submitters` 须为 0 或正整数,不能是 `one`" in chinese
+    assert "没有 `fly` 这个命令" in chinese
 
 
 def test_language_can_change_mid_session_and_quit_stops():

@@ -23,7 +23,7 @@ import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -39,7 +39,7 @@ from deliberation.errors import (
     NotEntitled,
     RuleViolation,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, _p
+from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, quoted
 from deliberation.roster import Roster, RosterError, RosterFileError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
@@ -178,10 +178,12 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
         except BrokenPipeError:
             raise  # the reader went away: cli.main ends quietly
         except OSError as err:
-            raise StoreError(f"{args.db}: {err}") from None
+            raise StoreError(_OPTION_ONLY.format(option=W(args.db), problem=W(str(err)))
+                             ) from None
         except Exception as err:
             if type(err).__module__.split(".")[0] in ("sqlite3", "psycopg"):
-                raise StoreError(f"{args.db}: database error: {err}") from None
+                raise StoreError(_OPTION_ONLY.format(option=W(args.db), problem=_(
+                    "database error: {error}").format(error=W(str(err))))) from None
             raise
 
     return guarded
@@ -245,10 +247,11 @@ def _key(path: str | None) -> HeadVerifier | None:
     try:
         raw = Path(path).read_bytes()
     except OSError as err:
-        raise UsageError(f"--key-file {path}: {err.strerror}") from None
+        raise UsageError(_OPTION.format(option=W("--key-file"), value=path,
+                                        problem=err.strerror or "")) from None
     except ImportError:  # pragma: no cover - cryptography is an optional extra
-        raise UsageError(f"--key-file {path}: Ed25519 keys need "
-                         "pip install 'deliberation[signing]'") from None
+        raise UsageError(_OPTION.format(option=W("--key-file"), value=path, problem=_(
+            "Ed25519 keys need pip install 'deliberation[signing]'"))) from None
     if raw.lstrip().startswith(b"-----BEGIN PUBLIC KEY"):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
         from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -258,9 +261,11 @@ def _key(path: str | None) -> HeadVerifier | None:
         try:
             public = load_pem_public_key(raw)
         except ValueError:
-            raise UsageError(f"--key-file {path}: not a readable PEM public key") from None
+            raise UsageError(_OPTION.format(option=W("--key-file"), value=path,
+                                            problem=_("not a readable PEM public key"))) from None
         if not isinstance(public, Ed25519PublicKey):
-            raise UsageError(f"--key-file {path}: not an Ed25519 public key")
+            raise UsageError(_OPTION.format(option=W("--key-file"), value=path,
+                                            problem=_("not an Ed25519 public key")))
         return Ed25519Verifier(public)
     if raw.lstrip().startswith(b"-----BEGIN"):
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -271,17 +276,20 @@ def _key(path: str | None) -> HeadVerifier | None:
         try:
             key = load_pem_private_key(raw, password=None)
         except (ValueError, TypeError):  # TypeError: the key is encrypted
-            raise UsageError(f"--key-file {path}: not a readable, unencrypted PEM private key"
-                             ) from None
+            raise UsageError(_OPTION.format(
+                option=W("--key-file"), value=path,
+                problem=_("not a readable, unencrypted PEM private key"))) from None
         if not isinstance(key, Ed25519PrivateKey):
-            raise UsageError(f"--key-file {path}: not an Ed25519 private key")
+            raise UsageError(_OPTION.format(option=W("--key-file"), value=path,
+                                            problem=_("not an Ed25519 private key")))
         return Ed25519Signer(key)
     from deliberation.store.signing import HmacSigner
 
     try:
         return HmacSigner(raw.strip())
     except ValueError as err:
-        raise UsageError(f"--key-file {path}: {err}") from None
+        raise UsageError(_OPTION.format(option=W("--key-file"), value=path,
+                                        problem=W(str(err)))) from None
 
 
 def _clock(at: str | None) -> Clock | None:
@@ -290,9 +298,11 @@ def _clock(at: str | None) -> Clock | None:
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
-        raise UsageError(f"--at {at!r}: not an ISO time (e.g. 2026-03-01T09:00+08:00)") from None
+        raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at), problem=_(
+            "not an ISO time (e.g. 2026-03-01T09:00+08:00)"))) from None
     if when.tzinfo is None:
-        raise UsageError(f"--at {at!r}: give a time zone (e.g. +08:00)")
+        raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at),
+                                        problem=_("give a time zone (e.g. +08:00)")))
     return ManualClock(when)
 
 
@@ -310,14 +320,17 @@ def _generate(spec: str | None) -> Roster:
             continue
         key, sep, value = part.partition("=")
         if not sep:
-            raise UsageError(f"--generate: {part!r} is not KEY=VALUE")
+            raise UsageError(_OPTION.format(option=W("--generate"), value=quoted(part),
+                                            problem=_("not KEY=VALUE")))
         params[key.strip().replace("-", "_")] = _value(value.strip())
     try:
         return Roster.generate(**params)
     except RosterFileError as err:  # the generator checks its arguments (all at once)
-        raise UsageError("--generate: " + "; ".join(p.message.en for p in err.problems)) from None
+        raise UsageError(_OPTION_ONLY.format(option=W("--generate"), problem=Joined(
+            _p("commands.case", "; "), tuple(p.message for p in err.problems)))) from None
     except (TypeError, ValueError) as err:
-        raise UsageError(f"--generate: {err}") from None
+        raise UsageError(_OPTION_ONLY.format(option=W("--generate"),
+                                        problem=W(str(err)))) from None
 
 
 def _roster(args: argparse.Namespace) -> Roster:
@@ -332,19 +345,22 @@ def _roster(args: argparse.Namespace) -> Roster:
             path = Path(args.roster)
             problem = file_problem(path)
             if problem:
-                raise UsageError(f"--roster {args.roster}: {problem}")
+                raise UsageError(_OPTION.format(option=W("--roster"), value=args.roster,
+                                                problem=problem))
             if path.suffix.lower() == ".csv":
                 return Roster.from_csv(path)
             return Roster.from_yaml(path)
         return _generate(args.generate)
     except RosterError as err:
-        raise UsageError(str(err)) from None
+        raise UsageError(err.message) from None
     except UnicodeDecodeError as err:
-        raise UsageError(f"--roster {args.roster}: not UTF-8 text (byte {err.start})") from None
+        raise UsageError(_OPTION.format(option=W("--roster"), value=args.roster, problem=_(
+            "the file is not UTF-8 text (byte {value})").format(value=err.start))) from None
     except (ValueError, TypeError, yaml.YAMLError) as err:
         # The roster reader's own errors (a YAML syntax error is a ValueError) in one line.
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise UsageError(f"--roster {args.roster}: {first}") from None
+        raise UsageError(_OPTION.format(option=W("--roster"), value=args.roster,
+                                        problem=W(first))) from None
 
 
 def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) -> Any:
@@ -353,9 +369,12 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
     return load_case(store, args.case_id, library=library_from(args), clock=clock)
 
 
-_LOG_HEAD: Final = (_("at"), _("stage"),
-                    _("kind"), _("actor"),
-                    _("→"), _("data"))
+# A bad option: the option and its value as written, then what is wrong in words.
+_OPTION: Final = _("{option} {value}: {problem}")
+_OPTION_ONLY: Final = _("{option}: {problem}")
+_CHOOSE: Final = _("choose one of {choices}")
+W = as_written  # an option, a value or a program's own words, as code in a Chinese view
+
 _LIST_HEAD: Final = (_("case"), _("village"),
                      _p("commands.case", "procedure"), _("state"),
                      _("records"), _("created"),
@@ -404,13 +423,15 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
     if args.json:
         data = _value(args.json)
         if not isinstance(data, dict):
-            raise UsageError("--json must be a JSON object, e.g. '{\"present\": 20}'")
+            raise UsageError(_("{option} must be a JSON object, e.g. {example}").format(
+                option=W("--json"), example=quoted('{"present": 20}')))
         kwargs.update({str(k).replace("-", "_"): v for k, v in data.items()})
     rest = list(args.fields)
     while rest:
         token = rest.pop(0)
         if not token.startswith("--"):
-            raise UsageError(f"expected --field, found {token!r}")
+            raise UsageError(_("expected {expected}, found {token}").format(
+                expected=W("--field"), token=quoted(token)))
         name, eq, inline = token[2:].partition("=")
         name = name.replace("-", "_")
         if eq:
@@ -424,15 +445,18 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
             continue
         if name not in params:
             valid = ", ".join("--" + p.replace("_", "-") for p in params)
-            raise UsageError(f"{args.action}: no field --{name.replace('_', '-')}; "
-                             f"fields: {valid or '(none)'}")
+            raise UsageError(_("{action}: no field {field}; fields: {valid}").format(
+                action=W(args.action), field=W("--" + name.replace("_", "-")),
+                valid=W(valid) if valid else _("none")))
         kwargs[name] = True if raw is None else _convert(raw, str(params[name].annotation))
     if args.lang not in LANGS:
-        raise UsageError(f"--lang {args.lang!r}: choose one of {', '.join(LANGS)}")
+        raise UsageError(_OPTION.format(option=W("--lang"), value=quoted(args.lang),
+                                        problem=_CHOOSE.format(choices=W(", ".join(LANGS)))))
     try:
         sig.bind(**kwargs)
     except TypeError as err:
-        raise UsageError(f"{args.action}: {err}") from None
+        raise UsageError(_OPTION_ONLY.format(option=W(args.action),
+                                        problem=W(str(err)))) from None
     return kwargs
 
 
@@ -442,11 +466,14 @@ _COMMON_OPTIONS = ("db", "lang", "key_file", "at", "json", "path", "format")
 def _common_option(args: argparse.Namespace, name: str, raw: str | None) -> dict[str, Any]:
     """A common option written after ACTION: honour it (``--json`` also gives fields)."""
     if raw is None:
-        raise UsageError(f"--{name.replace('_', '-')} needs a value")
+        raise UsageError(_("{option} needs a value").format(
+            option=W("--" + name.replace("_", "-"))))
     if name == "lang" and raw not in LANGS:
-        raise UsageError(f"--lang {raw!r}: choose one of {', '.join(LANGS)}")
+        raise UsageError(_OPTION.format(option=W("--lang"), value=quoted(raw),
+                                        problem=_CHOOSE.format(choices=W(", ".join(LANGS)))))
     if name == "format" and raw not in ("text", "json"):
-        raise UsageError(f"--format {raw!r}: choose text or json")
+        raise UsageError(_OPTION.format(option=W("--format"), value=quoted(raw),
+                                        problem=_CHOOSE.format(choices=W("text, json"))))
     if name == "path":
         args.path = [*(args.path or []), raw]
     else:
@@ -457,7 +484,7 @@ def _common_option(args: argparse.Namespace, name: str, raw: str | None) -> dict
 def _action_kwargs_json(raw: str | None) -> dict[str, Any]:
     data = _value(raw or "")
     if not isinstance(data, dict):
-        raise UsageError("--json must be a JSON object")
+        raise UsageError(_("{option} must be a JSON object").format(option=W("--json")))
     return {str(k).replace("-", "_"): v for k, v in data.items()}
 
 
@@ -466,7 +493,7 @@ def _convert(raw: str, annotation: str) -> Any:
         return raw
     value = _value(raw)
     if isinstance(value, float) and ("int" in annotation or "Who" in annotation):
-        raise UsageError(f"{raw!r}: expected a whole number")
+        raise UsageError(_("{value}: expected a whole number").format(value=quoted(raw)))
     if isinstance(value, str) and ("Sequence" in annotation or "Who" in annotation):
         return [v.strip() for v in value.split(",") if v.strip()]
     return value
@@ -483,10 +510,12 @@ def run_new(args: argparse.Namespace) -> int:
     for item in args.setting:
         key, sep, value = item.partition("=")
         if not sep:
-            raise UsageError(f"--setting {item!r}: use KEY=VALUE")
+            raise UsageError(_OPTION.format(option=W("--setting"), value=quoted(item),
+                                            problem=_("not KEY=VALUE")))
         settings[key.strip()] = _value(value.strip())
     if args.case_id is not None and not args.case_id.strip():
-        raise UsageError("--id: the case id is empty")
+        raise UsageError(_OPTION_ONLY.format(option=W("--id"),
+                                        problem=_("the case id is empty")))
     village = "" if args.village is None else _village(args.village)
     roster = _roster(args)
     procedure = load_ref(args.procedure, library_from(args))
@@ -500,7 +529,7 @@ def run_new(args: argparse.Namespace) -> int:
                "records": [rec.to_data() for rec in case.records]})
         return 0
     lang = args.lang
-    print(f"{MSG['opened'].get(lang)} {case.id}  "
+    print(f"{MSG['opened'].get(lang)} {code(case.id)}  "
           f"{MSG['state'].get(lang)}: {_where(case.procedure, case.state, lang)}  "
           f"{MSG['version'].get(lang)}: {case.version}")
     return 0
@@ -509,8 +538,9 @@ def run_new(args: argparse.Namespace) -> int:
 def run_act(args: argparse.Namespace) -> int:
     name = args.action.replace("-", "_")
     if name not in ACTIONS:
-        raise UsageError(f"unknown action {args.action!r}; actions: "
-                         + ", ".join(a.replace("_", "-") for a in ACTIONS))
+        raise UsageError(_("unknown action {action}; actions: {actions}").format(
+            action=quoted(args.action),
+            actions=W(", ".join(a.replace("_", "-") for a in ACTIONS))))
     from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
     from deliberation.store.cases import act
 
@@ -523,7 +553,8 @@ def run_act(args: argparse.Namespace) -> int:
                 return getattr(case, name)(**kwargs)
             except (TypeError, ValueError) as err:
                 # A value of the wrong kind that the engine did not word itself.
-                raise UsageError(f"{args.action}: {err}") from None
+                raise UsageError(_OPTION_ONLY.format(option=W(args.action),
+                                                problem=W(str(err)))) from None
 
         try:
             case = act(store, args.case_id, apply, loader=lambda cid: _load(store, args, clock))
@@ -559,7 +590,7 @@ def run_show(args: argparse.Namespace) -> int:
                              "numbers": dict(b.numbers)} for b in case.blockers()],
                "explanation": case.explain(args.lang)})
         return 0
-    print(f"{info.case_id}  {info.matter}  "
+    print(f"{code(info.case_id)}  {info.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))
@@ -567,23 +598,21 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
+    from deliberation.commands.case_log import record_lines
+
     with _store(args, readonly=True) as store:
         stored = store.stored(args.case_id)
-        store.info(args.case_id)
-    if args.format == "json":
-        _emit([s.to_data() for s in stored])
-        return 0
-    lang = args.lang
-    rows = [["#", *(h.get(lang) for h in _LOG_HEAD)]]
+        info = store.info(args.case_id)
+        if args.format == "json":
+            _emit([s.to_data() for s in stored])
+            return 0
+        roster = store.roster(args.case_id)
+    try:
+        procedure: Procedure | None = library_from(args).load(info.procedure_id)
+    except DeliberationError:  # the records are still shown, with ids where names would be
+        procedure = None
     for s in stored:
-        rec = s.record
-        data = json.dumps(dict(_plain(rec.data)), ensure_ascii=False, sort_keys=True)
-        rows.append([
-            str(s.seq), rec.at.isoformat(timespec="minutes"), rec.stage or "",
-            entry_label(rec.kind).get(lang), rec.actor or "", str(rec.result.get("state") or ""),
-            data if len(data) <= 70 else data[:67] + "…",
-        ])
-    print(table(rows))
+        print("\n".join(record_lines(s.record, procedure, roster, args.lang)))
     return 0
 
 
@@ -638,7 +667,8 @@ def run_export(args: argparse.Namespace) -> int:
             else:
                 Path(args.output).write_text(text, encoding="utf-8")
         except OSError as err:
-            raise UsageError(f"-o {args.output}: {err.strerror}") from None
+            raise UsageError(_OPTION.format(option=W("-o"), value=args.output,
+                                            problem=err.strerror or "")) from None
         print(f"{MSG['written'].get(args.lang)} {args.output}")
     elif isinstance(text, bytes):
         sys.stdout.flush()
@@ -669,10 +699,3 @@ def run_list(args: argparse.Namespace) -> int:
     print(table(rows))
     return 0
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        return [_plain(v) for v in value]
-    return value

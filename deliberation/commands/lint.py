@@ -25,7 +25,7 @@ from deliberation.commands._library import (
 from deliberation.definition.loader import Library, check_text
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, _
+from deliberation.i18n import LANGS, _, as_written, quoted
 from deliberation.yamlsource import read_text_file
 
 
@@ -56,12 +56,13 @@ def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:
     return [], [
         Diagnostic(
             "D100",
-            "no such file, folder or procedure id",
+            _("no such file, folder or procedure id"),
             ref,
             1,
             1,
             "",
-            "give a .yaml file, a folder, or an id that 'deliberation list' shows",
+            _("give a .yaml file, a folder, or an id that {command} shows").format(
+                command=quoted("deliberation list")),
         )
     ]
 
@@ -78,7 +79,8 @@ def lint_file(path: Path, library: Library) -> list[Diagnostic]:
         return [
             Diagnostic(
                 "D900",
-                f"internal error while checking: {type(err).__name__}: {err}",
+                _("internal error while checking: {error}").format(
+                    error=as_written(f"{type(err).__name__}: {err}")),
                 name,
                 0,
                 0,

@@ -54,7 +54,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return code
     for problem in read.problems:
-        print(problem.diagnostic(lang).format())
+        print(problem.diagnostic(lang).format(lang))
     if read.villagers is None or read.problems:
         n = len(read.problems)
         print(_("{file}: {n} problem(s)").format(file=args.file, n=n).get(lang), file=sys.stderr)

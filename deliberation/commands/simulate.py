@@ -25,7 +25,7 @@ import attrs
 from deliberation.commands._library import add_command
 from deliberation.diagnostics import closest
 from deliberation.errors import DeliberationError
-from deliberation.i18n import DEFAULT_LANG, LANGS, Text, Triple, _
+from deliberation.i18n import DEFAULT_LANG, LANGS, Text, _, as_written, quoted
 
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
@@ -85,8 +85,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 # -- parsing values ------------------------------------------------------------------------
 
 
-def _bad(zh_hans: str, zh_hant: str, en: str) -> SimulateInputError:
-    return SimulateInputError(Triple(zh_hans, zh_hant, en))
+def _bad(text: Text) -> SimulateInputError:
+    return SimulateInputError(text)
 
 
 def parse_value(name: str, text: str) -> Any:
@@ -117,8 +117,8 @@ def parse_value(name: str, text: str) -> Any:
             return int(num) / int(den)
         return float(raw)
     except (ValueError, TypeError):
-        raise _bad(f"参数 {name} 的值 {text!r} 无效", f"參數 {name} 的值 {text!r} 無效",
-                   f"invalid value {text!r} for {name}") from None
+        raise _bad(_("invalid value {text} for {name}").format(
+            text=quoted(text), name=as_written(name))) from None
 
 
 def _unknown(name: str, fields: Iterable[str], settings: Iterable[str]) -> SimulateInputError:
@@ -178,8 +178,8 @@ def _pairs(items: list[str], what: str) -> list[tuple[str, str]]:
     out = []
     for item in items:
         if "=" not in item:
-            raise _bad(f"{what} 须写成 名称=值:{item!r}", f"{what} 須寫成 名稱=值:{item!r}",
-                       f"{what} must be NAME=VALUE, not {item!r}")
+            raise _bad(_("{what} must be NAME=VALUE, not {item}").format(
+                what=as_written(what), item=quoted(item)))
         k, v = item.split("=", 1)
         out.append((k.strip(), v))
     return out
@@ -213,7 +213,7 @@ def build_params(args: argparse.Namespace, procedures: Sequence[Procedure] = ())
     try:
         return SimParams(**values)
     except (ValueError, TypeError) as err:
-        raise _bad(f"参数无效:{err}", f"參數無效:{err}", f"invalid parameters: {err}") from None
+        raise _bad(_("invalid parameters: {err}").format(err=err)) from None
 
 
 def build_grid(args: argparse.Namespace,
@@ -242,22 +242,17 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         import numpy  # noqa: F401
         import pandas  # noqa: F401
     except ImportError:
-        raise _bad("模拟需要 sim 附加依赖:pip install 'deliberation[sim]'",
-                   "模擬需要 sim 附加依賴:pip install 'deliberation[sim]'",
-                   "simulation needs the sim extra: pip install 'deliberation[sim]'") from None
+        raise _bad(_("simulation needs the sim extra: pip install 'deliberation[sim]'")) from None
     from deliberation.definition.loader import load_procedure
     from deliberation.simulation import simulate, simulate_stages, sweep, sweep_stages
     from deliberation.simulation.io import write_table
 
     if args.runs < 1 or args.workers < 1 or (args.chunk_size is not None and args.chunk_size < 1):
-        raise _bad("--runs、--workers、--chunk-size 须为正整数",
-                   "--runs、--workers、--chunk-size 須為正整數",
-                   "--runs, --workers and --chunk-size must be positive")
+        raise _bad(_("--runs, --workers and --chunk-size must be positive"))
     if args.ci_width is not None and not 0 < args.ci_width <= 1:
         # nan, inf, 0 or a negative width can never be met: sampling would run to the cap.
-        raise _bad(f"--ci-width 须在 0 与 1 之间(不含 0),而非 {args.ci_width}",
-                   f"--ci-width 須在 0 與 1 之間(不含 0),而非 {args.ci_width}",
-                   f"--ci-width must be above 0 and at most 1, not {args.ci_width}")
+        raise _bad(_("--ci-width must be above 0 and at most 1, not {value}").format(
+            value=args.ci_width))
     _check_suffixes(args)
     procedures = [load_procedure(r) for r in refs]
     params = build_params(args, procedures)
@@ -284,16 +279,16 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
     except DeliberationError:  # SimulationError, a setting the engine refuses…
         raise
     except (OSError, TimeoutError) as err:  # e.g. a Dask scheduler that cannot be reached
-        raise _bad(f"无法运行:{err}", f"無法運行:{err}", f"cannot run: {err}") from None
+        raise _bad(_("cannot run: {err}").format(err=err)) from None
     except (ValueError, KeyError) as err:
-        raise _bad(f"无法模拟:{err}", f"無法模擬:{err}", f"cannot simulate: {err}") from None
+        raise _bad(_("cannot simulate: {err}").format(err=err)) from None
     try:
         _report(df, list(grid), args)
         if visits is not None:
             print(f"{_heading('wrote', args.lang)} {write_table(visits, args.stages_out)}",
                   file=sys.stderr)
     except OSError as err:
-        raise _bad(f"无法写入:{err}", f"無法寫入:{err}", f"cannot write: {err}") from None
+        raise _bad(_("cannot write: {err}").format(err=err)) from None
     return 0
 
 
@@ -304,12 +299,12 @@ def _check_suffixes(args: argparse.Namespace) -> None:
         flag = "--" + opt.replace("_", "-")
         if value and Path(value).suffix.lower() not in allowed:
             kinds = " / ".join(allowed)
-            raise _bad(f"{flag} 的文件须为 {kinds}", f"{flag} 的文件須為 {kinds}",
-                       f"{flag} must name a {kinds} file")
+            raise _bad(_("{flag} must name a {kinds} file").format(
+                flag=as_written(flag), kinds=kinds))
         if value and not _writable(Path(value)):
             # Refuse before simulating, so a long run is never lost to a bad path.
-            raise _bad(f"{flag}:无法写入 {value}", f"{flag}:無法寫入 {value}",
-                       f"{flag}: cannot write {value}")
+            raise _bad(_("{flag}: cannot write {value}").format(flag=as_written(flag),
+                                                                 value=value))
 
 
 def _writable(path: Path) -> bool:
@@ -360,7 +355,8 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
         cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_adopted_median",
                 "days_q10", "days_q50", "days_q90", "mean_reconvenings", "mean_revisions",
                 "mean_consultation_rounds"]
-        print(f"== {_heading('summary', lang)} (seed {args.seed})")
+        seed = _("(seed {seed})").format(seed=args.seed).get(lang)
+        print(f"== {_heading('summary', lang)} {seed}")
         # the medians say over which runs they are taken
         shown = summary[cols].rename(columns=CONSOLE_NAMES)
         print(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}"))

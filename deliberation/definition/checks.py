@@ -58,7 +58,7 @@ from deliberation.definition.model import (
 from deliberation.definition.publication_checks import check_publication
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import suggest
-from deliberation.i18n import Text, _
+from deliberation.i18n import Text, _, quoted, series
 from deliberation.rules import RULES
 from deliberation.rules.written import DECIDING
 from deliberation.yamlsource import Located, Reporter
@@ -226,7 +226,7 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
         targets.add(ESCALATE)
     for stage in procedure.stages:
         if stage.id in procedure.outcomes or stage.id == RECONVENE:
-            what = "an outcome" if stage.id in procedure.outcomes else "the route word"
+            what = _("an outcome") if stage.id in procedure.outcomes else _("the route word")
             reporter.error(
                 "D209",
                 _("stage id {id!r} is also {what}, so routes to it are ambiguous").format(
@@ -358,7 +358,7 @@ def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> 
     success = [o.id for o in procedure.outcomes.values() if o.kind is OutcomeKind.SUCCESS]
     if len(success) != 1:
         at = root.get("outcomes") or root.get("extends") or root
-        what = "none" if not success else ", ".join(repr(s) for s in success)
+        what = _("none") if not success else series(quoted(s) for s in success)
         reporter.error(
             "D505",
             _("a procedure needs exactly one success outcome; it has {what}").format(what=what),
@@ -496,7 +496,8 @@ def _report_closed_loops(
         if ("in", stages[0]) in reached or ("do", stages[0]) in reached:
             reporter.error(
                 "D503",
-                "these stages route to one another with no way out: " + " → ".join(stages),
+                _("these stages route to one another with no way out: {stages}").format(
+                    stages=" → ".join(f"`{s}`" for s in stages)),
                 where[stages[0]],
                 _("give one of them a route to an outcome, or max_rounds with on.max_rounds"),
             )

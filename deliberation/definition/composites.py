@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from deliberation.definition.model import FrozenMap, ParamValue, RuleSpec, SettingRef
+from deliberation.i18n import _, quoted, series
 from deliberation.rules import RULES, Effect
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.attendance import AMONG_BASES
@@ -59,24 +60,26 @@ def read_rules(b: RuleReader, loc: Located, action: ActionKind | None, depth: in
                ) -> tuple[ParamValue, ...] | None:
     """The ``rules:`` of a composite at nesting ``depth`` (1: a stage's or body's rule)."""
     if depth > MAX_DEPTH:
-        b.r.error("D432", f"composite rules nested more than {MAX_DEPTH} deep", loc,
-                  "a statute's conditions fit in two levels: all-of over any-of, or the reverse")
+        b.r.error("D432", _("composite rules nested more than {n} deep").format(n=MAX_DEPTH), loc,
+                  _("a statute's conditions fit in two levels: {all_of} over {any_of}, or the "
+                    "reverse").format(all_of=quoted("all-of"), any_of=quoted("any-of")))
         return None
     if not loc.is_seq:
-        b.r.error("D202", "rules must be a list of rules", loc)
+        b.r.error("D202", _("rules must be a list of rules"), loc)
         return None
     specs = b.rules(loc, action)
     if len(list(loc.elements())) < 2:
-        b.r.error("D430", "a composite rule combines at least two rules", loc,
-                  "write the one rule directly in the stage's or body's rules")
+        b.r.error("D430", _("a composite rule combines at least two rules"), loc,
+                  _("write the one rule directly in the stage's or body's rules"))
         return None
     values = tuple(spec_value(s) for s in specs)
     effects = {effect_of(v) for v in values}
     if len(effects) > 1 and None not in effects:
-        b.r.error("D431", "the rules of a composite must decide the same way, not "
-                  + " and ".join(sorted(e.value for e in effects if e is not None)), loc,
-                  "combine quorums with quorums and votes with votes; list the others "
-                  "separately in the stage's rules")
+        b.r.error("D431", _("the rules of a composite must decide the same way, not {effects}")
+                  .format(effects=series(quoted(e) for e in
+                                         sorted(e.value for e in effects if e is not None))), loc,
+                  _("combine quorums with quorums and votes with votes; list the others "
+                    "separately in the stage's rules"))
         return None
     return values
 
@@ -92,9 +95,10 @@ def check_among(b: RuleReader, loc: Located, spec: RuleSpec) -> None:
             if isinstance(base, str) and base not in REPLY_BASES:
                 p = loc.get("params")
                 where = p.get("any_of") if p is not None and p.is_map else None
-                b.r.error("D409", f"replies cannot be counted on {base!r}",
+                b.r.error("D409", _("replies cannot be counted on {base}").format(
+                    base=quoted(base)),
                           (list(where.elements())[i] if where is not None and where.is_seq
-                           else None) or loc, "replies are counted on adults or households")
+                           else None) or loc, _("replies are counted on adults or households"))
         return
     if spec.rule != "quorum" or not spec.param("among"):
         return
@@ -107,7 +111,8 @@ def check_among(b: RuleReader, loc: Located, spec: RuleSpec) -> None:
            if x is not None and not isinstance(x, SettingRef) and x not in AMONG_BASES]
     if bad:
         p = loc.get("params")
-        b.r.error("D433", f"a quorum among {spec.param('among')!r} counts that subset's "
-                  f"members, not {', '.join(repr(x) for x in bad)}",
+        b.r.error("D433", _("a quorum among {among} counts that subset's members, not {bases}")
+                  .format(among=quoted(spec.param("among")),
+                          bases=series(quoted(x) for x in bad)),
                   (p.get("base") if p is not None and p.is_map else None) or p or loc,
-                  "write base: members")
+                  _("write {fix}").format(fix=quoted("base: members")))

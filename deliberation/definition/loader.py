@@ -50,7 +50,7 @@ from deliberation.definition.model import (
 from deliberation.definition.model import Level as _Level
 from deliberation.diagnostics import Diagnostic, closest, did_you_mean, suggest
 from deliberation.errors import DefinitionError, UnknownProcedure
-from deliberation.i18n import LANGS, Text, Triple, _
+from deliberation.i18n import LANGS, Text, Triple, _, as_written, quoted, series
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
@@ -58,7 +58,7 @@ from deliberation.rules.channels import CHANNELS
 from deliberation.rules.days import zone_names
 from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
 from deliberation.rules.law import LAWS
-from deliberation.rules.thresholds import parse_fraction
+from deliberation.rules.thresholds import FractionError, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_text_file, read_yaml
 
 FORMAT_VERSION: Final = 1
@@ -134,6 +134,12 @@ def builtin_procedures_dir() -> Path:
 
 
 _ID_LINE: Final = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
+
+
+def _about(what: Text | str) -> Text:
+    """What a diagnostic is about: a phrase in the reader's language, or a YAML key as the file
+    writes it (in Chinese as code, so that no English word reads as prose there)."""
+    return what if isinstance(what, Text) else as_written(what)
 
 
 @attrs.define
@@ -287,52 +293,52 @@ class _Builder:
     depth: int = 0
 
     # .. small typed readers ..
-    def keys(self, loc: Located, allowed: Sequence[str], what: str) -> bool:
+    def keys(self, loc: Located, allowed: Sequence[str], what: Text | str) -> bool:
         if not loc.is_map:
-            self.r.error("D202", _("{what} must be a mapping").format(what=what), loc)
+            self.r.error("D202", _("{what} must be a mapping").format(what=_about(what)), loc)
             return False
         for key, k, _unused in loc.items():
             if key not in allowed:
                 self.r.error(
                     "D201",
-                    _("unknown key {key!r} in {what}").format(key=key, what=what),
+                    _("unknown key {key!r} in {what}").format(key=key, what=_about(what)),
                     k,
                     suggest(key, allowed),
                 )
         return True
 
-    def required(self, loc: Located, key: str, what: str) -> Located | None:
+    def required(self, loc: Located, key: str, what: Text | str) -> Located | None:
         v = loc.get(key)
         if v is None:
             self.r.error(
                 "D203",
-                _("{what} needs {key!r}").format(what=what, key=key),
+                _("{what} needs {key!r}").format(what=_about(what), key=key),
                 loc,
                 path=_path(loc.path, key),
             )
         return v
 
-    def ident(self, loc: Located | None, what: str) -> str | None:
+    def ident(self, loc: Located | None, what: Text | str) -> str | None:
         if loc is None:
             return None
         v = loc.value()
         if not isinstance(v, str) or not ID_PATTERN.match(v):
             self.r.error(
                 "D205",
-                _("{what} {v!r} is not a valid id").format(what=what, v=v),
+                _("{what} {v!r} is not a valid id").format(what=_about(what), v=v),
                 loc,
                 _("ids are lower-case ASCII words joined by '-', e.g. 'resolution-disclosure'"),
             )
             return None
         return v
 
-    def text(self, loc: Located | None, what: str) -> Text | None:
+    def text(self, loc: Located | None, what: Text | str) -> Text | None:
         if loc is None:
             return None
         if loc.is_scalar:
             self.r.error(
                 "D601",
-                _("{what} must give zh-Hans, zh-Hant and en").format(what=what),
+                _("{what} must give zh-Hans, zh-Hant and en").format(what=_about(what)),
                 loc,
                 _("write {zh-Hans: …, zh-Hant: …, en: …}"),
             )
@@ -345,7 +351,7 @@ class _Builder:
             if v is None or not isinstance(v.value(), str) or not str(v.value()).strip():
                 self.r.error(
                     "D601",
-                    _("{what} has no {lang} text").format(what=what, lang=lang),
+                    _("{what} has no {lang} text").format(what=_about(what), lang=lang),
                     v or loc,
                     _("add '{lang}:' — labels are shown in all three languages").format(lang=lang),
                     path=_path(loc.path, lang),
@@ -354,20 +360,22 @@ class _Builder:
                 values[lang] = str(v.value())
         return Triple.from_data(values) if len(values) == 3 else None
 
-    def integer(self, loc: Located | None, what: str, minimum: int = 0) -> int | None:
+    def integer(self, loc: Located | None, what: Text | str, minimum: int = 0) -> int | None:
         if loc is None:
             return None
         v = loc.value()
         if isinstance(v, bool) or not isinstance(v, int):
             self.r.error(
-                "D202", _("{what} must be a whole number, not {v!r}").format(what=what, v=v), loc
+                "D202",
+                _("{what} must be a whole number, not {v!r}").format(what=_about(what), v=v),
+                loc,
             )
             return None
         if v < minimum:
             self.r.error(
                 "D402",
                 _("{what} must be at least {minimum}, not {v}").format(
-                    what=what, minimum=minimum, v=v
+                    what=_about(what), minimum=minimum, v=v
                 ),
                 loc,
             )
@@ -381,38 +389,40 @@ class _Builder:
             self.r.error(
                 "D402",
                 _("{name} must be at most {maximum}, not {n}").format(
-                    name=param.name, maximum=param.maximum, n=n
+                    name=_about(param.name), maximum=param.maximum, n=n
                 ),
                 loc,
             )
             return None
         return n
 
-    def id_items(self, loc: Located | None, what: str) -> list[tuple[str, Located]]:
+    def id_items(self, loc: Located | None, what: Text | str) -> list[tuple[str, Located]]:
         """A list of text ids (a single id is accepted too), each with where it is written."""
         if loc is None:
             return []
         if loc.is_scalar and isinstance(loc.value(), str):
             return [(str(loc.value()), loc)]
         if not loc.is_seq:
-            self.r.error("D202", _("{what} must be a list").format(what=what), loc)
+            self.r.error("D202", _("{what} must be a list").format(what=_about(what)), loc)
             return []
         out = []
         for el in loc.elements():
             v = el.value()
             if not isinstance(v, str):
                 self.r.error(
-                    "D202", _("{what} must list text ids, not {v!r}").format(what=what, v=v), el
+                    "D202",
+                    _("{what} must list text ids, not {v!r}").format(what=_about(what), v=v),
+                    el,
                 )
             else:
                 out.append((v, el))
         return out
 
-    def id_list(self, loc: Located | None, what: str) -> tuple[str, ...]:
+    def id_list(self, loc: Located | None, what: Text | str) -> tuple[str, ...]:
         return tuple(v for v, _ in self.id_items(loc, what))
 
     def known_ids(
-        self, loc: Located | None, what: str, known: Iterable[str], code: str, label: Text
+        self, loc: Located | None, what: Text | str, known: Iterable[str], code: str, label: Text
     ) -> tuple[str, ...]:
         """A list of ids that must each be one of ``known`` (else ``code``, with a hint)."""
         choices = set(known)
@@ -434,8 +444,8 @@ class _Builder:
             self.r.error("D202", _("channels must map ids to names"), loc)
             return out
         for _unused, k, v in loc.items():
-            cid = self.ident(k, "channel id")
-            name = self.text(v, "channel name")
+            cid = self.ident(k, _("channel id"))
+            name = self.text(v, _("channel name"))
             if cid is not None and name is not None:
                 out[cid] = name
         return out
@@ -449,7 +459,7 @@ class _Builder:
 
     # .. the document ..
     def build(self, root: Located) -> Procedure | None:
-        if not self.keys(root, _TOP_KEYS, "a procedure"):
+        if not self.keys(root, _TOP_KEYS, _("a procedure")):
             return None
         fmt = root.get("format")
         if fmt is not None and fmt.value() != FORMAT_VERSION:
@@ -461,7 +471,7 @@ class _Builder:
                     FORMAT_VERSION=FORMAT_VERSION
                 ),
             )
-        proc_id = self.ident(self.required(root, "id", "a procedure"), "procedure id")
+        proc_id = self.ident(self.required(root, "id", _("a procedure")), _("procedure id"))
         base: Procedure | None = None
         ext = root.get("extends")
         if ext is not None:
@@ -478,13 +488,14 @@ class _Builder:
         self.basis_ids = set(basis)
         self.settings_section(root.get("settings"), base is not None)
 
-        name_loc = root.get("name") if base else self.required(root, "name", "a procedure")
+        name_loc = root.get("name") if base else self.required(root, "name", _("a procedure"))
         name = self.text(name_loc, "name") if name_loc else (base.name if base else None)
         desc_loc = root.get("description")
         description = (
             self.text(desc_loc, "description") if desc_loc else (base.description if base else None)
         )
-        version_loc = root.get("version") if base else self.required(root, "version", "a procedure")
+        version_loc = (root.get("version") if base
+                       else self.required(root, "version", _("a procedure")))
         version = str(version_loc.value()) if version_loc else (base.version if base else "")
         loc_loc = root.get("locality")
         locality = str(loc_loc.value()) if loc_loc else (base.locality if base else "")
@@ -543,7 +554,7 @@ class _Builder:
             self.body_ids |= {k for k, _, _ in bl.items()} if bl.is_map else set()
             bodies.update(self.bodies(bl))
         elif base is None:
-            self.required(root, "bodies", "a procedure")
+            self.required(root, "bodies", _("a procedure"))
         self.body_ids = set(bodies)
         return bodies
 
@@ -553,14 +564,14 @@ class _Builder:
         if (ol := root.get("outcomes")) is not None:
             outcomes.update(self.outcomes(ol))
         elif base is None:
-            self.required(root, "outcomes", "a procedure")
+            self.required(root, "outcomes", _("a procedure"))
         return outcomes
 
     def merged_stages(self, root: Located, base: Procedure | None) -> tuple[Stage, ...]:
         """The stage list (required without a base), or the base's stages changed by the ops."""
         stages_loc = root.get("stages")
         if base is None:
-            stages_loc = self.required(root, "stages", "a procedure")
+            stages_loc = self.required(root, "stages", _("a procedure"))
             return self.stage_list(stages_loc) if stages_loc else ()
         return self.stage_ops(stages_loc, base.stages) if stages_loc else base.stages
 
@@ -574,13 +585,13 @@ class _Builder:
             near = closest(name, zone_names())
             hint: Text
             if near == DEFAULT_TIMEZONE:
-                hint = _("did you mean {near}?").format(near=repr(near))
+                hint = _("did you mean {near}?").format(near=quoted(near))
             elif near is not None:
                 hint = _("did you mean {near}? China Standard Time is {default}").format(
-                    near=repr(near), default=repr(DEFAULT_TIMEZONE))
+                    near=quoted(near), default=quoted(DEFAULT_TIMEZONE))
             else:
                 hint = _("write an IANA zone name; China Standard Time is {default}").format(
-                    default=repr(DEFAULT_TIMEZONE))
+                    default=quoted(DEFAULT_TIMEZONE))
             self.r.error("D210", _("unknown time zone {name!r}").format(name=name), loc, hint)
             return None
         return name
@@ -644,12 +655,14 @@ class _Builder:
             self.r.error("D202", _("basis must map ids to sources"), loc)
             return out
         for key, k, v in loc.items():
-            bid = self.ident(k, "basis id")
+            bid = self.ident(k, _("basis id"))
+            about = _("basis {id}").format(id=quoted(key))
             if bid is None or not self.keys(
-                v, ("title", "tag", "article", "url", "law"), f"basis {key!r}"
+                v, ("title", "tag", "article", "url", "law"), about
             ):
                 continue
-            title = self.text(self.required(v, "title", f"basis {key!r}"), f"basis {key!r} title")
+            title = self.text(self.required(v, "title", about),
+                              _("the title of basis {id}").format(id=quoted(key)))
             tag = str(v.get("tag").value()) if v.get("tag") else "law"  # type: ignore[union-attr]
             if tag not in ("law", "seed", "local", "open"):
                 self.r.error(
@@ -671,10 +684,12 @@ class _Builder:
             return ""
         law = loc.value()
         if not isinstance(law, str) or law not in LAWS:
-            self.r.error("D301", f"unknown law {law!r}", loc, suggest(str(law), LAWS))
+            self.r.error("D301", _("unknown law {law}").format(law=quoted(law)), loc,
+                         suggest(str(law), LAWS))
             return ""
         if not article:
-            self.r.error("D203", f"a basis citing the law {law!r} needs its 'article'", loc)
+            self.r.error("D203", _("a basis citing the law {law} needs its {article}").format(
+                law=quoted(law), article=quoted("article")), loc)
         return law
 
     def settings_section(self, loc: Located | None, extending: bool) -> None:
@@ -684,7 +699,7 @@ class _Builder:
             self.r.error("D202", _("settings must map ids to settings"), loc)
             return
         for _unused, k, v in loc.items():
-            sid = self.ident(k, "setting id")
+            sid = self.ident(k, _("setting id"))
             if sid is None:
                 continue
             if extending and sid in self.settings and v.is_map:
@@ -700,7 +715,7 @@ class _Builder:
         changed, because the inherited rules were checked against them."""
         old = self.settings[sid]
         allowed = ("type", "default", "description", "choices", "open", "basis")
-        if not self.keys(v, allowed, f"setting {sid!r} (inherited)"):
+        if not self.keys(v, allowed, _("setting {id} (inherited)").format(id=quoted(sid))):
             return
         if (t := v.get("type")) is not None and t.value() != old.type.value:
             self.r.error(
@@ -732,7 +747,8 @@ class _Builder:
                 return
             changes["default"] = value
         if (desc := v.get("description")) is not None:
-            changes["description"] = self.text(desc, f"setting {sid!r} description")
+            changes["description"] = self.text(
+                desc, _("the description of setting {id}").format(id=quoted(sid)))
         if (o := v.get("open")) is not None:
             if not isinstance(o.value(), bool):
                 self.r.error(
@@ -748,12 +764,14 @@ class _Builder:
 
     def setting(self, sid: str, v: Located) -> Setting | None:
         allowed = ("type", "default", "description", "choices", "open", "basis")
-        if not self.keys(v, allowed, f"setting {sid!r}"):
+        if not self.keys(v, allowed, _("setting {id}").format(id=quoted(sid))):
             return None
-        t_loc = self.required(v, "type", f"setting {sid!r}")
-        d_loc = self.required(v, "default", f"setting {sid!r}")
+        about = _("setting {id}").format(id=quoted(sid))
+        t_loc = self.required(v, "type", about)
+        d_loc = self.required(v, "default", about)
         desc = self.text(
-            self.required(v, "description", f"setting {sid!r}"), f"setting {sid!r} description"
+            self.required(v, "description", about),
+            _("the description of setting {id}").format(id=quoted(sid)),
         )
         if t_loc is None or d_loc is None:
             return None
@@ -803,7 +821,7 @@ class _Builder:
                 return None
             return raw
         if stype is SettingType.INT:
-            return self.integer(loc, f"setting {sid!r}")
+            return self.integer(loc, _("setting {id}").format(id=quoted(sid)))
         if stype is SettingType.FRACTION:
             return self.fraction(loc)
         if stype is SettingType.COMPARISON:
@@ -823,8 +841,8 @@ class _Builder:
     def fraction(self, loc: Located) -> Fraction | None:
         try:
             return parse_fraction(loc.value())
-        except ValueError as err:
-            self.r.error("D403", str(err), loc, _("ratios are exact fractions from 0 to 1"))
+        except FractionError as err:
+            self.r.error("D403", err.text, loc, _("ratios are exact fractions from 0 to 1"))
             return None
 
     def bodies(self, loc: Located) -> dict[str, Body]:
@@ -835,11 +853,13 @@ class _Builder:
         allowed = ("name", "members", "voters", "unit", "rules", "basis", "description",
                    "exclusions", "attendance")
         for key, k, v in loc.items():
-            bid = self.ident(k, "body id")
-            if bid is None or not self.keys(v, allowed, f"body {key!r}"):
+            bid = self.ident(k, _("body id"))
+            about = _("body {id}").format(id=quoted(key))
+            if bid is None or not self.keys(v, allowed, about):
                 continue
-            name = self.text(self.required(v, "name", f"body {key!r}"), f"body {key!r} name")
-            members = self.selectors(self.required(v, "members", f"body {key!r}"))
+            name = self.text(self.required(v, "name", about),
+                             _("the name of body {id}").format(id=quoted(key)))
+            members = self.selectors(self.required(v, "members", about))
             voters = self.selectors(v.get("voters"))
             unit_loc = v.get("unit")
             unit = str(unit_loc.value()) if unit_loc else "person"
@@ -869,17 +889,19 @@ class _Builder:
         online_loc, proxy_loc = loc.get("online"), loc.get("proxy")
         online = online_loc.value() if online_loc is not None else False
         if type(online) is not bool:
-            self.r.error("D202", "attendance.online must be true or false", online_loc)
+            self.r.error("D202", _("{key} must be true or false").format(
+                key=as_written("attendance.online")), online_loc)
             online = False
         proxy = str(proxy_loc.value()) if proxy_loc is not None else "none"
         if proxy not in PROXY_MODES:
-            self.r.error("D207", f"attendance.proxy {proxy!r} is unknown", proxy_loc,
+            self.r.error("D207", _("{key} {value} is unknown").format(
+                key=as_written("attendance.proxy"), value=quoted(proxy)), proxy_loc,
                          suggest(proxy, PROXY_MODES))
             proxy = "none"
         return online, proxy
 
     def selectors(self, loc: Located | None) -> tuple[str, ...]:
-        return self.known_ids(loc, "roster selectors", SELECTORS, "D302",
+        return self.known_ids(loc, _("roster selectors"), SELECTORS, "D302",
                               _("roster selector"))
 
     def outcomes(self, loc: Located) -> dict[str, Outcome]:
@@ -889,11 +911,13 @@ class _Builder:
             return out
         kinds = [k.value for k in OutcomeKind]
         for key, k, v in loc.items():
-            oid = self.ident(k, "outcome id")
-            if oid is None or not self.keys(v, ("kind", "name"), f"outcome {key!r}"):
+            oid = self.ident(k, _("outcome id"))
+            about = _("outcome {id}").format(id=quoted(key))
+            if oid is None or not self.keys(v, ("kind", "name"), about):
                 continue
-            kind_loc = self.required(v, "kind", f"outcome {key!r}")
-            name = self.text(self.required(v, "name", f"outcome {key!r}"), f"outcome {key!r} name")
+            kind_loc = self.required(v, "kind", about)
+            name = self.text(self.required(v, "name", about),
+                             _("the name of outcome {id}").format(id=quoted(key)))
             if kind_loc is None:
                 continue
             try:
@@ -936,9 +960,9 @@ class _Builder:
 
     def rule(self, loc: Located, action: ActionKind | None) -> RuleSpec | None:
         self.action = action  # for a composite's rules, read with the same action
-        if not self.keys(loc, ("rule", "id", "params", "basis", "note"), "a rule"):
+        if not self.keys(loc, ("rule", "id", "params", "basis", "note"), _("a rule")):
             return None
-        name_loc = self.required(loc, "rule", "a rule")
+        name_loc = self.required(loc, "rule", _("a rule"))
         if name_loc is None:
             return None
         name = name_loc.value()
@@ -958,9 +982,10 @@ class _Builder:
                     name=name, value=action.value
                 ),
                 name_loc,
-                "it applies to: " + ", ".join(a.value for a in rtype.actions),
+                _("it applies to: {actions}").format(
+                    actions=series(quoted(a.value) for a in rtype.actions)),
             )
-        rid = self.ident(loc.get("id"), "rule id") if loc.get("id") else str(name)
+        rid = self.ident(loc.get("id"), _("rule id")) if loc.get("id") else str(name)
         params: list[tuple[str, ParamValue]] = []
         p_loc = loc.get("params")
         given: set[str] = set()
@@ -989,7 +1014,7 @@ class _Builder:
                     "D408",
                     _("rule {name!r} needs parameter {name2!r}").format(name=name, name2=p.name),
                     p_loc or loc,
-                    p.description or f"add '{p.name}:' under params",
+                    p.description or _("add {key} under params").format(key=quoted(f"{p.name}:")),
                     path=_path((p_loc or loc).path if p_loc else loc.path + ".params", p.name),
                 )
         basis = self.basis_refs(loc.get("basis"))
@@ -1095,7 +1120,7 @@ class _Builder:
             return None
         alts: list[ParamValue] = []
         for el in loc.elements():
-            if self.keys(el, ("ratio", "compare", "base"), "a threshold"):
+            if self.keys(el, ("ratio", "compare", "base"), _("a threshold")):
                 alts.append(self.threshold(el))
         return tuple(alts)
 
@@ -1106,13 +1131,13 @@ class _Builder:
             ("compare", Param("compare", "comparison")),
             ("base", Param("base", "base", choices=QUORUM_BASES)),
         ):
-            sub = self.required(el, key, "a threshold")
+            sub = self.required(el, key, _("a threshold"))
             if sub is not None and (val := self.param_value(sub, p)) is not None:
                 parts.append((key, val))
         return FrozenMap(tuple(parts))
 
     def setting_ref(self, loc: Located, param: Param) -> SettingRef | None:
-        self.keys(loc, ("setting",), "a setting reference")
+        self.keys(loc, ("setting",), _("a setting reference"))
         sid = loc.get("setting")
         if sid is None:
             self.r.error(
@@ -1183,11 +1208,11 @@ class _Builder:
         return tuple(out)
 
     def stage(self, loc: Located) -> Stage | None:
-        if not self.keys(loc, _STAGE_KEYS, "a stage"):
+        if not self.keys(loc, _STAGE_KEYS, _("a stage")):
             return None
-        sid = self.ident(self.required(loc, "id", "a stage"), "stage id")
-        name = self.text(self.required(loc, "name", "a stage"), "stage name")
-        action_loc = self.required(loc, "action", "a stage")
+        sid = self.ident(self.required(loc, "id", _("a stage")), _("stage id"))
+        name = self.text(self.required(loc, "name", _("a stage")), _("stage name"))
+        action_loc = self.required(loc, "action", _("a stage"))
         action: ActionKind | None = None
         if action_loc is not None:
             try:
@@ -1199,7 +1224,7 @@ class _Builder:
                     action_loc,
                     suggest(str(action_loc.value()), [a.value for a in ActionKind]),
                 )
-        body = self.stage_body(self.required(loc, "body", "a stage"))
+        body = self.stage_body(self.required(loc, "body", _("a stage")))
         rules = self.rules(loc.get("rules"), action)
         records = self.records(loc.get("records"))
         on: list[tuple[str, str]] = []
@@ -1291,7 +1316,8 @@ class _Builder:
             if op is None:
                 self.r.error(
                     "D705",
-                    "a stage operation needs one of " + ", ".join(_STAGE_OPS),
+                    _("a stage operation needs one of {ops}").format(
+                        ops=series(quoted(o) for o in _STAGE_OPS)),
                     el,
                     _("e.g. '- insert_before: resolution' with 'stage: {...}'"),
                 )
@@ -1310,16 +1336,16 @@ class _Builder:
                 continue
             i = ids.index(target)
             if op == "remove":
-                self.keys(el, ("remove",), "a remove operation")
+                self.keys(el, ("remove",), _("a remove operation"))
                 del stages[i]
             elif op == "update":
-                if self.keys(el, _UPDATE_KEYS, "an update operation"):
+                if self.keys(el, _UPDATE_KEYS, _("an update operation")):
                     updated = self.update_stage(el, stages[i])
                     if updated is not None:
                         stages[i] = updated
             else:
-                self.keys(el, (op, "stage"), f"a {op} operation")
-                st_loc = self.required(el, "stage", f"a {op} operation")
+                self.keys(el, (op, "stage"), _("an operation {op}").format(op=quoted(op)))
+                st_loc = self.required(el, "stage", _("an operation {op}").format(op=quoted(op)))
                 new = self.stage(st_loc) if st_loc is not None else None
                 if new is None:
                     continue
@@ -1370,7 +1396,7 @@ class _Builder:
         """The stage attributes an update's ``set:`` gives (``on`` merged with the stage's)."""
         changes: dict[str, Any] = {}
         if s.get("name") is not None:
-            changes["name"] = self.text(s.get("name"), "stage name")
+            changes["name"] = self.text(s.get("name"), _("stage name"))
         if s.get("description") is not None:
             changes["description"] = self.text(s.get("description"), "description")
         if s.get("body") is not None:
@@ -1420,10 +1446,10 @@ class _Builder:
                 self.r.error("D202", _("escalation.levels must be a list"), lv_loc)
             else:
                 for el in lv_loc.elements():
-                    if not self.keys(el, ("id", "name"), "a level"):
+                    if not self.keys(el, ("id", "name"), _("a level")):
                         continue
-                    lid = self.ident(self.required(el, "id", "a level"), "level id")
-                    name = self.text(self.required(el, "name", "a level"), "level name")
+                    lid = self.ident(self.required(el, "id", _("a level")), _("level id"))
+                    name = self.text(self.required(el, "name", _("a level")), _("level name"))
                     if lid is not None and name is not None:
                         levels.append(_Level(lid, name))
                 if len(levels) < 2:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deliberation.definition.model import Procedure, RuleSpec, Stage
+from deliberation.i18n import _, quoted, series
 from deliberation.rules.law import REGIMES, is_representative, regime_of
 from deliberation.rules.regimes import RULE
 from deliberation.yamlsource import Located, Reporter
@@ -73,11 +74,15 @@ def check_regimes(procedure: Procedure, where: dict[str, Located], reporter: Rep
                 if bound is not None and bound.id not in regimes:
                     reporter.error(
                         "D414",
-                        f"stage {stage.id!r}: kind {k!r} is bound by the regime {bound.id!r} "
-                        f"({bound.text.en}), but the rule does not apply it, so the matter "
-                        "would pass under the procedure's own rule",
+                        _("stage {stage}: kind {kind} is bound by the regime {regime} ({text}), "
+                          "but the rule does not apply it, so the matter would pass under the "
+                          "procedure's own rule").format(stage=quoted(stage.id), kind=quoted(k),
+                                                         regime=quoted(bound.id),
+                                                         text=bound.text),
                         _param_node(node, "kinds"),
-                        f"add {bound.id} to regimes, or remove {k} from kinds")
+                        _("add {regime} to {regimes}, or remove {kind} from {kinds}").format(
+                            regime=quoted(bound.id), regimes=quoted("regimes"), kind=quoted(k),
+                            kinds=quoted("kinds")))
             body = procedure.bodies.get(str(procedure.resolve(stage.body)))
             if body is None or not is_representative(body.members):
                 continue
@@ -87,12 +92,13 @@ def check_regimes(procedure: Procedure, where: dict[str, Located], reporter: Rep
                 if reserved:
                     reporter.error(
                         "D415",
-                        f"stage {stage.id!r}: by default its body {body.id!r} is a "
-                        f"representative body, but the regime {r!r} reserves "
-                        f"{', '.join(reserved)} to the full assembly",
+                        _("stage {stage}: by default its body {body} is a representative body, "
+                          "but the regime {regime} reserves {kinds} to the full assembly").format(
+                            stage=quoted(stage.id), body=quoted(body.id), regime=quoted(r),
+                            kinds=series(quoted(k) for k in reserved)),
                         at.get("body") or node,
-                        "make the full assembly the default body (a case may still choose "
-                        "another body for other kinds)")
+                        _("make the full assembly the default body (a case may still choose "
+                          "another body for other kinds)"))
 
 
 __all__ = ["check_regimes", "regime_stages"]

@@ -38,6 +38,16 @@ def code(value: object) -> str:
     return f"`{value}`"
 
 
+def person(name: str, vid: str) -> str:
+    """A villager as a clerk names them: the name, with the roster id as code (what commands
+    take); the id alone when the roster has no name.
+
+    >>> person("张桂兰", "v0006"), person("", "v0007")
+    ('张桂兰 (`v0006`)', '`v0007`')
+    """
+    return f"{name} ({code(vid)})" if name else code(vid)
+
+
 class _Params:
     """A rule's parameters with settings resolved, remembering which came from a setting."""
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import attrs
 
+from deliberation.definition.wording import code, person
 from deliberation.engine.census import member_ids
 from deliberation.engine.plan import Plan
 from deliberation.engine.records import Record, Signature
@@ -48,7 +49,8 @@ def on_roster(ctx: Context, vid: Any, stage: str) -> Villager:
     try:
         return ctx.roster.get(vid)
     except RosterError:
-        raise NotEntitled(stage, vid, _("{vid} is not on the roster").format(vid=vid)) from None
+        raise NotEntitled(stage, vid, _("{vid} is not on the roster").format(
+            vid=code(vid))) from None
 
 
 def member(ctx: Context, vid: Any, selectors: tuple[str, ...], stage: str, body: Text
@@ -58,9 +60,25 @@ def member(ctx: Context, vid: Any, selectors: tuple[str, ...], stage: str, body:
     if vid not in member_ids(ctx.roster, selectors):
         raise NotEntitled(stage, vid, _(
             "{vid} is not a member of the {body}",
-        ).format(vid=vid, body=body))
+        ).format(vid=person(v.name, v.id), body=body))
     return v
 
 
+# What a count that is too large counts, in words (the engine names it by its field).
+_COUNTED: Final[Mapping[str, Text]] = {
+    "online": _("the number attending online"),
+    "non_voting": _("the number of members without a vote"),
+    "present": _("the number present"),
+    "present + non_voting": _("the number present, members without a vote included"),
+    "households": _("the number of households present"),
+    "votes cast": _("the number of votes cast"),
+    "signed": _("the number who signed"),
+    "witnesses": _("the number of township officials present"),
+    "written votes": _("the number of written votes"),
+}
+
+
 def too_many(what: str, n: int, limit: int) -> Text:
-    return _("{what} is {n}, more than the {limit} possible").format(what=what, n=n, limit=limit)
+    counted = _COUNTED.get(what)
+    return _("{what} is {n}, more than the {limit} possible").format(
+        what=counted if counted is not None else code(what), n=n, limit=limit)

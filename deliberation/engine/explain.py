@@ -288,7 +288,7 @@ def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEF
     """A short account of where the case stands, in ``lang``."""
     check_lang(lang)
     proc = ctx.plan.procedure
-    head = f"{proc.name.get(lang)} · {ctx.case_id}"
+    head = f"{proc.name.get(lang)} · {code(ctx.case_id)}"
     if s.state not in ctx.plan.stages:
         outcome = proc.outcomes[s.state]
         return f"{head}\n{_HEAD['closed'].get(lang)}: {outcome.name.get(lang)}"

@@ -38,9 +38,9 @@ from deliberation.definition.model import (
 from deliberation.engine import census
 from deliberation.engine.census import BodyCounts, subsets_read
 from deliberation.engine.machine import machine_for, route_target
-from deliberation.errors import InvalidAction
+from deliberation.errors import InvalidAction, WordedValueError
 from deliberation.frozen import FrozenDict, freeze
-from deliberation.i18n import _
+from deliberation.i18n import Text, _, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
@@ -181,9 +181,10 @@ def normalise_settings(procedure: Procedure, settings: Mapping[str, Any] | None)
         try:
             out[key] = _convert(setting.type, value, setting.choices)
         except (TypeError, ValueError) as err:
+            why = err.text if isinstance(err, WordedValueError) else str(err)
             raise InvalidAction(_(
                 "invalid value for setting {key}: {err}",
-            ).format(key=key, err=err)) from None
+            ).format(key=quoted(key), err=why)) from None
     # The overrides must make a plan the loader would accept: bind every rule once.
     try:
         plan_for(procedure, out)
@@ -193,28 +194,32 @@ def normalise_settings(procedure: Procedure, settings: Mapping[str, Any] | None)
 
 
 def _convert(stype: SettingType, value: Any, choices: tuple[str, ...]) -> Any:
+    def bad(why: Text, **more: Text) -> WordedValueError:
+        return WordedValueError(why.format(value=quoted(value), **more))
+
     if stype is SettingType.BOOL:
         if not isinstance(value, bool):
-            raise ValueError(f"{value!r} is not true or false")
+            raise bad(_("{value} is not true or false"))
         return value
     if stype is SettingType.INT:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{value!r} is not a whole number")
+            raise bad(_("{value} is not a whole number"))
         if value < 0:
-            raise ValueError(f"{value!r} is negative; a count of days or people is 0 or more")
+            raise bad(_("{value} is negative; a count of days or people is 0 or more"))
         return value
     if stype is SettingType.FRACTION:
         return parse_fraction(value)
     if stype is SettingType.COMPARISON:
         if value not in (">=", ">"):
-            raise ValueError(f"{value!r} is not >= or >")
+            raise bad(_("{value} is not {ge} or {gt}"), ge=quoted(">="), gt=quoted(">"))
         return value
     if stype is SettingType.CHOICE:
         if value not in choices:
-            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+            raise bad(_("{value} is not one of {choices}"),
+                      choices=series(quoted(c) for c in choices))
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not text")
+        raise bad(_("{value} is not text"))
     return value
 
 

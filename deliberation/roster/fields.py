@@ -21,7 +21,7 @@ from typing import Final, Literal
 import attrs
 
 from deliberation.diagnostics import closest
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Text, Triple, _, as_written, series
 from deliberation.roster.offices import OFFICES
 from deliberation.roster.villager import COMMITTEES, PARTY_STATUSES, SEX_SPELLINGS, SEXES
 
@@ -129,11 +129,9 @@ def default(field: Field) -> Value:
 def parse(field: Field, cell: Cell) -> Value | Bad:
     """The typed value of ``cell`` for ``field``, or what is wrong with it."""
     if cell.other or (cell.items is not None and field.kind not in _LISTS):
-        what = cell.other or "a list"
-        return Bad("R203", Triple(
-            f"{field.name} 应为{_KIND_ZH[field.kind]},不能是 {what}",
-            f"{field.name} 應為{_KIND_HANT[field.kind]},不能是 {what}",
-            f"{field.name} must be {_KIND_EN[field.kind]}, not {what}"))
+        what: Text = as_written(cell.other) if cell.other else _("a list")
+        return Bad("R203", _("{name} must be {kind}, not {what}").format(
+            name=as_written(field.name), kind=_KINDS[field.kind], what=what))
     if cell.items is not None:
         return _listed(field, list(cell.items))
     return parse_text(field, cell.text)
@@ -189,7 +187,9 @@ def _flag(field: Field, text: str) -> bool | Bad:
     return Bad("R203", _(
         "{name} must be true or false, not {text!r}",
     ).format(name=field.name, text=text),
-        _("write true/false, yes/no, 1/0 or 是/否"))
+        # the Chinese words are data (what a roster may say), not a message
+        _("write true/false, yes/no, 1/0 or {chinese}").format(
+            chinese=f"{TRUE_WORDS[-1]}/{FALSE_WORDS[-1]}"))
 
 
 def _listed(field: Field, items: list[str]) -> frozenset[str] | Bad:
@@ -208,16 +208,17 @@ def suggest(word: str, choices: tuple[str, ...]) -> Text:
     near = closest(word, choices)
     if near is not None:
         return _("did you mean {near!r}?").format(near=near)
-    listed = "、".join(choices)
-    return Triple(f"可选:{listed}", f"可選:{listed}", f"expected one of {', '.join(choices)}")
+    return _("expected one of {shown}").format(shown=series(as_written(c) for c in choices))
 
 
-_KIND_EN: Final[Mapping[str, str]] = {
-    "text": "text", "flag": "true or false", "party": "none, full or probationary",
-    "committees": "a list of committees", "sex": "female or male", "offices": "a list of offices"}
-_KIND_ZH: Final[Mapping[str, str]] = {
-    "text": "文字", "flag": "true 或 false", "party": "none、full 或 probationary",
-    "committees": "委员会列表", "sex": "female 或 male", "offices": "职务列表"}
-_KIND_HANT: Final[Mapping[str, str]] = {
-    "text": "文字", "flag": "true 或 false", "party": "none、full 或 probationary",
-    "committees": "委員會列表", "sex": "female 或 male", "offices": "職務列表"}
+# What a field's value must be, in words (its values as the file writes them).
+_KINDS: Final[Mapping[str, Text]] = {
+    "text": _("text"),
+    "flag": _("{true} or {false}").format(true=as_written("true"), false=as_written("false")),
+    "party": _("{none}, {full} or {probationary}").format(
+        none=as_written("none"), full=as_written("full"),
+        probationary=as_written("probationary")),
+    "committees": _("a list of committees"),
+    "sex": _("{female} or {male}").format(female=as_written("female"), male=as_written("male")),
+    "offices": _("a list of offices"),
+}

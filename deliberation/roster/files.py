@@ -23,7 +23,8 @@ from typing import Any, Final, Literal
 import attrs
 from yaml.nodes import ScalarNode
 
-from deliberation.i18n import Text, Triple, _
+from deliberation.diagnostics import Diagnostic
+from deliberation.i18n import Text, Triple, _, each_lang, quoted
 from deliberation.roster.fields import (
     FIELD,
     FIELDS,
@@ -94,10 +95,8 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
     if kind is None and suffix in CSV_SUFFIXES + YAML_SUFFIXES:
         kind = "csv" if suffix in CSV_SUFFIXES else "yaml"
     if kind is None:
-        problems.add("R100", Triple(
-            f"不认识的花名册文件类型 {suffix or '(无扩展名)'!r}",
-            f"不認識的花名冊檔案類型 {suffix or '(無副檔名)'!r}",
-            f"not a roster file type: {suffix or '(no suffix)'!r}"), hint=_(
+        problems.add("R100", _("not a roster file type: {suffix}").format(
+            suffix=quoted(suffix) if suffix else _("(no suffix)")), hint=_(
                 "a roster is a .csv or a .yaml file",
             ))
         return problems.result(None)
@@ -256,12 +255,10 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
     if isinstance(vid, str):
         if vid in ids:
             first = ids[vid]
-            n = first + 1
-            zh, hant, en = ((f"第 {first} 行", f"第 {first} 行", f"line {first}") if line
-                            else (f"第 {n} 人", f"第 {n} 人", f"person {n}"))
-            problems.add("R206", Triple(
-                f"编号 {vid!r} 重复({zh}已有)", f"編號 {vid!r} 重複({hant}已有)",
-                f"id {vid!r} appears twice (first at {en})"), where[0], where[1],
+            twice = (_("id {vid} appears twice (first at line {n})") if line
+                     else _("id {vid} appears twice (first at person {n})"))
+            twice = twice.format(vid=quoted(vid), n=first if line else first + 1)
+            problems.add("R206", twice, where[0], where[1],
                 f"{path}.id" if path else "id", _("give each person their own id"))
         else:
             ids[vid] = line or position
@@ -271,12 +268,15 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
 
 
 # -- YAML ----------------------------------------------------------------------------------------
-_YAML_LEADS: Final[Mapping[str, tuple[str, str, str]]] = {
-    "D101": ("R101", "YAML 格式错误", "YAML 格式錯誤"),
-    "D102": ("R102", "不允许的 YAML 写法", "不允許的 YAML 寫法"),
-    "D103": ("R103", "文件是空的", "檔案是空的"),
-    "D104": ("R104", "键重复", "鍵重複"),
+# A YAML problem's roster code, and the lead a Chinese message starts with (the English message
+# says what is wrong on its own).
+_YAML_LEADS: Final[Mapping[str, tuple[str, Text]]] = {
+    "D101": ("R101", _("YAML format error")),
+    "D102": ("R102", _("YAML that is not allowed")),
+    "D103": ("R103", _("the file is empty")),
+    "D104": ("R104", _("a key is repeated")),
 }
+_YAML_ERROR: Final = ("R101", _("YAML error"))
 
 
 def parse_yaml(text: str, file: str = "<roster.yaml>") -> Read:
@@ -285,13 +285,18 @@ def parse_yaml(text: str, file: str = "<roster.yaml>") -> Read:
     reporter = Reporter(file)
     root = read_yaml(text.removeprefix("\ufeff"), file, reporter)
     for d in reporter.diagnostics:
-        code, zh, hant = _YAML_LEADS.get(d.code, ("R101", "YAML 错误", "YAML 錯誤"))
-        problems.add(code, Triple(f"{zh}:{d.message_in('zh-Hans')}",
-                                  f"{hant}:{d.message_in('zh-Hant')}", d.message_in("en")),
-                     d.line, d.column, d.path)
+        code, lead = _YAML_LEADS.get(d.code, _YAML_ERROR)
+        problems.add(code, _yaml_message(lead, d), d.line, d.column, d.path)
     if root is None:
         return problems.result(None)
     return _merge(problems, read_node(root))
+
+
+def _yaml_message(lead: Text, d: Diagnostic) -> Text:
+    """The YAML reader's message, led in Chinese by what kind of problem it is."""
+    return each_lang(lambda lang: d.message_in(lang) if lang == "en"
+                     else _("{lead}: {message}").format(lead=lead, message=d.message_in(lang))
+                     .get(lang))
 
 
 def _merge(problems: _Problems, read: Read) -> Read:

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Text, _
 from deliberation.roster.villager import PartyStatus, Sex, Villager
 
 # Counts the generator takes, with the defaults of Roster.generate (固庄村, 2023 report).
@@ -102,38 +102,35 @@ def _share(name: str, value: object) -> list[GenerateProblem]:
 def _relations(v: Mapping[str, Any]) -> list[GenerateProblem]:
     out: list[GenerateProblem] = []
 
-    def bad(param: str, zh: str, hant: str, en: str) -> None:
-        out.append(GenerateProblem(param, "R303", Triple(zh, hant, en)))
+    def bad(param: str, text: Text) -> None:
+        out.append(GenerateProblem(param, "R303", text))
 
     households, people = v["households"], v["people"]
     if people < households:
-        bad("people", f"人数 {people} 少于户数 {households}(每户至少一人)",
-            f"人數 {people} 少於戶數 {households}(每戶至少一人)",
-            f"people ({people}) must be at least households ({households}): one per household")
+        bad("people", _("people ({people}) must be at least households ({households}): one per "
+                        "household").format(people=people, households=households))
         return out
     adults = round(people * 0.8) if v["adults"] is None else v["adults"]
     if not households <= adults <= people:
-        bad("adults", f"成年人数 {adults} 应在户数 {households} 与人数 {people} 之间",
-            f"成年人數 {adults} 應在戶數 {households} 與人數 {people} 之間",
-            f"adults ({adults}) must be between households ({households}) and people ({people})")
+        bad("adults", _("adults ({adults}) must be between households ({households}) and people "
+                        "({people})").format(adults=adults, households=households, people=people))
         return out
     seats = v["party_committee"] + v["villagers_committee"] + v["supervision_committee"]
-    for param, n, zh, en in (("party_members", v["party_members"], "党员", "Party members"),
-                             ("representatives", v["representatives"], "村民代表",
-                              "representatives"),
-                             ("", seats, "委员会席位", "committee seats")):
+    for param, n, too_many in (
+        ("party_members", v["party_members"], _("more Party members ({n}) than adults ({adults})")),
+        ("representatives", v["representatives"],
+         _("more representatives ({n}) than adults ({adults})")),
+        ("", seats, _("more committee seats ({n}) than adults ({adults})")),
+    ):
         if n > adults:
-            bad(param, f"{zh}数 {n} 多于成年人数 {adults}", f"{zh}數 {n} 多於成年人數 {adults}",
-                f"more {en} ({n}) than adults ({adults})")
+            bad(param, too_many.format(n=n, adults=adults))
     if v["probationary"] > v["party_members"]:
-        bad("probationary", "预备党员计入党员总数,不能多于党员数",
-            "預備黨員計入黨員總數,不能多於黨員數",
-            "probationary members are part of party_members, so cannot outnumber them")
+        bad("probationary", _("probationary members are part of party_members, so cannot "
+                              "outnumber them"))
     away = round(adults * v["away_share"])
     if v["representatives"] > adults - away:
-        bad("representatives", f"村民代表多于在村成年人({adults - away})",
-            f"村民代表多於在村成年人({adults - away})",
-            f"more representatives than resident adults ({adults - away})")
+        bad("representatives", _("more representatives than resident adults ({n})").format(
+            n=adults - away))
     return out
 
 

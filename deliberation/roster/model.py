@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.i18n import _, quoted
 from deliberation.roster import files
 from deliberation.roster.offices import OFFICES
 from deliberation.roster.problems import RosterError
@@ -74,7 +75,8 @@ def _index_ids(roster: Roster) -> Mapping[str, Villager]:
     by_id: dict[str, Villager] = {}
     for v in roster.villagers:
         if v.id in by_id:
-            raise RosterError(f"villager id {v.id!r} appears twice on the roster")
+            raise RosterError(_("villager id {vid} appears twice on the roster").format(
+                vid=quoted(v.id)))
         by_id[v.id] = v
     return by_id
 
@@ -133,7 +135,8 @@ class Roster:
         try:
             return self._by_id[villager_id]
         except KeyError:
-            raise RosterError(f"no villager {villager_id!r} on the roster") from None
+            raise RosterError(_("no villager {vid} on the roster").format(
+                vid=quoted(villager_id))) from None
 
     def matches(self, villager: Villager, selectors: Sequence[str]) -> bool:
         """Whether ``villager`` is selected by any of ``selectors`` (a union)."""

@@ -20,7 +20,8 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import Text, Triple, _, _p
+from deliberation.errors import WordedValueError
+from deliberation.i18n import Text, Triple, _, _p, quoted
 from deliberation.rules.base import Param, Requirement, ThresholdView
 
 
@@ -97,15 +98,21 @@ _BASE_LABELS: Final = {
 }
 
 
+class FractionError(WordedValueError):
+    """A value that is not an exact fraction in [0, 1]; ``text`` says why in every language."""
+
+
 def parse_fraction(value: object) -> Fraction:
     """Read ``"2/3"``, ``1`` or ``Fraction(2, 3)``; floats are refused (they are not exact).
 
-    Raises ``ValueError`` with a hint when the value is not an exact fraction in [0, 1].
+    Raises :class:`FractionError` (a ``ValueError``) with a hint when the value is not an exact
+    fraction in [0, 1].
     """
     if isinstance(value, bool):
-        raise ValueError("a ratio must be a fraction such as 1/2 or 2/3, not a boolean")
+        raise FractionError(_("a ratio must be a fraction such as 1/2 or 2/3, not a boolean"))
     if isinstance(value, float):
-        raise ValueError(f"{value!r} is a float; write the exact fraction, e.g. 1/2 or 2/3")
+        raise FractionError(_("{value} is a float; write the exact fraction, e.g. 1/2 or 2/3")
+                            .format(value=quoted(value)))
     if isinstance(value, Fraction):
         result = value
     elif isinstance(value, int):
@@ -121,13 +128,16 @@ def parse_fraction(value: object) -> Fraction:
             else:
                 result = Fraction(int(text))
         except (ValueError, ZeroDivisionError):
-            raise ValueError(
-                f"{value!r} is not an exact fraction; write it as 1/2, 2/3 or 1"
+            raise FractionError(
+                _("{value} is not an exact fraction; write it as 1/2, 2/3 or 1")
+                .format(value=quoted(value))
             ) from None
     else:
-        raise ValueError(f"{value!r} is not a fraction; write it as 1/2, 2/3 or 1")
+        raise FractionError(_("{value} is not a fraction; write it as 1/2, 2/3 or 1")
+                            .format(value=quoted(value)))
     if not 0 <= result <= 1:
-        raise ValueError(f"{value!r} is outside 0..1; a share of a body cannot exceed all of it")
+        raise FractionError(_("{value} is outside 0..1; a share of a body cannot exceed all of it")
+                            .format(value=quoted(value)))
     return result
 
 

@@ -51,10 +51,12 @@ SHEET_COLUMNS: Final = 6
 
 @attrs.frozen
 class Row:
-    """One line of a form: a label and what was recorded."""
+    """One line of a form: a label and what was recorded; ``code`` marks an id or a hash (the
+    case's number, the chain head), set in type a reader copies character by character."""
 
     label: str
     value: str
+    code: bool = False
 
 
 @attrs.frozen
@@ -177,7 +179,7 @@ def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Registe
         Row(ctx.w("matter"), str(case.get("matter") or "")),
         Row(ctx.w("procedure"),
             ctx.procedure.name.get(lang) if ctx.procedure else str(case["procedure_id"])),
-        Row(ctx.w("case"), str(case["case_id"])),
+        Row(ctx.w("case"), str(case["case_id"]), code=True),
     ]
     if records:
         heading.append(Row(ctx.w("period"), ctx.span(records[0].get("at"),
@@ -188,7 +190,8 @@ def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Registe
                               for p in _seq(ver.get("problems")) if isinstance(p, Mapping))
     chain = (
         Row(ctx.w("records"), str(len(records))),
-        Row(ctx.w("head"), _grouped(str(ver.get("head_hash") or case.get("head_hash")))),
+        Row(ctx.w("head"), _grouped(str(ver.get("head_hash") or case.get("head_hash"))),
+            code=True),
         Row(ctx.w("check"), ctx.w("intact") if ver.get("ok") else ctx.w("broken",
                                                                           problems=problems)),
     )

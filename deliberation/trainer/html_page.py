@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from deliberation.definition.item_words import items_summary
 from deliberation.definition.model import Procedure
+from deliberation.definition.wording import code
 from deliberation.i18n import DEFAULT_LANG, LANGS, _, check_lang
 from deliberation.roster import Roster
 from deliberation.templating import render
@@ -78,7 +79,7 @@ def _step_extra(step: StepView, lang: str) -> str:
     if step.stage.items:
         parts.append(items_summary(step.stage).get(lang))
     if step.skip_setting is not None:
-        parts.append(ui("skip-when").format(id=step.skip_setting.id).get(lang))
+        parts.append(ui("skip-when").format(id=code(step.skip_setting.id)).get(lang))
     return "; ".join(parts) if lang == "en" else ";".join(parts)
 
 

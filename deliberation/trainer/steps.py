@@ -34,6 +34,7 @@ from deliberation.definition.model import (
     SettingRef,
     Stage,
 )
+from deliberation.definition.wording import code
 from deliberation.i18n import Text, Triple, _, each_lang, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
@@ -303,7 +304,8 @@ def basis_line(basis: Basis, lang: str) -> str:
 
 def setting_line(setting: Setting, lang: str) -> str:
     """``setting: id — description`` and, for an open one, the note that the law leaves it open."""
-    line = f"{ui('setting').format(id=setting.id).get(lang)} — {setting.description.get(lang)}"
+    name = ui("setting").format(id=code(setting.id)).get(lang)
+    line = f"{name} — {setting.description.get(lang)}"
     if setting.open:
         line += " " + ui("open-setting").get(lang)
     return line

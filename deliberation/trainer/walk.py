@@ -27,10 +27,11 @@ import attrs
 from deliberation.definition.item_words import items_summary
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import ActionKind, Procedure
+from deliberation.definition.wording import code
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
-from deliberation.i18n import LANGS, Text, _, check_lang
+from deliberation.i18n import LANGS, Text, Triple, _, check_lang, series
 from deliberation.roster import Roster
 from deliberation.rules.observers import Observers
 from deliberation.rules.thresholds import Base, Comparison, Threshold
@@ -60,7 +61,7 @@ W: Final[dict[str, Text]] = {
     "result": _("Result: {route} → {target}"),
     "round": _(" (round {n})"),
     "closed": _("The case is closed: {outcome}"),
-    "unknown": _("unknown command {cmd!r}; type help for the commands"),
+    "unknown": _("unknown command {cmd}; type help for the commands"),
     "bad": _("bad command: {problem}"),
     "waited": _("{days} day(s) pass; it is now {date}"),
     "lang": _("Language: English"),
@@ -110,7 +111,11 @@ _MEETING_OPTIONS: Final = ("witnesses", "signed", "households", "excused", "non_
 
 
 class CommandError(ValueError):
-    """A walkthrough command could not be understood (nothing was done)."""
+    """A walkthrough command could not be understood (nothing was done); says why in words."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.en)
+        self.text = text
 
 
 def _prefixed(args: list[str], prefix: str) -> dict[str, int]:
@@ -129,15 +134,17 @@ def _ints(args: list[str], positional: tuple[str, ...], options: tuple[str, ...]
             key, _unused, value = arg.partition("=")
             key = key.strip().replace("-", "_")
             if key not in positional and key not in options:
-                known = ", ".join(positional + options)
-                raise CommandError(f"unknown option {key!r} (known: {known})")
+                known = series([Triple.same(code(k)) for k in positional + options])
+                raise CommandError(_("unknown option {key} (known: {known})").format(
+                    key=code(key), known=known))
         else:
             if pos >= len(positional):
-                raise CommandError(f"too many numbers: {arg!r}")
+                raise CommandError(_("too many numbers: {arg}").format(arg=code(arg)))
             key, value = positional[pos], arg
             pos += 1
         if not value.strip().isdigit():
-            raise CommandError(f"{key} must be a whole number ≥ 0, not {value!r}")
+            raise CommandError(_("{key} must be a whole number, 0 or more, not {value}").format(
+                key=code(key), value=code(value)))
         out[key] = int(value)
     return out
 
@@ -241,7 +248,7 @@ class Walkthrough:
             commands.insert(0, "circulate")
         if names & {"notice-period", "advance-circulation"}:
             commands.insert(1, "wait DAYS")
-        self.say(self.t("try", commands=" | ".join(commands)))
+        self.say(self.t("try", commands=" | ".join(code(c) for c in commands)))
 
     def _sample_note(self, step: StepView, rule: RuleView) -> str:
         if not rule.thresholds or not step.sample:
@@ -290,9 +297,9 @@ class Walkthrough:
         """Do one command and say what happened; ``False`` asks to stop."""
         try:
             words = shlex.split(line)
-        except ValueError as err:
+        except ValueError:  # shlex: an unclosed quote
             self.malformed += 1
-            self.say(self.t("bad", problem=str(err)))
+            self.say(self.t("bad", problem=_("a quotation mark is not closed")))
             return True
         cmd, args = words[0].lower(), words[1:]
         if cmd in ("quit", "exit", "q"):
@@ -301,14 +308,14 @@ class Walkthrough:
         handler = self._handlers().get(cmd)
         if handler is None:
             self.malformed += 1
-            self.say(self.t("unknown", cmd=cmd))
+            self.say(self.t("unknown", cmd=code(cmd)))
             return True
         before = (self.case.state, self.case.version)
         try:
             handler(args)
         except CommandError as err:
             self.malformed += 1
-            self.say(self.t("bad", problem=str(err)))
+            self.say(self.t("bad", problem=err.text))
         except RuleViolation as err:
             self._refused(err)
         except DeliberationError as err:
@@ -326,7 +333,7 @@ class Walkthrough:
             "?": self._help,
             "show": lambda a: self.show(),
             "explain": lambda a: self.say(self.case.explain(self.lang)),
-            "status": lambda a: self.say(self.t("status", state=self.case.state,
+            "status": lambda a: self.say(self.t("status", state=self._where(self.case.state),
                                                 n=self.case.version)),
             "records": self._records,
             "lang": self._lang,
@@ -354,11 +361,13 @@ class Walkthrough:
     @staticmethod
     def _no_args(args: list[str]) -> None:
         if args:
-            raise CommandError(f"no arguments expected, got {' '.join(args)!r}")
+            raise CommandError(_("no arguments expected, got {args}").format(
+                args=code(" ".join(args))))
 
     def _lang(self, args: list[str]) -> None:
         if len(args) != 1 or args[0] not in LANGS:
-            raise CommandError(f"lang takes one of {', '.join(LANGS)}")
+            raise CommandError(_("lang takes one of {langs}").format(
+                langs=series([Triple.same(code(lang)) for lang in LANGS])))
         self.lang = args[0]
         self.say(self.t("lang"))
 
@@ -377,7 +386,7 @@ class Walkthrough:
         count = n.get("submitters", 1)
         adults = [v.id for v in self.case.roster.select(("adult",))]
         if count > len(adults):
-            raise CommandError(f"the village has only {len(adults)} adults")
+            raise CommandError(_("the village has only {n} adults").format(n=len(adults)))
         # Submitters from the end of the roster: ordinary villagers rather than cadres.
         subs = adults[len(adults) - count:]
         signed = subs[: n["signed"]] if "signed" in n else None
@@ -386,7 +395,8 @@ class Walkthrough:
     def _wait(self, args: list[str]) -> None:
         n = _ints(args, ("days",), ())
         if "days" not in n:
-            raise CommandError("wait DAYS, e.g. wait 3")
+            raise CommandError(_("say how many days, e.g. {example}").format(
+                example=code("wait 3")))
         self.clock.advance(days=n["days"])
         self.say(self.t("waited", days=n["days"], date=self.clock.now().date().isoformat()))
 
@@ -397,7 +407,8 @@ class Walkthrough:
         n = _ints([a for a in args if not a.startswith(("among.", "item."))], _MEETING_KEYS,
                   (*_MEETING_OPTIONS, "observers"))
         if "present" not in n:
-            raise CommandError("meeting needs present=N (and yes=N)")
+            raise CommandError(_("meeting needs {present} (and {yes})").format(
+                present=code("present=N"), yes=code("yes=N")))
         options: dict[str, Any] = {k: n[k] for k in _MEETING_OPTIONS if k in n}
         if among:
             options["present_among"] = among
@@ -420,7 +431,8 @@ class Walkthrough:
             return
         n = _ints(args, ("signed",), ("unsigned", "proxies"))
         if "signed" not in n:
-            raise CommandError("opinions N [unsigned=N], or opinions all")
+            raise CommandError(_("write {usage}").format(
+                usage=code("opinions N [unsigned=N]") + " | " + code("opinions all")))
         self.case.record_opinions(n["signed"], unsigned=n.get("unsigned", 0),
                                   proxies=n.get("proxies", 0))
 
@@ -434,13 +446,14 @@ class Walkthrough:
 
     def _task(self, args: list[str]) -> None:
         if len(args) > 1 or (args and args[0] not in ("done", "declined", "unresolved")):
-            raise CommandError("task [done|declined|unresolved]")
+            raise CommandError(_("write {usage}").format(
+                usage=code("task [done|declined|unresolved]")))
         self.case.record_task(args[0] if args else "done", actor=self._member_of_stage_body())
 
     def _ratings(self, args: list[str]) -> None:
         n = _ints(args, ("satisfied",), ("unsatisfied", "unsigned"))
         if "satisfied" not in n:
-            raise CommandError("ratings N [unsatisfied=N]")
+            raise CommandError(_("write {usage}").format(usage=code("ratings N [unsatisfied=N]")))
         self.case.record_ratings(n["satisfied"], unsatisfied=n.get("unsatisfied", 0),
                                  unsigned=n.get("unsigned", 0))
 
@@ -461,12 +474,14 @@ class Walkthrough:
     def _first(self, selector: str) -> str:
         found = self.case.roster.select((selector,))
         if not found:
-            raise CommandError(f"the sample village has no {selector}")
+            raise CommandError(_("the sample village has no one selected by {selector}").format(
+                selector=code(selector)))
         return found[0].id
 
     def _post(self, args: list[str]) -> None:
         if len(args) != 1:
-            raise CommandError("post CHANNEL, e.g. post notice-board")
+            raise CommandError(_("say where it is posted, e.g. {example}").format(
+                example=code("post notice-board")))
         self.case.post_disclosure(args[0], actor=self._member_of_stage_body())
 
     def _object(self, args: list[str]) -> None:
@@ -551,6 +566,10 @@ class Walkthrough:
         if self.case.state != state or self.case.closed:
             self.say()
             self.show()
+
+    def _where(self, state: str) -> str:
+        """A stage or an outcome by its name, with its id as code (what commands name)."""
+        return f"{self.view.target_name(state).get(self.lang)} ({code(state)})"
 
     def _route_target(self, stage: str | None, route: str) -> str:
         try:

@@ -1,0 +1,216 @@
+"""A case's records in words, as ``case log`` prints them: one head line per record (number,
+the village's local date and time, stage, kind, who acted) and its data as labelled fields —
+stages and outcomes by name, people by name from the roster (ids as code), counts with what
+they count. ``case log --format json`` keeps the raw records for programs.
+
+>>> from datetime import datetime, timezone
+>>> from deliberation import Roster, load_procedure
+>>> from deliberation.engine.records import Record
+>>> rec = Record(2, "c1", "motion", datetime(2026, 3, 2, 1, tzinfo=timezone.utc), None, "motion",
+...              {"text": "修村道", "submitters": ["v0001", "v0002"], "signed": ["v0001"]}, (),
+...              {"route": "pass", "state": "proposal"})
+>>> six = load_procedure("six-deliberations-guzhuang")
+>>> print("\\n".join(record_lines(rec, six, Roster.generate(), "zh-Hans")))
+#2  2026年3月2日 09:00  动议 · 书面动议
+    动议内容:修村道;提议人:2人:`v0001`、`v0002`;签字:1人:`v0001`
+    结果:通过 → 提议 (`proposal`)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+from deliberation.definition.model import Procedure
+from deliberation.definition.wording import code, person
+from deliberation.engine.records import Record
+from deliberation.i18n import Text, _, _p
+from deliberation.roster import Roster
+from deliberation.rules.channels import channel_name
+from deliberation.rules.law import kind_label
+from deliberation.store.register_text import W
+from deliberation.trainer.catalog import entry_label, route_label
+
+# At most this many names are listed after a count; a longer list is its count alone.
+MAX_NAMES: Final = 8
+
+# Each data field's label, in the order fields are shown; a field not listed comes last, by
+# its key as code.
+LABELS: Final[Mapping[str, Text]] = {
+    "matter": W["matter"],
+    "kind": _("Kind of matter"),
+    "procedure": W["procedure"],
+    "settings": _("Settings changed"),
+    "roster": _("Roster fingerprint"),
+    "villager": _p("commands.case_log:villager", "Villager"),
+    "opinion": _p("commands.case_log:opinion", "Opinion"),
+    "text": _("Text of the motion"),
+    "submitters": W["submitters"],
+    "for": _("Circulated for the step"),
+    "place": W["place"],
+    "present": W["present"],
+    "households": _("Households present"),
+    "excused": W["excused"],
+    "excluded": W["excluded"],
+    "online": W["online"],
+    "proxies": W["by-proxy"],
+    "non_voting": _("Members present without a vote"),
+    "yes": W["yes-names"],
+    "no": W["no-names"],
+    "abstain": W["abstain-names"],
+    "written": W["written"],
+    "channel": _p("commands.case_log:channel", "Channel"),
+    "content": _p("commands.case_log:content", "Content"),
+    "reason": _("Reason"),
+    "answer": _("Answer"),
+    "redo": _("Step to redo"),
+    "by": W["by"],
+    "result": W["result"],
+    "satisfied": _("Satisfied"),
+    "signed": W["signed"],
+    "witnesses": W["township"],
+}
+_ORDER: Final = {key: n for n, key in enumerate(LABELS)}
+# Fields that name people (ids, or a count when names were not recorded).
+PEOPLE: Final = frozenset({"submitters", "signed", "present", "yes", "no", "abstain", "excused",
+                           "online", "witnesses", "villager", "by"})
+OPINIONS: Final[Mapping[str, Text]] = {"agree": W["agree"], "disagree": W["disagree"]}
+YES_NO: Final = (_p("commands.case_log", "no"), _p("commands.case_log", "yes"))
+NONE: Final = W["none"]
+RESULT: Final = _("Result: {route} → {target}")
+NEXT: Final = _("Next: {target}")
+WHEN: Final = _("{year}-{month:02d}-{day:02d} {time}")  # the village's local date and time
+SKIPPED: Final = frozenset({"version"})  # shown with the procedure
+
+
+def record_lines(record: Record, procedure: Procedure | None, roster: Roster | None, lang: str,
+                 ) -> list[str]:
+    """The lines ``case log`` prints for one record, in ``lang``."""
+    words = _Words(procedure, roster, lang)
+    head = [f"#{record.seq}", words.when(record.at)]
+    what = entry_label(record.kind).get(lang)
+    if record.stage:
+        what = f"{words.where(record.stage, named_only=True)} · {what}"
+    head.append(what)
+    if record.actor:
+        head.append(words.who(record.actor))
+    lines = ["  ".join(head)]
+    data = dict(record.data)
+    keys = sorted((k for k in data if k not in SKIPPED), key=lambda k: (_ORDER.get(k, 99), k))
+    fields = [words.field(k, data[k], data) for k in keys]
+    if fields:
+        lines.append("    " + words.sep.join(fields))
+    outcome = words.outcome(record)
+    if outcome:
+        lines.append("    " + outcome)
+    return lines
+
+
+class _Words:
+    """What every field reads: language, procedure (names, time zone) and roster (names)."""
+
+    def __init__(self, procedure: Procedure | None, roster: Roster | None, lang: str) -> None:
+        self.procedure, self.lang = procedure, lang
+        self.people = {v.id: v for v in roster.villagers} if roster is not None else {}
+        self.zone = ZoneInfo(procedure.timezone) if procedure is not None else None
+        self.colon = ": " if lang == "en" else ":"
+        self.sep = "; " if lang == "en" else ";"
+        self.list_sep = ", " if lang == "en" else "、"
+
+    def t(self, text: Text) -> str:
+        return text.get(self.lang)
+
+    def when(self, at: datetime) -> str:
+        local = at.astimezone(self.zone) if self.zone is not None else at
+        return self.t(WHEN.format(year=local.year, month=local.month, day=local.day,
+                                  time=f"{local:%H:%M}"))
+
+    def who(self, vid: Any) -> str:
+        v = self.people.get(str(vid))
+        return person(v.name if v is not None else "", str(vid))
+
+    def where(self, state: str, *, named_only: bool = False) -> str:
+        """A stage or an outcome by name (with its id as code unless ``named_only``)."""
+        name: Text | None = None
+        if self.procedure is not None:
+            if state in self.procedure.outcomes:
+                name = self.procedure.outcomes[state].name
+            else:
+                name = next((s.name for s in self.procedure.stages if s.id == state), None)
+        if name is None:
+            return code(state)
+        return name.get(self.lang) if named_only else f"{name.get(self.lang)} ({code(state)})"
+
+    def field(self, key: str, value: Any, data: Mapping[str, Any]) -> str:
+        label = LABELS.get(key)
+        shown = self.value(key, value, data)
+        return f"{self.t(label) if label is not None else code(key)}{self.colon}{shown}"
+
+    def value(self, key: str, value: Any, data: Mapping[str, Any]) -> str:
+        special: dict[str, Callable[[Any], str]] = {
+            "kind": lambda v: f"{self.t(kind_label(str(v)))} ({code(v)})",
+            "procedure": lambda v: self._procedure(v, data.get("version")),
+            "roster": lambda v: code(str(v)[:19] + "…" if len(str(v)) > 20 else v),
+            "for": lambda v: self.where(str(v)),
+            "channel": lambda v: self.t(channel_name(str(v), self._channels())),
+            "opinion": lambda v: self.t(OPINIONS[v]) if v in OPINIONS else str(v),
+            "redo": lambda v: (self.where(v) if isinstance(v, str) else self.t(YES_NO[bool(v)])),
+        }
+        if key in special:
+            return special[key](value)
+        if key in PEOPLE:
+            return self.people_value(value)
+        return self.plain(value)
+
+    def people_value(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.t(YES_NO[value])
+        if isinstance(value, int):
+            return self.t(W["people"].format(n=value))
+        if isinstance(value, str):
+            return self.who(value)
+        if isinstance(value, Sequence):
+            if not value:
+                return self.t(NONE)
+            if len(value) > MAX_NAMES:
+                return self.t(W["people"].format(n=len(value)))
+            names = self.list_sep.join(self.who(v) for v in value)
+            return self.t(W["people-names"].format(n=len(value), names=names))
+        return self.plain(value)
+
+    def plain(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return self.t(YES_NO[value])
+        if isinstance(value, (int, float)):
+            return str(value)
+        if isinstance(value, str):
+            return value
+        if isinstance(value, Mapping):
+            if not value:
+                return self.t(NONE)
+            return self.list_sep.join(f"{code(k)}{self.colon}{self.plain(v)}"
+                                      for k, v in value.items())
+        if isinstance(value, Sequence):
+            return self.list_sep.join(self.plain(v) for v in value) or self.t(NONE)
+        return code(json.dumps(value, ensure_ascii=False, default=str))
+
+    def outcome(self, record: Record) -> str:
+        route, state = record.result.get("route"), record.result.get("state")
+        if route and state:
+            return self.t(RESULT.format(route=route_label(str(route)),
+                                        target=self.where(str(state))))
+        if state and state != record.stage:
+            return self.t(NEXT.format(target=self.where(str(state))))
+        return ""
+
+    def _procedure(self, pid: Any, version: Any) -> str:
+        ver = f" {version}" if version else ""
+        if self.procedure is not None and self.procedure.id == pid:
+            return f"{self.t(self.procedure.name)} ({code(str(pid) + ver)})"
+        return code(str(pid) + ver)
+
+    def _channels(self) -> Mapping[str, Text] | None:
+        return self.procedure.channels if self.procedure is not None else None
