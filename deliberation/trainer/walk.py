@@ -495,17 +495,23 @@ class Walkthrough:
 
     def _comment(self, args: list[str]) -> None:
         if len(args) < 2:
-            raise CommandError("comment VILLAGER REASON, e.g. comment v0041 the road takes my plot")
+            raise CommandError(_("write {usage}, e.g. {example}").format(
+                usage=code("comment VILLAGER REASON"),
+                example=code("comment v0041 the road takes my plot")))
         self.case.file_objection(args[0], " ".join(args[1:]))
 
     def _reply(self, args: list[str]) -> None:
         if len(args) < 2:
-            raise CommandError("reply VILLAGER ANSWER, e.g. reply v0041 the route was changed")
+            raise CommandError(_("write {usage}, e.g. {example}").format(
+                usage=code("reply VILLAGER ANSWER"),
+                example=code("reply v0041 the route was changed")))
         self.case.reply_objection(args[0], self._first("villagers-committee"), " ".join(args[1:]))
 
     def _publish(self, args: list[str]) -> None:
         if len(args) not in (1, 2):
-            raise CommandError("publish STEP [CHANNEL], e.g. publish proposal notice-board")
+            raise CommandError(_("write {usage}, e.g. {example}").format(
+                usage=code("publish STEP [CHANNEL]"),
+                example=code("publish proposal notice-board")))
         self.case.publish_result(args[0], args[1] if len(args) == 2 else "notice-board",
                                  actor=self._first("villagers-committee"))
 
