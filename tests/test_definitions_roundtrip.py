@@ -215,9 +215,19 @@ def procedures(draw: st.DrawFn) -> dict[str, Any]:
         )
         if action is ActionKind.EVALUATION and "satisfaction" not in names:
             names.append("satisfaction")  # ratings that decide nothing are D510
+        if i == 0:  # the first stage has no earlier step to wait for (D443)
+            names = [nm for nm in names if nm != "results-published"]
+        if names.count("comment-period") > 1:  # one window per stage (D440)
+            names.remove("comment-period")
         stage_rules = [
             draw(rule(nm, settings, basis_ids, rid=f"r{k}-{nm}")) for k, nm in enumerate(names)
         ]
+        for r in stage_rules:
+            if r["rule"] == "results-published":  # earlier stages only (D442, D443)
+                r["params"]["stages"] = draw(st.lists(st.sampled_from(stage_ids[:i]),
+                                                      min_size=1, max_size=2, unique=True))
+            if r["rule"] == "disclosure" and "comment-period" in names:
+                r.get("params", {}).pop("objection_window_days", None)  # stated twice: D441
         if stage_rules:
             stage["rules"] = stage_rules
         if draw(st.booleans()):
