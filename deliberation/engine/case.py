@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Final
+
+import attrs
 
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
@@ -34,7 +37,13 @@ from deliberation.engine.clock import Clock, SystemClock
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
 from deliberation.engine.plan import Plan, normalise_settings, plan_for
-from deliberation.engine.records import Record, Signature, canonical_json, fingerprint
+from deliberation.engine.records import (
+    Attachment,
+    Record,
+    Signature,
+    canonical_json,
+    fingerprint,
+)
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
 from deliberation.frozen import FrozenDict, freeze
@@ -86,7 +95,7 @@ class Case:
     ('proposal', False)
     """
 
-    __slots__ = ("_clock", "_ctx", "_records", "_state", "_tally")
+    __slots__ = ("_attaching", "_clock", "_ctx", "_records", "_state", "_tally")
 
     def __init__(self, plan: Plan, roster: Roster, case_id: str, clock: Clock) -> None:
         self._clock = clock
@@ -94,6 +103,7 @@ class Case:
         self._ctx = Context(plan, roster, roster_fingerprint(roster), case_id, self._records)
         self._state = CaseState(plan.stage_ids[0], 0, datetime.min)
         self._tally = Tally(0)
+        self._attaching: tuple[Attachment, ...] = ()
 
     # -- opening and replay ----------------------------------------------------------------
     @classmethod
@@ -184,6 +194,29 @@ class Case:
             raise ReplayError(_mismatch(rec, f"stored result {canonical_json(rec.result)} != "
                                              f"{canonical_json(out.result)}"))
         self._commit([(rec, out, s.entered_seq)])
+
+    @contextmanager
+    def attaching(self, attachments: Sequence[Attachment]) -> Iterator[Case]:
+        """Within the block, the action taken carries ``attachments`` on its own record (not
+        on the records the engine adds around it, such as a stage skipped). The rules never
+        read them: evidence is kept, not judged. Nothing is attached if the action is refused.
+
+        >>> from deliberation import load_procedure, Roster
+        >>> from deliberation.engine.records import Attachment
+        >>> c = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="x")
+        >>> photo = Attachment("board.jpg", "image/jpeg", 5, "0" * 64)
+        >>> with c.attaching([photo]):
+        ...     rec, = c.note("posted")
+        >>> rec.attachments == (photo,)
+        True
+        """
+        if self._attaching:
+            raise InvalidAction(_("attachments are already pending for an action"))
+        self._attaching = tuple(attachments)
+        try:
+            yield self
+        finally:
+            self._attaching = ()
 
     # -- read-only view ---------------------------------------------------------------------
     @property
@@ -605,6 +638,12 @@ class Case:
             s = self._step(s, pending, step_kind, now, step_actor, step_data, step_sigs)
             while s.state in plan.skips:
                 s = self._step(s, pending, "stage-skipped", now, None, _EMPTY, ())
+        if self._attaching:
+            # the action's own record carries the evidence, once (not the records around it)
+            i = next(n for n, (rec, _o, _v) in enumerate(pending) if rec.kind == kind)
+            rec, out, visit = pending[i]
+            pending[i] = (attrs.evolve(rec, attachments=self._attaching), out, visit)
+            self._attaching = ()
         self._commit(pending)
         return tuple([rec for rec, _, _ in pending])
 
