@@ -14,21 +14,25 @@ from typing import Any
 import pytest
 import test_store_support as support
 from test_service_contract import _verify
+from test_service_http import _validator
 
 from deliberation import Roster
 from deliberation.cli import main
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.records import Attachment, Record
 from deliberation.errors import InvalidAction
+from deliberation.service import schemas
 from deliberation.store import open_store
-from deliberation.store.archive import archive_data, verify_archive
+from deliberation.store.archive import archive_data, render_html, verify_archive
 from deliberation.store.cases import act, load_case, new_case
 from deliberation.store.evidence import (
     MAX_COUNT,
     MAX_SIZE,
+    MEDIA_TYPES,
     evidence_from_bytes,
     read_evidence,
 )
+from deliberation.store.register import build_register
 
 store_url = support.store_url  # both backends (see test_store_support)
 
@@ -193,6 +197,11 @@ def test_the_archive_lists_the_evidence_and_proves_it_with_the_bytes(tmp_path: P
         assert python == expected
         code, report = _verify(bad, tmp_path)
         assert code == 1 and [(p["code"], p["seq"]) for p in report["problems"]] == expected
+    # the shipped schemas describe both forms, and their media types are the accepted ones
+    _validator("archive").validate(full)
+    _validator("archive").validate(listed)
+    kinds = schemas.load("record")["$defs"]["attachment"]["properties"]["media_type"]["enum"]
+    assert kinds == list(MEDIA_TYPES)
     bad = copy.deepcopy(full)
     bad["attachments"][0]["base64"] = "not base64!"
     assert [p.code for p in verify_archive(bad)] == ["unreadable"]
@@ -242,3 +251,18 @@ def test_the_cli_attaches_files_and_exports_them(tmp_path: Path,
                "--attach", str(scan)) == 1
     with open_store(url) as store:
         assert store.info("r1").version == 3 and len(store.attachments("r1")) == 2
+
+
+def test_the_register_lists_each_sections_evidence() -> None:
+    minutes = evidence_from_bytes("<纪要>.pdf", PDF)
+    with open_store("sqlite:///:memory:") as store:
+        new_case(store, "four-deliberations", Roster.generate(), matter="修村道",
+                 case_id="r1", clock=ManualClock())
+        act(store, "r1", lambda c: c.note("会前准备"), evidence=[minutes])
+        data = archive_data(store, "r1")
+    reg = build_register(data, lang="en")
+    (row,) = [r for s in reg.sections for r in s.rows if r.label == "Attached evidence"]
+    assert row.value == (f"<纪要>.pdf (application/pdf, {len(PDF)} bytes, "
+                         f"SHA-256 {minutes.attachment.sha256[:12]}…)")
+    html = render_html(data, lang="zh-Hant")
+    assert "&lt;纪要&gt;.pdf" in html and minutes.attachment.sha256[:12] in html
