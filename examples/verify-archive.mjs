@@ -26,6 +26,7 @@ export function jcs(value) {
 }
 
 const sha256 = (text) => createHash("sha256").update(text, "utf8").digest("hex");
+const sha256Bytes = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 // The first record chains to the case header, so swapping a case's procedure or roster shows.
 // Header version 2 (cases stored from store schema v5 on) also covers the matter and the
@@ -122,7 +123,38 @@ export function verifyArchive(archive) {
     if ((c.state ?? "") !== state) add("summary-mismatch", where, "state");
     if ((c.updated_at ?? "") !== updated) add("summary-mismatch", where, "updated_at");
   }
+  if (Array.isArray(archive.attachments)) checkAttachments(archive, add);
   return { ok: problems.length === 0, case: c.case_id, records: n, head_hash: head, problems };
+}
+
+// An archive exported with the attachments' bytes (base64) proves the evidence too: every
+// attachment a record names must have bytes with its SHA-256 and size, and no bytes may be
+// there that no record names.
+function checkAttachments(archive, add) {
+  const bytes = new Map();
+  for (const item of archive.attachments) {
+    bytes.set(item.sha256, Buffer.from(item.base64, "base64"));
+  }
+  const named = new Set();
+  const good = new Map();
+  for (const row of archive.records) {
+    for (const a of row.record.attachments ?? []) {
+      named.add(a.sha256);
+      const where = `${a.name.slice(0, 60)} (${a.sha256.slice(0, 12)})`;
+      const content = bytes.get(a.sha256);
+      if (content === undefined) {
+        add("attachment-missing", row.seq, where);
+        continue;
+      }
+      if (!good.has(a.sha256)) good.set(a.sha256, sha256Bytes(content) === a.sha256);
+      if (!good.get(a.sha256) || content.length !== a.size) {
+        add("attachment-changed", row.seq, where);
+      }
+    }
+  }
+  for (const digest of [...bytes.keys()].sort()) {
+    if (!named.has(digest)) add("attachment-unreferenced", null, digest.slice(0, 12));
+  }
 }
 
 async function load(argv) {

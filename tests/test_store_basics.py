@@ -109,9 +109,9 @@ def test_upgrade_from_schema_v1(store_url: str) -> None:
             old.backend.execute("SELECT COUNT(*) FROM heads")
     key = HmacSigner(b"k" * 32)
     with open_store(store_url, signer=key) as new:
-        assert new.schema_version() == LATEST == 6
+        assert new.schema_version() == LATEST == 7
         versions = new.backend.execute("SELECT version FROM schema_version ORDER BY version")
-        assert [v[0] for v in versions] == [1, 2, 3, 4, 5, 6]
+        assert [v[0] for v in versions] == [1, 2, 3, 4, 5, 6, 7]
         assert new.records("c1") == tuple(make_records("c1", 1, 4))
         # v6 filled in the listing columns from the case's last record
         info = new.info("c1")

@@ -12,12 +12,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
 import pytest
 import test_store_support as support
 from test_store_support import make_records, small_roster
 
 from deliberation.store import HmacSigner, Store, UnknownCase, open_store
 from deliberation.store.archive import archive_data, verify_archive
+from deliberation.store.evidence import evidence_from_bytes
 
 store_url = support.store_url  # both backends (see test_store_support)
 KEY = HmacSigner(b"the township's key, kept elsewhere")
@@ -38,6 +40,9 @@ def _columns(store: Store, table: str) -> list[str]:
 
 
 def _changed(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        raw = bytes(value)
+        return raw[:-1] + bytes([raw[-1] ^ 1])
     if isinstance(value, bool):
         return not value
     if isinstance(value, int):
@@ -50,10 +55,16 @@ def _fill(store: Store) -> None:
     store.create("c", "four-deliberations", "1", small_roster(), matter="修村道",
                  records=make_records("c", 1, 2))
     store.append("c", 2, make_records("c", 3, 3))
+    # an action carrying evidence: its record names the file, the store holds the bytes
+    scan = evidence_from_bytes("纪要.pdf", b"%PDF-1.7 minutes")
+    (rec,) = make_records("c", 6, 1)
+    store.append("c", 5, [attrs.evolve(rec, attachments=(scan.attachment,))],
+                 attachments={scan.attachment.sha256: scan.content})
 
 
 TABLES = {"cases": "case_id = 'c'", "records": "case_id = 'c' AND seq = 4",
-          "rosters": "1 = 1", "heads": "case_id = 'c' AND version = 5"}
+          "rosters": "1 = 1", "heads": "case_id = 'c' AND version = 6",
+          "attachments": "case_id = 'c'"}
 
 
 def _targets() -> Iterator[tuple[str, str]]:
@@ -110,7 +121,7 @@ INFORMATIONAL = ("exported_at", "verification", "state", "heads", "format", "for
 def test_every_archive_field_is_covered(tmp_path: Any) -> None:
     with open_store(f"sqlite:///{tmp_path / 's.db'}", signer=KEY) as store:
         _fill(store)
-        data = json.loads(json.dumps(archive_data(store, "c", key=KEY)))
+        data = json.loads(json.dumps(archive_data(store, "c", key=KEY, attachments=True)))
     assert verify_archive(data) == []
     checked = 0
     for path in _leaves(data):

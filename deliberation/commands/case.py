@@ -73,6 +73,7 @@ MSG: Final[Mapping[str, Text]] = {
     "no-cases": _("no cases in the store"),
     "written": _("written to"),
     "pdf-to-terminal": _("a PDF cannot go to the terminal; give -o FILE"),
+    "attached": _("attached"),
 }
 
 
@@ -125,6 +126,9 @@ def register(subparsers: Any) -> None:
     act.add_argument("action", metavar="ACTION")
     act.add_argument("--json", metavar="OBJECT", help="the action's fields as one JSON object")
     act.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
+    act.add_argument("--attach", action="append", default=[], metavar="FILE",
+                     help="evidence the action carries (PDF, PNG, JPEG, TIFF, WebP or UTF-8 "
+                          "text, up to 20 MiB each); repeatable")
     act.add_argument("fields", nargs=argparse.REMAINDER, help="--field value …")
     act.set_defaults(func=_guard(run_act))
 
@@ -145,6 +149,8 @@ def register(subparsers: Any) -> None:
     exp.add_argument("case_id", metavar="CASE")
     exp.add_argument("--format", choices=("json", "html", "pdf"), default="json")
     exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    exp.add_argument("--attachments", action="store_true",
+                     help="json: carry the attachments' bytes too (base64)")
     exp.set_defaults(func=_guard(run_export))
 
     ls = sub.add_parser("list", parents=[common, output],
@@ -460,7 +466,7 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
-_COMMON_OPTIONS = ("db", "lang", "key_file", "at", "json", "path", "format")
+_COMMON_OPTIONS = ("db", "lang", "key_file", "at", "json", "path", "format", "attach")
 
 
 def _common_option(args: argparse.Namespace, name: str, raw: str | None) -> dict[str, Any]:
@@ -474,8 +480,8 @@ def _common_option(args: argparse.Namespace, name: str, raw: str | None) -> dict
     if name == "format" and raw not in ("text", "json"):
         raise UsageError(_OPTION.format(option=W("--format"), value=quoted(raw),
                                         problem=_CHOOSE.format(choices=W("text, json"))))
-    if name == "path":
-        args.path = [*(args.path or []), raw]
+    if name in ("path", "attach"):  # repeatable
+        setattr(args, name, [*(getattr(args, name, None) or []), raw])
     else:
         setattr(args, name, raw)
     return _action_kwargs_json(raw) if name == "json" else {}
@@ -543,9 +549,15 @@ def run_act(args: argparse.Namespace) -> int:
             actions=W(", ".join(a.replace("_", "-") for a in ACTIONS))))
     from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
     from deliberation.store.cases import act
+    from deliberation.store.evidence import check_count, read_evidence
 
     kwargs = _action_kwargs(getattr(Case, name), args)
     clock = _clock(args.at)
+    try:
+        check_count(len(args.attach))
+        evidence = [read_evidence(path) for path in args.attach]
+    except InvalidAction as err:
+        raise UsageError(err.message) from None
     with _store(args) as store:
         before = store.info(args.case_id).version
         def apply(case: Any) -> Any:
@@ -557,7 +569,8 @@ def run_act(args: argparse.Namespace) -> int:
                                                 problem=W(str(err)))) from None
 
         try:
-            case = act(store, args.case_id, apply, loader=lambda cid: _load(store, args, clock))
+            case = act(store, args.case_id, apply, loader=lambda cid: _load(store, args, clock),
+                       evidence=evidence)
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise
@@ -574,6 +587,9 @@ def run_act(args: argparse.Namespace) -> int:
               + (f" → {route_label(str(route)).get(lang)}" if route else ""))
         for item in rec.result.get("items") or ():  # a meeting's items voted one by one
             print(f"  {code(item['id'])}: {ITEM_RESULT[bool(item['adopted'])].get(lang)}")
+        for a in rec.attachments:
+            print(f"  {MSG['attached'].get(lang)}: {a.name} "
+                  f"({code(f'{a.media_type}, {a.size} B, sha256 {a.sha256[:12]}')})")
     print(f"{MSG['state'].get(lang)}: {_where(case.procedure, case.state, lang)}  "
           f"{MSG['version'].get(lang)}: {case.version}")
     return 0
@@ -650,12 +666,15 @@ def run_export(args: argparse.Namespace) -> int:
     from deliberation.store.archive import archive_data, archive_json, render_html
     from deliberation.store.register_pdf import register_pdf
 
+    if args.attachments and args.format != "json":
+        raise UsageError("--attachments goes with --format json")
     if args.format == "pdf" and not args.output and sys.stdout.isatty():
         raise UsageError(MSG["pdf-to-terminal"].get(args.lang))
     with _store(args, readonly=True) as store:
         key = _key(args.key_file)
         if args.format == "json":
-            text: str | bytes = archive_json(store, args.case_id, key=key)
+            text: str | bytes = archive_json(store, args.case_id, key=key,
+                                             attachments=args.attachments)
         elif args.format == "html":
             text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang)
         else:

@@ -22,9 +22,12 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Final
+
+import attrs
 
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
@@ -35,13 +38,20 @@ from deliberation.engine.comment_log import OBJECTION_KIND, REPLY_KIND
 from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
+from deliberation.engine.formats import ENGINE_FORMAT, FORMATS, EngineFormat, case_format
 from deliberation.engine.plan import Plan, normalise_settings, plan_for
 from deliberation.engine.publication import EVALUATORS as PUBLICATION_EVALUATORS
 from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
-from deliberation.engine.records import Record, Signature, canonical_json, fingerprint
+from deliberation.engine.records import (
+    Attachment,
+    Record,
+    Signature,
+    canonical_json,
+    fingerprint,
+)
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
-from deliberation.frozen import FrozenDict, freeze
+from deliberation.frozen import FrozenDict, freeze, thaw
 from deliberation.i18n import DEFAULT_LANG, _
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
@@ -93,14 +103,21 @@ class Case:
     ('proposal', False)
     """
 
-    __slots__ = ("_clock", "_ctx", "_records", "_state", "_tally")
+    __slots__ = ("_attaching", "_clock", "_ctx", "_format", "_records", "_state", "_tally")
 
-    def __init__(self, plan: Plan, roster: Roster, case_id: str, clock: Clock) -> None:
+    def __init__(self, plan: Plan, roster: Roster, case_id: str, clock: Clock,
+                 roster_fp: str | None = None) -> None:
         self._clock = clock
         self._records: list[Record] = []
-        self._ctx = Context(plan, roster, roster_fingerprint(roster), case_id, self._records)
+        # roster_fp: the roster's fingerprint as the case's engine format wrote it (replay)
+        self._ctx = Context(plan, roster, roster_fp or roster_fingerprint(roster), case_id,
+                            self._records)
         self._state = CaseState(plan.stage_ids[0], 0, datetime.min)
         self._tally = Tally(0)
+        self._attaching: tuple[Attachment, ...] = ()
+        # the engine format the case's records were written under (replay compares what it
+        # recorded); a case opened now writes the current one
+        self._format: EngineFormat = FORMATS[ENGINE_FORMAT]
 
     # -- opening and replay ----------------------------------------------------------------
     @classmethod
@@ -137,7 +154,8 @@ class Case:
         case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
         case._act("opened", actor, {
             "procedure": procedure.id, "version": procedure.version, "matter": matter,
-            "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data})
+            "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data,
+            "engine_format": ENGINE_FORMAT})
         return case
 
     @classmethod
@@ -158,7 +176,13 @@ class Case:
             settings = normalise_settings(procedure, {k: raw[k] for k in raw})
         except InvalidAction as err:
             raise ReplayError(err.message) from None
-        case = cls(plan_for(procedure, settings), roster, first.case_id, clock or _SYSTEM_CLOCK)
+        # What the engine format the case was opened under recorded (see engine/formats.py).
+        fmt = case_format(first.data)
+        if not isinstance(fmt, EngineFormat):
+            raise ReplayError(fmt)
+        case = cls(plan_for(procedure, settings), roster, first.case_id, clock or _SYSTEM_CLOCK,
+                   _roster_fp_as_of(fmt, roster, first.data.get("roster")))
+        case._format = fmt
         case.replay_more(records)
         return case
 
@@ -173,9 +197,9 @@ class Case:
                 raise ReplayError(_(
                     "record {n}: seq {seq} / case {case_id!r} out of order",
                 ).format(n=n, seq=rec.seq, case_id=rec.case_id))
-            self._replay_one(rec)
+            self._replay_one(rec, self._format)
 
-    def _replay_one(self, rec: Record) -> None:
+    def _replay_one(self, rec: Record, fmt: EngineFormat = FORMATS[ENGINE_FORMAT]) -> None:
         s = self._state
         plan = self._ctx.plan
         expected = s.state if self._records and s.state in plan.stages else None
@@ -195,10 +219,33 @@ class Case:
             raise ReplayError(_mismatch(rec, f"refused now: {err.message.en}")) from None
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ReplayError(_mismatch(rec, f"malformed data: {err!r}")) from None
-        if canonical_json(out.result) != canonical_json(rec.result):
-            raise ReplayError(_mismatch(rec, f"stored result {canonical_json(rec.result)} != "
-                                             f"{canonical_json(out.result)}"))
+        now = fmt.recorded(rec.kind, out.result)
+        if canonical_json(now) != canonical_json(rec.result):
+            raise ReplayError(_mismatch(rec, _differences(rec.result, now)))
         self._commit([(rec, out, s.entered_seq)])
+
+    @contextmanager
+    def attaching(self, attachments: Sequence[Attachment]) -> Iterator[Case]:
+        """Within the block, the action taken carries ``attachments`` on its own record (not
+        on the records the engine adds around it, such as a stage skipped). The rules never
+        read them: evidence is kept, not judged. Nothing is attached if the action is refused.
+
+        >>> from deliberation import load_procedure, Roster
+        >>> from deliberation.engine.records import Attachment
+        >>> c = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="x")
+        >>> photo = Attachment("board.jpg", "image/jpeg", 5, "0" * 64)
+        >>> with c.attaching([photo]):
+        ...     rec, = c.note("posted")
+        >>> rec.attachments == (photo,)
+        True
+        """
+        if self._attaching:
+            raise InvalidAction(_("attachments are already pending for an action"))
+        self._attaching = tuple(attachments)
+        try:
+            yield self
+        finally:
+            self._attaching = ()
 
     # -- read-only view ---------------------------------------------------------------------
     @property
@@ -674,6 +721,12 @@ class Case:
             s = self._step(s, pending, step_kind, now, step_actor, step_data, step_sigs)
             while s.state in plan.skips:
                 s = self._step(s, pending, "stage-skipped", now, None, _EMPTY, ())
+        if self._attaching:
+            # the action's own record carries the evidence, once (not the records around it)
+            i = next(n for n, (rec, _o, _v) in enumerate(pending) if rec.kind == kind)
+            rec, out, visit = pending[i]
+            pending[i] = (attrs.evolve(rec, attachments=self._attaching), out, visit)
+            self._attaching = ()
         self._commit(pending)
         return tuple([rec for rec, _, _ in pending])
 
@@ -833,6 +886,37 @@ def _text(value: Any, what: str) -> str:
     if type(value) is not str:
         raise InvalidAction(_("{what} must be text, not {value!r}").format(what=what, value=value))
     return value
+
+
+def _roster_fp_as_of(fmt: EngineFormat, roster: Roster, opened_fp: Any) -> str | None:
+    """The roster's fingerprint as the case's format wrote it, when that is the one the case
+    was opened with and differs from today's (None: today's, which the opened record is then
+    checked against as usual)."""
+    if not fmt.villager_omits or opened_fp == roster_fingerprint(roster):
+        return None
+    then = fmt.roster_data(roster.to_data())
+    return opened_fp if then is not None and fingerprint(then) == opened_fp else None
+
+
+def _differences(stored: Mapping[str, Any], now: Mapping[str, Any]) -> str:
+    """Which parts of a stored result differ from what the rules give now, each as stored and
+    as now (shortened), instead of the two whole results."""
+    parts = []
+    for key in sorted(set(stored) | set(now)):
+        a, b = stored.get(key, _ABSENT), now.get(key, _ABSENT)
+        if a is _ABSENT or b is _ABSENT or canonical_json(thaw(a)) != canonical_json(thaw(b)):
+            parts.append(f"{key}: stored {_short(a)}, now {_short(b)}")
+    return "the stored result differs from the rules' — " + "; ".join(parts)
+
+
+_ABSENT: Final = object()
+
+
+def _short(value: Any) -> str:
+    if value is _ABSENT:
+        return "(absent)"
+    text = canonical_json(thaw(value))
+    return text if len(text) <= 160 else text[:157] + "…"
 
 
 def _mismatch(rec: Record, why: str) -> Any:

@@ -114,6 +114,35 @@ def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]:
 
 
 @attrs.frozen
+class Attachment:
+    """Evidence carried by an action (scanned paper minutes, a photo of the notice board): the
+    record holds what identifies the bytes — their SHA-256 (hex), media type and size — and the
+    file name they came under; the bytes live beside the case in the store.
+
+    >>> Attachment("minutes.pdf", "application/pdf", 3, "ab" * 32).to_data()["size"]
+    3
+    """
+
+    name: str
+    media_type: str
+    size: int
+    sha256: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {"name": self.name, "media_type": self.media_type, "size": self.size,
+                "sha256": self.sha256}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Attachment:
+        return cls(str(data["name"]), str(data["media_type"]), int(data["size"]),
+                   str(data["sha256"]))
+
+
+def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
 
@@ -132,8 +161,18 @@ class Record:
     data: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
     signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signature_tuple)
     result: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
+    # The evidence the action carried (see Attachment); most records have none.
+    attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachment_tuple)
 
     def to_data(self) -> dict[str, Any]:
+        out = self._to_data()
+        if self.attachments:
+            # Only when there are some: records without evidence keep the exact bytes (and so
+            # the hashes) they had before attachments existed.
+            out["attachments"] = [a.to_data() for a in self.attachments]
+        return out
+
+    def _to_data(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,
             "seq": self.seq,
@@ -164,6 +203,7 @@ class Record:
             data=data.get("data") or {},
             signatures=tuple(Signature.from_data(s) for s in data.get("signatures") or ()),
             result=data.get("result") or {},
+            attachments=tuple(Attachment.from_data(a) for a in data.get("attachments") or ()),
         )
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -45,6 +45,7 @@ from deliberation.service.problems import ServiceProblem
 from deliberation.service.procedures import bound_hash, latest, procedure_for
 from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord, chain_hash
 from deliberation.store.cases import load_case, save_case
+from deliberation.store.evidence import Evidence
 
 __all__ = ["CASES", "ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "checkout",
            "keep", "load", "open_case", "parse_action", "procedure_of", "stored_after"]
@@ -275,13 +276,15 @@ def act(
     skew_s: float = 300.0,
     info: CaseInfo | None = None,
     then: Callable[[ActOutcome], None] | None = None,
+    evidence: Sequence[Evidence] = (),
 ) -> ActOutcome:
     """Apply ``step`` to the stored case, which must be at ``expected_version``.
 
     A refusal stores nothing and comes back in ``result``; a stale version (checked before
     and, atomically, while appending) raises :class:`ConcurrencyConflict`. ``then`` is called
     with the outcome of an accepted action inside the transaction that stores its records
-    (what it writes, such as feed rows and a kept response, commits with them).
+    (what it writes, such as feed rows and a kept response, commits with them). ``evidence``:
+    files the action carries (its record names them; their bytes are stored with it).
     """
     info = info or store.info(case_id)
     case = checkout(store, info)
@@ -299,7 +302,11 @@ def act(
     assert isinstance(clock, ManualClock)
     clock.current = when
     before = case.version
-    result = apply_step(case, step, when)
+    if evidence:
+        with case.attaching([e.attachment for e in evidence]):
+            result = apply_step(case, step, when)
+    else:
+        result = apply_step(case, step, when)
     new = case.records[before:]
     if not result.accepted or not new:
         # (a refusal changes nothing: the case is still the replay of the same chain)
@@ -313,7 +320,8 @@ def act(
 
     # The head read with the version saves reading it again (the append checks both).
     store.append(case_id, before, new, action_id=action_id, then=stored,
-                 head=info.head_hash if before == info.version else None)
+                 head=info.head_hash if before == info.version else None,
+                 attachments={e.attachment.sha256: e.content for e in evidence} or None)
     if village is not None:  # (the HTTP handler feeds them itself, with the kept response)
         sync_case(store, case_id, village)
     return done[0]

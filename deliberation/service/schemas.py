@@ -86,6 +86,17 @@ def openapi_components() -> dict[str, Any]:
     return out
 
 
+# Evidence an action carries (deliberation.store.evidence): each file's name and bytes
+# (base64); a media type, if given, must agree with the content. The body limit bounds them.
+_ATTACHMENTS: Final = {
+    "type": "array", "minItems": 1, "maxItems": 50,
+    "description": "evidence the action carries (PDF, PNG, JPEG, TIFF, WebP or UTF-8 text)",
+    "items": {"type": "object", "required": ["name", "base64"], "additionalProperties": False,
+              "properties": {"name": {"type": "string"}, "media_type": {"type": "string"},
+                             "base64": {"type": "string", "contentEncoding": "base64"}}},
+}
+
+
 def action_schema() -> dict[str, Any]:
     """One action as the act endpoint takes it: ``do`` and that action's keys."""
     variants = []
@@ -97,6 +108,7 @@ def action_schema() -> dict[str, Any]:
             "after": {"type": "number", "minimum": 0,
                       "description": "days after the case's last record"},
             "label": {"type": "string"},
+            "attachments": _ATTACHMENTS,
         }
         props.update({k: _KIND_SCHEMAS[v] for k, v in kinds.items()})
         variants.append({"type": "object", "title": do, "required": ["do", *required],

@@ -2,7 +2,7 @@
 
 >>> store = open_store("sqlite:///:memory:")
 >>> store.schema_version()
-6
+7
 
 See ``docs/store.md``.
 """

@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from deliberation.store.core import (
     Store,
     StoredRecord,
     case_genesis,
+    check_attachments,
     check_chain,
     check_summary,
 )
@@ -45,13 +47,18 @@ ARCHIVE_FORMAT: Final = "deliberation-case-archive"
 ARCHIVE_VERSION: Final = 1
 
 
-def archive_data(store: Store, case_id: str, key: HeadVerifier | None = None) -> dict[str, Any]:
-    """The case's complete archive as JSON-ready data (see the module docstring)."""
+def archive_data(store: Store, case_id: str, key: HeadVerifier | None = None, *,
+                 attachments: bool = False) -> dict[str, Any]:
+    """The case's complete archive as JSON-ready data (see the module docstring).
+
+    The records name their attachments (digest, media type, size, file name) either way;
+    ``attachments=True`` also carries the bytes, base64-encoded, under ``"attachments"`` as
+    ``[{"sha256": …, "base64": …}]``, so the archive proves the evidence too."""
     info = store.info(case_id)
     stored = store.stored(case_id)
     roster = store.roster(case_id)
     verification = store.verify(case_id, key=key)
-    return {
+    out = {
         "format": ARCHIVE_FORMAT,
         "format_version": ARCHIVE_VERSION,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -67,17 +74,25 @@ def archive_data(store: Store, case_id: str, key: HeadVerifier | None = None) ->
         "verification": verification.to_data(),
         "state": _state(store, case_id),
     }
+    if attachments:
+        out["attachments"] = [
+            {"sha256": digest, "base64": base64.b64encode(content).decode("ascii")}
+            for digest, content in sorted(store.attachments(case_id).items())]
+    return out
 
 
-def archive_json(store: Store, case_id: str, key: HeadVerifier | None = None) -> str:
+def archive_json(store: Store, case_id: str, key: HeadVerifier | None = None, *,
+                 attachments: bool = False) -> str:
     """:func:`archive_data` as indented UTF-8 JSON text."""
-    return json.dumps(archive_data(store, case_id, key), ensure_ascii=False, indent=2) + "\n"
+    data = archive_data(store, case_id, key, attachments=attachments)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
     """Re-check an exported archive's chain offline (no database): the same checks as
-    :meth:`Store.verify` on the records, the roster and the head. A field of the wrong shape
-    is a problem found (located at its record where it is in one), never an exception."""
+    :meth:`Store.verify` on the records, the roster and the head, and on the attachments'
+    bytes when the archive carries them. A field of the wrong shape is a problem found
+    (located at its record where it is in one), never an exception."""
     try:
         case = data["case"]
         info = CaseInfo(
@@ -128,6 +143,12 @@ def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             problems.append(Problem("unreadable", n, f"{type(err).__name__}: {err}"[:120]))
     problems.extend(check_chain(info.case_id, genesis, rows))
+    if "attachments" in data:
+        contents = _contents(data["attachments"])
+        if isinstance(contents, Problem):
+            problems.append(contents)
+        else:
+            problems.extend(check_attachments(rows, contents))
     if len(records) != info.version:
         problems.append(Problem("count-mismatch", len(records), str(info.version)))
     if (rows[-1].hash if rows else genesis) != info.head_hash:
@@ -136,6 +157,21 @@ def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
         problems.extend(check_summary(info, rows[-1].record_json if rows else None,
                                       rows[-1].seq if rows else 0))
     return problems
+
+
+def _contents(listed: Any) -> dict[str, bytes] | Problem:
+    """The archive's attachment bytes by digest, or the problem with their shape."""
+    out: dict[str, bytes] = {}
+    try:
+        for n, item in enumerate(listed):
+            try:
+                out[_text(item["sha256"])] = base64.b64decode(_text(item["base64"]),
+                                                              validate=True)
+            except (KeyError, TypeError, ValueError) as err:
+                return Problem("unreadable", None, f"attachments[{n}]: {err}"[:120])
+    except TypeError as err:
+        return Problem("unreadable", None, f"attachments: {err}"[:120])
+    return out
 
 
 def _text(value: Any) -> str:

@@ -15,16 +15,17 @@ replaying its records, and act on one with optimistic retries (:func:`act`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.loader import Library, default_library
 from deliberation.engine.clock import Clock
-from deliberation.errors import ConcurrencyConflict
+from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.store.errors import StoreError
+from deliberation.store.evidence import Evidence, check_count
 
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
@@ -112,24 +113,36 @@ def load_case(
 
 
 def act(store: Store, case_id: str, fn: Callable[[Any], Any], retries: int = 5, *,
-        loader: Callable[[str], Any] | None = None) -> Case:
+        loader: Callable[[str], Any] | None = None,
+        evidence: Sequence[Evidence] = ()) -> Case:
     """Load the case, apply ``fn`` (an action on the Case), append the records it added, and on
     a :class:`ConcurrencyConflict` reload and try again, up to ``retries`` times.
 
     A refused action (``fn`` raises) stores nothing. Returns the updated Case. ``loader``
     loads the case instead of :func:`load_case` (e.g. with the caller's library and clock).
+    ``evidence``: files the action carries (see :mod:`deliberation.store.evidence`): its record
+    names them, and their bytes are stored with it in one transaction.
     """
+    check_count(len(evidence))
+    evidence = tuple({e.attachment.sha256: e for e in evidence}.values())  # the same file once
+    contents = {e.attachment.sha256: e.content for e in evidence}
     for attempt in range(retries + 1):
         case = (loader or (lambda cid: load_case(store, cid)))(case_id)
         before = len(case.records)
-        result = fn(case)
+        if evidence:
+            with case.attaching([e.attachment for e in evidence]):
+                result = fn(case)
+        else:
+            result = fn(case)
         # The engine acts in place; a function may also return the next Case.
         after = result if hasattr(result, "records") else case
         new = tuple(after.records[before:])
         if not new:
+            if evidence:
+                raise InvalidAction(_("the action recorded nothing to attach the files to"))
             return after
         try:
-            store.append(case_id, before, new)
+            store.append(case_id, before, new, attachments=contents)
         except ConcurrencyConflict:
             if attempt == retries:
                 raise

@@ -37,8 +37,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 import attrs
+import msgspec
 
 from deliberation.engine.records import (
+    Attachment,
     Record,
     canonical_json,
     fingerprint,
@@ -48,6 +50,7 @@ from deliberation.engine.records import (
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Text, _
 from deliberation.roster import Roster
+from deliberation.safetext import printable
 from deliberation.store.backends import Backend, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
@@ -59,9 +62,9 @@ _MIGRATION_LOCK: Final = 7_364_301
 
 def chain_hash(prev_hash: str, action_id: str, index: int, size: int, record_json: str) -> str:
     """The hash of one stored record, chained to the one before it."""
-    h = hashlib.sha256(f"{prev_hash}\n{action_id}:{index}/{size}\n".encode())
-    h.update(record_json.encode("utf-8"))
-    return h.hexdigest()
+    # One string, one encode, one digest call: verify --all runs this for every record.
+    return hashlib.sha256(
+        f"{prev_hash}\n{action_id}:{index}/{size}\n{record_json}".encode()).hexdigest()
 
 
 def genesis_hash(
@@ -207,6 +210,11 @@ PROBLEMS: Final[Mapping[str, Text]] = {
     "unsigned-head": _(
         "the chain head at the current version {seq} is not signed with key {detail}",
     ),
+    "attachment-missing": _("record {seq} names the attachment {detail}, whose bytes are missing"),
+    "attachment-changed": _(
+        "the bytes of record {seq}'s attachment {detail} were changed (digest or size differs)",
+    ),
+    "attachment-unreferenced": _("the store holds attachment bytes {detail} that no record names"),
 }
 
 
@@ -384,10 +392,12 @@ class Store:
         matter: str = "",
         village: str = "",
         records: Sequence[Record] = (),
+        attachments: Mapping[str, bytes] | None = None,
     ) -> int:
         """Store a new case (its roster once, by fingerprint) and its first records, atomically.
         Returns the case's version. Raises :class:`CaseExists` if the id is taken.
-        ``village``: the village the case belongs to ('' for none), under the chain."""
+        ``village``: the village the case belongs to ('' for none), under the chain.
+        ``attachments``: the bytes of the evidence the records name (see :meth:`append`)."""
         if not case_id:
             raise InvalidAction(_("the case id is empty"))
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
@@ -424,7 +434,8 @@ class Store:
                     values[: len(columns.split(","))],
                 )
                 if records:
-                    return self._append_locked(case_id, 0, records, None)[0]
+                    return self._append_locked(case_id, 0, records, None,
+                                               attachments=attachments)[0]
                 return 0
         except Exception as err:
             if b.is_unique_violation(err):
@@ -441,6 +452,7 @@ class Store:
         action_id: str | None = None,
         head: str | None = None,
         then: Callable[[tuple[StoredRecord, ...]], None] | None = None,
+        attachments: Mapping[str, bytes] | None = None,
     ) -> int:
         """Append one action's ``records`` to a case that must be at ``expected_version``.
 
@@ -451,13 +463,16 @@ class Store:
         ``head``: the case's chain head at ``expected_version``, if the caller read it with
         that version (the append then checks both in its update instead of reading them
         first). ``then``: called with the stored rows inside the append's transaction, so what
-        it writes commits with the records or not at all.
+        it writes commits with the records or not at all. ``attachments``: the bytes of the
+        evidence the records name, by SHA-256 (hex); each must match its digest and size, and
+        every attachment named must have its bytes here or already in the case (stored once
+        per case and digest, in the same transaction as the records).
         """
         b = self.backend
         try:
             with b.write():
                 version, stored = self._append_locked(case_id, expected_version, records,
-                                                      action_id, head)
+                                                      action_id, head, attachments=attachments)
                 if then is not None:
                     then(stored)
                 return version
@@ -471,11 +486,14 @@ class Store:
 
     def _append_locked(
         self, case_id: str, expected: int, records: Sequence[Record], action_id: str | None,
-        known_head: str | None = None,
+        known_head: str | None = None, *, attachments: Mapping[str, bytes] | None = None,
     ) -> tuple[int, tuple[StoredRecord, ...]]:
         if not records:
             raise InvalidAction(_("no records to append"))
         b = self.backend
+        named = {a.sha256: a for rec in records for a in rec.attachments}
+        if named or attachments:
+            self._store_attachments(case_id, named, attachments or {})
         if known_head is None:
             lock = " FOR UPDATE" if b.dialect == "postgresql" else ""
             rows = b.execute(
@@ -525,6 +543,43 @@ class Store:
         if self.signer is not None:
             self._sign_locked(case_id, new_version, head)
         return new_version, tuple(StoredRecord(*row[1:]) for row in out)
+
+    def _store_attachments(self, case_id: str, named: Mapping[str, Attachment],
+                           contents: Mapping[str, bytes]) -> None:
+        """Check the bytes of the attachments the new records name and store those the case
+        does not hold yet (inside the append's transaction)."""
+        if not self._schema_at_least(ATTACHMENT_SCHEMA):
+            raise StoreError(_(
+                "{url} is at an older schema that cannot hold attachments: open it writable once "
+                "to upgrade it",
+            ).format(url=self.url))
+        for digest in contents:
+            if digest not in named:
+                raise InvalidAction(_(
+                    "attachment bytes {digest} are not named by any record",
+                ).format(digest=digest[:12]))
+        todo = sorted(named)
+        held = {str(r[0]) for r in self.backend.execute(
+            f"SELECT sha256 FROM attachments WHERE case_id = ? AND sha256 IN "
+            f"({', '.join('?' * len(todo))})", (case_id, *todo))}
+        new: list[tuple[str, str, bytes]] = []
+        for digest in todo:
+            a = named[digest]
+            content = contents.get(digest)
+            if content is None:
+                if digest in held:
+                    continue
+                raise InvalidAction(_("the bytes of attachment {name} were not given").format(
+                    name=a.name))
+            if hashlib.sha256(content).hexdigest() != digest or len(content) != a.size:
+                raise InvalidAction(_(
+                    "the bytes given for attachment {name} do not match its digest and size",
+                ).format(name=a.name))
+            if digest not in held:
+                new.append((case_id, digest, bytes(content)))
+        if new:
+            self.backend.executemany(
+                "INSERT INTO attachments (case_id, sha256, content) VALUES (?, ?, ?)", new)
 
     def _advance(self, case_id: str, expected: int, expected_head: str | None,
                  new_version: int, head: str, last_json: str) -> bool:
@@ -711,6 +766,34 @@ class Store:
             stored = self._stored_unlocked(case_id)
         return info, tuple(s.record for s in stored)
 
+    def attachment(self, case_id: str, sha256: str) -> bytes:
+        """The stored bytes of one of the case's attachments, by its SHA-256 (hex); raises
+        :class:`StoreError` when the store does not hold them."""
+        rows = (self.backend.execute(
+            "SELECT content FROM attachments WHERE case_id = ? AND sha256 = ?", (case_id, sha256))
+            if self._schema_at_least(ATTACHMENT_SCHEMA) else [])
+        if not rows:
+            self._info_unlocked(case_id)  # an unknown case is said as such
+            raise StoreError(_("case {case_id} holds no attachment {digest}").format(
+                case_id=case_id, digest=sha256[:12]))
+        return _blob(rows[0][0])
+
+    def attachments(self, case_id: str) -> dict[str, bytes]:
+        """The bytes of all the case's attachments, by SHA-256 (hex)."""
+        with self.backend.read():
+            self._info_unlocked(case_id)
+            return self._attachments_unlocked([case_id]).get(case_id, {})
+
+    def _attachments_unlocked(self, case_ids: Sequence[str]) -> dict[str, dict[str, bytes]]:
+        if not case_ids or not self._schema_at_least(ATTACHMENT_SCHEMA):
+            return {}
+        out: dict[str, dict[str, bytes]] = {}
+        for r in self.backend.execute(
+                f"SELECT case_id, sha256, content FROM attachments WHERE case_id IN "
+                f"({', '.join('?' * len(case_ids))}) ORDER BY case_id, sha256", case_ids):
+            out.setdefault(str(r[0]), {})[str(r[1])] = _blob(r[2])
+        return out
+
     def heads(self, case_id: str) -> tuple[SignedHead, ...]:
         """The signed chain heads of a case, by version."""
         rows = self.backend.execute(
@@ -741,7 +824,9 @@ class Store:
             self._check_rosters({info.roster_fingerprint}, checked)
             raw_rows = self._record_rows(case_id)
             heads = self.heads(case_id) if self._schema_at_least(2) else ()
-        return self._verified(info, checked[info.roster_fingerprint], raw_rows, heads, key)
+            contents = self._attachments_unlocked([case_id]).get(case_id, {})
+        return self._verified(info, checked[info.roster_fingerprint], raw_rows, heads, key,
+                              contents)
 
     def _check_rosters(self, fingerprints: Iterable[str], checked: dict[str, bool]) -> None:
         """Note in ``checked`` whether each roster not yet there matches its fingerprint."""
@@ -756,7 +841,8 @@ class Store:
             checked[fp] = fp in found and _roster_fp(found[fp]) == fp
 
     def _verified(self, info: CaseInfo, roster_ok: bool, raw_rows: Sequence[Sequence[Any]],
-                  heads: Sequence[SignedHead], key: HeadVerifier | None) -> Verification:
+                  heads: Sequence[SignedHead], key: HeadVerifier | None,
+                  contents: Mapping[str, bytes]) -> Verification:
         """What :meth:`verify` finds in a case's rows as read."""
         case_id = info.case_id
         problems: list[Problem] = []
@@ -772,6 +858,7 @@ class Store:
                 rows.append(stored)
         prev = case_genesis(info)
         problems.extend(check_chain(case_id, prev, rows))
+        problems.extend(check_attachments(rows, contents))
         last_seq = rows[-1].seq if rows else 0
         if len(rows) != info.version or last_seq != info.version:
             problems.append(Problem("count-mismatch", len(rows), str(info.version)))
@@ -819,12 +906,26 @@ class Store:
                         "ORDER BY case_id, version, key_id", batch):
                     heads.setdefault(r[0], []).append(SignedHead(
                         int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6])))
+            contents = self._attachments_unlocked(batch)
         for case_id in batch:
             info = infos.get(case_id)
             if info is None:
                 raise UnknownCase(case_id)
             yield self._verified(info, checked[info.roster_fingerprint],
-                                 records.get(case_id, []), heads.get(case_id, []), key)
+                                 records.get(case_id, []), heads.get(case_id, []), key,
+                                 contents.get(case_id, {}))
+
+
+class _Head(msgspec.Struct):
+    """The fields of a stored record that verify compares with its row; the decoder skips
+    the rest (data, result, signatures) without building it."""
+
+    seq: Any
+    case: Any
+    kind: Any
+
+
+_decode_head: Final = msgspec.json.Decoder(_Head).decode
 
 
 def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> list[Problem]:
@@ -845,20 +946,18 @@ def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> lis
                       row.record_json) != row.hash:
             problems.append(Problem("hash-mismatch", seq))
         # The hash above covers the stored bytes exactly; what it does not cover (the seq and
-        # kind columns, the case) is checked against the record's own fields. json.loads only:
-        # building Record objects and re-serialising them cost 10× the hashing, and text that
-        # hashes right is the canonical text the store wrote.
+        # kind columns, the case) is checked against the record's own fields. Only those three
+        # are decoded: building the whole record (json.loads) cost more than the hashing.
         try:
-            data = json.loads(row.record_json)
-            fields = (data["seq"], data["case"], data["kind"])
-        except (ValueError, KeyError, TypeError) as err:
+            head = _decode_head(row.record_json)
+        except msgspec.MsgspecError as err:
             problems.append(Problem("unreadable", seq, str(err)[:120]))
         else:
-            if fields[0] != seq:
-                problems.append(Problem("seq-mismatch", seq, str(fields[0])[:40]))
-            if fields[1] != case_id:
-                problems.append(Problem("case-mismatch", seq, str(fields[1])[:40]))
-            if fields[2] != row.kind:
+            if head.seq != seq or type(head.seq) is not int:
+                problems.append(Problem("seq-mismatch", seq, str(head.seq)[:40]))
+            if head.case != case_id:
+                problems.append(Problem("case-mismatch", seq, str(head.case)[:40]))
+            if head.kind != row.kind:
                 problems.append(Problem("kind-mismatch", seq))
         # Action groups: index 0 opens one of ``size`` rows; the next size-1 rows must follow.
         if group is not None and group_next < group.action_size and (
@@ -884,6 +983,53 @@ def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> lis
             Problem("incomplete-action", group.seq, f"{group_next}/{group.action_size}")
         )
     return problems
+
+
+# How a stored record that names attachments begins its list (canonical JSON: no spaces); a
+# record without the text has none, so only the few with evidence are parsed for it.
+_ATTACHMENTS_KEY: Final = '"attachments":['
+
+
+def check_attachments(rows: Iterable[StoredRecord], contents: Mapping[str, Any]
+                      ) -> list[Problem]:
+    """Problems with a case's evidence: each attachment a record names must have its bytes in
+    ``contents`` (SHA-256 hex → bytes) with that digest and size; bytes no record names are
+    reported too. Located at the naming record; the bytes of one digest are hashed once."""
+    problems: list[Problem] = []
+    named: set[str] = set()
+    good: dict[str, bool] = {}
+    for row in rows:
+        if _ATTACHMENTS_KEY not in row.record_json:
+            continue
+        try:
+            listed = json.loads(row.record_json).get("attachments") or []
+            items = [(str(a["name"]), str(a["sha256"]), a["size"]) for a in listed]
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            problems.append(Problem("unreadable", row.seq, f"attachments: {err}"[:120]))
+            continue
+        for name, digest, size in items:
+            named.add(digest)
+            where = f"{printable(name)[:60]} ({digest[:12]})"
+            content = contents.get(digest)
+            if content is None:
+                problems.append(Problem("attachment-missing", row.seq, where))
+                continue
+            if digest not in good:
+                good[digest] = (isinstance(content, bytes)
+                                and hashlib.sha256(content).hexdigest() == digest)
+            if not good[digest] or len(content) != size:
+                problems.append(Problem("attachment-changed", row.seq, where))
+    for digest in sorted(set(contents) - named):
+        problems.append(Problem("attachment-unreferenced", None, str(digest)[:12]))
+    return problems
+
+
+def _blob(value: Any) -> bytes:
+    """A stored attachment's bytes as ``bytes`` (drivers may give a memoryview; a value
+    tampered into text stays text, so its check fails instead of crashing)."""
+    if isinstance(value, memoryview | bytearray):
+        return bytes(value)
+    return value  # type: ignore[no-any-return]
 
 
 def _check_heads(
@@ -974,6 +1120,8 @@ _VERIFY_BATCH: Final = 256
 
 # From this schema on, cases carry village, state and updated_at (see migrations).
 SUMMARY_SCHEMA: Final = 6
+# From this schema on, the store holds attachment bytes.
+ATTACHMENT_SCHEMA: Final = 7
 
 
 def record_summary(record_json: str) -> tuple[str, str]:

@@ -4,7 +4,7 @@ A step is never edited after release; a change is a new step. Both backends get 
 only the spelling differs (see :data:`MIGRATIONS`).
 
 >>> [m.version for m in MIGRATIONS]
-[1, 2, 3, 4, 5, 6]
+[1, 2, 3, 4, 5, 6, 7]
 """
 
 from __future__ import annotations
@@ -121,6 +121,15 @@ _V6_COMMON: Final = (
     "CREATE INDEX cases_by_updated ON cases (updated_at)",
 )
 
+# Evidence (scans, photos) an action carries: the records hold each file's SHA-256, media type
+# and size; the bytes live here, once per case and digest, and verify hashes them again.
+_V7_ATTACHMENTS: Final = """CREATE TABLE attachments (
+        case_id TEXT NOT NULL REFERENCES cases (case_id),
+        sha256 TEXT NOT NULL,
+        content {blob} NOT NULL,
+        PRIMARY KEY (case_id, sha256)
+    )"""
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(1, "cases, rosters, hash-chained records", _V1_COMMON, _V1_COMMON),
     Migration(2, "signed chain heads", _V2_COMMON, _V2_COMMON),
@@ -131,6 +140,8 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     # existing cases keep header 1, the header they were chained with.
     Migration(5, "matter and created_at under the hash chain", _V5_COMMON, _V5_COMMON),
     Migration(6, "cases listed by village, state and last action", _V6_COMMON, _V6_COMMON),
+    Migration(7, "attachments: the bytes of the evidence records name",
+              (_V7_ATTACHMENTS.format(blob="BLOB"),), (_V7_ATTACHMENTS.format(blob="BYTEA"),)),
 )
 
 LATEST: Final = MIGRATIONS[-1].version

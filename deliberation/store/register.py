@@ -228,7 +228,8 @@ def _record(row: Any) -> dict[str, Any]:
     return {"kind": str(rec.get("kind")), "at": str(rec.get("at")),
             "actor": _key(rec.get("actor")), "stage": _key(rec.get("stage")),
             "data": _map(rec.get("data")), "result": _map(rec.get("result")),
-            "signatures": [s for s in _seq(rec.get("signatures")) if isinstance(s, Mapping)]}
+            "signatures": [s for s in _seq(rec.get("signatures")) if isinstance(s, Mapping)],
+            "attachments": [a for a in _seq(rec.get("attachments")) if isinstance(a, Mapping)]}
 
 
 def _checks(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -295,16 +296,29 @@ def _sections(ctx: _Ctx, records: Sequence[Mapping[str, Any]]) -> list[Section]:
     out: list[Section] = []
     for what, item in blocks:
         if what == "meeting":
-            out.append(_meeting(ctx, *item))
+            section, recs = _meeting(ctx, *item), [item[0], *item[1]]
         elif what == "motion":
-            out.append(_motion(ctx, item))
-        elif what == "consultation":
-            out.append(_consultation(ctx, item, groups[("consultation", item)]))
-        elif what == "disclosure":
-            out.append(_disclosure(ctx, item, groups[("disclosure", item)]))
+            section, recs = _motion(ctx, item), [item]
+        elif what in ("consultation", "disclosure"):
+            recs = groups[(what, item)]
+            section = (_consultation if what == "consultation" else _disclosure)(ctx, item, recs)
         else:
-            out.append(_other(ctx, item))
+            section, recs = _other(ctx, item), [item]
+        out.append(_with_attachments(ctx, section, recs))
     return out
+
+
+def _with_attachments(ctx: _Ctx, section: Section, recs: Sequence[Mapping[str, Any]]
+                      ) -> Section:
+    """``section`` with a line listing the evidence its records carry (name, media type,
+    size, the digest's first 12 hex digits: enough to find the file, the archive has all)."""
+    listed = [ctx.w("attachment", name=str(a.get("name")), media_type=str(a.get("media_type")),
+                    size=_int(a.get("size")), digest=str(a.get("sha256"))[:12])
+              for rec in recs for a in rec.get("attachments") or ()]
+    if not listed:
+        return section
+    return attrs.evolve(section, rows=(*section.rows,
+                                       Row(ctx.w("attachments"), ctx.sep().join(listed))))
 
 
 def _title(ctx: _Ctx, stage: Any, round_: Any = None) -> str:

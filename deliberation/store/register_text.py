@@ -56,6 +56,8 @@ W: Final[Mapping[str, Text]] = {
     "passed": _("passed; next: {next}"),
     "not-passed": _("not passed ({why}); next: {next}"),
     "signed": _("Signatures"),
+    "attachments": _("Attached evidence"),
+    "attachment": _("{name} ({media_type}, {size} bytes, SHA-256 {digest}…)"),
     "signed-count": _("{n} participants signed (names not recorded one by one)"),
     "township": _("Township officials present"),
     "none": _("none"),

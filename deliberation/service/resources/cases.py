@@ -7,6 +7,7 @@ returns it as ``ETag``) and an optional ``Idempotency-Key``.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 from datetime import UTC, date, datetime
@@ -17,10 +18,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
-from deliberation.errors import ConcurrencyConflict
+from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Text, _
 from deliberation.roster import Roster, RosterError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
+from deliberation.safetext import printable
 from deliberation.service import acting, feed, idempotency
 from deliberation.service import procedures as uploads
 from deliberation.service.auth import require
@@ -48,6 +50,7 @@ from deliberation.service.views import (
 )
 from deliberation.store import CaseInfo, UnknownCase
 from deliberation.store.archive import archive_data, archive_html
+from deliberation.store.evidence import Evidence, check_count, evidence_from_bytes
 from deliberation.store.register_pdf import register_pdf
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
@@ -381,6 +384,41 @@ def _action_body(raw: bytes) -> tuple[str, dict[str, Any]]:
     return text, body
 
 
+def _evidence_of(text: str, body: dict[str, Any]) -> tuple[str, list[Evidence]]:
+    """The action's text without its ``attachments``, and those checked: each
+    ``{"name", "base64"}`` (optionally ``"media_type"``, which must agree with the content).
+    The request body limit bounds them all; each file is held to the evidence limits too."""
+    if "attachments" not in body:
+        return text, []
+    listed = body["attachments"]
+    if not isinstance(listed, list) or not listed:
+        raise ServiceProblem(422, "invalid-body", _(
+            "attachments must be a non-empty list of objects with a name and base64 bytes",
+        ))
+    out = []
+    try:
+        check_count(len(listed))
+        for item in listed:
+            if not isinstance(item, dict) or set(item) - {"name", "base64", "media_type"} or \
+                    not isinstance(item.get("name"), str) or \
+                    not isinstance(item.get("base64"), str) or \
+                    not isinstance(item.get("media_type", ""), str):
+                raise ServiceProblem(422, "invalid-body", _(
+                    "attachments must be a non-empty list of objects with a name and base64 bytes",
+                ))
+            try:
+                content = base64.b64decode(item["base64"], validate=True)
+            except ValueError:
+                raise ServiceProblem(422, "invalid-body", _(
+                    "the attachment {name} is not valid base64",
+                ).format(name=printable(item["name"])[:80])) from None
+            out.append(evidence_from_bytes(item["name"], content, item.get("media_type")))
+    except InvalidAction as err:
+        raise ServiceProblem(422, "invalid-action", err.message) from None
+    rest = {k: v for k, v in body.items() if k != "attachments"}
+    return json.dumps(rest, ensure_ascii=False), out
+
+
 def _check_key(key: str) -> None:
     if not idempotency.KEY.match(key):
         raise ServiceProblem(400, "bad-request", _(
@@ -410,6 +448,7 @@ def act_on_case(
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
+    text, evidence = _evidence_of(text, body)
     expected = _expected_version(if_match)
     store = ctx.store
     action_id = None
@@ -447,7 +486,7 @@ def act_on_case(
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
-                             info=info, then=finish)
+                             info=info, then=finish, evidence=evidence)
         if kept:  # stored, fed and kept
             outcome.keep()  # (only after the payload is built: the next user may act on it)
             return _respond(ctx, *kept[0])
