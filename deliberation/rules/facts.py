@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 
 class Facts(TypedDict, total=False):
@@ -85,7 +85,7 @@ class Facts(TypedDict, total=False):
 
 def count_of(facts: Facts, name: str) -> int:
     """The count ``name`` in ``facts`` (0 when not given), for a name known only at run time."""
-    value: Any = cast(Mapping[str, Any], facts).get(name, 0)
+    value: Any = facts.get(name, 0)
     return int(value)
 
 
