@@ -114,7 +114,9 @@ else:
     _signature_tuple = tuple
 
 
-@attrs.frozen
+# A frozen class without slots: attrs then fills a new record's ``__dict__`` directly, where a
+# slotted frozen class calls ``object.__setattr__`` once per field — every action makes a record.
+@attrs.frozen(slots=False)
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
 

@@ -268,8 +268,11 @@ class Approval(Rule):
             else:
                 extra["written_not_counted"] = wy + wn + wa
         total = yes + no + abstain if t.base is Base.VOTES_CAST else t.base.total(facts)
-        return self._verdict(t.holds(yes, total), t.numbers(yes, total) | {
-            "no": no, "abstain": abstain} | extra)
+        numbers = t.numbers(yes, total)
+        numbers["no"], numbers["abstain"] = no, abstain
+        if extra:
+            numbers.update(extra)
+        return self._verdict(t.holds(yes, total), numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers

@@ -27,8 +27,8 @@ import abc
 import enum
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, ClassVar, Final, NoReturn
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -122,24 +122,23 @@ class Verdict(FrozenDict):
     (True, 'recusal', True)
     """
 
-    __slots__ = ("rule",)
-    rule: Rule
+    __slots__ = ("_rule",)
 
     def __init__(self, rule: Rule, ok: bool, numbers: Mapping[str, Any]) -> None:
         dict.__init__(self, rule=rule.id, ok=ok, numbers=numbers)
-        object.__setattr__(self, "rule", rule)
+        self._rule = rule
 
     if TYPE_CHECKING:
+        rule: Rule
         ok: bool
         numbers: Mapping[str, Any]
         id: str
-    else:  # read from the entry (getters called from C: every action asks a few verdicts)
+    else:  # read-only views of the entry and the rule (getters called from C: every action
+        # asks a few verdicts)
+        rule = property(attrgetter("_rule"))
         ok = property(itemgetter("ok"))
         numbers = property(itemgetter("numbers"))
         id = property(itemgetter("rule"))
-
-    def __setattr__(self, name: str, value: Any) -> NoReturn:
-        raise AttributeError("a verdict cannot be changed")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Verdict, (self.rule, self.ok, self.numbers))
