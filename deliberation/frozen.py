@@ -58,6 +58,11 @@ def freeze(value: Any) -> Any:
         return value
     if kind is dict or isinstance(value, Mapping):
         scalars = _SCALARS
+        for k, v in value.items():
+            if type(k) is not str or (type(v) not in scalars and type(v) is not FrozenDict):
+                break
+        else:  # text keys and frozen values (most records' data): a copy is enough
+            return FrozenDict(value)
         return FrozenDict({k if type(k) is str else str(k):
                            v if type(v) in scalars else freeze(v) for k, v in value.items()})
     if kind is tuple:

@@ -113,7 +113,7 @@ class Case:
         self._ctx = Context(plan, roster, roster_fp or roster_fingerprint(roster), case_id,
                             self._records)
         self._state = CaseState(plan.stage_ids[0], 0, datetime.min)
-        self._tally = Tally(0)
+        self._tally = _NO_TALLY  # a visit's own tally starts with the first record it counts
         self._attaching: tuple[Attachment, ...] = ()
         # the engine format the case's records were written under (replay compares what it
         # recorded); a case opened now writes the current one
@@ -701,26 +701,24 @@ class Case:
         or raise and change nothing."""
         now = self._clock.now() if at is None else at
         self._check_time(now)
-        if actor is not None and type(actor) is not str:
-            raise InvalidAction(_("the actor must be a villager id"))
-        if actor is not None and kind != "opened" and actor not in self._ctx.roster:
-            raise InvalidAction(_("the actor {actor} is not on the roster").format(actor=actor))
+        if actor is not None:
+            if type(actor) is not str:
+                raise InvalidAction(_("the actor must be a villager id"))
+            if kind != "opened" and actor not in self._ctx.roster:
+                raise InvalidAction(_("the actor {actor} is not on the roster").format(
+                    actor=actor))
         data = freeze(data)
         plan = self._ctx.plan
         s = self._state
         pending: list[tuple[Record, Outcome, int]] = []
-        steps: tuple[tuple[str, Any, Any, tuple[Signature, ...]], ...] = (
-            (kind, actor, data, signatures),)
         here = plan.stages.get(s.state)
-        if kind == "meeting" and here is not None and here.kind is ActionKind.CONSULTATION:
+        if here is None:
+            if kind != "opened" and kind != ORDER_KIND:
+                raise CaseClosed(closed_msg(s.state))
+        elif kind == "meeting" and here.kind is ActionKind.CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
-            steps = (("consultation-closed", actor, _EMPTY, ()), *steps)
-        elif kind not in ("opened", ORDER_KIND) and here is None:
-            raise CaseClosed(closed_msg(s.state))
-        for step_kind, step_actor, step_data, step_sigs in steps:
-            s = self._step(s, pending, step_kind, now, step_actor, step_data, step_sigs)
-            while s.state in plan.skips:
-                s = self._step(s, pending, "stage-skipped", now, None, _EMPTY, ())
+            s = self._step(s, pending, "consultation-closed", now, actor, _EMPTY, ())
+        s = self._step(s, pending, kind, now, actor, data, signatures)
         if self._attaching:
             # the action's own record carries the evidence, once (not the records around it)
             i = next(n for n, (rec, _o, _v) in enumerate(pending) if rec.kind == kind)
@@ -728,29 +726,39 @@ class Case:
             pending[i] = (attrs.evolve(rec, attachments=self._attaching), out, visit)
             self._attaching = ()
         self._commit(pending)
-        return tuple([rec for rec, _, _ in pending])
+        if len(pending) == 1:  # (most actions: no stage merged away after them)
+            return (pending[0][0],)
+        return tuple([rec for rec, _unused, _visit in pending])
 
     def _step(self, s: CaseState, pending: list[tuple[Record, Outcome, int]], kind: str,
               at: datetime, actor: str | None, data: Mapping[str, Any],
               signatures: tuple[Signature, ...]) -> CaseState:
-        seq = len(self._records) + len(pending) + 1
+        """Evaluate one record (appended to ``pending``), then a ``stage-skipped`` record for
+        each stage merged away that it leads to; the state after them."""
         ctx = self._ctx
-        stage = s.state if kind != "opened" and s.state in ctx.plan.stages else None
-        tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-        out = _EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
-                                                    signatures))
-        rec = Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result)
-        pending.append((rec, out, s.entered_seq))
-        return out.state
+        stages = ctx.plan.stages
+        while True:
+            seq = len(self._records) + len(pending) + 1
+            stage = s.state if kind != "opened" and s.state in stages else None
+            tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
+            out = _EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
+                                                        signatures))
+            pending.append((Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures,
+                                   out.result), out, s.entered_seq))
+            s = out.state
+            if s.state not in ctx.plan.skips:
+                return s
+            kind, actor, data, signatures = "stage-skipped", None, _EMPTY, ()
 
     def _commit(self, accepted: list[tuple[Record, Outcome, int]]) -> None:
         """Append accepted records: the state becomes the last one's, tallies count them."""
-        for _unused, out, visit in accepted:
+        records = self._records
+        for rec, out, visit in accepted:
             if out.effect is not None:
                 if self._tally.visit != visit:
                     self._tally = Tally(visit)
                 out.effect(self._tally)
-        self._records.extend([rec for rec, _, _ in accepted])
+            records.append(rec)
         self._state = accepted[-1][1].state
 
     def _meeting_stage(self, for_stage: str | None) -> str:
@@ -788,7 +796,7 @@ def _ids(values: Any, what: str) -> tuple[str, ...]:
 
 def _who(value: Any, what: str) -> int | tuple[str, ...]:
     if type(value) is int:
-        return _count(value, what)
+        return value if value >= 0 else _count(value, what)
     if isinstance(value, bool) or isinstance(value, int | float):
         raise InvalidAction(_(
             "{what} must be a count (a whole number ≥ 0) or a list of villager ids, not {value!r}",

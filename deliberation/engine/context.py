@@ -31,7 +31,7 @@ class Draft(NamedTuple):
     signatures: tuple[Signature, ...]
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # (filled through its __dict__: cheaper to make, once per case)
 class Context:
     """The plan, the roster and the case an evaluation belongs to."""
 

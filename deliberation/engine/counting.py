@@ -38,6 +38,9 @@ from deliberation.rules.law import DEFAULT_KIND, is_representative
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED_OFFICES
 
+_NO_ONE: Final = frozenset[str]()
+_NO_REASONS: Final[dict[str, int]] = {}
+
 
 def _unique(ids: Iterable[str], what: Text) -> set[str]:
     seen: set[str] = set()
@@ -121,7 +124,8 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
                 ) -> _Attendance:
     present = data["present"]
     body = sp.body
-    _modes(sp, data)
+    if "online" in data or "proxies" in data:
+        _modes(sp, data)
     online, proxies = data.get("online", 0), data.get("proxies", 0)
     if type(present) is int:
         if type(proxies) is not int or type(online) is not int:
@@ -187,12 +191,10 @@ def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
 def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
            ) -> tuple[int, int, int]:
     """Yes, no and abstentions; a named voter must have a vote, be present and vote once."""
-    counted = []
+    counted = [data.get("yes", 0), data.get("no", 0), data.get("abstain", 0)]
     voted: set[str] = set()
-    for key in ("yes", "no", "abstain"):
-        val = data.get(key, 0)
+    for i, val in enumerate(counted):
         if type(val) is int:
-            counted.append(val)
             continue
         for vid in val:
             if vid in voted:
@@ -201,7 +203,7 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             _voter(ctx, sp, vid)
             if a.named is not None and vid not in a.named:
                 raise InvalidAction(_("{vid} voted without being present").format(vid=vid))
-        counted.append(len(val))
+        counted[i] = len(val)
     yes, no, abstain = counted
     if yes + no + abstain > a.voters:
         raise InvalidAction(too_many("votes cast", yes + no + abstain, a.voters))
@@ -405,20 +407,28 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     _check_attendance(a, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
     by_item = _item_votes(ctx, sp, data, a) if sp.stage.items or "items" in data else None
-    excused, on_leave = _excused(ctx, sp, data, a, bc)
-    by_reason, left_out = _excluded(ctx, sp, data, a, on_leave)
-    excluded = sum(by_reason.values())
+    # What a meeting was not given is not checked: ``hold_meeting`` records only what was
+    # given, and a part left out reads as none (no one excused, left out, writing or signing).
+    excused, on_leave = _excused(ctx, sp, data, a, bc) if "excused" in data else (0, _NO_ONE)
+    by_reason, left_out = (_excluded(ctx, sp, data, a, on_leave) if "excluded" in data
+                           else (_NO_REASONS, ()))
+    excluded = sum(by_reason.values()) if by_reason else 0
     if excused + excluded + a.voters > bc.voters:
         raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
                                      bc.voters))
-    wy, wn, wa = _written(ctx, sp, data, a, left_out, bc.voters - excluded)
+    wy, wn, wa = (_written(ctx, sp, data, a, left_out, bc.voters - excluded) if "written" in data
+                  else (0, 0, 0))
     interested = data.get("interested_voting", 0)
     cast_most = max((sum(v) for v in by_item.values()), default=0) if by_item is not None \
         else yes + no + abstain
     if interested > cast_most:
         raise InvalidAction(too_many("interested_voting", interested, cast_most))
+    # Dates only where a rule of the stage reads them (turning an instant into a local date is
+    # the costly part of these facts).
+    reads = sp.reads
     zone = ctx.plan.zone
-    notice, circulated = s.notices.get(sp.id), s.circulated.get(sp.id)
+    notice = s.notices.get(sp.id) if "notice_on" in reads else None
+    circulated = s.circulated.get(sp.id) if "circulated_on" in reads else None
     facts: Facts = {
         "members": bc.members, "voters": bc.voters, "expected": bc.voters - excluded,
         "excused": excused, "excluded": excluded, "online": a.online, "by_proxy": a.by_proxy,
@@ -426,11 +436,12 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         "present_members": a.members, "present_households": a.households,
         "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
         "written_yes": wy, "written_no": wn, "written_abstain": wa,
-        "participants": a.members, "participants_signed": _signed(ctx, sp, data, a),
-        "witnesses_signed": _witnesses(ctx, sp, data), "interested_voting": interested,
+        "participants": a.members,
+        "participants_signed": _signed(ctx, sp, data, a) if "signed" in data else a.members,
+        "witnesses_signed": _witnesses(ctx, sp, data) if "witnesses" in data else 0,
+        "interested_voting": interested,
         "notice_on": local_date(notice, zone) if notice is not None else None,
         "circulated_on": local_date(circulated, zone) if circulated is not None else None,
-        "on": local_date(d.at, zone),
     }
     if by_item is not None:
         facts["item_votes"] = by_item
@@ -438,6 +449,8 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         facts[OBSERVERS] = observer_counts(ctx, sp, data)
     if SIGNED_OFFICES in sp.reads:
         facts[SIGNED_OFFICES] = signed_offices(ctx, data)
+    if "on" in reads:
+        facts["on"] = local_date(d.at, zone)
     subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))

@@ -29,7 +29,7 @@ from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
-from deliberation.engine.state import CaseState, Tally, with_item, without
+from deliberation.engine.state import CaseState, Tally, with_item
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -46,7 +46,7 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
-from deliberation.rules.law import DEFAULT_KIND, check_kind, is_representative
+from deliberation.rules.law import DEFAULT_KIND, check_kind
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
 from deliberation.rules.regimes import admission, bound
@@ -96,10 +96,11 @@ def _open(ctx: Context, s: CaseState) -> None:
 def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: Text
                ) -> StagePlan:
     """The current stage, if it is open, not suspended, and of one of ``kinds``."""
-    _open(ctx, s)
+    sp = ctx.plan.stages.get(s.state)
+    if sp is None:
+        raise CaseClosed(closed_msg(s.state))
     if s.objections:
         raise InvalidAction(_("the case is suspended by an objection; answer it first"))
-    sp = ctx.plan.stages[s.state]
     if sp.kind not in kinds:
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
@@ -115,11 +116,12 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
                   ) -> list[FrozenDict]:
     """Ask the stage's preconditions (or take their verdicts already ``asked``); raise one
     RuleViolation carrying every failure."""
-    results = [r.verdict(facts) for r in sp.preconditions] if asked is None else asked
-    failed = [v for v in results if not v.ok]
-    if failed:
-        raise violation(sp, failed)
-    return [v.entry() for v in results]
+    if asked is None:
+        asked = [r.verdict(facts) for r in sp.preconditions]
+    for v in asked:
+        if not v.ok:
+            raise violation(sp, [v for v in asked if not v.ok])
+    return list(asked)  # (each verdict is its own entry in the result)
 
 
 def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
@@ -139,8 +141,9 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
         return _escalate(ctx, s, d, route, checks, extra)
     m = _Model(s.state)
     ctx.plan.machine.events[route].trigger(m)
-    return Outcome(FrozenDict(route=route, state=m.state, checks=tuple(checks), **extra),
-                   s.entering(m.state, d.seq, d.at))
+    to = m.state
+    return Outcome(FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}),
+                   s.entering(to, d.seq, d.at))
 
 
 def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],
@@ -165,7 +168,7 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
 def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
     """Count one more round (a meeting held, a task declined, an evaluation closed) at the
     stage: the route becomes ``max_rounds`` when a failed round is the stage's last allowed."""
-    held = s.rounds_at(sp.id) + 1
+    held = s.rounds.get(sp.id, 0) + 1
     cap = sp.stage.max_rounds
     if route != "pass" and cap is not None and held >= cap:
         return "max_rounds", held
@@ -219,9 +222,7 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     except ValueError as err:
         raise InvalidAction(_("invalid matter kind: {err}").format(err=err)) from None
     on = _local(ctx, d.at)
-    refused = admission(kind, on, [(sp.regime, is_representative(sp.body.members))
-                                   for sp in ctx.plan.stages.values()
-                                   if sp.kind is ActionKind.MEETING and not sp.skip])
+    refused = admission(kind, on, ctx.plan.meeting_regimes)
     if refused is not None:
         hit = bound(kind, on)
         assert hit is not None  # only a bound kind is refused
@@ -271,12 +272,12 @@ def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = 
     to ``checks`` (a meeting's, or a written consultation's validity and consent)."""
     if sp.quorum is not None:
         v = sp.quorum.verdict(facts)
-        checks.append(v.entry())
+        checks.append(v)
         if not v.ok:
             return "no_quorum"
     if vote and sp.approval is not None:
         v = sp.approval.verdict(facts)
-        checks.append(v.entry())
+        checks.append(v)
         if not v.ok:
             return "rejected"
     return "pass"
@@ -298,13 +299,8 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         if not v.ok:
             route = "rejected"
     route, held = _round(s, sp, route)
-    # A meeting uses up its notice; its circulated plan stands only after a failed quorum.
-    after = CaseState(
-        s.state, s.entered_seq, s.entered_at, s.objections, s.level,
-        with_item(s.rounds, sp.id, held), without(s.notices, sp.id),
-        s.circulated if route == "no_quorum" else without(s.circulated, sp.id),
-        with_item(s.last_route, sp.id, route), s.postings, s.submitters)
-    return move(ctx, after, d, sp, route, checks, round=held, electorate=electorate, **extra)
+    return move(ctx, s.after_meeting(sp.id, held, route), d, sp, route, checks, round=held,
+                electorate=electorate, **extra)
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

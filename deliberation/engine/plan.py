@@ -44,6 +44,7 @@ from deliberation.i18n import Text, _, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
+from deliberation.rules.law import is_representative
 from deliberation.rules.regimes import MatterRegime
 from deliberation.rules.thresholds import format_fraction, parse_fraction
 
@@ -89,8 +90,8 @@ class StagePlan:
 class Plan:
     """Everything precomputed for cases of one procedure with one set of setting overrides."""
 
-    __slots__ = ("__weakref__", "channels", "machine", "next_meeting", "procedure", "settings",
-                 "settings_data", "skips", "stage_ids", "stages", "zone")
+    __slots__ = ("__weakref__", "channels", "machine", "meeting_regimes", "next_meeting",
+                 "procedure", "settings", "settings_data", "skips", "stage_ids", "stages", "zone")
 
     def __init__(self, procedure: Procedure, settings: Mapping[str, Any]) -> None:
         self.procedure = procedure
@@ -115,6 +116,11 @@ class Plan:
                          if m.kind is ActionKind.MEETING and not m.skip), None)
             for sp in plans
         }
+        # What opening a case checks its matter's kind against: each meeting stage held (not
+        # merged away), its ``matter-regime`` rule and whether its body is a representative one.
+        self.meeting_regimes: tuple[tuple[MatterRegime | None, bool], ...] = tuple(
+            (sp.regime, is_representative(sp.body.members)) for sp in plans
+            if sp.kind is ActionKind.MEETING and not sp.skip)
 
     def stage(self, stage_id: str) -> StagePlan:
         return self.stages[stage_id]

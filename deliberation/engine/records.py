@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 import rfc8785
@@ -109,8 +109,12 @@ class Signature:
         )
 
 
-def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]:
-    return tuple(value)
+if TYPE_CHECKING:
+    def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]: ...
+else:
+    # ``tuple`` itself, called from C: every record the engine makes goes through it (a tuple
+    # given, as the engine gives it, is kept as it is)
+    _signature_tuple = tuple
 
 
 @attrs.frozen
@@ -142,7 +146,9 @@ def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]:
     return tuple(value)
 
 
-@attrs.frozen
+# A frozen class without slots: attrs then fills a new record's ``__dict__`` directly, where a
+# slotted frozen class calls ``object.__setattr__`` once per field — every action makes a record.
+@attrs.frozen(slots=False)
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
 
@@ -229,6 +235,8 @@ def _plain_domain(value: Any) -> bool:
         elif kind is int:
             if not -_SAFE_INT <= v <= _SAFE_INT:
                 raise ValueError(f"{v} is beyond the integers JSON carries exactly (±2**53-1)")
+        elif isinstance(v, dict):  # another mapping of text keys (a rule's verdict in a result)
+            extend(v.values())
         else:
             return False
     return True

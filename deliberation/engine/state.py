@@ -51,6 +51,20 @@ class CaseState(NamedTuple):
         return CaseState(state, seq, at, self.objections, self.level, self.rounds, self.notices,
                          self.circulated, self.last_route, _EMPTY, self.submitters)
 
+    def after_meeting(self, stage: str, held: int, route: str) -> CaseState:
+        """The state once the ``held``-th meeting of ``stage`` took ``route``: the meeting used
+        up its notice, and its circulated plan stands only after a failed quorum. (Built in one
+        go: every meeting pays for it.)"""
+        notices, circulated = self.notices, self.circulated
+        if stage in notices:
+            notices = without(notices, stage)
+        if route != "no_quorum" and stage in circulated:
+            circulated = without(circulated, stage)
+        return CaseState(
+            self.state, self.entered_seq, self.entered_at, self.objections, self.level,
+            FrozenDict({**self.rounds, stage: held}), notices, circulated,
+            FrozenDict({**self.last_route, stage: route}), self.postings, self.submitters)
+
     def rounds_at(self, stage: str) -> int:
         return self.rounds.get(stage, 0)
 

@@ -114,8 +114,9 @@ class Quorum(Rule):
     def verdict(self, facts: Facts) -> Verdict:
         rows = []
         chosen: tuple[dict[str, Any], bool] | None = None
+        get = facts.get
         for t, (present, of) in zip(self.alternatives, self.counted, strict=True):
-            count, total = count_of(facts, present), count_of(facts, of)
+            count, total = int(get(present, 0)), int(get(of, 0))  # type: ignore[call-overload]
             ok = t.holds(count, total)
             numbers = t.numbers(count, total)
             rows.append((numbers, ok))
@@ -234,7 +235,8 @@ class Approval(Rule):
         t = self.threshold
         yes, no, abstain = (int(facts.get("yes", 0)), int(facts.get("no", 0)),
                             int(facts.get("abstain", 0)))
-        wy, wn, wa = (count_of(facts, k) for k in _WRITTEN)
+        wy, wn, wa = (int(facts.get("written_yes", 0)), int(facts.get("written_no", 0)),
+                      int(facts.get("written_abstain", 0)))
         extra: dict[str, Any] = {}
         if wy + wn + wa:
             if self.written:
@@ -243,8 +245,11 @@ class Approval(Rule):
             else:
                 extra["written_not_counted"] = wy + wn + wa
         total = yes + no + abstain if t.base is Base.VOTES_CAST else t.base.total(facts)
-        return self._verdict(t.holds(yes, total), t.numbers(yes, total) | {
-            "no": no, "abstain": abstain} | extra)
+        numbers = t.numbers(yes, total)
+        numbers["no"], numbers["abstain"] = no, abstain
+        if extra:
+            numbers.update(extra)
+        return self._verdict(t.holds(yes, total), numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers

@@ -27,7 +27,8 @@ import abc
 import enum
 from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any, ClassVar, Final, NamedTuple
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -106,28 +107,50 @@ class Description:
     on_arrow: bool = False  # whether it decides the step's passing (shown on diagrams' arrows)
 
 
-class Verdict(NamedTuple):
+class Verdict(FrozenDict):
     """One rule's verdict on some facts: whether it held and the numbers; words on demand.
 
-    (A named tuple: every action makes a few, so they are cheap to make.)
+    The verdict is also its own entry in a record's result — the frozen mapping
+    ``{"rule": id, "ok": …, "numbers": {…}}`` that a result lists among its checks — so a checked
+    rule is recorded as it was judged, without another copy. ``.rule`` is the
+    :class:`Rule` itself; ``.ok``, ``.numbers`` and ``.id`` read the entry.
+
+    >>> from deliberation.rules import RULES
+    >>> v = RULES["recusal"].bind("recusal", {}).verdict({"interested_voting": 0})
+    >>> v.ok, v.id, v.entry() == {"rule": "recusal", "ok": True,
+    ...                           "numbers": {"count": 0, "needed": 0}}
+    (True, 'recusal', True)
     """
 
-    rule: Rule
-    ok: bool
-    numbers: Mapping[str, Any]
+    __slots__ = ("_rule",)
+
+    def __init__(self, rule: Rule, ok: bool, numbers: Mapping[str, Any]) -> None:
+        dict.__init__(self, rule=rule.id, ok=ok, numbers=numbers)
+        self._rule = rule
+
+    if TYPE_CHECKING:
+        rule: Rule
+        ok: bool
+        numbers: Mapping[str, Any]
+        id: str
+    else:  # read-only views of the entry and the rule (getters called from C: every action
+        # asks a few verdicts)
+        rule = property(attrgetter("_rule"))
+        ok = property(itemgetter("ok"))
+        numbers = property(itemgetter("numbers"))
+        id = property(itemgetter("rule"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Verdict, (self.rule, self.ok, self.numbers))
 
     @property
     def message(self) -> Text:
         """The verdict in words (built now, from the numbers)."""
         return self.rule.message(self.ok, self.numbers)
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
     def entry(self) -> FrozenDict:
-        """``{"rule", "ok", "numbers"}`` as a record's result lists its checks."""
-        return FrozenDict(rule=self.rule.id, ok=self.ok, numbers=self.numbers)
+        """``{"rule", "ok", "numbers"}`` as a record's result lists its checks: the verdict."""
+        return self
 
 
 @attrs.frozen

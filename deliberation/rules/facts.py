@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict
 
 
 class Facts(TypedDict, total=False):
@@ -94,7 +94,7 @@ class Facts(TypedDict, total=False):
 
 def count_of(facts: Facts, name: str) -> int:
     """The count ``name`` in ``facts`` (0 when not given), for a name known only at run time."""
-    value: Any = cast(Mapping[str, Any], facts).get(name, 0)
+    value: Any = facts.get(name, 0)
     return int(value)
 
 
