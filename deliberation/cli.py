@@ -89,7 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with using_lang(lang):
             return int(args.func(args) or 0)
     except DeliberationError as err:
-        print(f"deliberation: {err.explain(lang)}", file=sys.stderr)
+        # read again: a command may take ``--lang`` after its action (``case act X note --lang en``)
+        print(f"deliberation: {err.explain(getattr(args, 'lang', None) or lang)}",
+              file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader went away (``deliberation case log X | head``): stop quietly. Point stdout

@@ -116,6 +116,9 @@ def rule(
                                           unique=True))
         params["kinds"] = [k for k in params.get("kinds") or ()
                            if (g := regime_of(k)) is None or g.id in params["regimes"]]
+    bases = next((p.choices for p in rtype.params if p.name == "base" and p.choices), None)
+    if params.get("any_of") and bases:  # alternatives count on the bases the rule allows
+        params["any_of"] = draw(st.lists(threshold(tuple(bases)), max_size=2))
     if name == "quorum" and params.get("among"):  # a subset's quorum counts its members
         params["base"] = "members"
         params.pop("any_of", None)

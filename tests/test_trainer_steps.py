@@ -43,6 +43,7 @@ def test_routes_cover_every_result_of_a_meeting(six):
         "no_quorum": ("reconvene", "reconvene"),
         "rejected": ("stage", "discussion"),
         "max_rounds": ("outcome", "rejected"),
+        "objection": ("reconvene", "reconvene"),  # an objection answered with a redo
     }
     last = six.steps[-1]
     assert ("pass", "adopted") in {(r.key, r.target) for r in last.routes}

@@ -117,6 +117,6 @@ def test_the_walkthrough_votes_items_and_names_observers() -> None:
     run_walk(str(ROOT / "procedures" / "four-deliberations-items.yaml"), script, lang="en",
              out=out)
     text = out.getvalue()
-    assert "Try: meeting present=N item.road=N item.lights=N observers=N" in text
+    assert "Try: `meeting present=N item.road=N item.lights=N observers=N`" in text
     assert "too few observers: 0 of supervision committee members" in text
     assert "Result: passed → publish the resolution" in text
