@@ -19,9 +19,8 @@ USER_ERRORS = {"DeliberationError", "DefinitionError", "InvalidAction", "NotEnti
                "SimulateInputError", "SimulationError", "UnknownProcedure", "UnknownCase",
                "CaseConflict", "ScenarioError"}
 DEBT = {
-    "engine/scenario.py": 22,  # `run`'s scenario file problems
     "rules/law.py": 15,  # problems in the shipped law table (a developer's file)
-    "simulation/model.py": 6,
+    "simulation/model.py": 5,
     "store/backends.py": 6,
     "store/core.py": 5,
     "service/resources/procedures.py": 2,

@@ -667,7 +667,8 @@ def run_export(args: argparse.Namespace) -> int:
     from deliberation.store.register_pdf import register_pdf
 
     if args.attachments and args.format != "json":
-        raise UsageError("--attachments goes with --format json")
+        raise UsageError(_("{option} goes with {other}").format(option=W("--attachments"),
+                                                                other=W("--format json")))
     if args.format == "pdf" and not args.output and sys.stdout.isatty():
         raise UsageError(MSG["pdf-to-terminal"].get(args.lang))
     with _store(args, readonly=True) as store:
