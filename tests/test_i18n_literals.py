@@ -21,8 +21,6 @@ USER_ERRORS = {"DeliberationError", "DefinitionError", "InvalidAction", "NotEnti
 DEBT = {
     "rules/law.py": 15,  # problems in the shipped law table (a developer's file)
     "simulation/model.py": 5,
-    "store/backends.py": 6,
-    "store/core.py": 5,
     "service/resources/procedures.py": 2,
 }
 

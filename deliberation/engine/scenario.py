@@ -478,7 +478,7 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
         value = _keyed(v) if kinds[key] in _KEYED else v.value()
         problem = _check_kind(kinds[key], value)
         if problem:
-            rep.error("D202", _("{field}: {problem}").format(field=as_written(f"{do}.{key}"),
+            rep.error("D202", _("{where}: {problem}").format(where=as_written(f"{do}.{key}"),
                                                               problem=problem), v)
             continue
         if key == "for":
