@@ -26,7 +26,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition.model import Procedure
-from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.diagnostics import Diagnostic, suggest
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.items import ITEM_RESULT
@@ -305,7 +305,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
     for key, k, _unused in root.items():
         if key not in _TOP:
             rep.error("D201", _("unknown key {key!r}").format(key=key), k,
-                      did_you_mean(key, _TOP))
+                      suggest(key, _TOP))
     procedure = _procedure(root, rep, base)
     roster = _roster(root, rep, base)
     settings: dict[str, Any] = {}
@@ -317,7 +317,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
             for key, k, v in sloc.items():
                 if procedure is not None and key not in procedure.settings:
                     rep.error("D301", _("unknown setting {key!r}").format(key=key), k,
-                              did_you_mean(key, procedure.settings))
+                              suggest(key, procedure.settings))
                 settings[key] = v.value()
     if procedure is not None and settings and not rep.diagnostics:
         from deliberation.engine.plan import normalise_settings
@@ -429,11 +429,11 @@ def _action(el: Located, rep: Reporter) -> str | None:
         return None
     d = el.get("do")
     if d is None:
-        rep.error("D202", _("missing 'do:' (what happens)"), el, did_you_mean("", ACTIONS))
+        rep.error("D202", _("missing 'do:' (what happens)"), el, suggest("", ACTIONS))
         return None
     do = str(d.value())
     if do not in ACTIONS:
-        rep.error("D203", _("unknown action {do!r}").format(do=do), d, did_you_mean(do, ACTIONS))
+        rep.error("D203", _("unknown action {do!r}").format(do=do), d, suggest(do, ACTIONS))
         return None
     return do
 
@@ -473,7 +473,7 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
             continue
         if key not in kinds:
             rep.error("D201", _("{do}: unknown key {key!r}").format(do=as_written(do), key=key), k,
-                      did_you_mean(key, [*kinds, *_COMMON]))
+                      suggest(key, [*kinds, *_COMMON]))
             continue
         value = _keyed(v) if kinds[key] in _KEYED else v.value()
         problem = _check_kind(kinds[key], value)
@@ -508,7 +508,7 @@ def _check_stage_ref(value: Any, v: Located, rep: Reporter, procedure: Procedure
     """A ``for:`` must name a stage of the procedure (when the procedure is known)."""
     if procedure is not None and value not in {s.id for s in procedure.stages}:
         rep.error("D301", _("unknown stage {value!r}").format(value=value), v,
-                  did_you_mean(str(value), [s.id for s in procedure.stages]))
+                  suggest(str(value), [s.id for s in procedure.stages]))
 
 
 def _check_kind(kind: str, value: Any) -> str | Text:

@@ -30,7 +30,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, Text, Triple, _, as_written
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
@@ -197,7 +197,7 @@ class _Reader:
         for key, k, _unused in loc.items():
             if key not in allowed:
                 self.r.error("D201", _("unknown key {key!r}").format(key=key), k,
-                             did_you_mean(key, allowed))
+                             suggest(key, allowed))
                 ok = False
         return ok
 
@@ -258,7 +258,7 @@ class _Reader:
             return None
         if law.value() not in laws:
             self.r.error("D301", _("unknown law {law!r}").format(law=law.value()), law,
-                         did_you_mean(str(law.value()), laws))
+                         suggest(str(law.value()), laws))
             return None
         return Citation(str(law.value()), str(art.value()))
 
@@ -286,7 +286,7 @@ class _Reader:
             for kid, k, b in self.mapping(self.need(body, "kinds"), "kinds"):
                 if kid not in kinds:
                     self.r.error("D301", _("unknown matter kind {kind!r}").format(kind=kid), k,
-                                 did_you_mean(kid, kinds))
+                                 suggest(kid, kinds))
                     continue
                 if not self.keys(b, ("basis", "approvals", "reserved")):
                     continue
