@@ -36,7 +36,7 @@ def test_invalid_scenario_exits_2_with_location(tmp_path: Path,
     bad = tmp_path / "bad.yaml"
     bad.write_text("procedure: four-deliberations\nroster: {generate: {}}\nactions:\n"
                    "  - do: meting\n  - do: meeting\n    present: many\n", encoding="utf-8")
-    assert main(["run", str(bad)]) == 2
+    assert main(["run", str(bad), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:4:" in err and "actions[0].do" in err and "meeting" in err
     assert f"{bad}:6:" in err and "actions[1].present" in err
@@ -48,7 +48,7 @@ def test_unknown_procedure_and_roster_errors_are_located(tmp_path: Path,
     bad = tmp_path / "bad.yaml"
     bad.write_text("procedure: nine-deliberations\nroster: {generate: {households: 0}}\n"
                    "actions: []\n", encoding="utf-8")
-    assert main(["run", str(bad)]) == 2
+    assert main(["run", str(bad), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:1:" in err and f"{bad}:2:" in err
 
@@ -94,7 +94,7 @@ def test_roster_problems_in_a_scenario_are_located(tmp_path: Path,
                       "    - {id: a1, household: h1, is_adult: false}\n"
                       "    - {id: a1, household: h1, party: ful}\n"
                       "actions: []\n", encoding="utf-8")
-    assert main(["run", str(inline)]) == 2
+    assert main(["run", str(inline), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert f"{inline}:4:31: R201 roster.villagers[0].is_adult: unknown key 'is_adult'" in err
     assert f"{inline}:5:38: R203 roster.villagers[1].party:" in err
@@ -102,7 +102,7 @@ def test_roster_problems_in_a_scenario_are_located(tmp_path: Path,
     counts = tmp_path / "counts.yaml"
     counts.write_text("procedure: four-deliberations\nroster:\n  generate: {peple: 5, "
                       "away_share: .nan}\nactions: []\n", encoding="utf-8")
-    assert main(["run", str(counts)]) == 2
+    assert main(["run", str(counts), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert f"{counts}:3:14: R301 roster.generate.peple: unknown parameter 'peple' " \
            "(hint: did you mean 'people'?)" in err
@@ -111,11 +111,11 @@ def test_roster_problems_in_a_scenario_are_located(tmp_path: Path,
     by_file = tmp_path / "file.yaml"
     by_file.write_text("procedure: four-deliberations\nroster: {file: village.csv}\n"
                        "actions: []\n", encoding="utf-8")
-    assert main(["run", str(by_file)]) == 2
+    assert main(["run", str(by_file), "--lang", "en"]) == 2
     assert f"{tmp_path / 'village.csv'}:1:3: R201 committee:" in capsys.readouterr().err
     by_file.write_text("procedure: four-deliberations\nroster: {file: nowhere.csv}\n"
                        "actions: []\n", encoding="utf-8")
-    assert main(["run", str(by_file)]) == 2
+    assert main(["run", str(by_file), "--lang", "en"]) == 2
     assert f"{by_file}:2:16: D202 roster.file: no roster file" in capsys.readouterr().err
 
 
@@ -126,7 +126,7 @@ def test_a_wait_off_the_calendar_is_a_located_error(tmp_path: Path, after: str,
     bad.write_text("procedure: four-deliberations\nroster: {generate: {}}\nactions:\n"
                    f"  - do: meeting\n    after: {after}\n    present: 5\n    yes: 5\n",
                    encoding="utf-8")
-    assert main(["run", str(bad)]) == 2
+    assert main(["run", str(bad), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert f"{bad}:5:" in err and "actions[0].after" in err and "Traceback" not in err
 
@@ -138,6 +138,8 @@ def test_waits_that_together_leave_the_calendar_are_refused(tmp_path: Path,
     bad = tmp_path / "long.yaml"
     bad.write_text(f"procedure: four-deliberations\nroster: {{generate: {{}}}}\nactions:\n{steps}",
                    encoding="utf-8")
-    assert main(["run", str(bad)]) == 2
+    assert main(["run", str(bad), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "past the calendar" in err and "Traceback" not in err
+    assert main(["run", str(bad)]) == 2  # the report's language (zh-Hans unless told)
+    assert "日期超出日历范围" in capsys.readouterr().err

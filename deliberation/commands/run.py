@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         report = run_scenario(load_scenario(args.scenario))
     except ScenarioError as err:
         for d in err.diagnostics:
-            print(d.format(), file=sys.stderr)
+            print(d.format(args.lang), file=sys.stderr)
         return 2
     if args.json:
         json.dump(report.to_data(), sys.stdout, ensure_ascii=False, indent=2, default=str)

@@ -26,13 +26,13 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition.model import Procedure
-from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.diagnostics import Diagnostic, suggest
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.items import ITEM_RESULT
 from deliberation.engine.records import Record
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
-from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
+from deliberation.i18n import DEFAULT_LANG, Text, Triple, _, as_written
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
 from deliberation.rules.law import DEFAULT_KIND, check_kind
@@ -251,20 +251,22 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     problem = file_problem(p)
     if problem:
-        raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {problem}", str(p),
-                                        1, 1)])
+        raise ScenarioError([Diagnostic(
+            "D100", _("cannot read the scenario: {problem}").format(problem=problem), str(p),
+            1, 1)])
     try:
         data = p.read_bytes()
     except OSError as err:
-        raise ScenarioError([Diagnostic("D100", f"cannot read the scenario: {err.strerror}",
-                                        str(p), 1, 1)]) from None
+        raise ScenarioError([Diagnostic(
+            "D100", _("cannot read the scenario: {problem}").format(problem=err.strerror),
+            str(p), 1, 1)]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ScenarioError([Diagnostic("D100", "the file is not UTF-8 text", str(p), line,
-                                        column, hint="save it as UTF-8")]) from None
+        raise ScenarioError([Diagnostic("D100", _("the file is not UTF-8 text"), str(p), line,
+                                        column, hint=_("save it as UTF-8"))]) from None
     return parse_scenario(text, str(p), base=p.parent)
 
 
@@ -275,16 +277,16 @@ MAX_GENERATED: Final = 1_000_000
 MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 
 
-def file_problem(path: Path) -> str:
+def file_problem(path: Path) -> str | Text:
     """Why ``path`` cannot be read as a roster or scenario file ("" when it can): a device
     such as /dev/zero would never end, a folder is not a file."""
     try:
         if not path.exists():
-            return "no such file"
+            return _("no such file")
         if not path.is_file():
-            return "not a regular file"
+            return _("not a regular file")
         if path.stat().st_size > MAX_FILE_BYTES:
-            return f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+            return _("larger than {size} MiB").format(size=MAX_FILE_BYTES // (1024 * 1024))
     except OSError as err:
         return str(err.strerror)
     return ""
@@ -297,23 +299,25 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
     if root is None:
         raise ScenarioError(rep.diagnostics)
     if not root.is_map:
-        rep.error("D201", "a scenario is a mapping with 'procedure', 'roster' and 'actions'", root)
+        rep.error("D201", _("a scenario is a mapping with 'procedure', 'roster' and 'actions'"),
+                  root)
         raise ScenarioError(rep.diagnostics)
     for key, k, _unused in root.items():
         if key not in _TOP:
-            rep.error("D201", f"unknown key {key!r}", k, did_you_mean(key, _TOP))
+            rep.error("D201", _("unknown key {key!r}").format(key=key), k,
+                      suggest(key, _TOP))
     procedure = _procedure(root, rep, base)
     roster = _roster(root, rep, base)
     settings: dict[str, Any] = {}
     sloc = root.get("settings")
     if sloc is not None:
         if not sloc.is_map:
-            rep.error("D202", "settings must be a mapping of setting id to value", sloc)
+            rep.error("D202", _("'settings' must be a mapping of setting id to value"), sloc)
         else:
             for key, k, v in sloc.items():
                 if procedure is not None and key not in procedure.settings:
-                    rep.error("D301", f"unknown setting {key!r}", k,
-                              did_you_mean(key, procedure.settings))
+                    rep.error("D301", _("unknown setting {key!r}").format(key=key), k,
+                              suggest(key, procedure.settings))
                 settings[key] = v.value()
     if procedure is not None and settings and not rep.diagnostics:
         from deliberation.engine.plan import normalise_settings
@@ -345,8 +349,8 @@ def _procedure(root: Located, rep: Reporter, base: Path | None) -> Procedure | N
 
     loc = root.get("procedure")
     if loc is None:
-        rep.error("D202", "missing 'procedure' (an id such as six-deliberations-guzhuang, "
-                          "or a path)", root, path="procedure")
+        rep.error("D202", _("missing 'procedure' (an id such as {example}, or a path)").format(
+            example=as_written("six-deliberations-guzhuang")), root, path="procedure")
         return None
     ref = str(loc.value())
     if base is not None and (ref.endswith((".yaml", ".yml")) or "/" in ref):
@@ -365,8 +369,9 @@ def _procedure(root: Located, rep: Reporter, base: Path | None) -> Procedure | N
 def _roster(root: Located, rep: Reporter, base: Path | None) -> Roster | None:
     loc = root.get("roster")
     if loc is None:
-        rep.error("D202", "missing 'roster' (generate: {...}, villagers: [...] or file: PATH)",
-                  root, path="roster")
+        rep.error("D202", _("missing 'roster' ({forms})").format(
+            forms=as_written("generate: {...}, villagers: [...], file: PATH")), root,
+            path="roster")
         return None
     f = loc.get("file")
     if f is not None:
@@ -374,7 +379,7 @@ def _roster(root: Located, rep: Reporter, base: Path | None) -> Roster | None:
         if base is not None and not path.is_absolute():
             path = base / path
         if not path.is_file():
-            rep.error("D202", f"no roster file {str(path)!r}", f)
+            rep.error("D202", _("no roster file {path!r}").format(path=str(path)), f)
             return None
         read = roster_files.read_file(path, "csv" if path.suffix.lower() == ".csv" else "yaml")
     else:
@@ -402,15 +407,16 @@ def _time(loc: Located | None, rep: Reporter) -> datetime | None:
             pass
         else:
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    rep.error("D202", f"{value!r} is not a date or time (write 2026-03-02 or "
-                      "2026-03-02T09:00:00+08:00)", loc)
+    rep.error("D202", _("{value!r} is not a date or time (write {day} or {moment})").format(
+        value=value, day=as_written("2026-03-02"), moment=as_written("2026-03-02T09:00:00+08:00")),
+        loc)
     return None
 
 
 def _steps(root: Located, rep: Reporter, procedure: Procedure | None) -> tuple[Step, ...]:
     loc = root.get("actions")
     if loc is None or not loc.is_seq:
-        rep.error("D202", "'actions' must be a list of actions", loc or root, path="actions")
+        rep.error("D202", _("'actions' must be a list of actions"), loc or root, path="actions")
         return ()
     steps = (_step(i, el, rep, procedure) for i, el in enumerate(loc.elements()))
     return tuple(step for step in steps if step is not None)
@@ -419,15 +425,15 @@ def _steps(root: Located, rep: Reporter, procedure: Procedure | None) -> tuple[S
 def _action(el: Located, rep: Reporter) -> str | None:
     """The action an ``actions`` entry names with ``do:``, or None (reported) if it names none."""
     if not el.is_map:
-        rep.error("D202", "an action is a mapping with 'do:'", el)
+        rep.error("D202", _("an action is a mapping with 'do:'"), el)
         return None
     d = el.get("do")
     if d is None:
-        rep.error("D202", "missing 'do:' (what happens)", el, did_you_mean("", ACTIONS))
+        rep.error("D202", _("missing 'do:' (what happens)"), el, suggest("", ACTIONS))
         return None
     do = str(d.value())
     if do not in ACTIONS:
-        rep.error("D203", f"unknown action {do!r}", d, did_you_mean(do, ACTIONS))
+        rep.error("D203", _("unknown action {do!r}").format(do=do), d, suggest(do, ACTIONS))
         return None
     return do
 
@@ -441,7 +447,8 @@ def _after(v: Located, rep: Reporter) -> float:
     val = v.value()
     if isinstance(val, bool) or not isinstance(val, int | float) or not 0 <= val <= MAX_AFTER:
         # (not 0 <= val also refuses NaN; the bound keeps the scenario's dates on the calendar)
-        rep.error("D202", f"'after' is a number of days from 0 to {MAX_AFTER}", v)
+        rep.error("D202", _("'after' is a number of days from 0 to {most}").format(most=MAX_AFTER),
+                  v)
         return 0.0
     return float(val)
 
@@ -465,20 +472,22 @@ def _step(i: int, el: Located, rep: Reporter, procedure: Procedure | None) -> St
             after = _after(v, rep)
             continue
         if key not in kinds:
-            rep.error("D201", f"{do}: unknown key {key!r}", k,
-                      did_you_mean(key, [*kinds, *_COMMON]))
+            rep.error("D201", _("{do}: unknown key {key!r}").format(do=as_written(do), key=key), k,
+                      suggest(key, [*kinds, *_COMMON]))
             continue
         value = _keyed(v) if kinds[key] in _KEYED else v.value()
         problem = _check_kind(kinds[key], value)
         if problem:
-            rep.error("D202", f"{do}.{key}: {problem}", v)
+            rep.error("D202", _("{where}: {problem}").format(where=as_written(f"{do}.{key}"),
+                                                              problem=problem), v)
             continue
         if key == "for":
             _check_stage_ref(value, v, rep, procedure)
         params[key] = value
     for key in required:
         if key not in params and el.get(key) is None:
-            rep.error("D202", f"{do}: missing {key!r}", el, path=f"{el.path}.{key}")
+            rep.error("D202", _("{do}: missing {key!r}").format(do=as_written(do), key=key), el,
+                      path=f"{el.path}.{key}")
     return Step(i, do, el.line, el.path, params, at, after)
 
 
@@ -498,54 +507,55 @@ def _keyed(loc: Located) -> Any:
 def _check_stage_ref(value: Any, v: Located, rep: Reporter, procedure: Procedure | None) -> None:
     """A ``for:`` must name a stage of the procedure (when the procedure is known)."""
     if procedure is not None and value not in {s.id for s in procedure.stages}:
-        rep.error("D301", f"unknown stage {value!r}", v,
-                  did_you_mean(str(value), [s.id for s in procedure.stages]))
+        rep.error("D301", _("unknown stage {value!r}").format(value=value), v,
+                  suggest(str(value), [s.id for s in procedure.stages]))
 
 
-def _check_kind(kind: str, value: Any) -> str:
+def _check_kind(kind: str, value: Any) -> str | Text:
     if kind == "str":
         return "" if isinstance(value, str | int) and not isinstance(value, bool) else \
-            "expected text"
+            _("expected text")
     if kind == "int":
         return "" if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
-            "expected a whole number ≥ 0"
+            _("expected a whole number ≥ 0")
     if kind == "bool":
-        return "" if isinstance(value, bool) else "expected true or false"
+        return "" if isinstance(value, bool) else _("expected true or false")
     if kind == "ids":
         return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
-            "expected a list of villager ids"
+            _("expected a list of villager ids")
     if kind == "who":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return ""
         return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
-            "expected a count or a list of villager ids"
+            _("expected a count or a list of villager ids")
     if kind == "redo":
-        return "" if isinstance(value, bool | str) else "expected true, false or a stage id"
+        return "" if isinstance(value, bool | str) else _("expected true, false or a stage id")
     if kind == "proxies":
         ok = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
             isinstance(value, dict)
             and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()))
-        return "" if ok else "expected a count or a mapping of members to their proxy holders"
+        return "" if ok else _("expected a count or a mapping of members to their proxy holders")
     if kind == "votes":
         ok = isinstance(value, dict) and set(value) <= {"yes", "no", "abstain"} and all(
             _check_kind("who", v) == "" for v in value.values())
-        return "" if ok else "expected {yes, no, abstain}, each a count or a list of villager ids"
+        return "" if ok else _("expected {yes, no, abstain}, each a count or a list of "
+                               "villager ids")
     if kind == "exclusions":
         ok = isinstance(value, dict) and all(isinstance(k, str) for k in value) and (
             all(isinstance(v, str) for v in value.values())
             or all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
                    for v in value.values()))
-        return "" if ok else ("expected a mapping of villager ids to categories, or of "
-                              "categories to counts")
+        return "" if ok else _("expected a mapping of villager ids to categories, or of "
+                                "categories to counts")
     if kind == "item_votes":
         ok = isinstance(value, dict) and all(
             isinstance(k, str) and _check_kind("votes", v) == "" for k, v in value.items())
-        return "" if ok else ("expected a mapping of item ids to {yes, no, abstain}, each a "
-                              "count or a list of villager ids")
+        return "" if ok else _("expected a mapping of item ids to {yes, no, abstain}, each a "
+                                "count or a list of villager ids")
     if kind == "counts":
         return "" if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
-            for k, n in value.items()) else "expected a mapping of names to whole numbers ≥ 0"
+            for k, n in value.items()) else _("expected a mapping of names to whole numbers ≥ 0")
     return ""
 
 
@@ -585,8 +595,9 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
         if step.at is not None:
             if step.at < clock.now():
                 raise ScenarioError([Diagnostic(
-                    "D204", f"time runs backwards: {step.at.isoformat()} is before "
-                            f"{clock.now().isoformat()}", scenario.file, step.line, 1,
+                    "D204", _("time runs backwards: {at} is before {now}").format(
+                        at=step.at.isoformat(), now=clock.now().isoformat()),
+                    scenario.file, step.line, 1,
                     f"{step.path}.at")])
             clock.set(step.at)
         if step.after_days:
@@ -594,8 +605,9 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
                 clock.advance(days=step.after_days)
             except OverflowError:  # many long waits together run past the year 9999
                 raise ScenarioError([Diagnostic(
-                    "D204", f"the date runs past the calendar ({clock.now().date()} + "
-                            f"{step.after_days:g} days)", scenario.file, step.line, 1,
+                    "D204", _("the date runs past the calendar ({date} + {days} days)").format(
+                        date=clock.now().date().isoformat(), days=f"{step.after_days:g}"),
+                    scenario.file, step.line, 1,
                     f"{step.path}.after")]) from None
         results.append(apply_step(case, step, clock.now()))
     return ScenarioReport(scenario, case, tuple(results))

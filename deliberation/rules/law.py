@@ -30,9 +30,9 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.diagnostics import Diagnostic, did_you_mean
+from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, Text, Triple, _
+from deliberation.i18n import LANGS, Text, Triple, _, as_written
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
 
@@ -177,25 +177,27 @@ class _Reader:
     def need(self, loc: Located, key: str) -> Located | None:
         v = loc.get(key)
         if v is None:
-            self.r.error("D203", f"{key!r} is missing", loc, path=f"{loc.path}.{key}")
+            self.r.error("D203", _("{key!r} is missing").format(key=key), loc,
+                         path=f"{loc.path}.{key}")
         return v
 
     def mapping(self, loc: Located | None, what: str) -> list[tuple[str, Located, Located]]:
         if loc is None:
             return []
         if not loc.is_map:
-            self.r.error("D202", f"{what} must be a mapping", loc)
+            self.r.error("D202", _("{what} must be a mapping").format(what=as_written(what)), loc)
             return []
         return list(loc.items())
 
     def keys(self, loc: Located, allowed: tuple[str, ...]) -> bool:
         if not loc.is_map:
-            self.r.error("D202", "expected a mapping", loc)
+            self.r.error("D202", _("expected a mapping"), loc)
             return False
         ok = True
         for key, k, _unused in loc.items():
             if key not in allowed:
-                self.r.error("D201", f"unknown key {key!r}", k, did_you_mean(key, allowed))
+                self.r.error("D201", _("unknown key {key!r}").format(key=key), k,
+                             suggest(key, allowed))
                 ok = False
         return ok
 
@@ -203,12 +205,13 @@ class _Reader:
         if loc is None:
             return None
         if not loc.is_map:
-            self.r.error("D202", "a text needs zh-Hans, zh-Hant and en", loc)
+            self.r.error("D202", _("a text needs zh-Hans, zh-Hant and en"), loc)
             return None
         values = {k: v.value() for k, _, v in loc.items()}
         missing = [lang for lang in LANGS if not isinstance(values.get(lang), str)]
         if missing or set(values) - set(LANGS):
-            self.r.error("D601", f"a text needs exactly {', '.join(LANGS)}", loc)
+            self.r.error("D601", _("a text needs exactly {langs}").format(
+                langs=as_written(", ".join(LANGS))), loc)
             return None
         return Triple(*(str(values[lang]) for lang in LANGS))
 
@@ -218,7 +221,7 @@ class _Reader:
         v = loc.value()
         if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
             return v
-        self.r.error("D202", f"{v!r} is not a date (YYYY-MM-DD)", loc)
+        self.r.error("D202", _("{v!r} is not a date (YYYY-MM-DD)").format(v=v), loc)
         return None
 
     def laws(self, loc: Located | None) -> dict[str, Law]:
@@ -240,10 +243,10 @@ class _Reader:
                 if ver is not None and label is not None and eff is not None:
                     versions.append(LawVersion(str(ver.value()), label, eff, renumbered))
             if vloc is not None and not versions:
-                self.r.error("D203", "a law needs at least one version", vloc)
+                self.r.error("D203", _("a law needs at least one version"), vloc)
             if title is not None and versions:
                 if [v.effective for v in versions] != sorted(v.effective for v in versions):
-                    self.r.error("D202", "versions must be listed oldest first", vloc)
+                    self.r.error("D202", _("versions must be listed oldest first"), vloc)
                 out[lid] = Law(lid, title, tuple(versions))
         return out
 
@@ -254,8 +257,8 @@ class _Reader:
         if law is None or art is None:
             return None
         if law.value() not in laws:
-            self.r.error("D301", f"unknown law {law.value()!r}", law,
-                         did_you_mean(str(law.value()), laws))
+            self.r.error("D301", _("unknown law {law!r}").format(law=law.value()), law,
+                         suggest(str(law.value()), laws))
             return None
         return Citation(str(law.value()), str(art.value()))
 
@@ -282,8 +285,8 @@ class _Reader:
             bound = {}
             for kid, k, b in self.mapping(self.need(body, "kinds"), "kinds"):
                 if kid not in kinds:
-                    self.r.error("D301", f"unknown matter kind {kid!r}", k,
-                                 did_you_mean(kid, kinds))
+                    self.r.error("D301", _("unknown matter kind {kind!r}").format(kind=kid), k,
+                                 suggest(kid, kinds))
                     continue
                 if not self.keys(b, ("basis", "approvals", "reserved")):
                     continue
@@ -292,11 +295,13 @@ class _Reader:
                 res = b.get("reserved")
                 reserved = bool(res.value()) if res is not None else False
                 if res is not None and not isinstance(res.value(), bool):
-                    self.r.error("D202", "reserved is true or false", res)
+                    self.r.error("D202", _("{key} is true or false").format(
+                        key=as_written("reserved")), res)
                 if basis is not None:
                     bound[kid] = Binding(kid, basis, approvals, reserved)
             if any(b.reserved for b in bound.values()) and reserved_basis is None:
-                self.r.error("D203", "reserved kinds need 'reserved_basis'", body)
+                self.r.error("D203", _("reserved kinds need {key!r}").format(key="reserved_basis"),
+                             body)
             if name is not None and text is not None and approval is not None:
                 out[rid] = Regime(rid, name, approval, text, bound, reserved_basis)
         return out
@@ -316,7 +321,8 @@ def parse_law_data(text: str, file: str = _FILE
             laws = rd.laws(rd.need(root, "laws"))
             for kid, k, body in rd.mapping(rd.need(root, "kinds"), "kinds"):
                 if not kid.isascii() or not kid.replace("-", "").isalnum():
-                    rd.r.error("D205", f"kind id {kid!r} must be ASCII letters, digits, '-'", k)
+                    rd.r.error("D205", _("kind id {kind!r} must be ASCII letters, digits, '-'")
+                               .format(kind=kid), k)
                     continue
                 if rd.keys(body, ("label",)) and (label := rd.text(rd.need(body, "label"))):
                     kinds[kid] = MatterKind(kid, label)
@@ -325,8 +331,10 @@ def parse_law_data(text: str, file: str = _FILE
             for reg in regimes.values():
                 for kid in reg.kinds:
                     if kid in taken:
-                        rd.r.error("D208", f"kind {kid!r} is bound by both {taken[kid]!r} "
-                                   f"and {reg.id!r}", root.get("regimes"))
+                        rd.r.error("D208", _("kind {kind!r} is bound by both {first!r} and "
+                                             "{second!r}").format(kind=kid, first=taken[kid],
+                                                                  second=reg.id),
+                                   root.get("regimes"))
                     taken[kid] = reg.id
     if r.diagnostics:
         raise LawDataError(r.diagnostics)

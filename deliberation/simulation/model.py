@@ -39,7 +39,7 @@ from deliberation.diagnostics import closest
 from deliberation.engine.census import subsets_read
 from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
-from deliberation.i18n import _
+from deliberation.i18n import _, as_written
 from deliberation.roster import SELECTORS, Roster
 from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
@@ -301,7 +301,7 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
         overrides.setdefault("consultation-proxies", params.proxies)
     live = [s for s in procedure.stages if not _skipped(procedure, s, overrides)]
     if not live:
-        raise SimulationError("every stage is skipped: nothing to simulate")
+        raise SimulationError(_("every stage is skipped: nothing to simulate"))
     _admit(procedure, live, params, overrides)
     stages = tuple(
         _compile_stage(procedure, s, i, params, roster, overrides) for i, s in enumerate(live)
@@ -412,7 +412,8 @@ def _rule_of(rules: list[Rule], kind: type[_R], stage: Stage, name: str) -> _R:
     """The stage's first rule of ``kind`` (the one a run samples), or an error naming it."""
     found = next((r for r in rules if isinstance(r, kind)), None)
     if found is None:
-        raise SimulationError(f"{stage.action.value} stage {stage.id!r} has no {name} rule")
+        raise SimulationError(_("{action} stage {stage!r} has no {rule} rule").format(
+            action=as_written(stage.action.value), stage=stage.id, rule=as_written(name)))
     return found
 
 
@@ -501,8 +502,8 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
                 quorum.append(built)
                 quorum_ids.append(rule.id)
         elif rule.effect is Effect.REJECTED and isinstance(rule, Composite):
-            raise SimulationError(f"body {body_id!r}: the vote {rule.id!r} combines rules, "
-                                  "which the simulator cannot sample")
+            raise SimulationError(_("body {body!r}: the vote {rule!r} combines rules, which the "
+                                    "simulator cannot sample").format(body=body_id, rule=rule.id))
         elif isinstance(rule, ApprovalRule):
             t = rule.threshold
             if t.base.value in ("present", "votes_cast"):
@@ -517,9 +518,9 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
             # needs on the body's fixed totals, as its requirements state them.
             for req in rule.requirements(sizes):
                 if req.count != "yes":
-                    raise SimulationError(
-                        f"rule {rule.id!r} needs {req.count!r}, which the simulator does not "
-                        "sample at a vote")
+                    raise SimulationError(_(
+                        "rule {rule!r} needs {count!r}, which the simulator does not sample at a "
+                        "vote").format(rule=rule.id, count=req.count))
                 approvals.append(Approval(rule.id, "requirement", None, req.needed))
     classes: tuple[tuple[int, int, int], ...] = ()
     if needs_households and params.strategic_abstention > 0:
@@ -528,10 +529,9 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
         ).format(body=body_id))
     if needs_households:
         if any(not g.voter or not g.adult or g.excused or g.subsets for g in groups):
-            raise SimulationError(
-                f"body {body_id!r}: a household quorum is simulated only when every member is "
-                "an adult voter (as in the villagers' meeting)"
-            )
+            raise SimulationError(_(
+                "body {body!r}: a household quorum is simulated only when every member is an "
+                "adult voter (as in the villagers' meeting)").format(body=body_id))
         per_household: dict[str, list[int]] = {}
         for v in members:
             counts = per_household.setdefault(v.household, [0, 0])

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
-from deliberation.i18n import _
+from deliberation.i18n import _, as_written
 from deliberation.store.errors import StoreError
 from deliberation.store.migrations import Dialect
 
@@ -76,7 +76,8 @@ class SQLiteBackend:
                 try:
                     Path(path).parent.mkdir(parents=True, exist_ok=True)
                 except OSError as err:
-                    raise StoreError(f"{path}: {err.strerror}") from None
+                    raise StoreError(_("{where}: {problem}").format(
+                        where=path, problem=as_written(str(err.strerror)))) from None
             target = path
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is exactly the
         # block we mean, not whatever the sqlite3 module guesses.
@@ -93,7 +94,8 @@ class SQLiteBackend:
             self.conn.execute("PRAGMA synchronous = FULL")
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as err:
-            raise StoreError(f"{path}: {err}") from None
+            raise StoreError(_("{where}: {problem}").format(
+                where=path, problem=as_written(str(err)))) from None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [tuple(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
@@ -165,9 +167,8 @@ class PostgresBackend:
         try:
             import psycopg
         except ImportError:
-            raise StoreError(
-                "PostgreSQL needs psycopg 3: pip install 'deliberation[postgres]'"
-            ) from None
+            raise StoreError(_("PostgreSQL needs psycopg 3: {command}").format(
+                command=as_written("pip install 'deliberation[postgres]'"))) from None
         self.url = url
         self._psycopg = psycopg
         try:
@@ -228,15 +229,18 @@ def connect(url: str, *, readonly: bool = False, create: bool = True) -> Backend
     if url.startswith("sqlite:"):
         parts = urlsplit(url)
         if parts.netloc not in ("", "localhost"):
-            raise StoreError(f"sqlite URL {url!r}: use sqlite:///path (three slashes)")
+            raise StoreError(_("sqlite URL {url!r}: use {form} (three slashes)").format(
+                url=url, form=as_written("sqlite:///path")))
         path = unquote(parts.path)
         # sqlite:///village.db -> "village.db" (relative); sqlite:////srv/v.db -> "/srv/v.db"
         path = path[1:] if path.startswith("/") else path
         if not path:
-            raise StoreError(f"sqlite URL {url!r} names no file")
+            raise StoreError(_("sqlite URL {url!r} names no file").format(url=url))
         return SQLiteBackend(url, path, readonly=readonly, create=create)
     if "://" in url:
-        raise StoreError(f"unknown store URL {redact(url)!r}: use sqlite:///FILE or postgresql://…")
+        raise StoreError(_("unknown store URL {url!r}: use {sqlite} or {postgres}").format(
+            url=redact(url), sqlite=as_written("sqlite:///FILE"),
+            postgres=as_written("postgresql://…")))
     return SQLiteBackend(f"sqlite:///{url}", url, readonly=readonly, create=create)
 
 

@@ -48,7 +48,7 @@ from deliberation.engine.records import (
     record_to_json,
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
-from deliberation.i18n import Text, _
+from deliberation.i18n import Joined, Text, _, _p, as_written
 from deliberation.roster import Roster
 from deliberation.safetext import printable
 from deliberation.store.backends import Backend, connect, redact
@@ -609,12 +609,13 @@ class Store:
         """Sign a case's current head with the store's signer — after checking the chain, so a
         key is never put on a tampered chain (e.g. when signing starts on an existing store)."""
         if self.signer is None:
-            raise StoreError("this store was opened without a signing key")
+            raise StoreError(_("this store was opened without a signing key"))
         result = self.verify(case_id)
         wrong = [p for p in result.problems if p.code != "unsigned-head"]
         if wrong:
-            raise StoreError(f"case {case_id} does not verify; refusing to sign: "
-                             + "; ".join(p.message.en for p in wrong))
+            raise StoreError(_("case {case} does not verify; refusing to sign: {problems}").format(
+                case=as_written(case_id), problems=Joined(_p("between messages", "; "),
+                                                      tuple(p.message for p in wrong))))
         with self.backend.write():
             info = self._info_unlocked(case_id)
             if info.head_hash != result.head_hash:
@@ -723,11 +724,15 @@ class Store:
             return cached
         rows = self.backend.execute("SELECT roster_json FROM rosters WHERE fingerprint = ?", (fp,))
         if not rows:
-            raise StoreError(f"the roster {fp} of case {case_id} is missing")
+            raise StoreError(_("the roster {roster} of case {case} is missing").format(
+                roster=as_written(fp), case=as_written(case_id)))
         try:
             roster = Roster.from_records(json.loads(rows[0][0]), f"roster {fp}")
         except (ValueError, TypeError, KeyError) as err:
-            raise StoreError(f"the roster {fp} of case {case_id} cannot be read: {err}") from None
+            raise StoreError(
+                _("the roster {roster} of case {case} cannot be read: {problem}").format(
+                    roster=as_written(fp), case=as_written(case_id), problem=as_written(str(err)))
+            ) from None
         _remember(self._rosters, fp, roster)
         return roster
 
@@ -1197,5 +1202,6 @@ def open_store(
         backend.close()
         if backend.is_database_error(err):
             # A file that is not a database, a truncated one, a full disk: one clear line.
-            raise StoreError(f"{redact(backend.url)}: {err}") from None
+            raise StoreError(_("{where}: {problem}").format(
+                where=redact(backend.url), problem=as_written(str(err)))) from None
         raise

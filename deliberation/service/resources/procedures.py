@@ -12,7 +12,7 @@ from deliberation.definition.loader import check_text, default_library
 from deliberation.definition.wording import describe_rule
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DefinitionError, DeliberationError
-from deliberation.i18n import _
+from deliberation.i18n import _, as_written
 from deliberation.service import procedures as uploads
 from deliberation.service.auth import require
 from deliberation.service.problems import ServiceProblem
@@ -139,14 +139,14 @@ def lint(raw: BodyDep, ctx: CtxDep) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        diagnostics = [Diagnostic("D100", "the definition is not UTF-8 text", "<request>")]
+        diagnostics = [Diagnostic("D100", _("the definition is not UTF-8 text"), "<request>")]
     else:
         try:
             diagnostics = check_text(text, "<request>", default_library())[1]
         except DeliberationError as err:
             diagnostics = [Diagnostic("D100", err.message.en, "<request>")]
         except Exception as err:  # a checker bug is reported as a finding, never a 500
-            diagnostics = [Diagnostic("D900", f"internal error while checking: "
-                                      f"{type(err).__name__}", "<request>")]
+            diagnostics = [Diagnostic("D900", _("internal error while checking: {error}").format(
+                error=as_written(type(err).__name__)), "<request>")]
     return reply({"ok": not diagnostics, "diagnostics": [d.to_data() for d in diagnostics]},
                  ctx.lang)
