@@ -23,6 +23,7 @@ import test_service_support as support
 from test_service_support import SCENARIOS, Server, act, make_token, scenario_actions, uid
 
 from deliberation import load_procedure
+from deliberation.definition.loader import check_text
 from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.i18n import LANGS
 from deliberation.service import schemas
@@ -406,6 +407,15 @@ def test_procedures_in_the_requested_language_and_lint(env: Env) -> None:
         linted = c.post("/v1/procedures/lint", content=sample,
                         headers={"Content-Type": "application/yaml"}).json()
         assert not linted["ok"] and all(d["line"] >= 0 for d in linted["diagnostics"])
+        # the diagnostics in the language asked for, as `lint --lang` gives them
+        shown = {}
+        for lang in LANGS:
+            asked = c.post("/v1/procedures/lint", content=sample, headers={
+                "Content-Type": "application/yaml", "Accept-Language": lang}).json()
+            shown[lang] = [d["message"] for d in asked["diagnostics"]]
+            assert shown[lang] == [d.message_in(lang)
+                                   for d in check_text(sample, "<request>")[1]]
+        assert shown["zh-Hans"] != shown["en"] and shown["zh-Hant"] != shown["zh-Hans"]
         good = (support.ROOT / "procedures" / "four-deliberations.yaml").read_text("utf-8")
         assert c.post("/v1/procedures/lint", content=good,
                       headers={"Content-Type": "application/yaml"}).json()["ok"]

@@ -325,7 +325,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
         try:
             normalise_settings(procedure, settings)
         except DeliberationError as err:
-            rep.error("D202", err.message.en, sloc)
+            rep.error("D202", err.message, sloc)
     start = _time(root.get("start"), rep)
     steps = _steps(root, rep, procedure)
     matter = root.get("matter")
@@ -362,7 +362,7 @@ def _procedure(root: Located, rep: Reporter, base: Path | None) -> Procedure | N
     except DefinitionError as err:
         rep.diagnostics.extend(err.diagnostics)
     except DeliberationError as err:
-        rep.error("D302", err.message.en, loc)
+        rep.error("D302", err.message, loc)
     return None
 
 
@@ -588,7 +588,7 @@ def run_scenario(scenario: Scenario, clock: ManualClock | None = None) -> Scenar
                          settings=scenario.settings or None, clock=clock,
                          case_id=scenario.case_id, kind=scenario.kind)
     except RuleViolation as err:  # the kind needs a law this procedure does not apply
-        raise ScenarioError([Diagnostic("D202", err.message.en, scenario.file,
+        raise ScenarioError([Diagnostic("D202", err.message, scenario.file,
                                         scenario.kind_line, 1, "kind")]) from None
     results: list[StepResult] = []
     for step in scenario.steps:

@@ -144,9 +144,9 @@ def lint(raw: BodyDep, ctx: CtxDep) -> Any:
         try:
             diagnostics = check_text(text, "<request>", default_library())[1]
         except DeliberationError as err:
-            diagnostics = [Diagnostic("D100", err.message.en, "<request>")]
+            diagnostics = [Diagnostic("D100", err.message, "<request>")]
         except Exception as err:  # a checker bug is reported as a finding, never a 500
             diagnostics = [Diagnostic("D900", _("internal error while checking: {error}").format(
                 error=as_written(type(err).__name__)), "<request>")]
-    return reply({"ok": not diagnostics, "diagnostics": [d.to_data() for d in diagnostics]},
-                 ctx.lang)
+    return reply({"ok": not diagnostics,
+                  "diagnostics": [d.to_data(ctx.lang) for d in diagnostics]}, ctx.lang)
