@@ -281,7 +281,8 @@ def test_scenario_kind_errors_are_located() -> None:
     with pytest.raises(ScenarioError) as err:
         run_scenario(scenario)
     (d,) = err.value.diagnostics
-    assert (d.line, d.path) == (2, "kind") and "general majority" in d.message
+    assert (d.line, d.path) == (2, "kind") and "general majority" in d.message_in("en")
+    assert "一般过半数" in d.message_in("zh-Hans")  # the refusal in words, not its English text
 
 
 # -- the simulator ---------------------------------------------------------------------------------
