@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
-import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -44,13 +43,13 @@ from deliberation.roster import Roster, RosterError, RosterFileError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
+from deliberation.store.location import default_db
 from deliberation.trainer.catalog import entry_label, route_label
 
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
     from deliberation.store.signing import HeadVerifier
 
-DEFAULT_DB: Final = "sqlite:///deliberation.db"
 
 # The engine's action methods a user may call (see docs/engine.md); nothing else on Case.
 ACTIONS: Final = (
@@ -79,7 +78,7 @@ MSG: Final[Mapping[str, Text]] = {
 
 def register(subparsers: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+    common.add_argument("--db", default=default_db(),
                         metavar="URL",
                         help="store URL: sqlite:///FILE (default %(default)s) or postgresql://…")
     common.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)

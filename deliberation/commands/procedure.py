@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DefinitionError
 from deliberation.i18n import LANGS, _
+from deliberation.store.location import default_db
 from deliberation.yamlsource import read_text_file
-
-DEFAULT_DB = "sqlite:///deliberation.db"
 
 
 def register(subparsers: Any) -> None:
@@ -29,7 +27,7 @@ def register(subparsers: Any) -> None:
         "procedure", help="add procedures to the service's database, or list them",
         description="Procedures uploaded to the service (as POST /v1/procedures does).")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+    common.add_argument("--db", default=default_db(),
                         help="store URL (default: %(default)s)")
     common.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of messages")
     common.add_argument("--json", action="store_true", help="print as JSON")

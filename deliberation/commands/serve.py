@@ -9,21 +9,19 @@ See ``docs/service.md``. Needs the ``service`` extra: ``pip install 'deliberatio
 from __future__ import annotations
 
 import argparse
-import os
 from typing import Any
 
 from deliberation.commands._library import add_command
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
-
-DEFAULT_DB = "sqlite:///deliberation.db"
+from deliberation.store.location import default_db
 
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "serve", run,
                     description="Serve cases, procedures and rosters over HTTP (OpenAPI at "
                                 "/openapi.json).")
-    p.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+    p.add_argument("--db", default=default_db(),
                    help="store URL: sqlite:///FILE or postgresql://… (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=8000, help="port to listen on")

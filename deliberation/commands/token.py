@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from typing import Any
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, _
-
-DEFAULT_DB = "sqlite:///deliberation.db"
+from deliberation.store.location import default_db
 
 
 def register(subparsers: Any) -> None:
@@ -26,7 +24,7 @@ def register(subparsers: Any) -> None:
         "token", help="create, list or revoke the service's bearer tokens",
         description="Bearer tokens for `deliberation serve`: a role within one village.")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=os.environ.get("DELIBERATION_DB", DEFAULT_DB),
+    common.add_argument("--db", default=default_db(),
                         help="store URL (default: %(default)s)")
     common.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of messages")
     sub = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)

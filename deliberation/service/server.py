@@ -15,9 +15,9 @@ from typing import Final
 from fastapi import FastAPI
 
 from deliberation.service.app import create_app
-from deliberation.service.settings import DEFAULT_DB, ServiceSettings
+from deliberation.service.settings import ServiceSettings
+from deliberation.store.location import ENV_DB, default_db
 
-ENV_DB: Final = "DELIBERATION_DB"
 ENV_MAX_BODY: Final = "DELIBERATION_MAX_BODY"
 ENV_KEEPALIVE: Final = "DELIBERATION_KEEPALIVE"
 
@@ -26,7 +26,7 @@ def app_from_env() -> FastAPI:
     """The app for ``$DELIBERATION_DB`` (``$DELIBERATION_MAX_BODY`` bytes, and
     ``$DELIBERATION_KEEPALIVE`` seconds between keep-alive comments of event streams)."""
     return create_app(ServiceSettings(
-        db_url=os.environ.get(ENV_DB, DEFAULT_DB),
+        db_url=default_db(),
         max_body_bytes=int(os.environ.get(ENV_MAX_BODY, str(1024 * 1024))),
         keepalive_s=float(os.environ.get(ENV_KEEPALIVE, "15")),
     ))

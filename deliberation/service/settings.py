@@ -6,11 +6,9 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 import attrs
 
-DEFAULT_DB: Final = "sqlite:///deliberation.db"
+from deliberation.store.location import DEFAULT_DB
 
 
 @attrs.frozen
