@@ -262,10 +262,14 @@ def register(rule: RuleType) -> RuleType:
     return rule
 
 
-def rule_type(cls: type[Rule], **meta: Any) -> RuleType:
+def rule_type(cls: type[Rule], *, name: str, label: Text, description: str,
+              params: tuple[Param, ...], actions: tuple[ActionKind, ...],
+              effect: Effect = Effect.REFUSE) -> RuleType:
     """Register ``cls`` (a :class:`Rule` subclass with a ``from_params`` constructor) under the
-    metadata given, and tie the two together."""
-    rtype = RuleType(build=cls.from_params, **meta)  # type: ignore[attr-defined]
+    metadata given, and tie the two together. A failed rule refuses the action unless its
+    ``effect`` says otherwise: most rules are preconditions."""
+    rtype = RuleType(name, label, description, params, actions, effect,
+                     build=cls.from_params)  # type: ignore[attr-defined]
     cls.type = rtype
     return register(rtype)
 

@@ -49,7 +49,7 @@ import attrs
 from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.days import Period
 from deliberation.rules.disclosure import COUNT_PARAM, day_count
 from deliberation.rules.facts import Facts
@@ -234,7 +234,7 @@ rule_type(
                   choices=tuple(SELECTORS),
                   description="roster selectors of who answers (default: the villagers' "
                   "committee)")),
-    actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
+    actions=(ActionKind.DISCLOSURE,))
 
 
 __all__ = ["ANSWER", "CONCLUDE", "FILING", "NAME", "CommentPeriod", "Objection",

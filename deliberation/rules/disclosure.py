@@ -24,7 +24,7 @@ import attrs
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, series
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
 from deliberation.rules.days import DayCount, Period
 from deliberation.rules.facts import Facts
@@ -244,17 +244,17 @@ rule_type(
                   choices=WHEN_SHORT,
                   description="concluding a posting up for less than min_days: refuse, or "
                   "repost (record it and take the 'short' route: post again, counting anew)")),
-    actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
+    actions=(ActionKind.DISCLOSURE,))
 
 rule_type(
     NoticePeriod, name="notice-period", label=_("notice period"),
     description="The meeting was announced at least ``days`` days before it is held.",
     params=(Param("days", "int", minimum=0), COUNT_PARAM),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING,))
 
 rule_type(
     AdvanceCirculation, name="advance-circulation",
     label=_("plan circulated in advance"),
     description="The plan was circulated to the participants at least ``days`` days ahead.",
     params=(Param("days", "int", minimum=0), COUNT_PARAM),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING,))

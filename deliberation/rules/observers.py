@@ -25,7 +25,7 @@ from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
 from deliberation.roster.offices import OFFICE_LABELS
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 
 # The fact a meeting establishes: how many of its named observers each roster selector selects.
@@ -104,4 +104,4 @@ rule_type(
                   description="the roster selector the observers belong to"),
             Param("min", "int", required=False, default=1, minimum=1,
                   description="how many of them must attend")),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING,))

@@ -23,7 +23,7 @@ import attrs
 from deliberation.i18n import Text, _, series
 from deliberation.roster.offices import OFFICE_LABELS, OFFICES
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 
 # The fact a meeting establishes: the offices held by those who signed its minutes by name.
@@ -77,4 +77,4 @@ rule_type(
                 "offices column), e.g. the Party secretary and the committee chair.",
     params=(Param("offices", "list", choices=OFFICES,
                   description="the offices whose holders must sign"),),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING,))

@@ -154,4 +154,4 @@ rule_type(
                   description="lunar days of the month, 1–30, e.g. [5, 15, 25]"),
             Param("month", "int", required=False, default=None, minimum=1, maximum=12,
                   description="a lunar month 1–12 (12 = 腊月); every month when absent")),
-    actions=(ActionKind.MEETING, ActionKind.MOTION, ActionKind.TASK), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING, ActionKind.MOTION, ActionKind.TASK))
