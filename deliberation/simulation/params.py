@@ -22,6 +22,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.roster import Roster, Villager
+from deliberation.roster.generate import DEFAULTS
 from deliberation.rules.law import DEFAULT_KIND, check_kind
 
 # A swept or overridden procedure setting ``id`` is the column (and grid key) ``settings.id``.
@@ -155,17 +156,17 @@ class SimParams:
     """
 
     # -- the village -----------------------------------------------------------------------
-    households: int = attrs.field(default=365, validator=_positive)
-    people: int = attrs.field(default=847, validator=_positive)
-    adults: int | None = None
-    party_members: int = 45
-    probationary: int = 0
-    representatives: int = 28
-    party_committee: int = 5
-    villagers_committee: int = 5
-    supervision_committee: int = 3
-    township_officials: int = 1
-    away_share: float = attrs.field(default=0.0, validator=_probability)
+    households: int = attrs.field(default=DEFAULTS["households"], validator=_positive)
+    people: int = attrs.field(default=DEFAULTS["people"], validator=_positive)
+    adults: int | None = DEFAULTS["adults"]
+    party_members: int = DEFAULTS["party_members"]
+    probationary: int = DEFAULTS["probationary"]
+    representatives: int = DEFAULTS["representatives"]
+    party_committee: int = DEFAULTS["party_committee"]
+    villagers_committee: int = DEFAULTS["villagers_committee"]
+    supervision_committee: int = DEFAULTS["supervision_committee"]
+    township_officials: int = DEFAULTS["township_officials"]
+    away_share: float = attrs.field(default=DEFAULTS["away_share"], validator=_probability)
     party_away_share: float = attrs.field(default=0.0, validator=_probability)
     household_away_share: float = attrs.field(default=0.0, validator=_probability)
     roster_file: str | None = None
@@ -277,18 +278,9 @@ class SimParams:
             # the strict reader: every problem of the file at once, with file and line
             return apply_away(Roster.from_file(self.roster_file), self.away_share,
                               self.party_away_share, self.household_away_share)
-        base = Roster.generate(
-            households=self.households,
-            people=self.people,
-            adults=self.adults,
-            party_members=self.party_members,
-            probationary=self.probationary,
-            representatives=self.representatives,
-            party_committee=self.party_committee,
-            villagers_committee=self.villagers_committee,
-            supervision_committee=self.supervision_committee,
-            township_officials=self.township_officials,
-        )
+        # the counts as Roster.generate takes them; the away shares are applied below
+        counts = {name: getattr(self, name) for name in DEFAULTS if name != "away_share"}
+        base = Roster.generate(**counts)
         return apply_away(base, self.away_share, self.party_away_share,
                           self.household_away_share)
 
