@@ -34,6 +34,7 @@ from deliberation.definition.model import (
     Procedure,
     RuleSpec,
     Stage,
+    by_id,
 )
 from deliberation.diagnostics import closest
 from deliberation.engine.census import subsets_read
@@ -186,10 +187,7 @@ class Plan:
     escalate_top: str = ""
 
     def stage(self, stage_id: str) -> StagePlan:
-        for s in self.stages:
-            if s.id == stage_id:
-                return s
-        raise KeyError(stage_id)
+        return by_id(self.stages, stage_id)
 
     def index(self, stage_id: str) -> int:
         return self.stage(stage_id).index
