@@ -689,23 +689,19 @@ class Store:
         if procedure is not None:
             where.append("procedure_id = ?")
             params.append(procedure)
-        if since is not None:
-            where.append("created_at >= ?")
-            params.append(since)
-        if until is not None:
-            # ISO timestamps sort as text: every instant of that day is below the next one.
-            where.append("created_at < ?")
-            params.append(_next_day(until))
         for column, value in (("village", village), ("state", state)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        if updated_since is not None:
-            where.append("updated_at >= ?")
-            params.append(updated_since)
-        if updated_until is not None:
-            where.append("updated_at < ?")
-            params.append(_next_day(updated_until))
+        for column, first, last in (("created_at", since, until),
+                                    ("updated_at", updated_since, updated_until)):
+            if first is not None:
+                where.append(f"{column} >= ?")
+                params.append(first)
+            if last is not None:
+                # ISO timestamps sort as text: every instant of that day is below the next one.
+                where.append(f"{column} < ?")
+                params.append(_next_day(last))
         sql = f"SELECT {self._columns()} FROM cases"
         if where:
             sql += " WHERE " + " AND ".join(where)
