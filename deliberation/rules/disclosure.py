@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Self
 
 import attrs
 
@@ -171,8 +171,14 @@ class DaysBefore(Rule):
     """A meeting announced (``notice-period``) or its plan circulated (``advance-circulation``)
     at least ``days`` before it is held."""
 
-    fact: str
+    fact: ClassVar[str]  # the date counted from: each kind of rule names its own
     period: Period
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> Self:
+        return cls(rule_id, Period(int(params["days"]), day_count(params.get("count"))),
+                   basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -213,21 +219,12 @@ class DaysBefore(Rule):
 
 @attrs.frozen
 class NoticePeriod(DaysBefore):
-    @classmethod
-    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
-                    ) -> NoticePeriod:
-        return cls(rule_id, "notice_on", Period(int(params["days"]),
-                                                day_count(params.get("count"))), basis=basis)
+    fact: ClassVar[str] = "notice_on"
 
 
 @attrs.frozen
 class AdvanceCirculation(DaysBefore):
-    @classmethod
-    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
-                    ) -> AdvanceCirculation:
-        return cls(rule_id, "circulated_on", Period(int(params["days"]),
-                                                    day_count(params.get("count"))), basis=basis)
-
+    fact: ClassVar[str] = "circulated_on"
 
 rule_type(
     Disclosure, name="disclosure", label=_("disclosure"),
