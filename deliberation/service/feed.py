@@ -90,16 +90,19 @@ def _event(r: tuple[Any, ...]) -> dict[str, Any]:
 def village_events(store: Store, village: str, after: int, limit: int = 100
                    ) -> list[dict[str, Any]]:
     """The village's events with ``position > after``, in order (at most ``limit``)."""
-    rows = store.backend.execute(
-        _SELECT + "WHERE f.village = ? AND f.position > ? ORDER BY f.position LIMIT ?",
-        (village, after, limit))
-    return [_event(r) for r in rows]
+    return _events_after(store, "village", village, "position", after, limit)
 
 
 def case_events(store: Store, case_id: str, after: int, limit: int = 100
                 ) -> list[dict[str, Any]]:
     """The case's events with ``seq > after``, in order (at most ``limit``)."""
+    return _events_after(store, "case_id", case_id, "seq", after, limit)
+
+
+def _events_after(store: Store, column: str, value: str, order: str, after: int, limit: int
+                  ) -> list[dict[str, Any]]:
+    # column and order are the two callers' own column names, never input
     rows = store.backend.execute(
-        _SELECT + "WHERE f.case_id = ? AND f.seq > ? ORDER BY f.seq LIMIT ?",
-        (case_id, after, limit))
+        _SELECT + f"WHERE f.{column} = ? AND f.{order} > ? ORDER BY f.{order} LIMIT ?",
+        (value, after, limit))
     return [_event(r) for r in rows]
