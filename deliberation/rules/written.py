@@ -45,8 +45,6 @@ from deliberation.rules.base import (
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
 
-# The routes a written consultation's rules can take when they fail.
-DECIDING: Final = {"reply-quorum": ("no_quorum",), "consent": ("rejected",)}
 # What a reply quorum may be counted on, and the fact that counts the replies of each.
 REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_households"}
 _UNITS: Final = {"adults": _("adult villagers"),
