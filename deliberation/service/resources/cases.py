@@ -89,15 +89,25 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
 def _case_of(ctx: Ctx, case_id: str, permission: str) -> CaseInfo:
     """The case's header, once the principal may ``permission`` in its village (404 for a
     case that is not there or belongs to no village)."""
+    return _case_and(ctx, case_id, permission)[0]
+
+
+def _case_and(ctx: Ctx, case_id: str, permission: str, sql: str = "",
+              params: tuple[Any, ...] = ()) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
+    """:func:`_case_of`, and the rows of ``sql`` read with the header in one round trip
+    (handed out only once the principal's scope is checked)."""
     check_id(case_id, "case")
     try:
-        info = ctx.store.info(case_id)
+        if sql:
+            info, rows = ctx.store.info_and(case_id, sql, params)
+        else:
+            info, rows = ctx.store.info(case_id), []
     except UnknownCase:
         raise _no_case(case_id) from None
     if not info.village:
         raise _no_case(case_id)
     require(ctx.principal, permission, info.village)
-    return info
+    return info, rows
 
 
 def _no_case(case_id: str) -> ServiceProblem:
@@ -443,20 +453,27 @@ def act_on_case(
         description="a unique key per intended action; a retry with it replays the first "
                     "response")] = None,
 ) -> Any:
-    # The case's header (with its village and version) is read once and serves every check.
-    info = _case_of(ctx, case_id, "act")
+    check_id(case_id, "case")
+    action_id = None
+    if idempotency_key is not None and idempotency.KEY.match(idempotency_key):
+        action_id = acting.action_id_for(case_id, idempotency_key)
+    # The case's header (with its village and version) is read once and serves every check;
+    # a keyed request's earlier answer, if any, is read with it.
+    info, kept_rows = _case_and(
+        ctx, case_id, "act", *((idempotency.RECALL_OR_DONE, (
+            case_id, idempotency_key, case_id, action_id)) if action_id is not None else ()))
+    if idempotency_key is not None:
+        _check_key(idempotency_key)  # (after the scope check, as every other refusal)
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
     text, evidence = _evidence_of(text, body)
     expected = _expected_version(if_match)
     store = ctx.store
-    action_id = None
     req_hash = ""
     if idempotency_key is not None:
         req_hash = idempotency.request_hash(body)
-        action_id = acting.action_id_for(case_id, idempotency_key)
-        earlier = _earlier_answer(ctx, case_id, village, idempotency_key, req_hash, action_id)
+        earlier = _earlier_answer(ctx, case_id, village, kept_rows, idempotency_key, req_hash)
         if earlier is not None:
             return earlier
     procedure = acting.procedure_of(ctx.store, info)
@@ -473,7 +490,7 @@ def act_on_case(
         # commit with them, in one round of the database.
         answer = _result_payload(ctx, outcome, village, path)
         kept.append(answer)
-        feed.sync_locked(store, case_id, village, outcome.records[-1].seq)
+        feed.send_locked(store, case_id, village, outcome.records[-1].seq)
         if idempotency_key is not None:
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
@@ -508,11 +525,11 @@ def act_on_case(
     return _respond(ctx, status, payload)
 
 
-def _earlier_answer(ctx: Ctx, case_id: str, village: str, key: str, req_hash: str,
-                    action_id: str) -> JSONResponse | None:
-    """The answer already given to a request with this Idempotency-Key, if any."""
-    _check_key(key)
-    first, done = idempotency.recall_or_done(ctx.store, case_id, key, action_id)
+def _earlier_answer(ctx: Ctx, case_id: str, village: str, rows: list[tuple[Any, ...]],
+                    key: str, req_hash: str) -> JSONResponse | None:
+    """The answer already given to a request with this Idempotency-Key, if any (from the
+    rows of :data:`idempotency.RECALL_OR_DONE`)."""
+    first, done = idempotency.recalled(rows)
     if first is not None:
         if first[0] != req_hash:
             raise _key_reused()
