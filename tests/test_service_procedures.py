@@ -20,6 +20,7 @@ from deliberation.service import acting
 from deliberation.service import procedures as uploads
 from deliberation.service.db import open_service_store
 from deliberation.store import StoreError
+from deliberation.store.archive import archive_data, verify_archive
 
 VILLAGE = "guzhuang"
 CUSTOM = "four-deliberations-ourvillage"
@@ -127,6 +128,15 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
         assert r.status_code == 200, r.text
     with env.server.client(env.auditor) as c:
         assert c.get("/v1/cases/own-1/verification").json()["ok"]
+        # The archive replays the case under the stored text its header binds, as acting does.
+        archive = c.get("/v1/cases/own-1/archive").json()
+        assert archive["state"]["replayed"] is True, archive["state"]
+        assert archive["state"]["state"] == c.get("/v1/cases/own-1").json()["state"]
+        assert archive["procedure"]["version"] == f"1.0+sha256.{digest}"
+        assert verify_archive(archive) == []
+        page = c.get("/v1/cases/own-1/archive.html", params={"lang": "en"})
+        assert page.status_code == 200
+        assert "in progress" in page.text and "do not replay" not in page.text
     store = open_service_store(env.db)
     try:
         info = store.info("own-1")
@@ -144,6 +154,9 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
         uploads._PARSED._items.clear()  # (this process parsed the text before the change)
         with pytest.raises(StoreError):
             acting.load(store, "own-1")
+        # ... and the archive says it does not replay
+        changed = archive_data(store, "own-1", load=acting.load)
+        assert changed["state"]["replayed"] is False
         # A header naming another text breaks the chain at its first record.
         with store.backend.write():
             store.backend.execute(

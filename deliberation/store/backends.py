@@ -244,7 +244,7 @@ class PostgresBackend:
     def send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
         if self._pipe is None:
             return _Ran(self.execute(sql, params))
-        return _Queued(self.conn.execute(self._sql(sql), tuple(params)))
+        return _Queued(self.conn.execute(self._sql(sql), tuple(params)), self._pipe)
 
     @contextmanager
     def write(self) -> Iterator[None]:
@@ -298,8 +298,13 @@ class _Queued:
     """A statement sent in a pipeline; reading its rows waits for them."""
 
     cursor: Any
+    pipe: Any
 
     def rows(self) -> list[Row]:
+        if self.cursor.pgresult is None:
+            # A sync point, not a mere flush: every statement sent so far has answered when it
+            # returns, and the first that failed raises here, leaving nothing pending behind.
+            self.pipe.sync()
         return [tuple(r) for r in self.cursor.fetchall()]
 
 

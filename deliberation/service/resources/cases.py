@@ -304,9 +304,15 @@ def _procedure_changed(ctx: Ctx, info: CaseInfo) -> Text | None:
 
 @router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)",
             responses=ok_schema(ref("Archive")))
-def get_archive(case_id: str, ctx: CtxDep) -> Any:
+def get_archive(
+    case_id: str, ctx: CtxDep,
+    attachments: Annotated[bool, Query(description=(
+        "also carry the bytes of the case's attachments, base64, under \"attachments\" (as "
+        "case export --attachments), so the archive proves the evidence too"))] = False,
+) -> Any:
     _village_of(ctx, case_id, "read")
-    return reply(archive_data(ctx.store, case_id), ctx.lang)
+    return reply(archive_data(ctx.store, case_id, attachments=attachments, load=acting.load),
+                 ctx.lang)
 
 
 @router.get("/v1/cases/{case_id}/archive.html", response_class=HTMLResponse,
@@ -314,7 +320,7 @@ def get_archive(case_id: str, ctx: CtxDep) -> Any:
             responses=ok_schema({"type": "string"}, media="text/html"))
 def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang),
+    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang, load=acting.load),
                         headers={"Content-Language": ctx.lang})
 
 
@@ -323,7 +329,8 @@ def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
             responses=ok_schema({"type": "string", "format": "binary"}, media="application/pdf"))
 def get_archive_pdf(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    return Response(register_pdf(archive_data(ctx.store, case_id), lang=ctx.lang),
+    return Response(register_pdf(archive_data(ctx.store, case_id, load=acting.load),
+                                 lang=ctx.lang),
                     media_type="application/pdf", headers={"Content-Language": ctx.lang})
 
 
