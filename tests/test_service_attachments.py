@@ -10,8 +10,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from test_service_http import Env, _open, env  # noqa: F401  (the servers, one per backend)
 from test_service_contract import VERIFIER, _node
+from test_service_http import Env, _open, env  # noqa: F401  (the servers, one per backend)
 from test_service_support import act, uid
 
 from deliberation.store import open_store
@@ -72,8 +72,8 @@ def test_an_action_carries_attachments_over_http(env: Env) -> None:  # noqa: F81
                                                    hashlib.sha256(JPEG).hexdigest()}
 
 
-def test_the_node_verifier_checks_a_live_archive_with_its_attachments(  # noqa: F811
-        env: Env, tmp_path: Path) -> None:
+def test_the_node_verifier_checks_a_live_archive_with_its_attachments(
+        env: Env, tmp_path: Path) -> None:  # noqa: F811
     """``verify-archive.mjs --url … --attachments`` fetches the archive with the bytes and
     checks them; an archive file whose bytes were changed is located at the naming record."""
     case_id = "evidence-node-" + uid()

@@ -460,17 +460,7 @@ def act_on_case(
         description="a unique key per intended action; a retry with it replays the first "
                     "response")] = None,
 ) -> Any:
-    check_id(case_id, "case")
-    action_id = None
-    if idempotency_key is not None and idempotency.KEY.match(idempotency_key):
-        action_id = acting.action_id_for(case_id, idempotency_key)
-    # The case's header (with its village and version) is read once and serves every check;
-    # a keyed request's earlier answer, if any, is read with it.
-    info, kept_rows = _case_and(
-        ctx, case_id, "act", *((idempotency.RECALL_OR_DONE, (
-            case_id, idempotency_key, case_id, action_id)) if action_id is not None else ()))
-    if idempotency_key is not None:
-        _check_key(idempotency_key)  # (after the scope check, as every other refusal)
+    info, kept_rows, action_id = _header_for_act(ctx, case_id, idempotency_key)
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
@@ -530,6 +520,23 @@ def act_on_case(
             idempotency.remember(store, case_id, idempotency_key, req_hash, status,
                                  json.dumps(payload, ensure_ascii=False))
     return _respond(ctx, status, payload)
+
+
+def _header_for_act(ctx: Ctx, case_id: str, key: str | None
+                    ) -> tuple[CaseInfo, list[tuple[Any, ...]], str | None]:
+    """The case's header (its village and version serve every check), the rows of a keyed
+    request's earlier answer or stored action (read with it, in one round trip), and the
+    action id its records are stored under."""
+    check_id(case_id, "case")
+    action_id = None
+    if key is not None and idempotency.KEY.match(key):
+        action_id = acting.action_id_for(case_id, key)
+    info, rows = _case_and(ctx, case_id, "act", *(
+        (idempotency.RECALL_OR_DONE, (case_id, key, case_id, action_id))
+        if action_id is not None else ()))
+    if key is not None:
+        _check_key(key)  # (after the scope check, as every other refusal)
+    return info, rows, action_id
 
 
 def _earlier_answer(ctx: Ctx, case_id: str, village: str, rows: list[tuple[Any, ...]],
