@@ -291,12 +291,10 @@ def verify(case_id: str, ctx: CtxDep) -> Any:
 
 def _procedure_changed(ctx: Ctx, info: CaseInfo) -> Text | None:
     """Why the uploaded procedure text a case binds (by hash, in its header) is not the stored
-    one, or ``None`` (it is, or the case runs under a built-in)."""
+    one, or ``None`` (it is, with the texts of the uploaded ones it extends, or the case runs
+    under a built-in)."""
     digest = uploads.bound_hash(info.procedure_version)
-    if digest is None:
-        return None
-    text = uploads.text_of(ctx.store, info.procedure_id, digest)
-    if text is not None and uploads.content_hash(text) == digest:
+    if digest is None or uploads.intact(ctx.store, info.procedure_id, digest):
         return None
     return _("the text of procedure {id} version {version} is missing or changed").format(
         id=info.procedure_id, version=info.procedure_version)
