@@ -90,10 +90,8 @@ class _People:
                                   dtype=np.int64)
         self.ids = [v.id for v in members]
         # those who may come to observe (whoever a stage's observers rules pick on the roster)
-        watched = {sel for _n, among in plan.observer_groups for sel in among}
-        self.observers = [v.id for v in roster.villagers
-                          if any(v.id in ids for ids in
-                                 ({u.id for u in roster.select((sel,))} for sel in watched))]
+        watched = {v.id for _n, among in plan.observer_groups for v in roster.select(among)}
+        self.observers = [v.id for v in roster.villagers if v.id in watched]
         # who of them is in each subset a quorum counts apart (the engine is told the counts)
         self.subsets = {s: np.array([v.id in chosen for v in members], dtype=bool)
                         for s in plan.subsets
