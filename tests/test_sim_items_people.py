@@ -259,3 +259,32 @@ def test_engine_and_vectorised_paths_agree(tmp_path: Path, which: str,
             else {"secretary-signs", "chair-signs", "supervisors-observe"}) <= rules
     assert_paths_agree(eng, vec, ENGINE_RUNS, VECTOR_RUNS,
                        ("days", "reconvenings", "revisions", "meetings"))
+
+
+def test_a_composite_mixing_who_comes_with_other_conditions_is_refused(tmp_path: Path) -> None:
+    extra = """\
+    rules:
+      - rule: all-of
+        id: mixed
+        params:
+          rules:
+            - rule: observers
+              params: {of: supervision-committee, min: 1}
+            - rule: signatures
+              params: {of: participants}
+        basis: [b]"""
+    proc = _procedure(tmp_path, "mixed", "representative", ANYONE, extra)
+    with pytest.raises(SimulationError) as err:
+        simulate(proc, SimParams(), 10, seed=1)
+    assert "'mixed'" in err.value.message.get("en")
+    any_of = extra.replace("all-of", "any-of").replace(
+        "- rule: signatures\n              params: {of: participants}",
+        "- rule: observers\n              id: township\n"
+        "              params: {of: township-official, min: 1}")
+    proc = _procedure(tmp_path, "either", "representative", ANYONE, any_of)
+    # either one supervisor or the township official observes: P(held) = 1 - 0.5^3 · 0.5
+    params = SimParams(observer_attendance=0.5, support=1.0, support_concentration=None,
+                       max_reconvenings=0)
+    for path, runs in PATHS:
+        df = simulate(proc, params, runs, seed=2, path=path)
+        assert within(float(df["adopted"].mean()), 1 - 0.5**4, runs), path

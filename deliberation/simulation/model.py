@@ -421,8 +421,17 @@ def counted(rule: Rule) -> bool:
     """Whether a precondition of a meeting is decided by counts of who comes, as the rule
     declares them (its :meth:`~deliberation.rules.base.Rule.requirements`: observers present,
     office-holders who signed…): the simulator samples those; it asks any other once."""
-    return rule.effect is Effect.REFUSE and not isinstance(rule, SAMPLED) \
-        and bool(rule.requirements({}))
+    if rule.effect is not Effect.REFUSE or isinstance(rule, SAMPLED):
+        return False
+    if isinstance(rule, Composite):
+        # sampled as clauses only if every child is; a mix would drop the others' conditions
+        kinds = {counted(c) for c in rule.children}
+        if len(kinds) > 1:
+            raise SimulationError(_(
+                "rule {rule!r} combines who must come with other conditions, which the "
+                "simulator cannot sample together").format(rule=rule.id))
+        return kinds.pop()
+    return bool(rule.requirements({}))
 
 
 def _mean_wait(schedule: LunarSchedule) -> int:
