@@ -356,12 +356,22 @@ def _sweep(procedures: ProcedureRef | Sequence[ProcedureRef], params: SimParams 
 
 def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
     """Every overridden setting belongs to at least one of the procedures (did-you-mean)."""
-    from deliberation.simulation.model import unknown_setting
+    from deliberation.simulation.model import SimulationError, unknown_setting
 
     known = {s for p in procs for s in p.settings}
     for key, _unused in params.settings:
         if key not in known:
             raise unknown_setting(key, known)
+    # an item's support names an item some meeting of the procedures votes on by itself
+    items = sorted({it.id for p in procs for st in p.stages for it in st.items})
+    for key, _unused in params.support_by_item:
+        if key not in items:
+            near = closest(key, items)
+            raise SimulationError(_(
+                "support_by_item: no meeting votes on an item {key!r}; did you mean {near!r}?",
+            ).format(key=key, near=near) if near is not None else _(
+                "support_by_item: no meeting votes on an item {key!r}; items: {items}",
+            ).format(key=key, items=", ".join(items) or "-"))
 
 
 def _check_grid(procs: Sequence[Procedure], names: Sequence[str]) -> None:
