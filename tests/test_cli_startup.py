@@ -56,6 +56,31 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+# What the store's own views read: the cases table and the records, never a procedure, the
+# rules, the engine or a roster (the procedure machinery costs most of the start-up).
+_PROCEDURE = ("deliberation.definition", "deliberation.rules", "deliberation.engine.case",
+              "deliberation.engine.plan", "deliberation.trainer", "deliberation.roster", "yaml")
+
+
+def test_case_list_loads_no_procedure_rules_engine_nor_roster(db: str) -> None:
+    modules = _modules(["case", "list", "--db", db])
+    assert "deliberation.commands.case" in modules
+    assert _loaded(modules, (*_HEAVY, *_PROCEDURE)) == []
+
+
+def test_case_log_loads_no_engine(db: str) -> None:
+    modules = _modules(["case", "log", "road", "--db", db])
+    assert "deliberation.commands.case_log" in modules
+    assert _loaded(modules, ("deliberation.engine.case", "deliberation.engine.plan",
+                             "deliberation.engine.evaluators", "deliberation.store.cases")) == []
+
+
+def test_case_show_loads_only_the_rule_families_its_procedure_names(db: str) -> None:
+    # four-deliberations names no motion rule, and nothing else on the way imports that family
+    modules = _modules(["case", "show", "road", "--db", db])
+    assert _loaded(modules, ("deliberation.rules.motion",)) == []
+
+
 @pytest.mark.parametrize("args", [
     ["case", "show", "road"],
     ["case", "act", "road", "note", "--text", "备注"],

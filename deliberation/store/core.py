@@ -34,7 +34,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import msgspec
@@ -49,12 +49,14 @@ from deliberation.engine.records import (
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Joined, Text, _, _p, as_written
-from deliberation.roster import Roster
 from deliberation.safetext import printable
 from deliberation.store.backends import Backend, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
+
+if TYPE_CHECKING:  # imported where used, for start-up speed: ``case list`` reads no roster
+    from deliberation.roster import Roster
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema migrations.
 _MIGRATION_LOCK: Final = 7_364_301
@@ -400,6 +402,8 @@ class Store:
         ``attachments``: the bytes of the evidence the records name (see :meth:`append`)."""
         if not case_id:
             raise InvalidAction(_("the case id is empty"))
+        from deliberation.roster import Roster  # (lazy: start-up speed, see the imports)
+
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
         roster_fp = fingerprint(roster_data)
         created_at = _now()
@@ -717,6 +721,8 @@ class Store:
 
     def roster(self, case_id: str) -> Roster:
         """The roster the case was opened with (parsed once per distinct roster)."""
+        from deliberation.roster import Roster  # (lazy: start-up speed, see the imports)
+
         fp = self._info_unlocked(case_id).roster_fingerprint
         cached = self._rosters.get(fp)
         if cached is not None:
