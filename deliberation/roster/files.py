@@ -14,7 +14,6 @@ raises anything but :class:`~deliberation.roster.problems.RosterFileError`.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -131,6 +130,8 @@ def _text(path: Path, problems: _Problems) -> str | None:
 # -- CSV -----------------------------------------------------------------------------------------
 def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
     """Read CSV roster text: a header row of column names, then one person per row."""
+    import csv  # (lazy: start-up speed; a stored case's roster is no CSV)
+
     problems = _Problems(file)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     rows: list[tuple[int, list[str]]] = []

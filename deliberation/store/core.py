@@ -30,14 +30,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import msgspec
 
 from deliberation.engine.records import (
     Attachment,
@@ -510,6 +508,8 @@ class Store:
                 raise ConcurrencyConflict(case_id, expected, version)
         else:
             head = known_head
+        import uuid  # (lazy: start-up speed; only an action's append needs a new id)
+
         action = action_id or uuid.uuid4().hex
         size = len(records)
         out: list[tuple[Any, ...]] = []
@@ -927,20 +927,11 @@ class Store:
                                  contents.get(case_id, {}))
 
 
-class _Head(msgspec.Struct):
-    """The fields of a stored record that verify compares with its row; the decoder skips
-    the rest (data, result, signatures) without building it."""
-
-    seq: Any
-    case: Any
-    kind: Any
-
-
-_decode_head: Final = msgspec.json.Decoder(_Head).decode
-
-
 def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> list[Problem]:
     """Problems in a sequence of record rows chained from ``genesis`` (see :meth:`Store.verify`)."""
+    # imported here, for start-up speed: only verify and the archive check a chain (msgspec)
+    from deliberation.store.record_head import Unreadable, decode_head
+
     problems: list[Problem] = []
     prev = genesis
     expected_seq = 1
@@ -960,8 +951,8 @@ def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> lis
         # kind columns, the case) is checked against the record's own fields. Only those three
         # are decoded: building the whole record (json.loads) cost more than the hashing.
         try:
-            head = _decode_head(row.record_json)
-        except msgspec.MsgspecError as err:
+            head = decode_head(row.record_json)
+        except Unreadable as err:
             problems.append(Problem("unreadable", seq, str(err)[:120]))
         else:
             if head.seq != seq or type(head.seq) is not int:
