@@ -274,3 +274,17 @@ def test_errors_are_value_errors_and_translated() -> None:
     assert err.diagnostics[0].format() == "<roster>:0:0: R205 [0].id: id is empty " \
         "(hint: every person needs an id and a household)"
     assert err.diagnostics_in("zh-Hant")[0].hint_in("zh-Hant") == "每個人都要有編號和戶號"
+
+
+def test_plain_rows_read_each_value_by_its_own_type_and_report_every_bad_one() -> None:
+    # read_rows parses each distinct (field, value) once; True and 1 are equal as keys, yet a
+    # name written as true and one written as 1 stay what they were written as, and a bad value
+    # repeated on several rows is reported on each.
+    rows = [{"id": "a", "household": "h", "name": True}, {"id": "b", "household": "h", "name": 1},
+            {"id": "c", "household": "h", "adult": "maybe"},
+            {"id": "d", "household": "h", "adult": "maybe"}]
+    read = Roster.from_records(rows[:2])
+    assert [v.name for v in read.villagers] == ["true", "1"]
+    with pytest.raises(RosterFileError) as err:
+        Roster.from_records(rows)
+    assert [p.path for p in err.value.problems] == ["[2].adult", "[3].adult"]

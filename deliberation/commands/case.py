@@ -29,9 +29,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
-from deliberation.definition.wording import code
-from deliberation.engine.clock import Clock, ManualClock
-from deliberation.engine.items import ITEM_RESULT
 from deliberation.errors import (
     DeliberationError,
     InvalidAction,
@@ -39,15 +36,17 @@ from deliberation.errors import (
     RuleViolation,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, quoted
-from deliberation.roster import Roster, RosterError, RosterFileError
-from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.location import default_db
-from deliberation.trainer.catalog import entry_label, route_label
 
+# Start-up speed: each subcommand imports what only it needs (the procedure model and its
+# wording, the roster reader, the law table, the engine) in its own body, marked "lazy", so
+# ``case list`` and ``case log`` load no engine and ``case list`` no procedure machinery.
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
+    from deliberation.engine.clock import Clock
+    from deliberation.roster import Roster
     from deliberation.store.signing import HeadVerifier
 
 
@@ -100,9 +99,7 @@ def register(subparsers: Any) -> None:
     new = sub.add_parser("new", parents=[common, output], help="open a case")
     new.add_argument("--procedure", required=True, metavar="ID")
     new.add_argument("--matter", required=True, metavar="TEXT")
-    new.add_argument("--kind", default=DEFAULT_KIND, metavar="KIND",
-                     help="the matter's kind (default: ordinary-major-matter); one of: "
-                          + ", ".join(KINDS))
+    new.add_argument("--kind", action=_KindOption, default=None, metavar="KIND")
     new.add_argument("--village", metavar="ID",
                      help="the village the case belongs to (the service serves it to its tokens)")
     src = new.add_mutually_exclusive_group()
@@ -172,6 +169,25 @@ def register(subparsers: Any) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+class _KindOption(argparse.Action):
+    """``--kind``: its help lists the law table's kinds, read only when help is shown (the
+    table is parsed on import; start-up speed for every other ``case`` subcommand)."""
+
+    @property
+    def help(self) -> str:
+        from deliberation.rules.law import DEFAULT_KIND, KINDS  # (lazy: start-up speed)
+
+        return (f"the matter's kind (default: {DEFAULT_KIND}); one of: " + ", ".join(KINDS))
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass  # always the property above
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
 
 
 def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -300,6 +316,8 @@ def _key(path: str | None) -> HeadVerifier | None:
 def _clock(at: str | None) -> Clock | None:
     if not at:
         return None
+    from deliberation.engine.clock import ManualClock  # (lazy: start-up speed)
+
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
@@ -319,6 +337,8 @@ def _value(text: str) -> Any:
 
 
 def _generate(spec: str | None) -> Roster:
+    from deliberation.roster import Roster, RosterFileError  # (lazy: start-up speed)
+
     params: dict[str, Any] = {}
     for part in (spec or "").split(","):
         if not part.strip():
@@ -344,6 +364,7 @@ def _roster(args: argparse.Namespace) -> Roster:
     import yaml
 
     from deliberation.engine.scenario import file_problem
+    from deliberation.roster import Roster, RosterError
 
     try:
         if args.roster:
@@ -388,6 +409,8 @@ _LIST_HEAD: Final = (_("case"), _("village"),
 
 def _where(procedure: Procedure, state: str, lang: str) -> str:
     """A stage or an outcome by its name, with its id as code (what commands take)."""
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+
     if state in procedure.outcomes:
         return f"{procedure.outcomes[state].name.get(lang)} ({code(state)})"
     try:
@@ -398,6 +421,8 @@ def _where(procedure: Procedure, state: str, lang: str) -> str:
 
 def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     """Print a refused action: every violated rule with its numbers; exit 1."""
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+
     if fmt == "json":
         violations = ([v.to_data() for v in err.violations] if isinstance(err, RuleViolation)
                       else [])
@@ -509,6 +534,8 @@ def _convert(raw: str, annotation: str) -> Any:
 
 def run_new(args: argparse.Namespace) -> int:
     from deliberation.commands._library import load_ref
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+    from deliberation.rules.law import DEFAULT_KIND
     from deliberation.store.cases import new_case
 
     settings: dict[str, Any] = {}
@@ -527,7 +554,7 @@ def run_new(args: argparse.Namespace) -> int:
     with _store(args, create=True) as store:
         case = new_case(store, procedure, roster, matter=args.matter, case_id=args.case_id,
                         settings=settings or None, clock=_clock(args.at), actor=args.actor,
-                        kind=args.kind, village=village)
+                        kind=args.kind or DEFAULT_KIND, village=village)
     if args.format == "json":
         _emit({"case": case.id, "procedure": case.procedure.id, "state": case.state,
                "version": case.version, "village": village,
@@ -546,9 +573,12 @@ def run_act(args: argparse.Namespace) -> int:
         raise UsageError(_("unknown action {action}; actions: {actions}").format(
             action=quoted(args.action),
             actions=W(", ".join(a.replace("_", "-") for a in ACTIONS))))
+    from deliberation.definition.wording import code
     from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
+    from deliberation.engine.items import ITEM_RESULT
     from deliberation.store.cases import act
     from deliberation.store.evidence import check_count, read_evidence
+    from deliberation.trainer.catalog import entry_label, route_label
 
     kwargs = _action_kwargs(getattr(Case, name), args)
     clock = _clock(args.at)
@@ -595,6 +625,8 @@ def run_act(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+
     with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
         case = _load(store, args)

@@ -14,7 +14,6 @@ raises anything but :class:`~deliberation.roster.problems.RosterFileError`.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -131,6 +130,8 @@ def _text(path: Path, problems: _Problems) -> str | None:
 # -- CSV -----------------------------------------------------------------------------------------
 def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
     """Read CSV roster text: a header row of column names, then one person per row."""
+    import csv  # (lazy: start-up speed; a stored case's roster is no CSV)
+
     problems = _Problems(file)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     rows: list[tuple[int, list[str]]] = []
@@ -465,6 +466,10 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         return problems.result(None)
     villagers: list[Villager] = []
     ids: dict[str, int] = {}
+    # Each distinct (field, value) is parsed once: a stored roster, read on every case load,
+    # repeats the same flags, sexes and committees on every row (start-up speed). The values
+    # are immutable and depend on nothing else; the type is in the key (True == 1).
+    parsed_once: dict[tuple[str, type, object], Value | Bad] = {}
     for n, row in enumerate(rows):
         if not isinstance(row, Mapping):
             problems.add("R208", _("each person is a mapping"), path=f"[{n}]")
@@ -473,7 +478,14 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         for key, value in row.items():
             field = FIELD.get(key)
             if field is not None:
-                parsed[key] = _parse_value(field, value)
+                memo = _memo_key(key, value)
+                if memo is None:
+                    parsed[key] = _parse_value(field, value)
+                    continue
+                got = parsed_once.get(memo)
+                if got is None:
+                    got = parsed_once[memo] = _parse_value(field, value)
+                parsed[key] = got
             else:
                 problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
@@ -486,6 +498,17 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
+
+
+def _memo_key(key: str, value: object) -> tuple[str, type, object] | None:
+    """``value`` as a dictionary key with its field and type, when it is text, a number, a
+    flag, empty or a list of texts; else ``None`` (parsed each time)."""
+    kind = type(value)
+    if value is None or kind in (str, bool, int, float):
+        return key, kind, value
+    if isinstance(value, list) and kind is list and all(type(x) is str for x in value):
+        return key, kind, tuple(value)
+    return None
 
 
 def _row_place(n: int) -> _Where:

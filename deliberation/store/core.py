@@ -30,14 +30,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import msgspec
 
 from deliberation.engine.records import (
     Attachment,
@@ -49,12 +47,14 @@ from deliberation.engine.records import (
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Joined, Text, _, _p, as_written
-from deliberation.roster import Roster
 from deliberation.safetext import printable
 from deliberation.store.backends import Backend, Pending, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
+
+if TYPE_CHECKING:  # imported where used, for start-up speed: ``case list`` reads no roster
+    from deliberation.roster import Roster
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema migrations.
 _MIGRATION_LOCK: Final = 7_364_301
@@ -400,6 +400,8 @@ class Store:
         ``attachments``: the bytes of the evidence the records name (see :meth:`append`)."""
         if not case_id:
             raise InvalidAction(_("the case id is empty"))
+        from deliberation.roster import Roster  # (lazy: start-up speed, see the imports)
+
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
         roster_fp = fingerprint(roster_data)
         created_at = _now()
@@ -514,6 +516,8 @@ class Store:
                 raise ConcurrencyConflict(case_id, expected, version)
         else:
             head = known_head
+        import uuid  # (lazy: start-up speed; only an action's append needs a new id)
+
         action = action_id or uuid.uuid4().hex
         size = len(records)
         out: list[tuple[Any, ...]] = []
@@ -740,6 +744,8 @@ class Store:
 
     def roster(self, case_id: str) -> Roster:
         """The roster the case was opened with (parsed once per distinct roster)."""
+        from deliberation.roster import Roster  # (lazy: start-up speed, see the imports)
+
         fp = self._info_unlocked(case_id).roster_fingerprint
         cached = self._rosters.get(fp)
         if cached is not None:
@@ -948,20 +954,11 @@ class _Moved(Exception):
     """An append's conditional update found the case at another version or head."""
 
 
-class _Head(msgspec.Struct):
-    """The fields of a stored record that verify compares with its row; the decoder skips
-    the rest (data, result, signatures) without building it."""
-
-    seq: Any
-    case: Any
-    kind: Any
-
-
-_decode_head: Final = msgspec.json.Decoder(_Head).decode
-
-
 def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> list[Problem]:
     """Problems in a sequence of record rows chained from ``genesis`` (see :meth:`Store.verify`)."""
+    # imported here, for start-up speed: only verify and the archive check a chain (msgspec)
+    from deliberation.store.record_head import Unreadable, decode_head
+
     problems: list[Problem] = []
     prev = genesis
     expected_seq = 1
@@ -981,8 +978,8 @@ def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> lis
         # kind columns, the case) is checked against the record's own fields. Only those three
         # are decoded: building the whole record (json.loads) cost more than the hashing.
         try:
-            head = _decode_head(row.record_json)
-        except msgspec.MsgspecError as err:
+            head = decode_head(row.record_json)
+        except Unreadable as err:
             problems.append(Problem("unreadable", seq, str(err)[:120]))
         else:
             if head.seq != seq or type(head.seq) is not int:
