@@ -176,6 +176,19 @@ def test_a_naive_time_is_refused() -> None:
         case.hold_meeting(5, 5, at=datetime(2026, 3, 1, 9))
 
 
+@pytest.mark.parametrize("at", [
+    datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-12))),  # no UTC instant
+    datetime(9999, 12, 31, 20, tzinfo=UTC),  # its Beijing date would be in year 10000
+])
+def test_a_time_past_the_calendar_is_a_refusal(at: datetime) -> None:
+    case, _clock = open_case()
+    with pytest.raises(InvalidAction, match="outside the calendar"):
+        case.note("x", at=at)
+    with pytest.raises(InvalidAction, match="outside the calendar"):
+        Case.open(FOUR, Roster.generate(), matter="m", clock=ManualClock(at))
+    assert case.version == 1
+
+
 def test_replay_refuses_records_whose_times_run_backwards() -> None:
     case, clock = open_case()
     pass_stage(case, clock)

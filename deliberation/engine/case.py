@@ -24,7 +24,7 @@ import os
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
@@ -55,6 +55,7 @@ from deliberation.frozen import FrozenDict, freeze, thaw
 from deliberation.i18n import DEFAULT_LANG, _
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.days import local_date
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.rules.publication import ResultsPublished
 from deliberation.safetext import printable
@@ -680,6 +681,14 @@ class Case:
     def _check_time(self, at: Any) -> None:
         if type(at) is not datetime or at.tzinfo is None:
             raise InvalidAction(_("the time {at!r} must be an aware datetime").format(at=at))
+        try:
+            # every period and record counts in UTC and local days: a time at the very ends
+            # of the calendar (9999-12-31T23:00-12:00) has no UTC instant to count from
+            at.astimezone(UTC)
+            local_date(at, self._ctx.plan.zone)
+        except OverflowError:
+            raise InvalidAction(_("the time {at} is outside the calendar").format(
+                at=at.isoformat())) from None
         if self._records and at < self._records[-1].at:
             last = self._records[-1].at
             raise InvalidAction(_(
