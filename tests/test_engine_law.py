@@ -18,6 +18,7 @@ from deliberation.cli import main
 from deliberation.definition.loader import load_procedure
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import CaseClosed, DefinitionError
+from deliberation.rules.days import MAX_DAYS
 
 CST = timezone(timedelta(hours=8))
 
@@ -292,10 +293,31 @@ def test_text_fields_take_text() -> None:
 
 
 @pytest.mark.parametrize(("setting", "value"), [("disclosure-days", -1),
-                                                ("township-witnesses", -3)])
+                                                ("township-witnesses", -3),
+                                                ("disclosure-days", MAX_DAYS + 1),
+                                                ("disclosure-days", 10**40)])
 def test_setting_overrides_keep_the_loaders_minimums(setting: str, value: int) -> None:
     with pytest.raises(InvalidAction):
         Case.open(FOUR, Roster.generate(), settings={setting: value})
+
+
+def test_a_period_longer_than_any_law_is_a_located_error(tmp_path: Path) -> None:
+    # it used to load, then crash simulate, conclude, blockers and explain (date overflow)
+    path = tmp_path / "long.yaml"
+    path.write_text(_VARIANT.format(id="long", channels="[notice-board]",
+                                    min_days=MAX_DAYS + 1, require="any"), encoding="utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_procedure(path)
+    (diag,) = [d for d in err.value.diagnostics if d.code == "D402"]
+    assert "min_days" in diag.message.en and diag.line > 0
+    source = Path(load_procedure("four-deliberations-chongqing").source or "").read_text("utf-8")
+    assert "    default: 10\n" in source  # disclosure-days, referenced by two rules
+    path.write_text(source.replace("id: four-deliberations-chongqing", "id: long-default")
+                    .replace("    default: 10\n", f"    default: {10**18}\n", 1), "utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_procedure(path)
+    assert [d.code for d in err.value.diagnostics] == ["D402", "D402"]
+    assert all("disclosure-days" in d.message.en and d.line > 0 for d in err.value.diagnostics)
 
 
 # -- 7. a closed case takes nothing more ----------------------------------------------------------
