@@ -241,6 +241,26 @@ def test_an_actor_not_on_the_roster_is_refused() -> None:
     assert case.version == 1
 
 
+def test_the_opener_must_be_on_the_roster_too() -> None:
+    # the opened record was the one record whose actor nobody checked
+    with pytest.raises(InvalidAction, match="nobody is not on the roster"):
+        Case.open(FOUR, Roster.generate(), matter="m", actor="nobody")
+    assert Case.open(FOUR, Roster.generate(), matter="m", actor="v0001").records[0].actor \
+        == "v0001"
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"roster": None}, {"roster": "village.csv"}, {"procedure": 5}, {"settings": [1]},
+    {"case_id": 5}, {"case_id": ""},
+])
+def test_open_with_wrong_types_is_a_refusal(kwargs: dict[str, object]) -> None:
+    # they used to raise AttributeError from deep inside the engine
+    args: dict[str, object] = {"procedure": FOUR, "roster": Roster.generate(), "matter": "m"}
+    args.update(kwargs)
+    with pytest.raises(InvalidAction):
+        Case.open(**args)  # type: ignore[arg-type]
+
+
 def test_minute_signatures_must_come_from_those_present() -> None:
     case, _clock = open_case()
     committee = [v.id for v in case.roster.villagers if "party-committee" in v.committees]

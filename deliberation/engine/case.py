@@ -151,6 +151,13 @@ class Case:
         procedure = _procedure(procedure)
         if type(matter) is not str:
             raise InvalidAction(_("the matter must be text"))
+        if not isinstance(roster, Roster):
+            raise InvalidAction(_("the roster must be a Roster, not {value!r}").format(
+                value=type(roster).__name__))
+        if settings is not None and not isinstance(settings, Mapping):
+            raise InvalidAction(_("the settings must map setting ids to values"))
+        if case_id is not None and (type(case_id) is not str or not case_id):
+            raise InvalidAction(_("the case id must be non-empty text"))
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
         case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
         case._act("opened", actor, {
@@ -713,7 +720,7 @@ class Case:
         if actor is not None:
             if type(actor) is not str:
                 raise InvalidAction(_("the actor must be a villager id"))
-            if kind != "opened" and actor not in self._ctx.roster:
+            if actor not in self._ctx.roster:
                 raise InvalidAction(_("the actor {actor} is not on the roster").format(
                     actor=actor))
         data = freeze(data)
@@ -790,7 +797,12 @@ class Case:
 
 def _procedure(procedure: Procedure | str) -> Procedure:
     # the convenience form Case.open("four-deliberations", …): the built-in library
-    return load_procedure(procedure) if isinstance(procedure, str) else procedure
+    if isinstance(procedure, str):
+        return load_procedure(procedure)
+    if not isinstance(procedure, Procedure):
+        raise InvalidAction(_("the procedure must be a Procedure or a procedure id, not {value!r}")
+                            .format(value=type(procedure).__name__))
+    return procedure
 
 
 # -- small helpers ----------------------------------------------------------------------------
