@@ -23,7 +23,7 @@ import inspect
 import json
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -308,6 +308,12 @@ def _clock(at: str | None) -> Clock | None:
     if when.tzinfo is None:
         raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at),
                                         problem=_("give a time zone (e.g. +08:00)")))
+    if when > datetime.now(UTC) + _CLOCK_SKEW:
+        # a record dated ahead would meet any period at once (conclude a 7-day posting the
+        # day it goes up), as a back-dated one would; the service refuses it the same way
+        raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at), problem=_(
+            "{at} is in the future: only what has happened can be recorded",
+        ).format(at=when.isoformat())))
     return ManualClock(when)
 
 
@@ -376,6 +382,8 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
 
 # A bad option: the option and its value as written, then what is wrong in words.
 _OPTION: Final = _("{option} {value}: {problem}")
+# how far ahead of this machine's clock --at may be (another machine's clock may run ahead)
+_CLOCK_SKEW: Final = timedelta(minutes=5)
 _OPTION_ONLY: Final = _("{option}: {problem}")
 _CHOOSE: Final = _("choose one of {choices}")
 W = as_written  # an option, a value or a program's own words, as code in a Chinese view
