@@ -86,6 +86,8 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         "tampered": copy("tampered.db",
                          "UPDATE records SET record_json = replace(record_json, '会前', '会后')"),
         "badseq": copy("badseq.db", "UPDATE records SET seq = 'x' WHERE seq = 2"),
+        "notrecord": copy("notrecord.db", "UPDATE records SET record_json = '{}' WHERE seq = 2"),
+        "notjson": copy("notjson.db", "UPDATE records SET record_json = '[' WHERE seq = 2"),
         "pathproc": copy("pathproc.db",
                          f"UPDATE cases SET procedure_id = '{proc_file}'"),
         "badjson": "{bad json",
