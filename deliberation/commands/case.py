@@ -606,14 +606,16 @@ def run_show(args: argparse.Namespace) -> int:
     with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
         case = _load(store, args)
+    # The matter as the chained opened record holds it: the cases row's copy can be changed
+    # without touching the chain (case verify reports that; show does not repeat it).
     if args.format == "json":
-        _emit({**info.to_data(), "state": case.state, "stage": case.stage,
+        _emit({**info.to_data(), "matter": case.matter, "state": case.state, "stage": case.stage,
                "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
                "blockers": [{"rule": b.rule, "message": b.message.to_data(),
                              "numbers": dict(b.numbers)} for b in case.blockers()],
                "explanation": case.explain(args.lang)})
         return 0
-    print(f"{code(info.case_id)}  {info.matter}  "
+    print(f"{code(info.case_id)}  {case.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))
