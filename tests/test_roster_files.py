@@ -12,7 +12,7 @@ import pytest
 
 from deliberation.errors import DeliberationError
 from deliberation.roster import Roster, RosterError, RosterFileError
-from deliberation.roster.files import parse_csv, parse_yaml, read_file
+from deliberation.roster.files import MAX_FILE_BYTES, parse_csv, parse_yaml, read_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "rosters"
 
@@ -150,6 +150,24 @@ def test_unusable_files_are_one_clear_error(tmp_path: Path, name: str, data: byt
     assert [p.code for p in read.problems][:1] == [code]
     with pytest.raises(RosterFileError):
         Roster.from_file(tmp_path / name)
+
+
+def test_a_device_or_a_huge_file_is_refused_unread(tmp_path: Path) -> None:
+    # a .csv that is /dev/zero used to be read forever (roster check, case new --roster;
+    # that row of tests/cli_bad_inputs.py runs under an alarm); this one does not hang
+    zero = tmp_path / "zero.csv"
+    zero.symlink_to("/dev/null")
+    (tmp_path / "folder.yaml").mkdir()
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing written
+    for path, words in ((zero, "not a regular file"), (tmp_path / "folder.yaml",
+                        "not a regular file"), (huge, "larger than 64 MiB")):
+        read = read_file(path)
+        assert read.villagers is None
+        assert [(p.code, p.message.en) for p in read.problems] == [("R100", words)]
+        with pytest.raises(RosterFileError):
+            Roster.from_file(path)
 
 
 def test_missing_file() -> None:

@@ -23,7 +23,7 @@ import inspect
 import json
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -326,6 +326,12 @@ def _clock(at: str | None) -> Clock | None:
     if when.tzinfo is None:
         raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at),
                                         problem=_("give a time zone (e.g. +08:00)")))
+    if when > datetime.now(UTC) + _CLOCK_SKEW:
+        # a record dated ahead would meet any period at once (conclude a 7-day posting the
+        # day it goes up), as a back-dated one would; the service refuses it the same way
+        raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at), problem=_(
+            "{at} is in the future: only what has happened can be recorded",
+        ).format(at=when.isoformat())))
     return ManualClock(when)
 
 
@@ -397,6 +403,8 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
 
 # A bad option: the option and its value as written, then what is wrong in words.
 _OPTION: Final = _("{option} {value}: {problem}")
+# how far ahead of this machine's clock --at may be (another machine's clock may run ahead)
+_CLOCK_SKEW: Final = timedelta(minutes=5)
 _OPTION_ONLY: Final = _("{option}: {problem}")
 _CHOOSE: Final = _("choose one of {choices}")
 W = as_written  # an option, a value or a program's own words, as code in a Chinese view
@@ -630,14 +638,16 @@ def run_show(args: argparse.Namespace) -> int:
     with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
         case = _load(store, args)
+    # The matter as the chained opened record holds it: the cases row's copy can be changed
+    # without touching the chain (case verify reports that; show does not repeat it).
     if args.format == "json":
-        _emit({**info.to_data(), "state": case.state, "stage": case.stage,
+        _emit({**info.to_data(), "matter": case.matter, "state": case.state, "stage": case.stage,
                "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
                "blockers": [{"rule": b.rule, "message": b.message.to_data(),
                              "numbers": dict(b.numbers)} for b in case.blockers()],
                "explanation": case.explain(args.lang)})
         return 0
-    print(f"{code(info.case_id)}  {info.matter}  "
+    print(f"{code(info.case_id)}  {case.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))

@@ -1191,6 +1191,17 @@ class _Builder:
                     suggest(bad[0], param.choices),
                 )
                 return None
+        if param.type == "int" and setting.type is SettingType.INT:
+            # the default must fit the parameter as a number written in its place would (D402)
+            low, high, v = param.minimum or 0, param.maximum, setting.default
+            if isinstance(v, int) and (v < low or (high is not None and v > high)):
+                self.r.error(
+                    "D402",
+                    _("setting {name!r} defaults to {v}, outside {low}..{high} that {param} "
+                      "allows").format(name=name, v=v, low=low, high=high, param=param.name),
+                    sid,
+                )
+                return None
         return SettingRef(str(name))
 
     # .. stages ..

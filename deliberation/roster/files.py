@@ -47,6 +47,8 @@ CSV_SUFFIXES: Final = (".csv",)
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 _NULL_TAG: Final = "tag:yaml.org,2002:null"
 _NO_HINT: Final = Triple.same("")
+# A roster file larger than this is not one a village keeps (far above 20,000 people's rows).
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
 
 
@@ -95,7 +97,7 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
         kind = "csv" if suffix in CSV_SUFFIXES else "yaml"
     if kind is None:
         problems.add("R100", _("not a roster file type: {suffix}").format(
-            suffix=quoted(suffix) if suffix else _("(no suffix)")), hint=_(
+            suffix=quoted(suffix) if suffix else _("(no suffix)")), 1, 1, hint=_(
                 "a roster is a .csv or a .yaml file",
             ))
         return problems.result(None)
@@ -108,9 +110,18 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
 def _text(path: Path, problems: _Problems) -> str | None:
     """The file as text (UTF-8, with or without a byte-order mark), or ``None`` and R100."""
     try:
+        if path.exists() and not path.is_file():
+            # a folder, or a device such as /dev/zero (reading it would never end)
+            problems.add("R100", _("not a regular file"), 1, 1)
+            return None
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            problems.add("R100", _("larger than {size} MiB").format(
+                size=MAX_FILE_BYTES // (1024 * 1024)), 1, 1)
+            return None
         data = path.read_bytes()
     except OSError as err:
-        problems.add("R100", _("cannot read the file: {value}").format(value=err.strerror or err))
+        problems.add("R100", _("cannot read the file: {value}").format(value=err.strerror or err),
+                     1, 1)
         return None
     save_utf8 = _("save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -26,7 +26,7 @@ from deliberation.i18n import Text, _, series
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
-from deliberation.rules.days import DayCount, Period
+from deliberation.rules.days import MAX_DAYS, DayCount, Period
 from deliberation.rules.facts import Facts
 
 COUNTS: Final = tuple(c.value for c in DayCount)
@@ -231,8 +231,9 @@ rule_type(
     description="Published on the required channels for a minimum period, objections answered.",
     params=(Param("channels", "channels", required=False, default=("notice-board",),
                   description="disclosure channels: built-in ids or the procedure's own"),
-            Param("min_days", "int", required=False, default=7, minimum=0),
-            Param("objection_window_days", "int", required=False, default=0, minimum=0),
+            Param("min_days", "int", required=False, default=7, minimum=0, maximum=MAX_DAYS),
+            Param("objection_window_days", "int", required=False, default=0, minimum=0,
+                  maximum=MAX_DAYS),
             Param("require", "choice", required=False, default="any", choices=REQUIRE,
                   description="any: one of the channels suffices; all: each channel, each for "
                   "the full period from its own posting"),
@@ -246,12 +247,12 @@ rule_type(
 rule_type(
     NoticePeriod, name="notice-period", label=_("notice period"),
     description="The meeting was announced at least ``days`` days before it is held.",
-    params=(Param("days", "int", minimum=0), COUNT_PARAM),
+    params=(Param("days", "int", minimum=0, maximum=MAX_DAYS), COUNT_PARAM),
     actions=(ActionKind.MEETING,))
 
 rule_type(
     AdvanceCirculation, name="advance-circulation",
     label=_("plan circulated in advance"),
     description="The plan was circulated to the participants at least ``days`` days ahead.",
-    params=(Param("days", "int", minimum=0), COUNT_PARAM),
+    params=(Param("days", "int", minimum=0, maximum=MAX_DAYS), COUNT_PARAM),
     actions=(ActionKind.MEETING,))

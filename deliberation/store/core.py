@@ -159,15 +159,28 @@ class StoredRecord:
 
     @property
     def record(self) -> Record:
-        return record_from_json(self.record_json)
+        try:
+            return record_from_json(self.record_json)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
+            raise self._corrupt(err) from None
+
+    def _corrupt(self, err: Exception) -> StoreError:
+        # a row changed behind the store's back: its JSON is not a record (case verify says
+        # how the chain sees it; show, log and export say this and stop)
+        return StoreError(_("record {n} is corrupt ({problem}): run case verify").format(
+            n=self.seq, problem=f"{type(err).__name__}: {err}"[:120]))
 
     def to_data(self) -> dict[str, Any]:
+        try:
+            record = json.loads(self.record_json)
+        except (ValueError, RecursionError) as err:
+            raise self._corrupt(err) from None
         return {
             "seq": self.seq,
             "action": {"id": self.action_id, "index": self.action_index, "size": self.action_size},
             "prev_hash": self.prev_hash,
             "hash": self.hash,
-            "record": json.loads(self.record_json),
+            "record": record,
         }
 
 

@@ -392,7 +392,7 @@ def _action_body(raw: bytes) -> tuple[str, dict[str, Any]]:
     try:
         text = raw.decode("utf-8")
         body = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # (nested past the parser's depth)
         raise ServiceProblem(400, "invalid-body", _("the body must be a JSON object")) from None
     if not isinstance(body, dict):
         raise ServiceProblem(422, "invalid-body", _("an action is a JSON object with 'do'"))
