@@ -449,8 +449,11 @@ class Store:
                     values[: len(columns.split(","))],
                 )
                 if records:
-                    return self._append_locked(case_id, 0, records, None,
-                                               attachments=attachments)[0]
+                    version, _rows, done = self._append_locked(case_id, 0, records, None,
+                                                               attachments=attachments)
+                    if not done():  # (record rows of this case id were there already)
+                        raise CaseExists(case_id)
+                    return version
                 return 0
         except Exception as err:
             if b.is_unique_violation(err):
@@ -487,11 +490,11 @@ class Store:
         b = self.backend
         try:
             with b.write():
-                version, stored, moved = self._append_locked(
+                version, stored, done = self._append_locked(
                     case_id, expected_version, records, action_id, head, attachments=attachments)
                 if then is not None:
                     then(stored)
-                if moved is not None and not moved.rows():
+                if not done():
                     # The case was not at the version and head the records chain from: the
                     # transaction (records, and whatever ``then`` wrote) is rolled back.
                     raise _Moved()
@@ -506,11 +509,13 @@ class Store:
     def _append_locked(
         self, case_id: str, expected: int, records: Sequence[Record], action_id: str | None,
         known_head: str | None = None, *, attachments: Mapping[str, bytes] | None = None,
-    ) -> tuple[int, tuple[StoredRecord, ...], Pending | None]:
+    ) -> tuple[int, tuple[StoredRecord, ...], Callable[[], bool]]:
         """Store ``records`` after ``expected`` (inside a write transaction). With
-        ``known_head``, the case row is moved by a conditional update sent without waiting;
-        the caller must then check that it moved a row (the returned :class:`Pending`)
-        before the transaction commits."""
+        ``known_head``, the case row is moved by a conditional update sent without waiting.
+        The records are inserted unless their seqs are taken (``ON CONFLICT DO NOTHING``: a
+        racer's records are not an error that would abort the pipeline). The caller must check
+        the returned ``done()`` — the case row moved and every record went in — before the
+        transaction commits, and roll it back otherwise."""
         if not records:
             raise InvalidAction(_("no records to append"))
         b = self.backend
@@ -553,18 +558,25 @@ class Store:
         new_version = expected + size
         # With the head known, the update is the version and head check, and takes the row's
         # lock before the records are written: a racer waits for it, then finds the version
-        # moved (no row) and its records' seqs taken (a unique violation).
+        # moved (no row) and its records' seqs taken (none inserted).
         moved = (self._advance(case_id, expected, known_head, new_version, head, out[-1][6])
                  if known_head is not None else None)
-        b.executemany(
-            f"INSERT INTO records (case_id, {_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            out,
-        )
+        inserted = [b.send(
+            f"INSERT INTO records (case_id, {_RECORD_COLUMNS}) VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+            + " ON CONFLICT (case_id, seq) DO NOTHING RETURNING seq",
+            [v for row in chunk for v in row])
+            for chunk in (out[i:i + _INSERT_ROWS] for i in range(0, len(out), _INSERT_ROWS))]
         if known_head is None:
             self._advance(case_id, expected, None, new_version, head, out[-1][6])
         if self.signer is not None:
             self._sign_locked(case_id, new_version, head)
-        return new_version, tuple(StoredRecord(*row[1:]) for row in out), moved
+
+        def done() -> bool:
+            return ((moved is None or bool(moved.rows()))
+                    and sum(len(p.rows()) for p in inserted) == size)
+
+        return new_version, tuple(StoredRecord(*row[1:]) for row in out), done
 
     def _store_attachments(self, case_id: str, named: Mapping[str, Attachment],
                            contents: Mapping[str, bytes]) -> None:
@@ -1156,6 +1168,9 @@ def _case_info(r: Sequence[Any]) -> CaseInfo:
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
+
+# Record rows per INSERT statement (9 parameters each: well under every database's limit).
+_INSERT_ROWS: Final = 500
 
 # Cases read at a time by verify_many (well under every database's limit on parameters).
 _VERIFY_BATCH: Final = 256
