@@ -159,6 +159,10 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     ("case", "act", "road", "note", "--text", "x", "--db", "{missing}"),
     ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--lang", "fr"),
     ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--key-file", "{missing}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{missing}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{dir}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{devzero_csv}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{binary}"),
     # -- case show / log / verify / export / list
     ("case", "show"),
     ("case", "show", "nope", "--db", "{db}"),
