@@ -277,6 +277,8 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     ("serve", "--keepalive", "nan"),
     ("serve", "--db", "mysql://x/y"),
     ("serve", "--db", "{junk}"),
+    ("serve", "--db", "{newdb}", "--port", "{busyport}"),
+    ("serve", "--db", "{newdb}", "--host", "999.1.1.1"),
     # -- html
     ("html",),
     ("html", "no-such-procedure"),
