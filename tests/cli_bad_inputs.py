@@ -159,6 +159,10 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     ("case", "act", "road", "note", "--text", "x", "--db", "{missing}"),
     ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--lang", "fr"),
     ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--key-file", "{missing}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{missing}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{dir}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{devzero_csv}"),
+    ("case", "act", "road", "note", "--text", "x", "--db", "{db}", "--attach", "{binary}"),
     # -- case show / log / verify / export / list
     ("case", "show"),
     ("case", "show", "nope", "--db", "{db}"),
@@ -273,6 +277,8 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     ("serve", "--keepalive", "nan"),
     ("serve", "--db", "mysql://x/y"),
     ("serve", "--db", "{junk}"),
+    ("serve", "--db", "{newdb}", "--port", "{busyport}"),
+    ("serve", "--db", "{newdb}", "--host", "999.1.1.1"),
     # -- html
     ("html",),
     ("html", "no-such-procedure"),

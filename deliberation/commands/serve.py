@@ -9,6 +9,7 @@ See ``docs/service.md``. Needs the ``service`` extra: ``pip install 'deliberatio
 from __future__ import annotations
 
 import argparse
+import socket
 from typing import Any
 
 from deliberation.commands._library import add_command
@@ -53,6 +54,21 @@ def run(args: argparse.Namespace) -> int:
     from deliberation.service.db import open_service_store
 
     open_service_store(args.db).close()
+    _check_address(args.host, args.port)
     serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level,
           args.keepalive)
     return 0
+
+
+def _check_address(host: str, port: int) -> None:
+    """Refuse, in one line, an address this machine cannot listen on (a port in use, a host it
+    does not have), which the server would report in several log lines and exit 3."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            probe.bind(address)
+    except OSError as err:
+        raise DeliberationError(_("cannot listen on {host} port {port}: {reason}").format(
+            host=host, port=port, reason=err.strerror or str(err))) from None

@@ -19,6 +19,7 @@ run.exe: not an accepted kind of file (accepted: PDF, PNG, JPEG, TIFF, WebP, pla
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
@@ -129,7 +130,12 @@ def read_evidence(path: str | Path) -> Evidence:
     """Read and check an attachment file (its file name is what the record keeps)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            # a folder, a pipe, or a device such as /dev/zero (read forever)
+            raise InvalidAction(_("cannot read {path}: {reason}").format(
+                path=str(path), reason=_("not a regular file")))
+        size = st.st_size
         if size > MAX_SIZE:
             # Refused before reading: a mistaken video must not fill the memory.
             raise InvalidAction(_("{name}: {size} bytes is more than the {limit} allowed").format(

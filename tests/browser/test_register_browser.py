@@ -5,6 +5,7 @@ length, and hostile text shown as text."""
 from __future__ import annotations
 
 import base64
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,9 @@ def test_register_screenshots_in_each_language(page: Any, tmp_path: Path, screen
 def test_hostile_text_in_the_register_stays_text(page: Any, tmp_path: Path,
                                                  archive: dict[str, Any]) -> None:
     payload = "<img src=x onerror=window.__pwned=1><script>window.__pwned=2</script>"
-    data = {**archive, "case": {**archive["case"], "matter": payload}}
+    # the register prints the matter the chained opened record holds (not the header's copy)
+    data = copy.deepcopy(archive)
+    data["records"][0]["record"]["data"]["matter"] = payload
     file = tmp_path / "hostile.html"
     file.write_text(register_html(data, lang="en"), encoding="utf-8")
     page.goto(file.as_uri())
