@@ -43,6 +43,7 @@ from deliberation.simulation.model import (
     Plan,
     StagePlan,
     posting_channels,
+    simulated_groups,
 )
 from deliberation.simulation.params import SimParams
 from deliberation.simulation.vectorised import (
@@ -109,7 +110,10 @@ def run_chunk_engine(plan: Plan, procedure: Procedure, params: SimParams, roster
     import numpy as np
 
     rng = rng_for(seed, chunk, ENGINE_STREAM)
-    people = {st.id: _People(st, procedure, params, roster) for st in plan.stages}
+    # the people of a body made of a group a meeting creates: those the meeting elects
+    elected = simulated_groups(procedure, roster)
+    people_roster = roster.with_groups(elected) if elected else roster
+    people = {st.id: _People(st, procedure, params, people_roster) for st in plan.stages}
     support = draw_support(params, rng, runs)
     runners = [_Run(plan, procedure, params, roster, people, rng, float(s)) for s in support]
     rows = [r.drive() for r in runners]
@@ -436,12 +440,23 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         exclusion_approval=_SIM_APPROVAL if left_out else None,
         non_voting=non_voting, witnesses=township, present_among=among or None,
         observers=list(dict.fromkeys(observers)),
+        elected=_elected(case, st) or None,
     )
     result = next(r.result for r in records if r.kind == "meeting")
     checks = result.get("checks", ())
     failed = [c["rule"] for c in checks if not c["ok"]]
     quorum = all(c["ok"] for c in checks if c["rule"] in st.quorum_rule_ids)
     return str(result["route"]), (failed[0] if failed else ""), (present, yes, int(quorum))
+
+
+def _elected(case: Any, st: StagePlan) -> dict[str, tuple[str, ...]]:
+    """The groups the meeting of ``st`` elects, with the members a simulated case elects."""
+    procedure = case.procedure
+    electing = procedure.groups_elected_at(st.id)
+    if not electing:
+        return {}
+    chosen = simulated_groups(procedure, case.roster)
+    return {g.id: chosen[g.id] for g in electing}
 
 
 def _consult(case: Any, st: StagePlan, people: _People, params: SimParams,

@@ -35,7 +35,7 @@ from deliberation.definition.model import (
     Stage,
 )
 from deliberation.definition.wording import code
-from deliberation.i18n import Text, Triple, _, each_lang, series
+from deliberation.i18n import Text, Triple, _, each_lang, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
@@ -161,7 +161,10 @@ def build_view(
     overrides: Mapping[str, Any] | None = None,
     roster: Roster | None = None,
 ) -> ProcedureView:
-    """Prepare ``procedure`` for display; ``roster`` adds sample counts for each body."""
+    """Prepare ``procedure`` for display; ``roster`` adds sample counts for each body (a group
+    a meeting creates counts the members ``roster`` holds for it: none before the election)."""
+    if roster is not None and any(g not in roster.elected for g in procedure.groups):
+        roster = roster.with_groups({g: roster.elected.get(g, ()) for g in procedure.groups})
     steps = tuple(
         _step(procedure, i + 1, stage, overrides, roster)
         for i, stage in enumerate(procedure.stages)
@@ -210,7 +213,7 @@ def _step(
         number=number,
         stage=stage,
         body=body,
-        actor=_actor(body),
+        actor=_actor(procedure, body),
         action=action_label(stage.action.value),
         rules=rules,
         records=tuple(record_label(r) for r in stage.records),
@@ -221,12 +224,23 @@ def _step(
     )
 
 
-def _actor(body: Body) -> Text:
+def member_label(procedure: Procedure, selector: str) -> Text:
+    """Who a body's selector names: a roster selector's label, or a group a meeting creates
+    with the stage that elects it."""
+    group = procedure.groups.get(selector)
+    if group is None:
+        return selector_label(selector)
+    at = next((s for s in procedure.stages if s.id == group.elected_at), None)
+    return _("{group}, elected at {stage}").format(
+        group=group.name, stage=at.name if at is not None else quoted(group.elected_at))
+
+
+def _actor(procedure: Procedure, body: Body) -> Text:
     def one(lang: str) -> str:
-        who = series(selector_label(s) for s in body.members)
+        who = series(member_label(procedure, s) for s in body.members)
         line = _("{body} ({members})").format(body=body.name, members=who)
         if body.voters:
-            voters = series(selector_label(s) for s in body.voters)
+            voters = series(member_label(procedure, s) for s in body.voters)
             line = _("{body} ({members}); only {voters} vote").format(
                 body=body.name, members=who, voters=voters)
         return line.get(lang)
