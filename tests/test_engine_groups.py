@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_sim_support import assert_paths_agree
 
 from deliberation import Case, InvalidAction, NotEntitled, Roster, RuleViolation, load_procedure
 from deliberation.cli import main
@@ -21,6 +24,12 @@ from deliberation.definition.loader import load_text
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.scenario import load_scenario, parse_action, run_scenario
 from deliberation.errors import DeliberationError
+from deliberation.simulation import SimParams, SimulationError, simulate
+from deliberation.simulation.model import simulated_groups
+from deliberation.store import open_store
+from deliberation.store.archive import archive_data
+from deliberation.store.cases import save_case
+from deliberation.store.register import build_register
 
 PROCEDURE = load_procedure("land-contracting-plan-working-group")
 ROSTER = Roster.generate(households=12, people=40, adults=31, party_members=6,
@@ -323,3 +332,76 @@ def test_case_act_on_the_command_line(tmp_path: Path,
     code, out, err = cli("case", "show", "c1", "--db", db, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["stage"] == "drafting"
+
+
+# -- the simulator ------------------------------------------------------------------------------
+
+
+def test_both_simulation_paths_agree_on_a_procedure_with_a_group() -> None:
+    # the working group's meeting (3 simulated members, quorum 2 of 3, approval 2 of 3) fails
+    # often enough at 0.7 attendance and support that its routes (reconvene, a new election
+    # after two failed drafts) are exercised in both paths
+    params = SimParams(households=60, people=200, adults=160, party_members=12,
+                       representatives=12, kind="land-contracting-plan",
+                       attendance_by_body={"villagers-meeting": 0.85, "working-group": 0.7},
+                       support_by_body={"working-group": 0.7, "branch-committee": 0.9,
+                                        "two-committees": 0.85, "villagers-meeting": 0.8})
+    engine_runs, vector_runs = 400, 40_000
+    eng = simulate(PROCEDURE.id, params, engine_runs, seed=13, path="engine")
+    vec = simulate(PROCEDURE.id, params, vector_runs, seed=13)
+    assert_paths_agree(eng, vec, engine_runs, vector_runs,
+                       ("days", "reconvenings", "revisions", "meetings"))
+
+
+def test_the_simulator_elects_the_smallest_group_and_refuses_a_roster_too_small() -> None:
+    assert simulated_groups(PROCEDURE, ROSTER) == {"working-group": tuple(ADULTS[:3])}
+    tiny = Roster.generate(households=2, people=4, adults=2, party_members=0,
+                           representatives=0, party_committee=0, villagers_committee=0,
+                           supervision_committee=0, township_officials=0)
+    with pytest.raises(SimulationError) as info:
+        simulated_groups(PROCEDURE, tiny)
+    assert "fewer than the 3" in info.value.message.en
+
+
+def test_the_register_names_the_elected_and_counts_the_group_as_expected() -> None:
+    store = open_store("sqlite:///:memory:")
+    case, clock = _at_election()
+    group = PLAIN[:3]
+    _elect(case, group)
+    clock.advance(days=1)
+    case.hold_meeting(present=group[:2], yes=group[:2])  # one member absent: 应到 3
+    save_case(store, case)
+    reg = build_register(archive_data(store, case.id), lang="en")
+    election, drafting = reg.sections[1], reg.sections[2]
+    rows = {r.label: r.value for r in election.rows}
+    assert rows["Elected to the contracting working group"].startswith("3: ")
+    rows = {r.label: r.value for r in drafting.rows}
+    assert rows["Expected"].startswith("3") and rows["Absent"].startswith("1: ")
+    zh = build_register(archive_data(store, case.id), lang="zh-Hans")
+    assert any(r.label == "当选承包工作小组成员" for r in zh.sections[1].rows)
+
+
+_IDS = st.sampled_from([*PLAIN[:12], MINOR, "t01", "nobody", "", "working-group"])
+_ELECTED = st.one_of(
+    st.lists(_IDS, max_size=12),
+    st.dictionaries(st.sampled_from(["working-group", "wg", ""]),
+                    st.one_of(st.lists(_IDS, max_size=12), st.integers(), st.text(max_size=3)),
+                    max_size=2),
+    st.integers(), st.text(max_size=5), st.none(), st.lists(st.integers(), max_size=3),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(elected=_ELECTED, present=st.integers(min_value=0, max_value=40))
+def test_any_election_input_is_accepted_or_refused_cleanly(elected: Any, present: int) -> None:
+    case, _clock = _at_election()
+    before = _snapshot(case)
+    try:
+        case.hold_meeting(present=present, yes=present, elected=elected)
+    except DeliberationError:
+        assert _snapshot(case) == before
+        return
+    members = case.groups.get("working-group")
+    if members is not None:
+        assert 3 <= len(members) <= 9 and len(set(members)) == len(members)
+        assert all(ROSTER.get(v).adult and not ROSTER.get(v).township for v in members)

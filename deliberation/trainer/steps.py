@@ -26,6 +26,7 @@ from deliberation.definition.model import (
     Basis,
     Body,
     FrozenMap,
+    Group,
     Outcome,
     OutcomeKind,
     Procedure,
@@ -96,6 +97,8 @@ class StepView:
     routes: tuple[RouteView, ...]
     skip_setting: Setting | None = None
     sample: Mapping[str, int] = attrs.field(factory=dict)
+    # the groups the step's meeting creates (``groups:``): named on its box and page
+    elects: tuple[Group, ...] = ()
 
     @property
     def id(self) -> str:
@@ -220,7 +223,8 @@ def _step(
         basis=_bases(procedure, stage.basis or body.basis),
         routes=tuple(routes),
         skip_setting=skip,
-        sample=_sample(body, roster) if roster is not None else {},
+        sample=sample_counts(body, roster) if roster is not None else {},
+        elects=procedure.groups_elected_at(stage.id),
     )
 
 
@@ -298,7 +302,8 @@ def _rule(
     )
 
 
-def _sample(body: Body, roster: Roster) -> dict[str, int]:
+def sample_counts(body: Body, roster: Roster) -> dict[str, int]:
+    """A body's sizes on ``roster`` (members, voters, households, adults), for display."""
     members = roster.select(body.members)
     voters = roster.select(body.voters) if body.voters else members
     return {
