@@ -24,6 +24,8 @@ from deliberation.definition.loader import load_text
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.scenario import load_scenario, parse_action, run_scenario
 from deliberation.errors import DeliberationError
+from deliberation.service.acting import act, open_case
+from deliberation.service.db import open_service_store
 from deliberation.simulation import SimParams, SimulationError, simulate
 from deliberation.simulation.model import simulated_groups
 from deliberation.store import open_store
@@ -405,3 +407,22 @@ def test_any_election_input_is_accepted_or_refused_cleanly(elected: Any, present
     if members is not None:
         assert 3 <= len(members) <= 9 and len(set(members)) == len(members)
         assert all(ROSTER.get(v).adult and not ROSTER.get(v).township for v in members)
+
+
+def test_the_service_acts_with_elected_and_a_refusal_stores_nothing() -> None:
+    store = open_service_store("sqlite:///:memory:")
+    case = open_case(store, "v1", PROCEDURE.id, ROSTER, case_id="s1", at=T0,
+                     kind="land-contracting-plan")
+    version = case.version
+    for text in ('{"do": "meeting", "present": 5, "yes": 5, "at": "2026-03-02T10:00:00+08:00"}',
+                 '{"do": "notice", "at": "2026-03-02T11:00:00+08:00"}'):
+        out = act(store, "s1", parse_action(text, PROCEDURE), expected_version=version)
+        assert out.result.accepted
+        version = out.case.version
+    too_few = ('{"do": "meeting", "present": 24, "yes": 22, "at": "2026-03-12T10:00:00+08:00", '
+               f'"elected": {json.dumps(PLAIN[:2])}}}')
+    out = act(store, "s1", parse_action(too_few, PROCEDURE), expected_version=version)
+    assert not out.result.accepted and out.records == () and out.case.version == version
+    enough = too_few.replace(json.dumps(PLAIN[:2]), json.dumps(PLAIN[:3]))
+    out = act(store, "s1", parse_action(enough, PROCEDURE), expected_version=version)
+    assert out.result.accepted and out.case.groups == {"working-group": tuple(PLAIN[:3])}
