@@ -96,6 +96,9 @@ L: Final = {
     "no": _p("commands.show:no", "no"),
     "or": _("or"),
     "if-setting": _("rules when setting {s} = {v}:"),
+    "elects": _("elects the {group} ({id}): {size}, each selected by {who}"),
+    "size": _("{min} to {max} members"),
+    "size-open": _("at least {min} members"),
 }
 
 # who may withdraw a matter (Withdrawal.by)
@@ -248,6 +251,13 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
     if stage.description is not None:
         out.append(f"   {stage.description.get(lang).strip()}")
     out.append(f"   {L['body'].get(lang)}: {_body_line(p, stage, lang)}")
+    for g in p.groups_elected_at(stage.id):  # a group the meeting creates (groups:)
+        size = (L["size"].format(min=g.min_members, max=g.max_members)
+                if g.max_members is not None else L["size-open"].format(min=g.min_members))
+        out.append("   " + L["elects"].format(
+            group=g.name, id=code(g.id), size=size,
+            who=series(Triple.same(code(e)) for e in g.eligible)).get(lang))
+        used_basis += g.basis
     if stage.skip_when is not None:
         s = p.settings[stage.skip_when]
         skip = L["skip"].format(s=code(stage.skip_when), d=code(plain(s.default)))

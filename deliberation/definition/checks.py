@@ -27,7 +27,8 @@ On that graph (codes in ``docs/diagnostics.md``):
 * D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing;
 * D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`);
 * D440/D441 comment periods (:mod:`deliberation.definition.comment_checks`);
-* D442/D443 per-stage disclosure (:mod:`deliberation.definition.publication_checks`).
+* D442/D443 per-stage disclosure (:mod:`deliberation.definition.publication_checks`);
+* D450/D451/D452 groups a meeting creates (:mod:`deliberation.definition.group_checks`).
 
 >>> from deliberation import load_procedure
 >>> p = load_procedure("four-deliberations")
@@ -44,6 +45,7 @@ from typing import Final
 import attrs
 
 from deliberation.definition.comment_checks import check_comment_periods
+from deliberation.definition.group_checks import check_groups
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
@@ -253,6 +255,10 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
     check_regimes(procedure, where, reporter)
     check_comment_periods(procedure, where, reporter)
     check_publication(procedure, where, reporter)
+    if procedure.groups:
+        graph = graph_of(procedure)
+        check_groups(procedure, root, where, _bodies_of, graph.start,
+                     lambda start, without: graph.reachable(start, without), reporter)
 
 
 def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Reporter) -> None:

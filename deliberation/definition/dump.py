@@ -26,6 +26,7 @@ from deliberation.definition.model import (
     Basis,
     Body,
     FrozenMap,
+    Group,
     MeetingItem,
     Outcome,
     ParamValue,
@@ -61,6 +62,8 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         out["basis"] = {k: _basis(b) for k, b in procedure.basis.items()}
     if procedure.settings:
         out["settings"] = {k: _setting(s) for k, s in procedure.settings.items()}
+    if procedure.groups:
+        out["groups"] = {k: _group(g) for k, g in procedure.groups.items()}
     out["bodies"] = {k: _body(b) for k, b in procedure.bodies.items()}
     out["stages"] = [_stage(s) for s in procedure.stages]
     out["outcomes"] = {k: _outcome(o) for k, o in procedure.outcomes.items()}
@@ -150,6 +153,18 @@ def _rule(spec: RuleSpec) -> dict[str, Any]:
         out["basis"] = list(spec.basis)
     if spec.note is not None:
         out["note"] = _text(spec.note)
+    return out
+
+
+def _group(group: Group) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": _text(group.name), "elected_at": group.elected_at,
+                           "eligible": list(group.eligible), "min": group.min_members}
+    if group.max_members is not None:
+        out["max"] = group.max_members
+    if group.description is not None:
+        out["description"] = _text(group.description)
+    if group.basis:
+        out["basis"] = list(group.basis)
     return out
 
 

@@ -26,6 +26,7 @@ import attrs
 
 from deliberation.definition import composites, items
 from deliberation.definition.checks import check_procedure
+from deliberation.definition.groups import read_groups
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
     RECONVENE,
@@ -35,6 +36,7 @@ from deliberation.definition.model import (
     Body,
     Escalation,
     FrozenMap,
+    Group,
     Outcome,
     OutcomeKind,
     ParamValue,
@@ -105,6 +107,7 @@ _TOP_KEYS: Final = (
     "escalation",
     "extends",
     "channels",
+    "groups",
 )
 _STAGE_KEYS: Final = (
     "id",
@@ -292,6 +295,7 @@ class _Builder:
     settings: dict[str, Setting] = attrs.field(factory=dict)
     basis_ids: set[str] = attrs.field(factory=set)
     body_ids: set[str] = attrs.field(factory=set)
+    group_ids: frozenset[str] = frozenset()  # groups a meeting creates: selectors too
     channels: frozenset[str] = frozenset(CHANNELS)
     # while a rule is read: its stage's action, and how deep in composite rules it stands
     action: ActionKind | None = None
@@ -508,6 +512,7 @@ class _Builder:
         timezone = self.timezone(tz_loc) if tz_loc else (base.timezone if base else None)
 
         channels = self.merged_channels(root, base)
+        groups = self.merged_groups(root, base)
         bodies = self.merged_bodies(root, base)
         outcomes = self.merged_outcomes(root, base)
         stages = self.merged_stages(root, base)
@@ -541,6 +546,7 @@ class _Builder:
             timezone=timezone or DEFAULT_TIMEZONE,
             extends=base.id if base else None,
             channels=channels,
+            groups=groups,
             source=self.r.file,
         )
 
@@ -551,6 +557,17 @@ class _Builder:
             channels.update(self.channel_names(cl))
         self.channels = frozenset(CHANNELS) | frozenset(channels)
         return channels
+
+    def merged_groups(self, root: Located, base: Procedure | None) -> dict[str, Group]:
+        """The base's groups updated by this file's; their ids become selectors bodies name."""
+        groups = dict(base.groups) if base else {}
+        declared: set[str] = set()
+        if (gl := root.get("groups")) is not None:
+            groups.update(read_groups(self, gl))
+            # a group reported broken is still one a body may name (no second problem there)
+            declared = {str(k) for k, _u, _v in gl.items()} if gl.is_map else set()
+        self.group_ids = frozenset(groups) | (declared - set(SELECTORS))
+        return groups
 
     def merged_bodies(self, root: Located, base: Procedure | None) -> dict[str, Body]:
         """The base's bodies updated by this file's (required without a base)."""
@@ -906,8 +923,8 @@ class _Builder:
         return online, proxy
 
     def selectors(self, loc: Located | None) -> tuple[str, ...]:
-        return self.known_ids(loc, _("roster selectors"), SELECTORS, "D302",
-                              _("roster selector"))
+        return self.known_ids(loc, _("roster selectors"), (*SELECTORS, *self.group_ids),
+                              "D302", _("roster selector"))
 
     def outcomes(self, loc: Located) -> dict[str, Outcome]:
         out: dict[str, Outcome] = {}

@@ -188,6 +188,29 @@ class Body:
 
 
 @attrs.frozen
+class Group:
+    """A group a meeting creates (e.g. the working group, 工作小组, the villagers' meeting
+    elects to draft a plan): a roster selector whose members are not a roster column but the
+    villagers the meeting of ``elected_at`` elected, by name.
+
+    A body names the group among its ``members`` like any selector; its meetings, quorums,
+    signatures and observers then count the elected members. Each elected member must be on the
+    roster and selected by ``eligible`` (a union of roster selectors); the group has between
+    ``min_members`` and ``max_members`` members (no upper limit when ``None``). A new election
+    at the same stage (the case came back to it) replaces the group.
+    """
+
+    id: str
+    name: Text
+    elected_at: str
+    eligible: tuple[str, ...] = ("villager",)
+    min_members: int = 1
+    max_members: int | None = None
+    basis: tuple[str, ...] = ()
+    description: Text | None = None
+
+
+@attrs.frozen
 class Outcome:
     """A final state of a case."""
 
@@ -311,6 +334,8 @@ class Procedure:
     # disclosure channels this procedure names besides the built-in ones
     # (:data:`deliberation.rules.channels.CHANNELS`), with their names
     channels: Mapping[str, Text] = attrs.field(factory=dict)
+    # groups a meeting creates (:class:`Group`), by id: selectors whose members a case records
+    groups: Mapping[str, Group] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
 
     @property
@@ -326,6 +351,10 @@ class Procedure:
     # -- lookups used everywhere -------------------------------------------------------------
     def stage(self, stage_id: str) -> Stage:
         return by_id(self.stages, stage_id)
+
+    def groups_elected_at(self, stage_id: str) -> tuple[Group, ...]:
+        """The groups the meeting of ``stage_id`` elects."""
+        return tuple(g for g in self.groups.values() if g.elected_at == stage_id)
 
     def stage_index(self, stage_id: str) -> int:
         for i, s in enumerate(self.stages):

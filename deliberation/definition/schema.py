@@ -334,6 +334,31 @@ def build_schema() -> Schema:
                 {"type": "array", "items": {"enum": sorted(SELECTORS)}},
             ]
         },
+        # a body's members: roster selectors, or the id of a group a meeting creates (groups:)
+        "members": {
+            "description": "roster selectors, or the id of a group declared under 'groups'",
+            "oneOf": [
+                {"anyOf": [{"enum": sorted(SELECTORS)}, _ref("id")]},
+                {"type": "array", "items": {"anyOf": [{"enum": sorted(SELECTORS)}, _ref("id")]}},
+            ],
+        },
+        "group": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["name", "elected_at"],
+            "description": "a group a meeting creates: elected by name at the meeting of "
+                           "'elected_at', then named among a body's members like a selector",
+            "properties": {
+                "name": _ref("text"),
+                "description": _ref("text"),
+                "elected_at": {**_ref("id"), "description": "the meeting stage that elects it"},
+                "eligible": {**_ref("selectors"),
+                             "description": "who may be elected (default: every villager)"},
+                "min": {"type": "integer", "minimum": 1, "default": 1},
+                "max": {"type": "integer", "minimum": 1},
+                "basis": _ref("basisRefs"),
+            },
+        },
         "rule": _rule(),
         "body": {
             "type": "object",
@@ -342,8 +367,8 @@ def build_schema() -> Schema:
             "properties": {
                 "name": _ref("text"),
                 "description": _ref("text"),
-                "members": _ref("selectors"),
-                "voters": _ref("selectors"),
+                "members": _ref("members"),
+                "voters": _ref("members"),
                 "unit": {"enum": ["person", "household"]},
                 "rules": {"type": "array", "items": _ref("rule")},
                 "basis": _ref("basisRefs"),
@@ -390,6 +415,7 @@ def build_schema() -> Schema:
             "basis": _id_map(_ref("basis"), "legal and documentary sources"),
             "settings": {"type": "object", "propertyNames": _ref("id")},
             "bodies": _id_map(_ref("body"), "the bodies that act"),
+            "groups": _id_map(_ref("group"), "groups a meeting creates, by id"),
             "stages": {"type": "array"},
             "outcomes": _id_map(_ref("outcome"), "how a case can end"),
             "channels": _id_map(_ref("text"), "the procedure's own disclosure channels and "
@@ -451,6 +477,12 @@ def build_schema() -> Schema:
                 "settings": {"additionalProperties": _ref("setting")},
             },
         },
+        # Without groups of its own or inherited, a body's members are roster selectors only.
+        "allOf": [{
+            "if": {"not": {"anyOf": [{"required": ["groups"]}, {"required": ["extends"]}]}},
+            "then": {"properties": {"bodies": {"additionalProperties": {"properties": {
+                "members": _ref("selectors"), "voters": _ref("selectors")}}}}},
+        }],
         "definitions": definitions,
     }
 

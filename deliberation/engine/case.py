@@ -39,6 +39,7 @@ from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
 from deliberation.engine.formats import ENGINE_FORMAT, FORMATS, EngineFormat, case_format
+from deliberation.engine.groups import ELECTED, context_for
 from deliberation.engine.plan import Plan, normalise_settings, plan_for
 from deliberation.engine.publication import EVALUATORS as PUBLICATION_EVALUATORS
 from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
@@ -52,7 +53,7 @@ from deliberation.engine.records import (
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
 from deliberation.frozen import FrozenDict, freeze, thaw
-from deliberation.i18n import DEFAULT_LANG, _
+from deliberation.i18n import DEFAULT_LANG, _, quoted
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.days import local_date
@@ -114,6 +115,7 @@ class Case:
         self._ctx = Context(plan, roster, roster_fp or roster_fingerprint(roster), case_id,
                             self._records)
         self._state = CaseState(plan.stage_ids[0], 0, datetime.min)
+        self._ctx = context_for(self._ctx, self._state)  # groups a meeting creates: none yet
         self._tally = _NO_TALLY  # a visit's own tally starts with the first record it counts
         self._attaching: tuple[Attachment, ...] = ()
         # the engine format the case's records were written under (replay compares what it
@@ -317,6 +319,12 @@ class Case:
         return self._state.objections > 0
 
     @property
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        """The members of each group a meeting elected (``groups:``), by group id: the latest
+        election's; a group not elected yet is absent."""
+        return dict(self._state.groups)
+
+    @property
     def records(self) -> tuple[Record, ...]:
         return tuple(self._records)
 
@@ -407,6 +415,7 @@ class Case:
         items: Mapping[str, Mapping[str, Who]] | None = None,
         observers: Sequence[str] = (),
         place: str | None = None,
+        elected: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
     ) -> tuple[Record, ...]:
         """A meeting of the current stage's body, with attendance and votes.
 
@@ -431,6 +440,9 @@ class Case:
         ``observers``: the villager ids of those who attended to observe (the supervision
         committee, township officials…), counted by the stage's ``observers`` rules.
         ``place``: where the meeting was held (recorded and printed in the register).
+        ``elected``: where the stage elects a group (the procedure's ``groups:``), its members:
+        villager ids, or ``{group id: [ids]}`` where the stage elects more than one group (see
+        :mod:`deliberation.engine.groups`).
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
         data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
@@ -458,6 +470,8 @@ class Case:
         if present_among is not None:
             data["present_among"] = _counts(present_among, "present_among")
         data.update(_meeting_extras(items, observers, place))
+        if elected is not None:
+            data[ELECTED] = self._elected(elected)
         now = self._now(at)
         sigs: list[Signature] = []
         if type(data["present"]) is not int:
@@ -776,6 +790,28 @@ class Case:
                 out.effect(self._tally)
             records.append(rec)
         self._state = accepted[-1][1].state
+        # the roster evaluations read selects each group's elected members (see engine.groups)
+        self._ctx = context_for(self._ctx, self._state)
+
+    def _elected(self, value: Any) -> dict[str, tuple[str, ...]]:
+        """``elected`` as ``{group id: ids}``: a bare list names the members of the one group
+        the current stage elects."""
+        if isinstance(value, Mapping):
+            if not all(type(k) is str for k in value):
+                raise InvalidAction(_("{key} must map group ids to villager ids").format(
+                    key=ELECTED))
+            return {k: _ids(v, f"{ELECTED}.{k}") for k, v in value.items()}
+        ids = _ids(value, ELECTED)
+        electing = self._ctx.plan.procedure.groups_elected_at(self._state.state)
+        if not electing:
+            raise InvalidAction(_("the stage {stage} elects no group").format(
+                stage=quoted(self._state.state)))
+        if len(electing) != 1:
+            raise InvalidAction(_(
+                "the stage {stage} elects {n} groups: give {key} as a mapping of group ids to "
+                "villager ids",
+            ).format(stage=self._state.state, n=len(electing), key=ELECTED))
+        return {electing[0].id: ids}
 
     def _meeting_stage(self, for_stage: str | None) -> str:
         plan = self._ctx.plan

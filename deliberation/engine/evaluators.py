@@ -25,6 +25,7 @@ from deliberation.engine.counting import (
     opinion_unit,
     task_facts,
 )
+from deliberation.engine.groups import election, require_elected
 from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
@@ -105,6 +106,7 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
         ).format(name=sp.stage.name, what=what))
+    require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
     if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
         failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
         if failed:
@@ -298,9 +300,13 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         checks.append(v.entry())
         if not v.ok:
             route = "rejected"
+    elected = election(ctx, s, sp, d.data, route)
     route, held = _round(s, sp, route)
-    return move(ctx, s.after_meeting(sp.id, held, route), d, sp, route, checks, round=held,
-                electorate=electorate, **extra)
+    after = s.after_meeting(sp.id, held, route)
+    if elected is not None:  # a new election replaces the group
+        after = after._replace(groups=FrozenDict({**s.groups, **elected}))
+        extra["groups"] = elected
+    return move(ctx, after, d, sp, route, checks, round=held, electorate=electorate, **extra)
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

@@ -27,10 +27,11 @@ from deliberation.engine.counting import (
     evaluation_facts,
     matter_facts,
 )
+from deliberation.engine.groups import ELECTED
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally
-from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang
+from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang, quoted, series
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.days import local_date
@@ -130,7 +131,35 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
         out.extend(_failing((*sp.preconditions, *decided), facts))
     else:
         out.extend(_meeting_blockers(ctx, s, sp, on))
-    return tuple(out)
+    return (*_group_blockers(ctx, s, sp), *out)
+
+
+def _group_blockers(ctx: Context, s: CaseState, sp: StagePlan) -> list[Blocker]:
+    """A group the stage's body is made of that is not elected yet; the groups its meeting
+    elects, and what the election must name (:mod:`deliberation.engine.groups`)."""
+    groups = ctx.plan.procedure.groups
+    if not groups:
+        return []
+    out: list[Blocker] = []
+    for gid in sp.body.members:
+        group = groups.get(gid)
+        if group is not None and gid not in s.groups:
+            out.append(Blocker(ELECTED, _(
+                "the {group} has not been elected yet (it is elected at the stage {stage}): the "
+                "{body} cannot act before",
+            ).format(group=group.name, stage=quoted(group.elected_at), body=sp.body.name),
+                {"group": gid}, group.basis))
+    for group in ctx.plan.procedure.groups_elected_at(sp.id):
+        most = group.max_members
+        size = (_("{min} to {max} members").format(min=group.min_members, max=most)
+                if most is not None else _("at least {min} members").format(
+                    min=group.min_members))
+        out.append(Blocker(ELECTED, _(
+            "the meeting elects the {group}: {size}, named in {key}, each selected by {who}",
+        ).format(group=group.name, size=size, key=code(ELECTED),
+                 who=series(quoted(e) for e in group.eligible)),
+            {"group": group.id, "min": group.min_members, "max": most}, group.basis))
+    return out
 
 
 def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> list[Blocker]:

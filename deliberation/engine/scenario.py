@@ -46,7 +46,8 @@ class ScenarioError(DefinitionError):
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
 # exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
 # proxies ({member: holder} or a count),
-# counts (names to counts), item_votes ({item id: votes})
+# counts (names to counts), item_votes ({item id: votes}),
+# elected (ids, or {group id: ids}: the members of a group the meeting elects)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -63,7 +64,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str",
                                  "present_among": "counts", "items": "item_votes",
-                                 "observers": "ids", "place": "str"}, ("present",)),
+                                 "observers": "ids", "place": "str", "elected": "elected"},
+                ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
                                    "method": "str", "proxy": "str", "authorisation": "str",
                                    "actor": "str"}, ("villager",)),
@@ -552,6 +554,11 @@ def _check_kind(kind: str, value: Any) -> str | Text:
             isinstance(k, str) and _check_kind("votes", v) == "" for k, v in value.items())
         return "" if ok else _("expected a mapping of item ids to {yes, no, abstain}, each a "
                                 "count or a list of villager ids")
+    if kind == "elected":
+        ok = _check_kind("ids", value) == "" or (isinstance(value, dict) and all(
+            isinstance(k, str) and _check_kind("ids", v) == "" for k, v in value.items()))
+        return "" if ok else _("expected a list of villager ids, or a mapping of group ids to "
+                                "lists of villager ids")
     if kind == "counts":
         return "" if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0

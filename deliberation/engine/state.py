@@ -44,12 +44,14 @@ class CaseState(NamedTuple):
     last_route: Mapping[str, str] = _EMPTY  # the route the last meeting of each stage took
     postings: Mapping[str, datetime] = _EMPTY  # first posting per channel in this stage
     submitters: frozenset[str] = frozenset()  # everyone who submitted a motion
+    groups: Mapping[str, tuple[str, ...]] = _EMPTY  # each elected group's members (the last)
 
     def entering(self, state: str, seq: int, at: datetime) -> CaseState:
         """The state once the record ``seq`` (made ``at``) moved the case to ``state``: a new
         stage visit, with no postings yet. (Built directly: this is every move's cost.)"""
         return CaseState(state, seq, at, self.objections, self.level, self.rounds, self.notices,
-                         self.circulated, self.last_route, _EMPTY, self.submitters)
+                         self.circulated, self.last_route, _EMPTY, self.submitters,
+                         self.groups)
 
     def after_meeting(self, stage: str, held: int, route: str) -> CaseState:
         """The state once the ``held``-th meeting of ``stage`` took ``route``: the meeting used
@@ -63,7 +65,8 @@ class CaseState(NamedTuple):
         return CaseState(
             self.state, self.entered_seq, self.entered_at, self.objections, self.level,
             FrozenDict({**self.rounds, stage: held}), notices, circulated,
-            FrozenDict({**self.last_route, stage: route}), self.postings, self.submitters)
+            FrozenDict({**self.last_route, stage: route}), self.postings, self.submitters,
+            self.groups)
 
     def rounds_at(self, stage: str) -> int:
         return self.rounds.get(stage, 0)

@@ -124,6 +124,32 @@ class Roster:
     _groups: Mapping[int, _Group] = attrs.field(
         init=False, repr=False, eq=False, default=attrs.Factory(_index_groups, takes_self=True)
     )
+    # groups a meeting created (a procedure's ``groups:``), by id: selectors whose members a
+    # case recorded, not a column. Not part of what the roster is (equality, data): a case
+    # reads the roster it was opened with through :meth:`with_groups`.
+    elected: Mapping[str, frozenset[str]] = attrs.field(
+        factory=dict, kw_only=True, repr=False, eq=False)
+
+    def with_groups(self, elected: Mapping[str, Iterable[str]]) -> Roster:
+        """The same villagers, with the groups ``elected`` (group id -> villager ids) usable
+        as selectors; groups given no members select nobody.
+
+        >>> r = Roster.generate().with_groups({"wg": ["v0001", "v0002"]})
+        >>> len(r.select(("wg", "township-official"))), r.count("wg"), r == Roster.generate()
+        (3, 2, True)
+        """
+        return Roster(self.villagers, elected={g: frozenset(ids) for g, ids in elected.items()})
+
+    def _elected_ids(self, selectors: Iterable[str]) -> tuple[list[str], frozenset[str]] | None:
+        """The selectors that are roster ones, and the ids the group selectors among
+        ``selectors`` select; ``None`` when none is a group (the common case)."""
+        if not self.elected:
+            return None
+        sels = tuple(selectors)
+        if not any(s in self.elected for s in sels):
+            return None
+        ids = frozenset().union(*(self.elected[s] for s in sels if s in self.elected))
+        return [s for s in sels if s not in self.elected], ids
 
     # -- lookups ----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -141,7 +167,9 @@ class Roster:
 
     def matches(self, villager: Villager, selectors: Sequence[str]) -> bool:
         """Whether ``villager`` is selected by any of ``selectors`` (a union)."""
-        return any(SELECTORS[s](villager) for s in selectors)
+        elected = self.elected
+        return any(villager.id in elected[s] if s in elected else SELECTORS[s](villager)
+                   for s in selectors)
 
     def _matching(self, selectors: Iterable[str]) -> list[_Group]:
         mask = _mask(selectors)
@@ -149,16 +177,24 @@ class Roster:
 
     def select(self, selectors: Sequence[str]) -> tuple[Villager, ...]:
         """The villagers any of ``selectors`` selects, in roster order."""
+        split = self._elected_ids(selectors)
+        if split is not None:
+            static = {v.id for v in self.select(split[0])} if split[0] else set()
+            return tuple(v for v in self.villagers if v.id in split[1] or v.id in static)
         groups = self._matching(selectors)
         vs = self.villagers
         return tuple(vs[i] for i in heapq.merge(*(g.positions for g in groups)))
 
     def count(self, *selectors: str) -> int:
         """How many villagers any of ``selectors`` selects."""
+        if self._elected_ids(selectors) is not None:
+            return len(self.select(selectors))
         return sum(len(g.positions) for g in self._matching(selectors))
 
     def households_of(self, selectors: Sequence[str]) -> int:
         """How many households the villagers ``selectors`` select belong to."""
+        if self._elected_ids(selectors) is not None:
+            return len({v.household for v in self.select(selectors)})
         groups = self._matching(selectors)
         if len(groups) == 1:
             return len(groups[0].households)

@@ -41,6 +41,10 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
 # a meeting's votes per item: {item id: {yes, no, abstain}}
 _KIND_SCHEMAS["item_votes"] = {"type": "object",
                                "additionalProperties": _KIND_SCHEMAS["votes"]}
+# the members a meeting elects to a group (``groups:``): ids, or {group id: ids}
+_KIND_SCHEMAS["elected"] = {"oneOf": [
+    _KIND_SCHEMAS["ids"],
+    {"type": "object", "additionalProperties": _KIND_SCHEMAS["ids"]}]}
 
 
 @cache

@@ -42,6 +42,7 @@ from deliberation.simulation.model import (
     Plan,
     StagePlan,
     posting_channels,
+    simulated_groups,
 )
 from deliberation.simulation.params import SimParams
 from deliberation.simulation.vectorised import (
@@ -114,7 +115,10 @@ def run_chunk_engine(plan: Plan, procedure: Procedure, params: SimParams, roster
     import numpy as np
 
     rng = rng_for(seed, chunk, ENGINE_STREAM)
-    people = {st.id: _People(st, procedure, params, roster) for st in plan.stages}
+    # the people of a body made of a group a meeting creates: those the meeting elects
+    elected = simulated_groups(procedure, roster)
+    people_roster = roster.with_groups(elected) if elected else roster
+    people = {st.id: _People(st, procedure, params, people_roster) for st in plan.stages}
     support = draw_support(params, rng, runs)
     runners = [_Run(plan, procedure, params, roster, people, rng, float(s)) for s in support]
     rows = [r.drive() for r in runners]
@@ -460,7 +464,8 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         excluded={AWAY_UNTRANSFERRED: left_out} if left_out else None,
         exclusion_approval=_SIM_APPROVAL if left_out else None,
         non_voting=non_voting, witnesses=township, present_among=among or None,
-        observers=observers, **votes, **signed,
+        observers=observers,
+        elected=_elected(case, st) or None, **votes, **signed,
     )
     result = next(r.result for r in records if r.kind == "meeting")
     checks = result.get("checks", ())
@@ -481,6 +486,16 @@ def _vote(rng: np.random.Generator, present: int, s: float, abstention: float
     abstain = int(((u >= p_yes) & (u < p_yes + abstention * (1.0 - p_yes))).sum()) \
         if abstention > 0 else 0
     return {"yes": yes, "no": present - yes - abstain, "abstain": abstain}
+
+
+def _elected(case: Any, st: StagePlan) -> dict[str, tuple[str, ...]]:
+    """The groups the meeting of ``st`` elects, with the members a simulated case elects."""
+    procedure = case.procedure
+    electing = procedure.groups_elected_at(st.id)
+    if not electing:
+        return {}
+    chosen = simulated_groups(procedure, case.roster)
+    return {g.id: chosen[g.id] for g in electing}
 
 
 def _consult(case: Any, st: StagePlan, people: _People, params: SimParams,

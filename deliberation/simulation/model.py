@@ -40,7 +40,7 @@ from deliberation.diagnostics import closest
 from deliberation.engine.census import subsets_read
 from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
-from deliberation.i18n import _, as_written
+from deliberation.i18n import _, as_written, quoted
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
@@ -311,9 +311,33 @@ def setting_overrides(procedure: Procedure, settings: Mapping[str, Any]) -> dict
         raise SimulationError(err.message) from None
 
 
+def simulated_groups(procedure: Procedure, roster: Roster) -> dict[str, tuple[str, ...]]:
+    """Who a simulated case elects to each group a meeting creates (``groups:``): the smallest
+    group the definition allows, its ``min`` eligible villagers first in roster order — the
+    same in both paths, so a body made of the group has the same members in each.
+
+    >>> from deliberation import load_procedure
+    >>> from deliberation.roster import Roster
+    >>> simulated_groups(load_procedure("land-contracting-plan-working-group"), Roster.generate())
+    {'working-group': ('v0001', 'v0002', 'v0003')}
+    """
+    out: dict[str, tuple[str, ...]] = {}
+    for gid, group in procedure.groups.items():
+        chosen = tuple(v.id for v in roster.select(group.eligible))[:group.min_members]
+        if len(chosen) < group.min_members:
+            raise SimulationError(_(
+                "group {group}: the roster has {n} villagers who may be elected, fewer than the "
+                "{min} it needs",
+            ).format(group=quoted(gid), n=len(chosen), min=group.min_members))
+        out[gid] = chosen
+    return out
+
+
 def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None = None) -> Plan:
     """Compile ``procedure`` for ``params`` (roster: ``params.roster()`` unless given)."""
     roster = params.roster() if roster is None else roster
+    if procedure.groups:  # bodies made of a group count its simulated members
+        roster = roster.with_groups(simulated_groups(procedure, roster))
     overrides = setting_overrides(procedure, dict(params.settings))
     if params.proxies is not None and "consultation-proxies" in procedure.settings:
         overrides.setdefault("consultation-proxies", params.proxies)

@@ -278,12 +278,14 @@ def _sections(ctx: _Ctx, records: Sequence[Mapping[str, Any]]) -> list[Section]:
     groups: dict[tuple[str, Any], list[Mapping[str, Any]]] = {}
     announced: dict[Any, list[Mapping[str, Any]]] = {}
     disclosing = {r.get("stage") for r in records if str(r.get("kind")).startswith("disclosure")}
+    elected: dict[str, Any] = {}  # the groups meetings created so far (the latest election)
     for rec in records:
         kind, stage = rec.get("kind"), rec.get("stage")
         if kind in ("notice", "circulated"):
             announced.setdefault(_key(rec["data"].get("for")) or stage, []).append(rec)
         elif kind == "meeting":
-            blocks.append(("meeting", (rec, announced.pop(stage, []))))
+            blocks.append(("meeting", (rec, announced.pop(stage, []), dict(elected))))
+            elected.update(_map(_map(rec.get("result")).get("groups")))
         elif kind == "motion":
             blocks.append(("motion", rec))
         elif kind in ("opinion", "consultation-closed") or (
@@ -346,12 +348,16 @@ def _number(value: Any) -> int:
     return len(value) if isinstance(value, list | tuple) else _int(value)
 
 
-def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
-             announced: Sequence[Mapping[str, Any]]) -> Section:
+def _meeting(ctx: _Ctx, rec: Mapping[str, Any], announced: Sequence[Mapping[str, Any]],
+             elected: Mapping[str, Any]) -> Section:
     data: Mapping[str, Any] = rec.get("data") or {}
     result: Mapping[str, Any] = rec.get("result") or {}
     stage = rec.get("stage")
     sp = ctx.stage_plan(stage)
+    if ctx.procedure is not None and ctx.procedure.groups and ctx.roster is not None:
+        # a body made of a group counts the members elected before this meeting
+        ctx = attrs.evolve(ctx, roster=ctx.roster.with_groups(
+            {g: [str(v) for v in elected.get(g) or ()] for g in ctx.procedure.groups}))
     rows = [Row(ctx.w("matter"), ctx.matter), Row(ctx.w("date"), ctx.day(rec.get("at")))]
     rows.append(Row(ctx.w("place"), str(data.get("place") or ctx.w("not-recorded"))))
     if sp is not None:
@@ -402,6 +408,10 @@ def _meeting(ctx: _Ctx, rec: Mapping[str, Any],
     observers = data.get("observers")
     if isinstance(observers, list | tuple) and observers:
         rows.append(Row(ctx.w("observers"), _who(ctx, [str(o) for o in observers])))
+    for gid, ids in _map(result.get("groups")).items():  # who the meeting elected
+        group = ctx.procedure.groups.get(str(gid)) if ctx.procedure is not None else None
+        name = group.name.get(ctx.lang) if group is not None else str(gid)
+        rows.append(Row(ctx.w("elected", group=name), _who(ctx, [str(v) for v in ids])))
     return Section(_title(ctx, stage, result.get("round")), tuple(rows))
 
 

@@ -46,6 +46,7 @@ W: Final[Mapping[str, Text]] = {
     "item-adopted": _p("an item voted on", "adopted"),
     "item-not-adopted": _p("an item voted on", "not adopted"),
     "observers": _("Observers present"),
+    "elected": _("Elected to the {group}"),
     "yes-names": _("For"),
     "no-names": _("Against"),
     "abstain-names": _("Abstaining"),

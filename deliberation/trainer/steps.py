@@ -26,6 +26,7 @@ from deliberation.definition.model import (
     Basis,
     Body,
     FrozenMap,
+    Group,
     Outcome,
     OutcomeKind,
     Procedure,
@@ -36,7 +37,7 @@ from deliberation.definition.model import (
     by_id,
 )
 from deliberation.definition.wording import code
-from deliberation.i18n import Text, Triple, _, each_lang, series
+from deliberation.i18n import Text, Triple, _, each_lang, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
 from deliberation.trainer.catalog import (
@@ -97,6 +98,8 @@ class StepView:
     routes: tuple[RouteView, ...]
     skip_setting: Setting | None = None
     sample: Mapping[str, int] = attrs.field(factory=dict)
+    # the groups the step's meeting creates (``groups:``): named on its box and page
+    elects: tuple[Group, ...] = ()
 
     @property
     def id(self) -> str:
@@ -156,7 +159,10 @@ def build_view(
     overrides: Mapping[str, Any] | None = None,
     roster: Roster | None = None,
 ) -> ProcedureView:
-    """Prepare ``procedure`` for display; ``roster`` adds sample counts for each body."""
+    """Prepare ``procedure`` for display; ``roster`` adds sample counts for each body (a group
+    a meeting creates counts the members ``roster`` holds for it: none before the election)."""
+    if roster is not None and any(g not in roster.elected for g in procedure.groups):
+        roster = roster.with_groups({g: roster.elected.get(g, ()) for g in procedure.groups})
     steps = tuple(
         _step(procedure, i + 1, stage, overrides, roster)
         for i, stage in enumerate(procedure.stages)
@@ -205,23 +211,35 @@ def _step(
         number=number,
         stage=stage,
         body=body,
-        actor=_actor(body),
+        actor=_actor(procedure, body),
         action=action_label(stage.action.value),
         rules=rules,
         records=tuple(record_label(r) for r in stage.records),
         basis=_bases(procedure, stage.basis or body.basis),
         routes=tuple(routes),
         skip_setting=skip,
-        sample=_sample(body, roster) if roster is not None else {},
+        sample=sample_counts(body, roster) if roster is not None else {},
+        elects=procedure.groups_elected_at(stage.id),
     )
 
 
-def _actor(body: Body) -> Text:
+def member_label(procedure: Procedure, selector: str) -> Text:
+    """Who a body's selector names: a roster selector's label, or a group a meeting creates
+    with the stage that elects it."""
+    group = procedure.groups.get(selector)
+    if group is None:
+        return selector_label(selector)
+    at = next((s for s in procedure.stages if s.id == group.elected_at), None)
+    return _("{group}, elected at {stage}").format(
+        group=group.name, stage=at.name if at is not None else quoted(group.elected_at))
+
+
+def _actor(procedure: Procedure, body: Body) -> Text:
     def one(lang: str) -> str:
-        who = series(selector_label(s) for s in body.members)
+        who = series(member_label(procedure, s) for s in body.members)
         line = _("{body} ({members})").format(body=body.name, members=who)
         if body.voters:
-            voters = series(selector_label(s) for s in body.voters)
+            voters = series(member_label(procedure, s) for s in body.voters)
             line = _("{body} ({members}); only {voters} vote").format(
                 body=body.name, members=who, voters=voters)
         return line.get(lang)
@@ -279,7 +297,8 @@ def _rule(
     )
 
 
-def _sample(body: Body, roster: Roster) -> dict[str, int]:
+def sample_counts(body: Body, roster: Roster) -> dict[str, int]:
+    """A body's sizes on ``roster`` (members, voters, households, adults), for display."""
     members = roster.select(body.members)
     voters = roster.select(body.voters) if body.voters else members
     return {

@@ -43,6 +43,7 @@ from deliberation.trainer.steps import (
     StepView,
     basis_line,
     build_view,
+    sample_counts,
     setting_line,
 )
 
@@ -204,6 +205,9 @@ class Walkthrough:
             self._closed()
             return
         step = self.view.step(self.case.state)
+        if any(m in self.procedure.groups for m in step.body.members):
+            # a group a meeting created: its sample is the members this case elected
+            step = attrs.evolve(step, sample=sample_counts(step.body, self.case.roster))
         lang = self.lang
         sep = "; " if lang == "en" else ";"
         colon = ": " if lang == "en" else ":"
@@ -242,6 +246,8 @@ class Walkthrough:
                                                         for it in step.stage.items)]
         if "observers" in names:
             commands = [c + " observers=N" if c.startswith("meeting") else c for c in commands]
+        if self.procedure.groups_elected_at(step.stage.id):  # the members of the group
+            commands = [c + " elected=N" if c.startswith("meeting") else c for c in commands]
         if "notice-period" in names:
             commands.insert(0, "notice")
         if "advance-circulation" in names:
@@ -405,7 +411,7 @@ class Walkthrough:
         # item.road=N: the yes votes on an item voted on by itself (the others present vote no)
         among, items = (_prefixed(args, "among."), _prefixed(args, "item."))
         n = _ints([a for a in args if not a.startswith(("among.", "item."))], _MEETING_KEYS,
-                  (*_MEETING_OPTIONS, "observers"))
+                  (*_MEETING_OPTIONS, "observers", "elected"))
         if "present" not in n:
             raise CommandError(_("meeting needs {present} (and {yes})").format(
                 present=code("present=N"), yes=code("yes=N")))
@@ -421,6 +427,12 @@ class Walkthrough:
             named = [v.id for r in sp.preconditions if isinstance(r, Observers)
                      for v in self.case.roster.select((r.of,))[:n["observers"]]]
             options["observers"] = list(dict.fromkeys(named))
+        if "elected" in n:
+            # elected=N: the group the meeting elects, its first N eligible villagers
+            stage = self.case.stage or ""
+            options["elected"] = {
+                g.id: [v.id for v in self.case.roster.select(g.eligible)][:n["elected"]]
+                for g in self.procedure.groups_elected_at(stage)}
         self.case.hold_meeting(n["present"], n.get("yes", 0), n.get("no", 0),
                                n.get("abstain", 0), **options)
 
