@@ -53,12 +53,19 @@ def threshold(draw: st.DrawFn, bases: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def _within(param: Param, value: int) -> bool:
+    return (param.minimum is None or value >= param.minimum) and (
+        param.maximum is None or value <= param.maximum)
+
+
 @st.composite
 def param_value(draw: st.DrawFn, param: Param, settings: dict[str, dict[str, Any]]) -> Any:
     """A valid value for ``param``, sometimes a reference to a setting of the right type."""
     kinds = {"fraction": "fraction", "comparison": "comparison", "int": "int", "bool": "bool"}
     if param.type in kinds:
-        refs = [k for k, s in settings.items() if s["type"] == kinds[param.type]]
+        # a setting's default must itself be a value the parameter allows (the loader checks)
+        refs = [k for k, s in settings.items() if s["type"] == kinds[param.type]
+                and (param.type != "int" or _within(param, s["default"]))]
         if refs and draw(st.booleans()):
             return {"setting": draw(st.sampled_from(refs))}
     t = param.type
