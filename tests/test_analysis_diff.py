@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from test_i18n_no_english import latin_words
 
 from deliberation import load_procedure
 from deliberation.analysis.diff import KINDS, diff
@@ -194,3 +195,75 @@ def test_a_new_step_after_the_last_common_one_says_what_it_follows() -> None:
     assert '+ new step "discussion" (meeting and vote, by joint meeting of the two village ' \
            'committees), after "proposal"' in to_text(d, "en")
     assert "~ 结局 adopted:已通过并公示(成功) → 已决议并公开(成功)" in to_text(d, "zh-Hans")
+
+
+GROUP_PATH = Path(load_procedure("land-contracting-plan-working-group").source or "")
+
+
+def _group_variant(tmp_path: Path, old: str, new: str) -> Path:
+    text = GROUP_PATH.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / "group-variant.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_group_whose_size_changes_reports_min_and_max_old_and_new(tmp_path: Path) -> None:
+    a = load_procedure("land-contracting-plan-working-group")
+    d = diff(a, load_file(_group_variant(tmp_path, "    min: 3\n    max: 9\n",
+                                         "    min: 5\n    max: 7\n")))
+    assert [(c.kind, c.subject) for c in d.changes] == [("group-changed", "working-group")]
+    change = d.changes[0]
+    assert (change.before["min"], change.before["max"]) == (3, 9)
+    assert (change.after["min"], change.after["max"]) == (5, 7)
+    en = to_text(d, "en").splitlines()[2:]
+    assert en == ['~ group "contracting working group": fewest members 3 → 5',
+                  '~ group "contracting working group": most members 9 → 7']
+    assert "~ 小组“承包工作小组”的最少人数:3 → 5" in to_text(d, "zh-Hans")
+    assert "~ 小組「承包工作小組」的最多人數:9 → 7" in to_text(d, "zh-Hant")
+    _schema().validate(to_data(d))
+
+
+def test_a_group_without_an_upper_limit(tmp_path: Path) -> None:
+    d = diff(load_procedure("land-contracting-plan-working-group"),
+             load_file(_group_variant(tmp_path, "    max: 9\n", "")))
+    assert [(c.kind, c.before["max"], c.after["max"]) for c in d.changes] == [
+        ("group-changed", 9, None)]
+    assert '~ group "contracting working group": most members 9 → no limit' in to_text(d, "en")
+    assert "的最多人数:9 → 不限" in to_text(d, "zh-Hans")
+
+
+def test_who_may_be_elected_to_a_group(tmp_path: Path) -> None:
+    d = diff(load_procedure("land-contracting-plan-working-group"),
+             load_file(_group_variant(tmp_path, "    eligible: [adult]\n",
+                                      "    eligible: [villager]\n")))
+    assert [(c.kind, c.before["eligible"], c.after["eligible"]) for c in d.changes] == [
+        ("group-changed", ["adult"], ["villager"])]
+    assert ('~ group "contracting working group": who may be elected villagers aged 18+ → '
+            'villagers') in to_text(d, "en")
+    assert "~ 小组“承包工作小组”的可当选人员:十八周岁以上村民 → 村民" in to_text(d, "zh-Hans")
+
+
+def test_a_group_added_and_removed_by_name_with_no_id_in_chinese() -> None:
+    plain, grouped = (load_procedure("land-contracting-plan"),
+                      load_procedure("land-contracting-plan-working-group"))
+    there, back = diff(plain, grouped), diff(grouped, plain)
+    added, removed = there.of("group-added"), back.of("group-removed")
+    assert [c.subject for c in added] == [c.subject for c in removed] == ["working-group"]
+    assert added[0].after == removed[0].before
+    assert (added[0].after["min"], added[0].after["max"], added[0].after["elected_at"]) == (
+        3, 9, "group-election")
+    assert ('+ new group "contracting working group", elected at "election of the working '
+            'group": 3 to 9 members, from villagers aged 18+') in to_text(there, "en")
+    assert ("+ 新增小组“承包工作小组”,在“选举承包工作小组”选举产生:3 至 9 人,"
+            "从十八周岁以上村民中选出") in to_text(there, "zh-Hans")
+    assert "- 刪去小組「承包工作小組」(原於「選舉承包工作小組」選舉產生)" in to_text(
+        back, "zh-Hant")
+    # in Chinese, a group and the body made of it are named, never shown by their English id
+    # (ids such as the group's basis stand as code, which a reader types, not prose)
+    for d in (there, back):
+        for change in to_data(d)["changes"]:
+            if change["kind"].startswith(("group-", "body-")):
+                for lang in ("zh-Hans", "zh-Hant"):
+                    assert latin_words(change["text"][lang]) == [], change["text"][lang]
+    assert "组成:承包工作小组;" in to_text(there, "zh-Hans")

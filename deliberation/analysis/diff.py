@@ -3,8 +3,9 @@
 Both procedures are read as resolved definitions (``extends`` applied) with their settings at
 their defaults, and compared part by part: the stages (added, removed, moved; for each common
 stage its action, body, round cap, routes, records, legal basis and every rule that applies
-there — the body's and the stage's), the bodies (who sits, who votes, the unit), the settings
-and their defaults, the outcomes, supervision, withdrawal, escalation, the time zone, the
+there — the body's and the stage's), the bodies (who sits, who votes, the unit), the groups a
+meeting elects (who elects them, who may be elected, their size), the settings and their
+defaults, the outcomes, supervision, withdrawal, escalation, the time zone, the
 disclosure channels and the legal basis. A rule is put in words by its own
 :meth:`~deliberation.rules.base.Rule.describe` and in numbers by its thresholds and parameters:
 nothing here re-states what a rule means.
@@ -27,6 +28,7 @@ import attrs
 from deliberation.definition.model import (
     Body,
     FrozenMap,
+    Group,
     Procedure,
     SettingRef,
     Stage,
@@ -47,6 +49,7 @@ KINDS = (
     "supervision", "withdrawal", "escalation", "timezone",
     "channel-removed", "channel-added", "channel-changed",
     "basis-removed", "basis-added", "basis-changed",
+    "group-removed", "group-added", "group-changed",
 )
 
 
@@ -172,6 +175,7 @@ def diff(a: Procedure, b: Procedure) -> Diff:
             changes.append(Change("stage-moved", sid, a_ids.index(sid) + 1, i + 1, sid))
         changes += _stage_changes(a, b, a.stage(sid), stage)
     changes += _body_changes(a, b)
+    changes += _group_changes(a, b)
     changes += _setting_changes(a, b)
     changes += _procedure_changes(a, b)
     return Diff(a, b, tuple(changes))
@@ -240,6 +244,20 @@ def _body_changes(a: Procedure, b: Procedure) -> list[Change]:
             if rules_a != rules_b:
                 out.append(Change("body-rules", bid, rules_a, rules_b))
     return out
+
+
+def _group_data(group: Group) -> dict[str, Any]:
+    return {"id": group.id, "name": group.name.to_data(), "elected_at": group.elected_at,
+            "eligible": list(group.eligible), "min": group.min_members,
+            "max": group.max_members, "basis": list(group.basis),
+            "description": None if group.description is None else group.description.to_data()}
+
+
+def _group_changes(a: Procedure, b: Procedure) -> list[Change]:
+    """The groups a meeting creates (``groups:``): added, removed, or changed in any part (who
+    elects it, who may be elected, its size, its basis); the two sides are whole groups."""
+    return _mapping_changes("group", {k: _group_data(g) for k, g in a.groups.items()},
+                            {k: _group_data(g) for k, g in b.groups.items()})
 
 
 def _spec_data(spec: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from deliberation.analysis.diff import Change, Diff
 from deliberation.definition.model import Procedure
+from deliberation.definition.wording import code
 from deliberation.i18n import LANGS, Text, Triple, _, _p
 from deliberation.trainer.catalog import (
     TAG_LABELS,
@@ -76,11 +77,29 @@ W: Final[dict[str, Text]] = {
     "basis-added": _("+ new basis {id}: {title}"),
     "basis-removed": _("- basis {id} removed: {title}"),
     "basis-changed": _("~ basis {id}: {before} → {after}"),
+    "group-added": _("+ new group \"{name}\", elected at \"{stage}\": {size}, from {who}"),
+    "group-removed": _("- group \"{name}\" removed (it was elected at \"{stage}\")"),
+    "group-changed": _("~ group \"{name}\": {what} {before} → {after}"),
+    "group-size": _("{min} to {max} members"),
+    "group-size-open": _("at least {min} members"),
+    "no-limit": _("no limit"),
+    "quoted": _p("analysis.diff_render:quoted", "\"{text}\""),
     "none-value": _("none"),
     "setting-ref": _("setting {id}"),
     "members": _("members: {who}"),
     "voters": _("voters: {who}"),
     "unit": _("unit: {unit}"),
+}
+
+# The parts of a group a change names, in the order of the format (docs/format.md, groups).
+_GROUP_PARTS: Final[dict[str, Text]] = {
+    "name": _p("analysis.diff_render:group", "name"),
+    "elected_at": _("elected at"),
+    "eligible": _("who may be elected"),
+    "min": _("fewest members"),
+    "max": _("most members"),
+    "basis": _p("analysis.diff_render:group", "basis"),
+    "description": _p("analysis.diff_render:group", "description"),
 }
 
 _UNITS: Final[dict[str, Text]] = {
@@ -124,7 +143,14 @@ class _Say:
         return str(stage_id)
 
     def who(self, selectors: list[str]) -> str:
-        return self.sep.join(selector_label(s).get(self.lang) for s in selectors)
+        return self.sep.join(self.selector(s) for s in selectors)
+
+    def selector(self, selector: str) -> str:
+        """A roster selector, or a group a meeting elects (a selector too) by its name."""
+        for p in (self.d.b, self.d.a):
+            if selector in p.groups:
+                return p.groups[selector].name.get(self.lang)
+        return selector_label(selector).get(self.lang)
 
     def body_ref(self, value: Any, procedure: Procedure) -> str:
         if isinstance(value, dict):
@@ -303,6 +329,40 @@ class _Say:
     def _basis_changed(self, c: Change) -> list[str]:
         return [self.t("basis-changed", id=c.subject, before=self.basis(c.before),
                        after=self.basis(c.after))]
+
+    def _group_added(self, c: Change) -> list[str]:
+        g = c.after
+        if g["max"] is None:
+            size = self.t("group-size-open", min=g["min"])
+        else:
+            size = self.t("group-size", min=g["min"], max=g["max"])
+        return [self.t("group-added", name=_text(g["name"], self.lang),
+                       stage=self.stage(g["elected_at"]), size=size,
+                       who=self.who(g["eligible"]))]
+
+    def _group_removed(self, c: Change) -> list[str]:
+        return [self.t("group-removed", name=_text(c.before["name"], self.lang),
+                       stage=self.stage(c.before["elected_at"]))]
+
+    def _group_changed(self, c: Change) -> list[str]:
+        """One line for each part of the group that differs."""
+        return [self.t("group-changed", name=_text(c.after["name"], self.lang),
+                       what=label.get(self.lang), before=self.group_part(part, c.before[part]),
+                       after=self.group_part(part, c.after[part]))
+                for part, label in _GROUP_PARTS.items() if c.before[part] != c.after[part]]
+
+    def group_part(self, part: str, value: Any) -> str:
+        if part in ("name", "description"):
+            return _text(value, self.lang) if value is not None else self.t("none-value")
+        if part == "elected_at":
+            return self.t("quoted", text=self.stage(value))
+        if part == "eligible":
+            return self.who(value)
+        if part == "max" and value is None:
+            return self.t("no-limit")
+        if part == "basis":
+            return self.sep.join(code(v) for v in value) or self.t("none-value")
+        return str(value)
 
     def _generic(self, c: Change) -> list[str]:
         """Kinds whose two sides read well as they are (numbers, ids, small records)."""
