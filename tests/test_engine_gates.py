@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import register_support as support
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_engine_support import snapshot
 from test_workflows_scenarios import EXAMPLES, refusals, run, trail
 
-from deliberation import Roster, RuleViolation
+from deliberation import DeliberationError, Roster, RuleViolation
 from deliberation.cli import main
+from deliberation.commands.case_log import record_lines
 from deliberation.definition.loader import load_procedure, load_text
 from deliberation.definition.model import Procedure
 from deliberation.engine.case import Case
@@ -396,3 +400,59 @@ def test_the_register_lists_checks_signers_and_instruments() -> None:
     text = register_text("plot-adjustment-approved", "zh-Hant")
     assert "鄉(鎮)人民政府" in text and "河政函〔2026〕18号" in text
     assert "縣級人民政府農業農村主管部門" in text and "決定 批准" in text
+
+
+# -- anything, with any value: a clear refusal or a decision, never a traceback ----------------
+
+ODD = st.one_of(st.none(), st.integers(), st.booleans(), st.text(max_size=6),
+                st.sampled_from(["legality", "materials", "v0007", "v0041", "2026-03-02", ""]),
+                st.lists(st.sampled_from(["legality", "materials", "x", "v0007"]), max_size=3),
+                st.dictionaries(st.sampled_from(["legality", "materials", "x"]),
+                                st.one_of(st.text(max_size=4), st.integers()), max_size=2))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.booleans(), ODD, ODD, ODD, ODD, ODD, ODD)
+def test_fuzzed_gate_actions_refuse_cleanly(at_gate: bool, a: Any, b: Any, c: Any, d: Any,
+                                            e: Any, f: Any) -> None:
+    case, _clock = at_review() if at_gate else at_approval()
+    before = snapshot(case)
+    try:
+        if at_gate:
+            case.examine(met=a, not_met=b, signed=c, actor=d)
+        else:
+            case.record_authority_decision(a, issuer=b, number=c, issued_on=d, reason=e,
+                                           actor=f)
+    except DeliberationError:
+        assert snapshot(case) == before
+        return
+    assert case.version == before[1] + 1  # accepted: one record, and the case replays
+    assert Case.replay(case.procedure, case.roster, case.records).state == case.state
+
+
+def test_case_log_words_the_gate_records() -> None:
+    returned = run_scenario(load_scenario(EXAMPLES / "supervised-returned.yaml")).case
+    exam = next(r for r in returned.records if r.kind == "examination")
+    zh = "\n".join(record_lines(exam, returned.procedure, returned.roster, "zh-Hans"))
+    assert "不符合的事项:符合村规民约:承包期超过村规民约规定的五年" in zh
+    assert "结果:退回 → 商议" in zh
+    refused = run_scenario(load_scenario(EXAMPLES / "plot-adjustment-refused.yaml")).case
+    decision = refused.records[-1]
+    en = "\n".join(record_lines(decision, refused.procedure, refused.roster, "en"))
+    assert "Decision: refused" in en and "Document number: 郊农函〔2026〕9号" in en
+    hant = "\n".join(record_lines(decision, refused.procedure, refused.roster, "zh-Hant"))
+    assert "決定:不予批准" in hant and "文號:郊农函〔2026〕9号" in hant
+
+
+def test_blockers_and_actions_at_a_gate() -> None:
+    case, _clock = at_review()
+    found = {b.rule: b for b in case.blockers()}
+    assert found["checks"].numbers["checks"] == ("legality", "materials")
+    assert found["gate-signatures"].numbers["needed"] == 2
+    assert next(a.action for a in case.available_actions()) == "examine"
+    assert "lawful" in case.explain("en") and "合法合规" in case.explain("zh-Hans")
+    case2, _ = at_approval()
+    (blocker,) = case2.blockers()
+    assert blocker.rule == "authority" and blocker.numbers["authority"] == "township-government"
+    assert "乡(镇)人民政府审批" in blocker.message.get("zh-Hans")
+    assert next(a.action for a in case2.available_actions()) == "record_authority_decision"
