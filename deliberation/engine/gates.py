@@ -9,8 +9,8 @@ stage the gate names, a round counted against ``max_rounds``.
 ``authority-decision`` — the authority above the village decided: approved, refused or
 returned (approval), filed or returned (filing), with its instrument (issuer, document number,
 date issued; :mod:`deliberation.engine.instruments`), recorded by a member of the stage's body
-(the body that reported the matter). A refusal takes ``rejected``, a return ``returned`` (with
-its reason).
+(the body that reported the matter). A refusal takes ``rejected`` and a return ``returned``,
+each with its reason.
 
 Every examination and every decision counts a round at the stage; one that does not let the
 matter through, at the stage's ``max_rounds``, takes ``max_rounds`` instead (as a meeting does).
