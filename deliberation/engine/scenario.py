@@ -46,8 +46,9 @@ class ScenarioError(DefinitionError):
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
 # exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
 # proxies ({member: holder} or a count),
-# counts (names to counts), item_votes ({item id: votes}),
-# elected (ids, or {group id: ids}: the members of a group the meeting elects)
+# counts (names to counts), item_votes ({item id: votes}), checks (a gate's check ids),
+# reasons ({check id: reason}), elected (ids, or {group id: ids}: the members of a group the
+# meeting elects)
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -95,6 +96,11 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "ratings": ("record_ratings", {"satisfied": "int", "unsatisfied": "int", "unsigned": "int",
                                    "actor": "str"}, ("satisfied",)),
     "close-evaluation": ("close_evaluation", {"actor": "str"}, ()),
+    "examine": ("examine", {"met": "checks", "not_met": "reasons", "signed": "ids",
+                            "actor": "str"}, ("signed",)),
+    "authority-decision": ("record_authority_decision", {
+        "decision": "str", "issuer": "str", "number": "str", "issued_on": "str",
+        "reason": "str", "actor": "str"}, ("decision", "issuer", "number", "issued_on", "actor")),
     "note": ("note", {"text": "str", "actor": "str"}, ("text",)),
     "wait": (None, {}, ()),
 }
@@ -103,7 +109,8 @@ _POSITIONAL: Final = {"submit_motion": ("text", "submitters"), "post_disclosure"
                       "withdraw": ("by",), "note": ("text",), "record_order": ("type",),
                       "record_opinion": ("villager",),
                       "record_opinions": ("signed",), "record_rating": ("villager",),
-                      "record_ratings": ("satisfied",)}
+                      "record_ratings": ("satisfied",),
+                      "record_authority_decision": ("decision",)}
 _RENAME: Final = {"for": "for_stage"}
 _TOP: Final = ("procedure", "matter", "kind", "settings", "roster", "start", "actions", "case",
                "title", "description")
@@ -513,57 +520,68 @@ def _check_stage_ref(value: Any, v: Located, rep: Reporter, procedure: Procedure
                   suggest(str(value), [s.id for s in procedure.stages]))
 
 
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _strs(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _mapping(value: Any, key: Callable[[Any], bool], val: Callable[[Any], bool]) -> bool:
+    return isinstance(value, dict) and all(key(k) and val(v) for k, v in value.items())
+
+
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _votes(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) <= {"yes", "no", "abstain"} and all(
+        _count(v) or _strs(v) for v in value.values())
+
+
+def _exclusions(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) for k in value) and (
+        all(isinstance(v, str) for v in value.values())
+        or all(_count(v) for v in value.values()))
+
+
+# each kind of action parameter: what a valid value is, and the message when it is not
+_KINDS: Final[dict[str, tuple[Callable[[Any], bool], Text]]] = {
+    "str": (lambda v: isinstance(v, str | int) and not isinstance(v, bool), _("expected text")),
+    "int": (_count, _("expected a whole number ≥ 0")),
+    "bool": (lambda v: isinstance(v, bool), _("expected true or false")),
+    "ids": (_strs, _("expected a list of villager ids")),
+    "who": (lambda v: _count(v) or _strs(v), _("expected a count or a list of villager ids")),
+    "redo": (lambda v: isinstance(v, bool | str), _("expected true, false or a stage id")),
+    "proxies": (lambda v: _count(v) or _mapping(v, _is_str, _is_str),
+                _("expected a count or a mapping of members to their proxy holders")),
+    "votes": (_votes, _("expected {yes, no, abstain}, each a count or a list of "
+                        "villager ids")),
+    "exclusions": (_exclusions, _("expected a mapping of villager ids to categories, or of "
+                                  "categories to counts")),
+    "item_votes": (lambda v: _mapping(v, _is_str, _votes),
+                   _("expected a mapping of item ids to {yes, no, abstain}, each a "
+                     "count or a list of villager ids")),
+    "elected": (lambda v: _strs(v) or _mapping(v, _is_str, _strs),
+                _("expected a list of villager ids, or a mapping of group ids to "
+                  "lists of villager ids")),
+    "checks": (_strs, _("expected a list of check ids")),
+    "reasons": (lambda v: _mapping(v, _is_str, _is_str),
+                _("expected a mapping of check ids to reasons")),
+    "counts": (lambda v: _mapping(v, _is_str, _count),
+               _("expected a mapping of names to whole numbers ≥ 0")),
+}
+
+
 def _check_kind(kind: str, value: Any) -> str | Text:
-    if kind == "str":
-        return "" if isinstance(value, str | int) and not isinstance(value, bool) else \
-            _("expected text")
-    if kind == "int":
-        return "" if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else \
-            _("expected a whole number ≥ 0")
-    if kind == "bool":
-        return "" if isinstance(value, bool) else _("expected true or false")
-    if kind == "ids":
-        return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
-            _("expected a list of villager ids")
-    if kind == "who":
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return ""
-        return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
-            _("expected a count or a list of villager ids")
-    if kind == "redo":
-        return "" if isinstance(value, bool | str) else _("expected true, false or a stage id")
-    if kind == "proxies":
-        ok = (isinstance(value, int) and not isinstance(value, bool) and value >= 0) or (
-            isinstance(value, dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()))
-        return "" if ok else _("expected a count or a mapping of members to their proxy holders")
-    if kind == "votes":
-        ok = isinstance(value, dict) and set(value) <= {"yes", "no", "abstain"} and all(
-            _check_kind("who", v) == "" for v in value.values())
-        return "" if ok else _("expected {yes, no, abstain}, each a count or a list of "
-                               "villager ids")
-    if kind == "exclusions":
-        ok = isinstance(value, dict) and all(isinstance(k, str) for k in value) and (
-            all(isinstance(v, str) for v in value.values())
-            or all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                   for v in value.values()))
-        return "" if ok else _("expected a mapping of villager ids to categories, or of "
-                                "categories to counts")
-    if kind == "item_votes":
-        ok = isinstance(value, dict) and all(
-            isinstance(k, str) and _check_kind("votes", v) == "" for k, v in value.items())
-        return "" if ok else _("expected a mapping of item ids to {yes, no, abstain}, each a "
-                                "count or a list of villager ids")
-    if kind == "elected":
-        ok = _check_kind("ids", value) == "" or (isinstance(value, dict) and all(
-            isinstance(k, str) and _check_kind("ids", v) == "" for k, v in value.items()))
-        return "" if ok else _("expected a list of villager ids, or a mapping of group ids to "
-                                "lists of villager ids")
-    if kind == "counts":
-        return "" if isinstance(value, dict) and all(
-            isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0
-            for k, n in value.items()) else _("expected a mapping of names to whole numbers ≥ 0")
-    return ""
+    """``""`` when ``value`` is a valid value of an action parameter of ``kind``, else what
+    was expected."""
+    if kind not in _KINDS:
+        return ""
+    valid, expected = _KINDS[kind]
+    return "" if valid(value) else expected
 
 
 def parse_action(text: str, procedure: Procedure, file: str = "<action>") -> Step:

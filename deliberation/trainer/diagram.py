@@ -95,6 +95,8 @@ def step_label(step: StepView, lang: str) -> list[str]:
         lines.append(items_summary(step.stage).get(lang))
     for group in step.elects:  # a group the meeting creates
         lines.append(_("elects the {group}").format(group=group.name).get(lang))
+    if step.gate is not None:
+        lines.append(step.gate.get(lang))
     if step.skip_setting is not None:
         lines.append(ui("skip-when").format(id=f"`{step.skip_setting.id}`").get(lang))
     return lines

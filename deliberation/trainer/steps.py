@@ -20,9 +20,11 @@ from typing import Any
 import attrs
 
 from deliberation.definition.checks import route_keys
+from deliberation.definition.gate_words import gate_summary
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
+    ActionKind,
     Basis,
     Body,
     FrozenMap,
@@ -100,6 +102,7 @@ class StepView:
     sample: Mapping[str, int] = attrs.field(factory=dict)
     # the groups the step's meeting creates (``groups:``): named on its box and page
     elects: tuple[Group, ...] = ()
+    gate: Text | None = None  # a gate's checks, or the authority deciding it, in one line
 
     @property
     def id(self) -> str:
@@ -220,6 +223,7 @@ def _step(
         skip_setting=skip,
         sample=sample_counts(body, roster) if roster is not None else {},
         elects=procedure.groups_elected_at(stage.id),
+        gate=gate_summary(procedure, stage) if stage.action is ActionKind.GATE else None,
     )
 
 
