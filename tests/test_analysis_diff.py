@@ -12,8 +12,8 @@ import pytest
 from test_i18n_no_english import latin_words
 
 from deliberation import load_procedure
-from deliberation.analysis.diff import KINDS, diff
-from deliberation.analysis.diff_render import to_data, to_text
+from deliberation.analysis.diff import KINDS, Diff, diff
+from deliberation.analysis.diff_render import W, to_data, to_text
 from deliberation.cli import main
 from deliberation.definition.loader import load_file
 
@@ -267,3 +267,135 @@ def test_a_group_added_and_removed_by_name_with_no_id_in_chinese() -> None:
                 for lang in ("zh-Hans", "zh-Hant"):
                     assert latin_words(change["text"][lang]) == [], change["text"][lang]
     assert "组成:承包工作小组;" in to_text(there, "zh-Hans")
+
+
+SUPERVISED_PATH = Path(load_procedure("four-deliberations-supervised").source or "")
+PLOT_PATH = Path(load_procedure("land-plot-adjustment").source or "")
+MATERIALS = ("        - id: materials\n"
+             "          name: {zh-Hans: 材料完备, zh-Hant: 材料完備, en: materials complete}\n")
+
+
+def _file_variant(tmp_path: Path, source: Path, *edits: tuple[str, str]) -> Path:
+    text = source.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / f"{source.stem}-variant.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _no_english_in_chinese(d: Diff, prefixes: tuple[str, ...]) -> None:
+    """The changes of these kinds name things in Chinese; ids appear only as code."""
+    seen = 0
+    for change in to_data(d)["changes"]:
+        if change["kind"].startswith(prefixes):
+            seen += 1
+            for lang in ("zh-Hans", "zh-Hant"):
+                assert latin_words(change["text"][lang]) == [], change["text"][lang]
+    assert seen
+
+
+def test_a_gate_check_added_is_named_with_its_id_as_code(tmp_path: Path) -> None:
+    budget = ("        - id: budget\n"
+              "          name: {zh-Hans: 资金来源明确, zh-Hant: 資金來源明確, "
+              "en: funding identified}\n")
+    a = load_procedure("four-deliberations-supervised")
+    variant = _file_variant(tmp_path, SUPERVISED_PATH, (MATERIALS, MATERIALS + budget))
+    d = diff(a, load_file(variant))
+    assert [(c.kind, c.stage, c.subject) for c in d.changes] == [
+        ("gate-check-added", "supervision-review", "budget")]
+    assert d.changes[0].after["name"]["en"] == "funding identified"
+    assert '+ supervision review: new check "funding identified" (`budget`)' in to_text(d, "en")
+    assert "+ 监督审查:新增审查事项“资金来源明确”(`budget`)" in to_text(d, "zh-Hans")
+    assert "+ 監督審查:新增審查事項「資金來源明確」(`budget`)" in to_text(d, "zh-Hant")
+    _no_english_in_chinese(d, ("gate-",))
+    _schema().validate(to_data(d))
+    # and back: the same check removed
+    back = diff(d.b, a)
+    assert [(c.kind, c.subject) for c in back.changes] == [("gate-check-removed", "budget")]
+    assert "- 监督审查:删去审查事项“资金来源明确”(`budget`)" in to_text(back, "zh-Hans")
+
+
+def test_a_gate_check_whose_label_changes_old_and_new(tmp_path: Path) -> None:
+    renamed = MATERIALS.replace("材料完备", "材料齐全").replace("材料完備", "材料齊全").replace(
+        "materials complete", "all materials attached")
+    d = diff(load_procedure("four-deliberations-supervised"),
+             load_file(_file_variant(tmp_path, SUPERVISED_PATH, (MATERIALS, renamed))))
+    assert [(c.kind, c.subject, c.before["name"]["zh-Hans"], c.after["name"]["zh-Hans"])
+            for c in d.changes] == [("gate-check-changed", "materials", "材料完备", "材料齐全")]
+    assert ('~ supervision review: check `materials` "materials complete" → '
+            '"all materials attached"') in to_text(d, "en")
+    assert "~ 监督审查:审查事项 `materials`:“材料完备” → “材料齐全”" in to_text(d, "zh-Hans")
+    assert "~ 監督審查:審查事項 `materials`:「材料完備」 → 「材料齊全」" in to_text(d, "zh-Hant")
+    _no_english_in_chinese(d, ("gate-",))
+
+
+def test_a_gate_whose_authority_changes_and_a_new_authority_of_the_procedure(
+        tmp_path: Path) -> None:
+    d = diff(load_procedure("land-plot-adjustment"), load_file(_file_variant(
+        tmp_path, PLOT_PATH,
+        ("authority: {id: county-agriculture, asks: approval}",
+         "authority: {id: county-lands, asks: approval}"),
+        ("\nstages:\n", "\nauthorities:\n  county-lands: {zh-Hans: 县国土部门, "
+                        "zh-Hant: 縣國土部門, en: county land bureau}\nstages:\n"))))
+    assert [(c.kind, c.stage, c.subject) for c in d.changes] == [
+        ("gate-authority", "county-approval", "county-approval"),
+        ("authority-added", None, "county-lands")]
+    change = d.changes[0]
+    assert (change.before["id"], change.after["id"]) == ("county-agriculture", "county-lands")
+    assert change.before["asks"] == change.after["asks"] == "approval"
+    assert ("~ county approval: decided by the county agricultural and rural affairs authority "
+            "(`county-agriculture`), for approval → the county land bureau (`county-lands`), "
+            "for approval") in to_text(d, "en")
+    zh = to_text(d, "zh-Hans")
+    assert ("~ 县农业农村部门审批:决定机关 "
+            "报县级人民政府农业农村主管部门审批(`county-agriculture`) → "
+            "报县国土部门审批(`county-lands`)") in zh
+    assert "+ 新增上级机关 `county-lands`:县国土部门" in zh
+    assert "+ 新增上級機關 `county-lands`:縣國土部門" in to_text(d, "zh-Hant")
+    _no_english_in_chinese(d, ("gate-", "authority-"))
+    _schema().validate(to_data(d))
+
+
+def test_a_gate_asking_for_filing_instead_of_approval(tmp_path: Path) -> None:
+    d = diff(load_procedure("land-plot-adjustment"), load_file(_file_variant(
+        tmp_path, PLOT_PATH, ("authority: {id: township-government, asks: approval}",
+                              "authority: {id: township-government, asks: filing}"))))
+    assert [(c.kind, c.stage, c.before["asks"], c.after["asks"]) for c in d.changes] == [
+        ("gate-authority", "township-approval", "approval", "filing")]
+    assert ("~ 乡镇审批:决定机关 报乡(镇)人民政府审批(`township-government`) → "
+            "报乡(镇)人民政府备案(`township-government`)") in to_text(d, "zh-Hans")
+    assert ("~ 鄉鎮審批:決定機關 報鄉(鎮)人民政府審批(`township-government`) → "
+            "報鄉(鎮)人民政府備案(`township-government`)") in to_text(d, "zh-Hant")
+    assert "(`township-government`), for approval → the township government " \
+           "(`township-government`), for filing" in to_text(d, "en")
+    _no_english_in_chinese(d, ("gate-",))
+
+
+def test_a_gate_added_says_what_it_examines_and_who_decides() -> None:
+    d = diff(load_procedure("four-deliberations"), load_procedure("four-deliberations-supervised"))
+    added = d.of("stage-added")
+    assert [c.subject for c in added] == ["supervision-review"]
+    assert [c["id"] for c in added[0].after["checks"]] == [
+        "legality", "village-charter", "materials"]
+    assert added[0].after["authority"] is None
+    assert ("    · 逐项审查:合法合规、符合村规民约、材料完备;全部符合即通过,否则附理由退回"
+            in to_text(d, "zh-Hans"))
+    plot = diff(load_procedure("land-contracting-plan"), load_procedure("land-plot-adjustment"))
+    township = {c.subject: c.after for c in plot.of("stage-added")}["township-approval"]
+    assert township["authority"] == {"id": "township-government", "asks": "approval", "name": {
+        "zh-Hans": "乡(镇)人民政府", "zh-Hant": "鄉(鎮)人民政府", "en": "township government"}}
+    assert "    · 报乡(镇)人民政府审批,记录批复文件" in to_text(plot, "zh-Hans")
+
+
+def test_identical_gates_and_groups_report_nothing(tmp_path: Path) -> None:
+    # the same procedures written again, from another file: nothing to report in any form
+    for source in (SUPERVISED_PATH, PLOT_PATH, GROUP_PATH):
+        copy = tmp_path / source.name
+        copy.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+        d = diff(load_file(source), load_file(copy))
+        assert d.changes == ()
+        assert to_data(d)["changes"] == []
+        for lang in ("zh-Hans", "zh-Hant", "en"):
+            assert to_text(d, lang).splitlines()[2:] == [W["none"].get(lang)]

@@ -2,11 +2,12 @@
 
 Both procedures are read as resolved definitions (``extends`` applied) with their settings at
 their defaults, and compared part by part: the stages (added, removed, moved; for each common
-stage its action, body, round cap, routes, records, legal basis and every rule that applies
-there — the body's and the stage's), the bodies (who sits, who votes, the unit), the groups a
-meeting elects (who elects them, who may be elected, their size), the settings and their
-defaults, the outcomes, supervision, withdrawal, escalation, the time zone, the
-disclosure channels and the legal basis. A rule is put in words by its own
+stage its action, body, round cap, routes, records, legal basis, a gate's checks and authority,
+and every rule that applies there — the body's and the stage's), the bodies (who sits, who
+votes, the unit), the groups a meeting elects (who elects them, who may be elected, their
+size), the settings and their defaults, the outcomes, supervision, withdrawal, escalation, the
+time zone, the disclosure channels, the authorities above the village and the legal basis. A
+rule is put in words by its own
 :meth:`~deliberation.rules.base.Rule.describe` and in numbers by its thresholds and parameters:
 nothing here re-states what a rule means.
 
@@ -28,6 +29,8 @@ import attrs
 from deliberation.definition.model import (
     Body,
     FrozenMap,
+    GateAuthority,
+    GateCheck,
     Group,
     Procedure,
     SettingRef,
@@ -36,11 +39,13 @@ from deliberation.definition.model import (
 from deliberation.engine.plan import plan_for
 from deliberation.i18n import Text
 from deliberation.rules import Rule
+from deliberation.rules.authorities import authority_name
 
 # Every kind of change a diff can list (the enum of deliberation/schema/diff.v1.schema.json).
 KINDS = (
     "stage-removed", "stage-added", "stage-moved", "stage-name", "stage-action", "stage-body",
     "max-rounds", "skip-when", "routes", "records", "stage-basis",
+    "gate-check-removed", "gate-check-added", "gate-check-changed", "gate-authority",
     "rule-removed", "rule-added", "rule-changed",
     "body-removed", "body-added", "body-changed", "body-rules",
     "setting-removed", "setting-added", "setting-default", "setting-type", "setting-choices",
@@ -50,6 +55,7 @@ KINDS = (
     "channel-removed", "channel-added", "channel-changed",
     "basis-removed", "basis-added", "basis-changed",
     "group-removed", "group-added", "group-changed",
+    "authority-removed", "authority-added", "authority-changed",
 )
 
 
@@ -189,7 +195,22 @@ def _stage_data(procedure: Procedure, stage: Stage) -> dict[str, Any]:
                   for rf in stage_rules(procedure, stage).values()],
         "max_rounds": stage.max_rounds, "records": list(stage.records),
         "basis": list(stage.basis),
+        "checks": [_check_data(c) for c in stage.checks],
+        "authority": _authority_data(procedure, stage.authority),
     }
+
+
+def _check_data(check: GateCheck) -> dict[str, Any]:
+    return {"id": check.id, "name": check.name.to_data()}
+
+
+def _authority_data(procedure: Procedure, authority: GateAuthority | None) -> Any:
+    """Who decides a gate and what it is asked for, with the authority's name as ``procedure``
+    names it (its own ``authorities:`` first, then the built-ins)."""
+    if authority is None:
+        return None
+    return {"id": authority.id, "asks": authority.asks,
+            "name": authority_name(authority.id, procedure.authorities).to_data()}
 
 
 def _stage_changes(a: Procedure, b: Procedure, sa: Stage, sb: Stage) -> list[Change]:
@@ -209,6 +230,12 @@ def _stage_changes(a: Procedure, b: Procedure, sa: Stage, sb: Stage) -> list[Cha
     differ("routes", dict(sa.on), dict(sb.on))
     differ("records", list(sa.records), list(sb.records))
     differ("stage-basis", list(sa.basis), list(sb.basis))
+    # a gate: its checks by id (their order is how they are listed, not what they mean), then
+    # who decides it (an authority above the village, and whether for approval or filing)
+    checks_a = {c.id: _check_data(c) for c in sa.checks}
+    checks_b = {c.id: _check_data(c) for c in sb.checks}
+    out += [attrs.evolve(c, stage=sid) for c in _mapping_changes("gate-check", checks_a, checks_b)]
+    differ("gate-authority", _authority_data(a, sa.authority), _authority_data(b, sb.authority))
     ra, rb = stage_rules(a, sa), stage_rules(b, sb)
     for rid, rf in ra.items():
         if rid not in rb:
@@ -320,6 +347,9 @@ def _procedure_changes(a: Procedure, b: Procedure) -> list[Change]:
                             {k: v.to_data() for k, v in b.channels.items()})
     out += _mapping_changes("basis", {k: _attrs_data(v) for k, v in a.basis.items()},
                             {k: _attrs_data(v) for k, v in b.basis.items()})
+    # the procedure's own authorities above the village (``authorities:``), by name
+    out += _mapping_changes("authority", {k: v.to_data() for k, v in a.authorities.items()},
+                            {k: v.to_data() for k, v in b.authorities.items()})
     return out
 
 

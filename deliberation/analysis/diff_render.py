@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from deliberation.analysis.diff import Change, Diff
+from deliberation.definition.gate_words import gate_summary
 from deliberation.definition.model import Procedure
 from deliberation.definition.wording import code
 from deliberation.i18n import LANGS, Text, Triple, _, _p
+from deliberation.rules.authorities import ASK_LABELS
 from deliberation.trainer.catalog import (
     TAG_LABELS,
     action_label,
@@ -77,6 +79,15 @@ W: Final[dict[str, Text]] = {
     "basis-added": _("+ new basis {id}: {title}"),
     "basis-removed": _("- basis {id} removed: {title}"),
     "basis-changed": _("~ basis {id}: {before} → {after}"),
+    "gate-check-added": _("+ {stage}: new check \"{name}\" ({id})"),
+    "gate-check-removed": _("- {stage}: check \"{name}\" removed ({id})"),
+    "gate-check-changed": _("~ {stage}: check {id} {before} → {after}"),
+    "gate-authority": _("~ {stage}: decided by {before} → {after}"),
+    "gate-asked": _("the {authority} ({id}), for {ask}"),
+    "gate-examined": _("the {body}, examining its checks"),
+    "authority-added": _("+ new authority above the village {id}: {name}"),
+    "authority-removed": _("- authority above the village {id} removed: {name}"),
+    "authority-changed": _("~ authority above the village {id}: {before} → {after}"),
     "group-added": _("+ new group \"{name}\", elected at \"{stage}\": {size}, from {who}"),
     "group-removed": _("- group \"{name}\" removed (it was elected at \"{stage}\")"),
     "group-changed": _("~ group \"{name}\": {what} {before} → {after}"),
@@ -210,6 +221,8 @@ class _Say:
                       body=_text(s["body"]["name"], self.lang), where=where)]
         out += [self.t("rule-line", label=_text(r["label"], self.lang), words=self.rule_words(r))
                 for r in s["rules"]]
+        if s["action"] == "gate":  # what it examines, or who above the village decides it
+            out.append("    · " + gate_summary(self.d.b, self.d.b.stage(s["id"])).get(self.lang))
         return out
 
     def _stage_removed(self, c: Change) -> list[str]:
@@ -329,6 +342,42 @@ class _Say:
     def _basis_changed(self, c: Change) -> list[str]:
         return [self.t("basis-changed", id=c.subject, before=self.basis(c.before),
                        after=self.basis(c.after))]
+
+    def _gate_check_added(self, c: Change) -> list[str]:
+        return [self.t("gate-check-added", stage=self.stage(c.stage),
+                       name=_text(c.after["name"], self.lang), id=code(c.subject))]
+
+    def _gate_check_removed(self, c: Change) -> list[str]:
+        return [self.t("gate-check-removed", stage=self.stage(c.stage),
+                       name=_text(c.before["name"], self.lang), id=code(c.subject))]
+
+    def _gate_check_changed(self, c: Change) -> list[str]:
+        return [self.t("gate-check-changed", stage=self.stage(c.stage), id=code(c.subject),
+                       before=self.t("quoted", text=_text(c.before["name"], self.lang)),
+                       after=self.t("quoted", text=_text(c.after["name"], self.lang)))]
+
+    def _gate_authority(self, c: Change) -> list[str]:
+        return [self.t("gate-authority", stage=self.stage(c.stage),
+                       before=self.decider(c.before, self.d.a, c.stage),
+                       after=self.decider(c.after, self.d.b, c.stage))]
+
+    def decider(self, authority: dict[str, Any] | None, p: Procedure, stage: str | None) -> str:
+        """Who decides a gate: an authority and what it is asked for, or the stage's body."""
+        if authority is None:
+            return self.t("gate-examined",
+                          body=p.body_of(p.stage(str(stage))).name.get(self.lang))
+        return self.t("gate-asked", ask=ASK_LABELS[authority["asks"]].get(self.lang),
+                      authority=_text(authority["name"], self.lang), id=code(authority["id"]))
+
+    def _authority_added(self, c: Change) -> list[str]:
+        return [self.t("authority-added", id=code(c.subject), name=_text(c.after, self.lang))]
+
+    def _authority_removed(self, c: Change) -> list[str]:
+        return [self.t("authority-removed", id=code(c.subject), name=_text(c.before, self.lang))]
+
+    def _authority_changed(self, c: Change) -> list[str]:
+        return [self.t("authority-changed", id=code(c.subject),
+                       before=_text(c.before, self.lang), after=_text(c.after, self.lang))]
 
     def _group_added(self, c: Change) -> list[str]:
         g = c.after
