@@ -399,3 +399,22 @@ def test_identical_gates_and_groups_report_nothing(tmp_path: Path) -> None:
         assert to_data(d)["changes"] == []
         for lang in ("zh-Hans", "zh-Hant", "en"):
             assert to_text(d, lang).splitlines()[2:] == [W["none"].get(lang)]
+
+
+def test_a_gate_of_checks_that_becomes_an_authoritys_filing(tmp_path: Path) -> None:
+    text = SUPERVISED_PATH.read_text(encoding="utf-8")
+    checks_and_rules = text[text.index("      checks:\n"):text.index("      max_rounds: 3\n")]
+    d = diff(load_procedure("four-deliberations-supervised"), load_file(_file_variant(
+        tmp_path, SUPERVISED_PATH,
+        (checks_and_rules, "      authority: {id: township-government, asks: filing}\n"))))
+    assert [(c.kind, c.subject) for c in d.changes] == [
+        ("gate-check-removed", "legality"), ("gate-check-removed", "village-charter"),
+        ("gate-check-removed", "materials"), ("gate-authority", "supervision-review"),
+        ("rule-removed", "gate-signatures")]
+    assert d.of("gate-authority")[0].before is None
+    assert ("~ 监督审查:决定机关 由村务监督委员会逐项审查 → "
+            "报乡(镇)人民政府备案(`township-government`)") in to_text(d, "zh-Hans")
+    assert ("~ supervision review: decided by the village affairs supervision committee, "
+            "examining its checks → the township government (`township-government`), "
+            "for filing") in to_text(d, "en")
+    _no_english_in_chinese(d, ("gate-",))

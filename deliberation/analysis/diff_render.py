@@ -362,10 +362,13 @@ class _Say:
                        after=self.decider(c.after, self.d.b, c.stage))]
 
     def decider(self, authority: dict[str, Any] | None, p: Procedure, stage: str | None) -> str:
-        """Who decides a gate: an authority and what it is asked for, or the stage's body."""
+        """Who decides a gate: an authority and what it is asked for, or the stage's body
+        examining its checks (nobody, where the stage on that side is not a gate)."""
         if authority is None:
-            return self.t("gate-examined",
-                          body=p.body_of(p.stage(str(stage))).name.get(self.lang))
+            here = p.stage(str(stage))
+            if here.action.value != "gate":
+                return self.t("none-value")
+            return self.t("gate-examined", body=p.body_of(here).name.get(self.lang))
         return self.t("gate-asked", ask=ASK_LABELS[authority["asks"]].get(self.lang),
                       authority=_text(authority["name"], self.lang), id=code(authority["id"]))
 
