@@ -103,6 +103,9 @@ def test_every_built_in_pair_mirrors_and_matches_the_schema(a: str, b: str) -> N
     _schema().validate(to_data(there))
     for lang in ("zh-Hans", "zh-Hant", "en"):
         assert to_text(there, lang)
+    # a Chinese reader sees names; ids, setting values and parameters stand only as code
+    for lang in ("zh-Hans", "zh-Hant"):
+        assert latin_words(to_text(there, lang)) == [], to_text(there, lang)
 
 
 def test_a_pair_differing_in_one_threshold_reports_only_that_threshold(tmp_path: Path) -> None:
@@ -129,7 +132,7 @@ def test_a_setting_default_is_reported_with_the_threshold_it_moves(tmp_path: Pat
         ("rule-changed", "quorum"), ("setting-default", "party-assembly-quorum-ratio")]
     zh = to_text(d, "zh-Hans")
     assert "~ 审议:法定人数 到会≥应到人数的1/2 → 到会≥应到人数的2/3" in zh
-    assert "~ 设置 party-assembly-quorum-ratio 的默认值:1/2 → 2/3" in zh
+    assert "~ 设置 `party-assembly-quorum-ratio` 的默认值:`1/2` → `2/3`" in zh
 
 
 def test_disclosure_days_and_channels(tmp_path: Path) -> None:
@@ -185,7 +188,8 @@ def test_a_number_that_becomes_a_setting_with_the_same_default(tmp_path: Path) -
     d = diff(load_procedure("four-deliberations"), load_file(variant))
     assert [(c.kind, c.subject) for c in d.changes] == [
         ("rule-changed", "quorum"), ("setting-added", "reps-quorum")]
-    assert "~ resolution: quorum {ratio=2/3} → {ratio={setting=reps-quorum}}" in to_text(d, "en")
+    assert "~ resolution: quorum `{ratio=2/3}` → `{ratio={setting=reps-quorum}}`" in to_text(
+        d, "en")
 
 
 def test_a_new_step_after_the_last_common_one_says_what_it_follows() -> None:
@@ -194,7 +198,7 @@ def test_a_new_step_after_the_last_common_one_says_what_it_follows() -> None:
     assert (added["discussion"]["before"], added["discussion"]["after"]) == (None, "proposal")
     assert '+ new step "discussion" (meeting and vote, by joint meeting of the two village ' \
            'committees), after "proposal"' in to_text(d, "en")
-    assert "~ 结局 adopted:已通过并公示(成功) → 已决议并公开(成功)" in to_text(d, "zh-Hans")
+    assert "~ 结局 `adopted`:已通过并公示(成功) → 已决议并公开(成功)" in to_text(d, "zh-Hans")
 
 
 GROUP_PATH = Path(load_procedure("land-contracting-plan-working-group").source or "")

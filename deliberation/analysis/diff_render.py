@@ -165,7 +165,7 @@ class _Say:
 
     def body_ref(self, value: Any, procedure: Procedure) -> str:
         if isinstance(value, dict):
-            return self.t("setting-ref", id=value.get("setting"))
+            return self.t("setting-ref", id=code(value.get("setting")))
         body = procedure.bodies.get(str(value))
         return body.name.get(self.lang) if body is not None else str(value)
 
@@ -175,8 +175,16 @@ class _Say:
     def routes(self, on: dict[str, str]) -> str:
         if not on:
             return self.t("none-value")
-        return self.sep.join(f"{route_label(k).get(self.lang)}→{self.stage(v)}"
+        return self.sep.join(f"{route_label(k).get(self.lang)}→{self.target(v)}"
                              for k, v in on.items())
+
+    def target(self, target: str) -> str:
+        """Where a route leads: a stage or an outcome by its name; anything else as code."""
+        for p in (self.d.b, self.d.a):
+            if target in p.outcomes:
+                return p.outcomes[target].name.get(self.lang)
+        name = self.stage(target)
+        return code(target) if name == target else name
 
     def records(self, kinds: list[str]) -> str:
         return self.sep.join(record_label(k).get(self.lang) for k in kinds) or self.t(
@@ -194,6 +202,15 @@ class _Say:
         tag = TAG_LABELS.get(data["tag"])
         label = tag.get(self.lang) if tag is not None else data["tag"]
         return f"[{label}] {_text(data['title'], self.lang)}"
+
+    def value(self, value: Any) -> str:
+        """A value as written in a procedure (a setting's default, parameters, a small record):
+        code, as a reader would type it; numbers as they are, nothing as "none"."""
+        if value in (None, [], {}):
+            return self.t("none-value")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        return code(self.compact(value))
 
     def compact(self, value: Any) -> str:
         if isinstance(value, dict):
@@ -235,7 +252,7 @@ class _Say:
         return [self.t("stage-moved", name=self.stage(c.stage), before=c.before, after=c.after)]
 
     def _stage_name(self, c: Change) -> list[str]:
-        return [self.t("stage-name", stage=c.stage, before=_text(c.before, self.lang),
+        return [self.t("stage-name", stage=code(c.stage), before=_text(c.before, self.lang),
                        after=_text(c.after, self.lang))]
 
     def _stage_action(self, c: Change) -> list[str]:
@@ -277,7 +294,7 @@ class _Say:
             if b["written"] != a["written"]:
                 before, after = self._changed(b["written"] or {}, a["written"] or {})
             else:
-                before, after = self.compact(b["basis"]), self.compact(a["basis"])
+                before, after = self.value(b["basis"]), self.value(a["basis"])
         out = [self.t("rule-changed", stage=self.stage(c.stage),
                       label=_text(a["label"], self.lang), before=before, after=after)]
         if b["params"] != a["params"]:
@@ -288,8 +305,8 @@ class _Say:
     def _changed(self, b: dict[str, Any], a: dict[str, Any]) -> tuple[str, str]:
         """The keys whose values differ, each side compact: ``{ratio=1/2}``, ``{ratio=2/3}``."""
         keys = [k for k in {**b, **a} if b.get(k) != a.get(k)]
-        return (self.compact({k: b.get(k) for k in keys}),
-                self.compact({k: a.get(k) for k in keys}))
+        return (self.value({k: b.get(k) for k in keys}),
+                self.value({k: a.get(k) for k in keys}))
 
     def _body_added(self, c: Change) -> list[str]:
         return [self.t("body-added", name=_text(c.after["name"], self.lang),
@@ -304,12 +321,13 @@ class _Say:
 
     def _setting_added(self, c: Change) -> list[str]:
         s = c.after
-        return [self.t("setting-added", id=s["id"], type=s["type"],
-                       default=self.none(s["default"]),
+        return [self.t("setting-added", id=code(s["id"]), type=code(s["type"]),
+                       default=self.value(s["default"]),
                        description=_text(s["description"], self.lang))]
 
     def _setting_removed(self, c: Change) -> list[str]:
-        return [self.t("setting-removed", id=c.subject, default=self.none(c.before["default"]))]
+        return [self.t("setting-removed", id=code(c.subject),
+                       default=self.value(c.before["default"]))]
 
     def _outcome_added(self, c: Change) -> list[str]:
         return [self.t("outcome-added", name=_text(c.after["name"], self.lang),
@@ -321,26 +339,26 @@ class _Say:
             return f"{_text(o['name'], self.lang)} ({kind})" if self.lang == "en" else \
                 f"{_text(o['name'], self.lang)}({kind})"
 
-        return [self.t("outcome-changed", id=c.subject, before=one(c.before),
+        return [self.t("outcome-changed", id=code(c.subject), before=one(c.before),
                        after=one(c.after))]
 
     def _outcome_removed(self, c: Change) -> list[str]:
         return [self.t("outcome-removed", name=_text(c.before["name"], self.lang))]
 
     def _channel_added(self, c: Change) -> list[str]:
-        return [self.t("channel-added", id=c.subject, name=_text(c.after, self.lang))]
+        return [self.t("channel-added", id=code(c.subject), name=_text(c.after, self.lang))]
 
     def _channel_removed(self, c: Change) -> list[str]:
-        return [self.t("channel-removed", id=c.subject)]
+        return [self.t("channel-removed", id=code(c.subject))]
 
     def _basis_added(self, c: Change) -> list[str]:
-        return [self.t("basis-added", id=c.subject, title=self.basis(c.after))]
+        return [self.t("basis-added", id=code(c.subject), title=self.basis(c.after))]
 
     def _basis_removed(self, c: Change) -> list[str]:
-        return [self.t("basis-removed", id=c.subject, title=self.basis(c.before))]
+        return [self.t("basis-removed", id=code(c.subject), title=self.basis(c.before))]
 
     def _basis_changed(self, c: Change) -> list[str]:
-        return [self.t("basis-changed", id=c.subject, before=self.basis(c.before),
+        return [self.t("basis-changed", id=code(c.subject), before=self.basis(c.before),
                        after=self.basis(c.after))]
 
     def _gate_check_added(self, c: Change) -> list[str]:
@@ -418,8 +436,8 @@ class _Say:
 
     def _generic(self, c: Change) -> list[str]:
         """Kinds whose two sides read well as they are (numbers, ids, small records)."""
-        values = {"before": self.compact(c.before), "after": self.compact(c.after),
-                  "id": c.subject, "stage": self.stage(c.stage),
+        values = {"before": self.value(c.before), "after": self.value(c.after),
+                  "id": code(c.subject), "stage": self.stage(c.stage),
                   "name": self.stage(c.stage)}
         if c.kind == "body-rules":
             values["name"] = self.body_ref(c.subject, self.d.b)
@@ -427,7 +445,7 @@ class _Say:
 
 
 def _label(p: Procedure, lang: str) -> str:
-    return f"{p.name.get(lang)} ({p.id} {p.version})"
+    return f"{p.name.get(lang)} ({code(p.id)} {p.version})"
 
 
 def to_text(d: Diff, lang: str) -> str:
