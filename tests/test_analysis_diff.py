@@ -422,3 +422,20 @@ def test_a_gate_of_checks_that_becomes_an_authoritys_filing(tmp_path: Path) -> N
             "examining its checks → the township government (`township-government`), "
             "for filing") in to_text(d, "en")
     _no_english_in_chinese(d, ("gate-",))
+
+
+def test_diff_command_reports_gates_and_groups_in_text_and_json(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    filing = _file_variant(tmp_path, PLOT_PATH,
+                           ("authority: {id: township-government, asks: approval}",
+                            "authority: {id: township-government, asks: filing}"))
+    assert main(["diff", "land-plot-adjustment", str(filing), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    _schema().validate(data)
+    assert [(c["kind"], c["before"]["asks"], c["after"]["asks"]) for c in data["changes"]] == [
+        ("gate-authority", "approval", "filing")]
+    assert "备案" in data["changes"][0]["text"]["zh-Hans"]
+    smaller = _group_variant(tmp_path, "    min: 3\n    max: 9\n", "    min: 3\n    max: 5\n")
+    assert main(["diff", "land-contracting-plan-working-group", str(smaller), "--lang",
+                 "zh-Hant"]) == 0
+    assert "~ 小組「承包工作小組」的最多人數:9 → 5" in capsys.readouterr().out
