@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from deliberation.rules import calendars
 from deliberation.rules.calendars import (
@@ -201,3 +203,21 @@ def test_an_unreadable_file_is_a_located_refusal(
 def test_an_empty_variable_is_no_file(shared: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_HOLIDAYS, "")
     assert working_calendar().years == WorkingCalendar().years
+
+
+_PIECES = ["2027:", "\n", "  ", "source: x", "holidays: ", "workdays: ", "[", "]", ", ",
+           "2027-03-10", "2026-01-01", "2027-02-30", "{", "}", "- ", "!!str ", "&a ", "*a",
+           "sorce: y", "null", "2027-03-10 08:00", "'2027-03-11'", "1e9", ":", "\t", "#"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30) | st.text(max_size=200))
+def test_no_text_gives_anything_but_tables_or_located_problems(pieces: list[str] | str) -> None:
+    text = pieces if isinstance(pieces, str) else "".join(pieces)
+    try:
+        tables = parse_holidays(text, "h.yaml", package_years())
+    except HolidayFileError as err:
+        assert err.diagnostics and all(d.line >= 1 for d in err.diagnostics)
+    else:
+        assert all(d.year in tables.years for d in tables.holidays | tables.workdays)
+        assert not tables.holidays & tables.workdays
