@@ -36,6 +36,27 @@ MADE_UP_WITH_WORKDAY = MADE_UP + "  workdays: [2027-03-13]\n"
 MARCH_1 = date(2027, 3, 1)  # a Monday
 
 
+_PACKAGE_TABLES = calendars._holiday_tables
+
+
+def _tables_to_2026() -> tuple[dict[date, str], dict[date, str]]:
+    holidays, workdays = _PACKAGE_TABLES()
+    return ({d: n for d, n in holidays.items() if d.year <= 2026},
+            {d: n for d, n in workdays.items() if d.year <= 2026})
+
+
+@pytest.fixture(autouse=True, scope="module")
+def package_stops_at_2026() -> Iterator[None]:
+    """The package's tables as chinese-calendar 1.11 has them (to 2026), whatever release is
+    installed: these tests supply 2027 themselves, and a release covering it must not break
+    them (the CLI tests move to a later year instead)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(calendars, "_holiday_tables", _tables_to_2026)
+        patch.setattr(calendars, "_DEFAULT_WORKING", None)
+        yield
+    calendars._DEFAULT_WORKING = None
+
+
 @pytest.fixture
 def shared(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A fresh shared calendar for the test, and the process's own back afterwards."""
