@@ -66,6 +66,9 @@ _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
 _FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
 Who = Sequence[str] | int
+# (a module constant: reading an enum member off its class costs far more on Python 3.11, and
+# every meeting reads it)
+_CONSULTATION: Final = ActionKind.CONSULTATION
 
 __all__ = ["Case", "ReplayError", "roster_fingerprint"]
 
@@ -425,14 +428,8 @@ class Case:
         ``place``: where the meeting was held (recorded and printed in the register).
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
-        data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
-        for key, value, check in (("no", no, _who), ("abstain", abstain, _who),
-                                  ("excused", excused, _who), ("witnesses", witnesses, _who),
-                                  ("online", online, _who), ("proxies", proxies, _proxies),
-                                  ("non_voting", non_voting, _count),
-                                  ("interested_voting", interested_voting, _count)):
-            if value != 0:
-                data[key] = check(value, key)
+        data = _meeting_counts(present, yes, no, abstain, excused, witnesses, online, proxies,
+                               non_voting, interested_voting)
         if excluded:
             data["excluded"] = _exclusions(excluded)
         if exclusion_approval is not None:
@@ -449,7 +446,8 @@ class Case:
             data["signed"] = _who(signed, "signed")
         if present_among is not None:
             data["present_among"] = _counts(present_among, "present_among")
-        data.update(_meeting_extras(items, observers, place))
+        if items is not None or observers or place is not None:
+            data.update(_meeting_extras(items, observers, place))
         now = self._now(at)
         sigs: list[Signature] = []
         if type(data["present"]) is not int:
@@ -715,7 +713,7 @@ class Case:
         if here is None:
             if kind != "opened" and kind != ORDER_KIND:
                 raise CaseClosed(closed_msg(s.state))
-        elif kind == "meeting" and here.kind is ActionKind.CONSULTATION:
+        elif kind == "meeting" and here.kind is _CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
             s = self._step(s, pending, "consultation-closed", now, actor, _EMPTY, ())
         s = self._step(s, pending, kind, now, actor, data, signatures)
@@ -837,6 +835,32 @@ def _written_votes(value: Any, what: str = "written") -> dict[str, Any]:
             "{what} must map yes, no and abstain to counts or villager ids",
         ).format(what=what))
     return {k: _who(v, f"{what}.{k}") for k, v in value.items()}
+
+
+def _meeting_counts(present: Any, yes: Any, no: Any, abstain: Any, excused: Any,
+                    witnesses: Any, online: Any, proxies: Any, non_voting: Any,
+                    interested_voting: Any) -> dict[str, Any]:
+    """A meeting's attendance and votes as given, checked: ``present`` and ``yes`` always, each
+    other part only when given (not zero). (One test per part, written out: every meeting goes
+    through here.)"""
+    data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
+    if no != 0:
+        data["no"] = _who(no, "no")
+    if abstain != 0:
+        data["abstain"] = _who(abstain, "abstain")
+    if excused != 0:
+        data["excused"] = _who(excused, "excused")
+    if witnesses != 0:
+        data["witnesses"] = _who(witnesses, "witnesses")
+    if online != 0:
+        data["online"] = _who(online, "online")
+    if proxies != 0:
+        data["proxies"] = _proxies(proxies, "proxies")
+    if non_voting != 0:
+        data["non_voting"] = _count(non_voting, "non_voting")
+    if interested_voting != 0:
+        data["interested_voting"] = _count(interested_voting, "interested_voting")
+    return data
 
 
 def _meeting_extras(items: Any, observers: Any, place: Any) -> dict[str, Any]:

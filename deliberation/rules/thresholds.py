@@ -205,10 +205,18 @@ class Threshold:
         return q if self._at_least and r == 0 else q + 1
 
     def holds(self, count: int, total: int) -> bool:
-        """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic)."""
-        if self._at_least:
-            return count * self._den >= self._num * total
-        return count * self._den > self._num * total
+        """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic): it
+        reaches :meth:`needed`, the smallest count that does."""
+        return count >= self.needed(total)
+
+    def judge(self, count: int, total: int) -> tuple[bool, dict[str, Any]]:
+        """:meth:`holds` and :meth:`numbers` at once (``needed`` worked out once).
+
+        >>> Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT).judge(5, 10)[0]
+        False
+        """
+        numbers = self.numbers(count, total)
+        return count >= numbers["needed"], numbers
 
     @property
     def symbol(self) -> str:
