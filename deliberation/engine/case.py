@@ -66,6 +66,7 @@ _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
 _FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
 Who = Sequence[str] | int
+_draft: Final = Draft._make
 # (a module constant: reading an enum member off its class costs far more on Python 3.11, and
 # every meeting reads it)
 _CONSULTATION: Final = ActionKind.CONSULTATION
@@ -739,8 +740,9 @@ class Case:
             seq = len(self._records) + len(pending) + 1
             stage = s.state if kind != "opened" and s.state in stages else None
             tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-            out = _EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
-                                                        signatures))
+            # (Draft._make: the named tuple's constructor from one tuple, the cheaper call)
+            out = _EVALUATORS[kind](ctx, s, tally, _draft((seq, kind, at, actor, stage, data,
+                                                         signatures)))
             pending.append((Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures,
                                    out.result), out, s.entered_seq))
             s = out.state

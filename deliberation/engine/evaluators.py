@@ -122,12 +122,14 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
                   ) -> list[FrozenDict]:
     """Ask the stage's preconditions (or take their verdicts already ``asked``); raise one
     RuleViolation carrying every failure."""
+    made = asked is None
     if asked is None:
         asked = [r.verdict(facts) for r in sp.preconditions]
     for v in asked:
         if not v.ok:
             raise violation(sp, [v for v in asked if not v.ok])
-    return list(asked)  # (each verdict is its own entry in the result)
+    # (each verdict is its own entry in the result; a list made here is the caller's already)
+    return asked if made else list(asked)  # type: ignore[return-value]
 
 
 def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
