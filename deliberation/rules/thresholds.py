@@ -215,8 +215,10 @@ class Threshold:
         >>> Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT).judge(5, 10)[0]
         False
         """
-        numbers = self.numbers(count, total)
-        return count >= numbers["needed"], numbers
+        needed = self.needed(total)
+        return count >= needed, {"count": count, "total": total, "needed": needed,
+                                 "ratio": self._text, "compare": self._compare,
+                                 "base": self._base}
 
     @property
     def symbol(self) -> str:
@@ -230,8 +232,7 @@ class Threshold:
 
     def numbers(self, count: int, total: int) -> dict[str, Any]:
         """``count`` against ``total``: what was counted, what was needed, and the threshold."""
-        return {"count": count, "total": total, "needed": self.needed(total),
-                "ratio": self._text, "compare": self._compare, "base": self._base}
+        return self.judge(count, total)[1]
 
     def requirement(self, count: str, total: int) -> Requirement:
         """What this threshold needs of the fact ``count`` out of ``total`` (for the simulator).
