@@ -4,6 +4,7 @@
 //
 //   node examples/verify-archive.mjs ARCHIVE.json
 //   node examples/verify-archive.mjs --url http://127.0.0.1:8000/v1/cases/road-1 --token TOKEN
+//   node examples/verify-archive.mjs --url … --token TOKEN --attachments   (checks the bytes too)
 //
 // Prints a JSON report ({"ok", "records", "head_hash", "problems": [{"code", "seq", ...}]})
 // and exits 0 when the chain is intact, 1 when a problem was found, 2 on bad input.
@@ -160,14 +161,16 @@ function checkAttachments(archive, add) {
 async function load(argv) {
   const i = argv.indexOf("--url");
   if (i >= 0) {
-    const url = argv[i + 1].replace(/\/+$/, "") + "/archive";
+    // --attachments: fetch the archive with the attachments' bytes, and check them too.
+    const url = argv[i + 1].replace(/\/+$/, "") + "/archive" +
+      (argv.includes("--attachments") ? "?attachments=true" : "");
     const t = argv.indexOf("--token");
     const headers = t >= 0 ? { Authorization: `Bearer ${argv[t + 1]}` } : {};
     const res = await fetch(url, { headers });
     if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
     return res.json();
   }
-  if (argv.length !== 1) throw new Error("usage: verify-archive.mjs ARCHIVE.json | --url CASE_URL [--token T]");
+  if (argv.length !== 1) throw new Error("usage: verify-archive.mjs ARCHIVE.json | --url CASE_URL [--token T] [--attachments]");
   return JSON.parse(await readFile(argv[0], "utf8"));
 }
 

@@ -64,6 +64,8 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     badpem.write_text("-----BEGIN PRIVATE KEY-----\nnot base64 at all\n-----END PRIVATE KEY-----\n")
     badpub = tmp / "bad.pub"
     badpub.write_text("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
+    zero_csv = tmp / "zero.csv"
+    zero_csv.symlink_to("/dev/zero")
     proc_file = tmp / "four.yaml"
     shutil.copy(load_procedure("four-deliberations").source or "", proc_file)
 
@@ -84,10 +86,15 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         "tampered": copy("tampered.db",
                          "UPDATE records SET record_json = replace(record_json, '会前', '会后')"),
         "badseq": copy("badseq.db", "UPDATE records SET seq = 'x' WHERE seq = 2"),
+        "notrecord": copy("notrecord.db", "UPDATE records SET record_json = '{}' WHERE seq = 2"),
+        "notjson": copy("notjson.db", "UPDATE records SET record_json = '[' WHERE seq = 2"),
         "pathproc": copy("pathproc.db",
                          f"UPDATE cases SET procedure_id = '{proc_file}'"),
         "badjson": "{bad json",
         "missing": str(tmp / "missing.yaml"),
+        "missing_csv": str(tmp / "missing.csv"),
+        "devzero_csv": str(zero_csv),
+        "builtin": str(proc_file),
         "nodir": str(tmp / "no" / "such" / "folder"),
         "dir": str(tmp / "dir"),
         "file": str(badyaml),

@@ -29,6 +29,12 @@ _HEAVY = ("jinja2", "numpy", "psycopg", "reportlab", "fastapi", "deliberation.si
           "deliberation.trainer.html_page", "deliberation.store.register_pdf")
 
 
+# Libraries only some paths need, imported there: msgspec (verifying a chain), rfc8785 (canonical
+# JSON beyond the BMP), csv (a CSV roster file), importlib.resources (the shipped files are
+# found beside their modules).
+_LIBRARIES = ("msgspec", "rfc8785", "csv", "importlib.resources")
+
+
 def _modules(args: list[str]) -> set[str]:
     done = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(args)],
                           capture_output=True, text=True, check=True)
@@ -56,6 +62,31 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+# What the store's own views read: the cases table and the records, never a procedure, the
+# rules, the engine or a roster (the procedure machinery costs most of the start-up).
+_PROCEDURE = ("deliberation.definition", "deliberation.rules", "deliberation.engine.case",
+              "deliberation.engine.plan", "deliberation.trainer", "deliberation.roster", "yaml")
+
+
+def test_case_list_loads_no_procedure_rules_engine_nor_roster(db: str) -> None:
+    modules = _modules(["case", "list", "--db", db])
+    assert "deliberation.commands.case" in modules
+    assert _loaded(modules, (*_HEAVY, *_PROCEDURE)) == []
+
+
+def test_case_log_loads_no_engine(db: str) -> None:
+    modules = _modules(["case", "log", "road", "--db", db])
+    assert "deliberation.commands.case_log" in modules
+    assert _loaded(modules, ("deliberation.engine.case", "deliberation.engine.plan",
+                             "deliberation.engine.evaluators", "deliberation.store.cases")) == []
+
+
+def test_case_show_loads_only_the_rule_families_its_procedure_names(db: str) -> None:
+    # four-deliberations names no motion rule, and nothing else on the way imports that family
+    modules = _modules(["case", "show", "road", "--db", db])
+    assert _loaded(modules, ("deliberation.rules.motion",)) == []
+
+
 @pytest.mark.parametrize("args", [
     ["case", "show", "road"],
     ["case", "act", "road", "note", "--text", "备注"],
@@ -64,4 +95,4 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_case_commands_load_nothing_heavy(db: str, args: list[str]) -> None:
     modules = _modules([*args, "--db", db])
     assert "deliberation.commands.case" in modules  # the probe ran the command
-    assert _loaded(modules, _HEAVY) == []
+    assert _loaded(modules, (*_HEAVY, *_LIBRARIES)) == []

@@ -18,6 +18,7 @@ from deliberation.cli import main
 from deliberation.definition.loader import load_procedure
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import CaseClosed, DefinitionError
+from deliberation.rules.days import MAX_DAYS
 
 CST = timezone(timedelta(hours=8))
 
@@ -176,6 +177,19 @@ def test_a_naive_time_is_refused() -> None:
         case.hold_meeting(5, 5, at=datetime(2026, 3, 1, 9))
 
 
+@pytest.mark.parametrize("at", [
+    datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-12))),  # no UTC instant
+    datetime(9999, 12, 31, 20, tzinfo=UTC),  # its Beijing date would be in year 10000
+])
+def test_a_time_past_the_calendar_is_a_refusal(at: datetime) -> None:
+    case, _clock = open_case()
+    with pytest.raises(InvalidAction, match="outside the calendar"):
+        case.note("x", at=at)
+    with pytest.raises(InvalidAction, match="outside the calendar"):
+        Case.open(FOUR, Roster.generate(), matter="m", clock=ManualClock(at))
+    assert case.version == 1
+
+
 def test_replay_refuses_records_whose_times_run_backwards() -> None:
     case, clock = open_case()
     pass_stage(case, clock)
@@ -225,6 +239,26 @@ def test_an_actor_not_on_the_roster_is_refused() -> None:
     with pytest.raises(InvalidAction):
         case.hold_meeting(5, 5, actor="nobody")
     assert case.version == 1
+
+
+def test_the_opener_must_be_on_the_roster_too() -> None:
+    # the opened record was the one record whose actor nobody checked
+    with pytest.raises(InvalidAction, match="nobody is not on the roster"):
+        Case.open(FOUR, Roster.generate(), matter="m", actor="nobody")
+    assert Case.open(FOUR, Roster.generate(), matter="m", actor="v0001").records[0].actor \
+        == "v0001"
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"roster": None}, {"roster": "village.csv"}, {"procedure": 5}, {"settings": [1]},
+    {"case_id": 5}, {"case_id": ""},
+])
+def test_open_with_wrong_types_is_a_refusal(kwargs: dict[str, object]) -> None:
+    # they used to raise AttributeError from deep inside the engine
+    args: dict[str, object] = {"procedure": FOUR, "roster": Roster.generate(), "matter": "m"}
+    args.update(kwargs)
+    with pytest.raises(InvalidAction):
+        Case.open(**args)  # type: ignore[arg-type]
 
 
 def test_minute_signatures_must_come_from_those_present() -> None:
@@ -279,10 +313,31 @@ def test_text_fields_take_text() -> None:
 
 
 @pytest.mark.parametrize(("setting", "value"), [("disclosure-days", -1),
-                                                ("township-witnesses", -3)])
+                                                ("township-witnesses", -3),
+                                                ("disclosure-days", MAX_DAYS + 1),
+                                                ("disclosure-days", 10**40)])
 def test_setting_overrides_keep_the_loaders_minimums(setting: str, value: int) -> None:
     with pytest.raises(InvalidAction):
         Case.open(FOUR, Roster.generate(), settings={setting: value})
+
+
+def test_a_period_longer_than_any_law_is_a_located_error(tmp_path: Path) -> None:
+    # it used to load, then crash simulate, conclude, blockers and explain (date overflow)
+    path = tmp_path / "long.yaml"
+    path.write_text(_VARIANT.format(id="long", channels="[notice-board]",
+                                    min_days=MAX_DAYS + 1, require="any"), encoding="utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_procedure(path)
+    (diag,) = [d for d in err.value.diagnostics if d.code == "D402"]
+    assert "min_days" in diag.message.en and diag.line > 0
+    source = Path(load_procedure("four-deliberations-chongqing").source or "").read_text("utf-8")
+    assert "    default: 10\n" in source  # disclosure-days, referenced by two rules
+    path.write_text(source.replace("id: four-deliberations-chongqing", "id: long-default")
+                    .replace("    default: 10\n", f"    default: {10**18}\n", 1), "utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_procedure(path)
+    assert [d.code for d in err.value.diagnostics] == ["D402", "D402"]
+    assert all("disclosure-days" in d.message.en and d.line > 0 for d in err.value.diagnostics)
 
 
 # -- 7. a closed case takes nothing more ----------------------------------------------------------

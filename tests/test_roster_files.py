@@ -12,7 +12,7 @@ import pytest
 
 from deliberation.errors import DeliberationError
 from deliberation.roster import Roster, RosterError, RosterFileError
-from deliberation.roster.files import parse_csv, parse_yaml, read_file
+from deliberation.roster.files import MAX_FILE_BYTES, parse_csv, parse_yaml, read_file
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "rosters"
 
@@ -152,6 +152,24 @@ def test_unusable_files_are_one_clear_error(tmp_path: Path, name: str, data: byt
         Roster.from_file(tmp_path / name)
 
 
+def test_a_device_or_a_huge_file_is_refused_unread(tmp_path: Path) -> None:
+    # a .csv that is /dev/zero used to be read forever (roster check, case new --roster;
+    # that row of tests/cli_bad_inputs.py runs under an alarm); this one does not hang
+    zero = tmp_path / "zero.csv"
+    zero.symlink_to("/dev/null")
+    (tmp_path / "folder.yaml").mkdir()
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: nothing written
+    for path, words in ((zero, "not a regular file"), (tmp_path / "folder.yaml",
+                        "not a regular file"), (huge, "larger than 64 MiB")):
+        read = read_file(path)
+        assert read.villagers is None
+        assert [(p.code, p.message.en) for p in read.problems] == [("R100", words)]
+        with pytest.raises(RosterFileError):
+            Roster.from_file(path)
+
+
 def test_missing_file() -> None:
     read = read_file("/nonexistent/village.csv")
     assert [p.code for p in read.problems] == ["R100"]
@@ -274,3 +292,17 @@ def test_errors_are_value_errors_and_translated() -> None:
     assert err.diagnostics[0].format() == "<roster>:0:0: R205 [0].id: id is empty " \
         "(hint: every person needs an id and a household)"
     assert err.diagnostics_in("zh-Hant")[0].hint_in("zh-Hant") == "每個人都要有編號和戶號"
+
+
+def test_plain_rows_read_each_value_by_its_own_type_and_report_every_bad_one() -> None:
+    # read_rows parses each distinct (field, value) once; True and 1 are equal as keys, yet a
+    # name written as true and one written as 1 stay what they were written as, and a bad value
+    # repeated on several rows is reported on each.
+    rows = [{"id": "a", "household": "h", "name": True}, {"id": "b", "household": "h", "name": 1},
+            {"id": "c", "household": "h", "adult": "maybe"},
+            {"id": "d", "household": "h", "adult": "maybe"}]
+    read = Roster.from_records(rows[:2])
+    assert [v.name for v in read.villagers] == ["true", "1"]
+    with pytest.raises(RosterFileError) as err:
+        Roster.from_records(rows)
+    assert [p.path for p in err.value.problems] == ["[2].adult", "[3].adult"]

@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+import subprocess
+from pathlib import Path
 
+from test_service_contract import VERIFIER, _node
 from test_service_http import Env, _open, env  # noqa: F401  (the servers, one per backend)
 from test_service_support import act, uid
 
 from deliberation.store import open_store
+from deliberation.store.archive import verify_archive
 
 PDF = b"%PDF-1.7\n scanned minutes"
 JPEG = b"\xff\xd8\xff\xe0 photo of the notice board"
@@ -56,6 +61,41 @@ def test_an_action_carries_attachments_over_http(env: Env) -> None:  # noqa: F81
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version
         archive = c.get(f"/v1/cases/{case_id}/archive").json()
         assert archive["verification"]["ok"]
+        assert "attachments" not in archive
+        # With ?attachments=true the archive carries the bytes (as case export --attachments)
+        full = c.get(f"/v1/cases/{case_id}/archive", params={"attachments": "true"}).json()
+        assert {a["sha256"]: base64.b64decode(a["base64"]) for a in full["attachments"]} == {
+            hashlib.sha256(PDF).hexdigest(): PDF, hashlib.sha256(JPEG).hexdigest(): JPEG}
+        assert verify_archive(full) == []
     with open_store(env.server.db) as store:
         assert set(store.attachments(case_id)) == {hashlib.sha256(PDF).hexdigest(),
                                                    hashlib.sha256(JPEG).hexdigest()}
+
+
+def test_the_node_verifier_checks_a_live_archive_with_its_attachments(
+        env: Env, tmp_path: Path) -> None:  # noqa: F811
+    """``verify-archive.mjs --url … --attachments`` fetches the archive with the bytes and
+    checks them; an archive file whose bytes were changed is located at the naming record."""
+    case_id = "evidence-node-" + uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+        r = act(c, case_id, {"do": "note", "text": "会前准备", "at": AT,
+                             "attachments": [_file("纪要.pdf", PDF)]}, version)
+        assert r.status_code == 200, r.text
+        seq = r.json()["records"][0]["seq"]
+        full = c.get(f"/v1/cases/{case_id}/archive", params={"attachments": "true"}).json()
+    node = _node()
+    live = subprocess.run(
+        [node, str(VERIFIER), "--url", f"{env.server.base}/v1/cases/{case_id}",
+         "--token", env.clerk, "--attachments"],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert live.returncode == 0, live.stdout + live.stderr
+    assert json.loads(live.stdout)["ok"] is True
+    full["attachments"][0]["base64"] = base64.b64encode(PDF + b" forged").decode()
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(full, ensure_ascii=False), encoding="utf-8")
+    changed = subprocess.run([node, str(VERIFIER), str(path)], capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    problems = json.loads(changed.stdout)["problems"]
+    assert [(p["code"], p["seq"]) for p in problems] == [("attachment-changed", seq)]

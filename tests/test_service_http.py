@@ -355,6 +355,13 @@ def test_bad_requests_are_located_problems_never_tracebacks(env: Env) -> None:
             (c.get("/v1/no/such/route"), 404),
             (c.post("/v1/cases", json={"procedure": "six", "roster": {}, "bogus": 1}), 422),
             (c.delete(f"/v1/cases/{case_id}"), 405),
+            # nested deeper than the JSON parser recurses
+            (c.post(f"/v1/cases/{case_id}/actions", content=b"[" * 5000 + b"]" * 5000,
+                    headers={"If-Match": f'"{version}"'}), 400),
+            # a time with no UTC instant
+            (c.post("/v1/cases", json={"procedure": "four-deliberations",
+                                       "roster": {"generate": {}}, "matter": "m",
+                                       "at": "0001-01-01T00:00:00+08:00"}), 422),
         ]
         for r, status in cases:
             assert r.status_code == status, (r.status_code, r.text)

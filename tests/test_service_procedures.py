@@ -20,6 +20,7 @@ from deliberation.service import acting
 from deliberation.service import procedures as uploads
 from deliberation.service.db import open_service_store
 from deliberation.store import StoreError
+from deliberation.store.archive import archive_data, verify_archive
 
 VILLAGE = "guzhuang"
 CUSTOM = "four-deliberations-ourvillage"
@@ -127,6 +128,15 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
         assert r.status_code == 200, r.text
     with env.server.client(env.auditor) as c:
         assert c.get("/v1/cases/own-1/verification").json()["ok"]
+        # The archive replays the case under the stored text its header binds, as acting does.
+        archive = c.get("/v1/cases/own-1/archive").json()
+        assert archive["state"]["replayed"] is True, archive["state"]
+        assert archive["state"]["state"] == c.get("/v1/cases/own-1").json()["state"]
+        assert archive["procedure"]["version"] == f"1.0+sha256.{digest}"
+        assert verify_archive(archive) == []
+        page = c.get("/v1/cases/own-1/archive.html", params={"lang": "en"})
+        assert page.status_code == 200
+        assert "in progress" in page.text and "do not replay" not in page.text
     store = open_service_store(env.db)
     try:
         info = store.info("own-1")
@@ -144,6 +154,9 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
         uploads._PARSED._items.clear()  # (this process parsed the text before the change)
         with pytest.raises(StoreError):
             acting.load(store, "own-1")
+        # ... and the archive says it does not replay
+        changed = archive_data(store, "own-1", load=acting.load)
+        assert changed["state"]["replayed"] is False
         # A header naming another text breaks the chain at its first record.
         with store.backend.write():
             store.backend.execute(
@@ -174,3 +187,79 @@ def test_the_command_line_adds_and_lists_as_the_service_does(tmp_path: Path) -> 
     assert json.loads(again.stdout)["created"] is False
     listed = support.cli("procedure", "list", "--json", db=db)
     assert [p["id"] for p in json.loads(listed.stdout)] == [CUSTOM]
+
+
+def test_an_uploaded_procedure_extends_another_pinned_by_hash(env: Env) -> None:
+    """``extends:`` an uploaded procedure: resolved to its last version when uploaded, pinned
+    by its binding hash (covered by the child's), so a case replays under exactly those texts
+    even after the parent gets a new version; a changed parent text fails verify; a missing
+    parent and a loop are lint diagnostics."""
+    base_id, child_id = "ext-base-" + support.uid(), "ext-child-" + support.uid()
+    base = TEXT.replace(f"id: {CUSTOM}", f"id: {base_id}")
+    child = f"id: {child_id}\nextends: {base_id}\nversion: '1.0'\n"
+    with env.server.client(env.admin) as c:
+        r = c.post("/v1/procedures", content=base.encode(), headers=YAML)
+        assert r.status_code == 201, r.text
+        base_hash = r.json()["content_hash"]
+        assert base_hash == uploads.content_hash(base)
+        r = c.post("/v1/procedures", content=child.encode(), headers=YAML)
+        assert r.status_code == 201, r.text
+        child_hash = r.json()["content_hash"]
+        assert child_hash == uploads.binding_hash(child, base_id, base_hash) != \
+            uploads.content_hash(child)
+        assert r.json()["name"] == load_text(base).name.get("zh-Hans")
+    with env.server.client(env.clerk) as c:
+        r = c.post("/v1/cases", json={"procedure": child_id, "roster": {"generate": {}},
+                                      "case_id": child_id, "at": "2026-03-02T09:00:00+08:00"})
+        assert r.status_code == 201, r.text
+    # The parent gets a new version: the child's cases keep the text they bind.
+    newer = base.replace('version: "1.0"', 'version: "2.0"').replace(
+        "(Shandong)", "(Shandong, 2)")
+    with env.server.client(env.admin) as c:
+        assert c.post("/v1/procedures", content=newer.encode(),
+                      headers=YAML).status_code == 201
+    with env.server.client(env.clerk) as c:
+        r = c.post(f"/v1/cases/{child_id}/actions", headers={"If-Match": '"1"'},
+                   json={"do": "note", "text": "hi", "at": "2026-03-03T09:00:00+08:00"})
+        assert r.status_code == 200, r.text
+    with env.server.client(env.auditor) as c:
+        assert c.get(f"/v1/cases/{child_id}/verification").json()["ok"]
+        archive = c.get(f"/v1/cases/{child_id}/archive").json()
+        assert archive["state"]["replayed"] is True, archive["state"]
+        assert verify_archive(archive) == []
+    store = open_service_store(env.db)
+    try:
+        assert store.info(child_id).procedure_version == f"1.0+sha256.{child_hash}"
+        uploads._PARSED._items.clear()
+        replayed = acting.load(store, child_id)
+        assert replayed.procedure.name.get("en") == load_text(base).name.get("en")
+        # A changed parent text (under the hash the child pins) fails verify and replay.
+        with store.backend.write():
+            store.backend.execute(
+                "UPDATE service_procedures SET yaml_text = ? WHERE content_hash = ?",
+                (base.replace("5日", "3日"), base_hash))
+        with env.server.client(env.auditor) as c:
+            checked = c.get(f"/v1/cases/{child_id}/verification").json()
+        assert [p["code"] for p in checked["problems"]] == ["procedure-changed"]
+        uploads._PARSED._items.clear()
+        with pytest.raises(StoreError):
+            acting.load(store, child_id)
+        with store.backend.write():
+            store.backend.execute(
+                "UPDATE service_procedures SET yaml_text = ? WHERE content_hash = ?",
+                (base, base_hash))
+    finally:
+        store.close()
+    with env.server.client(env.admin) as c:
+        # A missing parent: D703, with the uploaded ids among the suggestions' candidates.
+        lint = c.post("/v1/procedures/lint", headers=YAML,
+                      content=f"id: ext-orphan\nextends: {base_id}x\nversion: '1'\n".encode())
+        assert [d["code"] for d in lint.json()["diagnostics"]] == ["D703"], lint.text
+        assert base_id in lint.json()["diagnostics"][0]["hint"]
+        # A loop by id: the parent's next version extending the child that extends it.
+        looped = base.replace('version: "1.0"', 'version: "3.0"').replace(
+            "extends: four-deliberations", f"extends: {child_id}")
+        lint = c.post("/v1/procedures/lint", headers=YAML, content=looped.encode())
+        assert [d["code"] for d in lint.json()["diagnostics"]] == ["D702"], lint.text
+        r = c.post("/v1/procedures", content=looped.encode(), headers=YAML)
+        assert r.status_code == 422 and "D702" in r.text, r.text

@@ -13,6 +13,7 @@ import pytest
 import test_store_support as support
 from test_store_support import make_records, small_roster
 
+from deliberation.cli import main
 from deliberation.engine.records import Record, record_to_json
 from deliberation.roster import Roster
 from deliberation.store import Store, chain_hash, open_store
@@ -135,3 +136,22 @@ def test_changed_case_header_is_detected(store_url: str, column: str) -> None:
                               "WHERE case_id = ?) WHERE case_id = ?", ("d", "c"))
         result = store.verify("c")
         assert not result.ok and 1 in result.where
+
+
+def test_a_changed_matter_is_reported_and_never_shown(
+    store_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The cases row's matter is a copy; the chained opened record holds the real one. show and
+    # the register printed the copy, so a changed matter was what a reader saw.
+    at = "2026-03-01T09:00+08:00"
+    assert main(["case", "new", "--db", store_url, "--procedure", "four-deliberations",
+                 "--matter", "修村道", "--id", "road", "--at", at]) == 0
+    with open_store(store_url) as store:
+        store.backend.execute("UPDATE cases SET matter = ? WHERE case_id = ?", ("建广场", "road"))
+        assert not store.verify("road").ok
+    capsys.readouterr()
+    assert main(["case", "show", "road", "--db", store_url]) == 0
+    assert main(["case", "show", "road", "--db", store_url, "--format", "json"]) == 0
+    assert main(["case", "export", "road", "--db", store_url, "--format", "html"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("修村道") >= 3 and '"matter": "修村道"' in out and "建广场" not in out

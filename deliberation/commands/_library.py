@@ -14,13 +14,15 @@ import os
 import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deliberation.commands import summary
-from deliberation.definition.loader import Library, env_path, load_file
-from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, _
+
+if TYPE_CHECKING:
+    from deliberation.definition.loader import Library
+    from deliberation.definition.model import Procedure
 
 
 def add_command(subparsers: Any, name: str, run: Callable[[argparse.Namespace], int], *,
@@ -60,6 +62,10 @@ def add_path_option(parser: argparse.ArgumentParser) -> None:
 
 def library_from(args: argparse.Namespace) -> Library:
     """``--path`` directories, then ``DELIBERATION_PATH``, then the built-ins."""
+    # Imported here for start-up speed: the loader brings the rules and the procedure model,
+    # which commands that read no procedure (``case list``) never need.
+    from deliberation.definition.loader import Library, env_path
+
     dirs = tuple(Path(p) for p in getattr(args, "path", []) or [])
     for d in dirs:
         if not d.is_dir():
@@ -73,6 +79,8 @@ def looks_like_path(ref: str) -> bool:
 
 def load_ref(ref: str, library: Library) -> Procedure:
     """A procedure by id on ``library``'s search path, or from a file path."""
+    from deliberation.definition.loader import load_file  # (lazy: start-up speed, as above)
+
     if looks_like_path(ref):
         return load_file(Path(ref), library=library)
     return library.load(ref)

@@ -23,15 +23,12 @@ import inspect
 import json
 import sys
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
-from deliberation.definition.wording import code
-from deliberation.engine.clock import Clock, ManualClock
-from deliberation.engine.items import ITEM_RESULT
 from deliberation.errors import (
     DeliberationError,
     InvalidAction,
@@ -39,15 +36,17 @@ from deliberation.errors import (
     RuleViolation,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, quoted
-from deliberation.roster import Roster, RosterError, RosterFileError
-from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.location import default_db
-from deliberation.trainer.catalog import entry_label, route_label
 
+# Start-up speed: each subcommand imports what only it needs (the procedure model and its
+# wording, the roster reader, the law table, the engine) in its own body, marked "lazy", so
+# ``case list`` and ``case log`` load no engine and ``case list`` no procedure machinery.
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
+    from deliberation.engine.clock import Clock
+    from deliberation.roster import Roster
     from deliberation.store.signing import HeadVerifier
 
 
@@ -100,9 +99,7 @@ def register(subparsers: Any) -> None:
     new = sub.add_parser("new", parents=[common, output], help="open a case")
     new.add_argument("--procedure", required=True, metavar="ID")
     new.add_argument("--matter", required=True, metavar="TEXT")
-    new.add_argument("--kind", default=DEFAULT_KIND, metavar="KIND",
-                     help="the matter's kind (default: ordinary-major-matter); one of: "
-                          + ", ".join(KINDS))
+    new.add_argument("--kind", action=_KindOption, default=None, metavar="KIND")
     new.add_argument("--village", metavar="ID",
                      help="the village the case belongs to (the service serves it to its tokens)")
     src = new.add_mutually_exclusive_group()
@@ -172,6 +169,25 @@ def register(subparsers: Any) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------
+
+
+class _KindOption(argparse.Action):
+    """``--kind``: its help lists the law table's kinds, read only when help is shown (the
+    table is parsed on import; start-up speed for every other ``case`` subcommand)."""
+
+    @property
+    def help(self) -> str:
+        from deliberation.rules.law import DEFAULT_KIND, KINDS  # (lazy: start-up speed)
+
+        return (f"the matter's kind (default: {DEFAULT_KIND}); one of: " + ", ".join(KINDS))
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        pass  # always the property above
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
 
 
 def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -300,6 +316,8 @@ def _key(path: str | None) -> HeadVerifier | None:
 def _clock(at: str | None) -> Clock | None:
     if not at:
         return None
+    from deliberation.engine.clock import ManualClock  # (lazy: start-up speed)
+
     try:
         when = datetime.fromisoformat(at)
     except ValueError:
@@ -308,6 +326,12 @@ def _clock(at: str | None) -> Clock | None:
     if when.tzinfo is None:
         raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at),
                                         problem=_("give a time zone (e.g. +08:00)")))
+    if when > datetime.now(UTC) + _CLOCK_SKEW:
+        # a record dated ahead would meet any period at once (conclude a 7-day posting the
+        # day it goes up), as a back-dated one would; the service refuses it the same way
+        raise UsageError(_OPTION.format(option=W("--at"), value=quoted(at), problem=_(
+            "{at} is in the future: only what has happened can be recorded",
+        ).format(at=when.isoformat())))
     return ManualClock(when)
 
 
@@ -319,6 +343,8 @@ def _value(text: str) -> Any:
 
 
 def _generate(spec: str | None) -> Roster:
+    from deliberation.roster import Roster, RosterFileError  # (lazy: start-up speed)
+
     params: dict[str, Any] = {}
     for part in (spec or "").split(","):
         if not part.strip():
@@ -344,6 +370,7 @@ def _roster(args: argparse.Namespace) -> Roster:
     import yaml
 
     from deliberation.engine.scenario import file_problem
+    from deliberation.roster import Roster, RosterError
 
     try:
         if args.roster:
@@ -376,6 +403,8 @@ def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) ->
 
 # A bad option: the option and its value as written, then what is wrong in words.
 _OPTION: Final = _("{option} {value}: {problem}")
+# how far ahead of this machine's clock --at may be (another machine's clock may run ahead)
+_CLOCK_SKEW: Final = timedelta(minutes=5)
 _OPTION_ONLY: Final = _("{option}: {problem}")
 _CHOOSE: Final = _("choose one of {choices}")
 W = as_written  # an option, a value or a program's own words, as code in a Chinese view
@@ -388,6 +417,8 @@ _LIST_HEAD: Final = (_("case"), _("village"),
 
 def _where(procedure: Procedure, state: str, lang: str) -> str:
     """A stage or an outcome by its name, with its id as code (what commands take)."""
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+
     if state in procedure.outcomes:
         return f"{procedure.outcomes[state].name.get(lang)} ({code(state)})"
     try:
@@ -398,6 +429,8 @@ def _where(procedure: Procedure, state: str, lang: str) -> str:
 
 def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     """Print a refused action: every violated rule with its numbers; exit 1."""
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+
     if fmt == "json":
         violations = ([v.to_data() for v in err.violations] if isinstance(err, RuleViolation)
                       else [])
@@ -509,6 +542,8 @@ def _convert(raw: str, annotation: str) -> Any:
 
 def run_new(args: argparse.Namespace) -> int:
     from deliberation.commands._library import load_ref
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+    from deliberation.rules.law import DEFAULT_KIND
     from deliberation.store.cases import new_case
 
     settings: dict[str, Any] = {}
@@ -527,7 +562,7 @@ def run_new(args: argparse.Namespace) -> int:
     with _store(args, create=True) as store:
         case = new_case(store, procedure, roster, matter=args.matter, case_id=args.case_id,
                         settings=settings or None, clock=_clock(args.at), actor=args.actor,
-                        kind=args.kind, village=village)
+                        kind=args.kind or DEFAULT_KIND, village=village)
     if args.format == "json":
         _emit({"case": case.id, "procedure": case.procedure.id, "state": case.state,
                "version": case.version, "village": village,
@@ -546,9 +581,12 @@ def run_act(args: argparse.Namespace) -> int:
         raise UsageError(_("unknown action {action}; actions: {actions}").format(
             action=quoted(args.action),
             actions=W(", ".join(a.replace("_", "-") for a in ACTIONS))))
+    from deliberation.definition.wording import code
     from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
+    from deliberation.engine.items import ITEM_RESULT
     from deliberation.store.cases import act
     from deliberation.store.evidence import check_count, read_evidence
+    from deliberation.trainer.catalog import entry_label, route_label
 
     kwargs = _action_kwargs(getattr(Case, name), args)
     clock = _clock(args.at)
@@ -595,17 +633,21 @@ def run_act(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
+    from deliberation.definition.wording import code  # (lazy: start-up speed)
+
     with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
         case = _load(store, args)
+    # The matter as the chained opened record holds it: the cases row's copy can be changed
+    # without touching the chain (case verify reports that; show does not repeat it).
     if args.format == "json":
-        _emit({**info.to_data(), "state": case.state, "stage": case.stage,
+        _emit({**info.to_data(), "matter": case.matter, "state": case.state, "stage": case.stage,
                "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
                "blockers": [{"rule": b.rule, "message": b.message.to_data(),
                              "numbers": dict(b.numbers)} for b in case.blockers()],
                "explanation": case.explain(args.lang)})
         return 0
-    print(f"{code(info.case_id)}  {info.matter}  "
+    print(f"{code(info.case_id)}  {case.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
     print(case.explain(args.lang))

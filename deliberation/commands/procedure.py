@@ -15,10 +15,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from deliberation.commands._service import service_options, service_store
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DefinitionError
-from deliberation.i18n import LANGS, _
-from deliberation.store.location import default_db
+from deliberation.i18n import _
 from deliberation.yamlsource import read_text_file
 
 
@@ -26,10 +26,7 @@ def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "procedure", help="add procedures to the service's database, or list them",
         description="Procedures uploaded to the service (as POST /v1/procedures does).")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=default_db(),
-                        help="store URL (default: %(default)s)")
-    common.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of messages")
+    common = service_options()
     common.add_argument("--json", action="store_true", help="print as JSON")
     sub = p.add_subparsers(dest="procedure_command", metavar="ACTION", required=True)
     a = sub.add_parser("add", help="check a procedure file and store it", parents=[common])
@@ -41,19 +38,13 @@ def register(subparsers: Any) -> None:
     ls.set_defaults(func=list_)
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from deliberation.service.db import open_service_store
-
-    return open_service_store(args.db)
-
-
 def add(args: argparse.Namespace) -> int:
     from deliberation.service.procedures import add_procedure
 
     text = read_text_file(args.file)
     if isinstance(text, Diagnostic):
         raise DefinitionError([text])
-    with _store(args) as store:
+    with service_store(args) as store:
         added = add_procedure(store, text, args.village, str(args.file))
     row = added.stored
     if args.json:
@@ -70,7 +61,7 @@ def add(args: argparse.Namespace) -> int:
 def list_(args: argparse.Namespace) -> int:
     from deliberation.service.procedures import stored_procedures
 
-    with _store(args) as store:
+    with service_store(args) as store:
         rows = stored_procedures(store)
     if args.json:
         print(json.dumps([{"id": r.procedure_id, "version": r.version,

@@ -99,7 +99,7 @@ def parse_value(name: str, text: str) -> Any:
     default = fields[name].default
     raw = text.strip()
     try:
-        if name in ("attendance_by_body", "support_by_body"):
+        if name in ("attendance_by_body", "support_by_body", "support_by_item"):
             pairs = [item.split(":", 1) for item in raw.split(";") if item.strip()]
             return {k.strip(): float(v) for k, v in pairs}
         if raw.lower() in ("none", "null"):

@@ -14,19 +14,16 @@ import json
 import sys
 from typing import Any
 
+from deliberation.commands._service import service_options, service_store
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, _
-from deliberation.store.location import default_db
+from deliberation.i18n import _
 
 
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
         "token", help="create, list or revoke the service's bearer tokens",
         description="Bearer tokens for `deliberation serve`: a role within one village.")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", default=default_db(),
-                        help="store URL (default: %(default)s)")
-    common.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of messages")
+    common = service_options()
     sub = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     c = sub.add_parser("create", help="create a token (printed once)", parents=[common])
     c.add_argument("--role", required=True, choices=("clerk", "auditor", "admin"))
@@ -42,16 +39,10 @@ def register(subparsers: Any) -> None:
     r.set_defaults(func=revoke)
 
 
-def _store(args: argparse.Namespace) -> Any:
-    from deliberation.service.db import open_service_store
-
-    return open_service_store(args.db)
-
-
 def create(args: argparse.Namespace) -> int:
     from deliberation.service.tokens import create_token
 
-    with _store(args) as store:
+    with service_store(args) as store:
         issued = create_token(store, args.role, args.village, args.label)
     if args.json:
         print(json.dumps({"id": issued.token_id, "token": issued.token, "role": issued.role,
@@ -68,7 +59,7 @@ def create(args: argparse.Namespace) -> int:
 def list_(args: argparse.Namespace) -> int:
     from deliberation.service.tokens import list_tokens
 
-    with _store(args) as store:
+    with service_store(args) as store:
         tokens = list_tokens(store)
     if args.json:
         print(json.dumps(tokens, ensure_ascii=False, indent=2))
@@ -82,7 +73,7 @@ def list_(args: argparse.Namespace) -> int:
 def revoke(args: argparse.Namespace) -> int:
     from deliberation.service.tokens import revoke_token
 
-    with _store(args) as store:
+    with service_store(args) as store:
         if not revoke_token(store, args.token_id):
             raise DeliberationError(_("no live token {token_id!r}").format(token_id=args.token_id))
     print(_("token {token_id} revoked").format(token_id=args.token_id).get(args.lang))

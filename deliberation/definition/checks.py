@@ -59,8 +59,7 @@ from deliberation.definition.publication_checks import check_publication
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import suggest
 from deliberation.i18n import Text, _, quoted, series
-from deliberation.rules import RULES
-from deliberation.rules.written import DECIDING
+from deliberation.rules import RULES, Effect
 from deliberation.yamlsource import Located, Reporter
 
 Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
@@ -134,11 +133,12 @@ def route_keys(procedure: Procedure, stage: Stage) -> tuple[str, ...]:
         keys.add("rejected")
     if stage.max_rounds is not None and stage.action in ROUNDS_COUNTED:
         keys.add("max_rounds")
-    if any(r.rule == "deadline" for r in rules):
-        keys.add("deadline")
     if any(r.rule == "disclosure" and r.param("when_short") == "repost" for r in rules):
         keys.add("short")
-    keys |= {k for r in rules for k in DECIDING.get(r.rule, ())}  # e.g. a written consultation
+    # a rule whose failure is recorded routes by its effect (no_quorum, rejected, deadline):
+    # e.g. a deadline, or a written consultation's reply quorum and consent
+    keys |= {rtype.effect.value for r in rules
+             if (rtype := RULES.get(r.rule)) is not None and rtype.effect is not Effect.REFUSE}
     return tuple(k for k in ROUTE_KEYS if k in keys)
 
 

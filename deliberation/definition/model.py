@@ -13,9 +13,9 @@ holds only the data and the small lookups every other module needs.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, Final, Union
+from typing import Any, Final, Protocol, TypeVar, Union
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -61,6 +61,41 @@ ROUTE_KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", 
                      "declined", "unresolved", "short")
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_I = TypeVar("_I", bound=_Identified)
+_V = TypeVar("_V")
+_D = TypeVar("_D")
+
+
+def by_id(items: Iterable[_I], key: str) -> _I:
+    """The item of ``items`` (a procedure's stages, a view's steps…) whose ``id`` is ``key``.
+
+    >>> from deliberation import load_procedure
+    >>> by_id(load_procedure("four-deliberations").stages, "review").id
+    'review'
+    """
+    for item in items:
+        if item.id == key:
+            return item
+    raise KeyError(key)
+
+
+def pair_value(pairs: Iterable[tuple[str, _V]], key: str, default: _D) -> _V | _D:
+    """The value of ``key`` in ``pairs`` (the frozen form of a small mapping), else ``default``.
+
+    >>> pair_value((("pass", "next"), ("rejected", "end")), "rejected", None)
+    'end'
+    """
+    for k, v in pairs:
+        if k == key:
+            return v
+    return default
+
+
 @attrs.frozen
 class SettingRef:
     """A rule parameter (or a stage's body) that takes its value from a named setting."""
@@ -80,10 +115,7 @@ class FrozenMap:
     items: tuple[tuple[str, ParamValue], ...]
 
     def get(self, key: str, default: ParamValue | None = None) -> ParamValue | None:
-        for k, v in self.items:
-            if k == key:
-                return v
-        return default
+        return pair_value(self.items, key, default)
 
     def as_dict(self) -> dict[str, ParamValue]:
         return dict(self.items)
@@ -125,10 +157,7 @@ class RuleSpec:
     note: Text | None = None
 
     def param(self, name: str, default: ParamValue | None = None) -> ParamValue | None:
-        for k, v in self.params:
-            if k == name:
-                return v
-        return default
+        return pair_value(self.params, name, default)
 
 
 @attrs.frozen
@@ -208,10 +237,7 @@ class Stage:
     item_policy: str = "all"
 
     def route(self, key: str) -> str | None:
-        for k, v in self.on:
-            if k == key:
-                return v
-        return None
+        return pair_value(self.on, key, None)
 
 
 @attrs.frozen
@@ -299,10 +325,7 @@ class Procedure:
 
     # -- lookups used everywhere -------------------------------------------------------------
     def stage(self, stage_id: str) -> Stage:
-        for s in self.stages:
-            if s.id == stage_id:
-                return s
-        raise KeyError(stage_id)
+        return by_id(self.stages, stage_id)
 
     def stage_index(self, stage_id: str) -> int:
         for i, s in enumerate(self.stages):

@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, Final
@@ -43,7 +42,7 @@ from deliberation.rules import RULES, Param, RuleType
 from deliberation.rules.attendance import QUORUM_BASES
 from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
 from deliberation.rules.law import LAWS
-from deliberation.schema import schema_path, write_or_check
+from deliberation.schema import schema_path, schema_text, write_or_check
 
 Schema = dict[str, Any]
 
@@ -458,7 +457,7 @@ def build_schema() -> Schema:
 
 def render() -> str:
     """The schema as the text of the shipped file."""
-    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+    return schema_text(build_schema())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

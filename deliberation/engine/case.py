@@ -24,7 +24,7 @@ import os
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import attrs
@@ -55,6 +55,7 @@ from deliberation.frozen import FrozenDict, freeze, thaw
 from deliberation.i18n import DEFAULT_LANG, _
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.days import local_date
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.rules.publication import ResultsPublished
 from deliberation.safetext import printable
@@ -154,6 +155,13 @@ class Case:
         procedure = _procedure(procedure)
         if type(matter) is not str:
             raise InvalidAction(_("the matter must be text"))
+        if not isinstance(roster, Roster):
+            raise InvalidAction(_("the roster must be a Roster, not {value!r}").format(
+                value=type(roster).__name__))
+        if settings is not None and not isinstance(settings, Mapping):
+            raise InvalidAction(_("the settings must map setting ids to values"))
+        if case_id is not None and (type(case_id) is not str or not case_id):
+            raise InvalidAction(_("the case id must be non-empty text"))
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
         case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
         case._act("opened", actor, {
@@ -679,6 +687,14 @@ class Case:
     def _check_time(self, at: Any) -> None:
         if type(at) is not datetime or at.tzinfo is None:
             raise InvalidAction(_("the time {at!r} must be an aware datetime").format(at=at))
+        try:
+            # every period and record counts in UTC and local days: a time at the very ends
+            # of the calendar (9999-12-31T23:00-12:00) has no UTC instant to count from
+            at.astimezone(UTC)
+            local_date(at, self._ctx.plan.zone)
+        except OverflowError:
+            raise InvalidAction(_("the time {at} is outside the calendar").format(
+                at=at.isoformat())) from None
         if self._records and at < self._records[-1].at:
             last = self._records[-1].at
             raise InvalidAction(_(
@@ -703,7 +719,7 @@ class Case:
         if actor is not None:
             if type(actor) is not str:
                 raise InvalidAction(_("the actor must be a villager id"))
-            if kind != "opened" and actor not in self._ctx.roster:
+            if actor not in self._ctx.roster:
                 raise InvalidAction(_("the actor {actor} is not on the roster").format(
                     actor=actor))
         data = freeze(data)
@@ -781,7 +797,12 @@ class Case:
 
 def _procedure(procedure: Procedure | str) -> Procedure:
     # the convenience form Case.open("four-deliberations", …): the built-in library
-    return load_procedure(procedure) if isinstance(procedure, str) else procedure
+    if isinstance(procedure, str):
+        return load_procedure(procedure)
+    if not isinstance(procedure, Procedure):
+        raise InvalidAction(_("the procedure must be a Procedure or a procedure id, not {value!r}")
+                            .format(value=type(procedure).__name__))
+    return procedure
 
 
 # -- small helpers ----------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
-import rfc8785
 
 from deliberation.frozen import FrozenDict, freeze, thaw
 
@@ -256,6 +255,8 @@ def canonical_json(data: Any) -> str:
         text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         if text.isascii() or max(text) < "\U00010000":
             return text
+    import rfc8785  # (lazy: start-up speed; only text beyond the BMP comes here)
+
     return rfc8785.dumps(data).decode("utf-8")
 
 

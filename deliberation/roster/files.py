@@ -14,7 +14,6 @@ raises anything but :class:`~deliberation.roster.problems.RosterFileError`.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -48,6 +47,8 @@ CSV_SUFFIXES: Final = (".csv",)
 YAML_SUFFIXES: Final = (".yaml", ".yml")
 _NULL_TAG: Final = "tag:yaml.org,2002:null"
 _NO_HINT: Final = Triple.same("")
+# A roster file larger than this is not one a village keeps (far above 20,000 people's rows).
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
 
 
@@ -96,7 +97,7 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
         kind = "csv" if suffix in CSV_SUFFIXES else "yaml"
     if kind is None:
         problems.add("R100", _("not a roster file type: {suffix}").format(
-            suffix=quoted(suffix) if suffix else _("(no suffix)")), hint=_(
+            suffix=quoted(suffix) if suffix else _("(no suffix)")), 1, 1, hint=_(
                 "a roster is a .csv or a .yaml file",
             ))
         return problems.result(None)
@@ -109,9 +110,18 @@ def read_file(path: str | Path, kind: Literal["csv", "yaml"] | None = None) -> R
 def _text(path: Path, problems: _Problems) -> str | None:
     """The file as text (UTF-8, with or without a byte-order mark), or ``None`` and R100."""
     try:
+        if path.exists() and not path.is_file():
+            # a folder, or a device such as /dev/zero (reading it would never end)
+            problems.add("R100", _("not a regular file"), 1, 1)
+            return None
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            problems.add("R100", _("larger than {size} MiB").format(
+                size=MAX_FILE_BYTES // (1024 * 1024)), 1, 1)
+            return None
         data = path.read_bytes()
     except OSError as err:
-        problems.add("R100", _("cannot read the file: {value}").format(value=err.strerror or err))
+        problems.add("R100", _("cannot read the file: {value}").format(value=err.strerror or err),
+                     1, 1)
         return None
     save_utf8 = _("save it as UTF-8 (in a spreadsheet: 'CSV UTF-8')")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -131,6 +141,8 @@ def _text(path: Path, problems: _Problems) -> str | None:
 # -- CSV -----------------------------------------------------------------------------------------
 def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
     """Read CSV roster text: a header row of column names, then one person per row."""
+    import csv  # (lazy: start-up speed; a stored case's roster is no CSV)
+
     problems = _Problems(file)
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     rows: list[tuple[int, list[str]]] = []
@@ -465,6 +477,10 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         return problems.result(None)
     villagers: list[Villager] = []
     ids: dict[str, int] = {}
+    # Each distinct (field, value) is parsed once: a stored roster, read on every case load,
+    # repeats the same flags, sexes and committees on every row (start-up speed). The values
+    # are immutable and depend on nothing else; the type is in the key (True == 1).
+    parsed_once: dict[tuple[str, type, object], Value | Bad] = {}
     for n, row in enumerate(rows):
         if not isinstance(row, Mapping):
             problems.add("R208", _("each person is a mapping"), path=f"[{n}]")
@@ -473,7 +489,14 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         for key, value in row.items():
             field = FIELD.get(key)
             if field is not None:
-                parsed[key] = _parse_value(field, value)
+                memo = _memo_key(key, value)
+                if memo is None:
+                    parsed[key] = _parse_value(field, value)
+                    continue
+                got = parsed_once.get(memo)
+                if got is None:
+                    got = parsed_once[memo] = _parse_value(field, value)
+                parsed[key] = got
             else:
                 problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
@@ -486,6 +509,17 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
+
+
+def _memo_key(key: str, value: object) -> tuple[str, type, object] | None:
+    """``value`` as a dictionary key with its field and type, when it is text, a number, a
+    flag, empty or a list of texts; else ``None`` (parsed each time)."""
+    kind = type(value)
+    if value is None or kind in (str, bool, int, float):
+        return key, kind, value
+    if isinstance(value, list) and kind is list and all(type(x) is str for x in value):
+        return key, kind, tuple(value)
+    return None
 
 
 def _row_place(n: int) -> _Where:

@@ -20,7 +20,8 @@ import attrs
 from deliberation.i18n import Text, _
 from deliberation.roster.villager import PartyStatus, Sex, Villager
 
-# Counts the generator takes, with the defaults of Roster.generate (固庄村, 2023 report).
+# Counts the generator takes and their defaults (固庄村, 2023 report): the one place they are
+# written; Roster.generate and the simulator's SimParams take theirs from here.
 DEFAULTS: Final[Mapping[str, Any]] = {
     "households": 365,
     "people": 847,

@@ -22,6 +22,7 @@ import attrs
 
 from deliberation.i18n import _, quoted
 from deliberation.roster import files
+from deliberation.roster.generate import DEFAULTS
 from deliberation.roster.offices import OFFICES
 from deliberation.roster.problems import RosterError
 from deliberation.roster.villager import Villager
@@ -172,17 +173,17 @@ class Roster:
     @classmethod
     def generate(
         cls,
-        households: int = 365,
-        people: int = 847,
-        adults: int | None = None,
-        party_members: int = 45,
-        probationary: int = 0,
-        representatives: int = 28,
-        party_committee: int = 5,
-        villagers_committee: int = 5,
-        supervision_committee: int = 3,
-        township_officials: int = 1,
-        away_share: float = 0.0,
+        households: int = DEFAULTS["households"],
+        people: int = DEFAULTS["people"],
+        adults: int | None = DEFAULTS["adults"],
+        party_members: int = DEFAULTS["party_members"],
+        probationary: int = DEFAULTS["probationary"],
+        representatives: int = DEFAULTS["representatives"],
+        party_committee: int = DEFAULTS["party_committee"],
+        villagers_committee: int = DEFAULTS["villagers_committee"],
+        supervision_committee: int = DEFAULTS["supervision_committee"],
+        township_officials: int = DEFAULTS["township_officials"],
+        away_share: float = DEFAULTS["away_share"],
     ) -> Roster:
         """A synthetic roster from counts (defaults: 固庄村, 2023 report).
 

@@ -16,7 +16,6 @@ The reader's diagnostics remain the authority: the schema cannot see a repeated 
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from deliberation.roster.fields import COMMITTEE_SEPARATORS, FIELDS, REQUIRED, Field
-from deliberation.schema import write_or_check
+from deliberation.schema import schema_text, write_or_check
 
 Schema = dict[str, Any]
 
@@ -99,7 +98,7 @@ def build_schema() -> Schema:
 
 def render() -> str:
     """The schema as the text of the shipped file."""
-    return json.dumps(build_schema(), ensure_ascii=False, indent=2) + "\n"
+    return schema_text(build_schema())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

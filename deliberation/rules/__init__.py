@@ -1,7 +1,8 @@
 """The rules a procedure may name: one module per family, each rule's one code path.
 
 - :mod:`~deliberation.rules.base` — what a rule is (:class:`Rule`, :class:`RuleType`,
-  :class:`Verdict`, :class:`Param`) and the registry :data:`RULES`;
+  :class:`Verdict`, :class:`Param`) and the registry :data:`RULES`, which imports a rule's
+  family the first time the rule is looked up (a command loads only the families it uses);
 - :mod:`~deliberation.rules.facts` — :class:`Facts`, what an action establishes;
 - families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
   :mod:`~deliberation.rules.composite` (all-of, any-of),
@@ -21,26 +22,10 @@
   :mod:`~deliberation.rules.days`, :mod:`~deliberation.rules.calendars`,
   :mod:`~deliberation.rules.channels`.
 
->>> sorted(RULES)[:4]
+>>> sorted(RULES)[:4]  # listing every rule imports every family
 ['advance-circulation', 'all-of', 'any-of', 'approval']
 """
 
-from deliberation.rules import (  # noqa: F401  (each family registers its rules on import)
-    attendance,
-    comments,
-    composite,
-    consultation,
-    disclosure,
-    motion,
-    observers,
-    office_signatures,
-    publication,
-    regimes,
-    schedules,
-    signatures,
-    tasks,
-    written,
-)
 from deliberation.rules.base import (
     RULES,
     Description,

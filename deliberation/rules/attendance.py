@@ -38,13 +38,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
-from deliberation.rules.thresholds import (
-    THRESHOLD_PARAMS,
-    Base,
-    Threshold,
-    format_fraction,
-    threshold_of,
-)
+from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
 
 QUORUM_BASES: Final = tuple(b.value for b in Base if b.attending is not None)
 APPROVAL_BASES: Final = ("present", "expected", "votes_cast", "members", "voters", "households")
@@ -151,7 +145,7 @@ class Quorum(Rule):
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         lines = []
         for t in self.alternatives:
-            frac, sym, base = format_fraction(t.ratio), t.symbol, _BASE_SHORT[t.base]
+            frac, sym, base = t.ratio_text, t.symbol, _BASE_SHORT[t.base]
             verb_en = "represented" if t.base is Base.HOUSEHOLDS else "present"
             lines.append(_(
                 "{sym}{frac} of {base} {verb_en}",
@@ -161,7 +155,7 @@ class Quorum(Rule):
         if self.among:  # one alternative, on members: name the subset instead
             t = self.alternatives[0]
             values = {"label": subset_label(self.among), "sym": t.symbol,
-                      "frac": format_fraction(t.ratio), "cmp": t.compare.label}
+                      "frac": t.ratio_text, "cmp": t.compare.label}
             summary = _("{sym}{frac} of {label} present").format(**values)
             detail = _("{cmp} {frac} of {label}").format(**values)
         return Description(summary, detail,
@@ -209,7 +203,7 @@ def _among_message(ok: bool, n: Mapping[str, Any], t: Threshold, among: str) -> 
             "least {needed}",
         )
     return text.format(label=label, count=n["count"], total=n["total"], needed=n["needed"],
-                frac=format_fraction(t.ratio), cmp=t.compare.label)
+                frac=t.ratio_text, cmp=t.compare.label)
 
 
 @attrs.frozen
@@ -264,7 +258,7 @@ class Approval(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
-        frac, sym, base = format_fraction(t.ratio), t.symbol, _BASE_SHORT[t.base]
+        frac, sym, base = t.ratio_text, t.symbol, _BASE_SHORT[t.base]
         summary = _("{sym}{frac} of {base} vote yes").format(sym=sym, base=base, frac=frac)
         detail = t.wording()
         if self.written:
@@ -349,4 +343,4 @@ rule_type(
     Recusal, name="recusal",
     label=_("recusal of interested parties"),
     description="Optional: interested parties may not vote on the matter.",
-    params=(), actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    params=(), actions=(ActionKind.MEETING,))

@@ -49,8 +49,8 @@ import attrs
 from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
-from deliberation.rules.days import Period
+from deliberation.rules.base import Description, Param, Rule, Verdict, join, rule_type
+from deliberation.rules.days import MAX_DAYS, Period
 from deliberation.rules.disclosure import COUNT_PARAM, day_count
 from deliberation.rules.facts import Facts
 
@@ -221,10 +221,10 @@ rule_type(
     description="Villagers object in writing within a window from the first posting; each "
     "objection is answered within a deadline; the stage concludes only after the window, with "
     "every objection answered.",
-    params=(Param("window_days", "int", required=False, default=0, minimum=0,
+    params=(Param("window_days", "int", required=False, default=0, minimum=0, maximum=MAX_DAYS,
                   description="days from the first posting in which villagers may object "
                   "(0: while the matter is posted, until the stage is concluded)"),
-            Param("answer_days", "int", minimum=1,
+            Param("answer_days", "int", minimum=1, maximum=MAX_DAYS,
                   description="days from an objection's filing within which it is answered"),
             COUNT_PARAM,
             Param("objectors", "list", required=False, default=("villager",),
@@ -234,7 +234,7 @@ rule_type(
                   choices=tuple(SELECTORS),
                   description="roster selectors of who answers (default: the villagers' "
                   "committee)")),
-    actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
+    actions=(ActionKind.DISCLOSURE,))
 
 
 __all__ = ["ANSWER", "CONCLUDE", "FILING", "NAME", "CommentPeriod", "Objection",

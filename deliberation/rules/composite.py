@@ -183,8 +183,7 @@ _PARAMS: Final = (Param("rules", "rules", description="the rules combined: each 
 
 rule_type(AllOf, name="all-of", label=_("all of"),
           description="Every one of the rules listed holds (e.g. a quorum of the members and "
-          "one of the women members).", params=_PARAMS, actions=tuple(ActionKind),
-          effect=Effect.REFUSE)
+          "one of the women members).", params=_PARAMS, actions=tuple(ActionKind))
 rule_type(AnyOf, name="any-of", label=_("any of"),
           description="One of the rules listed holds.", params=_PARAMS,
-          actions=tuple(ActionKind), effect=Effect.REFUSE)
+          actions=tuple(ActionKind))

@@ -20,17 +20,9 @@ import attrs
 
 from deliberation.i18n import Joined, Text, Triple, _, _p
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
-from deliberation.rules.thresholds import Base, Comparison, Threshold, format_fraction, threshold_of
+from deliberation.rules.thresholds import Base, Comparison, Threshold, threshold_of
 
 UNITS: Final = ("villager", "household")
 
@@ -73,7 +65,7 @@ class ConsultationCoverage(Rule):
 
     def _share(self) -> str:
         # A share reads better as "100%" than as the ratio "1" (the seed's words: 达到100%).
-        return "100%" if self.threshold.ratio == 1 else format_fraction(self.threshold.ratio)
+        return "100%" if self.threshold.ratio == 1 else self.threshold.ratio_text
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         n = numbers
@@ -108,7 +100,7 @@ class ConsultationCoverage(Rule):
                        "signed opinions from {sym}{share} of villagers",
                    ).format(sym=sym, share=share))
         pct = t.ratio * 100
-        pshare = f"{pct.numerator}%" if pct.denominator == 1 else format_fraction(t.ratio)
+        pshare = f"{pct.numerator}%" if pct.denominator == 1 else t.ratio_text
         cmp = t.compare.label
         unit = (_("households (one signature each)")
                 if household else _("adult villagers"))
@@ -136,4 +128,4 @@ rule_type(
             Param("compare", "comparison", required=False, default=">=", choices=(">=", ">")),
             Param("signed_only", "bool", required=False, default=True),
             Param("proxies", "bool", required=False, default=False)),
-    actions=(ActionKind.CONSULTATION,), effect=Effect.REFUSE)
+    actions=(ActionKind.CONSULTATION,))

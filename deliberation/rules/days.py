@@ -157,9 +157,15 @@ def days_between(earlier: datetime, later: datetime, tz: ZoneInfo) -> int:
     return DayCount.ELAPSED.between(local_date(earlier, tz), local_date(later, tz))
 
 
+# No period in any law or village rule comes near a century; the bound keeps a period's last
+# day within the calendar (a date cannot pass 9999-12-31) and refuses a mistyped day count.
+MAX_DAYS: Final = 36_500
+
+
 def _non_negative(_unused: object, __: object, value: int) -> None:
-    if type(value) is not int or value < 0:
-        raise ValueError(f"a period's days are a whole number from 0, not {value!r}")
+    if type(value) is not int or not 0 <= value <= MAX_DAYS:
+        raise ValueError(f"a period's days are a whole number from 0 to {MAX_DAYS}, "
+                         f"not {value!r}")
 
 
 def _span_of(period: Period) -> timedelta | None:
@@ -201,13 +207,17 @@ class Period:
         >>> Period(10, DayCount.CIVIL_CODE).last_day(date(2026, 2, 5))  # 15 Feb: Spring Festival
         datetime.date(2026, 2, 24)
         """
-        if self.count is _ELAPSED:
-            span = self._span
-            return start + (span if span is not None else timedelta(days=self.days))
-        cal = calendar or working_calendar()
         if self.count is _WORKING:
-            return cal.add(start, self.days)
-        last = start + timedelta(days=self.days)
+            return (calendar or working_calendar()).add(start, self.days)
+        span = self._span
+        if span is None:
+            span = timedelta(days=self.days)
+        if date.max - start < span:
+            return date.max  # a period ending past the calendar's last day never runs out
+        last = start + span
+        if self.count is _ELAPSED:
+            return last
+        cal = calendar or working_calendar()
         while not cal.is_working_day(last):
             last += timedelta(days=1)
         return last

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Self
 
 import attrs
 
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, series
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, join, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
-from deliberation.rules.days import DayCount, Period
+from deliberation.rules.days import MAX_DAYS, DayCount, Period
 from deliberation.rules.facts import Facts
 
 COUNTS: Final = tuple(c.value for c in DayCount)
@@ -175,8 +175,14 @@ class DaysBefore(Rule):
     """A meeting announced (``notice-period``) or its plan circulated (``advance-circulation``)
     at least ``days`` before it is held."""
 
-    fact: str
+    fact: ClassVar[str]  # the date counted from: each kind of rule names its own
     period: Period
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> Self:
+        return cls(rule_id, Period(int(params["days"]), day_count(params.get("count"))),
+                   basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -217,29 +223,21 @@ class DaysBefore(Rule):
 
 @attrs.frozen
 class NoticePeriod(DaysBefore):
-    @classmethod
-    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
-                    ) -> NoticePeriod:
-        return cls(rule_id, "notice_on", Period(int(params["days"]),
-                                                day_count(params.get("count"))), basis=basis)
+    fact: ClassVar[str] = "notice_on"
 
 
 @attrs.frozen
 class AdvanceCirculation(DaysBefore):
-    @classmethod
-    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
-                    ) -> AdvanceCirculation:
-        return cls(rule_id, "circulated_on", Period(int(params["days"]),
-                                                    day_count(params.get("count"))), basis=basis)
-
+    fact: ClassVar[str] = "circulated_on"
 
 rule_type(
     Disclosure, name="disclosure", label=_("disclosure"),
     description="Published on the required channels for a minimum period, objections answered.",
     params=(Param("channels", "channels", required=False, default=("notice-board",),
                   description="disclosure channels: built-in ids or the procedure's own"),
-            Param("min_days", "int", required=False, default=7, minimum=0),
-            Param("objection_window_days", "int", required=False, default=0, minimum=0),
+            Param("min_days", "int", required=False, default=7, minimum=0, maximum=MAX_DAYS),
+            Param("objection_window_days", "int", required=False, default=0, minimum=0,
+                  maximum=MAX_DAYS),
             Param("require", "choice", required=False, default="any", choices=REQUIRE,
                   description="any: one of the channels suffices; all: each channel, each for "
                   "the full period from its own posting"),
@@ -248,17 +246,17 @@ rule_type(
                   choices=WHEN_SHORT,
                   description="concluding a posting up for less than min_days: refuse, or "
                   "repost (record it and take the 'short' route: post again, counting anew)")),
-    actions=(ActionKind.DISCLOSURE,), effect=Effect.REFUSE)
+    actions=(ActionKind.DISCLOSURE,))
 
 rule_type(
     NoticePeriod, name="notice-period", label=_("notice period"),
     description="The meeting was announced at least ``days`` days before it is held.",
-    params=(Param("days", "int", minimum=0), COUNT_PARAM),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    params=(Param("days", "int", minimum=0, maximum=MAX_DAYS), COUNT_PARAM),
+    actions=(ActionKind.MEETING,))
 
 rule_type(
     AdvanceCirculation, name="advance-circulation",
     label=_("plan circulated in advance"),
     description="The plan was circulated to the participants at least ``days`` days ahead.",
-    params=(Param("days", "int", minimum=0), COUNT_PARAM),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    params=(Param("days", "int", minimum=0, maximum=MAX_DAYS), COUNT_PARAM),
+    actions=(ActionKind.MEETING,))

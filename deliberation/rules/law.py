@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -342,8 +342,10 @@ def parse_law_data(text: str, file: str = _FILE
 
 
 def _shipped() -> tuple[dict[str, Law], dict[str, MatterKind], dict[str, Regime]]:
-    text = resources.files("deliberation.rules").joinpath(_FILE).read_text(encoding="utf-8")
-    return parse_law_data(text, str(resources.files("deliberation.rules").joinpath(_FILE)))
+    # beside this module (not importlib.resources: importing it costs more than reading the
+    # file; the package is installed as files, as builtin_procedures_dir assumes too)
+    path = Path(__file__).with_name(_FILE)
+    return parse_law_data(path.read_text(encoding="utf-8"), str(path))
 
 
 _DATA: Final = _shipped()

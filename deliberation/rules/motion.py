@@ -19,18 +19,9 @@ import attrs
 
 from deliberation.i18n import Joined, Text, _, _p
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    join,
-    rule_type,
-)
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, join, rule_type
 from deliberation.rules.facts import Facts
-from deliberation.rules.thresholds import Base, Threshold, format_fraction, threshold_of
+from deliberation.rules.thresholds import Base, Threshold, threshold_of
 
 
 @attrs.frozen
@@ -150,7 +141,7 @@ class ProposalSupport(Rule):
                  "{reps_total} representatives ({cmp} {fr}, i.e. {reps_needed})").format(**values)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
-        fv, fr = format_fraction(self.villagers.ratio), format_fraction(self.representatives.ratio)
+        fv, fr = self.villagers.ratio_text, self.representatives.ratio_text
         cmp = self.villagers.compare.label
         by_c = self.committee
         if by_c:
@@ -177,7 +168,7 @@ rule_type(
     params=(Param("min_submitters", "int", required=False, default=1, minimum=1),
             Param("require_text", "bool", required=False, default=True),
             Param("require_signatures", "bool", required=False, default=True)),
-    actions=(ActionKind.MOTION,), effect=Effect.REFUSE)
+    actions=(ActionKind.MOTION,))
 
 rule_type(
     ProposalSupport, name="proposal-support", label=_("proposal support"),
@@ -190,4 +181,4 @@ rule_type(
         Param("compare", "comparison", required=False, default=">=", choices=(">=", ">")),
         Param("committee", "bool", required=False, default=True,
               description="a proposal by villagers' committee members suffices")),
-    actions=(ActionKind.MOTION,), effect=Effect.REFUSE)
+    actions=(ActionKind.MOTION,))

@@ -12,6 +12,12 @@ selector, how many of them it selects (the fact ``observers``, a mapping selecto
 False
 >>> r.verdict({"observers": {"supervision-committee": 2}}).numbers["count"]
 2
+
+What the rule needs is also declared as a count (for the simulator, which samples who comes):
+``observers@<selector>`` of the ``roster@<selector>`` the roster selects must reach ``min``.
+
+>>> r.requirements({"roster@supervision-committee": 3})
+(Requirement(count='observers@supervision-committee', total=3, needed=2),)
 """
 
 from __future__ import annotations
@@ -25,8 +31,15 @@ from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
 from deliberation.roster.offices import OFFICE_LABELS
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
-from deliberation.rules.facts import Facts
+from deliberation.rules.base import (
+    Description,
+    Param,
+    Requirement,
+    Rule,
+    Verdict,
+    rule_type,
+)
+from deliberation.rules.facts import Facts, count_of
 
 # The fact a meeting establishes: how many of its named observers each roster selector selects.
 OBSERVERS: Final = "observers"
@@ -78,6 +91,12 @@ class Observers(Rule):
         return self._verdict(count >= self.minimum,
                              {"count": count, "needed": self.minimum, "of": self.of})
 
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        """``observers@<of>`` (those of ``of`` who attend to observe) must reach ``min``, out
+        of ``roster@<of>`` (how many the roster selects as ``of``)."""
+        return (Requirement(f"{OBSERVERS}@{self.of}", count_of(facts, f"roster@{self.of}"),
+                            self.minimum),)
+
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         label = observer_label(str(numbers["of"]))
         if ok:
@@ -104,4 +123,4 @@ rule_type(
                   description="the roster selector the observers belong to"),
             Param("min", "int", required=False, default=1, minimum=1,
                   description="how many of them must attend")),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING,))

@@ -11,6 +11,12 @@ signers are given only as a count name no office-holder.
 >>> v = r.verdict({"signed_offices": frozenset({"party-secretary"})})
 >>> v.ok, v.numbers["missing"]
 (False, ('committee-chair',))
+
+What the rule needs is also declared as counts (for the simulator, which samples who signs):
+for each office, ``signed@<office>`` of the body's ``members@<office>`` must reach 1.
+
+>>> r.requirements({"members@party-secretary": 1})[0]
+Requirement(count='signed@party-secretary', total=1, needed=1)
 """
 
 from __future__ import annotations
@@ -23,11 +29,20 @@ import attrs
 from deliberation.i18n import Text, _, series
 from deliberation.roster.offices import OFFICE_LABELS, OFFICES
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
-from deliberation.rules.facts import Facts
+from deliberation.rules.base import (
+    Description,
+    Param,
+    Requirement,
+    Rule,
+    Verdict,
+    rule_type,
+)
+from deliberation.rules.facts import Facts, count_of
 
 # The fact a meeting establishes: the offices held by those who signed its minutes by name.
 SIGNED_OFFICES: Final = "signed_offices"
+# As a count (``signed@<office>``): the body's holders of the office who signed by name.
+SIGNED: Final = "signed"
 
 
 @attrs.frozen
@@ -54,6 +69,12 @@ class SignedBy(Rule):
         missing = tuple(o for o in self.offices if o not in signed)
         return self._verdict(not missing, {"offices": self.offices, "missing": missing})
 
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        """For each office, ``signed@<office>`` (its holders in the body who signed by name)
+        must reach 1, out of ``members@<office>`` (its holders in the body)."""
+        return tuple(Requirement(f"{SIGNED}@{o}", count_of(facts, f"members@{o}"), 1)
+                     for o in self.offices)
+
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         if ok:
             return _("signed by {offices}").format(offices=_names(numbers["offices"]))
@@ -77,4 +98,4 @@ rule_type(
                 "offices column), e.g. the Party secretary and the committee chair.",
     params=(Param("offices", "list", choices=OFFICES,
                   description="the offices whose holders must sign"),),
-    actions=(ActionKind.MEETING,), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING,))

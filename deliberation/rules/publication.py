@@ -26,7 +26,7 @@ import attrs
 
 from deliberation.i18n import Text, _
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 
 NAME: Final = "results-published"
@@ -85,7 +85,7 @@ rule_type(
     "opens (per-stage disclosure).",
     params=(Param("stages", "list",
                   description="ids of earlier stages whose results are published first"),),
-    actions=tuple(ActionKind), effect=Effect.REFUSE)
+    actions=tuple(ActionKind))
 
 
 __all__ = ["FACT", "NAME", "ResultsPublished"]

@@ -52,7 +52,6 @@ from deliberation.rules.law import (
     kind_label,
     regime_of,
 )
-from deliberation.rules.thresholds import format_fraction
 
 RULE: Final = "matter-regime"
 _SEMICOLON: Final = Triple(";", ";", "; ")  # between the parts of a message
@@ -173,7 +172,7 @@ class MatterRegime(Rule):
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         regs = [REGIMES[r] for r in self.regimes]
         summary = _("stricter law: ≥{ratio} of all members vote yes").format(
-            ratio="/".join(sorted({format_fraction(r.approval.ratio) for r in regs})))
+            ratio="/".join(sorted({r.approval.ratio_text for r in regs})))
         lines = []
         for reg in regs:
             kinds = list(reg.kinds.items())

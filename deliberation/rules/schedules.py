@@ -26,7 +26,7 @@ from deliberation.rules.calendars import (
     LunarSchedule,
     lunar_day_name,
 )
-from deliberation.rules.days import DayCount, Period
+from deliberation.rules.days import MAX_DAYS, DayCount, Period
 from deliberation.rules.disclosure import COUNT_PARAM, day_count
 from deliberation.rules.facts import Facts
 
@@ -141,7 +141,7 @@ class LunarScheduleRule(Rule):
 rule_type(
     Deadline, name="deadline", label=_("deadline"),
     description="The step must be completed within a number of days; checked when asked.",
-    params=(Param("days", "int", minimum=0),
+    params=(Param("days", "int", minimum=0, maximum=MAX_DAYS),
             Param("from", "choice", required=False, default="stage-entered",
                   choices=REFERENCES),
             COUNT_PARAM),
@@ -154,4 +154,4 @@ rule_type(
                   description="lunar days of the month, 1–30, e.g. [5, 15, 25]"),
             Param("month", "int", required=False, default=None, minimum=1, maximum=12,
                   description="a lunar month 1–12 (12 = 腊月); every month when absent")),
-    actions=(ActionKind.MEETING, ActionKind.MOTION, ActionKind.TASK), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING, ActionKind.MOTION, ActionKind.TASK))

@@ -17,7 +17,7 @@ import attrs
 
 from deliberation.i18n import Text, _, _p
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
+from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 
 SIGNERS: Final = ("participants", "township-witnesses", "submitters")
@@ -88,4 +88,4 @@ rule_type(
     params=(Param("of", "choice", choices=SIGNERS),
             Param("min", "int", required=False, default=1, minimum=0,
                   description="for township-witnesses: how many must sign")),
-    actions=(ActionKind.MEETING, ActionKind.MOTION), effect=Effect.REFUSE)
+    actions=(ActionKind.MEETING, ActionKind.MOTION))

@@ -28,13 +28,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts
-from deliberation.rules.thresholds import (
-    THRESHOLD_PARAMS,
-    Base,
-    Threshold,
-    format_fraction,
-    threshold_of,
-)
+from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
 
 SATISFACTION_BASES: Final = ("ratings", "raters")
 
@@ -99,7 +93,7 @@ class Satisfaction(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
-        frac, cmp = format_fraction(t.ratio), t.compare.label
+        frac, cmp = t.ratio_text, t.compare.label
         ratings = self.base == "ratings"
         of = (_p("rules.tasks#2", "signed ratings") if ratings
               else _p("rules.tasks", "everyone who may rate"))

@@ -43,16 +43,8 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
-from deliberation.rules.thresholds import (
-    THRESHOLD_PARAMS,
-    Base,
-    Threshold,
-    format_fraction,
-    threshold_of,
-)
+from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
 
-# The routes a written consultation's rules can take when they fail.
-DECIDING: Final = {"reply-quorum": ("no_quorum",), "consent": ("rejected",)}
 # What a reply quorum may be counted on, and the fact that counts the replies of each.
 REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_households"}
 _UNITS: Final = {"adults": _("adult villagers"),
@@ -103,14 +95,14 @@ class ReplyQuorum(Rule):
                 ))
         return text.format(unit=_UNITS[numbers["base"]], count=numbers["count"],
                     total=numbers["total"], needed=numbers["needed"],
-                    frac=format_fraction(t.ratio), cmp=t.compare.label)
+                    frac=t.ratio_text, cmp=t.compare.label)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         parts = [_("{cmp} {frac} of {unit} reply under their real names").format(
-                      unit=_UNITS[t.base.value], frac=format_fraction(t.ratio),
+                      unit=_UNITS[t.base.value], frac=t.ratio_text,
                       cmp=t.compare.label) for t in self.alternatives]
         short = [_("{sym}{frac} of {unit} reply").format(unit=_UNITS[t.base.value],
-                      sym=t.symbol, frac=format_fraction(t.ratio)) for t in self.alternatives]
+                      sym=t.symbol, frac=t.ratio_text) for t in self.alternatives]
 
         def joined(texts: list[Text]) -> Text:
             return Triple(*(_("; or ").get(lang).join(x.get(lang) for x in texts)
@@ -161,11 +153,11 @@ class Consent(Rule):
                     "least {needed}",
                 ))
         return text.format(count=n["count"], total=n["total"], needed=n["needed"],
-                    frac=format_fraction(t.ratio), cmp=t.compare.label)
+                    frac=t.ratio_text, cmp=t.compare.label)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         t = self.threshold
-        values = {"sym": t.symbol, "frac": format_fraction(t.ratio), "cmp": t.compare.label,
+        values = {"sym": t.symbol, "frac": t.ratio_text, "cmp": t.compare.label,
                   "replies": _REPLIES}
         return Description(
             _("{sym}{frac} of {replies} consent").format(**values),

@@ -8,7 +8,7 @@ like the store's own migrations (a step is never edited; a change is a new step)
 
 >>> store = open_service_store("sqlite:///:memory:")
 >>> service_schema_version(store)
-3
+4
 """
 
 from __future__ import annotations
@@ -104,10 +104,18 @@ _V3: Final = (
     )""",
 )
 
+# An uploaded procedure may extend another uploaded one: the id and binding hash of the one it
+# extends, as resolved when it was uploaded ('' for none or a built-in), under its own hash.
+_V4: Final = (
+    "ALTER TABLE service_procedures ADD COLUMN base_id TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE service_procedures ADD COLUMN base_hash TEXT NOT NULL DEFAULT ''",
+)
+
 _STEPS: Final = (
     _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
     _Step(2, _V2, _V2),
     _Step(3, _V3, _V3),
+    _Step(4, _V4, _V4),
 )
 LATEST: Final = _STEPS[-1].version
 

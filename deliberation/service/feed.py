@@ -28,6 +28,7 @@ import json
 from typing import Any, Final
 
 from deliberation.store import Store
+from deliberation.store.backends import Pending
 
 # An arbitrary constant: the PostgreSQL advisory lock held while feed rows are numbered.
 _FEED_LOCK: Final = 7_364_312
@@ -43,21 +44,27 @@ def sync_locked(store: Store, case_id: str, village: str, version: int | None = 
     """:func:`sync_case` inside a write transaction the caller holds (so other rows, such as a
     kept idempotent response, commit with the feed rows). ``version``: the case's version if
     the caller knows it."""
+    return len(send_locked(store, case_id, village, version).rows())
+
+
+def send_locked(store: Store, case_id: str, village: str, version: int | None = None
+                ) -> Pending:
+    """:func:`sync_locked` without waiting for the database (see
+    :meth:`~deliberation.store.backends.Backend.send`): its rows are the seqs fed."""
     b = store.backend
     if b.dialect == "postgresql":
-        b.execute("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
+        b.send("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
     if version is None:
         rows = b.execute("SELECT version FROM cases WHERE case_id = ?", (case_id,))
         version = int(rows[0][0]) if rows else 0
     # One statement numbers every seq after the last one fed, up to ``version``.
-    added = b.execute(
+    return b.send(
         "WITH RECURSIVE missing (seq) AS ("
         " SELECT COALESCE(MAX(seq), 0) + 1 FROM service_feed WHERE case_id = ?"
         " UNION ALL SELECT seq + 1 FROM missing WHERE seq < ?) "
         "INSERT INTO service_feed (village, case_id, seq) "
         "SELECT ?, ?, seq FROM missing WHERE seq <= ? ORDER BY seq RETURNING seq",
         (case_id, version, village, case_id, version))
-    return len(added)
 
 
 def sync_all(store: Store) -> int:
@@ -90,16 +97,19 @@ def _event(r: tuple[Any, ...]) -> dict[str, Any]:
 def village_events(store: Store, village: str, after: int, limit: int = 100
                    ) -> list[dict[str, Any]]:
     """The village's events with ``position > after``, in order (at most ``limit``)."""
-    rows = store.backend.execute(
-        _SELECT + "WHERE f.village = ? AND f.position > ? ORDER BY f.position LIMIT ?",
-        (village, after, limit))
-    return [_event(r) for r in rows]
+    return _events_after(store, "village", village, "position", after, limit)
 
 
 def case_events(store: Store, case_id: str, after: int, limit: int = 100
                 ) -> list[dict[str, Any]]:
     """The case's events with ``seq > after``, in order (at most ``limit``)."""
+    return _events_after(store, "case_id", case_id, "seq", after, limit)
+
+
+def _events_after(store: Store, column: str, value: str, order: str, after: int, limit: int
+                  ) -> list[dict[str, Any]]:
+    # column and order are the two callers' own column names, never input
     rows = store.backend.execute(
-        _SELECT + "WHERE f.case_id = ? AND f.seq > ? ORDER BY f.seq LIMIT ?",
-        (case_id, after, limit))
+        _SELECT + f"WHERE f.{column} = ? AND f.{order} > ? ORDER BY f.{order} LIMIT ?",
+        (value, after, limit))
     return [_event(r) for r in rows]

@@ -41,21 +41,29 @@ def recall(store: Store, case_id: str, key: str) -> tuple[str, int, str] | None:
 
 def remember(store: Store, case_id: str, key: str, req_hash: str, status: int, body: str
              ) -> None:
-    """Keep the first response to ``key`` (a later one for the same key is ignored)."""
-    store.backend.execute(
+    """Keep the first response to ``key`` (a later one for the same key is ignored). Inside a
+    write transaction, sent without waiting (it commits with the transaction or not at all)."""
+    store.backend.send(
         "INSERT INTO service_idempotency (case_id, idem_key, request_hash, status, body, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (case_id, idem_key) DO NOTHING",
         (case_id, key, req_hash, status, body, now_text()))
 
 
+# :func:`recall` and :func:`action_seqs` in one query; its rows go to :func:`recalled`.
+RECALL_OR_DONE: Final = (
+    "SELECT request_hash, status, body, NULL FROM service_idempotency "
+    "WHERE case_id = ? AND idem_key = ? UNION ALL "
+    "SELECT NULL, NULL, NULL, seq FROM records WHERE case_id = ? AND action_id = ?")
+
+
 def recall_or_done(store: Store, case_id: str, key: str, action_id: str
                    ) -> tuple[tuple[str, int, str] | None, list[int]]:
     """:func:`recall` and :func:`action_seqs` in one query (one round trip per request)."""
-    rows = store.backend.execute(
-        "SELECT request_hash, status, body, NULL FROM service_idempotency "
-        "WHERE case_id = ? AND idem_key = ? UNION ALL "
-        "SELECT NULL, NULL, NULL, seq FROM records WHERE case_id = ? AND action_id = ?",
-        (case_id, key, case_id, action_id))
+    return recalled(store.backend.execute(RECALL_OR_DONE, (case_id, key, case_id, action_id)))
+
+
+def recalled(rows: list[tuple[Any, ...]]) -> tuple[tuple[str, int, str] | None, list[int]]:
+    """The kept answer and the seqs already stored, from the rows of :data:`RECALL_OR_DONE`."""
     first = next(((str(r[0]), int(r[1]), str(r[2])) for r in rows if r[0] is not None), None)
     return first, sorted(int(r[3]) for r in rows if r[3] is not None)
 

@@ -7,6 +7,13 @@ text. A case opened under it is stored with the procedure version ``VERSION+sha2
 replay loads exactly the stored text, checks its hash again, and a changed text (or a header
 naming another one) fails verify or replay instead of silently changing what the records mean.
 
+An uploaded procedure may ``extends:`` a built-in or another uploaded one (:class:`StoreLibrary`
+resolves ids against both). The uploaded one it extends is resolved when it is uploaded (its
+last version then) and pinned: its row keeps that one's id and binding hash, and its own binding
+hash covers them (:func:`binding_hash`), so a case binds the whole chain of stored texts and
+replays under exactly them. A missing parent or a chain that comes back to the procedure being
+checked are lint diagnostics (D703, D702), as for files.
+
 >>> from deliberation.service.db import open_service_store
 >>> store = open_service_store("sqlite:///:memory:")
 >>> text = "id: my-four\\nextends: four-deliberations\\nversion: '2.1'\\n"
@@ -26,16 +33,18 @@ from typing import Final
 
 import attrs
 
-from deliberation.definition.loader import check_text, default_library
+from deliberation.definition.loader import Library, check_text, default_library, env_path
 from deliberation.definition.model import Procedure
 from deliberation.diagnostics import Diagnostic
-from deliberation.errors import DefinitionError, DeliberationError
+from deliberation.engine.records import canonical_json
+from deliberation.errors import DefinitionError, DeliberationError, UnknownProcedure
 from deliberation.i18n import _
 from deliberation.service.db import now_text
 from deliberation.store import Store, StoreError
 
-__all__ = ["MAX_BYTES", "AddedProcedure", "ProcedureTaken", "StoredProcedure", "add_procedure",
-           "bound_hash", "content_hash", "latest", "procedure_for", "stored_procedures"]
+__all__ = ["MAX_BYTES", "AddedProcedure", "ProcedureTaken", "StoreLibrary", "StoredProcedure",
+           "add_procedure", "binding_hash", "bound_hash", "content_hash", "intact", "latest",
+           "procedure_for", "stored_procedures"]
 
 # A procedure definition is a few hundred lines; a larger upload is a mistake or an attack.
 MAX_BYTES: Final = 256 * 1024
@@ -46,6 +55,21 @@ _MARK: Final = "+sha256."
 def content_hash(text: str) -> str:
     """The SHA-256 of the definition's text (UTF-8) as stored: what a case binds."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def binding_hash(text: str, base_id: str = "", base_hash: str = "") -> str:
+    """What a case opened under an uploaded procedure binds (its ``content_hash`` column): the
+    SHA-256 of its text; for one that extends another uploaded procedure, the SHA-256 of the
+    canonical JSON ``{"extends": {"id": base_id, "sha256": base_hash}, "text": text}``, which
+    covers that one's binding hash and so, in turn, the whole chain of texts.
+
+    >>> binding_hash("id: x\\n") == content_hash("id: x\\n")
+    True
+    """
+    if not base_id:
+        return content_hash(text)
+    data = {"extends": {"id": base_id, "sha256": base_hash}, "text": text}
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
 def bound_hash(procedure_version: str) -> str | None:
@@ -69,9 +93,11 @@ class StoredProcedure:
 
     procedure_id: str
     version: str
-    content_hash: str
+    content_hash: str  # the binding hash (see binding_hash)
     village: str
     created_at: str
+    base_id: str = ""  # the uploaded procedure it extends, pinned by its binding hash
+    base_hash: str = ""
 
     @property
     def bound_version(self) -> str:
@@ -90,9 +116,9 @@ class AddedProcedure:
         return self.stored.bound_version
 
 
-def _check(text: str, file: str) -> Procedure:
+def _check(text: str, file: str, library: Library | None = None) -> Procedure:
     try:
-        procedure, diagnostics = check_text(text, file, default_library())
+        procedure, diagnostics = check_text(text, file, library or default_library())
     except DefinitionError:
         raise
     except DeliberationError as err:
@@ -102,11 +128,53 @@ def _check(text: str, file: str) -> Procedure:
     return procedure
 
 
-_COLUMNS: Final = "procedure_id, version, content_hash, village, created_at"
+_COLUMNS: Final = "procedure_id, version, content_hash, village, created_at, base_id, base_hash"
 
 
 def _row(r: tuple[object, ...]) -> StoredProcedure:
-    return StoredProcedure(*(str(v) for v in r[:5]))
+    return StoredProcedure(*(str(v) for v in r[:7]))
+
+
+@attrs.define
+class StoreLibrary(Library):
+    """The procedure search path (built-ins and ``DELIBERATION_PATH``) and the procedures
+    uploaded to ``store``, for resolving ``extends:``. An uploaded id resolves to the binding
+    hash ``pinned`` gives it (a stored procedure's recorded parent) or else to its last
+    uploaded version (checking a new upload); ``resolved`` notes which uploaded ones were used.
+    ``fresh``: parse uploaded texts again rather than take them from the parsed cache (checking
+    an upload, so every chain is checked for loops as it stands).
+
+    >>> from deliberation.service.db import open_service_store
+    >>> store = open_service_store("sqlite:///:memory:")
+    >>> _ = add_procedure(store, "id: base-x\\nextends: four-deliberations\\nversion: '1'\\n", "g")
+    >>> lib = StoreLibrary(env_path(), store=store)
+    >>> lib.load("base-x").extends, "base-x" in lib.ids(), lib.resolved["base-x"][:8]
+    ('four-deliberations', True, 'd81c6cc7')
+    """
+
+    store: Store | None = attrs.field(default=None, kw_only=True)
+    pinned: dict[str, str] = attrs.field(factory=dict, kw_only=True)
+    fresh: bool = attrs.field(default=False, kw_only=True)
+    resolved: dict[str, str] = attrs.field(factory=dict, init=False)
+
+    def ids(self) -> list[str]:
+        uploaded = {r.procedure_id for r in stored_procedures(self.store)} if self.store else set()
+        return sorted(set(super().ids()) | uploaded)
+
+    def load(self, procedure_id: str) -> Procedure:
+        if procedure_id in self.index() or self.store is None:
+            return super().load(procedure_id)  # (an upload never takes a built-in's id)
+        digest = self.pinned.get(procedure_id)
+        if digest is None:
+            row = latest(self.store, procedure_id)
+            if row is None:
+                raise UnknownProcedure(_("no procedure {procedure_id!r}").format(
+                    procedure_id=procedure_id))
+            digest = row.content_hash
+        self.resolved[procedure_id] = digest
+        if self.fresh:
+            return _parse_stored(self.store, procedure_id, digest, fresh=True)
+        return _by_hash(self.store, procedure_id, digest)
 
 
 def add_procedure(store: Store, text: str, village: str, file: str = "<upload>"
@@ -121,20 +189,25 @@ def add_procedure(store: Store, text: str, village: str, file: str = "<upload>"
         raise DefinitionError([Diagnostic("D100", _(
             "the definition is larger than {limit} bytes",
         ).format(limit=MAX_BYTES), file)])
-    procedure = _check(text, file)
+    library = StoreLibrary(env_path(), store=store, fresh=True)
+    procedure = _check(text, file, library)
     if procedure.id in default_library().ids():
         raise ProcedureTaken(_(
             "{id} is a built-in procedure: give yours another id",
         ).format(id=procedure.id))
-    digest = content_hash(text)
-    row = StoredProcedure(procedure.id, str(procedure.version), digest, village, now_text())
+    base_hash = library.resolved.get(procedure.extends or "", "")
+    base_id = (procedure.extends or "") if base_hash else ""
+    digest = binding_hash(text, base_id, base_hash)
+    row = StoredProcedure(procedure.id, str(procedure.version), digest, village, now_text(),
+                          base_id, base_hash)
     b = store.backend
     with b.write():
         inserted = b.execute(
             "INSERT INTO service_procedures (procedure_id, version, content_hash, yaml_text, "
-            "village, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING "
-            "RETURNING content_hash",
-            (row.procedure_id, row.version, digest, text, village, row.created_at))
+            "village, created_at, base_id, base_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING RETURNING content_hash",
+            (row.procedure_id, row.version, digest, text, village, row.created_at, base_id,
+             base_hash))
         found = b.execute(
             f"SELECT {_COLUMNS} FROM service_procedures WHERE procedure_id = ? AND version = ?",
             (row.procedure_id, row.version))
@@ -184,27 +257,76 @@ _PARSED: Final = _Parsed()
 
 def procedure_for(store: Store, procedure_id: str, procedure_version: str) -> Procedure:
     """The uploaded procedure a case stored with ``procedure_id`` and ``procedure_version``
-    runs under, by the content hash its version binds; the stored text must still have that
-    hash. Raises :class:`~deliberation.store.StoreError` if it is missing or changed
-    (built-in procedures are loaded by :func:`deliberation.store.cases.load_case`)."""
+    runs under, by the binding hash its version binds; the stored text (and those of the
+    uploaded procedures it extends) must still have that hash. Raises
+    :class:`~deliberation.store.StoreError` if one is missing or changed (built-in procedures
+    are loaded by :func:`deliberation.store.cases.load_case`)."""
     digest = bound_hash(procedure_version)
-    cached = _PARSED.get(digest) if digest else None
+    if digest is None:
+        raise _changed(procedure_id, procedure_version)
+    return _by_hash(store, procedure_id, digest, procedure_version)
+
+
+def _by_hash(store: Store, procedure_id: str, digest: str, version: str = "") -> Procedure:
+    cached = _PARSED.get(digest)
     if cached is not None and cached.id == procedure_id:
         return cached
-    text = text_of(store, procedure_id, digest) if digest else None
-    if digest is None or text is None or content_hash(text) != digest:
-        # Like a case that no longer replays: the operator's matter (see docs/service.md).
-        raise StoreError(_(
-            "the text of procedure {id} version {version} is missing or changed",
-        ).format(id=procedure_id, version=procedure_version))
-    procedure = _check(text, f"{procedure_id}@{digest[:12]}")
+    procedure = _parse_stored(store, procedure_id, digest, version=version)
     _PARSED.put(digest, procedure)
     return procedure
 
 
+def _parse_stored(store: Store, procedure_id: str, digest: str, *, fresh: bool = False,
+                  version: str = "") -> Procedure:
+    """The stored procedure with this binding hash, parsed, ``extends:`` resolved to the
+    uploaded parent its row pins (if any)."""
+    row = _stored_text(store, procedure_id, digest)
+    if row is None or binding_hash(*row) != digest:
+        # Like a case that no longer replays: the operator's matter (see docs/service.md).
+        raise _changed(procedure_id, version or digest[:12])
+    text, base_id, base_hash = row
+    library = StoreLibrary(env_path(), store=store, fresh=fresh,
+                           pinned={base_id: base_hash} if base_id else {})
+    try:
+        return _check(text, f"{procedure_id}@{digest[:12]}", library)
+    except DefinitionError:
+        if base_id and not intact(store, base_id, base_hash):
+            raise _changed(base_id, base_hash[:12]) from None
+        raise
+
+
+def _changed(procedure_id: str, version: str) -> StoreError:
+    return StoreError(_(
+        "the text of procedure {id} version {version} is missing or changed",
+    ).format(id=procedure_id, version=version))
+
+
+def _stored_text(store: Store, procedure_id: str, digest: str) -> tuple[str, str, str] | None:
+    rows = store.backend.execute(
+        "SELECT yaml_text, base_id, base_hash FROM service_procedures "
+        "WHERE procedure_id = ? AND content_hash = ?", (procedure_id, digest))
+    return (str(rows[0][0]), str(rows[0][1]), str(rows[0][2])) if rows else None
+
+
 def text_of(store: Store, procedure_id: str, digest: str) -> str | None:
     """The stored text of an uploaded procedure (``None``: no such text)."""
-    rows = store.backend.execute(
-        "SELECT yaml_text FROM service_procedures WHERE procedure_id = ? AND content_hash = ?",
-        (procedure_id, digest))
-    return str(rows[0][0]) if rows else None
+    row = _stored_text(store, procedure_id, digest)
+    return row[0] if row else None
+
+
+# Longer chains of uploaded procedures than this are not followed (a chain cannot loop:
+# each pins a parent stored before it, by a hash that covers that one's parent in turn).
+_MAX_CHAIN: Final = 64
+
+
+def intact(store: Store, procedure_id: str, digest: str) -> bool:
+    """Whether the stored text with this binding hash, and that of every uploaded procedure
+    it extends, still has its hash (read from the database, not from any cache)."""
+    for _step in range(_MAX_CHAIN):
+        row = _stored_text(store, procedure_id, digest)
+        if row is None or binding_hash(*row) != digest:
+            return False
+        if not row[1]:
+            return True
+        procedure_id, digest = row[1], row[2]
+    return False

@@ -20,6 +20,7 @@ from deliberation.i18n import _
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
+    RunOptions,
     Task,
     execute,
     make_tasks,
@@ -29,6 +30,7 @@ from deliberation.simulation.vectorised import COLUMNS, TEXT_COLUMNS, VISIT_COLU
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack
 
 ProcedureRef = Procedure | str
 
@@ -183,21 +185,22 @@ def _check(runs: int, path: str) -> None:
         raise ValueError(f"unknown path {path!r}; choose one of {', '.join(PATHS)}")
 
 
+def _path_and_chunk(runs: int, options: RunOptions) -> tuple[str, int]:
+    """The path the runs take and their chunk size, checked (defaults as :class:`RunOptions`)."""
+    path = options.get("path", "vectorised")
+    _check(runs, path)
+    return path, options.get("chunk_size") or DEFAULT_CHUNK[path]
+
+
 def simulate(
     procedure: ProcedureRef,
     params: SimParams | None = None,
     runs: int = 10_000,
     seed: int = 0,
     *,
-    path: str = "vectorised",
-    chunk_size: int | None = None,
-    backend: str = "serial",
-    workers: int = 1,
-    address: str | None = None,
-    progress: bool = False,
     ci_width: float | None = None,
     max_runs: int = 10_000_000,
-    dask_processes: bool = True,
+    **options: Unpack[RunOptions],
 ) -> pd.DataFrame:
     """Simulate ``runs`` cases of ``procedure`` in the village of ``params``.
 
@@ -206,23 +209,21 @@ def simulate(
     ``end_route``), ``days`` to the outcome, ``reconvenings``, ``revisions``,
     ``consultation_rounds``, ``meetings``, then every parameter of ``params``.
 
-    ``path``: ``vectorised`` (NumPy, default) or ``engine`` (real cases through the state
-    machine). ``backend``: ``serial``, ``process`` (``workers`` processes) or ``dask`` (a
-    LocalCluster of ``workers``, or the scheduler at ``address``) — the same seed gives the same
-    table on every backend. ``ci_width``: keep adding chunks (``runs`` at a time) until the
-    Wilson 95% interval of P(adopted) is narrower than this, up to ``max_runs``.
+    ``options``: how the runs are carried out (:class:`RunOptions`: ``path``, ``backend``…) —
+    the same seed gives the same table on every backend. ``ci_width``: keep adding chunks
+    (``runs`` at a time) until the Wilson 95% interval of P(adopted) is narrower than this, up
+    to ``max_runs``.
 
     >>> df = simulate("four-deliberations", runs=10, seed=3)
     >>> bool(df["outcome"].isin(["adopted", "rejected", "lapsed"]).all())
     True
     """
-    return _simulate(procedure, params, runs, seed, path=path, chunk_size=chunk_size,
-                     backend=backend, workers=workers, address=address, progress=progress,
-                     ci_width=ci_width, max_runs=max_runs, dask_processes=dask_processes)[0]
+    return _simulate(procedure, params, runs, seed, ci_width, max_runs, options)[0]
 
 
 def simulate_stages(procedure: ProcedureRef, params: SimParams | None = None,
-                    runs: int = 10_000, seed: int = 0, **options: Any
+                    runs: int = 10_000, seed: int = 0, *, ci_width: float | None = None,
+                    max_runs: int = 10_000_000, **options: Unpack[RunOptions]
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`simulate` (same options, same runs for the same seed) and the per-stage table:
     one row per stage visit — every meeting held (reconvenings too), consultation, disclosure,
@@ -238,33 +239,19 @@ def simulate_stages(procedure: ProcedureRef, params: SimParams | None = None,
     >>> int(visits["run"].max()) < 200, bool((visits["step"] >= 1).all())
     (True, True)
     """
-    df, visits = _simulate(procedure, params, runs, seed, visits=True, **options)
+    df, visits = _simulate(procedure, params, runs, seed, ci_width, max_runs, options,
+                           visits=True)
     assert visits is not None
     return df, visits
 
 
-def _simulate(
-    procedure: ProcedureRef,
-    params: SimParams | None,
-    runs: int,
-    seed: int,
-    *,
-    path: str = "vectorised",
-    chunk_size: int | None = None,
-    backend: str = "serial",
-    workers: int = 1,
-    address: str | None = None,
-    progress: bool = False,
-    ci_width: float | None = None,
-    max_runs: int = 10_000_000,
-    dask_processes: bool = True,
-    visits: bool = False,
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _simulate(procedure: ProcedureRef, params: SimParams | None, runs: int, seed: int,
+              ci_width: float | None, max_runs: int, options: RunOptions, visits: bool = False
+              ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     params = SimParams() if params is None else params
-    _check(runs, path)
+    path, size = _path_and_chunk(runs, options)
     proc = _proc(procedure)
     _known_somewhere([proc], params)
-    size = chunk_size or DEFAULT_CHUNK[path]
     tasks: list[Task] = []
     results: list[dict[str, Any]] = []
     target = runs
@@ -272,7 +259,7 @@ def _simulate(
         new = make_tasks(proc, params, target - sum(t.runs for t in tasks), seed, size, path,
                          first_chunk=len(tasks), visits=visits)
         tasks += new
-        results += execute(new, backend, workers, address, progress, dask_processes)
+        results += execute(new, **options)
         if ci_width is None:
             break
         from deliberation.simulation.summary import wilson
@@ -299,14 +286,7 @@ def sweep(
     grid: Mapping[str, Sequence[Any]] | None = None,
     runs: int = 10_000,
     seed: int = 0,
-    *,
-    path: str = "vectorised",
-    chunk_size: int | None = None,
-    backend: str = "serial",
-    workers: int = 1,
-    address: str | None = None,
-    progress: bool = False,
-    dask_processes: bool = True,
+    **options: Unpack[RunOptions],
 ) -> pd.DataFrame:
     """Every combination of ``grid`` values (a cartesian sweep) for every procedure.
 
@@ -325,39 +305,25 @@ def sweep(
     >>> sorted(df["settings.party-assembly-quorum-ratio"].unique())
     ['1/2', '2/3']
     """
-    return _sweep(procedures, params, grid, runs, seed, path=path, chunk_size=chunk_size,
-                  backend=backend, workers=workers, address=address, progress=progress,
-                  dask_processes=dask_processes)[0]
+    return _sweep(procedures, params, grid, runs, seed, options)[0]
 
 
 def sweep_stages(procedures: ProcedureRef | Sequence[ProcedureRef],
                  params: SimParams | None = None,
                  grid: Mapping[str, Sequence[Any]] | None = None, runs: int = 10_000,
-                 seed: int = 0, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 seed: int = 0, **options: Unpack[RunOptions]
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`sweep` and its per-stage table (see :func:`simulate_stages`)."""
-    df, visits = _sweep(procedures, params, grid, runs, seed, visits=True, **options)
+    df, visits = _sweep(procedures, params, grid, runs, seed, options, visits=True)
     assert visits is not None
     return df, visits
 
 
-def _sweep(
-    procedures: ProcedureRef | Sequence[ProcedureRef],
-    params: SimParams | None,
-    grid: Mapping[str, Sequence[Any]] | None,
-    runs: int,
-    seed: int,
-    *,
-    path: str = "vectorised",
-    chunk_size: int | None = None,
-    backend: str = "serial",
-    workers: int = 1,
-    address: str | None = None,
-    progress: bool = False,
-    dask_processes: bool = True,
-    visits: bool = False,
-) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+def _sweep(procedures: ProcedureRef | Sequence[ProcedureRef], params: SimParams | None,
+           grid: Mapping[str, Sequence[Any]] | None, runs: int, seed: int, options: RunOptions,
+           visits: bool = False) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     params = SimParams() if params is None else params
-    _check(runs, path)
+    path, size = _path_and_chunk(runs, options)
     refs = [procedures] if isinstance(procedures, Procedure | str) else list(procedures)
     procs = [_proc(r) for r in refs]
     grid = dict(grid or {})
@@ -365,7 +331,6 @@ def _sweep(
     _check_grid(procs, names)
     points = [_point(params, dict(zip(names, values, strict=True)))
               for values in itertools.product(*(grid[n] for n in names))]
-    size = chunk_size or DEFAULT_CHUNK[path]
     tasks: list[Task] = []
     by_tag_proc: dict[int, Procedure] = {}
     by_tag_params: dict[int, SimParams] = {}
@@ -385,18 +350,28 @@ def _sweep(
             by_tag_proc[tag], by_tag_params[tag] = proc, own
             tasks += make_tasks(proc, own, runs, seed, size, path, tag, visits=visits)
             tag += 1
-    results = execute(tasks, backend, workers, address, progress, dask_processes)
+    results = execute(tasks, **options)
     return _frames(tasks, results, by_tag_proc, by_tag_params, visits)
 
 
 def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
     """Every overridden setting belongs to at least one of the procedures (did-you-mean)."""
-    from deliberation.simulation.model import unknown_setting
+    from deliberation.simulation.model import SimulationError, unknown_setting
 
     known = {s for p in procs for s in p.settings}
     for key, _unused in params.settings:
         if key not in known:
             raise unknown_setting(key, known)
+    # an item's support names an item some meeting of the procedures votes on by itself
+    items = sorted({it.id for p in procs for st in p.stages for it in st.items})
+    for key, _unused in params.support_by_item:
+        if key not in items:
+            near = closest(key, items)
+            raise SimulationError(_(
+                "support_by_item: no meeting votes on an item {key!r}; did you mean {near!r}?",
+            ).format(key=key, near=near) if near is not None else _(
+                "support_by_item: no meeting votes on an item {key!r}; items: {items}",
+            ).format(key=key, items=", ".join(items) or "-"))
 
 
 def _check_grid(procs: Sequence[Procedure], names: Sequence[str]) -> None:
@@ -436,7 +411,7 @@ def compare(
     params: SimParams | None = None,
     runs: int = 10_000,
     seed: int = 0,
-    **options: Any,
+    **options: Unpack[RunOptions],
 ) -> pd.DataFrame:
     """Procedures side by side on the same village and seed (a sweep with no grid)."""
     return sweep(procedures, params, None, runs, seed, **options)

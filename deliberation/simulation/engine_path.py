@@ -34,7 +34,6 @@ from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
-from deliberation.rules.observers import Observers
 from deliberation.simulation.model import (
     DEADLINE,
     KEYS,
@@ -51,6 +50,7 @@ from deliberation.simulation.vectorised import (
     VISIT_COLUMNS,
     draw_support,
     encode,
+    item_supports,
     rng_for,
     stage_support,
 )
@@ -81,12 +81,17 @@ class _People:
         self.excused = self.voter & ~self.resident & (
             params.away_excused and AWAY_UNTRANSFERRED in body.exclusions)
         p_res = params.attendance_of(plan.body)
-        self.p = np.where(self.excused, 0.0,
-                          np.where(self.resident, p_res, params.away_attendance))
+        # the holders of an office whose signature a rule requires come with their own chance
+        signs = np.array([bool(v.offices & set(plan.signers)) for v in members], dtype=bool)
+        self.p = np.where(self.excused, 0.0, np.where(
+            signs, params.office_signs, np.where(self.resident, p_res, params.away_attendance)))
         codes: dict[str, int] = {}
         self.household = np.array([codes.setdefault(v.household, len(codes)) for v in members],
                                   dtype=np.int64)
         self.ids = [v.id for v in members]
+        # those who may come to observe (whoever a stage's observers rules pick on the roster)
+        watched = {v.id for _n, among in plan.observer_groups for v in roster.select(among)}
+        self.observers = [v.id for v in roster.villagers if v.id in watched]
         # who of them is in each subset a quorum counts apart (the engine is told the counts)
         self.subsets = {s: np.array([v.id in chosen for v in members], dtype=bool)
                         for s in plan.subsets
@@ -303,8 +308,19 @@ class _Run:
         self.days += gap
         if st.wait_days:
             _to_lunar_day(self.clock, st)
-        route, rule, self.counts = _meeting(self.case, st, self.people[st.id], self.params,
-                                            self.rng, self.s_run, self.township)
+        for tries in range(self.params.max_reconvenings + 1):
+            try:
+                route, rule, self.counts = _meeting(self.case, st, self.people[st.id],
+                                                    self.params, self.rng, self.s_run,
+                                                    self.township)
+                break
+            except RuleViolation as err:
+                # refused for want of observers or an office-holder's signature: held again
+                # later, everyone drawn afresh (as the vectorised path does), or the case stalls
+                if err.rule not in st.check_rule_ids or tries == self.params.max_reconvenings:
+                    raise
+                self.clock.advance(days=st.reconvene_days)
+                self.days += st.reconvene_days
         self.meetings += 1
         self.held[st.id] = self.held.get(st.id, 0) + 1
         return route, rule
@@ -412,36 +428,59 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         yes = int((rng.random(supporters) < 1.0 - params.abstention).sum())
         abstain = supporters - yes
         no = present - supporters
+        votes: dict[str, Any] = {"yes": yes, "no": no, "abstain": abstain}
     else:
         attend = rng.random(people.p.size) < people.p
         voting = attend & people.voter
         present = int(voting.sum())
         s = float(stage_support(params, st.body, s_run, rng)[0])
-        p_yes = s * (1.0 - params.abstention)
-        u = rng.random(present)
-        yes = int((u < p_yes).sum())
-        abstain = int(((u >= p_yes) & (u < p_yes + params.abstention * (1.0 - p_yes))).sum()) \
-            if params.abstention > 0 else 0
-        no = present - yes - abstain
+        if st.items:
+            shares = item_supports(params, st.body, [it.id for it in st.items],
+                                   np.array([s]))
+            by_item = {it.id: _vote(rng, present, float(x[0]), params.abstention)
+                       for it, x in zip(st.items, shares, strict=True)}
+            votes = {"items": by_item}
+            yes = -1  # no single vote: each item has its own
+        else:
+            votes = _vote(rng, present, s, params.abstention)
+            yes = votes["yes"]
     non_voting = int((attend & ~people.voter).sum())
     households = int(np.unique(people.household[attend]).size)
     left_out = int(people.excused.sum())
     among = {s: int((attend & chosen).sum()) for s, chosen in people.subsets.items()}
-    # the observers the stage's rules require, named (the model assumes they attend)
-    observers = [v.id for r in case.plan.stage(st.id).preconditions if isinstance(r, Observers)
-                 for v in case.roster.select((r.of,))[:r.minimum]]
+    # those who come to observe, named, each drawn once (the rules count them per selector)
+    came = rng.random(len(people.observers)) < params.observer_attendance
+    observers = [vid for vid, c in zip(people.observers, came, strict=True) if c]
+    # where a rule needs an office-holder's signature, the minutes name their signers: every
+    # participant, as the simulator assumes everyone present signs
+    signed = {"signed": [vid for vid, c in zip(people.ids, attend, strict=True) if c]} \
+        if st.signers else {}
     records = case.hold_meeting(
-        present=present, yes=yes, no=no, abstain=abstain, households=households,
+        present=present, households=households,
         excluded={AWAY_UNTRANSFERRED: left_out} if left_out else None,
         exclusion_approval=_SIM_APPROVAL if left_out else None,
         non_voting=non_voting, witnesses=township, present_among=among or None,
-        observers=list(dict.fromkeys(observers)),
+        observers=observers, **votes, **signed,
     )
     result = next(r.result for r in records if r.kind == "meeting")
     checks = result.get("checks", ())
     failed = [c["rule"] for c in checks if not c["ok"]]
+    if result["route"] != "pass":  # items: the first failed vote of the first not adopted
+        failed += [c["rule"] for it in result.get("items", ()) if not it["adopted"]
+                   for c in it["checks"] if not c["ok"]]
     quorum = all(c["ok"] for c in checks if c["rule"] in st.quorum_rule_ids)
     return str(result["route"]), (failed[0] if failed else ""), (present, yes, int(quorum))
+
+
+def _vote(rng: np.random.Generator, present: int, s: float, abstention: float
+          ) -> dict[str, int]:
+    """Each voter present votes yes with s·(1 − abstention), else abstains or votes no."""
+    p_yes = s * (1.0 - abstention)
+    u = rng.random(present)
+    yes = int((u < p_yes).sum())
+    abstain = int(((u >= p_yes) & (u < p_yes + abstention * (1.0 - p_yes))).sum()) \
+        if abstention > 0 else 0
+    return {"yes": yes, "no": present - yes - abstain, "abstain": abstain}
 
 
 def _consult(case: Any, st: StagePlan, people: _People, params: SimParams,

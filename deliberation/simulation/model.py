@@ -34,13 +34,14 @@ from deliberation.definition.model import (
     Procedure,
     RuleSpec,
     Stage,
+    by_id,
 )
 from deliberation.diagnostics import closest
 from deliberation.engine.census import subsets_read
 from deliberation.engine.plan import normalise_settings
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _, as_written
-from deliberation.roster import SELECTORS, Roster
+from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Facts, Rule
 from deliberation.rules.attendance import Approval as ApprovalRule
 from deliberation.rules.attendance import Quorum
@@ -51,7 +52,8 @@ from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
-from deliberation.rules.office_signatures import SignedBy
+from deliberation.rules.observers import OBSERVERS
+from deliberation.rules.office_signatures import SIGNED
 from deliberation.rules.regimes import MatterRegime, admission
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
@@ -87,6 +89,7 @@ class Group:
     resident: bool
     excused: bool
     subsets: tuple[str, ...] = ()  # the subsets of the body some quorum counts, it belongs to
+    signs: tuple[str, ...] = ()  # the offices it holds whose signature a rule requires
 
 
 @attrs.frozen
@@ -111,6 +114,15 @@ class Approval:
 
     def needed_for(self, total: int) -> int:
         return self.fixed_needed if self.fixed_needed is not None else self.table[total]
+
+
+@attrs.frozen
+class ItemPlan:
+    """An item a meeting votes on by itself: every vote in ``approval`` must hold on its yes
+    (its own approval or the stage's, then the legal regime's, as the engine asks them)."""
+
+    id: str
+    approval: tuple[Approval, ...]
 
 
 @attrs.frozen
@@ -139,6 +151,17 @@ class StagePlan:
     approval: tuple[Approval, ...] = ()
     household_classes: tuple[tuple[int, int, int], ...] = ()  # (resident, away, count)
     subsets: tuple[str, ...] = ()  # subsets of the body a quorum counts (``woman``…)
+    # preconditions counted on who comes (observers, office-holders' signatures): every clause
+    # must hold, a clause when one of its counts (``observers@<selector>``, ``signed@<office>``)
+    # reaches its need; else the meeting is refused and held again later
+    checks: tuple[tuple[QuorumAlt, ...], ...] = ()
+    check_rule_ids: tuple[str, ...] = ()
+    # those who may come to observe, alike: (how many, the selectors of the checks they are in)
+    observer_groups: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    signers: tuple[str, ...] = ()  # offices whose holders must sign (``signed@<office>``)
+    # items voted one by one, and how they decide the stage (``all`` or ``any`` adopted)
+    items: tuple[ItemPlan, ...] = ()
+    item_policy: str = "all"
     # motions
     motion_needed: int = 0
     # consultations
@@ -186,10 +209,7 @@ class Plan:
     escalate_top: str = ""
 
     def stage(self, stage_id: str) -> StagePlan:
-        for s in self.stages:
-            if s.id == stage_id:
-                return s
-        raise KeyError(stage_id)
+        return by_id(self.stages, stage_id)
 
     def index(self, stage_id: str) -> int:
         return self.stage(stage_id).index
@@ -246,8 +266,6 @@ def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) ->
         participants=1,
         participants_signed=1,
         witnesses_signed=roster.count("township-official"),
-        # required observers: the engine path names as many of each body as the rules ask
-        observers={sel: roster.count(sel) for sel in SELECTORS},
         posted_on=dict.fromkeys(channels, _DAY0),
         submitters=params.motion_submitters,
         submitters_signed=params.motion_submitters,
@@ -339,16 +357,7 @@ def _admit(procedure: Procedure, live: Sequence[Stage], params: SimParams,
 def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimParams,
                    roster: Roster, overrides: Mapping[str, Any]) -> StagePlan:
     body = procedure.body_of(stage, overrides)
-    if stage.items:
-        raise SimulationError(_(
-            "stage {stage}: a meeting voting on items one by one is not simulated yet",
-        ).format(stage=stage.id))
     rules = [_bound(procedure, spec, overrides) for spec in procedure.rules_of(stage, overrides)]
-    if any(isinstance(r, SignedBy) for r in rules):
-        # the simulated meetings count their signers; signatures by role need them named
-        raise SimulationError(_(
-            "stage {stage}: minutes signed by role (signed-by) are not simulated yet",
-        ).format(stage=stage.id))
     # by route key; ``escalate`` (one level up) is resolved per run by the case's level
     targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
 
@@ -364,9 +373,11 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     facts = _static_facts(params, roster, channels)
     static_failure = None
     for rule in rules:
-        if isinstance(rule, SAMPLED) or rule.effect is not Effect.REFUSE:
-            # counts are sampled; deadlines are the simulator's caps (or sampled, at tasks);
-            # recusal holds when nobody interested votes; a lunar schedule is met by waiting
+        if isinstance(rule, SAMPLED) or rule.effect is not Effect.REFUSE or (
+                stage.action is ActionKind.MEETING and counted(rule)):
+            # counts are sampled (a meeting's observers and signers too); deadlines are the
+            # simulator's caps (or sampled, at tasks); recusal holds when nobody interested
+            # votes; a lunar schedule is met by waiting
             continue
         if not rule.verdict(facts).ok:
             static_failure = rule.id
@@ -397,8 +408,28 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
         return StagePlan(**common, min_days=min_days, objection_days=days)
     if stage.action is ActionKind.CONSULTATION:
         return _consultation(common, stage, body.members, rules, params, roster)
+    items = tuple((it.id, None if it.approval is None else _bound(procedure, it.approval,
+                                                                    overrides))
+                  for it in stage.items)
     return _meeting(common, body.id, body.members, body.voters, rules, params, roster,
-                    AWAY_UNTRANSFERRED in body.exclusions)
+                    AWAY_UNTRANSFERRED in body.exclusions, items, stage.item_policy)
+
+
+def counted(rule: Rule) -> bool:
+    """Whether a precondition of a meeting is decided by counts of who comes, as the rule
+    declares them (its :meth:`~deliberation.rules.base.Rule.requirements`: observers present,
+    office-holders who signed…): the simulator samples those; it asks any other once."""
+    if rule.effect is not Effect.REFUSE or isinstance(rule, SAMPLED):
+        return False
+    if isinstance(rule, Composite):
+        # sampled as clauses only if every child is; a mix would drop the others' conditions
+        kinds = {counted(c) for c in rule.children}
+        if len(kinds) > 1:
+            raise SimulationError(_(
+                "rule {rule!r} combines who must come with other conditions, which the "
+                "simulator cannot sample together").format(rule=rule.id))
+        return kinds.pop()
+    return bool(rule.requirements({}))
 
 
 def _mean_wait(schedule: LunarSchedule) -> int:
@@ -454,9 +485,71 @@ def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str]
     )
 
 
+def _people_checks(rules: Sequence[Rule]) -> tuple[list[Rule], list[str], list[str]]:
+    """The meeting's preconditions counted on who comes, and the observer selectors and
+    signer offices their requirements count (``observers@<selector>``, ``signed@<office>``)."""
+    checks = [r for r in rules if counted(r)]
+    observed: list[str] = []
+    signers: list[str] = []
+    for rule in checks:
+        for req in rule.requirements({}):
+            family, _sep, selector = req.count.partition("@")
+            if family == OBSERVERS:
+                observed.append(selector)
+            elif family == SIGNED:
+                signers.append(selector)
+            else:
+                raise SimulationError(_(
+                    "rule {rule!r} needs {count!r}, which the simulator does not sample at a "
+                    "meeting").format(rule=rule.id, count=req.count))
+    return checks, list(dict.fromkeys(observed)), list(dict.fromkeys(signers))
+
+
+def _observer_groups(roster: Roster, selectors: Sequence[str]
+                     ) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Those any of ``selectors`` picks, grouped by which of them pick them: one binomial per
+    group then counts each selector's observers exactly as the engine counts named ones."""
+    if not selectors:
+        return ()
+    picked = {s: {v.id for v in roster.select((s,))} for s in selectors}
+    tally: Counter[tuple[str, ...]] = Counter()
+    for v in roster.villagers:
+        among = tuple(s for s in selectors if v.id in picked[s])
+        if among:
+            tally[among] += 1
+    return tuple(sorted((n, among) for among, n in tally.items()))
+
+
+def _votes(rule: Rule, sizes: Facts, n_voters: int) -> list[Approval]:
+    """A vote rule as the simulator samples it: the yes votes it needs (a table by the total
+    where the total is sampled)."""
+    if isinstance(rule, Composite):
+        raise SimulationError(_("the vote {rule!r} combines rules, which the simulator cannot "
+                                "sample").format(rule=rule.id))
+    if isinstance(rule, ApprovalRule):
+        t = rule.threshold
+        if t.base.value in ("present", "votes_cast"):
+            # Sampled total: the exact needed count for every possible total.
+            table = tuple(t.needed(n) for n in range(n_voters + 1))
+            return [Approval(rule.id, t.base.value, t, None, table)]
+        return [Approval(rule.id, t.base.value, t, rule.requirements(sizes)[0].needed)]
+    # Any other vote rule (e.g. a legal regime's 2/3 of all members): the yes votes it needs on
+    # the body's fixed totals, as its requirements state them.
+    out = []
+    for req in rule.requirements(sizes):
+        if req.count != "yes":
+            raise SimulationError(_(
+                "rule {rule!r} needs {count!r}, which the simulator does not sample at a "
+                "vote").format(rule=rule.id, count=req.count))
+        out.append(Approval(rule.id, "requirement", None, req.needed))
+    return out
+
+
 def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
              voter_sel: Sequence[str], rules: list[Rule],
-             params: SimParams, roster: Roster, away_excludable: bool) -> StagePlan:
+             params: SimParams, roster: Roster, away_excludable: bool,
+             items: Sequence[tuple[str, Rule | None]] = (), item_policy: str = "all"
+             ) -> StagePlan:
     members = roster.select(member_sel)
     voter_ids = {v.id for v in (roster.select(voter_sel) if voter_sel else members)}
     p_res = params.attendance_of(body_id)
@@ -464,16 +557,23 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     quorums = [r for r in rules if r.effect is Effect.NO_QUORUM]
     subsets = subsets_read(frozenset(f for r in quorums for f in r.reads))
     in_subset = {s: {v.id for v in roster.select((s,))} for s in subsets}
-    tally: Counter[tuple[bool, bool, bool, bool, tuple[str, ...]]] = Counter()
+    # who must come besides: observers (from the roster) and office-holders who sign
+    checks, observed, signers = _people_checks(rules)
+    holds = {o: {v.id for v in roster.select((o,))} for o in signers}
+    tally: Counter[tuple[bool, bool, bool, bool, tuple[str, ...], tuple[str, ...]]] = Counter()
     for v in members:
         voter = v.id in voter_ids
         excused = voter and not v.resident and params.away_excused and away_excludable
         tally[(voter, v.adult, v.resident, excused,
-               tuple(s for s in subsets if v.id in in_subset[s]))] += 1
+               tuple(s for s in subsets if v.id in in_subset[s]),
+               tuple(o for o in signers if v.id in holds[o]))] += 1
     groups = tuple(
-        Group(n=n, p=0.0 if excused else (p_res if resident else params.away_attendance),
-              voter=voter, adult=adult, resident=resident, excused=excused, subsets=among)
-        for (voter, adult, resident, excused, among), n in sorted(tally.items(), reverse=True)
+        Group(n=n, p=0.0 if excused else params.office_signs if signs
+              else (p_res if resident else params.away_attendance),
+              voter=voter, adult=adult, resident=resident, excused=excused, subsets=among,
+              signs=signs)
+        for (voter, adult, resident, excused, among, signs), n
+        in sorted(tally.items(), reverse=True)
     )
     n_voters = len(voter_ids)
     excused_n = sum(g.n for g in groups if g.excused)
@@ -492,6 +592,9 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
                     "opened_on": DAY0, "representative_body": is_representative(member_sel)}
     sizes.update(cast(Facts, {f"members@{s}": sum(g.n for g in groups if s in g.subsets)
                               for s in subsets}))
+    sizes.update(cast(Facts, {f"members@{o}": sum(g.n for g in groups if o in g.signs)
+                              for o in signers}))
+    sizes.update(cast(Facts, {f"roster@{s}": roster.count(s) for s in observed}))
     for rule in rules:
         if rule.effect is Effect.NO_QUORUM:
             # every clause must hold, a clause when one of its counts reaches its need (a
@@ -501,34 +604,22 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
                 needs_households |= any(a.count == "present_households" for a in built)
                 quorum.append(built)
                 quorum_ids.append(rule.id)
-        elif rule.effect is Effect.REJECTED and isinstance(rule, Composite):
-            raise SimulationError(_("body {body!r}: the vote {rule!r} combines rules, which the "
-                                    "simulator cannot sample").format(body=body_id, rule=rule.id))
-        elif isinstance(rule, ApprovalRule):
-            t = rule.threshold
-            if t.base.value in ("present", "votes_cast"):
-                # Sampled total: the exact needed count for every possible total.
-                table = tuple(t.needed(n) for n in range(n_voters + 1))
-                approvals.append(Approval(rule.id, t.base.value, t, None, table))
-            else:
-                approvals.append(Approval(rule.id, t.base.value, t,
-                                          rule.requirements(sizes)[0].needed))
         elif rule.effect is Effect.REJECTED:
-            # Any other vote rule (e.g. a legal regime's 2/3 of all members): the yes votes it
-            # needs on the body's fixed totals, as its requirements state them.
-            for req in rule.requirements(sizes):
-                if req.count != "yes":
-                    raise SimulationError(_(
-                        "rule {rule!r} needs {count!r}, which the simulator does not sample at a "
-                        "vote").format(rule=rule.id, count=req.count))
-                approvals.append(Approval(rule.id, "requirement", None, req.needed))
+            try:
+                approvals.extend(_votes(rule, sizes, n_voters))
+            except SimulationError as err:
+                raise SimulationError(_("body {body!r}: {problem}").format(
+                    body=body_id, problem=err.message)) from None
+    check_clauses = [(r.id, tuple(QuorumAlt(q.count, q.needed, q.total) for q in clause))
+                     for r in checks for clause in r.clauses(sizes)]
+    item_plans = _items(items, rules, sizes, n_voters, body_id, params)
     classes: tuple[tuple[int, int, int], ...] = ()
     if needs_households and params.strategic_abstention > 0:
         raise SimulationError(_(
             "{body}: strategic abstention is not simulated with a household quorum",
         ).format(body=body_id))
     if needs_households:
-        if any(not g.voter or not g.adult or g.excused or g.subsets for g in groups):
+        if any(not g.voter or not g.adult or g.excused or g.subsets or g.signs for g in groups):
             raise SimulationError(_(
                 "body {body!r}: a household quorum is simulated only when every member is an "
                 "adult voter (as in the villagers' meeting)").format(body=body_id))
@@ -543,11 +634,41 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
         expected=totals["expected"], households=households, adults=adults, excused=excused_n,
         quorum=tuple(quorum), quorum_rule_ids=tuple(quorum_ids), approval=tuple(approvals),
         household_classes=classes, subsets=subsets,
+        checks=tuple(c for _id, c in check_clauses),
+        check_rule_ids=tuple(i for i, _c in check_clauses),
+        observer_groups=_observer_groups(roster, observed), signers=tuple(signers),
+        items=item_plans, item_policy=item_policy,
     )
+
+
+def _items(items: Sequence[tuple[str, Rule | None]], rules: Sequence[Rule], sizes: Facts,
+           n_voters: int, body_id: str, params: SimParams) -> tuple[ItemPlan, ...]:
+    """Each item's votes, as the engine asks them: its own approval, else the stage's vote,
+    and then the legal regime's (the stricter prevails for every item alike)."""
+    if not items:
+        return ()
+    if params.strategic_abstention > 0:
+        raise SimulationError(_(
+            "{body}: strategic abstention is not simulated at a meeting voting on items one by "
+            "one").format(body=body_id))
+    stage_vote = [r for r in rules if r.effect is Effect.REJECTED
+                  and not isinstance(r, MatterRegime)][-1:]
+    regime = [r for r in rules if isinstance(r, MatterRegime)]
+    out = []
+    for item_id, own in items:
+        asked = [*(stage_vote if own is None else [own]), *regime]
+        try:
+            votes = tuple(a for r in asked for a in _votes(r, sizes, n_voters))
+        except SimulationError as err:
+            raise SimulationError(_("item {item!r}: {problem}").format(
+                item=item_id, problem=err.message)) from None
+        out.append(ItemPlan(item_id, votes))
+    return tuple(out)
 
 
 __all__ = [
     "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
     "RECONVENE", "REJECTED", "UNRESOLVED",
-    "Approval", "Group", "Plan", "QuorumAlt", "SimulationError", "StagePlan", "compile_plan",
+    "Approval", "Group", "ItemPlan", "Plan", "QuorumAlt", "SimulationError", "StagePlan",
+    "compile_plan", "counted",
 ]

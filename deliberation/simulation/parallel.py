@@ -16,17 +16,43 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 import attrs
 
 from deliberation.definition.model import Procedure
+from deliberation.diagnostics import closest
 from deliberation.simulation.params import SimParams
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 BACKENDS: Final = ("serial", "process", "dask")
 PATHS: Final = ("vectorised", "engine")
 # Large chunks so that scheduling overhead does not dominate; the engine path is ~1000× slower.
 DEFAULT_CHUNK: Final = {"vectorised": 50_000, "engine": 200}
+
+
+class RunOptions(TypedDict, total=False):
+    """How runs are carried out, as keywords of :func:`~deliberation.simulation.simulate`,
+    :func:`~deliberation.simulation.sweep`, :func:`~deliberation.simulation.compare`, their
+    ``_stages`` forms and :func:`execute` (the same seed gives the same table whichever are
+    chosen).
+
+    ``path``: ``vectorised`` (NumPy, default) or ``engine`` (real cases through the state
+    machine); ``chunk_size``: runs per chunk (default: :data:`DEFAULT_CHUNK` of the path);
+    ``backend``: ``serial`` (default), ``process`` (``workers`` processes) or ``dask`` (a
+    LocalCluster of ``workers``, or the scheduler at ``address``); ``progress``: a progress line
+    on stderr; ``dask_processes``: a LocalCluster of processes (default) or threads.
+    """
+
+    path: str
+    chunk_size: int | None
+    backend: str
+    workers: int
+    address: str | None
+    progress: bool
+    dask_processes: bool
 
 
 @attrs.frozen
@@ -115,15 +141,22 @@ class Progress:
         sys.stderr.flush()
 
 
-def execute(tasks: Sequence[Task], backend: str = "serial", workers: int = 1,
-            address: str | None = None, progress: bool = False,
-            dask_processes: bool = True) -> list[dict[str, Any]]:
-    """Run ``tasks`` on ``backend``; results come back in the order of ``tasks``.
+def execute(tasks: Sequence[Task], **options: Unpack[RunOptions]) -> list[dict[str, Any]]:
+    """Run ``tasks`` on ``options["backend"]``; results come back in the order of ``tasks``.
 
     ``dask``: a new ``LocalCluster`` of ``workers`` (worker processes unless
     ``dask_processes`` is False: threads, quick to start, for tests) or the cluster at
-    ``address`` (e.g. ``tcp://10.0.0.5:8786``).
+    ``address`` (e.g. ``tcp://10.0.0.5:8786``). ``path`` and ``chunk_size`` are the tasks' own
+    already (:func:`make_tasks`): one set of options serves both.
     """
+    for name in options:  # keywords gathered in a mapping are no longer checked by Python
+        if name not in RunOptions.__optional_keys__:
+            near = closest(name, RunOptions.__optional_keys__)
+            hint = f"; did you mean {near!r}?" if near else ""
+            raise TypeError(f"unexpected keyword argument {name!r}{hint}")
+    backend, workers = options.get("backend", "serial"), options.get("workers", 1)
+    progress, address = options.get("progress", False), options.get("address")
+    dask_processes = options.get("dask_processes", True)
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     bar = Progress(len(tasks), progress)

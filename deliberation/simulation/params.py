@@ -22,6 +22,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.roster import Roster, Villager
+from deliberation.roster.generate import DEFAULTS
 from deliberation.rules.law import DEFAULT_KIND, check_kind
 
 # A swept or overridden procedure setting ``id`` is the column (and grid key) ``settings.id``.
@@ -105,6 +106,22 @@ class SimParams:
       abstains strategically (sincere voting, the default).
     * ``revision_gain``: a revision (a vote that sent the plan back to an earlier stage) moves
       support towards 1 by this share of the remaining distance.
+    * ``support_by_item``: where a meeting votes on items one by one (``items:``), the mean
+      support for an item by its id (e.g. ``{"lights": 0.5}``); each item's support is the
+      meeting's, shifted by the difference from the body's mean (so the items of one meeting
+      move together), and each item is voted on by everyone present independently. An item not
+      named has the meeting's support.
+    * ``observer_attendance``: chance that each of those a meeting's ``observers`` rule draws
+      on (e.g. each supervision committee member) comes to observe it, independently of
+      whether they attend as members.
+    * ``office_signs``: chance that the holder of an office whose signature a ``signed-by``
+      rule requires attends the meeting (and so signs its minutes, as every participant does);
+      an office-holder no such rule names attends like any member. The generated village's
+      Party secretary, committee chair and supervision chair are the first member of each
+      committee (see :func:`with_offices`).
+    * A meeting refused for want of its observers or of an office-holder's signature is held
+      again ``reconvene_days`` later with everyone drawn afresh, at most ``max_reconvenings``
+      times; then the case stalls by the stage's ``deadline`` route (the refusing rule named).
 
     Consultation (民议):
 
@@ -155,17 +172,17 @@ class SimParams:
     """
 
     # -- the village -----------------------------------------------------------------------
-    households: int = attrs.field(default=365, validator=_positive)
-    people: int = attrs.field(default=847, validator=_positive)
-    adults: int | None = None
-    party_members: int = 45
-    probationary: int = 0
-    representatives: int = 28
-    party_committee: int = 5
-    villagers_committee: int = 5
-    supervision_committee: int = 3
-    township_officials: int = 1
-    away_share: float = attrs.field(default=0.0, validator=_probability)
+    households: int = attrs.field(default=DEFAULTS["households"], validator=_positive)
+    people: int = attrs.field(default=DEFAULTS["people"], validator=_positive)
+    adults: int | None = DEFAULTS["adults"]
+    party_members: int = DEFAULTS["party_members"]
+    probationary: int = DEFAULTS["probationary"]
+    representatives: int = DEFAULTS["representatives"]
+    party_committee: int = DEFAULTS["party_committee"]
+    villagers_committee: int = DEFAULTS["villagers_committee"]
+    supervision_committee: int = DEFAULTS["supervision_committee"]
+    township_officials: int = DEFAULTS["township_officials"]
+    away_share: float = attrs.field(default=DEFAULTS["away_share"], validator=_probability)
     party_away_share: float = attrs.field(default=0.0, validator=_probability)
     household_away_share: float = attrs.field(default=0.0, validator=_probability)
     roster_file: str | None = None
@@ -185,6 +202,11 @@ class SimParams:
     abstention: float = attrs.field(default=0.0, validator=_probability)
     strategic_abstention: float = attrs.field(default=0.0, validator=_probability)
     revision_gain: float = attrs.field(default=0.1, validator=_probability)
+    support_by_item: tuple[tuple[str, float], ...] = attrs.field(
+        default=(), converter=_frozen_mapping
+    )
+    observer_attendance: float = attrs.field(default=0.9, validator=_probability)
+    office_signs: float = attrs.field(default=0.95, validator=_probability)
     # -- consultation ----------------------------------------------------------------------
     reach_resident: float = attrs.field(default=0.9, validator=_probability)
     reach_away: float = attrs.field(default=0.25, validator=_probability)
@@ -233,6 +255,16 @@ class SimParams:
         """The mean support among the voters of ``body_id``."""
         return float(dict(self.support_by_body).get(body_id, self.support))
 
+    def item_shift(self, body_id: str, item_id: str) -> float:
+        """How far an item's mean support lies from the body's (0 for an item not named).
+
+        >>> p = SimParams(support=0.65, support_by_item={"lights": 0.5})
+        >>> round(p.item_shift("representatives-meeting", "lights"), 2), p.item_shift("x", "road")
+        (-0.15, 0.0)
+        """
+        mean = dict(self.support_by_item).get(item_id)
+        return 0.0 if mean is None else float(mean) - self.support_of(body_id)
+
     def setting_overrides(self) -> dict[str, Any]:
         """``settings`` as the procedure expects them (``"2/3"`` becomes a Fraction)."""
         out: dict[str, Any] = {}
@@ -257,7 +289,8 @@ class SimParams:
         row: dict[str, Any] = {}
         for field in attrs.fields(SimParams):
             value = getattr(self, field.name)
-            if field.name in ("attendance_by_body", "support_by_body", "settings"):
+            if field.name in ("attendance_by_body", "support_by_body", "support_by_item",
+                              "settings"):
                 value = ";".join(f"{k}={v}" for k, v in value)
             elif field.name in VILLAGE_COUNTS and self.roster_file is not None:
                 value = None
@@ -274,23 +307,42 @@ class SimParams:
         order), so the same parameters always give the same roster.
         """
         if self.roster_file is not None:
-            # the strict reader: every problem of the file at once, with file and line
+            # the strict reader: every problem of the file at once, with file and line (its
+            # offices as the file says)
             return apply_away(Roster.from_file(self.roster_file), self.away_share,
                               self.party_away_share, self.household_away_share)
-        base = Roster.generate(
-            households=self.households,
-            people=self.people,
-            adults=self.adults,
-            party_members=self.party_members,
-            probationary=self.probationary,
-            representatives=self.representatives,
-            party_committee=self.party_committee,
-            villagers_committee=self.villagers_committee,
-            supervision_committee=self.supervision_committee,
-            township_officials=self.township_officials,
-        )
-        return apply_away(base, self.away_share, self.party_away_share,
+        # the counts as Roster.generate takes them; the away shares are applied below
+        counts = {name: getattr(self, name) for name in DEFAULTS if name != "away_share"}
+        base = Roster.generate(**counts)
+        return apply_away(with_offices(base), self.away_share, self.party_away_share,
                           self.household_away_share)
+
+
+# The offices the generated village fills, each with the first member of a committee (the
+# others — accountant, cashier, group leaders… — have no seat to derive them from).
+OFFICE_SEATS: Final = (("party-secretary", "party-committee"),
+                       ("committee-chair", "villagers-committee"),
+                       ("supervision-chair", "supervision-committee"))
+
+
+def with_offices(roster: Roster) -> Roster:
+    """``roster`` with its office-holders named where it names none: the Party secretary, the
+    committee chair and the supervision chair are the first member of their committee (the
+    generated village's offices column is empty).
+
+    >>> r = with_offices(Roster.generate())
+    >>> [v.id for v in r.select(("party-secretary",))] == [r.select(("party-committee",))[0].id]
+    True
+    """
+    if any(v.offices for v in roster.villagers):
+        return roster
+    holders: dict[str, set[str]] = {}
+    for office, seat in OFFICE_SEATS:
+        found = roster.select((seat,))
+        if found:
+            holders.setdefault(found[0].id, set()).add(office)
+    return Roster(tuple(attrs.evolve(v, offices=frozenset(holders[v.id])) if v.id in holders
+                        else v for v in roster.villagers))
 
 
 def apply_away(roster: Roster, away_share: float, party_away_share: float,

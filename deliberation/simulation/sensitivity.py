@@ -32,13 +32,20 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from deliberation.i18n import Text, _
-from deliberation.simulation.api import ProcedureRef, _check, _frame, _known_somewhere, _proc
+from deliberation.simulation.api import (
+    ProcedureRef,
+    _frame,
+    _known_somewhere,
+    _path_and_chunk,
+    _proc,
+)
 from deliberation.simulation.model import SimulationError
-from deliberation.simulation.parallel import DEFAULT_CHUNK, Task, execute, make_tasks
+from deliberation.simulation.parallel import RunOptions, Task, execute, make_tasks
 from deliberation.simulation.params import SimParams
 
 if TYPE_CHECKING:
     import pandas as pd
+    from typing_extensions import Unpack
 
 # Plausible ranges of the behavioural parameters (the default study's; pass your own).
 BEHAVIOUR: Final[Mapping[str, tuple[float, float]]] = {
@@ -90,18 +97,15 @@ def sensitivity(
     samples: int = 20,
     runs: int = 2_000,
     seed: int = 0,
-    path: str = "vectorised",
-    backend: str = "serial",
-    workers: int = 1,
-    address: str | None = None,
-    progress: bool = False,
+    **options: Unpack[RunOptions],
 ) -> pd.DataFrame:
     """Sensitivity indices of P(adopted) and mean days to decision to the parameters of
     ``bounds`` (default :data:`BEHAVIOUR`), the rest as in ``params``.
 
     One row per (output, parameter): Morris ``mu_star``, ``mu_star_conf``, ``sigma``, ``mu``;
     Sobol' ``S1``, ``S1_conf``, ``ST``, ``ST_conf``. ``attrs["points"]`` of the result: the
-    number of scenarios simulated (× ``runs`` runs each).
+    number of scenarios simulated (× ``runs`` runs each). ``options``: how the runs are carried
+    out (:class:`~deliberation.simulation.parallel.RunOptions`).
     """
     import numpy as np
     import pandas as pd
@@ -111,7 +115,7 @@ def sensitivity(
     if samples < 2:
         raise SimulationError(_("samples must be at least 2"))
     params = SimParams() if params is None else params
-    _check(runs, path)
+    path, size = _path_and_chunk(runs, options)
     proc = _proc(procedure)
     _known_somewhere([proc], params)
     problem = _problem(dict(bounds or BEHAVIOUR))
@@ -126,8 +130,8 @@ def sensitivity(
     tasks: list[Task] = []
     for i, point in points.items():
         # the same seed at every point: common random numbers
-        tasks += make_tasks(proc, point, runs, seed, DEFAULT_CHUNK[path], path, tag=i)
-    results = execute(tasks, backend, workers, address, progress)
+        tasks += make_tasks(proc, point, runs, seed, size, path, tag=i)
+    results = execute(tasks, **options)
     df = _frame(tasks, results, dict.fromkeys(points, proc), points)
     by_point = df.groupby("point")
     outputs = {"p_adopted": by_point["adopted"].mean().to_numpy(dtype=float),

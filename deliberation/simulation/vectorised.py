@@ -40,6 +40,7 @@ from deliberation.simulation.model import (
     PASS,
     REJECTED,
     UNRESOLVED,
+    Approval,
     Group,
     Plan,
     StagePlan,
@@ -49,6 +50,8 @@ from deliberation.simulation.params import SimParams
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
+
+    Mask = NDArray[np.bool_]
 
 # Columns a chunk produces (both paths produce exactly these); the first four are text.
 COLUMNS = (
@@ -103,6 +106,15 @@ def stage_support(params: SimParams, body: str, run_support: NDArray[np.float64]
     return out
 
 
+def item_supports(params: SimParams, body: str, items: Sequence[str],
+                  s: NDArray[np.float64]) -> list[NDArray[np.float64]]:
+    """Each item's support at a meeting whose support is ``s``: shifted by the item's mean's
+    difference from the body's (:meth:`SimParams.item_shift`), within [0, 1]."""
+    import numpy as np
+
+    return [np.clip(s + params.item_shift(body, item), 0.0, 1.0) for item in items]
+
+
 def household_pmf(resident: int, away: int, p: float, q: float) -> list[float]:
     """P(k members of a household with ``resident`` + ``away`` adults attend), k = 0…r+a."""
     a = [math.comb(resident, i) * p**i * (1 - p) ** (resident - i) for i in range(resident + 1)]
@@ -120,6 +132,8 @@ def _attend(facts: dict[str, NDArray[np.int64]], g: Group, x: NDArray[np.int64])
     facts["present_members"] += x
     for sub in g.subsets:
         facts[f"present_members@{sub}"] += x
+    for office in g.signs:  # every participant signs the minutes, the office-holders too
+        facts[f"signed@{office}"] += x
     if g.voter:
         facts["present"] += x
     if g.adult:
@@ -231,13 +245,15 @@ class _Chunk:
         none = np.full(m, -1, dtype=np.int64)
         counts, self.counts = self.counts, {}
         meeting = st.action is ActionKind.MEETING and st.static_failure is None
+        # a meeting refused (its observers or signers wanting) was not held: no number
+        held = counts.get("held", np.ones(m, dtype=np.int64)) == 1
         self.visit_rows.append({
             "run": ix.copy(),
             "step": self.steps[ix] + 1,
             "stage": np.full(m, st.index, dtype=np.int64),
             "visit": self.visits[ix, st.index],
-            "meeting": self.rounds[ix, st.index] if meeting else none,
-            "electorate": np.full(m, st.expected if meeting else -1, dtype=np.int64),
+            "meeting": np.where(held, self.rounds[ix, st.index], -1) if meeting else none,
+            "electorate": np.where(held, st.expected, -1) if meeting else none,
             "present": counts.get("present", none),
             "yes": counts.get("yes", none),
             "quorum_met": counts.get("quorum_met", none),
@@ -251,11 +267,34 @@ class _Chunk:
 
     def meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
                 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Draw who comes and how they vote; a meeting refused for want of observers or an
+        office-holder's signature is drawn again ``reconvene_days`` later, up to
+        ``max_reconvenings`` times (then the case stalls, the refusing rule named)."""
+        np = self.np
+        facts, votes = self.sample(st, ix, rng)
+        held, refused = self.checks(st, facts)
+        for _ in range(self.params.max_reconvenings if st.checks else 0):
+            again = np.flatnonzero(~held)
+            if again.size == 0:
+                break
+            self.days[ix[again]] += st.reconvene_days
+            f2, v2 = self.sample(st, ix[again], rng)
+            for k, col in f2.items():
+                facts[k][again] = col
+            votes[:, again] = v2
+            held[again], refused[again] = self.checks(st, f2)
+        return self.decide(st, ix, facts, votes, held, refused)
+
+    def sample(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
+               ) -> tuple[dict[str, NDArray[np.int64]], NDArray[np.int64]]:
+        """Attendance (and observers) and the yes votes: one row per item voted by itself,
+        else one row for the meeting's vote."""
         np = self.np
         m = ix.size
         facts = {k: np.zeros(m, dtype=np.int64)
                  for k in ("present", "present_members", "present_adults", "present_households",
-                           *(f"present_members@{s}" for s in st.subsets))}
+                           *(f"present_members@{s}" for s in st.subsets),
+                           *(f"signed@{o}" for o in st.signers))}
         a = self.params.strategic_abstention
         if a > 0 and st.quorum:
             return self.strategic_meeting(st, ix, rng, facts, a)
@@ -274,16 +313,50 @@ class _Chunk:
         else:
             for g in st.groups:
                 _attend(facts, g, rng.binomial(g.n, g.p, size=m))
+        self.observe(st, facts, rng, m)
         # The vote (held only where the quorum is met; the draw is made for all, so the streams
         # do not depend on who had a quorum).
         s = stage_support(self.params, st.body, self.support[ix], rng)
-        p_yes = s * (1.0 - self.params.abstention)
-        yes = rng.binomial(facts["present"], p_yes)
-        return self.decide(st, ix, facts, yes)
+        if st.items:
+            shares = item_supports(self.params, st.body, [it.id for it in st.items], s)
+        else:
+            shares = [s]
+        votes = np.stack([rng.binomial(facts["present"], x * (1.0 - self.params.abstention))
+                          for x in shares])
+        return facts, votes
+
+    def observe(self, st: StagePlan, facts: dict[str, NDArray[np.int64]],
+                rng: np.random.Generator, m: int) -> None:
+        """Those who come to observe: each alike group drawn once, counted for every selector
+        that picks it (as the engine counts the observers named)."""
+        np = self.np
+        for _n, among in st.observer_groups:
+            for sel in among:
+                facts.setdefault(f"observers@{sel}", np.zeros(m, dtype=np.int64))
+        for n, among in st.observer_groups:
+            x = rng.binomial(n, self.params.observer_attendance, size=m)
+            for sel in among:
+                facts[f"observers@{sel}"] += x
+
+    def checks(self, st: StagePlan, facts: dict[str, NDArray[np.int64]]
+               ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """Whether the meeting may be held (its observers and signers suffice), and the code of
+        the first rule that refuses it (0 where none does)."""
+        np = self.np
+        m = facts["present"].size
+        held = np.ones(m, dtype=bool)
+        rule = np.zeros(m, dtype=np.int64)
+        for rule_id, alts in zip(st.check_rule_ids, st.checks, strict=True):
+            ok = np.zeros(m, dtype=bool)
+            for alt in alts:
+                ok |= facts[alt.count] >= alt.needed
+            rule[~ok & held] = self.rule_code(rule_id)
+            held &= ok
+        return held, rule
 
     def strategic_meeting(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator,
                           facts: dict[str, NDArray[np.int64]], a: float
-                          ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+                          ) -> tuple[dict[str, NDArray[np.int64]], NDArray[np.int64]]:
         """A meeting with a participation quorum where a share ``a`` of the opponents stay
         away: a voter comes as a supporter with p·s, as an opponent with p·(1 − s)·(1 − a);
         among those present a voter is a supporter with s / (s + (1 − s)(1 − a)). The
@@ -293,13 +366,17 @@ class _Chunk:
         come = s + (1.0 - s) * (1.0 - a)
         for g in st.groups:
             _attend(facts, g, rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p)))
+        self.observe(st, facts, rng, ix.size)
         share = np.divide(s, come, out=np.zeros_like(s), where=come > 0)
         yes = rng.binomial(facts["present"], share * (1.0 - self.params.abstention))
-        return self.decide(st, ix, facts, yes)
+        return facts, yes[np.newaxis, :]
 
     def decide(self, st: StagePlan, ix: NDArray[np.int64], facts: dict[str, NDArray[np.int64]],
-               yes: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Quorum, then approval, against the plan's exact needed counts; the route key."""
+               votes: NDArray[np.int64], held: NDArray[np.bool_], refused: NDArray[np.int64]
+               ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Quorum, then approval (each item's, where items are voted one by one), against the
+        plan's exact needed counts; the route key. A meeting not ``held`` was refused by the
+        rule ``refused`` names: the case stalls there (the ``deadline`` route)."""
         np = self.np
         m = ix.size
         quorum_ok = np.ones(m, dtype=bool)
@@ -311,24 +388,60 @@ class _Chunk:
             rule[~ok & quorum_ok] = self.rule_code(rule_id)
             quorum_ok &= ok
         present = facts["present"]
-        approval_ok = np.ones(m, dtype=bool)
-        for ap in st.approval:
+        if st.items:
+            approval_ok = self.items(st, present, votes, quorum_ok, rule)
+        else:
+            approval_ok = self.approve(st.approval, present, votes[0], quorum_ok, rule)
+        key = np.where(~quorum_ok, NO_QUORUM, np.where(approval_ok, PASS, REJECTED))
+        key[~held] = DEADLINE
+        rule[~held] = refused[~held]
+        if self.record:
+            # the vote counts only where the quorum was met (elsewhere no vote was held), and
+            # only one vote (items have one each); a refused meeting counts nothing
+            yes = np.full(m, -1, dtype=np.int64) if st.items else votes[0]
+            self.counts = {"present": np.where(held, present, -1),
+                           "yes": np.where(quorum_ok & held, yes, -1),
+                           "quorum_met": np.where(held, quorum_ok.astype(np.int64), -1),
+                           "held": held.astype(np.int64)}
+        self.meetings[ix] += held
+        self.rounds[ix, st.index] += held
+        self._cap_rounds(st, ix, key, (key != PASS) & held)
+        return key, rule
+
+    def approve(self, approvals: Sequence[Approval], present: NDArray[np.int64],
+                yes: NDArray[np.int64], quorum_ok: NDArray[np.bool_], rule: NDArray[np.int64]
+                ) -> NDArray[np.bool_]:
+        """Whether every vote of ``approvals`` holds on ``yes``; ``rule`` gets the code of the
+        first that fails (where the quorum was met and no rule is named yet)."""
+        np = self.np
+        approval_ok = np.ones(present.size, dtype=bool)
+        for ap in approvals:
             if ap.fixed_needed is not None:
                 ok = yes >= ap.fixed_needed
             else:
                 # votes cast = yes + no + abstain = every voter present (nobody leaves blank)
                 ok = yes >= np.asarray(ap.table, dtype=np.int64)[present]
-            rule[~ok & approval_ok & quorum_ok] = self.rule_code(ap.rule_id)
+            rule[~ok & approval_ok & quorum_ok & (rule == 0)] = self.rule_code(ap.rule_id)
             approval_ok &= ok
-        key = np.where(~quorum_ok, NO_QUORUM, np.where(approval_ok, PASS, REJECTED))
-        if self.record:
-            # the vote counts only where the quorum was met (elsewhere no vote was held)
-            self.counts = {"present": present.copy(), "yes": np.where(quorum_ok, yes, -1),
-                           "quorum_met": quorum_ok.astype(np.int64)}
-        self.meetings[ix] += 1
-        self.rounds[ix, st.index] += 1
-        self._cap_rounds(st, ix, key, key != PASS)
-        return key, rule
+        out: Mask = approval_ok
+        return out
+
+    def items(self, st: StagePlan, present: NDArray[np.int64], votes: NDArray[np.int64],
+              quorum_ok: NDArray[np.bool_], rule: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Each item by its own votes; the stage passes when every item is adopted (``all``)
+        or one is (``any``). ``rule``: the first failed vote of the first item not adopted."""
+        np = self.np
+        adopted = np.zeros((len(st.items), present.size), dtype=bool)
+        first = np.zeros(present.size, dtype=np.int64)
+        for i, item in enumerate(st.items):
+            mine = np.zeros(present.size, dtype=np.int64)
+            adopted[i] = self.approve(item.approval, present, votes[i], quorum_ok, mine)
+            first[(first == 0) & ~adopted[i]] = mine[(first == 0) & ~adopted[i]]
+        passed: Mask = adopted.all(axis=0) if st.item_policy == "all" \
+            else adopted.any(axis=0)
+        name = quorum_ok & ~passed & (rule == 0)
+        rule[name] = first[name]
+        return passed
 
     def task(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
              ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.engine.records import canonical_json, fingerprint
 from deliberation.i18n import check_lang
@@ -43,17 +43,26 @@ from deliberation.store.core import (
 from deliberation.store.register_html import register_html
 from deliberation.store.signing import HeadVerifier
 
+if TYPE_CHECKING:
+    from deliberation.engine.case import Case
+
+# How a stored case is replayed for its archive's state: by default
+# :func:`deliberation.store.cases.load_case` (built-in procedures); the service passes its own,
+# which also loads the uploaded procedure text a case's header binds.
+Loader = Callable[["Store", str], "Case"]
+
 ARCHIVE_FORMAT: Final = "deliberation-case-archive"
 ARCHIVE_VERSION: Final = 1
 
 
 def archive_data(store: Store, case_id: str, key: HeadVerifier | None = None, *,
-                 attachments: bool = False) -> dict[str, Any]:
+                 attachments: bool = False, load: Loader | None = None) -> dict[str, Any]:
     """The case's complete archive as JSON-ready data (see the module docstring).
 
     The records name their attachments (digest, media type, size, file name) either way;
     ``attachments=True`` also carries the bytes, base64-encoded, under ``"attachments"`` as
-    ``[{"sha256": …, "base64": …}]``, so the archive proves the evidence too."""
+    ``[{"sha256": …, "base64": …}]``, so the archive proves the evidence too. ``load``
+    replays the case for its state (see :data:`Loader`)."""
     info = store.info(case_id)
     stored = store.stored(case_id)
     roster = store.roster(case_id)
@@ -72,7 +81,7 @@ def archive_data(store: Store, case_id: str, key: HeadVerifier | None = None, *,
             for h in store.heads(case_id)
         ],
         "verification": verification.to_data(),
-        "state": _state(store, case_id),
+        "state": _state(store, case_id, load),
     }
     if attachments:
         out["attachments"] = [
@@ -82,9 +91,9 @@ def archive_data(store: Store, case_id: str, key: HeadVerifier | None = None, *,
 
 
 def archive_json(store: Store, case_id: str, key: HeadVerifier | None = None, *,
-                 attachments: bool = False) -> str:
+                 attachments: bool = False, load: Loader | None = None) -> str:
     """:func:`archive_data` as indented UTF-8 JSON text."""
-    data = archive_data(store, case_id, key, attachments=attachments)
+    data = archive_data(store, case_id, key, attachments=attachments, load=load)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -186,13 +195,13 @@ def _whole(value: Any) -> int:
     return value
 
 
-def _state(store: Store, case_id: str) -> dict[str, Any]:
+def _state(store: Store, case_id: str, load: Loader | None) -> dict[str, Any]:
     """The case's state by replay, or why it does not replay."""
     from deliberation.errors import DeliberationError
     from deliberation.store.cases import load_case
 
     try:
-        case = load_case(store, case_id)
+        case = load(store, case_id) if load is not None else load_case(store, case_id)
     except DeliberationError as err:
         return {"replayed": False, "error": err.message.to_data()}
     return {"replayed": True, "state": case.state, "stage": case.stage, "outcome": case.outcome,
@@ -203,11 +212,12 @@ def _state(store: Store, case_id: str) -> dict[str, Any]:
 
 
 def archive_html(
-    store: Store, case_id: str, *, lang: str = "zh-Hans", key: HeadVerifier | None = None
+    store: Store, case_id: str, *, lang: str = "zh-Hans", key: HeadVerifier | None = None,
+    load: Loader | None = None,
 ) -> str:
     """The case's register (:mod:`deliberation.store.register`) as one self-contained,
     printable HTML document in ``lang``."""
-    return render_html(archive_data(store, case_id, key), lang=check_lang(lang))
+    return render_html(archive_data(store, case_id, key, load=load), lang=check_lang(lang))
 
 
 def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:

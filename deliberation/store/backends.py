@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
+import attrs
+
 from deliberation.i18n import _, as_written
 from deliberation.store.errors import StoreError
 from deliberation.store.migrations import Dialect
@@ -32,12 +34,22 @@ class Backend(Protocol):
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
+    def send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
+        """Run a statement inside :meth:`write` without waiting for it: its rows (and any
+        error) come with the next statement that waits, or with :meth:`Pending.rows`, or at
+        the commit. On PostgreSQL, statements sent one after another reach the server in one
+        round trip (pipeline mode); on SQLite (in-process) it runs at once."""
+
     def write(self) -> Any:
         """A context manager: one write transaction, serialised against other writers of the
         rows it locks; rolled back if the block raises."""
 
     def read(self) -> Any:
         """A context manager: one consistent snapshot for reading."""
+
+    def batch(self) -> Any:
+        """A context manager outside any transaction in which :meth:`send` does not wait, so
+        several reads reach the server in one round trip (each its own snapshot)."""
 
     def is_unique_violation(self, err: BaseException) -> bool: ...
 
@@ -47,6 +59,23 @@ class Backend(Protocol):
     def has_table(self, name: str) -> bool: ...
 
     def close(self) -> None: ...
+
+
+class Pending(Protocol):
+    """A statement sent by :meth:`Backend.send`."""
+
+    def rows(self) -> list[Row]:
+        """Its rows (waiting for them if need be); raises the statement's error if it failed."""
+
+
+@attrs.frozen
+class _Ran:
+    """A statement that has already run (SQLite)."""
+
+    result: list[Row]
+
+    def rows(self) -> list[Row]:
+        return self.result
 
 
 class SQLiteBackend:
@@ -103,6 +132,9 @@ class SQLiteBackend:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self.conn.executemany(sql, [tuple(r) for r in rows])
 
+    def send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
+        return _Ran(self.execute(sql, params))
+
     @contextmanager
     def write(self) -> Iterator[None]:
         self.conn.execute("BEGIN IMMEDIATE")
@@ -124,6 +156,10 @@ class SQLiteBackend:
             yield
         finally:
             self.conn.execute("COMMIT")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        yield
 
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err).upper()
@@ -159,7 +195,14 @@ def _readable(
 
 
 class PostgresBackend:
-    """A PostgreSQL database through psycopg 3. Appends lock the case row (``FOR UPDATE``)."""
+    """A PostgreSQL database through psycopg 3. Appends lock the case row (``FOR UPDATE``, or
+    the conditional ``UPDATE`` that moves its version).
+
+    Transactions run in psycopg's pipeline mode: ``BEGIN`` travels with the first statement,
+    :meth:`send` queues a statement without waiting for the server, and :meth:`execute` waits
+    (a sync point) as outside a pipeline. An append sends its statements and waits once, then
+    commits: two round trips where waiting for each statement took several.
+    """
 
     dialect: Dialect = "postgresql"
 
@@ -178,6 +221,7 @@ class PostgresBackend:
             first = next((line.strip() for line in str(err).splitlines() if line.strip()), "")
             raise StoreError(f"cannot connect to {redact(url)}: {first}".rstrip(": ")) from None
         self.readonly = readonly
+        self._pipe: Any = None  # the pipeline of the transaction open now, if any
         if readonly:
             # The server refuses any write in this session, whatever the user's rights.
             self.conn.execute("SET default_transaction_read_only = on")
@@ -188,22 +232,52 @@ class PostgresBackend:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         cur = self.conn.execute(self._sql(sql), tuple(params))
+        if self._pipe is not None:
+            self._pipe.sync()  # wait for it (and what was sent before it), as callers expect
         return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self.conn.cursor() as cur:
+            # (in a pipeline, the rows go with the next statement that waits, or the commit)
             cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+    def send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
+        if self._pipe is None:
+            return _Ran(self.execute(sql, params))
+        return _Queued(self.conn.execute(self._sql(sql), tuple(params)), self._pipe)
 
     @contextmanager
     def write(self) -> Iterator[None]:
-        with self.conn.transaction():
+        with self._pipelined():
             yield
 
     @contextmanager
     def read(self) -> Iterator[None]:
-        with self.conn.transaction():
-            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with self._pipelined():
+            self.send("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        outer = self._pipe
+        with self.conn.pipeline() as pipe:
+            self._pipe = pipe
+            try:
+                yield
+            finally:
+                self._pipe = outer
+
+    @contextmanager
+    def _pipelined(self) -> Iterator[None]:
+        """A transaction in pipeline mode (see the class docstring); an error in any statement
+        sent rolls it back, raised at the latest when it commits."""
+        outer = self._pipe
+        with self.conn.pipeline() as pipe, self.conn.transaction():
+            self._pipe = pipe
+            try:
+                yield
+            finally:
+                self._pipe = outer
 
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.UniqueViolation)
@@ -217,6 +291,21 @@ class PostgresBackend:
 
     def close(self) -> None:
         self.conn.close()
+
+
+@attrs.frozen
+class _Queued:
+    """A statement sent in a pipeline; reading its rows waits for them."""
+
+    cursor: Any
+    pipe: Any
+
+    def rows(self) -> list[Row]:
+        if self.cursor.pgresult is None:
+            # A sync point, not a mere flush: every statement sent so far has answered when it
+            # returns, and the first that failed raises here, leaving nothing pending behind.
+            self.pipe.sync()
+        return [tuple(r) for r in self.cursor.fetchall()]
 
 
 def connect(url: str, *, readonly: bool = False, create: bool = True) -> Backend:

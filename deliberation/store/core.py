@@ -30,14 +30,12 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-import msgspec
 
 from deliberation.engine.records import (
     Attachment,
@@ -49,12 +47,14 @@ from deliberation.engine.records import (
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Joined, Text, _, _p, as_written
-from deliberation.roster import Roster
 from deliberation.safetext import printable
-from deliberation.store.backends import Backend, connect, redact
+from deliberation.store.backends import Backend, Pending, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
+
+if TYPE_CHECKING:  # imported where used, for start-up speed: ``case list`` reads no roster
+    from deliberation.roster import Roster
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises schema migrations.
 _MIGRATION_LOCK: Final = 7_364_301
@@ -159,15 +159,28 @@ class StoredRecord:
 
     @property
     def record(self) -> Record:
-        return record_from_json(self.record_json)
+        try:
+            return record_from_json(self.record_json)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as err:
+            raise self._corrupt(err) from None
+
+    def _corrupt(self, err: Exception) -> StoreError:
+        # a row changed behind the store's back: its JSON is not a record (case verify says
+        # how the chain sees it; show, log and export say this and stop)
+        return StoreError(_("record {n} is corrupt ({problem}): run case verify").format(
+            n=self.seq, problem=f"{type(err).__name__}: {err}"[:120]))
 
     def to_data(self) -> dict[str, Any]:
+        try:
+            record = json.loads(self.record_json)
+        except (ValueError, RecursionError) as err:
+            raise self._corrupt(err) from None
         return {
             "seq": self.seq,
             "action": {"id": self.action_id, "index": self.action_index, "size": self.action_size},
             "prev_hash": self.prev_hash,
             "hash": self.hash,
-            "record": json.loads(self.record_json),
+            "record": record,
         }
 
 
@@ -400,6 +413,8 @@ class Store:
         ``attachments``: the bytes of the evidence the records name (see :meth:`append`)."""
         if not case_id:
             raise InvalidAction(_("the case id is empty"))
+        from deliberation.roster import Roster  # (lazy: start-up speed, see the imports)
+
         roster_data = roster.to_data() if isinstance(roster, Roster) else [dict(r) for r in roster]
         roster_fp = fingerprint(roster_data)
         created_at = _now()
@@ -462,8 +477,9 @@ class Store:
 
         ``head``: the case's chain head at ``expected_version``, if the caller read it with
         that version (the append then checks both in its update instead of reading them
-        first). ``then``: called with the stored rows inside the append's transaction, so what
-        it writes commits with the records or not at all. ``attachments``: the bytes of the
+        first, and waits for the database once, after ``then``). ``then``: called with the
+        rows being stored inside the append's transaction, so what it writes commits with the
+        records or not at all. ``attachments``: the bytes of the
         evidence the records name, by SHA-256 (hex); each must match its digest and size, and
         every attachment named must have its bytes here or already in the case (stored once
         per case and digest, in the same transaction as the records).
@@ -471,23 +487,30 @@ class Store:
         b = self.backend
         try:
             with b.write():
-                version, stored = self._append_locked(case_id, expected_version, records,
-                                                      action_id, head, attachments=attachments)
+                version, stored, moved = self._append_locked(
+                    case_id, expected_version, records, action_id, head, attachments=attachments)
                 if then is not None:
                     then(stored)
+                if moved is not None and not moved.rows():
+                    # The case was not at the version and head the records chain from: the
+                    # transaction (records, and whatever ``then`` wrote) is rolled back.
+                    raise _Moved()
                 return version
         except Exception as err:
-            if b.is_unique_violation(err):
+            if isinstance(err, _Moved) or b.is_unique_violation(err):
                 # The unique (case_id, seq) key caught a racer the version check did not see.
-                raise ConcurrencyConflict(
-                    case_id, expected_version, self.info(case_id).version
-                ) from None
+                actual = self._info_unlocked(case_id).version  # (raises UnknownCase if gone)
+                raise ConcurrencyConflict(case_id, expected_version, actual) from None
             raise
 
     def _append_locked(
         self, case_id: str, expected: int, records: Sequence[Record], action_id: str | None,
         known_head: str | None = None, *, attachments: Mapping[str, bytes] | None = None,
-    ) -> tuple[int, tuple[StoredRecord, ...]]:
+    ) -> tuple[int, tuple[StoredRecord, ...], Pending | None]:
+        """Store ``records`` after ``expected`` (inside a write transaction). With
+        ``known_head``, the case row is moved by a conditional update sent without waiting;
+        the caller must then check that it moved a row (the returned :class:`Pending`)
+        before the transaction commits."""
         if not records:
             raise InvalidAction(_("no records to append"))
         b = self.backend
@@ -506,6 +529,8 @@ class Store:
                 raise ConcurrencyConflict(case_id, expected, version)
         else:
             head = known_head
+        import uuid  # (lazy: start-up speed; only an action's append needs a new id)
+
         action = action_id or uuid.uuid4().hex
         size = len(records)
         out: list[tuple[Any, ...]] = []
@@ -526,14 +551,11 @@ class Store:
             out.append((case_id, rec.seq, action, i, size, rec.kind, text, head, h))
             head = h
         new_version = expected + size
-        if known_head is not None:
-            # The update is the version check (and takes the row's lock) before anything is
-            # written: no row means another writer got there first, or no such case.
-            if not self._advance(case_id, expected, known_head, new_version, head, out[-1][6]):
-                rows = b.execute("SELECT version FROM cases WHERE case_id = ?", (case_id,))
-                if not rows:
-                    raise UnknownCase(case_id)
-                raise ConcurrencyConflict(case_id, expected, int(rows[0][0]))
+        # With the head known, the update is the version and head check, and takes the row's
+        # lock before the records are written: a racer waits for it, then finds the version
+        # moved (no row) and its records' seqs taken (a unique violation).
+        moved = (self._advance(case_id, expected, known_head, new_version, head, out[-1][6])
+                 if known_head is not None else None)
         b.executemany(
             f"INSERT INTO records (case_id, {_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             out,
@@ -542,7 +564,7 @@ class Store:
             self._advance(case_id, expected, None, new_version, head, out[-1][6])
         if self.signer is not None:
             self._sign_locked(case_id, new_version, head)
-        return new_version, tuple(StoredRecord(*row[1:]) for row in out)
+        return new_version, tuple(StoredRecord(*row[1:]) for row in out), moved
 
     def _store_attachments(self, case_id: str, named: Mapping[str, Attachment],
                            contents: Mapping[str, bytes]) -> None:
@@ -582,9 +604,9 @@ class Store:
                 "INSERT INTO attachments (case_id, sha256, content) VALUES (?, ?, ?)", new)
 
     def _advance(self, case_id: str, expected: int, expected_head: str | None,
-                 new_version: int, head: str, last_json: str) -> bool:
+                 new_version: int, head: str, last_json: str) -> Pending:
         """Move the case row to ``new_version``/``head`` if it is at ``expected`` (and
-        ``expected_head``); whether it was."""
+        ``expected_head``); sent without waiting: its rows say whether it was."""
         sets, params = "version = ?, head_hash = ?", [new_version, head]
         if self._schema_at_least(SUMMARY_SCHEMA):
             sets += ", state = ?, updated_at = ?"
@@ -593,8 +615,8 @@ class Store:
         if expected_head is not None:
             where += " AND head_hash = ?"
             keys.append(expected_head)
-        return bool(self.backend.execute(
-            f"UPDATE cases SET {sets} WHERE {where} RETURNING version", (*params, *keys)))
+        return self.backend.send(
+            f"UPDATE cases SET {sets} WHERE {where} RETURNING version", (*params, *keys))
 
     def _sign_locked(self, case_id: str, version: int, head: str) -> None:
         assert self.signer is not None
@@ -641,6 +663,28 @@ class Store:
     def info(self, case_id: str) -> CaseInfo:
         """The case's header and version; raises :class:`UnknownCase`."""
         return self._info_unlocked(case_id)
+
+    def info_and(self, case_id: str, sql: str, params: Sequence[Any] = ()
+                 ) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
+        """The case's header and the rows of another query, read in one round trip.
+
+        >>> store = open_store("sqlite:///:memory:")
+        >>> store.create("c1", "four-deliberations", "1", [])
+        0
+        >>> info, rows = store.info_and("c1", "SELECT COUNT(*) FROM records WHERE case_id = ?",
+        ...                             ("c1",))
+        >>> info.version, rows
+        (0, [(0,)])
+        """
+        b = self.backend
+        columns = self._columns()
+        with b.batch():
+            header = b.send(f"SELECT {columns} FROM cases WHERE case_id = ?", (case_id,))
+            other = b.send(sql, params)
+            rows, more = header.rows(), other.rows()
+        if not rows:
+            raise UnknownCase(case_id)
+        return _case_info(rows[0]), more
 
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
@@ -689,23 +733,19 @@ class Store:
         if procedure is not None:
             where.append("procedure_id = ?")
             params.append(procedure)
-        if since is not None:
-            where.append("created_at >= ?")
-            params.append(since)
-        if until is not None:
-            # ISO timestamps sort as text: every instant of that day is below the next one.
-            where.append("created_at < ?")
-            params.append(_next_day(until))
         for column, value in (("village", village), ("state", state)):
             if value is not None:
                 where.append(f"{column} = ?")
                 params.append(value)
-        if updated_since is not None:
-            where.append("updated_at >= ?")
-            params.append(updated_since)
-        if updated_until is not None:
-            where.append("updated_at < ?")
-            params.append(_next_day(updated_until))
+        for column, first, last in (("created_at", since, until),
+                                    ("updated_at", updated_since, updated_until)):
+            if first is not None:
+                where.append(f"{column} >= ?")
+                params.append(first)
+            if last is not None:
+                # ISO timestamps sort as text: every instant of that day is below the next one.
+                where.append(f"{column} < ?")
+                params.append(_next_day(last))
         sql = f"SELECT {self._columns()} FROM cases"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -717,6 +757,8 @@ class Store:
 
     def roster(self, case_id: str) -> Roster:
         """The roster the case was opened with (parsed once per distinct roster)."""
+        from deliberation.roster import Roster  # (lazy: start-up speed, see the imports)
+
         fp = self._info_unlocked(case_id).roster_fingerprint
         cached = self._rosters.get(fp)
         if cached is not None:
@@ -921,20 +963,15 @@ class Store:
                                  contents.get(case_id, {}))
 
 
-class _Head(msgspec.Struct):
-    """The fields of a stored record that verify compares with its row; the decoder skips
-    the rest (data, result, signatures) without building it."""
-
-    seq: Any
-    case: Any
-    kind: Any
-
-
-_decode_head: Final = msgspec.json.Decoder(_Head).decode
+class _Moved(Exception):
+    """An append's conditional update found the case at another version or head."""
 
 
 def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> list[Problem]:
     """Problems in a sequence of record rows chained from ``genesis`` (see :meth:`Store.verify`)."""
+    # imported here, for start-up speed: only verify and the archive check a chain (msgspec)
+    from deliberation.store.record_head import Unreadable, decode_head
+
     problems: list[Problem] = []
     prev = genesis
     expected_seq = 1
@@ -954,8 +991,8 @@ def check_chain(case_id: str, genesis: str, rows: Iterable[StoredRecord]) -> lis
         # kind columns, the case) is checked against the record's own fields. Only those three
         # are decoded: building the whole record (json.loads) cost more than the hashing.
         try:
-            head = _decode_head(row.record_json)
-        except msgspec.MsgspecError as err:
+            head = decode_head(row.record_json)
+        except Unreadable as err:
             problems.append(Problem("unreadable", seq, str(err)[:120]))
         else:
             if head.seq != seq or type(head.seq) is not int:

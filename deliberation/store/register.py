@@ -176,7 +176,7 @@ def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Registe
     ctx = _context(data, records, check_lang(lang))
     case = data["case"]
     heading = [
-        Row(ctx.w("matter"), str(case.get("matter") or "")),
+        Row(ctx.w("matter"), ctx.matter),
         Row(ctx.w("procedure"),
             ctx.procedure.name.get(lang) if ctx.procedure else str(case["procedure_id"])),
         Row(ctx.w("case"), str(case["case_id"]), code=True),
@@ -257,7 +257,10 @@ def _context(data: Mapping[str, Any], records: Sequence[Mapping[str, Any]], lang
         roster = None
     people = {v.id: v for v in roster.villagers} if roster is not None else {}
     zone = ZoneInfo(procedure.timezone if procedure is not None else DEFAULT_TIMEZONE)
-    return _Ctx(lang, str(data["case"].get("matter") or ""), procedure, plan, people, roster, zone)
+    # the matter as the chained opened record holds it (the header's copy is not chained)
+    opened = records[0]["data"] if records and records[0].get("kind") == "opened" else {}
+    matter = opened.get("matter", data["case"].get("matter"))
+    return _Ctx(lang, str(matter or ""), procedure, plan, people, roster, zone)
 
 
 def _status(ctx: _Ctx, state: Mapping[str, Any]) -> str:

@@ -3,15 +3,13 @@
 Drawn from the ``register.html`` template with autoescaping: labels, names and matter texts
 from files are text, never markup.
 
->>> from deliberation.engine.clock import ManualClock
 >>> from deliberation.roster import Roster
 >>> from deliberation.store import open_store
 >>> from deliberation.store.archive import archive_data
 >>> from deliberation.store.cases import new_case
 >>> store = open_store("sqlite:///:memory:")
->>> _ = new_case(store, "four-deliberations", Roster.generate(), matter="<b>修村道</b>",
-...              case_id="r1", clock=ManualClock())
->>> page = register_html(archive_data(store, "r1"), lang="zh-Hant")
+>>> case = new_case(store, "four-deliberations", Roster.generate(), matter="<b>修村道</b>")
+>>> page = register_html(archive_data(store, case.id), lang="zh-Hant")
 >>> "&lt;b&gt;修村道&lt;/b&gt;" in page, "<b>修村道" in page
 (True, False)
 """

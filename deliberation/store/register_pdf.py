@@ -10,15 +10,13 @@ Reader elsewhere offers its free Asian font pack).
 Text is set as text, never as markup: every value is escaped before it reaches ReportLab's
 paragraph parser, so a matter text such as ``<font size=80>`` prints as written.
 
->>> from deliberation.engine.clock import ManualClock
 >>> from deliberation.roster import Roster
 >>> from deliberation.store import open_store
 >>> from deliberation.store.archive import archive_data
 >>> from deliberation.store.cases import new_case
 >>> store = open_store("sqlite:///:memory:")
->>> _ = new_case(store, "four-deliberations", Roster.generate(), matter="修村道", case_id="r1",
-...              clock=ManualClock())
->>> register_pdf(archive_data(store, "r1"), lang="zh-Hant")[:5]
+>>> case = new_case(store, "four-deliberations", Roster.generate(), matter="修村道")
+>>> register_pdf(archive_data(store, case.id), lang="zh-Hant")[:5]
 b'%PDF-'
 """
 

@@ -33,6 +33,7 @@ from deliberation.definition.model import (
     Setting,
     SettingRef,
     Stage,
+    by_id,
 )
 from deliberation.definition.wording import code
 from deliberation.i18n import Text, Triple, _, each_lang, series
@@ -115,16 +116,10 @@ class ProcedureView:
     outcomes: tuple[Outcome, ...]
 
     def step(self, stage_id: str) -> StepView:
-        for s in self.steps:
-            if s.id == stage_id:
-                return s
-        raise KeyError(stage_id)
+        return by_id(self.steps, stage_id)
 
     def outcome(self, outcome_id: str) -> Outcome:
-        for o in self.outcomes:
-            if o.id == outcome_id:
-                return o
-        raise KeyError(outcome_id)
+        return by_id(self.outcomes, outcome_id)
 
     def target_name(self, target: str) -> Text:
         """The display name of a route target (stage, outcome or reconvene)."""

@@ -89,15 +89,25 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
 def _case_of(ctx: Ctx, case_id: str, permission: str) -> CaseInfo:
     """The case's header, once the principal may ``permission`` in its village (404 for a
     case that is not there or belongs to no village)."""
+    return _case_and(ctx, case_id, permission)[0]
+
+
+def _case_and(ctx: Ctx, case_id: str, permission: str, sql: str = "",
+              params: tuple[Any, ...] = ()) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
+    """:func:`_case_of`, and the rows of ``sql`` read with the header in one round trip
+    (handed out only once the principal's scope is checked)."""
     check_id(case_id, "case")
     try:
-        info = ctx.store.info(case_id)
+        if sql:
+            info, rows = ctx.store.info_and(case_id, sql, params)
+        else:
+            info, rows = ctx.store.info(case_id), []
     except UnknownCase:
         raise _no_case(case_id) from None
     if not info.village:
         raise _no_case(case_id)
     require(ctx.principal, permission, info.village)
-    return info
+    return info, rows
 
 
 def _no_case(case_id: str) -> ServiceProblem:
@@ -281,12 +291,10 @@ def verify(case_id: str, ctx: CtxDep) -> Any:
 
 def _procedure_changed(ctx: Ctx, info: CaseInfo) -> Text | None:
     """Why the uploaded procedure text a case binds (by hash, in its header) is not the stored
-    one, or ``None`` (it is, or the case runs under a built-in)."""
+    one, or ``None`` (it is, with the texts of the uploaded ones it extends, or the case runs
+    under a built-in)."""
     digest = uploads.bound_hash(info.procedure_version)
-    if digest is None:
-        return None
-    text = uploads.text_of(ctx.store, info.procedure_id, digest)
-    if text is not None and uploads.content_hash(text) == digest:
+    if digest is None or uploads.intact(ctx.store, info.procedure_id, digest):
         return None
     return _("the text of procedure {id} version {version} is missing or changed").format(
         id=info.procedure_id, version=info.procedure_version)
@@ -294,9 +302,15 @@ def _procedure_changed(ctx: Ctx, info: CaseInfo) -> Text | None:
 
 @router.get("/v1/cases/{case_id}/archive", summary="The case's complete archive (JSON)",
             responses=ok_schema(ref("Archive")))
-def get_archive(case_id: str, ctx: CtxDep) -> Any:
+def get_archive(
+    case_id: str, ctx: CtxDep,
+    attachments: Annotated[bool, Query(description=(
+        "also carry the bytes of the case's attachments, base64, under \"attachments\" (as "
+        "case export --attachments), so the archive proves the evidence too"))] = False,
+) -> Any:
     _village_of(ctx, case_id, "read")
-    return reply(archive_data(ctx.store, case_id), ctx.lang)
+    return reply(archive_data(ctx.store, case_id, attachments=attachments, load=acting.load),
+                 ctx.lang)
 
 
 @router.get("/v1/cases/{case_id}/archive.html", response_class=HTMLResponse,
@@ -304,7 +318,7 @@ def get_archive(case_id: str, ctx: CtxDep) -> Any:
             responses=ok_schema({"type": "string"}, media="text/html"))
 def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang),
+    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang, load=acting.load),
                         headers={"Content-Language": ctx.lang})
 
 
@@ -313,7 +327,8 @@ def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
             responses=ok_schema({"type": "string", "format": "binary"}, media="application/pdf"))
 def get_archive_pdf(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    return Response(register_pdf(archive_data(ctx.store, case_id), lang=ctx.lang),
+    return Response(register_pdf(archive_data(ctx.store, case_id, load=acting.load),
+                                 lang=ctx.lang),
                     media_type="application/pdf", headers={"Content-Language": ctx.lang})
 
 
@@ -377,7 +392,7 @@ def _action_body(raw: bytes) -> tuple[str, dict[str, Any]]:
     try:
         text = raw.decode("utf-8")
         body = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # (nested past the parser's depth)
         raise ServiceProblem(400, "invalid-body", _("the body must be a JSON object")) from None
     if not isinstance(body, dict):
         raise ServiceProblem(422, "invalid-body", _("an action is a JSON object with 'do'"))
@@ -443,20 +458,17 @@ def act_on_case(
         description="a unique key per intended action; a retry with it replays the first "
                     "response")] = None,
 ) -> Any:
-    # The case's header (with its village and version) is read once and serves every check.
-    info = _case_of(ctx, case_id, "act")
+    info, kept_rows, action_id = _header_for_act(ctx, case_id, idempotency_key)
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
     text, evidence = _evidence_of(text, body)
     expected = _expected_version(if_match)
     store = ctx.store
-    action_id = None
     req_hash = ""
     if idempotency_key is not None:
         req_hash = idempotency.request_hash(body)
-        action_id = acting.action_id_for(case_id, idempotency_key)
-        earlier = _earlier_answer(ctx, case_id, village, idempotency_key, req_hash, action_id)
+        earlier = _earlier_answer(ctx, case_id, village, kept_rows, idempotency_key, req_hash)
         if earlier is not None:
             return earlier
     procedure = acting.procedure_of(ctx.store, info)
@@ -473,7 +485,7 @@ def act_on_case(
         # commit with them, in one round of the database.
         answer = _result_payload(ctx, outcome, village, path)
         kept.append(answer)
-        feed.sync_locked(store, case_id, village, outcome.records[-1].seq)
+        feed.send_locked(store, case_id, village, outcome.records[-1].seq)
         if idempotency_key is not None:
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
@@ -508,11 +520,28 @@ def act_on_case(
     return _respond(ctx, status, payload)
 
 
-def _earlier_answer(ctx: Ctx, case_id: str, village: str, key: str, req_hash: str,
-                    action_id: str) -> JSONResponse | None:
-    """The answer already given to a request with this Idempotency-Key, if any."""
-    _check_key(key)
-    first, done = idempotency.recall_or_done(ctx.store, case_id, key, action_id)
+def _header_for_act(ctx: Ctx, case_id: str, key: str | None
+                    ) -> tuple[CaseInfo, list[tuple[Any, ...]], str | None]:
+    """The case's header (its village and version serve every check), the rows of a keyed
+    request's earlier answer or stored action (read with it, in one round trip), and the
+    action id its records are stored under."""
+    check_id(case_id, "case")
+    action_id = None
+    if key is not None and idempotency.KEY.match(key):
+        action_id = acting.action_id_for(case_id, key)
+    info, rows = _case_and(ctx, case_id, "act", *(
+        (idempotency.RECALL_OR_DONE, (case_id, key, case_id, action_id))
+        if action_id is not None else ()))
+    if key is not None:
+        _check_key(key)  # (after the scope check, as every other refusal)
+    return info, rows, action_id
+
+
+def _earlier_answer(ctx: Ctx, case_id: str, village: str, rows: list[tuple[Any, ...]],
+                    key: str, req_hash: str) -> JSONResponse | None:
+    """The answer already given to a request with this Idempotency-Key, if any (from the
+    rows of :data:`idempotency.RECALL_OR_DONE`)."""
+    first, done = idempotency.recalled(rows)
     if first is not None:
         if first[0] != req_hash:
             raise _key_reused()

@@ -8,7 +8,7 @@ from typing import Any, Final
 
 from fastapi import APIRouter
 
-from deliberation.definition.loader import check_text, default_library
+from deliberation.definition.loader import check_text, default_library, env_path
 from deliberation.definition.wording import describe_rule
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DefinitionError, DeliberationError
@@ -142,7 +142,8 @@ def lint(raw: BodyDep, ctx: CtxDep) -> Any:
         diagnostics = [Diagnostic("D100", _("the definition is not UTF-8 text"), "<request>")]
     else:
         try:
-            diagnostics = check_text(text, "<request>", default_library())[1]
+            library = uploads.StoreLibrary(env_path(), store=ctx.store, fresh=True)
+            diagnostics = check_text(text, "<request>", library)[1]
         except DeliberationError as err:
             diagnostics = [Diagnostic("D100", err.message, "<request>")]
         except Exception as err:  # a checker bug is reported as a finding, never a 500
