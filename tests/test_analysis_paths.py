@@ -130,6 +130,23 @@ def _drive(case: Case, clock: ManualClock, step: Step) -> None:
         records = case.close_evaluation()
         closed = next(r.result for r in records if r.kind == "evaluation-closed")
         assert (closed["route"], closed["round"]) == (step.route, step.round), step
+    elif sp.kind is ActionKind.GATE:
+        auth = sp.stage.authority
+        if auth is not None:
+            decision = {"pass": "approved" if auth.asks == "approval" else "filed",
+                        "rejected": "refused", "returned": "returned"}[step.result]
+            records = case.record_authority_decision(
+                decision, issuer="township", number="1", issued_on=_today(case, clock).isoformat(),
+                reason="incomplete", actor=_member(case, sp.body.members))
+        else:
+            checks = [c.id for c in sp.stage.checks]
+            returned = step.result == "returned"
+            records = case.examine(met=checks[1:] if returned else checks,
+                                   not_met={checks[0]: "incomplete"} if returned else None,
+                                   signed=[v.id for v in case.roster.select(sp.body.members)])
+        decided = next(r.result for r in records if r.kind in ("examination",
+                                                               "authority-decision"))
+        assert (decided["route"], decided["round"]) == (step.route, step.round), step
     else:
         assert sp.kind is ActionKind.MEETING
         rules = {r.name for r in sp.preconditions}
@@ -186,6 +203,8 @@ def test_every_path_of_the_small_procedure_is_one_the_engine_takes() -> None:
     ("six-orders-duannangou", None),
     ("town-calls-linzi", None),
     ("year-end-accounting-guzhuang", None),
+    ("four-deliberations-supervised", None),  # a gate examined by the supervision committee
+    ("land-contracting-outsiders", None),  # a gate decided by the township government
 ])
 def test_every_path_of_a_built_in_procedure_is_one_the_engine_takes(
         pid: str, settings: dict[str, object] | None) -> None:

@@ -25,6 +25,7 @@ from deliberation.errors import DefinitionError
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import APPROVAL_BASES, QUORUM_BASES
+from deliberation.rules.authorities import ASKS, AUTHORITIES
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.law import REGIMES, regime_of
 
@@ -218,6 +219,13 @@ def procedures(draw: st.DrawFn) -> dict[str, Any]:
         )
         if action is ActionKind.EVALUATION and "satisfaction" not in names:
             names.append("satisfaction")  # ratings that decide nothing are D510
+        # a gate: its body examines named checks and signs (D481, D483), or an authority
+        # decides it without either (D485)
+        authority = action is ActionKind.GATE and draw(st.booleans())
+        if action is ActionKind.GATE:
+            names = [nm for nm in names if nm != "gate-signatures"]
+            if not authority:
+                names.append("gate-signatures")
         if i == 0:  # the first stage has no earlier step to wait for (D443)
             names = [nm for nm in names if nm != "results-published"]
         if names.count("comment-period") > 1:  # one window per stage (D440)
@@ -238,6 +246,14 @@ def procedures(draw: st.DrawFn) -> dict[str, Any]:
                 st.lists(st.sampled_from(RECORD_KINDS), max_size=3, unique=True)
             )
         on: dict[str, str] = {}
+        if action is ActionKind.GATE:
+            on["returned"] = draw(st.sampled_from(stage_ids[:i + 1]))  # back, or here (D482)
+            if authority:
+                stage["authority"] = {"id": draw(st.sampled_from(sorted(AUTHORITIES))),
+                                      "asks": draw(st.sampled_from(ASKS))}
+            else:
+                stage["checks"] = [{"id": c, "name": draw(TEXT)} for c in draw(
+                    st.lists(IDS, min_size=1, max_size=3, unique=True))]
         if action is ActionKind.MEETING and i > 0 and draw(st.booleans()):
             on["rejected"] = draw(st.sampled_from(stage_ids[:i]))  # revise: back a step
         if draw(st.booleans()):

@@ -429,3 +429,36 @@ def test_procedures_in_the_requested_language_and_lint(env: Env) -> None:
         spec = c.get("/openapi.json").json()
         assert spec["openapi"].startswith("3.1")
         assert c.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("scenario", ["plot-adjustment-approved.yaml",
+                                      "supervised-returned.yaml"])
+def test_gates_over_http(env: Env, scenario: str) -> None:
+    """A gate's examination (checks, reasons, signers) and an authority's decision (with its
+    instrument) through the act endpoint: the same results as ``run``, records valid."""
+    expected = run_scenario(load_scenario(SCENARIOS / scenario))
+    header, actions = scenario_actions(scenario)
+    case_id = "gate-" + uid()
+    record = _validator("record")
+    with env.client(env.clerk) as c:
+        start = header["start"]
+        body = {"procedure": header["procedure"], "roster": header["roster"],
+                "matter": header["matter"], "case_id": case_id,
+                "at": start.isoformat() if isinstance(start, datetime) else str(start)}
+        if "kind" in header:
+            body["kind"] = header["kind"]
+        r = c.post("/v1/cases", json=body)
+        assert r.status_code == 201, r.text
+        version = int(r.json()["version"])
+        for written, exp in zip(actions, expected.actions, strict=True):
+            r = act(c, case_id, _timed(written, exp.at.isoformat()), version)
+            if not exp.accepted:
+                assert r.status_code == 422, r.text
+                continue
+            assert r.status_code == 200, r.text
+            data = r.json()
+            assert (data["action"]["state"], data["action"]["route"]) == (exp.state, exp.route)
+            for rec in data["records"]:
+                record.validate(rec["record"])
+            version = data["version"]
+    assert version == expected.case.version

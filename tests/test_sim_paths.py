@@ -36,6 +36,14 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
     ("four-deliberations-step-by-step", {  # per-stage disclosure: published the same day
         "support_by_body": COMMITTEES,
     }),
+    ("four-deliberations-supervised", {  # a gate: the supervision committee returns or clears
+        "support_by_body": COMMITTEES, "gate_return": 0.3,
+    }),
+    ("land-plot-adjustment", {  # two authorities' approvals after a 2/3-of-all resolution
+        "support_by_body": {**COMMITTEES, "villagers-meeting": 0.95}, "kind": "plot-adjustment",
+        "attendance_by_body": {"villagers-meeting": 0.95}, "gate_return": 0.2,
+        "authority_refusal": 0.1,
+    }),
     ("six-deliberations-guzhuang", {
         "party_away_share": 2 / 3, "away_excused": True, "objection_rate": 0.2,
         "abstention": 0.1, "support": 0.6, "stage_correlation": 0.5,

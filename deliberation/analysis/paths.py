@@ -149,6 +149,12 @@ def _results(plan: Plan, sp: StagePlan) -> Iterator[_Result]:
         yield _Result("pass", "pass", None, True)
         if sp.approval is not None:
             yield _Result("rejected", "rejected", sp.approval.id, True)
+    elif kind is ActionKind.GATE:  # every examination or decision is a round
+        yield _Result("pass", "pass", None, True)
+        auth = sp.stage.authority
+        if auth is not None and auth.asks == "approval":
+            yield _Result("rejected", "rejected", None, True)
+        yield _Result("returned", "returned", None, True)
     elif kind is ActionKind.TASK:
         yield _Result("pass", "pass", None, False)
         yield _Result("declined", "declined", None, True)

@@ -58,6 +58,7 @@ ACTIONS: Final = (
     "withdraw",
     "check_deadlines", "note",
     "record_task", "record_rating", "record_ratings", "close_evaluation",
+    "examine", "record_authority_decision",
 )
 
 MSG: Final[Mapping[str, Text]] = {

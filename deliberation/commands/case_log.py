@@ -29,6 +29,7 @@ from deliberation.definition.wording import code, person
 from deliberation.engine.records import Record
 from deliberation.i18n import Text, _, _p
 from deliberation.roster import Roster
+from deliberation.rules.authorities import DECISION_LABELS
 from deliberation.rules.channels import channel_name
 from deliberation.rules.law import kind_label
 from deliberation.store.register_text import W
@@ -72,6 +73,12 @@ LABELS: Final[Mapping[str, Text]] = {
     "satisfied": _("Satisfied"),
     "signed": W["signed"],
     "witnesses": W["township"],
+    "met": W["checks-met"],
+    "not_met": W["checks-not-met"],
+    "decision": W["decision"],
+    "issuer": _("Issuing authority"),
+    "number": _("Document number"),
+    "issued_on": _("Date issued"),
 }
 _ORDER: Final = {key: n for n, key in enumerate(LABELS)}
 # Fields that name people (ids, or a count when names were not recorded).
@@ -158,12 +165,25 @@ class _Words:
             "channel": lambda v: self.t(channel_name(str(v), self._channels())),
             "opinion": lambda v: self.t(OPINIONS[v]) if v in OPINIONS else str(v),
             "redo": lambda v: (self.where(v) if isinstance(v, str) else self.t(YES_NO[bool(v)])),
+            "met": lambda v: self.list_sep.join(self.check(c) for c in v)
+            if isinstance(v, Sequence) and not isinstance(v, str) else self.plain(v),
+            "not_met": lambda v: self.list_sep.join(
+                f"{self.check(c)}{self.colon}{self.plain(r)}" for c, r in v.items())
+            if isinstance(v, Mapping) and v else self.plain(v),
+            "decision": lambda v: self.t(DECISION_LABELS[v]) if v in DECISION_LABELS
+            else self.plain(v),
         }
         if key in special:
             return special[key](value)
         if key in PEOPLE:
             return self.people_value(value)
         return self.plain(value)
+
+    def check(self, check: Any) -> str:
+        """A gate's check by name (its id as code when no stage of the procedure has it)."""
+        stages = self.procedure.stages if self.procedure is not None else ()
+        name = next((c.name for s in stages for c in s.checks if c.id == check), None)
+        return self.t(name) if name is not None else code(str(check))
 
     def people_value(self, value: Any) -> str:
         if isinstance(value, bool):

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.definition.checks import route_keys
+from deliberation.definition.gate_words import gate_lines
 from deliberation.definition.item_words import items_lines
 from deliberation.definition.model import (
     ESCALATE,
@@ -108,6 +109,7 @@ ACTIONS: Final = {
     ActionKind.DISCLOSURE: _("disclosure"),
     ActionKind.TASK: _("task"),
     ActionKind.EVALUATION: _("signed ratings"),
+    ActionKind.GATE: _("examination or approval (gate)"),
 }
 
 ROUTES: Final = {
@@ -120,6 +122,7 @@ ROUTES: Final = {
     "declined": _("declined"),
     "unresolved": _("cannot be solved at this level"),
     "short": _("posted too briefly"),
+    "returned": _("returned"),
 }
 ESCALATE_LABEL: Final = _("one level up")
 
@@ -144,6 +147,10 @@ RECORDS: Final = {
     "ratings": _("ratings"),
     "rating-signatures": _("raters' signatures"),
     "level": _("level"),
+    "examination-checks": _("each check, met or not met"),
+    "return-reasons": _("reasons for returning it"),
+    "examiner-signatures": _("examiners' signatures"),
+    "instrument": _("the instrument: issuing authority, document number, date"),
 }
 
 # -- the whole procedure ----------------------------------------------------------------------
@@ -254,6 +261,7 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
         out.append("   " + skip.get(lang))
     out += _stage_rule_lines(p, stage, lang, used_basis)
     out += items_lines(p, stage, lang)
+    out += gate_lines(p, stage, lang)
     out.append(_routes_line(p, stage, lang))
     if stage.records:
         recs = [RECORDS[r].get(lang) if r in RECORDS else r for r in stage.records]

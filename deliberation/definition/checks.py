@@ -27,7 +27,8 @@ On that graph (codes in ``docs/diagnostics.md``):
 * D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing;
 * D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`);
 * D440/D441 comment periods (:mod:`deliberation.definition.comment_checks`);
-* D442/D443 per-stage disclosure (:mod:`deliberation.definition.publication_checks`).
+* D442/D443 per-stage disclosure (:mod:`deliberation.definition.publication_checks`);
+* D481–D485 gates (:mod:`deliberation.definition.gates`).
 
 >>> from deliberation import load_procedure
 >>> p = load_procedure("four-deliberations")
@@ -44,6 +45,7 @@ from typing import Final
 import attrs
 
 from deliberation.definition.comment_checks import check_comment_periods
+from deliberation.definition.gates import check_gates
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
@@ -114,7 +116,8 @@ class StageGraph:
 
 # the kinds of stage whose failed rounds the engine counts (a meeting held, a task declined, an
 # evaluation closed): ``max_rounds`` can end only these
-ROUNDS_COUNTED: Final = frozenset({ActionKind.MEETING, ActionKind.TASK, ActionKind.EVALUATION})
+ROUNDS_COUNTED: Final = frozenset({ActionKind.MEETING, ActionKind.TASK, ActionKind.EVALUATION,
+                                   ActionKind.GATE})
 
 
 def route_keys(procedure: Procedure, stage: Stage) -> tuple[str, ...]:
@@ -131,6 +134,10 @@ def route_keys(procedure: Procedure, stage: Stage) -> tuple[str, ...]:
         keys |= {"declined", "unresolved"}
     if stage.action is ActionKind.EVALUATION:
         keys.add("rejected")
+    if stage.action is ActionKind.GATE:  # returned; an authority asked to approve may refuse
+        keys.add("returned")
+        if stage.authority is not None and stage.authority.asks == "approval":
+            keys.add("rejected")
     if stage.max_rounds is not None and stage.action in ROUNDS_COUNTED:
         keys.add("max_rounds")
     if any(r.rule == "disclosure" and r.param("when_short") == "repost" for r in rules):
@@ -253,6 +260,7 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
     check_regimes(procedure, where, reporter)
     check_comment_periods(procedure, where, reporter)
     check_publication(procedure, where, reporter)
+    check_gates(procedure, where, reporter)
 
 
 def _check_routes(stage: Stage, at: Located, targets: set[str], reporter: Reporter) -> None:

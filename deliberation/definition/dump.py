@@ -70,6 +70,8 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         out["withdrawal"] = _withdrawal(procedure.withdrawal)
     if procedure.channels:
         out["channels"] = {k: _text(v) for k, v in procedure.channels.items()}
+    if procedure.authorities:
+        out["authorities"] = {k: _text(v) for k, v in procedure.authorities.items()}
     if procedure.escalation is not None:
         esc = procedure.escalation
         out["escalation"] = {
@@ -194,6 +196,10 @@ def _stage(stage: Stage) -> dict[str, Any]:
         out["items"] = [_item(it) for it in stage.items]
         if stage.item_policy != "all":
             out["item_policy"] = stage.item_policy
+    if stage.checks:
+        out["checks"] = [{"id": c.id, "name": _text(c.name)} for c in stage.checks]
+    if stage.authority is not None:
+        out["authority"] = {"id": stage.authority.id, "asks": stage.authority.asks}
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from deliberation.definition import composites, items
+from deliberation.definition import composites, gates, items
 from deliberation.definition.checks import check_procedure
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
@@ -85,6 +85,10 @@ RECORD_KINDS: Final = (
     "ratings",
     "rating-signatures",
     "level",
+    "examination-checks",
+    "return-reasons",
+    "examiner-signatures",
+    "instrument",
 )
 
 _TOP_KEYS: Final = (
@@ -105,6 +109,7 @@ _TOP_KEYS: Final = (
     "escalation",
     "extends",
     "channels",
+    "authorities",
 )
 _STAGE_KEYS: Final = (
     "id",
@@ -120,6 +125,8 @@ _STAGE_KEYS: Final = (
     "basis",
     "items",
     "item_policy",
+    "checks",
+    "authority",
 )
 _STAGE_OPS: Final = ("insert_before", "insert_after", "replace", "remove", "update")
 _UPDATE_KEYS: Final = ("update", "add_rules", "remove_rules", "set")
@@ -508,6 +515,9 @@ class _Builder:
         timezone = self.timezone(tz_loc) if tz_loc else (base.timezone if base else None)
 
         channels = self.merged_channels(root, base)
+        authorities = dict(base.authorities) if base else {}
+        if (al := root.get("authorities")) is not None:
+            authorities.update(gates.read_authorities(self, al))
         bodies = self.merged_bodies(root, base)
         outcomes = self.merged_outcomes(root, base)
         stages = self.merged_stages(root, base)
@@ -541,6 +551,7 @@ class _Builder:
             timezone=timezone or DEFAULT_TIMEZONE,
             extends=base.id if base else None,
             channels=channels,
+            authorities=authorities,
             source=self.r.file,
         )
 
@@ -1256,11 +1267,13 @@ class _Builder:
         basis = self.basis_refs(loc.get("basis"))
         voted = items.read_items(self, loc.get("items"), action)
         policy = items.read_policy(self, loc.get("item_policy"), loc.get("items") is not None)
+        checks = gates.read_checks(self, loc.get("checks"), action)
+        authority = gates.read_authority(self, loc.get("authority"), action)
         if sid is None or name is None or action is None or body is None:
             return None
         return Stage(
             sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis,
-            voted, policy,
+            voted, policy, checks, authority,
         )
 
     def skip_when(self, loc: Located) -> str | None:

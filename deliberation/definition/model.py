@@ -56,9 +56,11 @@ ESCALATE: Final = "escalate"
 # The outcomes a stage can produce, each the key of a route in ``Stage.on``. ``declined`` (a
 # task's handler declines it) and ``unresolved`` (it cannot be solved at this level) happen at
 # task stages; an evaluation whose ratings fall short takes ``rejected``; ``short`` is a
-# disclosure concluded before its period (a ``disclosure`` rule with ``when_short: repost``).
+# disclosure concluded before its period (a ``disclosure`` rule with ``when_short: repost``);
+# ``returned`` is a gate that sends the matter back (its checks not met, or an authority
+# returning it for completion), to the stage the gate names.
 ROUTE_KEYS: Final = ("pass", "no_quorum", "rejected", "max_rounds", "deadline", "objection",
-                     "declined", "unresolved", "short")
+                     "declined", "unresolved", "short", "returned")
 
 
 class _Identified(Protocol):
@@ -213,6 +215,24 @@ class MeetingItem:
 
 
 @attrs.frozen
+class GateCheck:
+    """One named check a gate examines the matter against (e.g. legality, completeness)."""
+
+    id: str
+    name: Text
+
+
+@attrs.frozen
+class GateAuthority:
+    """The authority above the village that decides a gate, and what it is asked for:
+    ``approval`` (审批: approved, refused or returned) or ``filing`` (备案: filed or returned).
+    """
+
+    id: str
+    asks: str = "approval"
+
+
+@attrs.frozen
 class Stage:
     """One step of a procedure.
 
@@ -235,6 +255,9 @@ class Stage:
     # a meeting's items voted one by one, and how they decide the stage (ITEM_POLICIES)
     items: tuple[MeetingItem, ...] = ()
     item_policy: str = "all"
+    # a gate: the checks its body examines; or the authority above the village deciding it
+    checks: tuple[GateCheck, ...] = ()
+    authority: GateAuthority | None = None
 
     def route(self, key: str) -> str | None:
         return pair_value(self.on, key, None)
@@ -311,6 +334,9 @@ class Procedure:
     # disclosure channels this procedure names besides the built-in ones
     # (:data:`deliberation.rules.channels.CHANNELS`), with their names
     channels: Mapping[str, Text] = attrs.field(factory=dict)
+    # authorities above the village this procedure names besides the built-in ones
+    # (:data:`deliberation.rules.authorities.AUTHORITIES`), with their names
+    authorities: Mapping[str, Text] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
 
     @property
@@ -406,6 +432,8 @@ def _default_target(procedure: Procedure, key: str) -> str:
     if key == "declined":  # the same task again, for another handler (reassignment)
         return RECONVENE
     if key == "short":  # a posting taken down too early is posted again (counted anew)
+        return RECONVENE
+    if key == "returned":  # a gate names where a return goes (D482); unnamed: the gate again
         return RECONVENE
     if key == "unresolved" and procedure.escalation is not None:
         return ESCALATE

@@ -40,6 +40,7 @@ from deliberation.i18n import LANGS
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param, RuleType
 from deliberation.rules.attendance import QUORUM_BASES
+from deliberation.rules.authorities import ASKS, AUTHORITIES
 from deliberation.rules.electorate import EXCLUSION_REASONS, PROXY_MODES
 from deliberation.rules.law import LAWS
 from deliberation.schema import schema_path, schema_text, write_or_check
@@ -190,9 +191,30 @@ _STAGE_PROPS: Final[dict[str, Schema]] = {
         "description": "all: the stage passes only if every item is adopted; any: it passes "
                        "with the items adopted, rejected only if none is",
     },
+    "checks": {
+        "type": "array",
+        "minItems": 1,
+        "description": "a gate's named checks, each answered as met or not met with a reason",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "name"],
+            "properties": {"id": _ref("id"), "name": _ref("text")},
+        },
+    },
+    "authority": {
+        "description": "the authority above the village that decides a gate (built in: "
+                       + ", ".join(AUTHORITIES) + "; or one of the procedure's authorities)",
+        "anyOf": [_ref("id"), {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id"],
+            "properties": {"id": _ref("id"), "asks": {"enum": list(ASKS)}},
+        }],
+    },
 }
 # what an extension's ``update: … set:`` cannot change (a stage is replaced to change them)
-_NOT_SET: Final = ("id", "action", "rules", "items", "item_policy")
+_NOT_SET: Final = ("id", "action", "rules", "items", "item_policy", "checks", "authority")
 
 
 def _stage() -> Schema:
@@ -394,6 +416,8 @@ def build_schema() -> Schema:
             "outcomes": _id_map(_ref("outcome"), "how a case can end"),
             "channels": _id_map(_ref("text"), "the procedure's own disclosure channels and "
                                 "their names (besides the built-in ones)"),
+            "authorities": _id_map(_ref("text"), "the procedure's own authorities above the "
+                                   "village and their names (besides the built-in ones)"),
             "supervision": {
                 "type": "object",
                 "additionalProperties": False,

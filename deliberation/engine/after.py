@@ -21,12 +21,12 @@ law in force on the day the case was opened.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, Final
+from typing import Final
 
 from deliberation.definition.model import OutcomeKind
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import Outcome, fire
+from deliberation.engine.instruments import read_instrument
 from deliberation.engine.machine import AFTER_PREFIX
 from deliberation.engine.plan import Plan
 from deliberation.engine.state import CaseState, Tally
@@ -61,13 +61,6 @@ def default_destination(plan: Plan, order: str) -> str | None:
     return None
 
 
-def _text(data: Any, key: str) -> str:
-    value = data.get(key)
-    if type(value) is not str or not value.strip():
-        raise InvalidAction(_("the order must give its {key}").format(key=key))
-    return value.strip()
-
-
 def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     """An order after adoption: checked, then the case reopened or ended as it says."""
     plan = ctx.plan
@@ -83,16 +76,8 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     if kind not in ORDERS:
         raise InvalidAction(_("the order's type must be one of {known}").format(
             known=", ".join(ORDERS)))
-    issuer, number = _text(data, "issuer"), _text(data, "number")
-    try:
-        issued = date.fromisoformat(_text(data, "issued_on"))
-    except ValueError:
-        raise InvalidAction(_("the order's date must be YYYY-MM-DD")) from None
     today = local_date(d.at, plan.zone)
-    if issued > today:
-        raise InvalidAction(_(
-            "the order is dated {on}, after the day it is recorded ({today})",
-        ).format(on=issued.isoformat(), today=today.isoformat()))
+    instrument = read_instrument(data, today)
     reopen, end = data.get("reopen"), data.get("end")
     if reopen is not None and end is not None:
         raise InvalidAction(_("an order either reopens a stage or ends the case, not both"))
@@ -112,7 +97,7 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     opened_on = local_date(ctx.records[0].at, plan.zone) if ctx.records else today
     result = FrozenDict(
         route=ORDER_KIND, state=state,
-        order=FrozenDict(type=kind, issuer=issuer, number=number, issued_on=issued.isoformat()),
+        order=FrozenDict(type=kind, **instrument),
         basis=FrozenDict(law="organic-law", article=article,
                          cited=cite("organic-law", article, opened_on).to_data()))
     return Outcome(result, s.entering(state, d.seq, d.at))

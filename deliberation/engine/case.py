@@ -39,6 +39,8 @@ from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
 from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
 from deliberation.engine.formats import ENGINE_FORMAT, FORMATS, EngineFormat, case_format
+from deliberation.engine.gates import DECISION_KIND, EXAMINATION_KIND
+from deliberation.engine.gates import EVALUATORS as GATE_EVALUATORS
 from deliberation.engine.plan import Plan, normalise_settings, plan_for
 from deliberation.engine.publication import EVALUATORS as PUBLICATION_EVALUATORS
 from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
@@ -96,7 +98,7 @@ def roster_fingerprint(roster: Roster) -> str:
 
 # every record kind's evaluator: the stages' own, and the orders that follow an adoption
 _EVALUATORS: Final = {**EVALUATORS, ORDER_KIND: ev_order, **COMMENT_EVALUATORS,
-                       **PUBLICATION_EVALUATORS}
+                       **PUBLICATION_EVALUATORS, **GATE_EVALUATORS}
 
 
 class Case:
@@ -664,6 +666,42 @@ class Case:
         """Close the evaluation: refused below ``min_ratings`` signed ratings; otherwise the
         ``satisfaction`` rule decides (recorded) whether it passes or takes ``rejected``."""
         return self._act("evaluation-closed", actor, {}, at=at)
+
+    def examine(self, *, met: Sequence[str] = (), not_met: Mapping[str, str] | None = None,
+                signed: Sequence[str] = (), actor: str | None = None,
+                at: datetime | None = None) -> tuple[Record, ...]:
+        """A gate's body examined the matter (see :mod:`deliberation.engine.gates`): every
+        check of the stage answered, as ``met`` or in ``not_met`` with its reason; the decision
+        ``signed`` by the members who took it (enough of them: rule ``gate-signatures``). All
+        met clears the matter; any not met returns it to the stage the gate names.
+
+        >>> from deliberation import load_procedure, Roster
+        >>> from deliberation.engine.clock import ManualClock
+        >>> c = Case.open(load_procedure("four-deliberations"), Roster.generate(), matter="x",
+        ...               clock=ManualClock())
+        >>> c.examine(met=["legality"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        deliberation.errors.InvalidAction: the case is at 'proposal'; cannot examine the matter now
+        """
+        now = self._now(at)
+        signers = _ids(signed, "signed")
+        sigs = tuple(Signature(v, "examiner", f"{self.id}/examination", now) for v in signers)
+        data = {"met": met, "not_met": {} if not_met is None else not_met}
+        return self._act(EXAMINATION_KIND, actor, data, sigs, now)
+
+    def record_authority_decision(self, decision: str, *, issuer: str, number: str,
+                                  issued_on: str, reason: str = "", actor: str | None = None,
+                                  at: datetime | None = None) -> tuple[Record, ...]:
+        """An authority above the village decided the gate: ``approved``, ``refused`` or
+        ``returned`` (approval), ``filed`` or ``returned`` (filing), by its instrument —
+        ``issuer``, document ``number``, ``issued_on`` (YYYY-MM-DD) — recorded by ``actor``, a
+        member of the stage's body. A refusal or return gives its ``reason``."""
+        data = {"decision": decision, "issuer": issuer, "number": number,
+                "issued_on": issued_on}
+        if reason:
+            data["reason"] = reason
+        return self._act(DECISION_KIND, actor, data, at=at)
 
     # -- explanations ---------------------------------------------------------------------------
     def blockers(self) -> tuple[_explain.Blocker, ...]:

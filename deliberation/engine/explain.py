@@ -12,7 +12,7 @@ and the tally, never by rescanning the records), so their cost does not grow wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -30,9 +30,10 @@ from deliberation.engine.counting import (
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally
-from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang
+from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang, series
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.authorities import ASK_LABELS, authority_name
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import cite
@@ -80,6 +81,8 @@ _LABELS: Final[dict[str, Text]] = {
     "record_task": _("report on the task (done, declined or cannot be solved here)"),
     "record_rating": _("collect signed ratings"),
     "close_evaluation": _("close the evaluation"),
+    "examine": _("examine the matter against each check and sign the decision"),
+    "record_authority_decision": _("record the authority's decision with its instrument"),
 }
 
 
@@ -128,9 +131,31 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
         facts = evaluation_facts(ctx, sp, t)
         decided = (sp.approval,) if sp.approval is not None else ()
         out.extend(_failing((*sp.preconditions, *decided), facts))
+    elif sp.kind is ActionKind.GATE:
+        out.extend(gate_blockers(ctx, sp))
     else:
         out.extend(_meeting_blockers(ctx, s, sp, on))
     return tuple(out)
+
+
+def gate_blockers(ctx: Context, sp: StagePlan) -> list[Blocker]:
+    """A gate waits for its decision: the checks to answer and the signatures its body owes,
+    or the authority's instrument."""
+    auth = sp.stage.authority
+    if auth is not None:
+        name = authority_name(auth.id, ctx.plan.procedure.authorities)
+        return [Blocker("authority", _(
+            "awaiting the {ask} of the {authority}, recorded with its instrument (issuer, "
+            "document number, date issued)",
+        ).format(ask=ASK_LABELS[auth.asks], authority=name), {"authority": auth.id},
+            sp.stage.basis)]
+    checks = series(c.name for c in sp.stage.checks)
+    out = [Blocker("checks", _("each check answered, met or not met with its reason: {checks}")
+                   .format(checks=checks), {"checks": tuple(c.id for c in sp.stage.checks)},
+                   sp.stage.basis)]
+    facts: Facts = {"members": counts(ctx.roster, sp.body).members, "gate_signed": 0}
+    out.extend(_failing(sp.preconditions, facts))
+    return out
 
 
 def _meeting_blockers(ctx: Context, s: CaseState, sp: StagePlan, on: Any) -> list[Blocker]:
@@ -205,6 +230,15 @@ def _comment_hints(sp: StagePlan) -> list[ActionHint]:
                        _LABELS["reply_objection"])]
 
 
+# the actions of the kinds of stage whose body takes them all
+_BY_BODY: Final[Mapping[ActionKind, Callable[[StagePlan], tuple[str, ...]]]] = {
+    ActionKind.TASK: lambda sp: ("record_task",),
+    ActionKind.EVALUATION: lambda sp: ("record_rating", "close_evaluation"),
+    ActionKind.GATE: lambda sp: ("examine",) if sp.stage.authority is None
+    else ("record_authority_decision",),
+}
+
+
 def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
     """The actions that may be taken now and who may take them."""
     plan = ctx.plan
@@ -239,11 +273,9 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
             add("record_opinion", body.id, body.name)
             add("close_consultation", body.id,
                 _("the villagers' committee"))
-        elif sp.kind is ActionKind.TASK:
-            add("record_task", body.id, body.name)
-        elif sp.kind is ActionKind.EVALUATION:
-            add("record_rating", body.id, body.name)
-            add("close_evaluation", body.id, body.name)
+        elif sp.kind in _BY_BODY:
+            for action in _BY_BODY[sp.kind](sp):
+                add(action, body.id, body.name)
         else:
             add("post_disclosure", body.id, body.name)
             add("conclude_disclosure", body.id, body.name)

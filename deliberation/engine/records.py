@@ -53,6 +53,8 @@ RECORD_KINDS: Final = (
     "task",  # a handler completed, declined or could not solve a task (its result routes)
     "rating",  # one rater's signed rating (or ratings given as counts) in an evaluation
     "evaluation-closed",  # the evaluation was closed (satisfaction checked; routes the case)
+    "examination",  # a gate's body examined the matter: checks met / not met, signed; routes
+    "authority-decision",  # an authority approved, refused, filed or returned it (instrument)
 )
 
 

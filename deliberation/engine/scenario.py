@@ -46,7 +46,8 @@ class ScenarioError(DefinitionError):
 # value kinds: str, int, num, bool, who (count or list of ids), ids (list of ids), redo,
 # exclusions ({id: category} or {category: count}), votes ({yes, no, abstain}: who),
 # proxies ({member: holder} or a count),
-# counts (names to counts), item_votes ({item id: votes})
+# counts (names to counts), item_votes ({item id: votes}), checks (a gate's check ids),
+# reasons ({check id: reason})
 _COMMON: Final = {"do": "str", "at": "time", "after": "num", "label": "str"}
 ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = {
     # do: (Case method, {key: kind}, required keys)
@@ -93,6 +94,11 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
     "ratings": ("record_ratings", {"satisfied": "int", "unsatisfied": "int", "unsigned": "int",
                                    "actor": "str"}, ("satisfied",)),
     "close-evaluation": ("close_evaluation", {"actor": "str"}, ()),
+    "examine": ("examine", {"met": "checks", "not_met": "reasons", "signed": "ids",
+                            "actor": "str"}, ("signed",)),
+    "authority-decision": ("record_authority_decision", {
+        "decision": "str", "issuer": "str", "number": "str", "issued_on": "str",
+        "reason": "str", "actor": "str"}, ("decision", "issuer", "number", "issued_on", "actor")),
     "note": ("note", {"text": "str", "actor": "str"}, ("text",)),
     "wait": (None, {}, ()),
 }
@@ -101,7 +107,8 @@ _POSITIONAL: Final = {"submit_motion": ("text", "submitters"), "post_disclosure"
                       "withdraw": ("by",), "note": ("text",), "record_order": ("type",),
                       "record_opinion": ("villager",),
                       "record_opinions": ("signed",), "record_rating": ("villager",),
-                      "record_ratings": ("satisfied",)}
+                      "record_ratings": ("satisfied",),
+                      "record_authority_decision": ("decision",)}
 _RENAME: Final = {"for": "for_stage"}
 _TOP: Final = ("procedure", "matter", "kind", "settings", "roster", "start", "actions", "case",
                "title", "description")
@@ -552,6 +559,13 @@ def _check_kind(kind: str, value: Any) -> str | Text:
             isinstance(k, str) and _check_kind("votes", v) == "" for k, v in value.items())
         return "" if ok else _("expected a mapping of item ids to {yes, no, abstain}, each a "
                                 "count or a list of villager ids")
+    if kind == "checks":
+        return "" if isinstance(value, list) and all(isinstance(x, str) for x in value) else \
+            _("expected a list of check ids")
+    if kind == "reasons":
+        return "" if isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(r, str) for k, r in value.items()) else \
+            _("expected a mapping of check ids to reasons")
     if kind == "counts":
         return "" if isinstance(value, dict) and all(
             isinstance(k, str) and isinstance(n, int) and not isinstance(n, bool) and n >= 0

@@ -16,7 +16,8 @@
   :mod:`~deliberation.rules.publication` (results-published: per-stage disclosure),
   :mod:`~deliberation.rules.regimes` (matter-regime: stricter laws for some matter kinds,
   with their data in :mod:`~deliberation.rules.law`),
-  :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
+  :mod:`~deliberation.rules.gates` (gate-signatures: a gate's decision signed by enough of
+  its body), :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
   (deadline, lunar schedule);
 - the arithmetic and calendars they use: :mod:`~deliberation.rules.thresholds`,
   :mod:`~deliberation.rules.days`, :mod:`~deliberation.rules.calendars`,

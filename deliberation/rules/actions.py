@@ -18,3 +18,6 @@ class ActionKind(enum.Enum):
     DISCLOSURE = "disclosure"  # a posting on a channel for a period (公开)
     TASK = "task"  # a handler completes, declines or cannot solve a piece of work (派单, 办事)
     EVALUATION = "evaluation"  # ratings recorded with the raters' signatures (评价, 核单)
+    # a body examines the matter against named checks and clears or returns it, signed; or an
+    # authority above the village approves, refuses or files it (审查, 审批, 备案)
+    GATE = "gate"

@@ -273,6 +273,7 @@ FAMILIES: Final[Mapping[str, str]] = {
     "any-of": "deliberation.rules.composite",
     "consultation-coverage": "deliberation.rules.consultation",
     "disclosure": "deliberation.rules.disclosure",
+    "gate-signatures": "deliberation.rules.gates",
     "notice-period": "deliberation.rules.disclosure",
     "advance-circulation": "deliberation.rules.disclosure",
     "written-motion": "deliberation.rules.motion",

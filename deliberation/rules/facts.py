@@ -82,6 +82,8 @@ class Facts(TypedDict, total=False):
     ratings: int
     satisfied: int
     ratings_unsigned: int
+    # a gate: members of the examining body who signed its decision
+    gate_signed: int
     # the case's matter (for ``matter-regime``): its kind, the local date it was opened, and
     # whether the acting body is a representative one (its members are representatives)
     matter_kind: str

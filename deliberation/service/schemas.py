@@ -37,6 +37,9 @@ _KIND_SCHEMAS: Final[dict[str, dict[str, Any]]] = {
         {"type": "object", "additionalProperties": {"type": "string"}},
         {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
     "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+    # a gate's checks met (ids), and those not met with their reasons ({id: reason})
+    "checks": {"type": "array", "items": {"type": "string"}},
+    "reasons": {"type": "object", "additionalProperties": {"type": "string"}},
 }
 # a meeting's votes per item: {item id: {yes, no, abstain}}
 _KIND_SCHEMAS["item_votes"] = {"type": "object",

@@ -32,6 +32,7 @@ from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.roster import Roster
+from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.simulation.model import (
@@ -276,6 +277,8 @@ class _Run:
             self.days += spent
         elif st.action is ActionKind.EVALUATION:
             route, rule = self.evaluate(st)
+        elif st.action is ActionKind.GATE:
+            route, rule = self.gate(st)
         elif st.action is ActionKind.MOTION:
             route, rule = self.move(), ""
         elif st.action is ActionKind.MEETING:
@@ -293,6 +296,32 @@ class _Run:
         self.case.record_ratings(sat, unsatisfied=st.ratings - sat)
         route = _route(self.case.close_evaluation(), "evaluation-closed")
         return route, "" if route == "pass" else st.satisfaction_rule_id
+
+    def gate(self, st: StagePlan) -> tuple[str, str]:
+        """The gate's decision, drawn as the vectorised path draws it: refused (an authority
+        asked to approve), returned, or let through."""
+        self.days += self.params.gate_days
+        self.clock.advance(days=self.params.gate_days)
+        u = self.rng.random(2)
+        refused = st.approves and u[0] < self.params.authority_refusal
+        returned = not refused and u[1] < self.params.gate_return
+        members = self.roster.select(self.procedure.bodies[st.body].members)
+        if st.authority:
+            decision = ("refused" if refused else "returned" if returned
+                        else "approved" if st.approves else "filed")
+            today = local_date(self.clock.now(), self.procedure.zone).isoformat()
+            records = self.case.record_authority_decision(
+                decision, issuer="simulated", number="simulated", issued_on=today,
+                reason="simulated" if refused or returned else "", actor=members[0].id)
+            route = _route(records, "authority-decision")
+            return route, "" if route == "pass" else "authority"
+        checks = list(st.gate_checks)
+        records = self.case.examine(
+            met=checks[1:] if returned else checks,
+            not_met={checks[0]: "simulated"} if returned else None,
+            signed=[v.id for v in members[:st.gate_signers]])
+        route = _route(records, "examination")
+        return route, "" if route == "pass" else "checks"
 
     def move(self) -> str:
         """A written motion by the first ``motion_submitters`` adults."""

@@ -50,6 +50,7 @@ from deliberation.rules.composite import Composite
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
+from deliberation.rules.gates import GateSignatures
 from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
 from deliberation.rules.observers import OBSERVERS
@@ -61,14 +62,16 @@ from deliberation.rules.thresholds import Threshold
 from deliberation.simulation.params import SimParams
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
-PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED, SHORT = range(9)
+(PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED, SHORT,
+ RETURNED) = range(10)
 KEYS: Final = ROUTE_KEYS
 assert KEYS[DECLINED] == "declined" and KEYS[UNRESOLVED] == "unresolved" and KEYS[SHORT] == "short"
+assert KEYS[RETURNED] == "returned"
 
 # The rules the simulator samples (their verdict depends on sampled counts, or on how it
 # schedules); every other rule is asked once per stage on what the schedule guarantees.
 SAMPLED: Final = (Quorum, ApprovalRule, ConsultationCoverage, WrittenMotion, Satisfaction,
-                  Deadline, LunarScheduleRule)
+                  Deadline, LunarScheduleRule, GateSignatures)
 
 
 _R = TypeVar("_R", bound=Rule)
@@ -187,6 +190,12 @@ class StagePlan:
     ratings: int = 0
     satisfied_needed: int = 0
     satisfaction_rule_id: str = "satisfaction"
+    # gates: the signatures a body's decision needs (signed by its first members), or the
+    # authority deciding it and whether it is asked to approve (it may then refuse)
+    gate_signers: int = 0
+    gate_checks: tuple[str, ...] = ()
+    authority: str = ""
+    approves: bool = False
 
     def target(self, key: int) -> str:
         return self.targets[key]
@@ -399,6 +408,8 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
                          deadline_days=min(deadlines, default=0))
     if stage.action is ActionKind.EVALUATION:
         return _evaluation(common, stage, body.members, rules, params, roster)
+    if stage.action is ActionKind.GATE:
+        return _gate(common, stage, body.members, rules, roster)
     if stage.action is ActionKind.MOTION:
         needed = max((req.needed for r in rules if isinstance(r, WrittenMotion)
                       for req in r.requirements({})), default=1)
@@ -459,6 +470,21 @@ def _evaluation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
         static = rule.id  # too few ratings to close the evaluation: the case stalls
     return StagePlan(**{**common, "static_failure": static}, ratings=n,
                      satisfied_needed=needed, satisfaction_rule_id=rule.id)
+
+
+def _gate(common: dict[str, Any], stage: Stage, selectors: Sequence[str], rules: list[Rule],
+          roster: Roster) -> StagePlan:
+    auth = stage.authority
+    if auth is not None:
+        return StagePlan(**common, authority=auth.id, approves=auth.asks == "approval")
+    rule = _rule_of(rules, GateSignatures, stage, "gate-signatures")
+    members = len(roster.select(selectors))
+    needed = rule.requirements({"members": members})[0].needed
+    static = common["static_failure"]
+    if static is None and needed > members:
+        static = rule.id  # too few members to sign any decision: the case stalls
+    return StagePlan(**{**common, "static_failure": static}, gate_signers=needed,
+                     gate_checks=tuple(c.id for c in stage.checks))
 
 
 def _consultation(common: dict[str, Any], stage: Stage, selectors: Sequence[str],
@@ -668,7 +694,7 @@ def _items(items: Sequence[tuple[str, Rule | None]], rules: Sequence[Rule], size
 
 __all__ = [
     "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
-    "RECONVENE", "REJECTED", "UNRESOLVED",
+    "RECONVENE", "REJECTED", "RETURNED", "UNRESOLVED",
     "Approval", "Group", "ItemPlan", "Plan", "QuorumAlt", "SimulationError", "StagePlan",
     "compile_plan", "counted",
 ]

@@ -160,6 +160,11 @@ class SimParams:
       the ``deadline`` route); ``task_days``: days a task takes.
     * ``ratings``: signed ratings collected per evaluation (at most the body's size), each
       satisfied with chance ``satisfaction``; ``evaluation_days``: days an evaluation takes.
+    * Gates: ``gate_return``: chance that a gate returns the matter (its body finds a check not
+      met, or the authority returns it for completion); ``authority_refusal``: chance that an
+      authority asked to approve refuses (before any return); ``gate_days``: days an
+      examination or an authority's decision takes. A body's decision is signed by as many of
+      its members as its ``gate-signatures`` rule needs.
     * A stage with a ``lunar-schedule`` waits for its next scheduled day: half the mean gap
       between scheduled days is added to the days (the engine path moves its clock to the
       actual day).
@@ -230,6 +235,10 @@ class SimParams:
     ratings: int = attrs.field(default=5, validator=_positive)
     satisfaction: float = attrs.field(default=0.9, validator=_probability)
     evaluation_days: int = attrs.field(default=3, validator=_non_negative)
+    # -- gates ---------------------------------------------------------------------------------
+    gate_return: float = attrs.field(default=0.1, validator=_probability)
+    authority_refusal: float = attrs.field(default=0.05, validator=_probability)
+    gate_days: int = attrs.field(default=10, validator=_non_negative)
     # -- limits ----------------------------------------------------------------------------
     max_reconvenings: int = attrs.field(default=3, validator=_non_negative)
     max_steps: int = attrs.field(default=200, validator=_positive)

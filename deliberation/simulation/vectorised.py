@@ -39,6 +39,7 @@ from deliberation.simulation.model import (
     OBJECTION,
     PASS,
     REJECTED,
+    RETURNED,
     UNRESOLVED,
     Approval,
     Group,
@@ -223,6 +224,8 @@ class _Chunk:
             return self.task(st, ix, rng)
         if st.action is ActionKind.EVALUATION:
             return self.evaluation(st, ix, rng)
+        if st.action is ActionKind.GATE:
+            return self.gate(st, ix, rng)
         if st.action is ActionKind.DISCLOSURE:
             self.days[ix] += st.min_days
             objected = rng.random(m) < self.params.objection_rate
@@ -480,6 +483,27 @@ class _Chunk:
         rule = np.where(ok, 0, self.rule_code(st.satisfaction_rule_id))
         self.rounds[ix, st.index] += 1
         self._cap_rounds(st, ix, key, ~ok)
+        return key, rule
+
+    def gate(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
+             ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """An authority asked to approve refuses, else the gate returns the matter, else it
+        lets it through; every decision is a round, a return capped by ``max_rounds``."""
+        np = self.np
+        m = ix.size
+        pr = self.params
+        self.days[ix] += pr.gate_days
+        u = rng.random((2, m))
+        refused = (u[0] < pr.authority_refusal) & st.approves
+        returned = ~refused & (u[1] < pr.gate_return)
+        key = np.full(m, PASS, dtype=np.int64)
+        rule = np.zeros(m, dtype=np.int64)
+        key[refused] = REJECTED
+        rule[refused] = self.rule_code("authority")
+        key[returned] = RETURNED
+        rule[returned] = self.rule_code("authority" if st.authority else "checks")
+        self.rounds[ix, st.index] += 1
+        self._cap_rounds(st, ix, key, refused | returned)
         return key, rule
 
     def _cap_rounds(self, st: StagePlan, ix: NDArray[np.int64], key: NDArray[np.int64],

@@ -40,6 +40,7 @@ from deliberation.errors import DeliberationError
 from deliberation.i18n import check_lang
 from deliberation.roster import Roster, Villager
 from deliberation.rules import RULES
+from deliberation.rules.authorities import DECISION_LABELS, authority_name
 from deliberation.rules.channels import channel_name
 from deliberation.rules.electorate import reason_name
 from deliberation.rules.law import LAWS, cite
@@ -286,6 +287,8 @@ def _sections(ctx: _Ctx, records: Sequence[Mapping[str, Any]]) -> list[Section]:
             blocks.append(("meeting", (rec, announced.pop(stage, []))))
         elif kind == "motion":
             blocks.append(("motion", rec))
+        elif kind in ("examination", "authority-decision"):
+            blocks.append(("gate", rec))
         elif kind in ("opinion", "consultation-closed") or (
                 kind in ("disclosure-posted", "disclosure-concluded", "objection", "answer")
                 and stage in disclosing):
@@ -302,6 +305,8 @@ def _sections(ctx: _Ctx, records: Sequence[Mapping[str, Any]]) -> list[Section]:
             section, recs = _meeting(ctx, *item), [item[0], *item[1]]
         elif what == "motion":
             section, recs = _motion(ctx, item), [item]
+        elif what == "gate":
+            section, recs = _gate(ctx, item), [item]
         elif what in ("consultation", "disclosure"):
             recs = groups[(what, item)]
             section = (_consultation if what == "consultation" else _disclosure)(ctx, item, recs)
@@ -665,6 +670,47 @@ def _objections(ctx: _Ctx, recs: Sequence[Mapping[str, Any]]) -> str:
             lines.append(ctx.w("answer", date=ctx.day(r.get("at")), by=ctx.name(r.get("actor")),
                                answer=str(d.get("answer") or "")))
     return ";".join(lines) if ctx.lang != "en" else "; ".join(lines)
+
+
+def _check_name(ctx: _Ctx, stage: Any, check: Any) -> str:
+    sp = ctx.stage_plan(stage)
+    found = next((c for c in sp.stage.checks if c.id == check), None) if sp else None
+    return found.name.get(ctx.lang) if found is not None else str(check)
+
+
+def _gate(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
+    """A gate's decision: the checks met and not met (with reasons) and who signed, or the
+    authority's decision with its instrument."""
+    stage, d = rec.get("stage"), rec.get("data") or {}
+    result: Mapping[str, Any] = rec.get("result") or {}
+    rows = [Row(ctx.w("date"), ctx.day(rec.get("at")))]
+    if rec.get("kind") == "examination":
+        met = [_check_name(ctx, stage, c) for c in d.get("met") or ()]
+        rows.append(Row(ctx.w("checks-met"), ctx.sep().join(met) or "-"))
+        not_met = d.get("not_met") or {}
+        if isinstance(not_met, Mapping) and not_met:
+            rows.append(Row(ctx.w("checks-not-met"), ctx.sep().join(
+                ctx.w("check-reason", check=_check_name(ctx, stage, c), reason=str(r))
+                for c, r in not_met.items())))
+        signers = [s.get("signer") for s in rec.get("signatures") or () if isinstance(s, Mapping)]
+        rows.append(Row(ctx.w("signed"), ctx.names(signers) or "-"))
+    else:
+        extra = ctx.procedure.authorities if ctx.procedure is not None else None
+        rows.append(Row(ctx.w("authority"),
+                        authority_name(str(result.get("authority")), extra).get(ctx.lang)))
+        decision = str(d.get("decision"))
+        label = DECISION_LABELS.get(decision)
+        rows.append(Row(ctx.w("decision"), label.get(ctx.lang) if label else decision))
+        rows.append(Row(ctx.w("instrument"), ctx.w(
+            "instrument-line", issuer=str(d.get("issuer")), number=str(d.get("number")),
+            date=str(d.get("issued_on")))))
+        if d.get("reason"):
+            rows.append(Row(ctx.w("reason"), str(d["reason"])))
+        if rec.get("actor"):
+            rows.append(Row(ctx.w("by"), ctx.name(rec.get("actor"))))
+    if result.get("route"):
+        rows.append(Row(ctx.w("step-result"), _verdict(ctx, stage, result)))
+    return Section(_title(ctx, stage, result.get("round")), tuple(rows))
 
 
 def _other(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:

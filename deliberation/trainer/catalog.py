@@ -42,6 +42,10 @@ RECORD_LABELS: Final[dict[str, Text]] = {
     "ratings": _p("trainer.catalog:ratings", "ratings"),
     "rating-signatures": _("raters' signatures"),
     "level": _("level handling it"),
+    "examination-checks": _("each check examined, met or not met"),
+    "return-reasons": _("the reasons for returning the matter"),
+    "examiner-signatures": _("the examiners' signatures on the decision"),
+    "instrument": _("the instrument: issuing authority, document number, date issued"),
 }
 
 # What a case record says happened (deliberation.records.RECORD_KINDS).
@@ -67,6 +71,8 @@ ENTRY_LABELS: Final[dict[str, Text]] = {
     "task": _p("trainer.catalog:task", "task"),
     "rating": _("rating"),
     "evaluation-closed": _("evaluation closed"),
+    "examination": _("examination"),
+    "authority-decision": _("authority's decision"),
 }
 
 ACTION_LABELS: Final[dict[str, Text]] = {
@@ -76,6 +82,7 @@ ACTION_LABELS: Final[dict[str, Text]] = {
     "disclosure": _("publication"),
     "task": _("task"),
     "evaluation": _("signed ratings"),
+    "gate": _("examination or approval"),
 }
 
 ROUTE_LABELS: Final[dict[str, Text]] = {
@@ -88,6 +95,7 @@ ROUTE_LABELS: Final[dict[str, Text]] = {
     "declined": _p("trainer.catalog:declined", "declined"),
     "unresolved": _("cannot be solved here"),
     "short": _("posted too briefly: post again"),
+    "returned": _("returned"),
 }
 
 ESCALATE_LABEL: Final = _("one level up")
@@ -102,6 +110,7 @@ AGAIN_LABELS: Final[dict[str, Text]] = {
     "consultation": _("consult again"),
     "motion": _("submit the motion again"),
     "evaluation": _("rate again"),
+    "gate": _("examine again"),
 }
 
 

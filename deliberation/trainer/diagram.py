@@ -93,6 +93,8 @@ def step_label(step: StepView, lang: str) -> list[str]:
         lines.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
     if step.stage.items:
         lines.append(items_summary(step.stage).get(lang))
+    if step.gate is not None:
+        lines.append(step.gate.get(lang))
     if step.skip_setting is not None:
         lines.append(ui("skip-when").format(id=f"`{step.skip_setting.id}`").get(lang))
     return lines

@@ -78,6 +78,8 @@ def _step_extra(step: StepView, lang: str) -> str:
         parts.append(ui("max-rounds").format(n=step.stage.max_rounds).get(lang))
     if step.stage.items:
         parts.append(items_summary(step.stage).get(lang))
+    if step.gate is not None:
+        parts.append(step.gate.get(lang))
     if step.skip_setting is not None:
         parts.append(ui("skip-when").format(id=code(step.skip_setting.id)).get(lang))
     return "; ".join(parts) if lang == "en" else ";".join(parts)

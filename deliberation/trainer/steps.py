@@ -20,9 +20,11 @@ from typing import Any
 import attrs
 
 from deliberation.definition.checks import route_keys
+from deliberation.definition.gate_words import gate_summary
 from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
+    ActionKind,
     Basis,
     Body,
     FrozenMap,
@@ -97,6 +99,7 @@ class StepView:
     routes: tuple[RouteView, ...]
     skip_setting: Setting | None = None
     sample: Mapping[str, int] = attrs.field(factory=dict)
+    gate: Text | None = None  # a gate's checks, or the authority deciding it, in one line
 
     @property
     def id(self) -> str:
@@ -213,6 +216,7 @@ def _step(
         routes=tuple(routes),
         skip_setting=skip,
         sample=_sample(body, roster) if roster is not None else {},
+        gate=gate_summary(procedure, stage) if stage.action is ActionKind.GATE else None,
     )
 
 

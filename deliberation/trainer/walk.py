@@ -33,6 +33,8 @@ from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError, RuleViolation
 from deliberation.i18n import LANGS, Text, Triple, _, check_lang, series
 from deliberation.roster import Roster
+from deliberation.rules.authorities import authority_name
+from deliberation.rules.days import local_date
 from deliberation.rules.observers import Observers
 from deliberation.rules.thresholds import Base, Comparison, Threshold
 from deliberation.safetext import printable
@@ -96,6 +98,16 @@ HELP_COMMENTS: Final = _(
     "  publish STEP [CHANNEL]         publish an earlier step's result (per-step disclosure)",
 )
 
+# The commands of a gate (an examination by the stage's body, or an authority's decision)
+HELP_GATES: Final = _(
+    "  clear [signed=N]               the gate's body finds every check met; its first N members "
+    "sign (default all)\n"
+    "  return CHECK REASON            the gate's body returns the matter: CHECK not met, for "
+    "REASON\n"
+    "  decide DECISION [REASON]       record the authority's decision (approved, refused, "
+    "returned, filed) with a sample instrument",
+)
+
 _COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
     ActionKind.MOTION: ("motion 1",),
     ActionKind.MEETING: ("meeting present=N yes=N",),
@@ -103,9 +115,12 @@ _COMMANDS_BY_ACTION: Final[dict[ActionKind, tuple[str, ...]]] = {
     ActionKind.DISCLOSURE: ("post notice-board", "wait 7", "conclude"),
     ActionKind.TASK: ("task", "task declined"),
     ActionKind.EVALUATION: ("ratings 5", "close"),
+    ActionKind.GATE: ("clear", "return CHECK REASON"),
 }
 
 _MEETING_KEYS: Final = ("present", "yes", "no", "abstain")
+# the records whose checks and route the walkthrough reports
+_ROUTED: Final = ("meeting", "examination", "authority-decision")
 _MEETING_OPTIONS: Final = ("witnesses", "signed", "households", "excused", "non_voting",
                            "interested_voting")
 
@@ -219,6 +234,8 @@ class Walkthrough:
             action += " · " + ui("max-rounds").format(n=step.stage.max_rounds).get(lang)
         if step.stage.items:
             action += " · " + items_summary(step.stage).get(lang)
+        if step.gate is not None:
+            action += " · " + step.gate.get(lang)
         self.say(f"{ui('action').get(lang)}{colon}{action}")
         self.say(f"{ui('rules').get(lang)}{colon}".rstrip())
         for rule in step.rules:
@@ -236,6 +253,8 @@ class Walkthrough:
         )
         self.say(f"{ui('routes').get(lang)}{colon}{routes}")
         commands = list(_COMMANDS_BY_ACTION.get(step.stage.action, ()))
+        if step.stage.authority is not None:
+            commands = ["decide approved", "decide returned REASON"]
         names = {r.rule for r in step.rules}
         if step.stage.items:  # each item's yes votes instead of the meeting's
             commands = ["meeting present=N " + " ".join(f"item.{it.id}=N"
@@ -356,6 +375,9 @@ class Walkthrough:
             "publish": self._publish,
             "reply": self._reply,
             "withdraw": self._withdraw,
+            "clear": self._clear,
+            "return": self._return,
+            "decide": self._decide,
         }
 
     @staticmethod
@@ -516,7 +538,45 @@ class Walkthrough:
                                  actor=self._first("villagers-committee"))
 
     def _help(self, args: list[str]) -> None:
-        self.say(HELP.get(self.lang) + "\n" + HELP_COMMENTS.get(self.lang))
+        self.say(HELP.get(self.lang) + "\n" + HELP_COMMENTS.get(self.lang) + "\n"
+                 + HELP_GATES.get(self.lang))
+
+    def _gate_members(self, signed: int | None = None) -> list[str]:
+        stage = self.case.stage
+        if stage is None:
+            return []
+        body = self.procedure.body_of(self.procedure.stage(stage), self.case.settings or None)
+        members = [v.id for v in self.case.roster.select(body.members)]
+        return members if signed is None else members[:signed]
+
+    def _checks(self) -> list[str]:
+        stage = self.case.stage
+        return [c.id for c in self.procedure.stage(stage).checks] if stage is not None else []
+
+    def _clear(self, args: list[str]) -> None:
+        n = _ints(args, (), ("signed",))
+        self.case.examine(met=self._checks(), signed=self._gate_members(n.get("signed")))
+
+    def _return(self, args: list[str]) -> None:
+        if len(args) < 2:
+            raise CommandError(_("write {usage}, e.g. {example}").format(
+                usage=code("return CHECK REASON"),
+                example=code("return materials the survey is missing")))
+        self.case.examine(met=[c for c in self._checks() if c != args[0]],
+                          not_met={args[0]: " ".join(args[1:])}, signed=self._gate_members())
+
+    def _decide(self, args: list[str]) -> None:
+        if not args:
+            raise CommandError(_("write {usage}, e.g. {example}").format(
+                usage=code("decide DECISION [REASON]"), example=code("decide approved")))
+        stage = self.case.stage
+        auth = self.procedure.stage(stage).authority if stage is not None else None
+        issuer = (authority_name(auth.id, self.procedure.authorities).get(self.lang)
+                  if auth is not None else "-")
+        today = local_date(self.clock.now(), self.procedure.zone).isoformat()
+        self.case.record_authority_decision(
+            args[0], issuer=issuer, number=f"{today}-1", issued_on=today,
+            reason=" ".join(args[1:]), actor=self._member_of_stage_body())
 
     def _withdraw(self, args: list[str]) -> None:
         submitters: list[str] = []
@@ -556,7 +616,7 @@ class Walkthrough:
         self.say(self.t("recorded", kinds=kinds))
         for rec in new:
             result = rec.result
-            if rec.kind != "meeting" or not result:
+            if rec.kind not in _ROUTED or not result:
                 continue
             for check in result.get("checks") or ():
                 self._check_line(rec.stage, check)

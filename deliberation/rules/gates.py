@@ -1,0 +1,88 @@
+"""Gates: ``gate-signatures`` — a gate's decision (cleared, or returned with reasons) is signed
+by enough members of the examining body, a share of *all* its members. A precondition: a
+decision with too few signatures is refused and nothing is recorded.
+
+The threshold is exact (:mod:`deliberation.rules.thresholds`): "more than half of the
+supervision committee's members" of 5 needs 3 signatures, of 4 needs 3; "at least 2/3" of 3
+needs 2.
+
+>>> from deliberation.rules import RULES
+>>> r = RULES["gate-signatures"].bind("signed", {"ratio": "1/2", "compare": ">"})
+>>> [r.verdict({"members": 5, "gate_signed": n}).ok for n in (2, 3, 4)]
+[False, True, True]
+>>> r.verdict({"members": 5, "gate_signed": 2}).message.get("en")
+'decision signed by 2 of 5 members, more than 1/2 of members needed, i.e. at least 3'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+import attrs
+
+from deliberation.i18n import Text, _
+from deliberation.rules.actions import ActionKind
+from deliberation.rules.base import (
+    Description,
+    Requirement,
+    Rule,
+    Verdict,
+    rule_type,
+)
+from deliberation.rules.facts import Facts
+from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
+
+NAME: Final = "gate-signatures"
+SIGNED: Final = "gate_signed"  # the fact: members of the body who signed the decision
+
+
+@attrs.frozen
+class GateSignatures(Rule):
+    """Members who signed the gate's decision against all members of the body."""
+
+    threshold: Threshold
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> GateSignatures:
+        return cls(rule_id, threshold_of(params, Base.MEMBERS), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({"members", SIGNED})
+
+    def verdict(self, facts: Facts) -> Verdict:
+        signed, members = facts.get(SIGNED, 0), facts.get("members", 0)
+        t = self.threshold
+        return self._verdict(t.holds(signed, members), t.numbers(signed, members))
+
+    def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
+        n = numbers
+        return _(
+            "decision signed by {count} of {total} members, {cmp} {frac} of members needed, "
+            "i.e. at least {needed}",
+        ).format(count=n["count"], total=n["total"], cmp=self.threshold.compare.label,
+                 frac=n["ratio"], needed=n["needed"])
+
+    def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
+        t = self.threshold
+        words = t.wording()
+        return Description(
+            _("signed by {threshold}").format(threshold=words),
+            _("the decision (cleared, or returned with reasons) is signed by {threshold}")
+            .format(threshold=words),
+            (t.view(SIGNED, "members"),))
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        return (self.threshold.requirement(SIGNED, facts.get("members", 0)),)
+
+
+rule_type(
+    GateSignatures, name=NAME, label=_("signatures on a gate's decision"),
+    description="A gate's decision is signed by enough members of the examining body (a share "
+                "of all its members).",
+    params=THRESHOLD_PARAMS,
+    actions=(ActionKind.GATE,))
+
+__all__ = ["NAME", "SIGNED", "GateSignatures"]
