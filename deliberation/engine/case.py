@@ -723,16 +723,19 @@ class Case:
         return self._clock.now() if at is None else at
 
     def _check_time(self, at: Any) -> None:
-        if type(at) is not datetime or at.tzinfo is None:
+        if type(at) is not datetime or at.tzinfo is None or (
+                at.tzinfo is not UTC and at.utcoffset() is None):
             raise InvalidAction(_("the time {at!r} must be an aware datetime").format(at=at))
-        try:
-            # every period and record counts in UTC and local days: a time at the very ends
-            # of the calendar (9999-12-31T23:00-12:00) has no UTC instant to count from
-            at.astimezone(UTC)
-            local_date(at, self._ctx.plan.zone)
-        except OverflowError:
-            raise InvalidAction(_("the time {at} is outside the calendar").format(
-                at=at.isoformat())) from None
+        if at.year == 1 or at.year == 9999:
+            # every period and record counts in UTC and local days: a time on the calendar's
+            # first or last day (9999-12-31T23:00-12:00) may have no UTC instant or local date
+            # to count from (zone offsets are under a day, so no other year can overflow)
+            try:
+                at.astimezone(UTC)
+                local_date(at, self._ctx.plan.zone)
+            except OverflowError:
+                raise InvalidAction(_("the time {at} is outside the calendar").format(
+                    at=at.isoformat())) from None
         if self._records and at < self._records[-1].at:
             last = self._records[-1].at
             raise InvalidAction(_(
