@@ -54,7 +54,7 @@ def freeze(value: Any) -> Any:
     Already-frozen parts (a :class:`FrozenDict`, a scalar) are kept as they are.
     """
     kind = type(value)
-    if kind in _SCALARS or kind is FrozenDict:
+    if kind is FrozenDict or kind in _SCALARS:  # (a record's data and result: frozen already)
         return value
     if kind is dict or isinstance(value, Mapping):
         scalars = _SCALARS

@@ -7,7 +7,7 @@ now. A refused action must leave the case exactly as it was.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
@@ -180,6 +180,7 @@ def test_a_naive_time_is_refused() -> None:
 @pytest.mark.parametrize("at", [
     datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-12))),  # no UTC instant
     datetime(9999, 12, 31, 20, tzinfo=UTC),  # its Beijing date would be in year 10000
+    datetime(1, 1, 1, 2, tzinfo=timezone(timedelta(hours=8))),  # its UTC instant: year 0
 ])
 def test_a_time_past_the_calendar_is_a_refusal(at: datetime) -> None:
     case, _clock = open_case()
@@ -187,6 +188,26 @@ def test_a_time_past_the_calendar_is_a_refusal(at: datetime) -> None:
         case.note("x", at=at)
     with pytest.raises(InvalidAction, match="outside the calendar"):
         Case.open(FOUR, Roster.generate(), matter="m", clock=ManualClock(at))
+    assert case.version == 1
+
+
+class _NoOffset(tzinfo):
+    """A time zone that knows no offset: its times are as naive as those without one."""
+
+    def utcoffset(self, dt: datetime | None) -> None:
+        return None
+
+    def dst(self, dt: datetime | None) -> None:
+        return None
+
+    def tzname(self, dt: datetime | None) -> None:
+        return None
+
+
+def test_a_time_whose_zone_has_no_offset_is_a_refusal() -> None:
+    case, _clock = open_case()
+    with pytest.raises(InvalidAction, match="aware datetime"):
+        case.note("x", at=datetime(2026, 3, 2, tzinfo=_NoOffset()))
     assert case.version == 1
 
 

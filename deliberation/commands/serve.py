@@ -15,6 +15,7 @@ from typing import Any
 from deliberation.commands._library import add_command
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
+from deliberation.rules.calendars import working_calendar
 from deliberation.store.location import default_db
 
 
@@ -54,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from deliberation.service.db import open_service_store
 
     open_service_store(args.db).close()
+    # Likewise the holiday tables of DELIBERATION_HOLIDAYS: a broken file is refused at start,
+    # not at the first request that counts days.
+    working_calendar()
     _check_address(args.host, args.port)
     serve(args.db, args.host, args.port, args.workers, args.max_body, args.log_level,
           args.keepalive)

@@ -25,7 +25,7 @@ from typing import Final
 
 from deliberation.definition.model import OutcomeKind
 from deliberation.engine.context import Context, Draft
-from deliberation.engine.evaluators import Outcome
+from deliberation.engine.evaluators import Outcome, fire
 from deliberation.engine.instruments import read_instrument
 from deliberation.engine.machine import AFTER_PREFIX
 from deliberation.engine.plan import Plan
@@ -45,15 +45,6 @@ ORDERS: Final[dict[str, tuple[Text, str]]] = {
     "revocation": (_("court revocation of the decision"), "36"),
     "republication": (_("order to publish (missing or false disclosure)"), "31"),
 }
-
-
-class _Model:
-    """What ``transitions`` moves: the state only."""
-
-    __slots__ = ("state",)
-
-    def __init__(self, state: str) -> None:
-        self.state = state
 
 
 def default_destination(plan: Plan, order: str) -> str | None:
@@ -101,16 +92,15 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         raise InvalidAction(_(
             "say which stage the order reopens (reopen) or how it ends the case (end)",
         ))
-    m = _Model(s.state)
-    plan.machine.events[AFTER_PREFIX + dest].trigger(m)
+    state = fire(ctx, s.state, AFTER_PREFIX + dest)
     article = ORDERS[kind][1]
     opened_on = local_date(ctx.records[0].at, plan.zone) if ctx.records else today
     result = FrozenDict(
-        route=ORDER_KIND, state=m.state,
+        route=ORDER_KIND, state=state,
         order=FrozenDict(type=kind, **instrument),
         basis=FrozenDict(law="organic-law", article=article,
                          cited=cite("organic-law", article, opened_on).to_data()))
-    return Outcome(result, s.entering(m.state, d.seq, d.at))
+    return Outcome(result, s.entering(state, d.seq, d.at))
 
 
 __all__ = ["ORDERS", "ORDER_KIND", "default_destination", "ev_order"]

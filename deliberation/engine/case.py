@@ -70,6 +70,10 @@ _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
 _FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
 Who = Sequence[str] | int
+_draft: Final = Draft._make
+# (a module constant: reading an enum member off its class costs far more on Python 3.11, and
+# every meeting reads it)
+_CONSULTATION: Final = ActionKind.CONSULTATION
 
 __all__ = ["Case", "ReplayError", "roster_fingerprint"]
 
@@ -447,14 +451,8 @@ class Case:
         :mod:`deliberation.engine.groups`).
         """
         # Only what was given is recorded (zero counts and empty text are the defaults).
-        data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
-        for key, value, check in (("no", no, _who), ("abstain", abstain, _who),
-                                  ("excused", excused, _who), ("witnesses", witnesses, _who),
-                                  ("online", online, _who), ("proxies", proxies, _proxies),
-                                  ("non_voting", non_voting, _count),
-                                  ("interested_voting", interested_voting, _count)):
-            if value != 0:
-                data[key] = check(value, key)
+        data = _meeting_counts(present, yes, no, abstain, excused, witnesses, online, proxies,
+                               non_voting, interested_voting)
         if excluded:
             data["excluded"] = _exclusions(excluded)
         if exclusion_approval is not None:
@@ -471,7 +469,8 @@ class Case:
             data["signed"] = _who(signed, "signed")
         if present_among is not None:
             data["present_among"] = _counts(present_among, "present_among")
-        data.update(_meeting_extras(items, observers, place))
+        if items is not None or observers or place is not None:
+            data.update(_meeting_extras(items, observers, place))
         if elected is not None:
             data[ELECTED] = self._elected(elected)
         now = self._now(at)
@@ -738,16 +737,19 @@ class Case:
         return self._clock.now() if at is None else at
 
     def _check_time(self, at: Any) -> None:
-        if type(at) is not datetime or at.tzinfo is None:
+        if type(at) is not datetime or at.tzinfo is None or (
+                at.tzinfo is not UTC and at.utcoffset() is None):
             raise InvalidAction(_("the time {at!r} must be an aware datetime").format(at=at))
-        try:
-            # every period and record counts in UTC and local days: a time at the very ends
-            # of the calendar (9999-12-31T23:00-12:00) has no UTC instant to count from
-            at.astimezone(UTC)
-            local_date(at, self._ctx.plan.zone)
-        except OverflowError:
-            raise InvalidAction(_("the time {at} is outside the calendar").format(
-                at=at.isoformat())) from None
+        if at.year == 1 or at.year == 9999:
+            # every period and record counts in UTC and local days: a time on the calendar's
+            # first or last day (9999-12-31T23:00-12:00) may have no UTC instant or local date
+            # to count from (zone offsets are under a day, so no other year can overflow)
+            try:
+                at.astimezone(UTC)
+                local_date(at, self._ctx.plan.zone)
+            except OverflowError:
+                raise InvalidAction(_("the time {at} is outside the calendar").format(
+                    at=at.isoformat())) from None
         if self._records and at < self._records[-1].at:
             last = self._records[-1].at
             raise InvalidAction(_(
@@ -783,7 +785,7 @@ class Case:
         if here is None:
             if kind != "opened" and kind != ORDER_KIND:
                 raise CaseClosed(closed_msg(s.state))
-        elif kind == "meeting" and here.kind is ActionKind.CONSULTATION:
+        elif kind == "meeting" and here.kind is _CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
             s = self._step(s, pending, "consultation-closed", now, actor, _EMPTY, ())
         s = self._step(s, pending, kind, now, actor, data, signatures)
@@ -809,8 +811,9 @@ class Case:
             seq = len(self._records) + len(pending) + 1
             stage = s.state if kind != "opened" and s.state in stages else None
             tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-            out = _EVALUATORS[kind](ctx, s, tally, Draft(seq, kind, at, actor, stage, data,
-                                                        signatures))
+            # (Draft._make: the named tuple's constructor from one tuple, the cheaper call)
+            out = _EVALUATORS[kind](ctx, s, tally, _draft((seq, kind, at, actor, stage, data,
+                                                         signatures)))
             pending.append((Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures,
                                    out.result), out, s.entered_seq))
             s = out.state
@@ -932,6 +935,32 @@ def _written_votes(value: Any, what: str = "written") -> dict[str, Any]:
             "{what} must map yes, no and abstain to counts or villager ids",
         ).format(what=what))
     return {k: _who(v, f"{what}.{k}") for k, v in value.items()}
+
+
+def _meeting_counts(present: Any, yes: Any, no: Any, abstain: Any, excused: Any,
+                    witnesses: Any, online: Any, proxies: Any, non_voting: Any,
+                    interested_voting: Any) -> dict[str, Any]:
+    """A meeting's attendance and votes as given, checked: ``present`` and ``yes`` always, each
+    other part only when given (not zero). (One test per part, written out: every meeting goes
+    through here.)"""
+    data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
+    if no != 0:
+        data["no"] = _who(no, "no")
+    if abstain != 0:
+        data["abstain"] = _who(abstain, "abstain")
+    if excused != 0:
+        data["excused"] = _who(excused, "excused")
+    if witnesses != 0:
+        data["witnesses"] = _who(witnesses, "witnesses")
+    if online != 0:
+        data["online"] = _who(online, "online")
+    if proxies != 0:
+        data["proxies"] = _proxies(proxies, "proxies")
+    if non_voting != 0:
+        data["non_voting"] = _count(non_voting, "non_voting")
+    if interested_voting != 0:
+        data["interested_voting"] = _count(interested_voting, "interested_voting")
+    return data
 
 
 def _meeting_extras(items: Any, observers: Any, place: Any) -> dict[str, Any]:

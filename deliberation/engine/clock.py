@@ -45,7 +45,8 @@ class ManualClock:
         return self.current
 
     def advance(self, days: float = 0, hours: float = 0, minutes: float = 0) -> None:
-        self.current += timedelta(days=days, hours=hours, minutes=minutes)
+        # (positional: timedelta(days, seconds, microseconds, milliseconds, minutes, hours))
+        self.current += timedelta(days, 0, 0, 0, minutes, hours)
 
     def set(self, when: datetime) -> None:
         if when.tzinfo is None:

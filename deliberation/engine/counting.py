@@ -191,10 +191,22 @@ def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
 def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
            ) -> tuple[int, int, int]:
     """Yes, no and abstentions; a named voter must have a vote, be present and vote once."""
-    counted = [data.get("yes", 0), data.get("no", 0), data.get("abstain", 0)]
+    yes, no, abstain = data.get("yes", 0), data.get("no", 0), data.get("abstain", 0)
+    if type(yes) is not int or type(no) is not int or type(abstain) is not int:
+        yes, no, abstain = _named_votes(ctx, sp, (yes, no, abstain), a)
+    if yes + no + abstain > a.voters:
+        raise InvalidAction(too_many("votes cast", yes + no + abstain, a.voters))
+    return yes, no, abstain
+
+
+def _named_votes(ctx: Context, sp: StagePlan, given: tuple[Any, Any, Any], a: _Attendance
+                 ) -> tuple[int, int, int]:
+    """Yes, no and abstentions given (some of them) as villager ids: each checked, counted."""
+    counted: list[int] = []
     voted: set[str] = set()
-    for i, val in enumerate(counted):
+    for val in given:
         if type(val) is int:
+            counted.append(val)
             continue
         for vid in val:
             if vid in voted:
@@ -203,10 +215,8 @@ def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             _voter(ctx, sp, vid)
             if a.named is not None and vid not in a.named:
                 raise InvalidAction(_("{vid} voted without being present").format(vid=vid))
-        counted[i] = len(val)
+        counted.append(len(val))
     yes, no, abstain = counted
-    if yes + no + abstain > a.voters:
-        raise InvalidAction(too_many("votes cast", yes + no + abstain, a.voters))
     return yes, no, abstain
 
 

@@ -74,12 +74,18 @@ class Outcome(NamedTuple):
 
 
 class _Model:
-    """The object ``transitions`` moves: it carries only the state."""
+    """The object ``transitions`` moves: it carries only the state (see :func:`fire`)."""
 
     __slots__ = ("state",)
+    state: str
 
-    def __init__(self, state: str) -> None:
-        self.state = state
+
+def fire(ctx: Context, state: str, event: str) -> str:
+    """Fire ``event`` on the procedure's machine from ``state``: the state it leads to."""
+    m = _Model()  # (no __init__: set here, in the one place a model is made)
+    m.state = state
+    ctx.plan.machine.events[event].trigger(m)
+    return m.state
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -118,12 +124,14 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
                   ) -> list[FrozenDict]:
     """Ask the stage's preconditions (or take their verdicts already ``asked``); raise one
     RuleViolation carrying every failure."""
+    made = asked is None
     if asked is None:
         asked = [r.verdict(facts) for r in sp.preconditions]
     for v in asked:
         if not v.ok:
             raise violation(sp, [v for v in asked if not v.ok])
-    return list(asked)  # (each verdict is its own entry in the result)
+    # (each verdict is its own entry in the result; a list made here is the caller's already)
+    return asked if made else list(asked)  # type: ignore[return-value]
 
 
 def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
@@ -141,11 +149,26 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
     """Follow ``route`` from the stage: the result and the state in the stage it leads to."""
     if route in sp.escalates:
         return _escalate(ctx, s, d, route, checks, extra)
-    m = _Model(s.state)
-    ctx.plan.machine.events[route].trigger(m)
-    to = m.state
+    to = fire(ctx, s.state, route)
+    return _moved(route, to, checks, extra, s.entering(to, d.seq, d.at))
+
+
+def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
+           new: CaseState) -> Outcome:
+    """The result of following ``route`` to ``to``, and the state ``new`` there."""
     return Outcome(FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}),
-                   s.entering(to, d.seq, d.at))
+                   new)
+
+
+def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
+                       held: int, checks: Sequence[FrozenDict], **extra: Any) -> Outcome:
+    """:func:`move` for the ``held``-th meeting of the stage, which took ``route``: the state
+    after the meeting (:meth:`CaseState.after_meeting`) in the stage it leads to, built once."""
+    if route in sp.escalates:
+        return _escalate(ctx, s.after_meeting(sp.id, held, route), d, route, checks, extra)
+    to = fire(ctx, s.state, route)
+    return _moved(route, to, checks, extra,
+                  s.after_meeting(sp.id, held, route, (to, d.seq, d.at)))
 
 
 def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],
@@ -158,11 +181,10 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
         event, to = ESCALATE_EVENT, esc.levels[index + 1].id
     else:
         event, to = ESCALATE_TOP, None
-    m = _Model(s.state)
-    ctx.plan.machine.events[event].trigger(m)
-    new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
+    state = fire(ctx, s.state, event)
+    new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at,
                        postings=FrozenDict(), level=s.level + 1 if to is not None else s.level)
-    return Outcome(FrozenDict(route=route, state=m.state, checks=tuple(checks), **extra,
+    return Outcome(FrozenDict(route=route, state=state, checks=tuple(checks), **extra,
                               escalated=FrozenDict({"from": esc.levels[index].id, "to": to})),
                    new)
 
@@ -198,6 +220,16 @@ _DO_TASK: Final = _("report on a task")
 _DO_RATE: Final = _("record a rating")
 _DO_CLOSE_EVAL: Final = _("close the evaluation")
 _ANY_KIND: Final = tuple(ActionKind)
+# The kinds each evaluator accepts, and the one it compares with, as module constants: reading
+# an enum member off its class (``ActionKind.MEETING``) costs about twenty times a global's
+# lookup on Python 3.11, and every action reads a few.
+_MEETING: Final = ActionKind.MEETING
+_MOTION_ONLY: Final = (ActionKind.MOTION,)
+_MEETING_ONLY: Final = (ActionKind.MEETING,)
+_CONSULTATION_ONLY: Final = (ActionKind.CONSULTATION,)
+_DISCLOSURE_ONLY: Final = (ActionKind.DISCLOSURE,)
+_TASK_ONLY: Final = (ActionKind.TASK,)
+_EVALUATION_ONLY: Final = (ActionKind.EVALUATION,)
 _TASK_ROUTES: Final = {"done": "pass", "declined": "declined", "unresolved": "unresolved"}
 
 
@@ -237,7 +269,7 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.MOTION,), _DO_MOTION)
+    sp = open_stage(ctx, s, _MOTION_ONLY, _DO_MOTION)
     subs = list(d.data.get("submitters") or ())
     signed = set(d.data.get("signed") or ())
     if len(set(subs)) != len(subs):
@@ -257,15 +289,15 @@ def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, _ANY_KIND, _DO_NOTICE)
     target = ctx.plan.stages.get(str(d.data.get("for")))
-    if target is None or target.kind is not ActionKind.MEETING or target.index < sp.index:
+    if target is None or target.kind is not _MEETING or target.index < sp.index:
         raise InvalidAction(_("the notice names no meeting stage at or after this one"))
     if d.data.get("reconvene") and (target.id != sp.id
                                     or s.last_route.get(target.id) != "no_quorum"):
         raise InvalidAction(_("only a meeting that lacked a quorum is reconvened"))
     if d.kind == "notice":
-        new = s._replace(notices=with_item(s.notices, target.id, d.at))
+        new = s.with_notice(target.id, d.at)
     else:
-        new = s._replace(circulated=with_item(s.circulated, target.id, d.at))
+        new = s.with_circulation(target.id, d.at)
     return Outcome(_stay(s), new)
 
 
@@ -286,7 +318,7 @@ def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = 
 
 
 def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.MEETING,), _DO_MEETING)
+    sp = open_stage(ctx, s, _MEETING_ONLY, _DO_MEETING)
     facts, electorate = meeting_facts(ctx, s, sp, d)
     checks = preconditions(sp, facts)
     extra: dict[str, Any] = {}
@@ -302,15 +334,15 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             route = "rejected"
     elected = election(ctx, s, sp, d.data, route)
     route, held = _round(s, sp, route)
-    after = s.after_meeting(sp.id, held, route)
     if elected is not None:  # a new election replaces the group
-        after = after._replace(groups=FrozenDict({**s.groups, **elected}))
+        s = s._replace(groups=FrozenDict({**s.groups, **elected}))
         extra["groups"] = elected
-    return move(ctx, after, d, sp, route, checks, round=held, electorate=electorate, **extra)
+    return move_after_meeting(ctx, s, d, sp, route, held, checks, round=held,
+                              electorate=electorate, **extra)
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_OPINION)
+    sp = open_stage(ctx, s, _CONSULTATION_ONLY, _DO_OPINION)
     named = "villager" in d.data
     if t.named is not None and t.named != named:
         raise InvalidAction(_("named opinions and counted opinions cannot be mixed"))
@@ -362,7 +394,7 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.CONSULTATION,), _DO_CLOSE)
+    sp = open_stage(ctx, s, _CONSULTATION_ONLY, _DO_CLOSE)
     facts = consultation_facts(ctx, sp, t)
     checks = preconditions(sp, facts)
     # a written consultation decides: valid when enough replied, granted when enough consent
@@ -371,7 +403,7 @@ def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Ou
 
 
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_POST)
+    sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_POST)
     if d.actor is None:
         raise InvalidAction(_("say who posts the disclosure"))
     member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
@@ -383,12 +415,13 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         raise InvalidAction(_(
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))
-    postings = s.postings if channel in s.postings else with_item(s.postings, channel, d.at)
-    return Outcome(_stay(s), s._replace(postings=postings))
+    if channel in s.postings:  # the channel's first posting in the stage stands
+        return Outcome(_stay(s), s)
+    return Outcome(_stay(s), s.with_postings(with_item(s.postings, channel, d.at)))
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.DISCLOSURE,), _DO_CONCLUDE)
+    sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_CONCLUDE)
     facts = disclosure_facts(ctx, s, _local(ctx, d.at))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
@@ -433,11 +466,10 @@ def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
                 "cannot send the case back to {redo!r}: not this or an earlier stage",
             ).format(redo=redo))
         event = REDO_PREFIX + back.id
-    m = _Model(s.state)
-    ctx.plan.machine.events[event].trigger(m)
-    new = after._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
+    state = fire(ctx, s.state, event)
+    new = after._replace(state=state, entered_seq=d.seq, entered_at=d.at,
                        postings=FrozenDict())
-    return Outcome(FrozenDict(route=event, state=m.state, open_objections=after.objections), new)
+    return Outcome(FrozenDict(route=event, state=state, open_objections=after.objections), new)
 
 
 def ev_withdrawn(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -452,10 +484,9 @@ def ev_withdrawn(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
                           if sp.kind is ActionKind.MEETING), None)
         sel = proposers.members if proposers is not None else ()
         member(ctx, d.actor, sel, s.state, _("submitters or the proposing body"))
-    m = _Model(s.state)
-    plan.machine.events[WITHDRAW].trigger(m)
-    new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at)
-    return Outcome(FrozenDict(route=WITHDRAW, state=m.state), new)
+    state = fire(ctx, s.state, WITHDRAW)
+    new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at)
+    return Outcome(FrozenDict(route=WITHDRAW, state=state), new)
 
 
 class NothingDue(InvalidAction):
@@ -486,11 +517,10 @@ def ev_skipped(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = ctx.plan.stages.get(s.state)
     if sp is None or not sp.skip:
         raise InvalidAction(_("this stage is not skipped"))
-    m = _Model(s.state)
-    ctx.plan.machine.events[SKIP].trigger(m)
-    new = s._replace(state=m.state, entered_seq=d.seq, entered_at=d.at,
+    state = fire(ctx, s.state, SKIP)
+    new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at,
                        postings=FrozenDict())
-    return Outcome(FrozenDict(route=SKIP, state=m.state, setting=sp.stage.skip_when), new)
+    return Outcome(FrozenDict(route=SKIP, state=state, setting=sp.stage.skip_when), new)
 
 
 def ev_note(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -499,7 +529,7 @@ def ev_note(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.TASK,), _DO_TASK)
+    sp = open_stage(ctx, s, _TASK_ONLY, _DO_TASK)
     data = d.data
     route = _TASK_ROUTES.get(data.get("result"))  # type: ignore[arg-type]
     if route is None:
@@ -519,7 +549,7 @@ def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.EVALUATION,), _DO_RATE)
+    sp = open_stage(ctx, s, _EVALUATION_ONLY, _DO_RATE)
     named = "villager" in d.data
     if t.named is not None and t.named != named:
         raise InvalidAction(_("named ratings and counted ratings cannot be mixed"))
@@ -545,7 +575,7 @@ def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, (ActionKind.EVALUATION,), _DO_CLOSE_EVAL)
+    sp = open_stage(ctx, s, _EVALUATION_ONLY, _DO_CLOSE_EVAL)
     facts = evaluation_facts(ctx, sp, t)
     checks = preconditions(sp, facts)
     route = "pass"

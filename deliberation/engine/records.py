@@ -112,10 +112,11 @@ class Signature:
 
 if TYPE_CHECKING:
     def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]: ...
+    def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]: ...
 else:
-    # ``tuple`` itself, called from C: every record the engine makes goes through it (a tuple
+    # ``tuple`` itself, called from C: every record the engine makes goes through them (a tuple
     # given, as the engine gives it, is kept as it is)
-    _signature_tuple = tuple
+    _signature_tuple = _attachment_tuple = tuple
 
 
 @attrs.frozen
@@ -141,10 +142,6 @@ class Attachment:
     def from_data(cls, data: Mapping[str, Any]) -> Attachment:
         return cls(str(data["name"]), str(data["media_type"]), int(data["size"]),
                    str(data["sha256"]))
-
-
-def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]:
-    return tuple(value)
 
 
 # A frozen class without slots: attrs then fills a new record's ``__dict__`` directly, where a

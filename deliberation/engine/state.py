@@ -49,30 +49,60 @@ class CaseState(NamedTuple):
     def entering(self, state: str, seq: int, at: datetime) -> CaseState:
         """The state once the record ``seq`` (made ``at``) moved the case to ``state``: a new
         stage visit, with no postings yet. (Built directly: this is every move's cost.)"""
-        return CaseState(state, seq, at, self.objections, self.level, self.rounds, self.notices,
-                         self.circulated, self.last_route, _EMPTY, self.submitters,
-                         self.groups)
+        return _make((state, seq, at, self.objections, self.level, self.rounds, self.notices,
+                      self.circulated, self.last_route, _EMPTY, self.submitters, self.groups))
 
-    def after_meeting(self, stage: str, held: int, route: str) -> CaseState:
+    def after_meeting(self, stage: str, held: int, route: str,
+                      entering: tuple[str, int, datetime] | None = None) -> CaseState:
         """The state once the ``held``-th meeting of ``stage`` took ``route``: the meeting used
-        up its notice, and its circulated plan stands only after a failed quorum. (Built in one
-        go: every meeting pays for it.)"""
+        up its notice, and its circulated plan stands only after a failed quorum. With
+        ``entering`` (state, seq, at), the meeting also moved the case there (as
+        :meth:`entering` does). (Built in one go: every meeting pays for it.)"""
         notices, circulated = self.notices, self.circulated
         if stage in notices:
             notices = without(notices, stage)
         if route != "no_quorum" and stage in circulated:
             circulated = without(circulated, stage)
-        return CaseState(
-            self.state, self.entered_seq, self.entered_at, self.objections, self.level,
-            FrozenDict({**self.rounds, stage: held}), notices, circulated,
-            FrozenDict({**self.last_route, stage: route}), self.postings, self.submitters,
-            self.groups)
+        rounds = FrozenDict({**self.rounds, stage: held})
+        last_route = FrozenDict({**self.last_route, stage: route})
+        if entering is None:
+            return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
+                             self.level, rounds, notices, circulated, last_route, self.postings,
+                             self.submitters, self.groups)
+        to, seq, at = entering
+        return _make((to, seq, at, self.objections, self.level, rounds, notices, circulated,
+                      last_route, _EMPTY, self.submitters, self.groups))
+
+    def with_notice(self, stage: str, at: datetime) -> CaseState:
+        """The state once a notice of the meeting of ``stage`` was given ``at``."""
+        return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
+                         self.level, self.rounds, with_item(self.notices, stage, at),
+                         self.circulated, self.last_route, self.postings, self.submitters,
+                         self.groups)
+
+    def with_circulation(self, stage: str, at: datetime) -> CaseState:
+        """The state once the plan for the meeting of ``stage`` was circulated ``at``."""
+        return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
+                         self.level, self.rounds, self.notices,
+                         with_item(self.circulated, stage, at), self.last_route, self.postings,
+                         self.submitters, self.groups)
+
+    def with_postings(self, postings: Mapping[str, datetime]) -> CaseState:
+        """The state with this stage's first postings per channel ``postings``."""
+        return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
+                         self.level, self.rounds, self.notices, self.circulated,
+                         self.last_route, postings, self.submitters, self.groups)
 
     def rounds_at(self, stage: str) -> int:
         return self.rounds.get(stage, 0)
 
     def with_round(self, stage: str) -> CaseState:
         return self._replace(rounds=with_item(self.rounds, stage, self.rounds_at(stage) + 1))
+
+
+# ``CaseState._make``: the named tuple's own constructor from one tuple of every field (cheaper
+# than its generated ``__new__`` with twelve arguments, for the states every move builds)
+_make = CaseState._make
 
 
 def with_item(mapping: Mapping[str, Any], key: str, value: Any) -> FrozenDict:

@@ -73,6 +73,11 @@ def _counted(q: Quorum) -> tuple[tuple[str, str], ...]:
                  for t in q.alternatives)
 
 
+def _judged(q: Quorum) -> tuple[tuple[Threshold, str, str], ...]:
+    return tuple((t, present, of) for t, (present, of) in zip(q.alternatives, q.counted,
+                                                             strict=True))
+
+
 @attrs.frozen
 class Quorum(Rule):
     """Enough of the body attends, on one of the allowed bases (``any_of``: alternatives).
@@ -87,6 +92,9 @@ class Quorum(Rule):
     counted: tuple[tuple[str, str], ...] = attrs.field(init=False, eq=False, repr=False,
                                                        default=attrs.Factory(
         _counted, takes_self=True))
+    # each alternative with the two facts it compares, paired once (the verdict walks them)
+    judged: tuple[tuple[Threshold, str, str], ...] = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(_judged, takes_self=True))
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -109,10 +117,8 @@ class Quorum(Rule):
         rows = []
         chosen: tuple[dict[str, Any], bool] | None = None
         get = facts.get
-        for t, (present, of) in zip(self.alternatives, self.counted, strict=True):
-            count, total = int(get(present, 0)), int(get(of, 0))  # type: ignore[call-overload]
-            ok = t.holds(count, total)
-            numbers = t.numbers(count, total)
+        for t, present, of in self.judged:
+            ok, numbers = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
             rows.append((numbers, ok))
             if ok and chosen is None:
                 chosen = (numbers, ok)
@@ -231,19 +237,15 @@ class Approval(Rule):
                             int(facts.get("abstain", 0)))
         wy, wn, wa = (int(facts.get("written_yes", 0)), int(facts.get("written_no", 0)),
                       int(facts.get("written_abstain", 0)))
-        extra: dict[str, Any] = {}
-        if wy + wn + wa:
-            if self.written:
-                yes, no, abstain = yes + wy, no + wn, abstain + wa
-                extra["written_counted"] = wy + wn + wa
-            else:
-                extra["written_not_counted"] = wy + wn + wa
-        total = yes + no + abstain if t.base is Base.VOTES_CAST else t.base.total(facts)
-        numbers = t.numbers(yes, total)
+        written = wy + wn + wa
+        if written and self.written:
+            yes, no, abstain = yes + wy, no + wn, abstain + wa
+        total = yes + no + abstain if t.base is _VOTES_CAST else t.base.total(facts)
+        ok, numbers = t.judge(yes, total)
         numbers["no"], numbers["abstain"] = no, abstain
-        if extra:
-            numbers.update(extra)
-        return self._verdict(t.holds(yes, total), numbers)
+        if written:  # what was done with votes handed in writing
+            numbers["written_counted" if self.written else "written_not_counted"] = written
+        return self._verdict(ok, numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         t, n = self.threshold, numbers
@@ -269,6 +271,9 @@ class Approval(Rule):
 
 
 _WRITTEN: Final = ("written_yes", "written_no", "written_abstain")
+# (a module constant: reading an enum member off its class costs far more on Python 3.11, and
+# every vote reads it)
+_VOTES_CAST: Final = Base.VOTES_CAST
 
 
 def _written_note(n: Mapping[str, Any]) -> Text | None:

@@ -125,11 +125,12 @@ class Verdict(FrozenDict):
 
     __slots__ = ("_rule",)
 
-    def __init__(self, rule: Rule, ok: bool, numbers: Mapping[str, Any]) -> None:
-        dict.__init__(self, rule=rule.id, ok=ok, numbers=numbers)
-        self._rule = rule
+    # Made only by :meth:`Rule._verdict` (or :func:`verdict_of`), which fills the entry and the
+    # rule slot as it makes it: ``dict``'s own constructor, no Python ``__init__`` frame — every
+    # action asks a few verdicts.
 
     if TYPE_CHECKING:
+        _rule: Rule
         rule: Rule
         ok: bool
         numbers: Mapping[str, Any]
@@ -142,7 +143,7 @@ class Verdict(FrozenDict):
         id = property(itemgetter("rule"))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Verdict, (self.rule, self.ok, self.numbers))
+        return (verdict_of, (self.rule, self.ok, self.numbers))
 
     @property
     def message(self) -> Text:
@@ -212,7 +213,14 @@ class Rule(abc.ABC):
         return tuple((r,) for r in reqs)
 
     def _verdict(self, ok: bool, numbers: dict[str, Any]) -> Verdict:
-        return Verdict(self, ok, FrozenDict(numbers))
+        v = Verdict({"rule": self.id, "ok": ok, "numbers": FrozenDict(numbers)})
+        v._rule = self  # (its one setting, as it is made: see Verdict)
+        return v
+
+
+def verdict_of(rule: Rule, ok: bool, numbers: Mapping[str, Any]) -> Verdict:
+    """The verdict ``rule`` gives with ``ok`` and ``numbers`` (unpickling one, for instance)."""
+    return rule._verdict(ok, dict(numbers))
 
 
 Build = Callable[[str, Mapping[str, Any], tuple[str, ...]], Rule]
@@ -351,4 +359,4 @@ def join(parts: list[Text]) -> Text:
 
 __all__ = ["FAMILIES", "RULES", "Build", "Description", "Effect", "Param", "Registry",
            "Requirement", "Rule", "RuleType", "ThresholdView", "Verdict", "freeze", "join",
-           "register", "rule_type"]
+           "register", "rule_type", "verdict_of"]

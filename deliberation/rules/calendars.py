@@ -18,6 +18,7 @@ datetime.date(2026, 2, 27)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from typing import Final
@@ -27,6 +28,7 @@ from lunardate import LunarDate
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import Triple, _
+from deliberation.rules.holidays import ENV_HOLIDAYS, HolidayFileError, read_holidays
 
 
 class CalendarCoverageError(DeliberationError):
@@ -46,7 +48,9 @@ class WorkingCalendar:
     """China's working days: Monday–Friday, less public holidays, plus make-up working days.
 
     ``extra_holidays`` / ``extra_workdays`` add days the holiday package does not know (e.g. a
-    year announced after its release); ``years`` widens the covered years accordingly. Asking
+    year announced after its release); ``years`` widens the covered years accordingly. The
+    shared calendar (:func:`working_calendar`) takes them from the file named by
+    ``DELIBERATION_HOLIDAYS`` (:mod:`deliberation.rules.holidays`). Asking
     about a year no table covers raises :class:`CalendarCoverageError` instead of guessing.
     """
 
@@ -78,9 +82,9 @@ class WorkingCalendar:
             raise CalendarCoverageError(
                 _(
                     "{day} is outside the years with known public holidays ({first}–{last}); "
-                    "upgrade chinese-calendar or add that year's days with "
-                    "extra_holidays/extra_workdays",
-                ).format(day=day.isoformat(), first=first, last=last)
+                    "upgrade chinese-calendar, or add that year's table from the State "
+                    "Council's notice to the file named by {var}",
+                ).format(day=day.isoformat(), first=first, last=last, var=ENV_HOLIDAYS)
             )
         if day in self._workdays:
             return True
@@ -109,14 +113,39 @@ class WorkingCalendar:
         return count
 
 
-_DEFAULT_WORKING: WorkingCalendar | None = None
+def package_years() -> frozenset[int]:
+    """The years the ``chinese-calendar`` package's tables cover."""
+    return frozenset(d.year for d in _holiday_tables()[0])
+
+
+def calendar_from_environment() -> WorkingCalendar:
+    """A :class:`WorkingCalendar` with the tables of the file named by ``DELIBERATION_HOLIDAYS``
+    (none set or empty: the package's tables alone); :class:`HolidayFileError` when the file
+    is broken."""
+    path = os.environ.get(ENV_HOLIDAYS, "")
+    if not path:
+        return WorkingCalendar()
+    tables = read_holidays(path, package_years())
+    return WorkingCalendar(extra_holidays=tables.holidays, extra_workdays=tables.workdays,
+                           extra_years=tables.years)
+
+
+# Read once per process: the tables (and a broken file's refusal) hold for its whole life.
+_DEFAULT_WORKING: WorkingCalendar | HolidayFileError | None = None
 
 
 def working_calendar() -> WorkingCalendar:
-    """The shared default :class:`WorkingCalendar` (holiday tables are read once)."""
+    """The shared default :class:`WorkingCalendar`: the package's tables plus the file named by
+    ``DELIBERATION_HOLIDAYS``, read once per process. A broken file raises
+    :class:`~deliberation.rules.holidays.HolidayFileError` on every call."""
     global _DEFAULT_WORKING
     if _DEFAULT_WORKING is None:
-        _DEFAULT_WORKING = WorkingCalendar()
+        try:
+            _DEFAULT_WORKING = calendar_from_environment()
+        except HolidayFileError as err:
+            _DEFAULT_WORKING = err
+    if isinstance(_DEFAULT_WORKING, HolidayFileError):
+        raise HolidayFileError(_DEFAULT_WORKING.diagnostics)  # fresh: no tracebacks pile up
     return _DEFAULT_WORKING
 
 

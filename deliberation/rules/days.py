@@ -99,7 +99,7 @@ class DayCount(enum.Enum):
         >>> DayCount.WORKING.between(date(2026, 2, 13), date(2026, 2, 27))  # Spring Festival
         5
         """
-        if self is not DayCount.WORKING:
+        if self is not _WORKING:
             return (on - start).days
         cal = calendar or working_calendar()
         return cal.between(start, on) if on >= start else -cal.between(on, start)
@@ -107,6 +107,11 @@ class DayCount(enum.Enum):
 
 # Every word a procedure file may write for a count (the values, then the aliases).
 DAY_COUNT_WORDS: Final = (*(c.value for c in DayCount), *_ALIASES)
+# The counts as module constants for the comparisons every checked period makes: reading an
+# enum member off its class costs about twenty times a global's lookup on Python 3.11.
+_ELAPSED: Final = DayCount.ELAPSED
+_CIVIL_CODE: Final = DayCount.CIVIL_CODE
+_WORKING: Final = DayCount.WORKING
 
 
 @functools.cache  # the machine's zone database does not change while the process runs
@@ -163,6 +168,14 @@ def _non_negative(_unused: object, __: object, value: int) -> None:
                          f"not {value!r}")
 
 
+def _span_of(period: Period) -> timedelta | None:
+    """The period's days as a :class:`timedelta`, made once with the period (``None`` for days
+    the validator refuses, or too many for a timedelta: :meth:`Period.last_day` then makes it,
+    and fails, as it always did)."""
+    days = period.days
+    return timedelta(days=days) if type(days) is int and 0 <= days <= 999_999_999 else None
+
+
 @attrs.frozen
 class Period:
     """``days`` days counted as ``count``, from a starting local date.
@@ -179,6 +192,9 @@ class Period:
 
     days: int = attrs.field(validator=_non_negative)
     count: DayCount = attrs.field(validator=attrs.validators.instance_of(DayCount))
+    # ``days`` as a timedelta, for the elapsed count's last day (asked for every period checked)
+    _span: timedelta | None = attrs.field(init=False, eq=False, repr=False,
+                                          default=attrs.Factory(_span_of, takes_self=True))
 
     def last_day(self, start: date, calendar: WorkingCalendar | None = None) -> date:
         """The period's last day, for a period starting on ``start``.
@@ -191,12 +207,15 @@ class Period:
         >>> Period(10, DayCount.CIVIL_CODE).last_day(date(2026, 2, 5))  # 15 Feb: Spring Festival
         datetime.date(2026, 2, 24)
         """
-        if self.count is DayCount.WORKING:
+        if self.count is _WORKING:
             return (calendar or working_calendar()).add(start, self.days)
-        if date.max - start < timedelta(days=self.days):
+        span = self._span
+        if span is None:
+            span = timedelta(days=self.days)
+        if date.max - start < span:
             return date.max  # a period ending past the calendar's last day never runs out
-        last = start + timedelta(days=self.days)
-        if self.count is DayCount.ELAPSED:
+        last = start + span
+        if self.count is _ELAPSED:
             return last
         cal = calendar or working_calendar()
         while not cal.is_working_day(last):
@@ -225,7 +244,7 @@ class Period:
         [False, True, True]
         """
         last = self.last_day(start, calendar)
-        return on > last if self.count is DayCount.CIVIL_CODE else on >= last
+        return on > last if self.count is _CIVIL_CODE else on >= last
 
     def within(self, start: date, on: date, calendar: WorkingCalendar | None = None) -> bool:
         """Whether a *deadline* ("within N days") is still met on the local date ``on``:

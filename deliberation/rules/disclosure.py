@@ -96,25 +96,29 @@ class Disclosure(Rule):
     def verdict(self, facts: Facts) -> Verdict:
         posted: Mapping[str, date] = facts.get("posted_on") or {}
         on = facts.get("on")
-        days: dict[str, int] = {}
-        over: dict[str, bool] = {}
+        period = self.period
+        days: dict[str, int] = {}  # per required channel posted: its days so far
+        over: list[bool] = []  # per required channel: whether its period has run
+        missing: list[str] = []
         for ch in self.channels:
             start = posted.get(ch)
+            if start is None:
+                missing.append(ch)
             if start is None or on is None:
+                over.append(False)
                 continue
-            days[ch] = self.period.elapsed(start, on)
-            over[ch] = self.period.over(start, on)
+            days[ch] = period.elapsed(start, on)
+            over.append(period.over(start, on))
         if self.require_all:
-            met = all(over.get(ch, False) for ch in self.channels)
-            count = min((days.get(ch, 0) for ch in self.channels), default=0)
+            met = all(over)
+            count = min([days.get(ch, 0) for ch in self.channels], default=0)
         else:
-            met = any(over.values())
+            met = any(over)
             count = max(days.values(), default=0)
         objections = int(facts.get("open_objections", 0))
-        missing = tuple(ch for ch in self.channels if ch not in posted)
         return self._verdict(met and not objections, {
             "count": count, "needed": self.period.days, "days": FrozenDict(days),
-            "channels": tuple(posted), "missing": missing,
+            "channels": tuple(posted), "missing": tuple(missing),
             "require": "all" if self.require_all else "any", "open_objections": objections,
             "met": met})
 

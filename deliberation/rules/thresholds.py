@@ -205,10 +205,20 @@ class Threshold:
         return q if self._at_least and r == 0 else q + 1
 
     def holds(self, count: int, total: int) -> bool:
-        """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic)."""
-        if self._at_least:
-            return count * self._den >= self._num * total
-        return count * self._den > self._num * total
+        """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic): it
+        reaches :meth:`needed`, the smallest count that does."""
+        return count >= self.needed(total)
+
+    def judge(self, count: int, total: int) -> tuple[bool, dict[str, Any]]:
+        """:meth:`holds` and :meth:`numbers` at once (``needed`` worked out once).
+
+        >>> Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT).judge(5, 10)[0]
+        False
+        """
+        needed = self.needed(total)
+        return count >= needed, {"count": count, "total": total, "needed": needed,
+                                 "ratio": self._text, "compare": self._compare,
+                                 "base": self._base}
 
     @property
     def symbol(self) -> str:
@@ -222,8 +232,7 @@ class Threshold:
 
     def numbers(self, count: int, total: int) -> dict[str, Any]:
         """``count`` against ``total``: what was counted, what was needed, and the threshold."""
-        return {"count": count, "total": total, "needed": self.needed(total),
-                "ratio": self._text, "compare": self._compare, "base": self._base}
+        return self.judge(count, total)[1]
 
     def requirement(self, count: str, total: int) -> Requirement:
         """What this threshold needs of the fact ``count`` out of ``total`` (for the simulator).
