@@ -19,6 +19,7 @@ from deliberation.definition.model import ActionKind, Procedure
 from deliberation.engine.clock import ManualClock
 
 SMALL = Path(__file__).parent / "procedures" / "small-vote.yaml"
+PROCEDURES = Path(__file__).parent.parent / "procedures"
 ROSTER = Roster.generate()
 
 
@@ -256,3 +257,23 @@ def test_simulated_shares_on_the_engine_path(capsys: pytest.CaptureFixture[str])
     data = json.loads(capsys.readouterr().out)
     runs = [g["simulated"]["runs"] for g in data["groups"] if "simulated" in g]
     assert sum(runs) + sum(u["runs"] for u in data["simulation"]["unmatched"]) == 40
+
+
+def test_a_path_too_long_to_enumerate_is_one_clear_line(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("deliberation.analysis.paths.MAX_STEPS", 5)
+    assert main(["paths", "four-deliberations", "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "deliberation: a path longer than 5 steps: too long to enumerate"
+
+
+def test_loops_allowing_hundreds_of_rounds_are_refused_not_a_recursion_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a fuzzed copy of a land procedure once reached Python's recursion limit here
+    text = (PROCEDURES / "four-deliberations.yaml").read_text(encoding="utf-8")
+    assert "max_rounds: 3" in text
+    file = tmp_path / "many-rounds.yaml"
+    file.write_text(text.replace("max_rounds: 3", "max_rounds: 900"), encoding="utf-8")
+    assert main(["paths", str(file), "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "deliberation: a path longer than 200 steps: too long to enumerate"

@@ -39,6 +39,10 @@ WITHDRAW: Final = "withdraw"
 SKIP: Final = "skip"
 # Above this many paths the walk stops and says so (a definition with very many capped loops).
 MAX_PATHS: Final = 1_000_000
+# The longest path enumerated: the built-in procedures' longest is far shorter; a definition
+# whose capped loops allow longer ones (max_rounds in the hundreds) is refused, not walked (the
+# walk is depth-first, one frame pair per step).
+MAX_STEPS: Final = 200
 
 
 @attrs.frozen
@@ -120,6 +124,15 @@ class TooManyPaths(Exception):
 
     def __init__(self, procedure: str, limit: int) -> None:
         super().__init__(f"{procedure}: more than {limit} paths")
+        self.limit = limit
+
+
+class PathTooLong(TooManyPaths):
+    """A path of more than :data:`MAX_STEPS` steps: the definition's loops allow paths too long
+    to enumerate."""
+
+    def __init__(self, procedure: str, limit: int) -> None:
+        Exception.__init__(self, f"{procedure}: a path longer than {limit} steps")
         self.limit = limit
 
 
@@ -318,6 +331,8 @@ class _Walk:
             else:
                 to = esc.top
             step = attrs.evolve(step, to=to)
+        if len(path) >= MAX_STEPS:
+            raise PathTooLong(self.procedure.id, MAX_STEPS)
         path.append(step)
         try:
             if to in self.outcomes:

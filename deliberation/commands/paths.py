@@ -16,7 +16,7 @@ import argparse
 import json
 from typing import Any
 
-from deliberation.analysis.paths import TooManyPaths, derive_paths
+from deliberation.analysis.paths import PathTooLong, TooManyPaths, derive_paths
 from deliberation.analysis.paths_render import FORMATS, to_data, to_mermaid, to_text
 from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.errors import DeliberationError
@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
     settings = normalise_settings(procedure, dict(params.settings))
     try:
         analysis = derive_paths(procedure, settings)
+    except PathTooLong as err:
+        raise DeliberationError(_("a path longer than {n} steps: too long to enumerate").format(
+                                      n=err.limit)) from None
     except TooManyPaths as err:
         raise DeliberationError(_("too many paths (over {n}) to enumerate").format(
                                       n=err.limit)) from None
