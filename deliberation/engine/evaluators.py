@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, NamedTuple
 
+from deliberation.definition.model import OutcomeKind
 from deliberation.diagnostics import did_you_mean
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
@@ -48,8 +49,8 @@ from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, check_kind
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
+from deliberation.rules.regimes import GRANTED, admission, bound, missing_approvals, unapproved
 from deliberation.rules.regimes import RULE as REGIME_RULE
-from deliberation.rules.regimes import admission, bound
 from deliberation.rules.schedules import Deadline
 from deliberation.rules.tasks import Satisfaction
 
@@ -142,8 +143,35 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
     m = _Model(s.state)
     ctx.plan.machine.events[route].trigger(m)
     to = m.state
+    if to not in ctx.plan.stages and (
+            (won := ctx.plan.procedure.outcome_of_kind(OutcomeKind.SUCCESS)) is not None
+            and to == won.id):
+        _approved_above(ctx, d, sp, extra)
     return Outcome(FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}),
                    s.entering(to, d.seq, d.at))
+
+
+def _approved_above(ctx: Context, d: Draft, sp: StagePlan, extra: Mapping[str, Any]) -> None:
+    """Refuse to adopt a matter of a kind the law makes subject to approvals above the village
+    (农村土地承包法 Arts. 28, 52) until each is recorded: an authority's decision granting what
+    it was asked (approved, filed), in this case's log or in the record being made."""
+    opened = ctx.records[0]
+    kind = str(opened.data.get("kind") or DEFAULT_KIND)
+    on = _local(ctx, opened.at)
+    hit = bound(kind, on)
+    if hit is None or not hit[1].approvals:
+        return
+    # the log is read only here, once per case of such a kind, at its adoption
+    decisions = [(r.result.get("authority"), r.result.get("decision")) for r in ctx.records
+                 if "authority" in r.result] + [(extra.get("authority"), extra.get("decision"))]
+    granted = {(str(a), GRANTED[str(dec)]) for a, dec in decisions if dec in GRANTED}
+    missing = missing_approvals(kind, on, granted)
+    if missing:
+        law, article = hit[1].basis.law, hit[1].basis.article
+        raise RuleViolation(REGIME_RULE, sp.id, unapproved(kind, on, missing), FrozenDict(
+            kind=kind, regime=hit[0].id, law=law, article=article,
+            missing=tuple(f"{a.authority}:{a.asks}" for a in missing)),
+            (f"{law} {article}",))
 
 
 def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],

@@ -1,0 +1,112 @@
+"""Approvals above the village the law requires (rules/law.yaml ``approvals``): a plot
+adjustment (农村土地承包法 (2018) Art. 28) is adopted only once the township government and the
+county agricultural authority approved it, a contract with outsiders (Art. 52) once the
+township approved it; the refusal cites the article and changes nothing. An ordinary matter is
+unaffected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_workflows_scenarios import EXAMPLES, refusals
+
+from deliberation.cli import main
+from deliberation.rules.law import REGIMES, Approval, LawDataError, parse_law_data
+
+
+def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, procedure: str,
+         kind: str, lang: str = "en") -> dict[str, Any]:
+    """The scenario ``source`` run under another procedure and matter kind."""
+    text = (EXAMPLES / f"{source}.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^procedure: .*$", f"procedure: {procedure}", text)
+    text = re.sub(r"(?m)^kind: .*$", f"kind: {kind}", text)
+    path = tmp_path / f"{source}-{kind}.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["run", str(path), "--json", "--lang", lang]) == 0
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def _refused(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for a in data["actions"] if not a["accepted"] for v in a.get("violations", ())]
+
+
+def test_the_law_table_declares_the_approvals_with_their_article() -> None:
+    kinds = REGIMES["land-contracting"].kinds
+    plots, outsiders = kinds["plot-adjustment"], kinds["contracting-to-outsiders"]
+    assert (plots.basis.article, plots.approvals) == ("28", (
+        Approval("township-government", "approval"), Approval("county-agriculture", "approval")))
+    assert (outsiders.basis.article, outsiders.approvals) == (
+        "52", (Approval("township-government", "approval"),))
+    assert kinds["land-contracting-plan"].approvals == ()
+
+
+def test_plot_adjustment_without_the_county_approval_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the outsiders' procedure has the township's gate only
+    data = _run(tmp_path, capsys, "outsiders-approved", "land-contracting-outsiders",
+                "plot-adjustment")
+    assert data["outcome"] is None
+    (v,) = [v for v in _refused(data) if v["rule"] == "matter-regime"]
+    assert v["numbers"]["missing"] == ["county-agriculture:approval"]
+    assert v["numbers"]["article"] == "28"
+    en = v["message"]["en"]
+    assert "Art. 28" in en and "county agricultural" in en
+    assert "township" not in en.split("recorded from")[-1]  # the township approved
+    # refused, the case stays where it was: the last accepted action left it in a stage
+    accepted = [a for a in data["actions"] if a["accepted"]]
+    assert accepted[-1]["state"] not in ("adopted",)
+
+
+def test_plot_adjustment_with_both_approvals_is_adopted(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = _run(tmp_path, capsys, "plot-adjustment-approved", "land-plot-adjustment",
+                "plot-adjustment")
+    assert data["outcome"] == "adopted"
+    assert "matter-regime" not in refusals(data)
+
+
+def test_outsiders_without_the_township_approval_are_refused_with_it_adopted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the plan's procedure has no gate: a contract with outsiders cannot be adopted under it
+    data = _run(tmp_path, capsys, "land-plan-adopted", "land-contracting-plan",
+                "contracting-to-outsiders", lang="zh-Hans")
+    assert data["outcome"] is None
+    (v,) = [v for v in _refused(data) if v["rule"] == "matter-regime"]
+    assert v["numbers"]["missing"] == ["township-government:approval"]
+    assert "第52条" in v["message"]["zh-Hans"] and "乡(镇)人民政府" in v["message"]["zh-Hans"]
+    approved = _run(tmp_path, capsys, "outsiders-approved", "land-contracting-outsiders",
+                    "contracting-to-outsiders")
+    assert approved["outcome"] == "adopted"
+
+
+def test_an_ordinary_matter_needs_no_approval_above_the_village(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _run(tmp_path, capsys, "land-plan-adopted", "land-contracting-plan",
+                "ordinary-major-matter")
+    assert data["outcome"] == "adopted"
+    assert "matter-regime" not in refusals(data)
+
+
+def test_broken_approvals_in_the_law_data_are_located() -> None:
+    shipped = (Path(__file__).parents[1] / "deliberation" / "rules" / "law.yaml").read_text(
+        encoding="utf-8")
+    broken = shipped.replace("{authority: county-agriculture, asks: approval}",
+                             "{authority: county-agricultur, asks: approval}").replace(
+        "- {authority: township-government, asks: approval}\n      collective",
+        "- {authority: township-government, asks: consent}\n      collective")
+    assert broken.count("county-agricultur,") == 1 and "asks: consent" in broken
+    with pytest.raises(LawDataError) as err:
+        parse_law_data(broken, "bad.yaml")
+    got = {(d.code, d.line) for d in err.value.diagnostics}
+    lines = broken.splitlines()
+    unknown = next(i for i, x in enumerate(lines, 1) if "county-agricultur," in x)
+    asks = next(i for i, x in enumerate(lines, 1) if "asks: consent" in x)
+    assert {("D301", unknown), ("D202", asks)} <= got, got
+    hints = " ".join(str(d.hint) for d in err.value.diagnostics)
+    assert "county-agriculture" in hints  # did-you-mean
