@@ -16,6 +16,8 @@ import pytest
 from test_workflows_scenarios import EXAMPLES, refusals
 
 from deliberation.cli import main
+from deliberation.definition.approval_checks import bypasses
+from deliberation.definition.loader import check_text, load_procedure
 from deliberation.rules.law import REGIMES, Approval, LawDataError, parse_law_data
 
 
@@ -110,3 +112,37 @@ def test_broken_approvals_in_the_law_data_are_located() -> None:
     assert {("D301", unknown), ("D202", asks)} <= got, got
     hints = " ".join(str(d.hint) for d in err.value.diagnostics)
     assert "county-agriculture" in hints  # did-you-mean
+
+
+BROKEN = Path(__file__).parent / "broken" / "d416-approval-bypassed.yaml"
+
+
+def test_a_route_past_the_county_gate_is_reported_and_one_through_it_is_not() -> None:
+    text = BROKEN.read_text(encoding="utf-8")
+    through = text.replace("    skip_when: county-waived  # <--\n", "")
+    assert check_text(through, "ok.yaml")[1] == []
+    past = through.replace("    on: {returned: decide, rejected: rejected}\n  - id: county",
+                           "    on: {returned: decide, rejected: rejected, pass: publish}\n"
+                           "  - id: county", 1)
+    assert past != through
+    found = check_text(past, "past.yaml")[1]
+    (d,) = [d for d in found if d.code == "D416"]  # (beside: the county stage is unreachable)
+    assert "county" in d.message.get("en")
+    assert "Art. 28" in d.message.get("en") and "第28条" in d.message.get("zh-Hans")
+
+
+@pytest.mark.parametrize("name", ["land-plot-adjustment", "land-contracting-outsiders"])
+def test_the_shipped_approval_procedures_route_every_way_through_their_gates(name: str) -> None:
+    procedure = load_procedure(name)
+    kinds = {k for k, b in REGIMES["land-contracting"].kinds.items() if b.approvals}
+    # the check has gates to look at here (it is not vacuous) and finds no way around them
+    assert any(s.authority is not None for s in procedure.stages) and kinds
+    assert bypasses(procedure) == []
+
+
+@pytest.mark.parametrize("lang, words", [("en", "approved by township government"),
+                                         ("zh-Hans", "还须报乡(镇)人民政府批准")])
+def test_show_states_the_approvals(lang: str, words: str,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "land-contracting-plan", "--lang", lang]) == 0
+    assert words in capsys.readouterr().out
