@@ -19,6 +19,8 @@ from deliberation.cli import main
 from deliberation.definition.approval_checks import bypasses
 from deliberation.definition.loader import check_text, load_procedure
 from deliberation.rules.law import REGIMES, Approval, LawDataError, parse_law_data
+from deliberation.simulation import SimParams, simulate
+from deliberation.simulation.model import SimulationError
 
 
 def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, procedure: str,
@@ -146,3 +148,15 @@ def test_show_states_the_approvals(lang: str, words: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["show", "land-contracting-plan", "--lang", lang]) == 0
     assert words in capsys.readouterr().out
+
+
+def test_the_simulator_refuses_what_the_engine_would_never_adopt() -> None:
+    # the engine refuses adoption without the approvals: with no gate of those authorities,
+    # the simulator refuses the kind rather than report adoptions the engine would not make
+    with pytest.raises(SimulationError) as err:
+        simulate("land-contracting-plan", SimParams(kind="plot-adjustment"), 5, seed=1)
+    assert "Art. 28" in str(err.value)
+    assert len(simulate("land-plot-adjustment", SimParams(kind="plot-adjustment"), 5,
+                        seed=1)) == 5
+    assert len(simulate("land-contracting-plan", SimParams(kind="land-contracting-plan"), 5,
+                        seed=1)) == 5
