@@ -15,9 +15,12 @@ from typing import Any
 import pytest
 from test_workflows_scenarios import EXAMPLES, refusals
 
+from deliberation import RuleViolation
 from deliberation.cli import main
 from deliberation.definition.approval_checks import bypasses
 from deliberation.definition.loader import check_text, load_procedure
+from deliberation.engine.case import Case
+from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.rules.law import REGIMES, Approval, LawDataError, parse_law_data
 from deliberation.simulation import SimParams, simulate
 from deliberation.simulation.model import SimulationError
@@ -160,3 +163,23 @@ def test_the_simulator_refuses_what_the_engine_would_never_adopt() -> None:
                         seed=1)) == 5
     assert len(simulate("land-contracting-plan", SimParams(kind="land-contracting-plan"), 5,
                         seed=1)) == 5
+
+
+def test_the_refused_adoption_changes_nothing_and_replays(tmp_path: Path) -> None:
+    text = (EXAMPLES / "outsiders-approved.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "plots.yaml"
+    path.write_text(text.replace("kind: contracting-to-outsiders", "kind: plot-adjustment"),
+                    encoding="utf-8")
+    report = run_scenario(load_scenario(path))
+    refused = [a for a in report.actions if not a.accepted]
+    assert refused, "the adoption should have been refused"
+    case = report.case
+    before = (case.state, len(case.records))
+    # doing the refused action again is refused again, and nothing is recorded
+    with pytest.raises(RuleViolation) as err:
+        case.conclude_disclosure()
+    assert err.value.rule == "matter-regime" and err.value.basis == (
+        "rural-land-contracting-law 28",)
+    assert (case.state, len(case.records)) == before and case.outcome is None
+    again = Case.replay(case.procedure, case.roster, case.records)
+    assert again.state == case.state
