@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_workflows_scenarios import EXAMPLES, refusals
 
-from deliberation import RuleViolation
+from deliberation import Roster, RuleViolation
 from deliberation.cli import main
 from deliberation.definition.approval_checks import bypasses
-from deliberation.definition.loader import check_text, load_procedure
+from deliberation.definition.loader import _Builder, check_text, default_library, load_procedure
+from deliberation.definition.model import Procedure
 from deliberation.engine.case import Case
+from deliberation.engine.clock import ManualClock
 from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.rules.law import REGIMES, Approval, LawDataError, parse_law_data
 from deliberation.simulation import SimParams, simulate
 from deliberation.simulation.model import SimulationError
+from deliberation.yamlsource import Reporter, read_yaml
 
 
 def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str, procedure: str,
@@ -183,3 +187,39 @@ def test_the_refused_adoption_changes_nothing_and_replays(tmp_path: Path) -> Non
     assert (case.state, len(case.records)) == before and case.outcome is None
     again = Case.replay(case.procedure, case.roster, case.records)
     assert again.state == case.state
+
+
+def _unchecked(text: str) -> Procedure:
+    """A procedure built without the whole-procedure checks (D416 would refuse to load it):
+    the engine's own refusal is what is tested."""
+    reporter = Reporter("bypass.yaml")
+    root = read_yaml(text, "bypass.yaml", reporter)
+    assert root is not None
+    procedure = _Builder(reporter, default_library()).build(root)
+    assert procedure is not None and not reporter.diagnostics
+    return procedure
+
+
+@pytest.mark.parametrize("waived, outcome", [(True, None), (False, "adopted")])
+def test_a_gate_merged_away_still_leaves_the_adoption_refused(waived: bool,
+                                                              outcome: str | None) -> None:
+    procedure = _unchecked(BROKEN.read_text(encoding="utf-8"))
+    roster = Roster.generate(households=12, people=40, adults=31, party_members=6,
+                             representatives=5, supervision_committee=3)
+    case = Case.open(procedure, roster, matter="调地", kind="plot-adjustment",
+                     settings={"county-waived": waived},
+                     clock=ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC)))
+    case.hold_meeting(25, 21, 4)
+    papers = {"issuer": "河底镇人民政府", "number": "河政函〔2026〕3号", "issued_on": "2026-03-02"}
+    case.record_authority_decision("approved", actor="v0002", **papers)
+    if not waived:
+        case.record_authority_decision("approved", actor="v0002", **papers)
+    case.post_disclosure("notice-board", actor="v0002")
+    case.clock.advance(days=7)  # type: ignore[attr-defined]
+    if waived:
+        with pytest.raises(RuleViolation) as err:
+            case.conclude_disclosure()
+        assert err.value.numbers["missing"] == ("county-agriculture:approval",)
+    else:
+        case.conclude_disclosure()
+    assert case.outcome == outcome

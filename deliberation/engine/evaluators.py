@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 from deliberation.definition.model import OutcomeKind
+from deliberation.definition.regime_checks import regime_stages
 from deliberation.diagnostics import did_you_mean
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
@@ -154,16 +155,23 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
 def _approved_above(ctx: Context, d: Draft, sp: StagePlan, extra: Mapping[str, Any]) -> None:
     """Refuse to adopt a matter of a kind the law makes subject to approvals above the village
     (农村土地承包法 Arts. 28, 52) until each is recorded: an authority's decision granting what
-    it was asked (approved, filed), in this case's log or in the record being made."""
+    it was asked (approved, filed), recorded since the last resolution that passed or in the
+    record being made."""
     opened = ctx.records[0]
     kind = str(opened.data.get("kind") or DEFAULT_KIND)
     on = _local(ctx, opened.at)
     hit = bound(kind, on)
     if hit is None or not hit[1].approvals:
         return
-    # the log is read only here, once per case of such a kind, at its adoption
-    decisions = [(r.result.get("authority"), r.result.get("decision")) for r in ctx.records
-                 if "authority" in r.result] + [(extra.get("authority"), extra.get("decision"))]
+    # the log is read only here, once per case of such a kind, at its adoption. Decisions
+    # count from the last resolution that passed: a resolution taken again (after a return)
+    # is a new one, and an approval of the earlier one does not approve it.
+    resolving = {st.id for st in regime_stages(ctx.plan.procedure)}
+    since = max((i for i, r in enumerate(ctx.records)
+                 if r.stage in resolving and r.result.get("route") == "pass"), default=0)
+    decisions = [(r.result.get("authority"), r.result.get("decision"))
+                 for r in ctx.records[since:] if "authority" in r.result]
+    decisions.append((extra.get("authority"), extra.get("decision")))
     granted = {(str(a), GRANTED[str(dec)]) for a, dec in decisions if dec in GRANTED}
     missing = missing_approvals(kind, on, granted)
     if missing:
