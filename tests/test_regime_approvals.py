@@ -187,6 +187,12 @@ def test_the_refused_adoption_changes_nothing_and_replays(tmp_path: Path) -> Non
     assert (case.state, len(case.records)) == before and case.outcome is None
     again = Case.replay(case.procedure, case.roster, case.records)
     assert again.state == case.state
+    # explain says what is missing, in each language
+    (b,) = [b for b in case.blockers() if b.rule == "matter-regime"]
+    assert b.numbers["missing"] == ("county-agriculture:approval",)
+    assert "county agricultural" in case.explain("en")
+    assert "尚未记录县级人民政府农业农村主管部门(审批)的决定" in case.explain("zh-Hans")
+    assert "第28條" in case.explain("zh-Hant")
 
 
 def _unchecked(text: str) -> Procedure:
@@ -216,6 +222,8 @@ def test_a_gate_merged_away_still_leaves_the_adoption_refused(waived: bool,
         case.record_authority_decision("approved", actor="v0002", **papers)
     case.post_disclosure("notice-board", actor="v0002")
     case.clock.advance(days=7)  # type: ignore[attr-defined]
+    missing = [b for b in case.blockers() if b.rule == "matter-regime"]
+    assert len(missing) == (1 if waived else 0)
     if waived:
         with pytest.raises(RuleViolation) as err:
             case.conclude_disclosure()

@@ -13,8 +13,8 @@ from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 from deliberation.definition.model import OutcomeKind
-from deliberation.definition.regime_checks import regime_stages
 from deliberation.diagnostics import did_you_mean
+from deliberation.engine.approvals import lacking
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
 from deliberation.engine.counting import (
@@ -48,10 +48,10 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
-from deliberation.rules.law import DEFAULT_KIND, check_kind
+from deliberation.rules.law import DEFAULT_KIND, check_kind, regime_of
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
-from deliberation.rules.regimes import GRANTED, admission, bound, missing_approvals, unapproved
 from deliberation.rules.regimes import RULE as REGIME_RULE
+from deliberation.rules.regimes import admission, bound, unapproved
 from deliberation.rules.schedules import Deadline
 from deliberation.rules.tasks import Satisfaction
 
@@ -154,32 +154,18 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
 
 def _approved_above(ctx: Context, d: Draft, sp: StagePlan, extra: Mapping[str, Any]) -> None:
     """Refuse to adopt a matter of a kind the law makes subject to approvals above the village
-    (农村土地承包法 Arts. 28, 52) until each is recorded: an authority's decision granting what
-    it was asked (approved, filed), recorded since the last resolution that passed or in the
-    record being made."""
-    opened = ctx.records[0]
-    kind = str(opened.data.get("kind") or DEFAULT_KIND)
-    on = _local(ctx, opened.at)
-    hit = bound(kind, on)
-    if hit is None or not hit[1].approvals:
+    (农村土地承包法 Arts. 28, 52) until each is recorded (:mod:`deliberation.engine.approvals`)."""
+    lack = lacking(ctx, extra)
+    if lack is None:
         return
-    # the log is read only here, once per case of such a kind, at its adoption. Decisions
-    # count from the last resolution that passed: a resolution taken again (after a return)
-    # is a new one, and an approval of the earlier one does not approve it.
-    resolving = {st.id for st in regime_stages(ctx.plan.procedure)}
-    since = max((i for i, r in enumerate(ctx.records)
-                 if r.stage in resolving and r.result.get("route") == "pass"), default=0)
-    decisions = [(r.result.get("authority"), r.result.get("decision"))
-                 for r in ctx.records[since:] if "authority" in r.result]
-    decisions.append((extra.get("authority"), extra.get("decision")))
-    granted = {(str(a), GRANTED[str(dec)]) for a, dec in decisions if dec in GRANTED}
-    missing = missing_approvals(kind, on, granted)
-    if missing:
-        law, article = hit[1].basis.law, hit[1].basis.article
-        raise RuleViolation(REGIME_RULE, sp.id, unapproved(kind, on, missing), FrozenDict(
-            kind=kind, regime=hit[0].id, law=law, article=article,
-            missing=tuple(f"{a.authority}:{a.asks}" for a in missing)),
-            (f"{law} {article}",))
+    kind, binding, missing = lack
+    law, article = binding.basis.law, binding.basis.article
+    regime = regime_of(kind)
+    assert regime is not None  # only a bound kind needs approvals
+    on = _local(ctx, ctx.records[0].at)
+    raise RuleViolation(REGIME_RULE, sp.id, unapproved(kind, on, missing), FrozenDict(
+        kind=kind, regime=regime.id, law=law, article=article,
+        missing=tuple(f"{a.authority}:{a.asks}" for a in missing)), (f"{law} {article}",))
 
 
 def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],
