@@ -45,6 +45,7 @@ from typing import Final
 
 import attrs
 
+from deliberation.definition.approval_checks import check_approvals
 from deliberation.definition.comment_checks import check_comment_periods
 from deliberation.definition.gates import check_gates
 from deliberation.definition.group_checks import check_groups
@@ -260,6 +261,7 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
         )
     _check_graph(procedure, where, root, reporter)
     check_regimes(procedure, where, reporter)
+    check_approvals(procedure, where, reporter)
     check_comment_periods(procedure, where, reporter)
     check_publication(procedure, where, reporter)
     if procedure.groups:

@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final, NamedTuple
 
+from deliberation.definition.model import OutcomeKind
 from deliberation.diagnostics import did_you_mean
+from deliberation.engine.approvals import lacking
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
 from deliberation.engine.counting import (
@@ -47,10 +49,10 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
-from deliberation.rules.law import DEFAULT_KIND, check_kind
+from deliberation.rules.law import DEFAULT_KIND, check_kind, regime_of
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
-from deliberation.rules.regimes import admission, bound
+from deliberation.rules.regimes import admission, bound, unapproved
 from deliberation.rules.schedules import Deadline
 from deliberation.rules.tasks import Satisfaction
 
@@ -150,6 +152,8 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
     if route in sp.escalates:
         return _escalate(ctx, s, d, route, checks, extra)
     to = fire(ctx, s.state, route)
+    if to not in ctx.plan.stages:
+        _adoptable(ctx, d, sp, to, extra)
     return _moved(route, to, checks, extra, s.entering(to, d.seq, d.at))
 
 
@@ -167,8 +171,35 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
     if route in sp.escalates:
         return _escalate(ctx, s.after_meeting(sp.id, held, route), d, route, checks, extra)
     to = fire(ctx, s.state, route)
+    if to not in ctx.plan.stages:
+        _adoptable(ctx, d, sp, to, extra)
     return _moved(route, to, checks, extra,
                   s.after_meeting(sp.id, held, route, (to, d.seq, d.at)))
+
+
+def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]
+               ) -> None:
+    """Before a case ends in ``to``: an adoption must have every approval the law requires
+    above the village (the one check, whichever action adopts)."""
+    won = ctx.plan.procedure.outcome_of_kind(OutcomeKind.SUCCESS)
+    if won is not None and to == won.id:
+        _approved_above(ctx, d, sp, extra)
+
+
+def _approved_above(ctx: Context, d: Draft, sp: StagePlan, extra: Mapping[str, Any]) -> None:
+    """Refuse to adopt a matter of a kind the law makes subject to approvals above the village
+    (农村土地承包法 Arts. 28, 52) until each is recorded (:mod:`deliberation.engine.approvals`)."""
+    lack = lacking(ctx, extra)
+    if lack is None:
+        return
+    kind, binding, missing = lack
+    law, article = binding.basis.law, binding.basis.article
+    regime = regime_of(kind)
+    assert regime is not None  # only a bound kind needs approvals
+    on = _local(ctx, ctx.records[0].at)
+    raise RuleViolation(REGIME_RULE, sp.id, unapproved(kind, on, missing), FrozenDict(
+        kind=kind, regime=regime.id, law=law, article=article,
+        missing=tuple(f"{a.authority}:{a.asks}" for a in missing)), (f"{law} {article}",))
 
 
 def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],

@@ -18,7 +18,9 @@ from typing import Any, Final
 
 import attrs
 
+from deliberation.definition.model import OutcomeKind
 from deliberation.definition.wording import code
+from deliberation.engine.approvals import lacking
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context
 from deliberation.engine.counting import (
@@ -40,6 +42,8 @@ from deliberation.rules.facts import Facts
 from deliberation.rules.law import cite
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
+from deliberation.rules.regimes import RULE as REGIME_RULE
+from deliberation.rules.regimes import unapproved
 from deliberation.rules.signatures import Signatures
 
 
@@ -136,6 +140,14 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
         out.extend(gate_blockers(ctx, sp))
     else:
         out.extend(_meeting_blockers(ctx, s, sp, on))
+    won = plan.procedure.outcome_of_kind(OutcomeKind.SUCCESS)
+    if won is not None and plan.procedure.pass_target(sp.stage) == won.id and (
+            lack := lacking(ctx)) is not None:
+        kind, binding, missing = lack
+        opened_on = local_date(ctx.records[0].at, plan.zone)
+        out.append(Blocker(REGIME_RULE, unapproved(kind, opened_on, missing),
+                           {"missing": tuple(f"{a.authority}:{a.asks}" for a in missing)},
+                           (f"{binding.basis.law} {binding.basis.article}",)))
     return (*_group_blockers(ctx, s, sp), *out)
 
 

@@ -32,7 +32,8 @@ import attrs
 
 from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, Text, Triple, _, as_written
+from deliberation.i18n import LANGS, Joined, Text, Triple, _, as_written, series
+from deliberation.rules.authorities import ASKS, AUTHORITIES
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
 
@@ -93,13 +94,44 @@ class MatterKind:
 
 
 @attrs.frozen
+class Approval:
+    """An authority above the village that must approve (or be filed with) a bound kind's
+    resolution before it is adopted: ``asks`` is ``approval`` (审批) or ``filing`` (备案)."""
+
+    authority: str
+    asks: str = "approval"
+
+
+@attrs.frozen
 class Binding:
-    """One kind bound by a regime: its basis, approvals above the village, reservation."""
+    """One kind bound by a regime: its basis, approvals above the village, reservation.
+
+    ``approvals`` are required by the same article as the threshold (``basis``)."""
 
     kind: str
     basis: Citation
-    approvals: Text | None = None
+    approvals: tuple[Approval, ...] = ()
     reserved: bool = False
+
+    def approvals_text(self) -> Text | None:
+        """The approvals in words (``None`` when the kind needs none).
+
+        >>> REGIMES["land-contracting"].kinds["contracting-to-outsiders"].approvals_text().get(
+        ...     "en")
+        'it must also be approved by township government'
+        """
+        parts: list[Text] = []
+        for asks, line in _ASKED.items():
+            names = [AUTHORITIES[a.authority] for a in self.approvals if a.asks == asks]
+            if names:
+                parts.append(line.format(authorities=series(names)))
+        return Joined(Triple(";", ";", "; "), tuple(parts)) if parts else None
+
+
+_ASKED: Final = {
+    "approval": _("it must also be approved by {authorities}"),
+    "filing": _("it must also be filed with {authorities}"),
+}
 
 
 @attrs.frozen
@@ -273,6 +305,34 @@ class _Reader:
             self.r.error("D403", str(err), loc)
             return None
 
+    def approvals(self, loc: Located | None) -> tuple[Approval, ...]:
+        """A bound kind's ``approvals``: a list of ``{authority, asks}`` (asks: approval)."""
+        if loc is None:
+            return ()
+        if not loc.is_seq:
+            self.r.error("D202", _("approvals must be a list, each with {keys}").format(
+                keys=as_written("authority, asks")), loc)
+            return ()
+        out: list[Approval] = []
+        for el in loc.elements():
+            if not self.keys(el, ("authority", "asks")):
+                continue
+            auth = self.need(el, "authority")
+            if auth is None:
+                continue
+            aid, a_loc = str(auth.value()), el.get("asks")
+            asks = str(a_loc.value()) if a_loc is not None else "approval"
+            if aid not in AUTHORITIES:
+                self.r.error("D301", _("unknown authority {id!r}").format(id=aid), auth,
+                             suggest(aid, AUTHORITIES))
+            elif asks not in ASKS:
+                self.r.error("D202", _("an authority is asked for {asks}, not {value!r}").format(
+                    asks=series(as_written(a) for a in ASKS), value=asks), a_loc or el,
+                    suggest(asks, ASKS))
+            else:
+                out.append(Approval(aid, asks))
+        return tuple(out)
+
     def regimes(self, loc: Located | None, laws: Mapping[str, Law],
                 kinds: Mapping[str, MatterKind]) -> dict[str, Regime]:
         out = {}
@@ -291,7 +351,7 @@ class _Reader:
                 if not self.keys(b, ("basis", "approvals", "reserved")):
                     continue
                 basis = self.citation(self.need(b, "basis"), laws)
-                approvals = self.text(b.get("approvals"))
+                approvals = self.approvals(b.get("approvals"))
                 res = b.get("reserved")
                 reserved = bool(res.value()) if res is not None else False
                 if res is not None and not isinstance(res.value(), bool):
@@ -394,6 +454,7 @@ __all__ = [
     "KINDS",
     "LAWS",
     "REGIMES",
+    "Approval",
     "Binding",
     "Citation",
     "Law",

@@ -25,13 +25,14 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 
-from deliberation.i18n import LANGS, Joined, Text, Triple, _
+from deliberation.i18n import LANGS, Joined, Text, Triple, _, series
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.authorities import ASK_LABELS, authority_name
 from deliberation.rules.base import (
     Description,
     Effect,
@@ -46,6 +47,7 @@ from deliberation.rules.law import (
     DEFAULT_KIND,
     KINDS,
     REGIMES,
+    Approval,
     Binding,
     Regime,
     cite,
@@ -162,7 +164,7 @@ class MatterRegime(Rule):
         parts: list[Text] = [body.format(head=head, cite=cited, count=n["count"],
                                          total=n["total"], ratio=n["ratio"],
                                          needed=n["needed"])]
-        approvals = reg.kinds[n["kind"]].approvals
+        approvals = reg.kinds[n["kind"]].approvals_text()
         if approvals is not None:
             parts.append(approvals)
         if "binding" in n:
@@ -179,7 +181,7 @@ class MatterRegime(Rule):
             lines.append(Triple(*(
                 f"{reg.name.get(lang)}: {reg.text.get(lang)} — " + "; ".join(
                     f"{kind_label(k).get(lang)} ({b.basis.text().get(lang)}"
-                    + (f", {b.approvals.get(lang)}" if b.approvals is not None else "")
+                    + (f", {a.get(lang)}" if (a := b.approvals_text()) is not None else "")
                     + (f", {_RESERVED_WORD.get(lang)}" if b.reserved else "") + ")"
                     for k, b in kinds)
                 for lang in LANGS)))
@@ -199,8 +201,8 @@ class MatterRegime(Rule):
         line = _("under {cite}: {text}, i.e. at least {needed} yes of all {total}")
         parts: list[Text] = [line.format(cite=cited, text=reg.text, total=req.total,
                                          needed=req.needed)]
-        if binding.approvals is not None:
-            parts.append(binding.approvals)
+        if (approvals := binding.approvals_text()) is not None:
+            parts.append(approvals)
         return Joined(_SEMICOLON, tuple(parts))
 
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
@@ -270,6 +272,43 @@ def _unregulated_line(lang: str, kind: str, reg: Regime, cited: Text) -> str:
                                  rule=reg.text.get(lang))
 
 
+# the authority's decisions that grant what it was asked for
+GRANTED: Final = {"approved": "approval", "filed": "filing"}
+
+
+def missing_approvals(kind: str, on: _dt.date | None, granted: Collection[tuple[str, str]]
+                      ) -> tuple[Approval, ...]:
+    """The approvals above the village the law requires for a case of ``kind`` opened on
+    ``on`` that are not among ``granted`` (``(authority, asks)`` pairs recorded in the case).
+
+    >>> missing_approvals("plot-adjustment", None, {("township-government", "approval")})
+    (Approval(authority='county-agriculture', asks='approval'),)
+    >>> missing_approvals("ordinary-major-matter", None, ())
+    ()
+    """
+    hit = bound(kind, on)
+    if hit is None:
+        return ()
+    return tuple(a for a in hit[1].approvals if (a.authority, a.asks) not in granted)
+
+
+def unapproved(kind: str, on: _dt.date | None, missing: Sequence[Approval]) -> Text:
+    """Why a case of ``kind`` may not be adopted while the ``missing`` approvals are not
+    recorded, citing the article by the version of the law in force on ``on``."""
+    hit = bound(kind, on)
+    assert hit is not None and missing  # only a bound kind lacks approvals
+    binding = hit[1]
+    required = binding.approvals_text()
+    assert required is not None
+    lacking = series(_("{authority} ({asks})").format(
+        authority=authority_name(a.authority), asks=ASK_LABELS[a.asks]) for a in missing)
+    return _(
+        "the matter ({kind}) cannot be adopted yet: under {cite} {required}; no such decision "
+        "is recorded from {missing}",
+    ).format(kind=kind_label(kind), cite=binding.basis.text(on), required=required,
+             missing=lacking)
+
+
 rule_type(
     MatterRegime, name=RULE, label=_("vote required by a stricter law"),
     description="The legal regimes (rules/law.yaml) the resolving meeting applies: a matter of a "
@@ -282,4 +321,5 @@ rule_type(
     actions=(ActionKind.MEETING,), effect=Effect.REJECTED)
 
 
-__all__ = ["RULE", "MatterRegime", "admission", "bound"]
+__all__ = ["GRANTED", "RULE", "MatterRegime", "admission", "bound", "missing_approvals",
+           "unapproved"]

@@ -55,7 +55,7 @@ from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED
-from deliberation.rules.regimes import MatterRegime, admission
+from deliberation.rules.regimes import MatterRegime, admission, missing_approvals, unapproved
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
 from deliberation.rules.thresholds import Threshold
@@ -385,6 +385,12 @@ def _admit(procedure: Procedure, live: Sequence[Stage], params: SimParams,
     refused = admission(params.kind, DAY0, pairs)
     if refused is not None:
         raise SimulationError(refused)
+    # the engine refuses to adopt a kind before the approvals above the village its article
+    # requires are recorded: with no gate of such an authority, no case of it is ever adopted
+    gates = {(s.authority.id, s.authority.asks) for s in live if s.authority is not None}
+    missing = missing_approvals(params.kind, DAY0, gates)
+    if missing:
+        raise SimulationError(unapproved(params.kind, DAY0, missing))
 
 
 def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimParams,
