@@ -184,7 +184,9 @@ class _KindOption(argparse.Action):
 
     @help.setter
     def help(self, value: str | None) -> None:
-        pass  # always the property above
+        # argparse.Action.__init__ assigns the help text given; the property above answers
+        # instead, so the assignment is dropped
+        del value
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: Any, option_string: str | None = None) -> None:
