@@ -25,13 +25,20 @@ if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
 
 
+# Adds a group of arguments several commands take alike (:func:`add_procedure_options`…).
+Options = Callable[[argparse.ArgumentParser], None]
+
+
 def add_command(subparsers: Any, name: str, run: Callable[[argparse.Namespace], int], *,
-                description: str) -> argparse.ArgumentParser:
+                description: str, options: Sequence[Options] = ()) -> argparse.ArgumentParser:
     """The parser of the command ``name``: its help is its one-line summary in
     :data:`~deliberation.commands.COMMANDS` (what ``deliberation --help`` lists), and it runs
-    ``run``."""
+    ``run``. ``options`` add, in order, the arguments it shares with other commands (the
+    procedure, settings, output…), so that each such argument is declared in one place."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         name, help=summary(name), description=description)
+    for add in options:
+        add(parser)
     parser.set_defaults(func=run)
     return parser
 

@@ -17,6 +17,7 @@ from deliberation.commands._library import add_command, add_procedure_options, p
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
 from deliberation.trainer.cli_support import (
+    add_output_option,
     add_settings_option,
     refuse_binary_on_terminal,
     settings_of,
@@ -28,14 +29,12 @@ from deliberation.trainer.diagram import FORMATS, render
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "diagram", run,
                     description="Draw a procedure: steps, the rules on each transition, routes "
-                                "and outcomes.")
-    add_procedure_options(p)
+                                "and outcomes.",
+                    options=(add_procedure_options, add_settings_option, add_output_option))
     p.add_argument("--format", choices=FORMATS, default="mermaid")
     p.add_argument("--highlight", metavar="STAGE", help="highlight this stage (or outcome)")
     p.add_argument("--engine", choices=("graphviz", "builtin"), default="graphviz",
                    help="for svg: Graphviz (default) or the built-in drawing (no Graphviz needed)")
-    add_settings_option(p)
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--case", metavar="CASE", help="highlight where this stored case stands")
     p.add_argument("--db", metavar="URL", help="the case store, e.g. sqlite:///cases.db")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.trainer.cli_support import (
+    add_output_option,
     add_settings_option,
     settings_of,
     write_output,
@@ -24,10 +25,8 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "html", run,
                     description="Write an offline HTML page: diagram, step-by-step mode, "
                                 "language switch, a 'try it' panel for the rule numbers, "
-                                "printable as a handout.")
-    add_procedure_options(p)
-    add_settings_option(p)
-    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+                                "printable as a handout.",
+                    options=(add_procedure_options, add_settings_option, add_output_option))
     p.add_argument("--matter", default="", help="the matter's title, shown on the page")
 
 

@@ -32,12 +32,12 @@ from deliberation.yamlsource import read_text_file
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "lint", run,
                     description="Check procedure YAML files (or folders of them, or ids on the "
-                                "search path). Exit 0 when clean, 1 with diagnostics.")
+                                "search path). Exit 0 when clean, 1 with diagnostics.",
+                    options=(add_path_option,))
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or procedure id")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--lang", choices=LANGS, default="en",
                    help="language of the diagnostics, their hints and the summary")
-    add_path_option(p)
 
 
 def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:

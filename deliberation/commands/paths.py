@@ -28,8 +28,8 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "paths", run,
                     description="Every path a matter can take from opening to each outcome, "
                                 "grouped by where and why it ends, counted; --simulate adds each "
-                                "group's probability.")
-    add_procedure_options(p)
+                                "group's probability.",
+                    options=(add_procedure_options,))
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--setting", dest="settings", action="append", default=[],
                    metavar="ID=VALUE", help="a procedure setting, e.g. "

@@ -38,8 +38,8 @@ from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "show", run,
                     description="Show a procedure (an id on the search path, or a .yaml file) "
-                                "step by step.")
-    add_procedure_options(p)
+                                "step by step.",
+                    options=(add_procedure_options,))
     p.add_argument(
         "--format",
         choices=("text", "yaml"),

@@ -29,11 +29,10 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "walk", run,
                     description="An interactive walkthrough: each step's actor, rules, records "
                                 "and basis; try actions and see refusals explained. Scriptable "
-                                "with --script or a pipe.")
-    add_procedure_options(p)
+                                "with --script or a pipe.",
+                    options=(add_procedure_options, add_settings_option))
     p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
     p.add_argument("--matter", default="", help="the matter's title")
-    add_settings_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,6 +30,11 @@ def add_settings_option(parser: argparse.ArgumentParser) -> None:
                         "one-person-both-chairs=true or party-assembly-quorum-ratio=2/3")
 
 
+def add_output_option(parser: argparse.ArgumentParser) -> None:
+    """``-o FILE``: where :func:`write_output` writes (stdout without it)."""
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
 def parse_settings(items: list[str]) -> dict[str, Any]:
     """``["a=true", "b=2/3"]`` → ``{"a": True, "b": "2/3"}``: YAML scalars, checked later.
 
