@@ -41,7 +41,7 @@ Diagnostics (the loader reads, :func:`check_gates` checks the whole procedure):
 
 from __future__ import annotations
 
-from typing import Final, Protocol
+from typing import Final
 
 from deliberation.definition.model import (
     RECONVENE,
@@ -51,6 +51,7 @@ from deliberation.definition.model import (
     Procedure,
     Stage,
 )
+from deliberation.definition.reading import Reader, elements, names
 from deliberation.diagnostics import suggest
 from deliberation.i18n import Text, _, quoted, series
 from deliberation.rules.authorities import ASKS, AUTHORITIES
@@ -61,25 +62,7 @@ CHECK_KEYS: Final = ("id", "name")
 AUTHORITY_KEYS: Final = ("id", "asks")
 
 
-class GateReader(Protocol):
-    """What this module needs of the loader that calls it (no import of the loader: no cycle)."""
-
-    r: Reporter
-
-    def keys(self, loc: Located, allowed: tuple[str, ...], what: str) -> bool:
-        ...
-
-    def ident(self, loc: Located | None, what: str) -> str | None:
-        ...
-
-    def text(self, loc: Located | None, what: str) -> Text | None:
-        ...
-
-    def required(self, loc: Located, key: str, what: str) -> Located | None:
-        ...
-
-
-def _not_a_gate(b: GateReader, loc: Located, key: str, action: ActionKind | None) -> bool:
+def _not_a_gate(b: Reader, loc: Located, key: str, action: ActionKind | None) -> bool:
     if action is None or action is ActionKind.GATE:
         return False
     b.r.error("D480", _("only a gate has {key}, not a {action} stage").format(
@@ -88,17 +71,17 @@ def _not_a_gate(b: GateReader, loc: Located, key: str, action: ActionKind | None
     return True
 
 
-def read_checks(b: GateReader, loc: Located | None, action: ActionKind | None
+def read_checks(b: Reader, loc: Located | None, action: ActionKind | None
                 ) -> tuple[GateCheck, ...]:
     """A gate's ``checks:`` (empty when absent); problems reported, good checks kept."""
     if loc is None or _not_a_gate(b, loc, "checks", action):
         return ()
-    if not loc.is_seq:
-        b.r.error("D202", _("checks must be a list"), loc)
+    listed = elements(b.r, loc, _("checks must be a list"))
+    if listed is None:
         return ()
     out: list[GateCheck] = []
     seen: set[str] = set()
-    for el in loc.elements():
+    for el in listed:
         if not b.keys(el, CHECK_KEYS, "a check"):
             continue
         cid = b.ident(b.required(el, "id", "a check"), "check id")
@@ -114,7 +97,7 @@ def read_checks(b: GateReader, loc: Located | None, action: ActionKind | None
     return tuple(out)
 
 
-def read_authority(b: GateReader, loc: Located | None, action: ActionKind | None
+def read_authority(b: Reader, loc: Located | None, action: ActionKind | None
                    ) -> GateAuthority | None:
     """A gate's ``authority:`` — an id, or ``{id, asks}`` (``asks``: approval by default)."""
     if loc is None or _not_a_gate(b, loc, "authority", action):
@@ -135,18 +118,9 @@ def read_authority(b: GateReader, loc: Located | None, action: ActionKind | None
     return GateAuthority(aid, asks) if aid is not None else None
 
 
-def read_authorities(b: GateReader, loc: Located) -> dict[str, Text]:
+def read_authorities(b: Reader, loc: Located) -> dict[str, Text]:
     """A procedure's own authorities above the village: ``id: {zh-Hans, zh-Hant, en}``."""
-    out: dict[str, Text] = {}
-    if not loc.is_map:
-        b.r.error("D202", _("authorities must map ids to names"), loc)
-        return out
-    for _unused, k, v in loc.items():
-        aid = b.ident(k, "authority id")
-        name = b.text(v, "authority name")
-        if aid is not None and name is not None:
-            out[aid] = name
-    return out
+    return names(b, loc, _("authorities must map ids to names"), "authority id", "authority name")
 
 
 def gate_stages(procedure: Procedure) -> list[Stage]:

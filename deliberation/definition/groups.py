@@ -24,25 +24,16 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from deliberation.definition.model import Group
+from deliberation.definition.reading import Reader, entries
 from deliberation.i18n import Text, _, quoted
 from deliberation.roster import SELECTORS
-from deliberation.yamlsource import Located, Reporter
+from deliberation.yamlsource import Located
 
 GROUP_KEYS = ("name", "description", "elected_at", "eligible", "min", "max", "basis")
 
 
-class GroupReader(Protocol):
-    """What this module needs of the loader calling it (so it need not import the loader)."""
-
-    r: Reporter
-
-    def keys(self, loc: Located, allowed: tuple[str, ...], what: Text | str) -> bool: ...
-
-    def ident(self, loc: Located | None, what: Text | str) -> str | None: ...
-
-    def text(self, loc: Located | None, what: Text | str) -> Text | None: ...
-
-    def required(self, loc: Located, key: str, what: Text | str) -> Located | None: ...
+class GroupReader(Reader, Protocol):
+    """What this module needs of the loader calling it: a :class:`Reader` with a few more."""
 
     def integer(self, loc: Located | None, what: Text | str, minimum: int = 0) -> int | None: ...
 
@@ -55,10 +46,7 @@ class GroupReader(Protocol):
 def read_groups(b: GroupReader, loc: Located) -> dict[str, Group]:
     """The groups of a ``groups:`` mapping (problems reported, bad groups left out)."""
     out: dict[str, Group] = {}
-    if not loc.is_map:
-        b.r.error("D202", _("groups must map ids to groups"), loc)
-        return out
-    for key, k, v in loc.items():
+    for key, k, v in entries(b.r, loc, _("groups must map ids to groups")):
         gid = b.ident(k, _("group id"))
         about = _("group {id}").format(id=quoted(key))
         if gid is None or not b.keys(v, GROUP_KEYS, about):

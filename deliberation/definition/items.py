@@ -24,31 +24,18 @@ from __future__ import annotations
 from typing import Protocol
 
 from deliberation.definition.model import ITEM_POLICIES, MeetingItem, RuleSpec
+from deliberation.definition.reading import Reader, elements
 from deliberation.diagnostics import suggest
-from deliberation.i18n import Text, _
+from deliberation.i18n import _
 from deliberation.rules import RULES, Effect
 from deliberation.rules.actions import ActionKind
-from deliberation.yamlsource import Located, Reporter
+from deliberation.yamlsource import Located
 
 ITEM_KEYS = ("id", "name", "approval")
 
 
-class ItemReader(Protocol):
-    """What this module needs of the loader that calls it (no import of the loader: no cycle)."""
-
-    r: Reporter
-
-    def keys(self, loc: Located, allowed: tuple[str, ...], what: str) -> bool:
-        ...
-
-    def ident(self, loc: Located | None, what: str) -> str | None:
-        ...
-
-    def text(self, loc: Located | None, what: str) -> Text | None:
-        ...
-
-    def required(self, loc: Located, key: str, what: str) -> Located | None:
-        ...
+class ItemReader(Reader, Protocol):
+    """What this module needs of the loader that calls it: a :class:`Reader` that reads rules."""
 
     def rule(self, loc: Located, action: ActionKind | None) -> RuleSpec | None:
         ...
@@ -64,16 +51,15 @@ def read_items(b: ItemReader, loc: Located | None, action: ActionKind | None
                   .format(action=action.value), loc,
                   _("remove 'items:' or make the stage's action 'meeting'"))
         return ()
-    if not loc.is_seq:
-        b.r.error("D202", _("items must be a list"), loc)
+    listed = elements(b.r, loc, _("items must be a list"))
+    if listed is None:
         return ()
     out: list[MeetingItem] = []
     seen: set[str] = set()
-    elements = list(loc.elements())
-    if len(elements) < 2:
+    if len(listed) < 2:
         b.r.error("D461", _("a meeting voting on items one by one lists at least two items"),
                   loc, _("with one item, the meeting's own vote is the item's"))
-    for el in elements:
+    for el in listed:
         if not b.keys(el, ITEM_KEYS, "an item"):
             continue
         iid = b.ident(b.required(el, "id", "an item"), "item id")

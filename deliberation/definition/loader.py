@@ -50,6 +50,7 @@ from deliberation.definition.model import (
     Withdrawal,
 )
 from deliberation.definition.model import Level as _Level
+from deliberation.definition.reading import elements, entries, names
 from deliberation.diagnostics import Diagnostic, closest, did_you_mean, suggest
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text, Triple, _, as_written, quoted, series
@@ -455,16 +456,8 @@ class _Builder:
 
     def channel_names(self, loc: Located) -> dict[str, Text]:
         """A procedure's own disclosure channels: ``id: {zh-Hans, zh-Hant, en}``."""
-        out: dict[str, Text] = {}
-        if not loc.is_map:
-            self.r.error("D202", _("channels must map ids to names"), loc)
-            return out
-        for _unused, k, v in loc.items():
-            cid = self.ident(k, _("channel id"))
-            name = self.text(v, _("channel name"))
-            if cid is not None and name is not None:
-                out[cid] = name
-        return out
+        return names(self, loc, _("channels must map ids to names"), _("channel id"),
+                     _("channel name"))
 
     def basis_refs(self, loc: Located | None) -> tuple[str, ...]:
         return self.known_ids(loc, "basis", self.basis_ids, "D301", _("basis"))
@@ -684,10 +677,7 @@ class _Builder:
 
     def basis(self, loc: Located) -> dict[str, Basis]:
         out: dict[str, Basis] = {}
-        if not loc.is_map:
-            self.r.error("D202", _("basis must map ids to sources"), loc)
-            return out
-        for key, k, v in loc.items():
+        for key, k, v in entries(self.r, loc, _("basis must map ids to sources")):
             bid = self.ident(k, _("basis id"))
             about = _("basis {id}").format(id=quoted(key))
             if bid is None or not self.keys(
@@ -969,14 +959,12 @@ class _Builder:
 
     # .. rules ..
     def rules(self, loc: Located | None, action: ActionKind | None) -> tuple[RuleSpec, ...]:
-        if loc is None:
-            return ()
-        if not loc.is_seq:
-            self.r.error("D202", _("rules must be a list"), loc)
+        listed = elements(self.r, loc, _("rules must be a list")) if loc is not None else None
+        if listed is None:
             return ()
         out: list[RuleSpec] = []
         seen: set[str] = set()
-        for el in loc.elements():
+        for el in listed:
             spec = self.rule(el, action)
             if spec is None:
                 continue
