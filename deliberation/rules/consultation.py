@@ -22,6 +22,7 @@ from deliberation.i18n import Joined, Text, Triple, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
+from deliberation.rules.params import choice
 from deliberation.rules.thresholds import Base, Comparison, Threshold, threshold_of
 
 UNITS: Final = ("villager", "household")
@@ -38,9 +39,7 @@ class ConsultationCoverage(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> ConsultationCoverage:
-        unit = str(params["unit"])
-        if unit not in UNITS:
-            raise ValueError(f"unit {unit!r}: choose villager or household")
+        unit = choice(cls, params, "unit")
         base = Base.ADULTS if unit == "villager" else Base.HOUSEHOLDS
         t = threshold_of(params, base)
         return cls(rule_id, t, bool(params["signed_only"]), bool(params["proxies"]),

@@ -28,6 +28,7 @@ from deliberation.rules.base import Description, Param, Rule, Verdict, join, rul
 from deliberation.rules.channels import channel_name
 from deliberation.rules.days import MAX_DAYS, DayCount, Period
 from deliberation.rules.facts import Facts
+from deliberation.rules.params import choice, some, whole
 
 COUNTS: Final = tuple(c.value for c in DayCount)
 REQUIRE: Final = ("any", "all")
@@ -73,21 +74,11 @@ class Disclosure(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> Disclosure:
-        channels = tuple(str(c) for c in params["channels"])
-        if not channels:
-            raise ValueError("a disclosure needs at least one channel")
-        require = str(params.get("require") or "any")
-        if require not in REQUIRE:
-            raise ValueError(f"require {require!r}: choose any or all")
-        days = int(params["min_days"])
-        if days < 0:
-            raise ValueError("min_days must not be negative")
-        when = str(params.get("when_short") or "refuse")
-        if when not in WHEN_SHORT:
-            raise ValueError(f"when_short {when!r}: choose refuse or repost")
-        return cls(rule_id, channels, Period(days, day_count(params.get("count"))),
-                   require == "all", int(params.get("objection_window_days") or 0),
-                   when == "repost", basis=basis)
+        period = Period(whole(cls, params, "min_days"), day_count(params.get("count")))
+        return cls(rule_id, some(cls, params, "channels"), period,
+                   choice(cls, params, "require") == "all",
+                   int(params.get("objection_window_days") or 0),
+                   choice(cls, params, "when_short") == "repost", basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:

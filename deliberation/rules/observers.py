@@ -40,6 +40,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
+from deliberation.rules.params import choice, whole
 
 # The fact a meeting establishes: how many of its named observers each roster selector selects.
 OBSERVERS: Final = "observers"
@@ -73,13 +74,7 @@ class Observers(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> Observers:
-        of = str(params["of"])
-        if of not in SELECTORS:
-            raise ValueError(f"observers of {of!r}: not a roster selector")
-        minimum = int(params.get("min") or 1)
-        if minimum < 1:
-            raise ValueError("observers: min must be at least 1")
-        return cls(rule_id, of, minimum, basis=basis)
+        return cls(rule_id, choice(cls, params, "of"), whole(cls, params, "min"), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:

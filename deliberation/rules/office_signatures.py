@@ -38,6 +38,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
+from deliberation.rules.params import some
 
 # The fact a meeting establishes: the offices held by those who signed its minutes by name.
 SIGNED_OFFICES: Final = "signed_offices"
@@ -54,11 +55,7 @@ class SignedBy(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> SignedBy:
-        offices = tuple(str(o) for o in params["offices"])
-        unknown = [o for o in offices if o not in OFFICES]
-        if not offices or unknown:
-            raise ValueError(f"signed-by: offices must be some of {', '.join(OFFICES)}")
-        return cls(rule_id, offices, basis=basis)
+        return cls(rule_id, some(cls, params, "offices"), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:

@@ -28,6 +28,7 @@ from deliberation.i18n import Text, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
+from deliberation.rules.params import some
 
 NAME: Final = "results-published"
 FACT: Final = "results_unpublished"
@@ -42,10 +43,7 @@ class ResultsPublished(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> ResultsPublished:
-        stages = tuple(str(s) for s in params["stages"])
-        if not stages:
-            raise ValueError("results-published names at least one stage")
-        return cls(rule_id, stages, basis=basis)
+        return cls(rule_id, some(cls, params, "stages"), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:

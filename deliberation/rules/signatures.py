@@ -19,6 +19,7 @@ from deliberation.i18n import Text, _, _p
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
+from deliberation.rules.params import choice
 
 SIGNERS: Final = ("participants", "township-witnesses", "submitters")
 
@@ -39,10 +40,7 @@ class Signatures(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> Signatures:
-        of = str(params["of"])
-        if of not in SIGNERS:
-            raise ValueError(f"signatures of {of!r}: choose one of {', '.join(SIGNERS)}")
-        return cls(rule_id, of, int(params.get("min") or 0), basis=basis)
+        return cls(rule_id, choice(cls, params, "of"), int(params.get("min") or 0), basis=basis)
 
     @property
     def reads(self) -> frozenset[str]:

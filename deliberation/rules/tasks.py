@@ -28,6 +28,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts
+from deliberation.rules.params import choice
 from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
 
 SATISFACTION_BASES: Final = ("ratings", "raters")
@@ -44,9 +45,7 @@ class Satisfaction(Rule):
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
                     ) -> Satisfaction:
-        base = str(params["base"])
-        if base not in SATISFACTION_BASES:
-            raise ValueError(f"base {base!r}: choose ratings or raters")
+        base = choice(cls, params, "base")
         # the comparison and exact arithmetic of a threshold; the base is the ratings' own
         t = threshold_of(params, Base.VOTES_CAST)
         return cls(rule_id, t, base, int(params["min_ratings"]), basis=basis)
