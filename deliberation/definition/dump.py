@@ -16,8 +16,9 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -41,6 +42,8 @@ from deliberation.definition.model import (
 from deliberation.i18n import Text
 from deliberation.rules.thresholds import format_fraction
 
+V = TypeVar("V")
+
 
 def to_data(procedure: Procedure) -> dict[str, Any]:
     """Plain YAML/JSON-able data for ``procedure`` (flat: no ``extends``).
@@ -58,12 +61,9 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
     }
     if procedure.description is not None:
         out["description"] = _text(procedure.description)
-    if procedure.basis:
-        out["basis"] = {k: _basis(b) for k, b in procedure.basis.items()}
-    if procedure.settings:
-        out["settings"] = {k: _setting(s) for k, s in procedure.settings.items()}
-    if procedure.groups:
-        out["groups"] = {k: _group(g) for k, g in procedure.groups.items()}
+    _put_mapping(out, "basis", procedure.basis, _basis)
+    _put_mapping(out, "settings", procedure.settings, _setting)
+    _put_mapping(out, "groups", procedure.groups, _group)
     out["bodies"] = {k: _body(b) for k, b in procedure.bodies.items()}
     out["stages"] = [_stage(s) for s in procedure.stages]
     out["outcomes"] = {k: _outcome(o) for k, o in procedure.outcomes.items()}
@@ -71,10 +71,8 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         out["supervision"] = _supervision(procedure.supervision)
     if procedure.withdrawal is not None:
         out["withdrawal"] = _withdrawal(procedure.withdrawal)
-    if procedure.channels:
-        out["channels"] = {k: _text(v) for k, v in procedure.channels.items()}
-    if procedure.authorities:
-        out["authorities"] = {k: _text(v) for k, v in procedure.authorities.items()}
+    _put_mapping(out, "channels", procedure.channels, _text)
+    _put_mapping(out, "authorities", procedure.authorities, _text)
     if procedure.escalation is not None:
         esc = procedure.escalation
         out["escalation"] = {
@@ -85,6 +83,14 @@ def to_data(procedure: Procedure) -> dict[str, Any]:
         if esc.basis:
             out["escalation"]["basis"] = list(esc.basis)
     return out
+
+
+def _put_mapping(out: dict[str, Any], key: str, mapping: Mapping[str, V],
+                 convert: Callable[[V], Any]) -> None:
+    """``out[key]``: ``mapping`` with each value converted; no key when it is empty (the
+    loader reads an absent mapping as an empty one)."""
+    if mapping:
+        out[key] = {k: convert(v) for k, v in mapping.items()}
 
 
 def to_yaml(procedure: Procedure) -> str:
