@@ -383,26 +383,26 @@ def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> 
         )
 
 
+def _check_named(reporter: Reporter, code: str, name: str, known: list[str], at: Located,
+                 key: str, message: Text) -> None:
+    """Report ``message`` (with did-you-mean) at ``key`` of the section ``at`` unless ``name``
+    is among ``known``: a procedure-level reference to a stage or outcome."""
+    if name not in known:
+        reporter.error(code, message, at.get(key) or at, suggest(name, known))
+
+
 def _check_withdrawal(procedure: Procedure, root: Located, reporter: Reporter) -> None:
     w = procedure.withdrawal
     if w is None:
         return
     at = root.get("withdrawal") or root.get("extends") or root
     stage_ids = [s.id for s in procedure.stages]
-    if w.until is not None and w.until not in stage_ids:
-        reporter.error(
-            "D310",
-            _("withdrawal.until names unknown stage {until!r}").format(until=w.until),
-            at.get("until") or at,
-            suggest(w.until, stage_ids),
-        )
-    if w.outcome not in procedure.outcomes:
-        reporter.error(
-            "D311",
-            _("withdrawal.outcome names unknown outcome {outcome!r}").format(outcome=w.outcome),
-            at.get("outcome") or at,
-            suggest(w.outcome, procedure.outcomes),
-        )
+    if w.until is not None:
+        _check_named(reporter, "D310", w.until, stage_ids, at, "until",
+                     _("withdrawal.until names unknown stage {until!r}").format(until=w.until))
+    _check_named(reporter, "D311", w.outcome, list(procedure.outcomes), at, "outcome",
+                 _("withdrawal.outcome names unknown outcome {outcome!r}").format(
+                     outcome=w.outcome))
 
 
 def _check_escalation(procedure: Procedure, root: Located, reporter: Reporter) -> None:
@@ -411,20 +411,10 @@ def _check_escalation(procedure: Procedure, root: Located, reporter: Reporter) -
         return
     at = root.get("escalation") or root.get("extends") or root
     stage_ids = [s.id for s in procedure.stages]
-    if esc.to not in stage_ids:
-        reporter.error(
-            "D312",
-            _("escalation.to names unknown stage {to!r}").format(to=esc.to),
-            at.get("to") or at,
-            suggest(esc.to, stage_ids),
-        )
-    if esc.top not in stage_ids and esc.top not in procedure.outcomes:
-        reporter.error(
-            "D312",
-            _("escalation.top names unknown stage or outcome {top!r}").format(top=esc.top),
-            at.get("top") or at,
-            suggest(esc.top, [*stage_ids, *procedure.outcomes]),
-        )
+    _check_named(reporter, "D312", esc.to, stage_ids, at, "to",
+                 _("escalation.to names unknown stage {to!r}").format(to=esc.to))
+    _check_named(reporter, "D312", esc.top, [*stage_ids, *procedure.outcomes], at, "top",
+                 _("escalation.top names unknown stage or outcome {top!r}").format(top=esc.top))
     seen: set[str] = set()
     for level in esc.levels:
         if level.id in seen:
