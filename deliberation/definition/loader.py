@@ -13,6 +13,7 @@ plus the directories a caller names — never by a file path.
 
 from __future__ import annotations
 
+import enum
 import importlib.util
 import os
 import re
@@ -20,7 +21,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -134,6 +135,9 @@ _STAGE_KEYS: Final = (
 )
 _STAGE_OPS: Final = ("insert_before", "insert_after", "replace", "remove", "update")
 _UPDATE_KEYS: Final = ("update", "add_rules", "remove_rules", "set")
+
+# an enumeration a file names a member of by its value (an action, a setting type…)
+E = TypeVar("E", bound=enum.Enum)
 
 
 # -- the search path --------------------------------------------------------------------------
@@ -412,6 +416,15 @@ class _Builder:
             )
             return None
         return n
+
+    def member(self, loc: Located, kind: type[E], unknown: Text) -> E | None:
+        """The member of the enumeration ``kind`` whose value ``loc`` holds; ``None``, and a D207
+        saying ``unknown`` (with did-you-mean), when none does."""
+        try:
+            return kind(loc.value())
+        except ValueError:
+            self.r.error("D207", unknown, loc, suggest(str(loc.value()), [m.value for m in kind]))
+            return None
 
     def id_items(self, loc: Located | None, what: Text | str) -> list[tuple[str, Located]]:
         """A list of text ids (a single id is accepted too), each with where it is written."""
@@ -798,15 +811,9 @@ class _Builder:
         )
         if t_loc is None or d_loc is None:
             return None
-        try:
-            stype = SettingType(t_loc.value())
-        except ValueError:
-            self.r.error(
-                "D207",
-                _("setting type {t_loc!r} is unknown").format(t_loc=t_loc.value()),
-                t_loc,
-                suggest(str(t_loc.value()), [t.value for t in SettingType]),
-            )
+        stype = self.member(t_loc, SettingType, _("setting type {t_loc!r} is unknown").format(
+            t_loc=t_loc.value()))
+        if stype is None:
             return None
         choices = self.id_list(v.get("choices"), "choices")
         if stype is SettingType.CHOICE and not choices:
@@ -929,11 +936,7 @@ class _Builder:
 
     def outcomes(self, loc: Located) -> dict[str, Outcome]:
         out: dict[str, Outcome] = {}
-        if not loc.is_map:
-            self.r.error("D202", _("outcomes must map ids to outcomes"), loc)
-            return out
-        kinds = [k.value for k in OutcomeKind]
-        for key, k, v in loc.items():
+        for key, k, v in entries(self.r, loc, _("outcomes must map ids to outcomes")):
             oid = self.ident(k, _("outcome id"))
             about = _("outcome {id}").format(id=quoted(key))
             if oid is None or not self.keys(v, ("kind", "name"), about):
@@ -943,17 +946,9 @@ class _Builder:
                              _("the name of outcome {id}").format(id=quoted(key)))
             if kind_loc is None:
                 continue
-            try:
-                kind = OutcomeKind(kind_loc.value())
-            except ValueError:
-                self.r.error(
-                    "D207",
-                    _("outcome kind {kind_loc!r} is unknown").format(kind_loc=kind_loc.value()),
-                    kind_loc,
-                    suggest(str(kind_loc.value()), kinds),
-                )
-                continue
-            if name is not None:
+            kind = self.member(kind_loc, OutcomeKind, _("outcome kind {kind_loc!r} is unknown")
+                               .format(kind_loc=kind_loc.value()))
+            if kind is not None and name is not None:
                 out[oid] = Outcome(oid, name, kind)
         return out
 
@@ -1247,15 +1242,8 @@ class _Builder:
         action_loc = self.required(loc, "action", _("a stage"))
         action: ActionKind | None = None
         if action_loc is not None:
-            try:
-                action = ActionKind(action_loc.value())
-            except ValueError:
-                self.r.error(
-                    "D207",
-                    _("action {action_loc!r} is unknown").format(action_loc=action_loc.value()),
-                    action_loc,
-                    suggest(str(action_loc.value()), [a.value for a in ActionKind]),
-                )
+            action = self.member(action_loc, ActionKind, _("action {action_loc!r} is unknown")
+                                 .format(action_loc=action_loc.value()))
         body = self.stage_body(self.required(loc, "body", _("a stage")))
         rules = self.rules(loc.get("rules"), action)
         records = self.records(loc.get("records"))
