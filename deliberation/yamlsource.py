@@ -372,6 +372,20 @@ def _check_nodes(
         walking.discard(id(node))
 
 
+def _wrong_tag(node: Node) -> tuple[Text, Text] | None:
+    """What is wrong with ``node``'s tag (the message and the hint), or ``None``: a tag beyond
+    plain data, or a plain-data tag that does not fit the node."""
+    if node.tag not in _SAFE_TAGS:
+        return (_("YAML tag {tag!r} is not allowed").format(tag=node.tag),
+                _("procedure files hold plain data only; remove the tag"))
+    expected = _NODE_TAGS.get(type(node))
+    if expected is not None and node.tag not in expected:
+        # e.g. "!!seq x": a collection tag on a scalar, which PyYAML cannot construct.
+        return (_("YAML tag {tag!r} does not fit this value").format(tag=node.tag),
+                _("remove the tag"))
+    return None
+
+
 def _check_node(
     loc: Located,
     node: Node,
@@ -389,26 +403,13 @@ def _check_node(
             _("procedure and scenario files are a few levels deep"),
         )
         return False
-    expected = _NODE_TAGS.get(type(node))
-    if node.tag in _SAFE_TAGS and expected is not None and node.tag not in expected:
-        # e.g. "!!seq x": a collection tag on a scalar, which PyYAML cannot construct.
-        reporter.error(
-            "D102",
-            _("YAML tag {tag!r} does not fit this value").format(tag=node.tag),
-            loc,
-            _("remove the tag"),
-        )
+    wrong_tag = _wrong_tag(node)
+    if wrong_tag is not None:
+        message, hint = wrong_tag
+        reporter.error("D102", message, loc, hint)
         return False
-    if isinstance(node, ScalarNode) and node.tag in _SAFE_TAGS:
+    if isinstance(node, ScalarNode):
         return _check_scalar(loc, reporter)
-    if node.tag not in _SAFE_TAGS:
-        reporter.error(
-            "D102",
-            _("YAML tag {tag!r} is not allowed").format(tag=node.tag),
-            loc,
-            _("procedure files hold plain data only; remove the tag"),
-        )
-        return False
     if isinstance(node, MappingNode):
         seen: dict[str, int] = {}
         for k_node, v_node in node.value:
