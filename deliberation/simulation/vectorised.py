@@ -44,6 +44,7 @@ from deliberation.simulation.model import (
     Approval,
     Group,
     Plan,
+    QuorumAlt,
     StagePlan,
 )
 from deliberation.simulation.params import SimParams
@@ -345,11 +346,19 @@ class _Chunk:
                ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
         """Whether the meeting may be held (its observers and signers suffice), and the code of
         the first rule that refuses it (0 where none does)."""
+        return self.clauses(st.check_rule_ids, st.checks, facts)
+
+    def clauses(self, rule_ids: Sequence[str], clauses: Sequence[Sequence[QuorumAlt]],
+                facts: dict[str, NDArray[np.int64]]
+                ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """Where every rule's clause holds (a clause: any of its alternatives reaches its needed
+        count), and the code of the first rule whose clause fails (0 where none does): the
+        meeting's checks and its quorum alike."""
         np = self.np
         m = facts["present"].size
         held = np.ones(m, dtype=bool)
         rule = np.zeros(m, dtype=np.int64)
-        for rule_id, alts in zip(st.check_rule_ids, st.checks, strict=True):
+        for rule_id, alts in zip(rule_ids, clauses, strict=True):
             ok = np.zeros(m, dtype=bool)
             for alt in alts:
                 ok |= facts[alt.count] >= alt.needed
@@ -382,14 +391,7 @@ class _Chunk:
         rule ``refused`` names: the case stalls there (the ``deadline`` route)."""
         np = self.np
         m = ix.size
-        quorum_ok = np.ones(m, dtype=bool)
-        rule = np.zeros(m, dtype=np.int64)
-        for rule_id, alts in zip(st.quorum_rule_ids, st.quorum, strict=True):
-            ok = np.zeros(m, dtype=bool)
-            for alt in alts:
-                ok |= facts[alt.count] >= alt.needed
-            rule[~ok & quorum_ok] = self.rule_code(rule_id)
-            quorum_ok &= ok
+        quorum_ok, rule = self.clauses(st.quorum_rule_ids, st.quorum, facts)
         present = facts["present"]
         if st.items:
             approval_ok = self.items(st, present, votes, quorum_ok, rule)
