@@ -64,17 +64,21 @@ _V1_COMMON: Final = (
     "CREATE INDEX cases_by_procedure ON cases (procedure_id)",
 )
 
-_V2_COMMON: Final = (
-    # A signed chain head per append: whoever holds only the database cannot rewrite the chain
-    # and re-sign it. One row per version the case reached under a key.
-    """CREATE TABLE heads (
+# The columns of ``heads`` as version 2 made them. Version 3 rebuilds the table in SQLite and
+# copies the rows column by column (``INSERT … SELECT``), so its table has these very columns,
+# in this order: one list serves both steps, and the SQL of each is as it was released.
+_HEADS_COLUMNS: Final = """
         case_id TEXT NOT NULL REFERENCES cases (case_id),
         version INTEGER NOT NULL,
         head_hash TEXT NOT NULL,
         algorithm TEXT NOT NULL,
         key_id TEXT NOT NULL,
         signature TEXT NOT NULL,
-        signed_at TEXT NOT NULL,
+        signed_at TEXT NOT NULL,"""
+_V2_COMMON: Final = (
+    # A signed chain head per append: whoever holds only the database cannot rewrite the chain
+    # and re-sign it. One row per version the case reached under a key.
+    f"""CREATE TABLE heads ({_HEADS_COLUMNS}
         PRIMARY KEY (case_id, version)
     )""",
 )
@@ -83,14 +87,7 @@ _V2_COMMON: Final = (
 # townships, or a key rotated in) hit a raw primary-key error. Each key now has its own row.
 # SQLite cannot change a primary key in place: the table is rebuilt, rows kept.
 _V3_SQLITE: Final = (
-    """CREATE TABLE heads_v3 (
-        case_id TEXT NOT NULL REFERENCES cases (case_id),
-        version INTEGER NOT NULL,
-        head_hash TEXT NOT NULL,
-        algorithm TEXT NOT NULL,
-        key_id TEXT NOT NULL,
-        signature TEXT NOT NULL,
-        signed_at TEXT NOT NULL,
+    f"""CREATE TABLE heads_v3 ({_HEADS_COLUMNS}
         PRIMARY KEY (case_id, version, key_id)
     )""",
     "INSERT INTO heads_v3 SELECT case_id, version, head_hash, algorithm, key_id, signature, "
