@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.commands._library import add_command, add_procedure_options, procedure_of
+from deliberation.commands._library import add_command, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
 from deliberation.trainer.cli_support import (
-    add_output_option,
-    add_settings_option,
+    OUTPUT_OPTIONS,
     refuse_binary_on_terminal,
     settings_of,
     write_output,
@@ -30,7 +29,7 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "diagram", run,
                     description="Draw a procedure: steps, the rules on each transition, routes "
                                 "and outcomes.",
-                    options=(add_procedure_options, add_settings_option, add_output_option))
+                    options=OUTPUT_OPTIONS)
     p.add_argument("--format", choices=FORMATS, default="mermaid")
     p.add_argument("--highlight", metavar="STAGE", help="highlight this stage (or outcome)")
     p.add_argument("--engine", choices=("graphviz", "builtin"), default="graphviz",

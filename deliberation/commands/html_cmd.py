@@ -11,13 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from deliberation.commands._library import add_command, add_procedure_options, procedure_of
-from deliberation.trainer.cli_support import (
-    add_output_option,
-    add_settings_option,
-    settings_of,
-    write_output,
-)
+from deliberation.commands._library import add_command, procedure_of
+from deliberation.trainer.cli_support import OUTPUT_OPTIONS, settings_of, write_output
 from deliberation.trainer.html_page import build_page
 
 
@@ -26,7 +21,7 @@ def register(subparsers: Any) -> None:
                     description="Write an offline HTML page: diagram, step-by-step mode, "
                                 "language switch, a 'try it' panel for the rule numbers, "
                                 "printable as a handout.",
-                    options=(add_procedure_options, add_settings_option, add_output_option))
+                    options=OUTPUT_OPTIONS)
     p.add_argument("--matter", default="", help="the matter's title, shown on the page")
 
 

@@ -15,13 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from deliberation.commands._library import add_command, add_procedure_options, procedure_of
+from deliberation.commands._library import add_command, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
-from deliberation.trainer.cli_support import (
-    add_settings_option,
-    parse_settings,
-)
+from deliberation.trainer.cli_support import PROCEDURE_OPTIONS, parse_settings
 from deliberation.trainer.walk import run_walk
 
 
@@ -30,7 +27,7 @@ def register(subparsers: Any) -> None:
                     description="An interactive walkthrough: each step's actor, rules, records "
                                 "and basis; try actions and see refusals explained. Scriptable "
                                 "with --script or a pipe.",
-                    options=(add_procedure_options, add_settings_option))
+                    options=PROCEDURE_OPTIONS)
     p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
     p.add_argument("--matter", default="", help="the matter's title")
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import yaml
 
+from deliberation.commands._library import Options, add_procedure_options
 from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -33,6 +34,12 @@ def add_settings_option(parser: argparse.ArgumentParser) -> None:
 def add_output_option(parser: argparse.ArgumentParser) -> None:
     """``-o FILE``: where :func:`write_output` writes (stdout without it)."""
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
+# The argument groups of the trainer's commands, for ``add_command(..., options=…)``: the
+# procedure and its settings (walk), and where the result is written (diagram, html).
+PROCEDURE_OPTIONS: Final[tuple[Options, ...]] = (add_procedure_options, add_settings_option)
+OUTPUT_OPTIONS: Final[tuple[Options, ...]] = (*PROCEDURE_OPTIONS, add_output_option)
 
 
 def parse_settings(items: list[str]) -> dict[str, Any]:
