@@ -17,43 +17,30 @@ needs 2.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
 from deliberation.i18n import Text, _
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.base import Description, Verdict, rule_type
 from deliberation.rules.facts import Facts
-from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
+from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, ShareRule
 
 NAME: Final = "gate-signatures"
 SIGNED: Final = "gate_signed"  # the fact: members of the body who signed the decision
 
 
 @attrs.frozen
-class GateSignatures(Rule):
+class GateSignatures(ShareRule):
     """Members who signed the gate's decision against all members of the body."""
 
-    threshold: Threshold
-
-    @classmethod
-    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
-                    ) -> GateSignatures:
-        return cls(rule_id, threshold_of(params, Base.MEMBERS), basis=basis)
-
-    @property
-    def reads(self) -> frozenset[str]:
-        return frozenset({"members", SIGNED})
+    COUNT: ClassVar[str] = SIGNED
+    TOTAL: ClassVar[str] = "members"
+    BASE: ClassVar[Base] = Base.MEMBERS
 
     def verdict(self, facts: Facts) -> Verdict:
-        signed, members = facts.get(SIGNED, 0), facts.get("members", 0)
+        signed, members = self.counted(facts)
         t = self.threshold
         return self._verdict(t.holds(signed, members), t.numbers(signed, members))
 
@@ -73,9 +60,6 @@ class GateSignatures(Rule):
             _("the decision (cleared, or returned with reasons) is signed by {threshold}")
             .format(threshold=words),
             (t.view(SIGNED, "members"),))
-
-    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
-        return (self.threshold.requirement(SIGNED, facts.get("members", 0)),)
 
 
 rule_type(

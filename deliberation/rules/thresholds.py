@@ -16,13 +16,14 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Self
 
 import attrs
 
 from deliberation.errors import WordedValueError
 from deliberation.i18n import Text, Triple, _, _p, quoted
-from deliberation.rules.base import Param, Requirement, ThresholdView
+from deliberation.rules.base import Param, Requirement, Rule, ThresholdView
+from deliberation.rules.facts import Facts, count_of
 
 
 class Comparison(enum.Enum):
@@ -303,3 +304,32 @@ def threshold_of(params: Mapping[str, Any], base: Base | str | None = None,
     """
     return Threshold(parse_fraction(params[ratio]), Comparison(params["compare"]),
                      Base(params["base"] if base is None else base))
+
+
+@attrs.frozen
+class ShareRule(Rule):
+    """A rule of one threshold on a base of its own: the fact :attr:`COUNT` out of the fact
+    :attr:`TOTAL` (a gate's signatures out of the body's members, consents out of the replies).
+    A subclass names the two facts and the base, and says its verdict in its own words.
+    """
+
+    COUNT: ClassVar[str]
+    TOTAL: ClassVar[str]
+    BASE: ClassVar[Base]
+    threshold: Threshold
+
+    @classmethod
+    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
+                    ) -> Self:
+        return cls(rule_id, threshold_of(params, cls.BASE), basis=basis)
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset({self.TOTAL, self.COUNT})
+
+    def counted(self, facts: Facts) -> tuple[int, int]:
+        """The count and the total in ``facts`` (0 for either not given)."""
+        return count_of(facts, self.COUNT), count_of(facts, self.TOTAL)
+
+    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
+        return (self.threshold.requirement(self.COUNT, count_of(facts, self.TOTAL)),)

@@ -27,7 +27,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import attrs
 
@@ -43,7 +43,7 @@ from deliberation.rules.base import (
     rule_type,
 )
 from deliberation.rules.facts import Facts, count_of
-from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
+from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, ShareRule, Threshold, threshold_of
 
 # What a reply quorum may be counted on, and the fact that counts the replies of each.
 REPLY_BASES: Final = {"adults": "replied_adults", "households": "replied_households"}
@@ -123,22 +123,15 @@ class ReplyQuorum(Rule):
 
 
 @attrs.frozen
-class Consent(Rule):
+class Consent(ShareRule):
     """Enough of the replies under real names agree."""
 
-    threshold: Threshold
-
-    @classmethod
-    def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
-                    ) -> Consent:
-        return cls(rule_id, threshold_of(params, Base.VOTES_CAST), basis=basis)
-
-    @property
-    def reads(self) -> frozenset[str]:
-        return frozenset({"replies", "consents"})
+    COUNT: ClassVar[str] = "consents"
+    TOTAL: ClassVar[str] = "replies"
+    BASE: ClassVar[Base] = Base.VOTES_CAST
 
     def verdict(self, facts: Facts) -> Verdict:
-        count, total = count_of(facts, "consents"), count_of(facts, "replies")
+        count, total = self.counted(facts)
         numbers = self.threshold.numbers(count, total) | {"base": "replies"}
         return self._verdict(self.threshold.holds(count, total), numbers)
 
@@ -163,10 +156,6 @@ class Consent(Rule):
             _("{sym}{frac} of {replies} consent").format(**values),
             _("consents {cmp} {frac} of the {replies}").format(**values),
             (t.view("consents", "replies", "replies"),), on_arrow=True)
-
-    def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
-        total = count_of(facts, "replies")
-        return (self.threshold.requirement("consents", total),)
 
 
 rule_type(
