@@ -19,6 +19,8 @@
   :mod:`~deliberation.rules.gates` (gate-signatures: a gate's decision signed by enough of
   its body), :mod:`~deliberation.rules.tasks` (satisfaction), :mod:`~deliberation.rules.schedules`
   (deadline, lunar schedule);
+- :mod:`~deliberation.rules.params` — a rule's parameters read against what the rule declares
+  of them (choices, defaults, bounds), as its ``from_params`` reads them;
 - the arithmetic and calendars they use: :mod:`~deliberation.rules.thresholds`,
   :mod:`~deliberation.rules.days`, :mod:`~deliberation.rules.calendars`,
   :mod:`~deliberation.rules.channels`.
