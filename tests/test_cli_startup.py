@@ -151,3 +151,13 @@ def test_help_before_a_command_lists_every_command() -> None:
     done = subprocess.run([sys.executable, "-m", "deliberation.cli", "--help", "case"],
                           capture_output=True, text=True, check=True)
     assert all(name in done.stdout for name in COMMANDS)
+
+
+@pytest.mark.parametrize("args", [
+    ["case", "show", "road"], ["case", "log", "road"], ["case", "verify", "road"],
+], ids=["show", "log", "verify"])
+def test_reading_a_case_loads_no_evidence_reader(db: str, args: list[str]) -> None:
+    # evidence (files an action carries) is read only by case act
+    modules = _modules([*args, "--db", db])
+    assert "deliberation.commands.case" in modules
+    assert _loaded(modules, ("deliberation.store.evidence",)) == []
