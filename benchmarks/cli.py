@@ -3,27 +3,44 @@
 Each command runs ``--runs`` times as a fresh process (as a user runs it); the figure is the
 median wall time and its ratio to the median of ``python -c pass`` (target: at most 3×).
 
-    python benchmarks/cli.py            # 9 runs of each
-    python benchmarks/cli.py --runs 15
+    python benchmarks/cli.py                  # 9 runs of each
+    python benchmarks/cli.py --runs 21
+    python benchmarks/cli.py --instructions   # also count instructions (valgrind)
+
+Two *floor* rows show what part of a ratio is not ours: the same interpreter importing only
+the libraries the case commands cannot do without — attrs (the data classes), transitions (the
+engine's state machine), sqlite3 (the store), json, zoneinfo and fractions (local days, exact
+thresholds) — and then those plus PyYAML (a case is replayed under its procedure, which is a
+YAML file read and validated on every run). The ``ours`` column is a command's time minus the
+second floor, as a multiple of
+``python -c pass`` (``--help`` reads no YAML: none there).
 
 The runs are interleaved (one of each command, then again), so a load change on a shared
 machine reaches every command alike. Python's bytecode cache is on, in a temporary folder
 (``PYTHONPYCACHEPREFIX``), and warmed by one untimed run of each command: an installed package
 has its ``.pyc`` files, so compiling the sources on every run (``PYTHONDONTWRITEBYTECODE``) is
 not what a user waits for. The store for ``case show`` / ``case act`` is a fresh SQLite file in
-the same temporary folder. Numbers on a shared machine are indicative only.
+the same temporary folder. Numbers on a shared machine are indicative only; ``--instructions``
+runs each command once more under ``valgrind --tool=callgrind`` and prints the instructions it
+executed beside those of ``python -c pass`` — a figure that does not move with the load.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+# What every case command needs before it does anything of its own (see the docstring).
+FLOOR = "import attrs, transitions, sqlite3, json, zoneinfo, fractions"
+FLOOR_YAML = FLOOR + ", yaml"
 
 
 def _once(argv: list[str], env: dict[str, str]) -> float:
@@ -32,10 +49,25 @@ def _once(argv: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
+def _instructions(argv: list[str], env: dict[str, str]) -> int:
+    """Instructions the process executed, as callgrind counts them (its "Collected" line)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                           *argv], check=True, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, env=env)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"no instruction count from valgrind: {done.stderr[-500:]}")
+    return int(found.group(1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each command's instructions under valgrind (slow)")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        parser.error("--instructions needs valgrind on the PATH")
     py = sys.executable
     cli = [py, "-m", "deliberation.cli"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -45,8 +77,13 @@ def main() -> None:
         subprocess.run([*cli, "case", "new", "--db", db, "--procedure", "four-deliberations",
                         "--matter", "修村道", "--id", "road"], check=True,
                        stdout=subprocess.DEVNULL, env=env)
+        floors: list[tuple[str, list[str]]] = [
+            ("floor: " + FLOOR.removeprefix("import "), [py, "-c", FLOOR]),
+            ("floor: … + yaml", [py, "-c", FLOOR_YAML]),
+        ]
         commands: list[tuple[str, list[str]]] = [
             ("python -c pass", [py, "-c", "pass"]),
+            *floors,
             ("deliberation --help", [*cli, "--help"]),
             ("deliberation case show road", [*cli, "case", "show", "road", "--db", db]),
             ("deliberation case act road note", [*cli, "case", "act", "road", "note",
@@ -62,12 +99,24 @@ def main() -> None:
         for _ in range(args.runs):
             for name, argv in commands:
                 times[name].append(_once(argv, env))
-        base = statistics.median(times[commands[0][0]])
-        width = max(len(name) for name, _ in commands)
-        print(f"{'command':{width}}  {'median s':>9}  {'× python -c pass':>16}")
-        for name, _ in commands:
-            t = statistics.median(times[name])
-            print(f"{name:{width}}  {t:9.3f}  {t / base:15.1f}×")
+        counts = {name: _instructions(argv, env) for name, argv in commands
+                  } if args.instructions else {}
+    base = statistics.median(times[commands[0][0]])
+    floor = statistics.median(times[floors[-1][0]])
+    width = max(len(name) for name, _ in commands)
+    head = f"{'command':{width}}  {'median s':>9}  {'× python -c pass':>16}  {'ours':>6}"
+    if counts:
+        head += f"  {'instructions':>13}  {'× pass':>7}"
+    print(head)
+    for name, _ in commands:
+        t = statistics.median(times[name])
+        mine = name.startswith("deliberation ") and name != "deliberation --help"
+        ours = f"{(t - floor) / base:5.1f}×" if mine else ""
+        line = f"{name:{width}}  {t:9.3f}  {t / base:15.1f}×  {ours:>6}"
+        if counts:
+            n, n0 = counts[name], counts[commands[0][0]]
+            line += f"  {n / 1e6:12.0f}M  {n / n0:6.1f}×"
+        print(line)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,17 @@ def _chosen(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _lists_commands(argv: Sequence[str]) -> bool:
+    """Whether the parse may show the list of commands: ``--help`` before a command is named
+    (``deliberation --help case`` prints the top-level help), or no known command named."""
+    for word in argv:
+        if word in ("-h", "--help", "--"):
+            return True
+        if not word.startswith("-"):
+            return word not in COMMANDS
+    return True
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line (what was wrong, and where to read more), exit 2. Subcommand
     parsers are made from this class too (argparse uses the parent's class)."""
@@ -53,15 +64,25 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"deliberation {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = _chosen(argv) if argv is not None else None
+    # The other commands' entries (a parser each, only for the list in ``--help`` and in an
+    # "invalid choice" error) are left out when a command is named and no list can be shown:
+    # start-up speed, as each parser costs argparse several gettext look-ups on disk.
+    listed = argv is None or _lists_commands(argv)
     registered: set[str] = set()
     for name, (module, summary) in COMMANDS.items():
         if name in registered:
             continue  # a module that registers several commands (simulate, compare)
         if argv is None or name == chosen or COMMANDS.get(chosen or "", ("",))[0] == module:
             before = set(sub.choices)
-            importlib.import_module(module).register(sub)
+            command = importlib.import_module(module)
+            if argv is not None and name == chosen and hasattr(command, "register_chosen"):
+                # a command with subcommands builds the one named (see commands/__init__.py)
+                words = list(argv)
+                command.register_chosen(sub, words[words.index(name) + 1:])
+            else:
+                command.register(sub)
             registered |= set(sub.choices) - before
-        else:
+        elif listed:
             sub.add_parser(name, help=summary)
             registered.add(name)
     return parser

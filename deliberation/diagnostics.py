@@ -12,7 +12,6 @@ tools and tests can match on them while the wording improves.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -60,6 +59,10 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     >>> closest("committee", ["committees", "adult"])
     'committees'
     """
+    # Imported here for start-up speed: a suggestion is made only for a mistake, and every
+    # command that reads a file imports this module.
+    import difflib
+
     close = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -3,12 +3,16 @@ by the modules a fresh process holds after the command, never by a clock."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from deliberation.cli import build_parser
+from deliberation.commands import COMMANDS
 
 # Runs the command in this process, then names the modules it loaded (on stderr, after the
 # command's own output).
@@ -31,8 +35,8 @@ _HEAVY = ("jinja2", "numpy", "psycopg", "reportlab", "fastapi", "deliberation.si
 
 # Libraries only some paths need, imported there: msgspec (verifying a chain), rfc8785 (canonical
 # JSON beyond the BMP), csv (a CSV roster file), importlib.resources (the shipped files are
-# found beside their modules).
-_LIBRARIES = ("msgspec", "rfc8785", "csv", "importlib.resources")
+# found beside their modules), difflib (a did-you-mean, made only for a mistake).
+_LIBRARIES = ("msgspec", "rfc8785", "csv", "importlib.resources", "difflib")
 
 
 def _modules(args: list[str]) -> set[str]:
@@ -81,10 +85,20 @@ def test_case_log_loads_no_engine(db: str) -> None:
                              "deliberation.engine.evaluators", "deliberation.store.cases")) == []
 
 
-def test_case_show_loads_only_the_rule_families_its_procedure_names(db: str) -> None:
-    # four-deliberations names no motion rule, and nothing else on the way imports that family
-    modules = _modules(["case", "show", "road", "--db", db])
-    assert _loaded(modules, ("deliberation.rules.motion",)) == []
+# Rule families four-deliberations names no rule of, which nothing on the way needs either: the
+# definition's checks import a family where a procedure uses it (the engine imports several
+# others for its evaluators).
+_UNNAMED_FAMILIES = ("deliberation.rules.motion", "deliberation.rules.composite",
+                     "deliberation.rules.written", "deliberation.rules.gates")
+
+
+@pytest.mark.parametrize("args", [
+    ["case", "show", "road"], ["case", "log", "road"], ["show", "four-deliberations"],
+    ["lint", "four-deliberations"],
+], ids=["case-show", "case-log", "show", "lint"])
+def test_loads_only_the_rule_families_its_procedure_names(db: str, args: list[str]) -> None:
+    modules = _modules([*args, "--db", db] if args[0] == "case" else args)
+    assert _loaded(modules, _UNNAMED_FAMILIES) == []
 
 
 @pytest.mark.parametrize("args", [
@@ -96,3 +110,54 @@ def test_case_commands_load_nothing_heavy(db: str, args: list[str]) -> None:
     modules = _modules([*args, "--db", db])
     assert "deliberation.commands.case" in modules  # the probe ran the command
     assert _loaded(modules, (*_HEAVY, *_LIBRARIES)) == []
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers of a parser's subcommands, by name."""
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(sub.choices)
+
+
+def _choices(parser: argparse.ArgumentParser) -> list[str]:
+    """The names a parser's subcommand argument accepts."""
+    return list(_subparsers(parser))
+
+
+def test_a_named_subcommand_builds_only_its_parsers() -> None:
+    # no other command's parser, nor another case subcommand's (each costs argparse gettext
+    # look-ups on disk); the list is built where it can be shown
+    parser = build_parser(["case", "show", "road", "--db", "sqlite:///x.db"])
+    assert _choices(parser) == ["case"]
+    assert _choices(_subparsers(parser)["case"]) == ["show"]
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["--help"], ["--help", "case"], ["-h", "case", "show"], ["bogus"], ["--", "case"],
+], ids=["none", "help", "help-case", "h-case-show", "unknown", "dashdash"])
+def test_every_command_is_listed_where_the_list_can_show(argv: list[str]) -> None:
+    assert len(_choices(build_parser(argv))) == len(COMMANDS)
+
+
+@pytest.mark.parametrize("words", [
+    ["case"], ["case", "--help"], ["case", "-h", "show"], ["case", "shwo"], ["case", "--db", "x"],
+    ["case", "--", "show"],
+], ids=["none", "help", "h-show", "unknown", "option-first", "dashdash"])
+def test_every_case_subcommand_is_listed_where_the_list_can_show(words: list[str]) -> None:
+    case = _subparsers(build_parser(words))["case"]
+    assert _choices(case) == ["new", "act", "show", "log", "verify", "export", "list"]
+
+
+def test_help_before_a_command_lists_every_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "deliberation.cli", "--help", "case"],
+                          capture_output=True, text=True, check=True)
+    assert all(name in done.stdout for name in COMMANDS)
+
+
+@pytest.mark.parametrize("args", [
+    ["case", "show", "road"], ["case", "log", "road"], ["case", "verify", "road"],
+], ids=["show", "log", "verify"])
+def test_reading_a_case_loads_no_evidence_reader(db: str, args: list[str]) -> None:
+    # evidence (files an action carries) is read only by case act
+    modules = _modules([*args, "--db", db])
+    assert "deliberation.commands.case" in modules
+    assert _loaded(modules, ("deliberation.store.evidence",)) == []

@@ -2,6 +2,10 @@
 
 :data:`COMMANDS` names each command, its module and its one-line summary, so that
 ``deliberation --help`` lists them all without importing any (start-up speed).
+
+A module exposes ``register(subparsers)``; a command with subcommands may also expose
+``register_chosen(subparsers, words)``, given the words after the command's name when it is the
+command being run, to build only the subcommand they name (start-up speed again).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ import argparse
 import inspect
 import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -77,6 +77,15 @@ MSG: Final[Mapping[str, Text]] = {
 
 
 def register(subparsers: Any) -> None:
+    """The ``case`` command and all its subcommands."""
+    register_chosen(subparsers, None)
+
+
+def register_chosen(subparsers: Any, words: Sequence[str] | None) -> None:
+    """The ``case`` command with only the subcommand ``words`` (the command line after
+    ``case``) names, or with all of them when ``words`` is ``None`` or their list may be shown
+    (``--help``, no or an unknown subcommand). Start-up speed: each parser costs argparse
+    several gettext look-ups on disk, and a command runs one subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=default_db(),
                         metavar="URL",
@@ -96,7 +105,23 @@ def register(subparsers: Any) -> None:
         description="Durable cases in an event store (SQLite file or PostgreSQL).",
     )
     sub = p.add_subparsers(dest="case_command", metavar="SUBCOMMAND", required=True)
+    chosen = _chosen_subcommand(words)
+    for name, add in _SUBCOMMANDS.items():
+        if chosen is None or name == chosen:
+            add(sub, common, output)
 
+
+def _chosen_subcommand(words: Sequence[str] | None) -> str | None:
+    """The subcommand ``words`` name when no list of subcommands can be shown, else ``None``."""
+    for word in words or ("-h",):
+        if word in ("-h", "--help", "--"):
+            return None
+        if not word.startswith("-"):
+            return word if word in _SUBCOMMANDS else None
+    return None
+
+
+def _add_new(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
     new = sub.add_parser("new", parents=[common, output], help="open a case")
     new.add_argument("--procedure", required=True, metavar="ID")
     new.add_argument("--matter", required=True, metavar="TEXT")
@@ -114,6 +139,8 @@ def register(subparsers: Any) -> None:
     new.add_argument("--actor", metavar="VILLAGER")
     new.set_defaults(func=_guard(run_new))
 
+
+def _add_act(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
     act = sub.add_parser(
         "act", parents=[common, output], help="take one action on a case",
         description="ACTION is an engine action (" + ", ".join(a.replace("_", "-")
@@ -129,15 +156,22 @@ def register(subparsers: Any) -> None:
     act.add_argument("fields", nargs=argparse.REMAINDER, help="--field value …")
     act.set_defaults(func=_guard(run_act))
 
-    for name, helptext, func in (
-        ("show", "the case's state, what is missing and who may act", run_show),
-        ("log", "every record of the case", run_log),
-        ("verify", "check the hash chain (and signed heads with --key-file)", run_verify),
-    ):
+
+def _reader(name: str, helptext: str, func: Callable[[argparse.Namespace], int]
+            ) -> Callable[[Any, argparse.ArgumentParser, argparse.ArgumentParser], None]:
+    """``show``, ``log`` and ``verify``: a case id (``verify``: all cases without one)."""
+
+    def add(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
         sp = sub.add_parser(name, parents=[common, output], help=helptext)
         sp.add_argument("case_id", metavar="CASE", nargs="?" if name == "verify" else None)
         sp.set_defaults(func=_guard(func))
 
+    return add
+
+
+def _add_export(sub: Any, common: argparse.ArgumentParser,
+                output: argparse.ArgumentParser) -> None:
+    del output  # export's --format is its own (json, html or pdf)
     exp = sub.add_parser(
         "export", parents=[common],
         help="the case's archive as JSON, or its register as HTML or PDF",
@@ -150,6 +184,8 @@ def register(subparsers: Any) -> None:
                      help="json: carry the attachments' bytes too (base64)")
     exp.set_defaults(func=_guard(run_export))
 
+
+def _add_list(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
     ls = sub.add_parser("list", parents=[common, output],
                         help="the cases in the store, a page at a time",
                         description="Cases oldest first; the database filters and pages them.")
@@ -763,3 +799,17 @@ def run_list(args: argparse.Namespace) -> int:
     print(table(rows))
     return 0
 
+
+
+# The subcommands in the order of ``deliberation case --help``, each with what adds its parser.
+_SUBCOMMANDS: Final[Mapping[str, Callable[[Any, argparse.ArgumentParser,
+                                           argparse.ArgumentParser], None]]] = {
+    "new": _add_new,
+    "act": _add_act,
+    "show": _reader("show", "the case's state, what is missing and who may act", run_show),
+    "log": _reader("log", "every record of the case", run_log),
+    "verify": _reader("verify", "check the hash chain (and signed heads with --key-file)",
+                      run_verify),
+    "export": _add_export,
+    "list": _add_list,
+}

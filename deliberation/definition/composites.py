@@ -23,8 +23,6 @@ from deliberation.i18n import _, quoted, series
 from deliberation.rules import RULES, Effect
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.attendance import AMONG_BASES
-from deliberation.rules.composite import MAX_DEPTH
-from deliberation.rules.written import REPLY_BASES
 from deliberation.yamlsource import Located, Reporter
 
 
@@ -59,6 +57,10 @@ def effect_of(value: FrozenMap) -> Effect | None:
 def read_rules(b: RuleReader, loc: Located, action: ActionKind | None, depth: int
                ) -> tuple[ParamValue, ...] | None:
     """The ``rules:`` of a composite at nesting ``depth`` (1: a stage's or body's rule)."""
+    # Imported here for start-up speed: the family loads when a procedure names it (as RULES
+    # does), not for every procedure read.
+    from deliberation.rules.composite import MAX_DEPTH
+
     if depth > MAX_DEPTH:
         b.r.error("D432", _("composite rules nested more than {n} deep").format(n=MAX_DEPTH), loc,
                   _("a statute's conditions fit in two levels: {all_of} over {any_of}, or the "
@@ -89,6 +91,8 @@ def check_among(b: RuleReader, loc: Located, spec: RuleSpec) -> None:
     one and every ``any_of`` alternative) must be ``members``. D409 for a ``reply-quorum``
     alternative on a base replies are not counted on."""
     if spec.rule == "reply-quorum":
+        from deliberation.rules.written import REPLY_BASES  # (lazy: start-up speed, as above)
+
         alts = spec.param("any_of")
         for i, alt in enumerate(alts if isinstance(alts, tuple) else ()):
             base = alt.get("base") if isinstance(alt, FrozenMap) else None

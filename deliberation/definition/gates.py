@@ -55,7 +55,6 @@ from deliberation.definition.reading import Reader, elements, names
 from deliberation.diagnostics import suggest
 from deliberation.i18n import Text, _, quoted, series
 from deliberation.rules.authorities import ASKS, AUTHORITIES
-from deliberation.rules.gates import NAME as SIGNATURES
 from deliberation.yamlsource import Located, Reporter
 
 CHECK_KEYS: Final = ("id", "name")
@@ -130,9 +129,15 @@ def gate_stages(procedure: Procedure) -> list[Stage]:
 
 def check_gates(procedure: Procedure, where: dict[str, Located], reporter: Reporter) -> None:
     """Report D481–D485 for every gate stage of ``procedure``."""
+    gates = gate_stages(procedure)
+    if not gates:
+        return
+    # Imported here for start-up speed: the gate rule family loads for a procedure with gates.
+    from deliberation.rules.gates import NAME as SIGNATURES
+
     index = {s.id: i for i, s in enumerate(procedure.stages)}
     known = {*AUTHORITIES, *procedure.authorities}
-    for stage in gate_stages(procedure):
+    for stage in gates:
         at = where.get(stage.id)
         if at is None:
             continue

@@ -25,12 +25,12 @@ from deliberation.i18n import _
 from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.store.errors import StoreError
-from deliberation.store.evidence import Evidence, check_count
 
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
     from deliberation.engine.case import Case
     from deliberation.store.core import Store
+    from deliberation.store.evidence import Evidence
 
 
 def save_case(store: Store, case: Case, village: str = "",
@@ -123,6 +123,9 @@ def act(store: Store, case_id: str, fn: Callable[[Any], Any], retries: int = 5, 
     ``evidence``: files the action carries (see :mod:`deliberation.store.evidence`): its record
     names them, and their bytes are stored with it in one transaction.
     """
+    # Imported here for start-up speed: only acting reads evidence (show and verify load cases).
+    from deliberation.store.evidence import check_count
+
     check_count(len(evidence))
     evidence = tuple({e.attachment.sha256: e for e in evidence}.values())  # the same file once
     contents = {e.attachment.sha256: e.content for e in evidence}
