@@ -220,6 +220,10 @@ PROBLEMS: Final[Mapping[str, Text]] = {
         "rewritten or truncated",
     ),
     "summary-mismatch": _("the case's {detail} column does not match its last record ({seq})"),
+    "newer-format": _(
+        "the archive is in format {detail}, written by a newer version of deliberation: upgrade "
+        "to verify it",
+    ),
     "matter-changed": _(
         "the case's matter column in the cases table was changed: record {seq} is chained to "
         "the value first stored ({detail})",
