@@ -296,3 +296,15 @@ def test_run_trace_names_actions_stages_and_routes(capsys: pytest.CaptureFixture
 
 def test_every_scenario_action_has_a_name() -> None:
     assert sorted(ACTIONS) == sorted(ACTION_NAMES)
+
+
+def test_run_trace_names_the_stage_an_answer_sends_the_case_back_to(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = Path(__file__).parent.parent / "examples" / "scenarios" / "chongqing-objection.yaml"
+    redo = tmp_path / "redo.yaml"
+    redo.write_text(scenario.read_text(encoding="utf-8").replace("redo: true", "redo: resolution"),
+                    encoding="utf-8")
+    lines = cli(["run", str(redo), "--lang", "zh-Hans"], capsys).splitlines()
+    assert "#9 答复异议(第 39 行,2026-04-12): 接受 [退回决议] → 决议" in lines
+    en = cli(["run", str(redo), "--lang", "en"], capsys)
+    assert "accepted [sent back to resolution] → resolution" in en
