@@ -72,10 +72,19 @@ export function utcTime(at) {
   return `${iso.slice(0, 19)}.${micros}+00:00`;
 }
 
+// The archive format this verifier reads; a newer one may chain or hash differently, so it is
+// refused ("newer-format"), never checked by these rules and called intact.
+export const ARCHIVE_VERSION = 1;
+
 export function verifyArchive(archive) {
   const c = archive.case;
   const problems = [];
   const add = (code, seq, detail = "") => problems.push({ code, seq, detail });
+  const version = archive.format_version;
+  if (Number.isInteger(version) && version > ARCHIVE_VERSION) {
+    add("newer-format", null, String(version));
+    return { ok: false, case: c?.case_id ?? null, records: 0, head_hash: null, problems };
+  }
   const rosterFp = "sha256:" + sha256(jcs(archive.roster.villagers));
   if (rosterFp !== c.roster_fingerprint) add("roster-mismatch", null);
   let prev = genesisHash(c);
@@ -179,6 +188,11 @@ if (isMain) {
   try {
     const report = verifyArchive(await load(process.argv.slice(2)));
     console.log(JSON.stringify(report, null, 2));
+    if (report.problems.some((p) => p.code === "newer-format")) {
+      console.error(`verify-archive: the archive is in format ${report.problems[0].detail}, ` +
+        `written by a newer version of deliberation: upgrade this verifier (it reads format ` +
+        `${ARCHIVE_VERSION})`);
+    }
     process.exit(report.ok ? 0 : 1);
   } catch (err) {
     console.error(`verify-archive: ${err.message}`);

@@ -138,7 +138,8 @@ def test_case_list_filters_by_village_state_and_last_action(
     with open_store(store_url) as store:
         assert store.verify("a1").ok
         store.backend.execute("UPDATE cases SET village = 'lijin' WHERE case_id = 'a1'")
-        assert [p.code for p in store.verify("a1").problems] == ["broken-link"]
+        assert [(p.code, p.detail) for p in store.verify("a1").problems] == [
+            ("header-changed", "created_at, village")]
         store.backend.execute("UPDATE cases SET village = 'guzhuang', state = 'decided' "
                               "WHERE case_id = 'a1'")
         assert [(p.code, p.detail) for p in store.verify("a1").problems] == [

@@ -94,9 +94,11 @@ def test_compiled_catalog_says_what_its_po_says(lang: str) -> None:
 # Chinese written straight into the code is a message that escaped the catalogs. These few
 # literals are data, not messages: the lunar calendar's own names (rules/calendars.py), the
 # characters the lunar-date parser reads, the language switch of the trainer page, and the
-# Chinese legal terms quoted inside English messages ("以上", "超过/过半数", "应到").
+# Chinese legal terms quoted inside English messages ("以上", "超过/过半数", "应到"), and the
+# place names a locality is written in (definition/localities.py: proper names in three
+# languages, as a procedure file writes them).
 CJK = re.compile("[\u3400-\u9fff]")
-ALLOWED_CJK_FILES = {"rules/calendars.py", "rules/schedules.py"}
+ALLOWED_CJK_FILES = {"rules/calendars.py", "rules/schedules.py", "definition/localities.py"}
 ALLOWED_CJK = {"简", "繁", "是", "否", "零一二三四五六七八九", "十", "分之",  # + Chinese numerals
                # what a roster or a reply may say (女/男, 同意), and the characters that write a
                # Chinese date (2026年3月8日) and a statute's article (第19条第3项)

@@ -27,7 +27,9 @@ import register_support as support
 
 from deliberation import Roster
 from deliberation.cli import main
+from deliberation.commands.run_report import ACTION_NAMES
 from deliberation.definition.loader import default_library, load_procedure
+from deliberation.engine.scenario import ACTIONS
 from deliberation.store import open_store
 from deliberation.store.cases import save_case
 from deliberation.trainer.diagram import to_dot, to_mermaid, to_svg
@@ -252,3 +254,57 @@ def test_lint_speaks_only_chinese(lang: str, capsys: pytest.CaptureFixture[str])
     shown = re.sub(r"^\S+\.ya?ml:\d+:\d+: [A-Z]\d+( \S+:(?= ))?", "", text, flags=re.MULTILINE)
     assert shown.count("\n") > len(files)
     assert latin_words(shown) == [], shown
+
+
+SCENARIOS = sorted(Path(__file__).parent.parent.joinpath("examples", "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda p: p.stem)
+def test_run_trace_speaks_only_chinese(scenario: Path, lang: str,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`run`'s trace: each action, route, stage, escalation level and item by its Chinese name;
+    ids (the scenario file, rule ids, the final stage's id) only as code. The rules' own
+    messages under a refused action are the engine's words, checked where they are made."""
+    text = cli(["run", str(scenario), "--lang", lang], capsys)
+    lines = text.splitlines()
+    assert lines[-1].startswith("最终状态" if lang == "zh-Hans" else "最終狀態"), text
+    for line in lines:
+        # an indented line is a rule's or an item's name and (after the colon) the engine's
+        # message, or (after ✗) that message alone: an action the engine could not take
+        shown = line
+        if line.startswith("    "):
+            shown = "" if line.lstrip().startswith("✗") else line.split(":", 1)[0]
+        assert latin_words(shown) == [], line
+
+
+def test_run_trace_names_actions_stages_and_routes(capsys: pytest.CaptureFixture[str]) -> None:
+    road = Path(__file__).parent.parent / "examples" / "scenarios" / "road-guzhuang.yaml"
+    text = cli(["run", str(road), "--lang", "zh-Hans"], capsys)
+    lines = text.splitlines()
+    assert lines[1] == "#1 提交书面动议(第 9 行,2026-03-02): 接受 [通过] → 提议", lines[1]
+    assert lines[7] == "#7 召开会议(第 31 行,2026-03-17): 拒绝", lines[7]
+    assert lines[8].startswith("    规则 `consultation-coverage`:已签字征求意见 677/678 村民")
+    assert lines[-1] == "最终状态:已决议并公开 (`adopted`)", lines[-1]
+    hant = cli(["run", str(road), "--lang", "zh-Hant"], capsys).splitlines()
+    assert hant[1].startswith("#1 提交書面動議(第 9 行,2026-03-02): 接受 ["), hant[1]
+    # --json is data for programs: ids stay ids
+    assert main(["run", str(road), "--json", "--lang", "zh-Hans"]) == 0
+    first = json.loads(capsys.readouterr().out)["actions"][0]
+    assert (first["do"], first["route"], first["state"]) == ("motion", "pass", "proposal")
+
+
+def test_every_scenario_action_has_a_name() -> None:
+    assert sorted(ACTIONS) == sorted(ACTION_NAMES)
+
+
+def test_run_trace_names_the_stage_an_answer_sends_the_case_back_to(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = Path(__file__).parent.parent / "examples" / "scenarios" / "chongqing-objection.yaml"
+    redo = tmp_path / "redo.yaml"
+    redo.write_text(scenario.read_text(encoding="utf-8").replace("redo: true", "redo: resolution"),
+                    encoding="utf-8")
+    lines = cli(["run", str(redo), "--lang", "zh-Hans"], capsys).splitlines()
+    assert "#9 答复异议(第 39 行,2026-04-12): 接受 [退回决议] → 决议" in lines
+    en = cli(["run", str(redo), "--lang", "en"], capsys)
+    assert "accepted [sent back to resolution] → resolution" in en

@@ -80,7 +80,7 @@ def test_regime_stricter_than_the_procedure_names_the_binding_rule_and_basis() -
     _to_resolution(case)
     before = case.explain("en")  # what the vote needs, before it is held
     assert "Art. 28, i.e." not in before and "at least 21 yes of all 31" in before
-    assert "approved by township government, county agricultural" in before
+    assert "approved by the township government, the county agricultural" in before
     assert "至少 21 人赞成" in case.explain("zh-Hans")
     out = _resolve(case, 25, 20)
     n = out["by_rule"]["matter-regime"]["numbers"]

@@ -149,7 +149,7 @@ def test_the_shipped_approval_procedures_route_every_way_through_their_gates(nam
     assert bypasses(procedure) == []
 
 
-@pytest.mark.parametrize("lang, words", [("en", "approved by township government"),
+@pytest.mark.parametrize("lang, words", [("en", "approved by the township government"),
                                          ("zh-Hans", "还须报乡(镇)人民政府批准")])
 def test_show_states_the_approvals(lang: str, words: str,
                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -115,7 +115,7 @@ def test_every_problem_at_once_with_lines(tmp_path: Path) -> None:
         ("R205", 3, 2, "household"),
         ("R203", 3, 4, "party"),
         ("R206", 4, 1, "id"),
-        ("R207", 5, 0, ""),
+        ("R207", 5, 4, "party"),
     ]
     message = str(caught.value)
     assert message.startswith("the roster has 6 problem(s):")
@@ -198,8 +198,14 @@ def test_duplicated_and_unnamed_headers() -> None:
 
 
 def test_rows_with_too_many_or_too_few_cells() -> None:
-    read = parse_csv("id,household,adult\nv1,h1\nv2,h1,true,extra\n", "v.csv")
-    assert where(read.problems) == [("R207", 2, 0, ""), ("R207", 3, 0, "")]
+    """A short row is located at its first missing cell (and that column's name), a long one
+    at its first extra cell, as every other CSV problem is located at its cell."""
+    read = parse_csv("id,household,adult\nv1,h1\nv2,h1,true,extra\nv3\n", "v.csv")
+    assert where(read.problems) == [("R207", 2, 3, "adult"), ("R207", 3, 4, ""),
+                                    ("R207", 4, 2, "household"), ("R205", 4, 2, "household")]
+    assert all(p.line > 0 and p.column > 0 for p in read.problems)
+    shown = read.problems[0].diagnostic("en").format("en")
+    assert shown.startswith("v.csv:2:3: R207 adult: this row has 2 cell(s)"), shown
 
 
 def test_yaml_top_level_keys_and_entries() -> None:

@@ -194,3 +194,22 @@ def test_the_worked_example_in_the_docs_is_what_both_verifiers_compute(tmp_path:
     done = subprocess.run([_node(), str(script)], capture_output=True, text=True, timeout=60,
                           check=True)
     assert json.loads(done.stdout) == [genesis, record_jcs, record_hash]
+
+
+@pytest.mark.parametrize("version", [2, 99])
+def test_both_verifiers_refuse_a_newer_archive_format(archive: dict[str, Any], tmp_path: Path,
+                                                      version: int) -> None:
+    """An archive from a newer version of the program is refused with "upgrade", never checked
+    by the old rules and called intact (a newer format may chain or hash differently)."""
+    newer = copy.deepcopy(archive)
+    newer["format_version"] = version
+    code, report = _verify(newer, tmp_path)
+    assert code == 1 and not report["ok"]
+    expected = [{"code": "newer-format", "seq": None, "detail": str(version)}]
+    assert [{k: p[k] for k in ("code", "seq", "detail")} for p in report["problems"]] == expected
+    (problem,) = verify_archive(newer)
+    assert problem.to_data() | {"message": None} == expected[0] | {"message": None}
+    assert "upgrade" in problem.message.get("en") and str(version) in problem.message.get("en")
+    assert "升级" in problem.message.get("zh-Hans") and "升級" in problem.message.get("zh-Hant")
+    # the version this program writes is read as before
+    assert verify_archive(archive) == []

@@ -155,3 +155,42 @@ def test_a_changed_matter_is_reported_and_never_shown(
     assert main(["case", "export", "road", "--db", store_url, "--format", "html"]) == 0
     out = capsys.readouterr().out
     assert out.count("修村道") >= 3 and '"matter": "修村道"' in out and "建广场" not in out
+
+
+HEADER_CHANGED = {
+    "matter": {
+        "en": "the case's matter column in the cases table was changed: record 1 is chained to "
+              "the value first stored (修村道)",
+        "zh-Hans": "事项登记表中的事项名称栏(`matter`)被改动:第 1 条记录衔接的是最初登记的值"
+                   "(修村道)",
+        "zh-Hant": "事項登記表中的事項名稱欄(`matter`)被改動:第 1 條記錄銜接的是最初登記的值"
+                   "(修村道)",
+    },
+    "created_at": {
+        "en": "a column of the case's header in the cases table was changed (created_at, "
+              "village): record 1 is chained to the values first stored",
+        "zh-Hans": "事项登记表中的表头栏被改动(created_at, village):第 1 条记录衔接的是"
+                   "最初登记的值",
+        "zh-Hant": "事項登記表中的表頭欄被改動(created_at, village):第 1 條記錄銜接的是"
+                   "最初登記的值",
+    },
+}
+
+
+@pytest.mark.parametrize(("column", "value"), [("matter", "建广场"),
+                                               ("created_at", "2020-01-01T00:00:00+00:00")])
+def test_a_changed_header_column_is_named(store_url: str, column: str, value: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """verify says which column of the cases table changed, not that records were deleted,
+    inserted or reordered (the chain's first link is what breaks, but no record moved)."""
+    assert main(["case", "new", "--db", store_url, "--procedure", "four-deliberations",
+                 "--matter", "修村道", "--id", "road", "--at", "2026-03-01T09:00+08:00"]) == 0
+    with open_store(store_url) as store:
+        store.backend.execute(f"UPDATE cases SET {column} = ? WHERE case_id = 'road'", (value,))
+    for lang, message in HEADER_CHANGED[column].items():
+        capsys.readouterr()
+        assert main(["case", "verify", "road", "--db", store_url, "--lang", lang]) != 0
+        out = capsys.readouterr()
+        text = out.out + out.err
+        assert message in text, text
+        assert "reorder" not in text and "调换" not in text and "調換" not in text

@@ -63,7 +63,7 @@ def test_without_a_supervision_observer_the_meeting_is_refused(
 def test_run_prints_each_items_result_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", str(EXAMPLES / "items-some-adopted.yaml"), "--lang", "zh-Hans"]) == 0
     out = capsys.readouterr().out
-    assert "    road: 通过" in out and "    lights: 未通过" in out
+    assert "    硬化村道 (`road`):通过" in out and "    安装路灯 (`lights`):未通过" in out
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ import argparse
 import inspect
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
@@ -521,20 +521,34 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
             kwargs.update(_common_option(args, name, raw))
             continue
         if name not in params:
-            valid = ", ".join("--" + p.replace("_", "-") for p in params)
-            raise UsageError(_("{action}: no field {field}; fields: {valid}").format(
-                action=W(args.action), field=W("--" + name.replace("_", "-")),
-                valid=W(valid) if valid else _("none")))
+            _unknown_field(args.action, "--" + name.replace("_", "-"),
+                           ["--" + p.replace("_", "-") for p in params])
         kwargs[name] = True if raw is None else _convert(raw, str(params[name].annotation))
     if args.lang not in LANGS:
         raise UsageError(_OPTION.format(option=W("--lang"), value=quoted(args.lang),
                                         problem=_CHOOSE.format(choices=W(", ".join(LANGS)))))
+    for key in kwargs:
+        if key not in params:  # a key of --json: say which, and the field meant
+            _unknown_field(args.action, key, params, in_json=True)
     try:
         sig.bind(**kwargs)
     except TypeError as err:
         raise UsageError(_OPTION_ONLY.format(option=W(args.action),
                                         problem=W(str(err)))) from None
     return kwargs
+
+
+def _unknown_field(action: str, field: str, fields: Iterable[str], *, in_json: bool = False
+                   ) -> NoReturn:
+    """Refuse an unknown field of ACTION with the one meant (or the fields there are)."""
+    from deliberation.diagnostics import suggest  # (lazy: start-up speed; errors only)
+
+    hint = suggest(field, fields)
+    if in_json:
+        raise UsageError(_("{action}: unknown key {key} in {option} ({hint})").format(
+            action=W(action), key=quoted(field), option=W("--json"), hint=hint))
+    raise UsageError(_("{action}: no field {field} ({hint})").format(
+        action=W(action), field=W(field), hint=hint))
 
 
 _COMMON_OPTIONS = ("db", "lang", "key_file", "at", "json", "path", "format", "attach")

@@ -1,8 +1,8 @@
 """``deliberation list``: the procedures on the search path (id, name, version, locality, extends).
 
 $ deliberation list --lang en
-id                          name                                    version  locality  extends
-four-deliberations          Four deliberations and two disclosures  1.0      national  -
+id                          name                                    version  locality    extends
+four-deliberations          Four deliberations and two disclosures  1.0      nationwide  -
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from deliberation.commands._library import add_command, add_path_option, library_from, table
+from deliberation.definition.localities import locality_label
 from deliberation.errors import DefinitionError
 from deliberation.i18n import DEFAULT_LANG, LANGS, _
 
@@ -67,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     for r in rows:
         if r["valid"]:
             lines.append(
-                [r["id"], r["name"], r["version"], r["locality"], r["extends"] or "-", r["file"]]
+                [r["id"], r["name"], r["version"], locality_label(r["locality"]).get(args.lang),
+                 r["extends"] or "-", r["file"]]
             )
         else:
             lines.append(

@@ -15,6 +15,7 @@ import sys
 from typing import Any
 
 from deliberation.commands._library import add_command
+from deliberation.commands.run_report import format_report
 from deliberation.engine.scenario import ScenarioError, load_scenario, run_scenario
 from deliberation.i18n import LANGS
 
@@ -39,5 +40,5 @@ def run(args: argparse.Namespace) -> int:
         json.dump(report.to_data(), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
-        print(report.format(args.lang))
+        print(format_report(report, args.lang))
     return 0

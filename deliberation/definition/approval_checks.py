@@ -27,7 +27,7 @@ from collections.abc import Iterator
 
 from deliberation.definition.model import ESCALATE, RECONVENE, OutcomeKind, Procedure, Stage
 from deliberation.i18n import _, quoted
-from deliberation.rules.authorities import ASK_LABELS, authority_name
+from deliberation.rules.authorities import ASK_LABELS, authority_in_sentence
 from deliberation.rules.law import REGIMES, Approval, Binding, kind_label
 from deliberation.rules.regimes import RULE
 from deliberation.yamlsource import Located, Reporter
@@ -113,7 +113,7 @@ def check_approvals(procedure: Procedure, where: dict[str, Located], reporter: R
               "outcome without the {asks} of {authority} required by {cite} (gate {stage})"
               ).format(
                 kind=kind_label(kind), asks=ASK_LABELS[need.asks],
-                authority=authority_name(need.authority), cite=binding.basis.text(),
+                authority=authority_in_sentence(need.authority), cite=binding.basis.text(),
                 stage=quoted(gates[0].id)),
             at.get("skip_when") or at,
             _("route every way to the success outcome through the gate: no route past it, "

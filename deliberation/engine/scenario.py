@@ -29,10 +29,9 @@ from deliberation.definition.model import Procedure
 from deliberation.diagnostics import Diagnostic, suggest
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
-from deliberation.engine.items import ITEM_RESULT
 from deliberation.engine.records import Record
 from deliberation.errors import DefinitionError, DeliberationError, RuleViolation
-from deliberation.i18n import DEFAULT_LANG, Text, Triple, _, as_written
+from deliberation.i18n import Text, Triple, _, as_written
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
 from deliberation.rules.law import DEFAULT_KIND, check_kind
@@ -213,43 +212,6 @@ class ScenarioReport:
             "records": self.case.version,
             "actions": [a.to_data() for a in self.actions],
         }
-
-    def format(self, lang: str = DEFAULT_LANG) -> str:
-        proc = self.case.procedure
-        lines = [f"{proc.name.get(lang)} — {self.scenario.matter}  ({self.scenario.file})"]
-        for a in self.actions:
-            head = f"#{a.step.index + 1} {a.step.do} (line {a.step.line}, {a.at:%Y-%m-%d}):"
-            if a.accepted:
-                route = f" [{a.route}]" if a.route else ""
-                up = ""
-                if a.escalated is not None:
-                    up = f" ({_W['escalated'].get(lang)}: {a.escalated['from']} → " \
-                         f"{a.escalated['to'] or '-'})"
-                lines.append(f"{head} {_W['ok'].get(lang)}{route} → {a.state}{up}")
-                for f in a.flags:
-                    lines.append(f"    ! [{f['rule']}] {f['message'][lang]}")
-                if a.items is not None:
-                    lines.extend(f"    {k}: {ITEM_RESULT[ok].get(lang)}"
-                                 for k, ok in a.items.items())
-            else:
-                lines.append(f"{head} {_W['refused'].get(lang)}")
-                for v in a.violations:
-                    lines.append(f"    [{v['rule']}] {v['message'][lang]}")
-                if a.error is not None:
-                    lines.append(f"    [{a.error['type']}] {a.error['message'][lang]}")
-        outcome = self.case.outcome
-        final = proc.outcomes[outcome].name.get(lang) if outcome else \
-            proc.stage(self.case.state).name.get(lang)
-        lines.append(f"{_W['final'].get(lang)}: {self.case.state} ({final})")
-        return "\n".join(lines)
-
-
-_W: Final = {
-    "escalated": _("escalated"),
-    "ok": _("accepted"),
-    "refused": _("refused"),
-    "final": _("final state"),
-}
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -182,9 +182,12 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
     id_column = column_of.get("id", 0)
     for line, row in body:
         if len(row) != len(header):
+            # located at the first missing cell (with its column's name) or the first extra one
+            first = len(row) + 1 if len(row) < len(header) else len(header) + 1
+            name = header[first - 1].strip() if first <= len(header) else ""
             problems.add("R207", _(
                 "this row has {len} cell(s), the header has {len2}",
-            ).format(len=len(row), len2=len(header)), line, 0,
+            ).format(len=len(row), len2=len(header)), line, first, name,
                 hint=_("look for a missing or extra comma; quote a value that holds a comma"))
         parsed = {f.name: read(f, row[i] if i < len(row) else None) for i, f in columns.items()}
         v = _villager(parsed, _in_row(line, column_of), problems, line, ids, (line, id_column))

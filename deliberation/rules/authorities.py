@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from deliberation.i18n import Text, Triple, _, _p
+from deliberation.i18n import Rendered, Text, Triple, _, _p
 
 AUTHORITIES: Final[Mapping[str, Text]] = {
     "township-government": _("township government"),
@@ -62,5 +62,25 @@ def authority_name(authority: str, extra: Mapping[str, Text] | None = None) -> T
     return AUTHORITIES.get(authority) or Triple(authority, authority, authority)
 
 
+def authority_in_sentence(authority: str, extra: Mapping[str, Text] | None = None) -> Text:
+    """``authority``'s name as a sentence says it where the message does not write the article
+    itself: in English with "the" (unless the name starts with it); in Chinese as it is.
+
+    >>> authority_in_sentence("township-government").get("en")
+    'the township government'
+    >>> authority_in_sentence("township-government").get("zh-Hans")
+    '乡(镇)人民政府'
+    """
+    name = authority_name(authority, extra)
+
+    def render(lang: str) -> str:
+        text = name.get(lang)
+        if lang != "en" or text.lower().startswith("the "):
+            return text
+        return f"the {text}"
+
+    return Rendered(render)
+
+
 __all__ = ["ASKS", "ASK_LABELS", "AUTHORITIES", "DECISIONS", "DECISION_LABELS",
-           "DECISION_ROUTES", "authority_name"]
+           "DECISION_ROUTES", "authority_in_sentence", "authority_name"]

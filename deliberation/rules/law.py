@@ -33,7 +33,7 @@ import attrs
 from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, Joined, Text, Triple, _, as_written, series
-from deliberation.rules.authorities import ASKS, AUTHORITIES
+from deliberation.rules.authorities import ASKS, AUTHORITIES, authority_in_sentence
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
 
@@ -118,11 +118,12 @@ class Binding:
 
         >>> REGIMES["land-contracting"].kinds["contracting-to-outsiders"].approvals_text().get(
         ...     "en")
-        'it must also be approved by township government'
+        'it must also be approved by the township government'
         """
         parts: list[Text] = []
         for asks, line in _ASKED.items():
-            names = [AUTHORITIES[a.authority] for a in self.approvals if a.asks == asks]
+            names = [authority_in_sentence(a.authority) for a in self.approvals
+                     if a.asks == asks]
             if names:
                 parts.append(line.format(authorities=series(names)))
         return Joined(Triple(";", ";", "; "), tuple(parts)) if parts else None

@@ -32,7 +32,7 @@ import attrs
 
 from deliberation.i18n import LANGS, Joined, Text, Triple, _, series
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.authorities import ASK_LABELS, authority_name
+from deliberation.rules.authorities import ASK_LABELS, authority_in_sentence
 from deliberation.rules.base import (
     Description,
     Effect,
@@ -301,7 +301,7 @@ def unapproved(kind: str, on: _dt.date | None, missing: Sequence[Approval]) -> T
     required = binding.approvals_text()
     assert required is not None
     lacking = series(_("{authority} ({asks})").format(
-        authority=authority_name(a.authority), asks=ASK_LABELS[a.asks]) for a in missing)
+        authority=authority_in_sentence(a.authority), asks=ASK_LABELS[a.asks]) for a in missing)
     return _(
         "the matter ({kind}) cannot be adopted yet: under {cite} {required}; no such decision "
         "is recorded from {missing}",

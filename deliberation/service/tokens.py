@@ -26,13 +26,14 @@ import attrs
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
+from deliberation.ids import ID_RE
 from deliberation.service.db import now_text
 from deliberation.store import Store
 
 Role = Literal["clerk", "auditor", "admin"]
 ROLES: Final[tuple[Role, ...]] = ("clerk", "auditor", "admin")
 ALL_VILLAGES: Final = "*"
-VILLAGE_ID: Final = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+VILLAGE_ID: Final = ID_RE  # the one id rule (deliberation.ids)
 _TOKEN: Final = re.compile(r"^dlb_([0-9a-f]{16})_([A-Za-z0-9_-]{20,100})$")
 
 

@@ -101,7 +101,12 @@ def verify_archive(data: Mapping[str, Any]) -> list[Problem]:
     """Re-check an exported archive's chain offline (no database): the same checks as
     :meth:`Store.verify` on the records, the roster and the head, and on the attachments'
     bytes when the archive carries them. A field of the wrong shape is a problem found
-    (located at its record where it is in one), never an exception."""
+    (located at its record where it is in one), never an exception. An archive in a newer
+    format than :data:`ARCHIVE_VERSION` is refused as such (``newer-format``), not checked by
+    rules it may not follow."""
+    version = data.get("format_version") if isinstance(data, Mapping) else None
+    if type(version) is int and version > ARCHIVE_VERSION:
+        return [Problem("newer-format", None, str(version))]
     try:
         case = data["case"]
         info = CaseInfo(

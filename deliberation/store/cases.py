@@ -22,6 +22,7 @@ from deliberation.definition.loader import Library, default_library
 from deliberation.engine.clock import Clock
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import _
+from deliberation.ids import check_case_id
 from deliberation.roster import Roster
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.store.errors import StoreError
@@ -39,6 +40,7 @@ def save_case(store: Store, case: Case, village: str = "",
     ``village``: the village it belongs to ('' for none). ``procedure_version``: what the
     header records as the procedure's version, if not its own (e.g. with the hash of the text
     it was loaded from, which the chained header then binds)."""
+    check_case_id(case.id)  # the service's rule, for every way a case is stored
     matter = ""
     if case.records and case.records[0].kind == "opened":
         matter = str(case.records[0].data.get("matter") or "")

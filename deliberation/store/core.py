@@ -220,6 +220,18 @@ PROBLEMS: Final[Mapping[str, Text]] = {
         "rewritten or truncated",
     ),
     "summary-mismatch": _("the case's {detail} column does not match its last record ({seq})"),
+    "newer-format": _(
+        "the archive is in format {detail}, written by a newer version of deliberation: upgrade "
+        "to verify it",
+    ),
+    "matter-changed": _(
+        "the case's matter column in the cases table was changed: record {seq} is chained to "
+        "the value first stored ({detail})",
+    ),
+    "header-changed": _(
+        "a column of the case's header in the cases table was changed ({detail}): record {seq} "
+        "is chained to the values first stored",
+    ),
     "unsigned-head": _(
         "the chain head at the current version {seq} is not signed with key {detail}",
     ),
@@ -916,7 +928,7 @@ class Store:
             else:
                 rows.append(stored)
         prev = case_genesis(info)
-        problems.extend(check_chain(case_id, prev, rows))
+        problems.extend(named_header_change(info, rows, check_chain(case_id, prev, rows)))
         problems.extend(check_attachments(rows, contents))
         last_seq = rows[-1].seq if rows else 0
         if len(rows) != info.version or last_seq != info.version:
@@ -1216,6 +1228,31 @@ def check_summary(info: CaseInfo, last_record_json: str | None, last_seq: int) -
             for name, stored, expected in (("state", info.state, state),
                                            ("updated_at", info.updated_at, updated))
             if stored != expected]
+
+
+def named_header_change(info: CaseInfo, rows: Sequence[StoredRecord],
+                        chain: list[Problem]) -> list[Problem]:
+    """``chain``'s problems, with a broken first link said for what it is when record 1 is
+    intact: no record moved, a column of the case's header changed in the cases table. The
+    matter is named with its first value (the opened record keeps it); ``created_at`` and
+    ``village`` are in no record, so which of the two changed cannot be told."""
+    broken = Problem("broken-link", 1)
+    if (not rows or rows[0].seq != 1 or broken not in chain
+            or Problem("hash-mismatch", 1) in chain or info.header_version < 2):
+        return chain
+    try:
+        first = json.loads(rows[0].record_json)
+        recorded = first["data"]["matter"] if first["kind"] == "opened" else None
+    except (ValueError, TypeError, KeyError):
+        return chain
+    if not isinstance(recorded, str):
+        return chain
+    if recorded != info.matter:
+        named = Problem("matter-changed", 1, recorded)
+    else:
+        named = Problem("header-changed", 1,
+                        "created_at, village" if info.header_version >= 3 else "created_at")
+    return [named if p == broken else p for p in chain]
 
 
 def _backfill_summaries(b: Backend) -> None:

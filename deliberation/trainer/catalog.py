@@ -96,6 +96,9 @@ ROUTE_LABELS: Final[dict[str, Text]] = {
     "unresolved": _("cannot be solved here"),
     "short": _("posted too briefly: post again"),
     "returned": _("returned"),
+    "withdraw": _("withdrawn"),
+    "skip": _("step merged away"),
+    "order": _p("trainer.catalog:route", "by order"),
 }
 
 ESCALATE_LABEL: Final = _("one level up")

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Text, _
+from deliberation.ids import ID_PATTERN
 from deliberation.roster import Roster, RosterError
 from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.safetext import printable
@@ -54,8 +55,6 @@ from deliberation.store.evidence import Evidence, check_count, evidence_from_byt
 from deliberation.store.register_pdf import register_pdf
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
-
-ID_PATTERN = VILLAGE_ID.pattern
 
 
 class OpenCase(BaseModel):
