@@ -676,15 +676,17 @@ class Store:
         """The case's header and version; raises :class:`UnknownCase`."""
         return self._info_unlocked(case_id)
 
-    def info_and(self, case_id: str, sql: str, params: Sequence[Any] = ()
-                 ) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
-        """The case's header and the rows of another query, read in one round trip.
+    def info_and(self, case_id: str, *queries: tuple[str, Sequence[Any]]
+                 ) -> tuple[CaseInfo, list[list[tuple[Any, ...]]]]:
+        """The case's header and the rows of each of ``queries`` (SQL, parameters), read in one
+        round trip, in that order (each its own snapshot: what a later one reads is at least
+        as new as the header).
 
         >>> store = open_store("sqlite:///:memory:")
         >>> store.create("c1", "four-deliberations", "1", [])
         0
-        >>> info, rows = store.info_and("c1", "SELECT COUNT(*) FROM records WHERE case_id = ?",
-        ...                             ("c1",))
+        >>> info, (rows,) = store.info_and(
+        ...     "c1", ("SELECT COUNT(*) FROM records WHERE case_id = ?", ("c1",)))
         >>> info.version, rows
         (0, [(0,)])
         """
@@ -692,8 +694,8 @@ class Store:
         columns = self._columns()
         with b.batch():
             header = b.send(f"SELECT {columns} FROM cases WHERE case_id = ?", (case_id,))
-            other = b.send(sql, params)
-            rows, more = header.rows(), other.rows()
+            others = [b.send(sql, params) for sql, params in queries]
+            rows, more = header.rows(), [other.rows() for other in others]
         if not rows:
             raise UnknownCase(case_id)
         return _case_info(rows[0]), more

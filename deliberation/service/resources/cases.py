@@ -92,14 +92,14 @@ def _case_of(ctx: Ctx, case_id: str, permission: str) -> CaseInfo:
     return _case_and(ctx, case_id, permission)[0]
 
 
-def _case_and(ctx: Ctx, case_id: str, permission: str, sql: str = "",
-              params: tuple[Any, ...] = ()) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
-    """:func:`_case_of`, and the rows of ``sql`` read with the header in one round trip
-    (handed out only once the principal's scope is checked)."""
+def _case_and(ctx: Ctx, case_id: str, permission: str, *queries: tuple[str, tuple[Any, ...]]
+              ) -> tuple[CaseInfo, list[list[tuple[Any, ...]]]]:
+    """:func:`_case_of`, and the rows of each of ``queries`` (SQL, parameters) read with the
+    header in one round trip (handed out only once the principal's scope is checked)."""
     check_id(case_id, "case")
     try:
-        if sql:
-            info, rows = ctx.store.info_and(case_id, sql, params)
+        if queries:
+            info, rows = ctx.store.info_and(case_id, *queries)
         else:
             info, rows = ctx.store.info(case_id), []
     except UnknownCase:
@@ -108,6 +108,17 @@ def _case_and(ctx: Ctx, case_id: str, permission: str, sql: str = "",
         raise _no_case(case_id)
     require(ctx.principal, permission, info.village)
     return info, rows
+
+
+def _case_to_use(ctx: Ctx, case_id: str, permission: str
+                 ) -> tuple[CaseInfo, acting.Fetched | None]:
+    """:func:`_case_of`, and the rows the worker's replay of the case lacks, read with it
+    (see :func:`acting.catch_up_query`) for :func:`acting.checkout`."""
+    held = acting.catch_up_query(ctx.store, case_id)
+    if held is None:
+        return _case_of(ctx, case_id, permission), None
+    info, (rows,) = _case_and(ctx, case_id, permission, held[1])
+    return info, acting.fetched(held[0], rows)
 
 
 def _no_case(case_id: str) -> ServiceProblem:
@@ -220,8 +231,9 @@ def _iso(day: date | None) -> str | None:
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
             responses=ok_schema(CASE_STATE))
 def get_case(case_id: str, ctx: CtxDep) -> Any:
-    info = _case_of(ctx, case_id, "read")  # (one read for the scope check and the version)
-    case = acting.checkout(ctx.store, info)
+    # (one read for the scope check, the version and what the kept replay lacks)
+    info, rows = _case_to_use(ctx, case_id, "read")
+    case = acting.checkout(ctx.store, info, rows=rows)
     data = state_view(case, info.village, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
@@ -262,8 +274,8 @@ def get_records(
                     "label": {"type": "string"}})},
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, ctx: CtxDep) -> Any:
-    info = _case_of(ctx, case_id, "read")
-    case = acting.checkout(ctx.store, info)
+    info, rows = _case_to_use(ctx, case_id, "read")
+    case = acting.checkout(ctx.store, info, rows=rows)
     data = explanation_view(case, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
@@ -458,11 +470,10 @@ def act_on_case(
         description="a unique key per intended action; a retry with it replays the first "
                     "response")] = None,
 ) -> Any:
-    info, kept_rows, action_id = _header_for_act(ctx, case_id, idempotency_key)
+    info, kept_rows, action_id, fetched = _header_for_act(ctx, case_id, idempotency_key)
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
-    text, evidence = _evidence_of(text, body)
     expected = _expected_version(if_match)
     store = ctx.store
     req_hash = ""
@@ -471,6 +482,13 @@ def act_on_case(
         earlier = _earlier_answer(ctx, case_id, village, kept_rows, idempotency_key, req_hash)
         if earlier is not None:
             return earlier
+    if expected is not None and expected != info.version:
+        # A stale version is refused before the action is read any further (its attachments
+        # decoded, it parsed against the procedure), as RFC 9110 evaluates preconditions
+        # before the content: under contention most of the requests that fail are these.
+        # The lookup above found no stored action for this key: nothing to look for again.
+        raise ConcurrencyConflict(case_id, expected, info.version)
+    text, evidence = _evidence_of(text, body)
     procedure = acting.procedure_of(ctx.store, info)
     try:
         step = acting.parse_action(text, procedure, "<request>")
@@ -490,15 +508,11 @@ def act_on_case(
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
 
-    if expected is not None and expected != info.version:
-        # Before any replay, and outside the handler below: the lookup above found no stored
-        # action for this key, so there is nothing to look for again.
-        raise ConcurrencyConflict(case_id, expected, info.version)
     try:
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
-                             info=info, then=finish, evidence=evidence)
+                             info=info, then=finish, evidence=evidence, rows=fetched)
         if kept:  # stored, fed and kept
             outcome.keep()  # (only after the payload is built: the next user may act on it)
             return _respond(ctx, *kept[0])
@@ -521,20 +535,25 @@ def act_on_case(
 
 
 def _header_for_act(ctx: Ctx, case_id: str, key: str | None
-                    ) -> tuple[CaseInfo, list[tuple[Any, ...]], str | None]:
+                    ) -> tuple[CaseInfo, list[tuple[Any, ...]], str | None, acting.Fetched | None]:
     """The case's header (its village and version serve every check), the rows of a keyed
-    request's earlier answer or stored action (read with it, in one round trip), and the
-    action id its records are stored under."""
+    request's earlier answer or stored action and the stored rows the worker's replay of the
+    case lacks (read with it, in one round trip), and the action id its records are stored
+    under."""
     check_id(case_id, "case")
     action_id = None
+    queries: list[tuple[str, tuple[Any, ...]]] = []
     if key is not None and idempotency.KEY.match(key):
         action_id = acting.action_id_for(case_id, key)
-    info, rows = _case_and(ctx, case_id, "act", *(
-        (idempotency.RECALL_OR_DONE, (case_id, key, case_id, action_id))
-        if action_id is not None else ()))
+        queries.append((idempotency.RECALL_OR_DONE, (case_id, key, case_id, action_id)))
+    held = acting.catch_up_query(ctx.store, case_id)
+    if held is not None:
+        queries.append(held[1])
+    info, rows = _case_and(ctx, case_id, "act", *queries)
     if key is not None:
         _check_key(key)  # (after the scope check, as every other refusal)
-    return info, rows, action_id
+    kept = rows[0] if action_id is not None else []
+    return info, kept, action_id, None if held is None else acting.fetched(held[0], rows[-1])
 
 
 def _earlier_answer(ctx: Ctx, case_id: str, village: str, rows: list[tuple[Any, ...]],

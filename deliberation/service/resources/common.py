@@ -38,11 +38,13 @@ class Ctx:
         return self.pool.get()
 
 
-def language(
+async def language(
     lang: Annotated[str | None, Query(description="zh-Hans, zh-Hant or en; overrides "
                                       "Accept-Language")] = None,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Lang:
+    # async (it waits for nothing): a plain function would be sent to the thread pool, a
+    # thread hop on every request for a few string operations
     return negotiate(accept_language, lang)
 
 
