@@ -38,10 +38,15 @@ def _writer(url: str, case_id: str, writer: int, barrier: Any, out: Any) -> None
         for i in range(APPENDS):
             size = rng.randint(1, 2)
             while True:
-                version = store.info(case_id).version
+                info = store.info(case_id)
+                version = info.version
                 try:
+                    # Odd writers pass the head read with the version, as the service does
+                    # (on PostgreSQL the update then fails the transaction itself if the case
+                    # moved, which commits without waiting); even ones let append read it.
                     store.append(case_id, version,
-                                 make_records(case_id, version + 1, size, writer=writer, i=i))
+                                 make_records(case_id, version + 1, size, writer=writer, i=i),
+                                 head=info.head_hash if writer % 2 else None)
                 except ConcurrencyConflict:
                     conflicts += 1
                     continue
@@ -84,6 +89,37 @@ def test_racing_processes_lose_nothing_and_double_nothing(store_url: str) -> Non
     assert version == len(records)
     print(f"\n{store_url.split(':')[0]}: {PROCESSES}×{APPENDS} actions, {len(records)} records, "
           f"{conflicts} conflicts retried")
+
+
+def test_an_append_from_a_stale_head_stores_nothing_of_its_transaction(store_url: str
+                                                                        ) -> None:
+    with open_store(store_url) as store:
+        store.create("stale", "four-deliberations", "1", small_roster(),
+                     records=make_records("stale", 1, 1))
+        seen = store.info("stale")
+        store.append("stale", 1, make_records("stale", 2, 1), head=seen.head_hash)
+        marked: list[int] = []
+
+        def mark(rows: object) -> None:  # writes in the append's transaction, as the service
+            marked.append(1)
+            store.backend.send("INSERT INTO rosters (fingerprint, roster_json) VALUES (?, ?)",
+                               ("marker", "[]"))
+
+        for version, head in ((1, seen.head_hash), (2, seen.head_hash)):
+            try:
+                store.append("stale", version, make_records("stale", version + 1, 2),
+                             head=head, then=mark)
+            except ConcurrencyConflict as err:
+                assert err.actual_version == 2
+            else:
+                raise AssertionError(f"appended at {version} from a stale head")
+        assert marked == [1, 1]  # (the transaction's own writes were sent, and rolled back)
+        assert not store.backend.execute("SELECT 1 FROM rosters WHERE fingerprint = 'marker'")
+        assert store.info("stale").version == 2 and len(store.records("stale")) == 2
+        assert store.verify("stale").ok
+        # and the case goes on from its real head
+        now = store.info("stale")
+        assert store.append("stale", 2, make_records("stale", 3, 1), head=now.head_hash) == 3
 
 
 def _crasher(url: str, case_id: str, seed: int, started: Any, inside: Any) -> None:

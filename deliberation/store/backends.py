@@ -53,6 +53,15 @@ class Backend(Protocol):
 
     def is_unique_violation(self, err: BaseException) -> bool: ...
 
+    def guarded(self, sql: str) -> str | None:
+        """``sql`` (a statement with ``RETURNING``) made to fail, aborting its transaction,
+        when it returns no row — so a transaction can be committed without waiting to read
+        that row first (:meth:`is_guard_failure` tells the failure); ``None`` where that is
+        not possible (the caller reads the rows before committing)."""
+
+    def is_guard_failure(self, err: BaseException) -> bool:
+        """Whether ``err`` is a statement made by :meth:`guarded` that returned no row."""
+
     def is_database_error(self, err: BaseException) -> bool:
         """Whether ``err`` comes from the database driver (not from our own code)."""
 
@@ -163,6 +172,13 @@ class SQLiteBackend:
 
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err).upper()
+
+    def guarded(self, sql: str) -> str | None:
+        # (SQLite takes no UPDATE in WITH; in-process, reading the rows first costs nothing)
+        return None
+
+    def is_guard_failure(self, err: BaseException) -> bool:
+        return False
 
     def is_database_error(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.Error)
@@ -281,6 +297,14 @@ class PostgresBackend:
 
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.UniqueViolation)
+
+    def guarded(self, sql: str) -> str:
+        # SQL has no statement that raises; dividing by the number of rows returned does,
+        # when there are none (and no statement of ours divides otherwise).
+        return f"WITH guarded AS ({sql}) SELECT 1 / COUNT(*) FROM guarded"
+
+    def is_guard_failure(self, err: BaseException) -> bool:
+        return isinstance(err, self._psycopg.errors.DivisionByZero)
 
     def is_database_error(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.Error)

@@ -500,13 +500,16 @@ def act_on_case(
 
     def finish(outcome: acting.ActOutcome) -> None:
         # Inside the transaction that stores the records: the feed rows and the kept response
-        # commit with them, in one round of the database.
+        # commit with them, in one round of the database. The feed rows go last, right before
+        # the commit: from their lock on, every other action of the database waits, so no
+        # work of ours may come between (building the answer took that lock's holder's
+        # thread whole turns of the interpreter under load).
         answer = _result_payload(ctx, outcome, village, path)
         kept.append(answer)
-        feed.send_locked(store, case_id, village, outcome.records[-1].seq)
         if idempotency_key is not None:
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
+        feed.send_locked(store, case_id, village, outcome.records[-1].seq)
 
     try:
         outcome = acting.act(store, case_id, step,
