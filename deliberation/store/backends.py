@@ -8,6 +8,7 @@ so several processes (and, on PostgreSQL, several machines) can share one store.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -210,6 +211,24 @@ def _readable(
                            uri=True)
 
 
+class _FollowOnFilter(logging.Filter):
+    """Drops psycopg's warning that closing a pipeline found it aborted ("error ignored
+    terminating … pipeline aborted"). psycopg logs it only while an error from a statement of
+    the same pipeline is already being raised to us — an aborted pipeline is that error's
+    consequence, nothing more — and a lost race at an append's guard (see
+    :meth:`PostgresBackend.guarded`) raises such an error by design: one warning per lost
+    race would bury the log."""
+
+    def __init__(self, aborted: type[BaseException]) -> None:
+        super().__init__()
+        self.aborted = aborted
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (record.msg == "error ignored terminating %r: %s" and len(args) == 2
+                    and isinstance(args[1], self.aborted))
+
+
 class PostgresBackend:
     """A PostgreSQL database through psycopg 3. Appends lock the case row (``FOR UPDATE``, or
     the conditional ``UPDATE`` that moves its version).
@@ -230,6 +249,9 @@ class PostgresBackend:
                 command=as_written("pip install 'deliberation[postgres]'"))) from None
         self.url = url
         self._psycopg = psycopg
+        psycopg_log = logging.getLogger("psycopg")
+        if not any(isinstance(f, _FollowOnFilter) for f in psycopg_log.filters):
+            psycopg_log.addFilter(_FollowOnFilter(psycopg.errors.PipelineAborted))
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except (psycopg.Error, ValueError) as err:

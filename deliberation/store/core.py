@@ -707,15 +707,28 @@ class Store:
         >>> info.version, rows
         (0, [(0,)])
         """
-        b = self.backend
-        columns = self._columns()
-        with b.batch():
-            header = b.send(f"SELECT {columns} FROM cases WHERE case_id = ?", (case_id,))
-            others = [b.send(sql, params) for sql, params in queries]
-            rows, more = header.rows(), [other.rows() for other in others]
+        header, *more = self.read_together(self.info_query(case_id), *queries)
+        return self.info_from(case_id, header), more
+
+    def info_query(self, case_id: str) -> tuple[str, tuple[Any, ...]]:
+        """The query (SQL, parameters) of the case's header, for :meth:`read_together`; its
+        rows go to :meth:`info_from`."""
+        return f"SELECT {self._columns()} FROM cases WHERE case_id = ?", (case_id,)
+
+    @staticmethod
+    def info_from(case_id: str, rows: Sequence[Sequence[Any]]) -> CaseInfo:
+        """The header in the rows of :meth:`info_query`; raises :class:`UnknownCase`."""
         if not rows:
             raise UnknownCase(case_id)
-        return _case_info(rows[0]), more
+        return _case_info(rows[0])
+
+    def read_together(self, *queries: tuple[str, Sequence[Any]]) -> list[list[tuple[Any, ...]]]:
+        """The rows of each of ``queries`` (SQL, parameters), run in that order and sent to the
+        database in one round trip (each its own snapshot)."""
+        b = self.backend
+        with b.batch():
+            sent = [b.send(sql, params) for sql, params in queries]
+            return [p.rows() for p in sent]
 
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
