@@ -281,6 +281,38 @@ def test_out_of_scope_requests_are_403_and_record_nothing(env: Env) -> None:
         assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
 
 
+def test_a_bad_or_revoked_token_is_401_before_anything_on_a_case(env: Env) -> None:
+    # The case routes check the token in the round trip that reads the case (the others in a
+    # dependency): the same answers, in the same order.
+    case_id = "auth-" + uid()
+    token = make_token(env.server.db, "clerk", VILLAGE)
+    with env.client(token) as c:
+        version = _open(c, case_id)
+    note = {"do": "note", "text": "x", "at": "2026-03-02T10:00:00+08:00"}
+    forged = token[:-4] + ("aaaa" if not token.endswith("aaaa") else "bbbb")
+    unknown = "dlb_" + "0" * 16 + "_" + token.rsplit("_", 1)[1]
+    for bad in (None, "not-a-token", forged, unknown):
+        with env.client(bad) as c:
+            for target in (case_id, "no-such-case", "bad id!"):
+                answers = (c.get(f"/v1/cases/{target}"),
+                           c.get(f"/v1/cases/{target}/explanation"),
+                           act(c, target, note, version, key="auth-key"))
+                assert [r.status_code for r in answers] == [401] * 3, (bad, target)
+                assert all(r.headers["www-authenticate"].startswith("Bearer") for r in answers)
+    with env.client(token) as c:
+        assert c.get("/v1/cases/no-such-case").status_code == 404
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version  # nothing recorded
+        assert act(c, case_id, note, version, key="auth-key").status_code == 200
+    done = support.cli("token", "revoke", token.split("_")[1], db=env.server.db)
+    assert done.returncode == 0, done.stderr
+    with env.client(token) as c:  # revoked: refused on the next request, by every worker
+        for _ in range(4):
+            assert c.get(f"/v1/cases/{case_id}").status_code == 401
+            assert act(c, case_id, note, version + 1, key="auth-key-2").status_code == 401
+    with env.client(env.clerk) as c:
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+
+
 def test_the_event_feed_delivers_every_record_once_in_order(env: Env) -> None:
     village = "feed-" + uid()
     clerk = make_token(env.server.db, "clerk", village)

@@ -10,9 +10,9 @@ received, and the commit. A warm, keyed action (the replayed case kept by the wo
 
 - SQLite: token · case header · kept answer or stored action (one query) · BEGIN ·
   version-checked update · records · feed rows · kept answer · COMMIT (9);
-- PostgreSQL: token · case header and kept answer or stored action (sent together) ·
-  version-checked update, records, feed lock, feed rows, kept answer (sent together, then the
-  update's row read) · COMMIT (4).
+- PostgreSQL: token, case header, kept answer or stored action, and the rows the kept
+  replay lacks (sent together) · version-checked update (which fails the transaction if the
+  case moved), records, kept answer, feed lock, feed rows and COMMIT (sent together) (2).
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def test_a_warm_keyed_action_takes_few_round_trips(
                                 "Idempotency-Key": "key-3"})
         assert again.status_code == 200 and again.json() == r.json()
         retry = len(counter.trips)
-    assert trips[1:] == [4 if db.startswith("postgresql") else 9] * 3, counter.trips
+    assert trips[1:] == [2 if db.startswith("postgresql") else 9] * 3, counter.trips
     assert retry <= 3, counter.trips
     # (the first action replays the stored case into the worker's memory: a few more)
     assert trips[0] <= 20

@@ -6,6 +6,7 @@ complete, the chain verifies), however the processes happened to interleave.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 import random
@@ -14,6 +15,7 @@ import time
 from collections import Counter
 from typing import Any
 
+import pytest
 import test_store_support as support
 from test_store_support import make_records, small_roster
 
@@ -38,10 +40,15 @@ def _writer(url: str, case_id: str, writer: int, barrier: Any, out: Any) -> None
         for i in range(APPENDS):
             size = rng.randint(1, 2)
             while True:
-                version = store.info(case_id).version
+                info = store.info(case_id)
+                version = info.version
                 try:
+                    # Odd writers pass the head read with the version, as the service does
+                    # (on PostgreSQL the update then fails the transaction itself if the case
+                    # moved, which commits without waiting); even ones let append read it.
                     store.append(case_id, version,
-                                 make_records(case_id, version + 1, size, writer=writer, i=i))
+                                 make_records(case_id, version + 1, size, writer=writer, i=i),
+                                 head=info.head_hash if writer % 2 else None)
                 except ConcurrencyConflict:
                     conflicts += 1
                     continue
@@ -84,6 +91,39 @@ def test_racing_processes_lose_nothing_and_double_nothing(store_url: str) -> Non
     assert version == len(records)
     print(f"\n{store_url.split(':')[0]}: {PROCESSES}×{APPENDS} actions, {len(records)} records, "
           f"{conflicts} conflicts retried")
+
+
+def test_an_append_from_a_stale_head_stores_nothing_of_its_transaction(
+        store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    with open_store(store_url) as store:
+        store.create("stale", "four-deliberations", "1", small_roster(),
+                     records=make_records("stale", 1, 1))
+        seen = store.info("stale")
+        store.append("stale", 1, make_records("stale", 2, 1), head=seen.head_hash)
+        def mark(rows: object) -> None:  # writes in the append's transaction, as the service
+            # (on PostgreSQL the guard's failure may reach us before this runs, or after)
+            store.backend.send("INSERT INTO rosters (fingerprint, roster_json) VALUES (?, ?)",
+                               ("marker", "[]"))
+
+        # (long records: on PostgreSQL the guard's failure then often reaches the driver while
+        # statements are still being sent, inside the transaction block)
+        for version, head in ((1, seen.head_hash), (2, seen.head_hash)) * 5:
+            try:
+                store.append("stale", version,
+                             make_records("stale", version + 1, 20, pad="村" * 2000),
+                             head=head, then=mark)
+            except ConcurrencyConflict as err:
+                assert err.actual_version == 2
+            else:
+                raise AssertionError(f"appended at {version} from a stale head")
+        assert not store.backend.execute("SELECT 1 FROM rosters WHERE fingerprint = 'marker'")
+        # a lost race is a conflict, not a warning in the log
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert store.info("stale").version == 2 and len(store.records("stale")) == 2
+        assert store.verify("stale").ok
+        # and the case goes on from its real head
+        now = store.info("stale")
+        assert store.append("stale", 2, make_records("stale", 3, 1), head=now.head_hash) == 3
 
 
 def _crasher(url: str, case_id: str, seed: int, started: Any, inside: Any) -> None:

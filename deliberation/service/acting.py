@@ -47,8 +47,9 @@ from deliberation.store import CaseExists, CaseInfo, Store, StoredRecord, chain_
 from deliberation.store.cases import load_case, save_case
 from deliberation.store.evidence import Evidence
 
-__all__ = ["CASES", "ROSTERS", "ActOutcome", "act", "action_id_for", "case_village", "checkout",
-           "keep", "load", "open_case", "parse_action", "procedure_of", "stored_after"]
+__all__ = ["CASES", "ROSTERS", "ActOutcome", "Fetched", "act", "action_id_for", "case_village",
+           "catch_up_query", "checkout", "fetched", "keep", "load", "open_case", "parse_action",
+           "procedure_of", "stored_after"]
 
 
 class RosterCache:
@@ -121,6 +122,12 @@ class CaseCache:
         self._items: OrderedDict[str, tuple[int, str, Case]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def version_of(self, case_id: str) -> int | None:
+        """The version of the replay held for the case, if any (it stays held)."""
+        with self._lock:
+            held = self._items.get(case_id)
+        return None if held is None else held[0]
+
     def take(self, case_id: str) -> tuple[int, str, Case] | None:
         """The case's entry (version, head, case), removed until given back."""
         with self._lock:
@@ -140,11 +147,44 @@ class CaseCache:
 CASES: Final = CaseCache()
 
 
-def checkout(store: Store, info: CaseInfo, now: datetime | None = None) -> Case:
+@attrs.frozen
+class Fetched:
+    """Stored rows of a case with ``seq > after``, read together with its header (see
+    :func:`catch_up_query`): what a held replay at ``after`` or later lacks."""
+
+    after: int
+    rows: tuple[StoredRecord, ...]
+
+
+_AFTER: Final = (
+    "SELECT seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash "
+    "FROM records WHERE case_id = ? AND seq > ? ORDER BY seq")
+
+
+def catch_up_query(store: Store, case_id: str) -> tuple[int, tuple[str, tuple[Any, ...]]] | None:
+    """The version of the replay of the case held in :data:`CASES` and the query (SQL,
+    parameters) for the stored rows after it, to send with the read of the case's header
+    (:meth:`Store.info_and`), so catching the replay up takes no round trip of its own;
+    ``None`` when no replay is held, or on SQLite (in-process: there is no round trip to
+    save, and :func:`checkout` reads rows only when the replay is behind). Give
+    :func:`fetched` its rows."""
+    if store.backend.dialect != "postgresql":
+        return None
+    held = CASES.version_of(case_id)
+    return None if held is None else (held, (_AFTER, (case_id, held)))
+
+
+def fetched(after: int, rows: Sequence[tuple[Any, ...]]) -> Fetched:
+    return Fetched(after, _stored_rows(rows))
+
+
+def checkout(store: Store, info: CaseInfo, now: datetime | None = None,
+             rows: Fetched | None = None) -> Case:
     """The case at ``info``'s version and head, for this caller alone: from :data:`CASES`
-    (as it is, or caught up with the rows stored since) or replayed (with a manual clock set
-    to ``now``, default the current time). Give it back with :func:`keep` once done, if it is
-    still at a known head."""
+    (as it is, or caught up with the rows stored since: ``rows`` if they were read with
+    ``info``, else read now) or replayed (with a manual clock set to ``now``, default the
+    current time). Give it back with :func:`keep` once done, if it is still at a known
+    head."""
     entry = CASES.take(info.case_id)
     case = None
     if entry is not None:
@@ -152,7 +192,7 @@ def checkout(store: Store, info: CaseInfo, now: datetime | None = None) -> Case:
         if version == info.version and head == info.head_hash:
             case = cached
         elif version < info.version:
-            case = _caught_up(store, cached, head, info)
+            case = _caught_up(store, cached, head, info, rows)
     if case is None:
         case = load(store, info.case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
                     info=info)
@@ -162,11 +202,18 @@ def checkout(store: Store, info: CaseInfo, now: datetime | None = None) -> Case:
     return case
 
 
-def _caught_up(store: Store, case: Case, head: str, info: CaseInfo) -> Case | None:
+def _caught_up(store: Store, case: Case, head: str, info: CaseInfo,
+               prefetched: Fetched | None = None) -> Case | None:
     """``case`` (the replay of the chain up to ``head``) with the stored rows after it up to
     ``info``'s version replayed, if they chain from ``head`` to ``info.head_hash``; else
-    ``None`` (the caller replays the whole chain, as if nothing were cached)."""
-    rows = [r for r in stored_after(store, info.case_id, case.version) if r.seq <= info.version]
+    ``None`` (the caller replays the whole chain, as if nothing were cached). The rows come
+    from ``prefetched`` when it starts at or before the case's version (it was read after
+    ``info``, so it holds every row up to ``info.version``), else from the store."""
+    if prefetched is not None and prefetched.after <= case.version:
+        after: Sequence[StoredRecord] = prefetched.rows
+    else:
+        after = stored_after(store, info.case_id, case.version)
+    rows = [r for r in after if case.version < r.seq <= info.version]
     if len(rows) != info.version - case.version:
         return None
     prev = head
@@ -277,6 +324,7 @@ def act(
     info: CaseInfo | None = None,
     then: Callable[[ActOutcome], None] | None = None,
     evidence: Sequence[Evidence] = (),
+    rows: Fetched | None = None,
 ) -> ActOutcome:
     """Apply ``step`` to the stored case, which must be at ``expected_version``.
 
@@ -285,9 +333,10 @@ def act(
     with the outcome of an accepted action inside the transaction that stores its records
     (what it writes, such as feed rows and a kept response, commits with them). ``evidence``:
     files the action carries (its record names them; their bytes are stored with it).
+    ``rows``: the stored rows read with ``info`` (see :func:`checkout`).
     """
     info = info or store.info(case_id)
-    case = checkout(store, info)
+    case = checkout(store, info, rows=rows)
     if case.version != expected_version:
         raise ConcurrencyConflict(case_id, expected_version, case.version)
     last = case.records[-1].at
@@ -329,8 +378,9 @@ def act(
 
 def stored_after(store: Store, case_id: str, after: int) -> tuple[StoredRecord, ...]:
     """The case's stored rows with ``seq > after`` (without reading the ones before)."""
-    rows = store.backend.execute(
-        "SELECT seq, action_id, action_index, action_size, kind, record_json, prev_hash, hash "
-        "FROM records WHERE case_id = ? AND seq > ? ORDER BY seq", (case_id, after))
+    return _stored_rows(store.backend.execute(_AFTER, (case_id, after)))
+
+
+def _stored_rows(rows: Sequence[tuple[Any, ...]]) -> tuple[StoredRecord, ...]:
     return tuple(StoredRecord(int(r[0]), str(r[1]), int(r[2]), int(r[3]), str(r[4]),
                               str(r[5]), str(r[6]), str(r[7])) for r in rows)

@@ -21,7 +21,8 @@ from deliberation.service.problems import ServiceProblem, forbidden
 from deliberation.service.tokens import Principal, Role, find_token
 from deliberation.store import Store
 
-__all__ = ["PERMISSIONS", "Principal", "allowed", "authenticate", "require"]
+__all__ = ["PERMISSIONS", "Principal", "allowed", "authenticate", "bearer", "require",
+           "unauthorized"]
 
 PERMISSIONS: Final[dict[str, tuple[Role, ...]]] = {
     "read": ("clerk", "auditor", "admin"),
@@ -50,11 +51,21 @@ def require(principal: Principal, permission: str, village: str) -> None:
 
 def authenticate(store: Store, authorization: str | None) -> Principal:
     """The principal of an ``Authorization: Bearer …`` header, or a 401 problem."""
-    scheme, _unused, token = (authorization or "").partition(" ")
-    principal = find_token(store, token.strip()) if scheme.lower() == "bearer" else None
+    token = bearer(authorization)
+    principal = find_token(store, token) if token is not None else None
     if principal is None:
-        raise ServiceProblem(401, "unauthorized", _(
-            "give a valid token in the Authorization header (Bearer)",
-        ),
-            headers={"WWW-Authenticate": 'Bearer realm="deliberation"'})
+        raise unauthorized()
     return principal
+
+
+def bearer(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header (``None``: another scheme or none)."""
+    scheme, _unused, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def unauthorized() -> ServiceProblem:
+    return ServiceProblem(401, "unauthorized", _(
+        "give a valid token in the Authorization header (Bearer)",
+    ),
+        headers={"WWW-Authenticate": 'Bearer realm="deliberation"'})

@@ -8,7 +8,7 @@ like the store's own migrations (a step is never edited; a change is a new step)
 
 >>> store = open_service_store("sqlite:///:memory:")
 >>> service_schema_version(store)
-4
+5
 """
 
 from __future__ import annotations
@@ -111,11 +111,18 @@ _V4: Final = (
     "ALTER TABLE service_procedures ADD COLUMN base_hash TEXT NOT NULL DEFAULT ''",
 )
 
+# A keyed action's request asks whether records are stored under its action id
+# (idempotency.RECALL_OR_DONE) — on every act, stale ones included. Without this index the
+# database reads every record row of the case to answer (one heap page each on PostgreSQL:
+# 0.4 ms at 60 records, growing with the case). The store's own reads never ask by action id.
+_V5: Final = ("CREATE INDEX service_records_by_action ON records (case_id, action_id)",)
+
 _STEPS: Final = (
     _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
     _Step(2, _V2, _V2),
     _Step(3, _V3, _V3),
     _Step(4, _V4, _V4),
+    _Step(5, _V5, _V5),
 )
 LATEST: Final = _STEPS[-1].version
 

@@ -20,7 +20,8 @@ import hashlib
 import hmac
 import re
 import secrets
-from typing import Final, Literal
+from collections.abc import Sequence
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -92,14 +93,26 @@ def create_token(store: Store, role: str, village: str, label: str = "") -> Issu
 
 def find_token(store: Store, token: str) -> Principal | None:
     """The principal a presented token stands for; ``None`` if unknown, wrong or revoked."""
+    query = token_query(token)
+    return None if query is None else principal_from(token, store.backend.execute(*query))
+
+
+def token_query(token: str) -> tuple[str, tuple[str]] | None:
+    """The query (SQL, parameters) of the stored token that ``token`` names, whose rows
+    :func:`principal_from` checks it against (so it can be read together with other reads);
+    ``None`` for a text that is not a token at all."""
     m = _TOKEN.match(token)
     if not m:
         return None
-    rows = store.backend.execute(
-        "SELECT secret_hash, role, village, revoked_at FROM service_tokens WHERE token_id = ?",
-        (m.group(1),),
-    )
-    if not rows or rows[0][3] is not None:
+    return ("SELECT secret_hash, role, village, revoked_at FROM service_tokens "
+            "WHERE token_id = ?", (m.group(1),))
+
+
+def principal_from(token: str, rows: Sequence[Sequence[Any]]) -> Principal | None:
+    """The principal of ``token`` given the rows of its :func:`token_query`; ``None`` if
+    unknown, wrong or revoked (checked on every request: a revocation takes effect at once)."""
+    m = _TOKEN.match(token)
+    if not m or not rows or rows[0][3] is not None:
         return None
     if not hmac.compare_digest(str(rows[0][0]), _hash(m.group(2))):
         return None

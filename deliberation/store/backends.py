@@ -8,6 +8,7 @@ so several processes (and, on PostgreSQL, several machines) can share one store.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -52,6 +53,15 @@ class Backend(Protocol):
         several reads reach the server in one round trip (each its own snapshot)."""
 
     def is_unique_violation(self, err: BaseException) -> bool: ...
+
+    def guarded(self, sql: str) -> str | None:
+        """``sql`` (a statement with ``RETURNING``) made to fail, aborting its transaction,
+        when it returns no row — so a transaction can be committed without waiting to read
+        that row first (:meth:`is_guard_failure` tells the failure); ``None`` where that is
+        not possible (the caller reads the rows before committing)."""
+
+    def is_guard_failure(self, err: BaseException) -> bool:
+        """Whether ``err`` is a statement made by :meth:`guarded` that returned no row."""
 
     def is_database_error(self, err: BaseException) -> bool:
         """Whether ``err`` comes from the database driver (not from our own code)."""
@@ -164,6 +174,13 @@ class SQLiteBackend:
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err).upper()
 
+    def guarded(self, sql: str) -> str | None:
+        # (SQLite takes no UPDATE in WITH; in-process, reading the rows first costs nothing)
+        return None
+
+    def is_guard_failure(self, err: BaseException) -> bool:
+        return False
+
     def is_database_error(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.Error)
 
@@ -194,6 +211,24 @@ def _readable(
                            uri=True)
 
 
+class _FollowOnFilter(logging.Filter):
+    """Drops psycopg's warning that closing a pipeline found it aborted ("error ignored
+    terminating … pipeline aborted"). psycopg logs it only while an error from a statement of
+    the same pipeline is already being raised to us — an aborted pipeline is that error's
+    consequence, nothing more — and a lost race at an append's guard (see
+    :meth:`PostgresBackend.guarded`) raises such an error by design: one warning per lost
+    race would bury the log."""
+
+    def __init__(self, aborted: type[BaseException]) -> None:
+        super().__init__()
+        self.aborted = aborted
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (record.msg == "error ignored terminating %r: %s" and len(args) == 2
+                    and isinstance(args[1], self.aborted))
+
+
 class PostgresBackend:
     """A PostgreSQL database through psycopg 3. Appends lock the case row (``FOR UPDATE``, or
     the conditional ``UPDATE`` that moves its version).
@@ -214,6 +249,9 @@ class PostgresBackend:
                 command=as_written("pip install 'deliberation[postgres]'"))) from None
         self.url = url
         self._psycopg = psycopg
+        psycopg_log = logging.getLogger("psycopg")
+        if not any(isinstance(f, _FollowOnFilter) for f in psycopg_log.filters):
+            psycopg_log.addFilter(_FollowOnFilter(psycopg.errors.PipelineAborted))
         try:
             self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except (psycopg.Error, ValueError) as err:
@@ -281,6 +319,14 @@ class PostgresBackend:
 
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.UniqueViolation)
+
+    def guarded(self, sql: str) -> str:
+        # SQL has no statement that raises; dividing by the number of rows returned does,
+        # when there are none (and no statement of ours divides otherwise).
+        return f"WITH guarded AS ({sql}) SELECT 1 / COUNT(*) FROM guarded"
+
+    def is_guard_failure(self, err: BaseException) -> bool:
+        return isinstance(err, self._psycopg.errors.DivisionByZero)
 
     def is_database_error(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.Error)

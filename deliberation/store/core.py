@@ -463,7 +463,7 @@ class Store:
                 if records:
                     version, _rows, done = self._append_locked(case_id, 0, records, None,
                                                                attachments=attachments)
-                    if not done():  # (record rows of this case id were there already)
+                    if done is not None and not done():  # (its record rows were there)
                         raise CaseExists(case_id)
                     return version
                 return 0
@@ -506,13 +506,15 @@ class Store:
                     case_id, expected_version, records, action_id, head, attachments=attachments)
                 if then is not None:
                     then(stored)
-                if not done():
+                if done is not None and not done():
                     # The case was not at the version and head the records chain from: the
                     # transaction (records, and whatever ``then`` wrote) is rolled back.
                     raise _Moved()
+                # (done is None: the database itself fails the transaction in that case, so
+                # it commits in the round trip that sends it)
                 return version
         except Exception as err:
-            if isinstance(err, _Moved) or b.is_unique_violation(err):
+            if isinstance(err, _Moved) or b.is_unique_violation(err) or b.is_guard_failure(err):
                 # The unique (case_id, seq) key caught a racer the version check did not see.
                 actual = self._info_unlocked(case_id).version  # (raises UnknownCase if gone)
                 raise ConcurrencyConflict(case_id, expected_version, actual) from None
@@ -521,13 +523,21 @@ class Store:
     def _append_locked(
         self, case_id: str, expected: int, records: Sequence[Record], action_id: str | None,
         known_head: str | None = None, *, attachments: Mapping[str, bytes] | None = None,
-    ) -> tuple[int, tuple[StoredRecord, ...], Callable[[], bool]]:
+    ) -> tuple[int, tuple[StoredRecord, ...], Callable[[], bool] | None]:
         """Store ``records`` after ``expected`` (inside a write transaction). With
         ``known_head``, the case row is moved by a conditional update sent without waiting.
         The records are inserted unless their seqs are taken (``ON CONFLICT DO NOTHING``: a
         racer's records are not an error that would abort the pipeline). The caller must check
         the returned ``done()`` — the case row moved and every record went in — before the
-        transaction commits, and roll it back otherwise."""
+        transaction commits, and roll it back otherwise.
+
+        Where the backend can make a statement fail when it returns no row
+        (:meth:`Backend.guarded`, PostgreSQL) and the head is known, ``done`` is ``None``: the
+        update fails the transaction if the case was not at ``expected`` and ``known_head``,
+        and the records are inserted without ``ON CONFLICT`` (a seq taken fails it too), so
+        the transaction can commit without first waiting for the update's row. On a busy
+        server that wait — a round trip, and the thread's turn at the interpreter — was
+        spent holding the case row's lock and the event feed's (see the service's feed)."""
         if not records:
             raise InvalidAction(_("no records to append"))
         b = self.backend
@@ -571,12 +581,14 @@ class Store:
         # With the head known, the update is the version and head check, and takes the row's
         # lock before the records are written: a racer waits for it, then finds the version
         # moved (no row) and its records' seqs taken (none inserted).
-        moved = (self._advance(case_id, expected, known_head, new_version, head, out[-1][6])
-                 if known_head is not None else None)
+        moved, guarded = (self._advance(case_id, expected, known_head, new_version, head,
+                                        out[-1][6], guard=True)
+                          if known_head is not None else (None, False))
+        on_conflict = "" if guarded else " ON CONFLICT (case_id, seq) DO NOTHING"
         inserted = [b.send(
             f"INSERT INTO records (case_id, {_RECORD_COLUMNS}) VALUES "
             + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-            + " ON CONFLICT (case_id, seq) DO NOTHING RETURNING seq",
+            + f"{on_conflict} RETURNING seq",
             [v for row in chunk for v in row])
             for chunk in (out[i:i + _INSERT_ROWS] for i in range(0, len(out), _INSERT_ROWS))]
         if known_head is None:
@@ -588,7 +600,8 @@ class Store:
             return ((moved is None or bool(moved.rows()))
                     and sum(len(p.rows()) for p in inserted) == size)
 
-        return new_version, tuple(StoredRecord(*row[1:]) for row in out), done
+        return new_version, tuple(StoredRecord(*row[1:]) for row in out), (
+            None if guarded else done)
 
     def _store_attachments(self, case_id: str, named: Mapping[str, Attachment],
                            contents: Mapping[str, bytes]) -> None:
@@ -628,9 +641,12 @@ class Store:
                 "INSERT INTO attachments (case_id, sha256, content) VALUES (?, ?, ?)", new)
 
     def _advance(self, case_id: str, expected: int, expected_head: str | None,
-                 new_version: int, head: str, last_json: str) -> Pending:
+                 new_version: int, head: str, last_json: str, *, guard: bool = False
+                 ) -> tuple[Pending, bool]:
         """Move the case row to ``new_version``/``head`` if it is at ``expected`` (and
-        ``expected_head``); sent without waiting: its rows say whether it was."""
+        ``expected_head``); sent without waiting: its rows say whether it was. ``guard``:
+        if it was not, the statement fails where the backend can do that
+        (:meth:`Backend.guarded`); the flag returned says whether it will."""
         sets, params = "version = ?, head_hash = ?", [new_version, head]
         if self._schema_at_least(SUMMARY_SCHEMA):
             sets += ", state = ?, updated_at = ?"
@@ -639,8 +655,9 @@ class Store:
         if expected_head is not None:
             where += " AND head_hash = ?"
             keys.append(expected_head)
-        return self.backend.send(
-            f"UPDATE cases SET {sets} WHERE {where} RETURNING version", (*params, *keys))
+        sql = f"UPDATE cases SET {sets} WHERE {where} RETURNING version"
+        guarded = self.backend.guarded(sql) if guard else None
+        return self.backend.send(guarded or sql, (*params, *keys)), guarded is not None
 
     def _sign_locked(self, case_id: str, version: int, head: str) -> None:
         assert self.signer is not None
@@ -688,27 +705,42 @@ class Store:
         """The case's header and version; raises :class:`UnknownCase`."""
         return self._info_unlocked(case_id)
 
-    def info_and(self, case_id: str, sql: str, params: Sequence[Any] = ()
-                 ) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
-        """The case's header and the rows of another query, read in one round trip.
+    def info_and(self, case_id: str, *queries: tuple[str, Sequence[Any]]
+                 ) -> tuple[CaseInfo, list[list[tuple[Any, ...]]]]:
+        """The case's header and the rows of each of ``queries`` (SQL, parameters), read in one
+        round trip, in that order (each its own snapshot: what a later one reads is at least
+        as new as the header).
 
         >>> store = open_store("sqlite:///:memory:")
         >>> store.create("c1", "four-deliberations", "1", [])
         0
-        >>> info, rows = store.info_and("c1", "SELECT COUNT(*) FROM records WHERE case_id = ?",
-        ...                             ("c1",))
+        >>> info, (rows,) = store.info_and(
+        ...     "c1", ("SELECT COUNT(*) FROM records WHERE case_id = ?", ("c1",)))
         >>> info.version, rows
         (0, [(0,)])
         """
-        b = self.backend
-        columns = self._columns()
-        with b.batch():
-            header = b.send(f"SELECT {columns} FROM cases WHERE case_id = ?", (case_id,))
-            other = b.send(sql, params)
-            rows, more = header.rows(), other.rows()
+        header, *more = self.read_together(self.info_query(case_id), *queries)
+        return self.info_from(case_id, header), more
+
+    def info_query(self, case_id: str) -> tuple[str, tuple[Any, ...]]:
+        """The query (SQL, parameters) of the case's header, for :meth:`read_together`; its
+        rows go to :meth:`info_from`."""
+        return f"SELECT {self._columns()} FROM cases WHERE case_id = ?", (case_id,)
+
+    @staticmethod
+    def info_from(case_id: str, rows: Sequence[Sequence[Any]]) -> CaseInfo:
+        """The header in the rows of :meth:`info_query`; raises :class:`UnknownCase`."""
         if not rows:
             raise UnknownCase(case_id)
-        return _case_info(rows[0]), more
+        return _case_info(rows[0])
+
+    def read_together(self, *queries: tuple[str, Sequence[Any]]) -> list[list[tuple[Any, ...]]]:
+        """The rows of each of ``queries`` (SQL, parameters), run in that order and sent to the
+        database in one round trip (each its own snapshot)."""
+        b = self.backend
+        with b.batch():
+            sent = [b.send(sql, params) for sql, params in queries]
+            return [p.rows() for p in sent]
 
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))

@@ -26,7 +26,7 @@ from deliberation.rules.law import DEFAULT_KIND, KINDS
 from deliberation.safetext import printable
 from deliberation.service import acting, feed, idempotency
 from deliberation.service import procedures as uploads
-from deliberation.service.auth import require
+from deliberation.service.auth import bearer, require, unauthorized
 from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
 from deliberation.service.resources.common import (
     CASE_STATE,
@@ -35,6 +35,8 @@ from deliberation.service.resources.common import (
     BodyDep,
     Ctx,
     CtxDep,
+    Unchecked,
+    UncheckedDep,
     check_id,
     obj,
     ok_schema,
@@ -42,7 +44,7 @@ from deliberation.service.resources.common import (
     reply,
 )
 from deliberation.service.rosters import load_roster
-from deliberation.service.tokens import ALL_VILLAGES, VILLAGE_ID
+from deliberation.service.tokens import ALL_VILLAGES, VILLAGE_ID, principal_from, token_query
 from deliberation.service.views import (
     etag,
     explanation_view,
@@ -91,14 +93,14 @@ def _case_of(ctx: Ctx, case_id: str, permission: str) -> CaseInfo:
     return _case_and(ctx, case_id, permission)[0]
 
 
-def _case_and(ctx: Ctx, case_id: str, permission: str, sql: str = "",
-              params: tuple[Any, ...] = ()) -> tuple[CaseInfo, list[tuple[Any, ...]]]:
-    """:func:`_case_of`, and the rows of ``sql`` read with the header in one round trip
-    (handed out only once the principal's scope is checked)."""
+def _case_and(ctx: Ctx, case_id: str, permission: str, *queries: tuple[str, tuple[Any, ...]]
+              ) -> tuple[CaseInfo, list[list[tuple[Any, ...]]]]:
+    """:func:`_case_of`, and the rows of each of ``queries`` (SQL, parameters) read with the
+    header in one round trip (handed out only once the principal's scope is checked)."""
     check_id(case_id, "case")
     try:
-        if sql:
-            info, rows = ctx.store.info_and(case_id, sql, params)
+        if queries:
+            info, rows = ctx.store.info_and(case_id, *queries)
         else:
             info, rows = ctx.store.info(case_id), []
     except UnknownCase:
@@ -107,6 +109,43 @@ def _case_and(ctx: Ctx, case_id: str, permission: str, sql: str = "",
         raise _no_case(case_id)
     require(ctx.principal, permission, info.village)
     return info, rows
+
+
+def checked_case(req: Unchecked, case_id: str, permission: str,
+                 *queries: tuple[str, tuple[Any, ...]]
+                 ) -> tuple[Ctx, CaseInfo, list[list[tuple[Any, ...]]]]:
+    """The request's token checked (401), the case's header (404), the principal's scope
+    (403) — in that order, as :func:`_case_and` after the ``context`` dependency — and the rows
+    of each of ``queries``: the token, the header and the queries read in one round trip."""
+    token = bearer(req.authorization)
+    query = token_query(token) if token is not None else None
+    if token is None or query is None:
+        raise unauthorized()
+    store = req.pool.get()
+    header = store.info_query(case_id) if VILLAGE_ID.match(case_id) else None
+    token_rows, *rows = store.read_together(query, *((header, *queries) if header else ()))
+    principal = principal_from(token, token_rows)
+    if principal is None:
+        raise unauthorized()
+    ctx = Ctx(req.pool, req.settings, req.lang, principal)
+    check_id(case_id, "case")
+    try:
+        info = store.info_from(case_id, rows[0])
+    except UnknownCase:
+        raise _no_case(case_id) from None
+    if not info.village:
+        raise _no_case(case_id)
+    require(principal, permission, info.village)
+    return ctx, info, rows[1:]
+
+
+def _case_to_use(req: Unchecked, case_id: str, permission: str
+                 ) -> tuple[Ctx, CaseInfo, acting.Fetched | None]:
+    """:func:`checked_case`, and the rows the worker's replay of the case lacks, read with it
+    (see :func:`acting.catch_up_query`) for :func:`acting.checkout`."""
+    held = acting.catch_up_query(req.pool.get(), case_id)
+    ctx, info, rows = checked_case(req, case_id, permission, *(held[1:] if held else ()))
+    return ctx, info, None if held is None else acting.fetched(held[0], rows[0])
 
 
 def _no_case(case_id: str) -> ServiceProblem:
@@ -218,9 +257,10 @@ def _iso(day: date | None) -> str | None:
 
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
             responses=ok_schema(CASE_STATE))
-def get_case(case_id: str, ctx: CtxDep) -> Any:
-    info = _case_of(ctx, case_id, "read")  # (one read for the scope check and the version)
-    case = acting.checkout(ctx.store, info)
+def get_case(case_id: str, req: UncheckedDep) -> Any:
+    # (one read for the token, the scope check, the version and what the kept replay lacks)
+    ctx, info, rows = _case_to_use(req, case_id, "read")
+    case = acting.checkout(ctx.store, info, rows=rows)
     data = state_view(case, info.village, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
@@ -260,9 +300,9 @@ def get_records(
                     "body": {"type": ["string", "null"]}, "who": {"type": "string"},
                     "label": {"type": "string"}})},
                 "text": {"type": "string"}})))
-def get_explanation(case_id: str, ctx: CtxDep) -> Any:
-    info = _case_of(ctx, case_id, "read")
-    case = acting.checkout(ctx.store, info)
+def get_explanation(case_id: str, req: UncheckedDep) -> Any:
+    ctx, info, rows = _case_to_use(req, case_id, "read")
+    case = acting.checkout(ctx.store, info, rows=rows)
     data = explanation_view(case, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
@@ -451,17 +491,16 @@ def _check_key(key: str) -> None:
         "schema": {"$ref": "#/components/schemas/Action"}}}}},
 )
 def act_on_case(
-    case_id: str, raw: BodyDep, ctx: CtxDep,
+    case_id: str, raw: BodyDep, req: UncheckedDep,
     if_match: Annotated[str | None, Header(description='the case version, e.g. "12"')] = None,
     idempotency_key: Annotated[str | None, Header(
         description="a unique key per intended action; a retry with it replays the first "
                     "response")] = None,
 ) -> Any:
-    info, kept_rows, action_id = _header_for_act(ctx, case_id, idempotency_key)
+    ctx, info, kept_rows, action_id, fetched = _header_for_act(req, case_id, idempotency_key)
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
     text, body = _action_body(raw)
-    text, evidence = _evidence_of(text, body)
     expected = _expected_version(if_match)
     store = ctx.store
     req_hash = ""
@@ -470,6 +509,13 @@ def act_on_case(
         earlier = _earlier_answer(ctx, case_id, village, kept_rows, idempotency_key, req_hash)
         if earlier is not None:
             return earlier
+    if expected is not None and expected != info.version:
+        # A stale version is refused before the action is read any further (its attachments
+        # decoded, it parsed against the procedure), as RFC 9110 evaluates preconditions
+        # before the content: under contention most of the requests that fail are these.
+        # The lookup above found no stored action for this key: nothing to look for again.
+        raise ConcurrencyConflict(case_id, expected, info.version)
+    text, evidence = _evidence_of(text, body)
     procedure = acting.procedure_of(ctx.store, info)
     try:
         step = acting.parse_action(text, procedure, "<request>")
@@ -481,23 +527,22 @@ def act_on_case(
 
     def finish(outcome: acting.ActOutcome) -> None:
         # Inside the transaction that stores the records: the feed rows and the kept response
-        # commit with them, in one round of the database.
+        # commit with them, in one round of the database. The feed rows go last, right before
+        # the commit: from their lock on, every other action of the database waits, so no
+        # work of ours may come between (building the answer took that lock's holder's
+        # thread whole turns of the interpreter under load).
         answer = _result_payload(ctx, outcome, village, path)
         kept.append(answer)
-        feed.send_locked(store, case_id, village, outcome.records[-1].seq)
         if idempotency_key is not None:
             idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
                                  json.dumps(answer[1], ensure_ascii=False))
+        feed.send_locked(store, case_id, village, outcome.records[-1].seq)
 
-    if expected is not None and expected != info.version:
-        # Before any replay, and outside the handler below: the lookup above found no stored
-        # action for this key, so there is nothing to look for again.
-        raise ConcurrencyConflict(case_id, expected, info.version)
     try:
         outcome = acting.act(store, case_id, step,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
-                             info=info, then=finish, evidence=evidence)
+                             info=info, then=finish, evidence=evidence, rows=fetched)
         if kept:  # stored, fed and kept
             outcome.keep()  # (only after the payload is built: the next user may act on it)
             return _respond(ctx, *kept[0])
@@ -519,21 +564,27 @@ def act_on_case(
     return _respond(ctx, status, payload)
 
 
-def _header_for_act(ctx: Ctx, case_id: str, key: str | None
-                    ) -> tuple[CaseInfo, list[tuple[Any, ...]], str | None]:
-    """The case's header (its village and version serve every check), the rows of a keyed
-    request's earlier answer or stored action (read with it, in one round trip), and the
-    action id its records are stored under."""
-    check_id(case_id, "case")
+def _header_for_act(req: Unchecked, case_id: str, key: str | None
+                    ) -> tuple[Ctx, CaseInfo, list[tuple[Any, ...]], str | None,
+                               acting.Fetched | None]:
+    """The request's checked context and the case's header (its village and version serve
+    every check), the rows of a keyed request's earlier answer or stored action and the
+    stored rows the worker's replay of the case lacks (read with the token and the header, in
+    one round trip), and the action id its records are stored under."""
     action_id = None
-    if key is not None and idempotency.KEY.match(key):
+    queries: list[tuple[str, tuple[Any, ...]]] = []
+    if key is not None and idempotency.KEY.match(key) and VILLAGE_ID.match(case_id):
         action_id = acting.action_id_for(case_id, key)
-    info, rows = _case_and(ctx, case_id, "act", *(
-        (idempotency.RECALL_OR_DONE, (case_id, key, case_id, action_id))
-        if action_id is not None else ()))
+        queries.append((idempotency.RECALL_OR_DONE, (case_id, key, case_id, action_id)))
+    held = acting.catch_up_query(req.pool.get(), case_id)
+    if held is not None:
+        queries.append(held[1])
+    ctx, info, rows = checked_case(req, case_id, "act", *queries)
     if key is not None:
         _check_key(key)  # (after the scope check, as every other refusal)
-    return info, rows, action_id
+    kept = rows[0] if action_id is not None else []
+    return (ctx, info, kept, action_id,
+            None if held is None else acting.fetched(held[0], rows[-1]))
 
 
 def _earlier_answer(ctx: Ctx, case_id: str, village: str, rows: list[tuple[Any, ...]],

@@ -38,11 +38,13 @@ class Ctx:
         return self.pool.get()
 
 
-def language(
+async def language(
     lang: Annotated[str | None, Query(description="zh-Hans, zh-Hant or en; overrides "
                                       "Accept-Language")] = None,
     accept_language: Annotated[str | None, Header()] = None,
 ) -> Lang:
+    # async (it waits for nothing): a plain function would be sent to the thread pool, a
+    # thread hop on every request for a few string operations
     return negotiate(accept_language, lang)
 
 
@@ -55,12 +57,34 @@ def context(
     return Ctx(pool, request.app.state.settings, lang, authenticate(pool.get(), authorization))
 
 
+@attrs.frozen
+class Unchecked:
+    """A request's context before its token is checked, for the routes on one case: they
+    check it in the round trip that reads the case's header (``cases.checked_case``), which
+    gives the :class:`Ctx`. It has no store: nothing can be read through it."""
+
+    pool: StorePool
+    settings: ServiceSettings
+    lang: Lang
+    authorization: str | None
+
+
+async def unchecked_context(
+    request: Request,
+    lang: Annotated[Lang, Depends(language)],
+    authorization: Annotated[str | None, Header(description="Bearer TOKEN")] = None,
+) -> Unchecked:
+    # async: it reads nothing (a plain function would be a thread-pool hop per request)
+    return Unchecked(request.app.state.pool, request.app.state.settings, lang, authorization)
+
+
 async def raw_body(request: Request) -> bytes:
     """The request body as sent (read here, on the event loop, for a blocking handler)."""
     return await request.body()
 
 
 CtxDep = Annotated[Ctx, Depends(context)]
+UncheckedDep = Annotated[Unchecked, Depends(unchecked_context)]
 BodyDep = Annotated[bytes, Depends(raw_body)]
 LangDep = Annotated[Lang, Depends(language)]
 
