@@ -35,7 +35,7 @@ from deliberation.errors import (
     NotEntitled,
     RuleViolation,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, quoted
+from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, named, quoted
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.location import default_db
@@ -671,12 +671,16 @@ def run_act(args: argparse.Namespace) -> int:
                "records": [rec.to_data() for rec in case.records[before:]]})
         return 0
     lang = args.lang
+    # an item by its name (its id as code): the reader knows the street lights, not `lights`
+    items = {it.id: it.name for st in case.procedure.stages for it in st.items}
     for rec in case.records[before:]:
         route = rec.result.get("route")
         print(f"{MSG['recorded'].get(lang)} #{rec.seq} {entry_label(rec.kind).get(lang)}"
               + (f" → {route_label(str(route)).get(lang)}" if route else ""))
         for item in rec.result.get("items") or ():  # a meeting's items voted one by one
-            print(f"  {code(item['id'])}: {ITEM_RESULT[bool(item['adopted'])].get(lang)}")
+            label = named(items[item["id"]], item["id"]).get(lang) if item["id"] in items else (
+                code(item["id"]))
+            print(f"  {label}: {ITEM_RESULT[bool(item['adopted'])].get(lang)}")
         for a in rec.attachments:
             print(f"  {MSG['attached'].get(lang)}: {a.name} "
                   f"({code(f'{a.media_type}, {a.size} B, sha256 {a.sha256[:12]}')})")
