@@ -628,12 +628,40 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lang_after_action(args: argparse.Namespace) -> None:
+    """Honour a ``--lang`` written after an unknown ACTION (whose fields are never read), so
+    that the refusal is in the language asked for."""
+    rest = list(args.fields)
+    for i, token in enumerate(rest):
+        value = token.partition("=")[2] if token.startswith("--lang=") else (
+            rest[i + 1] if token == "--lang" and i + 1 < len(rest) else None)
+        if value in LANGS:
+            args.lang = value
+
+
+def _near_action(word: str) -> Text | str:
+    """The action a mistyped one most likely meant: the one action the word is a part of
+    (``motion`` → ``submit-motion``, ``notice`` → ``give-notice``, where spelling alone would
+    say ``note``), else the closest spelling, else the list of actions.
+
+    >>> _near_action("notice").get("en")
+    "did you mean 'give-notice'?"
+    """
+    from deliberation.diagnostics import suggest  # (lazy: start-up speed; errors only)
+
+    actions = [a.replace("_", "-") for a in ACTIONS]
+    part_of = [a for a in actions if word.lower() in a.split("-")]
+    if len(part_of) == 1:
+        return _("did you mean {near}?").format(near=quoted(part_of[0]))
+    return suggest(word, actions)
+
+
 def run_act(args: argparse.Namespace) -> int:
     name = args.action.replace("-", "_")
     if name not in ACTIONS:
-        raise UsageError(_("unknown action {action}; actions: {actions}").format(
-            action=quoted(args.action),
-            actions=W(", ".join(a.replace("_", "-") for a in ACTIONS))))
+        _lang_after_action(args)
+        raise UsageError(_("unknown action {action}; {hint}").format(
+            action=quoted(args.action), hint=_near_action(args.action)))
     from deliberation.definition.wording import code
     from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
     from deliberation.engine.items import ITEM_RESULT
