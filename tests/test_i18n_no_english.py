@@ -29,7 +29,7 @@ from deliberation import Roster
 from deliberation.cli import main
 from deliberation.commands.run_report import ACTION_NAMES
 from deliberation.definition.loader import default_library, load_procedure
-from deliberation.definition.model import Procedure
+from deliberation.definition.model import FrozenMap, Procedure
 from deliberation.engine.scenario import ACTIONS, load_scenario
 from deliberation.store import open_store
 from deliberation.store.cases import save_case
@@ -318,16 +318,33 @@ ID_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 def element_ids(procedure: Procedure) -> set[str]:
     """The ids of what a procedure names in three languages: stages, outcomes, bodies, items,
-    checks, authorities, channels, groups (and the escalation's levels)."""
+    checks, authorities, channels, groups (and the escalation's levels), and the roster
+    selectors a quorum counts separately (``among: woman``: the women members)."""
     ids = {*procedure.outcomes, *procedure.bodies, *procedure.channels, *procedure.groups,
            *procedure.authorities}
+    specs = [r for b in procedure.bodies.values() for r in b.rules]
     for stage in procedure.stages:
         ids |= {stage.id, *(i.id for i in stage.items), *(c.id for c in stage.checks)}
+        specs += [*stage.rules, *(i.approval for i in stage.items if i.approval is not None)]
         if stage.authority is not None:
             ids.add(stage.authority.id)
+    ids |= {among for spec in specs for among in _among(spec.params)}
     if procedure.escalation is not None:
         ids |= {level.id for level in procedure.escalation.levels}
     return ids
+
+
+def _among(params: Any) -> list[str]:
+    """The ``among`` selectors in rule parameters, also those of rules inside ``all-of``."""
+    pairs = params.items if isinstance(params, FrozenMap) else params
+    found = []
+    for key, value in pairs:
+        if key == "among" and isinstance(value, str):
+            found.append(value)
+        for inner in value if isinstance(value, tuple) else (value,):
+            if isinstance(inner, FrozenMap):
+                found += _among(inner)
+    return found
 
 
 def bare_ids(text: str, ids: set[str]) -> list[str]:

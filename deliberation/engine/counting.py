@@ -29,8 +29,9 @@ from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import Text, _, named, quoted, series
+from deliberation.i18n import Text, _, as_written, named, quoted, series
 from deliberation.roster import SELECTORS, Villager
+from deliberation.rules.attendance import subset_label
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import reason_name
@@ -523,27 +524,28 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
             n = len(a.named & member_ids(ctx.roster, (sub,)))
             if given is not None and sub in given and given[sub] != n:
                 raise InvalidAction(_(
-                    "those present include {n} selected as '{sub}', not the {given} given",
-                ).format(sub=sub, n=n, given=given[sub]))
+                    "those present include {n} of {label}, not the {given} given",
+                ).format(label=subset_label(sub), n=n, given=given[sub]))
         else:
             if given is None or sub not in given:
                 raise InvalidAction(_(
-                    "this stage counts those selected as '{sub}' present separately: with "
-                    "attendance given as counts, give present_among: {{{sub}: N}} too",
-                ).format(sub=sub))
+                    "this stage counts {label} present separately: with attendance given as "
+                    "counts, give {key} too",
+                ).format(label=subset_label(sub), key=as_written(f"{_AMONG}: {{{sub}: N}}")))
             n = given[sub]
             others = bc.members - size  # members outside the subset
             if n > size:
                 raise InvalidAction(too_many(f"{_AMONG}.{sub}", n, size))
             if n > a.members:
                 raise InvalidAction(_(
-                    "{n} selected as '{sub}' present is more than the {present} present in all",
-                ).format(sub=sub, n=n, present=a.members))
+                    "{n} of {label} present is more than the {present} present in all",
+                ).format(label=subset_label(sub), n=n, present=a.members))
             if a.members - n > others:
                 raise InvalidAction(_(
-                    "of the {present} present only {n} are selected as '{sub}': the other {rest} "
+                    "of the {present} present only {n} are of {label}: the other {rest} "
                     "outnumber the body's {others} other members",
-                ).format(sub=sub, n=n, present=a.members, rest=a.members - n, others=others))
+                ).format(label=subset_label(sub), n=n, present=a.members, rest=a.members - n,
+                         others=others))
         out[f"members@{sub}"] = size
         out[f"present_members@{sub}"] = n
     return out
