@@ -30,7 +30,7 @@ from deliberation.cli import main
 from deliberation.commands.run_report import ACTION_NAMES
 from deliberation.definition.loader import default_library, load_procedure
 from deliberation.definition.model import FrozenMap, Procedure
-from deliberation.engine.scenario import ACTIONS, load_scenario
+from deliberation.engine.scenario import ACTIONS, load_scenario, run_scenario
 from deliberation.store import open_store
 from deliberation.store.cases import save_case
 from deliberation.trainer.diagram import to_dot, to_mermaid, to_svg
@@ -419,3 +419,34 @@ def test_run_messages_name_the_procedures_elements(lang: str, tmp_path: Path,
         leaks += [f"{path.name}: {line}" for line in text.splitlines() if bare_ids(line, ids)]
     assert refusals > 20
     assert leaks == [], "\n".join(leaks)
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_case_act_names_the_items_and_the_refusals_stage(lang: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """`case act` at a meeting voting item by item: a refusal names the stage its rule is
+    at, and the items' results are each by name (the id as code)."""
+    examples = SCENARIOS[0].parent.parent
+    (tmp_path / "procedures").symlink_to(examples / "procedures")
+    (tmp_path / "scenarios").mkdir()
+    head = (examples / "scenarios" / "items-some-adopted.yaml").read_text(encoding="utf-8")
+    before = tmp_path / "scenarios" / "items-before-resolution.yaml"
+    before.write_text(head.split("  - do: meeting            # 决议")[0], encoding="utf-8")
+    case = run_scenario(load_scenario(before)).case
+    db = f"sqlite:///{tmp_path / 'cases.db'}"
+    with open_store(db) as store:
+        save_case(store, case)
+    ids = element_ids(case.procedure)
+    meeting = {"present": 18, "witnesses": 1, "items": {"road": {"yes": 10, "no": 8},
+                                                        "lights": {"yes": 11, "no": 7}}}
+    act = ["case", "act", case.id, "hold-meeting", "--db", db, "--lang", lang,
+           "--path", str(examples / "procedures")]
+    assert main([*act, "--json", json.dumps(meeting)]) == 1  # no observer: refused
+    refused = capsys.readouterr().err
+    assert f"`supervision-observers` ({case.procedure.stage('resolution').name.get(lang)})" in (
+        refused), refused
+    assert main([*act, "--json", json.dumps({**meeting, "observers": ["v0007"]})]) == 0
+    done = capsys.readouterr().out
+    assert f"{case.procedure.stage('resolution').items[1].name.get(lang)} (`lights`)" in done
+    assert bare_ids(refused + done, ids) == [], refused + done

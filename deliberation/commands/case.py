@@ -466,8 +466,10 @@ def _where(procedure: Procedure, state: str, lang: str) -> str:
         return code(state)
 
 
-def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
-    """Print a refused action: every violated rule with its numbers; exit 1."""
+def _refusal(err: DeliberationError, lang: str, fmt: str = "text",
+             procedure: Procedure | None = None) -> int:
+    """Print a refused action: every violated rule with its numbers, at the stage named from
+    ``procedure`` (the case's, when it was loaded); exit 1."""
     from deliberation.definition.wording import code  # (lazy: start-up speed)
 
     if fmt == "json":
@@ -479,7 +481,10 @@ def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     lines = [f"{MSG['refused'].get(lang)}:"]
     if isinstance(err, RuleViolation):
         for v in err.violations:
-            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({code(v.stage)}): "
+            stage = code(v.stage)
+            if procedure is not None and any(st.id == v.stage for st in procedure.stages):
+                stage = procedure.stage(v.stage).name.get(lang)
+            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({stage}): "
                          f"{v.explain(lang)}")
             if v.numbers:
                 nums = ", ".join(f"{k}={v2}" for k, v2 in v.to_data()["numbers"].items())
@@ -686,13 +691,19 @@ def run_act(args: argparse.Namespace) -> int:
                 raise UsageError(_OPTION_ONLY.format(option=W(args.action),
                                                 problem=W(str(err)))) from None
 
+        loaded: list[Any] = []  # the case as loaded: its procedure names a refusal's stage
+
+        def load(cid: str) -> Any:
+            loaded.append(_load(store, args, clock))
+            return loaded[-1]
+
         try:
-            case = act(store, args.case_id, apply, loader=lambda cid: _load(store, args, clock),
-                       evidence=evidence)
+            case = act(store, args.case_id, apply, loader=load, evidence=evidence)
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise
-            return _refusal(err, args.lang, args.format)
+            return _refusal(err, args.lang, args.format,
+                            loaded[-1].procedure if loaded else None)
     if args.format == "json":
         _emit({"case": case.id, "state": case.state, "version": case.version,
                "outcome": case.outcome, "closed": case.closed,
