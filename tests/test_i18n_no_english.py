@@ -380,6 +380,13 @@ REFUSALS = {
     witnesses: 1
     observers: [v0007]
 """),
+    "land-plan-revoked": ("  - do: post\n    after: 30\n", """\
+  - do: order                # before the resolution is adopted and published
+    type: republication
+    issuer: 河底镇人民政府
+    number: 河政责〔2026〕2号
+    issued_on: "2026-04-20"
+"""),
     "land-plan-working-group-adopted": ("  - do: notice               # 10 days", """\
   - do: meeting              # the branch committee elects no group
     present: 5
