@@ -259,6 +259,16 @@ def quoted(value: object) -> Text:
     return Rendered(lambda lang: repr(value) if lang == "en" else f"`{value}`")
 
 
+def named(name: Text, ident: str) -> Text:
+    """An element of a procedure by its name, its id after it as code: what a reader knows it
+    by, and what a clerk types back.
+
+    >>> named(Triple(zh_hans="路灯", zh_hant="路燈", en="Lights"), "lights").get("zh-Hans")
+    '路灯 (`lights`)'
+    """
+    return _("{name} ({id})").format(name=name, id=quoted(ident))
+
+
 def as_written(words: str) -> Text:
     """Words as a file or another program writes them (a YAML key, a parser's own message): as
     they are in English prose, as code in Chinese.

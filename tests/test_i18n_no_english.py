@@ -29,7 +29,8 @@ from deliberation import Roster
 from deliberation.cli import main
 from deliberation.commands.run_report import ACTION_NAMES
 from deliberation.definition.loader import default_library, load_procedure
-from deliberation.engine.scenario import ACTIONS
+from deliberation.definition.model import FrozenMap, Procedure
+from deliberation.engine.scenario import ACTIONS, load_scenario, run_scenario
 from deliberation.store import open_store
 from deliberation.store.cases import save_case
 from deliberation.trainer.diagram import to_dot, to_mermaid, to_svg
@@ -308,3 +309,151 @@ def test_run_trace_names_the_stage_an_answer_sends_the_case_back_to(
     assert "#9 答复异议(第 39 行,2026-04-12): 接受 [退回决议] → 决议" in lines
     en = cli(["run", str(redo), "--lang", "en"], capsys)
     assert "accepted [sent back to resolution] → resolution" in en
+
+
+# -- the engine's own messages: each element of the procedure by its name ---------------------
+
+ID_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
+def element_ids(procedure: Procedure) -> set[str]:
+    """The ids of what a procedure names in three languages: stages, outcomes, bodies, items,
+    checks, authorities, channels, groups (and the escalation's levels), and the roster
+    selectors a quorum counts separately (``among: woman``: the women members)."""
+    ids = {*procedure.outcomes, *procedure.bodies, *procedure.channels, *procedure.groups,
+           *procedure.authorities}
+    specs = [r for b in procedure.bodies.values() for r in b.rules]
+    for stage in procedure.stages:
+        ids |= {stage.id, *(i.id for i in stage.items), *(c.id for c in stage.checks)}
+        specs += [*stage.rules, *(i.approval for i in stage.items if i.approval is not None)]
+        if stage.authority is not None:
+            ids.add(stage.authority.id)
+    ids |= {among for spec in specs for among in _among(spec.params)}
+    if procedure.escalation is not None:
+        ids |= {level.id for level in procedure.escalation.levels}
+    return ids
+
+
+def _among(params: Any) -> list[str]:
+    """The ``among`` selectors in rule parameters, also those of rules inside ``all-of``."""
+    pairs = params.items if isinstance(params, FrozenMap) else params
+    found = []
+    for key, value in pairs:
+        if key == "among" and isinstance(value, str):
+            found.append(value)
+        for inner in value if isinstance(value, tuple) else (value,):
+            if isinstance(inner, FrozenMap):
+                found += _among(inner)
+    return found
+
+
+def bare_ids(text: str, ids: set[str]) -> list[str]:
+    """The element ids in ``text`` outside code formatting: where a reader needs a name."""
+    return sorted({w for w in ID_WORD.findall(CODE.sub(" ", text)) if w in ids})
+
+
+def test_bare_ids_finds_an_id_only_outside_code() -> None:
+    ids = {"lights", "notice-board"}
+    assert bare_ids("缺少事项 lights 的票数", ids) == ["lights"]
+    assert bare_ids("张贴于 notice-board。", ids) == ["notice-board"]
+    assert bare_ids("缺少事项 路灯 (`lights`) 的票数;`notice-board`", ids) == []
+    assert bare_ids("spotlights", ids) == []
+
+
+# Refused actions inserted into example scenarios (before the anchor line): each refusal names
+# a check, an item, a stage or a group the procedure names in three languages.
+REFUSALS = {
+    "supervised-adopted": ("  - do: examine              #監督審查", """\
+  - do: examine              # two of three checks not answered
+    met: [legality]
+    signed: [v0007, v0008]
+  - do: examine              # a check misspelt
+    met: [legality, village-charter, materails]
+    signed: [v0007, v0008]
+"""),
+    "items-none-adopted": ("  - do: meeting            # 决议: neither", """\
+  - do: meeting              # an item misspelt
+    present: 18
+    items:
+      road: {yes: 9, no: 9}
+      light: {yes: 11, no: 7}
+    witnesses: 1
+    observers: [v0007]
+"""),
+    "land-plan-revoked": ("  - do: post\n    after: 30\n", """\
+  - do: order                # before the resolution is adopted and published
+    type: republication
+    issuer: 河底镇人民政府
+    number: 河政责〔2026〕2号
+    issued_on: "2026-04-20"
+"""),
+    "land-plan-working-group-adopted": ("  - do: notice               # 10 days", """\
+  - do: meeting              # the branch committee elects no group
+    present: 5
+    yes: 5
+    elected: [v0006]
+"""),
+}
+
+
+def _scenario_texts(tmp_path: Path) -> list[Path]:
+    """The example scenarios, and the variants of :data:`REFUSALS` (in a copy of the examples'
+    layout: a scenario names its procedure by a relative path)."""
+    examples = SCENARIOS[0].parent.parent
+    (tmp_path / "procedures").symlink_to(examples / "procedures")
+    (tmp_path / "scenarios").mkdir()
+    out = list(SCENARIOS)
+    for stem, (anchor, refused) in REFUSALS.items():
+        text = (examples / "scenarios" / f"{stem}.yaml").read_text(encoding="utf-8")
+        assert text.count(anchor) == 1, (stem, anchor)
+        out.append(tmp_path / "scenarios" / f"{stem}-refusals.yaml")
+        out[-1].write_text(text.replace(anchor, refused + anchor), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_run_messages_name_the_procedures_elements(lang: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line of `run`'s trace — the engine's refusals and the rules' messages under a
+    refused action too — names an item, check, stage, outcome, group, body, authority or channel
+    by its name; its id only as code."""
+    leaks, refusals = [], 0
+    for path in _scenario_texts(tmp_path):
+        scenario = load_scenario(path)
+        ids = element_ids(scenario.procedure)
+        text = cli(["run", str(path), "--lang", lang], capsys)
+        refusals += text.count("✗")
+        leaks += [f"{path.name}: {line}" for line in text.splitlines() if bare_ids(line, ids)]
+    assert refusals > 20
+    assert leaks == [], "\n".join(leaks)
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_case_act_names_the_items_and_the_refusals_stage(lang: str, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    """`case act` at a meeting voting item by item: a refusal names the stage its rule is
+    at, and the items' results are each by name (the id as code)."""
+    examples = SCENARIOS[0].parent.parent
+    (tmp_path / "procedures").symlink_to(examples / "procedures")
+    (tmp_path / "scenarios").mkdir()
+    head = (examples / "scenarios" / "items-some-adopted.yaml").read_text(encoding="utf-8")
+    before = tmp_path / "scenarios" / "items-before-resolution.yaml"
+    before.write_text(head.split("  - do: meeting            # 决议")[0], encoding="utf-8")
+    case = run_scenario(load_scenario(before)).case
+    db = f"sqlite:///{tmp_path / 'cases.db'}"
+    with open_store(db) as store:
+        save_case(store, case)
+    ids = element_ids(case.procedure)
+    meeting = {"present": 18, "witnesses": 1, "items": {"road": {"yes": 10, "no": 8},
+                                                        "lights": {"yes": 11, "no": 7}}}
+    act = ["case", "act", case.id, "hold-meeting", "--db", db, "--lang", lang,
+           "--path", str(examples / "procedures")]
+    assert main([*act, "--json", json.dumps(meeting)]) == 1  # no observer: refused
+    refused = capsys.readouterr().err
+    assert f"`supervision-observers` ({case.procedure.stage('resolution').name.get(lang)})" in (
+        refused), refused
+    assert main([*act, "--json", json.dumps({**meeting, "observers": ["v0007"]})]) == 0
+    done = capsys.readouterr().out
+    assert f"{case.procedure.stage('resolution').items[1].name.get(lang)} (`lights`)" in done
+    assert bare_ids(refused + done, ids) == [], refused + done

@@ -105,7 +105,8 @@ def test_case_act_takes_items_observers_and_place_and_prints_each_item(
         '{"road": {"yes": 14}, "lights": {"yes": 17}}', "--observers", "v0007",
         "--place", "村委会议室", "--witnesses", "1")
     out = capsys.readouterr().out
-    assert "`road`: 通过" in out and "`lights`: 未通过" in out
+    # each item by its name, its id as code
+    assert "硬化村道 (`road`): 通过" in out and "安装路灯 (`lights`): 未通过" in out
 
 
 def test_the_walkthrough_votes_items_and_names_observers() -> None:

@@ -35,7 +35,7 @@ from deliberation.errors import (
     NotEntitled,
     RuleViolation,
 )
-from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, quoted
+from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, named, quoted
 from deliberation.store.core import Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.location import default_db
@@ -466,8 +466,10 @@ def _where(procedure: Procedure, state: str, lang: str) -> str:
         return code(state)
 
 
-def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
-    """Print a refused action: every violated rule with its numbers; exit 1."""
+def _refusal(err: DeliberationError, lang: str, fmt: str = "text",
+             procedure: Procedure | None = None) -> int:
+    """Print a refused action: every violated rule with its numbers, at the stage named from
+    ``procedure`` (the case's, when it was loaded); exit 1."""
     from deliberation.definition.wording import code  # (lazy: start-up speed)
 
     if fmt == "json":
@@ -479,7 +481,10 @@ def _refusal(err: DeliberationError, lang: str, fmt: str = "text") -> int:
     lines = [f"{MSG['refused'].get(lang)}:"]
     if isinstance(err, RuleViolation):
         for v in err.violations:
-            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({code(v.stage)}): "
+            stage = code(v.stage)
+            if procedure is not None and any(st.id == v.stage for st in procedure.stages):
+                stage = procedure.stage(v.stage).name.get(lang)
+            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({stage}): "
                          f"{v.explain(lang)}")
             if v.numbers:
                 nums = ", ".join(f"{k}={v2}" for k, v2 in v.to_data()["numbers"].items())
@@ -628,12 +633,40 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lang_after_action(args: argparse.Namespace) -> None:
+    """Honour a ``--lang`` written after an unknown ACTION (whose fields are never read), so
+    that the refusal is in the language asked for."""
+    rest = list(args.fields)
+    for i, token in enumerate(rest):
+        value = token.partition("=")[2] if token.startswith("--lang=") else (
+            rest[i + 1] if token == "--lang" and i + 1 < len(rest) else None)
+        if value in LANGS:
+            args.lang = value
+
+
+def _near_action(word: str) -> Text | str:
+    """The action a mistyped one most likely meant: the one action the word is a part of
+    (``motion`` → ``submit-motion``, ``notice`` → ``give-notice``, where spelling alone would
+    say ``note``), else the closest spelling, else the list of actions.
+
+    >>> _near_action("notice").get("en")
+    "did you mean 'give-notice'?"
+    """
+    from deliberation.diagnostics import suggest  # (lazy: start-up speed; errors only)
+
+    actions = [a.replace("_", "-") for a in ACTIONS]
+    part_of = [a for a in actions if word.lower() in a.split("-")]
+    if len(part_of) == 1:
+        return _("did you mean {near}?").format(near=quoted(part_of[0]))
+    return suggest(word, actions)
+
+
 def run_act(args: argparse.Namespace) -> int:
     name = args.action.replace("-", "_")
     if name not in ACTIONS:
-        raise UsageError(_("unknown action {action}; actions: {actions}").format(
-            action=quoted(args.action),
-            actions=W(", ".join(a.replace("_", "-") for a in ACTIONS))))
+        _lang_after_action(args)
+        raise UsageError(_("unknown action {action}; {hint}").format(
+            action=quoted(args.action), hint=_near_action(args.action)))
     from deliberation.definition.wording import code
     from deliberation.engine.case import Case  # (lazy: start-up speed, as for every command)
     from deliberation.engine.items import ITEM_RESULT
@@ -658,25 +691,35 @@ def run_act(args: argparse.Namespace) -> int:
                 raise UsageError(_OPTION_ONLY.format(option=W(args.action),
                                                 problem=W(str(err)))) from None
 
+        loaded: list[Any] = []  # the case as loaded: its procedure names a refusal's stage
+
+        def load(cid: str) -> Any:
+            loaded.append(_load(store, args, clock))
+            return loaded[-1]
+
         try:
-            case = act(store, args.case_id, apply, loader=lambda cid: _load(store, args, clock),
-                       evidence=evidence)
+            case = act(store, args.case_id, apply, loader=load, evidence=evidence)
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise
-            return _refusal(err, args.lang, args.format)
+            return _refusal(err, args.lang, args.format,
+                            loaded[-1].procedure if loaded else None)
     if args.format == "json":
         _emit({"case": case.id, "state": case.state, "version": case.version,
                "outcome": case.outcome, "closed": case.closed,
                "records": [rec.to_data() for rec in case.records[before:]]})
         return 0
     lang = args.lang
+    # an item by its name (its id as code): the reader knows the street lights, not `lights`
+    items = {it.id: it.name for st in case.procedure.stages for it in st.items}
     for rec in case.records[before:]:
         route = rec.result.get("route")
         print(f"{MSG['recorded'].get(lang)} #{rec.seq} {entry_label(rec.kind).get(lang)}"
               + (f" → {route_label(str(route)).get(lang)}" if route else ""))
         for item in rec.result.get("items") or ():  # a meeting's items voted one by one
-            print(f"  {code(item['id'])}: {ITEM_RESULT[bool(item['adopted'])].get(lang)}")
+            label = named(items[item["id"]], item["id"]).get(lang) if item["id"] in items else (
+                code(item["id"]))
+            print(f"  {label}: {ITEM_RESULT[bool(item['adopted'])].get(lang)}")
         for a in rec.attachments:
             print(f"  {MSG['attached'].get(lang)}: {a.name} "
                   f"({code(f'{a.media_type}, {a.size} B, sha256 {a.sha256[:12]}')})")

@@ -52,7 +52,7 @@ from deliberation.definition.model import (
 )
 from deliberation.definition.model import Level as _Level
 from deliberation.definition.reading import elements, entries, names
-from deliberation.diagnostics import Diagnostic, closest, did_you_mean, suggest
+from deliberation.diagnostics import Diagnostic, closest, suggest
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text, Triple, _, as_written, quoted, series
 from deliberation.roster import SELECTORS
@@ -208,7 +208,7 @@ class Library:
         try:
             return self.index()[procedure_id]
         except KeyError:
-            hint = did_you_mean(procedure_id, self.index())
+            hint = suggest(procedure_id, self.index())
             raise UnknownProcedure(
                 _(
                     "no procedure {procedure_id!r} on the search path ({hint})",

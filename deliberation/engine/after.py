@@ -70,7 +70,8 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         raise InvalidAction(_(
             "only an adopted resolution can be ordered corrected, revoked or published (now: "
             "{state})",
-        ).format(state=s.state))
+        ).format(state=proc.outcomes[s.state].name if s.state in proc.outcomes
+                 else proc.stage(s.state).name))
     data = d.data
     kind = data.get("type")
     if kind not in ORDERS:

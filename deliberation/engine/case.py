@@ -784,7 +784,7 @@ class Case:
         here = plan.stages.get(s.state)
         if here is None:
             if kind != "opened" and kind != ORDER_KIND:
-                raise CaseClosed(closed_msg(s.state))
+                raise CaseClosed(closed_msg(self._ctx, s.state))
         elif kind == "meeting" and here.kind is _CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
             s = self._step(s, pending, "consultation-closed", now, actor, _EMPTY, ())
@@ -840,24 +840,26 @@ class Case:
         if isinstance(value, Mapping):
             if not all(type(k) is str for k in value):
                 raise InvalidAction(_("{key} must map group ids to villager ids").format(
-                    key=ELECTED))
+                    key=quoted(ELECTED)))
             return {k: _ids(v, f"{ELECTED}.{k}") for k, v in value.items()}
         ids = _ids(value, ELECTED)
         electing = self._ctx.plan.procedure.groups_elected_at(self._state.state)
         if not electing:
             raise InvalidAction(_("the stage {stage} elects no group").format(
-                stage=quoted(self._state.state)))
+                stage=self._ctx.plan.stages[self._state.state].stage.name
+                if self._state.state in self._ctx.plan.stages else quoted(self._state.state)))
         if len(electing) != 1:
             raise InvalidAction(_(
                 "the stage {stage} elects {n} groups: give {key} as a mapping of group ids to "
                 "villager ids",
-            ).format(stage=self._state.state, n=len(electing), key=ELECTED))
+            ).format(stage=self._ctx.plan.stages[self._state.state].stage.name,
+                     n=len(electing), key=quoted(ELECTED)))
         return {electing[0].id: ids}
 
     def _meeting_stage(self, for_stage: str | None) -> str:
         plan = self._ctx.plan
         if self.closed:
-            raise CaseClosed(closed_msg(self._state.state))
+            raise CaseClosed(closed_msg(self._ctx, self._state.state))
         here = plan.stages[self._state.state]
         if for_stage is None:
             ahead = plan.next_meeting[here.id]

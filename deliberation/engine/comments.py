@@ -32,7 +32,7 @@ def comment_rule(sp: StagePlan) -> CommentPeriod | None:
 def _stage(ctx: Context, s: CaseState) -> StagePlan:
     sp = ctx.plan.stages.get(s.state)
     if sp is None:
-        raise CaseClosed(closed_msg(s.state))
+        raise CaseClosed(closed_msg(ctx, s.state))
     return sp
 
 

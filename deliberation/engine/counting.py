@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any, Final, NamedTuple, cast
 
+from deliberation.definition.wording import person
 from deliberation.diagnostics import closest
 from deliberation.engine.census import (
     BodyCounts,
@@ -28,8 +29,9 @@ from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import Text, _, series
+from deliberation.i18n import Text, _, as_written, named, quoted, series
 from deliberation.roster import SELECTORS, Villager
+from deliberation.rules.attendance import subset_label
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import reason_name
@@ -106,7 +108,7 @@ def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: fro
         if vid in named:
             raise InvalidAction(_(
                 "{vid} is both present and represented by a proxy",
-            ).format(vid=vid))
+            ).format(vid=person(ctx.roster.get(vid).name, vid)))
         holder = on_roster(ctx, holder_id, sp.id)
         if holder_id == vid or not holder.adult or holder.household != v.household:
             raise InvalidAction(_(
@@ -185,7 +187,7 @@ def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
     if vid not in member_ids(ctx.roster, body.voters or body.members):
         raise NotEntitled(sp.id, vid, _(
             "{vid} has no vote here (e.g. a probationary member)",
-        ).format(vid=vid))
+        ).format(vid=person(ctx.roster.get(vid).name, vid)))
 
 
 def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
@@ -292,7 +294,7 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             if a.named is not None and vid not in a.named:
                 raise InvalidAction(_(
                     "{vid} signed the minutes without being present",
-                ).format(vid=vid))
+                ).format(vid=person(ctx.roster.get(vid).name, vid)))
         signed = len(signed)
     if signed > a.members:
         raise InvalidAction(too_many("signed", signed, a.members))
@@ -359,14 +361,14 @@ def _item_votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attend
     missing = [k for k in known if k not in given]
     if missing:
         raise InvalidAction(_("the votes on item(s) {ids} are missing").format(
-            ids=", ".join(missing)))
+            ids=series(named(it.name, it.id) for it in sp.stage.items if it.id in missing)))
     out = {}
     for key in known:
         votes = given[key]
         if not isinstance(votes, Mapping) or not set(votes) <= {"yes", "no", "abstain"}:
             raise InvalidAction(_(
                 "item {key}: give its votes as {{yes, no, abstain}}",
-            ).format(key=key))
+            ).format(key=next(named(it.name, key) for it in sp.stage.items if it.id == key)))
         out[key] = _votes(ctx, sp, votes, a)
     return out
 
@@ -399,7 +401,7 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
                 raise InvalidAction(_(
                     "{vid} is present or left out of those expected, so cannot hand in a written "
                     "vote",
-                ).format(vid=vid))
+                ).format(vid=person(ctx.roster.get(vid).name, vid)))
         counted.append(len(val))
     wy, wn, wa = counted
     if wy + wn + wa > expected - a.voters:
@@ -522,35 +524,37 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
             n = len(a.named & member_ids(ctx.roster, (sub,)))
             if given is not None and sub in given and given[sub] != n:
                 raise InvalidAction(_(
-                    "those present include {n} selected as '{sub}', not the {given} given",
-                ).format(sub=sub, n=n, given=given[sub]))
+                    "those present include {n} of {label}, not the {given} given",
+                ).format(label=subset_label(sub), n=n, given=given[sub]))
         else:
             if given is None or sub not in given:
                 raise InvalidAction(_(
-                    "this stage counts those selected as '{sub}' present separately: with "
-                    "attendance given as counts, give present_among: {{{sub}: N}} too",
-                ).format(sub=sub))
+                    "this stage counts {label} present separately: with attendance given as "
+                    "counts, give {key} too",
+                ).format(label=subset_label(sub), key=as_written(f"{_AMONG}: {{{sub}: N}}")))
             n = given[sub]
             others = bc.members - size  # members outside the subset
             if n > size:
                 raise InvalidAction(too_many(f"{_AMONG}.{sub}", n, size))
             if n > a.members:
                 raise InvalidAction(_(
-                    "{n} selected as '{sub}' present is more than the {present} present in all",
-                ).format(sub=sub, n=n, present=a.members))
+                    "{n} of {label} present is more than the {present} present in all",
+                ).format(label=subset_label(sub), n=n, present=a.members))
             if a.members - n > others:
                 raise InvalidAction(_(
-                    "of the {present} present only {n} are selected as '{sub}': the other {rest} "
+                    "of the {present} present only {n} are of {label}: the other {rest} "
                     "outnumber the body's {others} other members",
-                ).format(sub=sub, n=n, present=a.members, rest=a.members - n, others=others))
+                ).format(label=subset_label(sub), n=n, present=a.members, rest=a.members - n,
+                         others=others))
         out[f"members@{sub}"] = size
         out[f"present_members@{sub}"] = n
     return out
 
 
-def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> Text | str:
     near = closest(word, choices) if choices else None
-    return f" ('{near}'?)" if near is not None else ""
+    # the id as code: it is what the clerk types back
+    return _(" (did you mean {near}?)").format(near=quoted(near)) if near is not None else ""
 
 
 def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str], text: str,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Final, NamedTuple
 
 from deliberation.definition.model import OutcomeKind
-from deliberation.diagnostics import did_you_mean
+from deliberation.diagnostics import suggest
 from deliberation.engine.approvals import lacking
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member, on_roster, too_many
@@ -41,7 +41,7 @@ from deliberation.errors import (
     RuleViolation,
 )
 from deliberation.frozen import FrozenDict
-from deliberation.i18n import Joined, Text, _, _p
+from deliberation.i18n import Joined, Text, _, _p, quoted
 from deliberation.rules import Verdict
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.comments import CommentPeriod
@@ -93,13 +93,16 @@ def fire(ctx: Context, state: str, event: str) -> str:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def closed_msg(state: str) -> Text:
-    return _("the case is closed ({state})").format(state=state)
+def closed_msg(ctx: Context, state: str) -> Text:
+    # the outcome by its name: its id is no word for a reader
+    outcome = ctx.plan.procedure.outcomes.get(state)
+    return _("the case is closed ({state})").format(
+        state=outcome.name if outcome is not None else quoted(state))
 
 
 def _open(ctx: Context, s: CaseState) -> None:
     if s.state not in ctx.plan.stages:
-        raise CaseClosed(closed_msg(s.state))
+        raise CaseClosed(closed_msg(ctx, s.state))
 
 
 def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: Text
@@ -107,7 +110,7 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
     """The current stage, if it is open, not suspended, and of one of ``kinds``."""
     sp = ctx.plan.stages.get(s.state)
     if sp is None:
-        raise CaseClosed(closed_msg(s.state))
+        raise CaseClosed(closed_msg(ctx, s.state))
     if s.objections:
         raise InvalidAction(_("the case is suspended by an objection; answer it first"))
     if sp.kind not in kinds:
@@ -442,7 +445,7 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
     if type(channel) is not str or not channel.strip():
         raise InvalidAction(_("name the channel"))
     if channel not in ctx.plan.channels:
-        hint = did_you_mean(channel, sorted(ctx.plan.channels))
+        hint = suggest(channel, ctx.plan.channels)
         raise InvalidAction(_(
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))

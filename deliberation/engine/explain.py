@@ -164,7 +164,8 @@ def _group_blockers(ctx: Context, s: CaseState, sp: StagePlan) -> list[Blocker]:
             out.append(Blocker(ELECTED, _(
                 "the {group} has not been elected yet (it is elected at the stage {stage}): the "
                 "{body} cannot act before",
-            ).format(group=group.name, stage=quoted(group.elected_at), body=sp.body.name),
+            ).format(group=group.name, stage=ctx.plan.procedure.stage(group.elected_at).name,
+                     body=sp.body.name),
                 {"group": gid}, group.basis))
     for group in ctx.plan.procedure.groups_elected_at(sp.id):
         most = group.max_members

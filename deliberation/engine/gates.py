@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from deliberation.diagnostics import did_you_mean
+from deliberation.diagnostics import suggest
 from deliberation.engine.census import counts
 from deliberation.engine.context import Context, Draft, member
 from deliberation.engine.evaluators import Outcome, move, open_stage, preconditions
@@ -32,7 +32,7 @@ from deliberation.engine.instruments import read_instrument
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction
-from deliberation.i18n import _, quoted, series
+from deliberation.i18n import _, named, quoted, series
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.authorities import DECISION_ROUTES, DECISIONS
 from deliberation.rules.days import local_date
@@ -64,14 +64,14 @@ def _findings(sp: StagePlan, data: Mapping[str, Any]) -> tuple[tuple[str, ...], 
     for cid in (*met, *not_raw):
         if cid not in known:
             raise InvalidAction(_("unknown check {id!r}; {hint}").format(
-                id=cid, hint=did_you_mean(cid, known)))
+                id=cid, hint=suggest(cid, known)))
     twice = sorted({c for c in met if met.count(c) > 1} | (set(met) & set(not_raw)))
     if twice:
         raise InvalidAction(_("check {id!r} is answered twice").format(id=twice[0]))
     missing = [c for c in known if c not in met and c not in not_raw]
     if missing:
         raise InvalidAction(_("every check must be answered; not answered: {ids}").format(
-            ids=series(quoted(c) for c in missing)))
+            ids=series(named(c.name, c.id) for c in sp.stage.checks if c.id in missing)))
     return met, {c: _reason(r, c) for c, r in not_raw.items()}
 
 

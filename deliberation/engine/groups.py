@@ -58,7 +58,8 @@ def require_elected(ctx: Context, s: CaseState, sp: StagePlan) -> None:
             raise InvalidAction(_(
                 "the {group} has not been elected yet (it is elected at the stage {stage}): the "
                 "{body} cannot act before",
-            ).format(body=sp.body.name, group=group.name, stage=quoted(group.elected_at)))
+            ).format(body=sp.body.name, group=group.name,
+                     stage=ctx.plan.procedure.stage(group.elected_at).name))
 
 
 def election(ctx: Context, s: CaseState, sp: StagePlan, data: Mapping[str, Any], route: str
@@ -78,14 +79,14 @@ def election(ctx: Context, s: CaseState, sp: StagePlan, data: Mapping[str, Any],
         raise InvalidAction(_("{key} must map group ids to villager ids").format(
             key=code(ELECTED)))
     if not electing:
-        raise InvalidAction(_("the stage {stage} elects no group").format(stage=quoted(sp.id)))
+        raise InvalidAction(_("the stage {stage} elects no group").format(stage=sp.stage.name))
     ids = [g.id for g in electing]
     out: dict[str, tuple[str, ...]] = {}
     for gid, members in given.items():
         if gid not in ids:
             raise InvalidAction(_(
                 "the stage {stage} does not elect {group}; {hint}",
-            ).format(stage=quoted(sp.id), group=quoted(gid), hint=suggest(str(gid), ids)))
+            ).format(stage=sp.stage.name, group=quoted(gid), hint=suggest(str(gid), ids)))
         out[gid] = _members(ctx, sp, procedure.groups[gid], members)
     if route != "pass":
         return None

@@ -8,7 +8,7 @@ names it opens only afterwards (:func:`deliberation.engine.publication_log.openi
 
 from __future__ import annotations
 
-from deliberation.diagnostics import did_you_mean
+from deliberation.diagnostics import suggest
 from deliberation.engine.context import Context, Draft, member
 from deliberation.engine.evaluators import Outcome, closed_msg
 from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
@@ -20,7 +20,7 @@ from deliberation.i18n import _
 
 def ev_result_published(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     if s.state not in ctx.plan.stages:
-        raise CaseClosed(closed_msg(s.state))
+        raise CaseClosed(closed_msg(ctx, s.state))
     stage = d.data.get("stage")
     if type(stage) is not str or stage not in unpublished(ctx):
         raise InvalidAction(_(
@@ -29,7 +29,7 @@ def ev_result_published(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outco
         ).format(stage=stage))
     channel = d.data.get("channel")
     if type(channel) is not str or channel not in ctx.plan.channels:
-        hint = did_you_mean(str(channel), sorted(ctx.plan.channels))
+        hint = suggest(str(channel), ctx.plan.channels)
         raise InvalidAction(_(
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))
