@@ -231,3 +231,30 @@ def test_a_gate_merged_away_still_leaves_the_adoption_refused(waived: bool,
     else:
         case.conclude_disclosure()
     assert case.outcome == outcome
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh-Hans", "未知的事项类别 `plot-ajustment`:是不是 `plot-adjustment`?"),
+    ("zh-Hant", "未知的事項類別 `plot-ajustment`:是不是 `plot-adjustment`?"),
+    ("en", "unknown matter kind 'plot-ajustment': did you mean 'plot-adjustment'?"),
+])
+def test_an_unknown_matter_kind_is_refused_in_the_readers_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, words: str) -> None:
+    # the kind a clerk mistypes is refused in their language, with the kind meant; no case
+    # is stored
+    db = f"sqlite:///{tmp_path / 'cases.db'}"
+    code = main(["case", "new", "--db", db, "--procedure", "four-deliberations",
+                 "--matter", "调地", "--kind", "plot-ajustment", "--lang", lang])
+    err = capsys.readouterr().err
+    assert code != 0 and words in err and "Traceback" not in err
+    assert main(["case", "list", "--db", db, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cases"] == []
+    # a scenario file gives the same words, located at its `kind:` line
+    scenario = tmp_path / "s.yaml"
+    text = (EXAMPLES / "outsiders-approved.yaml").read_text(encoding="utf-8")
+    scenario.write_text(re.sub(r"(?m)^kind: .*$", "kind: plot-ajustment", text),
+                        encoding="utf-8")
+    assert main(["run", str(scenario), "--lang", lang]) != 0
+    err = capsys.readouterr().err
+    line = text.splitlines().index(next(x for x in text.splitlines() if x.startswith("kind:")))
+    assert words in err and f":{line + 1}:" in err

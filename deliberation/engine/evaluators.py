@@ -49,7 +49,7 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
-from deliberation.rules.law import DEFAULT_KIND, check_kind, regime_of
+from deliberation.rules.law import DEFAULT_KIND, kind_problem, regime_of
 from deliberation.rules.publication import FACT as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
 from deliberation.rules.regimes import admission, bound, unapproved
@@ -285,10 +285,9 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             "the roster is not the one the case was opened with",
         ))
     kind = data.get("kind", DEFAULT_KIND)
-    try:
-        check_kind(kind)
-    except ValueError as err:
-        raise InvalidAction(_("invalid matter kind: {err}").format(err=err)) from None
+    problem = kind_problem(kind)
+    if problem is not None:
+        raise InvalidAction(problem)
     on = _local(ctx, d.at)
     refused = admission(kind, on, ctx.plan.meeting_regimes)
     if refused is not None:

@@ -34,7 +34,7 @@ from deliberation.errors import DefinitionError, DeliberationError, RuleViolatio
 from deliberation.i18n import Text, Triple, _, as_written
 from deliberation.roster import Roster, RosterError
 from deliberation.roster import files as roster_files
-from deliberation.rules.law import DEFAULT_KIND, check_kind
+from deliberation.rules.law import DEFAULT_KIND, kind_problem
 from deliberation.yamlsource import Located, Reporter, read_yaml
 
 
@@ -304,10 +304,11 @@ def parse_scenario(text: str, file: str = "<scenario>", base: Path | None = None
     kind_loc = root.get("kind")
     kind = DEFAULT_KIND
     if kind_loc is not None:
-        try:
-            kind = check_kind(kind_loc.value())
-        except ValueError as err:
-            rep.error("D202", str(err), kind_loc)
+        problem = kind_problem(kind_loc.value())
+        if problem is None:
+            kind = kind_loc.value()
+        else:
+            rep.error("D202", problem, kind_loc)
     if rep.diagnostics or procedure is None or roster is None:
         raise ScenarioError(rep.diagnostics)
     return Scenario(file, procedure, roster, str(matter.value()) if matter else "", settings,

@@ -32,7 +32,7 @@ import attrs
 
 from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
-from deliberation.i18n import LANGS, Joined, Text, Triple, _, as_written, series
+from deliberation.i18n import LANGS, Joined, Text, Triple, _, as_written, quoted, series
 from deliberation.rules.authorities import ASKS, AUTHORITIES, authority_in_sentence
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
@@ -443,11 +443,27 @@ def is_representative(selectors: Iterable[str]) -> bool:
     return bool(REPRESENTATIVE_SELECTORS & set(selectors))
 
 
+def kind_problem(kind: Any) -> Text | None:
+    """What is wrong with ``kind`` as a matter kind, in the reader's language (with a
+    did-you-mean), or ``None`` when it is a known one.
+
+    >>> kind_problem("village-charter") is None
+    True
+    >>> print(kind_problem("plot-ajustment").get("zh-Hans"))
+    未知的事项类别 `plot-ajustment`:是不是 `plot-adjustment`?
+    """
+    if type(kind) is str and kind in KINDS:
+        return None
+    return _("unknown matter kind {kind}: {hint}").format(
+        kind=quoted(str(kind)), hint=suggest(str(kind), KINDS))
+
+
 def check_kind(kind: Any) -> str:
-    """``kind`` if it is a known matter kind, else ``ValueError`` with a did-you-mean."""
-    if type(kind) is not str or kind not in KINDS:
+    """``kind`` if it is a known matter kind, else ``ValueError`` with a did-you-mean (the
+    message in English; :func:`kind_problem` gives it in the reader's language)."""
+    if kind_problem(kind) is not None:
         raise ValueError(f"unknown matter kind {kind!r}; {did_you_mean(str(kind), KINDS)}")
-    return kind
+    return str(kind)
 
 
 __all__ = [
@@ -467,6 +483,7 @@ __all__ = [
     "cite",
     "is_representative",
     "kind_label",
+    "kind_problem",
     "later_citations",
     "parse_law_data",
     "regime",
