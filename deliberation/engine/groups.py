@@ -68,7 +68,8 @@ def election(ctx: Context, s: CaseState, sp: StagePlan, data: Mapping[str, Any],
     elects none, or does not pass. Raises when anything named is wrong."""
     procedure = ctx.plan.procedure
     given = data.get(ELECTED)
-    electing = procedure.groups_elected_at(sp.id)
+    # (most procedures declare no groups: nothing to look for, and every meeting asks)
+    electing = procedure.groups_elected_at(sp.id) if procedure.groups else ()
     if given is None:
         if electing and route == "pass":
             raise InvalidAction(_(
