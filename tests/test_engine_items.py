@@ -282,3 +282,27 @@ def test_any_item_meeting_is_accepted_or_cleanly_refused(args: dict[str, Any]) -
     assert rec.kind == "meeting"
     if rec.result["route"] != "no_quorum":
         assert [i["id"] for i in rec.result["items"]] == ["road", "lights"]
+
+
+def test_a_refused_named_vote_names_the_villager_as_a_clerk_knows_them() -> None:
+    # the refusal gives the villager's name, their roster id as code after it (what a command
+    # takes), not a bare id in a Chinese sentence; the id alone where the roster has no name
+    named = Roster.from_records([{**row, "name": f"村民{i}"}
+                                 for i, row in enumerate(ROSTER.to_data())])
+    present = REPS[:15]
+    for roster in (named, ROSTER):
+        case = Case.open(_procedure("all", 0), roster, matter="公益项目", clock=ManualClock())
+        twice = roster.get(present[7])
+        who = f"{twice.name} (`{twice.id}`)" if twice.name else f"`{twice.id}`"
+        with pytest.raises(InvalidAction) as err:
+            case.hold_meeting(present=present, items={
+                "road": {"yes": present[:8], "no": present[7:]},
+                "lights": {"yes": present[:10]}})
+        assert err.value.message.get("zh-Hans") == f"{who} 投了两次票"
+        absent = roster.get(REPS[19])
+        who = f"{absent.name} (`{absent.id}`)" if absent.name else f"`{absent.id}`"
+        with pytest.raises(InvalidAction) as err:
+            case.hold_meeting(present=present, items={
+                "road": {"yes": present[:8]}, "lights": {"yes": [*present[:9], REPS[19]]}})
+        assert err.value.message.get("zh-Hant").startswith(who)
+        assert case.version == 1

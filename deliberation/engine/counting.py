@@ -108,7 +108,7 @@ def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: fro
         if vid in named:
             raise InvalidAction(_(
                 "{vid} is both present and represented by a proxy",
-            ).format(vid=person(ctx.roster.get(vid).name, vid)))
+            ).format(vid=_who(ctx, vid)))
         holder = on_roster(ctx, holder_id, sp.id)
         if holder_id == vid or not holder.adult or holder.household != v.household:
             raise InvalidAction(_(
@@ -180,6 +180,12 @@ def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
         raise InvalidAction(too_many("households", a.households, min(bc.households, a.members)))
 
 
+def _who(ctx: Context, vid: str) -> str:
+    """A villager named in a refusal as a clerk knows them: name and id (the id alone when the
+    roster does not have them)."""
+    return person(ctx.roster.get(vid).name, vid) if vid in ctx.roster else person("", vid)
+
+
 def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
     """``vid`` is a member of the stage's body with a vote there (refused otherwise)."""
     body = sp.body
@@ -187,7 +193,7 @@ def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
     if vid not in member_ids(ctx.roster, body.voters or body.members):
         raise NotEntitled(sp.id, vid, _(
             "{vid} has no vote here (e.g. a probationary member)",
-        ).format(vid=person(ctx.roster.get(vid).name, vid)))
+        ).format(vid=_who(ctx, vid)))
 
 
 def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
@@ -212,11 +218,12 @@ def _named_votes(ctx: Context, sp: StagePlan, given: tuple[Any, Any, Any], a: _A
             continue
         for vid in val:
             if vid in voted:
-                raise InvalidAction(_("{vid} voted twice").format(vid=vid))
+                raise InvalidAction(_("{vid} voted twice").format(vid=_who(ctx, vid)))
             voted.add(vid)
             _voter(ctx, sp, vid)
             if a.named is not None and vid not in a.named:
-                raise InvalidAction(_("{vid} voted without being present").format(vid=vid))
+                raise InvalidAction(_("{vid} voted without being present").format(
+                    vid=_who(ctx, vid)))
         counted.append(len(val))
     yes, no, abstain = counted
     return yes, no, abstain
@@ -294,7 +301,7 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
             if a.named is not None and vid not in a.named:
                 raise InvalidAction(_(
                     "{vid} signed the minutes without being present",
-                ).format(vid=person(ctx.roster.get(vid).name, vid)))
+                ).format(vid=_who(ctx, vid)))
         signed = len(signed)
     if signed > a.members:
         raise InvalidAction(too_many("signed", signed, a.members))
@@ -394,14 +401,14 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
             continue
         for vid in _unique(val, _WRITTEN_VOTERS):
             if vid in seen or vid in in_meeting:
-                raise InvalidAction(_("{vid} voted twice").format(vid=vid))
+                raise InvalidAction(_("{vid} voted twice").format(vid=_who(ctx, vid)))
             seen.add(vid)
             _voter(ctx, sp, vid)
             if (a.named is not None and vid in a.named) or vid in left_out:
                 raise InvalidAction(_(
                     "{vid} is present or left out of those expected, so cannot hand in a written "
                     "vote",
-                ).format(vid=person(ctx.roster.get(vid).name, vid)))
+                ).format(vid=_who(ctx, vid)))
         counted.append(len(val))
     wy, wn, wa = counted
     if wy + wn + wa > expected - a.voters:
