@@ -14,9 +14,10 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO, cast
+from typing import Final, NoReturn, TextIO, cast
 
 from deliberation import __version__
 from deliberation.commands import COMMANDS
@@ -49,7 +50,27 @@ class _Parser(argparse.ArgumentParser):
     parsers are made from this class too (argparse uses the parent's class)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: {_with_suggestion(message)} (see {self.prog} --help)\n")
+
+
+# argparse's words for a mistyped command or subcommand (choices quoted up to Python 3.13)
+_INVALID_CHOICE: Final = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def _with_suggestion(message: str) -> str:
+    """An "invalid choice" error names the command meant, when one is close, instead of
+    listing them all (the list stays when none is)."""
+    found = _INVALID_CHOICE.search(message)
+    if found is None:
+        return message
+    # Imported here for start-up speed: only a mistyped command gets this far.
+    from deliberation.diagnostics import closest
+
+    choices = [c.strip().strip("'") for c in found.group(2).split(",")]
+    near = closest(found.group(1), choices)
+    if near is None:
+        return message
+    return f"{message[:found.start()]}invalid choice: '{found.group(1)}' (did you mean '{near}'?)"
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

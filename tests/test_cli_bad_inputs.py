@@ -178,3 +178,26 @@ def test_show_never_sends_control_characters_to_the_terminal(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "Four\\x1b[2J\\x1b]0;owned\\x07 deliberations" in out
+
+
+@pytest.mark.parametrize(("argv", "words"), [
+    (["shwo"], "invalid choice: 'shwo' (did you mean 'show'?) (see deliberation --help)"),
+    (["case", "shwo", "x"],
+     "invalid choice: 'shwo' (did you mean 'show'?) (see deliberation case --help)"),
+    (["case", "verfy", "x"], "(did you mean 'verify'?)"),
+])
+def test_a_mistyped_command_names_the_one_meant(
+        argv: list[str], words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and words in err and err.count("\n") == 1
+
+
+def test_a_command_nothing_is_close_to_keeps_the_list(capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["zzzz"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "(choose from 'lint', 'list', 'show'" in err
+    assert "did you mean" not in err
