@@ -12,17 +12,21 @@ import argparse
 from typing import Any
 
 from deliberation.commands._library import add_command, procedure_of
-from deliberation.trainer.cli_support import OUTPUT_OPTIONS, settings_of, write_output
+from deliberation.trainer.cli_support import (
+    OUTPUT_OPTIONS,
+    add_matter_option,
+    settings_of,
+    write_output,
+)
 from deliberation.trainer.html_page import build_page
 
 
 def register(subparsers: Any) -> None:
-    p = add_command(subparsers, "html", run,
-                    description="Write an offline HTML page: diagram, step-by-step mode, "
-                                "language switch, a 'try it' panel for the rule numbers, "
-                                "printable as a handout.",
-                    options=OUTPUT_OPTIONS)
-    p.add_argument("--matter", default="", help="the matter's title, shown on the page")
+    add_command(subparsers, "html", run,
+                description="Write an offline HTML page: diagram, step-by-step mode, "
+                            "language switch, a 'try it' panel for the rule numbers, "
+                            "printable as a handout.",
+                options=(*OUTPUT_OPTIONS, add_matter_option))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from deliberation.commands._library import add_command, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
-from deliberation.trainer.cli_support import PROCEDURE_OPTIONS, parse_settings
+from deliberation.trainer.cli_support import PROCEDURE_OPTIONS, add_matter_option, parse_settings
 from deliberation.trainer.walk import run_walk
 
 
@@ -27,9 +27,8 @@ def register(subparsers: Any) -> None:
                     description="An interactive walkthrough: each step's actor, rules, records "
                                 "and basis; try actions and see refusals explained. Scriptable "
                                 "with --script or a pipe.",
-                    options=PROCEDURE_OPTIONS)
+                    options=(*PROCEDURE_OPTIONS, add_matter_option))
     p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
-    p.add_argument("--matter", default="", help="the matter's title")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -70,6 +70,12 @@ from deliberation.yamlsource import Located, Reporter
 Node = tuple[str, str]  # ("in" | "do", stage id) or ("out", outcome id)
 
 
+def section_location(root: Located, key: str) -> Located:
+    """Where the procedure-level section ``key`` (``outcomes``, ``withdrawal``…) is written: the
+    section itself, else the ``extends:`` it was inherited through, else the file."""
+    return root.get(key) or root.get("extends") or root
+
+
 def stage_locations(procedure: Procedure, root: Located) -> dict[str, Located]:
     """Where each stage is written in this file (inherited stages point at ``extends:``).
 
@@ -373,7 +379,7 @@ def _check_stage_rules(procedure: Procedure, stage: Stage, at: Located, reporter
 def _check_outcomes(procedure: Procedure, root: Located, reporter: Reporter) -> None:
     success = [o.id for o in procedure.outcomes.values() if o.kind is OutcomeKind.SUCCESS]
     if len(success) != 1:
-        at = root.get("outcomes") or root.get("extends") or root
+        at = section_location(root, "outcomes")
         what = _("none") if not success else series(quoted(s) for s in success)
         reporter.error(
             "D505",
@@ -395,7 +401,7 @@ def _check_withdrawal(procedure: Procedure, root: Located, reporter: Reporter) -
     w = procedure.withdrawal
     if w is None:
         return
-    at = root.get("withdrawal") or root.get("extends") or root
+    at = section_location(root, "withdrawal")
     stage_ids = [s.id for s in procedure.stages]
     if w.until is not None:
         _check_named(reporter, "D310", w.until, stage_ids, at, "until",
@@ -409,7 +415,7 @@ def _check_escalation(procedure: Procedure, root: Located, reporter: Reporter) -
     esc = procedure.escalation
     if esc is None:
         return
-    at = root.get("escalation") or root.get("extends") or root
+    at = section_location(root, "escalation")
     stage_ids = [s.id for s in procedure.stages]
     _check_named(reporter, "D312", esc.to, stage_ids, at, "to",
                  _("escalation.to names unknown stage {to!r}").format(to=esc.to))
@@ -547,7 +553,7 @@ def _report_success_paths(
     except LookupError:
         return
     if ("out", success) not in reached:
-        at = root.get("outcomes") or root.get("extends") or root
+        at = section_location(root, "outcomes")
         reporter.error(
             "D509",
             _(

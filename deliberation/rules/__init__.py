@@ -3,6 +3,8 @@
 - :mod:`~deliberation.rules.base` — what a rule is (:class:`Rule`, :class:`RuleType`,
   :class:`Verdict`, :class:`Param`) and the registry :data:`RULES`, which imports a rule's
   family the first time the rule is looked up (a command loads only the families it uses);
+- :mod:`~deliberation.rules.actions` — :class:`ActionKind`, what completes a stage, and
+  :class:`Effect`, what a failed rule does to it;
 - :mod:`~deliberation.rules.facts` — :class:`Facts`, what an action establishes;
 - families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
   :mod:`~deliberation.rules.composite` (all-of, any-of),
@@ -29,10 +31,10 @@
 ['advance-circulation', 'all-of', 'any-of', 'approval']
 """
 
+from deliberation.rules.actions import Effect
 from deliberation.rules.base import (
     RULES,
     Description,
-    Effect,
     Param,
     Requirement,
     Rule,

@@ -1,7 +1,14 @@
-"""What completes a stage: the kinds of action, and so which facts an action establishes.
+"""What completes a stage, and what a failed rule does to it.
+
+:class:`ActionKind` — the kinds of action, and so which facts an action establishes;
+:class:`Effect` — what a rule's failure does to the action it judged (refused, or recorded as
+without quorum, rejected or lapsed). A rule type is registered with both
+(:func:`~deliberation.rules.base.rule_type`), so its family imports them from here together.
 
 >>> ActionKind("meeting").name
 'MEETING'
+>>> Effect("no_quorum").name
+'NO_QUORUM'
 """
 
 from __future__ import annotations
@@ -21,3 +28,12 @@ class ActionKind(enum.Enum):
     # a body examines the matter against named checks and clears or returns it, signed; or an
     # authority above the village approves, refuses or files it (审查, 审批, 备案)
     GATE = "gate"
+
+
+class Effect(enum.Enum):
+    """What a failed rule does to the action that failed it."""
+
+    REFUSE = "refuse"  # a precondition: the action is refused and nothing is recorded
+    NO_QUORUM = "no_quorum"  # recorded: the meeting happened and lacked a quorum
+    REJECTED = "rejected"  # recorded: the vote (or the ratings) fell short
+    DEADLINE = "deadline"  # checked only when deadlines are checked; recorded as lapsed

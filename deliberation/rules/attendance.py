@@ -26,17 +26,8 @@ import attrs
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Joined, Text, _, _p
 from deliberation.roster.model import SELECTORS
-from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    join,
-    rule_type,
-)
+from deliberation.rules.actions import ActionKind, Effect
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, join, rule_type
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of
 

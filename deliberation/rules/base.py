@@ -24,7 +24,6 @@ everything else asks that object:
 from __future__ import annotations
 
 import abc
-import enum
 import importlib
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from fractions import Fraction
@@ -35,17 +34,8 @@ import attrs
 
 from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import Joined, Text, _p
-from deliberation.rules.actions import ActionKind
+from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.facts import Facts
-
-
-class Effect(enum.Enum):
-    """What a failed rule does to the action that failed it."""
-
-    REFUSE = "refuse"  # a precondition: the action is refused and nothing is recorded
-    NO_QUORUM = "no_quorum"  # recorded: the meeting happened and lacked a quorum
-    REJECTED = "rejected"  # recorded: the vote (or the ratings) fell short
-    DEADLINE = "deadline"  # checked only when deadlines are checked; recorded as lapsed
 
 
 @attrs.frozen

@@ -32,17 +32,8 @@ import attrs
 
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, Triple, _, _p
-from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    RULES,
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.actions import ActionKind, Effect
+from deliberation.rules.base import RULES, Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 
 # The composite rules' names, and what each asks of its children.

@@ -31,14 +31,7 @@ from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
 from deliberation.roster.offices import OFFICE_LABELS
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.params import choice, whole
 

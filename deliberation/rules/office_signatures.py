@@ -29,14 +29,7 @@ import attrs
 from deliberation.i18n import Text, _, series
 from deliberation.roster.offices import OFFICE_LABELS, OFFICES
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.params import some
 

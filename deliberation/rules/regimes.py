@@ -31,17 +31,9 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import LANGS, Joined, Text, Triple, _, series
-from deliberation.rules.actions import ActionKind
+from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.authorities import ASK_LABELS, authority_in_sentence
-from deliberation.rules.base import (
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import (
     DEFAULT_KIND,

@@ -18,8 +18,8 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, Triple, _, each_lang
-from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import Description, Effect, Param, Rule, Verdict, rule_type
+from deliberation.rules.actions import ActionKind, Effect
+from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.calendars import (
     LUNAR_MONTH_NAMES,
     LunarDay,

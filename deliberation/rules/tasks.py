@@ -17,16 +17,8 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, _, _p
-from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.actions import ActionKind, Effect
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
 from deliberation.rules.params import choice
 from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, Threshold, threshold_of

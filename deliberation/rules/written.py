@@ -32,16 +32,8 @@ from typing import Any, ClassVar, Final
 import attrs
 
 from deliberation.i18n import LANGS, Text, Triple, _
-from deliberation.rules.actions import ActionKind
-from deliberation.rules.base import (
-    Description,
-    Effect,
-    Param,
-    Requirement,
-    Rule,
-    Verdict,
-    rule_type,
-)
+from deliberation.rules.actions import ActionKind, Effect
+from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.thresholds import THRESHOLD_PARAMS, Base, ShareRule, Threshold, threshold_of
 

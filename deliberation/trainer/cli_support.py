@@ -1,4 +1,4 @@
-"""What the trainer's commands (``walk``, ``diagram``, ``html``) share: settings and output.
+"""What the trainer's commands (``walk``, ``diagram``, ``html``) share: settings, output, matter.
 
 (The procedure argument and its loading are :mod:`deliberation.commands._library`'s, as for
 every command that takes a procedure.)
@@ -34,6 +34,12 @@ def add_settings_option(parser: argparse.ArgumentParser) -> None:
 def add_output_option(parser: argparse.ArgumentParser) -> None:
     """``-o FILE``: where :func:`write_output` writes (stdout without it)."""
     parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+
+
+def add_matter_option(parser: argparse.ArgumentParser) -> None:
+    """``--matter TEXT``: the matter a rehearsal or a page is about (untitled without it)."""
+    parser.add_argument("--matter", default="",
+                        help="the matter's title, shown on the page or in the walkthrough")
 
 
 # The argument groups of the trainer's commands, for ``add_command(..., options=…)``: the
