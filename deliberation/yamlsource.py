@@ -24,6 +24,7 @@ _SAFE_TAGS: Final = frozenset(
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "bool", "null", "float", "seq", "map", "timestamp")
 )
+_STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
 @attrs.define
@@ -77,6 +78,10 @@ class Located:
 
     def value(self) -> Any:
         """The plain Python value (core types only; tags were checked on reading)."""
+        node = self.node
+        if type(node) is ScalarNode and node.tag == _STR_TAG:
+            # what the constructor gives a string, without it (start-up speed: every label)
+            return node.value
         constructor = _constructor()
         try:
             return constructor.construct_object(self.node, deep=True)
@@ -250,10 +255,14 @@ def _check_expansion(root: Located, reporter: Reporter) -> bool:
         if known is not None:
             return known
         total = 1
+        # plain loops, scalars counted in place (start-up speed: every node of every file)
         if isinstance(node, MappingNode):
-            total += sum(size(k) + size(v) for k, v in node.value)
+            for k, v in node.value:
+                total += (1 if type(k) is ScalarNode else size(k)) + (
+                    1 if type(v) is ScalarNode else size(v))
         elif isinstance(node, SequenceNode):
-            total += sum(size(v) for v in node.value)
+            for v in node.value:
+                total += 1 if type(v) is ScalarNode else size(v)
         sizes[id(node)] = min(total, MAX_EXPANDED + 1)  # capped: no huge integers either
         return sizes[id(node)]
 
@@ -414,13 +423,13 @@ def _check_node(
         seen: dict[str, int] = {}
         for k_node, v_node in node.value:
             key = str(k_node.value) if isinstance(k_node, ScalarNode) else "?"
-            k = Located(k_node, _join(loc.path, key), loc.file)
-            v = Located(v_node, _join(loc.path, key), loc.file)
-            if not k.is_scalar or k_node.tag not in _SAFE_TAGS:
+            path = _join(loc.path, key)
+            # the key's Located only for a problem (start-up speed: every key of every file)
+            if not isinstance(k_node, ScalarNode) or k_node.tag not in _SAFE_TAGS:
                 reporter.error(
                     "D102",
                     _("mapping keys must be plain text"),
-                    k,
+                    Located(k_node, path, loc.file),
                     _("write the key as plain text (merge keys '<<' are not supported)"),
                 )
                 ok = False
@@ -432,13 +441,28 @@ def _check_node(
                     _("duplicate key {key!r} (first on line {value})").format(
                         key=key, value=seen[key]
                     ),
-                    k,
+                    Located(k_node, path, loc.file),
                     _("remove one of them; YAML would silently keep only the last"),
                 )
                 continue
-            seen[key] = k.line
-            ok = _check_nodes(v, reporter, visited, depth + 1, walking) and ok
+            seen[key] = int(k_node.start_mark.line) + 1  # as Located.line
+            if not _plain(v_node, depth + 1):
+                v = Located(v_node, path, loc.file)
+                ok = _check_nodes(v, reporter, visited, depth + 1, walking) and ok
     elif isinstance(node, SequenceNode):
-        for el in loc.elements():
-            ok = _check_nodes(el, reporter, visited, depth + 1, walking) and ok
+        for i, el_node in enumerate(node.value):
+            if not _plain(el_node, depth + 1):
+                el = Located(el_node, f"{loc.path}[{i}]", loc.file)  # as Located.elements
+                ok = _check_nodes(el, reporter, visited, depth + 1, walking) and ok
     return ok
+
+
+# Scalars with nothing to check: text, null, a flag (no value to construct, see _check_scalar)
+_PLAIN_TAGS: Final = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "null", "bool"))
+
+
+def _plain(node: Node, depth: int) -> bool:
+    """Whether ``node`` at ``depth`` is a scalar that :func:`_check_nodes` would pass without a
+    word: most values of a file, which are then not walked (start-up speed)."""
+    return type(node) is ScalarNode and node.tag in _PLAIN_TAGS and depth <= MAX_DEPTH

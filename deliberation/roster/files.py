@@ -260,12 +260,11 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
     """
     before = len(problems.found)
     values: dict[str, Any] = dict(_DEFAULTS)
+    values.update(parsed)  # (start-up speed) a Bad among them: no villager, values unused
     for name, got in parsed.items():
-        if isinstance(got, Bad):
+        if type(got) is Bad:
             at_line, column, at = locate(name)
             problems.add(got.code, got.message, at_line, column, at, got.hint)
-        else:
-            values[name] = got
     vid = values.get("id")
     if isinstance(vid, str):
         if vid in ids:
@@ -485,7 +484,8 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
     # are immutable and depend on nothing else; the type is in the key (True == 1).
     parsed_once: dict[tuple[str, type, object], Value | Bad] = {}
     for n, row in enumerate(rows):
-        if not isinstance(row, Mapping):
+        # (``type(row) is dict`` first: the plain rows of a stored roster skip the ABC check)
+        if type(row) is not dict and not isinstance(row, Mapping):
             problems.add("R208", _("each person is a mapping"), path=f"[{n}]")
             continue
         parsed: dict[str, Value | Bad] = {}
@@ -518,9 +518,10 @@ def _memo_key(key: str, value: object) -> tuple[str, type, object] | None:
     """``value`` as a dictionary key with its field and type, when it is text, a number, a
     flag, empty or a list of texts; else ``None`` (parsed each time)."""
     kind = type(value)
-    if value is None or kind in (str, bool, int, float):
+    # (the type compared first, most common first: every value of a stored roster comes here)
+    if kind is str or kind is bool or value is None or kind is int or kind is float:
         return key, kind, value
-    if isinstance(value, list) and kind is list and all(type(x) is str for x in value):
+    if kind is list and isinstance(value, list) and all(type(x) is str for x in value):
         return key, kind, tuple(value)
     return None
 
