@@ -109,12 +109,17 @@ class Formatter(argparse.HelpFormatter):
     The descriptions and option help the commands give are shown as they wrote them.
     """
 
-    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
-                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None,
-                  ) -> None:
-        if prefix is None and _LANG.get() != "en":
-            prefix = _own_word("usage: ")
-        super().add_usage(usage, actions, groups, prefix)
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None,
+                      ) -> str:
+        # the one place argparse puts its usage prefix (in help, usage and errors alike)
+        if prefix is not None or _LANG.get() == "en":
+            return super()._format_usage(usage, actions, groups, prefix)
+        word = _own_word("usage: ")
+        # argparse lines the usage's next lines up under its first by counting characters; a
+        # Chinese character fills two columns, so it counts a blank of the word's width
+        blank = " " * _columns(word)
+        return word + super()._format_usage(usage, actions, groups, blank)[len(blank):]
 
     def start_section(self, heading: str | None) -> None:
         super().start_section(_own_word(heading) if heading else heading)
@@ -122,6 +127,14 @@ class Formatter(argparse.HelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str | None:
         # the hook argparse's own ArgumentDefaultsHelpFormatter overrides
         return _own_word(action.help) if action.help else action.help
+
+
+def _columns(text: str) -> int:
+    """The terminal columns ``text`` fills (a wide character, such as a Chinese one, two)."""
+    # Imported here for start-up speed: only help in another language is measured.
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _own_word(english: str) -> str:

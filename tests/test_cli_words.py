@@ -210,3 +210,16 @@ def test_the_formatter_speaks_in_the_parse_language() -> None:
         shown = parser.format_help()
     assert shown.startswith("用法: p [-h] [--version]") and "顯示程式版本並結束" in shown
     assert "usage" in parser.format_help()  # outside the parse: English again
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_usage_lines_line_up_under_the_first(lang: str, capsys: pytest.CaptureFixture[str]
+                                             ) -> None:
+    # "用法: " fills 6 columns in 4 characters: the next lines start under "[-h]" all the same
+    with pytest.raises(SystemExit):
+        main(["case", "act", "--help", "--lang", lang])
+    first, second = capsys.readouterr().out.splitlines()[:2]
+    prefix = first[:first.index("[-h]")]
+    wide = sum(1 for c in prefix if "\u4e00" <= c <= "\u9fff")
+    assert second.startswith(" " * (len(prefix) + wide) + "[") and first.startswith(
+        {"zh-Hans": "用法: ", "zh-Hant": "用法: ", "en": "usage: "}[lang])
