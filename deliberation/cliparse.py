@@ -25,6 +25,8 @@ from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from typing import Any, Final, NoReturn
 
+from deliberation.safetext import printable
+
 # The language argparse's words are shown in (``speaking`` sets it around the parse). Kept here,
 # not in deliberation.i18n, so that an English ``deliberation --help`` reads no catalog (and
 # imports neither the catalogs nor attrs): start-up speed.
@@ -162,4 +164,7 @@ class Parser(argparse.ArgumentParser):
         # Imported here for start-up speed: only a usage error reads these words.
         from deliberation.cliwords import usage_error
 
-        self.exit(2, usage_error(self.prog, message).get(_LANG.get()) + "\n")
+        # one line, whatever was typed: argparse repeats an unrecognized argument as it came,
+        # and the command line's stream guard (safetext) is not in place yet while parsing
+        line = printable(usage_error(self.prog, message).get(_LANG.get())).replace("\n", "\\n")
+        self.exit(2, line + "\n")

@@ -52,12 +52,10 @@ def usage_error(prog: str, message: str) -> Text:
 
 
 def _value(written: str) -> Text:
-    """A value argparse quoted with ``%r``, quoted as each language quotes a value."""
-    try:
-        value = ast.literal_eval(written)
-    except (ValueError, SyntaxError):
-        return as_written(written)
-    return quoted(value)
+    """A value argparse quoted with ``%r``: so in English, as code in Chinese (the escapes of
+    ``%r`` kept: a control character typed shows as its code in every language)."""
+    inner = written[1:-1] if len(written) > 1 and written[0] == written[-1] in "'\"" else written
+    return each_lang(lambda lang: written if lang == "en" else f"`{inner}`")
 
 
 def _values(written: str) -> Text:

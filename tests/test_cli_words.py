@@ -6,13 +6,19 @@ honoured wherever it is written (also after the mistake); English reads as argpa
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from deliberation.cli import build_parser, main
 from deliberation.cliparse import Formatter, Parser, asked_lang, reader_lang, speaking
 from deliberation.cliwords import localised
+from deliberation.commands import COMMANDS
+from deliberation.safetext import printable
 
 # What argparse says in English, none of which may reach a Chinese reader.
 ARGPARSE_ENGLISH = ("usage:", "error:", "the following arguments", "invalid choice",
@@ -223,3 +229,34 @@ def test_usage_lines_line_up_under_the_first(lang: str, capsys: pytest.CaptureFi
     wide = sum(1 for c in prefix if "\u4e00" <= c <= "\u9fff")
     assert second.startswith(" " * (len(prefix) + wide) + "[") and first.startswith(
         {"zh-Hans": "用法: ", "zh-Hant": "用法: ", "en": "usage: "}[lang])
+
+
+# Words a command line is made of, right and wrong, and some no command line has.
+WORDS = st.one_of(
+    st.sampled_from([*COMMANDS, "act", "new", "show", "list", "log", "shwo", "--db", "--lang",
+                     "--lang=zh-Hant", "zh-Hans", "zh-Hant", "en", "fr", "--runs", "many", "0",
+                     "-1", "--format", "pdf", "json", "--bogus", "-x", "--", "--limit",
+                     "--since", "2026-13-01", "four-deliberations", "-h", "'", "`", "a b",
+                     "修村道", "a\nb", "\x1b[2J", "--set", "x=1", "--json", "{"]),
+    st.text(max_size=6))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(argv=st.lists(WORDS, max_size=7), lang=st.sampled_from(["zh-Hans", "zh-Hant", "en"]))
+def test_any_command_line_gets_one_line_in_the_readers_words(argv: list[str], lang: str) -> None:
+    """Whatever is typed, the parse ends in help, a parsed command or one usage-error line (exit
+    2, no traceback), in the reader's language."""
+    argv = [*argv, "--lang", lang]
+    parser = build_parser(argv)
+    reader = reader_lang(parser, argv)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()), \
+            speaking(reader):
+        try:
+            parser.parse_args(argv)
+        except SystemExit as exit_:
+            assert exit_.code in (0, 2)
+    said = err.getvalue()
+    assert said.count("\n") <= 1 and printable(said) == said, said
+    if reader != "en" and said:
+        assert [w for w in ARGPARSE_ENGLISH if w in said] == [], said
