@@ -4,10 +4,13 @@ other message, with ``--lang`` read before the parse can fail.
 
 argparse looks its words up with :func:`gettext.gettext` in the process-wide text domain, with
 the language taken from the environment: no hook per parser, and nothing that would follow
-``--lang``. So the parser renders them itself, through documented points of the classes:
-:meth:`Parser.error` words the message argparse formatted (:mod:`deliberation.cliwords` matches
-it against argparse's templates), and :class:`Formatter` words the usage prefix, the section
-headings and the help of ``-h``/``--version``.
+``--lang``. So the parser renders them itself: :meth:`Parser.error` (argparse's documented
+override point) words the message argparse formatted (:mod:`deliberation.cliwords` matches it
+against argparse's templates), and :class:`Formatter` words the usage prefix, the section
+headings and the help of ``-h``/``--version``. Only a formatter's name is public API; it
+overrides the methods argparse's own formatters go through (``_get_help_string``, as
+``ArgumentDefaultsHelpFormatter`` does, and ``_format_usage``), and tests/test_cli_words.py
+checks that English help is argparse's own, so a Python that changes them shows there.
 
 >>> parser = Parser(prog="demo")
 >>> with speaking("zh-Hant"):
