@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import re
 import sys
 from collections.abc import Sequence
-from typing import Final, NoReturn, TextIO, cast
+from typing import TextIO, cast
 
 from deliberation import __version__
+from deliberation.cliparse import Parser, reader_lang, speaking
 from deliberation.commands import COMMANDS
 from deliberation.safetext import PrintableStream
 
@@ -45,38 +45,10 @@ def _lists_commands(argv: Sequence[str]) -> bool:
     return True
 
 
-class _Parser(argparse.ArgumentParser):
-    """Usage errors in one line (what was wrong, and where to read more), exit 2. Subcommand
-    parsers are made from this class too (argparse uses the parent's class)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {_with_suggestion(message)} (see {self.prog} --help)\n")
-
-
-# argparse's words for a mistyped command or subcommand (choices quoted up to Python 3.13)
-_INVALID_CHOICE: Final = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
-
-
-def _with_suggestion(message: str) -> str:
-    """An "invalid choice" error names the command meant, when one is close, instead of
-    listing them all (the list stays when none is)."""
-    found = _INVALID_CHOICE.search(message)
-    if found is None:
-        return message
-    # Imported here for start-up speed: only a mistyped command gets this far.
-    from deliberation.diagnostics import closest
-
-    choices = [c.strip().strip("'") for c in found.group(2).split(",")]
-    near = closest(found.group(1), choices)
-    if near is None:
-        return message
-    return f"{message[:found.start()]}invalid choice: '{found.group(1)}' (did you mean '{near}'?)"
-
-
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The parser; with ``argv``, only the chosen command's module is imported (the others
     appear in ``--help`` by their summary). Without it, every command is registered."""
-    parser = _Parser(
+    parser = Parser(
         prog="deliberation",
         description=(
             "Village deliberation procedures (四议两公开, 六议两公开) as auditable state machines."
@@ -112,9 +84,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_in = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_in)
-    args = parser.parse_args(args_in)
-    if not getattr(args, "func", None):
-        parser.error("choose a COMMAND")
+    # argparse's words (usage, help, usage errors) in the reader's language, known before the
+    # parse can fail on anything (``--lang`` may come after the mistake)
+    with speaking(reader_lang(parser, args_in)):
+        args = parser.parse_args(args_in)
+        if not getattr(args, "func", None):
+            parser.error("choose a COMMAND")
     # Imported once a command runs, for start-up speed: ``deliberation --help`` (which exits in
     # parse_args) then loads neither the error classes nor, through them, the catalogs and attrs.
     from deliberation.errors import DeliberationError

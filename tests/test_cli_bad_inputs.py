@@ -128,9 +128,16 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
     raise TimeoutError(f"no answer within {SECONDS} s")
 
 
+# argparse's English, which a reader who asked for Chinese never sees (tests/test_cli_words.py)
+ARGPARSE_ENGLISH = re.compile(r"usage:|error:|the following arguments|invalid choice|"
+                              r"unrecognized|expected one argument|invalid \w+ value|"
+                              r"did you mean|\(see ")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
 @pytest.mark.parametrize("row", BAD_INPUTS, ids=lambda row: " ".join(row)[:60] or "(none)")
 def test_bad_input_is_one_line_and_a_non_zero_exit(
-    row: tuple[str, ...], places: dict[str, str], capsys: pytest.CaptureFixture[str],
+    row: tuple[str, ...], lang: str, places: dict[str, str], capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     argv = [word.format(**places) for word in row]
@@ -139,10 +146,12 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(
     previous = signal.signal(signal.SIGALRM, _on_alarm)
     signal.alarm(SECONDS)
     try:
+        parser_said = False  # a usage error: argparse's words, through the catalogs
         try:
-            code = main([*argv, *(["--lang", "en"] if _takes_lang(argv) else [])])
+            code = main([*argv, *(["--lang", lang] if _takes_lang(argv) else [])])
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else 2
+            parser_said = True
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
@@ -156,10 +165,12 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(
         assert all(LOCATED.match(line) for line in lines[1:]), f"several lines:\n{err}"
     assert not LINE_ZERO.search(out + err), f"a diagnostic at line 0:\n{out}{err}"
     assert lines or code == 1, f"exit {code} without a message"
+    if lang != "en" and _takes_lang(argv) and parser_said:
+        assert not ARGPARSE_ENGLISH.search(err), err
 
 
 def _takes_lang(argv: list[str]) -> bool:
-    # en messages make failures readable; rows that test --lang itself keep their own.
+    # each row in English and in Chinese; rows that test --lang itself keep their own.
     # (serve has no --lang: its rows would all fail on the option instead of what they test)
     return "--lang" not in argv and bool(argv) and argv[0] not in ("--no-such-option",
                                                                     "no-such-command", "serve")

@@ -1,7 +1,7 @@
 """No English in the Chinese views: every Chinese output — `show`, `walk`, `diagram` (Mermaid,
-dot, SVG), `html`, `case show`/`case log`, the archive's register (HTML) and `lint` — for every
-built-in procedure and a stored case, in zh-Hans and zh-Hant, has no Latin word outside an
-explicit allowlist.
+dot, SVG), `html`, `case show`/`case log`, the archive's register (HTML), `lint` and the command
+line's usage errors — for every built-in procedure and a stored case, in zh-Hans and zh-Hant, has
+no Latin word outside an explicit allowlist.
 
 The allowlist, and nothing more:
 
@@ -204,6 +204,25 @@ def test_walk_speaks_only_chinese(procedure_id: str, lang: str, tmp_path: Path,
     shown = "\n".join(line for line in text.splitlines() if not line.startswith("> "))
     assert shown.count("\n") > 20
     assert latin_words(shown) == [], shown
+
+
+# Usage errors, with --lang after the mistake (argparse stops before it): argparse's own words
+# come through the catalogs too (tests/test_cli_words.py for each of its templates).
+USAGE_ERRORS = (["case", "act"], ["case", "shwo"], ["case", "new", "--db"],
+                ["show", "four-deliberations", "--bogus"], ["show", "x", "--format", "pdf"],
+                ["simulate", "four-deliberations", "--runs", "many"],
+                ["case", "list", "--since", "2026-13-01"])
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+@pytest.mark.parametrize("argv", USAGE_ERRORS, ids=" ".join)
+def test_usage_errors_speak_only_chinese(argv: list[str], lang: str,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--lang", lang])
+    text = capsys.readouterr().err
+    assert exit_.value.code == 2 and text.count("\n") == 1
+    assert latin_words(text) == [], text
 
 
 @pytest.fixture(scope="module")

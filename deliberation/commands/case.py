@@ -257,9 +257,10 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(str(_("{value} is not a whole number").format(
+            value=quoted(text)))) from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not positive")
+        raise argparse.ArgumentTypeError(str(_("{value} is not positive").format(value=W(text))))
     return value
 
 
@@ -267,7 +268,8 @@ def _day(text: str) -> str:
     try:
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+        raise argparse.ArgumentTypeError(str(_("{value} is not a date (YYYY-MM-DD)").format(
+            value=quoted(text)))) from None
 
 
 def _village(text: str) -> str:

@@ -1,0 +1,173 @@
+"""The command line's parser, in the reader's language: argparse's own words — the usage line,
+the section headings, the help of ``-h``, every usage error — come from the catalogs like every
+other message, with ``--lang`` read before the parse can fail.
+
+argparse looks its words up with :func:`gettext.gettext` in the process-wide text domain, with
+the language taken from the environment: no hook per parser, and nothing that would follow
+``--lang``. So the parser renders them itself: :meth:`Parser.error` (argparse's documented
+override point) words the message argparse formatted (:mod:`deliberation.cliwords` matches it
+against argparse's templates), and :class:`Formatter` words the usage prefix, the section
+headings and the help of ``-h``/``--version``. Only a formatter's name is public API; it
+overrides the methods argparse's own formatters go through (``_get_help_string``, as
+``ArgumentDefaultsHelpFormatter`` does, and ``_format_usage``), and tests/test_cli_words.py
+checks that English help is argparse's own, so a Python that changes them shows there.
+
+>>> parser = Parser(prog="demo")
+>>> with speaking("zh-Hant"):
+...     print(parser.format_usage().strip())
+用法: demo [-h]
+>>> print(parser.format_usage().strip())
+usage: demo [-h]
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from contextvars import ContextVar
+from typing import Any, Final, NoReturn
+
+from deliberation.safetext import printable
+
+# The language argparse's words are shown in (``speaking`` sets it around the parse). Kept here,
+# not in deliberation.i18n, so that an English ``deliberation --help`` reads no catalog (and
+# imports neither the catalogs nor attrs): start-up speed.
+_LANG: Final[ContextVar[str]] = ContextVar("deliberation_cli_lang", default="en")
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Parse (and show help and usage errors) in ``lang``; a text rendered with ``str()`` while
+    parsing, such as a type check's message, is in ``lang`` too."""
+    token = _LANG.set(lang)
+    try:
+        with ExitStack() as stack:
+            if lang != "en":
+                # Imported here for start-up speed: only another language needs the catalogs.
+                from deliberation.i18n import using_lang
+
+                stack.enter_context(using_lang(lang))
+            yield
+    finally:
+        _LANG.reset(token)
+
+
+def asked_lang(argv: Sequence[str]) -> str | None:
+    """The language ``--lang X`` (or ``--lang=X``) asks for, anywhere before ``--``: the last
+    one written, as argparse would keep it; ``None`` when none names a language.
+
+    >>> asked_lang(["case", "act", "--lang", "zh-Hant"]), asked_lang(["show", "--lang=fr"])
+    ('zh-Hant', None)
+    """
+    asked = None
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word.startswith("--lang="):
+            asked = word.partition("=")[2]
+        elif word == "--lang" and i + 1 < len(argv):
+            asked = argv[i + 1]
+    return asked if asked is not None and _is_lang(asked) else None
+
+
+def reader_lang(parser: argparse.ArgumentParser, argv: Sequence[str]) -> str:
+    """The language the command line answers in: the one ``--lang`` asks for, else the default
+    ``--lang`` of the (sub)command named (the language its output would be in), else English.
+    """
+    asked = asked_lang(argv)
+    if asked is not None:
+        return asked
+    default = _named(parser, argv).get_default("lang")
+    return default if isinstance(default, str) and _is_lang(default) else "en"
+
+
+def _is_lang(word: str) -> bool:
+    # Imported here for start-up speed: only a command line that names a language reads this.
+    from deliberation.i18n import LANGS
+
+    return word in LANGS
+
+
+def _named(parser: argparse.ArgumentParser, argv: Iterable[str]) -> argparse.ArgumentParser:
+    """The parser of the deepest (sub)command ``argv`` names (``parser`` when it names none)."""
+    for word in argv:
+        if word == "--":
+            break
+        chosen = _subcommands(parser).get(word)
+        if chosen is not None:
+            parser = chosen
+    return parser
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:  # argparse lists a parser's subcommands nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+class Formatter(argparse.HelpFormatter):
+    """Help in the reader's language: the usage prefix, the headings argparse gives its groups
+    (``positional arguments``, ``options``) and the help of ``-h`` and ``--version``.
+
+    The descriptions and option help the commands give are shown as they wrote them.
+    """
+
+    def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                      groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None,
+                      ) -> str:
+        # the one place argparse puts its usage prefix (in help, usage and errors alike)
+        if prefix is not None or _LANG.get() == "en":
+            return super()._format_usage(usage, actions, groups, prefix)
+        word = _own_word("usage: ")
+        # argparse lines the usage's next lines up under its first by counting characters; a
+        # Chinese character fills two columns, so it counts a blank of the word's width
+        blank = " " * _columns(word)
+        return word + super()._format_usage(usage, actions, groups, blank)[len(blank):]
+
+    def start_section(self, heading: str | None) -> None:
+        super().start_section(_own_word(heading) if heading else heading)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        # the hook argparse's own ArgumentDefaultsHelpFormatter overrides
+        return _own_word(action.help) if action.help else action.help
+
+
+def _columns(text: str) -> int:
+    """The terminal columns ``text`` fills (a wide character, such as a Chinese one, two)."""
+    # Imported here for start-up speed: only help in another language is measured.
+    from unicodedata import east_asian_width
+
+    return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _own_word(english: str) -> str:
+    """``english`` in the reader's language when it is one of argparse's own words."""
+    lang = _LANG.get()
+    if lang == "en":
+        return english
+    # Imported here for start-up speed: only help in another language needs the catalogs.
+    from deliberation.cliwords import own_word
+
+    word = own_word(english)
+    return english if word is None else word.get(lang)
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors in one line (what was wrong, and where to read more), in the reader's
+    language, exit 2; help through :class:`Formatter`. Subcommand parsers are made from this
+    class too (argparse uses the parent's class)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        # Imported here for start-up speed: only a usage error reads these words.
+        from deliberation.cliwords import usage_error
+
+        # one line, whatever was typed: argparse repeats an unrecognized argument as it came,
+        # and the command line's stream guard (safetext) is not in place yet while parsing
+        line = printable(usage_error(self.prog, message).get(_LANG.get())).replace("\n", "\\n")
+        self.exit(2, line + "\n")
