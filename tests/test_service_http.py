@@ -27,7 +27,9 @@ from deliberation.definition.loader import check_text
 from deliberation.engine.scenario import load_scenario, run_scenario
 from deliberation.i18n import LANGS
 from deliberation.service import schemas
+from deliberation.service.app import create_app
 from deliberation.service.problems import TITLES
+from deliberation.service.settings import ServiceSettings
 
 VILLAGE = "guzhuang"
 
@@ -405,6 +407,25 @@ def test_bad_requests_are_located_problems_never_tracebacks(env: Env) -> None:
         assert {e["pointer"] for e in located} == {"/present", "/yse"}
         assert any("yes" in e["hint"] for e in located)
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version
+
+
+def test_routes_that_read_their_parameters_by_hand_describe_them_as_declared_ones() -> None:
+    # Acting and reading a case read their headers and `lang` themselves (no dependency
+    # solving on the hottest routes); their OpenAPI description must be what FastAPI writes
+    # for a route that declares the same parameters.
+    spec = create_app(ServiceSettings(db_url="sqlite:///:memory:")).openapi()
+    declared = {p["name"]: p for p in
+                spec["paths"]["/v1/cases/{case_id}/explanation"]["get"]["parameters"]}
+    assert set(declared) == {"case_id", "lang", "authorization", "accept-language"}
+    for path, method, own in (("/v1/cases/{case_id}", "get", set()),
+                              ("/v1/cases/{case_id}/actions", "post",
+                               {"if-match", "idempotency-key"})):
+        described = {p["name"]: p for p in spec["paths"][path][method]["parameters"]}
+        assert set(described) == set(declared) | own, path
+        for name, param in declared.items():
+            assert described[name] == param, (path, name)
+        for name in own:
+            assert described[name]["in"] == "header" and not described[name]["required"]
 
 
 def test_bodies_over_the_limit_are_refused(tmp_path: Path) -> None:

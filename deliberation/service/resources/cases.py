@@ -13,9 +13,10 @@ import time
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Header, Query
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict, InvalidAction
@@ -32,16 +33,17 @@ from deliberation.service.resources.common import (
     CASE_STATE,
     PROBLEM_RESPONSES,
     STORED_RECORD,
-    BodyDep,
     Ctx,
     CtxDep,
     Unchecked,
     UncheckedDep,
+    case_parameters,
     check_id,
     obj,
     ok_schema,
     ref,
     reply,
+    unchecked_of,
 )
 from deliberation.service.rosters import load_roster
 from deliberation.service.tokens import ALL_VILLAGES, VILLAGE_ID, principal_from, token_query
@@ -256,10 +258,12 @@ def _iso(day: date | None) -> str | None:
 
 
 @router.get("/v1/cases/{case_id}", summary="Where a case stands",
-            responses=ok_schema(CASE_STATE))
-def get_case(case_id: str, req: UncheckedDep) -> Any:
+            responses=ok_schema(CASE_STATE), openapi_extra=case_parameters())
+def get_case(request: Request) -> Any:
+    # Its parameters are read by hand (see unchecked_of): clients read a case before acting.
     # (one read for the token, the scope check, the version and what the kept replay lacks)
-    ctx, info, rows = _case_to_use(req, case_id, "read")
+    case_id: str = request.path_params["case_id"]
+    ctx, info, rows = _case_to_use(unchecked_of(request), case_id, "read")
     case = acting.checkout(ctx.store, info, rows=rows)
     data = state_view(case, info.village, ctx.lang)
     acting.keep(case, info.version, info.head_hash)
@@ -410,15 +414,22 @@ def _result_payload(ctx: Ctx, outcome: acting.ActOutcome, village: str, path: st
     return 422, problem.to_data(ctx.lang, path)
 
 
-def _respond(ctx: Ctx, status: int, body: dict[str, Any], replayed: bool = False
-             ) -> JSONResponse:
+def _json_text(body: dict[str, Any]) -> str:
+    """``body`` as JSON, as :class:`JSONResponse` writes it."""
+    return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _respond(ctx: Ctx, status: int, body: dict[str, Any], replayed: bool = False,
+             text: str | None = None) -> Response:
+    """The answer to an action: ``body`` (``text``: already as JSON, see :func:`_json_text`)."""
     headers: dict[str, str] = {"Content-Language": ctx.lang}
     if isinstance(body.get("version"), int):
         headers["ETag"] = etag(body["version"])
     if replayed:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(body, status_code=status, headers=headers,
-                        media_type=MEDIA_TYPE if status >= 400 else None)
+    return Response(_json_text(body) if text is None else text, status_code=status,
+                    headers=headers,
+                    media_type=MEDIA_TYPE if status >= 400 else "application/json")
 
 
 def _diagnostics(err: ScenarioError) -> list[dict[str, Any]]:
@@ -487,16 +498,25 @@ def _check_key(key: str) -> None:
         "case": {"type": "string"}, "version": {"type": "integer"},
         "action": {"type": "object"}, "records": {"type": "array", "items": STORED_RECORD},
         "state": {"anyOf": [CASE_STATE, {"type": "null"}]}})),
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
-        "schema": {"$ref": "#/components/schemas/Action"}}}}},
+    openapi_extra={**case_parameters(
+        ("if-match", "If-Match", 'the case version, e.g. "12"'),
+        ("idempotency-key", "Idempotency-Key", "a unique key per intended action; a retry "
+                                               "with it replays the first response")),
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Action"}}}}},
 )
-def act_on_case(
-    case_id: str, raw: BodyDep, req: UncheckedDep,
-    if_match: Annotated[str | None, Header(description='the case version, e.g. "12"')] = None,
-    idempotency_key: Annotated[str | None, Header(
-        description="a unique key per intended action; a retry with it replays the first "
-                    "response")] = None,
-) -> Any:
+async def act_on_case(request: Request) -> Any:
+    # The hottest route: its parameters are read by hand (see unchecked_of), the body here on
+    # the event loop, and the rest is blocking work for the thread pool.
+    headers = request.headers
+    raw = await request.body()
+    return await run_in_threadpool(
+        _act_on_case, request.path_params["case_id"], raw, unchecked_of(request),
+        headers.get("if-match"), headers.get("idempotency-key"))
+
+
+def _act_on_case(case_id: str, raw: bytes, req: Unchecked, if_match: str | None,
+                 idempotency_key: str | None) -> Response:
     ctx, info, kept_rows, action_id, fetched = _header_for_act(req, case_id, idempotency_key)
     village = info.village
     path = f"/v1/cases/{case_id}/actions"
@@ -504,17 +524,20 @@ def act_on_case(
     expected = _expected_version(if_match)
     store = ctx.store
     req_hash = ""
-    if idempotency_key is not None:
+    if idempotency_key is not None and kept_rows:  # (no rows: nothing to compare the body to)
         req_hash = idempotency.request_hash(body)
         earlier = _earlier_answer(ctx, case_id, village, kept_rows, idempotency_key, req_hash)
         if earlier is not None:
             return earlier
     if expected is not None and expected != info.version:
         # A stale version is refused before the action is read any further (its attachments
-        # decoded, it parsed against the procedure), as RFC 9110 evaluates preconditions
-        # before the content: under contention most of the requests that fail are these.
-        # The lookup above found no stored action for this key: nothing to look for again.
+        # decoded, it parsed against the procedure, its hash for the key taken), as RFC 9110
+        # evaluates preconditions before the content: under contention most of the requests
+        # that fail are these. The lookup above found no stored action for this key: nothing
+        # to look for again.
         raise ConcurrencyConflict(case_id, expected, info.version)
+    if idempotency_key is not None and not req_hash:
+        req_hash = idempotency.request_hash(body)
     text, evidence = _evidence_of(text, body)
     procedure = acting.procedure_of(ctx.store, info)
     try:
@@ -523,7 +546,7 @@ def act_on_case(
         n = len(err.diagnostics)
         raise ServiceProblem(422, "invalid-body", _("the action has {n} problem(s)").format(n=n),
             {"errors": _diagnostics(err)}) from None
-    kept: list[tuple[int, dict[str, Any]]] = []
+    kept: list[tuple[int, dict[str, Any], str]] = []
 
     def finish(outcome: acting.ActOutcome) -> None:
         # Inside the transaction that stores the records: the feed rows and the kept response
@@ -531,11 +554,11 @@ def act_on_case(
         # the commit: from their lock on, every other action of the database waits, so no
         # work of ours may come between (building the answer took that lock's holder's
         # thread whole turns of the interpreter under load).
-        answer = _result_payload(ctx, outcome, village, path)
-        kept.append(answer)
+        status, payload = _result_payload(ctx, outcome, village, path)
+        text = _json_text(payload)  # (once: the answer sent is the answer kept)
+        kept.append((status, payload, text))
         if idempotency_key is not None:
-            idempotency.remember(store, case_id, idempotency_key, req_hash, answer[0],
-                                 json.dumps(answer[1], ensure_ascii=False))
+            idempotency.remember(store, case_id, idempotency_key, req_hash, status, text)
         feed.send_locked(store, case_id, village, outcome.records[-1].seq)
 
     try:
@@ -545,7 +568,8 @@ def act_on_case(
                              info=info, then=finish, evidence=evidence, rows=fetched)
         if kept:  # stored, fed and kept
             outcome.keep()  # (only after the payload is built: the next user may act on it)
-            return _respond(ctx, *kept[0])
+            status, payload, text = kept[0]
+            return _respond(ctx, status, payload, text=text)
         status, payload = _result_payload(ctx, outcome, village, path)
     except ConcurrencyConflict:
         if action_id is not None and idempotency_key is not None:
@@ -557,11 +581,11 @@ def act_on_case(
         if problem.status != 422:
             raise
         status, payload = 422, problem.to_data(ctx.lang, path)
+    text = _json_text(payload)
     if idempotency_key is not None:  # a refusal, kept for the key's retries
         with store.backend.write():
-            idempotency.remember(store, case_id, idempotency_key, req_hash, status,
-                                 json.dumps(payload, ensure_ascii=False))
-    return _respond(ctx, status, payload)
+            idempotency.remember(store, case_id, idempotency_key, req_hash, status, text)
+    return _respond(ctx, status, payload, text=text)
 
 
 def _header_for_act(req: Unchecked, case_id: str, key: str | None
@@ -588,7 +612,7 @@ def _header_for_act(req: Unchecked, case_id: str, key: str | None
 
 
 def _earlier_answer(ctx: Ctx, case_id: str, village: str, rows: list[tuple[Any, ...]],
-                    key: str, req_hash: str) -> JSONResponse | None:
+                    key: str, req_hash: str) -> Response | None:
     """The answer already given to a request with this Idempotency-Key, if any (from the
     rows of :data:`idempotency.RECALL_OR_DONE`)."""
     first, done = idempotency.recalled(rows)
@@ -608,7 +632,7 @@ def _key_reused() -> ServiceProblem:
 
 
 def _already_done(ctx: Ctx, case_id: str, village: str, seqs: list[int], key: str,
-                  req_hash: str) -> JSONResponse:
+                  req_hash: str) -> Response:
     """The response to a keyed action whose records are stored but whose first response was
     not kept: rebuilt from those records and the case as it was right after them."""
     store = ctx.store
