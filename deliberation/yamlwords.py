@@ -46,6 +46,10 @@ _TOKENS: Final[Mapping[str, Text]] = {
     "<anchor>": _p("YAML token", "<anchor>"),
     "<tag>": _p("YAML token", "<tag>"),
     "<scalar>": _p("YAML token", "<scalar>"),
+    # a key, its colon and a list entry: said, as the file shows no "?" for a key
+    "?": _p("YAML token", "?"),
+    ":": _p("YAML token", ":"),
+    "-": _p("YAML token", "-"),
 }
 
 # What a ``%s`` in a context names (scanner.py, parser.py).
@@ -59,8 +63,8 @@ _WHATS: Final[Mapping[str, Text]] = {
 }
 
 
-def _found(written: str) -> Text:
-    """A ``%r`` value: a token said in words, anything else as code."""
+def _token(written: str) -> Text:
+    """A token the parser found (``%r`` of its id): said in words, punctuation as code."""
     inner = written[1:-1] if len(written) > 1 else written
     token = _TOKENS.get(inner)
     return token.format() if token is not None else _code(written)
@@ -71,7 +75,7 @@ def _what(written: str) -> Text:
     return word if word is not None else as_written(written)
 
 
-_FILL: Final[Mapping[str, Callable[[str], Text]]] = {"r": _found, "s": _what, "d": as_written}
+_FILL: Final[Mapping[str, Callable[[str], Text]]] = {"r": _code, "s": _what, "d": as_written}
 
 # Every message PyYAML writes as a problem or context of a MarkedYAMLError: the pure-Python
 # reader's templates (scanner.py, parser.py, composer.py of PyYAML 6.0, ``%r``/``%s``/``%d``
@@ -268,7 +272,7 @@ def known(english: str) -> Text | None:
         found = pattern.fullmatch(english)
         if found is not None:
             names = _placeholders(message.get("en"))
-            return message.format(**{n: _FILL[k](v)
+            return message.format(**{n: (_token if n == "token" else _FILL[k])(v)
                                      for n, k, v in zip(names, kinds, found.groups(), strict=True)})
     if _UNDECODABLE.fullmatch(english):
         return _("found an incorrect leading UTF-8 octet").format()

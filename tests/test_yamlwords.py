@@ -197,6 +197,11 @@ def test_a_message_of_no_known_template_keeps_its_english_marked_as_such() -> No
 def test_values_are_shown_as_code_and_tokens_in_words() -> None:
     assert yamlwords.said("expected <block end>, but found '<block mapping start>'").get(
         "zh-Hans") == "这一层应在此结束,却是一组新的键值对(请检查缩进是否对齐)"
+    # the parser's "?" is a key the file shows without one: said as a key
+    assert yamlwords.said("expected <block end>, but found '?'").get(
+        "zh-Hant") == "這一層應在此結束,卻是一個鍵(請檢查縮排是否對齊)"
+    assert yamlwords.said("found character '?' that cannot start any token").get(
+        "zh-Hans").startswith("字符 `?` 不能")
     assert yamlwords.said("found character '\\t' that cannot start any token").get(
         "zh-Hant").startswith("字元 `\\t` 不能")
     assert yamlwords.said("expected ',' or '}', but got '<stream end>'").get(
