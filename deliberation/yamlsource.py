@@ -18,7 +18,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliberation.diagnostics import Diagnostic
-from deliberation.i18n import Text, _, as_written
+from deliberation.i18n import Text, _
 
 _SAFE_TAGS: Final = frozenset(
     "tag:yaml.org,2002:" + t
@@ -197,9 +197,11 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + 1 if mark else 0
         col = int(mark.column) + 1 if mark else 0
-        # PyYAML's own words, as it writes them (code in a Chinese view)
-        said = f"{err.problem} ({err.context})" if err.problem and err.context else err.problem
-        problem = as_written(said) if said else _("invalid YAML")
+        # PyYAML's words in the reader's language; imported here, for start-up speed: the
+        # table is needed only when a file is broken
+        from deliberation import yamlwords
+
+        problem = yamlwords.problem(err.problem, err.context) if err.problem else _("invalid YAML")
         reporter.diagnostics.append(
             Diagnostic(
                 "D101",
@@ -213,8 +215,13 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         )
         return None
     except yaml.YAMLError as err:
+        from deliberation import yamlwords  # start-up speed, as above
+
+        said: Text | str = str(err)
+        if isinstance(err, yaml.reader.ReaderError) and not isinstance(err.character, bytes):
+            said = yamlwords.reader_error(err.character, err.reason, str(err))
         reporter.diagnostics.append(
-            Diagnostic("D101", _("YAML error: {err}").format(err=err), file, 1, 1)
+            Diagnostic("D101", _("YAML error: {err}").format(err=said), file, 1, 1)
         )
         return None
     except RecursionError:  # the pure-Python composer, on absurdly deep nesting

@@ -20,12 +20,14 @@ from types import FrameType
 
 import pytest
 from cli_bad_inputs import BAD_INPUTS
+from test_yamlwords import english_left
 
 from deliberation.cli import main
 from deliberation.definition.loader import load_procedure
 
 LOCATED = re.compile(r"^\S.*:[1-9]\d*:[1-9]\d*: [DR]\d{3} ")  # procedure (D) or roster (R) codes
 LINE_ZERO = re.compile(r":0:0: [DR]\d{3}")
+SYNTAX_ERROR = re.compile(r"D101 YAML (语法错误|語法錯誤)")
 SECONDS = 60  # far above any row's real time; a row that needs this long is hanging
 
 
@@ -167,6 +169,12 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(
     assert lines or code == 1, f"exit {code} without a message"
     if lang != "en" and _takes_lang(argv) and parser_said:
         assert not ARGPARSE_ENGLISH.search(err), err
+    if lang != "en" and _takes_lang(argv):
+        # a YAML syntax error: PyYAML's words said in Chinese after the location, not its
+        # English as code (tests/test_yamlwords.py)
+        for line in (out + err).splitlines():
+            if SYNTAX_ERROR.search(line):
+                assert english_left(LOCATED.sub("", line)) == [], line
 
 
 def _takes_lang(argv: list[str]) -> bool:

@@ -274,6 +274,10 @@ def test_lint_speaks_only_chinese(lang: str, capsys: pytest.CaptureFixture[str])
     shown = re.sub(r"^\S+\.ya?ml:\d+:\d+: [A-Z]\d+( \S+:(?= ))?", "", text, flags=re.MULTILINE)
     assert shown.count("\n") > len(files)
     assert latin_words(shown) == [], shown
+    # and a YAML syntax error is said, not PyYAML's English sentence shown as code
+    syntax = [line for line in text.splitlines() if " D101 YAML " in line]
+    assert len(syntax) >= 2 and not [s for line in syntax for s in CODE.findall(line)
+                                     if re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", s)], syntax
 
 
 SCENARIOS = sorted(Path(__file__).parent.parent.joinpath("examples", "scenarios").glob("*.yaml"))
