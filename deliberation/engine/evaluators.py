@@ -139,7 +139,9 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
     RuleViolation carrying every failure."""
     made = asked is None
     if asked is None:
-        asked = [r.verdict(facts) for r in sp.preconditions]
+        asked = []  # (a loop, not a comprehension: a stage has one to three of them)
+        for r in sp.preconditions:
+            asked.append(r.verdict(facts))
     for v in asked:
         if not v.ok:
             raise violation(sp, [v for v in asked if not v.ok])
@@ -468,9 +470,14 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
     facts = disclosure_facts(ctx, s, _local(ctx, d.at))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
-    verdicts = [r.verdict(facts) for r in sp.preconditions]
-    short = [v for v in verdicts if isinstance(v.rule, Disclosure) and v.rule.repost
-             and v.numbers["channels"] and not v.numbers["met"]]
+    verdicts: list[Verdict] = []
+    short: list[Verdict] = []
+    for r in sp.preconditions:  # (one loop for both lists: a stage has a rule or two)
+        v = r.verdict(facts)
+        verdicts.append(v)
+        if isinstance(r, Disclosure) and r.repost and v.numbers["channels"] \
+                and not v.numbers["met"]:
+            short.append(v)
     # a comment period's window restarts with the new posting, and its open objections stay
     # open across it: neither holds up posting again
     if short and not s.objections and all(v.ok for v in verdicts if v not in short
