@@ -681,8 +681,10 @@ def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
 def disclosure_facts(ctx: Context, s: CaseState, on: date) -> Facts:
     """The first posting of each channel in this stage, and the day it is asked about."""
     zone = ctx.plan.zone
-    facts: Facts = {"posted_on": {ch: local_date(at, zone) for ch, at in s.postings.items()},
-                    "on": on, "open_objections": s.objections}
+    posted = {}  # (a loop, not a comprehension: a stage has a posting or two)
+    for ch, at in s.postings.items():
+        posted[ch] = local_date(at, zone)
+    facts: Facts = {"posted_on": posted, "on": on, "open_objections": s.objections}
     sp = ctx.plan.stages.get(s.state)
     if sp is not None and "villager_objections" in sp.reads:  # a comment period
         facts["villager_objections"] = stage_objections(ctx, sp.id)

@@ -116,7 +116,9 @@ def without(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     """``mapping`` without ``key`` (the same object when it has none)."""
     if key not in mapping:
         return mapping
-    return FrozenDict({k: v for k, v in mapping.items() if k != key})
+    rest = dict(mapping)  # (a copy from C, less the key: no comprehension frame)
+    del rest[key]
+    return FrozenDict(rest)
 
 
 class Tally:
