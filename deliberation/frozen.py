@@ -46,6 +46,10 @@ class FrozenDict(dict[str, Any]):
 
 
 _SCALARS: Final = frozenset({str, int, bool, float, type(None)})
+# the types of values that are frozen as they are (checked over a whole mapping or tuple at
+# once, from C: ``_LEAVES.issuperset(map(type, values))``)
+_LEAVES: Final = _SCALARS | {FrozenDict}
+_TEXT: Final = frozenset({str})
 
 
 def freeze(value: Any) -> Any:
@@ -57,16 +61,13 @@ def freeze(value: Any) -> Any:
     if kind is FrozenDict or kind in _SCALARS:  # (a record's data and result: frozen already)
         return value
     if kind is dict or isinstance(value, Mapping):
+        if _TEXT.issuperset(map(type, value)) and _LEAVES.issuperset(map(type, value.values())):
+            return FrozenDict(value)  # text keys, frozen values (most actions' data): a copy
         scalars = _SCALARS
-        for k, v in value.items():
-            if type(k) is not str or (type(v) not in scalars and type(v) is not FrozenDict):
-                break
-        else:  # text keys and frozen values (most records' data): a copy is enough
-            return FrozenDict(value)
         return FrozenDict({k if type(k) is str else str(k):
                            v if type(v) in scalars else freeze(v) for k, v in value.items()})
     if kind is tuple:
-        if all(type(v) in _SCALARS or type(v) is FrozenDict for v in value):
+        if _LEAVES.issuperset(map(type, value)):
             return value
         return tuple(freeze(v) for v in value)
     if kind is list or isinstance(value, list | tuple):

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, Final
 
 import attrs
@@ -70,7 +71,9 @@ _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
 _FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
 Who = Sequence[str] | int
-_draft: Final = Draft._make
+# a draft from one tuple of every field: ``Draft._make`` without its Python frame (the named
+# tuple's ``tuple.__new__``, called from C: every record is a draft first)
+_draft: Final[Callable[[tuple[Any, ...]], Draft]] = partial(tuple.__new__, Draft)
 # (a module constant: reading an enum member off its class costs far more on Python 3.11, and
 # every meeting reads it)
 _CONSULTATION: Final = ActionKind.CONSULTATION
@@ -121,7 +124,8 @@ class Case:
         self._ctx = Context(plan, roster, roster_fp or roster_fingerprint(roster), case_id,
                             self._records)
         self._state = CaseState(plan.stage_ids[0], 0, datetime.min)
-        self._ctx = context_for(self._ctx, self._state)  # groups a meeting creates: none yet
+        if plan.procedure.groups:  # groups a meeting creates: none yet
+            self._ctx = context_for(self._ctx, self._state)
         self._tally = _NO_TALLY  # a visit's own tally starts with the first record it counts
         self._attaching: tuple[Attachment, ...] = ()
         # the engine format the case's records were written under (replay compares what it
@@ -473,7 +477,7 @@ class Case:
             data.update(_meeting_extras(items, observers, place))
         if elected is not None:
             data[ELECTED] = self._elected(elected)
-        now = self._now(at)
+        now = self._clock.now() if at is None else at
         sigs: list[Signature] = []
         if type(data["present"]) is not int:
             doc = f"{self.id}/minutes"
@@ -737,10 +741,10 @@ class Case:
         return self._clock.now() if at is None else at
 
     def _check_time(self, at: Any) -> None:
-        if type(at) is not datetime or at.tzinfo is None or (
-                at.tzinfo is not UTC and at.utcoffset() is None):
+        zone = at.tzinfo if type(at) is datetime else None
+        if zone is not UTC and (zone is None or at.utcoffset() is None):
             raise InvalidAction(_("the time {at!r} must be an aware datetime").format(at=at))
-        if at.year == 1 or at.year == 9999:
+        if not 1 < at.year < 9999:
             # every period and record counts in UTC and local days: a time on the calendar's
             # first or last day (9999-12-31T23:00-12:00) may have no UTC instant or local date
             # to count from (zone offsets are under a day, so no other year can overflow)
@@ -750,8 +754,9 @@ class Case:
             except OverflowError:
                 raise InvalidAction(_("the time {at} is outside the calendar").format(
                     at=at.isoformat())) from None
-        if self._records and at < self._records[-1].at:
-            last = self._records[-1].at
+        records = self._records
+        if records and at < records[-1].at:
+            last = records[-1].at
             raise InvalidAction(_(
                 "time does not run backwards: {at} is before the last record, made at {last}",
             ).format(at=at.isoformat(), last=last.isoformat()))
@@ -811,7 +816,6 @@ class Case:
             seq = len(self._records) + len(pending) + 1
             stage = s.state if kind != "opened" and s.state in stages else None
             tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-            # (Draft._make: the named tuple's constructor from one tuple, the cheaper call)
             out = _EVALUATORS[kind](ctx, s, tally, _draft((seq, kind, at, actor, stage, data,
                                                          signatures)))
             pending.append((Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures,
@@ -830,9 +834,11 @@ class Case:
                     self._tally = Tally(visit)
                 out.effect(self._tally)
             records.append(rec)
-        self._state = accepted[-1][1].state
-        # the roster evaluations read selects each group's elected members (see engine.groups)
-        self._ctx = context_for(self._ctx, self._state)
+        before, self._state = self._state, accepted[-1][1].state
+        if self._state.groups is not before.groups:
+            # the roster evaluations read selects each group's elected members (see
+            # engine.groups); the context already selects them while the groups stay the same
+            self._ctx = context_for(self._ctx, self._state)
 
     def _elected(self, value: Any) -> dict[str, tuple[str, ...]]:
         """``elected`` as ``{group id: ids}``: a bare list names the members of the one group
@@ -945,7 +951,10 @@ def _meeting_counts(present: Any, yes: Any, no: Any, abstain: Any, excused: Any,
     """A meeting's attendance and votes as given, checked: ``present`` and ``yes`` always, each
     other part only when given (not zero). (One test per part, written out: every meeting goes
     through here.)"""
-    data: dict[str, Any] = {"present": _who(present, "present"), "yes": _who(yes, "yes")}
+    # (a count ≥ 0, as most meetings give them, is taken as it is: what ``_who`` returns for it)
+    data: dict[str, Any] = {
+        "present": present if type(present) is int and present >= 0 else _who(present, "present"),
+        "yes": yes if type(yes) is int and yes >= 0 else _who(yes, "yes")}
     if no != 0:
         data["no"] = _who(no, "no")
     if abstain != 0:

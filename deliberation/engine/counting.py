@@ -10,8 +10,9 @@ and the tally.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any, Final, NamedTuple, cast
 
 from deliberation.definition.wording import person
@@ -75,6 +76,10 @@ class _Attendance(NamedTuple):
     online: int = 0
     by_proxy: int = 0
 
+
+# attendance from one tuple of all seven fields: the named tuple's ``tuple.__new__`` from C,
+# without its generated ``__new__`` frame (every meeting counts its attendance)
+_attended: Final[Callable[[tuple[Any, ...]], _Attendance]] = partial(tuple.__new__, _Attendance)
 
 _ONLINE = _("those attending online")
 
@@ -140,8 +145,8 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
         members = present + non_voting + proxies
-        return _Attendance(present + proxies, members, data.get("households", 0), members, None,
-                           online, proxies)
+        return _attended((present + proxies, members, data.get("households", 0), members, None,
+                          online, proxies))
     if type(proxies) is int and proxies:
         raise InvalidAction(_(
             "with attendance given as names, give proxies as {member: proxy holder}",
@@ -416,6 +421,36 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
     return wy, wn, wa
 
 
+# The parts of a meeting's data that :func:`_other_parts` counts.
+_OTHER_PARTS: Final = frozenset({"items", "excused", "excluded", "written", "interested_voting"})
+
+
+def _other_parts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
+                 bc: BodyCounts, cast: int
+                 ) -> tuple[dict[str, tuple[int, int, int]] | None, int, frozenset[str],
+                            dict[str, int], tuple[str, ...], tuple[int, int, int], int]:
+    """A meeting's votes per item, those excused, those left out of 应到, the votes handed in
+    writing and the interested parties who voted, each as far as given, checked: (votes by
+    item or None, excused, their ids, left out by reason, their ids, written votes, interested
+    parties voting). ``cast``: the votes cast at the meeting."""
+    by_item = _item_votes(ctx, sp, data, a) if sp.stage.items or "items" in data else None
+    excused, on_leave = _excused(ctx, sp, data, a, bc) if "excused" in data else (0, _NO_ONE)
+    by_reason, left_out = (_excluded(ctx, sp, data, a, on_leave) if "excluded" in data
+                           else (_NO_REASONS, ()))
+    excluded = sum(by_reason.values()) if by_reason else 0
+    if excused + excluded + a.voters > bc.voters:
+        raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
+                                     bc.voters))
+    written = (_written(ctx, sp, data, a, left_out, bc.voters - excluded) if "written" in data
+               else (0, 0, 0))
+    interested = data.get("interested_voting", 0)
+    cast_most = max((sum(v) for v in by_item.values()), default=0) if by_item is not None \
+        else cast
+    if interested > cast_most:
+        raise InvalidAction(too_many("interested_voting", interested, cast_most))
+    return by_item, excused, on_leave, by_reason, left_out, written, interested
+
+
 def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
                   ) -> tuple[Facts, FrozenDict]:
     """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
@@ -425,23 +460,18 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     a = _attendance(ctx, sp, data, bc)
     _check_attendance(a, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
-    by_item = _item_votes(ctx, sp, data, a) if sp.stage.items or "items" in data else None
     # What a meeting was not given is not checked: ``hold_meeting`` records only what was
     # given, and a part left out reads as none (no one excused, left out, writing or signing).
-    excused, on_leave = _excused(ctx, sp, data, a, bc) if "excused" in data else (0, _NO_ONE)
-    by_reason, left_out = (_excluded(ctx, sp, data, a, on_leave) if "excluded" in data
-                           else (_NO_REASONS, ()))
+    # A meeting given none of these parts (most are not) has nothing more to check: with none
+    # excused or left out the voters present were checked against the voters above, and no
+    # interested party voted.
+    if sp.stage.items or not _OTHER_PARTS.isdisjoint(data):
+        by_item, excused, on_leave, by_reason, left_out, (wy, wn, wa), interested = \
+            _other_parts(ctx, sp, data, a, bc, yes + no + abstain)
+    else:
+        by_item, excused, on_leave, by_reason, left_out = None, 0, _NO_ONE, _NO_REASONS, ()
+        wy = wn = wa = interested = 0
     excluded = sum(by_reason.values()) if by_reason else 0
-    if excused + excluded + a.voters > bc.voters:
-        raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
-                                     bc.voters))
-    wy, wn, wa = (_written(ctx, sp, data, a, left_out, bc.voters - excluded) if "written" in data
-                  else (0, 0, 0))
-    interested = data.get("interested_voting", 0)
-    cast_most = max((sum(v) for v in by_item.values()), default=0) if by_item is not None \
-        else yes + no + abstain
-    if interested > cast_most:
-        raise InvalidAction(too_many("interested_voting", interested, cast_most))
     # Dates only where a rule of the stage reads them (turning an instant into a local date is
     # the costly part of these facts).
     reads = sp.reads
@@ -651,8 +681,10 @@ def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
 def disclosure_facts(ctx: Context, s: CaseState, on: date) -> Facts:
     """The first posting of each channel in this stage, and the day it is asked about."""
     zone = ctx.plan.zone
-    facts: Facts = {"posted_on": {ch: local_date(at, zone) for ch, at in s.postings.items()},
-                    "on": on, "open_objections": s.objections}
+    posted = {}  # (a loop, not a comprehension: a stage has a posting or two)
+    for ch, at in s.postings.items():
+        posted[ch] = local_date(at, zone)
+    facts: Facts = {"posted_on": posted, "on": on, "open_objections": s.objections}
     sp = ctx.plan.stages.get(s.state)
     if sp is not None and "villager_objections" in sp.reads:  # a comment period
         facts["villager_objections"] = stage_objections(ctx, sp.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, Final, NamedTuple
 
 from deliberation.definition.model import OutcomeKind
@@ -27,7 +28,7 @@ from deliberation.engine.counting import (
     opinion_unit,
     task_facts,
 )
-from deliberation.engine.groups import election, require_elected
+from deliberation.engine.groups import ELECTED, election, require_elected
 from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
@@ -75,6 +76,12 @@ class Outcome(NamedTuple):
     effect: Effect | None = None
 
 
+# An outcome from one tuple of all three fields: the named tuple's ``tuple.__new__`` called from
+# C, without the Python frame of its generated ``__new__`` (every accepted action makes one).
+_outcome: Final[Callable[[tuple[FrozenDict, CaseState, Effect | None]], Outcome]] = partial(
+    tuple.__new__, Outcome)
+
+
 class _Model:
     """The object ``transitions`` moves: it carries only the state (see :func:`fire`)."""
 
@@ -117,7 +124,8 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
         ).format(name=sp.stage.name, what=what))
-    require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
+    if ctx.plan.procedure.groups:  # (most procedures elect none: nothing to ask)
+        require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
     if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
         failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
         if failed:
@@ -131,7 +139,9 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
     RuleViolation carrying every failure."""
     made = asked is None
     if asked is None:
-        asked = [r.verdict(facts) for r in sp.preconditions]
+        asked = []  # (a loop, not a comprehension: a stage has one to three of them)
+        for r in sp.preconditions:
+            asked.append(r.verdict(facts))
     for v in asked:
         if not v.ok:
             raise violation(sp, [v for v in asked if not v.ok])
@@ -163,8 +173,8 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
            new: CaseState) -> Outcome:
     """The result of following ``route`` to ``to``, and the state ``new`` there."""
-    return Outcome(FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}),
-                   new)
+    return _outcome((FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}),
+                     new, None))
 
 
 def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
@@ -331,7 +341,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         new = s.with_notice(target.id, d.at)
     else:
         new = s.with_circulation(target.id, d.at)
-    return Outcome(_stay(s), new)
+    return _outcome((_stay(s), new, None))
 
 
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
@@ -365,7 +375,9 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         checks.append(v.entry())
         if not v.ok:
             route = "rejected"
-    elected = election(ctx, s, sp, d.data, route)
+    # (a procedure without groups elects none: only a meeting naming some is asked, to refuse it)
+    elected = (election(ctx, s, sp, d.data, route)
+               if ctx.plan.procedure.groups or ELECTED in d.data else None)
     route, held = _round(s, sp, route)
     if elected is not None:  # a new election replaces the group
         s = s._replace(groups=FrozenDict({**s.groups, **elected}))
@@ -449,8 +461,8 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))
     if channel in s.postings:  # the channel's first posting in the stage stands
-        return Outcome(_stay(s), s)
-    return Outcome(_stay(s), s.with_postings(with_item(s.postings, channel, d.at)))
+        return _outcome((_stay(s), s, None))
+    return _outcome((_stay(s), s.with_postings(with_item(s.postings, channel, d.at)), None))
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -458,9 +470,14 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
     facts = disclosure_facts(ctx, s, _local(ctx, d.at))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
-    verdicts = [r.verdict(facts) for r in sp.preconditions]
-    short = [v for v in verdicts if isinstance(v.rule, Disclosure) and v.rule.repost
-             and v.numbers["channels"] and not v.numbers["met"]]
+    verdicts: list[Verdict] = []
+    short: list[Verdict] = []
+    for r in sp.preconditions:  # (one loop for both lists: a stage has a rule or two)
+        v = r.verdict(facts)
+        verdicts.append(v)
+        if isinstance(r, Disclosure) and r.repost and v.numbers["channels"] \
+                and not v.numbers["met"]:
+            short.append(v)
     # a comment period's window restarts with the new posting, and its open objections stay
     # open across it: neither holds up posting again
     if short and not s.objections and all(v.ok for v in verdicts if v not in short

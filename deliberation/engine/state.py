@@ -18,8 +18,9 @@ counted. A refused action therefore leaves the case exactly as it was.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from deliberation.frozen import FrozenDict
@@ -66,32 +67,32 @@ class CaseState(NamedTuple):
         rounds = FrozenDict({**self.rounds, stage: held})
         last_route = FrozenDict({**self.last_route, stage: route})
         if entering is None:
-            return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
-                             self.level, rounds, notices, circulated, last_route, self.postings,
-                             self.submitters, self.groups)
+            return _make((self.state, self.entered_seq, self.entered_at, self.objections,
+                          self.level, rounds, notices, circulated, last_route, self.postings,
+                          self.submitters, self.groups))
         to, seq, at = entering
         return _make((to, seq, at, self.objections, self.level, rounds, notices, circulated,
                       last_route, _EMPTY, self.submitters, self.groups))
 
     def with_notice(self, stage: str, at: datetime) -> CaseState:
         """The state once a notice of the meeting of ``stage`` was given ``at``."""
-        return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
-                         self.level, self.rounds, with_item(self.notices, stage, at),
-                         self.circulated, self.last_route, self.postings, self.submitters,
-                         self.groups)
+        return _make((self.state, self.entered_seq, self.entered_at, self.objections,
+                      self.level, self.rounds, with_item(self.notices, stage, at),
+                      self.circulated, self.last_route, self.postings, self.submitters,
+                      self.groups))
 
     def with_circulation(self, stage: str, at: datetime) -> CaseState:
         """The state once the plan for the meeting of ``stage`` was circulated ``at``."""
-        return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
-                         self.level, self.rounds, self.notices,
-                         with_item(self.circulated, stage, at), self.last_route, self.postings,
-                         self.submitters, self.groups)
+        return _make((self.state, self.entered_seq, self.entered_at, self.objections,
+                      self.level, self.rounds, self.notices,
+                      with_item(self.circulated, stage, at), self.last_route, self.postings,
+                      self.submitters, self.groups))
 
     def with_postings(self, postings: Mapping[str, datetime]) -> CaseState:
         """The state with this stage's first postings per channel ``postings``."""
-        return CaseState(self.state, self.entered_seq, self.entered_at, self.objections,
-                         self.level, self.rounds, self.notices, self.circulated,
-                         self.last_route, postings, self.submitters, self.groups)
+        return _make((self.state, self.entered_seq, self.entered_at, self.objections,
+                      self.level, self.rounds, self.notices, self.circulated,
+                      self.last_route, postings, self.submitters, self.groups))
 
     def rounds_at(self, stage: str) -> int:
         return self.rounds.get(stage, 0)
@@ -100,9 +101,10 @@ class CaseState(NamedTuple):
         return self._replace(rounds=with_item(self.rounds, stage, self.rounds_at(stage) + 1))
 
 
-# ``CaseState._make``: the named tuple's own constructor from one tuple of every field (cheaper
-# than its generated ``__new__`` with twelve arguments, for the states every move builds)
-_make = CaseState._make
+# A state from one tuple of every field: ``CaseState._make`` without its Python frame (the
+# named tuple's ``tuple.__new__``, called from C; cheaper than the generated ``__new__`` with
+# twelve arguments, for the states every move builds). Callers give all twelve fields.
+_make: Callable[[tuple[Any, ...]], CaseState] = partial(tuple.__new__, CaseState)
 
 
 def with_item(mapping: Mapping[str, Any], key: str, value: Any) -> FrozenDict:
@@ -114,7 +116,9 @@ def without(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     """``mapping`` without ``key`` (the same object when it has none)."""
     if key not in mapping:
         return mapping
-    return FrozenDict({k: v for k, v in mapping.items() if k != key})
+    rest = dict(mapping)  # (a copy from C, less the key: no comprehension frame)
+    del rest[key]
+    return FrozenDict(rest)
 
 
 class Tally:

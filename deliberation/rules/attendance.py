@@ -106,19 +106,19 @@ class Quorum(Rule):
 
     def verdict(self, facts: Facts) -> Verdict:
         rows = []
-        chosen: tuple[dict[str, Any], bool] | None = None
+        chosen: tuple[bool, dict[str, Any]] | None = None
         get = facts.get
         for t, present, of in self.judged:
-            ok, numbers = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
-            rows.append((numbers, ok))
-            if ok and chosen is None:
-                chosen = (numbers, ok)
-        numbers, ok = chosen or rows[0]
+            row = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
+            rows.append(row)
+            if chosen is None and row[0]:
+                chosen = row
+        ok, numbers = chosen or rows[0]
         if self.among:
             numbers = numbers | {"among": self.among}
         if len(rows) > 1:
             numbers = numbers | {"alternatives": tuple(
-                FrozenDict(n | {"ok": held}) for n, held in rows)}
+                FrozenDict(n | {"ok": held}) for held, n in rows)}
         return self._verdict(ok, numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:

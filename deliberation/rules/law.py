@@ -424,7 +424,10 @@ def regime(regime_id: str) -> Regime:
 
 def regime_of(kind: str) -> Regime | None:
     """The regime that binds ``kind``, or ``None`` for a kind only the Organic Law governs."""
-    return next((r for r in REGIMES.values() if kind in r.kinds), None)
+    for r in REGIMES.values():  # (a loop: opening a case and adopting it both ask)
+        if kind in r.kinds:
+            return r
+    return None
 
 
 def kind_label(kind: str) -> Text:
