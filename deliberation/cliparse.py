@@ -200,9 +200,9 @@ class Formatter(argparse.HelpFormatter):
 # types it back), a run of other Latin letters, digits and signs up to a backtick (a word), a
 # blank, or any one other character (Chinese breaks between any two characters); an opening
 # mark stays with what it opens.
-_UNITS: Final = re.compile(r"[(“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)")
+_UNITS: Final = re.compile(r"[(（“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)")
 # Marks that close what comes before them: never the first thing on a line.
-_CLOSING: Final = frozenset(",.;:!?)]、。,;:!?)")
+_CLOSING: Final = frozenset(",.;:!?)]、。，；：！？）」”")
 
 
 def _wrap(text: str, width: int) -> list[str]:
