@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import TextIO, cast
 
 from deliberation import __version__
-from deliberation.cliparse import Parser, reader_lang, speaking
+from deliberation.cliparse import N_, Parser, reader_lang, speaking
 from deliberation.commands import COMMANDS
 from deliberation.safetext import PrintableStream
 
@@ -50,7 +50,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     appear in ``--help`` by their summary). Without it, every command is registered."""
     parser = Parser(
         prog="deliberation",
-        description=(
+        description=N_(
             "Village deliberation procedures (四议两公开, 六议两公开) as auditable state machines."
         ),
     )

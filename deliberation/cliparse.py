@@ -7,10 +7,12 @@ the language taken from the environment: no hook per parser, and nothing that wo
 ``--lang``. So the parser renders them itself: :meth:`Parser.error` (argparse's documented
 override point) words the message argparse formatted (:mod:`deliberation.cliwords` matches it
 against argparse's templates), and :class:`Formatter` words the usage prefix, the section
-headings and the help of ``-h``/``--version``. Only a formatter's name is public API; it
-overrides the methods argparse's own formatters go through (``_get_help_string``, as
-``ArgumentDefaultsHelpFormatter`` does, and ``_format_usage``), and tests/test_cli_words.py
-checks that English help is argparse's own, so a Python that changes them shows there.
+headings and the help of ``-h``/``--version``; the help, descriptions and summaries the commands
+give (marked :func:`N_` for the catalogs) it looks up in the catalogs as it renders them. Only
+a formatter's name is public API; it overrides the methods argparse's own formatters go through
+(``_get_help_string``, as ``ArgumentDefaultsHelpFormatter`` does, ``add_text`` and
+``_format_usage``), and tests/test_cli_words.py checks that English help is argparse's own, so a
+Python that changes them shows there.
 
 >>> parser = Parser(prog="demo")
 >>> with speaking("zh-Hant"):
@@ -23,6 +25,7 @@ usage: demo [-h]
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
@@ -51,6 +54,47 @@ def speaking(lang: str) -> Iterator[None]:
             yield
     finally:
         _LANG.reset(token)
+
+
+def N_(english: str) -> str:  # gettext's own name for this marker
+    """``english`` as written: marks a command's help, description or summary for the catalogs
+    (``pybabel extract -k N_``) without reading them, so an English ``--help`` needs none;
+    :class:`Formatter` shows it in the reader's language.
+
+    >>> parser = Parser(prog="demo", description=N_("open a case"))
+    >>> with speaking("zh-Hans"):
+    ...     print(parser.format_help().splitlines()[2])
+    开办一件事项
+    """
+    return english
+
+
+class Filled(str):
+    """A command's help filled in from a template marked :func:`N_`, e.g. with a list of ids:
+    the text in English, and the template and values to fill it in another language. A list
+    of ids is joined with commas in English, and as code (`…`) in the reader's language.
+
+    >>> kinds = Filled(N_("ACTION is an engine action ({actions})."), actions=("a", "b"))
+    >>> print(kinds)
+    ACTION is an engine action (a, b).
+    >>> print(kinds.fill("{actions}", "zh-Hans"))
+    `a`、`b`
+    """
+
+    template: str
+    values: dict[str, str | tuple[str, ...]]
+
+    def __new__(cls, template: str, **values: str | tuple[str, ...]) -> Filled:
+        filled = super().__new__(cls, template.format(
+            **{k: v if isinstance(v, str) else ", ".join(v) for k, v in values.items()}))
+        filled.template = template
+        filled.values = values
+        return filled
+
+    def fill(self, template: str, lang: str) -> str:
+        """``template`` (the translation of :attr:`template`) filled in for ``lang``."""
+        return template.format(**{k: v if isinstance(v, str) else "、".join(f"`{i}`" for i in v)
+                                  for k, v in self.values.items()})
 
 
 def asked_lang(argv: Sequence[str]) -> str | None:
@@ -111,7 +155,8 @@ class Formatter(argparse.HelpFormatter):
     """Help in the reader's language: the usage prefix, the headings argparse gives its groups
     (``positional arguments``, ``options``) and the help of ``-h`` and ``--version``.
 
-    The descriptions and option help the commands give are shown as they wrote them.
+    The help, descriptions and summaries the commands give (marked :func:`N_`) come from the
+    catalogs in the same way, when rendered: with ``%(default)s`` still to be filled.
     """
 
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
@@ -127,11 +172,61 @@ class Formatter(argparse.HelpFormatter):
         return word + super()._format_usage(usage, actions, groups, blank)[len(blank):]
 
     def start_section(self, heading: str | None) -> None:
-        super().start_section(_own_word(heading) if heading else heading)
+        super().start_section(_word(heading) if heading else heading)
+
+    def add_text(self, text: str | None) -> None:
+        # a parser's description and epilog, and an argument group's description
+        super().add_text(_word(text) if text and text != argparse.SUPPRESS else text)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        # an option's help; argparse breaks lines at blanks only, counting characters
+        if _LANG.get() == "en":
+            return super()._split_lines(text, width)
+        return _wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        # a description
+        if _LANG.get() == "en":
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in _wrap(text, width))
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
-        # the hook argparse's own ArgumentDefaultsHelpFormatter overrides
-        return _own_word(action.help) if action.help else action.help
+        # the hook argparse's own ArgumentDefaultsHelpFormatter overrides; a command's summary
+        # in its parent's list of commands comes here too
+        return _word(action.help) if action.help else action.help
+
+
+# What a line of Chinese help may break between: a span of code (`…`, never broken: a clerk
+# types it back), a run of other Latin letters, digits and signs up to a backtick (a word), a
+# blank, or any one other character (Chinese breaks between any two characters); an opening
+# mark stays with what it opens.
+_UNITS: Final = re.compile(r"[(（“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)")
+# Marks that close what comes before them: never the first thing on a line.
+_CLOSING: Final = frozenset(",.;:!?)]、。，；：！？）」”")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken where Chinese is (see ``_UNITS``);
+    a unit wider than a line, or a closing mark, may overrun it.
+
+    >>> _wrap("加入 `--path DIR` 搜索路径,可多次使用", 18)
+    ['加入 `--path DIR`', '搜索路径,可多次使', '用']
+    >>> _wrap("事项编号(默认:随机生成)", 10)
+    ['事项编号', '(默认:随机', '生成)']
+    """
+    lines: list[str] = []
+    line = ""
+    for unit in _UNITS.findall(" ".join(text.split())):
+        if unit == " ":
+            line += unit
+        elif line.strip() and _columns(line + unit) > width and unit not in _CLOSING:
+            lines.append(line.rstrip())
+            line = unit
+        else:
+            line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
 
 
 def _columns(text: str) -> int:
@@ -140,6 +235,23 @@ def _columns(text: str) -> int:
     from unicodedata import east_asian_width
 
     return sum(2 if east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _word(english: str) -> str:
+    """``english`` (one of argparse's own words, or a command's words marked :func:`N_`) in the
+    reader's language; as it is when the catalogs have no translation for it."""
+    lang = _LANG.get()
+    if lang == "en":
+        return english
+    own = _own_word(english)
+    if own != english:
+        return own
+    # Imported here for start-up speed: only help in another language needs the catalogs.
+    from deliberation.i18n import translate
+
+    if isinstance(english, Filled):
+        return english.fill(translate(english.template, lang), lang)
+    return translate(english, lang)
 
 
 def _own_word(english: str) -> str:

@@ -106,7 +106,7 @@ _TEMPLATES: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], Text]],
     (re.compile(pattern, re.DOTALL), word) for pattern, word in (
         (r"the following arguments are required: (?P<arguments>.+)",
          _fill(_("the following arguments are required: {arguments}"), arguments=_values)),
-        (r"unrecognized arguments: (?P<arguments>.+)",
+        (r"unrecognized arguments: (?P<arguments>.*)",  # .*: an empty word typed ("")
          _fill(_("unrecognized arguments: {arguments}"), arguments=as_written)),
         (r"invalid choice: (?P<value>.+) \(choose from (?P<choices>.+)\)", _choice),
         (r"invalid int value: (?P<value>.+)",

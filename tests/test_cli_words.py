@@ -260,3 +260,12 @@ def test_any_command_line_gets_one_line_in_the_readers_words(argv: list[str], la
     assert said.count("\n") <= 1 and printable(said) == said, said
     if reader != "en" and said:
         assert [w for w in ARGPARSE_ENGLISH if w in said] == [], said
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_an_empty_word_typed_is_an_unrecognized_argument(
+        lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``deliberation run lint ""``: argparse names the empty word as nothing at all."""
+    err = _usage_error(["run", "lint", "", "--lang", lang], capsys)
+    assert [w for w in ARGPARSE_ENGLISH if w in err] == [], err
+    assert ("无法识别的参数" if lang == "zh-Hans" else "無法辨識的參數") in err, err

@@ -1,6 +1,6 @@
 """The gettext catalogs: complete, compiled from their current .po, and the only source of words.
 
-Babel's extractor reads the library as ``pybabel extract -F babel.cfg -k _p:1c,2`` does
+Babel's extractor reads the library as ``pybabel extract -F babel.cfg -k _p:1c,2 -k N_`` does
 (docs/trainer.md): every message it finds must have both Chinese translations, no catalog
 entry may be unused, and the compiled .mo the library reads must say what its .po says.
 """
@@ -24,7 +24,7 @@ import deliberation
 from deliberation.i18n import LOCALE_DIRS, catalog_files
 
 PACKAGE = Path(deliberation.__file__).parent
-KEYWORDS = {"_": None, "_p": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "_p": ((1, "c"), 2), "N_": None}
 
 
 def _extracted() -> dict[tuple[str | None, str], list[str]]:

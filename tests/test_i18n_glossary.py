@@ -26,9 +26,9 @@ def _entries(lang: str) -> list[tuple[str, str]]:
     return [(str(m.id), str(m.string)) for m in cat if m.id]
 
 
-# What is not prose in a msgid: placeholders ({channels}), and ids, columns and command syntax
-# (households=N, id,household,adult, household…).
-CODE = re.compile(r"\{[^{}]*\}|\S*\w[=,…_.]\w\S*|\S*[=…_]\S*|\b[A-Z]{2,}\b")
+# What is not prose in a msgid: placeholders ({channels}), ids, columns and command syntax
+# (households=N, id,household,adult, household…), and option names (--key-file).
+CODE = re.compile(r"\{[^{}]*\}|\S*\w[=,…_.]\w\S*|\S*[=…_]\S*|\b[A-Z]{2,}\b|--\w[\w-]*")
 
 
 def _prose(msgid: str) -> str:

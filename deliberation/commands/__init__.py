@@ -12,75 +12,78 @@ from __future__ import annotations
 
 from typing import Final
 
+from deliberation.cliparse import N_
+
 # In the order of ``deliberation --help``.
 COMMANDS: Final[dict[str, tuple[str, str]]] = {
     "lint": (
         "deliberation.commands.lint",
-        "check procedure files; every problem with file:line:column and a code",
+        N_("check procedure files; every problem with file:line:column and a code"),
     ),
     "list": (
         "deliberation.commands.list_cmd",
-        "list the procedures on the search path",
+        N_("list the procedures on the search path"),
     ),
     "show": (
         "deliberation.commands.show",
-        "show a procedure's steps, rules, records and settings",
+        N_("show a procedure's steps, rules, records and settings"),
     ),
     "simulate": (
         "deliberation.commands.simulate",
-        "Monte Carlo runs of a procedure in a simulated village",
+        N_("Monte Carlo runs of a procedure in a simulated village"),
     ),
     "compare": (
         "deliberation.commands.simulate",
-        "procedures side by side on the same villages and seeds",
+        N_("procedures side by side on the same villages and seeds"),
     ),
     "paths": (
         "deliberation.commands.paths",
-        "every path a matter can take, grouped by where and why it ends (--simulate: how often)",
+        N_("every path a matter can take, grouped by where and why it ends "
+           "(--simulate: how often)"),
     ),
     "diff": (
         "deliberation.commands.diff",
-        "what one procedure changes against another, in governance terms",
+        N_("what one procedure changes against another, in governance terms"),
     ),
     "case": (
         "deliberation.commands.case",
-        "run a durable case step by step (new, act, show, log, verify, export, list)",
+        N_("run a durable case step by step (new, act, show, log, verify, export, list)"),
     ),
     "roster": (
         "deliberation.commands.roster",
-        "village rosters: check a roster file (docs/roster.md)",
+        N_("village rosters: check a roster file (docs/roster.md)"),
     ),
     "run": (
         "deliberation.commands.run",
-        "run a scenario file: each action accepted or refused, then the outcome",
+        N_("run a scenario file: each action accepted or refused, then the outcome"),
     ),
     "demo": (
         "deliberation.commands.demo",
-        "narrated demo: a village road through every step, with a refused vote put right",
+        N_("narrated demo: a village road through every step, with a refused vote put right"),
     ),
     "walk": (
         "deliberation.commands.walk",
-        "walk through a procedure step by step on a sample village (for trainers)",
+        N_("walk through a procedure step by step on a sample village (for trainers)"),
     ),
     "diagram": (
         "deliberation.commands.diagram",
-        "draw a procedure as Mermaid, dot, SVG or PNG",
+        N_("draw a procedure as Mermaid, dot, SVG or PNG"),
     ),
     "html": (
         "deliberation.commands.html_cmd",
-        "write a self-contained HTML page (works offline) for trainers",
+        N_("write a self-contained HTML page (works offline) for trainers"),
     ),
     "serve": (
         "deliberation.commands.serve",
-        "run the HTTP/JSON service for platforms in any language",
+        N_("run the HTTP/JSON service for platforms in any language"),
     ),
     "token": (
         "deliberation.commands.token",
-        "create, list or revoke the service's bearer tokens",
+        N_("create, list or revoke the service's bearer tokens"),
     ),
     "procedure": (
         "deliberation.commands.procedure",
-        "add procedures to the service's database, or list them",
+        N_("add procedures to the service's database, or list them"),
     ),
 }
 

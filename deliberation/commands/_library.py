@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from deliberation.cliparse import N_
 from deliberation.commands import summary
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, _
@@ -46,9 +47,9 @@ def add_command(subparsers: Any, name: str, run: Callable[[argparse.Namespace], 
 def add_procedure_options(parser: argparse.ArgumentParser) -> None:
     """The procedure (id or ``.yaml`` file), ``--lang`` and ``--path``: read by
     :func:`procedure_of`."""
-    parser.add_argument("procedure", metavar="ID|FILE", help="procedure id or .yaml file")
+    parser.add_argument("procedure", metavar="ID|FILE", help=N_("procedure id or .yaml file"))
     parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
-                        help="language of labels and messages (default zh-Hans)")
+                        help=N_("language of labels and messages (default zh-Hans)"))
     add_path_option(parser)
 
 
@@ -63,7 +64,7 @@ def add_path_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="DIR",
-        help="add DIR to the procedure search path (for extends and ids); repeatable",
+        help=N_("add DIR to the procedure search path (for extends and ids); repeatable"),
     )
 
 

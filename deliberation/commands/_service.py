@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from deliberation.cliparse import N_
 from deliberation.i18n import LANGS
 from deliberation.store.location import default_db
 
@@ -21,8 +22,8 @@ def service_options() -> argparse.ArgumentParser:
     """A parent parser of every subcommand: ``--db`` (the store URL) and ``--lang``."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=default_db(),
-                        help="store URL (default: %(default)s)")
-    common.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of messages")
+                        help=N_("store URL (default: %(default)s)"))
+    common.add_argument("--lang", choices=LANGS, default="zh-Hans", help=N_("language of messages"))
     return common
 
 

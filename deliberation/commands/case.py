@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
+from deliberation.cliparse import N_, Filled
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
 from deliberation.errors import (
@@ -89,20 +90,20 @@ def register_chosen(subparsers: Any, words: Sequence[str] | None) -> None:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=default_db(),
                         metavar="URL",
-                        help="store URL: sqlite:///FILE (default %(default)s) or postgresql://…")
+                        help=N_("store URL: sqlite:///FILE (default %(default)s) or postgresql://…"))
     common.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     common.add_argument("--key-file", metavar="FILE",
-                        help="chain-head key: a secret (HMAC-SHA256) or an Ed25519 PEM key")
+                        help=N_("chain-head key: a secret (HMAC-SHA256) or an Ed25519 PEM key"))
     # --format json on every subcommand but export (whose --format is json or html), as lint
     # and list have it (``act --json`` already names the action's input).
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text for people (default) or json for programs")
+                        help=N_("text for people (default) or json for programs"))
     add_path_option(common)
 
     p: argparse.ArgumentParser = subparsers.add_parser(
         "case", help=summary("case"),
-        description="Durable cases in an event store (SQLite file or PostgreSQL).",
+        description=N_("Durable cases in an event store (SQLite file or PostgreSQL)."),
     )
     sub = p.add_subparsers(dest="case_command", metavar="SUBCOMMAND", required=True)
     chosen = _chosen_subcommand(words)
@@ -122,38 +123,39 @@ def _chosen_subcommand(words: Sequence[str] | None) -> str | None:
 
 
 def _add_new(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
-    new = sub.add_parser("new", parents=[common, output], help="open a case")
+    new = sub.add_parser("new", parents=[common, output], help=N_("open a case"))
     new.add_argument("--procedure", required=True, metavar="ID")
     new.add_argument("--matter", required=True, metavar="TEXT")
     new.add_argument("--kind", action=_KindOption, default=None, metavar="KIND")
     new.add_argument("--village", metavar="ID",
-                     help="the village the case belongs to (the service serves it to its tokens)")
+                     help=N_("the village the case belongs to "
+                             "(the service serves it to its tokens)"))
     src = new.add_mutually_exclusive_group()
-    src.add_argument("--roster", metavar="FILE", help="roster as .csv or .yaml")
+    src.add_argument("--roster", metavar="FILE", help=N_("roster as .csv or .yaml"))
     src.add_argument("--generate", metavar="K=V,…",
-                     help="synthetic roster, e.g. households=365,people=847 (default: 固庄村)")
-    new.add_argument("--id", dest="case_id", metavar="CASE", help="case id (default: random)")
+                     help=N_("synthetic roster, e.g. households=365,people=847 (default: 固庄村)"))
+    new.add_argument("--id", dest="case_id", metavar="CASE", help=N_("case id (default: random)"))
     new.add_argument("--setting", action="append", default=[], metavar="K=V",
-                     help="procedure setting override (value as JSON, else text); repeatable")
-    new.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
+                     help=N_("procedure setting override (value as JSON, else text); repeatable"))
+    new.add_argument("--at", metavar="ISO-TIME", help=N_("the time of the action (default: now)"))
     new.add_argument("--actor", metavar="VILLAGER")
     new.set_defaults(func=_guard(run_new))
 
 
 def _add_act(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
     act = sub.add_parser(
-        "act", parents=[common, output], help="take one action on a case",
-        description="ACTION is an engine action (" + ", ".join(a.replace("_", "-")
-                                                               for a in ACTIONS) + ").",
+        "act", parents=[common, output], help=N_("take one action on a case"),
+        description=Filled(N_("ACTION is an engine action ({actions})."),
+                           actions=tuple(a.replace("_", "-") for a in ACTIONS)),
     )
     act.add_argument("case_id", metavar="CASE")
     act.add_argument("action", metavar="ACTION")
-    act.add_argument("--json", metavar="OBJECT", help="the action's fields as one JSON object")
-    act.add_argument("--at", metavar="ISO-TIME", help="the time of the action (default: now)")
+    act.add_argument("--json", metavar="OBJECT", help=N_("the action's fields as one JSON object"))
+    act.add_argument("--at", metavar="ISO-TIME", help=N_("the time of the action (default: now)"))
     act.add_argument("--attach", action="append", default=[], metavar="FILE",
-                     help="evidence the action carries (PDF, PNG, JPEG, TIFF, WebP or UTF-8 "
-                          "text, up to 20 MiB each); repeatable")
-    act.add_argument("fields", nargs=argparse.REMAINDER, help="--field value …")
+                     help=N_("evidence the action carries (PDF, PNG, JPEG, TIFF, WebP or UTF-8 "
+                             "text, up to 20 MiB each); repeatable"))
+    act.add_argument("fields", nargs=argparse.REMAINDER, help=N_("--field value …"))
     act.set_defaults(func=_guard(run_act))
 
 
@@ -174,34 +176,37 @@ def _add_export(sub: Any, common: argparse.ArgumentParser,
     del output  # export's --format is its own (json, html or pdf)
     exp = sub.add_parser(
         "export", parents=[common],
-        help="the case's archive as JSON, or its register as HTML or PDF",
-        description="json: the complete archive (re-verifiable offline); html, pdf: the register "
-                    "a village files, in --lang (the pdf needs -o FILE or a redirected stdout).")
+        help=N_("the case's archive as JSON, or its register as HTML or PDF"),
+        description=N_("json: the complete archive (re-verifiable offline); html, pdf: the "
+                       "register a village files, in --lang (the pdf needs -o FILE or a "
+                       "redirected stdout)."))
     exp.add_argument("case_id", metavar="CASE")
     exp.add_argument("--format", choices=("json", "html", "pdf"), default="json")
-    exp.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    exp.add_argument("-o", "--output", metavar="FILE", help=N_("write here (default: stdout)"))
     exp.add_argument("--attachments", action="store_true",
-                     help="json: carry the attachments' bytes too (base64)")
+                     help=N_("json: carry the attachments' bytes too (base64)"))
     exp.set_defaults(func=_guard(run_export))
 
 
 def _add_list(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
     ls = sub.add_parser("list", parents=[common, output],
-                        help="the cases in the store, a page at a time",
-                        description="Cases oldest first; the database filters and pages them.")
+                        help=N_("the cases in the store, a page at a time"),
+                        description=N_("Cases oldest first; the database filters and pages them."))
     ls.add_argument("--limit", type=_positive, default=100, metavar="N",
-                    help="at most N cases (default %(default)s)")
-    ls.add_argument("--after", metavar="CASE", help="the page after this case id")
-    ls.add_argument("--procedure", metavar="ID", help="only cases under this procedure")
-    ls.add_argument("--village", metavar="ID", help="only cases of this village")
+                    help=N_("at most N cases (default %(default)s)"))
+    ls.add_argument("--after", metavar="CASE", help=N_("the page after this case id"))
+    ls.add_argument("--procedure", metavar="ID", help=N_("only cases under this procedure"))
+    ls.add_argument("--village", metavar="ID", help=N_("only cases of this village"))
     ls.add_argument("--state", metavar="STATE",
-                    help="only cases in this state now (a stage id or an outcome)")
-    ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="opened on or after (UTC)")
-    ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="opened on or before (UTC)")
+                    help=N_("only cases in this state now (a stage id or an outcome)"))
+    ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
+                    help=N_("opened on or after (UTC)"))
+    ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
+                    help=N_("opened on or before (UTC)"))
     ls.add_argument("--updated-since", type=_day, metavar="YYYY-MM-DD",
-                    help="last action on or after (UTC)")
+                    help=N_("last action on or after (UTC)"))
     ls.add_argument("--updated-until", type=_day, metavar="YYYY-MM-DD",
-                    help="last action on or before (UTC)")
+                    help=N_("last action on or before (UTC)"))
     ls.set_defaults(func=_guard(run_list))
 
 
@@ -216,7 +221,8 @@ class _KindOption(argparse.Action):
     def help(self) -> str:
         from deliberation.rules.law import DEFAULT_KIND, KINDS  # (lazy: start-up speed)
 
-        return (f"the matter's kind (default: {DEFAULT_KIND}); one of: " + ", ".join(KINDS))
+        return Filled(N_("the matter's kind (default: {default}); one of: {kinds}"),
+                      default=DEFAULT_KIND, kinds=tuple(KINDS))
 
     @help.setter
     def help(self, value: str | None) -> None:
@@ -865,9 +871,9 @@ _SUBCOMMANDS: Final[Mapping[str, Callable[[Any, argparse.ArgumentParser,
                                            argparse.ArgumentParser], None]]] = {
     "new": _add_new,
     "act": _add_act,
-    "show": _reader("show", "the case's state, what is missing and who may act", run_show),
-    "log": _reader("log", "every record of the case", run_log),
-    "verify": _reader("verify", "check the hash chain (and signed heads with --key-file)",
+    "show": _reader("show", N_("the case's state, what is missing and who may act"), run_show),
+    "log": _reader("log", N_("every record of the case"), run_log),
+    "verify": _reader("verify", N_("check the hash chain (and signed heads with --key-file)"),
                       run_verify),
     "export": _add_export,
     "list": _add_list,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, LANGS, _
@@ -17,12 +18,13 @@ from deliberation.trainer.demo import run_demo
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "demo", run,
-                    description="Take a village-road project through every step of a procedure.")
+                    description=N_(
+                        "Take a village-road project through every step of a procedure."))
     p.add_argument("procedure", nargs="?", default="six-deliberations-guzhuang", metavar="ID")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--db", default="deliberation-demo.sqlite",
-                   help="SQLite file to store the case in (default: %(default)s)")
-    p.add_argument("--no-store", action="store_true", help="keep the case in memory only")
+                   help=N_("SQLite file to store the case in (default: %(default)s)"))
+    p.add_argument("--no-store", action="store_true", help=N_("keep the case in memory only"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -27,15 +28,16 @@ from deliberation.trainer.diagram import FORMATS, render
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "diagram", run,
-                    description="Draw a procedure: steps, the rules on each transition, routes "
-                                "and outcomes.",
+                    description=N_("Draw a procedure: steps, the rules on each transition, routes "
+                                   "and outcomes."),
                     options=OUTPUT_OPTIONS)
     p.add_argument("--format", choices=FORMATS, default="mermaid")
-    p.add_argument("--highlight", metavar="STAGE", help="highlight this stage (or outcome)")
+    p.add_argument("--highlight", metavar="STAGE", help=N_("highlight this stage (or outcome)"))
     p.add_argument("--engine", choices=("graphviz", "builtin"), default="graphviz",
-                   help="for svg: Graphviz (default) or the built-in drawing (no Graphviz needed)")
-    p.add_argument("--case", metavar="CASE", help="highlight where this stored case stands")
-    p.add_argument("--db", metavar="URL", help="the case store, e.g. sqlite:///cases.db")
+                   help=N_("for svg: Graphviz (default) or the built-in drawing "
+                           "(no Graphviz needed)"))
+    p.add_argument("--case", metavar="CASE", help=N_("highlight where this stored case stands"))
+    p.add_argument("--db", metavar="URL", help=N_("the case store, e.g. sqlite:///cases.db"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from typing import Any
 
 from deliberation.analysis.diff import diff
 from deliberation.analysis.diff_render import FORMATS, to_data, to_text
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, add_path_option, library_from, load_ref
 from deliberation.i18n import DEFAULT_LANG, LANGS
 from deliberation.safetext import printable
@@ -25,11 +26,11 @@ from deliberation.safetext import printable
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "diff", run,
-                    description="What procedure B changes against procedure A (ids or .yaml "
-                                "files): stages, bodies, thresholds, consultation, signatures, "
-                                "disclosure, settings, legal basis.")
-    p.add_argument("a", metavar="A", help="procedure id or .yaml file")
-    p.add_argument("b", metavar="B", help="procedure id or .yaml file")
+                    description=N_("What procedure B changes against procedure A (ids or .yaml "
+                                   "files): stages, bodies, thresholds, consultation, signatures, "
+                                   "disclosure, settings, legal basis."))
+    p.add_argument("a", metavar="A", help=N_("procedure id or .yaml file"))
+    p.add_argument("b", metavar="B", help=N_("procedure id or .yaml file"))
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     add_path_option(p)

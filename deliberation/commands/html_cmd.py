@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, procedure_of
 from deliberation.trainer.cli_support import (
     OUTPUT_OPTIONS,
@@ -23,9 +24,9 @@ from deliberation.trainer.html_page import build_page
 
 def register(subparsers: Any) -> None:
     add_command(subparsers, "html", run,
-                description="Write an offline HTML page: diagram, step-by-step mode, "
-                            "language switch, a 'try it' panel for the rule numbers, "
-                            "printable as a handout.",
+                description=N_("Write an offline HTML page: diagram, step-by-step mode, "
+                               "language switch, a 'try it' panel for the rule numbers, "
+                               "printable as a handout."),
                 options=(*OUTPUT_OPTIONS, add_matter_option))
 
 

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import (
     add_command,
     add_path_option,
@@ -31,13 +32,13 @@ from deliberation.yamlsource import read_text_file
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "lint", run,
-                    description="Check procedure YAML files (or folders of them, or ids on the "
-                                "search path). Exit 0 when clean, 1 with diagnostics.",
+                    description=N_("Check procedure YAML files (or folders of them, or ids on the "
+                                   "search path). Exit 0 when clean, 1 with diagnostics."),
                     options=(add_path_option,))
-    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or procedure id")
+    p.add_argument("paths", nargs="+", metavar="PATH", help=N_("file, folder or procedure id"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--lang", choices=LANGS, default="en",
-                   help="language of the diagnostics, their hints and the summary")
+                   help=N_("language of the diagnostics, their hints and the summary"))
 
 
 def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:

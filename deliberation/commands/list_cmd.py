@@ -11,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, add_path_option, library_from, table
 from deliberation.definition.localities import locality_label
 from deliberation.errors import DefinitionError
@@ -19,8 +20,8 @@ from deliberation.i18n import DEFAULT_LANG, LANGS, _
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "list", run,
-                    description="List the procedures on the search path: the built-ins, "
-                                "DELIBERATION_PATH and any --path folders.")
+                    description=N_("List the procedures on the search path: the built-ins, "
+                                   "DELIBERATION_PATH and any --path folders."))
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_path_option(p)

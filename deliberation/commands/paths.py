@@ -18,6 +18,7 @@ from typing import Any
 
 from deliberation.analysis.paths import PathTooLong, TooManyPaths, derive_paths
 from deliberation.analysis.paths_render import FORMATS, to_data, to_mermaid, to_text
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -26,23 +27,24 @@ from deliberation.safetext import printable
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "paths", run,
-                    description="Every path a matter can take from opening to each outcome, "
-                                "grouped by where and why it ends, counted; --simulate adds each "
-                                "group's probability.",
+                    description=N_("Every path a matter can take from opening to each outcome, "
+                                   "grouped by where and why it ends, counted; --simulate adds "
+                                   "each group's probability."),
                     options=(add_procedure_options,))
     p.add_argument("--format", choices=FORMATS, default="text")
     p.add_argument("--setting", dest="settings", action="append", default=[],
-                   metavar="ID=VALUE", help="a procedure setting, e.g. "
-                   "one-person-both-chairs=true (as simulate takes it)")
-    sim = p.add_argument_group("simulation (--simulate; parameters as simulate takes them)")
+                   metavar="ID=VALUE", help=N_("a procedure setting, e.g. "
+                   "one-person-both-chairs=true (as simulate takes it)"))
+    sim = p.add_argument_group(
+        N_("simulation (--simulate; parameters as simulate takes them)"))
     sim.add_argument("--simulate", action="store_true",
-                     help="add each group's probability from simulated runs")
+                     help=N_("add each group's probability from simulated runs"))
     sim.add_argument("--runs", type=int, default=10_000)
     sim.add_argument("--seed", type=int, default=0)
     sim.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
-                     help="a village/behaviour parameter, e.g. party_away_share=0.5")
+                     help=N_("a village/behaviour parameter, e.g. party_away_share=0.5"))
     sim.add_argument("--sim-path", dest="sim_path", choices=("vectorised", "engine"),
-                     default="vectorised", help="the simulation path")
+                     default="vectorised", help=N_("the simulation path"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._service import service_options, service_store
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DefinitionError
@@ -24,17 +25,17 @@ from deliberation.yamlsource import read_text_file
 
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "procedure", help="add procedures to the service's database, or list them",
-        description="Procedures uploaded to the service (as POST /v1/procedures does).")
+        "procedure", help=N_("add procedures to the service's database, or list them"),
+        description=N_("Procedures uploaded to the service (as POST /v1/procedures does)."))
     common = service_options()
-    common.add_argument("--json", action="store_true", help="print as JSON")
+    common.add_argument("--json", action="store_true", help=N_("print as JSON"))
     sub = p.add_subparsers(dest="procedure_command", metavar="ACTION", required=True)
-    a = sub.add_parser("add", help="check a procedure file and store it", parents=[common])
+    a = sub.add_parser("add", help=N_("check a procedure file and store it"), parents=[common])
     a.add_argument("file", type=Path)
     a.add_argument("--village", default="*",
-                   help="the village that uploads it (default: '*', the operator)")
+                   help=N_("the village that uploads it (default: '*', the operator)"))
     a.set_defaults(func=add)
-    ls = sub.add_parser("list", help="list the uploaded procedures", parents=[common])
+    ls = sub.add_parser("list", help=N_("list the uploaded procedures"), parents=[common])
     ls.set_defaults(func=list_)
 
 

@@ -16,6 +16,7 @@ import json
 import sys
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.i18n import LANGS, Lang, Text, _
 from deliberation.roster import Roster
 from deliberation.roster.files import read_file
@@ -23,17 +24,17 @@ from deliberation.roster.files import read_file
 
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "roster", help="village rosters: check a roster file (docs/roster.md)",
-        description="Village rosters (CSV or YAML; the format is in docs/roster.md).",
+        "roster", help=N_("village rosters: check a roster file (docs/roster.md)"),
+        description=N_("Village rosters (CSV or YAML; the format is in docs/roster.md)."),
     )
     sub = p.add_subparsers(dest="roster_command", metavar="SUBCOMMAND", required=True)
     check = sub.add_parser(
-        "check", help="check one roster file; every problem with file:line:column and a code",
-        description="Read a roster strictly. Exit 0 when clean, 1 with problems, 2 when the file "
-        "cannot be used at all.",
+        "check", help=N_("check one roster file; every problem with file:line:column and a code"),
+        description=N_("Read a roster strictly. Exit 0 when clean, 1 with problems, 2 when the "
+                       "file cannot be used at all."),
     )
-    check.add_argument("file", metavar="FILE", help="a .csv, .yaml or .yml roster")
-    check.add_argument("--lang", choices=LANGS, default="en", help="language of the messages")
+    check.add_argument("file", metavar="FILE", help=N_("a .csv, .yaml or .yml roster"))
+    check.add_argument("--lang", choices=LANGS, default="en", help=N_("language of the messages"))
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=run_check)
 

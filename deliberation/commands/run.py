@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command
 from deliberation.commands.run_report import format_report
 from deliberation.engine.scenario import ScenarioError, load_scenario, run_scenario
@@ -22,11 +23,11 @@ from deliberation.i18n import LANGS
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "run", run,
-                    description="Apply a scenario's timed actions to a new case and report each "
-                                "one.")
+                    description=N_("Apply a scenario's timed actions to a new case and report each "
+                                   "one."))
     p.add_argument("scenario", metavar="SCENARIO.yaml")
-    p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--lang", choices=LANGS, default="zh-Hans", help="language of the report")
+    p.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
+    p.add_argument("--lang", choices=LANGS, default="zh-Hans", help=N_("language of the report"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ import argparse
 import socket
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -21,19 +22,19 @@ from deliberation.store.location import default_db
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "serve", run,
-                    description="Serve cases, procedures and rosters over HTTP (OpenAPI at "
-                                "/openapi.json).")
+                    description=N_("Serve cases, procedures and rosters over HTTP (OpenAPI at "
+                                   "/openapi.json)."))
     p.add_argument("--db", default=default_db(),
-                   help="store URL: sqlite:///FILE or postgresql://… (default: %(default)s)")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on")
+                   help=N_("store URL: sqlite:///FILE or postgresql://… (default: %(default)s)"))
+    p.add_argument("--host", default="127.0.0.1", help=N_("address to listen on"))
+    p.add_argument("--port", type=int, default=8000, help=N_("port to listen on"))
     p.add_argument("--workers", type=int, default=1,
-                   help="worker processes (use PostgreSQL for more than one)")
+                   help=N_("worker processes (use PostgreSQL for more than one)"))
     p.add_argument("--max-body", type=int, default=1024 * 1024, metavar="BYTES",
-                   help="largest request body accepted (default: 1 MiB)")
+                   help=N_("largest request body accepted (default: 1 MiB)"))
     p.add_argument("--keepalive", type=float, default=15.0, metavar="SECONDS",
-                   help="seconds of quiet before an event stream sends a keep-alive comment "
-                        "(default: %(default)s)")
+                   help=N_("seconds of quiet before an event stream sends a keep-alive comment "
+                           "(default: %(default)s)"))
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
 

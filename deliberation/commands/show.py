@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, Final
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, add_procedure_options, procedure_of
 from deliberation.definition.checks import route_keys
 from deliberation.definition.gate_words import gate_lines
@@ -37,14 +38,14 @@ from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "show", run,
-                    description="Show a procedure (an id on the search path, or a .yaml file) "
-                                "step by step.",
+                    description=N_("Show a procedure (an id on the search path, or a .yaml file) "
+                                   "step by step."),
                     options=(add_procedure_options,))
     p.add_argument(
         "--format",
         choices=("text", "yaml"),
         default="text",
-        help="yaml: the flat definition (extends resolved), as the loader reads it",
+        help=N_("yaml: the flat definition (extends resolved), as the loader reads it"),
     )
 
 

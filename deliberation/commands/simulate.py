@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command
 from deliberation.diagnostics import closest
 from deliberation.errors import DeliberationError
@@ -37,48 +38,48 @@ class SimulateInputError(DeliberationError):
 
 def register(subparsers: Any) -> None:
     sim = add_command(subparsers, "simulate", run_simulate,
-                      description="Simulate cases of a procedure (an id or a .yaml file) in a "
-                                  "simulated village; print P(adopted), days to decision and "
-                                  "failures by stage.")
+                      description=N_("Simulate cases of a procedure (an id or a .yaml file) in a "
+                                     "simulated village; print P(adopted), days to decision and "
+                                     "failures by stage."))
     sim.add_argument("procedure", metavar="ID|FILE")
     _common(sim)
     cmp = add_command(subparsers, "compare", run_compare,
-                      description="Compare procedures on the same simulated villages and random "
-                                  "numbers.")
+                      description=N_("Compare procedures on the same simulated villages and random "
+                                     "numbers."))
     cmp.add_argument("procedures", metavar="ID|FILE", nargs="+")
     _common(cmp)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--runs", type=int, default=10_000, help="runs per procedure and point")
+    p.add_argument("--runs", type=int, default=10_000, help=N_("runs per procedure and point"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
-                   help="a village/behaviour parameter, e.g. party_away_share=0.5 or "
-                        "attendance_by_body=villagers-meeting:0.6 (see docs/simulation.md)")
+                   help=N_("a village/behaviour parameter, e.g. party_away_share=0.5 or "
+                           "attendance_by_body=villagers-meeting:0.6 (see docs/simulation.md)"))
     p.add_argument("--setting", dest="settings", action="append", default=[],
-                   metavar="ID=VALUE", help="a procedure setting, e.g. "
-                   "party-assembly-quorum-ratio=2/3 or consultation-proxies=true")
+                   metavar="ID=VALUE", help=N_("a procedure setting, e.g. "
+                   "party-assembly-quorum-ratio=2/3 or consultation-proxies=true"))
     p.add_argument("--sweep", action="append", default=[], metavar="NAME=V1,V2,…",
-                   help="sweep a parameter or a procedure setting over values, e.g. "
+                   help=N_("sweep a parameter or a procedure setting over values, e.g. "
                    "party-assembly-quorum-ratio=1/2,2/3 (repeat for a cartesian grid; every "
-                   "cell on the same seeds)")
-    p.add_argument("--roster", metavar="FILE", help="simulate this village: a roster file "
-                   "(.csv / .yaml, docs/roster.md) instead of the generated counts")
+                   "cell on the same seeds)"))
+    p.add_argument("--roster", metavar="FILE", help=N_("simulate this village: a roster file "
+                   "(.csv / .yaml, docs/roster.md) instead of the generated counts"))
     p.add_argument("--path", choices=("vectorised", "engine"), default="vectorised")
     p.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--address", help="a Dask scheduler address (with --backend dask)")
-    p.add_argument("--chunk-size", type=int, help="runs per chunk (fixed: results do not "
-                   "depend on the number of workers)")
-    p.add_argument("--ci-width", type=float, help="simulate: keep sampling until the 95%% "
-                   "interval of P(adopted) is narrower than this")
-    p.add_argument("--out", help="write the runs to a .csv or .parquet file")
-    p.add_argument("--summary-out", help="write the summary to a .csv or .parquet file")
-    p.add_argument("--stages-out", help="write the per-stage table (one row per stage visit: "
-                   "every meeting held, consultation, disclosure…) to a .csv or .parquet file")
-    p.add_argument("--plot", help="write figures: FILE.png / FILE.svg (P(adopted) against the "
-                   "first swept parameter, or days to decision) and FILE-failures.png")
-    p.add_argument("--progress", action="store_true", help="a progress line on stderr")
+    p.add_argument("--address", help=N_("a Dask scheduler address (with --backend dask)"))
+    p.add_argument("--chunk-size", type=int, help=N_("runs per chunk (fixed: results do not "
+                   "depend on the number of workers)"))
+    p.add_argument("--ci-width", type=float, help=N_("simulate: keep sampling until the 95%% "
+                   "interval of P(adopted) is narrower than this"))
+    p.add_argument("--out", help=N_("write the runs to a .csv or .parquet file"))
+    p.add_argument("--summary-out", help=N_("write the summary to a .csv or .parquet file"))
+    p.add_argument("--stages-out", help=N_("write the per-stage table (one row per stage visit: "
+                   "every meeting held, consultation, disclosure…) to a .csv or .parquet file"))
+    p.add_argument("--plot", help=N_("write figures: FILE.png / FILE.svg (P(adopted) against the "
+                   "first swept parameter, or days to decision) and FILE-failures.png"))
+    p.add_argument("--progress", action="store_true", help=N_("a progress line on stderr"))
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
 
 

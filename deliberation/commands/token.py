@@ -14,6 +14,7 @@ import json
 import sys
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._service import service_options, service_store
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -21,20 +22,20 @@ from deliberation.i18n import _
 
 def register(subparsers: Any) -> None:
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "token", help="create, list or revoke the service's bearer tokens",
-        description="Bearer tokens for `deliberation serve`: a role within one village.")
+        "token", help=N_("create, list or revoke the service's bearer tokens"),
+        description=N_("Bearer tokens for `deliberation serve`: a role within one village."))
     common = service_options()
     sub = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)
-    c = sub.add_parser("create", help="create a token (printed once)", parents=[common])
+    c = sub.add_parser("create", help=N_("create a token (printed once)"), parents=[common])
     c.add_argument("--role", required=True, choices=("clerk", "auditor", "admin"))
-    c.add_argument("--village", required=True, help="a village id, or '*' for every village")
-    c.add_argument("--label", default="", help="whose token this is")
-    c.add_argument("--json", action="store_true", help="print as JSON")
+    c.add_argument("--village", required=True, help=N_("a village id, or '*' for every village"))
+    c.add_argument("--label", default="", help=N_("whose token this is"))
+    c.add_argument("--json", action="store_true", help=N_("print as JSON"))
     c.set_defaults(func=create)
-    ls = sub.add_parser("list", help="list tokens (never their secrets)", parents=[common])
-    ls.add_argument("--json", action="store_true", help="print as JSON")
+    ls = sub.add_parser("list", help=N_("list tokens (never their secrets)"), parents=[common])
+    ls.add_argument("--json", action="store_true", help=N_("print as JSON"))
     ls.set_defaults(func=list_)
-    r = sub.add_parser("revoke", help="revoke a token by id", parents=[common])
+    r = sub.add_parser("revoke", help=N_("revoke a token by id"), parents=[common])
     r.add_argument("token_id")
     r.set_defaults(func=revoke)
 

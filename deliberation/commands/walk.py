@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import add_command, procedure_of
 from deliberation.errors import DeliberationError
 from deliberation.i18n import _
@@ -24,11 +25,11 @@ from deliberation.trainer.walk import run_walk
 
 def register(subparsers: Any) -> None:
     p = add_command(subparsers, "walk", run,
-                    description="An interactive walkthrough: each step's actor, rules, records "
-                                "and basis; try actions and see refusals explained. Scriptable "
-                                "with --script or a pipe.",
+                    description=N_("An interactive walkthrough: each step's actor, rules, records "
+                                   "and basis; try actions and see refusals explained. Scriptable "
+                                   "with --script or a pipe."),
                     options=(*PROCEDURE_OPTIONS, add_matter_option))
-    p.add_argument("--script", metavar="FILE", help="run the commands in FILE (one per line)")
+    p.add_argument("--script", metavar="FILE", help=N_("run the commands in FILE (one per line)"))
 
 
 def run(args: argparse.Namespace) -> int:

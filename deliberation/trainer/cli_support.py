@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import yaml
 
+from deliberation.cliparse import N_
 from deliberation.commands._library import Options, add_procedure_options
 from deliberation.definition.model import Procedure
 from deliberation.errors import DeliberationError
@@ -27,19 +28,19 @@ from deliberation.i18n import _
 
 def add_settings_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="SETTING=VALUE",
-                        help="override a setting of the procedure, e.g. "
-                        "one-person-both-chairs=true or party-assembly-quorum-ratio=2/3")
+                        help=N_("override a setting of the procedure, e.g. "
+                        "one-person-both-chairs=true or party-assembly-quorum-ratio=2/3"))
 
 
 def add_output_option(parser: argparse.ArgumentParser) -> None:
     """``-o FILE``: where :func:`write_output` writes (stdout without it)."""
-    parser.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("-o", "--output", metavar="FILE", help=N_("write here instead of stdout"))
 
 
 def add_matter_option(parser: argparse.ArgumentParser) -> None:
     """``--matter TEXT``: the matter a rehearsal or a page is about (untitled without it)."""
     parser.add_argument("--matter", default="",
-                        help="the matter's title, shown on the page or in the walkthrough")
+                        help=N_("the matter's title, shown on the page or in the walkthrough"))
 
 
 # The argument groups of the trainer's commands, for ``add_command(..., options=…)``: the
