@@ -12,7 +12,8 @@ received, and the commit. A warm, keyed action (the replayed case kept by the wo
   version-checked update · records · feed rows · kept answer · COMMIT (9);
 - PostgreSQL: token, case header, kept answer or stored action, and the rows the kept
   replay lacks (sent together) · version-checked update (which fails the transaction if the
-  case moved), records, kept answer, feed lock, feed rows and COMMIT (sent together) (2).
+  case moved), records, kept answer, feed rows and COMMIT (sent together) (2); the feed rows
+  are numbered by the database at the commit (service schema 6).
 """
 
 from __future__ import annotations

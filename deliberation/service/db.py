@@ -8,7 +8,7 @@ like the store's own migrations (a step is never edited; a change is a new step)
 
 >>> store = open_service_store("sqlite:///:memory:")
 >>> service_schema_version(store)
-5
+6
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from deliberation.store import Store, open_store
 
 # An arbitrary constant: the PostgreSQL advisory lock that serialises the service's migrations.
 _MIGRATION_LOCK: Final = 7_364_311
+# Another: the PostgreSQL advisory lock held while feed rows are numbered (service schema 6).
+FEED_LOCK: Final = 7_364_312
 
 
 @attrs.frozen
@@ -117,12 +119,51 @@ _V4: Final = (
 # 0.4 ms at 60 records, growing with the case). The store's own reads never ask by action id.
 _V5: Final = ("CREATE INDEX service_records_by_action ON records (case_id, action_id)",)
 
+# On PostgreSQL, feed rows are numbered at COMMIT, by the database: they are inserted without
+# a position, and a deferred constraint trigger (fired when the transaction commits, after
+# every statement of it) takes the feed lock and numbers the transaction's unnumbered rows in
+# (case, seq) order. The lock is released only when the transaction has ended, after it is
+# visible as committed, so positions still commit in the order they are numbered (a reader that
+# has seen position n never later finds a smaller one) — but it is now held for the commit
+# alone, not from an INSERT through a worker thread's turn to send COMMIT (48 ms of waiting
+# per append under load, see docs/service.md). Rows are only ever unnumbered inside their own
+# uncommitted transaction: no reader sees one. The former primary key on position becomes a
+# unique index (which admits those NULLs). SQLite needs nothing: its writers are serialised
+# (BEGIN IMMEDIATE), so numbering at INSERT is numbering in commit order.
+_V6_POSTGRESQL: Final = (
+    "ALTER TABLE service_feed DROP CONSTRAINT service_feed_pkey",
+    "ALTER TABLE service_feed ALTER COLUMN position DROP NOT NULL",
+    "ALTER TABLE service_feed ALTER COLUMN position DROP DEFAULT",
+    "CREATE UNIQUE INDEX service_feed_by_position ON service_feed (position)",
+    "CREATE INDEX service_feed_unnumbered ON service_feed (case_id, seq) "
+    "WHERE position IS NULL",
+    # (the loop numbers in (case, seq) order for certain; an UPDATE's order is unspecified)
+    f"""CREATE FUNCTION service_feed_number() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        r record;
+    BEGIN
+        PERFORM pg_advisory_xact_lock({FEED_LOCK});
+        FOR r IN SELECT ctid FROM service_feed WHERE position IS NULL
+                 ORDER BY case_id, seq LOOP
+            UPDATE service_feed SET position = nextval('service_feed_position_seq')
+            WHERE ctid = r.ctid;
+        END LOOP;
+        RETURN NULL;
+    END
+    $$""",
+    # (constraint triggers are row triggers; the first firing numbers every row of the
+    # transaction, the others find none left)
+    "CREATE CONSTRAINT TRIGGER service_feed_numbered AFTER INSERT ON service_feed "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION service_feed_number()",
+)
+
 _STEPS: Final = (
     _Step(1, _v1("INTEGER PRIMARY KEY AUTOINCREMENT"), _v1("BIGSERIAL PRIMARY KEY")),
     _Step(2, _V2, _V2),
     _Step(3, _V3, _V3),
     _Step(4, _V4, _V4),
     _Step(5, _V5, _V5),
+    _Step(6, (), _V6_POSTGRESQL),
 )
 LATEST: Final = _STEPS[-1].version
 
@@ -131,8 +172,9 @@ def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def migrate(store: Store) -> None:
-    """Bring the service's tables to :data:`LATEST` (idempotent; safe from many processes)."""
+def migrate(store: Store, upto: int = LATEST) -> None:
+    """Bring the service's tables to :data:`LATEST` (idempotent; safe from many processes).
+    ``upto``: an earlier version to stop at (to test an upgrade from it)."""
     b = store.backend
     with b.write():
         if b.dialect == "postgresql":
@@ -141,7 +183,7 @@ def migrate(store: Store) -> None:
                   "applied_at TEXT NOT NULL)")
         current = int(b.execute("SELECT MAX(version) FROM service_schema")[0][0] or 0)
         for step in _STEPS:
-            if step.version > current:
+            if current < step.version <= upto:
                 for sql in step.sqlite if b.dialect == "sqlite" else step.postgresql:
                     b.execute(sql)
                 b.execute("INSERT INTO service_schema (version, applied_at) VALUES (?, ?)",

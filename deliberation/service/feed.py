@@ -2,9 +2,11 @@
 ``after=``.
 
 Each record gets a feed row with a ``position`` (increasing across the whole database).
-:func:`sync_case` appends the rows of a case's records that have none yet, under one lock, so
-positions are committed in the order they are numbered: a reader that has seen position *n*
-never later finds a smaller one appear (on PostgreSQL a plain sequence would not promise that).
+:func:`sync_case` appends the rows of a case's records that have none yet. Positions are
+committed in the order they are numbered, so a reader that has seen position *n* never later
+finds a smaller one appear (on PostgreSQL a plain sequence would not promise that): SQLite
+serialises writers, and on PostgreSQL the rows are numbered by the database when their
+transaction commits, under one lock held through the commit (service schema 6, see db.py).
 It runs after every action; because it fills *every* gap of the case, a crash between an
 append and its feed rows is repaired by the next action on that case or by :func:`sync_all`,
 which ``deliberation serve`` runs at start-up.
@@ -30,9 +32,6 @@ from typing import Any, Final
 from deliberation.store import Store
 from deliberation.store.backends import Pending
 
-# An arbitrary constant: the PostgreSQL advisory lock held while feed rows are numbered.
-_FEED_LOCK: Final = 7_364_312
-
 
 def sync_case(store: Store, case_id: str, village: str) -> int:
     """Give feed rows to the case's records that have none; returns how many were added."""
@@ -52,18 +51,20 @@ def send_locked(store: Store, case_id: str, village: str, version: int | None = 
     """:func:`sync_locked` without waiting for the database (see
     :meth:`~deliberation.store.backends.Backend.send`): its rows are the seqs fed."""
     b = store.backend
-    if b.dialect == "postgresql":
-        b.send("SELECT pg_advisory_xact_lock(?)", (_FEED_LOCK,))
     if version is None:
         rows = b.execute("SELECT version FROM cases WHERE case_id = ?", (case_id,))
         version = int(rows[0][0]) if rows else 0
-    # One statement numbers every seq after the last one fed, up to ``version``.
+    # One statement adds every seq after the last one fed, up to ``version`` (on PostgreSQL
+    # without a position yet: the commit numbers them). No lock is held here, so two syncs of
+    # one case may race (an action's own feed rows cannot: the case row's lock orders them):
+    # the later one skips the rows the other has added.
     return b.send(
         "WITH RECURSIVE missing (seq) AS ("
         " SELECT COALESCE(MAX(seq), 0) + 1 FROM service_feed WHERE case_id = ?"
         " UNION ALL SELECT seq + 1 FROM missing WHERE seq < ?) "
         "INSERT INTO service_feed (village, case_id, seq) "
-        "SELECT ?, ?, seq FROM missing WHERE seq <= ? ORDER BY seq RETURNING seq",
+        "SELECT ?, ?, seq FROM missing WHERE seq <= ? ORDER BY seq "
+        "ON CONFLICT (case_id, seq) DO NOTHING RETURNING seq",
         (case_id, version, village, case_id, version))
 
 
