@@ -305,9 +305,9 @@ MAX_DEPTH: Final = 64
 # would break every later step that formats or compares it).
 MAX_INT: Final = 2**63 - 1
 _TYPED_SCALARS: Final = {
-    "tag:yaml.org,2002:int": "an integer",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:timestamp": "a date",
+    "tag:yaml.org,2002:int": _("an integer"),
+    "tag:yaml.org,2002:float": _("a number"),
+    "tag:yaml.org,2002:timestamp": _("a date"),
 }
 
 

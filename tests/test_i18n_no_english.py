@@ -480,3 +480,20 @@ def test_case_act_names_the_items_and_the_refusals_stage(lang: str, tmp_path: Pa
     done = capsys.readouterr().out
     assert f"{case.procedure.stage('resolution').items[1].name.get(lang)} (`lights`)" in done
     assert bare_ids(refused + done, ids) == [], refused + done
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_a_typed_value_that_does_not_read_is_said_in_chinese(
+        lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A date, integer or number that does not read (``2026-13-45``) names what it is not in
+    the reader's words, without Python's English reason (``month must be in 1..12``)."""
+    broken = tmp_path / "typed.yaml"
+    broken.write_text("id: typed\nversion: 2026-13-45\nformat: !!int 0x_\nname: !!float abc\n",
+                      encoding="utf-8")
+    text = cli(["lint", "--lang", lang, str(broken)], capsys)
+    lines = [line for line in text.splitlines() if " D101 " in line]
+    assert len(lines) == 3, text
+    words = {"zh-Hans": ("日期", "整数", "数字"), "zh-Hant": ("日期", "整數", "數字")}[lang]
+    for line, word in zip(lines, words, strict=True):
+        shown = re.sub(r"^\S+\.yaml:\d+:\d+: D101 \S+: ", "", line)
+        assert word in shown and latin_words(shown) == [], line
