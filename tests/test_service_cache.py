@@ -129,14 +129,22 @@ def test_two_workers_acting_in_turn_never_serve_a_stale_case(
     assert store.verify("k3").ok
 
 
+def _acted_by_a_then_b(store: Store, monkeypatch: pytest.MonkeyPatch,
+                       case_id: str) -> tuple[acting.CaseCache, acting.CaseCache]:
+    """Two workers' caches, A and B, after a case was opened and each acted on it once (A
+    first): A holds a replay one record behind the store."""
+    a, b = acting.CaseCache(), acting.CaseCache()
+    acting.open_case(store, "v", "four-deliberations", Roster.generate(), case_id=case_id, at=T0)
+    with worker(monkeypatch, a):
+        acting.act(store, case_id, _note(0), expected_version=1).keep()
+    with worker(monkeypatch, b):
+        acting.act(store, case_id, _note(1), expected_version=2).keep()
+    return a, b
+
+
 def test_a_tampered_row_is_not_taken_into_a_cached_case_and_fails_verify(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    a, b = acting.CaseCache(), acting.CaseCache()
-    acting.open_case(store, "v", "four-deliberations", Roster.generate(), case_id="k4", at=T0)
-    with worker(monkeypatch, a):
-        acting.act(store, "k4", _note(0), expected_version=1).keep()
-    with worker(monkeypatch, b):
-        acting.act(store, "k4", _note(1), expected_version=2).keep()
+    a, _ = _acted_by_a_then_b(store, monkeypatch, "k4")
     # Change the text of the row worker A has not seen, leaving its chain fields as they were.
     row = acting.stored_after(store, "k4", 2)[0]
     with store.backend.write():
@@ -157,12 +165,8 @@ def test_a_tampered_row_is_not_taken_into_a_cached_case_and_fails_verify(
 
 def test_rows_read_with_the_header_catch_a_held_replay_up(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    a, b = acting.CaseCache(), acting.CaseCache()
-    acting.open_case(store, "v", "four-deliberations", Roster.generate(), case_id="k5", at=T0)
-    with worker(monkeypatch, a):
-        acting.act(store, "k5", _note(0), expected_version=1).keep()
+    a, b = _acted_by_a_then_b(store, monkeypatch, "k5")
     with worker(monkeypatch, b):
-        acting.act(store, "k5", _note(1), expected_version=2).keep()
         acting.act(store, "k5", _note(2), expected_version=3).keep()
     with worker(monkeypatch, a):
         query = acting.catch_up_query(store, "k5")
