@@ -156,3 +156,33 @@ ENGLISH = {
 def test_english_help_reads_as_written(path: tuple[str, ...]) -> None:
     lines = _help(path, "en").splitlines()
     assert [line for line in ENGLISH[path] if line not in lines] == [], "\n".join(lines)
+
+
+# Positionals whose name argparse prints is already a word a user reads (``fields`` stands for
+# the ``--field value …`` pairs after an action).
+NAMED_AS_SHOWN = {("case", "act"): {"fields"}}
+
+
+def unexplained(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> list[str]:
+    """Arguments ``--help`` leaves unexplained: an option or positional without a help text,
+    or a positional shown by its internal name (``token_id``)."""
+    silent = [" ".join(a.option_strings) or a.dest for a in parser._actions
+              if a.help is None and not isinstance(a, argparse._SubParsersAction)]
+    internal = [f"{a.dest} (no metavar)" for a in parser._actions
+                if not a.option_strings and a.metavar is None and not a.choices
+                and a.dest not in NAMED_AS_SHOWN.get(path, set())]
+    return silent + internal
+
+
+@pytest.mark.parametrize("path", list(PARSERS), ids=lambda p: " ".join(p) or "deliberation")
+def test_every_argument_says_what_it_is(path: tuple[str, ...]) -> None:
+    """A user reads each option and positional in ``--help``."""
+    assert unexplained(PARSERS[path], path) == []
+
+
+def test_the_help_check_sees_a_silent_option() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("token_id", help="a token")
+    parser.add_argument("fields", nargs="*", help="pairs")
+    assert unexplained(parser, ("case", "act")) == ["--seed", "token_id (no metavar)"]

@@ -91,7 +91,8 @@ def register_chosen(subparsers: Any, words: Sequence[str] | None) -> None:
     common.add_argument("--db", default=default_db(),
                         metavar="URL",
                         help=N_("store URL: sqlite:///FILE (default %(default)s) or postgresql://…"))
-    common.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    common.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                        help=N_("language of labels and messages (default zh-Hans)"))
     common.add_argument("--key-file", metavar="FILE",
                         help=N_("chain-head key: a secret (HMAC-SHA256) or an Ed25519 PEM key"))
     # --format json on every subcommand but export (whose --format is json or html), as lint
@@ -124,8 +125,10 @@ def _chosen_subcommand(words: Sequence[str] | None) -> str | None:
 
 def _add_new(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
     new = sub.add_parser("new", parents=[common, output], help=N_("open a case"))
-    new.add_argument("--procedure", required=True, metavar="ID")
-    new.add_argument("--matter", required=True, metavar="TEXT")
+    new.add_argument("--procedure", required=True, metavar="ID",
+                     help=N_("the procedure the case follows (an id, see `deliberation list`)"))
+    new.add_argument("--matter", required=True, metavar="TEXT",
+                     help=N_("the matter to decide, e.g. \"repair the village road\""))
     new.add_argument("--kind", action=_KindOption, default=None, metavar="KIND")
     new.add_argument("--village", metavar="ID",
                      help=N_("the village the case belongs to "
@@ -138,7 +141,8 @@ def _add_new(sub: Any, common: argparse.ArgumentParser, output: argparse.Argumen
     new.add_argument("--setting", action="append", default=[], metavar="K=V",
                      help=N_("procedure setting override (value as JSON, else text); repeatable"))
     new.add_argument("--at", metavar="ISO-TIME", help=N_("the time of the action (default: now)"))
-    new.add_argument("--actor", metavar="VILLAGER")
+    new.add_argument("--actor", metavar="VILLAGER",
+                     help=N_("who opens the case (a villager id on the roster)"))
     new.set_defaults(func=_guard(run_new))
 
 
@@ -148,8 +152,8 @@ def _add_act(sub: Any, common: argparse.ArgumentParser, output: argparse.Argumen
         description=Filled(N_("ACTION is an engine action ({actions})."),
                            actions=tuple(a.replace("_", "-") for a in ACTIONS)),
     )
-    act.add_argument("case_id", metavar="CASE")
-    act.add_argument("action", metavar="ACTION")
+    act.add_argument("case_id", metavar="CASE", help=N_("case id"))
+    act.add_argument("action", metavar="ACTION", help=N_("the action, e.g. hold-meeting or note"))
     act.add_argument("--json", metavar="OBJECT", help=N_("the action's fields as one JSON object"))
     act.add_argument("--at", metavar="ISO-TIME", help=N_("the time of the action (default: now)"))
     act.add_argument("--attach", action="append", default=[], metavar="FILE",
@@ -165,7 +169,11 @@ def _reader(name: str, helptext: str, func: Callable[[argparse.Namespace], int]
 
     def add(sub: Any, common: argparse.ArgumentParser, output: argparse.ArgumentParser) -> None:
         sp = sub.add_parser(name, parents=[common, output], help=helptext)
-        sp.add_argument("case_id", metavar="CASE", nargs="?" if name == "verify" else None)
+        if name == "verify":
+            sp.add_argument("case_id", metavar="CASE", nargs="?",
+                            help=N_("case id (default: every case in the store)"))
+        else:
+            sp.add_argument("case_id", metavar="CASE", help=N_("case id"))
         sp.set_defaults(func=_guard(func))
 
     return add
@@ -180,8 +188,9 @@ def _add_export(sub: Any, common: argparse.ArgumentParser,
         description=N_("json: the complete archive (re-verifiable offline); html, pdf: the "
                        "register a village files, in --lang (the pdf needs -o FILE or a "
                        "redirected stdout)."))
-    exp.add_argument("case_id", metavar="CASE")
-    exp.add_argument("--format", choices=("json", "html", "pdf"), default="json")
+    exp.add_argument("case_id", metavar="CASE", help=N_("case id"))
+    exp.add_argument("--format", choices=("json", "html", "pdf"), default="json",
+                     help=N_("json (default), html or pdf"))
     exp.add_argument("-o", "--output", metavar="FILE", help=N_("write here (default: stdout)"))
     exp.add_argument("--attachments", action="store_true",
                      help=N_("json: carry the attachments' bytes too (base64)"))

@@ -20,8 +20,10 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "demo", run,
                     description=N_(
                         "Take a village-road project through every step of a procedure."))
-    p.add_argument("procedure", nargs="?", default="six-deliberations-guzhuang", metavar="ID")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("procedure", nargs="?", default="six-deliberations-guzhuang", metavar="ID",
+                   help=N_("procedure id (default %(default)s)"))
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=N_("language of labels and messages (default zh-Hans)"))
     p.add_argument("--db", default="deliberation-demo.sqlite",
                    help=N_("SQLite file to store the case in (default: %(default)s)"))
     p.add_argument("--no-store", action="store_true", help=N_("keep the case in memory only"))

@@ -31,7 +31,8 @@ def register(subparsers: Any) -> None:
                     description=N_("Draw a procedure: steps, the rules on each transition, routes "
                                    "and outcomes."),
                     options=OUTPUT_OPTIONS)
-    p.add_argument("--format", choices=FORMATS, default="mermaid")
+    p.add_argument("--format", choices=FORMATS, default="mermaid",
+                   help=N_("mermaid (default) or dot as text; svg or png drawn by Graphviz"))
     p.add_argument("--highlight", metavar="STAGE", help=N_("highlight this stage (or outcome)"))
     p.add_argument("--engine", choices=("graphviz", "builtin"), default="graphviz",
                    help=N_("for svg: Graphviz (default) or the built-in drawing "

@@ -31,8 +31,10 @@ def register(subparsers: Any) -> None:
                                    "disclosure, settings, legal basis."))
     p.add_argument("a", metavar="A", help=N_("procedure id or .yaml file"))
     p.add_argument("b", metavar="B", help=N_("procedure id or .yaml file"))
-    p.add_argument("--format", choices=FORMATS, default="text")
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help=N_("text for people (default) or json for programs"))
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=N_("language of labels and messages (default zh-Hans)"))
     add_path_option(p)
 
 

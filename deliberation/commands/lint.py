@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
                                    "search path). Exit 0 when clean, 1 with diagnostics."),
                     options=(add_path_option,))
     p.add_argument("paths", nargs="+", metavar="PATH", help=N_("file, folder or procedure id"))
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=N_("text for people (default) or json for programs"))
     p.add_argument("--lang", choices=LANGS, default="en",
                    help=N_("language of the diagnostics, their hints and the summary"))
 

@@ -22,8 +22,10 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "list", run,
                     description=N_("List the procedures on the search path: the built-ins, "
                                    "DELIBERATION_PATH and any --path folders."))
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=N_("language of labels and messages (default zh-Hans)"))
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help=N_("text for people (default) or json for programs"))
     add_path_option(p)
 
 

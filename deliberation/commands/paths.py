@@ -31,7 +31,8 @@ def register(subparsers: Any) -> None:
                                    "grouped by where and why it ends, counted; --simulate adds "
                                    "each group's probability."),
                     options=(add_procedure_options,))
-    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--format", choices=FORMATS, default="text",
+                   help=N_("text (default), json or mermaid (a flowchart of the paths)"))
     p.add_argument("--setting", dest="settings", action="append", default=[],
                    metavar="ID=VALUE", help=N_("a procedure setting, e.g. "
                    "one-person-both-chairs=true (as simulate takes it)"))
@@ -39,8 +40,11 @@ def register(subparsers: Any) -> None:
         N_("simulation (--simulate; parameters as simulate takes them)"))
     sim.add_argument("--simulate", action="store_true",
                      help=N_("add each group's probability from simulated runs"))
-    sim.add_argument("--runs", type=int, default=10_000)
-    sim.add_argument("--seed", type=int, default=0)
+    sim.add_argument("--runs", type=int, default=10_000,
+                     help=N_("simulated runs (default %(default)s)"))
+    sim.add_argument("--seed", type=int, default=0,
+                     help=N_("random seed (default %(default)s): the same seed gives the same "
+                             "runs"))
     sim.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
                      help=N_("a village/behaviour parameter, e.g. party_away_share=0.5"))
     sim.add_argument("--sim-path", dest="sim_path", choices=("vectorised", "engine"),

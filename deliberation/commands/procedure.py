@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
     common.add_argument("--json", action="store_true", help=N_("print as JSON"))
     sub = p.add_subparsers(dest="procedure_command", metavar="ACTION", required=True)
     a = sub.add_parser("add", help=N_("check a procedure file and store it"), parents=[common])
-    a.add_argument("file", type=Path)
+    a.add_argument("file", type=Path, metavar="FILE", help=N_("the procedure's .yaml file"))
     a.add_argument("--village", default="*",
                    help=N_("the village that uploads it (default: '*', the operator)"))
     a.set_defaults(func=add)

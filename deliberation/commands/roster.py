@@ -35,7 +35,8 @@ def register(subparsers: Any) -> None:
     )
     check.add_argument("file", metavar="FILE", help=N_("a .csv, .yaml or .yml roster"))
     check.add_argument("--lang", choices=LANGS, default="en", help=N_("language of the messages"))
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help=N_("text for people (default) or json for programs"))
     check.set_defaults(func=run_check)
 
 

@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
     p = add_command(subparsers, "run", run,
                     description=N_("Apply a scenario's timed actions to a new case and report each "
                                    "one."))
-    p.add_argument("scenario", metavar="SCENARIO.yaml")
+    p.add_argument("scenario", metavar="SCENARIO.yaml",
+                   help=N_("a scenario file (docs/scenarios.md)"))
     p.add_argument("--json", action="store_true", help=N_("print the report as JSON"))
     p.add_argument("--lang", choices=LANGS, default="zh-Hans", help=N_("language of the report"))
 

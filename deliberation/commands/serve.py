@@ -36,7 +36,8 @@ def register(subparsers: Any) -> None:
                    help=N_("seconds of quiet before an event stream sends a keep-alive comment "
                            "(default: %(default)s)"))
     p.add_argument("--log-level", default="info",
-                   choices=("critical", "error", "warning", "info", "debug"))
+                   choices=("critical", "error", "warning", "info", "debug"),
+                   help=N_("the server's log level (default %(default)s)"))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -41,18 +41,20 @@ def register(subparsers: Any) -> None:
                       description=N_("Simulate cases of a procedure (an id or a .yaml file) in a "
                                      "simulated village; print P(adopted), days to decision and "
                                      "failures by stage."))
-    sim.add_argument("procedure", metavar="ID|FILE")
+    sim.add_argument("procedure", metavar="ID|FILE", help=N_("procedure id or .yaml file"))
     _common(sim)
     cmp = add_command(subparsers, "compare", run_compare,
                       description=N_("Compare procedures on the same simulated villages and random "
                                      "numbers."))
-    cmp.add_argument("procedures", metavar="ID|FILE", nargs="+")
+    cmp.add_argument("procedures", metavar="ID|FILE", nargs="+",
+                     help=N_("procedure ids or .yaml files"))
     _common(cmp)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--runs", type=int, default=10_000, help=N_("runs per procedure and point"))
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help=N_("random seed (default %(default)s): the same seed gives the same runs"))
     p.add_argument("--set", dest="params", action="append", default=[], metavar="NAME=VALUE",
                    help=N_("a village/behaviour parameter, e.g. party_away_share=0.5 or "
                            "attendance_by_body=villagers-meeting:0.6 (see docs/simulation.md)"))
@@ -65,9 +67,15 @@ def _common(p: argparse.ArgumentParser) -> None:
                    "cell on the same seeds)"))
     p.add_argument("--roster", metavar="FILE", help=N_("simulate this village: a roster file "
                    "(.csv / .yaml, docs/roster.md) instead of the generated counts"))
-    p.add_argument("--path", choices=("vectorised", "engine"), default="vectorised")
-    p.add_argument("--backend", choices=("serial", "process", "dask"), default="serial")
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--path", choices=("vectorised", "engine"), default="vectorised",
+                   help=N_("vectorised (default, fast) or engine (every case acted out by the "
+                           "engine)"))
+    p.add_argument("--backend", choices=("serial", "process", "dask"), default="serial",
+                   help=N_("where the runs are computed: serial (default), process (local "
+                           "processes) or dask (a Dask cluster)"))
+    p.add_argument("--workers", type=int, default=1,
+                   help=N_("processes with --backend process, or a local Dask cluster's workers "
+                           "with --backend dask (default %(default)s)"))
     p.add_argument("--address", help=N_("a Dask scheduler address (with --backend dask)"))
     p.add_argument("--chunk-size", type=int, help=N_("runs per chunk (fixed: results do not "
                    "depend on the number of workers)"))
@@ -80,7 +88,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--plot", help=N_("write figures: FILE.png / FILE.svg (P(adopted) against the "
                    "first swept parameter, or days to decision) and FILE-failures.png"))
     p.add_argument("--progress", action="store_true", help=N_("a progress line on stderr"))
-    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG)
+    p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,
+                   help=N_("language of labels and messages (default zh-Hans)"))
 
 
 # -- parsing values ------------------------------------------------------------------------

@@ -27,7 +27,9 @@ def register(subparsers: Any) -> None:
     common = service_options()
     sub = p.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     c = sub.add_parser("create", help=N_("create a token (printed once)"), parents=[common])
-    c.add_argument("--role", required=True, choices=("clerk", "auditor", "admin"))
+    c.add_argument("--role", required=True, choices=("clerk", "auditor", "admin"),
+                   help=N_("clerk: acts on the cases of its village; auditor: reads and "
+                           "verifies; admin: also manages procedures and rosters"))
     c.add_argument("--village", required=True, help=N_("a village id, or '*' for every village"))
     c.add_argument("--label", default="", help=N_("whose token this is"))
     c.add_argument("--json", action="store_true", help=N_("print as JSON"))
@@ -36,7 +38,8 @@ def register(subparsers: Any) -> None:
     ls.add_argument("--json", action="store_true", help=N_("print as JSON"))
     ls.set_defaults(func=list_)
     r = sub.add_parser("revoke", help=N_("revoke a token by id"), parents=[common])
-    r.add_argument("token_id")
+    r.add_argument("token_id", metavar="TOKEN-ID",
+                   help=N_("the token's id, as `token list` shows it"))
     r.set_defaults(func=revoke)
 
 
