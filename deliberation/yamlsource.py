@@ -7,6 +7,7 @@ an object. Duplicate keys are reported rather than silently overwritten.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -189,6 +190,41 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+def _syntax_error(reporter: Reporter, file: str, line: int, col: int, problem: str | None,
+                  context: str | None) -> None:
+    # PyYAML's words in the reader's language; imported here, for start-up speed: the table is
+    # needed only when a file is broken
+    from deliberation import yamlwords
+
+    said = yamlwords.problem(problem, context) if problem else _("invalid YAML")
+    reporter.diagnostics.append(
+        Diagnostic(
+            "D101",
+            _("YAML syntax error: {problem}").format(problem=said),
+            file,
+            line,
+            col,
+            "",
+            _("check indentation, quotes and colons on this line or the one before"),
+        )
+    )
+
+
+def _escape_beyond_unicode(text: str) -> tuple[int, int]:
+    """Line and column (from 1) of the digits of the first ``\\UXXXXXXXX`` escape beyond
+    U+10FFFF in ``text`` (where libyaml places the error), else the start of the file.
+
+    >>> _escape_beyond_unicode('a: 1\\nb: "x\\\\U0011FFFF"\\n')
+    (2, 8)
+    """
+    for found in re.finditer(r"\\U([0-9A-Fa-f]{8})", text):
+        if int(found.group(1), 16) > 0x10FFFF:
+            start = found.start()
+            line_start = text.rfind("\n", 0, start) + 1
+            return text.count("\n", 0, start) + 1, start - line_start + 3
+    return 1, 1
+
+
 def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
     """Compose ``text`` into nodes, reporting syntax errors, unsafe tags and duplicate keys."""
     try:
@@ -197,22 +233,14 @@ def read_yaml(text: str, file: str, reporter: Reporter) -> Located | None:
         mark = err.problem_mark or err.context_mark
         line = int(mark.line) + 1 if mark else 0
         col = int(mark.column) + 1 if mark else 0
-        # PyYAML's words in the reader's language; imported here, for start-up speed: the
-        # table is needed only when a file is broken
-        from deliberation import yamlwords
-
-        problem = yamlwords.problem(err.problem, err.context) if err.problem else _("invalid YAML")
-        reporter.diagnostics.append(
-            Diagnostic(
-                "D101",
-                _("YAML syntax error: {problem}").format(problem=problem),
-                file,
-                line,
-                col,
-                "",
-                _("check indentation, quotes and colons on this line or the one before"),
-            )
-        )
+        _syntax_error(reporter, file, line, col, err.problem, err.context)
+        return None
+    except (ValueError, OverflowError):
+        # Only the pure-Python scanner (PyYAML without libyaml): it hands an escape beyond
+        # Unicode ("\U0011FFFF") to chr() unchecked; libyaml refuses it as a ScannerError.
+        line, col = _escape_beyond_unicode(text)
+        _syntax_error(reporter, file, line, col,
+                      "found invalid Unicode character escape code", None)
         return None
     except yaml.YAMLError as err:
         from deliberation import yamlwords  # start-up speed, as above

@@ -171,6 +171,25 @@ def test_every_template_of_the_installed_pyyaml_is_in_the_table() -> None:
     assert not missing, f"PyYAML templates with no words in deliberation/yamlwords.py: {missing}"
 
 
+@pytest.mark.parametrize("escape", ["\\U0011FFFF", "\\UFFFFFFFF"])
+@pytest.mark.parametrize("loader", LOADERS, ids=lambda loader: loader.__name__)
+def test_an_escape_beyond_unicode_is_a_located_syntax_error(
+    escape: str, loader: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libyaml refuses it while scanning; the pure-Python scanner passes it to chr(), which
+    # raised ValueError (OverflowError for the larger one) past read_yaml
+    text = f'id: x\nname: "ab{escape}"\n'
+    diagnostic = _diagnostic(text, loader, monkeypatch)
+    assert diagnostic.code == "D101"
+    assert diagnostic.line == 2
+    assert diagnostic.column == 12  # the escape's digits, as libyaml places it
+    assert diagnostic.message_in("en") == (
+        "YAML syntax error: found invalid Unicode character escape code"
+        + (" (while parsing a quoted scalar)" if loader is not yaml.SafeLoader else ""))
+    for lang in LANGS_ZH:
+        assert english_left(diagnostic.message_in(lang)) == []
+
+
 @pytest.mark.parametrize("loader", LOADERS, ids=lambda loader: loader.__name__)
 def test_a_refused_character_reads_in_chinese(loader: Any,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
