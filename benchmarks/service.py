@@ -12,9 +12,10 @@ checked: no action lost, none doubled, every hash chain verifies.
 
 PostgreSQL comes from ``--pg`` or ``DELIBERATION_TEST_POSTGRES_URL``. Numbers on a shared
 machine are indicative only; the client processes share the machine with the server. So the
-server's CPU time per completed request (user + system time of the server's processes, read
-from ``/proc`` on Linux before and after each round) is printed too: other load on the machine
-stretches the throughputs, much less the CPU each request costs.
+server's CPU time per completed action or ping (user + system time of the server's processes,
+read from ``/proc`` on Linux before and after each round) and the clients' (their processes'
+CPU time while they send) are printed too: other load on the machine stretches the
+throughputs, much less the CPU each request costs.
 """
 
 from __future__ import annotations
@@ -113,13 +114,14 @@ def _worker(base: str, token: str, cases: list[str], clients: list[int], n: int,
     lat: list[float] = []
     conflicts = [0]
     barrier.wait()  # every process is up and imported: the clock starts now
+    cpu = time.process_time()
 
     async def main() -> None:
         await asyncio.gather(*(_client(base, token, cases, n, seed, mode, lat, conflicts,
                                        seed_base) for seed in clients))
 
     asyncio.run(main())
-    out.put((lat, conflicts[0]))
+    out.put((lat, conflicts[0], time.process_time() - cpu))
 
 
 def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -128,6 +130,7 @@ def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     cpu = None if any(p["cpu_s"] is None for p in parts) else sum(p["cpu_s"] for p in parts)
     return {"n": len(lat), "per_s": len(lat) / elapsed, "p50_ms": 1000 * lat[len(lat) // 2],
             "server_cpu_ms": None if cpu is None else 1000 * cpu / len(lat),
+            "client_cpu_ms": 1000 * sum(p["client_cpu_s"] for p in parts) / len(lat),
             "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
             "mean_ms": 1000 * statistics.fmean(lat),
             "conflicts": sum(p["conflicts"] for p in parts), "elapsed_s": elapsed}
@@ -153,7 +156,7 @@ def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: i
     for p in ps:
         p.join()
     return {"lat": [x for r in results for x in r[0]], "elapsed_s": elapsed,
-            "conflicts": sum(r[1] for r in results),
+            "conflicts": sum(r[1] for r in results), "client_cpu_s": sum(r[2] for r in results),
             "cpu_s": None if cpu0 is None or cpu1 is None else cpu1 - cpu0}
 
 
@@ -235,14 +238,15 @@ def main() -> int:
 
     print(f"{args.clients} clients × {args.actions} actions over {args.cases} cases; "
           f"PostgreSQL; {args.workers} server workers; {args.client_procs} client processes")
-    print(f"{'':34}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'409s':>7}{'server CPU ms':>15}")
+    print(f"{'':34}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'409s':>7}{'server CPU ms':>15}"
+          f"{'client CPU ms':>15}")
     for name, r in (("act (note, If-Match, key)", act), ("baseline: ping (insert 1 row)", ping)):
         cpu = "" if r["server_cpu_ms"] is None else f"{r['server_cpu_ms']:15.2f}"
         print(f"{name:34}{r['per_s']:9.1f}{r['p50_ms']:9.1f}{r['p99_ms']:9.1f}"
-              f"{r['conflicts']:7d}{cpu}")
+              f"{r['conflicts']:7d}{cpu}{r['client_cpu_ms']:15.2f}")
     print(f"ratio act/ping: {act['per_s'] / ping['per_s']:.2f}×"
           + ("" if act["server_cpu_ms"] is None else
-             f" (server CPU per completed request, ping/act: "
+             f" (server CPU per completed action or ping, ping/act: "
              f"{ping['server_cpu_ms'] / act['server_cpu_ms']:.2f}×)"))
     print(f"lost {lost}, doubled {doubled}, unexpected {extra}, chains broken {broken} "
           f"(of {len(cases)})")
