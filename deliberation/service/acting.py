@@ -222,10 +222,11 @@ def checkout_at(store: Store, info: CaseInfo, now: datetime | None = None,
     until it gives it back with :func:`keep` (or lets it go, :meth:`CaseCache.release`).
 
     A kept replay newer than ``info`` means the header was read before another request of
-    this worker stored more (it waited for that one's case): the header and the rows after
-    the replay are read again, and the case is checked out against that newer header —
-    rather than replaying the whole chain to act on a version that is gone. (The database's
-    version only grows; a newer header that disagrees with the replay replays the chain.)"""
+    this worker stored more (often one whose case this request waited for): the header and
+    the rows after the replay are read again, and the case is checked out against that newer
+    header — rather than replaying the whole chain to act on a version that is gone. (The
+    database's version only grows; a newer header that disagrees with the replay replays the
+    chain.)"""
     entry = CASES.take(info.case_id)
     try:
         case = None
