@@ -11,7 +11,11 @@ checked: no action lost, none doubled, every hash chain verifies.
     python benchmarks/service.py --clients 50 --actions 200 --cases 100 --workers 2
 
 PostgreSQL comes from ``--pg`` or ``DELIBERATION_TEST_POSTGRES_URL``. Numbers on a shared
-machine are indicative only; the client processes share the machine with the server.
+machine are indicative only; the client processes share the machine with the server. So the
+server's CPU time per completed action or ping (user + system time of the server's processes,
+read from ``/proc`` on Linux before and after each round) and the clients' (their processes'
+CPU time while they send) are printed too: other load on the machine stretches the
+throughputs, much less the CPU each request costs.
 """
 
 from __future__ import annotations
@@ -48,6 +52,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_s(pid: int) -> float | None:
+    """User + system CPU seconds of process ``pid`` and its descendants still running (Linux
+    ``/proc``; ``None`` elsewhere). The server's workers live as long as the server."""
+    try:
+        tick = os.sysconf("SC_CLK_TCK")
+        parents: dict[int, int] = {}
+        times: dict[int, float] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    # (the command name in parentheses may hold spaces: split after it)
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, ValueError, AttributeError):
+        return None
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(p, 0.0) for p in tree)
+
+
 async def _client(base: str, token: str, cases: list[str], n: int, seed: int, mode: str,
                   lat: list[float], conflicts: list[int], first: int) -> None:
     rng = random.Random(seed * 1_000_003 + first)
@@ -82,26 +114,30 @@ def _worker(base: str, token: str, cases: list[str], clients: list[int], n: int,
     lat: list[float] = []
     conflicts = [0]
     barrier.wait()  # every process is up and imported: the clock starts now
+    cpu = time.process_time()
 
     async def main() -> None:
         await asyncio.gather(*(_client(base, token, cases, n, seed, mode, lat, conflicts,
                                        seed_base) for seed in clients))
 
     asyncio.run(main())
-    out.put((lat, conflicts[0]))
+    out.put((lat, conflicts[0], time.process_time() - cpu))
 
 
 def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     lat = sorted(x for p in parts for x in p["lat"])
     elapsed = sum(p["elapsed_s"] for p in parts)
+    cpu = None if any(p["cpu_s"] is None for p in parts) else sum(p["cpu_s"] for p in parts)
     return {"n": len(lat), "per_s": len(lat) / elapsed, "p50_ms": 1000 * lat[len(lat) // 2],
+            "server_cpu_ms": None if cpu is None else 1000 * cpu / len(lat),
+            "client_cpu_ms": 1000 * sum(p["client_cpu_s"] for p in parts) / len(lat),
             "p99_ms": 1000 * lat[min(len(lat) - 1, int(len(lat) * 0.99))],
             "mean_ms": 1000 * statistics.fmean(lat),
             "conflicts": sum(p["conflicts"] for p in parts), "elapsed_s": elapsed}
 
 
 def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: int,
-         mode: str, seed_base: int = 0) -> dict[str, Any]:
+         mode: str, server: int, seed_base: int = 0) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     barrier = ctx.Barrier(procs + 1)
@@ -112,13 +148,16 @@ def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: i
     for p in ps:
         p.start()
     barrier.wait()
+    cpu0 = _cpu_s(server)
     start = time.perf_counter()
     results = [out.get() for _ in ps]
     elapsed = time.perf_counter() - start
+    cpu1 = _cpu_s(server)
     for p in ps:
         p.join()
     return {"lat": [x for r in results for x in r[0]], "elapsed_s": elapsed,
-            "conflicts": sum(r[1] for r in results)}
+            "conflicts": sum(r[1] for r in results), "client_cpu_s": sum(r[2] for r in results),
+            "cpu_s": None if cpu0 is None or cpu1 is None else cpu1 - cpu0}
 
 
 def main() -> int:
@@ -175,7 +214,8 @@ def main() -> int:
             for r in range(args.rounds):
                 for mode in ("ping", "act"):
                     runs[mode].append(_run(base, token, cases, args.clients, share,
-                                           args.client_procs, mode, seed_base=r * share))
+                                           args.client_procs, mode, server.pid,
+                                           seed_base=r * share))
             ping, act = _merge(runs["ping"]), _merge(runs["act"])
         finally:
             server.terminate()
@@ -198,11 +238,16 @@ def main() -> int:
 
     print(f"{args.clients} clients × {args.actions} actions over {args.cases} cases; "
           f"PostgreSQL; {args.workers} server workers; {args.client_procs} client processes")
-    print(f"{'':34}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'409s':>7}")
+    print(f"{'':34}{'per s':>9}{'p50 ms':>9}{'p99 ms':>9}{'409s':>7}{'server CPU ms':>15}"
+          f"{'client CPU ms':>15}")
     for name, r in (("act (note, If-Match, key)", act), ("baseline: ping (insert 1 row)", ping)):
+        cpu = "" if r["server_cpu_ms"] is None else f"{r['server_cpu_ms']:15.2f}"
         print(f"{name:34}{r['per_s']:9.1f}{r['p50_ms']:9.1f}{r['p99_ms']:9.1f}"
-              f"{r['conflicts']:7d}")
-    print(f"ratio act/ping: {act['per_s'] / ping['per_s']:.2f}×")
+              f"{r['conflicts']:7d}{cpu}{r['client_cpu_ms']:15.2f}")
+    print(f"ratio act/ping: {act['per_s'] / ping['per_s']:.2f}×"
+          + ("" if act["server_cpu_ms"] is None else
+             f" (server CPU per completed action or ping, ping/act: "
+             f"{ping['server_cpu_ms'] / act['server_cpu_ms']:.2f}×)"))
     print(f"lost {lost}, doubled {doubled}, unexpected {extra}, chains broken {broken} "
           f"(of {len(cases)})")
     print(json.dumps({"act": act, "ping": ping, "lost": lost, "doubled": doubled,

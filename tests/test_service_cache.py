@@ -6,6 +6,7 @@ stale in it, and a tampered row is never taken into a cached case and still fail
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -74,8 +75,12 @@ def test_cached_cases_are_the_replay_of_the_stored_chain(store: Store) -> None:
     assert cached is not fresh
     _same(cached, fresh)
     assert cached.version == 7
-    # Taken means taken: a second user of the same head replays its own.
-    assert acting.checkout(store, info) is not cached
+    # Taken means taken: a second user of the same head does not get it while it is in use
+    # (it waits, and after waiting too long replays its own).
+    acting.CASES.wait_s = 0.05
+    other = acting.checkout(store, info)
+    assert other is not cached
+    acting.keep(other, info.version, info.head_hash)
     acting.keep(cached, info.version, info.head_hash)
     assert acting.checkout(store, info) is cached
 
@@ -85,10 +90,14 @@ def test_a_stale_version_leaves_nothing_stale_in_the_cache(store: Store) -> None
     acting.act(store, "k2", _note(0), expected_version=1).keep()
     stale = store.info("k2")
     acting.act(store, "k2", _note(1), expected_version=2).keep()  # another writer moves on
-    with pytest.raises(ConcurrencyConflict):
+    with pytest.raises(ConcurrencyConflict) as conflict:
         acting.act(store, "k2", _note(2), expected_version=2, info=stale)
-    assert acting.CASES.take("k2") is None  # the case it replayed for the attempt is dropped
+    assert conflict.value.actual_version == 3
     now = store.info("k2")
+    held = acting.CASES.take("k2")  # what is kept is the replay of the stored chain
+    assert held is not None and held[:2] == (3, now.head_hash)
+    _same(held[2], acting.load(store, "k2"))
+    acting.CASES.give(held[2], held[1])
     assert acting.checkout(store, now).version == 3
 
 
@@ -103,6 +112,8 @@ def test_two_workers_acting_in_turn_never_serve_a_stale_case(
         held = cache.take("k3")
         if held is not None:
             cache.give(held[2], held[1])
+        else:
+            cache.release("k3")
         info = store.info("k3")
         with worker(monkeypatch, cache):
             case = acting.checkout(store, info)
@@ -211,3 +222,71 @@ def test_rows_read_with_the_header_catch_a_held_replay_up(
                                              .record_json.replace('"n1"', '"forged"')),
                                 fetched.rows[1]))
     assert acting._caught_up(store, old, stored[1].hash, info, forged) is None
+
+
+@contextmanager
+def counted_replays(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
+    """Every whole-chain replay (``Case.replay``) made in the block, by its length."""
+    replays: list[int] = []
+    replay = Case.replay.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Case], procedure: object, roster: Roster, records: list[object],
+                 **kw: object) -> Case:
+        replays.append(len(records))
+        return replay(cls, procedure, roster, records, **kw)  # type: ignore[no-any-return]
+
+    with monkeypatch.context() as m:
+        m.setattr(Case, "replay", classmethod(counting))
+        yield replays
+
+
+def test_a_second_request_on_a_case_in_use_waits_for_it_instead_of_replaying(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    acting.open_case(store, "v", "four-deliberations", Roster.generate(), case_id="k6", at=T0)
+    acting.act(store, "k6", _note(0), expected_version=1).keep()
+    info = store.info("k6")
+    with counted_replays(monkeypatch) as replays:
+        first = acting.checkout(store, info)  # in use by a first request
+        got: list[Case] = []
+        second = threading.Thread(target=lambda: got.append(acting.checkout(store, info)))
+        second.start()
+        second.join(0.3)
+        assert second.is_alive() and not got  # it waits for the first request
+        acting.keep(first, info.version, info.head_hash)
+        second.join(10)
+        assert got == [first]  # then gets the replay the first one gave back
+        acting.keep(got[0], info.version, info.head_hash)
+    assert replays == []
+
+
+def test_a_header_read_before_the_case_moved_in_this_worker_is_read_again(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A request reads the header at version 2, then waits while another request of the same
+    # worker stores version 3 and gives its replay back: the replay is newer than the header.
+    acting.open_case(store, "v", "four-deliberations", Roster.generate(), case_id="k7", at=T0)
+    acting.act(store, "k7", _note(0), expected_version=1).keep()
+    read_before = store.info("k7")
+    acting.act(store, "k7", _note(1), expected_version=2).keep()
+    with counted_replays(monkeypatch) as replays:
+        case, info = acting.checkout_at(store, read_before)
+        assert replays == []
+        assert (info.version, info.head_hash) == (3, store.info("k7").head_hash)
+        assert case.version == 3
+        acting.keep(case, info.version, info.head_hash)
+        # Acting on the version read first is a conflict found without replaying or
+        # appending; the replay stays kept (it is still the stored chain's).
+        with pytest.raises(ConcurrencyConflict) as conflict:
+            acting.act(store, "k7", _note(2), expected_version=2, info=read_before)
+        assert conflict.value.actual_version == 3
+        assert replays == []
+        assert acting.CASES.version_of("k7") == 3
+        # A case that moved on in the database too is caught up from the newer header.
+        with worker(monkeypatch, acting.CaseCache()):
+            acting.act(store, "k7", _note(3), expected_version=3).keep()
+        del replays[:]  # (the other worker's first replay)
+        case, info = acting.checkout_at(store, read_before)
+        assert replays == []
+        assert info.version == case.version == 4
+    _same(case, acting.load(store, "k7"))
+    acting.keep(case, info.version, info.head_hash)
+    assert store.verify("k7").ok

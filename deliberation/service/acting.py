@@ -48,8 +48,8 @@ from deliberation.store.cases import load_case, save_case
 from deliberation.store.evidence import Evidence
 
 __all__ = ["CASES", "ROSTERS", "ActOutcome", "Fetched", "act", "action_id_for", "case_village",
-           "catch_up_query", "checkout", "fetched", "keep", "load", "open_case", "parse_action",
-           "procedure_of", "stored_after"]
+           "catch_up_query", "checkout", "checkout_at", "fetched", "keep", "load", "open_case",
+           "parse_action", "procedure_of", "stored_after"]
 
 
 class RosterCache:
@@ -112,15 +112,21 @@ class CaseCache:
     which must chain from its head to the database's head (hashes recomputed), else the whole
     chain is replayed. Acting on it can never act on a stale case either: the append is
     conditional on the version and head the case was checked against, in the same
-    transaction. An entry has one user at a time: :meth:`take` removes it, and only a case
-    known to be at a given head is put back (:func:`keep`). With several worker processes,
-    each keeps its own; a case acted on by another worker is caught up, not replayed anew.
+    transaction. An entry has one user at a time: :meth:`take` hands it out and marks the case
+    in use; a second request on the case in the same worker waits (up to ``wait_s`` seconds)
+    until the first gives it back (:meth:`give`, only a case known to be at a given head) or
+    lets it go (:meth:`release`) — rather than replaying the whole chain beside it. With
+    several worker processes, each keeps its own; a case acted on by another worker is caught
+    up, not replayed anew.
     """
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 256, wait_s: float = 2.0) -> None:
         self.size = size
+        self.wait_s = wait_s
         self._items: OrderedDict[str, tuple[int, str, Case]] = OrderedDict()
         self._lock = threading.Lock()
+        self._returned = threading.Condition(self._lock)
+        self._users: dict[str, int] = {}
 
     def version_of(self, case_id: str) -> int | None:
         """The version of the replay held for the case, if any (it stays held)."""
@@ -129,19 +135,42 @@ class CaseCache:
         return None if held is None else held[0]
 
     def take(self, case_id: str) -> tuple[int, str, Case] | None:
-        """The case's entry (version, head, case), removed until given back."""
-        with self._lock:
+        """The case's entry (version, head, case), removed until given back; the case is in
+        use by the caller until it calls :meth:`give` or :meth:`release`. If another user has
+        it, this waits for it (a user that does not come back within ``wait_s`` is not waited
+        for: the caller then gets nothing and replays, as with nothing kept)."""
+        with self._returned:
+            if self._users.get(case_id):
+                self._returned.wait_for(lambda: not self._users.get(case_id), self.wait_s)
+            self._users[case_id] = self._users.get(case_id, 0) + 1
             return self._items.pop(case_id, None)
 
     def give(self, case: Case, head: str) -> None:
-        with self._lock:
+        """Put ``case`` back as the replay of the chain ending in ``head``, and end the
+        caller's use of it."""
+        with self._returned:
             held = self._items.get(case.id)
-            if held is not None and held[0] > case.version:
-                return  # (another request put back a newer replay meanwhile: keep that)
-            self._items[case.id] = (case.version, head, case)
-            self._items.move_to_end(case.id)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if held is None or held[0] <= case.version:
+                # (else another request put back a newer replay meanwhile: keep that)
+                self._items[case.id] = (case.version, head, case)
+                self._items.move_to_end(case.id)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+            self._done(case.id)
+
+    def release(self, case_id: str) -> None:
+        """End the caller's use of the case without giving a replay back (it holds records
+        that were not stored, or it was never taken)."""
+        with self._returned:
+            self._done(case_id)
+
+    def _done(self, case_id: str) -> None:
+        users = self._users.get(case_id, 0)
+        if users <= 1:
+            self._users.pop(case_id, None)
+            self._returned.notify_all()
+        else:
+            self._users[case_id] = users - 1
 
 
 CASES: Final = CaseCache()
@@ -180,26 +209,47 @@ def fetched(after: int, rows: Sequence[tuple[Any, ...]]) -> Fetched:
 
 def checkout(store: Store, info: CaseInfo, now: datetime | None = None,
              rows: Fetched | None = None) -> Case:
-    """The case at ``info``'s version and head, for this caller alone: from :data:`CASES`
-    (as it is, or caught up with the rows stored since: ``rows`` if they were read with
-    ``info``, else read now) or replayed (with a manual clock set to ``now``, default the
-    current time). Give it back with :func:`keep` once done, if it is still at a known
-    head."""
+    """:func:`checkout_at`, for a caller that needs only the case."""
+    return checkout_at(store, info, now, rows)[0]
+
+
+def checkout_at(store: Store, info: CaseInfo, now: datetime | None = None,
+                rows: Fetched | None = None) -> tuple[Case, CaseInfo]:
+    """The case at ``info``'s version and head — or at a newer header, returned with it —
+    for this caller alone, from :data:`CASES`: as it is, or caught up with the rows stored
+    since (``rows`` if they were read with ``info``, else read now); else replayed. Its clock
+    is a manual one set to ``now`` (default the current time). The caller has the case in use
+    until it gives it back with :func:`keep` (or lets it go, :meth:`CaseCache.release`).
+
+    A kept replay newer than ``info`` means the header was read before another request of
+    this worker stored more (often one whose case this request waited for): the header and
+    the rows after the replay are read again, and the case is checked out against that newer
+    header — rather than replaying the whole chain to act on a version that is gone. (The
+    database's version only grows; a newer header that disagrees with the replay replays the
+    chain.)"""
     entry = CASES.take(info.case_id)
-    case = None
-    if entry is not None:
-        version, head, cached = entry
-        if version == info.version and head == info.head_hash:
-            case = cached
-        elif version < info.version:
-            case = _caught_up(store, cached, head, info, rows)
-    if case is None:
-        case = load(store, info.case_id, clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)),
-                    info=info)
+    try:
+        case = None
+        if entry is not None and entry[0] > info.version:
+            query = (_AFTER, (info.case_id, entry[0]))
+            info, (more,) = store.info_and(info.case_id, query)
+            rows = fetched(entry[0], more)
+        if entry is not None:
+            version, head, cached = entry
+            if version == info.version and head == info.head_hash:
+                case = cached
+            elif version < info.version:
+                case = _caught_up(store, cached, head, info, rows)
+        if case is None:
+            case = load(store, info.case_id,
+                        clock=ManualClock(datetime(1900, 1, 1, tzinfo=UTC)), info=info)
+    except BaseException:
+        CASES.release(info.case_id)
+        raise
     clock = case.clock
     assert isinstance(clock, ManualClock)
     clock.current = now or datetime.now(UTC)
-    return case
+    return case, info
 
 
 def _caught_up(store: Store, case: Case, head: str, info: CaseInfo,
@@ -232,10 +282,13 @@ def _caught_up(store: Store, case: Case, head: str, info: CaseInfo,
 
 
 def keep(case: Case, version: int, head: str | None) -> None:
-    """Put ``case`` back in :data:`CASES` as the replay of the chain ending in ``head`` — if it
-    is at that chain's ``version`` (a replay may have read a newer chain than its header)."""
+    """End the use of a case :func:`checkout` gave: put it back in :data:`CASES` as the
+    replay of the chain ending in ``head`` — if it is at that chain's ``version`` (a replay
+    may have read a newer chain than its header) — or else let it go."""
     if head is not None and case.version == version:
         CASES.give(case, head)
+    else:
+        CASES.release(case.id)
 
 
 @attrs.frozen
@@ -333,10 +386,29 @@ def act(
     with the outcome of an accepted action inside the transaction that stores its records
     (what it writes, such as feed rows and a kept response, commits with them). ``evidence``:
     files the action carries (its record names them; their bytes are stored with it).
-    ``rows``: the stored rows read with ``info`` (see :func:`checkout`).
+    ``rows``: the stored rows read with ``info`` (see :func:`checkout`). The outcome's case
+    is in use by the caller until :meth:`ActOutcome.keep` (also for a refusal: it gives the
+    case back, still the replay of the stored chain).
     """
-    info = info or store.info(case_id)
-    case = checkout(store, info, rows=rows)
+    case, info = checkout_at(store, info or store.info(case_id), rows=rows)
+    try:
+        return _act(store, case, info, step, expected_version=expected_version,
+                    village=village, action_id=action_id, skew_s=skew_s, then=then,
+                    evidence=evidence)
+    except BaseException:
+        # Refused by a check (which changes nothing: the case is still the replay of the
+        # chain at ``info``, and goes back), or lost a race (it holds records that were not
+        # stored, and is let go).
+        keep(case, info.version, info.head_hash)
+        raise
+
+
+def _act(store: Store, case: Case, info: CaseInfo, step: Step, *, expected_version: int,
+         village: str | None, action_id: str | None, skew_s: float,
+         then: Callable[[ActOutcome], None] | None, evidence: Sequence[Evidence]
+         ) -> ActOutcome:
+    """:func:`act` on the case checked out at ``info``."""
+    case_id = case.id
     if case.version != expected_version:
         raise ConcurrencyConflict(case_id, expected_version, case.version)
     last = case.records[-1].at

@@ -264,9 +264,11 @@ def get_case(request: Request) -> Any:
     # (one read for the token, the scope check, the version and what the kept replay lacks)
     case_id: str = request.path_params["case_id"]
     ctx, info, rows = _case_to_use(unchecked_of(request), case_id, "read")
-    case = acting.checkout(ctx.store, info, rows=rows)
-    data = state_view(case, info.village, ctx.lang)
-    acting.keep(case, info.version, info.head_hash)
+    case, info = acting.checkout_at(ctx.store, info, rows=rows)
+    try:
+        data = state_view(case, info.village, ctx.lang)
+    finally:
+        acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
 
@@ -306,9 +308,11 @@ def get_records(
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, req: UncheckedDep) -> Any:
     ctx, info, rows = _case_to_use(req, case_id, "read")
-    case = acting.checkout(ctx.store, info, rows=rows)
-    data = explanation_view(case, ctx.lang)
-    acting.keep(case, info.version, info.head_hash)
+    case, info = acting.checkout_at(ctx.store, info, rows=rows)
+    try:
+        data = explanation_view(case, ctx.lang)
+    finally:
+        acting.keep(case, info.version, info.head_hash)
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
 
@@ -566,11 +570,14 @@ def _act_on_case(case_id: str, raw: bytes, req: Unchecked, if_match: str | None,
                              expected_version=info.version if expected is None else expected,
                              action_id=action_id, skew_s=ctx.settings.clock_skew_s,
                              info=info, then=finish, evidence=evidence, rows=fetched)
-        if kept:  # stored, fed and kept
-            outcome.keep()  # (only after the payload is built: the next user may act on it)
-            status, payload, text = kept[0]
-            return _respond(ctx, status, payload, text=text)
-        status, payload = _result_payload(ctx, outcome, village, path)
+        # (given back only after the payload is built: the next user may act on it)
+        try:
+            if kept:  # stored, fed and kept
+                status, payload, text = kept[0]
+                return _respond(ctx, status, payload, text=text)
+            status, payload = _result_payload(ctx, outcome, village, path)
+        finally:
+            outcome.keep()
     except ConcurrencyConflict:
         if action_id is not None and idempotency_key is not None:
             done = idempotency.action_seqs(store, case_id, action_id)
