@@ -12,10 +12,12 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lunardate import LunarDate
 
 from deliberation.rules.calendars import (
     LUNAR_FIRST_DAY,
     LUNAR_LAST_DAY,
+    LUNAR_YEARS,
     CalendarCoverageError,
     LunarDay,
     LunarSchedule,
@@ -130,9 +132,25 @@ def test_schedules_refuse_impossible_days() -> None:
 # -- the lunar tables' range: lunar years 1900–2099, as lunardate really covers them ----------
 
 
+def _last_lunar_day(year: int) -> date:
+    """The solar date of the last day of lunar ``year``, from lunardate's tables (its 腊月, or a
+    闰腊月 after it, has 29 or 30 days)."""
+    leap = LunarDate.leap_month_for_year(year) == 12
+    for day in (30, 29):
+        try:
+            solar: date = LunarDate(year, 12, day, leap).to_solar_date()
+        except ValueError:
+            continue
+        return solar
+    raise AssertionError(f"lunardate knows no last day of lunar year {year}")
+
+
 def test_the_lunar_range_is_what_lunardate_covers() -> None:
     # 正月初一 1900 is 31 January 1900; the last day of lunar 2099 (腊月三十) is 8 February 2100.
     assert (LUNAR_FIRST_DAY, LUNAR_LAST_DAY) == (date(1900, 1, 31), date(2100, 2, 8))
+    # as lunardate's tables have them (calendars.py writes them down, for start-up speed)
+    assert LUNAR_FIRST_DAY == LunarDate(LUNAR_YEARS[0], 1, 1).to_solar_date()
+    assert LUNAR_LAST_DAY == _last_lunar_day(LUNAR_YEARS[-1])
     assert LunarDay.of(LUNAR_FIRST_DAY) == LunarDay(1900, 1, 1)
     assert LunarDay.of(LUNAR_LAST_DAY) == LunarDay(2099, 12, 30)
     assert LunarDay(1900, 1, 1).to_solar() == LUNAR_FIRST_DAY

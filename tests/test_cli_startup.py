@@ -35,8 +35,9 @@ _HEAVY = ("jinja2", "numpy", "psycopg", "reportlab", "fastapi", "deliberation.si
 
 # Libraries only some paths need, imported there: msgspec (verifying a chain), rfc8785 (canonical
 # JSON beyond the BMP), csv (a CSV roster file), importlib.resources (the shipped files are
-# found beside their modules), difflib (a did-you-mean, made only for a mistake).
-_LIBRARIES = ("msgspec", "rfc8785", "csv", "importlib.resources", "difflib")
+# found beside their modules), difflib (a did-you-mean, made only for a mistake), lunardate (a
+# lunar date converted: four-deliberations has no lunar schedule).
+_LIBRARIES = ("msgspec", "rfc8785", "csv", "importlib.resources", "difflib", "lunardate")
 
 
 def _modules(args: list[str]) -> set[str]:

@@ -103,6 +103,22 @@ def test_every_stored_column_is_covered(store_url: str, table: str, column: str)
         assert result.problems
 
 
+def test_a_stored_roster_rewritten_in_other_bytes_is_found(store_url: str) -> None:
+    # verify hashes the roster's bytes as stored (the canonical JSON its fingerprint is the
+    # hash of): the same people written with other spacing or key order are a changed row too
+    with open_store(store_url, signer=KEY) as store:
+        _fill(store)
+        (text,) = store.backend.execute("SELECT roster_json FROM rosters")[0]
+        people = json.loads(text)
+        for other in (json.dumps(people, ensure_ascii=False),  # spaces after , and :
+                      json.dumps(people[::-1], ensure_ascii=False, separators=(",", ":"))):
+            store.backend.execute("UPDATE rosters SET roster_json = ?", (other,))
+            result = store.verify("c", key=KEY)
+            assert [p.code for p in result.problems] == ["roster-mismatch"]
+        store.backend.execute("UPDATE rosters SET roster_json = ?", (text,))
+        assert store.verify("c", key=KEY).ok
+
+
 def _leaves(data: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
     if isinstance(data, dict):
         for k, v in data.items():

@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -110,13 +110,15 @@ class Signature:
         )
 
 
-if TYPE_CHECKING:
-    def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]: ...
-    def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]: ...
-else:
-    # ``tuple`` itself, called from C: every record the engine makes goes through them (a tuple
-    # given, as the engine gives it, is kept as it is)
-    _signature_tuple = _attachment_tuple = tuple
+# Python functions, not ``tuple`` itself: attrs reads a converter's signature when it makes the
+# class, and the signature of a builtin such as ``tuple`` is parsed from text by the tokenizer,
+# whose patterns cost more to compile on every start-up than these calls cost in a whole replay.
+def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]:
+    return tuple(value)  # a tuple given, as the engine gives it, is kept as it is
+
+
+def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    return tuple(value)
 
 
 @attrs.frozen

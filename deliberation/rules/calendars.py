@@ -24,7 +24,6 @@ from datetime import date, timedelta
 from typing import Final
 
 import attrs
-from lunardate import LunarDate
 
 from deliberation.errors import DeliberationError
 from deliberation.i18n import Triple, _
@@ -173,24 +172,12 @@ def lunar_day_name(day: int) -> str:
 
 # The lunar years lunardate's tables cover, and the solar dates they span: 正月初一 of 1900
 # (31 January 1900) to the last day of 腊月 2099 (8 February 2100). Outside them lunardate gives
-# nonsense (negative or wrapped-around days), so every conversion checks first.
+# nonsense (negative or wrapped-around days), so every conversion checks first. The two days are
+# written here, not asked of lunardate at import (start-up speed: lunardate is imported where a
+# lunar date is converted); tests/test_calendars.py derives them from lunardate's tables.
 LUNAR_YEARS: Final = range(1900, 2100)
-
-
-def _last_lunar_day(year: int) -> date:
-    """The solar date of the last day of lunar ``year`` (its 腊月 has 29 or 30 days)."""
-    leap = LunarDate.leap_month_for_year(year) == 12  # a 闰腊月 would come last
-    for day in (30, 29):
-        try:
-            solar: date = LunarDate(year, 12, day, leap).to_solar_date()
-        except ValueError:
-            continue
-        return solar
-    raise AssertionError(f"lunardate knows no last day of lunar year {year}")  # pragma: no cover
-
-
-LUNAR_FIRST_DAY: Final[date] = LunarDate(LUNAR_YEARS[0], 1, 1).to_solar_date()
-LUNAR_LAST_DAY: Final[date] = _last_lunar_day(LUNAR_YEARS[-1])
+LUNAR_FIRST_DAY: Final = date(1900, 1, 31)
+LUNAR_LAST_DAY: Final = date(2100, 2, 8)
 
 
 def _lunar_coverage_error(zh_hans: str, zh_hant: str, en: str) -> CalendarCoverageError:
@@ -234,6 +221,8 @@ class LunarDay:
         if not LUNAR_FIRST_DAY <= solar <= LUNAR_LAST_DAY:
             day = solar.isoformat()
             raise _lunar_coverage_error(day, day, day)
+        from lunardate import LunarDate  # (lazy: start-up speed, see LUNAR_YEARS)
+
         ld = LunarDate.from_solar_date(solar.year, solar.month, solar.day)
         return cls(int(ld.year), int(ld.month), int(ld.day), bool(ld.is_leap_month))
 
@@ -243,6 +232,8 @@ class LunarDay:
         if self.year not in LUNAR_YEARS:
             y = self.year
             raise _lunar_coverage_error(f"农历 {y} 年", f"農曆 {y} 年", f"lunar year {y}")
+        from lunardate import LunarDate  # (lazy: start-up speed, see LUNAR_YEARS)
+
         solar: date = LunarDate(self.year, self.month, self.day, self.leap).to_solar_date()
         return solar
 
