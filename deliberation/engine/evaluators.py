@@ -317,7 +317,17 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     problem = kind_problem(kind)
     if problem is not None:
         raise InvalidAction(problem)
-    on = _local(ctx, d.at)
+    # A kind no law binds (``regime_of``: most matters) is admitted whatever the day; a bound
+    # kind is asked about under the law in force on the day it is opened.
+    if regime_of(kind) is not None:
+        _admit(ctx, kind, _local(ctx, d.at))
+    plan = ctx.plan
+    return _outcome((plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
+
+
+def _admit(ctx: Context, kind: str, on: Any) -> None:
+    """Refuse to open a case of ``kind`` on the local date ``on`` that the procedure cannot
+    decide under the regime binding it (:func:`~deliberation.rules.regimes.admission`)."""
     refused = admission(kind, on, ctx.plan.meeting_regimes)
     if refused is not None:
         hit = bound(kind, on)
@@ -325,8 +335,6 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         raise RuleViolation(REGIME_RULE, "opened", refused, FrozenDict(
             kind=kind, regime=hit[0].id, law=hit[1].basis.law, article=hit[1].basis.article,
             **hit[0].approval.to_data()), (f"{hit[1].basis.law} {hit[1].basis.article}",))
-    plan = ctx.plan
-    return _outcome((plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
 
 
 def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
