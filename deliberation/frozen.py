@@ -46,10 +46,9 @@ class FrozenDict(dict[str, Any]):
 
 
 _SCALARS: Final = frozenset({str, int, bool, float, type(None)})
-# the types of values that are frozen as they are (checked over a whole mapping or tuple at
-# once, from C: ``_LEAVES.issuperset(map(type, values))``)
+# the types of values that are frozen as they are (a tuple's checked at once, from C:
+# ``_LEAVES.issuperset(map(type, values))``)
 _LEAVES: Final = _SCALARS | {FrozenDict}
-_TEXT: Final = frozenset({str})
 
 
 def freeze(value: Any) -> Any:
@@ -61,8 +60,14 @@ def freeze(value: Any) -> Any:
     if kind is FrozenDict or kind in _SCALARS:  # (a record's data and result: frozen already)
         return value
     if kind is dict or isinstance(value, Mapping):
-        if _TEXT.issuperset(map(type, value)) and _LEAVES.issuperset(map(type, value.values())):
-            return FrozenDict(value)  # text keys, frozen values (most actions' data): a copy
+        # text keys, frozen values (most actions' data): a copy. (A plain loop: an action's data
+        # has a few items, and ``set.issuperset`` of an iterator builds a set of it first.)
+        leaves = _LEAVES
+        for k, v in value.items():
+            if type(k) is not str or type(v) not in leaves:
+                break
+        else:
+            return FrozenDict(value)
         scalars = _SCALARS
         return FrozenDict({k if type(k) is str else str(k):
                            v if type(v) in scalars else freeze(v) for k, v in value.items()})

@@ -16,7 +16,7 @@ from typing import Any
 from deliberation.definition.regime_checks import regime_stages
 from deliberation.engine.context import Context
 from deliberation.rules.days import local_date
-from deliberation.rules.law import DEFAULT_KIND, Approval, Binding
+from deliberation.rules.law import DEFAULT_KIND, Approval, Binding, regime_of
 from deliberation.rules.regimes import GRANTED, bound, missing_approvals
 
 
@@ -28,6 +28,8 @@ def lacking(ctx: Context, extra: Mapping[str, Any] | None = None
         return None
     opened = ctx.records[0]
     kind = str(opened.data.get("kind") or DEFAULT_KIND)
+    if regime_of(kind) is None:  # a kind no law binds needs no approval, whatever the day
+        return None
     on = local_date(opened.at, ctx.plan.zone)
     hit = bound(kind, on)
     if hit is None or not hit[1].approvals:

@@ -28,8 +28,6 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Final
 
-import attrs
-
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.engine import explain as _explain
@@ -71,6 +69,8 @@ _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
 _FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
 Who = Sequence[str] | int
+# an evaluated record, its outcome and the stage visit (``entered_seq``) it was made in
+Accepted = tuple[Record, Outcome, int]
 # a draft from one tuple of every field: ``Draft._make`` without its Python frame (the named
 # tuple's ``tuple.__new__``, called from C: every record is a draft first)
 _draft: Final[Callable[[tuple[Any, ...]], Draft]] = partial(tuple.__new__, Draft)
@@ -242,7 +242,7 @@ class Case:
         now = fmt.recorded(rec.kind, out.result)
         if canonical_json(now) != canonical_json(rec.result):
             raise ReplayError(_mismatch(rec, _differences(rec.result, now)))
-        self._commit([(rec, out, s.entered_seq)])
+        self._commit((rec, out, s.entered_seq))
 
     @contextmanager
     def attaching(self, attachments: Sequence[Attachment]) -> Iterator[Case]:
@@ -776,69 +776,70 @@ class Case:
         or raise and change nothing."""
         now = self._clock.now() if at is None else at
         self._check_time(now)
+        ctx = self._ctx
         if actor is not None:
             if type(actor) is not str:
                 raise InvalidAction(_("the actor must be a villager id"))
-            if actor not in self._ctx.roster:
+            if actor not in ctx.roster:
                 raise InvalidAction(_("the actor {actor} is not on the roster").format(
                     actor=actor))
         data = freeze(data)
-        plan = self._ctx.plan
         s = self._state
-        pending: list[tuple[Record, Outcome, int]] = []
-        here = plan.stages.get(s.state)
+        here = ctx.plan.stages.get(s.state)
+        before: Accepted | None = None  # the consultation's closing record, when one is due
         if here is None:
             if kind != "opened" and kind != ORDER_KIND:
-                raise CaseClosed(closed_msg(self._ctx, s.state))
+                raise CaseClosed(closed_msg(ctx, s.state))
         elif kind == "meeting" and here.kind is _CONSULTATION:
             # the vote attempted in the consultation: close it first (refused if short)
-            s = self._step(s, pending, "consultation-closed", now, actor, _EMPTY, ())
-        s = self._step(s, pending, kind, now, actor, data, signatures)
-        if self._attaching:
-            # the action's own record carries the evidence, once (not the records around it)
-            i = next(n for n, (rec, _o, _v) in enumerate(pending) if rec.kind == kind)
-            rec, out, visit = pending[i]
-            pending[i] = (attrs.evolve(rec, attachments=self._attaching), out, visit)
+            before = self._evaluate_new(s, "consultation-closed", now, actor, _EMPTY, (), (), 1)
+            s = before[1].state
+        # the action's own record (it carries the evidence attached, once), made as the one
+        # record most actions make
+        own = self._evaluate_new(s, kind, now, actor, data, signatures, self._attaching,
+                                 1 if before is None else 2)
+        if before is None and own[1].state.state not in ctx.plan.skips:
+            self._commit(own)
             self._attaching = ()
-        self._commit(pending)
-        if len(pending) == 1:  # (most actions: no stage merged away after them)
-            return (pending[0][0],)
-        return tuple([rec for rec, _unused, _visit in pending])
+            return (own[0],)
+        made = [own] if before is None else [before, own]
+        s = own[1].state
+        while s.state in ctx.plan.skips:  # a record for each stage merged away after it
+            made.append(self._evaluate_new(s, "stage-skipped", now, None, _EMPTY, (), (),
+                                           len(made) + 1))
+            s = made[-1][1].state
+        for accepted in made:
+            self._commit(accepted)
+        self._attaching = ()
+        return tuple([rec for rec, _unused, _visit in made])
 
-    def _step(self, s: CaseState, pending: list[tuple[Record, Outcome, int]], kind: str,
-              at: datetime, actor: str | None, data: Mapping[str, Any],
-              signatures: tuple[Signature, ...]) -> CaseState:
-        """Evaluate one record (appended to ``pending``), then a ``stage-skipped`` record for
-        each stage merged away that it leads to; the state after them."""
+    def _evaluate_new(self, s: CaseState, kind: str, at: datetime, actor: str | None,
+                      data: Mapping[str, Any], signatures: tuple[Signature, ...],
+                      attachments: tuple[Attachment, ...], n: int) -> Accepted:
+        """Evaluate the ``n``-th new record of an action in the state ``s`` (nothing changes):
+        the record, its outcome and the stage visit it is made in."""
         ctx = self._ctx
-        stages = ctx.plan.stages
-        while True:
-            seq = len(self._records) + len(pending) + 1
-            stage = s.state if kind != "opened" and s.state in stages else None
-            tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-            out = _EVALUATORS[kind](ctx, s, tally, _draft((seq, kind, at, actor, stage, data,
-                                                         signatures)))
-            pending.append((Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures,
-                                   out.result), out, s.entered_seq))
-            s = out.state
-            if s.state not in ctx.plan.skips:
-                return s
-            kind, actor, data, signatures = "stage-skipped", None, _EMPTY, ()
+        seq = len(self._records) + n
+        stage = s.state if kind != "opened" and s.state in ctx.plan.stages else None
+        tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
+        out = _EVALUATORS[kind](ctx, s, tally, _draft((seq, kind, at, actor, stage, data,
+                                                     signatures)))
+        return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result,
+                       attachments), out, s.entered_seq)
 
-    def _commit(self, accepted: list[tuple[Record, Outcome, int]]) -> None:
-        """Append accepted records: the state becomes the last one's, tallies count them."""
-        records = self._records
-        for rec, out, visit in accepted:
-            if out.effect is not None:
-                if self._tally.visit != visit:
-                    self._tally = Tally(visit)
-                out.effect(self._tally)
-            records.append(rec)
-        before, self._state = self._state, accepted[-1][1].state
-        if self._state.groups is not before.groups:
+    def _commit(self, accepted: Accepted) -> None:
+        """Append an accepted record: the state becomes its state, the tally counts it."""
+        rec, out, visit = accepted
+        if out.effect is not None:
+            if self._tally.visit != visit:
+                self._tally = Tally(visit)
+            out.effect(self._tally)
+        self._records.append(rec)
+        before, self._state = self._state, out.state
+        if out.state.groups is not before.groups:
             # the roster evaluations read selects each group's elected members (see
             # engine.groups); the context already selects them while the groups stay the same
-            self._ctx = context_for(self._ctx, self._state)
+            self._ctx = context_for(self._ctx, out.state)
 
     def _elected(self, value: Any) -> dict[str, tuple[str, ...]]:
         """``elected`` as ``{group id: ids}``: a bare list names the members of the one group

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import partial
+from itertools import compress
 from typing import Any, Final, NamedTuple, cast
 
 from deliberation.definition.wording import person
@@ -478,20 +479,19 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     zone = ctx.plan.zone
     notice = s.notices.get(sp.id) if "notice_on" in reads else None
     circulated = s.circulated.get(sp.id) if "circulated_on" in reads else None
-    facts: Facts = {
-        "members": bc.members, "voters": bc.voters, "expected": bc.voters - excluded,
-        "excused": excused, "excluded": excluded, "online": a.online, "by_proxy": a.by_proxy,
-        "households": bc.households, "adults": bc.adults, "present": a.voters,
-        "present_members": a.members, "present_households": a.households,
-        "present_adults": a.adults, "yes": yes, "no": no, "abstain": abstain,
-        "written_yes": wy, "written_no": wn, "written_abstain": wa,
-        "participants": a.members,
-        "participants_signed": _signed(ctx, sp, data, a) if "signed" in data else a.members,
-        "witnesses_signed": _witnesses(ctx, sp, data) if "witnesses" in data else 0,
-        "interested_voting": interested,
-        "notice_on": local_date(notice, zone) if notice is not None else None,
-        "circulated_on": local_date(circulated, zone) if circulated is not None else None,
-    }
+    # every count checked (a refusal never depends on what the rules read); the stage's rules
+    # given the ones they read (a meeting establishes some twenty-five, its rules read a dozen)
+    counted = (
+        bc.members, bc.voters, bc.voters - excluded, excused, excluded, a.online, a.by_proxy,
+        bc.households, bc.adults, a.voters, a.members, a.households, a.adults, yes, no, abstain,
+        wy, wn, wa, a.members,
+        _signed(ctx, sp, data, a) if "signed" in data else a.members,
+        _witnesses(ctx, sp, data) if "witnesses" in data else 0,
+        interested,
+        local_date(notice, zone) if notice is not None else None,
+        local_date(circulated, zone) if circulated is not None else None)
+    facts = cast(Facts, dict(zip(sp.counts_read, compress(counted, sp.counts_mask),
+                                 strict=True)))
     if by_item is not None:
         facts["item_votes"] = by_item
     if OBSERVERS in sp.reads or "observers" in data:
@@ -505,16 +505,17 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
     if "matter_kind" in sp.reads:
         facts |= matter_facts(ctx, sp)
-    return facts, _electorate(ctx, sp, facts, by_reason, left_out, on_leave, a)
+    return facts, _electorate(ctx, sp, bc, excused, by_reason, left_out, on_leave, a)
 
 
-def _electorate(ctx: Context, sp: StagePlan, f: Facts, by_reason: dict[str, int],
-                left_out: tuple[str, ...], on_leave: frozenset[str], a: _Attendance
-                ) -> FrozenDict:
+def _electorate(ctx: Context, sp: StagePlan, bc: BodyCounts, excused: int,
+                by_reason: dict[str, int], left_out: tuple[str, ...], on_leave: frozenset[str],
+                a: _Attendance) -> FrozenDict:
     """Who should have attended at that moment (应到), and, when people were named, who of
     them was absent without leave: the meeting's record keeps it as the roster then stood."""
-    snap: dict[str, Any] = {"voters": f["voters"], "expected": f["expected"],
-                            "present": f["present"], "excused": f["excused"]}
+    excluded = sum(by_reason.values()) if by_reason else 0
+    snap: dict[str, Any] = {"voters": bc.voters, "expected": bc.voters - excluded,
+                            "present": a.voters, "excused": excused}
     if by_reason:
         snap["excluded"] = FrozenDict(sorted(by_reason.items()))
     if a.online:

@@ -178,16 +178,33 @@ def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str
 
 
 def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
-                       held: int, checks: Sequence[FrozenDict], **extra: Any) -> Outcome:
+                       held: int, checks: Sequence[FrozenDict], electorate: FrozenDict,
+                       items: tuple[FrozenDict, ...] | None = None,
+                       groups: Mapping[str, Any] | None = None) -> Outcome:
     """:func:`move` for the ``held``-th meeting of the stage, which took ``route``: the state
-    after the meeting (:meth:`CaseState.after_meeting`) in the stage it leads to, built once."""
+    after the meeting (:meth:`CaseState.after_meeting`) in the stage it leads to, built once,
+    and the meeting's result — the route, the state, the checks, the round, the electorate, the
+    items' results and the groups elected (as far as there are any) — in one mapping."""
     if route in sp.escalates:
+        extra: dict[str, Any] = {"round": held, "electorate": electorate}
+        if items is not None:
+            extra["items"] = items
+        if groups is not None:
+            extra["groups"] = groups
         return _escalate(ctx, s.after_meeting(sp.id, held, route), d, route, checks, extra)
     to = fire(ctx, s.state, route)
+    # (the same parts as above, after the route, the state and the checks: written out once
+    # more so that every meeting builds one mapping)
+    result = {"route": route, "state": to, "checks": tuple(checks), "round": held,
+              "electorate": electorate}
+    if items is not None:
+        result["items"] = items
+    if groups is not None:
+        result["groups"] = groups
     if to not in ctx.plan.stages:
-        _adoptable(ctx, d, sp, to, extra)
-    return _moved(route, to, checks, extra,
-                  s.after_meeting(sp.id, held, route, (to, d.seq, d.at)))
+        _adoptable(ctx, d, sp, to, result)
+    return _outcome((FrozenDict(result), s.after_meeting(sp.id, held, route, (to, d.seq, d.at)),
+                     None))
 
 
 def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]
@@ -243,8 +260,10 @@ def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
     return route, held
 
 
-def _stay(s: CaseState, **extra: Any) -> FrozenDict:
-    return FrozenDict(route=None, state=s.state, **extra)
+def _stayed(sp: StagePlan, open_objections: int) -> FrozenDict:
+    """The result of an objection raised or answered: the case stays at ``sp`` (the result of
+    every other action that leaves it there is :attr:`StagePlan.stayed`)."""
+    return FrozenDict({**sp.stayed, "open_objections": open_objections})
 
 
 def _local(ctx: Context, at: datetime) -> Any:
@@ -298,7 +317,17 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     problem = kind_problem(kind)
     if problem is not None:
         raise InvalidAction(problem)
-    on = _local(ctx, d.at)
+    # A kind no law binds (``regime_of``: most matters) is admitted whatever the day; a bound
+    # kind is asked about under the law in force on the day it is opened.
+    if regime_of(kind) is not None:
+        _admit(ctx, kind, _local(ctx, d.at))
+    plan = ctx.plan
+    return _outcome((plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
+
+
+def _admit(ctx: Context, kind: str, on: Any) -> None:
+    """Refuse to open a case of ``kind`` on the local date ``on`` that the procedure cannot
+    decide under the regime binding it (:func:`~deliberation.rules.regimes.admission`)."""
     refused = admission(kind, on, ctx.plan.meeting_regimes)
     if refused is not None:
         hit = bound(kind, on)
@@ -306,9 +335,6 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         raise RuleViolation(REGIME_RULE, "opened", refused, FrozenDict(
             kind=kind, regime=hit[0].id, law=hit[1].basis.law, article=hit[1].basis.article,
             **hit[0].approval.to_data()), (f"{hit[1].basis.law} {hit[1].basis.article}",))
-    first = ctx.plan.stage_ids[0]
-    return Outcome(FrozenDict(state=first),
-                   CaseState(first, d.seq, d.at))
 
 
 def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -341,7 +367,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         new = s.with_notice(target.id, d.at)
     else:
         new = s.with_circulation(target.id, d.at)
-    return _outcome((_stay(s), new, None))
+    return _outcome((sp.stayed, new, None))
 
 
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
@@ -364,11 +390,11 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, _MEETING_ONLY, _DO_MEETING)
     facts, electorate = meeting_facts(ctx, s, sp, d)
     checks = preconditions(sp, facts)
-    extra: dict[str, Any] = {}
+    items: tuple[FrozenDict, ...] | None = None
     # items voted one by one: the quorum once, then each item's vote (with the regime's)
     route = _decide(sp, facts, checks, vote=not sp.items)
     if sp.items and route != "no_quorum":
-        route, extra["items"] = decide_items(sp, facts)
+        route, items = decide_items(sp, facts)
     elif route != "no_quorum" and sp.regime is not None:
         # asked even when the procedure's own vote failed: its verdict says which rule binds
         v = sp.regime.verdict(facts)
@@ -381,9 +407,7 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     route, held = _round(s, sp, route)
     if elected is not None:  # a new election replaces the group
         s = s._replace(groups=FrozenDict({**s.groups, **elected}))
-        extra["groups"] = elected
-    return move_after_meeting(ctx, s, d, sp, route, held, checks, round=held,
-                              electorate=electorate, **extra)
+    return move_after_meeting(ctx, s, d, sp, route, held, checks, electorate, items, elected)
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -405,7 +429,7 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
                                    (signed, unsigned, proxies), strict=True):
             if before + n > population:
                 raise InvalidAction(too_many(what, before + n, population))
-        return Outcome(_stay(s), s, lambda tally: tally.add_counted_opinions(
+        return Outcome(sp.stayed, s, lambda tally: tally.add_counted_opinions(
             signed, unsigned, proxies))
     vid = d.data["villager"]
     v = member(ctx, vid, sp.body.members, sp.id, sp.body.name)
@@ -434,8 +458,8 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             tally.add_opinion(unit, status)
             tally.add_reply(vid, consents)
 
-        return Outcome(_stay(s), s, update)
-    return Outcome(_stay(s), s, lambda tally: tally.add_opinion(unit, status))
+        return Outcome(sp.stayed, s, update)
+    return Outcome(sp.stayed, s, lambda tally: tally.add_opinion(unit, status))
 
 
 def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -461,8 +485,8 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))
     if channel in s.postings:  # the channel's first posting in the stage stands
-        return _outcome((_stay(s), s, None))
-    return _outcome((_stay(s), s.with_postings(with_item(s.postings, channel, d.at)), None))
+        return _outcome((sp.stayed, s, None))
+    return _outcome((sp.stayed, s.with_postings(with_item(s.postings, channel, d.at)), None))
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -494,7 +518,7 @@ def ev_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     body = ctx.plan.procedure.bodies[sup.body]
     member(ctx, d.actor, body.members, s.state, body.name)
     new = s._replace(objections=s.objections + 1)
-    return Outcome(_stay(s, open_objections=new.objections), new)
+    return Outcome(_stayed(ctx.plan.stages[s.state], new.objections), new)
 
 
 def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -506,7 +530,7 @@ def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     redo = d.data.get("redo", False)
     after = s._replace(objections=s.objections - 1)
     if redo is False or redo is None:
-        return Outcome(_stay(s, open_objections=after.objections), after)
+        return Outcome(_stayed(sp, after.objections), after)
     if redo is True:
         event = "objection"
     else:
@@ -575,7 +599,7 @@ def ev_skipped(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 def ev_note(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     _open(ctx, s)
-    return Outcome(_stay(s), s)
+    return Outcome(ctx.plan.stages[s.state].stayed, s)
 
 
 def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -611,7 +635,7 @@ def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         given = sum(t.counted_ratings[:2]) + sat + unsat
         if given > raters:
             raise InvalidAction(too_many("ratings", given, raters))
-        return Outcome(_stay(s), s, lambda tally: tally.add_counted_ratings(sat, unsat, unsigned))
+        return Outcome(sp.stayed, s, lambda tally: tally.add_counted_ratings(sat, unsat, unsigned))
     vid = d.data["villager"]
     member(ctx, vid, sp.body.members, sp.id, sp.body.name)
     satisfied = d.data.get("satisfied")
@@ -621,7 +645,7 @@ def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         if sig.signer != vid:
             raise InvalidAction(_("the signature must be the rater's own"))
     signed = bool(d.signatures)
-    return Outcome(_stay(s), s, lambda tally: tally.add_rating(vid, satisfied, signed))
+    return Outcome(sp.stayed, s, lambda tally: tally.add_rating(vid, satisfied, signed))
 
 
 def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

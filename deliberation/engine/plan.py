@@ -44,6 +44,7 @@ from deliberation.i18n import Text, _, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
+from deliberation.rules.facts import MEETING_COUNTS
 from deliberation.rules.law import is_representative
 from deliberation.rules.regimes import MatterRegime
 from deliberation.rules.thresholds import format_fraction, parse_fraction
@@ -75,6 +76,16 @@ class StagePlan:
         lambda sp: subsets_read(sp.reads), takes_self=True))
     id: str = attrs.field(init=False, default=attrs.Factory(lambda sp: sp.stage.id,
                                                             takes_self=True))
+    # the meeting counts (:data:`~deliberation.rules.facts.MEETING_COUNTS`) some rule of the
+    # stage reads: whether each is read, in that order, and the names of those read
+    counts_mask: tuple[bool, ...] = attrs.field(init=False, default=attrs.Factory(
+        lambda sp: tuple(f in sp.reads for f in MEETING_COUNTS), takes_self=True))
+    counts_read: tuple[str, ...] = attrs.field(init=False, default=attrs.Factory(
+        lambda sp: tuple(f for f in MEETING_COUNTS if f in sp.reads), takes_self=True))
+    # the result of an action that leaves the case at this stage (a notice, a posting, an
+    # opinion…): one frozen mapping, shared by their records
+    stayed: FrozenDict = attrs.field(init=False, default=attrs.Factory(
+        lambda sp: FrozenDict(route=None, state=sp.stage.id), takes_self=True))
 
     @property
     def rules(self) -> tuple[Rule, ...]:
@@ -91,7 +102,8 @@ class Plan:
     """Everything precomputed for cases of one procedure with one set of setting overrides."""
 
     __slots__ = ("__weakref__", "channels", "machine", "meeting_regimes", "next_meeting",
-                 "procedure", "settings", "settings_data", "skips", "stage_ids", "stages", "zone")
+                 "opened", "procedure", "settings", "settings_data", "skips", "stage_ids",
+                 "stages", "zone")
 
     def __init__(self, procedure: Procedure, settings: Mapping[str, Any]) -> None:
         self.procedure = procedure
@@ -107,6 +119,9 @@ class Plan:
             for i, s in enumerate(procedure.stages)
         }
         self.stage_ids = tuple(self.stages)
+        # the result of opening a case: it enters the first stage (shared by every case's
+        # ``opened`` record)
+        self.opened = FrozenDict(state=self.stage_ids[0])
         self.skips = frozenset(sid for sid, sp in self.stages.items() if sp.skip)
         # The meeting a notice or circulation announces by default: the first meeting stage,
         # not merged away, at or after each stage.

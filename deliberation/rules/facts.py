@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
 
 class Facts(TypedDict, total=False):
@@ -94,10 +94,21 @@ class Facts(TypedDict, total=False):
     since: date
 
 
+# What a meeting establishes about attendance, votes, signatures and its dates, in one order:
+# the engine counts (and checks) all of them, and gives a stage's rules the ones they read
+# (:attr:`deliberation.engine.plan.StagePlan.counts_read`).
+MEETING_COUNTS: Final = (
+    "members", "voters", "expected", "excused", "excluded", "online", "by_proxy", "households",
+    "adults", "present", "present_members", "present_households", "present_adults", "yes", "no",
+    "abstain", "written_yes", "written_no", "written_abstain", "participants",
+    "participants_signed", "witnesses_signed", "interested_voting", "notice_on",
+    "circulated_on")
+
+
 def count_of(facts: Facts, name: str) -> int:
     """The count ``name`` in ``facts`` (0 when not given), for a name known only at run time."""
     value: Any = facts.get(name, 0)
     return int(value)
 
 
-__all__ = ["Facts", "count_of"]
+__all__ = ["MEETING_COUNTS", "Facts", "count_of"]
