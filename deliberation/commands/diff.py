@@ -29,8 +29,8 @@ def register(subparsers: Any) -> None:
                     description=N_("What procedure B changes against procedure A (ids or .yaml "
                                    "files): stages, bodies, thresholds, consultation, signatures, "
                                    "disclosure, settings, legal basis."))
-    p.add_argument("a", metavar="A", help=N_("procedure id or .yaml file"))
-    p.add_argument("b", metavar="B", help=N_("procedure id or .yaml file"))
+    for side in ("a", "b"):
+        p.add_argument(side, metavar=side.upper(), help=N_("procedure id or .yaml file"))
     p.add_argument("--format", choices=FORMATS, default="text",
                    help=N_("text for people (default) or json for programs"))
     p.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final
 
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from deliberation.engine.case import Case
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Text, _
@@ -150,6 +152,18 @@ def _case_to_use(req: Unchecked, case_id: str, permission: str
     return ctx, info, None if held is None else acting.fetched(held[0], rows[0])
 
 
+def _read_view(ctx: Ctx, info: CaseInfo, rows: acting.Fetched | None,
+               view: Callable[[Case], dict[str, Any]]) -> Any:
+    """The answer of a read route: ``view`` of the worker's replay, checked out against the
+    header just read (and given back whatever ``view`` does), with the version as its ETag."""
+    case, info = acting.checkout_at(ctx.store, info, rows=rows)
+    try:
+        data = view(case)
+    finally:
+        acting.keep(case, info.version, info.head_hash)
+    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
+
+
 def _no_case(case_id: str) -> ServiceProblem:
     return ServiceProblem(404, "not-found", _("no case {case_id!r}").format(case_id=case_id))
 
@@ -264,12 +278,8 @@ def get_case(request: Request) -> Any:
     # (one read for the token, the scope check, the version and what the kept replay lacks)
     case_id: str = request.path_params["case_id"]
     ctx, info, rows = _case_to_use(unchecked_of(request), case_id, "read")
-    case, info = acting.checkout_at(ctx.store, info, rows=rows)
-    try:
-        data = state_view(case, info.village, ctx.lang)
-    finally:
-        acting.keep(case, info.version, info.head_hash)
-    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
+    village = info.village
+    return _read_view(ctx, info, rows, lambda case: state_view(case, village, ctx.lang))
 
 
 @router.get("/v1/cases/{case_id}/records", summary="A case's records with their chain fields",
@@ -308,12 +318,7 @@ def get_records(
                 "text": {"type": "string"}})))
 def get_explanation(case_id: str, req: UncheckedDep) -> Any:
     ctx, info, rows = _case_to_use(req, case_id, "read")
-    case, info = acting.checkout_at(ctx.store, info, rows=rows)
-    try:
-        data = explanation_view(case, ctx.lang)
-    finally:
-        acting.keep(case, info.version, info.head_hash)
-    return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
+    return _read_view(ctx, info, rows, lambda case: explanation_view(case, ctx.lang))
 
 
 @router.get("/v1/cases/{case_id}/verification", summary="Check the case's hash chain",
