@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -32,6 +33,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -160,6 +162,56 @@ def _run(base: str, token: str, cases: list[str], clients: int, n: int, procs: i
             "cpu_s": None if cpu0 is None or cpu1 is None else cpu1 - cpu0}
 
 
+@contextlib.contextmanager
+def bench_schema(pg: str) -> Iterator[str]:
+    """A store URL on a fresh schema of the PostgreSQL at ``pg``, dropped afterwards."""
+    import psycopg
+
+    schema = "bench_" + uuid.uuid4().hex[:8]
+    with psycopg.connect(pg, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in pg else "?"
+    try:
+        yield f"{pg}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(pg, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@contextlib.contextmanager
+def serving(db: str, workers: int) -> Iterator[tuple[str, str, int]]:
+    """``deliberation serve`` on ``db`` with ``workers`` processes, up and answering: its base
+    URL, a clerk token of :data:`VILLAGE` and the server's pid; stopped afterwards."""
+    with open_service_store(db) as store:
+        token = create_token(store, "clerk", VILLAGE, "benchmark").token
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
+         str(port), "--workers", str(workers), "--log-level", "warning"])
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base, token, server.pid
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def open_cases(c: httpx.Client, cases: list[str]) -> None:
+    """Open each case of ``cases`` for :data:`VILLAGE` (six-deliberations, a generated roster)."""
+    for cid in cases:
+        r = c.post("/v1/cases", json={
+            "procedure": "six-deliberations-guzhuang", "roster": {"generate": {}},
+            "matter": "benchmark", "case_id": cid, "village": VILLAGE,
+            "at": "2026-03-02T09:00:00+08:00"})
+        assert r.status_code == 201, r.text
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pg", default=os.environ.get("DELIBERATION_TEST_POSTGRES_URL"))
@@ -177,49 +229,21 @@ def main() -> int:
     if not args.pg:
         print("no PostgreSQL: give --pg URL or set DELIBERATION_TEST_POSTGRES_URL")
         return 2
-    import psycopg
-
-    schema = "bench_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in args.pg else "?"
-    db = f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}"
-    try:
-        with open_service_store(db) as store:
-            token = create_token(store, "clerk", VILLAGE, "benchmark").token
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
-             str(port), "--workers", str(args.workers), "--log-level", "warning"])
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(base + "/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+    with bench_schema(args.pg) as db:
+        with serving(db, args.workers) as (base, token, pid):
             cases = [f"case-{i:03d}" for i in range(args.cases)]
             with httpx.Client(base_url=base, timeout=60,
                               headers={"Authorization": f"Bearer {token}"}) as c:
-                for cid in cases:
-                    r = c.post("/v1/cases", json={
-                        "procedure": "six-deliberations-guzhuang", "roster": {"generate": {}},
-                        "matter": "benchmark", "case_id": cid, "village": VILLAGE,
-                        "at": "2026-03-02T09:00:00+08:00"})
-                    assert r.status_code == 201, r.text
+                open_cases(c, cases)
             # Interleaved rounds, so that both see the same machine (other load comes and goes).
             runs: dict[str, list[dict[str, Any]]] = {"ping": [], "act": []}
             share = args.actions // args.rounds
             for r in range(args.rounds):
                 for mode in ("ping", "act"):
                     runs[mode].append(_run(base, token, cases, args.clients, share,
-                                           args.client_procs, mode, server.pid,
+                                           args.client_procs, mode, pid,
                                            seed_base=r * share))
             ping, act = _merge(runs["ping"]), _merge(runs["act"])
-        finally:
-            server.terminate()
-            server.wait(30)
         # What was stored: every action exactly once, every chain intact.
         with open_store(db) as store:
             texts: Counter[str] = Counter()
@@ -232,9 +256,6 @@ def main() -> int:
         lost = len(intended - set(texts))
         doubled = sum(1 for t, k in texts.items() if k > 1)
         extra = len(set(texts) - intended)
-    finally:
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
     print(f"{args.clients} clients × {args.actions} actions over {args.cases} cases; "
           f"PostgreSQL; {args.workers} server workers; {args.client_procs} client processes")

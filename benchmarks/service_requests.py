@@ -14,18 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
-import time
-import uuid
 from collections.abc import Callable
-from urllib.parse import quote
 
 import httpx
-from service import VILLAGE, _cpu_s, _free_port
-
-from deliberation.service.db import open_service_store
-from deliberation.service.tokens import create_token
+from service import _cpu_s, bench_schema, open_cases, serving
 
 
 def main() -> int:
@@ -37,37 +30,9 @@ def main() -> int:
     if not args.pg:
         print("no PostgreSQL: give --pg URL or set DELIBERATION_TEST_POSTGRES_URL")
         return 2
-    import psycopg
-
-    schema = "bench_" + uuid.uuid4().hex[:8]
-    with psycopg.connect(args.pg, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in args.pg else "?"
-    db = f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}"
-    try:
-        with open_service_store(db) as store:
-            token = create_token(store, "clerk", VILLAGE, "benchmark").token
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
-             str(port), "--workers", "1", "--log-level", "warning"])
-        try:
-            for _ in range(300):
-                try:
-                    if httpx.get(base + "/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            with httpx.Client(base_url=base, timeout=60,
-                              headers={"Authorization": f"Bearer {token}"}) as c:
-                results = _measure(c, server.pid, args.requests, args.rounds)
-        finally:
-            server.terminate()
-            server.wait(30)
-    finally:
-        with psycopg.connect(args.pg, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    with bench_schema(args.pg) as db, serving(db, 1) as (base, token, pid), httpx.Client(
+            base_url=base, timeout=60, headers={"Authorization": f"Bearer {token}"}) as c:
+        results = _measure(c, pid, args.requests, args.rounds)
     print(f"server CPU per request (ms), one worker, one sequential client, "
           f"{args.rounds} × {args.requests} of each")
     ping = sum(results["ping (baseline)"]) / len(results["ping (baseline)"])
@@ -80,12 +45,7 @@ def main() -> int:
 
 def _measure(c: httpx.Client, server: int, n: int, rounds: int) -> dict[str, list[float]]:
     cases = [f"c{i}" for i in range(10)]
-    for cid in cases:
-        r = c.post("/v1/cases", json={
-            "procedure": "six-deliberations-guzhuang", "roster": {"generate": {}},
-            "matter": "benchmark", "case_id": cid, "village": VILLAGE,
-            "at": "2026-03-02T09:00:00+08:00"})
-        assert r.status_code == 201, r.text
+    open_cases(c, cases)
     version = dict.fromkeys(cases, 1)
 
     def note(k: int) -> None:
