@@ -166,8 +166,11 @@ class Disclosure(Rule):
             ).format(where=where, need=need, window=window)
         else:  # objections, if taken, are a comment period's (rules.comments)
             detail = _("posted {where} for at least {need}").format(where=where, need=need)
-        d = self.period.days
-        summary = _("posted ≥{d} days, objections answered").format(d=d)
+        d, count = self.period.days, self.period.count
+        summary = (_("posted ≥{d} working days, objections answered") if count is DayCount.WORKING
+                   else _("posted ≥{d} days (Civil Code), objections answered")
+                   if count is DayCount.CIVIL_CODE
+                   else _("posted ≥{d} days, objections answered")).format(d=d)
         return Description(summary, detail, days=d, on_arrow=True)
 
 
