@@ -339,7 +339,7 @@ def test_the_walkthrough_takes_villagers_objections_and_answers(
     script.write_text("\n".join([
         "meeting present=5 yes=5", "meeting present=6 yes=6", "circulate", "wait 3",
         "meeting present=45 yes=45 witnesses=1", "notice", "wait 5",
-        "meeting present=25 yes=25 witnesses=1 among.woman=12",
+        "meeting present=25 yes=25 witnesses=1 among.woman-representative=14",
         "post notice-board", "wait 2", "comment v0041 道路占用自留地", "wait 4", "conclude",
         "reply v0041 已调整走向", "explain", "conclude", "help"]) + "\n", encoding="utf-8")
     assert main(["walk", "four-deliberations-shandong", "--lang", "en",

@@ -24,7 +24,7 @@ def test_happy_paths_have_no_refusal_and_no_detour(name: str,
 
 def test_shandong_women_quorum_missed_three_times(capsys: pytest.CaptureFixture[str]) -> None:
     data = run("shandong-women-quorum", capsys)
-    assert refusals(data) == ["InvalidAction"] * 3  # no women's count; 12 of 11; 11 of 10 men
+    assert refusals(data) == ["InvalidAction"] * 3  # no count; 9 of 8 women reps; 14 of 13 others
     routes = [r for _, r, _ in trail(data) if r not in (None, "pass")]
     assert routes == ["no_quorum", "no_quorum", "max_rounds"]
     report = run_scenario(load_scenario(EXAMPLES / "shandong-women-quorum.yaml"))
@@ -106,10 +106,11 @@ def test_walkthrough_takes_the_womens_count(tmp_path: Path,
         "meeting present=5 yes=5", "meeting present=6 yes=6", "circulate", "wait 3",
         "meeting present=45 yes=45 witnesses=1", "notice", "wait 5",
         "meeting present=25 yes=25 witnesses=1",
-        "meeting present=25 yes=25 witnesses=1 among.woman=12"]) + "\n", encoding="utf-8")
+        "meeting present=25 yes=25 witnesses=1 among.woman-representative=14",
+    ]) + "\n", encoding="utf-8")
     main(["walk", "four-deliberations-shandong", "--lang", "en", "--script", str(script)])
     out = capsys.readouterr().out
-    assert "give present_among: {woman: N} too" in out
+    assert "give present_among: {woman-representative: N} too" in out
     assert "passed → publish the resolution" in out
 
 

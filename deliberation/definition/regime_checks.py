@@ -5,7 +5,10 @@
 * D414 ``kinds`` listing a kind that a regime binds which the rule does not apply: such a
   matter would pass under the procedure's own (generic > 1/2) rule alone;
 * D415 a kind a regime reserves to the full assembly decided, by default, by a representative
-  body (its members include representatives).
+  body (its members include representatives);
+* D417 a full assembly deciding kinds a regime binds, called with less notice than the regime
+  requires (农村集体经济组织法: 10 days, with time, place and agenda) — the engine refuses to
+  open such a case.
 
 >>> from deliberation import load_procedure
 >>> [s.id for s in regime_stages(load_procedure("land-contracting-plan"))]
@@ -84,6 +87,8 @@ def check_regimes(procedure: Procedure, where: dict[str, Located], reporter: Rep
                             regime=quoted(bound.id), regimes=quoted("regimes"), kind=quoted(k),
                             kinds=quoted("kinds")))
             body = procedure.bodies.get(str(procedure.resolve(stage.body)))
+            if body is not None and not is_representative(body.members):
+                _check_notice(procedure, stage, regimes, node, reporter)
             if body is None or not is_representative(body.members):
                 continue
             for r in regimes:
@@ -99,6 +104,28 @@ def check_regimes(procedure: Procedure, where: dict[str, Located], reporter: Rep
                         at.get("body") or node,
                         _("make the full assembly the default body (a case may still choose "
                           "another body for other kinds)"))
+
+
+def _check_notice(procedure: Procedure, stage: Stage, regimes: tuple[str, ...],
+                  node: Located, reporter: Reporter) -> None:
+    """D417: the assembly of ``stage`` called with less notice than a regime it applies needs
+    (read on the defaults, as the engine's refusal at opening reads a case's settings)."""
+    given = max((int(procedure.params_of(spec, {}).get("days") or 0)
+                 for spec in procedure.rules_of(stage) if spec.rule == "notice-period"),
+                default=0)
+    for r in regimes:
+        reg = REGIMES.get(r)
+        if reg is None or given >= reg.assembly_notice_days:
+            continue
+        reporter.error(
+            "D417",
+            _("stage {stage}: the regime {regime} needs the assembly called at least {need} "
+              "day(s) ahead ({text}), but its notice period is {given} day(s)").format(
+                stage=quoted(stage.id), regime=quoted(r), need=reg.assembly_notice_days,
+                text=reg.text, given=given),
+            node,
+            _("add a {rule} rule of at least {need} days to the stage or its body").format(
+                rule=quoted("notice-period"), need=reg.assembly_notice_days))
 
 
 __all__ = ["check_regimes", "regime_stages"]

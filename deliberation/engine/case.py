@@ -32,7 +32,7 @@ from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.engine import explain as _explain
 from deliberation.engine.after import ORDER_KIND, ev_order
-from deliberation.engine.clock import Clock, SystemClock
+from deliberation.engine.clock import FUTURE_SKEW, Clock, SystemClock
 from deliberation.engine.comment_log import OBJECTION_KIND, REPLY_KIND
 from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
@@ -761,6 +761,14 @@ class Case:
                 "time does not run backwards: {at} is before the last record, made at {last}",
             ).format(at=at.isoformat(), last=last.isoformat()))
 
+    def _check_not_ahead(self, at: datetime) -> None:
+        """An action given a time on the machine's clock happened by now (replay does not ask:
+        records may be read on a machine whose clock is behind the one that made them)."""
+        if at > self._clock.now() + FUTURE_SKEW:
+            raise InvalidAction(_(
+                "{at} is in the future: only what has happened can be recorded",
+            ).format(at=at.isoformat()))
+
     def _tally_of(self, s: CaseState) -> Tally:
         """The tally of ``s``'s stage visit (empty for a visit with nothing counted yet)."""
         return self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
@@ -776,6 +784,8 @@ class Case:
         or raise and change nothing."""
         now = self._clock.now() if at is None else at
         self._check_time(now)
+        if at is not None and type(self._clock) is SystemClock:
+            self._check_not_ahead(at)
         ctx = self._ctx
         if actor is not None:
             if type(actor) is not str:

@@ -13,7 +13,7 @@ village's local calendar dates, never here: see :mod:`deliberation.rules.days`
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Final, Protocol
 
 import attrs
 
@@ -24,8 +24,18 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+# How far ahead of the machine's clock an action may be dated (clocks of the machines that send
+# a time differ a little): beyond it, the action would be dated before it happened, and a record
+# dated ahead meets every period at once (a 7-day posting concluded the day it goes up).
+FUTURE_SKEW: Final = timedelta(minutes=5)
+
+
 class SystemClock:
-    """The machine's clock: aware instants in UTC (local dates are read in the procedure's zone)."""
+    """The machine's clock: aware instants in UTC (local dates are read in the procedure's zone).
+
+    It is the one clock that knows what has happened: a case on it refuses an action dated more
+    than :data:`FUTURE_SKEW` ahead of it. (A :class:`ManualClock` is the caller's own time.)
+    """
 
     def now(self) -> datetime:
         return datetime.now(UTC)

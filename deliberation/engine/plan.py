@@ -46,7 +46,7 @@ from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.facts import MEETING_COUNTS
 from deliberation.rules.law import is_representative
-from deliberation.rules.regimes import MatterRegime
+from deliberation.rules.regimes import MatterRegime, notice_days
 from deliberation.rules.thresholds import format_fraction, parse_fraction
 
 
@@ -133,9 +133,9 @@ class Plan:
         }
         # What opening a case checks its matter's kind against: each meeting stage held (not
         # merged away), its ``matter-regime`` rule and whether its body is a representative one.
-        self.meeting_regimes: tuple[tuple[MatterRegime | None, bool], ...] = tuple(
-            (sp.regime, is_representative(sp.body.members)) for sp in plans
-            if sp.kind is ActionKind.MEETING and not sp.skip)
+        self.meeting_regimes: tuple[tuple[MatterRegime | None, bool, int], ...] = tuple(
+            (sp.regime, is_representative(sp.body.members), notice_days(sp.preconditions))
+            for sp in plans if sp.kind is ActionKind.MEETING and not sp.skip)
 
     def stage(self, stage_id: str) -> StagePlan:
         return self.stages[stage_id]

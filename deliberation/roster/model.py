@@ -48,6 +48,10 @@ SELECTORS: Final[Mapping[str, Callable[[Villager], bool]]] = {
     # by the roster's ``sex`` column: e.g. women representatives, a subset some quorums count
     "woman": lambda v: v.sex == "female" and not v.township,
     "man": lambda v: v.sex == "male" and not v.township,
+    # the women among the villager representatives (山东省村务公开条例 Art. 24 counts them
+    # apart): not the women of the villagers' committee, who sit in the meeting ex officio
+    "woman-representative": lambda v: v.sex == "female" and v.representative
+    and not v.township,
     # the members of the collective economic organisation (the roster's collective_member),
     # and those of them aged 18+, who attend its member assembly (农村集体经济组织法 Art. 27)
     "collective-member": lambda v: v.collective_member and not v.township,

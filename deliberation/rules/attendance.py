@@ -169,6 +169,7 @@ class Quorum(Rule):
 _SUBSETS: Final[dict[str, Text]] = {
     "woman": _("the women members"),
     "man": _("the men members"),
+    "woman-representative": _("the women representatives"),
     "resident": _("the resident members"),
     "adult": _("the adult members"),
     "full-party-member": _("the full Party members"),

@@ -157,6 +157,14 @@ def days_between(earlier: datetime, later: datetime, tz: ZoneInfo) -> int:
     return DayCount.ELAPSED.between(local_date(earlier, tz), local_date(later, tz))
 
 
+# Why a Civil-Code period is not over on its N-th day (Arts. 201, 203), for refusals that would
+# otherwise read "10 days ahead, at least 10 needed".
+_CIVIL_CODE_NOT_RUN: Final = _(
+    "under Civil Code Arts. 201 and 203 the starting day is not counted and the period runs to "
+    "24:00 on its last day (a last day on a statutory holiday moves to the first working day "
+    "after it)",
+)
+
 # No period in any law or village rule comes near a century; the bound keeps a period's last
 # day within the calendar (a date cannot pass 9999-12-31) and refuses a mistyped day count.
 MAX_DAYS: Final = 36_500
@@ -256,6 +264,17 @@ class Period:
         (True, False)
         """
         return on <= self.last_day(start, calendar)
+
+    def not_run(self) -> Text | None:
+        """Why a period of this count may not have run though its ``days`` are reached, for
+        a refusal (``None`` where the count of days says it all: ``elapsed``, ``working``).
+
+        >>> Period(10, DayCount.CIVIL_CODE).not_run().en[:42]
+        'under Civil Code Arts. 201 and 203 the sta'
+        """
+        if self.count is not DayCount.CIVIL_CODE:
+            return None
+        return _CIVIL_CODE_NOT_RUN
 
     def describe(self) -> Text:
         """The period as a cadre would write it, in zh-Hans, zh-Hant and en.

@@ -58,6 +58,14 @@ def _days(n: int, count: DayCount) -> Text:
     return _("{n}{u}").format(n=n, u=u)
 
 
+def _period(period: Period) -> Text:
+    """A rule's period as its description states it: the Civil Code's count named, so that
+    "7 days" is not read as the seventh day."""
+    if period.count is DayCount.CIVIL_CODE:
+        return period.describe()
+    return _days(period.days, period.count)
+
+
 @attrs.frozen
 class Disclosure(Rule):
     """Posted on the required channels — ``require: any`` (one of them) or ``all`` (each) —
@@ -139,6 +147,8 @@ class Disclosure(Rule):
                 problems.append(_(
                     "posted for {got}, at least {need} needed",
                 ).format(got=got, need=need))
+            if (why := self.period.not_run()) is not None:
+                problems.append(why)
         if numbers["open_objections"]:
             n = numbers["open_objections"]
             problems.append(_("{n} objection(s) still unanswered").format(n=n))
@@ -146,7 +156,7 @@ class Disclosure(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         names = [channel_name(c, channels) for c in self.channels]
-        need = _days(self.period.days, self.period.count)
+        need = _period(self.period)
         window = self.objection_window_days
         where = (_("on each of {channels}") if self.require_all
                  else _("on one of {channels}")).format(channels=series(names))
@@ -156,8 +166,11 @@ class Disclosure(Rule):
             ).format(where=where, need=need, window=window)
         else:  # objections, if taken, are a comment period's (rules.comments)
             detail = _("posted {where} for at least {need}").format(where=where, need=need)
-        d = self.period.days
-        summary = _("posted ≥{d} days, objections answered").format(d=d)
+        d, count = self.period.days, self.period.count
+        summary = (_("posted ≥{d} working days, objections answered") if count is DayCount.WORKING
+                   else _("posted ≥{d} days (Civil Code), objections answered")
+                   if count is DayCount.CIVIL_CODE
+                   else _("posted ≥{d} days, objections answered")).format(d=d)
         return Description(summary, detail, days=d, on_arrow=True)
 
 
@@ -197,19 +210,42 @@ class DaysBefore(Rule):
         got = "—" if numbers["count"] is None else str(numbers["count"])
         what, need = self._what(), numbers["needed"]
         u = _unit(self.period.count)
-        return _(
-            "{what}: {got}{u} ahead, at least {need} needed",
-        ).format(what=what, got=got, u=u, need=need)
+        why = self.period.not_run()
+        if why is None or numbers["count"] is None:
+            return _(
+                "{what}: {got}{u} ahead, at least {need} needed",
+            ).format(what=what, got=got, u=u, need=need)
+        # under the Civil Code the N-th day is not enough: say when the period has run
+        if ok:
+            return _("{what}: {got}{u} ahead; the period of {period} has run").format(
+                what=what, got=got, u=u, period=self.period.describe())
+        return _("{what}: {got}{u} ahead; {need}{u} are needed, and {why}").format(
+            what=what, got=got, u=u, need=need, why=why)
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
-        d = self.period.days
-        if self.fact == "notice_on":
-            return Description(_("notice ≥{d} days ahead").format(d=d),
-                               _(
-                                   "notice at least {d} day(s) ahead",
-                               ).format(d=d), days=d, on_arrow=True)
-        return Description(_("plan circulated ≥{d} days ahead").format(d=d),
-                           _("plan circulated at least {d} day(s) ahead").format(d=d), days=d)
+        d, count = self.period.days, self.period.count
+        notice = self.fact == "notice_on"
+        if count is DayCount.ELAPSED:
+            if notice:
+                return Description(_("notice ≥{d} days ahead").format(d=d),
+                                   _(
+                                       "notice at least {d} day(s) ahead",
+                                   ).format(d=d), days=d, on_arrow=True)
+            return Description(_("plan circulated ≥{d} days ahead").format(d=d),
+                               _("plan circulated at least {d} day(s) ahead").format(d=d),
+                               days=d)
+        # working days, or the Civil Code's count: the words say which (a period of 5 working
+        # days is a week and more across a holiday)
+        period = self.period.describe()
+        if count is DayCount.WORKING:
+            summary = (_("notice ≥{d} working days ahead") if notice
+                       else _("plan circulated ≥{d} working days ahead")).format(d=d)
+        else:
+            summary = (_("notice ≥{d} days ahead (Civil Code)") if notice
+                       else _("plan circulated ≥{d} days ahead (Civil Code)")).format(d=d)
+        detail = (_("notice at least {period} ahead") if notice
+                  else _("plan circulated at least {period} ahead")).format(period=period)
+        return Description(summary, detail, days=d, on_arrow=notice)
 
 
 @attrs.frozen

@@ -145,6 +145,8 @@ class Regime:
     text: Text
     kinds: Mapping[str, Binding]
     reserved_basis: Citation | None = None
+    # the days' notice a full assembly deciding a bound kind is called with (0: none stated)
+    assembly_notice_days: int = 0
 
     def in_force(self, on: _dt.date | None) -> bool:
         """Whether every law this regime cites was in force on ``on`` (``None``: assume so)."""
@@ -295,6 +297,16 @@ class _Reader:
             return None
         return Citation(str(law.value()), str(art.value()))
 
+    def days(self, loc: Located | None) -> int:
+        """A whole number of days, 0 or more (0 when not given)."""
+        if loc is None:
+            return 0
+        v = loc.value()
+        if type(v) is not int or v < 0:
+            self.r.error("D202", _("{v!r} is not a whole number of days").format(v=v), loc)
+            return 0
+        return v
+
     def threshold(self, loc: Located | None) -> Threshold | None:
         if loc is None or not self.keys(loc, ("ratio", "compare", "base")):
             return None
@@ -338,11 +350,13 @@ class _Reader:
                 kinds: Mapping[str, MatterKind]) -> dict[str, Regime]:
         out = {}
         for rid, _unused, body in self.mapping(loc, "regimes"):
-            if not self.keys(body, ("name", "approval", "text", "kinds", "reserved_basis")):
+            if not self.keys(body, ("name", "approval", "text", "kinds", "reserved_basis",
+                                    "assembly_notice_days")):
                 continue
             name, text = self.text(self.need(body, "name")), self.text(self.need(body, "text"))
             approval = self.threshold(self.need(body, "approval"))
             reserved_basis = self.citation(body.get("reserved_basis"), laws)
+            notice = self.days(body.get("assembly_notice_days"))
             bound = {}
             for kid, k, b in self.mapping(self.need(body, "kinds"), "kinds"):
                 if kid not in kinds:
@@ -364,7 +378,7 @@ class _Reader:
                 self.r.error("D203", _("reserved kinds need {key!r}").format(key="reserved_basis"),
                              body)
             if name is not None and text is not None and approval is not None:
-                out[rid] = Regime(rid, name, approval, text, bound, reserved_basis)
+                out[rid] = Regime(rid, name, approval, text, bound, reserved_basis, notice)
         return out
 
 

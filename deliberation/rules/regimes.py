@@ -25,7 +25,7 @@ True
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -34,6 +34,7 @@ from deliberation.i18n import LANGS, Joined, Text, Triple, _, series
 from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.authorities import ASK_LABELS, authority_in_sentence
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
+from deliberation.rules.disclosure import NoticePeriod
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import (
     DEFAULT_KIND,
@@ -234,24 +235,45 @@ def _reserved_line(lang: str, kind: str, reg: Regime) -> str:
     return line.get(lang).format(kind=kind_label(kind).get(lang), basis=_basis_of(reg).get(lang))
 
 
-def admission(kind: str, on: _dt.date | None,
-              stages: Sequence[tuple[MatterRegime | None, bool]]) -> Text | None:
-    """Why a case of ``kind`` opened on ``on`` cannot go through a procedure whose meeting
-    stages have these (regime rule, is a representative body) pairs; ``None`` when it can.
+def notice_days(rules: Iterable[Rule]) -> int:
+    """The longest notice a meeting with ``rules`` is called with (0: no ``notice-period``),
+    as :func:`admission` compares it with a regime's ``assembly_notice_days`` (a count of
+    working days or under the Civil Code is never shorter than as many elapsed days)."""
+    return max((r.period.days for r in rules if isinstance(r, NoticePeriod)), default=0)
 
-    A kind a regime binds needs a stage applying that regime, and a reserved kind may not be
-    decided by a representative body.
+
+def admission(kind: str, on: _dt.date | None,
+              stages: Sequence[tuple[MatterRegime | None, bool, int]]) -> Text | None:
+    """Why a case of ``kind`` opened on ``on`` cannot go through a procedure whose meeting
+    stages have these (regime rule, is a representative body, :func:`notice_days`) triples;
+    ``None`` when it can.
+
+    A kind a regime binds needs a stage applying that regime, a reserved kind may not be
+    decided by a representative body, and a full assembly deciding it is called with at least
+    the notice the regime requires (农村集体经济组织法: 10 days ahead).
     """
     hit = bound(kind, on)
     if hit is None:
         return None
     reg, binding = hit
-    applying = [rep for rule, rep in stages if rule is not None and reg.id in rule.regimes]
+    applying = [(rep, days) for rule, rep, days in stages
+                if rule is not None and reg.id in rule.regimes]
     cited = binding.basis.text(on)
     if not applying:
         return Triple(*(_unregulated_line(lang, kind, reg, cited) for lang in LANGS))
-    if binding.reserved and any(applying):
+    if binding.reserved and any(rep for rep, _days in applying):
         return Triple(*(_reserved_line(lang, kind, reg) for lang in LANGS))
+    need = reg.assembly_notice_days
+    short = [days for rep, days in applying if not rep and days < need]
+    if short:
+        given = min(short)
+        line = (_("a {kind} is decided by a member assembly called at least {need} day(s) ahead "
+                  "with its time, place and agenda ({cite}); this procedure's assembly is "
+                  "called with no notice period") if given == 0 else
+                _("a {kind} is decided by a member assembly called at least {need} day(s) ahead "
+                  "with its time, place and agenda ({cite}); this procedure's assembly is "
+                  "called only {given} day(s) ahead"))
+        return line.format(kind=kind_label(kind), need=need, cite=cited, given=given)
     return None
 
 
@@ -314,4 +336,4 @@ rule_type(
 
 
 __all__ = ["GRANTED", "RULE", "MatterRegime", "admission", "bound", "missing_approvals",
-           "unapproved"]
+           "notice_days", "unapproved"]

@@ -55,7 +55,13 @@ from deliberation.rules.law import is_representative
 from deliberation.rules.motion import WrittenMotion
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED
-from deliberation.rules.regimes import MatterRegime, admission, missing_approvals, unapproved
+from deliberation.rules.regimes import (
+    MatterRegime,
+    admission,
+    missing_approvals,
+    notice_days,
+    unapproved,
+)
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
 from deliberation.rules.thresholds import Threshold
@@ -375,13 +381,14 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
 def _admit(procedure: Procedure, live: Sequence[Stage], params: SimParams,
            overrides: Mapping[str, Any]) -> None:
     """Refuse, as the engine refuses to open the case, a kind the procedure cannot decide."""
-    pairs: list[tuple[MatterRegime | None, bool]] = []
+    pairs: list[tuple[MatterRegime | None, bool, int]] = []
     for s in live:
         if s.action is not ActionKind.MEETING:
             continue
-        rules = (_bound(procedure, spec, overrides) for spec in procedure.rules_of(s, overrides))
+        rules = [_bound(procedure, spec, overrides) for spec in procedure.rules_of(s, overrides)]
         regime = next((r for r in rules if isinstance(r, MatterRegime)), None)
-        pairs.append((regime, is_representative(procedure.body_of(s, overrides).members)))
+        pairs.append((regime, is_representative(procedure.body_of(s, overrides).members),
+                      notice_days(rules)))
     refused = admission(params.kind, DAY0, pairs)
     if refused is not None:
         raise SimulationError(refused)

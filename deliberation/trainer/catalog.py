@@ -140,6 +140,7 @@ SELECTOR_LABELS: Final[dict[str, Text]] = {
     "township-official": _p("trainer.catalog:township-official", "township officials"),
     "woman": _("women members"),
     "man": _("men members"),
+    "woman-representative": _("women representatives"),
     "collective-member": _("members of the collective economic organisation"),
     "adult-collective-member": _("members of the collective economic organisation aged 18+"),
     **OFFICE_LABELS,

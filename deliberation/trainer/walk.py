@@ -148,7 +148,11 @@ def _ints(args: list[str], positional: tuple[str, ...], options: tuple[str, ...]
     for arg in args:
         if "=" in arg:
             key, _unused, value = arg.partition("=")
-            key = key.strip().replace("-", "_")
+            key = key.strip()
+            if key not in positional and key not in options:
+                # ``non-voting`` for ``non_voting``; a selector (``among.woman-representative``)
+                # keeps its own hyphens
+                key = key.replace("-", "_")
             if key not in positional and key not in options:
                 known = series([Triple.same(code(k)) for k in positional + options])
                 raise CommandError(_("unknown option {key} (known: {known})").format(
