@@ -110,17 +110,6 @@ class Signature:
         )
 
 
-# Python functions, not ``tuple`` itself: attrs reads a converter's signature when it makes the
-# class, and the signature of a builtin such as ``tuple`` is parsed from text by the tokenizer,
-# whose patterns cost more to compile on every start-up than these calls cost in a whole replay.
-def _signature_tuple(value: Iterable[Signature]) -> tuple[Signature, ...]:
-    return tuple(value)  # a tuple given, as the engine gives it, is kept as it is
-
-
-def _attachment_tuple(value: Iterable[Attachment]) -> tuple[Attachment, ...]:
-    return tuple(value)
-
-
 @attrs.frozen
 class Attachment:
     """Evidence carried by an action (scanned paper minutes, a photo of the notice board): the
@@ -146,9 +135,14 @@ class Attachment:
                    str(data["sha256"]))
 
 
-# A frozen class without slots: attrs then fills a new record's ``__dict__`` directly, where a
-# slotted frozen class calls ``object.__setattr__`` once per field — every action makes a record.
-@attrs.frozen(slots=False)
+# A frozen class without slots, its ``__init__`` written here: it fills a new record's
+# ``__dict__`` directly and converts only what is not in shape yet (the engine gives frozen data
+# and tuples), where attrs' generated one calls a Python converter for each of four fields —
+# every action makes a record.
+_NO_DATA: Final = FrozenDict()
+
+
+@attrs.frozen(slots=False, init=False)
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
 
@@ -164,11 +158,29 @@ class Record:
     at: datetime
     actor: str | None
     stage: str | None
-    data: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
-    signatures: tuple[Signature, ...] = attrs.field(default=(), converter=_signature_tuple)
-    result: Mapping[str, Any] = attrs.field(factory=dict, converter=freeze)
+    data: Mapping[str, Any] = _NO_DATA
+    signatures: tuple[Signature, ...] = ()
+    result: Mapping[str, Any] = _NO_DATA
     # The evidence the action carried (see Attachment); most records have none.
-    attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachment_tuple)
+    attachments: tuple[Attachment, ...] = ()
+
+    def __init__(self, seq: int, case_id: str, kind: str, at: datetime, actor: str | None,
+                 stage: str | None, data: Mapping[str, Any] = _NO_DATA,
+                 signatures: Iterable[Signature] = (), result: Mapping[str, Any] = _NO_DATA,
+                 attachments: Iterable[Attachment] = ()) -> None:
+        # (``freeze`` keeps a frozen mapping as it is, ``tuple`` a tuple: the checks only spare
+        # the calls)
+        d = self.__dict__
+        d["seq"] = seq
+        d["case_id"] = case_id
+        d["kind"] = kind
+        d["at"] = at
+        d["actor"] = actor
+        d["stage"] = stage
+        d["data"] = data if type(data) is FrozenDict else freeze(data)
+        d["signatures"] = signatures if type(signatures) is tuple else tuple(signatures)
+        d["result"] = result if type(result) is FrozenDict else freeze(result)
+        d["attachments"] = attachments if type(attachments) is tuple else tuple(attachments)
 
     def to_data(self) -> dict[str, Any]:
         out = self._to_data()
