@@ -385,7 +385,8 @@ class Case:
     def give_notice(self, *, for_stage: str | None = None, actor: str | None = None,
                     at: datetime | None = None) -> tuple[Record, ...]:
         """Announce the meeting of ``for_stage`` (starts its notice period)."""
-        return self._act("notice", actor, {"for": self._meeting_stage(for_stage)}, at=at)
+        return self._act("notice", actor, FrozenDict({"for": self._meeting_stage(for_stage)}),
+                         at=at)
 
     def reconvene(self, *, actor: str | None = None, at: datetime | None = None
                   ) -> tuple[Record, ...]:
@@ -397,7 +398,8 @@ class Case:
     def circulate_plan(self, *, for_stage: str | None = None, actor: str | None = None,
                        at: datetime | None = None) -> tuple[Record, ...]:
         """Circulate the plan ahead of the meeting of ``for_stage``."""
-        return self._act("circulated", actor, {"for": self._meeting_stage(for_stage)}, at=at)
+        return self._act("circulated", actor,
+                         FrozenDict({"for": self._meeting_stage(for_stage)}), at=at)
 
     def hold_meeting(
         self,
@@ -535,7 +537,7 @@ class Case:
     def close_consultation(self, *, actor: str | None = None, at: datetime | None = None
                            ) -> tuple[Record, ...]:
         """Close the consultation: refused with ``consultation-coverage`` while short."""
-        return self._act("consultation-closed", actor, {}, at=at)
+        return self._act("consultation-closed", actor, _EMPTY, at=at)
 
     def post_disclosure(self, channel: str, *, content: str = "", actor: str | None = None,
                         at: datetime | None = None) -> tuple[Record, ...]:
@@ -548,7 +550,7 @@ class Case:
                             ) -> tuple[Record, ...]:
         """End the disclosure period: refused (rule ``disclosure``) until it was long enough on
         the required channels, each counted from its own posting."""
-        return self._act("disclosure-concluded", actor, {}, at=at)
+        return self._act("disclosure-concluded", actor, _EMPTY, at=at)
 
     def raise_objection(self, by: str, reason: str = "", *, at: datetime | None = None
                         ) -> tuple[Record, ...]:
@@ -793,6 +795,7 @@ class Case:
             if actor not in ctx.roster:
                 raise InvalidAction(_("the actor {actor} is not on the roster").format(
                     actor=actor))
+        # (actions whose data is a stage id or nothing give it frozen already: kept as it is)
         data = freeze(data)
         s = self._state
         here = ctx.plan.stages.get(s.state)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import partial
-from itertools import compress
 from typing import Any, Final, NamedTuple, cast
 
 from deliberation.definition.wording import person
@@ -490,8 +489,8 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
-    facts = cast(Facts, dict(zip(sp.counts_read, compress(counted, sp.counts_mask),
-                                 strict=True)))
+    # (names and picker are made from the same stage reads: the same length)
+    facts = cast(Facts, dict(zip(sp.counts_read, sp.counts_pick(counted), strict=False)))
     if by_item is not None:
         facts["item_votes"] = by_item
     if OBSERVERS in sp.reads or "observers" in data:

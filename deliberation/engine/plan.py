@@ -20,8 +20,9 @@ rules by what their failure does (:class:`~deliberation.rules.base.Effect`) is d
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -48,6 +49,18 @@ from deliberation.rules.facts import MEETING_COUNTS
 from deliberation.rules.law import is_representative
 from deliberation.rules.regimes import MatterRegime, notice_days
 from deliberation.rules.thresholds import format_fraction, parse_fraction
+
+
+def _picker(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """What picks the items at ``indices`` out of a sequence, as a tuple (``itemgetter`` gives
+    the item itself for a single index).
+
+    >>> _picker((0, 2))("abc"), _picker((1,))("abc"), _picker(())("abc")
+    (('a', 'c'), ('b',), ())
+    """
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return lambda values: tuple([values[i] for i in indices])
 
 
 @attrs.frozen
@@ -77,11 +90,14 @@ class StagePlan:
     id: str = attrs.field(init=False, default=attrs.Factory(lambda sp: sp.stage.id,
                                                             takes_self=True))
     # the meeting counts (:data:`~deliberation.rules.facts.MEETING_COUNTS`) some rule of the
-    # stage reads: whether each is read, in that order, and the names of those read
-    counts_mask: tuple[bool, ...] = attrs.field(init=False, default=attrs.Factory(
-        lambda sp: tuple(f in sp.reads for f in MEETING_COUNTS), takes_self=True))
+    # stage reads: their names, in that order, and what picks them out of a tuple of all the
+    # counts in that order (from C: every meeting picks its stage's)
     counts_read: tuple[str, ...] = attrs.field(init=False, default=attrs.Factory(
         lambda sp: tuple(f for f in MEETING_COUNTS if f in sp.reads), takes_self=True))
+    counts_pick: Callable[[Sequence[Any]], tuple[Any, ...]] = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(
+            lambda sp: _picker(tuple(i for i, f in enumerate(MEETING_COUNTS) if f in sp.reads)),
+            takes_self=True))
     # the result of an action that leaves the case at this stage (a notice, a posting, an
     # opinion…): one frozen mapping, shared by their records
     stayed: FrozenDict = attrs.field(init=False, default=attrs.Factory(
