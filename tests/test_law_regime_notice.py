@@ -21,6 +21,7 @@ from deliberation.cli import main
 from deliberation.definition.loader import load_text
 from deliberation.definition.model import Procedure
 from deliberation.engine.clock import ManualClock
+from deliberation.errors import DefinitionError
 
 ASSEMBLY = """\
 format: 1
@@ -143,3 +144,59 @@ def test_the_simulator_refuses_it_as_the_engine_does() -> None:
     with pytest.raises(SimulationError):
         simulate(_procedure(10), SimParams(kind="collective-asset-disposal",
                                            settings={"assembly-notice-days": 9}), 5, seed=1)
+
+
+ALL_OF = """\
+      - rule: all-of
+        params:
+          rules:
+            - rule: notice-period
+              params: {days: {setting: assembly-notice-days}}
+            - rule: advance-circulation
+              params: {days: 1}"""
+ANY_OF = """\
+      - rule: any-of
+        params:
+          rules:
+            - rule: notice-period
+              params: {days: {setting: assembly-notice-days}}
+            - rule: notice-period
+              id: short-notice
+              params: {days: 3}"""
+
+
+def _composite(notice: str, days: int) -> str:
+    return ASSEMBLY % {"days": days, "notice": notice}
+
+
+@pytest.mark.parametrize(("days", "admitted"), [(9, False), (10, True), (11, True)])
+def test_a_notice_inside_all_of_is_a_notice(days: int, admitted: bool, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Every rule of an ``all-of`` must hold, so its notice period is the meeting's notice:
+    lint and the engine (for a case's own setting) read it as they read a plain one."""
+    path = tmp_path / "assembly.yaml"
+    path.write_text(_composite(ALL_OF, days), encoding="utf-8")
+    assert (main(["lint", str(path)]) == 0) is admitted
+    assert ("D417" in capsys.readouterr().out) is not admitted
+    procedure = load_text(_composite(ALL_OF, 10), "assembly.yaml")
+    settings = {"assembly-notice-days": days}
+    if admitted:
+        assert _open(procedure, "collective-asset-disposal", settings).stage == "proposal"
+    else:
+        with pytest.raises(RuleViolation):
+            _open(procedure, "collective-asset-disposal", settings)
+
+
+@pytest.mark.parametrize("days", [10, 30])
+def test_an_any_of_guarantees_only_its_shortest_notice(days: int, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    """One branch of an ``any-of`` suffices: a 3-day branch lets the assembly meet 3 days
+    after its notice, however long the other branch is."""
+    path = tmp_path / "assembly.yaml"
+    path.write_text(_composite(ANY_OF, days), encoding="utf-8")
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "D417" in out and "3 day(s)" in out
+    with pytest.raises(DefinitionError):
+        load_text(_composite(ANY_OF, days), "assembly.yaml")

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from deliberation.definition.model import Procedure, RuleSpec, Stage
 from deliberation.i18n import _, quoted, series
 from deliberation.rules import RULES
+from deliberation.rules.composite import MODES
 from deliberation.rules.law import REGIMES, is_representative, regime_of
 from deliberation.rules.regimes import RULE, notice_days
 from deliberation.yamlsource import Located, Reporter
@@ -111,9 +112,11 @@ def _check_notice(procedure: Procedure, stage: Stage, regimes: tuple[str, ...],
                   node: Located, reporter: Reporter) -> None:
     """D417: the assembly of ``stage`` called with less notice than a regime it applies needs
     (read on the defaults, as the engine's refusal at opening reads a case's settings)."""
-    # (the engine's admission asks the same function of the same rules, bound)
+    # (the engine's admission asks the same function of the same rules, bound; a notice may
+    # sit inside an all-of or any-of)
     given = notice_days(RULES[spec.rule].bind(spec.id, procedure.params_of(spec, {}), spec.basis)
-                        for spec in procedure.rules_of(stage) if spec.rule == "notice-period")
+                        for spec in procedure.rules_of(stage)
+                        if spec.rule == "notice-period" or spec.rule in MODES)
     for r in regimes:
         reg = REGIMES.get(r)
         if reg is None or given >= reg.assembly_notice_days:
