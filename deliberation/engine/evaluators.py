@@ -21,6 +21,7 @@ from deliberation.engine.context import Context, Draft, member, on_roster, too_m
 from deliberation.engine.counting import (
     CONSENT_WORDS,
     consultation_facts,
+    counted_consulted,
     disclosure_facts,
     evaluation_facts,
     meeting_facts,
@@ -429,6 +430,19 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
                                    (signed, unsigned, proxies), strict=True):
             if before + n > population:
                 raise InvalidAction(too_many(what, before + n, population))
+        # ... but each unit counts towards coverage once, by its best opinion: the kinds that
+        # count (signed; by proxy, unsigned, where the rule takes them) together reach at most
+        # everyone, or a villager reported by proxy and again in person would count twice
+        c = t.counted_opinions
+        counted = counted_consulted(rule, c[0] + signed, c[1] + unsigned, c[2] + proxies)
+        if counted > population:
+            raise InvalidAction(_(
+                "{n} opinions would count towards coverage, more than the {limit} {unit} "
+                "consulted: count each once, by its best opinion (one signed by proxy and "
+                "then in person is one signed opinion)",
+            ).format(n=counted, limit=population,
+                     unit=_p("rules.consultation", "households") if by_household
+                     else _("villagers")))
         return Outcome(sp.stayed, s, lambda tally: tally.add_counted_opinions(
             signed, unsigned, proxies))
     vid = d.data["villager"]
