@@ -233,3 +233,30 @@ def test_what_is_missing_names_the_passed_deadline() -> None:
     (passed,) = [b for b in case.blockers() if b.rule == "deadline"]
     assert passed.numbers["last_day"] == "2026-05-13" and passed.basis == ("working-days-open",)
     assert "check_deadlines" in case.explain("en")
+
+
+@pytest.mark.parametrize("reference", ["stage-entered", "case-opened"])
+def test_a_deadline_on_the_first_stage_runs_from_the_opening(reference: str) -> None:
+    src = pathlib.Path(FOUR.source or "").read_text(encoding="utf-8")
+    anchor = """        basis: [local-practice]
+    on: {rejected: rejected}
+  - id: discussion
+"""
+    assert src.count(anchor) == 1
+    src = src.replace(anchor, f"""        basis: [local-practice]
+      - rule: deadline
+        params: {{days: 5, from: {reference}}}
+    on: {{rejected: rejected}}
+  - id: discussion
+""")
+    proc = load_text(src, "first.yaml")
+    clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=CST))
+    case = Case.open(proc, Roster.generate(), matter="修村道", clock=clock)
+    assert case.stage == "proposal"
+    clock.set(datetime(2026, 3, 8, 0, 1, tzinfo=CST))  # the 6th day after the opening
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(present=5, yes=5)
+    assert err.value.numbers["since"] == "2026-03-02"
+    case.check_deadlines()
+    assert case.outcome == "lapsed"
+    assert Case.replay(proc, case.roster, case.records).outcome == "lapsed"

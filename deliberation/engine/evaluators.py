@@ -597,8 +597,9 @@ def deadline_verdicts(ctx: Context, s: CaseState, sp: StagePlan, at: datetime) -
 # What may still be recorded at a stage once one of its deadlines has passed: the lapse itself
 # (what the law now asks to record), a clerk's note (an annotation that never changes the
 # state: "the handler missed the deadline" must stay writable), and the records the engine adds
-# for the stages merged away after an action (entered and left in the same instant).
-AFTER_DEADLINE: Final = frozenset({"lapsed", "note", "stage-skipped"})
+# for the stages merged away after an action (entered and left in the same instant). The
+# opening is made before the first stage is entered: no deadline of it runs yet.
+AFTER_DEADLINE: Final = frozenset({"opened", "lapsed", "note", "stage-skipped"})
 
 
 def refuse_late(ctx: Context, s: CaseState, sp: StagePlan, kind: str, at: datetime) -> None:
