@@ -36,7 +36,14 @@ from deliberation.engine.clock import FUTURE_SKEW, Clock, SystemClock
 from deliberation.engine.comment_log import OBJECTION_KIND, REPLY_KIND
 from deliberation.engine.comments import EVALUATORS as COMMENT_EVALUATORS
 from deliberation.engine.context import Context, Draft
-from deliberation.engine.evaluators import EVALUATORS, NothingDue, Outcome, ReplayError, closed_msg
+from deliberation.engine.evaluators import (
+    EVALUATORS,
+    NothingDue,
+    Outcome,
+    ReplayError,
+    closed_msg,
+    refuse_late,
+)
 from deliberation.engine.formats import ENGINE_FORMAT, FORMATS, EngineFormat, case_format
 from deliberation.engine.gates import DECISION_KIND, EXAMINATION_KIND
 from deliberation.engine.gates import EVALUATORS as GATE_EVALUATORS
@@ -231,6 +238,9 @@ class Case:
             raise ReplayError(_mismatch(rec, f"unknown kind {rec.kind!r}"))
         try:
             self._check_time(rec.at)
+            here = plan.stages.get(s.state)
+            if here is not None and here.deadlines:  # as when it was made: not after one
+                refuse_late(self._ctx, s, here, rec.kind, rec.at)
             out = self._evaluate(s, Draft(rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
                                           rec.data, rec.signatures))
         except ReplayError:
@@ -803,10 +813,14 @@ class Case:
         if here is None:
             if kind != "opened" and kind != ORDER_KIND:
                 raise CaseClosed(closed_msg(ctx, s.state))
-        elif kind == "meeting" and here.kind is _CONSULTATION:
-            # the vote attempted in the consultation: close it first (refused if short)
-            before = self._evaluate_new(s, "consultation-closed", now, actor, _EMPTY, (), (), 1)
-            s = before[1].state
+        else:
+            if here.deadlines:  # an action after a deadline passed is refused (most have none)
+                refuse_late(ctx, s, here, kind, now)
+            if kind == "meeting" and here.kind is _CONSULTATION:
+                # the vote attempted in the consultation: close it first (refused if short)
+                before = self._evaluate_new(s, "consultation-closed", now, actor, _EMPTY, (),
+                                            (), 1)
+                s = before[1].state
         # the action's own record (it carries the evidence attached, once), made as the one
         # record most actions make
         own = self._evaluate_new(s, kind, now, actor, data, signatures, self._attaching,

@@ -32,6 +32,7 @@ from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, as_written, named, quoted, series
 from deliberation.roster import SELECTORS, Villager
+from deliberation.rules import Rule
 from deliberation.rules.attendance import subset_label
 from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
@@ -652,6 +653,24 @@ def consultation_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     return _coverage_facts(ctx, sp, t)
 
 
+def counted_consulted(rule: Rule | None, signed: int, unsigned: int, proxies: int) -> int:
+    """The units consulted that count towards the coverage ``rule`` (the stage's
+    ``consultation-coverage``, if any), from opinions given as counts: the signed ones, those
+    signed by proxy where the rule takes proxies, the unsigned ones where it counts them. Each
+    unit is in one of the counts, by its best opinion (the engine refuses counts that would make
+    this more than the units there are).
+
+    >>> from deliberation.rules import RULES
+    >>> cov = RULES["consultation-coverage"].bind("c", {"proxies": True})
+    >>> counted_consulted(cov, 8, 3, 4), counted_consulted(None, 8, 3, 4)
+    (12, 8)
+    """
+    cov = rule if isinstance(rule, ConsultationCoverage) else None
+    if cov is None:
+        return signed
+    return signed + (proxies if cov.proxies else 0) + (0 if cov.signed_only else unsigned)
+
+
 def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     rule = sp.rule("consultation-coverage")
     cov = rule if isinstance(rule, ConsultationCoverage) else None
@@ -662,8 +681,7 @@ def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
     population = bc.households if by_household else bc.adults
     if t.named is False:
         n_signed, n_unsigned, n_proxy = t.counted_opinions
-        consulted = min(population, n_signed + (n_proxy if proxies_ok else 0)
-                        + (0 if signed_only else n_unsigned))
+        consulted = counted_consulted(cov, n_signed, n_unsigned, n_proxy)
         return {"population": population, "consulted": consulted,
                 "consulted_signed": n_signed,
                 "consulted_unsigned": n_unsigned if signed_only else 0,

@@ -9,7 +9,7 @@ read (:mod:`deliberation.engine.counting`), asks the rules, and works out where 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any, Final, NamedTuple
 
@@ -21,6 +21,7 @@ from deliberation.engine.context import Context, Draft, member, on_roster, too_m
 from deliberation.engine.counting import (
     CONSENT_WORDS,
     consultation_facts,
+    counted_consulted,
     disclosure_facts,
     evaluation_facts,
     meeting_facts,
@@ -43,7 +44,7 @@ from deliberation.errors import (
 )
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Joined, Text, _, _p, quoted
-from deliberation.rules import Verdict
+from deliberation.rules import Rule, Verdict
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.comments import CommentPeriod
 from deliberation.rules.consultation import ConsultationCoverage
@@ -429,6 +430,19 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
                                    (signed, unsigned, proxies), strict=True):
             if before + n > population:
                 raise InvalidAction(too_many(what, before + n, population))
+        # ... but each unit counts towards coverage once, by its best opinion: the kinds that
+        # count (signed; by proxy, unsigned, where the rule takes them) together reach at most
+        # everyone, or a villager reported by proxy and again in person would count twice
+        c = t.counted_opinions
+        counted = counted_consulted(rule, c[0] + signed, c[1] + unsigned, c[2] + proxies)
+        if counted > population:
+            raise InvalidAction(_(
+                "{n} opinions would count towards coverage, more than the {limit} {unit} "
+                "consulted: count each once, by its best opinion (one signed by proxy and "
+                "then in person is one signed opinion)",
+            ).format(n=counted, limit=population,
+                     unit=_p("rules.consultation", "households") if by_household
+                     else _("villagers")))
         return Outcome(sp.stayed, s, lambda tally: tally.add_counted_opinions(
             signed, unsigned, proxies))
     vid = d.data["villager"]
@@ -567,15 +581,82 @@ class NothingDue(InvalidAction):
     """check_deadlines found nothing expired (internal: no record is made)."""
 
 
+def _since(ctx: Context, s: CaseState, rule: Rule) -> date:
+    """The local date a deadline rule counts from: the case's opening or the stage visit's."""
+    ref = (ctx.records[0].at if isinstance(rule, Deadline) and rule.reference == "case-opened"
+           else s.entered_at)
+    return _local(ctx, ref)  # type: ignore[no-any-return]
+
+
 def deadline_verdicts(ctx: Context, s: CaseState, sp: StagePlan, at: datetime) -> list[Verdict]:
     """The stage's deadline rules asked about ``at``."""
-    out = []
     on = _local(ctx, at)
-    for rule in sp.deadlines:
-        ref = (ctx.records[0].at if isinstance(rule, Deadline) and rule.reference == "case-opened"
-               else s.entered_at)
-        out.append(rule.verdict({"since": _local(ctx, ref), "on": on}))
-    return out
+    return [rule.verdict({"since": _since(ctx, s, rule), "on": on}) for rule in sp.deadlines]
+
+
+# What may still be recorded at a stage once one of its deadlines has passed: the lapse itself
+# (what the law now asks to record), a clerk's note (an annotation that never changes the
+# state: "the handler missed the deadline" must stay writable), and the records the engine adds
+# for the stages merged away after an action (entered and left in the same instant). The
+# opening is made before the first stage is entered: no deadline of it runs yet.
+AFTER_DEADLINE: Final = frozenset({"opened", "lapsed", "note", "stage-skipped"})
+
+
+def refuse_late(ctx: Context, s: CaseState, sp: StagePlan, kind: str, at: datetime) -> None:
+    """Refuse a record of ``kind`` made ``at`` when a ``deadline`` rule of the stage ``sp`` has
+    passed by then (local calendar days, as :func:`deadline_verdicts` asks them): the case has
+    lapsed in law, so nothing but the lapse (``check_deadlines``) or a note may follow.
+
+    The refusal is the deadline rule's own verdict, with the dates it counted between."""
+    if kind in AFTER_DEADLINE:
+        return
+    refusal = late(ctx, s, sp, at)
+    if refusal is not None:
+        raise refusal
+
+
+def late(ctx: Context, s: CaseState, sp: StagePlan, at: datetime) -> RuleViolation | None:
+    """The refusal of an action at ``at`` after a deadline of ``sp`` passed (None: in time)."""
+    failed = [v for v in deadline_verdicts(ctx, s, sp, at) if not v.ok]
+    return _too_late(ctx, s, sp, _local(ctx, at), failed) if failed else None
+
+
+def _too_late(ctx: Context, s: CaseState, sp: StagePlan, on: date, failed: Sequence[Verdict]
+              ) -> RuleViolation:
+    """The refusal of an action dated ``on``, after the deadlines of ``failed`` verdicts."""
+    to = _deadline_route(ctx, sp)
+    each = []
+    for v in failed:
+        rule = v.rule
+        since = _since(ctx, s, rule)
+        numbers = {**v.numbers, "since": since.isoformat(), "on": on.isoformat()}
+        if isinstance(rule, Deadline):
+            numbers["last_day"] = rule.period.last_day(since).isoformat()
+        message = _(
+            "too late: the deadline of {stage} ({verdict}, counted from {since}) ended on "
+            "{last}, and this action is dated {on}. Record the missed deadline first with "
+            "check_deadlines (check-deadlines in a scenario file or with `deliberation case "
+            "act`); the case then goes to {to}",
+        ).format(verdict=v.message, since=numbers["since"], stage=sp.stage.name,
+                 last=numbers.get("last_day", numbers["on"]), on=numbers["on"], to=to)
+        each.append(RuleViolation(v.id, sp.id, message, numbers, rule.basis))
+    if len(each) == 1:
+        return each[0]
+    first = each[0]
+    joined = Joined(_p("between messages", "; "), tuple(f.message for f in each))
+    return RuleViolation(first.rule, sp.id, joined, first.numbers, first.basis, each)
+
+
+def _deadline_route(ctx: Context, sp: StagePlan) -> Text:
+    """Where the stage's ``deadline`` route takes a case, in words."""
+    if "deadline" in sp.escalates:
+        return _("the next level up")
+    to = sp.targets.get("deadline", "")
+    stage = ctx.plan.stages.get(to)
+    if stage is not None:
+        return stage.stage.name
+    outcome = ctx.plan.procedure.outcomes.get(to)
+    return outcome.name if outcome is not None else quoted(to)
 
 
 def ev_lapsed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

@@ -29,6 +29,7 @@ from deliberation.engine.counting import (
     evaluation_facts,
     matter_facts,
 )
+from deliberation.engine.evaluators import late
 from deliberation.engine.groups import ELECTED
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
@@ -37,6 +38,7 @@ from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang, quoted, ser
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.authorities import ASK_LABELS, authority_name
+from deliberation.rules.calendars import CalendarCoverageError
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import cite
@@ -118,6 +120,14 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
              "within_days": within}, sup.basis if sup is not None else ()))
     sp = plan.stage(s.state)
     on = local_date(now, plan.zone)
+    if sp.deadlines:  # past a deadline, the lapse is the one thing left to record
+        try:
+            refusal = late(ctx, s, sp, now)
+        except CalendarCoverageError:  # a day the holiday tables do not cover: not known
+            refusal = None
+        if refusal is not None:
+            out.extend(Blocker(v.rule, v.message, v.numbers, v.basis)
+                       for v in refusal.violations)
     if PUBLICATION_FACT in sp.reads:  # the stage opens once earlier results are published
         out.extend(Blocker(v.id, v.message, dict(v.numbers), v.rule.basis)
                    for v in opening_verdicts(ctx, sp) if not v.ok)

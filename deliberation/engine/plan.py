@@ -6,7 +6,8 @@ rules by what their failure does (:class:`~deliberation.rules.base.Effect`) is d
 
 - ``quorum`` — a failure is *recorded*: the meeting happened and failed (route ``no_quorum``);
 - ``approval``, ``satisfaction`` — a failure is *recorded* (route ``rejected``);
-- ``deadline`` — checked only by ``Case.check_deadlines()`` (route ``deadline``);
+- ``deadline`` — a lapse is *recorded* by ``Case.check_deadlines()`` (route ``deadline``); once
+  one has passed, every other action of the stage but a note is refused;
 - every other rule is a *precondition*: a failure refuses the action and nothing is recorded.
 
 >>> from deliberation import load_procedure

@@ -36,4 +36,4 @@ class Effect(enum.Enum):
     REFUSE = "refuse"  # a precondition: the action is refused and nothing is recorded
     NO_QUORUM = "no_quorum"  # recorded: the meeting happened and lacked a quorum
     REJECTED = "rejected"  # recorded: the vote (or the ratings) fell short
-    DEADLINE = "deadline"  # checked only when deadlines are checked; recorded as lapsed
+    DEADLINE = "deadline"  # once passed, refuses the stage's actions; recorded as lapsed

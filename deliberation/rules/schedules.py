@@ -1,6 +1,7 @@
-"""Time: ``deadline`` (a step completed within so many days — checked when deadlines are
-checked, a lapse is recorded) and ``lunar-schedule`` (held only on scheduled lunar days, e.g.
-逢五说事; a precondition). Dates are the village's local dates.
+"""Time: ``deadline`` (a step completed within so many days — once it has passed, the engine
+refuses any action of the stage but the lapse, which ``check_deadlines`` records) and
+``lunar-schedule`` (held only on scheduled lunar days, e.g. 逢五说事; a precondition). Dates are
+the village's local dates.
 
 >>> from datetime import date
 >>> from deliberation.rules import RULES
@@ -140,7 +141,8 @@ class LunarScheduleRule(Rule):
 
 rule_type(
     Deadline, name="deadline", label=_("deadline"),
-    description="The step must be completed within a number of days; checked when asked.",
+    description="The step must be completed within a number of days; an action after it is "
+                "refused, and the lapse is recorded when deadlines are checked.",
     params=(Param("days", "int", minimum=0, maximum=MAX_DAYS),
             Param("from", "choice", required=False, default="stage-entered",
                   choices=REFERENCES),

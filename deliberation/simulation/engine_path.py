@@ -9,7 +9,8 @@ disclosures are posted, left up for their days and concluded (or objected to and
 What happens next — the route, reconvening, revision, the outcome — is the engine's decision,
 read back from its records. Only the simulator's own caps (reconvenings, consultation rounds,
 steps) end a run from outside, by the stage's ``deadline`` route, exactly as in the vectorised
-path.
+path. A run never acts after a stage's deadline (the engine would refuse it): when its clock
+has passed one, it records the lapse (``check_deadlines``) and follows the ``deadline`` route.
 
 It is some thousand times slower than the vectorised path and samples independently of it
 (people rather than binomial counts), which is what makes their agreement a test of both.
@@ -53,6 +54,7 @@ from deliberation.simulation.vectorised import (
     draw_support,
     encode,
     item_supports,
+    late_shift,
     rng_for,
     stage_support,
 )
@@ -197,9 +199,12 @@ class _Run:
         try:
             key, rule = self.act(st)
         except RuleViolation as err:
-            # The engine refused: the step cannot be done as the village stands; it stalls.
-            self.note(st, DEADLINE, err.rule, days, rounds)
-            return self.end(self.stall(st), err.rule, DEADLINE)
+            lapsed = self.lapse(st, err)
+            if lapsed is None:
+                # The engine refused: the step cannot be done as the village stands; it stalls.
+                self.note(st, DEADLINE, err.rule, days, rounds)
+                return self.end(self.stall(st), err.rule, DEADLINE)
+            key, rule = lapsed
         except DeliberationError:
             # e.g. a working-day deadline checked beyond the years the holiday tables cover
             self.note(st, DEADLINE, "deadline", days, rounds)
@@ -225,6 +230,18 @@ class _Run:
         if self.plan.index(now) <= st.index:
             self.revise()
         return False
+
+    def lapse(self, st: StagePlan, err: RuleViolation) -> tuple[int, str] | None:
+        """Where the engine refused an action because a deadline of the stage had passed: the
+        lapse recorded instead (the engine's ``deadline`` route), or None for any other
+        refusal. (Tasks check their deadline before reporting; this covers any other stage a
+        procedure gives a deadline.)"""
+        if err.rule not in {r.id for r in self.case.plan.stage(st.id).deadlines}:
+            return None
+        records = self.case.check_deadlines()
+        if not records:
+            return None
+        return KEYS.index(_route(records, "lapsed")), "deadline"
 
     def note(self, st: StagePlan, key: int, rule: str, days: int, rounds: int) -> None:
         """The row of the per-stage table for the step just taken (as the vectorised path)."""
@@ -403,13 +420,20 @@ def _task(case: Any, st: StagePlan, procedure: Procedure, params: SimParams, ros
     u = rng.random(3)
     spent = params.task_days
     clock.advance(days=params.task_days)
+    if st.has_deadline:
+        # the deadline passed while the visit went on (a revision, the task itself): the
+        # engine takes no report now, so the lapse is recorded instead
+        records = case.check_deadlines()
+        if records:
+            return _route(records, "lapsed"), "deadline", spent
     if u[0] >= params.task_accept:
         return _route(case.record_task("declined", actor=member), "task"), "declined", spent
     if u[1] >= params.task_solve:
         return _route(case.record_task("unresolved", actor=member), "task"), "unresolved", spent
     if st.has_deadline and u[2] >= params.task_on_time:
-        # late: let the deadline pass (working days: well past it in calendar days)
-        clock.advance(days=2 * st.deadline_days + 14)
+        # late: let the deadline pass (working days: well past it in calendar days; the days
+        # count ``deadline_days``, the vectorised path's calendar runs ahead by ``late_shift``)
+        clock.advance(days=st.deadline_days + late_shift(st))
         records = case.check_deadlines()
         if records:
             return _route(records, "lapsed"), "deadline", spent + st.deadline_days

@@ -189,9 +189,12 @@ class StagePlan:
     wait_days: int = 0
     lunar_days: tuple[int, ...] = ()
     lunar_month: int | None = None
-    # tasks: whether a deadline applies (a late task takes the deadline route)
+    # tasks: whether a deadline applies (a late task takes the deadline route), and the
+    # stage's deadline rules themselves (a task reported after one has passed is refused by
+    # the engine: the case takes the deadline route instead, see :func:`deadline_passed`)
     has_deadline: bool = False
     deadline_days: int = 0
+    deadlines: tuple[Deadline, ...] = ()
     # evaluations: ratings sampled, satisfied needed, the satisfaction rule's id
     ratings: int = 0
     satisfied_needed: int = 0
@@ -258,6 +261,27 @@ def _through_skips(procedure: Procedure, target: str, overrides: Mapping[str, An
 # The day simulated cases are opened (the engine path's clock starts there too).
 DAY0: Final = date(2026, 1, 5)
 _DAY0: Final = DAY0
+
+
+def deadline_passed(deadlines: Iterable[Deadline], entered: int, on: int) -> bool:
+    """Whether a stage visit entered on day ``entered`` of the simulation (days after
+    :data:`DAY0`) is past one of its ``deadlines`` on day ``on``: each rule's own verdict on
+    those local dates, as the engine asks it (a date its holiday tables do not cover counts as
+    past: the engine path cannot act there either).
+
+    >>> from deliberation.rules import RULES
+    >>> five = RULES["deadline"].bind("deadline", {"days": 5})
+    >>> deadline_passed([five], 2, 7), deadline_passed([five], 2, 8)
+    (False, True)
+    """
+    for rule in deadlines:
+        since = DAY0 + timedelta(days=0 if rule.reference == "case-opened" else entered)
+        try:
+            if not rule.verdict({"since": since, "on": DAY0 + timedelta(days=on)}).ok:
+                return True
+        except DeliberationError:  # beyond the calendar's years
+            return True
+    return False
 
 
 def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) -> Facts:
@@ -439,10 +463,11 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
             sched = rule.schedule
             common |= {"lunar_days": sched.days, "lunar_month": sched.month,
                        "wait_days": _mean_wait(sched)}
-    deadlines = [r.period.days for r in rules if isinstance(r, Deadline)]
+    deadlines = tuple(r for r in rules if isinstance(r, Deadline))
     if stage.action is ActionKind.TASK:
         return StagePlan(**common, has_deadline=bool(deadlines),
-                         deadline_days=min(deadlines, default=0))
+                         deadline_days=min((r.period.days for r in deadlines), default=0),
+                         deadlines=deadlines)
     if stage.action is ActionKind.EVALUATION:
         return _evaluation(common, stage, body.members, rules, params, roster)
     if stage.action is ActionKind.GATE:
@@ -733,5 +758,5 @@ __all__ = [
     "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
     "RECONVENE", "REJECTED", "RETURNED", "UNRESOLVED",
     "Approval", "Group", "ItemPlan", "Plan", "QuorumAlt", "SimulationError", "StagePlan",
-    "compile_plan", "counted",
+    "compile_plan", "counted", "deadline_passed",
 ]

@@ -157,7 +157,10 @@ class SimParams:
       ``declined``, e.g. reassignment); ``task_solve``: chance that an accepted task is solved
       at the case's level (else ``unresolved``: by default one level up the escalation ladder);
       ``task_on_time``: chance that a solved task is done before the stage's ``deadline`` (else
-      the ``deadline`` route); ``task_days``: days a task takes.
+      the ``deadline`` route); ``task_days``: days a task takes. A deadline runs from when the
+      case entered the stage, on the calendar: where it has already passed when the handler
+      would report (a revision's ``revision_days`` spent at the stage, then ``task_days``),
+      nothing may be reported (the engine refuses it) and the lapse is recorded instead.
     * ``ratings``: signed ratings collected per evaluation (at most the body's size), each
       satisfied with chance ``satisfaction``; ``evaluation_days``: days an evaluation takes.
     * Gates: ``gate_return``: chance that a gate returns the matter (its body finds a check not

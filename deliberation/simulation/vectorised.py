@@ -27,10 +27,13 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.model import ESCALATE, RECONVENE, ActionKind
+from deliberation.rules.calendars import LunarSchedule
 from deliberation.simulation.model import (
+    DAY0,
     DEADLINE,
     DECLINED,
     KEYS,
@@ -46,6 +49,7 @@ from deliberation.simulation.model import (
     Plan,
     QuorumAlt,
     StagePlan,
+    deadline_passed,
 )
 from deliberation.simulation.params import SimParams
 
@@ -164,6 +168,13 @@ class _Chunk:
         self.meetings = np.zeros(runs, dtype=np.int64)
         self.rounds = np.zeros((runs, s), dtype=np.int64)
         self.here = np.zeros(runs, dtype=np.int64)  # reconvenings in the current stage visit
+        # The calendar, as the engine path's clock has it: ``days + shift`` days after DAY0.
+        # ``days`` count a wait for a lunar day at its mean, while the clock moves to the actual
+        # day; a late task moves the clock well past its deadline (``late_shift``). Deadlines
+        # count on the calendar, from the day the current stage visit began (``entered``):
+        # every move, to the same stage too, begins one, as the engine's ``entered_at``.
+        self.shift = np.zeros(runs, dtype=np.int64)
+        self.entered = np.zeros(runs, dtype=np.int64)
         self.level = np.zeros(runs, dtype=np.int64)  # escalation level (0: the lowest)
         self.steps = np.zeros(runs, dtype=np.int64)
         self.support = draw_support(params, rng_for(seed, chunk, 0), runs)
@@ -213,6 +224,7 @@ class _Chunk:
             self.days[ix] += np.where(first, st.gap_days, st.reconvene_days)
         if st.wait_days:
             self.days[ix] += st.wait_days  # waiting for the next scheduled lunar day
+            self.to_scheduled_day(st, ix)
         if st.static_failure is not None:
             key[:] = DEADLINE
             rule[:] = self.rule_code(st.static_failure)
@@ -450,28 +462,57 @@ class _Chunk:
 
     def task(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
              ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """A handler declines, cannot solve it at this level, misses the deadline, or does it."""
+        """A handler declines, cannot solve it at this level, misses the deadline, or does it.
+        Where the stage's deadline has already passed when the handler would report (the days
+        the visit took: revisions, the task itself), nothing can be reported: the lapse is
+        recorded and the case takes the deadline route, as the engine has it."""
         np = self.np
         m = ix.size
         pr = self.params
         self.days[ix] += pr.task_days
         u = rng.random((3, m))
-        declined = u[0] >= pr.task_accept
-        unresolved = ~declined & (u[1] >= pr.task_solve)
-        late = ~declined & ~unresolved & (u[2] >= pr.task_on_time) & st.has_deadline
+        expired = self.expired(st, ix)
+        declined = ~expired & (u[0] >= pr.task_accept)
+        unresolved = ~expired & ~declined & (u[1] >= pr.task_solve)
+        late = ~expired & ~declined & ~unresolved & (u[2] >= pr.task_on_time) & st.has_deadline
         key = np.full(m, PASS, dtype=np.int64)
         rule = np.zeros(m, dtype=np.int64)
         key[declined] = DECLINED
         rule[declined] = self.rule_code("declined")
         key[unresolved] = UNRESOLVED
         rule[unresolved] = self.rule_code("unresolved")
-        key[late] = DEADLINE
-        rule[late] = self.rule_code("deadline")
+        key[late | expired] = DEADLINE
+        rule[late | expired] = self.rule_code("deadline")
         self.days[ix[late]] += st.deadline_days
+        self.shift[ix[late]] += late_shift(st)
         failed = declined | unresolved
         self.rounds[ix, st.index] += failed
         self._cap_rounds(st, ix, key, failed)
         return key, rule
+
+    def to_scheduled_day(self, st: StagePlan, ix: NDArray[np.int64]) -> None:
+        """The runs of ``ix`` wait for the stage's next scheduled lunar day: ``days`` counted
+        the mean wait, the calendar moves to the actual day (each distinct day asked once)."""
+        np = self.np
+        before = self.days[ix] - st.wait_days + self.shift[ix]
+        dates, inverse = np.unique(before, return_inverse=True)
+        waits = np.array([lunar_wait(st, int(d)) for d in dates], dtype=np.int64)
+        self.shift[ix] += waits[inverse.ravel()] - st.wait_days
+
+    def expired(self, st: StagePlan, ix: NDArray[np.int64]) -> Mask:
+        """Which runs of ``ix`` are past a deadline of ``st`` today (each distinct pair of the
+        visit's first day and today asked once, through :func:`~.model.deadline_passed`)."""
+        np = self.np
+        if not st.deadlines:
+            out: Mask = np.zeros(ix.size, dtype=bool)
+            return out
+        today = self.days[ix] + self.shift[ix]
+        pairs, inverse = np.unique(np.stack([self.entered[ix], today]), axis=1,
+                                   return_inverse=True)
+        passed = np.array([deadline_passed(st.deadlines, int(a), int(b)) for a, b in pairs.T],
+                          dtype=bool)
+        out = passed[inverse.ravel()]
+        return out
 
     def evaluation(self, st: StagePlan, ix: NDArray[np.int64], rng: np.random.Generator
                    ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -565,12 +606,14 @@ class _Chunk:
             self.level[ix[up]] += 1
             self.pos[ix[up]] = self.plan.index(self.plan.escalate_to)
             self.here[ix[up]] = 0
+            self.entered[ix[up]] = self.days[ix[up]] + self.shift[ix[up]]
             if (~up).any():
                 self.go(st, ix[~up], key, rule[~up], self.plan.escalate_top)
             return
         if target == RECONVENE:
             self.here[ix] += 1
             self.reconvenings[ix] += 1
+            self.entered[ix] = self.days[ix] + self.shift[ix]
             over = self.here[ix] > self.params.max_reconvenings
             if over.any():
                 # The simulator's cap: a stage that keeps failing lets the matter lapse.
@@ -588,6 +631,8 @@ class _Chunk:
             self.end_route[ix] = key
             return
         j = self.plan.index(target)
+        # (the revision below is time spent in the new visit)
+        self.entered[ix] = self.days[ix] + self.shift[ix]
         if j <= st.index:
             # Back to an earlier stage: a revision round; support moves towards the plan.
             self.revisions[ix] += 1
@@ -629,6 +674,20 @@ class _Chunk:
                 "rule": (cat["rule"], tuple(self.rules)),
             }
         return out
+
+
+def lunar_wait(st: StagePlan, day: int) -> int:
+    """Days from day ``day`` of the simulation to the stage's next scheduled lunar day (0 on
+    one): where the engine path's clock moves."""
+    on = DAY0 + timedelta(days=day)
+    return (LunarSchedule(st.lunar_days, st.lunar_month).next_on_or_after(on) - on).days
+
+
+def late_shift(st: StagePlan) -> int:
+    """How far the engine path's clock runs ahead of ``days`` when a task is late: it waits
+    ``2 · deadline_days + 14`` days, so surely past a deadline in working days, while ``days``
+    count ``deadline_days``."""
+    return st.deadline_days + 14
 
 
 def encode(values: Sequence[str]) -> tuple[NDArray[np.int64], tuple[str, ...]]:
