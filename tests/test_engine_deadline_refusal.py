@@ -179,6 +179,26 @@ def test_replay_refuses_a_record_made_after_the_deadline() -> None:
     assert "deadline" in err.value.message.en
 
 
+def test_a_case_stored_before_the_check_replays_its_late_record() -> None:
+    """Engine format 2 (and 1) accepted an action after a deadline: such a stored case still
+    replays after the upgrade, as it was accepted then; nothing more is accepted late, and a
+    case of today's format holding such a record does not replay (above)."""
+    case, clock = at_joint_action(DECIDED)
+    clock.set(datetime(2026, 5, 13, 18, tzinfo=CST))
+    case.record_task(actor="v0002")
+    records = list(case.records)
+    assert records[0].data["engine_format"] == 3
+    opened = attrs.evolve(records[0], data={**records[0].data, "engine_format": 2})
+    late = attrs.evolve(records[-1], at=datetime(2026, 5, 14, 9, tzinfo=CST))
+    assert Case.replay(LIJIN, ROSTER, [opened, *records[1:-1], late]).stage == "rating"
+    # the same case before its report, replayed under format 2: a report now is refused
+    pending = Case.replay(LIJIN, ROSTER, [opened, *records[1:-1]], clock=clock)
+    clock.set(datetime(2026, 5, 14, 9, tzinfo=CST))
+    with pytest.raises(RuleViolation) as err:
+        pending.record_task(actor="v0002")
+    assert err.value.rule == "deadline" and pending.stage == "joint-action"
+
+
 def test_a_stage_without_deadline_rules_is_not_held_to_one() -> None:
     case, clock = open_case(FOUR)
     clock.advance(days=3650)

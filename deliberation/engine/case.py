@@ -239,7 +239,8 @@ class Case:
         try:
             self._check_time(rec.at)
             here = plan.stages.get(s.state)
-            if here is not None and here.deadlines:  # as when it was made: not after one
+            if here is not None and here.deadlines and fmt.refused_late:
+                # as when it was made: not after a deadline (if its engine refused that)
                 refuse_late(self._ctx, s, here, rec.kind, rec.at)
             out = self._evaluate(s, Draft(rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
                                           rec.data, rec.signatures))

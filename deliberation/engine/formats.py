@@ -12,6 +12,10 @@ library with a clear message.
 Cases opened before the format was recorded carry no ``engine_format``: they are format 1,
 which covers every earlier version, so it leaves out everything added over that time.
 
+A format also says what its engine refused that an earlier one accepted, where records it
+accepted may be stored: replay asks a stored record only what the engine asked when it was
+made (new actions on such a case are asked everything, as on any other).
+
 >>> FORMATS[1].recorded("meeting", {"route": "pass", "electorate": {"voters": 5}})
 {'route': 'pass'}
 >>> FORMATS[ENGINE_FORMAT].recorded("meeting", {"route": "pass", "electorate": {"voters": 5}})
@@ -37,6 +41,10 @@ class EngineFormat:
     version: int
     result_omits: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     villager_omits: tuple[str, ...] = ()
+    # whether the engine that wrote such cases refused an action after a stage's deadline had
+    # passed (earlier ones applied deadlines only when ``check_deadlines`` was called, so their
+    # cases may hold a record made after one: replay takes it as it was accepted then)
+    refused_late: bool = True
 
     def recorded(self, kind: str, result: Mapping[str, Any]) -> Mapping[str, Any]:
         """``result`` as this format recorded it for a record of ``kind``."""
@@ -60,13 +68,15 @@ class EngineFormat:
 
 # The format new cases are opened under. A change to what a result records, or to the roster's
 # serialisation, is a new format here, with what the previous one lacked.
-ENGINE_FORMAT: Final = 2
+ENGINE_FORMAT: Final = 3
 
 FORMATS: Final[Mapping[int, EngineFormat]] = {
     # Every case opened before formats were recorded: meetings did not yet record their
     # electorate (应到 by category), and rosters had no sex column.
-    1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",)),
-    2: EngineFormat(2),
+    1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",), refused_late=False),
+    # Records as today's, but an action after a passed deadline was still accepted.
+    2: EngineFormat(2, refused_late=False),
+    3: EngineFormat(3),
 }
 
 
