@@ -154,6 +154,10 @@ def builtin_procedures_dir() -> Path:
 
 
 _ID_LINE: Final = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
+# Earlier versions of the procedures in a folder, kept so that cases stored under them replay:
+# ``history/ID@VERSION.yaml`` (never indexed as procedures of their own)
+HISTORY: Final = "history"
+_VERSION: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def _about(what: Text | str) -> Text:
@@ -215,12 +219,47 @@ class Library:
                 ).format(procedure_id=procedure_id, hint=hint)
             ) from None
 
-    def load(self, procedure_id: str) -> Procedure:
-        """The procedure with this id, validated and composed (cached)."""
+    def load(self, procedure_id: str, version: str | None = None) -> Procedure:
+        """The procedure with this id, validated and composed (cached): its current version,
+        or, when ``version`` names an earlier one, that version as kept for replay in
+        ``history/ID@VERSION.yaml`` beside the current file (with
+        :attr:`~deliberation.definition.model.Procedure.superseded_by` set; only cases already
+        stored under it use it). :class:`UnknownProcedure` when no such version is kept.
+
+        >>> old = Library().load("four-deliberations-shandong", "1.0")
+        >>> old.version, old.superseded_by
+        ('1.0', '1.1')
+        """
         if procedure_id not in self._cache:
             path = self.path_of(procedure_id)
             self._cache[procedure_id] = load_file(path, library=self)
-        return self._cache[procedure_id]
+        current = self._cache[procedure_id]
+        if version is None or version == current.version:
+            return current
+        key = f"{procedure_id}@{version}"
+        if key not in self._cache:
+            path = self.history_path(procedure_id, version)
+            old = load_file(path, library=self)
+            if (old.id, old.version) != (procedure_id, version):
+                raise UnknownProcedure(_(
+                    "{file} holds {id} version {version}, not the one its name says",
+                ).format(file=str(path), id=old.id, version=old.version))
+            self._cache[key] = attrs.evolve(old, superseded_by=current.version)
+        return self._cache[key]
+
+    def history_path(self, procedure_id: str, version: str) -> Path:
+        """The file that keeps ``version`` of ``procedure_id``, superseded: in ``history/``
+        beside the file of its current version (:class:`UnknownProcedure` when there is none;
+        the version comes from a stored case and never names another folder)."""
+        folder = self.path_of(procedure_id).parent / HISTORY
+        path = folder / f"{procedure_id}@{version}.yaml"
+        if not _VERSION.fullmatch(version) or not path.is_file():
+            kept = sorted(f.stem.partition("@")[2] for f in folder.glob(f"{procedure_id}@*.yaml"))
+            raise UnknownProcedure(_(
+                "{id} version {version} is not kept for replay (kept: {kept})",
+            ).format(id=procedure_id, version=as_written(version),
+                     kept=series(as_written(k) for k in kept) if kept else as_written("-")))
+        return path
 
 
 _DEFAULT_LIBRARY: Library | None = None

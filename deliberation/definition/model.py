@@ -363,6 +363,10 @@ class Procedure:
     # (:data:`deliberation.rules.authorities.AUTHORITIES`), with their names
     authorities: Mapping[str, Text] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
+    # the version that replaced this one, when this is an earlier version kept for replay
+    # (``history/`` beside the current file; :meth:`~deliberation.definition.loader.Library.load`
+    # sets it): cases under it are read, verified and exported, never acted on
+    superseded_by: str | None = attrs.field(default=None, eq=False)
 
     @property
     def zone(self) -> ZoneInfo:

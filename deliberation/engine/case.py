@@ -30,6 +30,7 @@ from typing import Any, Final
 
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
+from deliberation.definition.versions import acting_refused
 from deliberation.engine import explain as _explain
 from deliberation.engine.after import ORDER_KIND, ev_order
 from deliberation.engine.clock import FUTURE_SKEW, Clock, SystemClock
@@ -52,7 +53,12 @@ from deliberation.engine.records import (
     fingerprint,
 )
 from deliberation.engine.state import CaseState, Tally
-from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
+from deliberation.errors import (
+    CaseClosed,
+    DeliberationError,
+    InvalidAction,
+    SupersededProcedure,
+)
 from deliberation.frozen import FrozenDict, freeze, thaw
 from deliberation.i18n import DEFAULT_LANG, _, quoted
 from deliberation.roster import Roster
@@ -784,6 +790,10 @@ class Case:
         """Evaluate one action — its record, plus a closing record first when a vote is held in
         a consultation, plus one for each stage merged away after it — and commit all of them,
         or raise and change nothing."""
+        if self._ctx.plan.procedure.superseded_by is not None:
+            # an earlier version, kept only so that stored cases replay (never through here):
+            # no case opens or moves under rules that have since changed
+            raise SupersededProcedure(acting_refused(self._ctx.plan.procedure, self.id))
         now = self._clock.now() if at is None else at
         self._check_time(now)
         if at is not None and type(self._clock) is SystemClock:

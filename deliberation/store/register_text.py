@@ -16,6 +16,7 @@ W: Final[Mapping[str, Text]] = {
     "title": _("Register of a major village matter"),
     "matter": _("Matter"),
     "procedure": _("Procedure"),
+    "earlier-version": _("Procedure version"),
     "case": _("Register number"),
     "period": _("Period"),
     "status": _("Status"),
