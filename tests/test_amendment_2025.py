@@ -1,4 +1,5 @@
-"""Earlier versions of the shipped procedures stay loadable for replay.
+"""Earlier versions of the shipped procedures stay loadable for replay, and the 2025 amendment
+of the Organic Law (in force 2026-01-01) is a new version of the procedures it changes.
 
 A case binds its procedure's id and version. The library ships the newest version of each
 procedure and keeps the versions it replaced in ``procedures/history/ID@VERSION.yaml``: a case
@@ -16,7 +17,9 @@ needed): the stored 1.0 record replays only under 1.0.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import attrs
 import pytest
@@ -24,15 +27,18 @@ from test_engine_support import advance_to, open_case
 from test_shandong_women_representatives import COMMITTEE, MEN_REPS, WOMEN_REPS
 from test_shandong_women_representatives import _roster as _shandong_roster
 
-from deliberation import Case, load_procedure
+from deliberation import Case, Roster, load_procedure
 from deliberation.cli import main
 from deliberation.definition.loader import Library, builtin_procedures_dir, load_file
 from deliberation.engine.case import Case as EngineCase
+from deliberation.engine.clock import ManualClock
 from deliberation.engine.evaluators import ReplayError
-from deliberation.errors import SupersededProcedure, UnknownProcedure
+from deliberation.engine.records import Record
+from deliberation.errors import InvalidAction, NotEntitled, SupersededProcedure, UnknownProcedure
 from deliberation.store import StoreError, open_store
 from deliberation.store.archive import archive_data, verify_archive
 from deliberation.store.cases import act, load_case, save_case
+from deliberation.store.register import build_register
 
 HISTORY = builtin_procedures_dir() / "history"
 
@@ -177,3 +183,161 @@ def test_a_version_the_library_does_not_keep_is_still_refused_naming_both(tmp_pa
         with pytest.raises(StoreError, match=r"version 0\.9; the loaded definition is version "
                                              r"1\.1"):
             load_case(store, case.id)
+
+
+# -- the 2025 amendment: 一事一议 studied by the Party organisation from 2026-01-01 ------------
+
+ONE = "one-matter-one-discussion"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LEGACY = Path(__file__).parent / "legacy" / "one-matter-adopted.8af0f15.json"
+# 12 of 120 adult villagers: at least 1/10 (examples/scenarios/one-matter-adopted.yaml)
+SUBMITTERS = [f"v{n:04d}" for n in range(11, 23)]
+
+
+def _roster() -> Roster:
+    return Roster.generate(households=60, people=150, party_members=10, representatives=6,
+                           supervision_committee=3)
+
+
+def _proposed(opened: datetime) -> tuple[Case, ManualClock]:
+    clock = ManualClock(opened)
+    case = Case.open(load_procedure(ONE), _roster(), matter="村内道路硬化", clock=clock)
+    clock.advance(hours=1)
+    case.submit_motion("硬化村内主干道", SUBMITTERS)
+    return case, clock
+
+
+def test_one_matter_1_1_adds_the_party_organisations_study_before_the_households() -> None:
+    p = load_procedure(ONE)
+    assert p.version == "1.1"
+    assert [s.id for s in p.stages] == ["proposal", "party-study", "household-signatures",
+                                        "vote", "publication"]
+    study = p.stage("party-study")
+    assert (study.required_from.law, study.required_from.version) == ("organic-law", "2025")
+    assert p.bodies[str(study.body)].members == ("party-committee",)
+    assert "organic-law-2025" in study.basis
+    title = p.basis["organic-law-2025"].title
+    assert "not yet confirmed" in title.get("en") and "尚未确认" in title.get("zh-Hans")
+    assert "尚未確認" in title.get("zh-Hant")
+
+
+def test_a_case_opened_2026_03_01_cannot_reach_the_vote_without_the_party_study() -> None:
+    case, clock = _proposed(datetime(2026, 3, 1, 9, tzinfo=SHANGHAI))
+    assert case.state == "party-study"
+    before = case.records
+    # the households' signatures and the representatives' vote wait for the study
+    with pytest.raises(InvalidAction, match=r"Party organisation's study"):
+        case.record_opinions(60)
+    reps = [v.id for v in case.roster.villagers if v.representative]
+    with pytest.raises(NotEntitled, match="branch committee"):  # a meeting here is the committee's
+        case.hold_meeting(present=reps, yes=reps)
+    assert case.records == before
+    # the committee studies it (3 of 5 is more than half): the case goes on to the households
+    clock.advance(days=1)
+    (rec,) = case.hold_meeting(present=3, yes=3)
+    assert (rec.stage, rec.result["route"], case.state) == ("party-study", "pass",
+                                                            "household-signatures")
+
+
+def test_a_study_that_does_not_agree_ends_the_matter_before_the_vote() -> None:
+    case, clock = _proposed(datetime(2026, 3, 1, 9, tzinfo=SHANGHAI))
+    clock.advance(days=1)
+    case.hold_meeting(present=5, yes=2, no=3)  # 2 of 5 is not more than half
+    assert case.outcome == "rejected"
+    assert all(r.stage != "vote" for r in case.records)
+
+
+@pytest.mark.parametrize(("opened", "studied"), [
+    # the local (Beijing) calendar day decides, not the UTC one
+    (datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI), False),
+    (datetime(2026, 1, 1, 0, 0, tzinfo=SHANGHAI), True),
+    (datetime(2025, 12, 31, 15, 59, tzinfo=UTC), False),  # 23:59 in Beijing
+    (datetime(2025, 12, 31, 16, 0, tzinfo=UTC), True),  # 00:00 on 1 January in Beijing
+    (datetime(2025, 12, 1, 9, tzinfo=SHANGHAI), False),
+    (datetime(2026, 1, 2, 9, tzinfo=SHANGHAI), True),
+])
+def test_the_study_is_required_of_cases_opened_from_the_local_day_the_law_came_into_force(
+        opened: datetime, studied: bool) -> None:
+    case, _clock = _proposed(opened)
+    if studied:
+        assert case.state == "party-study"
+        assert [r.kind for r in case.records] == ["opened", "motion"]
+    else:  # the old path: straight to the households, the study recorded as not yet required
+        assert case.state == "household-signatures"
+        skipped = case.records[-1]
+        assert (skipped.kind, skipped.stage) == ("stage-skipped", "party-study")
+        assert skipped.result["required_from"] == {"law": "organic-law", "version": "2025"}
+    # and either way the records replay to the same place
+    assert Case.replay(load_procedure(ONE), case.roster, case.records).state == case.state
+
+
+def test_a_case_opened_on_31_december_keeps_the_old_path_to_its_end() -> None:
+    case, clock = _proposed(datetime(2025, 12, 31, 23, 0, tzinfo=SHANGHAI))
+    clock.advance(days=5)  # decided in January, under the steps in force when it was opened
+    case.record_opinions(60)
+    case.close_consultation()
+    clock.advance(days=2)
+    case.hold_meeting(present=9, yes=6, no=3)
+    case.post_disclosure("notice-board", actor="v0002")
+    clock.advance(days=7)
+    case.conclude_disclosure()
+    assert case.outcome == "adopted"
+    assert not any(r.kind == "meeting" and r.stage == "party-study" for r in case.records)
+
+
+def test_the_register_says_which_law_the_old_path_waited_for(tmp_path: Path) -> None:
+    case, _clock = _proposed(datetime(2025, 12, 31, 23, 0, tzinfo=SHANGHAI))
+    with open_store(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        save_case(store, case)
+        data = archive_data(store, case.id)
+    for lang, label, law in (
+            ("en", "step not yet required", "2025 amendment, in force 2026-01-01"),
+            ("zh-Hans", "尚不要求", "2025年修订"), ("zh-Hant", "尚不要求", "2025年修訂")):
+        reg = build_register(data, lang=lang)
+        (section,) = [sec for sec in reg.sections if label in sec.title]
+        assert any(law in row.value for row in section.rows), (lang, section)
+
+
+def _legacy_store(url: str) -> str:
+    data = json.loads(LEGACY.read_text(encoding="utf-8"))
+    records = [Record.from_data(r["record"]) for r in data["records"]]
+    info = data["case"]
+    with open_store(url) as store:
+        store.create(info["case_id"], info["procedure_id"], info["procedure_version"],
+                     data["roster"]["villagers"], matter=info["matter"], records=records)
+    return str(info["case_id"])
+
+
+def test_a_one_matter_case_stored_under_1_0_replays_verifies_and_exports(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'legacy.db'}"
+    case_id = _legacy_store(url)
+    with open_store(url) as store:
+        case = load_case(store, case_id)
+        assert (case.procedure.version, case.procedure.superseded_by) == ("1.0", "1.1")
+        assert case.outcome == "adopted"
+        assert "party-study" not in [r.stage for r in case.records]
+        data = archive_data(store, case_id)
+        assert store.verify(case_id).ok
+    assert data["state"]["superseded_by"] == "1.1"
+    assert main(["case", "verify", case_id, "--db", url, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "hash chain intact" in out and "one-matter-one-discussion version 1.0" in out
+
+
+def test_acting_on_an_open_1_0_case_is_refused_naming_both_versions(tmp_path: Path) -> None:
+    # a 1.0 case still at the households' signatures, opened after the amendment: under 1.0
+    # it skipped the Party study the law requires of it
+    old = _as_shipped(ONE, "1.0")
+    clock = ManualClock(datetime(2026, 3, 1, 9, tzinfo=SHANGHAI))
+    case = Case.open(old, _roster(), matter="村内道路硬化", clock=clock)
+    case.submit_motion("硬化村内主干道", SUBMITTERS)
+    url = f"sqlite:///{tmp_path / 'open.db'}"
+    with open_store(url) as store:
+        save_case(store, case)
+        with pytest.raises(SupersededProcedure,
+                           match=r"one-matter-one-discussion version 1\.0, which version 1\.1"):
+            act(store, case.id, lambda c: c.record_opinions(60))
+        assert store.info(case.id).version == 2
+    assert main(["case", "act", case.id, "opinions", "--signed", "60", "--db", url,
+                 "--lang", "en"]) != 0

@@ -148,6 +148,8 @@ def test_one_matter_vote_is_refused_until_every_household_signed() -> None:
     clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
     case = Case.open(load_procedure("one-matter-one-discussion"), ROSTER, matter="x", clock=clock)
     case.submit_motion("修路", ["v0002"])  # a villagers' committee member proposes
+    committee = [v.id for v in ROSTER.villagers if "party-committee" in v.committees]
+    case.hold_meeting(committee, committee)  # the Party organisation studies it (since 2026)
     case.record_opinions(59)
     with pytest.raises(RuleViolation) as err:
         case.hold_meeting(11, 11)

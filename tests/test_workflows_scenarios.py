@@ -176,7 +176,7 @@ def test_party_member_withdraws_before_the_decision(capsys: pytest.CaptureFixtur
 def test_one_matter_withdrawn_while_households_are_missing(
         capsys: pytest.CaptureFixture[str]) -> None:
     data = run("one-matter-withdrawn", capsys)
-    coverage = data["actions"][2]["violations"][0]["numbers"]
+    coverage = data["actions"][3]["violations"][0]["numbers"]  # after the Party's study
     assert (coverage["count"], coverage["needed"], coverage["unsigned"]) == (40, 60, 5)
     assert data["outcome"] == "withdrawn"
 

@@ -38,6 +38,7 @@ from deliberation.definition.model import (
     Escalation,
     FrozenMap,
     Group,
+    LawVersionRef,
     Outcome,
     OutcomeKind,
     ParamValue,
@@ -127,6 +128,7 @@ _STAGE_KEYS: Final = (
     "on",
     "max_rounds",
     "skip_when",
+    "required_from",
     "basis",
     "items",
     "item_policy",
@@ -1295,6 +1297,8 @@ class _Builder:
         max_rounds = self.integer(loc.get("max_rounds"), "max_rounds", minimum=1)
         skip_loc = loc.get("skip_when")
         skip = self.skip_when(skip_loc) if skip_loc is not None else None
+        req_loc = loc.get("required_from")
+        required = self.required_from(req_loc) if req_loc is not None else None
         desc = self.text(loc.get("description"), "description") if loc.get("description") else None
         basis = self.basis_refs(loc.get("basis"))
         voted = items.read_items(self, loc.get("items"), action)
@@ -1305,8 +1309,29 @@ class _Builder:
             return None
         return Stage(
             sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis,
-            voted, policy, checks, authority,
+            voted, policy, checks, authority, required,
         )
+
+    def required_from(self, loc: Located) -> LawVersionRef | None:
+        """A ``required_from`` value: ``{law, version}``, a version of a law of
+        ``rules/law.yaml`` (D301 for an unknown law or version)."""
+        if not self.keys(loc, ("law", "version"), "required_from"):
+            return None
+        law_loc = self.required(loc, "law", as_written("required_from"))
+        ver_loc = self.required(loc, "version", as_written("required_from"))
+        if law_loc is None or ver_loc is None:
+            return None
+        law, version = law_loc.value(), str(ver_loc.value())
+        if not isinstance(law, str) or law not in LAWS:
+            self.r.error("D301", _("unknown law {law}").format(law=quoted(str(law))), law_loc,
+                         suggest(str(law), LAWS))
+            return None
+        versions = [v.version for v in LAWS[law].versions]
+        if version not in versions:
+            self.r.error("D301", _("the law {law} has no version {version}").format(
+                law=quoted(law), version=quoted(version)), ver_loc, suggest(version, versions))
+            return None
+        return LawVersionRef(law, version)
 
     def skip_when(self, loc: Located) -> str | None:
         """A ``skip_when`` value: the id of a bool setting."""
@@ -1427,7 +1452,8 @@ class _Builder:
         changes: dict[str, Any] = {"rules": self.updated_rules(el, stage)}
         if (s := el.get("set")) is not None and self.keys(
             s,
-            ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"),
+            ("name", "description", "body", "records", "on", "max_rounds", "skip_when",
+             "required_from", "basis"),
             "set",
         ):
             changes.update(self.stage_settings(s, stage))
@@ -1472,6 +1498,8 @@ class _Builder:
             changes["max_rounds"] = self.integer(s.get("max_rounds"), "max_rounds", 1)
         if (skip_loc := s.get("skip_when")) is not None:
             changes["skip_when"] = self.skip_when(skip_loc)
+        if (req_loc := s.get("required_from")) is not None:
+            changes["required_from"] = self.required_from(req_loc)
         if s.get("basis") is not None:
             changes["basis"] = self.basis_refs(s.get("basis"))
         return changes

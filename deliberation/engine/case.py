@@ -24,7 +24,7 @@ import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Final
 
@@ -176,12 +176,16 @@ class Case:
             raise InvalidAction(_("the settings must map setting ids to values"))
         if case_id is not None and (type(case_id) is not str or not case_id):
             raise InvalidAction(_("the case id must be non-empty text"))
-        plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
-        case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
+        clock = clock or _SYSTEM_CLOCK
+        # the day it is opened (local): which stages the law then in force requires
+        at = clock.now()
+        plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {},
+                        _local_day(at, procedure))
+        case = cls(plan, roster, case_id or _new_id(), clock)
         case._act("opened", actor, {
             "procedure": procedure.id, "version": procedure.version, "matter": matter,
             "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data,
-            "engine_format": ENGINE_FORMAT})
+            "engine_format": ENGINE_FORMAT}, at=at)
         return case
 
     @classmethod
@@ -206,7 +210,8 @@ class Case:
         fmt = case_format(first.data)
         if not isinstance(fmt, EngineFormat):
             raise ReplayError(fmt)
-        case = cls(plan_for(procedure, settings), roster, first.case_id, clock or _SYSTEM_CLOCK,
+        case = cls(plan_for(procedure, settings, _local_day(first.at, procedure)), roster,
+                   first.case_id, clock or _SYSTEM_CLOCK,
                    _roster_fp_as_of(fmt, roster, first.data.get("roster")))
         case._format = fmt
         case.replay_more(records)
@@ -1053,6 +1058,17 @@ def _text(value: Any, what: str) -> str:
     if type(value) is not str:
         raise InvalidAction(_("{what} must be text, not {value!r}").format(what=what, value=value))
     return value
+
+
+def _local_day(at: Any, procedure: Procedure) -> date | None:
+    """The local date of a case's opening, when ``at`` is a time that has one (any other is
+    refused with its reason when the opened record is checked)."""
+    if type(at) is not datetime or at.utcoffset() is None:
+        return None
+    try:
+        return local_date(at, procedure.zone)
+    except OverflowError:
+        return None
 
 
 def _roster_fp_as_of(fmt: EngineFormat, roster: Roster, opened_fp: Any) -> str | None:

@@ -44,7 +44,7 @@ from deliberation.rules import RULES
 from deliberation.rules.authorities import DECISION_LABELS, authority_name
 from deliberation.rules.channels import channel_name
 from deliberation.rules.electorate import reason_name
-from deliberation.rules.law import LAWS, cite
+from deliberation.rules.law import LAWS, cite, version_text
 from deliberation.store.register_text import METHODS, OTHER_KINDS, W
 
 # How many households the sign sheet prints on one line.
@@ -743,7 +743,14 @@ def _other(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
     label = OTHER_KINDS[kind].get(ctx.lang) if kind in OTHER_KINDS else kind
     rows = [Row(ctx.w("date"), ctx.day(rec.get("at")))]
     texts = [str(d[k]) for k in ("text", "reason", "answer") if d.get(k)]
-
+    law = _map((rec.get("result") or {}).get("required_from"))
+    if kind == "stage-skipped" and law.get("law") in LAWS:
+        # skipped because the law requiring it was not yet in force when the case was opened
+        label = W["not-yet-required"].get(ctx.lang)
+        try:
+            texts = [version_text(str(law["law"]), str(law.get("version"))).get(ctx.lang)]
+        except StopIteration:
+            texts = [str(law.get("version"))]
     if rec.get("actor"):
         rows.append(Row(ctx.w("by"), ctx.name(rec.get("actor"))))
     rows.append(Row(label, ";".join(texts) if texts else label))

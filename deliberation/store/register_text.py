@@ -17,6 +17,7 @@ W: Final[Mapping[str, Text]] = {
     "matter": _("Matter"),
     "procedure": _("Procedure"),
     "earlier-version": _("Procedure version"),
+    "not-yet-required": _("step not yet required by the law in force when the case was opened"),
     "case": _("Register number"),
     "period": _("Period"),
     "status": _("Status"),
