@@ -341,3 +341,17 @@ def test_acting_on_an_open_1_0_case_is_refused_naming_both_versions(tmp_path: Pa
         assert store.info(case.id).version == 2
     assert main(["case", "act", case.id, "opinions", "--signed", "60", "--db", url,
                  "--lang", "en"]) != 0
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "a step of cases opened on or after 2026-01-01 (local date)"),
+    ("zh-Hans", "2026-01-01(当地日期)起立案的事项须经此步"),
+    ("zh-Hant", "2026-01-01(當地日期)起立案的事項須經此步"),
+])
+def test_show_and_the_trainer_say_from_when_the_study_is_a_step(
+        lang: str, words: str, capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["show", ONE], ["diagram", ONE, "--format", "mermaid"],
+                    ["html", ONE]):
+        assert main([*command, "--lang", lang]) == 0, command
+        out = capsys.readouterr().out
+        assert words in out, command

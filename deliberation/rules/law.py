@@ -207,6 +207,20 @@ def version_text(law_id: str, version: str) -> Text:
     return _version_text(law, next(v for v in law.versions if v.version == version))
 
 
+def required_text(law_id: str, version: str) -> Text:
+    """What a stage that ``version`` of ``law_id`` requires (``required_from``) says of itself.
+
+    >>> required_text("organic-law", "2025").get("en")  # doctest: +NORMALIZE_WHITESPACE
+    "a step of cases opened on or after 2026-01-01 (local date), required by the Organic Law of
+    the Villagers' Committees (2025 amendment, in force 2026-01-01); a case opened earlier passes
+    it by"
+    """
+    return _(
+        "a step of cases opened on or after {day} (local date), required by the {law}; a case "
+        "opened earlier passes it by",
+    ).format(day=in_force_from(law_id, version).isoformat(), law=version_text(law_id, version))
+
+
 def in_force_from(law_id: str, version: str) -> _dt.date:
     """The day ``version`` of ``law_id`` came into force (``KeyError`` for an unknown one).
 
@@ -529,5 +543,6 @@ __all__ = [
     "parse_law_data",
     "regime",
     "regime_of",
+    "required_text",
     "version_text",
 ]
