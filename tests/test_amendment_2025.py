@@ -355,3 +355,21 @@ def test_show_and_the_trainer_say_from_when_the_study_is_a_step(
         assert main([*command, "--lang", lang]) == 0, command
         out = capsys.readouterr().out
         assert words in out, command
+
+
+@pytest.mark.parametrize(("opened", "after_accounts"), [
+    (datetime(2025, 12, 31, 23, 59, tzinfo=SHANGHAI), "accounting-meeting"),
+    (datetime(2026, 1, 1, 0, 0, tzinfo=SHANGHAI), "party-study"),
+])
+def test_the_year_end_accounts_go_to_the_villagers_meeting_after_the_party_study(
+        opened: datetime, after_accounts: str) -> None:
+    # the audit's other finding: a villagers' meeting decides on the accounts the two
+    # committees prepared, with no study by the Party organisation before version 1.1
+    p = load_procedure("year-end-accounting-guzhuang")
+    assert p.version == "1.1" and p.stage("party-study").required_from is not None
+    case = Case.open(p, _roster(), matter="2025 年度交账", clock=ManualClock(opened))
+    case.record_task(actor="v0002")
+    assert case.state == after_accounts
+    if after_accounts == "party-study":  # not agreed: the accounts are prepared again
+        case.hold_meeting(present=5, yes=1, no=4)
+        assert case.state == "accounts"
