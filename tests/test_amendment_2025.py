@@ -140,6 +140,15 @@ def test_a_stored_shandong_1_0_case_loads_and_is_refused_any_action(shandong_db)
         assert "1.0" in text and "1.1" in text and "runs under" not in text
 
 
+def test_a_case_under_an_earlier_version_offers_no_action(shandong_db) -> None:
+    url, case = shandong_db
+    with open_store(url) as store:
+        loaded = load_case(store, case.id)
+    assert case.available_actions() and loaded.available_actions() == ()
+    who = loaded.explain("en").split("Who may act now:")[1]
+    assert "which version 1.1 has replaced" in who and "(`hold_meeting`)" not in who
+
+
 def test_no_case_opens_under_an_earlier_version() -> None:
     old = Library().load("four-deliberations-shandong", "1.0")
     with pytest.raises(SupersededProcedure, match=r"version 1\.1"):
