@@ -88,7 +88,8 @@ def test_the_library_keeps_shandong_1_0_and_lists_only_the_current_version() -> 
     assert (HISTORY / "four-deliberations-shandong@1.0.yaml").is_file()
 
 
-@pytest.mark.parametrize("version", ["0.9", "1.2", "../four-deliberations", "", "1.0/x"])
+@pytest.mark.parametrize("version", ["0.9", "1.2", "../four-deliberations", "", "1.0/x",
+                                     "1" * 5000, "1.0\x00", "1.0\n"])
 def test_a_version_not_kept_is_refused_naming_those_kept(version: str) -> None:
     with pytest.raises(UnknownProcedure, match=r"not kept for replay \(kept: 1\.0\)"):
         Library().load("four-deliberations-shandong", version)

@@ -159,7 +159,8 @@ _ID_LINE: Final = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
 # Earlier versions of the procedures in a folder, kept so that cases stored under them replay:
 # ``history/ID@VERSION.yaml`` (never indexed as procedures of their own)
 HISTORY: Final = "history"
-_VERSION: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+# (a version a stored case names: bounded, so that no file name it makes is too long to ask for)
+_VERSION: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def _about(what: Text | str) -> Text:
