@@ -111,6 +111,11 @@ class CaseClosed(InvalidAction):
     """The case has reached a final outcome; nothing more can happen to it."""
 
 
+class SupersededProcedure(InvalidAction):
+    """The case runs under an earlier version of its procedure, kept only so that its records
+    replay: the rules have changed since, so it is read, verified and exported, not acted on."""
+
+
 class ConcurrencyConflict(DeliberationError):
     """Another writer appended to the case first; reload the case and retry the action."""
 

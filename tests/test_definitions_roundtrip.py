@@ -269,7 +269,10 @@ def procedures(draw: st.DrawFn) -> dict[str, Any]:
             on["objection"] = "reconvene"
         if on:
             stage["on"] = on
-        if i > 0 and action is not ActionKind.DISCLOSURE and draw(st.booleans()):
+        # (never on a disclosure, D504, nor on an authority's gate: a kind a regime binds could
+        # then succeed without the approval its law requires, D416)
+        if (i > 0 and action is not ActionKind.DISCLOSURE and not authority
+                and draw(st.booleans())):
             stage["skip_when"] = setting_ids[0]  # the bool setting
         if basis_ids and draw(st.booleans()):
             stage["basis"] = [draw(st.sampled_from(basis_ids))]

@@ -263,3 +263,38 @@ def test_an_uploaded_procedure_extends_another_pinned_by_hash(env: Env) -> None:
         assert [d["code"] for d in lint.json()["diagnostics"]] == ["D702"], lint.text
         r = c.post("/v1/procedures", content=looped.encode(), headers=YAML)
         assert r.status_code == 422 and "D702" in r.text, r.text
+
+
+def test_a_case_under_an_earlier_built_in_version_is_read_and_never_acted_on(env: Env) -> None:
+    # A four-deliberations-shandong 1.0 case stored before 1.1 replaced it (the library keeps
+    # 1.0 in procedures/history/): the service reads, verifies and exports it, and refuses an
+    # action with 422 naming both versions, storing nothing — as the library does.
+    from deliberation.definition.loader import Library, load_file
+    from deliberation.engine.case import Case
+    from deliberation.roster import Roster
+    from deliberation.store.cases import save_case
+
+    lib = Library()
+    old = load_file(lib.history_path("four-deliberations-shandong", "1.0"), library=lib)
+    case_id = "sd-old-" + support.uid()
+    case = Case.open(old, Roster.generate(), matter="修村道", case_id=case_id)
+    store = open_service_store(env.db)
+    try:
+        save_case(store, case, VILLAGE)
+    finally:
+        store.close()
+    with env.server.client(env.clerk, lang="en") as c:
+        shown = c.get(f"/v1/cases/{case_id}")
+        assert shown.status_code == 200, shown.text
+        assert shown.json()["state"] == "proposal"
+        r = c.post(f"/v1/cases/{case_id}/actions", headers={"If-Match": '"1"'},
+                   json={"do": "note", "text": "hi"})
+        assert r.status_code == 422, r.text
+        assert r.json()["code"] == "invalid-action"
+        assert "version 1.0, which version 1.1 has replaced" in r.json()["detail"]
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == 1
+    with env.server.client(env.auditor) as c:
+        assert c.get(f"/v1/cases/{case_id}/verification").json()["ok"]
+        archive = c.get(f"/v1/cases/{case_id}/archive").json()
+        assert archive["state"]["replayed"] is True, archive["state"]
+        assert archive["state"]["superseded_by"] == "1.1"

@@ -5,7 +5,8 @@ refused clearly.
 ``legacy/one-matter-adopted.8af0f15.json`` is the JSON archive that the library at commit
 8af0f15~1 (before meetings recorded their electorate and rosters had a sex column) exported
 for ``examples/scenarios/one-matter-adopted.yaml``, run through its store: it was made by
-that version's code, not edited by hand.
+that version's code, not edited by hand. It runs under one-matter-one-discussion 1.0, which
+the library keeps in procedures/history/ since 1.1 added the Party organisation's study.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import pytest
 
 from deliberation import Case, Roster, load_procedure
 from deliberation.cli import main
+from deliberation.definition.loader import default_library
+from deliberation.definition.model import Procedure
 from deliberation.engine.case import roster_fingerprint
 from deliberation.engine.evaluators import ReplayError
 from deliberation.engine.formats import ENGINE_FORMAT, FORMATS
@@ -28,6 +31,11 @@ from deliberation.store.archive import verify_archive
 from deliberation.store.cases import load_case
 
 LEGACY = Path(__file__).parent / "legacy" / "one-matter-adopted.8af0f15.json"
+
+
+def _procedure(data: dict[str, Any]) -> Procedure:
+    """The version of the procedure the archive names (an earlier one, kept for replay)."""
+    return default_library().load(data["procedure"]["id"], data["procedure"]["version"])
 
 
 def _legacy() -> tuple[dict[str, Any], list[Record], Roster]:
@@ -43,7 +51,7 @@ def test_a_case_stored_by_an_earlier_version_replays() -> None:
     meeting = next(r for r in records if r.kind == "meeting")
     assert "electorate" not in meeting.result
     assert "sex" not in data["roster"]["villagers"][0]
-    case = Case.replay(load_procedure(data["procedure"]["id"]), roster, records)
+    case = Case.replay(_procedure(data), roster, records)
     assert (case.state, case.outcome) == (data["state"]["state"], data["state"]["outcome"])
 
 
@@ -63,8 +71,8 @@ def test_it_replays_from_a_current_store_and_verifies(tmp_path: Path,
 
 def test_new_cases_record_their_format_and_a_real_difference_is_named() -> None:
     data, records, roster = _legacy()
-    procedure = load_procedure(data["procedure"]["id"])
-    opened = Case.open(procedure, roster, matter="x").records[0]
+    procedure = _procedure(data)
+    opened = Case.open(load_procedure(data["procedure"]["id"]), roster, matter="x").records[0]
     assert opened.data["engine_format"] == ENGINE_FORMAT
     # The same old records claimed as today's format: today's roster form is not the one they
     # were opened with; with that put right, the missing electorate is named.
@@ -92,7 +100,7 @@ def test_an_unknown_or_newer_format_is_refused_clearly(version: Any) -> None:
     newer = [attrs.evolve(records[0], data={**records[0].data, "engine_format": version}),
              *records[1:]]
     with pytest.raises(ReplayError, match=r"stored under engine format .*upgrade deliberation"):
-        Case.replay(load_procedure(data["procedure"]["id"]), roster, newer)
+        Case.replay(_procedure(data), roster, newer)
 
 
 def test_an_old_roster_form_is_only_accepted_as_it_could_have_been() -> None:
@@ -102,4 +110,4 @@ def test_an_old_roster_form_is_only_accepted_as_it_could_have_been() -> None:
     # A roster with a sex recorded cannot be the one a format-1 case was opened with.
     with_sex = Roster.from_data([{**villagers[0], "sex": "female"}, *villagers[1:]])
     with pytest.raises(ReplayError, match="roster is not the one"):
-        Case.replay(load_procedure(data["procedure"]["id"]), with_sex, records)
+        Case.replay(_procedure(data), with_sex, records)

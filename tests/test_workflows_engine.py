@@ -127,6 +127,8 @@ def test_lunar_meeting_is_not_answered_from_remembered_verdicts() -> None:
     clock = ManualClock(datetime(2027, 2, 3, 9, tzinfo=CST))
     case = Case.open(proc, ROSTER, matter="交账", clock=clock)
     case.record_task(actor="v0002")
+    committee = [v.id for v in ROSTER.villagers if "party-committee" in v.committees]
+    case.hold_meeting(committee, committee)  # the Party organisation studies the accounts
     with pytest.raises(RuleViolation) as err:
         case.hold_meeting(80, 80)
     assert err.value.rule == "lunar-schedule"
@@ -148,6 +150,8 @@ def test_one_matter_vote_is_refused_until_every_household_signed() -> None:
     clock = ManualClock(datetime(2026, 3, 2, 9, tzinfo=UTC))
     case = Case.open(load_procedure("one-matter-one-discussion"), ROSTER, matter="x", clock=clock)
     case.submit_motion("修路", ["v0002"])  # a villagers' committee member proposes
+    committee = [v.id for v in ROSTER.villagers if "party-committee" in v.committees]
+    case.hold_meeting(committee, committee)  # the Party organisation studies it (since 2026)
     case.record_opinions(59)
     with pytest.raises(RuleViolation) as err:
         case.hold_meeting(11, 11)

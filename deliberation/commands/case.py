@@ -35,9 +35,10 @@ from deliberation.errors import (
     InvalidAction,
     NotEntitled,
     RuleViolation,
+    UnknownProcedure,
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, named, quoted
-from deliberation.store.core import Store, open_store
+from deliberation.store.core import CaseInfo, Store, open_store
 from deliberation.store.errors import StoreError
 from deliberation.store.location import default_db
 
@@ -45,6 +46,7 @@ from deliberation.store.location import default_db
 # wording, the roster reader, the law table, the engine) in its own body, marked "lazy", so
 # ``case list`` and ``case log`` load no engine and ``case list`` no procedure machinery.
 if TYPE_CHECKING:
+    from deliberation.definition.loader import Library
     from deliberation.definition.model import Procedure
     from deliberation.engine.clock import Clock
     from deliberation.roster import Roster
@@ -451,6 +453,26 @@ def _roster(args: argparse.Namespace) -> Roster:
                                         problem=W(first))) from None
 
 
+def _procedure_as_stored(library: Library, info: CaseInfo) -> Procedure:
+    """The version of the procedure a stored case names, when the library keeps it (an
+    earlier one, for replay), else the current one (its names are still the best there are)."""
+    try:
+        return library.load(info.procedure_id, info.procedure_version)
+    except UnknownProcedure:
+        return library.load(info.procedure_id)
+
+
+def _earlier_data(procedure: Procedure) -> dict[str, Any]:
+    """For JSON output: the version that replaced ``procedure`` and the note, when it is an
+    earlier version (nothing for a current one)."""
+    from deliberation.definition.versions import earlier_version_note  # (lazy: start-up speed)
+
+    note = earlier_version_note(procedure)
+    if note is None:
+        return {}
+    return {"superseded_by": procedure.superseded_by, "earlier_version": note.to_data()}
+
+
 def _load(store: Store, args: argparse.Namespace, clock: Clock | None = None) -> Any:
     from deliberation.store.cases import load_case
 
@@ -746,7 +768,8 @@ def run_act(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from deliberation.definition.wording import code  # (lazy: start-up speed)
+    from deliberation.definition.versions import earlier_version_note  # (lazy: start-up speed)
+    from deliberation.definition.wording import code
 
     with _store(args, readonly=True) as store:
         info = store.info(args.case_id)
@@ -758,17 +781,21 @@ def run_show(args: argparse.Namespace) -> int:
                "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
                "blockers": [{"rule": b.rule, "message": b.message.to_data(),
                              "numbers": dict(b.numbers)} for b in case.blockers()],
-               "explanation": case.explain(args.lang)})
+               "explanation": case.explain(args.lang),
+               **_earlier_data(case.procedure)})
         return 0
     print(f"{code(info.case_id)}  {case.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
+    if (earlier := earlier_version_note(case.procedure)) is not None:
+        print(earlier.get(args.lang))
     print(case.explain(args.lang))
     return 0
 
 
 def run_log(args: argparse.Namespace) -> int:
     from deliberation.commands.case_log import record_lines
+    from deliberation.definition.versions import earlier_version_note  # (lazy: start-up speed)
 
     with _store(args, readonly=True) as store:
         stored = store.stored(args.case_id)
@@ -778,9 +805,11 @@ def run_log(args: argparse.Namespace) -> int:
             return 0
         roster = store.roster(args.case_id)
     try:
-        procedure: Procedure | None = library_from(args).load(info.procedure_id)
+        procedure: Procedure | None = _procedure_as_stored(library_from(args), info)
     except DeliberationError:  # the records are still shown, with ids where names would be
         procedure = None
+    if procedure is not None and (earlier := earlier_version_note(procedure)) is not None:
+        print(earlier.get(args.lang))
     for s in stored:
         print("\n".join(record_lines(s.record, procedure, roster, args.lang)))
     return 0
@@ -797,19 +826,23 @@ def run_verify(args: argparse.Namespace) -> int:
         for result in store.verify_many(ids, key=key):
             case_id = result.case_id
             replay = ""
+            earlier: dict[str, Any] = {}
             if result.ok:
                 try:
-                    load_case(store, case_id, library=library_from(args))
+                    earlier = _earlier_data(
+                        load_case(store, case_id, library=library_from(args)).procedure)
                 except DeliberationError as err:
                     replay = err.explain(args.lang)
             failed += (not result.ok) or bool(replay)
             if args.format == "json":
-                results.append({**result.to_data(), "replay": replay or None})
+                results.append({**result.to_data(), "replay": replay or None, **earlier})
                 continue
             print(result.explain(args.lang)
                   + (f"  [{result.signature}]" if result.signature != "not-checked" else ""))
             if replay:
                 print(f"  replay: {replay}")
+            if earlier:
+                print(f"  {earlier['earlier_version'][args.lang]}")
     if args.format == "json":
         _emit(results if not args.case_id else results[0])
     return 1 if failed else 0

@@ -32,7 +32,7 @@ from deliberation.definition.model import (
 )
 from deliberation.definition.wording import code, describe_rule, plain
 from deliberation.i18n import DEFAULT_LANG, Triple, _, _p, series
-from deliberation.rules.law import later_citations
+from deliberation.rules.law import later_citations, required_text
 from deliberation.trainer.catalog import TAG_LABELS, reconvene_label
 
 
@@ -270,6 +270,9 @@ def _stage_lines(p: Procedure, i: int, stage: Stage, lang: str, used_basis: list
         s = p.settings[stage.skip_when]
         skip = L["skip"].format(s=code(stage.skip_when), d=code(plain(s.default)))
         out.append("   " + skip.get(lang))
+    if stage.required_from is not None:
+        req = stage.required_from
+        out.append("   " + required_text(req.law, req.version).get(lang))
     out += _stage_rule_lines(p, stage, lang, used_basis)
     out += items_lines(p, stage, lang)
     out += gate_lines(p, stage, lang)

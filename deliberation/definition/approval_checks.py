@@ -75,7 +75,7 @@ def _reaches_success(procedure: Procedure, gates: set[str]) -> bool:
         nxt = procedure.pass_target(stage)
         if stage.id not in gates:
             todo.append(nxt)
-        elif stage.skip_when is not None:  # merged away: goes where pass goes, unapproved
+        elif stage.skippable:  # merged away: goes where pass goes, unapproved
             todo.append(nxt)
         for key, target in stage.on:
             if key == "pass":
@@ -115,9 +115,9 @@ def check_approvals(procedure: Procedure, where: dict[str, Located], reporter: R
                 kind=kind_label(kind), asks=ASK_LABELS[need.asks],
                 authority=authority_in_sentence(need.authority), cite=binding.basis.text(),
                 stage=quoted(gates[0].id)),
-            at.get("skip_when") or at,
+            at.get("skip_when") or at.get("required_from") or at,
             _("route every way to the success outcome through the gate: no route past it, "
-              "no skip_when on it"))
+              "no skip_when or required_from on it"))
 
 
 __all__ = ["bypasses", "check_approvals"]

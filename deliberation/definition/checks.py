@@ -7,7 +7,8 @@ position in the file (an inherited stage points at ``extends:``).
 The stage graph
 ---------------
 Every stage is two nodes: *entered* and *done*. Entering a stage leads to doing it, or — when the
-stage has ``skip_when`` — straight to where its ``pass`` route leads (the stage is merged away).
+stage has ``skip_when`` or ``required_from`` — straight to where its ``pass`` route leads (the stage
+is merged away).
 Doing a stage leads along each route that can happen there (``Procedure.target`` applies the
 defaults): ``pass`` and ``objection`` everywhere, ``no_quorum`` and ``rejected`` at meetings,
 ``max_rounds`` where ``max_rounds`` is set, ``deadline`` where a ``deadline`` rule applies, and
@@ -22,8 +23,9 @@ On that graph (codes in ``docs/diagnostics.md``):
   stage — every path to success must go through every ``action: disclosure`` stage;
 * D505 not exactly one success outcome; D506 a default route with no outcome to go to;
   D509 a success outcome that no path reaches;
-* D507 ``skip_when`` on the first stage; D508 a meeting whose rules have no ``approval``
-  (a vote that cannot fail); D410 a body rule that cannot apply to the stage's action;
+* D507 ``skip_when`` or ``required_from`` on the first stage; D508 a meeting whose rules have
+  no ``approval`` (a vote that cannot fail); D410 a body rule that cannot apply to the stage's
+  action;
 * D309/D310/D311 routes, ``withdrawal.until`` and ``withdrawal.outcome`` naming nothing;
 * D414/D415 legal regimes (:mod:`deliberation.definition.regime_checks`);
 * D440/D441 comment periods (:mod:`deliberation.definition.comment_checks`);
@@ -213,7 +215,7 @@ def _entered_edges(
 ) -> tuple[tuple[str, Node], ...]:
     """The edges out of entering ``stage``: doing it, or skipping past it when it may be skipped."""
     entered: list[tuple[str, Node]] = [("enter", ("do", stage.id))]
-    if stage.skip_when is not None:
+    if stage.skippable:
         try:
             skip_to = _route_node(procedure, stage_ids, stage, procedure.pass_target(stage))
         except LookupError:
@@ -264,6 +266,15 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
             _("the first stage {id!r} cannot be skipped (skip_when)").format(id=first.id),
             at.get("skip_when") or at,
             _("a case must start somewhere; move skip_when to a later stage"),
+        )
+    if procedure.stages and procedure.stages[0].required_from is not None:
+        first = procedure.stages[0]
+        at = where[first.id]
+        reporter.error(
+            "D507",
+            _("the first stage {id!r} cannot be skipped (required_from)").format(id=first.id),
+            at.get("required_from") or at,
+            _("a case must start somewhere; move required_from to a later stage"),
         )
     _check_graph(procedure, where, root, reporter)
     check_regimes(procedure, where, reporter)

@@ -203,6 +203,9 @@ def _stage(stage: Stage) -> dict[str, Any]:
     out["body"] = _value(stage.body)
     if stage.skip_when is not None:
         out["skip_when"] = stage.skip_when
+    if stage.required_from is not None:
+        out["required_from"] = {"law": stage.required_from.law,
+                                "version": stage.required_from.version}
     if stage.basis:
         out["basis"] = list(stage.basis)
     if stage.records:

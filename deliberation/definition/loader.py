@@ -38,6 +38,7 @@ from deliberation.definition.model import (
     Escalation,
     FrozenMap,
     Group,
+    LawVersionRef,
     Outcome,
     OutcomeKind,
     ParamValue,
@@ -127,6 +128,7 @@ _STAGE_KEYS: Final = (
     "on",
     "max_rounds",
     "skip_when",
+    "required_from",
     "basis",
     "items",
     "item_policy",
@@ -154,6 +156,11 @@ def builtin_procedures_dir() -> Path:
 
 
 _ID_LINE: Final = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
+# Earlier versions of the procedures in a folder, kept so that cases stored under them replay:
+# ``history/ID@VERSION.yaml`` (never indexed as procedures of their own)
+HISTORY: Final = "history"
+# (a version a stored case names: bounded, so that no file name it makes is too long to ask for)
+_VERSION: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def _about(what: Text | str) -> Text:
@@ -215,12 +222,47 @@ class Library:
                 ).format(procedure_id=procedure_id, hint=hint)
             ) from None
 
-    def load(self, procedure_id: str) -> Procedure:
-        """The procedure with this id, validated and composed (cached)."""
+    def load(self, procedure_id: str, version: str | None = None) -> Procedure:
+        """The procedure with this id, validated and composed (cached): its current version,
+        or, when ``version`` names an earlier one, that version as kept for replay in
+        ``history/ID@VERSION.yaml`` beside the current file (with
+        :attr:`~deliberation.definition.model.Procedure.superseded_by` set; only cases already
+        stored under it use it). :class:`UnknownProcedure` when no such version is kept.
+
+        >>> old = Library().load("four-deliberations-shandong", "1.0")
+        >>> old.version, old.superseded_by
+        ('1.0', '1.1')
+        """
         if procedure_id not in self._cache:
             path = self.path_of(procedure_id)
             self._cache[procedure_id] = load_file(path, library=self)
-        return self._cache[procedure_id]
+        current = self._cache[procedure_id]
+        if version is None or version == current.version:
+            return current
+        key = f"{procedure_id}@{version}"
+        if key not in self._cache:
+            path = self.history_path(procedure_id, version)
+            old = load_file(path, library=self)
+            if (old.id, old.version) != (procedure_id, version):
+                raise UnknownProcedure(_(
+                    "{file} holds {id} version {version}, not the one its name says",
+                ).format(file=str(path), id=old.id, version=old.version))
+            self._cache[key] = attrs.evolve(old, superseded_by=current.version)
+        return self._cache[key]
+
+    def history_path(self, procedure_id: str, version: str) -> Path:
+        """The file that keeps ``version`` of ``procedure_id``, superseded: in ``history/``
+        beside the file of its current version (:class:`UnknownProcedure` when there is none;
+        the version comes from a stored case and never names another folder)."""
+        folder = self.path_of(procedure_id).parent / HISTORY
+        path = folder / f"{procedure_id}@{version}.yaml"
+        if not _VERSION.fullmatch(version) or not path.is_file():
+            kept = sorted(f.stem.partition("@")[2] for f in folder.glob(f"{procedure_id}@*.yaml"))
+            raise UnknownProcedure(_(
+                "{id} version {version} is not kept for replay (kept: {kept})",
+            ).format(id=procedure_id, version=as_written(version),
+                     kept=series(as_written(k) for k in kept) if kept else as_written("-")))
+        return path
 
 
 _DEFAULT_LIBRARY: Library | None = None
@@ -1256,6 +1298,8 @@ class _Builder:
         max_rounds = self.integer(loc.get("max_rounds"), "max_rounds", minimum=1)
         skip_loc = loc.get("skip_when")
         skip = self.skip_when(skip_loc) if skip_loc is not None else None
+        req_loc = loc.get("required_from")
+        required = self.required_from(req_loc) if req_loc is not None else None
         desc = self.text(loc.get("description"), "description") if loc.get("description") else None
         basis = self.basis_refs(loc.get("basis"))
         voted = items.read_items(self, loc.get("items"), action)
@@ -1266,8 +1310,29 @@ class _Builder:
             return None
         return Stage(
             sid, name, action, body, rules, records, tuple(on), max_rounds, skip, desc, basis,
-            voted, policy, checks, authority,
+            voted, policy, checks, authority, required,
         )
+
+    def required_from(self, loc: Located) -> LawVersionRef | None:
+        """A ``required_from`` value: ``{law, version}``, a version of a law of
+        ``rules/law.yaml`` (D301 for an unknown law or version)."""
+        if not self.keys(loc, ("law", "version"), "required_from"):
+            return None
+        law_loc = self.required(loc, "law", as_written("required_from"))
+        ver_loc = self.required(loc, "version", as_written("required_from"))
+        if law_loc is None or ver_loc is None:
+            return None
+        law, version = law_loc.value(), str(ver_loc.value())
+        if not isinstance(law, str) or law not in LAWS:
+            self.r.error("D301", _("unknown law {law}").format(law=quoted(str(law))), law_loc,
+                         suggest(str(law), LAWS))
+            return None
+        versions = [v.version for v in LAWS[law].versions]
+        if version not in versions:
+            self.r.error("D301", _("the law {law} has no version {version}").format(
+                law=quoted(law), version=quoted(version)), ver_loc, suggest(version, versions))
+            return None
+        return LawVersionRef(law, version)
 
     def skip_when(self, loc: Located) -> str | None:
         """A ``skip_when`` value: the id of a bool setting."""
@@ -1388,7 +1453,8 @@ class _Builder:
         changes: dict[str, Any] = {"rules": self.updated_rules(el, stage)}
         if (s := el.get("set")) is not None and self.keys(
             s,
-            ("name", "description", "body", "records", "on", "max_rounds", "skip_when", "basis"),
+            ("name", "description", "body", "records", "on", "max_rounds", "skip_when",
+             "required_from", "basis"),
             "set",
         ):
             changes.update(self.stage_settings(s, stage))
@@ -1433,6 +1499,8 @@ class _Builder:
             changes["max_rounds"] = self.integer(s.get("max_rounds"), "max_rounds", 1)
         if (skip_loc := s.get("skip_when")) is not None:
             changes["skip_when"] = self.skip_when(skip_loc)
+        if (req_loc := s.get("required_from")) is not None:
+            changes["required_from"] = self.required_from(req_loc)
         if s.get("basis") is not None:
             changes["basis"] = self.basis_refs(s.get("basis"))
         return changes

@@ -256,6 +256,15 @@ class GateAuthority:
 
 
 @attrs.frozen
+class LawVersionRef:
+    """A version of a law of ``rules/law.yaml`` (``organic-law`` ``2025``): a stage it
+    requires applies to cases opened, in local time, on or after the day it came into force."""
+
+    law: str
+    version: str
+
+
+@attrs.frozen
 class Stage:
     """One step of a procedure.
 
@@ -281,6 +290,16 @@ class Stage:
     # a gate: the checks its body examines; or the authority above the village deciding it
     checks: tuple[GateCheck, ...] = ()
     authority: GateAuthority | None = None
+    # the law version that requires the stage: a case opened (local date) before it came into
+    # force skips it, as a stage merged away (e.g. the Party organisation's study that the 2025
+    # amendment of the Organic Law requires from 2026-01-01)
+    required_from: LawVersionRef | None = None
+
+    @property
+    def skippable(self) -> bool:
+        """Whether a case may pass the stage by without doing it: merged away by a setting,
+        or not yet required by the law in force when the case was opened."""
+        return self.skip_when is not None or self.required_from is not None
 
     def route(self, key: str) -> str | None:
         return pair_value(self.on, key, None)
@@ -363,6 +382,10 @@ class Procedure:
     # (:data:`deliberation.rules.authorities.AUTHORITIES`), with their names
     authorities: Mapping[str, Text] = attrs.field(factory=dict)
     source: str | None = attrs.field(default=None, eq=False)
+    # the version that replaced this one, when this is an earlier version kept for replay
+    # (``history/`` beside the current file; :meth:`~deliberation.definition.loader.Library.load`
+    # sets it): cases under it are read, verified and exported, never acted on
+    superseded_by: str | None = attrs.field(default=None, eq=False)
 
     @property
     def zone(self) -> ZoneInfo:

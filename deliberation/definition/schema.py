@@ -171,6 +171,18 @@ _STAGE_PROPS: Final[dict[str, Schema]] = {
         **_ref("id"),
         "description": "a bool setting; when true the stage is merged away",
     },
+    "required_from": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["law", "version"],
+        "description": "the law version that requires the stage: a case opened (local date) "
+                       "before it came into force skips it",
+        "properties": {
+            "law": {"enum": sorted(LAWS)},
+            "version": {"enum": sorted({v.version for law in LAWS.values()
+                                        for v in law.versions})},
+        },
+    },
     "basis": _ref("basisRefs"),
     "items": {
         "type": "array",

@@ -24,12 +24,13 @@ import os
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Final
 
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
+from deliberation.definition.versions import acting_refused
 from deliberation.engine import explain as _explain
 from deliberation.engine.after import ORDER_KIND, ev_order
 from deliberation.engine.clock import FUTURE_SKEW, Clock, SystemClock
@@ -59,7 +60,12 @@ from deliberation.engine.records import (
     fingerprint,
 )
 from deliberation.engine.state import CaseState, Tally
-from deliberation.errors import CaseClosed, DeliberationError, InvalidAction
+from deliberation.errors import (
+    CaseClosed,
+    DeliberationError,
+    InvalidAction,
+    SupersededProcedure,
+)
 from deliberation.frozen import FrozenDict, freeze, thaw
 from deliberation.i18n import DEFAULT_LANG, _, quoted
 from deliberation.roster import Roster
@@ -177,12 +183,16 @@ class Case:
             raise InvalidAction(_("the settings must map setting ids to values"))
         if case_id is not None and (type(case_id) is not str or not case_id):
             raise InvalidAction(_("the case id must be non-empty text"))
-        plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {})
-        case = cls(plan, roster, case_id or _new_id(), clock or _SYSTEM_CLOCK)
+        clock = clock or _SYSTEM_CLOCK
+        # the day it is opened (local): which stages the law then in force requires
+        at = clock.now()
+        plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {},
+                        _local_day(at, procedure))
+        case = cls(plan, roster, case_id or _new_id(), clock)
         case._act("opened", actor, {
             "procedure": procedure.id, "version": procedure.version, "matter": matter,
             "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data,
-            "engine_format": ENGINE_FORMAT})
+            "engine_format": ENGINE_FORMAT}, at=at)
         return case
 
     @classmethod
@@ -207,7 +217,8 @@ class Case:
         fmt = case_format(first.data)
         if not isinstance(fmt, EngineFormat):
             raise ReplayError(fmt)
-        case = cls(plan_for(procedure, settings), roster, first.case_id, clock or _SYSTEM_CLOCK,
+        case = cls(plan_for(procedure, settings, _local_day(first.at, procedure)), roster,
+                   first.case_id, clock or _SYSTEM_CLOCK,
                    _roster_fp_as_of(fmt, roster, first.data.get("roster")))
         case._format = fmt
         case.replay_more(records)
@@ -795,6 +806,10 @@ class Case:
         """Evaluate one action — its record, plus a closing record first when a vote is held in
         a consultation, plus one for each stage merged away after it — and commit all of them,
         or raise and change nothing."""
+        if self._ctx.plan.procedure.superseded_by is not None:
+            # an earlier version, kept only so that stored cases replay (never through here):
+            # no case opens or moves under rules that have since changed
+            raise SupersededProcedure(acting_refused(self._ctx.plan.procedure, self.id))
         now = self._clock.now() if at is None else at
         self._check_time(now)
         if at is not None and type(self._clock) is SystemClock:
@@ -1058,6 +1073,17 @@ def _text(value: Any, what: str) -> str:
     if type(value) is not str:
         raise InvalidAction(_("{what} must be text, not {value!r}").format(what=what, value=value))
     return value
+
+
+def _local_day(at: Any, procedure: Procedure) -> date | None:
+    """The local date of a case's opening, when ``at`` is a time that has one (any other is
+    refused with its reason when the opened record is checked)."""
+    if type(at) is not datetime or at.utcoffset() is None:
+        return None
+    try:
+        return local_date(at, procedure.zone)
+    except OverflowError:
+        return None
 
 
 def _roster_fp_as_of(fmt: EngineFormat, roster: Roster, opened_fp: Any) -> str | None:

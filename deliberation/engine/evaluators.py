@@ -675,6 +675,10 @@ def ev_skipped(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     state = fire(ctx, s.state, SKIP)
     new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at,
                        postings=FrozenDict())
+    req = sp.stage.required_from
+    if req is not None and sp.id in ctx.plan.not_in_force:  # the law did not yet require it
+        return Outcome(FrozenDict(route=SKIP, state=state, required_from=FrozenDict(
+            law=req.law, version=req.version)), new)
     return Outcome(FrozenDict(route=SKIP, state=state, setting=sp.stage.skip_when), new)
 
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.definition.model import OutcomeKind
+from deliberation.definition.versions import acting_refused
 from deliberation.definition.wording import code
 from deliberation.engine.approvals import lacking
 from deliberation.engine.census import counts
@@ -292,9 +293,10 @@ _BY_BODY: Final[Mapping[ActionKind, Callable[[StagePlan], tuple[str, ...]]]] = {
 
 
 def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
-    """The actions that may be taken now and who may take them."""
+    """The actions that may be taken now and who may take them (none under an earlier
+    version of the procedure, kept for replay only: the engine refuses every action there)."""
     plan = ctx.plan
-    if s.state not in plan.stages:
+    if s.state not in plan.stages or plan.procedure.superseded_by is not None:
         return ()
     proc = plan.procedure
     sp = plan.stage(s.state)
@@ -392,6 +394,8 @@ def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEF
         lines.append(f"  {_HEAD['none'].get(lang)}")
     lines.extend(_law_lines(ctx, sp, found, lang))
     lines.append(f"{_HEAD['who'].get(lang)}:")
+    if proc.superseded_by is not None:
+        lines.append(f"  {acting_refused(proc, ctx.case_id).get(lang)}")
     for a in available_actions(ctx, s):
         lines.append(f"  - {a.label.get(lang)} — {a.who.get(lang)} ({code(a.action)})")
     return "\n".join(lines)

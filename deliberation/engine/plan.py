@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any
@@ -47,7 +48,7 @@ from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.facts import MEETING_COUNTS
-from deliberation.rules.law import is_representative
+from deliberation.rules.law import in_force_from, is_representative
 from deliberation.rules.regimes import MatterRegime, notice_days
 from deliberation.rules.thresholds import format_fraction, parse_fraction
 
@@ -119,12 +120,16 @@ class Plan:
     """Everything precomputed for cases of one procedure with one set of setting overrides."""
 
     __slots__ = ("__weakref__", "channels", "machine", "meeting_regimes", "next_meeting",
-                 "opened", "procedure", "settings", "settings_data", "skips", "stage_ids",
-                 "stages", "zone")
+                 "not_in_force", "opened", "procedure", "settings", "settings_data", "skips",
+                 "stage_ids", "stages", "zone")
 
-    def __init__(self, procedure: Procedure, settings: Mapping[str, Any]) -> None:
+    def __init__(self, procedure: Procedure, settings: Mapping[str, Any],
+                 not_in_force: frozenset[str] = frozenset()) -> None:
         self.procedure = procedure
         self.settings = dict(settings)
+        # the stages whose law was not yet in force when the case was opened: skipped
+        # (:func:`not_required_on`)
+        self.not_in_force = not_in_force
         self.settings_data: FrozenDict = freeze(
             {k: _plain(v) for k, v in sorted(self.settings.items())})
         self.machine = machine_for(procedure)
@@ -132,7 +137,7 @@ class Plan:
         # the disclosure channels this procedure knows: the built-ins and its own
         self.channels = frozenset(CHANNELS) | frozenset(procedure.channels)
         self.stages: dict[str, StagePlan] = {
-            s.id: _compile_stage(procedure, i, s, self.settings)
+            s.id: _compile_stage(procedure, i, s, self.settings, s.id in not_in_force)
             for i, s in enumerate(procedure.stages)
         }
         self.stage_ids = tuple(self.stages)
@@ -163,7 +168,7 @@ class Plan:
 
 
 def _compile_stage(procedure: Procedure, index: int, stage: Stage,
-                   settings: Mapping[str, Any]) -> StagePlan:
+                   settings: Mapping[str, Any], not_in_force: bool = False) -> StagePlan:
     body = procedure.body_of(stage, settings)
     quorum = approval = None
     regime: MatterRegime | None = None
@@ -182,7 +187,8 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
             deadlines.append(rule)
         else:
             pre.append(rule)
-    skip = bool(stage.skip_when and procedure.setting_value(stage.skip_when, settings))
+    skip = not_in_force or bool(stage.skip_when and procedure.setting_value(stage.skip_when,
+                                                                             settings))
     targets = {}
     for key in ROUTE_KEYS:
         t = route_target(procedure, stage.id, key)
@@ -202,7 +208,7 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
                      voted)
 
 
-_PLANS: dict[tuple[int, str], tuple[weakref.ref[Procedure], Plan]] = {}
+_PLANS: dict[tuple[int, str, frozenset[str]], tuple[weakref.ref[Procedure], Plan]] = {}
 
 
 def normalise_settings(procedure: Procedure, settings: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -261,14 +267,36 @@ def _convert(stype: SettingType, value: Any, choices: tuple[str, ...]) -> Any:
     return value
 
 
-def plan_for(procedure: Procedure, settings: Mapping[str, Any]) -> Plan:
-    """The plan for (procedure, normalised settings), built once while the procedure lives."""
+def not_required_on(procedure: Procedure, opened_on: date | None) -> frozenset[str]:
+    """The stages of ``procedure`` a case opened on ``opened_on`` (its local date) skips
+    because the law version that requires them (``required_from``) was not yet in force then
+    (none when no date is given: the law in force today applies).
+
+    >>> from deliberation import load_procedure
+    >>> p = load_procedure("one-matter-one-discussion")
+    >>> sorted(not_required_on(p, date(2025, 12, 31))), sorted(not_required_on(p, date(2026, 1, 1)))
+    (['party-study'], [])
+    """
+    if opened_on is None:
+        return frozenset()
+    return frozenset(
+        s.id for s in procedure.stages
+        if s.required_from is not None
+        and opened_on < in_force_from(s.required_from.law, s.required_from.version))
+
+
+def plan_for(procedure: Procedure, settings: Mapping[str, Any],
+             opened_on: date | None = None) -> Plan:
+    """The plan for (procedure, normalised settings) for a case opened on ``opened_on`` (its
+    local date: which stages the law then in force requires), built once while the procedure
+    lives."""
+    not_in_force = not_required_on(procedure, opened_on)
     key = (id(procedure), repr({k: _plain(v) for k, v in sorted(settings.items())})
-           if settings else "{}")
+           if settings else "{}", not_in_force)
     hit = _PLANS.get(key)
     if hit is not None and hit[0]() is procedure:
         return hit[1]
-    plan = Plan(procedure, settings)
+    plan = Plan(procedure, settings, not_in_force)
     _PLANS[key] = (weakref.ref(procedure), plan)
     weakref.finalize(procedure, _PLANS.pop, key, None)
     return plan

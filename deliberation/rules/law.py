@@ -177,9 +177,7 @@ def cite(law_id: str, article: str, on: _dt.date | None = None) -> Text:
     """``law_id``'s ``article`` as the version in force on ``on`` numbers it."""
     law = LAWS[law_id]
     v = law.version_on(on)
-    head = _("{title} ({label}, in force {eff})")
-    heads = Triple(*(head.get(lang).format(title=law.title.get(lang), label=v.label.get(lang),
-                                         eff=v.effective.isoformat()) for lang in LANGS))
+    heads = _version_text(law, v)
     numbered = article if v.renumbered is None or v is law.versions[0] else (
         v.renumbered.get(article))
     if numbered is not None:
@@ -191,6 +189,45 @@ def cite(law_id: str, article: str, on: _dt.date | None = None) -> Text:
         "confirmed)",
     ).format(prev=previous, article=article)
     return Triple(*(heads.get(lang) + tail.get(lang) for lang in LANGS))
+
+
+def _version_text(law: Law, v: LawVersion) -> Text:
+    head = _("{title} ({label}, in force {eff})")
+    return Triple(*(head.get(lang).format(title=law.title.get(lang), label=v.label.get(lang),
+                                        eff=v.effective.isoformat()) for lang in LANGS))
+
+
+def version_text(law_id: str, version: str) -> Text:
+    """``version`` of ``law_id`` by its title, label and the day it came into force.
+
+    >>> version_text("organic-law", "2025").get("en")
+    "Organic Law of the Villagers' Committees (2025 amendment, in force 2026-01-01)"
+    """
+    law = LAWS[law_id]
+    return _version_text(law, next(v for v in law.versions if v.version == version))
+
+
+def required_text(law_id: str, version: str) -> Text:
+    """What a stage that ``version`` of ``law_id`` requires (``required_from``) says of itself.
+
+    >>> required_text("organic-law", "2025").get("en")  # doctest: +NORMALIZE_WHITESPACE
+    "a step of cases opened on or after 2026-01-01 (local date), required by the Organic Law of
+    the Villagers' Committees (2025 amendment, in force 2026-01-01); a case opened earlier passes
+    it by"
+    """
+    return _(
+        "a step of cases opened on or after {day} (local date), required by the {law}; a case "
+        "opened earlier passes it by",
+    ).format(day=in_force_from(law_id, version).isoformat(), law=version_text(law_id, version))
+
+
+def in_force_from(law_id: str, version: str) -> _dt.date:
+    """The day ``version`` of ``law_id`` came into force (``KeyError`` for an unknown one).
+
+    >>> in_force_from("organic-law", "2025")
+    datetime.date(2026, 1, 1)
+    """
+    return next(v.effective for v in LAWS[law_id].versions if v.version == version)
 
 
 def later_citations(law_id: str, article: str) -> tuple[tuple[_dt.date, Text], ...]:
@@ -498,6 +535,7 @@ __all__ = [
     "Regime",
     "check_kind",
     "cite",
+    "in_force_from",
     "is_representative",
     "kind_label",
     "kind_problem",
@@ -505,4 +543,6 @@ __all__ = [
     "parse_law_data",
     "regime",
     "regime_of",
+    "required_text",
+    "version_text",
 ]

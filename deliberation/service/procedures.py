@@ -161,9 +161,13 @@ class StoreLibrary(Library):
         uploaded = {r.procedure_id for r in stored_procedures(self.store)} if self.store else set()
         return sorted(set(super().ids()) | uploaded)
 
-    def load(self, procedure_id: str) -> Procedure:
+    def load(self, procedure_id: str, version: str | None = None) -> Procedure:
         if procedure_id in self.index() or self.store is None:
-            return super().load(procedure_id)  # (an upload never takes a built-in's id)
+            # (an upload never takes a built-in's id)
+            return super().load(procedure_id, version)
+        if version is not None:  # an upload's versions are found by hash (procedure_for)
+            raise UnknownProcedure(_("no procedure {procedure_id!r}").format(
+                procedure_id=f"{procedure_id}@{version}"))
         digest = self.pinned.get(procedure_id)
         if digest is None:
             row = latest(self.store, procedure_id)

@@ -209,8 +209,11 @@ def _state(store: Store, case_id: str, load: Loader | None) -> dict[str, Any]:
         case = load(store, case_id) if load is not None else load_case(store, case_id)
     except DeliberationError as err:
         return {"replayed": False, "error": err.message.to_data()}
-    return {"replayed": True, "state": case.state, "stage": case.stage, "outcome": case.outcome,
-            "closed": case.closed, "suspended": case.suspended}
+    state = {"replayed": True, "state": case.state, "stage": case.stage, "outcome": case.outcome,
+             "closed": case.closed, "suspended": case.suspended}
+    if case.procedure.superseded_by is not None:  # replayed under an earlier version, kept
+        state["superseded_by"] = case.procedure.superseded_by
+    return state
 
 
 # -- HTML: the register ------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from deliberation.definition.loader import Library, default_library
 from deliberation.engine.clock import Clock
-from deliberation.errors import ConcurrencyConflict, InvalidAction
+from deliberation.errors import ConcurrencyConflict, InvalidAction, UnknownProcedure
 from deliberation.i18n import _
 from deliberation.ids import check_case_id
 from deliberation.roster import Roster
@@ -88,7 +88,11 @@ def load_case(
     """Rebuild a stored case by replaying its records against its procedure and roster.
 
     The procedure is looked up by id (in ``library`` if given) and must be the stored version:
-    replaying under a changed definition could silently change what the records mean.
+    replaying under a changed definition could silently change what the records mean. A case
+    stored under an earlier version replays under that version as the library keeps it
+    (``history/``; see :meth:`~deliberation.definition.loader.Library.load`): it can then be
+    read, verified and exported, and acting on it is refused
+    (:class:`~deliberation.errors.SupersededProcedure`).
     ``roster``: the case's roster if the caller holds it already (a service keeps rosters,
     which never change, between requests); replay checks it against the opened record.
     """
@@ -97,19 +101,23 @@ def load_case(
     info, records = store.load_raw(case_id)
     # By id on the search path only: a stored id that looks like a path is never opened as a
     # file (the database is not trusted to name files to read).
-    procedure = (library or default_library()).load(info.procedure_id)
+    library = library or default_library()
+    procedure = library.load(info.procedure_id)
     if str(procedure.version) != info.procedure_version:
-        raise StoreError(
-            _(
-                "case {case_id} runs under {procedure_id} version {procedure_version}; the loaded "
-                "definition is version {version}",
-            ).format(
-                case_id=case_id,
-                procedure_id=info.procedure_id,
-                procedure_version=info.procedure_version,
-                version=procedure.version,
-            )
-        )
+        try:  # an earlier version kept for replay (the case is then read-only: Case._act)
+            procedure = library.load(info.procedure_id, info.procedure_version)
+        except UnknownProcedure:
+            raise StoreError(
+                _(
+                    "case {case_id} runs under {procedure_id} version {procedure_version}; the "
+                    "loaded definition is version {version}",
+                ).format(
+                    case_id=case_id,
+                    procedure_id=info.procedure_id,
+                    procedure_version=info.procedure_version,
+                    version=procedure.version,
+                )
+            ) from None
     return Case.replay(procedure, roster if roster is not None else store.roster(case_id),
                        records, clock=clock)
 

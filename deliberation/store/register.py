@@ -34,16 +34,17 @@ import attrs
 
 from deliberation.definition.loader import default_library
 from deliberation.definition.model import DEFAULT_TIMEZONE, Procedure
+from deliberation.definition.versions import earlier_version_note
 from deliberation.engine.census import member_ids
 from deliberation.engine.plan import Plan, StagePlan, plan_for
-from deliberation.errors import DeliberationError
+from deliberation.errors import DeliberationError, UnknownProcedure
 from deliberation.i18n import check_lang
 from deliberation.roster import Roster, Villager
 from deliberation.rules import RULES
 from deliberation.rules.authorities import DECISION_LABELS, authority_name
 from deliberation.rules.channels import channel_name
 from deliberation.rules.electorate import reason_name
-from deliberation.rules.law import LAWS, cite
+from deliberation.rules.law import LAWS, cite, version_text
 from deliberation.store.register_text import METHODS, OTHER_KINDS, W
 
 # How many households the sign sheet prints on one line.
@@ -182,6 +183,9 @@ def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Registe
             ctx.procedure.name.get(lang) if ctx.procedure else str(case["procedure_id"])),
         Row(ctx.w("case"), str(case["case_id"]), code=True),
     ]
+    earlier = earlier_version_note(ctx.procedure) if ctx.procedure is not None else None
+    if earlier is not None:
+        heading.insert(2, Row(ctx.w("earlier-version"), earlier.get(lang)))
     if records:
         heading.append(Row(ctx.w("period"), ctx.span(records[0].get("at"),
                                                      records[-1].get("at"))))
@@ -237,11 +241,21 @@ def _checks(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [c for c in _seq(result.get("checks")) if isinstance(c, Mapping)]
 
 
+def _procedure(procedure_id: str, version: Any) -> Procedure:
+    library = default_library()
+    try:
+        return library.load(procedure_id, str(version) if version else None)
+    except UnknownProcedure:
+        return library.load(procedure_id)
+
+
 def _context(data: Mapping[str, Any], records: Sequence[Mapping[str, Any]], lang: str) -> _Ctx:
     procedure: Procedure | None
     try:
-        # By id only: a stored id that looks like a path is never opened as a file.
-        procedure = default_library().load(str(data["procedure"]["id"]))
+        # By id only: a stored id that looks like a path is never opened as a file. The
+        # version the case runs under when the library keeps it (an earlier one, for replay),
+        # else the current one, for the names of the stages and rules.
+        procedure = _procedure(str(data["procedure"]["id"]), data["procedure"].get("version"))
     except DeliberationError:
         procedure = None
     settings = _map(records[0]["data"].get("settings")) if records else {}
@@ -729,6 +743,14 @@ def _other(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
     label = OTHER_KINDS[kind].get(ctx.lang) if kind in OTHER_KINDS else kind
     rows = [Row(ctx.w("date"), ctx.day(rec.get("at")))]
     texts = [str(d[k]) for k in ("text", "reason", "answer") if d.get(k)]
+    law = _map((rec.get("result") or {}).get("required_from"))
+    if kind == "stage-skipped" and law.get("law") in LAWS:
+        # skipped because the law requiring it was not yet in force when the case was opened
+        label = W["not-yet-required"].get(ctx.lang)
+        try:
+            texts = [version_text(str(law["law"]), str(law.get("version"))).get(ctx.lang)]
+        except StopIteration:
+            texts = [str(law.get("version"))]
     if rec.get("actor"):
         rows.append(Row(ctx.w("by"), ctx.name(rec.get("actor"))))
     rows.append(Row(label, ";".join(texts) if texts else label))

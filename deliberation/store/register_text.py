@@ -16,6 +16,8 @@ W: Final[Mapping[str, Text]] = {
     "title": _("Register of a major village matter"),
     "matter": _("Matter"),
     "procedure": _("Procedure"),
+    "earlier-version": _("Procedure version"),
+    "not-yet-required": _("step not yet required by the law in force when the case was opened"),
     "case": _("Register number"),
     "period": _("Period"),
     "status": _("Status"),

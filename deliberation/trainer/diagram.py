@@ -99,6 +99,8 @@ def step_label(step: StepView, lang: str) -> list[str]:
         lines.append(step.gate.get(lang))
     if step.skip_setting is not None:
         lines.append(ui("skip-when").format(id=f"`{step.skip_setting.id}`").get(lang))
+    if step.required is not None:
+        lines.append(step.required.get(lang))
     return lines
 
 

@@ -82,6 +82,8 @@ def _step_extra(step: StepView, lang: str) -> str:
         parts.append(step.gate.get(lang))
     if step.skip_setting is not None:
         parts.append(ui("skip-when").format(id=code(step.skip_setting.id)).get(lang))
+    if step.required is not None:
+        parts.append(step.required.get(lang))
     return "; ".join(parts) if lang == "en" else ";".join(parts)
 
 

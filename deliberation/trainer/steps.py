@@ -42,6 +42,7 @@ from deliberation.definition.wording import code
 from deliberation.i18n import Text, Triple, _, each_lang, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
+from deliberation.rules.law import required_text
 from deliberation.trainer.catalog import (
     ESCALATE_LABEL,
     TAG_LABELS,
@@ -99,6 +100,8 @@ class StepView:
     basis: tuple[Basis, ...]
     routes: tuple[RouteView, ...]
     skip_setting: Setting | None = None
+    # a stage a law version requires (``required_from``): the sentence saying from when
+    required: Text | None = None
     sample: Mapping[str, int] = attrs.field(factory=dict)
     # the groups the step's meeting creates (``groups:``): named on its box and page
     elects: tuple[Group, ...] = ()
@@ -221,6 +224,8 @@ def _step(
         basis=_bases(procedure, stage.basis or body.basis),
         routes=tuple(routes),
         skip_setting=skip,
+        required=(required_text(stage.required_from.law, stage.required_from.version)
+                  if stage.required_from is not None else None),
         sample=sample_counts(body, roster) if roster is not None else {},
         elects=procedure.groups_elected_at(stage.id),
         gate=gate_summary(procedure, stage) if stage.action is ActionKind.GATE else None,
