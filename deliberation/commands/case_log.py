@@ -46,6 +46,7 @@ LABELS: Final[Mapping[str, Text]] = {
     "procedure": W["procedure"],
     "settings": _("Settings changed"),
     "roster": _("Roster fingerprint"),
+    "engine_format": _("Record format version"),
     "villager": _p("commands.case_log:villager", "Villager"),
     "opinion": _p("commands.case_log:opinion", "Opinion"),
     "text": _("Text of the motion"),
