@@ -88,7 +88,7 @@ def test_quorum_short_by_one_is_recorded_and_sent_back(english):
 def test_missing_circulation_and_witness_are_refused_together(english):
     block = english.split("> meeting present=45 yes=40 witnesses=1\n", 1)[1].split("> ", 1)[0]
     assert "✗ Rule 4.3 [plan circulated in advance]" in block
-    assert "at least 3 needed" in block
+    assert "plan circulated: not yet; needed at least 3 day(s) before the meeting" in block
 
 
 def test_the_same_rehearsal_in_simplified_chinese():
