@@ -474,7 +474,8 @@ def test_case_act_names_the_items_and_the_refusals_stage(lang: str, tmp_path: Pa
            "--path", str(examples / "procedures")]
     assert main([*act, "--json", json.dumps(meeting)]) == 1  # no observer: refused
     refused = capsys.readouterr().err
-    assert f"`supervision-observers` ({case.procedure.stage('resolution').name.get(lang)})" in (
+    observers = {"zh-Hans": "列席监督", "zh-Hant": "列席監督"}[lang]  # the rule, by its label
+    assert f"[{observers}] ({case.procedure.stage('resolution').name.get(lang)})" in (
         refused), refused
     assert main([*act, "--json", json.dumps({**meeting, "observers": ["v0007"]})]) == 0
     done = capsys.readouterr().out

@@ -1,13 +1,16 @@
 """What a clerk reads from the case commands, followed as a new user follows docs/store.md:
-every field of the log has its name in the reader's language."""
+every field of the log has its name in the reader's language, and a refusal names its rules
+as `case show` does."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from deliberation import Case, Roster, load_procedure
+from deliberation.cli import main
 from deliberation.commands.case_log import record_lines
 
 SNAKE = re.compile(r"`[a-z]+_[a-z_]+`")  # a raw data key shown as code
@@ -22,3 +25,23 @@ def test_the_opened_record_has_no_raw_key(lang: str) -> None:
     assert "engine_format" not in text and SNAKE.findall(text) == [], text
     label = {"zh-Hans": "记录格式版本", "zh-Hant": "記錄格式版本", "en": "Record format version"}
     assert label[lang] in text
+
+
+@pytest.mark.parametrize("lang,label", [
+    ("zh-Hans", "[方案提前送达]"), ("zh-Hant", "[方案提前送達]"),
+    ("en", "[plan circulated in advance]")])
+def test_a_refused_action_names_the_rule_as_case_show_does(
+        lang: str, label: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/store.md's session: a refusal names the rule by its label, as `case show` lists
+    what is missing, not by the rule's id."""
+    common = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--lang", lang]
+    assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
+                 "--matter", "修村道", *common]) == 0
+    for meeting in (["--present", "5", "--yes", "5"], ["--present", "6", "--yes", "6"]):
+        assert main(["case", "act", "road", "hold-meeting", *meeting, *common]) == 0
+    assert main(["case", "show", "road", *common]) == 0
+    assert label in capsys.readouterr().out
+    assert main(["case", "act", "road", "hold-meeting", "--present", "40", "--yes", "40",
+                 "--witnesses", "1", *common]) == 1
+    err = capsys.readouterr().err
+    assert label in err and "advance-circulation" not in err, err

@@ -46,6 +46,7 @@ from deliberation.store.location import default_db
 # ``case list`` and ``case log`` load no engine and ``case list`` no procedure machinery.
 if TYPE_CHECKING:
     from deliberation.definition.model import Procedure
+    from deliberation.engine.case import Case
     from deliberation.engine.clock import Clock
     from deliberation.roster import Roster
     from deliberation.store.signing import HeadVerifier
@@ -64,8 +65,6 @@ ACTIONS: Final = (
 
 MSG: Final[Mapping[str, Text]] = {
     "refused": _("action refused; the case is unchanged"),
-    "rule": _("rule"),
-    "numbers": _p("commands.case:numbers", "numbers"),
     "opened": _("opened"),
     "state": _("state"),
     "recorded": _("recorded"),
@@ -484,9 +483,10 @@ def _where(procedure: Procedure, state: str, lang: str) -> str:
 
 
 def _refusal(err: DeliberationError, lang: str, fmt: str = "text",
-             procedure: Procedure | None = None) -> int:
-    """Print a refused action: every violated rule with its numbers, at the stage named from
-    ``procedure`` (the case's, when it was loaded); exit 1."""
+             case: Case | None = None) -> int:
+    """Print a refused action: every violated rule by its label (as ``case show`` lists what
+    is missing) with its numbers in words, at the stage named from ``case`` (when it was
+    loaded); exit 1. ``--format json`` gives the rule ids and the numbers as data."""
     from deliberation.definition.wording import code  # (lazy: start-up speed)
 
     if fmt == "json":
@@ -498,14 +498,12 @@ def _refusal(err: DeliberationError, lang: str, fmt: str = "text",
     lines = [f"{MSG['refused'].get(lang)}:"]
     if isinstance(err, RuleViolation):
         for v in err.violations:
-            stage = code(v.stage)
-            if procedure is not None and any(st.id == v.stage for st in procedure.stages):
-                stage = procedure.stage(v.stage).name.get(lang)
-            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({stage}): "
-                         f"{v.explain(lang)}")
-            if v.numbers:
-                nums = ", ".join(f"{k}={v2}" for k, v2 in v.to_data()["numbers"].items())
-                lines.append(f"    {MSG['numbers'].get(lang)}: {code(nums)}")
+            stage, label = code(v.stage), code(v.rule)
+            if case is not None and v.stage in case.plan.stage_ids:
+                sp = case.plan.stage(v.stage)
+                stage = sp.stage.name.get(lang)
+                label = next((r.type.label.get(lang) for r in sp.rules if r.id == v.rule), label)
+            lines.append(f"  [{label}] ({stage}): {v.explain(lang)}")
     else:
         lines.append(f"  {err.explain(lang)}")
     print("\n".join(lines), file=sys.stderr)
@@ -719,8 +717,7 @@ def run_act(args: argparse.Namespace) -> int:
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise
-            return _refusal(err, args.lang, args.format,
-                            loaded[-1].procedure if loaded else None)
+            return _refusal(err, args.lang, args.format, loaded[-1] if loaded else None)
     if args.format == "json":
         _emit({"case": case.id, "state": case.state, "version": case.version,
                "outcome": case.outcome, "closed": case.closed,
