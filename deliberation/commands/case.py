@@ -466,8 +466,8 @@ W = as_written  # an option, a value or a program's own words, as code in a Chin
 
 _LIST_HEAD: Final = (_("case"), _("village"),
                      _p("commands.case", "procedure"), _("state"),
-                     _("records"), _("created"),
-                     _("updated"), _("matter"))
+                     _("records"), _("created (UTC)"),
+                     _("updated (UTC)"), _("matter"))  # stored UTC times, as --since compares
 
 
 def _where(procedure: Procedure, state: str, lang: str) -> str:
