@@ -406,6 +406,9 @@ def test_bad_requests_are_located_problems_never_tracebacks(env: Env) -> None:
         located = cases[2][0].json()["errors"]
         assert {e["pointer"] for e in located} == {"/present", "/yse"}
         assert any("yes" in e["hint"] for e in located)
+        # each located problem in the request's language, as its detail is
+        (unknown,) = cases[1][0].json()["errors"]
+        assert (unknown["message"], unknown["hint"]) == ("未知動作 `meetin`", "是不是 `meeting`?")
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version
 
 
