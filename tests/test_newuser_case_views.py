@@ -60,3 +60,21 @@ def test_case_list_says_its_times_are_utc(lang: str, opened: str, tmp_path: Path
     assert main(["case", "list", *common]) == 0
     head, row = capsys.readouterr().out.splitlines()[:2]
     assert opened in head and "2026-03-02 14:16" in row
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_ids_in_chinese_messages_are_code(lang: str, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A case id, a token id or a procedure id in a Chinese message is code (what the reader
+    types back), never a bare Latin word in the sentence."""
+    common = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--lang", lang]
+    assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
+                 "--matter", "修村道", *common]) == 0
+    assert main(["case", "verify", "road", *common]) == 0
+    assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
+                 "--matter", "修村道", *common]) != 0
+    assert main(["case", "show", "nope", *common]) != 0
+    assert main(["token", "revoke", "abc", *common]) != 0
+    captured = capsys.readouterr()
+    text = re.sub(r"`[^`]*`", "", captured.out + captured.err)
+    assert re.findall(r"\b(?:road|nope|abc)\b", text) == [], captured
