@@ -1,9 +1,11 @@
 """What a developer meets first in the docs works as written: the Python examples of the
-engine and store pages run as they stand, in an empty folder, and every relative link of the
-README and the docs leads to a file (and a heading) that exists."""
+engine and store pages run as they stand, in an empty folder, every relative link of the
+README and the docs leads to a file (and a heading) that exists, and every dotted Python name
+they give imports."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -54,3 +56,32 @@ def test_every_relative_link_leads_somewhere(page: str, link: str) -> None:
     if anchor and target.suffix == ".md":
         headings = re.findall(r"^#+ (.*)$", target.read_text(encoding="utf-8"), re.M)
         assert anchor in {_anchor(h) for h in headings}, f"{page}: no heading for {link}"
+
+
+# Dotted names in the docs that are files, not Python
+FILES = {"deliberation.db"}
+
+
+def _dotted_names() -> list[tuple[str, str]]:
+    found = []
+    for page in PAGES:
+        for name in re.findall(r"`(deliberation(?:\.[A-Za-z_]\w*)+)", page.read_text("utf-8")):
+            if name not in FILES:
+                found.append((str(page.relative_to(ROOT)), name))
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("page,name", _dotted_names())
+def test_every_python_name_the_docs_give_imports(page: str, name: str) -> None:
+    """`deliberation.engine.machine.machine_for`, not a path a developer's import fails on."""
+    parts = name.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for attr in parts[i:]:
+            assert hasattr(obj, attr), f"{page}: {name} does not exist"
+            obj = getattr(obj, attr)
+        return
+    pytest.fail(f"{page}: {name} does not exist")
