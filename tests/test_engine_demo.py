@@ -65,6 +65,8 @@ def test_the_chinese_demo_shows_no_rule_id(lang: str) -> None:
     narrated = "\n".join(lines[:-1])  # the last line names the stored file and the case id
     assert re.findall(r"[A-Za-z][A-Za-z-]+", narrated) == []
     assert any(line.strip().startswith("[民") for line in lines)  # 民意征求全覆盖 / 民意徵求全覆蓋
+    assert any(line.strip() in ("✓ 法定人数:37/45,至少 23", "✓ 法定人數:37/45,至少 23")
+               for line in lines)
 
 
 def test_the_english_demo_names_rules_by_label() -> None:
@@ -72,5 +74,6 @@ def test_the_english_demo_names_rules_by_label() -> None:
     run_demo(lang="en", db=None, out=lines.append)
     text = "\n".join(lines)
     assert "[consultation coverage] signed opinions from 677 of 678" in text
-    assert "required signatures (every participant signs): 37, ≥ 37" in text
+    assert "required signatures (every participant signs): 37, at least 37" in text
+    assert "✓ quorum: 37 / 45, at least 23" in text  # the walkthrough's words for the numbers
     assert "participant-signatures" not in text and "[consultation-coverage]" not in text

@@ -200,13 +200,14 @@ def _check_line(case: Case, stage: str | None, check: Mapping[str, Any], lang: s
     label = _rule_label(case, stage, check["rule"], lang)
     nums = check.get("numbers") or {}
     mark = "✓" if check["ok"] else "✗"
-    if "total" in nums:
-        detail = f"{nums.get('count')}/{nums['total']}, ≥ {nums.get('needed')}"
-    elif "needed" in nums:
-        detail = f"{nums.get('count')}, ≥ {nums.get('needed')}"
-    else:
-        detail = ""
-    return f"{mark} {label}: {detail}".rstrip(": ")
+    count, needed = nums.get("count"), nums.get("needed")
+    if count is None or needed is None:  # a rule that counted nothing here
+        return f"{mark} {label}"
+    # the walkthrough's words for the same numbers
+    detail = (_("{count} / {total}, at least {needed}").format(
+        count=count, total=nums["total"], needed=needed) if "total" in nums
+        else _("{count}, at least {needed}").format(count=count, needed=needed))
+    return f"{mark} " + _("{label}: {detail}").format(label=label, detail=detail).get(lang)
 
 
 def _store(case: Case, db: str | Path | None, lang: str) -> str:
