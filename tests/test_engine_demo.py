@@ -77,3 +77,15 @@ def test_the_english_demo_names_rules_by_label() -> None:
     assert "required signatures (every participant signs): 37, at least 37" in text
     assert "✓ quorum: 37 / 45, at least 23" in text  # the walkthrough's words for the numbers
     assert "participant-signatures" not in text and "[consultation-coverage]" not in text
+
+
+@pytest.mark.skipif(importlib.util.find_spec("deliberation.store") is None,
+                    reason="the store is not installed")
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_the_chinese_demo_gives_the_stored_file_and_case_id_as_code(lang: str,
+                                                                   tmp_path: Path) -> None:
+    """The last line gives what `case export CASE --db …` needs next: both as code."""
+    lines: list[str] = []
+    case = run_demo(lang=lang, db=tmp_path / "demo.sqlite", out=lines.append)
+    assert f"`{case.id}`" in lines[-1]
+    assert re.findall(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", lines[-1])) == [], lines[-1]
