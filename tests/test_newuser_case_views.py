@@ -78,3 +78,33 @@ def test_ids_in_chinese_messages_are_code(lang: str, tmp_path: Path,
     captured = capsys.readouterr()
     text = re.sub(r"`[^`]*`", "", captured.out + captured.err)
     assert re.findall(r"\b(?:road|nope|abc)\b", text) == [], captured
+
+
+def _logged(lang: str) -> str:
+    """`case log` of every example scenario's records, in ``lang``."""
+    from deliberation.engine.scenario import load_scenario, run_scenario
+
+    lines = []
+    for f in sorted((Path(__file__).parents[1] / "examples" / "scenarios").glob("*.yaml")):
+        case = run_scenario(load_scenario(f)).case
+        for rec in case.records:
+            lines += record_lines(rec, case.procedure, case.roster, lang)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_every_field_of_every_example_record_is_labelled(lang: str) -> None:
+    """docs/store.md: `case log` gives a record's data "as labelled fields" — counted opinions
+    and ratings, tasks, items voted one by one, elected groups, replies, orders, publications:
+    no raw key, no Python None, no empty value."""
+    text = _logged(lang)
+    raw = re.findall(r"`([a-z_]+)`(?::|:)", text)
+    assert raw == [], sorted(set(raw))
+    assert "null" not in text and "None" not in text
+    assert re.findall(r"(?::|: )(?:;|; |$)", text, re.M) == []  # a label with nothing after it
+
+
+def test_counted_opinions_and_a_task_read_as_a_clerk_writes_them() -> None:
+    text = _logged("zh-Hans")
+    assert "委托代签:0;已签字意见:60;未签字意见:0" in text
+    assert "任务结果:已办结" in text or "任务结果:已拒单" in text
