@@ -108,3 +108,18 @@ def test_counted_opinions_and_a_task_read_as_a_clerk_writes_them() -> None:
     text = _logged("zh-Hans")
     assert "委托代签:0;已签字意见:60;未签字意见:0" in text
     assert "任务结果:已办结" in text or "任务结果:已拒单" in text
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("zh-Hans", "`hold-meeting` 须写明 `--present`"),
+    ("zh-Hant", "`hold-meeting` 須寫明 `--present`"),
+    ("en", "hold-meeting needs --present")])
+def test_an_action_missing_a_required_field_says_which_option_to_give(
+        lang: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not Python's "missing a required argument: 'present'": the option the clerk must add."""
+    common = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--lang", lang]
+    assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
+                 "--matter", "修村道", *common]) == 0
+    assert main(["case", "act", "road", "hold-meeting", *common]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "argument" not in err, err

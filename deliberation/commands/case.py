@@ -550,6 +550,13 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
     for key in kwargs:
         if key not in params:  # a key of --json: say which, and the field meant
             _unknown_field(args.action, key, params, in_json=True)
+    missing = [name for name, p in params.items()
+               if p.default is p.empty and name not in kwargs
+               and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if missing:  # the options to add, not Python's "missing a required argument"
+        raise UsageError(_("{action} needs {fields}").format(
+            action=W(args.action),
+            fields=W(", ".join("--" + name.replace("_", "-") for name in missing))))
     try:
         sig.bind(**kwargs)
     except TypeError as err:
