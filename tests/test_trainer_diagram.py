@@ -164,3 +164,15 @@ def test_an_outcome_can_be_highlighted(six):
     assert svg.count('class="outcome current" data-outcome="rejected"') >= 1
     assert "step current" not in svg
     assert "class o2 current" in to_mermaid(six, highlight="rejected")
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("zh-Hans", "设置 `one-person-both-chairs` 为是时"),
+    ("zh-Hant", "設定 `one-person-both-chairs` 為是時"),
+    ("en", "merged away when the setting `one-person-both-chairs` is true")])
+def test_the_setting_that_merges_a_step_is_quoted_once(six, lang, said):
+    """Not 设置“`one-person-both-chairs`”: the id is code already, quotes around it doubled it."""
+    dot = to_dot(six, lang=lang)
+    assert said in dot and "“`" not in dot and "'`" not in dot and "「`" not in dot
+    mermaid = to_mermaid(six, lang=lang)  # (Mermaid writes a backtick #96;)
+    assert said.replace("`", "#96;") in mermaid
