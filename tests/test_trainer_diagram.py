@@ -176,3 +176,11 @@ def test_the_setting_that_merges_a_step_is_quoted_once(six, lang, said):
     assert said in dot and "“`" not in dot and "'`" not in dot and "「`" not in dot
     mermaid = to_mermaid(six, lang=lang)  # (Mermaid writes a backtick #96;)
     assert said.replace("`", "#96;") in mermaid
+
+
+def test_a_steps_repeats_are_one_loop_with_one_label_a_line(six):
+    """Graphviz draws two loops on one box with their labels run together
+    ("未达法定人数:重新召开有异议:重新召开"): a step's repeats are one loop, a line each."""
+    dot = to_dot(six, lang="zh-Hans")
+    assert dot.count("s2 -> s2 ") == 1
+    assert 's2 -> s2 [label="未达法定人数:重新召开\\n有异议:重新召开"' in dot

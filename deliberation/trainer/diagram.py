@@ -285,10 +285,22 @@ def to_dot(
             f'    {ids[o.id]} [label="{dot_escape(o.name.get(lang))}", shape=oval, '
             f'fillcolor="{fill}"];'
         )
-    for src, dst, label, kind in _edges(view, lang):
+    # Graphviz sets the labels of two loops on one box over each other: a step's repeats are
+    # one loop, a label line each, drawn where the first of them would be.
+    edges = list(_edges(view, lang))
+    loops: dict[str, list[str]] = {}
+    for src, dst, label, kind in edges:
+        if src == dst and kind != "pass":
+            loops.setdefault(src, []).append(dot_escape(label))
+    for src, dst, label, kind in edges:
+        if src == dst and kind != "pass":
+            if src in loops:  # the step's first repeat: all of them, once
+                text = "\\n".join(loops.pop(src))
+                out.append(f'    {ids[src]} -> {ids[src]} [label="{text}", style=dashed];')
+            continue
         if kind == "pass":
             extra = ", weight=10, penwidth=1.6"
-        elif src != dst and _is_back(view, src, dst):
+        elif _is_back(view, src, dst):
             # a return to an earlier step must not pull the layout upwards
             extra = ', style=dashed, color="#c92a2a", constraint=false'
         else:
