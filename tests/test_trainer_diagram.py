@@ -184,3 +184,10 @@ def test_a_steps_repeats_are_one_loop_with_one_label_a_line(six):
     dot = to_dot(six, lang="zh-Hans")
     assert dot.count("s2 -> s2 ") == 1
     assert 's2 -> s2 [label="未达法定人数:重新召开\\n有异议:重新召开"' in dot
+
+
+def test_the_builtin_svg_shows_an_id_in_a_monospace_span_not_backticks(six):
+    svg = to_svg(six, lang="zh-Hans")
+    assert '<tspan font-family="monospace">one-person-both-chairs</tspan>' in svg
+    assert "`" not in svg
+    ET.fromstring(svg)  # still well-formed

@@ -351,6 +351,20 @@ def _esc(text: str) -> str:
     return _xml_escape(text, quote=True)
 
 
+def _svg_text(text: str) -> str:
+    """``text`` escaped, an id written as code (`` `like-this` ``) in a monospace span, as the
+    page shows it: an SVG has no code formatting, and backticks are noise on a slide.
+
+    >>> _svg_text("设置 `a<b` 为是时")
+    '设置 <tspan font-family="monospace">a&lt;b</tspan> 为是时'
+    """
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return _esc(text)
+    return "".join(f'<tspan font-family="monospace">{_esc(p)}</tspan>' if i % 2 else _esc(p)
+                   for i, p in enumerate(parts))
+
+
 def to_svg(
     procedure: Procedure | ProcedureView,
     lang: str = "zh-Hans",
@@ -446,7 +460,7 @@ def to_svg(
             size = fs if i < 2 else small
             parts.append(
                 f'<text x="{cx:.1f}" y="{ty + i * line_h:.1f}" text-anchor="middle" '
-                f'font-size="{size:.0f}"{weight}>{_esc(text)}</text>'
+                f'font-size="{size:.0f}"{weight}>{_svg_text(text)}</text>'
             )
         parts.append("</g>")
         for j, r in enumerate(side[step.id]):
