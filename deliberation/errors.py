@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from deliberation.i18n import DEFAULT_LANG, Text, Triple, _
+from deliberation.i18n import DEFAULT_LANG, Text, Triple, _, each_lang
 
 if TYPE_CHECKING:
     from deliberation.diagnostics import Diagnostic
@@ -50,7 +50,8 @@ class DefinitionError(DeliberationError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = tuple(diagnostics)
-        lines = "\n".join(d.format() for d in self.diagnostics)
+        # each problem in the reader's language, as ``lint --lang`` words it
+        lines = each_lang(lambda lang: "\n".join(d.format(lang) for d in self.diagnostics))
         n = len(self.diagnostics)
         super().__init__(
             _("the procedure definition has {n} problem(s):\n{lines}").format(n=n, lines=lines)

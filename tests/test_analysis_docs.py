@@ -50,3 +50,23 @@ def test_the_table_of_path_counts_is_measured() -> None:
     for pid, paths, groups, loops in rows:
         a = derive_paths(load_procedure(pid))
         assert (a.total, len(a.groups), len(a.loops)) == (int(paths), int(groups), int(loops))
+
+
+SIMULATED = [(page, c, s) for page in ("analysis.md", "simulation.md")
+             for c, s in re.findall(r"```console\n\$ deliberation (.*?)\n(.*?)```",
+                                    (ROOT / "docs" / page).read_text(encoding="utf-8"), re.S)
+             if "--simulate" in c]
+
+
+@pytest.mark.parametrize("page,command,shown", SIMULATED, ids=[p for p, _, _ in SIMULATED])
+def test_each_simulated_example_prints_the_lines_the_page_shows(
+        page: str, command: str, shown: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The --simulate examples state their seed: run again, every line the page shows is
+    printed, in the page's order (``…`` stands for lines left out)."""
+    monkeypatch.chdir(ROOT)
+    assert main(shlex.split(command)) == 0
+    printed = iter(capsys.readouterr().out.splitlines())
+    for line in shown.rstrip("\n").splitlines():
+        if line != "…":
+            assert line in printed, f"docs/{page}: not printed (in this order): {line}"

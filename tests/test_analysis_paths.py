@@ -5,6 +5,7 @@ the engine (each derived path is driven through a real case, which must take the
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -12,12 +13,14 @@ import pytest
 
 from deliberation import Case, Roster, load_procedure
 from deliberation.analysis.paths import WITHDRAW, Step, all_paths, derive_paths
-from deliberation.analysis.paths_render import to_text
+from deliberation.analysis.paths_render import to_mermaid, to_text
 from deliberation.cli import main
 from deliberation.definition.loader import load_file
 from deliberation.definition.model import ActionKind, Procedure
 from deliberation.engine.clock import ManualClock
 
+# the Mermaid syntax around the labels (node ids g1, o1 …, entity codes #gt;)
+MERMAID_WORDS = frozenset({"flowchart", "LR", "start", "gt", "lt", "quot", "amp"})
 SMALL = Path(__file__).parent / "procedures" / "small-vote.yaml"
 PROCEDURES = Path(__file__).parent.parent / "procedures"
 ROSTER = Roster.generate()
@@ -66,6 +69,19 @@ def test_four_deliberations_lists_the_rounds_exhausted_groups_with_their_rule() 
     assert "最简:决议未达法定人数 3 次 → 未通过" in zh
     assert "最簡:審議未通過 3 次 → 未通過" in to_text(a, "zh-Hant")
     assert sum(g.count for g in a.groups) == a.total == len(all_paths(a.procedure))
+
+
+@pytest.mark.parametrize("procedure", ["four-deliberations", "six-deliberations-guzhuang"])
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_a_chinese_path_list_names_its_rules_in_chinese(procedure: str, lang: str) -> None:
+    """The rule that ends a group is named by its label (〔表决通过:…〕), not by its id: a
+    Chinese view has no Latin word outside code (docs/trainer.md)."""
+    a = derive_paths(load_procedure(procedure))
+    for text in (to_text(a, lang), to_mermaid(a, lang)):
+        latin = re.findall(r"[A-Za-z]{2,}", re.sub(r"`[^`]*`", "", text))
+        assert [w for w in latin if w not in MERMAID_WORDS] == [], text
+    assert ("〔表决通过:赞成>组成人员的1/2〕" if lang == "zh-Hans"
+            else "〔表決通過:贊成>組成人員的1/2〕") in to_text(a, lang)
 
 
 def test_a_setting_that_merges_a_stage_removes_its_endings() -> None:

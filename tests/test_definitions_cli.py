@@ -127,3 +127,20 @@ def test_show_bad_input_is_a_message_not_a_traceback(tmp_path: Path, capsys: Cap
     bad.write_text("id: x\nname: !!python/object:os.system y\n", encoding="utf-8")
     code, _, err = run(capsys, "show", str(bad))
     assert code == 2 and "D102" in err
+
+
+@pytest.mark.parametrize("command", [["show"], ["walk"], ["simulate", "--runs", "10"],
+                                     ["diagram"]])
+@pytest.mark.parametrize("lang,said", [("zh-Hans", "未知的键 `setings`"),
+                                       ("zh-Hant", "未知的鍵 `setings`"),
+                                       ("en", "unknown key 'setings'")])
+def test_a_broken_file_is_reported_in_the_readers_language(
+        command: list[str], lang: str, said: str, tmp_path: Path, capsys: Capture) -> None:
+    """`show`, `walk`, `simulate`… of a broken file list its problems as `lint --lang` does,
+    not in English under a Chinese heading."""
+    broken = tmp_path / "ours.yaml"
+    broken.write_text("id: ours\nextends: four-deliberations\nversion: '1.0'\nsetings: {}\n",
+                      encoding="utf-8")
+    assert main([command[0], str(broken), *command[1:], "--lang", lang]) != 0
+    err = capsys.readouterr().err
+    assert said in err, err

@@ -106,7 +106,9 @@ class _Prose(HTMLParser):
         if lang == self.lang:
             self.parts += [v for k, v in attrs if k in ("title", "aria-label", "alt") and v]
         if tag not in self.VOID:
-            self.stack.append((tag, lang))
+            # an SVG's monospace span is its code formatting (the diagram's ids)
+            code = tag == "tspan" and a.get("font-family") == "monospace"
+            self.stack.append(("code" if code else tag, lang))
         self.in_json = tag == "script" and a.get("type") == "application/json"
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -117,7 +119,7 @@ class _Prose(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         self.in_json = False
         while len(self.stack) > 1:
-            if self.stack.pop()[0] == tag:
+            if self.stack.pop()[0] in (tag, "code" if tag == "tspan" else tag):
                 break
 
     def handle_data(self, data: str) -> None:
@@ -474,7 +476,8 @@ def test_case_act_names_the_items_and_the_refusals_stage(lang: str, tmp_path: Pa
            "--path", str(examples / "procedures")]
     assert main([*act, "--json", json.dumps(meeting)]) == 1  # no observer: refused
     refused = capsys.readouterr().err
-    assert f"`supervision-observers` ({case.procedure.stage('resolution').name.get(lang)})" in (
+    observers = {"zh-Hans": "列席监督", "zh-Hant": "列席監督"}[lang]  # the rule, by its label
+    assert f"[{observers}] ({case.procedure.stage('resolution').name.get(lang)})" in (
         refused), refused
     assert main([*act, "--json", json.dumps({**meeting, "observers": ["v0007"]})]) == 0
     done = capsys.readouterr().out

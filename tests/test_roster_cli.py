@@ -69,7 +69,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert (data["ok"], data["summary"]) == (False, None)
     (d,) = data["diagnostics"]
     assert (d["code"], d["line"], d["column"], d["path"]) == ("R203", 1, 34, "[0].adult")
-    assert d["message"] == "adult 应为 `true` 或 `false`,不能是 `maybe`"
+    assert d["message"] == "`adult` 应为 `true` 或 `false`,不能是 `maybe`"
     assert main(["roster", "check", str(EXAMPLES / "village.csv"), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True and data["diagnostics"] == []

@@ -312,3 +312,11 @@ def test_plain_rows_read_each_value_by_its_own_type_and_report_every_bad_one() -
     with pytest.raises(RosterFileError) as err:
         Roster.from_records(rows)
     assert [p.path for p in err.value.problems] == ["[2].adult", "[3].adult"]
+
+
+@pytest.mark.parametrize("lang,shown", [("zh-Hans", "`adult` 应为 `true` 或 `false`"),
+                                        ("zh-Hant", "`adult` 應為 `true` 或 `false`")])
+def test_a_bad_flag_names_its_column_as_code_in_chinese(lang: str, shown: str) -> None:
+    """As `party` and every other column is named in a Chinese message: as code."""
+    (problem,) = parse_csv("id,household,adult\nv1,h1,maybe\n", "v.csv").problems
+    assert problem.message.get(lang).startswith(shown)

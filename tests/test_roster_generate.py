@@ -84,7 +84,10 @@ def test_every_problem_at_once_and_a_value_error() -> None:
     for part in ("households must be from 1 to", "people must be a whole number, not 'many'",
                  "away_share must be from 0 to 1, not 2"):
         assert part in message
-    assert "away_share 应在 0 到 1 之间" in caught.value.explain("zh-Hans")
+    # a parameter is named as code in Chinese, as the caller wrote it
+    chinese = caught.value.explain("zh-Hans")
+    assert "`away_share` 应在 0 到 1 之间" in chinese and "`households` 应在 1 到" in chinese
+    assert "`people` 应为整数" in chinese
 
 
 def test_defaults_are_guzhuang() -> None:

@@ -406,6 +406,9 @@ def test_bad_requests_are_located_problems_never_tracebacks(env: Env) -> None:
         located = cases[2][0].json()["errors"]
         assert {e["pointer"] for e in located} == {"/present", "/yse"}
         assert any("yes" in e["hint"] for e in located)
+        # each located problem in the request's language, as its detail is
+        (unknown,) = cases[1][0].json()["errors"]
+        assert (unknown["message"], unknown["hint"]) == ("未知動作 `meetin`", "是不是 `meeting`?")
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version
 
 
@@ -447,6 +450,8 @@ def test_bodies_over_the_limit_are_refused(tmp_path: Path) -> None:
                        headers={"Content-Type": "text/csv"})
             assert r.status_code == 422
             assert {e["path"] for e in r.json()["errors"]} >= {"/0/househld", "/1/id"}
+            # in the request's language (here the default, zh-Hans), as the detail is
+            assert "未知列 `househld`" in {e["message"] for e in r.json()["errors"]}
     finally:
         assert "Traceback" not in server.stop()
 

@@ -164,3 +164,30 @@ def test_an_outcome_can_be_highlighted(six):
     assert svg.count('class="outcome current" data-outcome="rejected"') >= 1
     assert "step current" not in svg
     assert "class o2 current" in to_mermaid(six, highlight="rejected")
+
+
+@pytest.mark.parametrize("lang,said", [
+    ("zh-Hans", "设置 `one-person-both-chairs` 为是时"),
+    ("zh-Hant", "設定 `one-person-both-chairs` 為是時"),
+    ("en", "merged away when the setting `one-person-both-chairs` is true")])
+def test_the_setting_that_merges_a_step_is_quoted_once(six, lang, said):
+    """Not 设置“`one-person-both-chairs`”: the id is code already, quotes around it doubled it."""
+    dot = to_dot(six, lang=lang)
+    assert said in dot and "“`" not in dot and "'`" not in dot and "「`" not in dot
+    mermaid = to_mermaid(six, lang=lang)  # (Mermaid writes a backtick #96;)
+    assert said.replace("`", "#96;") in mermaid
+
+
+def test_a_steps_repeats_are_one_loop_with_one_label_a_line(six):
+    """Graphviz draws two loops on one box with their labels run together
+    ("未达法定人数:重新召开有异议:重新召开"): a step's repeats are one loop, a line each."""
+    dot = to_dot(six, lang="zh-Hans")
+    assert dot.count("s2 -> s2 ") == 1
+    assert 's2 -> s2 [label="未达法定人数:重新召开\\n有异议:重新召开"' in dot
+
+
+def test_the_builtin_svg_shows_an_id_in_a_monospace_span_not_backticks(six):
+    svg = to_svg(six, lang="zh-Hans")
+    assert '<tspan font-family="monospace">one-person-both-chairs</tspan>' in svg
+    assert "`" not in svg
+    ET.fromstring(svg)  # still well-formed

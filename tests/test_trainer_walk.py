@@ -88,7 +88,7 @@ def test_quorum_short_by_one_is_recorded_and_sent_back(english):
 def test_missing_circulation_and_witness_are_refused_together(english):
     block = english.split("> meeting present=45 yes=40 witnesses=1\n", 1)[1].split("> ", 1)[0]
     assert "✗ Rule 4.3 [plan circulated in advance]" in block
-    assert "at least 3 needed" in block
+    assert "plan circulated: not yet; needed at least 3 day(s) before the meeting" in block
 
 
 def test_the_same_rehearsal_in_simplified_chinese():
@@ -101,6 +101,7 @@ def test_the_same_rehearsal_in_simplified_chinese():
     assert "✗ 6.1 法定人数:达到组成人员的三分之二以上 — 21/33,至少 22" in block
     assert "结果:未达法定人数 → 重新召开" in block
     assert "━━ 第 5 步 / 共 8 步:民议 ━━" in text
+    assert "规则 6.1  法定人数:达到组成人员的三分之二以上  [示例村:共 33,至少 22]" in text
     assert text.rstrip().endswith("事项已结束:已决议并公开")
 
 
@@ -110,6 +111,7 @@ def test_the_same_rehearsal_in_traditional_chinese():
     refusal = text.split("> meeting present=30 yes=25 witnesses=1\n", 1)[1].split("> ", 1)[0]
     assert "✗ 被拒絕,未作任何記錄,事項保持原狀" in refusal
     assert "規則 5.1 [民意徵求全覆蓋] 已簽字徵求意見 0/678 村民" in refusal
+    assert "規則 6.1  法定人數:達到組成人員的三分之二以上  [範例村:共 33,至少 22]" in text
 
 
 def test_a_refusal_changes_nothing():

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.analysis.paths import SKIP, WITHDRAW, Ending, PathAnalysis, PathGroup, Step
+from deliberation.definition.wording import code
 from deliberation.engine.plan import plan_for
 from deliberation.i18n import Text, _, _p
 from deliberation.trainer.catalog import route_label
@@ -78,15 +79,16 @@ def _result_label(result: str) -> Text:
 
 
 class _Names:
-    """Stage, outcome and rule names of one analysis (rules in their own words)."""
+    """Stage, outcome and rule names of one analysis (rules by label, in their own words)."""
 
     def __init__(self, analysis: PathAnalysis) -> None:
         self.procedure = analysis.procedure
         plan = plan_for(analysis.procedure, analysis.settings)
-        self.rules: dict[tuple[str, str], Text] = {}
+        self.rules: dict[tuple[str, str], tuple[Text, Text]] = {}
         for sp in plan.stages.values():
             for rule in sp.rules:
-                self.rules[(sp.id, rule.id)] = rule.describe(self.procedure.channels).summary
+                self.rules[(sp.id, rule.id)] = (
+                    rule.type.label, rule.describe(self.procedure.channels).summary)
 
     def stage(self, stage_id: str) -> Text:
         return self.procedure.stage(stage_id).name
@@ -100,8 +102,10 @@ class _Names:
         if rule is None:
             return ""
         said = self.rules.get((stage, rule))
-        words = said.get(lang) if said is not None else ""
-        return f"〔{rule}:{words}〕" if lang != "en" else f" [{rule}: {words}]"
+        if said is None:  # not a rule of the stage as configured: its id, as code
+            return f"〔{code(rule)}〕" if lang != "en" else f" [{rule}]"
+        label, words = (s.get(lang) for s in said)
+        return f"〔{label}:{words}〕" if lang != "en" else f" [{label}: {words}]"
 
 
 def title(names: _Names, ending: Ending, lang: str) -> str:

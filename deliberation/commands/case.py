@@ -48,6 +48,7 @@ from deliberation.store.location import default_db
 if TYPE_CHECKING:
     from deliberation.definition.loader import Library
     from deliberation.definition.model import Procedure
+    from deliberation.engine.case import Case
     from deliberation.engine.clock import Clock
     from deliberation.roster import Roster
     from deliberation.store.signing import HeadVerifier
@@ -66,8 +67,6 @@ ACTIONS: Final = (
 
 MSG: Final[Mapping[str, Text]] = {
     "refused": _("action refused; the case is unchanged"),
-    "rule": _("rule"),
-    "numbers": _p("commands.case:numbers", "numbers"),
     "opened": _("opened"),
     "state": _("state"),
     "recorded": _("recorded"),
@@ -489,8 +488,8 @@ W = as_written  # an option, a value or a program's own words, as code in a Chin
 
 _LIST_HEAD: Final = (_("case"), _("village"),
                      _p("commands.case", "procedure"), _("state"),
-                     _("records"), _("created"),
-                     _("updated"), _("matter"))
+                     _("records"), _("created (UTC)"),
+                     _("updated (UTC)"), _("matter"))  # stored UTC times, as --since compares
 
 
 def _where(procedure: Procedure, state: str, lang: str) -> str:
@@ -506,9 +505,10 @@ def _where(procedure: Procedure, state: str, lang: str) -> str:
 
 
 def _refusal(err: DeliberationError, lang: str, fmt: str = "text",
-             procedure: Procedure | None = None) -> int:
-    """Print a refused action: every violated rule with its numbers, at the stage named from
-    ``procedure`` (the case's, when it was loaded); exit 1."""
+             case: Case | None = None) -> int:
+    """Print a refused action: every violated rule by its label (as ``case show`` lists what
+    is missing) with its numbers in words, at the stage named from ``case`` (when it was
+    loaded); exit 1. ``--format json`` gives the rule ids and the numbers as data."""
     from deliberation.definition.wording import code  # (lazy: start-up speed)
 
     if fmt == "json":
@@ -520,14 +520,12 @@ def _refusal(err: DeliberationError, lang: str, fmt: str = "text",
     lines = [f"{MSG['refused'].get(lang)}:"]
     if isinstance(err, RuleViolation):
         for v in err.violations:
-            stage = code(v.stage)
-            if procedure is not None and any(st.id == v.stage for st in procedure.stages):
-                stage = procedure.stage(v.stage).name.get(lang)
-            lines.append(f"  {MSG['rule'].get(lang)} {code(v.rule)} ({stage}): "
-                         f"{v.explain(lang)}")
-            if v.numbers:
-                nums = ", ".join(f"{k}={v2}" for k, v2 in v.to_data()["numbers"].items())
-                lines.append(f"    {MSG['numbers'].get(lang)}: {code(nums)}")
+            stage, label = code(v.stage), code(v.rule)
+            if case is not None and v.stage in case.plan.stage_ids:
+                sp = case.plan.stage(v.stage)
+                stage = sp.stage.name.get(lang)
+                label = next((r.type.label.get(lang) for r in sp.rules if r.id == v.rule), label)
+            lines.append(f"  [{label}] ({stage}): {v.explain(lang)}")
     else:
         lines.append(f"  {err.explain(lang)}")
     print("\n".join(lines), file=sys.stderr)
@@ -574,6 +572,13 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
     for key in kwargs:
         if key not in params:  # a key of --json: say which, and the field meant
             _unknown_field(args.action, key, params, in_json=True)
+    missing = [name for name, p in params.items()
+               if p.default is p.empty and name not in kwargs
+               and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if missing:  # the options to add, not Python's "missing a required argument"
+        raise UsageError(_("{action} needs {fields}").format(
+            action=W(args.action),
+            fields=W(", ".join("--" + name.replace("_", "-") for name in missing))))
     try:
         sig.bind(**kwargs)
     except TypeError as err:
@@ -741,8 +746,7 @@ def run_act(args: argparse.Namespace) -> int:
         except (RuleViolation, NotEntitled, InvalidAction) as err:
             if isinstance(err, InvalidAction) and type(err).__name__ in ("UnknownCase",):
                 raise
-            return _refusal(err, args.lang, args.format,
-                            loaded[-1].procedure if loaded else None)
+            return _refusal(err, args.lang, args.format, loaded[-1] if loaded else None)
     if args.format == "json":
         _emit({"case": case.id, "state": case.state, "version": case.version,
                "outcome": case.outcome, "closed": case.closed,

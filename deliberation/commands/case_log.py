@@ -33,7 +33,7 @@ from deliberation.rules.authorities import DECISION_LABELS
 from deliberation.rules.channels import channel_name
 from deliberation.rules.law import kind_label
 from deliberation.store.register_text import W
-from deliberation.trainer.catalog import entry_label, route_label
+from deliberation.trainer.catalog import entry_label, route_label, selector_label
 
 # At most this many names are listed after a count; a longer list is its count alone.
 MAX_NAMES: Final = 8
@@ -46,6 +46,7 @@ LABELS: Final[Mapping[str, Text]] = {
     "procedure": W["procedure"],
     "settings": _("Settings changed"),
     "roster": _("Roster fingerprint"),
+    "engine_format": _("Record format version"),
     "villager": _p("commands.case_log:villager", "Villager"),
     "opinion": _p("commands.case_log:opinion", "Opinion"),
     "text": _("Text of the motion"),
@@ -79,11 +80,37 @@ LABELS: Final[Mapping[str, Text]] = {
     "issuer": _("Issuing authority"),
     "number": _("Document number"),
     "issued_on": _("Date issued"),
+    "type": _("Type of order"),
+    "stage": _("Step whose result is published"),
+    "items": _("Items voted one by one"),
+    "elected": _("Elected"),
+    "present_among": _("Present among them"),
+    "observers": _("Observers present"),
+    "handler": _("Assigned to"),
+    "to": _("In reply to"),
+    "note": _p("commands.case_log:note", "Note"),
+    "comment": _p("commands.case_log:comment", "Comment"),
+}
+# A field whose meaning depends on the kind of record: the counts form of opinions and ratings,
+# a task's result.
+KIND_LABELS: Final[Mapping[tuple[str, str], Text]] = {
+    ("opinion", "count"): _("Signed opinions"),
+    ("opinion", "unsigned"): _("Unsigned opinions"),
+    ("opinion", "proxies"): _("Signed by proxy"),
+    ("rating", "count"): _("Satisfied (signed)"),
+    ("rating", "unsatisfied"): _("Not satisfied (signed)"),
+    ("rating", "unsigned"): _("Unsigned ratings"),
+    ("task", "result"): _("Task result"),
+}
+TASK_RESULTS: Final[Mapping[str, Text]] = {
+    "done": _p("commands.case_log:task", "done"),
+    "declined": route_label("declined"),
+    "unresolved": route_label("unresolved"),
 }
 _ORDER: Final = {key: n for n, key in enumerate(LABELS)}
 # Fields that name people (ids, or a count when names were not recorded).
 PEOPLE: Final = frozenset({"submitters", "signed", "present", "yes", "no", "abstain", "excused",
-                           "online", "witnesses", "villager", "by"})
+                           "online", "witnesses", "villager", "by", "observers", "handler", "to"})
 OPINIONS: Final[Mapping[str, Text]] = {"agree": W["agree"], "disagree": W["disagree"]}
 YES_NO: Final = (_p("commands.case_log", "no"), _p("commands.case_log", "yes"))
 NONE: Final = W["none"]
@@ -96,7 +123,7 @@ SKIPPED: Final = frozenset({"version"})  # shown with the procedure
 def record_lines(record: Record, procedure: Procedure | None, roster: Roster | None, lang: str,
                  ) -> list[str]:
     """The lines ``case log`` prints for one record, in ``lang``."""
-    words = _Words(procedure, roster, lang)
+    words = _Words(procedure, roster, lang, record.kind)
     head = [f"#{record.seq}", words.when(record.at)]
     what = entry_label(record.kind).get(lang)
     if record.stage:
@@ -105,7 +132,8 @@ def record_lines(record: Record, procedure: Procedure | None, roster: Roster | N
     if record.actor:
         head.append(words.who(record.actor))
     lines = ["  ".join(head)]
-    data = dict(record.data)
+    # a field left empty (no note, no content, nobody assigned) says nothing
+    data = {k: v for k, v in record.data.items() if v is not None and v != ""}
     keys = sorted((k for k in data if k not in SKIPPED), key=lambda k: (_ORDER.get(k, 99), k))
     fields = [words.field(k, data[k], data) for k in keys]
     if fields:
@@ -119,8 +147,9 @@ def record_lines(record: Record, procedure: Procedure | None, roster: Roster | N
 class _Words:
     """What every field reads: language, procedure (names, time zone) and roster (names)."""
 
-    def __init__(self, procedure: Procedure | None, roster: Roster | None, lang: str) -> None:
-        self.procedure, self.lang = procedure, lang
+    def __init__(self, procedure: Procedure | None, roster: Roster | None, lang: str,
+                 kind: str = "") -> None:
+        self.procedure, self.lang, self.kind = procedure, lang, kind
         self.people = {v.id: v for v in roster.villagers} if roster is not None else {}
         self.zone = ZoneInfo(procedure.timezone) if procedure is not None else None
         self.colon = ": " if lang == "en" else ":"
@@ -152,7 +181,7 @@ class _Words:
         return name.get(self.lang) if named_only else f"{name.get(self.lang)} ({code(state)})"
 
     def field(self, key: str, value: Any, data: Mapping[str, Any]) -> str:
-        label = LABELS.get(key)
+        label = KIND_LABELS.get((self.kind, key)) or LABELS.get(key)
         shown = self.value(key, value, data)
         return f"{self.t(label) if label is not None else code(key)}{self.colon}{shown}"
 
@@ -172,12 +201,47 @@ class _Words:
             if isinstance(v, Mapping) and v else self.plain(v),
             "decision": lambda v: self.t(DECISION_LABELS[v]) if v in DECISION_LABELS
             else self.plain(v),
+            "stage": lambda v: self.where(str(v)),
+            "type": lambda v: code(str(v)),  # an order's type, as the scenario names it
+            "items": self.items,
+            "elected": self.elected,
+            "present_among": lambda v: self.list_sep.join(
+                f"{self.t(selector_label(str(s)))}{self.colon}{self.plain(n)}"
+                for s, n in v.items()) if isinstance(v, Mapping) else self.plain(v),
         }
+        if self.kind == "task" and key == "result" and value in TASK_RESULTS:
+            return self.t(TASK_RESULTS[value])
         if key in special:
             return special[key](value)
         if key in PEOPLE:
             return self.people_value(value)
         return self.plain(value)
+
+    def items(self, value: Any) -> str:
+        """Each item by name, with its votes (``修路:赞成 10 票,反对 6 票``)."""
+        if not isinstance(value, Mapping):
+            return self.plain(value)
+        names = {i.id: i.name for s in (self.procedure.stages if self.procedure else ())
+                 for i in s.items}
+        votes = {"yes": W["yes-names"], "no": W["no-names"], "abstain": W["abstain-names"]}
+        parts = []
+        for item, counts in value.items():
+            name = self.t(names[item]) if item in names else code(str(item))
+            shown = (self.list_sep.join(
+                f"{self.t(votes[k]) if k in votes else code(k)} {self.plain(n)}"
+                for k, n in counts.items()) if isinstance(counts, Mapping)
+                else self.plain(counts))
+            parts.append(f"{name} ({shown})")
+        return self.list_sep.join(parts)
+
+    def elected(self, value: Any) -> str:
+        """The members each group was elected with, by group name."""
+        if not isinstance(value, Mapping):
+            return self.people_value(value)
+        groups = self.procedure.groups if self.procedure is not None else {}
+        return self.list_sep.join(
+            f"{self.t(groups[g].name) if g in groups else code(str(g))}{self.colon}"
+            f"{self.people_value(ids)}" for g, ids in value.items())
 
     def check(self, check: Any) -> str:
         """A gate's check by name (its id as code when no stage of the procedure has it)."""

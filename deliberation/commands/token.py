@@ -15,9 +15,10 @@ import sys
 from typing import Any
 
 from deliberation.cliparse import N_
+from deliberation.commands._library import table
 from deliberation.commands._service import service_options, service_store
 from deliberation.errors import DeliberationError
-from deliberation.i18n import _
+from deliberation.i18n import _, _p, as_written
 
 
 def register(subparsers: Any) -> None:
@@ -55,7 +56,8 @@ def create(args: argparse.Namespace) -> int:
         print(issued.token)
         note = _(
             "token {token_id} ({role}, {village}): shown only once; keep it safe",
-        ).format(token_id=issued.token_id, role=issued.role, village=issued.village)
+        ).format(token_id=as_written(issued.token_id), role=as_written(issued.role),
+                 village=as_written(issued.village))
         print(note.get(args.lang), file=sys.stderr)
     return 0
 
@@ -68,10 +70,22 @@ def list_(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(tokens, ensure_ascii=False, indent=2))
         return 0
+    lang = args.lang
+    if not tokens:
+        print(_("no tokens yet: make one with {command}").format(command=as_written(
+            "deliberation token create --role clerk --village VILLAGE")).get(lang))
+        return 0
+    rows = [[h.get(lang) for h in _HEAD]]
     for t in tokens:
-        state = "revoked " + str(t["revoked_at"]) if t["revoked_at"] else "live"
-        print(f"{t['id']}  {t['role']:<7}  {t['village']:<16}  {state}  {t['label']}")
+        state = (_("revoked {at}").format(at=str(t["revoked_at"])[:16]) if t["revoked_at"]
+                 else _p("commands.token", "valid"))
+        rows.append([as_written(str(t[k])).get(lang) for k in ("id", "role", "village")]
+                    + [state.get(lang), str(t["label"] or "")])
+    print(table(rows))
     return 0
+
+
+_HEAD = (_("token"), _("role"), _("village"), _("state"), _("label"))
 
 
 def revoke(args: argparse.Namespace) -> int:
@@ -80,5 +94,6 @@ def revoke(args: argparse.Namespace) -> int:
     with service_store(args) as store:
         if not revoke_token(store, args.token_id):
             raise DeliberationError(_("no live token {token_id!r}").format(token_id=args.token_id))
-    print(_("token {token_id} revoked").format(token_id=args.token_id).get(args.lang))
+    print(_("token {token_id} revoked").format(token_id=as_written(args.token_id))
+          .get(args.lang))
     return 0

@@ -210,8 +210,11 @@ class DaysBefore(Rule):
         got = "—" if numbers["count"] is None else str(numbers["count"])
         what, need = self._what(), numbers["needed"]
         u = _unit(self.period.count)
+        if numbers["count"] is None:  # not given at all: say so, and how far ahead it must be
+            return _("{what}: not yet; needed at least {need}{u} before the meeting").format(
+                what=what, need=need, u=u)
         why = self.period.not_run()
-        if why is None or numbers["count"] is None:
+        if why is None:
             return _(
                 "{what}: {got}{u} ahead, at least {need} needed",
             ).format(what=what, got=got, u=u, need=need)

@@ -37,17 +37,18 @@ def _pointer(path: str, line: int, csv_rows: bool) -> str:
     return f"/{match.group(1)}" + (f"/{match.group(2)}" if match.group(2) else "")
 
 
-def parse_roster(text: str, media_type: str) -> tuple[Roster | None, list[dict[str, Any]]]:
+def parse_roster(text: str, media_type: str, lang: str = "en"
+                 ) -> tuple[Roster | None, list[dict[str, Any]]]:
     """The roster in ``text`` (``text/csv``, ``application/yaml`` or ``application/json``),
     or ``None`` and every problem as ``{"path": JSON pointer, "code", "message", "line",
-    "column"}`` — read by the same strict reader as roster files
+    "column"}``, each message in ``lang`` — read by the same strict reader as roster files
     (:mod:`deliberation.roster.files`; JSON is read as the YAML it is a subset of)."""
     csv_rows = media_type == "text/csv"
     read = (roster_files.parse_csv(text, "<upload>") if csv_rows
             else roster_files.parse_yaml(text, "<upload>"))
     if read.problems or read.villagers is None:
         return None, [{"path": _pointer(p.path, p.line, csv_rows), "code": p.code,
-                       "message": p.message.en, "line": p.line, "column": p.column}
+                       "message": p.message.get(lang), "line": p.line, "column": p.column}
                       for p in read.problems]
     return Roster(read.villagers), []
 

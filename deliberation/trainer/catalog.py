@@ -181,7 +181,7 @@ UI: Final[dict[str, Text]] = {
     "language": _("Language"),
     "setting": _("setting: {id}"),
     "open-setting": _("(left open by the law; this is the default reading)"),
-    "skip-when": _("merged away when the setting '{id}' is true"),
+    "skip-when": _("merged away when the setting {id} is true"),  # {id}: as code
     "max-rounds": _("at most {n} rounds"),
     "sample": _("Sample village: {summary}"),
     "generated": _("Made by deliberation; works offline"),

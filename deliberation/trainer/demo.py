@@ -23,6 +23,7 @@ from typing import Any
 
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import ActionKind
+from deliberation.definition.wording import code
 from deliberation.engine.case import Case
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.records import Record
@@ -49,6 +50,9 @@ _W: dict[str, Text] = {
     "store_failed": _("could not store the case in {path}: {err}; it is kept in memory only"),
     "no_store": _("not stored, as asked: the case is kept in memory only"),
 }
+
+# A rule a step uses twice, told apart by what it asks for.
+_LABELLED: Text = _("{label} ({what})")
 
 _DOING: dict[str, Text] = {
     "motion": _("villagers raise the matter in writing and sign it"),
@@ -146,7 +150,7 @@ def _do_stage(case: Case, clock: ManualClock, kind: ActionKind, lang: str,
             say("  ✗ " + _("vote attempted: ").get(lang)
                 + _W["refused"].get(lang))
             for v in err.violations:
-                say(f"    [{v.rule}] {v.message.get(lang)}")
+                say(f"    [{_rule_label(case, v.stage, v.rule, lang)}] {v.message.get(lang)}")
             say("  " + _W["fix"].get(lang) + _(
                 "the last villager, working away, signs on a visit home",
             ).get(lang))
@@ -162,7 +166,7 @@ def _do_stage(case: Case, clock: ManualClock, kind: ActionKind, lang: str,
             say("  ✗ " + _("ending the disclosure early: ")
                 .get(lang) + _W["refused"].get(lang))
             for v in err.violations:
-                say(f"    [{v.rule}] {v.message.get(lang)}")
+                say(f"    [{_rule_label(case, v.stage, v.rule, lang)}] {v.message.get(lang)}")
         clock.advance(days=4)
         act(case.conclude_disclosure)
         clock.advance(days=30)
@@ -179,24 +183,31 @@ def _narrate(case: Case, rec: Record, lang: str, say: Callable[[str], Any]) -> N
         say(f"    → {route}")
 
 
-def _check_line(case: Case, stage: str | None, check: Mapping[str, Any], lang: str) -> str:
-    label = check["rule"]
+def _rule_label(case: Case, stage: str | None, rule_id: str, lang: str) -> str:
+    """A rule by its name, as the walkthrough shows it; a rule a step uses twice (participants'
+    and township witnesses' signatures) adds what it asks for, never its id."""
     if stage is not None:
-        sp = case.plan.stage(stage)
-        for r in (*sp.preconditions, sp.quorum, sp.approval):
-            if r is not None and r.id == check["rule"]:
-                label = RULES[r.name].label.get(lang)
-                if r.id != r.name:
-                    label += f" ({r.id})"
+        for r in case.plan.stage(stage).rules:
+            if r.id == rule_id:
+                if r.id == r.name:
+                    return r.type.label.get(lang)
+                return _LABELLED.format(label=r.type.label, what=r.describe(
+                    case.procedure.channels).summary).get(lang)
+    return RULES[rule_id].label.get(lang) if rule_id in RULES else code(rule_id)
+
+
+def _check_line(case: Case, stage: str | None, check: Mapping[str, Any], lang: str) -> str:
+    label = _rule_label(case, stage, check["rule"], lang)
     nums = check.get("numbers") or {}
     mark = "✓" if check["ok"] else "✗"
-    if "total" in nums:
-        detail = f"{nums.get('count')}/{nums['total']}, ≥ {nums.get('needed')}"
-    elif "needed" in nums:
-        detail = f"{nums.get('count')}, ≥ {nums.get('needed')}"
-    else:
-        detail = ""
-    return f"{mark} {label}: {detail}".rstrip(": ")
+    count, needed = nums.get("count"), nums.get("needed")
+    if count is None or needed is None:  # a rule that counted nothing here
+        return f"{mark} {label}"
+    # the walkthrough's words for the same numbers
+    detail = (_("{count} / {total}, at least {needed}").format(
+        count=count, total=nums["total"], needed=needed) if "total" in nums
+        else _("{count}, at least {needed}").format(count=count, needed=needed))
+    return f"{mark} " + _("{label}: {detail}").format(label=label, detail=detail).get(lang)
 
 
 def _store(case: Case, db: str | Path | None, lang: str) -> str:

@@ -287,10 +287,22 @@ def to_dot(
             f'    {ids[o.id]} [label="{dot_escape(o.name.get(lang))}", shape=oval, '
             f'fillcolor="{fill}"];'
         )
-    for src, dst, label, kind in _edges(view, lang):
+    # Graphviz sets the labels of two loops on one box over each other: a step's repeats are
+    # one loop, a label line each, drawn where the first of them would be.
+    edges = list(_edges(view, lang))
+    loops: dict[str, list[str]] = {}
+    for src, dst, label, kind in edges:
+        if src == dst and kind != "pass":
+            loops.setdefault(src, []).append(dot_escape(label))
+    for src, dst, label, kind in edges:
+        if src == dst and kind != "pass":
+            if src in loops:  # the step's first repeat: all of them, once
+                text = "\\n".join(loops.pop(src))
+                out.append(f'    {ids[src]} -> {ids[src]} [label="{text}", style=dashed];')
+            continue
         if kind == "pass":
             extra = ", weight=10, penwidth=1.6"
-        elif src != dst and _is_back(view, src, dst):
+        elif _is_back(view, src, dst):
             # a return to an earlier step must not pull the layout upwards
             extra = ', style=dashed, color="#c92a2a", constraint=false'
         else:
@@ -339,6 +351,20 @@ def text_width(text: str, size: float) -> float:
 
 def _esc(text: str) -> str:
     return _xml_escape(text, quote=True)
+
+
+def _svg_text(text: str) -> str:
+    """``text`` escaped, an id written as code (`` `like-this` ``) in a monospace span, as the
+    page shows it: an SVG has no code formatting, and backticks are noise on a slide.
+
+    >>> _svg_text("设置 `a<b` 为是时")
+    '设置 <tspan font-family="monospace">a&lt;b</tspan> 为是时'
+    """
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: plain text
+        return _esc(text)
+    return "".join(f'<tspan font-family="monospace">{_esc(p)}</tspan>' if i % 2 else _esc(p)
+                   for i, p in enumerate(parts))
 
 
 def to_svg(
@@ -436,7 +462,7 @@ def to_svg(
             size = fs if i < 2 else small
             parts.append(
                 f'<text x="{cx:.1f}" y="{ty + i * line_h:.1f}" text-anchor="middle" '
-                f'font-size="{size:.0f}"{weight}>{_esc(text)}</text>'
+                f'font-size="{size:.0f}"{weight}>{_svg_text(text)}</text>'
             )
         parts.append("</g>")
         for j, r in enumerate(side[step.id]):

@@ -337,3 +337,13 @@ def test_hostile_text_is_inert_in_the_browser(page, tmp_path):
     assert page.evaluate("document.scripts.length") == 2  # ours: the data and the page script
     assert page.evaluate("document.querySelectorAll('img, b').length") == 0
     assert PAYLOAD + "<b>修路</b>" in page.inner_text("header")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_ids_written_as_code_show_as_code_not_backticks(page, tmp_path, lang):
+    """The procedure's words mark an id a trainer may type (`motion-min-submitters`) with
+    backticks; the page shows it in a <code> element, never the backticks themselves."""
+    open_page(page, write_page(tmp_path, load_procedure("six-deliberations-guzhuang"), lang=lang))
+    assert "`" not in page.inner_text("#step-card")
+    codes = page.eval_on_selector_all("#step-card code", "cs => cs.map(c => c.textContent)")
+    assert "motion-min-submitters" in codes

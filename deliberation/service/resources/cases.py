@@ -441,8 +441,9 @@ def _respond(ctx: Ctx, status: int, body: dict[str, Any], replayed: bool = False
                     media_type=MEDIA_TYPE if status >= 400 else "application/json")
 
 
-def _diagnostics(err: ScenarioError) -> list[dict[str, Any]]:
-    return [{**d.to_data(), "pointer": "/" + d.path.replace(".", "/") if d.path else ""}
+def _diagnostics(err: ScenarioError, lang: str) -> list[dict[str, Any]]:
+    """Each problem of an action, located, worded in the request's language (as its detail)."""
+    return [{**d.to_data(lang), "pointer": "/" + d.path.replace(".", "/") if d.path else ""}
             for d in err.diagnostics]
 
 
@@ -554,7 +555,7 @@ def _act_on_case(case_id: str, raw: bytes, req: Unchecked, if_match: str | None,
     except ScenarioError as err:
         n = len(err.diagnostics)
         raise ServiceProblem(422, "invalid-body", _("the action has {n} problem(s)").format(n=n),
-            {"errors": _diagnostics(err)}) from None
+            {"errors": _diagnostics(err, ctx.lang)}) from None
     kept: list[tuple[int, dict[str, Any], str]] = []
 
     def finish(outcome: acting.ActOutcome) -> None:

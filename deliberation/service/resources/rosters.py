@@ -55,7 +55,7 @@ def upload_roster(village: str, raw: BodyDep, ctx: CtxDep,
     except UnicodeDecodeError:
         raise ServiceProblem(400, "invalid-body", _("the roster must be UTF-8 text")
             ) from None
-    roster, problems = parse_roster(text, media)
+    roster, problems = parse_roster(text, media, ctx.lang)
     if roster is None:
         n = len(problems)
         raise ServiceProblem(422, "invalid-body", _("the roster has {n} problem(s)").format(n=n),

@@ -16,7 +16,21 @@
     if (attrs) {
       Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
     }
-    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (text !== undefined && text !== null) {
+      // An id written as code (`like-this`) becomes a <code> element: every part is still
+      // set as textContent, never parsed as markup.
+      var parts = String(text).split("`");
+      if (parts.length % 2 === 0) parts = [String(text)];  // an unpaired backtick: plain text
+      parts.forEach(function (part, i) {
+        if (i % 2 === 1) {
+          var c = document.createElement("code");
+          c.textContent = part;
+          node.appendChild(c);
+        } else if (part) {
+          node.appendChild(document.createTextNode(part));
+        }
+      });
+    }
     return node;
   }
   function T() { return DATA.text[state.lang]; }
