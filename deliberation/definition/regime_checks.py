@@ -18,11 +18,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 from deliberation.definition.model import Procedure, RuleSpec, Stage
 from deliberation.i18n import _, quoted, series
 from deliberation.rules import RULES
-from deliberation.rules.composite import MODES
 from deliberation.rules.law import REGIMES, is_representative, regime_of
 from deliberation.rules.regimes import RULE, notice_days
 from deliberation.yamlsource import Located, Reporter
@@ -108,6 +108,10 @@ def check_regimes(procedure: Procedure, where: dict[str, Located], reporter: Rep
                           "another body for other kinds)"))
 
 
+# The rules that may give a stage its notice: the notice period, alone or combined.
+NOTICE_RULES: Final = frozenset({"notice-period", "all-of", "any-of"})
+
+
 def _check_notice(procedure: Procedure, stage: Stage, regimes: tuple[str, ...],
                   node: Located, reporter: Reporter) -> None:
     """D417: the assembly of ``stage`` called with less notice than a regime it applies needs
@@ -116,7 +120,7 @@ def _check_notice(procedure: Procedure, stage: Stage, regimes: tuple[str, ...],
     # sit inside an all-of or any-of)
     given = notice_days(RULES[spec.rule].bind(spec.id, procedure.params_of(spec, {}), spec.basis)
                         for spec in procedure.rules_of(stage)
-                        if spec.rule == "notice-period" or spec.rule in MODES)
+                        if spec.rule in NOTICE_RULES)
     for r in regimes:
         reg = REGIMES.get(r)
         if reg is None or given >= reg.assembly_notice_days:

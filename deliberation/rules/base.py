@@ -194,6 +194,12 @@ class Rule(abc.ABC):
         """Whether one of :meth:`requirements` suffices (alternatives) rather than all."""
         return False
 
+    def notice_days(self) -> int:
+        """The days of notice a meeting is sure to have been called with when this rule holds
+        (0: the rule says nothing about notice). A regime needing the assembly called some days
+        ahead compares it (:func:`deliberation.rules.regimes.admission`)."""
+        return 0
+
     def clauses(self, facts: Facts) -> tuple[tuple[Requirement, ...], ...]:
         """:meth:`requirements` as clauses: the rule holds when every clause holds, a clause
         when any of its requirements is met (composite rules combine their children's)."""

@@ -131,6 +131,12 @@ class Composite(Rule):
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         return tuple(r for c in self.children for r in c.requirements(facts))
 
+    def notice_days(self) -> int:
+        """Every child of an ``all-of`` holds, so its longest notice is given; an ``any-of`` is
+        met by its weakest branch, so it guarantees only its shortest."""
+        given = [c.notice_days() for c in self.children]
+        return max(given) if self.mode == "all-of" else min(given)
+
     def holds_if_any(self) -> bool:
         return self.mode == "any-of" and all(len(c.clauses({})) <= 1 for c in self.children)
 

@@ -255,6 +255,11 @@ class DaysBefore(Rule):
 class NoticePeriod(DaysBefore):
     fact: ClassVar[str] = "notice_on"
 
+    def notice_days(self) -> int:
+        # a count of working days or under the Civil Code is never shorter than as many
+        # elapsed days
+        return self.period.days
+
 
 @attrs.frozen
 class AdvanceCirculation(DaysBefore):

@@ -34,8 +34,6 @@ from deliberation.i18n import LANGS, Joined, Text, Triple, _, series
 from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.authorities import ASK_LABELS, authority_in_sentence
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
-from deliberation.rules.composite import Composite
-from deliberation.rules.disclosure import NoticePeriod
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import (
     DEFAULT_KIND,
@@ -238,22 +236,10 @@ def _reserved_line(lang: str, kind: str, reg: Regime) -> str:
 
 def notice_days(rules: Iterable[Rule]) -> int:
     """The notice a meeting with ``rules`` is sure to be called with (0: no ``notice-period``),
-    as :func:`admission` compares it with a regime's ``assembly_notice_days`` (a count of
-    working days or under the Civil Code is never shorter than as many elapsed days).
-
-    Every rule must hold, so the longest notice among them counts; inside an ``all-of`` too,
-    but an ``any-of`` is met by its weakest branch, so it guarantees only its shortest notice.
-    """
-    return max((_guaranteed(r) for r in rules), default=0)
-
-
-def _guaranteed(rule: Rule) -> int:
-    if isinstance(rule, NoticePeriod):
-        return rule.period.days
-    if isinstance(rule, Composite):
-        given = [_guaranteed(c) for c in rule.children]
-        return max(given) if rule.mode == "all-of" else min(given)
-    return 0
+    as :func:`admission` compares it with a regime's ``assembly_notice_days``: every rule must
+    hold, so the longest each guarantees (:meth:`Rule.notice_days`; inside an ``all-of`` too,
+    while an ``any-of`` guarantees only its shortest branch)."""
+    return max((r.notice_days() for r in rules), default=0)
 
 
 def admission(kind: str, on: _dt.date | None,
