@@ -123,3 +123,14 @@ def test_an_action_missing_a_required_field_says_which_option_to_give(
     assert main(["case", "act", "road", "hold-meeting", *common]) == 2
     err = capsys.readouterr().err
     assert said in err and "argument" not in err, err
+
+
+def test_case_show_offers_the_actions_as_case_act_spells_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--lang", "en"]
+    assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
+                 "--matter", "修村道", *common]) == 0
+    assert main(["case", "show", "road", *common]) == 0
+    out = capsys.readouterr().out
+    assert "(`hold-meeting`)" in out and "(`raise-objection`)" in out
+    assert "hold_meeting" not in out

@@ -762,13 +762,18 @@ def run_show(args: argparse.Namespace) -> int:
                "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
                "blockers": [{"rule": b.rule, "message": b.message.to_data(),
                              "numbers": dict(b.numbers)} for b in case.blockers()],
-               "explanation": case.explain(args.lang)})
+               "explanation": case.explain(args.lang, command=_act_name)})
         return 0
     print(f"{code(info.case_id)}  {case.matter}  "
           f"({code(f'{info.procedure_id} v{info.procedure_version}')}, "
           f"{MSG['version'].get(args.lang)} {info.version})")
-    print(case.explain(args.lang))
+    print(case.explain(args.lang, command=_act_name))
     return 0
+
+
+def _act_name(method: str) -> str:
+    """An engine action as ``case act`` spells it (``hold_meeting`` → ``hold-meeting``)."""
+    return method.replace("_", "-")
 
 
 def run_log(args: argparse.Namespace) -> int:
