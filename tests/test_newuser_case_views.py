@@ -123,3 +123,28 @@ def test_an_action_missing_a_required_field_says_which_option_to_give(
     assert main(["case", "act", "road", "hold-meeting", *common]) == 2
     err = capsys.readouterr().err
     assert said in err and "argument" not in err, err
+
+
+def test_case_show_offers_the_actions_as_case_act_spells_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    common = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--lang", "en"]
+    assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
+                 "--matter", "修村道", *common]) == 0
+    assert main(["case", "show", "road", *common]) == 0
+    out = capsys.readouterr().out
+    assert "(`hold-meeting`)" in out and "(`raise-objection`)" in out
+    assert "hold_meeting" not in out
+
+
+@pytest.mark.parametrize("lang,head", [("zh-Hans", "`hold-meeting` 的字段(必填:`--present`)"),
+                                       ("zh-Hant", "`hold-meeting` 的欄位(必填:`--present`)"),
+                                       ("en", "fields of hold-meeting (required: --present)")])
+def test_an_actions_help_lists_every_field(lang: str, head: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`case act CASE hold-meeting --help` was an error listing 12 of the 24 fields: it lists
+    them all, the required ones named, and needs no store."""
+    assert main(["case", "act", "road", "hold-meeting", "--help", "--lang", lang,
+                 "--db", f"sqlite:///{tmp_path / 'none.db'}"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(head) and "--interested-voting" in out and "--elected" in out
+    assert not (tmp_path / "none.db").exists()

@@ -85,3 +85,39 @@ def test_every_python_name_the_docs_give_imports(page: str, name: str) -> None:
             obj = getattr(obj, attr)
         return
     pytest.fail(f"{page}: {name} does not exist")
+
+
+def test_format_md_shows_the_thresholds_as_show_prints_them(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """format.md quotes `deliberation show four-deliberations --lang en`: each line it shows
+    (less its `#` note) is a line show prints."""
+    from deliberation.cli import main
+
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    shown = text.split("as `deliberation show four-deliberations --lang en` prints them:", 1)[1]
+    shown = shown.split("```\n", 1)[1].split("```", 1)[0]
+    assert main(["show", "four-deliberations", "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    for line in shown.splitlines():
+        words = line.split("  #")[0].strip()
+        assert f"- {words} [basis:" in printed, words
+
+
+@pytest.mark.parametrize("command", ["simulate", "compare", "paths", "walk", "case", "serve"])
+def test_every_option_of_a_command_is_in_the_docs(command: str) -> None:
+    """An option --help lists is one a reader of the docs can find (``--output`` as ``-o``)."""
+    import contextlib
+    import io
+
+    from deliberation.cli import main
+
+    docs = "\n".join(p.read_text(encoding="utf-8") for p in PAGES)
+    subcommands = (["new", "act", "show", "log", "verify", "export", "list"]
+                   if command == "case" else [""])
+    for sub in subcommands:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+            main([command, *([sub] if sub else []), "--help", "--lang", "en"])
+        options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", out.getvalue()))
+        missing = {o for o in options - {"--help", "--output"} if o not in docs}
+        assert not missing, f"{command} {sub}: not in the docs: {sorted(missing)}"

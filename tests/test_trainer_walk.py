@@ -186,3 +186,15 @@ def test_records_are_listed_in_the_chosen_language():
     assert listing.splitlines()[:3] == [
         "  #1 立项", "  #2 书面动议 · 动议 · 通过", "  #3 会议记录 · 提议 · 未达法定人数",
     ]
+
+
+def test_explain_names_the_walkthroughs_own_commands():
+    """`explain` in a walkthrough offers what the trainer can type there (`meeting`, `object`),
+    not the engine's method names, which the walkthrough does not know."""
+    out = io.StringIO()
+    walk = Walkthrough.start("six-deliberations-guzhuang", lang="en", out=out)
+    walk.run(["motion 1", "explain"])
+    text = out.getvalue().split("> explain", 1)[-1] if "> explain" in out.getvalue() else \
+        out.getvalue()
+    assert "(`meeting`)" in text and "(`object`)" in text and "(`withdraw`)" in text
+    assert "hold_meeting" not in text and "raise_objection" not in text

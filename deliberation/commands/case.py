@@ -587,6 +587,19 @@ def _action_kwargs(method: Any, args: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
+def _action_help(method: Any, action: str) -> Text:
+    """Every field ACTION takes, as ``--field`` options, the required ones named first."""
+    params = [p for p in inspect.signature(method).parameters.values()
+              if p.name != "self" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    options = ["--" + p.name.replace("_", "-") for p in params]
+    required = [o for o, p in zip(options, params, strict=True) if p.default is p.empty]
+    fields = W(" ".join(options))
+    if required:
+        return _("fields of {action} (required: {required}): {fields}").format(
+            action=W(action), required=W(", ".join(required)), fields=fields)
+    return _("fields of {action}: {fields}").format(action=W(action), fields=fields)
+
+
 def _unknown_field(action: str, field: str, fields: Iterable[str], *, in_json: bool = False
                    ) -> NoReturn:
     """Refuse an unknown field of ACTION with the one meant (or the fields there are)."""
@@ -678,8 +691,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def _lang_after_action(args: argparse.Namespace) -> None:
-    """Honour a ``--lang`` written after an unknown ACTION (whose fields are never read), so
-    that the refusal is in the language asked for."""
+    """Honour a ``--lang`` written after ACTION when its fields are not read (an unknown
+    action, or ``--help``), so that the answer is in the language asked for."""
     rest = list(args.fields)
     for i, token in enumerate(rest):
         value = token.partition("=")[2] if token.startswith("--lang=") else (
@@ -718,6 +731,10 @@ def run_act(args: argparse.Namespace) -> int:
     from deliberation.store.evidence import check_count, read_evidence
     from deliberation.trainer.catalog import entry_label, route_label
 
+    if any(f in ("--help", "-h") for f in args.fields):
+        _lang_after_action(args)
+        print(_action_help(getattr(Case, name), args.action).get(args.lang))
+        return 0
     kwargs = _action_kwargs(getattr(Case, name), args)
     clock = _clock(args.at)
     try:
@@ -785,7 +802,7 @@ def run_show(args: argparse.Namespace) -> int:
                "outcome": case.outcome, "closed": case.closed, "suspended": case.suspended,
                "blockers": [{"rule": b.rule, "message": b.message.to_data(),
                              "numbers": dict(b.numbers)} for b in case.blockers()],
-               "explanation": case.explain(args.lang),
+               "explanation": case.explain(args.lang, command=_act_name),
                **_earlier_data(case.procedure)})
         return 0
     print(f"{code(info.case_id)}  {case.matter}  "
@@ -793,8 +810,13 @@ def run_show(args: argparse.Namespace) -> int:
           f"{MSG['version'].get(args.lang)} {info.version})")
     if (earlier := earlier_version_note(case.procedure)) is not None:
         print(earlier.get(args.lang))
-    print(case.explain(args.lang))
+    print(case.explain(args.lang, command=_act_name))
     return 0
+
+
+def _act_name(method: str) -> str:
+    """An engine action as ``case act`` spells it (``hold_meeting`` → ``hold-meeting``)."""
+    return method.replace("_", "-")
 
 
 def run_log(args: argparse.Namespace) -> int:

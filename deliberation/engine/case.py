@@ -755,10 +755,12 @@ class Case:
         """Which actions may be taken now, and who may take them."""
         return _explain.available_actions(self._ctx, self._state)
 
-    def explain(self, lang: str = DEFAULT_LANG) -> str:
-        """Where the case stands, what blocks it and who may act, in ``lang``."""
+    def explain(self, lang: str = DEFAULT_LANG, *,
+                command: Callable[[str], str] | None = None) -> str:
+        """Where the case stands, what blocks it and who may act, in ``lang``; ``command``
+        names each action (a method name) as the reader types it."""
         return _explain.explain(self._ctx, self._state, self._tally_of(self._state),
-                                self._clock.now(), lang)
+                                self._clock.now(), lang, command)
 
     # -- the engine -------------------------------------------------------------------------------
     def _now(self, at: datetime | None) -> datetime:

@@ -369,9 +369,11 @@ def _law_lines(ctx: Context, sp: StagePlan, found: Sequence[Blocker], lang: str)
             *(f"  - {code(b.id)}: {cite(b.law, b.article, on).get(lang)}" for b in cited)]
 
 
-def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEFAULT_LANG
-            ) -> str:
-    """A short account of where the case stands, in ``lang``."""
+def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEFAULT_LANG,
+            command: Callable[[str], str] | None = None) -> str:
+    """A short account of where the case stands, in ``lang``; ``command`` names each action
+    as the reader types it (the walkthrough's ``meeting``, the command line's
+    ``hold-meeting``), by default the engine's method."""
     check_lang(lang)
     proc = ctx.plan.procedure
     head = f"{proc.name.get(lang)} · {code(ctx.case_id)}"
@@ -397,5 +399,6 @@ def explain(ctx: Context, s: CaseState, t: Tally, now: datetime, lang: str = DEF
     if proc.superseded_by is not None:
         lines.append(f"  {acting_refused(proc, ctx.case_id).get(lang)}")
     for a in available_actions(ctx, s):
-        lines.append(f"  - {a.label.get(lang)} — {a.who.get(lang)} ({code(a.action)})")
+        name = command(a.action) if command is not None else a.action
+        lines.append(f"  - {a.label.get(lang)} — {a.who.get(lang)} ({code(name)})")
     return "\n".join(lines)

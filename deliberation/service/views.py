@@ -68,7 +68,9 @@ def explanation_view(case: Case, lang: str) -> dict[str, Any]:
         for a in case.available_actions()
     ]
     return {"case": case.id, "version": case.version, "state": case.state,
-            "blockers": blockers, "actions": actions, "text": case.explain(lang)}
+            "blockers": blockers, "actions": actions,
+            # each action as a request's "do" names it (the method where there is none)
+            "text": case.explain(lang, command=lambda m: DO_OF_METHOD.get(m) or m)}
 
 
 def record_view(row: StoredRecord) -> dict[str, Any]:

@@ -365,7 +365,8 @@ class Walkthrough:
             "help": self._help,
             "?": self._help,
             "show": lambda a: self.show(),
-            "explain": lambda a: self.say(self.case.explain(self.lang)),
+            "explain": lambda a: self.say(self.case.explain(
+                self.lang, command=lambda method: _COMMAND_OF.get(method, method))),
             "status": lambda a: self.say(self.t("status", state=self._where(self.case.state),
                                                 n=self.case.version)),
             "records": self._records,
@@ -685,6 +686,17 @@ class Walkthrough:
             nums = _("{count}, at least {needed}").format(count=count, needed=needed).get(self.lang)
         self.say(f"  {mark} {number} {detail} — {nums}")
 
+
+# The walkthrough's command for each engine action ``explain`` may offer.
+_COMMAND_OF: Final = {
+    "submit_motion": "motion", "give_notice": "notice", "reconvene": "notice",
+    "circulate_plan": "circulate", "hold_meeting": "meeting", "record_opinion": "opinions",
+    "record_opinions": "opinions", "close_consultation": "close", "post_disclosure": "post",
+    "conclude_disclosure": "conclude", "raise_objection": "object", "answer_objection": "answer",
+    "file_objection": "comment", "reply_objection": "reply", "publish_result": "publish",
+    "record_task": "task", "record_rating": "ratings", "record_ratings": "ratings",
+    "close_evaluation": "close", "examine": "clear", "record_authority_decision": "decide",
+}
 
 _DEFAULT_MATTER: Final = _("Building the village road (rehearsal)")
 
