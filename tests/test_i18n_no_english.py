@@ -310,7 +310,7 @@ def test_run_trace_names_actions_stages_and_routes(capsys: pytest.CaptureFixture
     lines = text.splitlines()
     assert lines[1] == "#1 提交书面动议(第 9 行,2026-03-02): 接受 [通过] → 提议", lines[1]
     assert lines[7] == "#7 召开会议(第 31 行,2026-03-17): 拒绝", lines[7]
-    assert lines[8].startswith("    规则 `consultation-coverage`:已签字征求意见 677/678 村民")
+    assert lines[8].startswith("    [民意征求全覆盖]:已签字征求意见 677/678 村民"), lines[8]
     assert lines[-1] == "最终状态:已决议并公开 (`adopted`)", lines[-1]
     hant = cli(["run", str(road), "--lang", "zh-Hant"], capsys).splitlines()
     assert hant[1].startswith("#1 提交書面動議(第 9 行,2026-03-02): 接受 ["), hant[1]

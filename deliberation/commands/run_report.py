@@ -29,6 +29,7 @@ from deliberation.engine.items import ITEM_RESULT
 from deliberation.engine.machine import REDO_PREFIX
 from deliberation.engine.scenario import ScenarioReport, StepResult
 from deliberation.i18n import Text, Triple, _, _p
+from deliberation.rules import RULES
 from deliberation.trainer.catalog import route_label
 
 # What each ``do:`` of a scenario file (deliberation.engine.scenario.ACTIONS) does, in words.
@@ -103,13 +104,24 @@ def _item(procedure: Procedure, item: str, lang: str) -> str:
     return f"{named.get(lang)} ({code(item)})" if named is not None else code(item)
 
 
+def _rule(proc: Procedure, stage_id: str | None, rule_id: str, lang: str) -> str:
+    """A rule of the stage by its label, as ``case act`` and ``case show`` name it; its id as
+    code only when the stage does not have it (a rule of the case's opening, say)."""
+    stage = next((s for s in proc.stages if s.id == stage_id), None)
+    if stage is not None:
+        for spec in proc.rules_of(stage):
+            if spec.id == rule_id and spec.rule in RULES:
+                return f"[{RULES[spec.rule].label.get(lang)}]"
+    return f"{_RULE.get(lang)} {code(rule_id)}"
+
+
 def _step_lines(proc: Procedure, a: StepResult, lang: str) -> list[str]:
     colon = _COLON.get(lang)
     head = _HEAD.format(n=a.step.index + 1, action=action_name(a.step.do), line=a.step.line,
                         date=f"{a.at:%Y-%m-%d}").get(lang)
     if not a.accepted:
         lines = [f"{head} {_REFUSED.get(lang)}"]
-        lines += [f"    {_RULE.get(lang)} {code(v['rule'])}{colon}{v['message'][lang]}"
+        lines += [f"    {_rule(proc, v.get('stage'), v['rule'], lang)}{colon}{v['message'][lang]}"
                   for v in a.violations]
         if a.error is not None:
             lines.append(f"    ✗ {a.error['message'][lang]}")
@@ -120,7 +132,7 @@ def _step_lines(proc: Procedure, a: StepResult, lang: str) -> list[str]:
         up = (f" ({_ESCALATED.get(lang)}{colon}{_level(proc, a.escalated['from'], lang)} → "
               f"{_level(proc, a.escalated['to'], lang)})")
     lines = [f"{head} {_ACCEPTED.get(lang)}{route} → {_place(proc, a.state, lang)}{up}"]
-    lines += [f"    ! {_RULE.get(lang)} {code(f['rule'])}{colon}{f['message'][lang]}"
+    lines += [f"    ! {_rule(proc, f.get('stage'), f['rule'], lang)}{colon}{f['message'][lang]}"
               for f in a.flags]
     if a.items is not None:
         lines += [f"    {_item(proc, k, lang)}{colon}{ITEM_RESULT[ok].get(lang)}"

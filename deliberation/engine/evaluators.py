@@ -634,9 +634,9 @@ def _too_late(ctx: Context, s: CaseState, sp: StagePlan, on: date, failed: Seque
             numbers["last_day"] = rule.period.last_day(since).isoformat()
         message = _(
             "too late: the deadline of {stage} ({verdict}, counted from {since}) ended on "
-            "{last}, and this action is dated {on}. Record the missed deadline first with "
-            "check_deadlines (check-deadlines in a scenario file or with `deliberation case "
-            "act`); the case then goes to {to}",
+            "{last}, and this action is dated {on}. Record the missed deadline first "
+            "(`check-deadlines` in a scenario file or with `deliberation case act`, "
+            "`check_deadlines()` in Python); the case then goes to {to}",
         ).format(verdict=v.message, since=numbers["since"], stage=sp.stage.name,
                  last=numbers.get("last_day", numbers["on"]), on=numbers["on"], to=to)
         each.append(RuleViolation(v.id, sp.id, message, numbers, rule.basis))

@@ -642,7 +642,7 @@ def _flags(case: Case, records: Sequence[Record]) -> tuple[dict[str, Any], ...]:
         for c in r.result.get("checks", ()):
             rule = rules.get(c["rule"])
             if not c["ok"] and rule is not None:
-                out.append({"rule": c["rule"], "numbers": dict(c["numbers"]),
+                out.append({"rule": c["rule"], "stage": r.stage, "numbers": dict(c["numbers"]),
                             "message": rule.message(False, c["numbers"]).to_data()})
     return tuple(out)
 
