@@ -1,13 +1,17 @@
 """No input makes the roster reader raise anything but RosterFileError, or print a traceback.
 
 Mutations of the example rosters (bytes inserted, deleted, replaced; lines repeated, dropped,
-swapped), random plain rows, and scenarios whose inline roster is mutated.
+swapped), random plain rows, and scenarios whose inline roster is mutated. Each test draws
+150 examples; more on demand:
+
+    DELIBERATION_ROSTER_FUZZ_EXAMPLES=2000 pytest tests/test_roster_fuzz.py
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -27,7 +31,8 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "rosters"
 SEEDS = {p.name: p.read_bytes() for p in sorted(EXAMPLES.glob("*")) if p.suffix in (
     ".csv", ".yaml")}
 CODE = re.compile(r"R\d{3}")
-FUZZ = settings(max_examples=150, deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("DELIBERATION_ROSTER_FUZZ_EXAMPLES", "150")),
+                deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Bytes that matter to CSV, YAML and UTF-8 decoding, and a few that should never be in a roster.
