@@ -890,9 +890,11 @@ def run_export(args: argparse.Namespace) -> int:
             text: str | bytes = archive_json(store, args.case_id, key=key,
                                              attachments=args.attachments)
         elif args.format == "html":
-            text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang)
+            text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang,
+                               library=library_from(args))
         else:
-            text = register_pdf(archive_data(store, args.case_id, key=key), lang=args.lang)
+            text = register_pdf(archive_data(store, args.case_id, key=key), lang=args.lang,
+                                library=library_from(args))
     if args.output:
         try:
             if isinstance(text, bytes):

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from deliberation.definition.loader import Library
 from deliberation.engine.records import canonical_json, fingerprint
 from deliberation.i18n import check_lang
 from deliberation.store.core import (
@@ -228,6 +229,8 @@ def archive_html(
     return render_html(archive_data(store, case_id, key, load=load), lang=check_lang(lang))
 
 
-def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
-    """The register of :func:`archive_data` output as HTML (all user text escaped)."""
-    return register_html(data, lang=check_lang(lang))
+def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans",
+                library: Library | None = None) -> str:
+    """The register of :func:`archive_data` output as HTML (all user text escaped);
+    ``library``: where the case's procedure is found by id."""
+    return register_html(data, lang=check_lang(lang), library=library)
