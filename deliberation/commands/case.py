@@ -39,8 +39,8 @@ from deliberation.errors import (
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, named, quoted
 from deliberation.store.core import CaseInfo, Store, open_store
-from deliberation.store.errors import StoreError
-from deliberation.store.location import default_db
+from deliberation.store.errors import CaseExists, NoStoreFile, StoreError, UnknownCase
+from deliberation.store.location import ENV_DB, default_db
 
 # Start-up speed: each subcommand imports what only it needs (the procedure model and its
 # wording, the roster reader, the law table, the engine) in its own body, marked "lazy", so
@@ -253,6 +253,8 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
             return run(args)
         except BrokenPipeError:
             raise  # the reader went away: cli.main ends quietly
+        except (NoStoreFile, CaseExists, UnknownCase) as err:
+            raise StoreError(_next_step(err)) from None
         except OSError as err:
             raise StoreError(_OPTION_ONLY.format(option=W(args.db), problem=W(str(err)))
                              ) from None
@@ -263,6 +265,21 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
             raise
 
     return guarded
+
+
+def _next_step(err: NoStoreFile | CaseExists | UnknownCase) -> Text:
+    """A store's refusal with what to do next on the command line (the store's own message
+    names no command: the service says these as HTTP statuses)."""
+    if isinstance(err, NoStoreFile):
+        return _("no store file {path}: name the store with {db} URL (or {env}), or open the "
+                 "first case with {new}").format(path=W(err.path), db=W("--db"), env=W(ENV_DB),
+                                                new=W("case new"))
+    if isinstance(err, CaseExists):
+        return _("case {case_id} already exists: choose another {id}, or look at it with "
+                 "{show}").format(case_id=W(err.case_id), id=W("--id"),
+                                  show=W(f"case show {err.case_id}"))
+    return _("no case {case_id} in the store: {list} shows the cases it holds").format(
+        case_id=W(err.case_id), list=W("case list"))
 
 
 class UsageError(DeliberationError):
