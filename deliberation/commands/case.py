@@ -41,6 +41,7 @@ from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_writt
 from deliberation.store.core import CaseInfo, Store, open_store
 from deliberation.store.errors import CaseExists, NoStoreFile, StoreError, UnknownCase
 from deliberation.store.location import ENV_DB, default_db
+from deliberation.zone import local_minute
 
 # Start-up speed: each subcommand imports what only it needs (the procedure model and its
 # wording, the roster reader, the law table, the engine) in its own body, marked "lazy", so
@@ -210,13 +211,13 @@ def _add_list(sub: Any, common: argparse.ArgumentParser, output: argparse.Argume
     ls.add_argument("--state", metavar="STATE",
                     help=N_("only cases in this state now (a stage id or an outcome)"))
     ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("opened on or after (UTC)"))
+                    help=N_("opened on or after this day (Beijing time)"))
     ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("opened on or before (UTC)"))
+                    help=N_("opened on or before this day (Beijing time)"))
     ls.add_argument("--updated-since", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("last action on or after (UTC)"))
+                    help=N_("last action on or after this day (Beijing time)"))
     ls.add_argument("--updated-until", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("last action on or before (UTC)"))
+                    help=N_("last action on or before this day (Beijing time)"))
     ls.set_defaults(func=_guard(run_list))
 
 
@@ -505,8 +506,8 @@ W = as_written  # an option, a value or a program's own words, as code in a Chin
 
 _LIST_HEAD: Final = (_("case"), _("village"),
                      _p("commands.case", "procedure"), _("state"),
-                     _("records"), _("created (UTC)"),
-                     _("updated (UTC)"), _("matter"))  # stored UTC times, as --since compares
+                     _("records"), _("created (Beijing time)"),
+                     _("updated (Beijing time)"), _("matter"))  # the days --since compares
 
 
 def _where(procedure: Procedure, state: str, lang: str) -> str:
@@ -946,8 +947,8 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     rows = [[h.get(args.lang) for h in _LIST_HEAD]]
     rows += [[c.case_id, c.village, f"{c.procedure_id} v{c.procedure_version}", c.state,
-              str(c.version), c.created_at[:16].replace("T", " "),
-              c.updated_at[:16].replace("T", " "), c.matter] for c in cases]
+              str(c.version), local_minute(c.created_at),
+              local_minute(c.updated_at) if c.updated_at else "", c.matter] for c in cases]
     print(table(rows))
     return 0
 

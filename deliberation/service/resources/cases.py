@@ -230,7 +230,8 @@ def _procedure_ids() -> list[str]:
     return default_library().ids()
 
 
-DayQ = Annotated[date | None, Query(description="YYYY-MM-DD (UTC), inclusive")]
+DayQ = Annotated[date | None, Query(
+    description="YYYY-MM-DD, a calendar day in Beijing time (Asia/Shanghai), inclusive")]
 
 
 @router.get("/v1/villages/{village}/cases",
