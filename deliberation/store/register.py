@@ -175,12 +175,14 @@ class _Ctx:
 
 
 def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans",
-                   library: Library | None = None) -> Register:
+                   library: Library | None = None,
+                   procedure: Procedure | None = None) -> Register:
     """The register of the archive ``data`` in ``lang`` (see the module docstring).
-    ``library``: where to find the case's procedure by id, for the names of its stages,
-    outcomes and items (default: the built-ins and ``DELIBERATION_PATH``)."""
+    ``procedure``: the one the case runs under, when the caller has it (an uploaded one);
+    else ``library``: where to find it by id, for the names of its stages, outcomes and items
+    (default: the built-ins and ``DELIBERATION_PATH``)."""
     records = [_record(r) for r in _seq(data["records"])]
-    ctx = _context(data, records, check_lang(lang), library or default_library())
+    ctx = _context(data, records, check_lang(lang), library or default_library(), procedure)
     case = data["case"]
     heading = [
         Row(ctx.w("matter"), ctx.matter),
@@ -254,14 +256,15 @@ def _procedure(library: Library, procedure_id: str, version: Any) -> Procedure:
 
 
 def _context(data: Mapping[str, Any], records: Sequence[Mapping[str, Any]], lang: str,
-             library: Library) -> _Ctx:
-    procedure: Procedure | None
+             library: Library, given: Procedure | None) -> _Ctx:
+    procedure: Procedure | None = given
     try:
         # By id only: a stored id that looks like a path is never opened as a file. The
         # version the case runs under when the library keeps it (an earlier one, for replay),
         # else the current one, for the names of the stages and rules.
-        procedure = _procedure(library, str(data["procedure"]["id"]),
-                               data["procedure"].get("version"))
+        if procedure is None:
+            procedure = _procedure(library, str(data["procedure"]["id"]),
+                                   data["procedure"].get("version"))
     except DeliberationError:
         procedure = None
     settings = _map(records[0]["data"].get("settings")) if records else {}

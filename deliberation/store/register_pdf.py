@@ -47,6 +47,7 @@ from reportlab.platypus import (
 )
 
 from deliberation.definition.loader import Library
+from deliberation.definition.model import Procedure
 from deliberation.store.register import Grid, Register, Row, build_register
 
 # Simplified Chinese (and the Latin of English pages) in Adobe-GB1; traditional in Adobe-CNS1,
@@ -160,9 +161,9 @@ def render_pdf(reg: Register) -> bytes:
 
 
 def register_pdf(data: Mapping[str, Any], *, lang: str = "zh-Hans",
-                 library: Library | None = None) -> bytes:
+                 library: Library | None = None, procedure: Procedure | None = None) -> bytes:
     """The register of the archive ``data`` as PDF bytes in ``lang``."""
-    return render_pdf(build_register(data, lang=lang, library=library))
+    return render_pdf(build_register(data, lang=lang, library=library, procedure=procedure))
 
 
 __all__ = ["register_pdf", "render_pdf"]
