@@ -20,6 +20,7 @@ from types import FrameType
 
 import pytest
 from cli_bad_inputs import BAD_INPUTS
+from test_i18n_no_english import latin_words
 from test_yamlwords import english_left
 
 from deliberation.cli import main
@@ -220,3 +221,37 @@ def test_a_command_nothing_is_close_to_keeps_the_list(capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "(choose from 'lint', 'list', 'show'" in err
     assert "did you mean" not in err
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_a_store_error_says_what_to_do_next(lang: str, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A new user in an empty folder: no store file says how to name one (``--db``,
+    ``DELIBERATION_DB``) or make one (``case new``), and creates nothing; an id already taken
+    says to choose another ``--id`` or look at the case; an unknown case says where the list
+    is. One line each, in the reader's language, commands and options as code."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DELIBERATION_DB", raising=False)
+
+    def said(argv: list[str]) -> str:
+        assert main([*argv, "--lang", lang]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err
+        if lang != "en":
+            assert latin_words(err.removeprefix("deliberation: ")) == [], err
+        return err
+
+    missing = said(["case", "show", "road"])
+    for words in ("deliberation.db", "--db", "DELIBERATION_DB", "case new"):
+        assert words in missing, missing
+    assert not (tmp_path / "deliberation.db").exists()
+    new = ["case", "new", "--procedure", "four-deliberations", "--matter", "修村道",
+           "--id", "road"]
+    assert main(new) == 0
+    capsys.readouterr()
+    taken = said(new)
+    for words in ("road", "--id", "case show road"):
+        assert words in taken, taken
+    unknown = said(["case", "show", "raod"])
+    assert "raod" in unknown and "case list" in unknown, unknown

@@ -154,3 +154,38 @@ def test_case_list_filters_by_village_state_and_last_action(
             code = int(stop.code or 0)
         err = capsys.readouterr()
         assert code == 2 and err.out == "" and len(err.err.strip().splitlines()) == 1, err
+
+
+def test_case_list_days_are_the_villages_local_days(
+        store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """--since/--until and --updated-since/--updated-until name days of the village's calendar
+    (Asia/Shanghai), not UTC days: a case opened at 00:00 on 1 November Beijing time (16:00
+    UTC the day before) belongs to 1 November; one opened a second earlier to 31 October."""
+    opened = {"before": "2026-10-31T15:59:59.000000+00:00",  # 23:59:59 Beijing time
+              "midnight": "2026-10-31T16:00:00.000000+00:00",  # 00:00 on 1 November
+              "one-am": "2026-10-31T17:00:00.000000+00:00"}
+    for case_id in opened:
+        assert main(["case", "new", "--db", store_url, "--procedure", "four-deliberations",
+                     "--matter", "m", "--id", case_id, "--at", "2026-10-31T09:00+08:00"]) == 0
+    with open_store(store_url) as store:  # the store stamps the time it was opened at
+        for case_id, at in opened.items():
+            store.backend.execute("UPDATE cases SET created_at = ? WHERE case_id = ?",
+                                  (at, case_id))
+    # the last action: 00:30 on 2 November Beijing time (16:30 UTC on 1 November)
+    assert main(["case", "act", "one-am", "note", "--text", "t", "--db", store_url,
+                 "--at", "2026-11-02T00:30:00+08:00"]) == 0
+    base = ["case", "list", "--db", store_url, "--format", "json"]
+
+    def ids(*argv: str) -> list[str]:
+        return [c["case_id"] for c in run_json(capsys, *base, *argv)["cases"]]
+
+    assert ids("--since", "2026-10-31") == ["before", "midnight", "one-am"]
+    assert ids("--since", "2026-11-01") == ["midnight", "one-am"]
+    assert ids("--since", "2026-11-02") == []
+    assert ids("--until", "2026-10-30") == []
+    assert ids("--until", "2026-10-31") == ["before"]
+    assert ids("--until", "2026-11-01") == ["before", "midnight", "one-am"]
+    assert ids("--since", "2026-11-01", "--until", "2026-11-01") == ["midnight", "one-am"]
+    assert ids("--updated-since", "2026-11-02") == ["one-am"]
+    assert ids("--updated-until", "2026-11-01") == ["before", "midnight"]
+    assert ids("--updated-until", "2026-11-02") == ["before", "midnight", "one-am"]

@@ -30,9 +30,12 @@ from deliberation.cli import main
 from deliberation.commands.run_report import ACTION_NAMES
 from deliberation.definition.loader import default_library, load_procedure
 from deliberation.definition.model import FrozenMap, Procedure
+from deliberation.engine.after import ORDER_KIND
+from deliberation.engine.records import RECORD_KINDS
 from deliberation.engine.scenario import ACTIONS, load_scenario, run_scenario
 from deliberation.store import open_store
 from deliberation.store.cases import save_case
+from deliberation.trainer.catalog import ROUTE_LABELS
 from deliberation.trainer.diagram import to_dot, to_mermaid, to_svg
 from deliberation.trainer.html_page import build_page
 
@@ -500,3 +503,43 @@ def test_a_typed_value_that_does_not_read_is_said_in_chinese(
     for line, word in zip(lines, words, strict=True):
         shown = re.sub(r"^\S+\.yaml:\d+:\d+: D101 \S+: ", "", line)
         assert word in shown and latin_words(shown) == [], line
+
+
+# every record kind, route and procedure id: words a register names, never shows
+REGISTER_IDS = {*RECORD_KINDS, ORDER_KIND, *ROUTE_LABELS, *default_library().ids()}
+
+
+@pytest.fixture(scope="module")
+def scenario_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Any]]:
+    """Every example scenario's case, saved in one store."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('scenarios') / 'cases.db'}"
+    cases = []
+    with open_store(db) as store:
+        for path in SCENARIOS:
+            case = run_scenario(load_scenario(path)).case
+            save_case(store, case)
+            cases.append((path.stem, case))
+    return db, cases
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_every_scenarios_register_names_what_it_shows(
+        scenario_store: tuple[str, list[Any]], lang: str, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The register of every example scenario's case (`case export --format html`, the
+    examples' procedures on `--path`): each record kind, stage, outcome, route, item and
+    procedure by its name in the reader's language. Only the villagers' ids show (these
+    rosters give no names)."""
+    db, cases = scenario_store
+    examples = SCENARIOS[0].parent.parent / "procedures"
+    leaks = []
+    for stem, case in cases:
+        out = tmp_path / f"{case.id}.html"
+        cli(["case", "export", case.id, "--db", db, "--lang", lang, "--format", "html",
+             "--path", str(examples), "-o", str(out)], capsys)
+        text = prose(out.read_text(encoding="utf-8"), lang)
+        people = sorted((re.escape(v.id) for v in case.roster.villagers), key=len, reverse=True)
+        shown = re.sub("|".join(people), " ", text)
+        ids = element_ids(case.procedure) | REGISTER_IDS
+        leaks += [f"{stem}: {w}" for w in latin_words(shown) + bare_ids(shown, ids)]
+    assert leaks == [], "\n".join(sorted(set(leaks)))

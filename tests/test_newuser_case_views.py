@@ -47,19 +47,20 @@ def test_a_refused_action_names_the_rule_as_case_show_does(
     assert label in err and "advance-circulation" not in err, err
 
 
-@pytest.mark.parametrize("lang,opened", [("zh-Hans", "立项(UTC)"), ("zh-Hant", "立項(UTC)"),
-                                         ("en", "created (UTC)")])
-def test_case_list_says_its_times_are_utc(lang: str, opened: str, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
-    """`case log` gives the village's local time (22:16 in Asia/Shanghai), `case list` the
-    stored UTC time (14:16) that its --since/--until filters compare: its header says so."""
+@pytest.mark.parametrize("lang,opened", [("zh-Hans", "立项(北京时间)"),
+                                         ("zh-Hant", "立項(北京時間)"),
+                                         ("en", "created (Beijing time)")])
+def test_case_list_says_its_times_are_beijing_time(lang: str, opened: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`case list` gives the village's local time (22:16 in Asia/Shanghai), as `case log`
+    does and as its --since/--until days are read: its header says so."""
     common = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--lang", lang]
     assert main(["case", "new", "--procedure", "four-deliberations", "--id", "road",
                  "--matter", "修村道", "--at", "2026-03-02T22:16:00+08:00", *common]) == 0
     capsys.readouterr()
     assert main(["case", "list", *common]) == 0
     head, row = capsys.readouterr().out.splitlines()[:2]
-    assert opened in head and "2026-03-02 14:16" in row
+    assert opened in head and "2026-03-02 22:16" in row
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])

@@ -78,6 +78,13 @@ def test_a_villages_cases_filtered_and_paged_by_the_database(db: str) -> None:
                 r = c.get(path, params=params)
                 assert r.status_code == 422, (params, r.text)
                 assert r.headers["content-type"] == "application/problem+json"
+            # days are Beijing days, as `case list` reads them: 07:00 on 6 March Beijing
+            # time is 23:00 UTC on the 5th, and belongs to the 6th
+            r = act(c, f"{village}-b", {"do": "note", "text": "t",
+                                        "at": "2026-03-06T07:00:00+08:00"}, 1)
+            assert r.status_code == 200, r.text
+            assert ids(updated_since="2026-03-06") == ["b"]
+            assert ids(updated_until="2026-03-05") == ["cli", "a"]
         with server.client(make_token(db, "clerk", "elsewhere")) as c:
             assert c.get(f"/v1/villages/{village}/cases").status_code == 403
             assert c.get(f"/v1/cases/{village}-cli").status_code == 403

@@ -137,6 +137,10 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
         page = c.get("/v1/cases/own-1/archive.html", params={"lang": "en"})
         assert page.status_code == 200
         assert "in progress" in page.text and "do not replay" not in page.text
+        # the register names the uploaded procedure and its stage, not their ids
+        page = c.get("/v1/cases/own-1/archive.html", params={"lang": "zh-Hans"})
+        stage = procedure.stage(archive["state"]["state"]).name.get("zh-Hans")
+        assert procedure.name.get("zh-Hans") in page.text and stage in page.text, page.text
     store = open_service_store(env.db)
     try:
         info = store.info("own-1")

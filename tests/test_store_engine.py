@@ -226,7 +226,8 @@ def test_cli_signs_heads_and_auditors_verify_with_the_public_key(
     # A database that cannot be opened: one line, exit 2, no traceback.
     capsys.readouterr()
     assert cli(f"sqlite:///{tmp_path}", "list", "--lang", "en") == 2
-    assert capsys.readouterr().err == f"deliberation: no store file {tmp_path}\n"
+    assert capsys.readouterr().err.startswith(
+        f"deliberation: no store file {tmp_path}: name the store with --db URL")
     assert cli(f"sqlite:///{tmp_path}", "new", "--procedure", "four-deliberations",
                "--matter", "m", "--lang", "en") == 2
     err = capsys.readouterr().err

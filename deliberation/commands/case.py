@@ -39,8 +39,9 @@ from deliberation.errors import (
 )
 from deliberation.i18n import DEFAULT_LANG, LANGS, Joined, Text, _, _p, as_written, named, quoted
 from deliberation.store.core import CaseInfo, Store, open_store
-from deliberation.store.errors import StoreError
-from deliberation.store.location import default_db
+from deliberation.store.errors import CaseExists, NoStoreFile, StoreError, UnknownCase
+from deliberation.store.location import ENV_DB, default_db
+from deliberation.zone import local_minute
 
 # Start-up speed: each subcommand imports what only it needs (the procedure model and its
 # wording, the roster reader, the law table, the engine) in its own body, marked "lazy", so
@@ -210,13 +211,13 @@ def _add_list(sub: Any, common: argparse.ArgumentParser, output: argparse.Argume
     ls.add_argument("--state", metavar="STATE",
                     help=N_("only cases in this state now (a stage id or an outcome)"))
     ls.add_argument("--since", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("opened on or after (UTC)"))
+                    help=N_("opened on or after this day (Beijing time)"))
     ls.add_argument("--until", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("opened on or before (UTC)"))
+                    help=N_("opened on or before this day (Beijing time)"))
     ls.add_argument("--updated-since", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("last action on or after (UTC)"))
+                    help=N_("last action on or after this day (Beijing time)"))
     ls.add_argument("--updated-until", type=_day, metavar="YYYY-MM-DD",
-                    help=N_("last action on or before (UTC)"))
+                    help=N_("last action on or before this day (Beijing time)"))
     ls.set_defaults(func=_guard(run_list))
 
 
@@ -253,6 +254,8 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
             return run(args)
         except BrokenPipeError:
             raise  # the reader went away: cli.main ends quietly
+        except (NoStoreFile, CaseExists, UnknownCase) as err:
+            raise StoreError(_next_step(err)) from None
         except OSError as err:
             raise StoreError(_OPTION_ONLY.format(option=W(args.db), problem=W(str(err)))
                              ) from None
@@ -263,6 +266,21 @@ def _guard(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Names
             raise
 
     return guarded
+
+
+def _next_step(err: NoStoreFile | CaseExists | UnknownCase) -> Text:
+    """A store's refusal with what to do next on the command line (the store's own message
+    names no command: the service says these as HTTP statuses)."""
+    if isinstance(err, NoStoreFile):
+        return _("no store file {path}: name the store with {db} URL (or {env}), or open the "
+                 "first case with {new}").format(path=W(err.path), db=W("--db"), env=W(ENV_DB),
+                                                new=W("case new"))
+    if isinstance(err, CaseExists):
+        return _("case {case_id} already exists: choose another {id}, or look at it with "
+                 "{show}").format(case_id=W(err.case_id), id=W("--id"),
+                                  show=W(f"case show {err.case_id}"))
+    return _("no case {case_id} in the store: {list} shows the cases it holds").format(
+        case_id=W(err.case_id), list=W("case list"))
 
 
 class UsageError(DeliberationError):
@@ -488,8 +506,8 @@ W = as_written  # an option, a value or a program's own words, as code in a Chin
 
 _LIST_HEAD: Final = (_("case"), _("village"),
                      _p("commands.case", "procedure"), _("state"),
-                     _("records"), _("created (UTC)"),
-                     _("updated (UTC)"), _("matter"))  # stored UTC times, as --since compares
+                     _("records"), _("created (Beijing time)"),
+                     _("updated (Beijing time)"), _("matter"))  # the days --since compares
 
 
 def _where(procedure: Procedure, state: str, lang: str) -> str:
@@ -890,9 +908,11 @@ def run_export(args: argparse.Namespace) -> int:
             text: str | bytes = archive_json(store, args.case_id, key=key,
                                              attachments=args.attachments)
         elif args.format == "html":
-            text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang)
+            text = render_html(archive_data(store, args.case_id, key=key), lang=args.lang,
+                               library=library_from(args))
         else:
-            text = register_pdf(archive_data(store, args.case_id, key=key), lang=args.lang)
+            text = register_pdf(archive_data(store, args.case_id, key=key), lang=args.lang,
+                                library=library_from(args))
     if args.output:
         try:
             if isinstance(text, bytes):
@@ -927,8 +947,8 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     rows = [[h.get(args.lang) for h in _LIST_HEAD]]
     rows += [[c.case_id, c.village, f"{c.procedure_id} v{c.procedure_version}", c.state,
-              str(c.version), c.created_at[:16].replace("T", " "),
-              c.updated_at[:16].replace("T", " "), c.matter] for c in cases]
+              str(c.version), local_minute(c.created_at),
+              local_minute(c.updated_at) if c.updated_at else "", c.matter] for c in cases]
     print(table(rows))
     return 0
 

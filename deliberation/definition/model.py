@@ -22,6 +22,7 @@ import attrs
 
 from deliberation.i18n import Text
 from deliberation.rules.actions import ActionKind as ActionKind
+from deliberation.zone import DEFAULT_TIMEZONE as DEFAULT_TIMEZONE
 
 
 class OutcomeKind(enum.Enum):
@@ -45,9 +46,8 @@ class SettingType(enum.Enum):
 # Where a stage's outcome may lead besides a stage or an outcome id: the same stage, again.
 RECONVENE: Final = "reconvene"
 
-# The time zone a procedure counts its days in unless it names another (``timezone:``): China
-# Standard Time, under its IANA name.
-DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
+# DEFAULT_TIMEZONE (imported from deliberation.zone, where the store and `case list` read it
+# without loading a procedure): the zone a procedure counts its days in unless it names another.
 
 # Where a route may lead besides a stage, an outcome or ``reconvene``: one level up the
 # procedure's escalation ladder (to ``escalation.to``; from the top level to ``escalation.top``).

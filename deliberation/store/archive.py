@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from deliberation.definition.loader import Library
+from deliberation.definition.model import Procedure
 from deliberation.engine.records import canonical_json, fingerprint
 from deliberation.i18n import check_lang
 from deliberation.store.core import (
@@ -221,13 +223,17 @@ def _state(store: Store, case_id: str, load: Loader | None) -> dict[str, Any]:
 
 def archive_html(
     store: Store, case_id: str, *, lang: str = "zh-Hans", key: HeadVerifier | None = None,
-    load: Loader | None = None,
+    load: Loader | None = None, procedure: Procedure | None = None,
 ) -> str:
     """The case's register (:mod:`deliberation.store.register`) as one self-contained,
-    printable HTML document in ``lang``."""
-    return render_html(archive_data(store, case_id, key, load=load), lang=check_lang(lang))
+    printable HTML document in ``lang`` (``procedure``: the one the case runs under, when not
+    found by id among the built-ins)."""
+    return render_html(archive_data(store, case_id, key, load=load), lang=check_lang(lang),
+                       procedure=procedure)
 
 
-def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
-    """The register of :func:`archive_data` output as HTML (all user text escaped)."""
-    return register_html(data, lang=check_lang(lang))
+def render_html(data: Mapping[str, Any], *, lang: str = "zh-Hans",
+                library: Library | None = None, procedure: Procedure | None = None) -> str:
+    """The register of :func:`archive_data` output as HTML (all user text escaped);
+    ``procedure``: the case's, or ``library``: where it is found by id."""
+    return register_html(data, lang=check_lang(lang), library=library, procedure=procedure)

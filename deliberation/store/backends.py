@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 import attrs
 
 from deliberation.i18n import _, as_written
-from deliberation.store.errors import StoreError
+from deliberation.store.errors import NoStoreFile, StoreError
 from deliberation.store.migrations import Dialect
 
 Row = tuple[Any, ...]
@@ -106,7 +106,7 @@ class SQLiteBackend:
         self.url = url
         self.readonly = readonly
         if (readonly or not create) and (path == ":memory:" or not Path(path).is_file()):
-            raise StoreError(_("no store file {path}").format(path=path))
+            raise NoStoreFile(path)
         if readonly:
             # mode=ro: never create or write the file (nor its journal), whatever the caller.
             target = "file:" + quote(str(Path(path).resolve())) + "?mode=ro"

@@ -52,6 +52,7 @@ from deliberation.store.backends import Backend, Pending, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
 from deliberation.store.migrations import LATEST, MIGRATIONS, SCHEMA_VERSION_TABLE
 from deliberation.store.signing import HeadSigner, HeadVerifier, head_message
+from deliberation.zone import DEFAULT_TIMEZONE, day_start_utc
 
 if TYPE_CHECKING:  # imported where used, for start-up speed: ``case list`` reads no roster
     from deliberation.roster import Roster
@@ -757,6 +758,7 @@ class Store:
         state: str | None = None,
         updated_since: str | None = None,
         updated_until: str | None = None,
+        zone: str = DEFAULT_TIMEZONE,
     ) -> tuple[CaseInfo, ...]:
         """Stored cases, oldest first; the database filters (on indexed columns) and pages them.
 
@@ -764,7 +766,9 @@ class Store:
         ``procedure``: one procedure id. ``village``: one village. ``state``: the state the
         case is in now (a stage id or an outcome). ``since``/``until``: creation dates,
         ``updated_since``/``updated_until``: dates of the last action, inclusive
-        (``YYYY-MM-DD``, compared on the stored UTC timestamps). ``limit``: at most this many.
+        (``YYYY-MM-DD``): calendar days in ``zone`` (the village's, ``Asia/Shanghai`` by
+        default), each turned into the UTC instants it spans to compare with the stored UTC
+        timestamps. ``limit``: at most this many.
 
         >>> from deliberation.store import open_store
         >>> store = open_store("sqlite:///:memory:")
@@ -797,11 +801,12 @@ class Store:
                                     ("updated_at", updated_since, updated_until)):
             if first is not None:
                 where.append(f"{column} >= ?")
-                params.append(first)
+                params.append(day_start_utc(first, zone))
             if last is not None:
-                # ISO timestamps sort as text: every instant of that day is below the next one.
+                # ISO timestamps in UTC sort as text: every instant of that local day is below
+                # the instant the next local day begins.
                 where.append(f"{column} < ?")
-                params.append(_next_day(last))
+                params.append(day_start_utc(_next_day(last), zone))
         sql = f"SELECT {self._columns()} FROM cases"
         if where:
             sql += " WHERE " + " AND ".join(where)

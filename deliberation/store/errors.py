@@ -12,6 +12,14 @@ class StoreError(DeliberationError):
     """The store cannot be opened or used (bad URL, missing driver, newer schema…)."""
 
 
+class NoStoreFile(StoreError):
+    """The SQLite file to read or act on does not exist (only ``case new`` creates one)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(_("no store file {path}").format(path=path))
+
+
 class UnknownCase(InvalidAction):
     """No case with that id is in the store."""
 

@@ -32,9 +32,10 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
-from deliberation.definition.loader import default_library
+from deliberation.definition.loader import Library, default_library
 from deliberation.definition.model import DEFAULT_TIMEZONE, Procedure
 from deliberation.definition.versions import earlier_version_note
+from deliberation.engine.after import ORDER_KIND, ORDERS
 from deliberation.engine.census import member_ids
 from deliberation.engine.plan import Plan, StagePlan, plan_for
 from deliberation.errors import DeliberationError, UnknownProcedure
@@ -46,6 +47,7 @@ from deliberation.rules.channels import channel_name
 from deliberation.rules.electorate import reason_name
 from deliberation.rules.law import LAWS, cite, version_text
 from deliberation.store.register_text import METHODS, OTHER_KINDS, W
+from deliberation.trainer.catalog import entry_label, route_label
 
 # How many households the sign sheet prints on one line.
 SHEET_COLUMNS: Final = 6
@@ -172,10 +174,15 @@ class _Ctx:
         return str(rule_id)
 
 
-def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> Register:
-    """The register of the archive ``data`` in ``lang`` (see the module docstring)."""
+def build_register(data: Mapping[str, Any], *, lang: str = "zh-Hans",
+                   library: Library | None = None,
+                   procedure: Procedure | None = None) -> Register:
+    """The register of the archive ``data`` in ``lang`` (see the module docstring).
+    ``procedure``: the one the case runs under, when the caller has it (an uploaded one);
+    else ``library``: where to find it by id, for the names of its stages, outcomes and items
+    (default: the built-ins and ``DELIBERATION_PATH``)."""
     records = [_record(r) for r in _seq(data["records"])]
-    ctx = _context(data, records, check_lang(lang))
+    ctx = _context(data, records, check_lang(lang), library or default_library(), procedure)
     case = data["case"]
     heading = [
         Row(ctx.w("matter"), ctx.matter),
@@ -241,21 +248,23 @@ def _checks(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [c for c in _seq(result.get("checks")) if isinstance(c, Mapping)]
 
 
-def _procedure(procedure_id: str, version: Any) -> Procedure:
-    library = default_library()
+def _procedure(library: Library, procedure_id: str, version: Any) -> Procedure:
     try:
         return library.load(procedure_id, str(version) if version else None)
     except UnknownProcedure:
         return library.load(procedure_id)
 
 
-def _context(data: Mapping[str, Any], records: Sequence[Mapping[str, Any]], lang: str) -> _Ctx:
-    procedure: Procedure | None
+def _context(data: Mapping[str, Any], records: Sequence[Mapping[str, Any]], lang: str,
+             library: Library, given: Procedure | None) -> _Ctx:
+    procedure: Procedure | None = given
     try:
         # By id only: a stored id that looks like a path is never opened as a file. The
         # version the case runs under when the library keeps it (an earlier one, for replay),
         # else the current one, for the names of the stages and rules.
-        procedure = _procedure(str(data["procedure"]["id"]), data["procedure"].get("version"))
+        if procedure is None:
+            procedure = _procedure(library, str(data["procedure"]["id"]),
+                                   data["procedure"].get("version"))
     except DeliberationError:
         procedure = None
     settings = _map(records[0]["data"].get("settings")) if records else {}
@@ -507,8 +516,11 @@ def _citations(ctx: _Ctx, result: Mapping[str, Any]) -> str:
 
 def _verdict(ctx: _Ctx, stage: Any, result: Mapping[str, Any]) -> str:
     nxt = ctx.target(result.get("state"))
-    if result.get("route") == "pass":
+    route = result.get("route")
+    if route == "pass":
         return ctx.w("passed", next=nxt)
+    if route == ORDER_KIND:  # an order routes the case; no rule failed
+        return ctx.w("routed", route=route_label(route).get(ctx.lang), next=nxt)
     failed = [ctx.rule_label(stage, c.get("rule")) for c in _checks(result) if not c.get("ok")]
     return ctx.w("not-passed", why=ctx.sep().join(failed) or "—", next=nxt)
 
@@ -740,9 +752,16 @@ def _gate(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
 def _other(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
     kind = str(rec.get("kind"))
     d: Mapping[str, Any] = rec.get("data") or {}
-    label = OTHER_KINDS[kind].get(ctx.lang) if kind in OTHER_KINDS else kind
+    label = (OTHER_KINDS[kind] if kind in OTHER_KINDS else entry_label(kind)).get(ctx.lang)
     rows = [Row(ctx.w("date"), ctx.day(rec.get("at")))]
     texts = [str(d[k]) for k in ("text", "reason", "answer") if d.get(k)]
+    if kind == ORDER_KIND:
+        order = ORDERS.get(str(d.get("type")))
+        if order is not None:
+            label = order[0].get(ctx.lang)
+        rows.append(Row(ctx.w("instrument"), ctx.w(
+            "instrument-line", issuer=str(d.get("issuer")), number=str(d.get("number")),
+            date=str(d.get("issued_on")))))
     law = _map((rec.get("result") or {}).get("required_from"))
     if kind == "stage-skipped" and law.get("law") in LAWS:
         # skipped because the law requiring it was not yet in force when the case was opened
@@ -753,7 +772,8 @@ def _other(ctx: _Ctx, rec: Mapping[str, Any]) -> Section:
             texts = [str(law.get("version"))]
     if rec.get("actor"):
         rows.append(Row(ctx.w("by"), ctx.name(rec.get("actor"))))
-    rows.append(Row(label, ";".join(texts) if texts else label))
+    if texts or kind != ORDER_KIND:  # an order says what it is in its title and instrument
+        rows.append(Row(label, ";".join(texts) if texts else label))
     if (rec.get("result") or {}).get("route"):
         rows.append(Row(ctx.w("step-result"),
                         _verdict(ctx, rec.get("stage"), rec.get("result") or {})))

@@ -19,13 +19,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from deliberation.definition.loader import Library
+from deliberation.definition.model import Procedure
 from deliberation.store.register import build_register
 from deliberation.templating import render
 
 
-def register_html(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> str:
-    """The register of the archive ``data`` as HTML in ``lang``."""
-    return render("register.html", reg=build_register(data, lang=lang))
+def register_html(data: Mapping[str, Any], *, lang: str = "zh-Hans",
+                  library: Library | None = None, procedure: Procedure | None = None) -> str:
+    """The register of the archive ``data`` as HTML in ``lang`` (``procedure``, ``library``:
+    the case's procedure or where it is found, see :func:`build_register`)."""
+    return render("register.html", reg=build_register(data, lang=lang, library=library,
+                                                      procedure=procedure))
 
 
 __all__ = ["register_html"]

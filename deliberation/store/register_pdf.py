@@ -46,6 +46,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from deliberation.definition.loader import Library
+from deliberation.definition.model import Procedure
 from deliberation.store.register import Grid, Register, Row, build_register
 
 # Simplified Chinese (and the Latin of English pages) in Adobe-GB1; traditional in Adobe-CNS1,
@@ -158,9 +160,10 @@ def render_pdf(reg: Register) -> bytes:
     return _build(reg, pages)[0]
 
 
-def register_pdf(data: Mapping[str, Any], *, lang: str = "zh-Hans") -> bytes:
+def register_pdf(data: Mapping[str, Any], *, lang: str = "zh-Hans",
+                 library: Library | None = None, procedure: Procedure | None = None) -> bytes:
     """The register of the archive ``data`` as PDF bytes in ``lang``."""
-    return render_pdf(build_register(data, lang=lang))
+    return render_pdf(build_register(data, lang=lang, library=library, procedure=procedure))
 
 
 __all__ = ["register_pdf", "render_pdf"]

@@ -58,6 +58,7 @@ W: Final[Mapping[str, Text]] = {
     "by": _("By"),
     "passed": _("passed; next: {next}"),
     "not-passed": _("not passed ({why}); next: {next}"),
+    "routed": _("{route}; next: {next}"),
     "signed": _("Signatures"),
     "checks-met": _("Checks met"),
     "checks-not-met": _("Checks not met"),

@@ -73,6 +73,7 @@ ENTRY_LABELS: Final[dict[str, Text]] = {
     "evaluation-closed": _("evaluation closed"),
     "examination": _("examination"),
     "authority-decision": _("authority's decision"),
+    "order": _("order after adoption"),
 }
 
 ACTION_LABELS: Final[dict[str, Text]] = {

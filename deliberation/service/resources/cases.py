@@ -19,9 +19,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from deliberation.definition.model import Procedure
 from deliberation.engine.case import Case
 from deliberation.engine.scenario import ScenarioError, StepResult, step_message
-from deliberation.errors import ConcurrencyConflict, InvalidAction
+from deliberation.errors import ConcurrencyConflict, DeliberationError, InvalidAction
 from deliberation.i18n import Text, _
 from deliberation.ids import ID_PATTERN
 from deliberation.roster import Roster, RosterError
@@ -230,7 +231,8 @@ def _procedure_ids() -> list[str]:
     return default_library().ids()
 
 
-DayQ = Annotated[date | None, Query(description="YYYY-MM-DD (UTC), inclusive")]
+DayQ = Annotated[date | None, Query(
+    description="YYYY-MM-DD, a calendar day in Beijing time (Asia/Shanghai), inclusive")]
 
 
 @router.get("/v1/villages/{village}/cases",
@@ -365,12 +367,27 @@ def get_archive(
                  ctx.lang)
 
 
+def _register_procedure(ctx: Ctx, case_id: str) -> Procedure | None:
+    """An uploaded procedure a case's register takes its names from: the text its header
+    binds by hash, as acting has it. ``None`` for a built-in (the register finds the version
+    the case runs under itself) or when it cannot be had (a changed stored text: the register
+    prints what it can, and verification says why)."""
+    info = ctx.store.info(case_id)
+    if uploads.bound_hash(info.procedure_version) is None:
+        return None
+    try:
+        return acting.procedure_of(ctx.store, info)
+    except DeliberationError:
+        return None
+
+
 @router.get("/v1/cases/{case_id}/archive.html", response_class=HTMLResponse,
             summary="The case's archive as a printable HTML document",
             responses=ok_schema({"type": "string"}, media="text/html"))
 def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
-    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang, load=acting.load),
+    return HTMLResponse(archive_html(ctx.store, case_id, lang=ctx.lang, load=acting.load,
+                                     procedure=_register_procedure(ctx, case_id)),
                         headers={"Content-Language": ctx.lang})
 
 
@@ -380,7 +397,7 @@ def get_archive_html(case_id: str, ctx: CtxDep) -> Any:
 def get_archive_pdf(case_id: str, ctx: CtxDep) -> Any:
     _village_of(ctx, case_id, "read")
     return Response(register_pdf(archive_data(ctx.store, case_id, load=acting.load),
-                                 lang=ctx.lang),
+                                 lang=ctx.lang, procedure=_register_procedure(ctx, case_id)),
                     media_type="application/pdf", headers={"Content-Language": ctx.lang})
 
 
