@@ -65,7 +65,7 @@ from deliberation.definition.model import (
 from deliberation.definition.publication_checks import check_publication
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import suggest
-from deliberation.i18n import Text, _, quoted, series
+from deliberation.i18n import Text, _, as_written, quoted, series
 from deliberation.rules import RULES, Effect
 from deliberation.yamlsource import Located, Reporter
 
@@ -258,24 +258,18 @@ def check_procedure(procedure: Procedure, root: Located, reporter: Reporter) -> 
     _check_outcomes(procedure, root, reporter)
     _check_withdrawal(procedure, root, reporter)
     _check_escalation(procedure, root, reporter)
-    if procedure.stages and procedure.stages[0].skip_when is not None:
-        first = procedure.stages[0]
-        at = where[first.id]
-        reporter.error(
-            "D507",
-            _("the first stage {id!r} cannot be skipped (skip_when)").format(id=first.id),
-            at.get("skip_when") or at,
-            _("a case must start somewhere; move skip_when to a later stage"),
-        )
-    if procedure.stages and procedure.stages[0].required_from is not None:
-        first = procedure.stages[0]
-        at = where[first.id]
-        reporter.error(
-            "D507",
-            _("the first stage {id!r} cannot be skipped (required_from)").format(id=first.id),
-            at.get("required_from") or at,
-            _("a case must start somewhere; move required_from to a later stage"),
-        )
+    first = procedure.stages[0] if procedure.stages else None
+    for key in ("skip_when", "required_from"):  # the two ways a stage may be passed by
+        if first is not None and getattr(first, key) is not None:
+            at = where[first.id]
+            reporter.error(
+                "D507",
+                _("the first stage {id} cannot be skipped ({key})").format(
+                    id=quoted(first.id), key=as_written(key)),
+                at.get(key) or at,
+                _("a case must start somewhere; move {key} to a later stage").format(
+                    key=as_written(key)),
+            )
     _check_graph(procedure, where, root, reporter)
     check_regimes(procedure, where, reporter)
     check_approvals(procedure, where, reporter)
