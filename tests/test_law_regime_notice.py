@@ -146,23 +146,19 @@ def test_the_simulator_refuses_it_as_the_engine_does() -> None:
                                            settings={"assembly-notice-days": 9}), 5, seed=1)
 
 
-ALL_OF = """\
-      - rule: all-of
+def _combined(mode: str, other: str) -> str:
+    """The assembly's notice period combined by ``mode`` with ``other`` (a rule, as YAML)."""
+    return f"""\
+      - rule: {mode}
         params:
           rules:
             - rule: notice-period
-              params: {days: {setting: assembly-notice-days}}
-            - rule: advance-circulation
-              params: {days: 1}"""
-ANY_OF = """\
-      - rule: any-of
-        params:
-          rules:
-            - rule: notice-period
-              params: {days: {setting: assembly-notice-days}}
-            - rule: notice-period
-              id: short-notice
-              params: {days: 3}"""
+              params: {{days: {{setting: assembly-notice-days}}}}
+            - {other}"""
+
+
+ALL_OF = _combined("all-of", "{rule: advance-circulation, params: {days: 1}}")
+ANY_OF = _combined("any-of", "{rule: notice-period, id: short-notice, params: {days: 3}}")
 
 
 def _composite(notice: str, days: int) -> str:
