@@ -262,11 +262,20 @@ def test_an_uploaded_procedure_extends_another_pinned_by_hash(env: Env) -> None:
         assert base_id in lint.json()["diagnostics"][0]["hint"]
         # A loop by id: the parent's next version extending the child that extends it.
         looped = base.replace('version: "1.1"', 'version: "3.0"').replace(
-            "extends: four-deliberations", f"extends: {child_id}")
+            "extends: four-deliberations@1.0", f"extends: {child_id}")
         lint = c.post("/v1/procedures/lint", headers=YAML, content=looped.encode())
         assert [d["code"] for d in lint.json()["diagnostics"]] == ["D702"], lint.text
         r = c.post("/v1/procedures", content=looped.encode(), headers=YAML)
         assert r.status_code == 422 and "D702" in r.text, r.text
+        # Pinned to an uploaded version (ID@VERSION): that version, or D703 naming those kept.
+        pinned = f"id: ext-pinned\nextends: {base_id}@1.1\nversion: '1'\n"
+        lint = c.post("/v1/procedures/lint", headers=YAML, content=pinned.encode())
+        assert lint.json()["diagnostics"] == [], lint.text
+        lint = c.post("/v1/procedures/lint", headers=YAML,
+                      content=pinned.replace("@1.1", "@9.9").encode())
+        (d,) = lint.json()["diagnostics"]
+        assert (d["code"], d["line"]) == ("D703", 2), lint.text
+        assert "1.1" in d["hint"] and "2.0" in d["hint"], lint.text
 
 
 def test_a_case_under_an_earlier_built_in_version_is_read_and_never_acted_on(env: Env) -> None:

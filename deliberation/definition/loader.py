@@ -160,7 +160,7 @@ _ID_LINE: Final = re.compile(r"^id:\s*['\"]?([A-Za-z0-9_.-]+)", re.MULTILINE)
 # ``history/ID@VERSION.yaml`` (never indexed as procedures of their own)
 HISTORY: Final = "history"
 # (a version a stored case names: bounded, so that no file name it makes is too long to ask for)
-_VERSION: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+VERSION_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 def _about(what: Text | str) -> Text:
@@ -254,15 +254,20 @@ class Library:
         """The file that keeps ``version`` of ``procedure_id``, superseded: in ``history/``
         beside the file of its current version (:class:`UnknownProcedure` when there is none;
         the version comes from a stored case and never names another folder)."""
-        folder = self.path_of(procedure_id).parent / HISTORY
-        path = folder / f"{procedure_id}@{version}.yaml"
-        if not _VERSION.fullmatch(version) or not path.is_file():
-            kept = sorted(f.stem.partition("@")[2] for f in folder.glob(f"{procedure_id}@*.yaml"))
+        path = self.path_of(procedure_id).parent / HISTORY / f"{procedure_id}@{version}.yaml"
+        if not VERSION_PATTERN.fullmatch(version) or not path.is_file():
             raise UnknownProcedure(_(
                 "{id} version {version} is not kept for replay (kept: {kept})",
-            ).format(id=procedure_id, version=as_written(version),
-                     kept=series(as_written(k) for k in kept) if kept else as_written("-")))
+            ).format(id=as_written(procedure_id), version=as_written(version),
+                     kept=self.kept_versions(procedure_id)))
         return path
+
+    def kept_versions(self, procedure_id: str) -> Text:
+        """The earlier versions of ``procedure_id`` kept for replay (in ``history/``), as a
+        reader sees them ("-" when none)."""
+        folder = self.path_of(procedure_id).parent / HISTORY
+        kept = sorted(f.stem.partition("@")[2] for f in folder.glob(f"{procedure_id}@*.yaml"))
+        return series(as_written(k) for k in kept) if kept else as_written("-")
 
 
 _DEFAULT_LIBRARY: Library | None = None
@@ -690,12 +695,38 @@ class _Builder:
                 _("put the file's folder on the search path and write its id"),
             )
             return None
+        ref, at, pinned = ref.partition("@")
+        if at and not VERSION_PATTERN.fullmatch(pinned):
+            self.r.error("D202", _("extends takes a procedure id, or ID@VERSION"), ext)
+            return None
         if ref == proc_id:
             self.r.error("D702", _("a procedure cannot extend itself"), ext)
             return None
+        if not pinned and Path(self.r.file).parent.name == HISTORY:
+            # An earlier version is kept so that stored cases replay as they were decided; an
+            # unpinned parent would let a later version of the parent change it silently.
+            self.r.error(
+                "D707",
+                _("a version kept in {folder} must name the version of the procedure it "
+                  "extends").format(folder=as_written(f"{HISTORY}/")),
+                ext,
+                _("write {written}, with the version it was decided under").format(
+                    written=as_written(f"extends: {ref}@VERSION")),
+            )
+            return None
         try:
-            return _load_base(self.library, ref, proc_id)
+            return _load_base(self.library, ref, proc_id, pinned or None)
         except UnknownProcedure:
+            if pinned and ref in self.library.ids():
+                self.r.error(
+                    "D703",
+                    _("extends {ref} version {version}, which is not kept").format(
+                        ref=as_written(ref), version=as_written(pinned)),
+                    ext,
+                    _("the earlier versions kept: {kept}").format(
+                        kept=self.library.kept_versions(ref)),
+                )
+                return None
             self.r.error(
                 "D703",
                 _("extends unknown procedure {ref!r}").format(ref=ref),
@@ -1578,16 +1609,18 @@ class _Loading(threading.local):
 _LOADING: Final = _Loading()
 
 
-def _load_base(library: Library, ref: str, child: str | None) -> Procedure:
-    """Load the base ``ref`` of ``child``; a chain that comes back to a procedure being
-    loaded raises ``RecursionError`` (reported as D702), whatever file started it."""
+def _load_base(library: Library, ref: str, child: str | None,
+               version: str | None = None) -> Procedure:
+    """Load the base ``ref`` of ``child`` (its ``version`` when pinned, else the current one);
+    a chain that comes back to a procedure being loaded raises ``RecursionError`` (reported as
+    D702), whatever file started it."""
     loading = _LOADING.ids
     if ref in loading or ref == child:
         raise RecursionError(ref)
     pushed = [x for x in (child, ref) if x is not None and x not in loading]
     loading.extend(pushed)
     try:
-        return library.load(ref)
+        return library.load(ref, version)
     finally:
         del loading[len(loading) - len(pushed) :]
 

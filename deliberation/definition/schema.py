@@ -27,7 +27,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Final
 
-from deliberation.definition.loader import _STAGE_OPS, FORMAT_VERSION, ID_PATTERN, RECORD_KINDS
+from deliberation.definition.loader import (
+    _STAGE_OPS,
+    FORMAT_VERSION,
+    ID_PATTERN,
+    RECORD_KINDS,
+    VERSION_PATTERN,
+)
 from deliberation.definition.model import (
     DEFAULT_TIMEZONE,
     ITEM_POLICIES,
@@ -49,6 +55,10 @@ Schema = dict[str, Any]
 
 DRAFT: Final = "http://json-schema.org/draft-07/schema#"
 SCHEMA_ID: Final = "urn:deliberation:schema:procedure:1"
+
+
+# an id, optionally pinned to a version (the loader's version pattern)
+_EXTENDS_PATTERN: Final = ID_PATTERN.pattern[:-1] + f"(?:@{VERSION_PATTERN.pattern})?$"
 
 
 def _ref(name: str) -> Schema:
@@ -433,7 +443,12 @@ def build_schema() -> Schema:
         "properties": {
             "format": {"const": FORMAT_VERSION},
             "id": _ref("id"),
-            "extends": {**_ref("id"), "description": "the id of a procedure on the search path"},
+            "extends": {
+                "type": "string",
+                "pattern": _EXTENDS_PATTERN,
+                "description": "the id of a procedure on the search path, best with the version "
+                "it builds on (ID@VERSION), so that a later version of it cannot change this one",
+            },
             "version": {"type": ["string", "number"]},
             "locality": {"type": "string"},
             "timezone": {

@@ -38,7 +38,7 @@ from deliberation.definition.model import Procedure
 from deliberation.diagnostics import Diagnostic
 from deliberation.engine.records import canonical_json
 from deliberation.errors import DefinitionError, DeliberationError, UnknownProcedure
-from deliberation.i18n import _
+from deliberation.i18n import Text, _, as_written, series
 from deliberation.service.db import now_text
 from deliberation.store import Store, StoreError
 
@@ -161,16 +161,23 @@ class StoreLibrary(Library):
         uploaded = {r.procedure_id for r in stored_procedures(self.store)} if self.store else set()
         return sorted(set(super().ids()) | uploaded)
 
+    def kept_versions(self, procedure_id: str) -> Text:
+        if procedure_id in self.index() or self.store is None:
+            return super().kept_versions(procedure_id)
+        rows = self.store.backend.execute(
+            "SELECT version FROM service_procedures WHERE procedure_id = ? ORDER BY created_at",
+            (procedure_id,))
+        return series(as_written(str(r[0])) for r in rows) if rows else as_written("-")
+
     def load(self, procedure_id: str, version: str | None = None) -> Procedure:
         if procedure_id in self.index() or self.store is None:
             # (an upload never takes a built-in's id)
             return super().load(procedure_id, version)
-        if version is not None:  # an upload's versions are found by hash (procedure_for)
-            raise UnknownProcedure(_("no procedure {procedure_id!r}").format(
-                procedure_id=f"{procedure_id}@{version}"))
         digest = self.pinned.get(procedure_id)
         if digest is None:
-            row = latest(self.store, procedure_id)
+            # ``extends: ID@VERSION`` names an uploaded version; else the last one uploaded
+            row = (latest(self.store, procedure_id) if version is None
+                   else uploaded_version(self.store, procedure_id, version))
             if row is None:
                 raise UnknownProcedure(_("no procedure {procedure_id!r}").format(
                     procedure_id=procedure_id))
@@ -226,6 +233,14 @@ def stored_procedures(store: Store) -> list[StoredProcedure]:
     """Every uploaded procedure, by id, newest version last."""
     return [_row(r) for r in store.backend.execute(
         f"SELECT {_COLUMNS} FROM service_procedures ORDER BY procedure_id, created_at")]
+
+
+def uploaded_version(store: Store, procedure_id: str, version: str) -> StoredProcedure | None:
+    """``version`` of the uploaded ``procedure_id`` (an id and version have one text)."""
+    rows = store.backend.execute(
+        f"SELECT {_COLUMNS} FROM service_procedures WHERE procedure_id = ? AND version = ?",
+        (procedure_id, version))
+    return _row(rows[0]) if rows else None
 
 
 def latest(store: Store, procedure_id: str) -> StoredProcedure | None:
