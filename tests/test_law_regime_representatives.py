@@ -10,6 +10,7 @@ committee of 5 who are not representatives; each threshold at n−1, n, n+1.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
@@ -259,3 +260,155 @@ def test_a_new_vote_on_a_case_of_an_earlier_format_is_counted_by_the_law() -> No
     route, by_rule = _checks(before.hold_meeting(reps + committee, reps[:9] + committee,
                                                  reps[9:], witnesses=1))
     assert route == "rejected" and by_rule["matter-regime"]["numbers"]["total"] == 16
+
+
+# -- the simulator: both paths count the representatives' yes votes apart ------------------------
+
+
+def _binomial_tail(n: int, p: float, k: int) -> float:
+    return sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
+
+
+_SURE = {"branch-committee": 1.0, "two-committees": 1.0, "party-assembly": 1.0}
+
+
+def _sim_params(**more: Any) -> Any:
+    from deliberation.simulation import SimParams
+
+    return SimParams(**{"kind": "land-contracting-plan", "households": 60, "people": 200,
+                        "adults": 200, "party_members": 10, "representatives": 16,
+                        "settings": AT_REPS, **more})
+
+
+def test_the_simulators_plan_counts_the_representatives() -> None:
+    from deliberation.simulation.model import compile_plan
+
+    plan = compile_plan(LAND, _sim_params())
+    st = next(s for s in plan.stages if s.id == "resolution")
+    assert st.representative_yes and st.members == 21
+    (regime,) = [a for a in st.approval if a.rule_id == "matter-regime"]
+    assert (regime.count, regime.fixed_needed) == ("representative_yes", 11)
+    assert sum(g.n for g in st.groups if g.representative) == 16
+
+
+def test_simulator_against_the_exact_binomial_of_the_representatives() -> None:
+    """Everyone attends and each votes yes with 0.7: the law's vote passes when at least 11 of
+    the 16 representatives do, P = P(Binomial(16, 0.7) ≥ 11) (the meeting's own majority, 11
+    of 21, then holds too); the resolution is held up to 3 times, so P(adopted) =
+    1 − (1 − p)³. Counting all 21 members instead would give P(Binomial(21, 0.7) ≥ 14)."""
+    from deliberation.simulation import simulate
+
+    p = _binomial_tail(16, 0.7, 11)
+    old = _binomial_tail(21, 0.7, 14)
+    expected, wrong = 1 - (1 - p) ** 3, 1 - (1 - old) ** 3
+    runs = 40_000
+    se = math.sqrt(expected * (1 - expected) / runs)
+    assert abs(expected - wrong) > 10 * se  # the test tells the two counts apart
+    params = _sim_params(attendance_by_body={**_SURE, "representatives-meeting": 1.0},
+                         support=0.7, support_concentration=None, revision_gain=0.0,
+                         support_by_body={**_SURE, "representatives-meeting": 0.7})
+    out = simulate("land-contracting-plan", params, runs, seed=5)
+    got = float((out["outcome"] == "adopted").mean())
+    assert abs(got - expected) < 4 * se, (got, expected, wrong)
+
+
+def test_engine_and_vectorised_paths_agree_at_the_representatives_meeting() -> None:
+    from test_sim_support import assert_paths_agree
+
+    from deliberation.simulation import simulate
+
+    params = _sim_params(support_by_body={"branch-committee": 0.9, "two-committees": 0.85,
+                                          "representatives-meeting": 0.75},
+                         attendance_by_body={"representatives-meeting": 0.9}, support=0.8)
+    eng = simulate("land-contracting-plan", params, 600, seed=23, path="engine")
+    vec = simulate("land-contracting-plan", params, 40_000, seed=23)
+    ends = vec["end_rule"].value_counts(normalize=True)
+    assert 0.02 < ends.get("matter-regime", 0.0) < 0.98, ends
+    assert_paths_agree(eng, vec, 600, 40_000, ("days", "reconvenings", "revisions", "meetings"))
+
+
+# -- items voted one by one under the regime -------------------------------------------------------
+
+
+def _items_case() -> Case:
+    from test_sim_support import _TEMPLATE
+
+    from deliberation.definition.loader import load_text
+
+    bodies = """\
+  reps:
+    name: {zh-Hans: 村民代表会议, zh-Hant: 村民代表會議, en: representatives}
+    members: [villagers-committee, representative]
+    basis: [b]
+    rules:
+      - rule: quorum
+        params: {ratio: 2/3, compare: ">=", base: members}
+        basis: [b]
+      - rule: approval
+        params: {ratio: 1/2, compare: ">", base: present}
+        basis: [b]"""
+    stages = """\
+  - id: vote
+    name: {zh-Hans: 表决, zh-Hant: 表決, en: vote}
+    action: meeting
+    body: reps
+    basis: [b]
+    rules:
+      - rule: matter-regime
+        params: {regimes: [land-contracting]}
+        basis: [b]
+    items:
+      - id: north
+        name: {zh-Hans: 北片, zh-Hant: 北片, en: north}
+      - id: south
+        name: {zh-Hans: 南片, zh-Hant: 南片, en: south}
+    on: {no_quorum: failed, rejected: failed}"""
+    proc = load_text(_TEMPLATE.format(id="land-items", bodies=bodies, stages=stages),
+                     "land-items.yaml")
+    return Case.open(proc, _roster(16), matter="两片土地承包方案", kind="land-contracting-plan",
+                     clock=ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC)))
+
+
+def test_each_item_counts_its_own_representatives_yes() -> None:
+    case = _items_case()
+    reps, committee = _ids(case.roster, "representative"), _ids(case.roster, "villagers-committee")
+    (rec,) = [r for r in case.hold_meeting(reps + committee, items={
+        "north": {"yes": reps[:11] + committee, "no": reps[11:]},
+        "south": {"yes": reps[:10] + committee, "no": reps[10:]}}, witnesses=0)
+        if r.kind == "meeting"]
+    by_item = {it["id"]: it for it in rec.result["items"]}
+    law = {k: next(c for c in it["checks"] if c["rule"] == "matter-regime")
+           for k, it in by_item.items()}
+    assert (law["north"]["numbers"]["count"], law["north"]["ok"]) == (11, True)
+    assert (law["south"]["numbers"]["count"], law["south"]["ok"]) == (10, False)
+    assert by_item["north"]["adopted"] and not by_item["south"]["adopted"]
+
+
+def test_counted_item_votes_give_each_items_representatives_yes() -> None:
+    case = _items_case()
+    with pytest.raises(InvalidAction) as err:
+        case.hold_meeting(21, items={"north": {"yes": 16, "no": 5,
+                                               "yes_among": {"representative": 11}},
+                                     "south": {"yes": 16, "no": 5}})
+    assert "items.south.yes_among: {representative: N}" in err.value.message.en
+    assert case.version == 1
+    (rec,) = [r for r in case.hold_meeting(21, items={
+        "north": {"yes": 16, "no": 5, "yes_among": {"representative": 11}},
+        "south": {"yes": 16, "no": 5, "yes_among": {"representative": 12}}})
+        if r.kind == "meeting"]
+    assert rec.result["route"] == "pass"
+
+
+def test_simulator_paths_agree_on_items_under_the_regime() -> None:
+    """Each item's law vote on its own representatives' yes votes, in both paths."""
+    from test_sim_support import assert_paths_agree
+
+    from deliberation.simulation import simulate
+
+    params = _sim_params(settings={}, attendance_by_body={"reps": 0.85}, support=0.75)
+    proc = _items_case().procedure
+    vec = simulate(proc, params, 20_000, seed=3)
+    eng = simulate(proc, params, 600, seed=3, path="engine")
+    ends = vec["end_rule"].value_counts(normalize=True)
+    assert 0.02 < ends.get("matter-regime", 0.0) < 0.98, ends
+    assert_paths_agree(eng, vec, 600, 20_000, ("days", "meetings"))
