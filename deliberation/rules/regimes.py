@@ -24,10 +24,10 @@ True
 
 At a representative body (the villagers' representatives' meeting) the base is what the laws
 name: "三分之二以上村民代表" (农村土地承包法 (2018) Arts. 19(3), 28, 52; 土地管理法 (2019)
-Art. 63), "全体成员代表三分之二以上" (农村集体经济组织法 Arts. 26–28) — the body's members who are
-villager representatives, and only their yes votes; the villagers' committee members it seats ex
-officio (Organic Law Art. 25) who are not representatives count in neither. The engine gives
-their number and yes votes (``representative_members``, ``representative_yes``):
+Art. 63); 2/3 of all member representatives (农村集体经济组织法 Arts. 26–28) — the body's
+members who are villager representatives, and only their yes votes; the villagers' committee
+members it seats ex officio (Organic Law Art. 25) who are not representatives count in neither.
+The engine gives their number and yes votes (``representative_members``, ``representative_yes``):
 
 >>> v = r.verdict({"matter_kind": "land-contracting-plan", "representative_body": True,
 ...                "members": 21, "yes": 14, "representative_members": 16,
