@@ -392,6 +392,10 @@ def test_counted_item_votes_give_each_items_representatives_yes() -> None:
                                      "south": {"yes": 16, "no": 5}})
     assert "items.south.yes_among: {representative: N}" in err.value.message.en
     assert case.version == 1
+    with pytest.raises(InvalidAction) as err:  # the meeting's, beside the items': refused
+        case.hold_meeting(21, items={"north": {"yes": 16, "no": 5}, "south": {"yes": 16, "no": 5}},
+                          yes_among={"representative": 11})
+    assert "give yes_among with each item's votes" in err.value.message.en
     (rec,) = [r for r in case.hold_meeting(21, items={
         "north": {"yes": 16, "no": 5, "yes_among": {"representative": 11}},
         "south": {"yes": 16, "no": 5, "yes_among": {"representative": 12}}})

@@ -585,6 +585,10 @@ def representative_votes(ctx: Context, data: Mapping[str, Any], a: _Attendance, 
     if "item_votes" not in facts:
         n = _representative_yes(ctx, data, yes, present_reps, others, "")
         return {} if n is None else {"representative_yes": n}
+    if _YES_AMONG in data:
+        raise InvalidAction(_(
+            "this meeting votes on its items one by one: give {key} with each item's votes",
+        ).format(key=as_written(_YES_AMONG)))
     items = data.get("items") or {}
     by_item = {}
     for key, votes in facts["item_votes"].items():
