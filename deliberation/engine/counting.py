@@ -510,11 +510,14 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
     if "matter_kind" in sp.reads:
         facts |= matter_facts(ctx, sp)
+    # the villager representatives' yes votes where a legal regime counts only theirs; a
+    # yes_among anywhere else is refused (every meeting passes here: items are looked into only
+    # where there are some)
     regime = sp.regime
     if regime is not None and regime.among_representatives(facts):
         facts |= representative_votes(ctx, data, a, bc, facts, yes)
-    elif _YES_AMONG in data or any(isinstance(v, Mapping) and _YES_AMONG in v
-                                   for v in (data.get("items") or {}).values()):
+    elif _YES_AMONG in data or ("items" in data and any(
+            isinstance(v, Mapping) and _YES_AMONG in v for v in (data["items"] or {}).values())):
         raise InvalidAction(_(
             "no rule of this meeting counts the yes votes of villager representatives apart: "
             "leave out {key}",
