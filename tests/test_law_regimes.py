@@ -50,9 +50,9 @@ def _to_resolution(case: Case) -> None:
     case.clock.advance(days=10)  # type: ignore[attr-defined]
 
 
-def _resolve(case: Case, present: int, yes: int) -> dict[str, Any]:
+def _resolve(case: Case, present: int, yes: int, **more: Any) -> dict[str, Any]:
     """Hold the resolution; the meeting record's result with its checks by rule id."""
-    (rec,) = case.hold_meeting(present, yes, present - yes, witnesses=1)
+    (rec,) = case.hold_meeting(present, yes, present - yes, witnesses=1, **more)
     result = dict(rec.result)
     result["by_rule"] = {c["rule"]: c for c in rec.result["checks"]}
     return result
@@ -129,13 +129,16 @@ def test_ordinary_matter_under_the_land_procedure_uses_the_procedures_rule() -> 
 
 @pytest.mark.parametrize("members_delta", [-1, 0, 1])
 def test_representatives_meeting_two_thirds_of_all_representatives(members_delta: int) -> None:
-    # committee 5 + 26 representatives = 31 members: 2/3 of all needs 21
+    # committee 5 + 26 representatives = 31 members; Art. 52 names 2/3 of all villager
+    # representatives: 26 × 2/3 = 17.33, so 18 of them, whatever the committee votes
     case = _case(LAND, 60, "contracting-to-outsiders", representatives=26,
                  settings={"resolution-body": "representatives-meeting"})
     _to_resolution(case)
-    out = _resolve(case, 24, 21 + members_delta)
+    reps_yes = 18 + members_delta
+    out = _resolve(case, 24, reps_yes + 3, yes_among={"representative": reps_yes})
     n = out["by_rule"]["matter-regime"]["numbers"]
-    assert (n["total"], n["needed"]) == (31, 21)
+    assert (n["count"], n["total"], n["needed"], n["base"]) == (reps_yes, 26, 18,
+                                                                 "representatives")
     assert out["route"] == ("pass" if members_delta >= 0 else "rejected")
 
 

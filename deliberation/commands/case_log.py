@@ -85,6 +85,7 @@ LABELS: Final[Mapping[str, Text]] = {
     "items": _("Items voted one by one"),
     "elected": _("Elected"),
     "present_among": _("Present among them"),
+    "yes_among": _("Yes votes among them"),
     "observers": _("Observers present"),
     "handler": _("Assigned to"),
     "to": _("In reply to"),
@@ -205,9 +206,8 @@ class _Words:
             "type": lambda v: code(str(v)),  # an order's type, as the scenario names it
             "items": self.items,
             "elected": self.elected,
-            "present_among": lambda v: self.list_sep.join(
-                f"{self.t(selector_label(str(s)))}{self.colon}{self.plain(n)}"
-                for s, n in v.items()) if isinstance(v, Mapping) else self.plain(v),
+            "present_among": self.among,
+            "yes_among": self.among,
         }
         if self.kind == "task" and key == "result" and value in TASK_RESULTS:
             return self.t(TASK_RESULTS[value])
@@ -216,6 +216,13 @@ class _Words:
         if key in PEOPLE:
             return self.people_value(value)
         return self.plain(value)
+
+    def among(self, value: Any) -> str:
+        """Counts by roster selector (``present_among``, ``yes_among``): ``村民代表:11``."""
+        if not isinstance(value, Mapping):
+            return self.plain(value)
+        return self.list_sep.join(f"{self.t(selector_label(str(s)))}{self.colon}{self.plain(n)}"
+                                  for s, n in value.items())
 
     def items(self, value: Any) -> str:
         """Each item by name, with its votes (``修路:赞成 10 票,反对 6 票``)."""
@@ -228,7 +235,8 @@ class _Words:
         for item, counts in value.items():
             name = self.t(names[item]) if item in names else code(str(item))
             shown = (self.list_sep.join(
-                f"{self.t(votes[k]) if k in votes else code(k)} {self.plain(n)}"
+                f"{self.t(LABELS['yes_among'])}{self.colon}{self.among(n)}" if k == "yes_among"
+                else f"{self.t(votes[k]) if k in votes else code(k)} {self.plain(n)}"
                 for k, n in counts.items()) if isinstance(counts, Mapping)
                 else self.plain(counts))
             parts.append(f"{name} ({shown})")

@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Final
 
+import attrs
+
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.definition.versions import acting_refused
@@ -130,7 +132,8 @@ class Case:
     __slots__ = ("_attaching", "_clock", "_ctx", "_format", "_records", "_state", "_tally")
 
     def __init__(self, plan: Plan, roster: Roster, case_id: str, clock: Clock,
-                 roster_fp: str | None = None) -> None:
+                 roster_fp: str | None = None, fmt: EngineFormat = FORMATS[ENGINE_FORMAT]
+                 ) -> None:
         self._clock = clock
         self._records: list[Record] = []
         # roster_fp: the roster's fingerprint as the case's engine format wrote it (replay)
@@ -142,8 +145,9 @@ class Case:
         self._tally = _NO_TALLY  # a visit's own tally starts with the first record it counts
         self._attaching: tuple[Attachment, ...] = ()
         # the engine format the case's records were written under (replay compares what it
-        # recorded); a case opened now writes the current one
-        self._format: EngineFormat = FORMATS[ENGINE_FORMAT]
+        # recorded, and counts a stored record as it counted); a case opened now writes the
+        # current one, and a new action on any case is counted as today
+        self._format = fmt
 
     # -- opening and replay ----------------------------------------------------------------
     @classmethod
@@ -219,8 +223,7 @@ class Case:
             raise ReplayError(fmt)
         case = cls(plan_for(procedure, settings, _local_day(first.at, procedure)), roster,
                    first.case_id, clock or _SYSTEM_CLOCK,
-                   _roster_fp_as_of(fmt, roster, first.data.get("roster")))
-        case._format = fmt
+                   _roster_fp_as_of(fmt, roster, first.data.get("roster")), fmt)
         case.replay_more(records)
         return case
 
@@ -446,6 +449,7 @@ class Case:
         actor: str | None = None,
         at: datetime | None = None,
         present_among: Mapping[str, int] | None = None,
+        yes_among: Mapping[str, int] | None = None,
         items: Mapping[str, Mapping[str, Who]] | None = None,
         observers: Sequence[str] = (),
         place: str | None = None,
@@ -469,8 +473,13 @@ class Case:
         Where a rule counts a subset of the body present (a quorum ``among: woman``) and
         attendance is given as counts, ``present_among`` gives that subset's count too
         (``{"woman": 7}``); with names it is counted from the roster.
+        ``yes_among``: where a stricter law counts only the yes votes of villager
+        representatives (a land matter at a representatives' meeting: 农村土地承包法 Art.
+        19(3)) and the votes are given as counts, how many of the yes votes came from them
+        (``{"representative": 11}``); with named yes votes it is counted from the roster.
         ``items``: where the stage votes on items one by one, the votes on each
-        (``{item id: {"yes": …, "no": …, "abstain": …}}``) instead of ``yes``/``no``/``abstain``.
+        (``{item id: {"yes": …, "no": …, "abstain": …}}``, with ``"yes_among"`` where it is
+        needed) instead of ``yes``/``no``/``abstain``.
         ``observers``: the villager ids of those who attended to observe (the supervision
         committee, township officials…), counted by the stage's ``observers`` rules.
         ``place``: where the meeting was held (recorded and printed in the register).
@@ -497,6 +506,8 @@ class Case:
             data["signed"] = _who(signed, "signed")
         if present_among is not None:
             data["present_among"] = _counts(present_among, "present_among")
+        if yes_among is not None:
+            data["yes_among"] = _counts(yes_among, "yes_among")
         if items is not None or observers or place is not None:
             data.update(_meeting_extras(items, observers, place))
         if elected is not None:
@@ -800,7 +811,12 @@ class Case:
         return self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
 
     def _evaluate(self, s: CaseState, d: Draft) -> Outcome:
-        return _EVALUATORS[d.kind](self._ctx, s, self._tally_of(s), d)
+        """A stored record evaluated again (replay), counted as the engine format it was
+        written under counted it."""
+        ctx = self._ctx
+        if ctx.engine_format is not self._format:
+            ctx = attrs.evolve(ctx, engine_format=self._format)
+        return _EVALUATORS[d.kind](ctx, s, self._tally_of(s), d)
 
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
@@ -1036,7 +1052,15 @@ def _item_votes(value: Any) -> dict[str, Any]:
     """``{item id: {yes, no, abstain}}``, each a count or villager ids."""
     if not isinstance(value, Mapping) or not all(type(k) is str for k in value):
         raise InvalidAction(_("items must map item ids to their votes (yes, no, abstain)"))
-    return {k: _written_votes(v, f"items.{k}") for k, v in value.items()}
+    return {k: _item_vote(v, f"items.{k}") for k, v in value.items()}
+
+
+def _item_vote(value: Any, what: str) -> dict[str, Any]:
+    """One item's ``{yes, no, abstain}`` and, where given, its ``yes_among`` counts."""
+    if isinstance(value, Mapping) and "yes_among" in value:
+        votes = _written_votes({k: v for k, v in value.items() if k != "yes_among"}, what)
+        return votes | {"yes_among": _counts(value["yes_among"], f"{what}.yes_among")}
+    return _written_votes(value, what)
 
 
 # the longest place name a meeting records (a room, a hall, a village: never a document)

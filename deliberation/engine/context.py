@@ -12,6 +12,7 @@ import attrs
 
 from deliberation.definition.wording import code, person
 from deliberation.engine.census import member_ids
+from deliberation.engine.formats import ENGINE_FORMAT, FORMATS, EngineFormat
 from deliberation.engine.plan import Plan
 from deliberation.engine.records import Record, Signature
 from deliberation.errors import InvalidAction, NotEntitled
@@ -40,6 +41,9 @@ class Context:
     roster_fingerprint: str
     case_id: str
     records: Sequence[Record]  # the committed records, oldest first (read, never scanned)
+    # the engine format an action is counted under: the current one, but for a stored record
+    # of an earlier format on replay, counted as its engine counted it (engine/formats.py)
+    engine_format: EngineFormat = FORMATS[ENGINE_FORMAT]
 
 
 def on_roster(ctx: Context, vid: Any, stage: str) -> Villager:

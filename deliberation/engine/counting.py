@@ -38,9 +38,11 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
-from deliberation.rules.law import DEFAULT_KIND, is_representative
+from deliberation.rules.law import DEFAULT_KIND, REPRESENTATIVE_SELECTORS, is_representative
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED_OFFICES
+from deliberation.rules.regimes import MEMBERS, REPRESENTATIVES, MatterRegime, bound
+from deliberation.rules.thresholds import fraction_words
 
 _NO_ONE: Final = frozenset[str]()
 _NO_REASONS: Final[dict[str, int]] = {}
@@ -378,13 +380,16 @@ def _item_votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attend
     out = {}
     for key in known:
         votes = given[key]
-        if not isinstance(votes, Mapping) or not set(votes) <= {"yes", "no", "abstain"}:
+        if not isinstance(votes, Mapping) or not set(votes) <= _ITEM_VOTE_KEYS:
             raise InvalidAction(_(
                 "item {key}: give its votes as {{yes, no, abstain}}",
             ).format(key=next(named(it.name, key) for it in sp.stage.items if it.id == key)))
         out[key] = _votes(ctx, sp, votes, a)
     return out
 
+
+# what an item's votes may give: the votes, and the yes votes of villager representatives
+_ITEM_VOTE_KEYS: Final = frozenset({"yes", "no", "abstain", "yes_among"})
 
 _WRITTEN_VOTERS = _("written voters")
 
@@ -505,6 +510,18 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
     if "matter_kind" in sp.reads:
         facts |= matter_facts(ctx, sp)
+    # the villager representatives' yes votes where a legal regime counts only theirs; a
+    # yes_among anywhere else is refused (every meeting passes here: items are looked into only
+    # where there are some)
+    regime = sp.regime
+    if regime is not None and regime.among_representatives(facts):
+        facts |= representative_votes(ctx, data, a, bc, facts, yes)
+    elif _YES_AMONG in data or ("items" in data and any(
+            isinstance(v, Mapping) and _YES_AMONG in v for v in (data["items"] or {}).values())):
+        raise InvalidAction(_(
+            "no rule of this meeting counts the yes votes of villager representatives apart: "
+            "leave out {key}",
+        ).format(key=as_written(_YES_AMONG)))
     return facts, _electorate(ctx, sp, bc, excused, by_reason, left_out, on_leave, a)
 
 
@@ -529,13 +546,130 @@ def _electorate(ctx: Context, sp: StagePlan, bc: BodyCounts, excused: int,
     return FrozenDict(snap)
 
 
+# the roster selectors of villager representatives, as :func:`member_ids` takes them
+_REPRESENTATIVES: Final = tuple(sorted(REPRESENTATIVE_SELECTORS))
+
+
 def matter_facts(ctx: Context, sp: StagePlan) -> Facts:
     """The case's matter kind, its opening date (local) and whether ``sp``'s body is a
-    representative one: what ``matter-regime`` reads."""
+    representative one: what ``matter-regime`` reads. At a representative body, also what
+    the law's 2/3 is counted on (``regime_base``: its villager representatives, or every member
+    for a case of an engine format that counted so) and how many representatives it has."""
     opened = ctx.records[0]
-    return {"matter_kind": str(opened.data.get("kind") or DEFAULT_KIND),
-            "opened_on": local_date(opened.at, ctx.plan.zone),
-            "representative_body": is_representative(sp.body.members)}
+    facts: Facts = {"matter_kind": str(opened.data.get("kind") or DEFAULT_KIND),
+                    "opened_on": local_date(opened.at, ctx.plan.zone),
+                    "representative_body": is_representative(sp.body.members)}
+    if facts["representative_body"]:
+        facts["regime_base"] = (REPRESENTATIVES if ctx.engine_format.regime_among_representatives
+                                else MEMBERS)
+        facts["representative_members"] = len(member_ids(ctx.roster, sp.body.members)
+                                               & member_ids(ctx.roster, _REPRESENTATIVES))
+    return facts
+
+
+_YES_AMONG: Final = "yes_among"
+_REPRESENTATIVE: Final = "representative"  # the key of ``yes_among``: the roster selector
+
+
+def representative_votes(ctx: Context, data: Mapping[str, Any], a: _Attendance, bc: BodyCounts,
+                         facts: Facts, yes: int) -> Facts:
+    """The yes votes of villager representatives, which alone count towards a legal regime's
+    2/3 at a representative body (the meeting's and, where items are voted one by one, each
+    item's): counted from the named yes voters, or given with counted votes as
+    ``yes_among: {representative: N}``, checked against the other counts (never more than the
+    yes votes, the representatives there are or are present, and the rest never more than the
+    members who are not representatives). Counted votes without it give none: the law's vote
+    then cannot be counted, which :func:`require_representative_yes` refuses where it is (a
+    meeting without a quorum counts no vote, so it is not asked for there)."""
+    reps = facts.get("representative_members", 0)
+    present_reps = (len(a.named & member_ids(ctx.roster, _REPRESENTATIVES))
+                    if a.named is not None else min(reps, a.members))
+    others = bc.members - reps
+    if "item_votes" not in facts:
+        n = _representative_yes(ctx, data, yes, present_reps, others, "")
+        return {} if n is None else {"representative_yes": n}
+    if _YES_AMONG in data:
+        raise InvalidAction(_(
+            "this meeting votes on its items one by one: give {key} with each item's votes",
+        ).format(key=as_written(_YES_AMONG)))
+    items = data.get("items") or {}
+    by_item = {}
+    for key, votes in facts["item_votes"].items():
+        n = _representative_yes(ctx, items[key], votes[0], present_reps, others, f"items.{key}.")
+        if n is not None:
+            by_item[key] = n
+    return {"item_representative_yes": by_item}
+
+
+def require_representative_yes(regime: MatterRegime, facts: Facts) -> None:
+    """Refuse a vote the law counts among villager representatives (``regime`` at a
+    representative body, :meth:`~deliberation.rules.regimes.MatterRegime.among_representatives`)
+    when the meeting, given its votes as counts, did not say how many of the yes votes (of an
+    item's, where items are voted one by one) came from them."""
+    if not regime.among_representatives(facts):
+        return
+    if "item_votes" in facts:
+        given = facts.get("item_representative_yes") or {}
+        missing = [(f"items.{k}.", v[0]) for k, v in facts["item_votes"].items()
+                   if k not in given]
+    else:
+        missing = [] if "representative_yes" in facts else [("", facts.get("yes", 0))]
+    if not missing:
+        return
+    where, yes = missing[0]
+    hit = bound(str(facts.get("matter_kind")), facts.get("opened_on"))
+    assert hit is not None  # the regime applies (``among_representatives``)
+    raise InvalidAction(_(
+        "{cite} counts the approval of at least {ratio} of all villager representatives, and "
+        "only their yes votes: with the votes given as counts, say how many of the {yes} yes "
+        "votes came from villager representatives ({key})",
+    ).format(cite=hit[1].basis.text(facts.get("opened_on")),
+             ratio=fraction_words(hit[0].approval.ratio),
+             yes=yes, key=as_written(f"{where}{_YES_AMONG}: {{{_REPRESENTATIVE}: N}}")))
+
+
+def _representative_yes(ctx: Context, votes: Mapping[str, Any], yes: int, present_reps: int,
+                        others: int, where: str) -> int | None:
+    """One vote's yes votes of villager representatives, ``None`` when counted votes do not
+    say (``where``: the item's path in the meeting's data, for the messages)."""
+    given = votes.get(_YES_AMONG)
+    key = as_written(f"{where}{_YES_AMONG}: {{{_REPRESENTATIVE}: N}}")
+    if given is not None:
+        if not isinstance(given, Mapping) or any(k != _REPRESENTATIVE for k in given):
+            bad = next((k for k in given if k != _REPRESENTATIVE), None) \
+                if isinstance(given, Mapping) else None
+            raise InvalidAction(_(
+                "{key} counts only the yes votes of villager representatives{hint}",
+            ).format(key=key, hint=_did_you_mean(str(bad), (_REPRESENTATIVE,))
+                     if bad is not None else ""))
+        given = given.get(_REPRESENTATIVE)
+        if given is not None and (type(given) is not int or given < 0):
+            raise InvalidAction(_("{key}: N must be a whole number ≥ 0, not {value!r}").format(
+                key=key, value=given))
+    named = votes.get("yes", 0)
+    if type(named) is not int:
+        n = len(set(named) & member_ids(ctx.roster, _REPRESENTATIVES))
+        if given is not None and given != n:
+            raise InvalidAction(_(
+                "the yes votes named include {n} of villager representatives, not the {given} "
+                "given",
+            ).format(n=n, given=given))
+        return n
+    if given is None:
+        return None
+    if given > yes:
+        raise InvalidAction(too_many(f"{where}{_YES_AMONG}.{_REPRESENTATIVE}", given, yes))
+    if given > present_reps:
+        raise InvalidAction(_(
+            "{given} yes votes of villager representatives is more than the {n} "
+            "representatives present",
+        ).format(given=given, n=present_reps))
+    if yes - given > others:
+        raise InvalidAction(_(
+            "of the {yes} yes votes only {given} are of villager representatives: the other "
+            "{rest} outnumber the {others} members who are not representatives",
+        ).format(yes=yes, given=given, rest=yes - given, others=others))
+    return given
 
 
 _AMONG: Final = "present_among"

@@ -27,6 +27,7 @@ from deliberation.engine.counting import (
     meeting_facts,
     motion_facts,
     opinion_unit,
+    require_representative_yes,
     task_facts,
 )
 from deliberation.engine.groups import ELECTED, election, require_elected
@@ -394,6 +395,8 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     items: tuple[FrozenDict, ...] | None = None
     # items voted one by one: the quorum once, then each item's vote (with the regime's)
     route = _decide(sp, facts, checks, vote=not sp.items)
+    if route != "no_quorum" and sp.regime is not None:
+        require_representative_yes(sp.regime, facts)  # the law's vote can be counted
     if sp.items and route != "no_quorum":
         route, items = decide_items(sp, facts)
     elif route != "no_quorum" and sp.regime is not None:

@@ -45,6 +45,12 @@ class EngineFormat:
     # passed (earlier ones applied deadlines only when ``check_deadlines`` was called, so their
     # cases may hold a record made after one: replay takes it as it was accepted then)
     refused_late: bool = True
+    # whether its engine counted a legal regime's 2/3 at a representatives' meeting on the
+    # villager representatives only, as the land laws name them (农村土地承包法 Art. 19(3):
+    # "三分之二以上村民代表"); earlier ones counted every member of the meeting, the villagers'
+    # committee seated ex officio included, and all their yes votes, and recorded the verdict so:
+    # replay of such a case reproduces it (see rules/regimes.py, ``regime_base``)
+    regime_among_representatives: bool = True
 
     def recorded(self, kind: str, result: Mapping[str, Any]) -> Mapping[str, Any]:
         """``result`` as this format recorded it for a record of ``kind``."""
@@ -68,15 +74,18 @@ class EngineFormat:
 
 # The format new cases are opened under. A change to what a result records, or to the roster's
 # serialisation, is a new format here, with what the previous one lacked.
-ENGINE_FORMAT: Final = 3
+ENGINE_FORMAT: Final = 4
 
 FORMATS: Final[Mapping[int, EngineFormat]] = {
     # Every case opened before formats were recorded: meetings did not yet record their
     # electorate (应到 by category), and rosters had no sex column.
-    1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",), refused_late=False),
+    1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",), refused_late=False,
+                    regime_among_representatives=False),
     # Records as today's, but an action after a passed deadline was still accepted.
-    2: EngineFormat(2, refused_late=False),
-    3: EngineFormat(3),
+    2: EngineFormat(2, refused_late=False, regime_among_representatives=False),
+    # A legal regime's 2/3 at a representatives' meeting was still counted on all its members.
+    3: EngineFormat(3, regime_among_representatives=False),
+    4: EngineFormat(4),
 }
 
 

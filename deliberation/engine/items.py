@@ -33,6 +33,8 @@ def decide_items(sp: StagePlan, facts: Facts) -> tuple[str, tuple[FrozenDict, ..
         yes, no, abstain = votes[item_id]
         asked = cast(Facts, {**cast(Mapping[str, Any], facts), "yes": yes, "no": no,
                              "abstain": abstain})
+        if "item_representative_yes" in facts:  # the item's yes votes the law counts
+            asked["representative_yes"] = facts["item_representative_yes"][item_id]
         checks = [r.verdict(asked) for r in (rule, sp.regime) if r is not None]
         results.append(FrozenDict(id=item_id, adopted=all(v.ok for v in checks), yes=yes, no=no,
                                   abstain=abstain, checks=tuple(v.entry() for v in checks)))

@@ -63,7 +63,8 @@ ACTIONS: Final[dict[str, tuple[str | None, dict[str, str], tuple[str, ...]]]] = 
                                  "non_voting": "int",
                                  "signed": "who", "witnesses": "who", "interested_voting": "int",
                                  "content": "str", "actor": "str",
-                                 "present_among": "counts", "items": "item_votes",
+                                 "present_among": "counts", "yes_among": "counts",
+                                 "items": "item_votes",
                                  "observers": "ids", "place": "str", "elected": "elected"},
                 ("present",)),
     "opinion": ("record_opinion", {"villager": "str", "opinion": "str", "signed": "bool",
@@ -504,6 +505,13 @@ def _votes(value: Any) -> bool:
         _count(v) or _strs(v) for v in value.values())
 
 
+def _item_vote(value: Any) -> bool:
+    """An item's votes, and where given the yes votes of villager representatives."""
+    return isinstance(value, dict) and _votes(
+        {k: v for k, v in value.items() if k != "yes_among"}) and _mapping(
+        value.get("yes_among", {}), _is_str, _count)
+
+
 def _exclusions(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) for k in value) and (
         all(isinstance(v, str) for v in value.values())
@@ -524,7 +532,7 @@ _KINDS: Final[dict[str, tuple[Callable[[Any], bool], Text]]] = {
                         "villager ids")),
     "exclusions": (_exclusions, _("expected a mapping of villager ids to categories, or of "
                                   "categories to counts")),
-    "item_votes": (lambda v: _mapping(v, _is_str, _votes),
+    "item_votes": (lambda v: _mapping(v, _is_str, _item_vote),
                    _("expected a mapping of item ids to {yes, no, abstain}, each a "
                      "count or a list of villager ids")),
     "elected": (lambda v: _strs(v) or _mapping(v, _is_str, _strs),

@@ -89,6 +89,14 @@ class Facts(TypedDict, total=False):
     matter_kind: str
     opened_on: date
     representative_body: bool
+    # at a representative body, what a regime's 2/3 is counted on: ``representatives`` (the law:
+    # its members who are villager representatives, and their yes votes) or, for a case of an
+    # engine format that counted so, ``members``; the representatives among the body's members
+    # and their yes votes (per item, where items are voted one by one)
+    regime_base: str
+    representative_members: int
+    representative_yes: int
+    item_representative_yes: Mapping[str, int]
     # time: the local date the action takes place, and a deadline's reference date
     on: date
     since: date

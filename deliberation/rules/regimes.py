@@ -3,7 +3,8 @@
 A case is opened for a matter of a declared kind (:data:`~deliberation.rules.law.KINDS`). Some
 kinds are bound by a law stricter than the Organic Law's "more than half of those present"
 (:mod:`deliberation.rules.law`): a land contracting plan needs at least 2/3 of *all* members of
-the deciding body. A procedure applies such regimes with one rule at its resolving meeting::
+the villagers' meeting, or of *all* villager representatives. A procedure applies such regimes
+with one rule at its resolving meeting::
 
     - rule: matter-regime
       params: {regimes: [land-contracting]}
@@ -20,12 +21,26 @@ A kind the regime reserves to the full assembly may not be decided by a represen
 (False, 21)
 >>> r.verdict({"matter_kind": "ordinary-major-matter", "members": 31, "yes": 1}).ok
 True
+
+At a representative body (the villagers' representatives' meeting) the base is what the laws
+name: "三分之二以上村民代表" (农村土地承包法 (2018) Arts. 19(3), 28, 52; 土地管理法 (2019)
+Art. 63); 2/3 of all member representatives (农村集体经济组织法 Arts. 26–28) — the body's
+members who are villager representatives, and only their yes votes; the villagers' committee
+members it seats ex officio (Organic Law Art. 25) who are not representatives count in neither.
+The engine gives their number and yes votes (``representative_members``, ``representative_yes``):
+
+>>> v = r.verdict({"matter_kind": "land-contracting-plan", "representative_body": True,
+...                "members": 21, "yes": 14, "representative_members": 16,
+...                "representative_yes": 9})
+>>> v.ok, v.numbers["count"], v.numbers["total"], v.numbers["needed"]
+(False, 9, 16, 11)
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from fractions import Fraction
 from typing import Any, Final
 
 import attrs
@@ -46,8 +61,13 @@ from deliberation.rules.law import (
     kind_label,
     regime_of,
 )
+from deliberation.rules.thresholds import Threshold, fraction_words
 
 RULE: Final = "matter-regime"
+# ``regime_base`` at a representative body: the law's (its villager representatives), or, for a
+# case of an engine format that counted so, every member (engine/formats.py)
+REPRESENTATIVES: Final = "representatives"
+MEMBERS: Final = "members"
 _SEMICOLON: Final = Triple(";", ";", "; ")  # between the parts of a message
 
 
@@ -99,7 +119,8 @@ class MatterRegime(Rule):
 
     @property
     def reads(self) -> frozenset[str]:
-        return frozenset({"matter_kind", "opened_on", "representative_body", "yes", "members"}
+        return frozenset({"matter_kind", "opened_on", "representative_body", "yes", "members",
+                          "regime_base", "representative_members", "representative_yes"}
                          | (self.own.reads if self.own is not None else frozenset()))
 
     def handles(self, kind: str, on: _dt.date | None) -> bool:
@@ -113,6 +134,31 @@ class MatterRegime(Rule):
         hit = bound(str(facts.get("matter_kind") or DEFAULT_KIND), _cited_on(facts))
         return hit if hit is not None and hit[0].id in self.regimes else None
 
+    def among_representatives(self, facts: Mapping[str, Any]) -> bool:
+        """Whether the law's threshold is counted among the villager representatives: a kind a
+        regime of this rule binds, decided by a representative body (``regime_base`` says
+        otherwise only for a case whose engine format counted every member).
+
+        >>> r = MatterRegime("m", ("land-contracting",))
+        >>> r.among_representatives({"matter_kind": "plot-adjustment",
+        ...                          "representative_body": True})
+        True
+        >>> r.among_representatives({"matter_kind": "plot-adjustment"})
+        False
+        """
+        return (bool(facts.get("representative_body"))
+                and facts.get("regime_base", REPRESENTATIVES) == REPRESENTATIVES
+                and self._applied(facts) is not None)
+
+    def _counted(self, t: Threshold, facts: Mapping[str, Any]) -> tuple[str, int, int]:
+        """The fact the law counts, its count and the total it is a share of: the yes votes of
+        all members, or of the villager representatives at a representative body (a total not
+        given is the body's members: never fewer than its representatives, so never lenient)."""
+        if self.among_representatives(facts):
+            total = facts.get("representative_members", facts.get("members", 0))
+            return "representative_yes", int(facts.get("representative_yes", 0)), int(total)
+        return "yes", int(facts.get("yes", 0)), t.base.total(facts)
+
     def verdict(self, facts: Facts) -> Verdict:
         kind = str(facts.get("matter_kind") or DEFAULT_KIND)
         hit = self._applied(facts)
@@ -120,12 +166,15 @@ class MatterRegime(Rule):
             return self._verdict(True, {"kind": kind, "applies": False})
         reg, binding = hit
         t = reg.approval
-        yes, total = int(facts.get("yes", 0)), t.base.total(facts)
+        fact, count, total = self._counted(t, facts)
         on = _cited_on(facts)
-        numbers = t.numbers(yes, total) | {
+        numbers = t.numbers(count, total) | {
             "kind": kind, "applies": True, "regime": reg.id, "law": binding.basis.law,
             "article": binding.basis.article,
             "cited_on": on.isoformat() if on is not None else None}
+        if fact == "representative_yes":
+            # the base the law names, and every yes cast (those not counted shown beside)
+            numbers |= {"base": REPRESENTATIVES, "yes": int(facts.get("yes", 0))}
         if binding.reserved and facts.get("representative_body"):
             return self._verdict(False, numbers | {"reserved": True})
         if self.own is not None:
@@ -135,7 +184,7 @@ class MatterRegime(Rule):
                 numbers["own_needed"] = own_needed
                 numbers["binding"] = ("regime" if numbers["needed"] > own_needed else
                                       "procedure" if own_needed > numbers["needed"] else "both")
-        return self._verdict(t.holds(yes, total), numbers)
+        return self._verdict(t.holds(count, total), numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
         n = numbers
@@ -149,13 +198,24 @@ class MatterRegime(Rule):
             return Triple(*(_reserved_line(lang, n["kind"], reg) for lang in LANGS))
         head = (_("the law's threshold is met") if ok else
                 _("the law's threshold is not met"))
+        among = n.get("base") == REPRESENTATIVES
         body = _(
+            "{head}: {count} yes of all {total} villager representatives; {cite} requires the "
+            "approval of at least {ratio} of all villager representatives, i.e. at least "
+            "{needed}",
+        ) if among else _(
             "{head}: {count} yes of all {total} members; {cite} requires at least {ratio} of all "
             "members, i.e. at least {needed}",
         )
+        # (the ratio as a document words it: 三分之二 in Chinese, where the law is quoted)
+        ratio = fraction_words(Fraction(n["ratio"])) if among else n["ratio"]
         parts: list[Text] = [body.format(head=head, cite=cited, count=n["count"],
-                                         total=n["total"], ratio=n["ratio"],
-                                         needed=n["needed"])]
+                                         total=n["total"], ratio=ratio, needed=n["needed"])]
+        if among and n["yes"] > n["count"]:
+            parts.append(_(
+                "{others} yes vote(s) of members who are not villager representatives (the "
+                "villagers' committee, seated ex officio) do not count towards it",
+            ).format(others=n["yes"] - n["count"]))
         approvals = reg.kinds[n["kind"]].approvals_text()
         if approvals is not None:
             parts.append(approvals)
@@ -165,8 +225,10 @@ class MatterRegime(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         regs = [REGIMES[r] for r in self.regimes]
-        summary = _("stricter law: ≥{ratio} of all members vote yes").format(
-            ratio="/".join(sorted({r.approval.ratio_text for r in regs})))
+        summary = _(
+            "stricter law: ≥{ratio} of all members vote yes (at a representatives' meeting: of "
+            "all villager representatives)",
+        ).format(ratio="/".join(sorted({r.approval.ratio_text for r in regs})))
         lines = []
         for reg in regs:
             kinds = list(reg.kinds.items())
@@ -190,7 +252,11 @@ class MatterRegime(Rule):
         reg, binding = hit
         (req,) = self.requirements(facts)
         cited = binding.basis.text(_cited_on(facts))
-        line = _("under {cite}: {text}, i.e. at least {needed} yes of all {total}")
+        line = (_("under {cite}: {text}, i.e. at least {needed} yes of all {total} villager "
+                  "representatives (yes votes of villagers' committee members who are not "
+                  "representatives do not count)")
+                if req.count == "representative_yes" else
+                _("under {cite}: {text}, i.e. at least {needed} yes of all {total}"))
         parts: list[Text] = [line.format(cite=cited, text=reg.text, total=req.total,
                                          needed=req.needed)]
         if (approvals := binding.approvals_text()) is not None:
@@ -202,8 +268,8 @@ class MatterRegime(Rule):
         if hit is None:
             return ()
         t = hit[0].approval
-        total = t.base.total(facts)
-        return (t.requirement("yes", total),)
+        fact, _count, total = self._counted(t, facts)
+        return (t.requirement(fact, total),)
 
 
 _RESERVED_WORD: Final = _("not for a representatives' body")
@@ -326,8 +392,9 @@ def unapproved(kind: str, on: _dt.date | None, missing: Sequence[Approval]) -> T
 rule_type(
     MatterRegime, name=RULE, label=_("vote required by a stricter law"),
     description="The legal regimes (rules/law.yaml) the resolving meeting applies: a matter of a "
-                "kind a regime binds passes only when the regime's threshold (on all members) "
-                "holds as well as the procedure's own approval.",
+                "kind a regime binds passes only when the regime's threshold (on all members; "
+                "at a representatives' meeting on all villager representatives, counting only "
+                "their yes votes) holds as well as the procedure's own approval.",
     params=(Param("regimes", "list", choices=tuple(REGIMES),
                   description="regime ids, e.g. [land-contracting]"),
             Param("kinds", "list", required=False, default=(), choices=tuple(KINDS),
@@ -335,5 +402,5 @@ rule_type(
     actions=(ActionKind.MEETING,), effect=Effect.REJECTED)
 
 
-__all__ = ["GRANTED", "RULE", "MatterRegime", "admission", "bound", "missing_approvals",
-           "notice_days", "unapproved"]
+__all__ = ["GRANTED", "MEMBERS", "REPRESENTATIVES", "RULE", "MatterRegime", "admission", "bound",
+           "missing_approvals", "notice_days", "unapproved"]

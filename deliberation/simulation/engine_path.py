@@ -36,6 +36,7 @@ from deliberation.roster import Roster
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
+from deliberation.rules.law import REPRESENTATIVE_SELECTORS
 from deliberation.simulation.model import (
     DEADLINE,
     KEYS,
@@ -100,6 +101,11 @@ class _People:
         self.subsets = {s: np.array([v.id in chosen for v in members], dtype=bool)
                         for s in plan.subsets
                         for chosen in ({v.id for v in roster.select((s,))},)}
+        # the villager representatives, where a legal regime counts their yes votes apart (the
+        # engine is told how many of the yes votes are theirs)
+        reps = {v.id for v in roster.select(tuple(sorted(REPRESENTATIVE_SELECTORS)))}
+        self.representative = (np.array([v.id in reps for v in members], dtype=bool)
+                               if plan.representative_yes else None)
         # the consultation's units: adult villagers, or households
         adults = [v for v in members if v.adult and not v.township]
         if plan.unit == "household":
@@ -481,25 +487,31 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         attend &= ~(people.voter & opponent & (rng.random(people.p.size) < a))
         voting = attend & people.voter
         present = int(voting.sum())
-        supporters = int((voting & ~opponent).sum())
-        yes = int((rng.random(supporters) < 1.0 - params.abstention).sum())
+        supporting = voting & ~opponent
+        supporters = int(supporting.sum())
+        voted_yes = rng.random(supporters) < 1.0 - params.abstention
+        yes = int(voted_yes.sum())
         abstain = supporters - yes
         no = present - supporters
         votes: dict[str, Any] = {"yes": yes, "no": no, "abstain": abstain}
+        if people.representative is not None:
+            votes["yes_among"] = _theirs(voted_yes, people.representative[supporting])
     else:
         attend = rng.random(people.p.size) < people.p
         voting = attend & people.voter
         present = int(voting.sum())
+        # which of the voters present are villager representatives (in the order they vote)
+        reps = people.representative[voting] if people.representative is not None else None
         s = float(stage_support(params, st.body, s_run, rng)[0])
         if st.items:
             shares = item_supports(params, st.body, [it.id for it in st.items],
                                    np.array([s]))
-            by_item = {it.id: _vote(rng, present, float(x[0]), params.abstention)
+            by_item = {it.id: _vote(rng, present, float(x[0]), params.abstention, reps)
                        for it, x in zip(st.items, shares, strict=True)}
             votes = {"items": by_item}
             yes = -1  # no single vote: each item has its own
         else:
-            votes = _vote(rng, present, s, params.abstention)
+            votes = _vote(rng, present, s, params.abstention, reps)
             yes = votes["yes"]
     non_voting = int((attend & ~people.voter).sum())
     households = int(np.unique(people.household[attend]).size)
@@ -530,15 +542,26 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     return str(result["route"]), (failed[0] if failed else ""), (present, yes, int(quorum))
 
 
-def _vote(rng: np.random.Generator, present: int, s: float, abstention: float
-          ) -> dict[str, int]:
-    """Each voter present votes yes with s·(1 − abstention), else abstains or votes no."""
+def _vote(rng: np.random.Generator, present: int, s: float, abstention: float,
+          reps: NDArray[np.bool_] | None = None) -> dict[str, Any]:
+    """Each voter present votes yes with s·(1 − abstention), else abstains or votes no;
+    ``reps``: which of them are villager representatives, where a legal regime counts their
+    yes votes apart (``yes_among``)."""
     p_yes = s * (1.0 - abstention)
     u = rng.random(present)
-    yes = int((u < p_yes).sum())
+    voted_yes = u < p_yes
+    yes = int(voted_yes.sum())
     abstain = int(((u >= p_yes) & (u < p_yes + abstention * (1.0 - p_yes))).sum()) \
         if abstention > 0 else 0
-    return {"yes": yes, "no": present - yes - abstain, "abstain": abstain}
+    out: dict[str, Any] = {"yes": yes, "no": present - yes - abstain, "abstain": abstain}
+    if reps is not None:
+        out["yes_among"] = _theirs(voted_yes, reps)
+    return out
+
+
+def _theirs(voted_yes: NDArray[np.bool_], reps: NDArray[np.bool_]) -> dict[str, int]:
+    """How many of the yes votes came from villager representatives, as the clerk gives it."""
+    return {"representative": int((voted_yes & reps).sum())}
 
 
 def _elected(case: Any, st: StagePlan) -> dict[str, tuple[str, ...]]:

@@ -51,11 +51,12 @@ from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.gates import GateSignatures
-from deliberation.rules.law import is_representative
+from deliberation.rules.law import REPRESENTATIVE_SELECTORS, is_representative
 from deliberation.rules.motion import WrittenMotion
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED
 from deliberation.rules.regimes import (
+    REPRESENTATIVES,
     MatterRegime,
     admission,
     missing_approvals,
@@ -99,6 +100,9 @@ class Group:
     excused: bool
     subsets: tuple[str, ...] = ()  # the subsets of the body some quorum counts, it belongs to
     signs: tuple[str, ...] = ()  # the offices it holds whose signature a rule requires
+    # villager representatives, where a legal regime counts their yes votes apart (at a
+    # representatives' meeting: 农村土地承包法 Art. 19(3), rules/regimes.py)
+    representative: bool = False
 
 
 @attrs.frozen
@@ -120,6 +124,9 @@ class Approval:
     threshold: Threshold | None  # None: a count derived from the rule's requirements
     fixed_needed: int | None
     table: tuple[int, ...] = ()
+    # the yes votes it counts: everyone's, or (a legal regime at a representatives' meeting)
+    # the villager representatives' only
+    count: str = "yes"
 
     def needed_for(self, total: int) -> int:
         return self.fixed_needed if self.fixed_needed is not None else self.table[total]
@@ -160,6 +167,9 @@ class StagePlan:
     approval: tuple[Approval, ...] = ()
     household_classes: tuple[tuple[int, int, int], ...] = ()  # (resident, away, count)
     subsets: tuple[str, ...] = ()  # subsets of the body a quorum counts (``woman``…)
+    # whether the yes votes of villager representatives are sampled apart (a legal regime
+    # counts only theirs: each vote's row of them follows the rows of all yes votes)
+    representative_yes: bool = False
     # preconditions counted on who comes (observers, office-holders' signatures): every clause
     # must hold, a clause when one of its counts (``observers@<selector>``, ``signed@<office>``)
     # reaches its need; else the meeting is refused and held again later
@@ -625,12 +635,18 @@ def _votes(rule: Rule, sizes: Facts, n_voters: int) -> list[Approval]:
     # the body's fixed totals, as its requirements state them.
     out = []
     for req in rule.requirements(sizes):
-        if req.count != "yes":
+        if req.count not in _YES_COUNTS:
             raise SimulationError(_(
                 "rule {rule!r} needs {count!r}, which the simulator does not sample at a "
                 "vote").format(rule=rule.id, count=req.count))
-        out.append(Approval(rule.id, "requirement", None, req.needed))
+        out.append(Approval(rule.id, "requirement", None, req.needed, count=req.count))
     return out
+
+
+# the yes votes a vote may count: everyone's, or the villager representatives' (a legal regime
+# at a representatives' meeting)
+_YES_COUNTS: Final = ("yes", "representative_yes")
+_REPRESENTATIVES: Final = tuple(sorted(REPRESENTATIVE_SELECTORS))
 
 
 def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
@@ -648,19 +664,30 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     # who must come besides: observers (from the roster) and office-holders who sign
     checks, observed, signers = _people_checks(rules)
     holds = {o: {v.id for v in roster.select((o,))} for o in signers}
-    tally: Counter[tuple[bool, bool, bool, bool, tuple[str, ...], tuple[str, ...]]] = Counter()
+    # at a representatives' meeting a legal regime counts the villager representatives apart:
+    # their number is its base, their yes votes its count (as the engine counts them)
+    reps = {v.id for v in roster.select(_REPRESENTATIVES)}
+    matter: Facts = {"matter_kind": params.kind, "opened_on": DAY0,
+                     "representative_body": is_representative(member_sel)}
+    if matter["representative_body"]:
+        matter |= {"regime_base": REPRESENTATIVES,
+                   "representative_members": sum(1 for v in members if v.id in reps)}
+    regime = next((r for r in rules if isinstance(r, MatterRegime)), None)
+    apart = regime is not None and regime.among_representatives(matter)
+    tally: Counter[tuple[bool, bool, bool, bool, tuple[str, ...], tuple[str, ...], bool]] = \
+        Counter()
     for v in members:
         voter = v.id in voter_ids
         excused = voter and not v.resident and params.away_excused and away_excludable
         tally[(voter, v.adult, v.resident, excused,
                tuple(s for s in subsets if v.id in in_subset[s]),
-               tuple(o for o in signers if v.id in holds[o]))] += 1
+               tuple(o for o in signers if v.id in holds[o]), apart and v.id in reps)] += 1
     groups = tuple(
         Group(n=n, p=0.0 if excused else params.office_signs if signs
               else (p_res if resident else params.away_attendance),
               voter=voter, adult=adult, resident=resident, excused=excused, subsets=among,
-              signs=signs)
-        for (voter, adult, resident, excused, among, signs), n
+              signs=signs, representative=representative)
+        for (voter, adult, resident, excused, among, signs, representative), n
         in sorted(tally.items(), reverse=True)
     )
     n_voters = len(voter_ids)
@@ -676,8 +703,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
     approvals: list[Approval] = []
     needs_households = False
     sizes: Facts = {"members": len(members), "voters": n_voters, "expected": totals["expected"],
-                    "households": households, "adults": adults, "matter_kind": params.kind,
-                    "opened_on": DAY0, "representative_body": is_representative(member_sel)}
+                    "households": households, "adults": adults, **matter}
     sizes.update(cast(Facts, {f"members@{s}": sum(g.n for g in groups if s in g.subsets)
                               for s in subsets}))
     sizes.update(cast(Facts, {f"members@{o}": sum(g.n for g in groups if o in g.signs)
@@ -721,7 +747,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
         **common, groups=groups, members=len(members), voters=n_voters,
         expected=totals["expected"], households=households, adults=adults, excused=excused_n,
         quorum=tuple(quorum), quorum_rule_ids=tuple(quorum_ids), approval=tuple(approvals),
-        household_classes=classes, subsets=subsets,
+        household_classes=classes, subsets=subsets, representative_yes=apart,
         checks=tuple(c for _id, c in check_clauses),
         check_rule_ids=tuple(i for i, _c in check_clauses),
         observer_groups=_observer_groups(roster, observed), signers=tuple(signers),

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     Mask = NDArray[np.bool_]
+    Counts = NDArray[np.int64]
 
 # Columns a chunk produces (both paths produce exactly these); the first four are text.
 COLUMNS = (
@@ -142,6 +143,8 @@ def _attend(facts: dict[str, NDArray[np.int64]], g: Group, x: NDArray[np.int64])
         facts[f"signed@{office}"] += x
     if g.voter:
         facts["present"] += x
+        if g.representative:  # a villager representative whose yes a legal regime counts
+            facts["present_representatives"] += x
     if g.adult:
         facts["present_adults"] += x
 
@@ -310,7 +313,8 @@ class _Chunk:
         facts = {k: np.zeros(m, dtype=np.int64)
                  for k in ("present", "present_members", "present_adults", "present_households",
                            *(f"present_members@{s}" for s in st.subsets),
-                           *(f"signed@{o}" for o in st.signers))}
+                           *(f"signed@{o}" for o in st.signers),
+                           *(("present_representatives",) if st.representative_yes else ()))}
         a = self.params.strategic_abstention
         if a > 0 and st.quorum:
             return self.strategic_meeting(st, ix, rng, facts, a)
@@ -337,9 +341,26 @@ class _Chunk:
             shares = item_supports(self.params, st.body, [it.id for it in st.items], s)
         else:
             shares = [s]
-        votes = np.stack([rng.binomial(facts["present"], x * (1.0 - self.params.abstention))
-                          for x in shares])
-        return facts, votes
+        return facts, self.vote(st, facts, [x * (1.0 - self.params.abstention)
+                                            for x in shares], rng)
+
+    def vote(self, st: StagePlan, facts: dict[str, NDArray[np.int64]],
+             p_yes: Sequence[NDArray[np.float64]], rng: np.random.Generator
+             ) -> NDArray[np.int64]:
+        """Each vote's yes votes, each voter present yes with ``p_yes`` (one per vote): a row
+        per vote; where the yes votes of villager representatives count apart
+        (``representative_yes``), theirs and the others' are drawn apart, their sum the vote's
+        row and theirs a row after all of those."""
+        np = self.np
+        present = facts["present"]
+        if not st.representative_yes:
+            out: Counts = np.stack([rng.binomial(present, q) for q in p_yes])
+            return out
+        reps = facts["present_representatives"]
+        theirs = [rng.binomial(reps, q) for q in p_yes]
+        others = [rng.binomial(present - reps, q) for q in p_yes]
+        both: Counts = np.stack([a + b for a, b in zip(theirs, others, strict=True)] + theirs)
+        return both
 
     def observe(self, st: StagePlan, facts: dict[str, NDArray[np.int64]],
                 rng: np.random.Generator, m: int) -> None:
@@ -392,8 +413,7 @@ class _Chunk:
             _attend(facts, g, rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p)))
         self.observe(st, facts, rng, ix.size)
         share = np.divide(s, come, out=np.zeros_like(s), where=come > 0)
-        yes = rng.binomial(facts["present"], share * (1.0 - self.params.abstention))
-        return facts, yes[np.newaxis, :]
+        return facts, self.vote(st, facts, [share * (1.0 - self.params.abstention)], rng)
 
     def decide(self, st: StagePlan, ix: NDArray[np.int64], facts: dict[str, NDArray[np.int64]],
                votes: NDArray[np.int64], held: NDArray[np.bool_], refused: NDArray[np.int64]
@@ -408,7 +428,8 @@ class _Chunk:
         if st.items:
             approval_ok = self.items(st, present, votes, quorum_ok, rule)
         else:
-            approval_ok = self.approve(st.approval, present, votes[0], quorum_ok, rule)
+            approval_ok = self.approve(st.approval, present, votes[0], quorum_ok, rule,
+                                       votes[1] if st.representative_yes else None)
         key = np.where(~quorum_ok, NO_QUORUM, np.where(approval_ok, PASS, REJECTED))
         key[~held] = DEADLINE
         rule[~held] = refused[~held]
@@ -426,14 +447,19 @@ class _Chunk:
         return key, rule
 
     def approve(self, approvals: Sequence[Approval], present: NDArray[np.int64],
-                yes: NDArray[np.int64], quorum_ok: NDArray[np.bool_], rule: NDArray[np.int64]
-                ) -> NDArray[np.bool_]:
-        """Whether every vote of ``approvals`` holds on ``yes``; ``rule`` gets the code of the
-        first that fails (where the quorum was met and no rule is named yet)."""
+                yes: NDArray[np.int64], quorum_ok: NDArray[np.bool_], rule: NDArray[np.int64],
+                representative_yes: NDArray[np.int64] | None = None) -> NDArray[np.bool_]:
+        """Whether every vote of ``approvals`` holds on ``yes`` (or, for one counting the
+        villager representatives' only, on ``representative_yes``); ``rule`` gets the code of
+        the first that fails (where the quorum was met and no rule is named yet)."""
         np = self.np
         approval_ok = np.ones(present.size, dtype=bool)
         for ap in approvals:
-            if ap.fixed_needed is not None:
+            if ap.count == "representative_yes":
+                # sampled where a vote counts it; a regime's need is one number (the body's)
+                assert representative_yes is not None and ap.fixed_needed is not None
+                ok = representative_yes >= ap.fixed_needed
+            elif ap.fixed_needed is not None:
                 ok = yes >= ap.fixed_needed
             else:
                 # votes cast = yes + no + abstain = every voter present (nobody leaves blank)
@@ -450,9 +476,11 @@ class _Chunk:
         np = self.np
         adopted = np.zeros((len(st.items), present.size), dtype=bool)
         first = np.zeros(present.size, dtype=np.int64)
+        apart = len(st.items) if st.representative_yes else None  # their rows follow
         for i, item in enumerate(st.items):
             mine = np.zeros(present.size, dtype=np.int64)
-            adopted[i] = self.approve(item.approval, present, votes[i], quorum_ok, mine)
+            adopted[i] = self.approve(item.approval, present, votes[i], quorum_ok, mine,
+                                      votes[apart + i] if apart is not None else None)
             first[(first == 0) & ~adopted[i]] = mine[(first == 0) & ~adopted[i]]
         passed: Mask = adopted.all(axis=0) if st.item_policy == "all" \
             else adopted.any(axis=0)
