@@ -23,6 +23,7 @@ from deliberation.cli import main
 from deliberation.definition.loader import load_text
 from deliberation.definition.model import Procedure
 from deliberation.engine.clock import ManualClock
+from deliberation.engine.formats import ENGINE_FORMAT
 from deliberation.engine.scenario import load_scenario, run_scenario
 
 CST = timezone(timedelta(hours=8))
@@ -187,7 +188,7 @@ def test_a_case_stored_before_the_check_replays_its_late_record() -> None:
     clock.set(datetime(2026, 5, 13, 18, tzinfo=CST))
     case.record_task(actor="v0002")
     records = list(case.records)
-    assert records[0].data["engine_format"] == 3
+    assert records[0].data["engine_format"] == ENGINE_FORMAT
     opened = attrs.evolve(records[0], data={**records[0].data, "engine_format": 2})
     late = attrs.evolve(records[-1], at=datetime(2026, 5, 14, 9, tzinfo=CST))
     assert Case.replay(LIJIN, ROSTER, [opened, *records[1:-1], late]).stage == "rating"

@@ -28,6 +28,8 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, Final
 
+import attrs
+
 from deliberation.definition.loader import load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.definition.versions import acting_refused
@@ -261,8 +263,12 @@ class Case:
             if here is not None and here.deadlines and fmt.refused_late:
                 # as when it was made: not after a deadline (if its engine refused that)
                 refuse_late(self._ctx, s, here, rec.kind, rec.at)
+            # as when it was made: a return kept the standing notices (if its engine did);
+            # new actions on the case are evaluated as on any other
+            ctx = (None if fmt.withdraws_on_return
+                   else attrs.evolve(self._ctx, withdraws_on_return=False))
             out = self._evaluate(s, Draft(rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
-                                          rec.data, rec.signatures))
+                                          rec.data, rec.signatures), ctx)
         except ReplayError:
             raise
         except DeliberationError as err:
@@ -807,8 +813,8 @@ class Case:
         """The tally of ``s``'s stage visit (empty for a visit with nothing counted yet)."""
         return self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
 
-    def _evaluate(self, s: CaseState, d: Draft) -> Outcome:
-        return _EVALUATORS[d.kind](self._ctx, s, self._tally_of(s), d)
+    def _evaluate(self, s: CaseState, d: Draft, ctx: Context | None = None) -> Outcome:
+        return _EVALUATORS[d.kind](ctx or self._ctx, s, self._tally_of(s), d)
 
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None

@@ -40,6 +40,9 @@ class Context:
     roster_fingerprint: str
     case_id: str
     records: Sequence[Record]  # the committed records, oldest first (read, never scanned)
+    # whether a return to an earlier stage withdraws the standing notices and circulated plans
+    # (engine format 4 on; see deliberation.engine.formats)
+    withdraws_on_return: bool = True
 
 
 def on_roster(ctx: Context, vid: Any, stage: str) -> Villager:

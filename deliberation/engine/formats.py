@@ -45,6 +45,11 @@ class EngineFormat:
     # passed (earlier ones applied deadlines only when ``check_deadlines`` was called, so their
     # cases may hold a record made after one: replay takes it as it was accepted then)
     refused_late: bool = True
+    # whether the engine that wrote such cases withdrew the standing notices and circulated
+    # plans when a route sent the case back to an earlier stage (a plan returned for revision
+    # is a new plan: earlier ones let a notice given for the old plan convene the meeting on
+    # the revised one, so their cases may hold such a meeting: replay keeps the notice)
+    withdraws_on_return: bool = True
 
     def recorded(self, kind: str, result: Mapping[str, Any]) -> Mapping[str, Any]:
         """``result`` as this format recorded it for a record of ``kind``."""
@@ -68,15 +73,19 @@ class EngineFormat:
 
 # The format new cases are opened under. A change to what a result records, or to the roster's
 # serialisation, is a new format here, with what the previous one lacked.
-ENGINE_FORMAT: Final = 3
+ENGINE_FORMAT: Final = 4
 
 FORMATS: Final[Mapping[int, EngineFormat]] = {
     # Every case opened before formats were recorded: meetings did not yet record their
     # electorate (应到 by category), and rosters had no sex column.
-    1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",), refused_late=False),
+    1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",), refused_late=False,
+                    withdraws_on_return=False),
     # Records as today's, but an action after a passed deadline was still accepted.
-    2: EngineFormat(2, refused_late=False),
-    3: EngineFormat(3),
+    2: EngineFormat(2, refused_late=False, withdraws_on_return=False),
+    # Records as today's, but a notice or circulated plan stood through a return to an earlier
+    # stage (Organic Law 2018 Art. 21: the meeting on the revised plan needs its own notice).
+    3: EngineFormat(3, withdraws_on_return=False),
+    4: EngineFormat(4),
 }
 
 
