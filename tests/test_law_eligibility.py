@@ -11,6 +11,7 @@ same two, marked as representatives, carried the representatives' meeting.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -110,3 +111,11 @@ def test_the_party_assembly_loophole_is_closed_before_any_record() -> None:
         {"id": "tp", "household": "township", "township": True, "party": "full"}))
     with pytest.raises(InvalidAction):
         open_case(FOUR, roster)
+
+
+@pytest.mark.parametrize("name", ["village.csv", "village.yaml"])
+def test_the_example_rosters_are_lawful(name: str) -> None:
+    # the example township official was once marked a full Party member, which counted him in
+    # the village Party assembly
+    path = Path(__file__).resolve().parent.parent / "examples" / "rosters" / name
+    assert ineligible(Roster.from_file(path)) == ()
