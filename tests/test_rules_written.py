@@ -62,8 +62,8 @@ ADULTS = [f"a{k}-{i}" for k in range(10) for i in range(3 if k < 5 else 2)]
 
 def village() -> Roster:
     rows: list[dict[str, Any]] = [{"id": vid, "household": f"h{vid[1]}"} for vid in ADULTS]
-    rows.append({"id": "c0", "household": "h0", "adult": False,
-                 "committees": ["villagers-committee"]})
+    # the villagers' committee: one of the adults (a minor cannot sit on it)
+    rows[0]["committees"] = ["villagers-committee"]
     return Roster.from_records(rows)
 
 

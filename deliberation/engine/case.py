@@ -72,7 +72,9 @@ from deliberation.frozen import FrozenDict, freeze, thaw
 from deliberation.i18n import DEFAULT_LANG, _, quoted
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
+from deliberation.rules.base import join
 from deliberation.rules.days import local_date
+from deliberation.rules.electorate import ineligible
 from deliberation.rules.law import DEFAULT_KIND
 from deliberation.rules.publication import ResultsPublished
 from deliberation.safetext import printable
@@ -185,6 +187,12 @@ class Case:
                 value=type(roster).__name__))
         if settings is not None and not isinstance(settings, Mapping):
             raise InvalidAction(_("the settings must map setting ids to values"))
+        # a roster giving a minor or a township official a village role would count their
+        # votes: no case is opened on it (cases stored before keep their roster and replay)
+        problems = ineligible(roster)
+        if problems:
+            raise InvalidAction(_("this roster cannot be used for a case: {problems}").format(
+                problems=join(list(problems))))
         if case_id is not None and (type(case_id) is not str or not case_id):
             raise InvalidAction(_("the case id must be non-empty text"))
         clock = clock or _SYSTEM_CLOCK

@@ -169,7 +169,17 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
     to = fire(ctx, s.state, route)
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, extra)
-    return _moved(route, to, checks, extra, s.entering(to, d.seq, d.at))
+    new = s.entering(to, d.seq, d.at)
+    return _moved(route, to, checks, extra, new.returned() if sends_back(ctx, sp, to) else new)
+
+
+def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
+    """Whether moving from ``sp`` to ``to`` sends the case back to an earlier stage, where the
+    case's engine format withdraws its standing notices and circulated plans."""
+    if not ctx.engine_format.withdraws_on_return:
+        return False
+    target = ctx.plan.stages.get(to)
+    return target is not None and target.index < sp.index
 
 
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
@@ -205,8 +215,8 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
         result["groups"] = groups
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, result)
-    return _outcome((FrozenDict(result), s.after_meeting(sp.id, held, route, (to, d.seq, d.at)),
-                     None))
+    new = s.after_meeting(sp.id, held, route, (to, d.seq, d.at))
+    return _outcome((FrozenDict(result), new.returned() if sends_back(ctx, sp, to) else new, None))
 
 
 def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]
@@ -560,6 +570,8 @@ def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     state = fire(ctx, s.state, event)
     new = after._replace(state=state, entered_seq=d.seq, entered_at=d.at,
                        postings=FrozenDict())
+    if sends_back(ctx, sp, state):
+        new = new.returned()
     return Outcome(FrozenDict(route=event, state=state, open_objections=after.objections), new)
 
 

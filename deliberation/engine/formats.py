@@ -51,6 +51,11 @@ class EngineFormat:
     # committee seated ex officio included, and all their yes votes, and recorded the verdict so:
     # replay of such a case reproduces it (see rules/regimes.py, ``regime_base``)
     regime_among_representatives: bool = True
+    # whether the engine that wrote such cases withdrew the standing notices and circulated
+    # plans when a route sent the case back to an earlier stage (a plan returned for revision
+    # is a new plan: earlier ones let a notice given for the old plan convene the meeting on
+    # the revised one, so their cases may hold such a meeting: replay keeps the notice)
+    withdraws_on_return: bool = True
 
     def recorded(self, kind: str, result: Mapping[str, Any]) -> Mapping[str, Any]:
         """``result`` as this format recorded it for a record of ``kind``."""
@@ -80,11 +85,14 @@ FORMATS: Final[Mapping[int, EngineFormat]] = {
     # Every case opened before formats were recorded: meetings did not yet record their
     # electorate (应到 by category), and rosters had no sex column.
     1: EngineFormat(1, {"meeting": ("electorate",)}, ("sex",), refused_late=False,
-                    regime_among_representatives=False),
+                    regime_among_representatives=False, withdraws_on_return=False),
     # Records as today's, but an action after a passed deadline was still accepted.
-    2: EngineFormat(2, refused_late=False, regime_among_representatives=False),
-    # A legal regime's 2/3 at a representatives' meeting was still counted on all its members.
-    3: EngineFormat(3, regime_among_representatives=False),
+    2: EngineFormat(2, refused_late=False, regime_among_representatives=False,
+                    withdraws_on_return=False),
+    # Records as today's, but a legal regime's 2/3 at a representatives' meeting was still
+    # counted on all its members, and a notice or circulated plan stood through a return to an
+    # earlier stage (Organic Law 2018 Art. 21: the meeting on the revised plan needs its own).
+    3: EngineFormat(3, regime_among_representatives=False, withdraws_on_return=False),
     4: EngineFormat(4),
 }
 

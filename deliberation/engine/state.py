@@ -94,6 +94,14 @@ class CaseState(NamedTuple):
                       self.level, self.rounds, self.notices, self.circulated,
                       self.last_route, postings, self.submitters, self.groups))
 
+    def returned(self) -> CaseState:
+        """The state once the case was sent back to an earlier stage: the plan goes back to be
+        revised, so no notice or circulated plan given for it stands (the revised plan is
+        announced and circulated anew)."""
+        if not self.notices and not self.circulated:
+            return self
+        return self._replace(notices=_EMPTY, circulated=_EMPTY)
+
     def rounds_at(self, stage: str) -> int:
         return self.rounds.get(stage, 0)
 

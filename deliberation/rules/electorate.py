@@ -12,6 +12,11 @@ that leaves voters out names each one's category and the approval.
 'abroad for more than half a year'
 >>> unknown_reasons(["abroad", "on-leave"], ("abroad", "detained"))
 ['on-leave']
+
+Who may be counted at all: a village role gives a vote in a body (the representatives'
+meeting, the Party assembly, the committees), and the law gives those roles only to villagers
+of 18 and over. :func:`ineligible` says where a roster gives one to a minor or to a township
+official, so that no case is opened on it.
 """
 
 from __future__ import annotations
@@ -19,7 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from deliberation.i18n import Text, Triple, _
+from deliberation.i18n import Text, Triple, _, _p, named, quoted, series
+from deliberation.roster.model import Roster
+from deliberation.roster.offices import OFFICE_LABELS
+from deliberation.roster.villager import Villager
 
 INCAPACITY: Final = "incapacity"
 ABROAD: Final = "abroad"
@@ -52,5 +60,60 @@ def reason_name(reason: str) -> Text:
     return EXCLUSION_REASONS.get(reason) or Triple(reason, reason, reason)
 
 
+# The village roles a roster may give, each a seat with a vote in some body: held only by
+# villagers aged 18 and over — representatives and the committees are elected from them
+# (Organic Law 2018 Arts. 13, 25, 32), a Party member is 18 or over (Party Constitution Art. 1).
+_ROLES: Final = ("representative", "party-member", "party-committee", "villagers-committee",
+                 "supervision-committee", *OFFICE_LABELS)
+_COMMITTEE_ROLES: Final[dict[str, Text]] = {
+    "party-committee": _p("village role", "a member of the Party branch committee"),
+    "villagers-committee": _p("village role", "a member of the villagers' committee"),
+    "supervision-committee": _p("village role", "a member of the supervision committee"),
+}
+
+
+def _roles(v: Villager) -> list[Text]:
+    """The village roles the roster gives ``v``, in words."""
+    out: list[Text] = []
+    if v.representative:
+        out.append(_p("village role", "a villager representative"))
+    if v.party != "none":
+        out.append(_p("village role", "a Party member"))
+    out += [text for c, text in _COMMITTEE_ROLES.items() if c in v.committees]
+    out += [OFFICE_LABELS[o] for o in sorted(v.offices)]
+    if v.township and v.collective_member:
+        out.append(_p("village role", "a member of the collective economic organisation"))
+    return out
+
+
+def ineligible(roster: Roster) -> tuple[Text, ...]:
+    """One line for each person ``roster`` gives a village role the law does not let them
+    hold: a minor (any role above; a minor may be a member of the collective), a township
+    official (any role, or membership of the collective: they attend as witnesses and are not
+    villagers — a cadre serving in the village is listed as a villager). Empty when none.
+
+    >>> kid = {"id": "k", "household": "h1", "adult": False, "representative": True}
+    >>> [line.get("en")[:38] for line in ineligible(Roster.from_records([kid]))]
+    ["'k' is not an adult, so cannot be a vi"]
+    """
+    out: list[Text] = []
+    # (the roster's index picks the few people with a role, and every township official)
+    for v in roster.select((*_ROLES, "township-official")):
+        if v.adult and not v.township:
+            continue
+        roles = _roles(v)
+        if not roles:
+            continue
+        who = named(Triple(v.name, v.name, v.name), v.id) if v.name else quoted(v.id)
+        line = (_("{who} is a township official, not a villager, so cannot be {roles}: list a "
+                  "cadre serving in the village as a villager")
+                if v.township else
+                _("{who} is not an adult, so cannot be {roles}: only villagers aged 18 and over "
+                  "are elected to village office or join the Party (Organic Law 2018 Art. 13; "
+                  "Party Constitution Art. 1)"))
+        out.append(line.format(who=who, roles=series(roles)))
+    return tuple(out)
+
+
 __all__ = ["ABROAD", "AWAY_UNTRANSFERRED", "BEDRIDDEN", "DETAINED", "EXCLUSION_REASONS",
-           "INCAPACITY", "PROXY_MODES", "reason_name", "unknown_reasons"]
+           "INCAPACITY", "PROXY_MODES", "ineligible", "reason_name", "unknown_reasons"]
