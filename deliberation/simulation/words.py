@@ -56,6 +56,7 @@ PARAMETER_LABELS: Final[dict[str, Text]] = {
     "away_attendance": _("chance an away member comes back"),
     "away_excused": _("away members excused (not counted as expected)"),
     "support_by_body": _("mean support by meeting"),
+    "committee_support": _("mean support in the committees' meetings"),
     "support_concentration": _("concentration of support between cases"),
     "stage_correlation": _("correlation of support across stages"),
     "abstention": _("chance a present voter abstains"),
