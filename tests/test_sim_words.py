@@ -109,3 +109,31 @@ def test_sensitivity_figures_speak_only_chinese(method: str, tmp_path: Path) -> 
     text = _svg_text(plot_sensitivity(res, tmp_path / "s.svg", lang="zh-Hant"))
     assert latin_words(text) == [], text
     assert "外出黨員比例" not in text and "平均支持率" in text
+
+
+def test_a_swept_share_reads_as_a_number(capsys: pytest.CaptureFixture[str]) -> None:
+    out = _run(["simulate", "four-deliberations", "--runs", "200", "--sweep",
+                "party_away_share=0,1/3", "--lang", "zh-Hans"], capsys)
+    assert "0.3333" in out and "0.33333" not in out, out
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``deliberation simulate … | head``: the closed pipe is not a "cannot write" error."""
+    from deliberation.commands import simulate as command
+
+    def closed(*_args: object) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(command, "_report", closed)
+    assert main([*COMMANDS["simulate"], "--lang", "zh-Hans"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("lang", LANGS_ZH)
+def test_the_help_names_no_english_column(lang: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The help speaks of what the Chinese console shows (通过概率), not `P(adopted)`."""
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help", "--lang", lang])
+    assert "P(adopted)" not in capsys.readouterr().out

@@ -297,6 +297,8 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
         if visits is not None:
             print(f"{_heading('wrote', args.lang)} {write_table(visits, args.stages_out)}",
                   file=sys.stderr)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): cli.main ends quietly
     except OSError as err:
         raise _bad(_("cannot write: {err}").format(err=err)) from None
     return 0
@@ -371,7 +373,8 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace,
                 "days_q10", "days_q50", "days_q90", "mean_reconvenings", "mean_revisions",
                 "mean_consultation_rounds"]
         seed = _("(seed {seed})").format(seed=args.seed).get(lang)
-        print(f"== {_heading('summary', lang)} {seed}")
+        gap = " " if lang == "en" else ""  # the Chinese parenthesis is full-width
+        print(f"== {_heading('summary', lang)}{gap}{seed}")
         # in English the medians' column ids say over which runs they are taken; in Chinese
         # their labels do
         shown = localise(summary[cols], names)

@@ -225,6 +225,8 @@ class Names:
             return NONE
         if isinstance(value, bool):
             return BOOLS[value].get(self.lang)
+        if isinstance(value, float):  # a swept share: 0.3333, not 0.3333333333333333
+            return number(value)
         if column == "kind" and isinstance(value, str):
             return kind_label(value).get(self.lang)
         if isinstance(value, str):
