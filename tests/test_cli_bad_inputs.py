@@ -229,8 +229,9 @@ def test_a_store_error_says_what_to_do_next(lang: str, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A new user in an empty folder: no store file says how to name one (``--db``,
     ``DELIBERATION_DB``) or make one (``case new``), and creates nothing; an id already taken
-    says to choose another ``--id`` or look at the case; an unknown case says where the list
-    is. One line each, in the reader's language, commands and options as code."""
+    says to choose another ``--id`` or look at the case; an unknown case names the nearest
+    stored id, or says where the list is. One line each, in the reader's language, commands
+    and options as code."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DELIBERATION_DB", raising=False)
 
@@ -253,5 +254,7 @@ def test_a_store_error_says_what_to_do_next(lang: str, tmp_path: Path,
     taken = said(new)
     for words in ("road", "--id", "case show road"):
         assert words in taken, taken
-    unknown = said(["case", "show", "raod"])
-    assert "raod" in unknown and "case list" in unknown, unknown
+    unknown = said(["case", "show", "well"])  # nothing close: where the list is
+    assert "well" in unknown and "case list" in unknown, unknown
+    near = said(["case", "show", "raod"])  # a close one: named
+    assert "raod" in near and "road" in near and "case list" not in near, near

@@ -315,6 +315,24 @@ def test_a_bad_or_revoked_token_is_401_before_anything_on_a_case(env: Env) -> No
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
 
 
+def test_a_misspelt_case_id_is_404_naming_the_nearest_of_the_tokens_village(env: Env) -> None:
+    u = uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, f"pond-{u}")
+    with env.client(env.other_clerk) as c:
+        _open(c, f"pond-{u}-b")
+    note = {"do": "note", "text": "x", "at": "2026-03-02T10:00:00+08:00"}
+    with env.client(env.clerk, "en") as c:
+        for r in (c.get(f"/v1/cases/ponf-{u}"), act(c, f"ponf-{u}", note, version)):
+            assert r.status_code == 404 and r.json()["near"] == f"pond-{u}", r.text
+            assert r.json()["detail"] == f"no case 'ponf-{u}'; did you mean 'pond-{u}'?"
+            _validator("problem").validate(r.json())
+        assert c.get(f"/v1/cases/pond-{u}").json()["version"] == version  # nothing recorded
+    with env.client(env.other_clerk) as c:  # never a case of another village
+        assert c.get(f"/v1/cases/ponf-{u}").json()["near"] == f"pond-{u}-b"
+        assert "near" not in c.get("/v1/cases/zzzzzzzzzzzz").json()
+
+
 def test_the_event_feed_delivers_every_record_once_in_order(env: Env) -> None:
     village = "feed-" + uid()
     clerk = make_token(env.server.db, "clerk", village)

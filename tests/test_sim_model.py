@@ -121,7 +121,8 @@ def test_cli_simulate_writes_runs_and_figures(tmp_path: Path,
 
 def test_cli_compare(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["compare", "four-deliberations", "six-deliberations-guzhuang", "--runs", "500",
-                 "--set", "away_share=0.3", "--setting", "consultation-proxies=true"])
+                 "--set", "away_share=0.3", "--setting", "consultation-proxies=true",
+                 "--lang", "en"])  # English: the console shows the ids (Chinese: the names)
     assert code == 0
     out = capsys.readouterr().out
     assert "four-deliberations" in out and "six-deliberations-guzhuang" in out

@@ -44,9 +44,9 @@ SCENARIOS: list[tuple[str, dict[str, Any]]] = [
         "attendance_by_body": {"villagers-meeting": 0.95}, "gate_return": 0.2,
         "authority_refusal": 0.1,
     }),
-    ("six-deliberations-guzhuang", {
+    ("six-deliberations-guzhuang", {  # every body, committees too, at support 0.6
         "party_away_share": 2 / 3, "away_excused": True, "objection_rate": 0.2,
-        "abstention": 0.1, "support": 0.6, "stage_correlation": 0.5,
+        "abstention": 0.1, "support": 0.6, "committee_support": None, "stage_correlation": 0.5,
         "settings": {"party-assembly-quorum-ratio": "2/3", "one-person-both-chairs": True,
                      "consultation-unit": "household"},
         "away_share": 0.4, "reach_away": 0.4,

@@ -71,5 +71,6 @@ def test_lunar_schedule_waits_are_counted_in_days() -> None:
 
 
 def test_cli_simulates_a_new_procedure(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["simulate", "six-orders-duannangou", "--runs", "500", "--seed", "1"]) == 0
+    assert main(["simulate", "six-orders-duannangou", "--runs", "500", "--seed", "1",
+                 "--lang", "en"]) == 0  # English: the console shows the outcomes' ids
     assert "served" in capsys.readouterr().out

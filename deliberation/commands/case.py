@@ -22,7 +22,8 @@ import argparse
 import inspect
 import json
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
@@ -279,6 +280,9 @@ def _next_step(err: NoStoreFile | CaseExists | UnknownCase) -> Text:
         return _("case {case_id} already exists: choose another {id}, or look at it with "
                  "{show}").format(case_id=W(err.case_id), id=W("--id"),
                                   show=W(f"case show {err.case_id}"))
+    if err.near is not None:
+        return _("no case {case_id} in the store; did you mean {near}?").format(
+            case_id=W(err.case_id), near=W(err.near))
     return _("no case {case_id} in the store: {list} shows the cases it holds").format(
         case_id=W(err.case_id), list=W("case list"))
 
@@ -319,20 +323,30 @@ def _emit(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
 
 
+@contextmanager
 def _store(
     args: argparse.Namespace, *, readonly: bool = False, create: bool = False
-) -> Store:
-    """The store for ``--db``. Reading commands open it read-only: nothing is created or
-    migrated, so an archived copy or a read-only database can be shown and verified. Only
-    ``case new`` creates a store (a mistyped --db for ``act`` is an error, not a new file)."""
+) -> Iterator[Store]:
+    """The store for ``--db``, open for the block. Reading commands open it read-only: nothing
+    is created or migrated, so an archived copy or a read-only database can be shown and
+    verified. Only ``case new`` creates a store (a mistyped --db for ``act`` is an error, not a
+    new file). A case id the store does not hold comes out with the nearest one it does."""
     if readonly:
-        return open_store(args.db, readonly=True)
-    from deliberation.store.signing import Ed25519Signer, HmacSigner
+        store = open_store(args.db, readonly=True)
+    else:
+        from deliberation.store.signing import Ed25519Signer, HmacSigner
 
-    key = _key(args.key_file)
-    # A public key only verifies; the store then signs nothing.
-    signer = key if isinstance(key, HmacSigner | Ed25519Signer) else None
-    return open_store(args.db, signer=signer, create=create)
+        key = _key(args.key_file)
+        # A public key only verifies; the store then signs nothing.
+        signer = key if isinstance(key, HmacSigner | Ed25519Signer) else None
+        store = open_store(args.db, signer=signer, create=create)
+    with store:
+        try:
+            yield store
+        except UnknownCase as err:
+            if err.near is not None:
+                raise
+            raise UnknownCase(err.case_id, store.nearest_case(err.case_id)) from None
 
 
 def _key(path: str | None) -> HeadVerifier | None:

@@ -293,10 +293,12 @@ def _run(args: argparse.Namespace, refs: list[str]) -> int:
     except (ValueError, KeyError) as err:
         raise _bad(_("cannot simulate: {err}").format(err=err)) from None
     try:
-        _report(df, list(grid), args)
+        _report(df, list(grid), args, procedures)
         if visits is not None:
             print(f"{_heading('wrote', args.lang)} {write_table(visits, args.stages_out)}",
                   file=sys.stderr)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): cli.main ends quietly
     except OSError as err:
         raise _bad(_("cannot write: {err}").format(err=err)) from None
     return 0
@@ -332,8 +334,8 @@ HEADINGS = {
     "failures": _("where the cases that were not adopted ended"),
     "wrote": _("wrote"),
     "days": _(
-        "adopted_days_median: days to adoption, median over adopted runs only; "
-        "all_days_q10/median/q90: days to any outcome (adopted, rejected, lapsed) over all runs",
+        "{adopted}: days to adoption, median over adopted runs only; "
+        "{all}: days to any outcome (adopted, rejected, lapsed) over all runs",
     ),
 }
 # Console column names that say which runs a median is taken over.
@@ -350,29 +352,42 @@ def _heading(key: str, lang: str) -> str:
     return text.get(lang)
 
 
-def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
+def _report(df: Any, swept: list[str], args: argparse.Namespace,
+            procedures: Sequence[Procedure] = ()) -> None:
     import pandas as pd
 
     from deliberation.simulation.io import write_table
     from deliberation.simulation.summary import failures, summarise
+    from deliberation.simulation.words import ALL_DAYS, Names, column_label, localise, number
 
     by = ("procedure", *swept)
     summary = summarise(df, by)
     fails = failures(df, by)
     lang = args.lang
+    names = Names(procedures, lang)
+    # Chinese headers are full-width: pandas aligns them only when told to count them as two
     with pd.option_context("display.width", 160, "display.max_columns", 30,
-                           "display.max_rows", 200):
+                           "display.max_rows", 200,
+                           "display.unicode.east_asian_width", lang != "en"):
         cols = [*by, "runs", "p_adopted", "ci_low", "ci_high", "days_adopted_median",
                 "days_q10", "days_q50", "days_q90", "mean_reconvenings", "mean_revisions",
                 "mean_consultation_rounds"]
         seed = _("(seed {seed})").format(seed=args.seed).get(lang)
-        print(f"== {_heading('summary', lang)} {seed}")
-        # the medians say over which runs they are taken
-        shown = summary[cols].rename(columns=CONSOLE_NAMES)
-        print(shown.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
-        print(_heading("days", lang))
+        gap = " " if lang == "en" else ""  # the Chinese parenthesis is full-width
+        print(f"== {_heading('summary', lang)}{gap}{seed}")
+        # in English the medians' column ids say over which runs they are taken; in Chinese
+        # their labels do
+        shown = localise(summary[cols], names)
+        if lang == "en":
+            shown = shown.rename(columns=CONSOLE_NAMES)
+        print(shown.to_string(index=False, float_format=number, na_rep="—"))
+        # the note names the columns as the table heads them
+        adopted, every = ("adopted_days_median", "all_days_q10/median/q90") if lang == "en" \
+            else (column_label("days_adopted_median", lang), ALL_DAYS.get(lang))
+        print(HEADINGS["days"].format(adopted=adopted, all=every).get(lang))
         print(f"\n== {_heading('failures', lang)}")
-        print(fails.head(40).to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+        print(localise(fails.head(40), names).to_string(
+            index=False, float_format=lambda x: f"{x:.4f}", na_rep="—"))
     wrote = _heading("wrote", lang)
     if args.out:
         print(f"{wrote} {write_table(df, args.out)}", file=sys.stderr)
@@ -382,6 +397,8 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace) -> None:
         from deliberation.simulation.plots import plot_days, plot_failures, plot_sweep
 
         main = Path(args.plot)
-        first = plot_sweep(df, swept, main, lang) if swept else plot_days(df, main, lang=lang)
-        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"), lang)
+        first = (plot_sweep(df, swept, main, lang, procedures=procedures) if swept
+                 else plot_days(df, main, lang=lang, procedures=procedures))
+        second = plot_failures(df, main.with_name(f"{main.stem}-failures{main.suffix}"), lang,
+                               procedures)
         print(f"{wrote} {first}, {second}", file=sys.stderr)

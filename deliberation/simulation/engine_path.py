@@ -481,7 +481,7 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
     if a > 0 and st.quorum:
         # strategic abstention: each voter is a supporter or an opponent of this meeting's
         # plan; a share ``a`` of the opponents who would have come stay away instead
-        s = float(stage_support(params, st.body, s_run, rng)[0])
+        s = float(stage_support(params, st.body, s_run, rng, st.committee)[0])
         attend = rng.random(people.p.size) < people.p
         opponent = rng.random(people.p.size) >= s
         attend &= ~(people.voter & opponent & (rng.random(people.p.size) < a))
@@ -502,10 +502,10 @@ def _meeting(case: Any, st: StagePlan, people: _People, params: SimParams,
         present = int(voting.sum())
         # which of the voters present are villager representatives (in the order they vote)
         reps = people.representative[voting] if people.representative is not None else None
-        s = float(stage_support(params, st.body, s_run, rng)[0])
+        s = float(stage_support(params, st.body, s_run, rng, st.committee)[0])
         if st.items:
             shares = item_supports(params, st.body, [it.id for it in st.items],
-                                   np.array([s]))
+                                   np.array([s]), st.committee)
             by_item = {it.id: _vote(rng, present, float(x[0]), params.abstention, reps)
                        for it, x in zip(st.items, shares, strict=True)}
             votes = {"items": by_item}

@@ -66,7 +66,7 @@ from deliberation.rules.regimes import (
 from deliberation.rules.schedules import Deadline, LunarScheduleRule
 from deliberation.rules.tasks import Satisfaction
 from deliberation.rules.thresholds import Threshold
-from deliberation.simulation.params import SimParams
+from deliberation.simulation.params import SimParams, committee_body
 
 # Route keys, as small integers for the vectorised path (order = definition.ROUTE_KEYS).
 (PASS, NO_QUORUM, REJECTED, MAX_ROUNDS, DEADLINE, OBJECTION, DECLINED, UNRESOLVED, SHORT,
@@ -181,6 +181,7 @@ class StagePlan:
     # items voted one by one, and how they decide the stage (``all`` or ``any`` adopted)
     items: tuple[ItemPlan, ...] = ()
     item_policy: str = "all"
+    committee: bool = False  # the body is a village committee (``committee_support``)
     # motions
     motion_needed: int = 0
     # consultations
@@ -751,7 +752,7 @@ def _meeting(common: dict[str, Any], body_id: str, member_sel: Sequence[str],
         checks=tuple(c for _id, c in check_clauses),
         check_rule_ids=tuple(i for i, _c in check_clauses),
         observer_groups=_observer_groups(roster, observed), signers=tuple(signers),
-        items=item_plans, item_policy=item_policy,
+        items=item_plans, item_policy=item_policy, committee=committee_body(member_sel),
     )
 
 

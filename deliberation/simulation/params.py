@@ -15,13 +15,13 @@ are assumptions, chosen to be plain rather than realistic; every one is a field 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any, Final
 
 import attrs
 
-from deliberation.roster import Roster, Villager
+from deliberation.roster import COMMITTEES, Roster, Villager
 from deliberation.roster.generate import DEFAULTS
 from deliberation.rules.law import DEFAULT_KIND, check_kind
 
@@ -36,6 +36,22 @@ VILLAGE_COUNTS: Final = ("households", "people", "adults", "party_members", "pro
 def _probability(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
     if not 0.0 <= float(value) <= 1.0:
         raise ValueError(f"{attribute.name} must be a probability in [0, 1], not {value!r}")
+
+
+def _optional_probability(instance: Any, attribute: attrs.Attribute[Any],
+                          value: float | None) -> None:
+    if value is not None:
+        _probability(instance, attribute, value)
+
+
+def committee_body(selectors: Sequence[str]) -> bool:
+    """Whether a body of members ``selectors`` is one of the village's committees (or a joint
+    meeting of them): every member selector is a committee.
+
+    >>> committee_body(("party-committee", "villagers-committee")), committee_body(("adult",))
+    (True, False)
+    """
+    return bool(selectors) and all(s in COMMITTEES for s in selectors)
 
 
 def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -96,8 +112,14 @@ class SimParams:
       Beta(``support`` × κ, (1 − ``support``) × κ) with κ = ``support_concentration``
       (None: no spread, every run has exactly ``support``). Each meeting's support mixes the
       run's support (weight ``stage_correlation``) with a fresh draw for that meeting.
-    * ``support_by_body``: a different mean per body id (e.g. the branch committee that
-      proposes the plan, ``{"branch-committee": 0.9}``): the run's support is shifted by the
+    * ``committee_support``: the mean support in a meeting of the village's committees — the
+      branch committee, the two committees' joint meeting, the villagers' committee (a body
+      whose members are all committee members, :func:`committee_body`). They prepare the
+      matter that the wider bodies then review and decide: a plan reaches the vote of its own
+      proposers agreed on beforehand, so they back it more than the village does (an
+      assumption, docs/simulation.md). None: the committees take ``support`` like any body.
+    * ``support_by_body``: a different mean per body id (e.g. ``{"villagers-meeting": 0.6}``),
+      before ``committee_support`` and ``support``: the run's support is shifted by the
       difference, and the fresh draw has that mean.
     * ``abstention``: chance that a present voter abstains.
     * ``strategic_abstention``: share of a meeting's opponents who stay away on purpose when
@@ -205,6 +227,7 @@ class SimParams:
     support_by_body: tuple[tuple[str, float], ...] = attrs.field(
         default=(), converter=_frozen_mapping
     )
+    committee_support: float | None = attrs.field(default=0.9, validator=_optional_probability)
     support_concentration: float | None = 20.0
     stage_correlation: float = attrs.field(default=0.8, validator=_probability)
     abstention: float = attrs.field(default=0.0, validator=_probability)
@@ -263,11 +286,23 @@ class SimParams:
         """The resident attendance probability for ``body_id``."""
         return float(dict(self.attendance_by_body).get(body_id, self.attendance))
 
-    def support_of(self, body_id: str) -> float:
-        """The mean support among the voters of ``body_id``."""
-        return float(dict(self.support_by_body).get(body_id, self.support))
+    def support_of(self, body_id: str, committee: bool = False) -> float:
+        """The mean support among the voters of ``body_id``: as ``support_by_body`` names it,
+        else ``committee_support`` for a ``committee`` (:func:`committee_body`), else
+        ``support``.
 
-    def item_shift(self, body_id: str, item_id: str) -> float:
+        >>> p = SimParams()
+        >>> p.support_of("branch-committee", committee=True), p.support_of("party-assembly")
+        (0.9, 0.65)
+        """
+        named = dict(self.support_by_body).get(body_id)
+        if named is not None:
+            return float(named)
+        if committee and self.committee_support is not None:
+            return float(self.committee_support)
+        return float(self.support)
+
+    def item_shift(self, body_id: str, item_id: str, committee: bool = False) -> float:
         """How far an item's mean support lies from the body's (0 for an item not named).
 
         >>> p = SimParams(support=0.65, support_by_item={"lights": 0.5})
@@ -275,7 +310,7 @@ class SimParams:
         (-0.15, 0.0)
         """
         mean = dict(self.support_by_item).get(item_id)
-        return 0.0 if mean is None else float(mean) - self.support_of(body_id)
+        return 0.0 if mean is None else float(mean) - self.support_of(body_id, committee)
 
     def setting_overrides(self) -> dict[str, Any]:
         """``settings`` as the procedure expects them (``"2/3"`` becomes a Fraction)."""

@@ -31,27 +31,13 @@ import attrs
 from deliberation.i18n import Text, _
 from deliberation.simulation.params import SETTING_PREFIX, SimParams
 from deliberation.simulation.summary import summarise
+from deliberation.simulation.words import Names, parameter_label
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# Axis labels of the parameters researchers sweep most; any other is shown by its name.
-LABELS: Final[dict[str, Text]] = {
-    "party_away_share": _("share of Party members away"),
-    "away_share": _("share of adult villagers away"),
-    "household_away_share": _("share of households wholly away"),
-    "support": _("mean support"),
-    "attendance": _("attendance of resident members"),
-    "refuse_sign": _("chance a villager refuses to sign"),
-    "strategic_abstention": _("share of opponents staying away"),
-    "reach_away": _("chance an away villager is reached per round"),
-    "away_attendance": _("chance an away member comes back"),
-    "stage_correlation": _("correlation of support across stages"),
-    "abstention": _("chance a present voter abstains"),
-    "revision_gain": _("support gained by a revision"),
-    "reach_resident": _("chance a resident is reached per round"),
-    "procedure": _("procedure"),
-}
+    from deliberation.definition.model import Procedure
+
 WORDS: Final[dict[str, Text]] = {
     "p_adopted": _("P(adopted), 95% Wilson interval"),
     "days_adopted": _("days to adoption (adopted runs only)"),
@@ -59,7 +45,6 @@ WORDS: Final[dict[str, Text]] = {
     "runs": _("runs"),
     "share": _("share of all runs"),
     "where": _("where it ended: stage / rule"),
-    "setting": _("setting"),
 }
 # Fonts with CJK glyphs, in order of preference (fonts-wqy-microhei is what CI installs).
 CJK_FONTS: Final = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans CJK TC",
@@ -71,16 +56,12 @@ _NOT_DIMENSIONS: Final = ("settings",)
 
 
 def label(name: str, lang: str) -> str:
-    """A parameter's (or setting's) axis label in ``lang``.
+    """A parameter's (or setting's) axis label in ``lang`` (:func:`.words.parameter_label`).
 
     >>> label("party_away_share", "en"), label("settings.resolution-body", "en")
     ('share of Party members away', 'setting resolution-body')
     """
-    if name in LABELS:
-        return LABELS[name].get(lang)
-    if name.startswith(SETTING_PREFIX):
-        return f"{WORDS['setting'].get(lang)} {name.removeprefix(SETTING_PREFIX)}"
-    return name
+    return parameter_label(name, lang)
 
 
 def cjk_font() -> str | None:
@@ -164,10 +145,11 @@ def _numeric(values: Sequence[Any]) -> bool:
 
 
 def plot_sweep(df: pd.DataFrame, swept: Sequence[str], path: str | Path, lang: str = "en",
-               title: str | None = None) -> Path:
+               title: str | None = None, procedures: Sequence[Procedure] = ()) -> Path:
     """P(adopted) with Wilson intervals against ``swept[0]``, one line per procedure, one
     panel per combination of the other dimensions (``swept[1:]`` and any other parameter that
-    varies in ``df``)."""
+    varies in ``df``). Outside English the procedures and values are named (``procedures``,
+    else the built-in library's), never shown by id."""
     import matplotlib.pyplot as plt
 
     dims = dimensions(df, swept)
@@ -181,6 +163,7 @@ def plot_sweep(df: pd.DataFrame, swept: Sequence[str], path: str | Path, lang: s
     xs = sorted(s[x].dropna().unique().tolist())
     numeric = _numeric(xs)
     with _style(lang) as used:
+        names = Names(procedures, used, _ids(df))
         fig, axes = plt.subplots(nrows, ncols, figsize=(4.2 * ncols + 1.0, 3.4 * nrows + 0.6),
                                  sharey=True, squeeze=False)
         for i, panel in enumerate(panels):
@@ -198,18 +181,19 @@ def plot_sweep(df: pd.DataFrame, swept: Sequence[str], path: str | Path, lang: s
                     err = [(g["p_adopted"] - g["ci_low"]).clip(lower=0),
                            (g["ci_high"] - g["p_adopted"]).clip(lower=0)]
                     ax.errorbar(pos, g["p_adopted"], yerr=err, marker="o", capsize=3,
-                                label=str(proc))
+                                label=_legend(names, proc))
                 for _unused, row in flat.iterrows():
                     # the procedure has no such setting: the same at every x, with its band
-                    ax.axhline(row["p_adopted"], linestyle="--", color="grey", label=str(proc))
+                    ax.axhline(row["p_adopted"], linestyle="--", color="grey",
+                               label=_legend(names, proc))
                     ax.axhspan(row["ci_low"], row["ci_high"], color="grey", alpha=0.15)
             if not numeric:
-                ax.set_xticks(range(len(xs)), [str(v) for v in xs])
+                ax.set_xticks(range(len(xs)), [_value(names, x, v) for v in xs])
             ax.set_ylim(-0.02, 1.02)
             ax.grid(alpha=0.3)
             ax.set_xlabel(label(x, used))
             if facets:
-                ax.set_title("\n".join(f"{label(f, used)} = {v}"
+                ax.set_title("\n".join(f"{label(f, used)} = {_value(names, f, v)}"
                                        for f, v in zip(facets, panel, strict=True)),
                              fontsize=9)
         for j in range(len(panels), nrows * ncols):
@@ -222,41 +206,70 @@ def plot_sweep(df: pd.DataFrame, swept: Sequence[str], path: str | Path, lang: s
         return _save(fig, path)
 
 
+def _ids(df: pd.DataFrame) -> list[str]:
+    return [str(p) for p in df["procedure"].unique()]
+
+
+def _legend(names: Names, pid: object) -> str:
+    return str(pid) if names.lang == "en" else names.procedure(str(pid))
+
+
+def _value(names: Names, column: str, value: object) -> str:
+    """A swept value on an axis or in a facet's title (a number as is; words in ``lang``)."""
+    if names.lang == "en":
+        return str(value)
+    return names.value("", column, value)
+
+
 def plot_adoption(df: pd.DataFrame, parameter: str, path: str | Path,
-                  title: str | None = None, lang: str = "en") -> Path:
+                  title: str | None = None, lang: str = "en",
+                  procedures: Sequence[Procedure] = ()) -> Path:
     """P(adopted) with its 95% Wilson interval against ``parameter``, one line per procedure;
     any other dimension that varies in ``df`` is a facet (see :func:`plot_sweep`)."""
-    return plot_sweep(df, [parameter], path, lang, title)
+    return plot_sweep(df, [parameter], path, lang, title, procedures)
 
 
 def plot_days(df: pd.DataFrame, path: str | Path, adopted_only: bool = True,
-              lang: str = "en") -> Path:
+              lang: str = "en", procedures: Sequence[Procedure] = ()) -> Path:
     """The distribution of days, one histogram per procedure: to adoption among adopted runs
     (``adopted_only``), or to decision (any outcome) over all runs — the label says which."""
     import matplotlib.pyplot as plt
 
     data = df.loc[df["adopted"]] if adopted_only else df
     with _style(lang) as used:
+        names = Names(procedures, used)
         fig, ax = plt.subplots(figsize=(7.0, 4.5))
         for proc, g in data.groupby("procedure", observed=True):
-            ax.hist(g["days"], bins=40, alpha=0.5, label=str(proc))
+            ax.hist(g["days"], bins=40, alpha=0.5, label=_legend(names, proc))
         ax.set_xlabel(WORDS["days_adopted" if adopted_only else "days_all"].get(used))
         ax.set_ylabel(WORDS["runs"].get(used))
         ax.legend()
         return _save(fig, path)
 
 
-def plot_failures(df: pd.DataFrame, path: str | Path, lang: str = "en") -> Path:
-    """Where cases that were not adopted ended: share of runs by stage and rule."""
+def plot_failures(df: pd.DataFrame, path: str | Path, lang: str = "en",
+                  procedures: Sequence[Procedure] = ()) -> Path:
+    """Where cases that were not adopted ended: share of runs by stage and rule (by name
+    outside English)."""
     import matplotlib.pyplot as plt
     import pandas as pd
 
     failed = df.loc[~df["adopted"]]
-    where = failed["end_stage"].astype(str) + " / " + failed["end_rule"].astype(str)
-    table = pd.crosstab(where, failed["procedure"].astype(str))
-    totals = df.groupby(df["procedure"].astype(str)).size()
-    shares = table / totals
     with _style(lang) as used:
+        names = Names(procedures, used)
+        if used == "en":
+            where = failed["end_stage"].astype(str) + " / " + failed["end_rule"].astype(str)
+        else:
+            where = pd.Series([
+                f"{names.stage(p, s)} / {names.rule(p, s, r)}"
+                for p, s, r in zip(failed["procedure"].astype(str),
+                                   failed["end_stage"].astype(str),
+                                   failed["end_rule"].astype(str), strict=True)
+            ], index=failed.index, dtype=object)
+        table = pd.crosstab(where, failed["procedure"].astype(str))
+        totals = df.groupby(df["procedure"].astype(str)).size()
+        shares = (table / totals).rename(columns=lambda pid: _legend(names, pid))
+        shares.columns.name = label("procedure", used)  # the legend's title
         fig, ax = plt.subplots(figsize=(8.0, max(3.0, 0.45 * len(shares) + 1.5)))
         shares.plot.barh(ax=ax)
         ax.set_xlabel(WORDS["share"].get(used))

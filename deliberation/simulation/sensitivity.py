@@ -66,6 +66,13 @@ OUTPUT_LABELS: Final[dict[str, Text]] = {
     "p_adopted": _("P(adopted)"),
     "mean_days": _("mean days to decision (all runs)"),
 }
+# The indices' axis and legend labels: the methods' own notation in English, words in Chinese.
+INDEX_LABELS: Final[dict[str, Text]] = {
+    "mu_star": _("Morris μ*"),
+    "sobol": _("Sobol'"),
+    "ST": _("ST"),
+    "S1": _("S1"),
+}
 
 
 def _salib(name: str) -> Any:
@@ -181,13 +188,13 @@ def plot_sensitivity(result: pd.DataFrame, path: str | Path, lang: str = "en") -
             if morris:
                 ax.barh(names, part["mu_star"], xerr=part["mu_star_conf"], capsize=3,
                         color="tab:blue")
-                ax.set_xlabel("Morris μ*")
+                ax.set_xlabel(INDEX_LABELS["mu_star"].get(used))
             else:
                 ax.barh(names, part["ST"], xerr=part["ST_conf"], capsize=3, alpha=0.5,
-                        label="ST", color="tab:blue")
+                        label=INDEX_LABELS["ST"].get(used), color="tab:blue")
                 ax.barh(names, part["S1"], xerr=part["S1_conf"], capsize=3, height=0.4,
-                        label="S1", color="tab:orange")
-                ax.set_xlabel("Sobol'")
+                        label=INDEX_LABELS["S1"].get(used), color="tab:orange")
+                ax.set_xlabel(INDEX_LABELS["sobol"].get(used))
                 ax.legend(fontsize=8)
             ax.set_title(OUTPUT_LABELS[output].get(used), fontsize=10)
             ax.grid(alpha=0.3, axis="x")

@@ -101,11 +101,12 @@ def draw_support(params: SimParams, rng: np.random.Generator, size: int,
 
 
 def stage_support(params: SimParams, body: str, run_support: NDArray[np.float64],
-                  rng: np.random.Generator) -> NDArray[np.float64]:
-    """A meeting's support: the run's (shifted to the body's mean) mixed with a fresh draw."""
+                  rng: np.random.Generator, committee: bool = False) -> NDArray[np.float64]:
+    """A meeting's support: the run's (shifted to the body's mean) mixed with a fresh draw;
+    ``committee``: the body is one of the village's committees (``committee_support``)."""
     import numpy as np
 
-    mean = params.support_of(body)
+    mean = params.support_of(body, committee)
     rho = params.stage_correlation
     shifted = np.clip(run_support + (mean - params.support), 0.0, 1.0)
     fresh = draw_support(params, rng, run_support.size, mean)
@@ -114,12 +115,13 @@ def stage_support(params: SimParams, body: str, run_support: NDArray[np.float64]
 
 
 def item_supports(params: SimParams, body: str, items: Sequence[str],
-                  s: NDArray[np.float64]) -> list[NDArray[np.float64]]:
+                  s: NDArray[np.float64], committee: bool = False
+                  ) -> list[NDArray[np.float64]]:
     """Each item's support at a meeting whose support is ``s``: shifted by the item's mean's
     difference from the body's (:meth:`SimParams.item_shift`), within [0, 1]."""
     import numpy as np
 
-    return [np.clip(s + params.item_shift(body, item), 0.0, 1.0) for item in items]
+    return [np.clip(s + params.item_shift(body, item, committee), 0.0, 1.0) for item in items]
 
 
 def household_pmf(resident: int, away: int, p: float, q: float) -> list[float]:
@@ -336,9 +338,10 @@ class _Chunk:
         self.observe(st, facts, rng, m)
         # The vote (held only where the quorum is met; the draw is made for all, so the streams
         # do not depend on who had a quorum).
-        s = stage_support(self.params, st.body, self.support[ix], rng)
+        s = stage_support(self.params, st.body, self.support[ix], rng, st.committee)
         if st.items:
-            shares = item_supports(self.params, st.body, [it.id for it in st.items], s)
+            shares = item_supports(self.params, st.body, [it.id for it in st.items], s,
+                                   st.committee)
         else:
             shares = [s]
         return facts, self.vote(st, facts, [x * (1.0 - self.params.abstention)
@@ -407,7 +410,7 @@ class _Chunk:
         among those present a voter is a supporter with s / (s + (1 − s)(1 − a)). The
         meeting's support is drawn first (the opponents know where they stand)."""
         np = self.np
-        s = stage_support(self.params, st.body, self.support[ix], rng)
+        s = stage_support(self.params, st.body, self.support[ix], rng, st.committee)
         come = s + (1.0 - s) * (1.0 - a)
         for g in st.groups:
             _attend(facts, g, rng.binomial(g.n, g.p * come if g.voter else np.full(ix.size, g.p)))

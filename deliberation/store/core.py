@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from deliberation.diagnostics import closest
 from deliberation.engine.records import (
     Attachment,
     Record,
@@ -745,6 +746,34 @@ class Store:
 
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
+
+    def nearest_case(self, case_id: str, village: str | None = None, *,
+                     in_a_village: bool = False) -> str | None:
+        """The stored case id closest to ``case_id`` (``difflib``, as every did-you-mean of the
+        library), among the cases of ``village`` when given (of any village, not those opened
+        without one, with ``in_a_village``: what the service serves); ``None`` when none is
+        close.
+
+        The database hands over only ids that can be close: difflib's ratio 2M/(a+b) is at
+        least 0.6 only if the lengths a, b satisfy 3a <= 7b and 3b <= 7a, so the length filter
+        drops no candidate; no case's records or header are read.
+
+        >>> store = open_store("sqlite:///:memory:")
+        >>> for cid in ("road-2026", "well-2026", "a-much-longer-case-id-than-road"):
+        ...     _ = store.create(cid, "four-deliberations", "1", [])
+        >>> store.nearest_case("raod-2026"), store.nearest_case("zzz")
+        ('road-2026', None)
+        """
+        sql = ("SELECT case_id FROM cases "
+               "WHERE 7 * length(case_id) >= ? AND 3 * length(case_id) <= ?")
+        params: list[Any] = [3 * len(case_id), 7 * len(case_id)]
+        if village is not None:
+            sql += " AND village = ?"
+            params.append(village)
+        elif in_a_village:
+            sql += " AND village <> ''"
+        rows = self.backend.execute(sql, tuple(params))
+        return closest(case_id, (str(r[0]) for r in rows))
 
     def cases(
         self,

@@ -21,10 +21,12 @@ class NoStoreFile(StoreError):
 
 
 class UnknownCase(InvalidAction):
-    """No case with that id is in the store."""
+    """No case with that id is in the store; ``near``: the closest stored id, when whoever
+    raises it has looked one up (:meth:`Store.nearest_case`)."""
 
-    def __init__(self, case_id: str) -> None:
+    def __init__(self, case_id: str, near: str | None = None) -> None:
         self.case_id = case_id
+        self.near = near
         super().__init__(
             _("no case {case_id!r} in the store").format(case_id=case_id)
         )

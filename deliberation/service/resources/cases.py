@@ -49,14 +49,20 @@ from deliberation.service.resources.common import (
     unchecked_of,
 )
 from deliberation.service.rosters import load_roster
-from deliberation.service.tokens import ALL_VILLAGES, VILLAGE_ID, principal_from, token_query
+from deliberation.service.tokens import (
+    ALL_VILLAGES,
+    VILLAGE_ID,
+    Principal,
+    principal_from,
+    token_query,
+)
 from deliberation.service.views import (
     etag,
     explanation_view,
     record_view,
     state_view,
 )
-from deliberation.store import CaseInfo, UnknownCase
+from deliberation.store import CaseInfo, Store, UnknownCase
 from deliberation.store.archive import archive_data, archive_html
 from deliberation.store.evidence import Evidence, check_count, evidence_from_bytes
 from deliberation.store.register_pdf import register_pdf
@@ -87,7 +93,7 @@ def _village_of(ctx: Ctx, case_id: str, permission: str) -> str:
     check_id(case_id, "case")
     village = acting.case_village(ctx.store, case_id)
     if village is None:
-        raise _no_case(case_id)
+        raise _no_case(ctx.store, ctx.principal, case_id)
     require(ctx.principal, permission, village)
     return village
 
@@ -109,9 +115,9 @@ def _case_and(ctx: Ctx, case_id: str, permission: str, *queries: tuple[str, tupl
         else:
             info, rows = ctx.store.info(case_id), []
     except UnknownCase:
-        raise _no_case(case_id) from None
+        raise _no_case(ctx.store, ctx.principal, case_id) from None
     if not info.village:
-        raise _no_case(case_id)
+        raise _no_case(ctx.store, ctx.principal, case_id)
     require(ctx.principal, permission, info.village)
     return info, rows
 
@@ -137,9 +143,9 @@ def checked_case(req: Unchecked, case_id: str, permission: str,
     try:
         info = store.info_from(case_id, rows[0])
     except UnknownCase:
-        raise _no_case(case_id) from None
+        raise _no_case(store, principal, case_id) from None
     if not info.village:
-        raise _no_case(case_id)
+        raise _no_case(store, principal, case_id)
     require(principal, permission, info.village)
     return ctx, info, rows[1:]
 
@@ -165,8 +171,15 @@ def _read_view(ctx: Ctx, info: CaseInfo, rows: acting.Fetched | None,
     return reply(data, ctx.lang, headers={"ETag": etag(info.version)})
 
 
-def _no_case(case_id: str) -> ServiceProblem:
-    return ServiceProblem(404, "not-found", _("no case {case_id!r}").format(case_id=case_id))
+def _no_case(store: Store, principal: Principal, case_id: str) -> ServiceProblem:
+    """404, naming the nearest case id among the cases the token may see (its village's:
+    never one of another village)."""
+    every = principal.village == ALL_VILLAGES
+    near = store.nearest_case(case_id, None if every else principal.village, in_a_village=True)
+    if near is None:
+        return ServiceProblem(404, "not-found", _("no case {case_id!r}").format(case_id=case_id))
+    return ServiceProblem(404, "not-found", _("no case {case_id!r}; did you mean {near!r}?")
+                          .format(case_id=case_id, near=near), {"near": near})
 
 
 @router.post("/v1/cases", status_code=201, summary="Open a case (clerk, admin)",
