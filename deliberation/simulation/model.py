@@ -332,6 +332,72 @@ def unknown_setting(key: str, known: Iterable[str]) -> SimulationError:
     ).format(key=key, listed=listed))
 
 
+# The parameters keyed by ids of the procedure, with what they name: each key must be one.
+ID_KEYED: Final = ("attendance_by_body", "support_by_body", "support_by_item")
+
+
+def _known_ids(procedures: Sequence[Procedure]) -> dict[str, set[str]]:
+    bodies = {b for p in procedures for b in p.bodies}
+    items = {it.id for p in procedures for st in p.stages for it in st.items}
+    return {"attendance_by_body": bodies, "support_by_body": bodies, "support_by_item": items}
+
+
+def check_ids(procedures: Sequence[Procedure], params: SimParams) -> None:
+    """Refuse an id in ``params`` that none of ``procedures`` has — a setting, a body of
+    ``attendance_by_body``/``support_by_body``, an item of ``support_by_item`` — with a
+    did-you-mean: a misspelt id would otherwise silently leave the default in force.
+
+    >>> from deliberation import load_procedure
+    >>> try:
+    ...     check_ids([load_procedure("four-deliberations")],
+    ...               SimParams(support_by_body={"party-asembly": 0.5}))
+    ... except SimulationError as err:
+    ...     print(err.message.get("en"))
+    support_by_body: no body 'party-asembly'; did you mean 'party-assembly'?
+    """
+    known_settings = {s for p in procedures for s in p.settings}
+    for key, _unused in params.settings:
+        if key not in known_settings:
+            raise unknown_setting(key, known_settings)
+    known = _known_ids(procedures)
+    for field in ID_KEYED:
+        choices = sorted(known[field])
+        for key, _unused in getattr(params, field):
+            if key in known[field]:
+                continue
+            near = closest(key, choices)
+            listed = ", ".join(choices) or "-"
+            if field == "support_by_item":
+                raise SimulationError(_(
+                    "support_by_item: no meeting votes on an item {key!r}; did you mean {near!r}?",
+                ).format(key=key, near=near) if near is not None else _(
+                    "support_by_item: no meeting votes on an item {key!r}; items: {items}",
+                ).format(key=key, items=listed))
+            raise SimulationError(_(
+                "{field}: no body {key!r}; did you mean {near!r}?",
+            ).format(field=field, key=key, near=near) if near is not None else _(
+                "{field}: no body {key!r}; bodies: {bodies}",
+            ).format(field=field, key=key, bodies=listed))
+
+
+def own_params(procedure: Procedure, params: SimParams) -> SimParams:
+    """``params`` keeping only the ids ``procedure`` has (settings, bodies, items): a
+    comparison may name what only one of its procedures knows (:func:`check_ids` has checked
+    that some procedure does).
+
+    >>> from deliberation import load_procedure
+    >>> p = SimParams(support_by_body={"party-assembly": 0.5, "villagers": 0.6})
+    >>> own_params(load_procedure("four-deliberations"), p).support_by_body
+    (('party-assembly', 0.5),)
+    """
+    known = _known_ids([procedure])
+    kept: dict[str, Any] = {
+        field: {k: v for k, v in getattr(params, field) if k in known[field]}
+        for field in ID_KEYED}
+    kept["settings"] = {k: v for k, v in params.settings if k in procedure.settings}
+    return params.with_(**kept)
+
+
 def setting_overrides(procedure: Procedure, settings: Mapping[str, Any]) -> dict[str, Any]:
     """``settings`` checked and typed as the engine types them (one checker:
     :func:`deliberation.engine.plan.normalise_settings`), after a did-you-mean for any id the
@@ -378,6 +444,7 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
     roster = params.roster() if roster is None else roster
     if procedure.groups:  # bodies made of a group count its simulated members
         roster = roster.with_groups(simulated_groups(procedure, roster))
+    check_ids((procedure,), params)  # as simulate/compare check them, for every caller
     overrides = setting_overrides(procedure, dict(params.settings))
     if params.proxies is not None and "consultation-proxies" in procedure.settings:
         overrides.setdefault("consultation-proxies", params.proxies)
@@ -759,5 +826,5 @@ __all__ = [
     "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
     "RECONVENE", "REJECTED", "RETURNED", "UNRESOLVED",
     "Approval", "Group", "ItemPlan", "Plan", "QuorumAlt", "SimulationError", "StagePlan",
-    "compile_plan", "counted", "deadline_passed",
+    "check_ids", "compile_plan", "counted", "deadline_passed",
 ]
