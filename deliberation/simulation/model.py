@@ -52,7 +52,7 @@ from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.gates import GateSignatures
 from deliberation.rules.law import is_representative
-from deliberation.rules.motion import WrittenMotion
+from deliberation.rules.motion import ProposalSupport, WrittenMotion
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED
 from deliberation.rules.regimes import (
@@ -174,6 +174,7 @@ class StagePlan:
     committee: bool = False  # the body is a village committee (``committee_support``)
     # motions
     motion_needed: int = 0
+    proposers: tuple[str, ...] = ()  # who raises the motion (:func:`simulated_proposers`)
     # consultations
     unit: str = "villager"
     population: int = 0
@@ -285,13 +286,53 @@ def deadline_passed(deadlines: Iterable[Deadline], entered: int, on: int) -> boo
     return False
 
 
-def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) -> Facts:
+def simulated_proposers(rules: Sequence[Rule], roster: Roster, params: SimParams
+                        ) -> tuple[str, ...]:
+    """Who raises a simulated motion (both paths submit these): the first
+    ``motion_submitters`` adults of the roster when that is set; else a lawful group the
+    stage's rules themselves describe — the villagers' committee's members where a
+    ``proposal-support`` rule admits the committee's proposal, else as many adults as its
+    villagers' share needs (its ``requirements``) — topped up with the next adults to what a
+    ``written-motion`` needs. The rules still decide the motion (:func:`compile_plan` asks
+    them): this only chooses who stands behind it.
+
+    >>> from deliberation import load_procedure
+    >>> p = load_procedure("one-matter-one-discussion")
+    >>> rules = [_bound(p, spec, {}) for spec in p.rules_of(p.stages[0], {})]
+    >>> roster = SimParams().roster()
+    >>> who = simulated_proposers(rules, roster, SimParams())
+    >>> set(who) == {v.id for v in roster.select(("villagers-committee",))}
+    True
+    >>> len(simulated_proposers(rules, roster, SimParams(motion_submitters=2)))
+    2
+    """
+    adults = [v.id for v in roster.select(("adult",))]
+    if params.motion_submitters is not None:
+        return tuple(adults[:params.motion_submitters])
+    needed = max((req.needed for r in rules if isinstance(r, WrittenMotion)
+                  for req in r.requirements({})), default=1)
+    chosen: list[str] = []
+    sizes: Facts = {"adults": len(adults), "representatives": roster.count("representative")}
+    for rule in rules:
+        if not isinstance(rule, ProposalSupport):
+            continue
+        committee = [v.id for v in roster.select(("villagers-committee",)) if v.adult]
+        if rule.committee and committee:
+            chosen = committee
+        else:
+            needed = max([needed, *(req.needed for req in rule.requirements(sizes)
+                                    if req.count == "submitters_signed")])
+    taken = set(chosen)
+    rest = [a for a in adults if a not in taken]
+    return (*chosen, *rest[:max(0, needed - len(chosen))])
+
+
+def _static_facts(roster: Roster, channels: Sequence[str], submitters: Sequence[str]) -> Facts:
     """The facts the simulator guarantees by how it schedules: notice and circulation periods
     are observed (the meeting is held long after them), everyone signs the minutes, the
     township's witnesses attend, the disclosure stays up long enough on the channels it posts
-    on. A motion is submitted by the first ``motion_submitters`` adults of the roster (as the
-    engine path does), which decides a ``proposal-support`` rule."""
-    submitters = [v.id for v in roster.select(("adult",))][:params.motion_submitters]
+    on. A motion is submitted by ``submitters`` (:func:`simulated_proposers`, as the engine
+    path does), which decides a ``proposal-support`` rule."""
     reps = {v.id for v in roster.select(("representative",))}
     committee = {v.id for v in roster.select(("villagers-committee",))}
     later = _DAY0 + timedelta(days=3650)
@@ -307,8 +348,8 @@ def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) ->
         participants_signed=1,
         witnesses_signed=roster.count("township-official"),
         posted_on=dict.fromkeys(channels, _DAY0),
-        submitters=params.motion_submitters,
-        submitters_signed=params.motion_submitters,
+        submitters=len(submitters),
+        submitters_signed=len(submitters),
         text="matter",
     )
 
@@ -508,7 +549,9 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     # every rule counting from the posting makes it wait (a disclosure, a comment period)
     min_days = max((r.describe().days for r in rules if "posted_on" in r.reads), default=0)
     channels = [c for r in disclosures for c in posting_channels(r)]
-    facts = _static_facts(params, roster, channels)
+    proposers = (simulated_proposers(rules, roster, params)
+                 if stage.action is ActionKind.MOTION else ())
+    facts = _static_facts(roster, channels, proposers)
     static_failure = None
     for rule in rules:
         if isinstance(rule, SAMPLED) or rule.effect is not Effect.REFUSE or (
@@ -543,7 +586,7 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     if stage.action is ActionKind.MOTION:
         needed = max((req.needed for r in rules if isinstance(r, WrittenMotion)
                       for req in r.requirements({})), default=1)
-        return StagePlan(**common, motion_needed=needed)
+        return StagePlan(**common, motion_needed=needed, proposers=proposers)
     if stage.action is ActionKind.DISCLOSURE:
         days = procedure.supervision.answer_within_days if procedure.supervision else 7
         return StagePlan(**common, min_days=min_days, objection_days=days)
