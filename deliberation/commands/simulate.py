@@ -118,7 +118,8 @@ def parse_value(name: str, text: str) -> Any:
             return raw
         if isinstance(default, bool) or name in ("proxies", "away_excused"):
             return _bool(raw)
-        if isinstance(default, int) and not isinstance(default, bool):
+        if (isinstance(default, int) and not isinstance(default, bool)) or (
+                str(fields[name].type) == "int | None"):  # a count that may be left to a rule
             return int(raw)
         if isinstance(default, str):  # a word, e.g. the matter's kind
             return raw

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from deliberation.definition.model import Procedure
 from deliberation.diagnostics import closest
 from deliberation.i18n import _
+from deliberation.simulation.model import check_ids, own_params
 from deliberation.simulation.parallel import (
     DEFAULT_CHUNK,
     PATHS,
@@ -334,14 +335,16 @@ def _sweep(procedures: ProcedureRef | Sequence[ProcedureRef], params: SimParams 
     tasks: list[Task] = []
     by_tag_proc: dict[int, Procedure] = {}
     by_tag_params: dict[int, SimParams] = {}
-    _known_somewhere(procs, params)
+    for point in points:  # a swept mapping names bodies or items too
+        _known_somewhere(procs, point)
     tag = 0
     done: set[tuple[int, SimParams]] = set()
     for point in points:
         for i, proc in enumerate(procs):
             # Each procedure gets the settings it has (a comparison may set a setting that
             # only one of them knows, e.g. 六议's consultation-proxies); rows record which.
-            own = point.with_(settings={k: v for k, v in point.settings if k in proc.settings})
+            # So do a body's attendance or support and an item's support.
+            own = own_params(proc, point)
             if (i, own) in done:
                 # a swept setting this procedure lacks: the same runs again would only
                 # pretend to narrow its interval
@@ -355,23 +358,9 @@ def _sweep(procedures: ProcedureRef | Sequence[ProcedureRef], params: SimParams 
 
 
 def _known_somewhere(procs: Sequence[Procedure], params: SimParams) -> None:
-    """Every overridden setting belongs to at least one of the procedures (did-you-mean)."""
-    from deliberation.simulation.model import SimulationError, unknown_setting
-
-    known = {s for p in procs for s in p.settings}
-    for key, _unused in params.settings:
-        if key not in known:
-            raise unknown_setting(key, known)
-    # an item's support names an item some meeting of the procedures votes on by itself
-    items = sorted({it.id for p in procs for st in p.stages for it in st.items})
-    for key, _unused in params.support_by_item:
-        if key not in items:
-            near = closest(key, items)
-            raise SimulationError(_(
-                "support_by_item: no meeting votes on an item {key!r}; did you mean {near!r}?",
-            ).format(key=key, near=near) if near is not None else _(
-                "support_by_item: no meeting votes on an item {key!r}; items: {items}",
-            ).format(key=key, items=", ".join(items) or "-"))
+    """Every id the parameters name (settings, bodies, items) belongs to at least one of the
+    procedures (did-you-mean): the check :func:`compile_plan` makes, before anything runs."""
+    check_ids(procs, params)
 
 
 def _check_grid(procs: Sequence[Procedure], names: Sequence[str]) -> None:

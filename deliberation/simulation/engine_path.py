@@ -307,7 +307,7 @@ class _Run:
         elif st.action is ActionKind.GATE:
             route, rule = self.gate(st)
         elif st.action is ActionKind.MOTION:
-            route, rule = self.move(), ""
+            route, rule = self.move(st), ""
         elif st.action is ActionKind.MEETING:
             route, rule = self.meet(st)
         elif st.action is ActionKind.CONSULTATION:
@@ -350,10 +350,9 @@ class _Run:
         route = _route(records, "examination")
         return route, "" if route == "pass" else "checks"
 
-    def move(self) -> str:
-        """A written motion by the first ``motion_submitters`` adults."""
-        adults = [v.id for v in self.roster.select(("adult",))][: self.params.motion_submitters]
-        return _route(self.case.submit_motion("matter", adults), "motion")
+    def move(self, st: StagePlan) -> str:
+        """A written motion by the plan's proposers (as the vectorised path counts them)."""
+        return _route(self.case.submit_motion("matter", st.proposers), "motion")
 
     def meet(self, st: StagePlan) -> tuple[str, str]:
         """Notice and circulation, the wait before the meeting, then the meeting itself."""

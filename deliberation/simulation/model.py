@@ -52,7 +52,7 @@ from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.gates import GateSignatures
 from deliberation.rules.law import REPRESENTATIVE_SELECTORS, is_representative
-from deliberation.rules.motion import WrittenMotion
+from deliberation.rules.motion import ProposalSupport, WrittenMotion
 from deliberation.rules.observers import OBSERVERS
 from deliberation.rules.office_signatures import SIGNED
 from deliberation.rules.regimes import (
@@ -184,6 +184,7 @@ class StagePlan:
     committee: bool = False  # the body is a village committee (``committee_support``)
     # motions
     motion_needed: int = 0
+    proposers: tuple[str, ...] = ()  # who raises the motion (:func:`simulated_proposers`)
     # consultations
     unit: str = "villager"
     population: int = 0
@@ -295,13 +296,53 @@ def deadline_passed(deadlines: Iterable[Deadline], entered: int, on: int) -> boo
     return False
 
 
-def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) -> Facts:
+def simulated_proposers(rules: Sequence[Rule], roster: Roster, params: SimParams
+                        ) -> tuple[str, ...]:
+    """Who raises a simulated motion (both paths submit these): the first
+    ``motion_submitters`` adults of the roster when that is set; else a lawful group the
+    stage's rules themselves describe — the villagers' committee's members where a
+    ``proposal-support`` rule admits the committee's proposal, else as many adults as its
+    villagers' share needs (its ``requirements``) — topped up with the next adults to what a
+    ``written-motion`` needs. The rules still decide the motion (:func:`compile_plan` asks
+    them): this only chooses who stands behind it.
+
+    >>> from deliberation import load_procedure
+    >>> p = load_procedure("one-matter-one-discussion")
+    >>> rules = [_bound(p, spec, {}) for spec in p.rules_of(p.stages[0], {})]
+    >>> roster = SimParams().roster()
+    >>> who = simulated_proposers(rules, roster, SimParams())
+    >>> set(who) == {v.id for v in roster.select(("villagers-committee",))}
+    True
+    >>> len(simulated_proposers(rules, roster, SimParams(motion_submitters=2)))
+    2
+    """
+    adults = [v.id for v in roster.select(("adult",))]
+    if params.motion_submitters is not None:
+        return tuple(adults[:params.motion_submitters])
+    needed = max((req.needed for r in rules if isinstance(r, WrittenMotion)
+                  for req in r.requirements({})), default=1)
+    chosen: list[str] = []
+    sizes: Facts = {"adults": len(adults), "representatives": roster.count("representative")}
+    for rule in rules:
+        if not isinstance(rule, ProposalSupport):
+            continue
+        committee = [v.id for v in roster.select(("villagers-committee",)) if v.adult]
+        if rule.committee and committee:
+            chosen = committee
+        else:
+            needed = max([needed, *(req.needed for req in rule.requirements(sizes)
+                                    if req.count == "submitters_signed")])
+    taken = set(chosen)
+    rest = [a for a in adults if a not in taken]
+    return (*chosen, *rest[:max(0, needed - len(chosen))])
+
+
+def _static_facts(roster: Roster, channels: Sequence[str], submitters: Sequence[str]) -> Facts:
     """The facts the simulator guarantees by how it schedules: notice and circulation periods
     are observed (the meeting is held long after them), everyone signs the minutes, the
     township's witnesses attend, the disclosure stays up long enough on the channels it posts
-    on. A motion is submitted by the first ``motion_submitters`` adults of the roster (as the
-    engine path does), which decides a ``proposal-support`` rule."""
-    submitters = [v.id for v in roster.select(("adult",))][:params.motion_submitters]
+    on. A motion is submitted by ``submitters`` (:func:`simulated_proposers`, as the engine
+    path does), which decides a ``proposal-support`` rule."""
     reps = {v.id for v in roster.select(("representative",))}
     committee = {v.id for v in roster.select(("villagers-committee",))}
     later = _DAY0 + timedelta(days=3650)
@@ -317,8 +358,8 @@ def _static_facts(params: SimParams, roster: Roster, channels: Sequence[str]) ->
         participants_signed=1,
         witnesses_signed=roster.count("township-official"),
         posted_on=dict.fromkeys(channels, _DAY0),
-        submitters=params.motion_submitters,
-        submitters_signed=params.motion_submitters,
+        submitters=len(submitters),
+        submitters_signed=len(submitters),
         text="matter",
     )
 
@@ -340,6 +381,72 @@ def unknown_setting(key: str, known: Iterable[str]) -> SimulationError:
     return SimulationError(_(
         "unknown setting {key!r}; known: {listed}",
     ).format(key=key, listed=listed))
+
+
+# The parameters keyed by ids of the procedure, with what they name: each key must be one.
+ID_KEYED: Final = ("attendance_by_body", "support_by_body", "support_by_item")
+
+
+def _known_ids(procedures: Sequence[Procedure]) -> dict[str, set[str]]:
+    bodies = {b for p in procedures for b in p.bodies}
+    items = {it.id for p in procedures for st in p.stages for it in st.items}
+    return {"attendance_by_body": bodies, "support_by_body": bodies, "support_by_item": items}
+
+
+def check_ids(procedures: Sequence[Procedure], params: SimParams) -> None:
+    """Refuse an id in ``params`` that none of ``procedures`` has — a setting, a body of
+    ``attendance_by_body``/``support_by_body``, an item of ``support_by_item`` — with a
+    did-you-mean: a misspelt id would otherwise silently leave the default in force.
+
+    >>> from deliberation import load_procedure
+    >>> try:
+    ...     check_ids([load_procedure("four-deliberations")],
+    ...               SimParams(support_by_body={"party-asembly": 0.5}))
+    ... except SimulationError as err:
+    ...     print(err.message.get("en"))
+    support_by_body: no body 'party-asembly'; did you mean 'party-assembly'?
+    """
+    known_settings = {s for p in procedures for s in p.settings}
+    for key, _unused in params.settings:
+        if key not in known_settings:
+            raise unknown_setting(key, known_settings)
+    known = _known_ids(procedures)
+    for field in ID_KEYED:
+        choices = sorted(known[field])
+        for key, _unused in getattr(params, field):
+            if key in known[field]:
+                continue
+            near = closest(key, choices)
+            listed = ", ".join(choices) or "-"
+            if field == "support_by_item":
+                raise SimulationError(_(
+                    "support_by_item: no meeting votes on an item {key!r}; did you mean {near!r}?",
+                ).format(key=key, near=near) if near is not None else _(
+                    "support_by_item: no meeting votes on an item {key!r}; items: {items}",
+                ).format(key=key, items=listed))
+            raise SimulationError(_(
+                "{field}: no body {key!r}; did you mean {near!r}?",
+            ).format(field=field, key=key, near=near) if near is not None else _(
+                "{field}: no body {key!r}; bodies: {bodies}",
+            ).format(field=field, key=key, bodies=listed))
+
+
+def own_params(procedure: Procedure, params: SimParams) -> SimParams:
+    """``params`` keeping only the ids ``procedure`` has (settings, bodies, items): a
+    comparison may name what only one of its procedures knows (:func:`check_ids` has checked
+    that some procedure does).
+
+    >>> from deliberation import load_procedure
+    >>> p = SimParams(support_by_body={"party-assembly": 0.5, "villagers": 0.6})
+    >>> own_params(load_procedure("four-deliberations"), p).support_by_body
+    (('party-assembly', 0.5),)
+    """
+    known = _known_ids([procedure])
+    kept: dict[str, Any] = {
+        field: {k: v for k, v in getattr(params, field) if k in known[field]}
+        for field in ID_KEYED}
+    kept["settings"] = {k: v for k, v in params.settings if k in procedure.settings}
+    return params.with_(**kept)
 
 
 def setting_overrides(procedure: Procedure, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -388,6 +495,7 @@ def compile_plan(procedure: Procedure, params: SimParams, roster: Roster | None 
     roster = params.roster() if roster is None else roster
     if procedure.groups:  # bodies made of a group count its simulated members
         roster = roster.with_groups(simulated_groups(procedure, roster))
+    check_ids((procedure,), params)  # as simulate/compare check them, for every caller
     overrides = setting_overrides(procedure, dict(params.settings))
     if params.proxies is not None and "consultation-proxies" in procedure.settings:
         overrides.setdefault("consultation-proxies", params.proxies)
@@ -451,7 +559,9 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     # every rule counting from the posting makes it wait (a disclosure, a comment period)
     min_days = max((r.describe().days for r in rules if "posted_on" in r.reads), default=0)
     channels = [c for r in disclosures for c in posting_channels(r)]
-    facts = _static_facts(params, roster, channels)
+    proposers = (simulated_proposers(rules, roster, params)
+                 if stage.action is ActionKind.MOTION else ())
+    facts = _static_facts(roster, channels, proposers)
     static_failure = None
     for rule in rules:
         if isinstance(rule, SAMPLED) or rule.effect is not Effect.REFUSE or (
@@ -486,7 +596,7 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     if stage.action is ActionKind.MOTION:
         needed = max((req.needed for r in rules if isinstance(r, WrittenMotion)
                       for req in r.requirements({})), default=1)
-        return StagePlan(**common, motion_needed=needed)
+        return StagePlan(**common, motion_needed=needed, proposers=proposers)
     if stage.action is ActionKind.DISCLOSURE:
         days = procedure.supervision.answer_within_days if procedure.supervision else 7
         return StagePlan(**common, min_days=min_days, objection_days=days)
@@ -785,5 +895,5 @@ __all__ = [
     "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
     "RECONVENE", "REJECTED", "RETURNED", "UNRESOLVED",
     "Approval", "Group", "ItemPlan", "Plan", "QuorumAlt", "SimulationError", "StagePlan",
-    "compile_plan", "counted", "deadline_passed",
+    "check_ids", "compile_plan", "counted", "deadline_passed",
 ]

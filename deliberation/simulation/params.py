@@ -64,6 +64,12 @@ def _positive(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
         raise ValueError(f"{attribute.name} must be at least 1, not {value!r}")
 
 
+def _optional_positive(instance: Any, attribute: attrs.Attribute[Any], value: int | None
+                       ) -> None:
+    if value is not None:
+        _positive(instance, attribute, value)
+
+
 def _frozen_mapping(value: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
     if value is None:
         return ()
@@ -163,6 +169,13 @@ class SimParams:
       matter). For a kind a legal regime binds, the resolving meeting's ``matter-regime`` rule
       also needs its threshold on the whole body (e.g. at least 2/3 of all members), as the
       engine asks it; a procedure that does not apply the regime cannot be simulated for it.
+    * ``motion_submitters``: who raises the matter at a motion stage. None (the default): a
+      lawful group the stage's rules describe — the villagers' committee where a
+      ``proposal-support`` rule admits its proposal, else enough adults for the rule's share
+      of villagers, and at least as many as a ``written-motion`` needs
+      (:func:`deliberation.simulation.model.simulated_proposers`). A number: the first that
+      many adults of the roster instead (the first is the Party secretary), whatever the rules
+      ask — to study a motion that lacks support.
 
     Time (days):
 
@@ -246,7 +259,7 @@ class SimParams:
     refuse_sign: float = attrs.field(default=0.0, validator=_probability)
     max_consultation_rounds: int = attrs.field(default=10, validator=_positive)
     # -- motion ----------------------------------------------------------------------------
-    motion_submitters: int = 1
+    motion_submitters: int | None = attrs.field(default=None, validator=_optional_positive)
     # -- time ------------------------------------------------------------------------------
     meeting_interval_days: int = attrs.field(default=7, validator=_non_negative)
     reconvene_days: int = attrs.field(default=7, validator=_non_negative)

@@ -252,7 +252,7 @@ class _Chunk:
             self.days[ix[objected]] += st.objection_days
             return key, rule
         # a motion: raised in writing by enough villagers, or it stalls
-        if self.params.motion_submitters < st.motion_needed:
+        if len(st.proposers) < st.motion_needed:
             key[:] = DEADLINE
             rule[:] = self.rule_code("written-motion")
         return key, rule
