@@ -99,6 +99,9 @@ class MatterRegime(Rule):
     # the procedure's own approval at the same meeting, set by the engine's plan, so the
     # verdict can say which rule binds (never consulted for whether the vote passes)
     own: Rule | None = attrs.field(default=None, eq=False, repr=False)
+    # whether the body holding it is a representative one, for describing it without a case
+    # (:meth:`at_body`; ``None``: not said, both bases described)
+    representative_body: bool | None = attrs.field(default=None, kw_only=True)
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -116,6 +119,15 @@ class MatterRegime(Rule):
     def against(self, own: Rule | None) -> MatterRegime:
         """This rule, told the procedure's own approval rule it is compared with."""
         return attrs.evolve(self, own=own)
+
+    def at_body(self, representative: bool) -> MatterRegime:
+        """This rule as described at a body that is, or is not, a representative one.
+
+        >>> r = MatterRegime("m", ("land-contracting",)).at_body(True).describe()
+        >>> r.thresholds[0].count_field, r.thresholds[0].total_field
+        ('representative_yes', 'representative_members')
+        """
+        return attrs.evolve(self, representative_body=representative)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -225,10 +237,15 @@ class MatterRegime(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         regs = [REGIMES[r] for r in self.regimes]
-        summary = _(
+        ratio = "/".join(sorted({r.approval.ratio_text for r in regs}))
+        among = self.representative_body
+        summary = (_(
             "stricter law: ≥{ratio} of all members vote yes (at a representatives' meeting: of "
             "all villager representatives)",
-        ).format(ratio="/".join(sorted({r.approval.ratio_text for r in regs})))
+        ) if among is None else _(
+            "stricter law: ≥{ratio} of all villager representatives vote yes (their yes votes "
+            "only)",
+        ) if among else _("stricter law: ≥{ratio} of all members vote yes")).format(ratio=ratio)
         lines = []
         for reg in regs:
             kinds = list(reg.kinds.items())
@@ -239,8 +256,19 @@ class MatterRegime(Rule):
                     + (f", {_RESERVED_WORD.get(lang)}" if b.reserved else "") + ")"
                     for k, b in kinds)
                 for lang in LANGS)))
-        detail = Triple(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
-        views = tuple(r.approval.view("yes") for r in regs)
+        detail: Text = Triple(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
+        if among:
+            # the base the law names at this body, in the words it names it (三分之二 as quoted)
+            detail = Joined(_SEMICOLON, (_(
+                "at this representatives' meeting: at least {ratio} of all villager "
+                "representatives, counted on their yes votes; villagers' committee members "
+                "seated ex officio who are not representatives count in neither the base nor "
+                "the yes votes",
+            ).format(ratio=Triple(*("/".join(sorted({
+                fraction_words(r.approval.ratio).get(lang) for r in regs})) for lang in LANGS))),
+                detail))
+        views = tuple(r.approval.view("representative_yes", "representative_members") if among
+                      else r.approval.view("yes") for r in regs)
         return Description(summary, detail, views, on_arrow=True)
 
     def need(self, facts: Facts) -> Text | None:
