@@ -192,10 +192,7 @@ class MatterRegime(Rule):
         if self.own is not None:
             own = self.own.requirements(facts)
             if own:
-                own_needed = own[0].needed
-                numbers["own_needed"] = own_needed
-                numbers["binding"] = ("regime" if numbers["needed"] > own_needed else
-                                      "procedure" if own_needed > numbers["needed"] else "both")
+                numbers |= _binding(own[0], fact, numbers["needed"])
         return self._verdict(t.holds(count, total), numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
@@ -312,7 +309,30 @@ _BINDING: Final = {
         "stricter rule prevails",
     ),
     "both": _("the procedure's rule and the law both need {needed}"),
+    "each": _(
+        "the procedure's own rule needs {own} yes votes of all who vote, the law {needed} yes "
+        "votes of villager representatives: they count different votes, so each must be met",
+    ),
 }
+
+
+def _binding(own: Requirement, fact: str, needed: int) -> dict[str, Any]:
+    """Which of the procedure's own approval (its requirement ``own``) and the law (``needed``
+    of ``fact``) needs more, for the verdict: compared only when both count the same votes.
+    At a representatives' meeting the law counts the villager representatives' yes votes and
+    the procedure every yes vote: 11 of each are not the same need, so both bind (``each``).
+
+    >>> _binding(Requirement("yes", 21, 11), "representative_yes", 11)
+    {'own_needed': 11, 'binding': 'each'}
+    >>> _binding(Requirement("yes", 31, 16), "yes", 21)
+    {'own_needed': 16, 'binding': 'regime'}
+    """
+    if own.count != fact:
+        binding = "each"
+    else:
+        binding = ("regime" if needed > own.needed else
+                   "procedure" if own.needed > needed else "both")
+    return {"own_needed": own.needed, "binding": binding}
 
 
 def _basis_of(reg: Regime) -> Text:
