@@ -4,6 +4,8 @@ representatives, on their yes votes (农村土地承包法 (2018) Art. 19(3)), f
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from deliberation.cli import main
@@ -13,6 +15,7 @@ from deliberation.roster import Roster
 from deliberation.rules.regimes import MatterRegime
 from deliberation.trainer.html_page import page_data
 from deliberation.trainer.steps import build_view
+from deliberation.trainer.walk import Walkthrough
 
 Capture = pytest.CaptureFixture[str]
 REPS = {"resolution-body": "representatives-meeting"}
@@ -90,3 +93,16 @@ def test_page_calculator_counts_all_members_at_the_villagers_meeting() -> None:
     assert (t["count"], t["total"]) == ("yes", "members")
     assert "representative_yes" not in calc["fields"]  # type: ignore[operator]
     assert "全体村民代表" not in text["summary"]
+
+
+def test_walk_shows_the_representatives_base_and_sample_at_a_representatives_meeting() -> None:
+    # (the walkthrough has no matter kind, so the regime is only described there: docs/trainer.md)
+    out = io.StringIO()
+    w = Walkthrough.start("land-contracting-plan", lang="en", out=out, settings=REPS)
+    step = w.view.step("resolution")
+    (rule,) = (r for r in step.rules if r.rule == "matter-regime")
+    roster = w.case.roster
+    reps = sum(1 for v in roster.select(step.body.members) if v.representative)
+    needed = -(-2 * reps // 3)
+    assert w._sample_note(step, rule) == f"  [sample village: at least {needed} of {reps}]"
+    assert "of all villager representatives" in rule.summary.get("en")
