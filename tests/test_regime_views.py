@@ -9,7 +9,7 @@ import io
 import pytest
 
 from deliberation.cli import main
-from deliberation.definition.loader import load_procedure
+from deliberation.definition.loader import builtin_procedures_dir, load_procedure
 from deliberation.definition.wording import describe_rule
 from deliberation.roster import Roster
 from deliberation.rules.regimes import MatterRegime
@@ -106,3 +106,18 @@ def test_walk_shows_the_representatives_base_and_sample_at_a_representatives_mee
     needed = -(-2 * reps // 3)
     assert w._sample_note(step, rule) == f"  [sample village: at least {needed} of {reps}]"
     assert "of all villager representatives" in rule.summary.get("en")
+
+
+def test_procedure_header_comments_give_the_representatives_base() -> None:
+    # a comment changes no record's meaning (no version bump), but it is what an editor reads
+    applying = [f for f in builtin_procedures_dir().glob("*.yaml")
+                if "rule: matter-regime" in f.read_text(encoding="utf-8")]
+    assert applying
+    for f in applying:
+        lines = f.read_text(encoding="utf-8").splitlines()
+        header = " ".join(line.lstrip("# ") for line in lines[:next(
+            i for i, line in enumerate(lines) if not line.startswith("#"))])
+        if "2/3" in header:
+            assert "deciding body" not in header, f.name
+            assert "ALL villager representatives, counted on their yes votes" in header, f.name
+            assert "19(3)" in header, f.name
