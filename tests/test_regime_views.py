@@ -11,6 +11,7 @@ import pytest
 from deliberation.cli import main
 from deliberation.definition.loader import builtin_procedures_dir, load_procedure
 from deliberation.definition.wording import describe_rule
+from deliberation.engine.plan import plan_for
 from deliberation.roster import Roster
 from deliberation.rules.regimes import MatterRegime
 from deliberation.trainer.html_page import page_data
@@ -121,3 +122,12 @@ def test_procedure_header_comments_give_the_representatives_base() -> None:
             assert "deciding body" not in header, f.name
             assert "ALL villager representatives, counted on their yes votes" in header, f.name
             assert "19(3)" in header, f.name
+
+
+def test_the_engines_plan_describes_the_regime_at_its_body() -> None:
+    # what diff and paths describe: the plan's own rule, told its body
+    p = load_procedure("land-contracting-plan")
+    for settings, count in ((REPS, "representative_yes"), ({}, "yes")):
+        regime = plan_for(p, settings).stages["resolution"].regime
+        assert regime is not None
+        assert regime.describe().thresholds[0].count_field == count
