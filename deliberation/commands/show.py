@@ -22,6 +22,7 @@ from deliberation.definition.model import (
     ESCALATE,
     RECONVENE,
     ActionKind,
+    Body,
     Escalation,
     Procedure,
     RuleSpec,
@@ -210,12 +211,13 @@ def _header_lines(p: Procedure, lang: str) -> list[str]:
 
 
 def _rule_lines(
-    p: Procedure, specs: tuple[RuleSpec, ...], lang: str, used_basis: list[str]
+    p: Procedure, specs: tuple[RuleSpec, ...], lang: str, used_basis: list[str], body: Body
 ) -> list[str]:
-    """One line per rule; the sources the rules cite are added to ``used_basis``."""
+    """One line per rule (as held by ``body``); the sources the rules cite are added to
+    ``used_basis``."""
     out = []
     for spec in specs:
-        out.append(f"     - {describe_rule(p, spec, lang)}")
+        out.append(f"     - {describe_rule(p, spec, lang, body)}")
         used_basis += spec.basis
     return out
 
@@ -224,7 +226,7 @@ def _stage_rule_lines(p: Procedure, stage: Stage, lang: str, used_basis: list[st
     """The stage's rules, then those of each other body its body setting allows."""
     rules = p.rules_of(stage)
     out = [f"   {L['rules'].get(lang)}:" + ("" if rules else f" {L['no-rules'].get(lang)}")]
-    out += _rule_lines(p, rules, lang, used_basis)
+    out += _rule_lines(p, rules, lang, used_basis, p.body_of(stage))
     if isinstance(stage.body, SettingRef):
         # The other bodies the setting allows bring their own quorum and approval.
         setting = p.settings[stage.body.setting]
@@ -232,7 +234,8 @@ def _stage_rule_lines(p: Procedure, stage: Stage, lang: str, used_basis: list[st
             if choice == setting.default or choice not in p.bodies:
                 continue
             out.append("   " + L["if-setting"].format(s=code(setting.id), v=code(choice)).get(lang))
-            out += _rule_lines(p, p.rules_of(stage, {setting.id: choice}), lang, used_basis)
+            out += _rule_lines(p, p.rules_of(stage, {setting.id: choice}), lang, used_basis,
+                               p.bodies[choice])
     return out
 
 

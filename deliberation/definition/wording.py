@@ -13,6 +13,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 from deliberation.definition.model import (
+    Body,
     FrozenMap,
     ParamValue,
     Procedure,
@@ -22,6 +23,7 @@ from deliberation.definition.model import (
 )
 from deliberation.i18n import Text, _
 from deliberation.rules import RULES
+from deliberation.rules.law import is_representative
 from deliberation.rules.thresholds import format_fraction
 
 _OPEN: Final = _("[open]")
@@ -75,11 +77,15 @@ class _Params:
         return raw
 
 
-def _describe(procedure: Procedure, spec: RuleSpec, p: _Params) -> Text:
-    """The rule in words, as the rule itself describes it (settings at their defaults)."""
+def _describe(procedure: Procedure, spec: RuleSpec, p: _Params, body: Body | None) -> Text:
+    """The rule in words, as the rule itself describes it (settings at their defaults), at
+    ``body`` when given (a rule may depend on whether it is a representative one)."""
     rtype = RULES[spec.rule]
     params = {param.name: p[param.name] for param in rtype.params}
-    return rtype.bind(spec.id, params, spec.basis).describe(procedure.channels).detail
+    rule = rtype.bind(spec.id, params, spec.basis)
+    if body is not None:
+        rule = rule.at_body(is_representative(body.members))
+    return rule.describe(procedure.channels).detail
 
 
 def plain(value: Any) -> str:
@@ -95,7 +101,8 @@ def plain(value: Any) -> str:
     return str(value)
 
 
-def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
+def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str, body: Body | None = None
+                  ) -> str:
     """One line: ``label: what it requires (settings: id = value [open]) [basis: …]``.
 
     """
@@ -104,7 +111,7 @@ def describe_rule(procedure: Procedure, spec: RuleSpec, lang: str) -> str:
     label = rtype.label.get(lang) if rtype else spec.rule
     if spec.id != spec.rule:
         label = f"{label} ({code(spec.id)})"
-    line = f"{label}: {_describe(procedure, spec, params).get(lang)}"
+    line = f"{label}: {_describe(procedure, spec, params, body).get(lang)}"
     if params.used:
         marks = ", ".join(
             code(f"{s.id} = {plain(s.default)}") + (f" {_OPEN.get(lang)}" if s.open else "")

@@ -195,7 +195,9 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
         if t is not None:
             targets[key] = t
     if regime is not None:
-        regime = regime.against(approval)
+        # told what it is compared with, and the body holding it (its description says the
+        # base the law names there; its verdicts read the body from the facts)
+        regime = regime.against(approval).at_body(is_representative(body.members))
     voted = tuple((it.id, approval if it.approval is None else RULES[it.approval.rule].bind(
         it.approval.id, procedure.params_of(it.approval, settings), it.approval.basis))
         for it in stage.items)

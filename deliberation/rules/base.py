@@ -194,6 +194,14 @@ class Rule(abc.ABC):
         """Whether one of :meth:`requirements` suffices (alternatives) rather than all."""
         return False
 
+    def at_body(self, representative: bool) -> Rule:
+        """This rule as held at a body that is (``True``) or is not a representative one (its
+        members include villager representatives), for the views that :meth:`describe` it
+        without a case; a case gives the body in its facts instead. Most rules do not depend on
+        it and return themselves; ``matter-regime`` does (the law's base at a representatives'
+        meeting is its villager representatives)."""
+        return self
+
     def notice_days(self) -> int:
         """The days of notice a meeting is sure to have been called with when this rule holds
         (0: the rule says nothing about notice). A regime needing the assembly called some days

@@ -128,6 +128,10 @@ class Composite(Rule):
                            days=max(d.days for d in described),
                            on_arrow=any(d.on_arrow for d in described))
 
+    def at_body(self, representative: bool) -> Composite:
+        return attrs.evolve(self, children=tuple(c.at_body(representative)
+                                                 for c in self.children))
+
     def requirements(self, facts: Facts) -> tuple[Requirement, ...]:
         return tuple(r for c in self.children for r in c.requirements(facts))
 

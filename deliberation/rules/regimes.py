@@ -99,6 +99,9 @@ class MatterRegime(Rule):
     # the procedure's own approval at the same meeting, set by the engine's plan, so the
     # verdict can say which rule binds (never consulted for whether the vote passes)
     own: Rule | None = attrs.field(default=None, eq=False, repr=False)
+    # whether the body holding it is a representative one, for describing it without a case
+    # (:meth:`at_body`; ``None``: not said, both bases described)
+    representative_body: bool | None = attrs.field(default=None, kw_only=True)
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -116,6 +119,15 @@ class MatterRegime(Rule):
     def against(self, own: Rule | None) -> MatterRegime:
         """This rule, told the procedure's own approval rule it is compared with."""
         return attrs.evolve(self, own=own)
+
+    def at_body(self, representative: bool) -> MatterRegime:
+        """This rule as described at a body that is, or is not, a representative one.
+
+        >>> r = MatterRegime("m", ("land-contracting",)).at_body(True).describe()
+        >>> r.thresholds[0].count_field, r.thresholds[0].total_field
+        ('representative_yes', 'representative_members')
+        """
+        return attrs.evolve(self, representative_body=representative)
 
     @property
     def reads(self) -> frozenset[str]:
@@ -180,10 +192,7 @@ class MatterRegime(Rule):
         if self.own is not None:
             own = self.own.requirements(facts)
             if own:
-                own_needed = own[0].needed
-                numbers["own_needed"] = own_needed
-                numbers["binding"] = ("regime" if numbers["needed"] > own_needed else
-                                      "procedure" if own_needed > numbers["needed"] else "both")
+                numbers |= _binding(own[0], fact, numbers["needed"])
         return self._verdict(t.holds(count, total), numbers)
 
     def message(self, ok: bool, numbers: Mapping[str, Any]) -> Text:
@@ -225,10 +234,15 @@ class MatterRegime(Rule):
 
     def describe(self, channels: Mapping[str, Text] | None = None) -> Description:
         regs = [REGIMES[r] for r in self.regimes]
-        summary = _(
+        ratio = "/".join(sorted({r.approval.ratio_text for r in regs}))
+        among = self.representative_body
+        summary = (_(
             "stricter law: ≥{ratio} of all members vote yes (at a representatives' meeting: of "
             "all villager representatives)",
-        ).format(ratio="/".join(sorted({r.approval.ratio_text for r in regs})))
+        ) if among is None else _(
+            "stricter law: ≥{ratio} of all villager representatives vote yes (their yes votes "
+            "only)",
+        ) if among else _("stricter law: ≥{ratio} of all members vote yes")).format(ratio=ratio)
         lines = []
         for reg in regs:
             kinds = list(reg.kinds.items())
@@ -239,8 +253,19 @@ class MatterRegime(Rule):
                     + (f", {_RESERVED_WORD.get(lang)}" if b.reserved else "") + ")"
                     for k, b in kinds)
                 for lang in LANGS)))
-        detail = Triple(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
-        views = tuple(r.approval.view("yes") for r in regs)
+        detail: Text = Triple(*("\n".join(x.get(lang) for x in lines) for lang in LANGS))
+        if among:
+            # the base the law names at this body, in the words it names it (三分之二 as quoted)
+            detail = Joined(_SEMICOLON, (_(
+                "at this representatives' meeting: at least {ratio} of all villager "
+                "representatives, counted on their yes votes; villagers' committee members "
+                "seated ex officio who are not representatives count in neither the base nor "
+                "the yes votes",
+            ).format(ratio=Triple(*("/".join(sorted({
+                fraction_words(r.approval.ratio).get(lang) for r in regs})) for lang in LANGS))),
+                detail))
+        views = tuple(r.approval.view("representative_yes", "representative_members") if among
+                      else r.approval.view("yes") for r in regs)
         return Description(summary, detail, views, on_arrow=True)
 
     def need(self, facts: Facts) -> Text | None:
@@ -284,7 +309,30 @@ _BINDING: Final = {
         "stricter rule prevails",
     ),
     "both": _("the procedure's rule and the law both need {needed}"),
+    "each": _(
+        "the procedure's own rule needs {own} yes votes of all who vote, the law {needed} yes "
+        "votes of villager representatives: they count different votes, so each must be met",
+    ),
 }
+
+
+def _binding(own: Requirement, fact: str, needed: int) -> dict[str, Any]:
+    """Which of the procedure's own approval (its requirement ``own``) and the law (``needed``
+    of ``fact``) needs more, for the verdict: compared only when both count the same votes.
+    At a representatives' meeting the law counts the villager representatives' yes votes and
+    the procedure every yes vote: 11 of each are not the same need, so both bind (``each``).
+
+    >>> _binding(Requirement("yes", 21, 11), "representative_yes", 11)
+    {'own_needed': 11, 'binding': 'each'}
+    >>> _binding(Requirement("yes", 31, 16), "yes", 21)
+    {'own_needed': 16, 'binding': 'regime'}
+    """
+    if own.count != fact:
+        binding = "each"
+    else:
+        binding = ("regime" if needed > own.needed else
+                   "procedure" if own.needed > needed else "both")
+    return {"own_needed": own.needed, "binding": binding}
 
 
 def _basis_of(reg: Regime) -> Text:

@@ -93,7 +93,8 @@ def procedure_view(p: Procedure, lang: str, describe: Any) -> dict[str, Any]:
             "name": s.name.get(lang),
             "action": s.action.value,
             "body": s.body if isinstance(s.body, str) else {"setting": s.body.setting},
-            "rules": [{"id": r.id, "rule": r.rule, "description": describe(p, r, lang),
+            "rules": [{"id": r.id, "rule": r.rule,
+                       "description": describe(p, r, lang, p.body_of(s)),
                        "basis": list(r.basis)} for r in s.rules],
             "basis": list(s.basis),
         })

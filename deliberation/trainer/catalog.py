@@ -197,6 +197,8 @@ UI: Final[dict[str, Text]] = {
     "adults": _("adults"),
     "present_adults": _("adults present"),
     "yes": _("yes"),
+    "representative_members": _("villager representatives (all)"),
+    "representative_yes": _("yes of villager representatives"),
     "no": _("no"),
     "abstain": _("abstain"),
     "population": _("to be consulted"),

@@ -42,7 +42,7 @@ from deliberation.definition.wording import code
 from deliberation.i18n import Text, Triple, _, each_lang, quoted, series
 from deliberation.roster import Roster
 from deliberation.rules import RULES, ThresholdView
-from deliberation.rules.law import required_text
+from deliberation.rules.law import REPRESENTATIVE_SELECTORS, is_representative, required_text
 from deliberation.trainer.catalog import (
     ESCALATE_LABEL,
     TAG_LABELS,
@@ -188,7 +188,7 @@ def _step(
 ) -> StepView:
     body = procedure.body_of(stage, overrides)
     rules = tuple(
-        _rule(procedure, f"{number}.{i + 1}", spec, overrides)
+        _rule(procedure, f"{number}.{i + 1}", spec, overrides, body)
         for i, spec in enumerate(procedure.rules_of(stage, overrides))
     )
     routes = []
@@ -280,11 +280,13 @@ def resolved_params(
 
 
 def _rule(
-    procedure: Procedure, number: str, spec: RuleSpec, overrides: Mapping[str, Any] | None
+    procedure: Procedure, number: str, spec: RuleSpec, overrides: Mapping[str, Any] | None,
+    body: Body,
 ) -> RuleView:
     params = resolved_params(procedure, spec, overrides)
     rtype = RULES[spec.rule]
-    described = rtype.bind(spec.id, params, spec.basis).describe(procedure.channels)
+    rule = rtype.bind(spec.id, params, spec.basis).at_body(is_representative(body.members))
+    described = rule.describe(procedure.channels)
     settings = tuple(
         procedure.settings[s] for s in dict.fromkeys(
             s for _, v in spec.params for s in _setting_refs(v)
@@ -310,13 +312,17 @@ def sample_counts(body: Body, roster: Roster) -> dict[str, int]:
     """A body's sizes on ``roster`` (members, voters, households, adults), for display."""
     members = roster.select(body.members)
     voters = roster.select(body.voters) if body.voters else members
-    return {
+    counts = {
         "members": len(members),
         "voters": len(voters),
         "expected": len(voters),
         "households": len({v.household for v in members}),
         "adults": sum(1 for v in members if v.adult),
     }
+    if is_representative(body.members):  # the base of a land law's 2/3 there (matter-regime)
+        reps = {v.id for v in roster.select(sorted(REPRESENTATIVE_SELECTORS))}
+        counts["representative_members"] = sum(1 for v in members if v.id in reps)
+    return counts
 
 
 def basis_line(basis: Basis, lang: str) -> str:
