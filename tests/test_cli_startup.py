@@ -102,6 +102,25 @@ def test_loads_only_the_rule_families_its_procedure_names(db: str, args: list[st
     assert _loaded(modules, _UNNAMED_FAMILIES) == []
 
 
+# What only the engine's evaluators import (a command that replays a case): the comment-period
+# and results-published families, and the working-day calendar with its holiday tables. The
+# definition's checks look for those rules by name (deliberation.rules.names), and a period
+# reads the calendar only to count working days: four-deliberations has neither such rule nor
+# such a count, so reading it or a case's log loads none of them.
+_REPLAY_ONLY = ("deliberation.rules.comments", "deliberation.rules.publication",
+                "deliberation.rules.calendars", "deliberation.rules.holidays")
+
+
+@pytest.mark.parametrize("args", [
+    ["case", "log", "road"], ["show", "four-deliberations"], ["lint", "four-deliberations"],
+], ids=["case-log", "show", "lint"])
+def test_reading_a_procedure_loads_no_calendar_nor_unused_families(db: str,
+                                                                   args: list[str]) -> None:
+    modules = _modules([*args, "--db", db] if args[0] == "case" else args)
+    assert "deliberation.definition.checks" in modules  # the procedure was read and checked
+    assert _loaded(modules, _REPLAY_ONLY) == []
+
+
 @pytest.mark.parametrize("args", [
     ["case", "show", "road"],
     ["case", "act", "road", "note", "--text", "备注"],

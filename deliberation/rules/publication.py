@@ -28,9 +28,10 @@ from deliberation.i18n import Text, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
+from deliberation.rules.names import RESULTS_PUBLISHED
 from deliberation.rules.params import some
 
-NAME: Final = "results-published"
+NAME: Final = RESULTS_PUBLISHED
 FACT: Final = "results_unpublished"
 
 
