@@ -86,19 +86,27 @@ def test_case_log_loads_no_engine(db: str) -> None:
                              "deliberation.engine.evaluators", "deliberation.store.cases")) == []
 
 
-# Rule families four-deliberations names no rule of, which nothing on the way needs either: the
-# definition's checks import a family where a procedure uses it (the engine imports several
-# others for its evaluators).
+# Rule families four-deliberations names no rule of, and the working-day calendar with its holiday
+# tables (it counts no working days), which nothing on the way needs either: the definition's
+# checks and the engine look for a family's rules and facts by name (deliberation.rules.names),
+# and import a family where a procedure uses it.
 _UNNAMED_FAMILIES = ("deliberation.rules.motion", "deliberation.rules.composite",
-                     "deliberation.rules.written", "deliberation.rules.gates")
+                     "deliberation.rules.written", "deliberation.rules.gates",
+                     "deliberation.rules.comments", "deliberation.rules.publication",
+                     "deliberation.rules.consultation", "deliberation.rules.observers",
+                     "deliberation.rules.office_signatures", "deliberation.rules.schedules",
+                     "deliberation.rules.tasks", "deliberation.rules.calendars",
+                     "deliberation.rules.holidays")
 
 
 @pytest.mark.parametrize("args", [
-    ["case", "show", "road"], ["case", "log", "road"], ["show", "four-deliberations"],
+    ["case", "show", "road"], ["case", "act", "road", "note", "--text", "备注"],
+    ["case", "log", "road"], ["case", "verify", "road"], ["show", "four-deliberations"],
     ["lint", "four-deliberations"],
-], ids=["case-show", "case-log", "show", "lint"])
+], ids=["case-show", "case-act", "case-log", "case-verify", "show", "lint"])
 def test_loads_only_the_rule_families_its_procedure_names(db: str, args: list[str]) -> None:
     modules = _modules([*args, "--db", db] if args[0] == "case" else args)
+    assert "deliberation.definition.checks" in modules  # the procedure was read and checked
     assert _loaded(modules, _UNNAMED_FAMILIES) == []
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from deliberation.definition.model import Procedure, RuleSpec, Stage
 from deliberation.definition.regime_checks import _param_node, _rule_node
 from deliberation.i18n import _
-from deliberation.rules.comments import NAME
+from deliberation.rules.names import COMMENT_PERIOD as NAME  # not the family: see there
 from deliberation.yamlsource import Located, Reporter
 
 

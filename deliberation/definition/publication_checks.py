@@ -16,7 +16,7 @@ from deliberation.definition.model import Procedure, RuleSpec, Stage
 from deliberation.definition.regime_checks import _param_node, _rule_node
 from deliberation.diagnostics import suggest
 from deliberation.i18n import _
-from deliberation.rules.publication import NAME
+from deliberation.rules.names import RESULTS_PUBLISHED as NAME  # not the family: see there
 from deliberation.yamlsource import Located, Reporter
 
 

@@ -76,7 +76,6 @@ from deliberation.rules.base import join
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import ineligible
 from deliberation.rules.law import DEFAULT_KIND
-from deliberation.rules.publication import ResultsPublished
 from deliberation.safetext import printable
 
 _SYSTEM_CLOCK: Final = SystemClock()
@@ -636,6 +635,9 @@ class Case:
     def results_due(self) -> tuple[str, ...]:
         """The earlier stages whose results the current stage waits for (``results-published``)
         and that are not yet published: publish each with :meth:`publish_result`."""
+        # Imported here for start-up speed: only a simulation asks (a case names its own).
+        from deliberation.rules.publication import ResultsPublished
+
         sp = self._ctx.plan.stages.get(self._state.state)
         if sp is None:
             return ()

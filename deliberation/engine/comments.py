@@ -10,7 +10,7 @@ Open objections keep the stage from concluding (the rule's verdict at ``conclude
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deliberation.engine.comment_log import OBJECTION_KIND, REPLY_KIND, filed
 from deliberation.engine.context import Context, Draft, member, on_roster
@@ -20,12 +20,17 @@ from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import CaseClosed, InvalidAction
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import _
-from deliberation.rules.comments import CommentPeriod
 from deliberation.rules.days import local_date
+
+if TYPE_CHECKING:  # imported where used (comment_rule): start-up speed
+    from deliberation.rules.comments import CommentPeriod
 
 
 def comment_rule(sp: StagePlan) -> CommentPeriod | None:
     """The stage's ``comment-period`` rule, if it has one."""
+    # Imported here for start-up speed: only an objection or its answer asks.
+    from deliberation.rules.comments import CommentPeriod
+
     return next((r for r in sp.preconditions if isinstance(r, CommentPeriod)), None)
 
 

@@ -34,15 +34,16 @@ from deliberation.i18n import Text, _, as_written, named, quoted, series
 from deliberation.roster import SELECTORS, Villager
 from deliberation.rules import Rule
 from deliberation.rules.attendance import subset_label
-from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.electorate import reason_name
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, REPRESENTATIVE_SELECTORS, is_representative
-from deliberation.rules.observers import OBSERVERS
-from deliberation.rules.office_signatures import SIGNED_OFFICES
+from deliberation.rules.names import OBSERVERS, SIGNED_OFFICES
 from deliberation.rules.regimes import MEMBERS, REPRESENTATIVES, MatterRegime, bound
 from deliberation.rules.thresholds import fraction_words
+
+# The consultation-coverage family is imported by the functions that count opinions, not here:
+# only a consultation stage counts them (start-up speed for every other case).
 
 _NO_ONE: Final = frozenset[str]()
 _NO_REASONS: Final[dict[str, int]] = {}
@@ -749,6 +750,8 @@ def motion_facts(ctx: Context, sp: StagePlan, subs: list[str], signed: set[str],
 
 def opinion_unit(sp: StagePlan, villager: Villager) -> str:
     """What an opinion counts towards: its villager, or their household."""
+    from deliberation.rules.consultation import ConsultationCoverage  # (lazy: see the imports)
+
     rule = sp.rule("consultation-coverage")
     if isinstance(rule, ConsultationCoverage) and rule.unit == "household":
         return villager.household
@@ -799,6 +802,8 @@ def counted_consulted(rule: Rule | None, signed: int, unsigned: int, proxies: in
     >>> counted_consulted(cov, 8, 3, 4), counted_consulted(None, 8, 3, 4)
     (12, 8)
     """
+    from deliberation.rules.consultation import ConsultationCoverage  # (lazy: see the imports)
+
     cov = rule if isinstance(rule, ConsultationCoverage) else None
     if cov is None:
         return signed
@@ -806,6 +811,8 @@ def counted_consulted(rule: Rule | None, signed: int, unsigned: int, proxies: in
 
 
 def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
+    from deliberation.rules.consultation import ConsultationCoverage  # (lazy: see the imports)
+
     rule = sp.rule("consultation-coverage")
     cov = rule if isinstance(rule, ConsultationCoverage) else None
     by_household = cov is not None and cov.unit == "household"

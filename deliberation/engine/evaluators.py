@@ -47,17 +47,13 @@ from deliberation.frozen import FrozenDict
 from deliberation.i18n import Joined, Text, _, _p, quoted
 from deliberation.rules import Rule, Verdict
 from deliberation.rules.actions import ActionKind
-from deliberation.rules.comments import CommentPeriod
-from deliberation.rules.consultation import ConsultationCoverage
 from deliberation.rules.days import local_date
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import DEFAULT_KIND, kind_problem, regime_of
-from deliberation.rules.publication import FACT as PUBLICATION_FACT
+from deliberation.rules.names import RESULTS_UNPUBLISHED as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
 from deliberation.rules.regimes import admission, bound, unapproved
-from deliberation.rules.schedules import Deadline
-from deliberation.rules.tasks import Satisfaction
 
 _COMMITTEES: Final = ("party-committee", "villagers-committee")
 
@@ -425,6 +421,9 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    # Imported here for start-up speed: only a consultation stage records opinions.
+    from deliberation.rules.consultation import ConsultationCoverage
+
     sp = open_stage(ctx, s, _CONSULTATION_ONLY, _DO_OPINION)
     named = "villager" in d.data
     if t.named is not None and t.named != named:
@@ -531,9 +530,12 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
             short.append(v)
     # a comment period's window restarts with the new posting, and its open objections stay
     # open across it: neither holds up posting again
-    if short and not s.objections and all(v.ok for v in verdicts if v not in short
-                                          and not isinstance(v.rule, CommentPeriod)):
-        return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
+    if short and not s.objections:
+        # Imported here for start-up speed: only a disclosure posted again comes here.
+        from deliberation.rules.comments import CommentPeriod
+
+        if all(v.ok for v in verdicts if v not in short and not isinstance(v.rule, CommentPeriod)):
+            return move(ctx, s, d, sp, "short", [v.entry() for v in verdicts])
     return move(ctx, s, d, sp, "pass", preconditions(sp, facts, verdicts))
 
 
@@ -598,6 +600,10 @@ class NothingDue(InvalidAction):
 
 def _since(ctx: Context, s: CaseState, rule: Rule) -> date:
     """The local date a deadline rule counts from: the case's opening or the stage visit's."""
+    # Imported here, as in _too_late, for start-up speed: only a procedure with deadlines comes
+    # here, and its deadlines loaded this family (with the calendars it counts on) already.
+    from deliberation.rules.schedules import Deadline
+
     ref = (ctx.records[0].at if isinstance(rule, Deadline) and rule.reference == "case-opened"
            else s.entered_at)
     return _local(ctx, ref)  # type: ignore[no-any-return]
@@ -639,6 +645,8 @@ def late(ctx: Context, s: CaseState, sp: StagePlan, at: datetime) -> RuleViolati
 def _too_late(ctx: Context, s: CaseState, sp: StagePlan, on: date, failed: Sequence[Verdict]
               ) -> RuleViolation:
     """The refusal of an action dated ``on``, after the deadlines of ``failed`` verdicts."""
+    from deliberation.rules.schedules import Deadline  # (lazy: start-up speed; see _since)
+
     to = _deadline_route(ctx, sp)
     each = []
     for v in failed:
@@ -749,6 +757,9 @@ def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    # Imported here for start-up speed: only an evaluation stage (rated tasks) comes here.
+    from deliberation.rules.tasks import Satisfaction
+
     sp = open_stage(ctx, s, _EVALUATION_ONLY, _DO_CLOSE_EVAL)
     facts = evaluation_facts(ctx, sp, t)
     checks = preconditions(sp, facts)

@@ -39,12 +39,11 @@ from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang, quoted, ser
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.authorities import ASK_LABELS, authority_name
-from deliberation.rules.calendars import CalendarCoverageError
 from deliberation.rules.days import local_date
 from deliberation.rules.facts import Facts
 from deliberation.rules.law import cite
-from deliberation.rules.observers import OBSERVERS
-from deliberation.rules.publication import FACT as PUBLICATION_FACT
+from deliberation.rules.names import OBSERVERS
+from deliberation.rules.names import RESULTS_UNPUBLISHED as PUBLICATION_FACT
 from deliberation.rules.regimes import RULE as REGIME_RULE
 from deliberation.rules.regimes import unapproved
 from deliberation.rules.signatures import Signatures
@@ -122,6 +121,10 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
     sp = plan.stage(s.state)
     on = local_date(now, plan.zone)
     if sp.deadlines:  # past a deadline, the lapse is the one thing left to record
+        # Imported here for start-up speed: the calendars are loaded with the deadlines' family
+        # (a procedure without deadlines loads neither).
+        from deliberation.rules.calendars import CalendarCoverageError
+
         try:
             refusal = late(ctx, s, sp, now)
         except CalendarCoverageError:  # a day the holiday tables do not cover: not known

@@ -13,7 +13,7 @@ from deliberation.engine.context import Context
 from deliberation.engine.plan import StagePlan
 from deliberation.rules import Verdict
 from deliberation.rules.facts import Facts
-from deliberation.rules.publication import FACT
+from deliberation.rules.names import RESULTS_UNPUBLISHED as FACT
 
 PUBLISHED_KIND: Final = "result-published"
 

@@ -6,6 +6,8 @@
 - :mod:`~deliberation.rules.actions` — :class:`ActionKind`, what completes a stage, and
   :class:`Effect`, what a failed rule does to it;
 - :mod:`~deliberation.rules.facts` — :class:`Facts`, what an action establishes;
+- :mod:`~deliberation.rules.names` — the names of rules and facts that code outside a rule's
+  family looks for (so that looking loads no family);
 - families: :mod:`~deliberation.rules.attendance` (quorum, approval, recusal),
   :mod:`~deliberation.rules.composite` (all-of, any-of),
   :mod:`~deliberation.rules.written` (reply-quorum, consent: written consultations),

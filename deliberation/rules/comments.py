@@ -53,8 +53,9 @@ from deliberation.rules.base import Description, Param, Rule, Verdict, join, rul
 from deliberation.rules.days import MAX_DAYS, Period
 from deliberation.rules.disclosure import COUNT_PARAM, day_count
 from deliberation.rules.facts import Facts
+from deliberation.rules.names import COMMENT_PERIOD
 
-NAME: Final = "comment-period"
+NAME: Final = COMMENT_PERIOD
 # what the verdict was asked: the stage's conclusion, one filing, one answer
 CONCLUDE: Final = "conclude"
 FILING: Final = "filing"

@@ -38,14 +38,19 @@ from __future__ import annotations
 import enum
 import functools
 from datetime import UTC, date, datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo, available_timezones
 
 import attrs
 
 from deliberation.diagnostics import did_you_mean
 from deliberation.i18n import Text, _
-from deliberation.rules.calendars import WorkingCalendar, working_calendar
+
+# The working-day calendar (and the holiday tables it reads) is imported where a count of
+# working days or a civil-code deadline needs it, not here: most periods count elapsed days,
+# and every procedure with a period imports this module (start-up speed).
+if TYPE_CHECKING:
+    from deliberation.rules.calendars import WorkingCalendar
 
 # The word procedure files used for ``elapsed`` before the Civil Code's count existed; still
 # read, so ``count: calendar`` keeps its meaning.
@@ -101,7 +106,7 @@ class DayCount(enum.Enum):
         """
         if self is not _WORKING:
             return (on - start).days
-        cal = calendar or working_calendar()
+        cal = _calendar(calendar)
         return cal.between(start, on) if on >= start else -cal.between(on, start)
 
 
@@ -112,6 +117,17 @@ DAY_COUNT_WORDS: Final = (*(c.value for c in DayCount), *_ALIASES)
 _ELAPSED: Final = DayCount.ELAPSED
 _CIVIL_CODE: Final = DayCount.CIVIL_CODE
 _WORKING: Final = DayCount.WORKING
+
+
+def _calendar(calendar: WorkingCalendar | None) -> WorkingCalendar:
+    """``calendar``, or else the shared working-day calendar of the package."""
+    if calendar is not None:
+        return calendar
+    # Imported here for start-up speed (see the imports): only a count that meets a working
+    # or a non-working day reads the calendar.
+    from deliberation.rules.calendars import working_calendar
+
+    return working_calendar()
 
 
 @functools.cache  # the machine's zone database does not change while the process runs
@@ -216,7 +232,7 @@ class Period:
         datetime.date(2026, 2, 24)
         """
         if self.count is _WORKING:
-            return (calendar or working_calendar()).add(start, self.days)
+            return _calendar(calendar).add(start, self.days)
         span = self._span
         if span is None:
             span = timedelta(days=self.days)
@@ -225,7 +241,7 @@ class Period:
         last = start + span
         if self.count is _ELAPSED:
             return last
-        cal = calendar or working_calendar()
+        cal = _calendar(calendar)
         while not cal.is_working_day(last):
             last += timedelta(days=1)
         return last

@@ -30,13 +30,14 @@ import attrs
 from deliberation.i18n import Text, _
 from deliberation.roster.model import SELECTORS
 from deliberation.roster.offices import OFFICE_LABELS
+from deliberation.rules import names
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.params import choice, whole
 
 # The fact a meeting establishes: how many of its named observers each roster selector selects.
-OBSERVERS: Final = "observers"
+OBSERVERS: Final = names.OBSERVERS
 
 _LABELS: Final[dict[str, Text]] = {
     "supervision-committee": _("supervision committee members"),

@@ -28,13 +28,14 @@ import attrs
 
 from deliberation.i18n import Text, _, series
 from deliberation.roster.offices import OFFICE_LABELS, OFFICES
+from deliberation.rules import names
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts, count_of
 from deliberation.rules.params import some
 
 # The fact a meeting establishes: the offices held by those who signed its minutes by name.
-SIGNED_OFFICES: Final = "signed_offices"
+SIGNED_OFFICES: Final = names.SIGNED_OFFICES
 # As a count (``signed@<office>``): the body's holders of the office who signed by name.
 SIGNED: Final = "signed"
 

@@ -28,10 +28,11 @@ from deliberation.i18n import Text, _
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
+from deliberation.rules.names import RESULTS_PUBLISHED, RESULTS_UNPUBLISHED
 from deliberation.rules.params import some
 
-NAME: Final = "results-published"
-FACT: Final = "results_unpublished"
+NAME: Final = RESULTS_PUBLISHED
+FACT: Final = RESULTS_UNPUBLISHED
 
 
 @attrs.frozen
