@@ -79,19 +79,19 @@ def test_the_library_keeps_shandong_1_0_and_lists_only_the_current_version() -> 
     lib = Library()
     current = lib.load("four-deliberations-shandong")
     old = lib.load("four-deliberations-shandong", "1.0")
-    assert (current.version, current.superseded_by) == ("1.1", None)
-    assert (old.version, old.superseded_by) == ("1.0", "1.1")
-    assert lib.load("four-deliberations-shandong", "1.1") is current
+    assert (current.version, current.superseded_by) == ("1.2", None)
+    assert (old.version, old.superseded_by) == ("1.0", "1.2")
+    assert lib.load("four-deliberations-shandong", "1.2") is current
     # the history files are no procedures of their own
     assert lib.ids().count("four-deliberations-shandong") == 1
     assert not any("@" in i for i in lib.ids())
     assert (HISTORY / "four-deliberations-shandong@1.0.yaml").is_file()
 
 
-@pytest.mark.parametrize("version", ["0.9", "1.2", "../four-deliberations", "", "1.0/x",
+@pytest.mark.parametrize("version", ["0.9", "1.3", "../four-deliberations", "", "1.0/x",
                                      "1" * 5000, "1.0\x00", "1.0\n"])
 def test_a_version_not_kept_is_refused_naming_those_kept(version: str) -> None:
-    with pytest.raises(UnknownProcedure, match=r"not kept for replay \(kept: 1\.0\)"):
+    with pytest.raises(UnknownProcedure, match=r"not kept for replay \(kept: 1\.0, 1\.1\)"):
         Library().load("four-deliberations-shandong", version)
 
 
@@ -105,20 +105,23 @@ def test_every_history_file_is_an_earlier_version_of_a_shipped_procedure() -> No
         assert old.superseded_by == lib.load(pid).version != version, f
 
 
-def test_the_stored_1_0_case_replays_under_1_0_and_not_under_1_1() -> None:
+def test_the_stored_1_0_case_replays_under_1_0_and_not_under_1_2() -> None:
     case = _shandong_1_0_case()
     replayed = Case.replay(Library().load("four-deliberations-shandong", "1.0"), case.roster,
                            case.records)
     assert replayed.state == case.state
     current = load_procedure("four-deliberations-shandong")
     with pytest.raises(ReplayError, match=r"opened under four-deliberations-shandong 1\.0, not "
-                                          r"four-deliberations-shandong 1\.1"):
+                                          r"four-deliberations-shandong 1\.2"):
         Case.replay(current, case.roster, case.records)
-    # and not for the version's sake only: 1.1's rule gives the meeting another result
+    # and not for the version's sake only: 1.1's rule (kept, as 1.2 keeps it) gives the meeting
+    # another result (1.2 also counts the notice under the Civil Code, which this record's five
+    # elapsed days would not meet: 1.1 shows the women's quorum alone)
+    women_1_1 = Library().load("four-deliberations-shandong", "1.1")
     relabelled = [attrs.evolve(case.records[0], data={**case.records[0].data, "version": "1.1"}),
                   *case.records[1:]]
     with pytest.raises(ReplayError, match='route: stored "pass", now "no_quorum"'):
-        Case.replay(current, case.roster, relabelled)
+        Case.replay(women_1_1, case.roster, relabelled)
 
 
 # -- a stored case under an earlier version: read, verified, exported; never acted on ---------
@@ -128,17 +131,17 @@ def test_a_stored_shandong_1_0_case_loads_and_is_refused_any_action(shandong_db)
     url, case = shandong_db
     with open_store(url) as store:
         loaded = load_case(store, case.id)
-        assert (loaded.procedure.version, loaded.procedure.superseded_by) == ("1.0", "1.1")
+        assert (loaded.procedure.version, loaded.procedure.superseded_by) == ("1.0", "1.2")
         assert loaded.state == case.state
         with pytest.raises(SupersededProcedure) as err:
             act(store, case.id, lambda c: c.note("会后补记"))
         assert store.info(case.id).version == len(case.records)  # nothing stored
     en = err.value.message.get("en")
-    assert "four-deliberations-shandong version 1.0" in en and "version 1.1" in en
+    assert "four-deliberations-shandong version 1.0" in en and "version 1.2" in en
     assert "new case" in en
     for lang in ("zh-Hans", "zh-Hant"):
         text = err.value.message.get(lang)
-        assert "1.0" in text and "1.1" in text and "runs under" not in text
+        assert "1.0" in text and "1.2" in text and "runs under" not in text
 
 
 def test_a_case_under_an_earlier_version_offers_no_action(shandong_db) -> None:
@@ -147,12 +150,12 @@ def test_a_case_under_an_earlier_version_offers_no_action(shandong_db) -> None:
         loaded = load_case(store, case.id)
     assert case.available_actions() and loaded.available_actions() == ()
     who = loaded.explain("en").split("Who may act now:")[1]
-    assert "which version 1.1 has replaced" in who and "(`hold_meeting`)" not in who
+    assert "which version 1.2 has replaced" in who and "(`hold_meeting`)" not in who
 
 
 def test_no_case_opens_under_an_earlier_version() -> None:
     old = Library().load("four-deliberations-shandong", "1.0")
-    with pytest.raises(SupersededProcedure, match=r"version 1\.1"):
+    with pytest.raises(SupersededProcedure, match=r"version 1\.2"):
         EngineCase.open(old, _shandong_roster(), matter="x")
 
 
@@ -165,10 +168,10 @@ def test_show_log_verify_and_export_say_it_was_decided_under_an_earlier_version(
     for command in ("show", "log", "verify"):
         assert main(["case", command, case.id, "--db", url, "--lang", lang]) == 0, command
         out = capsys.readouterr().out
-        assert note in out and "1.1" in out, (command, out)
+        assert note in out and "1.2" in out, (command, out)
     assert main(["case", "show", case.id, "--db", url, "--format", "json"]) == 0
     shown = json.loads(capsys.readouterr().out)
-    assert shown["superseded_by"] == "1.1" and shown["state"] == case.state
+    assert shown["superseded_by"] == "1.2" and shown["state"] == case.state
     html = tmp_path / "r.html"
     assert main(["case", "export", case.id, "--db", url, "--format", "html", "--lang", lang,
                  "-o", str(html)]) == 0
@@ -182,7 +185,7 @@ def test_the_archive_of_a_1_0_case_replays_and_verifies(shandong_db) -> None:
     assert verify_archive(data) == []
     assert data["procedure"] == {"id": "four-deliberations-shandong", "version": "1.0"}
     assert data["state"]["replayed"] is True
-    assert data["state"]["superseded_by"] == "1.1"
+    assert data["state"]["superseded_by"] == "1.2"
 
 
 def test_a_version_the_library_does_not_keep_is_still_refused_naming_both(tmp_path) -> None:
@@ -191,7 +194,7 @@ def test_a_version_the_library_does_not_keep_is_still_refused_naming_both(tmp_pa
     with open_store(url) as store:
         save_case(store, case, procedure_version="0.9")
         with pytest.raises(StoreError, match=r"version 0\.9; the loaded definition is version "
-                                             r"1\.1"):
+                                             r"1\.2"):
             load_case(store, case.id)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from test_engine_support import wait_for_notice
 
 from deliberation import Case, Roster, load_procedure
 from deliberation.analysis.paths import WITHDRAW, Step, all_paths, derive_paths
@@ -169,7 +170,7 @@ def _drive(case: Case, clock: ManualClock, step: Step) -> None:
         rules = {r.name for r in sp.preconditions}
         if "notice-period" in rules:
             case.give_notice()
-            clock.advance(days=10)
+            wait_for_notice(case, clock)
         if "advance-circulation" in rules:
             case.circulate_plan()
             clock.advance(days=3)

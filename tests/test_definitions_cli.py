@@ -65,7 +65,7 @@ def test_list_shows_ids_versions_and_extends(capsys: Capture) -> None:
     code, out, _ = run(capsys, "list", "--lang", "en")
     assert code == 0
     row = next(line for line in out.splitlines() if line.startswith("six-deliberations-guzhuang"))
-    assert "Guzhuang" in row and "1.0" in row and "four-deliberations" in row
+    assert "Guzhuang" in row and "1.1" in row and "four-deliberations" in row
     assert "Guzhuang Village, Hedi Town" in row
     code, out, _ = run(capsys, "list", "--format", "json")
     rows = {r["id"]: r for r in json.loads(out)}

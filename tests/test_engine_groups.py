@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_engine_support import wait_for_notice
 from test_sim_support import assert_paths_agree
 
 from deliberation import Case, InvalidAction, NotEntitled, Roster, RuleViolation, load_procedure
@@ -49,7 +50,7 @@ def _at_election() -> tuple[Case, ManualClock]:
                      kind="land-contracting-plan")
     case.hold_meeting(present=5, yes=5)
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     assert case.stage == "group-election"
     return case, clock
 
@@ -131,7 +132,7 @@ def test_a_failed_election_meeting_elects_nobody() -> None:
     case.hold_meeting(present=15, yes=15, households=7)
     assert case.stage == "group-election" and case.groups == {}
     case.give_notice()  # the meeting used up its notice
-    _clock.advance(days=10)
+    wait_for_notice(case, _clock)
     # a rejected vote naming a slate: the slate is checked, but nobody is elected
     case.hold_meeting(present=24, yes=10, no=14, elected=PLAIN[:3])
     assert case.stage == "group-election" and case.groups == {}
@@ -187,7 +188,7 @@ def test_a_new_election_replaces_the_group_and_the_records_keep_both() -> None:
     assert case.stage == "group-election"
     assert case.groups["working-group"] == tuple(first)  # until a new one is elected
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     _elect(case, second)
     assert case.groups["working-group"] == tuple(second)
     assert {v.id for v in case.roster.select(("working-group",))} == set(second)
@@ -325,11 +326,11 @@ def test_case_act_on_the_command_line(tmp_path: Path,
         assert code == 0, err
     code, _out, err = cli("case", "act", "c1", "hold-meeting", "--present", "24", "--yes",
                           "22", "--elected", json.dumps(PLAIN[:2]), "--db", db, "--at",
-                          "2026-03-12T11:00+08:00")
+                          "2026-03-13T11:00+08:00")
     assert code != 0 and "至少须有 3 人" in err  # the default language: zh-Hans
     code, _out, err = cli("case", "act", "c1", "hold-meeting", "--present", "24", "--yes",
                           "22", "--elected", json.dumps(PLAIN[:3]), "--db", db, "--at",
-                          "2026-03-12T11:00+08:00")
+                          "2026-03-13T11:00+08:00")
     assert code == 0, err
     code, out, err = cli("case", "show", "c1", "--db", db, "--format", "json")
     assert code == 0, err
@@ -419,7 +420,7 @@ def test_the_service_acts_with_elected_and_a_refusal_stores_nothing() -> None:
         out = act(store, "s1", parse_action(text, PROCEDURE), expected_version=version)
         assert out.result.accepted
         version = out.case.version
-    too_few = ('{"do": "meeting", "present": 24, "yes": 22, "at": "2026-03-12T10:00:00+08:00", '
+    too_few = ('{"do": "meeting", "present": 24, "yes": 22, "at": "2026-03-13T10:00:00+08:00", '
                f'"elected": {json.dumps(PLAIN[:2])}}}')
     out = act(store, "s1", parse_action(too_few, PROCEDURE), expected_version=version)
     assert not out.result.accepted and out.records == () and out.case.version == version

@@ -11,7 +11,15 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
-from test_engine_support import FOUR, SIX, advance_to, open_case, pass_stage, snapshot
+from test_engine_support import (
+    FOUR,
+    SIX,
+    advance_to,
+    open_case,
+    pass_stage,
+    snapshot,
+    wait_for_notice,
+)
 
 from deliberation import Case, InvalidAction, NotEntitled, ReplayError, Roster, RuleViolation
 from deliberation.cli import main
@@ -145,8 +153,10 @@ def test_a_nine_day_notice_written_in_utc_does_not_meet_ten_days() -> None:
         case.hold_meeting(adults.voters, adults.voters, households=adults.households,
                           witnesses=1, at=meeting_at)
     assert err.value.rule == "notice-period" and err.value.numbers["count"] == 9
-    case.hold_meeting(adults.voters, adults.voters, households=adults.households, witnesses=1,
-                      at=meeting_at + timedelta(days=1))
+    # held once the ten days have run as the Civil Code counts them (Arts. 201, 203)
+    clock.set(meeting_at)
+    wait_for_notice(case, clock)
+    case.hold_meeting(adults.voters, adults.voters, households=adults.households, witnesses=1)
     assert case.state == "resolution-disclosure"
 
 
@@ -230,7 +240,7 @@ def test_people_present_cannot_represent_more_households_than_they_are() -> None
     case, clock = open_case(FOUR, **{"resolution-body": "villagers-meeting"})
     advance_to(case, clock, "resolution")
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     before = snapshot(case)
     with pytest.raises(InvalidAction) as err:
         case.hold_meeting(present=100, yes=100, households=244, witnesses=1)
@@ -243,7 +253,7 @@ def test_households_represented_at_most_people_present(households: int, ok: bool
     case, clock = open_case(FOUR, **{"resolution-body": "villagers-meeting"})
     advance_to(case, clock, "resolution")
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     if ok:
         case.hold_meeting(present=100, yes=100, households=households, witnesses=1)
         assert case.records[-1].result["route"] == "no_quorum"  # 100 < 1/2 of adults

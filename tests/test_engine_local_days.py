@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 import pytest
-from test_engine_support import FOUR, advance_to, open_case
+from test_engine_support import FOUR, advance_to, open_case, wait_for_notice
 
 from deliberation import Case, Roster, RuleViolation
 from deliberation.definition.model import Procedure
@@ -40,18 +40,31 @@ def test_a_notice_given_at_2am_beijing_time_counts_from_that_beijing_date() -> N
     with pytest.raises(RuleViolation) as err:
         case.hold_meeting(present=voters, yes=voters, witnesses=1)
     assert err.value.numbers == {"count": 9, "needed": 10}
-    clock.advance(days=1)  # n: 10 local days
+    clock.advance(days=1)  # n: 10 local days, the tenth not over yet (Civil Code Art. 203)
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(present=voters, yes=voters, witnesses=1)
+    assert err.value.numbers == {"count": 10, "needed": 10}
+    clock.advance(days=1)  # n+1: 11 local days (no holiday at the end of this period)
     case.hold_meeting(present=voters, yes=voters, witnesses=1)
     assert case.state == "resolution-disclosure"
 
 
 def test_the_procedure_s_zone_decides_the_date() -> None:
-    # The same instants in a procedure declared on UTC: 10 days, the meeting may be held.
-    case, clock, voters = at_resolution(attrs.evolve(FOUR, timezone="UTC"))
+    # The same instants: 10 Beijing days (refused under the Civil Code), but 11 days in a
+    # procedure declared on UTC, where the meeting may be held.
+    later = timedelta(days=10, hours=8)
+    case, clock, voters = at_resolution(FOUR)
     given = utc_evening_after(clock, 18)
     clock.set(given)
     case.give_notice()
-    clock.set(given + timedelta(days=9, hours=8))
+    clock.set(given + later)
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(present=voters, yes=voters, witnesses=1)
+    assert err.value.numbers == {"count": 10, "needed": 10}
+    case, clock, voters = at_resolution(attrs.evolve(FOUR, timezone="UTC"))
+    clock.set(given)
+    case.give_notice()
+    clock.set(given + later)
     case.hold_meeting(present=voters, yes=voters, witnesses=1)
     assert case.state == "resolution-disclosure"
 
@@ -59,7 +72,7 @@ def test_the_procedure_s_zone_decides_the_date() -> None:
 def test_disclosure_days_are_local_days() -> None:
     case, clock, voters = at_resolution(FOUR)
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     case.hold_meeting(present=voters, yes=voters, witnesses=1)
     member = next(v.id for v in case.roster.villagers
                   if case.roster.matches(v, case.plan.stage(case.state).body.members))

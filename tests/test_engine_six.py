@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import attrs
 import pytest
-from test_engine_support import FOUR, SIX, advance_to, open_case, pass_stage, snapshot
+from test_engine_support import (
+    FOUR,
+    SIX,
+    advance_to,
+    open_case,
+    pass_stage,
+    snapshot,
+    wait_for_notice,
+)
 
 from deliberation import Case, InvalidAction, NotEntitled, ReplayError, Roster, RuleViolation
 from deliberation.engine.records import record_from_json, record_to_json
@@ -258,7 +266,7 @@ def test_reconvene_after_no_quorum_needs_the_notice_again() -> None:
     with pytest.raises(InvalidAction):
         case.reconvene()  # nothing to reconvene yet
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     (rec,) = case.hold_meeting(present=100, yes=100, witnesses=1)
     assert rec.result["route"] == "no_quorum" and case.state == "resolution"
     assert "reconvene" in {a.action for a in case.available_actions()}
@@ -267,7 +275,7 @@ def test_reconvene_after_no_quorum_needs_the_notice_again() -> None:
     with pytest.raises(RuleViolation) as err:
         case.hold_meeting(present=400, yes=400, witnesses=1)
     assert err.value.numbers == {"count": 5, "needed": 10}
-    clock.advance(days=5)
+    wait_for_notice(case, clock)  # the rest of the ten days, counted under the Civil Code
     case.hold_meeting(present=400, yes=400, witnesses=1)
     assert case.state == "resolution-disclosure" and case.matter == "修村道"
     assert Case.replay(FOUR, case.roster, case.records).state == case.state

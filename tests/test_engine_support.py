@@ -7,6 +7,8 @@ from typing import Any
 from deliberation import Case, Roster, load_procedure
 from deliberation.definition.model import Procedure
 from deliberation.engine.clock import ManualClock
+from deliberation.rules.days import local_date
+from deliberation.rules.disclosure import NoticePeriod
 
 FOUR = load_procedure("four-deliberations")
 SIX = load_procedure("six-deliberations-guzhuang")
@@ -32,7 +34,7 @@ def pass_stage(case: Case, clock: ManualClock) -> None:
         rules = {r.name for r in sp.preconditions}
         if "notice-period" in rules:
             case.give_notice()
-            clock.advance(days=10)
+            wait_for_notice(case, clock)
         if "advance-circulation" in rules:
             case.circulate_plan()
             clock.advance(days=3)
@@ -49,6 +51,19 @@ def pass_stage(case: Case, clock: ManualClock) -> None:
         case.post_disclosure("notice-board", actor=member)
         clock.advance(days=7)
         case.conclude_disclosure()
+
+
+def wait_for_notice(case: Case, clock: ManualClock) -> None:
+    """Move the clock to the first day the current stage's notice period, from the case's last
+    notice, has run as its rule counts it (a Civil-Code period runs a day longer than its
+    number of days, and longer still when its last day is a statutory holiday)."""
+    zone = case.procedure.zone
+    today = local_date(clock.now(), zone)
+    given = local_date(next(r.at for r in reversed(case.records) if r.kind == "notice"), zone)
+    periods = [r.period for r in case.plan.stage(case.state).preconditions
+               if isinstance(r, NoticePeriod)]
+    runs_out = max((p.runs_out(given) for p in periods), default=today)
+    clock.advance(days=max(0, (runs_out - today).days))
 
 
 def advance_to(case: Case, clock: ManualClock, stage: str) -> None:

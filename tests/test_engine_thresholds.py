@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from test_engine_support import FOUR, advance_to, open_case, snapshot
+from test_engine_support import FOUR, advance_to, open_case, snapshot, wait_for_notice
 
-from deliberation import NotEntitled, Roster
+from deliberation import NotEntitled, Roster, RuleViolation
 
 # representatives' meeting = villagers' committee (5) + representatives: 23 + 5 = 28 members
 
@@ -96,7 +96,7 @@ def _villagers_meeting_case(roster: Roster):  # type: ignore[no-untyped-def]
     case, clock = open_case(FOUR, roster, **{"resolution-body": "villagers-meeting"})
     advance_to(case, clock, "resolution")
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     return case, clock
 
 
@@ -133,7 +133,7 @@ def test_villagers_meeting_households_counted_from_named_attendance() -> None:
     (rec,) = case.hold_meeting(present=ids[:3], yes=ids[:3], witnesses=1)
     assert rec.result["route"] == "no_quorum"
     case.give_notice()  # a reconvened villagers' meeting needs a new notice
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     (rec,) = case.hold_meeting(present=ids[:4], yes=ids[:4], witnesses=1)
     assert rec.result["route"] == "pass"
 
@@ -147,7 +147,11 @@ def test_villagers_meeting_needs_ten_days_notice() -> None:
         case.hold_meeting(present=400, yes=400, witnesses=1)
     assert getattr(err.value, "rule", None) == "notice-period"
     assert err.value.numbers == {"count": 9, "needed": 10}  # type: ignore[attr-defined]
-    clock.advance(days=1)
+    clock.advance(days=1)  # n: the tenth day, not over until 24:00 (Civil Code Art. 203)
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(present=400, yes=400, witnesses=1)
+    assert err.value.numbers == {"count": 10, "needed": 10}
+    wait_for_notice(case, clock)  # n+1, or later when the tenth day is a holiday
     (rec,) = case.hold_meeting(present=400, yes=400, witnesses=1)
     assert rec.result["route"] == "pass"
 

@@ -10,6 +10,7 @@ of its own.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def _parent(version: str) -> str:
     """The shipped 四议两公开 as ``parent`` at ``version``, its English name saying which."""
     text = SHIPPED.read_text(encoding="utf-8")
     text = text.replace("id: four-deliberations\n", "id: parent\n", 1)
-    text = text.replace('version: "1.0"\n', f'version: "{version}"\n', 1)
+    text = re.sub(r'^version: "[^"]*"\n', f'version: "{version}"\n', text, count=1,
+                  flags=re.MULTILINE)
     return text.replace("  en: Four deliberations and two disclosures\n",
                         f"  en: parent {version}\n", 1)
 

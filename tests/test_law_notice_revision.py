@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_engine_support import FOUR, snapshot
+from test_engine_support import FOUR, snapshot, wait_for_notice
 
 from deliberation import Case, Roster
+from deliberation.definition.loader import Library
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.formats import ENGINE_FORMAT, FORMATS
 from deliberation.engine.records import Record
@@ -71,12 +72,17 @@ def test_a_notice_for_the_rejected_plan_does_not_convene_the_meeting_on_the_revi
     assert err.value.rule == "notice-period"
     assert "not yet" in err.value.message.get("en")
     assert snapshot(case) == before  # nothing changed on the refusal
-    # a notice of the meeting on the revised plan, 10 days ahead: 9 is not enough, 10 is
+    # a notice of the meeting on the revised plan, 10 days ahead: 9 is not enough, nor is the
+    # tenth day itself (Civil Code Arts. 201, 203); once the period has run, it is
     case.give_notice()
     clock.advance(days=9)
     with pytest.raises(RuleViolation):
         case.hold_meeting(20, 18, 2, witnesses=1)
     clock.advance(days=1)
+    with pytest.raises(RuleViolation) as err:
+        case.hold_meeting(20, 18, 2, witnesses=1)
+    assert err.value.numbers == {"count": 10, "needed": 10}
+    wait_for_notice(case, clock)
     case.hold_meeting(20, 18, 2, witnesses=1)
     assert case.state == "resolution-disclosure"
 
@@ -92,6 +98,7 @@ def test_a_notice_given_early_still_counts_when_the_plan_is_not_sent_back() -> N
     clock.advance(days=3)
     case.hold_meeting(6, 6, witnesses=1)
     clock.advance(days=7)
+    wait_for_notice(case, clock)  # the ten days counted from that early notice
     case.hold_meeting(20, 18, 2, witnesses=1)
     assert case.state == "resolution-disclosure"
 
@@ -100,11 +107,11 @@ def test_a_failed_quorum_keeps_the_circulated_plan_and_needs_a_new_notice() -> N
     # not a return for revision: the same plan is put to the meeting again
     case, clock = _revised(notice_before=False)
     case.give_notice()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     case.hold_meeting(5, 5, witnesses=1)
     assert case.state == "resolution"  # no quorum
     case.reconvene()
-    clock.advance(days=10)
+    wait_for_notice(case, clock)
     case.hold_meeting(20, 18, 2, witnesses=1)
     assert case.state == "resolution-disclosure"
 
@@ -120,7 +127,11 @@ def test_a_case_stored_before_replays_as_it_was_accepted(path: Path) -> None:
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     records = [Record.from_data(r) for r in data["records"]]
     assert records[0].data["engine_format"] == 3
-    case = Case.replay(FOUR, Roster.from_records(data["roster"]), records)
+    # stored under four-deliberations 1.0 (elapsed notice days): replayed under that version,
+    # kept in procedures/history/
+    assert records[0].data["version"] == "1.0"
+    kept = Library().load("four-deliberations", "1.0")
+    case = Case.replay(kept, Roster.from_records(data["roster"]), records)
     assert case.state == "resolution-disclosure"
     assert case.records == tuple(records)
 

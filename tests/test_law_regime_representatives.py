@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 import pytest
+from test_engine_support import wait_for_notice
 
 from deliberation import Case, Roster, load_procedure
 from deliberation.engine.case import ReplayError
@@ -50,7 +51,7 @@ def _at_resolution(representatives: int, kind: str = "land-contracting-plan",
     case.hold_meeting(6, 6, witnesses=1)
     assert case.stage == "resolution"
     case.give_notice()
-    case.clock.advance(days=10)  # type: ignore[attr-defined]
+    wait_for_notice(case, case.clock)  # type: ignore[attr-defined]
     return case
 
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from test_engine_support import wait_for_notice
 
 from deliberation import Case, Roster, load_procedure
 from deliberation.definition.loader import load_text
@@ -47,7 +48,7 @@ def _to_resolution(case: Case) -> None:
     case.hold_meeting(6, 6, witnesses=1)
     assert case.stage == "resolution"
     case.give_notice()
-    case.clock.advance(days=10)  # type: ignore[attr-defined]
+    wait_for_notice(case, case.clock)  # type: ignore[attr-defined]
 
 
 def _resolve(case: Case, present: int, yes: int, **more: Any) -> dict[str, Any]:
@@ -457,8 +458,10 @@ def test_land_procedure_walkthrough_reaches_the_resolution() -> None:
     from deliberation.trainer.walk import run_walk
 
     out = io.StringIO()
+    # notice on Thu 8 Jan: the tenth day, Sun 18 Jan, moves to Mon 19 Jan (Civil Code Art. 203),
+    # so the meeting is lawful from 20 Jan, 12 days on
     script = ["meeting 5 5", "meeting 6 6", "circulate", "wait 3",
-              "meeting present=45 yes=40 witnesses=1", "notice", "wait 10",
+              "meeting present=45 yes=40 witnesses=1", "notice", "wait 12",
               "meeting present=600 yes=400 witnesses=1"]
     assert run_walk("land-contracting-plan", script, lang="en", out=out) == 0
     text = out.getvalue()
@@ -546,7 +549,7 @@ def test_township_correction_order_reopens_the_resolution_with_its_instrument() 
     assert rec.result["basis"]["article"] == "27"
     # the case goes on from there: a new vote, held again under the land law
     case.give_notice()
-    case.clock.advance(days=10)  # type: ignore[attr-defined]
+    wait_for_notice(case, case.clock)  # type: ignore[attr-defined]
     assert _resolve(case, 30, 20)["route"] == "rejected"
     assert Case.replay(LAND, case.roster, case.records).state == case.state
 

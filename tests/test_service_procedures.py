@@ -132,7 +132,7 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
         archive = c.get("/v1/cases/own-1/archive").json()
         assert archive["state"]["replayed"] is True, archive["state"]
         assert archive["state"]["state"] == c.get("/v1/cases/own-1").json()["state"]
-        assert archive["procedure"]["version"] == f"1.1+sha256.{digest}"
+        assert archive["procedure"]["version"] == f"1.2+sha256.{digest}"
         assert verify_archive(archive) == []
         page = c.get("/v1/cases/own-1/archive.html", params={"lang": "en"})
         assert page.status_code == 200
@@ -144,7 +144,7 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
     store = open_service_store(env.db)
     try:
         info = store.info("own-1")
-        assert info.procedure_version == f"1.1+sha256.{digest}"
+        assert info.procedure_version == f"1.2+sha256.{digest}"
         assert acting.load(store, "own-1").procedure.id == CUSTOM
         # Another text under the stored hash: verify says so, and a replay refuses it.
         with store.backend.write():
@@ -167,7 +167,7 @@ def test_an_uploaded_procedure_is_shown_opens_cases_and_is_bound_by_its_hash(env
                 "UPDATE service_procedures SET yaml_text = ? WHERE content_hash = ?",
                 (TEXT, digest))
             store.backend.execute("UPDATE cases SET procedure_version = ? WHERE case_id = ?",
-                                  ("1.1+sha256." + "0" * 64, "own-1"))
+                                  ("1.2+sha256." + "0" * 64, "own-1"))
         assert store.verify("own-1").where[:1] == (1,)
     finally:
         store.close()
@@ -185,7 +185,7 @@ def test_the_command_line_adds_and_lists_as_the_service_does(tmp_path: Path) -> 
     added = support.cli("procedure", "add", str(good), "--json", db=db)
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout) == {
-        "id": CUSTOM, "version": "1.1", "created": True,
+        "id": CUSTOM, "version": "1.2", "created": True,
         "content_hash": hashlib.sha256(TEXT.encode()).hexdigest()}
     again = support.cli("procedure", "add", str(good), "--json", db=db)
     assert json.loads(again.stdout)["created"] is False
@@ -217,7 +217,7 @@ def test_an_uploaded_procedure_extends_another_pinned_by_hash(env: Env) -> None:
                                       "case_id": child_id, "at": "2026-03-02T09:00:00+08:00"})
         assert r.status_code == 201, r.text
     # The parent gets a new version: the child's cases keep the text they bind.
-    newer = base.replace('version: "1.1"', 'version: "2.0"').replace(
+    newer = base.replace('version: "1.2"', 'version: "2.0"').replace(
         "(Shandong)", "(Shandong, 2)")
     with env.server.client(env.admin) as c:
         assert c.post("/v1/procedures", content=newer.encode(),
@@ -261,21 +261,21 @@ def test_an_uploaded_procedure_extends_another_pinned_by_hash(env: Env) -> None:
         assert [d["code"] for d in lint.json()["diagnostics"]] == ["D703"], lint.text
         assert base_id in lint.json()["diagnostics"][0]["hint"]
         # A loop by id: the parent's next version extending the child that extends it.
-        looped = base.replace('version: "1.1"', 'version: "3.0"').replace(
-            "extends: four-deliberations@1.0", f"extends: {child_id}")
+        looped = base.replace('version: "1.2"', 'version: "3.0"').replace(
+            "extends: four-deliberations@1.1", f"extends: {child_id}")
         lint = c.post("/v1/procedures/lint", headers=YAML, content=looped.encode())
         assert [d["code"] for d in lint.json()["diagnostics"]] == ["D702"], lint.text
         r = c.post("/v1/procedures", content=looped.encode(), headers=YAML)
         assert r.status_code == 422 and "D702" in r.text, r.text
         # Pinned to an uploaded version (ID@VERSION): that version, or D703 naming those kept.
-        pinned = f"id: ext-pinned\nextends: {base_id}@1.1\nversion: '1'\n"
+        pinned = f"id: ext-pinned\nextends: {base_id}@1.2\nversion: '1'\n"
         lint = c.post("/v1/procedures/lint", headers=YAML, content=pinned.encode())
         assert lint.json()["diagnostics"] == [], lint.text
         lint = c.post("/v1/procedures/lint", headers=YAML,
-                      content=pinned.replace("@1.1", "@9.9").encode())
+                      content=pinned.replace("@1.2", "@9.9").encode())
         (d,) = lint.json()["diagnostics"]
         assert (d["code"], d["line"]) == ("D703", 2), lint.text
-        assert "1.1" in d["hint"] and "2.0" in d["hint"], lint.text
+        assert "1.2" in d["hint"] and "2.0" in d["hint"], lint.text
 
 
 def test_a_case_under_an_earlier_built_in_version_is_read_and_never_acted_on(env: Env) -> None:
@@ -304,10 +304,10 @@ def test_a_case_under_an_earlier_built_in_version_is_read_and_never_acted_on(env
                    json={"do": "note", "text": "hi"})
         assert r.status_code == 422, r.text
         assert r.json()["code"] == "invalid-action"
-        assert "version 1.0, which version 1.1 has replaced" in r.json()["detail"]
+        assert "version 1.0, which version 1.2 has replaced" in r.json()["detail"]
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == 1
     with env.server.client(env.auditor) as c:
         assert c.get(f"/v1/cases/{case_id}/verification").json()["ok"]
         archive = c.get(f"/v1/cases/{case_id}/archive").json()
         assert archive["state"]["replayed"] is True, archive["state"]
-        assert archive["state"]["superseded_by"] == "1.1"
+        assert archive["state"]["superseded_by"] == "1.2"

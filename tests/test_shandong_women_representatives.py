@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_engine_support import advance_to, open_case
+from test_engine_support import advance_to, open_case, wait_for_notice
 
 from deliberation import Roster, load_procedure
 from deliberation.cli import main
@@ -45,7 +45,7 @@ def test_the_women_quorum_counts_women_representatives(women_reps: int, route: s
     case, clock = open_case(SHANDONG, _roster())
     advance_to(case, clock, "resolution")
     case.give_notice()
-    clock.advance(days=5)
+    wait_for_notice(case, clock)  # Art. 24's 5 days, counted under the Civil Code
     # the whole committee (4 women) and all 3 men representatives: 8 + women_reps present
     present = COMMITTEE + MEN_REPS + WOMEN_REPS[:women_reps]
     (rec,) = case.hold_meeting(present=present, yes=present, witnesses=["t01"])
@@ -60,7 +60,7 @@ def test_counted_attendance_gives_the_women_representatives() -> None:
     case, clock = open_case(SHANDONG, _roster())
     advance_to(case, clock, "resolution")
     case.give_notice()
-    clock.advance(days=5)
+    wait_for_notice(case, clock)  # Art. 24's 5 days, counted under the Civil Code
     (rec,) = case.hold_meeting(present=9, yes=9, witnesses=1,
                                present_among={"woman-representative": 1})
     assert rec.result["route"] == "no_quorum"

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import test_store_support as support
+from test_engine_support import wait_for_notice
 
 from deliberation import Case, Roster
 from deliberation.cli import main
@@ -41,7 +42,7 @@ def step(case: Case, clock: ManualClock) -> None:
         rules = {r.name for r in sp.preconditions}
         if "notice-period" in rules and not case.records[-1].kind == "notice":
             case.give_notice()
-            clock.advance(days=10)
+            wait_for_notice(case, clock)
             return
         if "advance-circulation" in rules and not case.records[-1].kind == "circulated":
             case.circulate_plan()

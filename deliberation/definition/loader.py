@@ -231,7 +231,7 @@ class Library:
 
         >>> old = Library().load("four-deliberations-shandong", "1.0")
         >>> old.version, old.superseded_by
-        ('1.0', '1.1')
+        ('1.0', '1.2')
         """
         if procedure_id not in self._cache:
             path = self.path_of(procedure_id)

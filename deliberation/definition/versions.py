@@ -10,7 +10,7 @@ these are the words for both, in one place.
 >>> old = Library().load("four-deliberations-shandong", "1.0")
 >>> print(earlier_version_note(old).get("en"))  # doctest: +NORMALIZE_WHITESPACE
 decided under an earlier version of its procedure: four-deliberations-shandong version 1.0
-(the current version is 1.1)
+(the current version is 1.2)
 >>> earlier_version_note(Library().load("four-deliberations")) is None
 True
 """

@@ -256,6 +256,32 @@ class Period:
         """
         return self.count.between(start, on, calendar)
 
+    def runs_out(self, start: date, calendar: WorkingCalendar | None = None) -> date:
+        """The first local date on which a *minimum* period starting on ``start`` has fully
+        run: its last day for ``elapsed`` and ``working``, the day after it under the Civil
+        Code (the last day ends at 24:00, Art. 203). A meeting or a conclusion that has to
+        wait for the period waits until this date.
+
+        >>> civil = Period(10, DayCount.CIVIL_CODE)
+        >>> civil.runs_out(date(2026, 3, 1)), civil.runs_out(date(2026, 9, 21))  # 10-01: holiday
+        (datetime.date(2026, 3, 12), datetime.date(2026, 10, 9))
+        """
+        last = self.last_day(start, calendar)
+        if self.count is _CIVIL_CODE and last < date.max:
+            return last + timedelta(days=1)
+        return last
+
+    @property
+    def least_days(self) -> int:
+        """The fewest calendar days a *minimum* period takes from any start: ``days``, one
+        more under the Civil Code (its last day runs to 24:00); a holiday at the end, or
+        working days, only lengthen it (:meth:`runs_out` gives the date for a given start).
+
+        >>> Period(10, DayCount.CIVIL_CODE).least_days, Period(10, DayCount.ELAPSED).least_days
+        (11, 10)
+        """
+        return self.days + 1 if self.count is _CIVIL_CODE else self.days
+
     def over(self, start: date, on: date, calendar: WorkingCalendar | None = None) -> bool:
         """Whether a *minimum* period ("posted at least N days", "notice at least N days
         before") has fully run by the local date ``on``.

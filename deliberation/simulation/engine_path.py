@@ -26,6 +26,7 @@ It is some thousand times slower than the vectorised path and samples independen
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from deliberation.definition.model import RECONVENE, ActionKind, Procedure
@@ -350,6 +351,23 @@ class _Run:
         route = _route(records, "examination")
         return route, "" if route == "pass" else "checks"
 
+    def _today(self) -> date:
+        return local_date(self.clock.now(), self.procedure.zone)
+
+    def _wait_out(self, st: StagePlan, since: date) -> None:
+        """Wait on, past the least days already waited, until every period of the stage
+        (notice, circulation, posting) that started on the local date ``since`` has run as its
+        rule counts it: on the run's actual dates, so a Civil-Code period whose last day is a
+        statutory holiday runs to the day after the holiday (which the vectorised path, drawing
+        no dates, cannot model)."""
+        if not st.waits:
+            return
+        today = self._today()
+        extra = (max(p.runs_out(since) for p in st.waits) - today).days  # may raise: a stall
+        if extra > 0:
+            self.clock.advance(days=extra)
+            self.days += extra
+
     def move(self, st: StagePlan) -> str:
         """A written motion by the plan's proposers (as the vectorised path counts them)."""
         return _route(self.case.submit_motion("matter", st.proposers), "motion")
@@ -357,10 +375,12 @@ class _Run:
     def meet(self, st: StagePlan) -> tuple[str, str]:
         """Notice and circulation, the wait before the meeting, then the meeting itself."""
         gap = st.gap_days if self.here == 0 else st.reconvene_days
+        noticed = self._today()
         self.case.give_notice(for_stage=st.id)
         self.case.circulate_plan(for_stage=st.id)
         self.clock.advance(days=gap)
         self.days += gap
+        self._wait_out(st, noticed)
         if st.wait_days:
             _to_lunar_day(self.clock, st)
         for tries in range(self.params.max_reconvenings + 1):
@@ -393,10 +413,12 @@ class _Run:
     def disclose(self, st: StagePlan) -> tuple[str, str]:
         """Post on every channel, leave it up; maybe an objection, answered by redoing it."""
         member = self.roster.select(self.procedure.bodies[st.body].members)[0].id
+        posted = self._today()
         for channel in _channels(self.case, st):
             self.case.post_disclosure(channel, actor=member)
         self.clock.advance(days=st.min_days)
         self.days += st.min_days
+        self._wait_out(st, posted)
         if self.rng.random() < self.params.objection_rate and self.objector is not None:
             self.case.raise_objection(self.objector, "simulated objection")
             self.clock.advance(days=st.objection_days)

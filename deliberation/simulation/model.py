@@ -48,6 +48,7 @@ from deliberation.rules.attendance import Quorum
 from deliberation.rules.calendars import LunarSchedule
 from deliberation.rules.composite import Composite
 from deliberation.rules.consultation import ConsultationCoverage
+from deliberation.rules.days import Period
 from deliberation.rules.disclosure import Disclosure
 from deliberation.rules.electorate import AWAY_UNTRANSFERRED
 from deliberation.rules.gates import GateSignatures
@@ -154,6 +155,11 @@ class StagePlan:
     static_failure: str | None  # a rule that fails whatever is sampled (the case stalls)
     gap_days: int  # days from the previous step to this stage's meeting
     reconvene_days: int
+    # the periods that must have run, from the notice (or circulation) to the meeting and from
+    # the posting to its conclusion: the engine path waits, on the run's actual local dates,
+    # until each has run as its rule counts it (a Civil-Code period whose last day is a
+    # holiday runs to the day after the holiday); ``gap_days``/``min_days`` are their least
+    waits: tuple[Period, ...] = ()
     # meetings
     groups: tuple[Group, ...] = ()
     members: int = 0
@@ -294,6 +300,24 @@ def deadline_passed(deadlines: Iterable[Deadline], entered: int, on: int) -> boo
         except DeliberationError:  # beyond the calendar's years
             return True
     return False
+
+
+def period_wait(waits: Iterable[Period], since: int) -> int | None:
+    """Days from day ``since`` of the simulation (days after :data:`DAY0`) until every period
+    of ``waits`` started that day has run, as its rule counts it on those local dates (a
+    Civil-Code period whose last day is a holiday runs to the day after the holiday); ``None``
+    for a date the holiday tables do not cover (the engine cannot decide there either).
+
+    >>> from deliberation.rules.days import DayCount
+    >>> civil = Period(10, DayCount.CIVIL_CODE)
+    >>> period_wait([civil], 0), period_wait([civil], 37)  # 5 Jan; 11 Feb: Spring Festival
+    (11, 14)
+    """
+    day = DAY0 + timedelta(days=since)
+    try:
+        return max(((p.runs_out(day) - day).days for p in waits), default=0)
+    except DeliberationError:  # beyond the calendar's years
+        return None
 
 
 def simulated_proposers(rules: Sequence[Rule], roster: Roster, params: SimParams
@@ -551,13 +575,18 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     targets = tuple(_through_skips(procedure, procedure.target(stage, k), overrides) for k in KEYS)
 
     # Days the rules make the case wait: notice and circulation before a meeting, posting.
-    timed = [r.describe().days for r in rules if {"notice_on", "circulated_on"} & r.reads]
-    need_days = max(timed, default=0)
+    # A rule with a period says how few days it can take (a Civil-Code period needs one day
+    # more than its number: its last day runs to 24:00); the engine path waits for the actual
+    # dates (``waits``).
+    timed = [r for r in rules if {"notice_on", "circulated_on"} & r.reads]
+    need_days = max(map(_least_days, timed), default=0)
     gap = max(params.meeting_interval_days, need_days)
     reconvene = max(params.reconvene_days, need_days)
     disclosures = [r for r in rules if isinstance(r, Disclosure)]
     # every rule counting from the posting makes it wait (a disclosure, a comment period)
-    min_days = max((r.describe().days for r in rules if "posted_on" in r.reads), default=0)
+    posted = [r for r in rules if "posted_on" in r.reads]
+    min_days = max(map(_least_days, posted), default=0)
+    waits = tuple(p for r in (*timed, *posted) if (p := _period(r)) is not None)
     channels = [c for r in disclosures for c in posting_channels(r)]
     proposers = (simulated_proposers(rules, roster, params)
                  if stage.action is ActionKind.MOTION else ())
@@ -577,7 +606,7 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
     common: dict[str, Any] = {
         "id": stage.id, "index": index, "action": stage.action, "body": body.id,
         "max_rounds": stage.max_rounds, "targets": targets, "static_failure": static_failure,
-        "gap_days": gap, "reconvene_days": reconvene,
+        "gap_days": gap, "reconvene_days": reconvene, "waits": waits,
     }
     for rule in rules:
         if isinstance(rule, LunarScheduleRule):
@@ -607,6 +636,19 @@ def _compile_stage(procedure: Procedure, stage: Stage, index: int, params: SimPa
                   for it in stage.items)
     return _meeting(common, body.id, body.members, body.voters, rules, params, roster,
                     AWAY_UNTRANSFERRED in body.exclusions, items, stage.item_policy)
+
+
+def _period(rule: Rule) -> Period | None:
+    """The minimum period a notice, circulation or posting rule holds the case for."""
+    period = getattr(rule, "period", None)  # DaysBefore and Disclosure keep theirs here
+    return period if isinstance(period, Period) else None
+
+
+def _least_days(rule: Rule) -> int:
+    """The fewest days ``rule`` makes the case wait: its period's least (:attr:`Period.least_days`
+    counts the Civil Code's last day to 24:00), else the days its description states."""
+    period = _period(rule)
+    return period.least_days if period is not None else rule.describe().days
 
 
 def counted(rule: Rule) -> bool:
@@ -895,5 +937,5 @@ __all__ = [
     "DEADLINE", "DECLINED", "ESCALATE", "KEYS", "MAX_ROUNDS", "NO_QUORUM", "OBJECTION", "PASS",
     "RECONVENE", "REJECTED", "RETURNED", "UNRESOLVED",
     "Approval", "Group", "ItemPlan", "Plan", "QuorumAlt", "SimulationError", "StagePlan",
-    "check_ids", "compile_plan", "counted", "deadline_passed",
+    "check_ids", "compile_plan", "counted", "deadline_passed", "period_wait",
 ]

@@ -50,6 +50,7 @@ from deliberation.simulation.model import (
     QuorumAlt,
     StagePlan,
     deadline_passed,
+    period_wait,
 )
 from deliberation.simulation.params import SimParams
 
@@ -224,9 +225,12 @@ class _Chunk:
         rng = self.rngs[st.index]
         key = np.full(m, PASS, dtype=np.int64)
         rule = np.zeros(m, dtype=np.int64)
+        uncovered: Mask | None = None
         if st.action is ActionKind.MEETING:
             first = self.here[ix] == 0
+            since = self.days[ix].copy()
             self.days[ix] += np.where(first, st.gap_days, st.reconvene_days)
+            uncovered = self.wait_out(st, ix, since)
         if st.wait_days:
             self.days[ix] += st.wait_days  # waiting for the next scheduled lunar day
             self.to_scheduled_day(st, ix)
@@ -235,7 +239,7 @@ class _Chunk:
             rule[:] = self.rule_code(st.static_failure)
             return key, rule
         if st.action is ActionKind.MEETING:
-            return self.meeting(st, ix, rng)
+            return self.beyond_calendar(*self.meeting(st, ix, rng), uncovered)
         if st.action is ActionKind.CONSULTATION:
             return self.consultation(st, ix, rng)
         if st.action is ActionKind.TASK:
@@ -245,16 +249,42 @@ class _Chunk:
         if st.action is ActionKind.GATE:
             return self.gate(st, ix, rng)
         if st.action is ActionKind.DISCLOSURE:
+            since = self.days[ix].copy()
             self.days[ix] += st.min_days
-            objected = rng.random(m) < self.params.objection_rate
+            uncovered = self.wait_out(st, ix, since)
+            objected = (rng.random(m) < self.params.objection_rate) & ~uncovered
             key[objected] = OBJECTION
             rule[objected] = self.rule_code("objection")
             self.days[ix[objected]] += st.objection_days
-            return key, rule
+            return self.beyond_calendar(key, rule, uncovered)
         # a motion: raised in writing by enough villagers, or it stalls
         if len(st.proposers) < st.motion_needed:
             key[:] = DEADLINE
             rule[:] = self.rule_code("written-motion")
+        return key, rule
+
+    def wait_out(self, st: StagePlan, ix: NDArray[np.int64], since: NDArray[np.int64]) -> Mask:
+        """Wait on, past the least days already added, until every period of the stage
+        (notice, circulation, posting) started on day ``since`` has run, on the dates the
+        engine path meets (:func:`~.model.period_wait`, asked once per distinct day); the runs
+        whose dates the holiday tables do not cover, where the engine path stalls."""
+        np = self.np
+        if not st.waits:
+            none: Mask = np.zeros(ix.size, dtype=bool)
+            return none
+        days, where = np.unique(since, return_inverse=True)
+        waits = [period_wait(st.waits, int(d)) for d in days]
+        uncovered: Mask = np.array([w is None for w in waits], dtype=bool)[where]
+        need = np.array([w or 0 for w in waits], dtype=np.int64)[where]
+        self.days[ix] = np.maximum(self.days[ix], since + need)
+        return uncovered
+
+    def beyond_calendar(self, key: NDArray[np.int64], rule: NDArray[np.int64],
+                        uncovered: Mask | None) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Runs whose period could not be counted stall, as the engine path's do."""
+        if uncovered is not None and uncovered.any():
+            key[uncovered] = DEADLINE
+            rule[uncovered] = self.rule_code("deadline")
         return key, rule
 
     def note(self, st: StagePlan, ix: NDArray[np.int64], key: NDArray[np.int64],
