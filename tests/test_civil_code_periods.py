@@ -21,6 +21,7 @@ from deliberation import Case, Roster, RuleViolation, load_procedure
 from deliberation.definition.loader import Library
 from deliberation.definition.model import Procedure
 from deliberation.engine.clock import ManualClock
+from deliberation.errors import DeliberationError
 from deliberation.rules.disclosure import NoticePeriod
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -131,3 +132,19 @@ def test_the_elapsed_count_is_kept_only_in_the_replaced_versions() -> None:
         spec = next(r for r in current.bodies["villagers-meeting"].rules
                     if r.rule == "notice-period")
         assert spec.param("count") == "civil-code"
+
+
+def test_a_year_without_holidays_is_refused_and_shown_as_a_blocker() -> None:
+    """A notice of 24 December 2026 runs into 2027, whose holidays the shipped tables do not yet
+    hold: the meeting is refused saying what to add (nothing recorded), and ``blockers()`` —
+    what ``case show`` and the service's explanation read — lists it instead of failing."""
+    case, clock, voters = notice_at(FOUR, datetime(2026, 12, 24, 9, tzinfo=BEIJING),
+                                    **{"resolution-body": "villagers-meeting"})
+    before = list(case.records)
+    clock.set(datetime(2027, 1, 6, 9, tzinfo=BEIJING))
+    with pytest.raises(DeliberationError, match="DELIBERATION_HOLIDAYS"):
+        hold(case, voters)
+    assert list(case.records) == before and case.state == "resolution"
+    (blocker,) = [b for b in case.blockers() if b.rule == "notice-period"]
+    assert "DELIBERATION_HOLIDAYS" in blocker.message.get("en")
+    assert "国务院办公厅" in blocker.message.get("zh-Hans")

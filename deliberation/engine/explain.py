@@ -35,6 +35,7 @@ from deliberation.engine.groups import ELECTED
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally
+from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang, quoted, series
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
@@ -96,7 +97,13 @@ _LABELS: Final[dict[str, Text]] = {
 def _failing(rules: tuple[Rule, ...], facts: Facts) -> list[Blocker]:
     out = []
     for rule in rules:
-        v = rule.verdict(facts)
+        try:
+            v = rule.verdict(facts)
+        except DeliberationError as err:
+            # a verdict that cannot be reached (a period running into a year without a holiday
+            # table): the action would be refused as well, so it blocks, saying what to add
+            out.append(Blocker(rule.id, err.message, {}, rule.basis))
+            continue
         if not v.ok:
             out.append(Blocker(rule.id, v.message, dict(v.numbers), rule.basis))
     return out
