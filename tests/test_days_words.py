@@ -108,7 +108,8 @@ def test_a_civil_code_posting_says_why_its_last_day_is_not_enough(days: int,
 
 
 @pytest.mark.parametrize(("count", "words"), [
-    ("civil-code", ["notice at least 10 day(s), counted under Civil Code Arts. 201 and 203 ahead",
+    ("civil-code", ["notice at least 10 day(s) ahead, counted under Civil Code Arts. 201 and "
+                    "203",
                     "for at least 7 day(s), counted under Civil Code Arts. 201 and 203",
                     "posted ≥7 days (Civil Code)"]),
     ("working", ["notice at least 10 working day(s) ahead", "notice ≥10 working days ahead",

@@ -243,11 +243,16 @@ class DaysBefore(Rule):
         if count is DayCount.WORKING:
             summary = (_("notice ≥{d} working days ahead") if notice
                        else _("plan circulated ≥{d} working days ahead")).format(d=d)
+            detail = (_("notice at least {period} ahead") if notice
+                      else _("plan circulated at least {period} ahead")).format(period=period)
         else:
             summary = (_("notice ≥{d} days ahead (Civil Code)") if notice
                        else _("plan circulated ≥{d} days ahead (Civil Code)")).format(d=d)
-        detail = (_("notice at least {period} ahead") if notice
-                  else _("plan circulated at least {period} ahead")).format(period=period)
+            # the count named after the period, so that "ahead" does not trail the article
+            detail = (_("notice at least {d} day(s) ahead, counted under Civil Code Arts. 201 "
+                        "and 203") if notice
+                      else _("plan circulated at least {d} day(s) ahead, counted under Civil "
+                             "Code Arts. 201 and 203")).format(d=d)
         return Description(summary, detail, days=d, on_arrow=notice)
 
 
