@@ -4,9 +4,11 @@ The starting day is not counted, the last day runs to 24:00, and a last day on a
 holiday moves to the first working day after it — all on the village's local calendar
 (Asia/Shanghai). Counted as elapsed local dates, a notice at 23:59 on 1 March for a meeting at
 00:01 on 11 March (9 days and 2 minutes) passed as "10 days"; these tests hold the shipped
-procedures to the statute's period at n-1, n and n+1, and over a holiday. (Chongqing's Arts.
-12 and 30 and Shandong's Arts. 13 and 24 are statutes' periods too, still counted ``elapsed``:
-see the 1.1 / 1.2 notes in docs/format.md.)
+procedures to the statute's period at n-1, n and n+1, and over a holiday: the Organic Law's
+ten days' notice of a villagers' meeting (Art. 21), and the provinces' periods — Shandong's
+5-day posting (村务公开条例 Art. 13) and 5 days' notice of the representatives' meeting (Art.
+24), Chongqing's 3 days' notice (实施办法 Art. 12) and 10-day posting (Art. 30). Shandong's
+5-day objection window (Art. 16) is a window, not a minimum period, and keeps its count.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from deliberation.definition.loader import Library
 from deliberation.definition.model import Procedure
 from deliberation.engine.clock import ManualClock
 from deliberation.errors import DeliberationError
-from deliberation.rules.disclosure import NoticePeriod
+from deliberation.rules.days import DayCount, Period
+from deliberation.rules.disclosure import Disclosure, NoticePeriod
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -148,3 +151,118 @@ def test_a_year_without_holidays_is_refused_and_shown_as_a_blocker() -> None:
     (blocker,) = [b for b in case.blockers() if b.rule == "notice-period"]
     assert "DELIBERATION_HOLIDAYS" in blocker.message.get("en")
     assert "国务院办公厅" in blocker.message.get("zh-Hans")
+
+
+# -- the provinces: Shandong Arts. 13, 24 and Chongqing Arts. 12, 30 ------------------------------
+
+SHANDONG = load_procedure("four-deliberations-shandong")
+CHONGQING = load_procedure("four-deliberations-chongqing")
+
+
+def hold_all(case: Case) -> None:
+    """Every member of the resolution's body comes and votes yes (Shandong's Art. 24 also asks
+    for the women representatives present, so they are counted there)."""
+    everyone = case.roster.select(case.plan.stage("resolution").body.members)
+    among = ({"woman-representative": sum(1 for v in everyone
+                                          if v.sex == "female" and v.representative)}
+             if case.procedure.id == SHANDONG.id else None)
+    case.hold_meeting(present=len(everyone), yes=len(everyone), witnesses=1,
+                      present_among=among)
+
+
+def meeting_refused(procedure: Procedure, notice: datetime, when: datetime) -> bool:
+    case, clock, _ = notice_at(procedure, notice)
+    clock.set(when)
+    try:
+        hold_all(case)
+    except RuleViolation as err:
+        assert err.rule == "notice-period" and case.state == "resolution"
+        return True
+    assert case.state == "resolution-disclosure"
+    return False
+
+
+def conclude_route(procedure: Procedure, notice: datetime, meeting: datetime, post: datetime,
+                   when: datetime) -> str:
+    """The route of concluding, at ``when``, the resolution posted at ``post``."""
+    case, clock, _ = notice_at(procedure, notice)
+    clock.set(meeting)
+    hold_all(case)
+    clock.set(post)
+    case.post_disclosure("notice-board", actor="v0002")
+    clock.set(when)
+    (record,) = case.conclude_disclosure()
+    route: str = record.result["route"]
+    return route
+
+
+def rule_period(procedure: Procedure, stage: str, kind: type) -> Period:
+    case, _clock = open_case(procedure)
+    (rule,) = [r for r in case.plan.stage(stage).preconditions if isinstance(r, kind)]
+    assert rule.period.count is DayCount.CIVIL_CODE
+    period: Period = rule.period
+    return period
+
+
+@pytest.mark.parametrize(("procedure", "day", "refused"), [
+    # Shandong Art. 24, 5 days: notice on Sun 1 March, the 5th day (Fri 6 March) runs to 24:00
+    (SHANDONG, local(3, 5, 23, 59), True), (SHANDONG, local(3, 6, 23, 59), True),
+    (SHANDONG, local(3, 7, 0, 1), False),
+    # Chongqing Art. 12, 3 days: the 3rd day is Wed 4 March
+    (CHONGQING, local(3, 3, 23, 59), True), (CHONGQING, local(3, 4, 23, 59), True),
+    (CHONGQING, local(3, 5, 0, 1), False),
+], ids=["shandong-n-1", "shandong-n", "shandong-n+1", "chongqing-n-1", "chongqing-n",
+        "chongqing-n+1"])
+def test_the_provinces_meeting_notice_boundary(procedure: Procedure, day: datetime,
+                                               refused: bool) -> None:
+    assert meeting_refused(procedure, local(3, 1, 9), day) is refused
+
+
+@pytest.mark.parametrize(("procedure", "notice"), [(SHANDONG, local(9, 26, 10)),
+                                                   (CHONGQING, local(9, 28, 10))],
+                         ids=["shandong", "chongqing"])
+def test_the_provinces_meeting_notice_over_national_day(procedure: Procedure,
+                                                        notice: datetime) -> None:
+    # the last day (1 October) is a holiday: the notice runs to the first working day after it
+    period = rule_period(procedure, "resolution", NoticePeriod)
+    last = period.last_day(notice.date())
+    assert last > local(10, 7).date()
+    assert meeting_refused(procedure, notice, local(10, 1, 10))
+    assert meeting_refused(procedure, notice, datetime.combine(last, local(1, 1, 23, 59).timetz()))
+    assert not meeting_refused(
+        procedure, notice,
+        datetime.combine(period.runs_out(notice.date()), local(1, 1, 0, 1).timetz()))
+
+
+@pytest.mark.parametrize(("procedure", "dates", "when", "route"), [
+    # Shandong Art. 13, 5 days: posted Wed 11 March, the 5th day is Mon 16 March
+    (SHANDONG, (local(3, 1, 9), local(3, 7, 9), local(3, 11, 9)), local(3, 15, 23, 59), "short"),
+    (SHANDONG, (local(3, 1, 9), local(3, 7, 9), local(3, 11, 9)), local(3, 16, 23, 59), "short"),
+    (SHANDONG, (local(3, 1, 9), local(3, 7, 9), local(3, 11, 9)), local(3, 17, 0, 1), "pass"),
+    # Chongqing Art. 30, 10 days: posted Mon 2 March, the 10th day is Thu 12 March
+    (CHONGQING, (local(2, 24, 9), local(3, 1, 9), local(3, 2, 9)), local(3, 11, 23, 59), "short"),
+    (CHONGQING, (local(2, 24, 9), local(3, 1, 9), local(3, 2, 9)), local(3, 12, 23, 59), "short"),
+    (CHONGQING, (local(2, 24, 9), local(3, 1, 9), local(3, 2, 9)), local(3, 13, 0, 1), "pass"),
+], ids=["shandong-n-1", "shandong-n", "shandong-n+1", "chongqing-n-1", "chongqing-n",
+        "chongqing-n+1"])
+def test_the_provinces_posting_boundary(procedure: Procedure,
+                                        dates: tuple[datetime, datetime, datetime],
+                                        when: datetime, route: str) -> None:
+    assert conclude_route(procedure, *dates, when) == route
+
+
+@pytest.mark.parametrize(("procedure", "dates"), [
+    (SHANDONG, (local(9, 15, 9), local(9, 25, 9), local(9, 26, 9))),  # 5th day: 1 October
+    (CHONGQING, (local(9, 14, 9), local(9, 18, 9), local(9, 21, 9))),  # 10th day: 1 October
+], ids=["shandong", "chongqing"])
+def test_the_provinces_posting_over_national_day(
+        procedure: Procedure, dates: tuple[datetime, datetime, datetime]) -> None:
+    period = rule_period(procedure, "resolution-disclosure", Disclosure)
+    posted = dates[2].date()
+    last = period.last_day(posted)
+    assert last > local(10, 7).date()
+    assert conclude_route(procedure, *dates, local(10, 2, 10)) == "short"
+    assert conclude_route(procedure, *dates,
+                          datetime.combine(last, local(1, 1, 23, 59).timetz())) == "short"
+    assert conclude_route(procedure, *dates, datetime.combine(
+        period.runs_out(posted), local(1, 1, 0, 1).timetz())) == "pass"

@@ -267,9 +267,9 @@ def test_shandong_objection_answered_in_time(capsys: pytest.CaptureFixture[str])
 
 def test_shandong_comment_period_refusals(capsys: pytest.CaptureFixture[str]) -> None:
     data = run("shandong-comment-refused", capsys)
-    # concluded inside the window, an unsigned objection, concluded with one open, too late
-    assert refusals(data) == ["comment-period", "InvalidAction", "comment-period",
-                              "comment-period"]
+    # an unsigned objection, concluded with one open, too late (concluding inside the window
+    # is a short posting now: Art. 13's 5 days, counted under the Civil Code, outlast it)
+    assert refusals(data) == ["InvalidAction", "comment-period", "comment-period"]
     assert data["outcome"] == "adopted"
 
 
@@ -338,7 +338,7 @@ def test_the_walkthrough_takes_villagers_objections_and_answers(
     script = tmp_path / "walk.txt"
     script.write_text("\n".join([
         "meeting present=5 yes=5", "meeting present=6 yes=6", "circulate", "wait 3",
-        "meeting present=45 yes=45 witnesses=1", "notice", "wait 5",
+        "meeting present=45 yes=45 witnesses=1", "notice", "wait 6",
         "meeting present=25 yes=25 witnesses=1 among.woman-representative=14",
         "post notice-board", "wait 2", "comment v0041 道路占用自留地", "wait 4", "conclude",
         "reply v0041 已调整走向", "explain", "conclude", "help"]) + "\n", encoding="utf-8")
@@ -357,8 +357,10 @@ def test_the_walkthrough_takes_villagers_objections_and_answers(
 
 
 @pytest.mark.parametrize(("pack", "days"), [
-    ("four-deliberations-shandong", 6),  # posted 5 days, but the 5-day window runs through day 5
-    ("four-deliberations-chongqing", 10),  # objections while posted: the posting's 10 days
+    # posted 5 days under the Civil Code (its 5th day runs to 24:00), as the 5-day window
+    ("four-deliberations-shandong", 6),
+    # objections while posted: the posting's 10 days, the 10th to 24:00 (Civil Code)
+    ("four-deliberations-chongqing", 11),
 ])
 def test_the_simulator_waits_out_the_comment_period(pack: str, days: int) -> None:
     plan = compile_plan(load_procedure(pack), SimParams())

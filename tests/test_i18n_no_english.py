@@ -334,7 +334,7 @@ def test_run_trace_names_the_stage_an_answer_sends_the_case_back_to(
     redo.write_text(scenario.read_text(encoding="utf-8").replace("redo: true", "redo: resolution"),
                     encoding="utf-8")
     lines = cli(["run", str(redo), "--lang", "zh-Hans"], capsys).splitlines()
-    assert "#9 答复异议(第 39 行,2026-04-12): 接受 [退回决议] → 决议" in lines
+    assert "#9 答复异议(第 39 行,2026-04-13): 接受 [退回决议] → 决议" in lines
     en = cli(["run", str(redo), "--lang", "en"], capsys)
     assert "accepted [sent back to resolution] → resolution" in en
 
