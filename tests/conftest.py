@@ -29,6 +29,8 @@ from typing import Any
 
 import pytest
 
+from deliberation.simulation.plots import cjk_font as installed_cjk_font
+
 PG_ENV = "DELIBERATION_TEST_POSTGRES_URL"
 # The unprivileged account the server runs as when the tests run as root.
 _PG_USER = "nobody"
@@ -177,3 +179,15 @@ def postgres_url() -> Iterator[str]:
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture
+def cjk_font() -> str:
+    """The CJK font Chinese figures are drawn with: a test without one skips here, and fails
+    under ``CI``, which installs fonts-wqy-microhei."""
+    font = installed_cjk_font()
+    if font is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI installs fonts-wqy-microhei: a CJK font must be found")
+        pytest.skip("no CJK font installed here (CI installs fonts-wqy-microhei)")
+    return font

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from deliberation.cli import main
 from deliberation.simulation import plots, sweep
-from deliberation.simulation.plots import cjk_font, dimensions, plot_adoption, plot_sweep
+from deliberation.simulation.plots import dimensions, plot_adoption, plot_sweep
 
 GRID = {"party_away_share": [0.0, 0.5], "support": [0.6, 0.7],
         "settings.party-assembly-quorum-ratio": ["1/2", "2/3"]}
@@ -41,11 +40,8 @@ def test_one_dimension_is_one_panel(tmp_path: Path) -> None:
     assert _axes(plot_sweep(one, ["support"], tmp_path / "b.svg")) == 1
 
 
+@pytest.mark.usefixtures("cjk_font")
 def test_labels_in_chinese_with_a_cjk_font(df: object, tmp_path: Path) -> None:
-    if cjk_font() is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI installs fonts-wqy-microhei: a CJK font must be found")
-        pytest.skip("no CJK font installed here")
     out = plot_sweep(df, ["party_away_share"], tmp_path / "c.svg",  # type: ignore[arg-type]
                      lang="zh-Hans")
     text = out.read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ from test_i18n_no_english import LANGS_ZH, latin_words
 
 from deliberation.cli import main
 from deliberation.simulation import SimParams, sweep
-from deliberation.simulation.plots import cjk_font, plot_days, plot_failures, plot_sweep
+from deliberation.simulation.plots import plot_days, plot_failures, plot_sweep
 from deliberation.simulation.sensitivity import plot_sensitivity, sensitivity
 from deliberation.simulation.words import PARAMETER_LABELS, number
 
@@ -84,10 +84,9 @@ def _svg_text(path: Path) -> str:
     return "\n".join(re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8")))
 
 
+@pytest.mark.usefixtures("cjk_font")
 @pytest.mark.parametrize("lang", LANGS_ZH)
 def test_figures_speak_only_chinese(lang: str, tmp_path: Path) -> None:
-    if cjk_font() is None:
-        pytest.skip("no CJK font installed here (CI installs fonts-wqy-microhei)")
     df = sweep(["four-deliberations", "six-deliberations-guzhuang"], SimParams(),
                {"party_away_share": [0.0, 0.5],
                 "settings.consultation-proxies": [True, False]}, runs=200, seed=1)
@@ -100,10 +99,9 @@ def test_figures_speak_only_chinese(lang: str, tmp_path: Path) -> None:
     assert ("提议" if lang == "zh-Hans" else "提議") in texts[1]
 
 
+@pytest.mark.usefixtures("cjk_font")
 @pytest.mark.parametrize("method", ["morris", "sobol"])
 def test_sensitivity_figures_speak_only_chinese(method: str, tmp_path: Path) -> None:
-    if cjk_font() is None:
-        pytest.skip("no CJK font installed here (CI installs fonts-wqy-microhei)")
     # every behavioural parameter of the default ranges: each has a label
     res = sensitivity("four-deliberations", method=method, samples=2, runs=100, seed=1)
     text = _svg_text(plot_sensitivity(res, tmp_path / "s.svg", lang="zh-Hant"))
