@@ -38,16 +38,23 @@ def _roster() -> Roster:
                            supervision_committee=3, township_officials=1)
 
 
-def _revised(notice_before: bool) -> tuple[Case, ManualClock]:
-    """Proposal, discussion, a review that rejects the plan, its revision and a review that
-    passes it: the case at the resolution, 10 days after a notice given during the first
-    review (``notice_before``) or with no notice yet."""
+def _at_review() -> tuple[Case, ManualClock]:
+    """Proposal and discussion passed, the plan circulated: the case at the Party review, its
+    villagers' meeting to come."""
     clock = ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
     case = Case.open(FOUR, _roster(), matter="修村道", clock=clock,
                      settings={"resolution-body": "villagers-meeting"})
     case.hold_meeting(3, 3)
     case.hold_meeting(4, 4)
     case.circulate_plan()
+    return case, clock
+
+
+def _revised(notice_before: bool) -> tuple[Case, ManualClock]:
+    """Proposal, discussion, a review that rejects the plan, its revision and a review that
+    passes it: the case at the resolution, 10 days after a notice given during the first
+    review (``notice_before``) or with no notice yet."""
+    case, clock = _at_review()
     if notice_before:
         case.give_notice(for_stage="resolution")
     clock.advance(days=3)
@@ -88,12 +95,7 @@ def test_a_notice_for_the_rejected_plan_does_not_convene_the_meeting_on_the_revi
 
 
 def test_a_notice_given_early_still_counts_when_the_plan_is_not_sent_back() -> None:
-    clock = ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC))
-    case = Case.open(FOUR, _roster(), matter="修村道", clock=clock,
-                     settings={"resolution-body": "villagers-meeting"})
-    case.hold_meeting(3, 3)
-    case.hold_meeting(4, 4)
-    case.circulate_plan()
+    case, clock = _at_review()
     case.give_notice(for_stage="resolution")
     clock.advance(days=3)
     case.hold_meeting(6, 6, witnesses=1)

@@ -17,13 +17,17 @@ from typing import Any
 
 import attrs
 import pytest
-from test_engine_support import wait_for_notice
+from test_law_regimes import to_resolution
+from test_sim_support import _TEMPLATE, assert_paths_agree
 
 from deliberation import Case, Roster, load_procedure
+from deliberation.definition.loader import load_text
 from deliberation.engine.case import ReplayError
 from deliberation.engine.clock import ManualClock
 from deliberation.engine.formats import ENGINE_FORMAT, FORMATS
 from deliberation.errors import InvalidAction
+from deliberation.simulation import SimParams, simulate
+from deliberation.simulation.model import compile_plan
 
 LAND = load_procedure("land-contracting-plan")
 AT_REPS = {"resolution-body": "representatives-meeting"}
@@ -43,15 +47,7 @@ def _at_resolution(representatives: int, kind: str = "land-contracting-plan",
     case = Case.open(LAND, _roster(representatives), matter="第二轮土地承包到期后延包方案",
                      kind=kind, settings=AT_REPS if settings is None else settings,
                      clock=ManualClock(datetime(2026, 3, 2, 1, tzinfo=UTC)))
-    case.hold_meeting(5, 5)
-    case.clock.advance(days=2)  # type: ignore[attr-defined]
-    case.hold_meeting(6, 6)
-    case.circulate_plan()
-    case.clock.advance(days=3)  # type: ignore[attr-defined]
-    case.hold_meeting(6, 6, witnesses=1)
-    assert case.stage == "resolution"
-    case.give_notice()
-    wait_for_notice(case, case.clock)  # type: ignore[attr-defined]
+    to_resolution(case)
     return case
 
 
@@ -274,16 +270,12 @@ _SURE = {"branch-committee": 1.0, "two-committees": 1.0, "party-assembly": 1.0}
 
 
 def _sim_params(**more: Any) -> Any:
-    from deliberation.simulation import SimParams
-
     return SimParams(**{"kind": "land-contracting-plan", "households": 60, "people": 200,
                         "adults": 200, "party_members": 10, "representatives": 16,
                         "settings": AT_REPS, **more})
 
 
 def test_the_simulators_plan_counts_the_representatives() -> None:
-    from deliberation.simulation.model import compile_plan
-
     plan = compile_plan(LAND, _sim_params())
     st = next(s for s in plan.stages if s.id == "resolution")
     assert st.representative_yes and st.members == 21
@@ -297,8 +289,6 @@ def test_simulator_against_the_exact_binomial_of_the_representatives() -> None:
     the 16 representatives do, P = P(Binomial(16, 0.7) ≥ 11) (the meeting's own majority, 11
     of 21, then holds too); the resolution is held up to 3 times, so P(adopted) =
     1 − (1 − p)³. Counting all 21 members instead would give P(Binomial(21, 0.7) ≥ 14)."""
-    from deliberation.simulation import simulate
-
     p = _binomial_tail(16, 0.7, 11)
     old = _binomial_tail(21, 0.7, 14)
     expected, wrong = 1 - (1 - p) ** 3, 1 - (1 - old) ** 3
@@ -314,10 +304,6 @@ def test_simulator_against_the_exact_binomial_of_the_representatives() -> None:
 
 
 def test_engine_and_vectorised_paths_agree_at_the_representatives_meeting() -> None:
-    from test_sim_support import assert_paths_agree
-
-    from deliberation.simulation import simulate
-
     params = _sim_params(support_by_body={"branch-committee": 0.9, "two-committees": 0.85,
                                           "representatives-meeting": 0.75},
                          attendance_by_body={"representatives-meeting": 0.9}, support=0.8)
@@ -332,10 +318,6 @@ def test_engine_and_vectorised_paths_agree_at_the_representatives_meeting() -> N
 
 
 def _items_case() -> Case:
-    from test_sim_support import _TEMPLATE
-
-    from deliberation.definition.loader import load_text
-
     bodies = """\
   reps:
     name: {zh-Hans: 村民代表会议, zh-Hant: 村民代表會議, en: representatives}
@@ -406,10 +388,6 @@ def test_counted_item_votes_give_each_items_representatives_yes() -> None:
 
 def test_simulator_paths_agree_on_items_under_the_regime() -> None:
     """Each item's law vote on its own representatives' yes votes, in both paths."""
-    from test_sim_support import assert_paths_agree
-
-    from deliberation.simulation import simulate
-
     params = _sim_params(settings={}, attendance_by_body={"reps": 0.85}, support=0.75)
     proc = _items_case().procedure
     vec = simulate(proc, params, 20_000, seed=3)

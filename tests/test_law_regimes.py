@@ -39,7 +39,9 @@ def _case(procedure: Any, adults: int, kind: str, *, representatives: int = 5,
                      clock=clock)
 
 
-def _to_resolution(case: Case) -> None:
+def to_resolution(case: Case) -> None:
+    """Through proposal, discussion and review to a noticed resolution (the notice period
+    run): shared with the representatives-only tests."""
     case.hold_meeting(5, 5)
     case.clock.advance(days=2)  # type: ignore[attr-defined]
     case.hold_meeting(6, 6)
@@ -66,7 +68,7 @@ LAND = load_procedure("land-contracting-plan")
 @pytest.mark.parametrize("delta", [-1, 0, 1])
 def test_two_thirds_of_all_members_at_the_boundary(adults: int, needed: int, delta: int) -> None:
     case = _case(LAND, adults, "land-contracting-plan")
-    _to_resolution(case)
+    to_resolution(case)
     yes = needed + delta
     out = _resolve(case, 25, yes)  # 25 present: the procedure's own rule needs only 13
     regime = out["by_rule"]["matter-regime"]
@@ -78,7 +80,7 @@ def test_two_thirds_of_all_members_at_the_boundary(adults: int, needed: int, del
 
 def test_regime_stricter_than_the_procedure_names_the_binding_rule_and_basis() -> None:
     case = _case(LAND, 31, "plot-adjustment")
-    _to_resolution(case)
+    to_resolution(case)
     before = case.explain("en")  # what the vote needs, before it is held
     assert "Art. 28, i.e." not in before and "at least 21 yes of all 31" in before
     assert "approved by the township government, the county agricultural" in before
@@ -111,7 +113,7 @@ stages:
 def test_procedure_stricter_than_the_regime_prevails(yes: int, route: str, ok_own: bool) -> None:
     strict = load_text(_STRICT, "strict.yaml")
     case = _case(strict, 31, "land-contracting-plan")
-    _to_resolution(case)
+    to_resolution(case)
     out = _resolve(case, 28, yes)
     regime = out["by_rule"]["matter-regime"]
     assert regime["ok"] is True  # 23 ≥ 21: the law alone would pass it
@@ -122,7 +124,7 @@ def test_procedure_stricter_than_the_regime_prevails(yes: int, route: str, ok_ow
 
 def test_ordinary_matter_under_the_land_procedure_uses_the_procedures_rule() -> None:
     case = _case(LAND, 31, DEFAULT_KIND)
-    _to_resolution(case)
+    to_resolution(case)
     out = _resolve(case, 25, 13)
     assert out["route"] == "pass"
     assert out["by_rule"]["matter-regime"]["numbers"]["applies"] is False
@@ -134,7 +136,7 @@ def test_representatives_meeting_two_thirds_of_all_representatives(members_delta
     # representatives: 26 × 2/3 = 17.33, so 18 of them, whatever the committee votes
     case = _case(LAND, 60, "contracting-to-outsiders", representatives=26,
                  settings={"resolution-body": "representatives-meeting"})
-    _to_resolution(case)
+    to_resolution(case)
     reps_yes = 18 + members_delta
     out = _resolve(case, 24, reps_yes + 3, yes_among={"representative": reps_yes})
     n = out["by_rule"]["matter-regime"]["numbers"]
@@ -394,7 +396,7 @@ def test_archive_cites_the_regime_article_by_version() -> None:
     from deliberation.store.cases import save_case
 
     case = _case(LAND, 31, "land-contracting-plan")
-    _to_resolution(case)
+    to_resolution(case)
     _resolve(case, 25, 22)
     store = open_store("sqlite:///:memory:")
     save_case(store, case)
@@ -527,7 +529,7 @@ def test_service_opens_a_case_of_a_kind_over_http(tmp_path: Any) -> None:
 
 def _adopted(kind: str = "land-contracting-plan") -> Case:
     case = _case(LAND, 31, kind)
-    _to_resolution(case)
+    to_resolution(case)
     _resolve(case, 25, 21)
     for _ in range(2):
         case.post_disclosure("notice-board", actor="v0002")
