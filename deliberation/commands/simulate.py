@@ -387,8 +387,9 @@ def _report(df: Any, swept: list[str], args: argparse.Namespace,
             else (column_label("days_adopted_median", lang), ALL_DAYS.get(lang))
         print(HEADINGS["days"].format(adopted=adopted, all=every).get(lang))
         print(f"\n== {_heading('failures', lang)}")
+        # the same figures as the summary above: a swept value reads alike in both tables
         print(localise(fails.head(40), names).to_string(
-            index=False, float_format=lambda x: f"{x:.4f}", na_rep="—"))
+            index=False, float_format=number, na_rep="—"))
     wrote = _heading("wrote", lang)
     if args.out:
         print(f"{wrote} {write_table(df, args.out)}", file=sys.stderr)
