@@ -105,18 +105,21 @@ class Quorum(Rule):
         return frozenset(f for pair in self.counted for f in pair)
 
     def verdict(self, facts: Facts) -> Verdict:
-        rows = []
-        chosen: tuple[bool, dict[str, Any]] | None = None
         get = facts.get
-        for t, present, of in self.judged:
-            row = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
-            rows.append(row)
-            if chosen is None and row[0]:
-                chosen = row
-        ok, numbers = chosen or rows[0]
+        judged = self.judged
+        # the first alternative, then any others (most quorums have none): the verdict is the
+        # first that holds, else the first
+        t, present, of = judged[0]
+        ok, numbers = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
+        rows = None
+        if len(judged) > 1:
+            rows = [(ok, numbers)]
+            for t, present, of in judged[1:]:
+                rows.append(t.judge(int(get(present, 0)), int(get(of, 0))))  # type: ignore[call-overload]
+            ok, numbers = next((row for row in rows if row[0]), rows[0])
         if self.among:
             numbers = numbers | {"among": self.among}
-        if len(rows) > 1:
+        if rows is not None:
             numbers = numbers | {"alternatives": tuple(
                 FrozenDict(n | {"ok": held}) for held, n in rows)}
         return self._verdict(ok, numbers)
