@@ -496,8 +496,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
-    # (names and picker are made from the same stage reads: the same length)
-    facts = cast(Facts, dict(zip(sp.counts_read, sp.counts_pick(counted), strict=False)))
+    facts: Facts = sp.counts_facts(counted)  # type: ignore[assignment]
     if by_item is not None:
         facts["item_votes"] = by_item
     if OBSERVERS in sp.reads or "observers" in data:
