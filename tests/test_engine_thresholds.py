@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from test_engine_support import FOUR, advance_to, open_case, snapshot, wait_for_notice
 
 from deliberation import NotEntitled, Roster, RuleViolation
+from deliberation.rules.thresholds import Base, Comparison, Threshold
 
 # representatives' meeting = villagers' committee (5) + representatives: 23 + 5 = 28 members
 
@@ -167,3 +172,23 @@ def test_branch_committee(committee: int, present: int, yes: int, route: str) ->
     assert rec.result["route"] == route
     assert case.state == {"no_quorum": "proposal", "rejected": "rejected",
                           "pass": "discussion"}[route]
+
+
+@given(num=st.integers(0, 60), den=st.integers(1, 60), total=st.integers(0, 10_000),
+       at_least=st.booleans())
+def test_needed_is_the_smallest_count_the_exact_comparison_accepts(
+        num: int, den: int, total: int, at_least: bool) -> None:
+    """``needed`` against the Civil Code's words on exact Fractions: 以上 (>=) takes the number
+    itself, 超过 (>) does not; the count one below ``needed`` never holds."""
+    assume(num <= den)
+    ratio = Fraction(num, den)
+    t = Threshold(ratio, Comparison.AT_LEAST if at_least else Comparison.MORE_THAN, Base.MEMBERS)
+
+    def exact(count: int) -> bool:
+        return count >= ratio * total if at_least else count > ratio * total
+
+    needed = t.needed(total)
+    assert exact(needed) and not exact(needed - 1)
+    assert t.holds(needed, total) and not t.holds(needed - 1, total)
+    ok, numbers = t.judge(needed - 1, total)
+    assert not ok and numbers["needed"] == needed

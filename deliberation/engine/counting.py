@@ -134,10 +134,11 @@ def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: fro
 def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts
                 ) -> _Attendance:
     present = data["present"]
-    body = sp.body
     if "online" in data or "proxies" in data:
         _modes(sp, data)
-    online, proxies = data.get("online", 0), data.get("proxies", 0)
+        online, proxies = data.get("online", 0), data.get("proxies", 0)
+    else:  # (most meetings: everyone there in person)
+        online = proxies = 0
     if type(present) is int:
         if type(proxies) is not int or type(online) is not int:
             raise InvalidAction(_(
@@ -165,6 +166,7 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         online = len(online)
     elif online > len(named):
         raise InvalidAction(too_many("online", online, len(named)))
+    body = sp.body
     people = [_villager(ctx, v, body.members, sp.id, body.name) for v in present]
     proxied = _proxied(ctx, sp, proxies or {}, named)
     people += proxied
@@ -487,29 +489,29 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     circulated = s.circulated.get(sp.id) if "circulated_on" in reads else None
     # every count checked (a refusal never depends on what the rules read); the stage's rules
     # given the ones they read (a meeting establishes some twenty-five, its rules read a dozen)
+    present, attending, households, adults, _named, online, by_proxy = a  # (read once each)
     counted = (
-        bc.members, bc.voters, bc.voters - excluded, excused, excluded, a.online, a.by_proxy,
-        bc.households, bc.adults, a.voters, a.members, a.households, a.adults, yes, no, abstain,
-        wy, wn, wa, a.members,
-        _signed(ctx, sp, data, a) if "signed" in data else a.members,
+        bc.members, bc.voters, bc.voters - excluded, excused, excluded, online, by_proxy,
+        bc.households, bc.adults, present, attending, households, adults, yes, no, abstain,
+        wy, wn, wa, attending,
+        _signed(ctx, sp, data, a) if "signed" in data else attending,
         _witnesses(ctx, sp, data) if "witnesses" in data else 0,
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
-    # (names and picker are made from the same stage reads: the same length)
-    facts = cast(Facts, dict(zip(sp.counts_read, sp.counts_pick(counted), strict=False)))
+    facts: Facts = sp.counts_facts(counted)  # type: ignore[assignment]
     if by_item is not None:
         facts["item_votes"] = by_item
-    if OBSERVERS in sp.reads or "observers" in data:
+    if OBSERVERS in reads or "observers" in data:
         facts[OBSERVERS] = observer_counts(ctx, sp, data)
-    if SIGNED_OFFICES in sp.reads:
+    if SIGNED_OFFICES in reads:
         facts[SIGNED_OFFICES] = signed_offices(ctx, data)
     if "on" in reads:
         facts["on"] = local_date(d.at, zone)
     subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
-    if "matter_kind" in sp.reads:
+    if "matter_kind" in reads:
         facts |= matter_facts(ctx, sp)
     # the villager representatives' yes votes where a legal regime counts only theirs; a
     # yes_among anywhere else is refused (every meeting passes here: items are looked into only

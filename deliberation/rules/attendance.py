@@ -105,18 +105,21 @@ class Quorum(Rule):
         return frozenset(f for pair in self.counted for f in pair)
 
     def verdict(self, facts: Facts) -> Verdict:
-        rows = []
-        chosen: tuple[bool, dict[str, Any]] | None = None
         get = facts.get
-        for t, present, of in self.judged:
-            row = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
-            rows.append(row)
-            if chosen is None and row[0]:
-                chosen = row
-        ok, numbers = chosen or rows[0]
+        judged = self.judged
+        # the first alternative, then any others (most quorums have none): the verdict is the
+        # first that holds, else the first
+        t, present, of = judged[0]
+        ok, numbers = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
+        rows = None
+        if len(judged) > 1:
+            rows = [(ok, numbers)]
+            for t, present, of in judged[1:]:
+                rows.append(t.judge(int(get(present, 0)), int(get(of, 0))))  # type: ignore[call-overload]
+            ok, numbers = next((row for row in rows if row[0]), rows[0])
         if self.among:
             numbers = numbers | {"among": self.among}
-        if len(rows) > 1:
+        if rows is not None:
             numbers = numbers | {"alternatives": tuple(
                 FrozenDict(n | {"ok": held}) for held, n in rows)}
         return self._verdict(ok, numbers)
@@ -209,6 +212,10 @@ class Approval(Rule):
 
     threshold: Threshold
     written: bool = False
+    # the fact the base totals, read off the facts (the votes cast are the sum of the votes,
+    # written ones included where they count: the verdict adds them itself)
+    _total: str = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
+        lambda a: a.threshold.base.fact, takes_self=True))
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -227,12 +234,16 @@ class Approval(Rule):
         t = self.threshold
         yes, no, abstain = (int(facts.get("yes", 0)), int(facts.get("no", 0)),
                             int(facts.get("abstain", 0)))
-        wy, wn, wa = (int(facts.get("written_yes", 0)), int(facts.get("written_no", 0)),
-                      int(facts.get("written_abstain", 0)))
-        written = wy + wn + wa
-        if written and self.written:
-            yes, no, abstain = yes + wy, no + wn, abstain + wa
-        total = yes + no + abstain if t.base is _VOTES_CAST else t.base.total(facts)
+        wy, wn, wa = (facts.get("written_yes", 0), facts.get("written_no", 0),
+                      facts.get("written_abstain", 0))
+        written = 0
+        if wy or wn or wa:  # (most meetings hand in no written votes: nothing to count)
+            wy, wn, wa = int(wy), int(wn), int(wa)
+            written = wy + wn + wa
+            if written and self.written:
+                yes, no, abstain = yes + wy, no + wn, abstain + wa
+        total = (yes + no + abstain if t.base is _VOTES_CAST
+                 else int(facts.get(self._total, 0)))  # type: ignore[call-overload]
         ok, numbers = t.judge(yes, total)
         numbers["no"], numbers["abstain"] = no, abstain
         if written:  # what was done with votes handed in writing

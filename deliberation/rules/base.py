@@ -217,7 +217,8 @@ class Rule(abc.ABC):
         return tuple((r,) for r in reqs)
 
     def _verdict(self, ok: bool, numbers: dict[str, Any]) -> Verdict:
-        v = Verdict({"rule": self.id, "ok": ok, "numbers": FrozenDict(numbers)})
+        # (keywords: the type call takes them as its one mapping, no literal made first)
+        v = Verdict(rule=self.id, ok=ok, numbers=FrozenDict(numbers))
         v._rule = self  # (its one setting, as it is made: see Verdict)
         return v
 

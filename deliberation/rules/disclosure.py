@@ -97,22 +97,21 @@ class Disclosure(Rule):
         on = facts.get("on")
         period = self.period
         days: dict[str, int] = {}  # per required channel posted: its days so far
-        over: list[bool] = []  # per required channel: whether its period has run
+        ran = 0  # the required channels whose period has run
         missing: list[str] = []
         for ch in self.channels:
             start = posted.get(ch)
             if start is None:
                 missing.append(ch)
-            if start is None or on is None:
-                over.append(False)
-                continue
-            days[ch] = period.elapsed(start, on)
-            over.append(period.over(start, on))
+            elif on is not None:
+                days[ch] = period.elapsed(start, on)
+                if period.over(start, on):
+                    ran += 1
         if self.require_all:
-            met = all(over)
+            met = ran == len(self.channels)
             count = min([days.get(ch, 0) for ch in self.channels], default=0)
         else:
-            met = any(over)
+            met = ran > 0
             count = max(days.values(), default=0)
         objections = int(facts.get("open_objections", 0))
         return self._verdict(met and not objections, {

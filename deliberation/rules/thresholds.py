@@ -196,14 +196,24 @@ class Threshold:
         lambda t: t.base.value, takes_self=True))
     _at_least: bool = attrs.field(init=False, repr=False, eq=False, default=attrs.Factory(
         lambda t: t.compare is Comparison.AT_LEAST, takes_self=True))
+    # what :meth:`needed` adds before its floor division: ``den - 1`` rounds ``num × total /
+    # den`` up (the smallest count at least it), ``den`` gives the next count above its floor
+    # (the smallest count more than it)
+    _round: int = attrs.field(init=False, repr=False, eq=False, default=attrs.Factory(
+        lambda t: t._den - 1 if t._at_least else t._den, takes_self=True))
 
     def needed(self, total: int) -> int:
-        """The smallest count that satisfies the threshold out of ``total``.
+        """The smallest count that satisfies the threshold out of ``total``: for ``>=`` the
+        ceiling of ``ratio × total``, for ``>`` its floor plus one (exact integers, one floor
+        division).
 
         May exceed ``total`` (e.g. more than all of 0): then nothing satisfies it.
+
+        >>> t = Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT)
+        >>> t.needed(10), t.needed(11), t.needed(0)
+        (6, 6, 1)
         """
-        q, r = divmod(self._num * total, self._den)
-        return q if self._at_least and r == 0 else q + 1
+        return (self._num * total + self._round) // self._den
 
     def holds(self, count: int, total: int) -> bool:
         """Whether ``count`` out of ``total`` satisfies the threshold (exact arithmetic): it
