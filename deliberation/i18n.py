@@ -33,6 +33,8 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from deliberation.reprs import fields_repr
+
 Lang = Literal["zh-Hans", "zh-Hant", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANG: Final[Lang] = "zh-Hans"
@@ -153,7 +155,8 @@ class Text(abc.ABC):
         return self.get(_CURRENT.get())
 
 
-@attrs.frozen
+@fields_repr
+@attrs.frozen(repr=False)
 class Triple(Text):
     """Text given in all three languages, e.g. a procedure's label from YAML."""
 
@@ -182,7 +185,8 @@ class Triple(Text):
         return cls(zh_hans=data["zh-Hans"], zh_hant=data["zh-Hant"], en=data["en"])
 
 
-@attrs.frozen
+@fields_repr
+@attrs.frozen(repr=False)
 class Message(Text):
     """A message of the library: English ``msgid``, Chinese from the catalogs."""
 
@@ -193,7 +197,8 @@ class Message(Text):
         return translate(self.msgid, lang, self.context)
 
 
-@attrs.frozen
+@fields_repr
+@attrs.frozen(repr=False)
 class Formatted(Text):
     """A text with its ``{name}`` placeholders filled, per language, when rendered."""
 
@@ -205,7 +210,8 @@ class Formatted(Text):
         return self.template.get(lang).format(**filled)
 
 
-@attrs.frozen
+@fields_repr
+@attrs.frozen(repr=False)
 class Joined(Text):
     """Texts joined by a separator that is itself a text (``、`` in Chinese, ``, `` in English).
 
@@ -239,7 +245,8 @@ def series(parts: Iterable[Text]) -> Text:
     return Joined(_p("list separator", ", "), tuple(parts))
 
 
-@attrs.frozen
+@fields_repr
+@attrs.frozen(repr=False)
 class Rendered(Text):
     """The text a function gives for each language, called only for the language shown."""
 

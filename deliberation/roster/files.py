@@ -24,6 +24,7 @@ from yaml.nodes import ScalarNode
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.i18n import Text, Triple, _, each_lang, quoted
+from deliberation.reprs import fields_repr
 from deliberation.roster.fields import (
     FIELD,
     FIELDS,
@@ -52,7 +53,8 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
 
 
-@attrs.frozen
+@fields_repr
+@attrs.frozen(repr=False)
 class Read:
     """What reading gave: the villagers (``None`` when there was any problem) and the problems."""
 
@@ -66,7 +68,8 @@ class Read:
         return self.villagers
 
 
-@attrs.define
+@fields_repr
+@attrs.define(repr=False)
 class _Problems:
     file: str
     found: list[RosterProblem] = attrs.field(factory=list)
