@@ -44,7 +44,7 @@ from deliberation.engine.machine import machine_for, route_target
 from deliberation.errors import InvalidAction, WordedValueError
 from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import Text, _, quoted, series
-from deliberation.reprs import fields_repr
+from deliberation.reprs import fields_methods
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
@@ -66,8 +66,8 @@ def _picker(indices: tuple[int, ...]) -> Callable[[Sequence[Any]], tuple[Any, ..
     return lambda values: tuple([values[i] for i in indices])
 
 
-@fields_repr
-@attrs.frozen(repr=False)
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class StagePlan:
     """One stage, precompiled: its body, its bound rules by effect, where each result leads."""
 

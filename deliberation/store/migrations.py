@@ -13,13 +13,13 @@ from typing import Final, Literal
 
 import attrs
 
-from deliberation.reprs import fields_repr
+from deliberation.reprs import fields_methods
 
 Dialect = Literal["sqlite", "postgresql"]
 
 
-@fields_repr
-@attrs.frozen(repr=False)
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Migration:
     """One schema step: its version, what it does, and its SQL per dialect."""
 
