@@ -20,6 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.i18n import Text, _
+from deliberation.reprs import fields_methods, fields_repr
 
 _SAFE_TAGS: Final = frozenset(
     "tag:yaml.org,2002:" + t
@@ -28,7 +29,8 @@ _SAFE_TAGS: Final = frozenset(
 _STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
-@attrs.define
+@fields_repr
+@attrs.define(repr=False)
 class Reporter:
     """Collects diagnostics for one file, so a loader can report every problem at once."""
 
@@ -49,7 +51,8 @@ class Reporter:
         self.diagnostics.append(Diagnostic(code, message, self.file, line, col, where, hint))
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Located:
     """A YAML node with where it stands: ``line``/``column`` are 1-based."""
 

@@ -56,6 +56,7 @@ from deliberation.definition.reading import elements, entries, names
 from deliberation.diagnostics import Diagnostic, closest, suggest
 from deliberation.errors import DefinitionError, UnknownProcedure
 from deliberation.i18n import LANGS, Text, Triple, _, as_written, quoted, series
+from deliberation.reprs import fields_repr
 from deliberation.roster import SELECTORS
 from deliberation.rules import RULES, Param
 from deliberation.rules.attendance import QUORUM_BASES
@@ -169,7 +170,8 @@ def _about(what: Text | str) -> Text:
     return what if isinstance(what, Text) else as_written(what)
 
 
-@attrs.define
+@fields_repr
+@attrs.define(repr=False)
 class Library:
     """The procedure search path: built-ins plus user directories, indexed by procedure id.
 
@@ -347,7 +349,8 @@ def from_data(
 # -- building the model ------------------------------------------------------------------------
 
 
-@attrs.define
+@fields_repr
+@attrs.define(repr=False)
 class _Builder:
     r: Reporter
     library: Library

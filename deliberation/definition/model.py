@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from deliberation.i18n import Text
+from deliberation.reprs import fields_methods
 from deliberation.rules.actions import ActionKind as ActionKind
 from deliberation.zone import DEFAULT_TIMEZONE as DEFAULT_TIMEZONE
 
@@ -98,7 +99,8 @@ def pair_value(pairs: Iterable[tuple[str, _V]], key: str, default: _D) -> _V | _
     return default
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class SettingRef:
     """A rule parameter (or a stage's body) that takes its value from a named setting."""
 
@@ -110,7 +112,8 @@ ParamValue = Union[
 ]
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class FrozenMap:
     """An immutable mapping used for nested parameter values (e.g. ``any_of`` alternatives)."""
 
@@ -123,7 +126,8 @@ class FrozenMap:
         return dict(self.items)
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Basis:
     """A legal or documentary source that a rule or threshold rests on."""
 
@@ -135,7 +139,8 @@ class Basis:
     law: str = ""  # a law of rules/law.yaml: the article is cited by the version in force
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Setting:
     """A documented choice a locality can change, e.g. an [open] interpretation."""
 
@@ -148,7 +153,8 @@ class Setting:
     basis: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class RuleSpec:
     """A registered rule, by name, with its parameters (never code)."""
 
@@ -162,7 +168,8 @@ class RuleSpec:
         return pair_value(self.params, name, default)
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Body:
     """Who acts: a body whose membership and electorate derive from the village roster.
 
@@ -189,7 +196,8 @@ class Body:
     proxy: str = "none"  # none | same-household
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Group:
     """A group a meeting creates (e.g. the working group, 工作小组, the villagers' meeting
     elects to draft a plan): a roster selector whose members are not a roster column but the
@@ -212,7 +220,8 @@ class Group:
     description: Text | None = None
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Outcome:
     """A final state of a case."""
 
@@ -227,7 +236,8 @@ class Outcome:
 ITEM_POLICIES: Final = ("all", "any")
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class MeetingItem:
     """One item of a meeting voted on by itself (逐项表决): its own result under the stage's
     approval rule, or under its own ``approval`` (a rule spec with the ``rejected`` effect)."""
@@ -237,7 +247,8 @@ class MeetingItem:
     approval: RuleSpec | None = None
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class GateCheck:
     """One named check a gate examines the matter against (e.g. legality, completeness)."""
 
@@ -245,7 +256,8 @@ class GateCheck:
     name: Text
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class GateAuthority:
     """The authority above the village that decides a gate, and what it is asked for:
     ``approval`` (审批: approved, refused or returned) or ``filing`` (备案: filed or returned).
@@ -255,7 +267,8 @@ class GateAuthority:
     asks: str = "approval"
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class LawVersionRef:
     """A version of a law of ``rules/law.yaml`` (``organic-law`` ``2025``): a stage it
     requires applies to cases opened, in local time, on or after the day it came into force."""
@@ -264,7 +277,8 @@ class LawVersionRef:
     version: str
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Stage:
     """One step of a procedure.
 
@@ -305,7 +319,8 @@ class Stage:
         return pair_value(self.on, key, None)
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Supervision:
     """The supervision committee's power to suspend a case by an objection until answered."""
 
@@ -314,7 +329,8 @@ class Supervision:
     basis: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Level:
     """One rung of an escalation ladder (village, town, district…)."""
 
@@ -322,7 +338,8 @@ class Level:
     name: Text
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Escalation:
     """An escalation ladder: a route leading to ``escalate`` raises the case one level.
 
@@ -340,7 +357,8 @@ class Escalation:
         return self.levels[min(index, len(self.levels) - 1)]
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Withdrawal:
     """Who may withdraw a matter, and until which stage (exclusive)."""
 
@@ -349,7 +367,8 @@ class Withdrawal:
     outcome: str = "withdrawn"
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Procedure:
     """A complete, resolved procedure definition.
 

@@ -18,10 +18,12 @@ from typing import Final
 import attrs
 
 from deliberation.definition.model import Body
+from deliberation.reprs import fields_methods
 from deliberation.roster import Roster
 
 
-@attrs.frozen(slots=True)
+@fields_methods
+@attrs.frozen(slots=True, repr=False, eq=False)
 class BodyCounts:
     """A body's sizes on one roster."""
 

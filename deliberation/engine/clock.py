@@ -17,6 +17,8 @@ from typing import Final, Protocol
 
 import attrs
 
+from deliberation.reprs import fields_repr
+
 
 class Clock(Protocol):
     """Anything with ``now()`` returning an aware :class:`datetime`."""
@@ -41,7 +43,8 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-@attrs.define
+@fields_repr
+@attrs.define(repr=False)
 class ManualClock:
     """A clock that moves only when told to: for tests, scenarios, training and simulation."""
 

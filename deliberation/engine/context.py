@@ -17,6 +17,7 @@ from deliberation.engine.plan import Plan
 from deliberation.engine.records import Record, Signature
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.i18n import Text, _
+from deliberation.reprs import fields_methods
 from deliberation.roster import Roster, RosterError, Villager
 
 
@@ -32,7 +33,9 @@ class Draft(NamedTuple):
     signatures: tuple[Signature, ...]
 
 
-@attrs.frozen(slots=False)  # (filled through its __dict__: cheaper to make, once per case)
+# (slots=False: filled through its __dict__, cheaper to make, once per case)
+@fields_methods
+@attrs.frozen(slots=False, repr=False, eq=False)
 class Context:
     """The plan, the roster and the case an evaluation belongs to."""
 

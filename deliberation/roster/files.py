@@ -24,6 +24,7 @@ from yaml.nodes import ScalarNode
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.i18n import Text, Triple, _, each_lang, quoted
+from deliberation.reprs import fields_methods, fields_repr
 from deliberation.roster.fields import (
     FIELD,
     FIELDS,
@@ -52,7 +53,8 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Read:
     """What reading gave: the villagers (``None`` when there was any problem) and the problems."""
 
@@ -66,7 +68,8 @@ class Read:
         return self.villagers
 
 
-@attrs.define
+@fields_repr
+@attrs.define(repr=False)
 class _Problems:
     file: str
     found: list[RosterProblem] = attrs.field(factory=list)
@@ -247,6 +250,7 @@ def _separator_hint(names: list[str]) -> Text:
 
 # -- one person ----------------------------------------------------------------------------------
 _DEFAULTS: Final[Mapping[str, Value]] = {f.name: default(f) for f in FIELDS if not f.required}
+_REQUIRED: Final = frozenset(REQUIRED)
 
 
 def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Problems, line: int,
@@ -261,10 +265,11 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
     before = len(problems.found)
     values: dict[str, Any] = dict(_DEFAULTS)
     values.update(parsed)  # (start-up speed) a Bad among them: no villager, values unused
-    for name, got in parsed.items():
-        if type(got) is Bad:
-            at_line, column, at = locate(name)
-            problems.add(got.code, got.message, at_line, column, at, got.hint)
+    if Bad in map(type, parsed.values()):  # (a scan in C: a stored roster has none)
+        for name, got in parsed.items():
+            if type(got) is Bad:
+                at_line, column, at = locate(name)
+                problems.add(got.code, got.message, at_line, column, at, got.hint)
     vid = values.get("id")
     if isinstance(vid, str):
         if vid in ids:
@@ -276,7 +281,7 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
                 f"{path}.id" if path else "id", _("give each person their own id"))
         else:
             ids[vid] = line or position
-    if len(problems.found) > before or any(name not in values for name in REQUIRED):
+    if len(problems.found) > before or not values.keys() >= _REQUIRED:
         return None
     return Villager(**values)
 
@@ -490,24 +495,33 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
             continue
         parsed: dict[str, Value | Bad] = {}
         for key, value in row.items():
+            # The memo key (see _memo_key) written out here, most common types first: this
+            # loop runs for every value of a stored roster on every case load.
+            kind = type(value)
+            if kind is str or kind is bool or value is None or kind is int or kind is float:
+                memo: tuple[str, type, object] | None = (key, kind, value)
+            else:
+                memo = _memo_key(key, value)
+            if memo is not None:
+                got = parsed_once.get(memo)
+                if got is not None:  # (only a known field's value is remembered)
+                    parsed[key] = got
+                    continue
             field = FIELD.get(key)
             if field is not None:
-                memo = _memo_key(key, value)
-                if memo is None:
-                    parsed[key] = _parse_value(field, value)
-                    continue
-                got = parsed_once.get(memo)
-                if got is None:
-                    got = parsed_once[memo] = _parse_value(field, value)
+                got = _parse_value(field, value)
+                if memo is not None:
+                    parsed_once[memo] = got
                 parsed[key] = got
             else:
                 problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
-        for name in REQUIRED:
-            if name not in parsed:
-                problems.add("R202", _(
-                    "missing required key {name!r}",
-                ).format(name=name), path=f"[{n}].{name}")
+        if not parsed.keys() >= _REQUIRED:
+            for name in REQUIRED:
+                if name not in parsed:
+                    problems.add("R202", _(
+                        "missing required key {name!r}",
+                    ).format(name=name), path=f"[{n}].{name}")
         v = _villager(parsed, _row_place(n), problems, 0, ids, (0, 0), f"[{n}]", position=n)
         if v is not None:
             villagers.append(v)

@@ -10,6 +10,8 @@ from typing import Final, Literal
 
 import attrs
 
+from deliberation.reprs import fields_methods
+
 PartyStatus = Literal["none", "full", "probationary"]
 PARTY_STATUSES: Final[tuple[PartyStatus, ...]] = ("none", "full", "probationary")
 COMMITTEES: Final = ("party-committee", "villagers-committee", "supervision-committee")
@@ -23,7 +25,8 @@ SEX_SPELLINGS: Final[dict[str, Sex]] = {"female": "female", "f": "female", "女"
                                         "male": "male", "m": "male", "男": "male"}
 
 
-@attrs.frozen(slots=True)
+@fields_methods
+@attrs.frozen(slots=True, repr=False, eq=False)
 class Villager:
     """One person on the roster. Township officials appear with ``township=True``."""
 

@@ -34,11 +34,13 @@ import attrs
 
 from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import Joined, Text, _p
+from deliberation.reprs import fields_methods
 from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.facts import Facts
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Param:
     """One parameter of a registered rule, as a procedure file gives it."""
 
@@ -53,7 +55,8 @@ class Param:
     maximum: int | None = None
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Requirement:
     """One count a rule needs: ``facts[count]`` must reach ``needed`` out of ``total``."""
 
@@ -62,7 +65,8 @@ class Requirement:
     needed: int
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class ThresholdView:
     """A numeric threshold of a rule as a calculator shows it: ``count <compare> ratio × total``."""
 
@@ -82,7 +86,8 @@ class ThresholdView:
                 "count": self.count_field, "total": self.total_field}
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Description:
     """What a rule says, in words and numbers, without any case: for every view of a procedure.
 
@@ -145,7 +150,8 @@ class Verdict(FrozenDict):
         return self
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Rule(abc.ABC):
     """A rule of a procedure with its parameters parsed: the one code path of its family.
 
@@ -231,7 +237,8 @@ def verdict_of(rule: Rule, ok: bool, numbers: Mapping[str, Any]) -> Verdict:
 Build = Callable[[str, Mapping[str, Any], tuple[str, ...]], Rule]
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class RuleType:
     """A registered rule: name, label, parameters, where it applies, what a failure does."""
 

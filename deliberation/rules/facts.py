@@ -10,8 +10,8 @@ case's roster snapshot; dates are the village's local calendar dates.
 (19, 0)
 """
 
-from __future__ import annotations
-
+# (No ``from __future__ import annotations`` here: a TypedDict compiles each annotation given as
+# a string, ~60 small compiles at every start-up; as written they are only evaluated.)
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final, TypedDict

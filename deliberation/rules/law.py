@@ -33,6 +33,7 @@ import attrs
 from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, Joined, Text, Triple, _, as_written, quoted, series
+from deliberation.reprs import fields_methods
 from deliberation.rules.authorities import ASKS, AUTHORITIES, authority_in_sentence
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
@@ -47,7 +48,8 @@ class LawDataError(DeliberationError):
         super().__init__(_("the law data is broken:\n{lines}").format(lines=lines))
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class LawVersion:
     """One version of a law: in force from ``effective``; ``renumbered`` maps the previous
     version's article numbers to this one's (``None`` for a renumbering with no confirmed
@@ -59,7 +61,8 @@ class LawVersion:
     renumbered: Mapping[str, str] | None = None
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Law:
     id: str
     title: Text
@@ -76,7 +79,8 @@ class Law:
         return current
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Citation:
     """Law and article, as the data gives them; rendered for a date by :meth:`text`."""
 
@@ -87,13 +91,15 @@ class Citation:
         return cite(self.law, self.article, on)
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class MatterKind:
     id: str
     label: Text
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Approval:
     """An authority above the village that must approve (or be filed with) a bound kind's
     resolution before it is adopted: ``asks`` is ``approval`` (审批) or ``filing`` (备案)."""
@@ -102,7 +108,8 @@ class Approval:
     asks: str = "approval"
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Binding:
     """One kind bound by a regime: its basis, approvals above the village, reservation.
 
@@ -135,7 +142,8 @@ _ASKED: Final = {
 }
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Regime:
     """A legal regime: the approval it requires of the body deciding each kind it binds."""
 

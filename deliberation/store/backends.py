@@ -19,6 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 import attrs
 
 from deliberation.i18n import _, as_written
+from deliberation.reprs import fields_methods
 from deliberation.store.errors import NoStoreFile, StoreError
 from deliberation.store.migrations import Dialect
 
@@ -78,7 +79,8 @@ class Pending(Protocol):
         """Its rows (waiting for them if need be); raises the statement's error if it failed."""
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class _Ran:
     """A statement that has already run (SQLite)."""
 
@@ -339,7 +341,8 @@ class PostgresBackend:
         self.conn.close()
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class _Queued:
     """A statement sent in a pipeline; reading its rows waits for them."""
 

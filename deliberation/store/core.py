@@ -48,6 +48,7 @@ from deliberation.engine.records import (
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Joined, Text, _, _p, as_written
+from deliberation.reprs import fields_methods
 from deliberation.safetext import printable
 from deliberation.store.backends import Backend, Pending, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
@@ -122,7 +123,8 @@ def case_genesis(info: CaseInfo) -> str:
     return f"unknown header version {info.header_version}"
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class CaseInfo:
     """A stored case's header and current version (the number of its records)."""
 
@@ -146,7 +148,8 @@ class CaseInfo:
         return attrs.asdict(self)
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class StoredRecord:
     """One record row as stored, with its chain fields."""
 
@@ -186,7 +189,8 @@ class StoredRecord:
         }
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class SignedHead:
     """A signature over a case's chain head at one version."""
 
@@ -245,7 +249,8 @@ PROBLEMS: Final[Mapping[str, Text]] = {
 }
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Problem:
     """One thing verify() found wrong, and where (``seq``: record number or version)."""
 
@@ -262,7 +267,8 @@ class Problem:
                 "message": self.message.to_data()}
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Verification:
     """The result of :meth:`Store.verify`: ``ok`` when nothing is wrong.
 

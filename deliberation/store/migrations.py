@@ -13,10 +13,13 @@ from typing import Final, Literal
 
 import attrs
 
+from deliberation.reprs import fields_methods
+
 Dialect = Literal["sqlite", "postgresql"]
 
 
-@attrs.frozen
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
 class Migration:
     """One schema step: its version, what it does, and its SQL per dialect."""
 

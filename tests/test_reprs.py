@@ -1,0 +1,88 @@
+"""The shared ``__repr__``, ``__eq__`` and ``__hash__`` (deliberation.reprs) do what attrs' own
+would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+
+from deliberation.definition.model import Basis
+from deliberation.i18n import Triple
+from deliberation.reprs import fields_methods, fields_repr
+
+
+@attrs.define
+class _ByAttrs:
+    n: int = attrs.field(default=0)
+    hidden: str = attrs.field(default="", repr=False)
+    items: tuple[int, ...] = attrs.field(default=(), repr=lambda v: f"<{len(v)}>")
+    later: Any = attrs.field(init=False, default=None)
+
+
+@fields_repr
+@attrs.define(repr=False)
+class _Shared:
+    n: int = attrs.field(default=0)
+    hidden: str = attrs.field(default="", repr=False)
+    items: tuple[int, ...] = attrs.field(default=(), repr=lambda v: f"<{len(v)}>")
+    later: Any = attrs.field(init=False, default=None)
+
+
+def test_shown_as_attrs_shows_it() -> None:
+    a, b = _ByAttrs(3, "x", (1, 2)), _Shared(3, "x", (1, 2))
+    assert repr(b) == repr(a).replace("_ByAttrs", "_Shared")
+    assert repr(b) == "_Shared(n=3, items=<2>, later=None)"
+
+
+def test_an_object_that_holds_itself_shows_dots() -> None:
+    a, b = _ByAttrs(), _Shared()
+    a.later, b.later = [a], [b]
+    assert repr(b) == repr(a).replace("_ByAttrs", "_Shared")
+    assert repr(b) == "_Shared(n=0, items=<0>, later=[...])"
+    assert repr(b) == repr(b)  # the guard is let go after each repr
+
+
+def test_a_data_class_of_the_package() -> None:
+    text = Triple("决议", "決議", "resolution")
+    assert repr(Basis("b", text)) == (
+        "Basis(id='b', title=Triple(zh_hans='决议', zh_hant='決議', en='resolution'), tag='law', "
+        "article='', url='', law='')")
+
+
+@attrs.frozen
+class _FrozenByAttrs:
+    n: int
+    items: tuple[int, ...] = ()
+    note: str = attrs.field(default="", eq=False)
+
+
+@fields_methods
+@attrs.frozen(repr=False, eq=False)
+class _FrozenShared:
+    n: int
+    items: tuple[int, ...] = ()
+    note: str = attrs.field(default="", eq=False)
+
+
+@pytest.mark.parametrize(("a", "b"), [((1, (2,), "x"), (1, (2,), "y")), ((1, (2,)), (1, (3,))),
+                                      ((1,), (2,)), ((0,), (0,))])
+def test_compared_and_hashed_as_attrs_does(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+    ours, theirs = (_FrozenShared(*a), _FrozenShared(*b)), (_FrozenByAttrs(*a), _FrozenByAttrs(*b))
+    assert (ours[0] == ours[1]) == (theirs[0] == theirs[1])
+    assert (ours[0] != ours[1]) == (theirs[0] != theirs[1])
+    assert (hash(ours[0]) == hash(ours[1])) == (theirs[0] == theirs[1])
+    assert len({*ours}) == len({*theirs})
+    assert ours[0] != theirs[0] and ours[0].__eq__(theirs[0]) is NotImplemented
+
+
+def test_a_class_with_its_own_equality_is_refused() -> None:
+    class Own:
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        __hash__ = object.__hash__
+
+    with pytest.raises(TypeError, match="attrs' own equality"):
+        fields_methods(attrs.frozen(repr=False, eq=False)(Own))
