@@ -18,13 +18,13 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, _, quoted, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 _HINT: Final = _(" (hint: {hint})")
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Diagnostic:
     """A problem found in a file, with where it is and what to do about it."""
 

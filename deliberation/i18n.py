@@ -34,7 +34,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 Lang = Literal["zh-Hans", "zh-Hant", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("zh-Hans", "zh-Hant", "en")
@@ -212,8 +212,8 @@ class Text(abc.ABC):
         return self.get(_CURRENT.get())
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Triple(Text):
     """Text given in all three languages, e.g. a procedure's label from YAML."""
 
@@ -242,8 +242,8 @@ class Triple(Text):
         return cls(zh_hans=data["zh-Hans"], zh_hant=data["zh-Hant"], en=data["en"])
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Message(Text):
     """A message of the library: English ``msgid``, Chinese from the catalogs."""
 
@@ -254,8 +254,8 @@ class Message(Text):
         return translate(self.msgid, lang, self.context)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Formatted(Text):
     """A text with its ``{name}`` placeholders filled, per language, when rendered."""
 
@@ -267,8 +267,8 @@ class Formatted(Text):
         return self.template.get(lang).format(**filled)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Joined(Text):
     """Texts joined by a separator that is itself a text (``、`` in Chinese, ``, `` in English).
 
@@ -302,8 +302,8 @@ def series(parts: Iterable[Text]) -> Text:
     return Joined(_p("list separator", ", "), tuple(parts))
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Rendered(Text):
     """The text a function gives for each language, called only for the language shown."""
 

@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.i18n import Text, _
-from deliberation.reprs import fields_methods, fields_repr
+from deliberation.reprs import fields_repr
 
 _SAFE_TAGS: Final = frozenset(
     "tag:yaml.org,2002:" + t
@@ -51,8 +51,8 @@ class Reporter:
         self.diagnostics.append(Diagnostic(code, message, self.file, line, col, where, hint))
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Located:
     """A YAML node with where it stands: ``line``/``column`` are 1-based."""
 

@@ -1,16 +1,14 @@
-"""The shared ``__repr__``, ``__eq__`` and ``__hash__`` (deliberation.reprs) do what attrs' own
-would."""
+"""The shared ``__repr__`` (deliberation.reprs) shows an object as attrs' own would."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import attrs
-import pytest
 
 from deliberation.definition.model import Basis
 from deliberation.i18n import Triple
-from deliberation.reprs import fields_methods, fields_repr
+from deliberation.reprs import fields_repr
 
 
 @attrs.define
@@ -49,40 +47,3 @@ def test_a_data_class_of_the_package() -> None:
     assert repr(Basis("b", text)) == (
         "Basis(id='b', title=Triple(zh_hans='决议', zh_hant='決議', en='resolution'), tag='law', "
         "article='', url='', law='')")
-
-
-@attrs.frozen
-class _FrozenByAttrs:
-    n: int
-    items: tuple[int, ...] = ()
-    note: str = attrs.field(default="", eq=False)
-
-
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
-class _FrozenShared:
-    n: int
-    items: tuple[int, ...] = ()
-    note: str = attrs.field(default="", eq=False)
-
-
-@pytest.mark.parametrize(("a", "b"), [((1, (2,), "x"), (1, (2,), "y")), ((1, (2,)), (1, (3,))),
-                                      ((1,), (2,)), ((0,), (0,))])
-def test_compared_and_hashed_as_attrs_does(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
-    ours, theirs = (_FrozenShared(*a), _FrozenShared(*b)), (_FrozenByAttrs(*a), _FrozenByAttrs(*b))
-    assert (ours[0] == ours[1]) == (theirs[0] == theirs[1])
-    assert (ours[0] != ours[1]) == (theirs[0] != theirs[1])
-    assert (hash(ours[0]) == hash(ours[1])) == (theirs[0] == theirs[1])
-    assert len({*ours}) == len({*theirs})
-    assert ours[0] != theirs[0] and ours[0].__eq__(theirs[0]) is NotImplemented
-
-
-def test_a_class_with_its_own_equality_is_refused() -> None:
-    class Own:
-        def __eq__(self, other: object) -> bool:
-            return True
-
-        __hash__ = object.__hash__
-
-    with pytest.raises(TypeError, match="attrs' own equality"):
-        fields_methods(attrs.frozen(repr=False, eq=False)(Own))

@@ -66,7 +66,7 @@ from deliberation.definition.publication_checks import check_publication
 from deliberation.definition.regime_checks import check_regimes
 from deliberation.diagnostics import suggest
 from deliberation.i18n import Text, _, as_written, quoted, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules import RULES, Effect
 from deliberation.yamlsource import Located, Reporter
 
@@ -103,8 +103,8 @@ def stage_locations(procedure: Procedure, root: Located) -> dict[str, Located]:
     return out
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class StageGraph:
     """The routes between stages and outcomes (see the module docstring)."""
 

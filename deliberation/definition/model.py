@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from deliberation.i18n import Text
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.actions import ActionKind as ActionKind
 from deliberation.zone import DEFAULT_TIMEZONE as DEFAULT_TIMEZONE
 
@@ -99,8 +99,8 @@ def pair_value(pairs: Iterable[tuple[str, _V]], key: str, default: _D) -> _V | _
     return default
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class SettingRef:
     """A rule parameter (or a stage's body) that takes its value from a named setting."""
 
@@ -112,8 +112,8 @@ ParamValue = Union[
 ]
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class FrozenMap:
     """An immutable mapping used for nested parameter values (e.g. ``any_of`` alternatives)."""
 
@@ -126,8 +126,8 @@ class FrozenMap:
         return dict(self.items)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Basis:
     """A legal or documentary source that a rule or threshold rests on."""
 
@@ -139,8 +139,8 @@ class Basis:
     law: str = ""  # a law of rules/law.yaml: the article is cited by the version in force
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Setting:
     """A documented choice a locality can change, e.g. an [open] interpretation."""
 
@@ -153,8 +153,8 @@ class Setting:
     basis: tuple[str, ...] = ()
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class RuleSpec:
     """A registered rule, by name, with its parameters (never code)."""
 
@@ -168,8 +168,8 @@ class RuleSpec:
         return pair_value(self.params, name, default)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Body:
     """Who acts: a body whose membership and electorate derive from the village roster.
 
@@ -196,8 +196,8 @@ class Body:
     proxy: str = "none"  # none | same-household
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Group:
     """A group a meeting creates (e.g. the working group, 工作小组, the villagers' meeting
     elects to draft a plan): a roster selector whose members are not a roster column but the
@@ -220,8 +220,8 @@ class Group:
     description: Text | None = None
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Outcome:
     """A final state of a case."""
 
@@ -236,8 +236,8 @@ class Outcome:
 ITEM_POLICIES: Final = ("all", "any")
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class MeetingItem:
     """One item of a meeting voted on by itself (逐项表决): its own result under the stage's
     approval rule, or under its own ``approval`` (a rule spec with the ``rejected`` effect)."""
@@ -247,8 +247,8 @@ class MeetingItem:
     approval: RuleSpec | None = None
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class GateCheck:
     """One named check a gate examines the matter against (e.g. legality, completeness)."""
 
@@ -256,8 +256,8 @@ class GateCheck:
     name: Text
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class GateAuthority:
     """The authority above the village that decides a gate, and what it is asked for:
     ``approval`` (审批: approved, refused or returned) or ``filing`` (备案: filed or returned).
@@ -267,8 +267,8 @@ class GateAuthority:
     asks: str = "approval"
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class LawVersionRef:
     """A version of a law of ``rules/law.yaml`` (``organic-law`` ``2025``): a stage it
     requires applies to cases opened, in local time, on or after the day it came into force."""
@@ -277,8 +277,8 @@ class LawVersionRef:
     version: str
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Stage:
     """One step of a procedure.
 
@@ -319,8 +319,8 @@ class Stage:
         return pair_value(self.on, key, None)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Supervision:
     """The supervision committee's power to suspend a case by an objection until answered."""
 
@@ -329,8 +329,8 @@ class Supervision:
     basis: tuple[str, ...] = ()
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Level:
     """One rung of an escalation ladder (village, town, district…)."""
 
@@ -338,8 +338,8 @@ class Level:
     name: Text
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Escalation:
     """An escalation ladder: a route leading to ``escalate`` raises the case one level.
 
@@ -357,8 +357,8 @@ class Escalation:
         return self.levels[min(index, len(self.levels) - 1)]
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Withdrawal:
     """Who may withdraw a matter, and until which stage (exclusive)."""
 
@@ -367,8 +367,8 @@ class Withdrawal:
     outcome: str = "withdrawn"
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Procedure:
     """A complete, resolved procedure definition.
 

@@ -18,12 +18,12 @@ from typing import Final
 import attrs
 
 from deliberation.definition.model import Body
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster import Roster
 
 
-@fields_methods
-@attrs.frozen(slots=True, repr=False, eq=False)
+@fields_repr
+@attrs.frozen(slots=True, repr=False)
 class BodyCounts:
     """A body's sizes on one roster."""
 

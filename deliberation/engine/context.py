@@ -17,7 +17,7 @@ from deliberation.engine.plan import Plan
 from deliberation.engine.records import Record, Signature
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.i18n import Text, _
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster import Roster, RosterError, Villager
 
 
@@ -34,8 +34,8 @@ class Draft(NamedTuple):
 
 
 # (slots=False: filled through its __dict__, cheaper to make, once per case)
-@fields_methods
-@attrs.frozen(slots=False, repr=False, eq=False)
+@fields_repr
+@attrs.frozen(slots=False, repr=False)
 class Context:
     """The plan, the roster and the case an evaluation belongs to."""
 

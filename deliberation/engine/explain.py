@@ -37,7 +37,7 @@ from deliberation.engine.publication_log import opening_verdicts
 from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import DeliberationError
 from deliberation.i18n import DEFAULT_LANG, Text, _, _p, check_lang, quoted, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules import Rule
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.authorities import ASK_LABELS, authority_name
@@ -51,8 +51,8 @@ from deliberation.rules.regimes import unapproved
 from deliberation.rules.signatures import Signatures
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Blocker:
     """One thing missing before the case can move on, with the numbers behind it."""
 
@@ -62,8 +62,8 @@ class Blocker:
     basis: tuple[str, ...] = ()
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class ActionHint:
     """An action that may be taken now: the ``Case`` method, the body, and who may take it."""
 

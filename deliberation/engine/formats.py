@@ -30,11 +30,11 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, _
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class EngineFormat:
     """What cases of one engine format recorded: ``result_omits`` are the result keys (by
     record kind) it did not write; ``villager_omits`` the villager fields its rosters lacked

@@ -43,7 +43,7 @@ from deliberation.engine.machine import machine_for, route_target
 from deliberation.errors import InvalidAction, WordedValueError
 from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import Text, _, quoted, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster import Roster
 from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
@@ -75,8 +75,8 @@ def counts_builder(names: tuple[str, ...]) -> Callable[[Sequence[Any]], dict[str
     return build
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class StagePlan:
     """One stage, precompiled: its body, its bound rules by effect, where each result leads."""
 

@@ -24,7 +24,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from deliberation.frozen import FrozenDict, freeze, thaw
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 SCHEMA_VERSION: Final = 1
 
@@ -64,8 +64,8 @@ def _check_method(_: Any, __: Any, value: str) -> None:
         raise ValueError(f"signature method {value!r} is unknown; use one of {SIGNATURE_METHODS}")
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Signature:
     """A signature on a document: who, in what role, on what, when and how.
 
@@ -112,8 +112,8 @@ class Signature:
         )
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Attachment:
     """Evidence carried by an action (scanned paper minutes, a photo of the notice board): the
     record holds what identifies the bytes — their SHA-256 (hex), media type and size — and the
@@ -145,8 +145,8 @@ class Attachment:
 _NO_DATA: Final = FrozenDict()
 
 
-@fields_methods
-@attrs.frozen(slots=False, init=False, repr=False, eq=False)
+@fields_repr
+@attrs.frozen(slots=False, init=False, repr=False)
 class Record:
     """One entry in a case's log. ``seq`` is 1-based and gap-free within a case.
 

@@ -22,7 +22,7 @@ import attrs
 
 from deliberation.diagnostics import closest
 from deliberation.i18n import Text, Triple, _, as_written, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster.offices import OFFICES
 from deliberation.roster.villager import COMMITTEES, PARTY_STATUSES, SEX_SPELLINGS, SEXES
 
@@ -36,8 +36,8 @@ COMMITTEE_SEPARATORS: Final = (";", ",", "、")
 _SPLIT: Final = re.compile("[" + re.escape("".join(COMMITTEE_SEPARATORS)) + "]")
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Field:
     """One column of a CSV roster, one key of a villager in a YAML roster."""
 
@@ -90,8 +90,8 @@ FIELD: Final[Mapping[str, Field]] = {f.name: f for f in FIELDS}
 REQUIRED: Final = tuple(f.name for f in FIELDS if f.required)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Cell:
     """One value as read, with where it stands.
 
@@ -110,8 +110,8 @@ class Cell:
 _NO_HINT: Final = Triple.same("")
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Bad:
     """What is wrong with a value: a code (R203 type, R204 committee, R205 empty) and why."""
 

@@ -24,7 +24,7 @@ from yaml.nodes import ScalarNode
 
 from deliberation.diagnostics import Diagnostic
 from deliberation.i18n import Text, Triple, _, each_lang, quoted
-from deliberation.reprs import fields_methods, fields_repr
+from deliberation.reprs import fields_repr
 from deliberation.roster.fields import (
     FIELD,
     FIELDS,
@@ -53,8 +53,8 @@ MAX_FILE_BYTES: Final = 64 * 1024 * 1024
 _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and path
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Read:
     """What reading gave: the villagers (``None`` when there was any problem) and the problems."""
 

@@ -18,7 +18,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, _
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster.villager import PartyStatus, Sex, Villager
 
 # Counts the generator takes and their defaults (固庄村, 2023 report): the one place they are
@@ -43,8 +43,8 @@ MAX_PEOPLE: Final = 500_000
 MAX_TOWNSHIP_OFFICIALS: Final = 1_000
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class GenerateProblem:
     """One bad argument: which parameter (``""``: several together), a code and why."""
 

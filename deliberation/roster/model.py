@@ -21,7 +21,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import _, quoted
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster import files
 from deliberation.roster.generate import DEFAULTS
 from deliberation.roster.offices import OFFICES
@@ -69,8 +69,8 @@ _PROFILE: Final = operator.attrgetter(
 )
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class _Group:
     """The villagers sharing one selector mask: their positions and households."""
 
@@ -114,8 +114,8 @@ def _mask(selectors: Iterable[str]) -> int:
     return mask
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Roster:
     """An immutable list of villagers, indexed once when it is built.
 

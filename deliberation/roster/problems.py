@@ -19,13 +19,13 @@ import attrs
 from deliberation.diagnostics import Diagnostic
 from deliberation.errors import DeliberationError
 from deliberation.i18n import Lang, Text, Triple, _, check_lang, each_lang
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 _NO_HINT = Triple.same("")
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class RosterProblem:
     """A problem in a roster: where (file, 1-based line and column, column name or YAML path),
     a stable code and a translated message and hint."""

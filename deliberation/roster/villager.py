@@ -10,7 +10,7 @@ from typing import Final, Literal
 
 import attrs
 
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 PartyStatus = Literal["none", "full", "probationary"]
 PARTY_STATUSES: Final[tuple[PartyStatus, ...]] = ("none", "full", "probationary")
@@ -25,8 +25,8 @@ SEX_SPELLINGS: Final[dict[str, Sex]] = {"female": "female", "f": "female", "女"
                                         "male": "male", "m": "male", "男": "male"}
 
 
-@fields_methods
-@attrs.frozen(slots=True, repr=False, eq=False)
+@fields_repr
+@attrs.frozen(slots=True, repr=False)
 class Villager:
     """One person on the roster. Township officials appear with ``township=True``."""
 

@@ -25,7 +25,7 @@ import attrs
 
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Joined, Text, _, _p
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.roster.model import SELECTORS
 from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, join, rule_type
@@ -70,8 +70,8 @@ def _judged(q: Quorum) -> tuple[tuple[Threshold, str, str], ...]:
                                                              strict=True))
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Quorum(Rule):
     """Enough of the body attends, on one of the allowed bases (``any_of``: alternatives).
 
@@ -203,8 +203,8 @@ def _among_message(ok: bool, n: Mapping[str, Any], t: Threshold, among: str) -> 
                 frac=t.ratio_text, cmp=t.compare.label)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Approval(Rule):
     """The vote passes: yes votes against the stated base.
 
@@ -296,8 +296,8 @@ def _written_note(n: Mapping[str, Any]) -> Text | None:
     return None
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Recusal(Rule):
     """Interested parties (利害关系人) do not vote on their own matter."""
 

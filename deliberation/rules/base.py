@@ -34,13 +34,13 @@ import attrs
 
 from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import Joined, Text, _p
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.facts import Facts
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Param:
     """One parameter of a registered rule, as a procedure file gives it."""
 
@@ -55,8 +55,8 @@ class Param:
     maximum: int | None = None
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Requirement:
     """One count a rule needs: ``facts[count]`` must reach ``needed`` out of ``total``."""
 
@@ -65,8 +65,8 @@ class Requirement:
     needed: int
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class ThresholdView:
     """A numeric threshold of a rule as a calculator shows it: ``count <compare> ratio × total``."""
 
@@ -86,8 +86,8 @@ class ThresholdView:
                 "count": self.count_field, "total": self.total_field}
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Description:
     """What a rule says, in words and numbers, without any case: for every view of a procedure.
 
@@ -150,8 +150,8 @@ class Verdict(FrozenDict):
         return self
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Rule(abc.ABC):
     """A rule of a procedure with its parameters parsed: the one code path of its family.
 
@@ -237,8 +237,8 @@ def verdict_of(rule: Rule, ok: bool, numbers: Mapping[str, Any]) -> Verdict:
 Build = Callable[[str, Mapping[str, Any], tuple[str, ...]], Rule]
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class RuleType:
     """A registered rule: name, label, parameters, where it applies, what a failure does."""
 

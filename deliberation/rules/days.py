@@ -45,7 +45,7 @@ import attrs
 
 from deliberation.diagnostics import did_you_mean
 from deliberation.i18n import Text, _
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 # The working-day calendar (and the holiday tables it reads) is imported where a count of
 # working days or a civil-code deadline needs it, not here: most periods count elapsed days,
@@ -201,8 +201,8 @@ def _span_of(period: Period) -> timedelta | None:
     return timedelta(days=days) if type(days) is int and 0 <= days <= 999_999_999 else None
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Period:
     """``days`` days counted as ``count``, from a starting local date.
 

@@ -23,7 +23,7 @@ import attrs
 
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, join, rule_type
 from deliberation.rules.channels import channel_name
@@ -67,8 +67,8 @@ def _period(period: Period) -> Text:
     return _days(period.days, period.count)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Disclosure(Rule):
     """Posted on the required channels — ``require: any`` (one of them) or ``all`` (each) —
     each for at least ``min_days`` counted from that channel's own first posting in the stage,
@@ -175,8 +175,8 @@ class Disclosure(Rule):
         return Description(summary, detail, days=d, on_arrow=True)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class DaysBefore(Rule):
     """A meeting announced (``notice-period``) or its plan circulated (``advance-circulation``)
     at least ``days`` before it is held."""
@@ -258,8 +258,8 @@ class DaysBefore(Rule):
         return Description(summary, detail, days=d, on_arrow=notice)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class NoticePeriod(DaysBefore):
     fact: ClassVar[str] = "notice_on"
 
@@ -269,8 +269,8 @@ class NoticePeriod(DaysBefore):
         return self.period.days
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class AdvanceCirculation(DaysBefore):
     fact: ClassVar[str] = "circulated_on"
 

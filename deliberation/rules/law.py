@@ -33,7 +33,7 @@ import attrs
 from deliberation.diagnostics import Diagnostic, did_you_mean, suggest
 from deliberation.errors import DeliberationError
 from deliberation.i18n import LANGS, Joined, Text, Triple, _, as_written, quoted, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.authorities import ASKS, AUTHORITIES, authority_in_sentence
 from deliberation.rules.thresholds import Base, Comparison, Threshold, parse_fraction
 from deliberation.yamlsource import Located, Reporter, read_yaml
@@ -48,8 +48,8 @@ class LawDataError(DeliberationError):
         super().__init__(_("the law data is broken:\n{lines}").format(lines=lines))
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class LawVersion:
     """One version of a law: in force from ``effective``; ``renumbered`` maps the previous
     version's article numbers to this one's (``None`` for a renumbering with no confirmed
@@ -61,8 +61,8 @@ class LawVersion:
     renumbered: Mapping[str, str] | None = None
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Law:
     id: str
     title: Text
@@ -79,8 +79,8 @@ class Law:
         return current
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Citation:
     """Law and article, as the data gives them; rendered for a date by :meth:`text`."""
 
@@ -91,15 +91,15 @@ class Citation:
         return cite(self.law, self.article, on)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class MatterKind:
     id: str
     label: Text
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Approval:
     """An authority above the village that must approve (or be filed with) a bound kind's
     resolution before it is adopted: ``asks`` is ``approval`` (审批) or ``filing`` (备案)."""
@@ -108,8 +108,8 @@ class Approval:
     asks: str = "approval"
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Binding:
     """One kind bound by a regime: its basis, approvals above the village, reservation.
 
@@ -142,8 +142,8 @@ _ASKED: Final = {
 }
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Regime:
     """A legal regime: the approval it requires of the body deciding each kind it binds."""
 

@@ -46,7 +46,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import LANGS, Joined, Text, Triple, _, series
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.actions import ActionKind, Effect
 from deliberation.rules.authorities import ASK_LABELS, authority_in_sentence
 from deliberation.rules.base import Description, Param, Requirement, Rule, Verdict, rule_type
@@ -91,8 +91,8 @@ def _citation(numbers: Mapping[str, Any]) -> Text:
                 _dt.date.fromisoformat(on) if isinstance(on, str) else None)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class MatterRegime(Rule):
     """The regime's threshold for the case's kind, on top of the procedure's own approval."""
 

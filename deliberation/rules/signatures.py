@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 
 from deliberation.i18n import Text, _, _p
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import Description, Param, Rule, Verdict, rule_type
 from deliberation.rules.facts import Facts
@@ -31,8 +31,8 @@ _LABELS: Final = {
 }
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Signatures(Rule):
     """Required signatures are present: every participant, enough witnesses, every submitter."""
 

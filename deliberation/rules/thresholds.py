@@ -22,7 +22,7 @@ import attrs
 
 from deliberation.errors import WordedValueError
 from deliberation.i18n import Text, Triple, _, _p, quoted
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.rules.base import Param, Requirement, Rule, ThresholdView
 from deliberation.rules.facts import Facts, count_of
 
@@ -175,8 +175,8 @@ def fraction_words(value: Fraction) -> Text:
     return Triple(zh, zh, format_fraction(value))
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Threshold:
     """``count  <compare>  ratio × total``, with ``total`` counted on ``base``."""
 
@@ -318,8 +318,8 @@ def threshold_of(params: Mapping[str, Any], base: Base | str | None = None,
                      Base(params["base"] if base is None else base))
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class ShareRule(Rule):
     """A rule of one threshold on a base of its own: the fact :attr:`COUNT` out of the fact
     :attr:`TOTAL` (a gate's signatures out of the body's members, consents out of the replies).

@@ -19,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 import attrs
 
 from deliberation.i18n import _, as_written
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.store.errors import NoStoreFile, StoreError
 from deliberation.store.migrations import Dialect
 
@@ -79,8 +79,8 @@ class Pending(Protocol):
         """Its rows (waiting for them if need be); raises the statement's error if it failed."""
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class _Ran:
     """A statement that has already run (SQLite)."""
 
@@ -341,8 +341,8 @@ class PostgresBackend:
         self.conn.close()
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class _Queued:
     """A statement sent in a pipeline; reading its rows waits for them."""
 

@@ -48,7 +48,7 @@ from deliberation.engine.records import (
 )
 from deliberation.errors import ConcurrencyConflict, InvalidAction
 from deliberation.i18n import Joined, Text, _, _p, as_written
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 from deliberation.safetext import printable
 from deliberation.store.backends import Backend, Pending, connect, redact
 from deliberation.store.errors import CaseExists, StoreError, UnknownCase
@@ -123,8 +123,8 @@ def case_genesis(info: CaseInfo) -> str:
     return f"unknown header version {info.header_version}"
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class CaseInfo:
     """A stored case's header and current version (the number of its records)."""
 
@@ -148,8 +148,8 @@ class CaseInfo:
         return attrs.asdict(self)
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class StoredRecord:
     """One record row as stored, with its chain fields."""
 
@@ -189,8 +189,8 @@ class StoredRecord:
         }
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class SignedHead:
     """A signature over a case's chain head at one version."""
 
@@ -249,8 +249,8 @@ PROBLEMS: Final[Mapping[str, Text]] = {
 }
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Problem:
     """One thing verify() found wrong, and where (``seq``: record number or version)."""
 
@@ -267,8 +267,8 @@ class Problem:
                 "message": self.message.to_data()}
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Verification:
     """The result of :meth:`Store.verify`: ``ok`` when nothing is wrong.
 

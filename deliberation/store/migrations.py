@@ -13,13 +13,13 @@ from typing import Final, Literal
 
 import attrs
 
-from deliberation.reprs import fields_methods
+from deliberation.reprs import fields_repr
 
 Dialect = Literal["sqlite", "postgresql"]
 
 
-@fields_methods
-@attrs.frozen(repr=False, eq=False)
+@fields_repr
+@attrs.frozen(repr=False)
 class Migration:
     """One schema step: its version, what it does, and its SQL per dialect."""
 
