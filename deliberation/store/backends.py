@@ -447,7 +447,7 @@ class _Held:
         if self.sent is None:
             self.backend._send_held()  # (an answer is needed now: the transaction begins)
         if self.sent is None:
-            raise StoreError("a statement of a write that was given up has no rows")
+            raise RuntimeError("a statement of a write that was given up has no rows")
         return self.sent.rows()
 
 
@@ -455,7 +455,7 @@ class _AtOnce:
     """A statement that ran in one with others: its rows were not kept."""
 
     def rows(self) -> list[Row]:
-        raise StoreError("a statement sent as part of one at-once write has no rows to read")
+        raise RuntimeError("a statement sent as part of one at-once write has no rows to read")
 
 
 @attrs.frozen

@@ -714,8 +714,8 @@ class Store:
     def info_and(self, case_id: str, *queries: tuple[str, Sequence[Any]]
                  ) -> tuple[CaseInfo, list[list[tuple[Any, ...]]]]:
         """The case's header and the rows of each of ``queries`` (SQL, parameters), read in one
-        round trip, in that order (each its own snapshot: what a later one reads is at least
-        as new as the header).
+        round trip, in that order (what a later one reads is at least as new as the header: on
+        PostgreSQL they share one snapshot, on SQLite each reads the latest).
 
         >>> store = open_store("sqlite:///:memory:")
         >>> store.create("c1", "four-deliberations", "1", [])
