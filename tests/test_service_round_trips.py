@@ -11,9 +11,9 @@ received, and the commit. A warm, keyed action (the replayed case kept by the wo
 - SQLite: token · case header · kept answer or stored action (one query) · BEGIN ·
   version-checked update · records · feed rows · kept answer · COMMIT (9);
 - PostgreSQL: token, case header, kept answer or stored action, and the rows the kept
-  replay lacks (sent together) · version-checked update (which fails the transaction if the
-  case moved), records, kept answer, feed rows and COMMIT (sent together) (2); the feed rows
-  are numbered by the database at the commit (service schema 6).
+  replay lacks (one statement) · version-checked update (which fails the statement if the
+  case moved), records, kept answer and feed rows (one statement, its own transaction) (2);
+  the feed rows are numbered by the database at the commit (service schema 6).
 """
 
 from __future__ import annotations
@@ -75,12 +75,13 @@ class Counter:
             return send(self, sql, params)
 
         @contextmanager
-        def counted_write(self: Any) -> Iterator[None]:
+        def counted_write(self: Any, at_once: bool = False) -> Iterator[None]:
             if not piped:
                 trips.append("BEGIN")
-            with write(self):
+            with write(self, at_once):
                 yield
-            trips.append("COMMIT")
+            if not (piped and at_once):  # (one at once: its statement is counted as executed)
+                trips.append("COMMIT")
 
         monkeypatch.setattr(cls, "execute", counted_execute)
         monkeypatch.setattr(cls, "executemany", counted_executemany)

@@ -8,12 +8,14 @@ so several processes (and, on PostgreSQL, several machines) can share one store.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 import attrs
@@ -42,16 +44,25 @@ class Backend(Protocol):
         the commit. On PostgreSQL, statements sent one after another reach the server in one
         round trip (pipeline mode); on SQLite (in-process) it runs at once."""
 
-    def write(self) -> Any:
+    def write(self, at_once: bool = False) -> Any:
         """A context manager: one write transaction, serialised against other writers of the
-        rows it locks; rolled back if the block raises."""
+        rows it locks; rolled back if the block raises.
+
+        ``at_once``: the block's first statement sent is a :meth:`guarded` one, and the
+        statements it sends after it write rows (``INSERT``, ``UPDATE``, ``DELETE``) without
+        reading what another of them writes. Where the database can (PostgreSQL), they then
+        go as one statement, its own transaction, when the block ends — unless the block
+        needs an answer before that (it executes a statement or reads a sent one's rows), when
+        they are sent ahead into a transaction as without ``at_once``. Rows of a statement sent
+        as one cannot be read after the block."""
 
     def read(self) -> Any:
         """A context manager: one consistent snapshot for reading."""
 
-    def batch(self) -> Any:
-        """A context manager outside any transaction in which :meth:`send` does not wait, so
-        several reads reach the server in one round trip (each its own snapshot)."""
+    def read_many(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
+        """The rows of each of ``queries`` (SQL, parameters), in that order, read in one
+        round trip. Their columns hold text, integers, booleans or NULL (on PostgreSQL the
+        rows travel as JSON, one statement for them all, one snapshot)."""
 
     def is_unique_violation(self, err: BaseException) -> bool: ...
 
@@ -148,7 +159,8 @@ class SQLiteBackend:
         return _Ran(self.execute(sql, params))
 
     @contextmanager
-    def write(self) -> Iterator[None]:
+    def write(self, at_once: bool = False) -> Iterator[None]:
+        # (in-process: each statement runs when sent, there is no round trip to save)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -169,9 +181,8 @@ class SQLiteBackend:
         finally:
             self.conn.execute("COMMIT")
 
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        yield
+    def read_many(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
+        return [self.execute(sql, params) for sql, params in queries]
 
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err).upper()
@@ -262,6 +273,10 @@ class PostgresBackend:
             raise StoreError(f"cannot connect to {redact(url)}: {first}".rstrip(": ")) from None
         self.readonly = readonly
         self._pipe: Any = None  # the pipeline of the transaction open now, if any
+        # The statements an at-once write holds, not sent yet, and what closes its transaction
+        # if it has to begin one after all (see write).
+        self._held: list[_Held] | None = None
+        self._held_exit: ExitStack | None = None
         if readonly:
             # The server refuses any write in this session, whatever the user's rights.
             self.conn.execute("SET default_transaction_read_only = on")
@@ -271,41 +286,98 @@ class PostgresBackend:
         return sql.replace("%", "%%").replace("?", "%s")
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self._send_held()
         cur = self.conn.execute(self._sql(sql), tuple(params))
         if self._pipe is not None:
             self._pipe.sync()  # wait for it (and what was sent before it), as callers expect
         return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._send_held()
         with self.conn.cursor() as cur:
             # (in a pipeline, the rows go with the next statement that waits, or the commit)
             cur.executemany(self._sql(sql), [tuple(r) for r in rows])
 
     def send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
+        if self._held is not None:
+            held = _Held(self, sql, tuple(params))
+            self._held.append(held)
+            return held
         if self._pipe is None:
             return _Ran(self.execute(sql, params))
         return _Queued(self.conn.execute(self._sql(sql), tuple(params)), self._pipe)
 
     @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._pipelined():
-            yield
+    def write(self, at_once: bool = False) -> Iterator[None]:
+        if not at_once or self._pipe is not None or self._held is not None:
+            self._send_held()  # (inside an at-once write: its transaction begins here)
+            with self._pipelined():
+                yield
+            return
+        # Statements sent are held (send); the first that needs an answer begins the
+        # transaction with them (_send_held), else they go as one statement at the end.
+        with ExitStack() as transaction:
+            self._held, self._held_exit = [], transaction
+            try:
+                yield
+                held = self._held
+            finally:
+                self._held = self._held_exit = None
+            if held:
+                self._at_once(held)
+
+    def _send_held(self) -> None:
+        """Begin the transaction of the at-once write that holds statements, if any, and send
+        them into it (it commits when the write's block ends)."""
+        held, transaction = self._held, self._held_exit
+        if held is None or transaction is None:
+            return
+        self._held = None
+        transaction.callback(setattr, self, "_pipe", self._pipe)
+        self._pipe = transaction.enter_context(self.conn.pipeline())
+        transaction.enter_context(self.conn.transaction())
+        for h in held:
+            h.sent = _Queued(self.conn.execute(self._sql(h.sql), h.params), self._pipe)
+
+    def _at_once(self, held: list[_Held]) -> None:
+        """Run the statements of an at-once write as one: each a common table expression of
+        one ``WITH``, whose query is the guard of the first. That query runs first (so the
+        guard's row lock is taken before the others write); then PostgreSQL runs every other
+        one to completion. One statement is its own transaction: all of it commits, or, if
+        one fails (the guard included), none."""
+        guard = _unguarded(held[0].sql)
+        if guard is None or not all(_WRITES_ROWS.match(h.sql) for h in held[1:]):
+            with ExitStack() as transaction:  # (not the shape at_once promises: as without it)
+                self._held, self._held_exit = held, transaction
+                try:
+                    self._send_held()
+                finally:
+                    self._held = self._held_exit = None
+            return
+        parts = [f"s0 AS ({guard})", *(f"s{i} AS ({h.sql})" for i, h in enumerate(held) if i)]
+        for h in held:
+            h.sent = _AtOnce()
+        self.execute(f"WITH {', '.join(parts)} SELECT 1 / COUNT(*) FROM s0",
+                     [p for h in held for p in h.params])
 
     @contextmanager
     def read(self) -> Iterator[None]:
+        self._send_held()
         with self._pipelined():
             self.send("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield
 
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        outer = self._pipe
-        with self.conn.pipeline() as pipe:
-            self._pipe = pipe
-            try:
-                yield
-            finally:
-                self._pipe = outer
+    def read_many(self, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[list[Row]]:
+        if len(queries) == 1:
+            return [self.execute(*queries[0])]
+        # Each query's rows as one JSON array (of objects, whose values in column order are
+        # the row): one statement, where a pipeline of several cost three times the Python.
+        # A subquery with ORDER BY is not merged into the one around it: json_agg takes its
+        # rows in that order.
+        sql = "SELECT " + ", ".join(f"(SELECT json_agg(q)::text FROM ({q}) q)" for q, _ in queries)
+        row = self.execute(sql, [p for _, params in queries for p in params])[0]
+        return [[] if text is None else [tuple(r) for r in _JSON_ROWS.decode(text)]
+                for text in row]
 
     @contextmanager
     def _pipelined(self) -> Iterator[None]:
@@ -325,7 +397,7 @@ class PostgresBackend:
     def guarded(self, sql: str) -> str:
         # SQL has no statement that raises; dividing by the number of rows returned does,
         # when there are none (and no statement of ours divides otherwise).
-        return f"WITH guarded AS ({sql}) SELECT 1 / COUNT(*) FROM guarded"
+        return _GUARD.format(sql)
 
     def is_guard_failure(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.DivisionByZero)
@@ -339,6 +411,53 @@ class PostgresBackend:
 
     def close(self) -> None:
         self.conn.close()
+
+
+_GUARD: Final = "WITH guarded AS ({}) SELECT 1 / COUNT(*) FROM guarded"
+_GUARD_HEAD, _GUARD_TAIL = _GUARD.split("{}")
+
+
+def _unguarded(sql: str) -> str | None:
+    """The statement that :meth:`PostgresBackend.guarded` made ``sql`` of, if it did."""
+    if sql.startswith(_GUARD_HEAD) and sql.endswith(_GUARD_TAIL):
+        return sql[len(_GUARD_HEAD):-len(_GUARD_TAIL)]
+    return None
+
+
+# A statement that writes rows, perhaps after a WITH of its own: what at-once writes may hold.
+_WRITES_ROWS: Final = re.compile(r"\s*(?:WITH\b.*\)\s*)?(?:INSERT|UPDATE|DELETE)\b", re.S | re.I)
+
+
+def _values_in_order(pairs: list[tuple[str, Any]]) -> list[Any]:
+    # (by position: a row's columns may share a name, e.g. two NULLs)
+    return [value for _name, value in pairs]
+
+
+_JSON_ROWS: Final = json.JSONDecoder(object_pairs_hook=_values_in_order)
+
+
+class _Held:
+    """A statement an at-once write holds (see :meth:`PostgresBackend.write`)."""
+
+    def __init__(self, backend: PostgresBackend, sql: str, params: tuple[Any, ...]) -> None:
+        self.backend = backend
+        self.sql = sql
+        self.params = params
+        self.sent: _Queued | _AtOnce | None = None
+
+    def rows(self) -> list[Row]:
+        if self.sent is None:
+            self.backend._send_held()  # (an answer is needed now: the transaction begins)
+        if self.sent is None:
+            raise RuntimeError("a statement of a write that was given up has no rows")
+        return self.sent.rows()
+
+
+class _AtOnce:
+    """A statement that ran in one with others: its rows were not kept."""
+
+    def rows(self) -> list[Row]:
+        raise RuntimeError("a statement sent as part of one at-once write has no rows to read")
 
 
 @fields_repr

@@ -502,14 +502,18 @@ class Store:
         that version (the append then checks both in its update instead of reading them
         first, and waits for the database once, after ``then``). ``then``: called with the
         rows being stored inside the append's transaction, so what it writes commits with the
-        records or not at all. ``attachments``: the bytes of the
+        records or not at all; with ``head``, the statements it sends must write rows without
+        reading what the append writes (see :meth:`Backend.write`'s ``at_once``: on
+        PostgreSQL they and the append's go as one statement). ``attachments``: the bytes of the
         evidence the records name, by SHA-256 (hex); each must match its digest and size, and
         every attachment named must have its bytes here or already in the case (stored once
         per case and digest, in the same transaction as the records).
         """
         b = self.backend
         try:
-            with b.write():
+            # With the head known, the append's first statement is its guarded update, and
+            # its others (and then's) only write: on PostgreSQL all of them go as one.
+            with b.write(at_once=head is not None):
                 version, stored, done = self._append_locked(
                     case_id, expected_version, records, action_id, head, attachments=attachments)
                 if then is not None:
@@ -716,8 +720,8 @@ class Store:
     def info_and(self, case_id: str, *queries: tuple[str, Sequence[Any]]
                  ) -> tuple[CaseInfo, list[list[tuple[Any, ...]]]]:
         """The case's header and the rows of each of ``queries`` (SQL, parameters), read in one
-        round trip, in that order (each its own snapshot: what a later one reads is at least
-        as new as the header).
+        round trip, in that order (what a later one reads is at least as new as the header: on
+        PostgreSQL they share one snapshot, on SQLite each reads the latest).
 
         >>> store = open_store("sqlite:///:memory:")
         >>> store.create("c1", "four-deliberations", "1", [])
@@ -744,11 +748,9 @@ class Store:
 
     def read_together(self, *queries: tuple[str, Sequence[Any]]) -> list[list[tuple[Any, ...]]]:
         """The rows of each of ``queries`` (SQL, parameters), run in that order and sent to the
-        database in one round trip (each its own snapshot)."""
-        b = self.backend
-        with b.batch():
-            sent = [b.send(sql, params) for sql, params in queries]
-            return [p.rows() for p in sent]
+        database in one round trip (:meth:`Backend.read_many`: columns of text, integers,
+        booleans or NULL)."""
+        return self.backend.read_many(queries)
 
     def exists(self, case_id: str) -> bool:
         return bool(self.backend.execute("SELECT 1 FROM cases WHERE case_id = ?", (case_id,)))
