@@ -97,10 +97,9 @@ def ineligible(roster: Roster) -> tuple[Text, ...]:
     ["'k' is not an adult, so cannot be a vi"]
     """
     out: list[Text] = []
-    # (the roster's index picks the few people with a role, and every township official)
-    for v in roster.select((*_ROLES, "township-official")):
-        if v.adult and not v.township:
-            continue
+    # (the roster's index picks those with a role, and every township official, who are not
+    # adult villagers: on a roster that is in order, township officials alone)
+    for v in roster.select_unless((*_ROLES, "township-official"), ("adult",)):
         roles = _roles(v)
         if not roles:
             continue
