@@ -200,7 +200,7 @@ class Roster:
         >>> r.select_unless(("representative", "township-official"), ("adult",))[0].township
         True
         """
-        if self._elected_ids((*selectors, *unless)) is not None:
+        if self.elected and self._elected_ids((*selectors, *unless)) is not None:
             return tuple(v for v in self.select(selectors) if not self.matches(v, unless))
         mask, but = _mask(selectors), _mask(unless)
         groups = [g for m, g in self._groups.items() if m & mask and not m & but]
