@@ -43,6 +43,17 @@ def test_select_count_households_agree_with_the_selectors(roster: Roster,
     assert roster.households_of(selectors) == len({v.household for v in plain})
 
 
+@settings(max_examples=200, deadline=None)
+@given(rosters(), st.lists(st.sampled_from(sorted(SELECTORS)), max_size=4),
+       st.lists(st.sampled_from(sorted(SELECTORS)), max_size=2), st.booleans())
+def test_select_unless_agrees_with_the_selectors(roster: Roster, selectors: list[str],
+                                                 unless: list[str], grouped: bool) -> None:
+    if grouped:  # an elected group named like a selector overrides it
+        roster = roster.with_groups({"adult": [v.id for v in roster.villagers[::2]]})
+    plain = tuple(v for v in roster.select(selectors) if not roster.matches(v, unless))
+    assert roster.select_unless(selectors, unless) == plain
+
+
 def test_unknown_selector_is_a_key_error_as_before() -> None:
     with pytest.raises(KeyError):
         Roster.generate().count("adults")

@@ -405,6 +405,11 @@ class Procedure:
     # (``history/`` beside the current file; :meth:`~deliberation.definition.loader.Library.load`
     # sets it): cases under it are read, verified and exported, never acted on
     superseded_by: str | None = attrs.field(default=None, eq=False)
+    # the stages that a version of a law requires (``required_from``), found once: what opening
+    # a case asks about the day it is opened (most procedures have none, and skip the asking)
+    dated_stages: tuple[Stage, ...] = attrs.field(init=False, eq=False, repr=False, default=(
+        attrs.Factory(lambda p: tuple(s for s in p.stages if s.required_from is not None),
+                      takes_self=True)))
 
     @property
     def zone(self) -> ZoneInfo:

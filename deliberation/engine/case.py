@@ -140,7 +140,7 @@ class Case:
         # roster_fp: the roster's fingerprint as the case's engine format wrote it (replay)
         self._ctx = Context(plan, roster, roster_fp or roster_fingerprint(roster), case_id,
                             self._records)
-        self._state = CaseState(plan.stage_ids[0], 0, datetime.min)
+        self._state = plan.unopened
         if plan.procedure.groups:  # groups a meeting creates: none yet
             self._ctx = context_for(self._ctx, self._state)
         self._tally = _NO_TALLY  # a visit's own tally starts with the first record it counts
@@ -200,10 +200,12 @@ class Case:
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {},
                         _local_day(at, procedure))
         case = cls(plan, roster, case_id or _new_id(), clock)
-        case._act("opened", actor, {
+        # (frozen as it is made: text, the frozen settings and a number — a kind that is not
+        # text is refused before any record is made)
+        case._act("opened", actor, FrozenDict({
             "procedure": procedure.id, "version": procedure.version, "matter": matter,
             "kind": kind, "roster": case._ctx.roster_fingerprint, "settings": plan.settings_data,
-            "engine_format": ENGINE_FORMAT}, at=at)
+            "engine_format": ENGINE_FORMAT}), at=at)
         return case
 
     @classmethod
@@ -1113,8 +1115,10 @@ def _text(value: Any, what: str) -> str:
 
 def _local_day(at: Any, procedure: Procedure) -> date | None:
     """The local date of a case's opening, when ``at`` is a time that has one (any other is
-    refused with its reason when the opened record is checked)."""
-    if type(at) is not datetime or at.utcoffset() is None:
+    refused with its reason when the opened record is checked) and a stage of the procedure
+    depends on it (:func:`~deliberation.engine.plan.not_required_on`; None otherwise: no stage
+    does)."""
+    if not procedure.dated_stages or type(at) is not datetime or at.utcoffset() is None:
         return None
     try:
         return local_date(at, procedure.zone)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
@@ -40,6 +40,7 @@ from deliberation.definition.model import (
 from deliberation.engine import census
 from deliberation.engine.census import BodyCounts, subsets_read
 from deliberation.engine.machine import machine_for, route_target
+from deliberation.engine.state import CaseState
 from deliberation.errors import InvalidAction, WordedValueError
 from deliberation.frozen import FrozenDict, freeze
 from deliberation.i18n import Text, _, quoted, series
@@ -132,7 +133,7 @@ class Plan:
 
     __slots__ = ("__weakref__", "channels", "machine", "meeting_regimes", "next_meeting",
                  "not_in_force", "opened", "procedure", "settings", "settings_data", "skips",
-                 "stage_ids", "stages", "zone")
+                 "stage_ids", "stages", "unopened", "zone")
 
     def __init__(self, procedure: Procedure, settings: Mapping[str, Any],
                  not_in_force: frozenset[str] = frozenset()) -> None:
@@ -155,6 +156,8 @@ class Plan:
         # the result of opening a case: it enters the first stage (shared by every case's
         # ``opened`` record)
         self.opened = FrozenDict(state=self.stage_ids[0])
+        # where a case stands before its ``opened`` record is committed (every case starts so)
+        self.unopened = CaseState(self.stage_ids[0], 0, datetime.min)
         self.skips = frozenset(sid for sid, sp in self.stages.items() if sp.skip)
         # The meeting a notice or circulation announces by default: the first meeting stage,
         # not merged away, at or after each stage.
@@ -290,10 +293,10 @@ def not_required_on(procedure: Procedure, opened_on: date | None) -> frozenset[s
     >>> sorted(not_required_on(p, date(2025, 12, 31))), sorted(not_required_on(p, date(2026, 1, 1)))
     (['party-study'], [])
     """
-    if opened_on is None:
+    if opened_on is None or not procedure.dated_stages:
         return frozenset()
     return frozenset(
-        s.id for s in procedure.stages
+        s.id for s in procedure.dated_stages
         if s.required_from is not None
         and opened_on < in_force_from(s.required_from.law, s.required_from.version))
 

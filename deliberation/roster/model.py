@@ -192,6 +192,28 @@ class Roster:
         vs = self.villagers
         return tuple(vs[i] for i in heapq.merge(*(g.positions for g in groups)))
 
+    def select_unless(self, selectors: Sequence[str], unless: Sequence[str]
+                      ) -> tuple[Villager, ...]:
+        """The villagers any of ``selectors`` selects and none of ``unless`` does, in roster
+        order. (On the index, the groups whose mask has neither: where ``unless`` leaves out
+        nearly everyone, as a check for the few who break a rule does, there is nothing to
+        merge.)
+
+        >>> r = Roster.generate()
+        >>> r.select_unless(("representative", "township-official"), ("adult",))[0].township
+        True
+        """
+        if self.elected and self._elected_ids((*selectors, *unless)) is not None:
+            return tuple(v for v in self.select(selectors) if not self.matches(v, unless))
+        mask, but = _mask(selectors), _mask(unless)
+        groups = [g for m, g in self._groups.items() if m & mask and not m & but]
+        if not groups:
+            return ()
+        vs = self.villagers
+        if len(groups) == 1:
+            return tuple([vs[i] for i in groups[0].positions])
+        return tuple(vs[i] for i in heapq.merge(*(g.positions for g in groups)))
+
     def count(self, *selectors: str) -> int:
         """How many villagers any of ``selectors`` selects."""
         if self._elected_ids(selectors) is not None:

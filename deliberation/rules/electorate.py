@@ -65,6 +65,10 @@ def reason_name(reason: str) -> Text:
 # (Organic Law 2018 Arts. 13, 25, 32), a Party member is 18 or over (Party Constitution Art. 1).
 _ROLES: Final = ("representative", "party-member", "party-committee", "villagers-committee",
                  "supervision-committee", *OFFICE_LABELS)
+# who ineligible() looks at: whoever holds a role, and every township official (a member of the
+# collective among them holds one), unless an adult villager
+_HOLDERS: Final = (*_ROLES, "township-official")
+_ADULT: Final = ("adult",)
 _COMMITTEE_ROLES: Final[dict[str, Text]] = {
     "party-committee": _p("village role", "a member of the Party branch committee"),
     "villagers-committee": _p("village role", "a member of the villagers' committee"),
@@ -79,8 +83,10 @@ def _roles(v: Villager) -> list[Text]:
         out.append(_p("village role", "a villager representative"))
     if v.party != "none":
         out.append(_p("village role", "a Party member"))
-    out += [text for c, text in _COMMITTEE_ROLES.items() if c in v.committees]
-    out += [OFFICE_LABELS[o] for o in sorted(v.offices)]
+    if v.committees:  # (most have none, as have the township officials every case opening asks)
+        out += [text for c, text in _COMMITTEE_ROLES.items() if c in v.committees]
+    if v.offices:
+        out += [OFFICE_LABELS[o] for o in sorted(v.offices)]
     if v.township and v.collective_member:
         out.append(_p("village role", "a member of the collective economic organisation"))
     return out
@@ -97,10 +103,9 @@ def ineligible(roster: Roster) -> tuple[Text, ...]:
     ["'k' is not an adult, so cannot be a vi"]
     """
     out: list[Text] = []
-    # (the roster's index picks the few people with a role, and every township official)
-    for v in roster.select((*_ROLES, "township-official")):
-        if v.adult and not v.township:
-            continue
+    # (the roster's index picks those with a role, and every township official, who are not
+    # adult villagers: on a roster that is in order, township officials alone)
+    for v in roster.select_unless(_HOLDERS, _ADULT):
         roles = _roles(v)
         if not roles:
             continue
