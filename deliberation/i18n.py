@@ -23,8 +23,7 @@ A catalog is read the first time a text is rendered in its language, never at im
 from __future__ import annotations
 
 import abc
-import operator
-import struct
+import gettext
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -91,65 +90,8 @@ def catalog_files(lang: str) -> tuple[Path, Path]:
     return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
 
 
-class Catalog:
-    """A compiled gettext catalog (``.mo``), read as :class:`gettext.GNUTranslations` reads it
-    and answering :meth:`gettext` and :meth:`pgettext` as it does; a translation is decoded
-    when it is looked up, not all of them when the file is read (a command shows a few dozen
-    of the catalog's thousands: reading them all was most of the cost of a Chinese view).
-    The library has no plural messages, so a catalog with plural forms is refused."""
-
-    __slots__ = ("_buf", "_charset", "_index")
-
-    def __init__(self, buf: bytes, name: str = "") -> None:
-        if buf[:4] == b"\xde\x12\x04\x95":
-            order = "<"
-        elif buf[:4] == b"\x95\x04\x12\xde":
-            order = ">"
-        else:
-            raise OSError(0, "Bad magic number", name)
-        version, count, originals, translations = struct.unpack_from(order + "4I", buf, 4)
-        if version >> 16 not in (0, 1):
-            raise OSError(0, f"Bad version number {version >> 16}", name)
-        table = f"{order}{2 * count}I"  # (length, offset) of each message, read in C
-        o = struct.unpack_from(table, buf, originals)
-        t = struct.unpack_from(table, buf, translations)
-        o_ends = list(map(operator.add, o[1::2], o[0::2]))
-        if count and max(*o_ends, *map(operator.add, t[1::2], t[0::2])) >= len(buf):
-            raise OSError(0, "File is corrupt", name)
-        keys = list(map(buf.__getitem__, map(slice, o[1::2], o_ends)))
-        if b"\x00" in b"\n".join(keys):  # (one scan: a msgid with a plural holds a NUL)
-            raise OSError(0, "plural forms are not supported", name)
-        self._buf = buf
-        # msgid -> (offset, length) of its translation
-        self._index = dict(zip(keys, zip(t[1::2], t[0::2], strict=True), strict=True))
-        # the charset of the messages, as the header (the entry of msgid "") names it
-        self._charset = "ascii"
-        at = self._index.get(b"")
-        for line in (str(buf[at[0]:at[0] + at[1]], "utf-8") if at else "").splitlines():
-            key, _sep, value = line.partition(":")
-            if key.strip().lower() == "content-type" and "charset=" in value:
-                self._charset = value.strip().split("charset=")[1]
-
-    def _lookup(self, msgid: str) -> str | None:
-        try:
-            at = self._index.get(msgid.encode(self._charset))
-        except UnicodeEncodeError:  # not in the catalog's charset: not among its messages
-            return None
-        return None if at is None else str(self._buf[at[0]:at[0] + at[1]], self._charset)
-
-    def gettext(self, message: str) -> str:
-        """``message`` translated, or ``message`` itself when the catalog does not have it."""
-        found = self._lookup(message)
-        return message if found is None else found
-
-    def pgettext(self, context: str, message: str) -> str:
-        """``message`` translated in ``context`` (gettext's ``msgctxt``), else ``message``."""
-        found = self._lookup(f"{context}\x04{message}")
-        return message if found is None else found
-
-
 @cache  # one read per language per process; catalogs do not change while it runs
-def catalog(lang: str) -> Catalog:
+def catalog(lang: str) -> gettext.GNUTranslations:
     """The compiled gettext catalog of ``lang`` (``zh-Hans`` or ``zh-Hant``), read on first use.
 
     In a source tree a ``.po`` newer than its ``.mo`` raises :class:`CatalogMissing` rather
@@ -164,7 +106,8 @@ def catalog(lang: str) -> Catalog:
     source_tree = (LOCALE_DIR.parent.parent / "pyproject.toml").is_file()
     if source_tree and po.is_file() and po.stat().st_mtime > mo.stat().st_mtime:
         raise CatalogMissing(f"{po} is newer than its compiled catalog; {hint}")
-    return Catalog(mo.read_bytes(), str(mo))
+    with mo.open("rb") as fp:
+        return gettext.GNUTranslations(fp)
 
 
 def translate(msgid: str, lang: str, context: str | None = None) -> str:

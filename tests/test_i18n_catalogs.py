@@ -21,8 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 import deliberation
-from deliberation.i18n import LOCALE_DIRS, catalog, catalog_files
-from deliberation.i18n import Catalog as MoCatalog
+from deliberation.i18n import LOCALE_DIRS, catalog_files
 
 PACKAGE = Path(deliberation.__file__).parent
 KEYWORDS = {"_": None, "_p": ((1, "c"), 2), "N_": None}
@@ -90,33 +89,6 @@ def test_compiled_catalog_says_what_its_po_says(lang: str) -> None:
         shipped = gettext.GNUTranslations(fp)
     expected = gettext.GNUTranslations(fresh)
     assert shipped._catalog == expected._catalog  # type: ignore[attr-defined]
-
-
-@pytest.mark.parametrize("lang", list(LOCALE_DIRS))
-def test_the_library_reads_each_entry_as_gettext_does(lang: str) -> None:
-    """The library's reader of a .mo gives every message, with or without a context, what
-    gettext's own reader gives, and a message not there as it is."""
-    with catalog_files(lang)[1].open("rb") as fp:
-        shipped = gettext.GNUTranslations(fp)
-    ours = catalog(lang)
-    for key, text in shipped._catalog.items():  # type: ignore[attr-defined]
-        context, sep, msgid = key.rpartition("\x04")
-        assert (ours.pgettext(context, msgid) if sep else ours.gettext(key)) == text, key
-    for missing in ("no such message", "议 no such message", ""):
-        assert ours.gettext(missing + "!") == shipped.gettext(missing + "!") == missing + "!"
-        assert ours.pgettext("no such context", missing) == missing
-
-
-def test_a_catalog_with_plural_forms_or_broken_is_refused() -> None:
-    """The library has no plural messages: a catalog with one is refused, not half read."""
-    plural = Catalog(locale="zh_Hans")
-    plural.add(("one case", "{n} cases"), ("{n} 个案件",))
-    out = io.BytesIO()
-    write_mo(out, plural)
-    with pytest.raises(OSError, match="plural"):
-        MoCatalog(out.getvalue(), "plural.mo")
-    with pytest.raises(OSError, match="magic"):
-        MoCatalog(b"not a catalog", "broken.mo")
 
 
 # Chinese written straight into the code is a message that escaped the catalogs. These few
