@@ -17,15 +17,15 @@ second floor, as a multiple of
 
 Where the rest of a case command goes, counted once (2026-11-29, ``valgrind --tool=callgrind``
 on ``case show road``, then ``callgrind_annotate --inclusive=yes``; the parts by counting a
-process that imports the same modules, with and without the part): of its 823M instructions
-(with ``__eq__``/``__hash__`` shared too, which was left out: 871M without), 79M make classes
-(``type_new``: 82 of them ``attrs`` data classes, each still compiling the ``__init__`` attrs
-writes for it, most of ``builtins.compile``'s 73M) and 69M read bytecode (``marshal.loads``).
-The data classes on the path share one ``__repr__`` (``deliberation/reprs.py``) instead of
-compiling their own: ``compile`` was 194M of 977M before. The work itself: the case's roster
-of 848 people read (75M: ``json.loads`` 16M, the strict row reader 57M) and fingerprinted on
-replay (37M), its procedure read and checked (55M), the Chinese catalog's index (11M; gettext
-decoded all of it: 26M).
+process that imports the same modules, with and without the part; 888M in all, measured
+later without two savings tried and left out — ``__eq__``/``__hash__`` shared too, 48M, and a
+``.mo`` reader of our own, 16M): 79M make classes (``type_new``: 82 of them ``attrs`` data
+classes, each still compiling the ``__init__`` attrs writes for it, most of
+``builtins.compile``'s 73M) and 69M read bytecode (``marshal.loads``). The data classes on the
+path share one ``__repr__`` (``deliberation/reprs.py``) instead of compiling their own:
+``compile`` was 194M of 977M before. The work itself: the case's roster of 848 people read
+(75M: ``json.loads`` 16M, the strict row reader 57M) and fingerprinted on replay (37M), its
+procedure read and checked (55M), the Chinese catalog read by gettext (26M).
 
 The runs are interleaved (one of each command, then again), so a load change on a shared
 machine reaches every command alike. Python's bytecode cache is on, in a temporary folder
