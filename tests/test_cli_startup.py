@@ -170,3 +170,36 @@ def test_reading_a_case_loads_no_evidence_reader(db: str, args: list[str]) -> No
     modules = _modules([*args, "--db", db])
     assert "deliberation.commands.case" in modules
     assert _loaded(modules, ("deliberation.store.evidence",)) == []
+
+
+# The installed command runs start-up without the cyclic garbage collector (see cli.run): here
+# a command's own work notes whether the collector runs, in a fresh process so that nothing in
+# the test process is frozen.
+_COLLECTOR_PROBE = """
+import gc, json, sys
+from deliberation import cli
+from deliberation.store.core import Store
+
+seen = []
+cases = Store.cases
+def noting(self, *args, **kwargs):
+    seen.append((gc.isenabled(), gc.get_freeze_count()))
+    return cases(self, *args, **kwargs)
+Store.cases = noting
+sys.argv = ["deliberation", *json.loads(sys.argv[1])]
+code = cli.run()
+print("SEEN " + json.dumps([code, seen, gc.isenabled()]), file=sys.stderr)
+"""
+
+
+def test_the_command_works_with_the_collector_on_and_start_up_frozen(db: str) -> None:
+    done = subprocess.run([sys.executable, "-c", _COLLECTOR_PROBE,
+                           json.dumps(["case", "list", "--db", db])],
+                          capture_output=True, text=True, check=True)
+    line = next(x for x in done.stderr.splitlines() if x.startswith("SEEN "))
+    code, seen, enabled_after = json.loads(line.removeprefix("SEEN "))
+    assert code == 0 and "road" in done.stdout
+    # collected as usual while the command works (a long command needs that), with what
+    # start-up made kept out of its collections
+    assert len(seen) == 1 and seen[0][0] is True and seen[0][1] > 10_000
+    assert enabled_after is True
