@@ -18,6 +18,7 @@ from typing import Any, Final, NamedTuple, cast
 from deliberation.definition.wording import person
 from deliberation.diagnostics import closest
 from deliberation.engine.census import (
+    TOWNSHIP_OFFICIALS,
     BodyCounts,
     counts,
     member_ids,
@@ -319,14 +320,14 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
     return int(signed)
 
 
-def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
+def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts) -> int:
     """Township officials who attended and signed: never more than the roster has."""
     witnesses = data.get("witnesses", 0)
     if type(witnesses) is not int:
         for vid in _unique(witnesses, _WITNESSES):
-            _villager(ctx, vid, ("township-official",), sp.id, _TOWNSHIP)
+            _villager(ctx, vid, TOWNSHIP_OFFICIALS, sp.id, _TOWNSHIP)
         witnesses = len(witnesses)
-    officials = len(member_ids(ctx.roster, ("township-official",)))
+    officials = bc.officials
     if witnesses > officials:
         raise InvalidAction(too_many("witnesses", witnesses, officials))
     return int(witnesses)
@@ -495,7 +496,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         bc.households, bc.adults, present, attending, households, adults, yes, no, abstain,
         wy, wn, wa, attending,
         _signed(ctx, sp, data, a) if "signed" in data else attending,
-        _witnesses(ctx, sp, data) if "witnesses" in data else 0,
+        _witnesses(ctx, sp, data, bc) if "witnesses" in data else 0,
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
