@@ -187,8 +187,9 @@ def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
         raise InvalidAction(too_many("present", a.voters, bc.voters))
     if a.members > bc.members:
         raise InvalidAction(too_many("present + non_voting", a.members, bc.members))
-    if a.households > min(bc.households, a.members):
-        # people present can represent at most as many households as there are of them
+    if a.households > bc.households or a.households > a.members:
+        # people present can represent at most as many households as there are of them (two
+        # comparisons: ``min`` of two costs more than both)
         raise InvalidAction(too_many("households", a.households, min(bc.households, a.members)))
 
 
@@ -322,15 +323,16 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
 
 def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts) -> int:
     """Township officials who attended and signed: never more than the roster has."""
-    witnesses = data.get("witnesses", 0)
-    if type(witnesses) is not int:
-        for vid in _unique(witnesses, _WITNESSES):
+    given = data.get("witnesses", 0)
+    if type(given) is not int:
+        for vid in _unique(given, _WITNESSES):
             _villager(ctx, vid, TOWNSHIP_OFFICIALS, sp.id, _TOWNSHIP)
-        witnesses = len(witnesses)
+        given = len(given)
+    witnesses: int = given  # (an int either way: no ``int()`` needed)
     officials = bc.officials
     if witnesses > officials:
         raise InvalidAction(too_many("witnesses", witnesses, officials))
-    return int(witnesses)
+    return witnesses
 
 
 _OBSERVERS = _("observers")
@@ -500,7 +502,10 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
-    facts: Facts = sp.counts_facts(counted)  # type: ignore[assignment]
+    picked: dict[str, Any] = {}
+    for name, i in sp.counts_at:  # (a loop here: a comprehension would be a frame of its own)
+        picked[name] = counted[i]
+    facts: Facts = picked  # type: ignore[assignment]
     if by_item is not None:
         facts["item_votes"] = by_item
     if OBSERVERS in reads or "observers" in data:
