@@ -138,13 +138,13 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
     if "online" in data or "proxies" in data:
         _modes(sp, data)
         online, proxies = data.get("online", 0), data.get("proxies", 0)
-    else:  # (most meetings: everyone there in person)
-        online = proxies = 0
-    if type(present) is int:
-        if type(proxies) is not int or type(online) is not int:
+        if type(present) is int and (type(proxies) is not int or type(online) is not int):
             raise InvalidAction(_(
                 "with attendance given as counts, give online and proxies as counts too",
             ))
+    else:  # (most meetings: everyone there in person, online and proxies none: counts)
+        online = proxies = 0
+    if type(present) is int:
         if online > present:
             raise InvalidAction(too_many("online", online, present))
         non_voting = data.get("non_voting", 0)
