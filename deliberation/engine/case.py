@@ -522,15 +522,16 @@ class Case:
         if elected is not None:
             data[ELECTED] = self._elected(elected)
         now = self._clock.now() if at is None else at
+        if type(data["present"]) is int:  # (counted attendance, most meetings: no one named)
+            return self._act("meeting", actor, data, (), now)
         sigs: list[Signature] = []
-        if type(data["present"]) is not int:
-            doc = f"{self.id}/minutes"
-            sset = data.get("signed", data["present"])
-            if type(sset) is not int:
-                sigs.extend(Signature(s, "participant", doc, now) for s in sset)
-            wit = data.get("witnesses", 0)
-            if type(wit) is not int:
-                sigs.extend(Signature(s, "witness", doc, now) for s in wit)
+        doc = f"{self.id}/minutes"
+        sset = data.get("signed", data["present"])
+        if type(sset) is not int:
+            sigs.extend(Signature(s, "participant", doc, now) for s in sset)
+        wit = data.get("witnesses", 0)
+        if type(wit) is not int:
+            sigs.extend(Signature(s, "witness", doc, now) for s in wit)
         return self._act("meeting", actor, data, tuple(sigs), now)
 
     def record_opinion(

@@ -31,7 +31,13 @@ class BodyCounts:
     voters: int
     households: int
     adults: int
+    # the township officials on the roster: the most who can witness a meeting of the body
+    # (counted here, with the body, so that a meeting looks up one cached entry, not two)
+    officials: int = 0
 
+
+# the roster selector of township officials, as :func:`member_ids` takes it
+TOWNSHIP_OFFICIALS: Final = ("township-official",)
 
 _COUNTS: Final[dict[tuple[int, tuple[str, ...], tuple[str, ...]],
                    tuple[weakref.ref[Roster], BodyCounts]]] = {}
@@ -62,6 +68,7 @@ def counts(roster: Roster, body: Body) -> BodyCounts:
         voters=len(member_ids(roster, body.voters)) if body.voters else len(members),
         households=len({v.household for v in members}),
         adults=sum(1 for v in members if v.adult),
+        officials=len(member_ids(roster, TOWNSHIP_OFFICIALS)),
     )
     _COUNTS[key] = (weakref.ref(roster), result)
     weakref.finalize(roster, _COUNTS.pop, key, None)

@@ -18,6 +18,7 @@ from typing import Any, Final, NamedTuple, cast
 from deliberation.definition.wording import person
 from deliberation.diagnostics import closest
 from deliberation.engine.census import (
+    TOWNSHIP_OFFICIALS,
     BodyCounts,
     counts,
     member_ids,
@@ -137,13 +138,13 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
     if "online" in data or "proxies" in data:
         _modes(sp, data)
         online, proxies = data.get("online", 0), data.get("proxies", 0)
-    else:  # (most meetings: everyone there in person)
-        online = proxies = 0
-    if type(present) is int:
-        if type(proxies) is not int or type(online) is not int:
+        if type(present) is int and (type(proxies) is not int or type(online) is not int):
             raise InvalidAction(_(
                 "with attendance given as counts, give online and proxies as counts too",
             ))
+    else:  # (most meetings: everyone there in person, online and proxies none: counts)
+        online = proxies = 0
+    if type(present) is int:
         if online > present:
             raise InvalidAction(too_many("online", online, present))
         non_voting = data.get("non_voting", 0)
@@ -186,8 +187,9 @@ def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
         raise InvalidAction(too_many("present", a.voters, bc.voters))
     if a.members > bc.members:
         raise InvalidAction(too_many("present + non_voting", a.members, bc.members))
-    if a.households > min(bc.households, a.members):
-        # people present can represent at most as many households as there are of them
+    if a.households > bc.households or a.households > a.members:
+        # people present can represent at most as many households as there are of them (two
+        # comparisons: ``min`` of two costs more than both)
         raise InvalidAction(too_many("households", a.households, min(bc.households, a.members)))
 
 
@@ -319,17 +321,18 @@ def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
     return int(signed)
 
 
-def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any]) -> int:
+def _witnesses(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts) -> int:
     """Township officials who attended and signed: never more than the roster has."""
-    witnesses = data.get("witnesses", 0)
-    if type(witnesses) is not int:
-        for vid in _unique(witnesses, _WITNESSES):
-            _villager(ctx, vid, ("township-official",), sp.id, _TOWNSHIP)
-        witnesses = len(witnesses)
-    officials = len(member_ids(ctx.roster, ("township-official",)))
+    given = data.get("witnesses", 0)
+    if type(given) is not int:
+        for vid in _unique(given, _WITNESSES):
+            _villager(ctx, vid, TOWNSHIP_OFFICIALS, sp.id, _TOWNSHIP)
+        given = len(given)
+    witnesses: int = given  # (an int either way: no ``int()`` needed)
+    officials = bc.officials
     if witnesses > officials:
         raise InvalidAction(too_many("witnesses", witnesses, officials))
-    return int(witnesses)
+    return witnesses
 
 
 _OBSERVERS = _("observers")
@@ -495,11 +498,14 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         bc.households, bc.adults, present, attending, households, adults, yes, no, abstain,
         wy, wn, wa, attending,
         _signed(ctx, sp, data, a) if "signed" in data else attending,
-        _witnesses(ctx, sp, data) if "witnesses" in data else 0,
+        _witnesses(ctx, sp, data, bc) if "witnesses" in data else 0,
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
-    facts: Facts = sp.counts_facts(counted)  # type: ignore[assignment]
+    picked: dict[str, Any] = {}
+    for name, i in sp.counts_at:  # (a loop here: a comprehension would be a frame of its own)
+        picked[name] = counted[i]
+    facts: Facts = picked  # type: ignore[assignment]
     if by_item is not None:
         facts["item_votes"] = by_item
     if OBSERVERS in reads or "observers" in data:

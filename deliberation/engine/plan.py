@@ -21,7 +21,7 @@ rules by what their failure does (:class:`~deliberation.rules.base.Effect`) is d
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
@@ -54,26 +54,17 @@ from deliberation.rules.regimes import MatterRegime, notice_days
 from deliberation.rules.thresholds import format_fraction, parse_fraction
 
 
-def counts_builder(names: tuple[str, ...]) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """What makes the facts ``names`` (some of :data:`MEETING_COUNTS`, in that order) out of a
-    sequence of every meeting count in that order: the name-index pairs are worked out once per
-    stage, so a meeting only reads its counts (``dict(zip(names, picked))`` costs more, mostly
-    in the pairs it makes). A dict display compiled from the names would be faster still (about
-    3k instructions a meeting), but code generated at run time is not worth so little.
+def counts_places(names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """Each of the facts ``names`` (some of :data:`MEETING_COUNTS`) with its place in a
+    sequence of every meeting count in that order: worked out once per stage, so that a meeting
+    only copies its counts into its facts (in a plain loop of its own: no frame made for it;
+    ``dict(zip(names, picked))`` costs more, mostly in the pairs it makes).
 
-    >>> build = counts_builder(("members", "yes"))
-    >>> build(range(len(MEETING_COUNTS)))
-    {'members': 0, 'yes': 13}
-    >>> counts_builder(())(())
-    {}
+    >>> counts_places(("members", "yes"))
+    (('members', 0), ('yes', 13))
     """
     index = {name: i for i, name in enumerate(MEETING_COUNTS)}
-    pairs = tuple((name, index[name]) for name in names)  # (KeyError: not one)
-
-    def build(counts: Sequence[Any]) -> dict[str, Any]:
-        return {name: counts[i] for name, i in pairs}
-
-    return build
+    return tuple((name, index[name]) for name in names)  # (KeyError: not one)
 
 
 @fields_repr
@@ -104,14 +95,13 @@ class StagePlan:
     id: str = attrs.field(init=False, default=attrs.Factory(lambda sp: sp.stage.id,
                                                             takes_self=True))
     # the meeting counts (:data:`~deliberation.rules.facts.MEETING_COUNTS`) some rule of the
-    # stage reads: their names, in that order, and what makes them, as the facts, out of a
-    # tuple of all the counts in that order (:func:`counts_builder`: every meeting makes its
-    # stage's)
+    # stage reads: their names, in that order, and each with its place in a tuple of all the
+    # counts in that order (:func:`counts_places`: every meeting picks its stage's)
     counts_read: tuple[str, ...] = attrs.field(init=False, default=attrs.Factory(
         lambda sp: tuple(f for f in MEETING_COUNTS if f in sp.reads), takes_self=True))
-    counts_facts: Callable[[Sequence[Any]], dict[str, Any]] = attrs.field(
+    counts_at: tuple[tuple[str, int], ...] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(
-            lambda sp: counts_builder(sp.counts_read), takes_self=True))
+            lambda sp: counts_places(sp.counts_read), takes_self=True))
     # the result of an action that leaves the case at this stage (a notice, a posting, an
     # opinion…): one frozen mapping, shared by their records
     stayed: FrozenDict = attrs.field(init=False, default=attrs.Factory(

@@ -121,9 +121,12 @@ def with_item(mapping: Mapping[str, Any], key: str, value: Any) -> FrozenDict:
 
 
 def without(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    """``mapping`` without ``key`` (the same object when it has none)."""
+    """``mapping`` without ``key`` (the same object when it has none, the shared empty one when
+    it was the only key: a meeting's own notice or plan is most often the only one standing)."""
     if key not in mapping:
         return mapping
+    if len(mapping) == 1:
+        return _EMPTY
     rest = dict(mapping)  # (a copy from C, less the key: no comprehension frame)
     del rest[key]
     return FrozenDict(rest)

@@ -88,6 +88,10 @@ class Quorum(Rule):
     # each alternative with the two facts it compares, paired once (the verdict walks them)
     judged: tuple[tuple[Threshold, str, str], ...] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(_judged, takes_self=True))
+    # the alternatives after the first, as judged (most quorums have none)
+    others: tuple[tuple[Threshold, str, str], ...] = attrs.field(
+        init=False, eq=False, repr=False, default=attrs.Factory(
+            lambda q: q.judged[1:], takes_self=True))
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -111,13 +115,22 @@ class Quorum(Rule):
         judged = self.judged
         # the first alternative, then any others (most quorums have none): the verdict is the
         # first that holds, else the first
+        # (counts are the engine's ints, taken as they are; ``int`` converts any other number a
+        # caller's own facts give, as it would an int, at several times the cost of the test)
         t, present, of = judged[0]
-        ok, numbers = t.judge(int(get(present, 0)), int(get(of, 0)))  # type: ignore[call-overload]
+        count: Any = get(present, 0)
+        total: Any = get(of, 0)
+        if type(count) is not int or type(total) is not int:
+            count, total = int(count), int(total)
+        ok, numbers = t.judge(count, total)
         rows = None
-        if len(judged) > 1:
+        if self.others:
             rows = [(ok, numbers)]
-            for t, present, of in judged[1:]:
-                rows.append(t.judge(int(get(present, 0)), int(get(of, 0))))  # type: ignore[call-overload]
+            for t, present, of in self.others:
+                count, total = get(present, 0), get(of, 0)
+                if type(count) is not int or type(total) is not int:
+                    count, total = int(count), int(total)
+                rows.append(t.judge(count, total))
             ok, numbers = next((row for row in rows if row[0]), rows[0])
         if self.among:
             numbers = numbers | {"among": self.among}
@@ -235,8 +248,11 @@ class Approval(Rule):
 
     def verdict(self, facts: Facts) -> Verdict:
         t = self.threshold
-        yes, no, abstain = (int(facts.get("yes", 0)), int(facts.get("no", 0)),
-                            int(facts.get("abstain", 0)))
+        yes, no, abstain = facts.get("yes", 0), facts.get("no", 0), facts.get("abstain", 0)
+        # (the engine's counts are ints, taken as they are; ``int`` converts any other number a
+        # caller's own facts give, as it would an int, at several times the cost of the test)
+        if type(yes) is not int or type(no) is not int or type(abstain) is not int:
+            yes, no, abstain = int(yes), int(no), int(abstain)
         wy, wn, wa = (facts.get("written_yes", 0), facts.get("written_no", 0),
                       facts.get("written_abstain", 0))
         written = 0
@@ -245,8 +261,9 @@ class Approval(Rule):
             written = wy + wn + wa
             if written and self.written:
                 yes, no, abstain = yes + wy, no + wn, abstain + wa
-        total = (yes + no + abstain if t.base is _VOTES_CAST
-                 else int(facts.get(self._total, 0)))  # type: ignore[call-overload]
+        total: Any = yes + no + abstain if t.base is _VOTES_CAST else facts.get(self._total, 0)
+        if type(total) is not int:
+            total = int(total)
         ok, numbers = t.judge(yes, total)
         numbers["no"], numbers["abstain"] = no, abstain
         if written:  # what was done with votes handed in writing
