@@ -94,7 +94,7 @@ def fire(ctx: Context, state: str, event: str) -> str:
     """Fire ``event`` on the procedure's machine from ``state``: the state it leads to."""
     m = _Model()  # (no __init__: set here, in the one place a model is made)
     m.state = state
-    ctx.plan.machine.events[event].trigger(m)
+    ctx.plan.triggers[event](m)
     return m.state
 
 
