@@ -852,10 +852,13 @@ class Case:
             if actor not in ctx.roster:
                 raise InvalidAction(_("the actor {actor} is not on the roster").format(
                     actor=actor))
-        # (actions whose data is a stage id or nothing give it frozen already: kept as it is)
-        data = freeze(data)
+        # (actions whose data is a stage id or nothing give it frozen already: kept as it is,
+        # without a call)
+        if type(data) is not FrozenDict:
+            data = freeze(data)
         s = self._state
-        here = ctx.plan.stages.get(s.state)
+        plan = ctx.plan
+        here = plan.stages.get(s.state)
         before: Accepted | None = None  # the consultation's closing record, when one is due
         if here is None:
             if kind != "opened" and kind != ORDER_KIND:
@@ -872,13 +875,13 @@ class Case:
         # record most actions make
         own = self._evaluate_new(s, kind, now, actor, data, signatures, self._attaching,
                                  1 if before is None else 2)
-        if before is None and own[1].state.state not in ctx.plan.skips:
+        s = own[1].state
+        if before is None and s.state not in plan.skips:
             self._commit(own)
             self._attaching = ()
             return (own[0],)
         made = [own] if before is None else [before, own]
-        s = own[1].state
-        while s.state in ctx.plan.skips:  # a record for each stage merged away after it
+        while s.state in plan.skips:  # a record for each stage merged away after it
             made.append(self._evaluate_new(s, "stage-skipped", now, None, _EMPTY, (), (),
                                            len(made) + 1))
             s = made[-1][1].state
@@ -894,26 +897,29 @@ class Case:
         the record, its outcome and the stage visit it is made in."""
         ctx = self._ctx
         seq = len(self._records) + n
-        stage = s.state if kind != "opened" and s.state in ctx.plan.stages else None
-        tally = self._tally if self._tally.visit == s.entered_seq else _NO_TALLY
-        out = _EVALUATORS[kind](ctx, s, tally, _draft((seq, kind, at, actor, stage, data,
-                                                     signatures)))
+        # (each field of the state read once: a named tuple's field is read the slow way)
+        state, visit = s.state, s.entered_seq
+        stage = state if kind != "opened" and state in ctx.plan.stages else None
+        tally = self._tally
+        out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
+                                _draft((seq, kind, at, actor, stage, data, signatures)))
         return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result,
-                       attachments), out, s.entered_seq)
+                       attachments), out, visit)
 
     def _commit(self, accepted: Accepted) -> None:
         """Append an accepted record: the state becomes its state, the tally counts it."""
         rec, out, visit = accepted
-        if out.effect is not None:
+        new, effect = out.state, out.effect
+        if effect is not None:
             if self._tally.visit != visit:
                 self._tally = Tally(visit)
-            out.effect(self._tally)
+            effect(self._tally)
         self._records.append(rec)
-        before, self._state = self._state, out.state
-        if out.state.groups is not before.groups:
+        before, self._state = self._state, new
+        if new.groups is not before.groups:
             # the roster evaluations read selects each group's elected members (see
             # engine.groups); the context already selects them while the groups stay the same
-            self._ctx = context_for(self._ctx, out.state)
+            self._ctx = context_for(self._ctx, new)
 
     def _elected(self, value: Any) -> dict[str, tuple[str, ...]]:
         """``elected`` as ``{group id: ids}``: a bare list names the members of the one group
@@ -939,9 +945,10 @@ class Case:
 
     def _meeting_stage(self, for_stage: str | None) -> str:
         plan = self._ctx.plan
-        if self.closed:
-            raise CaseClosed(closed_msg(self._ctx, self._state.state))
-        here = plan.stages[self._state.state]
+        state = self._state.state
+        here = plan.stages.get(state)
+        if here is None:  # closed
+            raise CaseClosed(closed_msg(self._ctx, state))
         if for_stage is None:
             ahead = plan.next_meeting[here.id]
             if ahead is None:

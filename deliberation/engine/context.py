@@ -33,9 +33,12 @@ class Draft(NamedTuple):
     signatures: tuple[Signature, ...]
 
 
-# (slots=False: filled through its __dict__, cheaper to make, once per case)
+# (slotted: every evaluation reads ``ctx.plan``, ``ctx.roster``… and Python 3.11 reads a slot
+# fast, where an attribute of an instance whose ``__dict__`` was filled directly, as attrs fills a
+# frozen class without slots, is looked up the slow way each time; making one costs a little
+# more, once per case)
 @fields_repr
-@attrs.frozen(slots=False, repr=False)
+@attrs.frozen(repr=False)
 class Context:
     """The plan, the roster and the case an evaluation belongs to."""
 

@@ -94,7 +94,7 @@ def fire(ctx: Context, state: str, event: str) -> str:
     """Fire ``event`` on the procedure's machine from ``state``: the state it leads to."""
     m = _Model()  # (no __init__: set here, in the one place a model is made)
     m.state = state
-    ctx.plan.machine.events[event].trigger(m)
+    ctx.plan.triggers[event](m)
     return m.state
 
 
@@ -116,9 +116,10 @@ def _open(ctx: Context, s: CaseState) -> None:
 def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: Text
                ) -> StagePlan:
     """The current stage, if it is open, not suspended, and of one of ``kinds``."""
-    sp = ctx.plan.stages.get(s.state)
+    state = s.state
+    sp = ctx.plan.stages.get(state)
     if sp is None:
-        raise CaseClosed(closed_msg(ctx, s.state))
+        raise CaseClosed(closed_msg(ctx, state))
     if s.objections:
         raise InvalidAction(_("the case is suspended by an objection; answer it first"))
     if sp.kind not in kinds:
@@ -368,10 +369,11 @@ def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, _ANY_KIND, _DO_NOTICE)
-    target = ctx.plan.stages.get(str(d.data.get("for")))
+    data = d.data
+    target = ctx.plan.stages.get(str(data.get("for")))
     if target is None or target.kind is not _MEETING or target.index < sp.index:
         raise InvalidAction(_("the notice names no meeting stage at or after this one"))
-    if d.data.get("reconvene") and (target.id != sp.id
+    if data.get("reconvene") and (target.id != sp.id
                                     or s.last_route.get(target.id) != "no_quorum"):
         raise InvalidAction(_("only a meeting that lacked a quorum is reconvened"))
     if d.kind == "notice":
@@ -502,9 +504,10 @@ def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Ou
 
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_POST)
-    if d.actor is None:
+    actor = d.actor
+    if actor is None:
         raise InvalidAction(_("say who posts the disclosure"))
-    member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
+    member(ctx, actor, sp.body.members, sp.id, sp.body.name)
     channel = d.data.get("channel")
     if type(channel) is not str or not channel.strip():
         raise InvalidAction(_("name the channel"))
@@ -513,14 +516,15 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         raise InvalidAction(_(
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))
-    if channel in s.postings:  # the channel's first posting in the stage stands
+    postings = s.postings
+    if channel in postings:  # the channel's first posting in the stage stands
         return _outcome((sp.stayed, s, None))
-    return _outcome((sp.stayed, s.with_postings(with_item(s.postings, channel, d.at)), None))
+    return _outcome((sp.stayed, s.with_postings(with_item(postings, channel, d.at)), None))
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_CONCLUDE)
-    facts = disclosure_facts(ctx, s, _local(ctx, d.at))
+    facts = disclosure_facts(ctx, s, local_date(d.at, ctx.plan.zone))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
     verdicts: list[Verdict] = []

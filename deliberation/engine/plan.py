@@ -123,7 +123,7 @@ class Plan:
 
     __slots__ = ("__weakref__", "channels", "machine", "meeting_regimes", "next_meeting",
                  "not_in_force", "opened", "procedure", "settings", "settings_data", "skips",
-                 "stage_ids", "stages", "unopened", "zone")
+                 "stage_ids", "stages", "triggers", "unopened", "zone")
 
     def __init__(self, procedure: Procedure, settings: Mapping[str, Any],
                  not_in_force: frozenset[str] = frozenset()) -> None:
@@ -135,6 +135,11 @@ class Plan:
         self.settings_data: FrozenDict = freeze(
             {k: _plain(v) for k, v in sorted(self.settings.items())})
         self.machine = machine_for(procedure)
+        # each event's ``trigger``, by event name, in a plain dict: the machine's ``events`` is
+        # read through its ``__getattr__`` and is an ordered dict, both slower to read, and every
+        # move fires one (the machine is complete once built: no event is added later)
+        self.triggers: dict[str, Callable[[Any], bool]] = {
+            name: event.trigger for name, event in self.machine.events.items()}
         self.zone = procedure.zone
         # the disclosure channels this procedure knows: the built-ins and its own
         self.channels = frozenset(CHANNELS) | frozenset(procedure.channels)

@@ -50,8 +50,10 @@ class CaseState(NamedTuple):
     def entering(self, state: str, seq: int, at: datetime) -> CaseState:
         """The state once the record ``seq`` (made ``at``) moved the case to ``state``: a new
         stage visit, with no postings yet. (Built directly: this is every move's cost.)"""
-        return _make((state, seq, at, self.objections, self.level, self.rounds, self.notices,
-                      self.circulated, self.last_route, _EMPTY, self.submitters, self.groups))
+        (_state, _seq, _at, objections, level, rounds, notices, circulated, last_route,
+         _postings, submitters, groups) = self
+        return _make((state, seq, at, objections, level, rounds, notices, circulated,
+                      last_route, _EMPTY, submitters, groups))
 
     def after_meeting(self, stage: str, held: int, route: str,
                       entering: tuple[str, int, datetime] | None = None) -> CaseState:
@@ -76,23 +78,26 @@ class CaseState(NamedTuple):
 
     def with_notice(self, stage: str, at: datetime) -> CaseState:
         """The state once a notice of the meeting of ``stage`` was given ``at``."""
-        return _make((self.state, self.entered_seq, self.entered_at, self.objections,
-                      self.level, self.rounds, with_item(self.notices, stage, at),
-                      self.circulated, self.last_route, self.postings, self.submitters,
-                      self.groups))
+        (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
+         postings, submitters, groups) = self
+        return _make((state, seq, entered_at, objections, level, rounds,
+                      with_item(notices, stage, at), circulated, last_route, postings,
+                      submitters, groups))
 
     def with_circulation(self, stage: str, at: datetime) -> CaseState:
         """The state once the plan for the meeting of ``stage`` was circulated ``at``."""
-        return _make((self.state, self.entered_seq, self.entered_at, self.objections,
-                      self.level, self.rounds, self.notices,
-                      with_item(self.circulated, stage, at), self.last_route, self.postings,
-                      self.submitters, self.groups))
+        (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
+         postings, submitters, groups) = self
+        return _make((state, seq, entered_at, objections, level, rounds, notices,
+                      with_item(circulated, stage, at), last_route, postings, submitters,
+                      groups))
 
     def with_postings(self, postings: Mapping[str, datetime]) -> CaseState:
         """The state with this stage's first postings per channel ``postings``."""
-        return _make((self.state, self.entered_seq, self.entered_at, self.objections,
-                      self.level, self.rounds, self.notices, self.circulated,
-                      self.last_route, postings, self.submitters, self.groups))
+        (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
+         _postings, submitters, groups) = self
+        return _make((state, seq, entered_at, objections, level, rounds, notices, circulated,
+                      last_route, postings, submitters, groups))
 
     def returned(self) -> CaseState:
         """The state once the case was sent back to an earlier stage: the plan goes back to be
@@ -111,7 +116,9 @@ class CaseState(NamedTuple):
 
 # A state from one tuple of every field: ``CaseState._make`` without its Python frame (the
 # named tuple's ``tuple.__new__``, called from C; cheaper than the generated ``__new__`` with
-# twelve arguments, for the states every move builds). Callers give all twelve fields.
+# twelve arguments, for the states every move builds). Callers give all twelve fields. (The
+# builders above unpack ``self`` once: Python 3.11 reads a named tuple's field by name the slow
+# way, each read costing about what unpacking all twelve does.)
 _make: Callable[[tuple[Any, ...]], CaseState] = partial(tuple.__new__, CaseState)
 
 

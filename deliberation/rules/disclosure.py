@@ -114,7 +114,7 @@ class Disclosure(Rule):
             count = min([days.get(ch, 0) for ch in self.channels], default=0)
         else:
             met = ran > 0
-            count = max(days.values(), default=0)
+            count = max(days.values()) if days else 0
         objections = int(facts.get("open_objections", 0))
         return self._verdict(met and not objections, {
             "count": count, "needed": self.period.days, "days": FrozenDict(days),
