@@ -21,7 +21,7 @@ rules by what their failure does (:class:`~deliberation.rules.base.Effect`) is d
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
