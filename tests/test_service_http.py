@@ -208,6 +208,40 @@ def test_two_clients_racing_get_one_success_and_one_409(env: Env) -> None:
         assert c.get(f"/v1/cases/{case_id}/verification").json()["ok"]
 
 
+def test_a_stale_if_match_gets_the_whole_problem_answer(env: Env) -> None:
+    # The route answers a stale version itself (not through the exception handler): the same
+    # problem+json, in the request's language, with the version now as ETag and member.
+    case_id = "stale-" + uid()
+    with env.client(env.clerk) as c:
+        version = _open(c, case_id)
+        assert act(c, case_id, {"do": "note", "text": "first",
+                                "at": "2026-03-02T10:00:00+08:00"}, version).status_code == 200
+    with env.client(env.clerk, lang="zh-Hant") as c:
+        for query, lang in (("", "zh-Hant"), ("?lang=en", "en")):
+            r = c.post(f"/v1/cases/{case_id}/actions{query}", headers={
+                "If-Match": f'"{version}"', "Idempotency-Key": "stale-" + lang},
+                json={"do": "note", "text": "late", "at": "2026-03-02T10:05:00+08:00"})
+            assert r.status_code == 409, r.text
+            assert r.headers["content-type"] == "application/problem+json"
+            assert r.headers["content-language"] == lang
+            assert r.headers["etag"] == f'"{version + 1}"'
+            data = r.json()
+            assert data == {
+                "type": "urn:deliberation:problem:stale-version",
+                "title": {"zh-Hant": "版本已過期", "en": "Stale version"}[lang],
+                "status": 409, "detail": data["messages"][lang], "code": "stale-version",
+                "messages": data["messages"], "instance": f"/v1/cases/{case_id}/actions",
+                "version": version + 1}
+            assert set(data["messages"]) == {"zh-Hans", "zh-Hant", "en"}
+            assert f"expected version {version}, found {version + 1}" in data["messages"]["en"]
+        # (nothing was appended, and the key of a stale request is not kept: it may be retried)
+        assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
+        retry = c.post(f"/v1/cases/{case_id}/actions", headers={
+            "If-Match": f'"{version + 1}"', "Idempotency-Key": "stale-en"},
+            json={"do": "note", "text": "late", "at": "2026-03-02T10:05:00+08:00"})
+        assert retry.status_code == 200, retry.text
+
+
 def test_a_retried_request_returns_the_first_response_and_appends_nothing(env: Env) -> None:
     case_id = "retry-" + uid()
     body = {"do": "note", "text": "会前准备", "at": "2026-03-02T10:00:00+08:00"}

@@ -30,7 +30,7 @@ from deliberation.service import schemas
 from deliberation.service.db import StorePool
 from deliberation.service.feed import sync_all
 from deliberation.service.lang import negotiate
-from deliberation.service.problems import MEDIA_TYPE, ServiceProblem
+from deliberation.service.problems import ServiceProblem, answer, stale_version
 from deliberation.service.resources import cases, events, procedures, rosters, system
 from deliberation.service.settings import ServiceSettings
 from deliberation.store import StoreError, UnknownCase
@@ -45,9 +45,7 @@ Send = Callable[[Message], Awaitable[None]]
 
 def problem_response(request: Request, problem: ServiceProblem) -> JSONResponse:
     lang = negotiate(request.headers.get("accept-language"), request.query_params.get("lang"))
-    return JSONResponse(problem.to_data(lang, request.url.path), status_code=problem.status,
-                        media_type=MEDIA_TYPE,
-                        headers={"Content-Language": lang, **problem.headers})
+    return answer(problem, lang, request.url.path)
 
 
 class BodyLimit:
@@ -171,9 +169,7 @@ def create_app(settings: ServiceSettings) -> FastAPI:
 
     @app.exception_handler(ConcurrencyConflict)
     async def on_conflict(request: Request, exc: ConcurrencyConflict) -> Response:
-        return problem_response(request, ServiceProblem(
-            409, "stale-version", exc.message, {"version": exc.actual_version},
-            headers={"ETag": f'"{exc.actual_version}"'}))
+        return problem_response(request, stale_version(exc))
 
     @app.exception_handler(UnknownCase)
     async def on_unknown(request: Request, exc: UnknownCase) -> Response:

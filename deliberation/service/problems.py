@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from starlette.responses import JSONResponse
+
+from deliberation.errors import ConcurrencyConflict
 from deliberation.i18n import Text, _
 
 MEDIA_TYPE: Final = "application/problem+json"
@@ -77,6 +80,20 @@ class ServiceProblem(Exception):
             out["instance"] = instance
         out.update(self.extra)
         return out
+
+
+def answer(problem: ServiceProblem, lang: str, instance: str) -> JSONResponse:
+    """The response of ``problem``, worded in ``lang``, about the request at path ``instance``."""
+    return JSONResponse(problem.to_data(lang, instance), status_code=problem.status,
+                        media_type=MEDIA_TYPE,
+                        headers={"Content-Language": lang, **problem.headers})
+
+
+def stale_version(err: ConcurrencyConflict) -> ServiceProblem:
+    """409 for a write prepared against a version the case has moved on from; its ETag is the
+    version now (what a retry sends as If-Match)."""
+    return ServiceProblem(409, "stale-version", err.message, {"version": err.actual_version},
+                          headers={"ETag": f'"{err.actual_version}"'})
 
 
 def not_found(what: Text) -> ServiceProblem:
