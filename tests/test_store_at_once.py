@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import test_store_support as support
 
-from deliberation.store.backends import Backend, PostgresBackend, connect
+from deliberation.store.backends import Backend, Pending, PostgresBackend, connect
 
 store_url = support.store_url  # both backends (see test_store_support)
 
@@ -64,16 +64,17 @@ def test_read_many_gives_each_querys_rows_as_execute_does(
         assert len(seen) == 1, seen
 
 
-def _guarded_move(b: Backend, k: str, n: int) -> str:
+def _move(b: Backend, k: str, n: int) -> Pending:
+    """Send the guarded move of ``k`` from ``n`` (as it is where the backend guards none)."""
     sql = "UPDATE t SET n = n + 1 WHERE k = ? AND n = ? RETURNING n"
-    return b.guarded(sql) or sql
+    return b.send_guarded(sql, (k, n)) or b.send(sql, (k, n))
 
 
 def test_an_at_once_write_stores_everything_in_one_statement(
         backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
     seen = _statements(monkeypatch, backend)
     with backend.write(at_once=True):
-        backend.send(_guarded_move(backend, "a", 1), ("a", 1))
+        _move(backend, "a", 1)
         backend.send("INSERT INTO log (k, n) VALUES (?, ?)", ("a", 2))
         backend.send("INSERT INTO log (k, n) VALUES (?, ?), (?, ?)", ("x", 1, "y", 2))
     sent = list(seen)
@@ -88,7 +89,7 @@ def test_an_at_once_write_whose_guard_fails_stores_nothing(backend: Backend) -> 
     # (PostgreSQL alone: SQLite has no guarded statement, its caller reads the update's rows)
     with pytest.raises(Exception) as caught:
         with backend.write(at_once=True):
-            backend.send(_guarded_move(backend, "a", 7), ("a", 7))  # not at 7: no row
+            _move(backend, "a", 7)  # not at 7: no row
             backend.send("INSERT INTO log (k, n) VALUES (?, ?)", ("a", 8))
     assert backend.is_guard_failure(caught.value)
     assert backend.execute("SELECT COUNT(*) FROM log") == [(0,)]
@@ -98,14 +99,14 @@ def test_an_at_once_write_whose_guard_fails_stores_nothing(backend: Backend) -> 
 def test_an_at_once_write_that_needs_an_answer_is_a_transaction_as_before(
         backend: Backend) -> None:
     with backend.write(at_once=True):
-        moved = backend.send(_guarded_move(backend, "a", 1), ("a", 1))
+        moved = _move(backend, "a", 1)
         backend.send("INSERT INTO log (k, n) VALUES (?, ?)", ("a", 2))
         # an answer before the end: what was held is sent ahead, in order, and answers
         assert moved.rows() == [(1,)] if isinstance(backend, PostgresBackend) else [(2,)]
         assert backend.execute("SELECT COUNT(*) FROM log") == [(1,)]
     assert backend.execute("SELECT n FROM t WHERE k = 'a'") == [(2,)]
     with pytest.raises(RuntimeError), backend.write(at_once=True):
-        backend.send(_guarded_move(backend, "b", 2), ("b", 2))
+        _move(backend, "b", 2)
         assert backend.execute("SELECT n FROM t WHERE k = 'b'") == [(3,)]
         raise RuntimeError("given up")  # rolled back, the held statement with it
     assert backend.execute("SELECT n FROM t WHERE k = 'b'") == [(2,)]
@@ -115,12 +116,12 @@ def test_an_at_once_write_that_needs_an_answer_is_a_transaction_as_before(
 def test_a_given_up_at_once_write_sends_nothing_and_its_rows_cannot_be_read(
         backend: Backend) -> None:
     with pytest.raises(RuntimeError), backend.write(at_once=True):
-        backend.send(_guarded_move(backend, "c", 3), ("c", 3))
+        _move(backend, "c", 3)
         raise RuntimeError("given up before anything was sent")
     assert backend.execute("SELECT n FROM t WHERE k = 'c'") == [(3,)]
     if isinstance(backend, PostgresBackend):
         with backend.write(at_once=True):
-            sent = backend.send(_guarded_move(backend, "c", 3), ("c", 3))
+            sent = _move(backend, "c", 3)
         with pytest.raises(RuntimeError):  # (a misuse, not a user's error)
             sent.rows()  # it went as part of one statement, whose rows are not kept
         assert backend.execute("SELECT n FROM t WHERE k = 'c'") == [(4,)]

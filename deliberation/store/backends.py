@@ -48,7 +48,7 @@ class Backend(Protocol):
         """A context manager: one write transaction, serialised against other writers of the
         rows it locks; rolled back if the block raises.
 
-        ``at_once``: the block's first statement sent is a :meth:`guarded` one, and the
+        ``at_once``: the block's first statement sent is a :meth:`send_guarded` one, and the
         statements it sends after it write rows (``INSERT``, ``UPDATE``, ``DELETE``) without
         reading what another of them writes. Where the database can (PostgreSQL), they then
         go as one statement, its own transaction, when the block ends — unless the block
@@ -66,11 +66,12 @@ class Backend(Protocol):
 
     def is_unique_violation(self, err: BaseException) -> bool: ...
 
-    def guarded(self, sql: str) -> str | None:
-        """``sql`` (a statement with ``RETURNING``) made to fail, aborting its transaction,
-        when it returns no row — so a transaction can be committed without waiting to read
-        that row first (:meth:`is_guard_failure` tells the failure); ``None`` where that is
-        not possible (the caller reads the rows before committing)."""
+    def send_guarded(self, sql: str, params: Sequence[Any] = ()) -> Pending | None:
+        """:meth:`send` ``sql`` (a statement with ``RETURNING``) made to fail, aborting its
+        transaction, when it returns no row — so a transaction can be committed without
+        waiting to read that row first (:meth:`is_guard_failure` tells the failure); ``None``,
+        sending nothing, where that is not possible (the caller sends it as it is and reads
+        its rows before committing)."""
 
     def is_guard_failure(self, err: BaseException) -> bool:
         """Whether ``err`` is a statement made by :meth:`guarded` that returned no row."""
@@ -187,7 +188,7 @@ class SQLiteBackend:
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, sqlite3.IntegrityError) and "UNIQUE" in str(err).upper()
 
-    def guarded(self, sql: str) -> str | None:
+    def send_guarded(self, sql: str, params: Sequence[Any] = ()) -> Pending | None:
         # (SQLite takes no UPDATE in WITH; in-process, reading the rows first costs nothing)
         return None
 
@@ -345,7 +346,9 @@ class PostgresBackend:
         guard's row lock is taken before the others write); then PostgreSQL runs every other
         one to completion. One statement is its own transaction: all of it commits, or, if
         one fails (the guard included), none."""
-        guard = _unguarded(held[0].sql)
+        # (the statements after the guard are checked to write rows: a query among them would
+        # not run at all as a part of one WITH that nothing reads)
+        guard = held[0].guard
         if guard is None or not all(_WRITES_ROWS.match(h.sql) for h in held[1:]):
             with ExitStack() as transaction:  # (not the shape at_once promises: as without it)
                 self._held, self._held_exit = held, transaction
@@ -394,10 +397,14 @@ class PostgresBackend:
     def is_unique_violation(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.UniqueViolation)
 
-    def guarded(self, sql: str) -> str:
+    def send_guarded(self, sql: str, params: Sequence[Any] = ()) -> Pending:
         # SQL has no statement that raises; dividing by the number of rows returned does,
         # when there are none (and no statement of ours divides otherwise).
-        return _GUARD.format(sql)
+        if self._held is not None:  # (an at-once write keeps what it guards, to run as one)
+            held = _Held(self, _GUARD.format(sql), tuple(params), guard=sql)
+            self._held.append(held)
+            return held
+        return self.send(_GUARD.format(sql), params)
 
     def is_guard_failure(self, err: BaseException) -> bool:
         return isinstance(err, self._psycopg.errors.DivisionByZero)
@@ -414,14 +421,6 @@ class PostgresBackend:
 
 
 _GUARD: Final = "WITH guarded AS ({}) SELECT 1 / COUNT(*) FROM guarded"
-_GUARD_HEAD, _GUARD_TAIL = _GUARD.split("{}")
-
-
-def _unguarded(sql: str) -> str | None:
-    """The statement that :meth:`PostgresBackend.guarded` made ``sql`` of, if it did."""
-    if sql.startswith(_GUARD_HEAD) and sql.endswith(_GUARD_TAIL):
-        return sql[len(_GUARD_HEAD):-len(_GUARD_TAIL)]
-    return None
 
 
 # A statement that writes rows, perhaps after a WITH of its own: what at-once writes may hold.
@@ -439,10 +438,13 @@ _JSON_ROWS: Final = json.JSONDecoder(object_pairs_hook=_values_in_order)
 class _Held:
     """A statement an at-once write holds (see :meth:`PostgresBackend.write`)."""
 
-    def __init__(self, backend: PostgresBackend, sql: str, params: tuple[Any, ...]) -> None:
+    def __init__(self, backend: PostgresBackend, sql: str, params: tuple[Any, ...], *,
+                 guard: str | None = None) -> None:
         self.backend = backend
-        self.sql = sql
+        self.sql = sql  # (what is sent, if it is sent on its own)
         self.params = params
+        # a statement :meth:`PostgresBackend.send_guarded` sent: the statement it guards
+        self.guard = guard
         self.sent: _Queued | _AtOnce | None = None
 
     def rows(self) -> list[Row]:

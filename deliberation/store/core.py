@@ -544,7 +544,7 @@ class Store:
         transaction commits, and roll it back otherwise.
 
         Where the backend can make a statement fail when it returns no row
-        (:meth:`Backend.guarded`, PostgreSQL) and the head is known, ``done`` is ``None``: the
+        (:meth:`Backend.send_guarded`, PostgreSQL) and the head is known, ``done`` is ``None``: the
         update fails the transaction if the case was not at ``expected`` and ``known_head``,
         and the records are inserted without ``ON CONFLICT`` (a seq taken fails it too), so
         the transaction can commit without first waiting for the update's row. On a busy
@@ -658,7 +658,7 @@ class Store:
         """Move the case row to ``new_version``/``head`` if it is at ``expected`` (and
         ``expected_head``); sent without waiting: its rows say whether it was. ``guard``:
         if it was not, the statement fails where the backend can do that
-        (:meth:`Backend.guarded`); the flag returned says whether it will."""
+        (:meth:`Backend.send_guarded`); the flag returned says whether it will."""
         sets, params = "version = ?, head_hash = ?", [new_version, head]
         if self._schema_at_least(SUMMARY_SCHEMA):
             sets += ", state = ?, updated_at = ?"
@@ -668,8 +668,10 @@ class Store:
             where += " AND head_hash = ?"
             keys.append(expected_head)
         sql = f"UPDATE cases SET {sets} WHERE {where} RETURNING version"
-        guarded = self.backend.guarded(sql) if guard else None
-        return self.backend.send(guarded or sql, (*params, *keys)), guarded is not None
+        sent = self.backend.send_guarded(sql, (*params, *keys)) if guard else None
+        if sent is not None:
+            return sent, True
+        return self.backend.send(sql, (*params, *keys)), False
 
     def _sign_locked(self, case_id: str, version: int, head: str) -> None:
         assert self.signer is not None
