@@ -74,7 +74,7 @@ class Backend(Protocol):
         its rows before committing)."""
 
     def is_guard_failure(self, err: BaseException) -> bool:
-        """Whether ``err`` is a statement made by :meth:`guarded` that returned no row."""
+        """Whether ``err`` is a statement made by :meth:`send_guarded` that returned no row."""
 
     def is_database_error(self, err: BaseException) -> bool:
         """Whether ``err`` comes from the database driver (not from our own code)."""
@@ -230,7 +230,7 @@ class _FollowOnFilter(logging.Filter):
     terminating … pipeline aborted"). psycopg logs it only while an error from a statement of
     the same pipeline is already being raised to us — an aborted pipeline is that error's
     consequence, nothing more — and a lost race at an append's guard (see
-    :meth:`PostgresBackend.guarded`) raises such an error by design: one warning per lost
+    :meth:`PostgresBackend.send_guarded`) raises such an error by design: one warning per lost
     race would bury the log."""
 
     def __init__(self, aborted: type[BaseException]) -> None:
