@@ -228,10 +228,6 @@ class Approval(Rule):
 
     threshold: Threshold
     written: bool = False
-    # the fact the base totals, read off the facts (the votes cast are the sum of the votes,
-    # written ones included where they count: the verdict adds them itself)
-    _total: str = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
-        lambda a: a.threshold.base.fact, takes_self=True))
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -261,9 +257,8 @@ class Approval(Rule):
             written = wy + wn + wa
             if written and self.written:
                 yes, no, abstain = yes + wy, no + wn, abstain + wa
-        total: Any = yes + no + abstain if t.base is _VOTES_CAST else facts.get(self._total, 0)
-        if type(total) is not int:
-            total = int(total)
+        # (the votes cast with the written ones where they count: the base alone does not know)
+        total = yes + no + abstain if t.base is _VOTES_CAST else t.base.total(facts)
         ok, numbers = t.judge(yes, total)
         numbers["no"], numbers["abstain"] = no, abstain
         if written:  # what was done with votes handed in writing
