@@ -575,7 +575,8 @@ def _act_on_case(case_id: str, raw: bytes, req: Unchecked, if_match: str | None,
         # evaluates preconditions before the content: under contention most of the requests
         # that fail are these. The lookup above found no stored action for this key: nothing
         # to look for again. (Answered here, not raised through the server's exception
-        # handling: the same answer, for a fifth of the server CPU it took.)
+        # handling: the same answer, without the exception's trip through the framework —
+        # 2,562 Python calls per stale request against 2,754, see docs/service.md.)
         return answer(stale_version(ConcurrencyConflict(case_id, expected, info.version)),
                       ctx.lang, path)
     if idempotency_key is not None and not req_hash:
