@@ -68,6 +68,9 @@ from deliberation.store.evidence import Evidence, check_count, evidence_from_byt
 from deliberation.store.register_pdf import register_pdf
 
 router = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
+# The two routes every action takes (reading a case, acting on it): the app matches them
+# before every other route (see ``app.create_app``).
+action_routes = APIRouter(tags=["cases"], responses=PROBLEM_RESPONSES)
 
 
 class OpenCase(BaseModel):
@@ -286,7 +289,7 @@ def _iso(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-@router.get("/v1/cases/{case_id}", summary="Where a case stands",
+@action_routes.get("/v1/cases/{case_id}", summary="Where a case stands",
             responses=ok_schema(CASE_STATE), openapi_extra=case_parameters())
 def get_case(request: Request) -> Any:
     # Its parameters are read by hand (see unchecked_of): clients read a case before acting.
@@ -531,7 +534,7 @@ def _check_key(key: str) -> None:
         ))
 
 
-@router.post(
+@action_routes.post(
     "/v1/cases/{case_id}/actions",
     summary="Act on a case (clerk, admin): one action of the scenario-file vocabulary",
     responses=ok_schema(obj({
