@@ -179,20 +179,23 @@ def bench_schema(pg: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def serving(db: str, workers: int) -> Iterator[tuple[str, str, int]]:
+def serving(db: str, workers: int, wrapper: tuple[str, ...] = ()
+            ) -> Iterator[tuple[str, str, int]]:
     """``deliberation serve`` on ``db`` with ``workers`` processes, up and answering: its base
-    URL, a clerk token of :data:`VILLAGE` and the server's pid; stopped afterwards."""
+    URL, a clerk token of :data:`VILLAGE` and the server's pid; stopped afterwards. ``wrapper``
+    runs it (valgrind, which starts it many times slower)."""
     with open_service_store(db) as store:
         token = create_token(store, "clerk", VILLAGE, "benchmark").token
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
+        [*wrapper, sys.executable, "-m", "deliberation.cli", "serve", "--db", db, "--port",
          str(port), "--workers", str(workers), "--log-level", "warning"])
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + (600 if wrapper else 30)
+        while time.monotonic() < deadline:
             try:
-                if httpx.get(base + "/v1/health", timeout=1).status_code == 200:
+                if httpx.get(base + "/v1/health", timeout=30 if wrapper else 1).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.1)
