@@ -115,14 +115,17 @@ def _as_written(paths: dict[str, Any], routers: Iterable[APIRouter]) -> dict[str
     the routes every action takes are matched first (see :func:`create_app`): the description
     stays as it was before, byte for byte."""
     modules = [module.__name__ for module in MODULES]
+    last = (len(modules), 0)  # (a path of no module's: after theirs, in FastAPI's order)
     place: dict[str, tuple[int, int]] = {}
     for router in routers:
         for route in router.routes:
             if isinstance(route, APIRoute):
                 endpoint = cast(FunctionType, route.endpoint)
-                where = (modules.index(endpoint.__module__), endpoint.__code__.co_firstlineno)
+                module = endpoint.__module__
+                where = (modules.index(module), endpoint.__code__.co_firstlineno
+                         ) if module in modules else last
                 place[route.path] = min(place.get(route.path, where), where)
-    return dict(sorted(paths.items(), key=lambda item: place[item[0]]))
+    return dict(sorted(paths.items(), key=lambda item: place.get(item[0], last)))
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:

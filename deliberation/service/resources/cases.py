@@ -290,7 +290,7 @@ def _iso(day: date | None) -> str | None:
 
 
 @action_routes.get("/v1/cases/{case_id}", summary="Where a case stands",
-            responses=ok_schema(CASE_STATE), openapi_extra=case_parameters())
+                   responses=ok_schema(CASE_STATE), openapi_extra=case_parameters())
 def get_case(request: Request) -> Any:
     # Its parameters are read by hand (see unchecked_of): clients read a case before acting.
     # (one read for the token, the scope check, the version and what the kept replay lacks)
