@@ -69,7 +69,7 @@ from deliberation.errors import (
     SupersededProcedure,
 )
 from deliberation.frozen import FrozenDict, freeze, thaw
-from deliberation.i18n import DEFAULT_LANG, _, quoted
+from deliberation.i18n import DEFAULT_LANG, Text, _, quoted
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import join
@@ -83,7 +83,9 @@ _SYSTEM_CLOCK: Final = SystemClock()
 # tally; committing a record that counts something starts the visit's own).
 _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
-_FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
+# What the engine asks of a roster, worked out once per roster object (rosters never change):
+# its fingerprint, and why no case may be opened on it (empty: one may)
+_ROSTERS: dict[int, tuple[weakref.ref[Roster], str, tuple[Text, ...]]] = {}
 Who = Sequence[str] | int
 # an evaluated record, its outcome and the stage visit (``entered_seq``) it was made in
 Accepted = tuple[Record, Outcome, int]
@@ -106,14 +108,21 @@ def _new_id() -> str:
 def roster_fingerprint(roster: Roster) -> str:
     """``fingerprint(roster.to_data())``, computed once per roster object (rosters never
     change)."""
+    return _known(roster)[1]
+
+
+def _known(roster: Roster) -> tuple[weakref.ref[Roster], str, tuple[Text, ...]]:
+    """The roster, its fingerprint and :func:`~deliberation.rules.electorate.ineligible`'s
+    lines for it, computed once per roster object: every case opened on a roster asks both,
+    and a roster never changes (the check alone walked the roster's index at every opening)."""
     key = id(roster)
-    hit = _FP_CACHE.get(key)
+    hit = _ROSTERS.get(key)
     if hit is not None and hit[0]() is roster:
-        return hit[1]
-    fp = fingerprint(roster.to_data())
-    _FP_CACHE[key] = (weakref.ref(roster), fp)
-    weakref.finalize(roster, _FP_CACHE.pop, key, None)
-    return fp
+        return hit
+    hit = (weakref.ref(roster), fingerprint(roster.to_data()), ineligible(roster))
+    _ROSTERS[key] = hit
+    weakref.finalize(roster, _ROSTERS.pop, key, None)
+    return hit
 
 
 # every record kind's evaluator: the stages' own, and the orders that follow an adoption
@@ -188,7 +197,7 @@ class Case:
             raise InvalidAction(_("the settings must map setting ids to values"))
         # a roster giving a minor or a township official a village role would count their
         # votes: no case is opened on it (cases stored before keep their roster and replay)
-        problems = ineligible(roster)
+        _ref, roster_fp, problems = _known(roster)
         if problems:
             raise InvalidAction(_("this roster cannot be used for a case: {problems}").format(
                 problems=join(list(problems))))
@@ -199,7 +208,7 @@ class Case:
         at = clock.now()
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {},
                         _local_day(at, procedure))
-        case = cls(plan, roster, case_id or _new_id(), clock)
+        case = cls(plan, roster, case_id or _new_id(), clock, roster_fp)
         # (frozen as it is made: text, the frozen settings and a number — a kind that is not
         # text is refused before any record is made)
         case._act("opened", actor, FrozenDict({
