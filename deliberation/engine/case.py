@@ -505,15 +505,18 @@ class Case:
         villager ids, or ``{group id: [ids]}`` where the stage elects more than one group (see
         :mod:`deliberation.engine.groups`).
         """
-        # Only what was given is recorded (zero counts and empty text are the defaults).
+        # Only what was given is recorded (zero counts and empty text are the defaults). Each
+        # part is frozen as it is added (counts, text and tuples of ids are frozen already;
+        # the mappings rarely given are frozen here), so the record's data is frozen in one
+        # copy at the end, without ``freeze`` looking over every part of every meeting again.
         data = _meeting_counts(present, yes, no, abstain, excused, witnesses, online, proxies,
                                non_voting, interested_voting)
         if excluded:
-            data["excluded"] = _exclusions(excluded)
+            data["excluded"] = freeze(_exclusions(excluded))
         if exclusion_approval is not None:
             data["exclusion_approval"] = _text(exclusion_approval, "exclusion_approval")
         if written:
-            data["written"] = _written_votes(written)
+            data["written"] = freeze(_written_votes(written))
         if proxy_authorisation is not None:
             data["proxy_authorisation"] = _text(proxy_authorisation, "proxy_authorisation")
         if content != "":
@@ -523,16 +526,17 @@ class Case:
         if signed is not None:
             data["signed"] = _who(signed, "signed")
         if present_among is not None:
-            data["present_among"] = _counts(present_among, "present_among")
+            data["present_among"] = freeze(_counts(present_among, "present_among"))
         if yes_among is not None:
-            data["yes_among"] = _counts(yes_among, "yes_among")
+            data["yes_among"] = freeze(_counts(yes_among, "yes_among"))
         if items is not None or observers or place is not None:
-            data.update(_meeting_extras(items, observers, place))
+            data.update(freeze(_meeting_extras(items, observers, place)))
         if elected is not None:
-            data[ELECTED] = self._elected(elected)
+            data[ELECTED] = freeze(self._elected(elected))
         now = self._clock.now() if at is None else at
+        frozen = FrozenDict(data)
         if type(data["present"]) is int:  # (counted attendance, most meetings: no one named)
-            return self._act("meeting", actor, data, (), now)
+            return self._act("meeting", actor, frozen, (), now)
         sigs: list[Signature] = []
         doc = f"{self.id}/minutes"
         sset = data.get("signed", data["present"])
@@ -541,7 +545,7 @@ class Case:
         wit = data.get("witnesses", 0)
         if type(wit) is not int:
             sigs.extend(Signature(s, "witness", doc, now) for s in wit)
-        return self._act("meeting", actor, data, tuple(sigs), now)
+        return self._act("meeting", actor, frozen, tuple(sigs), now)
 
     def record_opinion(
         self,
@@ -595,8 +599,9 @@ class Case:
                         at: datetime | None = None) -> tuple[Record, ...]:
         """Post the stage's disclosure on ``channel`` (one the procedure knows); ``actor`` must
         belong to the stage's body."""
-        return self._act("disclosure-posted", actor,
-                         {"channel": channel, "content": _text(content, "content")}, at=at)
+        # (frozen as it is made: the content is text, and a channel that is not is refused)
+        return self._act("disclosure-posted", actor, FrozenDict(
+            {"channel": channel, "content": _text(content, "content")}), at=at)
 
     def conclude_disclosure(self, *, actor: str | None = None, at: datetime | None = None
                             ) -> tuple[Record, ...]:
@@ -1057,7 +1062,7 @@ def _meeting_counts(present: Any, yes: Any, no: Any, abstain: Any, excused: Any,
     if online != 0:
         data["online"] = _who(online, "online")
     if proxies != 0:
-        data["proxies"] = _proxies(proxies, "proxies")
+        data["proxies"] = freeze(_proxies(proxies, "proxies"))
     if non_voting != 0:
         data["non_voting"] = _count(non_voting, "non_voting")
     if interested_voting != 0:
