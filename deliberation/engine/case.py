@@ -25,7 +25,6 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import Any, Final
 
 import attrs
@@ -89,9 +88,10 @@ _ROSTERS: dict[int, tuple[weakref.ref[Roster], str, tuple[Text, ...]]] = {}
 Who = Sequence[str] | int
 # an evaluated record, its outcome and the stage visit (``entered_seq``) it was made in
 Accepted = tuple[Record, Outcome, int]
-# a draft from one tuple of every field: ``Draft._make`` without its Python frame (the named
-# tuple's ``tuple.__new__``, called from C: every record is a draft first)
-_draft: Final[Callable[[tuple[Any, ...]], Draft]] = partial(tuple.__new__, Draft)
+# a named tuple from one tuple of every field, ``_new(Draft, fields)``: ``Draft._make`` without
+# its Python frame, and without the ``functools.partial`` call in between (every record is a
+# draft first)
+_new: Final = tuple.__new__
 # (a module constant: reading an enum member off its class costs far more on Python 3.11, and
 # every meeting reads it)
 _CONSULTATION: Final = ActionKind.CONSULTATION
@@ -916,7 +916,7 @@ class Case:
         stage = state if kind != "opened" and state in ctx.plan.stages else None
         tally = self._tally
         out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
-                                _draft((seq, kind, at, actor, stage, data, signatures)))
+                                _new(Draft, (seq, kind, at, actor, stage, data, signatures)))
         return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result,
                        attachments), out, visit)
 
