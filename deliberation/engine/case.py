@@ -25,7 +25,6 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from functools import partial
 from typing import Any, Final
 
 import attrs
@@ -69,7 +68,7 @@ from deliberation.errors import (
     SupersededProcedure,
 )
 from deliberation.frozen import FrozenDict, freeze, thaw
-from deliberation.i18n import DEFAULT_LANG, _, quoted
+from deliberation.i18n import DEFAULT_LANG, Text, _, quoted
 from deliberation.roster import Roster
 from deliberation.rules.actions import ActionKind
 from deliberation.rules.base import join
@@ -83,13 +82,16 @@ _SYSTEM_CLOCK: Final = SystemClock()
 # tally; committing a record that counts something starts the visit's own).
 _NO_TALLY: Final = Tally(-1)
 _EMPTY: Final = FrozenDict()
-_FP_CACHE: dict[int, tuple[weakref.ref[Roster], str]] = {}
+# What the engine asks of a roster, worked out once per roster object (rosters never change):
+# its fingerprint, and why no case may be opened on it (empty: one may)
+_ROSTERS: dict[int, tuple[weakref.ref[Roster], str, tuple[Text, ...]]] = {}
 Who = Sequence[str] | int
 # an evaluated record, its outcome and the stage visit (``entered_seq``) it was made in
 Accepted = tuple[Record, Outcome, int]
-# a draft from one tuple of every field: ``Draft._make`` without its Python frame (the named
-# tuple's ``tuple.__new__``, called from C: every record is a draft first)
-_draft: Final[Callable[[tuple[Any, ...]], Draft]] = partial(tuple.__new__, Draft)
+# a named tuple from one tuple of every field, ``_new(Draft, fields)``: ``Draft._make`` without
+# its Python frame, and without the ``functools.partial`` call in between (every record is a
+# draft first)
+_new: Final = tuple.__new__
 # (a module constant: reading an enum member off its class costs far more on Python 3.11, and
 # every meeting reads it)
 _CONSULTATION: Final = ActionKind.CONSULTATION
@@ -106,14 +108,21 @@ def _new_id() -> str:
 def roster_fingerprint(roster: Roster) -> str:
     """``fingerprint(roster.to_data())``, computed once per roster object (rosters never
     change)."""
+    return _known(roster)[1]
+
+
+def _known(roster: Roster) -> tuple[weakref.ref[Roster], str, tuple[Text, ...]]:
+    """The roster, its fingerprint and :func:`~deliberation.rules.electorate.ineligible`'s
+    lines for it, computed once per roster object: every case opened on a roster asks both,
+    and a roster never changes (the check alone walked the roster's index at every opening)."""
     key = id(roster)
-    hit = _FP_CACHE.get(key)
+    hit = _ROSTERS.get(key)
     if hit is not None and hit[0]() is roster:
-        return hit[1]
-    fp = fingerprint(roster.to_data())
-    _FP_CACHE[key] = (weakref.ref(roster), fp)
-    weakref.finalize(roster, _FP_CACHE.pop, key, None)
-    return fp
+        return hit
+    hit = (weakref.ref(roster), fingerprint(roster.to_data()), ineligible(roster))
+    _ROSTERS[key] = hit
+    weakref.finalize(roster, _ROSTERS.pop, key, None)
+    return hit
 
 
 # every record kind's evaluator: the stages' own, and the orders that follow an adoption
@@ -188,7 +197,7 @@ class Case:
             raise InvalidAction(_("the settings must map setting ids to values"))
         # a roster giving a minor or a township official a village role would count their
         # votes: no case is opened on it (cases stored before keep their roster and replay)
-        problems = ineligible(roster)
+        _ref, roster_fp, problems = _known(roster)
         if problems:
             raise InvalidAction(_("this roster cannot be used for a case: {problems}").format(
                 problems=join(list(problems))))
@@ -199,7 +208,7 @@ class Case:
         at = clock.now()
         plan = plan_for(procedure, normalise_settings(procedure, settings) if settings else {},
                         _local_day(at, procedure))
-        case = cls(plan, roster, case_id or _new_id(), clock)
+        case = cls(plan, roster, case_id or _new_id(), clock, roster_fp)
         # (frozen as it is made: text, the frozen settings and a number — a kind that is not
         # text is refused before any record is made)
         case._act("opened", actor, FrozenDict({
@@ -496,15 +505,18 @@ class Case:
         villager ids, or ``{group id: [ids]}`` where the stage elects more than one group (see
         :mod:`deliberation.engine.groups`).
         """
-        # Only what was given is recorded (zero counts and empty text are the defaults).
+        # Only what was given is recorded (zero counts and empty text are the defaults). Each
+        # part is frozen as it is added (counts, text and tuples of ids are frozen already;
+        # the mappings rarely given are frozen here), so the record's data is frozen in one
+        # copy at the end, without ``freeze`` looking over every part of every meeting again.
         data = _meeting_counts(present, yes, no, abstain, excused, witnesses, online, proxies,
                                non_voting, interested_voting)
         if excluded:
-            data["excluded"] = _exclusions(excluded)
+            data["excluded"] = freeze(_exclusions(excluded))
         if exclusion_approval is not None:
             data["exclusion_approval"] = _text(exclusion_approval, "exclusion_approval")
         if written:
-            data["written"] = _written_votes(written)
+            data["written"] = freeze(_written_votes(written))
         if proxy_authorisation is not None:
             data["proxy_authorisation"] = _text(proxy_authorisation, "proxy_authorisation")
         if content != "":
@@ -514,16 +526,17 @@ class Case:
         if signed is not None:
             data["signed"] = _who(signed, "signed")
         if present_among is not None:
-            data["present_among"] = _counts(present_among, "present_among")
+            data["present_among"] = freeze(_counts(present_among, "present_among"))
         if yes_among is not None:
-            data["yes_among"] = _counts(yes_among, "yes_among")
+            data["yes_among"] = freeze(_counts(yes_among, "yes_among"))
         if items is not None or observers or place is not None:
-            data.update(_meeting_extras(items, observers, place))
+            data.update(freeze(_meeting_extras(items, observers, place)))
         if elected is not None:
-            data[ELECTED] = self._elected(elected)
+            data[ELECTED] = freeze(self._elected(elected))
         now = self._clock.now() if at is None else at
+        frozen = FrozenDict(data)
         if type(data["present"]) is int:  # (counted attendance, most meetings: no one named)
-            return self._act("meeting", actor, data, (), now)
+            return self._act("meeting", actor, frozen, (), now)
         sigs: list[Signature] = []
         doc = f"{self.id}/minutes"
         sset = data.get("signed", data["present"])
@@ -532,7 +545,7 @@ class Case:
         wit = data.get("witnesses", 0)
         if type(wit) is not int:
             sigs.extend(Signature(s, "witness", doc, now) for s in wit)
-        return self._act("meeting", actor, data, tuple(sigs), now)
+        return self._act("meeting", actor, frozen, tuple(sigs), now)
 
     def record_opinion(
         self,
@@ -586,8 +599,9 @@ class Case:
                         at: datetime | None = None) -> tuple[Record, ...]:
         """Post the stage's disclosure on ``channel`` (one the procedure knows); ``actor`` must
         belong to the stage's body."""
-        return self._act("disclosure-posted", actor,
-                         {"channel": channel, "content": _text(content, "content")}, at=at)
+        # (frozen as it is made: the content is text, and a channel that is not is refused)
+        return self._act("disclosure-posted", actor, FrozenDict(
+            {"channel": channel, "content": _text(content, "content")}), at=at)
 
     def conclude_disclosure(self, *, actor: str | None = None, at: datetime | None = None
                             ) -> tuple[Record, ...]:
@@ -902,7 +916,7 @@ class Case:
         stage = state if kind != "opened" and state in ctx.plan.stages else None
         tally = self._tally
         out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
-                                _draft((seq, kind, at, actor, stage, data, signatures)))
+                                _new(Draft, (seq, kind, at, actor, stage, data, signatures)))
         return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result,
                        attachments), out, visit)
 
@@ -1048,7 +1062,7 @@ def _meeting_counts(present: Any, yes: Any, no: Any, abstain: Any, excused: Any,
     if online != 0:
         data["online"] = _who(online, "online")
     if proxies != 0:
-        data["proxies"] = _proxies(proxies, "proxies")
+        data["proxies"] = freeze(_proxies(proxies, "proxies"))
     if non_voting != 0:
         data["non_voting"] = _count(non_voting, "non_voting")
     if interested_voting != 0:

@@ -10,9 +10,8 @@ and the tally.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from functools import partial
 from typing import Any, Final, NamedTuple, cast
 
 from deliberation.definition.wording import person
@@ -82,9 +81,10 @@ class _Attendance(NamedTuple):
     by_proxy: int = 0
 
 
-# attendance from one tuple of all seven fields: the named tuple's ``tuple.__new__`` from C,
-# without its generated ``__new__`` frame (every meeting counts its attendance)
-_attended: Final[Callable[[tuple[Any, ...]], _Attendance]] = partial(tuple.__new__, _Attendance)
+# attendance from one tuple of all seven fields, ``_new(_Attendance, fields)``: the named
+# tuple's ``tuple.__new__`` called directly, without its generated ``__new__`` frame (every
+# meeting counts its attendance)
+_new: Final = tuple.__new__
 
 _ONLINE = _("those attending online")
 
@@ -151,8 +151,8 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
         members = present + non_voting + proxies
-        return _attended((present + proxies, members, data.get("households", 0), members, None,
-                          online, proxies))
+        return _new(_Attendance, (present + proxies, members, data.get("households", 0), members,
+                                  None, online, proxies))
     if type(proxies) is int and proxies:
         raise InvalidAction(_(
             "with attendance given as names, give proxies as {member: proxy holder}",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from functools import partial
 from typing import Any, Final, NamedTuple
 
 from deliberation.definition.model import OutcomeKind
@@ -77,10 +76,10 @@ class Outcome(NamedTuple):
     effect: Effect | None = None
 
 
-# An outcome from one tuple of all three fields: the named tuple's ``tuple.__new__`` called from
-# C, without the Python frame of its generated ``__new__`` (every accepted action makes one).
-_outcome: Final[Callable[[tuple[FrozenDict, CaseState, Effect | None]], Outcome]] = partial(
-    tuple.__new__, Outcome)
+# An outcome from one tuple of all three fields, ``_new(Outcome, fields)``: the named tuple's
+# ``tuple.__new__`` called directly, without the Python frame of its generated ``__new__`` (every
+# accepted action makes one).
+_new: Final = tuple.__new__
 
 
 class _Model:
@@ -185,8 +184,8 @@ def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
            new: CaseState) -> Outcome:
     """The result of following ``route`` to ``to``, and the state ``new`` there."""
-    return _outcome((FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}),
-                     new, None))
+    return _new(Outcome, (
+        FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}), new, None))
 
 
 def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
@@ -216,7 +215,8 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, result)
     new = s.after_meeting(sp.id, held, route, (to, d.seq, d.at))
-    return _outcome((FrozenDict(result), new.returned() if sends_back(ctx, sp, to) else new, None))
+    return _new(Outcome, (FrozenDict(result),
+                          new.returned() if sends_back(ctx, sp, to) else new, None))
 
 
 def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]
@@ -334,7 +334,7 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     if regime_of(kind) is not None:
         _admit(ctx, kind, _local(ctx, d.at))
     plan = ctx.plan
-    return _outcome((plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
+    return _new(Outcome, (plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
 
 
 def _admit(ctx: Context, kind: str, on: Any) -> None:
@@ -380,7 +380,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         new = s.with_notice(target.id, d.at)
     else:
         new = s.with_circulation(target.id, d.at)
-    return _outcome((sp.stayed, new, None))
+    return _new(Outcome, (sp.stayed, new, None))
 
 
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
@@ -518,8 +518,8 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         ).format(channel=channel, hint=hint))
     postings = s.postings
     if channel in postings:  # the channel's first posting in the stage stands
-        return _outcome((sp.stayed, s, None))
-    return _outcome((sp.stayed, s.with_postings(with_item(postings, channel, d.at)), None))
+        return _new(Outcome, (sp.stayed, s, None))
+    return _new(Outcome, (sp.stayed, s.with_postings(with_item(postings, channel, d.at)), None))
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
