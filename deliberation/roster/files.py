@@ -251,6 +251,7 @@ def _separator_hint(names: list[str]) -> Text:
 # -- one person ----------------------------------------------------------------------------------
 _DEFAULTS: Final[Mapping[str, Value]] = {f.name: default(f) for f in FIELDS if not f.required}
 _REQUIRED: Final = frozenset(REQUIRED)
+_VALUE_TYPES: Final = frozenset((str, bool, frozenset))  # a Value's types; anything else is Bad
 
 
 def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Problems, line: int,
@@ -265,7 +266,8 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
     before = len(problems.found)
     values: dict[str, Any] = dict(_DEFAULTS)
     values.update(parsed)  # (start-up speed) a Bad among them: no villager, values unused
-    if Bad in map(type, parsed.values()):  # (a scan in C: a stored roster has none)
+    if not _VALUE_TYPES.issuperset(map(type, parsed.values())):  # (in C: a stored roster has
+        # no Bad, and a set finds a type by its hash, where ``in`` would compare each)
         for name, got in parsed.items():
             if type(got) is Bad:
                 at_line, column, at = locate(name)
@@ -484,10 +486,12 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         return problems.result(None)
     villagers: list[Villager] = []
     ids: dict[str, int] = {}
-    # Each distinct (field, value) is parsed once: a stored roster, read on every case load,
-    # repeats the same flags, sexes and committees on every row (start-up speed). The values
-    # are immutable and depend on nothing else; the type is in the key (True == 1).
-    parsed_once: dict[tuple[str, type, object], Value | Bad] = {}
+    # Each distinct value of a field is parsed once (this call only): a stored roster, read on
+    # every case load, repeats the same flags, sexes and committees on every row (start-up
+    # speed). The values are immutable and depend on nothing else. A field's values are kept
+    # by the value itself when it is text, a flag or empty (these never equal one another),
+    # by the type and value when a number (True == 1) and as a tuple when a list of texts.
+    parsed_once: dict[str, dict[object, Value | Bad]] = {name: {} for name in FIELD}
     for n, row in enumerate(rows):
         # (``type(row) is dict`` first: the plain rows of a stored roster skip the ABC check)
         if type(row) is not dict and not isinstance(row, Mapping):
@@ -495,27 +499,28 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
             continue
         parsed: dict[str, Value | Bad] = {}
         for key, value in row.items():
-            # The memo key (see _memo_key) written out here, most common types first: this
-            # loop runs for every value of a stored roster on every case load.
-            kind = type(value)
-            if kind is str or kind is bool or value is None or kind is int or kind is float:
-                memo: tuple[str, type, object] | None = (key, kind, value)
-            else:
-                memo = _memo_key(key, value)
-            if memo is not None:
-                got = parsed_once.get(memo)
-                if got is not None:  # (only a known field's value is remembered)
-                    parsed[key] = got
-                    continue
-            field = FIELD.get(key)
-            if field is not None:
-                got = _parse_value(field, value)
-                if memo is not None:
-                    parsed_once[memo] = got
-                parsed[key] = got
-            else:
+            try:
+                once = parsed_once[key]
+            except KeyError:
                 problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
+                continue
+            # (the type compared first, most common first: every value of a stored roster
+            # comes here)
+            kind = type(value)
+            if kind is str or kind is bool or value is None:
+                memo: object = value
+            elif kind is int or kind is float:
+                memo = kind, value
+            elif kind is list and {*map(type, value)} <= _TEXT_TYPE:
+                memo = tuple(value)
+            else:
+                parsed[key] = _parse_value(FIELD[key], value)
+                continue
+            got = once.get(memo)
+            if got is None:
+                got = once[memo] = _parse_value(FIELD[key], value)
+            parsed[key] = got
         if not parsed.keys() >= _REQUIRED:
             for name in REQUIRED:
                 if name not in parsed:
@@ -528,16 +533,7 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
     return problems.result(villagers)
 
 
-def _memo_key(key: str, value: object) -> tuple[str, type, object] | None:
-    """``value`` as a dictionary key with its field and type, when it is text, a number, a
-    flag, empty or a list of texts; else ``None`` (parsed each time)."""
-    kind = type(value)
-    # (the type compared first, most common first: every value of a stored roster comes here)
-    if kind is str or kind is bool or value is None or kind is int or kind is float:
-        return key, kind, value
-    if kind is list and isinstance(value, list) and all(type(x) is str for x in value):
-        return key, kind, tuple(value)
-    return None
+_TEXT_TYPE: Final = frozenset((str,))
 
 
 def _row_place(n: int) -> _Where:
