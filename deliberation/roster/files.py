@@ -69,7 +69,7 @@ class Read:
 
 
 @fields_repr
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Problems:
     file: str
     found: list[RosterProblem] = attrs.field(factory=list)

@@ -69,8 +69,9 @@ _PROFILE: Final = operator.attrgetter(
 )
 
 
+# never compared nor hashed: no __eq__/__hash__ to compile (start-up speed)
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class _Group:
     """The villagers sharing one selector mask: their positions and households."""
 
