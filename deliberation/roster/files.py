@@ -182,7 +182,6 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
             seen[key] = parse_text(f, text)
         return seen[key]
 
-    id_column = column_of.get("id", 0)
     for line, row in body:
         if len(row) != len(header):
             # located at the first missing cell (with its column's name) or the first extra one
@@ -193,7 +192,7 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
             ).format(len=len(row), len2=len(header)), line, first, name,
                 hint=_("look for a missing or extra comma; quote a value that holds a comma"))
         parsed = {f.name: read(f, row[i] if i < len(row) else None) for i, f in columns.items()}
-        v = _villager(parsed, _in_row(line, column_of), problems, line, ids, (line, id_column))
+        v = _villager(parsed, _in_row(line, column_of), problems, line, ids)
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
@@ -255,8 +254,7 @@ _VALUE_TYPES: Final = frozenset((str, bool, frozenset))  # a Value's types; anyt
 
 
 def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Problems, line: int,
-              ids: dict[str, int], where: tuple[int, int], path: str = "",
-              position: int = 0) -> Villager | None:
+              ids: dict[str, int], position: int = 0) -> Villager | None:
     """One person from the values read for the fields present (``locate`` says where each
     stands), or ``None`` with the problems added.
 
@@ -279,8 +277,8 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
             twice = (_("id {vid} appears twice (first at line {n})") if line
                      else _("id {vid} appears twice (first at person {n})"))
             twice = twice.format(vid=quoted(vid), n=first if line else first + 1)
-            problems.add("R206", twice, where[0], where[1],
-                f"{path}.id" if path else "id", _("give each person their own id"))
+            at_line, column, at = locate("id")  # (the id's own place: read, so it has one)
+            problems.add("R206", twice, at_line, column, at, _("give each person their own id"))
         else:
             ids[vid] = line or position
     if len(problems.found) > before or not values.keys() >= _REQUIRED:
@@ -386,9 +384,7 @@ def _people(seq: Located, problems: _Problems) -> list[Villager]:
                     "missing required key {name!r}",
                 ).format(name=name), el.line, el.column,
                              f"{el.path}.{name}")
-        idc = cells.get("id")
-        person = _villager(_parse_cells(cells), _locate(cells), problems, el.line, ids,
-                           (idc.line, idc.column) if idc else (el.line, el.column), el.path)
+        person = _villager(_parse_cells(cells), _locate(cells), problems, el.line, ids)
         if person is not None:
             villagers.append(person)
     return villagers
@@ -527,7 +523,7 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
                     problems.add("R202", _(
                         "missing required key {name!r}",
                     ).format(name=name), path=f"[{n}].{name}")
-        v = _villager(parsed, _row_place(n), problems, 0, ids, (0, 0), f"[{n}]", position=n)
+        v = _villager(parsed, _row_place(n), problems, 0, ids, position=n)
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
