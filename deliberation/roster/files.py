@@ -529,6 +529,7 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
     return problems.result(villagers)
 
 
+# The element types of a list of texts: a set of them compared in C, not a generator per list.
 _TEXT_TYPE: Final = frozenset((str,))
 
 
