@@ -36,6 +36,22 @@ collector 22M (the command's own lazy imports and work, collected as usual). In 
 ``builtins.compile`` is 119M (97 classes' generated methods: ours and attrs' own),
 ``type_new`` 78M, ``marshal.loads`` 63M.
 
+Then (2026-11-30, ``--runs 1 --instructions``, ``bb93f22`` and after in the same hour, each
+from an exported copy of its tree on ``PYTHONPATH``):
+``case show road`` 851M -> 843M, ``case act`` 858M -> 849M, ``case log`` 765M -> 756M,
+``case verify`` 881M -> 872M. The stored roster's row reader (about 53M -> 47M, counted
+in-process with the collector on, as the command runs it) keeps each field's values by the
+value itself instead of a (field, type, value) tuple made for every cell, and finds a Bad by
+its type's hash; ``Roster.to_data`` (fingerprinted on replay) adds the optional keys to a row
+instead of unpacking a dict made for every row; six classes that are never compared (the
+reader's problem list, the roster's index groups, the procedure builder and stage graph, the
+YAML reporter, the library) are made with ``eq=False``, so attrs compiles no ``__eq__`` or
+``__hash__`` for them. ``compile`` is still 118M of the 843M, ``type_new`` 78M and
+``marshal.loads`` 63M. Tried and not kept: ``_plain_domain`` (the fingerprint's check that a
+value is plain JSON) leaving text, flags and nulls out with ``compress``/``map`` in C was
+slower (about 35M -> 42M for the roster's fingerprint: three iterators made per row cost more
+than the Python steps they save).
+
 The runs are interleaved (one of each command, then again), so a load change on a shared
 machine reaches every command alike. Python's bytecode cache is on, in a temporary folder
 (``PYTHONPYCACHEPREFIX``), and warmed by one untimed run of each command: an installed package

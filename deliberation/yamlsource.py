@@ -30,7 +30,7 @@ _STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
 @fields_repr
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)  # a collector, never compared: no __eq__ to compile
 class Reporter:
     """Collects diagnostics for one file, so a loader can report every problem at once."""
 

@@ -103,8 +103,9 @@ def stage_locations(procedure: Procedure, root: Located) -> dict[str, Located]:
     return out
 
 
+# never compared (nor hashable: it holds a dict): no __eq__/__hash__ to compile (start-up speed)
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class StageGraph:
     """The routes between stages and outcomes (see the module docstring)."""
 

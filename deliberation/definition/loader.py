@@ -171,7 +171,7 @@ def _about(what: Text | str) -> Text:
 
 
 @fields_repr
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)  # a search path with its cache, never compared (as above)
 class Library:
     """The procedure search path: built-ins plus user directories, indexed by procedure id.
 
@@ -350,7 +350,7 @@ def from_data(
 
 
 @fields_repr
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Builder:
     r: Reporter
     library: Library

@@ -69,7 +69,7 @@ class Read:
 
 
 @fields_repr
-@attrs.define(repr=False)
+@attrs.define(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Problems:
     file: str
     found: list[RosterProblem] = attrs.field(factory=list)
@@ -182,7 +182,6 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
             seen[key] = parse_text(f, text)
         return seen[key]
 
-    id_column = column_of.get("id", 0)
     for line, row in body:
         if len(row) != len(header):
             # located at the first missing cell (with its column's name) or the first extra one
@@ -193,7 +192,7 @@ def parse_csv(text: str, file: str = "<roster.csv>") -> Read:
             ).format(len=len(row), len2=len(header)), line, first, name,
                 hint=_("look for a missing or extra comma; quote a value that holds a comma"))
         parsed = {f.name: read(f, row[i] if i < len(row) else None) for i, f in columns.items()}
-        v = _villager(parsed, _in_row(line, column_of), problems, line, ids, (line, id_column))
+        v = _villager(parsed, _in_row(line, column_of), problems, line, ids)
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
@@ -251,11 +250,11 @@ def _separator_hint(names: list[str]) -> Text:
 # -- one person ----------------------------------------------------------------------------------
 _DEFAULTS: Final[Mapping[str, Value]] = {f.name: default(f) for f in FIELDS if not f.required}
 _REQUIRED: Final = frozenset(REQUIRED)
+_VALUE_TYPES: Final = frozenset((str, bool, frozenset))  # a Value's types; anything else is Bad
 
 
 def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Problems, line: int,
-              ids: dict[str, int], where: tuple[int, int], path: str = "",
-              position: int = 0) -> Villager | None:
+              ids: dict[str, int], position: int = 0) -> Villager | None:
     """One person from the values read for the fields present (``locate`` says where each
     stands), or ``None`` with the problems added.
 
@@ -265,7 +264,8 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
     before = len(problems.found)
     values: dict[str, Any] = dict(_DEFAULTS)
     values.update(parsed)  # (start-up speed) a Bad among them: no villager, values unused
-    if Bad in map(type, parsed.values()):  # (a scan in C: a stored roster has none)
+    if not _VALUE_TYPES.issuperset(map(type, parsed.values())):  # (in C: a stored roster has
+        # no Bad, and a set finds a type by its hash, where ``in`` would compare each)
         for name, got in parsed.items():
             if type(got) is Bad:
                 at_line, column, at = locate(name)
@@ -277,8 +277,8 @@ def _villager(parsed: Mapping[str, Value | Bad], locate: _Where, problems: _Prob
             twice = (_("id {vid} appears twice (first at line {n})") if line
                      else _("id {vid} appears twice (first at person {n})"))
             twice = twice.format(vid=quoted(vid), n=first if line else first + 1)
-            problems.add("R206", twice, where[0], where[1],
-                f"{path}.id" if path else "id", _("give each person their own id"))
+            at_line, column, at = locate("id")  # (the id's own place: read, so it has one)
+            problems.add("R206", twice, at_line, column, at, _("give each person their own id"))
         else:
             ids[vid] = line or position
     if len(problems.found) > before or not values.keys() >= _REQUIRED:
@@ -384,9 +384,7 @@ def _people(seq: Located, problems: _Problems) -> list[Villager]:
                     "missing required key {name!r}",
                 ).format(name=name), el.line, el.column,
                              f"{el.path}.{name}")
-        idc = cells.get("id")
-        person = _villager(_parse_cells(cells), _locate(cells), problems, el.line, ids,
-                           (idc.line, idc.column) if idc else (el.line, el.column), el.path)
+        person = _villager(_parse_cells(cells), _locate(cells), problems, el.line, ids)
         if person is not None:
             villagers.append(person)
     return villagers
@@ -484,10 +482,12 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
         return problems.result(None)
     villagers: list[Villager] = []
     ids: dict[str, int] = {}
-    # Each distinct (field, value) is parsed once: a stored roster, read on every case load,
-    # repeats the same flags, sexes and committees on every row (start-up speed). The values
-    # are immutable and depend on nothing else; the type is in the key (True == 1).
-    parsed_once: dict[tuple[str, type, object], Value | Bad] = {}
+    # Each distinct value of a field is parsed once (this call only): a stored roster, read on
+    # every case load, repeats the same flags, sexes and committees on every row (start-up
+    # speed). The values are immutable and depend on nothing else. A field's values are kept
+    # by the value itself when it is text, a flag or empty (these never equal one another),
+    # by the type and value when a number (True == 1) and as a tuple when a list of texts.
+    parsed_once: dict[str, dict[object, Value | Bad]] = {name: {} for name in FIELD}
     for n, row in enumerate(rows):
         # (``type(row) is dict`` first: the plain rows of a stored roster skip the ABC check)
         if type(row) is not dict and not isinstance(row, Mapping):
@@ -495,49 +495,42 @@ def read_rows(rows: object, source: str = "<roster>") -> Read:
             continue
         parsed: dict[str, Value | Bad] = {}
         for key, value in row.items():
-            # The memo key (see _memo_key) written out here, most common types first: this
-            # loop runs for every value of a stored roster on every case load.
-            kind = type(value)
-            if kind is str or kind is bool or value is None or kind is int or kind is float:
-                memo: tuple[str, type, object] | None = (key, kind, value)
-            else:
-                memo = _memo_key(key, value)
-            if memo is not None:
-                got = parsed_once.get(memo)
-                if got is not None:  # (only a known field's value is remembered)
-                    parsed[key] = got
-                    continue
-            field = FIELD.get(key)
-            if field is not None:
-                got = _parse_value(field, value)
-                if memo is not None:
-                    parsed_once[memo] = got
-                parsed[key] = got
-            else:
+            try:
+                once = parsed_once[key]
+            except KeyError:
                 problems.add("R201", _("unknown key {key!r}").format(key=key), path=f"[{n}].{key}",
                              hint=suggest(str(key), FIELD_NAMES))
+                continue
+            # (the type compared first, most common first: every value of a stored roster
+            # comes here)
+            kind = type(value)
+            if kind is str or kind is bool or value is None:
+                memo: object = value
+            elif kind is int or kind is float:
+                memo = kind, value
+            elif kind is list and {*map(type, value)} <= _TEXT_TYPE:
+                memo = tuple(value)
+            else:
+                parsed[key] = _parse_value(FIELD[key], value)
+                continue
+            got = once.get(memo)
+            if got is None:
+                got = once[memo] = _parse_value(FIELD[key], value)
+            parsed[key] = got
         if not parsed.keys() >= _REQUIRED:
             for name in REQUIRED:
                 if name not in parsed:
                     problems.add("R202", _(
                         "missing required key {name!r}",
                     ).format(name=name), path=f"[{n}].{name}")
-        v = _villager(parsed, _row_place(n), problems, 0, ids, (0, 0), f"[{n}]", position=n)
+        v = _villager(parsed, _row_place(n), problems, 0, ids, position=n)
         if v is not None:
             villagers.append(v)
     return problems.result(villagers)
 
 
-def _memo_key(key: str, value: object) -> tuple[str, type, object] | None:
-    """``value`` as a dictionary key with its field and type, when it is text, a number, a
-    flag, empty or a list of texts; else ``None`` (parsed each time)."""
-    kind = type(value)
-    # (the type compared first, most common first: every value of a stored roster comes here)
-    if kind is str or kind is bool or value is None or kind is int or kind is float:
-        return key, kind, value
-    if kind is list and isinstance(value, list) and all(type(x) is str for x in value):
-        return key, kind, tuple(value)
-    return None
+# The element types of a list of texts: a set of them compared in C, not a generator per list.
+_TEXT_TYPE: Final = frozenset((str,))
 
 
 def _row_place(n: int) -> _Where:

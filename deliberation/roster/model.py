@@ -69,8 +69,9 @@ _PROFILE: Final = operator.attrgetter(
 )
 
 
+# never compared nor hashed: no __eq__/__hash__ to compile (start-up speed)
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class _Group:
     """The villagers sharing one selector mask: their positions and households."""
 
@@ -297,8 +298,9 @@ class Roster:
         return cls(files.read_data(data, source).unwrap())
 
     def to_data(self) -> list[dict[str, Any]]:
-        return [
-            {
+        rows: list[dict[str, Any]] = []
+        for v in self.villagers:
+            row: dict[str, Any] = {
                 "id": v.id,
                 "household": v.household,
                 "name": v.name,
@@ -309,9 +311,11 @@ class Roster:
                 "resident": v.resident,
                 "township": v.township,
                 "sex": v.sex,
-                # written only when given, so rosters without them keep their fingerprints
-                **({"offices": sorted(v.offices)} if v.offices else {}),
-                **({"collective_member": True} if v.collective_member else {}),
             }
-            for v in self.villagers
-        ]
+            # written only when given, so rosters without them keep their fingerprints
+            if v.offices:
+                row["offices"] = sorted(v.offices)
+            if v.collective_member:
+                row["collective_member"] = True
+            rows.append(row)
+        return rows
