@@ -60,7 +60,7 @@ from deliberation.engine.records import (
     canonical_json,
     fingerprint,
 )
-from deliberation.engine.state import CaseState, Tally
+from deliberation.engine.state import CaseState, Tally, new_named
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -88,10 +88,6 @@ _ROSTERS: dict[int, tuple[weakref.ref[Roster], str, tuple[Text, ...]]] = {}
 Who = Sequence[str] | int
 # an evaluated record, its outcome and the stage visit (``entered_seq``) it was made in
 Accepted = tuple[Record, Outcome, int]
-# a named tuple from one tuple of every field, ``_new(Draft, fields)``: ``Draft._make`` without
-# its Python frame, and without the ``functools.partial`` call in between (every record is a
-# draft first)
-_new: Final = tuple.__new__
 # (a module constant: reading an enum member off its class costs far more on Python 3.11, and
 # every meeting reads it)
 _CONSULTATION: Final = ActionKind.CONSULTATION
@@ -916,7 +912,7 @@ class Case:
         stage = state if kind != "opened" and state in ctx.plan.stages else None
         tally = self._tally
         out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
-                                _new(Draft, (seq, kind, at, actor, stage, data, signatures)))
+                                new_named(Draft, (seq, kind, at, actor, stage, data, signatures)))
         return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result,
                        attachments), out, visit)
 

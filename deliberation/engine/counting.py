@@ -27,7 +27,7 @@ from deliberation.engine.comment_log import stage_objections
 from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
-from deliberation.engine.state import CaseState, Tally
+from deliberation.engine.state import CaseState, Tally, new_named
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, as_written, named, quoted, series
@@ -80,11 +80,6 @@ class _Attendance(NamedTuple):
     online: int = 0
     by_proxy: int = 0
 
-
-# attendance from one tuple of all seven fields, ``_new(_Attendance, fields)``: the named
-# tuple's ``tuple.__new__`` called directly, without its generated ``__new__`` frame (every
-# meeting counts its attendance)
-_new: Final = tuple.__new__
 
 _ONLINE = _("those attending online")
 
@@ -151,8 +146,8 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
         members = present + non_voting + proxies
-        return _new(_Attendance, (present + proxies, members, data.get("households", 0), members,
-                                  None, online, proxies))
+        return new_named(_Attendance, (present + proxies, members, data.get("households", 0),
+                                       members, None, online, proxies))
     if type(proxies) is int and proxies:
         raise InvalidAction(_(
             "with attendance given as names, give proxies as {member: proxy holder}",

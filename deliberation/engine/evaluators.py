@@ -34,7 +34,7 @@ from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
-from deliberation.engine.state import CaseState, Tally, with_item
+from deliberation.engine.state import CaseState, Tally, new_named, with_item
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -75,11 +75,6 @@ class Outcome(NamedTuple):
     state: CaseState
     effect: Effect | None = None
 
-
-# An outcome from one tuple of all three fields, ``_new(Outcome, fields)``: the named tuple's
-# ``tuple.__new__`` called directly, without the Python frame of its generated ``__new__`` (every
-# accepted action makes one).
-_new: Final = tuple.__new__
 
 
 class _Model:
@@ -184,7 +179,7 @@ def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
            new: CaseState) -> Outcome:
     """The result of following ``route`` to ``to``, and the state ``new`` there."""
-    return _new(Outcome, (
+    return new_named(Outcome, (
         FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}), new, None))
 
 
@@ -215,8 +210,8 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, result)
     new = s.after_meeting(sp.id, held, route, (to, d.seq, d.at))
-    return _new(Outcome, (FrozenDict(result),
-                          new.returned() if sends_back(ctx, sp, to) else new, None))
+    return new_named(Outcome, (FrozenDict(result),
+                               new.returned() if sends_back(ctx, sp, to) else new, None))
 
 
 def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]
@@ -334,7 +329,7 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     if regime_of(kind) is not None:
         _admit(ctx, kind, _local(ctx, d.at))
     plan = ctx.plan
-    return _new(Outcome, (plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
+    return new_named(Outcome, (plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
 
 
 def _admit(ctx: Context, kind: str, on: Any) -> None:
@@ -380,7 +375,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         new = s.with_notice(target.id, d.at)
     else:
         new = s.with_circulation(target.id, d.at)
-    return _new(Outcome, (sp.stayed, new, None))
+    return new_named(Outcome, (sp.stayed, new, None))
 
 
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
@@ -518,8 +513,9 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         ).format(channel=channel, hint=hint))
     postings = s.postings
     if channel in postings:  # the channel's first posting in the stage stands
-        return _new(Outcome, (sp.stayed, s, None))
-    return _new(Outcome, (sp.stayed, s.with_postings(with_item(postings, channel, d.at)), None))
+        return new_named(Outcome, (sp.stayed, s, None))
+    return new_named(Outcome, (sp.stayed, s.with_postings(with_item(postings, channel, d.at)),
+                               None))
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

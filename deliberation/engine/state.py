@@ -51,8 +51,8 @@ class CaseState(NamedTuple):
         stage visit, with no postings yet. (Built directly: this is every move's cost.)"""
         (_state, _seq, _at, objections, level, rounds, notices, circulated, last_route,
          _postings, submitters, groups) = self
-        return _new(CaseState, (state, seq, at, objections, level, rounds, notices, circulated,
-                                last_route, _EMPTY, submitters, groups))
+        return new_named(CaseState, (state, seq, at, objections, level, rounds, notices,
+                                     circulated, last_route, _EMPTY, submitters, groups))
 
     def after_meeting(self, stage: str, held: int, route: str,
                       entering: tuple[str, int, datetime] | None = None) -> CaseState:
@@ -68,35 +68,37 @@ class CaseState(NamedTuple):
         rounds = FrozenDict({**self.rounds, stage: held})
         last_route = FrozenDict({**self.last_route, stage: route})
         if entering is None:
-            return _new(CaseState, (self.state, self.entered_seq, self.entered_at, self.objections,
-                                    self.level, rounds, notices, circulated, last_route,
-                                    self.postings, self.submitters, self.groups))
+            return new_named(CaseState, (self.state, self.entered_seq, self.entered_at,
+                                         self.objections, self.level, rounds, notices,
+                                         circulated, last_route, self.postings,
+                                         self.submitters, self.groups))
         to, seq, at = entering
-        return _new(CaseState, (to, seq, at, self.objections, self.level, rounds, notices,
-                                circulated, last_route, _EMPTY, self.submitters, self.groups))
+        return new_named(CaseState, (to, seq, at, self.objections, self.level, rounds, notices,
+                                     circulated, last_route, _EMPTY, self.submitters,
+                                     self.groups))
 
     def with_notice(self, stage: str, at: datetime) -> CaseState:
         """The state once a notice of the meeting of ``stage`` was given ``at``."""
         (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
          postings, submitters, groups) = self
-        return _new(CaseState, (state, seq, entered_at, objections, level, rounds,
-                                with_item(notices, stage, at), circulated, last_route, postings,
-                                submitters, groups))
+        return new_named(CaseState, (state, seq, entered_at, objections, level, rounds,
+                                     with_item(notices, stage, at), circulated, last_route,
+                                     postings, submitters, groups))
 
     def with_circulation(self, stage: str, at: datetime) -> CaseState:
         """The state once the plan for the meeting of ``stage`` was circulated ``at``."""
         (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
          postings, submitters, groups) = self
-        return _new(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
-                                with_item(circulated, stage, at), last_route, postings,
-                                submitters, groups))
+        return new_named(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
+                                     with_item(circulated, stage, at), last_route, postings,
+                                     submitters, groups))
 
     def with_postings(self, postings: Mapping[str, datetime]) -> CaseState:
         """The state with this stage's first postings per channel ``postings``."""
         (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
          _postings, submitters, groups) = self
-        return _new(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
-                                circulated, last_route, postings, submitters, groups))
+        return new_named(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
+                                     circulated, last_route, postings, submitters, groups))
 
     def returned(self) -> CaseState:
         """The state once the case was sent back to an earlier stage: the plan goes back to be
@@ -113,13 +115,13 @@ class CaseState(NamedTuple):
         return self._replace(rounds=with_item(self.rounds, stage, self.rounds_at(stage) + 1))
 
 
-# A state from one tuple of every field, ``_new(CaseState, fields)``: ``CaseState._make`` without
-# its Python frame (the named tuple's ``tuple.__new__`` called directly; cheaper than the
-# generated ``__new__`` with twelve arguments, for the states every move builds, and than a
-# ``functools.partial`` of it). Callers give all twelve fields. (The builders above unpack
-# ``self`` once: Python 3.11 reads a named tuple's field by name the slow way, each read costing
-# about what unpacking all twelve does.)
-_new: Final = tuple.__new__
+# A named tuple from one tuple of every field, ``new_named(CaseState, fields)``: ``_make``
+# without its Python frame (the named tuple's ``tuple.__new__`` called directly; cheaper than
+# the generated ``__new__`` and than a ``functools.partial`` of it), for the named tuples every
+# action builds — its draft, outcome and state, a meeting's attendance. Callers give every
+# field. (The state's builders above unpack ``self`` once: Python 3.11 reads a named tuple's
+# field by name the slow way, each read costing about what unpacking all twelve does.)
+new_named: Final = tuple.__new__
 
 
 def with_item(mapping: Mapping[str, Any], key: str, value: Any) -> FrozenDict:
