@@ -52,7 +52,7 @@ class Reporter:
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Located:
     """A YAML node with where it stands: ``line``/``column`` are 1-based."""
 

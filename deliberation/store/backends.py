@@ -92,7 +92,7 @@ class Pending(Protocol):
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Ran:
     """A statement that has already run (SQLite)."""
 
@@ -463,7 +463,7 @@ class _AtOnce:
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Queued:
     """A statement sent in a pipeline; reading its rows waits for them."""
 
