@@ -29,9 +29,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from typing import Any, Final, NoReturn
 
 from deliberation.safetext import printable
+
+TYPE_CHECKING = False  # typing for the checker only (see deliberation/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Final, NoReturn
 
 # The language argparse's words are shown in (``speaking`` sets it around the parse). Kept here,
 # not in deliberation.i18n, so that an English ``deliberation --help`` reads no catalog (and
