@@ -25,7 +25,9 @@ usage: demo [-h]
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
@@ -162,6 +164,14 @@ class Formatter(argparse.HelpFormatter):
     catalogs in the same way, when rendered: with ``%(default)s`` still to be filled.
     """
 
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        # argparse makes a formatter for every argument added (to check its metavar), and
+        # without a width its first one imports shutil for the terminal's: about 7M
+        # instructions of every command (bz2, lzma and the rest come with it)
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None,
                       ) -> str:
@@ -197,6 +207,25 @@ class Formatter(argparse.HelpFormatter):
         # the hook argparse's own ArgumentDefaultsHelpFormatter overrides; a command's summary
         # in its parent's list of commands comes here too
         return _word(action.help) if action.help else action.help
+
+
+def _terminal_columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` gives it (``COLUMNS`` when
+    set, else the width of the terminal on stdout, else 80), without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    if stdout is None:
+        return 80
+    try:
+        size = os.get_terminal_size(stdout.fileno())
+    except (AttributeError, ValueError, OSError):  # closed, detached, or not a terminal
+        return 80
+    return size.columns or 80
 
 
 # What a line of Chinese help may break between: a span of code (`…`, never broken: a clerk
