@@ -231,8 +231,9 @@ def _terminal_columns() -> int:
 # What a line of Chinese help may break between: a span of code (`…`, never broken: a clerk
 # types it back), a run of other Latin letters, digits and signs up to a backtick (a word), a
 # blank, or any one other character (Chinese breaks between any two characters); an opening
-# mark stays with what it opens.
-_UNITS: Final = re.compile(r"[(（“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)")
+# mark stays with what it opens. (A pattern, compiled by re on first use: only help in another
+# language wraps, and compiling it costs every other command about 2M instructions.)
+_UNITS: Final = r"[(（“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)"
 # Marks that close what comes before them: never the first thing on a line.
 _CLOSING: Final = frozenset(",.;:!?)]、。，；：！？）」”")
 
@@ -248,7 +249,7 @@ def _wrap(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     line = ""
-    for unit in _UNITS.findall(" ".join(text.split())):
+    for unit in re.findall(_UNITS, " ".join(text.split())):
         if unit == " ":
             line += unit
         elif line.strip() and _columns(line + unit) > width and unit not in _CLOSING:
