@@ -52,6 +52,25 @@ value is plain JSON) leaving text, flags and nulls out with ``compress``/``map``
 slower (about 35M -> 42M for the roster's fingerprint: three iterators made per row cost more
 than the Python steps they save).
 
+Then (2026-11-30, ``python benchmarks/cli.py --runs 1 --instructions``, ``bccfff0`` and the
+``cli`` branch's round after it, in the same hour): ``case show road`` 837M -> 813M, ``case act``
+844M -> 820M, ``case log`` 751M -> 730M, ``case verify`` 868M -> 842M, ``--help`` 139M -> 120M.
+Twenty more classes that are never compared (engine plan, context, format and census, the
+store's queue, migrations, case header, signed head and verification, the YAML reader's
+``Located``, the roster's fields, cells and problems, diagnostics, blockers and action hints)
+are made with ``eq=False``: about 15M. ``typing`` is not imported by ``--help`` (the five
+modules it loads name their types for the checker only): 11M of ``--help``. The parsers'
+formatter finds the terminal's width itself, so argparse no longer imports ``shutil`` (with bz2
+and lzma) for it: about 6M of every command. Two patterns read only by help in another language
+and by PostgreSQL's at-once writes are compiled on first use (2M), and the procedure reader joins
+a key's path once (1.5M). ``case log`` finds people through the roster's own index instead
+of a table of them made for every record (on a case of 41 records, 757M -> 741M, counted
+with ``valgrind --tool=callgrind`` alone). Looked at and left: the roster's fingerprint from
+the stored bytes (a roster stored by an older engine format is fingerprinted as it is today, so
+the bytes are not always what the engine hashes), ``json.dumps`` without ``sort_keys`` (a second
+canonical form), argparse's own ``gettext`` look-ups (about 7M with ``locale``, only by patching
+argparse).
+
 The runs are interleaved (one of each command, then again), so a load change on a shared
 machine reaches every command alike. Python's bytecode cache is on, in a temporary folder
 (``PYTHONPYCACHEPREFIX``), and warmed by one untimed run of each command: an installed package

@@ -17,12 +17,15 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO, cast
 
 from deliberation import __version__
 from deliberation.cliparse import N_, Parser, reader_lang, speaking
 from deliberation.commands import COMMANDS
 from deliberation.safetext import PrintableStream
+
+TYPE_CHECKING = False  # typing for the checker only (see deliberation/__init__.py)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def _chosen(argv: Sequence[str]) -> str | None:
@@ -95,14 +98,16 @@ def main(argv: Sequence[str] | None = None, *, collector_paused: bool = False) -
             parser.error("choose a COMMAND")
     # Imported once a command runs, for start-up speed: ``deliberation --help`` (which exits in
     # parse_args) then loads neither the error classes nor, through them, the catalogs and attrs.
+    from typing import cast
+
     from deliberation.errors import DeliberationError
     from deliberation.i18n import using_lang
 
     # the output edge: text from files (labels, matters, notes) reaches the terminal with its
     # control characters shown as codes, whichever command prints it
     out, err_out = sys.stdout, sys.stderr
-    sys.stdout = cast(TextIO, PrintableStream(out))
-    sys.stderr = cast(TextIO, PrintableStream(err_out))
+    sys.stdout = cast("TextIO", PrintableStream(out))
+    sys.stderr = cast("TextIO", PrintableStream(err_out))
     # the reader's language for the whole command, also where a text is put into a string
     lang = getattr(args, "lang", None) or "en"
     if collector_paused:

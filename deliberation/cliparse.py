@@ -25,13 +25,18 @@ usage: demo [-h]
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
-from typing import Any, Final, NoReturn
 
 from deliberation.safetext import printable
+
+TYPE_CHECKING = False  # typing for the checker only (see deliberation/__init__.py)
+if TYPE_CHECKING:
+    from typing import Any, Final, NoReturn
 
 # The language argparse's words are shown in (``speaking`` sets it around the parse). Kept here,
 # not in deliberation.i18n, so that an English ``deliberation --help`` reads no catalog (and
@@ -159,6 +164,14 @@ class Formatter(argparse.HelpFormatter):
     catalogs in the same way, when rendered: with ``%(default)s`` still to be filled.
     """
 
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        # argparse makes a formatter for every argument added (to check its metavar), and
+        # without a width its first one imports shutil for the terminal's: about 7M
+        # instructions of every command (bz2, lzma and the rest come with it)
+        super().__init__(prog, indent_increment, max_help_position,
+                         _terminal_columns() - 2 if width is None else width)
+
     def _format_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                       groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None,
                       ) -> str:
@@ -196,11 +209,31 @@ class Formatter(argparse.HelpFormatter):
         return _word(action.help) if action.help else action.help
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as :func:`shutil.get_terminal_size` gives it (``COLUMNS`` when
+    set, else the width of the terminal on stdout, else 80), without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    if stdout is None:
+        return 80
+    try:
+        size = os.get_terminal_size(stdout.fileno())
+    except (AttributeError, ValueError, OSError):  # closed, detached, or not a terminal
+        return 80
+    return size.columns or 80
+
+
 # What a line of Chinese help may break between: a span of code (`…`, never broken: a clerk
 # types it back), a run of other Latin letters, digits and signs up to a backtick (a word), a
 # blank, or any one other character (Chinese breaks between any two characters); an opening
-# mark stays with what it opens.
-_UNITS: Final = re.compile(r"[(（“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)")
+# mark stays with what it opens. (A pattern, compiled by re on first use: only help in another
+# language wraps, and compiling it costs every other command about 2M instructions.)
+_UNITS: Final = r"[(（“「]*(?:`[^`]*`|[!-_a-~]+|\s+|.)"
 # Marks that close what comes before them: never the first thing on a line.
 _CLOSING: Final = frozenset(",.;:!?)]、。，；：！？）」”")
 
@@ -216,7 +249,7 @@ def _wrap(text: str, width: int) -> list[str]:
     """
     lines: list[str] = []
     line = ""
-    for unit in _UNITS.findall(" ".join(text.split())):
+    for unit in re.findall(_UNITS, " ".join(text.split())):
         if unit == " ":
             line += unit
         elif line.strip() and _columns(line + unit) > width and unit not in _CLOSING:

@@ -14,7 +14,10 @@ everything it writes (:class:`PrintableStream`), the diagram writers inside thei
 
 from __future__ import annotations
 
-from typing import IO, Any, Final
+TYPE_CHECKING = False  # typing for the checker only (see deliberation/__init__.py)
+if TYPE_CHECKING:
+    from typing import IO, Any, Final
+
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidirectional
 # embeddings, overrides and isolates.

@@ -52,7 +52,7 @@ class Reporter:
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Located:
     """A YAML node with where it stands: ``line``/``column`` are 1-based."""
 
@@ -104,11 +104,8 @@ class Located:
             if key in seen:
                 continue
             seen.add(key)
-            yield (
-                key,
-                Located(k, _join(self.path, key), self.file),
-                Located(v, _join(self.path, key), self.file),
-            )
+            path = _join(self.path, key)
+            yield key, Located(k, path, self.file), Located(v, path, self.file)
 
     def get(self, key: str) -> Located | None:
         if not isinstance(self.node, MappingNode):
@@ -461,13 +458,13 @@ def _check_node(
         seen: dict[str, int] = {}
         for k_node, v_node in node.value:
             key = str(k_node.value) if isinstance(k_node, ScalarNode) else "?"
-            path = _join(loc.path, key)
-            # the key's Located only for a problem (start-up speed: every key of every file)
+            # the key's Located and path only for a problem or a value walked (start-up
+            # speed: every key of every file)
             if not isinstance(k_node, ScalarNode) or k_node.tag not in _SAFE_TAGS:
                 reporter.error(
                     "D102",
                     _("mapping keys must be plain text"),
-                    Located(k_node, path, loc.file),
+                    Located(k_node, _join(loc.path, key), loc.file),
                     _("write the key as plain text (merge keys '<<' are not supported)"),
                 )
                 ok = False
@@ -479,13 +476,13 @@ def _check_node(
                     _("duplicate key {key!r} (first on line {value})").format(
                         key=key, value=seen[key]
                     ),
-                    Located(k_node, path, loc.file),
+                    Located(k_node, _join(loc.path, key), loc.file),
                     _("remove one of them; YAML would silently keep only the last"),
                 )
                 continue
             seen[key] = int(k_node.start_mark.line) + 1  # as Located.line
             if not _plain(v_node, depth + 1):
-                v = Located(v_node, path, loc.file)
+                v = Located(v_node, _join(loc.path, key), loc.file)
                 ok = _check_nodes(v, reporter, visited, depth + 1, walking) and ok
     elif isinstance(node, SequenceNode):
         for i, el_node in enumerate(node.value):

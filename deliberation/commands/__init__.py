@@ -10,9 +10,11 @@ command being run, to build only the subcommand they name (start-up speed again)
 
 from __future__ import annotations
 
-from typing import Final
-
 from deliberation.cliparse import N_
+
+TYPE_CHECKING = False  # typing for the checker only (see deliberation/__init__.py)
+if TYPE_CHECKING:
+    from typing import Final
 
 # In the order of ``deliberation --help``.
 COMMANDS: Final[dict[str, tuple[str, str]]] = {

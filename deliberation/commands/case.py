@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from deliberation.cliparse import N_, Filled
+from deliberation.cliparse import N_, Filled, Parser
 from deliberation.commands import summary
 from deliberation.commands._library import add_path_option, library_from, table
 from deliberation.errors import (
@@ -90,7 +90,9 @@ def register_chosen(subparsers: Any, words: Sequence[str] | None) -> None:
     ``case``) names, or with all of them when ``words`` is ``None`` or their list may be shown
     (``--help``, no or an unknown subcommand). Start-up speed: each parser costs argparse
     several gettext look-ups on disk, and a command runs one subcommand."""
-    common = argparse.ArgumentParser(add_help=False)
+    # (the project's Parser for the shared options too: its formatter, which argparse makes to
+    # check each option added, needs no shutil for the terminal's width)
+    common = Parser(add_help=False)
     common.add_argument("--db", default=default_db(),
                         metavar="URL",
                         help=N_("store URL: sqlite:///FILE (default %(default)s) or postgresql://…"))
@@ -100,7 +102,7 @@ def register_chosen(subparsers: Any, words: Sequence[str] | None) -> None:
                         help=N_("chain-head key: a secret (HMAC-SHA256) or an Ed25519 PEM key"))
     # --format json on every subcommand but export (whose --format is json or html), as lint
     # and list have it (``act --json`` already names the action's input).
-    output = argparse.ArgumentParser(add_help=False)
+    output = Parser(add_help=False)
     output.add_argument("--format", choices=("text", "json"), default="text",
                         help=N_("text for people (default) or json for programs"))
     add_path_option(common)

@@ -151,7 +151,7 @@ class _Words:
     def __init__(self, procedure: Procedure | None, roster: Roster | None, lang: str,
                  kind: str = "") -> None:
         self.procedure, self.lang, self.kind = procedure, lang, kind
-        self.people = {v.id: v for v in roster.villagers} if roster is not None else {}
+        self.roster = roster  # (its own index: no table of people made for every record)
         self.zone = ZoneInfo(procedure.timezone) if procedure is not None else None
         self.colon = ": " if lang == "en" else ":"
         self.sep = "; " if lang == "en" else ";"
@@ -166,8 +166,9 @@ class _Words:
                                   time=f"{local:%H:%M}"))
 
     def who(self, vid: Any) -> str:
-        v = self.people.get(str(vid))
-        return person(v.name if v is not None else "", str(vid))
+        vid, roster = str(vid), self.roster
+        name = roster.get(vid).name if roster is not None and vid in roster else ""
+        return person(name, vid)
 
     def where(self, state: str, *, named_only: bool = False) -> str:
         """A stage or an outcome by name (with its id as code unless ``named_only``)."""

@@ -419,7 +419,8 @@ class _Builder:
         values: dict[str, str] = {}
         for lang in LANGS:
             v = loc.get(lang)
-            if v is None or not isinstance(v.value(), str) or not str(v.value()).strip():
+            value = None if v is None else v.value()
+            if not isinstance(value, str) or not value.strip():
                 self.r.error(
                     "D601",
                     _("{what} has no {lang} text").format(what=_about(what), lang=lang),
@@ -428,7 +429,7 @@ class _Builder:
                     path=_path(loc.path, lang),
                 )
             else:
-                values[lang] = str(v.value())
+                values[lang] = value
         return Triple.from_data(values) if len(values) == 3 else None
 
     def integer(self, loc: Located | None, what: Text | str, minimum: int = 0) -> int | None:

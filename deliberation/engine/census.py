@@ -23,7 +23,7 @@ from deliberation.roster import Roster
 
 
 @fields_repr
-@attrs.frozen(slots=True, repr=False)
+@attrs.frozen(slots=True, repr=False, eq=False)  # never compared: no __eq__ to compile
 class BodyCounts:
     """A body's sizes on one roster."""
 

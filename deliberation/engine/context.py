@@ -38,7 +38,7 @@ class Draft(NamedTuple):
 # frozen class without slots, is looked up the slow way each time; making one costs a little
 # more, once per case)
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Context:
     """The plan, the roster and the case an evaluation belongs to."""
 

@@ -34,7 +34,7 @@ from deliberation.reprs import fields_repr
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class EngineFormat:
     """What cases of one engine format recorded: ``result_omits`` are the result keys (by
     record kind) it did not write; ``villager_omits`` the villager fields its rosters lacked

@@ -68,7 +68,7 @@ def counts_places(names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class StagePlan:
     """One stage, precompiled: its body, its bound rules by effect, where each result leads."""
 

@@ -37,7 +37,7 @@ _SPLIT: Final = re.compile("[" + re.escape("".join(COMMITTEE_SEPARATORS)) + "]")
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Field:
     """One column of a CSV roster, one key of a villager in a YAML roster."""
 
@@ -91,7 +91,7 @@ REQUIRED: Final = tuple(f.name for f in FIELDS if f.required)
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Cell:
     """One value as read, with where it stands.
 
@@ -111,7 +111,7 @@ _NO_HINT: Final = Triple.same("")
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Bad:
     """What is wrong with a value: a code (R203 type, R204 committee, R205 empty) and why."""
 

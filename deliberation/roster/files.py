@@ -54,7 +54,7 @@ _Where = Callable[[str], tuple[int, int, str]]  # a field's line, column and pat
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Read:
     """What reading gave: the villagers (``None`` when there was any problem) and the problems."""
 

@@ -92,7 +92,7 @@ class Pending(Protocol):
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Ran:
     """A statement that has already run (SQLite)."""
 
@@ -349,7 +349,7 @@ class PostgresBackend:
         # (the statements after the guard are checked to write rows: a query among them would
         # not run at all as a part of one WITH that nothing reads)
         guard = held[0].guard
-        if guard is None or not all(_WRITES_ROWS.match(h.sql) for h in held[1:]):
+        if guard is None or not all(re.match(_WRITES_ROWS, h.sql) for h in held[1:]):
             with ExitStack() as transaction:  # (not the shape at_once promises: as without it)
                 self._held, self._held_exit = held, transaction
                 try:
@@ -424,7 +424,8 @@ _GUARD: Final = "WITH guarded AS ({}) SELECT 1 / COUNT(*) FROM guarded"
 
 
 # A statement that writes rows, perhaps after a WITH of its own: what at-once writes may hold.
-_WRITES_ROWS: Final = re.compile(r"\s*(?:WITH\b.*\)\s*)?(?:INSERT|UPDATE|DELETE)\b", re.S | re.I)
+# (A pattern, compiled by re on first use: only PostgreSQL's at-once writes read it.)
+_WRITES_ROWS: Final = r"(?si)\s*(?:WITH\b.*\)\s*)?(?:INSERT|UPDATE|DELETE)\b"
 
 
 def _values_in_order(pairs: list[tuple[str, Any]]) -> list[Any]:
@@ -463,7 +464,7 @@ class _AtOnce:
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class _Queued:
     """A statement sent in a pipeline; reading its rows waits for them."""
 

@@ -19,7 +19,7 @@ Dialect = Literal["sqlite", "postgresql"]
 
 
 @fields_repr
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
 class Migration:
     """One schema step: its version, what it does, and its SQL per dialect."""
 
