@@ -52,7 +52,7 @@ from deliberation.rules.signatures import Signatures
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class Blocker:
     """One thing missing before the case can move on, with the numbers behind it."""
 
@@ -63,7 +63,7 @@ class Blocker:
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class ActionHint:
     """An action that may be taken now: the ``Case`` method, the body, and who may take it."""
 

@@ -124,7 +124,7 @@ def case_genesis(info: CaseInfo) -> str:
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class CaseInfo:
     """A stored case's header and current version (the number of its records)."""
 
@@ -190,7 +190,7 @@ class StoredRecord:
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class SignedHead:
     """A signature over a case's chain head at one version."""
 
@@ -268,7 +268,7 @@ class Problem:
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class Verification:
     """The result of :meth:`Store.verify`: ``ok`` when nothing is wrong.
 
