@@ -24,7 +24,7 @@ _HINT: Final = _(" (hint: {hint})")
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class Diagnostic:
     """A problem found in a file, with where it is and what to do about it."""
 

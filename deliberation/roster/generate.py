@@ -44,7 +44,7 @@ MAX_TOWNSHIP_OFFICIALS: Final = 1_000
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class GenerateProblem:
     """One bad argument: which parameter (``""``: several together), a code and why."""
 

@@ -25,7 +25,7 @@ _NO_HINT = Triple.same("")
 
 
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False)
 class RosterProblem:
     """A problem in a roster: where (file, 1-based line and column, column name or YAML path),
     a stable code and a translated message and hint."""
