@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from deliberation import __version__
 from deliberation.definition.loader import default_library
 from deliberation.errors import ConcurrencyConflict, DeliberationError
-from deliberation.i18n import _
+from deliberation.i18n import LANGS, _, catalog
 from deliberation.service import schemas
 from deliberation.service.db import StorePool
 from deliberation.service.feed import sync_all
@@ -128,13 +128,22 @@ def _as_written(paths: dict[str, Any], routers: Iterable[APIRouter]) -> dict[str
     return dict(sorted(paths.items(), key=lambda item: place.get(item[0], last)))
 
 
-def create_app(settings: ServiceSettings) -> FastAPI:
-    """The service for ``settings`` (opening the store, and migrating it, on start-up)."""
-    pool = StorePool(settings.db_url)
-    # Load every procedure now, not on the first request that needs one.
+def _load_now() -> None:
+    """Load every procedure and message catalog now, not on the first request that needs
+    one: the first answer of a worker that words a message in every language (a 409, a
+    refusal) read and parsed both catalogs (56 M instructions, about 15 ms)."""
     library = default_library()
     for procedure_id in library.ids():
         library.load(procedure_id)
+    for lang in LANGS:
+        if lang != "en":  # (English is the message ids themselves)
+            catalog(lang)
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    """The service for ``settings`` (opening the store, and migrating it, on start-up)."""
+    pool = StorePool(settings.db_url)
+    _load_now()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

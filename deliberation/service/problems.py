@@ -65,16 +65,21 @@ class ServiceProblem(Exception):
         self.detail = detail or TITLES[code]
         self.extra = dict(extra or {})
         self.headers = dict(headers or {})
-        super().__init__(self.detail.en)
+        super().__init__()
+
+    def __str__(self) -> str:
+        # (worded when asked: most problems are answered, never printed)
+        return self.detail.en
 
     def to_data(self, lang: str, instance: str | None = None) -> dict[str, Any]:
+        messages = self.detail.to_data()  # (the detail in every language, worded once)
         out: dict[str, Any] = {
             "type": TYPE_PREFIX + self.code,
             "title": TITLES[self.code].get(lang),
             "status": self.status,
-            "detail": self.detail.get(lang),
+            "detail": messages[lang] if lang in messages else self.detail.get(lang),
             "code": self.code,
-            "messages": self.detail.to_data(),
+            "messages": messages,
         }
         if instance:
             out["instance"] = instance
