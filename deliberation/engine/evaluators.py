@@ -368,8 +368,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     target = ctx.plan.stages.get(str(data.get("for")))
     if target is None or target.kind is not _MEETING or target.index < sp.index:
         raise InvalidAction(_("the notice names no meeting stage at or after this one"))
-    if data.get("reconvene") and (target.id != sp.id
-                                    or s.last_route.get(target.id) != "no_quorum"):
+    if data.get("reconvene") and (target.id != sp.id or target.id not in s.lacked_quorum):
         raise InvalidAction(_("only a meeting that lacked a quorum is reconvened"))
     if d.kind == "notice":
         new = s.with_notice(target.id, d.at)
