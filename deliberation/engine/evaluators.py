@@ -197,7 +197,7 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
             extra["items"] = items
         if groups is not None:
             extra["groups"] = groups
-        return _escalate(ctx, s.after_meeting(sp.id, held, route), d, route, checks, extra)
+        return _escalate(ctx, s.after_meeting(sp.id, route), d, route, checks, extra)
     to = fire(ctx, s.state, route)
     # (the same parts as above, after the route, the state and the checks: written out once
     # more so that every meeting builds one mapping)
@@ -209,7 +209,7 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
         result["groups"] = groups
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, result)
-    new = s.after_meeting(sp.id, held, route, (to, d.seq, d.at))
+    new = s.after_meeting(sp.id, route, (to, d.seq, d.at))
     return new_named(Outcome, (FrozenDict(result),
                                new.returned() if sends_back(ctx, sp, to) else new, None))
 
@@ -260,7 +260,7 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
 def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
     """Count one more round (a meeting held, a task declined, an evaluation closed) at the
     stage: the route becomes ``max_rounds`` when a failed round is the stage's last allowed."""
-    held = s.rounds.get(sp.id, 0) + 1
+    held = s.rounds.count(sp.id) + 1
     cap = sp.stage.max_rounds
     if route != "pass" and cap is not None and held >= cap:
         return "max_rounds", held

@@ -38,7 +38,9 @@ class CaseState(NamedTuple):
     entered_at: datetime
     objections: int = 0  # open objections (the case is suspended while any is open)
     level: int = 0  # escalation levels climbed
-    rounds: Mapping[str, int] = _EMPTY  # meetings (or declines, closings) held per stage
+    # the stage of each meeting (or decline, closing) held, in order: a round adds its stage
+    # (where a mapping of counts per stage was copied whole at every meeting)
+    rounds: tuple[str, ...] = ()
     notices: Mapping[str, datetime] = _EMPTY  # the standing notice of each meeting stage
     circulated: Mapping[str, datetime] = _EMPTY  # the standing circulation of each stage
     # the stages whose last meeting lacked a quorum: all that is asked later of the route a
@@ -57,10 +59,10 @@ class CaseState(NamedTuple):
         return new_named(CaseState, (state, seq, at, objections, level, rounds, notices,
                                      circulated, lacked_quorum, _EMPTY, submitters, groups))
 
-    def after_meeting(self, stage: str, held: int, route: str,
+    def after_meeting(self, stage: str, route: str,
                       entering: tuple[str, int, datetime] | None = None) -> CaseState:
-        """The state once the ``held``-th meeting of ``stage`` took ``route``: the meeting used
-        up its notice, and its circulated plan stands only after a failed quorum. With
+        """The state once a meeting of ``stage`` (one more round) took ``route``: the meeting
+        used up its notice, and its circulated plan stands only after a failed quorum. With
         ``entering`` (state, seq, at), the meeting also moved the case there (as
         :meth:`entering` does). (Built in one go: every meeting pays for it.)"""
         (state, seq, at, objections, level, rounds, notices, circulated, lacked_quorum, postings,
@@ -69,7 +71,7 @@ class CaseState(NamedTuple):
             notices = without(notices, stage)
         if route != "no_quorum" and stage in circulated:
             circulated = without(circulated, stage)
-        rounds = FrozenDict({**rounds, stage: held})
+        rounds = (*rounds, stage)
         if route == "no_quorum":
             lacked_quorum = lacked_quorum | {stage}
         elif stage in lacked_quorum:
@@ -112,10 +114,11 @@ class CaseState(NamedTuple):
         return self._replace(notices=_EMPTY, circulated=_EMPTY)
 
     def rounds_at(self, stage: str) -> int:
-        return self.rounds.get(stage, 0)
+        """The rounds held at ``stage``."""
+        return self.rounds.count(stage)
 
     def with_round(self, stage: str) -> CaseState:
-        return self._replace(rounds=with_item(self.rounds, stage, self.rounds_at(stage) + 1))
+        return self._replace(rounds=(*self.rounds, stage))
 
 
 # A named tuple from one tuple of every field, ``new_named(CaseState, fields)``: ``_make``
