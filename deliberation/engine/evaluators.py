@@ -170,10 +170,7 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
 def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
     """Whether moving from ``sp`` to ``to`` sends the case back to an earlier stage, where the
     case's engine format withdraws its standing notices and circulated plans."""
-    if not ctx.engine_format.withdraws_on_return:
-        return False
-    target = ctx.plan.stages.get(to)
-    return target is not None and target.index < sp.index
+    return ctx.engine_format.withdraws_on_return and to in sp.earlier
 
 
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
