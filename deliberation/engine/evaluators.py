@@ -170,10 +170,7 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
 def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
     """Whether moving from ``sp`` to ``to`` sends the case back to an earlier stage, where the
     case's engine format withdraws its standing notices and circulated plans."""
-    if not ctx.engine_format.withdraws_on_return:
-        return False
-    target = ctx.plan.stages.get(to)
-    return target is not None and target.index < sp.index
+    return ctx.engine_format.withdraws_on_return and to in sp.earlier
 
 
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
@@ -197,7 +194,7 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
             extra["items"] = items
         if groups is not None:
             extra["groups"] = groups
-        return _escalate(ctx, s.after_meeting(sp.id, held, route), d, route, checks, extra)
+        return _escalate(ctx, s.after_meeting(sp.id, route), d, route, checks, extra)
     to = fire(ctx, s.state, route)
     # (the same parts as above, after the route, the state and the checks: written out once
     # more so that every meeting builds one mapping)
@@ -209,7 +206,7 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
         result["groups"] = groups
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, result)
-    new = s.after_meeting(sp.id, held, route, (to, d.seq, d.at))
+    new = s.after_meeting(sp.id, route, (to, d.seq, d.at))
     return new_named(Outcome, (FrozenDict(result),
                                new.returned() if sends_back(ctx, sp, to) else new, None))
 
@@ -260,7 +257,7 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
 def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
     """Count one more round (a meeting held, a task declined, an evaluation closed) at the
     stage: the route becomes ``max_rounds`` when a failed round is the stage's last allowed."""
-    held = s.rounds.get(sp.id, 0) + 1
+    held = s.rounds.count(sp.id) + 1
     cap = sp.stage.max_rounds
     if route != "pass" and cap is not None and held >= cap:
         return "max_rounds", held
@@ -368,8 +365,7 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     target = ctx.plan.stages.get(str(data.get("for")))
     if target is None or target.kind is not _MEETING or target.index < sp.index:
         raise InvalidAction(_("the notice names no meeting stage at or after this one"))
-    if data.get("reconvene") and (target.id != sp.id
-                                    or s.last_route.get(target.id) != "no_quorum"):
+    if data.get("reconvene") and (target.id != sp.id or target.id not in s.lacked_quorum):
         raise InvalidAction(_("only a meeting that lacked a quorum is reconvened"))
     if d.kind == "notice":
         new = s.with_notice(target.id, d.at)

@@ -331,7 +331,7 @@ def available_actions(ctx: Context, s: CaseState) -> tuple[ActionHint, ...]:
         elif sp.kind is ActionKind.MEETING:
             if sp.rule("notice-period") is not None:
                 add("give_notice", body.id, convener)
-                if s.last_route.get(sp.id) == "no_quorum":
+                if sp.id in s.lacked_quorum:
                     add("reconvene", body.id, convener)
             if sp.rule("advance-circulation") is not None:
                 add("circulate_plan", body.id, convener)

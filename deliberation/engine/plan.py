@@ -102,6 +102,9 @@ class StagePlan:
     counts_at: tuple[tuple[str, int], ...] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(
             lambda sp: counts_places(sp.counts_read), takes_self=True))
+    # the stages before this one: a move to one of them sends the case back (worked out once
+    # here, where every move looked up the plan of the stage it led to for its index)
+    earlier: frozenset[str] = attrs.field(default=frozenset(), eq=False, repr=False)
     # the result of an action that leaves the case at this stage (a notice, a posting, an
     # opinion…): one frozen mapping, shared by their records
     stayed: FrozenDict = attrs.field(init=False, default=attrs.Factory(
@@ -216,7 +219,7 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
     return StagePlan(stage, index, body, stage.action, skip, quorum, approval, tuple(pre),
                      tuple(deadlines), targets,
                      frozenset(k for k, t in targets.items() if t == ESCALATE), reads, regime,
-                     voted)
+                     voted, frozenset(s.id for s in procedure.stages[:index]))
 
 
 _PLANS: dict[tuple[int, str, frozenset[str]], tuple[weakref.ref[Procedure], Plan]] = {}

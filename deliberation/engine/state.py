@@ -38,10 +38,15 @@ class CaseState(NamedTuple):
     entered_at: datetime
     objections: int = 0  # open objections (the case is suspended while any is open)
     level: int = 0  # escalation levels climbed
-    rounds: Mapping[str, int] = _EMPTY  # meetings (or declines, closings) held per stage
+    # the stage of each meeting (or decline, closing) held, in order: a round adds its stage
+    # (where a mapping of counts per stage was copied whole at every meeting)
+    rounds: tuple[str, ...] = ()
     notices: Mapping[str, datetime] = _EMPTY  # the standing notice of each meeting stage
     circulated: Mapping[str, datetime] = _EMPTY  # the standing circulation of each stage
-    last_route: Mapping[str, str] = _EMPTY  # the route the last meeting of each stage took
+    # the stages whose last meeting lacked a quorum: all that is asked later of the route a
+    # meeting took (only such a meeting is reconvened). A set most meetings leave as it is,
+    # where a mapping of each stage's last route was built anew at every meeting.
+    lacked_quorum: frozenset[str] = frozenset()
     postings: Mapping[str, datetime] = _EMPTY  # first posting per channel in this stage
     submitters: frozenset[str] = frozenset()  # everyone who submitted a motion
     groups: Mapping[str, tuple[str, ...]] = _EMPTY  # each elected group's members (the last)
@@ -49,56 +54,56 @@ class CaseState(NamedTuple):
     def entering(self, state: str, seq: int, at: datetime) -> CaseState:
         """The state once the record ``seq`` (made ``at``) moved the case to ``state``: a new
         stage visit, with no postings yet. (Built directly: this is every move's cost.)"""
-        (_state, _seq, _at, objections, level, rounds, notices, circulated, last_route,
+        (_state, _seq, _at, objections, level, rounds, notices, circulated, lacked_quorum,
          _postings, submitters, groups) = self
         return new_named(CaseState, (state, seq, at, objections, level, rounds, notices,
-                                     circulated, last_route, _EMPTY, submitters, groups))
+                                     circulated, lacked_quorum, _EMPTY, submitters, groups))
 
-    def after_meeting(self, stage: str, held: int, route: str,
+    def after_meeting(self, stage: str, route: str,
                       entering: tuple[str, int, datetime] | None = None) -> CaseState:
-        """The state once the ``held``-th meeting of ``stage`` took ``route``: the meeting used
-        up its notice, and its circulated plan stands only after a failed quorum. With
+        """The state once a meeting of ``stage`` (one more round) took ``route``: the meeting
+        used up its notice, and its circulated plan stands only after a failed quorum. With
         ``entering`` (state, seq, at), the meeting also moved the case there (as
         :meth:`entering` does). (Built in one go: every meeting pays for it.)"""
-        notices, circulated = self.notices, self.circulated
+        (state, seq, at, objections, level, rounds, notices, circulated, lacked_quorum, postings,
+         submitters, groups) = self
         if stage in notices:
             notices = without(notices, stage)
         if route != "no_quorum" and stage in circulated:
             circulated = without(circulated, stage)
-        rounds = FrozenDict({**self.rounds, stage: held})
-        last_route = FrozenDict({**self.last_route, stage: route})
-        if entering is None:
-            return new_named(CaseState, (self.state, self.entered_seq, self.entered_at,
-                                         self.objections, self.level, rounds, notices,
-                                         circulated, last_route, self.postings,
-                                         self.submitters, self.groups))
-        to, seq, at = entering
-        return new_named(CaseState, (to, seq, at, self.objections, self.level, rounds, notices,
-                                     circulated, last_route, _EMPTY, self.submitters,
-                                     self.groups))
+        rounds = (*rounds, stage)
+        if route == "no_quorum":
+            lacked_quorum = lacked_quorum | {stage}
+        elif stage in lacked_quorum:
+            lacked_quorum = lacked_quorum - {stage}
+        if entering is not None:
+            state, seq, at = entering
+            postings = _EMPTY
+        return new_named(CaseState, (state, seq, at, objections, level, rounds, notices,
+                                     circulated, lacked_quorum, postings, submitters, groups))
 
     def with_notice(self, stage: str, at: datetime) -> CaseState:
         """The state once a notice of the meeting of ``stage`` was given ``at``."""
-        (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
+        (state, seq, entered_at, objections, level, rounds, notices, circulated, lacked_quorum,
          postings, submitters, groups) = self
         return new_named(CaseState, (state, seq, entered_at, objections, level, rounds,
-                                     with_item(notices, stage, at), circulated, last_route,
+                                     with_item(notices, stage, at), circulated, lacked_quorum,
                                      postings, submitters, groups))
 
     def with_circulation(self, stage: str, at: datetime) -> CaseState:
         """The state once the plan for the meeting of ``stage`` was circulated ``at``."""
-        (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
+        (state, seq, entered_at, objections, level, rounds, notices, circulated, lacked_quorum,
          postings, submitters, groups) = self
         return new_named(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
-                                     with_item(circulated, stage, at), last_route, postings,
+                                     with_item(circulated, stage, at), lacked_quorum, postings,
                                      submitters, groups))
 
     def with_postings(self, postings: Mapping[str, datetime]) -> CaseState:
         """The state with this stage's first postings per channel ``postings``."""
-        (state, seq, entered_at, objections, level, rounds, notices, circulated, last_route,
+        (state, seq, entered_at, objections, level, rounds, notices, circulated, lacked_quorum,
          _postings, submitters, groups) = self
         return new_named(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
-                                     circulated, last_route, postings, submitters, groups))
+                                     circulated, lacked_quorum, postings, submitters, groups))
 
     def returned(self) -> CaseState:
         """The state once the case was sent back to an earlier stage: the plan goes back to be
@@ -109,10 +114,11 @@ class CaseState(NamedTuple):
         return self._replace(notices=_EMPTY, circulated=_EMPTY)
 
     def rounds_at(self, stage: str) -> int:
-        return self.rounds.get(stage, 0)
+        """The rounds held at ``stage``."""
+        return self.rounds.count(stage)
 
     def with_round(self, stage: str) -> CaseState:
-        return self._replace(rounds=with_item(self.rounds, stage, self.rounds_at(stage) + 1))
+        return self._replace(rounds=(*self.rounds, stage))
 
 
 # A named tuple from one tuple of every field, ``new_named(CaseState, fields)``: ``_make``
