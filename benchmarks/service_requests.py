@@ -1,11 +1,16 @@
 """What each kind of request the service benchmark sends costs the server, one at a time:
-server CPU per request for reading a case, a stale ``If-Match`` answered 409, and an accepted
-keyed note, each beside ``POST /v1/ping`` (authenticate, insert one row) in the same run.
+server CPU per request for reading a case, a stale ``If-Match`` answered 409, an accepted
+keyed note, and an accepted keyed note on a case another worker acted on since this worker
+last did (its kept replay catches up one stored action first), each beside ``POST /v1/ping``
+(authenticate, insert one row) in the same run.
 
 One server worker on PostgreSQL, one client sending sequentially (no contention: each
 figure is the request's own cost, not queueing); the server's CPU is read from ``/proc``
 (Linux) before and after each kind. ``benchmarks/service.py`` sends these requests
-concurrently: per completed action about one note, 0.4 stale notes and 0.8 reads.
+concurrently: per completed action about one note, 0.4 stale notes and 0.8 reads. With two
+workers, most notes come after an action the other worker stored: the other worker is played
+here by this script, which stores a note through the store API (as a worker does, outside the
+measured server) before each counted note of that kind.
 
     python benchmarks/service_requests.py --pg postgresql://postgres@127.0.0.1:55432/db
     python benchmarks/service_requests.py --pg URL --instructions   # counted under valgrind
@@ -29,7 +34,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from service import _cpu_s, bench_schema, open_cases, serving
+from service import VILLAGE, _cpu_s, bench_schema, open_cases, serving
+
+from deliberation.service import acting
+from deliberation.service.db import open_service_store
+from deliberation.store import Store
 
 
 def main() -> int:
@@ -52,7 +61,8 @@ def main() -> int:
                 httpx.Client(base_url=base, timeout=120,
                              headers={"Authorization": f"Bearer {token}"}) as c:
             meter = _Instructions(pid, Path(dumps)) if args.instructions else _Cpu(pid)
-            results = _measure(c, meter, args.requests, args.rounds)
+            with open_service_store(db) as other:
+                results = _measure(c, meter, args.requests, args.rounds, other)
     unit = "instructions (millions)" if args.instructions else "CPU (ms)"
     print(f"server {unit} per request, one worker, one sequential client, "
           f"{args.rounds} × {args.requests} of each")
@@ -119,16 +129,16 @@ class _Instructions:
         return int(totals[0].split()[1]) / n / 1e6
 
 
-def _measure(c: httpx.Client, meter: _Cpu | _Instructions, n: int, rounds: int
-             ) -> dict[str, list[float]]:
+def _measure(c: httpx.Client, meter: _Cpu | _Instructions, n: int, rounds: int,
+             other: Store) -> dict[str, list[float]]:
     cases = [f"c{i}" for i in range(10)]
     open_cases(c, cases)
     version = dict.fromkeys(cases, 1)
 
-    def note(k: int) -> None:
+    def note(k: int, key: str = "n") -> None:
         cid = cases[k % len(cases)]
-        r = c.post(f"/v1/cases/{cid}/actions", json={"do": "note", "text": f"n{k}"},
-                   headers={"If-Match": f'"{version[cid]}"', "Idempotency-Key": f"n{k}"})
+        r = c.post(f"/v1/cases/{cid}/actions", json={"do": "note", "text": f"{key}{k}"},
+                   headers={"If-Match": f'"{version[cid]}"', "Idempotency-Key": f"{key}{k}"})
         assert r.status_code == 200, r.text
         version[cid] = r.json()["version"]
 
@@ -138,6 +148,17 @@ def _measure(c: httpx.Client, meter: _Cpu | _Instructions, n: int, rounds: int
                    headers={"If-Match": '"1"', "Idempotency-Key": f"s{k}"})
         assert r.status_code == 409, r.text
 
+    def note_after_other(k: int) -> None:
+        # Another worker's note first, so the counted note's worker holds a replay one action
+        # behind. It is stored by this process, not the server: the meter runs on, but the
+        # server only waits meanwhile, as between any two requests.
+        cid = cases[k % len(cases)]
+        step = acting.parse_action(f'{{"do": "note", "text": "o{k}"}}', procedure)
+        out = acting.act(other, cid, step, expected_version=version[cid], village=VILLAGE)
+        out.keep()
+        version[cid] = out.case.version
+        note(k, "a")
+
     def read(k: int) -> None:
         assert c.get(f"/v1/cases/{cases[k % len(cases)]}").status_code == 200
 
@@ -146,9 +167,11 @@ def _measure(c: httpx.Client, meter: _Cpu | _Instructions, n: int, rounds: int
 
     for k in range(100):  # every case replayed and kept, ten records each
         note(10**6 + k)
+    procedure = acting.procedure_of(other, other.info(cases[0]))
     kinds: dict[str, Callable[[int], None]] = {
         "ping (baseline)": ping, "GET /v1/cases/{id}": read,
-        "stale If-Match (409)": stale, "keyed note (200)": note}
+        "stale If-Match (409)": stale, "keyed note (200)": note,
+        "note after another's action": note_after_other}
     out: dict[str, list[float]] = {name: [] for name in kinds}
     for r in range(rounds):
         for name, send in kinds.items():
