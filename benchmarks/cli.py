@@ -60,8 +60,9 @@ format and census, the store's queue and migrations, the YAML reader's ``Located
 roster's fields, cells and reader results) are made with ``eq=False``. The public records
 (``Diagnostic``, the roster's problems, blockers and action hints, the case header, signed
 head and verification) keep their value equality: a caller may compare them, and leaving it
-out of the last five saved 4.4M of ``case show`` (826.4M -> 822.0M, counted alone). ``typing`` is not imported by ``--help`` (the five
-modules it loads name their types for the checker only): 11M of ``--help``. The parsers'
+out of the last five saved 4.4M of ``case show`` (826.4M -> 822.0M, counted alone).
+``typing`` is not imported by ``--help`` (the five modules it loads name their types for the
+checker only): 11M of ``--help``. The parsers'
 formatter finds the terminal's width itself, so argparse no longer imports ``shutil`` (with bz2
 and lzma) for it: about 6M of every command. Two patterns read only by help in another language
 and by PostgreSQL's at-once writes are compiled on first use (2M), and the procedure reader joins
