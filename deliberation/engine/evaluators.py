@@ -257,7 +257,7 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
 def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
     """Count one more round (a meeting held, a task declined, an evaluation closed) at the
     stage: the route becomes ``max_rounds`` when a failed round is the stage's last allowed."""
-    held = s.rounds.count(sp.id) + 1
+    held = s.rounds_at(sp.id) + 1
     cap = sp.stage.max_rounds
     if route != "pass" and cap is not None and held >= cap:
         return "max_rounds", held
