@@ -19,6 +19,7 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     ("lint", "{binary}"),
     ("lint", "{badyaml}"),
     ("lint", "no-such-procedure"),
+    ("lint", "{longname}"),
     ("lint", "four-deliberations", "--format", "xml"),
     ("lint", "four-deliberations", "--lang", "fr"),
     ("lint", "{badyaml}", "--path", "{missing}"),
@@ -29,6 +30,7 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     # -- show
     ("show",),
     ("show", "no-such-procedure"),
+    ("show", "{longname}"),
     ("show", "{missing}"),
     ("show", "{binary}"),
     ("show", "{badyaml}"),
@@ -37,6 +39,7 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     # -- paths
     ("paths",),
     ("paths", "no-such-procedure"),
+    ("paths", "{longname}"),
     ("paths", "{missing}"),
     ("paths", "{binary}"),
     ("paths", "{badyaml}"),
@@ -224,12 +227,14 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     # -- walk
     ("walk",),
     ("walk", "no-such-procedure"),
+    ("walk", "{longname}"),
     ("walk", "four-deliberations", "--script", "{missing}"),
     ("walk", "four-deliberations", "--script", "{binary}"),
     ("walk", "four-deliberations", "--set", "nonsense"),
     # -- diagram
     ("diagram",),
     ("diagram", "no-such-procedure"),
+    ("diagram", "{longname}"),
     ("diagram", "four-deliberations", "--format", "gif"),
     ("diagram", "four-deliberations", "--highlight", "nowhere"),
     ("diagram", "four-deliberations", "--set", "nonsense"),
@@ -282,6 +287,7 @@ BAD_INPUTS: tuple[tuple[str, ...], ...] = (
     # -- html
     ("html",),
     ("html", "no-such-procedure"),
+    ("html", "{longname}"),
     ("html", "four-deliberations", "-o", "{nodir}/p.html"),
     ("html", "four-deliberations", "-o", "{dir}"),
     ("html", "four-deliberations", "--set", "nonsense"),

@@ -99,6 +99,8 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
                          f"UPDATE cases SET procedure_id = '{proc_file}'"),
         "badjson": "{bad json",
         "missing": str(tmp / "missing.yaml"),
+        # a name longer than a file name may be: looking it up fails with ENAMETOOLONG
+        "longname": "x" * 300,
         "missing_csv": str(tmp / "missing.csv"),
         "devzero_csv": str(zero_csv),
         "builtin": str(proc_file),

@@ -82,7 +82,9 @@ def library_from(args: argparse.Namespace) -> Library:
 
 
 def looks_like_path(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref or Path(ref).is_file()
+    # (os.path.isfile, not Path.is_file: a name the system cannot even look up, such as one
+    # too long for it, is no file, where Path.is_file raises OSError on Python 3.11)
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or os.sep in ref or os.path.isfile(ref)
 
 
 def load_ref(ref: str, library: Library) -> Procedure:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,10 +46,11 @@ def register(subparsers: Any) -> None:
 def files_of(ref: str, library: Library) -> tuple[list[Path], list[Diagnostic]]:
     """The files a PATH argument names, or a diagnostic saying it names nothing."""
     path = Path(ref)
-    if path.is_dir():
+    # (os.path's tests: a name the system cannot look up, such as one too long, is neither)
+    if os.path.isdir(ref):
         found = sorted(f for f in path.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file())
         return found, []
-    if path.is_file():
+    if os.path.isfile(ref):
         return [path], []
     if not looks_like_path(ref):
         try:
