@@ -483,6 +483,25 @@ def test_routes_that_read_their_parameters_by_hand_describe_them_as_declared_one
             assert described[name]["in"] == "header" and not described[name]["required"]
 
 
+def test_the_routes_served_plainly_answer_exactly_the_methods_they_describe(env: Env) -> None:
+    # Reading a case and acting are served as plain Starlette routes (app.create_app), which
+    # would answer HEAD as GET: each answers the methods its description lists, and 405
+    # (problem+json) to every other, as the routes FastAPI serves do.
+    case_id = "meth-" + uid()
+    spec = create_app(ServiceSettings(db_url="sqlite:///:memory:")).openapi()
+    with env.client(env.clerk) as c:
+        _open(c, case_id)
+        for path in ("/v1/cases/{case_id}", "/v1/cases/{case_id}/actions"):
+            described = set(spec["paths"][path])
+            for method in ("get", "head", "post", "put", "patch", "delete", "options"):
+                r = c.request(method.upper(), path.format(case_id=case_id),
+                              headers={"If-Match": "*"},
+                              json={"do": "note", "text": "x"} if method == "post" else None)
+                assert (r.status_code == 405) == (method not in described), (path, method)
+                if r.status_code == 405:
+                    assert r.headers["content-type"] == "application/problem+json"
+
+
 def test_the_description_lists_paths_as_written_whatever_order_routes_are_tried_in() -> None:
     # The routes every action takes are tried before the others (FastAPI tries routes in
     # turn); the description lists the paths module by module, each module's as written.

@@ -20,9 +20,11 @@ from typing import Any, Final, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute, APIRouter
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from deliberation import __version__
 from deliberation.definition.loader import default_library
@@ -128,6 +130,15 @@ def _as_written(paths: dict[str, Any], routers: Iterable[APIRouter]) -> dict[str
     return dict(sorted(paths.items(), key=lambda item: place.get(item[0], last)))
 
 
+def _plain(route: APIRoute) -> Route:
+    """A Starlette route serving ``route``'s endpoint (which takes the request and returns a
+    Response) on its path, for exactly its methods (Starlette would add HEAD to GET)."""
+    methods = set(route.methods or ())
+    plain = Route(route.path, route.endpoint, methods=sorted(methods), name=route.name)
+    plain.methods = methods
+    return plain
+
+
 def _load_now() -> None:
     """Load every procedure and message catalog now, not on the first request that needs
     one: the first answer of a worker that words a message in every language (a 409, a
@@ -162,15 +173,31 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         ),
         lifespan=lifespan,
     )
-    base_openapi = app.openapi
-    # FastAPI tries a request's path on each route in turn, about ten Python calls a route
-    # (and the routes of the router that matches, twice): the two routes of every action (a
-    # read of the case, the action) are tried first, not after twenty others.
+    # The two routes of every action (a read of the case, the action) are described with
+    # the others (their APIRoutes) but served as plain Starlette routes, tried first: a
+    # FastAPI route's request passes through FastAPI's routers and request handler
+    # (dependencies solved, a response for sub-dependencies made) for nothing, as they read
+    # their parameters themselves (see ``common.unchecked_of``) and answer a Response — a
+    # fifth of the Python calls on the event loop for each request of an action
+    # (docs/service.md). The same handler serves the same path and methods. (They go before
+    # FastAPI's own pages too, four more routes every request of an action tried.)
     routers = (cases.action_routes, *(module.router for module in MODULES))
+    app.router.routes[:0] = [_plain(route) for route in cases.action_routes.routes
+                             if isinstance(route, APIRoute)]
+    for module in MODULES:
+        app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            spec = base_openapi()
+            # (what FastAPI.openapi makes from the app's routes, with the two served plainly)
+            spec = get_openapi(
+                title=app.title, version=app.version, openapi_version=app.openapi_version,
+                summary=app.summary, description=app.description,
+                terms_of_service=app.terms_of_service, contact=app.contact,
+                license_info=app.license_info, routes=[*cases.action_routes.routes, *app.routes],
+                webhooks=app.webhooks.routes, tags=app.openapi_tags, servers=app.servers,
+                separate_input_output_schemas=app.separate_input_output_schemas,
+                external_docs=app.openapi_external_docs)
             spec["paths"] = _as_written(spec["paths"], routers)
             components = spec.setdefault("components", {}).setdefault("schemas", {})
             components.update(schemas.openapi_components())
@@ -182,8 +209,6 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     app.state.settings = settings
     # Server-Sent Events streams open in this worker (shown by /v1/health).
     app.state.open_streams = 0
-    for router in routers:
-        app.include_router(router)
 
     @app.exception_handler(ServiceProblem)
     async def on_problem(request: Request, exc: ServiceProblem) -> Response:
