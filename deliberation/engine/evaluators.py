@@ -139,7 +139,7 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
         for r in sp.preconditions:
             asked.append(r.verdict(facts))
     for v in asked:
-        if not v.ok:
+        if not v["ok"]:  # (``v.ok`` read as the entry's item: the property costs more)
             raise violation(sp, [v for v in asked if not v.ok])
     # (each verdict is its own entry in the result; a list made here is the caller's already)
     return asked if made else list(asked)  # type: ignore[return-value]
@@ -377,15 +377,17 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
     """The quorum, then (if met and ``vote``) the vote: the route they give, each verdict added
     to ``checks`` (a meeting's, or a written consultation's validity and consent)."""
-    if sp.quorum is not None:
-        v = sp.quorum.verdict(facts)
+    # (each verdict's ``ok`` read as its entry's item: the property costs more)
+    quorum, approval = sp.quorum, sp.approval
+    if quorum is not None:
+        v = quorum.verdict(facts)
         checks.append(v)
-        if not v.ok:
+        if not v["ok"]:
             return "no_quorum"
-    if vote and sp.approval is not None:
-        v = sp.approval.verdict(facts)
+    if vote and approval is not None:
+        v = approval.verdict(facts)
         checks.append(v)
-        if not v.ok:
+        if not v["ok"]:
             return "rejected"
     return "pass"
 

@@ -102,6 +102,11 @@ class StagePlan:
     counts_at: tuple[tuple[str, int], ...] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(
             lambda sp: counts_places(sp.counts_read), takes_self=True))
+    # those counts' names in that order, each with no value yet: a meeting's facts start as a
+    # copy of it (one copy of a table the right size, where adding a dozen keys to an empty
+    # dict grew it twice on the way)
+    counts_blank: FrozenDict = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
+        lambda sp: FrozenDict(dict.fromkeys(sp.counts_read)), takes_self=True))
     # the stages before this one: a move to one of them sends the case back (worked out once
     # here, where every move looked up the plan of the stage it led to for its index)
     earlier: frozenset[str] = attrs.field(default=frozenset(), eq=False, repr=False)
