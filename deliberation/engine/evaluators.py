@@ -120,12 +120,13 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
         ).format(name=sp.stage.name, what=what))
-    if ctx.plan.procedure.groups:  # (most procedures elect none: nothing to ask)
-        require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
-    if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
-        failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
-        if failed:
-            raise violation(sp, failed)
+    if sp.gated:  # (most stages wait for nothing: neither is asked)
+        if ctx.plan.procedure.groups:
+            require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
+        if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
+            failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
+            if failed:
+                raise violation(sp, failed)
     return sp
 
 
@@ -398,7 +399,7 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     checks = preconditions(sp, facts)
     items: tuple[FrozenDict, ...] | None = None
     # items voted one by one: the quorum once, then each item's vote (with the regime's)
-    route = _decide(sp, facts, checks, vote=not sp.items)
+    route = _decide(sp, facts, checks, not sp.items)  # (vote: positional, a cheaper call)
     if route != "no_quorum" and sp.regime is not None:
         require_representative_yes(sp.regime, facts)  # the law's vote can be counted
     if sp.items and route != "no_quorum":
