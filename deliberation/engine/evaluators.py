@@ -165,10 +165,7 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, extra)
     new = s.entering(to, d.seq, d.at)
-    # (the cheap half of :func:`sends_back` first: most moves go forward, and the call is then
-    # not made)
-    return _moved(route, to, checks, extra,
-                  new.returned() if to in sp.earlier and sends_back(ctx, sp, to) else new)
+    return _moved(route, to, checks, extra, new.returned() if sends_back(ctx, sp, to) else new)
 
 
 def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
@@ -212,9 +209,7 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
         _adoptable(ctx, d, sp, to, result)
     new = s.after_meeting(sp.id, route, (to, d.seq, d.at))
     return new_named(Outcome, (FrozenDict(result),
-                               # (as in :func:`move`: the cheap half first)
-                               new.returned() if to in sp.earlier and sends_back(ctx, sp, to)
-                               else new, None))
+                               new.returned() if sends_back(ctx, sp, to) else new, None))
 
 
 def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]

@@ -228,12 +228,6 @@ class Approval(Rule):
 
     threshold: Threshold
     written: bool = False
-    # the fact the threshold's base totals, read as it is (None: the votes cast, summed here
-    # with the written votes where they count), worked out when the rule is bound: every vote
-    # asks it, where :meth:`Base.total` was a call and an enum's value read each time
-    _total_fact: str | None = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
-        lambda a: None if a.threshold.base is Base.VOTES_CAST else a.threshold.base.value,
-        takes_self=True))
 
     @classmethod
     def from_params(cls, rule_id: str, params: Mapping[str, Any], basis: tuple[str, ...]
@@ -263,14 +257,8 @@ class Approval(Rule):
             written = wy + wn + wa
             if written and self.written:
                 yes, no, abstain = yes + wy, no + wn, abstain + wa
-        # (the votes cast with the written ones where they count: the base alone does not know;
-        # any other base's total as :meth:`Base.total` reads it)
-        fact = self._total_fact
-        if fact is None:
-            total = yes + no + abstain
-        else:
-            given: Any = facts.get(fact, 0)
-            total = given if type(given) is int else int(given)
+        # (the votes cast with the written ones where they count: the base alone does not know)
+        total = yes + no + abstain if t.base is _VOTES_CAST else t.base.total(facts)
         ok, numbers = t.judge(yes, total)
         numbers["no"], numbers["abstain"] = no, abstain
         if written:  # what was done with votes handed in writing

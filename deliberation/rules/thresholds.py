@@ -228,9 +228,7 @@ class Threshold:
         >>> Threshold(Fraction(1, 2), Comparison.MORE_THAN, Base.PRESENT).judge(5, 10)[0]
         False
         """
-        # (:meth:`needed`'s one floor division, written out: every threshold a verdict judges
-        # asks it, and a call costs more than the division)
-        needed = (self._num * total + self._round) // self._den
+        needed = self.needed(total)
         return count >= needed, {"count": count, "total": total, "needed": needed,
                                  "ratio": self._text, "compare": self._compare,
                                  "base": self._base}
