@@ -885,11 +885,12 @@ class Case:
         # record most actions make
         own = self._evaluate_new(s, kind, now, actor, data, signatures, self._attaching,
                                  1 if before is None else 2)
-        s = own[1].state
-        if before is None and s.state not in plan.skips:
+        skips = plan.skips  # (most procedures merge no stage away: the state is not read then)
+        if before is None and (not skips or own[1].state.state not in skips):
             self._commit(own)
             self._attaching = ()
             return (own[0],)
+        s = own[1].state
         made = [own] if before is None else [before, own]
         while s.state in plan.skips:  # a record for each stage merged away after it
             made.append(self._evaluate_new(s, "stage-skipped", now, None, _EMPTY, (), (),
@@ -926,7 +927,9 @@ class Case:
             effect(self._tally)
         self._records.append(rec)
         before, self._state = self._state, new
-        if new.groups is not before.groups:
+        # (a procedure electing no group never has one in its state: nothing to compare, as
+        # ``__init__`` selects none)
+        if self._ctx.plan.procedure.groups and new.groups is not before.groups:
             # the roster evaluations read selects each group's elected members (see
             # engine.groups); the context already selects them while the groups stay the same
             self._ctx = context_for(self._ctx, new)

@@ -177,15 +177,17 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
                        sum(1 for v in people if v.adult), named, online, len(proxied))
 
 
-def _check_attendance(a: _Attendance, bc: BodyCounts) -> None:
-    if a.voters > bc.voters:
-        raise InvalidAction(too_many("present", a.voters, bc.voters))
-    if a.members > bc.members:
-        raise InvalidAction(too_many("present + non_voting", a.members, bc.members))
-    if a.households > bc.households or a.households > a.members:
+def _check_attendance(voters: int, members: int, households: int, bc: BodyCounts) -> None:
+    """The voters, members and households present (an attendance's first three counts, given
+    as ints: the caller has unpacked it) against the body's."""
+    if voters > bc.voters:
+        raise InvalidAction(too_many("present", voters, bc.voters))
+    if members > bc.members:
+        raise InvalidAction(too_many("present + non_voting", members, bc.members))
+    if households > bc.households or households > members:
         # people present can represent at most as many households as there are of them (two
         # comparisons: ``min`` of two costs more than both)
-        raise InvalidAction(too_many("households", a.households, min(bc.households, a.members)))
+        raise InvalidAction(too_many("households", households, min(bc.households, members)))
 
 
 def _who(ctx: Context, vid: str) -> str:
@@ -465,7 +467,10 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     data = d.data
     bc = counts(ctx.roster, sp.body)
     a = _attendance(ctx, sp, data, bc)
-    _check_attendance(a, bc)
+    # (unpacked once: a named tuple's field read by name is slow on Python 3.11, and the checks
+    # and the electorate below read most of them)
+    present, attending, households, adults, named_ids, online, by_proxy = a
+    _check_attendance(present, attending, households, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
     # What a meeting was not given is not checked: ``hold_meeting`` records only what was
     # given, and a part left out reads as none (no one excused, left out, writing or signing).
@@ -487,7 +492,6 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     circulated = s.circulated.get(sp.id) if "circulated_on" in reads else None
     # every count checked (a refusal never depends on what the rules read); the stage's rules
     # given the ones they read (a meeting establishes some twenty-five, its rules read a dozen)
-    present, attending, households, adults, _named, online, by_proxy = a  # (read once each)
     counted = (
         bc.members, bc.voters, bc.voters - excluded, excused, excluded, online, by_proxy,
         bc.households, bc.adults, present, attending, households, adults, yes, no, abstain,
@@ -497,7 +501,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
         interested,
         local_date(notice, zone) if notice is not None else None,
         local_date(circulated, zone) if circulated is not None else None)
-    picked: dict[str, Any] = {}
+    picked: dict[str, Any] = sp.counts_blank.copy()  # (a plain dict: ``dict.copy``)
     for name, i in sp.counts_at:  # (a loop here: a comprehension would be a frame of its own)
         picked[name] = counted[i]
     facts: Facts = picked  # type: ignore[assignment]
@@ -526,26 +530,29 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
             "no rule of this meeting counts the yes votes of villager representatives apart: "
             "leave out {key}",
         ).format(key=as_written(_YES_AMONG)))
-    return facts, _electorate(ctx, sp, bc, excused, by_reason, left_out, on_leave, a)
+    return facts, _electorate(ctx, sp, bc, excused, by_reason, left_out, on_leave, present,
+                              online, by_proxy, named_ids)
 
 
 def _electorate(ctx: Context, sp: StagePlan, bc: BodyCounts, excused: int,
                 by_reason: dict[str, int], left_out: tuple[str, ...], on_leave: frozenset[str],
-                a: _Attendance) -> FrozenDict:
+                present: int, online: int, by_proxy: int, named: frozenset[str] | None
+                ) -> FrozenDict:
     """Who should have attended at that moment (应到), and, when people were named, who of
-    them was absent without leave: the meeting's record keeps it as the roster then stood."""
+    them was absent without leave: the meeting's record keeps it as the roster then stood.
+    ``present`` … ``named``: the attendance's voters present, online, by proxy and named."""
     excluded = sum(by_reason.values()) if by_reason else 0
     snap: dict[str, Any] = {"voters": bc.voters, "expected": bc.voters - excluded,
-                            "present": a.voters, "excused": excused}
+                            "present": present, "excused": excused}
     if by_reason:
         snap["excluded"] = FrozenDict(sorted(by_reason.items()))
-    if a.online:
-        snap["online"] = a.online
-    if a.by_proxy:
-        snap["by_proxy"] = a.by_proxy
-    if a.named is not None:
+    if online:
+        snap["online"] = online
+    if by_proxy:
+        snap["by_proxy"] = by_proxy
+    if named is not None:
         voters = member_ids(ctx.roster, sp.body.voters or sp.body.members)
-        gone = set(left_out) | on_leave | a.named
+        gone = set(left_out) | on_leave | named
         snap["absent"] = tuple(sorted(v for v in voters if v not in gone))
     return FrozenDict(snap)
 

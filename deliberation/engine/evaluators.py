@@ -120,12 +120,13 @@ def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: 
         raise InvalidAction(_(
             "the case is at {name!r}; cannot {what} now",
         ).format(name=sp.stage.name, what=what))
-    if ctx.plan.procedure.groups:  # (most procedures elect none: nothing to ask)
-        require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
-    if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
-        failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
-        if failed:
-            raise violation(sp, failed)
+    if sp.gated:  # (most stages wait for nothing: neither is asked)
+        if ctx.plan.procedure.groups:
+            require_elected(ctx, s, sp)  # a body made of a group acts once the group is elected
+        if PUBLICATION_FACT in sp.reads:  # per-stage disclosure: the stage opens once published
+            failed = [v for v in opening_verdicts(ctx, sp) if not v.ok]
+            if failed:
+                raise violation(sp, failed)
     return sp
 
 
@@ -139,7 +140,7 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
         for r in sp.preconditions:
             asked.append(r.verdict(facts))
     for v in asked:
-        if not v.ok:
+        if not v["ok"]:  # (``v.ok`` read as the entry's item: the property costs more)
             raise violation(sp, [v for v in asked if not v.ok])
     # (each verdict is its own entry in the result; a list made here is the caller's already)
     return asked if made else list(asked)  # type: ignore[return-value]
@@ -377,15 +378,17 @@ def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
     """The quorum, then (if met and ``vote``) the vote: the route they give, each verdict added
     to ``checks`` (a meeting's, or a written consultation's validity and consent)."""
-    if sp.quorum is not None:
-        v = sp.quorum.verdict(facts)
+    # (each verdict's ``ok`` read as its entry's item: the property costs more)
+    quorum, approval = sp.quorum, sp.approval
+    if quorum is not None:
+        v = quorum.verdict(facts)
         checks.append(v)
-        if not v.ok:
+        if not v["ok"]:
             return "no_quorum"
-    if vote and sp.approval is not None:
-        v = sp.approval.verdict(facts)
+    if vote and approval is not None:
+        v = approval.verdict(facts)
         checks.append(v)
-        if not v.ok:
+        if not v["ok"]:
             return "rejected"
     return "pass"
 
@@ -396,7 +399,7 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     checks = preconditions(sp, facts)
     items: tuple[FrozenDict, ...] | None = None
     # items voted one by one: the quorum once, then each item's vote (with the regime's)
-    route = _decide(sp, facts, checks, vote=not sp.items)
+    route = _decide(sp, facts, checks, not sp.items)  # (vote: positional, a cheaper call)
     if route != "no_quorum" and sp.regime is not None:
         require_representative_yes(sp.regime, facts)  # the law's vote can be counted
     if sp.items and route != "no_quorum":

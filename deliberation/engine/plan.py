@@ -50,6 +50,7 @@ from deliberation.rules import RULES, Effect, Rule
 from deliberation.rules.channels import CHANNELS
 from deliberation.rules.facts import MEETING_COUNTS
 from deliberation.rules.law import in_force_from, is_representative
+from deliberation.rules.names import RESULTS_UNPUBLISHED
 from deliberation.rules.regimes import MatterRegime, notice_days
 from deliberation.rules.thresholds import format_fraction, parse_fraction
 
@@ -102,9 +103,18 @@ class StagePlan:
     counts_at: tuple[tuple[str, int], ...] = attrs.field(
         init=False, eq=False, repr=False, default=attrs.Factory(
             lambda sp: counts_places(sp.counts_read), takes_self=True))
+    # those counts' names in that order, each with no value yet: a meeting's facts start as a
+    # copy of it (one copy of a table the right size, where adding a dozen keys to an empty
+    # dict grew it twice on the way)
+    counts_blank: FrozenDict = attrs.field(init=False, eq=False, repr=False, default=attrs.Factory(
+        lambda sp: FrozenDict(dict.fromkeys(sp.counts_read)), takes_self=True))
     # the stages before this one: a move to one of them sends the case back (worked out once
     # here, where every move looked up the plan of the stage it led to for its index)
     earlier: frozenset[str] = attrs.field(default=frozenset(), eq=False, repr=False)
+    # whether an action at this stage waits for something first: a group to be elected (the
+    # procedure elects some) or earlier results to be published (a rule reads whether they
+    # are): worked out once here, where every action asked both
+    gated: bool = attrs.field(default=False, eq=False, repr=False)
     # the result of an action that leaves the case at this stage (a notice, a posting, an
     # opinion…): one frozen mapping, shared by their records
     stayed: FrozenDict = attrs.field(init=False, default=attrs.Factory(
@@ -219,7 +229,8 @@ def _compile_stage(procedure: Procedure, index: int, stage: Stage,
     return StagePlan(stage, index, body, stage.action, skip, quorum, approval, tuple(pre),
                      tuple(deadlines), targets,
                      frozenset(k for k, t in targets.items() if t == ESCALATE), reads, regime,
-                     voted, frozenset(s.id for s in procedure.stages[:index]))
+                     voted, frozenset(s.id for s in procedure.stages[:index]),
+                     bool(procedure.groups) or RESULTS_UNPUBLISHED in reads)
 
 
 _PLANS: dict[tuple[int, str, frozenset[str]], tuple[weakref.ref[Procedure], Plan]] = {}
