@@ -30,6 +30,7 @@ from deliberation.service import schemas
 from deliberation.service.app import create_app
 from deliberation.service.problems import TITLES
 from deliberation.service.settings import ServiceSettings
+from deliberation.store import open_store
 
 VILLAGE = "guzhuang"
 
@@ -349,6 +350,37 @@ def test_a_bad_or_revoked_token_is_401_before_anything_on_a_case(env: Env) -> No
         assert c.get(f"/v1/cases/{case_id}").json()["version"] == version + 1
 
 
+def test_the_ping_inserts_one_row_for_a_valid_token_and_none_for_a_bad_one(env: Env) -> None:
+    # The benchmark's baseline reads its parameters itself, as the action's routes do: the
+    # same token check (401 with a Bearer challenge, nothing inserted) and the same language.
+    def pings() -> int:
+        store = open_store(env.server.db)
+        try:
+            return int(store.backend.execute("SELECT COUNT(*) FROM service_pings")[0][0])
+        finally:
+            store.close()
+
+    token = make_token(env.server.db, "auditor", VILLAGE)
+    before = pings()
+    forged = token[:-4] + ("aaaa" if not token.endswith("aaaa") else "bbbb")
+    for bad in (None, "not-a-token", forged):
+        with env.client(bad) as c:
+            r = c.post("/v1/ping")
+            assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+            assert r.headers["content-type"] == "application/problem+json"
+    assert pings() == before
+    with env.client(token, "zh-Hant") as c:
+        r = c.post("/v1/ping")
+        assert (r.status_code, r.json()) == (200, {"ok": True})
+        assert r.headers["content-language"] == "zh-Hant"
+    assert pings() == before + 1
+    done = support.cli("token", "revoke", token.split("_")[1], db=env.server.db)
+    assert done.returncode == 0, done.stderr
+    with env.client(token) as c:  # revoked: refused by every worker
+        assert [c.post("/v1/ping").status_code for _ in range(4)] == [401] * 4
+    assert pings() == before + 1
+
+
 def test_a_misspelt_case_id_is_404_naming_the_nearest_of_the_tokens_village(env: Env) -> None:
     u = uid()
     with env.client(env.clerk) as c:
@@ -466,8 +498,9 @@ def test_bad_requests_are_located_problems_never_tracebacks(env: Env) -> None:
 
 def test_routes_that_read_their_parameters_by_hand_describe_them_as_declared_ones() -> None:
     # Acting and reading a case read their headers and `lang` themselves (no dependency
-    # solving on the hottest routes); their OpenAPI description must be what FastAPI writes
-    # for a route that declares the same parameters.
+    # solving on the hottest routes), and so does the ping they are compared with; their
+    # OpenAPI description must be what FastAPI writes for a route that declares the same
+    # parameters.
     spec = create_app(ServiceSettings(db_url="sqlite:///:memory:")).openapi()
     declared = {p["name"]: p for p in
                 spec["paths"]["/v1/cases/{case_id}/explanation"]["get"]["parameters"]}
@@ -481,17 +514,21 @@ def test_routes_that_read_their_parameters_by_hand_describe_them_as_declared_one
             assert described[name] == param, (path, name)
         for name in own:
             assert described[name]["in"] == "header" and not described[name]["required"]
+    # the ping is on no case: the declared ones less the case's id, in FastAPI's order
+    assert spec["paths"]["/v1/ping"]["post"]["parameters"] == [
+        p for p in spec["paths"]["/v1/cases/{case_id}/explanation"]["get"]["parameters"]
+        if p["name"] != "case_id"]
 
 
 def test_the_routes_served_plainly_answer_exactly_the_methods_they_describe(env: Env) -> None:
-    # Reading a case and acting are served as plain Starlette routes (app.create_app), which
-    # would answer HEAD as GET: each answers the methods its description lists, and 405
-    # (problem+json) to every other, as the routes FastAPI serves do.
+    # Reading a case, acting and the ping are served as plain Starlette routes
+    # (app.create_app), which would answer HEAD as GET: each answers the methods its
+    # description lists, and 405 (problem+json) to every other, as the routes FastAPI serves do.
     case_id = "meth-" + uid()
     spec = create_app(ServiceSettings(db_url="sqlite:///:memory:")).openapi()
     with env.client(env.clerk) as c:
         _open(c, case_id)
-        for path in ("/v1/cases/{case_id}", "/v1/cases/{case_id}/actions"):
+        for path in ("/v1/cases/{case_id}", "/v1/cases/{case_id}/actions", "/v1/ping"):
             described = set(spec["paths"][path])
             for method in ("get", "head", "post", "put", "patch", "delete", "options"):
                 r = c.request(method.upper(), path.format(case_id=case_id),

@@ -181,20 +181,23 @@ def create_app(settings: ServiceSettings) -> FastAPI:
     # fifth of the Python calls on the event loop for each request of an action
     # (docs/service.md). The same handler serves the same path and methods. (They go before
     # FastAPI's own pages too, four more routes every request of an action tried.)
-    routers = (cases.action_routes, *(module.router for module in MODULES))
-    app.router.routes[:0] = [_plain(route) for route in cases.action_routes.routes
+    # ``POST /v1/ping``, the benchmark's baseline, is served the same way (resources/system.py).
+    plain = (cases.action_routes, system.plain_routes)
+    routers = (*plain, *(module.router for module in MODULES))
+    app.router.routes[:0] = [_plain(route) for router in plain for route in router.routes
                              if isinstance(route, APIRoute)]
     for module in MODULES:
         app.include_router(module.router)
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            # (what FastAPI.openapi makes from the app's routes, with the two served plainly)
+            # (what FastAPI.openapi makes from the app's routes, with those served plainly)
             spec = get_openapi(
                 title=app.title, version=app.version, openapi_version=app.openapi_version,
                 summary=app.summary, description=app.description,
                 terms_of_service=app.terms_of_service, contact=app.contact,
-                license_info=app.license_info, routes=[*cases.action_routes.routes, *app.routes],
+                license_info=app.license_info,
+                routes=[*(route for router in plain for route in router.routes), *app.routes],
                 webhooks=app.webhooks.routes, tags=app.openapi_tags, servers=app.servers,
                 separate_input_output_schemas=app.separate_input_output_schemas,
                 external_docs=app.openapi_external_docs)

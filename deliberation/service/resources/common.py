@@ -106,19 +106,26 @@ def _optional(name: str, where: str, title: str, description: str | None = None
     return param
 
 
-def case_parameters(*headers: tuple[str, str, str]) -> dict[str, Any]:
-    """``openapi_extra`` for a route on one case that reads its parameters with
-    :func:`unchecked_of`: the path's ``case_id``, ``lang``, then ``headers`` (name, title,
-    description) of its own, then ``Authorization`` and ``Accept-Language`` — the description
-    FastAPI gives the routes that declare them (a test holds the two equal)."""
+def request_parameters(*headers: tuple[str, str, str]) -> dict[str, Any]:
+    """``openapi_extra`` for a route that reads its parameters with :func:`unchecked_of`:
+    ``lang``, then ``headers`` (name, title, description) of its own, then ``Authorization``
+    and ``Accept-Language`` — the description FastAPI gives the routes that declare them (a
+    test holds the two equal)."""
     return {"parameters": [
-        {"name": "case_id", "in": "path", "required": True,
-         "schema": {"type": "string", "title": "Case Id"}},
         _optional("lang", "query", "Lang", LANG_DESCRIPTION),
         *(_optional(name, "header", title, description)
           for name, title, description in headers),
         _optional("authorization", "header", "Authorization", "Bearer TOKEN"),
         _optional("accept-language", "header", "Accept-Language"),
+    ]}
+
+
+def case_parameters(*headers: tuple[str, str, str]) -> dict[str, Any]:
+    """:func:`request_parameters` for a route on one case: the path's ``case_id`` first."""
+    return {"parameters": [
+        {"name": "case_id", "in": "path", "required": True,
+         "schema": {"type": "string", "title": "Case Id"}},
+        *request_parameters(*headers)["parameters"],
     ]}
 
 
