@@ -4,8 +4,9 @@ several server worker processes — beside a trivial endpoint of the same server
 Each client sends its share of actions (notes, each with an Idempotency-Key and the If-Match
 of the last version it saw; a 409 is re-read and retried) to cases picked at random. The
 baseline is ``POST /v1/ping`` on the same server, same clients, same count: authenticate and
-insert one row. The figure is the ratio of the two throughputs. Afterwards every case is
-checked: no action lost, none doubled, every hash chain verifies.
+insert one row, served as plainly as the action's own routes (no dependency solving). The
+figure is the ratio of the two throughputs. Afterwards every case is checked: no action lost,
+none doubled, every hash chain verifies.
 
     python benchmarks/service.py --pg postgresql://postgres@127.0.0.1:55432/db
     python benchmarks/service.py --clients 50 --actions 200 --cases 100 --workers 2
