@@ -101,7 +101,7 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         order=FrozenDict(type=kind, **instrument),
         basis=FrozenDict(law="organic-law", article=article,
                          cited=cite("organic-law", article, opened_on).to_data()))
-    return Outcome(result, s.entering(state, d.seq, d.at))
+    return (result, s.entering(state, d.seq, d.at), None)
 
 
 __all__ = ["ORDERS", "ORDER_KIND", "default_destination", "ev_order"]

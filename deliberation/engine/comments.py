@@ -64,7 +64,7 @@ def ev_villager_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Out
                     local_date(d.at, zone))
     if not v.ok:
         raise violation(sp, [v])
-    return Outcome(FrozenDict(route=None, state=s.state, checks=(v.entry(),)), s)
+    return (FrozenDict(route=None, state=s.state, checks=(v.entry(),)), s, None)
 
 
 def ev_objection_reply(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -81,8 +81,8 @@ def ev_objection_reply(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcom
     member(ctx, d.actor, rule.answered_by, sp.id, _("body that answers objections"))
     _words(d.data, "answer")
     v = rule.answer(first.filed_on, local_date(d.at, ctx.plan.zone))
-    return Outcome(FrozenDict(route=None, state=s.state, objection=first.seq, late=not v.ok,
-                              checks=(v.entry(),)), s)
+    return (FrozenDict(route=None, state=s.state, objection=first.seq, late=not v.ok,
+                       checks=(v.entry(),)), s, None)
 
 
 EVALUATORS = {OBJECTION_KIND: ev_villager_objection, REPLY_KIND: ev_objection_reply}

@@ -36,7 +36,7 @@ def ev_result_published(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outco
     sp = ctx.plan.stages[stage]
     member(ctx, d.actor, (*sp.body.members, "villagers-committee"), s.state,
            _("body that publishes the result"))
-    return Outcome(FrozenDict(route=None, state=s.state, stage=stage), s)
+    return (FrozenDict(route=None, state=s.state, stage=stage), s, None)
 
 
 EVALUATORS = {PUBLISHED_KIND: ev_result_published}
