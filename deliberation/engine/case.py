@@ -60,7 +60,7 @@ from deliberation.engine.records import (
     canonical_json,
     fingerprint,
 )
-from deliberation.engine.state import CaseState, Tally, new_named
+from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -270,8 +270,8 @@ class Case:
             if here is not None and here.deadlines and fmt.refused_late:
                 # as when it was made: not after a deadline (if its engine refused that)
                 refuse_late(self._ctx, s, here, rec.kind, rec.at)
-            out = self._evaluate(s, Draft(rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
-                                          rec.data, rec.signatures))
+            out = self._evaluate(s, (rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
+                                     rec.data, rec.signatures))
         except ReplayError:
             raise
         except DeliberationError as err:
@@ -840,7 +840,8 @@ class Case:
         ctx = self._ctx
         if ctx.engine_format is not self._format:
             ctx = attrs.evolve(ctx, engine_format=self._format)
-        return _EVALUATORS[d.kind](ctx, s, self._tally_of(s), d)
+        _seq, kind, _at, _actor, _stage, _data, _signatures = d
+        return _EVALUATORS[kind](ctx, s, self._tally_of(s), d)
 
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
@@ -915,7 +916,7 @@ class Case:
         stage = state if kind != "opened" and state in ctx.plan.stages else None
         tally = self._tally
         out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
-                                new_named(Draft, (seq, kind, at, actor, stage, data, signatures)))
+                                (seq, kind, at, actor, stage, data, signatures))
         result, _new, _effect = out
         return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, result,
                        attachments), out, visit)

@@ -464,7 +464,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
                   ) -> tuple[Facts, FrozenDict]:
     """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
     the electorate of the meeting as its record keeps it (see :func:`_electorate`)."""
-    data = d.data
+    _seq, _kind, at, _actor, _stage, data, _signatures = d
     bc = counts(ctx.roster, sp.body)
     a = _attendance(ctx, sp, data, bc)
     # (unpacked once: a named tuple's field read by name is slow on Python 3.11, and the checks
@@ -512,7 +512,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     if SIGNED_OFFICES in reads:
         facts[SIGNED_OFFICES] = signed_offices(ctx, data)
     if "on" in reads:
-        facts["on"] = local_date(d.at, zone)
+        facts["on"] = local_date(at, zone)
     subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
