@@ -22,10 +22,11 @@ from deliberation.roster import Roster, RosterError, Villager
 
 # A record being evaluated: everything but its result, in this order: its seq, kind, time,
 # actor, stage, data and signatures. A plain tuple, built as a literal and unpacked once by each
-# function that reads it (``seq, kind, at, actor, stage, data, signatures = d``, ``_`` for the
-# fields it does not read): on Python 3.11 a named tuple costs about four times as much to make,
-# once a record, and each field read by name costs more than the unpacking of all seven; mypy
-# checks every place that builds or unpacks one against this alias.
+# function that reads it (``seq, kind, at, actor, stage, data, signatures = d``, a field it does
+# not read named with a leading underscore, ``_seq``: ``_`` alone is the translation function):
+# on Python 3.11 a named tuple costs about four times as much to make, once a record, and each
+# field read by name costs more than the unpacking of all seven; mypy checks every place that
+# builds or unpacks one against this alias.
 Draft = tuple[int, str, datetime, str | None, str | None, Mapping[str, Any],
               tuple[Signature, ...]]
 
