@@ -38,8 +38,8 @@ def test_each_count_of_a_meeting_is_handed_over_under_its_own_name() -> None:
                    "witnesses": 1, "households": 17,
                    "written": {"yes": 3, "no": 2, "abstain": 1}})
     at = datetime(2026, 3, 2, 1, tzinfo=UTC)
-    facts, _electorate = meeting_facts(ctx, state, asked, Draft(2, "meeting", at, None,
-                                                                "resolution", data, ()))
+    draft: Draft = (2, "meeting", at, None, "resolution", data, ())
+    facts, _electorate = meeting_facts(ctx, state, asked, draft)
     got = {name: facts[name] for name in MEETING_COUNTS}  # type: ignore[literal-required]
     body = (33, 33)  # members and voters: 30 representatives and the 3 of the villagers' committee
     assert (got["members"], got["voters"]) == body

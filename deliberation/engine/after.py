@@ -63,6 +63,7 @@ def default_destination(plan: Plan, order: str) -> str | None:
 
 def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     """An order after adoption: checked, then the case reopened or ended as it says."""
+    seq, _kind, at, _actor, _stage, data, _signatures = d
     plan = ctx.plan
     proc = plan.procedure
     success = proc.success_outcome().id
@@ -72,12 +73,11 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             "{state})",
         ).format(state=proc.outcomes[s.state].name if s.state in proc.outcomes
                  else proc.stage(s.state).name))
-    data = d.data
     kind = data.get("type")
     if kind not in ORDERS:
         raise InvalidAction(_("the order's type must be one of {known}").format(
             known=", ".join(ORDERS)))
-    today = local_date(d.at, plan.zone)
+    today = local_date(at, plan.zone)
     instrument = read_instrument(data, today)
     reopen, end = data.get("reopen"), data.get("end")
     if reopen is not None and end is not None:
@@ -101,7 +101,7 @@ def ev_order(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         order=FrozenDict(type=kind, **instrument),
         basis=FrozenDict(law="organic-law", article=article,
                          cited=cite("organic-law", article, opened_on).to_data()))
-    return Outcome(result, s.entering(state, d.seq, d.at))
+    return (result, s.entering(state, seq, at), None)
 
 
 __all__ = ["ORDERS", "ORDER_KIND", "default_destination", "ev_order"]

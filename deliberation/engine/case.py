@@ -60,7 +60,7 @@ from deliberation.engine.records import (
     canonical_json,
     fingerprint,
 )
-from deliberation.engine.state import CaseState, Tally, new_named
+from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -270,15 +270,16 @@ class Case:
             if here is not None and here.deadlines and fmt.refused_late:
                 # as when it was made: not after a deadline (if its engine refused that)
                 refuse_late(self._ctx, s, here, rec.kind, rec.at)
-            out = self._evaluate(s, Draft(rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
-                                          rec.data, rec.signatures))
+            out = self._evaluate(s, (rec.seq, rec.kind, rec.at, rec.actor, rec.stage,
+                                     rec.data, rec.signatures))
         except ReplayError:
             raise
         except DeliberationError as err:
             raise ReplayError(_mismatch(rec, f"refused now: {err.message.en}")) from None
         except (KeyError, TypeError, ValueError, AttributeError) as err:
             raise ReplayError(_mismatch(rec, f"malformed data: {err!r}")) from None
-        now = fmt.recorded(rec.kind, out.result)
+        result, _new, _effect = out
+        now = fmt.recorded(rec.kind, result)
         if canonical_json(now) != canonical_json(rec.result):
             raise ReplayError(_mismatch(rec, _differences(rec.result, now)))
         self._commit((rec, out, s.entered_seq))
@@ -839,7 +840,8 @@ class Case:
         ctx = self._ctx
         if ctx.engine_format is not self._format:
             ctx = attrs.evolve(ctx, engine_format=self._format)
-        return _EVALUATORS[d.kind](ctx, s, self._tally_of(s), d)
+        _seq, kind, _at, _actor, _stage, _data, _signatures = d
+        return _EVALUATORS[kind](ctx, s, self._tally_of(s), d)
 
     def _act(self, kind: str, actor: str | None, data: Mapping[str, Any],
              signatures: tuple[Signature, ...] = (), at: datetime | None = None
@@ -880,22 +882,23 @@ class Case:
                 # the vote attempted in the consultation: close it first (refused if short)
                 before = self._evaluate_new(s, "consultation-closed", now, actor, _EMPTY, (),
                                             (), 1)
-                s = before[1].state
+                _rec, (_result, s, _effect), _visit = before
         # the action's own record (it carries the evidence attached, once), made as the one
         # record most actions make
         own = self._evaluate_new(s, kind, now, actor, data, signatures, self._attaching,
                                  1 if before is None else 2)
+        rec, (_result, s, _effect), _visit = own
         skips = plan.skips  # (most procedures merge no stage away: the state is not read then)
-        if before is None and (not skips or own[1].state.state not in skips):
+        if before is None and (not skips or s.state not in skips):
             self._commit(own)
             self._attaching = ()
-            return (own[0],)
-        s = own[1].state
+            return (rec,)
         made = [own] if before is None else [before, own]
         while s.state in plan.skips:  # a record for each stage merged away after it
-            made.append(self._evaluate_new(s, "stage-skipped", now, None, _EMPTY, (), (),
-                                           len(made) + 1))
-            s = made[-1][1].state
+            skipped = self._evaluate_new(s, "stage-skipped", now, None, _EMPTY, (), (),
+                                         len(made) + 1)
+            made.append(skipped)
+            _rec, (_result, s, _effect), _visit = skipped
         for accepted in made:
             self._commit(accepted)
         self._attaching = ()
@@ -913,14 +916,14 @@ class Case:
         stage = state if kind != "opened" and state in ctx.plan.stages else None
         tally = self._tally
         out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
-                                new_named(Draft, (seq, kind, at, actor, stage, data, signatures)))
-        return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, out.result,
+                                (seq, kind, at, actor, stage, data, signatures))
+        result, _new, _effect = out
+        return (Record(seq, ctx.case_id, kind, at, actor, stage, data, signatures, result,
                        attachments), out, visit)
 
     def _commit(self, accepted: Accepted) -> None:
         """Append an accepted record: the state becomes its state, the tally counts it."""
-        rec, out, visit = accepted
-        new, effect = out.state, out.effect
+        rec, (_result, new, effect), visit = accepted
         if effect is not None:
             if self._tally.visit != visit:
                 self._tally = Tally(visit)

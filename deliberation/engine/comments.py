@@ -49,27 +49,29 @@ def _words(data: Any, key: str) -> str:
 
 
 def ev_villager_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, actor, _at_stage, data, signatures = d
     sp = _stage(ctx, s)
     rule = comment_rule(sp)
     if rule is None:
         raise InvalidAction(_(
             "the stage {name!r} takes no villagers' objections (it has no comment period)",
         ).format(name=sp.stage.name))
-    member(ctx, d.actor, rule.objectors, sp.id, _("villagers who may object"))
-    _words(d.data, "reason")
-    if not any(sig.signer == d.actor and sig.method != "proxy" for sig in d.signatures):
+    member(ctx, actor, rule.objectors, sp.id, _("villagers who may object"))
+    _words(data, "reason")
+    if not any(sig.signer == actor and sig.method != "proxy" for sig in signatures):
         raise InvalidAction(_("an objection must be signed by the villager raising it"))
     zone = ctx.plan.zone
-    v = rule.filing({ch: local_date(at, zone) for ch, at in s.postings.items()},
-                    local_date(d.at, zone))
+    v = rule.filing({ch: local_date(posted, zone) for ch, posted in s.postings.items()},
+                    local_date(at, zone))
     if not v.ok:
         raise violation(sp, [v])
-    return Outcome(FrozenDict(route=None, state=s.state, checks=(v.entry(),)), s)
+    return (FrozenDict(route=None, state=s.state, checks=(v.entry(),)), s, None)
 
 
 def ev_objection_reply(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, actor, _at_stage, data, _signatures = d
     _stage(ctx, s)
-    to = d.data.get("to")
+    to = data.get("to")
     on_roster(ctx, to, s.state)
     mine = [f for f in filed(ctx) if f.villager == to and f.answered_on is None]
     if not mine:
@@ -78,11 +80,11 @@ def ev_objection_reply(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcom
     sp = ctx.plan.stages[first.stage]
     rule = comment_rule(sp)
     assert rule is not None  # an objection is filed only where the stage has the rule
-    member(ctx, d.actor, rule.answered_by, sp.id, _("body that answers objections"))
-    _words(d.data, "answer")
-    v = rule.answer(first.filed_on, local_date(d.at, ctx.plan.zone))
-    return Outcome(FrozenDict(route=None, state=s.state, objection=first.seq, late=not v.ok,
-                              checks=(v.entry(),)), s)
+    member(ctx, actor, rule.answered_by, sp.id, _("body that answers objections"))
+    _words(data, "answer")
+    v = rule.answer(first.filed_on, local_date(at, ctx.plan.zone))
+    return (FrozenDict(route=None, state=s.state, objection=first.seq, late=not v.ok,
+                       checks=(v.entry(),)), s, None)
 
 
 EVALUATORS = {OBJECTION_KIND: ev_villager_objection, REPLY_KIND: ev_objection_reply}

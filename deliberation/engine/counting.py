@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Final, NamedTuple, cast
+from typing import Any, Final, cast
 
 from deliberation.definition.wording import person
 from deliberation.diagnostics import closest
@@ -27,7 +27,7 @@ from deliberation.engine.comment_log import stage_objections
 from deliberation.engine.context import Context, Draft, on_roster, too_many
 from deliberation.engine.context import member as _villager
 from deliberation.engine.plan import StagePlan
-from deliberation.engine.state import CaseState, Tally, new_named
+from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import InvalidAction, NotEntitled
 from deliberation.frozen import FrozenDict
 from deliberation.i18n import Text, _, as_written, named, quoted, series
@@ -66,19 +66,14 @@ _WITNESSES = _("witnesses")
 _TOWNSHIP = _("township officials")
 
 
-class _Attendance(NamedTuple):
-    """Who is at a meeting, counted: voters, members, households, adults (and the named ones).
-
-    Members represented by a proxy count as attending; ``online`` of those present attend
-    online. ``named`` holds the ids attending (in person, online or by proxy) when named."""
-
-    voters: int
-    members: int
-    households: int
-    adults: int
-    named: frozenset[str] | None  # the ids present, when people were named
-    online: int = 0
-    by_proxy: int = 0
+# Who is at a meeting, counted, in this order: voters, members, households, adults, ``named``
+# (the ids attending, in person, online or by proxy, when people were named; else ``None``),
+# ``online`` (those present who attend online) and ``by_proxy`` (members represented by a proxy,
+# counted as attending). A plain tuple, built as a literal and unpacked by each function that
+# reads it (``voters, members, households, adults, named, online, by_proxy = a``): on Python
+# 3.11 a named tuple costs about four times as much to make, every meeting, and its fields
+# more to read; mypy checks every place that builds or unpacks one against this alias.
+_Attendance = tuple[int, int, int, int, frozenset[str] | None, int, int]
 
 
 _ONLINE = _("those attending online")
@@ -146,8 +141,8 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
         members = present + non_voting + proxies
-        return new_named(_Attendance, (present + proxies, members, data.get("households", 0),
-                                       members, None, online, proxies))
+        return (present + proxies, members, data.get("households", 0), members, None, online,
+                proxies)
     if type(proxies) is int and proxies:
         raise InvalidAction(_(
             "with attendance given as names, give proxies as {member: proxy holder}",
@@ -173,8 +168,8 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         raise InvalidAction(_(
             "those present represent {households} household(s), not the {households2} given",
         ).format(households=households, households2=data['households']))
-    return _Attendance(sum(1 for v in people if v.id in voter_ids), len(people), households,
-                       sum(1 for v in people if v.adult), named, online, len(proxied))
+    return (sum(1 for v in people if v.id in voter_ids), len(people), households,
+            sum(1 for v in people if v.adult), named, online, len(proxied))
 
 
 def _check_attendance(voters: int, members: int, households: int, bc: BodyCounts) -> None:
@@ -209,17 +204,19 @@ def _voter(ctx: Context, sp: StagePlan, vid: str) -> None:
 def _votes(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance
            ) -> tuple[int, int, int]:
     """Yes, no and abstentions; a named voter must have a vote, be present and vote once."""
+    voters, _members, _households, _adults, _named, _online, _by_proxy = a
     yes, no, abstain = data.get("yes", 0), data.get("no", 0), data.get("abstain", 0)
     if type(yes) is not int or type(no) is not int or type(abstain) is not int:
         yes, no, abstain = _named_votes(ctx, sp, (yes, no, abstain), a)
-    if yes + no + abstain > a.voters:
-        raise InvalidAction(too_many("votes cast", yes + no + abstain, a.voters))
+    if yes + no + abstain > voters:
+        raise InvalidAction(too_many("votes cast", yes + no + abstain, voters))
     return yes, no, abstain
 
 
 def _named_votes(ctx: Context, sp: StagePlan, given: tuple[Any, Any, Any], a: _Attendance
                  ) -> tuple[int, int, int]:
     """Yes, no and abstentions given (some of them) as villager ids: each checked, counted."""
+    _voters, _members, _households, _adults, named, _online, _by_proxy = a
     counted: list[int] = []
     voted: set[str] = set()
     for val in given:
@@ -231,7 +228,7 @@ def _named_votes(ctx: Context, sp: StagePlan, given: tuple[Any, Any, Any], a: _A
                 raise InvalidAction(_("{vid} voted twice").format(vid=_who(ctx, vid)))
             voted.add(vid)
             _voter(ctx, sp, vid)
-            if a.named is not None and vid not in a.named:
+            if named is not None and vid not in named:
                 raise InvalidAction(_("{vid} voted without being present").format(
                     vid=_who(ctx, vid)))
         counted.append(len(val))
@@ -242,15 +239,16 @@ def _named_votes(ctx: Context, sp: StagePlan, given: tuple[Any, Any, Any], a: _A
 def _excused(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
              bc: BodyCounts) -> tuple[int, frozenset[str]]:
     """Voters on leave (请假): recorded, and still counted among those who should attend."""
+    _voters, _members, _households, _adults, named, _online, _by_proxy = a
     excused = data.get("excused", 0)
     if type(excused) is int:
         return excused, frozenset()
-    named = _unique(excused, _EXCUSED)
-    for vid in named:
+    on_leave = _unique(excused, _EXCUSED)
+    for vid in on_leave:
         _villager(ctx, vid, sp.body.voters or sp.body.members, sp.id, sp.body.name)
-        if a.named is not None and vid in a.named:
+        if named is not None and vid in named:
             raise InvalidAction(_("{vid} is both excused and present").format(vid=vid))
-    return len(named), frozenset(named)
+    return len(on_leave), frozenset(on_leave)
 
 
 def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance,
@@ -261,6 +259,7 @@ def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendan
     (:mod:`deliberation.rules.electorate`); a named voter left out can be neither present nor
     on leave.
     """
+    _voters, _members, _households, _adults, named, _online, _by_proxy = a
     excluded: Mapping[str, Any] = data.get("excluded") or {}
     if not excluded:
         return {}, ()
@@ -279,7 +278,7 @@ def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendan
         else:
             reason, n = value, 1
             _villager(ctx, key, body.voters or body.members, sp.id, body.name)
-            if a.named is not None and key in a.named:
+            if named is not None and key in named:
                 raise InvalidAction(_(
                     "{key} is both present and left out of those expected",
                 ).format(key=key))
@@ -302,19 +301,20 @@ def _excluded(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendan
 
 def _signed(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendance) -> int:
     """Participants who signed the minutes (all of them unless said otherwise)."""
+    _voters, members, _households, _adults, named, _online, _by_proxy = a
     signed = data.get("signed")
     if signed is None:
-        return a.members
+        return members
     if type(signed) is not int:
         for vid in _unique(signed, _SIGNED):
             _villager(ctx, vid, sp.body.members, sp.id, sp.body.name)
-            if a.named is not None and vid not in a.named:
+            if named is not None and vid not in named:
                 raise InvalidAction(_(
                     "{vid} signed the minutes without being present",
                 ).format(vid=_who(ctx, vid)))
         signed = len(signed)
-    if signed > a.members:
-        raise InvalidAction(too_many("signed", signed, a.members))
+    if signed > members:
+        raise InvalidAction(too_many("signed", signed, members))
     return int(signed)
 
 
@@ -401,6 +401,7 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
              left_out: tuple[str, ...], expected: int) -> tuple[int, int, int]:
     """Votes handed in writing before the meeting (``{yes, no, abstain}``, counts or ids): only
     by voters who are expected and not present, each once, never also at the meeting."""
+    voters, _members, _households, _adults, named, _online, _by_proxy = a
     written: Mapping[str, Any] = data.get("written") or {}
     if not written:
         return 0, 0, 0
@@ -418,15 +419,15 @@ def _written(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Attendanc
                 raise InvalidAction(_("{vid} voted twice").format(vid=_who(ctx, vid)))
             seen.add(vid)
             _voter(ctx, sp, vid)
-            if (a.named is not None and vid in a.named) or vid in left_out:
+            if (named is not None and vid in named) or vid in left_out:
                 raise InvalidAction(_(
                     "{vid} is present or left out of those expected, so cannot hand in a written "
                     "vote",
                 ).format(vid=_who(ctx, vid)))
         counted.append(len(val))
     wy, wn, wa = counted
-    if wy + wn + wa > expected - a.voters:
-        raise InvalidAction(too_many("written votes", wy + wn + wa, max(0, expected - a.voters)))
+    if wy + wn + wa > expected - voters:
+        raise InvalidAction(too_many("written votes", wy + wn + wa, max(0, expected - voters)))
     return wy, wn, wa
 
 
@@ -442,13 +443,14 @@ def _other_parts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
     writing and the interested parties who voted, each as far as given, checked: (votes by
     item or None, excused, their ids, left out by reason, their ids, written votes, interested
     parties voting). ``cast``: the votes cast at the meeting."""
+    voters, _members, _households, _adults, _named, _online, _by_proxy = a
     by_item = _item_votes(ctx, sp, data, a) if sp.stage.items or "items" in data else None
     excused, on_leave = _excused(ctx, sp, data, a, bc) if "excused" in data else (0, _NO_ONE)
     by_reason, left_out = (_excluded(ctx, sp, data, a, on_leave) if "excluded" in data
                            else (_NO_REASONS, ()))
     excluded = sum(by_reason.values()) if by_reason else 0
-    if excused + excluded + a.voters > bc.voters:
-        raise InvalidAction(too_many("present + excused + excluded", excused + excluded + a.voters,
+    if excused + excluded + voters > bc.voters:
+        raise InvalidAction(too_many("present + excused + excluded", excused + excluded + voters,
                                      bc.voters))
     written = (_written(ctx, sp, data, a, left_out, bc.voters - excluded) if "written" in data
                else (0, 0, 0))
@@ -464,11 +466,10 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
                   ) -> tuple[Facts, FrozenDict]:
     """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
     the electorate of the meeting as its record keeps it (see :func:`_electorate`)."""
-    data = d.data
+    _seq, _kind, at, _actor, _stage, data, _signatures = d
     bc = counts(ctx.roster, sp.body)
     a = _attendance(ctx, sp, data, bc)
-    # (unpacked once: a named tuple's field read by name is slow on Python 3.11, and the checks
-    # and the electorate below read most of them)
+    # (unpacked once: the checks and the electorate below read most of the counts)
     present, attending, households, adults, named_ids, online, by_proxy = a
     _check_attendance(present, attending, households, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
@@ -512,7 +513,7 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     if SIGNED_OFFICES in reads:
         facts[SIGNED_OFFICES] = signed_offices(ctx, data)
     if "on" in reads:
-        facts["on"] = local_date(d.at, zone)
+        facts["on"] = local_date(at, zone)
     subsets = sp.subsets
     if subsets or "present_among" in data:
         facts.update(cast(Facts, subset_facts(ctx, sp, data, a, bc, subsets)))
@@ -592,9 +593,10 @@ def representative_votes(ctx: Context, data: Mapping[str, Any], a: _Attendance, 
     members who are not representatives). Counted votes without it give none: the law's vote
     then cannot be counted, which :func:`require_representative_yes` refuses where it is (a
     meeting without a quorum counts no vote, so it is not asked for there)."""
+    _voters, members, _households, _adults, named, _online, _by_proxy = a
     reps = facts.get("representative_members", 0)
-    present_reps = (len(a.named & member_ids(ctx.roster, _REPRESENTATIVES))
-                    if a.named is not None else min(reps, a.members))
+    present_reps = (len(named & member_ids(ctx.roster, _REPRESENTATIVES))
+                    if named is not None else min(reps, members))
     others = bc.members - reps
     if "item_votes" not in facts:
         n = _representative_yes(ctx, data, yes, present_reps, others, "")
@@ -691,6 +693,7 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
     """For each subset of the body some rule counts (``woman``…): its size and how many of it
     are present — from the names present, or from the meeting's ``present_among`` counts,
     which must be given for every such subset and agree with the other counts."""
+    _voters, members, _households, _adults, named, _online, _by_proxy = a
     sizes = subset_sizes(ctx.roster, sp.body, subsets)
     given = data.get(_AMONG)
     if given is not None:
@@ -703,8 +706,8 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
     out: dict[str, int] = {}
     for sub in subsets:
         size = sizes[f"members@{sub}"]
-        if a.named is not None:
-            n = len(a.named & member_ids(ctx.roster, (sub,)))
+        if named is not None:
+            n = len(named & member_ids(ctx.roster, (sub,)))
             if given is not None and sub in given and given[sub] != n:
                 raise InvalidAction(_(
                     "those present include {n} of {label}, not the {given} given",
@@ -719,15 +722,15 @@ def subset_facts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
             others = bc.members - size  # members outside the subset
             if n > size:
                 raise InvalidAction(too_many(f"{_AMONG}.{sub}", n, size))
-            if n > a.members:
+            if n > members:
                 raise InvalidAction(_(
                     "{n} of {label} present is more than the {present} present in all",
-                ).format(label=subset_label(sub), n=n, present=a.members))
-            if a.members - n > others:
+                ).format(label=subset_label(sub), n=n, present=members))
+            if members - n > others:
                 raise InvalidAction(_(
                     "of the {present} present only {n} are of {label}: the other {rest} "
                     "outnumber the body's {others} other members",
-                ).format(label=subset_label(sub), n=n, present=a.members, rest=a.members - n,
+                ).format(label=subset_label(sub), n=n, present=members, rest=members - n,
                          others=others))
         out[f"members@{sub}"] = size
         out[f"present_members@{sub}"] = n

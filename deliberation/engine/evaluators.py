@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from deliberation.definition.model import OutcomeKind
 from deliberation.diagnostics import suggest
@@ -34,7 +34,7 @@ from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
-from deliberation.engine.state import CaseState, Tally, new_named, with_item
+from deliberation.engine.state import CaseState, Tally, with_item
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -67,14 +67,12 @@ class ReplayError(DeliberationError):
 Effect = Callable[[Tally], None]
 
 
-class Outcome(NamedTuple):
-    """What an accepted record gives: its result, the state after it, what it adds to the tally
-    of the stage visit it was made in (``None``: nothing)."""
-
-    result: FrozenDict
-    state: CaseState
-    effect: Effect | None = None
-
+# What an accepted record gives, in this order: its result, the state after it, and what it
+# adds to the tally of the stage visit it was made in (``None``: nothing). A plain tuple, built
+# as a literal and unpacked where read: on Python 3.11 a named tuple costs about four times as
+# much to make and each field read by name costs more than the unpacking of all three, once a
+# record; mypy checks every place that builds or unpacks one against this alias.
+Outcome = tuple[FrozenDict, CaseState, Effect | None]
 
 
 class _Model:
@@ -159,12 +157,13 @@ def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
 def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
          checks: Sequence[FrozenDict], **extra: Any) -> Outcome:
     """Follow ``route`` from the stage: the result and the state in the stage it leads to."""
+    seq, _kind, at, _actor, _stage, _data, _signatures = d
     if route in sp.escalates:
         return _escalate(ctx, s, d, route, checks, extra)
     to = fire(ctx, s.state, route)
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, extra)
-    new = s.entering(to, d.seq, d.at)
+    new = s.entering(to, seq, at)
     return _moved(route, to, checks, extra, new.returned() if sends_back(ctx, sp, to) else new)
 
 
@@ -177,8 +176,8 @@ def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],
            new: CaseState) -> Outcome:
     """The result of following ``route`` to ``to``, and the state ``new`` there."""
-    return new_named(Outcome, (
-        FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}), new, None))
+    return (FrozenDict({"route": route, "state": to, "checks": tuple(checks), **extra}), new,
+            None)
 
 
 def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
@@ -189,6 +188,7 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
     after the meeting (:meth:`CaseState.after_meeting`) in the stage it leads to, built once,
     and the meeting's result — the route, the state, the checks, the round, the electorate, the
     items' results and the groups elected (as far as there are any) — in one mapping."""
+    seq, _kind, at, _actor, _stage, _data, _signatures = d
     if route in sp.escalates:
         extra: dict[str, Any] = {"round": held, "electorate": electorate}
         if items is not None:
@@ -207,9 +207,8 @@ def move_after_meeting(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, rout
         result["groups"] = groups
     if to not in ctx.plan.stages:
         _adoptable(ctx, d, sp, to, result)
-    new = s.after_meeting(sp.id, route, (to, d.seq, d.at))
-    return new_named(Outcome, (FrozenDict(result),
-                               new.returned() if sends_back(ctx, sp, to) else new, None))
+    new = s.after_meeting(sp.id, route, (to, seq, at))
+    return (FrozenDict(result), new.returned() if sends_back(ctx, sp, to) else new, None)
 
 
 def _adoptable(ctx: Context, d: Draft, sp: StagePlan, to: str, extra: Mapping[str, Any]
@@ -240,6 +239,7 @@ def _approved_above(ctx: Context, d: Draft, sp: StagePlan, extra: Mapping[str, A
 def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence[FrozenDict],
               extra: Mapping[str, Any]) -> Outcome:
     """One level up (to ``escalation.to``), or from the top level to ``escalation.top``."""
+    seq, _kind, at, _actor, _stage, _data, _signatures = d
     esc = ctx.plan.procedure.escalation
     assert esc is not None  # escalates is empty without a ladder
     index = min(s.level, len(esc.levels) - 1)
@@ -248,11 +248,11 @@ def _escalate(ctx: Context, s: CaseState, d: Draft, route: str, checks: Sequence
     else:
         event, to = ESCALATE_TOP, None
     state = fire(ctx, s.state, event)
-    new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at,
+    new = s._replace(state=state, entered_seq=seq, entered_at=at,
                        postings=FrozenDict(), level=s.level + 1 if to is not None else s.level)
-    return Outcome(FrozenDict(route=route, state=state, checks=tuple(checks), **extra,
-                              escalated=FrozenDict({"from": esc.levels[index].id, "to": to})),
-                   new)
+    return (FrozenDict(route=route, state=state, checks=tuple(checks), **extra,
+                       escalated=FrozenDict({"from": esc.levels[index].id, "to": to})),
+            new, None)
 
 
 def _round(s: CaseState, sp: StagePlan, route: str) -> tuple[str, int]:
@@ -302,8 +302,8 @@ _TASK_ROUTES: Final = {"done": "pass", "declined": "declined", "unresolved": "un
 
 
 def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    seq, _kind, at, _actor, _stage, data, _signatures = d
     proc = ctx.plan.procedure
-    data = d.data
     if data.get("procedure") != proc.id or data.get("version") != proc.version:
         raise ReplayError(_(
             "case was opened under {procedure} {version}, not {id} {version2}",
@@ -325,9 +325,9 @@ def ev_opened(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     # A kind no law binds (``regime_of``: most matters) is admitted whatever the day; a bound
     # kind is asked about under the law in force on the day it is opened.
     if regime_of(kind) is not None:
-        _admit(ctx, kind, _local(ctx, d.at))
+        _admit(ctx, kind, _local(ctx, at))
     plan = ctx.plan
-    return new_named(Outcome, (plan.opened, CaseState(plan.stage_ids[0], d.seq, d.at), None))
+    return (plan.opened, CaseState(plan.stage_ids[0], seq, at), None)
 
 
 def _admit(ctx: Context, kind: str, on: Any) -> None:
@@ -343,36 +343,37 @@ def _admit(ctx: Context, kind: str, on: Any) -> None:
 
 
 def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, _actor, _stage, data, _signatures = d
     sp = open_stage(ctx, s, _MOTION_ONLY, _DO_MOTION)
-    subs = list(d.data.get("submitters") or ())
-    signed = set(d.data.get("signed") or ())
+    subs = list(data.get("submitters") or ())
+    signed = set(data.get("signed") or ())
     if len(set(subs)) != len(subs):
         raise InvalidAction(_("a submitter is listed twice"))
     for vid in subs:
         member(ctx, vid, sp.body.members, sp.id, sp.body.name)
     for vid in signed - set(subs):
         raise InvalidAction(_("{vid} signed but is not a submitter").format(vid=vid))
-    text = d.data.get("text", "")
+    text = data.get("text", "")
     if type(text) is not str:
         raise InvalidAction(_("the motion's text must be text"))
-    facts = motion_facts(ctx, sp, subs, signed, text, _local(ctx, d.at))
-    out = move(ctx, s, d, sp, "pass", preconditions(sp, facts))
-    return out._replace(state=out.state._replace(submitters=s.submitters | set(subs)))
+    facts = motion_facts(ctx, sp, subs, signed, text, _local(ctx, at))
+    result, new, effect = move(ctx, s, d, sp, "pass", preconditions(sp, facts))
+    return (result, new._replace(submitters=s.submitters | set(subs)), effect)
 
 
 def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, kind, at, _actor, _stage, data, _signatures = d
     sp = open_stage(ctx, s, _ANY_KIND, _DO_NOTICE)
-    data = d.data
     target = ctx.plan.stages.get(str(data.get("for")))
     if target is None or target.kind is not _MEETING or target.index < sp.index:
         raise InvalidAction(_("the notice names no meeting stage at or after this one"))
     if data.get("reconvene") and (target.id != sp.id or target.id not in s.lacked_quorum):
         raise InvalidAction(_("only a meeting that lacked a quorum is reconvened"))
-    if d.kind == "notice":
-        new = s.with_notice(target.id, d.at)
+    if kind == "notice":
+        new = s.with_notice(target.id, at)
     else:
-        new = s.with_circulation(target.id, d.at)
-    return new_named(Outcome, (sp.stayed, new, None))
+        new = s.with_circulation(target.id, at)
+    return (sp.stayed, new, None)
 
 
 def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = True) -> str:
@@ -394,6 +395,7 @@ def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = 
 
 
 def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, _at, _actor, _stage, data, _signatures = d
     sp = open_stage(ctx, s, _MEETING_ONLY, _DO_MEETING)
     facts, electorate = meeting_facts(ctx, s, sp, d)
     checks = preconditions(sp, facts)
@@ -411,8 +413,8 @@ def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
         if not v.ok:
             route = "rejected"
     # (a procedure without groups elects none: only a meeting naming some is asked, to refuse it)
-    elected = (election(ctx, s, sp, d.data, route)
-               if ctx.plan.procedure.groups or ELECTED in d.data else None)
+    elected = (election(ctx, s, sp, data, route)
+               if ctx.plan.procedure.groups or ELECTED in data else None)
     route, held = _round(s, sp, route)
     if elected is not None:  # a new election replaces the group
         s = s._replace(groups=FrozenDict({**s.groups, **elected}))
@@ -423,12 +425,12 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     # Imported here for start-up speed: only a consultation stage records opinions.
     from deliberation.rules.consultation import ConsultationCoverage
 
+    _seq, _kind, _at, _actor, _stage, data, signatures = d
     sp = open_stage(ctx, s, _CONSULTATION_ONLY, _DO_OPINION)
-    named = "villager" in d.data
+    named = "villager" in data
     if t.named is not None and t.named != named:
         raise InvalidAction(_("named opinions and counted opinions cannot be mixed"))
     if not named:
-        data = d.data
         signed, unsigned, proxies = (data.get("count", 0), data.get("unsigned", 0),
                                      data.get("proxies", 0))
         bc = counts(ctx.roster, sp.body)
@@ -454,14 +456,14 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             ).format(n=counted, limit=population,
                      unit=_p("rules.consultation", "households") if by_household
                      else _("villagers")))
-        return Outcome(sp.stayed, s, lambda tally: tally.add_counted_opinions(
+        return (sp.stayed, s, lambda tally: tally.add_counted_opinions(
             signed, unsigned, proxies))
-    vid = d.data["villager"]
+    vid = data["villager"]
     v = member(ctx, vid, sp.body.members, sp.id, sp.body.name)
     if not v.adult:  # the population consulted is the body's adults (domain.md §3)
         raise NotEntitled(sp.id, vid, _("{vid} is under 18 and not consulted").format(vid=vid))
     status = Tally.UNSIGNED
-    for sig in d.signatures:
+    for sig in signatures:
         if sig.method == "proxy":
             if sig.on_behalf_of != vid:
                 raise InvalidAction(_("the proxy signature must be on behalf of the villager"))
@@ -477,14 +479,14 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             status = Tally.OWN
     unit = opinion_unit(sp, v)
     if status == Tally.OWN:  # a reply under the villager's real name
-        consents = d.data.get("opinion") in CONSENT_WORDS
+        consents = data.get("opinion") in CONSENT_WORDS
 
         def update(tally: Tally) -> None:
             tally.add_opinion(unit, status)
             tally.add_reply(vid, consents)
 
-        return Outcome(sp.stayed, s, update)
-    return Outcome(sp.stayed, s, lambda tally: tally.add_opinion(unit, status))
+        return (sp.stayed, s, update)
+    return (sp.stayed, s, lambda tally: tally.add_opinion(unit, status))
 
 
 def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
@@ -497,12 +499,12 @@ def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Ou
 
 
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, actor, _stage, data, _signatures = d
     sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_POST)
-    actor = d.actor
     if actor is None:
         raise InvalidAction(_("say who posts the disclosure"))
     member(ctx, actor, sp.body.members, sp.id, sp.body.name)
-    channel = d.data.get("channel")
+    channel = data.get("channel")
     if type(channel) is not str or not channel.strip():
         raise InvalidAction(_("name the channel"))
     if channel not in ctx.plan.channels:
@@ -512,14 +514,14 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         ).format(channel=channel, hint=hint))
     postings = s.postings
     if channel in postings:  # the channel's first posting in the stage stands
-        return new_named(Outcome, (sp.stayed, s, None))
-    return new_named(Outcome, (sp.stayed, s.with_postings(with_item(postings, channel, d.at)),
-                               None))
+        return (sp.stayed, s, None)
+    return (sp.stayed, s.with_postings(with_item(postings, channel, at)), None)
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, _actor, _stage, _data, _signatures = d
     sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_CONCLUDE)
-    facts = disclosure_facts(ctx, s, local_date(d.at, ctx.plan.zone))
+    facts = disclosure_facts(ctx, s, local_date(at, ctx.plan.zone))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
     verdicts: list[Verdict] = []
@@ -542,26 +544,28 @@ def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> O
 
 
 def ev_objection(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, _at, actor, _stage, _data, _signatures = d
     _open(ctx, s)
     sup = ctx.plan.procedure.supervision
     if sup is None:
         raise InvalidAction(_("this procedure has no supervision body"))
     body = ctx.plan.procedure.bodies[sup.body]
-    member(ctx, d.actor, body.members, s.state, body.name)
+    member(ctx, actor, body.members, s.state, body.name)
     new = s._replace(objections=s.objections + 1)
-    return Outcome(_stayed(ctx.plan.stages[s.state], new.objections), new)
+    return (_stayed(ctx.plan.stages[s.state], new.objections), new, None)
 
 
 def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    seq, _kind, at, actor, _stage, data, _signatures = d
     _open(ctx, s)
     if not s.objections:
         raise InvalidAction(_("there is no open objection"))
-    member(ctx, d.actor, _COMMITTEES, s.state, _("two village committees"))
+    member(ctx, actor, _COMMITTEES, s.state, _("two village committees"))
     sp = ctx.plan.stages[s.state]
-    redo = d.data.get("redo", False)
+    redo = data.get("redo", False)
     after = s._replace(objections=s.objections - 1)
     if redo is False or redo is None:
-        return Outcome(_stayed(sp, after.objections), after)
+        return (_stayed(sp, after.objections), after, None)
     if redo is True:
         event = "objection"
     else:
@@ -572,28 +576,29 @@ def ev_answer(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
             ).format(redo=redo))
         event = REDO_PREFIX + back.id
     state = fire(ctx, s.state, event)
-    new = after._replace(state=state, entered_seq=d.seq, entered_at=d.at,
+    new = after._replace(state=state, entered_seq=seq, entered_at=at,
                        postings=FrozenDict())
     if sends_back(ctx, sp, state):
         new = new.returned()
-    return Outcome(FrozenDict(route=event, state=state, open_objections=after.objections), new)
+    return (FrozenDict(route=event, state=state, open_objections=after.objections), new, None)
 
 
 def ev_withdrawn(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    seq, _kind, at, actor, _stage, _data, _signatures = d
     _open(ctx, s)
     plan = ctx.plan
     allowed = (plan.machine.events[WITHDRAW].transitions.get(s.state)
                if WITHDRAW in plan.machine.events else None)
     if plan.procedure.withdrawal is None or not allowed:
         raise InvalidAction(_("the matter can no longer be withdrawn"))
-    if d.actor not in s.submitters:
+    if actor not in s.submitters:
         proposers = next((sp.body for sp in plan.stages.values()
                           if sp.kind is ActionKind.MEETING), None)
         sel = proposers.members if proposers is not None else ()
-        member(ctx, d.actor, sel, s.state, _("submitters or the proposing body"))
+        member(ctx, actor, sel, s.state, _("submitters or the proposing body"))
     state = fire(ctx, s.state, WITHDRAW)
-    new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at)
-    return Outcome(FrozenDict(route=WITHDRAW, state=state), new)
+    new = s._replace(state=state, entered_seq=seq, entered_at=at)
+    return (FrozenDict(route=WITHDRAW, state=state), new, None)
 
 
 class NothingDue(InvalidAction):
@@ -685,77 +690,79 @@ def _deadline_route(ctx: Context, sp: StagePlan) -> Text:
 
 
 def ev_lapsed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, _actor, _stage, _data, _signatures = d
     _open(ctx, s)
     sp = ctx.plan.stages[s.state]
-    results = deadline_verdicts(ctx, s, sp, d.at)
+    results = deadline_verdicts(ctx, s, sp, at)
     if all(v.ok for v in results):
         raise NothingDue(_("no deadline has passed"))
     return move(ctx, s, d, sp, "deadline", [v.entry() for v in results])
 
 
 def ev_skipped(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    seq, _kind, at, _actor, _stage, _data, _signatures = d
     sp = ctx.plan.stages.get(s.state)
     if sp is None or not sp.skip:
         raise InvalidAction(_("this stage is not skipped"))
     state = fire(ctx, s.state, SKIP)
-    new = s._replace(state=state, entered_seq=d.seq, entered_at=d.at,
+    new = s._replace(state=state, entered_seq=seq, entered_at=at,
                        postings=FrozenDict())
     req = sp.stage.required_from
     if req is not None and sp.id in ctx.plan.not_in_force:  # the law did not yet require it
-        return Outcome(FrozenDict(route=SKIP, state=state, required_from=FrozenDict(
-            law=req.law, version=req.version)), new)
-    return Outcome(FrozenDict(route=SKIP, state=state, setting=sp.stage.skip_when), new)
+        return (FrozenDict(route=SKIP, state=state, required_from=FrozenDict(
+            law=req.law, version=req.version)), new, None)
+    return (FrozenDict(route=SKIP, state=state, setting=sp.stage.skip_when), new, None)
 
 
 def ev_note(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     _open(ctx, s)
-    return Outcome(ctx.plan.stages[s.state].stayed, s)
+    return (ctx.plan.stages[s.state].stayed, s, None)
 
 
 def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, actor, _stage, data, _signatures = d
     sp = open_stage(ctx, s, _TASK_ONLY, _DO_TASK)
-    data = d.data
     route = _TASK_ROUTES.get(data.get("result"))  # type: ignore[arg-type]
     if route is None:
         raise InvalidAction(_(
             "a task's result is done, declined or unresolved, not {result!r}",
         ).format(result=data.get('result')))
-    if d.actor is None:
+    if actor is None:
         raise InvalidAction(_("say who reports on the task"))
-    member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
+    member(ctx, actor, sp.body.members, sp.id, sp.body.name)
     handler = data.get("handler")
     if handler is not None:
         on_roster(ctx, handler, sp.id)
     if route == "pass":
-        return move(ctx, s, d, sp, route, preconditions(sp, task_facts(_local(ctx, d.at))))
+        return move(ctx, s, d, sp, route, preconditions(sp, task_facts(_local(ctx, at))))
     route, held = _round(s, sp, route)
     return move(ctx, s.with_round(sp.id), d, sp, route, (), round=held)
 
 
 def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, _at, _actor, _stage, data, signatures = d
     sp = open_stage(ctx, s, _EVALUATION_ONLY, _DO_RATE)
-    named = "villager" in d.data
+    named = "villager" in data
     if t.named is not None and t.named != named:
         raise InvalidAction(_("named ratings and counted ratings cannot be mixed"))
     if not named:
-        data = d.data
         sat, unsat, unsigned = (data.get("count", 0), data.get("unsatisfied", 0),
                                 data.get("unsigned", 0))
         raters = counts(ctx.roster, sp.body).members
         given = sum(t.counted_ratings[:2]) + sat + unsat
         if given > raters:
             raise InvalidAction(too_many("ratings", given, raters))
-        return Outcome(sp.stayed, s, lambda tally: tally.add_counted_ratings(sat, unsat, unsigned))
-    vid = d.data["villager"]
+        return (sp.stayed, s, lambda tally: tally.add_counted_ratings(sat, unsat, unsigned))
+    vid = data["villager"]
     member(ctx, vid, sp.body.members, sp.id, sp.body.name)
-    satisfied = d.data.get("satisfied")
+    satisfied = data.get("satisfied")
     if type(satisfied) is not bool:
         raise InvalidAction(_("satisfied must be true or false"))
-    for sig in d.signatures:
+    for sig in signatures:
         if sig.signer != vid:
             raise InvalidAction(_("the signature must be the rater's own"))
-    signed = bool(d.signatures)
-    return Outcome(sp.stayed, s, lambda tally: tally.add_rating(vid, satisfied, signed))
+    signed = bool(signatures)
+    return (sp.stayed, s, lambda tally: tally.add_rating(vid, satisfied, signed))
 
 
 def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

@@ -76,16 +76,17 @@ def _findings(sp: StagePlan, data: Mapping[str, Any]) -> tuple[tuple[str, ...], 
 
 
 def ev_examination(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, _at, actor, _stage, data, signatures = d
     sp = open_stage(ctx, s, (ActionKind.GATE,), _DO_EXAMINE)
     if sp.stage.authority is not None:
         raise InvalidAction(_(
             "an authority decides {name!r}: record its decision, with its instrument",
         ).format(name=sp.stage.name))
-    if d.actor is not None:
-        member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
-    _met, not_met = _findings(sp, d.data)
+    if actor is not None:
+        member(ctx, actor, sp.body.members, sp.id, sp.body.name)
+    _met, not_met = _findings(sp, data)
     signers: list[str] = []
-    for sig in d.signatures:
+    for sig in signatures:
         if sig.method == "proxy":
             raise InvalidAction(_("a gate's decision is signed by the members themselves"))
         member(ctx, sig.signer, sp.body.members, sp.id, sp.body.name)
@@ -100,25 +101,26 @@ def ev_examination(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_authority_decision(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, at, actor, _stage, data, _signatures = d
     sp = open_stage(ctx, s, (ActionKind.GATE,), _DO_DECIDE)
     auth = sp.stage.authority
     if auth is None:
         raise InvalidAction(_(
             "the {body} examines {name!r} itself: record its examination, signed",
         ).format(body=sp.body.name, name=sp.stage.name))
-    if d.actor is None:
+    if actor is None:
         raise InvalidAction(_("say who records the authority's decision"))
-    member(ctx, d.actor, sp.body.members, sp.id, sp.body.name)
-    decision = d.data.get("decision")
+    member(ctx, actor, sp.body.members, sp.id, sp.body.name)
+    decision = data.get("decision")
     allowed = DECISIONS[auth.asks]
     if decision not in allowed:
         raise InvalidAction(_("the decision is one of {allowed}, not {value!r}").format(
             allowed=series(quoted(a) for a in allowed), value=decision))
-    instrument = read_instrument(d.data, local_date(d.at, ctx.plan.zone))
+    instrument = read_instrument(data, local_date(at, ctx.plan.zone))
     route = DECISION_ROUTES[str(decision)]
     extra: dict[str, Any] = {}
     if route != "pass":
-        extra["reason"] = _reason(d.data.get("reason"), str(decision))
+        extra["reason"] = _reason(data.get("reason"), str(decision))
     # every decision is a round; a refusal or a return at the stage's cap takes max_rounds
     route, held = count_round(s, sp, route)
     return move(ctx, s.with_round(sp.id), d, sp, route, (), round=held,

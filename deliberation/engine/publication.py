@@ -19,24 +19,25 @@ from deliberation.i18n import _
 
 
 def ev_result_published(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
+    _seq, _kind, _at, actor, _stage, data, _signatures = d
     if s.state not in ctx.plan.stages:
         raise CaseClosed(closed_msg(ctx, s.state))
-    stage = d.data.get("stage")
+    stage = data.get("stage")
     if type(stage) is not str or stage not in unpublished(ctx):
         raise InvalidAction(_(
             "the result of {stage!r} is not due: that step has not passed, or its result is "
             "already published",
         ).format(stage=stage))
-    channel = d.data.get("channel")
+    channel = data.get("channel")
     if type(channel) is not str or channel not in ctx.plan.channels:
         hint = suggest(str(channel), ctx.plan.channels)
         raise InvalidAction(_(
             "unknown disclosure channel {channel!r}; {hint}",
         ).format(channel=channel, hint=hint))
     sp = ctx.plan.stages[stage]
-    member(ctx, d.actor, (*sp.body.members, "villagers-committee"), s.state,
+    member(ctx, actor, (*sp.body.members, "villagers-committee"), s.state,
            _("body that publishes the result"))
-    return Outcome(FrozenDict(route=None, state=s.state, stage=stage), s)
+    return (FrozenDict(route=None, state=s.state, stage=stage), s, None)
 
 
 EVALUATORS = {PUBLISHED_KIND: ev_result_published}

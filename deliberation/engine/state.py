@@ -124,10 +124,10 @@ class CaseState(NamedTuple):
 
 # A named tuple from one tuple of every field, ``new_named(CaseState, fields)``: ``_make``
 # without its Python frame (the named tuple's ``tuple.__new__`` called directly; cheaper than
-# the generated ``__new__`` and than a ``functools.partial`` of it), for the named tuples every
-# action builds — its draft, outcome and state, a meeting's attendance. Callers give every
-# field. (The state's builders above unpack ``self`` once: Python 3.11 reads a named tuple's
-# field by name the slow way, each read costing about what unpacking all twelve does.)
+# the generated ``__new__`` and than a ``functools.partial`` of it), for the state every action
+# builds. Callers give every field. (The state's builders above unpack ``self`` once: Python
+# 3.11 reads a named tuple's field by name the slow way, each read costing about what unpacking
+# all twelve does.)
 new_named: Final = tuple.__new__
 
 
