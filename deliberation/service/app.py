@@ -20,7 +20,6 @@ from typing import Any, Final, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute, APIRouter
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -173,34 +172,26 @@ def create_app(settings: ServiceSettings) -> FastAPI:
         ),
         lifespan=lifespan,
     )
-    # The two routes of every action (a read of the case, the action) are described with
-    # the others (their APIRoutes) but served as plain Starlette routes, tried first: a
-    # FastAPI route's request passes through FastAPI's routers and request handler
-    # (dependencies solved, a response for sub-dependencies made) for nothing, as they read
-    # their parameters themselves (see ``common.unchecked_of``) and answer a Response — a
-    # fifth of the Python calls on the event loop for each request of an action
-    # (docs/service.md). The same handler serves the same path and methods. (They go before
-    # FastAPI's own pages too, four more routes every request of an action tried.)
-    # ``POST /v1/ping``, the benchmark's baseline, is served the same way (resources/system.py).
+    # The two routes of every action (a read of the case, the action) are served as plain
+    # Starlette routes, tried first: a FastAPI route's request passes through FastAPI's routers
+    # and request handler (dependencies solved, a response for sub-dependencies made) for
+    # nothing, as they read their parameters themselves (see ``common.unchecked_of``) and answer
+    # a Response — a fifth of the Python calls on the event loop for each request of an action
+    # (docs/service.md). ``POST /v1/ping``, the benchmark's baseline, is served the same way
+    # (resources/system.py). Their APIRoutes are included after them as well, so that FastAPI
+    # describes them with the others; a request never reaches those, as the plain route for the
+    # same path and methods is tried first (a method it lacks is 405 there as here).
     plain = (cases.action_routes, system.plain_routes)
-    routers = (*plain, *(module.router for module in MODULES))
     app.router.routes[:0] = [_plain(route) for router in plain for route in router.routes
                              if isinstance(route, APIRoute)]
-    for module in MODULES:
-        app.include_router(module.router)
+    routers = (*plain, *(module.router for module in MODULES))
+    for router in routers:
+        app.include_router(router)
+    base_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            # (what FastAPI.openapi makes from the app's routes, with those served plainly)
-            spec = get_openapi(
-                title=app.title, version=app.version, openapi_version=app.openapi_version,
-                summary=app.summary, description=app.description,
-                terms_of_service=app.terms_of_service, contact=app.contact,
-                license_info=app.license_info,
-                routes=[*(route for router in plain for route in router.routes), *app.routes],
-                webhooks=app.webhooks.routes, tags=app.openapi_tags, servers=app.servers,
-                separate_input_output_schemas=app.separate_input_output_schemas,
-                external_docs=app.openapi_external_docs)
+            spec = base_openapi()
             spec["paths"] = _as_written(spec["paths"], routers)
             components = spec.setdefault("components", {}).setdefault("schemas", {})
             components.update(schemas.openapi_components())
