@@ -481,12 +481,14 @@ def regime(regime_id: str) -> Regime:
     return REGIMES[regime_id]
 
 
+# each kind to the one regime binding it (the law data binds a kind by one regime at most:
+# D208), looked up where opening a case and adopting it both ask
+_BINDING: Final[dict[str, Regime]] = {k: r for r in REGIMES.values() for k in r.kinds}
+
+
 def regime_of(kind: str) -> Regime | None:
     """The regime that binds ``kind``, or ``None`` for a kind only the Organic Law governs."""
-    for r in REGIMES.values():  # (a loop: opening a case and adopting it both ask)
-        if kind in r.kinds:
-            return r
-    return None
+    return _BINDING.get(kind)
 
 
 def kind_label(kind: str) -> Text:
