@@ -124,6 +124,9 @@ def _proxied(ctx: Context, sp: StagePlan, proxies: Mapping[str, Any], named: fro
 
 def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCounts
                 ) -> _Attendance:
+    """A meeting's attendance as given, as counts or as villager ids, checked against the
+    body's counts ``bc``: the voters, members and households present cannot exceed the body's,
+    and people present represent at most as many households as there are of them."""
     present = data["present"]
     if "online" in data or "proxies" in data:
         _modes(sp, data)
@@ -140,9 +143,27 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         non_voting = data.get("non_voting", 0)
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
-        members = present + non_voting + proxies
-        return (present + proxies, members, data.get("households", 0), members, None, online,
-                proxies)
+        members = adults = present + non_voting + proxies
+        voters, households, named, by_proxy = present + proxies, data.get("households", 0), \
+            None, proxies
+    else:
+        voters, members, households, adults, named, online, by_proxy = _named_attendance(
+            ctx, sp, data, present, online, proxies)
+    # (checked here, once for both forms: a helper's call would cost every meeting more)
+    if voters > bc.voters:
+        raise InvalidAction(too_many("present", voters, bc.voters))
+    if members > bc.members:
+        raise InvalidAction(too_many("present + non_voting", members, bc.members))
+    if households > bc.households or households > members:
+        # (two comparisons: ``min`` of two costs more than both)
+        raise InvalidAction(too_many("households", households, min(bc.households, members)))
+    return voters, members, households, adults, named, online, by_proxy
+
+
+def _named_attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], present: Any,
+                      online: Any, proxies: Any) -> _Attendance:
+    """Attendance given as villager ids (``present``, ``online`` and ``proxies`` as given):
+    each present a member of the body, online among them, proxies held within households."""
     if type(proxies) is int and proxies:
         raise InvalidAction(_(
             "with attendance given as names, give proxies as {member: proxy holder}",
@@ -170,19 +191,6 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         ).format(households=households, households2=data['households']))
     return (sum(1 for v in people if v.id in voter_ids), len(people), households,
             sum(1 for v in people if v.adult), named, online, len(proxied))
-
-
-def _check_attendance(voters: int, members: int, households: int, bc: BodyCounts) -> None:
-    """The voters, members and households present (an attendance's first three counts, given
-    as ints: the caller has unpacked it) against the body's."""
-    if voters > bc.voters:
-        raise InvalidAction(too_many("present", voters, bc.voters))
-    if members > bc.members:
-        raise InvalidAction(too_many("present + non_voting", members, bc.members))
-    if households > bc.households or households > members:
-        # people present can represent at most as many households as there are of them (two
-        # comparisons: ``min`` of two costs more than both)
-        raise InvalidAction(too_many("households", households, min(bc.households, members)))
 
 
 def _who(ctx: Context, vid: str) -> str:
@@ -471,7 +479,6 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
     a = _attendance(ctx, sp, data, bc)
     # (unpacked once: the checks and the electorate below read most of the counts)
     present, attending, households, adults, named_ids, online, by_proxy = a
-    _check_attendance(present, attending, households, bc)
     yes, no, abstain = _votes(ctx, sp, data, a)
     # What a meeting was not given is not checked: ``hold_meeting`` records only what was
     # given, and a part left out reads as none (no one excused, left out, writing or signing).
