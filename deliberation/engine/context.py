@@ -36,7 +36,7 @@ Draft = tuple[int, str, datetime, str | None, str | None, Mapping[str, Any],
 # frozen class without slots, is looked up the slow way each time; making one costs a little
 # more, once per case)
 @fields_repr
-@attrs.frozen(repr=False, eq=False)  # never compared: no __eq__ to compile (start-up speed)
+@attrs.frozen(repr=False, eq=False, init=False)  # never compared: no __eq__ to compile
 class Context:
     """The plan, the roster and the case an evaluation belongs to."""
 
@@ -48,6 +48,24 @@ class Context:
     # the engine format an action is counted under: the current one, but for a stored record
     # of an earlier format on replay, counted as its engine counted it (engine/formats.py)
     engine_format: EngineFormat = FORMATS[ENGINE_FORMAT]
+
+    def __init__(self, plan: Plan, roster: Roster, roster_fingerprint: str, case_id: str,
+                 records: Sequence[Record],
+                 engine_format: EngineFormat = FORMATS[ENGINE_FORMAT]) -> None:
+        # Each slot filled through its own descriptor, as it is made: the __init__ attrs writes
+        # for a frozen slotted class goes through ``object.__setattr__`` for each field, at
+        # about half as much again (every case opened makes one).
+        _set_plan(self, plan)
+        _set_roster(self, roster)
+        _set_fingerprint(self, roster_fingerprint)
+        _set_case_id(self, case_id)
+        _set_records(self, records)
+        _set_format(self, engine_format)
+
+
+# (the slots' own setters, in the order of the fields: ``Context.__init__`` fills each once)
+(_set_plan, _set_roster, _set_fingerprint, _set_case_id, _set_records,
+ _set_format) = (vars(Context)[f.name].__set__ for f in attrs.fields(Context))
 
 
 def on_roster(ctx: Context, vid: Any, stage: str) -> Villager:
