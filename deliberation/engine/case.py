@@ -849,15 +849,16 @@ class Case:
         """Evaluate one action — its record, plus a closing record first when a vote is held in
         a consultation, plus one for each stage merged away after it — and commit all of them,
         or raise and change nothing."""
-        if self._ctx.plan.procedure.superseded_by is not None:
+        ctx = self._ctx
+        plan = ctx.plan
+        if plan.procedure.superseded_by is not None:
             # an earlier version, kept only so that stored cases replay (never through here):
             # no case opens or moves under rules that have since changed
-            raise SupersededProcedure(acting_refused(self._ctx.plan.procedure, self.id))
+            raise SupersededProcedure(acting_refused(plan.procedure, self.id))
         now = self._clock.now() if at is None else at
         self._check_time(now)
         if at is not None and type(self._clock) is SystemClock:
             self._check_not_ahead(at)
-        ctx = self._ctx
         if actor is not None:
             if type(actor) is not str:
                 raise InvalidAction(_("the actor must be a villager id"))
@@ -869,7 +870,6 @@ class Case:
         if type(data) is not FrozenDict:
             data = freeze(data)
         s = self._state
-        plan = ctx.plan
         here = plan.stages.get(s.state)
         before: Accepted | None = None  # the consultation's closing record, when one is due
         if here is None:

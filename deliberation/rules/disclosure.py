@@ -115,10 +115,12 @@ class Disclosure(Rule):
         else:
             met = ran > 0
             count = max(days.values()) if days else 0
-        objections = int(facts.get("open_objections", 0))
+        objections = facts.get("open_objections", 0)
+        if type(objections) is not int:  # (the engine's count is one, taken as it is)
+            objections = int(objections)
         return self._verdict(met and not objections, {
-            "count": count, "needed": self.period.days, "days": FrozenDict(days),
-            "channels": tuple(posted), "missing": tuple(missing),
+            "count": count, "needed": period.days, "days": FrozenDict(days),
+            "channels": tuple(posted), "missing": tuple(missing) if missing else (),
             "require": "all" if self.require_all else "any", "open_objections": objections,
             "met": met})
 
