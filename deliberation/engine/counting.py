@@ -857,15 +857,15 @@ def _coverage_facts(ctx: Context, sp: StagePlan, t: Tally) -> Facts:
             "consulted_by_proxy": by_proxy}
 
 
-def disclosure_facts(ctx: Context, s: CaseState, on: date) -> Facts:
-    """The first posting of each channel in this stage, and the day it is asked about."""
+def disclosure_facts(ctx: Context, s: CaseState, sp: StagePlan, on: date) -> Facts:
+    """The first posting of each channel in the stage ``sp`` (the case's current one), and the
+    day it is asked about."""
     zone = ctx.plan.zone
     posted = {}  # (a loop, not a comprehension: a stage has a posting or two)
     for ch, at in s.postings.items():
         posted[ch] = local_date(at, zone)
     facts: Facts = {"posted_on": posted, "on": on, "open_objections": s.objections}
-    sp = ctx.plan.stages.get(s.state)
-    if sp is not None and "villager_objections" in sp.reads:  # a comment period
+    if "villager_objections" in sp.reads:  # a comment period
         facts["villager_objections"] = stage_objections(ctx, sp.id)
     return facts
 

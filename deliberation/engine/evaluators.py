@@ -521,7 +521,7 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     _seq, _kind, at, _actor, _stage, _data, _signatures = d
     sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_CONCLUDE)
-    facts = disclosure_facts(ctx, s, local_date(at, ctx.plan.zone))
+    facts = disclosure_facts(ctx, s, sp, local_date(at, ctx.plan.zone))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
     verdicts: list[Verdict] = []

@@ -152,7 +152,7 @@ def blockers(ctx: Context, s: CaseState, t: Tally, now: datetime) -> tuple[Block
     elif sp.kind is ActionKind.CONSULTATION:
         out.extend(_failing(sp.preconditions, consultation_facts(ctx, sp, t)))
     elif sp.kind is ActionKind.DISCLOSURE:
-        out.extend(_failing(sp.preconditions, disclosure_facts(ctx, s, on)))
+        out.extend(_failing(sp.preconditions, disclosure_facts(ctx, s, sp, on)))
     elif sp.kind is ActionKind.TASK:
         # what completing it today would be checked against (e.g. a lunar schedule)
         out.extend(_failing(sp.preconditions, {"on": on}))
