@@ -473,7 +473,7 @@ def _other_parts(ctx: Context, sp: StagePlan, data: Mapping[str, Any], a: _Atten
 def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
                   ) -> tuple[Facts, FrozenDict]:
     """Attendance, votes and signatures of a meeting, given as villager ids or as counts; and
-    the electorate of the meeting as its record keeps it (see :func:`_electorate`)."""
+    the electorate of the meeting as its record keeps it (应到, and who was absent)."""
     _seq, _kind, at, _actor, _stage, data, _signatures = d
     bc = counts(ctx.roster, sp.body)
     a = _attendance(ctx, sp, data, bc)
@@ -538,31 +538,32 @@ def meeting_facts(ctx: Context, s: CaseState, sp: StagePlan, d: Draft
             "no rule of this meeting counts the yes votes of villager representatives apart: "
             "leave out {key}",
         ).format(key=as_written(_YES_AMONG)))
-    return facts, _electorate(ctx, sp, bc, excused, by_reason, left_out, on_leave, present,
-                              online, by_proxy, named_ids)
+    # Who should have attended at that moment (应到): the meeting's record keeps it as the
+    # roster then stood; the rest of it only where there is some (most meetings have none).
+    electorate: dict[str, Any] = {"voters": bc.voters, "expected": bc.voters - excluded,
+                                  "present": present, "excused": excused}
+    if by_reason or online or by_proxy or named_ids is not None:
+        _electorate_details(ctx, sp, electorate, by_reason, left_out, on_leave, online, by_proxy,
+                            named_ids)
+    return facts, FrozenDict(electorate)
 
 
-def _electorate(ctx: Context, sp: StagePlan, bc: BodyCounts, excused: int,
-                by_reason: dict[str, int], left_out: tuple[str, ...], on_leave: frozenset[str],
-                present: int, online: int, by_proxy: int, named: frozenset[str] | None
-                ) -> FrozenDict:
-    """Who should have attended at that moment (应到), and, when people were named, who of
-    them was absent without leave: the meeting's record keeps it as the roster then stood.
-    ``present`` … ``named``: the attendance's voters present, online, by proxy and named."""
-    excluded = sum(by_reason.values()) if by_reason else 0
-    snap: dict[str, Any] = {"voters": bc.voters, "expected": bc.voters - excluded,
-                            "present": present, "excused": excused}
+def _electorate_details(ctx: Context, sp: StagePlan, electorate: dict[str, Any],
+                        by_reason: dict[str, int], left_out: tuple[str, ...],
+                        on_leave: frozenset[str], online: int, by_proxy: int,
+                        named: frozenset[str] | None) -> None:
+    """Add to a meeting's ``electorate`` those left out of it by reason, those attending online
+    or by proxy, and, when people were named, who of the voters was absent without leave."""
     if by_reason:
-        snap["excluded"] = FrozenDict(sorted(by_reason.items()))
+        electorate["excluded"] = FrozenDict(sorted(by_reason.items()))
     if online:
-        snap["online"] = online
+        electorate["online"] = online
     if by_proxy:
-        snap["by_proxy"] = by_proxy
+        electorate["by_proxy"] = by_proxy
     if named is not None:
         voters = member_ids(ctx.roster, sp.body.voters or sp.body.members)
         gone = set(left_out) | on_leave | named
-        snap["absent"] = tuple(sorted(v for v in voters if v not in gone))
-    return FrozenDict(snap)
+        electorate["absent"] = tuple(sorted(v for v in voters if v not in gone))
 
 
 # the roster selectors of villager representatives, as :func:`member_ids` takes them
