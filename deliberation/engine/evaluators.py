@@ -170,7 +170,8 @@ def move(ctx: Context, s: CaseState, d: Draft, sp: StagePlan, route: str,
 def sends_back(ctx: Context, sp: StagePlan, to: str) -> bool:
     """Whether moving from ``sp`` to ``to`` sends the case back to an earlier stage, where the
     case's engine format withdraws its standing notices and circulated plans."""
-    return ctx.engine_format.withdraws_on_return and to in sp.earlier
+    # (the stage first: most moves lead forward, and the format is then not read)
+    return to in sp.earlier and ctx.engine_format.withdraws_on_return
 
 
 def _moved(route: str, to: str, checks: Sequence[FrozenDict], extra: Mapping[str, Any],

@@ -76,7 +76,9 @@ class Base(enum.Enum):
         if key == "votes_cast":
             return int(facts.get("yes", 0)) + int(facts.get("no", 0)) + int(
                 facts.get("abstain", 0))
-        return int(facts.get(key, 0))
+        total = facts.get(key, 0)
+        # (the engine's counts are ints, taken as they are; ``int`` converts any other number)
+        return total if type(total) is int else int(total)
 
 
 _ATTENDING: Final[dict[str, str | None]] = {
