@@ -50,7 +50,7 @@ from deliberation.engine.formats import ENGINE_FORMAT, FORMATS, EngineFormat, ca
 from deliberation.engine.gates import DECISION_KIND, EXAMINATION_KIND
 from deliberation.engine.gates import EVALUATORS as GATE_EVALUATORS
 from deliberation.engine.groups import ELECTED, context_for
-from deliberation.engine.plan import Plan, normalise_settings, plan_for
+from deliberation.engine.plan import Plan, StagePlan, normalise_settings, plan_for
 from deliberation.engine.publication import EVALUATORS as PUBLICATION_EVALUATORS
 from deliberation.engine.publication_log import PUBLISHED_KIND, unpublished
 from deliberation.engine.records import (
@@ -880,12 +880,13 @@ class Case:
                 refuse_late(ctx, s, here, kind, now)
             if kind == "meeting" and here.kind is _CONSULTATION:
                 # the vote attempted in the consultation: close it first (refused if short)
-                before = self._evaluate_new(s, "consultation-closed", now, actor, _EMPTY, (),
-                                            (), 1)
+                before = self._evaluate_new(s, here, "consultation-closed", now, actor, _EMPTY,
+                                            (), (), 1)
                 _rec, (_result, s, _effect), _visit = before
+                here = plan.stages.get(s.state)
         # the action's own record (it carries the evidence attached, once), made as the one
         # record most actions make
-        own = self._evaluate_new(s, kind, now, actor, data, signatures, self._attaching,
+        own = self._evaluate_new(s, here, kind, now, actor, data, signatures, self._attaching,
                                  1 if before is None else 2)
         rec, (_result, s, _effect), _visit = own
         skips = plan.skips  # (most procedures merge no stage away: the state is not read then)
@@ -895,8 +896,8 @@ class Case:
             return (rec,)
         made = [own] if before is None else [before, own]
         while s.state in plan.skips:  # a record for each stage merged away after it
-            skipped = self._evaluate_new(s, "stage-skipped", now, None, _EMPTY, (), (),
-                                         len(made) + 1)
+            skipped = self._evaluate_new(s, plan.stages.get(s.state), "stage-skipped", now,
+                                         None, _EMPTY, (), (), len(made) + 1)
             made.append(skipped)
             _rec, (_result, s, _effect), _visit = skipped
         for accepted in made:
@@ -904,16 +905,18 @@ class Case:
         self._attaching = ()
         return tuple([rec for rec, _unused, _visit in made])
 
-    def _evaluate_new(self, s: CaseState, kind: str, at: datetime, actor: str | None,
-                      data: Mapping[str, Any], signatures: tuple[Signature, ...],
-                      attachments: tuple[Attachment, ...], n: int) -> Accepted:
+    def _evaluate_new(self, s: CaseState, here: StagePlan | None, kind: str, at: datetime,
+                      actor: str | None, data: Mapping[str, Any],
+                      signatures: tuple[Signature, ...], attachments: tuple[Attachment, ...],
+                      n: int) -> Accepted:
         """Evaluate the ``n``-th new record of an action in the state ``s`` (nothing changes):
-        the record, its outcome and the stage visit it is made in."""
+        the record, its outcome and the stage visit it is made in. ``here``: the plan of the
+        stage ``s`` is at (``None`` once the case is closed), which :meth:`_act` has looked up
+        for every record it makes."""
         ctx = self._ctx
         seq = len(self._records) + n
-        # (each field of the state read once: a named tuple's field is read the slow way)
-        state, visit = s.state, s.entered_seq
-        stage = state if kind != "opened" and state in ctx.plan.stages else None
+        visit = s.entered_seq
+        stage = here.id if here is not None and kind != "opened" else None
         tally = self._tally
         out = _EVALUATORS[kind](ctx, s, tally if tally.visit == visit else _NO_TALLY,
                                 (seq, kind, at, actor, stage, data, signatures))
