@@ -105,13 +105,15 @@ def _open(ctx: Context, s: CaseState) -> None:
         raise CaseClosed(closed_msg(ctx, s.state))
 
 
-def open_stage(ctx: Context, s: CaseState, kinds: tuple[ActionKind, ...], what: Text
-               ) -> StagePlan:
-    """The current stage, if it is open, not suspended, and of one of ``kinds``."""
-    state = s.state
-    sp = ctx.plan.stages.get(state)
+def open_stage(ctx: Context, s: CaseState, stage: str | None, kinds: tuple[ActionKind, ...],
+               what: Text) -> StagePlan:
+    """The current stage, if it is open, not suspended, and of one of ``kinds``. ``stage``:
+    the stage the record is made in, as its draft gives it (the state's stage while it is
+    open, ``None`` once the case is closed; a stored record's, checked against the state
+    before it is replayed)."""
+    sp = ctx.plan.stages.get(stage)  # type: ignore[arg-type]
     if sp is None:
-        raise CaseClosed(closed_msg(ctx, state))
+        raise CaseClosed(closed_msg(ctx, s.state))
     if s.objections:
         raise InvalidAction(_("the case is suspended by an objection; answer it first"))
     if sp.kind not in kinds:
@@ -344,8 +346,8 @@ def _admit(ctx: Context, kind: str, on: Any) -> None:
 
 
 def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, at, _actor, _stage, data, _signatures = d
-    sp = open_stage(ctx, s, _MOTION_ONLY, _DO_MOTION)
+    _seq, _kind, at, _actor, stage, data, _signatures = d
+    sp = open_stage(ctx, s, stage, _MOTION_ONLY, _DO_MOTION)
     subs = list(data.get("submitters") or ())
     signed = set(data.get("signed") or ())
     if len(set(subs)) != len(subs):
@@ -363,8 +365,8 @@ def ev_motion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_notice(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, kind, at, _actor, _stage, data, _signatures = d
-    sp = open_stage(ctx, s, _ANY_KIND, _DO_NOTICE)
+    _seq, kind, at, _actor, stage, data, _signatures = d
+    sp = open_stage(ctx, s, stage, _ANY_KIND, _DO_NOTICE)
     target = ctx.plan.stages.get(str(data.get("for")))
     if target is None or target.kind is not _MEETING or target.index < sp.index:
         raise InvalidAction(_("the notice names no meeting stage at or after this one"))
@@ -396,8 +398,8 @@ def _decide(sp: StagePlan, facts: Facts, checks: list[FrozenDict], vote: bool = 
 
 
 def ev_meeting(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, _at, _actor, _stage, data, _signatures = d
-    sp = open_stage(ctx, s, _MEETING_ONLY, _DO_MEETING)
+    _seq, _kind, _at, _actor, stage, data, _signatures = d
+    sp = open_stage(ctx, s, stage, _MEETING_ONLY, _DO_MEETING)
     facts, electorate = meeting_facts(ctx, s, sp, d)
     checks = preconditions(sp, facts)
     items: tuple[FrozenDict, ...] | None = None
@@ -426,8 +428,8 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
     # Imported here for start-up speed: only a consultation stage records opinions.
     from deliberation.rules.consultation import ConsultationCoverage
 
-    _seq, _kind, _at, _actor, _stage, data, signatures = d
-    sp = open_stage(ctx, s, _CONSULTATION_ONLY, _DO_OPINION)
+    _seq, _kind, _at, _actor, stage, data, signatures = d
+    sp = open_stage(ctx, s, stage, _CONSULTATION_ONLY, _DO_OPINION)
     named = "villager" in data
     if t.named is not None and t.named != named:
         raise InvalidAction(_("named opinions and counted opinions cannot be mixed"))
@@ -491,7 +493,8 @@ def ev_opinion(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    sp = open_stage(ctx, s, _CONSULTATION_ONLY, _DO_CLOSE)
+    _seq, _kind, _at, _actor, stage, _data, _signatures = d
+    sp = open_stage(ctx, s, stage, _CONSULTATION_ONLY, _DO_CLOSE)
     facts = consultation_facts(ctx, sp, t)
     checks = preconditions(sp, facts)
     # a written consultation decides: valid when enough replied, granted when enough consent
@@ -500,8 +503,8 @@ def ev_consultation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Ou
 
 
 def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, at, actor, _stage, data, _signatures = d
-    sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_POST)
+    _seq, _kind, at, actor, stage, data, _signatures = d
+    sp = open_stage(ctx, s, stage, _DISCLOSURE_ONLY, _DO_POST)
     if actor is None:
         raise InvalidAction(_("say who posts the disclosure"))
     member(ctx, actor, sp.body.members, sp.id, sp.body.name)
@@ -520,8 +523,8 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, at, _actor, _stage, _data, _signatures = d
-    sp = open_stage(ctx, s, _DISCLOSURE_ONLY, _DO_CONCLUDE)
+    _seq, _kind, at, _actor, stage, _data, _signatures = d
+    sp = open_stage(ctx, s, stage, _DISCLOSURE_ONLY, _DO_CONCLUDE)
     facts = disclosure_facts(ctx, s, sp, local_date(at, ctx.plan.zone))
     # A posting taken down before its period, where the rule says to post it again: recorded,
     # and the ``short`` route (by default this stage again: the days count anew).
@@ -721,8 +724,8 @@ def ev_note(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, at, actor, _stage, data, _signatures = d
-    sp = open_stage(ctx, s, _TASK_ONLY, _DO_TASK)
+    _seq, _kind, at, actor, stage, data, _signatures = d
+    sp = open_stage(ctx, s, stage, _TASK_ONLY, _DO_TASK)
     route = _TASK_ROUTES.get(data.get("result"))  # type: ignore[arg-type]
     if route is None:
         raise InvalidAction(_(
@@ -741,8 +744,8 @@ def ev_task(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_rating(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, _at, _actor, _stage, data, signatures = d
-    sp = open_stage(ctx, s, _EVALUATION_ONLY, _DO_RATE)
+    _seq, _kind, _at, _actor, stage, data, signatures = d
+    sp = open_stage(ctx, s, stage, _EVALUATION_ONLY, _DO_RATE)
     named = "villager" in data
     if t.named is not None and t.named != named:
         raise InvalidAction(_("named ratings and counted ratings cannot be mixed"))
@@ -770,7 +773,8 @@ def ev_evaluation_closed(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
     # Imported here for start-up speed: only an evaluation stage (rated tasks) comes here.
     from deliberation.rules.tasks import Satisfaction
 
-    sp = open_stage(ctx, s, _EVALUATION_ONLY, _DO_CLOSE_EVAL)
+    _seq, _kind, _at, _actor, stage, _data, _signatures = d
+    sp = open_stage(ctx, s, stage, _EVALUATION_ONLY, _DO_CLOSE_EVAL)
     facts = evaluation_facts(ctx, sp, t)
     checks = preconditions(sp, facts)
     route = "pass"

@@ -76,8 +76,8 @@ def _findings(sp: StagePlan, data: Mapping[str, Any]) -> tuple[tuple[str, ...], 
 
 
 def ev_examination(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, _at, actor, _stage, data, signatures = d
-    sp = open_stage(ctx, s, (ActionKind.GATE,), _DO_EXAMINE)
+    _seq, _kind, _at, actor, stage, data, signatures = d
+    sp = open_stage(ctx, s, stage, (ActionKind.GATE,), _DO_EXAMINE)
     if sp.stage.authority is not None:
         raise InvalidAction(_(
             "an authority decides {name!r}: record its decision, with its instrument",
@@ -101,8 +101,8 @@ def ev_examination(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
 
 
 def ev_authority_decision(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:
-    _seq, _kind, at, actor, _stage, data, _signatures = d
-    sp = open_stage(ctx, s, (ActionKind.GATE,), _DO_DECIDE)
+    _seq, _kind, at, actor, stage, data, _signatures = d
+    sp = open_stage(ctx, s, stage, (ActionKind.GATE,), _DO_DECIDE)
     auth = sp.stage.authority
     if auth is None:
         raise InvalidAction(_(
