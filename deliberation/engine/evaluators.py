@@ -34,7 +34,7 @@ from deliberation.engine.items import decide_items
 from deliberation.engine.machine import ESCALATE_EVENT, ESCALATE_TOP, REDO_PREFIX, SKIP, WITHDRAW
 from deliberation.engine.plan import StagePlan
 from deliberation.engine.publication_log import opening_verdicts
-from deliberation.engine.state import CaseState, Tally, with_item
+from deliberation.engine.state import CaseState, Tally
 from deliberation.errors import (
     CaseClosed,
     DeliberationError,
@@ -509,9 +509,10 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
         raise InvalidAction(_("say who posts the disclosure"))
     member(ctx, actor, sp.body.members, sp.id, sp.body.name)
     channel = data.get("channel")
-    if type(channel) is not str or not channel.strip():
-        raise InvalidAction(_("name the channel"))
-    if channel not in ctx.plan.channels:
+    if type(channel) is not str or channel not in ctx.plan.channels:
+        # (no channel is blank: a known one is never looked at twice)
+        if type(channel) is not str or not channel.strip():
+            raise InvalidAction(_("name the channel"))
         hint = suggest(channel, ctx.plan.channels)
         raise InvalidAction(_(
             "unknown disclosure channel {channel!r}; {hint}",
@@ -519,7 +520,7 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
     postings = s.postings
     if channel in postings:  # the channel's first posting in the stage stands
         return (sp.stayed, s, None)
-    return (sp.stayed, s.with_postings(with_item(postings, channel, at)), None)
+    return (sp.stayed, s.with_posting(channel, at), None)
 
 
 def ev_disclosure_concluded(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outcome:

@@ -99,12 +99,14 @@ class CaseState(NamedTuple):
                                      with_item(circulated, stage, at), lacked_quorum, postings,
                                      submitters, groups))
 
-    def with_postings(self, postings: Mapping[str, datetime]) -> CaseState:
-        """The state with this stage's first postings per channel ``postings``."""
+    def with_posting(self, channel: str, at: datetime) -> CaseState:
+        """The state once this stage's disclosure was posted on ``channel`` ``at`` (the
+        caller keeps a channel's first posting: this one replaces any before it)."""
         (state, seq, entered_at, objections, level, rounds, notices, circulated, lacked_quorum,
-         _postings, submitters, groups) = self
+         postings, submitters, groups) = self
         return new_named(CaseState, (state, seq, entered_at, objections, level, rounds, notices,
-                                     circulated, lacked_quorum, postings, submitters, groups))
+                                     circulated, lacked_quorum, with_item(postings, channel, at),
+                                     submitters, groups))
 
     def returned(self) -> CaseState:
         """The state once the case was sent back to an earlier stage: the plan goes back to be
