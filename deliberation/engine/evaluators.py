@@ -134,16 +134,22 @@ def preconditions(sp: StagePlan, facts: Facts, asked: Sequence[Verdict] | None =
                   ) -> list[FrozenDict]:
     """Ask the stage's preconditions (or take their verdicts already ``asked``); raise one
     RuleViolation carrying every failure."""
-    made = asked is None
+    # (each verdict's ``ok`` read as its entry's item: the property costs more)
     if asked is None:
-        asked = []  # (a loop, not a comprehension: a stage has one to three of them)
+        made: list[Verdict] = []  # (a loop, not a comprehension: a stage has one to three)
+        held = True
         for r in sp.preconditions:
-            asked.append(r.verdict(facts))
+            v = r.verdict(facts)
+            made.append(v)
+            held = held and v["ok"]
+        if not held:
+            raise violation(sp, [v for v in made if not v.ok])
+        # (each verdict is its own entry in the result: the list is the caller's)
+        return made  # type: ignore[return-value]
     for v in asked:
-        if not v["ok"]:  # (``v.ok`` read as the entry's item: the property costs more)
+        if not v["ok"]:
             raise violation(sp, [v for v in asked if not v.ok])
-    # (each verdict is its own entry in the result; a list made here is the caller's already)
-    return asked if made else list(asked)  # type: ignore[return-value]
+    return list(asked)
 
 
 def violation(sp: StagePlan, failed: Sequence[Verdict]) -> RuleViolation:
