@@ -31,6 +31,10 @@ Draft = tuple[int, str, datetime, str | None, str | None, Mapping[str, Any],
               tuple[Signature, ...]]
 
 
+# the engine format a context counts under unless told otherwise: the current one
+_CURRENT_FORMAT: Final = FORMATS[ENGINE_FORMAT]
+
+
 # (slotted: every evaluation reads ``ctx.plan``, ``ctx.roster``… and Python 3.11 reads a slot
 # fast, where an attribute of an instance whose ``__dict__`` was filled directly, as attrs fills a
 # frozen class without slots, is looked up the slow way each time; making one costs a little
@@ -47,14 +51,15 @@ class Context:
     records: Sequence[Record]  # the committed records, oldest first (read, never scanned)
     # the engine format an action is counted under: the current one, but for a stored record
     # of an earlier format on replay, counted as its engine counted it (engine/formats.py)
-    engine_format: EngineFormat = FORMATS[ENGINE_FORMAT]
+    engine_format: EngineFormat = _CURRENT_FORMAT
 
     def __init__(self, plan: Plan, roster: Roster, roster_fingerprint: str, case_id: str,
-                 records: Sequence[Record],
-                 engine_format: EngineFormat = FORMATS[ENGINE_FORMAT]) -> None:
-        # Each slot filled through its own descriptor, as it is made: the __init__ attrs writes
-        # for a frozen slotted class goes through ``object.__setattr__`` for each field, at
-        # about half as much again (every case opened makes one).
+                 records: Sequence[Record], engine_format: EngineFormat = _CURRENT_FORMAT
+                 ) -> None:
+        # Written here, the frozen class's slots each set through its own descriptor: the
+        # __init__ attrs generates sets each through ``object.__setattr__``, which costs half as
+        # much again, and every case opened makes a context. (A field added to the class but not
+        # here fails at import: the setters below are unpacked from the fields.)
         _set_plan(self, plan)
         _set_roster(self, roster)
         _set_fingerprint(self, roster_fingerprint)

@@ -143,9 +143,10 @@ def _attendance(ctx: Context, sp: StagePlan, data: Mapping[str, Any], bc: BodyCo
         non_voting = data.get("non_voting", 0)
         if non_voting > bc.members - bc.voters:
             raise InvalidAction(too_many("non_voting", non_voting, bc.members - bc.voters))
+        voters = present + proxies
         members = adults = present + non_voting + proxies
-        voters, households, named, by_proxy = present + proxies, data.get("households", 0), \
-            None, proxies
+        households = data.get("households", 0)
+        named, by_proxy = None, proxies
     else:
         voters, members, households, adults, named, online, by_proxy = _named_attendance(
             ctx, sp, data, present, online, proxies)

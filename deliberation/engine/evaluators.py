@@ -111,7 +111,7 @@ def open_stage(ctx: Context, s: CaseState, stage: str | None, kinds: tuple[Actio
     the stage the record is made in, as its draft gives it (the state's stage while it is
     open, ``None`` once the case is closed; a stored record's, checked against the state
     before it is replayed)."""
-    sp = ctx.plan.stages.get(stage)  # type: ignore[arg-type]
+    sp = ctx.plan.stages.get(stage)  # type: ignore[arg-type]  # (None: no stage, closed)
     if sp is None:
         raise CaseClosed(closed_msg(ctx, s.state))
     if s.objections:
@@ -516,7 +516,7 @@ def ev_disclosure_posted(ctx: Context, s: CaseState, t: Tally, d: Draft) -> Outc
     member(ctx, actor, sp.body.members, sp.id, sp.body.name)
     channel = data.get("channel")
     if type(channel) is not str or channel not in ctx.plan.channels:
-        # (no channel is blank: a known one is never looked at twice)
+        # (a known channel is never blank: only an unknown one is asked whether it is)
         if type(channel) is not str or not channel.strip():
             raise InvalidAction(_("name the channel"))
         hint = suggest(channel, ctx.plan.channels)
