@@ -56,10 +56,11 @@ class Context:
     def __init__(self, plan: Plan, roster: Roster, roster_fingerprint: str, case_id: str,
                  records: Sequence[Record], engine_format: EngineFormat = _CURRENT_FORMAT
                  ) -> None:
-        # Written here, the frozen class's slots each set through its own descriptor: the
-        # __init__ attrs generates sets each through ``object.__setattr__``, which costs half as
-        # much again, and every case opened makes a context. (A field added to the class but not
-        # here fails at import: the setters below are unpacked from the fields.)
+        # Written out by hand so that each slot of this frozen class is set through its own
+        # descriptor. The __init__ attrs would generate calls ``object.__setattr__`` for each
+        # field instead, about half as dear again, and every case opened makes a context. A
+        # field added to the class but not here fails at import: the setters below are
+        # unpacked from the fields.
         _set_plan(self, plan)
         _set_roster(self, roster)
         _set_fingerprint(self, roster_fingerprint)
